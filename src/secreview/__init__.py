@@ -1,0 +1,3 @@
+"""secreview: a security code reviewer for Python."""
+
+__version__ = "0.1.0"

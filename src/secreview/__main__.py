@@ -1,0 +1,3 @@
+from secreview.cli import main
+
+main()

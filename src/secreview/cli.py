@@ -1,0 +1,141 @@
+"""Command line: ``secreview review PATH...|-`` and ``secreview rules [ID]``.
+
+Exit codes (review): 0 no findings at or above --fail-on; 1 findings at or above --fail-on;
+2 usage or configuration error; 3 no such findings, but some input could not be reviewed.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from secreview import __version__
+from secreview.config import Config, ConfigError, load_config
+from secreview.findings import Level
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_NOT_REVIEWED = 0, 1, 2, 3
+LEVELS = click.Choice(["low", "medium", "high"], case_sensitive=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="secreview")
+def main() -> None:
+    """secreview: a security code reviewer for Python."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-f", "--format", "output_format", default=None,
+              help="Output format: text (default on a terminal), review, json, sarif.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("--config", "config_file", type=str, help="Read [tool.secreview] from this TOML file.")
+@click.option("--select", multiple=True, help="Only run these rule ids (repeatable, comma-separated).")
+@click.option("--ignore", multiple=True, help="Do not run these rule ids (repeatable, comma-separated).")
+@click.option("--min-severity", type=LEVELS, help="Report only findings of at least this severity.")
+@click.option("--min-confidence", type=LEVELS, help="Report only findings of at least this confidence (default: medium).")
+@click.option("--fail-on", type=LEVELS, help="Exit 1 when a finding of at least this severity is reported (default: low).")
+@click.option("--first-line", type=click.IntRange(min=1), default=1, help="With '-': line number of the snippet's first line.")
+@click.option("--show-suppressed", is_flag=True, help="List suppressed findings too.")
+@click.option("--color/--no-color", default=None, help="Force colors on or off (default: on for a terminal).")
+def review(paths, output_format, output, config_file, select, ignore, min_severity, min_confidence,
+           fail_on, first_line, show_suppressed, color) -> None:
+    """Review PATHS (files or directories; '-' reads a snippet from stdin)."""
+    from secreview.engine import Reviewer
+    from secreview.inputs import SourceFile
+    from secreview.inputs.files import discover
+    from secreview.report import formatters
+
+    try:
+        config = load_config(list(paths), config_file)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    _apply_options(config, select, ignore, min_severity, min_confidence, fail_on)
+
+    available = formatters()
+    interactive = output is None and sys.stdout.isatty()
+    output_format = (output_format or ("text" if interactive else "text")).lower()
+    if output_format not in available:
+        raise click.UsageError(f"unknown format {output_format!r} (choose from {', '.join(sorted(available))})")
+
+    file_paths = [p for p in paths if p != "-"]
+    sources, diagnostics = discover(file_paths)
+    if "-" in paths:
+        sources.insert(0, SourceFile("<stdin>", data=sys.stdin.buffer.read(), first_line=first_line, snippet=True))
+    result = Reviewer(config).review(sources, diagnostics)
+    text = available[output_format](result, color=interactive if color is None else color, show_suppressed=show_suppressed)
+    _write(text, output)
+    sys.exit(exit_code(result, config))
+
+
+def _split(values) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _apply_options(config: Config, select, ignore, min_severity, min_confidence, fail_on) -> None:
+    from secreview.rules import all_rules
+
+    known = set(all_rules()) | {b for r in all_rules().values() for b in r.bandit}
+    for option, values in (("--select", _split(select)), ("--ignore", _split(ignore))):
+        unknown = [v for v in values if v not in known]
+        if unknown:
+            raise click.UsageError(f"{option}: unknown rule id {', '.join(unknown)} (see 'secreview rules')")
+    if select:
+        config.select = _split(select)
+    config.ignore = [*config.ignore, *_split(ignore)]
+    if min_severity:
+        config.min_severity = Level.parse(min_severity)
+    if min_confidence:
+        config.min_confidence = Level.parse(min_confidence)
+    if fail_on:
+        config.fail_on = Level.parse(fail_on)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise click.UsageError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def exit_code(result, config: Config) -> int:
+    if any(f.severity >= config.fail_on for f in result.findings):
+        return EXIT_FINDINGS
+    if result.diagnostics:
+        return EXIT_NOT_REVIEWED
+    return EXIT_CLEAN
+
+
+@main.command()
+@click.argument("rule_id", required=False)
+def rules(rule_id: str | None) -> None:
+    """List every rule, or print the documentation of RULE_ID."""
+    from secreview.rules import all_rules
+
+    registry = all_rules()
+    if rule_id is None:
+        for rule in registry.values():
+            bandit = ",".join(rule.bandit) or "-"
+            click.echo(f"{rule.id:<32} CWE-{rule.cwe:<5} {rule.severity.label:<7} {bandit:<14} {rule.title}")
+        click.echo(f"{len(registry)} rules")
+        return
+    matches = [r for r in registry.values() if r.id == rule_id or rule_id.upper() in r.bandit]
+    if not matches:
+        raise click.UsageError(f"unknown rule id {rule_id!r} (see 'secreview rules')")
+    for rule in matches:
+        click.echo(f"{rule.id}: {rule.title}")
+        click.echo(f"CWE-{rule.cwe} · severity {rule.severity.label} · confidence {rule.confidence.label}"
+                   + (f" · Bandit {', '.join(rule.bandit)}" if rule.bandit else ""))
+        click.echo(f"\nWhat and why: {rule.description}")
+        if rule.example:
+            click.echo(f"\nExample:\n{_indent(rule.example)}")
+        click.echo(f"\nFix: {rule.solution}")
+        if rule.fixed:
+            click.echo(f"\nFixed:\n{_indent(rule.fixed)}")
+
+
+def _indent(code: str) -> str:
+    return "\n".join("    " + line for line in code.splitlines())

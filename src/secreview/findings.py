@@ -1,0 +1,126 @@
+"""The result types every stage shares: findings, trace steps and diagnostics.
+
+Fingerprints are stable across line moves: they hash the rule, the file path and the normalized
+source of the flagged statement (plus an occurrence index for identical statements), never the line.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Level(IntEnum):
+    """Ordered level used for both severity and confidence."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+    @classmethod
+    def parse(cls, text: str) -> "Level":
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"expected one of low, medium, high; got {text!r}") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+Severity = Level
+Confidence = Level
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One step of the evidence for a finding, e.g. where untrusted data enters."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    note: str
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "column": self.col + 1, "code": self.code, "note": self.note}
+
+
+@dataclass
+class Finding:
+    rule_id: str
+    title: str
+    cwe: int
+    severity: Level
+    confidence: Level
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    message: str  # the description of this occurrence
+    solution: str
+    code: str  # the source line(s) flagged, for code frames and fingerprints
+    statement_lines: tuple[int, int] = (0, 0)  # where an inline suppression may sit
+    trace: list[TraceStep] = field(default_factory=list)
+    bandit: tuple[str, ...] = ()
+    fingerprint: str = ""
+    suppressed_by: str | None = None  # e.g. "# nosec", "config: per-file-ignores"
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.col, self.rule_id)
+
+    def to_dict(self) -> dict:
+        data = {
+            "rule_id": self.rule_id,
+            "title": self.title,
+            "cwe": self.cwe,
+            "severity": self.severity.label,
+            "confidence": self.confidence.label,
+            "path": self.path,
+            "line": self.line,
+            "column": self.col + 1,
+            "end_line": self.end_line,
+            "end_column": self.end_col + 1,
+            "message": self.message,
+            "solution": self.solution,
+            "code": self.code,
+            "trace": [step.to_dict() for step in self.trace],
+            "bandit": list(self.bandit),
+            "fingerprint": self.fingerprint,
+        }
+        if self.suppressed_by:
+            data["suppressed_by"] = self.suppressed_by
+        return data
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem with the input (not a defect in it): unreadable, unparsable, too deep..."""
+
+    path: str
+    kind: str  # e.g. "syntax-error", "decode-error", "unreadable", "missing-path", "binary"
+    message: str
+    line: int = 0
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "kind": self.kind, "message": self.message, "line": self.line}
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.kind)
+
+
+def assign_fingerprints(findings: list[Finding]) -> None:
+    """Give each finding a fingerprint independent of its line number.
+
+    Identical (rule, path, code) triples are told apart by their order in the file, so two equal
+    calls in one file keep distinct fingerprints while moving code around keeps them stable.
+    """
+    seen: dict[str, int] = {}
+    for finding in sorted(findings, key=Finding.sort_key):
+        normalized = " ".join(finding.code.split())
+        base = f"{finding.rule_id}\0{finding.path}\0{normalized}"
+        index = seen.get(base, 0)
+        seen[base] = index + 1
+        finding.fingerprint = hashlib.sha256(f"{base}\0{index}".encode()).hexdigest()[:32]

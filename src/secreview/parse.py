@@ -1,0 +1,75 @@
+"""Stage: bytes -> syntax tree and source lines, or a Diagnostic. Never raises for bad input.
+
+Reviewed code is only parsed (``ast.parse``), never imported, compiled to bytecode or executed.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+import warnings
+from dataclasses import dataclass
+
+from secreview.findings import Diagnostic
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    tree: ast.Module
+    lines: list[str]  # source lines, index 0 = line 1; tree line numbers index into it directly
+
+    def source_line(self, line: int) -> str:
+        if 1 <= line <= len(self.lines):
+            return self.lines[line - 1]
+        return ""
+
+    @property
+    def line_count(self) -> int:
+        return len(self.lines)
+
+
+def decode_source(path: str, data: bytes) -> str | Diagnostic:
+    """Decode per PEP 263 (coding cookie / BOM, default UTF-8)."""
+    if b"\0" in data:
+        kind = "binary" if _looks_binary(data) else "nul-byte"
+        return Diagnostic(path, kind, "file contains NUL bytes; it is not Python source and was not reviewed")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        return Diagnostic(path, "decode-error", f"cannot determine the source encoding: {exc.msg if hasattr(exc, 'msg') else exc}")
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
+        return Diagnostic(path, "decode-error", f"cannot decode as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}", line)
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    return sample.count(b"\0") > 2 or not sample[:2].isascii()
+
+
+def parse_text(path: str, text: str) -> ParsedFile | Diagnostic:
+    """Parse source text into a tree (snippets from elsewhere: see inputs.snippet)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        with warnings.catch_warnings():
+            # Invalid escape sequences etc. are the reviewed code's business, not ours.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=path, type_comments=False)
+    except SyntaxError as exc:
+        return Diagnostic(path, "syntax-error", f"invalid Python syntax: {exc.msg}", exc.lineno or 0)
+    except (RecursionError, MemoryError):
+        return Diagnostic(path, "too-complex", "the code is nested too deeply to be parsed; it was not reviewed")
+    except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
+        return Diagnostic(path, "syntax-error", f"cannot parse: {exc}")
+    return ParsedFile(path=path, tree=tree, lines=text.splitlines())
+
+
+def parse_bytes(path: str, data: bytes) -> ParsedFile | Diagnostic:
+    text = decode_source(path, data)
+    if isinstance(text, Diagnostic):
+        return text
+    return parse_text(path, text)

@@ -1,0 +1,14 @@
+"""Stage: report. One formatter per output format; each takes a ReviewResult and returns text."""
+from __future__ import annotations
+
+from typing import Callable
+
+from secreview.engine import ReviewResult
+
+Formatter = Callable[..., str]
+
+
+def formatters() -> dict[str, Formatter]:
+    from secreview.report import json_format, text
+
+    return {"text": text.render, "json": json_format.render}

@@ -1,0 +1,113 @@
+"""What a rule is: its metadata (id, CWE, severity, text) kept next to its check function.
+
+A rule module declares rules with the ``@rule(...)`` decorator. The check receives one AST node and
+the ``RuleContext`` and returns (or yields) ``Hit``s; the engine turns hits into findings with the
+rule's metadata. Rules say which nodes they want so one AST pass can dispatch to all of them:
+``calls`` (import-resolved qualified names such as ``subprocess.run``), ``methods`` (attribute name
+of any call such as ``execute``) or ``nodes`` (AST node types).
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from secreview.findings import Level, TraceStep
+
+HIGH, MEDIUM, LOW = Level.HIGH, Level.MEDIUM, Level.LOW
+
+
+@dataclass
+class Hit:
+    """One occurrence reported by a rule's check."""
+
+    node: ast.AST
+    message: str = ""
+    severity: Level | None = None
+    confidence: Level | None = None
+    trace: list[TraceStep] = field(default_factory=list)
+    solution: str = ""
+    cwe: int | None = None  # a rule may refine its CWE per occurrence (e.g. eval of input: 95)
+
+
+CheckFn = Callable[[ast.AST, "RuleContext"], "Hit | Iterable[Hit] | None"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    cwe: int
+    severity: Level
+    confidence: Level
+    description: str  # what the defect is and why it matters (rule documentation)
+    solution: str  # how to fix it, concretely
+    check: CheckFn = field(repr=False, compare=False)
+    message: str = ""  # default occurrence message; may use {name} for the called name
+    bandit: tuple[str, ...] = ()
+    example: str = ""  # vulnerable code, for `secreview rules ID`
+    fixed: str = ""  # the same code fixed
+    calls: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    nodes: tuple[type, ...] = ()
+    family: str = ""
+
+    def run(self, node: ast.AST, ctx: "RuleContext") -> list[Hit]:
+        result = self.check(node, ctx)
+        if result is None:
+            return []
+        if isinstance(result, Hit):
+            return [result]
+        return list(result)
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    *,
+    id: str,
+    title: str,
+    cwe: int,
+    severity: Level,
+    confidence: Level,
+    description: str,
+    solution: str,
+    message: str = "",
+    bandit: Iterable[str] = (),
+    example: str = "",
+    fixed: str = "",
+    calls: Iterable[str] = (),
+    methods: Iterable[str] = (),
+    nodes: Iterable[type] = (),
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a rule; its check function is the decorated function."""
+
+    def register(check: CheckFn) -> CheckFn:
+        if id in REGISTRY:
+            raise ValueError(f"duplicate rule id {id}")
+        module = check.__module__.rsplit(".", 1)[-1]
+        REGISTRY[id] = Rule(
+            id=id, title=title, cwe=cwe, severity=severity, confidence=confidence,
+            description=_clean(description), solution=_clean(solution), check=check,
+            message=message, bandit=tuple(bandit), example=_clean_code(example),
+            fixed=_clean_code(fixed), calls=tuple(calls), methods=tuple(methods),
+            nodes=tuple(nodes), family=module,
+        )
+        return check
+
+    return register
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _clean_code(text: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(text).strip("\n")
+
+
+# Imported late to avoid a cycle: the context needs Hit, rules need the context type only.
+from secreview.rules.context import RuleContext  # noqa: E402

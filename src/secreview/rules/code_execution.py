@@ -1,0 +1,63 @@
+"""Dynamic code execution: eval/exec/compile of values that are not fixed in the source."""
+from __future__ import annotations
+
+import ast
+
+from secreview.rules.base import HIGH, MEDIUM, Hit, rule
+from secreview.rules.context import RuleContext
+
+
+@rule(
+    id="eval-used",
+    title="Code injection through eval",
+    cwe=95,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B307"],
+    calls=["eval", "builtins.eval"],
+    message="`{name}` evaluates an expression that is not a constant; whoever controls it runs arbitrary Python.",
+    description="""eval() runs its argument as Python code. When the argument can carry data from
+        outside the program, an attacker runs arbitrary code with the program's privileges.""",
+    solution="""Parse data instead of evaluating it: ast.literal_eval() for Python literals,
+        json.loads() for JSON, or a dispatch table for a fixed set of operations.""",
+    example="""
+        value = eval(request.args["expr"])
+    """,
+    fixed="""
+        import ast
+        value = ast.literal_eval(request.args["expr"])
+    """,
+)
+def check_eval(call: ast.Call, ctx: RuleContext):
+    code = ctx.argument(call, 0, "source")
+    if code is not None and not ctx.is_constant(code):
+        return Hit(call)
+    return None
+
+
+@rule(
+    id="exec-used",
+    title="Code injection through exec",
+    cwe=95,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B102"],
+    calls=["exec", "builtins.exec"],
+    message="`{name}` runs code that is not a constant; whoever controls it runs arbitrary Python.",
+    description="""exec() runs its argument as Python statements. Code assembled at run time from
+        anything but constants lets whoever influences it run arbitrary code.""",
+    solution="""Do not build code at run time: call the functions directly, use a dispatch
+        table, or parse data with json/ast.literal_eval.""",
+    example="""
+        exec("result = " + user_formula)
+    """,
+    fixed="""
+        OPERATIONS = {"sum": sum, "max": max}
+        result = OPERATIONS[user_choice](values)
+    """,
+)
+def check_exec(call: ast.Call, ctx: RuleContext):
+    code = ctx.argument(call, 0, "source")
+    if code is not None and not ctx.is_constant(code):
+        return Hit(call)
+    return None

@@ -1,0 +1,118 @@
+"""The view of one file that a rule's check sees while the AST pass is at a node."""
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from secreview.facts import FileFacts
+from secreview.facts.scopes import ScopeNode
+from secreview.parse import ParsedFile
+
+_SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+MISSING: Any = object()
+
+
+class RuleContext:
+    def __init__(self, parsed: ParsedFile, facts: FileFacts, flow: Any = None) -> None:
+        self.parsed = parsed
+        self.facts = facts
+        self.path = parsed.path
+        self.ancestors: list[ast.AST] = []  # set by the AST pass: outermost first
+        self.flow = flow  # data-flow results for this file (taint queries), when available
+
+    # --- names -----------------------------------------------------------------------------
+    def qualname(self, node: ast.AST) -> str | None:
+        """Import-resolved dotted name; a root name bound locally (``def eval(...)``, a variable)
+        and not imported resolves to ``<local>.name`` so it never matches a library API."""
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id not in self.facts.imports.aliases:
+            if self.facts.scopes.bindings_of(root.id, self.scope_chain):
+                if root is node:
+                    return f"<local>.{root.id}"
+                return None if root.id not in self.facts.imports.local_defs else self.facts.imports.qualname(node)
+        return self.facts.imports.qualname(node)
+
+    def call_name(self, call: ast.Call) -> str | None:
+        return self.qualname(call.func)
+
+    # --- arguments -------------------------------------------------------------------------
+    @staticmethod
+    def keyword(call: ast.Call, name: str) -> ast.expr | None:
+        for keyword in call.keywords:
+            if keyword.arg == name:
+                return keyword.value
+        return None
+
+    @staticmethod
+    def argument(call: ast.Call, position: int | None, name: str | None = None) -> ast.expr | None:
+        """The argument at ``position`` or passed as keyword ``name`` (None when absent)."""
+        if position is not None and position < len(call.args):
+            candidate = call.args[position]
+            if not isinstance(candidate, ast.Starred) and all(
+                not isinstance(a, ast.Starred) for a in call.args[:position]
+            ):
+                return candidate
+        if name is not None:
+            return RuleContext.keyword(call, name)
+        return None
+
+    # --- values ----------------------------------------------------------------------------
+    @property
+    def scope_chain(self) -> list[ScopeNode]:
+        return [node for node in self.ancestors if isinstance(node, _SCOPE_TYPES)]
+
+    def is_constant(self, expr: ast.expr | None) -> bool:
+        """True when ``expr`` can only ever be a value fixed in the source (no input reaches it)."""
+        return self.facts.scopes.is_constant(expr, self.scope_chain, self.qualname)
+
+    def literal(self, expr: ast.expr | None, default: Any = MISSING) -> Any:
+        """The Python value of a literal (or of a name bound once to a literal), else ``default``."""
+        if expr is None:
+            return default
+        if isinstance(expr, ast.Name):
+            bindings = self.facts.scopes.bindings_of(expr.id, self.scope_chain)
+            if bindings and len(bindings) == 1 and bindings[0] is not None:
+                expr = bindings[0]
+        try:
+            return ast.literal_eval(expr)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return default
+
+    def is_true(self, expr: ast.expr | None) -> bool:
+        """``shell=True`` and friends: a literal truthy value (a non-literal counts as possibly true)."""
+        if expr is None:
+            return False
+        value = self.literal(expr)
+        return True if value is MISSING else bool(value)
+
+    # --- where we are ----------------------------------------------------------------------
+    @property
+    def statement(self) -> ast.stmt | None:
+        for node in reversed(self.ancestors):
+            if isinstance(node, ast.stmt):
+                return node
+        return None
+
+    @property
+    def function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        for node in reversed(self.ancestors):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return node
+        return None
+
+    def source(self, node: ast.AST) -> str:
+        """The source text of ``node`` (its first line, with an ellipsis, when it spans several)."""
+        return node_source(self.parsed, node)
+
+
+def node_source(parsed: ParsedFile, node: ast.AST) -> str:
+    line_number = getattr(node, "lineno", 0)
+    # AST columns are UTF-8 byte offsets: slice bytes, not characters.
+    raw = parsed.source_line(line_number).encode("utf-8")
+    start = getattr(node, "col_offset", 0)
+    if getattr(node, "end_lineno", line_number) == line_number:
+        end = getattr(node, "end_col_offset", len(raw))
+        return raw[start:end].decode("utf-8", "replace")
+    return raw[start:].decode("utf-8", "replace").rstrip() + " ..."

@@ -1,0 +1,33 @@
+"""Every fixture file under fixtures/rules: the findings are exactly the `# expect:` lines.
+
+Lines marked `# safe:` are near-misses; exact equality asserts they stay silent.
+"""
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, expectations, review_text
+from secreview.rules import all_rules
+
+RULE_FIXTURES = sorted((FIXTURES / "rules").glob("*.py"))
+
+
+@pytest.mark.parametrize("fixture", RULE_FIXTURES, ids=lambda p: p.stem)
+def test_fixture_findings_match_expectations(fixture: Path):
+    result = review_text(fixture.read_text(), path=fixture.name)
+    assert not result.diagnostics, result.diagnostics
+    found = {(f.line, f.rule_id, f.cwe) for f in result.findings}
+    assert found == expectations(fixture)
+
+
+def test_every_rule_has_a_firing_fixture_and_a_near_miss():
+    fired: set[str] = set()
+    near_miss: set[str] = set()
+    for fixture in RULE_FIXTURES:
+        rules_here = {rule_id for _, rule_id, _ in expectations(fixture)}
+        fired |= rules_here
+        if "# safe:" in fixture.read_text():
+            near_miss |= rules_here
+    registry = all_rules()
+    assert sorted(set(registry) - fired) == [], "rules without a fixture that fires"
+    assert sorted(set(registry) - near_miss) == [], "rules whose fixture file has no near-miss"
