@@ -109,5 +109,33 @@ def _clean_code(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
 
 
+def dynamic_value_hit(
+    ctx: "RuleContext",
+    node: ast.AST,
+    value: ast.expr | None,
+    *,
+    tainted: str,
+    dynamic: str,
+    tainted_severity: Level | None = None,
+    dynamic_severity: Level | None = None,
+) -> Hit | None:
+    """The standard decision for injection-type sinks, shared by every such rule:
+
+    - ``value`` is constant (literal, or bound only to literals): no finding;
+    - untrusted data reaches it (data-flow engine): a finding with the source's confidence, the
+      trace as evidence, and the ``tainted`` message (``{source}`` is replaced by the source);
+    - otherwise it is dynamic with unknown origin: a finding with the ``dynamic`` message, at
+      medium confidence without the data-flow engine, low with it (it found no untrusted source).
+    """
+    if value is None or ctx.is_constant(value):
+        return None
+    taint = ctx.taint(value)
+    if taint is not None:
+        return Hit(node, message=tainted.format(source=taint.description), confidence=taint.confidence,
+                   trace=list(taint.trace), severity=tainted_severity)
+    confidence = MEDIUM if ctx.flow is None else LOW
+    return Hit(node, message=dynamic, confidence=confidence, severity=dynamic_severity)
+
+
 # Imported late to avoid a cycle: the context needs Hit, rules need the context type only.
 from secreview.rules.context import RuleContext  # noqa: E402

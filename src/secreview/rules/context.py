@@ -67,6 +67,17 @@ class RuleContext:
         """True when ``expr`` can only ever be a value fixed in the source (no input reaches it)."""
         return self.facts.scopes.is_constant(expr, self.scope_chain, self.qualname)
 
+    def taint(self, expr: ast.expr | None):
+        """What untrusted data can reach ``expr`` at this point, with its trace, or None.
+
+        Provided by the data-flow engine (``ctx.flow``); None when no engine ran or nothing
+        untrusted reaches it. The result has ``.confidence`` (Level), ``.trace`` (TraceStep list)
+        and ``.description`` (e.g. "HTTP query parameter").
+        """
+        if self.flow is None or expr is None:
+            return None
+        return self.flow.taint_at(expr, self)
+
     def literal(self, expr: ast.expr | None, default: Any = MISSING) -> Any:
         """The Python value of a literal (or of a name bound once to a literal), else ``default``."""
         if expr is None:
