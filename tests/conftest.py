@@ -14,20 +14,42 @@ EXPECT = re.compile(r"#.*?\bexpect:\s*(?P<items>[^#]*)")
 
 def review_text(code: str, path: str = "snippet.py", **config_values):
     """Review ``code`` given as text; returns the ReviewResult. Defaults: all confidences."""
-    config = Config(min_confidence=Level.LOW, **config_values)
+    config_values.setdefault("min_confidence", Level.LOW)
+    config = Config(**config_values)
     return Reviewer(config).review([SourceFile(path, data=code.encode())])
 
 
 def expectations(path: Path) -> set[tuple[int, str, int]]:
     """(line, rule id, cwe) from ``# expect: rule-id CWE-N; other-id CWE-M`` comments."""
-    expected = set()
+    return {(line, rule_id, cwe) for line, rule_id, cwe, _ in expectations_with_traces(path)}
+
+
+def expectations_with_traces(path: Path) -> list[tuple[int, str, int, tuple[int, ...] | None]]:
+    """Like ``expectations`` plus the evidence lines when given: ``# expect: rule CWE-N trace=3,5,9``."""
+    expected = []
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         match = EXPECT.search(line)
         if match:
             for item in match.group("items").split(";"):
-                rule_id, cwe = item.split()
-                expected.add((number, rule_id, int(cwe.removeprefix("CWE-"))))
+                rule_id, cwe, *rest = item.split()
+                trace = None
+                for extra in rest:
+                    if extra.startswith("trace="):
+                        trace = tuple(int(n) for n in extra.removeprefix("trace=").split(","))
+                expected.append((number, rule_id, int(cwe.removeprefix("CWE-")), trace))
     return expected
+
+
+def fixture_options(path: Path) -> dict:
+    """``# fixture: min-confidence=medium`` on the first lines sets review options."""
+    options = {}
+    for line in path.read_text().splitlines()[:3]:
+        if line.startswith("# fixture:"):
+            for pair in line.removeprefix("# fixture:").split():
+                key, value = pair.split("=")
+                if key == "min-confidence":
+                    options["min_confidence"] = Level.parse(value)
+    return options
 
 
 @pytest.fixture

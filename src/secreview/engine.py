@@ -9,8 +9,11 @@ import sys
 from dataclasses import dataclass, field
 
 from secreview.config import Config
+from secreview.dataflow import FileFlow, SinkRecord
+from secreview.dataflow.analyzer import CallSite, FunctionSummary
+from secreview.dataflow.project import FlowFinding, resolve
 from secreview.facts import FileFacts
-from secreview.findings import Diagnostic, Finding, assign_fingerprints
+from secreview.findings import Diagnostic, Finding, TraceStep, assign_fingerprints
 from secreview.inputs import SourceFile, load_source
 from secreview.parse import ParsedFile
 from secreview.rules import Rule, all_rules
@@ -34,7 +37,15 @@ class ReviewResult:
     checks: int = 0
     rules: int = 0
 
+    # Data-flow facts for the project-level pass (not part of the report).
+    sink_records: list[SinkRecord] = field(default_factory=list, repr=False)
+    call_sites: list[CallSite] = field(default_factory=list, repr=False)
+    parameters: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
     def merge(self, other: "ReviewResult") -> None:
+        self.sink_records.extend(other.sink_records)
+        self.call_sites.extend(other.call_sites)
+        self.parameters.update(other.parameters)
         self.findings.extend(other.findings)
         self.suppressed.extend(other.suppressed)
         self.diagnostics.extend(other.diagnostics)
@@ -43,6 +54,7 @@ class ReviewResult:
         self.checks += other.checks
 
     def finalize(self) -> "ReviewResult":
+        self.findings = _best_per_location(self.findings)
         assign_fingerprints(self.findings + self.suppressed)
         self.findings.sort(key=Finding.sort_key)
         self.suppressed.sort(key=Finding.sort_key)
@@ -58,25 +70,44 @@ def active_rules(config: Config) -> list[Rule]:
 class Reviewer:
     """Reviews files one at a time with a fixed rule set and configuration."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, dataflow: bool = True) -> None:
         self.config = config
         self.rules = active_rules(config)
         self.dispatcher = Dispatcher(self.rules)
+        self.dataflow = dataflow
 
     def review(self, sources: list[SourceFile], diagnostics: list[Diagnostic] | None = None) -> ReviewResult:
+        """Review a project: summaries of every function first (so calls into other files are
+        understood), then the rules per file, then sinks reached through helpers project-wide."""
         result = ReviewResult(diagnostics=list(diagnostics or []), rules=len(self.rules))
+        summaries: dict[str, FunctionSummary] = {}
+        if self.dataflow:
+            for source in sources:
+                summaries.update(self.summarize_file(source, summaries))
         for source in sources:
-            result.merge(self.review_file(source))
+            result.merge(self.review_file(source, summaries))
+        self.add_interprocedural_findings(result, sources)
         return result.finalize()
 
-    def review_file(self, source: SourceFile) -> ReviewResult:
+    def summarize_file(self, source: SourceFile, known: dict[str, FunctionSummary]) -> dict[str, FunctionSummary]:
+        """Phase 1: what each function of the file does with its parameters."""
+        parsed = load_source(source)
+        if isinstance(parsed, Diagnostic):
+            return {}
+        try:
+            flow = FileFlow(parsed, FileFacts.build(parsed.tree, source.module_name), summaries=dict(known)).analyze()
+        except RecursionError:
+            return {}
+        return flow.local_summaries
+
+    def review_file(self, source: SourceFile, summaries: dict[str, FunctionSummary] | None = None) -> ReviewResult:
         result = ReviewResult()
         parsed = load_source(source)
         if isinstance(parsed, Diagnostic):
             result.diagnostics.append(parsed)
             return result
         try:
-            findings, checks = self.check_parsed(parsed, source.module_name)
+            findings, checks, flow = self.check_parsed(parsed, source.module_name, summaries)
         except RecursionError:
             result.diagnostics.append(Diagnostic(source.path, "too-complex", "the code is nested too deeply to be analysed; it was not reviewed"))
             return result
@@ -85,14 +116,69 @@ class Reviewer:
         result.files.append(source.path)
         result.lines = parsed.line_count
         result.checks = checks
+        if flow is not None:
+            result.sink_records = flow.sink_records
+            result.call_sites = flow.call_sites
+            result.parameters = {name: s.params for name, s in flow.local_summaries.items()}
+            if flow.budget_exceeded:
+                result.diagnostics.append(Diagnostic(source.path, "budget", "data-flow budget exceeded: some functions were reviewed by pattern rules only"))
         return result
 
-    def check_parsed(self, parsed: ParsedFile, module_name: str = "") -> tuple[list[Finding], int]:
+    def check_parsed(self, parsed: ParsedFile, module_name: str = "", summaries=None) -> tuple[list[Finding], int, FileFlow | None]:
         facts = FileFacts.build(parsed.tree, module_name)
-        ctx = RuleContext(parsed, facts)
+        flow = None
+        if self.dataflow:
+            flow = FileFlow(parsed, facts, summaries=dict(summaries or {})).analyze()
+        ctx = RuleContext(parsed, facts, flow)
         hits, checks = self.dispatcher.run(parsed.tree, ctx)
         findings = [make_finding(rule, hit, ancestors, parsed) for rule, hit, ancestors in hits]
-        return findings, checks
+        return findings, checks, flow
+
+    def add_interprocedural_findings(self, result: ReviewResult, sources: list[SourceFile]) -> None:
+        if not result.sink_records or not result.call_sites:
+            return
+        flows = resolve(result.sink_records, result.call_sites, result.parameters)
+        if not flows:
+            return
+        registry = all_rules()
+        by_path = {s.path: s for s in sources}
+        new: dict[str, list[Finding]] = {}
+        for flow in flows:
+            rule = registry.get(flow.record.rule_id)
+            if rule is not None:
+                new.setdefault(flow.record.path, []).append(flow_finding(rule, flow))
+        for path, findings in new.items():
+            source = by_path.get(path)
+            parsed = load_source(source) if source is not None else None
+            if isinstance(parsed, ParsedFile):
+                kept, suppressed = suppress.apply(findings, parsed, self.config)
+                result.findings.extend(kept)
+                result.suppressed.extend(suppressed)
+
+
+def _best_per_location(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and location: the most confident (a flow found through a helper
+    supersedes the low-confidence "dynamic value" finding at the same sink)."""
+    best: dict[tuple, Finding] = {}
+    for finding in findings:
+        key = (finding.rule_id, finding.path, finding.line, finding.col)
+        current = best.get(key)
+        if current is None or (finding.confidence, len(finding.trace)) > (current.confidence, len(current.trace)):
+            best[key] = finding
+    return list(best.values())
+
+
+def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
+    record = flow.record
+    helper = record.function.rsplit(".", 1)[-1]
+    sink = TraceStep(record.path, record.line, record.col, record.code, f"reaches the sink checked by {rule.id}")
+    return Finding(
+        rule_id=rule.id, title=rule.title, cwe=record.cwe, severity=rule.severity, confidence=flow.confidence,
+        path=record.path, line=record.line, col=record.col, end_line=record.end_line, end_col=record.end_col,
+        message=f"{rule.title}: untrusted data ({flow.description}) is passed to `{helper}()`, which uses it in `{record.code}`.",
+        solution=rule.solution, code=record.code, statement_lines=(record.line, record.end_line),
+        trace=[*flow.trace, sink], bandit=rule.bandit,
+    )
 
 
 def statement_range(node: ast.AST, ancestors: list[ast.AST]) -> tuple[int, int]:

@@ -118,6 +118,7 @@ def dynamic_value_hit(
     dynamic: str,
     tainted_severity: Level | None = None,
     dynamic_severity: Level | None = None,
+    sink_note: str = "untrusted value used here",
 ) -> Hit | None:
     """The standard decision for injection-type sinks, shared by every such rule:
 
@@ -131,8 +132,13 @@ def dynamic_value_hit(
         return None
     taint = ctx.taint(value)
     if taint is not None:
+        line = getattr(node, "lineno", 0)
+        trace = list(taint.trace)
+        if trace and trace[-1].line == line and trace[-1].path == ctx.path:
+            sink_note = f"{trace.pop().note}; {sink_note}"  # one evidence line per source line
+        sink = TraceStep(ctx.path, line, getattr(node, "col_offset", 0), ctx.parsed.source_line(line).strip(), sink_note)
         return Hit(node, message=tainted.format(source=taint.description), confidence=taint.confidence,
-                   trace=list(taint.trace), severity=tainted_severity)
+                   trace=[*trace, sink], severity=tainted_severity)
     confidence = MEDIUM if ctx.flow is None else LOW
     return Hit(node, message=dynamic, confidence=confidence, severity=dynamic_severity)
 

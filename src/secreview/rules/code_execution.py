@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.rules.base import HIGH, MEDIUM, Hit, rule
+from secreview.rules.base import HIGH, MEDIUM, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
 
 
@@ -29,10 +29,12 @@ from secreview.rules.context import RuleContext
     """,
 )
 def check_eval(call: ast.Call, ctx: RuleContext):
-    code = ctx.argument(call, 0, "source")
-    if code is not None and not ctx.is_constant(code):
-        return Hit(call)
-    return None
+    return dynamic_value_hit(
+        ctx, call, ctx.argument(call, 0, "source"),
+        tainted="`eval` evaluates {source}: whoever sends it runs arbitrary Python in this process.",
+        dynamic="`eval` evaluates an expression that is not a constant; if its origin is ever untrusted, that is arbitrary code execution.",
+        sink_note="evaluated as Python",
+    )
 
 
 @rule(
@@ -57,7 +59,9 @@ def check_eval(call: ast.Call, ctx: RuleContext):
     """,
 )
 def check_exec(call: ast.Call, ctx: RuleContext):
-    code = ctx.argument(call, 0, "source")
-    if code is not None and not ctx.is_constant(code):
-        return Hit(call)
-    return None
+    return dynamic_value_hit(
+        ctx, call, ctx.argument(call, 0, "source"),
+        tainted="`exec` runs code built from {source}: whoever sends it runs arbitrary Python in this process.",
+        dynamic="`exec` runs code that is not a constant; if its origin is ever untrusted, that is arbitrary code execution.",
+        sink_note="executed as Python",
+    )

@@ -18,6 +18,7 @@ class RuleContext:
         self.facts = facts
         self.path = parsed.path
         self.ancestors: list[ast.AST] = []  # set by the AST pass: outermost first
+        self.rule = None  # the rule being run (set by the dispatcher)
         self.flow = flow  # data-flow results for this file (taint queries), when available
 
     # --- names -----------------------------------------------------------------------------

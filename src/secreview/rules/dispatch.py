@@ -57,6 +57,7 @@ class Dispatcher:
                 ancestors.append(node)  # the node itself is the innermost "ancestor" for checks
                 for rule in rules:
                     checks += 1
+                    ctx.rule = rule  # lets the data-flow engine apply the rule's sanitizers
                     for hit in rule.run(node, ctx):
                         hits.append((rule, hit, list(ancestors)))
                 ancestors.pop()

@@ -1,0 +1,321 @@
+"""Stage: data flow. Taint from untrusted sources to the sinks rules check, with traces.
+
+Per file, ``FileFlow`` analyses the module body, every class body and every function
+(flow-sensitively, see analyzer.py) and records the taint of each expression. Rules ask
+``ctx.taint(expr)`` at a sink. Across functions and files, ``FunctionSummary`` tables say which
+parameters reach a function's return value, and ``SinkRecord``s say which parameters reach a
+sink inside it, so a helper wrapping ``subprocess.run(shell=True)`` is a sink for its callers
+(resolved project-wide in project.py).
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from secreview.dataflow.analyzer import NOTHING, CallSite, FunctionAnalysis, FunctionSummary, fold
+from secreview.dataflow.values import CLEAN, Origin, Taint, join
+from secreview.facts import FileFacts
+from secreview.findings import Level, TraceStep
+from secreview.parse import ParsedFile
+
+MAX_FUNCTIONS_PER_FILE = 5000  # budget: beyond this, remaining functions are not analysed
+
+
+@dataclass
+class TaintReport:
+    """The answer to "does untrusted data reach this expression?" for a rule."""
+
+    description: str
+    confidence: Level
+    trace: list[TraceStep]
+
+
+@dataclass
+class SinkRecord:
+    """A parameter of ``function`` reaches a sink checked by ``rule_id`` inside it."""
+
+    function: str
+    param: int
+    rule_id: str
+    cwe: int
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    code: str
+    steps: tuple[TraceStep, ...]  # from the parameter to the sink, inside the function
+    sink_step: TraceStep | None = None
+    statement_lines: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class FileFlow:
+    parsed: ParsedFile
+    facts: FileFacts
+    summaries: dict[str, FunctionSummary] = field(default_factory=dict)
+    values: dict[int, Taint] = field(default_factory=dict)
+    nested: list[tuple[ast.AST, dict]] = field(default_factory=list)
+    sink_records: list[SinkRecord] = field(default_factory=list)
+    call_sites: list[CallSite] = field(default_factory=list)
+    budget_exceeded: bool = False
+
+    def __post_init__(self) -> None:
+        self.path = self.parsed.path
+        self.module_name = self.facts.module_name or "<module>"
+        self.module_constants = _module_constants(self.parsed.tree)
+        self.function_names: dict[int, str] = {}  # function node id -> qualified name
+        self.class_of_method: dict[int, str] = {}  # method node id -> class qualname
+        self.class_attributes: dict[str, dict[str, Taint]] = {}
+        self.local_summaries: dict[str, FunctionSummary] = {}
+        self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
+        self._request_imported = "request" in self.facts.imports.aliases
+
+    # ---- driving the analysis ---------------------------------------------------------------
+    def analyze(self) -> "FileFlow":
+        module = FunctionAnalysis(self, self.parsed.tree, self.module_name).run_module()
+        globals_state = module
+        analysed = 0
+        queue = list(self.nested)
+        self.nested.clear()
+        while queue:
+            node, defining_state = queue.pop(0)
+            analysed += 1
+            if analysed > MAX_FUNCTIONS_PER_FILE:
+                self.budget_exceeded = True
+                break
+            prefix = self.function_names.get(id(node)) or self.module_name
+            if isinstance(node, ast.ClassDef):
+                class_name = f"{self.qualname_prefix(node)}.{node.name}"
+                analysis = FunctionAnalysis(self, node, class_name, {**globals_state, **defining_state})
+                analysis.block(node.body, {})
+                for child, state in self.nested:
+                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self.class_of_method[id(child)] = class_name
+                queue.extend(self.nested)
+                self.nested.clear()
+                continue
+            self.analyze_function(node, {**globals_state, **defining_state})
+            queue.extend(self.nested)
+            self.nested.clear()
+        self.reanalyze_methods_reading_tainted_attributes(globals_state)
+        return self
+
+    def analyze_function(self, node: ast.AST, globals_state: dict) -> FunctionAnalysis:
+        qualname = self.function_qualname(node)
+        public = self.is_public(node)
+        analysis = FunctionAnalysis(self, node, qualname, globals_state, public=public).run()
+        summary = FunctionSummary(qualname, analysis.params, analysis.returns, is_method=self.is_method(node))
+        self.local_summaries[qualname] = summary
+        self.summaries[qualname] = summary
+        self._globals_for[id(node)] = globals_state
+        return analysis
+
+    def reanalyze_methods_reading_tainted_attributes(self, globals_state: dict) -> None:
+        tainted_classes = {c for c, attrs in self.class_attributes.items() if any(not t.is_clean for t in attrs.values())}
+        if not tainted_classes:
+            return
+        for node_id, class_name in list(self.class_of_method.items()):
+            if class_name in tainted_classes:
+                node = self._nodes.get(node_id)
+                if node is not None:
+                    self.analyze_function(node, self._globals_for.get(node_id, globals_state))
+
+    # ---- names ------------------------------------------------------------------------------
+    def qualname(self, node: ast.AST) -> str | None:
+        return self.facts.imports.qualname(node)
+
+    def qualname_prefix(self, node: ast.AST) -> str:
+        return self._parents.get(id(node), self.module_name)
+
+    def function_qualname(self, node: ast.AST) -> str:
+        known = self.function_names.get(id(node))
+        if known:
+            return known
+        class_name = self.class_of_method.get(id(node))
+        name = getattr(node, "name", f"<lambda:{getattr(node, 'lineno', 0)}>")
+        qualname = f"{class_name or self.qualname_prefix(node)}.{name}"
+        self.function_names[id(node)] = qualname
+        self._nodes[id(node)] = node
+        return qualname
+
+    def summary_for(self, name: str | None, func: ast.expr) -> FunctionSummary | None:
+        if name and name in self.summaries:
+            return self.summaries[name]
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            for class_name in self._current_classes():
+                candidate = self.summaries.get(f"{class_name}.{func.attr}")
+                if candidate is not None:
+                    return candidate
+        return None
+
+    def _current_classes(self) -> list[str]:
+        return sorted(set(self.class_of_method.values()))
+
+    def is_project_function(self, name: str) -> bool:
+        return name in self.summaries
+
+    def code(self, line: int) -> str:
+        return self.parsed.source_line(line).strip()
+
+    def is_constant_name(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Name) and node.id in self.module_constants
+
+    # ---- what kind of function ----------------------------------------------------------------
+    def is_method(self, node: ast.AST) -> bool:
+        if id(node) not in self.class_of_method:
+            return False
+        decorators = {getattr(d, "id", getattr(d, "attr", "")) for d in getattr(node, "decorator_list", [])}
+        return "staticmethod" not in decorators
+
+    def is_public(self, node: ast.AST) -> bool:
+        name = getattr(node, "name", "_")
+        if name.startswith("_") and not (name.startswith("__") and name.endswith("__")):
+            return False
+        prefix = self.function_qualname(node)
+        return not any(part.startswith("_") and not part.startswith("__") for part in prefix.split(".")[:-1] if part)
+
+    def is_route(self, node: ast.AST) -> bool:
+        for decorator in getattr(node, "decorator_list", []):
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if isinstance(target, ast.Attribute) and target.attr in ROUTE_DECORATOR_NAMES:
+                return True
+            if isinstance(target, ast.Name) and target.id in ("view_config", "api_view"):
+                return True
+        return False
+
+    def is_django_view(self, node: ast.AST, is_method: bool) -> bool:
+        """``def view(request, slug)`` in a Django module, or ``get(self, request, pk)`` in a
+        class-based view: the parameters after ``request`` come from the URL."""
+        if not self._imports_django:
+            return False
+        args = [a.arg for a in node.args.args]
+        if is_method:
+            args = args[1:]
+        return bool(args) and args[0] in ("request",) and len(args) > 1
+
+    def is_request_name(self, name: str) -> bool:
+        # ``request`` imported from flask is handled as a qualified source; a parameter or local
+        # named ``request`` is a request object (Django, Starlette, aiohttp...).
+        return not (self._request_imported and name == "request")
+
+    # ---- class attributes ------------------------------------------------------------------
+    def record_attribute(self, method: ast.AST, attribute: str, value: Taint) -> None:
+        class_name = self.class_of_method.get(id(method))
+        if class_name is None:
+            return
+        reportable = Taint(frozenset(o for o in value.whole().origins if o.param is None))
+        attributes = self.class_attributes.setdefault(class_name, {})
+        attributes[attribute] = join(attributes.get(attribute), reportable)
+
+    def class_attribute(self, method: ast.AST, attribute: str) -> Taint | None:
+        class_name = self.class_of_method.get(id(method))
+        if class_name is None:
+            return None
+        return self.class_attributes.get(class_name, {}).get(attribute)
+
+    # ---- calls between project functions ------------------------------------------------------
+    def record_call(self, callee: str, positional: list[Taint], keywords: dict, node: ast.Call, analysis: FunctionAnalysis) -> None:
+        arguments: dict[int | str, Taint] = {i: t.whole() for i, t in enumerate(positional) if not t.whole().is_clean}
+        arguments.update({k: t.whole() for k, t in keywords.items() if k and not t.whole().is_clean})
+        if not arguments:
+            return
+        if isinstance(node.func, ast.Attribute):
+            arguments = {(k + 1 if isinstance(k, int) else k): v for k, v in arguments.items()} if self._is_bound_call(callee) else arguments
+        step = analysis.step(node, f"passed to `{callee.rsplit('.', 1)[-1]}()`")
+        self.call_sites.append(CallSite(callee, arguments, step, analysis.qualname))
+
+    def _is_bound_call(self, callee: str) -> bool:
+        summary = self.summaries.get(callee)
+        return bool(summary and summary.is_method)
+
+    # ---- the rule-facing query ------------------------------------------------------------
+    def taint_at(self, expr: ast.expr, ctx) -> TaintReport | None:
+        value = self.values.get(id(expr))
+        if value is None:
+            return None
+        rule = getattr(ctx, "rule", None)
+        cwe = rule.cwe if rule is not None else None
+        self._record_sinks(value, cwe, ctx)
+        origins = value.reportable_for(cwe)
+        if not origins:
+            return None
+        best = max(origins, key=lambda o: (o.confidence, o.param is None))
+        steps: dict[tuple[str, int], TraceStep] = {}
+        for origin in sorted(origins, key=lambda o: -o.confidence):
+            if origin.confidence < best.confidence and origin.param is not None:
+                continue
+            for step in origin.steps:
+                steps.setdefault((step.path, step.line), step)
+        trace = sorted(steps.values(), key=lambda s: (s.path != self.path, s.path, s.line))
+        return TaintReport(best.description, best.confidence, trace)
+
+    def _record_sinks(self, value: Taint, cwe: int | None, ctx) -> None:
+        rule = getattr(ctx, "rule", None)
+        function = ctx.function
+        if rule is None or function is None:
+            return
+        node = ctx.ancestors[-1] if ctx.ancestors else None
+        if node is None:
+            return
+        qualname = self.function_qualname(function)
+        line = getattr(node, "lineno", 0)
+        for origin in value.params_for(cwe):
+            self.sink_records.append(SinkRecord(
+                function=qualname, param=origin.param, rule_id=rule.id, cwe=cwe or rule.cwe, path=self.path,
+                line=line, col=getattr(node, "col_offset", 0), end_line=getattr(node, "end_lineno", line) or line,
+                end_col=getattr(node, "end_col_offset", 0) or 0, code=self.code(line), steps=origin.steps,
+            ))
+
+    # ---- lazily built indexes -------------------------------------------------------------
+    @property
+    def _parents(self) -> dict[int, str]:
+        if not hasattr(self, "_parents_cache"):
+            self._parents_cache = _scope_prefixes(self.parsed.tree, self.module_name)
+        return self._parents_cache
+
+    @property
+    def _nodes(self) -> dict[int, ast.AST]:
+        if not hasattr(self, "_nodes_cache"):
+            self._nodes_cache = {}
+        return self._nodes_cache
+
+    @property
+    def _globals_for(self) -> dict[int, dict]:
+        if not hasattr(self, "_globals_cache"):
+            self._globals_cache = {}
+        return self._globals_cache
+
+
+ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})
+
+
+def _scope_prefixes(tree: ast.Module, module_name: str) -> dict[int, str]:
+    """For every function/class node: the qualified name of the scope that defines it."""
+    prefixes: dict[int, str] = {}
+    todo: list[tuple[ast.AST, str]] = [(tree, module_name)]
+    while todo:
+        node, prefix = todo.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                prefixes[id(child)] = prefix
+                todo.append((child, f"{prefix}.{child.name}"))
+            else:
+                todo.append((child, prefix))
+    return prefixes
+
+
+def _module_constants(tree: ast.Module) -> dict[str, Any]:
+    """Module-level names assigned exactly once, to a foldable literal value."""
+    counts: dict[str, int] = {}
+    values: dict[str, Any] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Name,)) and isinstance(node.ctx, ast.Store):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+            value = fold(statement.value, {}, values)
+            if value is not NOTHING:
+                values[statement.targets[0].id] = value
+    return {name: value for name, value in values.items() if counts.get(name) == 1}

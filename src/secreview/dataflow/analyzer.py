@@ -1,0 +1,843 @@
+"""Flow-sensitive taint analysis of one function (or a module body).
+
+The analysis interprets the statements in order over an abstract state (name -> Taint), joining
+states where branches meet and iterating loops to a fixpoint. Every expression it evaluates gets
+its taint recorded (by node identity) so rules can ask "what reaches this argument here?".
+
+Precision features: constant folding decides dead branches (``if 7 * 6 > 100:``), names bound to
+literals stay clean, overwriting a name replaces its taint, literal containers with constant keys
+keep per-element taint, allow-list checks (``if x not in ALLOWED: return``) clean the checked name,
+and calls are summarized (parameter -> return) across functions and files.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from secreview.dataflow.values import CLEAN, Origin, Taint, join, join_all, source
+from secreview.findings import Level, TraceStep
+from secreview.models import (
+    ALL_CWES, LINE_BREAK_CWES, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
+    ROUTE_DECORATORS, SANITIZERS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
+)
+
+State = dict[str, Taint]
+NOTHING: Any = object()  # "not a compile-time constant"
+MAX_LOOP_ITERATIONS = 4
+
+# Calls whose result never carries their arguments (beyond SANITIZERS).
+CLEAN_METHODS = frozenset({
+    "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal", "isidentifier", "startswith",
+    "endswith", "count", "find", "index", "rfind", "__len__", "exists", "is_file", "is_dir",
+    "hexdigest", "digest", "keys",
+})
+
+
+@dataclass
+class FunctionSummary:
+    """What a function does with its parameters, for its callers."""
+
+    qualname: str
+    params: list[str]
+    returns: Taint = CLEAN  # parameter origins stand for "the caller's argument"
+    is_method: bool = False
+
+
+@dataclass
+class CallSite:
+    """A call of a project function, kept to resolve sinks reached through helpers."""
+
+    callee: str
+    arguments: dict[int | str, Taint]  # positional index or keyword name -> taint
+    step: TraceStep
+    caller: str
+
+
+class FunctionAnalysis:
+    """Analyse one function body; results in ``values`` (taint per expression node id)."""
+
+    def __init__(
+        self,
+        unit: "FileFlow",
+        node: ast.AST,
+        qualname: str,
+        globals_state: State | None = None,
+        public: bool = False,
+    ) -> None:
+        self.unit = unit
+        self.node = node
+        self.qualname = qualname
+        self.globals_state = globals_state or {}
+        self.public = public
+        self.values: dict[int, Taint] = unit.values
+        self.consts: dict[str, Any] = {}
+        self.returns: Taint = CLEAN
+        self.params: list[str] = []
+        self.self_name: str | None = None
+
+    # ---- entry ------------------------------------------------------------------------------
+    def run(self) -> "FunctionAnalysis":
+        state: State = {}
+        node = self.node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            state = self.parameter_state(node)
+            body = [ast.Return(value=node.body)] if isinstance(node, ast.Lambda) else node.body
+        else:
+            body = node.body
+        self.block(body, state)
+        return self
+
+    def run_module(self) -> State:
+        """Analyse a module body; its final state is what functions see as globals."""
+        return self.block(self.node.body, {}) or {}
+
+    def parameter_state(self, node) -> State:
+        args = node.args
+        params = [*args.posonlyargs, *args.args]
+        all_params = [*params, *([args.vararg] if args.vararg else []), *args.kwonlyargs, *([args.kwarg] if args.kwarg else [])]
+        self.params = [a.arg for a in all_params]
+        is_method = self.unit.is_method(node)
+        if is_method and params:
+            self.self_name = params[0].arg
+        route = not isinstance(node, ast.Lambda) and self.unit.is_route(node)
+        django_view = not isinstance(node, ast.Lambda) and self.unit.is_django_view(node, is_method)
+        state: State = {}
+        for index, arg in enumerate(all_params):
+            if is_method and index == 0:
+                continue
+            step = TraceStep(self.unit.path, arg.lineno, arg.col_offset, self.unit.code(arg.lineno), f"parameter `{arg.arg}`")
+            if (route or django_view) and arg.arg not in NOT_USER_PARAMETERS and not _injected(arg, node):
+                state[arg.arg] = source("URL path parameter" if django_view else "HTTP route parameter", Level.HIGH, step)
+                continue
+            name = getattr(node, "name", "lambda")
+            origin = Origin(
+                description=f"parameter `{arg.arg}` of public function `{name}()` (possible input)",
+                confidence=Level.LOW, steps=(step,), param=index, reportable=self.public,
+            )
+            state[arg.arg] = Taint(frozenset({origin}))
+        return state
+
+    # ---- statements -------------------------------------------------------------------------
+    def block(self, body: list[ast.stmt], state: State | None) -> State | None:
+        for statement in body:
+            if state is None:
+                return None  # unreachable after return/raise
+            state = self.statement(statement, state)
+        return state
+
+    def statement(self, node: ast.stmt, state: State) -> State | None:
+        handler: Callable | None = getattr(self, f"stmt_{type(node).__name__}", None)
+        if handler is None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.expr(child, state)
+            return state
+        return handler(node, state)
+
+    def stmt_Expr(self, node: ast.Expr, state: State) -> State:
+        self.expr(node.value, state)
+        return state
+
+    def stmt_Assign(self, node: ast.Assign, state: State) -> State:
+        value = self.expr(node.value, state)
+        constant = self.fold(node.value)
+        for target in node.targets:
+            self.assign(target, value, state, node, constant)
+        return state
+
+    def stmt_AnnAssign(self, node: ast.AnnAssign, state: State) -> State:
+        if node.value is not None:
+            self.assign(node.target, self.expr(node.value, state), state, node, self.fold(node.value))
+        return state
+
+    def stmt_AugAssign(self, node: ast.AugAssign, state: State) -> State:
+        value = self.expr(node.value, state)
+        current = self.expr(node.target, state) if not isinstance(node.target, ast.Name) else self.read_name(node.target.id, state)
+        combined = join(current.whole(), value)
+        folded = NOTHING
+        if isinstance(node.target, ast.Name) and node.target.id in self.consts:
+            folded = self.fold(ast.BinOp(left=ast.Constant(self.consts[node.target.id]), op=node.op, right=node.value))
+        self.assign(node.target, combined, state, node, folded)
+        return state
+
+    def stmt_Return(self, node: ast.Return, state: State) -> None:
+        if node.value is not None:
+            value = self.expr(node.value, state)
+            self.returns = join(self.returns, value.with_step(self.step(node, f"returned from `{self.short_name}()`")))
+        return None
+
+    def stmt_Raise(self, node: ast.Raise, state: State) -> None:
+        for child in (node.exc, node.cause):
+            if child is not None:
+                self.expr(child, state)
+        return None
+
+    def stmt_If(self, node: ast.If, state: State) -> State | None:
+        self.expr(node.test, state)
+        decided = self.truth(node.test)
+        if decided is True:
+            return self.block(node.body, dict(state))
+        if decided is False:
+            return self.block(node.orelse, dict(state))
+        then_state = self.refine(node.test, dict(state), True)
+        else_state = self.refine(node.test, dict(state), False)
+        return merge(self.block(node.body, then_state), self.block(node.orelse, else_state))
+
+    def stmt_While(self, node: ast.While, state: State) -> State | None:
+        decided = self.truth(node.test)
+        if decided is False:
+            return self.block(node.orelse, state)
+        result = self.loop(node, state, lambda s: self.expr(node.test, s))
+        if decided is True and not _has_break(node):
+            return None
+        return merge(result, self.block(node.orelse, dict(result or state)))
+
+    def stmt_For(self, node: ast.For, state: State) -> State | None:
+        iterable = self.expr(node.iter, state)
+        element = iterable.whole()
+
+        def enter(loop_state: State) -> None:
+            self.assign(node.target, element.with_step(self.step(node, "loop variable")), loop_state, node, NOTHING)
+
+        result = self.loop(node, state, enter)
+        return merge(result, self.block(node.orelse, dict(result or state)))
+
+    stmt_AsyncFor = stmt_For
+
+    def loop(self, node, state: State, enter: Callable[[State], Any]) -> State | None:
+        current = dict(state)
+        for _ in range(MAX_LOOP_ITERATIONS):
+            body_state = dict(current)
+            enter(body_state)
+            after = self.block(node.body, body_state)
+            merged = merge(current, after)
+            if merged == current:
+                break
+            current = merged
+        return current
+
+    def stmt_With(self, node: ast.With, state: State) -> State | None:
+        for item in node.items:
+            value = self.expr(item.context_expr, state)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, value, state, node, NOTHING)
+        return self.block(node.body, state)
+
+    stmt_AsyncWith = stmt_With
+
+    def stmt_Try(self, node: ast.Try, state: State) -> State | None:
+        before = dict(state)
+        after_body = self.block(node.body, dict(state))
+        handler_entry = merge(before, after_body) or before
+        outcomes = [self.block(node.orelse, dict(after_body)) if after_body is not None else None]
+        for handler in node.handlers:
+            handler_state = dict(handler_entry)
+            if handler.type is not None:
+                self.expr(handler.type, handler_state)
+            if handler.name:
+                handler_state[handler.name] = CLEAN
+            outcomes.append(self.block(handler.body, handler_state))
+        result = None
+        for outcome in outcomes:
+            result = merge(result, outcome)
+        if node.finalbody:
+            final_entry = result if result is not None else dict(handler_entry)
+            final_state = self.block(node.finalbody, dict(final_entry))
+            return final_state if result is not None else None
+        return result
+
+    stmt_TryStar = stmt_Try
+
+    def stmt_Match(self, node: ast.Match, state: State) -> State | None:
+        subject = self.expr(node.subject, state)
+        result = None
+        irrefutable = False
+        for case in node.cases:
+            case_state = dict(state)
+            for child in ast.walk(case.pattern):
+                name = getattr(child, "name", None) or getattr(child, "rest", None)
+                if isinstance(name, str):
+                    case_state[name] = subject.whole()
+            if case.guard is not None:
+                self.expr(case.guard, case_state)
+            if isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None and case.guard is None:
+                irrefutable = True
+            result = merge(result, self.block(case.body, case_state))
+        return result if irrefutable else merge(result, state)
+
+    def stmt_FunctionDef(self, node, state: State) -> State:
+        for decorator in node.decorator_list:
+            self.expr(decorator, state)
+        for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]:
+            self.expr(default, state)
+        state[node.name] = CLEAN
+        self.unit.nested.append((node, dict(state)))
+        return state
+
+    stmt_AsyncFunctionDef = stmt_FunctionDef
+
+    def stmt_ClassDef(self, node: ast.ClassDef, state: State) -> State:
+        for child in [*node.bases, *node.decorator_list, *(k.value for k in node.keywords)]:
+            self.expr(child, state)
+        state[node.name] = CLEAN
+        self.unit.nested.append((node, dict(state)))
+        return state
+
+    def stmt_Delete(self, node: ast.Delete, state: State) -> State:
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                state.pop(target.id, None)
+                self.consts.pop(target.id, None)
+            elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                container = self.read_name(target.value.id, state)
+                key = self.fold(target.slice)
+                if container.items is not None and isinstance(key, int):
+                    state[target.value.id] = _list_delete(container, key)
+                else:
+                    self.expr(target, state)
+        return state
+
+    def stmt_Import(self, node, state: State) -> State:
+        for alias in node.names:
+            name = alias.asname or alias.name.split(".")[0]
+            state[name] = CLEAN
+            self.consts.pop(name, None)
+        return state
+
+    stmt_ImportFrom = stmt_Import
+
+    def stmt_Global(self, node, state: State) -> State:
+        return state
+
+    stmt_Nonlocal = stmt_Pass = stmt_Break = stmt_Continue = stmt_Global
+
+    # ---- assignment ---------------------------------------------------------------------------
+    def assign(self, target: ast.expr, value: Taint, state: State, statement: ast.AST, constant: Any) -> None:
+        if isinstance(target, ast.Name):
+            state[target.id] = value.with_step(self.step(statement, f"assigned to `{target.id}`"))
+            if constant is NOTHING:
+                self.consts.pop(target.id, None)
+            else:
+                self.consts[target.id] = constant
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for index, element in enumerate(target.elts):
+                if isinstance(element, ast.Starred):
+                    self.assign(element.value, value.whole(), state, statement, NOTHING)
+                else:
+                    part = value.item(index) if value.items is not None else value.whole()
+                    element_constant = constant[index] if isinstance(constant, (tuple, list)) and index < len(constant) else NOTHING
+                    self.assign(element, part, state, statement, element_constant)
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, value.whole(), state, statement, NOTHING)
+        elif isinstance(target, ast.Subscript):
+            self.expr(target.slice, state)
+            base = target.value
+            key = self.fold(target.slice)
+            if isinstance(base, ast.Name):
+                container = self.read_name(base.id, state)
+                stepped = value.with_step(self.step(statement, f"stored in `{base.id}`"))
+                state[base.id] = container.set_item(key, stepped) if key is not NOTHING and _hashable(key) else join(container.whole(), stepped.whole())
+            else:
+                self.expr(base, state)
+            self.values[id(target)] = value
+        elif isinstance(target, ast.Attribute):
+            self.expr(target.value, state)
+            dotted = _dotted(target)
+            if dotted:
+                state[dotted] = value.with_step(self.step(statement, f"assigned to `{dotted}`"))
+                if self.self_name and dotted.startswith(self.self_name + "."):
+                    self.unit.record_attribute(self.node, dotted.split(".", 1)[1], state[dotted])
+            self.values[id(target)] = value
+
+    # ---- expressions --------------------------------------------------------------------------
+    def expr(self, node: ast.expr, state: State) -> Taint:
+        handler = getattr(self, f"expr_{type(node).__name__}", None)
+        if handler is None:
+            value = join_all(self.expr(child, state).whole() for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+        else:
+            value = handler(node, state)
+        self.values[id(node)] = value
+        return value
+
+    def expr_Constant(self, node, state: State) -> Taint:
+        return CLEAN
+
+    def expr_Name(self, node: ast.Name, state: State) -> Taint:
+        source_taint = self.attribute_source(node)
+        if source_taint is not None:
+            return source_taint
+        return self.read_name(node.id, state)
+
+    def read_name(self, name: str, state: State) -> Taint:
+        if name in state:
+            return state[name]
+        return self.globals_state.get(name, CLEAN)
+
+    def expr_Attribute(self, node: ast.Attribute, state: State) -> Taint:
+        found = self.attribute_source(node)
+        if found is not None:
+            self.expr(node.value, state)
+            return found
+        dotted = _dotted(node)
+        if dotted and dotted in state:
+            return state[dotted]
+        receiver = self.expr(node.value, state)
+        if dotted and self.self_name and dotted.startswith(self.self_name + "."):
+            attribute = self.unit.class_attribute(self.node, dotted.split(".", 1)[1])
+            if attribute is not None:
+                return attribute
+        return receiver.whole()
+
+    def attribute_source(self, node: ast.expr) -> Taint | None:
+        """Taint when ``node`` names an untrusted value (``flask.request.args``, ``request.GET``)."""
+        name = self.unit.qualname(node)
+        if name:
+            for prefix, (description, confidence) in SOURCE_ATTRIBUTES.items():
+                if name == prefix or name.startswith(prefix + "."):
+                    return source(description, confidence, self.step(node, f"{description} (untrusted)"))
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id in REQUEST_PARAMETER_NAMES and node.attr in REQUEST_ATTRIBUTES and self.unit.is_request_name(node.value.id):
+                description = REQUEST_ATTRIBUTES[node.attr]
+                return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) and node.value.attr == "request":
+            # Tornado / class-based handlers: self.request.body, self.request.arguments
+            if node.attr in REQUEST_ATTRIBUTES:
+                description = REQUEST_ATTRIBUTES[node.attr]
+                return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
+        return None
+
+    def expr_Subscript(self, node: ast.Subscript, state: State) -> Taint:
+        container = self.expr(node.value, state)
+        self.expr(node.slice, state)
+        key = self.fold(node.slice)
+        if isinstance(node.slice, ast.Slice):
+            return container.whole()
+        if key is not NOTHING and _hashable(key):
+            return container.item(key)
+        return container.whole()
+
+    def expr_Call(self, node: ast.Call, state: State) -> Taint:
+        func = node.func
+        name = self.unit.qualname(func)
+        receiver = CLEAN
+        method = func.attr if isinstance(func, ast.Attribute) else None
+        if isinstance(func, ast.Attribute):
+            receiver = self.expr(func.value, state)
+        elif not isinstance(func, ast.Name):
+            self.expr(func, state)
+        positional = [self.expr(a.value if isinstance(a, ast.Starred) else a, state) for a in node.args]
+        keywords = {k.arg: self.expr(k.value, state) for k in node.keywords}
+        arguments = join_all([*(p.whole() for p in positional), *(k.whole() for k in keywords.values())])
+
+        if name in SOURCE_CALLS:
+            description, confidence = SOURCE_CALLS[name]
+            return source(description, confidence, self.step(node, f"{description} (untrusted)"))
+        if method in SOURCE_METHODS and name not in SANITIZERS:
+            description, confidence = SOURCE_METHODS[method]
+            return source(description, confidence, self.step(node, f"{description} (untrusted)"))
+        request_source = self.attribute_source(func) if method else None
+        if request_source is not None and method in ("get_json", "get_data", "get_full_path", "post", "json", "text", "read", "get_argument", "get_query_argument", "get_body_argument"):
+            return request_source
+        if name in SANITIZERS:
+            cwes = SANITIZERS[name]
+            return CLEAN if cwes is ALL_CWES else arguments.sanitize(cwes)
+        if method in CLEAN_METHODS:
+            return CLEAN
+        if method == "replace" and _strips_line_breaks(node):
+            return receiver.sanitize(LINE_BREAK_CWES)
+
+        summary = self.unit.summary_for(name, func)
+        if summary is not None:
+            self.unit.record_call(name if name in self.unit.summaries else summary.qualname, positional, keywords, node, self)
+            return self.apply_summary(summary, positional, keywords, node)
+        if name is not None and self.unit.is_project_function(name):
+            self.unit.record_call(name, positional, keywords, node, self)
+
+        if method and isinstance(func.value, ast.Name) and receiver.items is not None:
+            updated = _container_method(receiver, method, positional, self.fold(node.args[0]) if node.args else NOTHING)
+            if updated is not None:
+                new_container, result = updated
+                state[func.value.id] = new_container
+                return result
+        if method in ("append", "extend", "add", "update", "insert", "setdefault", "appendleft") and isinstance(func.value, ast.Name):
+            # Mutating a container with untracked shape: it carries the new data as a whole.
+            if not arguments.is_clean:
+                state[func.value.id] = join(receiver.whole(), arguments.with_step(self.step(node, f"added to `{func.value.id}`")))
+            return CLEAN
+        if method == "get" and positional:
+            key = self.fold(node.args[0])
+            if receiver.items is not None and key is not NOTHING and _hashable(key):
+                return join(receiver.item(key), positional[1].whole() if len(positional) > 1 else CLEAN)
+        # Unknown call: the result carries whatever went in (receiver and arguments).
+        return join(receiver.whole(), arguments)
+
+    def apply_summary(self, summary: FunctionSummary, positional: list[Taint], keywords: dict, node: ast.Call) -> Taint:
+        offset = 1 if summary.is_method and isinstance(node.func, ast.Attribute) else 0
+        result = CLEAN
+        step = self.step(node, f"passed through `{summary.qualname.rsplit('.', 1)[-1]}()`")
+        real = frozenset(o for o in summary.returns.whole().origins if o.param is None)
+        if real:
+            result = Taint(real).with_step(step)
+        for origin in summary.returns.whole().origins:
+            if origin.param is None:
+                continue
+            index = origin.param - offset
+            argument = positional[index] if 0 <= index < len(positional) else keywords.get(summary.params[origin.param] if origin.param < len(summary.params) else None)
+            if argument is None:
+                continue
+            passed = argument.whole()
+            if origin.sanitized:
+                passed = passed.sanitize(origin.sanitized)
+            result = join(result, passed.with_step(step))
+        return result
+
+    def expr_JoinedStr(self, node: ast.JoinedStr, state: State) -> Taint:
+        return join_all(self.expr(v, state).whole() for v in node.values)
+
+    def expr_FormattedValue(self, node: ast.FormattedValue, state: State) -> Taint:
+        if node.format_spec is not None:
+            self.expr(node.format_spec, state)
+        return self.expr(node.value, state)
+
+    def expr_BinOp(self, node: ast.BinOp, state: State) -> Taint:
+        left = self.expr(node.left, state)
+        right = self.expr(node.right, state)
+        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            return right.whole()
+        if isinstance(node.op, (ast.Add, ast.Mult)) and left.items is not None and right.items is not None and isinstance(node.op, ast.Add):
+            length = len(left.items)
+            return Taint(left.origins | right.origins, left.items + tuple((length + k, v) for k, v in right.items if isinstance(k, int)))
+        return join(left.whole(), right.whole())
+
+    def expr_Compare(self, node: ast.Compare, state: State) -> Taint:
+        self.expr(node.left, state)
+        for comparator in node.comparators:
+            self.expr(comparator, state)
+        return CLEAN  # a boolean carries nothing injectable
+
+    def expr_BoolOp(self, node: ast.BoolOp, state: State) -> Taint:
+        return join_all(self.expr(v, state) for v in node.values)
+
+    def expr_IfExp(self, node: ast.IfExp, state: State) -> Taint:
+        self.expr(node.test, state)
+        decided = self.truth(node.test)
+        if decided is True:
+            return self.expr(node.body, state)
+        if decided is False:
+            return self.expr(node.orelse, state)
+        return join(self.expr(node.body, state), self.expr(node.orelse, state))
+
+    def expr_NamedExpr(self, node: ast.NamedExpr, state: State) -> Taint:
+        value = self.expr(node.value, state)
+        self.assign(node.target, value, state, node, self.fold(node.value))
+        return value
+
+    def _sequence(self, node, state: State) -> Taint:
+        values = []
+        tracked = True
+        for element in node.elts:
+            if isinstance(element, ast.Starred):
+                tracked = False
+                values.append(self.expr(element.value, state).whole())
+            else:
+                values.append(self.expr(element, state))
+        if tracked and not isinstance(node, ast.Set):
+            return Taint(frozenset(), tuple(enumerate(values)))
+        return join_all(v.whole() for v in values)
+
+    expr_Tuple = expr_List = expr_Set = _sequence
+
+    def expr_Dict(self, node: ast.Dict, state: State) -> Taint:
+        items = []
+        loose = CLEAN
+        for key, value in zip(node.keys, node.values):
+            taint = self.expr(value, state)
+            if key is None:
+                loose = join(loose, taint.whole())
+                continue
+            self.expr(key, state)
+            folded = self.fold(key)
+            if folded is NOTHING or not _hashable(folded):
+                loose = join(loose, taint.whole())
+            else:
+                items.append((folded, taint))
+        return Taint(loose.origins, tuple(items))
+
+    def _comprehension(self, node, state: State) -> Taint:
+        inner = dict(state)
+        for generator in node.generators:
+            iterable = self.expr(generator.iter, inner)
+            self.assign(generator.target, iterable.whole(), inner, node, NOTHING)
+            for condition in generator.ifs:
+                self.expr(condition, inner)
+        if isinstance(node, ast.DictComp):
+            return join(self.expr(node.key, inner).whole(), self.expr(node.value, inner).whole())
+        return self.expr(node.elt, inner).whole()
+
+    expr_ListComp = expr_SetComp = expr_GeneratorExp = expr_DictComp = _comprehension
+
+    def expr_Lambda(self, node: ast.Lambda, state: State) -> Taint:
+        self.unit.nested.append((node, dict(state)))
+        return CLEAN
+
+    def expr_Await(self, node: ast.Await, state: State) -> Taint:
+        return self.expr(node.value, state)
+
+    def expr_Starred(self, node: ast.Starred, state: State) -> Taint:
+        return self.expr(node.value, state).whole()
+
+    # ---- constants and conditions -------------------------------------------------------------
+    def fold(self, node: ast.expr | None) -> Any:
+        """The compile-time value of ``node`` (literals, arithmetic on them, names bound to
+        them in this flow), or NOTHING."""
+        return fold(node, self.consts, self.unit.module_constants)
+
+    def truth(self, test: ast.expr) -> bool | None:
+        value = self.fold(test)
+        if value is NOTHING:
+            return None
+        try:
+            return bool(value)
+        except Exception:  # noqa: BLE001 - a folded value whose truth we cannot take
+            return None
+
+    def refine(self, test: ast.expr, state: State, branch: bool) -> State:
+        """Allow-list checks: in the branch where ``x in ALLOWED`` (or ``x.isdigit()``,
+        ``re.fullmatch(P, x)``) holds, ``x`` is clean."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self.refine(test.operand, state, not branch)
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and branch:
+            for value in test.values:
+                state = self.refine(value, state, True)
+            return state
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) and not branch:
+            for value in test.values:
+                state = self.refine(value, state, False)
+            return state
+        checked = _validated_name(test, self.unit, branch)
+        if checked is not None and checked in state:
+            state[checked] = CLEAN
+        return state
+
+    def step(self, node: ast.AST, note: str) -> TraceStep:
+        line = getattr(node, "lineno", 0)
+        return TraceStep(self.unit.path, line, getattr(node, "col_offset", 0), self.unit.code(line), note)
+
+    @property
+    def short_name(self) -> str:
+        return self.qualname.rsplit(".", 1)[-1]
+
+
+def merge(a: State | None, b: State | None) -> State | None:
+    if a is None:
+        return None if b is None else dict(b)
+    if b is None:
+        return dict(a)
+    result = dict(a)
+    for name, value in b.items():
+        result[name] = join(result.get(name), value) if name in result else value
+    return result
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _has_break(node: ast.AST) -> bool:
+    for child in ast.walk(node):
+        if isinstance(child, ast.Break):
+            return True
+    return False
+
+
+def _injected(arg: ast.arg, function: ast.AST) -> bool:
+    """FastAPI dependencies (``db=Depends(...)``) and framework objects are not user input."""
+    annotation = arg.annotation
+    if annotation is not None:
+        text = ast.unparse(annotation) if not isinstance(annotation, ast.Constant) else str(annotation.value)
+        if any(word in text for word in ("Request", "Session", "Response", "BackgroundTasks", "WebSocket", "Depends")):
+            return True
+    args = function.args
+    defaults = dict(zip([a.arg for a in args.args][-len(args.defaults):] if args.defaults else [], args.defaults))
+    default = defaults.get(arg.arg)
+    return isinstance(default, ast.Call) and isinstance(default.func, (ast.Name, ast.Attribute)) and "Depends" in ast.unparse(default.func)
+
+
+def _strips_line_breaks(call: ast.Call) -> bool:
+    first = call.args[0] if call.args else None
+    return isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value in ("\n", "\r", "\r\n")
+
+
+def _list_delete(container: Taint, index: int) -> Taint:
+    items = [(k, v) for k, v in container.items if isinstance(k, int)]
+    length = len(items)
+    if index < 0:
+        index += length
+    kept = [v for k, v in sorted(items, key=lambda kv: kv[0]) if k != index]
+    return Taint(container.origins, tuple(enumerate(kept)))
+
+
+def _container_method(container: Taint, method: str, arguments: list[Taint], first_constant: Any):
+    """List operations on a tracked literal list: (new container, result) or None (unknown)."""
+    items = container.items or ()
+    if not all(isinstance(k, int) for k, _ in items):
+        return None
+    ordered = [v for _, v in sorted(items, key=lambda kv: kv[0])]
+    if method == "append" and len(arguments) == 1:
+        ordered.append(arguments[0])
+        return Taint(container.origins, tuple(enumerate(ordered))), CLEAN
+    if method == "pop":
+        index = -1 if not arguments else first_constant
+        if not isinstance(index, int) or not ordered or not -len(ordered) <= index < len(ordered):
+            return None
+        value = ordered.pop(index)
+        return Taint(container.origins, tuple(enumerate(ordered))), value
+    if method == "insert" and len(arguments) == 2 and isinstance(first_constant, int):
+        ordered.insert(first_constant, arguments[1])
+        return Taint(container.origins, tuple(enumerate(ordered))), CLEAN
+    if method == "reverse":
+        ordered.reverse()
+        return Taint(container.origins, tuple(enumerate(ordered))), CLEAN
+    return None
+
+
+_VALIDATING_CALLS = frozenset({"re.fullmatch", "re.match", "os.path.isabs"})
+_VALIDATING_METHODS = frozenset({"isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal", "isidentifier", "fullmatch"})
+
+
+def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | None:
+    """The name that ``test`` proves safe when it evaluates to ``branch``."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name):
+        op = test.ops[0]
+        comparator = test.comparators[0]
+        constant_set = isinstance(comparator, (ast.Tuple, ast.List, ast.Set, ast.Dict)) or unit.is_constant_name(comparator)
+        if isinstance(op, ast.In) and branch and constant_set:
+            return test.left.id
+        if isinstance(op, ast.NotIn) and not branch and constant_set:
+            return test.left.id
+        if isinstance(op, ast.Eq) and branch and isinstance(comparator, ast.Constant):
+            return test.left.id
+        if isinstance(op, ast.NotEq) and not branch and isinstance(comparator, ast.Constant):
+            return test.left.id
+    if isinstance(test, ast.Call) and branch:
+        func = test.func
+        if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS:
+            if isinstance(func.value, ast.Name):
+                return func.value.id
+            if func.attr == "fullmatch" and test.args and isinstance(test.args[0], ast.Name):
+                return test.args[0].id
+        name = unit.qualname(func)
+        if name in ("re.fullmatch",) and len(test.args) >= 2 and isinstance(test.args[1], ast.Name):
+            return test.args[1].id
+    return None
+
+
+_BINARY = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod, ast.Div: operator.truediv, ast.BitAnd: operator.and_, ast.BitOr: operator.or_,
+    ast.BitXor: operator.xor, ast.LShift: operator.lshift, ast.RShift: operator.rshift,
+}
+_COMPARE = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+    ast.Is: operator.is_, ast.IsNot: operator.is_not,
+}
+
+
+def fold(node: ast.expr | None, consts: dict[str, Any], module_constants: dict[str, Any]) -> Any:
+    """Evaluate literals and arithmetic on them without running any reviewed code."""
+    if node is None:
+        return NOTHING
+    try:
+        return _fold(node, consts, module_constants, 0)
+    except Exception:  # noqa: BLE001 - division by zero, type errors...: not a constant
+        return NOTHING
+
+
+def _fold(node: ast.expr, consts, module_constants, depth: int) -> Any:
+    if depth > 50:
+        return NOTHING
+    match node:
+        case ast.Constant(value=value):
+            return value
+        case ast.Name(id=name):
+            if name in consts:
+                return consts[name]
+            return module_constants.get(name, NOTHING)
+        case ast.UnaryOp(op=op, operand=operand):
+            value = _fold(operand, consts, module_constants, depth + 1)
+            if value is NOTHING:
+                return NOTHING
+            if isinstance(op, ast.Not):
+                return not value
+            if isinstance(op, ast.USub):
+                return -value
+            if isinstance(op, ast.UAdd):
+                return +value
+            return ~value
+        case ast.BinOp(left=left, op=op, right=right):
+            a = _fold(left, consts, module_constants, depth + 1)
+            b = _fold(right, consts, module_constants, depth + 1)
+            if a is NOTHING or b is NOTHING or type(op) not in _BINARY:
+                return NOTHING
+            if isinstance(op, (ast.Mult, ast.LShift)) and (_big(a) or _big(b)):
+                return NOTHING  # never build huge values at analysis time
+            return _BINARY[type(op)](a, b)
+        case ast.BoolOp(op=op, values=values):
+            result = NOTHING
+            for value_node in values:
+                result = _fold(value_node, consts, module_constants, depth + 1)
+                if result is NOTHING:
+                    return NOTHING
+                if isinstance(op, ast.And) and not result:
+                    return result
+                if isinstance(op, ast.Or) and result:
+                    return result
+            return result
+        case ast.Compare(left=left, ops=ops, comparators=comparators):
+            a = _fold(left, consts, module_constants, depth + 1)
+            if a is NOTHING:
+                return NOTHING
+            for op, comparator in zip(ops, comparators):
+                b = _fold(comparator, consts, module_constants, depth + 1)
+                if b is NOTHING or not _COMPARE[type(op)](a, b):
+                    return NOTHING if b is NOTHING else False
+                a = b
+            return True
+        case ast.Tuple(elts=elts) | ast.List(elts=elts):
+            values = [_fold(e, consts, module_constants, depth + 1) for e in elts]
+            if any(v is NOTHING for v in values):
+                return NOTHING
+            return tuple(values) if isinstance(node, ast.Tuple) else values
+        case ast.Subscript(value=value, slice=index):
+            container = _fold(value, consts, module_constants, depth + 1)
+            key = _fold(index, consts, module_constants, depth + 1)
+            if container is NOTHING or key is NOTHING:
+                return NOTHING
+            return container[key]
+    return NOTHING
+
+
+def _big(value: Any) -> bool:
+    if isinstance(value, (int, float)):
+        return abs(value) > 10**6
+    if isinstance(value, (str, bytes, list, tuple)):
+        return len(value) > 10**4
+    return False

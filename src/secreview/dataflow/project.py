@@ -1,0 +1,76 @@
+"""Project-level resolution of sinks reached through helper functions (and across files).
+
+Each file's analysis yields ``SinkRecord``s (a parameter of F reaches a sink inside F) and
+``CallSite``s (F is called with these argument taints). Propagating records up the call graph to a
+fixpoint finds: untrusted data passed to a helper that wraps a sink (a finding at the sink, whose
+trace starts at the caller's source), and callers that forward their own parameter to such a helper
+(they become sink wrappers in turn: ``utils.execute``-style functions).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from secreview.dataflow import SinkRecord
+from secreview.dataflow.analyzer import CallSite
+from secreview.findings import Level, TraceStep
+
+MAX_ROUNDS = 6
+
+
+@dataclass
+class FlowFinding:
+    """An interprocedural finding: a record (the sink) reached with untrusted data."""
+
+    record: SinkRecord
+    description: str
+    confidence: Level
+    trace: list[TraceStep]
+
+
+def resolve(records: list[SinkRecord], calls: list[CallSite], param_names: dict[str, list[str]]) -> list[FlowFinding]:
+    by_function: dict[tuple[str, int], list[SinkRecord]] = {}
+
+    def add(record: SinkRecord) -> bool:
+        key = (record.function, record.param)
+        existing = by_function.setdefault(key, [])
+        if any(r.rule_id == record.rule_id and r.path == record.path and r.line == record.line for r in existing):
+            return False
+        existing.append(record)
+        return True
+
+    for record in records:
+        add(record)
+    findings: dict[tuple, FlowFinding] = {}
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        for call in calls:
+            for key, argument in call.arguments.items():
+                index = key if isinstance(key, int) else _index_of(param_names.get(call.callee, []), key)
+                if index is None:
+                    continue
+                for record in by_function.get((call.callee, index), []):
+                    for origin in argument.origins:
+                        if not origin.reaches(record.cwe):
+                            continue
+                        steps = (*origin.steps, call.step, *record.steps)
+                        if origin.param is not None:
+                            changed |= add(replace(record, function=call.caller, param=origin.param, steps=steps))
+                        if origin.reportable:
+                            identity = (record.rule_id, record.path, record.line, record.col)
+                            found = findings.get(identity)
+                            if found is None or found.confidence < origin.confidence:
+                                findings[identity] = FlowFinding(record, origin.description, origin.confidence, _ordered(steps))
+        if not changed:
+            break
+    return list(findings.values())
+
+
+def _index_of(params: list[str], name: str) -> int | None:
+    return params.index(name) if name in params else None
+
+
+def _ordered(steps) -> list[TraceStep]:
+    seen: dict[tuple[str, int], TraceStep] = {}
+    for step in steps:
+        seen.setdefault((step.path, step.line), step)
+    return list(seen.values())

@@ -1,0 +1,130 @@
+"""The taint lattice: what untrusted data a value may carry, and how it got there.
+
+A ``Taint`` is a set of ``Origin``s. Each origin is one source (an HTTP parameter, argv, a
+parameter of the function being analysed...) with the steps it took so far, and the CWEs it has
+been sanitized for. Containers built from literals with constant keys keep per-element taint
+(``items``), so the clean element of a mixed list stays clean.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Hashable
+
+from secreview.findings import Level, TraceStep
+
+MAX_ORIGINS = 6  # per value: enough for evidence, bounded for speed
+MAX_STEPS = 14  # per origin: the source, the sink side, and the most recent steps
+
+
+@dataclass(frozen=True)
+class Origin:
+    description: str  # e.g. "HTTP query parameter"
+    confidence: Level
+    steps: tuple[TraceStep, ...]
+    param: int | None = None  # parameter index when the origin is a parameter of the function
+    reportable: bool = True  # False: a private function's parameter, only used for summaries
+    sanitized: frozenset[int] = field(default=frozenset())  # CWEs this flow is safe for
+
+    def with_step(self, step: TraceStep) -> "Origin":
+        if self.steps and self.steps[-1].line == step.line and self.steps[-1].path == step.path:
+            return self
+        steps = self.steps + (step,)
+        if len(steps) > MAX_STEPS:
+            steps = steps[:2] + steps[-(MAX_STEPS - 2):]
+        return replace(self, steps=steps)
+
+    def sanitize(self, cwes: frozenset[int]) -> "Origin":
+        return replace(self, sanitized=self.sanitized | cwes)
+
+    def reaches(self, cwe: int | None) -> bool:
+        return cwe is None or cwe not in self.sanitized
+
+
+Key = Hashable
+
+
+@dataclass(frozen=True)
+class Taint:
+    origins: frozenset[Origin] = frozenset()
+    items: tuple[tuple[Key, "Taint"], ...] | None = None  # per-element taint of a literal container
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.origins and not (self.items and any(not v.is_clean for _, v in self.items))
+
+    def whole(self) -> "Taint":
+        """The container as one value: its own origins and every element's."""
+        if self.items is None:
+            return self
+        origins = set(self.origins)
+        for _, value in self.items:
+            origins |= value.whole().origins
+        return Taint(_cap(origins))
+
+    def item(self, key: Key) -> "Taint":
+        if self.items is not None:
+            for item_key, value in self.items:
+                if item_key == key:
+                    return join(value, Taint(self.origins))
+            return Taint(self.origins)
+        return self
+
+    def set_item(self, key: Key, value: "Taint") -> "Taint":
+        if self.items is None:
+            return join(self, value.whole())
+        items = [(k, v) for k, v in self.items if k != key] + [(key, value)]
+        return Taint(self.origins, tuple(items))
+
+    def with_step(self, step: TraceStep) -> "Taint":
+        if self.is_clean:
+            return self
+        origins = frozenset(o.with_step(step) for o in self.origins)
+        items = tuple((k, v.with_step(step)) for k, v in self.items) if self.items is not None else None
+        return Taint(origins, items)
+
+    def sanitize(self, cwes: frozenset[int]) -> "Taint":
+        whole = self.whole()
+        return Taint(frozenset(o.sanitize(cwes) for o in whole.origins))
+
+    def reportable_for(self, cwe: int | None) -> list[Origin]:
+        return [o for o in self.whole().origins if o.reportable and o.reaches(cwe)]
+
+    def params_for(self, cwe: int | None) -> list[Origin]:
+        return [o for o in self.whole().origins if o.param is not None and o.reaches(cwe)]
+
+
+CLEAN = Taint()
+
+
+def _cap(origins) -> frozenset[Origin]:
+    if len(origins) <= MAX_ORIGINS:
+        return frozenset(origins)
+    ranked = sorted(origins, key=lambda o: (-o.confidence, o.param is not None, o.steps[0].line if o.steps else 0))
+    return frozenset(ranked[:MAX_ORIGINS])
+
+
+def join(a: Taint | None, b: Taint | None) -> Taint:
+    if a is None or a is b:
+        return b if b is not None else CLEAN
+    if b is None:
+        return a
+    if a.is_clean and a.items is None:
+        return b
+    if b.is_clean and b.items is None:
+        return a
+    if a.items is not None and b.items is not None:
+        keys = [k for k, _ in a.items] + [k for k, _ in b.items if k not in dict(a.items)]
+        items = tuple((k, join(a.item(k), b.item(k))) for k in keys)
+        return Taint(_cap(a.origins | b.origins), items)
+    return Taint(_cap(a.whole().origins | b.whole().origins))
+
+
+def join_all(values) -> Taint:
+    result = CLEAN
+    for value in values:
+        result = join(result, value)
+    return result
+
+
+def source(description: str, confidence: Level, step: TraceStep) -> Taint:
+    return Taint(frozenset({Origin(description, confidence, (step,))}))

@@ -1,0 +1,12 @@
+"""Data tables describing libraries for the data-flow engine: where untrusted data comes from
+(sources), what makes it safe for which weakness (sanitizers) and which calls return values that
+carry nothing of their arguments. One row per API; adding a library is adding rows.
+
+Sinks live with the rules that report them (each rule's ``calls``/``methods``), so a sink's
+metadata, message and fix text stay next to its check.
+"""
+from secreview.models.sanitizers import SANITIZERS, LINE_BREAK_CWES, ALL_CWES  # noqa: F401
+from secreview.models.sources import (  # noqa: F401
+    SOURCE_ATTRIBUTES, SOURCE_CALLS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
+    SOURCE_METHODS, ROUTE_DECORATORS, NOT_USER_PARAMETERS,
+)

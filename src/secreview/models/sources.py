@@ -1,0 +1,89 @@
+"""Sources of untrusted data, by framework. Confidence reflects how surely an attacker controls
+the value: HTTP request data (high) > command line, network reads (medium) > environment and
+parameters of public library functions (low: *possible* input)."""
+from secreview.findings import Level
+
+HIGH, MEDIUM, LOW = Level.HIGH, Level.MEDIUM, Level.LOW
+
+# Import-resolved attribute chains that are untrusted wherever they are read (prefix match:
+# ``flask.request.args`` covers ``flask.request.args.get(...)`` and ``flask.request.args["x"]``).
+SOURCE_ATTRIBUTES: dict[str, tuple[str, Level]] = {
+    # Flask / Werkzeug request proxy
+    "flask.request.args": ("HTTP query parameter", HIGH),
+    "flask.request.form": ("HTTP form field", HIGH),
+    "flask.request.values": ("HTTP request parameter", HIGH),
+    "flask.request.json": ("HTTP JSON body", HIGH),
+    "flask.request.data": ("HTTP request body", HIGH),
+    "flask.request.cookies": ("HTTP cookie", HIGH),
+    "flask.request.headers": ("HTTP header", HIGH),
+    "flask.request.files": ("uploaded file", HIGH),
+    "flask.request.view_args": ("URL path parameter", HIGH),
+    "flask.request.stream": ("HTTP request body", HIGH),
+    "flask.request.path": ("HTTP request path", HIGH),
+    "flask.request.full_path": ("HTTP request path", HIGH),
+    "flask.request.url": ("HTTP request URL", HIGH),
+    "flask.request.query_string": ("HTTP query string", HIGH),
+    "flask.request.environ": ("WSGI environment", HIGH),
+    "flask.request.referrer": ("HTTP Referer header", HIGH),
+    "flask.request.user_agent": ("HTTP User-Agent header", HIGH),
+    "flask.request.get_json": ("HTTP JSON body", HIGH),
+    "flask.request.get_data": ("HTTP request body", HIGH),
+    "bottle.request": ("HTTP request data", HIGH),
+    # Command line and environment
+    "sys.argv": ("command-line argument", MEDIUM),
+    "os.environ": ("environment variable", LOW),
+    "os.environb": ("environment variable", LOW),
+    "sys.stdin": ("standard input", MEDIUM),
+}
+
+# Calls whose return value is untrusted.
+SOURCE_CALLS: dict[str, tuple[str, Level]] = {
+    "input": ("interactive input", MEDIUM),
+    "raw_input": ("interactive input", MEDIUM),
+    "os.getenv": ("environment variable", LOW),
+    "os.getenvb": ("environment variable", LOW),
+    "os.environ.get": ("environment variable", LOW),
+    "urllib.request.urlopen": ("network response", MEDIUM),
+    "requests.get": ("network response", MEDIUM),
+    "requests.post": ("network response", MEDIUM),
+    "httpx.get": ("network response", MEDIUM),
+    "flask.request.get_json": ("HTTP JSON body", HIGH),
+    "flask.request.get_data": ("HTTP request body", HIGH),
+    "flask.request.args.get": ("HTTP query parameter", HIGH),
+    "flask.request.form.get": ("HTTP form field", HIGH),
+    "flask.request.cookies.get": ("HTTP cookie", HIGH),
+    "flask.request.headers.get": ("HTTP header", HIGH),
+}
+
+# Any call of these methods, whatever the receiver, returns untrusted bytes (sockets).
+SOURCE_METHODS: dict[str, tuple[str, Level]] = {
+    "recv": ("network data (socket)", MEDIUM),
+    "recvfrom": ("network data (socket)", MEDIUM),
+    "recv_bytes": ("network data (connection)", MEDIUM),
+}
+
+# A function parameter with one of these names is an HTTP request object (Django, DRF,
+# Starlette/FastAPI, aiohttp, Pyramid, Tornado handlers' self.request...). Reading one of the
+# attributes below from it yields untrusted data.
+REQUEST_PARAMETER_NAMES = frozenset({"request", "req", "http_request"})
+REQUEST_ATTRIBUTES: dict[str, str] = {
+    "GET": "HTTP query parameter", "POST": "HTTP form field", "COOKIES": "HTTP cookie",
+    "META": "HTTP header", "body": "HTTP request body", "FILES": "uploaded file",
+    "headers": "HTTP header", "data": "HTTP request body", "query_params": "HTTP query parameter",
+    "path_params": "URL path parameter", "cookies": "HTTP cookie", "args": "HTTP query parameter",
+    "form": "HTTP form field", "json": "HTTP JSON body", "values": "HTTP request parameter",
+    "query": "HTTP query parameter", "match_info": "URL path parameter", "content": "HTTP request body",
+    "raw_post_data": "HTTP request body", "path": "HTTP request path", "path_info": "HTTP request path",
+    "get_full_path": "HTTP request path", "get_json": "HTTP JSON body", "get_data": "HTTP request body",
+    "post": "HTTP form field", "text": "HTTP request body", "read": "HTTP request body",
+    "params": "HTTP request parameter", "url": "HTTP request URL", "query_string": "HTTP query string",
+    "arguments": "HTTP request parameter", "get_argument": "HTTP request parameter",
+    "get_query_argument": "HTTP query parameter", "get_body_argument": "HTTP form field",
+    "environ": "WSGI environment", "referrer": "HTTP Referer header", "stream": "HTTP request body",
+    "view_args": "URL path parameter", "matchdict": "URL path parameter", "body_arguments": "HTTP form field",
+}
+
+# Decorators that make a function an HTTP route: ``@app.route``, ``@bp.get``, ``@router.post``...
+# Its parameters (other than request objects and injected dependencies) come from the URL/query.
+ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket", "view_config"})
+NOT_USER_PARAMETERS = frozenset({"self", "cls", "request", "req", "db", "session", "background_tasks", "response"})

@@ -1,0 +1,172 @@
+"""Injection sinks that only matter when untrusted data reaches them: SSRF, LDAP and XPath
+injection, regular-expression injection and log injection. A dynamic value of unknown origin is
+normal code here, so these rules report only flows from a source (with their trace)."""
+from __future__ import annotations
+
+import ast
+
+from secreview.rules.base import HIGH, LOW, MEDIUM, dynamic_value_hit, rule
+from secreview.rules.context import RuleContext
+
+HTTP_CLIENT_CALLS = tuple(
+    f"{module}.{verb}"
+    for module in ("requests", "httpx", "requests.api", "requests.Session", "httpx.Client", "httpx.AsyncClient")
+    for verb in ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
+) + ("urllib.request.urlopen", "urllib.request.Request", "urllib3.request", "aiohttp.request")
+
+
+def flow_only(ctx: RuleContext, node: ast.AST, value: ast.expr | None, tainted: str, sink_note: str):
+    hit = dynamic_value_hit(ctx, node, value, tainted=tainted, dynamic="", sink_note=sink_note)
+    return hit if hit is not None and hit.trace else None
+
+
+@rule(
+    id="ssrf",
+    title="Server-side request forgery",
+    cwe=918,
+    severity=HIGH,
+    confidence=MEDIUM,
+    calls=HTTP_CLIENT_CALLS,
+    methods=["urlopen"],
+    description="""The server fetches a URL that comes from the request. Attackers make it reach
+        internal services (cloud metadata at 169.254.169.254, admin ports, localhost-only APIs).""",
+    solution="""Do not fetch client-supplied URLs; if you must, parse the URL, allow only https
+        and an allow-list of hosts, resolve the host and refuse private, loopback and link-local
+        addresses, and disable redirects.""",
+    example="""
+        requests.get(request.args["url"], timeout=5)
+    """,
+    fixed="""
+        url = urllib.parse.urlsplit(request.args["url"])
+        if url.scheme != "https" or url.hostname not in ALLOWED_HOSTS:
+            abort(400)
+        requests.get(url.geturl(), timeout=5, allow_redirects=False)
+    """,
+)
+def check_ssrf(call: ast.Call, ctx: RuleContext):
+    name = ctx.call_name(call) or ""
+    position = 1 if name.endswith(".request") else 0
+    value = ctx.argument(call, position, "url")
+    return flow_only(ctx, call, value, "The URL fetched comes from {source}: the server can be made to call internal services.", "fetched by the server")
+
+
+@rule(
+    id="ldap-injection",
+    title="LDAP injection",
+    cwe=90,
+    severity=HIGH,
+    confidence=MEDIUM,
+    methods=["search", "search_s", "search_st", "search_ext", "search_ext_s", "search_subtree_s"],
+    description="""An LDAP search filter is built from request data without escaping. Filter
+        metacharacters (`*`, `(`, `)`, `|`) change the query: authentication bypass or directory
+        data disclosure.""",
+    solution="""Escape values with ldap.filter.escape_filter_chars (python-ldap) or
+        ldap3.utils.conv.escape_filter_chars before inserting them into a filter.""",
+    example="""
+        conn.search_s(BASE, ldap.SCOPE_SUBTREE, "(uid=" + request.args["user"] + ")")
+    """,
+    fixed="""
+        user = ldap.filter.escape_filter_chars(request.args["user"])
+        conn.search_s(BASE, ldap.SCOPE_SUBTREE, f"(uid={user})")
+    """,
+)
+def check_ldap(call: ast.Call, ctx: RuleContext):
+    method = call.func.attr  # type: ignore[union-attr]
+    if method == "search":  # ldap3: Connection.search(search_base, search_filter, ...)
+        value = ctx.argument(call, 1, "search_filter")
+    else:  # python-ldap: search_s(base, scope, filterstr, ...)
+        value = ctx.argument(call, 2, "filterstr")
+    if value is None or not _ldap_module(ctx):
+        return None
+    return flow_only(ctx, call, value, "The LDAP filter is built from {source} without escaping.", "used as an LDAP search filter")
+
+
+def _ldap_module(ctx: RuleContext) -> bool:
+    return ctx.facts.imports.imports_module("ldap") or ctx.facts.imports.imports_module("ldap3")
+
+
+@rule(
+    id="xpath-injection",
+    title="XPath injection",
+    cwe=643,
+    severity=HIGH,
+    confidence=MEDIUM,
+    methods=["xpath", "XPath", "evaluate"],
+    calls=["lxml.etree.XPath", "lxml.etree.XPathEvaluator", "elementpath.select", "elementpath.iter_select"],
+    description="""An XPath expression is built from request data. Quotes and predicates in the
+        value change the query: reading nodes the user should not see or bypassing a login
+        check.""",
+    solution="""Use XPath variables instead of string building:
+        tree.xpath("//user[@name=$name]", name=value).""",
+    example="""
+        tree.xpath("//user[@name='" + request.args["name"] + "']")
+    """,
+    fixed="""
+        tree.xpath("//user[@name=$name]", name=request.args["name"])
+    """,
+)
+def check_xpath(call: ast.Call, ctx: RuleContext):
+    name = ctx.call_name(call) or ""
+    value = ctx.argument(call, 1, "path") if name.startswith("elementpath.") else ctx.argument(call, 0, "_path")
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "evaluate" and not ctx.facts.imports.imports_module("lxml"):
+        return None
+    return flow_only(ctx, call, value, "The XPath expression is built from {source}.", "evaluated as XPath")
+
+
+@rule(
+    id="regex-injection",
+    title="Regular expression built from untrusted data",
+    cwe=1333,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    calls=["re.compile", "re.match", "re.search", "re.fullmatch", "re.findall", "re.finditer", "re.sub", "re.subn", "re.split",
+           "regex.compile", "regex.match", "regex.search"],
+    description="""A regular expression pattern comes from the request. A crafted pattern with
+        nested quantifiers takes exponential time (ReDoS) and ties up the worker.""",
+    solution="""Escape the value with re.escape() when it is meant literally, or match with plain
+        string operations; never compile client-supplied patterns.""",
+    example="""
+        re.search(request.args["q"], text)
+    """,
+    fixed="""
+        re.search(re.escape(request.args["q"]), text)
+    """,
+)
+def check_regex(call: ast.Call, ctx: RuleContext):
+    return flow_only(ctx, call, ctx.argument(call, 0, "pattern"), "The regular expression comes from {source}: a crafted pattern can take exponential time.", "compiled as a regular expression")
+
+
+LOG_METHODS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "log")
+
+
+@rule(
+    id="log-injection",
+    title="Log injection",
+    cwe=117,
+    severity=LOW,
+    confidence=MEDIUM,
+    methods=LOG_METHODS,
+    description="""Request data is written to the log unneutralized. CR/LF in it forges log
+        entries (hiding an attack or framing someone) and control sequences can attack log
+        viewers.""",
+    solution="""Strip CR/LF from the value (value.replace("\\r", "").replace("\\n", "")) or log
+        it with repr(), and prefer structured logging fields.""",
+    example="""
+        LOG.info("login failed for " + request.form["user"])
+    """,
+    fixed="""
+        LOG.info("login failed for %r", request.form["user"])
+    """,
+)
+def check_log(call: ast.Call, ctx: RuleContext):
+    receiver = call.func.value  # type: ignore[union-attr]
+    receiver_name = (ctx.source(receiver) or "").lower()
+    if not any(word in receiver_name for word in ("log", "logger", "logging")):
+        return None
+    for argument in call.args[1 if call.func.attr == "log" else 0:]:  # type: ignore[union-attr]
+        if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Name) and argument.func.id == "repr":
+            continue
+        hit = flow_only(ctx, call, argument, "Untrusted data ({source}) is written to the log as is; CR/LF in it forges log entries.", "written to the log")
+        if hit is not None:
+            return hit
+    return None

@@ -1,0 +1,47 @@
+"""Data-flow fixtures: tests/fixtures/flows/*.py (one file each) and tests/fixtures/projects/*/
+(several files reviewed together, for calls across modules).
+
+At the default confidence (medium), the findings must be exactly the `# expect:` lines; an
+expectation with `trace=a,b,c` also fixes the evidence lines (in order; across files they are the
+lines in the order the data travels)."""
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, expectations_with_traces, fixture_options
+from secreview.config import Config
+from secreview.engine import Reviewer
+from secreview.inputs.files import discover
+from secreview.findings import Level
+
+FLOW_FIXTURES = sorted((FIXTURES / "flows").glob("*.py"))
+PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())
+
+
+def check(result, files: list[Path]):
+    assert not result.diagnostics, result.diagnostics
+    expected = {}
+    for file in files:
+        for line, rule_id, cwe, trace in expectations_with_traces(file):
+            expected[(file.name, line, rule_id, cwe)] = trace
+    found = {(Path(f.path).name, f.line, f.rule_id, f.cwe): f for f in result.findings}
+    assert set(found) == set(expected), "\n".join(f"{k}: {v.message}" for k, v in found.items())
+    for key, trace in expected.items():
+        if trace is not None:
+            assert tuple(step.line for step in found[key].trace) == trace, found[key].trace
+
+
+@pytest.mark.parametrize("fixture", FLOW_FIXTURES, ids=lambda p: p.stem)
+def test_flow_fixture(fixture: Path):
+    options = {"min_confidence": Level.MEDIUM, **fixture_options(fixture)}
+    from conftest import review_text
+
+    check(review_text(fixture.read_text(), path=fixture.name, **options), [fixture])
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
+def test_project_fixture(project: Path, monkeypatch):
+    monkeypatch.chdir(project.parent)
+    sources, diagnostics = discover([project.name])
+    result = Reviewer(Config(min_confidence=Level.MEDIUM)).review(sources, diagnostics)
+    check(result, sorted(project.rglob("*.py")))
