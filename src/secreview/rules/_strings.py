@@ -1,0 +1,478 @@
+"""How a string handed to a shell, a database or an HTML page was assembled, piece by piece.
+
+Injection rules need more than "is this value constant?": a shell command built only from literals
+and ``shlex.quote()`` results is safe, a query whose only variable part is ``%d`` of a number is
+safe, and the SQL rule wants the literal text to decide whether a string is SQL at all. ``compose``
+flattens an expression (f-strings, ``%``, ``.format``, ``+``, ``str.join``, names bound once in
+scope) into ``Piece``s:
+
+- ``TEXT``: fixed in the source (``text`` is its value when known, None when constant but unknown);
+- ``SAFE``: variable but harmless for this sink: the result of one of the caller's ``sanitizers``
+  (shlex.quote for a shell, html.escape for HTML...) or a number (int(), len(), ``%d``, ``{:d}``);
+- ``DYNAMIC``: anything else (``node`` is the expression to report and to ask the data-flow engine
+  about).
+
+This module is not a rule module (leading underscore): it registers nothing.
+"""
+from __future__ import annotations
+
+import ast
+import re
+import string
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from secreview.findings import Level
+from secreview.rules.base import LOW, Hit, dynamic_value_hit
+from secreview.rules.context import RuleContext
+
+TEXT, SAFE, DYNAMIC = "text", "safe", "dynamic"
+
+# Values that can only render as a number (or a fixed vocabulary): harmless in a shell command, a
+# query or HTML. int() of input is the standard validation for ids.
+NUMERIC_CALLS = frozenset({
+    "int", "float", "bool", "len", "abs", "round", "hash", "id", "ord",
+    "uuid.UUID", "uuid.uuid4", "uuid.uuid1", "decimal.Decimal",
+    "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.ip_interface",
+    "ipaddress.IPv4Address", "ipaddress.IPv6Address", "ipaddress.IPv4Network", "ipaddress.IPv6Network",
+})
+# printf-style conversions that only ever produce digits, signs, dots and exponents.
+_NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
+_PERCENT_FIELD = re.compile(r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[a-zA-Z%])")
+# str methods that keep the nature of their receiver (a quoted value stays quoted, input stays input).
+_PASS_THROUGH_METHODS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "title", "casefold", "encode", "decode"})
+_MAX_DEPTH = 40
+
+
+@dataclass(frozen=True)
+class Piece:
+    kind: str
+    text: str | None = None  # TEXT: the literal text when known
+    node: ast.AST | None = None  # SAFE/DYNAMIC: the expression
+    how: str = ""  # SAFE: "sanitized" or "numeric"
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == TEXT
+
+
+@dataclass
+class Composition:
+    pieces: list[Piece] = field(default_factory=list)
+    built: bool = False  # assembled by formatting/concatenation/join (not just an opaque value)
+
+    @property
+    def dynamic(self) -> list[ast.AST]:
+        return [p.node for p in self.pieces if p.kind == DYNAMIC and p.node is not None]
+
+    @property
+    def is_safe(self) -> bool:
+        return not any(p.kind == DYNAMIC for p in self.pieces)
+
+    def text(self, placeholder: str = "\x00") -> str:
+        """The literal text, with ``placeholder`` where a variable piece goes."""
+        return "".join(p.text if p.kind == TEXT and p.text is not None else ("" if p.kind == TEXT else placeholder)
+                       for p in self.pieces)
+
+
+@dataclass(frozen=True)
+class Sanitizers:
+    """What neutralises data for one kind of sink: qualified call names and method names."""
+
+    calls: frozenset[str] = frozenset()
+    methods: frozenset[str] = frozenset()
+
+
+NO_SANITIZERS = Sanitizers()
+
+
+def compose(ctx: RuleContext, expr: ast.expr | None, sanitizers: Sanitizers = NO_SANITIZERS) -> Composition:
+    """Flatten ``expr`` into pieces (see the module docstring)."""
+    composer = _Composer(ctx, sanitizers)
+    if expr is None:
+        return Composition([])
+    pieces = composer.pieces(expr)
+    return Composition(pieces, composer.built)
+
+
+def sequence_elements(ctx: RuleContext, expr: ast.expr | None) -> list[ast.expr] | None:
+    """The elements of a list/tuple literal, also through a name bound once to one (following
+    ``.append/.extend/.insert`` calls and ``+=`` on it in the same scope), else None."""
+    if expr is None:
+        return None
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return list(expr.elts)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        left, right = sequence_elements(ctx, expr.left), sequence_elements(ctx, expr.right)
+        if left is not None and right is not None:
+            return left + right
+        if left is not None:
+            return left + [ast.Starred(value=expr.right, ctx=ast.Load())]
+        return None
+    if isinstance(expr, ast.Name):
+        bindings = ctx.facts.scopes.bindings_of(expr.id, ctx.scope_chain) or []
+        literal = [b for b in bindings if isinstance(b, (ast.List, ast.Tuple))]
+        augmented = [b for b in bindings if _is_augmented(b, expr.id)]
+        if len(literal) != 1 or len(literal) + len(augmented) != len(bindings):
+            return None
+        elements = list(literal[0].elts)
+        for added in augmented:
+            more = sequence_elements(ctx, added.right)
+            elements += more if more is not None else [ast.Starred(value=added.right, ctx=ast.Load())]
+        return _apply_mutations(ctx, expr.id, elements)
+    return None
+
+
+def _is_augmented(binding: ast.expr | None, name: str) -> bool:
+    # AugAssign bindings are recorded as BinOp(Name(name) <op> value) by the scope index.
+    return (isinstance(binding, ast.BinOp) and isinstance(binding.op, ast.Add)
+            and isinstance(binding.left, ast.Name) and binding.left.id == name)
+
+
+def _apply_mutations(ctx: RuleContext, name: str, elements: list[ast.expr]) -> list[ast.expr]:
+    """``args.append(x)`` is not a binding, but it changes what ``args`` holds: add what is added."""
+    scope = ctx.scope_chain[-1] if ctx.scope_chain else ctx.facts.scopes.tree
+    for node in _walk_scope(scope):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name):
+            continue
+        method, args = node.func.attr, node.args
+        if method == "append" and args:
+            elements.append(args[0])
+        elif method == "extend" and args:
+            more = sequence_elements(ctx, args[0])
+            elements += more if more is not None else [ast.Starred(value=args[0], ctx=ast.Load())]
+        elif method == "insert" and len(args) == 2:
+            position = ctx.literal(args[0], None)
+            elements.insert(position if isinstance(position, int) and position >= 0 else len(elements), args[1])
+    return elements
+
+
+def _walk_scope(scope: ast.AST) -> Iterable[ast.AST]:
+    """Nodes of one scope, not descending into nested functions, lambdas or classes."""
+    todo = list(ast.iter_child_nodes(scope))
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def _binding_scope(ctx: RuleContext, name: str) -> ast.AST | None:
+    chain = ctx.scope_chain
+    for scope in reversed(chain):
+        if name in ctx.facts.scopes.collector(scope).bindings:
+            return scope
+    tree = ctx.facts.scopes.tree
+    return tree if name in ctx.facts.scopes.collector(tree).bindings else None
+
+
+def constant_loop_bindings(ctx: RuleContext, name: str) -> int:
+    """How many bindings of ``name`` are ``for name in <constant>`` loops in its scope: such a loop
+    variable only takes fixed values (``for table in ("users", "groups")``)."""
+    scope = _binding_scope(ctx, name)
+    if scope is None:
+        return 0
+    count = 0
+    for node in _walk_scope(scope):
+        if (isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name)
+                and node.target.id == name and ctx.is_constant(node.iter)):
+            count += 1
+    return count
+
+
+class _Composer:
+    def __init__(self, ctx: RuleContext, sanitizers: Sanitizers) -> None:
+        self.ctx = ctx
+        self.sanitizers = sanitizers
+        self.built = False
+        self.in_progress: set[str] = set()
+        self.overrides: dict[str, list[Piece]] = {}  # comprehension variables
+        self.depth = 0
+
+    def pieces(self, expr: ast.AST) -> list[Piece]:
+        if self.depth > _MAX_DEPTH:
+            return [Piece(DYNAMIC, node=expr)]
+        self.depth += 1
+        try:
+            return self._pieces(expr)
+        finally:
+            self.depth -= 1
+
+    def _pieces(self, expr: ast.AST) -> list[Piece]:
+        ctx = self.ctx
+        match expr:
+            case ast.Constant(value=str() as value):
+                return [Piece(TEXT, text=value)]
+            case ast.Constant(value=bytes() as value):
+                return [Piece(TEXT, text=value.decode("latin-1"))]
+            case ast.Constant(value=value):
+                return [Piece(TEXT, text=str(value))]
+            case ast.JoinedStr(values=values):
+                self.built = True
+                return [piece for value in values for piece in self.pieces(value)]
+            case ast.FormattedValue(value=value, format_spec=spec):
+                if spec is not None and _numeric_spec(ctx, spec):
+                    return [Piece(SAFE, node=value, how="numeric")]
+                return self.pieces(value)
+            case ast.BinOp(op=ast.Add(), left=left, right=right):
+                self.built = True
+                return self.pieces(left) + self.pieces(right)
+            case ast.BinOp(op=ast.Mod(), left=left, right=right):
+                return self.percent_format(expr, left, right)
+            case ast.BinOp(op=ast.Mult(), left=left, right=right) if ctx.is_constant(left) or ctx.is_constant(right):
+                # "?" * len(ids), ["%s"] * n: repeats fixed text a number of times.
+                other = right if ctx.is_constant(left) else left
+                if ctx.is_constant(other) or self.is_numeric_call(other):
+                    return [Piece(TEXT)]
+                return [Piece(DYNAMIC, node=other)]
+            case ast.IfExp(body=body, orelse=orelse):
+                return self.alternatives([body, orelse], expr)
+            case ast.Name(id=name):
+                return self.name(expr, name)
+            case ast.Call():
+                return self.call(expr)
+            case ast.Starred(value=value):
+                return self.pieces(value)
+        if ctx.is_constant(expr):  # type: ignore[arg-type]
+            value = ctx.literal(expr, None)  # type: ignore[arg-type]
+            return [Piece(TEXT, text=value if isinstance(value, str) else None)]
+        return [Piece(DYNAMIC, node=expr)]
+
+    def alternatives(self, options: list[ast.AST], whole: ast.AST) -> list[Piece]:
+        """One of several values: keep the text when there is just one, else summarize."""
+        results = [self.pieces(option) for option in options]
+        dynamic = [p for result in results for p in result if p.kind == DYNAMIC]
+        if dynamic:
+            return dynamic
+        if all(p.is_text for result in results for p in result):
+            texts = {"".join(p.text or "" for p in result) for result in results}
+            return [Piece(TEXT, text=texts.pop() if len(texts) == 1 else None)]
+        return [Piece(SAFE, node=whole, how="sanitized")]
+
+    def name(self, expr: ast.Name, name: str) -> list[Piece]:
+        if name in self.overrides:
+            return self.overrides[name]
+        if name in self.in_progress:
+            return [Piece(TEXT)]  # recursive binding (x = x + "..."): the other bindings decide
+        bindings = self.ctx.facts.scopes.bindings_of(name, self.ctx.scope_chain)
+        if not bindings:
+            return [Piece(DYNAMIC, node=expr)]
+        unknown = sum(1 for b in bindings if b is None)
+        if unknown and unknown > constant_loop_bindings(self.ctx, name):
+            return [Piece(DYNAMIC, node=expr)]
+        known = [b for b in bindings if b is not None]
+        self.in_progress.add(name)
+        try:
+            if len(known) == 1 and not unknown:
+                return self.pieces(known[0])
+            result = self.alternatives(known, expr) if known else [Piece(TEXT)]
+        finally:
+            self.in_progress.discard(name)
+        # Several assignments: report the name itself (its value depends on the path taken).
+        return [Piece(DYNAMIC, node=expr)] if any(p.kind == DYNAMIC for p in result) else result
+
+    def percent_format(self, expr: ast.BinOp, left: ast.expr, right: ast.expr) -> list[Piece]:
+        template = self.ctx.literal(left, None)
+        if not isinstance(template, str):
+            if self.ctx.is_constant(expr):
+                return [Piece(TEXT)]
+            self.built = True
+            return self.pieces(left) + self.pieces(right)
+        self.built = True
+        elements = sequence_elements(self.ctx, right) if not isinstance(right, ast.Dict) else None
+        mapping = _constant_key_dict(self.ctx, right)
+        result: list[Piece] = []
+        position, index = 0, 0
+        for match in _PERCENT_FIELD.finditer(template):
+            result.append(Piece(TEXT, text=template[position:match.start()]))
+            position = match.end()
+            conversion, key = match.group("conv"), match.group("key")
+            if conversion == "%":
+                result.append(Piece(TEXT, text="%"))
+                continue
+            if key is not None:
+                value = mapping.get(key) if mapping is not None else None
+            elif elements is not None:
+                value = elements[index] if index < len(elements) else None
+            else:
+                value = right if index == 0 else None
+            index += 1
+            if conversion in _NUMERIC_CONVERSIONS:
+                result.append(Piece(SAFE, node=value or right, how="numeric"))
+            elif value is None:
+                result.append(Piece(DYNAMIC, node=right) if not self.ctx.is_constant(right) else Piece(TEXT))
+            elif conversion in ("r", "a"):
+                result.append(Piece(TEXT) if self.ctx.is_constant(value) else Piece(DYNAMIC, node=value))
+            else:
+                result.extend(self.pieces(value))
+        result.append(Piece(TEXT, text=template[position:]))
+        return result
+
+    def call(self, call: ast.Call) -> list[Piece]:
+        ctx = self.ctx
+        func = call.func
+        name = ctx.call_name(call)
+        if name in self.sanitizers.calls or (isinstance(func, ast.Attribute) and func.attr in self.sanitizers.methods):
+            return [Piece(SAFE, node=call, how="sanitized")]
+        if self.is_numeric_call(call):
+            return [Piece(SAFE, node=call, how="numeric")]
+        if name in ("str", "builtins.str") and len(call.args) == 1 and not call.keywords:
+            return self.pieces(call.args[0])
+        if isinstance(func, ast.Attribute):
+            receiver = ctx.literal(func.value, None)
+            if func.attr == "format" and isinstance(receiver, str):
+                return self.str_format(call, receiver)
+            if func.attr == "join" and isinstance(receiver, str) and len(call.args) == 1:
+                return self.str_join(receiver, call.args[0])
+            if func.attr in _PASS_THROUGH_METHODS and not call.args:
+                return self.pieces(func.value)
+        if name in ("os.path.join", "posixpath.join") and call.args:
+            self.built = True
+            result: list[Piece] = []
+            for number, argument in enumerate(call.args):
+                if number:
+                    result.append(Piece(TEXT, text="/"))
+                result.extend(self.pieces(argument))
+            return result
+        if ctx.is_constant(call):
+            value = ctx.literal(call, None)
+            return [Piece(TEXT, text=value if isinstance(value, str) else None)]
+        return [Piece(DYNAMIC, node=call)]
+
+    def is_numeric_call(self, expr: ast.AST) -> bool:
+        return isinstance(expr, ast.Call) and self.ctx.call_name(expr) in NUMERIC_CALLS
+
+    def str_format(self, call: ast.Call, template: str) -> list[Piece]:
+        self.built = True
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            if self.ctx.is_constant(call):
+                return [Piece(TEXT)]
+            return [Piece(TEXT, text=template.split("{")[0])] + [Piece(DYNAMIC, node=call)]
+        keywords = {k.arg: k.value for k in call.keywords}
+        result: list[Piece] = []
+        automatic = 0
+        try:
+            fields = list(string.Formatter().parse(template))
+        except ValueError:
+            return [Piece(DYNAMIC, node=call)]
+        for literal, field_name, spec, conversion in fields:
+            if literal:
+                result.append(Piece(TEXT, text=literal))
+            if field_name is None:
+                continue
+            head = re.split(r"[.\[]", field_name, maxsplit=1)[0]
+            if head == "":
+                value = call.args[automatic] if automatic < len(call.args) else None
+                automatic += 1
+            elif head.isdigit():
+                value = call.args[int(head)] if int(head) < len(call.args) else None
+            else:
+                value = keywords.get(head)
+            if value is None:
+                result.append(Piece(DYNAMIC, node=call))
+            elif spec and spec[-1:] in _NUMERIC_CONVERSIONS and spec[-1:] not in "sr":
+                result.append(Piece(SAFE, node=value, how="numeric"))
+            elif conversion in ("r", "a") or head != field_name:
+                result.append(Piece(TEXT) if self.ctx.is_constant(value) else Piece(DYNAMIC, node=value))
+            else:
+                result.extend(self.pieces(value))
+        return result
+
+    def str_join(self, separator: str, iterable: ast.expr) -> list[Piece]:
+        self.built = True
+        elements = sequence_elements(self.ctx, iterable)
+        if elements is not None:
+            result: list[Piece] = []
+            for number, element in enumerate(elements):
+                if number:
+                    result.append(Piece(TEXT, text=separator))
+                result.extend(self.pieces(element))
+            return result
+        if isinstance(iterable, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
+            return self.comprehension(iterable)
+        if isinstance(iterable, ast.Call) and self.ctx.call_name(iterable) == "map" and len(iterable.args) == 2:
+            mapped = self.ctx.qualname(iterable.args[0])
+            if mapped in self.sanitizers.calls or mapped in NUMERIC_CALLS:
+                return [Piece(SAFE, node=iterable, how="sanitized")]
+        return self.pieces(iterable) if not isinstance(iterable, ast.Name) else self.joined_name(iterable)
+
+    def joined_name(self, name: ast.Name) -> list[Piece]:
+        if self.ctx.is_constant(name):
+            return [Piece(TEXT)]
+        return [Piece(DYNAMIC, node=name)]
+
+    def comprehension(self, node: ast.GeneratorExp | ast.ListComp | ast.SetComp) -> list[Piece]:
+        """``", ".join(f"{c} = ?" for c in COLUMNS)``: the element, with each loop variable standing
+        for what it iterates over (fixed text when the iterable is constant)."""
+        saved = dict(self.overrides)
+        try:
+            for generator in node.generators:
+                iterated = [Piece(TEXT)] if self.ctx.is_constant(generator.iter) else [Piece(DYNAMIC, node=generator.iter)]
+                for target in ast.walk(generator.target):
+                    if isinstance(target, ast.Name):
+                        self.overrides[target.id] = iterated
+            return self.pieces(node.elt)
+        finally:
+            self.overrides = saved
+
+
+def _numeric_spec(ctx: RuleContext, spec: ast.expr) -> bool:
+    if isinstance(spec, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in spec.values):
+        text = "".join(str(v.value) for v in spec.values)  # type: ignore[attr-defined]
+        return text[-1:] in _NUMERIC_CONVERSIONS
+    return False
+
+
+def _constant_key_dict(ctx: RuleContext, expr: ast.expr) -> dict[str, ast.expr] | None:
+    if isinstance(expr, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in expr.keys):
+        return {k.value: v for k, v in zip(expr.keys, expr.values)}  # type: ignore[union-attr]
+    if isinstance(expr, ast.Call) and ctx.call_name(expr) == "dict" and not expr.args:
+        return {k.arg: k.value for k in expr.keywords if k.arg}
+    return None
+
+
+def code(ctx: RuleContext, node: ast.AST) -> str:
+    """``node``'s source for a message (braces doubled: messages go through str.format)."""
+    text = ctx.source(node)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def injection_hit(
+    ctx: RuleContext,
+    node: ast.AST,
+    culprits: list[ast.AST],
+    *,
+    tainted: str,
+    dynamic: str,
+    dynamic_confidence: Level | None = None,
+    cwe: int | None = None,
+) -> Hit | None:
+    """The finding for a sink whose value has variable ``culprits`` (pieces that are neither fixed
+    nor sanitized). The decision itself is ``dynamic_value_hit``'s: the culprit untrusted data
+    reaches is preferred (its trace is the evidence), else the first one. ``{code}`` in the
+    messages is replaced by the culprit's source. ``dynamic_confidence`` caps the confidence of
+    findings that are only "not constant" (no untrusted source known)."""
+    if not culprits:
+        return None
+    chosen = next((c for c in culprits if ctx.taint(c) is not None), None)  # type: ignore[arg-type]
+    is_tainted = chosen is not None
+    chosen = chosen or culprits[0]
+    shown = code(ctx, chosen)
+    hit = dynamic_value_hit(ctx, node, chosen,  # type: ignore[arg-type]
+                            tainted=tainted.replace("{code}", shown), dynamic=dynamic.replace("{code}", shown).replace("{{", "{").replace("}}", "}"))
+    if hit is None:
+        return None
+    if not is_tainted and dynamic_confidence is not None:
+        hit.confidence = min(hit.confidence or dynamic_confidence, dynamic_confidence)
+    if cwe is not None:
+        hit.cwe = cwe
+    return hit
+
+
+__all__ = [
+    "TEXT", "SAFE", "DYNAMIC", "Piece", "Composition", "Sanitizers", "NO_SANITIZERS", "compose",
+    "sequence_elements", "constant_loop_bindings", "injection_hit", "code", "LOW",
+]

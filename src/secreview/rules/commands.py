@@ -1,0 +1,667 @@
+"""OS commands: shell injection (CWE-78), argument injection (CWE-88), wildcard injection
+(CWE-155) and programs started by a partial path (CWE-426).
+
+Every command is taken apart with ``compose`` (see ``_strings``): a command made only of literals
+and ``shlex.quote()`` results is silent, and so is an argument list without a shell whose program
+is fixed. What stays variable is handed to ``dynamic_value_hit`` through ``injection_hit``, where
+the data-flow engine decides whether untrusted data reaches it.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from secreview.rules._strings import (
+    SAFE, TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements,
+)
+from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
+from secreview.rules.context import MISSING, RuleContext
+
+SUBPROCESS_CALLS = ("subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+                    "subprocess.Popen")
+
+# Functions that always hand their command string to a shell: name -> (position, keyword).
+SHELL_FUNCTIONS: dict[str, tuple[int, str]] = {
+    "os.system": (0, "command"), "os.popen": (0, "cmd"), "os.popen2": (0, "cmd"),
+    "os.popen3": (0, "cmd"), "os.popen4": (0, "cmd"),
+    "popen2.popen2": (0, "cmd"), "popen2.popen3": (0, "cmd"), "popen2.popen4": (0, "cmd"),
+    "popen2.Popen3": (0, "cmd"), "popen2.Popen4": (0, "cmd"),
+    "commands.getoutput": (0, "cmd"), "commands.getstatusoutput": (0, "cmd"),
+    "subprocess.getoutput": (0, "cmd"), "subprocess.getstatusoutput": (0, "cmd"),
+    "platform.popen": (0, "cmd"),
+    "asyncio.create_subprocess_shell": (0, "cmd"), "asyncio.subprocess.create_subprocess_shell": (0, "cmd"),
+}
+
+
+@dataclass(frozen=True)
+class ExecSignature:
+    """Where an os.exec*/os.spawn*-style function takes its program and its arguments."""
+
+    program: int  # position of the program path
+    argv: int | None = None  # position of the argv list (v variants)
+    varargs: int | None = None  # first position of the argv values (l variants)
+    env_last: bool = False  # the last positional argument is the environment (l+e variants)
+
+
+def _exec_family() -> dict[str, ExecSignature]:
+    table: dict[str, ExecSignature] = {}
+    for suffix in ("", "p"):
+        table[f"os.execl{suffix}"] = ExecSignature(0, varargs=1)
+        table[f"os.execl{suffix}e"] = ExecSignature(0, varargs=1, env_last=True)
+        table[f"os.execv{suffix}"] = ExecSignature(0, argv=1)
+        table[f"os.execv{suffix}e"] = ExecSignature(0, argv=1)
+        table[f"os.spawnl{suffix}"] = ExecSignature(1, varargs=2)
+        table[f"os.spawnl{suffix}e"] = ExecSignature(1, varargs=2, env_last=True)
+        table[f"os.spawnv{suffix}"] = ExecSignature(1, argv=2)
+        table[f"os.spawnv{suffix}e"] = ExecSignature(1, argv=2)
+        table[f"os.posix_spawn{suffix}"] = ExecSignature(0, argv=1)
+    table["os.startfile"] = ExecSignature(0)
+    return table
+
+
+EXEC_FUNCTIONS = _exec_family()
+# asyncio.create_subprocess_exec(program, *args): the program is also argv[0].
+ASYNC_EXEC = ("asyncio.create_subprocess_exec", "asyncio.subprocess.create_subprocess_exec")
+
+# shlex.quote() (and its old name pipes.quote) makes one value a single shell word; shlex.join()
+# quotes every element. A command built only from constants and such results cannot inject.
+SHELL_SANITIZERS = Sanitizers(calls=frozenset({"shlex.quote", "pipes.quote", "shlex.join"}))
+
+SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh", "fish", "ash", "busybox",
+                    "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"})
+_SHELL_SCRIPT_FLAG = re.compile(r"^(?:-[a-zA-Z]*c|/[cCkK]|-Command|-c)$")
+
+# Words a shell resolves itself (builtins and keywords): no PATH lookup, no partial-path issue.
+SHELL_BUILTINS = frozenset({
+    "cd", "echo", "exit", "export", "set", "unset", "test", "[", "[[", "true", "false", "printf",
+    "kill", "read", "ulimit", "umask", "wait", "source", ".", "eval", "exec", "trap", "shift",
+    "alias", "type", "command", "pwd", "return", "local", "if", "then", "else", "elif", "fi", "for",
+    "do", "done", "while", "until", "case", "esac", "{", "}", "!", "time", "function", "select",
+    "break", "continue", "let", "declare", "readonly", "hash", "times", "getopts", "builtin",
+})
+# Programs that treat a file name starting with "-" as options (CVE-era "wildcard injection").
+WILDCARD_PROGRAMS = frozenset({"tar", "chown", "chgrp", "chmod", "rsync"})
+
+_SEGMENT_SPLIT = re.compile(r"\|\||&&|[;|&\n()`]|\$\(")
+_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_PLACEHOLDER = "\x00"
+
+
+# --- what a call runs ------------------------------------------------------------------------
+
+def shell_uses_literal_true(ctx: RuleContext, call: ast.Call) -> bool:
+    return ctx.literal(ctx.keyword(call, "shell"), MISSING) is not MISSING
+
+
+def subprocess_runs_shell(ctx: RuleContext, call: ast.Call) -> bool:
+    """``shell=`` true, or not a literal (then it may be true: counts as a shell)."""
+    return ctx.is_true(ctx.keyword(call, "shell"))
+
+
+def shell_command_of(ctx: RuleContext, call: ast.Call, name: str | None) -> ast.expr | None:
+    """The expression a shell will interpret, for calls that run one (None otherwise)."""
+    if name in SHELL_FUNCTIONS:
+        position, keyword = SHELL_FUNCTIONS[name]
+        return ctx.argument(call, position, keyword)
+    if name in SUBPROCESS_CALLS:
+        if not subprocess_runs_shell(ctx, call):
+            return None
+        command = ctx.argument(call, 0, "args")
+        elements = sequence_elements(ctx, command)
+        # With a list and shell=True, the first element is the script; the others become $0, $1...
+        if elements is not None:
+            return elements[0] if elements and not isinstance(elements[0], ast.Starred) else None
+        return command
+    return None
+
+
+@dataclass
+class Argv:
+    """A program started without a shell: its program and its arguments (after argv[0])."""
+
+    program: ast.expr | None = None
+    arguments: list[ast.expr] = field(default_factory=list)
+    opaque: ast.expr | None = None  # the whole argument list, when it cannot be taken apart
+    split: ast.expr | None = None  # `shlex.split(s)` / `s.split()`: the string that is split
+
+
+def argv_of(ctx: RuleContext, call: ast.Call, name: str | None) -> Argv | None:
+    """How a no-shell process call starts its program (None: not such a call, or it uses a shell)."""
+    if name in SUBPROCESS_CALLS:
+        if subprocess_runs_shell(ctx, call):
+            return None
+        argv = _argv_from_value(ctx, ctx.argument(call, 0, "args"))
+        executable = ctx.keyword(call, "executable")
+        if executable is not None and argv is not None:
+            argv.program = executable
+        return argv
+    if name in ASYNC_EXEC:
+        if not call.args or isinstance(call.args[0], ast.Starred):
+            return None
+        return Argv(program=call.args[0], arguments=list(call.args[1:]))
+    signature = EXEC_FUNCTIONS.get(name or "")
+    if signature is None:
+        return None
+    program = ctx.argument(call, signature.program, "path")
+    if signature.argv is not None:
+        listed = ctx.argument(call, signature.argv, "argv" if "posix_spawn" in (name or "") else "args")
+        elements = sequence_elements(ctx, listed)
+        if elements is None:
+            return Argv(program=program, opaque=listed)
+        return Argv(program=program, arguments=elements[1:])
+    if signature.varargs is not None:
+        values = list(call.args[signature.varargs + 1:])  # skip argv[0], the name shown in ps
+        if signature.env_last and values:
+            values = values[:-1]
+        return Argv(program=program, arguments=values)
+    return Argv(program=program)
+
+
+def _argv_from_value(ctx: RuleContext, value: ast.expr | None) -> Argv | None:
+    if value is None:
+        return None
+    elements = sequence_elements(ctx, value)
+    if elements is not None:
+        if not elements:
+            return None
+        if isinstance(elements[0], ast.Starred):
+            return Argv(opaque=elements[0].value)
+        return Argv(program=elements[0], arguments=elements[1:])
+    split = _split_source(ctx, value)
+    if split is not None:
+        return Argv(split=split)
+    composition = compose(ctx, value)
+    if composition.built or all(p.kind == TEXT for p in composition.pieces):
+        return Argv(program=value)  # a string: without a shell, it is the program path
+    return Argv(opaque=value)
+
+
+def _split_source(ctx: RuleContext, value: ast.expr) -> ast.expr | None:
+    """``shlex.split(s)`` or ``s.split()`` (whitespace split): the string ``s``."""
+    if not isinstance(value, ast.Call):
+        return None
+    if ctx.call_name(value) == "shlex.split" and value.args:
+        return value.args[0]
+    if isinstance(value.func, ast.Attribute) and value.func.attr == "split" and not value.args and not value.keywords:
+        return value.func.value
+    return None
+
+
+def shell_script_of(ctx: RuleContext, argv: Argv) -> ast.expr | None:
+    """``["sh", "-c", script]`` (or bash -lc, cmd /c, powershell -Command): the script."""
+    program = ctx.literal(argv.program, None) if argv.program is not None else None
+    if not isinstance(program, str) or _basename(program) not in SHELLS or len(argv.arguments) < 2:
+        return None
+    flag = ctx.literal(argv.arguments[0], None)
+    if isinstance(flag, str) and _SHELL_SCRIPT_FLAG.match(flag):
+        script = argv.arguments[1]
+        return None if isinstance(script, ast.Starred) else script
+    return None
+
+
+def _basename(program: str) -> str:
+    return re.split(r"[\\/]", program.strip("'\""))[-1]
+
+
+# --- deciding --------------------------------------------------------------------------------
+
+def shell_culprits(composition: Composition) -> tuple[list[ast.AST], list[ast.AST]]:
+    """Variable pieces of a shell command, and shlex.quote() results that the command itself puts
+    back inside quotes (``"echo '%s'" % shlex.quote(x)``): the quotes cancel each other and the
+    value is unquoted again."""
+    dynamic = composition.dynamic
+    requoted: list[ast.AST] = []
+    previous = None
+    for piece in composition.pieces:
+        if (piece.kind == SAFE and piece.how == "sanitized" and previous is not None and previous.kind == TEXT
+                and previous.text and previous.text[-1] in "'\"" and piece.node is not None):
+            requoted.append(piece.node)
+        previous = piece
+    return dynamic, requoted
+
+
+def shell_hit(ctx: RuleContext, call: ast.Call, command: ast.expr | None, *, runs: str,
+              dynamic_confidence=None, cwe: int = 78) -> Hit | None:
+    """The finding for a shell command (``runs`` says what runs it, for the message)."""
+    if command is None:
+        return None
+    dynamic, requoted = shell_culprits(compose(ctx, command, SHELL_SANITIZERS))
+    if dynamic:
+        return injection_hit(
+            ctx, call, dynamic, cwe=cwe, dynamic_confidence=dynamic_confidence,
+            tainted=f"{runs} a shell command built from {{source}} (`{{code}}`); shell metacharacters in it run other commands.",
+            dynamic=f"{runs} a shell command built from `{{code}}`, which is not a constant; if it can carry outside data, shell metacharacters in it (`;`, `|`, `$(...)`) run other commands.",
+        )
+    if requoted:
+        return injection_hit(
+            ctx, call, requoted, cwe=cwe, dynamic_confidence=dynamic_confidence,
+            tainted=f"{runs} a shell command where the shlex.quote() result `{{code}}` is put inside quotes again; the quotes cancel out and {{source}} is unquoted.",
+            dynamic=f"{runs} a shell command where the shlex.quote() result `{{code}}` is put inside quotes again; the quotes cancel out and the value is unquoted.",
+        )
+    return None
+
+
+def _called(ctx: RuleContext, call: ast.Call) -> str:
+    return ctx.source(call.func)
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+@rule(
+    id="subprocess-shell-injection",
+    title="OS command injection through subprocess with shell=True",
+    cwe=78,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B602", "B404"],
+    calls=SUBPROCESS_CALLS,
+    description="""With shell=True, subprocess hands the command string to /bin/sh, which interprets
+        metacharacters (; | & $() ` > <). A command assembled from anything but constants (and
+        shlex.quote() results) lets whoever controls a part of it run other commands. A constant
+        command is not reported; a shell= value that is not a literal counts as possibly true.""",
+    solution="""Pass an argument list and drop shell=True:
+        subprocess.run(["tar", "-xf", archive], check=True). If a shell is really needed, quote every
+        variable part with shlex.quote().""",
+    example="""
+        subprocess.run("ping -c 1 " + host, shell=True)
+    """,
+    fixed="""
+        subprocess.run(["ping", "-c", "1", "--", host], check=True)
+    """,
+)
+def check_subprocess_shell(call: ast.Call, ctx: RuleContext):
+    command = shell_command_of(ctx, call, ctx.call_name(call))
+    maybe = not shell_uses_literal_true(ctx, call)
+    return shell_hit(ctx, call, command, runs=f"`{_called(ctx, call)}` with shell=True runs",
+                     dynamic_confidence=LOW if maybe else None)
+
+
+@rule(
+    id="shell-command-injection",
+    title="OS command injection through a shell-executing function",
+    cwe=78,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B605"],
+    calls=SHELL_FUNCTIONS,
+    description="""os.system, os.popen, subprocess.getoutput/getstatusoutput, commands.*, popen2.*,
+        platform.popen and asyncio.create_subprocess_shell always run their command through a shell.
+        A command assembled from anything but constants (and shlex.quote() results) lets whoever
+        controls a part of it run other commands. Constant commands are not reported.""",
+    solution="""Use subprocess.run() with an argument list and no shell:
+        subprocess.run(["rm", "--", path], check=True); validate values (ipaddress, int, an
+        allow-list) before they become arguments. If a shell is really needed, quote every
+        variable part with shlex.quote().""",
+    example="""
+        os.system("rm -rf /srv/cache/" + name)
+    """,
+    fixed="""
+        subprocess.run(["rm", "-rf", "--", os.path.join("/srv/cache", name)], check=True)
+    """,
+)
+def check_shell_function(call: ast.Call, ctx: RuleContext):
+    name = ctx.call_name(call)
+    return shell_hit(ctx, call, shell_command_of(ctx, call, name), runs=f"`{_called(ctx, call)}` runs")
+
+
+def _generic_shell_command(ctx: RuleContext, call: ast.Call) -> ast.expr | None:
+    """For an unknown function called with shell=True: its command (positional arguments joined
+    with spaces, as wrappers such as oslo's processutils.execute(*cmd, shell=True) do)."""
+    if call.args:
+        if len(call.args) == 1:
+            return call.args[0]
+        joined = ast.Call(func=ast.Attribute(value=ast.Constant(" "), attr="join", ctx=ast.Load()),
+                          args=[ast.List(elts=list(call.args), ctx=ast.Load())], keywords=[])
+        return ast.copy_location(joined, call)
+    for keyword in ("cmd", "command", "args"):
+        value = ctx.keyword(call, keyword)
+        if value is not None:
+            return value
+    return None
+
+
+def _is_other_shell_call(ctx: RuleContext, call: ast.Call) -> bool:
+    if not any(k.arg == "shell" for k in call.keywords):
+        return False
+    name = ctx.call_name(call)
+    return name not in SUBPROCESS_CALLS and name not in SHELL_FUNCTIONS and subprocess_runs_shell(ctx, call)
+
+
+@rule(
+    id="shell-true-injection",
+    title="OS command injection through a function called with shell=True",
+    cwe=78,
+    severity=HIGH,
+    confidence=LOW,
+    bandit=["B604"],
+    nodes=[ast.Call],
+    description="""A function other than subprocess is called with shell=True (typically a project
+        or library wrapper such as processutils.execute or utils.execute). It very likely runs its
+        command through a shell; a command assembled from non-constant values lets whoever
+        controls them run other commands. Lower confidence: the wrapper is not analysed here.""",
+    solution="""Call the wrapper without shell=True and pass the command as separate arguments;
+        if a shell is needed, quote each variable part with shlex.quote().""",
+    example="""
+        utils.execute("ip link set %s up" % device, shell=True)
+    """,
+    fixed="""
+        utils.execute("ip", "link", "set", device, "up")
+    """,
+)
+def check_other_shell_true(call: ast.Call, ctx: RuleContext):
+    if not _is_other_shell_call(ctx, call):
+        return None
+    return shell_hit(ctx, call, _generic_shell_command(ctx, call),
+                     runs=f"`{_called(ctx, call)}` with shell=True probably runs", dynamic_confidence=LOW)
+
+
+@rule(
+    id="ssh-command-injection",
+    title="OS command injection through an SSH command (paramiko exec_command)",
+    cwe=78,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B601"],
+    methods=["exec_command"],
+    description="""paramiko's SSHClient.exec_command() runs its command through the remote user's
+        shell. A command assembled from non-constant values lets whoever controls them run other
+        commands on the remote host. Constant commands and shlex.quote()d values are not reported.""",
+    solution="""Quote every variable part with shlex.quote() (the remote side is a POSIX shell), or
+        validate it against a strict allow-list before building the command.""",
+    example="""
+        client.exec_command("cat /var/log/" + name)
+    """,
+    fixed="""
+        client.exec_command("cat /var/log/" + shlex.quote(name))
+    """,
+)
+def check_exec_command(call: ast.Call, ctx: RuleContext):
+    paramiko = ctx.facts.imports.imports_module("paramiko")
+    return shell_hit(ctx, call, ctx.argument(call, 0, "command"),
+                     runs=f"`{_called(ctx, call)}` runs on the remote host",
+                     dynamic_confidence=None if paramiko else LOW)
+
+
+_PROCESS_CALLS = (*SUBPROCESS_CALLS, *EXEC_FUNCTIONS, *ASYNC_EXEC)
+
+
+@rule(
+    id="process-program-injection",
+    title="OS command injection: variable program or shell script in an argument list",
+    cwe=78,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B603", "B606"],
+    calls=_PROCESS_CALLS,
+    description="""A process started without a shell (subprocess with a list, os.exec*, os.spawn*,
+        os.posix_spawn, asyncio.create_subprocess_exec) is safe from shell metacharacters, but not
+        when the program itself (argv[0]) is variable — whoever chooses it runs any program — or
+        when the program is a shell given a script (["sh", "-c", script]) built from variable
+        values. A fixed program with variable arguments is not command injection (see
+        process-argument-injection). An argument list that is only a parameter is left to the
+        data-flow analysis.""",
+    solution="""Choose the program from a fixed set (a dict from allowed names to absolute paths);
+        never run a shell script built from input — pass the values as separate arguments
+        (["sh", "-c", 'tar -xf "$1"', "sh", archive]) or drop the shell.""",
+    example="""
+        subprocess.run([tool, "--version"])
+    """,
+    fixed="""
+        TOOLS = {"git": "/usr/bin/git", "hg": "/usr/bin/hg"}
+        subprocess.run([TOOLS[tool], "--version"], check=True)
+    """,
+)
+def check_process_program(call: ast.Call, ctx: RuleContext):
+    argv = argv_of(ctx, call, ctx.call_name(call))
+    if argv is None:
+        return None
+    called = _called(ctx, call)
+    script = shell_script_of(ctx, argv)
+    if script is not None:
+        return shell_hit(ctx, call, script, runs=f"`{called}` starts a shell that runs")
+    if argv.opaque is not None:
+        if ctx.taint(argv.opaque) is None:
+            return None  # an unknown list: only the data-flow engine can say whether input reaches it
+        return injection_hit(ctx, call, [argv.opaque],
+                             tainted=f"`{called}` runs a program and arguments taken from {{source}} (`{{code}}`).",
+                             dynamic=f"`{called}` runs a program and arguments taken from `{{code}}`.")
+    if argv.split is not None:
+        return _split_program_hit(ctx, call, argv.split, called)
+    if argv.program is None:
+        return None
+    culprits = compose(ctx, argv.program).dynamic
+    return injection_hit(
+        ctx, call, culprits,
+        tainted=f"`{called}` runs a program whose name comes from {{source}} (`{{code}}`); whoever chooses it runs any program.",
+        dynamic=f"`{called}` runs a program whose name is not a constant (`{{code}}`); whoever controls it runs any program.",
+    )
+
+
+def split_words(ctx: RuleContext, source: ast.expr) -> tuple[list[ast.AST], list[ast.AST]]:
+    """``cmd.split()`` / ``shlex.split(cmd)``: the variable pieces that make up the first word (the
+    program), and those after it (arguments; a fixed prefix does not protect them: a value with
+    spaces splits into new arguments)."""
+    leading = ""
+    program: list[ast.AST] = []
+    pieces = compose(ctx, source).pieces
+    for index, piece in enumerate(pieces):
+        if piece.kind == TEXT:
+            leading += piece.text or ""
+            if re.search(r"\S\s", leading):
+                rest = [p.node for p in pieces[index:] if p.kind not in (TEXT, SAFE) and p.node is not None]
+                return [], rest  # the first word is complete and fixed
+            continue
+        if piece.kind != SAFE and piece.node is not None:
+            program.append(piece.node)
+            break
+    return program, []
+
+
+def _split_program_hit(ctx: RuleContext, call: ast.Call, source: ast.expr, called: str) -> Hit | None:
+    """``subprocess.run(cmd.split())``: the first word is the program."""
+    program, _ = split_words(ctx, source)
+    return injection_hit(
+        ctx, call, program,
+        tainted=f"`{called}` runs a command line split into words whose first word, the program, comes from {{source}} (`{{code}}`).",
+        dynamic=f"`{called}` runs a command line split into words whose first word, the program, comes from `{{code}}`, which is not a constant.",
+    )
+
+
+@rule(
+    id="process-argument-injection",
+    title="Argument injection: variable option in an argument list",
+    cwe=88,
+    severity=MEDIUM,
+    confidence=LOW,
+    bandit=["B603", "B606"],
+    calls=_PROCESS_CALLS,
+    description="""A fixed program started without a shell gets an argument that is not a constant.
+        It cannot run other commands, but a value starting with "-" is read as an option
+        (git --upload-pack=..., tar --checkpoint-action=..., ssh -oProxyCommand=...), which can
+        run code or overwrite files. Low confidence: most variable arguments are harmless, this
+        becomes precise when the data-flow analysis finds input reaching them. Not reported:
+        arguments after a "--" separator, values with a fixed prefix ("--name=" + x, a path
+        joined under an absolute directory), numbers (int()).""",
+    solution="""Put "--" before positional values (["git", "clone", "--", url]), attach values to
+        their option ("--file=" + name), or validate the value (it must not start with "-").""",
+    example="""
+        subprocess.run(["git", "clone", url, dest], check=True)
+    """,
+    fixed="""
+        subprocess.run(["git", "clone", "--", url, dest], check=True)
+    """,
+)
+def check_process_arguments(call: ast.Call, ctx: RuleContext):
+    argv = argv_of(ctx, call, ctx.call_name(call))
+    if argv is None:
+        return None
+    if argv.split is not None:
+        program, culprits = split_words(ctx, argv.split)
+        if program:
+            return None  # reported as process-program-injection
+    else:
+        if argv.program is None or shell_script_of(ctx, argv) is not None:
+            return None
+        if compose(ctx, argv.program).dynamic:
+            return None  # reported as process-program-injection
+        culprits = _option_culprits(ctx, argv.arguments)
+    called = _called(ctx, call)
+    return injection_hit(
+        ctx, call, culprits, dynamic_confidence=LOW,
+        tainted=f"`{called}` passes {{source}} (`{{code}}`) as an argument; a value starting with \"-\" is read as an option.",
+        dynamic=f"`{called}` passes `{{code}}`, which is not a constant, as an argument; a value starting with \"-\" would be read as an option.",
+    )
+
+
+def _option_culprits(ctx: RuleContext, arguments: list[ast.expr]) -> list[ast.AST]:
+    culprits: list[ast.AST] = []
+    for argument in arguments:
+        if ctx.literal(argument, None) == "--":
+            break  # end of options: what follows is never an option
+        composition = compose(ctx, argument)
+        if isinstance(argument, ast.Starred) and not composition.is_safe:
+            culprits.append(argument.value)
+            continue
+        if composition.is_safe:
+            continue
+        first = composition.pieces[0] if composition.pieces else None
+        if first is not None and first.kind == TEXT and first.text and first.text not in ("-", "--"):
+            continue  # a fixed prefix: "--name=" + x or "/srv/" + x cannot start a new option
+        culprits.extend(composition.dynamic[:1])
+    return culprits
+
+
+def _shell_words(text: str) -> list[list[str]]:
+    """Command segments of a shell command (split at ; | && || & and subshells), as words, with
+    quoted strings replaced by a neutral word (a quoted * is not a glob)."""
+    unquoted = _QUOTED.sub(lambda m: "Q" if "*" in m.group(0) else m.group(0).strip("'\""), text)
+    return [segment.split() for segment in _SEGMENT_SPLIT.split(unquoted) if segment.strip()]
+
+
+def _program_words(words: list[str]) -> list[str]:
+    """Skip leading VAR=value assignments: the first remaining word is the program."""
+    for index, word in enumerate(words):
+        if not _ASSIGNMENT.match(word):
+            return words[index:]
+    return []
+
+
+def all_shell_commands(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
+    """Every expression a shell interprets in this call (any of the ways above)."""
+    name = ctx.call_name(call)
+    command = shell_command_of(ctx, call, name)
+    if command is not None:
+        return [command]
+    if _is_other_shell_call(ctx, call):
+        generic = _generic_shell_command(ctx, call)
+        return [generic] if generic is not None else []
+    argv = argv_of(ctx, call, name)
+    if argv is not None:
+        script = shell_script_of(ctx, argv)
+        if script is not None:
+            return [script]
+    return []
+
+
+@rule(
+    id="shell-wildcard-injection",
+    title="Wildcard injection: * expanded into options of tar/chown/chmod/rsync",
+    cwe=155,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B609"],
+    nodes=[ast.Call],
+    description="""The shell expands * into the file names of the directory. For tar, chown, chgrp,
+        chmod and rsync, a file named like an option ("--checkpoint-action=exec=sh x.sh",
+        "--reference=owned") becomes one, so whoever can create files there runs code or changes
+        ownership. Reported for commands run through a shell, constant or not; not reported when
+        "--" ends the options before the wildcard, the pattern is a path ("./*", "/srv/*") so no
+        expanded name starts with "-", or the * is quoted or in an argument list without a shell.""",
+    solution="""Prefix the pattern with a directory (./*) or put "--" before it
+        (tar -czf backup.tgz -- *); better, list the files in Python and pass them as arguments
+        without a shell.""",
+    example="""
+        os.system("cd /srv/upload && tar -czf /backup/upload.tgz *")
+    """,
+    fixed="""
+        os.system("cd /srv/upload && tar -czf /backup/upload.tgz -- ./*")
+    """,
+)
+def check_wildcard(call: ast.Call, ctx: RuleContext):
+    for command in all_shell_commands(ctx, call):
+        text = compose(ctx, command, SHELL_SANITIZERS).text(_PLACEHOLDER)
+        for words in _shell_words(text):
+            words = _program_words(words)
+            if not words or _basename(words[0]) not in WILDCARD_PROGRAMS:
+                continue
+            for word in words[1:]:
+                if word == "--":
+                    break
+                # Only a word starting with the glob expands to names that may start with "-";
+                # "./*", "/srv/*" or "logs*" expand to names behind a fixed prefix.
+                if word.lstrip(_PLACEHOLDER).startswith("*"):
+                    return Hit(call, message=f"`{_called(ctx, call)}` runs `{words[0]}` through a shell with the wildcard `{word}`; a file named like an option (\"--checkpoint-action=...\", \"--reference=...\") becomes an option.")
+    return None
+
+
+def _partial_programs(ctx: RuleContext, call: ast.Call) -> list[str]:
+    """Programs this call starts by bare name or relative path (found through PATH or cwd)."""
+    name = ctx.call_name(call)
+    found: list[str] = []
+    command = shell_command_of(ctx, call, name)
+    if command is not None:
+        text = compose(ctx, command, SHELL_SANITIZERS).text(_PLACEHOLDER)
+        for words in _shell_words(text):
+            words = _program_words(words)
+            if words and _PLACEHOLDER not in words[0] and words[0] not in SHELL_BUILTINS:
+                found.append(words[0])
+        return [p for p in found if _is_partial(p)]
+    argv = argv_of(ctx, call, name)
+    if argv is None or argv.program is None:
+        return []
+    if argv.split is not None:
+        words = compose(ctx, argv.split).text(_PLACEHOLDER).split()
+        program = words[0] if words and _PLACEHOLDER not in words[0] else None
+    else:
+        program = ctx.literal(argv.program, None)
+        # A string without a shell is the program path itself; report its first word.
+        program = program.split()[0] if isinstance(program, str) and program.strip() else None
+    return [program] if isinstance(program, str) and _is_partial(program) else []
+
+
+def _is_partial(program: str) -> bool:
+    program = program.strip("'\"")
+    if not program or program.startswith(("/", "\\", "$", "~", "%")):
+        return False
+    return not re.match(r"^[A-Za-z]:[\\/]", program)
+
+
+@rule(
+    id="process-partial-path",
+    title="Program started by a partial path",
+    cwe=426,
+    severity=LOW,
+    confidence=HIGH,
+    bandit=["B607"],
+    calls=(*_PROCESS_CALLS, *SHELL_FUNCTIONS),
+    description="""The program is named without an absolute path ("git", "./tool"), so the first
+        match on PATH (or in the working directory) runs. Whoever can change PATH or write to a
+        directory on it, or to the working directory, substitutes the program. Hardening finding;
+        shell builtins (echo, cd, test...) are not reported.""",
+    solution="""Use the absolute path (/usr/bin/git), resolved once with shutil.which() at start-up
+        from a trusted PATH, or set a fixed PATH in env= for the child process.""",
+    example="""
+        subprocess.run(["git", "status"], check=True)
+    """,
+    fixed="""
+        subprocess.run(["/usr/bin/git", "status"], check=True)
+    """,
+)
+def check_partial_path(call: ast.Call, ctx: RuleContext):
+    programs = _partial_programs(ctx, call)
+    if not programs:
+        return None
+    names = ", ".join(f"`{p}`" for p in dict.fromkeys(programs))
+    return Hit(call, message=f"`{_called(ctx, call)}` starts {names} by a partial path; the first match on PATH (or in the working directory) runs.")
