@@ -1,0 +1,335 @@
+"""SQL injection (CWE-89): queries built from non-constant values with %, .format, f-strings or +.
+
+A query is taken apart with ``compose`` (see ``_strings``): literal text, numbers (int(), ``%d``)
+and driver escaping are fixed; anything else is a variable piece handed to ``dynamic_value_hit``
+(through ``injection_hit``), where the data-flow engine decides whether input reaches it.
+Parameterized queries (``execute("... WHERE id = %s", (x,))``) have a constant query and stay
+silent. A query that is only an opaque value (a parameter, a prepared statement object) is left
+to the data-flow engine: nothing shows it was assembled from pieces.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from secreview.rules._strings import Composition, Sanitizers, compose, injection_hit, sequence_elements
+from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
+from secreview.rules.context import RuleContext
+
+# Driver escaping functions: their result is quoted for SQL (numbers are handled by compose).
+SQL_SANITIZERS = Sanitizers(
+    calls=frozenset({
+        "pymysql.converters.escape_string", "pymysql.escape_string", "MySQLdb.escape_string",
+        "MySQLdb.converters.escape_string", "psycopg2.extensions.quote_ident", "psycopg2.extensions.adapt",
+        "psycopg.sql.Identifier", "psycopg.sql.Literal", "psycopg2.sql.Identifier", "psycopg2.sql.Literal",
+    }),
+    methods=frozenset({"escape_string", "mogrify", "quote_ident"}),
+)
+
+# Functions whose first argument is SQL text.
+SQL_TEXT_CALLS: dict[str, str] = {
+    "sqlalchemy.text": "text", "sqlalchemy.sql.text": "text", "sqlalchemy.sql.expression.text": "text",
+    "pandas.read_sql": "sql", "pandas.read_sql_query": "sql", "pandas.io.sql.read_sql": "sql",
+    "pandas.io.sql.read_sql_query": "sql",
+    "psycopg2.sql.SQL": "string", "psycopg.sql.SQL": "string",
+}
+# Methods whose first argument is SQL text when the receiver is a database object (cursor,
+# connection, session, engine, Django manager): receivers are not typed, see _is_sql_call.
+SQL_METHODS: dict[str, str] = {
+    "execute": "sql", "executemany": "sql", "executescript": "sql_script", "exec_driver_sql": "statement",
+    "raw": "raw_query",
+}
+RAWSQL_CALLS = ("django.db.models.expressions.RawSQL", "django.db.models.RawSQL")
+_DB_RECEIVER_WORDS = frozenset({
+    "cursor", "cur", "curs", "conn", "connection", "con", "cnx", "db", "database", "session", "engine",
+    "sql", "sqlite", "sqlite3", "psycopg", "psycopg2", "mysql", "pg", "txn", "transaction", "objects",
+})
+
+# Statement shapes. Upper-case keywords are SQL by convention; lower/mixed case must also show
+# a second clause, so that "select a file from the list" stays prose.
+_SQL_UPPER = re.compile(
+    r"\bSELECT\b[\s\S]*?\bFROM\b|\bINSERT\s+(?:OR\s+\w+\s+)?INTO\b|\bUPDATE\b[\s\S]*?\bSET\b|\bDELETE\s+FROM\b"
+    r"|\bREPLACE\s+INTO\b|\bMERGE\s+INTO\b|\b(?:DROP|CREATE|ALTER|TRUNCATE)\s+(?:TABLE|INDEX|VIEW|DATABASE)\b"
+    r"|\bWHERE\s+[\w.\"`\[\]\x00]+\s*(?:=|<|>|!=|\bLIKE\b|\bIN\b|\bIS\b)"
+)
+_SQL_ANY_CASE = re.compile(
+    r"\bselect\s+(?:\*|[\w.\"`\x00]+(?:\s*,\s*[\w.\"`\x00]+)+|count\(|distinct\b)[\s\S]*?\bfrom\b"
+    r"|\bselect\b[\s\S]*?\bfrom\s+[\w.\"`\x00]+\s+(?:where|join|order\s+by|group\s+by|limit)\b"
+    r"|\binsert\s+into\s+[\w.\"`\x00]+\s*(?:\(|values\b|select\b)"
+    r"|\bupdate\s+[\w.\"`\x00]+\s+set\s+[\w.\"`\x00]+\s*="
+    r"|\bdelete\s+from\s+[\w.\"`\x00]+(?:\s+where\b|\s*;|\s*$)"
+    r"|\bwhere\s+[\w.\"`\x00]+\s*(?:=|<>|!=|\blike\b|\bin\s*\()",
+    re.IGNORECASE,
+)
+
+
+def looks_like_sql(composition: Composition) -> bool:
+    text = composition.text("\x00")
+    return bool(_SQL_UPPER.search(text) or _SQL_ANY_CASE.search(text))
+
+
+def _receiver_words(receiver: ast.expr) -> set[str]:
+    """Words of the receiver's name: ``self.db_conn`` -> {db, conn}; ``conn.cursor()`` -> {cursor}."""
+    if isinstance(receiver, ast.Call):
+        receiver = receiver.func
+    if isinstance(receiver, ast.Attribute):
+        name = receiver.attr
+    elif isinstance(receiver, ast.Name):
+        name = receiver.id
+    else:
+        return set()
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+    return {word for word in re.split(r"[_\d]+", spaced) if word}
+
+
+def is_db_receiver(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Attribute) and bool(_receiver_words(call.func.value) & _DB_RECEIVER_WORDS)
+
+
+def _is_composable(ctx: RuleContext, expr: ast.expr) -> bool:
+    """psycopg's sql.SQL("...").format(sql.Identifier(x)) quotes what it composes."""
+    root = expr
+    while isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and root.func.attr in ("format", "join"):
+        root = root.func.value
+    return isinstance(root, ast.Call) and ctx.call_name(root) in ("psycopg2.sql.SQL", "psycopg.sql.SQL", "psycopg2.sql.Composed", "psycopg.sql.Composed") and root is not expr
+
+
+def query_argument(ctx: RuleContext, call: ast.Call) -> tuple[ast.expr | None, bool]:
+    """The SQL text a call runs and whether the call is certainly an SQL API (else the query must
+    look like SQL or the receiver like a database object)."""
+    name = ctx.call_name(call)
+    if name in SQL_TEXT_CALLS:
+        return ctx.argument(call, 0, SQL_TEXT_CALLS[name]), True
+    if isinstance(call.func, ast.Attribute) and call.func.attr in SQL_METHODS:
+        keyword = SQL_METHODS[call.func.attr]
+        query = ctx.argument(call, 0, keyword) or ctx.keyword(call, "query") or ctx.keyword(call, "operation")
+        return query, False
+    return None, False
+
+
+def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain: bool, called: str,
+            cwe: int | None = None) -> Hit | None:
+    if query is None or _is_composable(ctx, query):
+        return None
+    composition = compose(ctx, query, SQL_SANITIZERS)
+    culprits = composition.dynamic
+    if not culprits:
+        return None
+    if not composition.built:
+        if ctx.taint(query) is None:
+            return None  # an opaque value: only the data-flow engine can tell where it comes from
+    elif not certain and not looks_like_sql(composition) and not is_db_receiver(call):
+        return None
+    return injection_hit(
+        ctx, call, culprits, cwe=cwe,
+        tainted=f"`{called}` gets SQL text built from {{source}} (`{{code}}`); it can rewrite the query (SQL injection).",
+        dynamic=f"`{called}` gets SQL text built from `{{code}}`, which is not a constant; if it can carry outside data, it can rewrite the query (SQL injection).",
+    )
+
+
+@rule(
+    id="sql-injection",
+    title="SQL injection: query built from variable values",
+    cwe=89,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B608"],
+    calls=SQL_TEXT_CALLS,
+    methods=SQL_METHODS,
+    description="""A query run by cursor.execute/executemany/executescript, SQLAlchemy text(),
+        session/engine/connection execute, pandas.read_sql, psycopg sql.SQL() or Django raw() is
+        assembled with %, .format, an f-string or + from values that are not constants. Whoever
+        controls such a value can close the quote and change the query: read or modify any data,
+        bypass authentication. Not reported: parameterized queries (the values are passed
+        separately), constant queries (also built from constant table names), numbers (int(),
+        %d) and driver escaping; a query that is only a parameter is left to the data-flow
+        analysis.""",
+    solution="""Pass values as query parameters: cursor.execute("SELECT * FROM users WHERE name = %s",
+        (name,)) (the placeholder is %s, ? or :name depending on the driver), text("... :name")
+        with bindparams, or the ORM's filters. Identifiers (table/column names) cannot be
+        parameters: choose them from a fixed set, or use psycopg's sql.Identifier.""",
+    example="""
+        cursor.execute("SELECT * FROM users WHERE name = '%s'" % name)
+    """,
+    fixed="""
+        cursor.execute("SELECT * FROM users WHERE name = %s", (name,))
+    """,
+)
+def check_sql_sink(call: ast.Call, ctx: RuleContext):
+    query, certain = query_argument(ctx, call)
+    return sql_hit(ctx, call, query, certain=certain, called=ctx.source(call.func))
+
+
+# --- SQL strings built where they are not visibly run (B608) ----------------------------------
+
+_BUILDERS = (ast.BinOp, ast.JoinedStr)
+
+
+def _is_string_builder(node: ast.AST) -> bool:
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return True
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("format", "join") and isinstance(node.func.value, (ast.Constant, ast.Name)))
+
+
+def _parent(ctx: RuleContext) -> ast.AST | None:
+    return ctx.ancestors[-2] if len(ctx.ancestors) >= 2 else None
+
+
+def _reaches_sql_call(ctx: RuleContext, node: ast.AST) -> bool:
+    """Is the string run by an SQL call that ``sql-injection`` checks: directly as its query, or
+    through the name it is assigned to in this scope?"""
+    child = node
+    for ancestor in reversed(ctx.ancestors[:-1]):
+        if isinstance(ancestor, (ast.List, ast.Tuple, ast.Dict, ast.keyword)):
+            child = ancestor
+            continue  # a fragment in extra(where=[...]) or a keyword argument
+        if isinstance(ancestor, ast.Call):
+            query, _ = query_argument(ctx, ancestor)
+            if query is child or query is node or ctx.call_name(ancestor) in RAWSQL_CALLS:
+                return True
+            if isinstance(ancestor.func, ast.Attribute) and ancestor.func.attr == "extra":
+                return True
+        break
+    statement = ctx.statement
+    names: set[str] = set()
+    if isinstance(statement, ast.Assign) and statement.value is node:
+        names = {t.id for t in statement.targets if isinstance(t, ast.Name)}
+    elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)) and statement.value is node and isinstance(statement.target, ast.Name):
+        names = {statement.target.id}
+    if not names:
+        return False
+    scope = ctx.scope_chain[-1] if ctx.scope_chain else ctx.facts.scopes.tree
+    for candidate in ast.walk(scope):
+        if isinstance(candidate, ast.Call):
+            query, _ = query_argument(ctx, candidate)
+            if isinstance(query, ast.Name) and query.id in names:
+                return True
+    return False
+
+
+@rule(
+    id="sql-string-built",
+    title="SQL statement built from variable values",
+    cwe=89,
+    severity=MEDIUM,
+    confidence=LOW,
+    bandit=["B608"],
+    nodes=[ast.BinOp, ast.JoinedStr, ast.Call],
+    description="""A string that reads as an SQL statement (SELECT ... FROM, INSERT INTO, UPDATE ...
+        SET, DELETE FROM, WHERE col = ...) is assembled from values that are not constants, and is
+        not visibly run here (it is returned, stored or passed on). If it reaches a database with
+        outside data in it, that data can change the query. Low confidence: where the string is
+        run by a known SQL call, sql-injection reports it instead.""",
+    solution="""Keep values out of the SQL text: build the statement with placeholders and pass
+        the values as parameters where it is executed.""",
+    example="""
+        def find_user_query(name):
+            return f"SELECT * FROM users WHERE name = '{name}'"
+    """,
+    fixed="""
+        def find_user_query(name):
+            return "SELECT * FROM users WHERE name = %s", (name,)
+    """,
+)
+def check_sql_string(node: ast.AST, ctx: RuleContext):
+    if not _is_string_builder(node) or _is_string_builder(_parent(ctx)):
+        return None  # only the outermost piece of an assembly
+    parent = _parent(ctx)
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.value is node:
+        return None  # the receiver of .format()/.join(): the call is the assembly
+    composition = compose(ctx, node, SQL_SANITIZERS)  # type: ignore[arg-type]
+    if composition.is_safe or not looks_like_sql(composition) or _reaches_sql_call(ctx, node):
+        return None
+    return injection_hit(
+        ctx, node, composition.dynamic,
+        tainted="An SQL statement is built from {source} (`{code}`); run as is, it can rewrite the query (SQL injection).",
+        dynamic="An SQL statement is built from `{code}`, which is not a constant; if it can carry outside data and is run, it can rewrite the query (SQL injection).",
+        dynamic_confidence=LOW,
+    )
+
+
+# --- Django --------------------------------------------------------------------------------
+
+_EXTRA_SQL_ARGUMENTS = (("select", 0), ("where", 1), ("tables", 3), ("order_by", 4))
+
+
+def _extra_fragments(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
+    """The SQL fragments of QuerySet.extra(select={...}, where=[...], tables=[...], order_by=[...])."""
+    fragments: list[ast.expr] = []
+    for keyword, position in _EXTRA_SQL_ARGUMENTS:
+        value = ctx.argument(call, position, keyword)
+        if value is None:
+            continue
+        if isinstance(value, ast.Dict):
+            fragments.extend(value.values)
+            continue
+        elements = sequence_elements(ctx, value)
+        fragments.extend(elements if elements is not None else [value])
+    return fragments
+
+
+@rule(
+    id="django-extra-injection",
+    title="SQL injection through Django QuerySet.extra()",
+    cwe=89,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B610"],
+    methods=["extra"],
+    description="""QuerySet.extra() pastes its select/where/tables/order_by fragments into the SQL
+        as they are. A fragment built from values that are not constants lets whoever controls
+        them change the query. Constant fragments with params=[...] are not reported.""",
+    solution="""Use the ORM (filter(), annotate() with expressions) or keep the fragment constant
+        and pass values through params=[...].""",
+    example="""
+        User.objects.extra(where=[f"name = '{name}'"])
+    """,
+    fixed="""
+        User.objects.extra(where=["name = %s"], params=[name])  # better: User.objects.filter(name=name)
+    """,
+)
+def check_django_extra(call: ast.Call, ctx: RuleContext):
+    called = ctx.source(call.func)
+    django = ctx.facts.imports.imports_module("django")
+    for fragment in _extra_fragments(ctx, call):
+        if isinstance(fragment, ast.Starred):
+            continue
+        composition = compose(ctx, fragment, SQL_SANITIZERS)
+        if composition.is_safe or (not composition.built and ctx.taint(fragment) is None):
+            continue
+        return injection_hit(
+            ctx, call, composition.dynamic, dynamic_confidence=None if django else LOW,
+            tainted=f"`{called}` pastes an SQL fragment built from {{source}} (`{{code}}`) into the query.",
+            dynamic=f"`{called}` pastes an SQL fragment built from `{{code}}`, which is not a constant, into the query.",
+        )
+    return None
+
+
+@rule(
+    id="django-rawsql-injection",
+    title="SQL injection through Django RawSQL()",
+    cwe=89,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B611"],
+    calls=RAWSQL_CALLS,
+    description="""RawSQL(sql, params) inserts its SQL text into the query as is. SQL text built
+        from values that are not constants lets whoever controls them change the query.
+        Constant SQL with params=[...] is not reported.""",
+    solution="""Keep the SQL constant and pass values in params, or use ORM expressions
+        (F(), Value(), Func()) instead of RawSQL.""",
+    example="""
+        queryset.annotate(rank=RawSQL("SELECT rank FROM scores WHERE user = " + user, ()))
+    """,
+    fixed="""
+        queryset.annotate(rank=RawSQL("SELECT rank FROM scores WHERE user = %s", (user,)))
+    """,
+)
+def check_rawsql(call: ast.Call, ctx: RuleContext):
+    return sql_hit(ctx, call, ctx.argument(call, 0, "sql"), certain=True, called=ctx.source(call.func))
+
+
+__all__ = ["looks_like_sql", "is_db_receiver", "sql_hit", "HIGH", "LOW", "MEDIUM"]
