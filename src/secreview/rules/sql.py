@@ -115,11 +115,10 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
     culprits = composition.dynamic
     if not culprits:
         return None
-    if not composition.built:
-        if ctx.taint(query) is None:
-            return None  # an opaque value: only the data-flow engine can tell where it comes from
-    elif not certain and not looks_like_sql(composition) and not is_db_receiver(call):
-        return None
+    if not certain and not is_db_receiver(call) and not (composition.built and looks_like_sql(composition)):
+        return None  # `.execute()` of something that is not visibly SQL, on an unknown receiver
+    if not composition.built and ctx.taint(query) is None:
+        return None  # an opaque value: only the data-flow engine can tell where it comes from
     return injection_hit(
         ctx, call, culprits, cwe=cwe,
         tainted=f"`{called}` gets SQL text built from {{source}} (`{{code}}`); it can rewrite the query (SQL injection).",
