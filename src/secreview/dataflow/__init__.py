@@ -17,6 +17,7 @@ from secreview.dataflow.analyzer import NOTHING, CallSite, FunctionAnalysis, Fun
 from secreview.dataflow.values import CLEAN, Origin, Taint, join
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
+from secreview.models import CLASS_VIEW_METHODS, DJANGO_VIEW_DECORATORS, DJANGO_VIEW_MODULE_PARTS, SOURCE_ATTRIBUTES
 from secreview.parse import ParsedFile
 
 MAX_FUNCTIONS_PER_FILE = 5000  # budget: beyond this, remaining functions are not analysed
@@ -64,7 +65,12 @@ class FileFlow:
     def __post_init__(self) -> None:
         self.path = self.parsed.path
         self.module_name = self.facts.module_name or "<module>"
-        self.module_constants = _module_constants(self.parsed.tree)
+        self.module_constants = _module_constants(self.facts)
+        self.defined_in: dict[int, str] = {}  # function/class node id -> qualname of its scope
+        roots = {key.split(".")[0] for key in SOURCE_ATTRIBUTES}
+        # Local names through which a source attribute can be reached (``request`` after
+        # ``from flask import request``, ``sys``, ``os``...): a cheap filter before resolving.
+        self.source_roots = {local for local, target in self.facts.imports.aliases.items() if target.split(".")[0] in roots}
         self.function_names: dict[int, str] = {}  # function node id -> qualified name
         self.class_of_method: dict[int, str] = {}  # method node id -> class qualname
         self.class_attributes: dict[str, dict[str, Taint]] = {}
@@ -127,7 +133,7 @@ class FileFlow:
         return self.facts.imports.qualname(node)
 
     def qualname_prefix(self, node: ast.AST) -> str:
-        return self._parents.get(id(node), self.module_name)
+        return self.defined_in.get(id(node), self.module_name)
 
     def function_qualname(self, node: ast.AST) -> str:
         known = self.function_names.get(id(node))
@@ -193,7 +199,13 @@ class FileFlow:
         args = [a.arg for a in node.args.args]
         if is_method:
             args = args[1:]
-        return bool(args) and args[0] in ("request",) and len(args) > 1
+        if not (len(args) > 1 and args[0] == "request"):
+            return False
+        if is_method:
+            return getattr(node, "name", "") in CLASS_VIEW_METHODS
+        decorators = {getattr(d.func if isinstance(d, ast.Call) else d, "id", None) or getattr(d.func if isinstance(d, ast.Call) else d, "attr", "") for d in node.decorator_list}
+        in_views_module = bool(set(self.module_name.split(".")) & DJANGO_VIEW_MODULE_PARTS) or self.path.endswith("views.py")
+        return bool(decorators & DJANGO_VIEW_DECORATORS) or in_views_module
 
     def is_request_name(self, name: str) -> bool:
         # ``request`` imported from flask is handled as a qualified source; a parameter or local
@@ -270,12 +282,6 @@ class FileFlow:
 
     # ---- lazily built indexes -------------------------------------------------------------
     @property
-    def _parents(self) -> dict[int, str]:
-        if not hasattr(self, "_parents_cache"):
-            self._parents_cache = _scope_prefixes(self.parsed.tree, self.module_name)
-        return self._parents_cache
-
-    @property
     def _nodes(self) -> dict[int, ast.AST]:
         if not hasattr(self, "_nodes_cache"):
             self._nodes_cache = {}
@@ -291,31 +297,13 @@ class FileFlow:
 ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})
 
 
-def _scope_prefixes(tree: ast.Module, module_name: str) -> dict[int, str]:
-    """For every function/class node: the qualified name of the scope that defines it."""
-    prefixes: dict[int, str] = {}
-    todo: list[tuple[ast.AST, str]] = [(tree, module_name)]
-    while todo:
-        node, prefix = todo.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                prefixes[id(child)] = prefix
-                todo.append((child, f"{prefix}.{child.name}"))
-            else:
-                todo.append((child, prefix))
-    return prefixes
-
-
-def _module_constants(tree: ast.Module) -> dict[str, Any]:
-    """Module-level names assigned exactly once, to a foldable literal value."""
-    counts: dict[str, int] = {}
+def _module_constants(facts: FileFacts) -> dict[str, Any]:
+    """Module-level names bound exactly once, to a foldable literal value."""
     values: dict[str, Any] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Name,)) and isinstance(node.ctx, ast.Store):
-            counts[node.id] = counts.get(node.id, 0) + 1
-    for statement in tree.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-            value = fold(statement.value, {}, values)
+    bindings = facts.scopes.collector(facts.scopes.tree).bindings
+    for name, bound in bindings.items():
+        if len(bound) == 1 and bound[0] is not None:
+            value = fold(bound[0], {}, values)
             if value is not NOTHING:
-                values[statement.targets[0].id] = value
-    return {name: value for name, value in values.items() if counts.get(name) == 1}
+                values[name] = value
+    return values

@@ -16,11 +16,20 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from secreview.dataflow.values import CLEAN, Origin, Taint, join, join_all, source
+from secreview.dataflow.values import CLEAN, Origin, Taint, join, join_all
+from secreview.dataflow.values import source as _source
+
+
+def source(description: str, confidence: Level, step: TraceStep) -> Taint:
+    """A new untrusted value, already safe for what this kind of source cannot cause."""
+    taint = _source(description, confidence, step)
+    not_for = SOURCE_NOT_FOR.get(description)
+    return taint.sanitize(not_for) if not_for else taint
 from secreview.findings import Level, TraceStep
 from secreview.models import (
     ALL_CWES, LINE_BREAK_CWES, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
-    ROUTE_DECORATORS, SANITIZERS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
+    ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
+    SOURCE_NOT_FOR, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
 )
 
 State = dict[str, Taint]
@@ -73,6 +82,7 @@ class FunctionAnalysis:
         self.public = public
         self.values: dict[int, Taint] = unit.values
         self.consts: dict[str, Any] = {}
+        self.checks: dict[str, tuple[str, frozenset[int]]] = {}  # bool name -> (checked name, CWEs)
         self.returns: Taint = CLEAN
         self.params: list[str] = []
         self.self_name: str | None = None
@@ -145,6 +155,12 @@ class FunctionAnalysis:
         constant = self.fold(node.value)
         for target in node.targets:
             self.assign(target, value, state, node, constant)
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            checked = _validator_argument(node.value, self.unit)
+            if checked is not None:
+                self.checks[node.targets[0].id] = checked  # ``ok = is_safe(x)``: ``if ok`` validates x
+            else:
+                self.checks.pop(node.targets[0].id, None)
         return state
 
     def stmt_AnnAssign(self, node: ast.AnnAssign, state: State) -> State:
@@ -273,6 +289,7 @@ class FunctionAnalysis:
         for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]:
             self.expr(default, state)
         state[node.name] = CLEAN
+        self.unit.defined_in[id(node)] = self.qualname
         self.unit.nested.append((node, dict(state)))
         return state
 
@@ -282,6 +299,7 @@ class FunctionAnalysis:
         for child in [*node.bases, *node.decorator_list, *(k.value for k in node.keywords)]:
             self.expr(child, state)
         state[node.name] = CLEAN
+        self.unit.defined_in[id(node)] = self.qualname
         self.unit.nested.append((node, dict(state)))
         return state
 
@@ -392,18 +410,27 @@ class FunctionAnalysis:
 
     def attribute_source(self, node: ast.expr) -> Taint | None:
         """Taint when ``node`` names an untrusted value (``flask.request.args``, ``request.GET``)."""
-        name = self.unit.qualname(node)
-        if name:
-            for prefix, (description, confidence) in SOURCE_ATTRIBUTES.items():
-                if name == prefix or name.startswith(prefix + "."):
-                    return source(description, confidence, self.step(node, f"{description} (untrusted)"))
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if node.value.id in REQUEST_PARAMETER_NAMES and node.attr in REQUEST_ATTRIBUTES and self.unit.is_request_name(node.value.id):
-                description = REQUEST_ATTRIBUTES[node.attr]
-                return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) and node.value.attr == "request":
-            # Tornado / class-based handlers: self.request.body, self.request.arguments
-            if node.attr in REQUEST_ATTRIBUTES:
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name):
+            return None
+        if root.id in self.unit.source_roots:
+            name = self.unit.qualname(node)
+            if name:
+                parts = name.split(".")
+                for end in range(len(parts), 0, -1):
+                    found = SOURCE_ATTRIBUTES.get(".".join(parts[:end]))
+                    if found is not None:
+                        description, confidence = found
+                        return source(description, confidence, self.step(node, f"{description} (untrusted)"))
+        if isinstance(node, ast.Attribute) and node.attr in REQUEST_ATTRIBUTES:
+            value = node.value
+            if isinstance(value, ast.Name):
+                request_object = value.id in REQUEST_PARAMETER_NAMES and self.unit.is_request_name(value.id)
+            else:  # Tornado / class-based handlers: self.request.body, self.request.arguments
+                request_object = isinstance(value, ast.Attribute) and value.attr == "request"
+            if request_object:
                 description = REQUEST_ATTRIBUTES[node.attr]
                 return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
         return None
@@ -445,9 +472,19 @@ class FunctionAnalysis:
             return CLEAN if cwes is ALL_CWES else arguments.sanitize(cwes)
         if method in CLEAN_METHODS:
             return CLEAN
+        if method in SANITIZING_METHODS:
+            return join(receiver.whole(), arguments).sanitize(SANITIZING_METHODS[method])
         if method == "replace" and _strips_line_breaks(node):
             return receiver.sanitize(LINE_BREAK_CWES)
 
+        if name in LOOKUP_FUNCTIONS:
+            return CLEAN
+        if method in LOOKUP_METHODS and (receiver.items is None or method != "get"):
+            default = positional[1].whole() if method == "get" and len(positional) > 1 else CLEAN
+            if receiver.is_clean:
+                return default
+            if method == "get" and isinstance(func.value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
+                return join(receiver.whole(), default)
         summary = self.unit.summary_for(name, func)
         if summary is not None:
             self.unit.record_call(name if name in self.unit.summaries else summary.qualname, positional, keywords, node, self)
@@ -494,7 +531,16 @@ class FunctionAnalysis:
         return result
 
     def expr_JoinedStr(self, node: ast.JoinedStr, state: State) -> Taint:
-        return join_all(self.expr(v, state).whole() for v in node.values)
+        parts = []
+        text_before = ""
+        for value in node.values:
+            taint = self.expr(value, state).whole()
+            if isinstance(value, ast.Constant):
+                text_before += str(value.value)
+            else:
+                parts.append(_fixed_destination(taint, text_before))
+                text_before += "{}"
+        return join_all(parts)
 
     def expr_FormattedValue(self, node: ast.FormattedValue, state: State) -> Taint:
         if node.format_spec is not None:
@@ -505,7 +551,15 @@ class FunctionAnalysis:
         left = self.expr(node.left, state)
         right = self.expr(node.right, state)
         if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
-            return right.whole()
+            if isinstance(node.right, ast.Tuple) and right.items is not None:
+                # Each argument is safe as a URL destination when text before it fixes the
+                # destination ("/path?%s", "https://host/%s", "%s?%s" for the second one).
+                pieces = node.left.value.split("%")
+                parts = [_fixed_destination(right.item(i).whole(), "%".join(pieces[: i + 1])) for i in range(len(node.right.elts))]
+                return join_all(parts)
+            return _fixed_destination(right.whole(), node.left.value.split("%", 1)[0])
+        if isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            return _fixed_destination(right.whole(), node.left.value)
         if isinstance(node.op, (ast.Add, ast.Mult)) and left.items is not None and right.items is not None and isinstance(node.op, ast.Add):
             length = len(left.items)
             return Taint(left.origins | right.origins, left.items + tuple((length + k, v) for k, v in right.items if isinstance(k, int)))
@@ -527,7 +581,8 @@ class FunctionAnalysis:
             return self.expr(node.body, state)
         if decided is False:
             return self.expr(node.orelse, state)
-        return join(self.expr(node.body, state), self.expr(node.orelse, state))
+        body = self.expr(node.body, self.refine(node.test, dict(state), True))
+        return join(body, self.expr(node.orelse, self.refine(node.test, dict(state), False)))
 
     def expr_NamedExpr(self, node: ast.NamedExpr, state: State) -> Taint:
         value = self.expr(node.value, state)
@@ -619,6 +674,12 @@ class FunctionAnalysis:
         checked = _validated_name(test, self.unit, branch)
         if checked is not None and checked in state:
             state[checked] = CLEAN
+        validated = _validator_argument(test, self.unit)
+        if validated is None and isinstance(test, ast.Name):
+            validated = self.checks.get(test.id)
+        if validated is not None and branch and validated[0] in state:
+            name, cwes = validated
+            state[name] = state[name].sanitize(cwes) if cwes else CLEAN
         return state
 
     def step(self, node: ast.AST, note: str) -> TraceStep:
@@ -628,6 +689,20 @@ class FunctionAnalysis:
     @property
     def short_name(self) -> str:
         return self.qualname.rsplit(".", 1)[-1]
+
+
+_FIXED_DESTINATION_CWES = frozenset({601, 918})
+
+
+def _fixed_destination(value: Taint, prefix: str | None) -> Taint:
+    """A URL whose constant beginning fixes where it goes (``"/search?q=" + x``,
+    ``f"https://api.example.com/{x}"``) cannot redirect or send a request elsewhere."""
+    if value.is_clean or not isinstance(prefix, str):
+        return value
+    local = prefix.startswith("/") and not prefix.startswith("//") and not prefix.startswith("/\\")
+    absolute = "://" in prefix and "/" in prefix.split("://", 1)[1]
+    in_query = "?" in prefix or "#" in prefix
+    return value.sanitize(_FIXED_DESTINATION_CWES) if local or absolute or in_query else value
 
 
 def merge(a: State | None, b: State | None) -> State | None:
@@ -746,6 +821,19 @@ def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | Non
         name = unit.qualname(func)
         if name in ("re.fullmatch",) and len(test.args) >= 2 and isinstance(test.args[1], ast.Name):
             return test.args[1].id
+    return None
+
+
+def _validator_argument(test: ast.expr, unit: "FileFlow") -> tuple[str, frozenset[int]] | None:
+    """``url_has_allowed_host_and_scheme(url=x, ...)``: (x, CWEs it is safe for) when true."""
+    if not isinstance(test, ast.Call):
+        return None
+    name = unit.qualname(test.func)
+    if name not in VALIDATORS:
+        return None
+    argument = test.args[0] if test.args else next((k.value for k in test.keywords if k.arg in ("url", "path")), None)
+    if isinstance(argument, ast.Name):
+        return argument.id, VALIDATORS[name]
     return None
 
 

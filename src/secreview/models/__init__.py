@@ -5,8 +5,11 @@ carry nothing of their arguments. One row per API; adding a library is adding ro
 Sinks live with the rules that report them (each rule's ``calls``/``methods``), so a sink's
 metadata, message and fix text stay next to its check.
 """
-from secreview.models.sanitizers import SANITIZERS, LINE_BREAK_CWES, ALL_CWES  # noqa: F401
+from secreview.models.sanitizers import (  # noqa: F401
+    SANITIZERS, SANITIZING_METHODS, LINE_BREAK_CWES, ALL_CWES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
+)
 from secreview.models.sources import (  # noqa: F401
     SOURCE_ATTRIBUTES, SOURCE_CALLS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
-    SOURCE_METHODS, ROUTE_DECORATORS, NOT_USER_PARAMETERS,
+    SOURCE_METHODS, ROUTE_DECORATORS, NOT_USER_PARAMETERS, SOURCE_NOT_FOR,
+    DJANGO_VIEW_MODULE_PARTS, DJANGO_VIEW_DECORATORS, CLASS_VIEW_METHODS,
 )

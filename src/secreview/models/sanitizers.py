@@ -18,6 +18,18 @@ SANITIZERS: dict[str, frozenset[int]] = {
         "hashlib.blake2b", "hashlib.new", "hmac.new", "hmac.compare_digest", "zlib.crc32",
         "secrets.compare_digest", "os.path.exists", "os.path.isfile", "os.path.isdir",
     )},
+    # Dates and other formatted scalars
+    "django.utils.http.http_date": ALL_CWES,
+    "email.utils.formatdate": ALL_CWES,
+    # Template rendering escapes by default (autoescape): safe for HTML
+    "flask.render_template": frozenset({79, 80}),
+    "django.shortcuts.render": frozenset({79, 80}),
+    "django.template.loader.render_to_string": frozenset({79, 80}),
+    # Joins that refuse to leave the base directory
+    "django.utils._os.safe_join": frozenset({22, 23, 36}),
+    "werkzeug.security.safe_join": frozenset({22, 23, 36}),
+    "flask.safe_join": frozenset({22, 23, 36}),
+    "django.utils.http.url_has_allowed_host_and_scheme": ALL_CWES,
     # Shell
     "shlex.quote": frozenset({78, 88}),
     "pipes.quote": frozenset({78, 88}),
@@ -45,9 +57,35 @@ SANITIZERS: dict[str, frozenset[int]] = {
     "ldap.dn.escape_dn_chars": frozenset({90}),
     "urllib.parse.quote": frozenset({113, 117, 93, 79}),
     "urllib.parse.quote_plus": frozenset({113, 117, 93, 79}),
-    "urllib.parse.urlencode": frozenset({113, 117, 93, 79}),
+    "urllib.parse.urlencode": frozenset({113, 117, 93, 79, 601, 918}),
+    "mimetypes.guess_type": ALL_CWES,
     "flask.url_for": frozenset({601, 918}),
     "django.urls.reverse": frozenset({601, 918}),
     "django.shortcuts.resolve_url": frozenset({601}),
     "json.dumps": frozenset({113, 117, 93}),
 }
+
+# Methods (any receiver) whose result is safe for some weaknesses: template objects' render()
+# autoescapes; QueryDict.urlencode() percent-encodes.
+SANITIZING_METHODS: dict[str, frozenset[int]] = {
+    "render": frozenset({79, 80}),
+    "render_to_string": frozenset({79, 80}),
+    "urlencode": frozenset({113, 117, 93, 79, 601, 918}),
+}
+
+# Checks whose truth proves their (first / ``url=``) argument safe for the given weaknesses:
+# ``if url_has_allowed_host_and_scheme(url, ...)`` or ``ok = is_safe_url(u); if ok: ...``.
+VALIDATORS: dict[str, frozenset[int]] = {
+    "django.utils.http.url_has_allowed_host_and_scheme": frozenset({601, 918}),
+    "django.utils.http.is_safe_url": frozenset({601, 918}),
+    "os.path.isabs": frozenset(),
+}
+
+# Lookups: the result is stored data found *by* the arguments, not the arguments themselves
+# (``Model.objects.get(pk=x)``, ``cache.get(key)``): it carries only the receiver's taint.
+LOOKUP_METHODS = frozenset({
+    "get", "filter", "exclude", "first", "last", "all", "get_object_for_this_type", "get_by_natural_key",
+    "get_or_create", "values", "values_list", "order_by", "select_related", "prefetch_related", "count",
+    "exists", "in_bulk", "aggregate", "annotate",
+})
+LOOKUP_FUNCTIONS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})

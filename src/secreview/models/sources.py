@@ -87,3 +87,24 @@ REQUEST_ATTRIBUTES: dict[str, str] = {
 # Its parameters (other than request objects and injected dependencies) come from the URL/query.
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket", "view_config"})
 NOT_USER_PARAMETERS = frozenset({"self", "cls", "request", "req", "db", "session", "background_tasks", "response"})
+
+# Weaknesses a source cannot cause, by source description. A path or URL given on the command
+# line is the operator's own choice (not traversal/SSRF); the request *path* is a path on this
+# site (redirecting to it is not an open redirect).
+_OPERATOR_CHOICE = frozenset({22, 23, 36, 73, 918, 601})
+SOURCE_NOT_FOR: dict[str, frozenset[int]] = {
+    "command-line argument": _OPERATOR_CHOICE,
+    "environment variable": _OPERATOR_CHOICE,
+    "interactive input": _OPERATOR_CHOICE,
+    "standard input": _OPERATOR_CHOICE,
+    "HTTP request path": frozenset({601, 918}),
+}
+
+# Modules or decorators that make ``def f(request, slug)`` a Django view (its other parameters
+# come from the URL).
+DJANGO_VIEW_MODULE_PARTS = frozenset({"views", "viewsets", "api", "endpoints"})
+DJANGO_VIEW_DECORATORS = frozenset({
+    "require_http_methods", "require_GET", "require_POST", "require_safe", "login_required",
+    "permission_required", "csrf_exempt", "api_view", "never_cache", "cache_page",
+})
+CLASS_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "list", "create", "retrieve", "update", "partial_update", "destroy"})

@@ -213,6 +213,9 @@ def check_trust_boundary(node: ast.AST, ctx: RuleContext):
 def check_cookie(call: ast.Call, ctx: RuleContext):
     if any(k.arg is None for k in call.keywords):
         return None  # **options: flags unknown
+    receiver = call.func.value  # type: ignore[union-attr]
+    if isinstance(receiver, ast.Name) and receiver.id == "self":
+        return None  # a response class's own helpers forward their caller's flags
     secure = ctx.keyword(call, "secure")
     httponly = ctx.keyword(call, "httponly")
     missing = []
