@@ -24,9 +24,9 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=False)
 @click.option("-f", "--format", "output_format", default=None,
-              help="Output format: text (default on a terminal), review, json, sarif.")
+              help="Output format: text (default on a terminal), review, json, sarif, gerrit, github, github-review.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
 @click.option("--config", "config_file", type=str, help="Read [tool.secreview] from this TOML file.")
 @click.option("--select", multiple=True, help="Only run these rule ids (repeatable, comma-separated).")
@@ -37,9 +37,23 @@ def main() -> None:
 @click.option("--first-line", type=click.IntRange(min=1), default=1, help="With '-': line number of the snippet's first line.")
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings too.")
 @click.option("--color/--no-color", default=None, help="Force colors on or off (default: on for a terminal).")
+# --- Reviewing a change (issue 4): see changes_filter.py, inputs/changes.py, baseline.py ---------------
+@click.option("--diff", "diff_rev", metavar="REV",
+              help="Report only what the change from git revision REV to the working tree introduces "
+                   "(PATHS, default '.', are still analysed whole).")
+@click.option("--patch", "patch_file", metavar="FILE|-",
+              help="Report only what a unified diff introduces ('-': read it from stdin); the files on "
+                   "disk may hold the old or the new version.")
+@click.option("--baseline", "baseline_file", metavar="FILE",
+              help="Do not report findings recorded in this baseline file (they count as suppressed).")
+@click.option("--write-baseline", "write_baseline_file", metavar="FILE",
+              help="Record the reported findings in FILE as the baseline and exit 0 (3 if some input "
+                   "could not be reviewed).")
+# --- end of change review options ------------------------------------------------------------------
 def review(paths, output_format, output, config_file, select, ignore, min_severity, min_confidence,
-           fail_on, first_line, show_suppressed, color) -> None:
-    """Review PATHS (files or directories; '-' reads a snippet from stdin)."""
+           fail_on, first_line, show_suppressed, color, **change_options) -> None:
+    """Review PATHS (files or directories; '-' reads a snippet from stdin), or a change with --diff
+    or --patch."""
     from secreview.engine import Reviewer
     from secreview.inputs import SourceFile
     from secreview.inputs.files import discover
@@ -57,14 +71,65 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
     if output_format not in available:
         raise click.UsageError(f"unknown format {output_format!r} (choose from {', '.join(sorted(available))})")
 
+    change = _load_change(paths, **change_options)  # change review (issue 4)
+    paths = paths or ((".",) if change else ())
     file_paths = [p for p in paths if p != "-"]
     sources, diagnostics = discover(file_paths)
     if "-" in paths:
         sources.insert(0, SourceFile("<stdin>", data=sys.stdin.buffer.read(), first_line=first_line, snippet=True))
+    if change is not None:
+        from secreview.changes_filter import apply_overrides
+
+        sources = apply_overrides(sources, change)
     result = Reviewer(config).review(sources, diagnostics)
+    result = _limit_to_change(result, change, **change_options)  # change review (issue 4)
     text = available[output_format](result, color=interactive if color is None else color, show_suppressed=show_suppressed)
     _write(text, output)
+    if change_options.get("write_baseline_file"):  # the findings are accepted into the baseline
+        sys.exit(EXIT_NOT_REVIEWED if result.diagnostics else EXIT_CLEAN)
     sys.exit(exit_code(result, config))
+
+
+# --- Reviewing a change (issue 4) ---------------------------------------------------------------------
+def _load_change(paths, diff_rev, patch_file, **_options):
+    """The change to limit the report to (--diff/--patch), or None; usage errors exit 2."""
+    from secreview.inputs.changes import ChangeError, change_from_git, change_from_patch, read_patch
+
+    if diff_rev is None and patch_file is None:
+        if not paths:
+            raise click.UsageError("Missing argument 'PATHS...' (or use --diff REV / --patch FILE).")
+        return None
+    if diff_rev is not None and patch_file is not None:
+        raise click.UsageError("--diff and --patch cannot be used together.")
+    if patch_file == "-" and "-" in paths:
+        raise click.UsageError("--patch - and the PATH '-' cannot both read standard input.")
+    try:
+        if diff_rev is not None:
+            return change_from_git(diff_rev, [p for p in paths if p != "-"])
+        text, origin = read_patch(patch_file, sys.stdin.buffer)
+        return change_from_patch(text, origin)
+    except ChangeError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _limit_to_change(result, change, baseline_file, write_baseline_file, **_options):
+    """Restrict the report to the change, then write and/or apply the baseline."""
+    from secreview.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
+    from secreview.changes_filter import restrict_to_change
+
+    if change is not None:
+        result = restrict_to_change(result, change)
+    try:
+        accepted = load_baseline(baseline_file) if baseline_file else None  # read before it is rewritten
+        if write_baseline_file:
+            write_baseline(result.findings, write_baseline_file)
+            click.echo(f"secreview: recorded {len(result.findings)} findings in {write_baseline_file}", err=True)
+        if accepted is not None:
+            result = apply_baseline(result, accepted, baseline_file)
+    except BaselineError as exc:
+        raise click.UsageError(str(exc)) from None
+    return result
+# --- end of change review ----------------------------------------------------------------------------
 
 
 def _split(values) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from secreview.config import Config
 from secreview.dataflow import FileFlow, SinkRecord
@@ -22,6 +23,9 @@ from secreview.rules.context import RuleContext, node_source
 from secreview.rules.dispatch import Dispatcher
 from secreview import suppress
 
+if TYPE_CHECKING:
+    from secreview.inputs.changes import Change
+
 # Deeply nested (but parsable) expressions recurse in the constant evaluator; allow depth, and
 # turn what still overflows into a per-file diagnostic.
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
@@ -36,6 +40,7 @@ class ReviewResult:
     lines: int = 0
     checks: int = 0
     rules: int = 0
+    change: Change | None = None  # set when the report is limited to a change (--diff/--patch)
 
     # Data-flow facts for the project-level pass (not part of the report).
     sink_records: list[SinkRecord] = field(default_factory=list, repr=False)

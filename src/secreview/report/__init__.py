@@ -9,6 +9,13 @@ Formatter = Callable[..., str]
 
 
 def formatters() -> dict[str, Formatter]:
-    from secreview.report import json_format, text
+    from secreview.report import gerrit, github, json_format, text
 
-    return {"text": text.render, "json": json_format.render}
+    return {
+        "text": text.render,
+        "json": json_format.render,
+        # code-review tools (issue 4)
+        "gerrit": gerrit.render,
+        "github": github.render,
+        "github-review": github.render_review,
+    }

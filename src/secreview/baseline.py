@@ -1,0 +1,83 @@
+"""Baselines: accept today's findings, report only new ones.
+
+``--write-baseline FILE`` records the reported findings by fingerprint; ``--baseline FILE`` moves
+the findings whose fingerprint is recorded there to the suppressed list (counted, listed with
+``--show-suppressed``). The fingerprint (findings.assign_fingerprints) hashes the rule id, the file
+path and the whitespace-normalized flagged source line, plus an occurrence index among identical
+(rule, path, code) triples: it does not depend on line numbers, so moving code or editing other
+lines keeps it. See docs/baseline.md.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from secreview import __version__
+from secreview.engine import ReviewResult
+from secreview.findings import Finding
+
+BASELINE_VERSION = 1
+FINGERPRINT_DOC = ("sha256 of rule id, file path, whitespace-normalized flagged line and occurrence index "
+                   "(first 32 hex digits); see docs/baseline.md")
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be read or written; the message names the file."""
+
+
+def to_document(findings: list[Finding]) -> dict:
+    entries = [
+        {"fingerprint": f.fingerprint, "rule_id": f.rule_id, "path": f.path, "line": f.line, "code": f.code}
+        for f in sorted(findings, key=Finding.sort_key)
+    ]
+    return {
+        "version": BASELINE_VERSION,
+        "tool": {"name": "secreview", "version": __version__},
+        "fingerprint": FINGERPRINT_DOC,
+        "findings": entries,
+    }
+
+
+def write_baseline(findings: list[Finding], file: str) -> None:
+    text = json.dumps(to_document(findings), indent=2) + "\n"
+    try:
+        Path(file).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"{file}: cannot write the baseline: {exc.strerror or exc}") from None
+
+
+def load_baseline(file: str) -> set[str]:
+    """The fingerprints recorded in a baseline file."""
+    try:
+        data = json.loads(Path(file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BaselineError(f"{file}: baseline file not found (create it with --write-baseline {file})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"{file}: cannot read the baseline: {getattr(exc, 'strerror', None) or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{file}: not a secreview baseline: invalid JSON ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(data, dict) or "version" not in data:
+        raise BaselineError(f"{file}: not a secreview baseline: expected a JSON object with a \"version\" field")
+    if data["version"] != BASELINE_VERSION:
+        raise BaselineError(f"{file}: baseline version {data['version']!r} is not supported "
+                            f"(this secreview reads version {BASELINE_VERSION}); write it again with --write-baseline")
+    entries = data.get("findings")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
+    ):
+        raise BaselineError(f"{file}: \"findings\" must be a list of objects with a \"fingerprint\" string")
+    return {entry["fingerprint"] for entry in entries}
+
+
+def apply_baseline(result: ReviewResult, fingerprints: set[str], file: str) -> ReviewResult:
+    """Move the findings recorded in the baseline to the suppressed list."""
+    kept: list[Finding] = []
+    for finding in result.findings:
+        if finding.fingerprint in fingerprints:
+            finding.suppressed_by = f"baseline {file}"
+            result.suppressed.append(finding)
+        else:
+            kept.append(finding)
+    result.findings = kept
+    result.suppressed.sort(key=Finding.sort_key)
+    return result

@@ -1,0 +1,97 @@
+"""Stage: changed-lines filter. The whole project is analysed (so imports, helpers and other modules
+give the right context), then the report is limited to what a change introduces:
+
+- findings whose primary location (line..end_line) intersects a changed code line;
+- findings whose evidence trace passes through a changed line (a new source reaching an old sink,
+  or a new caller of an old dangerous helper, is a new defect).
+
+Everything else is counted (``Change.findings_outside``) but not reported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from secreview.engine import ReviewResult
+from secreview.findings import Diagnostic, Finding
+from secreview.inputs import SourceFile
+from secreview.inputs.changes import Change
+
+
+def in_change(finding: Finding, change: Change) -> bool:
+    if change.touches(finding.path, finding.line, max(finding.end_line, finding.line)):
+        return True
+    return any(change.touches(step.path, step.line) for step in finding.trace)
+
+
+def restrict_to_change(result: ReviewResult, change: Change) -> ReviewResult:
+    """Keep the findings (and suppressed findings) the change introduces, and the diagnostics of the
+    changed files; record in ``change`` how much was reviewed and attach it to the result."""
+    kept = [f for f in result.findings if in_change(f, change)]
+    change.findings_outside = len(result.findings) - len(kept)
+    result.findings = kept
+    result.suppressed = [f for f in result.suppressed if in_change(f, change)]
+    diagnostics = [d for d in result.diagnostics if _concerns_change(d, change)]
+    change.diagnostics_outside = len(result.diagnostics) - len(diagnostics)
+    result.diagnostics = diagnostics
+    reviewed = set(result.files)
+    change.reviewed_files = sorted(path for path in change.files if path in reviewed)
+    change.changed_lines = sum(len(change.lines_of(path)) for path in change.reviewed_files)
+    result.change = change
+    return result
+
+
+def _concerns_change(diagnostic: Diagnostic, change: Change) -> bool:
+    # A path the user named that does not exist is always worth saying; an unchanged file that does
+    # not parse is not this change's business (it is counted in diagnostics_outside).
+    return diagnostic.path in change.files or diagnostic.kind == "missing-path"
+
+
+def apply_overrides(sources: list[SourceFile], change: Change) -> list[SourceFile]:
+    """Patch mode with the old files on disk: review the patched content instead, drop files the
+    patch removes, and add the Python files it creates within the reviewed paths."""
+    if not change.overrides:
+        return sources
+    by_path = {source.path: source for source in sources}
+    result: list[SourceFile] = []
+    for source in sources:
+        if source.path in change.overrides:
+            content = change.overrides[source.path]
+            if content is not None:
+                result.append(SourceFile(source.path, data=content, module_name=source.module_name))
+        else:
+            result.append(source)
+    for path, content in change.overrides.items():
+        if content is not None and path not in by_path and path.endswith((".py", ".pyi")):
+            result.append(SourceFile(path, data=content, module_name=path.rsplit("/", 1)[-1].rsplit(".", 1)[0]))
+    return result
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where to attach a review comment for a finding."""
+
+    path: str
+    line: int
+    end_line: int
+    moved: bool = False  # True when anchored on a trace step instead of the primary location
+
+
+def anchor(finding: Finding, change: Change | None, *, changed_lines_only: bool) -> Anchor:
+    """The location for a line comment. Without a change: the finding's own lines. With one, review
+    tools only accept comments on files of the change (Gerrit) or even only on lines of the diff
+    (GitHub, ``changed_lines_only``): use the changed lines of the primary location, else the first
+    trace step on a changed line."""
+    start, end = finding.line, max(finding.end_line, finding.line)
+    if change is None:
+        return Anchor(finding.path, start, end)
+    changed = sorted(n for n in range(start, end + 1) if n in change.lines_of(finding.path))
+    if changed:
+        if not changed_lines_only or changed == list(range(start, end + 1)):
+            return Anchor(finding.path, start, end)
+        return Anchor(finding.path, changed[0], changed[0])
+    if not changed_lines_only and finding.path in change.files:
+        return Anchor(finding.path, start, end)
+    for step in finding.trace:
+        if change.touches(step.path, step.line):
+            return Anchor(step.path, step.line, step.line, moved=True)
+    return Anchor(finding.path, start, end)

@@ -1,0 +1,547 @@
+"""Stage: inputs, for reviewing a change. Turns a git revision (``--diff REV``: the working tree
+against REV) or a unified diff (``--patch FILE|-``) into the lines the change added or modified,
+per file, keyed by the path the rest of the pipeline shows (relative to the current directory).
+
+A changed line is one that carries code: lines whose only change is in a comment or in blank lines
+do not count, so a comment-only change reports nothing. Deleted files contribute nothing, renamed
+files count under their new path, untracked files (``--diff``) count as wholly added.
+
+git is run as a subprocess with an argument list (never through a shell); a revision is resolved to
+a commit id first, and one that looks like an option is refused.
+"""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tokenize
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import unidiff
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+MAX_SUBJECTS = 30
+DEV_NULL = "/dev/null"
+
+
+class ChangeError(Exception):
+    """The change cannot be read: no such revision, not a git repository, a patch that does not
+    match the files on disk... The message says what and where; the CLI exits with status 2."""
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    path: str  # path after the change, relative to the current directory (as findings show it)
+    status: str  # "added", "modified", "renamed", "untracked"
+    lines: frozenset[int]  # changed code lines, numbered in the file after the change
+    old_path: str | None = None  # before the change (renames), None for added files
+
+
+@dataclass
+class Change:
+    """What was changed, and (after the review) how much of it was reviewed."""
+
+    kind: str  # "diff" or "patch"
+    title: str  # e.g. "HEAD~1 (1a2b3c4)..working tree" or "patch fix.diff"
+    files: dict[str, ChangedFile] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)  # files the change removes
+    subjects: list[str] = field(default_factory=list)  # "1a2b3c4 subject" of the commits in the range
+    more_commits: int = 0  # commits in the range beyond the listed subjects
+    base: str = ""  # the revision as the user gave it (``--diff``)
+    repo_prefix: str = ""  # the current directory within the repository ("src/"), for tool formats
+    # Patch mode, when the files on disk are still the old version: path -> content after the
+    # patch (reviewed instead of the disk), or None for a file the patch removes.
+    overrides: dict[str, bytes | None] = field(default_factory=dict)
+    # Filled when the report is restricted to the change (changes_filter.restrict_to_change):
+    reviewed_files: list[str] = field(default_factory=list)  # changed files that were analysed
+    changed_lines: int = 0  # changed code lines in those files
+    findings_outside: int = 0  # findings in analysed code outside the change, not reported
+    diagnostics_outside: int = 0  # unchanged files that could not be analysed
+
+    def lines_of(self, path: str) -> frozenset[int]:
+        changed = self.files.get(path)
+        return changed.lines if changed else frozenset()
+
+    def touches(self, path: str, first: int, last: int | None = None) -> bool:
+        lines = self.lines_of(path)
+        return any(line in lines for line in range(first, (last or first) + 1))
+
+    def repo_path(self, path: str) -> str:
+        """``path`` (relative to the current directory) relative to the repository top."""
+        return repository_path(path, self.repo_prefix)
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "base": self.base,
+            "subjects": list(self.subjects),
+            "more_commits": self.more_commits,
+            "files": sorted(self.reviewed_files),
+            "deleted": sorted(self.deleted),
+            "changed_lines": self.changed_lines,
+            "findings_outside": self.findings_outside,
+        }
+
+
+def repository_path(path: str, prefix: str = "") -> str:
+    joined = os.path.normpath(os.path.join(prefix, path)) if prefix else os.path.normpath(path)
+    return joined.replace(os.sep, "/")
+
+
+# --- code lines: which lines carry code, with comments stripped ----------------------------------
+
+def code_lines(data: bytes | None) -> list[str] | None:
+    """The file's lines with comments and trailing blanks removed (a comment-only or blank line
+    becomes ""). Comments are found by tokenizing the whole file, so a ``#`` inside a string is not
+    taken for one; where tokenizing stops (broken code), the remaining lines are kept whole."""
+    if data is None:
+        return None
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        text = data.decode("utf-8", errors="replace")
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                row, column = token.start
+                if row <= len(lines):
+                    lines[row - 1] = lines[row - 1][:column]
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return [line.rstrip() for line in lines]
+
+
+def _code_of(code: list[str] | None, number: int | None, raw: str) -> str:
+    if code is not None and number is not None and 1 <= number <= len(code):
+        return code[number - 1]
+    return raw.rstrip("\r\n").rstrip()
+
+
+def changed_code_lines(patched: unidiff.PatchedFile, old: bytes | None, new: bytes | None) -> frozenset[int]:
+    """Added lines (numbered in the new file) that change code. Within each block of adjacent
+    removed/added lines, lines equal once comments and trailing blanks are stripped are not
+    changes, nor are lines left with no code."""
+    old_code, new_code = code_lines(old), code_lines(new)
+    changed: set[int] = set()
+    for hunk in patched:
+        for removed, added in _change_blocks(hunk):
+            before = [c for c in (_code_of(old_code, ln.source_line_no, ln.value) for ln in removed) if c.strip()]
+            after = [(ln.target_line_no, _code_of(new_code, ln.target_line_no, ln.value)) for ln in added]
+            after = [(number, c) for number, c in after if c.strip()]
+            matcher = SequenceMatcher(None, before, [c for _, c in after], autojunk=False)
+            for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+                if tag != "equal":
+                    changed.update(number for number, _ in after[j1:j2])
+    return frozenset(changed)
+
+
+def _change_blocks(hunk: unidiff.Hunk):
+    """Runs of removed/added lines between context lines, as (removed, added) lists."""
+    removed: list = []
+    added: list = []
+    for line in hunk:
+        if line.is_removed:
+            removed.append(line)
+        elif line.is_added:
+            added.append(line)
+        elif line.is_context:
+            if removed or added:
+                yield removed, added
+            removed, added = [], []
+    if removed or added:
+        yield removed, added
+
+
+# --- patches --------------------------------------------------------------------------------------
+
+def parse_patch(text: str, origin: str) -> unidiff.PatchSet:
+    try:
+        patch = unidiff.PatchSet(io.StringIO(text))
+    except unidiff.UnidiffParseError as exc:
+        raise ChangeError(f"{origin}: not a valid unified diff: {exc}") from None
+    if not len(patch):
+        raise ChangeError(f"{origin}: no file changes found (expected a unified diff such as `git diff` output)")
+    return patch
+
+
+def _strip_prefix(name: str, prefix: str) -> str:
+    return name[len(prefix):] if name.startswith(prefix) else name
+
+
+def patch_paths(patched: unidiff.PatchedFile) -> tuple[str | None, str | None]:
+    """(old path, new path) as written in the patch, without git's a/ b/ prefixes; None for
+    /dev/null (an added or a removed file)."""
+    source, target = patched.source_file, patched.target_file
+    git_style = source.startswith(("a/", DEV_NULL)) and target.startswith(("b/", DEV_NULL))
+    old = None if source == DEV_NULL or patched.is_added_file else (_strip_prefix(source, "a/") if git_style else source)
+    new = None if target == DEV_NULL or patched.is_removed_file else (_strip_prefix(target, "b/") if git_style else target)
+    return old, new
+
+
+def _hunk_name(index: int, hunk: unidiff.Hunk) -> str:
+    return f"hunk {index} (@@ -{hunk.source_start},{hunk.source_length} +{hunk.target_start},{hunk.target_length} @@)"
+
+
+def _plain(text: str) -> str:
+    return text.rstrip("\r\n")
+
+
+@dataclass
+class _Mismatch:
+    hunk: int  # how far the check got: hunk index, then line
+    line: int
+    message: str
+
+
+def _check_side(patched: unidiff.PatchedFile, lines: list[str], side: str, path: str) -> _Mismatch | None:
+    """Does every line the patch shows on ``side`` ("source": before, "target": after) match the
+    file's ``lines``? Returns the first mismatch, or None."""
+    for index, hunk in enumerate(patched, start=1):
+        for line in hunk:
+            if side == "source" and (line.is_context or line.is_removed):
+                number = line.source_line_no
+            elif side == "target" and (line.is_context or line.is_added):
+                number = line.target_line_no
+            else:
+                continue
+            expected = _plain(line.value)
+            if number is None or number > len(lines):
+                return _Mismatch(index, number or 0, f"{path}: {_hunk_name(index, hunk)} expects line {number} to read "
+                                 f"{expected!r}, but the file has only {len(lines)} lines")
+            actual = _plain(lines[number - 1])
+            if actual != expected:
+                return _Mismatch(index, number, f"{path}: {_hunk_name(index, hunk)} expects line {number} to read "
+                                 f"{expected!r}, but the file has {actual!r}")
+    return None
+
+
+def apply_hunks(lines: list[str], patched: unidiff.PatchedFile) -> list[str]:
+    """The file after the patch, from its lines before (keeping their line endings)."""
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    result: list[str] = []
+    position = 0
+    for hunk in patched:
+        start = hunk.source_start - 1 if hunk.source_length else hunk.source_start
+        result.extend(lines[position:start])
+        position = start
+        for line in hunk:
+            if line.is_context:
+                result.append(lines[position])
+                position += 1
+            elif line.is_removed:
+                position += 1
+            elif line.is_added:
+                result.append(_plain(line.value) + newline)
+    result.extend(lines[position:])
+    return result
+
+
+def _read_lines(path: Path) -> list[str] | None:
+    try:
+        return path.read_bytes().decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ChangeError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _encode(lines: list[str]) -> bytes:
+    return "".join(lines).encode("utf-8", errors="surrogateescape")
+
+
+def change_from_patch(text: str, origin: str, root: Path | None = None) -> Change:
+    """The change a unified diff makes, checked against the files on disk (paths in the patch are
+    relative to ``root``, default the current directory). The files may already hold the change
+    (e.g. ``git diff | secreview review --patch -``) or still be the old version, in which case the
+    patch is applied in memory: the disk is never written."""
+    root = root or Path(".")
+    patch = parse_patch(text, origin)
+    seen: set[str] = set()
+    plans = []
+    for patched in patch:
+        old, new = patch_paths(patched)
+        name = new or old or patched.path
+        if name in seen:
+            raise ChangeError(f"{origin}: {name} is changed by several patches in this series; review the combined "
+                              "change instead (e.g. `git diff BASE..TIP`)")
+        seen.add(name)
+        if patched.is_binary_file:
+            continue
+        plans.append(_plan_file(patched, old, new, root))
+    modes = {"applied", "apply"}
+    for plan in plans:
+        modes &= plan.modes
+    if not modes:
+        done = sorted(p.name for p in plans if p.modes == {"applied"})
+        pending = sorted(p.name for p in plans if p.modes == {"apply"})
+        raise ChangeError(f"{origin}: the files on disk already hold the change to {', '.join(done)} but not to "
+                          f"{', '.join(pending)}; check out one consistent version of the files")
+    mode = "applied" if "applied" in modes else "apply"
+    change = Change(kind="patch", title=f"patch {origin}")
+    for plan in plans:
+        plan.record(change, mode)
+    return change
+
+
+@dataclass
+class _FilePlan:
+    """One file of a patch and the versions it may be in on disk: "applied" (the disk holds the file
+    after the change) and/or "apply" (the disk holds it before), each with (before, after) lines."""
+
+    patched: unidiff.PatchedFile
+    old: str | None
+    new: str | None
+    versions: dict[str, tuple[list[str], list[str]]]
+
+    @property
+    def name(self) -> str:
+        return self.new or self.old or ""
+
+    @property
+    def modes(self) -> frozenset[str]:
+        return frozenset(self.versions)
+
+    def record(self, change: Change, mode: str) -> None:
+        before, after = self.versions[mode]
+        if self.new is None:
+            change.deleted.append(_display(self.old or ""))
+            if mode == "apply":
+                change.overrides[_display(self.old or "")] = None
+            return
+        path = _display(self.new)
+        if mode == "apply":
+            change.overrides[path] = _encode(after)
+            if self.old and self.old != self.new:
+                change.overrides[_display(self.old)] = None
+        status = "added" if self.old is None else ("renamed" if self.old != self.new else "modified")
+        if path.endswith(PYTHON_SUFFIXES):
+            lines = changed_code_lines(self.patched, _encode(before), _encode(after))
+        else:
+            lines = _added_lines(self.patched)
+        change.files[path] = ChangedFile(path, status, lines, _display(self.old) if self.old else None)
+
+
+def _added_lines(patched: unidiff.PatchedFile) -> frozenset[int]:
+    return frozenset(line.target_line_no for hunk in patched for line in hunk if line.is_added)
+
+
+def _plan_file(patched: unidiff.PatchedFile, old: str | None, new: str | None, root: Path) -> _FilePlan:
+    """Find out whether the disk holds the file after the change, before it, or neither (error)."""
+    disk_new = _read_lines(root / new) if new else None
+    disk_old = _read_lines(root / old) if old else None
+    versions: dict[str, tuple[list[str], list[str]]] = {}
+    mismatches: list[_Mismatch] = []
+    # Applied: the new file is on disk and reads as the patch says (a removed file is gone).
+    if new is None:
+        if disk_old is None:
+            versions["applied"] = ([], [])
+    elif disk_new is not None:
+        mismatch = _check_side(patched, disk_new, "target", new)
+        if mismatch is None:
+            versions["applied"] = (apply_reverse(disk_new, patched) if old else [], disk_new)
+        else:
+            mismatches.append(mismatch)
+    # Not applied yet: the old file is on disk and reads as the patch says (an added file is absent).
+    if old is None:
+        if disk_new is None:
+            versions["apply"] = ([], apply_hunks([], patched))
+    elif disk_old is not None and (old == new or new is None or disk_new is None):
+        mismatch = _check_side(patched, disk_old, "source", old)
+        if mismatch is None:
+            versions["apply"] = (disk_old, apply_hunks(disk_old, patched) if new else [])
+        else:
+            mismatches.append(mismatch)
+    if versions:
+        return _FilePlan(patched, old, new, versions)
+    if mismatches:
+        best = max(mismatches, key=lambda m: (m.hunk, m.line))
+        raise ChangeError(f"the patch does not match the files on disk: {best.message} "
+                          "(neither before nor after the change)")
+    raise ChangeError(f"the patch does not match the files on disk: {new or old}: no such file")
+
+
+def apply_reverse(lines: list[str], patched: unidiff.PatchedFile) -> list[str]:
+    """The file before the patch, from its lines after (for telling comment edits from code edits)."""
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    result: list[str] = []
+    position = 0
+    for hunk in patched:
+        start = hunk.target_start - 1 if hunk.target_length else hunk.target_start
+        result.extend(lines[position:start])
+        position = start
+        for line in hunk:
+            if line.is_context:
+                result.append(lines[position])
+                position += 1
+            elif line.is_added:
+                position += 1
+            elif line.is_removed:
+                result.append(_plain(line.value) + newline)
+    result.extend(lines[position:])
+    return result
+
+
+def _display(path: str) -> str:
+    return os.path.normpath(path).replace(os.sep, "/") if os.sep != "/" else os.path.normpath(path)
+
+
+def read_patch(name: str, stdin: io.BufferedReader | None = None) -> tuple[str, str]:
+    """(text, origin) of ``--patch NAME``; ``-`` reads standard input."""
+    if name == "-":
+        data = (stdin.read() if stdin is not None else b"")
+        origin = "<stdin>"
+    else:
+        try:
+            data = Path(name).read_bytes()
+        except FileNotFoundError:
+            raise ChangeError(f"{name}: patch file not found") from None
+        except OSError as exc:
+            raise ChangeError(f"{name}: cannot read the patch: {exc.strerror or exc}") from None
+        origin = name
+    return data.decode("utf-8", errors="surrogateescape"), origin
+
+
+# --- git revisions --------------------------------------------------------------------------------
+
+def _git(args: list[str], cwd: Path | None = None, check: bool = True, input: bytes | None = None) -> subprocess.CompletedProcess:
+    command = ["git", "-c", "core.quotePath=false", *args]
+    try:
+        completed = subprocess.run(command, cwd=cwd, capture_output=True, input=input, check=False)
+    except FileNotFoundError:
+        raise ChangeError("--diff needs git, which is not installed or not on PATH") from None
+    if check and completed.returncode != 0:
+        message = completed.stderr.decode(errors="replace").strip() or f"exit status {completed.returncode}"
+        raise ChangeError(f"git {args[0]} failed: {message}")
+    return completed
+
+
+def _lines(completed: subprocess.CompletedProcess) -> list[str]:
+    return completed.stdout.decode("utf-8", errors="surrogateescape").splitlines()
+
+
+@dataclass
+class Repository:
+    top: Path
+    prefix: str  # the current directory relative to ``top`` ("" or "src/")
+    shallow: bool
+
+    @classmethod
+    def find(cls, cwd: Path) -> "Repository":
+        completed = _git(["rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository"], cwd, check=False)
+        if completed.returncode != 0:
+            raise ChangeError(f"--diff needs a git repository, and {cwd.resolve()} is not inside one "
+                              "(to review a diff file, use --patch FILE)")
+        top, prefix, shallow = (_lines(completed) + ["", "", ""])[:3]
+        return cls(Path(top), prefix, shallow.strip() == "true")
+
+    def resolve(self, rev: str) -> str:
+        """The commit id of ``rev``, or a ChangeError saying why there is none."""
+        if not rev or rev.startswith("-"):
+            raise ChangeError(f"--diff: {rev!r} is not a revision")
+        completed = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], self.top, check=False)
+        if completed.returncode == 0:
+            return _lines(completed)[0]
+        hint = ("this is a shallow clone, so older commits may be missing: fetch them first (e.g. "
+                "`git fetch --deepen=50`, `git fetch --unshallow` or `git fetch origin <branch>`)"
+                if self.shallow else "check the name with `git log --oneline` or `git branch -a`")
+        raise ChangeError(f"--diff: revision {rev!r} does not exist in this repository; {hint}")
+
+
+def change_from_git(rev: str, paths: list[str], cwd: Path | None = None) -> Change:
+    """The change from revision ``rev`` to the working tree (committed, staged and unstaged
+    changes, and untracked files), limited to ``paths`` (default: the current directory)."""
+    cwd = cwd or Path(".")
+    repo = Repository.find(cwd)
+    base = repo.resolve(rev)
+    pathspec = ["--", *(paths or ["."])]
+    # Paths in git's output are relative to the repository top; run from cwd so pathspecs are too.
+    diff = _git(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules", "-M", "-U0",
+                 "--src-prefix=a/", "--dst-prefix=b/", base, *pathspec], cwd)
+    text = diff.stdout.decode("utf-8", errors="surrogateescape")
+    patch = parse_patch(text, "git diff") if text.strip() else []
+    untracked = _lines(_git(["ls-files", "--others", "--exclude-standard", "--full-name", "-z", *pathspec], cwd))
+    untracked_files = [name for line in untracked for name in line.split("\0") if name]
+
+    head = _git(["rev-parse", "--verify", "--quiet", "HEAD"], repo.top, check=False)
+    head_id = _lines(head)[0] if head.returncode == 0 else ""
+    dirty = bool(untracked_files) or _git(["diff", "--quiet", "HEAD", *pathspec], cwd, check=False).returncode != 0
+    to = "working tree" if dirty or not head_id else f"HEAD ({head_id[:7]})"
+    change = Change(kind="diff", title=f"{rev} ({base[:7]})..{to}", base=rev, repo_prefix=repo.prefix)
+    change.subjects, change.more_commits = _subjects(repo, base)
+
+    old_contents = _old_contents(repo, base, [p for p in patch if _wants_old(p)])
+    for patched in patch:
+        old, new = patch_paths(patched)
+        if new is None:
+            change.deleted.append(_from_top(repo, old or patched.path))
+            continue
+        path = _from_top(repo, new)
+        python = new.endswith(PYTHON_SUFFIXES)
+        if python:
+            lines = changed_code_lines(patched, old_contents.get(old or ""), _read_or_none(repo.top / new))
+        else:
+            lines = _added_lines(patched)
+        status = "added" if old is None else ("renamed" if old != new else "modified")
+        change.files[path] = ChangedFile(path, status, lines, _from_top(repo, old) if old else None)
+    for name in untracked_files:
+        path = _from_top(repo, name)
+        if name.endswith(PYTHON_SUFFIXES):
+            code = code_lines(_read_or_none(repo.top / name)) or []
+            lines = frozenset(number for number, text in enumerate(code, start=1) if text.strip())
+        else:
+            lines = frozenset()
+        change.files[path] = ChangedFile(path, "untracked", lines)
+    return change
+
+
+def _from_top(repo: Repository, name: str) -> str:
+    """A path relative to the repository top, made relative to the current directory."""
+    return os.path.relpath(repo.top / name)
+
+
+def _wants_old(patched: unidiff.PatchedFile) -> bool:
+    old, new = patch_paths(patched)
+    return bool(old and new and new.endswith(PYTHON_SUFFIXES) and any(l.is_removed for h in patched for l in h))
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _old_contents(repo: Repository, base: str, files: list[unidiff.PatchedFile]) -> dict[str, bytes]:
+    """The content at ``base`` of the files the change modifies, with one `git cat-file --batch`."""
+    names = [patch_paths(p)[0] for p in files]
+    names = [n for n in names if n and "\n" not in n]
+    if not names:
+        return {}
+    request = "".join(f"{base}:{name}\n" for name in names).encode("utf-8", errors="surrogateescape")
+    output = _git(["cat-file", "--batch"], repo.top, input=request).stdout
+    contents: dict[str, bytes] = {}
+    position = 0
+    for name in names:
+        end = output.index(b"\n", position)
+        header = output[position:end].split()
+        position = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            contents[name] = output[position:position + size]
+            position += size + 1
+    return contents
+
+
+def _subjects(repo: Repository, base: str) -> tuple[list[str], int]:
+    completed = _git(["log", "--no-color", "--format=%h %s", f"{base}..HEAD"], repo.top, check=False)
+    if completed.returncode != 0:  # e.g. no commit yet
+        return [], 0
+    subjects = _lines(completed)
+    return subjects[:MAX_SUBJECTS], max(0, len(subjects) - MAX_SUBJECTS)
+

@@ -1,0 +1,102 @@
+"""Text shared by the formats that post to code-review tools (gerrit, github, github-review): the
+summary of a run (with the change reviewed, when there is one) and the body of one line comment."""
+from __future__ import annotations
+
+import hashlib
+
+from secreview.changes_filter import Anchor
+from secreview.engine import ReviewResult
+from secreview.findings import Finding
+from secreview.inputs.changes import Change, repository_path
+
+
+def cwe_url(cwe: int) -> str:
+    return f"https://cwe.mitre.org/data/definitions/{cwe}.html"
+
+
+def tool_path(path: str, change: Change | None) -> str:
+    """The path review tools expect: relative to the repository top when known (a change from
+    --diff), else as displayed (run secreview from the repository top)."""
+    return change.repo_path(path) if change is not None else repository_path(path)
+
+
+def change_header(change: Change) -> list[str]:
+    """Title, amount reviewed and commit subjects of a change, as markdown lines."""
+    files = len(change.reviewed_files)
+    lines = [
+        f"Security review of {change.title}",
+        "",
+        f"{change.changed_lines} changed line{'s' if change.changed_lines != 1 else ''} in "
+        f"{files} file{'s' if files != 1 else ''} reviewed"
+        + (f"; {len(change.deleted)} deleted file{'s' if len(change.deleted) != 1 else ''}" if change.deleted else "")
+        + ".",
+    ]
+    if change.subjects:
+        lines += ["", "Commits:"] + [f"- {subject}" for subject in change.subjects]
+        if change.more_commits:
+            lines.append(f"- ... and {change.more_commits} more")
+    return lines
+
+
+def counts(findings: list[Finding]) -> str:
+    by_level = {level: 0 for level in ("high", "medium", "low")}
+    for finding in findings:
+        by_level[finding.severity.label] += 1
+    return ", ".join(f"{n} {level}" for level, n in by_level.items() if n)
+
+
+def summary(result: ReviewResult) -> str:
+    """A short markdown summary of the run, for the review message."""
+    change = result.change
+    lines = change_header(change) if change else [
+        f"Security review of {len(result.files)} file{'s' if len(result.files) != 1 else ''} "
+        f"({result.lines} lines)"
+    ]
+    scope = "the changed code" if change else "the code"
+    lines.append("")
+    if result.findings:
+        n = len(result.findings)
+        lines.append(f"{n} security defect{'s' if n != 1 else ''} ({counts(result.findings)}) in {scope}.")
+    else:
+        lines.append(f"No security defects are detected in {scope}.")
+    notes = []
+    if result.suppressed:
+        notes.append(f"{len(result.suppressed)} suppressed")
+    if change and change.findings_outside:
+        notes.append(f"{change.findings_outside} in unchanged code not reported")
+    if result.diagnostics:
+        names = ", ".join(sorted({d.path for d in result.diagnostics}))
+        notes.append(f"{len(result.diagnostics)} input problem{'s' if len(result.diagnostics) != 1 else ''}: "
+                     f"{names} could not be reviewed")
+    if change and change.diagnostics_outside:
+        notes.append(f"{change.diagnostics_outside} unchanged file(s) could not be analysed")
+    if notes:
+        lines.append("(" + "; ".join(notes) + ")")
+    return "\n".join(lines)
+
+
+def comment_body(finding: Finding, anchor: Anchor) -> str:
+    """Description, evidence and solution of one finding, as markdown (plain-text friendly)."""
+    lines = [
+        f"**{finding.title}** (CWE-{finding.cwe}) · severity {finding.severity.label} · "
+        f"confidence {finding.confidence.label} · `{finding.rule_id}`",
+        "",
+    ]
+    if anchor.moved:
+        lines += [f"The defect is at {finding.path}:{finding.line} (`{finding.code}`); this changed line "
+                  "is on the data-flow path to it.", ""]
+    lines.append(finding.message)
+    if finding.trace:
+        lines += ["", "Evidence:"]
+        lines += [f"- {step.path}:{step.line}: `{step.code}` — {step.note}" for step in finding.trace]
+    lines += ["", f"Solution: {finding.solution}"]
+    return "\n".join(lines)
+
+
+def run_id(result: ReviewResult) -> str:
+    """An id for this run that is the same for the same result (deterministic output)."""
+    digest = hashlib.sha256()
+    digest.update((result.change.title if result.change else "").encode())
+    for finding in result.findings:
+        digest.update(finding.fingerprint.encode())
+    return digest.hexdigest()[:16]

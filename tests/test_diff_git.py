@@ -1,0 +1,177 @@
+"""`secreview review --diff REV`: real git repositories; only what the change introduces is reported."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from diff_helpers import GIT_ENV, GitRepo, reported, run_cli
+from secreview.inputs.changes import ChangeError, change_from_git
+
+HELPERS = """\
+import os
+
+
+def evaluate(expression):
+    return eval(expression)
+
+
+SETTING = eval(os.environ["SETTING"])
+"""
+
+
+@pytest.fixture
+def repo(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("app/helpers.py", HELPERS)
+    repo.write("app/other.py", "import os\nVALUE = eval(os.environ['OTHER'])\n")
+    repo.commit("Add helpers")
+    return repo
+
+
+def review(repo, monkeypatch, *args, cwd=None):
+    return run_cli(["review", *args, "-f", "json"], cwd or repo.root, monkeypatch)
+
+
+def test_clean_change_reports_nothing_and_exits_0(repo, monkeypatch):
+    result = review(repo, monkeypatch, "--diff", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert reported(result) == []
+
+
+def test_added_file_is_reported(repo, monkeypatch):
+    repo.write("app/loader.py", "import sys\nCONFIG = eval(sys.argv[1])\n")
+    repo.commit("Add a loader")
+    result = review(repo, monkeypatch, "--diff", "HEAD~1")
+    assert result.exit_code == 1
+    assert reported(result) == [("app/loader.py", 2, "eval-used")]
+
+
+def test_modified_line_only_the_new_caller_is_reported(repo, monkeypatch):
+    # An unchanged eval stays out of the report; the line the change adds is in it.
+    repo.write("app/helpers.py", HELPERS + "\nOVERRIDE = eval(os.environ['OVERRIDE'])\n")
+    result = review(repo, monkeypatch, "--diff", "HEAD")
+    assert reported(result) == [("app/helpers.py", 10, "eval-used")]
+
+
+def test_modifying_a_flagged_line_reports_it(repo, monkeypatch):
+    repo.write("app/other.py", "import os\nVALUE = eval(os.environ['OTHER_VALUE'])\n")
+    result = review(repo, monkeypatch, "--diff", "HEAD")
+    assert reported(result) == [("app/other.py", 2, "eval-used")]
+
+
+def test_deleted_lines_and_files_contribute_nothing(repo, monkeypatch):
+    repo.write("app/helpers.py", "import os\n\n\ndef evaluate(expression):\n    return eval(expression)\n")
+    (repo.root / "app/other.py").unlink()
+    repo.commit("Remove the setting and the other module")
+    result = review(repo, monkeypatch, "--diff", "HEAD~1")
+    assert result.exit_code == 0, result.output
+    assert reported(result) == []
+    monkeypatch.chdir(repo.root)
+    assert change_from_git("HEAD~1", []).deleted == ["app/other.py"]
+
+
+def test_renamed_file_maps_to_its_new_path(repo, monkeypatch):
+    repo.git("mv", "app/other.py", "app/renamed.py")
+    repo.commit("Rename only")
+    assert reported(review(repo, monkeypatch, "--diff", "HEAD~1")) == []  # a pure rename adds nothing
+    repo.write("app/renamed.py", "import os\nVALUE = eval(os.environ['OTHER'])\nMORE = eval(os.environ['MORE'])\n")
+    repo.commit("Use more settings")
+    result = review(repo, monkeypatch, "--diff", "HEAD~2")
+    assert reported(result) == [("app/renamed.py", 3, "eval-used")]
+    change = change_from_git("HEAD~2", [], repo.root)
+    renamed = change.files[os.path.relpath(repo.root / "app/renamed.py")]
+    assert renamed.status == "renamed" and renamed.old_path.endswith("app/other.py")
+
+
+def test_comment_only_change_reports_nothing(repo, monkeypatch):
+    changed = HELPERS.replace("def evaluate(expression):", "# Evaluates trusted expressions only.\ndef evaluate(expression):")
+    changed = changed.replace("return eval(expression)", "return eval(expression)  # see the docs")
+    changed = changed.replace('SETTING = eval(os.environ["SETTING"])', 'SETTING = eval(os.environ["SETTING"])  # noqa: S307\n# end')
+    repo.write("app/helpers.py", changed)
+    result = review(repo, monkeypatch, "--diff", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert reported(result) == []
+    assert change_from_git("HEAD", [], repo.root).files[os.path.relpath(repo.root / "app/helpers.py")].lines == frozenset()
+
+
+def test_hash_inside_a_string_is_not_a_comment(repo, monkeypatch):
+    repo.write("app/other.py", "import os\nVALUE = eval(os.environ['OTHER'] + '# x')\n")
+    repo.commit("Before")
+    repo.write("app/other.py", "import os\nVALUE = eval(os.environ['OTHER'] + '# y')\n")
+    assert reported(review(repo, monkeypatch, "--diff", "HEAD")) == [("app/other.py", 2, "eval-used")]
+
+
+def test_untracked_file_counts_as_added(repo, monkeypatch):
+    repo.write("app/scratch.py", "import sys\n\nRESULT = eval(sys.argv[1])\n")
+    result = review(repo, monkeypatch, "--diff", "HEAD")
+    assert reported(result) == [("app/scratch.py", 3, "eval-used")]
+
+
+def test_paths_limit_the_change(repo, monkeypatch):
+    repo.write("app/scratch.py", "import sys\nRESULT = eval(sys.argv[1])\n")
+    repo.write("tools/run.py", "import sys\nRESULT = eval(sys.argv[1])\n")
+    assert reported(review(repo, monkeypatch, "--diff", "HEAD", "tools")) == [("tools/run.py", 2, "eval-used")]
+
+
+def test_run_from_a_subdirectory_shows_paths_from_there(repo, monkeypatch):
+    repo.write("app/scratch.py", "import sys\nRESULT = eval(sys.argv[1])\n")
+    result = review(repo, monkeypatch, "--diff", "HEAD", cwd=repo.root / "app")
+    assert reported(result) == [("scratch.py", 2, "eval-used")]
+    gerrit = run_cli(["review", "--diff", "HEAD", "-f", "gerrit"], repo.root / "app", monkeypatch)
+    assert list(json.loads(gerrit.stdout)["robot_comments"]) == ["app/scratch.py"]  # repository paths
+
+
+def test_commit_subjects_and_range_in_the_change(repo):
+    repo.write("app/a.py", "A = 1\n")
+    repo.commit("Add module a")
+    repo.write("app/b.py", "import sys\nB = eval(sys.argv[1])\n")
+    repo.commit("Add module b")
+    change = change_from_git("HEAD~2", [], repo.root)
+    assert [s.split(" ", 1)[1] for s in change.subjects] == ["Add module b", "Add module a"]
+    base = repo.git("rev-parse", "--short=7", "HEAD~2").strip()
+    head = repo.git("rev-parse", "--short=7", "HEAD").strip()
+    assert change.title == f"HEAD~2 ({base})..HEAD ({head})"
+    repo.write("app/c.py", "C = 3\n")
+    assert change_from_git("HEAD~2", [], repo.root).title == f"HEAD~2 ({base})..working tree"
+
+
+def test_unknown_revision_is_a_clear_error(repo, monkeypatch):
+    result = review(repo, monkeypatch, "--diff", "no-such-branch")
+    assert result.exit_code == 2
+    assert "revision 'no-such-branch' does not exist" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_option_like_revision_is_refused(repo, monkeypatch, tmp_path):
+    result = review(repo, monkeypatch, "--diff", f"--output={tmp_path / 'x'}")
+    assert result.exit_code == 2 and "is not a revision" in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_outside_a_git_repository_is_a_clear_error(tmp_path, monkeypatch):
+    (tmp_path / "plain").mkdir()
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    result = run_cli(["review", "--diff", "HEAD"], tmp_path / "plain", monkeypatch)
+    assert result.exit_code == 2 and "needs a git repository" in result.stderr
+
+
+def test_shallow_clone_where_the_revision_exists(repo, tmp_path, monkeypatch):
+    repo.write("app/a.py", "A = 1\n")
+    repo.commit("Second")
+    repo.write("app/b.py", "import sys\nB = eval(sys.argv[1])\n")
+    repo.commit("Third")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo.root}", str(clone)],
+                   check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+    result = review(repo, monkeypatch, "--diff", "HEAD~1", cwd=clone)
+    assert reported(result) == [("app/b.py", 2, "eval-used")]
+    missing = review(repo, monkeypatch, "--diff", "HEAD~2", cwd=clone)
+    assert missing.exit_code == 2 and "shallow clone" in missing.stderr
+
+
+def test_change_error_from_the_api(repo):
+    with pytest.raises(ChangeError, match="does not exist"):
+        change_from_git("HEAD~5", [], repo.root)

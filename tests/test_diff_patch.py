@@ -1,0 +1,115 @@
+"""`secreview review --patch FILE|-`: a unified diff against the files on disk."""
+from __future__ import annotations
+
+import pytest
+
+from diff_helpers import GitRepo, reported, run_cli
+from secreview.inputs.changes import ChangeError, change_from_patch
+
+BEFORE = """\
+import os
+
+
+def evaluate(expression):
+    # trusted input only
+    return eval(expression)
+"""
+
+AFTER = """\
+import os
+
+
+def evaluate(expression):
+    # trusted input only (callers check)
+    return eval(expression)
+
+
+OVERRIDE = eval(os.environ["OVERRIDE"])
+"""
+
+
+@pytest.fixture
+def repo(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("pkg/mod.py", BEFORE)
+    repo.commit("Add mod")
+    repo.write("pkg/mod.py", AFTER)
+    return repo
+
+
+def review_patch(repo, monkeypatch, patch: str | None, *args):
+    name = "-" if patch is not None else "change.diff"
+    return run_cli(["review", "--patch", name, *args, "-f", "json"], repo.root, monkeypatch, stdin=patch)
+
+
+def test_patch_from_stdin_with_the_change_on_disk(repo, monkeypatch):
+    result = review_patch(repo, monkeypatch, repo.git("diff"))
+    assert result.exit_code == 1, result.output
+    assert reported(result) == [("pkg/mod.py", 9, "eval-used")]
+
+
+def test_patch_applied_in_memory_when_the_disk_has_the_old_files(repo, monkeypatch):
+    (repo.root / "change.diff").write_text(repo.git("diff"))
+    repo.git("checkout", "--", "pkg/mod.py")
+    result = review_patch(repo, monkeypatch, None)
+    assert reported(result) == [("pkg/mod.py", 9, "eval-used")]
+    assert (repo.root / "pkg/mod.py").read_text() == BEFORE  # the disk is never written
+
+
+def test_format_patch_with_a_new_file(repo, monkeypatch):
+    repo.commit("Change mod")
+    repo.write("pkg/new.py", "import sys\nX = eval(sys.argv[1])\n")
+    repo.commit("Add a new module\n\nWith a body.")
+    patch = repo.git("format-patch", "-1", "--stdout")
+    assert patch.startswith("From ") and "Subject: [PATCH] Add a new module" in patch
+    # Only the new file is in that commit, so only its finding is reported.
+    assert reported(review_patch(repo, monkeypatch, patch)) == [("pkg/new.py", 2, "eval-used")]
+    # The same patch before it is applied: the new file exists only in memory.
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    assert not (repo.root / "pkg/new.py").exists()
+    assert reported(review_patch(repo, monkeypatch, patch)) == [("pkg/new.py", 2, "eval-used")]
+
+
+def test_patch_that_does_not_match_names_file_and_hunk(repo, monkeypatch):
+    patch = repo.git("diff")
+    repo.write("pkg/mod.py", AFTER.replace("return eval(expression)", "return evaluate_safely(expression)"))
+    result = review_patch(repo, monkeypatch, patch)
+    assert result.exit_code == 2
+    assert "pkg/mod.py: hunk 1 (@@ -" in result.stderr and "expects line 6 to read" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_patch_for_a_missing_file(repo, monkeypatch):
+    patch = repo.git("diff").replace("pkg/mod.py", "pkg/gone.py")
+    result = review_patch(repo, monkeypatch, patch)
+    assert result.exit_code == 2 and "pkg/gone.py: no such file" in result.stderr
+
+
+@pytest.mark.parametrize("text", ["", "just some text\n"])
+def test_input_that_is_not_a_diff(repo, monkeypatch, text):
+    result = review_patch(repo, monkeypatch, text)
+    assert result.exit_code == 2 and "no file changes found" in result.stderr
+
+
+def test_missing_patch_file(repo, monkeypatch):
+    result = run_cli(["review", "--patch", "nope.diff"], repo.root, monkeypatch)
+    assert result.exit_code == 2 and "nope.diff: patch file not found" in result.stderr
+
+
+def test_diff_and_patch_together_are_refused(repo, monkeypatch):
+    result = run_cli(["review", "--patch", "-", "--diff", "HEAD"], repo.root, monkeypatch, stdin="")
+    assert result.exit_code == 2 and "cannot be used together" in result.stderr
+
+
+def test_plain_diff_without_git_prefixes(tmp_path):
+    (tmp_path / "m.py").write_text("import sys\nA = eval(sys.argv[1])\nB = eval(sys.argv[2])\n")
+    patch = "--- m.py.orig\t2024-01-01\n+++ m.py\t2024-01-02\n@@ -1,2 +1,3 @@\n import sys\n A = eval(sys.argv[1])\n+B = eval(sys.argv[2])\n"
+    change = change_from_patch(patch, "test", tmp_path)
+    assert change.files["m.py"].lines == frozenset({3})
+
+
+def test_several_patches_to_one_file_are_refused(tmp_path):
+    (tmp_path / "m.py").write_text("a = 1\n")
+    one = "--- a/m.py\n+++ b/m.py\n@@ -1 +1 @@\n-a = 1\n+a = 2\n"
+    with pytest.raises(ChangeError, match="several patches"):
+        change_from_patch(one + one, "series", tmp_path)
