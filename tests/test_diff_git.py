@@ -11,14 +11,14 @@ from diff_helpers import GIT_ENV, GitRepo, reported, run_cli
 from secreview.inputs.changes import ChangeError, change_from_git
 
 HELPERS = """\
-import os
+import sys
 
 
 def evaluate(expression):
     return eval(expression)
 
 
-SETTING = eval(os.environ["SETTING"])
+SETTING = eval(sys.argv[1])
 """
 
 
@@ -26,7 +26,7 @@ SETTING = eval(os.environ["SETTING"])
 def repo(tmp_path):
     repo = GitRepo(tmp_path / "repo")
     repo.write("app/helpers.py", HELPERS)
-    repo.write("app/other.py", "import os\nVALUE = eval(os.environ['OTHER'])\n")
+    repo.write("app/other.py", "import sys\nVALUE = eval(sys.argv[2])\n")
     repo.commit("Add helpers")
     return repo
 
@@ -51,19 +51,19 @@ def test_added_file_is_reported(repo, monkeypatch):
 
 def test_modified_line_only_the_new_caller_is_reported(repo, monkeypatch):
     # An unchanged eval stays out of the report; the line the change adds is in it.
-    repo.write("app/helpers.py", HELPERS + "\nOVERRIDE = eval(os.environ['OVERRIDE'])\n")
+    repo.write("app/helpers.py", HELPERS + "\nOVERRIDE = eval(sys.argv[4])\n")
     result = review(repo, monkeypatch, "--diff", "HEAD")
     assert reported(result) == [("app/helpers.py", 10, "eval-used")]
 
 
 def test_modifying_a_flagged_line_reports_it(repo, monkeypatch):
-    repo.write("app/other.py", "import os\nVALUE = eval(os.environ['OTHER_VALUE'])\n")
+    repo.write("app/other.py", "import sys\nVALUE = eval(sys.argv[3])\n")
     result = review(repo, monkeypatch, "--diff", "HEAD")
     assert reported(result) == [("app/other.py", 2, "eval-used")]
 
 
 def test_deleted_lines_and_files_contribute_nothing(repo, monkeypatch):
-    repo.write("app/helpers.py", "import os\n\n\ndef evaluate(expression):\n    return eval(expression)\n")
+    repo.write("app/helpers.py", "import sys\n\n\ndef evaluate(expression):\n    return eval(expression)\n")
     (repo.root / "app/other.py").unlink()
     repo.commit("Remove the setting and the other module")
     result = review(repo, monkeypatch, "--diff", "HEAD~1")
@@ -77,7 +77,7 @@ def test_renamed_file_maps_to_its_new_path(repo, monkeypatch):
     repo.git("mv", "app/other.py", "app/renamed.py")
     repo.commit("Rename only")
     assert reported(review(repo, monkeypatch, "--diff", "HEAD~1")) == []  # a pure rename adds nothing
-    repo.write("app/renamed.py", "import os\nVALUE = eval(os.environ['OTHER'])\nMORE = eval(os.environ['MORE'])\n")
+    repo.write("app/renamed.py", "import sys\nVALUE = eval(sys.argv[2])\nMORE = eval(sys.argv[5])\n")
     repo.commit("Use more settings")
     result = review(repo, monkeypatch, "--diff", "HEAD~2")
     assert reported(result) == [("app/renamed.py", 3, "eval-used")]
@@ -89,7 +89,7 @@ def test_renamed_file_maps_to_its_new_path(repo, monkeypatch):
 def test_comment_only_change_reports_nothing(repo, monkeypatch):
     changed = HELPERS.replace("def evaluate(expression):", "# Evaluates trusted expressions only.\ndef evaluate(expression):")
     changed = changed.replace("return eval(expression)", "return eval(expression)  # see the docs")
-    changed = changed.replace('SETTING = eval(os.environ["SETTING"])', 'SETTING = eval(os.environ["SETTING"])  # noqa: S307\n# end')
+    changed = changed.replace('SETTING = eval(sys.argv[1])', 'SETTING = eval(sys.argv[1])  # noqa: S307\n# end')
     repo.write("app/helpers.py", changed)
     result = review(repo, monkeypatch, "--diff", "HEAD")
     assert result.exit_code == 0, result.output
@@ -98,9 +98,9 @@ def test_comment_only_change_reports_nothing(repo, monkeypatch):
 
 
 def test_hash_inside_a_string_is_not_a_comment(repo, monkeypatch):
-    repo.write("app/other.py", "import os\nVALUE = eval(os.environ['OTHER'] + '# x')\n")
+    repo.write("app/other.py", "import sys\nVALUE = eval(sys.argv[2] + '# x')\n")
     repo.commit("Before")
-    repo.write("app/other.py", "import os\nVALUE = eval(os.environ['OTHER'] + '# y')\n")
+    repo.write("app/other.py", "import sys\nVALUE = eval(sys.argv[2] + '# y')\n")
     assert reported(review(repo, monkeypatch, "--diff", "HEAD")) == [("app/other.py", 2, "eval-used")]
 
 
@@ -175,3 +175,37 @@ def test_shallow_clone_where_the_revision_exists(repo, tmp_path, monkeypatch):
 def test_change_error_from_the_api(repo):
     with pytest.raises(ChangeError, match="does not exist"):
         change_from_git("HEAD~5", [], repo.root)
+
+
+UTILS = "def execute(command):\n    return eval(command)\n"
+VIEWS = """\
+from flask import Flask, request
+
+from app.utils import execute
+
+app = Flask(__name__)
+
+
+@app.route("/run")
+def run():
+    execute("1 + 1")
+    return "ok"
+"""
+
+
+@pytest.mark.parametrize("old_call", ['execute("1 + 1")', 'execute(request.args["old"])'])
+def test_new_caller_of_an_existing_dangerous_helper_is_reported(tmp_path, monkeypatch, old_call):
+    # Only views.py changes; the sink is on an unchanged line of utils.py. The flow's trace passes
+    # through the new call, so it is reported -- also when an old caller already reaches the sink.
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("app/__init__.py", "")
+    repo.write("app/utils.py", UTILS)
+    repo.write("app/views.py", VIEWS.replace('execute("1 + 1")', old_call))
+    repo.commit("Views and utils")
+    repo.write("app/views.py", VIEWS.replace('execute("1 + 1")', f'{old_call}\n    execute(request.form["new"])'))
+    result = run_cli(["review", "--diff", "HEAD", "-f", "json"], repo.root, monkeypatch)
+    assert reported(result) == [("app/utils.py", 2, "eval-used")]
+    trace = json.loads(result.stdout)["findings"][0]["trace"]
+    assert ("app/views.py", 11) in {(step["path"], step["line"]) for step in trace}
+    review = json.loads(run_cli(["review", "--diff", "HEAD", "-f", "github-review"], repo.root, monkeypatch).stdout)
+    assert [(c["path"], c["line"]) for c in review["comments"]] == [("app/views.py", 11)]  # on the diff

@@ -7,7 +7,7 @@ from diff_helpers import GitRepo, reported, run_cli
 from secreview.inputs.changes import ChangeError, change_from_patch
 
 BEFORE = """\
-import os
+import sys
 
 
 def evaluate(expression):
@@ -16,7 +16,7 @@ def evaluate(expression):
 """
 
 AFTER = """\
-import os
+import sys
 
 
 def evaluate(expression):
@@ -24,7 +24,7 @@ def evaluate(expression):
     return eval(expression)
 
 
-OVERRIDE = eval(os.environ["OVERRIDE"])
+OVERRIDE = eval(sys.argv[4])
 """
 
 

@@ -18,9 +18,7 @@ from secreview.inputs.changes import Change
 
 
 def in_change(finding: Finding, change: Change) -> bool:
-    if change.touches(finding.path, finding.line, max(finding.end_line, finding.line)):
-        return True
-    return any(change.touches(step.path, step.line) for step in finding.trace)
+    return change.introduces(finding)
 
 
 def restrict_to_change(result: ReviewResult, change: Change) -> ReviewResult:

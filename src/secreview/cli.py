@@ -81,7 +81,7 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
         from secreview.changes_filter import apply_overrides
 
         sources = apply_overrides(sources, change)
-    result = Reviewer(config).review(sources, diagnostics)
+    result = Reviewer(config).review(sources, diagnostics, change)
     result = _limit_to_change(result, change, **change_options)  # change review (issue 4)
     text = available[output_format](result, color=interactive if color is None else color, show_suppressed=show_suppressed)
     _write(text, output)

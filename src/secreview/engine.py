@@ -59,7 +59,7 @@ class ReviewResult:
         self.checks += other.checks
 
     def finalize(self) -> "ReviewResult":
-        self.findings = _best_per_location(self.findings)
+        self.findings = _best_per_location(self.findings, self.change)
         assign_fingerprints(self.findings + self.suppressed)
         self.findings.sort(key=Finding.sort_key)
         self.suppressed.sort(key=Finding.sort_key)
@@ -81,10 +81,11 @@ class Reviewer:
         self.dispatcher = Dispatcher(self.rules)
         self.dataflow = dataflow
 
-    def review(self, sources: list[SourceFile], diagnostics: list[Diagnostic] | None = None) -> ReviewResult:
+    def review(self, sources: list[SourceFile], diagnostics: list[Diagnostic] | None = None,
+               change: Change | None = None) -> ReviewResult:
         """Review a project: summaries of every function first (so calls into other files are
         understood), then the rules per file, then sinks reached through helpers project-wide."""
-        result = ReviewResult(diagnostics=list(diagnostics or []), rules=len(self.rules))
+        result = ReviewResult(diagnostics=list(diagnostics or []), rules=len(self.rules), change=change)
         summaries: dict[str, FunctionSummary] = {}
         if self.dataflow:
             for source in sources:
@@ -142,7 +143,9 @@ class Reviewer:
     def add_interprocedural_findings(self, result: ReviewResult, sources: list[SourceFile]) -> None:
         if not result.sink_records or not result.call_sites:
             return
-        flows = resolve(result.sink_records, result.call_sites, result.parameters)
+        change = result.change
+        prefer = (lambda trace: any(change.touches(s.path, s.line) for s in trace)) if change else None
+        flows = resolve(result.sink_records, result.call_sites, result.parameters, prefer)
         if not flows:
             return
         registry = all_rules()
@@ -161,14 +164,19 @@ class Reviewer:
                 result.suppressed.extend(suppressed)
 
 
-def _best_per_location(findings: list[Finding]) -> list[Finding]:
+def _best_per_location(findings: list[Finding], change: Change | None = None) -> list[Finding]:
     """One finding per rule and location: the most confident (a flow found through a helper
-    supersedes the low-confidence "dynamic value" finding at the same sink)."""
+    supersedes the low-confidence "dynamic value" finding at the same sink). When reviewing a change,
+    a flow through a changed line goes first (a new caller of an old sink is the news)."""
     best: dict[tuple, Finding] = {}
+
+    def rank(finding: Finding) -> tuple:
+        return (change is not None and change.introduces(finding), finding.confidence, len(finding.trace))
+
     for finding in findings:
         key = (finding.rule_id, finding.path, finding.line, finding.col)
         current = best.get(key)
-        if current is None or (finding.confidence, len(finding.trace)) > (current.confidence, len(current.trace)):
+        if current is None or rank(finding) > rank(current):
             best[key] = finding
     return list(best.values())
 

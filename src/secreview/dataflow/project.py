@@ -9,6 +9,7 @@ trace starts at the caller's source), and callers that forward their own paramet
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
@@ -27,7 +28,11 @@ class FlowFinding:
     trace: list[TraceStep]
 
 
-def resolve(records: list[SinkRecord], calls: list[CallSite], param_names: dict[str, list[str]]) -> list[FlowFinding]:
+def resolve(records: list[SinkRecord], calls: list[CallSite], param_names: dict[str, list[str]],
+            prefer: Callable[[list[TraceStep]], bool] | None = None) -> list[FlowFinding]:
+    """One finding per sink: the most confident flow, or with ``prefer`` (reviewing a change: does
+    the trace pass through a changed line?) first a preferred one, so a new caller of an old sink
+    is the flow reported."""
     by_function: dict[tuple[str, int], list[SinkRecord]] = {}
 
     def add(record: SinkRecord) -> bool:
@@ -58,11 +63,16 @@ def resolve(records: list[SinkRecord], calls: list[CallSite], param_names: dict[
                         if origin.reportable:
                             identity = (record.rule_id, record.path, record.line, record.col)
                             found = findings.get(identity)
-                            if found is None or found.confidence < origin.confidence:
-                                findings[identity] = FlowFinding(record, origin.description, origin.confidence, _ordered(steps))
+                            candidate = FlowFinding(record, origin.description, origin.confidence, _ordered(steps))
+                            if found is None or _rank(candidate, prefer) > _rank(found, prefer):
+                                findings[identity] = candidate
         if not changed:
             break
     return list(findings.values())
+
+
+def _rank(flow: FlowFinding, prefer: Callable[[list[TraceStep]], bool] | None) -> tuple:
+    return (prefer is not None and prefer(flow.trace), flow.confidence)
 
 
 def _index_of(params: list[str], name: str) -> int | None:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import unidiff
 
+from secreview.findings import Finding
+
 PYTHON_SUFFIXES = (".py", ".pyi")
 MAX_SUBJECTS = 30
 DEV_NULL = "/dev/null"
@@ -67,6 +69,12 @@ class Change:
     def touches(self, path: str, first: int, last: int | None = None) -> bool:
         lines = self.lines_of(path)
         return any(line in lines for line in range(first, (last or first) + 1))
+
+    def introduces(self, finding: "Finding") -> bool:
+        """Is ``finding`` on a changed line, or does its evidence trace pass through one?"""
+        if self.touches(finding.path, finding.line, max(finding.end_line, finding.line)):
+            return True
+        return any(self.touches(step.path, step.line) for step in finding.trace)
 
     def repo_path(self, path: str) -> str:
         """``path`` (relative to the current directory) relative to the repository top."""

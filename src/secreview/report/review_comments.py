@@ -65,7 +65,7 @@ def summary(result: ReviewResult) -> str:
     if change and change.findings_outside:
         notes.append(f"{change.findings_outside} in unchanged code not reported")
     if result.diagnostics:
-        names = ", ".join(sorted({d.path for d in result.diagnostics}))
+        names = ", ".join(sorted({tool_path(d.path, change) for d in result.diagnostics}))
         notes.append(f"{len(result.diagnostics)} input problem{'s' if len(result.diagnostics) != 1 else ''}: "
                      f"{names} could not be reviewed")
     if change and change.diagnostics_outside:
