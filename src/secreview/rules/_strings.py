@@ -449,6 +449,8 @@ def injection_hit(
     dynamic: str,
     dynamic_confidence: Level | None = None,
     cwe: int | None = None,
+    whole: ast.expr | None = None,
+    sink_note: str = "untrusted value used here",
 ) -> Hit | None:
     """The finding for a sink whose value has variable ``culprits`` (pieces that are neither fixed
     nor sanitized). The decision itself is ``dynamic_value_hit``'s: the culprit untrusted data
@@ -461,7 +463,7 @@ def injection_hit(
     is_tainted = chosen is not None
     chosen = chosen or culprits[0]
     shown = code(ctx, chosen)
-    hit = dynamic_value_hit(ctx, node, chosen,  # type: ignore[arg-type]
+    hit = dynamic_value_hit(ctx, node, chosen, sink_note=sink_note,  # type: ignore[arg-type]
                             tainted=tainted.replace("{code}", shown), dynamic=dynamic.replace("{code}", shown).replace("{{", "{").replace("}}", "}"))
     if hit is None:
         return None
@@ -469,6 +471,12 @@ def injection_hit(
         hit.confidence = min(hit.confidence or dynamic_confidence, dynamic_confidence)
     if cwe is not None:
         hit.cwe = cwe
+    if is_tainted and whole is not None and whole is not chosen:
+        # The evidence of the whole value shows every untrusted piece and how they were put
+        # together (``cmd = "... %s ... %s" % (a, b)``), not just the first culprit's path.
+        complete = dynamic_value_hit(ctx, node, whole, tainted="{source}", dynamic="", sink_note=sink_note)
+        if complete is not None and len(complete.trace) > len(hit.trace):
+            hit.trace = complete.trace
     return hit
 
 

@@ -230,7 +230,7 @@ def shell_hit(ctx: RuleContext, call: ast.Call, command: ast.expr | None, *, run
     dynamic, requoted = shell_culprits(compose(ctx, command, SHELL_SANITIZERS))
     if dynamic:
         return injection_hit(
-            ctx, call, dynamic, cwe=cwe, dynamic_confidence=dynamic_confidence,
+            ctx, call, dynamic, cwe=cwe, dynamic_confidence=dynamic_confidence, whole=command, sink_note="executed by a shell",
             tainted=f"{runs} a shell command built from {{source}} (`{{code}}`); shell metacharacters in it run other commands.",
             dynamic=f"{runs} a shell command built from `{{code}}`, which is not a constant; if it can carry outside data, shell metacharacters in it (`;`, `|`, `$(...)`) run other commands.",
         )
@@ -643,7 +643,9 @@ def _is_partial(program: str) -> bool:
     title="Program started by a partial path",
     cwe=426,
     severity=LOW,
-    confidence=HIGH,
+    # Low: it matters only where PATH or the working directory is writable by someone else,
+    # which the code does not show; shown with --min-confidence low.
+    confidence=LOW,
     bandit=["B607"],
     calls=(*_PROCESS_CALLS, *SHELL_FUNCTIONS),
     description="""The program is named without an absolute path ("git", "./tool"), so the first
