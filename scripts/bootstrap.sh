@@ -36,4 +36,4 @@ fi
 echo "secreview installed in .venv ($(.venv/bin/python --version)). Reviewing examples/netcfg.py:"
 echo
 # Exit code 1 means "findings reported", which is what this example is for.
-.venv/bin/secreview review examples/netcfg.py --format text || [ $? -eq 1 ]
+.venv/bin/secreview review examples/netcfg.py --format review || [ $? -eq 1 ]

@@ -26,7 +26,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=False)
 @click.option("-f", "--format", "output_format", default=None,
-              help="Output format: text (default on a terminal), review, json, sarif, gerrit, github, github-review.")
+              help="Output format: text (default; colored on a terminal), review (markdown), json, sarif, gerrit, github, github-review.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
 @click.option("--config", "config_file", type=str, help="Read [tool.secreview] from this TOML file.")
 @click.option("--select", multiple=True, help="Only run these rule ids (repeatable, comma-separated).")
@@ -67,7 +67,9 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
 
     available = formatters()
     interactive = output is None and sys.stdout.isatty()
-    output_format = (output_format or ("text" if interactive else "text")).lower()
+    # text reads well both on a terminal (colored, code frames) and in a pipe or file (plain, one
+    # "path:line:col:" header per finding for grep and editors), so it is the default everywhere.
+    output_format = (output_format or "text").lower()
     if output_format not in available:
         raise click.UsageError(f"unknown format {output_format!r} (choose from {', '.join(sorted(available))})")
 
@@ -157,7 +159,8 @@ def _apply_options(config: Config, select, ignore, min_severity, min_confidence,
 
 def _write(text: str, output: str | None) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        # The formatter already chose colors (terminal or --color): click must not strip them.
+        click.echo(text, nl=False, color=True)
         return
     try:
         with open(output, "w", encoding="utf-8") as handle:

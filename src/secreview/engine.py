@@ -41,6 +41,9 @@ class ReviewResult:
     checks: int = 0
     rules: int = 0
     change: Change | None = None  # set when the report is limited to a change (--diff/--patch)
+    # Source lines around each finding, per file ({path: {line: text}}), for code frames. Only a
+    # few lines per finding are kept so a large review does not hold every file in memory.
+    excerpts: dict[str, dict[int, str]] = field(default_factory=dict)
 
     # Data-flow facts for the project-level pass (not part of the report).
     sink_records: list[SinkRecord] = field(default_factory=list, repr=False)
@@ -57,6 +60,8 @@ class ReviewResult:
         self.files.extend(other.files)
         self.lines += other.lines
         self.checks += other.checks
+        for path, lines in other.excerpts.items():
+            self.excerpts.setdefault(path, {}).update(lines)
 
     def finalize(self) -> "ReviewResult":
         self.findings = _best_per_location(self.findings, self.change)
@@ -119,6 +124,8 @@ class Reviewer:
             return result
         kept, suppressed = suppress.apply(findings, parsed, self.config)
         result.findings, result.suppressed = kept, suppressed
+        if kept or suppressed:
+            result.excerpts[source.path] = excerpt(parsed, kept + suppressed)
         result.files.append(source.path)
         result.lines = parsed.line_count
         result.checks = checks
@@ -194,6 +201,27 @@ def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
     )
 
 
+EXCERPT_RADIUS = 2  # context lines kept above and below a finding
+EXCERPT_MAX_SPAN = 6  # lines of a long multi-line finding kept after its first line
+EXCERPT_MAX_WIDTH = 400  # a minified line is cut: a code frame only needs its start
+
+
+def excerpt(parsed: ParsedFile, findings: list[Finding]) -> dict[int, str]:
+    """The source lines a report needs to show each finding in context."""
+    wanted: set[int] = set()
+    for finding in findings:
+        last = min(finding.end_line, finding.line + EXCERPT_MAX_SPAN)
+        wanted.update(range(max(1, finding.line - EXCERPT_RADIUS), last + EXCERPT_RADIUS + 1))
+    return {line: parsed.source_line(line)[:EXCERPT_MAX_WIDTH] for line in sorted(wanted) if line <= parsed.line_count}
+
+
+def char_column(text: str, byte_offset: int) -> int:
+    """ast columns are UTF-8 byte offsets; reports count characters (code points)."""
+    if text.isascii():
+        return byte_offset
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
+
+
 def statement_range(node: ast.AST, ancestors: list[ast.AST]) -> tuple[int, int]:
     """Lines on which an inline suppression for ``node`` may be written: the whole enclosing simple
     statement, or the header of an enclosing compound statement (``with x(...):`` up to its body)."""
@@ -227,9 +255,9 @@ def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedF
         confidence=hit.confidence or rule.confidence,
         path=parsed.path,
         line=line,
-        col=getattr(node, "col_offset", 0),
+        col=char_column(parsed.source_line(line), getattr(node, "col_offset", 0)),
         end_line=end_line,
-        end_col=getattr(node, "end_col_offset", 0) or 0,
+        end_col=char_column(parsed.source_line(end_line), getattr(node, "end_col_offset", 0) or 0),
         message=message,
         solution=hit.solution or rule.solution,
         code=parsed.source_line(line).strip(),

@@ -1,4 +1,8 @@
-"""Stage: report. One formatter per output format; each takes a ReviewResult and returns text."""
+"""Stage: report. One formatter per output format; each takes a ReviewResult and returns text.
+
+Every formatter is called as ``render(result, color=bool, show_suppressed=bool)`` and ignores the
+options it has no use for. docs/output-formats.md describes each format.
+"""
 from __future__ import annotations
 
 from typing import Callable
@@ -9,11 +13,13 @@ Formatter = Callable[..., str]
 
 
 def formatters() -> dict[str, Formatter]:
-    from secreview.report import gerrit, github, json_format, text
+    from secreview.report import gerrit, github, json_format, review, sarif, text
 
     return {
         "text": text.render,
+        "review": review.render,
         "json": json_format.render,
+        "sarif": sarif.render,
         # code-review tools (issue 4)
         "gerrit": gerrit.render,
         "github": github.render,

@@ -1,10 +1,18 @@
-"""``--format json``: stable, versioned schema documented in docs/json-schema.md."""
+"""``--format json``: a stable, versioned document for programs.
+
+The schema is written down twice, and tests keep the two and this code in step:
+docs/output-formats.md (for people) and src/secreview/data/report.schema.json (JSON Schema).
+``schema_version`` changes only when a field is removed, renamed or changes meaning; a field may be
+added within a version (the schema file of that release lists it).
+"""
 from __future__ import annotations
 
 import json
 
 from secreview import __version__
 from secreview.engine import ReviewResult
+from secreview.findings import Diagnostic, Finding, TraceStep
+from secreview.report.common import SEVERITIES
 
 SCHEMA_VERSION = 1
 
@@ -19,13 +27,47 @@ def to_document(result: ReviewResult) -> dict:
             "checks": result.checks,
             "rules": result.rules,
             "findings": len(result.findings),
+            "by_severity": {level: sum(f.severity.label == level for f in result.findings) for level in SEVERITIES},
             "suppressed": len(result.suppressed),
-            "diagnostics": len(result.diagnostics),
+            "not_reviewed": len({d.path for d in result.diagnostics}),
         },
-        "findings": [f.to_dict() for f in result.findings],
-        "suppressed": [f.to_dict() for f in result.suppressed],
-        "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "files": list(result.files),
+        "findings": [finding_json(f) for f in result.findings],
+        # Always listed (not only with --show-suppressed): a program should see what was hidden.
+        "suppressed": [finding_json(f) for f in result.suppressed],
+        "diagnostics": [diagnostic_json(d) for d in result.diagnostics],
     }
+
+
+def finding_json(finding: Finding) -> dict:
+    return {
+        "rule_id": finding.rule_id,
+        "title": finding.title,
+        "cwe": finding.cwe,
+        "severity": finding.severity.label,
+        "confidence": finding.confidence.label,
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.col + 1,
+        "end_line": finding.end_line,
+        "end_column": finding.end_col + 1,
+        "message": finding.message,
+        "solution": finding.solution,
+        "code": finding.code,
+        "trace": [step_json(step) for step in finding.trace],
+        "bandit": list(finding.bandit),
+        "fingerprint": finding.fingerprint,
+        "suppressed_by": finding.suppressed_by,
+    }
+
+
+def step_json(step: TraceStep) -> dict:
+    return {"path": step.path, "line": step.line, "column": step.col + 1, "code": step.code, "note": step.note}
+
+
+def diagnostic_json(diagnostic: Diagnostic) -> dict:
+    return {"path": diagnostic.path, "kind": diagnostic.kind, "message": diagnostic.message,
+            "line": diagnostic.line or None}
 
 
 def render(result: ReviewResult, **_options) -> str:

@@ -1,48 +1,137 @@
-"""``--format text``: a compact listing, with colors and code frames on a terminal."""
+"""``--format text``: one block per finding with a code frame; colored on a terminal, plain otherwise.
+
+    netcfg.py:14:9: high OS command injection (CWE-78) [subprocess-shell-true] confidence high
+      cmd is built from request data and run through a shell
+         12 |     with lockutils.lock("iface-" + name):
+         13 |         cmd = "ip addr add %s dev %s" % (cidr, name)
+      >  14 |         subprocess.run(cmd, shell=True, check=True)
+            |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+         15 |     LOG.info("configured %s", name)
+      evidence:
+        line 10: name = request.args["name"] — untrusted (HTTP query parameter)
+      fix: pass an argument list without a shell
+
+The first line of each block is ``path:line:column:`` so editors and grep can jump to it.
+"""
 from __future__ import annotations
 
 import io
 
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
-from secreview.engine import ReviewResult
+from secreview.engine import EXCERPT_MAX_SPAN, EXCERPT_RADIUS, ReviewResult
+from secreview.findings import Diagnostic, Finding
+from secreview.report.common import plural, severity_counts, visible
 
-_SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+TAB_SIZE = 4
+INDENT = "  "
 
 
-def render(result: ReviewResult, color: bool = False, sources: dict[str, list[str]] | None = None, **_options) -> str:
+def render(result: ReviewResult, color: bool = False, show_suppressed: bool = False, **_options) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=100, highlight=False)
+    # force_terminal=False on a StringIO means no escape codes at all: plain text for pipes/files.
+    console = Console(file=buffer, force_terminal=color, no_color=not color, highlight=False,
+                      emoji=False, markup=False, width=10_000)
     for finding in result.findings:
-        style = _SEVERITY_STYLE[finding.severity.label]
-        console.print(
-            f"[bold]{escape(finding.path)}:{finding.line}:{finding.col + 1}[/]: [{style}]{finding.severity.label}[/] "
-            f"[bold]{finding.rule_id}[/] {escape(finding.title)} (CWE-{finding.cwe}, confidence {finding.confidence.label})"
-        )
-        console.print(f"    {escape(finding.message)}")
-        if finding.code:
-            console.print(f"    [dim]{finding.line:>5} |[/] {escape(finding.code)}")
-        for step in finding.trace:
-            console.print(f"    [dim]  line {step.line}:[/] {escape(step.code)} [dim]— {escape(step.note)}[/]")
-        console.print(f"    [green]fix:[/] {escape(finding.solution)}")
+        for line in finding_block(finding, result.excerpts.get(finding.path, {})):
+            console.print(line, soft_wrap=True)
+        console.print()
+    if show_suppressed:
+        for finding in result.suppressed:
+            console.print(suppressed_line(finding), soft_wrap=True)
     for diagnostic in result.diagnostics:
-        where = f"{diagnostic.path}:{diagnostic.line}" if diagnostic.line else diagnostic.path
-        console.print(f"[bold]{escape(where)}[/]: [magenta]error[/] {diagnostic.kind}: {escape(diagnostic.message)}")
-    console.print(summary_line(result))
+        console.print(diagnostic_line(diagnostic), soft_wrap=True)
+    console.print(summary(result, show_suppressed), soft_wrap=True)
     return buffer.getvalue()
 
 
-def summary_line(result: ReviewResult) -> str:
-    counts = {level: 0 for level in ("high", "medium", "low")}
-    for finding in result.findings:
-        counts[finding.severity.label] += 1
-    parts = [f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"]
-    if result.findings:
-        parts[0] += " (" + ", ".join(f"{n} {level}" for level, n in counts.items() if n) + ")"
-    parts.append(f"{len(result.files)} file{'s' if len(result.files) != 1 else ''}, {result.lines} lines, {result.checks} checks")
+def finding_block(finding: Finding, excerpt: dict[int, str]) -> list[Text]:
+    severity = finding.severity.label
+    lines = [
+        Text.assemble(
+            (f"{visible(finding.path)}:{finding.line}:{finding.col + 1}:", "bold"), " ",
+            (severity, SEVERITY_STYLE[severity]), " ",
+            (f"{finding.title} (CWE-{finding.cwe})", "bold"), " ",
+            (f"[{finding.rule_id}]", "dim"), f" confidence {finding.confidence.label}",
+        ),
+        Text(INDENT + visible(finding.message)),
+    ]
+    lines += code_frame(finding, excerpt)
+    if finding.trace:
+        lines.append(Text(INDENT + "evidence:", "bold"))
+        for step in finding.trace:
+            where = f"line {step.line}" if step.path == finding.path else f"{visible(step.path)}:{step.line}"
+            step_text = Text(INDENT * 2)
+            step_text.append(f"{where}: ", "dim")
+            step_text.append(visible(step.code))
+            if step.note:
+                step_text.append(f" — {visible(step.note)}", "dim")
+            lines.append(step_text)
+    lines.append(Text.assemble((INDENT + "fix: ", "green"), visible(finding.solution)))
+    return lines
+
+
+def code_frame(finding: Finding, excerpt: dict[int, str]) -> list[Text]:
+    """The flagged lines with a little context, line numbers, a marker and a caret underline.
+    Falls back to the flagged code alone when the result holds no excerpt for the file."""
+    if not excerpt:
+        if not finding.code:
+            return []
+        return [Text.assemble((f"{INDENT}> {finding.line:>4} | ", "dim"), visible(finding.code))]
+    last_shown = min(finding.end_line, finding.line + EXCERPT_MAX_SPAN)
+    numbers = [n for n in range(finding.line - EXCERPT_RADIUS, last_shown + EXCERPT_RADIUS + 1) if n in excerpt]
+    if not numbers:
+        return []
+    width = len(str(numbers[-1]))
+    frame = []
+    for number in numbers:
+        flagged = finding.line <= number <= finding.end_line
+        source = visible(excerpt[number].expandtabs(TAB_SIZE))
+        gutter = f"{INDENT}{'>' if flagged else ' '} {number:>{width}} | "
+        if not source.strip():
+            gutter, source = gutter.rstrip(), ""
+        frame.append(Text.assemble((gutter, "bold red" if flagged else "dim"), (source, "bold" if flagged else "")))
+        if number == finding.line:
+            frame.append(caret_line(finding, excerpt[number], width))
+        if number == last_shown < finding.end_line:
+            frame.append(Text(f"{INDENT}  {'':>{width}} | ... ({plural(finding.end_line - last_shown, 'more line')})", "dim"))
+    return frame
+
+
+def caret_line(finding: Finding, source: str, width: int) -> Text:
+    start = len(visible(source[: finding.col].expandtabs(TAB_SIZE)))
+    if finding.end_line == finding.line and finding.end_col > finding.col:
+        end = len(visible(source[: finding.end_col].expandtabs(TAB_SIZE)))
+    else:  # multi-line: underline to the end of the first line
+        end = len(visible(source.rstrip().expandtabs(TAB_SIZE)))
+    gutter = f"{INDENT}  {'':>{width}} | "
+    return Text.assemble((gutter, "dim"), " " * start, ("^" * max(1, end - start), "bold red"))
+
+
+def suppressed_line(finding: Finding) -> Text:
+    return Text.assemble(
+        (f"{visible(finding.path)}:{finding.line}:{finding.col + 1}:", "bold"), " ",
+        ("suppressed", "dim"), f" {finding.title} (CWE-{finding.cwe}) [{finding.rule_id}] — ",
+        (visible(finding.suppressed_by or "configuration"), "dim"),
+    )
+
+
+def diagnostic_line(diagnostic: Diagnostic) -> Text:
+    where = f"{diagnostic.path}:{diagnostic.line}:" if diagnostic.line else f"{diagnostic.path}:"
+    return Text.assemble((visible(where), "bold"), " ", ("not reviewed", "magenta"),
+                         f" ({diagnostic.kind}) {visible(diagnostic.message)}")
+
+
+def summary(result: ReviewResult, show_suppressed: bool = False) -> Text:
+    counts = severity_counts(result.findings)
+    parts = [plural(len(result.findings), "finding") + (f" ({counts})" if counts else "")]
+    parts.append(f"{plural(len(result.files), 'file')}, {plural(result.lines, 'line')}, {plural(result.checks, 'check')}"
+                 f" of {plural(result.rules, 'rule')}")
     if result.suppressed:
-        parts.append(f"{len(result.suppressed)} suppressed")
+        parts.append(f"{len(result.suppressed)} suppressed" + ("" if show_suppressed else " (--show-suppressed lists them)"))
     if result.diagnostics:
-        parts.append(f"{len(result.diagnostics)} not reviewed (see errors above)")
-    return "; ".join(parts)
+        parts.append(f"{plural(len({d.path for d in result.diagnostics}), 'file')} not reviewed")
+    style = "bold red" if result.findings else "bold green"
+    return Text("; ".join(parts), style if not result.diagnostics or result.findings else "bold magenta")

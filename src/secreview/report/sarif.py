@@ -1,0 +1,180 @@
+"""``--format sarif``: SARIF 2.1.0 for code-scanning services (GitHub, GitLab, Azure DevOps...).
+
+What GitHub reads is filled in: rules with ``security`` and ``external/cwe/cwe-N`` tags, a numeric
+``security-severity`` string and ``precision``; results with a relative URI, a region and a
+line-independent partial fingerprint; the data-flow trace as a code flow. Inputs that could not be
+reviewed become ``toolExecutionNotifications`` so a clean-looking log is never a silent gap.
+"""
+from __future__ import annotations
+
+import json
+import os
+from importlib import metadata
+from pathlib import PurePath
+from urllib.parse import quote
+
+from secreview import __version__
+from secreview.engine import ReviewResult
+from secreview.findings import Diagnostic, Finding, Level, TraceStep
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+FINGERPRINT_KEY = "secreview/v1"
+LEVEL = {Level.HIGH: "error", Level.MEDIUM: "warning", Level.LOW: "note"}
+# GitHub maps security-severity to critical (>= 9.0), high (>= 7.0), medium (>= 4.0), low (> 0).
+SECURITY_SEVERITY = {Level.HIGH: "8.0", Level.MEDIUM: "5.0", Level.LOW: "2.0"}
+PRECISION = {Level.HIGH: "high", Level.MEDIUM: "medium", Level.LOW: "low"}
+
+
+def render(result: ReviewResult, show_suppressed: bool = False, **_options) -> str:
+    return json.dumps(to_log(result, show_suppressed), indent=2) + "\n"
+
+
+def to_log(result: ReviewResult, show_suppressed: bool = False) -> dict:
+    reported = result.findings + (result.suppressed if show_suppressed else [])
+    reported.sort(key=Finding.sort_key)
+    rule_ids = sorted({f.rule_id for f in reported})
+    rule_index = {rule_id: index for index, rule_id in enumerate(rule_ids)}
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": driver([rule_descriptor(rule_id, reported) for rule_id in rule_ids])},
+            "invocations": [invocation(result.diagnostics)],
+            "columnKind": "unicodeCodePoints",
+            "results": [sarif_result(f, rule_index[f.rule_id]) for f in reported],
+        }],
+    }
+
+
+def driver(rules: list[dict]) -> dict:
+    tool = {"name": "secreview", "version": __version__, "semanticVersion": __version__}
+    uri = information_uri()
+    if uri:
+        tool["informationUri"] = uri
+    tool["rules"] = rules
+    return tool
+
+
+def information_uri() -> str | None:
+    """The project's home page as declared in the package metadata (none is invented)."""
+    try:
+        meta = metadata.metadata("secreview")
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in meta.get_all("Project-URL") or []:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("homepage", "home", "documentation", "source", "repository"):
+            return url.strip()
+    return meta.get("Home-page") or None
+
+
+def rule_descriptor(rule_id: str, reported: list[Finding]) -> dict:
+    from secreview.rules import all_rules
+
+    examples = [f for f in reported if f.rule_id == rule_id]
+    rule = all_rules().get(rule_id)
+    if rule is None:  # a finding from a rule that is not registered: describe it from the finding
+        first = examples[0]
+        title, cwe, severity, confidence = first.title, first.cwe, first.severity, first.confidence
+        description, solution, example, fixed = first.message, first.solution, "", ""
+    else:
+        title, cwe, severity, confidence = rule.title, rule.cwe, rule.severity, rule.confidence
+        description, solution, example, fixed = rule.description, rule.solution, rule.example, rule.fixed
+    # A rule may refine the CWE per occurrence (eval of request data: CWE-95): tag each one seen.
+    cwes = sorted({cwe} | {f.cwe for f in examples})
+    return {
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in rule_id.split("-")),
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": description},
+        "help": {"text": f"{description}\n\nFix: {solution}", "markdown": help_markdown(description, solution, example, fixed)},
+        "defaultConfiguration": {"level": LEVEL[severity]},
+        "properties": {
+            "tags": ["security", *(f"external/cwe/cwe-{n}" for n in cwes)],
+            "security-severity": SECURITY_SEVERITY[severity],
+            "precision": PRECISION[confidence],
+        },
+    }
+
+
+def help_markdown(description: str, solution: str, example: str, fixed: str) -> str:
+    parts = [description, f"**Fix:** {solution}"]
+    if example:
+        parts.append(f"Vulnerable:\n\n```python\n{example}\n```")
+    if fixed:
+        parts.append(f"Fixed:\n\n```python\n{fixed}\n```")
+    return "\n\n".join(parts)
+
+
+def sarif_result(finding: Finding, rule_index: int) -> dict:
+    result = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index,
+        "level": LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": physical_location(finding.path, region(finding))}],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+        "properties": {
+            "severity": finding.severity.label,
+            "confidence": finding.confidence.label,
+            "cwe": f"CWE-{finding.cwe}",
+        },
+    }
+    if finding.trace:
+        result["codeFlows"] = [{"threadFlows": [{"locations": [thread_flow_location(s) for s in finding.trace]}]}]
+    if finding.suppressed_by:
+        result["suppressions"] = [suppression(finding.suppressed_by)]
+    return result
+
+
+def region(finding: Finding) -> dict:
+    area = {"startLine": finding.line, "startColumn": finding.col + 1, "endLine": max(finding.end_line, finding.line)}
+    if finding.end_col > 0 and (finding.end_line > finding.line or finding.end_col > finding.col):
+        area["endColumn"] = finding.end_col + 1  # SARIF's endColumn is exclusive, like ast's
+    return area
+
+
+def thread_flow_location(step: TraceStep) -> dict:
+    location = {"physicalLocation": physical_location(step.path, {"startLine": step.line, "startColumn": step.col + 1})}
+    if step.note:
+        location["message"] = {"text": f"{step.code} — {step.note}" if step.code else step.note}
+    return {"location": location}
+
+
+def suppression(reason: str) -> dict:
+    # Comments in the reviewed file are "inSource"; anything else (configuration) is "external".
+    in_source = reason.startswith(("secreview:", "nosec"))
+    return {"kind": "inSource" if in_source else "external", "justification": reason}
+
+
+def invocation(diagnostics: list[Diagnostic]) -> dict:
+    # A partial review (some input unparsable or unreadable) is reported as not fully successful.
+    return {
+        "executionSuccessful": not diagnostics,
+        "toolExecutionNotifications": [notification(d) for d in diagnostics],
+    }
+
+
+def notification(diagnostic: Diagnostic) -> dict:
+    area = {"startLine": diagnostic.line} if diagnostic.line else None
+    return {
+        "level": "error",
+        "message": {"text": f"{diagnostic.path}: not reviewed: {diagnostic.message}"},
+        "descriptor": {"id": diagnostic.kind},
+        "locations": [{"physicalLocation": physical_location(diagnostic.path, area)}],
+    }
+
+
+def physical_location(path: str, area: dict | None) -> dict:
+    location: dict = {"artifactLocation": {"uri": artifact_uri(path)}}
+    if area:
+        location["region"] = area
+    return location
+
+
+def artifact_uri(path: str) -> str:
+    """Relative paths stay relative (with forward slashes) so services resolve them against the
+    repository root; absolute ones become file: URIs."""
+    if os.path.isabs(path):
+        return PurePath(path).as_uri()
+    return quote(path.replace(os.sep, "/"), safe="/")

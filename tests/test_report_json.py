@@ -1,0 +1,95 @@
+"""--format json: stable keys, validated against the shipped JSON Schema."""
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+from conftest import review_text
+from report_samples import clean_result, netcfg_result, several_files_result, suppressed_result
+
+from secreview import __version__
+from secreview.report import json_format
+
+SCHEMA = json.loads((resources.files("secreview") / "data" / "report.schema.json").read_text(encoding="utf-8"))
+SAMPLES = [netcfg_result, clean_result, suppressed_result, several_files_result]
+
+
+def document(result):
+    return json.loads(json_format.render(result))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.__name__)
+def test_every_sample_validates_against_the_schema(sample):
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.validate(document(sample()), SCHEMA, cls=jsonschema.Draft202012Validator)
+
+
+def test_real_review_validates_against_the_schema():
+    result = review_text("def f(d):\n    eval(d)\n    exec(d)  # nosec\n")
+    data = document(result)
+    jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft202012Validator)
+    assert [f["rule_id"] for f in data["findings"]] == ["eval-used"]
+    assert data["suppressed"][0]["suppressed_by"] == "nosec (line 3)"
+
+
+def test_top_level_and_summary():
+    data = document(netcfg_result())
+    assert list(data) == ["schema_version", "tool", "summary", "files", "findings", "suppressed", "diagnostics"]
+    assert data["schema_version"] == 1
+    assert data["tool"] == {"name": "secreview", "version": __version__}
+    assert data["summary"] == {"files": 1, "lines": 16, "checks": 142, "rules": 60, "findings": 3,
+                               "by_severity": {"high": 1, "medium": 1, "low": 1}, "suppressed": 0, "not_reviewed": 0}
+    assert data["files"] == ["netcfg.py"]
+
+
+def test_finding_with_trace():
+    finding = document(netcfg_result())["findings"][1]
+    assert finding == {
+        "rule_id": "shell-command-injection", "title": "OS command injection", "cwe": 78,
+        "severity": "high", "confidence": "high", "path": "netcfg.py",
+        "line": 14, "column": 9, "end_line": 14, "end_column": 52,
+        "message": "`cmd` is built from `cidr` and `name`, both read from the HTTP query string, and is run through a shell.",
+        "solution": "pass an argument list without a shell.",
+        "code": "subprocess.run(cmd, shell=True, check=True)",
+        "trace": [
+            {"path": "netcfg.py", "line": 10, "column": 5, "code": 'name = request.args["name"]', "note": "untrusted (HTTP query parameter)"},
+            {"path": "netcfg.py", "line": 11, "column": 5, "code": 'cidr = request.args.get("cidr", "")', "note": "untrusted"},
+            {"path": "netcfg.py", "line": 13, "column": 9, "code": 'cmd = "ip addr add %s dev %s" % (cidr, name)', "note": "both formatted into `cmd`"},
+            {"path": "netcfg.py", "line": 14, "column": 9, "code": "subprocess.run(cmd, shell=True, check=True)", "note": "executed by a shell"},
+        ],
+        "bandit": [], "fingerprint": "1" * 32, "suppressed_by": None,
+    }
+
+
+def test_finding_without_trace_has_an_empty_trace():
+    finding = document(netcfg_result())["findings"][0]
+    assert (finding["rule_id"], finding["trace"], finding["line"], finding["column"]) == ("lock-name-external", [], 12, 10)
+
+
+def test_clean_result():
+    data = document(clean_result())
+    assert (data["findings"], data["suppressed"], data["diagnostics"]) == ([], [], [])
+    assert data["summary"]["findings"] == 0
+
+
+def test_suppressed_are_always_listed_and_diagnostics_have_null_line_when_unknown():
+    data = document(suppressed_result())
+    assert data["summary"]["suppressed"] == 1
+    assert data["suppressed"][0]["suppressed_by"] == "secreview: ignore (line 12): names come from an allow-list"
+    assert data["diagnostics"] == [{"path": "broken.py", "kind": "syntax-error",
+                                    "message": "invalid Python syntax: invalid syntax", "line": 3}]
+    several = document(several_files_result())
+    assert several["diagnostics"][0] == {"path": "gone.py", "kind": "missing-path",
+                                         "message": "no such file or directory", "line": None}
+    assert several["summary"]["not_reviewed"] == 2
+
+
+def test_schema_rejects_what_it_does_not_document():
+    data = document(netcfg_result())
+    data["findings"][0]["extra"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft202012Validator)
+    data = document(suppressed_result())
+    data["findings"].append(data["suppressed"][0])  # a reported finding cannot carry suppressed_by
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft202012Validator)

