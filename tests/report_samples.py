@@ -49,7 +49,7 @@ def step(line: int, note: str, path: str = "netcfg.py") -> TraceStep:
 
 def command_injection() -> Finding:
     return finding(
-        "shell-command-injection", "OS command injection", 78, Level.HIGH, Level.HIGH, 14,
+        "sample-shell-injection", "OS command injection", 78, Level.HIGH, Level.HIGH, 14,
         "subprocess.run(cmd, shell=True, check=True)",
         "`cmd` is built from `cidr` and `name`, both read from the HTTP query string, and is run through a shell.",
         "pass an argument list without a shell.",
@@ -61,7 +61,7 @@ def command_injection() -> Finding:
 
 def lock_name() -> Finding:
     return finding(
-        "lock-name-external", "Externally controlled lock name", 400, Level.LOW, Level.MEDIUM, 12,
+        "sample-lock-name", "Externally controlled lock name", 400, Level.LOW, Level.MEDIUM, 12,
         'lockutils.lock("iface-" + name)',
         "the lock name includes `name` from the request (line 10).",
         "validate `name` before use, or lock on a fixed name.", fingerprint="2" * 32,
@@ -70,7 +70,7 @@ def lock_name() -> Finding:
 
 def secret_logged() -> Finding:
     return finding(
-        "secret-in-log", "Secret written to log", 532, Level.MEDIUM, Level.MEDIUM, 15,
+        "sample-secret-log", "Secret written to log", 532, Level.MEDIUM, Level.MEDIUM, 15,
         'LOG.info("configured %s with password %s", name, app.config["ADMIN_PASSWORD"])',
         '`app.config["ADMIN_PASSWORD"]` is logged at INFO level.',
         "remove the secret from the message.", fingerprint="3" * 32,
@@ -107,7 +107,7 @@ def suppressed_result() -> ReviewResult:
 def several_files_result() -> ReviewResult:
     """Findings in two files, one trace step in another file, a missing path and a binary file."""
     result = ReviewResult(files=["pkg/a.py", "pkg/b.py"], lines=40, checks=90, rules=60)
-    cross = finding("shell-command-injection", "OS command injection", 78, Level.HIGH, Level.MEDIUM, 14, "subprocess.run",
+    cross = finding("sample-shell-injection", "OS command injection", 78, Level.HIGH, Level.MEDIUM, 14, "subprocess.run",
                     "`cmd` reaches a shell.", "use a list.", path="pkg/b.py",
                     trace=[step(10, "untrusted", path="pkg/a.py"), step(14, "executed by a shell", path="pkg/b.py")],
                     fingerprint="4" * 32)

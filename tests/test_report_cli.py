@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from secreview.cli import main
 
-CODE = "def f(data):\n    return eval(data)\n"
+CODE = "import sys\n\ndef f():\n    return eval(sys.argv[1])\n"
 
 
 @pytest.fixture
@@ -21,8 +21,8 @@ def run(*args):
 
 
 @pytest.mark.parametrize("fmt, marker", [
-    ("text", "calc.py:2:12: high Code injection through eval"),
-    ("review", "### 1. Code injection through eval (CWE-95) — line 2"),
+    ("text", "calc.py:4:12: high Code injection through eval"),
+    ("review", "### 1. Code injection through eval (CWE-95) — line 4"),
     ("json", '"schema_version": 1'),
     ("sarif", '"version": "2.1.0"'),
 ])
@@ -40,8 +40,8 @@ def test_output_file_works_with_every_format(tmp_path, code_file, fmt, marker):
 
 def test_default_format_off_a_terminal_is_plain_text(code_file):
     result = run(code_file)
-    assert "calc.py:2:12: high Code injection through eval (CWE-95) [eval-used]" in result.output
-    assert "  > 2 |     return eval(data)\n" in result.output
+    assert "calc.py:4:12: high Code injection through eval (CWE-95) [eval-used]" in result.output
+    assert "  > 4 |     return eval(sys.argv[1])\n" in result.output
     assert "\x1b[" not in result.output
 
 
@@ -50,9 +50,9 @@ def test_color_can_be_forced(code_file):
 
 
 def test_review_format_on_stdin_snippet():
-    result = CliRunner().invoke(main, ["review", "-", "--format", "review", "--first-line", "40"], input="eval(x)\n")
+    result = CliRunner().invoke(main, ["review", "-", "--format", "review", "--first-line", "40"], input="import sys\neval(sys.argv[1])\n")
     assert result.exit_code == 1
-    assert result.output.startswith("## Security review of `<stdin>`\n\n### 1. Code injection through eval (CWE-95) — line 40")
+    assert result.output.startswith("## Security review of `<stdin>`\n\n### 1. Code injection through eval (CWE-95) — line 41")
 
 
 def test_format_name_is_case_insensitive_and_checked(code_file):

@@ -45,7 +45,7 @@ def test_top_level_and_summary():
 def test_finding_with_trace():
     finding = document(netcfg_result())["findings"][1]
     assert finding == {
-        "rule_id": "shell-command-injection", "title": "OS command injection", "cwe": 78,
+        "rule_id": "sample-shell-injection", "title": "OS command injection", "cwe": 78,
         "severity": "high", "confidence": "high", "path": "netcfg.py",
         "line": 14, "column": 9, "end_line": 14, "end_column": 52,
         "message": "`cmd` is built from `cidr` and `name`, both read from the HTTP query string, and is run through a shell.",
@@ -63,7 +63,7 @@ def test_finding_with_trace():
 
 def test_finding_without_trace_has_an_empty_trace():
     finding = document(netcfg_result())["findings"][0]
-    assert (finding["rule_id"], finding["trace"], finding["line"], finding["column"]) == ("lock-name-external", [], 12, 10)
+    assert (finding["rule_id"], finding["trace"], finding["line"], finding["column"]) == ("sample-lock-name", [], 12, 10)
 
 
 def test_clean_result():

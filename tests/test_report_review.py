@@ -53,10 +53,10 @@ def test_suppressed_findings_are_counted_and_listed_only_on_request():
     assert review.CLEAN in hidden
     assert "1 finding was suppressed and not counted (run with `--show-suppressed` to list them)." in hidden
     assert "### Suppressed findings" not in hidden
-    assert "lock-name-external" not in hidden
+    assert "sample-lock-name" not in hidden
 
     shown = review.render(suppressed_result(), show_suppressed=True)
-    assert "### Suppressed findings\n\n- `netcfg.py` line 12: Externally controlled lock name (CWE-400, `lock-name-external`)" \
+    assert "### Suppressed findings\n\n- `netcfg.py` line 12: Externally controlled lock name (CWE-400, `sample-lock-name`)" \
         " — suppressed by secreview: ignore (line 12): names come from an allow-list\n" in shown
     assert "(listed under “Suppressed findings”)" in shown
 

@@ -52,14 +52,14 @@ def test_log_and_driver():
     assert len(data["runs"]) == 1
     driver = data["runs"][0]["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("secreview", __version__)
-    assert [r["id"] for r in driver["rules"]] == ["lock-name-external", "secret-in-log", "shell-command-injection"]
+    assert [r["id"] for r in driver["rules"]] == ["sample-lock-name", "sample-secret-log", "sample-shell-injection"]
     assert data["runs"][0]["columnKind"] == "unicodeCodePoints"
 
 
 def test_rule_descriptor_has_what_github_reads():
     rule = log(netcfg_result())["runs"][0]["tool"]["driver"]["rules"][2]
-    assert rule["id"] == "shell-command-injection"
-    assert rule["name"] == "ShellCommandInjection"
+    assert rule["id"] == "sample-shell-injection"
+    assert rule["name"] == "SampleShellInjection"
     assert rule["shortDescription"] == {"text": "OS command injection"}
     assert rule["fullDescription"]["text"]
     assert set(rule["help"]) == {"text", "markdown"}
@@ -67,15 +67,15 @@ def test_rule_descriptor_has_what_github_reads():
     assert rule["properties"] == {"tags": ["security", "external/cwe/cwe-78"], "security-severity": "8.0", "precision": "high"}
     levels = {r["id"]: (r["defaultConfiguration"]["level"], r["properties"]["security-severity"])
               for r in log(netcfg_result())["runs"][0]["tool"]["driver"]["rules"]}
-    assert levels == {"lock-name-external": ("note", "2.0"), "secret-in-log": ("warning", "5.0"),
-                      "shell-command-injection": ("error", "8.0")}
+    assert levels == {"sample-lock-name": ("note", "2.0"), "sample-secret-log": ("warning", "5.0"),
+                      "sample-shell-injection": ("error", "8.0")}
     for value in ("8.0", "5.0", "2.0"):
         float(value)  # GitHub parses the string as a number
 
 
 def test_result_with_trace_has_location_fingerprint_and_code_flow():
     result = log(netcfg_result())["runs"][0]["results"][1]
-    assert result["ruleId"] == "shell-command-injection"
+    assert result["ruleId"] == "sample-shell-injection"
     assert result["ruleIndex"] == 2
     assert result["level"] == "error"
     assert result["message"]["text"].startswith("`cmd` is built from")
@@ -91,7 +91,7 @@ def test_result_with_trace_has_location_fingerprint_and_code_flow():
 
 def test_result_without_trace_has_no_code_flow():
     result = log(netcfg_result())["runs"][0]["results"][0]
-    assert result["ruleId"] == "lock-name-external" and result["level"] == "note"
+    assert result["ruleId"] == "sample-lock-name" and result["level"] == "note"
     assert "codeFlows" not in result
 
 
@@ -106,7 +106,7 @@ def test_suppressed_results_only_when_shown():
     run = log(suppressed_result(), show_suppressed=True)["runs"][0]
     assert run["results"][0]["suppressions"] == [
         {"kind": "inSource", "justification": "secreview: ignore (line 12): names come from an allow-list"}]
-    assert run["tool"]["driver"]["rules"][0]["id"] == "lock-name-external"
+    assert run["tool"]["driver"]["rules"][0]["id"] == "sample-lock-name"
 
 
 def test_diagnostics_are_tool_execution_notifications():

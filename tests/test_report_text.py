@@ -8,7 +8,7 @@ from secreview.report import text
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-EXPECTED_INJECTION = '''netcfg.py:14:9: high OS command injection (CWE-78) [shell-command-injection] confidence high
+EXPECTED_INJECTION = '''netcfg.py:14:9: high OS command injection (CWE-78) [sample-shell-injection] confidence high
   `cmd` is built from `cidr` and `name`, both read from the HTTP query string, and is run through a shell.
     12 |     with lockutils.lock("iface-" + name):
     13 |         cmd = "ip addr add %s dev %s" % (cidr, name)
@@ -34,7 +34,7 @@ def test_finding_with_trace_has_a_code_frame_and_evidence():
 def test_finding_without_trace_has_no_evidence_section():
     output = text.render(netcfg_result())
     block = output.split("\n\n")[0]
-    assert block.startswith("netcfg.py:12:10: low Externally controlled lock name (CWE-400) [lock-name-external]")
+    assert block.startswith("netcfg.py:12:10: low Externally controlled lock name (CWE-400) [sample-lock-name]")
     assert "  > 12 |     with lockutils.lock(\"iface-\" + name):\n       |          " + "^" * 31 + "\n" in block
     assert "evidence:" not in block
 
@@ -51,7 +51,7 @@ def test_suppressed_findings_and_diagnostics():
         "0 findings; 1 file, 16 lines, 142 checks of 60 rules; 1 suppressed (--show-suppressed lists them);"
         " 1 file not reviewed\n")
     shown = text.render(suppressed_result(), show_suppressed=True)
-    assert shown.startswith("netcfg.py:12:10: suppressed Externally controlled lock name (CWE-400) [lock-name-external]"
+    assert shown.startswith("netcfg.py:12:10: suppressed Externally controlled lock name (CWE-400) [sample-lock-name]"
                             " — secreview: ignore (line 12): names come from an allow-list\n")
 
 

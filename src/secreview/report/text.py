@@ -1,6 +1,6 @@
 """``--format text``: one block per finding with a code frame; colored on a terminal, plain otherwise.
 
-    netcfg.py:14:9: high OS command injection (CWE-78) [subprocess-shell-true] confidence high
+    netcfg.py:14:9: high OS command injection (CWE-78) [subprocess-shell-injection] confidence high
       cmd is built from request data and run through a shell
          12 |     with lockutils.lock("iface-" + name):
          13 |         cmd = "ip addr add %s dev %s" % (cidr, name)
