@@ -1,0 +1,99 @@
+"""Shared helpers for pattern rules that judge code by the *names* in it: what a variable, attribute or
+dictionary key holds (a password? an API key?) and whether the code is test code.
+
+Not a rule module (the leading underscore keeps the rule loader from importing it as one).
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import PurePath
+
+from secreview.rules.context import RuleContext
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+PASSWORD_WORDS = frozenset({"password", "passwords", "passwd", "pwd", "passphrase", "pass", "pw", "pword"})
+SECRET_WORDS = frozenset({
+    "secret", "secrets", "token", "tokens", "apikey", "apikeys", "credential", "credentials", "creds",
+    "privatekey", "secretkey", "accesskey", "authkey", "apisecret", "apitoken", "authtoken",
+    "accesstoken", "refreshtoken", "bearertoken", "clientsecret", "sessionkey", "signingkey",
+    "encryptionkey", "masterkey",
+})
+# "key" alone is usually a dictionary key or an identifier; it is a credential after these words.
+KEY_QUALIFIERS = frozenset({
+    "api", "secret", "private", "access", "auth", "signing", "encryption", "master", "client",
+    "session", "hmac", "jwt", "app", "crypt", "aes", "fernet", "ssh", "license", "consumer",
+})
+
+PASSWORD, SECRET = "password", "secret"
+
+
+def name_words(name: str) -> list[str]:
+    """``dbAdminPassword2`` -> ["db", "admin", "password"]: lower-cased words, trailing digits dropped."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    while words and words[-1].isdigit():
+        words.pop()
+    return words
+
+
+def credential_kind(name: str | None) -> str | None:
+    """PASSWORD, SECRET or None for a variable/attribute/key name.
+
+    The *last* word decides: ``db_password`` and ``API_TOKEN`` hold credentials, while
+    ``password_field``, ``token_url`` and ``secret_name`` hold something about one.
+    """
+    if not name:
+        return None
+    words = name_words(name)
+    if not words:
+        return None
+    last = words[-1]
+    if last in PASSWORD_WORDS or "password" in last or last.endswith("passwd"):
+        return PASSWORD
+    if last in SECRET_WORDS or last.endswith(("secret", "token", "apikey")):
+        return SECRET
+    if last in ("key", "keys") and len(words) > 1 and words[-2] in KEY_QUALIFIERS:
+        return SECRET
+    return None
+
+
+def reference_name(expr: ast.AST) -> str | None:
+    """The name a value is stored under: ``x`` in ``x``, ``obj.x``, ``d["x"]`` (constant key)."""
+    match expr:
+        case ast.Name(id=name):
+            return name
+        case ast.Attribute(attr=name):
+            return name
+        case ast.Subscript(slice=ast.Constant(value=str() as key)):
+            return key
+    return None
+
+
+def is_test_code(ctx: RuleContext) -> bool:
+    """Test files (test_*.py, *_test.py, conftest.py, files under tests/) and test functions/classes."""
+    path = PurePath(ctx.path.replace("\\", "/"))
+    name = path.name
+    if name.startswith("test_") or name.endswith("_test.py") or name in ("conftest.py", "tests.py"):
+        return True
+    if any(part in ("tests", "test", "testing") for part in path.parts[:-1]):
+        return True
+    for node in ctx.ancestors:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_test_function_name(node.name):
+            return True
+        if isinstance(node, ast.ClassDef) and (node.name.startswith("Test") or node.name.endswith(("Test", "Tests"))):
+            return True
+    return False
+
+
+def last_name(func: ast.expr) -> str | None:
+    """``verify`` for ``verify(...)``, ``key.verify(...)`` and ``a.b.verify(...)``."""
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _is_test_function_name(name: str) -> bool:
+    return name == "test" or name.startswith("test_") or (name.startswith("test") and name[4:5].isupper())

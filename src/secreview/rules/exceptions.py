@@ -1,0 +1,266 @@
+"""Exceptions that are caught and dropped, and security checks that fail open because of it.
+
+Two rules, one finding per handler:
+
+- ``security-check-fails-open`` (CWE-636): the ``try`` body performs a security check
+  (signature/token verification, authentication, permission check, decryption, TLS handshake,
+  validation) and the handler for a broad exception (bare, ``Exception``, ``BaseException``) or
+  for the check's own failure (``InvalidSignature``, ``jwt.InvalidTokenError``, ``SSLError``...)
+  returns success, sets a success flag, or does nothing/only logs so execution continues exactly as
+  if the check had passed.
+- ``exception-swallowed`` (CWE-390, Bandit B110/B112): any other broad handler whose body is only
+  ``pass``/``continue``/``...``. Low confidence when the ``try`` body is clean-up (close, remove,
+  kill...), where ignoring failures is usually deliberate.
+
+Narrow handlers (``except KeyError: pass``, ``except ImportError: pass``) name the failure they
+expect and stay silent; so do handlers that return False/None, raise, or call anything but a
+logger. A ``continue`` after a failed check (trying the next key or certificate) and a ``pass``
+whose ``try`` body returns/breaks on success are the correct "try each candidate" pattern, not
+fail-open.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from secreview.findings import Level
+from secreview.rules._naming import last_name
+from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
+from secreview.rules.context import RuleContext
+
+BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+SECURITY_EXCEPTIONS = frozenset({
+    "InvalidSignature", "InvalidSignatureError", "BadSignature", "BadTimeSignature", "BadData",
+    "SignatureExpired", "InvalidToken", "InvalidTokenError", "ExpiredSignatureError", "JWTError",
+    "PyJWTError", "JWSError", "InvalidAudienceError", "InvalidIssuerError", "SSLError",
+    "SSLCertVerificationError", "CertificateError", "PermissionDenied", "AuthenticationError",
+    "AuthenticationFailed", "NotAuthenticated", "Unauthorized", "Forbidden", "VerificationError",
+    "VerifyMismatchError", "InvalidHash", "SuspiciousOperation", "BadSignatureError",
+})
+# Calls whose failure (an exception) means "access must be refused". Lower-cased function names.
+_STRONG_CHECK = re.compile(
+    r"""^(verify|verify_\w+|\w+_verify|authenticate|authenticate_\w+|authori[sz]e|authori[sz]e_\w+|
+    check_password|check_\w*(perm|perms|permission|permissions|auth|token|signature|sig|hmac|
+    hostname|access|credentials|csrf|otp|totp|cert|certificate)|has_perms?|has_permissions?|
+    decrypt|decrypt_\w+|unsign|match_hostname|do_handshake|wrap_socket|getpeercert|login|
+    validate_(token|signature|certificate|cert|password|credentials|hmac|jwt|session|csrf|otp|
+    api_?key|auth\w*)|is_valid_(token|signature|password|session|csrf))$""",
+    re.VERBOSE,
+)
+_WEAK_CHECK = re.compile(r"^(validate|validate_\w+|full_clean|is_valid)$")
+_STRONG_QUALIFIED_PREFIXES = ("jwt.", "jose.", "authlib.jose.")
+_CLEANUP_CALLS = frozenset({
+    "close", "remove", "unlink", "rmdir", "rmtree", "kill", "terminate", "shutdown", "cleanup",
+    "disconnect", "release", "stop", "join", "flush", "delete", "cancel", "removedirs", "wait",
+    "quit", "logout", "unregister", "detach",
+})
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
+
+
+def exception_names(handler: ast.ExceptHandler, ctx: RuleContext) -> list[str] | None:
+    """Qualified names of the caught types; None for a bare ``except:``."""
+    if handler.type is None:
+        return None
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return [ctx.qualname(t) or ctx.source(t) for t in types]
+
+
+def is_broad(names: list[str] | None) -> bool:
+    return names is None or any(name in BROAD for name in names)
+
+
+def catches_security_failure(names: list[str] | None) -> bool:
+    return names is not None and any(name.rsplit(".", 1)[-1] in SECURITY_EXCEPTIONS for name in names)
+
+
+def security_check_in(body: list[ast.stmt], ctx: RuleContext) -> tuple[ast.Call, Level] | None:
+    """The first security-check call in ``body`` and the severity of failing open on it."""
+    weak = None
+    for statement in body:
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Call):
+                continue
+            name = (last_name(node.func) or "").lower()
+            qualified = ctx.call_name(node) or ""
+            if _STRONG_CHECK.match(name) or (qualified.startswith(_STRONG_QUALIFIED_PREFIXES) and name == "decode"):
+                return node, HIGH
+            if weak is None and _WEAK_CHECK.match(name):
+                weak = (node, MEDIUM)
+    return weak
+
+
+def _body_statements(handler: ast.ExceptHandler) -> list[ast.stmt]:
+    """The handler body without docstring-like string expressions."""
+    return [s for s in handler.body
+            if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
+
+
+def _is_log_statement(statement: ast.stmt) -> bool:
+    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+            and (last_name(statement.value.func) or "") in _LOG_METHODS)
+
+
+def _is_nothing(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Pass) or (
+        isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) and statement.value.value is Ellipsis
+    )
+
+
+def _truthy_literal(expr: ast.expr | None) -> bool:
+    if expr is None:
+        return False
+    try:
+        return bool(ast.literal_eval(expr))
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+
+
+def _success_exits(body: list[ast.stmt]) -> bool:
+    """The try body leaves on success (return/break/continue/raise), so falling through the
+    handler is distinguishable from success."""
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, (ast.Return, ast.Break, ast.Continue, ast.Raise)):
+                return True
+    return False
+
+
+def fail_open_behaviour(handler: ast.ExceptHandler, try_node: ast.Try) -> str | None:
+    """How the handler fails open, or None when it does not."""
+    body = _body_statements(handler)
+    last = body[-1] if body else None
+    if isinstance(last, ast.Return) and _truthy_literal(last.value) and all(
+        _is_log_statement(s) or _is_nothing(s) for s in body[:-1]
+    ):
+        return f"returns `{ast.unparse(last.value)}` as if the check had passed"
+    if body and all(_is_log_statement(s) or _is_nothing(s) or _sets_success_flag(s) for s in body):
+        if any(_sets_success_flag(s) for s in body):
+            return "sets a success flag"
+        if try_node.orelse or _success_exits(try_node.body):
+            return None  # success is handled apart from the failure
+        if all(_is_nothing(s) for s in body):
+            return "ignores the failure and execution continues as if the check had passed"
+        return "only logs the failure and execution continues as if the check had passed"
+    return None
+
+
+def _sets_success_flag(statement: ast.stmt) -> bool:
+    return (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], (ast.Name, ast.Attribute)) and isinstance(statement.value, ast.Constant)
+            and statement.value.value is True)
+
+
+def _parent_try(ctx: RuleContext) -> ast.Try | None:
+    parent = ctx.ancestors[-2] if len(ctx.ancestors) >= 2 else None
+    return parent if isinstance(parent, (ast.Try, ast.TryStar)) else None
+
+
+def security_fail_open(handler: ast.ExceptHandler, ctx: RuleContext) -> Hit | None:
+    try_node = _parent_try(ctx)
+    if try_node is None:
+        return None
+    names = exception_names(handler, ctx)
+    security_type = catches_security_failure(names)
+    if not (is_broad(names) or security_type):
+        return None
+    check = security_check_in(try_node.body, ctx)
+    if check is None:
+        return None
+    behaviour = fail_open_behaviour(handler, try_node)
+    if behaviour is None:
+        return None
+    call, severity = check
+    caught = "`except:`" if handler.type is None else f"`except {ctx.source(handler.type)}`"
+    return Hit(
+        handler, severity=severity, confidence=HIGH if security_type else MEDIUM,
+        message=f"If `{ctx.source(call.func)}` (line {call.lineno}) fails, {caught} {behaviour}: "
+                "the security check fails open.",
+    )
+
+
+@rule(
+    id="security-check-fails-open",
+    title="Security check fails open on exception",
+    cwe=636,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B110"],
+    nodes=[ast.ExceptHandler],
+    description="""A security check (signature or token verification, authentication, permission
+        check, decryption, TLS handshake, validation) signals failure by raising, and the handler
+        catches that exception and then returns success, sets a success flag, or does nothing so
+        that execution continues as if the check had passed. A forged token, bad signature or
+        missing permission is then accepted.""",
+    solution="""Fail closed: let the exception propagate, or return False / deny access / re-raise
+        in the handler; catch only the specific failure you expect and treat it as a refusal.""",
+    example="""
+        try:
+            jwt.decode(token, key, algorithms=["HS256"])
+        except Exception:
+            pass
+        return grant_access(user)
+    """,
+    fixed="""
+        try:
+            jwt.decode(token, key, algorithms=["HS256"])
+        except jwt.InvalidTokenError:
+            raise PermissionDenied("invalid token")
+        return grant_access(user)
+    """,
+)
+def check_security_fail_open(handler: ast.ExceptHandler, ctx: RuleContext):
+    return security_fail_open(handler, ctx)
+
+
+@rule(
+    id="exception-swallowed",
+    title="Exception silently swallowed",
+    cwe=390,
+    severity=LOW,
+    confidence=MEDIUM,
+    bandit=["B110", "B112"],
+    nodes=[ast.ExceptHandler],
+    description="""A bare `except:` or `except Exception:` (or BaseException) handler does nothing
+        but `pass` or `continue`. Every error in the try body, including ones that signal an attack
+        or a broken invariant (and, for a bare except, KeyboardInterrupt and SystemExit), vanishes
+        without a trace, and the program continues in a state nobody checked.""",
+    solution="""Catch the specific exception you expect (except FileNotFoundError:), and log or
+        handle anything else; if ignoring is really intended, say so with
+        contextlib.suppress(SpecificError).""",
+    example="""
+        try:
+            apply_quota(user)
+        except Exception:
+            pass
+    """,
+    fixed="""
+        try:
+            apply_quota(user)
+        except QuotaBackendUnavailable:
+            LOG.warning("quota backend unavailable; request rejected")
+            raise
+    """,
+)
+def check_swallowed(handler: ast.ExceptHandler, ctx: RuleContext):
+    names = exception_names(handler, ctx)
+    if not is_broad(names):
+        return None
+    body = _body_statements(handler)
+    if not body or not all(_is_nothing(s) or isinstance(s, ast.Continue) for s in body):
+        return None
+    if security_fail_open(handler, ctx) is not None:
+        return None  # reported, more precisely, as security-check-fails-open
+    try_node = _parent_try(ctx)
+    action = "continue" if any(isinstance(s, ast.Continue) for s in body) else "pass"
+    caught = "`except:`" if handler.type is None else f"`except {ctx.source(handler.type)}:`"
+    if try_node is not None and _is_cleanup(try_node.body):
+        return Hit(handler, confidence=LOW,
+                   message=f"{caught} `{action}` ignores every failure of this clean-up code; catch the expected error instead.")
+    return Hit(handler, message=f"{caught} `{action}` hides every error raised in the try body.")
+
+
+def _is_cleanup(body: list[ast.stmt]) -> bool:
+    calls = [n for s in body for n in ast.walk(s) if isinstance(n, ast.Call)]
+    return bool(calls) and all((last_name(c.func) or "") in _CLEANUP_CALLS for c in calls if c.func is not None) and all(
+        isinstance(s, ast.Expr) for s in body
+    )

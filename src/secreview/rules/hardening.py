@@ -1,0 +1,473 @@
+"""Hardening checks: asserts used as checks, permissive chmod, binding to all interfaces, HTTP
+requests without timeout, debug modes, commands run as root, the logging config listener."""
+from __future__ import annotations
+
+import ast
+import re
+import stat
+from pathlib import PurePath
+
+from secreview.rules._naming import is_test_code, name_words
+from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
+from secreview.rules.context import RuleContext
+
+# --- assert ------------------------------------------------------------------------------------
+
+SECURITY_WORDS = frozenset({
+    "auth", "authenticated", "authorized", "authorised", "authz", "authn", "permission",
+    "permissions", "perm", "perms", "admin", "superuser", "staff", "owner", "owns", "role", "roles",
+    "allowed", "allow", "access", "token", "signature", "signed", "verify", "verified", "valid",
+    "validated", "csrf", "password", "secret", "scope", "scopes", "privilege", "privileges",
+    "trusted", "login", "logged", "acl", "grant", "granted", "can", "authenticate", "authorize",
+    "sig", "hmac", "nonce", "tenant", "user",
+})
+
+
+def _words_in(expr: ast.expr) -> set[str]:
+    words: set[str] = set()
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Name):
+            words.update(name_words(node.id))
+        elif isinstance(node, ast.Attribute):
+            words.update(name_words(node.attr))
+    return words
+
+
+@rule(
+    id="assert-used",
+    title="Assert used for a run-time check",
+    cwe=703,
+    severity=LOW,
+    confidence=LOW,
+    bandit=["B101"],
+    nodes=[ast.Assert],
+    description="""`assert` statements are removed when Python runs with -O or PYTHONOPTIMIZE, so a
+        check written as an assert silently disappears in optimized deployments. When the assert
+        guards authentication, permissions or validation, the guarded code then runs without the
+        check. Asserts in tests, type-narrowing asserts (isinstance) and assert False markers are
+        not reported.""",
+    solution="""Use an explicit check that always runs: `if not user.is_admin: raise
+        PermissionDenied()` (or raise ValueError for argument validation).""",
+    example="""
+        def delete_project(user, project):
+            assert user.is_admin, "admins only"
+            project.delete()
+    """,
+    fixed="""
+        def delete_project(user, project):
+            if not user.is_admin:
+                raise PermissionDenied("admins only")
+            project.delete()
+    """,
+)
+def check_assert(node: ast.Assert, ctx: RuleContext):
+    test = node.test
+    if is_test_code(ctx) or ctx.is_constant(test):
+        return None  # tests, and `assert False, "unreachable"` markers
+    if isinstance(test, ast.Call) and ctx.call_name(test) in ("isinstance", "builtins.isinstance"):
+        return None  # type narrowing for type checkers, not a run-time guard
+    if _words_in(test) & SECURITY_WORDS:
+        return Hit(node, severity=MEDIUM, confidence=MEDIUM,
+                   message=f"`assert {ctx.source(test)}` looks like a security check; it is removed under python -O.")
+    return Hit(node, message=f"`assert {ctx.source(test)}` is removed under python -O; use an explicit check if it must hold in production.")
+
+
+# --- file permissions ----------------------------------------------------------------------------
+
+CHMOD_FUNCTIONS = ["os.chmod", "os.lchmod", "os.fchmod", "posix.chmod", "posix.fchmod"]
+
+
+def constant_mode(expr: ast.expr | None, ctx: RuleContext, depth: int = 0) -> int | None:
+    """The integer value of a permission mode built from literals and stat.S_* constants."""
+    if expr is None or depth > 10:
+        return None
+    if isinstance(expr, ast.Constant):
+        return expr.value if isinstance(expr.value, int) and not isinstance(expr.value, bool) else None
+    if isinstance(expr, (ast.Name, ast.Attribute)):
+        qualified = ctx.qualname(expr) or ""
+        if qualified.startswith("stat.S_"):
+            value = getattr(stat, qualified[5:], None)
+            return value if isinstance(value, int) else None
+        if isinstance(expr, ast.Name):
+            bindings = ctx.facts.scopes.bindings_of(expr.id, ctx.scope_chain)
+            if bindings and len(bindings) == 1 and bindings[0] is not None:
+                return constant_mode(bindings[0], ctx, depth + 1)
+        return None
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.BitOr, ast.Add, ast.BitAnd, ast.BitXor)):
+        left, right = constant_mode(expr.left, ctx, depth + 1), constant_mode(expr.right, ctx, depth + 1)
+        if left is None or right is None:
+            return None
+        match expr.op:
+            case ast.BitOr():
+                return left | right
+            case ast.Add():
+                return left + right
+            case ast.BitAnd():
+                return left & right
+        return left ^ right
+    return None
+
+
+@rule(
+    id="permissive-file-permissions",
+    title="File made world-writable or group-writable and executable",
+    cwe=732,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B103"],
+    calls=CHMOD_FUNCTIONS,
+    methods=["chmod", "lchmod"],
+    description="""chmod sets permissions that let other users modify the file: world-writable
+        (o+w) lets any local user replace its content, and a group-writable executable lets group
+        members change code the owner runs. Unlike the mode of open()/mkdir(), chmod's mode is not
+        reduced by the umask. Only constant modes are judged (octal literals, stat.S_* combinations
+        and names bound to them).""",
+    solution="""Grant the least permission needed: 0o600 for private files, 0o644 for public
+        read-only files, 0o700/0o755 for directories and executables. Shared writable directories
+        need the sticky bit (0o1777).""",
+    example="""
+        os.chmod(config_path, 0o777)
+    """,
+    fixed="""
+        os.chmod(config_path, 0o600)
+    """,
+)
+def check_chmod(call: ast.Call, ctx: RuleContext):
+    if ctx.call_name(call) not in CHMOD_FUNCTIONS and not isinstance(call.func, ast.Attribute):
+        return None
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    mode_expr = ctx.keyword(call, "mode")
+    if mode_expr is None and positional and len(positional) <= 2:
+        mode_expr = positional[-1]  # os.chmod(path, mode), sftp.chmod(path, mode), Path.chmod(mode)
+    mode = constant_mode(mode_expr, ctx)
+    if mode is None or mode < 0 or mode > 0o7777:
+        return None
+    text = f"{mode:#o}"
+    if mode & stat.S_IWOTH:
+        if mode & stat.S_ISVTX:
+            return Hit(call, severity=LOW, confidence=MEDIUM,
+                       message=f"Mode {text} makes this world-writable (with the sticky bit: others cannot delete entries they do not own).")
+        return Hit(call, severity=HIGH, message=f"Mode {text} makes this world-writable: any local user can modify it.")
+    if mode & stat.S_IWGRP and mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH):
+        return Hit(call, confidence=MEDIUM,
+                   message=f"Mode {text} makes this executable writable by its group: group members can change what the owner runs.")
+    return None
+
+
+# --- binding to all interfaces -------------------------------------------------------------------
+
+ALL_INTERFACES = frozenset({"0.0.0.0", "::", "0:0:0:0:0:0:0:0", "::0"})
+ANY_ADDRESS = ALL_INTERFACES | {""}  # in socket address tuples and asyncio, "" also means all interfaces
+# Servers that take a (host, port) address tuple as their first argument.
+ADDRESS_SERVERS = [
+    "socket.create_server",
+    *(f"socketserver.{c}" for c in ("TCPServer", "UDPServer", "ThreadingTCPServer", "ThreadingUDPServer",
+                                     "ForkingTCPServer", "ForkingUDPServer")),
+    "http.server.HTTPServer", "http.server.ThreadingHTTPServer", "xmlrpc.server.SimpleXMLRPCServer",
+    "xmlrpc.server.DocXMLRPCServer", "wsgiref.simple_server.WSGIServer",
+]
+# Functions with a host argument: qualified name -> (position, keyword, "" means all interfaces).
+HOST_FUNCTIONS: dict[str, tuple[int | None, str, bool]] = {
+    "wsgiref.simple_server.make_server": (0, "host", True),
+    "asyncio.start_server": (1, "host", True),
+    "werkzeug.serving.run_simple": (0, "hostname", False),
+    "werkzeug.run_simple": (0, "hostname", False),
+    "uvicorn.run": (None, "host", False),
+    "aiohttp.web.run_app": (None, "host", False),
+    "waitress.serve": (None, "host", False),
+    "eventlet.listen": (0, "addr", True),
+}
+HOST_METHODS: dict[str, tuple[int | None, str, bool]] = {
+    "run": (0, "host", False),  # Flask/Quart/Sanic/bottle app.run(host=...)
+    "create_server": (1, "host", True),  # asyncio loop.create_server(factory, host, port)
+    "listen": (None, "address", False),  # tornado app.listen(port, address=...)
+}
+
+
+@rule(
+    id="bind-all-interfaces",
+    title="Server bound to all network interfaces",
+    cwe=605,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    bandit=["B104"],
+    calls=[*ADDRESS_SERVERS, *HOST_FUNCTIONS],
+    methods=["bind", *HOST_METHODS],
+    description="""The server listens on every network interface (0.0.0.0, ::, or "" in a socket
+        address), so it is reachable from every network the host is attached to, not only the one
+        it is meant for; a development or internal service becomes exposed. Only the bind address
+        literally written (or a name bound to it) is judged: an address from configuration or the
+        environment is the operator's choice and is not reported.""",
+    solution="""Bind to the interface that should serve (127.0.0.1 for local-only services), or
+        read the address from configuration so each deployment chooses it deliberately.""",
+    example="""
+        app.run(host="0.0.0.0", port=8080)
+    """,
+    fixed="""
+        app.run(host=os.environ.get("APP_HOST", "127.0.0.1"), port=8080)
+    """,
+)
+def check_bind_all(call: ast.Call, ctx: RuleContext):
+    name = ctx.call_name(call) or ""
+    method = call.func.attr if isinstance(call.func, ast.Attribute) else None
+    if name in ADDRESS_SERVERS or (method == "bind" and name not in HOST_FUNCTIONS):
+        host = _tuple_host(ctx.argument(call, 0, "server_address" if method != "bind" else "address"), ctx)
+        if host is None and method == "bind":
+            return None
+        return _bind_hit(call, host, ANY_ADDRESS, ctx)
+    if name in HOST_FUNCTIONS:
+        position, keyword, empty_is_any = HOST_FUNCTIONS[name]
+    elif method in HOST_METHODS:
+        position, keyword, empty_is_any = HOST_METHODS[method]
+        if method == "run" and ctx.keyword(call, keyword) is None:
+            return None  # a positional first argument of some .run() is rarely a host
+    else:
+        return None
+    host = ctx.literal(ctx.argument(call, position, keyword), None)
+    return _bind_hit(call, host, ANY_ADDRESS if empty_is_any else ALL_INTERFACES, ctx)
+
+
+def _tuple_host(address: ast.expr | None, ctx: RuleContext) -> object:
+    """The host of a (host, port) address written in the source, else None."""
+    if isinstance(address, ast.Name):
+        bindings = ctx.facts.scopes.bindings_of(address.id, ctx.scope_chain)
+        address = bindings[0] if bindings and len(bindings) == 1 else None
+    if isinstance(address, ast.Tuple) and len(address.elts) in (2, 4):
+        return ctx.literal(address.elts[0], None)
+    return None
+
+
+def _bind_hit(call: ast.Call, host: object, any_addresses: frozenset[str], ctx: RuleContext) -> Hit | None:
+    if not isinstance(host, str) or host not in any_addresses:
+        return None
+    shown = host or '""'
+    return Hit(call, message=f"`{ctx.source(call.func)}` listens on {shown}, i.e. on every network interface.")
+
+
+# --- HTTP requests without timeout ---------------------------------------------------------------
+
+HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+REQUESTS_FUNCTIONS = [f"requests.{v}" for v in HTTP_VERBS] + [f"requests.api.{v}" for v in HTTP_VERBS]
+HTTPX_FUNCTIONS = [f"httpx.{v}" for v in (*HTTP_VERBS, "stream")] + ["httpx.Client", "httpx.AsyncClient"]
+SESSION_FACTORIES = frozenset({"requests.Session", "requests.session", "requests.sessions.Session"})
+
+
+@rule(
+    id="request-without-timeout",
+    title="HTTP request without timeout",
+    cwe=400,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    bandit=["B113"],
+    calls=[*REQUESTS_FUNCTIONS, *HTTPX_FUNCTIONS],
+    methods=list(HTTP_VERBS),
+    message="`{name}` has no timeout: a server that stops answering blocks this call forever.",
+    description="""requests has no default timeout: a request to a slow or malicious server (or
+        through a stalled network) waits forever, tying up a worker each time until the service
+        cannot answer anymore. httpx has a 5 second default, so only an explicit timeout=None is
+        reported there. A call that passes **kwargs may carry a timeout and is not reported.""",
+    solution="""Always pass a timeout: requests.get(url, timeout=(3.05, 30)) (connect, read), or
+        set one on an httpx client; never pass timeout=None.""",
+    example="""
+        response = requests.get(url)
+    """,
+    fixed="""
+        response = requests.get(url, timeout=10)
+    """,
+)
+def check_timeout(call: ast.Call, ctx: RuleContext):
+    name = ctx.call_name(call) or ""
+    if name in HTTPX_FUNCTIONS:
+        library = "httpx"
+    elif name in REQUESTS_FUNCTIONS or _is_requests_session(call, ctx):
+        library = "requests"
+    else:
+        return None
+    if any(k.arg is None for k in call.keywords):
+        return None  # **kwargs may carry a timeout
+    timeout = ctx.keyword(call, "timeout")
+    if timeout is None:
+        if library == "httpx":
+            return None  # httpx applies its default timeout
+        if len(call.args) > 8:
+            return None  # Session.request(method, url, ..., timeout) passed positionally
+        return Hit(call)
+    if isinstance(timeout, ast.Constant) and timeout.value is None:
+        return Hit(call, message=f"`{ctx.source(call.func)}` disables the timeout (timeout=None): a server that stops answering blocks this call forever.")
+    return None
+
+
+def _is_requests_session(call: ast.Call, ctx: RuleContext) -> bool:
+    """``s.get(...)`` where ``s = requests.Session()`` or ``with requests.Session() as s``."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    receiver = func.value
+    if isinstance(receiver, ast.Call):
+        return ctx.call_name(receiver) in SESSION_FACTORIES
+    if not isinstance(receiver, ast.Name):
+        return False
+    bindings = ctx.facts.scopes.bindings_of(receiver.id, ctx.scope_chain) or []
+    if any(isinstance(b, ast.Call) and ctx.call_name(b) in SESSION_FACTORIES for b in bindings):
+        return True
+    for scope in reversed(ctx.scope_chain):
+        for node in ast.walk(scope):
+            if isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name) \
+                    and node.optional_vars.id == receiver.id and isinstance(node.context_expr, ast.Call) \
+                    and ctx.call_name(node.context_expr) in SESSION_FACTORIES:
+                return True
+        break  # only the innermost scope: a session bound elsewhere is not this name
+    return False
+
+
+# --- debug modes -------------------------------------------------------------------------------
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@rule(
+    id="flask-debug-enabled",
+    title="Flask application run with debug=True",
+    cwe=489,
+    severity=HIGH,
+    confidence=MEDIUM,
+    bandit=["B201"],
+    methods=["run"],
+    description="""The Flask development server is started with debug=True, which enables the
+        Werkzeug interactive debugger: anyone who reaches an error page (and gets past or computes
+        its PIN) runs arbitrary Python on the server. Active debug code (CWE-489) is the defect;
+        its consequence is code execution, hence the high severity. With a loopback host only
+        local users reach it (low confidence).""",
+    solution="""Never enable debug in code that can reach production: drop debug=True and use
+        `flask run --debug` locally, or read the flag from an environment variable that defaults
+        to off; serve production with a WSGI server (gunicorn, uwsgi).""",
+    example="""
+        if __name__ == "__main__":
+            app.run(host="0.0.0.0", debug=True)
+    """,
+    fixed="""
+        if __name__ == "__main__":
+            app.run(debug=os.environ.get("FLASK_DEBUG") == "1")
+    """,
+)
+def check_flask_debug(call: ast.Call, ctx: RuleContext):
+    debug = ctx.literal(ctx.keyword(call, "debug"), None)
+    if debug is not True and debug != 1:
+        return None  # absent, false, or decided at run time (environment/config)
+    if not (_is_flask_app(call.func.value, ctx) or ctx.facts.imports.imports_module("flask")
+            or ctx.facts.imports.imports_module("quart")):
+        return None
+    host = ctx.literal(ctx.argument(call, 0, "host"), None)
+    if host in LOOPBACK:
+        return Hit(call, confidence=LOW, message="debug=True enables the Werkzeug debugger (console) on a loopback address.")
+    return Hit(call, message="debug=True enables the Werkzeug interactive debugger: whoever reaches it can run Python on the server.")
+
+
+def _is_flask_app(receiver: ast.expr, ctx: RuleContext) -> bool:
+    if not isinstance(receiver, ast.Name):
+        return False
+    bindings = ctx.facts.scopes.bindings_of(receiver.id, ctx.scope_chain) or []
+    return any(isinstance(b, ast.Call) and ctx.call_name(b) in ("flask.Flask", "quart.Quart") for b in bindings)
+
+
+DJANGO_SETTINGS_MARKERS = ("INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "WSGI_APPLICATION")
+_DEVELOPMENT_SETTINGS = re.compile(r"(^|[_.-])(dev|develop|development|local|test|tests|testing|ci)([_.-]|$)")
+
+
+@rule(
+    id="django-debug-enabled",
+    title="Django settings with DEBUG = True",
+    cwe=489,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    nodes=[ast.Assign],
+    description="""A Django settings module sets DEBUG = True unconditionally. Error pages then show
+        stack traces, local variables, settings and SQL queries to any visitor, and Django keeps
+        every query in memory. Settings modules named for development (dev, local, test...) are not
+        reported.""",
+    solution="""Default to DEBUG = False and enable it only through the environment in development:
+        DEBUG = os.environ.get("DJANGO_DEBUG") == "1".""",
+    example="""
+        DEBUG = True
+        INSTALLED_APPS = ["django.contrib.admin", "shop"]
+    """,
+    fixed="""
+        DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
+        INSTALLED_APPS = ["django.contrib.admin", "shop"]
+    """,
+)
+def check_django_debug(node: ast.Assign, ctx: RuleContext):
+    if len(ctx.ancestors) != 2 or not any(isinstance(t, ast.Name) and t.id == "DEBUG" for t in node.targets):
+        return None  # module level only
+    if not (isinstance(node.value, ast.Constant) and node.value.value is True):
+        return None
+    if _DEVELOPMENT_SETTINGS.search(PurePath(ctx.path.replace("\\", "/")).stem.lower()):
+        return None
+    module_names = ctx.facts.scopes.collector(ctx.facts.scopes.tree).bindings
+    if not any(marker in module_names for marker in DJANGO_SETTINGS_MARKERS):
+        return None  # not a Django settings module
+    return Hit(node, message="DEBUG = True in a Django settings module shows stack traces, settings and SQL to every visitor.")
+
+
+# --- run_as_root -----------------------------------------------------------------------------------
+
+@rule(
+    id="run-as-root",
+    title="Command executed as root",
+    cwe=250,
+    severity=LOW,
+    confidence=MEDIUM,
+    bandit=["B111"],
+    nodes=[ast.Call],
+    description="""A command is run with run_as_root=True (oslo.concurrency processutils.execute
+        and the rootwrap/privsep helpers built on it). Any flaw in how the command is built, or in
+        the program it runs, is then exploited with full privileges.""",
+    solution="""Run with the least privilege needed: drop run_as_root where root is not required,
+        and move privileged operations into narrowly scoped oslo.privsep entrypoints.""",
+    example="""
+        processutils.execute("ip", "link", "set", dev, "up", run_as_root=True)
+    """,
+    fixed="""
+        @privsep.entrypoint
+        def set_link_up(dev):
+            ...
+    """,
+)
+def check_run_as_root(call: ast.Call, ctx: RuleContext):
+    value = ctx.keyword(call, "run_as_root")
+    if value is None or ctx.literal(value, None) is not True:
+        return None
+    return Hit(call, message=f"`{ctx.source(call.func)}` runs its command as root (run_as_root=True).")
+
+
+# --- logging.config.listen -------------------------------------------------------------------------
+
+@rule(
+    id="logging-config-listen",
+    title="Logging configuration listener without verification",
+    cwe=94,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B612"],
+    calls=["logging.config.listen"],
+    message="`{name}` accepts logging configurations from a socket without a verify function.",
+    description="""logging.config.listen() opens a socket that accepts new logging
+        configurations. A configuration can name arbitrary callables and classes to instantiate,
+        so any local user (or anyone who can reach the port) who sends one executes code in this
+        process. Without the verify argument nothing checks where the configuration came from.""",
+    solution="""Do not start the listener in production; if it is needed, pass verify= with a
+        function that checks a signature (HMAC with a secret key) or decrypts the payload, and
+        returns None for anything else.""",
+    example="""
+        thread = logging.config.listen(9999)
+    """,
+    fixed="""
+        thread = logging.config.listen(9999, verify=check_hmac_signature)
+    """,
+)
+def check_logging_listen(call: ast.Call, ctx: RuleContext):
+    verify = ctx.argument(call, 1, "verify")
+    if verify is not None and not (isinstance(verify, ast.Constant) and verify.value is None):
+        return None
+    return Hit(call)
+

@@ -1,0 +1,345 @@
+"""Credentials in the source (hard-coded passwords and secrets, unmasked config options) and
+credentials written to logs.
+
+Names decide what a value is (see ``_naming.credential_kind``: the *last* word of the name), the
+value decides whether it can be a real credential: empty strings, template markers
+(``"<password>"``, ``"${DB_PASS}"``, ``"{{ token }}"``), values with whitespace (labels, prompts),
+paths/URLs and names of other variables (``"GITHUB_TOKEN"``) are not credentials and stay silent.
+Well-known placeholder values (``"changeme"``, ``"example"``) are still reported, at low
+confidence: a default credential that nobody changed is a real defect, but usually it is a sample.
+Test code gets low confidence (fake credentials are the norm there).
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from secreview.rules._naming import (
+    PASSWORD, SECRET, credential_kind, is_test_code, last_name, name_words, reference_name,
+)
+from secreview.facts.scopes import PURE_FUNCTIONS, PURE_METHODS
+from secreview.findings import Level
+from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
+from secreview.rules.context import RuleContext
+
+_TEMPLATE = re.compile(
+    r"""^(<[^<>]*>|\$\{.*\}|\$[A-Za-z_]\w*|\{\{.*\}\}|\{%.*%\}|%\(\w+\)s|\{\w*\}|(.)\2{2,}|\.\.\.|
+    [A-Z][A-Z0-9]*(_[A-Z0-9]+)+)$""",
+    re.VERBOSE,
+)
+_LOCATION = re.compile(r"^(/|\./|\.\./|~/|[A-Za-z]:\\|file:|https?://(?![^/@]*:[^/@]*@))")
+PLACEHOLDER_WORDS = ("changeme", "change_me", "change-me", "changeit", "example", "dummy", "placeholder",
+                     "your_", "your-", "yourpass", "fake", "sample", "redacted", "notsecret", "not_secret",
+                     "fixme", "todo", "xxx")
+WEAK_DEFAULTS = frozenset({"secret", "admin", "default", "test", "guest", "root", "none", "null", "pass"})
+
+
+def string_value(expr: ast.expr | None, ctx: RuleContext) -> str | None:
+    """The text of a string (or bytes) literal, or of a name bound once to one -- unless that name
+    is itself credential-named (then the literal is reported where it is written)."""
+    if expr is None:
+        return None
+    if isinstance(expr, ast.Name):
+        if credential_kind(expr.id):
+            return None
+        value = ctx.literal(expr, None)
+    elif isinstance(expr, ast.Constant):
+        value = expr.value
+    else:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    return value if isinstance(value, str) else None
+
+
+def credential_confidence(name: str, kind: str, value: str) -> Level | None:
+    """How likely ``value`` stored under ``name`` is a real credential; None: it is not one."""
+    text = value.strip()
+    if not text or any(c.isspace() for c in text):
+        return None  # empty, or a label / prompt / message
+    if _TEMPLATE.match(text) or _LOCATION.match(text):
+        return None  # a template marker, an environment variable's name, a path or URL
+    lowered = text.lower()
+    if lowered.replace("-", "_") in {name.lower(), "_".join(name_words(name))}:
+        return None  # the key's own name: PASSWORD = "password"
+    if text.isidentifier() and text.islower() and credential_kind(text):
+        return None  # a field or key name: LOGIN_FIELD = "password", TOKEN_PARAM = "access_token"
+    if any(word in lowered for word in PLACEHOLDER_WORDS) or lowered in WEAK_DEFAULTS:
+        return LOW
+    if kind == SECRET and len(text) < 8:
+        return LOW  # `token = "EOF"` in a parser; real API secrets are long
+    return MEDIUM
+
+
+def credential_literals(node: ast.AST, ctx: RuleContext) -> Iterator[tuple[str, str, ast.expr, Level, str]]:
+    """(kind, name, literal node, confidence, where) for each hard-coded credential in ``node``."""
+    for name, value, where, confidence_floor in _named_values(node, ctx):
+        kind = credential_kind(name)
+        if kind is None:
+            continue
+        text = string_value(value, ctx)
+        if text is None:
+            continue
+        confidence = credential_confidence(name, kind, text)
+        if confidence is None:
+            continue
+        if confidence_floor is not None and confidence >= MEDIUM:
+            confidence = confidence_floor
+        if is_test_code(ctx):
+            confidence = LOW
+        yield kind, name, value, confidence, where
+
+
+def _named_values(node: ast.AST, ctx: RuleContext) -> Iterator[tuple[str, ast.expr, str, Level | None]]:
+    """(name, value expression, kind of place, confidence override) pairs that ``node`` writes."""
+    match node:
+        case ast.Assign(targets=targets, value=value):
+            for target in targets:
+                name = reference_name(target)
+                if name:
+                    yield name, value, "assigned to", None
+        case ast.AnnAssign(target=target, value=value) if value is not None:
+            name = reference_name(target)
+            if name:
+                yield name, value, "assigned to", None
+        case ast.Dict(keys=keys, values=values):
+            for key, value in zip(keys, values):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    yield key.value, value, "stored under the key", None
+        case ast.Call(keywords=keywords):
+            for keyword in keywords:
+                if keyword.arg:
+                    yield keyword.arg, keyword.value, "passed as the argument", None
+        case ast.FunctionDef(args=args) | ast.AsyncFunctionDef(args=args):
+            positional = [*args.posonlyargs, *args.args]
+            for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+                yield arg.arg, default, "the default of the parameter", None
+            for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+                if default is not None:
+                    yield arg.arg, default, "the default of the parameter", None
+        case ast.Compare(left=left, ops=[ast.Eq() | ast.NotEq()], comparators=[right]):
+            # `if password == "s3cret"`: the program authenticates against a fixed password.
+            for stored, literal in ((left, right), (right, left)):
+                name = reference_name(stored)
+                if name and not isinstance(stored, ast.Constant):
+                    yield name, literal, "compared with", HIGH
+
+
+_CREDENTIAL_NODES = [ast.Assign, ast.AnnAssign, ast.Dict, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.Compare]
+
+
+def _credential_hits(node: ast.AST, ctx: RuleContext, wanted: str, noun: str) -> Iterator[Hit]:
+    for kind, name, value, confidence, where in credential_literals(node, ctx):
+        if kind != wanted:
+            continue
+        if where == "compared with":
+            message = f"`{name}` is compared with a hard-coded {noun}: whoever knows it from the code is accepted."
+        else:
+            message = f"A hard-coded {noun} is {where} `{name}`."
+        yield Hit(value, confidence=confidence, message=message)
+
+
+@rule(
+    id="hardcoded-password",
+    title="Hard-coded password",
+    cwe=259,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    bandit=["B105", "B106", "B107"],
+    nodes=_CREDENTIAL_NODES,
+    description="""A password is written in the source: assigned to a password-named variable,
+        attribute or key, passed as a password argument, used as a parameter default, or compared
+        with (a fixed password accepted at login). Everyone who can read the code, its history or
+        the installed package knows it, and it cannot be changed without a release.""",
+    solution="""Read the password at run time from the environment, a secrets manager or a
+        configuration file kept out of version control (os.environ["DB_PASSWORD"]); for login
+        checks compare against a stored salted hash, never a literal.""",
+    example="""
+        conn = psycopg.connect(host="db", user="app", password="Tr0ub4dor&3")
+    """,
+    fixed="""
+        conn = psycopg.connect(host="db", user="app", password=os.environ["DB_PASSWORD"])
+    """,
+)
+def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
+    yield from _credential_hits(node, ctx, PASSWORD, "password")
+
+
+@rule(
+    id="hardcoded-secret",
+    title="Hard-coded secret or token",
+    cwe=798,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    bandit=["B105", "B106", "B107"],
+    nodes=_CREDENTIAL_NODES,
+    description="""A secret credential (API key, token, signing or private key, client secret) is
+        written in the source. Anyone with the code can use it, and rotating it needs a release.""",
+    solution="""Load the secret at run time from the environment or a secrets manager
+        (os.environ["API_TOKEN"]), keep it out of version control, and rotate the exposed one.""",
+    example="""
+        SECRET_KEY = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+    """,
+    fixed="""
+        SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+    """,
+)
+def check_hardcoded_secret(node: ast.AST, ctx: RuleContext):
+    yield from _credential_hits(node, ctx, SECRET, "secret")
+
+
+# --- oslo.config options -----------------------------------------------------------------------
+
+OSLO_OPTIONS = [f"{package}.cfg.{kind}" for package in ("oslo_config", "oslo.config") for kind in ("StrOpt", "Opt")]
+
+
+@rule(
+    id="config-password-not-secret",
+    title="Password option not marked secret",
+    cwe=532,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    bandit=["B109"],
+    calls=OSLO_OPTIONS,
+    message="The option defined by `{name}` holds a credential but is not declared with secret=True.",
+    description="""An oslo.config option whose name says it holds a password or secret is not
+        declared secret=True. oslo.config logs all option values at start-up (log_opt_values) and
+        in debug output; only secret options are masked, so this credential ends up in log files.""",
+    solution="""Declare the option with secret=True: cfg.StrOpt("admin_password", secret=True).""",
+    example="""
+        opts = [cfg.StrOpt("admin_password", help="Password of the admin user")]
+    """,
+    fixed="""
+        opts = [cfg.StrOpt("admin_password", secret=True, help="Password of the admin user")]
+    """,
+)
+def check_oslo_secret_option(call: ast.Call, ctx: RuleContext):
+    name = ctx.literal(ctx.argument(call, 0, "name"), None)
+    if not isinstance(name, str) or credential_kind(name.replace("-", "_")) is None:
+        return None
+    secret = ctx.keyword(call, "secret")
+    if secret is not None and ctx.is_true(secret):
+        return None
+    return Hit(call, message=f"Option `{name}` holds a credential but is not declared secret=True; "
+                             "oslo.config logs its value unmasked.")
+
+
+# --- secrets written to logs ---------------------------------------------------------------------
+
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg"})
+_LOGGER_NAME = re.compile(r"(^|_)(log|logger|logging)$", re.IGNORECASE)
+_LOGGER_FACTORIES = ("getLogger", "get_logger", "LoggerAdapter", "KeywordArgumentAdapter", "getChild")
+_NOT_MESSAGE_KEYWORDS = frozenset({"exc_info", "stack_info", "stacklevel"})
+# Calls that return their (formatted) argument: the credential passes through them.
+_FORMATTERS = PURE_FUNCTIONS - {"len", "bool", "int", "float", "abs", "round", "min", "max", "ord", "hex", "oct"}
+_RETURNING_METHODS = PURE_METHODS - {"split", "rsplit", "splitlines", "partition"}
+_GETTERS = frozenset({"get", "getenv", "pop", "setdefault", "get_secret"})
+
+
+@rule(
+    id="secret-in-log",
+    title="Secret written to log",
+    cwe=532,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    methods=sorted(LOG_METHODS),
+    calls=["print", "builtins.print", *(f"logging.{m}" for m in sorted(LOG_METHODS - {"msg", "fatal"}))],
+    description="""A password, token, key or other credential is passed to a logging call (or
+        printed). Log files are kept long, shipped to central systems and read by many more people
+        than the secret was meant for, so the credential leaks.""",
+    solution="""Remove the secret from the log call; if the event matters, log that a credential
+        was used (its name, or a masked form such as oslo_utils.strutils.mask_password()), never
+        its value.""",
+    example="""
+        LOG.info("connecting as %s with password %s", user, app.config["DB_PASSWORD"])
+    """,
+    fixed="""
+        LOG.info("connecting as %s", user)
+    """,
+)
+def check_secret_in_log(call: ast.Call, ctx: RuleContext):
+    is_print = ctx.call_name(call) in ("print", "builtins.print")
+    if not is_print and not _is_logging_call(call, ctx):
+        return None
+    values = [*call.args, *(k.value for k in call.keywords if k.arg not in _NOT_MESSAGE_KEYWORDS)]
+    for value in values:
+        found = _credential_reference(value, ctx)
+        if found is not None:
+            where = "printed" if is_print else "logged"
+            return Hit(call, confidence=LOW if is_print else None,
+                       message=f"`{ctx.source(found)}` holds a credential and is {where} by `{ctx.source(call.func)}`.")
+    return None
+
+
+def _is_logging_call(call: ast.Call, ctx: RuleContext) -> bool:
+    name = ctx.call_name(call)
+    if name and name.startswith("logging.") and name.count(".") == 1:
+        return True
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
+        return False
+    return _is_logger(func.value, ctx)
+
+
+def _is_logger(receiver: ast.expr, ctx: RuleContext) -> bool:
+    if isinstance(receiver, ast.Call):  # logging.getLogger(__name__).info(...)
+        return (last_name(receiver.func) or "") in _LOGGER_FACTORIES
+    if isinstance(receiver, ast.Attribute):
+        return bool(_LOGGER_NAME.search(receiver.attr))
+    if isinstance(receiver, ast.Name):
+        if _LOGGER_NAME.search(receiver.id):
+            return True
+        bindings = ctx.facts.scopes.bindings_of(receiver.id, ctx.scope_chain) or []
+        return any(isinstance(b, ast.Call) and (last_name(b.func) or "") in _LOGGER_FACTORIES for b in bindings)
+    return False
+
+
+def _credential_reference(expr: ast.expr, ctx: RuleContext) -> ast.expr | None:
+    """The first sub-expression of ``expr`` that holds a credential and whose value reaches the
+    result (so ``len(password)``, ``password is None`` and ``mask(password)`` do not count)."""
+    match expr:
+        case ast.Name(id=name) | ast.Attribute(attr=name):
+            if credential_kind(name):
+                return expr
+            return None
+        case ast.Subscript(value=container, slice=key):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and credential_kind(key.value):
+                return expr
+            return _credential_reference(container, ctx)
+        case ast.JoinedStr(values=parts) | ast.BoolOp(values=parts) | ast.Tuple(elts=parts) | ast.List(elts=parts) | ast.Set(elts=parts):
+            return _first_reference(parts, ctx)
+        case ast.FormattedValue(value=value) | ast.Starred(value=value):
+            return _credential_reference(value, ctx)
+        case ast.BinOp(left=left, right=right):
+            return _first_reference([left, right], ctx)
+        case ast.IfExp(body=body, orelse=orelse):
+            return _first_reference([body, orelse], ctx)
+        case ast.Dict(values=values):
+            return _first_reference(values, ctx)
+        case ast.Call():
+            return _call_reference(expr, ctx)
+    return None
+
+
+def _first_reference(parts: list, ctx: RuleContext) -> ast.expr | None:
+    for part in parts:
+        found = _credential_reference(part, ctx)
+        if found is not None:
+            return found
+    return None
+
+
+def _call_reference(call: ast.Call, ctx: RuleContext) -> ast.expr | None:
+    func = call.func
+    arguments = [*call.args, *(k.value for k in call.keywords)]
+    # config.get("password"), os.getenv("API_TOKEN"): reading a credential by name.
+    if (last_name(func) or "") in _GETTERS and call.args:
+        key = call.args[0]
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and credential_kind(key.value):
+            return call
+    if ctx.call_name(call) in _FORMATTERS:
+        return _first_reference(arguments, ctx)
+    if isinstance(func, ast.Attribute) and func.attr in _RETURNING_METHODS:
+        return _first_reference([func.value, *arguments], ctx)
+    return None  # any other call (len, hash, mask_password...) is assumed not to return the secret

@@ -1,0 +1,152 @@
+"""Temporary files with predictable names: fixed paths in shared temporary directories and the
+name-only temp-file APIs (tempfile.mktemp, os.tempnam, os.tmpnam)."""
+from __future__ import annotations
+
+import ast
+
+from secreview.rules.base import HIGH, MEDIUM, Hit, rule
+from secreview.rules.context import RuleContext
+
+SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/usr/tmp")
+TEMPDIR_CALLS = frozenset({"tempfile.gettempdir", "tempfile.gettempdirb"})
+_GETTEMPDIR_MARK = "/tmp"  # what tempfile.gettempdir() returns on a typical POSIX host
+
+# Functions that create, open or write a path: qualified name -> (position, keyword) of the path.
+PATH_SINKS: dict[str, tuple[int, str]] = {
+    "open": (0, "file"), "builtins.open": (0, "file"), "io.open": (0, "file"),
+    "codecs.open": (0, "filename"), "os.open": (0, "path"), "os.mkdir": (0, "path"),
+    "os.makedirs": (0, "name"), "os.mkfifo": (0, "path"), "os.mknod": (0, "path"),
+    "os.symlink": (1, "dst"), "os.link": (1, "dst"),
+    "shutil.copy": (1, "dst"), "shutil.copy2": (1, "dst"), "shutil.copyfile": (1, "dst"),
+    "shutil.copytree": (1, "dst"), "shutil.move": (1, "dst"),
+    "logging.FileHandler": (0, "filename"), "logging.handlers.RotatingFileHandler": (0, "filename"),
+    "logging.handlers.TimedRotatingFileHandler": (0, "filename"),
+    "logging.handlers.WatchedFileHandler": (0, "filename"), "logging.basicConfig": (-1, "filename"),
+    "sqlite3.connect": (0, "database"), "shelve.open": (0, "filename"), "dbm.open": (0, "file"),
+    "zipfile.ZipFile": (0, "file"), "tarfile.open": (0, "name"),
+}
+# pathlib.Path methods that create, open or write the path they are called on.
+PATH_METHODS = frozenset({"open", "write_text", "write_bytes", "touch", "mkdir", "symlink_to", "hardlink_to"})
+_JOINS = frozenset({"os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath",
+                    "pathlib.PosixPath", "pathlib.PurePosixPath"})
+
+
+def leading_text(expr: ast.expr | None, ctx: RuleContext, depth: int = 0) -> str | None:
+    """The fixed beginning of a path expression (``"/tmp/app-"`` for ``f"/tmp/app-{uid}"``)."""
+    if expr is None or depth > 10:
+        return None
+    match expr:
+        case ast.Constant(value=str() as text):
+            return text
+        case ast.Constant(value=bytes() as data):
+            return data.decode("latin-1")
+        case ast.JoinedStr(values=[ast.Constant(value=str() as text), *_]):
+            return text
+        case ast.BinOp(op=ast.Add() | ast.Mod() | ast.Div(), left=left):
+            prefix = leading_text(left, ctx, depth + 1)
+            if prefix is not None and isinstance(expr.op, ast.Div):
+                return prefix.rstrip("/") + "/"  # Path("/tmp") / name
+            return prefix
+        case ast.Name(id=name):
+            bindings = ctx.facts.scopes.bindings_of(name, ctx.scope_chain)
+            if bindings and len(bindings) == 1 and bindings[0] is not None:
+                return leading_text(bindings[0], ctx, depth + 1)
+        case ast.Call(func=func, args=args):
+            name = ctx.call_name(expr)
+            if name in TEMPDIR_CALLS:
+                return _GETTEMPDIR_MARK
+            if isinstance(func, ast.Attribute) and func.attr == "format":
+                return leading_text(func.value, ctx, depth + 1)
+            if name in _JOINS and args:
+                prefix = leading_text(args[0], ctx, depth + 1)
+                if prefix is not None and len(args) > 1:
+                    return prefix.rstrip("/") + "/"
+                return prefix
+    return None
+
+
+def shared_temp_dir(path: str) -> str | None:
+    for directory in SHARED_TEMP_DIRS:
+        if path.startswith(directory + "/"):  # something inside it (a join yields "/tmp/")
+            return directory
+    return None
+
+
+@rule(
+    id="hardcoded-temp-path",
+    title="Fixed file name in a shared temporary directory",
+    cwe=377,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    bandit=["B108"],
+    calls=sorted(PATH_SINKS),
+    methods=sorted(PATH_METHODS),
+    description="""A file or directory with a predictable name is created or opened in a
+        world-writable temporary directory (/tmp, /var/tmp, /dev/shm, or tempfile.gettempdir()).
+        Another local user can create it first, or plant a symlink with that name, and so read
+        the data, feed the program their own content, or make it overwrite a file of their
+        choice. Only paths passed to calls that open or create files are reported, not every
+        string that mentions /tmp.""",
+    solution="""Let tempfile pick an unpredictable name and create it atomically:
+        tempfile.NamedTemporaryFile(), tempfile.mkstemp() or tempfile.TemporaryDirectory(); or
+        use a private directory of the application (e.g. under $XDG_RUNTIME_DIR, mode 0700).""",
+    example="""
+        with open("/tmp/report.csv", "w") as out:
+            out.write(data)
+    """,
+    fixed="""
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as out:
+            out.write(data)
+    """,
+)
+def check_temp_path(call: ast.Call, ctx: RuleContext):
+    name = ctx.call_name(call)
+    if name in PATH_SINKS:
+        position, keyword = PATH_SINKS[name]
+        path = ctx.argument(call, position if position >= 0 else None, keyword)
+    elif isinstance(call.func, ast.Attribute) and call.func.attr in PATH_METHODS:
+        path = call.func.value  # Path("/tmp/x").write_text(...)
+    else:
+        return None
+    prefix = leading_text(path, ctx)
+    if prefix is None:
+        return None
+    directory = shared_temp_dir(prefix)
+    if directory is None:
+        return None
+    where = "tempfile.gettempdir()" if _uses_gettempdir(path, ctx) else directory
+    return Hit(call, message=f"`{ctx.source(path)}` is a predictable name in a shared temporary directory ({where}); "
+                             "another local user can create it or a symlink first.")
+
+
+def _uses_gettempdir(expr: ast.expr, ctx: RuleContext) -> bool:
+    return any(isinstance(n, ast.Call) and ctx.call_name(n) in TEMPDIR_CALLS for n in ast.walk(expr))
+
+
+@rule(
+    id="insecure-temp-file-name",
+    title="Temporary file name created without the file",
+    cwe=377,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B306", "B325"],
+    calls=["tempfile.mktemp", "os.tempnam", "os.tmpnam"],
+    message="`{name}` returns a file name that does not exist yet; another process can create it before this one does.",
+    description="""tempfile.mktemp() (and the old os.tempnam/os.tmpnam) only return a name. Between
+        choosing the name and creating the file another local user can create it, or a symlink
+        with that name, and hijack or redirect what the program writes (a race condition).""",
+    solution="""Create the file and its name in one atomic step: tempfile.NamedTemporaryFile(),
+        tempfile.mkstemp(), or tempfile.mkdtemp()/TemporaryDirectory() for a private directory.""",
+    example="""
+        path = tempfile.mktemp(suffix=".json")
+        with open(path, "w") as out:
+            json.dump(state, out)
+    """,
+    fixed="""
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
+            json.dump(state, out)
+    """,
+)
+def check_mktemp(call: ast.Call, ctx: RuleContext):
+    return Hit(call)
+

@@ -1,0 +1,66 @@
+"""Behaviour of the general pattern rules that fixtures cannot show: file names, the review
+example, confidence levels."""
+from pathlib import Path
+
+from conftest import review_text
+from secreview.findings import Level
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "netcfg.py"
+
+
+def found(result):
+    return {(f.line, f.rule_id, f.cwe) for f in result.findings}
+
+
+def test_review_example_reports_the_lock_and_the_logged_password():
+    result = review_text(EXAMPLE.read_text(), path="netcfg.py")
+    assert (12, "dynamic-lock-name", 400) in found(result)
+    assert (15, "secret-in-log", 532) in found(result)
+    lock = next(f for f in result.findings if f.rule_id == "dynamic-lock-name")
+    assert (lock.severity, lock.confidence) == (Level.LOW, Level.MEDIUM)
+    log = next(f for f in result.findings if f.rule_id == "secret-in-log")
+    assert (log.severity, log.confidence) == (Level.MEDIUM, Level.MEDIUM)
+    assert "ADMIN_PASSWORD" in log.message
+
+
+def test_asserts_in_test_files_are_not_reported():
+    code = "def check(user):\n    assert user.is_admin\n"
+    assert found(review_text(code, path="app/views.py")) == {(2, "assert-used", 703)}
+    for path in ("tests/helpers.py", "test_views.py", "views_test.py", "conftest.py"):
+        assert found(review_text(code, path=path)) == set(), path
+
+
+def test_security_looking_assert_is_medium_others_low():
+    code = "def f(user, items):\n    assert user.is_admin\n    assert len(items) < 10\n"
+    levels = {f.line: (f.severity, f.confidence) for f in review_text(code).findings}
+    assert levels == {2: (Level.MEDIUM, Level.MEDIUM), 3: (Level.LOW, Level.LOW)}
+
+
+def test_credentials_in_test_code_get_low_confidence():
+    code = 'def test_login(client):\n    client.login(username="u", password="Sup3r-S3cret")\n'
+    (finding,) = review_text(code, path="test_auth.py").findings
+    assert (finding.rule_id, finding.confidence) == ("hardcoded-password", Level.LOW)
+    (finding,) = review_text(code.replace("def test_login", "def login"), path="auth.py").findings
+    assert finding.confidence == Level.MEDIUM
+
+
+def test_django_debug_only_in_production_settings():
+    code = 'INSTALLED_APPS = ["shop"]\nDEBUG = True\n'
+    assert found(review_text(code, path="shop/settings.py")) == {(2, "django-debug-enabled", 489)}
+    for path in ("shop/settings_dev.py", "shop/settings/local.py", "shop/test_settings.py"):
+        assert found(review_text(code, path=path)) == set(), path
+    assert found(review_text("DEBUG = True\n", path="config.py")) == set()  # not a Django settings module
+
+
+def test_bidi_controls_on_separate_lines_each_reported_once():
+    code = 'a = "\u202e"\nb = 1\nc = "\u2067x\u2069"  # \u2066\n'
+    result = review_text(code)
+    assert [(f.line, f.rule_id) for f in result.findings] == [(1, "trojan-source"), (3, "trojan-source")]
+    assert result.findings[0].confidence == Level.HIGH  # unterminated override
+    assert result.findings[1].confidence == Level.HIGH  # one isolate left open
+
+
+def test_secret_findings_can_be_suppressed_with_bandit_ids():
+    code = 'PASSWORD_HASH_SALT = 1\nDB_PASSWORD = "Tr0ub4dor&3"  # nosec B105\n'
+    result = review_text(code)
+    assert result.findings == [] and [f.rule_id for f in result.suppressed] == ["hardcoded-password"]
