@@ -64,10 +64,16 @@ def check_lock_name(call: ast.Call, ctx: RuleContext):
     if name is None or (isinstance(name, ast.Constant) and name.value is None):
         return None  # an anonymous object (e.g. SharedMemory() picks a random name)
     callee = ctx.source(call.func)
-    return dynamic_value_hit(
+    hit = dynamic_value_hit(
         ctx, call, name,
-        tainted=f"The name of `{callee}` comes from {{source}}; a client chooses which lock is taken "
+        tainted=f"The name of `{callee}` is built from untrusted data ({{source}}); a client chooses which lock is taken "
                 "and can create unbounded distinct locks or contend with internal ones.",
         dynamic=f"The name of `{callee}` is built from `{ctx.source(name)}`, which is not a constant; "
                 "if it can carry outside data, a client chooses which lock is taken.",
+        sink_note="names the lock",
     )
+    if hit is not None and hit.confidence is not None and hit.confidence > MEDIUM:
+        # Even with the name from a request, harm depends on how many locks a client can make
+        # and what else uses that name: never more than medium confidence.
+        hit.confidence = MEDIUM
+    return hit
