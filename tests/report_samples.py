@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
+from secreview.inputs.changes import Change, ChangedFile
 
 NETCFG = '''import logging, subprocess
 from flask import Flask, request
@@ -115,4 +116,23 @@ def several_files_result() -> ReviewResult:
     result.findings[0].path = "pkg/a.py"
     result.diagnostics = [Diagnostic("gone.py", "missing-path", "no such file or directory"),
                           Diagnostic("pkg/blob.py", "binary", "file contains NUL bytes; it is not Python source and was not reviewed")]
+    return result
+
+
+def partly_reviewed_result() -> ReviewResult:
+    """A file reviewed with a caveat: it is in ``files`` and has a diagnostic."""
+    result = clean_result()
+    result.diagnostics = [Diagnostic("netcfg.py", "budget", "data-flow budget exceeded: some functions were reviewed by pattern rules only")]
+    return result
+
+
+def change_result() -> ReviewResult:
+    """--diff HEAD~1: one finding on a changed line, two in unchanged code left out."""
+    change = Change(kind="diff", title="HEAD~1 (1a2b3c4)..working tree", base="HEAD~1",
+                    files={"netcfg.py": ChangedFile("netcfg.py", "modified", frozenset({13, 14}))},
+                    subjects=["1a2b3c4 Configure addresses through a shell"],
+                    reviewed_files=["netcfg.py"], changed_lines=2, findings_outside=2)
+    result = netcfg_result()
+    result.findings = [command_injection()]
+    result.change = change
     return result

@@ -5,13 +5,14 @@ from importlib import resources
 import jsonschema
 import pytest
 from conftest import review_text
-from report_samples import clean_result, netcfg_result, several_files_result, suppressed_result
+from report_samples import (change_result, clean_result, netcfg_result, partly_reviewed_result, several_files_result,
+                            suppressed_result)
 
 from secreview import __version__
 from secreview.report import json_format
 
 SCHEMA = json.loads((resources.files("secreview") / "data" / "report.schema.json").read_text(encoding="utf-8"))
-SAMPLES = [netcfg_result, clean_result, suppressed_result, several_files_result]
+SAMPLES = [netcfg_result, clean_result, suppressed_result, several_files_result, partly_reviewed_result, change_result]
 
 
 def document(result):
@@ -34,11 +35,12 @@ def test_real_review_validates_against_the_schema():
 
 def test_top_level_and_summary():
     data = document(netcfg_result())
-    assert list(data) == ["schema_version", "tool", "summary", "files", "findings", "suppressed", "diagnostics"]
+    assert list(data) == ["schema_version", "tool", "summary", "change", "files", "findings", "suppressed", "diagnostics"]
     assert data["schema_version"] == 1
     assert data["tool"] == {"name": "secreview", "version": __version__}
     assert data["summary"] == {"files": 1, "lines": 16, "checks": 142, "rules": 60, "findings": 3,
-                               "by_severity": {"high": 1, "medium": 1, "low": 1}, "suppressed": 0, "not_reviewed": 0}
+                               "by_severity": {"high": 1, "medium": 1, "low": 1}, "suppressed": 0, "not_reviewed": 0, "partly_reviewed": 0}
+    assert data["change"] is None
     assert data["files"] == ["netcfg.py"]
 
 
@@ -93,3 +95,15 @@ def test_schema_rejects_what_it_does_not_document():
     data["findings"].append(data["suppressed"][0])  # a reported finding cannot carry suppressed_by
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft202012Validator)
+
+
+def test_partly_reviewed_file_is_not_counted_as_not_reviewed():
+    summary = document(partly_reviewed_result())["summary"]
+    assert (summary["files"], summary["not_reviewed"], summary["partly_reviewed"]) == (1, 0, 1)
+
+
+def test_change_review_says_which_change():
+    data = document(change_result())
+    assert data["change"] == {"kind": "diff", "title": "HEAD~1 (1a2b3c4)..working tree", "base": "HEAD~1",
+                              "subjects": ["1a2b3c4 Configure addresses through a shell"], "more_commits": 0,
+                              "files": ["netcfg.py"], "deleted": [], "changed_lines": 2, "findings_outside": 2}

@@ -1,6 +1,7 @@
 """--format review: the markdown review of shared/design/review-example.md."""
 from conftest import review_text
-from report_samples import clean_result, netcfg_result, several_files_result, suppressed_result
+from report_samples import (change_result, clean_result, netcfg_result, partly_reviewed_result, several_files_result,
+                            suppressed_result)
 
 from secreview.report import review
 
@@ -104,3 +105,25 @@ def test_review_of_real_code():
     text = review.render(result)
     assert "### 1. Code injection through eval (CWE-95) — line 4 · severity high" in text
     assert "1 security defect (1 high) in 1 file, 4 lines reviewed with" in text
+
+
+def test_partly_reviewed_file_is_still_reviewed():
+    text = review.render(partly_reviewed_result())
+    assert text.startswith("## Security review of `netcfg.py`\n\nNo security defects are detected in the code.\n")
+    assert "1 file was only partly reviewed (listed under “Not reviewed”).\n" in text
+    assert "could not be reviewed" not in text
+    assert "- `netcfg.py`: data-flow budget exceeded: some functions were reviewed by pattern rules only (budget)\n" in text
+
+
+def test_change_review_names_the_change_and_what_was_left_out():
+    text = review.render(change_result())
+    assert text.startswith("## Security review of HEAD~1 (1a2b3c4)..working tree\n\n"
+                           "2 changed lines in 1 file reviewed.\n\nCommits:\n- 1a2b3c4 Configure addresses through a shell\n\n"
+                           "### 1. OS command injection (CWE-78) — line 14 ·")
+    assert text.endswith("### Conclusion\n\n1 security defect (1 high) in the changed code; 1 file, 16 lines analysed"
+                         " with 142 checks of 60 rules.\n2 findings in unchanged code were not reported"
+                         " (review without `--diff`/`--patch` to see them).\n")
+    clean = change_result()
+    clean.findings = []
+    assert "No security defects are detected in the code.\n\nReviewed the changed code; 1 file, 16 lines analysed" \
+        in review.render(clean)

@@ -9,12 +9,13 @@ from importlib import resources
 import jsonschema
 import pytest
 from conftest import review_text
-from report_samples import clean_result, netcfg_result, several_files_result, suppressed_result
+from report_samples import (change_result, clean_result, netcfg_result, partly_reviewed_result, several_files_result,
+                            suppressed_result)
 
 from secreview import __version__
 from secreview.report import sarif
 
-SAMPLES = [netcfg_result, clean_result, suppressed_result, several_files_result]
+SAMPLES = [netcfg_result, clean_result, suppressed_result, several_files_result, partly_reviewed_result, change_result]
 
 
 def log(result, show_suppressed=False):
@@ -138,3 +139,16 @@ def test_per_occurrence_cwe_is_tagged_on_the_rule():
     data = log(result)["runs"][0]
     assert data["tool"]["driver"]["rules"][0]["properties"]["tags"] == ["security", "external/cwe/cwe-94", "external/cwe/cwe-95"]
     assert [r["properties"]["cwe"] for r in data["results"]] == ["CWE-95", "CWE-94"]
+
+
+def test_partly_reviewed_file_is_a_warning_and_the_run_still_succeeds():
+    invocation = log(partly_reviewed_result())["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is True
+    assert invocation["toolExecutionNotifications"][0]["level"] == "warning"
+    assert invocation["toolExecutionNotifications"][0]["message"]["text"].startswith("netcfg.py: partly reviewed: ")
+
+
+def test_change_is_recorded_in_run_properties():
+    run = log(change_result())["runs"][0]
+    assert run["properties"]["change"]["title"] == "HEAD~1 (1a2b3c4)..working tree"
+    assert "properties" not in log(netcfg_result())["runs"][0]

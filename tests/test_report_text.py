@@ -2,7 +2,8 @@
 import re
 
 from conftest import review_text
-from report_samples import clean_result, netcfg_result, several_files_result, suppressed_result
+from report_samples import (change_result, clean_result, netcfg_result, partly_reviewed_result, several_files_result,
+                            suppressed_result)
 
 from secreview.report import text
 
@@ -82,3 +83,9 @@ def test_reviewed_code_cannot_inject_terminal_escapes():
     output = text.render(review_text(code), color=True)
     assert "\x1b[2J" not in output and "\u202e" not in output
     assert "\\u001b[2J\\u202e" in output
+
+
+def test_summary_tells_partly_reviewed_and_change_left_outs():
+    assert text.render(partly_reviewed_result()).endswith("; 1 file partly reviewed\n")
+    assert text.render(change_result()).endswith(
+        "1 finding (1 high); 1 file, 16 lines, 142 checks of 60 rules; 2 in unchanged code not reported\n")

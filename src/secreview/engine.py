@@ -169,6 +169,8 @@ class Reviewer:
                 kept, suppressed = suppress.apply(findings, parsed, self.config)
                 result.findings.extend(kept)
                 result.suppressed.extend(suppressed)
+                if kept or suppressed:
+                    result.excerpts.setdefault(path, {}).update(excerpt(parsed, kept + suppressed))
 
 
 def _best_per_location(findings: list[Finding], change: Change | None = None) -> list[Finding]:

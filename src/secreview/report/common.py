@@ -32,6 +32,18 @@ def reviewed_inputs(result: ReviewResult) -> list[str]:
     return sorted(set(result.files) | {d.path for d in result.diagnostics})
 
 
+def not_reviewed(result: ReviewResult) -> list[str]:
+    """Inputs with a diagnostic that were not reviewed at all (unparsable, unreadable, missing...)."""
+    reviewed = set(result.files)
+    return sorted({d.path for d in result.diagnostics if d.path not in reviewed})
+
+
+def partly_reviewed(result: ReviewResult) -> list[str]:
+    """Reviewed files with a diagnostic all the same (e.g. data-flow budget exceeded in a function)."""
+    reviewed = set(result.files)
+    return sorted({d.path for d in result.diagnostics if d.path in reviewed})
+
+
 def visible(text: str) -> str:
     """Reviewed code is hostile: control characters (terminal escapes) and invisible format
     characters (bidirectional overrides, as in Trojan Source) are shown as escapes, not obeyed."""

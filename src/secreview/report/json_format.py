@@ -12,7 +12,7 @@ import json
 from secreview import __version__
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, TraceStep
-from secreview.report.common import SEVERITIES
+from secreview.report.common import SEVERITIES, not_reviewed, partly_reviewed
 
 SCHEMA_VERSION = 1
 
@@ -29,8 +29,11 @@ def to_document(result: ReviewResult) -> dict:
             "findings": len(result.findings),
             "by_severity": {level: sum(f.severity.label == level for f in result.findings) for level in SEVERITIES},
             "suppressed": len(result.suppressed),
-            "not_reviewed": len({d.path for d in result.diagnostics}),
+            "not_reviewed": len(not_reviewed(result)),
+            "partly_reviewed": len(partly_reviewed(result)),
         },
+        # --diff/--patch: the change the report is limited to; null for a whole review.
+        "change": result.change.to_dict() if result.change is not None else None,
         "files": list(result.files),
         "findings": [finding_json(f) for f in result.findings],
         # Always listed (not only with --show-suppressed): a program should see what was hidden.

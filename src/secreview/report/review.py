@@ -10,7 +10,9 @@ import re
 
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, TraceStep
-from secreview.report.common import line_span, plural, reviewed_inputs, severity_counts, visible
+from secreview.report.common import (line_span, not_reviewed, partly_reviewed, plural, reviewed_inputs,
+                                     severity_counts, visible)
+from secreview.report.review_comments import change_header
 
 CLEAN = "No security defects are detected in the code."
 
@@ -32,6 +34,9 @@ def render(result: ReviewResult, show_suppressed: bool = False, **_options) -> s
 
 
 def heading(result: ReviewResult) -> str:
+    if result.change is not None:  # --diff/--patch: name the change, how much of it, its commits
+        title, *details = change_header(result.change)
+        return "\n".join([f"## {title}", *details])
     inputs = reviewed_inputs(result)
     subject = code(inputs[0]) if len(inputs) == 1 else plural(len(inputs), "file")
     return f"## Security review of {subject}"
@@ -59,16 +64,16 @@ def evidence_step(step: TraceStep, finding_path: str) -> str:
 
 
 def conclusion(result: ReviewResult, show_suppressed: bool) -> str:
-    files_with_findings = len({f.path for f in result.findings})
-    reviewed = len(result.files)
-    where = plural(files_with_findings, "file")
-    if reviewed != files_with_findings:
-        where = f"{files_with_findings} of {plural(reviewed, 'file')}"
-    lines = [
-        f"{plural(len(result.findings), 'security defect')} ({severity_counts(result.findings)}) in {where},"
-        f" {plural(result.lines, 'line')} reviewed with {checks_and_rules(result)}."
-    ]
-    return "\n".join(lines + caveats(result, show_suppressed))
+    defects = f"{plural(len(result.findings), 'security defect')} ({severity_counts(result.findings)})"
+    if result.change is not None:
+        first = f"{defects} in the changed code; {analysed(result)}."
+    else:
+        files_with_findings = len({f.path for f in result.findings})
+        where = plural(files_with_findings, "file")
+        if len(result.files) != files_with_findings:
+            where = f"{files_with_findings} of {plural(len(result.files), 'file')}"
+        first = f"{defects} in {where}, {plural(result.lines, 'line')} reviewed with {checks_and_rules(result)}."
+    return "\n".join([first, *caveats(result, show_suppressed)])
 
 
 def clean_conclusion(result: ReviewResult, show_suppressed: bool) -> str:
@@ -76,9 +81,18 @@ def clean_conclusion(result: ReviewResult, show_suppressed: bool) -> str:
         first = ("No file could be reviewed, so nothing is concluded about the code."
                  if result.diagnostics else "No Python file was found to review.")
         return "\n".join([first, *caveats(result, show_suppressed)])
-    reviewed = (f"Reviewed {plural(len(result.files), 'file')}, {plural(result.lines, 'line')},"
-                f" with {checks_and_rules(result)}.")
+    if result.change is not None:
+        reviewed = f"Reviewed the changed code; {analysed(result)}."
+    else:
+        reviewed = (f"Reviewed {plural(len(result.files), 'file')}, {plural(result.lines, 'line')},"
+                    f" with {checks_and_rules(result)}.")
     return CLEAN + "\n\n" + "\n".join([reviewed, *caveats(result, show_suppressed)])
+
+
+def analysed(result: ReviewResult) -> str:
+    """With a change the whole project is analysed for context, and the report keeps the change."""
+    return (f"{plural(len(result.files), 'file')}, {plural(result.lines, 'line')} analysed"
+            f" with {checks_and_rules(result)}")
 
 
 def checks_and_rules(result: ReviewResult) -> str:
@@ -86,16 +100,29 @@ def checks_and_rules(result: ReviewResult) -> str:
 
 
 def caveats(result: ReviewResult, show_suppressed: bool) -> list[str]:
-    """What the counts above leave out: suppressed findings and inputs that were not reviewed."""
+    """What the counts above leave out: suppressed findings, findings outside a change, and inputs
+    that were not (fully) reviewed."""
     lines = []
     if result.suppressed:
         listed = "listed under “Suppressed findings”" if show_suppressed else "run with `--show-suppressed` to list them"
-        count = plural(len(result.suppressed), "finding")
-        lines.append(f"{count} {'was' if len(result.suppressed) == 1 else 'were'} suppressed and not counted ({listed}).")
-    if result.diagnostics:
-        count = len({d.path for d in result.diagnostics})
-        lines.append(f"{plural(count, 'file')} could not be reviewed (listed under “Not reviewed”).")
+        lines.append(f"{plural(len(result.suppressed), 'finding')} {was(len(result.suppressed))} suppressed"
+                     f" and not counted ({listed}).")
+    change = result.change
+    if change is not None and change.findings_outside:
+        lines.append(f"{plural(change.findings_outside, 'finding')} in unchanged code {was(change.findings_outside)}"
+                     " not reported (review without `--diff`/`--patch` to see them).")
+    missing, partial = not_reviewed(result), partly_reviewed(result)
+    if missing:
+        lines.append(f"{plural(len(missing), 'file')} could not be reviewed (listed under “Not reviewed”).")
+    if partial:
+        lines.append(f"{plural(len(partial), 'file')} {was(len(partial))} only partly reviewed (listed under “Not reviewed”).")
+    if change is not None and change.diagnostics_outside:
+        lines.append(f"{plural(change.diagnostics_outside, 'unchanged file')} could not be analysed.")
     return lines
+
+
+def was(count: int) -> str:
+    return "was" if count == 1 else "were"
 
 
 def suppressed_block(findings: list[Finding]) -> str:

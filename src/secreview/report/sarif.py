@@ -16,6 +16,7 @@ from urllib.parse import quote
 from secreview import __version__
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
+from secreview.report.common import not_reviewed, partly_reviewed
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "secreview/v1"
@@ -34,16 +35,19 @@ def to_log(result: ReviewResult, show_suppressed: bool = False) -> dict:
     reported.sort(key=Finding.sort_key)
     rule_ids = sorted({f.rule_id for f in reported})
     rule_index = {rule_id: index for index, rule_id in enumerate(rule_ids)}
-    return {
+    log = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": driver([rule_descriptor(rule_id, reported) for rule_id in rule_ids])},
-            "invocations": [invocation(result.diagnostics)],
+            "invocations": [invocation(result)],
             "columnKind": "unicodeCodePoints",
             "results": [sarif_result(f, rule_index[f.rule_id]) for f in reported],
         }],
     }
+    if result.change is not None:  # --diff/--patch: say which change the results are limited to
+        log["runs"][0]["properties"] = {"change": result.change.to_dict()}
+    return log
 
 
 def driver(rules: list[dict]) -> dict:
@@ -147,19 +151,22 @@ def suppression(reason: str) -> dict:
     return {"kind": "inSource" if in_source else "external", "justification": reason}
 
 
-def invocation(diagnostics: list[Diagnostic]) -> dict:
-    # A partial review (some input unparsable or unreadable) is reported as not fully successful.
+def invocation(result: ReviewResult) -> dict:
+    # An input that could not be reviewed at all makes the review partial: not fully successful.
+    # A file reviewed with a caveat (e.g. data-flow budget exceeded) is a warning.
+    partial = set(partly_reviewed(result))
     return {
-        "executionSuccessful": not diagnostics,
-        "toolExecutionNotifications": [notification(d) for d in diagnostics],
+        "executionSuccessful": not not_reviewed(result),
+        "toolExecutionNotifications": [notification(d, d.path in partial) for d in result.diagnostics],
     }
 
 
-def notification(diagnostic: Diagnostic) -> dict:
+def notification(diagnostic: Diagnostic, reviewed: bool = False) -> dict:
     area = {"startLine": diagnostic.line} if diagnostic.line else None
+    status = "partly reviewed" if reviewed else "not reviewed"
     return {
-        "level": "error",
-        "message": {"text": f"{diagnostic.path}: not reviewed: {diagnostic.message}"},
+        "level": "warning" if reviewed else "error",
+        "message": {"text": f"{diagnostic.path}: {status}: {diagnostic.message}"},
         "descriptor": {"id": diagnostic.kind},
         "locations": [{"physicalLocation": physical_location(diagnostic.path, area)}],
     }

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from secreview.engine import EXCERPT_MAX_SPAN, EXCERPT_RADIUS, ReviewResult
 from secreview.findings import Diagnostic, Finding
-from secreview.report.common import plural, severity_counts, visible
+from secreview.report.common import not_reviewed, partly_reviewed, plural, severity_counts, visible
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 TAB_SIZE = 4
@@ -131,7 +131,12 @@ def summary(result: ReviewResult, show_suppressed: bool = False) -> Text:
                  f" of {plural(result.rules, 'rule')}")
     if result.suppressed:
         parts.append(f"{len(result.suppressed)} suppressed" + ("" if show_suppressed else " (--show-suppressed lists them)"))
-    if result.diagnostics:
-        parts.append(f"{plural(len({d.path for d in result.diagnostics}), 'file')} not reviewed")
-    style = "bold red" if result.findings else "bold green"
-    return Text("; ".join(parts), style if not result.diagnostics or result.findings else "bold magenta")
+    if result.change is not None and result.change.findings_outside:
+        parts.append(f"{result.change.findings_outside} in unchanged code not reported")
+    missing, partial = not_reviewed(result), partly_reviewed(result)
+    if missing:
+        parts.append(f"{plural(len(missing), 'file')} not reviewed")
+    if partial:
+        parts.append(f"{plural(len(partial), 'file')} partly reviewed")
+    style = "bold red" if result.findings else ("bold magenta" if result.diagnostics else "bold green")
+    return Text("; ".join(parts), style)
