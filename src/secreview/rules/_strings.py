@@ -265,12 +265,25 @@ class _Composer:
         self.in_progress.add(name)
         try:
             if len(known) == 1 and not unknown:
-                return self.pieces(known[0])
+                return self.inlined(expr, self.pieces(known[0]))
             result = self.alternatives(known, expr) if known else [Piece(TEXT)]
         finally:
             self.in_progress.discard(name)
         # Several assignments: report the name itself (its value depends on the path taken).
         return [Piece(DYNAMIC, node=expr)] if any(p.kind == DYNAMIC for p in result) else result
+
+    def inlined(self, name: ast.Name, pieces: list[Piece]) -> list[Piece]:
+        """The pieces of a name's only value, with its variable pieces reported as the name itself:
+        the name at the sink is what the data-flow engine is asked about (it knows what happened
+        to the value between the assignment and here: checks, reassignments)."""
+        result: list[Piece] = []
+        for piece in pieces:
+            if piece.kind == DYNAMIC:
+                if result and result[-1].kind == DYNAMIC and result[-1].node is name:
+                    continue
+                piece = Piece(DYNAMIC, node=name)
+            result.append(piece)
+        return result
 
     def percent_format(self, expr: ast.BinOp, left: ast.expr, right: ast.expr) -> list[Piece]:
         template = self.ctx.literal(left, None)

@@ -65,3 +65,35 @@ def check_exec(call: ast.Call, ctx: RuleContext):
         dynamic="`exec` runs code that is not a constant; if its origin is ever untrusted, that is arbitrary code execution.",
         sink_note="executed as Python",
     )
+
+
+@rule(
+    id="compile-used",
+    title="Code injection through compile",
+    cwe=95,
+    severity=HIGH,
+    confidence=MEDIUM,
+    calls=["compile", "builtins.compile"],
+    message="`{name}` compiles code that is not a constant; whoever controls it runs arbitrary Python once the code object is executed.",
+    description="""compile() turns source text (or an AST) into a code object, which is then run by
+        exec/eval or a function call. Compiling anything but constants lets whoever influences the
+        source run arbitrary code. re.compile and other library compile functions are not concerned.""",
+    solution="""Do not compile code built at run time: use a dispatch table or a parser for the
+        data (ast.literal_eval, json). If expressions must be evaluated, use a dedicated
+        evaluator with a whitelist of operations instead of Python itself.""",
+    example="""
+        code = compile(request.form["rule"], "<rule>", "eval")
+        result = eval(code, {"x": x})
+    """,
+    fixed="""
+        OPERATORS = {"lt": operator.lt, "gt": operator.gt}
+        result = OPERATORS[request.form["op"]](x, int(request.form["value"]))
+    """,
+)
+def check_compile(call: ast.Call, ctx: RuleContext):
+    return dynamic_value_hit(
+        ctx, call, ctx.argument(call, 0, "source"),
+        tainted="`compile` turns {source} into code: whoever sends it runs arbitrary Python once the code object is executed.",
+        dynamic="`compile` compiles source that is not a constant; if its origin is ever untrusted, that is arbitrary code execution.",
+        sink_note="compiled as Python",
+    )

@@ -94,6 +94,23 @@ def _is_composable(ctx: RuleContext, expr: ast.expr) -> bool:
     return isinstance(root, ast.Call) and ctx.call_name(root) in ("psycopg2.sql.SQL", "psycopg.sql.SQL", "psycopg2.sql.Composed", "psycopg.sql.Composed") and root is not expr
 
 
+def _is_statement_object(ctx: RuleContext, expr: ast.expr, depth: int = 0) -> bool:
+    """A statement object rather than SQL text: text(...), select(...).where(...), sql.SQL(...),
+    also through a name bound once to one. Its own construction is checked where it happens."""
+    node = expr
+    if isinstance(node, ast.Name) and depth < 5:
+        bindings = ctx.facts.scopes.bindings_of(node.id, ctx.scope_chain) or []
+        return len(bindings) == 1 and bindings[0] is not None and _is_statement_object(ctx, bindings[0], depth + 1)
+    while isinstance(node, ast.Call):
+        name = ctx.call_name(node) or ""
+        if name in SQL_TEXT_CALLS or name.startswith(("sqlalchemy.", "psycopg2.sql.", "psycopg.sql.")):
+            return True
+        if not isinstance(node.func, ast.Attribute):
+            return False
+        node = node.func.value
+    return False
+
+
 def query_argument(ctx: RuleContext, call: ast.Call) -> tuple[ast.expr | None, bool]:
     """The SQL text a call runs and whether the call is certainly an SQL API (else the query must
     look like SQL or the receiver like a database object)."""
@@ -117,7 +134,7 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
         return None
     if not certain and not is_db_receiver(call) and not (composition.built and looks_like_sql(composition)):
         return None  # `.execute()` of something that is not visibly SQL, on an unknown receiver
-    if not composition.built and ctx.taint(query) is None:
+    if not composition.built and (_is_statement_object(ctx, query) or ctx.taint(query) is None):
         return None  # an opaque value: only the data-flow engine can tell where it comes from
     return injection_hit(
         ctx, call, culprits, cwe=cwe,
