@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -118,6 +119,9 @@ class FunctionAnalysis:
             if is_method and index == 0:
                 continue
             step = TraceStep(self.unit.path, arg.lineno, arg.col_offset, self.unit.code(arg.lineno), f"parameter `{arg.arg}`")
+            if route and _converted_by_framework(arg, node):
+                state[arg.arg] = CLEAN  # ``item_id: int`` / ``<int:item_id>``: the framework converts it
+                continue
             if (route or django_view) and arg.arg not in NOT_USER_PARAMETERS and not _injected(arg, node):
                 state[arg.arg] = source("URL path parameter" if django_view else "HTTP route parameter", Level.HIGH, step)
                 continue
@@ -275,7 +279,9 @@ class FunctionAnalysis:
             for child in ast.walk(case.pattern):
                 name = getattr(child, "name", None) or getattr(child, "rest", None)
                 if isinstance(name, str):
-                    case_state[name] = subject.whole()
+                    case_state[name] = subject.whole().with_step(self.step(case.pattern, f"matched as `{name}`"))
+            if isinstance(node.subject, ast.Name) and _literal_pattern(case.pattern):
+                case_state[node.subject.id] = CLEAN  # ``case "a" | "b":`` is an allow-list check
             if case.guard is not None:
                 self.expr(case.guard, case_state)
             if isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None and case.guard is None:
@@ -735,6 +741,16 @@ def _hashable(value: Any) -> bool:
     return True
 
 
+def _literal_pattern(pattern: ast.pattern) -> bool:
+    """A pattern that only matches literal values (``"a" | "b"``, ``None``, ``42``)."""
+    if isinstance(pattern, ast.MatchOr):
+        return all(_literal_pattern(p) for p in pattern.patterns)
+    if isinstance(pattern, ast.MatchValue):
+        return isinstance(pattern.value, ast.Constant) or (
+            isinstance(pattern.value, ast.UnaryOp) and isinstance(pattern.value.operand, ast.Constant))
+    return isinstance(pattern, ast.MatchSingleton)
+
+
 def _has_break(node: ast.AST) -> bool:
     for child in ast.walk(node):
         if isinstance(child, ast.Break):
@@ -753,6 +769,40 @@ def _injected(arg: ast.arg, function: ast.AST) -> bool:
     defaults = dict(zip([a.arg for a in args.args][-len(args.defaults):] if args.defaults else [], args.defaults))
     default = defaults.get(arg.arg)
     return isinstance(default, ast.Call) and isinstance(default.func, (ast.Name, ast.Attribute)) and "Depends" in ast.unparse(default.func)
+
+
+SCALAR_ANNOTATIONS = frozenset({
+    "int", "float", "bool", "UUID", "uuid.UUID", "Decimal", "decimal.Decimal", "date", "datetime",
+    "datetime.date", "datetime.datetime", "time", "datetime.time", "timedelta", "datetime.timedelta",
+    "PositiveInt", "NegativeInt", "NonNegativeInt", "StrictInt", "StrictFloat", "StrictBool", "UUID4",
+})
+_ROUTE_CONVERTER = re.compile(r"<(?:int|float|uuid):(\w+)>")
+
+
+def _converted_by_framework(arg: ast.arg, function: ast.AST) -> bool:
+    """A route parameter the framework converts to a scalar before the view runs: FastAPI's
+    ``item_id: int`` (also ``Optional[int]``, ``int | None``, ``Annotated[int, Path()]``) or
+    Flask/Werkzeug's ``<int:item_id>`` converter in the route's URL rule."""
+    annotation = arg.annotation
+    while annotation is not None:
+        if isinstance(annotation, ast.Subscript) and _dotted(annotation.value) in ("Annotated", "typing.Annotated", "Optional", "typing.Optional"):
+            inner = annotation.slice
+            annotation = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+        elif isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            annotation = annotation.right if _is_none(annotation.left) else annotation.left if _is_none(annotation.right) else None
+        else:
+            break
+    if annotation is not None and _dotted(annotation) in SCALAR_ANNOTATIONS:
+        return True
+    for decorator in getattr(function, "decorator_list", []):
+        if isinstance(decorator, ast.Call) and decorator.args and isinstance(decorator.args[0], ast.Constant) and isinstance(decorator.args[0].value, str):
+            if arg.arg in _ROUTE_CONVERTER.findall(decorator.args[0].value):
+                return True
+    return False
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _strips_line_breaks(call: ast.Call) -> bool:

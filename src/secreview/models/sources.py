@@ -55,11 +55,14 @@ SOURCE_CALLS: dict[str, tuple[str, Level]] = {
     "flask.request.headers.get": ("HTTP header", HIGH),
 }
 
-# Any call of these methods, whatever the receiver, returns untrusted bytes (sockets).
+# Any call of these methods, whatever the receiver, returns untrusted data (sockets, argparse).
 SOURCE_METHODS: dict[str, tuple[str, Level]] = {
     "recv": ("network data (socket)", MEDIUM),
     "recvfrom": ("network data (socket)", MEDIUM),
     "recv_bytes": ("network data (connection)", MEDIUM),
+    # argparse / optparse: the parsed command line, as untrusted as sys.argv
+    "parse_args": ("command-line argument", MEDIUM),
+    "parse_known_args": ("command-line argument", MEDIUM),
 }
 
 # A function parameter with one of these names is an HTTP request object (Django, DRF,
