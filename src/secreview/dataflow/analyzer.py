@@ -28,7 +28,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     return taint.sanitize(not_for) if not_for else taint
 from secreview.findings import Level, TraceStep
 from secreview.models import (
-    ALL_CWES, LINE_BREAK_CWES, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
+    ALL_CWES, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
 )
@@ -150,8 +150,10 @@ class FunctionAnalysis:
             return state
         return handler(node, state)
 
-    def stmt_Expr(self, node: ast.Expr, state: State) -> State:
+    def stmt_Expr(self, node: ast.Expr, state: State) -> State | None:
         self.expr(node.value, state)
+        if isinstance(node.value, ast.Call) and self.unit.qualname(node.value.func) in NO_RETURN_CALLS:
+            return None  # ``abort(404)``, ``sys.exit(1)``: like raise, the branch ends here
         return state
 
     def stmt_Assign(self, node: ast.Assign, state: State) -> State:

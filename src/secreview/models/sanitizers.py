@@ -45,6 +45,19 @@ SANITIZERS: dict[str, frozenset[int]] = {
     "cgi.escape": frozenset({79, 80}),
     "xml.sax.saxutils.escape": frozenset({79, 80}),
     "xml.sax.saxutils.quoteattr": frozenset({79, 80}),
+    # Responses and renderers: an HTML response is checked where it is built (or the template
+    # autoescapes); the response object returned afterwards is not a second XSS.
+    **{name: frozenset({79, 80}) for name in (
+        "flask.make_response", "flask.Response", "werkzeug.wrappers.Response", "flask.render_template",
+        "flask.jsonify", "flask.redirect", "flask.send_file", "flask.send_from_directory",
+        "django.http.HttpResponse", "django.http.response.HttpResponse", "django.http.JsonResponse",
+        "django.http.HttpResponseBadRequest", "django.http.HttpResponseNotFound",
+        "django.http.HttpResponseRedirect", "django.http.HttpResponsePermanentRedirect",
+        "django.http.FileResponse", "django.shortcuts.render", "django.shortcuts.redirect",
+        "django.template.loader.render_to_string", "starlette.responses.HTMLResponse",
+        "fastapi.responses.HTMLResponse", "starlette.responses.JSONResponse", "fastapi.responses.JSONResponse",
+        "starlette.responses.RedirectResponse", "fastapi.responses.RedirectResponse",
+    )},
     # Paths: the base name cannot climb out of a directory
     "os.path.basename": frozenset({22, 23, 36}),
     "posixpath.basename": frozenset({22, 23, 36}),
@@ -63,6 +76,8 @@ SANITIZERS: dict[str, frozenset[int]] = {
     "django.urls.reverse": frozenset({601, 918}),
     "django.shortcuts.resolve_url": frozenset({601}),
     "json.dumps": frozenset({113, 117, 93}),
+    # Opening a file: the file object carries the file's content, not the (checked) path
+    **{name: ALL_CWES for name in ("open", "builtins.open", "io.open", "codecs.open", "os.open")},
 }
 
 # Methods (any receiver) whose result is safe for some weaknesses: template objects' render()
@@ -89,3 +104,10 @@ LOOKUP_METHODS = frozenset({
     "exists", "in_bulk", "aggregate", "annotate",
 })
 LOOKUP_FUNCTIONS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
+
+# Calls that never return (they raise or exit): the rest of the branch is dead, so a check
+# followed by ``abort(400)`` guards what comes after it like ``raise`` or ``return`` would.
+NO_RETURN_CALLS = frozenset({
+    "flask.abort", "werkzeug.exceptions.abort", "sys.exit", "os._exit", "os.abort", "exit", "quit",
+    "pytest.fail", "pytest.skip",
+})
