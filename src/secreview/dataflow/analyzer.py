@@ -435,7 +435,8 @@ class FunctionAnalysis:
         if isinstance(node, ast.Attribute) and node.attr in REQUEST_ATTRIBUTES:
             value = node.value
             if isinstance(value, ast.Name):
-                request_object = value.id in REQUEST_PARAMETER_NAMES and self.unit.is_request_name(value.id)
+                request_object = value.id in REQUEST_PARAMETER_NAMES and (
+                    self.unit.is_request_name(value.id) or value.id in self.params)  # a parameter shadows flask's import
             else:  # Tornado / class-based handlers: self.request.body, self.request.arguments
                 request_object = isinstance(value, ast.Attribute) and value.attr == "request"
             if request_object:
