@@ -708,7 +708,8 @@ def _fixed_destination(value: Taint, prefix: str | None) -> Taint:
     ``f"https://api.example.com/{x}"``) cannot redirect or send a request elsewhere."""
     if value.is_clean or not isinstance(prefix, str):
         return value
-    local = prefix.startswith("/") and not prefix.startswith("//") and not prefix.startswith("/\\")
+    # "/" alone fixes nothing: "/" + "/evil.example" or "/" + "\\evil.example" leaves the site.
+    local = len(prefix) > 1 and prefix[0] == "/" and prefix[1] not in "/\\"
     absolute = "://" in prefix and "/" in prefix.split("://", 1)[1]
     in_query = "?" in prefix or "#" in prefix
     return value.sanitize(_FIXED_DESTINATION_CWES) if local or absolute or in_query else value
