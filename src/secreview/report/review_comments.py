@@ -3,11 +3,13 @@ summary of a run (with the change reviewed, when there is one) and the body of o
 from __future__ import annotations
 
 import hashlib
+import re
 
 from secreview.changes_filter import Anchor
 from secreview.engine import ReviewResult
 from secreview.findings import Finding
 from secreview.inputs.changes import Change, repository_path
+from secreview.report.common import visible
 
 
 def cwe_url(cwe: int) -> str:
@@ -20,11 +22,22 @@ def tool_path(path: str, change: Change | None) -> str:
     return change.repo_path(path) if change is not None else repository_path(path)
 
 
+def md_code(text: str) -> str:
+    from secreview.report.review import code
+
+    return code(text)
+
+
+def md_text(text: str) -> str:
+    """Text from outside (commit subjects) shown literally in markdown."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+!|~])", r"\\\1", visible(text))
+
+
 def change_header(change: Change) -> list[str]:
     """Title, amount reviewed and commit subjects of a change, as markdown lines."""
     files = len(change.reviewed_files)
     lines = [
-        f"Security review of {change.title}",
+        f"Security review of {md_code(change.title)}",
         "",
         f"{change.changed_lines} changed line{'s' if change.changed_lines != 1 else ''} in "
         f"{files} file{'s' if files != 1 else ''} reviewed"
@@ -32,7 +45,7 @@ def change_header(change: Change) -> list[str]:
         + ".",
     ]
     if change.subjects:
-        lines += ["", "Commits:"] + [f"- {subject}" for subject in change.subjects]
+        lines += ["", "Commits:"] + [f"- {md_text(subject)}" for subject in change.subjects]
         if change.more_commits:
             lines.append(f"- ... and {change.more_commits} more")
     return lines
@@ -83,12 +96,12 @@ def comment_body(finding: Finding, anchor: Anchor) -> str:
         "",
     ]
     if anchor.moved:
-        lines += [f"The defect is at {finding.path}:{finding.line} (`{finding.code}`); this changed line "
+        lines += [f"The defect is at {finding.path}:{finding.line} ({md_code(finding.code)}); this changed line "
                   "is on the data-flow path to it.", ""]
-    lines.append(finding.message)
+    lines.append(visible(finding.message))
     if finding.trace:
         lines += ["", "Evidence:"]
-        lines += [f"- {step.path}:{step.line}: `{step.code}` — {step.note}" for step in finding.trace]
+        lines += [f"- {step.path}:{step.line}: {md_code(step.code)} — {visible(step.note)}" for step in finding.trace]
     lines += ["", f"Solution: {finding.solution}"]
     return "\n".join(lines)
 
