@@ -28,11 +28,11 @@ def test_review_header_names_range_changed_lines_and_commits(repo, monkeypatch):
     base = repo.git("rev-parse", "--short=7", "HEAD~1").strip()
     head = repo.git("rev-parse", "--short=7", "HEAD").strip()
     lines = result.stdout.splitlines()
-    assert lines[0] == f"## Security review of `HEAD~1 ({base})..working tree`"
+    assert lines[0] == f"## Security review of HEAD~1 ({base})..working tree"
     assert "2 changed lines in 2 files reviewed." in result.stdout  # line 3 of run.py, line 2 of util.py
     assert f"- {head} Evaluate the \\*second\\* argument" in lines  # subjects are shown literally
     assert "### 1. Code injection through eval (CWE-95) — `svc/run.py` line 3" in result.stdout
-    assert "1 finding in unchanged code is not reported." in result.stdout
+    assert "1 finding in unchanged code was not reported" in result.stdout
 
 
 def test_clean_change_review(repo, monkeypatch):
@@ -49,14 +49,13 @@ def test_json_has_the_change_and_validates(repo, monkeypatch):
     assert (change["kind"], change["base"], change["changed_lines"], change["findings_outside"]) == ("diff", "HEAD~1", 2, 1)
     assert change["files"] == ["svc/run.py", "svc/util.py"] and len(change["subjects"]) == 1
     plain = json.loads(run_cli(["review", "svc", "-f", "json"], repo.root, monkeypatch).stdout)
-    assert "change" not in plain
+    assert plain["change"] is None
 
 
-def test_text_summary_names_the_change(repo, monkeypatch):
+def test_text_summary_counts_what_was_left_out(repo, monkeypatch):
     result = run_cli(["review", "--diff", "HEAD~1", "-f", "text"], repo.root, monkeypatch)
     summary = result.stdout.strip().splitlines()[-1]
-    assert summary.startswith("HEAD~1 (") and ": 2 changed lines; 1 finding" in summary
-    assert summary.endswith("1 in unchanged code not reported")
+    assert summary.startswith("1 finding (1 high)") and summary.endswith("1 in unchanged code not reported")
 
 
 def test_sarif_is_limited_to_the_change_and_valid(repo, monkeypatch):

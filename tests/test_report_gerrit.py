@@ -103,7 +103,7 @@ def test_gerrit_for_a_real_change(tmp_path, monkeypatch):
     assert sorted(document["robot_comments"]) == ["src/broken.py", "src/mod.py"]  # paths from the repository top
     assert [c["line"] for c in document["robot_comments"]["src/mod.py"]] == [3]
     assert "could not review this file (syntax-error)" in document["robot_comments"]["src/broken.py"][0]["message"]
-    assert "Security review of `HEAD~1 (" in document["message"] and "- " in document["message"] and "Add B" in document["message"]
+    assert "Security review of HEAD~1 (" in document["message"] and "- " in document["message"] and "Add B" in document["message"]
     assert "1 changed line in 1 file reviewed" in document["message"]
     assert "src/broken.py could not be reviewed" in document["message"]
 
