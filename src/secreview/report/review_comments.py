@@ -30,7 +30,7 @@ def md_code(text: str) -> str:
 
 def md_text(text: str) -> str:
     """Text from outside (commit subjects) shown literally in markdown."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+!|~])", r"\\\1", visible(text))
+    return re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", visible(text))  # links need [ ], so ( ) are safe
 
 
 def change_header(change: Change) -> list[str]:
