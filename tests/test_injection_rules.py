@@ -122,3 +122,10 @@ def test_bandit_parity_doc_lists_every_bandit_id_of_these_families():
     ids = {b for r in all_rules().values() if r.family in FAMILIES for b in r.bandit}
     for bandit_id in ids:
         assert f"| {bandit_id} " in section, bandit_id
+
+
+def test_concatenated_argument_lists_are_lists_not_command_strings():
+    code = ('import subprocess\nclass Browser:\n    def open(self, url):\n'
+            '        cmdline = ["/usr/bin/xdg-open"] + [a.replace("%s", url) for a in self.args]\n'
+            '        subprocess.Popen(cmdline)\n')
+    assert {f.rule_id for f in review_text(code).findings} == {"process-argument-injection"}

@@ -32,7 +32,8 @@ TEXT, SAFE, DYNAMIC = "text", "safe", "dynamic"
 # query or HTML. int() of input is the standard validation for ids.
 NUMERIC_CALLS = frozenset({
     "int", "float", "bool", "len", "abs", "round", "hash", "id", "ord",
-    "uuid.UUID", "uuid.uuid4", "uuid.uuid1", "decimal.Decimal",
+    "uuid.UUID", "uuid.uuid4", "uuid.uuid1", "decimal.Decimal", "os.getpid", "os.getppid", "os.getuid",
+    "os.geteuid", "os.getgid", "os.getegid", "os.cpu_count",
     "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.ip_interface",
     "ipaddress.IPv4Address", "ipaddress.IPv6Address", "ipaddress.IPv4Network", "ipaddress.IPv6Network",
 })
@@ -95,7 +96,7 @@ def compose(ctx: RuleContext, expr: ast.expr | None, sanitizers: Sanitizers = NO
     return Composition(pieces, composer.built)
 
 
-def sequence_elements(ctx: RuleContext, expr: ast.expr | None) -> list[ast.expr] | None:
+def sequence_elements(ctx: RuleContext, expr: ast.expr | None, depth: int = 0) -> list[ast.expr] | None:
     """The elements of a list/tuple literal, also through a name bound once to one (following
     ``.append/.extend/.insert`` calls and ``+=`` on it in the same scope), else None."""
     if expr is None:
@@ -103,19 +104,24 @@ def sequence_elements(ctx: RuleContext, expr: ast.expr | None) -> list[ast.expr]
     if isinstance(expr, (ast.List, ast.Tuple)):
         return list(expr.elts)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-        left, right = sequence_elements(ctx, expr.left), sequence_elements(ctx, expr.right)
+        left, right = sequence_elements(ctx, expr.left, depth + 1), sequence_elements(ctx, expr.right, depth + 1)
         if left is not None and right is not None:
             return left + right
         if left is not None:
             return left + [ast.Starred(value=expr.right, ctx=ast.Load())]
         return None
-    if isinstance(expr, ast.Name):
+    if isinstance(expr, (ast.ListComp, ast.GeneratorExp)):
+        return [ast.Starred(value=expr, ctx=ast.Load())]  # elements unknown, but a list
+    if isinstance(expr, ast.Name) and depth < _MAX_DEPTH:
         bindings = ctx.facts.scopes.bindings_of(expr.id, ctx.scope_chain) or []
-        literal = [b for b in bindings if isinstance(b, (ast.List, ast.Tuple))]
+        base = [b for b in bindings if not _is_augmented(b, expr.id)]
         augmented = [b for b in bindings if _is_augmented(b, expr.id)]
-        if len(literal) != 1 or len(literal) + len(augmented) != len(bindings):
+        if len(base) != 1 or base[0] is None:
             return None
-        elements = list(literal[0].elts)
+        first = sequence_elements(ctx, base[0], depth + 1)
+        if first is None:
+            return None
+        elements = list(first)
         for added in augmented:
             more = sequence_elements(ctx, added.right)
             elements += more if more is not None else [ast.Starred(value=added.right, ctx=ast.Load())]
@@ -215,6 +221,9 @@ class _Composer:
                 if spec is not None and _numeric_spec(ctx, spec):
                     return [Piece(SAFE, node=value, how="numeric")]
                 return self.pieces(value)
+            case ast.BinOp(op=ast.Add(), left=left, right=right) if _is_list_expression(left) or _is_list_expression(right):
+                # list concatenation, not string building: one value
+                return [Piece(TEXT)] if ctx.is_constant(expr) else [Piece(DYNAMIC, node=expr)]  # type: ignore[arg-type]
             case ast.BinOp(op=ast.Add(), left=left, right=right):
                 self.built = True
                 return self.pieces(left) + self.pieces(right)
@@ -394,6 +403,8 @@ class _Composer:
 
     def str_join(self, separator: str, iterable: ast.expr) -> list[Piece]:
         self.built = True
+        if isinstance(iterable, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
+            return self.comprehension(iterable)
         elements = sequence_elements(self.ctx, iterable)
         if elements is not None:
             result: list[Piece] = []
@@ -402,8 +413,6 @@ class _Composer:
                     result.append(Piece(TEXT, text=separator))
                 result.extend(self.pieces(element))
             return result
-        if isinstance(iterable, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
-            return self.comprehension(iterable)
         if isinstance(iterable, ast.Call) and self.ctx.call_name(iterable) == "map" and len(iterable.args) == 2:
             mapped = self.ctx.qualname(iterable.args[0])
             if mapped in self.sanitizers.calls or mapped in NUMERIC_CALLS:
@@ -428,6 +437,10 @@ class _Composer:
             return self.pieces(node.elt)
         finally:
             self.overrides = saved
+
+
+def _is_list_expression(node: ast.AST) -> bool:
+    return isinstance(node, (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp))
 
 
 def _numeric_spec(ctx: RuleContext, spec: ast.expr) -> bool:
