@@ -1,0 +1,224 @@
+"""Shared helpers for the crypto, transport, XML and deserialization rules: what a value is used
+for (judged from the names around it), constant integers, and "is this expression that API".
+
+Not a rule module (the leading underscore keeps the rule loader from importing it as one).
+"""
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from typing import Iterable, Iterator
+
+from secreview.rules.context import MISSING, RuleContext
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+# Words that say a value protects something: a credential, a secret, a proof of identity.
+SECURITY_WORDS = frozenset({
+    "password", "passwords", "passwd", "pwd", "pw", "passphrase",
+    "secret", "secrets", "token", "tokens", "nonce", "salt", "otp", "totp", "hotp", "pin", "iv",
+    "csrf", "xsrf", "signature", "signatures", "sig", "sign", "signed", "signing", "hmac",
+    "credential", "credentials", "creds", "apikey", "auth", "oauth", "authentication",
+    "authorization", "authenticate", "authenticator", "session", "sessionid", "verifier",
+    "challenge", "verification", "activation", "cert", "certificate", "privkey", "passcode",
+})
+# "key" alone is usually a dictionary or sort key; it is a secret after one of these words.
+KEY_QUALIFIERS = frozenset({
+    "api", "private", "access", "signing", "encryption", "master", "shared", "symmetric", "aes",
+    "crypto", "cipher", "fernet", "jwt", "ssh", "client", "app", "wrapping", "derived", "kdf",
+})
+# Functions whose arguments are always secrets being compared.
+SECRET_COMPARISONS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
+
+
+def name_words(name: str) -> list[str]:
+    """``resetPasswordToken2`` -> ["reset", "password", "token", "2"] (lower-cased words)."""
+    return [word.lower() for word in _WORD.findall(name)]
+
+
+def is_security_name(name: str | None) -> bool:
+    """True when a variable/attribute/function/keyword name says its value is for security."""
+    if not name:
+        return False
+    words = name_words(name)
+    if any(word in SECURITY_WORDS for word in words):
+        return True
+    return any(word == "key" and index > 0 and words[index - 1] in KEY_QUALIFIERS
+               for index, word in enumerate(words))
+
+
+def reference_names(expr: ast.AST | None) -> Iterator[str]:
+    """Names a value is stored under: ``x``, ``obj.x``, ``d["x"]`` and the elements of tuples."""
+    match expr:
+        case ast.Name(id=name):
+            yield name
+        case ast.Attribute(attr=name):
+            yield name
+        case ast.Subscript(value=container, slice=index):
+            if isinstance(index, ast.Constant) and isinstance(index.value, str):
+                yield index.value
+            else:
+                yield from reference_names(container)
+        case ast.Tuple(elts=elements) | ast.List(elts=elements):
+            for element in elements:
+                yield from reference_names(element)
+        case ast.Starred(value=value):
+            yield from reference_names(value)
+
+
+def mentioned_names(nodes: Iterable[ast.AST | None]) -> Iterator[str]:
+    """Every identifier, attribute name and constant subscript key inside ``nodes``."""
+    for root in nodes:
+        if root is None:
+            continue
+        for node in ast.walk(root):
+            if isinstance(node, ast.Name):
+                yield node.id
+            elif isinstance(node, ast.Attribute):
+                yield node.attr
+            elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
+                    and isinstance(node.slice.value, str):
+                yield node.slice.value
+            elif isinstance(node, ast.keyword) and node.arg:
+                yield node.arg
+
+
+def security_purpose(ctx: RuleContext, call: ast.Call, *, include_arguments: bool = True) -> str | None:
+    """The name showing that the value of ``call`` serves a security purpose, or None.
+
+    Looked at, from the call outwards up to its statement: the call's own arguments (the data it
+    hashes or the alphabet it draws from), the keyword or dictionary key it is passed as, the call
+    it is passed to (``user.set_password(...)``, ``hmac.compare_digest(...)``), what it is compared
+    with, the names it is assigned to, or the function it is returned from.
+    """
+    candidates: list[str] = []
+    if include_arguments:
+        candidates.extend(mentioned_names([*call.args, *call.keywords]))
+    chain = ctx.ancestors
+    child: ast.AST = call
+    for parent in reversed(chain[:-1] if chain and chain[-1] is call else chain):
+        candidates.extend(_names_from_parent(ctx, parent, child))
+        if isinstance(parent, ast.stmt):
+            break
+        child = parent
+    return next((name for name in candidates if is_security_name(name)), None)
+
+
+def _names_from_parent(ctx: RuleContext, parent: ast.AST, child: ast.AST) -> list[str]:
+    match parent:
+        case ast.keyword(arg=str() as name):
+            return [name]
+        case ast.Dict(keys=keys, values=values):
+            return [key.value for key, value in zip(keys, values)
+                    if value is child and isinstance(key, ast.Constant) and isinstance(key.value, str)]
+        case ast.Compare(left=left, comparators=rest):
+            return list(mentioned_names([left, *rest]))
+        case ast.Call(func=func):
+            if ctx.qualname(func) in SECRET_COMPARISONS:
+                return ["secret comparison"]
+            if isinstance(func, ast.Attribute):
+                return [func.attr, *reference_names(func.value)]
+            return list(reference_names(func))
+        case ast.Assign(targets=targets):
+            return [name for target in targets for name in reference_names(target)]
+        case ast.AnnAssign(target=target) | ast.AugAssign(target=target) | ast.NamedExpr(target=target):
+            return list(reference_names(target))
+        case ast.Return() | ast.Yield() | ast.YieldFrom():
+            function = ctx.function
+            return [function.name] if function is not None else []
+    return []
+
+
+# --- constant integers -------------------------------------------------------------------------
+_INT_OPERATORS = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.FloorDiv: operator.floordiv, ast.LShift: operator.lshift, ast.Pow: operator.pow,
+}
+
+
+def constant_int(ctx: RuleContext, expr: ast.expr | None, depth: int = 0) -> int | None:
+    """The integer value of a literal or of simple arithmetic on literals and names bound once to
+    them (``1024``, ``KEY_BITS``, ``512 * 2``, ``1 << 10``); None when it is not decidable."""
+    if expr is None or depth > 20:
+        return None
+    if isinstance(expr, ast.BinOp) and type(expr.op) in _INT_OPERATORS:
+        left = constant_int(ctx, expr.left, depth + 1)
+        right = constant_int(ctx, expr.right, depth + 1)
+        if left is None or right is None or (isinstance(expr.op, (ast.Pow, ast.LShift)) and right > 64):
+            return None
+        if isinstance(expr.op, ast.FloorDiv) and right == 0:
+            return None
+        return _INT_OPERATORS[type(expr.op)](left, right)
+    if isinstance(expr, ast.Name):
+        bindings = ctx.facts.scopes.bindings_of(expr.id, ctx.scope_chain)
+        if bindings and len(bindings) == 1 and bindings[0] is not None and bindings[0] is not expr:
+            return constant_int(ctx, bindings[0], depth + 1)
+        return None
+    value = ctx.literal(expr)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def constant_str(ctx: RuleContext, expr: ast.expr | None) -> str | None:
+    value = ctx.literal(expr, None)
+    return value if isinstance(value, str) else None
+
+
+# --- what an expression is -----------------------------------------------------------------------
+def refers_to(ctx: RuleContext, expr: ast.expr | None, names: Iterable[str]) -> str | None:
+    """The qualified name among ``names`` that ``expr`` is (``ssl.CERT_NONE``) or constructs
+    (``paramiko.AutoAddPolicy()``), following a local name bound once; else None."""
+    if expr is None:
+        return None
+    wanted = set(names)
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    qualified = ctx.qualname(expr)
+    if qualified in wanted:
+        return qualified
+    if isinstance(expr, ast.Name):
+        bound = single_binding(ctx, expr)
+        if bound is not None and bound is not expr:
+            return refers_to(ctx, bound, wanted)
+    return None
+
+
+def single_binding(ctx: RuleContext, name: ast.expr) -> ast.expr | None:
+    """The one expression a local name is bound to, when it is bound exactly once."""
+    if not isinstance(name, ast.Name):
+        return None
+    bindings = ctx.facts.scopes.bindings_of(name.id, ctx.scope_chain)
+    if bindings and len(bindings) == 1:
+        return bindings[0]
+    return None
+
+
+def literal_value(ctx: RuleContext, expr: ast.expr | None):
+    """The Python value of a literal (or of a name bound once to one); MISSING when unknown."""
+    return ctx.literal(expr)
+
+
+def is_literal_false(ctx: RuleContext, expr: ast.expr | None) -> bool:
+    value = ctx.literal(expr)
+    return value is not MISSING and not value
+
+
+def is_literal_true(ctx: RuleContext, expr: ast.expr | None) -> bool:
+    value = ctx.literal(expr)
+    return value is not MISSING and bool(value)
+
+
+def file_calls(ctx: RuleContext, qualified_names: Iterable[str]) -> bool:
+    """True when the file calls any of ``qualified_names`` anywhere (e.g. ``defuse_stdlib()``).
+
+    Computed once per file and kept on the context (the context lives for one file)."""
+    wanted = frozenset(qualified_names)
+    cache: dict[frozenset[str], bool] = ctx.__dict__.setdefault("_security_use_file_calls", {})
+    if wanted not in cache:
+        cache[wanted] = any(
+            isinstance(node, ast.Call) and ctx.facts.imports.qualname(node.func) in wanted
+            for node in ast.walk(ctx.parsed.tree)
+        )
+    return cache[wanted]

@@ -1,0 +1,304 @@
+"""Weak cryptography: broken hashes (CWE-328), broken ciphers and ECB mode (CWE-327), short keys
+(CWE-326) and a predictable generator for secrets (CWE-338).
+
+Precision over Bandit: a weak hash is high confidence only where its value protects something
+(names such as password, token, signature, hmac, secret around it) and low confidence elsewhere
+(cache keys, ETags, content fingerprints); ``usedforsecurity=False`` is honoured. The random
+module is reported only where its value is used as a secret, never for shuffling or sampling.
+Key sizes are decoded from constants (``KEY_BITS = 1024``, ``512 * 2``).
+"""
+from __future__ import annotations
+
+import ast
+
+from secreview.rules._security_use import constant_int, constant_str, is_literal_false, is_security_name, \
+    mentioned_names, refers_to, security_purpose
+from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
+from secreview.rules.context import RuleContext
+
+_PYCRYPTO = ("Crypto", "Cryptodome")  # pycrypto / pycryptodome and pycryptodomex namespaces
+_HAZMAT = "cryptography.hazmat.primitives"
+
+# --- weak hashes ---------------------------------------------------------------------------------
+_WEAK_HASH_NAMES = frozenset({"md2", "md4", "md5", "sha", "sha1", "sha-1", "md5-sha1", "md5_sha1", "ripemd", "mdc2"})
+_HASHLIB_WEAK = {"hashlib.md5": "MD5", "hashlib.sha1": "SHA-1", "_hashlib.openssl_md5": "MD5", "_hashlib.openssl_sha1": "SHA-1"}
+_LIBRARY_WEAK_HASHES = {
+    **{f"{ns}.Hash.{algo}.new": label for ns in _PYCRYPTO
+       for algo, label in (("MD2", "MD2"), ("MD4", "MD4"), ("MD5", "MD5"), ("SHA", "SHA-1"), ("SHA1", "SHA-1"))},
+    **{f"{_HAZMAT}.hashes.{algo}": label for algo, label in (("MD5", "MD5"), ("SHA1", "SHA-1"))},
+}
+
+
+def _weak_hash_algorithm(ctx: RuleContext, call: ast.Call, name: str) -> str | None:
+    if name in _HASHLIB_WEAK:
+        return _HASHLIB_WEAK[name]
+    if name in _LIBRARY_WEAK_HASHES:
+        return _LIBRARY_WEAK_HASHES[name]
+    if name == "hashlib.new":
+        algorithm = constant_str(ctx, ctx.argument(call, 0, "name"))
+        if algorithm is not None and algorithm.lower() in _WEAK_HASH_NAMES:
+            return algorithm.upper()
+    return None
+
+
+def _hash_object_uses(ctx: RuleContext, call: ast.Call) -> list[str]:
+    """Names in the arguments of ``h.update(...)`` for ``h = hashlib.md5()`` in the same scope."""
+    statement = ctx.statement
+    if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return []
+    variable = statement.targets[0].id
+    scope = ctx.function or ctx.parsed.tree
+    names: list[str] = []
+    for node in ast.walk(scope):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == variable):
+            names.extend(mentioned_names(node.args))
+    return names
+
+
+@rule(
+    id="weak-hash",
+    title="Broken hash algorithm (MD5/SHA-1)",
+    cwe=328,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B303", "B324"],
+    calls=[*_HASHLIB_WEAK, *_LIBRARY_WEAK_HASHES, "hashlib.new"],
+    description="""MD5, MD4, MD2 and SHA-1 have practical collision attacks and are fast to brute
+        force: a digest made with them does not protect passwords, signatures, tokens or integrity
+        checks against an attacker. Confidence is high when the digest is used for security (the
+        data or the names around it are a password, token, secret, signature, HMAC, session,
+        credential...) and low otherwise (cache keys, ETags, de-duplication), where the algorithm
+        is harmless. hashlib calls with usedforsecurity=False are not reported.""",
+    solution="""For integrity and signatures use SHA-256 or better (hashlib.sha256, hashes.SHA256);
+        for passwords use a password hash (hashlib.scrypt, argon2-cffi, bcrypt); for tokens use
+        secrets.token_urlsafe. When MD5/SHA-1 is required by a non-security protocol, say so with
+        hashlib.md5(data, usedforsecurity=False).""",
+    example="""
+        stored = hashlib.md5(password.encode()).hexdigest()
+    """,
+    fixed="""
+        salt = os.urandom(16)
+        stored = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    """,
+)
+def check_weak_hash(call: ast.Call, ctx: RuleContext):
+    name = ctx.call_name(call) or ""
+    algorithm = _weak_hash_algorithm(ctx, call, name)
+    if algorithm is None:
+        return None
+    used_for_security = ctx.keyword(call, "usedforsecurity")
+    if used_for_security is not None and is_literal_false(ctx, used_for_security):
+        return None
+    purpose = security_purpose(ctx, call)
+    if purpose is None:
+        purpose = next((n for n in _hash_object_uses(ctx, call) if is_security_name(n)), None)
+    if purpose is not None:
+        return Hit(call, confidence=HIGH, message=(
+            f"{algorithm} is used for a security value (`{purpose}`): it is broken for collisions and "
+            "fast to brute force."))
+    return Hit(call, confidence=LOW, message=(
+        f"{algorithm} is broken for security use; nothing here shows a security purpose (if it is a "
+        "cache key or checksum, mark it with usedforsecurity=False)."))
+
+
+# --- weak ciphers ---------------------------------------------------------------------------------
+_WEAK_CIPHER_LABELS = {
+    "ARC2": "RC2", "ARC4": "RC4", "Blowfish": "Blowfish", "DES": "DES", "DES3": "Triple DES",
+    "TripleDES": "Triple DES", "IDEA": "IDEA", "CAST": "CAST5", "CAST5": "CAST5", "SEED": "SEED",
+    "XOR": "XOR", "RC2": "RC2",
+}
+_WEAK_CIPHER_CALLS = {
+    **{f"{ns}.Cipher.{algo}.new": _WEAK_CIPHER_LABELS[algo] for ns in _PYCRYPTO
+       for algo in ("ARC2", "ARC4", "Blowfish", "DES", "DES3", "CAST", "XOR")},
+    **{f"{module}.{algo}": _WEAK_CIPHER_LABELS[algo]
+       for module in (f"{_HAZMAT}.ciphers.algorithms", "cryptography.hazmat.decrepit.ciphers.algorithms")
+       for algo in ("ARC4", "Blowfish", "CAST5", "IDEA", "SEED", "TripleDES", "RC2")},
+    "pyDes.des": "DES", "pyDes.triple_des": "Triple DES",
+}
+
+
+@rule(
+    id="weak-cipher",
+    title="Broken or weak cipher",
+    cwe=327,
+    severity=HIGH,
+    confidence=HIGH,
+    bandit=["B304", "B413"],
+    calls=list(_WEAK_CIPHER_CALLS),
+    description="""RC2, RC4, DES, Triple DES, Blowfish, IDEA, CAST5, SEED and XOR "ciphers" have
+        practical attacks (biased key streams, 56-bit keys, 64-bit blocks open to Sweet32-style
+        collisions): data they encrypt can be recovered. Covers the cryptography package (including
+        its decrepit module), PyCrypto/PyCryptodome (Crypto.* and Cryptodome.*) and pyDes.""",
+    solution="""Use an authenticated modern cipher: AES-GCM or ChaCha20-Poly1305
+        (cryptography.hazmat.primitives.ciphers.aead), or Fernet for simple symmetric encryption.
+        PyCrypto is unmaintained: move to cryptography or PyCryptodome.""",
+    example="""
+        cipher = DES.new(key, DES.MODE_CBC, iv)
+    """,
+    fixed="""
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        ciphertext = AESGCM(key).encrypt(nonce, data, None)
+    """,
+)
+def check_weak_cipher(call: ast.Call, ctx: RuleContext):
+    algorithm = _WEAK_CIPHER_CALLS[ctx.call_name(call) or ""]
+    return Hit(call, message=f"{algorithm} is a broken or weak cipher: data encrypted with it can be recovered.")
+
+
+# --- ECB mode ---------------------------------------------------------------------------------------
+_PYCRYPTO_BLOCK_CIPHERS = ("AES", "DES", "DES3", "ARC2", "Blowfish", "CAST")
+_PYCRYPTO_NEW = [f"{ns}.Cipher.{algo}.new" for ns in _PYCRYPTO for algo in _PYCRYPTO_BLOCK_CIPHERS]
+_ECB_MODE_VALUE = 1  # MODE_ECB in PyCrypto and PyCryptodome
+
+
+@rule(
+    id="ecb-mode",
+    title="Block cipher in ECB mode",
+    cwe=327,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B305", "B413"],
+    calls=[f"{_HAZMAT}.ciphers.modes.ECB", *_PYCRYPTO_NEW],
+    description="""ECB encrypts each block independently: equal plaintext blocks give equal
+        ciphertext blocks, so patterns (and repeated records) show through and blocks can be cut
+        and pasted between messages. It has no integrity either.""",
+    solution="""Use an authenticated mode: AES-GCM (modes.GCM / AES.MODE_GCM, or AESGCM from
+        cryptography's aead module) with a fresh nonce per message.""",
+    example="""
+        cipher = Cipher(algorithms.AES(key), modes.ECB())
+    """,
+    fixed="""
+        cipher = Cipher(algorithms.AES(key), modes.GCM(os.urandom(12)))
+    """,
+)
+def check_ecb(call: ast.Call, ctx: RuleContext):
+    name = ctx.call_name(call) or ""
+    if name.endswith(".modes.ECB"):
+        return Hit(call, message="ECB mode leaks equal plaintext blocks and allows block reordering.")
+    mode = ctx.argument(call, 1, "mode")
+    if mode is None:
+        return None  # PyCryptodome requires a mode; PyCrypto's implicit default is reported as a weak cipher use
+    qualified = ctx.qualname(mode) or ""
+    if qualified.endswith(".MODE_ECB") or ctx.literal(mode, None) == _ECB_MODE_VALUE:
+        return Hit(call, message="ECB mode leaks equal plaintext blocks and allows block reordering.")
+    return None
+
+
+# --- weak keys ----------------------------------------------------------------------------------------
+_RSA_DSA_MINIMUM = 2048
+_EC_MINIMUM = 224
+_ASYMMETRIC = f"{_HAZMAT}.asymmetric"
+# call -> (algorithm, position of key size, keyword of key size)
+_KEY_SIZE_CALLS: dict[str, tuple[str, int, str]] = {
+    f"{_ASYMMETRIC}.rsa.generate_private_key": ("RSA", 1, "key_size"),
+    f"{_ASYMMETRIC}.dsa.generate_private_key": ("DSA", 0, "key_size"),
+    f"{_ASYMMETRIC}.dsa.generate_parameters": ("DSA", 0, "key_size"),
+    f"{_ASYMMETRIC}.dh.generate_parameters": ("DH", 1, "key_size"),
+    **{f"{ns}.PublicKey.RSA.generate": ("RSA", 0, "bits") for ns in _PYCRYPTO},
+    **{f"{ns}.PublicKey.DSA.generate": ("DSA", 0, "bits") for ns in _PYCRYPTO},
+    **{f"{ns}.PublicKey.ElGamal.generate": ("ElGamal", 0, "bits") for ns in _PYCRYPTO},
+}
+# Curves under 224 bits, by their names in cryptography (classes) and PyCryptodome (strings).
+_WEAK_CURVES = {
+    **{f"{_ASYMMETRIC}.ec.{curve}": bits for curve, bits in (
+        ("SECP192R1", 192), ("SECT163K1", 163), ("SECT163R2", 163), ("SECP160R1", 160))},
+    **{name: 192 for name in ("p192", "p-192", "nist p-192", "prime192v1", "secp192r1")},
+}
+_EC_CALLS = {
+    f"{_ASYMMETRIC}.ec.generate_private_key": (0, "curve"),
+    f"{_ASYMMETRIC}.ec.derive_private_key": (1, "curve"),
+    **{f"{ns}.PublicKey.ECC.generate": (None, "curve") for ns in _PYCRYPTO},
+}
+
+
+def _weak_curve(ctx: RuleContext, curve: ast.expr | None) -> tuple[str, int] | None:
+    if curve is None:
+        return None
+    text = constant_str(ctx, curve)
+    if text is not None:
+        bits = _WEAK_CURVES.get(text.lower())
+        return (text, bits) if bits else None
+    found = refers_to(ctx, curve, [name for name in _WEAK_CURVES if "." in name])
+    if found is not None:
+        return found.rsplit(".", 1)[-1], _WEAK_CURVES[found]
+    return None
+
+
+@rule(
+    id="weak-key-size",
+    title="Cryptographic key too short",
+    cwe=326,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B505"],
+    calls=[*_KEY_SIZE_CALLS, *_EC_CALLS],
+    description="""RSA, DSA, DH and ElGamal keys under 2048 bits and elliptic curves under 224 bits
+        are within reach of well-funded attackers (512-bit RSA is factored in hours; NIST
+        disallowed 1024-bit keys after 2013). Key sizes are decoded from constants, including
+        names and simple arithmetic; sizes that are not constant are not reported. Under 1024 bits
+        (or 160-bit curves) the severity is high.""",
+    solution="""Generate RSA keys of at least 3072 bits (2048 as a minimum), or use Ed25519 /
+        X25519 or a curve of 256 bits or more (SECP256R1, P-256).""",
+    example="""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    """,
+    fixed="""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    """,
+)
+def check_key_size(call: ast.Call, ctx: RuleContext):
+    name = ctx.call_name(call) or ""
+    if name in _EC_CALLS:
+        position, keyword = _EC_CALLS[name]
+        weak = _weak_curve(ctx, ctx.argument(call, position, keyword))
+        if weak is None:
+            return None
+        curve, bits = weak
+        return Hit(call, severity=HIGH if bits < 160 else MEDIUM, message=(
+            f"Elliptic curve {curve} has {bits}-bit keys, under the {_EC_MINIMUM}-bit minimum."))
+    algorithm, position, keyword = _KEY_SIZE_CALLS[name]
+    size = constant_int(ctx, ctx.argument(call, position, keyword))
+    if size is None or size >= _RSA_DSA_MINIMUM:
+        return None
+    return Hit(call, severity=HIGH if size < 1024 else MEDIUM, message=(
+        f"{algorithm} key of {size} bits, under the {_RSA_DSA_MINIMUM}-bit minimum."))
+
+
+# --- weak randomness -------------------------------------------------------------------------------------
+_RANDOM_FUNCTIONS = ("random", "randint", "randrange", "choice", "choices", "sample", "getrandbits",
+                     "randbytes", "uniform", "shuffle", "triangular", "betavariate", "gauss")
+
+
+@rule(
+    id="weak-random-for-security",
+    title="Predictable random numbers used for a secret",
+    cwe=338,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B311"],
+    calls=[f"random.{f}" for f in _RANDOM_FUNCTIONS],
+    description="""The random module is a Mersenne Twister: after 624 outputs its whole state is
+        known, and it is seeded predictably. Tokens, passwords, session ids, nonces, salts, OTPs,
+        CSRF tokens or keys drawn from it can be predicted. Reported only where the value is used
+        as such a secret (assigned to or returned from a name like token/password/secret/nonce/
+        salt/otp/session/csrf/api_key, passed as such a keyword, or drawn from such an alphabet);
+        random used for simulations, jitter, shuffling or test data is not reported, nor are
+        secrets and random.SystemRandom.""",
+    solution="""Use the secrets module: secrets.token_urlsafe(32), secrets.token_hex(),
+        secrets.choice(alphabet), secrets.randbelow(n) (or random.SystemRandom()).""",
+    example="""
+        reset_token = "".join(random.choice(string.ascii_letters) for _ in range(32))
+    """,
+    fixed="""
+        reset_token = secrets.token_urlsafe(32)
+    """,
+)
+def check_weak_random(call: ast.Call, ctx: RuleContext):
+    purpose = security_purpose(ctx, call)
+    if purpose is None:
+        return None
+    return Hit(call, message=(
+        f"`{ctx.source(call.func)}` is predictable but its value is used as a secret (`{purpose}`)."))
+

@@ -1,0 +1,621 @@
+"""Transport security: cleartext protocols (CWE-319), TLS without certificate or host name checks
+(CWE-295/297), obsolete TLS versions (CWE-327), urllib's file: scheme (CWE-73), SSH host keys,
+SNMP v1/v2c and weak SNMPv3, IPMI, and httpoxy under CGI (CWE-454).
+
+Importing telnetlib, ftplib or pyghmi is not a finding: the rules flag the call that opens the
+connection. Settings are read from literals and names bound once to them; a setting taken from
+configuration (``verify=settings.VERIFY_TLS``) is not reported.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from secreview.rules._security_use import is_literal_false, is_literal_true, refers_to, single_binding
+from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
+from secreview.rules.context import RuleContext
+
+
+# --- cleartext protocols ------------------------------------------------------------------------------
+@rule(
+    id="cleartext-telnet",
+    title="Telnet sends credentials and data in cleartext",
+    cwe=319,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B312", "B401"],
+    calls=["telnetlib.Telnet", "telnetlib3.open_connection", "telnetlib3.TelnetClient"],
+    message="`{name}` opens a Telnet session: logins and data cross the network unencrypted.",
+    description="""Telnet has no encryption and no server authentication: anyone on the path reads
+        the login and every command, and can inject their own. (telnetlib was removed in Python
+        3.13.) Importing the module is not reported; opening a session is.""",
+    solution="""Use SSH (paramiko, asyncssh, fabric) with host key verification, or the device's
+        HTTPS/NETCONF-over-SSH API.""",
+    example="""
+        session = telnetlib.Telnet(switch_host)
+        session.write(password.encode() + b"\\n")
+    """,
+    fixed="""
+        client = paramiko.SSHClient()
+        client.load_system_host_keys()
+        client.connect(switch_host, username=user, password=password)
+    """,
+)
+def check_telnet(call: ast.Call, ctx: RuleContext):
+    return Hit(call)
+
+
+@rule(
+    id="cleartext-ftp",
+    title="FTP sends credentials and files in cleartext",
+    cwe=319,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B321", "B402"],
+    calls=["ftplib.FTP"],
+    message="`{name}` uses plain FTP: the password and the files cross the network unencrypted.",
+    description="""Plain FTP sends the user name, the password and the file contents in cleartext
+        and cannot authenticate the server. ftplib.FTP_TLS is not reported. Importing ftplib is not
+        reported; connecting is.""",
+    solution="""Use SFTP (paramiko's SFTPClient) or FTPS: ftplib.FTP_TLS(host) then .login() and
+        .prot_p() so the data channel is encrypted too.""",
+    example="""
+        ftp = ftplib.FTP(host, user, password)
+    """,
+    fixed="""
+        ftp = ftplib.FTP_TLS(host, user, password)
+        ftp.prot_p()
+    """,
+)
+def check_ftp(call: ast.Call, ctx: RuleContext):
+    return Hit(call)
+
+
+# --- TLS verification ------------------------------------------------------------------------------------
+_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send")
+_HTTP_LIBRARIES = ("requests", "requests.api", "httpx", "aiohttp", "urllib3")
+_VERIFY_CALLS = [
+    *(f"{library}.{verb}" for library in ("requests", "requests.api", "httpx") for verb in _VERBS),
+    "requests.Session", "requests.session",
+    "httpx.Client", "httpx.AsyncClient", "httpx.HTTPTransport", "httpx.AsyncHTTPTransport",
+    "aiohttp.request", "aiohttp.TCPConnector", "aiohttp.ClientSession",
+    "urllib3.PoolManager", "urllib3.ProxyManager", "urllib3.HTTPSConnectionPool",
+    "urllib3.connection_from_url", "urllib3.connectionpool.HTTPSConnectionPool",
+    "urllib3.poolmanager.PoolManager",
+]
+_CERT_NONE = ("ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE")
+
+
+def _disables_verification(ctx: RuleContext, call: ast.Call) -> tuple[str, int] | None:
+    """(the argument that turns certificate checks off, its CWE) or None."""
+    for keyword in ("verify", "ssl", "verify_ssl"):
+        value = ctx.keyword(call, keyword)
+        if value is not None and is_literal_false(ctx, value) and ctx.literal(value) is not None:
+            return f"{keyword}={ctx.source(value)}", 295
+    cert_reqs = ctx.keyword(call, "cert_reqs")
+    if cert_reqs is not None and (ctx.literal(cert_reqs, None) in ("CERT_NONE", "NONE")
+                                  or refers_to(ctx, cert_reqs, _CERT_NONE)):
+        return f"cert_reqs={ctx.source(cert_reqs)}", 295
+    assert_hostname = ctx.keyword(call, "assert_hostname")
+    if assert_hostname is not None and is_literal_false(ctx, assert_hostname) and ctx.literal(assert_hostname) is not None:
+        return f"assert_hostname={ctx.source(assert_hostname)}", 297
+    return None
+
+
+@rule(
+    id="tls-verification-disabled",
+    title="HTTPS request without certificate verification",
+    cwe=295,
+    severity=HIGH,
+    confidence=HIGH,
+    bandit=["B501"],
+    calls=_VERIFY_CALLS,
+    methods=[*_VERBS, "ws_connect"],
+    nodes=[ast.Assign],
+    description="""verify=False (requests, httpx), ssl=False (aiohttp), cert_reqs="CERT_NONE"
+        (urllib3) or session.verify = False accept any certificate: anyone on the network path can
+        impersonate the server, read the traffic (credentials, tokens) and alter it.
+        assert_hostname=False accepts a valid certificate for the wrong host (CWE-297). A setting
+        from configuration (not a literal) is not reported; a literal False passed to a method of
+        an object whose type is unknown is medium confidence.""",
+    solution="""Remove verify=False. For a private CA pass its bundle: verify="/etc/ssl/private-ca.pem"
+        (requests/httpx) or ssl=ssl.create_default_context(cafile=...) (aiohttp).""",
+    example="""
+        response = requests.get(url, verify=False, timeout=10)
+    """,
+    fixed="""
+        response = requests.get(url, verify="/etc/ssl/certs/internal-ca.pem", timeout=10)
+    """,
+)
+def check_verify_disabled(node: ast.AST, ctx: RuleContext):
+    if isinstance(node, ast.Assign):
+        return _session_verify_assignment(node, ctx)
+    assert isinstance(node, ast.Call)
+    found = _disables_verification(ctx, node)
+    if found is None:
+        return None
+    argument, cwe = found
+    name = ctx.call_name(node) or ""
+    known = name.split(".")[0] in {library.split(".")[0] for library in _HTTP_LIBRARIES}
+    what = "the host name is not checked against the certificate" if cwe == 297 else \
+        "any certificate is accepted, so the connection can be intercepted"
+    return Hit(node, cwe=cwe, confidence=HIGH if known else MEDIUM,
+               message=f"`{ctx.source(node.func)}` with {argument}: {what}.")
+
+
+_SESSION_FACTORIES = ("requests.Session", "requests.session", "requests.sessions.Session")
+
+
+def _session_verify_assignment(node: ast.Assign, ctx: RuleContext):
+    targets = [t for t in node.targets if isinstance(t, ast.Attribute) and t.attr == "verify"]
+    if not targets or not is_literal_false(ctx, node.value) or ctx.literal(node.value) is None:
+        return None
+    known = any(refers_to(ctx, t.value, _SESSION_FACTORIES) for t in targets)
+    return Hit(node, confidence=HIGH if known else MEDIUM, message=(
+        "`.verify = False` turns off certificate verification for every request of this session."))
+
+
+_UNVERIFIED_FACTORIES = ("ssl._create_unverified_context", "ssl._create_stdlib_context")
+
+
+@rule(
+    id="unverified-ssl-context",
+    title="TLS context that does not verify certificates",
+    cwe=295,
+    severity=HIGH,
+    confidence=HIGH,
+    bandit=["B323", "B309"],
+    calls=list(_UNVERIFIED_FACTORIES),
+    nodes=[ast.Assign],
+    description="""ssl._create_unverified_context() (and _create_stdlib_context) builds a context
+        with CERT_NONE and no host name check; replacing ssl._create_default_https_context with it
+        turns verification off for every urllib/http.client connection of the process.
+        http.client.HTTPSConnection without an explicit context is not reported: since Python
+        3.4.3 it verifies certificates by default (Bandit's B309 is covered by flagging the
+        unverified context actually passed to it).""",
+    solution="""Use ssl.create_default_context() (with cafile= for a private CA).""",
+    example="""
+        conn = http.client.HTTPSConnection(host, context=ssl._create_unverified_context())
+    """,
+    fixed="""
+        conn = http.client.HTTPSConnection(host, context=ssl.create_default_context())
+    """,
+)
+def check_unverified_context(node: ast.AST, ctx: RuleContext):
+    if isinstance(node, ast.Assign):
+        if any(ctx.qualname(t) == "ssl._create_default_https_context" for t in node.targets) \
+                and refers_to(ctx, node.value, _UNVERIFIED_FACTORIES):
+            return Hit(node, message=(
+                "Every HTTPS connection made through urllib/http.client in this process stops verifying certificates."))
+        return None
+    assert isinstance(node, ast.Call)
+    return Hit(node, message=f"`{ctx.source(node.func)}()` builds a TLS context that accepts any certificate.")
+
+
+def _is_server_context(ctx: RuleContext, receiver: ast.expr) -> bool:
+    """A context made for the server side, where not asking clients for certificates is normal."""
+    made = single_binding(ctx, receiver) if isinstance(receiver, ast.Name) else None
+    if not isinstance(made, ast.Call):
+        return False
+    name = ctx.call_name(made)
+    if name == "ssl.SSLContext":
+        return refers_to(ctx, ctx.argument(made, 0, "protocol"), ["ssl.PROTOCOL_TLS_SERVER"]) is not None
+    if name == "ssl.create_default_context":
+        return refers_to(ctx, ctx.argument(made, 0, "purpose"), ["ssl.Purpose.CLIENT_AUTH"]) is not None
+    return False
+
+
+@rule(
+    id="tls-context-verification-off",
+    title="TLS context with certificate or host name checks turned off",
+    cwe=295,
+    severity=HIGH,
+    confidence=HIGH,
+    bandit=["B501"],
+    nodes=[ast.Assign],
+    methods=["set_verify"],
+    description="""Setting verify_mode = ssl.CERT_NONE (or pyOpenSSL's VERIFY_NONE) on a client
+        context accepts any certificate (CWE-295); check_hostname = False accepts a valid
+        certificate issued for another host (CWE-297). Either lets an attacker on the path
+        intercept the connection. Server-side contexts (PROTOCOL_TLS_SERVER, Purpose.CLIENT_AUTH),
+        where CERT_NONE only means "no client certificates", are not reported.""",
+    solution="""Keep the defaults of ssl.create_default_context() (CERT_REQUIRED, check_hostname
+        True); for a private CA use load_verify_locations(cafile).""",
+    example="""
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    """,
+    fixed="""
+        context = ssl.create_default_context(cafile="/etc/ssl/internal-ca.pem")
+    """,
+)
+def check_context_verification(node: ast.AST, ctx: RuleContext):
+    if isinstance(node, ast.Call):
+        if refers_to(ctx, ctx.argument(node, 0, "mode"), ["OpenSSL.SSL.VERIFY_NONE"]):
+            return Hit(node, message="`set_verify(VERIFY_NONE)` accepts any peer certificate.")
+        return None
+    assert isinstance(node, ast.Assign)
+    for target in node.targets:
+        if not isinstance(target, ast.Attribute) or _is_server_context(ctx, target.value):
+            continue
+        if target.attr == "verify_mode" and refers_to(ctx, node.value, _CERT_NONE):
+            return Hit(node, message="`verify_mode = CERT_NONE` accepts any certificate.")
+        if target.attr == "check_hostname" and is_literal_false(ctx, node.value) and ctx.literal(node.value) is not None:
+            return Hit(node, cwe=297, message=(
+                "`check_hostname = False` accepts a certificate issued for any other host."))
+    return None
+
+
+_OLD_VERSIONS = {
+    **{f"ssl.PROTOCOL_{v}": v for v in ("SSLv2", "SSLv3", "TLSv1", "TLSv1_1")},
+    **{f"ssl.TLSVersion.{v}": v for v in ("SSLv3", "TLSv1", "TLSv1_1")},
+    **{f"OpenSSL.SSL.{v}_METHOD": v for v in ("SSLv2", "SSLv3", "TLSv1", "TLSv1_1")},
+}
+_OLD_VERSION_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in _OLD_VERSIONS)
+
+
+@rule(
+    id="insecure-tls-version",
+    title="Obsolete SSL/TLS protocol version",
+    cwe=327,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B502", "B503"],
+    nodes=[ast.Attribute, ast.Name],
+    description="""SSLv2, SSLv3, TLS 1.0 and TLS 1.1 are broken or deprecated (POODLE, BEAST,
+        RFC 8996): a connection pinned to them, or allowing them as minimum version, can be
+        downgraded and decrypted. Any use of the constants is reported (as argument, as
+        minimum_version/maximum_version, as a function's default value); comparisons with them
+        are not. PROTOCOL_TLS/SSLv23_METHOD negotiate the best version and are not reported.""",
+    solution="""Use ssl.create_default_context() (or PROTOCOL_TLS_CLIENT / PROTOCOL_TLS_SERVER) and
+        set context.minimum_version = ssl.TLSVersion.TLSv1_2; with pyOpenSSL use TLS_METHOD and
+        set_min_proto_version(TLS1_2_VERSION).""",
+    example="""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLSv1)
+    """,
+    fixed="""
+        context = ssl.create_default_context()
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+    """,
+)
+def check_tls_version(node: ast.AST, ctx: RuleContext):
+    last = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    if last not in _OLD_VERSION_LAST_NAMES or not isinstance(getattr(node, "ctx", None), ast.Load):
+        return None
+    version = _OLD_VERSIONS.get(ctx.qualname(node) or "")
+    if version is None:
+        return None
+    chain = ctx.ancestors
+    parent = chain[-2] if len(chain) >= 2 and chain[-1] is node else (chain[-1] if chain else None)
+    if isinstance(parent, ast.Compare):
+        return None
+    label = version.replace("_", ".").replace("TLSv1.1", "TLS 1.1").replace("TLSv1", "TLS 1.0")
+    return Hit(node, severity=HIGH if version.startswith("SSL") else MEDIUM,
+               message=f"`{ctx.source(node)}` allows {label}, a broken protocol version.")
+
+
+@rule(
+    id="ssl-wrap-socket-unverified",
+    title="ssl.wrap_socket without certificate verification",
+    cwe=295,
+    severity=HIGH,
+    confidence=HIGH,
+    bandit=["B504"],
+    calls=["ssl.wrap_socket"],
+    description="""ssl.wrap_socket() defaults to cert_reqs=CERT_NONE and never checks the host
+        name, so a client socket wrapped with it accepts any server. (It was removed in Python
+        3.12.) Its default protocol, PROTOCOL_TLS, negotiates the best version, so a missing
+        ssl_version alone is not a defect; an obsolete version is reported by
+        insecure-tls-version. Server-side sockets are not reported.""",
+    solution="""Build a context and wrap with it: ssl.create_default_context().wrap_socket(sock,
+        server_hostname=host).""",
+    example="""
+        tls = ssl.wrap_socket(sock)
+    """,
+    fixed="""
+        tls = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+    """,
+)
+def check_wrap_socket(call: ast.Call, ctx: RuleContext):
+    if is_literal_true(ctx, ctx.argument(call, 3, "server_side")):
+        return None
+    cert_reqs = ctx.argument(call, 4, "cert_reqs")
+    if cert_reqs is None:
+        return Hit(call, message="`ssl.wrap_socket` without cert_reqs accepts any certificate (CERT_NONE is its default).")
+    if refers_to(ctx, cert_reqs, _CERT_NONE):
+        return Hit(call, message="`ssl.wrap_socket` with CERT_NONE accepts any certificate.")
+    return None
+
+
+# --- urllib schemes --------------------------------------------------------------------------------------
+_URLOPEN_CALLS = [
+    *(f"{module}.{function}" for module in ("urllib.request", "six.moves.urllib.request")
+      for function in ("urlopen", "Request", "urlretrieve")),
+    "urllib.urlopen", "urllib.urlretrieve", "urllib2.urlopen", "urllib2.Request",
+]
+_FIXED_ORIGIN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}%]+[/?#]")
+_FIXED_SCHEME_PREFIX_DEPTH = 5
+
+
+def _leading_text(ctx: RuleContext, expr: ast.expr, depth: int = 0) -> str | None:
+    """The constant text a string expression starts with: f"https://h/{x}", "https://h/" + x,
+    "https://h/{}".format(x), "https://h/%s" % x, or a name bound once to one of these."""
+    if depth > _FIXED_SCHEME_PREFIX_DEPTH:
+        return None
+    match expr:
+        case ast.Constant(value=str() as text):
+            return text
+        case ast.JoinedStr(values=[ast.Constant(value=str() as text), *_]):
+            return text
+        case ast.BinOp(op=ast.Add(), left=left) | ast.BinOp(op=ast.Mod(), left=left):
+            return _leading_text(ctx, left, depth + 1)
+        case ast.Call(func=ast.Attribute(attr="format", value=template)):
+            return _leading_text(ctx, template, depth + 1)
+        case ast.Name():
+            bound = single_binding(ctx, expr)
+            return _leading_text(ctx, bound, depth + 1) if bound is not None else None
+    return None
+
+
+def _built_by_request(ctx: RuleContext, value: ast.expr) -> bool:
+    candidate = single_binding(ctx, value) if isinstance(value, ast.Name) else value
+    return isinstance(candidate, ast.Call) and (ctx.call_name(candidate) or "").endswith(".Request")
+
+
+@rule(
+    id="urlopen-unchecked-scheme",
+    title="urllib opens a URL whose scheme is not fixed (file: reads local files)",
+    cwe=73,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    bandit=["B310"],
+    calls=_URLOPEN_CALLS,
+    description="""urllib.request.urlopen/Request/urlretrieve handle file:, ftp: and data: URLs as
+        well as http(s). When the URL is not fixed by the program, whoever controls it can make
+        the program read local files (file:///etc/passwd, credentials, keys) instead of fetching
+        a web page. CWE-73 (external control of a file name) is the defect specific to urllib;
+        the network side of a URL taken from a request (SSRF, CWE-918) is reported by the
+        data-flow rule ssrf. Constant URLs and URLs whose scheme and host are fixed by a constant
+        prefix (f"https://api.example.com/{path}") are not reported.""",
+    solution="""Check the scheme before opening: urllib.parse.urlsplit(url).scheme in {"http",
+        "https"} (and the host against an allow-list when the URL comes from a user), or use
+        requests/httpx, which do not open file: URLs.""",
+    example="""
+        data = urllib.request.urlopen(feed_url).read()
+    """,
+    fixed="""
+        if urllib.parse.urlsplit(feed_url).scheme not in ("http", "https"):
+            raise ValueError("only http(s) feeds are allowed")
+        data = urllib.request.urlopen(feed_url, timeout=10).read()
+    """,
+)
+def check_urlopen(call: ast.Call, ctx: RuleContext):
+    name = ctx.call_name(call) or ""
+    url = ctx.argument(call, 0, "url")
+    if url is None or (not name.endswith(".Request") and _built_by_request(ctx, url)):
+        return None  # urlopen(Request(...)): the URL is judged where the Request is built
+    prefix = _leading_text(ctx, url)
+    if prefix is not None and not ctx.is_constant(url) and _FIXED_ORIGIN.match(prefix):
+        return None
+    function = ctx.source(call.func).replace("{", "{{").replace("}", "}}")
+    return dynamic_value_hit(
+        ctx, call, url,
+        tainted=f"`{function}` gets a URL from {{source}} with any scheme: a file: URL reads local files.",
+        dynamic=f"`{function}` gets a URL that is not a constant and whose scheme is not checked: a file: URL reads local files.",
+    )
+
+
+# --- SSH ------------------------------------------------------------------------------------------------------
+_ACCEPT_ANY_HOST_KEY = [f"paramiko.{m}{p}" for m in ("", "client.") for p in ("AutoAddPolicy", "WarningPolicy")]
+
+
+@rule(
+    id="ssh-host-key-not-verified",
+    title="SSH connection accepts unknown host keys",
+    cwe=295,
+    severity=HIGH,
+    confidence=HIGH,
+    bandit=["B507"],
+    methods=["set_missing_host_key_policy"],
+    calls=["asyncssh.connect", "asyncssh.connect_reverse", "asyncssh.SSHClientConnectionOptions"],
+    description="""paramiko's AutoAddPolicy and WarningPolicy (and asyncssh's known_hosts=None)
+        accept whatever host key the server presents: a machine in the middle impersonates the
+        server and receives the password or agent-forwarded keys. RejectPolicy and a known_hosts
+        file are not reported.""",
+    solution="""Load known host keys (client.load_system_host_keys() or load_host_keys(path)) and
+        keep the default RejectPolicy; with asyncssh pass known_hosts=path.""",
+    example="""
+        client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    """,
+    fixed="""
+        client.load_host_keys("/etc/myapp/known_hosts")
+        client.set_missing_host_key_policy(paramiko.RejectPolicy())
+    """,
+)
+def check_ssh_host_key(call: ast.Call, ctx: RuleContext):
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "set_missing_host_key_policy":
+        policy = refers_to(ctx, ctx.argument(call, 0, "policy"), _ACCEPT_ANY_HOST_KEY)
+        if policy is None:
+            return None
+        return Hit(call, message=f"`{policy.rsplit('.', 1)[-1]}` accepts any unknown host key.")
+    known_hosts = ctx.keyword(call, "known_hosts")
+    if known_hosts is not None and isinstance(known_hosts, ast.Constant) and known_hosts.value is None:
+        return Hit(call, message="`known_hosts=None` turns off host key verification.")
+    return None
+
+
+# --- SNMP ------------------------------------------------------------------------------------------------------
+_SNMP_MODULES = (
+    "pysnmp.hlapi", "pysnmp.hlapi.asyncio", "pysnmp.hlapi.asyncore", "pysnmp.hlapi.auth",
+    "pysnmp.hlapi.v1arch", "pysnmp.hlapi.v1arch.asyncio", "pysnmp.hlapi.v3arch",
+    "pysnmp.hlapi.v3arch.asyncio", "pysnmp.hlapi.v3arch.asyncore", "pysnmp.hlapi.v3arch.auth",
+    "pysnmp.entity.rfc3413.oneliner.cmdgen", "pysnmp.entity.rfc3413.oneliner.auth",
+)
+
+
+def _snmp_constant(ctx: RuleContext, expr: ast.expr | None) -> str | None:
+    """The last name of a pysnmp protocol constant (``usmDESPrivProtocol``), if ``expr`` is one."""
+    if expr is None:
+        return None
+    qualified = ctx.qualname(expr) or ""
+    last = qualified.rsplit(".", 1)[-1]
+    return last if last.startswith(("usm", "USM")) else None
+
+
+@rule(
+    id="snmp-cleartext-community",
+    title="SNMP v1/v2c community string sent in cleartext",
+    cwe=319,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B508"],
+    calls=[f"{module}.CommunityData" for module in _SNMP_MODULES],
+    methods=["CommunityData"],
+    description="""CommunityData selects SNMPv1 (mpModel=0) or SNMPv2c (mpModel=1, the default):
+        the community string is the only credential and travels in cleartext, and nothing is
+        encrypted. Anyone on the path can read it and then query or reconfigure the device.
+        Bandit only reports an explicit mpModel; the default is just as exposed.""",
+    solution="""Use SNMPv3 with authentication and privacy: UsmUserData(user, auth_key, priv_key,
+        authProtocol=usmHMAC192SHA256AuthProtocol, privProtocol=usmAesCfb128Protocol).""",
+    example="""
+        auth = CommunityData("public", mpModel=0)
+    """,
+    fixed="""
+        auth = UsmUserData("monitor", auth_key, priv_key,
+                           authProtocol=usmHMAC192SHA256AuthProtocol, privProtocol=usmAesCfb128Protocol)
+    """,
+)
+def check_snmp_community(call: ast.Call, ctx: RuleContext):
+    model = ctx.literal(ctx.keyword(call, "mpModel"), 1)
+    version = {0: "SNMPv1", 1: "SNMPv2c"}.get(model) if isinstance(model, int) else "SNMPv1/v2c"
+    if version is None:
+        return None
+    return Hit(call, message=f"{version}: the community string and all data travel in cleartext.")
+
+
+_WEAK_SNMP_PRIVACY = {"usmDESPrivProtocol": "DES", "usm3DESEDEPrivProtocol": "Triple DES"}
+_WEAK_SNMP_AUTH = {"usmHMACMD5AuthProtocol": "HMAC-MD5"}
+
+
+def _snmp_usm_problem(ctx: RuleContext, call: ast.Call) -> tuple[int, str] | None:
+    auth_key = ctx.argument(call, 1, "authKey")
+    priv_key = ctx.argument(call, 2, "privKey")
+    auth_protocol = _snmp_constant(ctx, ctx.keyword(call, "authProtocol"))
+    priv_protocol = _snmp_constant(ctx, ctx.keyword(call, "privProtocol"))
+    no_auth = (auth_key is None and auth_protocol is None) or auth_protocol == "usmNoAuthProtocol"
+    no_priv = (priv_key is None and priv_protocol is None) or priv_protocol == "usmNoPrivProtocol"
+    if no_auth:
+        return 319, "SNMPv3 noAuthNoPriv: requests are neither authenticated nor encrypted."
+    if no_priv:
+        return 319, "SNMPv3 authNoPriv: the data travels unencrypted."
+    if priv_protocol is None:
+        return 327, "privacy defaults to DES (56-bit keys) when privProtocol is not given."
+    if priv_protocol in _WEAK_SNMP_PRIVACY:
+        return 327, f"privacy uses {_WEAK_SNMP_PRIVACY[priv_protocol]}, a broken cipher."
+    if auth_protocol is None or auth_protocol in _WEAK_SNMP_AUTH:
+        return 327, "authentication uses HMAC-MD5 (the default when authProtocol is not given)."
+    return None
+
+
+@rule(
+    id="snmp-weak-security",
+    title="SNMPv3 without encryption or with weak algorithms",
+    cwe=319,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B509"],
+    calls=[f"{module}.UsmUserData" for module in _SNMP_MODULES],
+    methods=["UsmUserData"],
+    description="""UsmUserData without an authentication key is noAuthNoPriv, and without a privacy
+        key authNoPriv: the data (and with noAuth anything else) is in cleartext (CWE-319). With
+        keys but no explicit protocols pysnmp falls back to HMAC-MD5 and DES, which are broken
+        (CWE-327); explicit DES/3DES privacy is reported the same way.""",
+    solution="""Give both keys and strong protocols: authProtocol=usmHMAC192SHA256AuthProtocol (or
+        SHA-384/512) and privProtocol=usmAesCfb128Protocol (or AES-256).""",
+    example="""
+        user = UsmUserData("monitor", auth_key, priv_key)
+    """,
+    fixed="""
+        user = UsmUserData("monitor", auth_key, priv_key,
+                           authProtocol=usmHMAC192SHA256AuthProtocol, privProtocol=usmAesCfb128Protocol)
+    """,
+)
+def check_snmp_usm(call: ast.Call, ctx: RuleContext):
+    problem = _snmp_usm_problem(ctx, call)
+    if problem is None:
+        return None
+    cwe, message = problem
+    return Hit(call, cwe=cwe, message=message, severity=LOW if "HMAC-MD5" in message else None)
+
+
+# --- IPMI ---------------------------------------------------------------------------------------------------------
+@rule(
+    id="ipmi-used",
+    title="IPMI exposes credentials to the network",
+    cwe=319,
+    severity=MEDIUM,
+    confidence=HIGH,
+    bandit=["B415"],
+    calls=["pyghmi.ipmi.command.Command", "pyghmi.ipmi.console.Console", "pyghmi.ipmi.private.session.Session"],
+    message="`{name}` opens an IPMI session: IPMI 2.0 hands out password hashes and is often unencrypted.",
+    description="""IPMI 2.0's RAKP handshake gives any client a salted hash of a user's password
+        before authentication (offline cracking), and many BMCs accept weak cipher suites or
+        cipher 0. Importing pyghmi is not reported; opening a session is.""",
+    solution="""Prefer the BMC's Redfish API over HTTPS with verified certificates; if IPMI is
+        unavoidable, keep BMCs on an isolated management network with long random passwords.""",
+    example="""
+        bmc = Command(bmc=address, userid=user, password=password)
+    """,
+    fixed="""
+        session = redfish.redfish_client(base_url=f"https://{address}", username=user, password=password)
+    """,
+)
+def check_ipmi(call: ast.Call, ctx: RuleContext):
+    return Hit(call)
+
+
+# --- httpoxy --------------------------------------------------------------------------------------------------------
+@rule(
+    id="httpoxy-cgi",
+    title="CGI handler lets a request header set HTTP_PROXY (httpoxy)",
+    cwe=454,
+    severity=MEDIUM,
+    confidence=LOW,
+    bandit=["B412"],
+    calls=["wsgiref.handlers.CGIHandler", "twisted.web.twcgi.CGIScript", "twisted.web.twcgi.CGIDirectory"],
+    message="`{name}` runs under CGI, where a client's `Proxy:` header becomes the HTTP_PROXY variable.",
+    description="""Under CGI every request header becomes an HTTP_* environment variable, so a
+        client's "Proxy:" header sets HTTP_PROXY, which HTTP libraries trust as their proxy
+        configuration (CWE-454, external initialization of trusted data): outgoing requests go to
+        the attacker. Python's urllib (and requests, which uses it) ignore HTTP_PROXY under CGI
+        since 3.5.2, hence the low confidence; other clients may not.""",
+    solution="""Serve the application with a WSGI server instead of CGI, or remove HTTP_PROXY from
+        the environment before any outgoing request (os.environ.pop("HTTP_PROXY", None)).""",
+    example="""
+        wsgiref.handlers.CGIHandler().run(app)
+    """,
+    fixed="""
+        os.environ.pop("HTTP_PROXY", None)
+        wsgiref.handlers.CGIHandler().run(app)
+    """,
+)
+def check_httpoxy(call: ast.Call, ctx: RuleContext):
+    if _removes_http_proxy(ctx):
+        return None
+    return Hit(call)
+
+
+def _removes_http_proxy(ctx: RuleContext) -> bool:
+    """True when the file drops HTTP_PROXY from os.environ (pop or del), the httpoxy mitigation."""
+    for node in ast.walk(ctx.parsed.tree):
+        if isinstance(node, ast.Call) and ctx.facts.imports.qualname(node.func) == "os.environ.pop" \
+                and node.args and ctx.literal(node.args[0], None) == "HTTP_PROXY":
+            return True
+        if isinstance(node, ast.Delete):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript) and ctx.facts.imports.qualname(target.value) == "os.environ" \
+                        and ctx.literal(target.slice, None) == "HTTP_PROXY":
+                    return True
+    return False
+
