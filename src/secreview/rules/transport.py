@@ -374,9 +374,9 @@ def _built_by_request(ctx: RuleContext, value: ast.expr) -> bool:
     description="""urllib.request.urlopen/Request/urlretrieve handle file:, ftp: and data: URLs as
         well as http(s). When the URL is not fixed by the program, whoever controls it can make
         the program read local files (file:///etc/passwd, credentials, keys) instead of fetching
-        a web page. CWE-73 (external control of a file name) is the defect specific to urllib;
-        the network side of a URL taken from a request (SSRF, CWE-918) is reported by the
-        data-flow rule ssrf. Constant URLs and URLs whose scheme and host are fixed by a constant
+        a web page. CWE-73 (external control of a file name) is the defect specific to urllib.
+        A URL that the data-flow engine traces to untrusted input is reported once, by the ssrf
+        rule (CWE-918) with its evidence; this rule covers URLs of unknown origin. Constant URLs and URLs whose scheme and host are fixed by a constant
         prefix (f"https://api.example.com/{path}") are not reported.""",
     solution="""Check the scheme before opening: urllib.parse.urlsplit(url).scheme in {"http",
         "https"} (and the host against an allow-list when the URL comes from a user), or use
@@ -399,11 +399,14 @@ def check_urlopen(call: ast.Call, ctx: RuleContext):
     if prefix is not None and not ctx.is_constant(url) and _FIXED_ORIGIN.match(prefix):
         return None
     function = ctx.source(call.func).replace("{", "{{").replace("}", "}}")
-    return dynamic_value_hit(
+    hit = dynamic_value_hit(
         ctx, call, url,
-        tainted=f"`{function}` gets a URL from {{source}} with any scheme: a file: URL reads local files.",
+        tainted="", sink_note="opened by urllib, which also opens file: URLs",
         dynamic=f"`{function}` gets a URL that is not a constant and whose scheme is not checked: a file: URL reads local files.",
     )
+    # A URL traced to untrusted input is reported once, by the data-flow rule ssrf (CWE-918), whose
+    # fix (scheme and host allow-list) also closes the file: scheme.
+    return None if hit is None or hit.trace else hit
 
 
 # --- SSH ------------------------------------------------------------------------------------------------------
