@@ -45,6 +45,13 @@ CLEAN_METHODS = frozenset({
 })
 
 
+# Methods that change a container in place (its literal value no longer holds).
+MUTATING_METHODS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "reverse", "sort", "update", "setdefault",
+    "add", "discard", "appendleft", "extendleft", "popitem",
+})
+
+
 @dataclass
 class FunctionSummary:
     """What a function does with its parameters, for its callers."""
@@ -362,6 +369,7 @@ class FunctionAnalysis:
             base = target.value
             key = self.fold(target.slice)
             if isinstance(base, ast.Name):
+                self.consts.pop(base.id, None)  # ``items[0] = x``: no longer the literal it was bound to
                 container = self.read_name(base.id, state)
                 stepped = value.with_step(self.step(statement, f"stored in `{base.id}`"))
                 state[base.id] = container.set_item(key, stepped) if key is not NOTHING and _hashable(key) else join(container.whole(), stepped.whole())
@@ -449,7 +457,9 @@ class FunctionAnalysis:
         self.expr(node.slice, state)
         key = self.fold(node.slice)
         if isinstance(node.slice, ast.Slice):
-            return container.whole()
+            bounds = [None if part is None else self.fold(part) for part in (node.slice.lower, node.slice.upper, node.slice.step)]
+            sliced = _slice_items(container, bounds)
+            return sliced if sliced is not None else container.whole()
         if key is not NOTHING and _hashable(key):
             return container.item(key)
         return container.whole()
@@ -501,8 +511,11 @@ class FunctionAnalysis:
         if name is not None and self.unit.is_project_function(name):
             self.unit.record_call(name, positional, keywords, node, self)
 
+        if method in MUTATING_METHODS and isinstance(func.value, ast.Name):
+            self.consts.pop(func.value.id, None)  # ``parts.append(x)``: no longer the literal it was bound to
         if method and isinstance(func.value, ast.Name) and receiver.items is not None:
-            updated = _container_method(receiver, method, positional, self.fold(node.args[0]) if node.args else NOTHING)
+            added = [p.with_step(self.step(node, f"added to `{func.value.id}`")) for p in positional]
+            updated = _container_method(receiver, method, added, self.fold(node.args[0]) if node.args else NOTHING)
             if updated is not None:
                 new_container, result = updated
                 state[func.value.id] = new_container
@@ -514,8 +527,11 @@ class FunctionAnalysis:
             return CLEAN
         if method == "get" and positional:
             key = self.fold(node.args[0])
+            default = positional[1].whole() if len(positional) > 1 else CLEAN
             if receiver.items is not None and key is not NOTHING and _hashable(key):
-                return join(receiver.item(key), positional[1].whole() if len(positional) > 1 else CLEAN)
+                return join(receiver.item(key), default)
+            if receiver.items is not None:
+                return join(receiver.whole(), default)  # one of the stored values, whatever the key
         # Unknown call: the result carries whatever went in (receiver and arguments).
         return join(receiver.whole(), arguments)
 
@@ -823,6 +839,21 @@ def _list_delete(container: Taint, index: int) -> Taint:
     return Taint(container.origins, tuple(enumerate(kept)))
 
 
+def _slice_items(container: Taint, bounds: list) -> Taint | None:
+    """``items[:2]`` of a tracked literal list with constant bounds: the elements it keeps."""
+    items = container.items
+    if items is None or any(b is NOTHING or not (b is None or isinstance(b, int)) for b in bounds):
+        return None
+    ordered = sorted(items, key=lambda kv: kv[0] if isinstance(kv[0], int) else -1)
+    if [k for k, _ in ordered] != list(range(len(ordered))):
+        return None  # not a list shape (a dict with other keys): unknown
+    try:
+        kept = [v for _, v in ordered][slice(*bounds)]
+    except ValueError:  # step 0
+        return None
+    return Taint(container.origins, tuple(enumerate(kept)))
+
+
 def _container_method(container: Taint, method: str, arguments: list[Taint], first_constant: Any):
     """List operations on a tracked literal list: (new container, result) or None (unknown)."""
     items = container.items or ()
@@ -963,6 +994,15 @@ def _fold(node: ast.expr, consts, module_constants, depth: int) -> Any:
                     return NOTHING if b is NOTHING else False
                 a = b
             return True
+        case ast.Dict(keys=keys, values=values) if None not in keys:
+            folded_keys = [_fold(k, consts, module_constants, depth + 1) for k in keys]
+            folded_values = [_fold(v, consts, module_constants, depth + 1) for v in values]
+            if any(v is NOTHING for v in (*folded_keys, *folded_values)):
+                return NOTHING
+            return dict(zip(folded_keys, folded_values))
+        case ast.Set(elts=elts):
+            values = [_fold(e, consts, module_constants, depth + 1) for e in elts]
+            return NOTHING if any(v is NOTHING for v in values) else frozenset(values)
         case ast.Tuple(elts=elts) | ast.List(elts=elts):
             values = [_fold(e, consts, module_constants, depth + 1) for e in elts]
             if any(v is NOTHING for v in values):
