@@ -28,7 +28,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     return taint.sanitize(not_for) if not_for else taint
 from secreview.findings import Level, TraceStep
 from secreview.models import (
-    ALL_CWES, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
+    ALL_CWES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
 )
@@ -44,6 +44,8 @@ CLEAN_METHODS = frozenset({
     "hexdigest", "digest", "keys",
 })
 
+
+HTML_ESCAPED = frozenset({79, 80})
 
 # Methods that change a container in place (its literal value no longer holds).
 MUTATING_METHODS = frozenset({
@@ -491,6 +493,8 @@ class FunctionAnalysis:
             return CLEAN if cwes is ALL_CWES else arguments.sanitize(cwes)
         if method in CLEAN_METHODS:
             return CLEAN
+        if method == "format" and self.html_safe_string(func.value):
+            return join(receiver.whole(), arguments.sanitize(HTML_ESCAPED))  # Markup.format escapes
         if method in SANITIZING_METHODS:
             return join(receiver.whole(), arguments).sanitize(SANITIZING_METHODS[method])
         if method == "replace" and _strips_line_breaks(node):
@@ -535,6 +539,10 @@ class FunctionAnalysis:
         # Unknown call: the result carries whatever went in (receiver and arguments).
         return join(receiver.whole(), arguments)
 
+    def html_safe_string(self, node: ast.expr) -> bool:
+        """``Markup("...")``: a string whose % and format() escape what goes in."""
+        return isinstance(node, ast.Call) and self.unit.qualname(node.func) in HTML_SAFE_STRINGS
+
     def apply_summary(self, summary: FunctionSummary, positional: list[Taint], keywords: dict, node: ast.Call) -> Taint:
         offset = 1 if summary.is_method and isinstance(node.func, ast.Attribute) else 0
         result = CLEAN
@@ -575,6 +583,8 @@ class FunctionAnalysis:
     def expr_BinOp(self, node: ast.BinOp, state: State) -> Taint:
         left = self.expr(node.left, state)
         right = self.expr(node.right, state)
+        if isinstance(node.op, ast.Mod) and self.html_safe_string(node.left):
+            return join(left.whole(), right.whole().sanitize(HTML_ESCAPED))  # Markup % x escapes x
         if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
             if isinstance(node.right, ast.Tuple) and right.items is not None:
                 # Each argument is safe as a URL destination when text before it fixes the

@@ -36,6 +36,11 @@ SANITIZERS: dict[str, frozenset[int]] = {
     # HTML
     "html.escape": frozenset({79, 80}),
     "markupsafe.escape": frozenset({79, 80}),
+    "markupsafe.Markup.escape": frozenset({79, 80}),
+    "flask.Markup.escape": frozenset({79, 80}),
+    "jinja2.Markup.escape": frozenset({79, 80}),
+    "jinja2.utils.escape": frozenset({79, 80}),
+    "werkzeug.utils.escape": frozenset({79, 80}),
     "flask.escape": frozenset({79, 80}),
     "jinja2.escape": frozenset({79, 80}),
     "django.utils.html.escape": frozenset({79, 80}),
@@ -111,3 +116,7 @@ NO_RETURN_CALLS = frozenset({
     "flask.abort", "werkzeug.exceptions.abort", "sys.exit", "os._exit", "os.abort", "exit", "quit",
     "pytest.fail", "pytest.skip",
 })
+
+# Classes of HTML-safe strings: ``Markup("<b>%s</b>") % x`` and ``Markup("<b>{}</b>").format(x)``
+# escape the values put into them (the template itself is checked by the markup rule).
+HTML_SAFE_STRINGS = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup"})
