@@ -112,7 +112,7 @@ class FileFlow:
         qualname = self.function_qualname(node)
         public = self.is_public(node)
         analysis = FunctionAnalysis(self, node, qualname, globals_state, public=public).run()
-        summary = FunctionSummary(qualname, analysis.params, analysis.returns, is_method=self.is_method(node))
+        summary = FunctionSummary(qualname, analysis.params, analysis.returns, is_method=self.is_method(node), vararg=analysis.vararg)
         self.local_summaries[qualname] = summary
         self.summaries[qualname] = summary
         self._globals_for[id(node)] = globals_state
@@ -235,8 +235,22 @@ class FileFlow:
             return
         if isinstance(node.func, ast.Attribute):
             arguments = {(k + 1 if isinstance(k, int) else k): v for k, v in arguments.items()} if self._is_bound_call(callee) else arguments
+        arguments = self._into_varargs(callee, arguments)
         step = analysis.step(node, f"passed to `{callee.rsplit('.', 1)[-1]}()`")
         self.call_sites.append(CallSite(callee, arguments, step, analysis.qualname))
+
+    def _into_varargs(self, callee: str, arguments: dict[int | str, Taint]) -> dict[int | str, Taint]:
+        """``execute("ip", "link", name)`` into ``def execute(*cmd)``: every positional argument
+        from the ``*cmd`` position on is that one parameter."""
+        summary = self.summaries.get(callee)
+        vararg = summary.vararg if summary is not None else None
+        if vararg is None:
+            return arguments
+        remapped: dict[int | str, Taint] = {}
+        for key, value in arguments.items():
+            key = vararg if isinstance(key, int) and key > vararg else key
+            remapped[key] = join(remapped.get(key), value)
+        return remapped
 
     def _is_bound_call(self, callee: str) -> bool:
         summary = self.summaries.get(callee)

@@ -62,6 +62,7 @@ class FunctionSummary:
     params: list[str]
     returns: Taint = CLEAN  # parameter origins stand for "the caller's argument"
     is_method: bool = False
+    vararg: int | None = None  # index of ``*args`` in ``params``: it takes every positional argument from there on
 
 
 @dataclass
@@ -95,6 +96,7 @@ class FunctionAnalysis:
         self.checks: dict[str, tuple[str, frozenset[int]]] = {}  # bool name -> (checked name, CWEs)
         self.returns: Taint = CLEAN
         self.params: list[str] = []
+        self.vararg: int | None = None
         self.self_name: str | None = None
 
     # ---- entry ------------------------------------------------------------------------------
@@ -118,6 +120,7 @@ class FunctionAnalysis:
         params = [*args.posonlyargs, *args.args]
         all_params = [*params, *([args.vararg] if args.vararg else []), *args.kwonlyargs, *([args.kwarg] if args.kwarg else [])]
         self.params = [a.arg for a in all_params]
+        self.vararg = len(params) if args.vararg else None
         is_method = self.unit.is_method(node)
         if is_method and params:
             self.self_name = params[0].arg
@@ -554,7 +557,10 @@ class FunctionAnalysis:
             if origin.param is None:
                 continue
             index = origin.param - offset
-            argument = positional[index] if 0 <= index < len(positional) else keywords.get(summary.params[origin.param] if origin.param < len(summary.params) else None)
+            if origin.param == summary.vararg:
+                argument = join_all(p.whole() for p in positional[max(index, 0):])
+            else:
+                argument = positional[index] if 0 <= index < len(positional) else keywords.get(summary.params[origin.param] if origin.param < len(summary.params) else None)
             if argument is None:
                 continue
             passed = argument.whole()
