@@ -1,7 +1,20 @@
-"""Effective configuration: defaults, then ``[tool.secreview]`` in pyproject.toml, then the CLI."""
+"""Effective configuration: defaults, then the configuration file, then the command line.
+
+The file is ``[tool.secreview]`` of the nearest ``pyproject.toml`` that has that table, found by
+walking up from the first reviewed path (the current directory for stdin), or the file given with
+``--config``: a ``pyproject.toml`` (its ``[tool.secreview]`` table) or any other TOML file, e.g.
+``secreview.toml``, with the same keys at top level. Globs (``exclude``, ``per-path-ignores``) are
+gitignore-style and relative to the directory of that file. Every bad key or value is a
+``ConfigError`` naming the file and the key.
+"""
 from __future__ import annotations
 
+import difflib
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
 
 from secreview.findings import Level
 
@@ -20,6 +33,7 @@ class Config:
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob -> rule ids
     fail_on: Level = Level.LOW
     source: str = ""  # the file the configuration came from, for messages
+    root: str = ""  # directory the globs are relative to ("" = the current directory)
 
     def rule_enabled(self, rule_id: str, bandit_ids: tuple[str, ...] = ()) -> bool:
         ids = {rule_id, *bandit_ids}
@@ -27,17 +41,71 @@ class Config:
             return False
         return not ids & set(self.ignore)
 
+    # --- path globs ------------------------------------------------------------------------
+    def _relative(self, path: str) -> str | None:
+        root = os.path.abspath(self.root or os.getcwd())
+        absolute = os.path.abspath(path)
+        if not absolute.startswith(root.rstrip(os.sep) + os.sep):
+            return None
+        return absolute[len(root.rstrip(os.sep)) + 1:].replace(os.sep, "/")
 
-def find_pyproject(start: str) -> "Path | None":
+    def excluded(self, path: str, is_dir: bool = False) -> bool:
+        """Whether an ``exclude`` glob matches ``path`` (a path outside the root never matches)."""
+        if not self.exclude:
+            return False
+        relative = self._relative(path)
+        if relative is None:
+            return False
+        return _spec(tuple(self.exclude)).match_file(relative + "/" if is_dir else relative)
+
+    def per_path_ignore(self, path: str, rule_id: str, bandit_ids: tuple[str, ...] = ()) -> str | None:
+        """The ``per-path-ignores`` glob that silences ``rule_id`` in ``path``, if any."""
+        if not self.per_path_ignores:
+            return None
+        relative = self._relative(path)
+        if relative is None:
+            return None
+        ids = {rule_id, *bandit_ids}
+        for glob, rule_ids in self.per_path_ignores.items():
+            if ids & set(rule_ids) and _spec((glob,)).match_file(relative):
+                return glob
+        return None
+
+
+_SPECS: dict[tuple[str, ...], pathspec.GitIgnoreSpec] = {}
+
+
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    if patterns not in _SPECS:
+        _SPECS[patterns] = pathspec.GitIgnoreSpec.from_lines(patterns)
+    return _SPECS[patterns]
+
+
+# --- finding and reading the file --------------------------------------------------------------
+
+def _has_secreview_table(pyproject: Path) -> bool:
+    import tomllib
+
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        # A broken pyproject.toml that mentions secreview is still ours: report the problem.
+        try:
+            return "tool.secreview" in pyproject.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "secreview" in tool
+
+
+def find_pyproject(start: str) -> Path | None:
     """The nearest pyproject.toml at or above ``start`` that has a [tool.secreview] table."""
-    from pathlib import Path
-
-    path = Path(start).resolve()
+    path = Path(os.path.abspath(start))
     if not path.is_dir():
         path = path.parent
     for directory in (path, *path.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if candidate.is_file() and _has_secreview_table(candidate):
             return candidate
     return None
 
@@ -45,14 +113,14 @@ def find_pyproject(start: str) -> "Path | None":
 def load_config(paths: list[str], config_file: str | None = None) -> Config:
     """Read the configuration for a run; raises ConfigError with a clear message."""
     import tomllib
-    from pathlib import Path
 
     if config_file:
         file = Path(config_file)
         if not file.is_file():
             raise ConfigError(f"{config_file}: configuration file not found")
     else:
-        file = find_pyproject(paths[0] if paths and paths[0] != "-" else ".")
+        named = [p for p in paths if p != "-"]
+        file = find_pyproject(named[0] if named else ".")
         if file is None:
             return Config()
     try:
@@ -61,40 +129,83 @@ def load_config(paths: list[str], config_file: str | None = None) -> Config:
         raise ConfigError(f"{file}: cannot read configuration: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: invalid TOML: {exc}") from None
-    table = data.get("tool", {}).get("secreview") if file.name == "pyproject.toml" else data.get("tool", {}).get("secreview", data)
-    if table is None:
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "secreview" in tool:
+        table, where = tool["secreview"], "[tool.secreview]"
+    elif file.name == "pyproject.toml":
+        if config_file:
+            raise ConfigError(f"{file}: has no [tool.secreview] table")
         return Config()
-    return config_from_table(table, str(file))
+    else:
+        table, where = data, "top level"
+    return config_from_table(table, str(file), where)
 
 
-_LIST_KEYS = {"select", "ignore", "exclude"}
+# --- validation ----------------------------------------------------------------------------
+
+_LIST_KEYS = ("select", "ignore", "exclude")
 _LEVEL_KEYS = {"min-severity": "min_severity", "min-confidence": "min_confidence", "fail-on": "fail_on"}
+KNOWN_KEYS = sorted([*_LIST_KEYS, *_LEVEL_KEYS, "per-path-ignores"])
 
 
-def config_from_table(table: dict, source: str) -> Config:
-    config = Config(source=source)
+def known_rule_ids() -> dict[str, str]:
+    """Every id a configuration may name, upper-cased Bandit ids included: id -> canonical id."""
+    from secreview.rules import all_rules
+
+    ids: dict[str, str] = {}
+    for rule in all_rules().values():
+        ids[rule.id] = rule.id
+        for bandit in rule.bandit:
+            ids[bandit] = bandit
+            ids[bandit.lower()] = bandit
+    return ids
+
+
+def check_rule_ids(values: list[str], where: str) -> list[str]:
+    """Canonical ids for ``values``; a ConfigError naming ``where`` for the first unknown one."""
+    known = known_rule_ids()
+    canonical = []
+    for value in values:
+        if value not in known:
+            close = difflib.get_close_matches(value, sorted(set(known.values())), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"{where}: unknown rule id {value!r}{hint} (see 'secreview rules')")
+        canonical.append(known[value])
+    return canonical
+
+
+def config_from_table(table: object, source: str, where: str = "[tool.secreview]") -> Config:
     if not isinstance(table, dict):
-        raise ConfigError(f"{source}: [tool.secreview] must be a table")
+        raise ConfigError(f"{source}: {where} must be a table")
+    config = Config(source=source, root=os.path.dirname(os.path.abspath(source)))
     for key, value in table.items():
-        where = f"{source}: [tool.secreview] {key}"
+        at = f"{source}: {key}" if where == "top level" else f"{source}: {where} {key}"
         if key in _LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
-            setattr(config, key, list(value))
+                raise ConfigError(f"{at}: expected a list of strings, got {value!r}")
+            setattr(config, key, value if key == "exclude" else check_rule_ids(value, at))
         elif key in _LEVEL_KEYS:
             if not isinstance(value, str):
-                raise ConfigError(f"{where}: expected one of low, medium, high; got {value!r}")
+                raise ConfigError(f"{at}: expected one of low, medium, high; got {value!r}")
             try:
                 setattr(config, _LEVEL_KEYS[key], Level.parse(value))
             except ValueError as exc:
-                raise ConfigError(f"{where}: {exc}") from None
+                raise ConfigError(f"{at}: {exc}") from None
         elif key == "per-path-ignores":
-            if not isinstance(value, dict) or not all(
-                isinstance(v, list) and all(isinstance(i, str) for i in v) for v in value.values()
-            ):
-                raise ConfigError(f"{where}: expected a table of glob = [rule ids]")
-            config.per_path_ignores = {k: list(v) for k, v in value.items()}
+            config.per_path_ignores = _per_path_ignores(value, at)
         else:
-            known = sorted([*_LIST_KEYS, *_LEVEL_KEYS, "per-path-ignores"])
-            raise ConfigError(f"{where}: unknown key (known keys: {', '.join(known)})")
+            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ConfigError(f"{at}: unknown key ({hint}known keys: {', '.join(KNOWN_KEYS)})")
     return config
+
+
+def _per_path_ignores(value: object, at: str) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f'{at}: expected a table of "glob" = [rule ids], got {value!r}')
+    result = {}
+    for glob, ids in value.items():
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ConfigError(f'{at}: "{glob}": expected a list of rule ids, got {ids!r}')
+        result[glob] = check_rule_ids(ids, f'{at} "{glob}"')
+    return result

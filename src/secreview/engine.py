@@ -5,6 +5,7 @@ inputs -> parse -> facts -> dataflow -> rules -> findings -> suppress -> (report
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -73,6 +74,22 @@ class ReviewResult:
         return self
 
 
+def guarded(path: str, step, *args):
+    """Run one step of the review of ``path``; an unexpected exception (a bug in secreview, not
+    in the reviewed code) becomes an "internal-error" Diagnostic so the rest of the run completes.
+    SECREVIEW_DEBUG=1 lets the exception through, with its traceback, for debugging."""
+    try:
+        return step(*args)
+    except Exception as exc:  # noqa: BLE001 - the crash guard: every failure becomes a diagnostic
+        if os.environ.get("SECREVIEW_DEBUG"):
+            raise
+        if isinstance(exc, RecursionError):
+            return Diagnostic(path, "too-complex", "the code is nested too deeply to be analysed; it was not reviewed")
+        return Diagnostic(path, "internal-error", f"secreview failed on this file ({type(exc).__name__}: {exc}); "
+                          "it was not reviewed. This is a bug in secreview: please report it with this "
+                          "message and, if you can, the file (rerun with SECREVIEW_DEBUG=1 for a traceback)")
+
+
 def active_rules(config: Config) -> list[Rule]:
     return [r for r in all_rules().values() if config.rule_enabled(r.id, r.bandit)]
 
@@ -94,10 +111,15 @@ class Reviewer:
         summaries: dict[str, FunctionSummary] = {}
         if self.dataflow:
             for source in sources:
-                summaries.update(self.summarize_file(source, summaries))
+                # A crash here resurfaces (and is reported) when the file itself is reviewed.
+                found = guarded(source.path, self.summarize_file, source, summaries)
+                summaries.update(found if isinstance(found, dict) else {})
         for source in sources:
-            result.merge(self.review_file(source, summaries))
-        self.add_interprocedural_findings(result, sources)
+            outcome = guarded(source.path, self.review_file, source, summaries)
+            result.merge(outcome if isinstance(outcome, ReviewResult) else ReviewResult(diagnostics=[outcome]))
+        problem = guarded("<project>", self.add_interprocedural_findings, result, sources)
+        if isinstance(problem, Diagnostic):
+            result.diagnostics.append(problem)
         return result.finalize()
 
     def summarize_file(self, source: SourceFile, known: dict[str, FunctionSummary]) -> dict[str, FunctionSummary]:
@@ -214,7 +236,7 @@ def excerpt(parsed: ParsedFile, findings: list[Finding]) -> dict[int, str]:
     for finding in findings:
         last = min(finding.end_line, finding.line + EXCERPT_MAX_SPAN)
         wanted.update(range(max(1, finding.line - EXCERPT_RADIUS), last + EXCERPT_RADIUS + 1))
-    return {line: parsed.source_line(line)[:EXCERPT_MAX_WIDTH] for line in sorted(wanted) if line <= parsed.line_count}
+    return {line: parsed.source_line(line)[:EXCERPT_MAX_WIDTH] for line in sorted(wanted) if line <= len(parsed.lines)}
 
 
 def char_column(text: str, byte_offset: int) -> int:
@@ -224,22 +246,30 @@ def char_column(text: str, byte_offset: int) -> int:
     return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
 
 
+# Nodes that own a line range for inline suppressions: statements, and ``except ...:`` clauses
+# (an ExceptHandler is not an ast.stmt, but a comment on its header must not reach the try body).
+_STATEMENT_LIKE = (ast.stmt, ast.ExceptHandler)
+
+
 def statement_range(node: ast.AST, ancestors: list[ast.AST]) -> tuple[int, int]:
     """Lines on which an inline suppression for ``node`` may be written: the whole enclosing simple
-    statement, or the header of an enclosing compound statement (``with x(...):`` up to its body)."""
-    statement = next((a for a in reversed(ancestors) if isinstance(a, ast.stmt)), None)
+    statement, or the header of an enclosing compound statement (decorators and ``def`` line(s),
+    ``with x(...):``, ``except E:``... up to its body)."""
+    if isinstance(node, _STATEMENT_LIKE):
+        statement = node
+    else:
+        statement = next((a for a in reversed(ancestors) if isinstance(a, _STATEMENT_LIKE)), None)
     if statement is None:
         line = getattr(node, "lineno", 1)
         return line, getattr(node, "end_lineno", line) or line
     start = statement.lineno
+    decorators = getattr(statement, "decorator_list", None)
+    if decorators:
+        start = min(start, *(d.lineno for d in decorators))
     body = getattr(statement, "body", None)
-    if isinstance(body, list) and body and isinstance(body[0], ast.stmt) and statement is not node:
-        end = max(body[0].lineno - 1, getattr(node, "end_lineno", start) or start)
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and statement.decorator_list:
-            start = min(d.lineno for d in statement.decorator_list)
-        return start, max(end, start)
-    if isinstance(body, list) and body and statement is node:
-        return start, max(start, body[0].lineno - 1)
+    if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+        node_end = start if statement is node else (getattr(node, "end_lineno", start) or start)
+        return start, max(start, statement.lineno, body[0].lineno - 1, node_end)
     return start, statement.end_lineno or start
 
 

@@ -1,5 +1,16 @@
-"""Stage: suppression. Inline comments (``# secreview: ignore[RULE] reason``, ``# nosec``) on any
-line of the flagged statement, and configuration (severity/confidence floors, per-path ignores)."""
+"""Stage: suppression. What the user said must not be reported, and why.
+
+- Inline, on any line of the flagged statement (every line of a multi-line statement; for a
+  compound statement, its header lines: decorators and ``def`` line(s), ``with ...:``, ``if ...:``,
+  ``except ...:``):
+  ``# secreview: ignore[RULE-ID, OTHER] reason`` (rule ids or Bandit ids), ``# secreview: ignore``
+  (every rule), ``# nosec`` (every rule) and ``# nosec B602, B607`` (the rules covering those Bandit
+  ids; secreview rule ids work there too). Only real comments count, not text inside strings.
+- Configuration: ``per-path-ignores`` (glob -> rule ids).
+Every suppressed finding is kept, with ``suppressed_by`` saying which comment or glob did it, so
+that reports can count and list them. The severity and confidence floors are report filters, not
+suppressions: findings below them are dropped.
+"""
 from __future__ import annotations
 
 import io
@@ -10,55 +21,85 @@ from secreview.config import Config
 from secreview.findings import Finding
 from secreview.parse import ParsedFile
 
-_SECREVIEW = re.compile(r"secreview:\s*ignore(?:\[(?P<ids>[^\]]*)\])?(?P<reason>.*)", re.I)
-_NOSEC = re.compile(r"#\s*nosec\b(?P<ids>(?:[\s:,]+B\d{3})*)", re.I)
+_SECREVIEW = re.compile(r"#\s*secreview\s*:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?(?P<reason>[^#]*)", re.I)
+_NOSEC = re.compile(r"#\s*nosec\b:?(?P<ids>[^#]*)", re.I)
+_BANDIT_ID = re.compile(r"^B\d{3}$", re.I)
+_REASON_LEADER = " \t:-–—,;"
 
 
 def comments_by_line(parsed: ParsedFile) -> dict[int, str]:
     """Real comments only (a ``# nosec`` inside a string literal does not count)."""
-    comments: dict[int, str] = {}
-    source = "\n".join(parsed.lines)
+    comments = _tokenize_comments("\n".join(parsed.lines))
+    if comments is None:
+        # A fragment with unusual indentation (stdin snippet): tokenize it inside a block, as the
+        # snippet parser did; keep whatever the first pass found if that fails too.
+        partial: dict[int, str] = {}
+        _tokenize_comments("\n".join(parsed.lines), partial)
+        wrapped = _tokenize_comments("if True:\n" + "\n".join(parsed.lines))
+        return {line - 1: text for line, text in wrapped.items()} if wrapped is not None else partial
+    return comments
+
+
+def _tokenize_comments(source: str, into: dict[int, str] | None = None) -> dict[int, str] | None:
+    comments = into if into is not None else {}
     try:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
             if token.type == tokenize.COMMENT:
                 comments[token.start[0]] = token.string
     except (tokenize.TokenError, SyntaxError):
-        pass
+        return None
     return comments
 
 
-def suppression_for(finding: Finding, comments: dict[int, str]) -> str | None:
-    start, end = finding.statement_lines or (finding.line, finding.end_line)
+def _ids(text: str) -> set[str]:
+    return {part.upper() if _BANDIT_ID.match(part) else part for part in re.split(r"[\s,]+", text) if part}
+
+
+def _reason(text: str) -> str:
+    return text.strip().lstrip(_REASON_LEADER).strip()
+
+
+def suppression_for(finding: Finding, comments: dict[int, str], rule_ids: set[str] | None = None) -> str | None:
+    """Why ``finding`` is suppressed by an inline comment, or None. ``rule_ids``: the registered
+    rule ids, to tell ``# nosec eval-used`` (specific) from ``# nosec because ...`` (blanket)."""
+    start, end = finding.statement_lines if finding.statement_lines != (0, 0) else (finding.line, finding.end_line)
+    names = {finding.rule_id, *finding.bandit}
     for line in range(start, end + 1):
         comment = comments.get(line)
         if not comment:
             continue
         match = _SECREVIEW.search(comment)
         if match:
-            ids = match.group("ids")
-            wanted = {i.strip() for i in ids.split(",")} if ids is not None else set()
-            if not wanted or finding.rule_id in wanted:
-                reason = match.group("reason").strip()
-                return f"secreview: ignore (line {line})" + (f": {reason}" if reason else "")
+            wanted = _ids(match.group("ids") or "")
+            if not wanted or names & wanted:
+                what = f"secreview: ignore[{match.group('ids').strip()}]" if wanted else "secreview: ignore"
+                reason = _reason(match.group("reason"))
+                return f"{what} (line {line}): " + (reason or "no reason given")
         match = _NOSEC.search(comment)
         if match:
-            ids = set(re.findall(r"B\d{3}", match.group("ids") or "", re.I))
-            if not ids or {i.upper() for i in ids} & set(finding.bandit):
-                return f"nosec (line {line})"
+            words = _ids(match.group("ids"))
+            wanted = {w for w in words if _BANDIT_ID.match(w) or (rule_ids is not None and w in rule_ids)}
+            if not wanted or names & wanted:
+                return f"nosec (line {line})" + (f": {', '.join(sorted(wanted))}" if wanted else "")
     return None
 
 
 def apply(findings: list[Finding], parsed: ParsedFile, config: Config) -> tuple[list[Finding], list[Finding]]:
-    """Split findings into (kept, suppressed). Findings below the severity/confidence floors are
-    dropped silently as they are a report filter, not a suppression."""
+    """Split findings into (kept, suppressed)."""
     findings = [f for f in findings if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
     if not findings:
         return [], []
+    from secreview.rules import all_rules
+
     comments = comments_by_line(parsed)
+    rule_ids = set(all_rules())
     kept: list[Finding] = []
     suppressed: list[Finding] = []
     for finding in findings:
-        reason = suppression_for(finding, comments)
+        reason = suppression_for(finding, comments, rule_ids)
+        if reason is None and not finding.path.startswith("<"):  # "<stdin>" has no path to match
+            glob = config.per_path_ignore(finding.path, finding.rule_id, finding.bandit)
+            reason = f"config: per-path-ignores {glob}" if glob is not None else None
         if reason:
             finding.suppressed_by = reason
             suppressed.append(finding)

@@ -1,61 +1,294 @@
-"""Discover the Python files under the paths the user named."""
+"""Discover the Python files under the paths the user named.
+
+Rules (also in the README, "Usage"):
+- A named file is always reviewed, whatever its name or extension, even when ``.gitignore`` or
+  ``exclude`` match it (you asked for it), unless ``force_exclude`` is set (for pre-commit hooks
+  and editors that pass every changed file). A named directory is always entered.
+- Inside a named directory: ``*.py`` and ``*.pyw`` files, recursively, in sorted order, skipping
+  what ``.gitignore`` files ignore, what the ``exclude`` globs of the configuration match, and by
+  default: version-control and tool caches (``.git``, ``__pycache__``, ``.tox``...),
+  ``site-packages``, virtual environments (any directory holding ``pyvenv.cfg`` or
+  ``conda-meta``) and build output (``build``, ``dist``, ``_build`` unless it is a package).
+  ``.pyi`` stubs are not reviewed: they are never executed.
+- ``.gitignore`` files inside the named directory always count; those above it count only up to
+  the root of the git repository that contains it (none outside a repository). Git's rules apply:
+  deeper files override shallower ones, ``!pattern`` re-includes, an ignored directory is not
+  entered. ``.git/info/exclude`` counts too.
+- Symbolic links: linked files are reviewed (once: a file reached by several paths is reviewed
+  under the first, preferring a real path over a link); linked directories are not followed, so
+  link loops cannot hang the walk. A broken link or a link loop named ``*.py`` is a diagnostic.
+- Anything that cannot be reviewed (missing path, unreadable directory, FIFO named ``x.py``...)
+  becomes a ``Diagnostic``; nothing is skipped silently.
+"""
 from __future__ import annotations
 
+import errno
 import os
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pathspec
 
 from secreview.findings import Diagnostic
 from secreview.inputs import SourceFile
 
+PYTHON_SUFFIXES = (".py", ".pyw")
+
+# Directories never entered (unless named on the command line): tool state, not project code.
 DEFAULT_SKIP_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "__pycache__",
-    "build", "dist", "node_modules", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs",
-    "site-packages", ".secreview_cache",
+    ".git", ".hg", ".svn", ".bzr", ".tox", ".nox", ".venv", "__pycache__", "__pypackages__",
+    "node_modules", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".pytype", ".eggs",
+    "site-packages", ".secreview_cache", ".ipynb_checkpoints", ".direnv",
 })
+# Build output: skipped unless the directory is itself a Python package (``mypkg/build/__init__.py``).
+BUILD_DIRS = frozenset({"build", "dist", "_build", "buck-out"})
+# A directory holding one of these is a virtual environment (venv, virtualenv, conda).
+VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
 
 
-def display_path(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+def display_path(path: str | Path) -> str:
+    """How a path is shown: relative to the current directory when it is below it, else as given."""
+    text = os.path.normpath(str(path))
+    absolute = os.path.abspath(text)
+    cwd = os.getcwd()
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, cwd)
+    return text
 
 
-def module_name_for(path: Path, root: Path) -> str:
-    try:
-        relative = path.relative_to(root)
-    except ValueError:
-        return path.stem
-    parts = list(relative.with_suffix("").parts)
-    if parts and parts[-1] == "__init__":
-        parts.pop()
+def module_name_for(path: Path) -> str:
+    """Dotted module name of ``path``: its stem, prefixed by every enclosing package (a directory
+    with ``__init__.py``), so relative imports resolve as Python would."""
+    parts = [] if path.stem == "__init__" else [path.stem]
+    directory = Path(os.path.abspath(path)).parent
+    while (directory / "__init__.py").is_file() and directory.name:
+        parts.insert(0, directory.name)
+        directory = directory.parent
     return ".".join(parts)
 
 
-def discover(paths: list[str]) -> tuple[list[SourceFile], list[Diagnostic]]:
-    sources: list[SourceFile] = []
-    diagnostics: list[Diagnostic] = []
-    for name in paths:
-        path = Path(name)
-        if not path.exists():
-            diagnostics.append(Diagnostic(name, "missing-path", "no such file or directory"))
-        elif path.is_dir():
-            for file in sorted(_walk(path, diagnostics)):
-                sources.append(SourceFile(display_path(file), file=file, module_name=module_name_for(file, path)))
-        else:
-            sources.append(SourceFile(display_path(path), file=path, module_name=path.stem))
-    return sources, diagnostics
+# --- ignore rules ----------------------------------------------------------------------------
+
+@dataclass
+class _IgnoreFile:
+    base: str  # absolute directory the patterns are relative to
+    spec: pathspec.GitIgnoreSpec
 
 
-def _walk(root: Path, diagnostics: list[Diagnostic]) -> list[Path]:
-    found: list[Path] = []
+def _read_ignore_file(file: str) -> pathspec.GitIgnoreSpec | None:
+    try:
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None  # an unreadable .gitignore only means fewer files are skipped
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    return spec if len(spec) else None
 
-    def on_error(error: OSError) -> None:
-        diagnostics.append(Diagnostic(display_path(Path(error.filename or root)), "unreadable", f"cannot list directory: {error.strerror}"))
 
-    for directory, subdirs, files in os.walk(root, onerror=on_error):
-        subdirs[:] = sorted(d for d in subdirs if d not in DEFAULT_SKIP_DIRS and not d.endswith(".egg-info"))
-        for file in files:
-            if file.endswith(".py") or file.endswith(".pyi"):
-                found.append(Path(directory) / file)
+def _relative(path: str, base: str) -> str | None:
+    """``path`` relative to ``base`` with '/' separators, or None when not below it."""
+    if path == base:
+        return None
+    prefix = base.rstrip(os.sep) + os.sep
+    if not path.startswith(prefix):
+        return None
+    return path[len(prefix):].replace(os.sep, "/")
+
+
+def find_git_root(directory: str) -> str | None:
+    """The nearest directory at or above ``directory`` holding ``.git`` (a directory, or a file
+    for worktrees and submodules)."""
+    current = directory
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def ancestor_ignore_files(root: str) -> list[_IgnoreFile]:
+    """The ``.gitignore`` files above ``root`` (exclusive) up to its git repository's root, plus
+    ``.git/info/exclude``; outermost first. Outside a git repository: none."""
+    git_root = find_git_root(root)
+    if git_root is None:
+        return []
+    found: list[_IgnoreFile] = []
+    exclude = _read_ignore_file(os.path.join(git_root, ".git", "info", "exclude"))
+    if exclude is not None:
+        found.append(_IgnoreFile(git_root, exclude))
+    directories = []
+    current = os.path.dirname(root) if root != git_root else None
+    while current is not None and (current == git_root or current.startswith(git_root.rstrip(os.sep) + os.sep)):
+        directories.append(current)
+        if current == git_root:
+            break
+        current = os.path.dirname(current)
+    for directory in reversed(directories):
+        spec = _read_ignore_file(os.path.join(directory, ".gitignore"))
+        if spec is not None:
+            found.append(_IgnoreFile(directory, spec))
     return found
+
+
+def _inside_ignored(directory: str, ignore_files: list[_IgnoreFile]) -> bool:
+    """Whether ``directory`` or one of its ancestors (below the outermost ignore file) is ignored."""
+    if not ignore_files:
+        return False
+    top = ignore_files[0].base
+    current = directory
+    while current != top and current.startswith(top.rstrip(os.sep) + os.sep):
+        if gitignored(current, True, ignore_files):
+            return True
+        current = os.path.dirname(current)
+    return False
+
+
+def gitignored(path: str, is_dir: bool, ignore_files: list[_IgnoreFile]) -> bool:
+    """Git's verdict for ``path`` (absolute): the deepest ignore file with a matching pattern
+    decides, and within a file the last matching pattern (``!pattern`` re-includes)."""
+    for ignore in reversed(ignore_files):
+        relative = _relative(path, ignore.base)
+        if relative is None:
+            continue
+        verdict = ignore.spec.check_file(relative + "/" if is_dir else relative).include
+        if verdict is not None:
+            return verdict
+    return False
+
+
+# --- the walk --------------------------------------------------------------------------------
+
+@dataclass
+class Discovery:
+    """What discovery found: files to review (in order) and inputs that cannot be reviewed."""
+
+    sources: list[SourceFile] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    seen: set[tuple[int, int]] = field(default_factory=set)  # (device, inode) of files taken
+
+    def add(self, path: str, key: tuple[int, int]) -> None:
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        shown = display_path(path)
+        self.sources.append(SourceFile(shown, file=Path(path), module_name=module_name_for(Path(path))))
+
+    def problem(self, path: str, kind: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(display_path(path), kind, message))
+
+
+def discover(paths: list[str], config=None, force_exclude: bool = False) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Files to review under ``paths`` (see the module docstring), and a Diagnostic for each input
+    that cannot be reviewed. ``config`` (a secreview.config.Config) supplies ``exclude`` globs."""
+    found = Discovery()
+    for name in paths:
+        try:
+            info = os.stat(name)
+        except OSError as error:
+            found.problem(name, *_stat_problem(name, error))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            _walk(name, found, config)
+        elif force_exclude and _excluded_by_config(os.path.abspath(name), False, config):
+            continue
+        elif force_exclude and gitignored(os.path.abspath(name), False, ancestor_ignore_files(os.path.abspath(name))):
+            continue
+        elif stat.S_ISREG(info.st_mode):
+            found.add(name, (info.st_dev, info.st_ino))
+        else:
+            found.problem(name, "unreadable", "not a regular file (a FIFO, socket or device); it was not reviewed")
+    return found.sources, found.diagnostics
+
+
+def _stat_problem(name: str, error: OSError) -> tuple[str, str]:
+    if error.errno == errno.ELOOP:
+        return "symlink-loop", "symbolic link loop: the link never reaches a file"
+    if error.errno == errno.ENOENT and os.path.islink(name):
+        return "missing-path", "broken symbolic link: its target does not exist"
+    if error.errno == errno.ENOENT:
+        return "missing-path", "no such file or directory"
+    if isinstance(error, PermissionError):
+        return "unreadable", "permission denied"
+    return "unreadable", f"cannot access: {error.strerror or error}"
+
+
+def _excluded_by_config(path: str, is_dir: bool, config) -> bool:
+    return config is not None and config.excluded(path, is_dir)
+
+
+def _is_default_skipped(directory: str, name: str) -> bool:
+    if name in DEFAULT_SKIP_DIRS or name.endswith(".egg-info"):
+        return True
+    if name in BUILD_DIRS and not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return True
+    return any(os.path.exists(os.path.join(directory, marker)) for marker in VENV_MARKERS)
+
+
+def _walk(root: str, found: Discovery, config) -> None:
+    """Depth-first, sorted, without following directory links (so link loops cannot hang)."""
+    absolute_root = os.path.abspath(root)
+    inherited = ancestor_ignore_files(absolute_root)
+    if _inside_ignored(absolute_root, inherited) or _excluded_by_config(absolute_root, True, config):
+        # The user named a directory that would be skipped: review it, with only the ignore
+        # files inside it (an ancestor's "build/" would otherwise skip everything below).
+        inherited, config = [], None
+    files: list[tuple[str, os.DirEntry]] = []
+    # Each stack item: (directory as shown/joined from ``root``, its absolute path, ignore files).
+    stack: list[tuple[str, str, list[_IgnoreFile]]] = [(root, absolute_root, inherited)]
+    while stack:
+        directory, absolute, ignore_files = stack.pop()
+        try:
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as error:
+            found.problem(directory, "unreadable", f"cannot list directory: {error.strerror or error}")
+            continue
+        own = _read_ignore_file(os.path.join(directory, ".gitignore")) if any(e.name == ".gitignore" for e in entries) else None
+        if own is not None:
+            ignore_files = [*ignore_files, _IgnoreFile(absolute, own)]
+        subdirectories = []
+        for entry in entries:
+            entry_absolute = os.path.join(absolute, entry.name)
+            if _is_directory(entry):
+                if entry.is_symlink() or _is_default_skipped(entry.path, entry.name):
+                    continue
+                if gitignored(entry_absolute, True, ignore_files) or _excluded_by_config(entry_absolute, True, config):
+                    continue
+                subdirectories.append((entry.path, entry_absolute, ignore_files))
+            elif entry.name.endswith(PYTHON_SUFFIXES):
+                if gitignored(entry_absolute, False, ignore_files) or _excluded_by_config(entry_absolute, False, config):
+                    continue
+                files.append((entry.path, entry))
+        stack.extend(reversed(subdirectories))
+    _take_files(sorted(files, key=lambda item: item[0]), found)
+
+
+def _is_directory(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _take_files(files: list[tuple[str, os.DirEntry]], found: Discovery) -> None:
+    """Add the walked files in path order; a file reachable through a link and directly is taken
+    under its real path."""
+    chosen: dict[tuple[int, int], str] = {}
+    for prefer_links in (False, True):
+        for path, entry in files:
+            if entry.is_symlink() != prefer_links:
+                continue
+            try:
+                info = entry.stat()  # follows links
+            except OSError as error:
+                found.problem(path, *_stat_problem(path, error))
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                found.problem(path, "unreadable", "not a regular file (a FIFO, socket or device); it was not reviewed")
+                continue
+            chosen.setdefault((info.st_dev, info.st_ino), path)
+    for key, path in sorted(chosen.items(), key=lambda item: item[1]):
+        found.add(path, key)
