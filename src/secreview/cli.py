@@ -5,16 +5,25 @@ Exit codes (review): 0 no findings at or above --fail-on; 1 findings at or above
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 from secreview import __version__
-from secreview.config import Config, ConfigError, load_config
+from secreview.config import Config, ConfigError, check_rule_ids, load_config
 from secreview.findings import Level
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_NOT_REVIEWED = 0, 1, 2, 3
+MAX_FIRST_LINE = 1_000_000  # a snippet's lines are placed at their line numbers: keep that bounded
 LEVELS = click.Choice(["low", "medium", "high"], case_sensitive=False)
+
+
+class ConfigFileError(click.ClickException):
+    """A bad configuration file: "Error: <file>: <key>: <problem>", exit code 2 (no usage line:
+    the command line is fine)."""
+
+    exit_code = EXIT_USAGE
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,14 +37,22 @@ def main() -> None:
 @click.option("-f", "--format", "output_format", default=None,
               help="Output format: text (default; colored on a terminal), review (markdown), json, sarif, gerrit, github, github-review.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
-@click.option("--config", "config_file", type=str, help="Read [tool.secreview] from this TOML file.")
-@click.option("--select", multiple=True, help="Only run these rule ids (repeatable, comma-separated).")
-@click.option("--ignore", multiple=True, help="Do not run these rule ids (repeatable, comma-separated).")
+@click.option("--config", "config_file", type=str, metavar="FILE",
+              help="Configuration file: a pyproject.toml ([tool.secreview]) or a TOML file with the same "
+                   "keys at top level (default: the nearest pyproject.toml with [tool.secreview] above "
+                   "the first PATH).")
+@click.option("--select", multiple=True, help="Only run these rules: rule ids or Bandit ids (repeatable, comma-separated).")
+@click.option("--ignore", multiple=True, help="Do not run these rules: rule ids or Bandit ids (repeatable, comma-separated).")
 @click.option("--min-severity", type=LEVELS, help="Report only findings of at least this severity.")
 @click.option("--min-confidence", type=LEVELS, help="Report only findings of at least this confidence (default: medium).")
 @click.option("--fail-on", type=LEVELS, help="Exit 1 when a finding of at least this severity is reported (default: low).")
-@click.option("--first-line", type=click.IntRange(min=1), default=1, help="With '-': line number of the snippet's first line.")
-@click.option("--show-suppressed", is_flag=True, help="List suppressed findings too.")
+@click.option("--first-line", type=click.IntRange(1, MAX_FIRST_LINE), default=None, metavar="N",
+              help="With '-': the line number of the snippet's first line in its file, so reported lines match it.")
+@click.option("--stdin-filename", metavar="PATH",
+              help="With '-': the path to report for the snippet (and to match per-path-ignores); default <stdin>.")
+@click.option("--show-suppressed", is_flag=True, help="List suppressed findings too (they are always counted).")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply exclude and .gitignore to files named on the command line too (for pre-commit hooks).")
 @click.option("--color/--no-color", default=None, help="Force colors on or off (default: on for a terminal).")
 # --- Reviewing a change (issue 4): see changes_filter.py, inputs/changes.py, baseline.py ---------------
 @click.option("--diff", "diff_rev", metavar="REV",
@@ -51,19 +68,38 @@ def main() -> None:
                    "could not be reviewed).")
 # --- end of change review options ------------------------------------------------------------------
 def review(paths, output_format, output, config_file, select, ignore, min_severity, min_confidence,
-           fail_on, first_line, show_suppressed, color, **change_options) -> None:
+           fail_on, first_line, stdin_filename, show_suppressed, force_exclude, color, **change_options) -> None:
     """Review PATHS (files or directories; '-' reads a snippet from stdin), or a change with --diff
-    or --patch."""
+    or --patch.
+
+    Directories are searched for *.py files, honouring .gitignore and the exclude globs of the
+    configuration and skipping virtualenvs, .git, build output and caches. Named files are always
+    reviewed (unless --force-exclude). A snippet may be a fragment (an indented method body,
+    'return x'...): it is reviewed as it stands in its file.
+
+    \b
+    Exit codes:
+      0  no finding at or above --fail-on
+      1  findings at or above --fail-on
+      2  usage or configuration error
+      3  no finding at or above --fail-on, but some input could not be reviewed
+         (missing, unreadable, not valid Python...; see the errors in the report)
+    """
     from secreview.engine import Reviewer
     from secreview.inputs import SourceFile
     from secreview.inputs.files import discover
     from secreview.report import formatters
 
     try:
-        config = load_config(list(paths), config_file)
+        # The configuration is looked up from the first PATH (or --stdin-filename, or '.').
+        config = load_config([p for p in paths if p != "-"] + ([stdin_filename] if stdin_filename else []), config_file)
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise ConfigFileError(str(exc)) from None
     _apply_options(config, select, ignore, min_severity, min_confidence, fail_on)
+    if "-" not in paths:
+        for option, value in (("--first-line", first_line), ("--stdin-filename", stdin_filename)):
+            if value is not None:
+                raise click.UsageError(f"{option} only applies to a snippet read from stdin (the PATH '-').")
 
     available = formatters()
     interactive = output is None and sys.stdout.isatty()
@@ -76,9 +112,10 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
     change = _load_change(paths, **change_options)  # change review (issue 4)
     paths = paths or ((".",) if change else ())
     file_paths = [p for p in paths if p != "-"]
-    sources, diagnostics = discover(file_paths)
+    sources, diagnostics = discover(file_paths, config, force_exclude)
     if "-" in paths:
-        sources.insert(0, SourceFile("<stdin>", data=sys.stdin.buffer.read(), first_line=first_line, snippet=True))
+        sources.insert(0, SourceFile(stdin_filename or "<stdin>", data=sys.stdin.buffer.read(),
+                                     first_line=first_line or 1, snippet=True))
     if change is not None:
         from secreview.changes_filter import apply_overrides
 
@@ -139,16 +176,16 @@ def _split(values) -> list[str]:
 
 
 def _apply_options(config: Config, select, ignore, min_severity, min_confidence, fail_on) -> None:
-    from secreview.rules import all_rules
-
-    known = set(all_rules()) | {b for r in all_rules().values() for b in r.bandit}
-    for option, values in (("--select", _split(select)), ("--ignore", _split(ignore))):
-        unknown = [v for v in values if v not in known]
-        if unknown:
-            raise click.UsageError(f"{option}: unknown rule id {', '.join(unknown)} (see 'secreview rules')")
-    if select:
-        config.select = _split(select)
-    config.ignore = [*config.ignore, *_split(ignore)]
+    """Command-line options over the configuration file: --select replaces its list, --ignore
+    adds to it, levels replace."""
+    try:
+        selected = check_rule_ids(_split(select), "--select")
+        ignored = check_rule_ids(_split(ignore), "--ignore")
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    if selected:
+        config.select = selected
+    config.ignore = [*config.ignore, *ignored]
     if min_severity:
         config.min_severity = Level.parse(min_severity)
     if min_confidence:
@@ -160,7 +197,13 @@ def _apply_options(config: Config, select, ignore, min_severity, min_confidence,
 def _write(text: str, output: str | None) -> None:
     if output is None:
         # The formatter already chose colors (terminal or --color): click must not strip them.
-        click.echo(text, nl=False, color=True)
+        try:
+            click.echo(text, nl=False, color=True)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (``secreview review . | head``): not an error worth a traceback.
+            # Point stdout at devnull so the interpreter's final flush does not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     try:
         with open(output, "w", encoding="utf-8") as handle:

@@ -235,7 +235,8 @@ def excerpt(parsed: ParsedFile, findings: list[Finding]) -> dict[int, str]:
     wanted: set[int] = set()
     for finding in findings:
         last = min(finding.end_line, finding.line + EXCERPT_MAX_SPAN)
-        wanted.update(range(max(1, finding.line - EXCERPT_RADIUS), last + EXCERPT_RADIUS + 1))
+        first = getattr(parsed, "first_line", 1)  # a snippet's lines start at --first-line
+        wanted.update(range(max(first, finding.line - EXCERPT_RADIUS), last + EXCERPT_RADIUS + 1))
     return {line: parsed.source_line(line)[:EXCERPT_MAX_WIDTH] for line in sorted(wanted) if line <= len(parsed.lines)}
 
 

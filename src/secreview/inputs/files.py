@@ -199,7 +199,7 @@ def discover(paths: list[str], config=None, force_exclude: bool = False) -> tupl
         elif stat.S_ISREG(info.st_mode):
             found.add(name, (info.st_dev, info.st_ino))
         else:
-            found.problem(name, "unreadable", "not a regular file (a FIFO, socket or device); it was not reviewed")
+            found.problem(name, "unreadable", "not a regular file (a FIFO, socket or device)")
     return found.sources, found.diagnostics
 
 
@@ -287,7 +287,7 @@ def _take_files(files: list[tuple[str, os.DirEntry]], found: Discovery) -> None:
                 found.problem(path, *_stat_problem(path, error))
                 continue
             if not stat.S_ISREG(info.st_mode):
-                found.problem(path, "unreadable", "not a regular file (a FIFO, socket or device); it was not reviewed")
+                found.problem(path, "unreadable", "not a regular file (a FIFO, socket or device)")
                 continue
             chosen.setdefault((info.st_dev, info.st_ino), path)
     for key, path in sorted(chosen.items(), key=lambda item: item[1]):

@@ -1,12 +1,15 @@
 """Snippets from stdin (``secreview review -``): code pasted from the middle of a file.
 
 A snippet may be a fragment: an indented method body, methods cut out of a class, statements that
-only make sense inside a function (``return x``, ``yield``, ``await``, ``nonlocal``). It is parsed
-as it is first; if that fails, inside a block (``if True:`` put above it, which accepts any
-consistent indentation without changing a character of the snippet); if that fails, as the body of
-``async def __snippet__():`` (indented when needed). The tree is then unwrapped and moved so that
-every line and column is the one the user sees in the origin (``--first-line``). If no form
-parses, the diagnostic names the line of the syntax error in the origin's numbering.
+only make sense inside a function (``return x``, ``yield``, ``await``, ``nonlocal``, ``self.x``).
+It is parsed as it is first: Python's parser accepts the function-only statements anywhere (the
+compiler, which secreview never runs, is what rejects them), so those need no wrapping. An
+indented fragment is then parsed inside blocks: ``if True:`` lines put above it, one per
+indentation level it uses, accept its indentation without changing a character of the snippet
+(unlike dedenting, which would shift columns and alter multi-line strings). The tree is then
+unwrapped and moved so that every line and column is the one the user sees in the origin
+(``--first-line``). If nothing parses, the diagnostic names the line of the syntax error in the
+origin's numbering.
 """
 from __future__ import annotations
 
@@ -15,12 +18,6 @@ from dataclasses import dataclass
 
 from secreview.findings import Diagnostic
 from secreview.parse import ParsedFile, decode_source
-
-# Headers put above a fragment, and whether the fragment must be indented under it: a block
-# accepts any indentation but needs some; a function body can be indented for it.
-_WRAPPERS = (("if True:\n", False), ("async def __snippet__():\n", True))
-_INDENT = 4
-
 
 @dataclass
 class SnippetFile(ParsedFile):
@@ -59,63 +56,70 @@ def _parse(path: str, text: str) -> ast.Module:
 
 def _parse_fragment(path: str, text: str) -> tuple[ast.Module | None, BaseException | None]:
     """(tree in the snippet's own numbering, None) or (None, the most informative error)."""
-    errors: list[tuple[BaseException, int]] = []  # (error, lines added above the snippet)
     try:
         return _parse(path, text), None
     except SyntaxError as exc:
-        errors.append((exc, 0))
+        error = exc
     except (RecursionError, MemoryError, ValueError) as exc:
         return None, exc  # not a fragment problem: wrapping cannot help
-    for header, may_indent in _WRAPPERS:
-        indent = _INDENT if may_indent and not _starts_indented(text) else 0
-        body = _indent(text, indent) if indent else text
-        try:
-            wrapped = _parse(path, header + body)
-        except SyntaxError as exc:
-            errors.append((exc, 1))
-            continue
-        except (RecursionError, MemoryError, ValueError) as exc:
-            return None, exc
-        return _unwrap(wrapped, indent), None
-    # The attempt that got furthest into the snippet says the most about what is wrong.
-    error, added = max(errors, key=lambda item: (item[0].lineno or 0) - item[1])
-    if error.lineno:
-        error.lineno = max(1, error.lineno - added)
-    return None, error
+    headers = _block_headers(text)
+    if not headers:
+        return None, error
+    try:
+        return _unwrap(_parse(path, "".join(headers) + text), len(headers)), None
+    except SyntaxError as exc:
+        # Report the error found furthest into the snippet: the earlier one is often just
+        # "unexpected indent" on the first line, which the block form got past.
+        if (exc.lineno or 0) - len(headers) > (error.lineno or 0):
+            exc.lineno = (exc.lineno or 1) - len(headers)
+            error = exc
+        return None, error
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return None, exc
 
 
-def _starts_indented(text: str) -> bool:
+def _code_indents(text: str) -> list[str]:
+    """The leading whitespace of each line holding code (not blank, not only a comment)."""
+    indents = []
     for line in text.splitlines():
-        stripped = line.lstrip()
+        stripped = line.lstrip(" \t\f")
         if stripped and not stripped.startswith("#"):
-            return stripped != line
-    return False
+            indents.append(line[: len(line) - len(stripped)])
+    return indents
 
 
-def _indent(text: str, columns: int) -> str:
-    # Every line, continuation lines of strings included, so all columns shift by the same amount.
-    return "".join(" " * columns + line for line in text.splitlines(keepends=True))
+def _block_headers(text: str) -> list[str]:
+    """``if True:`` lines to put above an indented fragment, one per indentation level that the
+    fragment's later lines go back to (a selection may start deep inside a block), outermost
+    first. Empty when the fragment is not indented."""
+    indents = _code_indents(text)
+    if not indents or not indents[0]:
+        return []
+    first = indents[0]
+    levels = sorted({i for i in indents if len(i) < len(first) and first.startswith(i)} | {""}, key=len)
+    return [f"{level}if True:\n" for level in levels]
 
 
-def _unwrap(wrapped: ast.Module, indent: int) -> ast.Module:
-    """The snippet's statements as a module, at the snippet's own lines and columns."""
-    container = wrapped.body[0]
-    assert isinstance(container, (ast.If, ast.AsyncFunctionDef))
-    module = ast.Module(body=container.body, type_ignores=[])
-    ast.increment_lineno(module, -1)
-    if indent:
-        for node in ast.walk(module):
-            if hasattr(node, "col_offset"):
-                node.col_offset = max(0, node.col_offset - indent)
-            if getattr(node, "end_col_offset", None) is not None:
-                node.end_col_offset = max(0, node.end_col_offset - indent)
+def _unwrap(wrapped: ast.Module, depth: int) -> ast.Module:
+    """The snippet's statements as a module, at the snippet's own lines (columns are unchanged:
+    the snippet's text was not modified). Statements after a block (lines less indented than the
+    snippet's first) are kept, in order."""
+    def statements(body: list[ast.stmt], level: int) -> list[ast.stmt]:
+        if level == 0:
+            return body
+        block = body[0]
+        assert isinstance(block, ast.If)
+        return [*statements(block.body, level - 1), *body[1:]]
+
+    module = ast.Module(body=statements(wrapped.body, depth), type_ignores=[])
+    ast.increment_lineno(module, -depth)
     return module
 
 
 def _diagnostic(path: str, error: BaseException | None, first_line: int) -> Diagnostic:
     if isinstance(error, SyntaxError):
         line = (error.lineno or 1) + first_line - 1
-        return Diagnostic(path, "syntax-error", f"invalid Python syntax: {error.msg} (also tried it as an indented block and as a function body)", line)
+        return Diagnostic(path, "syntax-error", f"invalid Python syntax: {error.msg}", line)
     if isinstance(error, (RecursionError, MemoryError)):
         return Diagnostic(path, "too-complex", "the code is nested too deeply to be parsed; it was not reviewed")
     return Diagnostic(path, "syntax-error", f"cannot parse: {error}")

@@ -1,0 +1,118 @@
+"""Snippets from stdin: fragments are reviewed, at the lines and columns of their origin."""
+import ast
+import textwrap
+
+import pytest
+
+from secreview.config import Config
+from secreview.engine import Reviewer
+from secreview.findings import Diagnostic, Level
+from secreview.inputs import SourceFile
+from secreview.inputs.snippet import parse_snippet
+
+
+def review_snippet(code: str, first_line: int = 1):
+    config = Config(min_confidence=Level.LOW)
+    return Reviewer(config).review([SourceFile("<stdin>", data=code.encode(), first_line=first_line, snippet=True)])
+
+
+def positions(result, rule_id="eval-used"):
+    return [(f.line, f.col) for f in result.findings if f.rule_id == rule_id]
+
+
+def test_a_whole_snippet_lands_on_its_first_line():
+    result = review_snippet("import sys\nx = eval(sys.argv[1])\n", first_line=120)
+    assert positions(result) == [(121, 4)]
+    assert result.lines == 2
+
+
+def test_an_indented_method_body_keeps_the_columns_the_user_sees():
+    code = "        value = input()\n        return eval(value)\n"
+    result = review_snippet(code, first_line=41)
+    assert positions(result) == [(42, 15)]
+    assert not result.diagnostics
+    finding = result.findings[0]
+    assert finding.code == "return eval(value)"
+
+
+@pytest.mark.parametrize("code", [
+    "return eval(input())\n",
+    "yield eval(input())\n",
+    "result = await eval(input())\n",
+    "nonlocal counter\ncounter = eval(input())\n",
+    "    nonlocal counter\n    return eval(input())\n",
+    "    x = await fetch()\n    yield eval(input())\n",
+])
+def test_statements_that_only_make_sense_in_a_function_are_reviewed(code):
+    result = review_snippet(code, first_line=10)
+    assert not result.diagnostics
+    assert [line for line, _ in positions(result)] == [10 + code.count("\n") - 1]
+
+
+def test_methods_cut_out_of_a_class_are_reviewed():
+    code = textwrap.indent(textwrap.dedent("""\
+        def get(self, request):
+            return eval(request.GET["q"])
+
+        @property
+        def name(self):
+            return eval(self.raw)
+        """), "    ")
+    result = review_snippet(code, first_line=200)
+    assert not result.diagnostics
+    assert positions(result) == [(201, 15), (205, 15)]
+    assert result.files == ["<stdin>"]
+
+
+def test_self_usage_in_a_top_level_fragment():
+    result = review_snippet("cmd = self.request.args['c']\neval(cmd)\n")
+    assert not result.diagnostics
+    assert positions(result) == [(2, 0)]
+
+
+def test_a_selection_starting_deep_in_a_block_keeps_every_statement():
+    code = b"            x = 1\n    # comment\n        y = eval(input())\n    z = 3\nw = 4\n"
+    parsed = parse_snippet("<stdin>", code, first_line=5)
+    assert not isinstance(parsed, Diagnostic)
+    assert [(s.targets[0].id, s.lineno, s.col_offset) for s in parsed.tree.body] == [
+        ("x", 5, 12), ("y", 7, 8), ("z", 8, 4), ("w", 9, 0)]
+
+
+def test_multi_line_strings_in_fragments_are_unchanged():
+    parsed = parse_snippet("<stdin>", b'    q = """\n    SELECT 1\n    """\n')
+    value = parsed.tree.body[0].value
+    assert isinstance(value, ast.Constant) and value.value == "\n    SELECT 1\n    "
+
+
+def test_snippet_source_lines_are_addressed_by_origin_line_numbers():
+    parsed = parse_snippet("<stdin>", b"    a = 1\n    b = 2\n", first_line=30)
+    assert parsed.source_line(31) == "    b = 2"
+    assert parsed.line_count == 2
+
+
+def test_unparsable_snippet_names_the_error_line_in_the_origin():
+    result = review_snippet("x = 1\ny = (\nz = 2\n", first_line=50)
+    [diagnostic] = result.diagnostics
+    assert diagnostic.kind == "syntax-error"
+    assert diagnostic.path == "<stdin>"
+    assert 51 <= diagnostic.line <= 53
+
+
+def test_an_indented_unparsable_snippet_reports_the_real_error_not_the_indentation():
+    parsed = parse_snippet("<stdin>", b"    a = 1\n    b = = 2\n", first_line=10)
+    assert isinstance(parsed, Diagnostic)
+    assert parsed.line == 11
+    assert "indent" not in parsed.message
+
+
+def test_snippet_with_comments_before_indented_code():
+    result = review_snippet("# copied from views.py\n\n    return eval(input())\n", first_line=3)
+    assert positions(result) == [(5, 11)]
+
+
+def test_suppression_comments_work_in_indented_fragments():
+    code = "        data = input()\n        return eval(data)  # secreview: ignore[eval-used] trusted admin console\n"
+    result = review_snippet(code, first_line=8)
+    assert result.findings == []
+    assert [(f.line, f.suppressed_by) for f in result.suppressed] == [
+        (9, "secreview: ignore[eval-used] (line 9): trusted admin console")]
