@@ -201,8 +201,8 @@ def _write(text: str, output: str | None) -> None:
             click.echo(text, nl=False, color=True)
             sys.stdout.flush()
         except BrokenPipeError:
-            # The reader went away (``secreview review . | head``): not an error worth a traceback.
-            # Point stdout at devnull so the interpreter's final flush does not fail again.
+            # The reader went away (``secreview review . | head``): not an error, and the exit code
+            # must still tell the result. Point stdout at devnull so the final flush cannot fail.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     try:
