@@ -75,6 +75,7 @@ class FileFlow:
         self.class_of_method: dict[int, str] = {}  # method node id -> class qualname
         self.class_attributes: dict[str, dict[str, Taint]] = {}
         self.local_summaries: dict[str, FunctionSummary] = {}
+        self.flask_view_methods: set[int] = set()  # method node ids of flask.views.View subclasses
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self._request_imported = "request" in self.facts.imports.aliases
 
@@ -96,9 +97,12 @@ class FileFlow:
                 class_name = f"{self.qualname_prefix(node)}.{node.name}"
                 analysis = FunctionAnalysis(self, node, class_name, {**globals_state, **defining_state})
                 analysis.block(node.body, {})
+                flask_view = any(self.qualname(base) in FLASK_VIEW_CLASSES for base in node.bases)
                 for child, state in self.nested:
                     if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         self.class_of_method[id(child)] = class_name
+                        if flask_view and child.name in CLASS_VIEW_METHODS:
+                            self.flask_view_methods.add(id(child))
                 queue.extend(self.nested)
                 self.nested.clear()
                 continue
@@ -183,6 +187,8 @@ class FileFlow:
         return not any(part.startswith("_") and not part.startswith("__") for part in prefix.split(".")[:-1] if part)
 
     def is_route(self, node: ast.AST) -> bool:
+        if id(node) in self.flask_view_methods:
+            return True  # ``class ItemAPI(MethodView): def get(self, item_id)``: URL parameters
         for decorator in getattr(node, "decorator_list", []):
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if isinstance(target, ast.Attribute) and target.attr in ROUTE_DECORATOR_NAMES:
@@ -308,6 +314,7 @@ class FileFlow:
         return self._globals_cache
 
 
+FLASK_VIEW_CLASSES = frozenset({"flask.views.MethodView", "flask.views.View"})
 ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})
 
 
