@@ -64,3 +64,28 @@ def test_secret_findings_can_be_suppressed_with_bandit_ids():
     code = 'PASSWORD_HASH_SALT = 1\nDB_PASSWORD = "Tr0ub4dor&3"  # nosec B105\n'
     result = review_text(code)
     assert result.findings == [] and [f.rule_id for f in result.suppressed] == ["hardcoded-password"]
+
+
+def test_short_or_parser_like_credentials_get_low_confidence():
+    code = 'def f(token, user_pass):\n    token = "EOF"\n    return user_pass == "git"\n'
+    assert {(f.line, f.confidence) for f in review_text(code).findings} == {(2, Level.LOW), (3, Level.LOW)}
+    (compared,) = review_text('def f(password):\n    return password == "letmein99"\n').findings
+    assert compared.confidence == Level.HIGH
+
+
+def test_swallowed_exceptions_are_low_unless_the_code_is_security_related():
+    code = (
+        "def f(cache, conn, key):\n"
+        "    try:\n        cache.refresh()\n    except Exception:\n        pass\n"
+        "    try:\n        conn.load_cert_chain(key)\n    except Exception:\n        pass\n"
+    )
+    levels = {f.line: f.confidence for f in review_text(code).findings}
+    assert levels == {4: Level.LOW, 8: Level.MEDIUM}
+
+
+def test_hardening_findings_in_tests_get_low_confidence():
+    code = 'import os\n\ndef test_mode():\n    os.chmod("build/out", 0o777)\n'
+    (finding,) = review_text(code, path="test_mode.py").findings
+    assert (finding.rule_id, finding.confidence) == ("permissive-file-permissions", Level.LOW)
+    (finding,) = review_text(code.replace("test_mode", "set_mode"), path="mode.py").findings
+    assert finding.confidence == Level.HIGH

@@ -86,6 +86,16 @@ def is_test_code(ctx: RuleContext) -> bool:
     return False
 
 
+def in_test_code(ctx: RuleContext, hit):
+    """Lower a hit found in test code to low confidence (tests create world-writable scratch
+    files, fixed /tmp paths and local servers on purpose); returns the hit."""
+    if hit is not None and is_test_code(ctx):
+        from secreview.findings import Level
+
+        hit.confidence = Level.LOW
+    return hit
+
+
 def last_name(func: ast.expr) -> str | None:
     """``verify`` for ``verify(...)``, ``key.verify(...)`` and ``a.b.verify(...)``."""
     if isinstance(func, ast.Name):
@@ -97,3 +107,29 @@ def last_name(func: ast.expr) -> str | None:
 
 def _is_test_function_name(name: str) -> bool:
     return name == "test" or name.startswith("test_") or (name.startswith("test") and name[4:5].isupper())
+
+
+# Words that mark an assert as an authorization/authentication check, anywhere in a name...
+SECURITY_WORDS = frozenset({
+    "auth", "authenticated", "authorized", "authorised", "authz", "authn", "authenticate",
+    "authorize", "permission", "permissions", "perm", "perms", "admin", "superuser", "staff",
+    "role", "roles", "privilege", "privileges", "privileged", "csrf", "acl", "granted", "login",
+    "signature", "signed", "verified", "hmac", "password", "secret", "sudo",
+})
+# ...and words that do so only at the end of a name (`is_owner`, `has_access`, not `ownerDocument`).
+SECURITY_LAST_WORDS = frozenset({"owner", "owns", "access", "allowed", "trusted"})
+
+
+def looks_like_security_check(*exprs: ast.AST, extra_words: frozenset[str] = frozenset()) -> bool:
+    """Some name in ``exprs`` is about authentication/authorization (``user.is_admin``,
+    ``has_access``, ``can_edit``), or contains one of ``extra_words``."""
+    for node in (n for e in exprs for n in ast.walk(e)):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if not name:
+            continue
+        words = name_words(name)
+        if set(words) & (SECURITY_WORDS | extra_words) or (words and words[-1] in SECURITY_LAST_WORDS):
+            return True
+        if len(words) > 1 and words[0] in ("can", "may"):  # user.can_edit(doc)
+            return True
+    return False

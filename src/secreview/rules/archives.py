@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.rules._naming import in_test_code
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -19,9 +20,10 @@ def archive_origin(receiver: ast.expr, ctx: RuleContext) -> tuple[str | None, as
         return _opener_kind(receiver, ctx), receiver
     if not isinstance(receiver, ast.Name):
         return None, None
-    for binding in ctx.facts.scopes.bindings_of(receiver.id, ctx.scope_chain) or []:
-        if isinstance(binding, ast.Call) and _opener_kind(binding, ctx):
-            return _opener_kind(binding, ctx), binding
+    opened = [(_opener_kind(b, ctx), b) for b in ctx.facts.scopes.bindings_of(receiver.id, ctx.scope_chain) or []
+              if isinstance(b, ast.Call) and _opener_kind(b, ctx)]
+    if opened:  # `archive = ZipFile(...)` in one branch, `archive = tarfile.open(...)` in another: tar decides
+        return max(opened, key=lambda pair: pair[0] == TAR)
     scope = ctx.scope_chain[-1] if ctx.scope_chain else ctx.facts.scopes.tree
     for node in ast.walk(scope):
         if isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name) \
@@ -110,10 +112,10 @@ def check_tar_extraction(call: ast.Call, ctx: RuleContext):
     if archive is not None and ctx.is_constant(archive):
         confidence = LOW  # an archive shipped with the program
     method = call.func.attr
-    return Hit(call, confidence=confidence,
+    return in_test_code(ctx, Hit(call, confidence=confidence,
                message=f"`{ctx.source(call.func)}` extracts tar members without a filter: a crafted archive "
                        f"can {'write' if method == 'extractall' else 'place this member'} outside the target "
-                       "directory through ../ names, absolute paths or links.")
+                       "directory through ../ names, absolute paths or links."))
 
 
 def _check_unpack_archive(call: ast.Call, ctx: RuleContext):

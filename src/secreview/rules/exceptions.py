@@ -9,8 +9,10 @@ Two rules, one finding per handler:
   returns success, sets a success flag, or does nothing/only logs so execution continues exactly as
   if the check had passed.
 - ``exception-swallowed`` (CWE-390, Bandit B110/B112): any other broad handler whose body is only
-  ``pass``/``continue``/``...``. Low confidence when the ``try`` body is clean-up (close, remove,
-  kill...), where ignoring failures is usually deliberate.
+  ``pass``/``continue``/``...``. Low confidence (hidden by default): best-effort code ignores
+  errors on purpose all the time; medium when the ``try`` body handles authentication, keys,
+  tokens, TLS, sessions or permissions, where a hidden error is more likely a hidden security
+  failure.
 
 Narrow handlers (``except KeyError: pass``, ``except ImportError: pass``) name the failure they
 expect and stay silent; so do handlers that return False/None, raise, or call anything but a
@@ -24,7 +26,7 @@ import ast
 import re
 
 from secreview.findings import Level
-from secreview.rules._naming import last_name
+from secreview.rules._naming import in_test_code, last_name, looks_like_security_check
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -53,6 +55,11 @@ _CLEANUP_CALLS = frozenset({
     "close", "remove", "unlink", "rmdir", "rmtree", "kill", "terminate", "shutdown", "cleanup",
     "disconnect", "release", "stop", "join", "flush", "delete", "cancel", "removedirs", "wait",
     "quit", "logout", "unregister", "detach",
+})
+# Besides authentication/authorization words: code handling keys, TLS, sessions and permissions.
+SECURITY_CONTEXT_WORDS = frozenset({
+    "ssl", "tls", "cert", "certificate", "crypt", "decrypt", "encrypt", "cipher", "session",
+    "chmod", "chown", "setuid", "setgid", "seteuid", "setegid", "umask",
 })
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
 
@@ -217,13 +224,15 @@ def check_security_fail_open(handler: ast.ExceptHandler, ctx: RuleContext):
     title="Exception silently swallowed",
     cwe=390,
     severity=LOW,
-    confidence=MEDIUM,
+    confidence=LOW,
     bandit=["B110", "B112"],
     nodes=[ast.ExceptHandler],
     description="""A bare `except:` or `except Exception:` (or BaseException) handler does nothing
         but `pass` or `continue`. Every error in the try body, including ones that signal an attack
         or a broken invariant (and, for a bare except, KeyboardInterrupt and SystemExit), vanishes
-        without a trace, and the program continues in a state nobody checked.""",
+        without a trace, and the program continues in a state nobody checked. Low confidence
+        unless the try body deals with authentication, keys, TLS or permissions; narrow
+        handlers (except KeyError: pass) are not reported.""",
     solution="""Catch the specific exception you expect (except FileNotFoundError:), and log or
         handle anything else; if ignoring is really intended, say so with
         contextlib.suppress(SpecificError).""",
@@ -253,14 +262,18 @@ def check_swallowed(handler: ast.ExceptHandler, ctx: RuleContext):
     try_node = _parent_try(ctx)
     action = "continue" if any(isinstance(s, ast.Continue) for s in body) else "pass"
     caught = "`except:`" if handler.type is None else f"`except {ctx.source(handler.type)}:`"
-    if try_node is not None and _is_cleanup(try_node.body):
-        return Hit(handler, confidence=LOW,
-                   message=f"{caught} `{action}` ignores every failure of this clean-up code; catch the expected error instead.")
+    try_body = try_node.body if try_node is not None else []
+    if _is_cleanup(try_body):
+        return Hit(handler, message=f"{caught} `{action}` ignores every failure of this clean-up code; catch the expected error instead.")
+    if looks_like_security_check(*try_body, extra_words=SECURITY_CONTEXT_WORDS):
+        return in_test_code(ctx, Hit(
+            handler, confidence=MEDIUM,
+            message=f"{caught} `{action}` hides every error of security-related code (authentication, keys, TLS, permissions)."))
     return Hit(handler, message=f"{caught} `{action}` hides every error raised in the try body.")
 
 
 def _is_cleanup(body: list[ast.stmt]) -> bool:
     calls = [n for s in body for n in ast.walk(s) if isinstance(n, ast.Call)]
-    return bool(calls) and all((last_name(c.func) or "") in _CLEANUP_CALLS for c in calls if c.func is not None) and all(
-        isinstance(s, ast.Expr) for s in body
+    return bool(calls) and all(isinstance(s, ast.Expr) for s in body) and all(
+        (last_name(c.func) or "") in _CLEANUP_CALLS for c in calls
     )

@@ -7,31 +7,11 @@ import re
 import stat
 from pathlib import PurePath
 
-from secreview.rules._naming import is_test_code, name_words
+from secreview.rules._naming import in_test_code, is_test_code, looks_like_security_check
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
 # --- assert ------------------------------------------------------------------------------------
-
-SECURITY_WORDS = frozenset({
-    "auth", "authenticated", "authorized", "authorised", "authz", "authn", "permission",
-    "permissions", "perm", "perms", "admin", "superuser", "staff", "owner", "owns", "role", "roles",
-    "allowed", "allow", "access", "token", "signature", "signed", "verify", "verified", "valid",
-    "validated", "csrf", "password", "secret", "scope", "scopes", "privilege", "privileges",
-    "trusted", "login", "logged", "acl", "grant", "granted", "can", "authenticate", "authorize",
-    "sig", "hmac", "nonce", "tenant", "user",
-})
-
-
-def _words_in(expr: ast.expr) -> set[str]:
-    words: set[str] = set()
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Name):
-            words.update(name_words(node.id))
-        elif isinstance(node, ast.Attribute):
-            words.update(name_words(node.attr))
-    return words
-
 
 @rule(
     id="assert-used",
@@ -66,7 +46,7 @@ def check_assert(node: ast.Assert, ctx: RuleContext):
         return None  # tests, and `assert False, "unreachable"` markers
     if isinstance(test, ast.Call) and ctx.call_name(test) in ("isinstance", "builtins.isinstance"):
         return None  # type narrowing for type checkers, not a run-time guard
-    if _words_in(test) & SECURITY_WORDS:
+    if looks_like_security_check(test):
         return Hit(node, severity=MEDIUM, confidence=MEDIUM,
                    message=f"`assert {ctx.source(test)}` looks like a security check; it is removed under python -O.")
     return Hit(node, message=f"`assert {ctx.source(test)}` is removed under python -O; use an explicit check if it must hold in production.")
@@ -145,12 +125,14 @@ def check_chmod(call: ast.Call, ctx: RuleContext):
     text = f"{mode:#o}"
     if mode & stat.S_IWOTH:
         if mode & stat.S_ISVTX:
-            return Hit(call, severity=LOW, confidence=MEDIUM,
-                       message=f"Mode {text} makes this world-writable (with the sticky bit: others cannot delete entries they do not own).")
-        return Hit(call, severity=HIGH, message=f"Mode {text} makes this world-writable: any local user can modify it.")
+            return in_test_code(ctx, Hit(
+                call, severity=LOW, confidence=MEDIUM,
+                message=f"Mode {text} makes this world-writable (with the sticky bit: others cannot delete entries they do not own)."))
+        return in_test_code(ctx, Hit(call, severity=HIGH, message=f"Mode {text} makes this world-writable: any local user can modify it."))
     if mode & stat.S_IWGRP and mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH):
-        return Hit(call, confidence=MEDIUM,
-                   message=f"Mode {text} makes this executable writable by its group: group members can change what the owner runs.")
+        return in_test_code(ctx, Hit(
+            call, confidence=MEDIUM,
+            message=f"Mode {text} makes this executable writable by its group: group members can change what the owner runs."))
     return None
 
 
@@ -241,7 +223,7 @@ def _bind_hit(call: ast.Call, host: object, any_addresses: frozenset[str], ctx: 
     if not isinstance(host, str) or host not in any_addresses:
         return None
     shown = host or '""'
-    return Hit(call, message=f"`{ctx.source(call.func)}` listens on {shown}, i.e. on every network interface.")
+    return in_test_code(ctx, Hit(call, message=f"`{ctx.source(call.func)}` listens on {shown}, i.e. on every network interface."))
 
 
 # --- HTTP requests without timeout ---------------------------------------------------------------
@@ -291,9 +273,10 @@ def check_timeout(call: ast.Call, ctx: RuleContext):
             return None  # httpx applies its default timeout
         if len(call.args) > 8:
             return None  # Session.request(method, url, ..., timeout) passed positionally
-        return Hit(call)
+        return in_test_code(ctx, Hit(call))
     if isinstance(timeout, ast.Constant) and timeout.value is None:
-        return Hit(call, message=f"`{ctx.source(call.func)}` disables the timeout (timeout=None): a server that stops answering blocks this call forever.")
+        return in_test_code(ctx, Hit(call, message=f"`{ctx.source(call.func)}` disables the timeout (timeout=None): "
+                                                   "a server that stops answering blocks this call forever."))
     return None
 
 
@@ -307,9 +290,13 @@ def _is_requests_session(call: ast.Call, ctx: RuleContext) -> bool:
         return ctx.call_name(receiver) in SESSION_FACTORIES
     if not isinstance(receiver, ast.Name):
         return False
+    if not ctx.facts.imports.imports_module("requests"):
+        return False
     bindings = ctx.facts.scopes.bindings_of(receiver.id, ctx.scope_chain) or []
     if any(isinstance(b, ast.Call) and ctx.call_name(b) in SESSION_FACTORIES for b in bindings):
         return True
+    if None not in bindings:
+        return False  # no `with ... as name` (or other opaque) binding to look for
     for scope in reversed(ctx.scope_chain):
         for node in ast.walk(scope):
             if isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name) \

@@ -33,6 +33,9 @@ PLACEHOLDER_WORDS = ("changeme", "change_me", "change-me", "changeit", "example"
                      "your_", "your-", "yourpass", "fake", "sample", "redacted", "notsecret", "not_secret",
                      "fixme", "todo", "xxx")
 WEAK_DEFAULTS = frozenset({"secret", "admin", "default", "test", "guest", "root", "none", "null", "pass"})
+TOKEN_TYPES = frozenset({"bearer", "basic", "mac", "jwt", "digest", "hawk", "negotiate"})
+# A regular expression describing tokens (lexers, parsers), not a token.
+_PATTERN = re.compile(r"\\[wdsWDSbBAZ]|\[\^|\(\?|\.\*|\.\+|\[\w-\w")
 
 
 def string_value(expr: ast.expr | None, ctx: RuleContext) -> str | None:
@@ -53,13 +56,18 @@ def string_value(expr: ast.expr | None, ctx: RuleContext) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def credential_confidence(name: str, kind: str, value: str) -> Level | None:
-    """How likely ``value`` stored under ``name`` is a real credential; None: it is not one."""
+def credential_confidence(name: str, kind: str, value: str, compared: bool = False) -> Level | None:
+    """How likely ``value`` stored under (or compared with) ``name`` is a real credential; None:
+    it is not one."""
     text = value.strip()
     if not text or any(c.isspace() for c in text):
         return None  # empty, or a label / prompt / message
-    if _TEMPLATE.match(text) or _LOCATION.match(text):
-        return None  # a template marker, an environment variable's name, a path or URL
+    if not any(c.isalnum() for c in text) or "***" in text or "\u2022\u2022" in text:
+        return None  # punctuation, a symbol, or a masked value (":****")
+    if _TEMPLATE.match(text) or _LOCATION.match(text) or _PATTERN.search(text):
+        return None  # a template marker, an environment variable's name, a path, URL or regex
+    if text.lower() in TOKEN_TYPES:
+        return None  # default_token="Bearer" names a token type
     lowered = text.lower()
     if lowered.replace("-", "_") in {name.lower(), "_".join(name_words(name))}:
         return None  # the key's own name: PASSWORD = "password"
@@ -68,62 +76,63 @@ def credential_confidence(name: str, kind: str, value: str) -> Level | None:
     if any(word in lowered for word in PLACEHOLDER_WORDS) or lowered in WEAK_DEFAULTS:
         return LOW
     if kind == SECRET and len(text) < 8:
-        return LOW  # `token = "EOF"` in a parser; real API secrets are long
+        # `token = "EOF"` in a parser; real API secrets are long. `if token == "("` is parsing.
+        return None if compared else LOW
+    if compared:
+        return HIGH if len(text) >= 6 else LOW  # `user_pass == "git"` compares a user name
     return MEDIUM
 
 
 def credential_literals(node: ast.AST, ctx: RuleContext) -> Iterator[tuple[str, str, ast.expr, Level, str]]:
     """(kind, name, literal node, confidence, where) for each hard-coded credential in ``node``."""
-    for name, value, where, confidence_floor in _named_values(node, ctx):
+    for name, value, where in _named_values(node, ctx):
         kind = credential_kind(name)
         if kind is None:
             continue
         text = string_value(value, ctx)
         if text is None:
             continue
-        confidence = credential_confidence(name, kind, text)
+        confidence = credential_confidence(name, kind, text, compared=where == "compared with")
         if confidence is None:
             continue
-        if confidence_floor is not None and confidence >= MEDIUM:
-            confidence = confidence_floor
         if is_test_code(ctx):
             confidence = LOW
         yield kind, name, value, confidence, where
 
 
-def _named_values(node: ast.AST, ctx: RuleContext) -> Iterator[tuple[str, ast.expr, str, Level | None]]:
-    """(name, value expression, kind of place, confidence override) pairs that ``node`` writes."""
+def _named_values(node: ast.AST, ctx: RuleContext) -> Iterator[tuple[str, ast.expr, str]]:
+    """(name, value expression, kind of place) for each value ``node`` stores under a name."""
     match node:
         case ast.Assign(targets=targets, value=value):
             for target in targets:
                 name = reference_name(target)
                 if name:
-                    yield name, value, "assigned to", None
+                    yield name, value, "assigned to"
         case ast.AnnAssign(target=target, value=value) if value is not None:
             name = reference_name(target)
             if name:
-                yield name, value, "assigned to", None
+                yield name, value, "assigned to"
         case ast.Dict(keys=keys, values=values):
             for key, value in zip(keys, values):
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    yield key.value, value, "stored under the key", None
+                    yield key.value, value, "stored under the key"
         case ast.Call(keywords=keywords):
             for keyword in keywords:
                 if keyword.arg:
-                    yield keyword.arg, keyword.value, "passed as the argument", None
+                    yield keyword.arg, keyword.value, "passed as the argument"
         case ast.FunctionDef(args=args) | ast.AsyncFunctionDef(args=args):
             positional = [*args.posonlyargs, *args.args]
             for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
-                yield arg.arg, default, "the default of the parameter", None
+                yield arg.arg, default, "the default of the parameter"
             for arg, default in zip(args.kwonlyargs, args.kw_defaults):
                 if default is not None:
-                    yield arg.arg, default, "the default of the parameter", None
+                    yield arg.arg, default, "the default of the parameter"
         case ast.Compare(left=left, ops=[ast.Eq() | ast.NotEq()], comparators=[right]):
             # `if password == "s3cret"`: the program authenticates against a fixed password.
             for stored, literal in ((left, right), (right, left)):
                 name = reference_name(stored)
                 if name and not isinstance(stored, ast.Constant):
-                    yield name, literal, "compared with", HIGH
+                    yield name, literal, "compared with"
 
 
 _CREDENTIAL_NODES = [ast.Assign, ast.AnnAssign, ast.Dict, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.Compare]

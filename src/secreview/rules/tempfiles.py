@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.rules._naming import in_test_code
 from secreview.rules.base import HIGH, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -115,8 +116,8 @@ def check_temp_path(call: ast.Call, ctx: RuleContext):
     if directory is None:
         return None
     where = "tempfile.gettempdir()" if _uses_gettempdir(path, ctx) else directory
-    return Hit(call, message=f"`{ctx.source(path)}` is a predictable name in a shared temporary directory ({where}); "
-                             "another local user can create it or a symlink first.")
+    return in_test_code(ctx, Hit(call, message=f"`{ctx.source(path)}` is a predictable name in a shared temporary "
+                                               f"directory ({where}); another local user can create it or a symlink first."))
 
 
 def _uses_gettempdir(expr: ast.expr, ctx: RuleContext) -> bool:
@@ -148,5 +149,5 @@ def _uses_gettempdir(expr: ast.expr, ctx: RuleContext) -> bool:
     """,
 )
 def check_mktemp(call: ast.Call, ctx: RuleContext):
-    return Hit(call)
+    return in_test_code(ctx, Hit(call))
 
