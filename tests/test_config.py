@@ -175,3 +175,10 @@ def test_the_readme_configuration_example_is_valid():
     table = tomllib.loads(example)["tool"]["secreview"]
     config = config_from_table(table, "README.md")
     assert config.exclude and config.per_path_ignores and config.ignore
+
+
+def test_an_invalid_glob_is_a_configuration_error():
+    with pytest.raises(ConfigError, match=r"pyproject.toml: \[tool.secreview\] exclude: invalid glob 'a\\\\'"):
+        config_from_table({"exclude": ["a\\"]}, "pyproject.toml")
+    with pytest.raises(ConfigError, match="per-path-ignores: invalid glob '!'"):
+        config_from_table({"per-path-ignores": {"!": ["eval-used"]}}, "pyproject.toml")

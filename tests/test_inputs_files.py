@@ -180,3 +180,24 @@ def test_module_names_follow_packages(tree):
     assert module_name_for(Path("script.py")) == "script"
     sources, _ = discover(["src/pkg/sub/mod.py"])
     assert sources[0].module_name == "pkg.sub.mod"
+
+
+def test_a_gitignore_line_git_cannot_read_is_skipped_like_git_does(tree):
+    make(tree, "a.py", "gen_b.py")
+    (tree / ".gitignore").write_text("!\nfoo\\\ngen_*.py\n")
+    assert found(["."]) == (["a.py"], [])
+
+
+def test_an_unexpected_failure_on_one_path_does_not_hide_the_others(tree, monkeypatch):
+    import secreview.inputs.files as files
+
+    make(tree, "a/x.py", "b/y.py")
+    real_walk = files._walk
+
+    def walk(root, found_, config):
+        if root == "a":
+            raise RuntimeError("bug")
+        return real_walk(root, found_, config)
+
+    monkeypatch.setattr(files, "_walk", walk)
+    assert found(["a", "b"]) == (["b/y.py"], [("a", "internal-error")])

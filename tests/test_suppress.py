@@ -137,3 +137,21 @@ def test_show_suppressed_lists_them_and_the_summary_counts_them(tmp_path):
     assert "test harness" in shown.output
     document = json.loads(runner.invoke(main, ["review", str(source), "-f", "json"]).output)
     assert document["summary"]["suppressed"] == 1
+
+
+def test_a_flow_through_a_helper_is_suppressed_by_the_sink_statement_and_counted_once():
+    result = review("""\
+        import sys
+
+
+        def calc(code):
+            value = [
+                eval(code),
+            ]  # secreview: ignore[eval-used] reviewed: callers pass arithmetic only
+            return value
+
+
+        calc(sys.argv[1])
+        """)
+    assert result.findings == []
+    assert [(f.line, f.rule_id) for f in result.suppressed] == [(6, "eval-used")]

@@ -114,6 +114,8 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
     file_paths = [p for p in paths if p != "-"]
     sources, diagnostics = discover(file_paths, config, force_exclude)
     if "-" in paths:
+        if sys.stdin.isatty():
+            click.echo("secreview: reading the snippet to review from standard input (end it with Ctrl-D)", err=True)
         sources.insert(0, SourceFile(stdin_filename or "<stdin>", data=sys.stdin.buffer.read(),
                                      first_line=first_line or 1, snippet=True))
     if change is not None:

@@ -174,6 +174,15 @@ def check_rule_ids(values: list[str], where: str) -> list[str]:
     return canonical
 
 
+def check_globs(globs: list[str], where: str) -> list[str]:
+    for glob in globs:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([glob])
+        except ValueError as exc:
+            raise ConfigError(f"{where}: invalid glob {glob!r} ({exc})") from None
+    return list(globs)
+
+
 def config_from_table(table: object, source: str, where: str = "[tool.secreview]") -> Config:
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: {where} must be a table")
@@ -183,7 +192,7 @@ def config_from_table(table: object, source: str, where: str = "[tool.secreview]
         if key in _LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{at}: expected a list of strings, got {value!r}")
-            setattr(config, key, value if key == "exclude" else check_rule_ids(value, at))
+            setattr(config, key, check_globs(value, at) if key == "exclude" else check_rule_ids(value, at))
         elif key in _LEVEL_KEYS:
             if not isinstance(value, str):
                 raise ConfigError(f"{at}: expected one of low, medium, high; got {value!r}")
@@ -207,5 +216,6 @@ def _per_path_ignores(value: object, at: str) -> dict[str, list[str]]:
     for glob, ids in value.items():
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise ConfigError(f'{at}: "{glob}": expected a list of rule ids, got {ids!r}')
+        check_globs([glob], at)
         result[glob] = check_rule_ids(ids, f'{at} "{glob}"')
     return result

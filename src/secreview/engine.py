@@ -66,6 +66,7 @@ class ReviewResult:
 
     def finalize(self) -> "ReviewResult":
         self.findings = _best_per_location(self.findings, self.change)
+        self.suppressed = _best_per_location(self.suppressed, self.change)  # one suppression, counted once
         assign_fingerprints(self.findings + self.suppressed)
         self.findings.sort(key=Finding.sort_key)
         self.suppressed.sort(key=Finding.sort_key)
@@ -220,7 +221,7 @@ def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
         rule_id=rule.id, title=rule.title, cwe=record.cwe, severity=rule.severity, confidence=flow.confidence,
         path=record.path, line=record.line, col=record.col, end_line=record.end_line, end_col=record.end_col,
         message=f"{rule.title}: untrusted data ({flow.description}) is passed to `{helper}()`, which uses it in `{record.code}`.",
-        solution=rule.solution, code=record.code, statement_lines=(record.line, record.end_line),
+        solution=rule.solution, code=record.code, statement_lines=record.statement_lines,  # (0, 0): suppress finds it
         trace=[*flow.trace, sink], bandit=rule.bandit,
     )
 
@@ -247,33 +248,6 @@ def char_column(text: str, byte_offset: int) -> int:
     return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
 
 
-# Nodes that own a line range for inline suppressions: statements, and ``except ...:`` clauses
-# (an ExceptHandler is not an ast.stmt, but a comment on its header must not reach the try body).
-_STATEMENT_LIKE = (ast.stmt, ast.ExceptHandler)
-
-
-def statement_range(node: ast.AST, ancestors: list[ast.AST]) -> tuple[int, int]:
-    """Lines on which an inline suppression for ``node`` may be written: the whole enclosing simple
-    statement, or the header of an enclosing compound statement (decorators and ``def`` line(s),
-    ``with x(...):``, ``except E:``... up to its body)."""
-    if isinstance(node, _STATEMENT_LIKE):
-        statement = node
-    else:
-        statement = next((a for a in reversed(ancestors) if isinstance(a, _STATEMENT_LIKE)), None)
-    if statement is None:
-        line = getattr(node, "lineno", 1)
-        return line, getattr(node, "end_lineno", line) or line
-    start = statement.lineno
-    decorators = getattr(statement, "decorator_list", None)
-    if decorators:
-        start = min(start, *(d.lineno for d in decorators))
-    body = getattr(statement, "body", None)
-    if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
-        node_end = start if statement is node else (getattr(node, "end_lineno", start) or start)
-        return start, max(start, statement.lineno, body[0].lineno - 1, node_end)
-    return start, statement.end_lineno or start
-
-
 def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedFile) -> Finding:
     node = hit.node
     line = getattr(node, "lineno", 1)
@@ -294,7 +268,7 @@ def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedF
         message=message,
         solution=hit.solution or rule.solution,
         code=parsed.source_line(line).strip(),
-        statement_lines=statement_range(node, ancestors),
+        statement_lines=suppress.statement_range(node, ancestors),
         trace=list(hit.trace),
         bandit=rule.bandit,
     )

@@ -13,6 +13,7 @@ suppressions: findings below them are dropped.
 """
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -25,6 +26,53 @@ _SECREVIEW = re.compile(r"#\s*secreview\s*:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?(?
 _NOSEC = re.compile(r"#\s*nosec\b:?(?P<ids>[^#]*)", re.I)
 _BANDIT_ID = re.compile(r"^B\d{3}$", re.I)
 _REASON_LEADER = " \t:-–—,;"
+
+
+# Nodes that own a line range for inline suppressions: statements, and ``except ...:`` clauses
+# (an ExceptHandler is not an ast.stmt, but a comment on its header must not reach the try body).
+_STATEMENT_LIKE = (ast.stmt, ast.ExceptHandler)
+
+
+def statement_range(node: ast.AST, ancestors: list[ast.AST]) -> tuple[int, int]:
+    """Lines on which an inline suppression for ``node`` may be written: the whole enclosing simple
+    statement, or the header of an enclosing compound statement (decorators and ``def`` line(s),
+    ``with x(...):``, ``except E:``... up to its body)."""
+    if isinstance(node, _STATEMENT_LIKE):
+        statement = node
+    else:
+        statement = next((a for a in reversed(ancestors) if isinstance(a, _STATEMENT_LIKE)), None)
+    if statement is None:
+        line = getattr(node, "lineno", 1)
+        return line, getattr(node, "end_lineno", line) or line
+    start = statement.lineno
+    decorators = getattr(statement, "decorator_list", None)
+    if decorators:
+        start = min(start, *(d.lineno for d in decorators))
+    body = getattr(statement, "body", None)
+    if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+        node_end = start if statement is node else (getattr(node, "end_lineno", start) or start)
+        return start, max(start, statement.lineno, body[0].lineno - 1, node_end)
+    return start, statement.end_lineno or start
+
+
+def statement_range_at(tree: ast.AST, line: int, col: int) -> tuple[int, int]:
+    """``statement_range`` of the innermost node at (line, col), for findings made from a position
+    (data flow through helpers) rather than during the AST pass."""
+    ancestors: list[ast.AST] = []
+    node: ast.AST = tree
+    while True:
+        inner = next((child for child in ast.iter_child_nodes(node) if _contains(child, line, col)), None)
+        if inner is None:
+            break
+        ancestors.append(inner)
+        node = inner
+    return statement_range(node, ancestors[:-1]) if ancestors else (line, line)
+
+
+def _contains(node: ast.AST, line: int, col: int) -> bool:
+    if not hasattr(node, "lineno") or getattr(node, "end_lineno", None) is None:
+        return False
+    return (node.lineno, node.col_offset) <= (line, col) <= (node.end_lineno, node.end_col_offset)
 
 
 def comments_by_line(parsed: ParsedFile) -> dict[int, str]:
@@ -96,6 +144,8 @@ def apply(findings: list[Finding], parsed: ParsedFile, config: Config) -> tuple[
     kept: list[Finding] = []
     suppressed: list[Finding] = []
     for finding in findings:
+        if finding.statement_lines == (0, 0):
+            finding.statement_lines = statement_range_at(parsed.tree, finding.line, finding.col)
         reason = suppression_for(finding, comments, rule_ids)
         if reason is None and not finding.path.startswith("<"):  # "<stdin>" has no path to match
             glob = config.per_path_ignore(finding.path, finding.rule_id, finding.bandit)

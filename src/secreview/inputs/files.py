@@ -82,8 +82,19 @@ def _read_ignore_file(file: str) -> pathspec.GitIgnoreSpec | None:
             lines = handle.read().splitlines()
     except OSError:
         return None  # an unreadable .gitignore only means fewer files are skipped
-    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    try:
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:  # pathspec's pattern errors; git skips a line it cannot read: so do we
+        spec = pathspec.GitIgnoreSpec.from_lines([line for line in lines if _valid_pattern(line)])
     return spec if len(spec) else None
+
+
+def _valid_pattern(line: str) -> bool:
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
 
 
 def _relative(path: str, base: str) -> str | None:
@@ -186,21 +197,29 @@ def discover(paths: list[str], config=None, force_exclude: bool = False) -> tupl
     found = Discovery()
     for name in paths:
         try:
-            info = os.stat(name)
-        except OSError as error:
-            found.problem(name, *_stat_problem(name, error))
-            continue
-        if stat.S_ISDIR(info.st_mode):
-            _walk(name, found, config)
-        elif force_exclude and _excluded_by_config(os.path.abspath(name), False, config):
-            continue
-        elif force_exclude and gitignored(os.path.abspath(name), False, ancestor_ignore_files(os.path.abspath(name))):
-            continue
-        elif stat.S_ISREG(info.st_mode):
-            found.add(name, (info.st_dev, info.st_ino))
-        else:
-            found.problem(name, "unreadable", "not a regular file (a FIFO, socket or device)")
+            _discover_path(name, found, config, force_exclude)
+        except Exception as exc:  # noqa: BLE001 - a bug here must not hide the other paths
+            found.problem(name, "internal-error", f"secreview failed while listing this path "
+                          f"({type(exc).__name__}: {exc}); this is a bug in secreview, please report it")
     return found.sources, found.diagnostics
+
+
+def _discover_path(name: str, found: Discovery, config, force_exclude: bool) -> None:
+    try:
+        info = os.stat(name)
+    except OSError as error:
+        found.problem(name, *_stat_problem(name, error))
+        return
+    absolute = os.path.abspath(name)
+    if stat.S_ISDIR(info.st_mode):
+        _walk(name, found, config)
+    elif force_exclude and (_excluded_by_config(absolute, False, config)
+                            or gitignored(absolute, False, ancestor_ignore_files(absolute))):
+        return  # the hook or editor passed every file; the project's excludes decide
+    elif stat.S_ISREG(info.st_mode):
+        found.add(name, (info.st_dev, info.st_ino))
+    else:
+        found.problem(name, "unreadable", "not a regular file (a FIFO, socket or device)")
 
 
 def _stat_problem(name: str, error: OSError) -> tuple[str, str]:
