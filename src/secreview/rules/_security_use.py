@@ -98,11 +98,20 @@ def security_purpose(ctx: RuleContext, call: ast.Call, *, include_arguments: boo
     chain = ctx.ancestors
     child: ast.AST = call
     for parent in reversed(chain[:-1] if chain and chain[-1] is call else chain):
+        if _is_table_entry(parent, child):
+            break  # an entry of a table keyed by something else (OIDs, enums): not a use
         candidates.extend(_names_from_parent(ctx, parent, child))
         if isinstance(parent, ast.stmt):
             break
         child = parent
     return next((name for name in candidates if is_security_name(name)), None)
+
+
+def _is_table_entry(parent: ast.AST, child: ast.AST) -> bool:
+    if not isinstance(parent, ast.Dict):
+        return False
+    return any(value is child and not (isinstance(key, ast.Constant) and isinstance(key.value, str))
+               for key, value in zip(parent.keys, parent.values))
 
 
 def _names_from_parent(ctx: RuleContext, parent: ast.AST, child: ast.AST) -> list[str]:

@@ -13,6 +13,7 @@ import ast
 
 from secreview.rules._security_use import constant_int, constant_str, is_literal_false, is_security_name, \
     mentioned_names, refers_to, security_purpose
+from secreview.rules._naming import is_test_code
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -271,6 +272,21 @@ _RANDOM_FUNCTIONS = ("random", "randint", "randrange", "choice", "choices", "sam
                      "randbytes", "uniform", "shuffle", "triangular", "betavariate", "gauss")
 
 
+def _also_imported_from_secrets(ctx: RuleContext, func: ast.expr) -> bool:
+    """``try: from secrets import randbits / except ImportError: from random import getrandbits as
+    randbits``: the name is the secure function where secrets exists (the import map keeps one)."""
+    if not isinstance(func, ast.Name):
+        return False
+    cache: dict[str, bool] = ctx.__dict__.setdefault("_crypto_secrets_names", {})
+    if func.id not in cache:
+        cache[func.id] = any(
+            isinstance(node, ast.ImportFrom) and node.module == "secrets"
+            and any((alias.asname or alias.name) == func.id for alias in node.names)
+            for node in ast.walk(ctx.parsed.tree)
+        )
+    return cache[func.id]
+
+
 @rule(
     id="weak-random-for-security",
     title="Predictable random numbers used for a secret",
@@ -284,8 +300,9 @@ _RANDOM_FUNCTIONS = ("random", "randint", "randrange", "choice", "choices", "sam
         CSRF tokens or keys drawn from it can be predicted. Reported only where the value is used
         as such a secret (assigned to or returned from a name like token/password/secret/nonce/
         salt/otp/session/csrf/api_key, passed as such a keyword, or drawn from such an alphabet);
-        random used for simulations, jitter, shuffling or test data is not reported, nor are
-        secrets and random.SystemRandom.""",
+        random used for simulations, jitter, shuffling or test data (test files and functions)
+        is not reported, nor are secrets and random.SystemRandom (also when a name is imported
+        from secrets with a random fallback).""",
     solution="""Use the secrets module: secrets.token_urlsafe(32), secrets.token_hex(),
         secrets.choice(alphabet), secrets.randbelow(n) (or random.SystemRandom()).""",
     example="""
@@ -296,6 +313,8 @@ _RANDOM_FUNCTIONS = ("random", "randint", "randrange", "choice", "choices", "sam
     """,
 )
 def check_weak_random(call: ast.Call, ctx: RuleContext):
+    if is_test_code(ctx) or _also_imported_from_secrets(ctx, call.func):
+        return None
     purpose = security_purpose(ctx, call)
     if purpose is None:
         return None

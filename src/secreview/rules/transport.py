@@ -12,6 +12,7 @@ import ast
 import re
 
 from secreview.rules._security_use import is_literal_false, is_literal_true, refers_to, single_binding
+from secreview.findings import Level
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
 
@@ -117,7 +118,8 @@ def _disables_verification(ctx: RuleContext, call: ast.Call) -> tuple[str, int] 
         impersonate the server, read the traffic (credentials, tokens) and alter it.
         assert_hostname=False accepts a valid certificate for the wrong host (CWE-297). A setting
         from configuration (not a literal) is not reported; a literal False passed to a method of
-        an object whose type is unknown is medium confidence.""",
+        an object whose type is unknown is medium confidence, and one level lower inside a
+        non-constant condition (an explicit opt-in such as --insecure).""",
     solution="""Remove verify=False. For a private CA pass its bundle: verify="/etc/ssl/private-ca.pem"
         (requests/httpx) or ssl=ssl.create_default_context(cafile=...) (aiohttp).""",
     example="""
@@ -139,11 +141,16 @@ def check_verify_disabled(node: ast.AST, ctx: RuleContext):
     known = name.split(".")[0] in {library.split(".")[0] for library in _HTTP_LIBRARIES}
     what = "the host name is not checked against the certificate" if cwe == 297 else \
         "any certificate is accepted, so the connection can be intercepted"
-    return Hit(node, cwe=cwe, confidence=HIGH if known else MEDIUM,
+    return Hit(node, cwe=cwe, confidence=_lowered_under_condition(ctx, HIGH if known else MEDIUM),
                message=f"`{ctx.source(node.func)}` with {argument}: {what}.")
 
 
 _SESSION_FACTORIES = ("requests.Session", "requests.session", "requests.sessions.Session")
+
+
+def _lowered_under_condition(ctx: RuleContext, confidence):
+    """One level lower inside a non-constant condition: often an explicit opt-in (--insecure)."""
+    return Level(max(LOW, confidence - 1)) if under_condition(ctx) else confidence
 
 
 def _session_verify_assignment(node: ast.Assign, ctx: RuleContext):
@@ -151,7 +158,7 @@ def _session_verify_assignment(node: ast.Assign, ctx: RuleContext):
     if not targets or not is_literal_false(ctx, node.value) or ctx.literal(node.value) is None:
         return None
     known = any(refers_to(ctx, t.value, _SESSION_FACTORIES) for t in targets)
-    return Hit(node, confidence=HIGH if known else MEDIUM, message=(
+    return Hit(node, confidence=_lowered_under_condition(ctx, HIGH if known else MEDIUM), message=(
         "`.verify = False` turns off certificate verification for every request of this session."))
 
 
@@ -218,7 +225,9 @@ def _is_server_context(ctx: RuleContext, receiver: ast.expr) -> bool:
         context accepts any certificate (CWE-295); check_hostname = False accepts a valid
         certificate issued for another host (CWE-297). Either lets an attacker on the path
         intercept the connection. Server-side contexts (PROTOCOL_TLS_SERVER, Purpose.CLIENT_AUTH),
-        where CERT_NONE only means "no client certificates", are not reported.""",
+        where CERT_NONE only means "no client certificates", are not reported. Confidence is medium
+        under a non-constant condition and low on ``self`` (a wrapper's initial state) or when the
+        function gives the same setting another value too (saved and restored, or a choice).""",
     solution="""Keep the defaults of ssl.create_default_context() (CERT_REQUIRED, check_hostname
         True); for a private CA use load_verify_locations(cafile).""",
     example="""
@@ -233,18 +242,57 @@ def _is_server_context(ctx: RuleContext, receiver: ast.expr) -> bool:
 def check_context_verification(node: ast.AST, ctx: RuleContext):
     if isinstance(node, ast.Call):
         if refers_to(ctx, ctx.argument(node, 0, "mode"), ["OpenSSL.SSL.VERIFY_NONE"]):
-            return Hit(node, message="`set_verify(VERIFY_NONE)` accepts any peer certificate.")
+            return Hit(node, confidence=_setting_confidence(ctx, node, None),
+                       message="`set_verify(VERIFY_NONE)` accepts any peer certificate.")
         return None
     assert isinstance(node, ast.Assign)
     for target in node.targets:
         if not isinstance(target, ast.Attribute) or _is_server_context(ctx, target.value):
             continue
         if target.attr == "verify_mode" and refers_to(ctx, node.value, _CERT_NONE):
-            return Hit(node, message="`verify_mode = CERT_NONE` accepts any certificate.")
+            return Hit(node, confidence=_setting_confidence(ctx, node, target),
+                       message="`verify_mode = CERT_NONE` accepts any certificate.")
         if target.attr == "check_hostname" and is_literal_false(ctx, node.value) and ctx.literal(node.value) is not None:
-            return Hit(node, cwe=297, message=(
+            return Hit(node, cwe=297, confidence=_setting_confidence(ctx, node, target), message=(
                 "`check_hostname = False` accepts a certificate issued for any other host."))
     return None
+
+
+def _setting_confidence(ctx: RuleContext, node: ast.AST, target: ast.Attribute | None):
+    """How sure we are that turning a check off here is the program's behaviour, not a library's
+    internal step: low when the object is ``self`` (a wrapper's initial state) or when the same
+    setting gets another value elsewhere in the function (saved and restored, or one branch of a
+    choice); medium under a condition (an opt-in such as --insecure); high otherwise."""
+    if target is not None:
+        if isinstance(target.value, ast.Name) and target.value.id == "self":
+            return LOW
+        if _assigned_elsewhere(ctx, node, target):
+            return LOW
+    return MEDIUM if under_condition(ctx) else HIGH
+
+
+def _assigned_elsewhere(ctx: RuleContext, node: ast.AST, target: ast.Attribute) -> bool:
+    scope = ctx.function
+    if scope is None:
+        return False
+    receiver = ctx.source(target.value)
+    for other in ast.walk(scope):
+        if isinstance(other, ast.Assign) and other is not node:
+            for other_target in other.targets:
+                if isinstance(other_target, ast.Attribute) and other_target.attr == target.attr \
+                        and ctx.source(other_target.value) == receiver:
+                    return True
+    return False
+
+
+def under_condition(ctx: RuleContext) -> bool:
+    """True when the current node only runs under a condition that is not a constant."""
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(ancestor, (ast.If, ast.IfExp, ast.While)) and not ctx.is_constant(ancestor.test):
+            return True
+    return False
 
 
 _OLD_VERSIONS = {
@@ -253,6 +301,23 @@ _OLD_VERSIONS = {
     **{f"OpenSSL.SSL.{v}_METHOD": v for v in ("SSLv2", "SSLv3", "TLSv1", "TLSv1_1")},
 }
 _OLD_VERSION_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in _OLD_VERSIONS)
+
+
+def _configures_a_version(ctx: RuleContext, node: ast.AST) -> bool:
+    """True where the constant selects a version (argument, keyword, default, assigned setting,
+    options dict entry); false in comparisons and in tables that map versions to other things
+    (dict keys, subscripts, ``table[v] = ...``, tuples/lists/sets of versions)."""
+    chain = ctx.ancestors
+    parent = chain[-2] if len(chain) >= 2 and chain[-1] is node else None
+    match parent:
+        case ast.Compare() | ast.Subscript() | ast.Tuple() | ast.List() | ast.Set():
+            return False
+        case ast.Dict(keys=keys, values=values):
+            return any(value is node and isinstance(key, ast.Constant) and isinstance(key.value, str)
+                       for key, value in zip(keys, values))
+        case ast.Assign(targets=targets):
+            return not all(isinstance(target, ast.Subscript) for target in targets)
+    return True
 
 
 @rule(
@@ -266,8 +331,9 @@ _OLD_VERSION_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in _OLD_VER
     description="""SSLv2, SSLv3, TLS 1.0 and TLS 1.1 are broken or deprecated (POODLE, BEAST,
         RFC 8996): a connection pinned to them, or allowing them as minimum version, can be
         downgraded and decrypted. Any use of the constants is reported (as argument, as
-        minimum_version/maximum_version, as a function's default value); comparisons with them
-        are not. PROTOCOL_TLS/SSLv23_METHOD negotiate the best version and are not reported.""",
+        minimum_version/maximum_version, as an options-dict entry, as a function's default
+        value); comparisons and tables mapping versions to other values (dict keys, subscripts,
+        tuples of versions) are not. PROTOCOL_TLS/SSLv23_METHOD negotiate the best version and are not reported.""",
     solution="""Use ssl.create_default_context() (or PROTOCOL_TLS_CLIENT / PROTOCOL_TLS_SERVER) and
         set context.minimum_version = ssl.TLSVersion.TLSv1_2; with pyOpenSSL use TLS_METHOD and
         set_min_proto_version(TLS1_2_VERSION).""",
@@ -286,9 +352,7 @@ def check_tls_version(node: ast.AST, ctx: RuleContext):
     version = _OLD_VERSIONS.get(ctx.qualname(node) or "")
     if version is None:
         return None
-    chain = ctx.ancestors
-    parent = chain[-2] if len(chain) >= 2 and chain[-1] is node else (chain[-1] if chain else None)
-    if isinstance(parent, ast.Compare):
+    if not _configures_a_version(ctx, node):
         return None
     label = version.replace("_", ".").replace("TLSv1.1", "TLS 1.1").replace("TLSv1", "TLS 1.0")
     return Hit(node, severity=HIGH if version.startswith("SSL") else MEDIUM,
@@ -320,6 +384,8 @@ def check_tls_version(node: ast.AST, ctx: RuleContext):
 def check_wrap_socket(call: ast.Call, ctx: RuleContext):
     if is_literal_true(ctx, ctx.argument(call, 3, "server_side")):
         return None
+    if any(keyword.arg is None for keyword in call.keywords):
+        return None  # cert_reqs may come in **kwargs
     cert_reqs = ctx.argument(call, 4, "cert_reqs")
     if cert_reqs is None:
         return Hit(call, message="`ssl.wrap_socket` without cert_reqs accepts any certificate (CERT_NONE is its default).")
@@ -358,6 +424,35 @@ def _leading_text(ctx: RuleContext, expr: ast.expr, depth: int = 0) -> str | Non
     return None
 
 
+_URL_PARSERS = ("urllib.parse.urlsplit", "urllib.parse.urlparse", "urlparse.urlparse", "urlparse.urlsplit")
+
+
+def _scheme_checked_before(ctx: RuleContext, call: ast.Call, name: str) -> bool:
+    """True when, earlier in the same function, the scheme of ``name`` is compared with something
+    (``urlsplit(name).scheme in {...}``, ``parts.scheme != "https"``) or ``name.startswith(...)`` is
+    tested: the program decides which schemes it opens."""
+    scope = ctx.function or ctx.parsed.tree
+    for node in ast.walk(scope):
+        if getattr(node, "lineno", call.lineno) >= call.lineno:
+            continue
+        if isinstance(node, ast.Compare):
+            for side in (node.left, *node.comparators):
+                if isinstance(side, ast.Attribute) and side.attr == "scheme" and _parses_url(ctx, side.value, name):
+                    return True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "startswith" \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
+            return True
+    return False
+
+
+def _parses_url(ctx: RuleContext, expr: ast.expr, name: str) -> bool:
+    if isinstance(expr, ast.Name):
+        bound = single_binding(ctx, expr)
+        return bound is not None and bound is not expr and _parses_url(ctx, bound, name)
+    return (isinstance(expr, ast.Call) and ctx.call_name(expr) in _URL_PARSERS and bool(expr.args)
+            and isinstance(expr.args[0], ast.Name) and expr.args[0].id == name)
+
+
 def _built_by_request(ctx: RuleContext, value: ast.expr) -> bool:
     candidate = single_binding(ctx, value) if isinstance(value, ast.Name) else value
     return isinstance(candidate, ast.Call) and (ctx.call_name(candidate) or "").endswith(".Request")
@@ -377,7 +472,8 @@ def _built_by_request(ctx: RuleContext, value: ast.expr) -> bool:
         a web page. CWE-73 (external control of a file name) is the defect specific to urllib.
         A URL that the data-flow engine traces to untrusted input is reported once, by the ssrf
         rule (CWE-918) with its evidence; this rule covers URLs of unknown origin. Constant URLs and URLs whose scheme and host are fixed by a constant
-        prefix (f"https://api.example.com/{path}") are not reported.""",
+        prefix (f"https://api.example.com/{path}") are not reported, nor are URLs whose scheme the
+        function checks first (urlsplit(url).scheme compared, url.startswith(...)).""",
     solution="""Check the scheme before opening: urllib.parse.urlsplit(url).scheme in {"http",
         "https"} (and the host against an allow-list when the URL comes from a user), or use
         requests/httpx, which do not open file: URLs.""",
@@ -397,6 +493,8 @@ def check_urlopen(call: ast.Call, ctx: RuleContext):
         return None  # urlopen(Request(...)): the URL is judged where the Request is built
     prefix = _leading_text(ctx, url)
     if prefix is not None and not ctx.is_constant(url) and _FIXED_ORIGIN.match(prefix):
+        return None
+    if isinstance(url, ast.Name) and _scheme_checked_before(ctx, call, url.id):
         return None
     function = ctx.source(call.func).replace("{", "{{").replace("}", "}}")
     hit = dynamic_value_hit(
