@@ -95,6 +95,8 @@ def _safe_filter(filter_arg: ast.expr | None, ctx: RuleContext) -> bool:
     """,
 )
 def check_tar_extraction(call: ast.Call, ctx: RuleContext):
+    if any(keyword.arg is None for keyword in call.keywords):
+        return None  # **options may carry filter= or members=
     if ctx.call_name(call) == "shutil.unpack_archive":
         return _check_unpack_archive(call, ctx)
     if not isinstance(call.func, ast.Attribute):
@@ -122,11 +124,13 @@ def _check_unpack_archive(call: ast.Call, ctx: RuleContext):
     if _safe_filter(ctx.keyword(call, "filter"), ctx):
         return None
     archive = ctx.argument(call, 0, "filename")
+    if archive is None:
+        return None
     fmt = ctx.literal(ctx.argument(call, 2, "format"), None)
     name = ctx.literal(archive, None)
     if fmt == "zip" or (isinstance(name, str) and name.lower().endswith(".zip")):
         return None  # zip members are sanitised by zipfile
-    return Hit(call, confidence=LOW if archive is not None and ctx.is_constant(archive) else MEDIUM,
+    return Hit(call, confidence=LOW if ctx.is_constant(archive) else MEDIUM,
                message="`shutil.unpack_archive` without filter= extracts tar archives unchecked: members can "
                        "escape the target directory.")
 
@@ -160,7 +164,7 @@ def check_zip_extraction(call: ast.Call, ctx: RuleContext):
     if not isinstance(call.func, ast.Attribute):
         return None
     kind, opener = archive_origin(call.func.value, ctx)
-    if kind != ZIP:
+    if kind != ZIP or any(keyword.arg is None for keyword in call.keywords):
         return None
     members = ctx.argument(call, 1, "members")
     if members is not None and not (isinstance(members, ast.Constant) and members.value is None):

@@ -308,6 +308,8 @@ def _credential_reference(expr: ast.expr, ctx: RuleContext) -> ast.expr | None:
     """The first sub-expression of ``expr`` that holds a credential and whose value reaches the
     result (so ``len(password)``, ``password is None`` and ``mask(password)`` do not count)."""
     match expr:
+        case ast.Name(id=name) if name in ctx.facts.imports.aliases:
+            return None  # a module (`secrets`) or an imported function
         case ast.Name(id=name) | ast.Attribute(attr=name):
             if credential_kind(name):
                 return expr
