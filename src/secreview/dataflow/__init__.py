@@ -163,6 +163,14 @@ class FileFlow:
     def _current_classes(self) -> list[str]:
         return sorted(set(self.class_of_method.values()))
 
+    def is_project_class(self, name: str) -> bool:
+        """A class of the reviewed code whose methods have summaries."""
+        cached = getattr(self, "_classes_cache", None)
+        if cached is None or cached[0] != len(self.summaries):
+            classes = {qualname.rsplit(".", 1)[0] for qualname, summary in self.summaries.items() if summary.is_method}
+            cached = self._classes_cache = (len(self.summaries), classes)
+        return name in cached[1]
+
     def is_project_function(self, name: str) -> bool:
         return name in self.summaries
 

@@ -97,6 +97,7 @@ class FunctionAnalysis:
         self.returns: Taint = CLEAN
         self.params: list[str] = []
         self.vararg: int | None = None
+        self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
         self.self_name: str | None = None
 
     # ---- entry ------------------------------------------------------------------------------
@@ -173,6 +174,8 @@ class FunctionAnalysis:
         constant = self.fold(node.value)
         for target in node.targets:
             self.assign(target, value, state, node, constant)
+            if isinstance(target, ast.Name):
+                self.note_instance(target.id, node.value)
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             checked = _validator_argument(node.value, self.unit)
             if checked is not None:
@@ -511,10 +514,20 @@ class FunctionAnalysis:
                 return default
             if method == "get" and isinstance(func.value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
                 return join(receiver.whole(), default)
+        if name is not None and self.unit.is_project_class(name) and f"{name}.__init__" in self.unit.summaries:
+            # ``Runner(x)`` calls ``Runner.__init__(self, x)``: sinks in the constructor count.
+            self.unit.record_call(f"{name}.__init__", [CLEAN, *positional], keywords, node, self)
+        instance_state = None
+        if method and name not in self.unit.summaries:
+            owner = self.receiver_class(func.value)
+            if owner is not None and f"{owner}.{method}" in self.unit.summaries:
+                name = f"{owner}.{method}"  # ``Worker().run(x)`` / ``w = Worker(); w.run(x)``
+                # What the constructor was given may be stored in the instance and returned.
+                instance_state = receiver.whole()
         summary = self.unit.summary_for(name, func)
         if summary is not None:
             self.unit.record_call(name if name in self.unit.summaries else summary.qualname, positional, keywords, node, self)
-            return self.apply_summary(summary, positional, keywords, node)
+            return join(self.apply_summary(summary, positional, keywords, node), instance_state)
         if name is not None and self.unit.is_project_function(name):
             self.unit.record_call(name, positional, keywords, node, self)
 
@@ -527,8 +540,9 @@ class FunctionAnalysis:
                 new_container, result = updated
                 state[func.value.id] = new_container
                 return result
-        if method in ("append", "extend", "add", "update", "insert", "setdefault", "appendleft") and isinstance(func.value, ast.Name):
-            # Mutating a container with untracked shape: it carries the new data as a whole.
+        if method in ("append", "extend", "add", "update", "insert", "setdefault", "appendleft", "write", "writelines") and isinstance(func.value, ast.Name):
+            # Mutating a container with untracked shape (or writing into a buffer / response):
+            # it carries the new data as a whole.
             if not arguments.is_clean:
                 state[func.value.id] = join(receiver.whole(), arguments.with_step(self.step(node, f"added to `{func.value.id}`")))
             return CLEAN
@@ -541,6 +555,25 @@ class FunctionAnalysis:
                 return join(receiver.whole(), default)  # one of the stored values, whatever the key
         # Unknown call: the result carries whatever went in (receiver and arguments).
         return join(receiver.whole(), arguments)
+
+    def note_instance(self, name: str, value: ast.expr) -> None:
+        """Remember ``name = ProjectClass(...)`` so ``name.method(x)`` uses that method's summary
+        (a name bound to two different classes in one function is not resolved)."""
+        owner = self.unit.qualname(value.func) if isinstance(value, ast.Call) else None
+        if owner is None or not self.unit.is_project_class(owner):
+            if name in self.instances and self.instances[name] is not None:
+                self.instances[name] = None
+            return
+        known = self.instances.get(name, owner)
+        self.instances[name] = owner if known == owner else None
+
+    def receiver_class(self, receiver: ast.expr) -> str | None:
+        if isinstance(receiver, ast.Call):
+            owner = self.unit.qualname(receiver.func)
+            return owner if owner is not None and self.unit.is_project_class(owner) else None
+        if isinstance(receiver, ast.Name):
+            return self.instances.get(receiver.id)
+        return None
 
     def html_safe_string(self, node: ast.expr) -> bool:
         """``Markup("...")``: a string whose % and format() escape what goes in."""
