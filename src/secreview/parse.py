@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -50,6 +51,18 @@ def _looks_binary(data: bytes) -> bool:
     return sample.count(b"\0") > 2 or not sample[:2].isascii()
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """Lines as Python numbers them: only CR, LF and CRLF end a line (``str.splitlines`` also
+    splits on form feeds and other separators, which would shift every later line)."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def parse_text(path: str, text: str) -> ParsedFile | Diagnostic:
     """Parse source text into a tree (snippets from elsewhere: see inputs.snippet)."""
     if text.startswith("\ufeff"):
@@ -65,7 +78,7 @@ def parse_text(path: str, text: str) -> ParsedFile | Diagnostic:
         return Diagnostic(path, "too-complex", "the code is nested too deeply to be parsed; it was not reviewed")
     except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
         return Diagnostic(path, "syntax-error", f"cannot parse: {exc}")
-    return ParsedFile(path=path, tree=tree, lines=text.splitlines())
+    return ParsedFile(path=path, tree=tree, lines=source_lines(text))
 
 
 def parse_bytes(path: str, data: bytes) -> ParsedFile | Diagnostic:

@@ -17,7 +17,7 @@ import ast
 from dataclasses import dataclass
 
 from secreview.findings import Diagnostic
-from secreview.parse import ParsedFile, decode_source
+from secreview.parse import source_lines, ParsedFile, decode_source
 
 @dataclass
 class SnippetFile(ParsedFile):
@@ -42,7 +42,7 @@ def parse_snippet(path: str, data: bytes, first_line: int = 1) -> ParsedFile | D
         return _diagnostic(path, error, first_line)
     if first_line > 1:
         ast.increment_lineno(tree, first_line - 1)
-    lines = [""] * (first_line - 1) + text.splitlines()
+    lines = [""] * (first_line - 1) + source_lines(text)
     return SnippetFile(path=path, tree=tree, lines=lines, first_line=first_line)
 
 
