@@ -28,7 +28,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     return taint.sanitize(not_for) if not_for else taint
 from secreview.findings import Level, TraceStep
 from secreview.models import (
-    ALL_CWES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
+    ALL_CWES, CONVERSION_CHECKS, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
 )
@@ -167,7 +167,14 @@ class FunctionAnalysis:
         self.expr(node.value, state)
         if isinstance(node.value, ast.Call) and self.unit.qualname(node.value.func) in NO_RETURN_CALLS:
             return None  # ``abort(404)``, ``sys.exit(1)``: like raise, the branch ends here
+        self.note_conversion_check(node.value, state)
         return state
+
+    def note_conversion_check(self, value: ast.expr, state: State) -> None:
+        """After ``int(x)`` ran without raising, ``x`` is a numeric string on this path."""
+        if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.Name):
+            if self.unit.qualname(value.func) in CONVERSION_CHECKS and value.args[0].id in state:
+                state[value.args[0].id] = CLEAN
 
     def stmt_Assign(self, node: ast.Assign, state: State) -> State:
         value = self.expr(node.value, state)
@@ -176,6 +183,7 @@ class FunctionAnalysis:
             self.assign(target, value, state, node, constant)
             if isinstance(target, ast.Name):
                 self.note_instance(target.id, node.value)
+        self.note_conversion_check(node.value, state)
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             checked = _validator_argument(node.value, self.unit)
             if checked is not None:
@@ -701,6 +709,7 @@ class FunctionAnalysis:
             self.assign(generator.target, iterable.whole(), inner, node, NOTHING)
             for condition in generator.ifs:
                 self.expr(condition, inner)
+                inner = self.refine(condition, inner, True)  # ``[v for v in xs if v.isdigit()]``
         if isinstance(node, ast.DictComp):
             return join(self.expr(node.key, inner).whole(), self.expr(node.value, inner).whole())
         return self.expr(node.elt, inner).whole()
@@ -948,10 +957,10 @@ def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | Non
     if isinstance(test, ast.Call) and branch:
         func = test.func
         if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS:
+            if func.attr == "fullmatch":  # ``PATTERN.fullmatch(x)``: the argument is checked, not the pattern
+                return test.args[0].id if test.args and isinstance(test.args[0], ast.Name) else None
             if isinstance(func.value, ast.Name):
                 return func.value.id
-            if func.attr == "fullmatch" and test.args and isinstance(test.args[0], ast.Name):
-                return test.args[0].id
         name = unit.qualname(func)
         if name in ("re.fullmatch",) and len(test.args) >= 2 and isinstance(test.args[1], ast.Name):
             return test.args[1].id

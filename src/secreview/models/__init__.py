@@ -7,7 +7,7 @@ metadata, message and fix text stay next to its check.
 """
 from secreview.models.sanitizers import (  # noqa: F401
     SANITIZERS, SANITIZING_METHODS, LINE_BREAK_CWES, ALL_CWES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
-    NO_RETURN_CALLS, HTML_SAFE_STRINGS,
+    NO_RETURN_CALLS, HTML_SAFE_STRINGS, CONVERSION_CHECKS,
 )
 from secreview.models.sources import (  # noqa: F401
     SOURCE_ATTRIBUTES, SOURCE_CALLS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,

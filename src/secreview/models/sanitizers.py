@@ -120,3 +120,7 @@ NO_RETURN_CALLS = frozenset({
 # Classes of HTML-safe strings: ``Markup("<b>%s</b>") % x`` and ``Markup("<b>{}</b>").format(x)``
 # escape the values put into them (the template itself is checked by the markup rule).
 HTML_SAFE_STRINGS = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup"})
+
+# Conversions that raise on anything but a number / UUID: once ``int(x)`` has run without raising
+# (``try: int(x) except ValueError: abort(400)``), ``x`` itself is a numeric string.
+CONVERSION_CHECKS = frozenset({"int", "float", "decimal.Decimal", "uuid.UUID"})
