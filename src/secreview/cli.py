@@ -86,15 +86,9 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
          (missing, unreadable, not valid Python...; see the errors in the report)
     """
     from secreview.engine import Reviewer
-    from secreview.inputs import SourceFile
-    from secreview.inputs.files import discover
     from secreview.report import formatters
 
-    try:
-        # The configuration is looked up from the first PATH (or --stdin-filename, or '.').
-        config = load_config([p for p in paths if p != "-"] + ([stdin_filename] if stdin_filename else []), config_file)
-    except ConfigError as exc:
-        raise ConfigFileError(str(exc)) from None
+    config = _load_config(paths, config_file, stdin_filename)
     _apply_options(config, select, ignore, min_severity, min_confidence, fail_on)
     if "-" not in paths:
         for option, value in (("--first-line", first_line), ("--stdin-filename", stdin_filename)):
@@ -111,13 +105,7 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
 
     change = _load_change(paths, **change_options)  # change review (issue 4)
     paths = paths or ((".",) if change else ())
-    file_paths = [p for p in paths if p != "-"]
-    sources, diagnostics = discover(file_paths, config, force_exclude)
-    if "-" in paths:
-        if sys.stdin.isatty():
-            click.echo("secreview: reading the snippet to review from standard input (end it with Ctrl-D)", err=True)
-        sources.insert(0, SourceFile(stdin_filename or "<stdin>", data=sys.stdin.buffer.read(),
-                                     first_line=first_line or 1, snippet=True))
+    sources, diagnostics = _collect_inputs(paths, config, force_exclude, first_line, stdin_filename)
     if change is not None:
         from secreview.changes_filter import apply_overrides
 
@@ -171,6 +159,31 @@ def _limit_to_change(result, change, baseline_file, write_baseline_file, **_opti
         raise click.UsageError(str(exc)) from None
     return result
 # --- end of change review ----------------------------------------------------------------------------
+
+
+def _load_config(paths, config_file: str | None, stdin_filename: str | None) -> Config:
+    """--config FILE, else the nearest [tool.secreview] above the first PATH (or --stdin-filename,
+    or the current directory); a bad file exits 2 with a message naming the file and the key."""
+    try:
+        start = [p for p in paths if p != "-"] + ([stdin_filename] if stdin_filename else [])
+        return load_config(start, config_file)
+    except ConfigError as exc:
+        raise ConfigFileError(str(exc)) from None
+
+
+def _collect_inputs(paths, config: Config, force_exclude: bool, first_line: int | None, stdin_filename: str | None):
+    """The files under PATHS (see inputs/files.py) and the stdin snippet for '-' (read once, even
+    if '-' is given twice); plus a Diagnostic for each input that cannot be reviewed."""
+    from secreview.inputs import SourceFile
+    from secreview.inputs.files import discover
+
+    sources, diagnostics = discover([p for p in paths if p != "-"], config, force_exclude)
+    if "-" in paths:
+        if sys.stdin.isatty():
+            click.echo("secreview: reading the snippet to review from standard input (end it with Ctrl-D)", err=True)
+        sources.insert(0, SourceFile(stdin_filename or "<stdin>", data=sys.stdin.buffer.read(),
+                                     first_line=first_line or 1, snippet=True))
+    return sources, diagnostics
 
 
 def _split(values) -> list[str]:
