@@ -75,13 +75,16 @@ class FileFlow:
         self.class_of_method: dict[int, str] = {}  # method node id -> class qualname
         self.class_attributes: dict[str, dict[str, Taint]] = {}
         self.local_summaries: dict[str, FunctionSummary] = {}
+        self.module_instances: dict[str, str | None] = {}
         self.flask_view_methods: set[int] = set()  # method node ids of flask.views.View subclasses
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self._request_imported = "request" in self.facts.imports.aliases
 
     # ---- driving the analysis ---------------------------------------------------------------
     def analyze(self) -> "FileFlow":
-        module = FunctionAnalysis(self, self.parsed.tree, self.module_name).run_module()
+        module_analysis = FunctionAnalysis(self, self.parsed.tree, self.module_name)
+        module = module_analysis.run_module()
+        self.module_instances = module_analysis.instances  # ``posts = PostRepository(...)`` at module level
         globals_state = module
         analysed = 0
         queue = list(self.nested)

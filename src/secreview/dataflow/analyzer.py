@@ -569,8 +569,7 @@ class FunctionAnalysis:
         (a name bound to two different classes in one function is not resolved)."""
         owner = self.unit.qualname(value.func) if isinstance(value, ast.Call) else None
         if owner is None or not self.unit.is_project_class(owner):
-            if name in self.instances and self.instances[name] is not None:
-                self.instances[name] = None
+            self.instances[name] = None  # also hides a module-level instance of that name
             return
         known = self.instances.get(name, owner)
         self.instances[name] = owner if known == owner else None
@@ -580,7 +579,10 @@ class FunctionAnalysis:
             owner = self.unit.qualname(receiver.func)
             return owner if owner is not None and self.unit.is_project_class(owner) else None
         if isinstance(receiver, ast.Name):
-            return self.instances.get(receiver.id)
+            if receiver.id in self.instances:
+                return self.instances[receiver.id]
+            if receiver.id not in self.params:
+                return self.unit.module_instances.get(receiver.id)
         return None
 
     def html_safe_string(self, node: ast.expr) -> bool:
