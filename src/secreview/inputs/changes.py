@@ -231,20 +231,27 @@ def _check_side(patched: unidiff.PatchedFile, lines: list[str], side: str, path:
 
 def apply_hunks(lines: list[str], patched: unidiff.PatchedFile) -> list[str]:
     """The file after the patch, from its lines before (keeping their line endings)."""
+    return _replay(lines, patched, reverse=False)
+
+
+def _replay(lines: list[str], patched: unidiff.PatchedFile, reverse: bool) -> list[str]:
+    """Apply ``patched`` to ``lines`` forwards (old -> new) or backwards (new -> old)."""
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     result: list[str] = []
     position = 0
     for hunk in patched:
-        start = hunk.source_start - 1 if hunk.source_length else hunk.source_start
+        start_line, length = (hunk.target_start, hunk.target_length) if reverse else (hunk.source_start, hunk.source_length)
+        start = start_line - 1 if length else start_line
         result.extend(lines[position:start])
         position = start
         for line in hunk:
+            dropped, inserted = (line.is_added, line.is_removed) if reverse else (line.is_removed, line.is_added)
             if line.is_context:
                 result.append(lines[position])
                 position += 1
-            elif line.is_removed:
+            elif dropped:
                 position += 1
-            elif line.is_added:
+            elif inserted:
                 result.append(_plain(line.value) + newline)
     result.extend(lines[position:])
     return result
@@ -376,23 +383,7 @@ def _plan_file(patched: unidiff.PatchedFile, old: str | None, new: str | None, r
 
 def apply_reverse(lines: list[str], patched: unidiff.PatchedFile) -> list[str]:
     """The file before the patch, from its lines after (for telling comment edits from code edits)."""
-    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    result: list[str] = []
-    position = 0
-    for hunk in patched:
-        start = hunk.target_start - 1 if hunk.target_length else hunk.target_start
-        result.extend(lines[position:start])
-        position = start
-        for line in hunk:
-            if line.is_context:
-                result.append(lines[position])
-                position += 1
-            elif line.is_added:
-                position += 1
-            elif line.is_removed:
-                result.append(_plain(line.value) + newline)
-    result.extend(lines[position:])
-    return result
+    return _replay(lines, patched, reverse=True)
 
 
 def _display(path: str) -> str:
