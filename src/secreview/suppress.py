@@ -132,6 +132,13 @@ def suppression_for(finding: Finding, comments: dict[int, str], rule_ids: set[st
     return None
 
 
+def _may_have_comment(finding: Finding, parsed: ParsedFile) -> bool:
+    """A comment needs a ``#`` on its line: without one on the lines where a suppression of this
+    finding may sit, there is nothing to look for."""
+    start, end = finding.statement_lines if finding.statement_lines != (0, 0) else (finding.line, finding.end_line)
+    return any("#" in parsed.source_line(line) for line in range(start, end + 1))
+
+
 def apply(findings: list[Finding], parsed: ParsedFile, config: Config) -> tuple[list[Finding], list[Finding]]:
     """Split findings into (kept, suppressed)."""
     findings = [f for f in findings if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
@@ -139,14 +146,16 @@ def apply(findings: list[Finding], parsed: ParsedFile, config: Config) -> tuple[
         return [], []
     from secreview.rules import all_rules
 
-    comments = comments_by_line(parsed)
+    comments: dict[int, str] | None = None  # tokenized on first need: tokenizing a file is costly
     rule_ids = set(all_rules())
     kept: list[Finding] = []
     suppressed: list[Finding] = []
     for finding in findings:
         if finding.statement_lines == (0, 0):
             finding.statement_lines = statement_range_at(parsed.tree, finding.line, finding.col)
-        reason = suppression_for(finding, comments, rule_ids)
+        if comments is None and _may_have_comment(finding, parsed):
+            comments = comments_by_line(parsed)
+        reason = suppression_for(finding, comments or {}, rule_ids)
         if reason is None and not finding.path.startswith("<"):  # "<stdin>" has no path to match
             glob = config.per_path_ignore(finding.path, finding.rule_id, finding.bandit)
             reason = f"config: per-path-ignores {glob}" if glob is not None else None

@@ -1,13 +1,17 @@
 """Stage: facts about one parsed file that every rule needs (imports, qualified names, scopes).
 
-``FileFacts`` is built once per file and shared by all rules and the data-flow engine.
+``FileFacts`` is built once per file and shared by all rules and the data-flow engine. Building it
+walks the tree once (``facts.walk.collect``); the nodes the rule dispatcher wants are gathered in
+the same walk (``nodes``), so the rules do not walk the tree again.
 """
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Iterable
 
-from secreview.facts.imports import ImportMap, build_import_map
+from secreview.facts import walk
+from secreview.facts.imports import IMPORT_TYPES, ImportMap, build_import_map
 from secreview.facts.scopes import ScopeIndex
 
 
@@ -16,8 +20,18 @@ class FileFacts:
     module_name: str
     imports: ImportMap
     scopes: ScopeIndex = field(repr=False)
+    # The nodes of the classes asked for in ``build(collect=...)``, in preorder, with ancestors.
+    nodes: list[walk.AncestorsNode] = field(default_factory=list, repr=False)
+    collected: frozenset[type] = frozenset()
 
     @classmethod
-    def build(cls, tree: ast.Module, module_name: str = "") -> "FileFacts":
-        imports = build_import_map(tree, module_name)
-        return cls(module_name=module_name, imports=imports, scopes=ScopeIndex(tree))
+    def build(cls, tree: ast.Module, module_name: str = "", collect: Iterable[type] = ()) -> "FileFacts":
+        collected = frozenset(collect)
+        own = {*IMPORT_TYPES, ast.NamedExpr}  # what the facts themselves need
+        nodes = walk.collect(tree, collected | own)
+        imports = build_import_map(tree, module_name, [item for item in nodes if item[0].__class__ in IMPORT_TYPES])
+        walrus = any(item[0].__class__ is ast.NamedExpr for item in nodes)
+        if not collected >= own:
+            nodes = [item for item in nodes if item[0].__class__ in collected]
+        scopes = ScopeIndex(tree, expressions_bind=walrus)
+        return cls(module_name=module_name, imports=imports, scopes=scopes, nodes=nodes, collected=collected)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from secreview.facts import walk
+
 
 @dataclass
 class ImportMap:
@@ -54,9 +56,17 @@ def _absolute(module: str | None, level: int, current: str) -> str:
     return base
 
 
-def build_import_map(tree: ast.Module, module_name: str = "") -> ImportMap:
+IMPORT_TYPES = (ast.Import, ast.ImportFrom)
+
+
+def build_import_map(tree: ast.Module, module_name: str = "", imports: list | None = None) -> ImportMap:
+    """``imports``: the file's Import/ImportFrom nodes with their ancestors (from the facts walk),
+    so the tree is not walked again; without it, the tree is walked here."""
     result = ImportMap(module_name=module_name)
-    for node in ast.walk(tree):
+    if imports is None:
+        imports = walk.collect(tree, IMPORT_TYPES)
+    # Outer imports first, as a breadth-first walk meets them: a later binding of a name wins.
+    for node, _ in sorted(imports, key=lambda item: len(item[1])):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 result.imported_modules.add(alias.name)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
+from secreview.facts import walk
+
 ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
 
 UNKNOWN = None  # a binding whose value is not an analysable expression (parameter, loop target...)
@@ -29,12 +31,19 @@ PURE_METHODS = frozenset({
 })
 
 
-class _BindingCollector(ast.NodeVisitor):
-    """Collect name -> [value expressions] for one scope, not descending into nested scopes."""
+class _BindingCollector:
+    """Collect name -> [value expressions] for one scope, not descending into nested scopes.
 
-    def __init__(self) -> None:
+    An explicit loop rather than an ``ast.NodeVisitor``: this runs over most of every file, and
+    the visitor's recursive ``generic_visit`` was a hot spot. Each ``visit_X`` binds what the node
+    binds and returns the child nodes to look into (``_ALL`` for all of them)."""
+
+    def __init__(self, expressions_bind: bool = True) -> None:
         self.bindings: dict[str, list[ast.expr | None]] = {}
         self.escaped: set[str] = set()  # global/nonlocal: value comes from elsewhere
+        # Without walrus operators in the file, no expression binds a name: only statements (and
+        # match patterns) are searched, a fraction of the nodes.
+        self.fields_of = walk.reversed_fields if expressions_bind else _binding_fields
 
     def bind(self, name: str, value: ast.expr | None) -> None:
         self.bindings.setdefault(name, []).append(value)
@@ -62,111 +71,163 @@ class _BindingCollector(ast.NodeVisitor):
             body = [scope.body] if isinstance(scope, ast.Lambda) else scope.body
         else:
             body = scope.body
-        for node in body:
-            self.visit(node)
+        self._visit_all(body)
         return self
 
+    def _visit_all(self, nodes: list[ast.AST]) -> None:
+        stack = list(reversed(nodes))
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        visitors = _VISITORS
+        fields_of = self.fields_of
+        node_type = ast.AST
+        while stack:
+            node = pop()
+            visitor = visitors.get(node.__class__)
+            if visitor is not None:
+                inner = visitor(self, node)
+                if inner is not _ALL:
+                    if inner and fields_of is not _binding_fields:  # (decorators: expressions)
+                        extend(reversed(inner))
+                    continue
+            for name in fields_of(node.__class__):  # children, last first (walk.children inlined)
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    for child in reversed(value):
+                        if isinstance(child, node_type):
+                            push(child)
+                elif isinstance(value, node_type):
+                    push(value)
+
     # Nested scopes: bind their name, do not enter them.
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        for decorator in node.decorator_list:
-            self.visit(decorator)
+    def visit_FunctionDef(self, node: ast.FunctionDef):
         self.bind(node.name, UNKNOWN)
+        return node.decorator_list
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        for decorator in node.decorator_list:
-            self.visit(decorator)
+    def visit_ClassDef(self, node: ast.ClassDef):
         self.bind(node.name, UNKNOWN)
+        return node.decorator_list
 
-    def visit_Lambda(self, node: ast.Lambda) -> None:
-        return
+    def visit_Lambda(self, node: ast.Lambda):
+        return None
 
-    def _visit_comprehension(self, node: ast.AST) -> None:
+    def _visit_comprehension(self, node: ast.AST):
         # Comprehension targets are local to the comprehension; a walrus inside leaks out.
-        for child in ast.walk(node):
+        for child in walk.preorder(node):
             if isinstance(child, ast.NamedExpr) and isinstance(child.target, ast.Name):
                 self.bind(child.target.id, UNKNOWN)
+        return None
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
 
-    def visit_Global(self, node: ast.Global) -> None:
+    def visit_Global(self, node: ast.Global):
         self.escaped.update(node.names)
+        return None
 
-    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        self.escaped.update(node.names)
+    visit_Nonlocal = visit_Global
 
-    def visit_Assign(self, node: ast.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign):
         for target in node.targets:
             self.bind_target(target, node.value)
-        self.generic_visit(node)
+        return _ALL
 
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign):
         if node.value is not None:
             self.bind_target(node.target, node.value)
-        self.generic_visit(node)
+        return _ALL
 
-    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+    def visit_AugAssign(self, node: ast.AugAssign):
         if isinstance(node.target, ast.Name):
             combined = ast.BinOp(left=ast.Name(id=node.target.id, ctx=ast.Load()), op=node.op, right=node.value)
             self.bind(node.target.id, combined)
-        self.generic_visit(node)
+        return _ALL
 
-    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+    def visit_NamedExpr(self, node: ast.NamedExpr):
         self.bind_target(node.target, node.value)
-        self.generic_visit(node)
+        return _ALL
 
-    def visit_For(self, node: ast.For) -> None:
+    def visit_For(self, node: ast.For):
         self.bind_target(node.target, UNKNOWN)
-        self.generic_visit(node)
+        return _ALL
 
     visit_AsyncFor = visit_For
 
-    def visit_withitem(self, node: ast.withitem) -> None:
+    def visit_withitem(self, node: ast.withitem):
         if node.optional_vars is not None:
             self.bind_target(node.optional_vars, UNKNOWN)
-        self.generic_visit(node)
+        return _ALL
 
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+    def visit_ExceptHandler(self, node: ast.ExceptHandler):
         if node.name:
             self.bind(node.name, UNKNOWN)
-        self.generic_visit(node)
+        return _ALL
 
-    def visit_Import(self, node: ast.Import) -> None:
+    def visit_Import(self, node: ast.Import):
         for alias in node.names:
             self.bind(alias.asname or alias.name.split(".")[0], UNKNOWN)
+        return None
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+    def visit_ImportFrom(self, node: ast.ImportFrom):
         for alias in node.names:
             self.bind(alias.asname or alias.name, UNKNOWN)
+        return None
 
-    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+    def visit_MatchAs(self, node: ast.MatchAs):
         if node.name:
             self.bind(node.name, UNKNOWN)
-        self.generic_visit(node)
+        return _ALL
 
-    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+    def visit_MatchStar(self, node: ast.MatchStar):
         if node.name:
             self.bind(node.name, UNKNOWN)
+        return None
 
-    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+    def visit_MatchMapping(self, node: ast.MatchMapping):
         if node.rest:
             self.bind(node.rest, UNKNOWN)
-        self.generic_visit(node)
+        return _ALL
+
+
+_STATEMENT_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "items", "cases", "pattern", "patterns", "kwd_patterns"})
+_BINDING_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _binding_fields(cls: type) -> tuple[str, ...]:
+    """Fields of ``cls`` that can hold a name-binding node when no expression binds (last first)."""
+    fields = _BINDING_FIELDS.get(cls)
+    if fields is None:
+        if issubclass(cls, ast.expr) or not issubclass(cls, (ast.stmt, ast.excepthandler, ast.match_case, ast.pattern)):
+            fields = ()  # expressions; withitem (bound by its visitor); arguments, keywords...
+        else:
+            fields = tuple(name for name in walk.reversed_fields(cls) if name in _STATEMENT_FIELDS)
+        _BINDING_FIELDS[cls] = fields
+    return fields
+
+
+_ALL: list = []  # sentinel returned by a visitor: look into every child (compared by identity)
+_VISITORS = {
+    getattr(ast, name.removeprefix("visit_")): function
+    for name, function in vars(_BindingCollector).items()
+    if name.startswith("visit_") and hasattr(ast, name.removeprefix("visit_"))
+}
 
 
 class ScopeIndex:
     """Lazily computed bindings per scope, and the constant test built on them."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, expressions_bind: bool = True) -> None:
+        """``expressions_bind=False`` promises the file has no ``:=`` (the facts walk knows): then
+        only statements (and match patterns) can bind names, and expressions are not searched."""
         self.tree = tree
+        self.expressions_bind = expressions_bind
         self._collected: dict[int, _BindingCollector] = {}
 
     def collector(self, scope: ScopeNode) -> _BindingCollector:
         key = id(scope)
         found = self._collected.get(key)
         if found is None:
-            found = self._collected[key] = _BindingCollector().collect(scope)
+            found = self._collected[key] = _BindingCollector(self.expressions_bind).collect(scope)
         return found
 
     def bindings_of(self, name: str, chain: list[ScopeNode]) -> list[ast.expr | None] | None:

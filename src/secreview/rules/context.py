@@ -19,6 +19,8 @@ class RuleContext:
         self.path = parsed.path
         self.ancestors: list[ast.AST] = []  # set by the AST pass: outermost first
         self.rule = None  # the rule being run (set by the dispatcher)
+        self._chain_key: tuple[int, int] = (0, 0)
+        self._chain: list[ScopeNode] = []
         self.flow = flow  # data-flow results for this file (taint queries), when available
 
     # --- names -----------------------------------------------------------------------------
@@ -62,7 +64,13 @@ class RuleContext:
     # --- values ----------------------------------------------------------------------------
     @property
     def scope_chain(self) -> list[ScopeNode]:
-        return [node for node in self.ancestors if isinstance(node, _SCOPE_TYPES)]
+        """The enclosing scopes, outermost first (computed once per node: every name query uses it)."""
+        ancestors = self.ancestors
+        key = (id(ancestors), len(ancestors), id(ancestors[-1]) if ancestors else 0)
+        if key != self._chain_key:
+            self._chain = [node for node in ancestors if isinstance(node, _SCOPE_TYPES)]
+            self._chain_key = key
+        return list(self._chain)
 
     def is_constant(self, expr: ast.expr | None) -> bool:
         """True when ``expr`` can only ever be a value fixed in the source (no input reaches it)."""

@@ -1,0 +1,104 @@
+"""The fast tree walk and the statement-only binding search give the same answers as the plain
+``ast`` walks they replace."""
+import ast
+from pathlib import Path
+
+from secreview.facts import FileFacts, walk
+from secreview.facts.imports import build_import_map
+from secreview.facts.scopes import ScopeIndex
+
+SOURCES = sorted((Path(__file__).parents[1] / "src" / "secreview").rglob("*.py"))
+TRICKY = '''
+import os as o
+def f(a, *b, c=1, **d):
+    x, (y, *z) = 1, (2, 3)
+    for i in range(3):
+        with open(a) as (h, g):
+            pass
+    try:
+        pass
+    except OSError as err:
+        pass
+    match a:
+        case {"k": v, **rest}:
+            pass
+        case [p, *q] | [p, q]:
+            pass
+        case Point(x=px) as whole:
+            pass
+    global G
+    lam = lambda u: u + 1
+    comp = [w for w in b]
+    @decorate
+    class K:
+        attr: int = 3
+    async def g():
+        async for m in n:
+            pass
+    total = 0
+    total += 1
+    from os.path import join as j
+    import a.b.c
+'''
+
+
+def _walk_nodes(tree):
+    return [n for n in ast.walk(tree) if not isinstance(n, ast.expr_context)]
+
+
+def test_preorder_visits_what_ast_walk_visits():
+    for path in SOURCES[:20]:
+        tree = ast.parse(path.read_text())
+        assert sorted(map(id, walk.preorder(tree))) == sorted(map(id, _walk_nodes(tree)))
+
+
+def test_preorder_order_is_parent_first_source_order():
+    tree = ast.parse("a(b, c)\nd = e")
+    names = [n.id for n in walk.preorder(tree) if isinstance(n, ast.Name)]
+    assert names == ["a", "b", "c", "d", "e"]
+
+
+def test_collect_gives_ancestors():
+    tree = ast.parse("def f():\n    if x:\n        g()\n")
+    [(call, ancestors)] = walk.collect(tree, {ast.Call})
+    assert [type(a).__name__ for a in ancestors] == ["Module", "FunctionDef", "If", "Expr"]
+
+
+def test_collect_survives_deep_nesting():
+    tree = ast.parse("x = " + "(" * 150 + "1" + ")" * 150 + "\ny = " + "[" * 150 + "]" * 150)
+    assert len(walk.collect(tree, {ast.List})) == 150
+
+
+def _scopes(tree):
+    return [n for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))]
+
+
+def _bindings(index, scope):
+    collected = index.collector(scope)
+    return {name: sorted(map(ast.dump, filter(None, values))) + [v for v in values if v is None] for name, values in collected.bindings.items()}, collected.escaped
+
+
+def test_statement_only_binding_search_matches_full_search():
+    for text in [TRICKY, *(p.read_text() for p in SOURCES)]:
+        tree = ast.parse(text)
+        if any(isinstance(n, ast.NamedExpr) for n in ast.walk(tree)):
+            continue
+        full, fast = ScopeIndex(tree, expressions_bind=True), ScopeIndex(tree, expressions_bind=False)
+        for scope in _scopes(tree):
+            assert _bindings(full, scope) == _bindings(fast, scope)
+
+
+def test_walrus_in_file_keeps_full_binding_search():
+    tree = ast.parse("def f():\n    if (n := g()):\n        pass\n")
+    facts = FileFacts.build(tree)
+    assert facts.scopes.expressions_bind
+    assert facts.scopes.bindings_of("n", [tree, tree.body[0]]) == [tree.body[0].body[0].test.value]
+
+
+def test_import_map_from_collected_nodes_matches_own_walk():
+    text = "def f():\n    import b as x\nimport a as x\nfrom c import d as x\n"
+    tree = ast.parse(text)
+    # a later binding wins in breadth-first order: module-level imports before nested ones
+    assert build_import_map(tree).aliases["x"] == "b"
+    facts = FileFacts.build(tree, collect={ast.Call})
+    assert facts.imports.aliases == build_import_map(tree).aliases
