@@ -67,8 +67,17 @@ def main() -> None:
               help="Record the reported findings in FILE as the baseline and exit 0 (3 if some input "
                    "could not be reviewed).")
 # --- end of change review options ------------------------------------------------------------------
+# --- speed options (parallel review, cache, progress: see runner.py) -----------------------------
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Review with N processes (default: the available cores).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="SECREVIEW_CACHE_DIR",
+              help="Cache folder (env SECREVIEW_CACHE_DIR; default: .secreview_cache in the project root).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar on stderr.")
+# --- end of speed options -------------------------------------------------------------------------
 def review(paths, output_format, output, config_file, select, ignore, min_severity, min_confidence,
-           fail_on, first_line, stdin_filename, show_suppressed, force_exclude, color, **change_options) -> None:
+           fail_on, first_line, stdin_filename, show_suppressed, force_exclude, color,
+           jobs, cache_dir, no_cache, quiet, **change_options) -> None:
     """Review PATHS (files or directories; '-' reads a snippet from stdin), or a change with --diff
     or --patch.
 
@@ -85,7 +94,6 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
       3  no finding at or above --fail-on, but some input could not be reviewed
          (missing, unreadable, not valid Python...; see the errors in the report)
     """
-    from secreview.engine import Reviewer
     from secreview.report import formatters
 
     config = _load_config(paths, config_file, stdin_filename)
@@ -110,7 +118,7 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
         from secreview.changes_filter import apply_overrides
 
         sources = apply_overrides(sources, change)
-    result = Reviewer(config).review(sources, diagnostics, change)
+    result = _run_review(paths, sources, diagnostics, config, change, jobs, cache_dir, no_cache, quiet)
     result = _limit_to_change(result, change, **change_options)  # change review (issue 4)
     text = available[output_format](result, color=interactive if color is None else color, show_suppressed=show_suppressed)
     _write(text, output)
@@ -184,6 +192,23 @@ def _collect_inputs(paths, config: Config, force_exclude: bool, first_line: int 
         sources.insert(0, SourceFile(stdin_filename or "<stdin>", data=sys.stdin.buffer.read(),
                                      first_line=first_line or 1, snippet=True))
     return sources, diagnostics
+
+
+# --- speed (runner.py) ----------------------------------------------------------------------------
+def _run_review(paths, sources, diagnostics, config, change, jobs, cache_dir, no_cache, quiet):
+    """The runner reviews in parallel, answers unchanged files from the cache and shows progress
+    on a terminal."""
+    from secreview import runner
+
+    folder = None if no_cache else (cache_dir or runner.default_cache_dir(paths))
+    stats = runner.RunStats()
+    progress = not quiet and sys.stderr.isatty()
+    result = runner.run_review(sources, config, diagnostics, jobs=jobs, cache_dir=folder, progress=progress,
+                               stats=stats, change=change)
+    if stats.cache_note and cache_dir and not quiet:  # the default cache is best effort
+        click.echo(f"secreview: cache not used: {stats.cache_note}", err=True)
+    return result
+# --- end of speed -----------------------------------------------------------------------------------
 
 
 def _split(values) -> list[str]:

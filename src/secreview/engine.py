@@ -113,7 +113,9 @@ class Reviewer:
         if self.dataflow:
             for source in sources:
                 # A crash here resurfaces (and is reported) when the file itself is reviewed.
-                found = guarded(source.path, self.summarize_file, source, summaries)
+                # Each file on its own (not with the summaries of the files before it): the result
+                # does not depend on file order, and runner.py can summarize files in parallel.
+                found = guarded(source.path, self.summarize_file, source, {})
                 summaries.update(found if isinstance(found, dict) else {})
         for source in sources:
             outcome = guarded(source.path, self.review_file, source, summaries)
@@ -161,7 +163,7 @@ class Reviewer:
         return result
 
     def check_parsed(self, parsed: ParsedFile, module_name: str = "", summaries=None) -> tuple[list[Finding], int, FileFlow | None]:
-        facts = FileFacts.build(parsed.tree, module_name)
+        facts = FileFacts.build(parsed.tree, module_name, collect=self.dispatcher.wanted)  # one walk for both
         flow = None
         if self.dataflow:
             flow = FileFlow(parsed, facts, summaries=dict(summaries or {})).analyze()

@@ -1,0 +1,349 @@
+"""The review cache: per-file results on disk, so an unchanged file is never read or parsed again.
+
+Layout of a cache folder (``--cache-dir``, env ``SECREVIEW_CACHE_DIR``, default
+``.secreview_cache/`` in the project root)::
+
+    .gitignore            "*": the folder is never committed
+    CACHEDIR.TAG          marks it as a cache for backup tools
+    v1/index              file identity (path, mtime_ns, size, inode, ctime_ns) -> content hash
+    v1/results/ab/abcd…   one reviewed file's result, keyed by ResultKey
+
+A result's key is the hash of: the file's content hash, the engine key (secreview version and
+source code, Python version, active rules, effective configuration), the file's shown path and
+module name (both appear in or shape its findings) and a slot for the summaries of other files
+the result depends on (cross-file data flow).
+
+Entries are never trusted blindly: each is signed with HMAC-SHA256 under a per-user secret key kept
+outside the project (``$XDG_CACHE_HOME/secreview/cache-key``), so a cache folder that arrives
+with the reviewed code (committed, planted by a pull request) cannot hide findings, and a corrupt,
+truncated, foreign or stale entry fails the check and is rebuilt. Entries are JSON, decoded only
+into an allow-list of result types (never pickle: the folder may be hostile). Writes go to a
+temporary file renamed into place (``os.replace``), so concurrent runs never see half an entry.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+FORMAT = "v1"
+_MAGIC = b"secreview-cache 1 "
+# A file modified this recently may change again within the file system's timestamp granularity
+# without its stat changing ("racy" entries, as git calls them): its identity is not recorded.
+RACY_SECONDS = 2.0
+
+
+class CacheUnavailable(Exception):
+    """The cache cannot be used (no key, unwritable folder); the review runs without it."""
+
+
+def default_key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "secreview" / "cache-key"
+
+
+def load_secret(key_file: Path | None = None) -> bytes:
+    """The per-user signing key, created on first use (0600, in the user's own cache folder)."""
+    key_file = key_file or default_key_file()
+    try:
+        secret = key_file.read_bytes()
+        if len(secret) >= 32:
+            return secret
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise CacheUnavailable(f"cannot read the cache key {key_file}: {exc.strerror or exc}") from None
+    try:
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_bytes(32)
+        _atomic_write(key_file, secret, mode=0o600)
+        return key_file.read_bytes()  # another run may have won the race: use what is there
+    except OSError as exc:
+        raise CacheUnavailable(f"cannot create the cache key {key_file}: {exc.strerror or exc}") from None
+
+
+def _atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+# --- encoding results as JSON, decoded only into known types ------------------------------------
+_TYPES: dict[str, type] = {}
+
+
+def register(cls: type) -> type:
+    """Allow a dataclass or enum to be stored in and restored from the cache (by class name)."""
+    _TYPES[cls.__qualname__] = cls
+    return cls
+
+
+class NotCacheable(Exception):
+    """A result holds a value of a type the cache does not know how to store."""
+
+
+def encode(value: Any) -> Any:
+    """A JSON-ready form of ``value`` (sets in a canonical order, so equal values encode alike)."""
+    if value is None or isinstance(value, (bool, str, float)):
+        return value
+    if isinstance(value, enum.Enum):
+        name = type(value).__qualname__
+        if _TYPES.get(name) is not type(value):
+            raise NotCacheable(name)
+        return {"$e": name, "v": value.value}
+    if isinstance(value, int):
+        return value
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    if isinstance(value, tuple):
+        return {"$t": [encode(item) for item in value]}
+    if isinstance(value, (frozenset, set)):
+        items = sorted((encode(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+        return {"$f" if isinstance(value, frozenset) else "$s": items}
+    if isinstance(value, dict):
+        if all(isinstance(key, str) for key in value):
+            return {"$d": {key: encode(item) for key, item in value.items()}}
+        return {"$m": [[encode(key), encode(item)] for key, item in value.items()]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__qualname__
+        if _TYPES.get(name) is not type(value):
+            raise NotCacheable(name)
+        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return {"$c": name, "f": fields}
+    raise NotCacheable(type(value).__qualname__)
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [decode(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "$t" in value:
+        return tuple(decode(item) for item in value["$t"])
+    if "$d" in value:
+        return {key: decode(item) for key, item in value["$d"].items()}
+    if "$m" in value:
+        return {decode(key): decode(item) for key, item in value["$m"]}
+    if "$f" in value:
+        return frozenset(decode(item) for item in value["$f"])
+    if "$s" in value:
+        return {decode(item) for item in value["$s"]}
+    if "$e" in value:
+        return _TYPES[value["$e"]](value["v"])
+    cls = _TYPES[value["$c"]]
+    return cls(**{key: decode(item) for key, item in value["f"].items()})
+
+
+def value_digest(value: Any) -> str:
+    """A digest of ``value``, equal for equal values (a random one when it cannot be encoded, so
+    that it never matches)."""
+    try:
+        return _digest(encode(value))
+    except NotCacheable:
+        return "uncacheable-" + secrets.token_hex(8)
+
+
+def _digest(encoded: Any) -> str:
+    return hashlib.sha256(json.dumps(encoded, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+# --- the store ------------------------------------------------------------------------------------
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def identity(stat: os.stat_result) -> list[int]:
+    return [stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns]
+
+
+def is_racy(stat: os.stat_result, now: float | None = None) -> bool:
+    now = time.time() if now is None else now
+    return stat.st_mtime_ns / 1e9 > now - RACY_SECONDS
+
+
+class Cache:
+    """One cache folder, used with one engine key (one configuration and code version)."""
+
+    def __init__(self, folder: Path, engine_key: str, secret: bytes) -> None:
+        self.folder = Path(folder)
+        self.engine_key = engine_key
+        self.secret = secret
+        self.root = self.folder / FORMAT
+        self.stats = {"hits": 0, "misses": 0, "rejected": 0, "written": 0}
+        self._index: dict[str, list] | None = None
+        self._index_changed = False
+
+    @classmethod
+    def open(cls, folder: str | os.PathLike, engine_key: str, key_file: Path | None = None) -> "Cache":
+        folder = Path(folder)
+        secret = load_secret(key_file)
+        try:
+            (folder / FORMAT / "results").mkdir(parents=True, exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                _atomic_write(ignore, b"# Created by secreview: this folder is a cache, never commit it.\n*\n")
+            tag = folder / "CACHEDIR.TAG"
+            if not tag.exists():
+                _atomic_write(tag, b"Signature: 8a477f597d28d172789f06886806bc55\n# secreview review cache\n")
+        except OSError as exc:
+            raise CacheUnavailable(f"cannot use the cache folder {folder}: {exc.strerror or exc}") from None
+        return cls(folder, engine_key, secret)
+
+    # signed blobs
+    def _sign(self, payload: bytes) -> bytes:
+        return hmac.new(self.secret, payload, hashlib.sha256).hexdigest().encode()
+
+    def _pack(self, payload: bytes) -> bytes:
+        return _MAGIC + self._sign(payload) + b"\n" + payload
+
+    def _unpack(self, blob: bytes) -> bytes | None:
+        """The payload of a signed blob, or None when it is corrupt, truncated or not ours."""
+        if not blob.startswith(_MAGIC):
+            return None
+        header, _, payload = blob[len(_MAGIC):].partition(b"\n")
+        if not hmac.compare_digest(header, self._sign(payload)):
+            return None
+        return payload
+
+    def _read(self, path: Path) -> bytes | None:
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        payload = self._unpack(blob)
+        if payload is None:
+            self.stats["rejected"] += 1
+        return payload
+
+    # file identity -> content hash
+    @property
+    def index(self) -> dict[str, list]:
+        if self._index is None:
+            self._index = {}
+            payload = self._read(self.root / "index")
+            if payload is not None:
+                try:
+                    data = json.loads(payload)
+                    if isinstance(data, dict):
+                        self._index = data
+                except ValueError:
+                    self.stats["rejected"] += 1
+        return self._index
+
+    def known_hash(self, file: str, stat: os.stat_result) -> str | None:
+        """The content hash recorded for ``file`` if it has not changed since (same identity)."""
+        entry = self.index.get(file)
+        if entry and entry[:4] == identity(stat):
+            return entry[4]
+        return None
+
+    def remember(self, file: str, stat: os.stat_result | None, digest: str, now: float | None = None) -> None:
+        if stat is None or is_racy(stat, now):
+            if self.index.pop(file, None) is not None:
+                self._index_changed = True
+            return
+        entry = [*identity(stat), digest]
+        if self.index.get(file) != entry:
+            self.index[file] = entry
+            self._index_changed = True
+
+    def save_index(self) -> None:
+        if not self._index_changed:
+            return
+        # Concurrent runs: each replaces the whole index; entries are hints checked against the
+        # file's identity, so a lost update only costs a re-hash next time.
+        payload = json.dumps(self.index, separators=(",", ":")).encode()
+        try:
+            _atomic_write(self.root / "index", self._pack(payload))
+        except OSError:
+            pass
+        self._index_changed = False
+
+    # results
+    def result_key(self, digest: str, path: str, module_name: str, dependencies: str = "") -> str:
+        parts = "\0".join((self.engine_key, digest, path, module_name, dependencies))
+        return hashlib.sha256(parts.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _result_path(self, key: str) -> Path:
+        return self.root / "results" / key[:2] / key
+
+    def load(self, key: str, with_digest: bool = False) -> Any | None:
+        """The value stored under ``key`` (with ``with_digest``: (value, its digest)), or None."""
+        payload = self._read(self._result_path(key))
+        if payload is None:
+            self.stats["misses"] += 1
+            return None
+        try:
+            data = json.loads(payload)
+            if data.get("key") != key:  # a valid entry copied under another name
+                raise ValueError("misplaced entry")
+            value = decode(data["value"])
+            digest = data["digest"]
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            self.stats["rejected"] += 1
+            self.stats["misses"] += 1
+            return None
+        self.stats["hits"] += 1
+        return (value, digest) if with_digest else value
+
+    def store(self, key: str, value: Any) -> str | None:
+        """Store ``value``; returns its digest (None when it could not be stored)."""
+        try:
+            encoded = encode(value)
+            payload = json.dumps({"key": key, "digest": _digest(encoded), "value": encoded}, separators=(",", ":")).encode()
+        except (NotCacheable, RecursionError, ValueError):
+            return None
+        path = self._result_path(key)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            _atomic_write(path, self._pack(payload))
+        except OSError:
+            return None
+        self.stats["written"] += 1
+        return _digest(encoded)
+
+
+def code_fingerprint() -> str:
+    """A hash of secreview's own source: results change whenever the code does, even between
+    releases (rules are added without a version bump while developing)."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in {".py", ".toml", ".json"} and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"<unreadable>")
+    return digest.hexdigest()
+
+
+def engine_key(config_data: dict, rule_ids: list[str]) -> str:
+    from secreview import __version__
+
+    parts = {
+        "secreview": __version__,
+        "code": code_fingerprint(),
+        "python": list(sys.version_info[:3]),
+        "rules": sorted(rule_ids),
+        "config": config_data,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

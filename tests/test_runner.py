@@ -1,0 +1,281 @@
+"""The runner: parallel review gives the same report as one process; the cache answers for
+unchanged files, re-analyses what changed, rebuilds what is corrupt and never trusts a foreign
+entry; progress stays off the output; no syntax tree outlives its file's review."""
+import ast
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from secreview import cache as cache_store
+from secreview import runner
+from secreview.cli import main
+from secreview.config import Config
+from secreview.engine import Reviewer
+from secreview.findings import Level
+from secreview.inputs.files import discover
+
+HELPER = '''
+import subprocess
+
+
+def run_it(command):
+    subprocess.call(command, shell=True)
+'''
+CALLER = '''
+from flask import request
+from pkg.helper import run_it
+
+
+def view():
+    run_it(request.args["cmd"])
+'''
+
+
+def module(number: int) -> str:
+    return f'''
+import hashlib
+import pickle
+
+
+def handler_{number}(data, name):
+    digest = hashlib.md5(data).hexdigest()
+    value = eval(name)
+    return pickle.loads(data), digest, value
+
+
+LIMIT = {number}
+'''
+
+
+# pytest-xdist workers run threads; the CLI is single-threaded when it forks its worker processes.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of fork:DeprecationWarning")
+
+
+@pytest.fixture(autouse=True)
+def private_key_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+
+
+def make_tree(root: Path, count: int = 24) -> Path:
+    package = root / "pkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "helper.py").write_text(HELPER)
+    (package / "views.py").write_text(CALLER)
+    for number in range(count):
+        (package / f"m{number:02}.py").write_text(module(number))
+    (package / "broken.py").write_text("def broken(:\n")
+    age_files(package)
+    return package
+
+
+def age_files(folder: Path) -> None:
+    """Give the files an mtime in the past, as files that were not just written have (a file
+    modified in the last seconds is re-hashed every time: its stat is not trusted yet)."""
+    past = time.time() - 3600
+    for file in folder.rglob("*.py"):
+        os.utime(file, (past, past))
+
+
+def review(tree: Path, **options):
+    sources, diagnostics = discover([str(tree)])
+    stats = runner.RunStats()
+    config = Config(min_confidence=Level.LOW)
+    result = runner.run_review(sources, config, diagnostics, stats=stats, **options)
+    return result, stats
+
+
+def report(result) -> str:
+    from secreview.report import formatters
+
+    return formatters()["json"](result, color=False, show_suppressed=True)
+
+
+def test_jobs_do_not_change_the_report(tmp_path):
+    tree = make_tree(tmp_path)
+    one, stats_one = review(tree, jobs=1)
+    two, stats_two = review(tree, jobs=2)
+    assert stats_one.jobs == 1 and stats_two.jobs == 2
+    assert report(one) == report(two)
+    assert any(f.rule_id == "eval-used" for f in one.findings)
+    assert any(f.path.endswith("views.py") or f.path.endswith("helper.py") for f in one.findings if f.trace)
+    assert [d.kind for d in one.diagnostics] == ["syntax-error"]
+
+
+def test_runner_agrees_with_the_engine(tmp_path):
+    tree = make_tree(tmp_path, count=3)
+    sources, diagnostics = discover([str(tree)])
+    engine = Reviewer(Config(min_confidence=Level.LOW)).review(sources, diagnostics)
+    ours, _ = review(tree, jobs=1)
+    assert report(engine) == report(ours)
+
+
+def test_warm_review_reads_nothing_and_reports_the_same(tmp_path):
+    tree = make_tree(tmp_path)
+    cache = tmp_path / "cache"
+    cold, cold_stats = review(tree, jobs=2, cache_dir=cache)
+    assert cold_stats.analysed == cold_stats.files
+    warm, warm_stats = review(tree, jobs=2, cache_dir=cache)
+    assert warm_stats.analysed == 0 and warm_stats.cached == warm_stats.files
+    assert report(warm) == report(cold)
+    assert (cache / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_editing_one_file_reanalyses_only_that_file(tmp_path):
+    tree = make_tree(tmp_path)
+    cache = tmp_path / "cache"
+    review(tree, jobs=1, cache_dir=cache)
+    edited = tree / "m03.py"
+    edited.write_text(module(3).replace("LIMIT = 3", "LIMIT = 33"))
+    age_files(tree)
+    result, stats = review(tree, jobs=1, cache_dir=cache)
+    assert stats.analysed == 1
+    fresh, _ = review(tree, jobs=1)
+    assert report(result) == report(fresh)
+
+
+def test_editing_a_helper_reanalyses_its_callers(tmp_path):
+    tree = make_tree(tmp_path, count=2)
+    (tree / "helper.py").write_text("def run_it(command):\n    return command\n")
+    age_files(tree)
+    cache = tmp_path / "cache"
+    before, _ = review(tree, jobs=1, cache_dir=cache)
+    (tree / "helper.py").write_text(HELPER)  # now the parameter reaches a shell
+    age_files(tree)
+    after, stats = review(tree, jobs=1, cache_dir=cache)
+    fresh, _ = review(tree, jobs=1)
+    assert report(after) == report(fresh)
+    assert report(after) != report(before)
+
+
+def test_corrupt_and_foreign_entries_are_rebuilt_not_trusted(tmp_path):
+    tree = make_tree(tmp_path, count=4)
+    cache = tmp_path / "cache"
+    good, _ = review(tree, jobs=1, cache_dir=cache)
+    entries = sorted((cache / "v1" / "results").rglob("*"))
+    entries = [e for e in entries if e.is_file()]
+    assert entries
+    entries[0].write_bytes(entries[0].read_bytes()[:-7])  # truncated
+    entries[1].write_bytes(b"garbage")
+    # A well-formed entry signed with another key (planted in the repository): rejected.
+    planted = json.dumps({"key": entries[2].name, "digest": "x", "value": {"$c": "ReviewResult", "f": {}}}).encode()
+    entries[2].write_bytes(cache_store._MAGIC + b"0" * 64 + b"\n" + planted)
+    result, stats = review(tree, jobs=1, cache_dir=cache)
+    assert report(result) == report(good)
+    assert stats.analysed + stats.summaries_cached < 2 * stats.files  # something was redone
+    again, stats = review(tree, jobs=1, cache_dir=cache)
+    assert stats.analysed == 0 and report(again) == report(good)
+
+
+def test_entry_signed_under_another_users_key_is_ignored(tmp_path, monkeypatch):
+    tree = make_tree(tmp_path, count=2)
+    cache = tmp_path / "cache"
+    review(tree, jobs=1, cache_dir=cache)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    _, stats = review(tree, jobs=1, cache_dir=cache)
+    assert stats.cached == 0 and stats.analysed == stats.files
+
+
+def test_changed_configuration_or_version_misses(tmp_path, monkeypatch):
+    tree = make_tree(tmp_path, count=2)
+    cache = tmp_path / "cache"
+    review(tree, jobs=1, cache_dir=cache)
+    monkeypatch.setattr("secreview.__version__", "999.0")
+    _, stats = review(tree, jobs=1, cache_dir=cache)
+    assert stats.cached == 0
+
+
+def test_codec_round_trips_results():
+    from secreview.dataflow.values import Origin, Taint
+    from secreview.findings import TraceStep
+
+    step = TraceStep("a.py", 3, 0, "x = y", "note")
+    value = {"t": Taint(frozenset({Origin("HTTP", Level.HIGH, (step,), sanitized=frozenset({78}))})),
+             "m": {1: "one", "k": ("tuple", None, 2.5, True)}}
+    encoded = cache_store.encode(value)
+    assert cache_store.decode(json.loads(json.dumps(encoded))) == value
+    assert cache_store.value_digest(value) == cache_store.value_digest(cache_store.decode(encoded))
+    with pytest.raises(cache_store.NotCacheable):
+        cache_store.encode(object())
+    with pytest.raises(KeyError):  # only registered types are ever built
+        cache_store.decode({"$c": "Popen", "f": {}})
+
+
+def test_cli_no_cache_writes_nothing_and_quiet_stderr(tmp_path):
+    tree = make_tree(tmp_path, count=2)
+    (tmp_path / "pyproject.toml").write_text("")
+    result = CliRunner().invoke(main, ["review", str(tree), "--no-cache", "-f", "json", "--min-confidence", "low"])
+    assert result.exit_code == 1, result.output
+    assert not (tmp_path / ".secreview_cache").exists()
+    result = CliRunner().invoke(main, ["review", str(tree), "-f", "json", "--jobs", "2"])
+    assert (tmp_path / ".secreview_cache" / ".gitignore").exists()
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_cli_cache_dir_from_environment(tmp_path):
+    tree = make_tree(tmp_path, count=2)
+    target = tmp_path / "elsewhere"
+    CliRunner().invoke(main, ["review", str(tree)], env={"SECREVIEW_CACHE_DIR": str(target)})
+    assert (target / "v1" / "index").exists()
+
+
+def test_concurrent_runs_share_a_cache_safely(tmp_path):
+    tree = make_tree(tmp_path, count=8)
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-m", "secreview", "review", str(tree), "-f", "json", "--cache-dir", str(cache), "-j", "1"]
+    env = dict(os.environ, PYTHONHASHSEED="0", XDG_CACHE_HOME=str(tmp_path / "user-cache"))
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, env=env) for _ in range(3)]
+    outputs = [process.communicate()[0] for process in runs]
+    assert len(set(outputs)) == 1
+    again = subprocess.run(command, stdout=subprocess.PIPE, env=env).stdout
+    assert again == outputs[0]
+    assert not list(cache.rglob(".tmp-*"))
+
+
+def test_progress_bar_only_when_enabled_and_long(monkeypatch):
+    shown = []
+    monkeypatch.setattr(runner, "PROGRESS_DELAY_SECONDS", 0)
+
+    class FakeProgress:
+        def __init__(self, *columns, **options):
+            shown.append(options)
+
+        def add_task(self, *args, **kwargs):
+            return 1
+
+        def start(self):
+            pass
+
+        def update(self, task, completed):
+            shown.append(completed)
+
+        def stop(self):
+            shown.append("stopped")
+
+    monkeypatch.setattr("rich.progress.Progress", FakeProgress)
+    with runner._Progress(runner.PROGRESS_MIN_FILES, enabled=False) as bar:
+        bar.advance()
+    with runner._Progress(runner.PROGRESS_MIN_FILES - 1, enabled=True) as bar:
+        bar.advance()
+    assert shown == []
+    with runner._Progress(runner.PROGRESS_MIN_FILES, enabled=True) as bar:
+        bar.advance()
+        bar.advance()
+    assert shown[-3:] == [1, 2, "stopped"]
+
+
+def test_no_syntax_tree_outlives_the_review(tmp_path):
+    tree = make_tree(tmp_path, count=4)
+    gc.collect()
+    before = sum(1 for o in gc.get_objects() if isinstance(o, ast.Module))
+    result, _ = review(tree, jobs=1)
+    gc.collect()
+    after = sum(1 for o in gc.get_objects() if isinstance(o, ast.Module))
+    assert result.findings and after == before
