@@ -17,7 +17,7 @@ from secreview.dataflow.analyzer import NOTHING, CallSite, FunctionAnalysis, Fun
 from secreview.dataflow.values import CLEAN, Origin, Taint, join
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
-from secreview.models import CLASS_VIEW_METHODS, DJANGO_VIEW_DECORATORS, DJANGO_VIEW_MODULE_PARTS, SOURCE_ATTRIBUTES
+from secreview.models import CLASS_VIEW_METHODS, DJANGO_VIEW_DECORATORS, DJANGO_VIEW_MODULE_PARTS, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES
 from secreview.parse import ParsedFile
 
 MAX_FUNCTIONS_PER_FILE = 5000  # budget: beyond this, remaining functions are not analysed
@@ -76,9 +76,11 @@ class FileFlow:
         self.class_attributes: dict[str, dict[str, Taint]] = {}
         self.local_summaries: dict[str, FunctionSummary] = {}
         self.module_instances: dict[str, str | None] = {}
+        self.project_classes = {name.rsplit(".", 1)[0] for name, summary in self.summaries.items() if summary.is_method}
         self.flask_view_methods: set[int] = set()  # method node ids of flask.views.View subclasses
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self._request_imported = "request" in self.facts.imports.aliases
+        self.imports_web = any(self.facts.imports.imports_module(module) for module in WEB_FRAMEWORK_MODULES)
 
     # ---- driving the analysis ---------------------------------------------------------------
     def analyze(self) -> "FileFlow":
@@ -122,6 +124,8 @@ class FileFlow:
         summary = FunctionSummary(qualname, analysis.params, analysis.returns, is_method=self.is_method(node), vararg=analysis.vararg)
         self.local_summaries[qualname] = summary
         self.summaries[qualname] = summary
+        if summary.is_method:
+            self.project_classes.add(qualname.rsplit(".", 1)[0])
         self._globals_for[id(node)] = globals_state
         return analysis
 
@@ -168,11 +172,7 @@ class FileFlow:
 
     def is_project_class(self, name: str) -> bool:
         """A class of the reviewed code whose methods have summaries."""
-        cached = getattr(self, "_classes_cache", None)
-        if cached is None or cached[0] != len(self.summaries):
-            classes = {qualname.rsplit(".", 1)[0] for qualname, summary in self.summaries.items() if summary.is_method}
-            cached = self._classes_cache = (len(self.summaries), classes)
-        return name in cached[1]
+        return name in self.project_classes
 
     def is_project_function(self, name: str) -> bool:
         return name in self.summaries
@@ -224,10 +224,13 @@ class FileFlow:
         in_views_module = bool(set(self.module_name.split(".")) & DJANGO_VIEW_MODULE_PARTS) or self.path.endswith("views.py")
         return bool(decorators & DJANGO_VIEW_DECORATORS) or in_views_module
 
-    def is_request_name(self, name: str) -> bool:
+    def is_request_name(self, name: str, parameter: bool = False) -> bool:
         # ``request`` imported from flask is handled as a qualified source; a parameter or local
-        # named ``request`` is a request object (Django, Starlette, aiohttp...).
-        return not (self._request_imported and name == "request")
+        # named ``request`` is a request object (Django, Starlette, aiohttp...) -- in a module of
+        # a web application, not in an HTTP client library.
+        if not self.imports_web:
+            return False
+        return parameter or not (self._request_imported and name == "request")
 
     # ---- class attributes ------------------------------------------------------------------
     def record_attribute(self, method: ast.AST, attribute: str, value: Taint) -> None:
@@ -291,7 +294,11 @@ class FileFlow:
                 continue
             for step in origin.steps:
                 steps.setdefault((step.path, step.line), step)
-        trace = sorted(steps.values(), key=lambda s: (s.path != self.path, s.path, s.line))
+        # Steps in other files come from sources inside helpers whose value was returned here: they
+        # are upstream, in the order they were taken; this file's steps follow, by line.
+        foreign = [step for step in steps.values() if step.path != self.path]
+        local = sorted((step for step in steps.values() if step.path == self.path), key=lambda s: s.line)
+        trace = foreign + local
         return TaintReport(best.description, best.confidence, trace)
 
     def _record_sinks(self, value: Taint, cwe: int | None, ctx) -> None:

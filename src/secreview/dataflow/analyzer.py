@@ -28,7 +28,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     return taint.sanitize(not_for) if not_for else taint
 from secreview.findings import Level, TraceStep
 from secreview.models import (
-    ALL_CWES, CONVERSION_CHECKS, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
+    ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
 )
@@ -459,10 +459,12 @@ class FunctionAnalysis:
         if isinstance(node, ast.Attribute) and node.attr in REQUEST_ATTRIBUTES:
             value = node.value
             if isinstance(value, ast.Name):
+                # (a parameter shadows flask's import)
                 request_object = value.id in REQUEST_PARAMETER_NAMES and (
-                    self.unit.is_request_name(value.id) or value.id in self.params)  # a parameter shadows flask's import
+                    self.unit.is_request_name(value.id, value.id in self.params)
+                    or node.attr in FRAMEWORK_ONLY_REQUEST_ATTRIBUTES)  # ``request.GET`` in a helper module
             else:  # Tornado / class-based handlers: self.request.body, self.request.arguments
-                request_object = isinstance(value, ast.Attribute) and value.attr == "request"
+                request_object = isinstance(value, ast.Attribute) and value.attr == "request" and self.unit.imports_web
             if request_object:
                 description = REQUEST_ATTRIBUTES[node.attr]
                 return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))

@@ -70,6 +70,19 @@ SOURCE_METHODS: dict[str, tuple[str, Level]] = {
 # A function parameter with one of these names is an HTTP request object (Django, DRF,
 # Starlette/FastAPI, aiohttp, Pyramid, Tornado handlers' self.request...). Reading one of the
 # attributes below from it yields untrusted data.
+# Only in a module that imports a web framework: elsewhere (an HTTP client such as requests, a
+# test helper) a ``request`` parameter is not an incoming HTTP request.
+WEB_FRAMEWORK_MODULES = (
+    "django", "rest_framework", "ninja", "flask", "quart", "werkzeug", "starlette", "fastapi", "litestar",
+    "aiohttp", "tornado", "pyramid", "falcon", "bottle", "sanic", "cherrypy", "webob", "channels",
+)
+# Attributes only web frameworks' request objects have (Django's ``request.GET``, DRF's
+# ``query_params``...): a source even in a helper module that imports no framework.
+FRAMEWORK_ONLY_REQUEST_ATTRIBUTES = frozenset({
+    "GET", "POST", "COOKIES", "META", "FILES", "query_params", "path_params", "match_info", "matchdict",
+    "view_args", "get_json", "raw_post_data", "get_full_path", "get_argument", "get_query_argument",
+    "get_body_argument", "body_arguments",
+})
 REQUEST_PARAMETER_NAMES = frozenset({"request", "req", "http_request"})
 REQUEST_ATTRIBUTES: dict[str, str] = {
     "GET": "HTTP query parameter", "POST": "HTTP form field", "COOKIES": "HTTP cookie",
