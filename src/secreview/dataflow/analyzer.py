@@ -960,14 +960,13 @@ def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | Non
             return test.left.id
     if isinstance(test, ast.Call) and branch:
         func = test.func
+        if unit.qualname(func) in ("re.fullmatch", "regex.fullmatch"):  # ``re.fullmatch(PATTERN, x)``
+            return test.args[1].id if len(test.args) >= 2 and isinstance(test.args[1], ast.Name) else None
         if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS:
             if func.attr == "fullmatch":  # ``PATTERN.fullmatch(x)``: the argument is checked, not the pattern
                 return test.args[0].id if test.args and isinstance(test.args[0], ast.Name) else None
             if isinstance(func.value, ast.Name):
                 return func.value.id
-        name = unit.qualname(func)
-        if name in ("re.fullmatch",) and len(test.args) >= 2 and isinstance(test.args[1], ast.Name):
-            return test.args[1].id
     return None
 
 
