@@ -6,6 +6,9 @@ in input order, so the report is the same whatever the number of jobs.
 
 Phases (the hook for project-level passes)
 ------------------------------------------
+When every file of the review is unchanged since the last run (by its identity alone), the whole
+report is one cache entry ("tree snapshot"): nothing is read, parsed or merged.
+
 A review is up to three phases::
 
     1. per file, in parallel:  ProjectPass.summarize(source) -> small picklable facts
@@ -267,6 +270,12 @@ def run_review(
     store = _open_cache(cache_dir, config, reviewer, stats)
     stats.files = len(sources)
 
+    snapshot_key = _tree_key(store, sources) if change is None else None
+    snapshot = store.load(snapshot_key) if snapshot_key is not None else None
+    if isinstance(snapshot, ReviewResult):  # nothing changed since the last review of this tree
+        stats.cached = len(sources)
+        return _final(snapshot, diagnostics, reviewer, change)
+
     project = None
     dependencies = [""] * len(sources)
     if project_pass is not None:
@@ -286,16 +295,50 @@ def run_review(
     stats.analysed = len(todo)
     for outcome in _run(_review_task, todo, config, jobs, store, project_pass, project, progress, stats):
         outcomes[outcome.index] = outcome.value
-    if store is not None:
-        store.save_index()
 
-    result = ReviewResult(diagnostics=list(diagnostics or []), rules=len(reviewer.rules), change=change)
+    reviewed = ReviewResult(change=change)
     for outcome in outcomes:
         assert outcome is not None
-        result.merge(outcome)
+        reviewed.merge(outcome)
     if project_pass is not None:
-        project_pass.finish(reviewer, project, result, sources)
+        project_pass.finish(reviewer, project, reviewed, sources)
+    if store is not None:
+        store.save_index()
+        snapshot_key = _tree_key(store, sources) if change is None else None
+        if snapshot_key is not None:
+            store.store(snapshot_key, _report_part(reviewed))
+    return _final(reviewed, diagnostics, reviewer, change)
+
+
+def _final(reviewed: ReviewResult, diagnostics, reviewer: Reviewer, change) -> ReviewResult:
+    result = ReviewResult(diagnostics=list(diagnostics or []), rules=len(reviewer.rules), change=change)
+    result.merge(reviewed)
     return result.finalize()
+
+
+def _report_part(result: ReviewResult) -> ReviewResult:
+    """What a report needs of a review (not the facts kept for the project pass)."""
+    return dataclasses.replace(result, sink_records=[], call_sites=[], parameters={}, change=None)
+
+
+def _tree_key(store: cache_store.Cache | None, sources: list[SourceFile]) -> str | None:
+    """The key of the whole review of ``sources`` when every file is known to the cache and
+    unchanged since it was read (by its identity alone: nothing is read)."""
+    if store is None or not sources:
+        return None
+    parts = []
+    for source in sources:
+        if source.file is None or source.snippet:
+            return None
+        try:
+            stat = os.stat(source.file)
+        except OSError:
+            return None
+        digest = store.known_hash(os.path.abspath(source.file), stat)
+        if digest is None:
+            return None
+        parts.append(f"{source.path}\0{source.module_name}\0{digest}")
+    return store.result_key(_digest_of(parts), "<tree>", "", "whole review")
 
 
 def _phase_one(sources, config, jobs, store, project_pass, progress, stats) -> tuple[list[Any], list[str]]:

@@ -57,15 +57,28 @@ def display_path(path: str | Path) -> str:
     return text
 
 
-def module_name_for(path: Path) -> str:
+def module_name_for(path: Path, packages: dict[str, str] | None = None) -> str:
     """Dotted module name of ``path``: its stem, prefixed by every enclosing package (a directory
-    with ``__init__.py``), so relative imports resolve as Python would."""
-    parts = [] if path.stem == "__init__" else [path.stem]
-    directory = Path(os.path.abspath(path)).parent
-    while (directory / "__init__.py").is_file() and directory.name:
-        parts.insert(0, directory.name)
-        directory = directory.parent
-    return ".".join(parts)
+    with ``__init__.py``), so relative imports resolve as Python would. ``packages`` remembers
+    the answer per directory across the files of one discovery (the walk up is the same)."""
+    prefix = _package_name(os.path.dirname(os.path.abspath(path)), {} if packages is None else packages)
+    if path.stem == "__init__":
+        return prefix
+    return f"{prefix}.{path.stem}" if prefix else path.stem
+
+
+def _package_name(directory: str, packages: dict[str, str]) -> str:
+    """Dotted name of the package ``directory`` is, with its enclosing packages; '' if none."""
+    known = packages.get(directory)
+    if known is None:
+        name = os.path.basename(directory)
+        if os.path.isfile(os.path.join(directory, "__init__.py")) and name:
+            parent = _package_name(os.path.dirname(directory), packages)
+            known = f"{parent}.{name}" if parent else name
+        else:
+            known = ""
+        packages[directory] = known
+    return known
 
 
 # --- ignore rules ----------------------------------------------------------------------------
@@ -179,13 +192,14 @@ class Discovery:
     sources: list[SourceFile] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seen: set[tuple[int, int]] = field(default_factory=set)  # (device, inode) of files taken
+    packages: dict[str, str] = field(default_factory=dict)  # directory -> package name (module_name_for)
 
     def add(self, path: str, key: tuple[int, int]) -> None:
         if key in self.seen:
             return
         self.seen.add(key)
         shown = display_path(path)
-        self.sources.append(SourceFile(shown, file=Path(path), module_name=module_name_for(Path(path))))
+        self.sources.append(SourceFile(shown, file=Path(path), module_name=module_name_for(Path(path), self.packages)))
 
     def problem(self, path: str, kind: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(display_path(path), kind, message))
