@@ -90,7 +90,7 @@ def test_statement_only_binding_search_matches_full_search():
 
 def test_walrus_in_file_keeps_full_binding_search():
     tree = ast.parse("def f():\n    if (n := g()):\n        pass\n")
-    facts = FileFacts.build(tree)
+    facts = FileFacts.build(tree, collect={ast.Call})
     assert facts.scopes.expressions_bind
     assert facts.scopes.bindings_of("n", [tree, tree.body[0]]) == [tree.body[0].body[0].test.value]
 
@@ -102,3 +102,18 @@ def test_import_map_from_collected_nodes_matches_own_walk():
     assert build_import_map(tree).aliases["x"] == "b"
     facts = FileFacts.build(tree, collect={ast.Call})
     assert facts.imports.aliases == build_import_map(tree).aliases
+
+
+def test_statement_walk_finds_statements_like_the_full_walk():
+    for path in SOURCES:
+        tree = ast.parse(path.read_text())
+        wanted = {ast.Import, ast.ImportFrom, ast.FunctionDef, ast.Return, ast.ExceptHandler}
+        assert walk.collect_statements(tree, wanted) == walk.collect(tree, wanted)
+
+
+def test_facts_without_collected_nodes_find_walrus_when_asked():
+    tree = ast.parse("import os as o\ndef f():\n    if (n := g()):\n        pass\n")
+    facts = FileFacts.build(tree)
+    assert facts.imports.aliases["o"] == "os" and facts.scopes.expressions_bind is None
+    assert facts.scopes.bindings_of("n", [tree, tree.body[1]]) is not None
+    assert facts.scopes.expressions_bind is True

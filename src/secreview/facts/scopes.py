@@ -216,9 +216,10 @@ _VISITORS = {
 class ScopeIndex:
     """Lazily computed bindings per scope, and the constant test built on them."""
 
-    def __init__(self, tree: ast.Module, expressions_bind: bool = True) -> None:
+    def __init__(self, tree: ast.Module, expressions_bind: bool | None = True) -> None:
         """``expressions_bind=False`` promises the file has no ``:=`` (the facts walk knows): then
-        only statements (and match patterns) can bind names, and expressions are not searched."""
+        only statements (and match patterns) can bind names, and expressions are not searched.
+        None: not known yet; found out when a scope is first needed."""
         self.tree = tree
         self.expressions_bind = expressions_bind
         self._collected: dict[int, _BindingCollector] = {}
@@ -227,6 +228,8 @@ class ScopeIndex:
         key = id(scope)
         found = self._collected.get(key)
         if found is None:
+            if self.expressions_bind is None:
+                self.expressions_bind = any(n.__class__ is ast.NamedExpr for n in walk.preorder(self.tree))
             found = self._collected[key] = _BindingCollector(self.expressions_bind).collect(scope)
         return found
 
