@@ -28,8 +28,8 @@ class FileFacts:
     def build(cls, tree: ast.Module, module_name: str = "", collect: Iterable[type] = ()) -> "FileFacts":
         collected = frozenset(collect)
         if not collected:
-            # Only imports are needed now (they are statements): skip the expressions. Whether a
-            # walrus binds names is then found out if and when a scope is first asked about.
+            # Only imports are needed now (they are statements): skip the expressions. Without
+            # knowing whether a walrus binds names, scopes search their expressions for one.
             imports = build_import_map(tree, module_name, walk.collect_statements(tree, IMPORT_TYPES))
             return cls(module_name=module_name, imports=imports, scopes=ScopeIndex(tree, expressions_bind=None))
         own = {*IMPORT_TYPES, ast.NamedExpr}  # what the facts themselves need

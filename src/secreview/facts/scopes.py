@@ -219,7 +219,7 @@ class ScopeIndex:
     def __init__(self, tree: ast.Module, expressions_bind: bool | None = True) -> None:
         """``expressions_bind=False`` promises the file has no ``:=`` (the facts walk knows): then
         only statements (and match patterns) can bind names, and expressions are not searched.
-        None: not known yet; found out when a scope is first needed."""
+        None: not known; each scope's expressions are searched (a walk of that scope only)."""
         self.tree = tree
         self.expressions_bind = expressions_bind
         self._collected: dict[int, _BindingCollector] = {}
@@ -228,9 +228,8 @@ class ScopeIndex:
         key = id(scope)
         found = self._collected.get(key)
         if found is None:
-            if self.expressions_bind is None:
-                self.expressions_bind = any(n.__class__ is ast.NamedExpr for n in walk.preorder(self.tree))
-            found = self._collected[key] = _BindingCollector(self.expressions_bind).collect(scope)
+            # Not known (None): search the scope's expressions too, as for a file with walruses.
+            found = self._collected[key] = _BindingCollector(self.expressions_bind is not False).collect(scope)
         return found
 
     def bindings_of(self, name: str, chain: list[ScopeNode]) -> list[ast.expr | None] | None:
