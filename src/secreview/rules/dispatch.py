@@ -84,7 +84,10 @@ class Dispatcher:
             for rule in rules:
                 checks += 1
                 ctx.rule = rule  # lets the data-flow engine apply the rule's sanitizers
-                for hit in rule.run(node, ctx):
+                result = rule.check(node, ctx)  # Rule.run inlined: this runs for most nodes
+                if result is None:
+                    continue
+                for hit in (result,) if isinstance(result, Hit) else result:
                     hits.append((rule, hit, list(ancestors)))
         ctx.ancestors = []
         return hits, checks
