@@ -403,7 +403,8 @@ def _run(function, todo: list, config, jobs, store, project_pass, project, progr
     secret = store.secret if store is not None else None
     initargs = (config, folder, key, secret, project_pass, project)
     files = {task[0]: task[1].file for task in todo}
-    with _Progress(len(todo), progress) as bar:
+    label = "summarizing" if function is _summarize_task else "reviewing"
+    with _Progress(len(todo), progress, label) as bar:
         for outcome in _outcomes(function, todo, workers, initargs):
             bar.advance()
             file = files[outcome.index]
@@ -450,8 +451,9 @@ def _pool(workers: int, initargs: tuple):
 class _Progress:
     """A files-done/total bar on stderr for long reviews; does nothing unless enabled."""
 
-    def __init__(self, total: int, enabled: bool) -> None:
+    def __init__(self, total: int, enabled: bool, label: str = "reviewing") -> None:
         self.total = total
+        self.label = label
         self.enabled = enabled and total >= PROGRESS_MIN_FILES
         self.done = 0
         self.started = time.monotonic()
@@ -471,7 +473,7 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("reviewing"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+            self.bar = Progress(TextColumn(f"{self.label:<11}"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
                                 TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True)
             self.task = self.bar.add_task("review", total=self.total, completed=self.done - 1)
             self.bar.start()
