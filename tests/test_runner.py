@@ -159,7 +159,7 @@ def test_corrupt_and_foreign_entries_are_rebuilt_not_trusted(tmp_path):
     tree = make_tree(tmp_path, count=4)
     cache = tmp_path / "cache"
     good, _ = review(tree, jobs=1, cache_dir=cache)
-    entries = sorted((cache / "v1" / "results").rglob("*"))
+    entries = sorted((cache / "v1").glob("results-*/*/*"))
     entries = [e for e in entries if e.is_file()]
     assert entries
     entries[0].write_bytes(entries[0].read_bytes()[:-7])  # truncated
@@ -190,6 +190,18 @@ def test_changed_configuration_or_version_misses(tmp_path, monkeypatch):
     monkeypatch.setattr("secreview.__version__", "999.0")
     _, stats = review(tree, jobs=1, cache_dir=cache)
     assert stats.cached == 0
+
+
+def test_result_sets_of_old_configurations_are_pruned(tmp_path):
+    tree = make_tree(tmp_path, count=1)
+    cache = tmp_path / "cache"
+    configs = [Config(min_severity=Level.LOW), Config(min_severity=Level.MEDIUM), Config(min_severity=Level.HIGH),
+               Config(min_confidence=Level.HIGH)]
+    for config in configs:
+        sources, diagnostics = discover([str(tree)])
+        runner.run_review(sources, config, diagnostics, jobs=1, cache_dir=cache)
+        time.sleep(0.01)
+    assert len(list((cache / "v1").glob("results-*"))) == cache_store.KEEP_RESULT_SETS
 
 
 def test_codec_round_trips_results():

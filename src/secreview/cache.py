@@ -6,7 +6,8 @@ Layout of a cache folder (``--cache-dir``, env ``SECREVIEW_CACHE_DIR``, default
     .gitignore            "*": the folder is never committed
     CACHEDIR.TAG          marks it as a cache for backup tools
     v1/index              file identity (path, mtime_ns, size, inode, ctime_ns) -> content hash
-    v1/results/ab/abcd…   one reviewed file's result, keyed by ResultKey
+    v1/results-<engine>/ab/abcd…  one reviewed file's result (or a whole review), by result key;
+                          one folder per engine key, the 3 most recently used are kept
 
 A result's key is the hash of: the file's content hash, the engine key (secreview version and
 source code, Python version, active rules, effective configuration), the file's shown path and
@@ -40,6 +41,7 @@ _MAGIC = b"secreview-cache 1 "
 # A file modified this recently may change again within the file system's timestamp granularity
 # without its stat changing ("racy" entries, as git calls them): its identity is not recorded.
 RACY_SECONDS = 2.0
+KEEP_RESULT_SETS = 3  # result sets (one per configuration and secreview version) kept by prune()
 
 
 class CacheUnavailable(Exception):
@@ -196,7 +198,7 @@ class Cache:
         folder = Path(folder)
         secret = load_secret(key_file)
         try:
-            (folder / FORMAT / "results").mkdir(parents=True, exist_ok=True)
+            (folder / FORMAT / f"results-{engine_key[:16]}").mkdir(parents=True, exist_ok=True)
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 _atomic_write(ignore, b"# Created by secreview: this folder is a cache, never commit it.\n*\n")
@@ -283,7 +285,21 @@ class Cache:
         return hashlib.sha256(parts.encode("utf-8", "surrogatepass")).hexdigest()
 
     def _result_path(self, key: str) -> Path:
-        return self.root / "results" / key[:2] / key
+        return self.root / f"results-{self.engine_key[:16]}" / key[:2] / key
+
+    def prune(self, keep: int = KEEP_RESULT_SETS) -> None:
+        """Remove the results of other configurations and secreview versions, except the ``keep``
+        most recently used (the cache does not grow with every upgrade or configuration change)."""
+        import shutil
+
+        current = f"results-{self.engine_key[:16]}"
+        try:
+            others = [p for p in self.root.iterdir() if p.name.startswith("results-") and p.name != current]
+            others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return
+        for stale in others[max(0, keep - 1):]:
+            shutil.rmtree(stale, ignore_errors=True)  # a concurrent run then only misses
 
     def load(self, key: str, with_digest: bool = False) -> Any | None:
         """The value stored under ``key`` (with ``with_digest``: (value, its digest)), or None."""

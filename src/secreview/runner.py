@@ -304,6 +304,8 @@ def run_review(
         project_pass.finish(reviewer, project, reviewed, sources)
     if store is not None:
         store.save_index()
+        if todo:
+            store.prune()
         snapshot_key = _tree_key(store, sources) if change is None else None
         if snapshot_key is not None:
             store.store(snapshot_key, _report_part(reviewed))
