@@ -63,19 +63,25 @@ def preorder(root: ast.AST) -> Iterator[ast.AST]:
 def collect(root: ast.AST, wanted: Iterable[type]) -> list[AncestorsNode]:
     """The nodes of the ``wanted`` classes, in preorder, each with its ancestors (outermost first,
     the node itself excluded). One walk serves imports, scopes and rule dispatch together."""
-    wanted = frozenset(wanted)
+    return _collect(root, frozenset(wanted), _REVERSED_FIELDS, _reversed_fields)
+
+
+def _collect(root, wanted: frozenset, fields_of: dict, compute_fields) -> list[AncestorsNode]:
+    """The walk behind ``collect`` and ``collect_statements``: ``fields_of`` (filled lazily by
+    ``compute_fields``) says which fields of a node class to descend into."""
     found: list[AncestorsNode] = []
     ancestors: list[ast.AST] = []
     stack: list[tuple[ast.AST, int]] = [(root, 0)]
     pop, push = stack.pop, stack.append
-    fields_of = _REVERSED_FIELDS
     while stack:
         node, depth = pop()
         del ancestors[depth:]
         cls = node.__class__
         if cls in wanted:
             found.append((node, tuple(ancestors)))
-        fields = fields_of.get(cls) or _reversed_fields(cls)
+        fields = fields_of.get(cls)
+        if fields is None:
+            fields = compute_fields(cls)
         if not fields:
             continue
         ancestors.append(node)
@@ -107,26 +113,4 @@ def _statement_fields(cls: type) -> tuple[str, ...]:
 def collect_statements(root: ast.AST, wanted: Iterable[type]) -> list[AncestorsNode]:
     """``collect`` for statement classes only (imports, definitions...): expressions, a large
     majority of the nodes, are not visited. Same order and ancestors as ``collect``."""
-    wanted = frozenset(wanted)
-    found: list[AncestorsNode] = []
-    ancestors: list[ast.AST] = []
-    stack: list[tuple[ast.AST, int]] = [(root, 0)]
-    pop, push = stack.pop, stack.append
-    fields_of = _STATEMENT_CHILD_FIELDS
-    while stack:
-        node, depth = pop()
-        del ancestors[depth:]
-        cls = node.__class__
-        if cls in wanted:
-            found.append((node, tuple(ancestors)))
-        fields = fields_of.get(cls)
-        if fields is None:
-            fields = _statement_fields(cls)
-        if not fields:
-            continue
-        ancestors.append(node)
-        depth += 1
-        for name in fields:
-            for child in reversed(getattr(node, name, None) or ()):
-                push((child, depth))
-    return found
+    return _collect(root, frozenset(wanted), _STATEMENT_CHILD_FIELDS, _statement_fields)
