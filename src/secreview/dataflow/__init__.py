@@ -287,9 +287,9 @@ class FileFlow:
         origins = value.reportable_for(cwe)
         if not origins:
             return None
-        best = max(origins, key=lambda o: (o.confidence, o.param is None))
+        best = origins[0]  # reportable_for lists them in origin_key order: most confident first
         steps: dict[tuple[str, int], TraceStep] = {}
-        for origin in sorted(origins, key=lambda o: -o.confidence):
+        for origin in origins:
             if origin.confidence < best.confidence and origin.param is not None:
                 continue
             for step in origin.steps:

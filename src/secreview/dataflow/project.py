@@ -13,6 +13,7 @@ from typing import Callable
 
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
+from secreview.dataflow.values import ordered
 from secreview.findings import Level, TraceStep
 
 MAX_ROUNDS = 6
@@ -54,7 +55,7 @@ def resolve(records: list[SinkRecord], calls: list[CallSite], param_names: dict[
                 if index is None:
                     continue
                 for record in by_function.get((call.callee, index), []):
-                    for origin in argument.origins:
+                    for origin in ordered(argument.origins):
                         if not origin.reaches(record.cwe):
                             continue
                         steps = (*origin.steps, call.step, *record.steps)

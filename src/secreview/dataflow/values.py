@@ -87,20 +87,34 @@ class Taint:
         return Taint(frozenset(o.sanitize(cwes) for o in whole.origins))
 
     def reportable_for(self, cwe: int | None) -> list[Origin]:
-        return [o for o in self.whole().origins if o.reportable and o.reaches(cwe)]
+        return [o for o in ordered(self.whole().origins) if o.reportable and o.reaches(cwe)]
 
     def params_for(self, cwe: int | None) -> list[Origin]:
-        return [o for o in self.whole().origins if o.param is not None and o.reaches(cwe)]
+        return [o for o in ordered(self.whole().origins) if o.param is not None and o.reaches(cwe)]
 
 
 CLEAN = Taint()
 
 
+def origin_key(origin: Origin) -> tuple:
+    """A total order on origins: most confident real sources first, then by where they start.
+    Sets of origins iterate in hash order, which varies between runs (PYTHONHASHSEED); every
+    choice among origins goes through this order so the report is the same on every run."""
+    return (
+        -origin.confidence, origin.param is not None, origin.description,
+        tuple((s.path, s.line, s.col, s.note) for s in origin.steps),
+        -1 if origin.param is None else origin.param, origin.reportable, tuple(sorted(origin.sanitized)),
+    )
+
+
+def ordered(origins) -> list[Origin]:
+    return sorted(origins, key=origin_key)
+
+
 def _cap(origins) -> frozenset[Origin]:
     if len(origins) <= MAX_ORIGINS:
         return frozenset(origins)
-    ranked = sorted(origins, key=lambda o: (-o.confidence, o.param is not None, o.steps[0].line if o.steps else 0))
-    return frozenset(ranked[:MAX_ORIGINS])
+    return frozenset(ordered(origins)[:MAX_ORIGINS])
 
 
 def join(a: Taint | None, b: Taint | None) -> Taint:
