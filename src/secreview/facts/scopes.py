@@ -60,7 +60,9 @@ class _BindingCollector:
                     self.bind_target(element, values[index] if values else UNKNOWN)
         elif isinstance(target, ast.Starred):
             self.bind_target(target.value, UNKNOWN)
-        # Attribute / Subscript targets bind no local name.
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            self.bind(target.value.id, value)  # ``d["k"] = v``: d now also holds v
+        # Attribute targets bind no local name.
 
     def collect(self, scope: ScopeNode) -> "_BindingCollector":
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -143,6 +145,16 @@ class _BindingCollector:
             self.bind(node.target.id, combined)
         return _ALL
 
+    def visit_Expr(self, node: ast.Expr):
+        # ``items.append(x)``: the container now also holds x, so it is constant only if x is.
+        call = node.value
+        if call.__class__ is ast.Call and call.func.__class__ is ast.Attribute and call.func.attr in _ADDING_METHODS:
+            container = call.func.value
+            if container.__class__ is ast.Name:
+                for argument in [*call.args, *(k.value for k in call.keywords)]:
+                    self.bind(container.id, argument.value if isinstance(argument, ast.Starred) else argument)
+        return _ALL
+
     def visit_NamedExpr(self, node: ast.NamedExpr):
         self.bind_target(node.target, node.value)
         return _ALL
@@ -189,6 +201,8 @@ class _BindingCollector:
         return _ALL
 
 
+# Methods that put their arguments into the container they are called on.
+_ADDING_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "extendleft"})
 _STATEMENT_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "items", "cases", "pattern", "patterns", "kwd_patterns"})
 _BINDING_FIELDS: dict[type, tuple[str, ...]] = {}
 
