@@ -51,8 +51,12 @@ def check_xss(node: ast.AST, ctx: RuleContext):
         value = node.value
         if isinstance(value, (ast.Tuple,)) and value.elts:
             value = value.elts[0]
-        if isinstance(value, ast.Call):
+        if isinstance(value, _JSON_BODIES):
+            return None  # Flask serializes dicts and lists to JSON
+        if isinstance(value, ast.Call) and _builds_response(value, ctx):
             return None  # responses built by calls are checked at the call
+        if _returns_json_by_default(function, ctx):
+            return None
         target = node
     else:
         value = ctx.argument(node, 0, "content") or ctx.argument(node, 0, "response")
@@ -66,6 +70,33 @@ def check_xss(node: ast.AST, ctx: RuleContext):
         dynamic="The HTML response includes a non-constant value.",
         sink_note="written into the HTML response",
     ))
+
+
+_JSON_BODIES = (ast.Dict, ast.List, ast.DictComp, ast.ListComp)
+_RESPONSE_BUILDERS = frozenset({
+    "jsonify", "render_template", "render", "redirect", "make_response", "send_file", "send_from_directory",
+    "abort", "url_for", "stream_with_context", "render_to_response", "JSONResponse", "JsonResponse",
+})
+
+
+def _builds_response(call: ast.Call, ctx: RuleContext) -> bool:
+    """A call that makes the response itself (checked at that call, or safe by construction),
+    as opposed to one that makes the HTML body (``"".join(parts)``, ``PAGE.format(x)``)."""
+    name = ctx.call_name(call) or ""
+    last = name.rsplit(".", 1)[-1] if name else getattr(call.func, "attr", "")
+    return name in HTML_RESPONSES or last in _RESPONSE_BUILDERS or last.endswith("Response")
+
+
+def _returns_json_by_default(function: ast.AST, ctx: RuleContext) -> bool:
+    """FastAPI routes serialize what they return to JSON unless the route says HTMLResponse."""
+    if not ctx.facts.imports.imports_module("fastapi"):
+        return False
+    for decorator in getattr(function, "decorator_list", []):
+        if isinstance(decorator, ast.Call):
+            response_class = ctx.keyword(decorator, "response_class")
+            if response_class is not None and "HTML" in ctx.source(response_class):
+                return False
+    return True
 
 
 def _is_view(function: ast.AST, ctx: RuleContext) -> bool:
