@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secreview.dataflow.analyzer import NOTHING, CallSite, FunctionAnalysis, FunctionSummary, fold
-from secreview.dataflow.values import CLEAN, Origin, Taint, join
+from secreview.dataflow.values import CLEAN, Origin, Taint, join, ordered
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
 from secreview.models import CLASS_VIEW_METHODS, DJANGO_VIEW_DECORATORS, DJANGO_VIEW_MODULE_PARTS, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES
@@ -300,6 +300,20 @@ class FileFlow:
         local = sorted((step for step in steps.values() if step.path == self.path), key=lambda s: s.line)
         trace = foreign + local
         return TaintReport(best.description, best.confidence, trace)
+
+    def predictable_at(self, expr: ast.expr) -> TaintReport | None:
+        """A guessable value (non-cryptographic random) that reaches ``expr``, with its trace."""
+        value = self.values.get(id(expr))
+        if value is None:
+            return None
+        origins = ordered(value.predictable().origins)
+        if not origins:
+            return None
+        steps: dict[tuple[str, int], TraceStep] = {}
+        for origin in origins:
+            for step in origin.steps:
+                steps.setdefault((step.path, step.line), step)
+        return TaintReport(origins[0].description, origins[0].confidence, sorted(steps.values(), key=lambda s: (s.path != self.path, s.line)))
 
     def _record_sinks(self, value: Taint, cwe: int | None, ctx) -> None:
         rule = getattr(ctx, "rule", None)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from secreview.dataflow.values import CLEAN, Origin, Taint, join, join_all
+from secreview.dataflow.values import CLEAN, PREDICTABLE, Origin, Taint, join, join_all
 from secreview.dataflow.values import source as _source
 
 
@@ -30,7 +30,7 @@ from secreview.findings import Level, TraceStep
 from secreview.models import (
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
-    SOURCE_NOT_FOR, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
+    SOURCE_NOT_FOR, PREDICTABLE_CALLS, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
 )
 
 State = dict[str, Taint]
@@ -504,11 +504,14 @@ class FunctionAnalysis:
         request_source = self.attribute_source(func) if method else None
         if request_source is not None and method in ("get_json", "get_data", "get_full_path", "post", "json", "text", "read", "get_argument", "get_query_argument", "get_body_argument"):
             return request_source
+        if name in PREDICTABLE_CALLS:
+            step = self.step(node, f"predictable value from `{name}()`")
+            return Taint(frozenset({Origin(f"a predictable value from `{name}()`", Level.HIGH, (step,), kind=PREDICTABLE)}))
         if name in SANITIZERS:
             cwes = SANITIZERS[name]
-            return CLEAN if cwes is ALL_CWES else arguments.sanitize(cwes)
+            return join(receiver, arguments).predictable() if cwes is ALL_CWES else arguments.sanitize(cwes)
         if method in CLEAN_METHODS:
-            return CLEAN
+            return receiver.predictable()
         if method == "format" and self.html_safe_string(func.value):
             return join(receiver.whole(), arguments.sanitize(HTML_ESCAPED))  # Markup.format escapes
         if method in SANITIZING_METHODS:

@@ -13,7 +13,7 @@ from typing import Callable
 
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
-from secreview.dataflow.values import ordered
+from secreview.dataflow.values import INPUT, ordered
 from secreview.findings import Level, TraceStep
 
 MAX_ROUNDS = 6
@@ -56,6 +56,8 @@ def resolve(records: list[SinkRecord], calls: list[CallSite], param_names: dict[
                     continue
                 for record in by_function.get((call.callee, index), []):
                     for origin in ordered(argument.origins):
+                        if origin.kind != INPUT:
+                            continue
                         if not origin.reaches(record.cwe):
                             continue
                         steps = (*origin.steps, call.step, *record.steps)

@@ -24,6 +24,7 @@ class Origin:
     param: int | None = None  # parameter index when the origin is a parameter of the function
     reportable: bool = True  # False: a private function's parameter, only used for summaries
     sanitized: frozenset[int] = field(default=frozenset())  # CWEs this flow is safe for
+    kind: str = "input"  # INPUT: data an attacker may control; PREDICTABLE: a guessable value
 
     def with_step(self, step: TraceStep) -> "Origin":
         if self.steps and self.steps[-1].line == step.line and self.steps[-1].path == step.path:
@@ -39,6 +40,9 @@ class Origin:
     def reaches(self, cwe: int | None) -> bool:
         return cwe is None or cwe not in self.sanitized
 
+
+INPUT = "input"
+PREDICTABLE = "predictable"  # from a non-cryptographic random generator: guessable, not attacker-set
 
 Key = Hashable
 
@@ -87,10 +91,15 @@ class Taint:
         return Taint(frozenset(o.sanitize(cwes) for o in whole.origins))
 
     def reportable_for(self, cwe: int | None) -> list[Origin]:
-        return [o for o in ordered(self.whole().origins) if o.reportable and o.reaches(cwe)]
+        return [o for o in ordered(self.whole().origins) if o.kind == INPUT and o.reportable and o.reaches(cwe)]
 
     def params_for(self, cwe: int | None) -> list[Origin]:
-        return [o for o in ordered(self.whole().origins) if o.param is not None and o.reaches(cwe)]
+        return [o for o in ordered(self.whole().origins) if o.kind == INPUT and o.param is not None and o.reaches(cwe)]
+
+    def predictable(self) -> "Taint":
+        """Only the guessable-value origins (they survive conversions and hashing, which clean
+        injection payloads but keep a value just as predictable)."""
+        return Taint(frozenset(o for o in self.whole().origins if o.kind == PREDICTABLE))
 
 
 CLEAN = Taint()
@@ -104,6 +113,7 @@ def origin_key(origin: Origin) -> tuple:
         -origin.confidence, origin.param is not None, origin.description,
         tuple((s.path, s.line, s.col, s.note) for s in origin.steps),
         -1 if origin.param is None else origin.param, origin.reportable, tuple(sorted(origin.sanitized)),
+        origin.kind,
     )
 
 

@@ -126,3 +126,13 @@ DJANGO_VIEW_DECORATORS = frozenset({
     "permission_required", "csrf_exempt", "api_view", "never_cache", "cache_page",
 })
 CLASS_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "list", "create", "retrieve", "update", "partial_update", "destroy"})
+
+# Non-cryptographic random generators: their values can be predicted from earlier outputs. Not
+# untrusted input -- a separate kind of origin that only "secret from a predictable value" checks
+# follow (into cookies, sessions, tokens).
+PREDICTABLE_CALLS = frozenset(
+    f"random.{name}" for name in (
+        "random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "uniform",
+        "randbytes", "shuffle", "triangular", "gauss",
+    )
+) | frozenset({"numpy.random.rand", "numpy.random.randint", "numpy.random.random", "uuid.uuid1"})
