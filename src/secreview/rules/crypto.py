@@ -99,6 +99,14 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
         return Hit(call, confidence=HIGH, message=(
             f"{algorithm} is used for a security value (`{purpose}`): it is broken for collisions and "
             "fast to brute force."))
+    for data in [*call.args, *(k.value for k in call.keywords if k.arg in ("data", "string"))]:
+        taint = ctx.taint(data)
+        if taint is not None and taint.confidence >= MEDIUM:  # a real source, not a mere parameter
+            # Over data the client chooses, collisions are the client's to craft: two inputs
+            # with one digest defeat whatever the digest identifies or protects.
+            return Hit(call, confidence=MEDIUM, trace=list(taint.trace), message=(
+                f"{algorithm} is computed over {taint.description}: whoever sends it can craft "
+                "colliding inputs (mark non-security uses with usedforsecurity=False)."))
     return Hit(call, confidence=LOW, message=(
         f"{algorithm} is broken for security use; nothing here shows a security purpose (if it is a "
         "cache key or checksum, mark it with usedforsecurity=False)."))
