@@ -220,7 +220,7 @@ def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
     helper = record.function.rsplit(".", 1)[-1]
     sink = TraceStep(record.path, record.line, record.col, record.code, f"reaches the sink checked by {rule.id}")
     return Finding(
-        rule_id=rule.id, title=rule.title, cwe=record.cwe, severity=rule.severity, confidence=flow.confidence,
+        rule_id=rule.id, title=rule.title, cwe=record.cwe, severity=rule.severity, confidence=rule.confidence_of(flow.confidence),
         path=record.path, line=record.line, col=record.col, end_line=record.end_line, end_col=record.end_col,
         message=f"{rule.title}: untrusted data ({flow.description}) is passed to `{helper}()`, which uses it in `{record.code}`.",
         solution=rule.solution, code=record.code, statement_lines=record.statement_lines,  # (0, 0): suppress finds it
@@ -261,7 +261,7 @@ def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedF
         title=rule.title,
         cwe=hit.cwe or rule.cwe,
         severity=hit.severity or rule.severity,
-        confidence=hit.confidence or rule.confidence,
+        confidence=rule.confidence_of(hit.confidence),
         path=parsed.path,
         line=line,
         col=char_column(parsed.source_line(line), getattr(node, "col_offset", 0)),

@@ -51,6 +51,12 @@ class Rule:
     methods: tuple[str, ...] = ()
     nodes: tuple[type, ...] = ()
     family: str = ""
+    # The most confidence any finding of this rule may have, however sure the data flow is (e.g.
+    # log injection: the impact depends on the log handler, which the code does not show).
+    max_confidence: Level = Level.HIGH
+
+    def confidence_of(self, found: Level | None) -> Level:
+        return min(found or self.confidence, self.max_confidence)
 
     def run(self, node: ast.AST, ctx: "RuleContext") -> list[Hit]:
         result = self.check(node, ctx)
@@ -80,6 +86,7 @@ def rule(
     calls: Iterable[str] = (),
     methods: Iterable[str] = (),
     nodes: Iterable[type] = (),
+    max_confidence: Level = Level.HIGH,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a rule; its check function is the decorated function."""
 
@@ -92,7 +99,7 @@ def rule(
             description=_clean(description), solution=_clean(solution), check=check,
             message=message, bandit=tuple(bandit), example=_clean_code(example),
             fixed=_clean_code(fixed), calls=tuple(calls), methods=tuple(methods),
-            nodes=tuple(nodes), family=module,
+            nodes=tuple(nodes), family=module, max_confidence=max_confidence,
         )
         return check
 

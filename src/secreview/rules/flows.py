@@ -145,6 +145,9 @@ LOG_METHODS = ("debug", "info", "warning", "warn", "error", "exception", "critic
     cwe=117,
     severity=LOW,
     confidence=MEDIUM,
+    # Whether CR/LF forge entries depends on the handler's format (JSON handlers escape them),
+    # which the code does not show: never more than low confidence, also through helpers.
+    max_confidence=LOW,
     methods=LOG_METHODS,
     description="""Request data is written to the log unneutralized. CR/LF in it forges log
         entries (hiding an attack or framing someone) and control sequences can attack log
@@ -168,8 +171,5 @@ def check_log(call: ast.Call, ctx: RuleContext):
             continue
         hit = flow_only(ctx, call, argument, "Untrusted data ({source}) is written to the log as is; CR/LF in it forges log entries.", "written to the log")
         if hit is not None:
-            # Whether CR/LF forge entries depends on the handler's format (JSON handlers escape
-            # them), which the code does not show: reported at low confidence.
-            hit.confidence = LOW
             return hit
     return None

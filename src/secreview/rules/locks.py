@@ -35,6 +35,9 @@ NAMED_LOCKS: dict[str, tuple[int, str]] = {
     cwe=400,
     severity=LOW,
     confidence=MEDIUM,
+    # Even with the name from a request, harm depends on how many locks a client can make and
+    # what else uses that name: never more than medium confidence (also through helpers).
+    max_confidence=MEDIUM,
     calls=sorted(NAMED_LOCKS),
     message="The name given to `{name}` is built from data that is not fixed in the source.",
     description="""A lock, semaphore or shared-memory object is named from data that is not a
@@ -72,8 +75,4 @@ def check_lock_name(call: ast.Call, ctx: RuleContext):
                 "if it can carry outside data, a client chooses which lock is taken.",
         sink_note="names the lock",
     )
-    if hit is not None and hit.confidence is not None and hit.confidence > MEDIUM:
-        # Even with the name from a request, harm depends on how many locks a client can make
-        # and what else uses that name: never more than medium confidence.
-        hit.confidence = MEDIUM
     return hit
