@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import ast
 import os
+from collections import ChainMap
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from secreview.config import Config
-from secreview.dataflow import FileFlow, SinkRecord
+from secreview.dataflow import FileFlow, SinkRecord, project_classes
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.project import FlowFinding, resolve
 from secreview.facts import FileFacts
@@ -103,6 +104,8 @@ class Reviewer:
         self.rules = active_rules(config)
         self.dispatcher = Dispatcher(self.rules)
         self.dataflow = dataflow
+        self._classes_of: object = None
+        self._classes: frozenset[str] = frozenset()
 
     def review(self, sources: list[SourceFile], diagnostics: list[Diagnostic] | None = None,
                change: Change | None = None) -> ReviewResult:
@@ -125,13 +128,19 @@ class Reviewer:
             result.diagnostics.append(problem)
         return result.finalize()
 
+    def project_classes(self, summaries) -> frozenset[str]:
+        """The project's classes with method summaries, computed once per summaries table."""
+        if self._classes_of is not summaries:
+            self._classes_of, self._classes = summaries, project_classes(summaries)
+        return self._classes
+
     def summarize_file(self, source: SourceFile, known: dict[str, FunctionSummary]) -> dict[str, FunctionSummary]:
         """Phase 1: what each function of the file does with its parameters."""
         parsed = load_source(source)
         if isinstance(parsed, Diagnostic):
             return {}
         try:
-            flow = FileFlow(parsed, FileFacts.build(parsed.tree, source.module_name), summaries=dict(known)).analyze()
+            flow = FileFlow(parsed, FileFacts.build(parsed.tree, source.module_name), summaries=ChainMap({}, known)).analyze()
         except RecursionError:
             return {}
         return flow.local_summaries
@@ -166,7 +175,9 @@ class Reviewer:
         facts = FileFacts.build(parsed.tree, module_name, collect=self.dispatcher.wanted)  # one walk for both
         flow = None
         if self.dataflow:
-            flow = FileFlow(parsed, facts, summaries=dict(summaries or {})).analyze()
+            summaries = summaries or {}
+            # ChainMap: the file's own summaries go to the front map, the project's stay shared.
+            flow = FileFlow(parsed, facts, summaries=ChainMap({}, summaries), project_classes=self.project_classes(summaries)).analyze()
         ctx = RuleContext(parsed, facts, flow)
         hits, checks = self.dispatcher.run(parsed.tree, ctx)
         findings = [make_finding(rule, hit, ancestors, parsed) for rule, hit, ancestors in hits]

@@ -61,6 +61,9 @@ class FileFlow:
     sink_records: list[SinkRecord] = field(default_factory=list)
     call_sites: list[CallSite] = field(default_factory=list)
     budget_exceeded: bool = False
+    # Classes with method summaries in the whole project; computed once per project by the caller
+    # (see ``project_classes``) -- recomputing it per file costs files x functions.
+    project_classes: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.path = self.parsed.path
@@ -76,7 +79,9 @@ class FileFlow:
         self.class_attributes: dict[str, dict[str, Taint]] = {}
         self.local_summaries: dict[str, FunctionSummary] = {}
         self.module_instances: dict[str, str | None] = {}
-        self.project_classes = {name.rsplit(".", 1)[0] for name, summary in self.summaries.items() if summary.is_method}
+        if self.project_classes is None:
+            self.project_classes = project_classes(self.summaries)
+        self.local_classes: set[str] = set()  # classes of this file met during the analysis
         self.flask_view_methods: set[int] = set()  # method node ids of flask.views.View subclasses
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self._request_imported = "request" in self.facts.imports.aliases
@@ -125,7 +130,7 @@ class FileFlow:
         self.local_summaries[qualname] = summary
         self.summaries[qualname] = summary
         if summary.is_method:
-            self.project_classes.add(qualname.rsplit(".", 1)[0])
+            self.local_classes.add(qualname.rsplit(".", 1)[0])
         self._globals_for[id(node)] = globals_state
         return analysis
 
@@ -172,7 +177,7 @@ class FileFlow:
 
     def is_project_class(self, name: str) -> bool:
         """A class of the reviewed code whose methods have summaries."""
-        return name in self.project_classes
+        return name in self.project_classes or name in self.local_classes
 
     def is_project_function(self, name: str) -> bool:
         return name in self.summaries
@@ -348,6 +353,11 @@ class FileFlow:
 
 FLASK_VIEW_CLASSES = frozenset({"flask.views.MethodView", "flask.views.View"})
 ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})
+
+
+def project_classes(summaries) -> frozenset[str]:
+    """The classes whose methods have summaries (the owners of ``Class.method`` entries)."""
+    return frozenset(name.rsplit(".", 1)[0] for name, summary in summaries.items() if summary.is_method)
 
 
 def _module_constants(facts: FileFacts) -> dict[str, Any]:
