@@ -767,7 +767,10 @@ class FunctionAnalysis:
         validated = _validator_argument(test, self.unit)
         if validated is None and isinstance(test, ast.Name):
             validated = self.checks.get(test.id)
-        if validated is not None and branch and validated[0] in state:
+        if not branch:
+            validated = None  # a validator proves something only when it returned true
+        validated = validated or _allow_listed_host(test, branch)
+        if validated is not None and validated[0] in state:
             name, cwes = validated
             state[name] = state[name].sanitize(cwes) if cwes else CLEAN
         return state
@@ -952,7 +955,7 @@ def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | Non
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name):
         op = test.ops[0]
         comparator = test.comparators[0]
-        constant_set = isinstance(comparator, (ast.Tuple, ast.List, ast.Set, ast.Dict)) or unit.is_constant_name(comparator)
+        constant_set = _is_allow_list(comparator, unit)
         if isinstance(op, ast.In) and branch and constant_set:
             return test.left.id
         if isinstance(op, ast.NotIn) and not branch and constant_set:
@@ -971,6 +974,35 @@ def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | Non
             if isinstance(func.value, ast.Name):
                 return func.value.id
     return None
+
+
+def _is_allow_list(node: ast.expr, unit: "FileFlow") -> bool:
+    """A literal collection, a module constant, or a name spelled as a constant (ALLOWED_ROLES,
+    typically imported from settings)."""
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
+        return True
+    if isinstance(node, ast.Attribute):
+        node = ast.Name(id=node.attr)  # settings.ALLOWED_HOSTS
+    return unit.is_constant_name(node) or (isinstance(node, ast.Name) and node.id.isupper() and len(node.id) > 1)
+
+
+_HOST_ATTRIBUTES = frozenset({"hostname", "netloc", "host"})
+_DESTINATION_CWES = frozenset({601, 918})
+
+
+def _allow_listed_host(test: ast.expr, branch: bool) -> tuple[str, frozenset[int]] | None:
+    """``url.hostname in ALLOWED_HOSTS`` (true) / ``not in`` (false): the parsed URL goes only to
+    allowed hosts -- safe as a redirect target or a request URL."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Attribute)):
+        return None
+    left, op = test.left, test.ops[0]
+    if left.attr not in _HOST_ATTRIBUTES or not isinstance(left.value, ast.Name):
+        return None
+    comparator = test.comparators[0]
+    if not (isinstance(comparator, (ast.Tuple, ast.List, ast.Set, ast.Name, ast.Attribute))):
+        return None
+    holds = (isinstance(op, ast.In) and branch) or (isinstance(op, ast.NotIn) and not branch)
+    return (left.value.id, _DESTINATION_CWES) if holds else None
 
 
 def _validator_argument(test: ast.expr, unit: "FileFlow") -> tuple[str, frozenset[int]] | None:

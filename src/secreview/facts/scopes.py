@@ -303,8 +303,10 @@ class _ConstantEvaluator:
                 return self.all_constant(e.value if isinstance(e, ast.Starred) else e for e in elts)
             case ast.Dict(keys=keys, values=values):
                 return self.all_constant(k for k in keys if k is not None) and self.all_constant(values)
-            case ast.Subscript(value=value, slice=index):
-                return self.is_constant(value) and self.is_constant(index)
+            case ast.Subscript(value=value):
+                # An element of a constant container is one of its constants, whatever the key:
+                # ``TOOLS[name]`` with a constant TOOLS is an allow-list lookup.
+                return self.is_constant(value)
             case ast.Slice(lower=lower, upper=upper, step=step):
                 return self.all_constant(p for p in (lower, upper, step) if p is not None)
             case ast.Name(id=name):

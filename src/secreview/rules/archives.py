@@ -172,5 +172,24 @@ def check_zip_extraction(call: ast.Call, ctx: RuleContext):
     archive = ctx.argument(opener, 0, "file") if opener is not None else None
     if archive is not None and ctx.is_constant(archive):
         return None  # an archive shipped with the program
+    if _checks_member_sizes(ctx.function or ctx.facts.scopes.tree):
+        return None  # the function looks at file_size / the member count before extracting
     return Hit(call, message=f"`{ctx.source(call.func)}` extracts every member with no bound on size or count.")
+
+
+_MEMBER_WORDS = ("infolist", "namelist", "members", "file_size", "compress_size")
+
+
+def _checks_member_sizes(scope: ast.AST) -> bool:
+    """A comparison in the scope that involves members' ``file_size``/``compress_size`` or the
+    number of members (``len(archive.infolist())``): the bound a zip bomb check needs."""
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Compare):
+            for part in ast.walk(node):
+                if isinstance(part, ast.Attribute) and part.attr in ("file_size", "compress_size"):
+                    return True
+                if (isinstance(part, ast.Call) and isinstance(part.func, ast.Name) and part.func.id in ("len", "sum")
+                        and part.args and any(word in ast.unparse(part.args[0]) for word in _MEMBER_WORDS)):
+                    return True
+    return False
 

@@ -4,6 +4,7 @@ normal code here, so these rules report only flows from a source (with their tra
 from __future__ import annotations
 
 import ast
+import re
 
 from secreview.rules.base import HIGH, LOW, MEDIUM, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
@@ -136,6 +137,16 @@ def check_regex(call: ast.Call, ctx: RuleContext):
     return flow_only(ctx, call, ctx.argument(call, 0, "pattern"), "The regular expression comes from {source}: a crafted pattern can take exponential time.", "compiled as a regular expression")
 
 
+_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
+
+
+def _conversions(message: ast.expr) -> list[str]:
+    """The %-conversions of a constant log message, in order (``%%`` excluded)."""
+    if not (isinstance(message, ast.Constant) and isinstance(message.value, str)):
+        return []
+    return [c for c in _CONVERSION.findall(message.value) if c != "%"]
+
+
 LOG_METHODS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "log")
 
 
@@ -166,9 +177,13 @@ def check_log(call: ast.Call, ctx: RuleContext):
     receiver_name = (ctx.source(receiver) or "").lower()
     if not any(word in receiver_name for word in ("log", "logger", "logging")):
         return None
-    for argument in call.args[1 if call.func.attr == "log" else 0:]:  # type: ignore[union-attr]
+    arguments = call.args[1 if call.func.attr == "log" else 0:]  # type: ignore[union-attr]
+    conversions = _conversions(arguments[0]) if arguments else []
+    for index, argument in enumerate(arguments):
         if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Name) and argument.func.id == "repr":
             continue
+        if index > 0 and index - 1 < len(conversions) and conversions[index - 1] in "rad":
+            continue  # "%r" (repr) escapes CR/LF; "%d" and "%a" cannot carry them either
         hit = flow_only(ctx, call, argument, "Untrusted data ({source}) is written to the log as is; CR/LF in it forges log entries.", "written to the log")
         if hit is not None:
             return hit
