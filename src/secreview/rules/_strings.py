@@ -51,6 +51,9 @@ class Piece:
     text: str | None = None  # TEXT: the literal text when known
     node: ast.AST | None = None  # SAFE/DYNAMIC: the expression
     how: str = ""  # SAFE: "sanitized" or "numeric"
+    # DYNAMIC pieces reported as a name: the expressions the name's value was built from
+    # (``cmd = "... %s %s" % (a, b)`` -> a, b), for rebuilding the command in a fix.
+    origins: tuple[ast.AST, ...] = ()
 
     @property
     def is_text(self) -> bool:
@@ -288,9 +291,11 @@ class _Composer:
         result: list[Piece] = []
         for piece in pieces:
             if piece.kind == DYNAMIC:
+                sources = (piece.node,) if piece.node is not None else ()  # one level: the name's own value
                 if result and result[-1].kind == DYNAMIC and result[-1].node is name:
+                    result[-1] = Piece(DYNAMIC, node=name, origins=result[-1].origins + sources)
                     continue
-                piece = Piece(DYNAMIC, node=name)
+                piece = Piece(DYNAMIC, node=name, origins=sources)
             result.append(piece)
         return result
 

@@ -222,18 +222,69 @@ def shell_culprits(composition: Composition) -> tuple[list[ast.AST], list[ast.AS
     return dynamic, requoted
 
 
+_SHELL_SYNTAX = set("|;&<>$`\\'\"*?(){}[]~#\n\t")
+
+
+def argument_list(ctx: RuleContext, composition, command: ast.expr) -> str | None:
+    """The argv list that runs the same command without a shell, as source text:
+    ``"ip addr add %s dev %s" % (cidr, name)`` -> ``["ip", "addr", "add", cidr, "dev", name]``.
+    None when the command uses shell syntax (pipes, quotes, globs...) a list cannot express."""
+    words: list[list[tuple[str, str]]] = [[]]
+    for piece in composition.pieces:
+        if piece.kind == TEXT:
+            if piece.text is None or _SHELL_SYNTAX & set(piece.text):
+                return None
+            for index, chunk in enumerate(piece.text.split(" ")):
+                if index:
+                    words.append([])
+                if chunk:
+                    words[-1].append(("text", chunk))
+        else:
+            # The command held in a variable (``cmd``): rebuild it from what ``cmd`` was made of.
+            for node in (piece.origins or (piece.node,)) if piece.node is command else (piece.node,):
+                if isinstance(node, ast.Call) and piece.how == "sanitized" and node.args:
+                    node = node.args[0]  # shlex.quote(x): without a shell, x itself is the argument
+                if node is None:
+                    return None
+                words[-1].append(("code", ctx.source(node)))
+    rendered = [_render_word(word) for word in words if word]
+    return "[" + ", ".join(rendered) + "]" if rendered else None
+
+
+def _render_word(parts: list[tuple[str, str]]) -> str:
+    if len(parts) == 1:
+        kind, text = parts[0]
+        return repr(text).replace("'", '"') if kind == "text" else text
+    inner = "".join(text.replace("{", "{{").replace("}", "}}") if kind == "text" else "{" + text + "}" for kind, text in parts)
+    return 'f"' + inner + '"'
+
+
+def _kept_options(ctx: RuleContext, call: ast.Call) -> str:
+    """The call's keyword arguments other than shell= (check=True, cwd=...), as source text."""
+    kept = [f"{k.arg}={ctx.source(k.value)}" for k in call.keywords if k.arg and k.arg not in ("shell", "args")]
+    return "".join(", " + option for option in kept)
+
+
 def shell_hit(ctx: RuleContext, call: ast.Call, command: ast.expr | None, *, runs: str,
               dynamic_confidence=None, cwe: int = 78) -> Hit | None:
     """The finding for a shell command (``runs`` says what runs it, for the message)."""
     if command is None:
         return None
-    dynamic, requoted = shell_culprits(compose(ctx, command, SHELL_SANITIZERS))
+    composition = compose(ctx, command, SHELL_SANITIZERS)
+    dynamic, requoted = shell_culprits(composition)
     if dynamic:
-        return injection_hit(
+        hit = injection_hit(
             ctx, call, dynamic, cwe=cwe, dynamic_confidence=dynamic_confidence, whole=command, sink_note="executed by a shell",
             tainted=f"{runs} a shell command built from {{source}} (`{{code}}`); shell metacharacters in it run other commands.",
             dynamic=f"{runs} a shell command built from `{{code}}`, which is not a constant; if it can carry outside data, shell metacharacters in it (`;`, `|`, `$(...)`) run other commands.",
         )
+        argv = argument_list(ctx, composition, command)
+        if hit is not None and argv is not None:
+            hit.solution = (
+                f"Pass an argument list without a shell — `subprocess.run({argv}{_kept_options(ctx, call)})` — so each "
+                "value stays one argument whatever it contains; and validate values that have a format "
+                "(an address with ipaddress.ip_interface(), a name against an allow-list pattern).")
+        return hit
     if requoted:
         return injection_hit(
             ctx, call, requoted, cwe=cwe, dynamic_confidence=dynamic_confidence,

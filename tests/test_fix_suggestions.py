@@ -1,0 +1,31 @@
+"""Shell-injection findings propose the argument list that runs the same command without a shell,
+rebuilt from the reviewed code (so the fix can be pasted), or fall back to the rule's generic fix
+when the command uses shell syntax a list cannot express."""
+from pathlib import Path
+
+from conftest import review_text
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "netcfg.py"
+
+
+def solution_at(code: str, line: int) -> str:
+    return next(f.solution for f in review_text(code).findings if f.line == line and f.cwe == 78)
+
+
+def test_review_example_gets_the_argument_list_of_its_own_command():
+    solution = solution_at(EXAMPLE.read_text(), 14)
+    assert '`subprocess.run(["ip", "addr", "add", cidr, "dev", name], check=True)`' in solution
+
+
+def test_words_mixing_text_and_values_become_f_strings_and_options_are_kept():
+    code = (
+        "import subprocess\n"
+        "def f(archive, target):\n"
+        "    subprocess.call(f'tar -xf {archive} --directory=/srv/{target}', shell=True, cwd='/tmp')\n"
+    )
+    assert '`subprocess.run(["tar", "-xf", archive, f"--directory=/srv/{target}"], cwd=\'/tmp\')`' in solution_at(code, 3)
+
+
+def test_a_pipeline_keeps_the_generic_advice():
+    code = "import os\ndef f(pattern):\n    os.system('grep ' + pattern + ' /var/log/app.log | tail -5')\n"
+    assert "`subprocess.run([" not in solution_at(code, 3)
