@@ -168,7 +168,7 @@ class Reviewer:
             result.call_sites = flow.call_sites
             result.parameters = {name: s.params for name, s in flow.local_summaries.items()}
             if flow.budget_exceeded:
-                result.diagnostics.append(Diagnostic(source.path, "budget", "data-flow budget exceeded: some functions were reviewed by pattern rules only"))
+                result.diagnostics.append(Diagnostic(source.path, "budget", "data-flow budget exceeded (very large or deeply looping code): some functions were analysed only in part, so flows through them may be missed; pattern rules ran in full"))
         return result
 
     def check_parsed(self, parsed: ParsedFile, module_name: str = "", summaries=None) -> tuple[list[Finding], int, FileFlow | None]:

@@ -36,6 +36,10 @@ from secreview.models import (
 State = dict[str, Taint]
 NOTHING: Any = object()  # "not a compile-time constant"
 MAX_LOOP_ITERATIONS = 4
+# Statements one function's analysis may evaluate. Nested loops iterate to a fixpoint, which can
+# multiply work by the nesting depth; past this budget loops get a single pass (linear time) and
+# the file is reported as partly analysed.
+FUNCTION_BUDGET = 5_000  # the largest Django function needs about 1,000
 
 # Calls whose result never carries their arguments (beyond SANITIZERS).
 CLEAN_METHODS = frozenset({
@@ -93,6 +97,7 @@ class FunctionAnalysis:
         self.public = public
         self.values: dict[int, Taint] = unit.values
         self.consts: dict[str, Any] = {}
+        self.work = 0  # statements evaluated (see FUNCTION_BUDGET)
         self.checks: dict[str, tuple[str, frozenset[int]]] = {}  # bool name -> (checked name, CWEs)
         self.returns: Taint = CLEAN
         self.params: list[str] = []
@@ -155,6 +160,7 @@ class FunctionAnalysis:
         return state
 
     def statement(self, node: ast.stmt, state: State) -> State | None:
+        self.work += 1
         handler: Callable | None = getattr(self, f"stmt_{type(node).__name__}", None)
         if handler is None:
             for child in ast.iter_child_nodes(node):
@@ -253,7 +259,7 @@ class FunctionAnalysis:
 
     def loop(self, node, state: State, enter: Callable[[State], Any]) -> State | None:
         current = dict(state)
-        for _ in range(MAX_LOOP_ITERATIONS):
+        for _ in range(MAX_LOOP_ITERATIONS if self.work < FUNCTION_BUDGET else 1):
             body_state = dict(current)
             enter(body_state)
             after = self.block(node.body, body_state)
@@ -261,6 +267,9 @@ class FunctionAnalysis:
             if merged == current:
                 break
             current = merged
+            if self.work >= FUNCTION_BUDGET:
+                self.unit.budget_exceeded = True  # no fixpoint: flows through later iterations may be missed
+                break
         return current
 
     def stmt_With(self, node: ast.With, state: State) -> State | None:

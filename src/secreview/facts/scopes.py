@@ -237,6 +237,7 @@ class ScopeIndex:
         self.tree = tree
         self.expressions_bind = expressions_bind
         self._collected: dict[int, _BindingCollector] = {}
+        self.memo: dict[str, dict] = {}  # per-file facts that rules derive from scopes, by purpose
 
     def collector(self, scope: ScopeNode) -> _BindingCollector:
         key = id(scope)

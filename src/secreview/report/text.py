@@ -42,7 +42,7 @@ def render(result: ReviewResult, color: bool = False, show_suppressed: bool = Fa
         for finding in result.suppressed:
             console.print(suppressed_line(finding), soft_wrap=True)
     for diagnostic in result.diagnostics:
-        console.print(diagnostic_line(diagnostic), soft_wrap=True)
+        console.print(diagnostic_line(diagnostic, partly=diagnostic.path in result.files), soft_wrap=True)
     console.print(summary(result, show_suppressed), soft_wrap=True)
     return buffer.getvalue()
 
@@ -118,9 +118,10 @@ def suppressed_line(finding: Finding) -> Text:
     )
 
 
-def diagnostic_line(diagnostic: Diagnostic) -> Text:
+def diagnostic_line(diagnostic: Diagnostic, partly: bool = False) -> Text:
     where = f"{diagnostic.path}:{diagnostic.line}:" if diagnostic.line else f"{diagnostic.path}:"
-    return Text.assemble((visible(where), "bold"), " ", ("not reviewed", "magenta"),
+    label = "partly reviewed" if partly else "not reviewed"
+    return Text.assemble((visible(where), "bold"), " ", (label, "magenta"),
                          f" ({diagnostic.kind}) {visible(diagnostic.message)}")
 
 

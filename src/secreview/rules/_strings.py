@@ -43,6 +43,7 @@ _PERCENT_FIELD = re.compile(r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(
 # str methods that keep the nature of their receiver (a quoted value stays quoted, input stays input).
 _PASS_THROUGH_METHODS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "title", "casefold", "encode", "decode"})
 _MAX_DEPTH = 40
+_MAX_WORK = 5_000  # beyond this an expression is treated as variable (never slow on odd code)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,14 @@ def constant_loop_bindings(ctx: RuleContext, name: str) -> int:
     scope = _binding_scope(ctx, name)
     if scope is None:
         return 0
+    memo = ctx.facts.scopes.memo.setdefault("constant_loop_bindings", {})
+    key = (id(scope), name)
+    if key not in memo:
+        memo[key] = _count_constant_loops(ctx, scope, name)
+    return memo[key]
+
+
+def _count_constant_loops(ctx: RuleContext, scope: ast.AST, name: str) -> int:
     count = 0
     for node in _walk_scope(scope):
         if (isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name)
@@ -198,9 +207,11 @@ class _Composer:
         self.in_progress: set[str] = set()
         self.overrides: dict[str, list[Piece]] = {}  # comprehension variables
         self.depth = 0
+        self.work = 0  # expressions flattened; names with several bindings branch, so bounded
 
     def pieces(self, expr: ast.AST) -> list[Piece]:
-        if self.depth > _MAX_DEPTH:
+        self.work += 1
+        if self.depth > _MAX_DEPTH or self.work > _MAX_WORK:
             return [Piece(DYNAMIC, node=expr)]
         self.depth += 1
         try:
