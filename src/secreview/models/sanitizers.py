@@ -81,8 +81,6 @@ SANITIZERS: dict[str, frozenset[int]] = {
     "django.urls.reverse": frozenset({601, 918}),
     "django.shortcuts.resolve_url": frozenset({601}),
     "json.dumps": frozenset({113, 117, 93}),
-    # Opening a file: the file object carries the file's content, not the (checked) path
-    **{name: ALL_CWES for name in ("open", "builtins.open", "io.open", "codecs.open", "os.open")},
 }
 
 # Methods (any receiver) whose result is safe for some weaknesses: template objects' render()

@@ -38,6 +38,9 @@ SOURCE_ATTRIBUTES: dict[str, tuple[str, Level]] = {
 
 # Calls whose return value is untrusted.
 SOURCE_CALLS: dict[str, tuple[str, Level]] = {
+    # A file object carries the file's contents (not the path it was opened with): possible
+    # input of low confidence -- most files a program reads are its own.
+    **{name: ("file contents", LOW) for name in ("open", "builtins.open", "io.open", "codecs.open")},
     "input": ("interactive input", MEDIUM),
     "raw_input": ("interactive input", MEDIUM),
     "os.getenv": ("environment variable", LOW),
@@ -115,6 +118,7 @@ SOURCE_NOT_FOR: dict[str, frozenset[int]] = {
     "environment variable": _OPERATOR_CHOICE,
     "interactive input": _OPERATOR_CHOICE,
     "standard input": _OPERATOR_CHOICE,
+    "file contents": _OPERATOR_CHOICE,
     "HTTP request path": frozenset({601, 918}),
 }
 
