@@ -30,7 +30,7 @@ from secreview.findings import Level, TraceStep
 from secreview.models import (
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
-    SOURCE_NOT_FOR, PREDICTABLE_CALLS, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
+    SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
 )
 
 State = dict[str, Taint]
@@ -487,6 +487,8 @@ class FunctionAnalysis:
             bounds = [None if part is None else self.fold(part) for part in (node.slice.lower, node.slice.upper, node.slice.step)]
             sliced = _slice_items(container, bounds)
             return sliced if sliced is not None else container.whole()
+        if _server_set_environ(node.value, key, self.unit):
+            return CLEAN
         if key is not NOTHING and _hashable(key):
             return container.item(key)
         return container.whole()
@@ -528,6 +530,8 @@ class FunctionAnalysis:
         if method == "replace" and _strips_line_breaks(node):
             return receiver.sanitize(LINE_BREAK_CWES)
 
+        if method == "get" and positional and _server_set_environ(func.value, self.fold(node.args[0]), self.unit):
+            return positional[1].whole() if len(positional) > 1 else CLEAN
         if name in LOOKUP_FUNCTIONS:
             return CLEAN
         if method in LOOKUP_METHODS and (receiver.items is None or method != "get"):
@@ -1012,6 +1016,14 @@ def _allow_listed_host(test: ast.expr, branch: bool) -> tuple[str, frozenset[int
         return None
     holds = (isinstance(op, ast.In) and branch) or (isinstance(op, ast.NotIn) and not branch)
     return (left.value.id, _DESTINATION_CWES) if holds else None
+
+
+def _server_set_environ(container: ast.expr, key: Any, unit: "FileFlow") -> bool:
+    """``request.META["REMOTE_ADDR"]``: an entry of a request's WSGI environment set by the server,
+    not the client (client-sent ones are the HTTP_* headers and the request line's parts)."""
+    return (isinstance(container, ast.Attribute) and container.attr in ENVIRON_ATTRIBUTES and isinstance(key, str)
+            and unit.qualname(container) not in ("os.environ", "os.environb")  # the process's own environment
+            and not key.startswith("HTTP_") and key not in CLIENT_ENVIRON_KEYS)
 
 
 def _validator_argument(test: ast.expr, unit: "FileFlow") -> tuple[str, frozenset[int]] | None:

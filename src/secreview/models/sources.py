@@ -140,3 +140,9 @@ PREDICTABLE_CALLS = frozenset(
         "randbytes", "shuffle", "triangular", "gauss",
     )
 ) | frozenset({"numpy.random.rand", "numpy.random.randint", "numpy.random.random", "uuid.uuid1"})
+
+# Keys of the WSGI environment (Django's request.META, Flask's request.environ) whose values the
+# client sends. Other keys (REMOTE_ADDR, SERVER_NAME, CSRF_COOKIE set by middleware...) are set by
+# the server and carry no injected text.
+CLIENT_ENVIRON_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "CONTENT_LENGTH", "REQUEST_URI", "RAW_URI"})
+ENVIRON_ATTRIBUTES = frozenset({"META", "environ"})
