@@ -960,7 +960,7 @@ def _container_method(container: Taint, method: str, arguments: list[Taint], fir
 
 
 _VALIDATING_CALLS = frozenset({"re.fullmatch", "re.match", "os.path.isabs"})
-_VALIDATING_METHODS = frozenset({"isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal", "isidentifier", "fullmatch"})
+_VALIDATING_METHODS = frozenset({"is_valid", "validate_on_submit", "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal", "isidentifier", "fullmatch"})
 
 
 def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | None:
