@@ -56,6 +56,10 @@ def string_value(expr: ast.expr | None, ctx: RuleContext) -> str | None:
     return value if isinstance(value, str) else None
 
 
+_WORDS_NAME = re.compile(r"_?[a-z]+(?:[-_.][a-z]+)+|_[a-z]+")
+_SENTINEL = re.compile(r"[A-Z]+(?:_[A-Z]+)*")
+
+
 def credential_confidence(name: str, kind: str, value: str, compared: bool = False) -> Level | None:
     """How likely ``value`` stored under (or compared with) ``name`` is a real credential; None:
     it is not one."""
@@ -75,6 +79,10 @@ def credential_confidence(name: str, kind: str, value: str, compared: bool = Fal
         return None  # a field or key name: LOGIN_FIELD = "password", TOKEN_PARAM = "access_token"
     if any(word in lowered for word in PLACEHOLDER_WORDS) or lowered in WEAK_DEFAULTS:
         return LOW
+    if kind == SECRET and (_WORDS_NAME.fullmatch(text) or (compared and _SENTINEL.fullmatch(text))):
+        # SESSION_KEY = "_auth_user_id", url_token = "set-password", token == "NOTPROVIDED": words
+        # naming a slot, a route or a sentinel. Tokens and keys are random-looking, not words.
+        return None
     if kind == SECRET and len(text) < 8:
         # `token = "EOF"` in a parser; real API secrets are long. `if token == "("` is parsing.
         return None if compared else LOW
