@@ -260,22 +260,25 @@ class FileFlow:
             return
         if isinstance(node.func, ast.Attribute):
             arguments = {(k + 1 if isinstance(k, int) else k): v for k, v in arguments.items()} if self._is_bound_call(callee) else arguments
-        arguments = self._into_varargs(callee, arguments)
+        arguments, tail_only = self._into_varargs(callee, arguments)
         step = analysis.step(node, f"passed to `{callee.rsplit('.', 1)[-1]}()`")
-        self.call_sites.append(CallSite(callee, arguments, step, analysis.qualname))
+        self.call_sites.append(CallSite(callee, arguments, step, analysis.qualname, tail_only))
 
-    def _into_varargs(self, callee: str, arguments: dict[int | str, Taint]) -> dict[int | str, Taint]:
+    def _into_varargs(self, callee: str, arguments: dict[int | str, Taint]) -> tuple[dict[int | str, Taint], frozenset[int]]:
         """``execute("ip", "link", name)`` into ``def execute(*cmd)``: every positional argument
-        from the ``*cmd`` position on is that one parameter."""
+        from the ``*cmd`` position on is that one parameter. Also says whether the untrusted ones
+        all come after the first element of ``*cmd``."""
         summary = self.summaries.get(callee)
         vararg = summary.vararg if summary is not None else None
         if vararg is None:
-            return arguments
+            return arguments, frozenset()
         remapped: dict[int | str, Taint] = {}
         for key, value in arguments.items():
             key = vararg if isinstance(key, int) and key > vararg else key
             remapped[key] = join(remapped.get(key), value)
-        return remapped
+        first_is_clean = vararg not in arguments  # (arguments holds only tainted positions)
+        tail_only = frozenset({vararg}) if vararg in remapped and first_is_clean else frozenset()
+        return remapped, tail_only
 
     def _is_bound_call(self, callee: str) -> bool:
         summary = self.summaries.get(callee)

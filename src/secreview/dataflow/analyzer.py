@@ -77,6 +77,9 @@ class CallSite:
     arguments: dict[int | str, Taint]  # positional index or keyword name -> taint
     step: TraceStep
     caller: str
+    # ``*args`` parameters whose untrusted values all came after their first element
+    # (``execute("ip", "link", name)``): not the program, if they make an argument list.
+    tail_only: frozenset[int] = frozenset()
 
 
 class FunctionAnalysis:

@@ -18,6 +18,11 @@ from secreview.findings import Level, TraceStep
 
 MAX_ROUNDS = 6
 
+# A wrapper that runs its ``*args`` as an argument list (``def execute(*cmd): subprocess.run(cmd)``)
+# has a program-injection sink for ``cmd``; a caller whose untrusted values all come after the
+# first element (``execute("ip", "link", "show", name)``) injects arguments, not the program.
+TAIL_ELEMENT_RULES = {"process-program-injection": ("process-argument-injection", 88)}
+
 
 @dataclass
 class FlowFinding:
@@ -55,6 +60,9 @@ def resolve(records: list[SinkRecord], calls: list[CallSite], param_names: dict[
                 if index is None:
                     continue
                 for record in by_function.get((call.callee, index), []):
+                    if index in call.tail_only and record.rule_id in TAIL_ELEMENT_RULES:
+                        rule_id, cwe = TAIL_ELEMENT_RULES[record.rule_id]
+                        record = replace(record, rule_id=rule_id, cwe=cwe)
                     for origin in ordered(argument.origins):
                         if origin.kind != INPUT:
                             continue
