@@ -44,18 +44,23 @@ def _weak_hash_algorithm(ctx: RuleContext, call: ast.Call, name: str) -> str | N
 
 def _hash_object_uses(ctx: RuleContext, call: ast.Call) -> list[str]:
     """Names in the arguments of ``h.update(...)`` for ``h = hashlib.md5()`` in the same scope."""
+    return mentioned_names(_hash_object_updates(ctx, call))
+
+
+def _hash_object_updates(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
+    """The arguments of ``h.update(...)`` for ``h = hashlib.md5()`` in the same scope."""
     statement = ctx.statement
     if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1
             and isinstance(statement.targets[0], ast.Name)):
         return []
     variable = statement.targets[0].id
     scope = ctx.function or ctx.parsed.tree
-    names: list[str] = []
+    arguments: list[ast.expr] = []
     for node in ast.walk(scope):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update"
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == variable):
-            names.extend(mentioned_names(node.args))
-    return names
+            arguments.extend(node.args)
+    return arguments
 
 
 @rule(
@@ -70,7 +75,8 @@ def _hash_object_uses(ctx: RuleContext, call: ast.Call) -> list[str]:
         force: a digest made with them does not protect passwords, signatures, tokens or integrity
         checks against an attacker. Confidence is high when the digest is used for security (the
         data or the names around it are a password, token, secret, signature, HMAC, session,
-        credential...) and low otherwise (cache keys, ETags, de-duplication), where the algorithm
+        credential...), medium when it is computed over untrusted input (whoever sends it can craft
+        collisions), and low otherwise (cache keys, ETags, de-duplication), where the algorithm
         is harmless. hashlib calls with usedforsecurity=False are not reported.""",
     solution="""For integrity and signatures use SHA-256 or better (hashlib.sha256, hashes.SHA256);
         for passwords use a password hash (hashlib.scrypt, argon2-cffi, bcrypt); for tokens use
@@ -99,7 +105,8 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
         return Hit(call, confidence=HIGH, message=(
             f"{algorithm} is used for a security value (`{purpose}`): it is broken for collisions and "
             "fast to brute force."))
-    for data in [*call.args, *(k.value for k in call.keywords if k.arg in ("data", "string"))]:
+    hashed = [*call.args, *(k.value for k in call.keywords if k.arg in ("data", "string")), *_hash_object_updates(ctx, call)]
+    for data in hashed:
         taint = ctx.taint(data)
         if taint is not None and taint.confidence >= MEDIUM:  # a real source, not a mere parameter
             # Over data the client chooses, collisions are the client's to craft: two inputs
