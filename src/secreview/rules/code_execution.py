@@ -91,9 +91,23 @@ def check_exec(call: ast.Call, ctx: RuleContext):
     """,
 )
 def check_compile(call: ast.Call, ctx: RuleContext):
+    if _only_parses(call, ctx):
+        return None
     return dynamic_value_hit(
         ctx, call, ctx.argument(call, 0, "source"),
         tainted="`compile` turns {source} into code: whoever sends it runs arbitrary Python once the code object is executed.",
         dynamic="`compile` compiles source that is not a constant; if its origin is ever untrusted, that is arbitrary code execution.",
         sink_note="compiled as Python",
     )
+
+
+def _only_parses(call: ast.Call, ctx: RuleContext) -> bool:
+    """``compile(src, name, mode, flags=ast.PyCF_ONLY_AST)`` builds a syntax tree (what ast.parse
+    does): nothing it returns can run. The flags may be a variable bound to PyCF_ONLY_AST."""
+    flags = ctx.argument(call, 3, "flags")
+    if flags is None:
+        return False
+    expressions = [flags]
+    if isinstance(flags, ast.Name):
+        expressions += [b for b in ctx.facts.scopes.bindings_of(flags.id, ctx.scope_chain) or [] if b is not None]
+    return any("PyCF_ONLY_AST" in ast.unparse(expression) for expression in expressions)
