@@ -139,7 +139,8 @@ def test_per_path_ignores_are_counted_as_suppressed_with_their_glob(tmp_path, mo
     write(tmp_path / "app.py", "exec(input())\n")
     write(tmp_path / "tests" / "unit" / "test_app.py", "exec(input())\neval(input())\nimport os; os.system(input())\n")
     monkeypatch.chdir(tmp_path)
-    document = json.loads(run(".", "-f", "json").output)
+    # (findings in test code are low confidence: shown with --min-confidence low)
+    document = json.loads(run(".", "-f", "json", "--min-confidence", "low").output)
     assert sorted((f["path"], f["rule_id"]) for f in document["findings"]) == [
         ("app.py", "exec-used"), ("tests/unit/test_app.py", "shell-command-injection")]
     assert sorted((f["rule_id"], f["suppressed_by"]) for f in document["suppressed"]) == [

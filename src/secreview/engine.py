@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from secreview.config import Config
+from secreview.rules._naming import is_test_location, is_test_path
 from secreview.dataflow import FileFlow, SinkRecord, project_classes
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.project import FlowFinding, resolve
 from secreview.facts import FileFacts
-from secreview.findings import Diagnostic, Finding, TraceStep, assign_fingerprints
+from secreview.findings import Diagnostic, Finding, Level, TraceStep, assign_fingerprints
 from secreview.inputs import SourceFile, load_source
 from secreview.parse import ParsedFile
 from secreview.rules import Rule, all_rules
@@ -231,7 +232,8 @@ def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
     helper = record.function.rsplit(".", 1)[-1]
     sink = TraceStep(record.path, record.line, record.col, record.code, f"reaches the sink checked by {rule.id}")
     return Finding(
-        rule_id=rule.id, title=rule.title, cwe=record.cwe, severity=rule.severity, confidence=rule.confidence_of(flow.confidence),
+        rule_id=rule.id, title=rule.title, cwe=record.cwe, severity=rule.severity,
+        confidence=Level.LOW if is_test_path(record.path) else rule.confidence_of(flow.confidence),
         path=record.path, line=record.line, col=record.col, end_line=record.end_line, end_col=record.end_col,
         message=f"{rule.title}: untrusted data ({flow.description}) is passed to `{helper}()`, which uses it in `{record.code}`.",
         solution=rule.solution, code=record.code, statement_lines=record.statement_lines,  # (0, 0): suppress finds it
@@ -272,7 +274,9 @@ def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedF
         title=rule.title,
         cwe=hit.cwe or rule.cwe,
         severity=hit.severity or rule.severity,
-        confidence=rule.confidence_of(hit.confidence),
+        # Tests set up insecure things on purpose (unverified TLS to a local server, /tmp paths,
+        # plain FTP): every finding in test code is low confidence, shown with --min-confidence low.
+        confidence=Level.LOW if is_test_location(parsed.path, ancestors) else rule.confidence_of(hit.confidence),
         path=parsed.path,
         line=line,
         col=char_column(parsed.source_line(line), getattr(node, "col_offset", 0)),

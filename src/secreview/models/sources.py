@@ -110,9 +110,10 @@ ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "delete", "patch", 
 NOT_USER_PARAMETERS = frozenset({"self", "cls", "request", "req", "db", "session", "background_tasks", "response"})
 
 # Weaknesses a source cannot cause, by source description. A path or URL given on the command
-# line is the operator's own choice (not traversal/SSRF); the request *path* is a path on this
+# line is the operator's own choice (not traversal/SSRF), and so is a pattern (``--filter REGEX``);
+# the request *path* is a path on this
 # site (redirecting to it is not an open redirect).
-_OPERATOR_CHOICE = frozenset({22, 23, 36, 73, 918, 601})
+_OPERATOR_CHOICE = frozenset({22, 23, 36, 73, 918, 601, 1333, 730})  # paths, URLs, patterns
 SOURCE_NOT_FOR: dict[str, frozenset[int]] = {
     "command-line argument": _OPERATOR_CHOICE,
     "environment variable": _OPERATOR_CHOICE,

@@ -72,13 +72,22 @@ def reference_name(expr: ast.AST) -> str | None:
 
 def is_test_code(ctx: RuleContext) -> bool:
     """Test files (test_*.py, *_test.py, conftest.py, files under tests/) and test functions/classes."""
-    path = PurePath(ctx.path.replace("\\", "/"))
+    return is_test_location(ctx.path, ctx.ancestors)
+
+
+def is_test_path(path_text: str) -> bool:
+    path = PurePath(path_text.replace("\\", "/"))
     name = path.name
     if name.startswith("test_") or name.endswith("_test.py") or name in ("conftest.py", "tests.py"):
         return True
-    if any(part in ("tests", "test", "testing") for part in path.parts[:-1]):
+    return any(part in ("tests", "test", "testing") for part in path.parts[:-1])
+
+
+def is_test_location(path_text: str, ancestors) -> bool:
+    """In a test file, or inside a test function or class."""
+    if is_test_path(path_text):
         return True
-    for node in ctx.ancestors:
+    for node in ancestors:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_test_function_name(node.name):
             return True
         if isinstance(node, ast.ClassDef) and (node.name.startswith("Test") or node.name.endswith(("Test", "Tests"))):

@@ -247,6 +247,8 @@ def check_cookie(call: ast.Call, ctx: RuleContext):
     receiver = call.func.value  # type: ignore[union-attr]
     if isinstance(receiver, ast.Name) and receiver.id == "self":
         return None  # a response class's own helpers forward their caller's flags
+    if len(call.args) == 1 and not call.keywords:
+        return None  # http.cookiejar's CookieJar.set_cookie(cookie): a client storing a Cookie object
     secure = ctx.keyword(call, "secure")
     httponly = ctx.keyword(call, "httponly")
     missing = []

@@ -1,0 +1,22 @@
+"""Findings in test code (test files, tests/ folders, test functions and classes) are low
+confidence: tests set up insecure things on purpose. They show with --min-confidence low."""
+from conftest import review_text
+from secreview.findings import Level
+
+CODE = "import ssl\ndef connect():\n    return ssl._create_unverified_context()\n"
+
+
+def confidences(path: str) -> list[Level]:
+    return [f.confidence for f in review_text(CODE, path=path).findings if f.rule_id == "unverified-ssl-context"]
+
+
+def test_the_same_code_is_high_confidence_in_application_code_and_low_in_tests():
+    assert confidences("app/client.py") == [Level.HIGH]
+    assert confidences("tests/test_client.py") == [Level.LOW]
+    assert confidences("app/tests/helpers.py") == [Level.LOW]
+
+
+def test_a_test_function_in_an_application_module_is_test_code():
+    code = CODE.replace("def connect", "def test_connect")
+    found = [f.confidence for f in review_text(code, path="app/client.py").findings if f.rule_id == "unverified-ssl-context"]
+    assert found == [Level.LOW]
