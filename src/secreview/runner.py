@@ -330,13 +330,7 @@ def _tree_key(store: cache_store.Cache | None, sources: list[SourceFile]) -> str
         return None
     parts = []
     for source in sources:
-        if source.file is None or source.snippet:
-            return None
-        try:
-            stat = os.stat(source.file)
-        except OSError:
-            return None
-        digest = store.known_hash(os.path.abspath(source.file), stat)
+        digest = _known_digest(store, source)
         if digest is None:
             return None
         parts.append(f"{source.path}\0{source.module_name}\0{digest}")
@@ -373,16 +367,22 @@ def _open_cache(cache_dir, config: Config, reviewer: Reviewer, stats: RunStats) 
 def _lookup(store: cache_store.Cache | None, source: SourceFile, dependencies: str, raw: bool = False):
     """The cached entry of an unchanged file, found from its stat alone (no read, no parse).
     With ``raw``: (value, digest of the stored value)."""
-    if store is None or source.file is None or source.snippet:
+    digest = _known_digest(store, source) if store is not None else None
+    if digest is None:
+        return None
+    return store.load(store.result_key(digest, source.path, source.module_name, dependencies), with_digest=raw)
+
+
+def _known_digest(store: cache_store.Cache, source: SourceFile) -> str | None:
+    """The content hash the cache recorded for this file, if its identity (stat) is unchanged:
+    known without reading the file. None for stdin snippets and unknown or changed files."""
+    if source.file is None or source.snippet:
         return None
     try:
         stat = os.stat(source.file)
     except OSError:
         return None
-    digest = store.known_hash(os.path.abspath(source.file), stat)
-    if digest is None:
-        return None
-    return store.load(store.result_key(digest, source.path, source.module_name, dependencies), with_digest=raw)
+    return store.known_hash(os.path.abspath(source.file), stat)
 
 
 def _size(source: SourceFile) -> int:
