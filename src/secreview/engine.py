@@ -229,16 +229,25 @@ def _best_per_location(findings: list[Finding], change: Change | None = None) ->
 
 def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
     record = flow.record
-    helper = record.function.rsplit(".", 1)[-1]
-    sink = TraceStep(record.path, record.line, record.col, record.code, f"reaches the sink checked by {rule.id}")
+    sink = TraceStep(record.path, record.line, record.col, record.code, "the untrusted value is used here")
     return Finding(
         rule_id=rule.id, title=rule.title, cwe=record.cwe, severity=rule.severity,
         confidence=Level.LOW if is_test_path(record.path) else rule.confidence_of(flow.confidence),
         path=record.path, line=record.line, col=record.col, end_line=record.end_line, end_col=record.end_col,
-        message=f"{rule.title}: untrusted data ({flow.description}) is passed to `{helper}()`, which uses it in `{record.code}`.",
+        message=f"Untrusted data ({flow.description}) is passed to `{_entry_helper(flow, record)}()`, which uses it "
+                f"in `{record.snippet or record.code}`.",
         solution=rule.solution, code=record.code, statement_lines=record.statement_lines,  # (0, 0): suppress finds it
         trace=[*flow.trace, sink], bandit=rule.bandit,
     )
+
+
+def _entry_helper(flow: FlowFinding, record: SinkRecord) -> str:
+    """The first project function the untrusted value is handed to (from the trace's
+    "passed to `f()`" steps), which is what the caller sees."""
+    for step in flow.trace:
+        if step.note.startswith("passed to `"):
+            return step.note.removeprefix("passed to `").split("(", 1)[0]
+    return record.function.rsplit(".", 1)[-1]
 
 
 EXCERPT_RADIUS = 2  # context lines kept above and below a finding

@@ -19,6 +19,7 @@ from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
 from secreview.models import CLASS_VIEW_METHODS, DJANGO_VIEW_DECORATORS, DJANGO_VIEW_MODULE_PARTS, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES
 from secreview.parse import ParsedFile
+from secreview.rules.context import node_source
 
 MAX_FUNCTIONS_PER_FILE = 5000  # budget: beyond this, remaining functions are not analysed
 
@@ -49,6 +50,7 @@ class SinkRecord:
     steps: tuple[TraceStep, ...]  # from the parameter to the sink, inside the function
     sink_step: TraceStep | None = None
     statement_lines: tuple[int, int] = (0, 0)
+    snippet: str = ""  # the sink expression itself (its first line), for messages
 
 
 @dataclass
@@ -338,6 +340,7 @@ class FileFlow:
                 function=qualname, param=origin.param, rule_id=rule.id, cwe=cwe or rule.cwe, path=self.path,
                 line=line, col=getattr(node, "col_offset", 0), end_line=getattr(node, "end_lineno", line) or line,
                 end_col=getattr(node, "end_col_offset", 0) or 0, code=self.code(line), steps=origin.steps,
+                snippet=node_source(self.parsed, node),
             ))
 
     # ---- lazily built indexes -------------------------------------------------------------
