@@ -29,3 +29,9 @@ def test_words_mixing_text_and_values_become_f_strings_and_options_are_kept():
 def test_a_pipeline_keeps_the_generic_advice():
     code = "import os\ndef f(pattern):\n    os.system('grep ' + pattern + ' /var/log/app.log | tail -5')\n"
     assert "`subprocess.run([" not in solution_at(code, 3)
+
+
+def test_review_example_description_names_the_variables_the_source_and_an_attack():
+    finding = next(f for f in review_text(EXAMPLE.read_text()).findings if f.line == 14 and f.cwe == 78)
+    assert finding.message.startswith("`cmd` is built from `cidr` and `name` (HTTP query parameter)")
+    assert "a request with `name=x;reboot` runs `reboot` on the host" in finding.message

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from secreview.rules._strings import (
-    SAFE, TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements,
+    DYNAMIC, SAFE, TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements,
 )
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import MISSING, RuleContext
@@ -265,6 +265,30 @@ def _kept_options(ctx: RuleContext, call: ast.Call) -> str:
     return "".join(", " + option for option in kept)
 
 
+_REQUEST_KEY = re.compile(r"""(?:\[\s*|\.get\(\s*)["']([\w.-]+)["']""")
+
+
+def _concrete_shell_message(ctx: RuleContext, composition, command: ast.expr, hit: Hit, runs: str) -> str:
+    """Say which variables carry the untrusted data, where it comes from, and what a request
+    would do: "`cmd` is built from `cidr` and `name` (HTTP query parameter) and ... A request with
+    `name=x;reboot` runs `reboot` on the host." """
+    parts: list[str] = []
+    for piece in composition.pieces:
+        if piece.kind == DYNAMIC:
+            nodes = piece.origins if piece.node is command and piece.origins else (piece.node,)
+            parts += [ctx.source(node) for node in nodes if node is not None]
+    names = list(dict.fromkeys(parts))
+    described = " and ".join(f"`{name}`" for name in names[:3]) + (" and more" if len(names) > 3 else "")
+    source = hit.message.split(" built from ", 1)[-1].split(" (`", 1)[0]  # the source's description
+    if isinstance(command, ast.Name) and names and names != [command.id]:
+        text = f"`{command.id}` is built from {described} ({source}), and {runs} it."
+    else:
+        text = f"{runs} a shell command built from {described or 'data'} ({source})."
+    key = next((m.group(1) for step in hit.trace for m in [_REQUEST_KEY.search(step.code)] if m and "HTTP" in step.note), None)
+    example = f"a request with `{key}=x;reboot`" if key else "a value such as `x;reboot`"
+    return f"{text} Shell metacharacters in it run other commands: {example} runs `reboot` on the host."
+
+
 def shell_hit(ctx: RuleContext, call: ast.Call, command: ast.expr | None, *, runs: str,
               dynamic_confidence=None, cwe: int = 78) -> Hit | None:
     """The finding for a shell command (``runs`` says what runs it, for the message)."""
@@ -278,6 +302,8 @@ def shell_hit(ctx: RuleContext, call: ast.Call, command: ast.expr | None, *, run
             tainted=f"{runs} a shell command built from {{source}} (`{{code}}`); shell metacharacters in it run other commands.",
             dynamic=f"{runs} a shell command built from `{{code}}`, which is not a constant; if it can carry outside data, shell metacharacters in it (`;`, `|`, `$(...)`) run other commands.",
         )
+        if hit is not None and hit.trace:
+            hit.message = _concrete_shell_message(ctx, composition, command, hit, runs)
         argv = argument_list(ctx, composition, command)
         if hit is not None and argv is not None:
             hit.solution = (
