@@ -35,3 +35,30 @@ def test_review_example_description_names_the_variables_the_source_and_an_attack
     finding = next(f for f in review_text(EXAMPLE.read_text()).findings if f.line == 14 and f.cwe == 78)
     assert finding.message.startswith("`cmd` is built from `cidr` and `name` (HTTP query parameter)")
     assert "a request with `name=x;reboot` runs `reboot` on the host" in finding.message
+
+
+SQL = """\
+import sqlite3
+from flask import request
+
+def lookup(db):
+    name = request.args["name"]
+    cursor = db.cursor()
+    cursor.execute("SELECT * FROM users WHERE name = '%s'" % name)
+    query = "DELETE FROM items WHERE owner = '" + name + "' AND id = 3"
+    cursor.execute(query)
+    cursor.execute("SELECT * FROM " + name)
+"""
+
+
+def sql_solution(line: int) -> str:
+    return next(f.solution for f in review_text(SQL).findings if f.line == line and f.rule_id == "sql-injection")
+
+
+def test_sql_injection_fix_is_the_parameterized_call_with_the_driver_placeholder():
+    assert '`cursor.execute("SELECT * FROM users WHERE name = ?", (name,))`' in sql_solution(7)
+    assert '`cursor.execute("DELETE FROM items WHERE owner = ? AND id = 3", (name,))`' in sql_solution(9)
+
+
+def test_an_identifier_cannot_be_a_parameter_so_the_generic_advice_stays():
+    assert "`cursor.execute(" not in sql_solution(10)

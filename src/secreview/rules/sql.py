@@ -10,9 +10,10 @@ to the data-flow engine: nothing shows it was assembled from pieces.
 from __future__ import annotations
 
 import ast
+import json
 import re
 
-from secreview.rules._strings import Composition, Sanitizers, compose, injection_hit, sequence_elements
+from secreview.rules._strings import TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -136,11 +137,57 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
         return None  # `.execute()` of something that is not visibly SQL, on an unknown receiver
     if not composition.built and (_is_statement_object(ctx, query) or ctx.taint(query) is None):
         return None  # an opaque value: only the data-flow engine can tell where it comes from
-    return injection_hit(
+    hit = injection_hit(
         ctx, call, culprits, cwe=cwe,
         tainted=f"`{called}` gets SQL text built from {{source}} (`{{code}}`); it can rewrite the query (SQL injection).",
         dynamic=f"`{called}` gets SQL text built from `{{code}}`, which is not a constant; if it can carry outside data, it can rewrite the query (SQL injection).",
     )
+    fixed = parameterized_call(ctx, call, composition, query)
+    if hit is not None and fixed is not None:
+        hit.solution = (f"Pass the values as query parameters — `{fixed}` — so the driver sends them apart from "
+                        "the SQL text and they can never change the query.")
+    return hit
+
+
+_IDENTIFIER_CONTEXT = re.compile(r"(?:FROM|JOIN|INTO|UPDATE|TABLE|BY|SELECT|DISTINCT|AS|\.)\s*$", re.I)
+
+
+def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast.expr) -> str | None:
+    """The same ``cursor.execute`` call with its variable values passed as parameters:
+    ``"... WHERE name = '%s'" % name`` -> ``cursor.execute("... WHERE name = %s", (name,))``.
+    None where a value is an identifier (table, column: not parameterizable) or the SQL text is
+    not fully known."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "execute") or len(call.args) != 1:
+        return None
+    placeholder = "?" if ctx.facts.imports.imports_module("sqlite3") else "%s"
+    tokens: list[tuple[str, object]] = []  # ("text", str) and ("value", node), in order
+    for piece in composition.pieces:
+        if piece.kind == TEXT:
+            if piece.text is None:
+                return None
+            tokens.append(("text", piece.text))
+        else:
+            for node in (piece.origins if piece.node is query and piece.origins else (piece.node,)):
+                if node is None:
+                    return None
+                tokens.append(("value", node))
+    text, values, drop_quote = "", [], ""
+    for index, (kind, item) in enumerate(tokens):
+        if kind == "text":
+            text += item[1:] if drop_quote and item.startswith(drop_quote) else item
+            drop_quote = ""
+            continue
+        following = tokens[index + 1][1] if index + 1 < len(tokens) and tokens[index + 1][0] == "text" else ""
+        if text.endswith(("'", '"')) and following.startswith(text[-1]):
+            drop_quote, text = text[-1], text[:-1]  # '%s' -> %s: the driver quotes the value
+        elif _IDENTIFIER_CONTEXT.search(text):
+            return None  # a table or column name: parameters cannot stand for identifiers
+        text += placeholder
+        values.append(ctx.source(item))
+    if not values or (placeholder == "%s" and "%" in text.replace("%s", "")):
+        return None  # a literal % would need escaping as %%: leave it to the reader
+    sql = json.dumps(text)
+    return f"{ctx.source(call.func)}({sql}, ({', '.join(values)},))"
 
 
 @rule(
