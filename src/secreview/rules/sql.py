@@ -138,7 +138,7 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
     if not composition.built and (_is_statement_object(ctx, query) or ctx.taint(query) is None):
         return None  # an opaque value: only the data-flow engine can tell where it comes from
     hit = injection_hit(
-        ctx, call, culprits, cwe=cwe,
+        ctx, call, culprits, cwe=cwe, whole=query, sink_note="run as SQL",
         tainted=f"`{called}` gets SQL text built from {{source}} (`{{code}}`); it can rewrite the query (SQL injection).",
         dynamic=f"`{called}` gets SQL text built from `{{code}}`, which is not a constant; if it can carry outside data, it can rewrite the query (SQL injection).",
     )
