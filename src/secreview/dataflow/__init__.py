@@ -10,6 +10,7 @@ sink inside it, so a helper wrapping ``subprocess.run(shell=True)`` is a sink fo
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,6 +215,18 @@ class FileFlow:
             if isinstance(target, ast.Name) and target.id in ("view_config", "api_view"):
                 return True
         return False
+
+    def route_parameter_kind(self, node: ast.AST, name: str) -> str:
+        """Where a route's parameter comes from: the path (``"/users/{id}"``, ``"/<int:id>"``) or,
+        for FastAPI-style routes, the query string."""
+        for decorator in getattr(node, "decorator_list", []):
+            if isinstance(decorator, ast.Call) and decorator.args and isinstance(decorator.args[0], ast.Constant):
+                template = str(decorator.args[0].value)
+                if re.search(r"[{<](?:[^}>:]*:)?" + re.escape(name) + r"[}>:]", template):
+                    return "URL path parameter"
+                if "{" in template or self.facts.imports.imports_module("fastapi"):
+                    return "HTTP query parameter"
+        return "HTTP route parameter"
 
     def is_django_view(self, node: ast.AST, is_method: bool) -> bool:
         """``def view(request, slug)`` in a Django module, or ``get(self, request, pk)`` in a

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from secreview.dataflow.values import CLEAN, PREDICTABLE, Origin, Taint, join, join_all
@@ -144,7 +144,8 @@ class FunctionAnalysis:
                 state[arg.arg] = CLEAN  # ``item_id: int`` / ``<int:item_id>``: the framework converts it
                 continue
             if (route or django_view) and arg.arg not in NOT_USER_PARAMETERS and not _injected(arg, node):
-                state[arg.arg] = source("URL path parameter" if django_view else "HTTP route parameter", Level.HIGH, step)
+                kind = "URL path parameter" if django_view else self.unit.route_parameter_kind(node, arg.arg)
+                state[arg.arg] = source(kind, Level.HIGH, replace(step, note=f"parameter `{arg.arg}`: {kind} (untrusted)"))
                 continue
             name = getattr(node, "name", "lambda")
             origin = Origin(
