@@ -6,6 +6,7 @@ import ast
 
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
+from secreview.rules.templates import MARK_SAFE_CALLS, MARKUP_CALLS
 
 HTML_RESPONSES = (
     "flask.make_response", "flask.Response", "werkzeug.wrappers.Response", "django.http.HttpResponse",
@@ -61,6 +62,8 @@ def check_xss(node: ast.AST, ctx: RuleContext):
     else:
         value = ctx.argument(node, 0, "content") or ctx.argument(node, 0, "response")
         target = node
+        if isinstance(value, ast.Call) and ctx.call_name(value) in (*MARK_SAFE_CALLS, *MARKUP_CALLS):
+            return None  # HTML marked safe: reported once, by the mark-safe/Markup rules, at that call
         mimetype = ctx.literal(ctx.keyword(node, "mimetype") or ctx.keyword(node, "content_type") or ctx.keyword(node, "media_type"), None)
         if isinstance(mimetype, str) and "html" not in mimetype:
             return None
