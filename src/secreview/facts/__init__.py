@@ -20,7 +20,8 @@ class FileFacts:
     module_name: str
     imports: ImportMap
     scopes: ScopeIndex = field(repr=False)
-    # The nodes of the classes asked for in ``build(collect=...)``, in preorder, with ancestors.
+    # The nodes of the classes (and ``walk.NamedNodes``) asked for in ``build(collect=...)``, in
+    # preorder, with ancestors.
     nodes: list[walk.AncestorsNode] = field(default_factory=list, repr=False)
     collected: frozenset[type] = frozenset()
 
@@ -33,10 +34,13 @@ class FileFacts:
             imports = build_import_map(tree, module_name, walk.collect_statements(tree, IMPORT_TYPES))
             return cls(module_name=module_name, imports=imports, scopes=ScopeIndex(tree, expressions_bind=None))
         own = {*IMPORT_TYPES, ast.NamedExpr}  # what the facts themselves need
-        nodes = walk.collect(tree, collected | own)
+        types = {kind for kind in collected if isinstance(kind, type)}
+        names = frozenset().union(*(kind.names for kind in collected if isinstance(kind, walk.NamedNodes)))
+        nodes = walk.collect(tree, types | own, names)
         imports = build_import_map(tree, module_name, [item for item in nodes if item[0].__class__ in IMPORT_TYPES])
         walrus = any(item[0].__class__ is ast.NamedExpr for item in nodes)
-        if not collected >= own:
-            nodes = [item for item in nodes if item[0].__class__ in collected]
+        if not types >= own:
+            # (a Name/Attribute here is one of ``names``: its class is not among ``own``)
+            nodes = [item for item in nodes if item[0].__class__ not in own or item[0].__class__ in types]
         scopes = ScopeIndex(tree, expressions_bind=walrus)
         return cls(module_name=module_name, imports=imports, scopes=scopes, nodes=nodes, collected=collected)

@@ -9,6 +9,8 @@ the stack).
 from __future__ import annotations
 
 import ast
+import typing
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 _AST = ast.AST
@@ -17,10 +19,26 @@ _REVERSED_FIELDS: dict[type, tuple[str, ...]] = {}
 AncestorsNode = tuple[ast.AST, tuple[ast.AST, ...]]
 
 
+def _may_hold_nodes(annotation: object) -> bool:
+    """Can a field annotated ``annotation`` (``ast.expr | None``, ``list[ast.stmt]``, ``str``...)
+    hold a node?"""
+    if isinstance(annotation, type):
+        return issubclass(annotation, _AST)
+    return any(_may_hold_nodes(argument) for argument in typing.get_args(annotation))
+
+
 def _reversed_fields(cls: type) -> tuple[str, ...]:
     fields = _REVERSED_FIELDS.get(cls)
     if fields is None:
-        fields = _REVERSED_FIELDS[cls] = tuple(name for name in reversed(cls._fields) if name != "ctx")
+        # Python >= 3.13 says what each field holds: fields that never hold a node (``Name.id``,
+        # ``Constant.value``, ``alias.name``...) are left out, so leaves such as names and
+        # constants have no fields at all and the walks skip them at once. (``Constant.value`` is
+        # typed ``object`` but ast.parse only puts Python constants there.) Without the
+        # annotations, every field but the context is looked into.
+        types = getattr(cls, "_field_types", None) or {}
+        fields = _REVERSED_FIELDS[cls] = tuple(
+            name for name in reversed(cls._fields)
+            if name != "ctx" and (name not in types or _may_hold_nodes(types[name])))
     return fields
 
 
@@ -60,40 +78,64 @@ def preorder(root: ast.AST) -> Iterator[ast.AST]:
                 push(value)
 
 
-def collect(root: ast.AST, wanted: Iterable[type]) -> list[AncestorsNode]:
-    """The nodes of the ``wanted`` classes, in preorder, each with its ancestors (outermost first,
-    the node itself excluded). One walk serves imports, scopes and rule dispatch together."""
-    return _collect(root, frozenset(wanted), _REVERSED_FIELDS, _reversed_fields)
+@dataclass(frozen=True)
+class NamedNodes:
+    """A wanted kind of node for ``collect``: the ``Name`` nodes whose ``id``, and the
+    ``Attribute`` nodes whose ``attr``, is one of ``names``. Names and attributes are about half of
+    all nodes; a rule that looks for a few identifiers should not be handed every one of them."""
+
+    names: frozenset[str]
 
 
-def _collect(root, wanted: frozenset, fields_of: dict, compute_fields) -> list[AncestorsNode]:
+def collect(root: ast.AST, wanted: Iterable[type], names: frozenset[str] = frozenset()) -> list[AncestorsNode]:
+    """The nodes of the ``wanted`` classes (and names/attributes named one of ``names``, see
+    ``NamedNodes``), in preorder, each with its ancestors (outermost first, the node itself
+    excluded). One walk serves imports, scopes and rule dispatch together."""
+    return _collect(root, frozenset(wanted), _REVERSED_FIELDS, _reversed_fields, names or None)
+
+
+_EXIT = object()  # marker on the walk's stack: all children of the innermost ancestor are done
+
+
+def _collect(root, wanted: frozenset, fields_of: dict, compute_fields, names: frozenset[str] | None = None) -> list[AncestorsNode]:
     """The walk behind ``collect`` and ``collect_statements``: ``fields_of`` (filled lazily by
     ``compute_fields``) says which fields of a node class to descend into."""
     found: list[AncestorsNode] = []
     ancestors: list[ast.AST] = []
-    stack: list[tuple[ast.AST, int]] = [(root, 0)]
+    # Nodes found under the same parent share one ancestors tuple: it is made when first needed
+    # and dropped (``shared = None``) whenever ``ancestors`` changes.
+    shared: tuple[ast.AST, ...] | None = None
+    stack: list = [root]
     pop, push = stack.pop, stack.append
+    exit_marker, name_class, attribute_class = _EXIT, ast.Name, ast.Attribute
     while stack:
-        node, depth = pop()
-        del ancestors[depth:]
+        node = pop()
+        if node is exit_marker:
+            ancestors.pop()
+            shared = None
+            continue
         cls = node.__class__
-        if cls in wanted:
-            found.append((node, tuple(ancestors)))
+        if cls in wanted or (names is not None and (
+                (cls is name_class and node.id in names) or (cls is attribute_class and node.attr in names))):
+            if shared is None:
+                shared = tuple(ancestors)
+            found.append((node, shared))
         fields = fields_of.get(cls)
         if fields is None:
             fields = compute_fields(cls)
         if not fields:
             continue
+        push(exit_marker)  # popped after the children pushed below
         ancestors.append(node)
-        depth += 1
+        shared = None
         for name in fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for child in reversed(value):
                     if isinstance(child, _AST):
-                        push((child, depth))
+                        push(child)
             elif isinstance(value, _AST):
-                push((value, depth))
+                push(value)
     return found
 
 

@@ -4,7 +4,8 @@ A rule module declares rules with the ``@rule(...)`` decorator. The check receiv
 the ``RuleContext`` and returns (or yields) ``Hit``s; the engine turns hits into findings with the
 rule's metadata. Rules say which nodes they want so one AST pass can dispatch to all of them:
 ``calls`` (import-resolved qualified names such as ``subprocess.run``), ``methods`` (attribute name
-of any call such as ``execute``) or ``nodes`` (AST node types).
+of any call such as ``execute``) or ``nodes`` (AST node types; for names and attributes, ``names``
+narrows them to a few identifiers).
 """
 from __future__ import annotations
 
@@ -50,6 +51,9 @@ class Rule:
     calls: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()
     nodes: tuple[type, ...] = ()
+    # With ast.Name/ast.Attribute in ``nodes``: only the names/attributes whose identifier is one of
+    # these are handed to the check (the dispatcher then never sees the others).
+    names: frozenset[str] = frozenset()
     family: str = ""
     # The most confidence any finding of this rule may have, however sure the data flow is (e.g.
     # log injection: the impact depends on the log handler, which the code does not show).
@@ -86,6 +90,7 @@ def rule(
     calls: Iterable[str] = (),
     methods: Iterable[str] = (),
     nodes: Iterable[type] = (),
+    names: Iterable[str] = (),
     max_confidence: Level = Level.HIGH,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a rule; its check function is the decorated function."""
@@ -99,7 +104,7 @@ def rule(
             description=_clean(description), solution=_clean(solution), check=check,
             message=message, bandit=tuple(bandit), example=_clean_code(example),
             fixed=_clean_code(fixed), calls=tuple(calls), methods=tuple(methods),
-            nodes=tuple(nodes), family=module, max_confidence=max_confidence,
+            nodes=tuple(nodes), names=frozenset(names), family=module, max_confidence=max_confidence,
         )
         return check
 

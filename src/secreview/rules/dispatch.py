@@ -9,6 +9,8 @@ from secreview.facts import walk
 from secreview.rules.base import Hit, Rule
 from secreview.rules.context import RuleContext
 
+_NAMED_CLASSES = (ast.Name, ast.Attribute)
+
 
 class Dispatcher:
     """Indexes a set of rules by what they want so the pass does one dict lookup per node."""
@@ -17,6 +19,8 @@ class Dispatcher:
         self.by_call: dict[str, list[Rule]] = defaultdict(list)
         self.by_method: dict[str, list[Rule]] = defaultdict(list)
         self.by_type: dict[type, list[Rule]] = defaultdict(list)
+        # (ast.Name or ast.Attribute, identifier) -> rules that want only those (``Rule.names``)
+        self.by_identifier: dict[tuple[type, str], list[Rule]] = defaultdict(list)
         self.rules = list(rules)
         for rule in self.rules:
             for name in rule.calls:
@@ -24,37 +28,67 @@ class Dispatcher:
             for name in rule.methods:
                 self.by_method[name].append(rule)
             for node_type in rule.nodes:
-                self.by_type[node_type].append(rule)
-        self.wanted: frozenset[type] = frozenset(self.by_type) | (
-            {ast.Call} if self.by_call or self.by_method else frozenset())
+                if rule.names and node_type in _NAMED_CLASSES:
+                    for identifier in rule.names:
+                        self.by_identifier[node_type, identifier].append(rule)
+                else:
+                    self.by_type[node_type].append(rule)
+        wanted: set = set(self.by_type)
+        if self.by_call or self.by_method:
+            wanted.add(ast.Call)
+        if self.by_identifier:
+            wanted.add(walk.NamedNodes(frozenset(identifier for _, identifier in self.by_identifier)))
+        self.wanted: frozenset = frozenset(wanted)  # node classes, and a walk.NamedNodes
+        # A called ``a.b.NAME`` can only resolve to a qualified name ending in NAME.
+        self._call_last_names = frozenset(name.rsplit(".", 1)[-1] for name in self.by_call)
+        # Rules for a call, by (qualified name or None, method name or None): merged once.
+        self._call_rules: dict[tuple[str | None, str | None], list[Rule]] = {}
 
     def rules_for(self, node: ast.AST, ctx: RuleContext, outer: tuple[ast.AST, ...] | None = None) -> list[Rule]:
         """The rules to run on ``node``; its ancestors are ``outer``, or ``ctx.ancestors`` when
         ``outer`` is None."""
-        wanted = self.by_type.get(type(node), [])
-        if isinstance(node, ast.Call):
-            extra: list[Rule] = []
-            if self._may_match_call(node.func, ctx):
-                if outer is not None:
-                    ctx.ancestors = list(outer)  # the call's scope decides what its name means
-                name = ctx.call_name(node)
-                if name is not None and name in self.by_call:
-                    extra.extend(self.by_call[name])
-            if isinstance(node.func, ast.Attribute) and node.func.attr in self.by_method:
-                extra.extend(r for r in self.by_method[node.func.attr] if r not in extra)
-            if extra:
-                return [*wanted, *(r for r in extra if r not in wanted)]
+        cls = node.__class__
+        if cls is ast.Call:
+            return self._rules_for_call(node, ctx, outer)  # type: ignore[arg-type]
+        wanted = self.by_type.get(cls, [])
+        if self.by_identifier and cls in _NAMED_CLASSES:
+            identifier = node.id if cls is ast.Name else node.attr  # type: ignore[attr-defined]
+            named = self.by_identifier.get((cls, identifier))
+            if named:
+                return [*wanted, *(r for r in named if r not in wanted)]
         return wanted
+
+    def _rules_for_call(self, node: ast.Call, ctx: RuleContext, outer: tuple[ast.AST, ...] | None) -> list[Rule]:
+        name = None
+        if self._may_match_call(node.func, ctx):
+            if outer is not None:
+                ctx.ancestors = list(outer)  # the call's scope decides what its name means
+            name = ctx.call_name(node)
+            if name not in self.by_call:
+                name = None
+        func = node.func
+        method = func.attr if func.__class__ is ast.Attribute and func.attr in self.by_method else None  # type: ignore[attr-defined]
+        key = (name, method)
+        found = self._call_rules.get(key)
+        if found is None:
+            wanted = self.by_type.get(ast.Call, [])
+            extra: list[Rule] = list(self.by_call[name]) if name is not None else []
+            if method is not None:
+                extra.extend(r for r in self.by_method[method] if r not in extra)
+            found = self._call_rules[key] = [*wanted, *(r for r in extra if r not in wanted)]
+        return found
 
     def _may_match_call(self, func: ast.expr, ctx: RuleContext) -> bool:
         """Cheap necessary condition for ``ctx.call_name`` to be one of ``by_call``, without
         looking at scopes. The scope-aware name differs from the import-resolved one only by
         being None, or ``<local>.NAME`` for a plain name bound in the enclosing scopes."""
         if func.__class__ is ast.Name:
-            if f"<local>.{func.id}" in self.by_call:
+            if f"<local>.{func.id}" in self.by_call:  # type: ignore[attr-defined]
                 return True
         elif func.__class__ is not ast.Attribute:
             return False  # calls on calls/subscripts have no qualified name
+        elif func.attr not in self._call_last_names:  # type: ignore[attr-defined]
+            return False
         return ctx.facts.imports.qualname(func) in self.by_call
 
     def run(self, tree: ast.Module, ctx: RuleContext) -> tuple[list[tuple[Rule, Hit, list[ast.AST]]], int]:
@@ -70,14 +104,21 @@ class Dispatcher:
         if facts.collected >= self.wanted and facts.nodes is not None:
             nodes = facts.nodes
             if facts.collected != self.wanted:
-                nodes = [item for item in nodes if item[0].__class__ in self.wanted]
+                nodes = [item for item in nodes if self._is_wanted(item[0])]
         else:
-            nodes = walk.collect(tree, self.wanted)
+            nodes = walk.collect(tree, *self._walk_arguments())
         by_type = self.by_type
+        call_class = ast.Call
+        named = bool(self.by_identifier)
+        rules_for_call = self._rules_for_call
         for node, outer in nodes:
-            if node.__class__ is not ast.Call and node.__class__ not in by_type:
-                continue
-            rules = self.rules_for(node, ctx, outer)
+            cls = node.__class__
+            if cls is call_class:
+                rules = rules_for_call(node, ctx, outer)  # type: ignore[arg-type]
+            elif named and cls in _NAMED_CLASSES:
+                rules = self.rules_for(node, ctx, outer)
+            else:
+                rules = by_type.get(cls)
             if not rules:
                 continue
             ancestors = ctx.ancestors = [*outer, node]  # the node is the innermost "ancestor" for checks
@@ -91,3 +132,17 @@ class Dispatcher:
                     hits.append((rule, hit, list(ancestors)))
         ctx.ancestors = []
         return hits, checks
+
+    def _walk_arguments(self) -> tuple[set[type], frozenset[str]]:
+        types = {kind for kind in self.wanted if isinstance(kind, type)}
+        names = frozenset(identifier for _, identifier in self.by_identifier)
+        return types, names
+
+    def _is_wanted(self, node: ast.AST) -> bool:
+        cls = node.__class__
+        if cls in self.wanted:
+            return True
+        if cls in _NAMED_CLASSES and self.by_identifier:
+            identifier = node.id if cls is ast.Name else node.attr  # type: ignore[attr-defined]
+            return (cls, identifier) in self.by_identifier
+        return False

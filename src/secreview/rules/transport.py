@@ -328,6 +328,7 @@ def _configures_a_version(ctx: RuleContext, node: ast.AST) -> bool:
     confidence=HIGH,
     bandit=["B502", "B503"],
     nodes=[ast.Attribute, ast.Name],
+    names=_OLD_VERSION_LAST_NAMES,  # only these can resolve to an old version (see the check)
     description="""SSLv2, SSLv3, TLS 1.0 and TLS 1.1 are broken or deprecated (POODLE, BEAST,
         RFC 8996): a connection pinned to them, or allowing them as minimum version, can be
         downgraded and decrypted. Any use of the constants is reported (as argument, as
