@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from secreview.rules.base import HIGH, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
@@ -15,6 +16,7 @@ OPENERS = {
 }
 CLOSERS = {"\u202c": "POP DIRECTIONAL FORMATTING", "\u2069": "POP DIRECTIONAL ISOLATE"}
 BIDI_CONTROLS = {**OPENERS, **CLOSERS}
+_ANY_CONTROL = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
 
 
 @rule(
@@ -48,6 +50,9 @@ BIDI_CONTROLS = {**OPENERS, **CLOSERS}
 )
 def check_bidi(module: ast.Module, ctx: RuleContext):
     for number, line in enumerate(ctx.parsed.lines, start=1):
+        # Fast path for nearly every line: the controls are not ASCII, and a regex finds them in C.
+        if line.isascii() or not _ANY_CONTROL.search(line):
+            continue
         found = [(index, char) for index, char in enumerate(line) if char in BIDI_CONTROLS]
         if not found:
             continue
