@@ -6,6 +6,7 @@ Not a rule module (the leading underscore keeps the rule loader from importing i
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import PurePath
 
@@ -37,6 +38,7 @@ def name_words(name: str) -> list[str]:
     return words
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for every name a value is stored under; few distinct
 def credential_kind(name: str | None) -> str | None:
     """PASSWORD, SECRET or None for a variable/attribute/key name.
 

@@ -91,8 +91,21 @@ def credential_confidence(name: str, kind: str, value: str, compared: bool = Fal
     return MEDIUM
 
 
-def credential_literals(node: ast.AST, ctx: RuleContext) -> Iterator[tuple[str, str, ast.expr, Level, str]]:
-    """(kind, name, literal node, confidence, where) for each hard-coded credential in ``node``."""
+def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str, ast.expr, Level, str]]:
+    """(kind, name, literal node, confidence, where) for each hard-coded credential in ``node``.
+
+    Both hardcoded-* rules ask this for the same node one after the other: the last answer is kept
+    (per file, for that node only)."""
+    memo = ctx.facts.scopes.memo
+    last = memo.get("credential_literals")
+    if last is not None and last[0] is node:
+        return last[1]
+    found = list(_credential_literals(node, ctx))
+    memo["credential_literals"] = (node, found)
+    return found
+
+
+def _credential_literals(node: ast.AST, ctx: RuleContext) -> Iterator[tuple[str, str, ast.expr, Level, str]]:
     for name, value, where in _named_values(node, ctx):
         kind = credential_kind(name)
         if kind is None:
