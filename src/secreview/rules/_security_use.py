@@ -6,6 +6,7 @@ Not a rule module (the leading underscore keeps the rule loader from importing i
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 import re
 from typing import Iterable, Iterator
@@ -37,6 +38,7 @@ def name_words(name: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(name)]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for most assignment targets; few distinct names
 def is_security_name(name: str | None) -> bool:
     """True when a variable/attribute/function/keyword name says its value is for security."""
     if not name:
