@@ -22,6 +22,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from secreview.facts import walk
 from secreview.findings import Level
 from secreview.rules.base import LOW, Hit, dynamic_value_hit
 from secreview.rules.context import RuleContext
@@ -142,11 +143,8 @@ def _is_augmented(binding: ast.expr | None, name: str) -> bool:
 def _apply_mutations(ctx: RuleContext, name: str, elements: list[ast.expr]) -> list[ast.expr]:
     """``args.append(x)`` is not a binding, but it changes what ``args`` holds: add what is added."""
     scope = ctx.scope_chain[-1] if ctx.scope_chain else ctx.facts.scopes.tree
-    for node in _walk_scope(scope):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == name):
-            continue
-        method, args = node.func.attr, node.args
+    for node in _scope_index(ctx, scope).method_calls.get(name, ()):
+        method, args = node.func.attr, node.args  # type: ignore[attr-defined]
         if method == "append" and args:
             elements.append(args[0])
         elif method == "extend" and args:
@@ -158,14 +156,41 @@ def _apply_mutations(ctx: RuleContext, name: str, elements: list[ast.expr]) -> l
     return elements
 
 
+@dataclass
+class _ScopeIndex:
+    """What ``_apply_mutations`` and ``constant_loop_bindings`` look for in a scope, found in one
+    walk of it (they used to walk the scope on each question), in ``_walk_scope`` order."""
+
+    method_calls: dict[str, list[ast.Call]] = field(default_factory=dict)  # ``NAME.method(...)``
+    loops: dict[str, list[ast.For | ast.AsyncFor]] = field(default_factory=dict)  # ``for NAME in ...``
+
+
+def _scope_index(ctx: RuleContext, scope: ast.AST) -> _ScopeIndex:
+    memo = ctx.facts.scopes.memo.setdefault("string_scope_index", {})
+    known = memo.get(id(scope))
+    if known is not None and known[0] is scope:
+        return known[1]
+    index = _ScopeIndex()
+    for node in _walk_scope(scope):
+        cls = node.__class__
+        if cls is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            if func.__class__ is ast.Attribute and func.value.__class__ is ast.Name:
+                index.method_calls.setdefault(func.value.id, []).append(node)  # type: ignore[arg-type]
+        elif (cls is ast.For or cls is ast.AsyncFor) and node.target.__class__ is ast.Name:  # type: ignore[attr-defined]
+            index.loops.setdefault(node.target.id, []).append(node)  # type: ignore[attr-defined]
+    memo[id(scope)] = (scope, index)  # (the scope is kept: its id cannot be reused meanwhile)
+    return index
+
+
 def _walk_scope(scope: ast.AST) -> Iterable[ast.AST]:
     """Nodes of one scope, not descending into nested functions, lambdas or classes."""
-    todo = list(ast.iter_child_nodes(scope))
+    todo = walk.children(scope)  # (as ast.iter_child_nodes, without Load/Store contexts)
     while todo:
         node = todo.pop()
         yield node
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            todo.extend(ast.iter_child_nodes(node))
+            todo.extend(walk.children(node))
 
 
 def _binding_scope(ctx: RuleContext, name: str) -> ast.AST | None:
@@ -191,12 +216,7 @@ def constant_loop_bindings(ctx: RuleContext, name: str) -> int:
 
 
 def _count_constant_loops(ctx: RuleContext, scope: ast.AST, name: str) -> int:
-    count = 0
-    for node in _walk_scope(scope):
-        if (isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name)
-                and node.target.id == name and ctx.is_constant(node.iter)):
-            count += 1
-    return count
+    return sum(1 for node in _scope_index(ctx, scope).loops.get(name, ()) if ctx.is_constant(node.iter))
 
 
 class _Composer:
