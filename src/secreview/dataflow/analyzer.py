@@ -165,13 +165,13 @@ class FunctionAnalysis:
 
     def statement(self, node: ast.stmt, state: State) -> State | None:
         self.work += 1
-        handler: Callable | None = getattr(self, f"stmt_{type(node).__name__}", None)
+        handler = _STATEMENT_HANDLERS.get(type(node))
         if handler is None:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
                     self.expr(child, state)
             return state
-        return handler(node, state)
+        return handler(self, node, state)
 
     def stmt_Expr(self, node: ast.Expr, state: State) -> State | None:
         self.expr(node.value, state)
@@ -416,11 +416,11 @@ class FunctionAnalysis:
 
     # ---- expressions --------------------------------------------------------------------------
     def expr(self, node: ast.expr, state: State) -> Taint:
-        handler = getattr(self, f"expr_{type(node).__name__}", None)
+        handler = _EXPRESSION_HANDLERS.get(type(node))
         if handler is None:
             value = join_all(self.expr(child, state).whole() for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
         else:
-            value = handler(node, state)
+            value = handler(self, node, state)
         self.values[id(node)] = value
         return value
 
@@ -799,6 +799,22 @@ class FunctionAnalysis:
     @property
     def short_name(self) -> str:
         return self.qualname.rsplit(".", 1)[-1]
+
+
+def _handlers(prefix: str) -> dict[type, Callable]:
+    """Node type -> the ``FunctionAnalysis`` method for it (``stmt_If``, ``expr_Call``...).
+    Built once: looking the method up by name for each of the ~650k nodes of a large project
+    (``getattr(self, f"expr_{...}")``) cost more than some of the handlers themselves."""
+    table = {}
+    for name, node_type in vars(ast).items():
+        handler = getattr(FunctionAnalysis, prefix + name, None)
+        if isinstance(node_type, type) and issubclass(node_type, ast.AST) and handler is not None:
+            table[node_type] = handler
+    return table
+
+
+_STATEMENT_HANDLERS = _handlers("stmt_")
+_EXPRESSION_HANDLERS = _handlers("expr_")
 
 
 _FIXED_DESTINATION_CWES = frozenset({601, 918})
