@@ -8,6 +8,7 @@ been sanitized for. Containers built from literals with constant keys keep per-e
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Hashable
 
 from secreview.findings import Level, TraceStep
@@ -26,13 +27,30 @@ class Origin:
     sanitized: frozenset[int] = field(default=frozenset())  # CWEs this flow is safe for
     kind: str = "input"  # INPUT: data an attacker may control; PREDICTABLE: a guessable value
 
+    # Origins live in frozensets that the analysis rebuilds constantly; the generated hash would
+    # hash every TraceStep of ``steps`` each time (most of the hashing cost of a review). The
+    # value is the same as the generated one, computed once.
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((
+            self.description, self.confidence, self.steps, self.param, self.reportable, self.sanitized, self.kind)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self):
+        # Rebuilt through __init__ when pickled (to worker processes): string hashes, hence the
+        # cached one, differ between processes.
+        return (Origin, (self.description, self.confidence, self.steps, self.param, self.reportable, self.sanitized, self.kind))
+
     def with_step(self, step: TraceStep) -> "Origin":
-        if self.steps and self.steps[-1].line == step.line and self.steps[-1].path == step.path:
+        last = self.steps[-1] if self.steps else None
+        if last is not None and last.line == step.line and last.path == step.path:
             return self
         steps = self.steps + (step,)
         if len(steps) > MAX_STEPS:
             steps = steps[:2] + steps[-(MAX_STEPS - 2):]
-        return replace(self, steps=steps)
+        # (the constructor, not dataclasses.replace: this runs ~100k times per large project)
+        return Origin(self.description, self.confidence, steps, self.param, self.reportable, self.sanitized, self.kind)
 
     def sanitize(self, cwes: frozenset[int]) -> "Origin":
         return replace(self, sanitized=self.sanitized | cwes)
@@ -52,7 +70,7 @@ class Taint:
     origins: frozenset[Origin] = frozenset()
     items: tuple[tuple[Key, "Taint"], ...] | None = None  # per-element taint of a literal container
 
-    @property
+    @cached_property  # (frozen dataclasses allow it: it writes the instance __dict__ directly)
     def is_clean(self) -> bool:
         return not self.origins and not (self.items and any(not v.is_clean for _, v in self.items))
 
@@ -80,10 +98,14 @@ class Taint:
         return Taint(self.origins, tuple(items))
 
     def with_step(self, step: TraceStep) -> "Taint":
+        if self.items is None:  # the common case, kept cheap
+            if not self.origins:
+                return self
+            return Taint(frozenset([o.with_step(step) for o in self.origins]))
         if self.is_clean:
             return self
-        origins = frozenset(o.with_step(step) for o in self.origins)
-        items = tuple((k, v.with_step(step)) for k, v in self.items) if self.items is not None else None
+        origins = frozenset([o.with_step(step) for o in self.origins])
+        items = tuple((k, v.with_step(step)) for k, v in self.items)
         return Taint(origins, items)
 
     def sanitize(self, cwes: frozenset[int]) -> "Taint":
@@ -132,9 +154,10 @@ def join(a: Taint | None, b: Taint | None) -> Taint:
         return b if b is not None else CLEAN
     if b is None:
         return a
-    if a.is_clean and a.items is None:
+    # (a plain value is clean exactly when it has no origins: no need for ``is_clean``)
+    if a.items is None and not a.origins:
         return b
-    if b.is_clean and b.items is None:
+    if b.items is None and not b.origins:
         return a
     if a.items is not None and b.items is not None:
         keys = [k for k, _ in a.items] + [k for k, _ in b.items if k not in dict(a.items)]
