@@ -107,6 +107,11 @@ class FunctionAnalysis:
         self.vararg: int | None = None
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
         self.self_name: str | None = None
+        # Per-node memos: loops are evaluated up to MAX_LOOP_ITERATIONS times and several checks
+        # resolve the same call's name, so the same answers were computed again and again.
+        self._names: dict[ast.AST, str | None] = {}  # node -> import-resolved name (static per file)
+        self._steps: dict[tuple[int, int, str], TraceStep] = {}  # (line, col, note) -> step
+        self._sources: dict[ast.AST, Taint | None] = {}  # node -> attribute_source() (static per function)
 
     # ---- entry ------------------------------------------------------------------------------
     def run(self) -> "FunctionAnalysis":
@@ -175,7 +180,7 @@ class FunctionAnalysis:
 
     def stmt_Expr(self, node: ast.Expr, state: State) -> State | None:
         self.expr(node.value, state)
-        if isinstance(node.value, ast.Call) and self.unit.qualname(node.value.func) in NO_RETURN_CALLS:
+        if isinstance(node.value, ast.Call) and self.resolved_name(node.value.func) in NO_RETURN_CALLS:
             return None  # ``abort(404)``, ``sys.exit(1)``: like raise, the branch ends here
         self.note_conversion_check(node.value, state)
         return state
@@ -183,7 +188,7 @@ class FunctionAnalysis:
     def note_conversion_check(self, value: ast.expr, state: State) -> None:
         """After ``int(x)`` ran without raising, ``x`` is a numeric string on this path."""
         if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.Name):
-            if self.unit.qualname(value.func) in CONVERSION_CHECKS and value.args[0].id in state:
+            if self.resolved_name(value.func) in CONVERSION_CHECKS and value.args[0].id in state:
                 state[value.args[0].id] = CLEAN
 
     def stmt_Assign(self, node: ast.Assign, state: State) -> State:
@@ -195,7 +200,7 @@ class FunctionAnalysis:
                 self.note_instance(target.id, node.value)
         self.note_conversion_check(node.value, state)
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            checked = _validator_argument(node.value, self.unit)
+            checked = _validator_argument(node.value, self)
             if checked is not None:
                 self.checks[node.targets[0].id] = checked  # ``ok = is_safe(x)``: ``if ok`` validates x
             else:
@@ -428,9 +433,10 @@ class FunctionAnalysis:
         return CLEAN
 
     def expr_Name(self, node: ast.Name, state: State) -> Taint:
-        source_taint = self.attribute_source(node)
-        if source_taint is not None:
-            return source_taint
+        if node.id in self.unit.source_roots:  # (else attribute_source() is None for a name)
+            source_taint = self.attribute_source(node)
+            if source_taint is not None:
+                return source_taint
         return self.read_name(node.id, state)
 
     def read_name(self, name: str, state: State) -> Taint:
@@ -455,13 +461,21 @@ class FunctionAnalysis:
 
     def attribute_source(self, node: ast.expr) -> Taint | None:
         """Taint when ``node`` names an untrusted value (``flask.request.args``, ``request.GET``)."""
+        # The answer only depends on the node, the file's imports and this function's parameters.
+        try:
+            return self._sources[node]
+        except KeyError:
+            found = self._sources[node] = self._attribute_source(node)
+            return found
+
+    def _attribute_source(self, node: ast.expr) -> Taint | None:
         root = node
         while isinstance(root, ast.Attribute):
             root = root.value
         if not isinstance(root, ast.Name):
             return None
         if root.id in self.unit.source_roots:
-            name = self.unit.qualname(node)
+            name = self.resolved_name(node)
             if name:
                 parts = name.split(".")
                 for end in range(len(parts), 0, -1):
@@ -499,7 +513,7 @@ class FunctionAnalysis:
 
     def expr_Call(self, node: ast.Call, state: State) -> Taint:
         func = node.func
-        name = self.unit.qualname(func)
+        name = self.resolved_name(func)
         receiver = CLEAN
         method = func.attr if isinstance(func, ast.Attribute) else None
         if isinstance(func, ast.Attribute):
@@ -516,9 +530,10 @@ class FunctionAnalysis:
         if method in SOURCE_METHODS and name not in SANITIZERS:
             description, confidence = SOURCE_METHODS[method]
             return source(description, confidence, self.step(node, f"{description} (untrusted)"))
-        request_source = self.attribute_source(func) if method else None
-        if request_source is not None and method in ("get_json", "get_data", "get_full_path", "post", "json", "text", "read", "get_argument", "get_query_argument", "get_body_argument"):
-            return request_source
+        if method in _REQUEST_READ_METHODS:
+            request_source = self.attribute_source(func)
+            if request_source is not None:
+                return request_source
         if name in PREDICTABLE_CALLS:
             step = self.step(node, f"predictable value from `{name}()`")
             return Taint(frozenset({Origin(f"a predictable value from `{name}()`", Level.HIGH, (step,), kind=PREDICTABLE)}))
@@ -548,7 +563,7 @@ class FunctionAnalysis:
             # ``Runner(x)`` calls ``Runner.__init__(self, x)``: sinks in the constructor count.
             self.unit.record_call(f"{name}.__init__", [CLEAN, *positional], keywords, node, self)
         instance_state = None
-        if method and name not in self.unit.summaries:
+        if method and (name is None or name not in self.unit.summaries):
             owner = self.receiver_class(func.value)
             if owner is not None and f"{owner}.{method}" in self.unit.summaries:
                 name = f"{owner}.{method}"  # ``Worker().run(x)`` / ``w = Worker(); w.run(x)``
@@ -589,7 +604,7 @@ class FunctionAnalysis:
     def note_instance(self, name: str, value: ast.expr) -> None:
         """Remember ``name = ProjectClass(...)`` so ``name.method(x)`` uses that method's summary
         (a name bound to two different classes in one function is not resolved)."""
-        owner = self.unit.qualname(value.func) if isinstance(value, ast.Call) else None
+        owner = self.resolved_name(value.func) if isinstance(value, ast.Call) else None
         if owner is None or not self.unit.is_project_class(owner):
             self.instances[name] = None  # also hides a module-level instance of that name
             return
@@ -598,7 +613,7 @@ class FunctionAnalysis:
 
     def receiver_class(self, receiver: ast.expr) -> str | None:
         if isinstance(receiver, ast.Call):
-            owner = self.unit.qualname(receiver.func)
+            owner = self.resolved_name(receiver.func)
             return owner if owner is not None and self.unit.is_project_class(owner) else None
         if isinstance(receiver, ast.Name):
             if receiver.id in self.instances:
@@ -609,7 +624,7 @@ class FunctionAnalysis:
 
     def html_safe_string(self, node: ast.expr) -> bool:
         """``Markup("...")``: a string whose % and format() escape what goes in."""
-        return isinstance(node, ast.Call) and self.unit.qualname(node.func) in HTML_SAFE_STRINGS
+        return isinstance(node, ast.Call) and self.resolved_name(node.func) in HTML_SAFE_STRINGS
 
     def apply_summary(self, summary: FunctionSummary, positional: list[Taint], keywords: dict, node: ast.Call) -> Taint:
         offset = 1 if summary.is_method and isinstance(node.func, ast.Attribute) else 0
@@ -778,10 +793,10 @@ class FunctionAnalysis:
             for value in test.values:
                 state = self.refine(value, state, False)
             return state
-        checked = _validated_name(test, self.unit, branch)
+        checked = _validated_name(test, self, branch)
         if checked is not None and checked in state:
             state[checked] = CLEAN
-        validated = _validator_argument(test, self.unit)
+        validated = _validator_argument(test, self)
         if validated is None and isinstance(test, ast.Name):
             validated = self.checks.get(test.id)
         if not branch:
@@ -794,7 +809,20 @@ class FunctionAnalysis:
 
     def step(self, node: ast.AST, note: str) -> TraceStep:
         line = getattr(node, "lineno", 0)
-        return TraceStep(self.unit.path, line, getattr(node, "col_offset", 0), self.unit.code(line), note)
+        col = getattr(node, "col_offset", 0)
+        key = (line, col, note)
+        found = self._steps.get(key)
+        if found is None:
+            found = self._steps[key] = TraceStep(self.unit.path, line, col, self.unit.code(line), note)
+        return found
+
+    def resolved_name(self, node: ast.AST) -> str | None:
+        """``unit.qualname(node)`` (import-resolved dotted name), memoized per node."""
+        try:
+            return self._names[node]
+        except KeyError:
+            name = self._names[node] = self.unit.qualname(node)
+            return name
 
     @property
     def short_name(self) -> str:
@@ -839,7 +867,9 @@ def merge(a: State | None, b: State | None) -> State | None:
         return dict(a)
     result = dict(a)
     for name, value in b.items():
-        result[name] = join(result.get(name), value) if name in result else value
+        current = result.get(name)  # (states hold no None)
+        if current is not value:  # most names are the very same value on both sides
+            result[name] = value if current is None else join(current, value)
     return result
 
 
@@ -852,6 +882,12 @@ def _dotted(node: ast.expr) -> str | None:
         parts.append(node.id)
         return ".".join(reversed(parts))
     return None
+
+
+_REQUEST_READ_METHODS = frozenset({
+    "get_json", "get_data", "get_full_path", "post", "json", "text", "read", "get_argument", "get_query_argument",
+    "get_body_argument",
+})
 
 
 def _hashable(value: Any) -> bool:
@@ -983,12 +1019,12 @@ _VALIDATING_CALLS = frozenset({"re.fullmatch", "re.match", "os.path.isabs"})
 _VALIDATING_METHODS = frozenset({"is_valid", "validate_on_submit", "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal", "isidentifier", "fullmatch"})
 
 
-def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | None:
+def _validated_name(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -> str | None:
     """The name that ``test`` proves safe when it evaluates to ``branch``."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name):
         op = test.ops[0]
         comparator = test.comparators[0]
-        constant_set = _is_allow_list(comparator, unit)
+        constant_set = _is_allow_list(comparator, analysis.unit)
         if isinstance(op, ast.In) and branch and constant_set:
             return test.left.id
         if isinstance(op, ast.NotIn) and not branch and constant_set:
@@ -999,7 +1035,7 @@ def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | Non
             return test.left.id
     if isinstance(test, ast.Call) and branch:
         func = test.func
-        if unit.qualname(func) in ("re.fullmatch", "regex.fullmatch"):  # ``re.fullmatch(PATTERN, x)``
+        if analysis.resolved_name(func) in ("re.fullmatch", "regex.fullmatch"):  # ``re.fullmatch(PATTERN, x)``
             return test.args[1].id if len(test.args) >= 2 and isinstance(test.args[1], ast.Name) else None
         if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS:
             if func.attr == "fullmatch":  # ``PATTERN.fullmatch(x)``: the argument is checked, not the pattern
@@ -1046,11 +1082,11 @@ def _server_set_environ(container: ast.expr, key: Any, unit: "FileFlow") -> bool
             and not key.startswith("HTTP_") and key not in CLIENT_ENVIRON_KEYS)
 
 
-def _validator_argument(test: ast.expr, unit: "FileFlow") -> tuple[str, frozenset[int]] | None:
+def _validator_argument(test: ast.expr, analysis: FunctionAnalysis) -> tuple[str, frozenset[int]] | None:
     """``url_has_allowed_host_and_scheme(url=x, ...)``: (x, CWEs it is safe for) when true."""
     if not isinstance(test, ast.Call):
         return None
-    name = unit.qualname(test.func)
+    name = analysis.resolved_name(test.func)
     if name not in VALIDATORS:
         return None
     argument = test.args[0] if test.args else next((k.value for k in test.keywords if k.arg in ("url", "path")), None)
@@ -1081,8 +1117,14 @@ def fold(node: ast.expr | None, consts: dict[str, Any], module_constants: dict[s
         return NOTHING
 
 
+_FOLDABLE = frozenset({
+    ast.Constant, ast.Name, ast.UnaryOp, ast.BinOp, ast.BoolOp, ast.Compare, ast.Dict, ast.Set, ast.Tuple, ast.List,
+    ast.Subscript,
+})
+
+
 def _fold(node: ast.expr, consts, module_constants, depth: int) -> Any:
-    if depth > 50:
+    if depth > 50 or type(node) not in _FOLDABLE:  # (calls, attributes...: skip the match below)
         return NOTHING
     match node:
         case ast.Constant(value=value):

@@ -58,6 +58,15 @@ class Origin:
     def reaches(self, cwe: int | None) -> bool:
         return cwe is None or cwe not in self.sanitized
 
+    @cached_property  # (see ``origin_key``; capping sets of origins sorts them often)
+    def order_key(self) -> tuple:
+        return (
+            -self.confidence, self.param is not None, self.description,
+            tuple((s.path, s.line, s.col, s.note) for s in self.steps),
+            -1 if self.param is None else self.param, self.reportable, tuple(sorted(self.sanitized)),
+            self.kind,
+        )
+
 
 INPUT = "input"
 PREDICTABLE = "predictable"  # from a non-cryptographic random generator: guessable, not attacker-set
@@ -131,12 +140,7 @@ def origin_key(origin: Origin) -> tuple:
     """A total order on origins: most confident real sources first, then by where they start.
     Sets of origins iterate in hash order, which varies between runs (PYTHONHASHSEED); every
     choice among origins goes through this order so the report is the same on every run."""
-    return (
-        -origin.confidence, origin.param is not None, origin.description,
-        tuple((s.path, s.line, s.col, s.note) for s in origin.steps),
-        -1 if origin.param is None else origin.param, origin.reportable, tuple(sorted(origin.sanitized)),
-        origin.kind,
-    )
+    return origin.order_key
 
 
 def ordered(origins) -> list[Origin]:
@@ -160,10 +164,36 @@ def join(a: Taint | None, b: Taint | None) -> Taint:
     if b.items is None and not b.origins:
         return a
     if a.items is not None and b.items is not None:
+        if _simple_keys(a) and _simple_keys(b):
+            return _join_items(a, b)
         keys = [k for k, _ in a.items] + [k for k, _ in b.items if k not in dict(a.items)]
         items = tuple((k, join(a.item(k), b.item(k))) for k in keys)
         return Taint(_cap(a.origins | b.origins), items)
     return Taint(_cap(a.whole().origins | b.whole().origins))
+
+
+def _simple_keys(container: Taint) -> bool:
+    return all(type(k) is int or type(k) is str for k, _ in container.items)
+
+
+def _join_items(a: Taint, b: Taint) -> Taint:
+    """The general container join above, with dict lookups instead of ``item()``'s linear scans
+    (quadratic on the large literal tables of settings modules, merged at every branch). Only
+    for int/str keys, where a dict finds exactly the key ``item()``'s ``==`` finds."""
+    def lookup(container: Taint):
+        first: dict = {}
+        for key, value in container.items:
+            first.setdefault(key, value)  # ``item()`` returns the first match
+        own = Taint(container.origins)
+        if container.origins:
+            return lambda key: join(first[key], own) if key in first else own
+        return lambda key: first.get(key, own)  # (joining with no origins changes nothing)
+
+    item_a, item_b = lookup(a), lookup(b)
+    keys = [k for k, _ in a.items]
+    known = set(keys)
+    keys += [k for k, _ in b.items if k not in known]
+    return Taint(_cap(a.origins | b.origins), tuple((k, join(item_a(k), item_b(k))) for k in keys))
 
 
 def join_all(values) -> Taint:
