@@ -225,7 +225,9 @@ class FunctionAnalysis:
     def stmt_Return(self, node: ast.Return, state: State) -> None:
         if node.value is not None:
             value = self.expr(node.value, state)
-            self.returns = join(self.returns, value.with_step(self.step(node, f"returned from `{self.short_name}()`")))
+            if _carries(value):
+                value = value.with_step(self.step(node, f"returned from `{self.short_name}()`"))
+            self.returns = join(self.returns, value)
         return None
 
     def stmt_Raise(self, node: ast.Raise, state: State) -> None:
@@ -259,7 +261,8 @@ class FunctionAnalysis:
         element = iterable.whole()
 
         def enter(loop_state: State) -> None:
-            self.assign(node.target, element.with_step(self.step(node, "loop variable")), loop_state, node, NOTHING)
+            value = element.with_step(self.step(node, "loop variable")) if _carries(element) else element
+            self.assign(node.target, value, loop_state, node, NOTHING)
 
         result = self.loop(node, state, enter)
         return merge(result, self.block(node.orelse, dict(result or state)))
@@ -383,7 +386,7 @@ class FunctionAnalysis:
     # ---- assignment ---------------------------------------------------------------------------
     def assign(self, target: ast.expr, value: Taint, state: State, statement: ast.AST, constant: Any) -> None:
         if isinstance(target, ast.Name):
-            state[target.id] = value.with_step(self.step(statement, f"assigned to `{target.id}`"))
+            state[target.id] = value.with_step(self.step(statement, f"assigned to `{target.id}`")) if _carries(value) else value
             if constant is NOTHING:
                 self.consts.pop(target.id, None)
             else:
@@ -405,7 +408,7 @@ class FunctionAnalysis:
             if isinstance(base, ast.Name):
                 self.consts.pop(base.id, None)  # ``items[0] = x``: no longer the literal it was bound to
                 container = self.read_name(base.id, state)
-                stepped = value.with_step(self.step(statement, f"stored in `{base.id}`"))
+                stepped = value.with_step(self.step(statement, f"stored in `{base.id}`")) if _carries(value) else value
                 state[base.id] = container.set_item(key, stepped) if key is not NOTHING and _hashable(key) else join(container.whole(), stepped.whole())
             else:
                 self.expr(base, state)
@@ -414,14 +417,24 @@ class FunctionAnalysis:
             self.expr(target.value, state)
             dotted = _dotted(target)
             if dotted:
-                state[dotted] = value.with_step(self.step(statement, f"assigned to `{dotted}`"))
+                state[dotted] = value.with_step(self.step(statement, f"assigned to `{dotted}`")) if _carries(value) else value
                 if self.self_name and dotted.startswith(self.self_name + "."):
                     self.unit.record_attribute(self.node, dotted.split(".", 1)[1], state[dotted])
             self.values[id(target)] = value
 
     # ---- expressions --------------------------------------------------------------------------
     def expr(self, node: ast.expr, state: State) -> Taint:
-        handler = _EXPRESSION_HANDLERS.get(type(node))
+        kind = type(node)
+        # Names and constants are half of all expressions: no handler call for them.
+        if kind is ast.Name and node.id not in self.unit.source_roots:
+            name = node.id
+            value = state[name] if name in state else self.globals_state.get(name, CLEAN)  # (read_name)
+            self.values[id(node)] = value
+            return value
+        if kind is ast.Constant:
+            self.values[id(node)] = CLEAN
+            return CLEAN
+        handler = _EXPRESSION_HANDLERS.get(kind)
         if handler is None:
             value = join_all(self.expr(child, state).whole() for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
         else:
@@ -522,7 +535,11 @@ class FunctionAnalysis:
             self.expr(func, state)
         positional = [self.expr(a.value if isinstance(a, ast.Starred) else a, state) for a in node.args]
         keywords = {k.arg: self.expr(k.value, state) for k in node.keywords}
-        arguments = join_all([*(p.whole() for p in positional), *(k.whole() for k in keywords.values())])
+        arguments = CLEAN  # (join_all of every argument's whole value, without the generators)
+        for value in positional:
+            arguments = join(arguments, value.whole())
+        for value in keywords.values():
+            arguments = join(arguments, value.whole())
 
         if name in SOURCE_CALLS:
             description, confidence = SOURCE_CALLS[name]
@@ -888,6 +905,12 @@ _REQUEST_READ_METHODS = frozenset({
     "get_json", "get_data", "get_full_path", "post", "json", "text", "read", "get_argument", "get_query_argument",
     "get_body_argument",
 })
+
+
+def _carries(value: Taint) -> bool:
+    """Whether ``value.with_step(...)`` could add anything: a plain value without origins is clean
+    and stays as it is, so the step (and its note) need not even be built."""
+    return value.items is not None or bool(value.origins)
 
 
 def _hashable(value: Any) -> bool:

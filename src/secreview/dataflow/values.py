@@ -28,11 +28,10 @@ class Origin:
     kind: str = "input"  # INPUT: data an attacker may control; PREDICTABLE: a guessable value
 
     # Origins live in frozensets that the analysis rebuilds constantly; the generated hash would
-    # hash every TraceStep of ``steps`` each time (most of the hashing cost of a review). The
-    # value is the same as the generated one, computed once.
+    # hash every TraceStep of ``steps`` each time (most of the hashing cost of a review). The hash
+    # is computed once, from a hash of the steps that ``with_step`` extends by one step.
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((
-            self.description, self.confidence, self.steps, self.param, self.reportable, self.sanitized, self.kind)))
+        _seal(self, _steps_hash(self.steps))
 
     def __hash__(self) -> int:
         return self._hash
@@ -49,8 +48,18 @@ class Origin:
         steps = self.steps + (step,)
         if len(steps) > MAX_STEPS:
             steps = steps[:2] + steps[-(MAX_STEPS - 2):]
-        # (the constructor, not dataclasses.replace: this runs ~100k times per large project)
-        return Origin(self.description, self.confidence, steps, self.param, self.reportable, self.sanitized, self.kind)
+            steps_hash = _steps_hash(steps)
+        else:
+            steps_hash = hash((self._steps_hash, step))  # == _steps_hash(steps)
+        # This runs ~70k times per pass on a large project: a copy of this origin's fields, not
+        # dataclasses.replace() or the constructor (its frozen-field setters and hashing).
+        new = object.__new__(Origin)
+        fields = new.__dict__
+        fields.update(self.__dict__)
+        fields.pop("order_key", None)  # (cached for these steps)
+        fields["steps"] = steps
+        _seal(new, steps_hash)
+        return new
 
     def sanitize(self, cwes: frozenset[int]) -> "Origin":
         return replace(self, sanitized=self.sanitized | cwes)
@@ -66,6 +75,25 @@ class Origin:
             -1 if self.param is None else self.param, self.reportable, tuple(sorted(self.sanitized)),
             self.kind,
         )
+
+
+_NO_STEPS_HASH = hash(())
+
+
+def _steps_hash(steps: tuple[TraceStep, ...]) -> int:
+    """A hash of a sequence of steps, computable step by step (see ``Origin.with_step``)."""
+    value = _NO_STEPS_HASH
+    for step in steps:
+        value = hash((value, step))
+    return value
+
+
+def _seal(origin: Origin, steps_hash: int) -> None:
+    """Store an origin's hash (frozen: through its __dict__)."""
+    fields = origin.__dict__
+    fields["_steps_hash"] = steps_hash
+    fields["_hash"] = hash((origin.description, origin.confidence, steps_hash, origin.param, origin.reportable,
+                            origin.sanitized, origin.kind))
 
 
 INPUT = "input"
