@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
 
 from secreview.rules._naming import (
     PASSWORD, SECRET, credential_kind, is_test_code, last_name, name_words, reference_name,
@@ -100,16 +99,17 @@ def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str,
     last = memo.get("credential_literals")
     if last is not None and last[0] is node:
         return last[1]
-    found = list(_credential_literals(node, ctx))
+    found = _credential_literals(node, ctx)
     memo["credential_literals"] = (node, found)
     return found
 
 
-def _credential_literals(node: ast.AST, ctx: RuleContext) -> Iterator[tuple[str, str, ast.expr, Level, str]]:
+def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str, ast.expr, Level, str]]:
+    found = []
     for name, value, where in _named_values(node, ctx):
         kind = credential_kind(name)
         if kind is None:
-            continue
+            continue  # nearly always: the name is not a credential's
         text = string_value(value, ctx)
         if text is None:
             continue
@@ -118,48 +118,73 @@ def _credential_literals(node: ast.AST, ctx: RuleContext) -> Iterator[tuple[str,
             continue
         if is_test_code(ctx):
             confidence = LOW
-        yield kind, name, value, confidence, where
+        found.append((kind, name, value, confidence, where))
+    return found
 
 
-def _named_values(node: ast.AST, ctx: RuleContext) -> Iterator[tuple[str, ast.expr, str]]:
-    """(name, value expression, kind of place) for each value ``node`` stores under a name."""
-    match node:
-        case ast.Assign(targets=targets, value=value):
-            for target in targets:
-                name = reference_name(target)
-                if name:
-                    yield name, value, "assigned to"
-        case ast.AnnAssign(target=target, value=value) if value is not None:
-            name = reference_name(target)
-            if name:
-                yield name, value, "assigned to"
-        case ast.Dict(keys=keys, values=values):
-            for key, value in zip(keys, values):
-                if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    yield key.value, value, "stored under the key"
-        case ast.Call(keywords=keywords):
-            for keyword in keywords:
-                if keyword.arg:
-                    yield keyword.arg, keyword.value, "passed as the argument"
-        case ast.FunctionDef(args=args) | ast.AsyncFunctionDef(args=args):
-            positional = [*args.posonlyargs, *args.args]
-            for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
-                yield arg.arg, default, "the default of the parameter"
-            for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-                if default is not None:
-                    yield arg.arg, default, "the default of the parameter"
-        case ast.Compare(left=left, ops=[ast.Eq() | ast.NotEq()], comparators=[right]):
-            # `if password == "s3cret"`: the program authenticates against a fixed password.
-            for stored, literal in ((left, right), (right, left)):
-                name = reference_name(stored)
-                if name and not isinstance(stored, ast.Constant):
-                    yield name, literal, "compared with"
+def _named_values(node: ast.AST, ctx: RuleContext) -> list[tuple[str, ast.expr, str]]:
+    """(name, value expression, kind of place) for each value ``node`` stores under a name.
+    (Lists, one function per node class: this runs for most nodes and nearly always finds nothing.)"""
+    named = _NAMED_VALUES.get(node.__class__)
+    return named(node) if named is not None else []
+
+
+def _call_values(node: ast.Call) -> list[tuple[str, ast.expr, str]]:
+    return [(keyword.arg, keyword.value, "passed as the argument") for keyword in node.keywords if keyword.arg]
+
+
+def _assigned_values(node: ast.Assign) -> list[tuple[str, ast.expr, str]]:
+    value = node.value
+    return [(name, value, "assigned to") for name in map(reference_name, node.targets) if name]
+
+
+def _annotated_values(node: ast.AnnAssign) -> list[tuple[str, ast.expr, str]]:
+    name = reference_name(node.target) if node.value is not None else None
+    return [(name, node.value, "assigned to")] if name else []  # type: ignore[list-item]
+
+
+def _dict_values(node: ast.Dict) -> list[tuple[str, ast.expr, str]]:
+    return [(key.value, value, "stored under the key") for key, value in zip(node.keys, node.values)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str)]
+
+
+def _parameter_defaults(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, ast.expr, str]]:
+    args = node.args
+    found = []
+    positional = [*args.posonlyargs, *args.args]
+    for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+        found.append((arg.arg, default, "the default of the parameter"))
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        if default is not None:
+            found.append((arg.arg, default, "the default of the parameter"))
+    return found
+
+
+def _compared_values(node: ast.Compare) -> list[tuple[str, ast.expr, str]]:
+    # `if password == "s3cret"`: the program authenticates against a fixed password.
+    if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)) or len(node.comparators) != 1:
+        return []
+    left, right = node.left, node.comparators[0]
+    found = []
+    for stored, literal in ((left, right), (right, left)):
+        name = reference_name(stored)
+        if name and not isinstance(stored, ast.Constant):
+            found.append((name, literal, "compared with"))
+    return found
+
+
+_NAMED_VALUES = {
+    ast.Call: _call_values, ast.Assign: _assigned_values, ast.AnnAssign: _annotated_values,
+    ast.Dict: _dict_values, ast.FunctionDef: _parameter_defaults, ast.AsyncFunctionDef: _parameter_defaults,
+    ast.Compare: _compared_values,
+}
 
 
 _CREDENTIAL_NODES = [ast.Assign, ast.AnnAssign, ast.Dict, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.Compare]
 
 
-def _credential_hits(node: ast.AST, ctx: RuleContext, wanted: str, noun: str) -> Iterator[Hit]:
+def _credential_hits(node: ast.AST, ctx: RuleContext, wanted: str, noun: str) -> list[Hit] | None:
+    hits = []
     for kind, name, value, confidence, where in credential_literals(node, ctx):
         if kind != wanted:
             continue
@@ -167,7 +192,8 @@ def _credential_hits(node: ast.AST, ctx: RuleContext, wanted: str, noun: str) ->
             message = f"`{name}` is compared with a hard-coded {noun}: whoever knows it from the code is accepted."
         else:
             message = f"A hard-coded {noun} is {where} `{name}`."
-        yield Hit(value, confidence=confidence, message=message)
+        hits.append(Hit(value, confidence=confidence, message=message))
+    return hits or None
 
 
 @rule(
@@ -193,7 +219,7 @@ def _credential_hits(node: ast.AST, ctx: RuleContext, wanted: str, noun: str) ->
     """,
 )
 def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
-    yield from _credential_hits(node, ctx, PASSWORD, "password")
+    return _credential_hits(node, ctx, PASSWORD, "password")
 
 
 @rule(
@@ -216,7 +242,7 @@ def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
     """,
 )
 def check_hardcoded_secret(node: ast.AST, ctx: RuleContext):
-    yield from _credential_hits(node, ctx, SECRET, "secret")
+    return _credential_hits(node, ctx, SECRET, "secret")
 
 
 # --- oslo.config options -----------------------------------------------------------------------
