@@ -41,6 +41,9 @@ class _BindingCollector:
     def __init__(self, expressions_bind: bool = True) -> None:
         self.bindings: dict[str, list[ast.expr | None]] = {}
         self.escaped: set[str] = set()  # global/nonlocal: value comes from elsewhere
+        # The ``for NAME in ...`` statements of the scope, by NAME (their binding is UNKNOWN; rules
+        # look at what they iterate over).
+        self.loops: dict[str, list[ast.For | ast.AsyncFor]] = {}
         # Without walrus operators in the file, no expression binds a name: only statements (and
         # match patterns) are searched, a fraction of the nodes.
         self.fields_of = walk.reversed_fields if expressions_bind else _binding_fields
@@ -161,6 +164,8 @@ class _BindingCollector:
 
     def visit_For(self, node: ast.For):
         self.bind_target(node.target, UNKNOWN)
+        if isinstance(node.target, ast.Name):
+            self.loops.setdefault(node.target.id, []).append(node)
         return _ALL
 
     visit_AsyncFor = visit_For

@@ -158,11 +158,10 @@ def _apply_mutations(ctx: RuleContext, name: str, elements: list[ast.expr]) -> l
 
 @dataclass
 class _ScopeIndex:
-    """What ``_apply_mutations`` and ``constant_loop_bindings`` look for in a scope, found in one
-    walk of it (they used to walk the scope on each question), in ``_walk_scope`` order."""
+    """What ``_apply_mutations`` looks for in a scope, found in one walk of it (it used to walk the
+    scope on each question), in ``_walk_scope`` order."""
 
     method_calls: dict[str, list[ast.Call]] = field(default_factory=dict)  # ``NAME.method(...)``
-    loops: dict[str, list[ast.For | ast.AsyncFor]] = field(default_factory=dict)  # ``for NAME in ...``
 
 
 def _scope_index(ctx: RuleContext, scope: ast.AST) -> _ScopeIndex:
@@ -172,13 +171,10 @@ def _scope_index(ctx: RuleContext, scope: ast.AST) -> _ScopeIndex:
         return known[1]
     index = _ScopeIndex()
     for node in _walk_scope(scope):
-        cls = node.__class__
-        if cls is ast.Call:
+        if node.__class__ is ast.Call:
             func = node.func  # type: ignore[attr-defined]
             if func.__class__ is ast.Attribute and func.value.__class__ is ast.Name:
                 index.method_calls.setdefault(func.value.id, []).append(node)  # type: ignore[arg-type]
-        elif (cls is ast.For or cls is ast.AsyncFor) and node.target.__class__ is ast.Name:  # type: ignore[attr-defined]
-            index.loops.setdefault(node.target.id, []).append(node)  # type: ignore[attr-defined]
     memo[id(scope)] = (scope, index)  # (the scope is kept: its id cannot be reused meanwhile)
     return index
 
@@ -216,7 +212,10 @@ def constant_loop_bindings(ctx: RuleContext, name: str) -> int:
 
 
 def _count_constant_loops(ctx: RuleContext, scope: ast.AST, name: str) -> int:
-    return sum(1 for node in _scope_index(ctx, scope).loops.get(name, ()) if ctx.is_constant(node.iter))
+    # The scope's binding collector met every ``for`` statement of the scope (statements only nest
+    # in statements): the same loops a walk of the scope finds.
+    loops = ctx.facts.scopes.collector(scope).loops.get(name, ())  # type: ignore[arg-type]
+    return sum(1 for node in loops if ctx.is_constant(node.iter))
 
 
 class _Composer:
