@@ -625,8 +625,31 @@ def _program_words(words: list[str]) -> list[str]:
     return []
 
 
+# Last parts of the qualified names of the calls that start processes (see _may_start_process).
+_PROCESS_LAST_NAMES = frozenset(
+    name.rsplit(".", 1)[-1] for name in (*SHELL_FUNCTIONS, *SUBPROCESS_CALLS, *ASYNC_EXEC, *EXEC_FUNCTIONS))
+
+
+def _may_start_process(ctx: RuleContext, call: ast.Call) -> bool:
+    """Cheap necessary condition for ``all_shell_commands`` to find anything, without resolving the
+    called name (this is asked for every call): a ``shell=`` keyword, or a called name that can
+    resolve to one of the process functions. ``ctx.call_name`` of ``a.b.f`` ends in ``f`` (or is
+    None); that of a plain name ``f`` is its import alias's target, else ends in ``f``."""
+    for keyword in call.keywords:
+        if keyword.arg == "shell":
+            return True
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr in _PROCESS_LAST_NAMES
+    if isinstance(func, ast.Name):
+        return func.id in _PROCESS_LAST_NAMES or func.id in ctx.facts.imports.aliases
+    return False  # a call on a call or subscript has no name
+
+
 def all_shell_commands(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
     """Every expression a shell interprets in this call (any of the ways above)."""
+    if not _may_start_process(ctx, call):
+        return []
     name = ctx.call_name(call)
     command = shell_command_of(ctx, call, name)
     if command is not None:
