@@ -19,8 +19,11 @@ class RuleContext:
         self.path = parsed.path
         self.ancestors: list[ast.AST] = []  # set by the AST pass: outermost first
         self.rule = None  # the rule being run (set by the dispatcher)
-        self._chain_key: tuple[int, int] = (0, 0)
+        self._chain_key: tuple[int, int, int] = (0, 0, 0)
         self._chain: list[ScopeNode] = []
+        # scope chain of each ancestors tuple of the facts walk, by id (the tuple is kept: its id
+        # cannot be reused meanwhile); siblings share one tuple, so most nodes find theirs here
+        self._outer_chains: dict[int, tuple[tuple[ast.AST, ...], list[ScopeNode]]] = {}
         self.flow = flow  # data-flow results for this file (taint queries), when available
 
     # --- names -----------------------------------------------------------------------------
@@ -71,6 +74,17 @@ class RuleContext:
             self._chain = [node for node in ancestors if isinstance(node, _SCOPE_TYPES)]
             self._chain_key = key
         return list(self._chain)
+
+    def enter(self, outer: tuple[ast.AST, ...], node: ast.AST) -> list[ast.AST]:
+        """Set ``ancestors`` to ``outer`` + ``node`` (the dispatcher, for each node it visits) and
+        work out their scope chain from the one of ``outer``, computed once per tuple."""
+        ancestors = self.ancestors = [*outer, node]
+        known = self._outer_chains.get(id(outer))
+        if known is None or known[0] is not outer:
+            known = self._outer_chains[id(outer)] = (outer, [n for n in outer if isinstance(n, _SCOPE_TYPES)])
+        self._chain = [*known[1], node] if isinstance(node, _SCOPE_TYPES) else known[1]  # (never mutated)
+        self._chain_key = (id(ancestors), len(ancestors), id(node))
+        return ancestors
 
     def is_constant(self, expr: ast.expr | None) -> bool:
         """True when ``expr`` can only ever be a value fixed in the source (no input reaches it)."""

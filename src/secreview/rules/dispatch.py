@@ -121,7 +121,7 @@ class Dispatcher:
                 rules = by_type.get(cls)
             if not rules:
                 continue
-            ancestors = ctx.ancestors = [*outer, node]  # the node is the innermost "ancestor" for checks
+            ancestors = ctx.enter(outer, node)  # the node is the innermost "ancestor" for checks
             for rule in rules:
                 checks += 1
                 ctx.rule = rule  # lets the data-flow engine apply the rule's sanitizers
