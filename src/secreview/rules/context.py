@@ -21,6 +21,7 @@ class RuleContext:
         self.rule = None  # the rule being run (set by the dispatcher)
         self._chain_key: tuple[int, int, int] = (0, 0, 0)
         self._chain: list[ScopeNode] = []
+        self._entered: tuple[list[ast.AST] | None, tuple[ast.AST, ...]] = (None, ())  # see enter()
         # scope chain of each ancestors tuple of the facts walk, by id (the tuple is kept: its id
         # cannot be reused meanwhile); siblings share one tuple, so most nodes find theirs here
         self._outer_chains: dict[int, tuple[tuple[ast.AST, ...], list[ScopeNode]]] = {}
@@ -71,20 +72,27 @@ class RuleContext:
         ancestors = self.ancestors
         key = (id(ancestors), len(ancestors), id(ancestors[-1]) if ancestors else 0)
         if key != self._chain_key:
-            self._chain = [node for node in ancestors if isinstance(node, _SCOPE_TYPES)]
+            self._chain = self._chain_of(ancestors)
             self._chain_key = key
         return list(self._chain)
 
     def enter(self, outer: tuple[ast.AST, ...], node: ast.AST) -> list[ast.AST]:
-        """Set ``ancestors`` to ``outer`` + ``node`` (the dispatcher, for each node it visits) and
-        work out their scope chain from the one of ``outer``, computed once per tuple."""
+        """Set ``ancestors`` to ``outer`` + ``node`` (the dispatcher, for each node it visits); the
+        scope chain, when asked for, is then derived from the one of ``outer``."""
         ancestors = self.ancestors = [*outer, node]
+        self._entered = (ancestors, outer)
+        return ancestors
+
+    def _chain_of(self, ancestors: list[ast.AST]) -> list[ScopeNode]:
+        entered, outer = self._entered
+        if entered is not ancestors or len(ancestors) != len(outer) + 1:
+            return [node for node in ancestors if isinstance(node, _SCOPE_TYPES)]
+        # Entered by the dispatcher: the chain of ``outer`` (shared by siblings) is computed once.
         known = self._outer_chains.get(id(outer))
         if known is None or known[0] is not outer:
             known = self._outer_chains[id(outer)] = (outer, [n for n in outer if isinstance(n, _SCOPE_TYPES)])
-        self._chain = [*known[1], node] if isinstance(node, _SCOPE_TYPES) else known[1]  # (never mutated)
-        self._chain_key = (id(ancestors), len(ancestors), id(node))
-        return ancestors
+        node = ancestors[-1]
+        return [*known[1], node] if isinstance(node, _SCOPE_TYPES) else known[1]  # (never mutated)
 
     def is_constant(self, expr: ast.expr | None) -> bool:
         """True when ``expr`` can only ever be a value fixed in the source (no input reaches it)."""
