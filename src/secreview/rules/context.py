@@ -41,6 +41,18 @@ class RuleContext:
                 return None if root.id not in self.facts.imports.local_defs else self.facts.imports.qualname(node)
         return self.facts.imports.qualname(node)
 
+    def may_resolve_to(self, node: ast.AST, last_names: frozenset[str] | set[str] | tuple[str, ...]) -> bool:
+        """Cheap necessary condition, without any scope lookup, for ``qualname(node)`` to be one of
+        ``last_names`` or to end with ``.NAME`` for one of them: rules ask it first for nodes that
+        are nearly never what they look for. The qualified name of ``a.b.NAME`` ends in NAME (or is
+        None); that of a plain ``NAME`` is its import alias's target, else ends in NAME (NAME,
+        ``<local>.NAME``, ``module.NAME``); anything else has none."""
+        if isinstance(node, ast.Attribute):
+            return node.attr in last_names
+        if isinstance(node, ast.Name):
+            return node.id in last_names or node.id in self.facts.imports.aliases
+        return False
+
     def call_name(self, call: ast.Call) -> str | None:
         return self.qualname(call.func)
 
