@@ -10,6 +10,11 @@ from secreview.parse import ParsedFile
 
 _SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 MISSING: Any = object()
+# The only node classes ast.literal_eval can evaluate (a constant, a container, ``set()``, a signed
+# or complex number; and an Expression or source text, which it unwraps): it rejects any other.
+_LITERAL_CLASSES = frozenset({
+    ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Call, ast.BinOp, ast.UnaryOp, ast.Expression, str,
+})
 
 
 class RuleContext:
@@ -129,6 +134,8 @@ class RuleContext:
             bindings = self.facts.scopes.bindings_of(expr.id, self.scope_chain)
             if bindings and len(bindings) == 1 and bindings[0] is not None:
                 expr = bindings[0]
+        if expr.__class__ not in _LITERAL_CLASSES:
+            return default  # ast.literal_eval would raise "malformed node" (costly, and common)
         try:
             return ast.literal_eval(expr)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
