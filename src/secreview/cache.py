@@ -301,8 +301,8 @@ class Cache:
         for stale in others[max(0, keep - 1):]:
             shutil.rmtree(stale, ignore_errors=True)  # a concurrent run then only misses
 
-    def load(self, key: str, with_digest: bool = False) -> Any | None:
-        """The value stored under ``key`` (with ``with_digest``: (value, its digest)), or None."""
+    def load(self, key: str) -> Any | None:
+        """The value stored under ``key``, or None."""
         payload = self._read(self._result_path(key))
         if payload is None:
             self.stats["misses"] += 1
@@ -312,13 +312,12 @@ class Cache:
             if data.get("key") != key:  # a valid entry copied under another name
                 raise ValueError("misplaced entry")
             value = decode(data["value"])
-            digest = data["digest"]
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             self.stats["rejected"] += 1
             self.stats["misses"] += 1
             return None
         self.stats["hits"] += 1
-        return (value, digest) if with_digest else value
+        return value
 
     def store(self, key: str, value: Any) -> str | None:
         """Store ``value``; returns its digest (None when it could not be stored)."""

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import ast
 import os
-from collections import ChainMap
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from secreview import cache as cache_store
 from secreview.config import Config
 from secreview.rules._naming import is_test_location, is_test_path
-from secreview.dataflow import FileFlow, SinkRecord, project_classes
+from secreview.dataflow import FileFlow, SinkRecord, SummaryTable
+from secreview.dataflow.linking import Dependencies, ProjectTable
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.project import FlowFinding, resolve
 from secreview.facts import FileFacts
@@ -97,6 +98,21 @@ def active_rules(config: Config) -> list[Rule]:
     return [r for r in all_rules().values() if config.rule_enabled(r.id, r.bandit)]
 
 
+@dataclass
+class FileOutcome:
+    """A file's review, its own function summaries (for the other files) and what the analysis
+    behind the review asked of the project (see dataflow/linking.py)."""
+
+    result: ReviewResult
+    summaries: dict[str, FunctionSummary] = field(default_factory=dict)
+    dependencies: Dependencies = field(default_factory=Dependencies)
+    content_hash: str = ""
+    path: str = ""
+    # Identifies ``summaries`` for the cache (their digest), so the files that used them know
+    # whether they changed; "" when there is no cache (within one run the path is enough).
+    summaries_version: str = ""
+
+
 class Reviewer:
     """Reviews files one at a time with a fixed rule set and configuration."""
 
@@ -105,63 +121,63 @@ class Reviewer:
         self.rules = active_rules(config)
         self.dispatcher = Dispatcher(self.rules)
         self.dataflow = dataflow
-        self._classes_of: object = None
-        self._classes: frozenset[str] = frozenset()
 
     def review(self, sources: list[SourceFile], diagnostics: list[Diagnostic] | None = None,
                change: Change | None = None) -> ReviewResult:
-        """Review a project: summaries of every function first (so calls into other files are
-        understood), then the rules per file, then sinks reached through helpers project-wide."""
-        result = ReviewResult(diagnostics=list(diagnostics or []), rules=len(self.rules), change=change)
-        summaries: dict[str, FunctionSummary] = {}
-        if self.dataflow:
-            for source in sources:
-                # A crash here resurfaces (and is reported) when the file itself is reviewed.
-                # Each file on its own (not with the summaries of the files before it): the result
-                # does not depend on file order, and runner.py can summarize files in parallel.
-                found = guarded(source.path, self.summarize_file, source, {})
-                summaries.update(found if isinstance(found, dict) else {})
-        for source in sources:
-            outcome = guarded(source.path, self.review_file, source, summaries)
-            result.merge(outcome if isinstance(outcome, ReviewResult) else ReviewResult(diagnostics=[outcome]))
-        problem = guarded("<project>", self.add_interprocedural_findings, result, sources)
-        if isinstance(problem, Diagnostic):
-            result.diagnostics.append(problem)
-        return result.finalize()
+        """Review a project in this process (runner.run_review with one job and no cache): every
+        file with the summaries of the files it uses, then sinks reached through helpers."""
+        from secreview.runner import run_review
 
-    def project_classes(self, summaries) -> frozenset[str]:
-        """The project's classes with method summaries, computed once per summaries table."""
-        if self._classes_of is not summaries:
-            self._classes_of, self._classes = summaries, project_classes(summaries)
-        return self._classes
+        return run_review(sources, self.config, diagnostics, jobs=1, cache_dir=None, change=change, reviewer=self)
 
-    def summarize_file(self, source: SourceFile, known: dict[str, FunctionSummary]) -> dict[str, FunctionSummary]:
-        """Phase 1: what each function of the file does with its parameters."""
+    def analyse(self, source: SourceFile, table: ProjectTable | None = None, index: int = 0, content_hash: str = "",
+                versioned: bool = False) -> FileOutcome:
+        """Review one file given the summaries known so far (``table``, which receives the file's
+        own summaries under its input ``index``). The file is analysed alone first; when the table answers one of the
+        questions that analysis asked (a function of another file, or of this file defined further
+        down), it is analysed again, on the same tree, with the table."""
         parsed = load_source(source)
         if isinstance(parsed, Diagnostic):
-            return {}
+            return FileOutcome(ReviewResult(diagnostics=[parsed]), content_hash=content_hash, path=source.path)
         try:
-            flow = FileFlow(parsed, FileFacts.build(parsed.tree, source.module_name), summaries=ChainMap({}, known)).analyze()
+            facts = FileFacts.build(parsed.tree, source.module_name, collect=self.dispatcher.wanted)  # one walk for both
+            if not self.dataflow:
+                return FileOutcome(self._checked(parsed, facts, None), content_hash=content_hash, path=source.path)
+            flow = FileFlow(parsed, facts, summaries=SummaryTable(), project_classes=frozenset()).analyze()
+            own = dict(flow.local_summaries)
+            version = cache_store.value_digest(own) if versioned else ""
+            dependencies = Dependencies.of(flow, None)
+            if table is not None:
+                table.add(index, source.path, version, own)
+                if dependencies.answered_by(table):
+                    flow = FileFlow(parsed, facts, summaries=SummaryTable(table.summaries), project_classes=table.classes).analyze()
+                    dependencies = Dependencies.of(flow, table)
+            return FileOutcome(self._checked(parsed, facts, flow), own, dependencies, content_hash, source.path, version)
         except RecursionError:
-            return {}
-        return flow.local_summaries
+            return FileOutcome(ReviewResult(diagnostics=[Diagnostic(source.path, "too-complex", "the code is nested too deeply to be analysed; it was not reviewed")]), content_hash=content_hash, path=source.path)
 
-    def review_file(self, source: SourceFile, summaries: dict[str, FunctionSummary] | None = None) -> ReviewResult:
+    def reanalyse(self, source: SourceFile, table: ProjectTable) -> tuple[ReviewResult, Dependencies]:
+        """The file's review with ``table`` complete (every file's own summaries, this one's
+        included), and what its analysis asked."""
+        parsed = load_source(source)
+        if isinstance(parsed, Diagnostic):
+            return ReviewResult(diagnostics=[parsed]), Dependencies()
+        try:
+            facts = FileFacts.build(parsed.tree, source.module_name, collect=self.dispatcher.wanted)
+            flow = FileFlow(parsed, facts, summaries=SummaryTable(table.summaries), project_classes=table.classes).analyze()
+            return self._checked(parsed, facts, flow), Dependencies.of(flow, table)
+        except RecursionError:
+            return ReviewResult(diagnostics=[Diagnostic(source.path, "too-complex", "the code is nested too deeply to be analysed; it was not reviewed")]), Dependencies()
+
+    def _checked(self, parsed: ParsedFile, facts: FileFacts, flow: FileFlow | None) -> ReviewResult:
+        """The rules over the file (with its data flow), as a result."""
+        findings, checks = self.check_parsed(parsed, facts, flow)
         result = ReviewResult()
-        parsed = load_source(source)
-        if isinstance(parsed, Diagnostic):
-            result.diagnostics.append(parsed)
-            return result
-        try:
-            findings, checks, flow = self.check_parsed(parsed, source.module_name, summaries)
-        except RecursionError:
-            result.diagnostics.append(Diagnostic(source.path, "too-complex", "the code is nested too deeply to be analysed; it was not reviewed"))
-            return result
         kept, suppressed = suppress.apply(findings, parsed, self.config)
         result.findings, result.suppressed = kept, suppressed
         if kept or suppressed:
-            result.excerpts[source.path] = excerpt(parsed, kept + suppressed)
-        result.files.append(source.path)
+            result.excerpts[parsed.path] = excerpt(parsed, kept + suppressed)
+        result.files.append(parsed.path)
         result.lines = parsed.line_count
         result.checks = checks
         if flow is not None:
@@ -169,20 +185,14 @@ class Reviewer:
             result.call_sites = flow.call_sites
             result.parameters = {name: s.params for name, s in flow.local_summaries.items()}
             if flow.budget_exceeded:
-                result.diagnostics.append(Diagnostic(source.path, "budget", "data-flow budget exceeded (very large or deeply looping code): some functions were analysed only in part, so flows through them may be missed; pattern rules ran in full"))
+                result.diagnostics.append(Diagnostic(parsed.path, "budget", "data-flow budget exceeded (very large or deeply looping code): some functions were analysed only in part, so flows through them may be missed; pattern rules ran in full"))
         return result
 
-    def check_parsed(self, parsed: ParsedFile, module_name: str = "", summaries=None) -> tuple[list[Finding], int, FileFlow | None]:
-        facts = FileFacts.build(parsed.tree, module_name, collect=self.dispatcher.wanted)  # one walk for both
-        flow = None
-        if self.dataflow:
-            summaries = summaries or {}
-            # ChainMap: the file's own summaries go to the front map, the project's stay shared.
-            flow = FileFlow(parsed, facts, summaries=ChainMap({}, summaries), project_classes=self.project_classes(summaries)).analyze()
+    def check_parsed(self, parsed: ParsedFile, facts: FileFacts, flow: FileFlow | None) -> tuple[list[Finding], int]:
         ctx = RuleContext(parsed, facts, flow)
         hits, checks = self.dispatcher.run(parsed.tree, ctx)
         findings = [make_finding(rule, hit, ancestors, parsed) for rule, hit, ancestors in hits]
-        return findings, checks, flow
+        return findings, checks
 
     def add_interprocedural_findings(self, result: ReviewResult, sources: list[SourceFile]) -> None:
         if not result.sink_records or not result.call_sites:

@@ -1,50 +1,51 @@
-"""Running a review at scale: cache look-ups, a process pool across files, progress.
+"""Running a review at scale: cache look-ups, worker processes across files, progress.
 
-``engine.Reviewer.review_file(source)`` stays the unit of work; this module decides which files
-need it (the cache answers for the others), runs it in parallel, and merges the per-file results
-in input order, so the report is the same whatever the number of jobs.
+This module decides which files need analysing (the cache answers for the others), runs the
+engine's per-file work in parallel, and merges the per-file results in input order, so the report
+is the same whatever the number of jobs.
 
-Phases (the hook for project-level passes)
-------------------------------------------
 When every file of the review is unchanged since the last run (by its identity alone), the whole
-report is one cache entry ("tree snapshot"): nothing is read, parsed or merged.
+report is one cache entry ("tree snapshot"): nothing is read, parsed or merged. Otherwise:
 
-A review is up to three phases::
+    1. read every file (content hash, cache look-up, a scan of its imports: dataflow/order.py);
+    2. analyse the files the cache did not answer, the files a file imports first, in worker
+       processes; each worker is told the function summaries the others found, and each file is
+       analysed with the summaries known when it starts (``Reviewer.analyse``);
+    3. once every file's own summaries are known, analyse again, with all of them, each file whose
+       analysis asked a question they now answer differently (dataflow/linking.py) -- a file
+       analysed before a file it uses, or a cached result whose helper changed;
+    4. then once: sinks reached through helpers, project-wide (engine).
 
-    1. per file, in parallel:  ProjectPass.summarize(source) -> small picklable facts
-    2. once, in this process:  ProjectPass.link(all facts)   -> project facts (call graph, ...)
-    3. per file, in parallel:  Reviewer.review_file(source[, project facts])  (the checks)
-    then once:                 ProjectPass.finish(project facts, merged result)
-
-Without a project pass (``project=None``) phases 1 and 2 are skipped. A pass implements the
-``ProjectPass`` protocol below. Per-file work never keeps a tree: phase 1 returns summaries only
-and phase 3 parses again (parsing is cheap next to analysis; keeping every tree would not fit a
-large monorepo in memory). Phase-1 summaries are cached by content like results; a phase-3 result
-is cached under ``ProjectPass.dependency_key(project, source)`` too, so after an edit only the
-edited file and the files whose results depend on its summaries are analysed again.
+Steps 2-3 give exactly the review of every file with every summary known, whatever the order or
+the number of jobs; most files are parsed and analysed once. No syntax tree outlives its file's
+analysis (keeping every tree would not fit a large monorepo in memory). A file's cached outcome
+records whose summaries it used (the defining file and a digest of its summaries), so after an
+edit only the edited file and the files that use its changed functions are analysed again.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import gc
 import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Iterable
 
 from secreview import cache as cache_store
 from secreview.config import Config
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
+from secreview.dataflow.linking import Dependencies, ProjectTable
+from secreview.dataflow.order import analysis_order
 from secreview.dataflow.values import Origin, Taint
-from secreview.engine import ReviewResult, Reviewer, guarded
+from secreview.engine import FileOutcome, ReviewResult, Reviewer, guarded
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
 from secreview.inputs import SourceFile, read_bytes
 
-# What a file's results and summaries are made of (the cache restores only registered types).
-for _type in (ReviewResult, Finding, TraceStep, Diagnostic, Level, SinkRecord, CallSite, FunctionSummary, Origin, Taint):
+# What a file's outcome is made of (the cache restores only registered types).
+for _type in (FileOutcome, Dependencies, ReviewResult, Finding, TraceStep, Diagnostic, Level, SinkRecord, CallSite,
+              FunctionSummary, Origin, Taint):
     cache_store.register(_type)
 
 # Below this many files to analyse, starting worker processes costs more than it saves.
@@ -55,68 +56,9 @@ PROGRESS_MIN_FILES = 50
 PROGRESS_DELAY_SECONDS = 0.5
 CACHE_ENV = "SECREVIEW_CACHE_DIR"
 DEFAULT_CACHE_NAME = ".secreview_cache"
-
-
-class ProjectPass(Protocol):
-    """A project-level analysis run between per-file phases (see the module documentation).
-
-    ``summarize`` and ``review_file`` run in worker processes: the pass object and the project
-    facts are handed to them when the pool starts (inherited with fork, pickled with spawn)."""
-
-    def summarize(self, reviewer: Reviewer, source: SourceFile) -> Any:
-        """Phase 1, in a worker: this file's facts for the project (small; storable in the cache
-        when made of registered dataclasses, see ``cache.register``)."""
-
-    def link(self, summaries: list[Any]) -> Any:
-        """Phase 2, once: combine every file's facts (in input order) into the project facts."""
-
-    def dependency_key(self, project: Any, source: SourceFile, summary_digests: list[str]) -> str:
-        """A digest of the project facts that this file's results depend on ('' for none);
-        ``summary_digests`` are the digests of every file's phase-1 facts, in input order."""
-
-    def review_file(self, reviewer: Reviewer, source: SourceFile, project: Any) -> ReviewResult:
-        """Phase 3, in a worker: the file's review given the project facts."""
-
-    def finish(self, reviewer: Reviewer, project: Any, result: ReviewResult, sources: list[SourceFile]) -> None:
-        """After phase 3, once: project-wide findings (e.g. flows through helpers)."""
-
-
-class DataflowPass:
-    """The data-flow engine's project pass: function summaries of every file (phase 1), rules and
-    data flow per file with all summaries (phase 3), sinks reached through helpers (finish).
-
-    Summaries are computed per file independently of other files, so phase 1 runs in parallel and
-    its result does not depend on the order of the files."""
-
-    def summarize(self, reviewer: Reviewer, source: SourceFile) -> Any:
-        # A crash here resurfaces (and is reported) when the file itself is reviewed.
-        found = guarded(source.path, reviewer.summarize_file, source, {})
-        return found if isinstance(found, dict) else {}
-
-    def link(self, summaries: list[Any]) -> Any:
-        project: dict = {}
-        for summary in summaries:
-            project.update(summary or {})
-        return project
-
-    def dependency_key(self, project: Any, source: SourceFile, summary_digests: list[str]) -> str:
-        # Every file sees every summary: its results depend on all of them (when an edit changes
-        # no summary, the other files' results stay valid).
-        return _digest_of(summary_digests)
-
-    def review_file(self, reviewer: Reviewer, source: SourceFile, project: Any) -> ReviewResult:
-        return reviewer.review_file(source, project)
-
-    def finish(self, reviewer: Reviewer, project: Any, result: ReviewResult, sources: list[SourceFile]) -> None:
-        problem = guarded("<project>", reviewer.add_interprocedural_findings, result, sources)
-        if isinstance(problem, Diagnostic):
-            result.diagnostics.append(problem)
-
-
-def _digest_of(parts: list[str]) -> str:
-    import hashlib
-
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+# How far down the analysis order the scheduler looks for the largest file that is ready.
+LOOK_AHEAD = 256
+OUTCOME_SLOT = "outcome"  # the dependency slot of a file's outcome (it validates its own dependencies)
 
 
 def available_cores() -> int:
@@ -154,37 +96,18 @@ def engine_key(config: Config, reviewer: Reviewer) -> str:
     return cache_store.engine_key(data, [r.id for r in reviewer.rules])
 
 
-# --- work done in worker processes (and in this one for small reviews) -------------------------
+# --- reading ------------------------------------------------------------------------------------
 @dataclasses.dataclass
-class _Outcome:
-    index: int
-    value: Any  # a ReviewResult (review tasks) or a file's phase-1 facts (summary tasks)
-    digest: str | None = None  # content hash of what was read (None: not read)
-    stat: os.stat_result | None = None  # identity of the file when it was read
-    summary_digest: str = ""  # digest of the phase-1 facts as stored
+class _Read:
+    """A file as read for this review."""
+
+    source: SourceFile  # with its bytes in ``data`` until handed to the analysis
+    content_hash: str = ""
+    stat: os.stat_result | None = None
+    problem: Diagnostic | None = None  # could not be read
 
 
-_worker: dict[str, Any] = {}
-
-
-def _init_worker(config: Config, cache_folder: str | None, key: str, secret: bytes | None, project_pass: Any,
-                 project: Any) -> None:
-    _tune_gc()
-    _worker["reviewer"] = Reviewer(config)
-    _worker["cache"] = cache_store.Cache(Path(cache_folder), key, secret) if cache_folder and secret else None
-    _worker["pass"] = project_pass
-    _worker["project"] = project
-
-
-def _tune_gc() -> None:
-    # A syntax tree is hundreds of thousands of acyclic objects freed by reference counting; the
-    # default thresholds make the cycle collector scan them over and over while they are built.
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-
-
-def _read(source: SourceFile) -> tuple[SourceFile | Diagnostic, str | None, os.stat_result | None]:
-    """The source with its bytes in memory (read once per task), their hash, the file identity."""
+def _read(source: SourceFile) -> _Read:
     stat = None
     if source.data is None and source.file is not None:
         try:
@@ -193,53 +116,94 @@ def _read(source: SourceFile) -> tuple[SourceFile | Diagnostic, str | None, os.s
             stat = None
     data = read_bytes(source)
     if isinstance(data, Diagnostic):
-        return data, None, None
-    return dataclasses.replace(source, data=data, file=None), cache_store.content_hash(data), stat
+        return _Read(source, problem=data)
+    return _Read(dataclasses.replace(source, data=data), cache_store.content_hash(data), stat)
 
 
-def _review_task(task: tuple[int, SourceFile, str]) -> _Outcome:
-    index, source, dependencies = task
-    loaded, digest, stat = _read(source)
-    if isinstance(loaded, Diagnostic):  # unreadable now: report it, cache nothing
-        return _Outcome(index, ReviewResult(diagnostics=[loaded]))
-    project_pass = _worker.get("pass")
-    if project_pass is not None:
-        result = guarded(source.path, project_pass.review_file, _worker["reviewer"], loaded, _worker["project"])
-    else:
-        result = guarded(source.path, _worker["reviewer"].review_file, loaded)
-    if not isinstance(result, ReviewResult):  # a crash: reported, never cached
-        return _Outcome(index, ReviewResult(diagnostics=[result]))
-    store = _worker.get("cache")
-    if store is not None and source.file is not None:
-        store.store(store.result_key(digest, source.path, source.module_name, dependencies), result)
-    return _Outcome(index, result, digest, stat)
+def _cache_key(store: cache_store.Cache, read: _Read) -> str:
+    return store.result_key(read.content_hash, read.source.path, read.source.module_name, OUTCOME_SLOT)
 
 
-def _summarize_task(task: tuple[int, SourceFile]) -> _Outcome:
-    index, source = task
-    loaded, digest, stat = _read(source)
-    if isinstance(loaded, Diagnostic):  # phase 3 reports it
-        return _Outcome(index, None, None, None, "unreadable")
-    summary = _worker["pass"].summarize(_worker["reviewer"], loaded)
-    store = _worker.get("cache")
-    summary_digest = None
-    if store is not None and source.file is not None:
-        summary_digest = store.store(store.result_key(digest, source.path, source.module_name, SUMMARY_SLOT), summary)
-    if summary_digest is None:  # only the cache's dependency keys use it
-        summary_digest = cache_store.value_digest(summary) if store is not None else ""
-    return _Outcome(index, summary, digest, stat, summary_digest)
+# --- the work of one file (in a worker process, or in this one) ---------------------------------
+def _tune_gc() -> None:
+    # A syntax tree is hundreds of thousands of acyclic objects freed by reference counting; the
+    # default thresholds make the cycle collector scan them over and over while they are built.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
-SUMMARY_SLOT = "phase-1 summary"  # the dependency slot of phase-1 entries (they depend on no file)
+class _Analyst:
+    """Analyses files with the summaries it has been told (one per worker process)."""
+
+    def __init__(self, reviewer: Reviewer, store: cache_store.Cache | None) -> None:
+        self.reviewer = reviewer
+        self.store = store
+        self.table = ProjectTable() if reviewer.dataflow else None
+
+    def learn(self, known: list[tuple[int, str, str, dict]]) -> None:
+        if self.table is not None:
+            for index, path, version, summaries in known:
+                self.table.add(index, path, version, summaries)
+
+    def analyse(self, index: int, read: _Read) -> FileOutcome | ReviewResult:
+        """A FileOutcome, or a ReviewResult with the diagnostic of a crash (never cached)."""
+        source = dataclasses.replace(read.source, file=None)
+        outcome = guarded(source.path, self.reviewer.analyse, source, self.table, index, read.content_hash, self.store is not None)
+        if not isinstance(outcome, FileOutcome):
+            return ReviewResult(diagnostics=[outcome])
+        self._store(read, outcome)
+        return outcome
+
+    def reanalyse(self, index: int, source: SourceFile, previous: FileOutcome) -> FileOutcome | ReviewResult:
+        """The file's outcome with every summary known (this analyst has been told them all)."""
+        read = _read(source)
+        if read.problem is not None:  # unreadable now
+            return ReviewResult(diagnostics=[read.problem])
+        if read.content_hash != previous.content_hash:  # changed during the review: analyse what is there now
+            return self.analyse(index, read)
+        loaded = dataclasses.replace(read.source, file=None)
+        result = guarded(source.path, self.reviewer.reanalyse, loaded, self.table)
+        if not isinstance(result, tuple):
+            return ReviewResult(diagnostics=[result])
+        review, dependencies = result
+        outcome = dataclasses.replace(previous, result=review, dependencies=dependencies)
+        self._store(read, outcome)
+        return outcome
+
+    def _store(self, read: _Read, outcome: FileOutcome) -> None:
+        if self.store is not None and read.source.file is not None:
+            self.store.store(_cache_key(self.store, read), outcome)
+
+
+def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> None:
+    """A worker process: ("learn", known) / ("analyse", index, read) / ("reanalyse", index,
+    source, previous) in, ("done", index, outcome) out, until ("stop",) or the pipe closes."""
+    _tune_gc()
+    store = cache_store.Cache(*cache_args) if cache_args is not None else None
+    analyst = _Analyst(reviewer, store)
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        kind = message[0]
+        if kind == "stop":
+            return
+        if kind == "learn":
+            analyst.learn(message[1])
+        elif kind == "analyse":
+            connection.send(("done", message[1], analyst.analyse(message[1], message[2])))  # (size: for scheduling)
+        elif kind == "reanalyse":
+            connection.send(("done", message[1], analyst.reanalyse(*message[1:])))
 
 
 # --- the run ------------------------------------------------------------------------------------
 @dataclasses.dataclass
 class RunStats:
     files: int = 0
-    analysed: int = 0  # reviewed by the engine (not answered by the cache)
-    cached: int = 0
-    summaries_cached: int = 0
+    analysed: int = 0  # analysed by the engine in this run (not answered by the cache)
+    reanalysed: int = 0  # analysed again once every file's summaries were known
+    cached: int = 0  # answered by the cache alone
     jobs: int = 1
     cache_note: str = ""  # why the cache was not used, when it was asked for
 
@@ -252,20 +216,16 @@ def run_review(
     jobs: int | None = None,
     cache_dir: str | os.PathLike | None = None,
     progress: bool = False,
-    project_pass: ProjectPass | None | str = "default",
     change: Any = None,
     stats: RunStats | None = None,
+    reviewer: Reviewer | None = None,
 ) -> ReviewResult:
     """Review ``sources``: cached results where valid, the rest with ``jobs`` processes.
-
-    ``project_pass``: "default" is the data-flow pass when the reviewer runs data flow; None runs
-    per-file work only. ``change`` limits the report to a change (see inputs.changes)."""
+    ``change`` limits the report to a change (see inputs.changes)."""
     stats = stats if stats is not None else RunStats()
-    reviewer = Reviewer(config)
+    reviewer = reviewer if reviewer is not None else Reviewer(config)
     if not any(source.file is not None for source in sources):
         cache_dir = None  # snippets are never cached
-    if project_pass == "default":
-        project_pass = DataflowPass() if reviewer.dataflow else None
     jobs = max(1, jobs or available_cores())
     store = _open_cache(cache_dir, config, reviewer, stats)
     stats.files = len(sources)
@@ -276,40 +236,227 @@ def run_review(
         stats.cached = len(sources)
         return _final(snapshot, diagnostics, reviewer, change)
 
-    project = None
-    dependencies = [""] * len(sources)
-    if project_pass is not None:
-        summaries, digests = _phase_one(sources, config, jobs, store, project_pass, progress, stats)
-        project = project_pass.link(summaries)
-        dependencies = [project_pass.dependency_key(project, s, digests) for s in sources]
-
-    outcomes: list[ReviewResult | None] = [None] * len(sources)
-    todo: list[tuple[int, SourceFile, str]] = []
-    for index, source in enumerate(sources):
-        cached = _lookup(store, source, dependencies[index])
-        if isinstance(cached, ReviewResult):
-            outcomes[index] = cached
-        else:
-            todo.append((index, source, dependencies[index]))
-    stats.cached = len(sources) - len(todo)
-    stats.analysed = len(todo)
-    for outcome in _run(_review_task, todo, config, jobs, store, project_pass, project, progress, stats):
-        outcomes[outcome.index] = outcome.value
+    reads = [_read(source) for source in sources]
+    outcomes: list[FileOutcome | ReviewResult | None] = [None] * len(sources)
+    todo: list[int] = []
+    for index, read in enumerate(reads):
+        if read.problem is not None:
+            outcomes[index] = ReviewResult(diagnostics=[read.problem])
+            continue
+        if store is not None and read.source.file is not None:
+            store.remember(os.path.abspath(read.source.file), read.stat, read.content_hash)
+            cached = store.load(_cache_key(store, read))
+            if isinstance(cached, FileOutcome):
+                outcomes[index] = cached
+                read.source = dataclasses.replace(read.source, data=None)
+                continue
+        todo.append(index)
+    order, imports = analysis_order([_module_of(read) for read in reads])
+    order = [i for i in order if i in set(todo)]
+    with _Scheduler(reviewer, store, jobs, len(todo), progress, stats) as scheduler:
+        scheduler.learn([(i, o.path, o.summaries_version, o.summaries) for i, o in enumerate(outcomes) if isinstance(o, FileOutcome)])
+        for index, outcome in scheduler.analyse(order, reads, imports):
+            outcomes[index] = outcome
+        again = _outdated(outcomes, reviewer)
+        for index, outcome in scheduler.reanalyse(again, sources, outcomes):
+            outcomes[index] = outcome
+    stats.analysed = len(set(todo) | set(again))
+    stats.reanalysed = len(again)
+    stats.cached = len(sources) - stats.analysed
 
     reviewed = ReviewResult(change=change)
     for outcome in outcomes:
-        assert outcome is not None
-        reviewed.merge(outcome)
-    if project_pass is not None:
-        project_pass.finish(reviewer, project, reviewed, sources)
+        reviewed.merge(outcome.result if isinstance(outcome, FileOutcome) else outcome)
+    if reviewer.dataflow:
+        problem = guarded("<project>", reviewer.add_interprocedural_findings, reviewed, sources)
+        if isinstance(problem, Diagnostic):
+            reviewed.diagnostics.append(problem)
     if store is not None:
         store.save_index()
-        if todo:
+        if todo or again:
             store.prune()
         snapshot_key = _tree_key(store, sources) if change is None else None
         if snapshot_key is not None:
             store.store(snapshot_key, _report_part(reviewed))
     return _final(reviewed, diagnostics, reviewer, change)
+
+
+def _module_of(read: _Read) -> tuple[str, bool, bytes | None]:
+    name = read.source.file.name if read.source.file is not None else read.source.path
+    return read.source.module_name, os.path.basename(str(name)) == "__init__.py", read.source.data
+
+
+def _outdated(outcomes: list, reviewer: Reviewer) -> list[int]:
+    """The files whose analysis was told something that the complete table answers differently."""
+    if not reviewer.dataflow:
+        return []
+    table = ProjectTable()
+    for index, outcome in enumerate(outcomes):
+        if isinstance(outcome, FileOutcome):
+            table.add(index, outcome.path, outcome.summaries_version, outcome.summaries)
+    return [i for i, o in enumerate(outcomes) if isinstance(o, FileOutcome) and o.dependencies.answered_by(table)]
+
+
+class _Scheduler:
+    """Hands files to worker processes (or analyses them here when there are few), and tells
+    every worker the summaries the others found before its next file."""
+
+    def __init__(self, reviewer: Reviewer, store, jobs: int, count: int, progress: bool, stats: RunStats) -> None:
+        self.reviewer = reviewer
+        self.store = store
+        self.workers_wanted = min(jobs, max(1, count // MIN_FILES_PER_WORKER))
+        stats.jobs = max(stats.jobs, self.workers_wanted)
+        self.progress = progress
+        self.known: list[tuple[int, str, str, dict]] = []  # every file's summaries, in the order found
+        self.found_by: list[_Worker | None] = []  # the worker that found them (it need not be told)
+        self.workers: list[_Worker] = []
+        self.analyst: _Analyst | None = None
+        self._analysing = False  # the analyst adds what it finds to its own table
+        self._gc_state = None
+
+    def __enter__(self) -> "_Scheduler":
+        if self.workers_wanted > 1:
+            cache_args = (self.store.folder, self.store.engine_key, self.store.secret) if self.store is not None else None
+            self.workers = [_Worker.start(self.reviewer, cache_args) for _ in range(self.workers_wanted)]
+        else:
+            self._gc_state = gc.get_threshold()
+            _tune_gc()
+            self.analyst = _Analyst(self.reviewer, self.store)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for worker in self.workers:
+            worker.stop()
+        if self._gc_state is not None:
+            gc.unfreeze()
+            gc.set_threshold(*self._gc_state)
+
+    def learn(self, known: list[tuple[int, str, str, dict]], found_by: "_Worker | None" = None) -> None:
+        """Summaries to tell every worker; ``found_by`` (or this process's analyst) has them."""
+        self.known.extend(known)
+        self.found_by.extend([found_by] * len(known))
+        if self.analyst is not None and found_by is None and not self._analysing:
+            self.analyst.learn(known)
+
+    def analyse(self, order: list[int], reads: list[_Read], imports: list[list[int]]) -> Iterable[tuple[int, Any]]:
+        tasks = []
+        for index in order:
+            tasks.append(("analyse", index, reads[index], len(reads[index].source.data or b"")))
+            reads[index] = dataclasses.replace(reads[index], source=dataclasses.replace(reads[index].source, data=None))
+        yield from self._run(tasks, "reviewing", imports)
+
+    def reanalyse(self, indexes: list[int], sources: list[SourceFile], outcomes: list) -> Iterable[tuple[int, Any]]:
+        largest_first = sorted(indexes, key=lambda i: -outcomes[i].result.lines)
+        yield from self._run([("reanalyse", i, sources[i], outcomes[i]) for i in largest_first], "cross-file")
+
+    def _run(self, tasks: list[tuple], label: str, imports: list[list[int]] | None = None) -> Iterable[tuple[int, Any]]:
+        if not tasks:
+            return
+        with _Progress(len(tasks), self.progress, label) as bar:
+            outcomes = self._here(tasks) if self.analyst is not None else self._in_workers(tasks, imports)
+            for index, outcome, worker in outcomes:
+                bar.advance()
+                if isinstance(outcome, FileOutcome) and outcome.summaries:
+                    self.learn([(index, outcome.path, outcome.summaries_version, outcome.summaries)], worker)
+                yield index, outcome
+
+    def _here(self, tasks: list[tuple]) -> Iterable[tuple[int, Any, None]]:
+        self._analysing = True
+        try:
+            for kind, index, *arguments in tasks:
+                if kind == "analyse":
+                    yield index, self.analyst.analyse(index, arguments[0]), None
+                else:
+                    yield index, self.analyst.reanalyse(index, *arguments), None
+        finally:
+            self._analysing = False
+
+    def _in_workers(self, tasks: list[tuple], imports: list[list[int]] | None) -> Iterable[tuple[int, Any, "_Worker"]]:
+        from multiprocessing.connection import wait
+
+        pending = list(tasks)
+        waiting_for = {task[1] for task in tasks}  # files not analysed yet
+        busy: dict[Any, tuple[_Worker, tuple]] = {}
+        while pending or busy:
+            for worker in self.workers:
+                if pending and worker.task is None:
+                    task = pending.pop(_next_ready(pending, imports, waiting_for))
+                    worker.send_task(task, self.known, self.found_by)
+                    busy[worker.connection] = (worker, task)
+            for connection in wait(list(busy)):
+                worker, task = busy.pop(connection)
+                waiting_for.discard(task[1])
+                reply = worker.receive()
+                if reply is None:  # the process died (killed, out of memory, crashed the interpreter)
+                    replacement = _Worker.start(self.reviewer, worker.cache_args)
+                    self.workers[self.workers.index(worker)] = replacement
+                    path = task[2].source.path if task[0] == "analyse" else task[2].path
+                    yield task[1], ReviewResult(diagnostics=[Diagnostic(path, "internal-error", "the worker process reviewing this file died; it was not reviewed. This is a bug in secreview: please report it (rerun with --jobs 1 for details)")]), replacement
+                    continue
+                yield reply[1], reply[2], worker
+
+
+def _next_ready(pending: list[tuple], imports: list[list[int]] | None, waiting_for: set[int]) -> int:
+    """The position in ``pending`` of the largest file whose imports are all analysed (it will be
+    told their summaries; largest first, so no long file is left for last), else of the first."""
+    best, best_size = 0, -1
+    if imports is not None:
+        for position, task in enumerate(pending[:LOOK_AHEAD]):
+            if task[0] == "analyse" and task[3] > best_size and not any(target in waiting_for for target in imports[task[1]]):
+                best, best_size = position, task[3]
+    return best
+
+
+class _Worker:
+    """One worker process and the pipe to it; knows how many summaries it has been told."""
+
+    def __init__(self, process, connection, cache_args) -> None:
+        self.process = process
+        self.connection = connection
+        self.cache_args = cache_args
+        self.told = 0
+        self.task: tuple | None = None
+
+    @classmethod
+    def start(cls, reviewer: Reviewer, cache_args: tuple | None) -> "_Worker":
+        import multiprocessing
+
+        # fork: workers inherit the imported rules at no cost. Elsewhere (macOS, Windows) fork is
+        # unsafe or missing; spawn re-imports secreview in each worker.
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_worker_main, args=(theirs, reviewer, cache_args), daemon=True)
+        process.start()
+        theirs.close()
+        return cls(process, ours, cache_args)
+
+    def send_task(self, task: tuple, known: list, found_by: list) -> None:
+        """Tell the worker the summaries found since its last task (but its own), then the task."""
+        if self.told < len(known):
+            news = [entry for entry, finder in zip(known[self.told:], found_by[self.told:]) if finder is not self]
+            if news:
+                self.connection.send(("learn", news))
+            self.told = len(known)
+        self.connection.send(task)
+        self.task = task
+
+    def receive(self):
+        self.task = None
+        try:
+            return self.connection.recv()
+        except (EOFError, OSError):
+            self.process.join(timeout=1)
+            return None
+
+    def stop(self) -> None:
+        try:
+            self.connection.send(("stop",))
+        except (OSError, ValueError):
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.terminate()
+        self.connection.close()
 
 
 def _final(reviewed: ReviewResult, diagnostics, reviewer: Reviewer, change) -> ReviewResult:
@@ -337,21 +484,10 @@ def _tree_key(store: cache_store.Cache | None, sources: list[SourceFile]) -> str
     return store.result_key(_digest_of(parts), "<tree>", "", "whole review")
 
 
-def _phase_one(sources, config, jobs, store, project_pass, progress, stats) -> tuple[list[Any], list[str]]:
-    """Every file's phase-1 facts (from the cache when the file is unchanged) and their digests."""
-    summaries: list[Any] = [None] * len(sources)
-    digests = [""] * len(sources)
-    todo: list[tuple[int, SourceFile]] = []
-    for index, source in enumerate(sources):
-        found = _lookup(store, source, SUMMARY_SLOT, raw=True)
-        if found is not None:
-            summaries[index], digests[index] = found
-        else:
-            todo.append((index, source))
-    stats.summaries_cached = len(sources) - len(todo)
-    for outcome in _run(_summarize_task, todo, config, jobs, store, project_pass, None, progress, stats):
-        summaries[outcome.index], digests[outcome.index] = outcome.value, outcome.summary_digest
-    return summaries, digests
+def _digest_of(parts: list[str]) -> str:
+    import hashlib
+
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def _open_cache(cache_dir, config: Config, reviewer: Reviewer, stats: RunStats) -> cache_store.Cache | None:
@@ -364,15 +500,6 @@ def _open_cache(cache_dir, config: Config, reviewer: Reviewer, stats: RunStats) 
         return None
 
 
-def _lookup(store: cache_store.Cache | None, source: SourceFile, dependencies: str, raw: bool = False):
-    """The cached entry of an unchanged file, found from its stat alone (no read, no parse).
-    With ``raw``: (value, digest of the stored value)."""
-    digest = _known_digest(store, source) if store is not None else None
-    if digest is None:
-        return None
-    return store.load(store.result_key(digest, source.path, source.module_name, dependencies), with_digest=raw)
-
-
 def _known_digest(store: cache_store.Cache, source: SourceFile) -> str | None:
     """The content hash the cache recorded for this file, if its identity (stat) is unchanged:
     known without reading the file. None for stdin snippets and unknown or changed files."""
@@ -383,71 +510,6 @@ def _known_digest(store: cache_store.Cache, source: SourceFile) -> str | None:
     except OSError:
         return None
     return store.known_hash(os.path.abspath(source.file), stat)
-
-
-def _size(source: SourceFile) -> int:
-    if source.data is not None:
-        return len(source.data)
-    try:
-        return os.stat(source.file).st_size if source.file is not None else 0
-    except OSError:
-        return 0
-
-
-def _run(function, todo: list, config, jobs, store, project_pass, project, progress, stats) -> Iterable[_Outcome]:
-    """Run ``function`` over ``todo`` (in worker processes when there are enough files) and yield
-    the outcomes in completion order; records the identity of every file read in the cache."""
-    todo = sorted(todo, key=lambda task: -_size(task[1]))  # largest first: no long file left for last
-    workers = min(jobs, max(1, len(todo) // MIN_FILES_PER_WORKER))
-    stats.jobs = max(stats.jobs, workers)
-    folder = str(store.folder) if store is not None else None
-    key = store.engine_key if store is not None else ""
-    secret = store.secret if store is not None else None
-    initargs = (config, folder, key, secret, project_pass, project)
-    files = {task[0]: task[1].file for task in todo}
-    label = "summarizing" if function is _summarize_task else "reviewing"
-    with _Progress(len(todo), progress, label) as bar:
-        for outcome in _outcomes(function, todo, workers, initargs):
-            bar.advance()
-            file = files[outcome.index]
-            if store is not None and outcome.digest is not None and file is not None:
-                store.remember(os.path.abspath(file), outcome.stat, outcome.digest)
-            yield outcome
-
-
-def _outcomes(function, todo: list, workers: int, initargs: tuple) -> Iterable[_Outcome]:
-    if workers <= 1:
-        with _in_process(initargs):
-            for task in todo:
-                yield function(task)
-        return
-    with _pool(workers, initargs) as pool:
-        chunk = max(1, min(8, len(todo) // (workers * 16)))
-        yield from pool.imap_unordered(function, todo, chunksize=chunk)
-
-
-@contextlib.contextmanager
-def _in_process(initargs: tuple):
-    """Run worker tasks in this process; restore its state (GC settings, worker globals) after."""
-    saved, thresholds = dict(_worker), gc.get_threshold()
-    _init_worker(*initargs)
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
-        _worker.clear()
-        _worker.update(saved)
-
-
-def _pool(workers: int, initargs: tuple):
-    import multiprocessing
-
-    # fork: workers inherit the imported rules at no cost. Elsewhere (macOS, Windows) fork is
-    # unsafe or missing; spawn re-imports secreview in each worker.
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    context = multiprocessing.get_context(method)
-    return context.Pool(workers, initializer=_init_worker, initargs=initargs)
 
 
 class _Progress:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,11 +55,50 @@ class SinkRecord:
     snippet: str = ""  # the sink expression itself (its first line), for messages
 
 
+class SummaryTable(ChainMap):
+    """The function summaries one file's analysis sees: the file's own (the front map, filled as
+    its functions are analysed) over the project's.
+
+    It records every name the analysis asked for that the file's own functions had not answered
+    (yet): the file's results depend on the project's answers for exactly those names. A review
+    uses this to analyse most files once: a first analysis with an empty project table is final
+    unless the project turns out to know one of the names it asked for (see engine.py)."""
+
+    def __init__(self, project: dict[str, FunctionSummary] | None = None) -> None:
+        super().__init__({}, project if project is not None else {})
+        self.asked: set[str] = set()
+        # Names asked while ``quiet``: at a call nothing untrusted flows into and that changes
+        # nothing in place, where only a function returning untrusted data of its own (a source
+        # inside it) would make a difference.
+        self.asked_quietly: set[str] = set()
+        self.quiet = False
+
+    def _ask(self, name) -> None:
+        if name is not None:
+            (self.asked_quietly if self.quiet else self.asked).add(name)
+
+    def __contains__(self, name) -> bool:
+        if name in self.maps[0]:
+            return True
+        self._ask(name)
+        return name in self.maps[1]
+
+    def __getitem__(self, name) -> FunctionSummary:
+        if name in self.maps[0]:
+            return self.maps[0][name]
+        self._ask(name)
+        return self.maps[1][name]
+
+    @property
+    def own(self) -> dict[str, FunctionSummary]:
+        return self.maps[0]
+
+
 @dataclass
 class FileFlow:
     parsed: ParsedFile
     facts: FileFacts
-    summaries: dict[str, FunctionSummary] = field(default_factory=dict)
+    summaries: SummaryTable = field(default_factory=SummaryTable)
     values: dict[int, Taint] = field(default_factory=dict)
     nested: list[tuple[ast.AST, dict]] = field(default_factory=list)
     sink_records: list[SinkRecord] = field(default_factory=list)
@@ -83,8 +123,10 @@ class FileFlow:
         self.local_summaries: dict[str, FunctionSummary] = {}
         self.module_instances: dict[str, str | None] = {}
         if self.project_classes is None:
-            self.project_classes = project_classes(self.summaries)
+            self.project_classes = project_classes(self.summaries.maps[1])
         self.local_classes: set[str] = set()  # classes of this file met during the analysis
+        self.asked_classes: set[str] = set()  # class names asked for that the file did not define (yet)
+        self.asked_classes_quietly: set[str] = set()  # ... at quiet calls (see SummaryTable)
         self.flask_view_methods: set[int] = set()  # method node ids of flask.views.View subclasses
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self._request_imported = "request" in self.facts.imports.aliases
@@ -180,7 +222,10 @@ class FileFlow:
 
     def is_project_class(self, name: str) -> bool:
         """A class of the reviewed code whose methods have summaries."""
-        return name in self.project_classes or name in self.local_classes
+        if name in self.local_classes:
+            return True
+        (self.asked_classes_quietly if self.summaries.quiet else self.asked_classes).add(name)
+        return name in self.project_classes
 
     def is_project_function(self, name: str) -> bool:
         return name in self.summaries

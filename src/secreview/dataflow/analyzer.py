@@ -576,6 +576,20 @@ class FunctionAnalysis:
                 return default
             if method == "get" and isinstance(func.value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
                 return join(receiver.whole(), default)
+        # Which project functions this call resolves to matters little when nothing flows in and
+        # nothing is changed in place: only a function that returns untrusted data of its own
+        # would change its value (the file's first analysis relies on this, see SummaryTable).
+        self.unit.summaries.quiet = (arguments.is_clean and receiver.is_clean and receiver.items is None
+                                     and method not in MUTATING_METHODS)
+        try:
+            return self.project_call(node, name, method, receiver, positional, keywords, arguments, state)
+        finally:
+            self.unit.summaries.quiet = False
+
+    def project_call(self, node: ast.Call, name: str | None, method: str | None, receiver: Taint,
+                     positional: list[Taint], keywords: dict, arguments: Taint, state: State) -> Taint:
+        """The rest of ``expr_Call``: calls of the reviewed code's own functions, then the rest."""
+        func = node.func
         if name is not None and self.unit.is_project_class(name) and f"{name}.__init__" in self.unit.summaries:
             # ``Runner(x)`` calls ``Runner.__init__(self, x)``: sinks in the constructor count.
             self.unit.record_call(f"{name}.__init__", [CLEAN, *positional], keywords, node, self)
@@ -619,25 +633,26 @@ class FunctionAnalysis:
         return join(receiver.whole(), arguments)
 
     def note_instance(self, name: str, value: ast.expr) -> None:
-        """Remember ``name = ProjectClass(...)`` so ``name.method(x)`` uses that method's summary
-        (a name bound to two different classes in one function is not resolved)."""
+        """Remember ``name = SomeClass(...)`` so ``name.method(x)`` uses that method's summary when
+        the class is the project's (asked when the method is called; a name bound to two
+        different classes in one function is not resolved)."""
         owner = self.resolved_name(value.func) if isinstance(value, ast.Call) else None
-        if owner is None or not self.unit.is_project_class(owner):
+        if owner is None:
             self.instances[name] = None  # also hides a module-level instance of that name
             return
         known = self.instances.get(name, owner)
         self.instances[name] = owner if known == owner else None
 
     def receiver_class(self, receiver: ast.expr) -> str | None:
+        owner = None
         if isinstance(receiver, ast.Call):
             owner = self.resolved_name(receiver.func)
-            return owner if owner is not None and self.unit.is_project_class(owner) else None
-        if isinstance(receiver, ast.Name):
+        elif isinstance(receiver, ast.Name):
             if receiver.id in self.instances:
-                return self.instances[receiver.id]
-            if receiver.id not in self.params:
-                return self.unit.module_instances.get(receiver.id)
-        return None
+                owner = self.instances[receiver.id]
+            elif receiver.id not in self.params:
+                owner = self.unit.module_instances.get(receiver.id)
+        return owner if owner is not None and self.unit.is_project_class(owner) else None
 
     def html_safe_string(self, node: ast.expr) -> bool:
         """``Markup("...")``: a string whose % and format() escape what goes in."""

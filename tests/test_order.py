@@ -1,0 +1,49 @@
+"""The analysis order: files after the modules they import (a scan of the text, never a parse
+or an import of the reviewed code). The order only affects speed; test_runner.py checks that
+results do not depend on it."""
+from secreview.dataflow.order import analysis_order, imported_modules
+
+
+def test_module_level_imports_absolute_relative_and_parenthesized():
+    code = b"""import os, pkg.util as u
+from . import sibling
+from ..base import (
+    Thing,
+    other,
+)
+from .models import Model  # comment
+from .star import *
+
+def f():
+    from pkg.lazy import helper  # inside a function: not followed
+"""
+    found = imported_modules(code, "pkg.sub.views", is_package=False)
+    assert {"os", "pkg.util", "pkg.sub", "pkg.sub.sibling", "pkg.base", "pkg.base.Thing", "pkg.sub.models",
+            "pkg.sub.models.Model", "pkg.sub.star"} <= found
+    assert "pkg.lazy" not in found and "pkg.sub.star.*" not in found
+
+
+def test_relative_import_from_a_package_init_is_relative_to_the_package_itself():
+    assert "pkg.sub.models" in imported_modules(b"from .models import X\n", "pkg.sub", is_package=True)
+
+
+def test_imported_files_come_first_and_cycles_keep_input_order():
+    modules = [
+        ("app.views", False, b"from app.forms import F\nfrom app.models import M\n"),
+        ("app.forms", False, b"from app.models import M\n"),
+        ("app.models", False, b"import os\n"),
+        ("app.a", False, b"from app.b import x\n"),
+        ("app.b", False, b"from app.a import y\n"),
+    ]
+    order, imports = analysis_order(modules)
+    assert sorted(order) == [0, 1, 2, 3, 4]
+    assert order.index(2) < order.index(1) < order.index(0)
+    assert order.index(3) < order.index(4)  # a cycle: input order
+    assert imports[0] == [1, 2] and imports[2] == []
+
+
+def test_a_long_import_chain_does_not_recurse():
+    count = 5000
+    modules = [(f"m{i}", False, f"import m{i + 1}\n".encode()) for i in range(count)]
+    order, _ = analysis_order(modules)
+    assert order == list(reversed(range(count)))
