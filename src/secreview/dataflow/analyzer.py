@@ -112,6 +112,7 @@ class FunctionAnalysis:
         self._names: dict[ast.AST, str | None] = {}  # node -> import-resolved name (static per file)
         self._steps: dict[tuple[int, int, str], TraceStep] = {}  # (line, col, note) -> step
         self._sources: dict[ast.AST, Taint | None] = {}  # node -> attribute_source() (static per function)
+        self._source_roots = unit.source_roots
 
     # ---- entry ------------------------------------------------------------------------------
     def run(self) -> "FunctionAnalysis":
@@ -426,12 +427,12 @@ class FunctionAnalysis:
     def expr(self, node: ast.expr, state: State) -> Taint:
         kind = type(node)
         # Names and constants are half of all expressions: no handler call for them.
-        if kind is ast.Name and node.id not in self.unit.source_roots:
+        if kind is _NAME and node.id not in self._source_roots:
             name = node.id
             value = state[name] if name in state else self.globals_state.get(name, CLEAN)  # (read_name)
             self.values[id(node)] = value
             return value
-        if kind is ast.Constant:
+        if kind is _CONSTANT:
             self.values[id(node)] = CLEAN
             return CLEAN
         handler = _EXPRESSION_HANDLERS.get(kind)
@@ -444,6 +445,9 @@ class FunctionAnalysis:
 
     def expr_Constant(self, node, state: State) -> Taint:
         return CLEAN
+
+    def expr_UnaryOp(self, node: ast.UnaryOp, state: State) -> Taint:
+        return self.expr(node.operand, state).whole()  # (as for any other node: its parts, whole)
 
     def expr_Name(self, node: ast.Name, state: State) -> Taint:
         if node.id in self.unit.source_roots:  # (else attribute_source() is None for a name)
@@ -594,17 +598,21 @@ class FunctionAnalysis:
             # ``Runner(x)`` calls ``Runner.__init__(self, x)``: sinks in the constructor count.
             self.unit.record_call(f"{name}.__init__", [CLEAN, *positional], keywords, node, self)
         instance_state = None
-        if method and (name is None or name not in self.unit.summaries):
+        # ``name in summaries``, asked once: the summaries do not change while a function is
+        # analysed, and the lookup (a ChainMap) was a noticeable cost when asked three times.
+        summarized = name is not None and name in self.unit.summaries
+        if method and not summarized:
             owner = self.receiver_class(func.value)
             if owner is not None and f"{owner}.{method}" in self.unit.summaries:
                 name = f"{owner}.{method}"  # ``Worker().run(x)`` / ``w = Worker(); w.run(x)``
+                summarized = True
                 # What the constructor was given may be stored in the instance and returned.
                 instance_state = receiver.whole()
         summary = self.unit.summary_for(name, func)
         if summary is not None:
-            self.unit.record_call(name if name in self.unit.summaries else summary.qualname, positional, keywords, node, self)
+            self.unit.record_call(name if summarized else summary.qualname, positional, keywords, node, self)
             return join(self.apply_summary(summary, positional, keywords, node), instance_state)
-        if name is not None and self.unit.is_project_function(name):
+        if summarized:  # (``unit.is_project_function(name)``)
             self.unit.record_call(name, positional, keywords, node, self)
 
         if method in MUTATING_METHODS and isinstance(func.value, ast.Name):
@@ -877,6 +885,7 @@ _STATEMENT_HANDLERS = _handlers("stmt_")
 _EXPRESSION_HANDLERS = _handlers("expr_")
 
 
+_NAME, _CONSTANT = ast.Name, ast.Constant
 _FIXED_DESTINATION_CWES = frozenset({601, 918})
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import attrgetter, is_not
 from typing import Hashable
 
 from secreview.findings import Level, TraceStep
@@ -107,6 +108,13 @@ class Taint:
     origins: frozenset[Origin] = frozenset()
     items: tuple[tuple[Key, "Taint"], ...] | None = None  # per-element taint of a literal container
 
+    def __init__(self, origins: frozenset[Origin] = frozenset(), items: tuple | None = None) -> None:
+        # (the generated frozen __init__ sets each field through object.__setattr__: a noticeable
+        # cost for the most created object of the analysis)
+        fields = self.__dict__
+        fields["origins"] = origins
+        fields["items"] = items
+
     @cached_property  # (frozen dataclasses allow it: it writes the instance __dict__ directly)
     def is_clean(self) -> bool:
         return not self.origins and not (self.items and any(not v.is_clean for _, v in self.items))
@@ -138,7 +146,10 @@ class Taint:
         if self.items is None:  # the common case, kept cheap
             if not self.origins:
                 return self
-            return Taint(frozenset([o.with_step(step) for o in self.origins]))
+            origins = [o.with_step(step) for o in self.origins]
+            if not any(map(is_not, origins, self.origins)):
+                return self  # every origin already ends on this line (``x = request.GET["x"]``)
+            return Taint(frozenset(origins))
         if self.is_clean:
             return self
         origins = frozenset([o.with_step(step) for o in self.origins])
@@ -172,7 +183,10 @@ def origin_key(origin: Origin) -> tuple:
 
 
 def ordered(origins) -> list[Origin]:
-    return sorted(origins, key=origin_key)
+    return sorted(origins, key=_ORDER_KEY)
+
+
+_ORDER_KEY = attrgetter("order_key")  # (== origin_key, without a Python call per origin)
 
 
 def _cap(origins) -> frozenset[Origin]:
@@ -191,6 +205,12 @@ def join(a: Taint | None, b: Taint | None) -> Taint:
         return b
     if b.items is None and not b.origins:
         return a
+    if a.items is None and b.items is None:
+        # Joining a value with one that adds nothing: the same value (not a new, equal one).
+        if b.origins <= a.origins and len(a.origins) <= MAX_ORIGINS:
+            return a
+        if a.origins <= b.origins and len(b.origins) <= MAX_ORIGINS:
+            return b
     if a.items is not None and b.items is not None:
         if _simple_keys(a) and _simple_keys(b):
             return _join_items(a, b)
