@@ -142,6 +142,7 @@ class FunctionAnalysis:
         route = not isinstance(node, ast.Lambda) and self.unit.is_route(node)
         django_view = not isinstance(node, ast.Lambda) and self.unit.is_django_view(node, is_method)
         state: State = {}
+        name = getattr(node, "name", "lambda")
         for index, arg in enumerate(all_params):
             if is_method and index == 0:
                 continue
@@ -153,7 +154,6 @@ class FunctionAnalysis:
                 kind = "URL path parameter" if django_view else self.unit.route_parameter_kind(node, arg.arg)
                 state[arg.arg] = source(kind, Level.HIGH, replace(step, note=f"parameter `{arg.arg}`: {kind} (untrusted)"))
                 continue
-            name = getattr(node, "name", "lambda")
             origin = Origin(
                 description=f"parameter `{arg.arg}` of public function `{name}()` (possible input)",
                 confidence=Level.LOW, steps=(step,), param=index, reportable=self.public,
@@ -462,7 +462,7 @@ class FunctionAnalysis:
         return self.globals_state.get(name, CLEAN)
 
     def expr_Attribute(self, node: ast.Attribute, state: State) -> Taint:
-        found = self.attribute_source(node)
+        found = self._sources[node] if node in self._sources else self.attribute_source(node)
         if found is not None:
             self.expr(node.value, state)
             return found
@@ -541,9 +541,9 @@ class FunctionAnalysis:
         keywords = {k.arg: self.expr(k.value, state) for k in node.keywords}
         arguments = CLEAN  # (join_all of every argument's whole value, without the generators)
         for value in positional:
-            arguments = join(arguments, value.whole())
+            arguments = join(arguments, value if value.items is None else value.whole())
         for value in keywords.values():
-            arguments = join(arguments, value.whole())
+            arguments = join(arguments, value if value.items is None else value.whole())
 
         if name in SOURCE_CALLS:
             description, confidence = SOURCE_CALLS[name]
@@ -667,13 +667,16 @@ class FunctionAnalysis:
         return isinstance(node, ast.Call) and self.resolved_name(node.func) in HTML_SAFE_STRINGS
 
     def apply_summary(self, summary: FunctionSummary, positional: list[Taint], keywords: dict, node: ast.Call) -> Taint:
+        returned = summary.returns.whole().origins
+        if not returned:
+            return CLEAN  # (most functions: nothing to pass through, no step to build)
         offset = 1 if summary.is_method and isinstance(node.func, ast.Attribute) else 0
         result = CLEAN
         step = self.step(node, f"passed through `{summary.qualname.rsplit('.', 1)[-1]}()`")
-        real = frozenset(o for o in summary.returns.whole().origins if o.param is None)
+        real = frozenset(o for o in returned if o.param is None)
         if real:
             result = Taint(real).with_step(step)
-        for origin in summary.returns.whole().origins:
+        for origin in returned:
             if origin.param is None:
                 continue
             index = origin.param - offset
@@ -915,6 +918,9 @@ def merge(a: State | None, b: State | None) -> State | None:
 
 
 def _dotted(node: ast.expr) -> str | None:
+    value = node.value if type(node) is ast.Attribute else None
+    if type(value) is _NAME:  # ``a.b``, the common case
+        return f"{value.id}.{node.attr}"
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from operator import attrgetter, is_not
+from operator import attrgetter
 from typing import Hashable
 
 from secreview.findings import Level, TraceStep
@@ -55,10 +55,9 @@ class Origin:
         # This runs ~70k times per pass on a large project: a copy of this origin's fields, not
         # dataclasses.replace() or the constructor (its frozen-field setters and hashing).
         new = object.__new__(Origin)
-        fields = new.__dict__
-        fields.update(self.__dict__)
-        fields.pop("order_key", None)  # (cached for these steps)
-        fields["steps"] = steps
+        fields = {**self.__dict__, "steps": steps}
+        fields.pop("order_key", None)  # (cached for the old steps)
+        object.__setattr__(new, "__dict__", fields)
         _seal(new, steps_hash)
         return new
 
@@ -72,7 +71,7 @@ class Origin:
     def order_key(self) -> tuple:
         return (
             -self.confidence, self.param is not None, self.description,
-            tuple((s.path, s.line, s.col, s.note) for s in self.steps),
+            tuple(map(_STEP_ORDER, self.steps)),
             -1 if self.param is None else self.param, self.reportable, tuple(sorted(self.sanitized)),
             self.kind,
         )
@@ -146,10 +145,12 @@ class Taint:
         if self.items is None:  # the common case, kept cheap
             if not self.origins:
                 return self
-            origins = [o.with_step(step) for o in self.origins]
-            if not any(map(is_not, origins, self.origins)):
-                return self  # every origin already ends on this line (``x = request.GET["x"]``)
-            return Taint(frozenset(origins))
+            if len(self.origins) == 1:  # (most tainted values)
+                (origin,) = self.origins
+                stepped = origin.with_step(step)
+                # Already ending on this line (``x = request.GET["x"]``): the value itself.
+                return self if stepped is origin else Taint(frozenset((stepped,)))
+            return Taint(frozenset([o.with_step(step) for o in self.origins]))
         if self.is_clean:
             return self
         origins = frozenset([o.with_step(step) for o in self.origins])
@@ -186,7 +187,8 @@ def ordered(origins) -> list[Origin]:
     return sorted(origins, key=_ORDER_KEY)
 
 
-_ORDER_KEY = attrgetter("order_key")  # (== origin_key, without a Python call per origin)
+_ORDER_KEY = attrgetter("order_key")
+_STEP_ORDER = attrgetter("path", "line", "col", "note")  # (== origin_key, without a Python call per origin)
 
 
 def _cap(origins) -> frozenset[Origin]:
