@@ -214,36 +214,50 @@ def join(a: Taint | None, b: Taint | None) -> Taint:
         if a.origins <= b.origins and len(b.origins) <= MAX_ORIGINS:
             return b
     if a.items is not None and b.items is not None:
-        if _simple_keys(a) and _simple_keys(b):
-            return _join_items(a, b)
+        first_a = _first_values(a)
+        first_b = _first_values(b) if first_a is not None else None
+        if first_b is not None:
+            return _join_items(a, b, first_a, first_b)
         keys = [k for k, _ in a.items] + [k for k, _ in b.items if k not in dict(a.items)]
         items = tuple((k, join(a.item(k), b.item(k))) for k in keys)
         return Taint(_cap(a.origins | b.origins), items)
     return Taint(_cap(a.whole().origins | b.whole().origins))
 
 
-def _simple_keys(container: Taint) -> bool:
-    return all(type(k) is int or type(k) is str for k, _ in container.items)
+def _first_values(container: Taint) -> dict | None:
+    """Each key's first value (the one ``item()`` finds), or None unless every key is an int or a
+    str (keys a dict finds exactly as ``item()``'s ``==`` does)."""
+    first: dict = {}
+    for key, value in container.items:
+        if type(key) is not int and type(key) is not str:
+            return None
+        if key not in first:
+            first[key] = value
+    return first
 
 
-def _join_items(a: Taint, b: Taint) -> Taint:
-    """The general container join above, with dict lookups instead of ``item()``'s linear scans
-    (quadratic on the large literal tables of settings modules, merged at every branch). Only
-    for int/str keys, where a dict finds exactly the key ``item()``'s ``==`` finds."""
-    def lookup(container: Taint):
-        first: dict = {}
-        for key, value in container.items:
-            first.setdefault(key, value)  # ``item()`` returns the first match
-        own = Taint(container.origins)
-        if container.origins:
-            return lambda key: join(first[key], own) if key in first else own
-        return lambda key: first.get(key, own)  # (joining with no origins changes nothing)
-
-    item_a, item_b = lookup(a), lookup(b)
+def _join_items(a: Taint, b: Taint, first_a: dict, first_b: dict) -> Taint:
+    """The general container join above (``join(a.item(k), b.item(k))`` for every key), with dict
+    lookups instead of ``item()``'s linear scans: quadratic on the large literal tables of settings
+    modules, merged at every branch."""
     keys = [k for k, _ in a.items]
-    known = set(keys)
-    keys += [k for k, _ in b.items if k not in known]
-    return Taint(_cap(a.origins | b.origins), tuple((k, join(item_a(k), item_b(k))) for k in keys))
+    keys += [k for k, _ in b.items if k not in first_a]
+    own_a = Taint(a.origins) if a.origins else None  # (joining with no origins changes nothing)
+    own_b = Taint(b.origins) if b.origins else None
+    items = []
+    for key in keys:
+        value_a = first_a.get(key)
+        if own_a is not None:
+            value_a = own_a if value_a is None else join(value_a, own_a)
+        elif value_a is None:
+            value_a = CLEAN
+        value_b = first_b.get(key)
+        if own_b is not None:
+            value_b = own_b if value_b is None else join(value_b, own_b)
+        elif value_b is None:
+            value_b = CLEAN
+        items.append((key, value_a if value_a is value_b else join(value_a, value_b)))
+    return Taint(_cap(a.origins | b.origins), tuple(items))
 
 
 def join_all(values) -> Taint:
