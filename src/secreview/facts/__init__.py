@@ -33,14 +33,21 @@ class FileFacts:
             # knowing whether a walrus binds names, scopes search their expressions for one.
             imports = build_import_map(tree, module_name, walk.collect_statements(tree, IMPORT_TYPES))
             return cls(module_name=module_name, imports=imports, scopes=ScopeIndex(tree, expressions_bind=None))
-        own = {*IMPORT_TYPES, ast.NamedExpr}  # what the facts themselves need
         types = {kind for kind in collected if isinstance(kind, type)}
         names = frozenset().union(*(kind.names for kind in collected if isinstance(kind, walk.NamedNodes)))
-        nodes = walk.collect(tree, types | own, names)
-        imports = build_import_map(tree, module_name, [item for item in nodes if item[0].__class__ in IMPORT_TYPES])
-        walrus = any(item[0].__class__ is ast.NamedExpr for item in nodes)
-        if not types >= own:
-            # (a Name/Attribute here is one of ``names``: its class is not among ``own``)
-            nodes = [item for item in nodes if item[0].__class__ not in own or item[0].__class__ in types]
+        # What the facts themselves need (imports, walruses) and the rules do not want is gathered
+        # aside by the same walk (the imports in one list: their order matters).
+        import_items: list[walk.AncestorsNode] = []
+        walrus_items: list[walk.AncestorsNode] = []
+        aside: dict[type, list[walk.AncestorsNode]] = {}
+        if not types & set(IMPORT_TYPES):
+            aside.update(dict.fromkeys(IMPORT_TYPES, import_items))
+        if ast.NamedExpr not in types:
+            aside[ast.NamedExpr] = walrus_items
+        nodes = walk.collect(tree, types | {*IMPORT_TYPES, ast.NamedExpr}, names, aside)
+        if IMPORT_TYPES[0] not in aside:
+            import_items = [item for item in nodes if item[0].__class__ in IMPORT_TYPES]
+        imports = build_import_map(tree, module_name, import_items)
+        walrus = bool(walrus_items) or (ast.NamedExpr in types and any(item[0].__class__ is ast.NamedExpr for item in nodes))
         scopes = ScopeIndex(tree, expressions_bind=walrus)
         return cls(module_name=module_name, imports=imports, scopes=scopes, nodes=nodes, collected=collected)

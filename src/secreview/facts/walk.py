@@ -87,17 +87,21 @@ class NamedNodes:
     names: frozenset[str]
 
 
-def collect(root: ast.AST, wanted: Iterable[type], names: frozenset[str] = frozenset()) -> list[AncestorsNode]:
+def collect(root: ast.AST, wanted: Iterable[type], names: frozenset[str] = frozenset(),
+            aside: dict[type, list[AncestorsNode]] | None = None) -> list[AncestorsNode]:
     """The nodes of the ``wanted`` classes (and names/attributes named one of ``names``, see
     ``NamedNodes``), in preorder, each with its ancestors (outermost first, the node itself
-    excluded). One walk serves imports, scopes and rule dispatch together."""
-    return _collect(root, frozenset(wanted), _REVERSED_FIELDS, _reversed_fields, names or None)
+    excluded). One walk serves imports, scopes and rule dispatch together: the nodes of the
+    classes keyed in ``aside`` are appended to their list there instead (also in preorder)."""
+    wanted = frozenset(wanted) | frozenset(aside or ())
+    return _collect(root, wanted, _REVERSED_FIELDS, _reversed_fields, names or None, aside or None)
 
 
 _EXIT = object()  # marker on the walk's stack: all children of the innermost ancestor are done
 
 
-def _collect(root, wanted: frozenset, fields_of: dict, compute_fields, names: frozenset[str] | None = None) -> list[AncestorsNode]:
+def _collect(root, wanted: frozenset, fields_of: dict, compute_fields, names: frozenset[str] | None = None,
+             aside: dict[type, list[AncestorsNode]] | None = None) -> list[AncestorsNode]:
     """The walk behind ``collect`` and ``collect_statements``: ``fields_of`` (filled lazily by
     ``compute_fields``) says which fields of a node class to descend into."""
     found: list[AncestorsNode] = []
@@ -119,7 +123,10 @@ def _collect(root, wanted: frozenset, fields_of: dict, compute_fields, names: fr
                 (cls is name_class and node.id in names) or (cls is attribute_class and node.attr in names))):
             if shared is None:
                 shared = tuple(ancestors)
-            found.append((node, shared))
+            if aside is not None and cls in aside:
+                aside[cls].append((node, shared))
+            else:
+                found.append((node, shared))
         fields = fields_of.get(cls)
         if fields is None:
             fields = compute_fields(cls)

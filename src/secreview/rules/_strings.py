@@ -372,7 +372,7 @@ class _Composer:
         name = ctx.call_name(call)
         if name in self.sanitizers.calls or (isinstance(func, ast.Attribute) and func.attr in self.sanitizers.methods):
             return [Piece(SAFE, node=call, how="sanitized")]
-        if self.is_numeric_call(call):
+        if name in NUMERIC_CALLS:  # (is_numeric_call, with the name known)
             return [Piece(SAFE, node=call, how="numeric")]
         if name in ("str", "builtins.str") and len(call.args) == 1 and not call.keywords:
             return self.pieces(call.args[0])

@@ -633,17 +633,11 @@ _PROCESS_LAST_NAMES = frozenset(
 def _may_start_process(ctx: RuleContext, call: ast.Call) -> bool:
     """Cheap necessary condition for ``all_shell_commands`` to find anything, without resolving the
     called name (this is asked for every call): a ``shell=`` keyword, or a called name that can
-    resolve to one of the process functions. ``ctx.call_name`` of ``a.b.f`` ends in ``f`` (or is
-    None); that of a plain name ``f`` is its import alias's target, else ends in ``f``."""
+    resolve to one of the process functions."""
     for keyword in call.keywords:
         if keyword.arg == "shell":
             return True
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr in _PROCESS_LAST_NAMES
-    if isinstance(func, ast.Name):
-        return func.id in _PROCESS_LAST_NAMES or func.id in ctx.facts.imports.aliases
-    return False  # a call on a call or subscript has no name
+    return ctx.may_resolve_to(call.func, _PROCESS_LAST_NAMES)
 
 
 def all_shell_commands(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:

@@ -10,6 +10,11 @@ from secreview.parse import ParsedFile
 
 _SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 MISSING: Any = object()
+# The only node classes ast.literal_eval can evaluate (a constant, a container, ``set()``, a signed
+# or complex number; and an Expression or source text, which it unwraps): it rejects any other.
+_LITERAL_CLASSES = frozenset({
+    ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Call, ast.BinOp, ast.UnaryOp, ast.Expression, str,
+})
 
 
 class RuleContext:
@@ -40,6 +45,18 @@ class RuleContext:
                     return f"<local>.{root.id}"
                 return None if root.id not in self.facts.imports.local_defs else self.facts.imports.qualname(node)
         return self.facts.imports.qualname(node)
+
+    def may_resolve_to(self, node: ast.AST, last_names: frozenset[str] | set[str] | tuple[str, ...]) -> bool:
+        """Cheap necessary condition, without any scope lookup, for ``qualname(node)`` to be one of
+        ``last_names`` or to end with ``.NAME`` for one of them: rules ask it first for nodes that
+        are nearly never what they look for. The qualified name of ``a.b.NAME`` ends in NAME (or is
+        None); that of a plain ``NAME`` is its import alias's target, else ends in NAME (NAME,
+        ``<local>.NAME``, ``module.NAME``); anything else has none."""
+        if isinstance(node, ast.Attribute):
+            return node.attr in last_names
+        if isinstance(node, ast.Name):
+            return node.id in last_names or node.id in self.facts.imports.aliases
+        return False
 
     def call_name(self, call: ast.Call) -> str | None:
         return self.qualname(call.func)
@@ -117,6 +134,8 @@ class RuleContext:
             bindings = self.facts.scopes.bindings_of(expr.id, self.scope_chain)
             if bindings and len(bindings) == 1 and bindings[0] is not None:
                 expr = bindings[0]
+        if expr.__class__ not in _LITERAL_CLASSES:
+            return default  # ast.literal_eval would raise "malformed node" (costly, and common)
         try:
             return ast.literal_eval(expr)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):

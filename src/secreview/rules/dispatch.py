@@ -43,6 +43,7 @@ class Dispatcher:
         self._call_last_names = frozenset(name.rsplit(".", 1)[-1] for name in self.by_call)
         # Rules for a call, by (qualified name or None, method name or None): merged once.
         self._call_rules: dict[tuple[str | None, str | None], list[Rule]] = {}
+        self._plain_call_rules: list[Rule] = self.by_type.get(ast.Call, [])  # (calls no name/method wants)
 
     def rules_for(self, node: ast.AST, ctx: RuleContext, outer: tuple[ast.AST, ...] | None = None) -> list[Rule]:
         """The rules to run on ``node``; its ancestors are ``outer``, or ``ctx.ancestors`` when
@@ -68,10 +69,12 @@ class Dispatcher:
                 name = None
         func = node.func
         method = func.attr if func.__class__ is ast.Attribute and func.attr in self.by_method else None  # type: ignore[attr-defined]
+        if name is None and method is None:
+            return self._plain_call_rules  # most calls
         key = (name, method)
         found = self._call_rules.get(key)
         if found is None:
-            wanted = self.by_type.get(ast.Call, [])
+            wanted = self._plain_call_rules
             extra: list[Rule] = list(self.by_call[name]) if name is not None else []
             if method is not None:
                 extra.extend(r for r in self.by_method[method] if r not in extra)

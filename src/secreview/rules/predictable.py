@@ -59,9 +59,11 @@ def check_predictable(node: ast.AST, ctx: RuleContext):
     if isinstance(node, ast.Call):
         return _predictable_hit(ctx, node, ctx.argument(node, 1, "value"), "a cookie value")
     for target in node.targets:  # type: ignore[union-attr]
-        if isinstance(target, ast.Subscript) and _is_session(target.value, ctx):
+        if isinstance(target, ast.Subscript) and ctx.may_resolve_to(target.value, ("session",)) \
+                and _is_session(target.value, ctx):
             return _predictable_hit(ctx, node, node.value, "a session value")  # type: ignore[union-attr]
-        if any(is_security_name(name) for name in reference_names(target)):
+        names = (target.id,) if isinstance(target, ast.Name) else reference_names(target)  # (the usual target first)
+        if any(is_security_name(name) for name in names):
             return _predictable_hit(ctx, node, node.value, f"the secret `{ctx.source(target)}`")  # type: ignore[union-attr]
     return None
 

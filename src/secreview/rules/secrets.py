@@ -106,7 +106,8 @@ def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str,
 
 def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str, ast.expr, Level, str]]:
     found = []
-    for name, value, where in _named_values(node, ctx):
+    named = _NAMED_VALUES.get(node.__class__)  # (_named_values inlined: this runs for most nodes)
+    for name, value, where in named(node) if named is not None else ():
         kind = credential_kind(name)
         if kind is None:
             continue  # nearly always: the name is not a credential's
@@ -184,8 +185,11 @@ _CREDENTIAL_NODES = [ast.Assign, ast.AnnAssign, ast.Dict, ast.Call, ast.Function
 
 
 def _credential_hits(node: ast.AST, ctx: RuleContext, wanted: str, noun: str) -> list[Hit] | None:
+    found = credential_literals(node, ctx)
+    if not found:
+        return None  # nearly always
     hits = []
-    for kind, name, value, confidence, where in credential_literals(node, ctx):
+    for kind, name, value, confidence, where in found:
         if kind != wanted:
             continue
         if where == "compared with":

@@ -228,13 +228,17 @@ def check_sql_sink(call: ast.Call, ctx: RuleContext):
 _BUILDERS = (ast.BinOp, ast.JoinedStr)
 
 
-def _is_string_builder(node: ast.AST) -> bool:
-    if isinstance(node, ast.JoinedStr):
+def _is_string_builder(node: ast.AST | None) -> bool:
+    # (class tests, not isinstance: asked twice for every call, f-string and binary operation)
+    cls = node.__class__
+    if cls is ast.JoinedStr:
         return True
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-        return True
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("format", "join") and isinstance(node.func.value, (ast.Constant, ast.Name)))
+    if cls is ast.BinOp:
+        return node.op.__class__ in (ast.Add, ast.Mod)  # type: ignore[union-attr]
+    if cls is not ast.Call:
+        return False
+    func = node.func  # type: ignore[union-attr]
+    return func.__class__ is ast.Attribute and func.attr in ("format", "join") and func.value.__class__ in (ast.Constant, ast.Name)
 
 
 def _parent(ctx: RuleContext) -> ast.AST | None:

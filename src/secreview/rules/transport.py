@@ -190,26 +190,14 @@ _UNVERIFIED_FACTORIES = ("ssl._create_unverified_context", "ssl._create_stdlib_c
 )
 def check_unverified_context(node: ast.AST, ctx: RuleContext):
     if isinstance(node, ast.Assign):
-        if any(_may_name_default_context(ctx, t) and ctx.qualname(t) == "ssl._create_default_https_context"
+        # (most assignment targets are plain local names: the cheap test first)
+        if any(ctx.may_resolve_to(t, ("_create_default_https_context",)) and ctx.qualname(t) == "ssl._create_default_https_context"
                for t in node.targets) and refers_to(ctx, node.value, _UNVERIFIED_FACTORIES):
             return Hit(node, message=(
                 "Every HTTPS connection made through urllib/http.client in this process stops verifying certificates."))
         return None
     assert isinstance(node, ast.Call)
     return Hit(node, message=f"`{ctx.source(node.func)}()` builds a TLS context that accepts any certificate.")
-
-
-def _may_name_default_context(ctx: RuleContext, target: ast.expr) -> bool:
-    """Cheap necessary condition for ``ctx.qualname(target)`` to be
-    ``ssl._create_default_https_context`` (most assignment targets are plain local names): an
-    attribute of that name, or a name that imports or module-level definitions can resolve to
-    something dotted (any other name resolves to itself or to ``<local>.name``)."""
-    if isinstance(target, ast.Attribute):
-        return target.attr == "_create_default_https_context"
-    if isinstance(target, ast.Name):
-        imports = ctx.facts.imports
-        return target.id in imports.aliases or target.id in imports.local_defs
-    return False  # subscripts, tuples...: no qualified name
 
 
 def _is_server_context(ctx: RuleContext, receiver: ast.expr) -> bool:

@@ -211,11 +211,13 @@ def check_trust_boundary(node: ast.AST, ctx: RuleContext):
         return None
     for target in node.targets:
         store = None
-        if isinstance(target, ast.Subscript):
+        # (the cheap test first: a store has a name ending in "session" or "g")
+        if isinstance(target, ast.Subscript) and ctx.may_resolve_to(target.value, ("session", "g")):
             store = ctx.qualname(target.value)
             if store is None and isinstance(target.value, ast.Attribute) and target.value.attr == "session":
                 store = "request.session"
-        elif isinstance(target, ast.Attribute) and ctx.qualname(target.value) == "flask.g":
+        elif isinstance(target, ast.Attribute) and ctx.may_resolve_to(target.value, ("g",)) \
+                and ctx.qualname(target.value) == "flask.g":
             store = "flask.g"
         if store in ("flask.session", "request.session", "flask.g") or (store or "").endswith(".session"):
             return _tainted_only(dynamic_value_hit(
