@@ -116,3 +116,56 @@ def test_facts_without_collected_nodes_still_see_walrus_bindings():
     facts = FileFacts.build(tree)
     assert facts.imports.aliases["o"] == "os" and facts.scopes.expressions_bind is None
     assert facts.scopes.bindings_of("n", [tree, tree.body[1]]) == [tree.body[1].body[0].test.value]
+
+
+def _plain_collect(tree, wanted, names=frozenset()):
+    """What ``walk.collect`` must return, from a recursive walk over ``ast.iter_child_nodes``."""
+    found = []
+
+    def visit(node, ancestors):
+        identifier = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if type(node) in wanted or identifier in names:
+            found.append((node, tuple(ancestors)))
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, ast.expr_context):
+                visit(child, [*ancestors, node])
+
+    visit(tree, [])
+    return found
+
+
+def test_collect_with_names_matches_a_plain_walk():
+    wanted = {ast.Call, ast.Assign, ast.Import, ast.ImportFrom, ast.JoinedStr}
+    for path in SOURCES[:40]:
+        tree = ast.parse(path.read_text())
+        names = frozenset({"ast", "append", "node", "self"})
+        assert walk.collect(tree, wanted, names) == _plain_collect(tree, wanted, names)
+
+
+def test_facts_gather_imports_aside_without_changing_the_rules_nodes():
+    tree = ast.parse("import os\ndef f():\n    from a import b\n    (n := g())\n    os.system(b)\n")
+    facts = FileFacts.build(tree, collect={ast.Call, walk.NamedNodes(frozenset({"system"}))})
+    assert [type(n).__name__ for n, _ in facts.nodes] == ["Call", "Call", "Attribute"]
+    assert facts.imports.aliases == {"os": "os", "b": "a.b"} and facts.scopes.expressions_bind
+
+
+def test_dispatcher_hands_names_only_to_rules_that_want_them():
+    from secreview.rules.base import MEDIUM, Rule
+    from secreview.rules.context import RuleContext
+    from secreview.rules.dispatch import Dispatcher
+    from secreview.parse import parse_text
+
+    seen = []
+    named = Rule(id="t-named", title="", cwe=1, severity=MEDIUM, confidence=MEDIUM, description="", solution="",
+                 check=lambda node, ctx: seen.append(("named", ast.unparse(node))), nodes=(ast.Name, ast.Attribute),
+                 names=frozenset({"PROTOCOL_TLSv1"}))
+    every = Rule(id="t-every", title="", cwe=1, severity=MEDIUM, confidence=MEDIUM, description="", solution="",
+                 check=lambda node, ctx: seen.append(("every", ast.unparse(node))), nodes=(ast.Attribute,))
+    parsed = parse_text("x.py", "import ssl\nssl.wrap(ssl.PROTOCOL_TLSv1, PROTOCOL_TLSv1, PROTOCOL_TLS)\n")
+    dispatcher = Dispatcher([named, every])
+    for collect in (dispatcher.wanted, ()):  # nodes from the facts walk, or walked by the dispatcher
+        seen.clear()
+        facts = FileFacts.build(parsed.tree, collect=collect)
+        dispatcher.run(parsed.tree, RuleContext(parsed, facts))
+        assert seen == [("every", "ssl.wrap"), ("named", "ssl.PROTOCOL_TLSv1"), ("every", "ssl.PROTOCOL_TLSv1"),
+                        ("named", "PROTOCOL_TLSv1")]

@@ -43,6 +43,7 @@ class Dispatcher:
         self._call_last_names = frozenset(name.rsplit(".", 1)[-1] for name in self.by_call)
         # Rules for a call, by (qualified name or None, method name or None): merged once.
         self._call_rules: dict[tuple[str | None, str | None], list[Rule]] = {}
+        self._named_rules: dict[tuple[type, str], list[Rule]] = {}  # rules for a name, merged once
         self._plain_call_rules: list[Rule] = self.by_type.get(ast.Call, [])  # (calls no name/method wants)
 
     def rules_for(self, node: ast.AST, ctx: RuleContext, outer: tuple[ast.AST, ...] | None = None) -> list[Rule]:
@@ -56,7 +57,13 @@ class Dispatcher:
             identifier = node.id if cls is ast.Name else node.attr  # type: ignore[attr-defined]
             named = self.by_identifier.get((cls, identifier))
             if named:
-                return [*wanted, *(r for r in named if r not in wanted)]
+                merged = self._named_rules.get((cls, identifier))
+                if merged is None:
+                    # in registration order, as if each of them wanted every such node
+                    position = {id(rule): index for index, rule in enumerate(self.rules)}
+                    unique = {id(rule): rule for rule in (*wanted, *named)}.values()
+                    merged = self._named_rules[cls, identifier] = sorted(unique, key=lambda rule: position[id(rule)])
+                return merged
         return wanted
 
     def _rules_for_call(self, node: ast.Call, ctx: RuleContext, outer: tuple[ast.AST, ...] | None) -> list[Rule]:
