@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import re
 
-# Module-level imports only (at the start of a line): Python runs them in order, so they rarely form
-# cycles; imports inside functions are how modules break cycles, and following them would put
-# most of a large package in one cycle (analysed in input order, often before what it uses).
+# An import statement at the start of a line (module level) or indented (in a function, a
+# conditional or ``try`` block); group 1 is the indentation.
 _IMPORT = re.compile(
-    rb"^(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(?:\(([^)]*)\)|([^#\n]*))|import[ \t]+([^#\n;]+))", re.MULTILINE)
+    rb"^([ \t]*)(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(?:\(([^)]*)\)|([^#\n]*))|import[ \t]+([^#\n;]+))", re.MULTILINE)
 _NAME = re.compile(rb"^[A-Za-z_]\w*$")
 
 
-def imported_modules(data: bytes, module_name: str, is_package: bool) -> set[str]:
-    """Dotted names of the modules ``data`` may import (and of names imported from them, which
-    may be modules too)."""
+def imported_modules(data: bytes, module_name: str, is_package: bool, nested: bool = False) -> set[str]:
+    """Dotted names of the modules ``data`` may import at module level (with ``nested``: only
+    those imported in an indented block instead), and of names imported from them, which may be
+    modules too."""
     found: set[str] = set()
     package = module_name if is_package else module_name.rpartition(".")[0]
     for match in _IMPORT.finditer(data):
-        source, grouped, names, plain = match.groups()
+        indent, source, grouped, names, plain = match.groups()
+        if bool(indent) != nested:
+            continue
         if plain is not None:
             for part in plain.split(b","):
                 name = part.strip().split(b" ")[0]
@@ -56,62 +58,68 @@ def _absolute(source: str, package: str) -> str:
 
 def analysis_order(modules: list[tuple[str, bool, bytes | None]]) -> tuple[list[int], list[list[int]]]:
     """Indexes of the files (module name, is a package ``__init__``, content) in an order where
-    each file comes after the files it imports, except inside import cycles (input order there);
-    and for each file, the files it imports."""
+    each file comes after the files it imports; and for each file, the files it imports.
+
+    Imports inside functions (or indented blocks) are how modules break import cycles: when only
+    files waiting on each other remain, the next one is, among those whose module-level imports
+    are all analysed, the smallest (it may have to be analysed again: the cheapest to redo)."""
     index_of = {name: i for i, (name, _, _) in enumerate(modules) if name}
-    graph: list[list[int]] = []
-    for i, (name, is_package, data) in enumerate(modules):
-        targets: set[int] = set()
-        if data:
-            for module in imported_modules(data, name, is_package):
-                # ``import a.b.c`` also runs a/__init__ and a/b/__init__: their summaries matter less;
-                # only the named module (or the module a name was imported from) is a dependency.
-                target = index_of.get(module)
-                if target is not None and target != i:
-                    targets.add(target)
-        graph.append(sorted(targets))
-    return _dependencies_first(graph), graph
+
+    def targets(i: int, nested: bool) -> list[int]:
+        name, is_package, data = modules[i]
+        found = {index_of.get(module) for module in imported_modules(data or b"", name, is_package, nested)}
+        return sorted(t for t in found if t is not None and t != i)
+
+    strong = [targets(i, False) for i in range(len(modules))]
+    weak = [targets(i, True) for i in range(len(modules))]
+    sizes = [len(data or b"") for _, _, data in modules]
+    graph = [sorted({*a, *b}) for a, b in zip(strong, weak)]
+    return _dependencies_first(graph, strong, sizes), graph
 
 
-def _dependencies_first(graph: list[list[int]]) -> list[int]:
-    """Tarjan's strongly connected components (iterative: import chains can be long), emitted
-    dependencies first; members of a component in input order."""
-    index: dict[int, int] = {}
-    low: dict[int, int] = {}
-    stack: list[int] = []
-    on_stack: set[int] = set()
+def _dependencies_first(graph: list[list[int]], strong: list[list[int]], sizes: list[int]) -> list[int]:
+    """Kahn's topological order (input order among the ready files); when only files waiting on
+    each other remain, the smallest one whose ``strong`` dependencies are placed goes next (the
+    smallest of all if there is none)."""
+    import heapq
+
+    waiting = [len(targets) for targets in graph]
+    waiting_strong = [len(targets) for targets in strong]
+    users: list[list[int]] = [[] for _ in graph]
+    strong_users: list[list[int]] = [[] for _ in graph]
+    for node, targets in enumerate(graph):
+        for target in targets:
+            users[target].append(node)
+    for node, targets in enumerate(strong):
+        for target in targets:
+            strong_users[target].append(node)
+    ready = [node for node, count in enumerate(waiting) if count == 0]
+    heapq.heapify(ready)
+    half_ready = [(sizes[node], node) for node, count in enumerate(waiting_strong) if count == 0 and waiting[node]]
+    heapq.heapify(half_ready)
+    smallest = [(size, node) for node, size in enumerate(sizes)]  # the last resort: in a module-level cycle
+    heapq.heapify(smallest)
+    placed = [False] * len(graph)
     order: list[int] = []
-    counter = 0
-    for root in range(len(graph)):
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, child = work.pop()
-            if child == 0:
-                index[node] = low[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack.add(node)
-            targets = graph[node]
-            if child < len(targets):
-                work.append((node, child + 1))
-                target = targets[child]
-                if target not in index:
-                    work.append((target, 0))
-                elif target in on_stack:
-                    low[node] = min(low[node], index[target])
-                continue
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                order.extend(sorted(component))
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
+    while len(order) < len(graph):
+        node = None
+        while node is None and ready:
+            candidate = heapq.heappop(ready)
+            node = None if placed[candidate] else candidate
+        while node is None and half_ready:
+            candidate = heapq.heappop(half_ready)[1]
+            node = None if placed[candidate] else candidate
+        while node is None:
+            candidate = heapq.heappop(smallest)[1]
+            node = None if placed[candidate] else candidate
+        placed[node] = True
+        order.append(node)
+        for user in users[node]:
+            waiting[user] -= 1
+            if waiting[user] == 0 and not placed[user]:
+                heapq.heappush(ready, user)
+        for user in strong_users[node]:
+            waiting_strong[user] -= 1
+            if waiting_strong[user] == 0 and waiting[user] and not placed[user]:
+                heapq.heappush(half_ready, (sizes[user], user))
     return order
