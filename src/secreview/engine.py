@@ -143,14 +143,16 @@ class Reviewer:
             facts = FileFacts.build(parsed.tree, source.module_name, collect=self.dispatcher.wanted)  # one walk for both
             if not self.dataflow:
                 return FileOutcome(self._checked(parsed, facts, None), content_hash=content_hash, path=source.path)
-            flow = FileFlow(parsed, facts, summaries=SummaryTable(), project_classes=frozenset()).analyze()
+            flow = FileFlow(parsed, facts, summaries=SummaryTable(), project_classes=frozenset(), recording=table is not None).analyze()
             own = dict(flow.local_summaries)
             version = cache_store.value_digest(own) if versioned else ""
             dependencies = Dependencies.of(flow, None)
             if table is not None:
                 table.add(index, source.path, version, own)
                 if dependencies.answered_by(table):
-                    flow = FileFlow(parsed, facts, summaries=SummaryTable(table.summaries), project_classes=table.classes).analyze()
+                    # Function analyses that nothing told differently are reused from the first.
+                    flow = FileFlow(parsed, facts, summaries=SummaryTable(table.summaries), project_classes=table.classes,
+                                    project_classes_returning_data=table.classes_returning_data, previous=flow).analyze()
                     dependencies = Dependencies.of(flow, table)
             return FileOutcome(self._checked(parsed, facts, flow), own, dependencies, content_hash, source.path, version)
         except RecursionError:

@@ -62,7 +62,8 @@ class SummaryTable(ChainMap):
     It records every name the analysis asked for that the file's own functions had not answered
     (yet): the file's results depend on the project's answers for exactly those names. A review
     uses this to analyse most files once: a first analysis with an empty project table is final
-    unless the project turns out to know one of the names it asked for (see engine.py)."""
+    unless the project turns out to know one of the names it asked for (see engine.py). While a
+    function is analysed, ``log`` also keeps every answer it was given (see FileFlow's replay)."""
 
     def __init__(self, project: dict[str, FunctionSummary] | None = None) -> None:
         super().__init__({}, project if project is not None else {})
@@ -72,18 +73,37 @@ class SummaryTable(ChainMap):
         # inside it) would make a difference.
         self.asked_quietly: set[str] = set()
         self.quiet = False
+        self.log: dict | None = None  # (name, quiet) -> answer, for the function being analysed
+        self.log_asked: list | None = None  # (name, quiet) asked of the project by that function
+
+    def answer(self, name, quiet: bool):
+        """What a lookup of ``name`` tells the analysis: the summary (None: unknown); at a quiet
+        call only the untrusted data it returns of its own matters."""
+        summary = self.maps[0].get(name)
+        if summary is None:
+            summary = self.maps[1].get(name)
+        return returned_data(summary) if quiet else summary
 
     def _ask(self, name) -> None:
-        if name is not None:
-            (self.asked_quietly if self.quiet else self.asked).add(name)
+        if name is None:
+            return
+        (self.asked_quietly if self.quiet else self.asked).add(name)
+        if self.log_asked is not None:
+            self.log_asked.append((name, self.quiet))
+
+    def _note(self, name) -> None:
+        if self.log is not None and name is not None and (name, self.quiet) not in self.log:
+            self.log[(name, self.quiet)] = self.answer(name, self.quiet)
 
     def __contains__(self, name) -> bool:
+        self._note(name)
         if name in self.maps[0]:
             return True
         self._ask(name)
         return name in self.maps[1]
 
     def __getitem__(self, name) -> FunctionSummary:
+        self._note(name)
         if name in self.maps[0]:
             return self.maps[0][name]
         self._ask(name)
@@ -92,6 +112,31 @@ class SummaryTable(ChainMap):
     @property
     def own(self) -> dict[str, FunctionSummary]:
         return self.maps[0]
+
+
+def returned_data(summary: FunctionSummary | None) -> frozenset[Origin] | None:
+    """The origins a function's return value has of its own (a source inside it), if any."""
+    if summary is None:
+        return None
+    data = frozenset(origin for origin in summary.returns.whole().origins if origin.param is None)
+    return data or None
+
+
+@dataclass
+class _Record:
+    """What one analysis of a function did and depended on, so that a later analysis of the same
+    file can reuse it when its inputs and every answer it was given are unchanged."""
+
+    inputs: dict
+    lookups: dict = field(default_factory=dict)  # (name, quiet) / ("class", name, quiet) / ("attribute", class, name) -> answer
+    asked: list = field(default_factory=list)  # (name, quiet) asked of the project
+    asked_classes: list = field(default_factory=list)  # (name, quiet)
+    values: dict = field(default_factory=dict)
+    call_sites: list = field(default_factory=list)
+    nested: list = field(default_factory=list)
+    attributes: list = field(default_factory=list)  # (class, attribute, taint) recorded
+    budget_exceeded: bool = False
+    summary: FunctionSummary | None = None
 
 
 @dataclass
@@ -107,6 +152,12 @@ class FileFlow:
     # Classes with method summaries in the whole project; computed once per project by the caller
     # (see ``project_classes``) -- recomputing it per file costs files x functions.
     project_classes: frozenset[str] | None = None
+    # ...and those with a method that returns untrusted data of its own.
+    project_classes_returning_data: frozenset[str] = frozenset()
+    # An earlier analysis of the same file (same tree) whose function analyses can be reused
+    # where nothing they depended on changed; ``recording`` keeps what each analysis did for that.
+    previous: "FileFlow | None" = None
+    recording: bool = False
 
     def __post_init__(self) -> None:
         self.path = self.parsed.path
@@ -125,6 +176,11 @@ class FileFlow:
         if self.project_classes is None:
             self.project_classes = project_classes(self.summaries.maps[1])
         self.local_classes: set[str] = set()  # classes of this file met during the analysis
+        self.local_classes_returning_data: set[str] = set()
+        self.records: dict[tuple[int, int], _Record] = {}  # (function node id, nth analysis of it) -> record
+        self._analyses_of: dict[int, int] = {}
+        self._record: _Record | None = None  # of the function being analysed
+        self.reused = 0  # function analyses taken from ``previous``
         self.asked_classes: set[str] = set()  # class names asked for that the file did not define (yet)
         self.asked_classes_quietly: set[str] = set()  # ... at quiet calls (see SummaryTable)
         self.flask_view_methods: set[int] = set()  # method node ids of flask.views.View subclasses
@@ -136,6 +192,7 @@ class FileFlow:
     def analyze(self) -> "FileFlow":
         module_analysis = FunctionAnalysis(self, self.parsed.tree, self.module_name)
         module = module_analysis.run_module()
+        self.values.update(module_analysis.values)
         self.module_instances = module_analysis.instances  # ``posts = PostRepository(...)`` at module level
         globals_state = module
         analysed = 0
@@ -152,6 +209,7 @@ class FileFlow:
                 class_name = f"{self.qualname_prefix(node)}.{node.name}"
                 analysis = FunctionAnalysis(self, node, class_name, {**globals_state, **defining_state})
                 analysis.block(node.body, {})
+                self.values.update(analysis.values)
                 flask_view = any(self.qualname(base) in FLASK_VIEW_CLASSES for base in node.bases)
                 for child, state in self.nested:
                     if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -167,17 +225,80 @@ class FileFlow:
         self.reanalyze_methods_reading_tainted_attributes(globals_state)
         return self
 
-    def analyze_function(self, node: ast.AST, globals_state: dict) -> FunctionAnalysis:
+    def analyze_function(self, node: ast.AST, globals_state: dict) -> None:
         qualname = self.function_qualname(node)
-        public = self.is_public(node)
-        analysis = FunctionAnalysis(self, node, qualname, globals_state, public=public).run()
-        summary = FunctionSummary(qualname, analysis.params, analysis.returns, is_method=self.is_method(node), vararg=analysis.vararg)
+        occurrence = (id(node), self._analyses_of.get(id(node), 0))
+        self._analyses_of[id(node)] = occurrence[1] + 1
+        earlier = self.previous.records.get(occurrence) if self.previous is not None else None
+        if earlier is not None and self._still_valid(earlier, globals_state):
+            summary = self._replay(earlier)
+        else:
+            summary = self._analyze(node, qualname, globals_state, occurrence)
         self.local_summaries[qualname] = summary
         self.summaries[qualname] = summary
         if summary.is_method:
-            self.local_classes.add(qualname.rsplit(".", 1)[0])
+            class_name = qualname.rsplit(".", 1)[0]
+            self.local_classes.add(class_name)
+            if returned_data(summary):
+                self.local_classes_returning_data.add(class_name)
         self._globals_for[id(node)] = globals_state
-        return analysis
+
+    def _analyze(self, node: ast.AST, qualname: str, globals_state: dict, occurrence: tuple[int, int]) -> FunctionSummary:
+        record = _Record(globals_state) if self.recording else None
+        self._record = record
+        table = self.summaries
+        if record is not None:
+            table.log, table.log_asked = record.lookups, record.asked
+            calls_before, budget_before = len(self.call_sites), self.budget_exceeded
+            self.budget_exceeded = False
+        try:
+            analysis = FunctionAnalysis(self, node, qualname, globals_state, public=self.is_public(node)).run()
+        finally:
+            self._record = None
+            table.log = table.log_asked = None
+        summary = FunctionSummary(qualname, analysis.params, analysis.returns, is_method=self.is_method(node), vararg=analysis.vararg)
+        self.values.update(analysis.values)
+        if record is not None:
+            record.values = analysis.values
+            record.call_sites = self.call_sites[calls_before:]
+            record.nested = list(self.nested)
+            record.budget_exceeded = self.budget_exceeded
+            self.budget_exceeded = self.budget_exceeded or budget_before
+            record.summary = summary
+            self.records[occurrence] = record
+        return summary
+
+    def _still_valid(self, record: _Record, globals_state: dict) -> bool:
+        """Would analysing the function again give what ``record`` holds? Yes when it is given
+        the same state and every question it asked gets the same answer now."""
+        if record.inputs is not globals_state and record.inputs != globals_state:
+            return False
+        for key, answer in record.lookups.items():
+            if key[0] == "class":
+                now = self._class_answer(key[1], key[2])
+            elif key[0] == "attribute":
+                now = self.class_attributes.get(key[1], {}).get(key[2])
+            else:
+                now = self.summaries.answer(key[0], key[1])
+            if now is not answer and now != answer:
+                return False
+        return True
+
+    def _replay(self, record: _Record) -> FunctionSummary:
+        """Redo what the recorded analysis did, without analysing."""
+        self.reused += 1
+        self.values.update(record.values)
+        self.call_sites.extend(record.call_sites)
+        self.nested.extend(record.nested)
+        for class_name, attribute, taint in record.attributes:
+            self._join_attribute(class_name, attribute, taint)
+        self.budget_exceeded = self.budget_exceeded or record.budget_exceeded
+        for name, quiet in record.asked:
+            (self.summaries.asked_quietly if quiet else self.summaries.asked).add(name)
+        for name, quiet in record.asked_classes:
+            (self.asked_classes_quietly if quiet else self.asked_classes).add(name)
+        assert record.summary is not None
+        return record.summary
 
     def reanalyze_methods_reading_tainted_attributes(self, globals_state: dict) -> None:
         tainted_classes = {c for c, attrs in self.class_attributes.items() if any(not t.is_clean for t in attrs.values())}
@@ -222,10 +343,22 @@ class FileFlow:
 
     def is_project_class(self, name: str) -> bool:
         """A class of the reviewed code whose methods have summaries."""
+        quiet = self.summaries.quiet
+        if self._record is not None and ("class", name, quiet) not in self._record.lookups:
+            self._record.lookups[("class", name, quiet)] = self._class_answer(name, quiet)
         if name in self.local_classes:
             return True
-        (self.asked_classes_quietly if self.summaries.quiet else self.asked_classes).add(name)
+        (self.asked_classes_quietly if quiet else self.asked_classes).add(name)
+        if self._record is not None:
+            self._record.asked_classes.append((name, quiet))
         return name in self.project_classes
+
+    def _class_answer(self, name: str, quiet: bool) -> bool:
+        """What ``is_project_class`` tells the analysis; at a quiet call only a class with a
+        method that returns untrusted data of its own makes a difference."""
+        if quiet:
+            return name in self.local_classes_returning_data or (name in self.project_classes and name in self.project_classes_returning_data)
+        return name in self.local_classes or name in self.project_classes
 
     def is_project_function(self, name: str) -> bool:
         return name in self.summaries
@@ -303,14 +436,22 @@ class FileFlow:
         if class_name is None:
             return
         reportable = Taint(frozenset(o for o in value.whole().origins if o.param is None))
+        if self._record is not None:
+            self._record.attributes.append((class_name, attribute, reportable))
+        self._join_attribute(class_name, attribute, reportable)
+
+    def _join_attribute(self, class_name: str, attribute: str, taint: Taint) -> None:
         attributes = self.class_attributes.setdefault(class_name, {})
-        attributes[attribute] = join(attributes.get(attribute), reportable)
+        attributes[attribute] = join(attributes.get(attribute), taint)
 
     def class_attribute(self, method: ast.AST, attribute: str) -> Taint | None:
         class_name = self.class_of_method.get(id(method))
         if class_name is None:
             return None
-        return self.class_attributes.get(class_name, {}).get(attribute)
+        found = self.class_attributes.get(class_name, {}).get(attribute)
+        if self._record is not None and ("attribute", class_name, attribute) not in self._record.lookups:
+            self._record.lookups[("attribute", class_name, attribute)] = found
+        return found
 
     # ---- calls between project functions ------------------------------------------------------
     def record_call(self, callee: str, positional: list[Taint], keywords: dict, node: ast.Call, analysis: FunctionAnalysis) -> None:

@@ -98,7 +98,7 @@ class FunctionAnalysis:
         self.qualname = qualname
         self.globals_state = globals_state or {}
         self.public = public
-        self.values: dict[int, Taint] = unit.values
+        self.values: dict[int, Taint] = {}  # this analysis's; FileFlow merges them (and may replay them)
         self.consts: dict[str, Any] = {}
         self.work = 0  # statements evaluated (see FUNCTION_BUDGET)
         self.checks: dict[str, tuple[str, frozenset[int]]] = {}  # bool name -> (checked name, CWEs)
