@@ -192,7 +192,7 @@ def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> No
         if kind == "learn":
             analyst.learn(message[1])
         elif kind == "analyse":
-            connection.send(("done", message[1], analyst.analyse(message[1], message[2])))  # (size: for scheduling)
+            connection.send(("done", message[1], analyst.analyse(message[1], message[2])))
         elif kind == "reanalyse":
             connection.send(("done", message[1], analyst.reanalyse(*message[1:])))
 
@@ -237,22 +237,10 @@ def run_review(
         return _final(snapshot, diagnostics, reviewer, change)
 
     reads = [_read(source) for source in sources]
-    outcomes: list[FileOutcome | ReviewResult | None] = [None] * len(sources)
-    todo: list[int] = []
-    for index, read in enumerate(reads):
-        if read.problem is not None:
-            outcomes[index] = ReviewResult(diagnostics=[read.problem])
-            continue
-        if store is not None and read.source.file is not None:
-            store.remember(os.path.abspath(read.source.file), read.stat, read.content_hash)
-            cached = store.load(_cache_key(store, read))
-            if isinstance(cached, FileOutcome):
-                outcomes[index] = cached
-                read.source = dataclasses.replace(read.source, data=None)
-                continue
-        todo.append(index)
+    outcomes, todo = _cached_outcomes(reads, store)
     order, imports = analysis_order([_module_of(read) for read in reads])
-    order = [i for i in order if i in set(todo)]
+    pending = set(todo)
+    order = [index for index in order if index in pending]
     with _Scheduler(reviewer, store, jobs, len(todo), progress, stats) as scheduler:
         scheduler.learn([(i, o.path, o.summaries_version, o.summaries) for i, o in enumerate(outcomes) if isinstance(o, FileOutcome)])
         for index, outcome in scheduler.analyse(order, reads, imports):
@@ -279,6 +267,26 @@ def run_review(
         if snapshot_key is not None:
             store.store(snapshot_key, _report_part(reviewed))
     return _final(reviewed, diagnostics, reviewer, change)
+
+
+def _cached_outcomes(reads: list[_Read], store: cache_store.Cache | None) -> tuple[list, list[int]]:
+    """Every file's outcome known without analysing it (from the cache, or the diagnostic of a file
+    that could not be read), and the indexes of the files to analyse."""
+    outcomes: list[FileOutcome | ReviewResult | None] = [None] * len(reads)
+    todo: list[int] = []
+    for index, read in enumerate(reads):
+        if read.problem is not None:
+            outcomes[index] = ReviewResult(diagnostics=[read.problem])
+            continue
+        if store is not None and read.source.file is not None:
+            store.remember(os.path.abspath(read.source.file), read.stat, read.content_hash)
+            cached = store.load(_cache_key(store, read))
+            if isinstance(cached, FileOutcome):  # still to be checked against the other files (_outdated)
+                outcomes[index] = cached
+                read.source = dataclasses.replace(read.source, data=None)
+                continue
+        todo.append(index)
+    return outcomes, todo
 
 
 def _module_of(read: _Read) -> tuple[str, bool, bytes | None]:
