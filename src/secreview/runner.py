@@ -347,6 +347,10 @@ class _Scheduler:
             self.analyst.learn(known)
 
     def analyse(self, order: list[int], reads: list[_Read], imports: list[list[int]]) -> Iterable[tuple[int, Any]]:
+        # A file waits for the files it imports that come before it in the order (the order has
+        # broken import cycles: an import of a file that comes after it is not waited for).
+        position = {index: number for number, index in enumerate(order)}
+        imports = [[t for t in targets if position.get(t, len(order)) < position.get(i, -1)] for i, targets in enumerate(imports)]
         tasks = []
         for index in order:
             tasks.append(("analyse", index, reads[index], len(reads[index].source.data or b"")))
