@@ -17,14 +17,15 @@ from .star import *
 def f():
     from pkg.lazy import helper  # inside a function: not followed
 """
-    found = imported_modules(code, "pkg.sub.views", is_package=False)
+    found, nested = imported_modules(code, "pkg.sub.views", is_package=False)
     assert {"os", "pkg.util", "pkg.sub", "pkg.sub.sibling", "pkg.base", "pkg.base.Thing", "pkg.sub.models",
             "pkg.sub.models.Model", "pkg.sub.star"} <= found
     assert "pkg.lazy" not in found and "pkg.sub.star.*" not in found
+    assert nested == {"pkg.lazy", "pkg.lazy.helper"}
 
 
 def test_relative_import_from_a_package_init_is_relative_to_the_package_itself():
-    assert "pkg.sub.models" in imported_modules(b"from .models import X\n", "pkg.sub", is_package=True)
+    assert "pkg.sub.models" in imported_modules(b"from .models import X\n", "pkg.sub", is_package=True)[0]
 
 
 def test_imported_files_come_first_and_a_cycle_is_broken_at_its_smallest_file():
@@ -45,7 +46,7 @@ def test_imported_files_come_first_and_a_cycle_is_broken_at_its_smallest_file():
 
 def test_nested_imports_are_found_separately():
     code = b"import os\n\ndef f():\n    from pkg.lazy import helper\n"
-    assert imported_modules(code, "pkg.m", False, nested=True) == {"pkg.lazy", "pkg.lazy.helper"}
+    assert imported_modules(code, "pkg.m", False) == ({"os"}, {"pkg.lazy", "pkg.lazy.helper"})
 
 
 def test_a_long_import_chain_does_not_recurse():

@@ -327,9 +327,10 @@ class _Scheduler:
             cache_args = (self.store.folder, self.store.engine_key, self.store.secret) if self.store is not None else None
             self.workers = [_Worker.start(self.reviewer, cache_args) for _ in range(self.workers_wanted)]
         else:
-            self._gc_state = gc.get_threshold()
-            _tune_gc()
             self.analyst = _Analyst(self.reviewer, self.store)
+        # Here too: the outcomes received (or the trees built) are many small acyclic objects.
+        self._gc_state = gc.get_threshold()
+        _tune_gc()
         return self
 
     def __exit__(self, *exc_info) -> None:

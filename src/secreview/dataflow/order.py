@@ -17,16 +17,15 @@ _IMPORT = re.compile(
 _NAME = re.compile(rb"^[A-Za-z_]\w*$")
 
 
-def imported_modules(data: bytes, module_name: str, is_package: bool, nested: bool = False) -> set[str]:
-    """Dotted names of the modules ``data`` may import at module level (with ``nested``: only
-    those imported in an indented block instead), and of names imported from them, which may be
-    modules too."""
-    found: set[str] = set()
+def imported_modules(data: bytes, module_name: str, is_package: bool) -> tuple[set[str], set[str]]:
+    """Dotted names of the modules ``data`` may import -- at module level, and in indented blocks
+    (functions, conditionals) -- with the names imported from them, which may be modules too."""
+    module_level: set[str] = set()
+    nested: set[str] = set()
     package = module_name if is_package else module_name.rpartition(".")[0]
     for match in _IMPORT.finditer(data):
         indent, source, grouped, names, plain = match.groups()
-        if bool(indent) != nested:
-            continue
+        found = nested if indent else module_level
         if plain is not None:
             for part in plain.split(b","):
                 name = part.strip().split(b" ")[0]
@@ -42,7 +41,7 @@ def imported_modules(data: bytes, module_name: str, is_package: bool, nested: bo
                 name = part.strip().split(b" ")[0]
                 if _NAME.match(name):
                     found.add(f"{base}.{name.decode()}")
-    return found
+    return module_level, nested
 
 
 def _absolute(source: str, package: str) -> str:
@@ -65,13 +64,16 @@ def analysis_order(modules: list[tuple[str, bool, bytes | None]]) -> tuple[list[
     are all analysed, the smallest (it may have to be analysed again: the cheapest to redo)."""
     index_of = {name: i for i, (name, _, _) in enumerate(modules) if name}
 
-    def targets(i: int, nested: bool) -> list[int]:
-        name, is_package, data = modules[i]
-        found = {index_of.get(module) for module in imported_modules(data or b"", name, is_package, nested)}
+    def files(i: int, modules_named: set[str]) -> list[int]:
+        found = {index_of.get(module) for module in modules_named}
         return sorted(t for t in found if t is not None and t != i)
 
-    strong = [targets(i, False) for i in range(len(modules))]
-    weak = [targets(i, True) for i in range(len(modules))]
+    strong: list[list[int]] = []
+    weak: list[list[int]] = []
+    for i, (name, is_package, data) in enumerate(modules):
+        module_level, nested = imported_modules(data or b"", name, is_package)
+        strong.append(files(i, module_level))
+        weak.append(files(i, nested))
     sizes = [len(data or b"") for _, _, data in modules]
     graph = [sorted({*a, *b}) for a, b in zip(strong, weak)]
     return _dependencies_first(graph, strong, sizes), graph
