@@ -211,8 +211,12 @@ class Reviewer:
             rule = registry.get(flow.record.rule_id)
             if rule is not None:
                 new.setdefault(flow.record.path, []).append(flow_finding(rule, flow))
+        config = self.config
         for path, findings in new.items():
-            source = by_path.get(path)
+            # Below the reported severity or confidence (most flows from a public function's
+            # parameter are low): dropped by suppress.apply anyway, without parsing the file.
+            findings = [f for f in findings if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
+            source = by_path.get(path) if findings else None
             parsed = load_source(source) if source is not None else None
             if isinstance(parsed, ParsedFile):
                 kept, suppressed = suppress.apply(findings, parsed, self.config)
