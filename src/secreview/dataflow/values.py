@@ -42,10 +42,16 @@ class Origin:
         # cached one, differ between processes.
         return (Origin, (self.description, self.confidence, self.steps, self.param, self.reportable, self.sanitized, self.kind))
 
-    def with_step(self, step: TraceStep) -> "Origin":
+    def with_step(self, step: TraceStep, memo: dict | None = None) -> "Origin":
+        """This origin one step further. ``memo``: the caller's dict of the extensions made so
+        far, reused instead of being made again (an equal origin: the same result)."""
         last = self.steps[-1] if self.steps else None
         if last is not None and last.line == step.line and last.path == step.path:
             return self
+        if memo is not None:
+            known = memo.get((self, id(step)))
+            if known is not None and known[0] is step:  # (the entry keeps its step, hence its id, alive)
+                return known[1]
         steps = self.steps + (step,)
         if len(steps) > MAX_STEPS:
             steps = steps[:2] + steps[-(MAX_STEPS - 2):]
@@ -59,6 +65,8 @@ class Origin:
         fields.pop("order_key", None)  # (cached for the old steps)
         object.__setattr__(new, "__dict__", fields)
         _seal(new, steps_hash)
+        if memo is not None:
+            memo[(self, id(step))] = (step, new)
         return new
 
     def sanitize(self, cwes: frozenset[int]) -> "Origin":
@@ -141,20 +149,21 @@ class Taint:
         items = [(k, v) for k, v in self.items if k != key] + [(key, value)]
         return Taint(self.origins, tuple(items))
 
-    def with_step(self, step: TraceStep) -> "Taint":
+    def with_step(self, step: TraceStep, memo: dict | None = None) -> "Taint":
+        """Every origin one step further (see ``Origin.with_step`` for ``memo``)."""
         if self.items is None:  # the common case, kept cheap
             if not self.origins:
                 return self
             if len(self.origins) == 1:  # (most tainted values)
                 (origin,) = self.origins
-                stepped = origin.with_step(step)
+                stepped = origin.with_step(step, memo)
                 # Already ending on this line (``x = request.GET["x"]``): the value itself.
                 return self if stepped is origin else Taint(frozenset((stepped,)))
-            return Taint(frozenset([o.with_step(step) for o in self.origins]))
+            return Taint(frozenset([o.with_step(step, memo) for o in self.origins]))
         if self.is_clean:
             return self
-        origins = frozenset([o.with_step(step) for o in self.origins])
-        items = tuple((k, v.with_step(step)) for k, v in self.items)
+        origins = frozenset([o.with_step(step, memo) for o in self.origins])
+        items = tuple((k, v.with_step(step, memo)) for k, v in self.items)
         return Taint(origins, items)
 
     def sanitize(self, cwes: frozenset[int]) -> "Taint":
