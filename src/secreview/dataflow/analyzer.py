@@ -1165,7 +1165,10 @@ _COMPARE = {
 
 def fold(node: ast.expr | None, consts: dict[str, Any], module_constants: dict[str, Any]) -> Any:
     """Evaluate literals and arithmetic on them without running any reviewed code."""
-    if node is None:
+    kind = type(node)
+    if kind is _CONSTANT:  # (the commonest answers, without the calls below)
+        return node.value
+    if kind not in _FOLDABLE:  # (also None)
         return NOTHING
     try:
         return _fold(node, consts, module_constants, 0)

@@ -122,9 +122,15 @@ class Taint:
         fields["origins"] = origins
         fields["items"] = items
 
-    @cached_property  # (frozen dataclasses allow it: it writes the instance __dict__ directly)
+    @property
     def is_clean(self) -> bool:
-        return not self.origins and not (self.items and any(not v.is_clean for _, v in self.items))
+        if self.items is None:  # (most values: no need to remember the answer)
+            return not self.origins
+        return not self.origins and self._items_clean
+
+    @cached_property  # (frozen dataclasses allow it: it writes the instance __dict__ directly)
+    def _items_clean(self) -> bool:
+        return not any(not v.is_clean for _, v in self.items)
 
     def whole(self) -> "Taint":
         """The container as one value: its own origins and every element's."""
