@@ -620,7 +620,7 @@ class FunctionAnalysis:
 
         if method in MUTATING_METHODS and isinstance(func.value, ast.Name):
             self.consts.pop(func.value.id, None)  # ``parts.append(x)``: no longer the literal it was bound to
-        if method and isinstance(func.value, ast.Name) and receiver.items is not None:
+        if method in _LIST_METHODS and isinstance(func.value, ast.Name) and receiver.items is not None:
             added = [p.with_step(self.step(node, f"added to `{func.value.id}`"), self._stepped) for p in positional]
             updated = _container_method(receiver, method, added, self.fold(node.args[0]) if node.args else NOTHING)
             if updated is not None:
@@ -1045,6 +1045,9 @@ def _slice_items(container: Taint, bounds: list) -> Taint | None:
     except ValueError:  # step 0
         return None
     return Taint(container.origins, tuple(enumerate(kept)))
+
+
+_LIST_METHODS = frozenset({"append", "pop", "insert", "reverse"})  # the ones _container_method knows
 
 
 def _container_method(container: Taint, method: str, arguments: list[Taint], first_constant: Any):
