@@ -54,3 +54,17 @@ def test_a_long_import_chain_does_not_recurse():
     modules = [(f"m{i}", False, f"import m{i + 1}\n".encode()) for i in range(count)]
     order, _ = analysis_order(modules)
     assert order == list(reversed(range(count)))
+
+
+def test_a_file_that_uses_a_cycle_comes_after_the_whole_cycle():
+    # json.tool imports json, which is in a cycle with json.decoder; tool is the smallest file but
+    # is not part of the cycle, so it waits for both.
+    modules = [
+        ("json", True, b"from .decoder import JSONDecoder\n" + b"# padding\n" * 50),
+        ("json.decoder", False, b"from json import scanner\n" + b"# padding\n" * 20),
+        ("json.scanner", False, b"import re\n"),
+        ("json.tool", False, b"import json\n"),
+    ]
+    order, _ = analysis_order(modules)
+    assert order.index(3) > order.index(0) and order.index(3) > order.index(1)
+    assert order.index(2) < order.index(1)

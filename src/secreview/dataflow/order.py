@@ -59,9 +59,8 @@ def analysis_order(modules: list[tuple[str, bool, bytes | None]]) -> tuple[list[
     """Indexes of the files (module name, is a package ``__init__``, content) in an order where
     each file comes after the files it imports; and for each file, the files it imports.
 
-    Imports inside functions (or indented blocks) are how modules break import cycles: when only
-    files waiting on each other remain, the next one is, among those whose module-level imports
-    are all analysed, the smallest (it may have to be analysed again: the cheapest to redo)."""
+    Files that import each other (directly or not) are ordered among themselves by
+    ``_break_cycle``; a file outside such a cycle always comes after everything it imports."""
     index_of = {name: i for i, (name, _, _) in enumerate(modules) if name}
 
     def files(i: int, modules_named: set[str]) -> list[int]:
@@ -76,52 +75,80 @@ def analysis_order(modules: list[tuple[str, bool, bytes | None]]) -> tuple[list[
         weak.append(files(i, nested))
     sizes = [len(data or b"") for _, _, data in modules]
     graph = [sorted({*a, *b}) for a, b in zip(strong, weak)]
-    return _dependencies_first(graph, strong, sizes), graph
+    order: list[int] = []
+    for component in _components_dependencies_first(graph):
+        order.extend(component if len(component) == 1 else _break_cycle(component, graph, strong, sizes))
+    return order, graph
 
 
-def _dependencies_first(graph: list[list[int]], strong: list[list[int]], sizes: list[int]) -> list[int]:
-    """Kahn's topological order (input order among the ready files); when only files waiting on
-    each other remain, the smallest one whose ``strong`` dependencies are placed goes next (the
-    smallest of all if there is none)."""
-    import heapq
+def _components_dependencies_first(graph: list[list[int]]) -> list[list[int]]:
+    """Tarjan's strongly connected components (iterative: import chains can be long), each
+    emitted after the components it depends on."""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    stack: list[int] = []
+    on_stack: set[int] = set()
+    components: list[list[int]] = []
+    counter = 0
+    for root in range(len(graph)):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            targets = graph[node]
+            if child < len(targets):
+                work.append((node, child + 1))
+                target = targets[child]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(sorted(component))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return components
 
-    waiting = [len(targets) for targets in graph]
-    waiting_strong = [len(targets) for targets in strong]
-    users: list[list[int]] = [[] for _ in graph]
-    strong_users: list[list[int]] = [[] for _ in graph]
-    for node, targets in enumerate(graph):
+
+def _break_cycle(component: list[int], graph: list[list[int]], strong: list[list[int]], sizes: list[int]) -> list[int]:
+    """An order for files that import each other: each after the members it imports while that is
+    possible; when only members waiting on each other remain, the smallest one whose module-level
+    imports are placed goes next (the smallest of all if none): analysed before some of what it
+    uses, it may have to be analysed again, and it is the cheapest to redo."""
+    members = set(component)
+    waiting = {node: {t for t in graph[node] if t in members} for node in component}
+    waiting_strong = {node: {t for t in strong[node] if t in members} for node in component}
+    users: dict[int, list[int]] = {node: [] for node in component}
+    for node, targets in waiting.items():
         for target in targets:
             users[target].append(node)
-    for node, targets in enumerate(strong):
-        for target in targets:
-            strong_users[target].append(node)
-    ready = [node for node, count in enumerate(waiting) if count == 0]
-    heapq.heapify(ready)
-    half_ready = [(sizes[node], node) for node, count in enumerate(waiting_strong) if count == 0 and waiting[node]]
-    heapq.heapify(half_ready)
-    smallest = [(size, node) for node, size in enumerate(sizes)]  # the last resort: in a module-level cycle
-    heapq.heapify(smallest)
-    placed = [False] * len(graph)
     order: list[int] = []
-    while len(order) < len(graph):
-        node = None
-        while node is None and ready:
-            candidate = heapq.heappop(ready)
-            node = None if placed[candidate] else candidate
-        while node is None and half_ready:
-            candidate = heapq.heappop(half_ready)[1]
-            node = None if placed[candidate] else candidate
-        while node is None:
-            candidate = heapq.heappop(smallest)[1]
-            node = None if placed[candidate] else candidate
-        placed[node] = True
+    while waiting:
+        ready = [node for node, targets in waiting.items() if not targets]
+        if ready:
+            node = min(ready)
+        else:
+            half_ready = [node for node in waiting if not waiting_strong[node]]
+            node = min(half_ready or waiting, key=lambda n: (sizes[n], n))
         order.append(node)
+        del waiting[node]
         for user in users[node]:
-            waiting[user] -= 1
-            if waiting[user] == 0 and not placed[user]:
-                heapq.heappush(ready, user)
-        for user in strong_users[node]:
-            waiting_strong[user] -= 1
-            if waiting_strong[user] == 0 and waiting[user] and not placed[user]:
-                heapq.heappush(half_ready, (sizes[user], user))
+            if user in waiting:
+                waiting[user].discard(node)
+                waiting_strong[user].discard(node)
     return order
