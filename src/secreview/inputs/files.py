@@ -47,11 +47,11 @@ BUILD_DIRS = frozenset({"build", "dist", "_build", "buck-out"})
 VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
 
 
-def display_path(path: str | Path) -> str:
+def display_path(path: str | Path, cwd: str | None = None) -> str:
     """How a path is shown: relative to the current directory when it is below it, else as given."""
     text = os.path.normpath(str(path))
-    absolute = os.path.abspath(text)
-    cwd = os.getcwd()
+    cwd = cwd if cwd is not None else os.getcwd()
+    absolute = os.path.normpath(os.path.join(cwd, text)) if not os.path.isabs(text) else text
     if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
         return os.path.relpath(absolute, cwd)
     return text
@@ -61,10 +61,12 @@ def module_name_for(path: Path, packages: dict[str, str] | None = None) -> str:
     """Dotted module name of ``path``: its stem, prefixed by every enclosing package (a directory
     with ``__init__.py``), so relative imports resolve as Python would. ``packages`` remembers
     the answer per directory across the files of one discovery (the walk up is the same)."""
-    prefix = _package_name(os.path.dirname(os.path.abspath(path)), {} if packages is None else packages)
-    if path.stem == "__init__":
+    absolute = os.path.abspath(path)
+    prefix = _package_name(os.path.dirname(absolute), {} if packages is None else packages)
+    stem = os.path.splitext(os.path.basename(absolute))[0]
+    if stem == "__init__":
         return prefix
-    return f"{prefix}.{path.stem}" if prefix else path.stem
+    return f"{prefix}.{stem}" if prefix else stem
 
 
 def _package_name(directory: str, packages: dict[str, str]) -> str:
@@ -193,16 +195,17 @@ class Discovery:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seen: set[tuple[int, int]] = field(default_factory=set)  # (device, inode) of files taken
     packages: dict[str, str] = field(default_factory=dict)  # directory -> package name (module_name_for)
+    cwd: str = field(default_factory=os.getcwd)  # asked once: paths are shown relative to it
 
     def add(self, path: str, key: tuple[int, int]) -> None:
         if key in self.seen:
             return
         self.seen.add(key)
-        shown = display_path(path)
-        self.sources.append(SourceFile(shown, file=Path(path), module_name=module_name_for(Path(path), self.packages)))
+        shown = display_path(path, self.cwd)
+        self.sources.append(SourceFile(shown, file=Path(path), module_name=module_name_for(path, self.packages)))
 
     def problem(self, path: str, kind: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic(display_path(path), kind, message))
+        self.diagnostics.append(Diagnostic(display_path(path, self.cwd), kind, message))
 
 
 def discover(paths: list[str], config=None, force_exclude: bool = False) -> tuple[list[SourceFile], list[Diagnostic]]:
