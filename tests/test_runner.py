@@ -353,3 +353,27 @@ def test_no_syntax_tree_outlives_the_review(tmp_path):
     gc.collect()
     after = sum(1 for o in gc.get_objects() if isinstance(o, ast.Module))
     assert result.findings and after == before
+
+
+def test_ctrl_c_exits_130_without_a_traceback(tmp_path, monkeypatch):
+    tree = make_tree(tmp_path, count=2)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run_review", interrupted)
+    result = CliRunner().invoke(main, ["review", str(tree), "--no-cache"])
+    assert result.exit_code == 130
+    assert "interrupted" in result.output and "Traceback" not in result.output
+
+
+def test_an_interrupted_review_stops_its_workers_at_once(tmp_path):
+    reviewer = Reviewer(Config())
+    with pytest.raises(KeyboardInterrupt):
+        with runner._Scheduler(reviewer, None, 2, 100, False, runner.RunStats()) as scheduler:
+            workers = list(scheduler.workers)
+            assert len(workers) == 2 and all(w.process.is_alive() for w in workers)
+            started = time.monotonic()
+            raise KeyboardInterrupt
+    assert not any(w.process.is_alive() for w in workers)
+    assert time.monotonic() - started < 3

@@ -1,7 +1,8 @@
 """Command line: ``secreview review PATH...|-`` and ``secreview rules [ID]``.
 
 Exit codes (review): 0 no findings at or above --fail-on; 1 findings at or above --fail-on;
-2 usage or configuration error; 3 no such findings, but some input could not be reviewed.
+2 usage or configuration error; 3 no such findings, but some input could not be reviewed;
+130 interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from secreview.config import Config, ConfigError, check_rule_ids, load_config
 from secreview.findings import Level
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_NOT_REVIEWED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it (128 + SIGINT)
 MAX_FIRST_LINE = 1_000_000  # a snippet's lines are placed at their line numbers: keep that bounded
 LEVELS = click.Choice(["low", "medium", "high"], case_sensitive=False)
 
@@ -93,6 +95,7 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
       2  usage or configuration error
       3  no finding at or above --fail-on, but some input could not be reviewed
          (missing, unreadable, not valid Python...; see the errors in the report)
+      130  interrupted (Ctrl-C): nothing is reported
     """
     from secreview.report import formatters
 
@@ -118,7 +121,11 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
         from secreview.changes_filter import apply_overrides
 
         sources = apply_overrides(sources, change)
-    result = _run_review(paths, sources, diagnostics, config, change, jobs, cache_dir, no_cache, quiet)
+    try:
+        result = _run_review(paths, sources, diagnostics, config, change, jobs, cache_dir, no_cache, quiet)
+    except KeyboardInterrupt:
+        click.echo("secreview: interrupted; nothing was reported", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     result = _limit_to_change(result, change, **change_options)  # change review (issue 4)
     text = available[output_format](result, color=interactive if color is None else color, show_suppressed=show_suppressed)
     _write(text, output)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -179,6 +180,8 @@ def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> No
     """A worker process: ("learn", known) / ("analyse", index, read) / ("reanalyse", index,
     source, previous) in, ("done", index, outcome) out, until ("stop",) or the pipe closes."""
     _tune_gc()
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = cache_store.Cache(*cache_args) if cache_args is not None else None
     analyst = _Analyst(reviewer, store)
     while True:
@@ -333,9 +336,9 @@ class _Scheduler:
         _tune_gc()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, exc_type, *exc_info) -> None:
         for worker in self.workers:
-            worker.stop()
+            worker.stop(now=exc_type is not None)  # interrupted or failed: do not wait for the file at hand
         if self._gc_state is not None:
             gc.unfreeze()
             gc.set_threshold(*self._gc_state)
@@ -461,14 +464,18 @@ class _Worker:
             self.process.join(timeout=1)
             return None
 
-    def stop(self) -> None:
-        try:
-            self.connection.send(("stop",))
-        except (OSError, ValueError):
-            pass
+    def stop(self, now: bool = False) -> None:
+        if now:
+            self.process.terminate()
+        else:
+            try:
+                self.connection.send(("stop",))
+            except (OSError, ValueError):
+                pass
         self.process.join(timeout=5)
         if self.process.is_alive():
-            self.process.terminate()
+            self.process.kill()
+            self.process.join()
         self.connection.close()
 
 
