@@ -95,6 +95,8 @@ _TYPES: dict[str, type] = {}
 def register(cls: type) -> type:
     """Allow a dataclass or enum to be stored in and restored from the cache (by class name)."""
     _TYPES[cls.__qualname__] = cls
+    if dataclasses.is_dataclass(cls):
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
     return cls
 
 
@@ -102,35 +104,48 @@ class NotCacheable(Exception):
     """A result holds a value of a type the cache does not know how to store."""
 
 
-def encode(value: Any) -> Any:
+def encode(value: Any, _memo: dict | None = None) -> Any:
     """A JSON-ready form of ``value`` (sets in a canonical order, so equal values encode alike)."""
-    if value is None or isinstance(value, (bool, str, float)):
+    if value is None or isinstance(value, (str, bool, float)):
         return value
+    if isinstance(value, int) and not isinstance(value, enum.Enum):
+        return value
+    memo = _memo if _memo is not None else {}
+    names = _FIELDS.get(type(value))
+    if names is not None:  # a registered dataclass (the common case: origins, trace steps)
+        # A result shares its origins and trace steps between many values: each is encoded once
+        # per call (the JSON repeats them; the work does not).
+        known = memo.get(id(value))
+        if known is None:
+            # Field values in declaration order, without their names: most of a result is small
+            # objects (trace steps), whose field names would be most of its text.
+            known = memo[id(value)] = {"$c": type(value).__qualname__, "v": [encode(getattr(value, name), memo) for name in names]}
+        return known
     if isinstance(value, enum.Enum):
         name = type(value).__qualname__
         if _TYPES.get(name) is not type(value):
             raise NotCacheable(name)
         return {"$e": name, "v": value.value}
-    if isinstance(value, int):
-        return value
     if isinstance(value, list):
-        return [encode(item) for item in value]
+        return [encode(item, memo) for item in value]
     if isinstance(value, tuple):
-        return {"$t": [encode(item) for item in value]}
+        return {"$t": [encode(item, memo) for item in value]}
     if isinstance(value, (frozenset, set)):
-        items = sorted((encode(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+        items = sorted((encode(item, memo) for item in value), key=_canonical)
         return {"$f" if isinstance(value, frozenset) else "$s": items}
     if isinstance(value, dict):
         if all(isinstance(key, str) for key in value):
-            return {"$d": {key: encode(item) for key, item in value.items()}}
-        return {"$m": [[encode(key), encode(item)] for key, item in value.items()]}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        name = type(value).__qualname__
-        if _TYPES.get(name) is not type(value):
-            raise NotCacheable(name)
-        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
-        return {"$c": name, "f": fields}
+            return {"$d": {key: encode(item, memo) for key, item in value.items()}}
+        return {"$m": [[encode(key, memo), encode(item, memo)] for key, item in value.items()]}
     raise NotCacheable(type(value).__qualname__)
+
+
+# The order of a set's items: the text of their encoded form. encode() writes a dataclass's
+# fields in declaration order and a dict's keys in its own order (as it stores them), so equal
+# values have equal texts whatever the process's hash seed (the order a set iterates in).
+_canonical = repr
+# Registered dataclasses -> the names of their fields (dataclasses.fields() is slow to ask per value).
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def decode(value: Any) -> Any:
@@ -151,7 +166,10 @@ def decode(value: Any) -> Any:
     if "$e" in value:
         return _TYPES[value["$e"]](value["v"])
     cls = _TYPES[value["$c"]]
-    return cls(**{key: decode(item) for key, item in value["f"].items()})
+    names, values = _FIELDS[cls], value["v"]
+    if len(values) != len(names):
+        raise ValueError(f"{cls.__qualname__}: {len(values)} values for {len(names)} fields")
+    return cls(**{name: decode(item) for name, item in zip(names, values)})
 
 
 def value_digest(value: Any) -> str:
