@@ -226,7 +226,7 @@ def test_corrupt_and_foreign_entries_are_rebuilt_not_trusted(tmp_path):
     entries[0].write_bytes(entries[0].read_bytes()[:-7])  # truncated
     entries[1].write_bytes(b"garbage")
     # A well-formed entry signed with another key (planted in the repository): rejected.
-    planted = json.dumps({"key": entries[2].name, "digest": "x", "value": {"$c": "ReviewResult", "f": {}}}).encode()
+    planted = json.dumps({"key": entries[2].name, "value": {"$c": "ReviewResult", "v": []}}).encode()
     entries[2].write_bytes(cache_store._MAGIC + b"0" * 64 + b"\n" + planted)
     age_files(tree)  # new identities: the whole-tree entry misses, each file's entry is looked up
     result, stats = review(tree, jobs=1, cache_dir=cache)

@@ -337,21 +337,21 @@ class Cache:
         self.stats["hits"] += 1
         return value
 
-    def store(self, key: str, value: Any) -> str | None:
-        """Store ``value``; returns its digest (None when it could not be stored)."""
+    def store(self, key: str, value: Any) -> bool:
+        """Store ``value``; False when it could not be stored. (The entry's signature covers its
+        bytes: no digest of the value is needed, and computing one costs as much as encoding.)"""
         try:
-            encoded = encode(value)
-            payload = json.dumps({"key": key, "digest": _digest(encoded), "value": encoded}, separators=(",", ":")).encode()
+            payload = json.dumps({"key": key, "value": encode(value)}, separators=(",", ":")).encode()
         except (NotCacheable, RecursionError, ValueError):
-            return None
+            return False
         path = self._result_path(key)
         try:
             path.parent.mkdir(exist_ok=True)
             _atomic_write(path, self._pack(payload))
         except OSError:
-            return None
+            return False
         self.stats["written"] += 1
-        return _digest(encoded)
+        return True
 
 
 def code_fingerprint() -> str:
