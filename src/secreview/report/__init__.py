@@ -12,16 +12,28 @@ from secreview.engine import ReviewResult
 Formatter = Callable[..., str]
 
 
-def formatters() -> dict[str, Formatter]:
-    from secreview.report import gerrit, github, json_format, review, sarif, text
+# format name -> (module in secreview.report, function): a module is imported only when its format
+# is used (the text format alone brings in rich; a cached review is mostly start-up).
+_FORMATS = {
+    "text": ("text", "render"),
+    "review": ("review", "render"),
+    "json": ("json_format", "render"),
+    "sarif": ("sarif", "render"),
+    # code-review tools (issue 4)
+    "gerrit": ("gerrit", "render"),
+    "github": ("github", "render"),
+    "github-review": ("github", "render_review"),
+}
 
-    return {
-        "text": text.render,
-        "review": review.render,
-        "json": json_format.render,
-        "sarif": sarif.render,
-        # code-review tools (issue 4)
-        "gerrit": gerrit.render,
-        "github": github.render,
-        "github-review": github.render_review,
-    }
+
+def _on_first_use(module: str, function: str) -> Formatter:
+    def render(result: ReviewResult, **options) -> str:
+        import importlib
+
+        return getattr(importlib.import_module(f"secreview.report.{module}"), function)(result, **options)
+
+    return render
+
+
+def formatters() -> dict[str, Formatter]:
+    return {name: _on_first_use(module, function) for name, (module, function) in _FORMATS.items()}
