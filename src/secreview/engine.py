@@ -78,6 +78,10 @@ class ReviewResult:
         return self
 
 
+def _too_complex(path: str) -> Diagnostic:
+    return Diagnostic(path, "too-complex", "the code is nested too deeply to be analysed; it was not reviewed")
+
+
 def guarded(path: str, step, *args):
     """Run one step of the review of ``path``; an unexpected exception (a bug in secreview, not
     in the reviewed code) becomes an "internal-error" Diagnostic so the rest of the run completes.
@@ -88,7 +92,7 @@ def guarded(path: str, step, *args):
         if os.environ.get("SECREVIEW_DEBUG"):
             raise
         if isinstance(exc, RecursionError):
-            return Diagnostic(path, "too-complex", "the code is nested too deeply to be analysed; it was not reviewed")
+            return _too_complex(path)
         return Diagnostic(path, "internal-error", f"secreview failed on this file ({type(exc).__name__}: {exc}); "
                           "it was not reviewed. This is a bug in secreview: please report it with this "
                           "message and, if you can, the file (rerun with SECREVIEW_DEBUG=1 for a traceback)")
@@ -133,9 +137,9 @@ class Reviewer:
     def analyse(self, source: SourceFile, table: ProjectTable | None = None, index: int = 0, content_hash: str = "",
                 versioned: bool = False) -> FileOutcome:
         """Review one file given the summaries known so far (``table``, which receives the file's
-        own summaries under its input ``index``). The file is analysed alone first; when the table answers one of the
-        questions that analysis asked (a function of another file, or of this file defined further
-        down), it is analysed again, on the same tree, with the table."""
+        own summaries under its input ``index``). The file is analysed alone first; when the table
+        answers one of the questions that analysis asked (a function of another file, or of this
+        file defined further down), it is analysed again, on the same tree, with the table."""
         parsed = load_source(source)
         if isinstance(parsed, Diagnostic):
             return FileOutcome(ReviewResult(diagnostics=[parsed]), content_hash=content_hash, path=source.path)
@@ -156,7 +160,7 @@ class Reviewer:
                     dependencies = Dependencies.of(flow, table)
             return FileOutcome(self._checked(parsed, facts, flow), own, dependencies, content_hash, source.path, version)
         except RecursionError:
-            return FileOutcome(ReviewResult(diagnostics=[Diagnostic(source.path, "too-complex", "the code is nested too deeply to be analysed; it was not reviewed")]), content_hash=content_hash, path=source.path)
+            return FileOutcome(ReviewResult(diagnostics=[_too_complex(source.path)]), content_hash=content_hash, path=source.path)
 
     def reanalyse(self, source: SourceFile, table: ProjectTable) -> tuple[ReviewResult, Dependencies]:
         """The file's review with ``table`` complete (every file's own summaries, this one's
@@ -169,7 +173,7 @@ class Reviewer:
             flow = FileFlow(parsed, facts, summaries=SummaryTable(table.summaries), project_classes=table.classes).analyze()
             return self._checked(parsed, facts, flow), Dependencies.of(flow, table)
         except RecursionError:
-            return ReviewResult(diagnostics=[Diagnostic(source.path, "too-complex", "the code is nested too deeply to be analysed; it was not reviewed")]), Dependencies()
+            return ReviewResult(diagnostics=[_too_complex(source.path)]), Dependencies()
 
     def _checked(self, parsed: ParsedFile, facts: FileFacts, flow: FileFlow | None) -> ReviewResult:
         """The rules over the file (with its data flow), as a result."""
