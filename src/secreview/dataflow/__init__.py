@@ -109,10 +109,6 @@ class SummaryTable(ChainMap):
         self._ask(name)
         return self.maps[1][name]
 
-    @property
-    def own(self) -> dict[str, FunctionSummary]:
-        return self.maps[0]
-
 
 def returned_data(summary: FunctionSummary | None) -> frozenset[Origin] | None:
     """The origins a function's return value has of its own (a source inside it), if any."""
