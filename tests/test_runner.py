@@ -156,6 +156,30 @@ def test_editing_a_helper_reanalyses_its_callers(tmp_path):
     assert stats.analysed == 2  # the helper and its one caller (views.py), no other file
 
 
+def test_an_edit_reaches_the_users_of_the_users_of_a_helper(tmp_path):
+    # use.py calls middle.host(), which returns what source.user_host() returns: once
+    # user_host() returns request data, middle's own summaries change, and so does use.py's review.
+    tree = tmp_path / "chain"
+    tree.mkdir()
+    (tree / "source.py").write_text("def user_host():\n    return 'localhost'\n")
+    (tree / "middle.py").write_text("from source import user_host\n\n\ndef host():\n    return user_host().strip()\n")
+    (tree / "use.py").write_text("import subprocess\n\nfrom middle import host\n\n\n"
+                                 "def ping():\n    return subprocess.run('ping ' + host(), shell=True)\n")
+    (tree / "other.py").write_text("def unrelated():\n    return 1\n")
+    age_files(tree)
+    cache = tmp_path / "cache"
+    before, _ = review(tree, jobs=1, cache_dir=cache)
+    assert not [f for f in before.findings if f.cwe == 78 and f.trace]  # (only "a command built at run time")
+    (tree / "source.py").write_text("from flask import request\n\n\ndef user_host():\n    return request.args['host']\n")
+    age_files(tree)
+    after, stats = review(tree, jobs=1, cache_dir=cache)
+    assert [(f.path.rsplit("/", 1)[-1], f.line, f.trace[0].path.rsplit("/", 1)[-1]) for f in after.findings
+            if f.cwe == 78 and f.trace] == [("use.py", 7, "source.py")]
+    assert stats.analysed == 3 and stats.rounds == 2  # source.py; then middle.py; then use.py -- not other.py
+    fresh, _ = review(tree, jobs=1)
+    assert report(after) == report(fresh)
+
+
 def test_an_edit_that_keeps_a_helpers_summaries_reanalyses_only_the_helper(tmp_path):
     tree = make_tree(tmp_path, count=2)
     cache = tmp_path / "cache"

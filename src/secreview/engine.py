@@ -14,7 +14,7 @@ from secreview import cache as cache_store
 from secreview.config import Config
 from secreview.rules._naming import is_test_location, is_test_path
 from secreview.dataflow import FileFlow, SinkRecord, SummaryTable
-from secreview.dataflow.linking import Dependencies, ProjectTable
+from secreview.dataflow.linking import Dependencies, ProjectTable, TableView
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.project import FlowFinding, resolve
 from secreview.facts import FileFacts
@@ -104,8 +104,8 @@ def active_rules(config: Config) -> list[Rule]:
 
 @dataclass
 class FileOutcome:
-    """A file's review, its own function summaries (for the other files) and what the analysis
-    behind the review asked of the project (see dataflow/linking.py)."""
+    """A file's review, its own function summaries (for the other files) and what the analyses
+    behind them asked of the project (see dataflow/linking.py)."""
 
     result: ReviewResult
     summaries: dict[str, FunctionSummary] = field(default_factory=dict)
@@ -115,6 +115,8 @@ class FileOutcome:
     # Identifies ``summaries`` for the cache (their digest), so the files that used them know
     # whether they changed; "" when there is no cache (within one run the path is enough).
     summaries_version: str = ""
+    # What the analysis that gave ``summaries`` asked, and was told (by the file's visible files).
+    summary_dependencies: Dependencies = field(default_factory=Dependencies)
 
 
 class Reviewer:
@@ -135,47 +137,58 @@ class Reviewer:
         return run_review(sources, self.config, diagnostics, jobs=1, cache_dir=None, change=change, reviewer=self)
 
     def analyse(self, source: SourceFile, table: ProjectTable | None = None, index: int = 0, content_hash: str = "",
-                versioned: bool = False) -> FileOutcome:
-        """Review one file given the summaries known so far (``table``, which receives the file's
-        own summaries under its input ``index``). The file is analysed alone first; when the table
-        answers one of the questions that analysis asked (a function of another file, or of this
-        file defined further down), it is analysed again, on the same tree, with the table."""
+                versioned: bool = False, visible: int | None = None) -> FileOutcome:
+        """Review one file. Its own summaries come from an analysis told the summaries of its
+        ``visible`` files (a bit per input index; None: all of ``table``); ``table`` then receives
+        them under the file's ``index``. The review is that analysis when everything ``table``
+        knows now would have told it the same; otherwise (a function defined further down the
+        file, a file of its import cycle) the file is analysed again, on the same tree, reusing
+        every function analysis whose answers did not change (see dataflow/linking.py)."""
         parsed = load_source(source)
         if isinstance(parsed, Diagnostic):
             return FileOutcome(ReviewResult(diagnostics=[parsed]), content_hash=content_hash, path=source.path)
         try:
             facts = FileFacts.build(parsed.tree, source.module_name, collect=self.dispatcher.wanted)  # one walk for both
             if not self.dataflow:
-                return FileOutcome(self._checked(parsed, facts, None), content_hash=content_hash, path=source.path)
-            flow = FileFlow(parsed, facts, summaries=SummaryTable(), project_classes=frozenset(), recording=table is not None).analyze()
+                return FileOutcome(self.checked(parsed, facts, None), content_hash=content_hash, path=source.path)
+            table = table if table is not None else ProjectTable()
+            told = table.view(visible)
+            flow = self.flow(parsed, facts, told)
             own = dict(flow.local_summaries)
             version = cache_store.value_digest(own) if versioned else ""
-            dependencies = Dependencies.of(flow, None)
-            if table is not None:
-                table.add(index, source.path, version, own)
-                if dependencies.answered_by(table):
-                    # Function analyses that nothing told differently are reused from the first.
-                    flow = FileFlow(parsed, facts, summaries=SummaryTable(table.summaries), project_classes=table.classes,
-                                    project_classes_returning_data=table.classes_returning_data, previous=flow).analyze()
-                    dependencies = Dependencies.of(flow, table)
-            return FileOutcome(self._checked(parsed, facts, flow), own, dependencies, content_hash, source.path, version)
+            summary_dependencies = dependencies = Dependencies.of(flow, told)
+            table.add(index, source.path, version, own)
+            if dependencies.answered_by(table):
+                flow = self.flow(parsed, facts, table, previous=flow, recording=False)
+                dependencies = Dependencies.of(flow, table)
+            return FileOutcome(self.checked(parsed, facts, flow), own, dependencies, content_hash, source.path, version,
+                               summary_dependencies)
         except RecursionError:
             return FileOutcome(ReviewResult(diagnostics=[_too_complex(source.path)]), content_hash=content_hash, path=source.path)
 
     def reanalyse(self, source: SourceFile, table: ProjectTable) -> tuple[ReviewResult, Dependencies]:
-        """The file's review with ``table`` complete (every file's own summaries, this one's
-        included), and what its analysis asked."""
+        """The file's review told everything ``table`` knows (its own summaries, still valid, included),
+        and what its analysis asked."""
         parsed = load_source(source)
         if isinstance(parsed, Diagnostic):
             return ReviewResult(diagnostics=[parsed]), Dependencies()
         try:
             facts = FileFacts.build(parsed.tree, source.module_name, collect=self.dispatcher.wanted)
-            flow = FileFlow(parsed, facts, summaries=SummaryTable(table.summaries), project_classes=table.classes).analyze()
-            return self._checked(parsed, facts, flow), Dependencies.of(flow, table)
+            flow = self.flow(parsed, facts, table, recording=False)
+            return self.checked(parsed, facts, flow), Dependencies.of(flow, table)
         except RecursionError:
             return ReviewResult(diagnostics=[_too_complex(source.path)]), Dependencies()
 
-    def _checked(self, parsed: ParsedFile, facts: FileFacts, flow: FileFlow | None) -> ReviewResult:
+    @staticmethod
+    def flow(parsed: ParsedFile, facts: FileFacts, table: "ProjectTable | TableView", previous: FileFlow | None = None,
+             recording: bool = True) -> FileFlow:
+        """One data-flow analysis of a file told ``table`` (reusing the function analyses of
+        ``previous`` whose answers are unchanged; ``recording`` keeps what is needed for that)."""
+        return FileFlow(parsed, facts, summaries=SummaryTable(table.summaries), project_classes=table.classes,
+                        project_classes_returning_data=table.classes_returning_data, previous=previous,
+                        recording=recording).analyze()
+
+    def checked(self, parsed: ParsedFile, facts: FileFacts, flow: FileFlow | None) -> ReviewResult:
         """The rules over the file (with its data flow), as a result."""
         findings, checks = self.check_parsed(parsed, facts, flow)
         result = ReviewResult()

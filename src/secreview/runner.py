@@ -9,18 +9,22 @@ report is one cache entry ("tree snapshot"): nothing is read, parsed or merged. 
 
     1. read every file (content hash, cache look-up, a scan of its imports: dataflow/order.py);
     2. analyse the files the cache did not answer, the files a file imports first, in worker
-       processes; each worker is told the function summaries the others found, and each file is
-       analysed with the summaries known when it starts (``Reviewer.analyse``);
-    3. once every file's own summaries are known, analyse again, with all of them, each file whose
-       analysis asked a question they now answer differently (dataflow/linking.py) -- a file
-       analysed before a file it uses, or a cached result whose helper changed;
+       processes; each worker is told the function summaries the others found. A file's own
+       summaries are computed with those of the files it imports, directly or not (its visible
+       files), and its review with all the summaries known when it is analysed
+       (``Reviewer.analyse``);
+    3. once every file's summaries are known, analyse again each file whose analysis asked a
+       question they now answer differently (dataflow/linking.py): a file of an import cycle
+       analysed before another, or a cached result whose helper changed -- in rounds, until no
+       answer changes (a helper whose summaries changed changes those of its users);
     4. then once: sinks reached through helpers, project-wide (engine).
 
-Steps 2-3 give exactly the review of every file with every summary known, whatever the order or
-the number of jobs; most files are parsed and analysed once. No syntax tree outlives its file's
-analysis (keeping every tree would not fit a large monorepo in memory). A file's cached outcome
-records whose summaries it used (the defining file and a digest of its summaries), so after an
-edit only the edited file and the files that use its changed functions are analysed again.
+Every file's summaries depend only on its content and its visible files, and its review on every
+file's summaries: the report is the same whatever the order or the number of jobs; most files are
+parsed and analysed once. No syntax tree outlives its file's analysis (keeping every tree would
+not fit a large monorepo in memory). A file's cached outcome records whose summaries it used (the
+defining file and a digest of its summaries), so after an edit only the edited file and the files
+that use its changed functions are analysed again.
 """
 from __future__ import annotations
 
@@ -146,22 +150,24 @@ class _Analyst:
             for index, path, version, summaries in known:
                 self.table.add(index, path, version, summaries)
 
-    def analyse(self, index: int, read: _Read) -> FileOutcome | ReviewResult:
+    def analyse(self, index: int, read: _Read, visible: int | None) -> FileOutcome | ReviewResult:
         """A FileOutcome, or a ReviewResult with the diagnostic of a crash (never cached)."""
         source = dataclasses.replace(read.source, file=None)
-        outcome = guarded(source.path, self.reviewer.analyse, source, self.table, index, read.content_hash, self.store is not None)
+        outcome = guarded(source.path, self.reviewer.analyse, source, self.table, index, read.content_hash,
+                          self.store is not None, visible)
         if not isinstance(outcome, FileOutcome):
             return ReviewResult(diagnostics=[outcome])
         self._store(read, outcome)
         return outcome
 
-    def reanalyse(self, index: int, source: SourceFile, previous: FileOutcome) -> FileOutcome | ReviewResult:
-        """The file's outcome with every summary known (this analyst has been told them all)."""
+    def reanalyse(self, index: int, source: SourceFile, visible: int | None, previous: FileOutcome | None) -> FileOutcome | ReviewResult:
+        """The file's outcome with every summary known (this analyst has been told them all):
+        its review alone when its own summaries in ``previous`` are still valid, else all of it."""
         read = _read(source)
         if read.problem is not None:  # unreadable now
             return ReviewResult(diagnostics=[read.problem])
-        if read.content_hash != previous.content_hash:  # changed during the review: analyse what is there now
-            return self.analyse(index, read)
+        if previous is None or read.content_hash != previous.content_hash:  # (changed during the review: what is there now)
+            return self.analyse(index, read, visible)
         loaded = dataclasses.replace(read.source, file=None)
         result = guarded(source.path, self.reviewer.reanalyse, loaded, self.table)
         if not isinstance(result, tuple):
@@ -177,8 +183,9 @@ class _Analyst:
 
 
 def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> None:
-    """A worker process: ("learn", known) / ("analyse", index, read) / ("reanalyse", index,
-    source, previous) in, ("done", index, outcome) out, until ("stop",) or the pipe closes."""
+    """A worker process: ("learn", known) / ("analyse", index, read, size, visible) /
+    ("reanalyse", index, source, size, visible, previous) in, ("done", index, outcome) out, until
+    ("stop",) or the pipe closes."""
     _tune_gc()
     # Ctrl-C reaches every process of the terminal's group: the parent stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -195,9 +202,9 @@ def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> No
         if kind == "learn":
             analyst.learn(message[1])
         elif kind == "analyse":
-            connection.send(("done", message[1], analyst.analyse(message[1], message[2])))
+            connection.send(("done", message[1], analyst.analyse(message[1], message[2], message[4])))
         elif kind == "reanalyse":
-            connection.send(("done", message[1], analyst.reanalyse(*message[1:])))
+            connection.send(("done", message[1], analyst.reanalyse(message[1], message[2], *message[4:])))
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -206,6 +213,7 @@ class RunStats:
     files: int = 0
     analysed: int = 0  # analysed by the engine in this run (not answered by the cache)
     reanalysed: int = 0  # analysed again once every file's summaries were known
+    rounds: int = 0  # rounds of such analyses (more than one only when a cached helper changed)
     cached: int = 0  # answered by the cache alone
     jobs: int = 1
     cache_note: str = ""  # why the cache was not used, when it was asked for
@@ -240,18 +248,16 @@ def run_review(
         return _final(snapshot, diagnostics, reviewer, change)
 
     reads = [_read(source) for source in sources]
-    outcomes, todo = _cached_outcomes(reads, store)
     order, imports = analysis_order([_module_of(read) for read in reads])
+    visible = _visible_files(order, imports)
+    outcomes, todo = _cached_outcomes(reads, store)
     pending = set(todo)
-    order = [index for index in order if index in pending]
     with _Scheduler(reviewer, store, jobs, len(todo), progress, stats) as scheduler:
         scheduler.learn([(i, o.path, o.summaries_version, o.summaries) for i, o in enumerate(outcomes) if isinstance(o, FileOutcome)])
-        for index, outcome in scheduler.analyse(order, reads, imports):
+        for index, outcome in scheduler.analyse([i for i in order if i in pending], reads, imports, visible):
             outcomes[index] = outcome
-        again = _outdated(outcomes, reviewer)
-        for index, outcome in scheduler.reanalyse(again, sources, outcomes):
-            outcomes[index] = outcome
-    stats.analysed = len(set(todo) | set(again))
+        again = _analyse_until_stable(scheduler, outcomes, sources, reviewer, order, imports, visible, stats)
+    stats.analysed = len(pending | again)
     stats.reanalysed = len(again)
     stats.cached = len(sources) - stats.analysed
 
@@ -297,15 +303,55 @@ def _module_of(read: _Read) -> tuple[str, bool, bytes | None]:
     return read.source.module_name, os.path.basename(str(name)) == "__init__.py", read.source.data
 
 
-def _outdated(outcomes: list, reviewer: Reviewer) -> list[int]:
-    """The files whose analysis was told something that the complete table answers differently."""
+def _visible_files(order: list[int], imports: list[list[int]]) -> list[int]:
+    """For each file, the files whose summaries its own summaries are computed with (a bit per
+    input index): those it imports, directly or not, that come before it in the order."""
+    visible = [0] * len(imports)
+    earlier = _earlier_imports(order, imports)
+    for index in order:
+        mask = 0
+        for target in earlier[index]:
+            mask |= visible[target] | (1 << target)
+        visible[index] = mask
+    return visible
+
+
+def _analyse_until_stable(scheduler: "_Scheduler", outcomes: list, sources: list[SourceFile], reviewer: Reviewer,
+                          order: list[int], imports: list[list[int]], visible: list[int], stats: RunStats) -> set[int]:
+    """Analyse again every file told something the complete table answers differently (a file of
+    an import cycle analysed before another, or a cached result whose helper changed); when what
+    gave its own summaries changed, those are computed again, and the files told them are checked
+    in the next round. Returns the files analysed again."""
+    again: set[int] = set()
     if not reviewer.dataflow:
-        return []
+        return again
+    while True:
+        outdated = _outdated(outcomes, visible)
+        if not outdated:
+            return again
+        stats.rounds += 1
+        again.update(outdated)
+        tasks = [(i, outdated[i]) for i in order if i in outdated]
+        for index, outcome in scheduler.reanalyse(tasks, sources, outcomes, imports, visible):
+            outcomes[index] = outcome
+
+
+def _outdated(outcomes: list, visible: list[int]) -> dict[int, FileOutcome | None]:
+    """The files whose analysis was told something the complete table answers differently, each
+    with its outcome when its own summaries are still valid (None: they must be computed again)."""
     table = ProjectTable()
     for index, outcome in enumerate(outcomes):
         if isinstance(outcome, FileOutcome):
             table.add(index, outcome.path, outcome.summaries_version, outcome.summaries)
-    return [i for i, o in enumerate(outcomes) if isinstance(o, FileOutcome) and o.dependencies.answered_by(table)]
+    outdated: dict[int, FileOutcome | None] = {}
+    for index, outcome in enumerate(outcomes):
+        if not isinstance(outcome, FileOutcome):
+            continue
+        if outcome.summary_dependencies.answered_by(table.view(visible[index])):
+            outdated[index] = None
+        elif outcome.dependencies.answered_by(table):
+            outdated[index] = outcome
+    return outdated
 
 
 class _Scheduler:
@@ -350,20 +396,18 @@ class _Scheduler:
         if self.analyst is not None and found_by is None and not self._analysing:
             self.analyst.learn(known)
 
-    def analyse(self, order: list[int], reads: list[_Read], imports: list[list[int]]) -> Iterable[tuple[int, Any]]:
-        # A file waits for the files it imports that come before it in the order (the order has
-        # broken import cycles: an import of a file that comes after it is not waited for).
-        position = {index: number for number, index in enumerate(order)}
-        imports = [[t for t in targets if position.get(t, len(order)) < position.get(i, -1)] for i, targets in enumerate(imports)]
+    def analyse(self, order: list[int], reads: list[_Read], imports: list[list[int]], visible: list[int]) -> Iterable[tuple[int, Any]]:
         tasks = []
         for index in order:
-            tasks.append(("analyse", index, reads[index], len(reads[index].source.data or b"")))
+            tasks.append(("analyse", index, reads[index], len(reads[index].source.data or b""), visible[index]))
             reads[index] = dataclasses.replace(reads[index], source=dataclasses.replace(reads[index].source, data=None))
-        yield from self._run(tasks, "reviewing", imports)
+        yield from self._run(tasks, "reviewing", _earlier_imports(order, imports))
 
-    def reanalyse(self, indexes: list[int], sources: list[SourceFile], outcomes: list) -> Iterable[tuple[int, Any]]:
-        largest_first = sorted(indexes, key=lambda i: -outcomes[i].result.lines)
-        yield from self._run([("reanalyse", i, sources[i], outcomes[i]) for i in largest_first], "cross-file")
+    def reanalyse(self, outdated: list[tuple[int, FileOutcome | None]], sources: list[SourceFile], outcomes: list,
+                  imports: list[list[int]], visible: list[int]) -> Iterable[tuple[int, Any]]:
+        """Analyse again the ``outdated`` files (in order; an outcome: only its review)."""
+        tasks = [("reanalyse", i, sources[i], outcomes[i].result.lines, visible[i], previous) for i, previous in outdated]
+        yield from self._run(tasks, "cross-file", _earlier_imports([i for i, _ in outdated], imports))
 
     def _run(self, tasks: list[tuple], label: str, imports: list[list[int]] | None = None) -> Iterable[tuple[int, Any]]:
         if not tasks:
@@ -381,9 +425,9 @@ class _Scheduler:
         try:
             for kind, index, *arguments in tasks:
                 if kind == "analyse":
-                    yield index, self.analyst.analyse(index, arguments[0]), None
+                    yield index, self.analyst.analyse(index, arguments[0], arguments[2]), None
                 else:
-                    yield index, self.analyst.reanalyse(index, *arguments), None
+                    yield index, self.analyst.reanalyse(index, arguments[0], *arguments[2:]), None
         finally:
             self._analysing = False
 
@@ -412,13 +456,21 @@ class _Scheduler:
                 yield reply[1], reply[2], worker
 
 
+def _earlier_imports(order: list[int], imports: list[list[int]]) -> list[list[int]]:
+    """For each file, the files it waits for: those it imports that come before it in ``order``
+    (the order has broken import cycles: an import of a file that comes after it is not waited
+    for; a file not in ``order`` is not waited for)."""
+    position = {index: number for number, index in enumerate(order)}
+    return [[t for t in targets if position.get(t, len(order)) < position.get(i, -1)] for i, targets in enumerate(imports)]
+
+
 def _next_ready(pending: list[tuple], imports: list[list[int]] | None, waiting_for: set[int]) -> int:
     """The position in ``pending`` of the largest file whose imports are all analysed (it will be
     told their summaries; largest first, so no long file is left for last), else of the first."""
     best, best_size = 0, -1
     if imports is not None:
         for position, task in enumerate(pending[:LOOK_AHEAD]):
-            if task[0] == "analyse" and task[3] > best_size and not any(target in waiting_for for target in imports[task[1]]):
+            if task[3] > best_size and not any(target in waiting_for for target in imports[task[1]]):
                 best, best_size = position, task[3]
     return best
 

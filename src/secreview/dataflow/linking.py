@@ -1,17 +1,25 @@
 """Linking files: the project's function summaries, and what a file's analysis depended on.
 
-Each file's *own* summaries (``FileFlow.local_summaries`` of an analysis that knew nothing of
-other files) depend on its content alone. A file's review is its analysis given the own
-summaries of every file of the project. Computing those for all files first and then analysing
-every file again would cost two analyses (and two parses) per file, so a review instead analyses
-files in dependency order (see order.py) and gives each file the summaries known so far. The
-analysis records which names it asked for and what it was told (``Dependencies``); once every
-file's own summaries are known, a file whose answers would now differ is analysed again. The
-result is exactly the review with every summary known, whatever the order or the number of jobs.
+A review analyses the files in dependency order (order.py: the files a file imports first). A
+file's *own* summaries (``FileFlow.local_summaries``, what its callers are told) come from an
+analysis told the own summaries of the files it imports, directly or not, that come before it
+in that order: its *visible* files. So a helper returning what a helper of another module
+returns is known to return it, along any chain of imports; only along an import cycle is a file
+told less. Every file's summaries are computed once and are final: they depend on its content and
+on its visible files alone, whatever the number of jobs or the order the files were given in.
+
+A file's *review* is its analysis told every file's own summaries (its own too: a function
+defined further down). The first analysis is usually that already; when the summaries known after
+it answer one of its questions differently, the file is analysed again on the same tree (see
+FileFlow's replay); and once every file's summaries are known, a file whose answers would still
+differ (told nothing of a file of its import cycle) is analysed again. Each analysis records which
+names it asked for and what it was told (``Dependencies``), which is also how a cached result is
+known to be still valid.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator, Mapping
 
 from secreview.dataflow.analyzer import FunctionSummary
 
@@ -61,6 +69,58 @@ class ProjectTable:
         owner = self.class_defined_by.get(name)
         return (owner[1], owner[2]) if owner is not None else None
 
+    def view(self, visible: int | None) -> "ProjectTable | TableView":
+        """The table as an analysis that may see only the files in ``visible`` (a bit per input
+        index) is told it; None: all of it."""
+        return self if visible is None else TableView(self, visible)
+
+
+class _Visible(Mapping):
+    """The entries of ``table`` (a dict or set by name) whose owner (``owners[name]``, an input
+    index first) is visible."""
+
+    def __init__(self, table, owners: dict[str, tuple], visible: int) -> None:
+        self.table = table
+        self.owners = owners
+        self.visible = visible
+
+    def __contains__(self, name) -> bool:
+        owner = self.owners.get(name)
+        return owner is not None and (self.visible >> owner[0]) & 1 == 1 and name in self.table
+
+    def __getitem__(self, name):
+        if name in self:
+            return self.table[name]
+        raise KeyError(name)
+
+    def get(self, name, default=None):
+        return self.table[name] if name in self else default
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self.table if name in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class TableView:
+    """What an analysis limited to some files (its visible files, see the module's docstring) is
+    told: ProjectTable's interface, over the entries those files defined."""
+
+    def __init__(self, table: ProjectTable, visible: int) -> None:
+        self.table = table
+        self.visible = visible
+        self.summaries = _Visible(table.summaries, table.defined_by, visible)
+        self.returning_data = _Visible(table.returning_data, table.defined_by, visible)
+        self.classes = _Visible(table.classes, table.class_defined_by, visible)
+        self.classes_returning_data = _Visible(table.classes_returning_data, table.class_defined_by, visible)
+
+    def answer(self, name: str) -> Answer:
+        return self.table.answer(name) if name in self.summaries else None
+
+    def class_answer(self, name: str) -> Answer:
+        return self.table.class_answer(name) if name in self.classes else None
+
 
 @dataclass
 class Dependencies:
@@ -76,7 +136,7 @@ class Dependencies:
     classes_quietly: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, flow, table: ProjectTable | None) -> "Dependencies":
+    def of(cls, flow, table: "ProjectTable | TableView | None") -> "Dependencies":
         """The questions ``flow`` (a FileFlow) asked, with ``table``'s answers (None: the
         analysis was told nothing)."""
         asked = flow.summaries
@@ -90,7 +150,7 @@ class Dependencies:
             {name: name in table.classes_returning_data for name in sorted(flow.asked_classes_quietly)},
         )
 
-    def answered_by(self, table: ProjectTable) -> bool:
+    def answered_by(self, table: "ProjectTable | TableView") -> bool:
         """Would ``table`` answer any of these questions differently?"""
         return (any(table.answer(name) != answer for name, answer in self.functions.items())
                 or any((name in table.returning_data) != answer for name, answer in self.functions_quietly.items())

@@ -1,10 +1,12 @@
 """The order to analyse files in: the files a file imports first (see linking.py).
 
 A file analysed after the files it uses is told their function summaries and is final after one
-analysis; one analysed before them may have to be analysed again. The order only affects speed,
-never results, so the imports are found with a cheap scan of the source text (no parse): module-level
-imports, in a multi-line ``from x import (...)`` or relative, count; one that is missed (inside a
-function, a conditional import) only costs a second analysis.
+analysis; one analysed before them (in an import cycle) may have to be analysed again. A file's own
+summaries are computed with those of the files it imports that come before it, so the order must
+not depend on the order the files were given in. The imports are found with a cheap scan of the
+source text (no parse): module-level imports, in a multi-line ``from x import (...)`` or relative,
+and those inside functions or conditional blocks. An import the scan misses (``importlib``) only
+means the file is told less when its own summaries are computed.
 """
 from __future__ import annotations
 
@@ -74,10 +76,11 @@ def analysis_order(modules: list[tuple[str, bool, bytes | None]]) -> tuple[list[
         strong.append(files(i, module_level))
         weak.append(files(i, nested))
     sizes = [len(data or b"") for _, _, data in modules]
+    names = [name for name, _, _ in modules]
     graph = [sorted({*a, *b}) for a, b in zip(strong, weak)]
     order: list[int] = []
     for component in _components_dependencies_first(graph):
-        order.extend(component if len(component) == 1 else _break_cycle(component, graph, strong, sizes))
+        order.extend(component if len(component) == 1 else _break_cycle(component, graph, strong, sizes, names))
     return order, graph
 
 
@@ -125,11 +128,13 @@ def _components_dependencies_first(graph: list[list[int]]) -> list[list[int]]:
     return components
 
 
-def _break_cycle(component: list[int], graph: list[list[int]], strong: list[list[int]], sizes: list[int]) -> list[int]:
+def _break_cycle(component: list[int], graph: list[list[int]], strong: list[list[int]], sizes: list[int],
+                 names: list[str]) -> list[int]:
     """An order for files that import each other: each after the members it imports while that is
     possible; when only members waiting on each other remain, the smallest one whose module-level
     imports are placed goes next (the smallest of all if none): analysed before some of what it
-    uses, it may have to be analysed again, and it is the cheapest to redo."""
+    uses, it may have to be analysed again, and it is the cheapest to redo. Ties go by module
+    name, so the order does not depend on the order the files were given in."""
     members = set(component)
     waiting = {node: {t for t in graph[node] if t in members} for node in component}
     waiting_strong = {node: {t for t in strong[node] if t in members} for node in component}
@@ -141,10 +146,10 @@ def _break_cycle(component: list[int], graph: list[list[int]], strong: list[list
     while waiting:
         ready = [node for node, targets in waiting.items() if not targets]
         if ready:
-            node = min(ready)
+            node = min(ready, key=lambda n: (names[n], n))
         else:
             half_ready = [node for node in waiting if not waiting_strong[node]]
-            node = min(half_ready or waiting, key=lambda n: (sizes[n], n))
+            node = min(half_ready or waiting, key=lambda n: (sizes[n], names[n], n))
         order.append(node)
         del waiting[node]
         for user in users[node]:
