@@ -91,7 +91,10 @@ def corpus(tmp_path_factory):
     chain = root / "chainpkg"
     chain.mkdir()
     (chain / "__init__.py").write_text("")
-    (chain / "source.py").write_text("from flask import request\n\n\ndef user_host():\n    return request.args['host']\n")
+    # (user_host() returns what a function defined further down returns: analysed first, so
+    # user_host()'s own summary knows it.)
+    (chain / "source.py").write_text("from flask import request\n\n\ndef user_host():\n    return _read('host')\n\n\n"
+                                     "def _read(name):\n    return request.args[name]\n")
     (chain / "middle.py").write_text("from chainpkg.source import user_host\n\n\ndef host():\n    return user_host().strip()\n")
     (chain / "use.py").write_text("import subprocess\n\nfrom chainpkg.middle import host\n\n\n"
                                   "def ping():\n    return subprocess.run('ping -c 1 ' + host(), shell=True)\n")
@@ -119,6 +122,7 @@ def test_data_returned_through_helpers_in_two_modules_is_found(defined):
     assert (finding.line, finding.rule_id) == (7, "subprocess-shell-injection")
     files = [step.path.rsplit("/", 1)[-1] for step in finding.trace]
     assert files[0] == "source.py" and "middle.py" in files and files[-1] == "use.py"
+    assert [step.line for step in finding.trace if step.path.endswith("source.py")] == [9, 5]
 
 
 def test_shuffled_input_gives_the_same_review(corpus):

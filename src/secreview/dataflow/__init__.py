@@ -192,7 +192,7 @@ class FileFlow:
         self.module_instances = module_analysis.instances  # ``posts = PostRepository(...)`` at module level
         globals_state = module
         analysed = 0
-        queue = list(self.nested)
+        queue = self._callees_first(self.nested)
         self.nested.clear()
         while queue:
             node, defining_state = queue.pop(0)
@@ -212,14 +212,75 @@ class FileFlow:
                         self.class_of_method[id(child)] = class_name
                         if flask_view and child.name in CLASS_VIEW_METHODS:
                             self.flask_view_methods.add(id(child))
-                queue.extend(self.nested)
+                queue.extend(self._callees_first(self.nested))
                 self.nested.clear()
                 continue
             self.analyze_function(node, {**globals_state, **defining_state})
-            queue.extend(self.nested)
+            queue.extend(self._callees_first(self.nested))
             self.nested.clear()
         self.reanalyze_methods_reading_tainted_attributes(globals_state)
         return self
+
+    def _callees_first(self, items: list[tuple[ast.AST, dict]]) -> list[tuple[ast.AST, dict]]:
+        """Functions defined side by side (in a module, a class, a function), ordered so that one
+        called by another (``helper()``, ``self.helper()``) is analysed before its caller, which
+        is then told its summary in this same analysis. Otherwise source order (also for
+        functions calling each other)."""
+        by_name: dict[str, list[int]] = {}
+        for position, (node, _) in enumerate(items):
+            if node.__class__ in _FUNCTION_NODES:
+                by_name.setdefault(node.name, []).append(position)
+        if len(by_name) < 2:
+            return list(items)
+        calls = self._called_names
+        order: list[int] = []
+        placed = [False] * len(items)
+
+        def place(position: int) -> None:  # depth-first: callees, then the function
+            placed[position] = True
+            work = [(position, iter(calls.get(id(items[position][0]), ())))]
+            while work:
+                current, callees = work[-1]
+                for name in callees:
+                    pending = [p for p in by_name.get(name, ()) if not placed[p]]
+                    if pending:
+                        placed[pending[0]] = True
+                        work.append((pending[0], iter(calls.get(id(items[pending[0]][0]), ()))))
+                        break
+                else:
+                    work.pop()
+                    order.append(current)
+
+        for position in range(len(items)):
+            if not placed[position]:
+                place(position)
+        return [items[position] for position in order]
+
+    @property
+    def _called_names(self) -> dict[int, list[str]]:
+        """For each function (node id): the names it calls directly as ``name()``, ``self.name()``
+        or ``cls.name()``, in source order (from the calls the facts walk gathered)."""
+        known = self.__dict__.get("_called_names_cache")
+        if known is not None:
+            return known
+        found: dict[int, list[str]] = {}
+        name_class, attribute_class, call_class = ast.Name, ast.Attribute, ast.Call
+        for node, ancestors in self.facts.nodes:
+            if node.__class__ is not call_class:
+                continue
+            func = node.func
+            if func.__class__ is name_class:
+                name = func.id
+            elif func.__class__ is attribute_class and func.value.__class__ is name_class and func.value.id in ("self", "cls"):
+                name = func.attr
+            else:
+                continue
+            for ancestor in reversed(ancestors):
+                if ancestor.__class__ in _FUNCTION_NODES or ancestor.__class__ is ast.Lambda:
+                    found.setdefault(id(ancestor), []).append(name)
+                    break
+        self.__dict__["_called_names_cache"] = found
+        return found
 
     def analyze_function(self, node: ast.AST, globals_state: dict) -> None:
         qualname = self.function_qualname(node)
@@ -552,6 +613,7 @@ class FileFlow:
         return self._globals_cache
 
 
+_FUNCTION_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 FLASK_VIEW_CLASSES = frozenset({"flask.views.MethodView", "flask.views.View"})
 ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})
 
