@@ -405,9 +405,14 @@ class _Scheduler:
 
     def reanalyse(self, outdated: list[tuple[int, FileOutcome | None]], sources: list[SourceFile], outcomes: list,
                   imports: list[list[int]], visible: list[int]) -> Iterable[tuple[int, Any]]:
-        """Analyse again the ``outdated`` files (in order; an outcome: only its review)."""
+        """Analyse again the ``outdated`` files (in order; an outcome: only its review). A file
+        waits for the files it imports whose summaries are computed again (a review alone changes
+        no summary: those files go largest first)."""
         tasks = [("reanalyse", i, sources[i], outcomes[i].result.lines, visible[i], previous) for i, previous in outdated]
-        yield from self._run(tasks, "cross-file", _earlier_imports([i for i, _ in outdated], imports))
+        changing = {i: number for number, (i, previous) in enumerate(outdated) if previous is None}
+        waits = [[t for t in targets if t in changing and (i not in changing or changing[t] < changing[i])]
+                 for i, targets in enumerate(imports)]
+        yield from self._run(tasks, "cross-file", waits)
 
     def _run(self, tasks: list[tuple], label: str, imports: list[list[int]] | None = None) -> Iterable[tuple[int, Any]]:
         if not tasks:
