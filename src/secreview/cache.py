@@ -104,8 +104,10 @@ class NotCacheable(Exception):
     """A result holds a value of a type the cache does not know how to store."""
 
 
-def encode(value: Any, _memo: dict | None = None) -> Any:
-    """A JSON-ready form of ``value`` (sets in a canonical order, so equal values encode alike)."""
+def encode(value: Any, _memo: dict | None = None, canonical: bool = True) -> Any:
+    """A JSON-ready form of ``value``. ``canonical``: sets in a canonical order, so equal values
+    encode alike (for digests; a stored entry need not be, and sorting is most of the work).
+    ``_memo`` (by object id) may be shared by calls on values that stay alive meanwhile."""
     if value is None or isinstance(value, (str, bool, float)):
         return value
     if isinstance(value, int) and not isinstance(value, enum.Enum):
@@ -119,7 +121,8 @@ def encode(value: Any, _memo: dict | None = None) -> Any:
         if known is None:
             # Field values in declaration order, without their names: most of a result is small
             # objects (trace steps), whose field names would be most of its text.
-            known = memo[id(value)] = {"$c": type(value).__qualname__, "v": [encode(getattr(value, name), memo) for name in names]}
+            known = memo[id(value)] = {"$c": type(value).__qualname__,
+                                       "v": [encode(getattr(value, name), memo, canonical) for name in names]}
         return known
     if isinstance(value, enum.Enum):
         name = type(value).__qualname__
@@ -127,16 +130,18 @@ def encode(value: Any, _memo: dict | None = None) -> Any:
             raise NotCacheable(name)
         return {"$e": name, "v": value.value}
     if isinstance(value, list):
-        return [encode(item, memo) for item in value]
+        return [encode(item, memo, canonical) for item in value]
     if isinstance(value, tuple):
-        return {"$t": [encode(item, memo) for item in value]}
+        return {"$t": [encode(item, memo, canonical) for item in value]}
     if isinstance(value, (frozenset, set)):
-        items = sorted((encode(item, memo) for item in value), key=_canonical)
+        items = [encode(item, memo, canonical) for item in value]
+        if canonical:
+            items.sort(key=_canonical)
         return {"$f" if isinstance(value, frozenset) else "$s": items}
     if isinstance(value, dict):
         if all(isinstance(key, str) for key in value):
-            return {"$d": {key: encode(item, memo) for key, item in value.items()}}
-        return {"$m": [[encode(key, memo), encode(item, memo)] for key, item in value.items()]}
+            return {"$d": {key: encode(item, memo, canonical) for key, item in value.items()}}
+        return {"$m": [[encode(key, memo, canonical), encode(item, memo, canonical)] for key, item in value.items()]}
     raise NotCacheable(type(value).__qualname__)
 
 
@@ -172,11 +177,11 @@ def decode(value: Any) -> Any:
     return cls(**{name: decode(item) for name, item in zip(names, values)})
 
 
-def value_digest(value: Any) -> str:
+def value_digest(value: Any, memo: dict | None = None) -> str:
     """A digest of ``value``, equal for equal values (a random one when it cannot be encoded, so
-    that it never matches)."""
+    that it never matches). ``memo``: see ``encode``."""
     try:
-        return _digest(encode(value))
+        return _digest(encode(value, memo))
     except NotCacheable:
         return "uncacheable-" + secrets.token_hex(8)
 
@@ -337,11 +342,12 @@ class Cache:
         self.stats["hits"] += 1
         return value
 
-    def store(self, key: str, value: Any) -> bool:
+    def store(self, key: str, value: Any, memo: dict | None = None) -> bool:
         """Store ``value``; False when it could not be stored. (The entry's signature covers its
-        bytes: no digest of the value is needed, and computing one costs as much as encoding.)"""
+        bytes: no digest of the value is needed, and computing one costs as much as encoding.)
+        ``memo``: the one a digest of a part of ``value`` was computed with (see ``encode``)."""
         try:
-            payload = json.dumps({"key": key, "value": encode(value)}, separators=(",", ":")).encode()
+            payload = json.dumps({"key": key, "value": encode(value, memo, canonical=False)}, separators=(",", ":")).encode()
         except (NotCacheable, RecursionError, ValueError):
             return False
         path = self._result_path(key)

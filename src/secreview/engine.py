@@ -8,9 +8,8 @@ import ast
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from secreview import cache as cache_store
 from secreview.config import Config
 from secreview.rules._naming import is_test_location, is_test_path
 from secreview.dataflow import FileFlow, SinkRecord, SummaryTable
@@ -137,13 +136,14 @@ class Reviewer:
         return run_review(sources, self.config, diagnostics, jobs=1, cache_dir=None, change=change, reviewer=self)
 
     def analyse(self, source: SourceFile, table: ProjectTable | None = None, index: int = 0, content_hash: str = "",
-                versioned: bool = False, visible: int | None = None) -> FileOutcome:
+                digest: Callable[[dict], str] | None = None, visible: int | None = None) -> FileOutcome:
         """Review one file. Its own summaries come from an analysis told the summaries of its
         ``visible`` files (a bit per input index; None: all of ``table``); ``table`` then receives
         them under the file's ``index``. The review is that analysis when everything ``table``
         knows now would have told it the same; otherwise (a function defined further down the
         file, a file of its import cycle) the file is analysed again, on the same tree, reusing
-        every function analysis whose answers did not change (see dataflow/linking.py)."""
+        every function analysis whose answers did not change (see dataflow/linking.py). ``digest``
+        gives the version of the file's summaries when results are cached."""
         parsed = load_source(source)
         if isinstance(parsed, Diagnostic):
             return FileOutcome(ReviewResult(diagnostics=[parsed]), content_hash=content_hash, path=source.path)
@@ -155,7 +155,7 @@ class Reviewer:
             told = table.view(visible)
             flow = self.flow(parsed, facts, told)
             own = dict(flow.local_summaries)
-            version = cache_store.value_digest(own) if versioned else ""
+            version = digest(own) if digest is not None else ""
             summary_dependencies = dependencies = Dependencies.of(flow, told)
             table.add(index, source.path, version, own)
             if dependencies.answered_by(table):

@@ -153,11 +153,13 @@ class _Analyst:
     def analyse(self, index: int, read: _Read, visible: int | None) -> FileOutcome | ReviewResult:
         """A FileOutcome, or a ReviewResult with the diagnostic of a crash (never cached)."""
         source = dataclasses.replace(read.source, file=None)
-        outcome = guarded(source.path, self.reviewer.analyse, source, self.table, index, read.content_hash,
-                          self.store is not None, visible)
+        # The summaries' digest and the stored entry encode the same objects: once, with one memo.
+        memo: dict | None = {} if self.store is not None else None
+        digest = (lambda summaries: cache_store.value_digest(summaries, memo)) if memo is not None else None
+        outcome = guarded(source.path, self.reviewer.analyse, source, self.table, index, read.content_hash, digest, visible)
         if not isinstance(outcome, FileOutcome):
             return ReviewResult(diagnostics=[outcome])
-        self._store(read, outcome)
+        self._store(read, outcome, memo)
         return outcome
 
     def reanalyse(self, index: int, source: SourceFile, visible: int | None, previous: FileOutcome | None) -> FileOutcome | ReviewResult:
@@ -177,9 +179,9 @@ class _Analyst:
         self._store(read, outcome)
         return outcome
 
-    def _store(self, read: _Read, outcome: FileOutcome) -> None:
+    def _store(self, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> None:
         if self.store is not None and read.source.file is not None:
-            self.store.store(_cache_key(self.store, read), outcome)
+            self.store.store(_cache_key(self.store, read), outcome, memo)
 
 
 def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> None:
