@@ -114,7 +114,9 @@ def test_the_review_is_exactly_the_definition(corpus, defined, jobs):
     assert any(len(finding[-1]) > 2 and len({step[0] for step in finding[-1]}) > 1 for finding in expected)  # cross-file flows
     stats = runner.RunStats()
     assert report(runner.run_review(corpus, Config(min_confidence=Level.LOW), jobs=jobs, stats=stats)) == expected
-    assert stats.reanalysed >= 1  # the import cycle: a file analysed again at the end
+    assert stats.reanalysed >= 1  # the import cycle: a file analysed again
+    # With workers, it is reviewed again as soon as the rest of its cycle is done, not at the end.
+    assert stats.rounds == (1 if jobs == 1 else 0)
 
 
 def test_data_returned_through_helpers_in_two_modules_is_found(defined):

@@ -42,7 +42,7 @@ from secreview.config import Config
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.linking import Dependencies, ProjectTable
-from secreview.dataflow.order import analysis_order
+from secreview.dataflow.order import analysis_order, components_dependencies_first
 from secreview.dataflow.values import Origin, Taint
 from secreview.engine import FileOutcome, ReviewResult, Reviewer, guarded
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
@@ -256,9 +256,10 @@ def run_review(
     pending = set(todo)
     with _Scheduler(reviewer, store, jobs, len(todo), progress, stats) as scheduler:
         scheduler.learn([(i, o.path, o.summaries_version, o.summaries) for i, o in enumerate(outcomes) if isinstance(o, FileOutcome)])
-        for index, outcome in scheduler.analyse([i for i in order if i in pending], reads, imports, visible):
+        for index, outcome in scheduler.analyse([i for i in order if i in pending], reads, imports, visible, sources):
             outcomes[index] = outcome
         again = _analyse_until_stable(scheduler, outcomes, sources, reviewer, order, imports, visible, stats)
+        again |= scheduler.reviewed_again
     stats.analysed = len(pending | again)
     stats.reanalysed = len(again)
     stats.cached = len(sources) - stats.analysed
@@ -371,6 +372,7 @@ class _Scheduler:
         self.workers: list[_Worker] = []
         self.analyst: _Analyst | None = None
         self._analysing = False  # the analyst adds what it finds to its own table
+        self.reviewed_again: set[int] = set()  # files reviewed again while the others were analysed
         self._gc_state = None
 
     def __enter__(self) -> "_Scheduler":
@@ -398,12 +400,16 @@ class _Scheduler:
         if self.analyst is not None and found_by is None and not self._analysing:
             self.analyst.learn(known)
 
-    def analyse(self, order: list[int], reads: list[_Read], imports: list[list[int]], visible: list[int]) -> Iterable[tuple[int, Any]]:
+    def analyse(self, order: list[int], reads: list[_Read], imports: list[list[int]], visible: list[int],
+                sources: list[SourceFile]) -> Iterable[tuple[int, Any]]:
         tasks = []
         for index in order:
             tasks.append(("analyse", index, reads[index], len(reads[index].source.data or b""), visible[index]))
             reads[index] = dataclasses.replace(reads[index], source=dataclasses.replace(reads[index].source, data=None))
-        yield from self._run(tasks, "reviewing", _earlier_imports(order, imports))
+        follow_up = _ReviewAgain(order, imports, visible, sources) if self.workers else None
+        yield from self._run(tasks, "reviewing", _earlier_imports(order, imports), follow_up)
+        if follow_up is not None:
+            self.reviewed_again |= follow_up.reviewed
 
     def reanalyse(self, outdated: list[tuple[int, FileOutcome | None]], sources: list[SourceFile], outcomes: list,
                   imports: list[list[int]], visible: list[int]) -> Iterable[tuple[int, Any]]:
@@ -416,29 +422,34 @@ class _Scheduler:
                  for i, targets in enumerate(imports)]
         yield from self._run(tasks, "cross-file", waits)
 
-    def _run(self, tasks: list[tuple], label: str, imports: list[list[int]] | None = None) -> Iterable[tuple[int, Any]]:
+    def _run(self, tasks: list[tuple], label: str, imports: list[list[int]] | None = None,
+             follow_up: "_ReviewAgain | None" = None) -> Iterable[tuple[int, Any]]:
         if not tasks:
             return
         with _Progress(len(tasks), self.progress, label) as bar:
-            outcomes = self._here(tasks) if self.analyst is not None else self._in_workers(tasks, imports)
-            for index, outcome, worker in outcomes:
-                bar.advance()
-                if isinstance(outcome, FileOutcome) and outcome.summaries:
+            outcomes = self._here(tasks) if self.analyst is not None else self._in_workers(tasks, imports, follow_up)
+            for index, outcome, worker, task in outcomes:
+                review_only = task[0] == "reanalyse" and task[5] is not None  # (its summaries are known)
+                if not (review_only and follow_up is not None):
+                    bar.advance()
+                if isinstance(outcome, FileOutcome) and outcome.summaries and not review_only:
                     self.learn([(index, outcome.path, outcome.summaries_version, outcome.summaries)], worker)
                 yield index, outcome
 
-    def _here(self, tasks: list[tuple]) -> Iterable[tuple[int, Any, None]]:
+    def _here(self, tasks: list[tuple]) -> Iterable[tuple[int, Any, None, tuple]]:
         self._analysing = True
         try:
-            for kind, index, *arguments in tasks:
+            for task in tasks:
+                kind, index, *arguments = task
                 if kind == "analyse":
-                    yield index, self.analyst.analyse(index, arguments[0], arguments[2]), None
+                    yield index, self.analyst.analyse(index, arguments[0], arguments[2]), None, task
                 else:
-                    yield index, self.analyst.reanalyse(index, arguments[0], *arguments[2:]), None
+                    yield index, self.analyst.reanalyse(index, arguments[0], *arguments[2:]), None, task
         finally:
             self._analysing = False
 
-    def _in_workers(self, tasks: list[tuple], imports: list[list[int]] | None) -> Iterable[tuple[int, Any, "_Worker"]]:
+    def _in_workers(self, tasks: list[tuple], imports: list[list[int]] | None,
+                    follow_up: "_ReviewAgain | None" = None) -> Iterable[tuple[int, Any, "_Worker", tuple]]:
         from multiprocessing.connection import wait
 
         pending = list(tasks)
@@ -447,7 +458,10 @@ class _Scheduler:
         while pending or busy:
             for worker in self.workers:
                 if pending and worker.task is None:
-                    task = pending.pop(_next_ready(pending, imports, waiting_for))
+                    ready = _next_ready(pending, imports, waiting_for)
+                    if ready is None and busy:
+                        break  # wait for a file under way: analysed now, a file would be told too little
+                    task = pending.pop(ready or 0)
                     worker.send_task(task, self.known, self.found_by)
                     busy[worker.connection] = (worker, task)
             for connection in wait(list(busy)):
@@ -458,9 +472,63 @@ class _Scheduler:
                     replacement = _Worker.start(self.reviewer, worker.cache_args)
                     self.workers[self.workers.index(worker)] = replacement
                     path = task[2].source.path if task[0] == "analyse" else task[2].path
-                    yield task[1], ReviewResult(diagnostics=[Diagnostic(path, "internal-error", "the worker process reviewing this file died; it was not reviewed. This is a bug in secreview: please report it (rerun with --jobs 1 for details)")]), replacement
+                    yield task[1], ReviewResult(diagnostics=[Diagnostic(path, "internal-error", "the worker process reviewing this file died; it was not reviewed. This is a bug in secreview: please report it (rerun with --jobs 1 for details)")]), replacement, task
                     continue
-                yield reply[1], reply[2], worker
+                yield reply[1], reply[2], worker, task
+                if follow_up is not None:
+                    pending.extend(follow_up.after(task, reply[2]))  # (ready: they wait for nothing)
+
+
+class _ReviewAgain:
+    """Reviews again, while other files are still analysed, a file analysed before files of its
+    import cycle: once those are done, if their summaries answer one of its questions (rather than
+    all at the end, when the workers would have nothing else to do)."""
+
+    def __init__(self, order: list[int], imports: list[list[int]], visible: list[int], sources: list[SourceFile]) -> None:
+        position = {index: number for number, index in enumerate(order)}
+        # The files of each one's import cycle that come after it (each in an import cycle
+        # imports one of them, directly or not).
+        self.later: dict[int, set[int]] = {}
+        for component in components_dependencies_first(imports):
+            if len(component) > 1:
+                for member in component:
+                    self.later[member] = {other for other in component if position.get(other, -1) > position.get(member, -1)}
+        self.visible = visible
+        self.sources = sources
+        self.table = ProjectTable()  # the summaries found so far
+        self.watching: dict[int, tuple[set[int], FileOutcome]] = {}  # file -> (imports not done, its outcome)
+        self.watchers: dict[int, list[int]] = {}  # import -> files watching it
+        self.done: set[int] = set()
+        self.reviewed: set[int] = set()
+
+    def after(self, task: tuple, outcome: Any) -> list[tuple]:
+        """The tasks that review files again now that ``task`` is done."""
+        if task[0] != "analyse":
+            return []
+        index = task[1]
+        self.done.add(index)
+        again = []
+        if isinstance(outcome, FileOutcome):
+            self.table.add(index, outcome.path, outcome.summaries_version, outcome.summaries)
+            waiting = self.later.get(index, set()) - self.done  # (a worker may have finished some first)
+            if waiting:
+                self.watching[index] = (waiting, outcome)
+                for target in waiting:
+                    self.watchers.setdefault(target, []).append(index)
+            elif index in self.later and outcome.dependencies.answered_by(self.table):
+                again.append(self._task(index, outcome))
+        for watcher in self.watchers.pop(index, ()):
+            waiting, watched = self.watching[watcher]
+            waiting.discard(index)
+            if not waiting:
+                del self.watching[watcher]
+                if watched.dependencies.answered_by(self.table):
+                    again.append(self._task(watcher, watched))
+        return again
+
+    def _task(self, index: int, outcome: FileOutcome) -> tuple:
+        self.reviewed.add(index)
+        return ("reanalyse", index, self.sources[index], outcome.result.lines, self.visible[index], outcome)
 
 
 def _earlier_imports(order: list[int], imports: list[list[int]]) -> list[list[int]]:
@@ -471,14 +539,16 @@ def _earlier_imports(order: list[int], imports: list[list[int]]) -> list[list[in
     return [[t for t in targets if position.get(t, len(order)) < position.get(i, -1)] for i, targets in enumerate(imports)]
 
 
-def _next_ready(pending: list[tuple], imports: list[list[int]] | None, waiting_for: set[int]) -> int:
+def _next_ready(pending: list[tuple], imports: list[list[int]] | None, waiting_for: set[int]) -> int | None:
     """The position in ``pending`` of the largest file whose imports are all analysed (it will be
-    told their summaries; largest first, so no long file is left for last), else of the first."""
-    best, best_size = 0, -1
-    if imports is not None:
-        for position, task in enumerate(pending[:LOOK_AHEAD]):
-            if task[3] > best_size and not any(target in waiting_for for target in imports[task[1]]):
-                best, best_size = position, task[3]
+    told their summaries; largest first, so no long file is left for last); None when none is.
+    (The files come in dependency order: when none is ready, a file they wait for is under way.)"""
+    if imports is None:
+        return 0
+    best, best_size = None, -1
+    for position, task in enumerate(pending[:LOOK_AHEAD]):
+        if task[3] > best_size and not any(target in waiting_for for target in imports[task[1]]):
+            best, best_size = position, task[3]
     return best
 
 

@@ -79,12 +79,12 @@ def analysis_order(modules: list[tuple[str, bool, bytes | None]]) -> tuple[list[
     names = [name for name, _, _ in modules]
     graph = [sorted({*a, *b}) for a, b in zip(strong, weak)]
     order: list[int] = []
-    for component in _components_dependencies_first(graph):
+    for component in components_dependencies_first(graph):
         order.extend(component if len(component) == 1 else _break_cycle(component, graph, strong, sizes, names))
     return order, graph
 
 
-def _components_dependencies_first(graph: list[list[int]]) -> list[list[int]]:
+def components_dependencies_first(graph: list[list[int]]) -> list[list[int]]:
     """Tarjan's strongly connected components (iterative: import chains can be long), each
     emitted after the components it depends on."""
     index: dict[int, int] = {}
