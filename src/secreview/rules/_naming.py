@@ -62,13 +62,16 @@ def credential_kind(name: str | None) -> str | None:
 
 def reference_name(expr: ast.AST) -> str | None:
     """The name a value is stored under: ``x`` in ``x``, ``obj.x``, ``d["x"]`` (constant key)."""
-    match expr:
-        case ast.Name(id=name):
-            return name
-        case ast.Attribute(attr=name):
-            return name
-        case ast.Subscript(slice=ast.Constant(value=str() as key)):
-            return key
+    # (class tests, not a match statement: asked for every assignment target and comparison)
+    cls = expr.__class__
+    if cls is ast.Name:
+        return expr.id  # type: ignore[attr-defined]
+    if cls is ast.Attribute:
+        return expr.attr  # type: ignore[attr-defined]
+    if cls is ast.Subscript:
+        key = expr.slice  # type: ignore[attr-defined]
+        if key.__class__ is ast.Constant and isinstance(key.value, str):
+            return key.value
     return None
 
 

@@ -184,10 +184,7 @@ _NAMED_VALUES = {
 _CREDENTIAL_NODES = [ast.Assign, ast.AnnAssign, ast.Dict, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.Compare]
 
 
-def _credential_hits(node: ast.AST, ctx: RuleContext, wanted: str, noun: str) -> list[Hit] | None:
-    found = credential_literals(node, ctx)
-    if not found:
-        return None  # nearly always
+def _credential_hits(found: list[tuple[str, str, ast.expr, Level, str]], wanted: str, noun: str) -> list[Hit] | None:
     hits = []
     for kind, name, value, confidence, where in found:
         if kind != wanted:
@@ -223,7 +220,8 @@ def _credential_hits(node: ast.AST, ctx: RuleContext, wanted: str, noun: str) ->
     """,
 )
 def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
-    return _credential_hits(node, ctx, PASSWORD, "password")
+    found = credential_literals(node, ctx)
+    return _credential_hits(found, PASSWORD, "password") if found else None  # (nearly always empty)
 
 
 @rule(
@@ -246,7 +244,8 @@ def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
     """,
 )
 def check_hardcoded_secret(node: ast.AST, ctx: RuleContext):
-    return _credential_hits(node, ctx, SECRET, "secret")
+    found = credential_literals(node, ctx)
+    return _credential_hits(found, SECRET, "secret") if found else None  # (nearly always empty)
 
 
 # --- oslo.config options -----------------------------------------------------------------------
