@@ -175,6 +175,7 @@ class FileFlow:
         self.local_classes_returning_data: set[str] = set()
         self.records: dict[tuple[int, int], _Record] = {}  # (function node id, nth analysis of it) -> record
         self._analyses_of: dict[int, int] = {}
+        self._units_analysed = 0  # functions and class bodies (see MAX_FUNCTIONS_PER_FILE)
         self._record: _Record | None = None  # of the function being analysed
         self.reused = 0  # function analyses taken from ``previous``
         self.asked_classes: set[str] = set()  # class names asked for that the file did not define (yet)
@@ -191,93 +192,128 @@ class FileFlow:
         self.values.update(module_analysis.values)
         self.module_instances = module_analysis.instances  # ``posts = PostRepository(...)`` at module level
         globals_state = module
-        analysed = 0
-        queue = self._callees_first(self.nested)
-        self.nested.clear()
-        while queue:
-            node, defining_state = queue.pop(0)
-            analysed += 1
-            if analysed > MAX_FUNCTIONS_PER_FILE:
-                self.budget_exceeded = True
-                break
-            prefix = self.function_names.get(id(node)) or self.module_name
-            if isinstance(node, ast.ClassDef):
-                class_name = f"{self.qualname_prefix(node)}.{node.name}"
-                analysis = FunctionAnalysis(self, node, class_name, {**globals_state, **defining_state})
-                analysis.block(node.body, {})
-                self.values.update(analysis.values)
-                flask_view = any(self.qualname(base) in FLASK_VIEW_CLASSES for base in node.bases)
-                for child, state in self.nested:
-                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        self.class_of_method[id(child)] = class_name
-                        if flask_view and child.name in CLASS_VIEW_METHODS:
-                            self.flask_view_methods.add(id(child))
-                queue.extend(self._callees_first(self.nested))
-                self.nested.clear()
-                continue
-            self.analyze_function(node, {**globals_state, **defining_state})
-            queue.extend(self._callees_first(self.nested))
-            self.nested.clear()
+        found = self._take_nested()
+        while found and not self.budget_exceeded:
+            # Class bodies first (nested classes too): they make their methods known. Then every
+            # function known so far, callees first (module functions and methods together), so
+            # that a call is told the summary of the function it calls whenever the calls allow.
+            # Functions defined inside those come next, the same way.
+            functions = []
+            while found and self._within_budget():
+                node, defining_state = found.pop(0)
+                if isinstance(node, ast.ClassDef):
+                    self._analyze_class_body(node, {**globals_state, **defining_state})
+                    found.extend(self._take_nested())
+                else:
+                    functions.append((node, defining_state))
+            for node, defining_state in self._callees_first(functions):
+                if not self._within_budget():
+                    break
+                self.analyze_function(node, {**globals_state, **defining_state})
+            found = self._take_nested()
         self.reanalyze_methods_reading_tainted_attributes(globals_state)
         return self
 
+    def _take_nested(self) -> list[tuple[ast.AST, dict]]:
+        """The functions and classes met (with their defining state) since the last call."""
+        found = list(self.nested)
+        self.nested.clear()
+        return found
+
+    def _within_budget(self) -> bool:
+        self._units_analysed += 1
+        if self._units_analysed > MAX_FUNCTIONS_PER_FILE:
+            self.budget_exceeded = True
+        return not self.budget_exceeded
+
+    def _analyze_class_body(self, node: ast.ClassDef, state: dict) -> None:
+        class_name = f"{self.qualname_prefix(node)}.{node.name}"
+        analysis = FunctionAnalysis(self, node, class_name, state)
+        analysis.block(node.body, {})
+        self.values.update(analysis.values)
+        flask_view = any(self.qualname(base) in FLASK_VIEW_CLASSES for base in node.bases)
+        for child, _ in self.nested:
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.class_of_method[id(child)] = class_name
+                if flask_view and child.name in CLASS_VIEW_METHODS:
+                    self.flask_view_methods.add(id(child))
+
     def _callees_first(self, items: list[tuple[ast.AST, dict]]) -> list[tuple[ast.AST, dict]]:
-        """Functions defined side by side (in a module, a class, a function), ordered so that one
-        called by another (``helper()``, ``self.helper()``) is analysed before its caller, which
-        is then told its summary in this same analysis. Otherwise source order (also for
-        functions calling each other)."""
-        by_name: dict[str, list[int]] = {}
+        """Functions ordered so that one called by another (``helper()``, ``self.helper()`` in a
+        method of the same class, ``Helper()`` for ``Helper.__init__``) is analysed before its
+        caller, which is then told its summary in this same analysis. Otherwise source order
+        (also for functions calling each other)."""
+        keyed: dict[tuple[str | None, str], list[int]] = {}  # (class or None, name) -> positions
+        methods: dict[str, list[int]] = {}  # name -> positions of the methods of that name
         for position, (node, _) in enumerate(items):
             if node.__class__ in _FUNCTION_NODES:
-                by_name.setdefault(node.name, []).append(position)
-        if len(by_name) < 2:
+                owner = self.class_of_method.get(id(node))
+                keyed.setdefault((owner, node.name), []).append(position)
+                if owner is not None:
+                    methods.setdefault(node.name, []).append(position)
+        if len(keyed) < 2:
             return list(items)
+        classes = {name.rsplit(".", 1)[-1]: name for name in set(self.class_of_method.values())}
         calls = self._called_names
+
+        def callees(position: int) -> list[int]:
+            node = items[position][0]
+            owner = self.class_of_method.get(id(node))
+            found: list[int] = []
+            for on_self, name in calls.get(id(node), ()):
+                if on_self:  # the class's own method, else one it may inherit (or ``super()``'s)
+                    found += keyed.get((owner, name)) or methods.get(name, ())
+                else:
+                    found += keyed.get((None, name), ())
+                    if name in classes:
+                        found += keyed.get((classes[name], "__init__"), ())
+            return found
+
         order: list[int] = []
         placed = [False] * len(items)
-
-        def place(position: int) -> None:  # depth-first: callees, then the function
-            placed[position] = True
-            work = [(position, iter(calls.get(id(items[position][0]), ())))]
+        for start in range(len(items)):
+            if placed[start]:
+                continue
+            placed[start] = True
+            work = [(start, iter(callees(start)))]  # depth first: callees, then the function
             while work:
-                current, callees = work[-1]
-                for name in callees:
-                    pending = [p for p in by_name.get(name, ()) if not placed[p]]
-                    if pending:
-                        placed[pending[0]] = True
-                        work.append((pending[0], iter(calls.get(id(items[pending[0]][0]), ()))))
+                current, pending = work[-1]
+                for callee in pending:
+                    if not placed[callee]:
+                        placed[callee] = True
+                        work.append((callee, iter(callees(callee))))
                         break
                 else:
                     work.pop()
                     order.append(current)
-
-        for position in range(len(items)):
-            if not placed[position]:
-                place(position)
         return [items[position] for position in order]
 
     @property
-    def _called_names(self) -> dict[int, list[str]]:
-        """For each function (node id): the names it calls directly as ``name()``, ``self.name()``
-        or ``cls.name()``, in source order (from the calls the facts walk gathered)."""
+    def _called_names(self) -> dict[int, list[tuple[bool, str]]]:
+        """For each function (node id): the calls it makes itself as ``name()`` (False, name) or
+        ``self.name()`` / ``cls.name()`` / ``super().name()`` (True, name), in source order (from the calls the facts
+        walk gathered)."""
         known = self.__dict__.get("_called_names_cache")
         if known is not None:
             return known
-        found: dict[int, list[str]] = {}
+        found: dict[int, list[tuple[bool, str]]] = {}
         name_class, attribute_class, call_class = ast.Name, ast.Attribute, ast.Call
         for node, ancestors in self.facts.nodes:
             if node.__class__ is not call_class:
                 continue
             func = node.func
             if func.__class__ is name_class:
-                name = func.id
-            elif func.__class__ is attribute_class and func.value.__class__ is name_class and func.value.id in ("self", "cls"):
-                name = func.attr
+                call = (False, func.id)
+            elif func.__class__ is attribute_class and (
+                    (func.value.__class__ is name_class and func.value.id in ("self", "cls"))
+                    or (func.value.__class__ is call_class and func.value.func.__class__ is name_class
+                        and func.value.func.id == "super")):
+                call = (True, func.attr)
             else:
                 continue
             for ancestor in reversed(ancestors):
                 if ancestor.__class__ in _FUNCTION_NODES or ancestor.__class__ is ast.Lambda:
-                    found.setdefault(id(ancestor), []).append(name)
+                    found.setdefault(id(ancestor), []).append(call)
                     break
         self.__dict__["_called_names_cache"] = found
         return found
@@ -306,7 +342,7 @@ class FileFlow:
         table = self.summaries
         if record is not None:
             table.log, table.log_asked = record.lookups, record.asked
-            calls_before, budget_before = len(self.call_sites), self.budget_exceeded
+            calls_before, nested_before, budget_before = len(self.call_sites), len(self.nested), self.budget_exceeded
             self.budget_exceeded = False
         try:
             analysis = FunctionAnalysis(self, node, qualname, globals_state, public=self.is_public(node)).run()
@@ -318,7 +354,7 @@ class FileFlow:
         if record is not None:
             record.values = analysis.values
             record.call_sites = self.call_sites[calls_before:]
-            record.nested = list(self.nested)
+            record.nested = self.nested[nested_before:]
             record.budget_exceeded = self.budget_exceeded
             self.budget_exceeded = self.budget_exceeded or budget_before
             record.summary = summary
