@@ -169,3 +169,29 @@ def test_dispatcher_hands_names_only_to_rules_that_want_them():
         dispatcher.run(parsed.tree, RuleContext(parsed, facts))
         assert seen == [("every", "ssl.wrap"), ("named", "ssl.PROTOCOL_TLSv1"), ("every", "ssl.PROTOCOL_TLSv1"),
                         ("named", "PROTOCOL_TLSv1")]
+
+
+def test_dispatcher_hands_calls_to_keyword_rules_only_when_they_pass_the_keyword():
+    from secreview.rules.base import MEDIUM, Rule
+    from secreview.rules.context import RuleContext
+    from secreview.rules.dispatch import Dispatcher
+    from secreview.parse import parse_text
+
+    seen = []
+
+    def recorder(label):
+        return lambda node, ctx: seen.append((label, ast.unparse(node.func)))
+
+    first = Rule(id="t-every-first", title="", cwe=1, severity=MEDIUM, confidence=MEDIUM, description="",
+                 solution="", check=recorder("every"), nodes=(ast.Call,))
+    keyed = Rule(id="t-keyed", title="", cwe=1, severity=MEDIUM, confidence=MEDIUM, description="", solution="",
+                 check=recorder("keyed"), nodes=(ast.Call,), keywords=frozenset({"shell"}))
+    last = Rule(id="t-method", title="", cwe=1, severity=MEDIUM, confidence=MEDIUM, description="", solution="",
+                check=recorder("method"), methods=("run",))
+    parsed = parse_text("x.py", "a(shell=True)\nb(cwd=x)\nc.run(shell=x)\n")
+    dispatcher = Dispatcher([first, keyed, last])
+    facts = FileFacts.build(parsed.tree, collect=dispatcher.wanted)
+    dispatcher.run(parsed.tree, RuleContext(parsed, facts))
+    # registration order kept for each call; only calls passing shell= reach the keyed rule
+    assert seen == [("every", "a"), ("keyed", "a"), ("every", "b"), ("every", "c.run"), ("keyed", "c.run"),
+                    ("method", "c.run")]

@@ -5,7 +5,8 @@ the ``RuleContext`` and returns (or yields) ``Hit``s; the engine turns hits into
 rule's metadata. Rules say which nodes they want so one AST pass can dispatch to all of them:
 ``calls`` (import-resolved qualified names such as ``subprocess.run``), ``methods`` (attribute name
 of any call such as ``execute``) or ``nodes`` (AST node types; for names and attributes, ``names``
-narrows them to a few identifiers).
+narrows them to a few identifiers; for calls, ``keywords`` to those passing one of a few keyword
+arguments).
 """
 from __future__ import annotations
 
@@ -54,6 +55,9 @@ class Rule:
     # With ast.Name/ast.Attribute in ``nodes``: only the names/attributes whose identifier is one of
     # these are handed to the check (the dispatcher then never sees the others).
     names: frozenset[str] = frozenset()
+    # With ast.Call in ``nodes``: only the calls passing a keyword argument named one of these
+    # (``shell=``, ``run_as_root=``) are handed to the check.
+    keywords: frozenset[str] = frozenset()
     family: str = ""
     # The most confidence any finding of this rule may have, however sure the data flow is (e.g.
     # log injection: the impact depends on the log handler, which the code does not show).
@@ -91,6 +95,7 @@ def rule(
     methods: Iterable[str] = (),
     nodes: Iterable[type] = (),
     names: Iterable[str] = (),
+    keywords: Iterable[str] = (),
     max_confidence: Level = Level.HIGH,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a rule; its check function is the decorated function."""
@@ -104,7 +109,7 @@ def rule(
             description=_clean(description), solution=_clean(solution), check=check,
             message=message, bandit=tuple(bandit), example=_clean_code(example),
             fixed=_clean_code(fixed), calls=tuple(calls), methods=tuple(methods),
-            nodes=tuple(nodes), names=frozenset(names), family=module, max_confidence=max_confidence,
+            nodes=tuple(nodes), names=frozenset(names), keywords=frozenset(keywords), family=module, max_confidence=max_confidence,
         )
         return check
 

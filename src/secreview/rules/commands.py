@@ -414,6 +414,7 @@ def _is_other_shell_call(ctx: RuleContext, call: ast.Call) -> bool:
     confidence=LOW,
     bandit=["B604"],
     nodes=[ast.Call],
+    keywords=["shell"],  # (only calls passing shell= can be one: _is_other_shell_call)
     description="""A function other than subprocess is called with shell=True (typically a project
         or library wrapper such as processutils.execute or utils.execute). It very likely runs its
         command through a shell; a command assembled from non-constant values lets whoever

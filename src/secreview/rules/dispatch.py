@@ -21,6 +21,8 @@ class Dispatcher:
         self.by_type: dict[type, list[Rule]] = defaultdict(list)
         # (ast.Name or ast.Attribute, identifier) -> rules that want only those (``Rule.names``)
         self.by_identifier: dict[tuple[type, str], list[Rule]] = defaultdict(list)
+        # keyword argument name -> rules that want only the calls passing it (``Rule.keywords``)
+        self.by_keyword: dict[str, list[Rule]] = defaultdict(list)
         self.rules = list(rules)
         for rule in self.rules:
             for name in rule.calls:
@@ -31,18 +33,22 @@ class Dispatcher:
                 if rule.names and node_type in _NAMED_CLASSES:
                     for identifier in rule.names:
                         self.by_identifier[node_type, identifier].append(rule)
+                elif rule.keywords and node_type is ast.Call:
+                    for keyword in rule.keywords:
+                        self.by_keyword[keyword].append(rule)
                 else:
                     self.by_type[node_type].append(rule)
         wanted: set = set(self.by_type)
-        if self.by_call or self.by_method:
+        if self.by_call or self.by_method or self.by_keyword:
             wanted.add(ast.Call)
         if self.by_identifier:
             wanted.add(walk.NamedNodes(frozenset(identifier for _, identifier in self.by_identifier)))
         self.wanted: frozenset = frozenset(wanted)  # node classes, and a walk.NamedNodes
         # A called ``a.b.NAME`` can only resolve to a qualified name ending in NAME.
         self._call_last_names = frozenset(name.rsplit(".", 1)[-1] for name in self.by_call)
-        # Rules for a call, by (qualified name or None, method name or None): merged once.
-        self._call_rules: dict[tuple[str | None, str | None], list[Rule]] = {}
+        # Rules for a call, by (qualified name or None, method name or None, wanted keywords
+        # passed or None): merged once.
+        self._call_rules: dict[tuple[str | None, str | None, tuple[str, ...] | None], list[Rule]] = {}
         self._named_rules: dict[tuple[type, str], list[Rule]] = {}  # rules for a name, merged once
         self._plain_call_rules: list[Rule] = self.by_type.get(ast.Call, [])  # (calls no name/method wants)
 
@@ -76,17 +82,31 @@ class Dispatcher:
                 name = None
         func = node.func
         method = func.attr if func.__class__ is ast.Attribute and func.attr in self.by_method else None  # type: ignore[attr-defined]
-        if name is None and method is None:
+        keywords = self._wanted_keywords(node) if self.by_keyword and node.keywords else None
+        if name is None and method is None and keywords is None:
             return self._plain_call_rules  # most calls
-        key = (name, method)
+        key = (name, method, keywords)
         found = self._call_rules.get(key)
         if found is None:
             wanted = self._plain_call_rules
+            if keywords is not None:
+                wanted = self._in_order([*wanted, *(r for k in keywords for r in self.by_keyword[k])])
             extra: list[Rule] = list(self.by_call[name]) if name is not None else []
             if method is not None:
                 extra.extend(r for r in self.by_method[method] if r not in extra)
             found = self._call_rules[key] = [*wanted, *(r for r in extra if r not in wanted)]
         return found
+
+    def _wanted_keywords(self, call: ast.Call) -> tuple[str, ...] | None:
+        """The keyword arguments of ``call`` that some rule asked for (``Rule.keywords``), if any."""
+        found = tuple(k.arg for k in call.keywords if k.arg in self.by_keyword)
+        return found or None
+
+    def _in_order(self, rules: list[Rule]) -> list[Rule]:
+        """``rules`` without repeats, in registration order (as if each wanted every such node)."""
+        position = {id(rule): index for index, rule in enumerate(self.rules)}
+        unique = {id(rule): rule for rule in rules}.values()
+        return sorted(unique, key=lambda rule: position[id(rule)])
 
     def _may_match_call(self, func: ast.expr, ctx: RuleContext) -> bool:
         """Cheap necessary condition for ``ctx.call_name`` to be one of ``by_call``, without

@@ -406,6 +406,7 @@ def check_django_debug(node: ast.Assign, ctx: RuleContext):
     confidence=MEDIUM,
     bandit=["B111"],
     nodes=[ast.Call],
+    keywords=["run_as_root"],
     description="""A command is run with run_as_root=True (oslo.concurrency processutils.execute
         and the rootwrap/privsep helpers built on it). Any flaw in how the command is built, or in
         the program it runs, is then exploited with full privileges.""",
