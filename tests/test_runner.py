@@ -311,6 +311,23 @@ def test_codec_round_trips_results():
         cache_store.decode({"$c": "Popen", "f": {}})
 
 
+def test_summary_digests_do_not_depend_on_the_hash_seed():
+    # Sets iterate in an order that depends on the process's hash seed; a digest must not (it
+    # identifies a file's summaries to the cached results of other runs).
+    script = (
+        "import secreview.runner\n"
+        "from secreview import cache\n"
+        "from secreview.dataflow.values import Origin, Taint\n"
+        "from secreview.findings import Level, TraceStep\n"
+        "steps = [TraceStep('a.py', n, 0, 'x = y', f'step {n}') for n in range(8)]\n"
+        "origins = frozenset(Origin(f'source {n % 3}', Level.HIGH, tuple(steps[:n + 1]), param=n % 2 or None,\n"
+        "                           sanitized=frozenset({78, 89, n})) for n in range(8))\n"
+        "print(cache.value_digest({'f': Taint(origins), 's': {'b', 'a', 'c'}}))\n")
+    digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(digests) == 1 and len(digests.pop().strip()) == 64
+
+
 def test_cli_no_cache_writes_nothing_and_quiet_stderr(tmp_path):
     tree = make_tree(tmp_path, count=2)
     (tmp_path / "pyproject.toml").write_text("")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import operator
 import os
 import signal
 import sys
@@ -52,6 +53,7 @@ from secreview.inputs import SourceFile, read_bytes
 for _type in (FileOutcome, Dependencies, ReviewResult, Finding, TraceStep, Diagnostic, Level, SinkRecord, CallSite,
               FunctionSummary, Origin, Taint):
     cache_store.register(_type)
+cache_store.order_by(Origin, operator.attrgetter("order_key"))  # (origins are most of what is sorted)
 
 # Below this many files to analyse, starting worker processes costs more than it saves.
 MIN_FILES_PER_WORKER = 8
