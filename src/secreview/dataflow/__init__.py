@@ -96,11 +96,27 @@ class SummaryTable(ChainMap):
             self.log[(name, self.quiet)] = self.answer(name, self.quiet)
 
     def __contains__(self, name) -> bool:
-        self._note(name)
+        # (``_note`` and ``_ask`` written out: the commonest question of the analysis)
+        log = self.log
+        if log is not None and name is not None and (name, self.quiet) not in log:
+            log[(name, self.quiet)] = self.answer(name, self.quiet)
         if name in self.maps[0]:
             return True
-        self._ask(name)
+        if name is not None:
+            (self.asked_quietly if self.quiet else self.asked).add(name)
+            if self.log_asked is not None:
+                self.log_asked.append((name, self.quiet))
         return name in self.maps[1]
+
+    def get(self, name, default=None):
+        # (ChainMap's asks ``in`` then ``[]``: each looks the name up, notes and asks it again)
+        self._note(name)
+        found = self.maps[0].get(name)
+        if found is not None:
+            return found
+        self._ask(name)
+        found = self.maps[1].get(name)
+        return default if found is None else found
 
     def __getitem__(self, name) -> FunctionSummary:
         self._note(name)
@@ -422,8 +438,10 @@ class FileFlow:
         return qualname
 
     def summary_for(self, name: str | None, func: ast.expr) -> FunctionSummary | None:
-        if name and name in self.summaries:
-            return self.summaries[name]
+        if name:
+            found = self.summaries.get(name)
+            if found is not None:
+                return found
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
             for class_name in self._current_classes():
                 candidate = self.summaries.get(f"{class_name}.{func.attr}")
@@ -548,8 +566,12 @@ class FileFlow:
 
     # ---- calls between project functions ------------------------------------------------------
     def record_call(self, callee: str, positional: list[Taint], keywords: dict, node: ast.Call, analysis: FunctionAnalysis) -> None:
-        arguments: dict[int | str, Taint] = {i: t.whole() for i, t in enumerate(positional) if not t.whole().is_clean}
-        arguments.update({k: t.whole() for k, t in keywords.items() if k and not t.whole().is_clean})
+        arguments: dict[int | str, Taint] = {}
+        for key, value in (*enumerate(positional), *keywords.items()):
+            if value.items is not None:
+                value = value.whole()
+            if value.origins and key is not None:  # (a plain value is clean exactly when it has no origins)
+                arguments[key] = value
         if not arguments:
             return
         if isinstance(node.func, ast.Attribute):

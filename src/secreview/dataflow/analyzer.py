@@ -116,6 +116,10 @@ class FunctionAnalysis:
         # Origins extended by a step, by (origin, step): loops and branches take the same values
         # through the same statements again (about half of all extensions in Django).
         self._stepped: dict = {}
+        self._table = unit.summaries
+        self._has_summary: dict[tuple[str, bool], bool] = {}
+        self._project_class: dict[tuple[str, bool], bool] = {}
+        self._summary_for: dict[tuple, FunctionSummary | None] = {}
 
     # ---- entry ------------------------------------------------------------------------------
     def run(self) -> "FunctionAnalysis":
@@ -597,21 +601,19 @@ class FunctionAnalysis:
                      positional: list[Taint], keywords: dict, arguments: Taint, state: State) -> Taint:
         """The rest of ``expr_Call``: calls of the reviewed code's own functions, then the rest."""
         func = node.func
-        if name is not None and self.unit.is_project_class(name) and f"{name}.__init__" in self.unit.summaries:
+        if name is not None and self.is_project_class(name) and self.has_summary(f"{name}.__init__"):
             # ``Runner(x)`` calls ``Runner.__init__(self, x)``: sinks in the constructor count.
             self.unit.record_call(f"{name}.__init__", [CLEAN, *positional], keywords, node, self)
         instance_state = None
-        # ``name in summaries``, asked once: the summaries do not change while a function is
-        # analysed, and the lookup (a ChainMap) was a noticeable cost when asked three times.
-        summarized = name is not None and name in self.unit.summaries
+        summarized = name is not None and self.has_summary(name)
         if method and not summarized:
             owner = self.receiver_class(func.value)
-            if owner is not None and f"{owner}.{method}" in self.unit.summaries:
+            if owner is not None and self.has_summary(f"{owner}.{method}"):
                 name = f"{owner}.{method}"  # ``Worker().run(x)`` / ``w = Worker(); w.run(x)``
                 summarized = True
                 # What the constructor was given may be stored in the instance and returned.
                 instance_state = receiver.whole()
-        summary = self.unit.summary_for(name, func)
+        summary = self.summary_for(name, func)
         if summary is not None:
             self.unit.record_call(name if summarized else summary.qualname, positional, keywords, node, self)
             return join(self.apply_summary(summary, positional, keywords, node), instance_state)
@@ -643,6 +645,36 @@ class FunctionAnalysis:
         # Unknown call: the result carries whatever went in (receiver and arguments).
         return join(receiver.whole(), arguments)
 
+    # The project's answers do not change while one function is analysed (the file's own
+    # summaries grow between analyses), and asking again only repeats what the first question
+    # recorded (see SummaryTable): each (name, quiet) is asked of the tables once per analysis.
+    def has_summary(self, name: str) -> bool:
+        """``name in unit.summaries``."""
+        key = (name, self._table.quiet)
+        known = self._has_summary.get(key)
+        if known is None:
+            known = self._has_summary[key] = name in self._table
+        return known
+
+    def is_project_class(self, name: str) -> bool:
+        """``unit.is_project_class(name)``."""
+        key = (name, self._table.quiet)
+        known = self._project_class.get(key)
+        if known is None:
+            known = self._project_class[key] = self.unit.is_project_class(name)
+        return known
+
+    def summary_for(self, name: str | None, func: ast.expr) -> FunctionSummary | None:
+        """``unit.summary_for(name, func)`` (which depends on ``func`` only for ``self.f()`` /
+        ``cls.f()``: through ``f``)."""
+        own = func.attr if type(func) is ast.Attribute and type(func.value) is _NAME and func.value.id in ("self", "cls") else None
+        key = (name, own, self._table.quiet)
+        try:
+            return self._summary_for[key]
+        except KeyError:
+            found = self._summary_for[key] = self.unit.summary_for(name, func)
+            return found
+
     def note_instance(self, name: str, value: ast.expr) -> None:
         """Remember ``name = SomeClass(...)`` so ``name.method(x)`` uses that method's summary when
         the class is the project's (asked when the method is called; a name bound to two
@@ -663,7 +695,7 @@ class FunctionAnalysis:
                 owner = self.instances[receiver.id]
             elif receiver.id not in self.params:
                 owner = self.unit.module_instances.get(receiver.id)
-        return owner if owner is not None and self.unit.is_project_class(owner) else None
+        return owner if owner is not None and self.is_project_class(owner) else None
 
     def html_safe_string(self, node: ast.expr) -> bool:
         """``Markup("...")``: a string whose % and format() escape what goes in."""
