@@ -180,6 +180,32 @@ def test_an_edit_reaches_the_users_of_the_users_of_a_helper(tmp_path):
     assert report(after) == report(fresh)
 
 
+def test_cached_and_edited_files_of_an_import_cycle_give_the_fresh_review(tmp_path):
+    # Two workers analyse the edited files while the other files of the cycle come from the cache.
+    tree = tmp_path / "cyc"
+    tree.mkdir()
+    (tree / "hub.py").write_text("import subprocess\n\nimport spoke00\n\n\ndef run(command):\n"
+                                 "    return subprocess.run(command, shell=True)\n\n\n"
+                                 "def relay(value):\n    return spoke00.forward(value)\n")
+    for n in range(20):
+        (tree / f"spoke{n:02}.py").write_text(
+            f"import hub\nfrom flask import request\n\n\ndef forward(value):\n    return hub.run(value)\n\n\n"
+            f"def view{n}():\n    return hub.relay(request.args['q{n}'])\n")
+    age_files(tree)
+    cache = tmp_path / "cache"
+    review(tree, jobs=2, cache_dir=cache)
+    for n in range(2, 20):  # hub.py and spoke00/spoke01 stay cached
+        path = tree / f"spoke{n:02}.py"
+        path.write_text(path.read_text() + "# edited\n")
+    age_files(tree)
+    after, stats = review(tree, jobs=2, cache_dir=cache)
+    assert stats.jobs == 2 and stats.analysed >= 18
+    fresh, _ = review(tree, jobs=1)
+    assert report(after) == report(fresh)
+    [shell] = [f for f in after.findings if f.cwe == 78 and f.trace]  # one finding at the sink, in hub.run()
+    assert shell.path.endswith("hub.py") and shell.trace[0].path.rsplit("/", 1)[-1].startswith("spoke")
+
+
 def test_an_edit_that_keeps_a_helpers_summaries_reanalyses_only_the_helper(tmp_path):
     tree = make_tree(tmp_path, count=2)
     cache = tmp_path / "cache"

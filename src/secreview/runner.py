@@ -408,7 +408,7 @@ class _Scheduler:
         for index in order:
             tasks.append(("analyse", index, reads[index], len(reads[index].source.data or b""), visible[index]))
             reads[index] = dataclasses.replace(reads[index], source=dataclasses.replace(reads[index].source, data=None))
-        follow_up = _ReviewAgain(order, imports, visible, sources) if self.workers else None
+        follow_up = _ReviewAgain(order, imports, visible, sources, self.known) if self.workers else None
         yield from self._run(tasks, "reviewing", _earlier_imports(order, imports), follow_up)
         if follow_up is not None:
             self.reviewed_again |= follow_up.reviewed
@@ -486,7 +486,8 @@ class _ReviewAgain:
     import cycle: once those are done, if their summaries answer one of its questions (rather than
     all at the end, when the workers would have nothing else to do)."""
 
-    def __init__(self, order: list[int], imports: list[list[int]], visible: list[int], sources: list[SourceFile]) -> None:
+    def __init__(self, order: list[int], imports: list[list[int]], visible: list[int], sources: list[SourceFile],
+                 known: list[tuple[int, str, str, dict]]) -> None:
         position = {index: number for number, index in enumerate(order)}
         # The files of each one's import cycle that come after it (each in an import cycle
         # imports one of them, directly or not).
@@ -501,6 +502,9 @@ class _ReviewAgain:
         self.watching: dict[int, tuple[set[int], FileOutcome]] = {}  # file -> (imports not done, its outcome)
         self.watchers: dict[int, list[int]] = {}  # import -> files watching it
         self.done: set[int] = set()
+        for index, path, version, summaries in known:  # (the cache's results: done already)
+            self.table.add(index, path, version, summaries)
+            self.done.add(index)
         self.reviewed: set[int] = set()
 
     def after(self, task: tuple, outcome: Any) -> list[tuple]:
