@@ -90,11 +90,24 @@ def credential_confidence(name: str, kind: str, value: str, compared: bool = Fal
     return MEDIUM
 
 
+_LITERAL_HOLDERS = (ast.Constant, ast.Name)
+
+
 def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str, ast.expr, Level, str]]:
     """(kind, name, literal node, confidence, where) for each hard-coded credential in ``node``.
 
     Both hardcoded-* rules ask this for the same node one after the other: the last answer is kept
     (per file, for that node only)."""
+    # Cheap exits first: this runs twice for most nodes and nearly always finds nothing. Only a
+    # constant or a name can hold a credential literal (``string_value``), and a call stores a
+    # value under a name only through a keyword argument.
+    cls = node.__class__
+    if cls is ast.Call:
+        if not node.keywords:  # type: ignore[attr-defined]
+            return []
+    elif cls is ast.Assign:
+        if node.value.__class__ not in _LITERAL_HOLDERS:  # type: ignore[attr-defined]
+            return []
     memo = ctx.facts.scopes.memo
     last = memo.get("credential_literals")
     if last is not None and last[0] is node:
