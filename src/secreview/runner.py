@@ -36,7 +36,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from secreview import cache as cache_store
 from secreview.config import Config
@@ -132,6 +132,19 @@ def _cache_key(store: cache_store.Cache, read: _Read) -> str:
 
 
 # --- the work of one file (in a worker process, or in this one) ---------------------------------
+class _Task(NamedTuple):
+    """A file to analyse ("analyse": ``payload`` is its ``_Read``, bytes included), or to analyse
+    again ("reanalyse": ``payload`` is its SourceFile; with ``previous``, its outcome whose own
+    summaries are still valid, only its review is redone)."""
+
+    kind: str
+    index: int
+    payload: Any
+    size: int  # (bytes or lines: the largest ready file goes first)
+    visible: int | None  # the files its own summaries are computed with (see _visible_files)
+    previous: FileOutcome | None = None
+
+
 def _tune_gc() -> None:
     # A syntax tree is hundreds of thousands of acyclic objects freed by reference counting; the
     # default thresholds make the cycle collector scan them over and over while they are built.
@@ -181,14 +194,18 @@ class _Analyst:
         self._store(read, outcome)
         return outcome
 
+    def run(self, task: "_Task") -> FileOutcome | ReviewResult:
+        if task.kind == "analyse":
+            return self.analyse(task.index, task.payload, task.visible)
+        return self.reanalyse(task.index, task.payload, task.visible, task.previous)
+
     def _store(self, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> None:
         if self.store is not None and read.source.file is not None:
             self.store.store(_cache_key(self.store, read), outcome, memo)
 
 
 def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> None:
-    """A worker process: ("learn", known) / ("analyse", index, read, size, visible) /
-    ("reanalyse", index, source, size, visible, previous) in, ("done", index, outcome) out, until
+    """A worker process: ("learn", known) or a ``_Task`` in, ("done", index, outcome) out, until
     ("stop",) or the pipe closes."""
     _tune_gc()
     # Ctrl-C reaches every process of the terminal's group: the parent stops the workers.
@@ -205,10 +222,8 @@ def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> No
             return
         if kind == "learn":
             analyst.learn(message[1])
-        elif kind == "analyse":
-            connection.send(("done", message[1], analyst.analyse(message[1], message[2], message[4])))
-        elif kind == "reanalyse":
-            connection.send(("done", message[1], analyst.reanalyse(message[1], message[2], *message[4:])))
+        else:
+            connection.send(("done", message.index, analyst.run(message)))
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -406,7 +421,7 @@ class _Scheduler:
                 sources: list[SourceFile]) -> Iterable[tuple[int, Any]]:
         tasks = []
         for index in order:
-            tasks.append(("analyse", index, reads[index], len(reads[index].source.data or b""), visible[index]))
+            tasks.append(_Task("analyse", index, reads[index], len(reads[index].source.data or b""), visible[index]))
             reads[index] = dataclasses.replace(reads[index], source=dataclasses.replace(reads[index].source, data=None))
         follow_up = _ReviewAgain(order, imports, visible, sources, self.known) if self.workers else None
         yield from self._run(tasks, "reviewing", _earlier_imports(order, imports), follow_up)
@@ -418,44 +433,40 @@ class _Scheduler:
         """Analyse again the ``outdated`` files (in order; an outcome: only its review). A file
         waits for the files it imports whose summaries are computed again (a review alone changes
         no summary: those files go largest first)."""
-        tasks = [("reanalyse", i, sources[i], outcomes[i].result.lines, visible[i], previous) for i, previous in outdated]
+        tasks = [_Task("reanalyse", i, sources[i], outcomes[i].result.lines, visible[i], previous) for i, previous in outdated]
         changing = {i: number for number, (i, previous) in enumerate(outdated) if previous is None}
         waits = [[t for t in targets if t in changing and (i not in changing or changing[t] < changing[i])]
                  for i, targets in enumerate(imports)]
         yield from self._run(tasks, "cross-file", waits)
 
-    def _run(self, tasks: list[tuple], label: str, imports: list[list[int]] | None = None,
+    def _run(self, tasks: list["_Task"], label: str, imports: list[list[int]] | None = None,
              follow_up: "_ReviewAgain | None" = None) -> Iterable[tuple[int, Any]]:
         if not tasks:
             return
         with _Progress(len(tasks), self.progress, label) as bar:
             outcomes = self._here(tasks) if self.analyst is not None else self._in_workers(tasks, imports, follow_up)
             for index, outcome, worker, task in outcomes:
-                review_only = task[0] == "reanalyse" and task[5] is not None  # (its summaries are known)
+                review_only = task.kind == "reanalyse" and task.previous is not None  # (its summaries are known)
                 if not (review_only and follow_up is not None):
                     bar.advance()
                 if isinstance(outcome, FileOutcome) and outcome.summaries and not review_only:
                     self.learn([(index, outcome.path, outcome.summaries_version, outcome.summaries)], worker)
                 yield index, outcome
 
-    def _here(self, tasks: list[tuple]) -> Iterable[tuple[int, Any, None, tuple]]:
+    def _here(self, tasks: list["_Task"]) -> Iterable[tuple[int, Any, None, "_Task"]]:
         self._analysing = True
         try:
             for task in tasks:
-                kind, index, *arguments = task
-                if kind == "analyse":
-                    yield index, self.analyst.analyse(index, arguments[0], arguments[2]), None, task
-                else:
-                    yield index, self.analyst.reanalyse(index, arguments[0], *arguments[2:]), None, task
+                yield task.index, self.analyst.run(task), None, task
         finally:
             self._analysing = False
 
-    def _in_workers(self, tasks: list[tuple], imports: list[list[int]] | None,
-                    follow_up: "_ReviewAgain | None" = None) -> Iterable[tuple[int, Any, "_Worker", tuple]]:
+    def _in_workers(self, tasks: list["_Task"], imports: list[list[int]] | None,
+                    follow_up: "_ReviewAgain | None" = None) -> Iterable[tuple[int, Any, "_Worker", "_Task"]]:
         from multiprocessing.connection import wait
 
         pending = list(tasks)
-        waiting_for = {task[1] for task in tasks}  # files not analysed yet
+        waiting_for = {task.index for task in tasks}  # files not analysed yet
         busy: dict[Any, tuple[_Worker, tuple]] = {}
         while pending or busy:
             for worker in self.workers:
@@ -468,13 +479,13 @@ class _Scheduler:
                     busy[worker.connection] = (worker, task)
             for connection in wait(list(busy)):
                 worker, task = busy.pop(connection)
-                waiting_for.discard(task[1])
+                waiting_for.discard(task.index)
                 reply = worker.receive()
                 if reply is None:  # the process died (killed, out of memory, crashed the interpreter)
                     replacement = _Worker.start(self.reviewer, worker.cache_args)
                     self.workers[self.workers.index(worker)] = replacement
-                    path = task[2].source.path if task[0] == "analyse" else task[2].path
-                    yield task[1], ReviewResult(diagnostics=[Diagnostic(path, "internal-error", "the worker process reviewing this file died; it was not reviewed. This is a bug in secreview: please report it (rerun with --jobs 1 for details)")]), replacement, task
+                    path = task.payload.source.path if task.kind == "analyse" else task.payload.path
+                    yield task.index, ReviewResult(diagnostics=[Diagnostic(path, "internal-error", "the worker process reviewing this file died; it was not reviewed. This is a bug in secreview: please report it (rerun with --jobs 1 for details)")]), replacement, task
                     continue
                 yield reply[1], reply[2], worker, task
                 if follow_up is not None:
@@ -507,11 +518,11 @@ class _ReviewAgain:
             self.done.add(index)
         self.reviewed: set[int] = set()
 
-    def after(self, task: tuple, outcome: Any) -> list[tuple]:
+    def after(self, task: "_Task", outcome: Any) -> list["_Task"]:
         """The tasks that review files again now that ``task`` is done."""
-        if task[0] != "analyse":
+        if task.kind != "analyse":
             return []
-        index = task[1]
+        index = task.index
         self.done.add(index)
         again = []
         if isinstance(outcome, FileOutcome):
@@ -532,9 +543,9 @@ class _ReviewAgain:
                     again.append(self._task(watcher, watched))
         return again
 
-    def _task(self, index: int, outcome: FileOutcome) -> tuple:
+    def _task(self, index: int, outcome: FileOutcome) -> "_Task":
         self.reviewed.add(index)
-        return ("reanalyse", index, self.sources[index], outcome.result.lines, self.visible[index], outcome)
+        return _Task("reanalyse", index, self.sources[index], outcome.result.lines, self.visible[index], outcome)
 
 
 def _earlier_imports(order: list[int], imports: list[list[int]]) -> list[list[int]]:
@@ -545,7 +556,7 @@ def _earlier_imports(order: list[int], imports: list[list[int]]) -> list[list[in
     return [[t for t in targets if position.get(t, len(order)) < position.get(i, -1)] for i, targets in enumerate(imports)]
 
 
-def _next_ready(pending: list[tuple], imports: list[list[int]] | None, waiting_for: set[int]) -> int | None:
+def _next_ready(pending: list["_Task"], imports: list[list[int]] | None, waiting_for: set[int]) -> int | None:
     """The position in ``pending`` of the largest file whose imports are all analysed (it will be
     told their summaries; largest first, so no long file is left for last); None when none is.
     (The files come in dependency order: when none is ready, a file they wait for is under way.)"""
@@ -553,8 +564,8 @@ def _next_ready(pending: list[tuple], imports: list[list[int]] | None, waiting_f
         return 0
     best, best_size = None, -1
     for position, task in enumerate(pending[:LOOK_AHEAD]):
-        if task[3] > best_size and not any(target in waiting_for for target in imports[task[1]]):
-            best, best_size = position, task[3]
+        if task.size > best_size and not any(target in waiting_for for target in imports[task.index]):
+            best, best_size = position, task.size
     return best
 
 
@@ -566,7 +577,7 @@ class _Worker:
         self.connection = connection
         self.cache_args = cache_args
         self.told = 0
-        self.task: tuple | None = None
+        self.task: _Task | None = None
 
     @classmethod
     def start(cls, reviewer: Reviewer, cache_args: tuple | None) -> "_Worker":
@@ -581,7 +592,7 @@ class _Worker:
         theirs.close()
         return cls(process, ours, cache_args)
 
-    def send_task(self, task: tuple, known: list, found_by: list) -> None:
+    def send_task(self, task: _Task, known: list, found_by: list) -> None:
         """Tell the worker the summaries found since its last task (but its own), then the task."""
         if self.told < len(known):
             news = [entry for entry, finder in zip(known[self.told:], found_by[self.told:]) if finder is not self]
