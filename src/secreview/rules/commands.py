@@ -667,7 +667,11 @@ def all_shell_commands(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
     severity=HIGH,
     confidence=MEDIUM,
     bandit=["B609"],
+    # The calls all_shell_commands can find a command in: the process functions by name, and
+    # any call passing shell= (asking for just these spares a check on nearly every call).
+    calls=[*SHELL_FUNCTIONS, *SUBPROCESS_CALLS, *ASYNC_EXEC, *EXEC_FUNCTIONS],
     nodes=[ast.Call],
+    keywords=["shell"],
     description="""The shell expands * into the file names of the directory. For tar, chown, chgrp,
         chmod and rsync, a file named like an option ("--checkpoint-action=exec=sh x.sh",
         "--reference=owned") becomes one, so whoever can create files there runs code or changes
