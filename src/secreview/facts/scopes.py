@@ -45,8 +45,11 @@ class _BindingCollector:
         # look at what they iterate over).
         self.loops: dict[str, list[ast.For | ast.AsyncFor]] = {}
         # Without walrus operators in the file, no expression binds a name: only statements (and
-        # match patterns) are searched, a fraction of the nodes.
+        # match patterns) are searched, a fraction of the nodes. (The field names of each node
+        # class are cached in a dict, filled by a function on a miss.)
         self.fields_of = walk.reversed_fields if expressions_bind else _binding_fields
+        self._known_fields, self._compute_fields = (
+            (walk._REVERSED_FIELDS, walk._reversed_fields) if expressions_bind else (_BINDING_FIELDS, _binding_fields))
 
     def bind(self, name: str, value: ast.expr | None) -> None:
         self.bindings.setdefault(name, []).append(value)
@@ -83,18 +86,23 @@ class _BindingCollector:
         stack = list(reversed(nodes))
         pop, push, extend = stack.pop, stack.append, stack.extend
         visitors = _VISITORS
-        fields_of = self.fields_of
+        expressions = self.fields_of is not _binding_fields
+        known_fields, compute_fields = self._known_fields, self._compute_fields
         node_type = ast.AST
         while stack:
             node = pop()
-            visitor = visitors.get(node.__class__)
+            cls = node.__class__
+            visitor = visitors.get(cls)
             if visitor is not None:
                 inner = visitor(self, node)
                 if inner is not _ALL:
-                    if inner and fields_of is not _binding_fields:  # (decorators: expressions)
+                    if inner and expressions:  # (decorators: expressions)
                         extend(reversed(inner))
                     continue
-            for name in fields_of(node.__class__):  # children, last first (walk.children inlined)
+            fields = known_fields.get(cls)
+            if fields is None:
+                fields = compute_fields(cls)
+            for name in fields:  # children, last first (walk.children inlined)
                 value = getattr(node, name, None)
                 if value.__class__ is list:
                     for child in reversed(value):
