@@ -117,6 +117,7 @@ class FunctionAnalysis:
         # through the same statements again (about half of all extensions in Django).
         self._stepped: dict = {}
         self._table = unit.summaries
+        self._refinements: dict[tuple[ast.expr, bool], tuple] = {}  # (test, branch) -> what ``refine`` finds from the test alone
         self._has_summary: dict[tuple[str, bool], bool] = {}
         self._project_class: dict[tuple[str, bool], bool] = {}
         self._summary_for: dict[tuple, FunctionSummary | None] = {}
@@ -880,15 +881,19 @@ class FunctionAnalysis:
             for value in test.values:
                 state = self.refine(value, state, False)
             return state
-        checked = _validated_name(test, self, branch)
+        # What the test proves by its form alone, once per analysis (loops refine again and again).
+        static = self._refinements.get((test, branch))
+        if static is None:
+            static = self._refinements[(test, branch)] = (
+                _validated_name(test, self, branch), _validator_argument(test, self), _allow_listed_host(test, branch))
+        checked, validated, host = static
         if checked is not None and checked in state:
             state[checked] = CLEAN
-        validated = _validator_argument(test, self)
         if validated is None and isinstance(test, ast.Name):
             validated = self.checks.get(test.id)
         if not branch:
             validated = None  # a validator proves something only when it returned true
-        validated = validated or _allow_listed_host(test, branch)
+        validated = validated or host
         if validated is not None and validated[0] in state:
             name, cwes = validated
             state[name] = state[name].sanitize(cwes) if cwes else CLEAN

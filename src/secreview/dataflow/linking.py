@@ -93,8 +93,11 @@ class _Visible(Mapping):
             return self.table[name]
         raise KeyError(name)
 
-    def get(self, name, default=None):
-        return self.table[name] if name in self else default
+    def get(self, name, default=None):  # (for dict tables; one pass, not ``in`` then ``[]``)
+        owner = self.owners.get(name)
+        if owner is not None and (self.visible >> owner[0]) & 1 == 1:
+            return self.table.get(name, default)
+        return default
 
     def __iter__(self) -> Iterator[str]:
         return (name for name in self.table if name in self)
