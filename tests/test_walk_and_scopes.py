@@ -195,3 +195,29 @@ def test_dispatcher_hands_calls_to_keyword_rules_only_when_they_pass_the_keyword
     # registration order kept for each call; only calls passing shell= reach the keyed rule
     assert seen == [("every", "a"), ("keyed", "a"), ("every", "b"), ("every", "c.run"), ("keyed", "c.run"),
                     ("method", "c.run")]
+
+
+def test_dispatcher_hands_assignments_to_target_rules_only_when_they_store_into_the_target():
+    from secreview.rules.base import MEDIUM, Rule
+    from secreview.rules.context import RuleContext
+    from secreview.rules.dispatch import Dispatcher
+    from secreview.parse import parse_text
+
+    seen = []
+
+    def recorder(label):
+        return lambda node, ctx: seen.append((label, node.lineno))
+
+    every = Rule(id="t-every", title="", cwe=1, severity=MEDIUM, confidence=MEDIUM, description="", solution="",
+                 check=recorder("every"), nodes=(ast.Assign,))
+    debug = Rule(id="t-debug", title="", cwe=1, severity=MEDIUM, confidence=MEDIUM, description="", solution="",
+                 check=recorder("debug"), nodes=(ast.Assign,), targets=frozenset({"DEBUG"}))
+    headers = Rule(id="t-headers", title="", cwe=1, severity=MEDIUM, confidence=MEDIUM, description="",
+                   solution="", check=recorder("headers"), nodes=(ast.Assign,), targets=frozenset({"headers[]"}))
+    parsed = parse_text("x.py", "DEBUG = True\nx = 1\nr.headers['a'] = v\nsettings.DEBUG = b = 2\nheaders = {}\n")
+    dispatcher = Dispatcher([headers, every, debug])
+    facts = FileFacts.build(parsed.tree, collect=dispatcher.wanted)
+    dispatcher.run(parsed.tree, RuleContext(parsed, facts))
+    # registration order kept; ``headers = {}`` is not a store into headers[...]
+    assert seen == [("every", 1), ("debug", 1), ("every", 2), ("headers", 3), ("every", 3), ("every", 4),
+                    ("debug", 4), ("every", 5)]

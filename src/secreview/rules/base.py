@@ -6,7 +6,7 @@ rule's metadata. Rules say which nodes they want so one AST pass can dispatch to
 ``calls`` (import-resolved qualified names such as ``subprocess.run``), ``methods`` (attribute name
 of any call such as ``execute``) or ``nodes`` (AST node types; for names and attributes, ``names``
 narrows them to a few identifiers; for calls, ``keywords`` to those passing one of a few keyword
-arguments).
+arguments; for assignments, ``targets`` to those storing into a few names).
 """
 from __future__ import annotations
 
@@ -58,6 +58,9 @@ class Rule:
     # With ast.Call in ``nodes``: only the calls passing a keyword argument named one of these
     # (``shell=``, ``run_as_root=``) are handed to the check.
     keywords: frozenset[str] = frozenset()
+    # With ast.Assign in ``nodes``: only the assignments with a target named one of these (``NAME``
+    # for ``NAME = ...`` and ``x.NAME = ...``, ``NAME[]`` for ``NAME[k] = ...`` and ``x.NAME[k] = ...``).
+    targets: frozenset[str] = frozenset()
     family: str = ""
     # The most confidence any finding of this rule may have, however sure the data flow is (e.g.
     # log injection: the impact depends on the log handler, which the code does not show).
@@ -96,6 +99,7 @@ def rule(
     nodes: Iterable[type] = (),
     names: Iterable[str] = (),
     keywords: Iterable[str] = (),
+    targets: Iterable[str] = (),
     max_confidence: Level = Level.HIGH,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a rule; its check function is the decorated function."""
@@ -109,7 +113,8 @@ def rule(
             description=_clean(description), solution=_clean(solution), check=check,
             message=message, bandit=tuple(bandit), example=_clean_code(example),
             fixed=_clean_code(fixed), calls=tuple(calls), methods=tuple(methods),
-            nodes=tuple(nodes), names=frozenset(names), keywords=frozenset(keywords), family=module, max_confidence=max_confidence,
+            nodes=tuple(nodes), names=frozenset(names), keywords=frozenset(keywords),
+            targets=frozenset(targets), family=module, max_confidence=max_confidence,
         )
         return check
 

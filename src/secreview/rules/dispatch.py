@@ -23,6 +23,8 @@ class Dispatcher:
         self.by_identifier: dict[tuple[type, str], list[Rule]] = defaultdict(list)
         # keyword argument name -> rules that want only the calls passing it (``Rule.keywords``)
         self.by_keyword: dict[str, list[Rule]] = defaultdict(list)
+        # assignment target name -> rules that want only the assignments to it (``Rule.targets``)
+        self.by_target: dict[str, list[Rule]] = defaultdict(list)
         self.rules = list(rules)
         for rule in self.rules:
             for name in rule.calls:
@@ -36,11 +38,16 @@ class Dispatcher:
                 elif rule.keywords and node_type is ast.Call:
                     for keyword in rule.keywords:
                         self.by_keyword[keyword].append(rule)
+                elif rule.targets and node_type is ast.Assign:
+                    for target in rule.targets:
+                        self.by_target[target].append(rule)
                 else:
                     self.by_type[node_type].append(rule)
         wanted: set = set(self.by_type)
         if self.by_call or self.by_method or self.by_keyword:
             wanted.add(ast.Call)
+        if self.by_target:
+            wanted.add(ast.Assign)
         if self.by_identifier:
             wanted.add(walk.NamedNodes(frozenset(identifier for _, identifier in self.by_identifier)))
         self.wanted: frozenset = frozenset(wanted)  # node classes, and a walk.NamedNodes
@@ -51,6 +58,7 @@ class Dispatcher:
         self._call_rules: dict[tuple[str | None, str | None, tuple[str, ...] | None], list[Rule]] = {}
         self._named_rules: dict[tuple[type, str], list[Rule]] = {}  # rules for a name, merged once
         self._plain_call_rules: list[Rule] = self.by_type.get(ast.Call, [])  # (calls no name/method wants)
+        self._assign_rules: dict[tuple[str, ...], list[Rule]] = {}  # by wanted target names, merged once
 
     def rules_for(self, node: ast.AST, ctx: RuleContext, outer: tuple[ast.AST, ...] | None = None) -> list[Rule]:
         """The rules to run on ``node``; its ancestors are ``outer``, or ``ctx.ancestors`` when
@@ -97,6 +105,16 @@ class Dispatcher:
             found = self._call_rules[key] = [*wanted, *(r for r in extra if r not in wanted)]
         return found
 
+    def _rules_for_assignment(self, node: ast.Assign) -> list[Rule]:
+        plain = self.by_type.get(ast.Assign, [])
+        names = tuple(name for name in map(_target_name, node.targets) if name in self.by_target)
+        if not names:
+            return plain  # most assignments
+        found = self._assign_rules.get(names)
+        if found is None:
+            found = self._assign_rules[names] = self._in_order([*plain, *(r for n in names for r in self.by_target[n])])
+        return found
+
     def _wanted_keywords(self, call: ast.Call) -> tuple[str, ...] | None:
         """The keyword arguments of ``call`` that some rule asked for (``Rule.keywords``), if any."""
         found = tuple(k.arg for k in call.keywords if k.arg in self.by_keyword)
@@ -141,10 +159,13 @@ class Dispatcher:
         call_class = ast.Call
         named = bool(self.by_identifier)
         rules_for_call = self._rules_for_call
+        assign_class = ast.Assign if self.by_target else None
         for node, outer in nodes:
             cls = node.__class__
             if cls is call_class:
                 rules = rules_for_call(node, ctx, outer)  # type: ignore[arg-type]
+            elif cls is assign_class:
+                rules = self._rules_for_assignment(node)  # type: ignore[arg-type]
             elif named and cls in _NAMED_CLASSES:
                 rules = self.rules_for(node, ctx, outer)
             else:
@@ -176,3 +197,17 @@ class Dispatcher:
             identifier = node.id if cls is ast.Name else node.attr  # type: ignore[attr-defined]
             return (cls, identifier) in self.by_identifier
         return False
+
+
+def _target_name(target: ast.expr) -> str | None:
+    """The name ``Rule.targets`` knows an assignment target by: ``NAME`` for ``NAME`` and
+    ``x.NAME``, ``NAME[]`` for ``NAME[k]`` and ``x.NAME[k]``; None for other targets."""
+    cls = target.__class__
+    if cls is ast.Name:
+        return target.id  # type: ignore[attr-defined]
+    if cls is ast.Attribute:
+        return target.attr  # type: ignore[attr-defined]
+    if cls is ast.Subscript:
+        container = _target_name(target.value)  # type: ignore[attr-defined]
+        return None if container is None else container + "[]"
+    return None

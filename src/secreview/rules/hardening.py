@@ -368,6 +368,7 @@ _DEVELOPMENT_SETTINGS = re.compile(r"(^|[_.-])(dev|develop|development|local|tes
     severity=MEDIUM,
     confidence=MEDIUM,
     nodes=[ast.Assign],
+    targets=["DEBUG"],
     description="""A Django settings module sets DEBUG = True unconditionally. Error pages then show
         stack traces, local variables, settings and SQL queries to any visitor, and Django keeps
         every query in memory. Settings modules named for development (dev, local, test...) are not

@@ -113,6 +113,7 @@ def _disables_verification(ctx: RuleContext, call: ast.Call) -> tuple[str, int] 
     calls=_VERIFY_CALLS,
     methods=[*_VERBS, "ws_connect"],
     nodes=[ast.Assign],
+    targets=["verify"],  # (session.verify = False)
     description="""verify=False (requests, httpx), ssl=False (aiohttp), cert_reqs="CERT_NONE"
         (urllib3) or session.verify = False accept any certificate: anyone on the network path can
         impersonate the server, read the traffic (credentials, tokens) and alter it.
@@ -221,6 +222,7 @@ def _is_server_context(ctx: RuleContext, receiver: ast.expr) -> bool:
     confidence=HIGH,
     bandit=["B501"],
     nodes=[ast.Assign],
+    targets=["verify_mode", "check_hostname"],
     methods=["set_verify"],
     description="""Setting verify_mode = ssl.CERT_NONE (or pyOpenSSL's VERIFY_NONE) on a client
         context accepts any certificate (CWE-295); check_hostname = False accepts a valid

@@ -150,6 +150,7 @@ def check_redirect(call: ast.Call, ctx: RuleContext):
     severity=MEDIUM,
     confidence=MEDIUM,
     nodes=[ast.Assign],
+    targets=["headers[]"],  # (response.headers[name] = value)
     methods=["set_header", "add_header"],
     description="""A response header value comes from the request. CR/LF characters in it split
         the response: injected headers (cookies, redirects) or a forged body.""",
