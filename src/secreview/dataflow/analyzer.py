@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from secreview.dataflow.values import CLEAN, PREDICTABLE, Origin, Taint, join, join_all
+from secreview.dataflow.values import CLEAN, PREDICTABLE, Origin, Taint, join, join_all, new_origin
 from secreview.dataflow.values import source as _source
 
 
@@ -162,10 +162,8 @@ class FunctionAnalysis:
                 kind = "URL path parameter" if django_view else self.unit.route_parameter_kind(node, arg.arg)
                 state[arg.arg] = source(kind, Level.HIGH, replace(step, note=f"parameter `{arg.arg}`: {kind} (untrusted)"))
                 continue
-            origin = Origin(
-                description=f"parameter `{arg.arg}` of public function `{name}()` (possible input)",
-                confidence=Level.LOW, steps=(step,), param=index, reportable=self.public,
-            )
+            origin = new_origin(f"parameter `{arg.arg}` of public function `{name}()` (possible input)",
+                                Level.LOW, (step,), index, self.public)
             state[arg.arg] = Taint(frozenset({origin}))
         return state
 
@@ -262,7 +260,7 @@ class FunctionAnalysis:
             return self.block(node.orelse, dict(state))
         then_state = self.refine(node.test, dict(state), True)
         else_state = self.refine(node.test, dict(state), False)
-        return merge(self.block(node.body, then_state), self.block(node.orelse, else_state))
+        return merge_into(self.block(node.body, then_state), self.block(node.orelse, else_state))
 
     def stmt_While(self, node: ast.While, state: State) -> State | None:
         decided = self.truth(node.test)
@@ -271,7 +269,7 @@ class FunctionAnalysis:
         result = self.loop(node, state, lambda s: self.expr(node.test, s))
         if decided is True and not _has_break(node):
             return None
-        return merge(result, self.block(node.orelse, dict(result or state)))
+        return merge_into(result, self.block(node.orelse, dict(result or state)))
 
     def stmt_For(self, node: ast.For, state: State) -> State | None:
         iterable = self.expr(node.iter, state)
@@ -282,7 +280,7 @@ class FunctionAnalysis:
             self.assign(node.target, value, loop_state, node, NOTHING)
 
         result = self.loop(node, state, enter)
-        return merge(result, self.block(node.orelse, dict(result or state)))
+        return merge_into(result, self.block(node.orelse, dict(result or state)))
 
     stmt_AsyncFor = stmt_For
 
@@ -324,7 +322,7 @@ class FunctionAnalysis:
             outcomes.append(self.block(handler.body, handler_state))
         result = None
         for outcome in outcomes:
-            result = merge(result, outcome)
+            result = merge_into(result, outcome)
         if node.finalbody:
             final_entry = result if result is not None else dict(handler_entry)
             final_state = self.block(node.finalbody, dict(final_entry))
@@ -349,7 +347,7 @@ class FunctionAnalysis:
                 self.expr(case.guard, case_state)
             if isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None and case.guard is None:
                 irrefutable = True
-            result = merge(result, self.block(case.body, case_state))
+            result = merge_into(result, self.block(case.body, case_state))
         return result if irrefutable else merge(result, state)
 
     def stmt_FunctionDef(self, node, state: State) -> State:
@@ -958,12 +956,21 @@ def merge(a: State | None, b: State | None) -> State | None:
         return None if b is None else dict(b)
     if b is None:
         return dict(a)
-    result = dict(a)
-    for name, value in b.items():
-        current = result.get(name)  # (states hold no None)
-        if current is not value:  # most names are the very same value on both sides
-            result[name] = value if current is None else join(current, value)
-    return result
+    return merge_into(dict(a), b)
+
+
+def merge_into(a: State | None, b: State | None) -> State | None:
+    """``merge(a, b)``, in ``a`` itself: for a state no one else holds (a branch's own copy)."""
+    if a is None:
+        return None if b is None else dict(b)
+    if b is None:
+        return a
+    get = a.get
+    # (most names are the very same value on both sides; states hold no None)
+    for name, value in [(name, value) for name, value in b.items() if get(name) is not value]:
+        current = get(name)
+        a[name] = value if current is None else join(current, value)
+    return a
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -86,6 +86,19 @@ class Origin:
 
 
 _NO_STEPS_HASH = hash(())
+_NO_CWES: frozenset[int] = frozenset()
+
+
+def new_origin(description: str, confidence: Level, steps: tuple[TraceStep, ...], param: int | None = None,
+               reportable: bool = True) -> Origin:
+    """``Origin(description, confidence, steps, param, reportable)``, without the frozen dataclass's
+    constructor (a setter call per field): one per parameter of every function analysed."""
+    origin = object.__new__(Origin)
+    object.__setattr__(origin, "__dict__", {
+        "description": description, "confidence": confidence, "steps": steps, "param": param,
+        "reportable": reportable, "sanitized": _NO_CWES, "kind": INPUT})
+    _seal(origin, _steps_hash(steps))
+    return origin
 
 
 def _steps_hash(steps: tuple[TraceStep, ...]) -> int:
