@@ -210,9 +210,16 @@ class FunctionAnalysis:
         kind = type(node.value)  # (``self.fold``'s commonest answers, without its calls)
         constant = node.value.value if kind is _CONSTANT else self.fold(node.value) if kind in _FOLDABLE else NOTHING
         for target in node.targets:
-            self.assign(target, value, state, node, constant)
-            if isinstance(target, ast.Name):
-                self.note_instance(target.id, node.value)
+            if type(target) is _NAME:  # (``self.assign``'s commonest case, written out)
+                name = target.id
+                state[name] = value.with_step(self.step(node, f"assigned to `{name}`"), self._stepped) if _carries(value) else value
+                if constant is NOTHING:
+                    self.consts.pop(name, None)
+                else:
+                    self.consts[name] = constant
+                self.note_instance(name, node.value)
+            else:
+                self.assign(target, value, state, node, constant)
         self.note_conversion_check(node.value, state)
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             checked = _validator_argument(node.value, self)
@@ -598,7 +605,8 @@ class FunctionAnalysis:
         # Which project functions this call resolves to matters little when nothing flows in and
         # nothing is changed in place: only a function that returns untrusted data of its own
         # would change its value (the file's first analysis relies on this, see SummaryTable).
-        self.unit.summaries.quiet = (arguments.is_clean and receiver.is_clean and receiver.items is None
+        # (``arguments`` is a plain value: clean exactly when it has no origins)
+        self.unit.summaries.quiet = (not arguments.origins and receiver.items is None and not receiver.origins
                                      and method not in MUTATING_METHODS)
         try:
             return self.project_call(node, name, method, receiver, positional, keywords, arguments, state)
