@@ -200,6 +200,10 @@ class FileFlow:
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self._request_imported = "request" in self.facts.imports.aliases
         self.imports_web = any(self.facts.imports.imports_module(module) for module in WEB_FRAMEWORK_MODULES)
+        # node -> ``qualname(node)``, for every analysis of this tree (it only depends on the
+        # file's imports): shared with the earlier analysis of the same file, if any.
+        same_file = self.previous is not None and self.previous.facts is self.facts
+        self.qualnames: dict[ast.AST, str | None] = self.previous.qualnames if same_file else {}
 
     # ---- driving the analysis ---------------------------------------------------------------
     def analyze(self) -> "FileFlow":

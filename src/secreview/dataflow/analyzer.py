@@ -109,7 +109,7 @@ class FunctionAnalysis:
         self.self_name: str | None = None
         # Per-node memos: loops are evaluated up to MAX_LOOP_ITERATIONS times and several checks
         # resolve the same call's name, so the same answers were computed again and again.
-        self._names: dict[ast.AST, str | None] = {}  # node -> import-resolved name (static per file)
+        self._names: dict[ast.AST, str | None] = unit.qualnames  # node -> import-resolved name (static per file)
         self._steps: dict[tuple[int, int, str], TraceStep] = {}  # (line, col, note) -> step
         self._sources: dict[ast.AST, Taint | None] = {}  # node -> attribute_source() (static per function)
         self._source_roots = unit.source_roots
