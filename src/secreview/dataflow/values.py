@@ -174,10 +174,17 @@ class Taint:
             if not self.origins:
                 return self
             if len(self.origins) == 1:  # (most tainted values)
+                if memo is not None:  # (this very value through this very step again: a loop's next pass)
+                    known = memo.get((id(self), id(step)))
+                    if known is not None and known[0] is self and known[1] is step:
+                        return known[2]
                 (origin,) = self.origins
                 stepped = origin.with_step(step, memo)
                 # Already ending on this line (``x = request.GET["x"]``): the value itself.
-                return self if stepped is origin else Taint(frozenset((stepped,)))
+                result = self if stepped is origin else Taint(frozenset((stepped,)))
+                if memo is not None:
+                    memo[(id(self), id(step))] = (self, step, result)  # (keeps both alive: their ids stay theirs)
+                return result
             return Taint(frozenset([o.with_step(step, memo) for o in self.origins]))
         if self.is_clean:
             return self
