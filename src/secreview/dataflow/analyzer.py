@@ -629,7 +629,7 @@ class FunctionAnalysis:
                 summarized = True
                 # What the constructor was given may be stored in the instance and returned.
                 instance_state = receiver.whole()
-        summary = self.summary_for(name, func)
+        summary = self.summary_for(name, func, summarized)
         if summary is not None:
             self.unit.record_call(name if summarized else summary.qualname, positional, keywords, node, self)
             return join(self.apply_summary(summary, positional, keywords, node), instance_state)
@@ -680,10 +680,12 @@ class FunctionAnalysis:
             known = self._project_class[key] = self.unit.is_project_class(name)
         return known
 
-    def summary_for(self, name: str | None, func: ast.expr) -> FunctionSummary | None:
+    def summary_for(self, name: str | None, func: ast.expr, summarized: bool) -> FunctionSummary | None:
         """``unit.summary_for(name, func)`` (which depends on ``func`` only for ``self.f()`` /
-        ``cls.f()``: through ``f``)."""
+        ``cls.f()``: through ``f``); ``summarized``: whether ``has_summary(name)``."""
         own = func.attr if type(func) is ast.Attribute and type(func.value) is _NAME and func.value.id in ("self", "cls") else None
+        if own is None and not summarized:
+            return None  # (the unit would only look ``name`` up again, and not find it)
         key = (name, own, self._table.quiet)
         try:
             return self._summary_for[key]
