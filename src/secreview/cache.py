@@ -97,7 +97,18 @@ def register(cls: type) -> type:
     _TYPES[cls.__qualname__] = cls
     if dataclasses.is_dataclass(cls):
         _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+        if _plain(cls):
+            _PLAIN.add(cls)
     return cls
+
+
+def _plain(cls: type) -> bool:
+    """Is ``cls`` a dataclass whose instances are just their fields (the generated __init__, no
+    __post_init__, every field an init field)? Those are rebuilt without calling __init__."""
+    init = cls.__dict__.get("__init__")
+    generated = getattr(getattr(init, "__code__", None), "co_filename", "") == "<string>"  # (dataclasses' own)
+    return (generated and not hasattr(cls, "__post_init__")
+            and all(f.init for f in dataclasses.fields(cls)) and not hasattr(cls, "__slots__"))
 
 
 class NotCacheable(Exception):
@@ -171,13 +182,25 @@ _ORDER: dict[type, Any] = {}
 _canonical = repr
 # Registered dataclasses -> the names of their fields (dataclasses.fields() is slow to ask per value).
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_PLAIN: set[type] = set()  # registered dataclasses rebuilt without their __init__ (see _plain)
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # what JSON gives back as it was stored
 
 
 def decode(value: Any) -> Any:
     if isinstance(value, list):
-        return [decode(item) for item in value]
+        return [item if item.__class__ in _SCALARS else decode(item) for item in value]
     if not isinstance(value, dict):
         return value
+    if "$c" in value:  # a dataclass: most of what is stored (trace steps, origins, findings)
+        cls = _TYPES[value["$c"]]
+        names, values = _FIELDS[cls], value["v"]
+        if len(values) != len(names):
+            raise ValueError(f"{cls.__qualname__}: {len(values)} values for {len(names)} fields")
+        if cls in _PLAIN:
+            instance = object.__new__(cls)
+            instance.__dict__.update(zip(names, [item if item.__class__ in _SCALARS else decode(item) for item in values]))
+            return instance
+        return cls(**{name: decode(item) for name, item in zip(names, values)})
     if "$t" in value:
         return tuple(decode(item) for item in value["$t"])
     if "$d" in value:
@@ -190,11 +213,7 @@ def decode(value: Any) -> Any:
         return {decode(item) for item in value["$s"]}
     if "$e" in value:
         return _TYPES[value["$e"]](value["v"])
-    cls = _TYPES[value["$c"]]
-    names, values = _FIELDS[cls], value["v"]
-    if len(values) != len(names):
-        raise ValueError(f"{cls.__qualname__}: {len(values)} values for {len(names)} fields")
-    return cls(**{name: decode(item) for name, item in zip(names, values)})
+    raise ValueError(f"not an encoded value: {sorted(value)[:3]}")
 
 
 def value_digest(value: Any, memo: dict | None = None) -> str:
