@@ -134,3 +134,32 @@ def test_shuffled_input_gives_the_same_review(corpus):
     random.Random(5).shuffle(shuffled)
     assert report(runner.run_review(shuffled, config, jobs=1)) == expected
     assert report(runner.run_review(list(reversed(corpus)), config, jobs=2)) == expected
+
+
+def test_a_view_tells_the_same_whatever_other_files_the_table_knows_already():
+    # Two files with the same module name (scripts/utils.py, tools/utils.py) both define
+    # utils.host(); a file that sees only the first must be told the first's summary, whether
+    # or not the table has learned the second (a worker may have, by then, or not).
+    from secreview.dataflow.analyzer import FunctionSummary
+    from secreview.dataflow.values import Origin, Taint
+    from secreview.findings import TraceStep
+
+    step = TraceStep("scripts/utils.py", 5, 11, "return request.args['h']", "HTTP query parameter")
+    data = FunctionSummary("utils.host", [], Taint(frozenset({Origin("HTTP query parameter", Level.HIGH, (step,))})))
+    clean = FunctionSummary("utils.host", [])
+    method = FunctionSummary("utils.Client.fetch", ["self"], Taint(frozenset({Origin("a file", Level.MEDIUM, (step,))})),
+                             is_method=True)
+    first_only = 1 << 0
+    for order in ([0, 1], [1, 0], [0]):
+        table = ProjectTable()
+        for index in order:
+            table.add(index, ("scripts/utils.py", "tools/utils.py")[index], "", {"utils.host": (data, clean)[index]}
+                      | ({"utils.Client.fetch": method} if index == 0 else {}))
+        view = table.view(first_only)
+        assert view.summaries.get("utils.host") is data and view.answer("utils.host") == ("scripts/utils.py", "")
+        assert "utils.host" in view.returning_data
+        assert "utils.Client" in view.classes and "utils.Client" in view.classes_returning_data
+        assert view.class_answer("utils.Client") == ("scripts/utils.py", "")
+        if len(order) == 2:  # the whole table: the file that comes last in the input
+            assert table.summaries["utils.host"] is clean and table.answer("utils.host") == ("tools/utils.py", "")
+    assert table.view(1 << 1).summaries.get("utils.host") is None  # (only the first was added)

@@ -41,25 +41,37 @@ class ProjectTable:
     class_defined_by: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     returning_data: set[str] = field(default_factory=set)  # functions returning untrusted data of their own
     classes_returning_data: set[str] = field(default_factory=set)  # classes with such a method
+    # For views (see TableView), which must not depend on which other files are known yet:
+    # every file's entry for a name several files define, and every file defining each class.
+    duplicates: dict[str, dict[int, tuple[tuple[int, str, str], FunctionSummary]]] = field(default_factory=dict)
+    class_owners: dict[str, dict[int, tuple[tuple[int, str, str], bool]]] = field(default_factory=dict)  # -> returns data
 
     def add(self, index: int, path: str, version: str, summaries: dict[str, FunctionSummary]) -> None:
         owner = (index, path, version)
         for name, summary in summaries.items():
+            returns_data = _returns_data(summary)
+            if summary.is_method:
+                self._add_class_owner(name.rsplit(".", 1)[0], owner, returns_data)
             known = self.defined_by.get(name)
-            if known is not None and known[0] > index:
-                continue
+            if known is not None and (known[0] != index or name in self.duplicates):
+                entries = self.duplicates.setdefault(name, {known[0]: (known, self.summaries[name])})
+                entries[index] = (owner, summary)
+                if known[0] > index:
+                    continue
             self.summaries[name] = summary
             self.defined_by[name] = owner
-            returns_data = any(origin.param is None for origin in summary.returns.whole().origins)
             (self.returning_data.add if returns_data else self.returning_data.discard)(name)
-            if summary.is_method:
-                class_name = name.rsplit(".", 1)[0]
-                self.classes.add(class_name)
-                known_class = self.class_defined_by.get(class_name)
-                if known_class is None or known_class[0] <= index:
-                    self.class_defined_by[class_name] = owner
-                if returns_data:
-                    self.classes_returning_data.add(class_name)
+
+    def _add_class_owner(self, class_name: str, owner: tuple[int, str, str], returns_data: bool) -> None:
+        owners = self.class_owners.setdefault(class_name, {})
+        known = owners.get(owner[0])
+        owners[owner[0]] = (owner, returns_data or (known is not None and known[0] == owner and known[1]))
+        self.classes.add(class_name)
+        known_class = self.class_defined_by.get(class_name)
+        if known_class is None or known_class[0] <= owner[0]:
+            self.class_defined_by[class_name] = owner
+        if returns_data:
+            self.classes_returning_data.add(class_name)
 
     def answer(self, name: str) -> Answer:
         owner = self.defined_by.get(name)
@@ -75,54 +87,94 @@ class ProjectTable:
         return self if visible is None else TableView(self, visible)
 
 
-class _Visible(Mapping):
-    """The entries of ``table`` (a dict or set by name) whose owner (``owners[name]``, an input
-    index first) is visible."""
+def _returns_data(summary: FunctionSummary) -> bool:
+    """Does the function return untrusted data of its own (a source inside it)?"""
+    return any(origin.param is None for origin in summary.returns.whole().origins)
 
-    def __init__(self, table, owners: dict[str, tuple], visible: int) -> None:
+
+class TableView:
+    """What an analysis limited to some files (its visible files, see the module's docstring) is
+    told: ProjectTable's interface, over what those files define -- the same whatever other files
+    the table knows already (a name two files define: the visible one that comes last)."""
+
+    def __init__(self, table: ProjectTable, visible: int) -> None:
         self.table = table
-        self.owners = owners
         self.visible = visible
+        self.summaries = _VisibleSummaries(self)
+        self.returning_data = _VisibleNames(self._returns_data)
+        self.classes = _VisibleNames(lambda name: self._class_owner(name) is not None)
+        self.classes_returning_data = _VisibleNames(self._class_returns_data)
+
+    def entry(self, name: str) -> tuple[tuple[int, str, str], FunctionSummary] | None:
+        """The owner and summary of ``name`` this view tells, if any."""
+        table = self.table
+        entries = table.duplicates.get(name)
+        if entries is None:
+            owner = table.defined_by.get(name)
+            if owner is not None and (self.visible >> owner[0]) & 1:
+                return owner, table.summaries[name]
+            return None
+        shown = [index for index in entries if (self.visible >> index) & 1]
+        return entries[max(shown)] if shown else None
+
+    def answer(self, name: str) -> Answer:
+        entry = self.entry(name)
+        return (entry[0][1], entry[0][2]) if entry is not None else None
+
+    def _returns_data(self, name: str) -> bool:
+        entry = self.entry(name)
+        return entry is not None and _returns_data(entry[1])
+
+    def _class_owner(self, name: str) -> tuple[tuple[int, str, str], bool] | None:
+        owners = self.table.class_owners.get(name)
+        if not owners:
+            return None
+        shown = [index for index in owners if (self.visible >> index) & 1]
+        return owners[max(shown)] if shown else None
+
+    def _class_returns_data(self, name: str) -> bool:
+        owners = self.table.class_owners.get(name) or {}
+        return any(returns and (self.visible >> index) & 1 for index, (_, returns) in owners.items())
+
+    def class_answer(self, name: str) -> Answer:
+        owner = self._class_owner(name)
+        return (owner[0][1], owner[0][2]) if owner is not None else None
+
+
+class _VisibleSummaries(Mapping):
+    """The summaries a view tells, as the mapping SummaryTable looks names up in."""
+
+    def __init__(self, view: TableView) -> None:
+        self.view = view
+
+    def get(self, name, default=None):
+        entry = self.view.entry(name)
+        return entry[1] if entry is not None else default
 
     def __contains__(self, name) -> bool:
-        owner = self.owners.get(name)
-        return owner is not None and (self.visible >> owner[0]) & 1 == 1 and name in self.table
+        return self.view.entry(name) is not None
 
     def __getitem__(self, name):
-        if name in self:
-            return self.table[name]
-        raise KeyError(name)
-
-    def get(self, name, default=None):  # (for dict tables; one pass, not ``in`` then ``[]``)
-        owner = self.owners.get(name)
-        if owner is not None and (self.visible >> owner[0]) & 1 == 1:
-            return self.table.get(name, default)
-        return default
+        entry = self.view.entry(name)
+        if entry is None:
+            raise KeyError(name)
+        return entry[1]
 
     def __iter__(self) -> Iterator[str]:
-        return (name for name in self.table if name in self)
+        return (name for name in self.view.table.summaries if name in self)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
 
-class TableView:
-    """What an analysis limited to some files (its visible files, see the module's docstring) is
-    told: ProjectTable's interface, over the entries those files defined."""
+class _VisibleNames:
+    """A set of names as a view tells it (``name in ...``)."""
 
-    def __init__(self, table: ProjectTable, visible: int) -> None:
-        self.table = table
-        self.visible = visible
-        self.summaries = _Visible(table.summaries, table.defined_by, visible)
-        self.returning_data = _Visible(table.returning_data, table.defined_by, visible)
-        self.classes = _Visible(table.classes, table.class_defined_by, visible)
-        self.classes_returning_data = _Visible(table.classes_returning_data, table.class_defined_by, visible)
+    def __init__(self, test) -> None:
+        self._test = test
 
-    def answer(self, name: str) -> Answer:
-        return self.table.answer(name) if name in self.summaries else None
-
-    def class_answer(self, name: str) -> Answer:
-        return self.table.class_answer(name) if name in self.classes else None
+    def __contains__(self, name) -> bool:
+        return self._test(name)
 
 
 @dataclass
