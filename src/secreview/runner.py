@@ -346,7 +346,8 @@ def _analyse_until_stable(scheduler: "_Scheduler", outcomes: list, sources: list
     if not reviewer.dataflow:
         return again
     while True:
-        outdated = _outdated(outcomes, visible)
+        outdated = _outdated(outcomes, visible, scheduler.complete_table)
+        scheduler.complete_table = None  # (a later round: the outcomes changed)
         if not outdated:
             return again
         stats.rounds += 1
@@ -356,13 +357,15 @@ def _analyse_until_stable(scheduler: "_Scheduler", outcomes: list, sources: list
             outcomes[index] = outcome
 
 
-def _outdated(outcomes: list, visible: list[int]) -> dict[int, FileOutcome | None]:
-    """The files whose analysis was told something the complete table answers differently, each
-    with its outcome when its own summaries are still valid (None: they must be computed again)."""
-    table = ProjectTable()
-    for index, outcome in enumerate(outcomes):
-        if isinstance(outcome, FileOutcome):
-            table.add(index, outcome.path, outcome.summaries_version, outcome.summaries)
+def _outdated(outcomes: list, visible: list[int], table: ProjectTable | None = None) -> dict[int, FileOutcome | None]:
+    """The files whose analysis was told something the complete table (``table``, if already
+    built) answers differently, each with its outcome when its own summaries are still valid
+    (None: they must be computed again)."""
+    if table is None:
+        table = ProjectTable()
+        for index, outcome in enumerate(outcomes):
+            if isinstance(outcome, FileOutcome):
+                table.add(index, outcome.path, outcome.summaries_version, outcome.summaries)
     outdated: dict[int, FileOutcome | None] = {}
     for index, outcome in enumerate(outcomes):
         if not isinstance(outcome, FileOutcome):
@@ -390,6 +393,7 @@ class _Scheduler:
         self.analyst: _Analyst | None = None
         self._analysing = False  # the analyst adds what it finds to its own table
         self.reviewed_again: set[int] = set()  # files reviewed again while the others were analysed
+        self.complete_table: ProjectTable | None = None  # every file's summaries, once all are known
         self._gc_state = None
 
     def __enter__(self) -> "_Scheduler":
@@ -427,6 +431,7 @@ class _Scheduler:
         yield from self._run(tasks, "reviewing", _earlier_imports(order, imports), follow_up)
         if follow_up is not None:
             self.reviewed_again |= follow_up.reviewed
+            self.complete_table = follow_up.table  # (reviews again change no summary)
 
     def reanalyse(self, outdated: list[tuple[int, FileOutcome | None]], sources: list[SourceFile], outcomes: list,
                   imports: list[list[int]], visible: list[int]) -> Iterable[tuple[int, Any]]:
