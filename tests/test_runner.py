@@ -322,19 +322,44 @@ def test_codec_round_trips_results():
 
     step = TraceStep("a.py", 3, 0, "x = y", "note")
     value = {"t": Taint(frozenset({Origin("HTTP", Level.HIGH, (step,), sanitized=frozenset({78}))})),
-             "m": {1: "one", "k": ("tuple", None, 2.5, True)}}
-    encoded = cache_store.encode(value)
-    assert cache_store.decode(json.loads(json.dumps(encoded))) == value
-    assert cache_store.value_digest(value) == cache_store.value_digest(cache_store.decode(encoded))
+             "m": {1: "one", "k": ("tuple", None, 2.5, True)}, "$c": ["a dict key that looks like a tag"],
+             "s": {frozenset({1, 2}), ("x", 3)}, "l": [[], {}, Level.LOW]}
+    assert cache_store.unpack(cache_store.pack(value)) == value
+    assert cache_store.value_digest(value) == cache_store.value_digest(cache_store.unpack(cache_store.pack(value)))
     # Stored entries skip the canonical order of sets, and reuse what a digest of a part encoded.
     memo: dict = {}
     assert cache_store.value_digest(value["t"], memo) == cache_store.value_digest(value["t"])
-    stored = cache_store.encode(value, memo, canonical=False)
-    assert cache_store.decode(json.loads(json.dumps(stored))) == value
+    assert cache_store.unpack(cache_store.pack(value, memo)) == value
     with pytest.raises(cache_store.NotCacheable):
-        cache_store.encode(object())
-    with pytest.raises(KeyError):  # only registered types are ever built
-        cache_store.decode({"$c": "Popen", "f": {}})
+        cache_store.pack(object())
+
+
+def test_codec_writes_a_shared_value_once_and_restores_the_sharing():
+    from secreview.findings import TraceStep
+
+    steps = [TraceStep("a.py", line, 0, "code " * 20, "note") for line in range(3)]
+    value = {"first": (steps[0], steps[1]), "again": [steps[1], steps[0], steps[2], steps[1]]}
+    text = cache_store.pack(value)
+    assert text.count("code ") == 3 * 20  # each step written once
+    restored = cache_store.unpack(text)
+    assert restored == value
+    assert restored["again"][0] is restored["first"][1] and restored["again"][3] is restored["first"][1]
+    assert restored["again"][1] is restored["first"][0]
+
+
+@pytest.mark.parametrize("text", [
+    '{"$c": "Popen", "v": []}',  # only registered types are ever built
+    '{"$c": "TraceStep", "v": ["a.py", 1]}',  # fields missing
+    '{"$c": "TraceStep", "v": {"path": "a.py"}}',
+    '{"$r": 0}',  # a reference to nothing
+    '[{"$c": "Level", "v": []}, {"$r": -1}]',
+    '{"$r": "0"}',
+    '{"$x": 1}',  # an unknown tag
+    '{"$e": "Level", "v": 99}',  # not a value of the enum
+])
+def test_codec_rejects_what_it_did_not_write(text):
+    with pytest.raises((ValueError, KeyError, IndexError, TypeError)):
+        cache_store.unpack(text)
 
 
 def test_summary_digests_do_not_depend_on_the_hash_seed():

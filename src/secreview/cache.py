@@ -18,7 +18,8 @@ Entries are never trusted blindly: each is signed with HMAC-SHA256 under a per-u
 outside the project (``$XDG_CACHE_HOME/secreview/cache-key``), so a cache folder that arrives
 with the reviewed code (committed, planted by a pull request) cannot hide findings, and a corrupt,
 truncated, foreign or stale entry fails the check and is rebuilt. Entries are JSON, decoded only
-into an allow-list of result types (never pickle: the folder may be hostile). Writes go to a
+into an allow-list of result types (never pickle: the folder may be hostile); a value a result
+holds several times (a trace step, an origin) is written once and referenced (``pack``). Writes go to a
 temporary file renamed into place (``os.replace``), so concurrent runs never see half an entry.
 """
 from __future__ import annotations
@@ -127,7 +128,7 @@ def encode(value: Any, _memo: dict | None = None, canonical: bool = True) -> Any
     names = _FIELDS.get(type(value))
     if names is not None:  # a registered dataclass (the common case: origins, trace steps)
         # A result shares its origins and trace steps between many values: each is encoded once
-        # per call (the JSON repeats them; the work does not).
+        # per call (the same dict each time: ``pack`` writes it once).
         known = memo.get(id(value))
         if known is None:
             # Field values in declaration order, without their names: most of a result is small
@@ -151,7 +152,8 @@ def encode(value: Any, _memo: dict | None = None, canonical: bool = True) -> Any
             items = [encode(item, memo, canonical) for item in value]
         return {"$f" if isinstance(value, frozenset) else "$s": items}
     if isinstance(value, dict):
-        if all(isinstance(key, str) for key in value):
+        # (a key starting with "$" would read as a tag: such a dict is stored as pairs)
+        if all(isinstance(key, str) and not key.startswith("$") for key in value):
             return {"$d": {key: encode(item, memo, canonical) for key, item in value.items()}}
         return {"$m": [[encode(key, memo, canonical), encode(item, memo, canonical)] for key, item in value.items()]}
     raise NotCacheable(type(value).__qualname__)
@@ -186,34 +188,82 @@ _PLAIN: set[type] = set()  # registered dataclasses rebuilt without their __init
 _SCALARS = frozenset({str, int, float, bool, type(None)})  # what JSON gives back as it was stored
 
 
-def decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [item if item.__class__ in _SCALARS else decode(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if "$c" in value:  # a dataclass: most of what is stored (trace steps, origins, findings)
-        cls = _TYPES[value["$c"]]
-        names, values = _FIELDS[cls], value["v"]
-        if len(values) != len(names):
-            raise ValueError(f"{cls.__qualname__}: {len(values)} values for {len(names)} fields")
-        if cls in _PLAIN:
-            instance = object.__new__(cls)
-            instance.__dict__.update(zip(names, [item if item.__class__ in _SCALARS else decode(item) for item in values]))
+def pack(value: Any, memo: dict | None = None) -> str:
+    """The stored text of ``value``: its encoding (see ``encode``; ``memo`` likewise), where a
+    registered dataclass met again is written as a reference to its first occurrence.
+
+    A file's results share most of their trace steps and origins (a summary's, its call sites'
+    and its sink records' values point at the same ones): written out each time, they were half
+    of the text, and decoded into as many copies. References are numbered in the order the
+    decoder finishes objects (after their fields), so ``unpack`` resolves them as it goes."""
+    numbers: dict[int, int] = {}
+    return json.dumps(_shared(encode(value, memo, canonical=False), numbers), separators=(",", ":"))
+
+
+def _shared(encoded: Any, numbers: dict[int, int]) -> Any:
+    """``encoded`` with each repeated dataclass (the same encoded dict: ``encode``'s memo) after
+    the first written as ``{"$r": n}``, n its rank among dataclasses in decoding order."""
+    cls = encoded.__class__
+    if cls is list:
+        return [item if item.__class__ in _SCALARS else _shared(item, numbers) for item in encoded]
+    if cls is not dict:
+        return encoded
+    if "$c" in encoded:
+        number = numbers.get(id(encoded))
+        if number is not None:
+            return {"$r": number}
+        written = {"$c": encoded["$c"], "v": [item if item.__class__ in _SCALARS else _shared(item, numbers)
+                                                for item in encoded["v"]]}
+        numbers[id(encoded)] = len(numbers)  # (the encoded dict stays alive in ``encoded``: its id is its own)
+        return written
+    return {key: item if item.__class__ in _SCALARS else _shared(item, numbers) for key, item in encoded.items()}
+
+
+def unpack(text: str | bytes) -> Any:
+    """The value ``pack`` wrote; only registered types are rebuilt. Raises ValueError (or
+    KeyError, IndexError, TypeError) on anything else."""
+    return json.loads(text, object_hook=_Decoder().object)
+
+
+class _Decoder:
+    """Rebuilds values from JSON objects as the parser finishes them (innermost first)."""
+
+    def __init__(self) -> None:
+        self.dataclasses: list = []  # in the order finished: what ``{"$r": n}`` refers to
+
+    def object(self, value: dict) -> Any:
+        if "$c" in value:  # a dataclass: most of what is stored (trace steps, origins, findings)
+            cls = _TYPES[value["$c"]]
+            names, values = _FIELDS[cls], value["v"]
+            if values.__class__ is not list or len(values) != len(names):
+                raise ValueError(f"{cls.__qualname__}: not {len(names)} field values")
+            if cls in _PLAIN:
+                instance = object.__new__(cls)
+                instance.__dict__.update(zip(names, values))
+            else:
+                instance = cls(**dict(zip(names, values)))
+            self.dataclasses.append(instance)
             return instance
-        return cls(**{name: decode(item) for name, item in zip(names, values)})
-    if "$t" in value:
-        return tuple(decode(item) for item in value["$t"])
-    if "$d" in value:
-        return {key: decode(item) for key, item in value["$d"].items()}
-    if "$m" in value:
-        return {decode(key): decode(item) for key, item in value["$m"]}
-    if "$f" in value:
-        return frozenset(decode(item) for item in value["$f"])
-    if "$s" in value:
-        return {decode(item) for item in value["$s"]}
-    if "$e" in value:
-        return _TYPES[value["$e"]](value["v"])
-    raise ValueError(f"not an encoded value: {sorted(value)[:3]}")
+        if "$r" in value:
+            number = value["$r"]
+            if number.__class__ is not int or number < 0:
+                raise ValueError("not a reference")
+            return self.dataclasses[number]
+        if "$t" in value:
+            return tuple(value["$t"])
+        if "$f" in value:
+            return frozenset(value["$f"])
+        if "$d" in value:
+            return value["$d"]  # (its own object came through here first, as a plain dict)
+        if "$m" in value:
+            return {key: item for key, item in value["$m"]}
+        if "$s" in value:
+            return set(value["$s"])
+        if "$e" in value:
+            return _TYPES[value["$e"]](value["v"])
+        if any(key.startswith("$") for key in value):
+            raise ValueError(f"not an encoded value: {sorted(value)[:3]}")
+        return value  # a plain dict: the contents of a "$d", or the entry's envelope
 
 
 def value_digest(value: Any, memo: dict | None = None) -> str:
@@ -370,11 +420,11 @@ class Cache:
             self.stats["misses"] += 1
             return None
         try:
-            data = json.loads(payload)
+            data = unpack(payload)
             if data.get("key") != key:  # a valid entry copied under another name
                 raise ValueError("misplaced entry")
-            value = decode(data["value"])
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            value = data["value"]
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError):
             self.stats["rejected"] += 1
             self.stats["misses"] += 1
             return None
@@ -386,7 +436,7 @@ class Cache:
         bytes: no digest of the value is needed, and computing one costs as much as encoding.)
         ``memo``: the one a digest of a part of ``value`` was computed with (see ``encode``)."""
         try:
-            payload = json.dumps({"key": key, "value": encode(value, memo, canonical=False)}, separators=(",", ":")).encode()
+            payload = pack({"key": key, "value": value}, memo).encode()
         except (NotCacheable, RecursionError, ValueError):
             return False
         path = self._result_path(key)
