@@ -196,8 +196,44 @@ def pack(value: Any, memo: dict | None = None) -> str:
     and its sink records' values point at the same ones): written out each time, they were half
     of the text, and decoded into as many copies. References are numbered in the order the
     decoder finishes objects (after their fields), so ``unpack`` resolves them as it goes."""
-    numbers: dict[int, int] = {}
-    return json.dumps(_shared(encode(value, memo, canonical=False), numbers), separators=(",", ":"))
+    return json.dumps(_Packer(memo).value(value), separators=(",", ":"))
+
+
+class _Packer:
+    """``encode(value, memo, canonical=False)`` with the references of ``pack``, in one walk."""
+
+    def __init__(self, memo: dict | None) -> None:
+        self.memo = memo or {}  # object id -> its encoding, made for a digest (see ``encode``)
+        # The rank (see ``pack``) of each dataclass written so far, by the id of the object, or
+        # of its encoding when that was written (``_shared``).
+        self.numbers: dict[int, int] = {}
+
+    def value(self, value: Any) -> Any:
+        cls = value.__class__
+        if cls in _SCALARS:
+            return value
+        names = _FIELDS.get(cls)
+        if names is not None:
+            number = self.numbers.get(id(value))
+            if number is not None:
+                return {"$r": number}
+            encoded = self.memo.get(id(value))
+            if encoded is not None:  # (summaries, encoded for their digest)
+                number = self.numbers.get(id(encoded))
+                return {"$r": number} if number is not None else _shared(encoded, self.numbers)
+            written = {"$c": cls.__qualname__, "v": [self.value(getattr(value, name)) for name in names]}
+            self.numbers[id(value)] = len(self.numbers)  # (after its fields: the order they are decoded in)
+            return written
+        if cls is list:
+            return [self.value(item) for item in value]
+        if cls is tuple:
+            return {"$t": [self.value(item) for item in value]}
+        if cls is frozenset:
+            return {"$f": [self.value(item) for item in value]}
+        if cls is dict and all(key.__class__ is str and not key.startswith("$") for key in value):
+            return {"$d": {key: self.value(item) for key, item in value.items()}}
+        # The rarer kinds (enums, sets, other dicts): every dataclass written must be ranked.
+        return _shared(encode(value, self.memo, canonical=False), self.numbers)
 
 
 def _shared(encoded: Any, numbers: dict[int, int]) -> Any:
@@ -441,8 +477,11 @@ class Cache:
             return False
         path = self._result_path(key)
         try:
-            path.parent.mkdir(exist_ok=True)
-            _atomic_write(path, self._pack(payload))
+            try:
+                _atomic_write(path, self._pack(payload))
+            except FileNotFoundError:  # the entry's folder is the first of its kind (or was removed)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _atomic_write(path, self._pack(payload))
         except OSError:
             return False
         self.stats["written"] += 1
