@@ -347,11 +347,18 @@ def test_codec_writes_a_shared_value_once_and_restores_the_sharing():
     assert restored["again"][1] is restored["first"][0]
     # Met inside the rarer kinds (a set, a dict with other keys) and in a part encoded for a
     # digest first (a file's summaries), with the same memo.
-    mixed = {"by_line": {3: steps[0]}, "set": {steps[2]}, "first": value["first"], "after": [steps[0], steps[2], steps[1]]}
+    from typing import NamedTuple
+
+    class Pair(NamedTuple):  # (a tuple of another class: restored as a tuple)
+        left: object
+        right: object
+
+    mixed = {"by_line": {3: steps[0]}, "set": {steps[2]}, "first": value["first"], "pair": Pair(steps[1], Level.LOW),
+             "after": [steps[0], steps[2], steps[1]]}
     memo: dict = {}
     cache_store.value_digest(mixed["first"], memo)
     restored = cache_store.unpack(cache_store.pack(mixed, memo))
-    assert restored == mixed
+    assert restored == {**mixed, "pair": (steps[1], Level.LOW)}
     assert restored["after"][0] is restored["by_line"][3] and restored["after"][1] in restored["set"]
     assert restored["after"][2] is restored["first"][1]
 

@@ -29,6 +29,7 @@ import enum
 import hashlib
 import hmac
 import json
+import operator
 import os
 import secrets
 import sys
@@ -97,7 +98,9 @@ def register(cls: type) -> type:
     """Allow a dataclass or enum to be stored in and restored from the cache (by class name)."""
     _TYPES[cls.__qualname__] = cls
     if dataclasses.is_dataclass(cls):
-        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+        _FIELDS[cls] = names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+        getter = operator.attrgetter(*names)
+        _FIELD_VALUES[cls] = getter if len(names) > 1 else (lambda value: (getter(value),))
         if _plain(cls):
             _PLAIN.add(cls)
     return cls
@@ -120,22 +123,28 @@ def encode(value: Any, _memo: dict | None = None, canonical: bool = True) -> Any
     """A JSON-ready form of ``value``. ``canonical``: sets in a canonical order, so equal values
     encode alike (for digests; a stored entry need not be, and sorting is most of the work).
     ``_memo`` (by object id) may be shared by calls on values that stay alive meanwhile."""
-    if value is None or isinstance(value, (str, bool, float)):
+    if value.__class__ in _SCALARS:
         return value
     if isinstance(value, int) and not isinstance(value, enum.Enum):
         return value
     memo = _memo if _memo is not None else {}
-    names = _FIELDS.get(type(value))
-    if names is not None:  # a registered dataclass (the common case: origins, trace steps)
+    fields = _FIELD_VALUES.get(type(value))
+    if fields is not None:  # a registered dataclass (the common case: origins, trace steps)
         # A result shares its origins and trace steps between many values: each is encoded once
         # per call (the same dict each time: ``pack`` writes it once).
         known = memo.get(id(value))
         if known is None:
             # Field values in declaration order, without their names: most of a result is small
             # objects (trace steps), whose field names would be most of its text.
-            known = memo[id(value)] = {"$c": type(value).__qualname__,
-                                       "v": [encode(getattr(value, name), memo, canonical) for name in names]}
+            known = memo[id(value)] = {"$c": type(value).__qualname__, "v": [
+                item if item.__class__ in _SCALARS else encode(item, memo, canonical) for item in fields(value)]}
         return known
+    cls = value.__class__
+    if cls is tuple or cls is list or cls is frozenset:  # (the common containers, without the tests below)
+        if cls is frozenset and canonical:
+            return {"$f": _canonical_items(value, memo)}
+        items = [item if item.__class__ in _SCALARS else encode(item, memo, canonical) for item in value]
+        return items if cls is list else {"$t" if cls is tuple else "$f": items}
     if isinstance(value, enum.Enum):
         name = type(value).__qualname__
         if _TYPES.get(name) is not type(value):
@@ -167,8 +176,8 @@ def _canonical_items(value: set | frozenset, memo: dict) -> list:
     if key is not None and all(type(item) is type(first) for item in value):
         ordered = sorted(value, key=key)
         if all(key(a) != key(b) for a, b in zip(ordered, ordered[1:])):
-            return [encode(item, memo) for item in ordered]
-    return sorted((encode(item, memo) for item in value), key=_canonical)
+            return [item if item.__class__ in _SCALARS else encode(item, memo) for item in ordered]
+    return sorted((item if item.__class__ in _SCALARS else encode(item, memo) for item in value), key=_canonical)
 
 
 def order_by(cls: type, key) -> None:
@@ -184,6 +193,7 @@ _ORDER: dict[type, Any] = {}
 _canonical = repr
 # Registered dataclasses -> the names of their fields (dataclasses.fields() is slow to ask per value).
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELD_VALUES: dict[type, Any] = {}  # ... and a function giving an instance's field values, in that order
 _PLAIN: set[type] = set()  # registered dataclasses rebuilt without their __init__ (see _plain)
 _SCALARS = frozenset({str, int, float, bool, type(None)})  # what JSON gives back as it was stored
 
@@ -209,11 +219,11 @@ class _Packer:
         self.numbers: dict[int, int] = {}
 
     def value(self, value: Any) -> Any:
+        # (a scalar is returned as it is: the callers test for one first, a call less per field)
         cls = value.__class__
-        if cls in _SCALARS:
-            return value
-        names = _FIELDS.get(cls)
-        if names is not None:
+        fields = _FIELD_VALUES.get(cls)
+        scalars = _SCALARS
+        if fields is not None:
             number = self.numbers.get(id(value))
             if number is not None:
                 return {"$r": number}
@@ -221,18 +231,27 @@ class _Packer:
             if encoded is not None:  # (summaries, encoded for their digest)
                 number = self.numbers.get(id(encoded))
                 return {"$r": number} if number is not None else _shared(encoded, self.numbers)
-            written = {"$c": cls.__qualname__, "v": [self.value(getattr(value, name)) for name in names]}
+            written = {"$c": cls.__qualname__,
+                       "v": [item if item.__class__ in scalars else self.value(item) for item in fields(value)]}
             self.numbers[id(value)] = len(self.numbers)  # (after its fields: the order they are decoded in)
             return written
+        if cls in scalars:
+            return value
         if cls is list:
-            return [self.value(item) for item in value]
+            return [item if item.__class__ in scalars else self.value(item) for item in value]
         if cls is tuple:
-            return {"$t": [self.value(item) for item in value]}
+            return {"$t": [item if item.__class__ in scalars else self.value(item) for item in value]}
         if cls is frozenset:
-            return {"$f": [self.value(item) for item in value]}
-        if cls is dict and all(key.__class__ is str and not key.startswith("$") for key in value):
-            return {"$d": {key: self.value(item) for key, item in value.items()}}
-        # The rarer kinds (enums, sets, other dicts): every dataclass written must be ranked.
+            return {"$f": [item if item.__class__ in scalars else self.value(item) for item in value]}
+        if cls is dict:
+            if all(key.__class__ is str and not key.startswith("$") for key in value):
+                return {"$d": {key: item if item.__class__ in scalars else self.value(item) for key, item in value.items()}}
+            return {"$m": [[key if key.__class__ in scalars else self.value(key), item if item.__class__ in scalars else self.value(item)]
+                           for key, item in value.items()]}
+        if cls is set:
+            return {"$s": [item if item.__class__ in scalars else self.value(item) for item in value]}
+        # The rarer kinds (enums, subclasses of list, tuple...): every dataclass written in them
+        # must be ranked too.
         return _shared(encode(value, self.memo, canonical=False), self.numbers)
 
 
