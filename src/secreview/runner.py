@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import heapq
 import operator
 import os
 import signal
@@ -63,8 +64,6 @@ PROGRESS_MIN_FILES = 50
 PROGRESS_DELAY_SECONDS = 0.5
 CACHE_ENV = "SECREVIEW_CACHE_DIR"
 DEFAULT_CACHE_NAME = ".secreview_cache"
-# How far down the analysis order the scheduler looks for the largest file that is ready.
-LOOK_AHEAD = 256
 OUTCOME_SLOT = "outcome"  # the dependency slot of a file's outcome (it validates its own dependencies)
 
 
@@ -470,21 +469,20 @@ class _Scheduler:
                     follow_up: "_ReviewAgain | None" = None) -> Iterable[tuple[int, Any, "_Worker", "_Task"]]:
         from multiprocessing.connection import wait
 
-        pending = list(tasks)
-        waiting_for = {task.index for task in tasks}  # files not analysed yet
+        pending = _ReadyQueue(tasks, imports)
         busy: dict[Any, tuple[_Worker, tuple]] = {}
         while pending or busy:
             for worker in self.workers:
                 if pending and worker.task is None:
-                    ready = _next_ready(pending, imports, waiting_for)
-                    if ready is None and busy:
+                    task = pending.pop()
+                    if task is None and busy:
                         break  # wait for a file under way: analysed now, a file would be told too little
-                    task = pending.pop(ready or 0)
+                    task = task or pending.pop_any()
                     worker.send_task(task, self.known, self.found_by)
                     busy[worker.connection] = (worker, task)
             for connection in wait(list(busy)):
                 worker, task = busy.pop(connection)
-                waiting_for.discard(task.index)
+                pending.done(task.index)
                 reply = worker.receive()
                 if reply is None:  # the process died (killed, out of memory, crashed the interpreter)
                     replacement = _Worker.start(self.reviewer, worker.cache_args)
@@ -494,7 +492,7 @@ class _Scheduler:
                     continue
                 yield reply[1], reply[2], worker, task
                 if follow_up is not None:
-                    pending.extend(follow_up.after(task, reply[2]))  # (ready: they wait for nothing)
+                    pending.add(follow_up.after(task, reply[2]))  # (ready: they wait for nothing)
 
 
 class _ReviewAgain:
@@ -561,17 +559,60 @@ def _earlier_imports(order: list[int], imports: list[list[int]]) -> list[list[in
     return [[t for t in targets if position.get(t, len(order)) < position.get(i, -1)] for i, targets in enumerate(imports)]
 
 
-def _next_ready(pending: list["_Task"], imports: list[list[int]] | None, waiting_for: set[int]) -> int | None:
-    """The position in ``pending`` of the largest file whose imports are all analysed (it will be
-    told their summaries; largest first, so no long file is left for last); None when none is.
-    (The files come in dependency order: when none is ready, a file they wait for is under way.)"""
-    if imports is None:
-        return 0
-    best, best_size = None, -1
-    for position, task in enumerate(pending[:LOOK_AHEAD]):
-        if task.size > best_size and not any(target in waiting_for for target in imports[task.index]):
-            best, best_size = position, task.size
-    return best
+class _ReadyQueue:
+    """The tasks not handed out yet; the largest file whose imports are all analysed goes first (it
+    will be told their summaries; largest first, so no long file is left for last).
+    ``imports``: for each file, the files it waits for (those among the tasks); None: none."""
+
+    def __init__(self, tasks: list["_Task"], imports: list[list[int]] | None) -> None:
+        self.remaining: dict[int, _Task] = {}  # index -> task, in the tasks' order
+        self.unfinished: dict[int, int] = {}  # index -> how many of the files it waits for are not done
+        self.waiting: dict[int, list[int]] = {}  # file -> the tasks waiting for it
+        self.ready: list[tuple[int, int, int]] = []  # heap of (-size, order given, index)
+        self.given: dict[int, int] = {}  # index -> its rank in the order tasks were given
+        waited = {task.index for task in tasks} if imports is not None else set()
+        for task in tasks:
+            targets = {t for t in imports[task.index] if t in waited and t != task.index} if imports is not None else set()
+            for target in targets:
+                self.waiting.setdefault(target, []).append(task.index)
+            self._enter(task, len(targets))
+
+    def _enter(self, task: "_Task", unfinished: int) -> None:
+        self.remaining[task.index] = task
+        self.unfinished[task.index] = unfinished
+        self.given[task.index] = len(self.given)
+        if not unfinished:
+            heapq.heappush(self.ready, (-task.size, self.given[task.index], task.index))
+
+    def __bool__(self) -> bool:
+        return bool(self.remaining)
+
+    def pop(self) -> "_Task | None":
+        """The largest ready task, or None when none is ready (a file they wait for is under way)."""
+        while self.ready:
+            _, _, index = heapq.heappop(self.ready)
+            task = self.remaining.pop(index, None)
+            if task is not None:
+                return task
+        return None
+
+    def pop_any(self) -> "_Task":
+        """The first task left (never needed when files come in dependency order: a safeguard)."""
+        index = next(iter(self.remaining))
+        return self.remaining.pop(index)
+
+    def done(self, index: int) -> None:
+        for waiter in self.waiting.pop(index, ()):
+            if waiter in self.remaining and self.unfinished[waiter]:
+                self.unfinished[waiter] -= 1
+                if not self.unfinished[waiter]:
+                    task = self.remaining[waiter]
+                    heapq.heappush(self.ready, (-task.size, self.given[waiter], waiter))
+
+    def add(self, tasks: list["_Task"]) -> None:
+        """Tasks that wait for nothing."""
+        for task in tasks:
+            self._enter(task, 0)
 
 
 class _Worker:

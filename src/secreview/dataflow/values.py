@@ -38,9 +38,9 @@ class Origin:
         return self._hash
 
     def __reduce__(self):
-        # Rebuilt through __init__ when pickled (to worker processes): string hashes, hence the
-        # cached one, differ between processes.
-        return (Origin, (self.description, self.confidence, self.steps, self.param, self.reportable, self.sanitized, self.kind))
+        # Rebuilt with a new hash when pickled (to and from worker processes): string hashes,
+        # hence the cached one, differ between processes.
+        return (_unpickled_origin, (self.description, self.confidence, self.steps, self.param, self.reportable, self.sanitized, self.kind))
 
     def with_step(self, step: TraceStep, memo: dict | None = None) -> "Origin":
         """This origin one step further. ``memo``: the caller's dict of the extensions made so
@@ -97,6 +97,17 @@ def new_origin(description: str, confidence: Level, steps: tuple[TraceStep, ...]
     object.__setattr__(origin, "__dict__", {
         "description": description, "confidence": confidence, "steps": steps, "param": param,
         "reportable": reportable, "sanitized": _NO_CWES, "kind": INPUT})
+    _seal(origin, _steps_hash(steps))
+    return origin
+
+
+def _unpickled_origin(description: str, confidence: Level, steps: tuple[TraceStep, ...], param: int | None,
+                      reportable: bool, sanitized: frozenset[int], kind: str) -> Origin:
+    """``Origin(...)`` for pickle (see ``new_origin``: the same, for every field)."""
+    origin = object.__new__(Origin)
+    object.__setattr__(origin, "__dict__", {
+        "description": description, "confidence": confidence, "steps": steps, "param": param,
+        "reportable": reportable, "sanitized": sanitized, "kind": kind})
     _seal(origin, _steps_hash(steps))
     return origin
 
