@@ -490,3 +490,21 @@ def test_an_interrupted_review_stops_its_workers_at_once(tmp_path):
             raise KeyboardInterrupt
     assert not any(w.process.is_alive() for w in workers)
     assert time.monotonic() - started < 3
+
+
+def test_ready_queue_hands_out_the_largest_file_whose_imports_are_done():
+    task = lambda index, size: runner._Task("analyse", index, None, size, None)
+    # 0 and 1 import nothing; 2 imports 0; 3 imports 1 and 2 (files outside the tasks: not waited for).
+    imports = [[], [7], [0], [1, 2]]
+    queue = runner._ReadyQueue([task(0, 10), task(1, 50), task(2, 99), task(3, 5)], imports)
+    assert queue.pop().index == 1  # the largest ready one
+    assert queue.pop().index == 0
+    assert queue.pop() is None and queue  # 2 and 3 wait for files under way
+    queue.done(1)
+    assert queue.pop() is None  # 3 still waits for 2, which waits for 0
+    queue.done(0)
+    assert queue.pop().index == 2
+    queue.add([task(1, 1)])  # a file to review again: it waits for nothing
+    assert queue.pop().index == 1 and queue.pop() is None
+    queue.done(2)
+    assert queue.pop().index == 3 and not queue
