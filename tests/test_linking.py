@@ -163,3 +163,47 @@ def test_a_view_tells_the_same_whatever_other_files_the_table_knows_already():
         if len(order) == 2:  # the whole table: the file that comes last in the input
             assert table.summaries["utils.host"] is clean and table.answer("utils.host") == ("tools/utils.py", "")
     assert table.view(1 << 1).summaries.get("utils.host") is None  # (only the first was added)
+
+
+def test_summaries_packed_in_a_cached_entry_answer_alike_and_are_decoded_when_looked_up():
+    from secreview.cache import Packed
+    from secreview.dataflow.analyzer import FunctionSummary
+    from secreview.dataflow.linking import summaries_index
+    from secreview.dataflow.values import Origin, Taint
+    from secreview.findings import TraceStep
+
+    step = TraceStep("scripts/utils.py", 5, 11, "return request.args['h']", "HTTP query parameter")
+    data = FunctionSummary("utils.host", [], Taint(frozenset({Origin("HTTP query parameter", Level.HIGH, (step,))})))
+    clean = FunctionSummary("utils.host", [])
+    method = FunctionSummary("utils.Client.fetch", ["self"], Taint(frozenset({Origin("a file", Level.MEDIUM, (step,))})),
+                             is_method=True)
+    files = [{"utils.host": data, "utils.Client.fetch": method}, {"utils.host": clean}]
+
+    def stored(summaries):  # as loaded from the cache: nothing decoded yet
+        packed = Packed.of(summaries, summaries_index(summaries))
+        return Packed(packed.text, packed.index)
+
+    for order in ([0, 1], [1, 0]):
+        plain, packed = ProjectTable(), ProjectTable()
+        for index in order:
+            plain.add(index, f"f{index}.py", "", files[index])
+            packed.add(index, f"f{index}.py", "", stored(files[index]))
+        for visible in (None, 1 << 0, 1 << 1):
+            a, b = plain.view(visible), packed.view(visible)
+            for name in ("utils.host", "utils.Client.fetch", "utils.other"):
+                assert a.answer(name) == b.answer(name)
+                assert (name in a.returning_data) == (name in b.returning_data)
+                assert a.summaries.get(name) == b.summaries.get(name)
+                assert (name in a.summaries) == (name in b.summaries)
+            assert ("utils.Client" in a.classes) == ("utils.Client" in b.classes)
+            assert ("utils.Client" in a.classes_returning_data) == ("utils.Client" in b.classes_returning_data)
+        assert plain.summaries["utils.host"] == packed.summaries["utils.host"]
+        assert plain.returning_data == packed.returning_data and plain.classes == packed.classes
+
+    # A file's packed summaries are decoded only when one of them is looked up.
+    table = ProjectTable()
+    table.add(0, "f0.py", "", Packed("not decodable", summaries_index(files[0])))
+    assert table.answer("utils.host") == ("f0.py", "") and "utils.host" in table.returning_data
+    assert "utils.Client" in table.classes and "utils.host" in table.summaries
+    with pytest.raises(ValueError):
+        table.summaries.get("utils.host")

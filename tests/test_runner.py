@@ -589,3 +589,28 @@ def test_codec_round_trips_random_values_with_shared_parts(seed):
         if rng.random() < 0.5 and pool:
             cache_store.value_digest(rng.choice(pool), memo)  # a part encoded first, as a file's summaries are
         assert cache_store.unpack(cache_store.pack(original, memo)) == plain(original)
+
+
+def test_a_cached_file_whose_calls_reach_no_sink_is_not_decoded_for_the_project_pass():
+    from secreview.dataflow.project import resolve
+
+    from secreview.inputs import SourceFile
+
+    helper = SourceFile("helper.py", data=HELPER.encode(), module_name="pkg.helper")
+    caller = SourceFile("views.py", data=CALLER.encode(), module_name="pkg.views")
+    result = runner.run_review([helper, caller], Config(min_confidence=Level.LOW), jobs=1, cache_dir=None)
+    assert any(f.rule_id == "subprocess-shell-injection" and f.path == "helper.py" and f.confidence == Level.HIGH
+               for f in result.findings)  # the request's data, through the helper
+    reviewer = runner.Reviewer(Config(min_confidence=Level.LOW))
+    table = runner.ProjectTable()
+    records = reviewer.analyse(helper, table, 0).result.sink_records
+    outcome = reviewer.analyse(caller, table, 1)
+    calls = outcome.result.call_sites
+    assert calls and records
+    packed = runner._as_stored(outcome, None).result.call_sites
+    never = cache_store.Packed("not the text of anything", ["pkg.nothing.here"])  # decoding it would fail
+    parameters = {"pkg.helper.run_it": ["command"]}
+    found = resolve(records, [never, *packed], parameters)
+    assert [f.record.function for f in found] == ["pkg.helper.run_it"] == [f.record.function for f in resolve(records, calls, parameters)]
+    with pytest.raises(ValueError):
+        resolve(records, [cache_store.Packed("not the text of anything", ["pkg.helper.run_it"])], parameters)

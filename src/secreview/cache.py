@@ -19,7 +19,9 @@ outside the project (``$XDG_CACHE_HOME/secreview/cache-key``), so a cache folder
 with the reviewed code (committed, planted by a pull request) cannot hide findings, and a corrupt,
 truncated, foreign or stale entry fails the check and is rebuilt. Entries are JSON, decoded only
 into an allow-list of result types (never pickle: the folder may be hostile); a value a result
-holds several times (a trace step, an origin) is written once and referenced (``pack``). Writes go to a
+holds several times (a trace step, an origin) is written once and referenced (``pack``), and
+the parts most loads do not need (a file's summaries and call sites) stay packed until asked
+for (``Packed``). Writes go to a
 temporary file renamed into place (``os.replace``), so concurrent runs never see half an entry.
 """
 from __future__ import annotations
@@ -145,6 +147,8 @@ def encode(value: Any, _memo: dict | None = None, canonical: bool = True) -> Any
             return {"$f": _canonical_items(value, memo)}
         items = [item if item.__class__ in _SCALARS else encode(item, memo, canonical) for item in value]
         return items if cls is list else {"$t" if cls is tuple else "$f": items}
+    if cls is Packed and not canonical:
+        return {"$p": [value.text, encode(value.index, memo, canonical)]}
     if isinstance(value, enum.Enum):
         name = type(value).__qualname__
         if _TYPES.get(name) is not type(value):
@@ -250,6 +254,8 @@ class _Packer:
                            for key, item in value.items()]}
         if cls is set:
             return {"$s": [item if item.__class__ in scalars else self.value(item) for item in value]}
+        if cls is Packed:
+            return {"$p": [value.text, self.value(value.index)]}
         # The rarer kinds (enums, subclasses of list, tuple...): every dataclass written in them
         # must be ranked too.
         return _shared(encode(value, self.memo, canonical=False), self.numbers)
@@ -272,6 +278,38 @@ def _shared(encoded: Any, numbers: dict[int, int]) -> Any:
         numbers[id(encoded)] = len(numbers)  # (the encoded dict stays alive in ``encoded``: its id is its own)
         return written
     return {key: item if item.__class__ in _SCALARS else _shared(item, numbers) for key, item in encoded.items()}
+
+
+class Packed:
+    """A part of a stored value kept packed when the entry is loaded (``pack``'s text), decoded
+    on first use, with a small ``index`` at hand meanwhile (what its users ask before they need
+    the part itself). A review after an edit loads every other file's entry, but only needs the
+    summaries and call sites of a few: decoding them all was most of its time."""
+
+    def __init__(self, text: str, index: Any) -> None:
+        self.text = text
+        self.index = index
+        self._value: Any = None
+
+    @classmethod
+    def of(cls, value: Any, index: Any, memo: dict | None = None) -> "Packed":
+        packed = cls(pack(value, memo), index)
+        packed._value = value
+        return packed
+
+    def value(self) -> Any:
+        if self._value is None:
+            self._value = unpack(self.text)
+        return self._value
+
+    def __reduce__(self):  # (to worker processes: the text, decoded there when needed)
+        return (Packed, (self.text, self.index))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Packed) and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
 
 
 def unpack(text: str | bytes) -> Any:
@@ -316,6 +354,11 @@ class _Decoder:
             return set(value["$s"])
         if "$e" in value:
             return _TYPES[value["$e"]](value["v"])
+        if "$p" in value:
+            text, index = value["$p"]
+            if text.__class__ is not str:
+                raise ValueError("not a packed part")
+            return Packed(text, index)
         if any(key.startswith("$") for key in value):
             raise ValueError(f"not an encoded value: {sorted(value)[:3]}")
         return value  # a plain dict: the contents of a "$d", or the entry's envelope

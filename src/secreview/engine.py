@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
+from secreview.cache import Packed
 from secreview.config import Config
 from secreview.rules._naming import is_test_location, is_test_path
 from secreview.dataflow import FileFlow, SinkRecord, SummaryTable
@@ -50,7 +51,7 @@ class ReviewResult:
 
     # Data-flow facts for the project-level pass (not part of the report).
     sink_records: list[SinkRecord] = field(default_factory=list, repr=False)
-    call_sites: list[CallSite] = field(default_factory=list, repr=False)
+    call_sites: list[CallSite | Packed] = field(default_factory=list, repr=False)  # (Packed: a cached file's, see runner)
     parameters: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def merge(self, other: "ReviewResult") -> None:
@@ -107,7 +108,7 @@ class FileOutcome:
     behind them asked of the project (see dataflow/linking.py)."""
 
     result: ReviewResult
-    summaries: dict[str, FunctionSummary] = field(default_factory=dict)
+    summaries: dict[str, FunctionSummary] | Packed = field(default_factory=dict)  # (Packed: from the cache)
     dependencies: Dependencies = field(default_factory=Dependencies)
     content_hash: str = ""
     path: str = ""

@@ -43,7 +43,7 @@ from secreview import cache as cache_store
 from secreview.config import Config
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
-from secreview.dataflow.linking import Dependencies, ProjectTable
+from secreview.dataflow.linking import Dependencies, ProjectTable, summaries_index
 from secreview.dataflow.order import analysis_order, components_dependencies_first
 from secreview.dataflow.values import Origin, Taint
 from secreview.engine import FileOutcome, ReviewResult, Reviewer, guarded
@@ -200,7 +200,19 @@ class _Analyst:
 
     def _store(self, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> None:
         if self.store is not None and read.source.file is not None:
-            self.store.store(_cache_key(self.store, read), outcome, memo)
+            self.store.store(_cache_key(self.store, read), _as_stored(outcome, memo), memo)
+
+
+def _as_stored(outcome: FileOutcome, memo: dict | None) -> FileOutcome:
+    """``outcome`` as the cache keeps it: its summaries and its call sites packed apart, decoded
+    when an analysis asks for one of the summaries, or the project pass for a call of a function
+    with a sink (see cache.Packed): after an edit, most are never decoded."""
+    summaries, calls = outcome.summaries, outcome.result.call_sites
+    if isinstance(summaries, dict) and summaries:
+        summaries = cache_store.Packed.of(summaries, summaries_index(summaries), memo)
+    if calls and not any(isinstance(call, cache_store.Packed) for call in calls):
+        calls = [cache_store.Packed.of(calls, sorted({call.callee for call in calls}), memo)]
+    return dataclasses.replace(outcome, summaries=summaries, result=dataclasses.replace(outcome.result, call_sites=calls))
 
 
 def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> None:

@@ -21,11 +21,43 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping
 
+from secreview.cache import Packed
 from secreview.dataflow.analyzer import FunctionSummary
 
 # Who answered a name: the path of the file that defines it and the version of that file's own
 # summaries (their digest when results are cached, else ""), or None for "not the project's".
 Answer = tuple[str, str] | None
+
+
+class _Stored:
+    """A summary still packed in a cached file's entry (see ``summaries_index``): what a table
+    asks of every summary (is it a method's, does it return untrusted data of its own) without
+    decoding it; ``summary()`` decodes the file's summaries when an analysis looks one up."""
+
+    __slots__ = ("packed", "name", "is_method", "returns_data")
+
+    def __init__(self, packed: Packed, name: str, is_method: bool, returns_data: bool) -> None:
+        self.packed, self.name, self.is_method, self.returns_data = packed, name, is_method, returns_data
+
+    def summary(self) -> FunctionSummary:
+        return self.packed.value()[self.name]
+
+
+def summaries_index(summaries: dict[str, FunctionSummary]) -> dict[str, list[bool]]:
+    """What a table needs of a file's summaries before an analysis looks one up (see _Stored)."""
+    return {name: [summary.is_method, _returns_data(summary)] for name, summary in summaries.items()}
+
+
+class _Summaries(dict):
+    """A table's summaries by name: stored ones decoded when looked up."""
+
+    def get(self, name, default=None):
+        found = dict.get(self, name, default)
+        return found.summary() if found.__class__ is _Stored else found
+
+    def __getitem__(self, name):
+        found = dict.__getitem__(self, name)
+        return found.summary() if found.__class__ is _Stored else found
 
 
 @dataclass
@@ -35,7 +67,7 @@ class ProjectTable:
     A name defined by two files (same module name twice in one review) is answered by the file
     that comes last in the review's input order, whatever order the files were added in."""
 
-    summaries: dict[str, FunctionSummary] = field(default_factory=dict)
+    summaries: dict[str, FunctionSummary] = field(default_factory=_Summaries)
     defined_by: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # name -> (input index, path, version)
     classes: set[str] = field(default_factory=set)
     class_defined_by: dict[str, tuple[int, str, str]] = field(default_factory=dict)
@@ -46,19 +78,24 @@ class ProjectTable:
     duplicates: dict[str, dict[int, tuple[tuple[int, str, str], FunctionSummary]]] = field(default_factory=dict)
     class_owners: dict[str, dict[int, tuple[tuple[int, str, str], bool]]] = field(default_factory=dict)  # -> returns data
 
-    def add(self, index: int, path: str, version: str, summaries: dict[str, FunctionSummary]) -> None:
+    def add(self, index: int, path: str, version: str, summaries: dict[str, FunctionSummary] | Packed) -> None:
+        """A file's own summaries: a dict, or packed in its cached entry (with ``summaries_index``)."""
         owner = (index, path, version)
-        for name, summary in summaries.items():
+        if isinstance(summaries, Packed):
+            items = ((name, _Stored(summaries, name, *flags)) for name, flags in summaries.index.items())
+        else:
+            items = summaries.items()
+        for name, summary in items:
             returns_data = _returns_data(summary)
             if summary.is_method:
                 self._add_class_owner(name.rsplit(".", 1)[0], owner, returns_data)
             known = self.defined_by.get(name)
             if known is not None and (known[0] != index or name in self.duplicates):
-                entries = self.duplicates.setdefault(name, {known[0]: (known, self.summaries[name])})
+                entries = self.duplicates.setdefault(name, {known[0]: (known, dict.__getitem__(self.summaries, name))})
                 entries[index] = (owner, summary)
                 if known[0] > index:
                     continue
-            self.summaries[name] = summary
+            dict.__setitem__(self.summaries, name, summary)
             self.defined_by[name] = owner
             (self.returning_data.add if returns_data else self.returning_data.discard)(name)
 
@@ -87,8 +124,10 @@ class ProjectTable:
         return self if visible is None else TableView(self, visible)
 
 
-def _returns_data(summary: FunctionSummary) -> bool:
+def _returns_data(summary: FunctionSummary | _Stored) -> bool:
     """Does the function return untrusted data of its own (a source inside it)?"""
+    if summary.__class__ is _Stored:
+        return summary.returns_data
     return any(origin.param is None for origin in summary.returns.whole().origins)
 
 
@@ -105,14 +144,15 @@ class TableView:
         self.classes = _VisibleNames(lambda name: self._class_owner(name) is not None)
         self.classes_returning_data = _VisibleNames(self._class_returns_data)
 
-    def entry(self, name: str) -> tuple[tuple[int, str, str], FunctionSummary] | None:
-        """The owner and summary of ``name`` this view tells, if any."""
+    def entry(self, name: str) -> tuple[tuple[int, str, str], FunctionSummary | _Stored] | None:
+        """The owner and summary of ``name`` this view tells, if any (the summary maybe still
+        stored: see ``summary``)."""
         table = self.table
         entries = table.duplicates.get(name)
         if entries is None:
             owner = table.defined_by.get(name)
             if owner is not None and (self.visible >> owner[0]) & 1:
-                return owner, table.summaries[name]
+                return owner, dict.__getitem__(table.summaries, name)
             return None
         shown = [index for index in entries if (self.visible >> index) & 1]
         return entries[max(shown)] if shown else None
@@ -149,7 +189,7 @@ class _VisibleSummaries(Mapping):
 
     def get(self, name, default=None):
         entry = self.view.entry(name)
-        return entry[1] if entry is not None else default
+        return _decoded(entry[1]) if entry is not None else default
 
     def __contains__(self, name) -> bool:
         return self.view.entry(name) is not None
@@ -158,13 +198,17 @@ class _VisibleSummaries(Mapping):
         entry = self.view.entry(name)
         if entry is None:
             raise KeyError(name)
-        return entry[1]
+        return _decoded(entry[1])
 
     def __iter__(self) -> Iterator[str]:
         return (name for name in self.view.table.summaries if name in self)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+def _decoded(summary: FunctionSummary | _Stored) -> FunctionSummary:
+    return summary.summary() if summary.__class__ is _Stored else summary
 
 
 class _VisibleNames:

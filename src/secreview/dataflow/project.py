@@ -9,8 +9,9 @@ trace starts at the caller's source), and callers that forward their own paramet
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Iterator
 
+from secreview.cache import Packed
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
 from secreview.dataflow.values import INPUT, ordered
@@ -34,12 +35,14 @@ class FlowFinding:
     trace: list[TraceStep]
 
 
-def resolve(records: list[SinkRecord], calls: list[CallSite], param_names: dict[str, list[str]],
+def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_names: dict[str, list[str]],
             prefer: Callable[[list[TraceStep]], bool] | None = None) -> list[FlowFinding]:
     """One finding per sink: the most confident flow, or with ``prefer`` (reviewing a change: does
     the trace pass through a changed line?) first a preferred one, so a new caller of an old sink
-    is the flow reported."""
+    is the flow reported. ``calls``: call sites, or a cached file's call sites packed (the names
+    they call as index: decoded only when one of them has a sink)."""
     by_function: dict[tuple[str, int], list[SinkRecord]] = {}
+    with_sinks: set[str] = set()  # the functions in by_function
 
     def add(record: SinkRecord) -> bool:
         key = (record.function, record.param)
@@ -47,6 +50,7 @@ def resolve(records: list[SinkRecord], calls: list[CallSite], param_names: dict[
         if any(r.rule_id == record.rule_id and r.path == record.path and r.line == record.line for r in existing):
             return False
         existing.append(record)
+        with_sinks.add(record.function)
         return True
 
     for record in records:
@@ -54,7 +58,7 @@ def resolve(records: list[SinkRecord], calls: list[CallSite], param_names: dict[
     findings: dict[tuple, FlowFinding] = {}
     for _ in range(MAX_ROUNDS):
         changed = False
-        for call in calls:
+        for call in _calls_of_functions_with_sinks(calls, with_sinks):
             for key, argument in call.arguments.items():
                 index = key if isinstance(key, int) else _index_of(param_names.get(call.callee, []), key)
                 if index is None:
@@ -80,6 +84,16 @@ def resolve(records: list[SinkRecord], calls: list[CallSite], param_names: dict[
         if not changed:
             break
     return list(findings.values())
+
+
+def _calls_of_functions_with_sinks(calls: list[CallSite | Packed], with_sinks: set[str]) -> Iterator[CallSite]:
+    """The call sites in order, but those of a packed group none of whose functions has a sink
+    when the group's turn comes (records are only added: its calls would find none, and add none)."""
+    for call in calls:
+        if call.__class__ is not Packed:
+            yield call
+        elif not with_sinks.isdisjoint(call.index):
+            yield from call.value()
 
 
 def _rank(flow: FlowFinding, prefer: Callable[[list[TraceStep]], bool] | None) -> tuple:
