@@ -136,10 +136,9 @@ def test_shuffled_input_gives_the_same_review(corpus):
     assert report(runner.run_review(list(reversed(corpus)), config, jobs=2)) == expected
 
 
-def test_a_view_tells_the_same_whatever_other_files_the_table_knows_already():
-    # Two files with the same module name (scripts/utils.py, tools/utils.py) both define
-    # utils.host(); a file that sees only the first must be told the first's summary, whether
-    # or not the table has learned the second (a worker may have, by then, or not).
+def two_modules_summaries():
+    """utils.host() returning request data, utils.host() returning nothing, and a method of a
+    class utils.Client returning a file's content."""
     from secreview.dataflow.analyzer import FunctionSummary
     from secreview.dataflow.values import Origin, Taint
     from secreview.findings import TraceStep
@@ -149,6 +148,14 @@ def test_a_view_tells_the_same_whatever_other_files_the_table_knows_already():
     clean = FunctionSummary("utils.host", [])
     method = FunctionSummary("utils.Client.fetch", ["self"], Taint(frozenset({Origin("a file", Level.MEDIUM, (step,))})),
                              is_method=True)
+    return data, clean, method
+
+
+def test_a_view_tells_the_same_whatever_other_files_the_table_knows_already():
+    # Two files with the same module name (scripts/utils.py, tools/utils.py) both define
+    # utils.host(); a file that sees only the first must be told the first's summary, whether
+    # or not the table has learned the second (a worker may have, by then, or not).
+    data, clean, method = two_modules_summaries()
     first_only = 1 << 0
     for order in ([0, 1], [1, 0], [0]):
         table = ProjectTable()
@@ -167,16 +174,9 @@ def test_a_view_tells_the_same_whatever_other_files_the_table_knows_already():
 
 def test_summaries_packed_in_a_cached_entry_answer_alike_and_are_decoded_when_looked_up():
     from secreview.cache import Packed
-    from secreview.dataflow.analyzer import FunctionSummary
     from secreview.dataflow.linking import summaries_index
-    from secreview.dataflow.values import Origin, Taint
-    from secreview.findings import TraceStep
 
-    step = TraceStep("scripts/utils.py", 5, 11, "return request.args['h']", "HTTP query parameter")
-    data = FunctionSummary("utils.host", [], Taint(frozenset({Origin("HTTP query parameter", Level.HIGH, (step,))})))
-    clean = FunctionSummary("utils.host", [])
-    method = FunctionSummary("utils.Client.fetch", ["self"], Taint(frozenset({Origin("a file", Level.MEDIUM, (step,))})),
-                             is_method=True)
+    data, clean, method = two_modules_summaries()
     files = [{"utils.host": data, "utils.Client.fetch": method}, {"utils.host": clean}]
 
     def stored(summaries):  # as loaded from the cache: nothing decoded yet

@@ -40,7 +40,7 @@ class Origin:
     def __reduce__(self):
         # Rebuilt with a new hash when pickled (to and from worker processes): string hashes,
         # hence the cached one, differ between processes.
-        return (_unpickled_origin, (self.description, self.confidence, self.steps, self.param, self.reportable, self.sanitized, self.kind))
+        return (_origin, (self.description, self.confidence, self.steps, self.param, self.reportable, self.sanitized, self.kind))
 
     def with_step(self, step: TraceStep, memo: dict | None = None) -> "Origin":
         """This origin one step further. ``memo``: the caller's dict of the extensions made so
@@ -91,19 +91,15 @@ _NO_CWES: frozenset[int] = frozenset()
 
 def new_origin(description: str, confidence: Level, steps: tuple[TraceStep, ...], param: int | None = None,
                reportable: bool = True) -> Origin:
-    """``Origin(description, confidence, steps, param, reportable)``, without the frozen dataclass's
-    constructor (a setter call per field): one per parameter of every function analysed."""
-    origin = object.__new__(Origin)
-    object.__setattr__(origin, "__dict__", {
-        "description": description, "confidence": confidence, "steps": steps, "param": param,
-        "reportable": reportable, "sanitized": _NO_CWES, "kind": INPUT})
-    _seal(origin, _steps_hash(steps))
-    return origin
+    """``Origin(description, confidence, steps, param, reportable)``: one per parameter of every
+    function analysed (see ``_origin``)."""
+    return _origin(description, confidence, steps, param, reportable, _NO_CWES, INPUT)
 
 
-def _unpickled_origin(description: str, confidence: Level, steps: tuple[TraceStep, ...], param: int | None,
-                      reportable: bool, sanitized: frozenset[int], kind: str) -> Origin:
-    """``Origin(...)`` for pickle (see ``new_origin``: the same, for every field)."""
+def _origin(description: str, confidence: Level, steps: tuple[TraceStep, ...], param: int | None,
+            reportable: bool, sanitized: frozenset[int], kind: str) -> Origin:
+    """``Origin(...)`` without the frozen dataclass's constructor (a setter call per field); also
+    how pickle rebuilds one (with a hash of this process)."""
     origin = object.__new__(Origin)
     object.__setattr__(origin, "__dict__", {
         "description": description, "confidence": confidence, "steps": steps, "param": param,
