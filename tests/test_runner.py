@@ -607,10 +607,37 @@ def test_a_cached_file_whose_calls_reach_no_sink_is_not_decoded_for_the_project_
     outcome = reviewer.analyse(caller, table, 1)
     calls = outcome.result.call_sites
     assert calls and records
-    packed = runner._as_stored(outcome, None).result.call_sites
+    packed = runner._as_stored(outcome, runner.ImportScan(frozenset(), frozenset(), 0), None).result.call_sites
     never = cache_store.Packed("not the text of anything", ["pkg.nothing.here"])  # decoding it would fail
     parameters = {"pkg.helper.run_it": ["command"]}
     found = resolve(records, [never, *packed], parameters)
     assert [f.record.function for f in found] == ["pkg.helper.run_it"] == [f.record.function for f in resolve(records, calls, parameters)]
     with pytest.raises(ValueError):
         resolve(records, [cache_store.Packed("not the text of anything", ["pkg.helper.run_it"])], parameters)
+
+
+def test_files_unchanged_since_the_last_review_are_not_read_again(tmp_path, monkeypatch):
+    tree = make_tree(tmp_path, count=4)
+    cache = tmp_path / "cache"
+    review(tree, jobs=1, cache_dir=cache)
+    edited = tree / "m01.py"
+    edited.write_text(module(1) + "\n# edited\n")
+    os.utime(edited, (time.time() - 1800, time.time() - 1800))  # (not racy)
+    read: list[str] = []
+    real = runner.read_bytes
+    monkeypatch.setattr(runner, "read_bytes", lambda source: (read.append(Path(source.path).name), real(source))[1])
+    again, stats = review(tree, jobs=1, cache_dir=cache)
+    assert read == ["m01.py"] and stats.analysed == 1  # the others' imports came with their results
+    monkeypatch.setattr(runner, "read_bytes", real)
+    fresh, _ = review(tree, jobs=1)
+    assert report(again) == report(fresh)
+
+
+def test_an_unchanged_file_whose_cached_result_is_corrupt_is_read_and_analysed(tmp_path):
+    tree = make_tree(tmp_path, count=3)
+    cache = tmp_path / "cache"
+    good, _ = review(tree, jobs=1, cache_dir=cache)
+    for entry in (cache / "v1").glob("results-*/*/*"):
+        entry.write_bytes(entry.read_bytes()[:-9])  # every result (and the whole-tree entry) truncated
+    again, stats = review(tree, jobs=1, cache_dir=cache)
+    assert stats.cached == 0 and report(again) == report(good)

@@ -15,6 +15,7 @@ from secreview.config import Config
 from secreview.rules._naming import is_test_location, is_test_path
 from secreview.dataflow import FileFlow, SinkRecord, SummaryTable
 from secreview.dataflow.linking import Dependencies, ProjectTable, TableView
+from secreview.dataflow.order import ImportScan
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.project import FlowFinding, resolve
 from secreview.facts import FileFacts
@@ -117,6 +118,7 @@ class FileOutcome:
     summaries_version: str = ""
     # What the analysis that gave ``summaries`` asked, and was told (by the file's visible files).
     summary_dependencies: Dependencies = field(default_factory=Dependencies)
+    imports: "ImportScan | None" = None  # set in the cache (see runner): the order needs no read
 
 
 class Reviewer:

@@ -7,7 +7,8 @@ is the same whatever the number of jobs.
 When every file of the review is unchanged since the last run (by its identity alone), the whole
 report is one cache entry ("tree snapshot"): nothing is read, parsed or merged. Otherwise:
 
-    1. read every file (content hash, cache look-up, a scan of its imports: dataflow/order.py);
+    1. read every file (content hash, cache look-up, a scan of its imports: dataflow/order.py),
+       but a file the cache knows unchanged by its identity: its result carries its imports;
     2. analyse the files the cache did not answer, the files a file imports first, in worker
        processes; each worker is told the function summaries the others found. A file's own
        summaries are computed with those of the files it imports, directly or not (its visible
@@ -44,7 +45,7 @@ from secreview.config import Config
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.linking import Dependencies, ProjectTable, summaries_index
-from secreview.dataflow.order import analysis_order, components_dependencies_first
+from secreview.dataflow.order import ImportScan, components_dependencies_first, order_of, scan_imports
 from secreview.dataflow.values import Origin, Taint
 from secreview.engine import FileOutcome, ReviewResult, Reviewer, guarded
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
@@ -52,7 +53,7 @@ from secreview.inputs import SourceFile, read_bytes
 
 # What a file's outcome is made of (the cache restores only registered types).
 for _type in (FileOutcome, Dependencies, ReviewResult, Finding, TraceStep, Diagnostic, Level, SinkRecord, CallSite,
-              FunctionSummary, Origin, Taint):
+              FunctionSummary, Origin, Taint, ImportScan):
     cache_store.register(_type)
 cache_store.order_by(Origin, operator.attrgetter("order_key"))  # (origins are most of what is sorted)
 
@@ -111,6 +112,8 @@ class _Read:
     content_hash: str = ""
     stat: os.stat_result | None = None
     problem: Diagnostic | None = None  # could not be read
+    scan: ImportScan | None = None  # its imports (for the order; kept with its cached result)
+    recalled: bool = False  # not read: the cache knows its content by its identity (see _recall)
 
 
 def _read(source: SourceFile) -> _Read:
@@ -123,7 +126,28 @@ def _read(source: SourceFile) -> _Read:
     data = read_bytes(source)
     if isinstance(data, Diagnostic):
         return _Read(source, problem=data)
-    return _Read(dataclasses.replace(source, data=data), cache_store.content_hash(data), stat)
+    return _Read(dataclasses.replace(source, data=data), cache_store.content_hash(data), stat,
+                 scan=scan_imports(data, source.module_name, _is_package(source)))
+
+
+def _recall(source: SourceFile, store: cache_store.Cache | None) -> _Read:
+    """A file unchanged since the cache last saw it (same identity: path, size, times, inode) is
+    not read: its content hash comes from the cache's index, its imports with its cached result
+    (see _cached_outcomes). Any other file is read."""
+    if store is not None and source.data is None and source.file is not None:
+        try:
+            stat = os.stat(source.file)
+        except OSError:
+            return _read(source)
+        known = store.known_hash(os.path.abspath(source.file), stat)
+        if known is not None:
+            return _Read(source, known, stat, recalled=True)
+    return _read(source)
+
+
+def _is_package(source: SourceFile) -> bool:
+    name = source.file.name if source.file is not None else source.path
+    return os.path.basename(str(name)) == "__init__.py"
 
 
 def _cache_key(store: cache_store.Cache, read: _Read) -> str:
@@ -199,20 +223,22 @@ class _Analyst:
         return self.reanalyse(task.index, task.payload, task.visible, task.previous)
 
     def _store(self, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> None:
-        if self.store is not None and read.source.file is not None:
-            self.store.store(_cache_key(self.store, read), _as_stored(outcome, memo), memo)
+        if self.store is not None and read.source.file is not None and read.scan is not None:
+            self.store.store(_cache_key(self.store, read), _as_stored(outcome, read.scan, memo), memo)
 
 
-def _as_stored(outcome: FileOutcome, memo: dict | None) -> FileOutcome:
-    """``outcome`` as the cache keeps it: its summaries and its call sites packed apart, decoded
-    when an analysis asks for one of the summaries, or the project pass for a call of a function
-    with a sink (see cache.Packed): after an edit, most are never decoded."""
+def _as_stored(outcome: FileOutcome, scan: ImportScan, memo: dict | None) -> FileOutcome:
+    """``outcome`` as the cache keeps it: with the file's imports (``scan``), and its summaries and
+    its call sites packed apart, decoded when an analysis asks for one of the summaries, or the
+    project pass for a call of a function with a sink (see cache.Packed): after an edit, most are
+    never decoded."""
     summaries, calls = outcome.summaries, outcome.result.call_sites
     if isinstance(summaries, dict) and summaries:
         summaries = cache_store.Packed.of(summaries, summaries_index(summaries), memo)
     if calls and not any(isinstance(call, cache_store.Packed) for call in calls):
         calls = [cache_store.Packed.of(calls, sorted({call.callee for call in calls}), memo)]
-    return dataclasses.replace(outcome, summaries=summaries, result=dataclasses.replace(outcome.result, call_sites=calls))
+    return dataclasses.replace(outcome, summaries=summaries, result=dataclasses.replace(outcome.result, call_sites=calls),
+                               imports=scan)
 
 
 def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> None:
@@ -277,10 +303,10 @@ def run_review(
         stats.cached = len(sources)
         return _final(snapshot, diagnostics, reviewer, change)
 
-    reads = [_read(source) for source in sources]
-    order, imports = analysis_order([_module_of(read) for read in reads])
-    visible = _visible_files(order, imports)
+    reads = [_recall(source, store) for source in sources]
     outcomes, todo = _cached_outcomes(reads, store)
+    order, imports = order_of([read.source.module_name for read in reads], [_scan(read) for read in reads])
+    visible = _visible_files(order, imports)
     pending = set(todo)
     with _Scheduler(reviewer, store, jobs, len(todo), progress, stats) as scheduler:
         scheduler.learn([(i, o.path, o.summaries_version, o.summaries) for i, o in enumerate(outcomes) if isinstance(o, FileOutcome)])
@@ -311,27 +337,30 @@ def run_review(
 
 def _cached_outcomes(reads: list[_Read], store: cache_store.Cache | None) -> tuple[list, list[int]]:
     """Every file's outcome known without analysing it (from the cache, or the diagnostic of a file
-    that could not be read), and the indexes of the files to analyse."""
+    that could not be read), and the indexes of the files to analyse. A file recalled (not read)
+    whose result is not in the cache is read now (``reads`` is updated)."""
     outcomes: list[FileOutcome | ReviewResult | None] = [None] * len(reads)
     todo: list[int] = []
     for index, read in enumerate(reads):
+        if store is not None and read.problem is None and read.source.file is not None:
+            store.remember(os.path.abspath(read.source.file), read.stat, read.content_hash)
+            cached = store.load(_cache_key(store, read))
+            if isinstance(cached, FileOutcome) and cached.imports is not None:  # (still to be checked: _outdated)
+                outcomes[index] = cached
+                read.scan = cached.imports
+                read.source = dataclasses.replace(read.source, data=None)
+                continue
+        if read.recalled:
+            reads[index] = read = _read(read.source)
         if read.problem is not None:
             outcomes[index] = ReviewResult(diagnostics=[read.problem])
             continue
-        if store is not None and read.source.file is not None:
-            store.remember(os.path.abspath(read.source.file), read.stat, read.content_hash)
-            cached = store.load(_cache_key(store, read))
-            if isinstance(cached, FileOutcome):  # still to be checked against the other files (_outdated)
-                outcomes[index] = cached
-                read.source = dataclasses.replace(read.source, data=None)
-                continue
         todo.append(index)
     return outcomes, todo
 
 
-def _module_of(read: _Read) -> tuple[str, bool, bytes | None]:
-    name = read.source.file.name if read.source.file is not None else read.source.path
-    return read.source.module_name, os.path.basename(str(name)) == "__init__.py", read.source.data
+def _scan(read: _Read) -> ImportScan:
+    return read.scan if read.scan is not None else ImportScan(frozenset(), frozenset(), 0)  # (unreadable)
 
 
 def _visible_files(order: list[int], imports: list[list[int]]) -> list[int]:

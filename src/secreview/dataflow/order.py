@@ -11,6 +11,7 @@ means the file is told less when its own summaries are computed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # An import statement at the start of a line (module level) or indented (in a function, a
 # conditional or ``try`` block); group 1 is the indentation.
@@ -57,26 +58,42 @@ def _absolute(source: str, package: str) -> str:
     return ".".join([*anchor, rest] if rest else anchor)
 
 
+@dataclass(frozen=True)
+class ImportScan:
+    """What the order needs of a file's content: the modules it may import (at module level, and
+    nested), and its size. Kept with the file's cached result, so an unchanged file is not read."""
+
+    module_level: frozenset[str]
+    nested: frozenset[str]
+    size: int
+
+
+def scan_imports(data: bytes, module_name: str, is_package: bool) -> ImportScan:
+    module_level, nested = imported_modules(data, module_name, is_package)
+    return ImportScan(frozenset(module_level), frozenset(nested), len(data))
+
+
 def analysis_order(modules: list[tuple[str, bool, bytes | None]]) -> tuple[list[int], list[list[int]]]:
     """Indexes of the files (module name, is a package ``__init__``, content) in an order where
-    each file comes after the files it imports; and for each file, the files it imports.
+    each file comes after the files it imports; and for each file, the files it imports."""
+    return order_of([name for name, _, _ in modules],
+                    [scan_imports(data or b"", name, is_package) for name, is_package, data in modules])
+
+
+def order_of(names: list[str], scans: list[ImportScan]) -> tuple[list[int], list[list[int]]]:
+    """``analysis_order`` of the files of these module names, from their scans.
 
     Files that import each other (directly or not) are ordered among themselves by
     ``_break_cycle``; a file outside such a cycle always comes after everything it imports."""
-    index_of = {name: i for i, (name, _, _) in enumerate(modules) if name}
+    index_of = {name: i for i, name in enumerate(names) if name}
 
-    def files(i: int, modules_named: set[str]) -> list[int]:
+    def files(i: int, modules_named: frozenset[str]) -> list[int]:
         found = {index_of.get(module) for module in modules_named}
         return sorted(t for t in found if t is not None and t != i)
 
-    strong: list[list[int]] = []
-    weak: list[list[int]] = []
-    for i, (name, is_package, data) in enumerate(modules):
-        module_level, nested = imported_modules(data or b"", name, is_package)
-        strong.append(files(i, module_level))
-        weak.append(files(i, nested))
-    sizes = [len(data or b"") for _, _, data in modules]
-    names = [name for name, _, _ in modules]
+    strong = [files(i, scan.module_level) for i, scan in enumerate(scans)]
+    weak = [files(i, scan.nested) for i, scan in enumerate(scans)]
+    sizes = [scan.size for scan in scans]
     graph = [sorted({*a, *b}) for a, b in zip(strong, weak)]
     order: list[int] = []
     for component in components_dependencies_first(graph):
