@@ -352,6 +352,8 @@ def _cached_outcomes(reads: list[_Read], store: cache_store.Cache | None) -> tup
                 continue
         if read.recalled:
             reads[index] = read = _read(read.source)
+            if read.problem is None and store is not None:  # (what it holds now, should it differ)
+                store.remember(os.path.abspath(read.source.file), read.stat, read.content_hash)
         if read.problem is not None:
             outcomes[index] = ReviewResult(diagnostics=[read.problem])
             continue
