@@ -52,12 +52,10 @@ class _Summaries(dict):
     """A table's summaries by name: stored ones decoded when looked up."""
 
     def get(self, name, default=None):
-        found = dict.get(self, name, default)
-        return found.summary() if found.__class__ is _Stored else found
+        return _decoded(dict.get(self, name, default))
 
     def __getitem__(self, name):
-        found = dict.__getitem__(self, name)
-        return found.summary() if found.__class__ is _Stored else found
+        return _decoded(dict.__getitem__(self, name))
 
 
 @dataclass
@@ -146,7 +144,7 @@ class TableView:
 
     def entry(self, name: str) -> tuple[tuple[int, str, str], FunctionSummary | _Stored] | None:
         """The owner and summary of ``name`` this view tells, if any (the summary maybe still
-        stored: see ``summary``)."""
+        stored: see ``_decoded``)."""
         table = self.table
         entries = table.duplicates.get(name)
         if entries is None:
@@ -207,7 +205,8 @@ class _VisibleSummaries(Mapping):
         return sum(1 for _ in self)
 
 
-def _decoded(summary: FunctionSummary | _Stored) -> FunctionSummary:
+def _decoded(summary: FunctionSummary | _Stored | None) -> FunctionSummary | None:
+    """The summary itself, decoded when still stored."""
     return summary.summary() if summary.__class__ is _Stored else summary
 
 
