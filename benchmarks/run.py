@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -102,51 +103,54 @@ def main() -> None:
           f" vs Bandit {bandit_version}; {args.rounds} rounds; {os.cpu_count()} cores; Python {sys.version.split()[0]}")
 
     work = Path(tempfile.mkdtemp(prefix="secreview-bench-"))
-    outputs = {"sr": work / "secreview.json", "bandit": work / "bandit.json"}
-    env = dict(os.environ, XDG_CACHE_HOME=str(work / "xdg"))  # the cache key too stays in the scratch folder
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed for users: bytecode is cached (both tools)
-    cold = lambda jobs: [str(secreview), "review", str(root), "--format", "json", "--output", str(outputs["sr"]),
-                         "--no-cache", "--quiet", "--jobs", str(jobs)]
-    cached_cold = lambda folder: [str(secreview), "review", str(root), "--format", "json", "--output", str(outputs["sr"]),
-                                  "--quiet", "--cache-dir", str(folder)]
-    runs: dict[str, list[dict]] = {f"secreview cold --jobs {args.jobs}": [], "secreview cold --jobs 1": [], "bandit": [],
-                                   "secreview cold, filling the cache": [], "secreview warm (cache hit)": []}
-    measure(cold(args.jobs), env)  # warm-up: bytecode written, files in the OS cache (not timed)
-    measure([str(bandit), "-r", "-q", "-f", "json", "-o", str(outputs["bandit"]), str(root)], env)
-    for round_number in range(args.rounds):
-        runs[f"secreview cold --jobs {args.jobs}"].append(measure(cold(args.jobs), env))
-        runs["secreview cold --jobs 1"].append(measure(cold(1), env))
-        runs["bandit"].append(measure([str(bandit), "-r", "-q", "-f", "json", "-o", str(outputs["bandit"]), str(root)], env))
-        # The command line's default: results are written to a (here empty) cache as they come.
-        runs["secreview cold, filling the cache"].append(measure(cached_cold(work / f"cache-{round_number}"), env))
-        print(f"  round {round_number + 1}/{args.rounds} done", file=sys.stderr)
-    cache = work / "cache"
-    warm = [str(secreview), "review", str(root), "--format", "json", "--output", str(outputs["sr"]), "--quiet",
-            "--cache-dir", str(cache)]
-    measure(warm, env)  # fills the cache
-    for _ in range(args.rounds):
-        runs["secreview warm (cache hit)"].append(measure(warm, env))
+    try:
+        outputs = {"sr": work / "secreview.json", "bandit": work / "bandit.json"}
+        env = dict(os.environ, XDG_CACHE_HOME=str(work / "xdg"))  # the cache key too stays in the scratch folder
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed for users: bytecode is cached (both tools)
+        cold = lambda jobs: [str(secreview), "review", str(root), "--format", "json", "--output", str(outputs["sr"]),
+                             "--no-cache", "--quiet", "--jobs", str(jobs)]
+        cached_cold = lambda folder: [str(secreview), "review", str(root), "--format", "json", "--output", str(outputs["sr"]),
+                                      "--quiet", "--cache-dir", str(folder)]
+        runs: dict[str, list[dict]] = {f"secreview cold --jobs {args.jobs}": [], "secreview cold --jobs 1": [], "bandit": [],
+                                       "secreview cold, filling the cache": [], "secreview warm (cache hit)": []}
+        measure(cold(args.jobs), env)  # warm-up: bytecode written, files in the OS cache (not timed)
+        measure([str(bandit), "-r", "-q", "-f", "json", "-o", str(outputs["bandit"]), str(root)], env)
+        for round_number in range(args.rounds):
+            runs[f"secreview cold --jobs {args.jobs}"].append(measure(cold(args.jobs), env))
+            runs["secreview cold --jobs 1"].append(measure(cold(1), env))
+            runs["bandit"].append(measure([str(bandit), "-r", "-q", "-f", "json", "-o", str(outputs["bandit"]), str(root)], env))
+            # The command line's default: results are written to a (here empty) cache as they come.
+            runs["secreview cold, filling the cache"].append(measure(cached_cold(work / f"cache-{round_number}"), env))
+            print(f"  round {round_number + 1}/{args.rounds} done", file=sys.stderr)
+        cache = work / "cache"
+        warm = [str(secreview), "review", str(root), "--format", "json", "--output", str(outputs["sr"]), "--quiet",
+                "--cache-dir", str(cache)]
+        measure(warm, env)  # fills the cache
+        for _ in range(args.rounds):
+            runs["secreview warm (cache hit)"].append(measure(warm, env))
 
-    print()
-    print(f"{'run':<32} {'median s':>9} {'min s':>7} {'cpu s':>7} {'peak RSS MB':>12}")
-    medians = {}
-    for name, samples in runs.items():
-        walls = [s["wall"] for s in samples]
-        medians[name] = statistics.median(walls)
-        cpu = statistics.median(s["cpu"] for s in samples)
-        rss = max(s["rss_mb"] for s in samples)
-        print(f"{name:<32} {medians[name]:>9.2f} {min(walls):>7.2f} {cpu:>7.2f} {rss:>12.0f}")
-        failed = [s for s in samples if s["code"] not in (0, 1)]
-        if failed:
-            print(f"  ! exit code {failed[0]['code']}: {failed[0]['stderr'].strip()[:300]}")
-    parallel = medians[f"secreview cold --jobs {args.jobs}"]
-    print()
-    print(f"cold ratio Bandit / secreview --jobs {args.jobs}: {medians['bandit'] / parallel:.1f}x")
-    print(f"cold ratio Bandit / secreview --jobs 1: {medians['bandit'] / medians['secreview cold --jobs 1']:.1f}x")
-    print(f"warm review (unchanged tree): {medians['secreview warm (cache hit)']:.2f} s")
-    print(f"CPython ast.parse of the tree on one core (the floor for an ast-based tool): {python_parse_floor(root):.2f} s CPU")
-    print(f"findings (default settings of each): secreview {count_findings(outputs['sr'], 'findings')}, "
-          f"Bandit {count_findings(outputs['bandit'], 'results')}")
+        print()
+        print(f"{'run':<32} {'median s':>9} {'min s':>7} {'cpu s':>7} {'peak RSS MB':>12}")
+        medians = {}
+        for name, samples in runs.items():
+            walls = [s["wall"] for s in samples]
+            medians[name] = statistics.median(walls)
+            cpu = statistics.median(s["cpu"] for s in samples)
+            rss = max(s["rss_mb"] for s in samples)
+            print(f"{name:<32} {medians[name]:>9.2f} {min(walls):>7.2f} {cpu:>7.2f} {rss:>12.0f}")
+            failed = [s for s in samples if s["code"] not in (0, 1)]
+            if failed:
+                print(f"  ! exit code {failed[0]['code']}: {failed[0]['stderr'].strip()[:300]}")
+        parallel = medians[f"secreview cold --jobs {args.jobs}"]
+        print()
+        print(f"cold ratio Bandit / secreview --jobs {args.jobs}: {medians['bandit'] / parallel:.1f}x")
+        print(f"cold ratio Bandit / secreview --jobs 1: {medians['bandit'] / medians['secreview cold --jobs 1']:.1f}x")
+        print(f"warm review (unchanged tree): {medians['secreview warm (cache hit)']:.2f} s")
+        print(f"CPython ast.parse of the tree on one core (the floor for an ast-based tool): {python_parse_floor(root):.2f} s CPU")
+        print(f"findings (default settings of each): secreview {count_findings(outputs['sr'], 'findings')}, "
+              f"Bandit {count_findings(outputs['bandit'], 'results')}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # (caches and outputs: about 150 MB)
 
 
 if __name__ == "__main__":
