@@ -641,3 +641,73 @@ def test_an_unchanged_file_whose_cached_result_is_corrupt_is_read_and_analysed(t
         entry.write_bytes(entry.read_bytes()[:-9])  # every result (and the whole-tree entry) truncated
     again, stats = review(tree, jobs=1, cache_dir=cache)
     assert stats.cached == 0 and report(again) == report(good)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_crash_in_the_rules_of_a_file_others_use_ends_the_review(tmp_path, monkeypatch, jobs):
+    # The file's data flow succeeds and the files importing it are told its summaries; then a rule
+    # crashes on it. Those summaries must stay part of the project, or the files told them are
+    # seen as told something wrong after every round of re-analysis, and the review never ends.
+    tree = make_tree(tmp_path, count=24)
+    real_checked = Reviewer.checked
+
+    def checked(self, parsed, *args, **kwargs):
+        if parsed.path.endswith("helper.py"):
+            raise KeyError("boom")
+        return real_checked(self, parsed, *args, **kwargs)
+
+    monkeypatch.setattr(Reviewer, "checked", checked)  # workers are forked: they see it
+    monkeypatch.delenv("SECREVIEW_DEBUG", raising=False)
+    result, stats = review(tree, jobs=jobs)
+    crashed = [d for d in result.diagnostics if d.kind == "internal-error"]
+    assert [d.path.endswith("helper.py") for d in crashed] == [True]
+    assert "KeyError" in crashed[0].message
+    assert stats.rounds <= 1
+    assert any(f.path.endswith("m06.py") for f in result.findings)
+    assert not any(f.path.endswith("helper.py") for f in result.findings)  # (not reviewed: said so)
+
+
+def test_a_review_that_does_not_settle_ends_with_a_diagnostic(tmp_path, monkeypatch):
+    # A safety net: were a bug to keep answers changing between rounds, the review must end.
+    tree = make_tree(tmp_path, count=4)
+    real_outdated = runner._outdated
+
+    def never_settled(outcomes, visible, table=None):
+        found = real_outdated(outcomes, visible, table)
+        index = next(i for i, o in enumerate(outcomes) if isinstance(o, runner.FileOutcome) and o.path.endswith("views.py"))
+        return found | {index: outcomes[index]}
+
+    monkeypatch.setattr(runner, "_outdated", never_settled)
+    result, stats = review(tree, jobs=1)
+    assert stats.rounds == runner.MAX_ROUNDS
+    [unsettled] = [d for d in result.diagnostics if d.kind == "internal-error"]
+    assert unsettled.path.endswith("views.py") and "did not settle" in unsettled.message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_crash_when_a_file_of_a_cycle_is_analysed_again_keeps_its_summaries(tmp_path, monkeypatch, jobs):
+    # caller.py (smaller, analysed first) gives source_of(), which helper.py is told; caller.py is
+    # analysed again once helper's run_it() is known, and that crashes. Its summaries must stay.
+    tree = make_tree(tmp_path, count=12)
+    (tree / "helper.py").write_text("import subprocess\nfrom pkg.caller import source_of\n\n\ndef run_it(command):\n"
+                                    "    subprocess.call(command, shell=True)\n\n\ndef local():\n"
+                                    "    run_it(source_of())\n" + "# padding\n" * 20)
+    (tree / "caller.py").write_text("from flask import request\nfrom pkg.helper import run_it\n\n\n"
+                                    "def source_of():\n    return request.args['cmd']\n\n\n"
+                                    "run_it(request.args['cmd'])\n")
+    age_files(tree)
+    real_reanalyse = Reviewer.reanalyse
+
+    def reanalyse(self, source, *args, **kwargs):
+        if source.path.endswith("caller.py"):
+            raise KeyError("boom")
+        return real_reanalyse(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(Reviewer, "reanalyse", reanalyse)
+    monkeypatch.delenv("SECREVIEW_DEBUG", raising=False)
+    result, stats = review(tree, jobs=jobs)
+    assert stats.rounds <= 2
+    [crashed] = [d for d in result.diagnostics if d.kind == "internal-error"]
+    assert crashed.path.endswith("caller.py")
+    # helper.py was told what source_of() returns: its own call of run_it() is reported.
+    assert any(f.path.endswith("helper.py") and f.cwe == 78 and f.line == 6 for f in result.findings)

@@ -161,13 +161,25 @@ class Reviewer:
             version = digest(own) if digest is not None else ""
             summary_dependencies = dependencies = Dependencies.of(flow, told)
             table.add(index, source.path, version, own)
-            if dependencies.answered_by(table):
-                flow = self.flow(parsed, facts, table, previous=flow, recording=False)
-                dependencies = Dependencies.of(flow, table)
-            return FileOutcome(self.checked(parsed, facts, flow), own, dependencies, content_hash, source.path, version,
-                               summary_dependencies)
+            # From here on the project holds the file's summaries, and files analysed later are told
+            # them: a crash in what is left must keep them in the outcome, or those files would look
+            # told something the project does not hold, and be analysed again without end.
+            reviewed = guarded(source.path, self._review_told, parsed, facts, flow, dependencies, table)
+            if isinstance(reviewed, Diagnostic):
+                reviewed = ReviewResult(diagnostics=[reviewed]), summary_dependencies
+            result, dependencies = reviewed
+            return FileOutcome(result, own, dependencies, content_hash, source.path, version, summary_dependencies)
         except RecursionError:
             return FileOutcome(ReviewResult(diagnostics=[_too_complex(source.path)]), content_hash=content_hash, path=source.path)
+
+    def _review_told(self, parsed: ParsedFile, facts: FileFacts, flow: FileFlow, dependencies: Dependencies,
+                     table: ProjectTable) -> tuple[ReviewResult, Dependencies]:
+        """The file's review after its own summaries were added to ``table``: the analysis again
+        if ``table`` now answers one of its questions differently, then the rules."""
+        if dependencies.answered_by(table):
+            flow = self.flow(parsed, facts, table, previous=flow, recording=False)
+            dependencies = Dependencies.of(flow, table)
+        return self.checked(parsed, facts, flow), dependencies
 
     def reanalyse(self, source: SourceFile, table: ProjectTable) -> tuple[ReviewResult, Dependencies]:
         """The file's review told everything ``table`` knows (its own summaries, still valid, included),

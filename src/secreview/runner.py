@@ -65,6 +65,10 @@ PROGRESS_MIN_FILES = 50
 PROGRESS_DELAY_SECONDS = 0.5
 CACHE_ENV = "SECREVIEW_CACHE_DIR"
 DEFAULT_CACHE_NAME = ".secreview_cache"
+# Rounds of analysing again the files told something the complete project answers differently.
+# Summaries only grow along import cycles, so a few rounds settle the largest trees; more means a
+# bug, and the review then ends saying so rather than running on.
+MAX_ROUNDS = 25
 OUTCOME_SLOT = "outcome"  # the dependency slot of a file's outcome (it validates its own dependencies)
 
 
@@ -197,7 +201,8 @@ class _Analyst:
         outcome = guarded(source.path, self.reviewer.analyse, source, self.table, index, read.content_hash, digest, visible)
         if not isinstance(outcome, FileOutcome):
             return ReviewResult(diagnostics=[outcome])
-        self._store(read, outcome, memo)
+        if not _crashed(outcome.result):  # (its summaries are known and kept; the crash may not recur)
+            self._store(read, outcome, memo)
         return outcome
 
     def reanalyse(self, index: int, source: SourceFile, visible: int | None, previous: FileOutcome | None) -> FileOutcome | ReviewResult:
@@ -210,8 +215,8 @@ class _Analyst:
             return self.analyse(index, read, visible)
         loaded = dataclasses.replace(read.source, file=None)
         result = guarded(source.path, self.reviewer.reanalyse, loaded, self.table)
-        if not isinstance(result, tuple):
-            return ReviewResult(diagnostics=[result])
+        if not isinstance(result, tuple):  # its summaries stay (other files were told them); it asked nothing
+            return dataclasses.replace(previous, result=ReviewResult(diagnostics=[result]), dependencies=Dependencies())
         review, dependencies = result
         outcome = dataclasses.replace(previous, result=review, dependencies=dependencies)
         self._store(read, outcome)
@@ -225,6 +230,10 @@ class _Analyst:
     def _store(self, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> None:
         if self.store is not None and read.source.file is not None and read.scan is not None:
             self.store.store(_cache_key(self.store, read), _as_stored(outcome, read.scan, memo), memo)
+
+
+def _crashed(result: ReviewResult) -> bool:
+    return any(diagnostic.kind == "internal-error" for diagnostic in result.diagnostics)
 
 
 def _as_stored(outcome: FileOutcome, scan: ImportScan, memo: dict | None) -> FileOutcome:
@@ -392,11 +401,21 @@ def _analyse_until_stable(scheduler: "_Scheduler", outcomes: list, sources: list
         scheduler.complete_table = None  # (a later round: the outcomes changed)
         if not outdated:
             return again
+        if stats.rounds == MAX_ROUNDS:  # a bug: say so, rather than run on without end
+            for index in outdated:
+                outcomes[index].result.diagnostics.append(_unsettled(outcomes[index].path))
+            return again
         stats.rounds += 1
         again.update(outdated)
         tasks = [(i, outdated[i]) for i in order if i in outdated]
         for index, outcome in scheduler.reanalyse(tasks, sources, outcomes, imports, visible):
             outcomes[index] = outcome
+
+
+def _unsettled(path: str) -> Diagnostic:
+    return Diagnostic(path, "internal-error", f"the analysis across files did not settle after {MAX_ROUNDS} rounds; "
+                      "findings that depend on other files may be missing from this file. This is a bug in "
+                      "secreview: please report it (rerun with --jobs 1 for details)")
 
 
 def _outdated(outcomes: list, visible: list[int], table: ProjectTable | None = None) -> dict[int, FileOutcome | None]:
