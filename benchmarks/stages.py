@@ -24,7 +24,7 @@ STAGES = [  # (object, function name, label)
     (engine.Dispatcher, "run", "rules"),
     (engine.Reviewer, "add_interprocedural_findings", "sinks through helpers"),
     (runner, "_read", "reading"),
-    (runner, "analysis_order", "import order"),
+    (runner, "order_of", "import order"),
     (runner, "_outdated", "final answers check"),
 ]
 
