@@ -31,6 +31,7 @@ from secreview.models import (
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
+    PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS,
 )
 
 State = dict[str, Taint]
@@ -102,6 +103,7 @@ class FunctionAnalysis:
         self.consts: dict[str, Any] = {}
         self.work = 0  # statements evaluated (see FUNCTION_BUDGET)
         self.checks: dict[str, tuple[str, frozenset[int]]] = {}  # bool name -> (checked name, CWEs)
+        self.resolved_paths: set[str] = set()  # names last assigned an absolute path without ``..`` (realpath, resolve())
         self.returns: Taint = CLEAN
         self.params: list[str] = []
         self.vararg: int | None = None
@@ -209,6 +211,7 @@ class FunctionAnalysis:
         value = self.expr(node.value, state)
         kind = type(node.value)  # (``self.fold``'s commonest answers, without its calls)
         constant = node.value.value if kind is _CONSTANT else self.fold(node.value) if kind in _FOLDABLE else NOTHING
+        resolved = kind is ast.Call and _resolves_path(node.value, self)
         for target in node.targets:
             if type(target) is _NAME:  # (``self.assign``'s commonest case, written out)
                 name = target.id
@@ -217,6 +220,10 @@ class FunctionAnalysis:
                     self.consts.pop(name, None)
                 else:
                     self.consts[name] = constant
+                if resolved:
+                    self.resolved_paths.add(name)
+                else:
+                    self.resolved_paths.discard(name)
                 self.note_instance(name, node.value)
             else:
                 self.assign(target, value, state, node, constant)
@@ -409,6 +416,7 @@ class FunctionAnalysis:
     def assign(self, target: ast.expr, value: Taint, state: State, statement: ast.AST, constant: Any) -> None:
         if isinstance(target, ast.Name):
             state[target.id] = value.with_step(self.step(statement, f"assigned to `{target.id}`"), self._stepped) if _carries(value) else value
+            self.resolved_paths.discard(target.id)
             if constant is NOTHING:
                 self.consts.pop(target.id, None)
             else:
@@ -893,10 +901,15 @@ class FunctionAnalysis:
         static = self._refinements.get((test, branch))
         if static is None:
             static = self._refinements[(test, branch)] = (
-                _validated_name(test, self, branch), _validator_argument(test, self), _allow_listed_host(test, branch))
-        checked, validated, host = static
+                _validated_name(test, self, branch), _validator_argument(test, self), _allow_listed_host(test, branch),
+                _contained_paths(test, self, branch))
+        checked, validated, host, contained = static
         if checked is not None and checked in state:
             state[checked] = CLEAN
+        if contained and not any(name in state and not state[name].is_clean for name in contained[1]):
+            for name, resolved_in_test in contained[0]:
+                if name in state and (resolved_in_test or name in self.resolved_paths):
+                    state[name] = state[name].sanitize(PATH_CWES)
         if validated is None and isinstance(test, ast.Name):
             validated = self.checks.get(test.id)
         if not branch:
@@ -1165,6 +1178,51 @@ def _validated_name(test: ast.expr, analysis: FunctionAnalysis, branch: bool) ->
             if isinstance(func.value, ast.Name):
                 return func.value.id
     return None
+
+
+def _resolves_path(value: ast.expr, analysis: FunctionAnalysis) -> bool:
+    """Is ``value`` an absolute path without ``..`` (``os.path.realpath(p)``, ``Path(p).resolve()``,
+    also as ``str(...)``)?"""
+    while isinstance(value, ast.Call) and len(value.args) == 1 and analysis.resolved_name(value.func) in ("str", "os.fspath"):
+        value = value.args[0]
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if isinstance(func, ast.Attribute) and func.attr in RESOLVING_METHODS:
+        return True
+    return analysis.resolved_name(func) in RESOLVING_CALLS
+
+
+def _contained_paths(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -> tuple:
+    """What ``test`` proves inside a directory when it is ``branch``: the names, each with whether the test
+    resolves the path itself (``(BASE / name).resolve().is_relative_to(BASE)``: ``name``) or the
+    name must hold a resolved path (``path.is_relative_to(BASE)``, ``path.startswith(BASE)``,
+    ``os.path.commonpath([BASE, path]) == BASE``, or ``!=`` false); and the names the directory is made of (it
+    proves nothing when they are untrusted). () when it is no such check."""
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr in CONTAINMENT_METHODS and test.args and branch:
+        paths, base = [test.func.value], test.args[0]
+    elif (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq if branch else ast.NotEq)
+          and isinstance(test.left, ast.Call) and analysis.resolved_name(test.left.func) in COMMON_PATH_CALLS
+          and len(test.left.args) == 1 and isinstance(test.left.args[0], (ast.List, ast.Tuple))):
+        paths, base = test.left.args[0].elts, test.comparators[0]
+    else:
+        return ()
+    if isinstance(base, ast.Constant) and base.value in ("", "/", "\\", b"", b"/"):
+        return ()  # every absolute path starts with "/": that proves nothing
+    names = tuple(found for path in paths for found in _contained_paths_in(path, analysis))
+    return (names, tuple(node.id for node in ast.walk(base) if isinstance(node, ast.Name))) if names else ()
+
+
+def _contained_paths_in(checked: ast.expr, analysis: FunctionAnalysis) -> list[tuple[str, bool]]:
+    while isinstance(checked, ast.Call) and len(checked.args) == 1 and analysis.resolved_name(checked.func) in ("str", "os.fspath"):
+        checked = checked.args[0]
+    if isinstance(checked, ast.Name):
+        return [(checked.id, False)]
+    if _resolves_path(checked, analysis):  # the names the resolved path is made of
+        call = checked
+        parts = call.args if not isinstance(call.func, ast.Attribute) or call.func.attr not in RESOLVING_METHODS else [call.func.value]
+        return [(node.id, True) for part in parts for node in ast.walk(part) if isinstance(node, ast.Name)]
+    return []
 
 
 def _is_allow_list(node: ast.expr, unit: "FileFlow") -> bool:

@@ -99,6 +99,20 @@ VALIDATORS: dict[str, frozenset[int]] = {
     "os.path.isabs": frozenset(),
 }
 
+# Path containment. A containment check proves a path stays inside a directory only when the path
+# is absolute and free of ``..`` (``Path("/srv/up/../../etc").is_relative_to("/srv/up")`` holds):
+# so it counts on a path made by one of these calls or methods, and then clears it for these CWEs.
+PATH_CWES = frozenset({22, 23, 36})
+RESOLVING_CALLS = frozenset({
+    "os.path.realpath", "os.path.abspath", "os.path.normpath", "posixpath.realpath", "posixpath.abspath",
+    "posixpath.normpath",
+})
+RESOLVING_METHODS = frozenset({"resolve"})  # pathlib's (``absolute()`` keeps ``..``)
+# ``path.is_relative_to(base)``, ``path.startswith(base)`` (also on ``str(path)``), true;
+# ``os.path.commonpath([base, path]) == base``.
+CONTAINMENT_METHODS = frozenset({"is_relative_to", "startswith"})
+COMMON_PATH_CALLS = frozenset({"os.path.commonpath", "posixpath.commonpath"})
+
 # Lookups: the result is stored data found *by* the arguments, not the arguments themselves
 # (``Model.objects.get(pk=x)``, ``cache.get(key)``): it carries only the receiver's taint.
 LOOKUP_METHODS = frozenset({
