@@ -575,6 +575,9 @@ class FunctionAnalysis:
             if value.origins:  # (joining a value without origins, or with CLEAN, changes nothing)
                 arguments = join(arguments, value) if arguments.origins else value
 
+        if method in _LIBRARY_METHOD_NAMES and self.is_project_method(func, name, method):
+            # ``repo.find(x)``, ``self.get(x)``: the project's own method, not str.find or dict.get
+            return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
         if name in SOURCE_CALLS:
             description, confidence = SOURCE_CALLS[name]
             return source(description, confidence, self.step(node, f"{description} (untrusted)"))
@@ -610,6 +613,10 @@ class FunctionAnalysis:
                 return default
             if method == "get" and isinstance(func.value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
                 return join(receiver.whole(), default)
+        return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
+
+    def call_of_project(self, node: ast.Call, name: str | None, method: str | None, receiver: Taint,
+                        positional: list[Taint], keywords: dict, arguments: Taint, state: State) -> Taint:
         # Which project functions this call resolves to matters little when nothing flows in and
         # nothing is changed in place: only a function that returns untrusted data of its own
         # would change its value (the file's first analysis relies on this, see SummaryTable).
@@ -620,6 +627,15 @@ class FunctionAnalysis:
             return self.project_call(node, name, method, receiver, positional, keywords, arguments, state)
         finally:
             self.unit.summaries.quiet = False
+
+    def is_project_method(self, func: ast.Attribute, name: str | None, method: str) -> bool:
+        """Does ``func`` (``receiver.method``) call a method of the project's own classes: on
+        ``self``/``cls`` in a class that defines it, or on an instance built from such a class?"""
+        receiver = func.value
+        if type(receiver) is _NAME and receiver.id in ("self", "cls"):
+            return self.summary_for(name, func, name is not None and self.has_summary(name)) is not None
+        owner = self.receiver_class(receiver)
+        return owner is not None and self.has_summary(f"{owner}.{method}")
 
     def project_call(self, node: ast.Call, name: str | None, method: str | None, receiver: Taint,
                      positional: list[Taint], keywords: dict, arguments: Taint, state: State) -> Taint:
@@ -1123,7 +1139,10 @@ def _slice_items(container: Taint, bounds: list) -> Taint | None:
     return Taint(container.origins, tuple(enumerate(kept)))
 
 
-_LIST_METHODS = frozenset({"append", "pop", "insert", "reverse"})  # the ones _container_method knows
+_LIST_METHODS = frozenset({"append", "pop", "insert", "reverse"})
+# Method names the analysis knows from libraries (sources, sanitizers, clean results, lookups): a
+# project class may define its own (``Repository.find``, ``Service.get``), which then runs instead.
+_LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_METHODS | frozenset(SOURCE_METHODS) | _REQUEST_READ_METHODS  # the ones _container_method knows
 
 
 def _container_method(container: Taint, method: str, arguments: list[Taint], first_constant: Any):
