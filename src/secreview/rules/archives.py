@@ -11,6 +11,8 @@ TAR_OPENERS = frozenset({"tarfile.open", "tarfile.TarFile", "tarfile.TarFile.ope
                          "tarfile.TarFile.bz2open", "tarfile.TarFile.xzopen", "tarfile.TarFile.taropen"})
 ZIP_OPENERS = frozenset({"zipfile.ZipFile", "zipfile.PyZipFile"})
 UNSAFE_FILTERS = frozenset({"fully_trusted", "tarfile.fully_trusted_filter"})
+SAFE_FILTERS = frozenset({"tarfile.data_filter", "tarfile.tar_filter"})
+SAFE_FILTER_NAMES = frozenset({"data", "tar"})
 TAR, ZIP = "tar", "zip"
 
 
@@ -47,14 +49,49 @@ def _opener_kind(call: ast.Call, ctx: RuleContext) -> str | None:
     return None
 
 
-def _file_sets_extraction_filter(ctx: RuleContext) -> bool:
-    """``tar.extraction_filter = ...`` or ``tarfile.TarFile.extraction_filter = ...`` anywhere."""
+def _sets_safe_extraction_filter(call: ast.Call, ctx: RuleContext) -> bool:
+    """A safe default filter set before ``call`` for the archive it extracts from: on the same
+    object in the same function (``tar.extraction_filter = tarfile.data_filter``), or for every
+    archive (``tarfile.TarFile.extraction_filter = staticmethod(tarfile.data_filter)``)."""
     for node in ast.walk(ctx.facts.scopes.tree):
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Attribute) and t.attr == "extraction_filter" for t in node.targets
+        if isinstance(node, ast.Assign) and any(_is_filter_attribute(t) and ctx.qualname(t.value) in TAR_OPENERS
+                                                for t in node.targets):
+            if _is_safe_default_filter(node.value, ctx):
+                return True  # the class attribute: the default of every TarFile in the process
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    receiver, latest = ast.dump(call.func.value), None
+    for node in _own_nodes(ctx.function or ctx.facts.scopes.tree):
+        if isinstance(node, ast.Assign) and node.lineno <= call.lineno and any(
+            _is_filter_attribute(t) and ast.dump(t.value) == receiver for t in node.targets
         ):
-            return True
-    return False
+            latest = node  # the last one set before the call decides
+    return latest is not None and _is_safe_default_filter(latest.value, ctx)
+
+
+def _is_filter_attribute(target: ast.expr) -> bool:
+    return isinstance(target, ast.Attribute) and target.attr == "extraction_filter"
+
+
+def _own_nodes(scope: ast.AST):
+    """The nodes of ``scope`` outside the functions and classes nested in it, in source order."""
+    pending = list(reversed(list(ast.iter_child_nodes(scope))))
+    while pending:
+        node = pending.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            pending.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _is_safe_default_filter(value: ast.expr, ctx: RuleContext) -> bool:
+    """tarfile.data_filter / tar_filter (maybe wrapped in staticmethod()), or their names."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "staticmethod" \
+            and len(value.args) == 1:
+        value = value.args[0]
+    literal = ctx.literal(value, None)
+    if isinstance(literal, str):
+        return literal in SAFE_FILTER_NAMES
+    return ctx.qualname(value) in SAFE_FILTERS
 
 
 def _safe_filter(filter_arg: ast.expr | None, ctx: RuleContext) -> bool:
@@ -79,9 +116,11 @@ def _safe_filter(filter_arg: ast.expr | None, ctx: RuleContext) -> bool:
         names with "../" or absolute paths, symlinks and hard links pointing outside the target,
         device files and set-uid bits are all honoured. A crafted archive therefore writes or
         overwrites files anywhere the process can (path traversal, CWE-22). Calls that pass a
-        filter ("data", "tar", tarfile.data_filter or a custom one), an explicit members= list, or
-        files that set extraction_filter are not reported; archives opened from a constant path
-        (shipped with the program) get low confidence.""",
+        filter ("data", "tar", tarfile.data_filter or a custom one) or an explicit members= list
+        are not reported, nor archives whose extraction_filter is set to data_filter or tar_filter
+        beforehand (on the same object in the same function, or as TarFile's default for the whole
+        process); archives opened from a constant path (shipped with the program) get low
+        confidence.""",
     solution="""Pass filter="data" (Python 3.12+, and backported to security releases of 3.8+):
         tar.extractall(dest, filter="data"); on older versions check every member (resolved path
         inside dest, no links or devices) and pass only those as members=.""",
@@ -104,7 +143,11 @@ def check_tar_extraction(call: ast.Call, ctx: RuleContext):
     kind, opener = archive_origin(call.func.value, ctx)
     if kind != TAR or (opener is None and call.func.attr == "extract"):
         return None  # `.extract` is too common a name (pandas, regex helpers) to guess
-    if _safe_filter(ctx.keyword(call, "filter"), ctx) or _file_sets_extraction_filter(ctx):
+    explicit = ctx.keyword(call, "filter")
+    if explicit is not None and not (isinstance(explicit, ast.Constant) and explicit.value is None):
+        if _safe_filter(explicit, ctx):
+            return None  # (an explicit filter= overrides the default one)
+    elif _sets_safe_extraction_filter(call, ctx):
         return None
     members = ctx.keyword(call, "members")
     if members is not None and not (isinstance(members, ast.Constant) and members.value is None):
