@@ -54,6 +54,9 @@ SANITIZERS: dict[str, frozenset[int]] = {
     # autoescapes); the response object returned afterwards is not a second XSS.
     **{name: frozenset({79, 80}) for name in (
         "flask.make_response", "flask.Response", "werkzeug.wrappers.Response", "flask.render_template",
+        # (autoescaped, as every template Flask renders from a string; a template built from
+        # input is the template-injection rule's finding)
+        "flask.render_template_string", "flask.templating.render_template_string",
         "flask.jsonify", "flask.redirect", "flask.send_file", "flask.send_from_directory",
         "django.http.HttpResponse", "django.http.response.HttpResponse", "django.http.JsonResponse",
         "django.http.HttpResponseBadRequest", "django.http.HttpResponseNotFound",
