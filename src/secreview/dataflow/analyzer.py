@@ -26,6 +26,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     taint = _source(description, confidence, step)
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
+from secreview.dataflow.parameters import CONVERTED, parameter_kind
 from secreview.findings import Level, TraceStep
 from secreview.models import (
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
@@ -157,11 +158,11 @@ class FunctionAnalysis:
             if is_method and index == 0:
                 continue
             step = TraceStep(self.unit.path, arg.lineno, arg.col_offset, self.unit.code(arg.lineno), f"parameter `{arg.arg}`")
-            if route and _converted_by_framework(arg, node):
-                state[arg.arg] = CLEAN  # ``item_id: int`` / ``<int:item_id>``: the framework converts it
+            kind = parameter_kind(self.unit, node, arg, django_view) if route or django_view else None
+            if kind == CONVERTED:
+                state[arg.arg] = CLEAN  # ``item_id: int``, ``<int:item_id>``, an Enum: the framework converted it
                 continue
-            if (route or django_view) and arg.arg not in NOT_USER_PARAMETERS and not _injected(arg, node):
-                kind = "URL path parameter" if django_view else self.unit.route_parameter_kind(node, arg.arg)
+            if kind is not None:
                 state[arg.arg] = source(kind, Level.HIGH, replace(step, note=f"parameter `{arg.arg}`: {kind} (untrusted)"))
                 continue
             origin = new_origin(f"parameter `{arg.arg}` of public function `{name}()` (possible input)",
@@ -1028,7 +1029,7 @@ def _dotted(node: ast.expr) -> str | None:
 
 _REQUEST_READ_METHODS = frozenset({
     "get_json", "get_data", "get_full_path", "post", "json", "text", "read", "get_argument", "get_query_argument",
-    "get_body_argument",
+    "get_body_argument", "body", "form", "stream",  # (Starlette: ``await request.body()``, ``request.form()``)
 })
 
 
@@ -1061,53 +1062,6 @@ def _has_break(node: ast.AST) -> bool:
         if isinstance(child, ast.Break):
             return True
     return False
-
-
-def _injected(arg: ast.arg, function: ast.AST) -> bool:
-    """FastAPI dependencies (``db=Depends(...)``) and framework objects are not user input."""
-    annotation = arg.annotation
-    if annotation is not None:
-        text = ast.unparse(annotation) if not isinstance(annotation, ast.Constant) else str(annotation.value)
-        if any(word in text for word in ("Request", "Session", "Response", "BackgroundTasks", "WebSocket", "Depends")):
-            return True
-    args = function.args
-    defaults = dict(zip([a.arg for a in args.args][-len(args.defaults):] if args.defaults else [], args.defaults))
-    default = defaults.get(arg.arg)
-    return isinstance(default, ast.Call) and isinstance(default.func, (ast.Name, ast.Attribute)) and "Depends" in ast.unparse(default.func)
-
-
-SCALAR_ANNOTATIONS = frozenset({
-    "int", "float", "bool", "UUID", "uuid.UUID", "Decimal", "decimal.Decimal", "date", "datetime",
-    "datetime.date", "datetime.datetime", "time", "datetime.time", "timedelta", "datetime.timedelta",
-    "PositiveInt", "NegativeInt", "NonNegativeInt", "StrictInt", "StrictFloat", "StrictBool", "UUID4",
-})
-_ROUTE_CONVERTER = re.compile(r"<(?:int|float|uuid):(\w+)>")
-
-
-def _converted_by_framework(arg: ast.arg, function: ast.AST) -> bool:
-    """A route parameter the framework converts to a scalar before the view runs: FastAPI's
-    ``item_id: int`` (also ``Optional[int]``, ``int | None``, ``Annotated[int, Path()]``) or
-    Flask/Werkzeug's ``<int:item_id>`` converter in the route's URL rule."""
-    annotation = arg.annotation
-    while annotation is not None:
-        if isinstance(annotation, ast.Subscript) and _dotted(annotation.value) in ("Annotated", "typing.Annotated", "Optional", "typing.Optional"):
-            inner = annotation.slice
-            annotation = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
-        elif isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            annotation = annotation.right if _is_none(annotation.left) else annotation.left if _is_none(annotation.right) else None
-        else:
-            break
-    if annotation is not None and _dotted(annotation) in SCALAR_ANNOTATIONS:
-        return True
-    for decorator in getattr(function, "decorator_list", []):
-        if isinstance(decorator, ast.Call) and decorator.args and isinstance(decorator.args[0], ast.Constant) and isinstance(decorator.args[0].value, str):
-            if arg.arg in _ROUTE_CONVERTER.findall(decorator.args[0].value):
-                return True
-    return False
-
-
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _strips_line_breaks(call: ast.Call) -> bool:

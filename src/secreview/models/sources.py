@@ -108,6 +108,31 @@ REQUEST_ATTRIBUTES: dict[str, str] = {
 # Its parameters (other than request objects and injected dependencies) come from the URL/query.
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket", "view_config"})
 NOT_USER_PARAMETERS = frozenset({"self", "cls", "request", "req", "db", "session", "background_tasks", "response"})
+# A handler parameter whose default (or ``Annotated`` metadata) is one of these calls is a dependency
+# the framework computes (``db: Session = Depends(get_db)``), not a request value.
+DEPENDENCY_MARKERS = frozenset({"Depends", "Security"})
+# Objects the framework injects by their annotation (qualified names, then bare names for an
+# annotation that cannot be resolved: the whole name must match, so ``BackupRequest`` is data).
+FRAMEWORK_OBJECT_TYPES = frozenset({
+    "fastapi.Request", "starlette.requests.Request", "fastapi.Response", "starlette.responses.Response",
+    "fastapi.BackgroundTasks", "starlette.background.BackgroundTasks", "fastapi.WebSocket",
+    "starlette.websockets.WebSocket", "starlette.requests.HTTPConnection", "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.session.Session", "sqlalchemy.ext.asyncio.AsyncSession", "fastapi.security.SecurityScopes",
+})
+FRAMEWORK_OBJECT_NAMES = frozenset({"Request", "Response", "BackgroundTasks", "WebSocket", "HTTPConnection", "Session",
+                                    "AsyncSession", "SecurityScopes"})
+# FastAPI's parameter markers and the part of the request each reads.
+PARAMETER_KIND_MARKERS = {
+    "Query": "HTTP query parameter", "Path": "URL path parameter", "Header": "HTTP header",
+    "Cookie": "HTTP cookie", "Body": "HTTP request body", "Form": "HTTP form field", "File": "uploaded file",
+}
+# Annotations of values the framework converts before the handler runs (FastAPI/pydantic): a
+# number, a date, a UUID... carries no text an injection could use.
+SCALAR_ANNOTATIONS = frozenset({
+    "int", "float", "bool", "UUID", "uuid.UUID", "Decimal", "decimal.Decimal", "date", "datetime",
+    "datetime.date", "datetime.datetime", "time", "datetime.time", "timedelta", "datetime.timedelta",
+    "PositiveInt", "NegativeInt", "NonNegativeInt", "StrictInt", "StrictFloat", "StrictBool", "UUID4",
+})
 
 # Weaknesses a source cannot cause, by source description. A path or URL given on the command
 # line is the operator's own choice (not traversal/SSRF), and so is a pattern (``--filter REGEX``);

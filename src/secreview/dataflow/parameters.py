@@ -1,0 +1,230 @@
+"""What a web framework passes to a handler's parameter: a request value (and which kind: a query
+parameter, a header, the body...), a value it has already converted or validated (an ``int``, a
+member of an ``Enum`` or ``Literal``, a path segment matching ``<int:id>``), or an object it
+injects (the request object, a dependency). The tables are in models/sources.py; this module reads
+a handler's signature and decorators against them, without running anything.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from secreview.models.sources import (
+    DEPENDENCY_MARKERS, FRAMEWORK_OBJECT_NAMES, FRAMEWORK_OBJECT_TYPES, NOT_USER_PARAMETERS, PARAMETER_KIND_MARKERS,
+    SCALAR_ANNOTATIONS,
+)
+
+if TYPE_CHECKING:
+    from secreview.dataflow import FileFlow
+
+CONVERTED = "converted"  # the framework converted or validated the value: nothing untrusted is left
+_FLASK_RULE_VARIABLE = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?(\w+)>")
+_TEMPLATE_VARIABLE = re.compile(r"\{(\w+)(?::[^}]*)?\}")
+_CONVERTING_RULE_TYPES = frozenset({"int", "float", "uuid"})
+_FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
+_LITERAL = frozenset({"Literal", "typing.Literal", "typing_extensions.Literal"})
+_WRAPPERS = frozenset({"Annotated", "typing.Annotated", "Optional", "typing.Optional"})
+_SEQUENCES = frozenset({"list", "set", "frozenset", "tuple", "List", "Set", "FrozenSet", "Tuple", "Sequence",
+                        "typing.List", "typing.Set", "typing.FrozenSet", "typing.Tuple", "typing.Sequence"})
+_ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
+# ``Query(pattern=r"^[a-z0-9_]+$")``: one character class of letters, digits, ``_`` and ``-``,
+# anchored at both ends, leaves nothing an injection needs (a leading "-" is still an option).
+_SAFE_PATTERN = re.compile(r"\^(\[(?:[A-Za-z0-9_]|\\d|\\w|[A-Za-z0-9]-[A-Za-z0-9]|-)+\]|\\d|\\w)"
+                           r"(?:[+*]|\{\d+(?:,\d*)?\})?\$")
+
+
+def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_view: bool) -> str | None:
+    """What the framework passes to ``arg`` of the route or view ``function``: a source
+    description ("HTTP query parameter", "HTTP header"...), CONVERTED, or None (not a request
+    value: an injected object or dependency)."""
+    if arg.arg in NOT_USER_PARAMETERS or _injected(unit, function, arg):
+        return None
+    if _converted(unit, function, arg):
+        return CONVERTED
+    if django_view:
+        return "URL path parameter"
+    rule_variables = _flask_rule_variables(unit, function)
+    if rule_variables is not None and arg.arg not in rule_variables:
+        return CONVERTED  # Flask passes only the URL rule's variables: the default (a constant) is used
+    marker = _marker_kind(unit, function, arg)
+    if marker is not None:
+        return marker
+    return unit.route_parameter_kind(function, arg.arg)
+
+
+# ---- injected objects and dependencies -------------------------------------------------------
+def _injected(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:
+    """``request: Request``, ``db: Session = Depends(get_db)``, ``user = Security(current_user)``,
+    ``Annotated[Session, Depends(get_db)]``: the framework's own objects, not the client's data."""
+    annotation = arg.annotation
+    if annotation is not None:
+        if _annotation_metadata(annotation, unit, DEPENDENCY_MARKERS):
+            return True
+        base = _unwrapped(annotation, unit)
+        name = unit.qualname(base) if base is not None else None
+        if name is not None and (name in FRAMEWORK_OBJECT_TYPES or name.rsplit(".", 1)[-1] in FRAMEWORK_OBJECT_NAMES):
+            return True
+    default = _default_of(function, arg)
+    return default is not None and _call_named(default, unit, DEPENDENCY_MARKERS)
+
+
+def _default_of(function: ast.AST, arg: ast.arg) -> ast.expr | None:
+    """The default value of ``arg`` (positional or keyword-only), or None."""
+    args = function.args  # type: ignore[attr-defined]
+    positional = [*args.posonlyargs, *args.args]
+    if arg in positional:
+        index = positional.index(arg) - (len(positional) - len(args.defaults))
+        return args.defaults[index] if index >= 0 else None
+    if arg in args.kwonlyargs:
+        return args.kw_defaults[args.kwonlyargs.index(arg)]
+    return None
+
+
+def _call_named(node: ast.expr, unit: "FileFlow", names: frozenset[str]) -> bool:
+    """``Depends(...)``, ``fastapi.Depends(...)``: a call whose function's last name is one of ``names``."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = unit.qualname(node.func)
+    return name is not None and name.rsplit(".", 1)[-1] in names
+
+
+def _annotation_metadata(annotation: ast.expr, unit: "FileFlow", names: frozenset[str]) -> ast.Call | None:
+    """The first ``Annotated[T, Marker(...)]`` metadata call named in ``names``, else None."""
+    if isinstance(annotation, ast.Subscript) and unit.qualname(annotation.value) in ("Annotated", "typing.Annotated", "typing_extensions.Annotated"):
+        elements = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else []
+        for element in elements[1:]:
+            if _call_named(element, unit, names):
+                return element  # type: ignore[return-value]
+    return None
+
+
+def _unwrapped(annotation: ast.expr | None, unit: "FileFlow") -> ast.expr | None:
+    """``Annotated[T, ...]``, ``Optional[T]``, ``T | None`` -> ``T``."""
+    while annotation is not None:
+        if isinstance(annotation, ast.Subscript) and unit.qualname(annotation.value) in _WRAPPERS:
+            inner = annotation.slice
+            annotation = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+        elif isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            annotation = annotation.right if _is_none(annotation.left) else annotation.left if _is_none(annotation.right) else None
+        else:
+            return annotation
+    return None
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+# ---- values the framework converts or validates --------------------------------------------------
+def _converted(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:
+    """A value the framework has converted to a scalar or checked against a fixed set before the
+    handler runs: ``item_id: int`` (also in Optional/Annotated/``| None``), ``list[int]``, an
+    ``Enum`` of this file, ``Literal["asc", "desc"]``, ``Query(pattern=r"^[a-z]+$")``, or
+    Flask's ``<int:item_id>`` converter."""
+    annotation = _unwrapped(arg.annotation, unit)
+    if annotation is not None and _converted_type(annotation, unit):
+        return True
+    for marker in (_default_of(function, arg), _annotation_metadata(arg.annotation, unit, frozenset(PARAMETER_KIND_MARKERS)) if arg.annotation is not None else None):
+        if isinstance(marker, ast.Call) and _safe_pattern(marker):
+            return True
+    rule = _rule_template(function)
+    if rule is not None:
+        for converter, name in _FLASK_RULE_VARIABLE.findall(rule):
+            if name == arg.arg and converter in _CONVERTING_RULE_TYPES:
+                return True
+    return False
+
+
+def _converted_type(annotation: ast.expr, unit: "FileFlow") -> bool:
+    if isinstance(annotation, ast.Subscript):
+        container = unit.qualname(annotation.value)
+        if container in _LITERAL:
+            return True
+        if container in _SEQUENCES:
+            elements = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+            elements = [e for e in elements if not (isinstance(e, ast.Constant) and e.value is Ellipsis)]
+            return bool(elements) and all(_converted_type(e, unit) for e in elements)
+        return False
+    name = unit.qualname(annotation)
+    if name is None:
+        return False
+    return name in SCALAR_ANNOTATIONS or name.rsplit(".", 1)[-1] in SCALAR_ANNOTATIONS or _is_local_enum(annotation, unit)
+
+
+def _is_local_enum(annotation: ast.expr, unit: "FileFlow") -> bool:
+    """A class of this file deriving from ``Enum`` (or IntEnum, StrEnum...)."""
+    if not isinstance(annotation, ast.Name):
+        return False
+    for statement in unit.parsed.tree.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == annotation.id:
+            return any(unit.qualname(base) in _ENUM_BASES for base in statement.bases)
+    return False
+
+
+def _safe_pattern(marker: ast.Call) -> bool:
+    for keyword in marker.keywords:
+        if keyword.arg in ("pattern", "regex") and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+            return _SAFE_PATTERN.fullmatch(keyword.value.value) is not None
+    return False
+
+
+# ---- where the value comes from ---------------------------------------------------------------
+def _marker_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> str | None:
+    """``x: str = Header(...)``, ``Annotated[str, Cookie()]``, ``file: UploadFile``: the kind of
+    request value the marker or the annotation names."""
+    markers = [_default_of(function, arg)]
+    if arg.annotation is not None:
+        markers.append(_annotation_metadata(arg.annotation, unit, frozenset(PARAMETER_KIND_MARKERS)))
+    for marker in markers:
+        if isinstance(marker, ast.Call):
+            name = unit.qualname(marker.func)
+            kind = PARAMETER_KIND_MARKERS.get(name.rsplit(".", 1)[-1]) if name else None
+            if kind is not None:
+                return kind
+    annotation = _unwrapped(arg.annotation, unit)
+    name = unit.qualname(annotation) if annotation is not None else None
+    if name is not None and name.rsplit(".", 1)[-1] == "UploadFile":
+        return "uploaded file"
+    if _is_local_model(annotation, unit) and unit.facts.imports.imports_module("fastapi"):
+        return "HTTP request body"  # FastAPI reads a parameter typed with a (pydantic) class from the body
+    return None
+
+
+def _is_local_model(annotation: ast.expr | None, unit: "FileFlow") -> bool:
+    """A class of this file (not an Enum: those are converted)."""
+    if not isinstance(annotation, ast.Name):
+        return False
+    return any(isinstance(statement, ast.ClassDef) and statement.name == annotation.id for statement in unit.parsed.tree.body)
+
+
+def _rule_template(function: ast.AST) -> str | None:
+    """The URL rule of a route decorator: ``@app.route("/users/<int:id>")``."""
+    for decorator in getattr(function, "decorator_list", []):
+        if isinstance(decorator, ast.Call) and decorator.args and isinstance(decorator.args[0], ast.Constant) and isinstance(decorator.args[0].value, str):
+            return decorator.args[0].value
+    return None
+
+
+def _flask_rule_variables(unit: "FileFlow", function: ast.AST) -> set[str] | None:
+    """The variables of a Flask (Werkzeug) URL rule, plus the route's constant ``defaults=`` keys;
+    None when the handler is not a Flask route with a constant rule (FastAPI passes query
+    parameters to every other parameter, and a rule built at run time is not known)."""
+    if not unit.facts.imports.imports_module("flask") or unit.facts.imports.imports_module("fastapi"):
+        return None
+    variables: set[str] | None = None  # (every rule of the view: ``@app.route`` may be stacked)
+    for decorator in getattr(function, "decorator_list", []):
+        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and decorator.func.attr in _FLASK_ROUTE_METHODS):
+            continue
+        if not (decorator.args and isinstance(decorator.args[0], ast.Constant) and isinstance(decorator.args[0].value, str)):
+            return None
+        rule = decorator.args[0].value
+        if _TEMPLATE_VARIABLE.search(rule):
+            return None  # ``{name}``: not Werkzeug's syntax
+        variables = (variables or set()) | {name for _, name in _FLASK_RULE_VARIABLE.findall(rule)}
+        for keyword in decorator.keywords:
+            if keyword.arg == "defaults":
+                if not isinstance(keyword.value, ast.Dict):
+                    return None
+                variables |= {k.value for k in keyword.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    return variables
