@@ -29,6 +29,22 @@ KEY_QUALIFIERS = frozenset({
     "api", "private", "access", "signing", "encryption", "master", "shared", "symmetric", "aes",
     "crypto", "cipher", "fernet", "jwt", "ssh", "client", "app", "wrapping", "derived", "kdf",
 })
+# Last words that make a name about a secret a quantity, a time, a setting or a label of it, not
+# the secret itself (``password_length``, ``token_refresh_delay``, ``session_ttl``, ``otp_field``).
+NOT_SECRET_LAST_WORDS = frozenset({
+    "length", "len", "size", "count", "counts", "num", "delay", "delays", "ttl", "interval",
+    "timeout", "expiry", "expires", "expiration", "lifetime", "age", "duration", "period", "jitter",
+    "backoff", "wait", "sleep", "retry", "retries", "attempts", "limit", "max", "min", "rate",
+    "seconds", "secs", "sec", "ms", "millis", "minutes", "mins", "hours", "days", "index", "idx",
+    "offset", "position", "pos", "width", "weight", "weights", "ratio", "percent", "probability",
+    "chance", "threshold", "order", "policy", "strength", "complexity", "field", "label", "prompt",
+    "hint", "name", "url", "uri", "endpoint", "type", "kind", "format", "fmt", "version",
+})
+# Plural last words: a collection of existing secrets (picking one or shuffling them makes none).
+SECRET_COLLECTION_WORDS = frozenset({
+    "tokens", "passwords", "secrets", "signatures", "credentials", "creds", "sessions", "nonces",
+    "salts", "keys", "otps", "pins", "certs", "certificates", "challenges", "sessionids",
+})
 # Functions whose arguments are always secrets being compared.
 SECRET_COMPARISONS = frozenset({"hmac.compare_digest", "secrets.compare_digest"})
 
@@ -43,11 +59,20 @@ def is_security_name(name: str | None) -> bool:
     """True when a variable/attribute/function/keyword name says its value is for security."""
     if not name:
         return False
-    words = name_words(name)
+    words = [word for word in name_words(name) if not word.isdigit()]
+    if not words or words[-1] in NOT_SECRET_LAST_WORDS:
+        return False  # the last word decides what the value is: a length, a delay, a field name
     if any(word in SECURITY_WORDS for word in words):
         return True
     return any(word == "key" and index > 0 and words[index - 1] in KEY_QUALIFIERS
                for index, word in enumerate(words))
+
+
+def names_secret_collection(name: str) -> bool:
+    """``tokens``, ``active_sessions``: a collection of existing secrets, not an alphabet to draw
+    new ones from (``TOKEN_CHARS``)."""
+    words = [word for word in name_words(name) if not word.isdigit()]
+    return bool(words) and words[-1] in SECRET_COLLECTION_WORDS
 
 
 def reference_names(expr: ast.AST | None) -> Iterator[str]:

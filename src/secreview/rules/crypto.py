@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 
 from secreview.rules._security_use import constant_int, constant_str, is_literal_false, is_security_name, \
-    mentioned_names, refers_to, security_purpose
+    mentioned_names, names_secret_collection, refers_to, security_purpose
 from secreview.rules._naming import is_test_code
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
@@ -315,8 +315,9 @@ def _also_imported_from_secrets(ctx: RuleContext, func: ast.expr) -> bool:
         CSRF tokens or keys drawn from it can be predicted. Reported only where the value is used
         as such a secret (assigned to or returned from a name like token/password/secret/nonce/
         salt/otp/session/csrf/api_key, passed as such a keyword, or drawn from such an alphabet);
-        random used for simulations, jitter, shuffling or test data (test files and functions)
-        is not reported, nor are secrets and random.SystemRandom (also when a name is imported
+        the last word of the name decides, so password_length or token_refresh_delay are not
+        secrets. random used for simulations, jitter, shuffling, picking from existing tokens or
+        test data (test files and functions) is not reported, nor are secrets and random.SystemRandom (also when a name is imported
         from secrets with a random fallback).""",
     solution="""Use the secrets module: secrets.token_urlsafe(32), secrets.token_hex(),
         secrets.choice(alphabet), secrets.randbelow(n) (or random.SystemRandom()).""",
@@ -330,9 +331,18 @@ def _also_imported_from_secrets(ctx: RuleContext, func: ast.expr) -> bool:
 def check_weak_random(call: ast.Call, ctx: RuleContext):
     if is_test_code(ctx) or _also_imported_from_secrets(ctx, call.func):
         return None
-    purpose = security_purpose(ctx, call)
+    if ctx.call_name(call) == "random.shuffle":
+        return None  # reorders a list in place: it makes no new value
+    purpose = security_purpose(ctx, call, include_arguments=False) or _secret_alphabet(ctx, call)
     if purpose is None:
         return None
     return Hit(call, message=(
         f"`{ctx.source(call.func)}` is predictable but its value is used as a secret (`{purpose}`)."))
+
+
+def _secret_alphabet(ctx: RuleContext, call: ast.Call) -> str | None:
+    """A name in the arguments saying they are an alphabet for secrets (``PASSWORD_CHARS``), not a
+    collection of existing ones (``random.choice(tokens)`` picks one that exists already)."""
+    return next((name for name in mentioned_names([*call.args, *call.keywords])
+                 if is_security_name(name) and not names_secret_collection(name)), None)
 
