@@ -3,8 +3,9 @@
 Two rules, one finding per handler:
 
 - ``security-check-fails-open`` (CWE-636): the ``try`` body performs a security check
-  (signature/token verification, authentication, permission check, decryption, TLS handshake,
-  validation) and the handler for a broad exception (bare, ``Exception``, ``BaseException``) or
+  (signature/token verification, MAC computation or comparison, authentication, permission check,
+  decryption, TLS handshake, validation), or the function is one (``verify_*``,
+  ``authenticate*``...) and its handler returns True; and the handler for a broad exception (bare, ``Exception``, ``BaseException``) or
   for the check's own failure (``InvalidSignature``, ``jwt.InvalidTokenError``, ``SSLError``...)
   returns success, sets a success flag, or does nothing/only logs so execution continues exactly as
   if the check had passed.
@@ -51,6 +52,15 @@ _STRONG_CHECK = re.compile(
 )
 _WEAK_CHECK = re.compile(r"^(validate|validate_\w+|full_clean|is_valid)$")
 _STRONG_QUALIFIED_PREFIXES = ("jwt.", "jose.", "authlib.jose.")
+# Computing or comparing a MAC is a signature check whatever the function around it is called.
+_MAC_CALLS = frozenset({
+    "hmac.compare_digest", "secrets.compare_digest", "hmac.new", "hmac.HMAC", "hmac.digest",
+    "cryptography.hazmat.primitives.hmac.HMAC",
+})
+# Functions that answer "may this pass?": returning True from a broad handler answers yes to any
+# failure. The first ones are always about access; check_*/is_valid* only with a security word.
+_ACCESS_FUNCTION = re.compile(r"^_*(verify|authenticate|authori[sz]e)(_\w*)?$")
+_CHECK_FUNCTION = re.compile(r"^_*(check_\w+|is_valid\w*)$")
 _CLEANUP_CALLS = frozenset({
     "close", "remove", "unlink", "rmdir", "rmtree", "kill", "terminate", "shutdown", "cleanup",
     "disconnect", "release", "stop", "join", "flush", "delete", "cancel", "removedirs", "wait",
@@ -60,6 +70,11 @@ _CLEANUP_CALLS = frozenset({
 SECURITY_CONTEXT_WORDS = frozenset({
     "ssl", "tls", "cert", "certificate", "crypt", "decrypt", "encrypt", "cipher", "session",
     "chmod", "chown", "setuid", "setgid", "seteuid", "setegid", "umask",
+})
+# Words that make a check_*/is_valid* function a security check (besides authentication words).
+_CHECKED_WORDS = frozenset({
+    "token", "sig", "hmac", "mac", "digest", "jwt", "otp", "totp", "cert", "certificate", "credentials",
+    "creds", "session", "nonce", "apikey", "origin", "referer", "webhook", "request", "license",
 })
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
 
@@ -89,7 +104,8 @@ def security_check_in(body: list[ast.stmt], ctx: RuleContext) -> tuple[ast.Call,
                 continue
             name = (last_name(node.func) or "").lower()
             qualified = ctx.call_name(node) or ""
-            if _STRONG_CHECK.match(name) or (qualified.startswith(_STRONG_QUALIFIED_PREFIXES) and name == "decode"):
+            if _STRONG_CHECK.match(name) or qualified in _MAC_CALLS or name == "compare_digest" \
+                    or (qualified.startswith(_STRONG_QUALIFIED_PREFIXES) and name == "decode"):
                 return node, HIGH
             if weak is None and _WEAK_CHECK.match(name):
                 weak = (node, MEDIUM)
@@ -170,18 +186,41 @@ def security_fail_open(handler: ast.ExceptHandler, ctx: RuleContext) -> Hit | No
     security_type = catches_security_failure(names)
     if not (is_broad(names) or security_type):
         return None
-    check = security_check_in(try_node.body, ctx)
-    if check is None:
-        return None
     behaviour = fail_open_behaviour(handler, try_node)
     if behaviour is None:
         return None
-    call, severity = check
     caught = "`except:`" if handler.type is None else f"`except {ctx.source(handler.type)}`"
+    check = security_check_in(try_node.body, ctx)
+    if check is None:
+        return _checking_function_fails_open(handler, ctx, caught, behaviour, security_type)
+    call, severity = check
     return Hit(
         handler, severity=severity, confidence=HIGH if security_type else MEDIUM,
         message=f"If `{ctx.source(call.func)}` (line {call.lineno}) fails, {caught} {behaviour}: "
                 "the security check fails open.",
+    )
+
+
+def _checking_function_fails_open(handler: ast.ExceptHandler, ctx: RuleContext, caught: str, behaviour: str,
+                                  security_type: bool) -> Hit | None:
+    """``def verify_request(...)`` whose handler returns True: whatever the try body calls, any
+    failure in it makes the function answer "valid"."""
+    function = ctx.function
+    last = _body_statements(handler)[-1]
+    if function is None or not (isinstance(last, ast.Return) and _truthy_literal(last.value)):
+        return None  # only an explicit "yes" answers for the function; doing nothing is judged above
+    name = function.name.lower()
+    if _ACCESS_FUNCTION.match(name):
+        severity, confidence = HIGH, MEDIUM
+    elif _CHECK_FUNCTION.match(name):
+        about_security = looks_like_security_check(ast.Name(id=function.name), extra_words=_CHECKED_WORDS)
+        severity, confidence = (HIGH, MEDIUM) if about_security else (MEDIUM, LOW)
+    else:
+        return None
+    return Hit(
+        handler, severity=severity, confidence=HIGH if security_type else confidence,
+        message=f"`{function.name}()` answers whether something may pass, and when its check raises, "
+                f"{caught} {behaviour}: the check fails open.",
     )
 
 
@@ -197,7 +236,10 @@ def security_fail_open(handler: ast.ExceptHandler, ctx: RuleContext) -> Hit | No
         check, decryption, TLS handshake, validation) signals failure by raising, and the handler
         catches that exception and then returns success, sets a success flag, or does nothing so
         that execution continues as if the check had passed. A forged token, bad signature or
-        missing permission is then accepted.""",
+        missing permission is then accepted. Computing or comparing a MAC (hmac.new,
+        compare_digest) counts as such a check, and so does any function named verify_*,
+        authenticate*, authorize* (or check_*/is_valid* about tokens, signatures, permissions...)
+        whose broad handler returns True.""",
     solution="""Fail closed: let the exception propagate, or return False / deny access / re-raise
         in the handler; catch only the specific failure you expect and treat it as a refusal.""",
     example="""
