@@ -4,11 +4,12 @@ Two rules, one finding per handler:
 
 - ``security-check-fails-open`` (CWE-636): the ``try`` body performs a security check
   (signature/token verification, MAC computation or comparison, authentication, permission check,
-  decryption, TLS handshake, validation), or the function is one (``verify_*``,
-  ``authenticate*``...) and its handler returns True; and the handler for a broad exception (bare, ``Exception``, ``BaseException``) or
-  for the check's own failure (``InvalidSignature``, ``jwt.InvalidTokenError``, ``SSLError``...)
-  returns success, sets a success flag, or does nothing/only logs so execution continues exactly as
-  if the check had passed.
+  decryption, TLS handshake, validation) and the handler for a broad exception (bare,
+  ``Exception``, ``BaseException``) or for the check's own failure (``InvalidSignature``,
+  ``jwt.InvalidTokenError``, ``SSLError``...) returns success, sets a success flag, or does
+  nothing/only logs so execution continues exactly as if the check had passed. A function that is
+  itself a check (``verify_*``, ``authenticate*``, ``authorize*``, security ``check_*``/
+  ``is_valid*``) and returns True from a broad handler fails open whatever its try body calls.
 - ``exception-swallowed`` (CWE-390, Bandit B110/B112): any other broad handler whose body is only
   ``pass``/``continue``/``...``. Low confidence (hidden by default): best-effort code ignores
   errors on purpose all the time; medium when the ``try`` body handles authentication, keys,
