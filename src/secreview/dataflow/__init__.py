@@ -19,7 +19,10 @@ from secreview.dataflow.analyzer import NOTHING, CallSite, FunctionAnalysis, Fun
 from secreview.dataflow.values import CLEAN, Origin, Taint, join, ordered
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
-from secreview.models import CLASS_VIEW_METHODS, DJANGO_VIEW_DECORATORS, DJANGO_VIEW_MODULE_PARTS, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES
+from secreview.models import (
+    CLASS_VIEW_METHODS, DJANGO_COMMAND_BASES, DJANGO_FORM_VIEW_BASES, DJANGO_VIEW_BASE_SUFFIXES, DJANGO_VIEW_DECORATORS,
+    DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
+)
 from secreview.parse import ParsedFile
 from secreview.rules.context import node_source
 
@@ -197,6 +200,9 @@ class FileFlow:
         self.asked_classes: set[str] = set()  # class names asked for that the file did not define (yet)
         self.asked_classes_quietly: set[str] = set()  # ... at quiet calls (see SummaryTable)
         self.flask_view_methods: set[int] = set()  # method node ids of flask.views.View subclasses
+        self.django_view_methods: set[int] = set()  # ... of Django class-based views (and DRF views)
+        self.command_handlers: set[int] = set()  # ``handle`` of Django management commands
+        self.form_handlers: set[int] = set()  # ``form_valid``/``form_invalid`` of Django form views
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self._request_imported = "request" in self.facts.imports.aliases
         self.imports_web = any(self.facts.imports.imports_module(module) for module in WEB_FRAMEWORK_MODULES)
@@ -252,11 +258,21 @@ class FileFlow:
         analysis.block(node.body, {})
         self.values.update(analysis.values)
         flask_view = any(self.qualname(base) in FLASK_VIEW_CLASSES for base in node.bases)
+        bases = {(self.qualname(base) or "").rsplit(".", 1)[-1] for base in node.bases}
+        django_view = self._imports_django and any(base.endswith(DJANGO_VIEW_BASE_SUFFIXES) for base in bases)
+        command = bool(bases & DJANGO_COMMAND_BASES)
+        form_view = bool(bases & DJANGO_FORM_VIEW_BASES)
         for child, _ in self.nested:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.class_of_method[id(child)] = class_name
                 if flask_view and child.name in CLASS_VIEW_METHODS:
                     self.flask_view_methods.add(id(child))
+                if django_view:
+                    self.django_view_methods.add(id(child))  # ``self.kwargs``: the URL's parameters
+                if command and child.name == "handle":
+                    self.command_handlers.add(id(child))  # ``handle(self, *args, **options)``: the command line
+                if form_view and child.name in FORM_HANDLER_METHODS:
+                    self.form_handlers.add(id(child))  # ``form_valid(self, form)``: a form bound to the request
 
     def _callees_first(self, items: list[tuple[ast.AST, dict]]) -> list[tuple[ast.AST, dict]]:
         """Functions ordered so that one called by another (``helper()``, ``self.helper()`` in a
@@ -529,7 +545,8 @@ class FileFlow:
         args = [a.arg for a in node.args.args]
         if is_method:
             args = args[1:]
-        if not (len(args) > 1 and args[0] == "request"):
+        # (``get(self, request, *args, **kwargs)``: the URL's parameters arrive in args/kwargs)
+        if not (args and args[0] == "request" and (len(args) > 1 or node.args.vararg or node.args.kwarg)):
             return False
         if is_method:
             return getattr(node, "name", "") in CLASS_VIEW_METHODS

@@ -32,7 +32,7 @@ from secreview.models import (
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
-    PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS,
+    PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
 )
 
 State = dict[str, Taint]
@@ -159,6 +159,9 @@ class FunctionAnalysis:
                 continue
             step = TraceStep(self.unit.path, arg.lineno, arg.col_offset, self.unit.code(arg.lineno), f"parameter `{arg.arg}`")
             kind = parameter_kind(self.unit, node, arg, django_view) if route or django_view else None
+            if id(node) in self.unit.command_handlers:  # ``handle(self, *args, **options)``
+                state[arg.arg] = source("command-line argument", Level.MEDIUM, replace(step, note=f"parameter `{arg.arg}`: command-line argument (untrusted)"))
+                continue
             if kind == CONVERTED:
                 state[arg.arg] = CLEAN  # ``item_id: int``, ``<int:item_id>``, an Enum: the framework converted it
                 continue
@@ -542,6 +545,14 @@ class FunctionAnalysis:
             if request_object:
                 description = REQUEST_ATTRIBUTES[node.attr]
                 return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.attr in ("kwargs", "args") and node.value.id == self.self_name and id(self.node) in self.unit.django_view_methods:
+                return source("URL path parameter", Level.HIGH, self.step(node, "URL path parameter (untrusted)"))
+            # ``form_valid(self, form)``: the form is bound to the request; what it holds of it
+            # (not the form object: ``form.get_user()`` is a user the form authenticated).
+            if (node.attr in FORM_DATA_ATTRIBUTES and id(self.node) in self.unit.form_handlers
+                    and len(self.params) > 1 and node.value.id == self.params[1]):
+                return source("HTTP form field", Level.HIGH, self.step(node, "HTTP form field (untrusted)"))
         return None
 
     def expr_Subscript(self, node: ast.Subscript, state: State) -> Taint:
@@ -579,6 +590,12 @@ class FunctionAnalysis:
         if method in _LIBRARY_METHOD_NAMES and self.is_project_method(func, name, method):
             # ``repo.find(x)``, ``self.get(x)``: the project's own method, not str.find or dict.get
             return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
+        if name in SELECTED_FROM_ARGUMENTS:
+            result = CLEAN
+            for position in SELECTED_FROM_ARGUMENTS[name]:
+                if position < len(positional):
+                    result = join(result, positional[position])
+            return result
         if name in SOURCE_CALLS:
             description, confidence = SOURCE_CALLS[name]
             return source(description, confidence, self.step(node, f"{description} (untrusted)"))
@@ -1094,6 +1111,7 @@ def _slice_items(container: Taint, bounds: list) -> Taint | None:
 
 
 _LIST_METHODS = frozenset({"append", "pop", "insert", "reverse"})
+FORM_DATA_ATTRIBUTES = frozenset({"cleaned_data", "data", "files"})  # a bound Django form's copies of the request
 # Method names the analysis knows from libraries (sources, sanitizers, clean results, lookups): a
 # project class may define its own (``Repository.find``, ``Service.get``), which then runs instead.
 _LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_METHODS | frozenset(SOURCE_METHODS) | _REQUEST_READ_METHODS  # the ones _container_method knows

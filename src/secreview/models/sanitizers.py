@@ -116,6 +116,14 @@ RESOLVING_METHODS = frozenset({"resolve"})  # pathlib's (``absolute()`` keeps ``
 CONTAINMENT_METHODS = frozenset({"is_relative_to", "startswith"})
 COMMON_PATH_CALLS = frozenset({"os.path.commonpath", "posixpath.commonpath"})
 
+# Calls whose result is one of their arguments' values selected by the others, not built from
+# them: ``getattr(obj, name)`` is an attribute of ``obj`` (or the default), whatever ``name`` is;
+# ``import_module(name)`` is a module of the installed code. Call name -> argument positions.
+SELECTED_FROM_ARGUMENTS: dict[str, tuple[int, ...]] = {
+    "getattr": (0, 2), "builtins.getattr": (0, 2),
+    "importlib.import_module": (), "__import__": (), "builtins.__import__": (),
+}
+
 # Lookups: the result is stored data found *by* the arguments, not the arguments themselves
 # (``Model.objects.get(pk=x)``, ``cache.get(key)``): it carries only the receiver's taint.
 LOOKUP_METHODS = frozenset({

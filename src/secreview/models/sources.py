@@ -155,6 +155,17 @@ DJANGO_VIEW_DECORATORS = frozenset({
     "require_http_methods", "require_GET", "require_POST", "require_safe", "login_required",
     "permission_required", "csrf_exempt", "api_view", "never_cache", "cache_page",
 })
+# Django class-based views (and Django REST framework's): a class whose base's name ends so is a
+# view; its ``self.kwargs``/``self.args`` are the URL's parameters.
+DJANGO_VIEW_BASE_SUFFIXES = ("View", "ViewSet")
+# Management commands: ``handle(self, *args, **options)`` receives the parsed command line.
+DJANGO_COMMAND_BASES = frozenset({"BaseCommand", "LabelCommand", "AppCommand"})
+# Form views call ``form_valid(self, form)`` with a form bound to the request's POST data and files.
+DJANGO_FORM_VIEW_BASES = frozenset({
+    "FormView", "CreateView", "UpdateView", "FormMixin", "ModelFormMixin", "ProcessFormView", "BaseFormView",
+    "BaseCreateView", "BaseUpdateView",
+})
+FORM_HANDLER_METHODS = frozenset({"form_valid", "form_invalid"})
 CLASS_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "list", "create", "retrieve", "update", "partial_update", "destroy"})
 
 # Non-cryptographic random generators: their values can be predicted from earlier outputs. Not
