@@ -1141,8 +1141,12 @@ def _container_method(container: Taint, method: str, arguments: list[Taint], fir
     return None
 
 
-_VALIDATING_CALLS = frozenset({"re.fullmatch", "re.match", "os.path.isabs"})
-_VALIDATING_METHODS = frozenset({"is_valid", "validate_on_submit", "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal", "isidentifier", "fullmatch"})
+_VALIDATING_METHODS = frozenset({"isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal", "isidentifier", "fullmatch"})
+# ``form.is_valid()`` (Django) / ``form.validate_on_submit()`` (Flask-WTF): the form's fields passed
+# their validators. A valid CharField is still any text (SQL, markup...): the check only makes the
+# data fit to keep in the session (not a trust boundary violation), nothing else.
+_FORM_VALIDATION_METHODS = frozenset({"is_valid", "validate_on_submit"})
+_FORM_VALIDATED_CWES = frozenset({501})
 
 
 def _validated_name(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -> str | None:
@@ -1257,6 +1261,9 @@ def _validator_argument(test: ast.expr, analysis: FunctionAnalysis) -> tuple[str
     """``url_has_allowed_host_and_scheme(url=x, ...)``: (x, CWEs it is safe for) when true."""
     if not isinstance(test, ast.Call):
         return None
+    func = test.func
+    if isinstance(func, ast.Attribute) and func.attr in _FORM_VALIDATION_METHODS and isinstance(func.value, ast.Name) and not test.args:
+        return func.value.id, _FORM_VALIDATED_CWES
     name = analysis.resolved_name(test.func)
     if name not in VALIDATORS:
         return None
