@@ -5,6 +5,8 @@ Names decide what a value is (see ``_naming.credential_kind``: the *last* word o
 value decides whether it can be a real credential: empty strings, template markers
 (``"<password>"``, ``"${DB_PASS}"``, ``"{{ token }}"``), values with whitespace (labels, prompts),
 paths/URLs and names of other variables (``"GITHUB_TOKEN"``) are not credentials and stay silent.
+Whatever its name, a URL's password (``"postgresql://app:S3cret@db/app"``) and the credential of an
+``Authorization`` header value (``"Bearer 9f8e..."``) are secrets too.
 Well-known placeholder values (``"changeme"``, ``"example"``) are still reported, at low
 confidence: a default credential that nobody changed is a real defect, but usually it is a sample.
 Test code gets low confidence (fake credentials are the norm there).
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+import urllib.parse
 
 from secreview.rules._naming import (
     PASSWORD, SECRET, credential_kind, is_test_code, last_name, name_words, reference_name,
@@ -122,11 +125,16 @@ def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str
     named = _NAMED_VALUES.get(node.__class__)  # (_named_values inlined: this runs for most nodes)
     for name, value, where in named(node) if named is not None else ():
         kind = credential_kind(name)
-        if kind is None:
+        header = kind is None and _is_authorization_name(name)
+        if kind is None and not header:
             continue  # nearly always: the name is not a credential's
         text = string_value(value, ctx)
         if text is None:
             continue
+        if header:  # "Bearer 9f8e...": the scheme is public, the rest is the credential
+            kind, text = SECRET, _authorization_credential(text)
+            if text is None:
+                continue
         confidence = credential_confidence(name, kind, text, compared=where == "compared with")
         if confidence is None:
             continue
@@ -134,6 +142,30 @@ def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str
             confidence = LOW
         found.append((kind, name, value, confidence, where))
     return found
+
+
+# "Authorization", "Proxy-Authorization", META's "HTTP_AUTHORIZATION": a header whose value is
+# "<scheme> <credential>" (or a bare token for some APIs).
+_AUTHORIZATION = "authorization"
+
+
+def _is_authorization_name(name: str) -> bool:
+    return len(name) >= 13 and name[-13:].lower() == _AUTHORIZATION and (len(name) == 13 or name[-14] in "-_")
+
+
+def _authorization_credential(value: str) -> str | None:
+    """The credential in an Authorization header value ("Bearer abc" -> "abc"); None when there is
+    none (a scheme alone, or a scheme followed by a placeholder is judged by the caller)."""
+    parts = value.split(None, 1)
+    if len(parts) == 2:
+        scheme, credential = parts
+        if scheme.lower() in TOKEN_TYPES or scheme.lower() in _AUTHORIZATION_SCHEMES:
+            return credential.strip() or None
+        return None  # words: a label or a message
+    return parts[0] if parts and parts[0].lower() not in TOKEN_TYPES | _AUTHORIZATION_SCHEMES else None
+
+
+_AUTHORIZATION_SCHEMES = frozenset({"token", "apikey", "api-key", "key", "sso-key", "ghp", "bot", "otp"})
 
 
 def _named_values(node: ast.AST, ctx: RuleContext) -> list[tuple[str, ast.expr, str]]:
@@ -246,7 +278,10 @@ def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
     bandit=["B105", "B106", "B107"],
     nodes=_CREDENTIAL_NODES,
     description="""A secret credential (API key, token, signing or private key, client secret) is
-        written in the source. Anyone with the code can use it, and rotating it needs a release.""",
+        written in the source: under a credential's name, as the value of an Authorization header
+        ("Bearer ...", "Basic ...", "Token ..."), or as the password inside a URL
+        (scheme://user:password@host). Anyone with the code can use it, and rotating it needs a
+        release. Placeholders (user:password@, ${DB_PASS}, <password>, xxx) are not reported.""",
     solution="""Load the secret at run time from the environment or a secrets manager
         (os.environ["API_TOKEN"]), keep it out of version control, and rotate the exposed one.""",
     example="""
@@ -258,7 +293,70 @@ def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
 )
 def check_hardcoded_secret(node: ast.AST, ctx: RuleContext):
     found = credential_literals(node, ctx)
-    return _credential_hits(found, SECRET, "secret") if found else None  # (nearly always empty)
+    hits = _credential_hits(found, SECRET, "secret") if found else None  # (nearly always empty)
+    in_urls = _url_password_hits(node, ctx, found)
+    return [*(hits or ()), *in_urls] if in_urls else hits
+
+
+# --- passwords inside URLs ------------------------------------------------------------------------
+# scheme://user:password@host... ; the user part cannot hold "/", so "https://host:8080/a@b" (a
+# port, then a path) is not read as one, nor can the password (percent-encode "/" in passwords).
+_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://(?P<user>[^:/?#@\s]*):(?P<password>[^@/?#\s]+)@\S*")
+_FORMAT_FIELD = re.compile(r"%[sdr]|\{[^{}]*\}")
+
+
+def _url_values(node: ast.AST) -> list[ast.expr]:
+    """The values ``node`` writes that may be a URL literal (the ones credential_literals sees,
+    positional arguments included: ``create_engine("postgresql://...")``)."""
+    cls = node.__class__
+    if cls is ast.Assign or cls is ast.AnnAssign:
+        return [node.value] if node.value is not None else []  # type: ignore[attr-defined]
+    if cls is ast.Call:
+        return [*node.args, *(keyword.value for keyword in node.keywords)]  # type: ignore[attr-defined]
+    if cls is ast.Dict:
+        return list(node.values)  # type: ignore[attr-defined]
+    if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
+        return [d for d in (*node.args.defaults, *node.args.kw_defaults) if d is not None]  # type: ignore[attr-defined]
+    return []
+
+
+def _url_text(value: ast.expr) -> str | None:
+    """A string constant, or the constant beginning of an f-string (f"postgresql://app:pw@{host}")."""
+    if value.__class__ is ast.JoinedStr and value.values:  # type: ignore[attr-defined]
+        value = value.values[0]  # type: ignore[attr-defined]
+    if value.__class__ is ast.Constant and isinstance(value.value, str):  # type: ignore[attr-defined]
+        return value.value  # type: ignore[attr-defined]
+    return None
+
+
+def _url_password_hits(node: ast.AST, ctx: RuleContext, named: list) -> list[Hit]:
+    hits = []
+    reported = {id(value) for _, _, value, _, _ in named}
+    for value in _url_values(node):
+        text = _url_text(value)
+        if text is None or "@" not in text or "://" not in text or id(value) in reported:
+            continue  # (nearly always; a credential-named value is reported as such already)
+        confidence = _url_password_confidence(text)
+        if confidence is None:
+            continue
+        if is_test_code(ctx):
+            confidence = LOW
+        hits.append(Hit(value, confidence=confidence, message=(
+            "A hard-coded password is written inside this URL: anyone with the code can log in with it.")))
+    return hits
+
+
+def _url_password_confidence(text: str) -> Level | None:
+    match = _URL_PASSWORD.fullmatch(text.strip())
+    if match is None:
+        return None
+    password = urllib.parse.unquote(match["password"])
+    if _FORMAT_FIELD.search(password):
+        return None  # "postgresql://%s:%s@%s/db", "{user}:{password}@": filled in at run time
+    confidence = credential_confidence("password", PASSWORD, password)
+    if confidence is not None and password == urllib.parse.unquote(match["user"]):
+        return LOW  # guest:guest, postgres:postgres: a development default
+    return confidence
 
 
 # --- oslo.config options -----------------------------------------------------------------------
