@@ -10,11 +10,13 @@ sink inside it, so a helper wrapping ``subprocess.run(shell=True)`` is a sink fo
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any
 
+from secreview.dataflow.parameters import converted_options
 from secreview.dataflow.analyzer import NOTHING, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.values import CLEAN, Origin, Taint, join, ordered
 from secreview.facts import FileFacts
@@ -210,6 +212,11 @@ class FileFlow:
         # file's imports): shared with the earlier analysis of the same file, if any.
         same_file = self.previous is not None and self.previous.facts is self.facts
         self.qualnames: dict[ast.AST, str | None] = self.previous.qualnames if same_file else {}
+
+    @functools.cached_property
+    def converted_options(self) -> frozenset[str]:
+        """argparse destinations of this file holding only converted values (see parameters.py)."""
+        return converted_options(self)
 
     # ---- driving the analysis ---------------------------------------------------------------
     def analyze(self) -> "FileFlow":

@@ -26,7 +26,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     taint = _source(description, confidence, step)
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
-from secreview.dataflow.parameters import CONVERTED, parameter_kind
+from secreview.dataflow.parameters import CONVERTED, click_parameters, parameter_kind
 from secreview.findings import Level, TraceStep
 from secreview.models import (
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
@@ -154,11 +154,16 @@ class FunctionAnalysis:
         django_view = not isinstance(node, ast.Lambda) and self.unit.is_django_view(node, is_method)
         state: State = {}
         name = getattr(node, "name", "lambda")
+        command_line = click_parameters(self.unit, node) if getattr(node, "decorator_list", None) else {}
         for index, arg in enumerate(all_params):
             if is_method and index == 0:
                 continue
             step = TraceStep(self.unit.path, arg.lineno, arg.col_offset, self.unit.code(arg.lineno), f"parameter `{arg.arg}`")
             kind = parameter_kind(self.unit, node, arg, django_view) if route or django_view else None
+            if arg.arg in command_line:  # ``@click.argument("pattern")``
+                state[arg.arg] = CLEAN if command_line[arg.arg] else source(
+                    "command-line argument", Level.MEDIUM, replace(step, note=f"parameter `{arg.arg}`: command-line argument (untrusted)"))
+                continue
             if id(node) in self.unit.command_handlers:  # ``handle(self, *args, **options)``
                 state[arg.arg] = source("command-line argument", Level.MEDIUM, replace(step, note=f"parameter `{arg.arg}`: command-line argument (untrusted)"))
                 continue
@@ -507,7 +512,10 @@ class FunctionAnalysis:
             attribute = self.unit.class_attribute(self.node, dotted.split(".", 1)[1])
             if attribute is not None:
                 return attribute
-        return receiver if receiver.items is None else receiver.whole()
+        value = receiver if receiver.items is None else receiver.whole()
+        if value.origins and all(o.description == COMMAND_LINE for o in value.origins) and node.attr in self.unit.converted_options:
+            return CLEAN  # ``args.port`` after ``add_argument("--port", type=int)``: argparse converted it
+        return value
 
     def attribute_source(self, node: ast.expr) -> Taint | None:
         """Taint when ``node`` names an untrusted value (``flask.request.args``, ``request.GET``)."""
@@ -1111,6 +1119,7 @@ def _slice_items(container: Taint, bounds: list) -> Taint | None:
 
 
 _LIST_METHODS = frozenset({"append", "pop", "insert", "reverse"})
+COMMAND_LINE = "command-line argument"  # (the description of parse_args()' values, see models/sources.py)
 FORM_DATA_ATTRIBUTES = frozenset({"cleaned_data", "data", "files"})  # a bound Django form's copies of the request
 # Method names the analysis knows from libraries (sources, sanitizers, clean results, lookups): a
 # project class may define its own (``Repository.find``, ``Service.get``), which then runs instead.

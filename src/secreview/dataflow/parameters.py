@@ -228,3 +228,68 @@ def _flask_rule_variables(unit: "FileFlow", function: ast.AST) -> set[str] | Non
                     return None
                 variables |= {k.value for k in keyword.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
     return variables
+
+
+# ---- command lines ----------------------------------------------------------------------------
+_ARGPARSE_CONVERTING_ACTIONS = frozenset({"store_true", "store_false", "count", "store_const", "append_const", "version", "help"})
+_CONVERTING_TYPES = frozenset({"int", "float", "complex", "bool", "click.INT", "click.FLOAT", "click.BOOL", "click.UUID",
+                               "uuid.UUID", "decimal.Decimal", "Decimal", "UUID"})
+_CONVERTING_TYPE_CALLS = frozenset({"click.Choice", "click.IntRange", "click.FloatRange", "click.DateTime"})
+_CLICK_PARAMETERS = frozenset({"click.argument", "click.option"})
+
+
+def converted_options(unit: "FileFlow") -> frozenset[str]:
+    """The argparse destinations of this file that only ever hold converted or chosen values:
+    ``add_argument("--port", type=int)``, ``choices=[...]``, ``action="store_true"``. (By name
+    across the file: a destination declared twice is converted only if both declarations are.)"""
+    converted: dict[str, bool] = {}
+    for node in ast.walk(unit.parsed.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+            destination = _argparse_destination(node)
+            if destination is not None:
+                converted[destination] = converted.get(destination, True) and _converting_declaration(unit, node)
+    return frozenset(name for name, safe in converted.items() if safe)
+
+
+def _argparse_destination(call: ast.Call) -> str | None:
+    for keyword in call.keywords:
+        if keyword.arg == "dest":
+            return keyword.value.value if isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str) else None
+    flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    long = [f for f in flags if f.startswith("--")]
+    chosen = long[0][2:] if long else flags[0].lstrip("-") if flags else None
+    return chosen.replace("-", "_") if chosen else None
+
+
+def _converting_declaration(unit: "FileFlow", call: ast.Call) -> bool:
+    """Does this argparse/click declaration leave only a converted or chosen value?"""
+    for keyword in call.keywords:
+        value = keyword.value
+        if keyword.arg == "choices":
+            return True
+        if keyword.arg == "action" and isinstance(value, ast.Constant) and value.value in _ARGPARSE_CONVERTING_ACTIONS:
+            return True
+        if keyword.arg in ("is_flag", "count") and isinstance(value, ast.Constant) and value.value is True:
+            return True
+        if keyword.arg == "type":
+            if isinstance(value, ast.Call):
+                return unit.qualname(value.func) in _CONVERTING_TYPE_CALLS
+            return unit.qualname(value) in _CONVERTING_TYPES
+    return False
+
+
+def click_parameters(unit: "FileFlow", function: ast.AST) -> dict[str, bool]:
+    """The parameters a click command's ``@click.argument``/``@click.option`` decorators fill from
+    the command line, each with whether click converts or restricts the value (``type=int``,
+    ``click.Choice``, ``is_flag=True``)."""
+    found: dict[str, bool] = {}
+    for decorator in getattr(function, "decorator_list", []):
+        if not (isinstance(decorator, ast.Call) and unit.qualname(decorator.func) in _CLICK_PARAMETERS):
+            continue
+        names = [a.value for a in decorator.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        plain = [n for n in names if not n.startswith("-")]
+        long = [n[2:] for n in names if n.startswith("--")]
+        name = plain[0] if plain else long[0] if long else names[0].lstrip("-") if names else None
+        if name:
+            found[name.replace("-", "_").lower()] = _converting_declaration(unit, decorator)
+    return found
