@@ -44,6 +44,9 @@ class _BindingCollector:
         # The ``for NAME in ...`` statements of the scope, by NAME (their binding is UNKNOWN; rules
         # look at what they iterate over).
         self.loops: dict[str, list[ast.For | ast.AsyncFor]] = {}
+        # The ``with EXPR as NAME`` items of the scope, by NAME (their binding is UNKNOWN: NAME is
+        # what ``EXPR.__enter__()`` returns; facts.instances looks at EXPR).
+        self.entered: dict[str, list[ast.withitem]] = {}
         # Without walrus operators in the file, no expression binds a name: only statements (and
         # match patterns) are searched, a fraction of the nodes. (The field names of each node
         # class are cached in a dict, filled by a function on a miss.)
@@ -181,6 +184,8 @@ class _BindingCollector:
     def visit_withitem(self, node: ast.withitem):
         if node.optional_vars is not None:
             self.bind_target(node.optional_vars, UNKNOWN)
+            if node.optional_vars.__class__ is ast.Name:
+                self.entered.setdefault(node.optional_vars.id, []).append(node)
         return _ALL
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler):
@@ -263,20 +268,27 @@ class ScopeIndex:
     def bindings_of(self, name: str, chain: list[ScopeNode]) -> list[ast.expr | None] | None:
         """Bindings of ``name`` in the innermost scope of ``chain`` that binds it (LEGB, skipping
         class bodies for names used inside methods). None when no scope binds it."""
+        collected = self.binder(name, chain)
+        if collected is None:
+            return None
+        return [UNKNOWN] if name in collected.escaped else collected.bindings[name]
+
+    def binder(self, name: str, chain: list[ScopeNode]) -> _BindingCollector | None:
+        """The bindings of the scope that ``bindings_of`` takes ``name``'s from (its ``escaped``
+        has ``name`` when a global/nonlocal statement makes it come from elsewhere); None when no
+        scope binds it."""
         innermost = chain[-1] if chain else self.tree
         for position in range(len(chain) - 1, -1, -1):
             scope = chain[position]
             if isinstance(scope, ast.ClassDef) and scope is not innermost:
                 continue
             collected = self.collector(scope)
-            if name in collected.escaped:
-                return [UNKNOWN]
-            if name in collected.bindings:
-                return collected.bindings[name]
+            if name in collected.escaped or name in collected.bindings:
+                return collected
         if not chain or chain[0] is not self.tree:
             collected = self.collector(self.tree)
             if name in collected.bindings:
-                return collected.bindings[name]
+                return collected
         return None
 
     def is_constant(self, expr: ast.expr | None, chain: list[ScopeNode], qualname=None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from secreview.facts import FileFacts
+from secreview.facts import FileFacts, instances
 from secreview.facts.scopes import ScopeNode
 from secreview.parse import ParsedFile
 
@@ -15,6 +15,26 @@ MISSING: Any = object()
 _LITERAL_CLASSES = frozenset({
     ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Call, ast.BinOp, ast.UnaryOp, ast.Expression, str,
 })
+# Classes whose objects the rules know by their methods: ``client.get(url)``, where ``client`` is
+# made by one of these constructors (``client = httpx.Client()``, ``with requests.Session() as
+# client``, ``self.client = ...``: see facts.instances), is ``httpx.Client.get`` to ``call_name``.
+# The constructor's import-resolved name -> the class's name in the rule tables.
+INSTANCE_CLASSES = {
+    "requests.Session": "requests.Session",
+    "requests.session": "requests.Session",
+    "requests.sessions.Session": "requests.Session",
+    "requests.sessions.session": "requests.Session",
+    "httpx.Client": "httpx.Client",
+    "httpx.AsyncClient": "httpx.AsyncClient",
+    "aiohttp.ClientSession": "aiohttp.ClientSession",
+    "aiohttp.client.ClientSession": "aiohttp.ClientSession",
+    "urllib3.PoolManager": "urllib3.PoolManager",
+    "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
+    "urllib3.ProxyManager": "urllib3.ProxyManager",
+    "urllib3.poolmanager.ProxyManager": "urllib3.ProxyManager",
+}
+INSTANCE_CLASS_NAMES = frozenset(INSTANCE_CLASSES.values())
+_INSTANCE_MODULES = tuple(sorted({name.split(".")[0] for name in INSTANCE_CLASSES}))
 
 
 class RuleContext:
@@ -31,6 +51,7 @@ class RuleContext:
         # cannot be reused meanwhile); siblings share one tuple, so most nodes find theirs here
         self._outer_chains: dict[int, tuple[tuple[ast.AST, ...], list[ScopeNode]]] = {}
         self.flow = flow  # data-flow results for this file (taint queries), when available
+        self._imports_instance_modules: bool | None = None  # see instances_possible()
 
     # --- names -----------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -59,7 +80,41 @@ class RuleContext:
         return False
 
     def call_name(self, call: ast.Call) -> str | None:
-        return self.qualname(call.func)
+        """``qualname`` of the called function; for a method of an object made by one of
+        ``INSTANCE_CLASSES`` (``client.get`` after ``client = httpx.Client()``), ``Class.method``."""
+        name = self.qualname(call.func)
+        if name is None and call.func.__class__ is ast.Attribute and self.instances_possible():
+            made = self.instance_class(call.func.value)  # type: ignore[attr-defined]
+            if made is not None:
+                return f"{made}.{call.func.attr}"  # type: ignore[attr-defined]
+        return name
+
+    def instances_possible(self) -> bool:
+        """Whether the file imports a module of ``INSTANCE_CLASSES`` (without, no object can be
+        one: the lookups are skipped)."""
+        possible = self._imports_instance_modules
+        if possible is None:
+            imports = self.facts.imports
+            possible = self._imports_instance_modules = any(imports.imports_module(m) for m in _INSTANCE_MODULES)
+        return possible
+
+    def instance_class(self, receiver: ast.expr) -> str | None:
+        """The class of ``INSTANCE_CLASSES`` that ``receiver`` (``requests.Session()``, a name,
+        ``self.NAME``) was made from, when every binding of it says so; else None."""
+        if not self.instances_possible():
+            return None
+        return instances.class_of(self.facts.scopes, receiver, self.scope_chain, self._constructed_class)
+
+    def _constructed_class(self, value: ast.expr) -> str | None:
+        if value.__class__ is not ast.Call:
+            return None
+        func = value.func  # type: ignore[attr-defined]
+        root = func
+        while root.__class__ is ast.Attribute:
+            root = root.value
+        if root.__class__ is not ast.Name or root.id not in self.facts.imports.aliases:
+            return None  # only an imported class: a local ``Client`` is not httpx's
+        return INSTANCE_CLASSES.get(self.facts.imports.qualname(func) or "")
 
     # --- arguments -------------------------------------------------------------------------
     @staticmethod

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from secreview.facts import walk
 from secreview.rules.base import Hit, Rule
-from secreview.rules.context import RuleContext
+from secreview.rules.context import INSTANCE_CLASS_NAMES, RuleContext
 
 _NAMED_CLASSES = (ast.Name, ast.Attribute)
 
@@ -53,6 +53,9 @@ class Dispatcher:
         self.wanted: frozenset = frozenset(wanted)  # node classes, and a walk.NamedNodes
         # A called ``a.b.NAME`` can only resolve to a qualified name ending in NAME.
         self._call_last_names = frozenset(name.rsplit(".", 1)[-1] for name in self.by_call)
+        # Methods wanted on objects of a known class (``httpx.Client.get``: see RuleContext.call_name).
+        self._instance_methods = frozenset(
+            name.rsplit(".", 1)[-1] for name in self.by_call if name.rsplit(".", 1)[0] in INSTANCE_CLASS_NAMES)
         # Rules for a call, by (qualified name or None, method name or None, wanted keywords
         # passed or None): merged once.
         self._call_rules: dict[tuple[str | None, str | None, tuple[str, ...] | None], list[Rule]] = {}
@@ -129,7 +132,8 @@ class Dispatcher:
     def _may_match_call(self, func: ast.expr, ctx: RuleContext) -> bool:
         """Cheap necessary condition for ``ctx.call_name`` to be one of ``by_call``, without
         looking at scopes. The scope-aware name differs from the import-resolved one only by
-        being None, or ``<local>.NAME`` for a plain name bound in the enclosing scopes."""
+        being None, ``<local>.NAME`` for a plain name bound in the enclosing scopes, or
+        ``Class.NAME`` for a method of an object of a known class (in a file importing its module)."""
         if func.__class__ is ast.Name:
             if f"<local>.{func.id}" in self.by_call:  # type: ignore[attr-defined]
                 return True
@@ -137,6 +141,8 @@ class Dispatcher:
             return False  # calls on calls/subscripts have no qualified name
         elif func.attr not in self._call_last_names:  # type: ignore[attr-defined]
             return False
+        elif func.attr in self._instance_methods and ctx.instances_possible():  # type: ignore[attr-defined]
+            return True  # ``client.get``: the receiver may be an object of a known class
         return ctx.facts.imports.qualname(func) in self.by_call
 
     def run(self, tree: ast.Module, ctx: RuleContext) -> tuple[list[tuple[Rule, Hit, list[ast.AST]]], int]:
