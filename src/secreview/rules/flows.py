@@ -9,11 +9,29 @@ import re
 from secreview.rules.base import HIGH, LOW, MEDIUM, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
 
-HTTP_CLIENT_CALLS = tuple(
-    f"{module}.{verb}"
-    for module in ("requests", "httpx", "requests.api", "requests.Session", "httpx.Client", "httpx.AsyncClient")
-    for verb in ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
-) + ("urllib.request.urlopen", "urllib.request.Request", "urllib3.request", "aiohttp.request")
+_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
+# Methods of client objects (``client.get`` after ``client = httpx.Client()``, ``with
+# requests.Session() as client``: RuleContext.call_name knows them as ``httpx.Client.get``).
+_CLIENT_METHODS = {
+    "requests.Session": (*_VERBS, "request"),
+    "httpx.Client": (*_VERBS, "request", "stream", "build_request"),
+    "httpx.AsyncClient": (*_VERBS, "request", "stream", "build_request"),
+    "aiohttp.ClientSession": (*_VERBS, "request", "ws_connect"),
+    "urllib3.PoolManager": ("request", "urlopen"),
+    "urllib3.ProxyManager": ("request", "urlopen"),
+}
+# Constructors whose base URL (keyword, or the position given) every request of the client goes to.
+_BASE_URL = {"httpx.Client": None, "httpx.AsyncClient": None, "aiohttp.ClientSession": 0}
+# Calls whose URL comes after the HTTP method: request("GET", url), stream("GET", url), ...
+_METHOD_FIRST = ("request", "stream", "build_request")
+_POOL_URLOPEN = ("urllib3.PoolManager.urlopen", "urllib3.ProxyManager.urlopen")  # (urllib's urlopen: the URL first)
+HTTP_CLIENT_CALLS = (
+    *(f"{module}.{verb}" for module in ("requests", "requests.api", "httpx") for verb in (*_VERBS, "request")),
+    "httpx.stream",
+    *(f"{cls}.{method}" for cls, methods in _CLIENT_METHODS.items() for method in methods),
+    *_BASE_URL,
+    "urllib.request.urlopen", "urllib.request.Request", "urllib3.request", "aiohttp.request",
+)
 
 
 def flow_only(ctx: RuleContext, node: ast.AST, value: ast.expr | None, tainted: str, sink_note: str):
@@ -30,7 +48,11 @@ def flow_only(ctx: RuleContext, node: ast.AST, value: ast.expr | None, tainted: 
     calls=HTTP_CLIENT_CALLS,
     methods=["urlopen"],
     description="""The server fetches a URL that comes from the request. Attackers make it reach
-        internal services (cloud metadata at 169.254.169.254, admin ports, localhost-only APIs).""",
+        internal services (cloud metadata at 169.254.169.254, admin ports, localhost-only APIs).
+        Requests sent through a client object (requests.Session, httpx.Client/AsyncClient,
+        aiohttp.ClientSession, urllib3.PoolManager) count when the file shows the object being
+        made (assigned, entered with `with`, or set on self); a client whose base_url comes from
+        the request is reported where it is made.""",
     solution="""Do not fetch client-supplied URLs; if you must, parse the URL, allow only https
         and an allow-list of hosts, resolve the host and refuse private, loopback and link-local
         addresses, and disable redirects.""",
@@ -46,8 +68,15 @@ def flow_only(ctx: RuleContext, node: ast.AST, value: ast.expr | None, tainted: 
 )
 def check_ssrf(call: ast.Call, ctx: RuleContext):
     name = ctx.call_name(call) or ""
-    position = 1 if name.endswith(".request") else 0
-    value = ctx.argument(call, position, "url")
+    if name in _BASE_URL:
+        # The client's base URL decides where its requests with a relative URL go: untrusted data
+        # in it is reported here, where the client is made (and where the fix goes), not at each
+        # request (which would repeat the finding, and is often out of sight: a client kept on
+        # ``self`` or returned by a factory).
+        value = ctx.argument(call, _BASE_URL[name], "base_url")
+        return flow_only(ctx, call, value, "The base URL of this HTTP client comes from {source}: every request it sends can be made to call internal services.", "the client's base URL")
+    method_first = name.rsplit(".", 1)[-1] in _METHOD_FIRST or name in _POOL_URLOPEN
+    value = ctx.argument(call, 1 if method_first else 0, "url")
     return flow_only(ctx, call, value, "The URL fetched comes from {source}: the server can be made to call internal services.", "fetched by the server")
 
 

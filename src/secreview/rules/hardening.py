@@ -231,7 +231,10 @@ def _bind_hit(call: ast.Call, host: object, any_addresses: frozenset[str], ctx: 
 HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 REQUESTS_FUNCTIONS = [f"requests.{v}" for v in HTTP_VERBS] + [f"requests.api.{v}" for v in HTTP_VERBS]
 HTTPX_FUNCTIONS = [f"httpx.{v}" for v in (*HTTP_VERBS, "stream")] + ["httpx.Client", "httpx.AsyncClient"]
-SESSION_FACTORIES = frozenset({"requests.Session", "requests.session", "requests.sessions.Session"})
+# Methods of client objects: RuleContext.call_name knows ``client.get`` as ``httpx.Client.get`` when
+# ``client`` is made by the constructor (assigned, entered with ``with``, set on self).
+HTTPX_METHODS = frozenset(f"httpx.{cls}.{v}" for cls in ("Client", "AsyncClient") for v in (*HTTP_VERBS, "stream"))
+SESSION_METHODS = frozenset(f"requests.Session.{v}" for v in HTTP_VERBS)
 
 
 @rule(
@@ -241,13 +244,15 @@ SESSION_FACTORIES = frozenset({"requests.Session", "requests.session", "requests
     severity=MEDIUM,
     confidence=MEDIUM,
     bandit=["B113"],
-    calls=[*REQUESTS_FUNCTIONS, *HTTPX_FUNCTIONS],
+    calls=[*REQUESTS_FUNCTIONS, *HTTPX_FUNCTIONS, *sorted(HTTPX_METHODS), *sorted(SESSION_METHODS)],
     methods=list(HTTP_VERBS),
     message="`{name}` has no timeout: a server that stops answering blocks this call forever.",
     description="""requests has no default timeout: a request to a slow or malicious server (or
         through a stalled network) waits forever, tying up a worker each time until the service
-        cannot answer anymore. httpx has a 5 second default, so only an explicit timeout=None is
-        reported there. A call that passes **kwargs may carry a timeout and is not reported.""",
+        cannot answer anymore. This holds for a requests.Session's methods too (reported when the
+        file shows the session being made: assigned, entered with `with`, or set on self). httpx
+        has a 5 second default, so only an explicit timeout=None is reported there. A call that
+        passes **kwargs may carry a timeout and is not reported.""",
     solution="""Always pass a timeout: requests.get(url, timeout=(3.05, 30)) (connect, read), or
         set one on an httpx client; never pass timeout=None.""",
     example="""
@@ -259,9 +264,9 @@ SESSION_FACTORIES = frozenset({"requests.Session", "requests.session", "requests
 )
 def check_timeout(call: ast.Call, ctx: RuleContext):
     name = ctx.call_name(call) or ""
-    if name in HTTPX_FUNCTIONS:
+    if name in HTTPX_FUNCTIONS or name in HTTPX_METHODS:
         library = "httpx"
-    elif name in REQUESTS_FUNCTIONS or _is_requests_session(call, ctx):
+    elif name in REQUESTS_FUNCTIONS or name in SESSION_METHODS:
         library = "requests"
     else:
         return None
@@ -278,33 +283,6 @@ def check_timeout(call: ast.Call, ctx: RuleContext):
         return in_test_code(ctx, Hit(call, message=f"`{ctx.source(call.func)}` disables the timeout (timeout=None): "
                                                    "a server that stops answering blocks this call forever."))
     return None
-
-
-def _is_requests_session(call: ast.Call, ctx: RuleContext) -> bool:
-    """``s.get(...)`` where ``s = requests.Session()`` or ``with requests.Session() as s``."""
-    func = call.func
-    if not isinstance(func, ast.Attribute):
-        return False
-    receiver = func.value
-    if isinstance(receiver, ast.Call):
-        return ctx.call_name(receiver) in SESSION_FACTORIES
-    if not isinstance(receiver, ast.Name):
-        return False
-    if not ctx.facts.imports.imports_module("requests"):
-        return False
-    bindings = ctx.facts.scopes.bindings_of(receiver.id, ctx.scope_chain) or []
-    if any(isinstance(b, ast.Call) and ctx.call_name(b) in SESSION_FACTORIES for b in bindings):
-        return True
-    if None not in bindings:
-        return False  # no `with ... as name` (or other opaque) binding to look for
-    for scope in reversed(ctx.scope_chain):
-        for node in ast.walk(scope):
-            if isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name) \
-                    and node.optional_vars.id == receiver.id and isinstance(node.context_expr, ast.Call) \
-                    and ctx.call_name(node.context_expr) in SESSION_FACTORIES:
-                return True
-        break  # only the innermost scope: a session bound elsewhere is not this name
-    return False
 
 
 # --- debug modes -------------------------------------------------------------------------------

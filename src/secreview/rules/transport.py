@@ -158,7 +158,8 @@ def _session_verify_assignment(node: ast.Assign, ctx: RuleContext):
     targets = [t for t in node.targets if isinstance(t, ast.Attribute) and t.attr == "verify"]
     if not targets or not is_literal_false(ctx, node.value) or ctx.literal(node.value) is None:
         return None
-    known = any(refers_to(ctx, t.value, _SESSION_FACTORIES) for t in targets)
+    known = any(refers_to(ctx, t.value, _SESSION_FACTORIES) or ctx.instance_class(t.value) == "requests.Session"
+                for t in targets)
     return Hit(node, confidence=_lowered_under_condition(ctx, HIGH if known else MEDIUM), message=(
         "`.verify = False` turns off certificate verification for every request of this session."))
 
