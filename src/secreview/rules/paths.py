@@ -12,10 +12,32 @@ PATH_CALLS = (
     "os.removedirs", "os.rename", "os.replace", "os.makedirs", "os.mkdir", "os.listdir", "os.scandir",
     "os.chmod", "os.chown", "os.truncate", "os.symlink", "os.link", "os.walk", "shutil.rmtree",
     "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.move",
-    "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "flask.send_file",
+    "flask.send_file",
     "django.http.FileResponse", "starlette.responses.FileResponse", "fastapi.responses.FileResponse",
     "aiofiles.open", "tempfile.NamedTemporaryFile",
 )
+
+
+# pathlib: building a Path touches no file (``Path(upload.filename).suffix`` only inspects a name);
+# these methods do, on the path they are called on. Nothing else has methods of these names...
+PATH_METHODS = frozenset({
+    "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir", "mkdir", "touch", "iterdir",
+    "symlink_to", "hardlink_to",
+})
+# ...while these are also str/file/archive methods ("a".replace, ZipFile.open): counted only on
+# an expression that is a path.
+AMBIGUOUS_PATH_METHODS = frozenset({"open", "rename", "replace"})
+# Methods that move a file to their first argument: a second path that may escape.
+_TARGET_METHODS = frozenset({"rename", "replace", "symlink_to", "hardlink_to"})
+PATH_CONSTRUCTORS = frozenset({
+    "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePosixPath",
+    "pathlib.PureWindowsPath", "anyio.Path", "trio.Path", "aiopath.AsyncPath", "zipfile.Path",
+})
+# Path methods and attributes that give another path.
+_DERIVED_PATHS = frozenset({
+    "joinpath", "resolve", "absolute", "expanduser", "with_name", "with_suffix", "with_stem", "parent",
+    "relative_to",
+})
 
 
 @rule(
@@ -25,9 +47,12 @@ PATH_CALLS = (
     severity=HIGH,
     confidence=MEDIUM,
     calls=[*PATH_CALLS, "flask.send_from_directory", "werkzeug.utils.send_from_directory"],
+    methods=sorted(PATH_METHODS | AMBIGUOUS_PATH_METHODS),
     description="""A file path is built from data the client controls. With `../` segments or an
         absolute path the client reads, overwrites or deletes files outside the intended
-        directory.""",
+        directory. Reported where the file is touched: open() and the os/shutil functions,
+        file responses, and pathlib's read_text/write_text/read_bytes/write_bytes/open/unlink/
+        rmdir/mkdir/touch/iterdir/rename/replace on the path (building a Path touches nothing).""",
     solution="""Reduce the name to a base name (os.path.basename / werkzeug.utils.secure_filename),
         then resolve the full path and check it stays inside the intended directory
         (Path(base, name).resolve().is_relative_to(base)); or map identifiers to files through
@@ -46,6 +71,8 @@ PATH_CALLS = (
 )
 def check_path(call: ast.Call, ctx: RuleContext):
     name = ctx.call_name(call) or ""
+    if name not in _PATH_CALL_NAMES and isinstance(call.func, ast.Attribute):
+        return _check_path_method(call, call.func, ctx)
     # send_from_directory(directory, path): the directory is trusted, the path is checked by
     # werkzeug's safe_join -- only a tainted *directory* is a traversal.
     position = 0
@@ -62,3 +89,69 @@ def check_path(call: ast.Call, ctx: RuleContext):
     )
     # Only untrusted data makes a traversal: a merely dynamic path is normal file handling.
     return hit if hit is not None and hit.trace else None
+
+
+_PATH_CALL_NAMES = frozenset({*PATH_CALLS, "flask.send_from_directory", "werkzeug.utils.send_from_directory"})
+
+
+def _check_path_method(call: ast.Call, method: ast.Attribute, ctx: RuleContext):
+    """``(BASE / name).read_text()``, ``path.unlink()``: the path the method works on is its
+    receiver (and, for rename/replace/symlink_to, also its first argument)."""
+    if method.attr not in PATH_METHODS and not (
+            method.attr in AMBIGUOUS_PATH_METHODS and is_path_expression(method.value, ctx)):
+        return None
+    hit = _traversal_hit(ctx, call, method.value, f"The path `{ctx.source(method.value)}`")
+    if hit is None and method.attr in _TARGET_METHODS:
+        target = ctx.argument(call, 0, "target")
+        if target is not None:
+            hit = _traversal_hit(ctx, call, target, f"The target path given to `{ctx.source(method)}`")
+    return hit
+
+
+def _traversal_hit(ctx: RuleContext, call: ast.Call, path: ast.expr, subject: str):
+    hit = dynamic_value_hit(
+        ctx, call, path,
+        tainted=subject + " comes from {source}; `../` or an absolute path escapes the intended directory.",
+        dynamic=subject + " is not a constant.",
+        sink_note="used as a file path",
+    )
+    return hit if hit is not None and hit.trace else None  # only untrusted data makes a traversal
+
+
+def is_path_expression(expr: ast.expr, ctx: RuleContext, depth: int = 0) -> bool:
+    """A pathlib path: a Path(...) call, a ``/`` join with one, a path derived from one
+    (``.joinpath()``, ``.resolve()``, ``.parent``), or a name bound only to such expressions or
+    annotated as a Path."""
+    if depth > 8:
+        return False
+    if isinstance(expr, ast.Call):
+        if ctx.call_name(expr) in PATH_CONSTRUCTORS:
+            return True
+        return isinstance(expr.func, ast.Attribute) and expr.func.attr in _DERIVED_PATHS \
+            and is_path_expression(expr.func.value, ctx, depth + 1)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
+        return is_path_expression(expr.left, ctx, depth + 1) or is_path_expression(expr.right, ctx, depth + 1)
+    if isinstance(expr, ast.Attribute) and expr.attr in _DERIVED_PATHS:
+        return is_path_expression(expr.value, ctx, depth + 1)
+    if isinstance(expr, ast.Name):
+        if _annotated_as_path(expr.id, ctx):
+            return True
+        bindings = ctx.facts.scopes.bindings_of(expr.id, ctx.scope_chain) or []
+        values = [b for b in bindings if isinstance(b, ast.expr) and b is not expr]
+        return bool(values) and len(values) == len(bindings) and all(
+            is_path_expression(value, ctx, depth + 1) for value in values)
+    return False
+
+
+def _annotated_as_path(name: str, ctx: RuleContext) -> bool:
+    function = ctx.function
+    if function is None:
+        return False
+    arguments = function.args
+    for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+        if argument.arg == name and argument.annotation is not None:
+            annotation = argument.annotation
+            if isinstance(annotation, ast.Subscript):
+                annotation = annotation.value  # Annotated[Path, ...], Optional[Path]
+            return ctx.qualname(annotation) in PATH_CONSTRUCTORS
+    return False
