@@ -206,6 +206,7 @@ class FileFlow:
         self.command_handlers: set[int] = set()  # ``handle`` of Django management commands
         self.form_handlers: set[int] = set()  # ``form_valid``/``form_invalid`` of Django form views
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
+        self.imports_django = self._imports_django
         self._request_imported = "request" in self.facts.imports.aliases
         self.imports_web = any(self.facts.imports.imports_module(module) for module in WEB_FRAMEWORK_MODULES)
         # node -> ``qualname(node)``, for every analysis of this tree (it only depends on the

@@ -515,6 +515,8 @@ class FunctionAnalysis:
         value = receiver if receiver.items is None else receiver.whole()
         if value.origins and all(o.description == COMMAND_LINE for o in value.origins) and node.attr in self.unit.converted_options:
             return CLEAN  # ``args.port`` after ``add_argument("--port", type=int)``: argparse converted it
+        if node.attr == "name" and value.origins and self.unit.imports_django and all(o.description == UPLOADED_FILE for o in value.origins):
+            return value.sanitize(PATH_CWES)  # Django's UploadedFile.name is a base name, and never "." or ".."
         return value
 
     def attribute_source(self, node: ast.expr) -> Taint | None:
@@ -1119,6 +1121,7 @@ def _slice_items(container: Taint, bounds: list) -> Taint | None:
 
 
 _LIST_METHODS = frozenset({"append", "pop", "insert", "reverse"})
+UPLOADED_FILE = "uploaded file"  # (request.FILES' values)
 COMMAND_LINE = "command-line argument"  # (the description of parse_args()' values, see models/sources.py)
 FORM_DATA_ATTRIBUTES = frozenset({"cleaned_data", "data", "files"})  # a bound Django form's copies of the request
 # Method names the analysis knows from libraries (sources, sanitizers, clean results, lookups): a
