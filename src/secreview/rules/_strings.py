@@ -20,10 +20,12 @@ import ast
 import re
 import string
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Iterable
 
 from secreview.facts import walk
 from secreview.findings import Level
+from secreview.rules._pathlib import PATH_CONSTRUCTORS, is_path_expression
 from secreview.rules.base import LOW, Hit, dynamic_value_hit
 from secreview.rules.context import RuleContext
 
@@ -268,6 +270,8 @@ class _Composer:
                 if ctx.is_constant(other) or self.is_numeric_call(other):
                     return [Piece(TEXT)]
                 return [Piece(DYNAMIC, node=other)]
+            case ast.BinOp(op=ast.Div(), left=left, right=right) if is_path_expression(expr, ctx):  # type: ignore[arg-type]
+                return self.path_join([left, right])
             case ast.IfExp(body=body, orelse=orelse):
                 return self.alternatives([body, orelse], expr)
             case ast.Name(id=name):
@@ -384,6 +388,13 @@ class _Composer:
                 return self.str_join(receiver, call.args[0])
             if func.attr in _PASS_THROUGH_METHODS and not call.args:
                 return self.pieces(func.value)
+        if name in PATH_CONSTRUCTORS and not call.keywords and not any(isinstance(a, ast.Starred) for a in call.args):
+            return self.path_join(call.args) if call.args else [Piece(TEXT, text=".")]
+        if isinstance(func, ast.Attribute) and func.attr == "joinpath" and not call.keywords \
+                and not any(isinstance(a, ast.Starred) for a in call.args) and is_path_expression(func.value, ctx):
+            return self.path_join([func.value, *call.args])
+        if name == "os.fspath" and len(call.args) == 1 and not call.keywords:
+            return self.pieces(call.args[0])
         if name in ("os.path.join", "posixpath.join") and call.args:
             self.built = True
             result: list[Piece] = []
@@ -396,6 +407,25 @@ class _Composer:
             value = ctx.literal(call, None)
             return [Piece(TEXT, text=value if isinstance(value, str) else None)]
         return [Piece(DYNAMIC, node=call)]
+
+    def path_join(self, parts: list[ast.expr]) -> list[Piece]:
+        """``Path(a, b)``, ``a / b``, ``a.joinpath(b)`` as pathlib joins them: constant parts are
+        normalised (``Path("./data")`` is "data", ``Path(".") / name`` is just ``name``), and an
+        absolute constant part starts the path anew."""
+        self.built = True
+        result: list[Piece] = []
+        for part in parts:
+            pieces = _normal_path_start(self.pieces(part))
+            head = pieces[0] if pieces else None
+            if head is not None and head.kind == TEXT and head.text is not None and head.text.startswith("/"):
+                result = []
+            elif result:
+                if all(p.kind == TEXT and p.text == "." for p in result):
+                    result = []  # pathlib drops "." components
+                else:
+                    result.append(Piece(TEXT, text="/"))
+            result.extend(pieces)
+        return result
 
     def is_numeric_call(self, expr: ast.AST) -> bool:
         return isinstance(expr, ast.Call) and self.ctx.call_name(expr) in NUMERIC_CALLS
@@ -476,6 +506,19 @@ class _Composer:
 
 def _is_list_expression(node: ast.AST) -> bool:
     return isinstance(node, (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp))
+
+
+def _normal_path_start(pieces: list[Piece]) -> list[Piece]:
+    """The pieces of one part of a pathlib path, its constant beginning as pathlib keeps it: a
+    constant part normalised ("./data/" -> "data", "" -> "."), and the "./" before a variable
+    piece dropped (``Path(f"./{name}")`` is ``name``, which may start with "-")."""
+    head = pieces[0] if pieces else None
+    if head is None or head.kind != TEXT or head.text is None:
+        return pieces
+    if len(pieces) == 1:
+        return [Piece(TEXT, text=str(PurePosixPath(head.text)))]
+    text = re.sub(r"^(\./+)+", "", re.sub(r"/{2,}", "/", head.text)) if not head.text.startswith("/") else head.text
+    return [Piece(TEXT, text=text), *pieces[1:]] if text not in ("", ".") else pieces[1:]
 
 
 def _numeric_spec(ctx: RuleContext, spec: ast.expr) -> bool:

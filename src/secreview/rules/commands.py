@@ -560,8 +560,9 @@ def _split_program_hit(ctx: RuleContext, call: ast.Call, source: ast.expr, calle
         (git --upload-pack=..., tar --checkpoint-action=..., ssh -oProxyCommand=...), which can
         run code or overwrite files. Low confidence: most variable arguments are harmless, this
         becomes precise when the data-flow analysis finds input reaching them. Not reported:
-        arguments after a "--" separator, values with a fixed prefix ("--name=" + x, a path
-        joined under an absolute directory), numbers (int()).""",
+        arguments after a "--" separator, values whose constant beginning is not "-" ("--name=" + x,
+        a path joined under a constant directory with os.path.join or pathlib: str(BASE / name)),
+        numbers (int()).""",
     solution="""Put "--" before positional values (["git", "clone", "--", url]), attach values to
         their option ("--file=" + name), or validate the value (it must not start with "-").""",
     example="""

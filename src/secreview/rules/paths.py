@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.rules._pathlib import is_path_expression
 from secreview.rules.base import HIGH, MEDIUM, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
 
@@ -17,7 +18,6 @@ PATH_CALLS = (
     "aiofiles.open", "tempfile.NamedTemporaryFile",
 )
 
-
 # pathlib: building a Path touches no file (``Path(upload.filename).suffix`` only inspects a name);
 # these methods do, on the path they are called on. Nothing else has methods of these names...
 PATH_METHODS = frozenset({
@@ -29,15 +29,6 @@ PATH_METHODS = frozenset({
 AMBIGUOUS_PATH_METHODS = frozenset({"open", "rename", "replace"})
 # Methods that move a file to their first argument: a second path that may escape.
 _TARGET_METHODS = frozenset({"rename", "replace", "symlink_to", "hardlink_to"})
-PATH_CONSTRUCTORS = frozenset({
-    "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePosixPath",
-    "pathlib.PureWindowsPath", "anyio.Path", "trio.Path", "aiopath.AsyncPath", "zipfile.Path",
-})
-# Path methods and attributes that give another path.
-_DERIVED_PATHS = frozenset({
-    "joinpath", "resolve", "absolute", "expanduser", "with_name", "with_suffix", "with_stem", "parent",
-    "relative_to",
-})
 
 
 @rule(
@@ -116,42 +107,3 @@ def _traversal_hit(ctx: RuleContext, call: ast.Call, path: ast.expr, subject: st
         sink_note="used as a file path",
     )
     return hit if hit is not None and hit.trace else None  # only untrusted data makes a traversal
-
-
-def is_path_expression(expr: ast.expr, ctx: RuleContext, depth: int = 0) -> bool:
-    """A pathlib path: a Path(...) call, a ``/`` join with one, a path derived from one
-    (``.joinpath()``, ``.resolve()``, ``.parent``), or a name bound only to such expressions or
-    annotated as a Path."""
-    if depth > 8:
-        return False
-    if isinstance(expr, ast.Call):
-        if ctx.call_name(expr) in PATH_CONSTRUCTORS:
-            return True
-        return isinstance(expr.func, ast.Attribute) and expr.func.attr in _DERIVED_PATHS \
-            and is_path_expression(expr.func.value, ctx, depth + 1)
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
-        return is_path_expression(expr.left, ctx, depth + 1) or is_path_expression(expr.right, ctx, depth + 1)
-    if isinstance(expr, ast.Attribute) and expr.attr in _DERIVED_PATHS:
-        return is_path_expression(expr.value, ctx, depth + 1)
-    if isinstance(expr, ast.Name):
-        if _annotated_as_path(expr.id, ctx):
-            return True
-        bindings = ctx.facts.scopes.bindings_of(expr.id, ctx.scope_chain) or []
-        values = [b for b in bindings if isinstance(b, ast.expr) and b is not expr]
-        return bool(values) and len(values) == len(bindings) and all(
-            is_path_expression(value, ctx, depth + 1) for value in values)
-    return False
-
-
-def _annotated_as_path(name: str, ctx: RuleContext) -> bool:
-    function = ctx.function
-    if function is None:
-        return False
-    arguments = function.args
-    for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
-        if argument.arg == name and argument.annotation is not None:
-            annotation = argument.annotation
-            if isinstance(annotation, ast.Subscript):
-                annotation = annotation.value  # Annotated[Path, ...], Optional[Path]
-            return ctx.qualname(annotation) in PATH_CONSTRUCTORS
-    return False
