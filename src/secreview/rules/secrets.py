@@ -294,8 +294,19 @@ def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
 def check_hardcoded_secret(node: ast.AST, ctx: RuleContext):
     found = credential_literals(node, ctx)
     hits = _credential_hits(found, SECRET, "secret") if found else None  # (nearly always empty)
-    in_urls = _url_password_hits(node, ctx, found)
+    in_urls = _url_password_hits(node, ctx, found) if _may_hold_url_password(ctx.parsed) else None
     return [*(hits or ()), *in_urls] if in_urls else hits
+
+
+def _may_hold_url_password(parsed) -> bool:
+    """Does the file's text hold both "://" and "@" (any URL literal with a password does, also
+    split over implicit concatenation)? Most files do not, and the rule is asked about ~90 nodes
+    per file: the answer is kept on the parsed file."""
+    known = parsed.__dict__.get("_may_hold_url_password")
+    if known is None:
+        known = any("://" in line for line in parsed.lines) and any("@" in line for line in parsed.lines)
+        parsed.__dict__["_may_hold_url_password"] = known
+    return known
 
 
 # --- passwords inside URLs ------------------------------------------------------------------------
