@@ -12,6 +12,7 @@ and calls are summarized (parameter -> return) across functions and files.
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 import re
 from dataclasses import dataclass, field, replace
@@ -930,9 +931,14 @@ class FunctionAnalysis:
 
     def refine(self, test: ast.expr, state: State, branch: bool) -> State:
         """Allow-list checks: in the branch where ``x in ALLOWED`` (or ``x.isdigit()``,
-        ``re.fullmatch(P, x)``) holds, ``x`` is clean."""
+        ``re.fullmatch(P, x)``: see ``_regex_check``) holds, ``x`` is clean."""
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return self.refine(test.operand, state, not branch)
+        if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+                and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+                and _may_be_match(test.left, self)):
+            # ``if P.fullmatch(x) is None: abort(400)``: a match object is never None and always true
+            return self.refine(test.left, state, branch != isinstance(test.ops[0], ast.Is))
         if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and branch:
             for value in test.values:
                 state = self.refine(value, state, True)
@@ -945,7 +951,7 @@ class FunctionAnalysis:
         static = self._refinements.get((test, branch))
         if static is None:
             static = self._refinements[(test, branch)] = (
-                _validated_name(test, self, branch), _validator_argument(test, self), _allow_listed_host(test, branch),
+                _validated_name(test, self.unit, branch), _validator_argument(test, self), _allow_listed_host(test, branch),
                 _contained_paths(test, self, branch))
         checked, validated, host, contained = static
         if checked is not None and checked in state:
@@ -1153,7 +1159,7 @@ def _container_method(container: Taint, method: str, arguments: list[Taint], fir
     return None
 
 
-_VALIDATING_METHODS = frozenset({"isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal", "isidentifier", "fullmatch"})
+_VALIDATING_METHODS = frozenset({"isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal", "isidentifier"})
 # ``form.is_valid()`` (Django) / ``form.validate_on_submit()`` (Flask-WTF): the form's fields passed
 # their validators. A valid CharField is still any text (SQL, markup...): the check only makes the
 # data fit to keep in the session (not a trust boundary violation), nothing else.
@@ -1161,12 +1167,12 @@ _FORM_VALIDATION_METHODS = frozenset({"is_valid", "validate_on_submit"})
 _FORM_VALIDATED_CWES = frozenset({501})
 
 
-def _validated_name(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -> str | None:
+def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | None:
     """The name that ``test`` proves safe when it evaluates to ``branch``."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name):
         op = test.ops[0]
         comparator = test.comparators[0]
-        constant_set = _is_allow_list(comparator, analysis.unit)
+        constant_set = _is_allow_list(comparator, unit)
         if isinstance(op, ast.In) and branch and constant_set:
             return test.left.id
         if isinstance(op, ast.NotIn) and not branch and constant_set:
@@ -1177,14 +1183,184 @@ def _validated_name(test: ast.expr, analysis: FunctionAnalysis, branch: bool) ->
             return test.left.id
     if isinstance(test, ast.Call) and branch:
         func = test.func
-        if analysis.resolved_name(func) in ("re.fullmatch", "regex.fullmatch"):  # ``re.fullmatch(PATTERN, x)``
-            return test.args[1].id if len(test.args) >= 2 and isinstance(test.args[1], ast.Name) else None
-        if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS:
-            if func.attr == "fullmatch":  # ``PATTERN.fullmatch(x)``: the argument is checked, not the pattern
-                return test.args[0].id if test.args and isinstance(test.args[0], ast.Name) else None
-            if isinstance(func.value, ast.Name):
-                return func.value.id
+        if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS and isinstance(func.value, ast.Name):
+            return func.value.id  # ``x.isdigit()``
     return None
+
+
+def _helper_check(test: ast.Call, analysis: FunctionAnalysis) -> tuple[str, frozenset[int]] | None:
+    """``if not is_known(name): abort(400)`` with the file's own ``def is_known(user): return user in
+    ALLOWED`` (a single return of such a check on a parameter): the argument given for it."""
+    func = test.func
+    if not isinstance(func, ast.Name) or test.keywords:
+        return None
+    position = _checking_helpers(analysis.unit).get(func.id)
+    if position is None or position >= len(test.args) or not isinstance(test.args[position], ast.Name):
+        return None
+    scopes = analysis.unit.facts.scopes
+    if analysis.node is not scopes.tree and func.id in scopes.collector(analysis.node).bindings:
+        return None  # a local of that name
+    return test.args[position].id, frozenset()
+
+
+def _checking_helpers(unit: "FileFlow") -> dict[str, int]:
+    """Module-level functions of the file (bound once, undecorated) whose body returns an allow-list
+    check of a parameter: name -> that parameter's position."""
+    scopes = unit.facts.scopes
+    found = scopes.memo.get("dataflow: checking helpers")
+    if found is None:
+        found = scopes.memo["dataflow: checking helpers"] = {}
+        bindings = scopes.collector(scopes.tree).bindings
+        for node in scopes.tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.decorator_list or len(bindings.get(node.name, ())) != 1:
+                continue
+            body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+            if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+                continue
+            checked = _validated_name(body[0].value, unit, True)
+            parameters = [arg.arg for arg in (*node.args.posonlyargs, *node.args.args)]
+            if checked in parameters:
+                found[node.name] = parameters.index(checked)
+    return found
+
+
+# ---- regular-expression checks -----------------------------------------------------------------
+_MATCH_FUNCTIONS = frozenset({"fullmatch", "match", "search"})
+_REGEX_MODULES = frozenset({"re", "regex"})
+_NOT_A_CHECK: Any = object()  # a match that proves nothing
+
+
+def _regex_check(test: ast.expr, analysis: FunctionAnalysis) -> tuple[str, frozenset[int]] | None:
+    """``re.fullmatch(P, x)``, ``re.match(P, x)`` / ``re.search(P, x)`` with P anchored at its ends,
+    ``PATTERN.fullmatch(x)`` (PATTERN bound once to ``re.compile(P)``): (x, the CWEs a match makes x
+    safe for; empty: all) when true, None when it proves nothing. A ``fullmatch`` whose pattern is
+    not known is taken as a full check (it usually is one); ``match``/``search`` only with a known
+    pattern (they may match a prefix)."""
+    if not isinstance(test, ast.Call):
+        return None
+    func = test.func
+    kind = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if kind not in _MATCH_FUNCTIONS:
+        return None
+    name = analysis.resolved_name(func)
+    module = name.rsplit(".", 1)[0] if name and "." in name else None
+    if module in _REGEX_MODULES:  # ``re.match(P, x, flags)``
+        pattern_node, subject, flags_node, _ = _call_arguments(test, ("pattern", "string", "flags"))
+        pattern = analysis.fold(pattern_node) if pattern_node is not None else NOTHING
+        flags = _regex_flags(flags_node, analysis)
+    elif isinstance(func, ast.Attribute):  # ``PATTERN.match(x)``
+        subject, pos, endpos, _ = _call_arguments(test, ("string", "pos", "endpos"))
+        if pos is not None or endpos is not None:
+            return None  # ``P.match(x, 2)``: part of x is not checked
+        pattern, flags = _compiled_pattern(func.value, analysis)
+    else:
+        return None
+    if not isinstance(subject, ast.Name):
+        return None
+    if isinstance(pattern, bytes):
+        pattern = pattern.decode("latin-1")
+    if not isinstance(pattern, str) or flags is NOTHING:
+        return (subject.id, frozenset()) if kind == "fullmatch" else None
+    proved = _pattern_proves(pattern, flags, kind)
+    return None if proved is _NOT_A_CHECK else (subject.id, proved)
+
+
+def _call_arguments(call: ast.Call, names: tuple[str, ...]) -> list:
+    """The call's arguments in the order of ``names`` (positional, then by keyword; None when
+    missing)."""
+    found = list(call.args[: len(names)]) + [None] * max(0, len(names) - len(call.args))
+    for keyword in call.keywords:
+        if keyword.arg in names:
+            found[names.index(keyword.arg)] = keyword.value
+    return found + [None] * (4 - len(found))
+
+
+def _regex_flags(node: ast.expr | None, analysis: FunctionAnalysis) -> Any:
+    """The value of a flags argument (``re.I | re.M``, ``0``); NOTHING when not known."""
+    if node is None:
+        return 0
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        left, right = _regex_flags(node.left, analysis), _regex_flags(node.right, analysis)
+        return NOTHING if left is NOTHING or right is NOTHING else left | right
+    name = analysis.resolved_name(node)
+    if name and name.rsplit(".", 1)[0] in _REGEX_MODULES:
+        value = getattr(re, name.rsplit(".", 1)[1], None)
+        return int(value) if isinstance(value, re.RegexFlag) else NOTHING
+    value = analysis.fold(node)
+    return value if isinstance(value, int) else NOTHING
+
+
+def _compiled_pattern(receiver: ast.expr, analysis: FunctionAnalysis) -> tuple[Any, Any]:
+    """(pattern, flags) of a name bound once, in this function or the module, to
+    ``re.compile(P, flags)``; NOTHING when not known."""
+    if not isinstance(receiver, ast.Name):
+        return NOTHING, NOTHING
+    scopes = analysis.unit.facts.scopes
+    chain = [scopes.tree] if analysis.node is scopes.tree else [scopes.tree, analysis.node]
+    bound = scopes.bindings_of(receiver.id, chain)
+    if not bound or len(bound) != 1 or not isinstance(bound[0], ast.Call):
+        return NOTHING, NOTHING
+    call = bound[0]
+    name = analysis.resolved_name(call.func)
+    if name not in ("re.compile", "regex.compile"):
+        return NOTHING, NOTHING
+    pattern_node, flags_node, _, _ = _call_arguments(call, ("pattern", "flags"))
+    pattern = fold(pattern_node, {}, analysis.unit.module_constants) if pattern_node is not None else NOTHING
+    return pattern, _regex_flags(flags_node, analysis)
+
+
+def _pattern_proves(pattern: str, flags: int, kind: str) -> Any:
+    """What a match of ``pattern`` (by ``re.<kind>``) proves: the CWEs it makes the subject safe
+    for (empty: all), or _NOT_A_CHECK."""
+    facts = _pattern_facts(pattern, flags)
+    if facts is None:  # a pattern we cannot read: a fullmatch counts as a check, as before
+        return frozenset() if kind == "fullmatch" else _NOT_A_CHECK
+    starts, ends = facts
+    if kind != "fullmatch" and (not ends or (kind == "search" and not starts)):
+        return _NOT_A_CHECK  # only a prefix (or any part) of the value was matched
+    # (``$`` also matches before a final line break: harmless, nothing can follow it.)
+    return frozenset()
+
+
+@functools.lru_cache(maxsize=512)
+def _pattern_facts(pattern: str, flags: int) -> tuple | None:
+    """(anchored at the start, anchored at the end); None when the pattern cannot be read. Read with
+    the re module's own parser."""
+    try:
+        from re import _parser  # (Python >= 3.11)
+
+        tree = _parser.parse(pattern, flags)
+        parsed, multiline = list(tree), bool(tree.state.flags & re.MULTILINE)
+    except Exception:  # noqa: BLE001 - an invalid or unusual pattern: not known
+        return None
+    return _anchored(parsed, 0, multiline), _anchored(parsed, -1, multiline)
+
+
+def _anchored(items: list, position: int, multiline: bool) -> bool:
+    r"""Is the pattern anchored at its start (position 0: ``\A``, ``^`` without MULTILINE) or end
+    (-1: ``\Z``, ``$`` without MULTILINE)?"""
+    if not items:
+        return False
+    op, argument = items[position]
+    op = op.name
+    if op == "AT":
+        at = argument.name
+        edges = ("AT_BEGINNING_STRING", "AT_BEGINNING") if position == 0 else ("AT_END_STRING", "AT_END")
+        return at == edges[0] or (at == edges[1] and not multiline)
+    if op == "SUBPATTERN":
+        return _anchored(list(argument[-1]), position, multiline)
+    if op == "BRANCH":
+        return all(_anchored(list(alternative), position, multiline) for alternative in argument[1])
+    return False
+
+
+def _may_be_match(node: ast.expr, analysis: FunctionAnalysis) -> bool:
+    """A regular-expression match (a match object or None): a match call, or a name bound to one
+    that ``refine`` knows as a check."""
+    if isinstance(node, ast.Name):
+        return node.id in analysis.checks
+    func = node.func if isinstance(node, ast.Call) else None
+    return isinstance(func, (ast.Attribute, ast.Name)) and (func.attr if isinstance(func, ast.Attribute) else func.id) in _MATCH_FUNCTIONS
 
 
 def _resolves_path(value: ast.expr, analysis: FunctionAnalysis) -> bool:
@@ -1276,6 +1452,9 @@ def _validator_argument(test: ast.expr, analysis: FunctionAnalysis) -> tuple[str
     func = test.func
     if isinstance(func, ast.Attribute) and func.attr in _FORM_VALIDATION_METHODS and isinstance(func.value, ast.Name) and not test.args:
         return func.value.id, _FORM_VALIDATED_CWES
+    checked = _regex_check(test, analysis) or _helper_check(test, analysis)
+    if checked is not None:
+        return checked
     name = analysis.resolved_name(test.func)
     if name not in VALIDATORS:
         return None
