@@ -35,6 +35,7 @@ from secreview.models import (
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
 )
+from secreview.models.sanitizers import PATH_SEPARATORS, PATTERN_OPEN_CHARACTERS
 
 State = dict[str, Taint]
 NOTHING: Any = object()  # "not a compile-time constant"
@@ -1224,7 +1225,7 @@ def _checking_helpers(unit: "FileFlow") -> dict[str, int]:
     return found
 
 
-# ---- regular-expression checks -----------------------------------------------------------------
+# ---- regular-expression checks (see PATTERN_OPEN_CHARACTERS) ----------------------------------
 _MATCH_FUNCTIONS = frozenset({"fullmatch", "match", "search"})
 _REGEX_MODULES = frozenset({"re", "regex"})
 _NOT_A_CHECK: Any = object()  # a match that proves nothing
@@ -1315,25 +1316,46 @@ def _pattern_proves(pattern: str, flags: int, kind: str) -> Any:
     facts = _pattern_facts(pattern, flags)
     if facts is None:  # a pattern we cannot read: a fullmatch counts as a check, as before
         return frozenset() if kind == "fullmatch" else _NOT_A_CHECK
-    starts, ends = facts
+    starts, ends, characters = facts
     if kind != "fullmatch" and (not ends or (kind == "search" and not starts)):
         return _NOT_A_CHECK  # only a prefix (or any part) of the value was matched
     # (``$`` also matches before a final line break: harmless, nothing can follow it.)
-    return frozenset()
+    return _characters_prove(*characters)
+
+
+def _characters_prove(admitted: frozenset[str], any_character: bool, repeated_dot: bool) -> Any:
+    """What a value made only of these characters is safe for (see PATTERN_OPEN_CHARACTERS)."""
+    if any_character:
+        return _NOT_A_CHECK  # ``.{1,200}``: a length check
+    open_cwes = frozenset().union(*(cwes for cwes, characters in PATTERN_OPEN_CHARACTERS.items() if admitted & set(characters)))
+    if repeated_dot and admitted & set(PATH_SEPARATORS):
+        open_cwes |= PATH_CWES
+    if not open_cwes:
+        return frozenset()
+    return (_rule_cwes() - open_cwes) or _NOT_A_CHECK
+
+
+@functools.cache
+def _rule_cwes() -> frozenset[int]:
+    """The CWEs the rules ask the engine about: what "safe for all but these" is made of."""
+    from secreview.rules import all_rules  # (lazily: the rules import the engine)
+
+    return frozenset(rule.cwe for rule in all_rules().values() if rule.cwe)
 
 
 @functools.lru_cache(maxsize=512)
 def _pattern_facts(pattern: str, flags: int) -> tuple | None:
-    """(anchored at the start, anchored at the end); None when the pattern cannot be read. Read with
-    the re module's own parser."""
+    """(anchored at the start, anchored at the end, ``_pattern_characters``); None when the pattern
+    cannot be read. Read with the re module's own parser."""
     try:
         from re import _parser  # (Python >= 3.11)
 
         tree = _parser.parse(pattern, flags)
         parsed, multiline = list(tree), bool(tree.state.flags & re.MULTILINE)
+        characters = _pattern_characters(parsed)
     except Exception:  # noqa: BLE001 - an invalid or unusual pattern: not known
         return None
-    return _anchored(parsed, 0, multiline), _anchored(parsed, -1, multiline)
+    return _anchored(parsed, 0, multiline), _anchored(parsed, -1, multiline), characters
 
 
 def _anchored(items: list, position: int, multiline: bool) -> bool:
@@ -1352,6 +1374,70 @@ def _anchored(items: list, position: int, multiline: bool) -> bool:
     if op == "BRANCH":
         return all(_anchored(list(alternative), position, multiline) for alternative in argument[1])
     return False
+
+
+# The characters PATTERN_OPEN_CHARACTERS and PATH_SEPARATORS care about, and ``.``.
+_PROBES = frozenset("".join(PATTERN_OPEN_CHARACTERS.values()) + PATH_SEPARATORS + ".")
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_WORD": r"\w", "CATEGORY_SPACE": r"\s", "CATEGORY_LINEBREAK": "\n"}
+
+
+def _pattern_characters(parsed: list) -> tuple[frozenset[str], bool, bool]:
+    """(the probe characters the pattern admits somewhere, whether it admits any character, whether
+    a repeated single character admits ``.``)."""
+    admitted: set[str] = set()
+    state = {"any": False, "repeated_dot": False}
+    _admit(parsed, admitted, state)
+    return frozenset(admitted), state["any"], state["repeated_dot"]
+
+
+def _admit(items: list, admitted: set[str], state: dict) -> None:
+    for op, argument in items:
+        op = op.name
+        if op in ("ANY", "NOT_LITERAL"):
+            state["any"] = True
+        elif op == "LITERAL":
+            admitted.update(c for c in _PROBES if ord(c) == argument)
+        elif op == "IN":
+            admitted.update(_class_admits(argument, state))
+        elif op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            _, most, body = argument
+            inner: set[str] = set()
+            _admit(list(body), inner, state)
+            if most > 1 and len(body) == 1 and "." in inner:
+                state["repeated_dot"] = True  # ``[\w.]+`` matches ``..``
+            admitted |= inner
+        elif op == "SUBPATTERN":
+            _admit(list(argument[-1]), admitted, state)
+        elif op == "ATOMIC_GROUP":
+            _admit(list(argument), admitted, state)
+        elif op == "BRANCH":
+            for alternative in argument[1]:
+                _admit(list(alternative), admitted, state)
+        elif op == "GROUPREF_EXISTS":
+            for alternative in argument[1:]:
+                if alternative is not None:
+                    _admit(list(alternative), admitted, state)
+        elif op not in ("AT", "ASSERT", "ASSERT_NOT", "GROUPREF"):  # (lookarounds consume nothing)
+            raise ValueError(op)
+
+
+def _class_admits(items: list, state: dict) -> set[str]:
+    r"""The probe characters a ``[...]`` class admits (all, for a negated class or ``\S``)."""
+    admitted: set[str] = set()
+    for op, argument in items:
+        op = op.name
+        if op == "NEGATE" or (op == "CATEGORY" and "NOT" in argument.name):
+            state["any"] = True
+        elif op == "LITERAL":
+            admitted.update(c for c in _PROBES if ord(c) == argument)
+        elif op == "RANGE":
+            admitted.update(c for c in _PROBES if argument[0] <= ord(c) <= argument[1])
+        elif op == "CATEGORY":
+            category = _CATEGORIES[argument.name]
+            admitted.update(c for c in _PROBES if re.fullmatch(category, c))
+        else:
+            raise ValueError(op)
+    return admitted
 
 
 def _may_be_match(node: ast.expr, analysis: FunctionAnalysis) -> bool:

@@ -106,6 +106,19 @@ VALIDATORS: dict[str, frozenset[int]] = {
     "os.path.isabs": frozenset(),
 }
 
+# Regular-expression checks (``re.fullmatch(P, x)``, ``PATTERN.match(x)`` anchored at both ends):
+# a match of a constant pattern proves the value is made only of the characters the pattern admits.
+# It proves nothing when the pattern admits any character (``.``, ``\S``, ``[^...]``), and it leaves
+# a weakness open while the pattern admits one of that weakness's characters below; path traversal
+# stays open when a repeated part admits ``.`` and the pattern admits a separator (``[\w./-]+``
+# lets ``../../etc/passwd`` through). A lone ``..`` (one level up) is not counted.
+PATTERN_OPEN_CHARACTERS: dict[frozenset[int], str] = {
+    frozenset({78, 88}): " \t\r\n;&|`$<>()*?[]{}~!#'\"\\",  # shell metacharacters, word splitting
+    frozenset({89}): "'\"\\",  # leaving an SQL string literal
+    LINE_BREAK_CWES: "\r\n",
+}
+PATH_SEPARATORS = "/\\"
+
 # Path containment. A containment check proves a path stays inside a directory only when the path
 # is absolute and free of ``..`` (``Path("/srv/up/../../etc").is_relative_to("/srv/up")`` holds):
 # so it counts on a path made by one of these calls or methods, and then clears it for these CWEs.
