@@ -952,7 +952,7 @@ class FunctionAnalysis:
         static = self._refinements.get((test, branch))
         if static is None:
             static = self._refinements[(test, branch)] = (
-                _validated_name(test, self.unit, branch), _validator_argument(test, self), _allow_listed_host(test, branch),
+                _validated_name(test, self.unit, branch), _validator_argument(test, self), _allow_listed_host(test, self, branch),
                 _contained_paths(test, self, branch))
         checked, validated, host, contained = static
         if checked is not None and checked in state:
@@ -965,10 +965,13 @@ class FunctionAnalysis:
             validated = self.checks.get(test.id)
         if not branch:
             validated = None  # a validator proves something only when it returned true
-        validated = validated or host
         if validated is not None and validated[0] in state:
             name, cwes = validated
             state[name] = state[name].sanitize(cwes) if cwes else CLEAN
+        if host is not None and self.values.get(id(host[1]), CLEAN).is_clean:  # (not a set of hosts from the request)
+            for name in host[0]:
+                if name in state:
+                    state[name] = state[name].sanitize(_DESTINATION_CWES)
         return state
 
     def step(self, node: ast.AST, note: str) -> TraceStep:
@@ -1508,19 +1511,49 @@ _HOST_ATTRIBUTES = frozenset({"hostname", "netloc", "host"})
 _DESTINATION_CWES = frozenset({601, 918})
 
 
-def _allow_listed_host(test: ast.expr, branch: bool) -> tuple[str, frozenset[int]] | None:
+_URL_PARSE_CALLS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
+
+
+def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -> tuple[tuple[str, ...], ast.expr] | None:
     """``url.hostname in ALLOWED_HOSTS`` (true) / ``not in`` (false): the parsed URL goes only to
-    allowed hosts -- safe as a redirect target or a request URL."""
+    allowed hosts -- safe as a redirect target or a request URL; so does the string it was parsed
+    from (``parsed = urlparse(url)`` in this function, or ``urlparse(url).hostname``). (The names,
+    the collection of hosts: it proves nothing when that is untrusted.)"""
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Attribute)):
         return None
     left, op = test.left, test.ops[0]
-    if left.attr not in _HOST_ATTRIBUTES or not isinstance(left.value, ast.Name):
-        return None
     comparator = test.comparators[0]
-    if not (isinstance(comparator, (ast.Tuple, ast.List, ast.Set, ast.Name, ast.Attribute))):
+    if left.attr not in _HOST_ATTRIBUTES or not isinstance(comparator, (ast.Tuple, ast.List, ast.Set, ast.Name, ast.Attribute)):
         return None
-    holds = (isinstance(op, ast.In) and branch) or (isinstance(op, ast.NotIn) and not branch)
-    return (left.value.id, _DESTINATION_CWES) if holds else None
+    if not ((isinstance(op, ast.In) and branch) or (isinstance(op, ast.NotIn) and not branch)):
+        return None
+    if isinstance(left.value, ast.Name):
+        parsed = left.value.id
+        source = _parsed_from(parsed, analysis)
+        return ((parsed, source) if source else (parsed,)), comparator
+    if isinstance(left.value, ast.Call):
+        source = _url_parse_argument(left.value, analysis)
+        return ((source,), comparator) if source else None
+    return None
+
+
+def _parsed_from(parsed: str, analysis: FunctionAnalysis) -> str | None:
+    """The name ``parsed`` was parsed from: ``parsed = urlparse(url)``, each name bound once in this
+    function (so the check of ``parsed`` is a check of ``url`` as it is)."""
+    scopes = analysis.unit.facts.scopes
+    bindings = scopes.collector(analysis.node).bindings
+    bound = bindings.get(parsed, ())
+    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+        return None
+    source = _url_parse_argument(bound[0], analysis)
+    return source if source is not None and len(bindings.get(source, ())) <= 1 else None
+
+
+def _url_parse_argument(call: ast.Call, analysis: FunctionAnalysis) -> str | None:
+    """``urlparse(url)`` / ``urlsplit(url)``: ``url`` (a name)."""
+    if analysis.resolved_name(call.func) not in _URL_PARSE_CALLS or len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
+        return None
+    return call.args[0].id
 
 
 def _server_set_environ(container: ast.expr, key: Any, unit: "FileFlow") -> bool:
