@@ -295,7 +295,7 @@ def _entry_helper(flow: FlowFinding, record: SinkRecord) -> str:
     for step in flow.trace:
         if step.note.startswith("passed to `"):
             return step.note.removeprefix("passed to `").split("(", 1)[0]
-    return record.function.rsplit(".", 1)[-1]
+    return record.function.removesuffix(".__init__").rsplit(".", 1)[-1]  # ``Backup(x)``: `Backup()`
 
 
 EXCERPT_RADIUS = 2  # context lines kept above and below a finding

@@ -13,12 +13,12 @@ import ast
 import functools
 import re
 from collections import ChainMap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from secreview.dataflow.parameters import converted_options
 from secreview.dataflow.analyzer import NOTHING, CallSite, FunctionAnalysis, FunctionSummary, fold
-from secreview.dataflow.values import CLEAN, Origin, Taint, join, ordered
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, ordered
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
 from secreview.models import (
@@ -29,6 +29,11 @@ from secreview.parse import ParsedFile
 from secreview.rules.context import node_source
 
 MAX_FUNCTIONS_PER_FILE = 5000  # budget: beyond this, remaining functions are not analysed
+# Methods whose parameters stored on ``self`` are followed (as ATTRIBUTE origins): the constructor.
+# (Setters too would add a stored parameter to attributes that methods analysed earlier already
+# read, each time: on Django, a fifth more data-flow work for the re-analyses.)
+STORING_METHODS = frozenset({"__init__"})
+MAX_ATTRIBUTE_ROUNDS = 2  # re-analyses of the methods whose class attributes changed after they read them
 
 
 @dataclass
@@ -188,6 +193,7 @@ class FileFlow:
         self.function_names: dict[int, str] = {}  # function node id -> qualified name
         self.class_of_method: dict[int, str] = {}  # method node id -> class qualname
         self.class_attributes: dict[str, dict[str, Taint]] = {}
+        self._attribute_reads: dict[int, dict] = {}  # function node id -> {("attribute", class, name): taint read}
         self.local_summaries: dict[str, FunctionSummary] = {}
         self.module_instances: dict[str, str | None] = {}
         if self.project_classes is None:
@@ -245,7 +251,7 @@ class FileFlow:
                     break
                 self.analyze_function(node, {**globals_state, **defining_state})
             found = self._take_nested()
-        self.reanalyze_methods_reading_tainted_attributes(globals_state)
+        self.reanalyze_methods_reading_changed_attributes(globals_state)
         return self
 
     def _take_nested(self) -> list[tuple[ast.AST, dict]]:
@@ -369,7 +375,12 @@ class FileFlow:
         earlier = self.previous.records.get(occurrence) if self.previous is not None else None
         if earlier is not None and self._still_valid(earlier, globals_state):
             summary = self._replay(earlier)
+            reads = {key: answer for key, answer in earlier.lookups.items() if key[0] == "attribute"}
+            if reads or id(node) in self._attribute_reads:
+                self._attribute_reads[id(node)] = reads
         else:
+            # (each method's reads of class attributes, and what they were, for the re-analysis)
+            self._attribute_reads[id(node)] = {}
             summary = self._analyze(node, qualname, globals_state, occurrence)
         self.local_summaries[qualname] = summary
         self.summaries[qualname] = summary
@@ -393,7 +404,7 @@ class FileFlow:
         finally:
             self._record = None
             table.log = table.log_asked = None
-        summary = FunctionSummary(qualname, analysis.params, analysis.returns, is_method=self.is_method(node), vararg=analysis.vararg)
+        summary = FunctionSummary(qualname, analysis.params, _without_stored(analysis.returns), is_method=self.is_method(node), vararg=analysis.vararg)
         self.values.update(analysis.values)
         if record is not None:
             record.values = analysis.values
@@ -437,12 +448,16 @@ class FileFlow:
         assert record.summary is not None
         return record.summary
 
-    def reanalyze_methods_reading_tainted_attributes(self, globals_state: dict) -> None:
-        tainted_classes = {c for c, attrs in self.class_attributes.items() if any(not t.is_clean for t in attrs.values())}
-        if not tainted_classes:
-            return
-        for node_id, class_name in list(self.class_of_method.items()):
-            if class_name in tainted_classes:
+    def reanalyze_methods_reading_changed_attributes(self, globals_state: dict) -> None:
+        """A method analysed before another method of its class stored something in an attribute
+        it reads (``run`` written above ``__init__``, or a method ``__init__`` calls, hence analysed
+        first) was told too little: it is analysed again, in the order of the first analyses. What
+        it stores may change what others read in turn: a few rounds at most."""
+        for _ in range(MAX_ATTRIBUTE_ROUNDS):
+            stale = [node_id for node_id, reads in self._attribute_reads.items() if self._reads_changed(reads)]
+            if not stale:
+                return
+            for node_id in stale:
                 node = self._nodes.get(node_id)
                 if node is not None:
                     self.analyze_function(node, self._globals_for.get(node_id, globals_state))
@@ -571,27 +586,63 @@ class FileFlow:
         return parameter or not (self._request_imported and name == "request")
 
     # ---- class attributes ------------------------------------------------------------------
+    # What a method stores on ``self`` is what every method of the class reads back (joined over
+    # the methods that store it; instances are not told apart). A source is kept as it is; a
+    # parameter of the storing method becomes an ATTRIBUTE origin naming that method (see
+    # values.py), so ``self.target`` set from ``__init__(self, target)`` and run in
+    # ``os.system("tar " + self.target)`` makes that sink a sink of ``Backup.__init__``'s
+    # parameter: ``Backup(request.form["target"]).run()`` is found by the project pass.
     def record_attribute(self, method: ast.AST, attribute: str, value: Taint) -> None:
         class_name = self.class_of_method.get(id(method))
         if class_name is None:
             return
-        reportable = Taint(frozenset(o for o in value.whole().origins if o.param is None))
+        stored = self._stored(method, value)
         if self._record is not None:
-            self._record.attributes.append((class_name, attribute, reportable))
-        self._join_attribute(class_name, attribute, reportable)
+            self._record.attributes.append((class_name, attribute, stored))
+        self._join_attribute(class_name, attribute, stored)
+
+    def _stored(self, method: ast.AST, value: Taint) -> Taint:
+        """What an attribute keeps of the value ``method`` stores in it (see above)."""
+        kept = []
+        method_name = None
+        for origin in ordered(value.whole().origins):
+            if origin.param is None or origin.kind == ATTRIBUTE:
+                kept.append(origin)
+            elif origin.kind == INPUT and getattr(method, "name", None) in STORING_METHODS:
+                method_name = method_name or self.function_qualname(method)
+                kept.append(replace(origin, kind=ATTRIBUTE, description=method_name))
+        return Taint(frozenset(_first_per_parameter(kept))) if kept else CLEAN
 
     def _join_attribute(self, class_name: str, attribute: str, taint: Taint) -> None:
         attributes = self.class_attributes.setdefault(class_name, {})
-        attributes[attribute] = join(attributes.get(attribute), taint)
+        known = attributes.get(attribute)
+        if known is not None and any(origin.kind == ATTRIBUTE for origin in taint.origins):
+            # One path per stored parameter is evidence enough; another path to it (assigned in
+            # two branches, or again by a re-analysis) would only make its readers analysed again.
+            taint = Taint(frozenset(_first_per_parameter(ordered(known.origins) + ordered(taint.origins))) - known.origins)
+        attributes[attribute] = join(known, taint)
 
     def class_attribute(self, method: ast.AST, attribute: str) -> Taint | None:
         class_name = self.class_of_method.get(id(method))
         if class_name is None:
             return None
         found = self.class_attributes.get(class_name, {}).get(attribute)
-        if self._record is not None and ("attribute", class_name, attribute) not in self._record.lookups:
-            self._record.lookups[("attribute", class_name, attribute)] = found
+        key = ("attribute", class_name, attribute)
+        if self._record is not None and key not in self._record.lookups:
+            self._record.lookups[key] = found
+        reads = self._attribute_reads.get(id(method))
+        if reads is not None and key not in reads:
+            reads[key] = found
         return found
+
+    def _reads_changed(self, reads: dict) -> bool:
+        """Would a method that read these attributes (key -> what it was told) read something else
+        now? (An attribute no method stored is read as the clean ``self``: the same as a clean one.)"""
+        for (_, class_name, attribute), seen in reads.items():
+            now = self.class_attributes.get(class_name, {}).get(attribute)
+            if now is not seen and (now or CLEAN) != (seen or CLEAN):
+                return True
+        return False
 
     # ---- calls between project functions ------------------------------------------------------
     def record_call(self, callee: str, positional: list[Taint], keywords: dict, node: ast.Call, analysis: FunctionAnalysis) -> None:
@@ -606,7 +657,8 @@ class FileFlow:
         if isinstance(node.func, ast.Attribute):
             arguments = {(k + 1 if isinstance(k, int) else k): v for k, v in arguments.items()} if self._is_bound_call(callee) else arguments
         arguments, tail_only = self._into_varargs(callee, arguments)
-        step = analysis.step(node, f"passed to `{callee.rsplit('.', 1)[-1]}()`")
+        called = callee.removesuffix(".__init__")  # ``Backup(x)``: passed to `Backup()`
+        step = analysis.step(node, f"passed to `{called.rsplit('.', 1)[-1]}()`")
         self.call_sites.append(CallSite(callee, arguments, step, analysis.qualname, tail_only))
 
     def _into_varargs(self, callee: str, arguments: dict[int | str, Taint]) -> tuple[dict[int | str, Taint], frozenset[int]]:
@@ -669,6 +721,9 @@ class FileFlow:
         return TaintReport(origins[0].description, origins[0].confidence, sorted(steps.values(), key=lambda s: (s.path != self.path, s.line)))
 
     def _record_sinks(self, value: Taint, cwe: int | None, ctx) -> None:
+        """A sink the function's parameters reach: a sink of the function for its callers. One a
+        method's parameter stored on the instance reaches (an ATTRIBUTE origin, read back here
+        as ``self.<attribute>``): a sink of that method (``Backup.__init__``) for its callers."""
         rule = getattr(ctx, "rule", None)
         function = ctx.function
         if rule is None or function is None:
@@ -678,9 +733,11 @@ class FileFlow:
             return
         qualname = self.function_qualname(function)
         line = getattr(node, "lineno", 0)
-        for origin in value.params_for(cwe):
+        reached = [(qualname, origin) for origin in value.params_for(cwe)]
+        reached += [(origin.description, origin) for origin in value.stored_params_for(cwe)]
+        for owner, origin in reached:
             self.sink_records.append(SinkRecord(
-                function=qualname, param=origin.param, rule_id=rule.id, cwe=cwe or rule.cwe, path=self.path,
+                function=owner, param=origin.param, rule_id=rule.id, cwe=cwe or rule.cwe, path=self.path,
                 line=line, col=getattr(node, "col_offset", 0), end_line=getattr(node, "end_lineno", line) or line,
                 end_col=getattr(node, "end_col_offset", 0) or 0, code=self.code(line), steps=origin.steps,
                 snippet=node_source(self.parsed, node),
@@ -703,6 +760,30 @@ class FileFlow:
 _FUNCTION_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 FLASK_VIEW_CLASSES = frozenset({"flask.views.MethodView", "flask.views.View"})
 ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})
+
+
+def _first_per_parameter(origins: list[Origin]) -> list[Origin]:
+    """``origins`` with one ATTRIBUTE origin (the first) per stored parameter (and sanitization)."""
+    seen: set = set()
+    kept = []
+    for origin in origins:
+        if origin.kind == ATTRIBUTE:
+            key = (origin.description, origin.param, origin.sanitized)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(origin)
+    return kept
+
+
+def _without_stored(returns: Taint) -> Taint:
+    """A function's return value for its summary, without ATTRIBUTE origins (a parameter of a
+    method stored on the instance): its callers get what was given to the instance through the
+    instance itself (see ``project_call``), and summaries, what other files and the cache are
+    told, stay about the function's own parameters and sources."""
+    if not any(origin.kind == ATTRIBUTE for origin in returns.whole().origins):
+        return returns
+    return Taint(frozenset(origin for origin in returns.whole().origins if origin.kind != ATTRIBUTE))
 
 
 def project_classes(summaries) -> frozenset[str]:

@@ -112,6 +112,11 @@ class FunctionAnalysis:
         self.vararg: int | None = None
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
         self.self_name: str | None = None
+        # Attributes of ``self`` this method assigns (name -> every value assigned, joined) and
+        # what they hold where it returns (see ``record_attributes``).
+        self.stored: dict[str, Taint] = {}
+        self.stored_at_exit: dict[str, Taint] = {}
+        self.exits = 0
         # Per-node memos: loops are evaluated up to MAX_LOOP_ITERATIONS times and several checks
         # resolve the same call's name, so the same answers were computed again and again.
         self._names: dict[ast.AST, str | None] = unit.qualnames  # node -> import-resolved name (static per file)
@@ -136,8 +141,30 @@ class FunctionAnalysis:
             body = [ast.Return(value=node.body)] if isinstance(node, ast.Lambda) else node.body
         else:
             body = node.body
-        self.block(body, state)
+        end = self.block(body, state)
+        if self.stored:
+            if end is not None:
+                self.note_exit(end)
+            self.record_attributes()
         return self
+
+    def note_exit(self, state: State) -> None:
+        """The method returns with ``state``: what the attributes it assigned so far hold then."""
+        self.exits += 1
+        prefix = f"{self.self_name}."
+        for attribute in self.stored:
+            value = state.get(prefix + attribute)
+            if value is not None:
+                self.stored_at_exit[attribute] = join(self.stored_at_exit.get(attribute), value)
+
+    def record_attributes(self) -> None:
+        """What the method leaves in the attributes it assigns, for the other methods of its class:
+        their values where it returns (``self.name = name`` then ``self.name = "default"`` leaves
+        the constant), or every value assigned when it never returns (a ``while True:`` loop)."""
+        for attribute, assigned in self.stored.items():
+            value = self.stored_at_exit.get(attribute) if self.exits else assigned
+            if value is not None:
+                self.unit.record_attribute(self.node, attribute, value)
 
     def run_module(self) -> State:
         """Analyse a module body; its final state is what functions see as globals."""
@@ -268,6 +295,8 @@ class FunctionAnalysis:
             if _carries(value):
                 value = value.with_step(self.step(node, f"returned from `{self.short_name}()`"), self._stepped)
             self.returns = join(self.returns, value)
+        if self.stored:
+            self.note_exit(state)
         return None
 
     def stmt_Raise(self, node: ast.Raise, state: State) -> None:
@@ -460,7 +489,8 @@ class FunctionAnalysis:
             if dotted:
                 state[dotted] = value.with_step(self.step(statement, f"assigned to `{dotted}`"), self._stepped) if _carries(value) else value
                 if self.self_name and dotted.startswith(self.self_name + "."):
-                    self.unit.record_attribute(self.node, dotted.split(".", 1)[1], state[dotted])
+                    attribute = dotted.split(".", 1)[1]  # (recorded for the class when the method is done)
+                    self.stored[attribute] = join(self.stored.get(attribute), state[dotted])
             self.values[id(target)] = value
 
     # ---- expressions --------------------------------------------------------------------------

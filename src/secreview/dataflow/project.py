@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from secreview.cache import Packed
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
-from secreview.dataflow.values import INPUT, ordered
+from secreview.dataflow.values import ATTRIBUTE, INPUT, ordered
 from secreview.findings import Level, TraceStep
 
 MAX_ROUNDS = 6
@@ -68,11 +68,14 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                         rule_id, cwe = TAIL_ELEMENT_RULES[record.rule_id]
                         record = replace(record, rule_id=rule_id, cwe=cwe)
                     for origin in ordered(argument.origins):
-                        if origin.kind != INPUT:
-                            continue
-                        if not origin.reaches(record.cwe):
+                        if (origin.kind != INPUT and origin.kind != ATTRIBUTE) or not origin.reaches(record.cwe):
                             continue
                         steps = (*origin.steps, call.step, *record.steps)
+                        if origin.kind == ATTRIBUTE:
+                            # A constructor's parameter kept on the instance (``self.cmd``) and passed
+                            # on here: the sink is one of that constructor's too (see values.ATTRIBUTE).
+                            changed |= add(replace(record, function=origin.description, param=origin.param, steps=steps))
+                            continue
                         if origin.param is not None:
                             changed |= add(replace(record, function=call.caller, param=origin.param, steps=steps))
                         if origin.reportable:

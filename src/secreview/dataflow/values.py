@@ -26,7 +26,7 @@ class Origin:
     param: int | None = None  # parameter index when the origin is a parameter of the function
     reportable: bool = True  # False: a private function's parameter, only used for summaries
     sanitized: frozenset[int] = field(default=frozenset())  # CWEs this flow is safe for
-    kind: str = "input"  # INPUT: data an attacker may control; PREDICTABLE: a guessable value
+    kind: str = "input"  # INPUT: data an attacker may control; PREDICTABLE: a guessable value; ATTRIBUTE: see there
 
     # Origins live in frozensets that the analysis rebuilds constantly; the generated hash would
     # hash every TraceStep of ``steps`` each time (most of the hashing cost of a review). The hash
@@ -44,7 +44,11 @@ class Origin:
 
     def with_step(self, step: TraceStep, memo: dict | None = None) -> "Origin":
         """This origin one step further. ``memo``: the caller's dict of the extensions made so
-        far, reused instead of being made again (an equal origin: the same result)."""
+        far, reused instead of being made again (an equal origin: the same result). An ATTRIBUTE
+        origin keeps the path to the attribute it was stored in: read back in every method of
+        the class, it would otherwise make a new origin at each statement it goes through."""
+        if self.kind == ATTRIBUTE:
+            return self
         last = self.steps[-1] if self.steps else None
         if last is not None and last.line == step.line and last.path == step.path:
             return self
@@ -78,6 +82,7 @@ class Origin:
     @cached_property  # (see ``origin_key``; capping sets of origins sorts them often)
     def order_key(self) -> tuple:
         return (
+            self.kind == ATTRIBUTE,  # last: they never push a source or a parameter out of a capped set
             -self.confidence, self.param is not None, self.description,
             tuple(map(_STEP_ORDER, self.steps)),
             -1 if self.param is None else self.param, self.reportable, tuple(sorted(self.sanitized)),
@@ -126,6 +131,13 @@ def _seal(origin: Origin, steps_hash: int) -> None:
 
 INPUT = "input"
 PREDICTABLE = "predictable"  # from a non-cryptographic random generator: guessable, not attacker-set
+# A parameter of a method, stored on the instance (``def __init__(self, target): self.target =
+# target``) and read back in any method of the class (``os.system("tar " + self.target)``).
+# ``description`` is that method's qualified name and ``param`` the parameter's index in it: unlike
+# a parameter origin, it means the same in every function, so a sink it reaches is a sink for that
+# method's parameter (a ``SinkRecord`` of ``Backup.__init__``, matched to ``Backup(x)`` calls by
+# the project pass). Never reported by itself (not INPUT).
+ATTRIBUTE = "attribute"
 
 Key = Hashable
 
@@ -208,6 +220,10 @@ class Taint:
 
     def params_for(self, cwe: int | None) -> list[Origin]:
         return [o for o in ordered(self.whole().origins) if o.kind == INPUT and o.param is not None and o.reaches(cwe)]
+
+    def stored_params_for(self, cwe: int | None) -> list[Origin]:
+        """The ATTRIBUTE origins (a method's parameter kept on the instance) that reach ``cwe``."""
+        return [o for o in ordered(self.whole().origins) if o.kind == ATTRIBUTE and o.reaches(cwe)]
 
     def predictable(self) -> "Taint":
         """Only the guessable-value origins (they survive conversions and hashing, which clean
