@@ -129,6 +129,20 @@ def _seal(origin: Origin, steps_hash: int) -> None:
                             origin.sanitized, origin.kind))
 
 
+class _OtherKeys:
+    """The key under which a container with listed keys keeps what any key not listed may hold."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "OTHER_KEYS"
+
+    def __reduce__(self) -> str:
+        return "OTHER_KEYS"  # (unpickled as this module's one instance: keys are compared by identity)
+
+
+OTHER_KEYS = _OtherKeys()
+
 INPUT = "input"
 PREDICTABLE = "predictable"  # from a non-cryptographic random generator: guessable, not attacker-set
 # A parameter of a method, stored on the instance (``def __init__(self, target): self.target =
@@ -175,17 +189,37 @@ class Taint:
 
     def item(self, key: Key) -> "Taint":
         if self.items is not None:
+            others = None
             for item_key, value in self.items:
                 if item_key == key:
                     return join(value, Taint(self.origins))
-            return Taint(self.origins)
+                if item_key is OTHER_KEYS:
+                    others = value
+            return join(Taint(self.origins), others)
         return self
 
     def set_item(self, key: Key, value: "Taint") -> "Taint":
+        """The container after ``container[key] = value``. A string key is a dict's: reading it
+        afterwards gives ``value`` whatever the container held before, even a dict of unknown
+        shape (``params = request.args.to_dict(); params["order"] = "name"``), whose other keys
+        keep its taint (under OTHER_KEYS). Other keys of an unknown shape (a list's index,
+        which ``-1`` may also reach): the value joins the whole."""
+        if type(key) is str and (self.items is None or self.origins):
+            return self._dict_set_item(key, value)
         if self.items is None:
             return join(self, value.whole())
         items = [(k, v) for k, v in self.items if k != key] + [(key, value)]
         return Taint(self.origins, tuple(items))
+
+    def _dict_set_item(self, key: str, value: "Taint") -> "Taint":
+        # The container's own origins may be under any key but this one from now on: they move
+        # to every other listed key and to OTHER_KEYS, and the container keeps none of its own.
+        own = Taint(self.origins)
+        items = [(k, join(v, own)) for k, v in self.items or () if k != key]
+        if self.origins and not any(k is OTHER_KEYS for k, _ in items):
+            items.append((OTHER_KEYS, own))
+        items.append((key, value))
+        return Taint(frozenset(), tuple(items))
 
     def with_step(self, step: TraceStep, memo: dict | None = None) -> "Taint":
         """Every origin one step further (see ``Origin.with_step`` for ``memo``)."""
