@@ -103,7 +103,6 @@ SANITIZING_METHODS: dict[str, frozenset[int]] = {
 VALIDATORS: dict[str, frozenset[int]] = {
     "django.utils.http.url_has_allowed_host_and_scheme": frozenset({601, 918}),
     "django.utils.http.is_safe_url": frozenset({601, 918}),
-    "os.path.isabs": frozenset(),
 }
 
 # Regular-expression checks (``re.fullmatch(P, x)``, ``PATTERN.match(x)`` anchored at both ends):
