@@ -587,7 +587,7 @@ class FunctionAnalysis:
             if request_object:
                 description = REQUEST_ATTRIBUTES[node.attr]
                 return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        if node.__class__ is ast.Attribute and node.attr in _FRAMEWORK_HELD_ATTRIBUTES and node.value.__class__ is ast.Name:
             if node.attr in ("kwargs", "args") and node.value.id == self.self_name and id(self.node) in self.unit.django_view_methods:
                 return source("URL path parameter", Level.HIGH, self.step(node, "URL path parameter (untrusted)"))
             # ``form_valid(self, form)``: the form is bound to the request; what it holds of it
@@ -629,9 +629,17 @@ class FunctionAnalysis:
             if value.origins:  # (joining a value without origins, or with CLEAN, changes nothing)
                 arguments = join(arguments, value) if arguments.origins else value
 
-        if method in _LIBRARY_METHOD_NAMES and self.is_project_method(func, name, method):
-            # ``repo.find(x)``, ``self.get(x)``: the project's own method, not str.find or dict.get
-            return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
+        if method in _LIBRARY_METHOD_NAMES:
+            # ``repo.find(x)``, ``self.get(x)``: the project's own method, not str.find or dict.get.
+            # (Asked as quietly as the call itself would be: see ``call_of_project``.)
+            self.unit.summaries.quiet = (not arguments.origins and receiver.items is None and not receiver.origins
+                                         and method not in MUTATING_METHODS)
+            try:
+                project_method = self.is_project_method(func, name, method)
+            finally:
+                self.unit.summaries.quiet = False
+            if project_method:
+                return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
         if name in SELECTED_FROM_ARGUMENTS:
             result = CLEAN
             for position in SELECTED_FROM_ARGUMENTS[name]:
@@ -963,21 +971,25 @@ class FunctionAnalysis:
     def refine(self, test: ast.expr, state: State, branch: bool) -> State:
         """Allow-list checks: in the branch where ``x in ALLOWED`` (or ``x.isdigit()``,
         ``re.fullmatch(P, x)``: see ``_regex_check``) holds, ``x`` is clean."""
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            return self.refine(test.operand, state, not branch)
-        if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
-                and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
-                and _may_be_match(test.left, self)):
-            # ``if P.fullmatch(x) is None: abort(400)``: a match object is never None and always true
-            return self.refine(test.left, state, branch != isinstance(test.ops[0], ast.Is))
-        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and branch:
-            for value in test.values:
-                state = self.refine(value, state, True)
-            return state
-        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) and not branch:
-            for value in test.values:
-                state = self.refine(value, state, False)
-            return state
+        cls = test.__class__  # (class tests, not isinstance: refine runs for every branch of every analysis)
+        if cls is ast.UnaryOp:
+            if test.op.__class__ is ast.Not:
+                return self.refine(test.operand, state, not branch)
+        elif cls is ast.Compare:
+            if (len(test.ops) == 1 and test.ops[0].__class__ in (ast.Is, ast.IsNot)
+                    and test.comparators[0].__class__ is ast.Constant and test.comparators[0].value is None
+                    and _may_be_match(test.left, self)):
+                # ``if P.fullmatch(x) is None: abort(400)``: a match object is never None and always true
+                return self.refine(test.left, state, branch != (test.ops[0].__class__ is ast.Is))
+        elif cls is ast.BoolOp:
+            if test.op.__class__ is ast.And and branch:
+                for value in test.values:
+                    state = self.refine(value, state, True)
+                return state
+            if test.op.__class__ is ast.Or and not branch:
+                for value in test.values:
+                    state = self.refine(value, state, False)
+                return state
         # What the test proves by its form alone, once per analysis (loops refine again and again).
         static = self._refinements.get((test, branch))
         if static is None:
@@ -991,7 +1003,7 @@ class FunctionAnalysis:
             for name, resolved_in_test in contained[0]:
                 if name in state and (resolved_in_test or name in self.resolved_paths):
                     state[name] = state[name].sanitize(PATH_CWES)
-        if validated is None and isinstance(test, ast.Name):
+        if validated is None and cls is ast.Name:
             validated = self.checks.get(test.id)
         if not branch:
             validated = None  # a validator proves something only when it returned true
@@ -1164,6 +1176,7 @@ _LIST_METHODS = frozenset({"append", "pop", "insert", "reverse"})
 UPLOADED_FILE = "uploaded file"  # (request.FILES' values)
 COMMAND_LINE = "command-line argument"  # (the description of parse_args()' values, see models/sources.py)
 FORM_DATA_ATTRIBUTES = frozenset({"cleaned_data", "data", "files"})  # a bound Django form's copies of the request
+_FRAMEWORK_HELD_ATTRIBUTES = FORM_DATA_ATTRIBUTES | {"kwargs", "args"}
 # Method names the analysis knows from libraries (sources, sanitizers, clean results, lookups): a
 # project class may define its own (``Repository.find``, ``Service.get``), which then runs instead.
 _LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_METHODS | frozenset(SOURCE_METHODS) | _REQUEST_READ_METHODS  # the ones _container_method knows
@@ -1482,17 +1495,21 @@ def _may_be_match(node: ast.expr, analysis: FunctionAnalysis) -> bool:
     return isinstance(func, (ast.Attribute, ast.Name)) and (func.attr if isinstance(func, ast.Attribute) else func.id) in _MATCH_FUNCTIONS
 
 
-def _resolves_path(value: ast.expr, analysis: FunctionAnalysis) -> bool:
-    """Is ``value`` an absolute path without ``..`` (``os.path.realpath(p)``, ``Path(p).resolve()``,
-    also as ``str(...)``)?"""
-    while isinstance(value, ast.Call) and len(value.args) == 1 and analysis.resolved_name(value.func) in ("str", "os.fspath"):
-        value = value.args[0]
-    if not isinstance(value, ast.Call):
-        return False
+def _resolves_path(value: ast.Call, analysis: FunctionAnalysis) -> bool:
+    """Is ``value`` (a call) an absolute path without ``..`` (``os.path.realpath(p)``,
+    ``Path(p).resolve()``, also as ``str(...)``)? (Asked of every assignment of a call.)"""
     func = value.func
-    if isinstance(func, ast.Attribute) and func.attr in RESOLVING_METHODS:
+    if func.__class__ is ast.Attribute and func.attr in RESOLVING_METHODS:
         return True
-    return analysis.resolved_name(func) in RESOLVING_CALLS
+    name = analysis.resolved_name(func)
+    if name in RESOLVING_CALLS:
+        return True
+    if name in _PATH_TEXT_CALLS and len(value.args) == 1 and value.args[0].__class__ is ast.Call:
+        return _resolves_path(value.args[0], analysis)
+    return False
+
+
+_PATH_TEXT_CALLS = frozenset({"str", "os.fspath"})
 
 
 def _contained_paths(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -> tuple:
@@ -1501,12 +1518,19 @@ def _contained_paths(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -
     name must hold a resolved path (``path.is_relative_to(BASE)``, ``path.startswith(BASE)``,
     ``os.path.commonpath([BASE, path]) == BASE``, or ``!=`` false); and the names the directory is made of (it
     proves nothing when they are untrusted). () when it is no such check."""
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr in CONTAINMENT_METHODS and test.args and branch:
-        paths, base = [test.func.value], test.args[0]
-    elif (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq if branch else ast.NotEq)
-          and isinstance(test.left, ast.Call) and analysis.resolved_name(test.left.func) in COMMON_PATH_CALLS
-          and len(test.left.args) == 1 and isinstance(test.left.args[0], (ast.List, ast.Tuple))):
-        paths, base = test.left.args[0].elts, test.comparators[0]
+    cls = test.__class__
+    if cls is ast.Call:
+        func = test.func
+        if not (branch and func.__class__ is ast.Attribute and func.attr in CONTAINMENT_METHODS and test.args):
+            return ()
+        paths, base = [func.value], test.args[0]
+    elif cls is ast.Compare:
+        left = test.left
+        if not (left.__class__ is ast.Call and len(test.ops) == 1 and test.ops[0].__class__ is (ast.Eq if branch else ast.NotEq)
+                and len(left.args) == 1 and left.args[0].__class__ in (ast.List, ast.Tuple)
+                and analysis.resolved_name(left.func) in COMMON_PATH_CALLS):
+            return ()
+        paths, base = left.args[0].elts, test.comparators[0]
     else:
         return ()
     if isinstance(base, ast.Constant) and base.value in ("", "/", "\\", b"", b"/"):
@@ -1520,7 +1544,7 @@ def _contained_paths_in(checked: ast.expr, analysis: FunctionAnalysis) -> list[t
         checked = checked.args[0]
     if isinstance(checked, ast.Name):
         return [(checked.id, False)]
-    if _resolves_path(checked, analysis):  # the names the resolved path is made of
+    if checked.__class__ is ast.Call and _resolves_path(checked, analysis):  # the names the resolved path is made of
         call = checked
         parts = call.args if not isinstance(call.func, ast.Attribute) or call.func.attr not in RESOLVING_METHODS else [call.func.value]
         return [(node.id, True) for part in parts for node in ast.walk(part) if isinstance(node, ast.Name)]

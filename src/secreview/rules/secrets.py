@@ -294,18 +294,22 @@ def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
 def check_hardcoded_secret(node: ast.AST, ctx: RuleContext):
     found = credential_literals(node, ctx)
     hits = _credential_hits(found, SECRET, "secret") if found else None  # (nearly always empty)
-    in_urls = _url_password_hits(node, ctx, found) if _may_hold_url_password(ctx.parsed) else None
+    # (written out, not a function: the rule is asked about ~90 nodes of every file)
+    may_hold = ctx.parsed.__dict__.get(_URL_MARKS)
+    if may_hold is None:
+        may_hold = _may_hold_url_password(ctx.parsed)
+    in_urls = _url_password_hits(node, ctx, found) if may_hold else None
     return [*(hits or ()), *in_urls] if in_urls else hits
+
+
+_URL_MARKS = "_may_hold_url_password"
 
 
 def _may_hold_url_password(parsed) -> bool:
     """Does the file's text hold both "://" and "@" (any URL literal with a password does, also
-    split over implicit concatenation)? Most files do not, and the rule is asked about ~90 nodes
-    per file: the answer is kept on the parsed file."""
-    known = parsed.__dict__.get("_may_hold_url_password")
-    if known is None:
-        known = any("://" in line for line in parsed.lines) and any("@" in line for line in parsed.lines)
-        parsed.__dict__["_may_hold_url_password"] = known
+    split over implicit concatenation)? Most files do not: the answer is kept on the parsed file."""
+    known = any("://" in line for line in parsed.lines) and any("@" in line for line in parsed.lines)
+    parsed.__dict__[_URL_MARKS] = known
     return known
 
 
