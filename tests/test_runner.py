@@ -711,3 +711,36 @@ def test_a_crash_when_a_file_of_a_cycle_is_analysed_again_keeps_its_summaries(tm
     assert crashed.path.endswith("caller.py")
     # helper.py was told what source_of() returns: its own call of run_it() is reported.
     assert any(f.path.endswith("helper.py") and f.cwe == 78 and f.line == 6 for f in result.findings)
+
+
+def test_summaries_holding_keys_of_an_unknown_dict_are_cached(tmp_path):
+    # ``params = dict(...); params["mode"] = "fast"`` keeps what the other keys hold under the
+    # values module's OTHER_KEYS sentinel: the cache must store it, and restore the same object.
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "options.py").write_text("def options(given):\n    params = dict(given)\n    params['mode'] = 'fast'\n"
+                                        "    return params\n")
+    (package / "views.py").write_text("import os\nfrom flask import request\nfrom pkg.options import options\n\n\n"
+                                      "def view():\n    chosen = options(request.args)\n    os.system('run ' + chosen['mode'])\n"
+                                      "    os.system('run ' + chosen['other'])\n")
+    age_files(package)
+    cold, _ = review(package, jobs=1, cache_dir=tmp_path / "cache")
+    warm, stats = review(package, jobs=1, cache_dir=tmp_path / "cache")
+    fresh, _ = review(package, jobs=1)
+    assert not cold.diagnostics and stats.cached == 3
+    assert report(cold) == report(warm) == report(fresh)
+    from secreview.dataflow.values import OTHER_KEYS
+    assert cache_store.unpack(cache_store.pack((OTHER_KEYS, 1)))[0] is OTHER_KEYS
+
+
+def test_a_result_the_cache_cannot_hold_is_not_stored_and_costs_nothing_else(tmp_path, monkeypatch):
+    tree = make_tree(tmp_path, count=4)
+
+    def refuse(*args, **kwargs):
+        raise cache_store.NotCacheable("SomethingNew")
+
+    monkeypatch.setattr(runner, "_as_stored", refuse)
+    result, stats = review(tree, jobs=1, cache_dir=tmp_path / "cache")
+    assert not [d for d in result.diagnostics if d.kind == "internal-error"]
+    assert report(result) == report(review(tree, jobs=1)[0])

@@ -108,6 +108,17 @@ def register(cls: type) -> type:
     return cls
 
 
+def register_constant(name: str, value: Any) -> None:
+    """Allow a module's one-of-a-kind object (a sentinel compared by identity, such as
+    dataflow.values.OTHER_KEYS) to be stored and restored as that same object."""
+    _CONSTANTS[type(value)] = (name, value)
+    _CONSTANT_VALUES[name] = value
+
+
+_CONSTANTS: dict[type, tuple[str, Any]] = {}  # class -> (name, the instance)
+_CONSTANT_VALUES: dict[str, Any] = {}
+
+
 def _plain(cls: type) -> bool:
     """Is ``cls`` a dataclass whose instances are just their fields (the generated __init__, no
     __post_init__, every field an init field)? Those are rebuilt without calling __init__."""
@@ -149,6 +160,9 @@ def encode(value: Any, _memo: dict | None = None, canonical: bool = True) -> Any
         return items if cls is list else {"$t" if cls is tuple else "$f": items}
     if cls is Packed and not canonical:
         return {"$p": [value.text, encode(value.index, memo, canonical)]}
+    constant = _CONSTANTS.get(cls)
+    if constant is not None and value is constant[1]:
+        return {"$o": constant[0]}
     if isinstance(value, enum.Enum):
         name = type(value).__qualname__
         if _TYPES.get(name) is not type(value):
@@ -354,6 +368,8 @@ class _Decoder:
             return set(value["$s"])
         if "$e" in value:
             return _TYPES[value["$e"]](value["v"])
+        if "$o" in value:
+            return _CONSTANT_VALUES[value["$o"]]
         if "$p" in value:
             text, index = value["$p"]
             if text.__class__ is not str:

@@ -46,7 +46,7 @@ from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.linking import Dependencies, ProjectTable, summaries_index
 from secreview.dataflow.order import ImportScan, components_dependencies_first, order_of, scan_imports
-from secreview.dataflow.values import Origin, Taint
+from secreview.dataflow.values import OTHER_KEYS, Origin, Taint
 from secreview.engine import FileOutcome, ReviewResult, Reviewer, guarded
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
 from secreview.inputs import SourceFile, read_bytes
@@ -55,7 +55,8 @@ from secreview.inputs import SourceFile, read_bytes
 for _type in (FileOutcome, Dependencies, ReviewResult, Finding, TraceStep, Diagnostic, Level, SinkRecord, CallSite,
               FunctionSummary, Origin, Taint, ImportScan):
     cache_store.register(_type)
-cache_store.order_by(Origin, operator.attrgetter("order_key"))  # (origins are most of what is sorted)
+cache_store.order_by(Origin, operator.attrgetter("order_key"))
+cache_store.register_constant("OTHER_KEYS", OTHER_KEYS)  # (origins are most of what is sorted)
 
 # Below this many files to analyse, starting worker processes costs more than it saves.
 MIN_FILES_PER_WORKER = 8
@@ -229,7 +230,11 @@ class _Analyst:
 
     def _store(self, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> None:
         if self.store is not None and read.source.file is not None and read.scan is not None:
-            self.store.store(_cache_key(self.store, read), _as_stored(outcome, read.scan, memo), memo)
+            try:
+                stored = _as_stored(outcome, read.scan, memo)
+            except (cache_store.NotCacheable, RecursionError, ValueError):
+                return  # (a value the cache cannot hold: the file is analysed again next time)
+            self.store.store(_cache_key(self.store, read), stored, memo)
 
 
 def _crashed(result: ReviewResult) -> bool:
