@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from secreview.dataflow.parameters import converted_options
-from secreview.dataflow.analyzer import NOTHING, CallSite, FunctionAnalysis, FunctionSummary, fold
-from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, ordered
+from secreview.dataflow.analyzer import ATTRIBUTES_ENTRY, CONSTRUCTED_ENTRY, NOTHING, CallSite, FunctionAnalysis, FunctionSummary, fold
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
 from secreview.models import (
@@ -34,6 +34,7 @@ MAX_FUNCTIONS_PER_FILE = 5000  # budget: beyond this, remaining functions are no
 # read, each time: on Django, a fifth more data-flow work for the re-analyses.)
 STORING_METHODS = frozenset({"__init__"})
 MAX_ATTRIBUTE_ROUNDS = 2  # re-analyses of the methods whose class attributes changed after they read them
+MAX_ANCESTORS = 20  # base classes followed for a class's attributes
 
 
 @dataclass
@@ -150,13 +151,13 @@ class _Record:
     file can reuse it when its inputs and every answer it was given are unchanged."""
 
     inputs: dict
-    lookups: dict = field(default_factory=dict)  # (name, quiet) / ("class", name, quiet) / ("attribute", class, name) -> answer
+    lookups: dict = field(default_factory=dict)  # (name, quiet) / ("class", name, quiet) / ("attribute", class, name) / ("constructed", class) -> answer
     asked: list = field(default_factory=list)  # (name, quiet) asked of the project
     asked_classes: list = field(default_factory=list)  # (name, quiet)
     values: dict = field(default_factory=dict)
     call_sites: list = field(default_factory=list)
     nested: list = field(default_factory=list)
-    attributes: list = field(default_factory=list)  # (class, attribute, taint) recorded
+    attributes: list = field(default_factory=list)  # (class, attribute, taint, by the constructor) recorded
     budget_exceeded: bool = False
     summary: FunctionSummary | None = None
 
@@ -192,8 +193,20 @@ class FileFlow:
         self.source_roots = {local for local, target in self.facts.imports.aliases.items() if target.split(".")[0] in roots}
         self.function_names: dict[int, str] = {}  # function node id -> qualified name
         self.class_of_method: dict[int, str] = {}  # method node id -> class qualname
-        self.class_attributes: dict[str, dict[str, Taint]] = {}
+        self.class_attributes: dict[str, dict[str, Taint]] = {}  # class -> what its methods but ``__init__`` store
+        self.class_bases: dict[str, list[str]] = {}  # each class of the file -> its bases' qualified names
+        self.classes_with_methods: set[str] = set()  # ... that define functions
+        self.classes_with_constructor: set[str] = set()  # ... that define ``__init__``
+        self.class_constructed: dict[str, dict[str, Taint]] = {}  # what each one's ``__init__`` leaves in the attributes
+        self._chains: dict[str, list[str]] = {}  # class -> itself and its ancestors (see _class_and_bases)
+        self._class_nodes: dict[str, ast.ClassDef] = {}
         self._attribute_reads: dict[int, dict] = {}  # function node id -> {("attribute", class, name): taint read}
+        # Bumped whenever an attribute of a class of this file changes; a function whose reads
+        # were all made since (``_read_since``) cannot have been told too little.
+        self._attributes_version = 0
+        self._read_since: dict[int, int] = {}
+        self._exported_memo: dict[tuple[str, str], dict[str, Taint]] = {}
+        self._attribute_memo: dict[tuple[str, str], tuple[int, Taint | None]] = {}  # (class, attribute) -> (version, attribute_of)
         self.local_summaries: dict[str, FunctionSummary] = {}
         self.module_instances: dict[str, str | None] = {}
         if self.project_classes is None:
@@ -252,6 +265,8 @@ class FileFlow:
                 self.analyze_function(node, {**globals_state, **defining_state})
             found = self._take_nested()
         self.reanalyze_methods_reading_changed_attributes(globals_state)
+        self._summarize_classes()
+        self._forward_inherited_constructors()
         return self
 
     def _take_nested(self) -> list[tuple[ast.AST, dict]]:
@@ -271,6 +286,7 @@ class FileFlow:
         analysis = FunctionAnalysis(self, node, class_name, state)
         analysis.block(node.body, {})
         self.values.update(analysis.values)
+        self._note_class(node, class_name)
         flask_view = any(self.qualname(base) in FLASK_VIEW_CLASSES for base in node.bases)
         bases = {(self.qualname(base) or "").rsplit(".", 1)[-1] for base in node.bases}
         django_view = self._imports_django and any(base.endswith(DJANGO_VIEW_BASE_SUFFIXES) for base in bases)
@@ -310,13 +326,23 @@ class FileFlow:
             node = items[position][0]
             owner = self.class_of_method.get(id(node))
             found: list[int] = []
+            if owner is not None and node.name != "__init__":
+                # What the constructors of its class (and of its bases here) store on ``self``
+                # before the method reads it (else it is analysed again, see
+                # ``reanalyze_methods_reading_changed_attributes``).
+                for ancestor in self._class_and_bases(owner):
+                    found += keyed.get((ancestor, "__init__"), ())
             for on_self, name in calls.get(id(node), ()):
-                if on_self:  # the class's own method, else one it may inherit (or ``super()``'s)
+                if on_self is SUPER:  # a base class's method (one of this file's, if any)
+                    bases = self._class_and_bases(owner)[1:] if owner is not None else ()
+                    found += next((keyed[(base, name)] for base in bases if (base, name) in keyed), ())
+                elif on_self:  # the class's own method, else one it may inherit
                     found += keyed.get((owner, name)) or methods.get(name, ())
                 else:
                     found += keyed.get((None, name), ())
-                    if name in classes:
-                        found += keyed.get((classes[name], "__init__"), ())
+                    if name in classes:  # its constructor, its own or the one it inherits from here
+                        found += next((keyed[(base, "__init__")] for base in self._class_and_bases(classes[name])
+                                       if (base, "__init__") in keyed), ())
             return found
 
         order: list[int] = []
@@ -339,10 +365,10 @@ class FileFlow:
         return [items[position] for position in order]
 
     @property
-    def _called_names(self) -> dict[int, list[tuple[bool, str]]]:
-        """For each function (node id): the calls it makes itself as ``name()`` (False, name) or
-        ``self.name()`` / ``cls.name()`` / ``super().name()`` (True, name), in source order (from the calls the facts
-        walk gathered)."""
+    def _called_names(self) -> dict[int, list[tuple[bool | object, str]]]:
+        """For each function (node id): the calls it makes itself as ``name()`` (False, name),
+        ``self.name()`` / ``cls.name()`` (True, name) or ``super().name()`` (SUPER, name), in
+        source order (from the calls the facts walk gathered)."""
         known = self.__dict__.get("_called_names_cache")
         if known is not None:
             return known
@@ -354,11 +380,11 @@ class FileFlow:
             func = node.func
             if func.__class__ is name_class:
                 call = (False, func.id)
-            elif func.__class__ is attribute_class and (
-                    (func.value.__class__ is name_class and func.value.id in ("self", "cls"))
-                    or (func.value.__class__ is call_class and func.value.func.__class__ is name_class
-                        and func.value.func.id == "super")):
+            elif func.__class__ is attribute_class and func.value.__class__ is name_class and func.value.id in ("self", "cls"):
                 call = (True, func.attr)
+            elif (func.__class__ is attribute_class and func.value.__class__ is call_class
+                  and func.value.func.__class__ is name_class and func.value.func.id == "super"):
+                call = (SUPER, func.attr)
             else:
                 continue
             for ancestor in reversed(ancestors):
@@ -375,12 +401,14 @@ class FileFlow:
         earlier = self.previous.records.get(occurrence) if self.previous is not None else None
         if earlier is not None and self._still_valid(earlier, globals_state):
             summary = self._replay(earlier)
-            reads = {key: answer for key, answer in earlier.lookups.items() if key[0] == "attribute"}
+            reads = {key: answer for key, answer in earlier.lookups.items() if key[0] in ("attribute", "constructed")}
             if reads or id(node) in self._attribute_reads:
                 self._attribute_reads[id(node)] = reads
+                self._read_since[id(node)] = self._attributes_version  # (the answers were checked just now)
         else:
-            # (each method's reads of class attributes, and what they were, for the re-analysis)
-            self._attribute_reads[id(node)] = {}
+            if id(node) in self.class_of_method:  # (each method's reads of class attributes, for the re-analysis)
+                self._attribute_reads[id(node)] = {}
+                self._read_since[id(node)] = self._attributes_version
             summary = self._analyze(node, qualname, globals_state, occurrence)
         self.local_summaries[qualname] = summary
         self.summaries[qualname] = summary
@@ -424,8 +452,8 @@ class FileFlow:
         for key, answer in record.lookups.items():
             if key[0] == "class":
                 now = self._class_answer(key[1], key[2])
-            elif key[0] == "attribute":
-                now = self.class_attributes.get(key[1], {}).get(key[2])
+            elif key[0] in ("attribute", "constructed"):
+                now = self._attribute_answer(key)
             else:
                 now = self.summaries.answer(key[0], key[1])
             if now is not answer and now != answer:
@@ -438,8 +466,11 @@ class FileFlow:
         self.values.update(record.values)
         self.call_sites.extend(record.call_sites)
         self.nested.extend(record.nested)
-        for class_name, attribute, taint in record.attributes:
-            self._join_attribute(class_name, attribute, taint)
+        for node, _ in record.nested:  # (what analysing its ``def``/``class`` statements noted)
+            if node.__class__ in _FUNCTION_NODES or node.__class__ is ast.ClassDef:
+                self.defined_in[id(node)] = record.summary.qualname
+        for class_name, attribute, taint, constructor in record.attributes:
+            self._join_attribute(class_name, attribute, taint, constructor)
         self.budget_exceeded = self.budget_exceeded or record.budget_exceeded
         for name, quiet in record.asked:
             (self.summaries.asked_quietly if quiet else self.summaries.asked).add(name)
@@ -454,7 +485,9 @@ class FileFlow:
         first) was told too little: it is analysed again, in the order of the first analyses. What
         it stores may change what others read in turn: a few rounds at most."""
         for _ in range(MAX_ATTRIBUTE_ROUNDS):
-            stale = [node_id for node_id, reads in self._attribute_reads.items() if self._reads_changed(reads)]
+            version = self._attributes_version
+            stale = [node_id for node_id, reads in self._attribute_reads.items()
+                     if reads and self._read_since[node_id] < version and self._reads_changed(reads)]
             if not stale:
                 return
             for node_id in stale:
@@ -588,24 +621,33 @@ class FileFlow:
     # ---- class attributes ------------------------------------------------------------------
     # What a method stores on ``self`` is what every method of the class reads back (joined over
     # the methods that store it; instances are not told apart). A source is kept as it is; a
-    # parameter of the storing method becomes an ATTRIBUTE origin naming that method (see
-    # values.py), so ``self.target`` set from ``__init__(self, target)`` and run in
-    # ``os.system("tar " + self.target)`` makes that sink a sink of ``Backup.__init__``'s
-    # parameter: ``Backup(request.form["target"]).run()`` is found by the project pass.
+    # parameter of the constructor becomes an ATTRIBUTE origin naming it (see values.py), so
+    # ``self.target`` set from ``__init__(self, target)`` and run in ``os.system("tar " +
+    # self.target)`` makes that sink a sink of ``Backup.__init__``'s parameter:
+    # ``Backup(request.form["target"]).run()`` is found by the project pass.
+    #
+    # Base classes count (``attribute_of``). What a class's ``__init__`` leaves (``constructed``)
+    # is kept apart from what its other methods store: a subclass with a constructor of its own
+    # runs its base's only through ``super().__init__(...)``, with the arguments it passes there
+    # (``through_super``); one without runs the one it inherits, as it is.
     def record_attribute(self, method: ast.AST, attribute: str, value: Taint) -> None:
         class_name = self.class_of_method.get(id(method))
         if class_name is None:
             return
+        constructor = getattr(method, "name", None) == "__init__"
         stored = self._stored(method, value)
         if self._record is not None:
-            self._record.attributes.append((class_name, attribute, stored))
-        self._join_attribute(class_name, attribute, stored)
+            self._record.attributes.append((class_name, attribute, stored, constructor))
+        self._join_attribute(class_name, attribute, stored, constructor)
 
     def _stored(self, method: ast.AST, value: Taint) -> Taint:
         """What an attribute keeps of the value ``method`` stores in it (see above)."""
+        origins = value.whole().origins
+        if not origins:
+            return CLEAN
         kept = []
         method_name = None
-        for origin in ordered(value.whole().origins):
+        for origin in (origins if len(origins) == 1 else ordered(origins)):
             if origin.param is None or origin.kind == ATTRIBUTE:
                 kept.append(origin)
             elif origin.kind == INPUT and getattr(method, "name", None) in STORING_METHODS:
@@ -613,21 +655,37 @@ class FileFlow:
                 kept.append(replace(origin, kind=ATTRIBUTE, description=method_name))
         return Taint(frozenset(_first_per_parameter(kept))) if kept else CLEAN
 
-    def _join_attribute(self, class_name: str, attribute: str, taint: Taint) -> None:
-        attributes = self.class_attributes.setdefault(class_name, {})
+    def _join_attribute(self, class_name: str, attribute: str, taint: Taint, constructor: bool) -> None:
+        attributes = (self.class_constructed if constructor else self.class_attributes).setdefault(class_name, {})
         known = attributes.get(attribute)
         if known is not None and any(origin.kind == ATTRIBUTE for origin in taint.origins):
             # One path per stored parameter is evidence enough; another path to it (assigned in
             # two branches, or again by a re-analysis) would only make its readers analysed again.
             taint = Taint(frozenset(_first_per_parameter(ordered(known.origins) + ordered(taint.origins))) - known.origins)
-        attributes[attribute] = join(known, taint)
+        joined = join(known, taint)
+        if joined is not known and joined != known:
+            attributes[attribute] = joined
+            self._attributes_version += 1
 
     def class_attribute(self, method: ast.AST, attribute: str) -> Taint | None:
+        """``self.<attribute>`` read in ``method`` (None: nothing stores it)."""
         class_name = self.class_of_method.get(id(method))
         if class_name is None:
             return None
-        found = self.class_attributes.get(class_name, {}).get(attribute)
         key = ("attribute", class_name, attribute)
+        known = self._attribute_memo.get((class_name, attribute))
+        if known is not None and known[0] == self._attributes_version and self._record is None:
+            found = known[1]  # (the commonest case, as ``_told`` would answer it)
+            reads = self._attribute_reads.get(id(method))
+            if reads is not None and key not in reads:
+                reads[key] = found
+            return found
+        return self._told(method, key)
+
+    def _told(self, method: ast.AST, key: tuple):
+        """The answer to an attribute question (see ``_attribute_answer``), noted for the replay
+        (``_still_valid``) and the re-analysis of the methods told too little."""
+        found = self._attribute_answer(key)
         if self._record is not None and key not in self._record.lookups:
             self._record.lookups[key] = found
         reads = self._attribute_reads.get(id(method))
@@ -635,27 +693,259 @@ class FileFlow:
             reads[key] = found
         return found
 
+    def _attribute_answer(self, key: tuple):
+        if key[0] == "attribute":
+            return self.attribute_of(key[1], key[2])
+        return self.constructed_by(key[1])  # ("constructed", class)
+
+    def attribute_of(self, class_name: str, attribute: str) -> Taint | None:
+        """What ``attribute`` holds in an instance of ``class_name`` (None: nothing stores it):
+        what its constructor leaves there, and what the methods of the class and of its base
+        classes store (a base class of another file: as its file exported it, bases and all)."""
+        key = (class_name, attribute)
+        known = self._attribute_memo.get(key)
+        if known is not None and known[0] == self._attributes_version:
+            return known[1]
+        found = self.constructed_by(class_name).get(attribute)
+        for owner in self._class_and_bases(class_name):
+            stored = self.class_attributes.get(owner, {}) if owner in self.class_bases else self._exported(owner, ATTRIBUTES_ENTRY)
+            value = stored.get(attribute)
+            if value is not None:
+                found = join(found, value)
+        self._attribute_memo[key] = (self._attributes_version, found)
+        return found
+
+    def constructed_by(self, class_name: str) -> dict[str, Taint]:
+        """What the constructor ``Class(...)`` runs leaves in the attributes: the class's own
+        ``__init__``'s, else the one it inherits."""
+        for owner in self._class_and_bases(class_name):
+            if owner not in self.class_bases:
+                return self._exported(owner, CONSTRUCTED_ENTRY)  # (its file's answer covers its bases)
+            if owner in self.classes_with_constructor:
+                return self.class_constructed.get(owner, {})
+        return {}
+
+    def through_super(self, method: ast.AST, constructor: FunctionSummary, positional: list[Taint], keywords: dict,
+                      step: TraceStep) -> dict[str, Taint]:
+        """What ``super().__init__(...)`` in ``method`` leaves in the attributes: what the base
+        class's constructor leaves, its stored parameters replaced by the arguments given here
+        (``super().__init__("/srv/fixed")`` stores a constant)."""
+        class_name = self.class_of_method.get(id(method))
+        bases = self.class_bases.get(class_name or "", ())
+        if not bases:
+            return {}
+        left = {}
+        for attribute, value in self._told(method, ("constructed", bases[0])).items():
+            kept = [origin for origin in value.origins if not (origin.kind == ATTRIBUTE and origin.description == constructor.qualname)]
+            result = Taint(frozenset(kept)) if kept else CLEAN
+            for origin in value.origins:
+                if origin.kind == ATTRIBUTE and origin.description == constructor.qualname:
+                    index = origin.param - 1  # (``self`` is not among the arguments)
+                    name = constructor.params[origin.param] if origin.param < len(constructor.params) else None
+                    argument = positional[index] if 0 <= index < len(positional) else keywords.get(name)
+                    if argument is not None and not argument.is_clean:  # (not given: the default, a constant)
+                        passed = argument.whole().sanitize(origin.sanitized) if origin.sanitized else argument.whole()
+                        result = join(result, passed.with_step(step))
+            left[attribute] = result
+        return left
+
+    def _class_and_bases(self, class_name: str) -> list[str]:
+        """The class, then its ancestors known in this file, nearest first (a base of another
+        file: its file's answers cover its ancestors)."""
+        chain = self._chains.get(class_name)
+        if chain is None:
+            chain = [class_name]
+            for owner in chain:
+                if len(chain) > MAX_ANCESTORS:
+                    break
+                chain += [base for base in self.class_bases.get(owner, ()) if base not in chain]
+            self._chains[class_name] = chain
+        return chain
+
+    def _exported(self, class_name: str, entry: str) -> dict[str, Taint]:
+        """What another file told of its class (its ``<attributes>`` or ``<constructed>`` entry).
+        Asked of the project once per analysis of the file: the answer cannot change during it,
+        and a replayed function that read an attribute asks again when its reads are checked
+        (``_still_valid``), so the names asked are the same with or without this memo."""
+        key = (class_name, entry)
+        known = self._exported_memo.get(key)
+        if known is not None:
+            return known
+        table = self.summaries
+        quiet, table.quiet = table.quiet, False  # (what it holds matters, not only its sources)
+        try:
+            found = table.get(f"{class_name}.{entry}")
+        finally:
+            table.quiet = quiet
+        known = self._exported_memo[key] = dict(found.returns.items) if found is not None and found.returns.items else {}
+        return known
+
+    def _note_class(self, node: ast.ClassDef, class_name: str) -> None:
+        """A class of this file: its bases (qualified names; a class of the same function or
+        class body by its name there), and whether it has a constructor of its own."""
+        names = []
+        for base in node.bases:
+            name = self.qualname(base)
+            if name is not None and "." not in name:
+                name = f"{self.qualname_prefix(node)}.{name}"
+            if name is not None:
+                names.append(name)
+        self.class_bases[class_name] = names
+        self._class_nodes[class_name] = node
+        self._chains.clear()
+        methods = [child.name for child in node.body if child.__class__ in _FUNCTION_NODES]
+        if methods:
+            self.classes_with_methods.add(class_name)
+        if "__init__" in methods:
+            self.classes_with_constructor.add(class_name)
+
+    def _summarize_classes(self) -> None:
+        """What other files are told of this file's classes, as entries of its own summaries
+        (the attributes as the items of a return value): the untrusted data the methods of each
+        class and of its bases store (``Class.<attributes>``), and what its constructor leaves
+        (``Class.<constructed>``, named after that constructor: the class's own ``__init__`` or
+        the one it inherits). Every class that defines functions has both entries, even empty:
+        the names a file defines must depend on its content alone (the project's tables keep
+        names, see linking.py). One that defines none (an exception type, a ``Meta``) has none: a
+        subclass in another file of such a class does not see what its bases store."""
+        for class_name in sorted(self.classes_with_methods):
+            stored: dict[str, Taint] = {}
+            for owner in self._class_and_bases(class_name):
+                held = self.class_attributes.get(owner, {}) if owner in self.class_bases else self._exported(owner, ATTRIBUTES_ENTRY)
+                for attribute, value in held.items():
+                    stored[attribute] = join(stored.get(attribute), value)
+            constructor = self._constructor_of(class_name)
+            for entry, held in ((ATTRIBUTES_ENTRY, stored), (CONSTRUCTED_ENTRY, self.constructed_by(class_name))):
+                items = tuple(sorted((name, value) for name, value in held.items() if not value.is_clean))
+                name = f"{class_name}.{entry}"
+                qualname = constructor if entry == CONSTRUCTED_ENTRY and constructor is not None else name
+                self.local_summaries[name] = FunctionSummary(qualname, [], Taint(frozenset(), items))
+
+    def constructor_summary(self, class_name: str) -> FunctionSummary | None:
+        """The summary of the ``__init__`` that ``Class(...)`` runs, if known: for a class of this
+        file from what this analysis knows of it (not the project's tables, which hold this file's
+        entries only after its first analysis)."""
+        if class_name in self.class_bases:
+            constructor = self._constructor_of(class_name)
+            return self.summaries.get(constructor) if constructor is not None else None
+        entry = self.summaries.get(f"{class_name}.{CONSTRUCTED_ENTRY}")
+        if entry is None or not entry.qualname.endswith(".__init__"):
+            return None
+        return self.summaries.get(entry.qualname)
+
+    def super_constructor(self, method: ast.AST) -> tuple[str | None, FunctionSummary | None]:
+        """``super().__init__(...)`` in ``method``: the next class (the first base) and the summary
+        of the constructor it runs (its own or the one it inherits), if known."""
+        bases = self.class_bases.get(self.class_of_method.get(id(method)) or "", ())
+        if not bases:
+            return None, None
+        return bases[0], self.constructor_summary(bases[0])
+
+    def constructor_key(self, function: ast.AST, stored_by: str) -> str:
+        """The function a sink in ``function`` reached by a parameter ``stored_by`` stored on the
+        instance is a sink of: the constructor of ``function``'s class, by the class's name when it
+        inherits it (``CopyJob.__init__``: only ``CopyJob(x)``, or a subclass's construction, reaches
+        a method of ``CopyJob``, not ``StoredJob(x)``; see ``_forward_inherited_constructors``)."""
+        class_name = self.class_of_method.get(id(function))
+        if class_name is None or class_name in self.classes_with_constructor:
+            return stored_by
+        return f"{class_name}.__init__"
+
+    def _stored_for(self, function: ast.AST, value: Taint) -> Taint:
+        """``value`` passed on from ``function``, its stored parameters named after the
+        constructor of ``function``'s class (see ``constructor_key``)."""
+        if self.class_of_method.get(id(function)) in self.classes_with_constructor or not any(origin.kind == ATTRIBUTE for origin in value.origins):
+            return value  # (its own constructor: the stored parameters are already named after it)
+        renamed = set()
+        for origin in value.origins:
+            if origin.kind == ATTRIBUTE:
+                key = self.constructor_key(function, origin.description)
+                origin = origin if key == origin.description else replace(origin, description=key)
+            renamed.add(origin)
+        return Taint(frozenset(renamed))
+
+    def _forward_inherited_constructors(self) -> None:
+        """A class without a constructor of its own passes what it is constructed with to the
+        next class's (``CopyJob(x)`` runs ``StoredJob.__init__(self, x)``): a call from
+        ``CopyJob.__init__`` to ``StoredJob.__init__`` for the project pass, so that the sinks of
+        ``StoredJob``'s methods (and its own bases') are reached by ``CopyJob(x)`` too."""
+        for class_name in sorted(self.class_bases):
+            bases = self.class_bases[class_name]
+            if class_name in self.classes_with_constructor or not bases:
+                continue
+            constructor = self._constructor_of(class_name)
+            summary = self.summaries.get(constructor) if constructor is not None else None
+            if summary is None:
+                continue
+            node = self._class_nodes[class_name]
+            step = TraceStep(self.path, node.lineno, node.col_offset, self.code(node.lineno),
+                             f"constructed by `{constructor.rsplit('.', 2)[-2]}.__init__()`")
+            caller = f"{class_name}.__init__"
+            arguments = {index: Taint(frozenset({new_origin(f"parameter `{param}` of `{caller}()`", Level.LOW, (step,), index, False)}))
+                         for index, param in enumerate(summary.params) if index > 0}
+            if arguments:
+                self.call_sites.append(CallSite(f"{bases[0]}.__init__", arguments, step, caller))
+
+    def _constructor_of(self, class_name: str) -> str | None:
+        """The qualified name of the ``__init__`` that ``Class(...)`` runs: its own, else the first
+        of its bases' (another file's class: as that file named it)."""
+        for owner in self._class_and_bases(class_name):
+            if owner not in self.class_bases:
+                table = self.summaries
+                found = table.get(f"{owner}.{CONSTRUCTED_ENTRY}")
+                if found is not None and found.qualname.endswith(".__init__"):
+                    return found.qualname
+                found = table.get(f"{owner}.__init__")  # (a class of a file not reviewed as a project file has no entry)
+                return found.qualname if found is not None else None
+            if owner in self.classes_with_constructor:
+                return f"{owner}.__init__"
+        return None
+
+    def base_method(self, method: ast.AST, name: str) -> FunctionSummary | None:
+        """The summary of the method ``super().<name>`` calls in ``method``: the first of the
+        class's bases that has one (another file's class: as that file exported it)."""
+        class_name = self.class_of_method.get(id(method))
+        if class_name is None:
+            return None
+        for owner in self._class_and_bases(class_name)[1:]:
+            found = self.summaries.get(f"{owner}.{name}")
+            if found is not None:
+                return found
+        return None
+
     def _reads_changed(self, reads: dict) -> bool:
-        """Would a method that read these attributes (key -> what it was told) read something else
-        now? (An attribute no method stored is read as the clean ``self``: the same as a clean one.)"""
-        for (_, class_name, attribute), seen in reads.items():
-            now = self.class_attributes.get(class_name, {}).get(attribute)
+        """Would a method that asked these attribute questions (key -> what it was told) be told
+        something else now? (An attribute nothing stores is read as the clean ``self``.)"""
+        for key, seen in reads.items():
+            now = self._attribute_answer(key)
             if now is not seen and (now or CLEAN) != (seen or CLEAN):
                 return True
         return False
 
     # ---- calls between project functions ------------------------------------------------------
-    def record_call(self, callee: str, positional: list[Taint], keywords: dict, node: ast.Call, analysis: FunctionAnalysis) -> None:
+    def record_call(self, callee: str, positional: list[Taint], keywords: dict, node: ast.Call, analysis: FunctionAnalysis,
+                    bound: bool | None = None, params: list[str] | None = None) -> None:
+        """A call of a project function, for the project pass. ``bound``: whether ``positional``
+        lacks the ``self`` the callee receives (None: a method called as ``obj.method(...)``);
+        ``params``: the callee's parameter names when the project tables do not hold them under
+        ``callee`` (an inherited constructor): keywords are then passed by position."""
         arguments: dict[int | str, Taint] = {}
         for key, value in (*enumerate(positional), *keywords.items()):
             if value.items is not None:
                 value = value.whole()
             if value.origins and key is not None:  # (a plain value is clean exactly when it has no origins)
+                if params is not None and isinstance(key, str):
+                    if key not in params:
+                        continue
+                    key = params.index(key)
                 arguments[key] = value
         if not arguments:
             return
-        if isinstance(node.func, ast.Attribute):
-            arguments = {(k + 1 if isinstance(k, int) else k): v for k, v in arguments.items()} if self._is_bound_call(callee) else arguments
+        arguments = {key: self._stored_for(analysis.node, value) for key, value in arguments.items()}
+        if bound is None:
+            bound = isinstance(node.func, ast.Attribute) and self._is_bound_call(callee)
+        if bound:
+            arguments = {(k + 1 if isinstance(k, int) else k): v for k, v in arguments.items()}
         arguments, tail_only = self._into_varargs(callee, arguments)
         called = callee.removesuffix(".__init__")  # ``Backup(x)``: passed to `Backup()`
         step = analysis.step(node, f"passed to `{called.rsplit('.', 1)[-1]}()`")
@@ -734,7 +1024,7 @@ class FileFlow:
         qualname = self.function_qualname(function)
         line = getattr(node, "lineno", 0)
         reached = [(qualname, origin) for origin in value.params_for(cwe)]
-        reached += [(origin.description, origin) for origin in value.stored_params_for(cwe)]
+        reached += [(self.constructor_key(function, origin.description), origin) for origin in value.stored_params_for(cwe)]
         for owner, origin in reached:
             self.sink_records.append(SinkRecord(
                 function=owner, param=origin.param, rule_id=rule.id, cwe=cwe or rule.cwe, path=self.path,
@@ -758,6 +1048,7 @@ class FileFlow:
 
 
 _FUNCTION_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+SUPER = object()  # a ``super().name()`` call, in ``FileFlow._called_names``
 FLASK_VIEW_CLASSES = frozenset({"flask.views.MethodView", "flask.views.View"})
 ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})
 

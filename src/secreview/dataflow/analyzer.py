@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from secreview.dataflow.values import CLEAN, PREDICTABLE, Origin, Taint, join, join_all, new_origin
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, PREDICTABLE, Origin, Taint, join, join_all, new_origin
 from secreview.dataflow.values import source as _source
 
 
@@ -71,6 +71,12 @@ class FunctionSummary:
     returns: Taint = CLEAN  # parameter origins stand for "the caller's argument"
     is_method: bool = False
     vararg: int | None = None  # index of ``*args`` in ``params``: it takes every positional argument from there on
+
+
+# The summary entries of a class (see FileFlow._summarize_classes): ``Class.<attributes>``, what its
+# methods store on ``self``; ``Class.<constructed>``, what its constructor leaves there.
+ATTRIBUTES_ENTRY = "<attributes>"
+CONSTRUCTED_ENTRY = "<constructed>"
 
 
 @dataclass
@@ -709,9 +715,10 @@ class FunctionAnalysis:
                      positional: list[Taint], keywords: dict, arguments: Taint, state: State) -> Taint:
         """The rest of ``expr_Call``: calls of the reviewed code's own functions, then the rest."""
         func = node.func
-        if name is not None and self.is_project_class(name) and self.has_summary(f"{name}.__init__"):
-            # ``Runner(x)`` calls ``Runner.__init__(self, x)``: sinks in the constructor count.
-            self.unit.record_call(f"{name}.__init__", [CLEAN, *positional], keywords, node, self)
+        # (A call given nothing but parameters stored on instances constructs nothing the project
+        # pass follows -- see project.resolve --: whether ``name`` is a project class is not asked.)
+        if name is not None and (not arguments.origins or not _only_stored(arguments)) and self.is_project_class(name):
+            self.construct(name, node, positional, keywords)
         instance_state = None
         summarized = name is not None and self.has_summary(name)
         if method and not summarized:
@@ -722,6 +729,11 @@ class FunctionAnalysis:
                 # What the constructor was given may be stored in the instance and returned.
                 instance_state = receiver.whole()
         summary = self.summary_for(name, func, summarized)
+        if summary is None and self.self_name is not None and method is not None and _on_super(func):
+            if method == "__init__":
+                self.construct_through_super(node, positional, keywords, state)
+                return CLEAN
+            summary = self.unit.base_method(self.node, method)  # ``super().save(x)``
         if summary is not None:
             self.unit.record_call(name if summarized else summary.qualname, positional, keywords, node, self)
             return join(self.apply_summary(summary, positional, keywords, node), instance_state)
@@ -752,6 +764,31 @@ class FunctionAnalysis:
                 return join(receiver.whole(), default)  # one of the stored values, whatever the key
         # Unknown call: the result carries whatever went in (receiver and arguments).
         return join(receiver if receiver.items is None else receiver.whole(), arguments)
+
+    def construct(self, class_name: str, node: ast.Call, positional: list[Taint], keywords: dict) -> None:
+        """``Runner(x)`` calls ``Runner.__init__(self, x)``, its own or the one it inherits (named
+        after the class all the same: the methods of ``Runner`` reading what it stored record their
+        sinks under that name, see ``FileFlow.constructor_key``). Sinks in the constructor count."""
+        if self.has_summary(f"{class_name}.__init__"):
+            self.unit.record_call(f"{class_name}.__init__", [CLEAN, *positional], keywords, node, self, bound=False)
+            return
+        constructor = self.unit.constructor_summary(class_name)  # (inherited)
+        if constructor is not None:
+            self.unit.record_call(f"{class_name}.__init__", [CLEAN, *positional], keywords, node, self, bound=False,
+                                  params=constructor.params)
+
+    def construct_through_super(self, node: ast.Call, positional: list[Taint], keywords: dict, state: State) -> None:
+        """``super().__init__(target)`` in a constructor: a call of the next class's constructor
+        (as ``Base(target)`` would be), which stores what it is given here in the attributes, as
+        if assigned at this line."""
+        base, constructor = self.unit.super_constructor(self.node)
+        if constructor is None:
+            return
+        self.unit.record_call(f"{base}.__init__", [CLEAN, *positional], keywords, node, self, bound=False, params=constructor.params)
+        step = self.step(node, f"stored by `{constructor.qualname.rsplit('.', 2)[-2]}.__init__()`")
+        for attribute, value in self.unit.through_super(self.node, constructor, positional, keywords, step).items():
+            state[f"{self.self_name}.{attribute}"] = value
+            self.stored[attribute] = join(self.stored.get(attribute), value)
 
     # The project's answers do not change while one function is analysed (the file's own
     # summaries grow between analyses), and asking again only repeats what the first question
@@ -1110,6 +1147,17 @@ _REQUEST_READ_METHODS = frozenset({
     "get_json", "get_data", "get_full_path", "post", "json", "text", "read", "get_argument", "get_query_argument",
     "get_body_argument", "body", "form", "stream",  # (Starlette: ``await request.body()``, ``request.form()``)
 })
+
+
+def _on_super(func: ast.expr) -> bool:
+    """``super().name`` (also ``super(Class, self).name``)."""
+    receiver = func.value if type(func) is ast.Attribute else None
+    return type(receiver) is ast.Call and type(receiver.func) is _NAME and receiver.func.id == "super"
+
+
+def _only_stored(value: Taint) -> bool:
+    """Does ``value`` (a plain value) carry origins, all of them parameters stored on an instance?"""
+    return bool(value.origins) and all(origin.kind == ATTRIBUTE for origin in value.origins)
 
 
 def _carries(value: Taint) -> bool:

@@ -73,8 +73,12 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                         steps = (*origin.steps, call.step, *record.steps)
                         if origin.kind == ATTRIBUTE:
                             # A constructor's parameter kept on the instance (``self.cmd``) and passed
-                            # on here: the sink is one of that constructor's too (see values.ATTRIBUTE).
-                            changed |= add(replace(record, function=origin.description, param=origin.param, steps=steps))
+                            # on to a function here: the sink is one of that constructor's too (see
+                            # values.ATTRIBUTE). Not when passed to another constructor: objects kept
+                            # by objects kept by objects (a form in the admin's helpers) lose track
+                            # of what is text and what is an object holding some.
+                            if not call.callee.endswith(".__init__"):
+                                changed |= add(replace(record, function=origin.description, param=origin.param, steps=steps))
                             continue
                         if origin.param is not None:
                             changed |= add(replace(record, function=call.caller, param=origin.param, steps=steps))

@@ -1,0 +1,107 @@
+"""What instances hold across files: a class's attributes and constructor are told to the files of
+its subclasses (``Class.<attributes>`` / ``Class.<constructed>`` summary entries), and a cached
+review follows an edit of the base class as a fresh review does."""
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from secreview import runner
+from secreview.config import Config
+from secreview.findings import Level
+from secreview.inputs.files import discover
+
+BASE = '''
+from flask import request
+
+
+class RequestTask:
+    def __init__(self):
+        self.host = request.args["host"]
+
+
+class StoredTask:
+    def __init__(self, path):
+        self.path = path
+'''
+
+TASKS = '''
+import subprocess
+
+from app.base import RequestTask, StoredTask
+
+
+class Ping(RequestTask):
+    def run(self):
+        subprocess.run("ping -c 1 " + self.host, shell=True)
+
+
+class Remove(StoredTask):
+    def run(self):
+        subprocess.run("rm -f " + self.path, shell=True)
+'''
+
+VIEWS = '''
+import os
+
+from flask import request
+
+from app.tasks import Ping, Remove
+
+
+class LoudPing(Ping):
+    def run(self):
+        os.system("ping -v " + self.host)
+
+
+def view():
+    Remove(request.args["path"]).run()
+    LoudPing().run()
+'''
+
+
+@pytest.fixture(autouse=True)
+def private_key_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    past = time.time() - 3600  # (a file written in the last seconds is re-hashed: not what a later run sees)
+    for file in root.rglob("*.py"):
+        os.utime(file, (past, past))
+
+
+def flows(tree: Path, **options) -> list[tuple[str, int, tuple[int, ...]]]:
+    sources, diagnostics = discover([str(tree)])
+    result = runner.run_review(sources, Config(min_confidence=Level.MEDIUM), diagnostics, **options)
+    assert not result.diagnostics
+    return sorted((Path(f.path).name, f.line, tuple(s.line for s in f.trace)) for f in result.findings if f.cwe == 78)
+
+
+def test_subclasses_in_other_files_see_what_the_base_class_stores(tmp_path):
+    tree = tmp_path / "app"
+    write(tmp_path, {"app/__init__.py": "", "app/base.py": BASE, "app/tasks.py": TASKS, "app/views.py": VIEWS})
+    assert flows(tree, jobs=1) == [
+        ("tasks.py", 9, (7, 9)),  # request.args stored by RequestTask.__init__
+        ("tasks.py", 14, (15, 11, 12, 14)),  # Remove(request...) runs StoredTask.__init__
+        ("views.py", 11, (7, 11)),  # two classes down, two files away
+    ]
+    assert flows(tree, jobs=2) == flows(tree, jobs=1)
+
+
+def test_a_cached_review_follows_an_edit_of_the_base_class(tmp_path):
+    tree = tmp_path / "app"
+    cache = tmp_path / "cache"
+    write(tmp_path, {"app/__init__.py": "", "app/base.py": BASE, "app/tasks.py": TASKS, "app/views.py": VIEWS})
+    assert len(flows(tree, jobs=1, cache_dir=cache)) == 3
+    write(tmp_path, {"app/base.py": BASE.replace('request.args["host"]', '"localhost"')})
+    edited = flows(tree, jobs=1, cache_dir=cache)
+    assert edited == [("tasks.py", 14, (15, 11, 12, 14))]  # not the subclasses' self.host, in either file
+    assert edited == flows(tree, jobs=1) == flows(tree, jobs=2, cache_dir=cache)
+    write(tmp_path, {"app/base.py": BASE.replace("self.path = path", "self.path = shlex.quote(path)").replace("from flask", "import shlex\nfrom flask")})
+    assert flows(tree, jobs=2, cache_dir=cache) == flows(tree, jobs=1) == [("tasks.py", 9, (8, 9)), ("views.py", 11, (8, 11))]  # (one line more in base.py)
