@@ -14,7 +14,7 @@ from secreview import runner
 from secreview.config import Config
 from secreview.dataflow.linking import ProjectTable
 from secreview.dataflow.order import analysis_order
-from secreview.engine import ReviewResult, Reviewer
+from secreview.engine import ReviewResult, Reviewer, is_package
 from secreview.facts import FileFacts
 from secreview.findings import Level
 from secreview.inputs import SourceFile, load_source, read_bytes
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threade
 def analysed_once(reviewer: Reviewer, source: SourceFile, table: ProjectTable) -> tuple[ReviewResult, dict]:
     """One analysis of a file told ``table``: its review and its own summaries."""
     parsed = load_source(source)
-    facts = FileFacts.build(parsed.tree, source.module_name, collect=reviewer.dispatcher.wanted)
+    facts = FileFacts.build(parsed.tree, source.module_name, collect=reviewer.dispatcher.wanted, is_package=is_package(source))
     flow = Reviewer.flow(parsed, facts, table)
     return reviewer.checked(parsed, facts, flow), dict(flow.local_summaries)
 

@@ -151,7 +151,7 @@ class Reviewer:
         if isinstance(parsed, Diagnostic):
             return FileOutcome(ReviewResult(diagnostics=[parsed]), content_hash=content_hash, path=source.path)
         try:
-            facts = FileFacts.build(parsed.tree, source.module_name, collect=self.dispatcher.wanted)  # one walk for both
+            facts = FileFacts.build(parsed.tree, source.module_name, collect=self.dispatcher.wanted, is_package=is_package(source))  # one walk for both
             if not self.dataflow:
                 return FileOutcome(self.checked(parsed, facts, None), content_hash=content_hash, path=source.path)
             table = table if table is not None else ProjectTable()
@@ -188,7 +188,7 @@ class Reviewer:
         if isinstance(parsed, Diagnostic):
             return ReviewResult(diagnostics=[parsed]), Dependencies()
         try:
-            facts = FileFacts.build(parsed.tree, source.module_name, collect=self.dispatcher.wanted)
+            facts = FileFacts.build(parsed.tree, source.module_name, collect=self.dispatcher.wanted, is_package=is_package(source))
             flow = self.flow(parsed, facts, table, recording=False)
             return self.checked(parsed, facts, flow), Dependencies.of(flow, table)
         except RecursionError:
@@ -256,6 +256,11 @@ class Reviewer:
                 result.suppressed.extend(suppressed)
                 if kept or suppressed:
                     result.excerpts.setdefault(path, {}).update(excerpt(parsed, kept + suppressed))
+
+
+def is_package(source: SourceFile) -> bool:
+    """Is the file a package's ``__init__.py`` (its relative imports start at the package)?"""
+    return os.path.basename(source.path) == "__init__.py"
 
 
 def _best_per_location(findings: list[Finding], change: Change | None = None) -> list[Finding]:

@@ -35,6 +35,7 @@ MAX_FUNCTIONS_PER_FILE = 5000  # budget: beyond this, remaining functions are no
 STORING_METHODS = frozenset({"__init__"})
 MAX_ATTRIBUTE_ROUNDS = 2  # re-analyses of the methods whose class attributes changed after they read them
 MAX_ANCESTORS = 20  # base classes followed for a class's attributes
+MAX_REEXPORTS = 4  # packages re-exporting a re-export, followed to the function
 
 
 @dataclass
@@ -120,21 +121,36 @@ class SummaryTable(ChainMap):
         return name in self.maps[1]
 
     def get(self, name, default=None):
+        found = self._lookup(name)
+        if found is not None and found.alias_of is not None:
+            found = self._reexported(found)
+        return default if found is None else found
+
+    def _lookup(self, name) -> FunctionSummary | None:
         # (ChainMap's asks ``in`` then ``[]``: each looks the name up, notes and asks it again)
         self._note(name)
         found = self.maps[0].get(name)
-        if found is not None:
-            return found
-        self._ask(name)
-        found = self.maps[1].get(name)
-        return default if found is None else found
+        if found is None:
+            self._ask(name)
+            found = self.maps[1].get(name)
+        return found
 
     def __getitem__(self, name) -> FunctionSummary:
-        self._note(name)
-        if name in self.maps[0]:
-            return self.maps[0][name]
-        self._ask(name)
-        return self.maps[1][name]
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def _reexported(self, marker: FunctionSummary) -> FunctionSummary | None:
+        """The summary a package's re-export stands for (asked as any name is), if known; a
+        re-export of a re-export too, a few at most. (Only ``get`` follows them; ``name in table``
+        is true for the re-export itself.)"""
+        for _ in range(MAX_REEXPORTS):
+            found = self._lookup(marker.alias_of)
+            if found is None or found.alias_of is None:
+                return found
+            marker = found
+        return None
 
 
 def returned_data(summary: FunctionSummary | None) -> frozenset[Origin] | None:
@@ -267,7 +283,22 @@ class FileFlow:
         self.reanalyze_methods_reading_changed_attributes(globals_state)
         self._summarize_classes()
         self._forward_inherited_constructors()
+        self._summarize_reexports()
         return self
+
+    def _summarize_reexports(self) -> None:
+        """A package's ``__init__`` that imports names from its own modules (``from .shell import
+        run_cmd``) makes them importable from the package (``from app.util import run_cmd``): an
+        entry of its own summaries for each, naming what it stands for (FunctionSummary.alias_of).
+        Which names these are depends on the file's content alone (see _summarize_classes)."""
+        if not self.path.endswith("__init__.py") or not self.facts.module_name:
+            return
+        module = self.facts.module_name
+        top = module.split(".")[0] + "."
+        for local, target in sorted(self.facts.imports.aliases.items()):
+            name = f"{module}.{local}"
+            if target.startswith(top) and target != name and name not in self.local_summaries:
+                self.local_summaries[name] = FunctionSummary(name, [], alias_of=target)
 
     def _take_nested(self) -> list[tuple[ast.AST, dict]]:
         """The functions and classes met (with their defining state) since the last call."""

@@ -71,6 +71,9 @@ class FunctionSummary:
     returns: Taint = CLEAN  # parameter origins stand for "the caller's argument"
     is_method: bool = False
     vararg: int | None = None  # index of ``*args`` in ``params``: it takes every positional argument from there on
+    # A package's re-export (``from .shell import run_cmd`` in ``app/util/__init__.py``): the entry
+    # ``app.util.run_cmd`` names the function it stands for (see SummaryTable, which follows it).
+    alias_of: str | None = None
 
 
 # The summary entries of a class (see FileFlow._summarize_classes): ``Class.<attributes>``, what its
@@ -734,8 +737,8 @@ class FunctionAnalysis:
                 self.construct_through_super(node, positional, keywords, state)
                 return CLEAN
             summary = self.unit.base_method(self.node, method)  # ``super().save(x)``
-        if summary is not None:
-            self.unit.record_call(name if summarized else summary.qualname, positional, keywords, node, self)
+        if summary is not None:  # (recorded under its own name: not a re-export's, see FunctionSummary.alias_of)
+            self.unit.record_call(summary.qualname, positional, keywords, node, self)
             return join(self.apply_summary(summary, positional, keywords, node), instance_state)
         if summarized:  # (``unit.is_project_function(name)``)
             self.unit.record_call(name, positional, keywords, node, self)

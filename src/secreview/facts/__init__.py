@@ -26,12 +26,13 @@ class FileFacts:
     collected: frozenset[type] = frozenset()
 
     @classmethod
-    def build(cls, tree: ast.Module, module_name: str = "", collect: Iterable[type] = ()) -> "FileFacts":
+    def build(cls, tree: ast.Module, module_name: str = "", collect: Iterable[type] = (), is_package: bool = False) -> "FileFacts":
+        """``is_package``: the file is a package's ``__init__`` (relative imports start there)."""
         collected = frozenset(collect)
         if not collected:
             # Only imports are needed now (they are statements): skip the expressions. Without
             # knowing whether a walrus binds names, scopes search their expressions for one.
-            imports = build_import_map(tree, module_name, walk.collect_statements(tree, IMPORT_TYPES))
+            imports = build_import_map(tree, module_name, walk.collect_statements(tree, IMPORT_TYPES), is_package)
             return cls(module_name=module_name, imports=imports, scopes=ScopeIndex(tree, expressions_bind=None))
         types = {kind for kind in collected if isinstance(kind, type)}
         names = frozenset().union(*(kind.names for kind in collected if isinstance(kind, walk.NamedNodes)))
@@ -47,7 +48,7 @@ class FileFacts:
         nodes = walk.collect(tree, types | {*IMPORT_TYPES, ast.NamedExpr}, names, aside)
         if IMPORT_TYPES[0] not in aside:
             import_items = [item for item in nodes if item[0].__class__ in IMPORT_TYPES]
-        imports = build_import_map(tree, module_name, import_items)
+        imports = build_import_map(tree, module_name, import_items, is_package)
         walrus = bool(walrus_items) or (ast.NamedExpr in types and any(item[0].__class__ is ast.NamedExpr for item in nodes))
         scopes = ScopeIndex(tree, expressions_bind=walrus)
         return cls(module_name=module_name, imports=imports, scopes=scopes, nodes=nodes, collected=collected)

@@ -46,10 +46,13 @@ class ImportMap:
         return any(m == prefix or m.startswith(prefix + ".") for m in self.imported_modules)
 
 
-def _absolute(module: str | None, level: int, current: str) -> str:
+def _absolute(module: str | None, level: int, current: str, is_package: bool = False) -> str:
+    """``from ..base import x`` in module ``current`` (a package's ``__init__`` when ``is_package``:
+    then ``.`` is that package itself, not its parent)."""
     if level == 0:
         return module or ""
-    package = current.split(".")[: -level] if current else []
+    parts = current.split(".") if current else []
+    package = parts[: len(parts) - level + 1] if is_package else parts[: -level]
     base = ".".join(package)
     if module:
         return f"{base}.{module}" if base else module
@@ -59,7 +62,7 @@ def _absolute(module: str | None, level: int, current: str) -> str:
 IMPORT_TYPES = (ast.Import, ast.ImportFrom)
 
 
-def build_import_map(tree: ast.Module, module_name: str = "", imports: list | None = None) -> ImportMap:
+def build_import_map(tree: ast.Module, module_name: str = "", imports: list | None = None, is_package: bool = False) -> ImportMap:
     """``imports``: the file's Import/ImportFrom nodes with their ancestors (from the facts walk),
     so the tree is not walked again; without it, the tree is walked here."""
     result = ImportMap(module_name=module_name)
@@ -76,7 +79,7 @@ def build_import_map(tree: ast.Module, module_name: str = "", imports: list | No
                     top = alias.name.split(".")[0]
                     result.aliases.setdefault(top, top)
         elif isinstance(node, ast.ImportFrom):
-            source = _absolute(node.module, node.level, module_name)
+            source = _absolute(node.module, node.level, module_name, is_package)
             result.imported_modules.add(source)
             for alias in node.names:
                 if alias.name == "*":
