@@ -1046,11 +1046,13 @@ class FileFlow:
         method's parameter stored on the instance reaches (an ATTRIBUTE origin, read back here
         as ``self.<attribute>``): a sink of that method (``Backup.__init__``) for its callers."""
         rule = getattr(ctx, "rule", None)
-        function = ctx.function
-        if rule is None or function is None:
+        if rule is None or not ctx.ancestors:
             return
-        node = ctx.ancestors[-1] if ctx.ancestors else None
-        if node is None:
+        node = ctx.ancestors[-1]
+        # The function whose parameters these are: a lambda's own (``run = lambda c: ...``), not
+        # the enclosing function's, whose parameters have other positions.
+        function = next((n for n in reversed(ctx.ancestors) if n.__class__ in _FUNCTION_NODES or n.__class__ is ast.Lambda), None)
+        if function is None:
             return
         qualname = self.function_qualname(function)
         line = getattr(node, "lineno", 0)

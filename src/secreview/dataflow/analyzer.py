@@ -120,6 +120,7 @@ class FunctionAnalysis:
         self.params: list[str] = []
         self.vararg: int | None = None
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
+        self.local_functions: dict[str, str] = {}  # local name -> the nested ``def`` or lambda bound to it (qualname)
         self.self_name: str | None = None
         # Attributes of ``self`` this method assigns (name -> every value assigned, joined) and
         # what they hold where it returns (see ``record_attributes``).
@@ -272,6 +273,10 @@ class FunctionAnalysis:
                 else:
                     self.resolved_paths.discard(name)
                 self.note_instance(name, node.value)
+                if kind is ast.Lambda:
+                    self.local_functions[name] = self.unit.function_qualname(node.value)  # ``run = lambda c: ...``
+                elif self.local_functions:
+                    self.local_functions.pop(name, None)
             else:
                 self.assign(target, value, state, node, constant)
         self.note_conversion_check(node.value, state)
@@ -421,6 +426,8 @@ class FunctionAnalysis:
         state[node.name] = CLEAN
         self.unit.defined_in[id(node)] = self.qualname
         self.unit.nested.append((node, dict(state)))
+        if self.self_name is not None or isinstance(self.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.local_functions[node.name] = self.unit.function_qualname(node)  # (a module's: by its qualified name)
         return state
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
@@ -732,6 +739,9 @@ class FunctionAnalysis:
                 # What the constructor was given may be stored in the instance and returned.
                 instance_state = receiver.whole()
         summary = self.summary_for(name, func, summarized)
+        if summary is None and type(func) is _NAME and func.id in self.local_functions:
+            # ``run(x)`` after ``def run(c):`` / ``run = lambda c: ...`` in this function
+            summary = self._table.get(self.local_functions[func.id])
         if summary is None and self.self_name is not None and method is not None and _on_super(func):
             if method == "__init__":
                 self.construct_through_super(node, positional, keywords, state)
@@ -985,6 +995,24 @@ class FunctionAnalysis:
 
     def expr_Lambda(self, node: ast.Lambda, state: State) -> Taint:
         self.unit.nested.append((node, dict(state)))
+        return CLEAN
+
+    def expr_Yield(self, node: ast.Yield, state: State) -> Taint:
+        """``yield x``: what iterating the generator gives, as a function's return value is what
+        calling it gives (``for cmd in commands():``). Its own value is what ``send()`` passes."""
+        if node.value is not None:
+            value = self.expr(node.value, state).whole()
+            if _carries(value):
+                value = value.with_step(self.step(node, f"yielded by `{self.short_name}()`"), self._stepped)
+            self.returns = join(self.returns, value)
+        return CLEAN
+
+    def expr_YieldFrom(self, node: ast.YieldFrom, state: State) -> Taint:
+        """``yield from items``: the elements of ``items``, as for ``yield``."""
+        value = self.expr(node.value, state).whole()
+        if _carries(value):
+            value = value.with_step(self.step(node, f"yielded by `{self.short_name}()`"), self._stepped)
+        self.returns = join(self.returns, value)
         return CLEAN
 
     def expr_Await(self, node: ast.Await, state: State) -> Taint:
