@@ -1,6 +1,6 @@
 """What instances hold across files: a class's attributes and constructor are told to the files of
-its subclasses (``Class.<attributes>`` / ``Class.<constructed>`` summary entries), and a cached
-review follows an edit of the base class as a fresh review does."""
+its subclasses (a ``Class.<instances>`` summary entry), and a cached review follows an edit of
+the base class as a fresh review does."""
 import os
 import time
 from pathlib import Path

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from secreview.dataflow.parameters import converted_options
-from secreview.dataflow.analyzer import ATTRIBUTES_ENTRY, CONSTRUCTED_ENTRY, NOTHING, CallSite, FunctionAnalysis, FunctionSummary, fold
+from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
@@ -36,6 +36,7 @@ STORING_METHODS = frozenset({"__init__"})
 MAX_ATTRIBUTE_ROUNDS = 2  # re-analyses of the methods whose class attributes changed after they read them
 MAX_ANCESTORS = 20  # base classes followed for a class's attributes
 MAX_REEXPORTS = 4  # packages re-exporting a re-export, followed to the function
+_ASK = object()  # (record_call: what the callee's summary says)
 
 
 @dataclass
@@ -221,7 +222,7 @@ class FileFlow:
         # were all made since (``_read_since``) cannot have been told too little.
         self._attributes_version = 0
         self._read_since: dict[int, int] = {}
-        self._exported_memo: dict[tuple[str, str], dict[str, Taint]] = {}
+        self._exported_memo: dict[str, dict[str, dict[str, Taint]]] = {}  # class -> part -> attribute -> taint
         self._attribute_memo: dict[tuple[str, str], tuple[int, Taint | None]] = {}  # (class, attribute) -> (version, attribute_of)
         self.local_summaries: dict[str, FunctionSummary] = {}
         self.module_instances: dict[str, str | None] = {}
@@ -290,14 +291,18 @@ class FileFlow:
         """A package's ``__init__`` that imports names from its own modules (``from .shell import
         run_cmd``) makes them importable from the package (``from app.util import run_cmd``): an
         entry of its own summaries for each, naming what it stands for (FunctionSummary.alias_of).
-        Which names these are depends on the file's content alone (see _summarize_classes)."""
+        Which names these are depends on the file's content alone (see _summarize_classes): those
+        spelled as functions are (``run_cmd``, not ``Query`` or ``LOOKUP_SEP``: a class's methods
+        are asked for by the class's own name, and the entries of every re-exported name would
+        make the files of the package's import cycles analysed again for nothing)."""
         if not self.path.endswith("__init__.py") or not self.facts.module_name:
             return
         module = self.facts.module_name
         top = module.split(".")[0] + "."
         for local, target in sorted(self.facts.imports.aliases.items()):
             name = f"{module}.{local}"
-            if target.startswith(top) and target != name and name not in self.local_summaries:
+            if (target.startswith(top) and target != name and name not in self.local_summaries
+                    and local[:1].islower() and not local.isupper()):
                 self.local_summaries[name] = FunctionSummary(name, [], alias_of=target)
 
     def _take_nested(self) -> list[tuple[ast.AST, dict]]:
@@ -739,7 +744,7 @@ class FileFlow:
             return known[1]
         found = self.constructed_by(class_name).get(attribute)
         for owner in self._class_and_bases(class_name):
-            stored = self.class_attributes.get(owner, {}) if owner in self.class_bases else self._exported(owner, ATTRIBUTES_ENTRY)
+            stored = self.class_attributes.get(owner, {}) if owner in self.class_bases else self._exported(owner, STORED)
             value = stored.get(attribute)
             if value is not None:
                 found = join(found, value)
@@ -751,7 +756,7 @@ class FileFlow:
         ``__init__``'s, else the one it inherits."""
         for owner in self._class_and_bases(class_name):
             if owner not in self.class_bases:
-                return self._exported(owner, CONSTRUCTED_ENTRY)  # (its file's answer covers its bases)
+                return self._exported(owner, CONSTRUCTED)  # (its file's answer covers its bases)
             if owner in self.classes_with_constructor:
                 return self.class_constructed.get(owner, {})
         return {}
@@ -793,23 +798,26 @@ class FileFlow:
             self._chains[class_name] = chain
         return chain
 
-    def _exported(self, class_name: str, entry: str) -> dict[str, Taint]:
-        """What another file told of its class (its ``<attributes>`` or ``<constructed>`` entry).
-        Asked of the project once per analysis of the file: the answer cannot change during it,
-        and a replayed function that read an attribute asks again when its reads are checked
-        (``_still_valid``), so the names asked are the same with or without this memo."""
-        key = (class_name, entry)
-        known = self._exported_memo.get(key)
-        if known is not None:
-            return known
+    def _exported(self, class_name: str, part: str) -> dict[str, Taint]:
+        """What another file told of its class (a part of its ``<instances>`` entry: STORED or
+        CONSTRUCTED). Asked of the project once per analysis of the file: the answer cannot change
+        during it, and a replayed function that read an attribute asks again when its reads are
+        checked (``_still_valid``), so the names asked are the same with or without this memo."""
+        parts = self._exported_memo.get(class_name)
+        if parts is None:
+            parts = self._exported_memo[class_name] = {STORED: {}, CONSTRUCTED: {}}
+            found = self._instances_entry(class_name)
+            for (held_by, attribute), value in (found.returns.items or ()) if found is not None else ():
+                parts[held_by][attribute] = value
+        return parts[part]
+
+    def _instances_entry(self, class_name: str) -> FunctionSummary | None:
         table = self.summaries
         quiet, table.quiet = table.quiet, False  # (what it holds matters, not only its sources)
         try:
-            found = table.get(f"{class_name}.{entry}")
+            return table.get(f"{class_name}.{INSTANCES_ENTRY}")
         finally:
             table.quiet = quiet
-        known = self._exported_memo[key] = dict(found.returns.items) if found is not None and found.returns.items else {}
-        return known
 
     def _note_class(self, node: ast.ClassDef, class_name: str) -> None:
         """A class of this file: its bases (qualified names; a class of the same function or
@@ -831,26 +839,24 @@ class FileFlow:
             self.classes_with_constructor.add(class_name)
 
     def _summarize_classes(self) -> None:
-        """What other files are told of this file's classes, as entries of its own summaries
-        (the attributes as the items of a return value): the untrusted data the methods of each
-        class and of its bases store (``Class.<attributes>``), and what its constructor leaves
-        (``Class.<constructed>``, named after that constructor: the class's own ``__init__`` or
-        the one it inherits). Every class that defines functions has both entries, even empty:
-        the names a file defines must depend on its content alone (the project's tables keep
-        names, see linking.py). One that defines none (an exception type, a ``Meta``) has none: a
-        subclass in another file of such a class does not see what its bases store."""
+        """What other files are told of this file's classes: an entry of its own summaries for
+        each, ``Class.<instances>`` (see analyzer.INSTANCES_ENTRY): the untrusted data the methods
+        of the class and of its bases store, and what its constructor leaves, named after that
+        constructor (the class's own ``__init__`` or the one it inherits). Every class that
+        defines functions has one, even empty: the names a file defines must depend on its
+        content alone (the project's tables keep names, see linking.py). One that defines none
+        (an exception type, a ``Meta``) has none: a subclass in another file of such a class does
+        not see what its bases store."""
         for class_name in sorted(self.classes_with_methods):
             stored: dict[str, Taint] = {}
             for owner in self._class_and_bases(class_name):
-                held = self.class_attributes.get(owner, {}) if owner in self.class_bases else self._exported(owner, ATTRIBUTES_ENTRY)
+                held = self.class_attributes.get(owner, {}) if owner in self.class_bases else self._exported(owner, STORED)
                 for attribute, value in held.items():
                     stored[attribute] = join(stored.get(attribute), value)
-            constructor = self._constructor_of(class_name)
-            for entry, held in ((ATTRIBUTES_ENTRY, stored), (CONSTRUCTED_ENTRY, self.constructed_by(class_name))):
-                items = tuple(sorted((name, value) for name, value in held.items() if not value.is_clean))
-                name = f"{class_name}.{entry}"
-                qualname = constructor if entry == CONSTRUCTED_ENTRY and constructor is not None else name
-                self.local_summaries[name] = FunctionSummary(qualname, [], Taint(frozenset(), items))
+            items = [((part, attribute), value) for part, held in ((STORED, stored), (CONSTRUCTED, self.constructed_by(class_name)))
+                     for attribute, value in sorted(held.items()) if not value.is_clean]
+            name = f"{class_name}.{INSTANCES_ENTRY}"
+            self.local_summaries[name] = FunctionSummary(self._constructor_of(class_name) or name, [], Taint(frozenset(), tuple(items)))
 
     def constructor_summary(self, class_name: str) -> FunctionSummary | None:
         """The summary of the ``__init__`` that ``Class(...)`` runs, if known: for a class of this
@@ -859,7 +865,7 @@ class FileFlow:
         if class_name in self.class_bases:
             constructor = self._constructor_of(class_name)
             return self.summaries.get(constructor) if constructor is not None else None
-        entry = self.summaries.get(f"{class_name}.{CONSTRUCTED_ENTRY}")
+        entry = self._instances_entry(class_name)
         if entry is None or not entry.qualname.endswith(".__init__"):
             return None
         return self.summaries.get(entry.qualname)
@@ -922,11 +928,10 @@ class FileFlow:
         of its bases' (another file's class: as that file named it)."""
         for owner in self._class_and_bases(class_name):
             if owner not in self.class_bases:
-                table = self.summaries
-                found = table.get(f"{owner}.{CONSTRUCTED_ENTRY}")
+                found = self._instances_entry(owner)
                 if found is not None and found.qualname.endswith(".__init__"):
                     return found.qualname
-                found = table.get(f"{owner}.__init__")  # (a class of a file not reviewed as a project file has no entry)
+                found = self.summaries.get(f"{owner}.__init__")  # (a class of a file not reviewed as a project file has no entry)
                 return found.qualname if found is not None else None
             if owner in self.classes_with_constructor:
                 return f"{owner}.__init__"
@@ -955,11 +960,12 @@ class FileFlow:
 
     # ---- calls between project functions ------------------------------------------------------
     def record_call(self, callee: str, positional: list[Taint], keywords: dict, node: ast.Call, analysis: FunctionAnalysis,
-                    bound: bool | None = None, params: list[str] | None = None) -> None:
+                    bound: bool | None = None, params: list[str] | None = None, vararg: "int | None | object" = _ASK) -> None:
         """A call of a project function, for the project pass. ``bound``: whether ``positional``
         lacks the ``self`` the callee receives (None: a method called as ``obj.method(...)``);
         ``params``: the callee's parameter names when the project tables do not hold them under
-        ``callee`` (an inherited constructor): keywords are then passed by position."""
+        ``callee`` (an inherited constructor): keywords are then passed by position; ``vararg``:
+        the position of its ``*args`` (by default its summary says)."""
         arguments: dict[int | str, Taint] = {}
         for key, value in (*enumerate(positional), *keywords.items()):
             if value.items is not None:
@@ -977,17 +983,19 @@ class FileFlow:
             bound = isinstance(node.func, ast.Attribute) and self._is_bound_call(callee)
         if bound:
             arguments = {(k + 1 if isinstance(k, int) else k): v for k, v in arguments.items()}
-        arguments, tail_only = self._into_varargs(callee, arguments)
+        arguments, tail_only = self._into_varargs(callee, arguments, vararg)
         called = callee.removesuffix(".__init__")  # ``Backup(x)``: passed to `Backup()`
         step = analysis.step(node, f"passed to `{called.rsplit('.', 1)[-1]}()`")
         self.call_sites.append(CallSite(callee, arguments, step, analysis.qualname, tail_only))
 
-    def _into_varargs(self, callee: str, arguments: dict[int | str, Taint]) -> tuple[dict[int | str, Taint], frozenset[int]]:
+    def _into_varargs(self, callee: str, arguments: dict[int | str, Taint], vararg: "int | None | object" = _ASK
+                      ) -> tuple[dict[int | str, Taint], frozenset[int]]:
         """``execute("ip", "link", name)`` into ``def execute(*cmd)``: every positional argument
         from the ``*cmd`` position on is that one parameter. Also says whether the untrusted ones
         all come after the first element of ``*cmd``."""
-        summary = self.summaries.get(callee)
-        vararg = summary.vararg if summary is not None else None
+        if vararg is _ASK:
+            summary = self.summaries.get(callee)
+            vararg = summary.vararg if summary is not None else None
         if vararg is None:
             return arguments, frozenset()
         remapped: dict[int | str, Taint] = {}

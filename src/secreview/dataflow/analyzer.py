@@ -76,10 +76,12 @@ class FunctionSummary:
     alias_of: str | None = None
 
 
-# The summary entries of a class (see FileFlow._summarize_classes): ``Class.<attributes>``, what its
-# methods store on ``self``; ``Class.<constructed>``, what its constructor leaves there.
-ATTRIBUTES_ENTRY = "<attributes>"
-CONSTRUCTED_ENTRY = "<constructed>"
+# The summary entry of what the instances of a class hold (see FileFlow._summarize_classes):
+# ``Class.<instances>``, its return value's items keyed (STORED, attribute) for what the methods
+# of the class and its bases store on ``self``, (CONSTRUCTED, attribute) for what its constructor
+# leaves there; the entry is named after that constructor.
+INSTANCES_ENTRY = "<instances>"
+STORED, CONSTRUCTED = "stored", "constructed"
 
 
 @dataclass
@@ -120,7 +122,7 @@ class FunctionAnalysis:
         self.params: list[str] = []
         self.vararg: int | None = None
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
-        self.local_functions: dict[str, str] = {}  # local name -> the nested ``def`` or lambda bound to it (qualname)
+        self.local_functions: dict[str, ast.AST] = {}  # local name -> the nested ``def`` or lambda bound to it
         self.self_name: str | None = None
         # Attributes of ``self`` this method assigns (name -> every value assigned, joined) and
         # what they hold where it returns (see ``record_attributes``).
@@ -274,7 +276,7 @@ class FunctionAnalysis:
                     self.resolved_paths.discard(name)
                 self.note_instance(name, node.value)
                 if kind is ast.Lambda:
-                    self.local_functions[name] = self.unit.function_qualname(node.value)  # ``run = lambda c: ...``
+                    self.local_functions[name] = node.value  # ``run = lambda c: ...``
                 elif self.local_functions:
                     self.local_functions.pop(name, None)
             else:
@@ -426,8 +428,8 @@ class FunctionAnalysis:
         state[node.name] = CLEAN
         self.unit.defined_in[id(node)] = self.qualname
         self.unit.nested.append((node, dict(state)))
-        if self.self_name is not None or isinstance(self.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self.local_functions[node.name] = self.unit.function_qualname(node)  # (a module's: by its qualified name)
+        if isinstance(self.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.local_functions[node.name] = node  # (a module's or a class's: by its qualified name)
         return state
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
@@ -740,8 +742,7 @@ class FunctionAnalysis:
                 instance_state = receiver.whole()
         summary = self.summary_for(name, func, summarized)
         if summary is None and type(func) is _NAME and func.id in self.local_functions:
-            # ``run(x)`` after ``def run(c):`` / ``run = lambda c: ...`` in this function
-            summary = self._table.get(self.local_functions[func.id])
+            self.call_local_function(self.local_functions[func.id], node, positional, keywords)
         if summary is None and self.self_name is not None and method is not None and _on_super(func):
             if method == "__init__":
                 self.construct_through_super(node, positional, keywords, state)
@@ -777,6 +778,19 @@ class FunctionAnalysis:
                 return join(receiver.whole(), default)  # one of the stored values, whatever the key
         # Unknown call: the result carries whatever went in (receiver and arguments).
         return join(receiver if receiver.items is None else receiver.whole(), arguments)
+
+    def call_local_function(self, function: ast.AST, node: ast.Call, positional: list[Taint], keywords: dict) -> None:
+        """``run(x)`` after ``def run(c):`` (or ``run = lambda c: ...``) in this function: a call of
+        that function for the project pass (its sinks are reached). It is analysed after this one,
+        so its summary is not asked for (a second analysis of the file for each such call): its
+        parameters are read from its definition, and its result is what went in, as for a call
+        of an unknown function."""
+        args = function.args
+        params = [a.arg for a in (*args.posonlyargs, *args.args)]
+        vararg = len(params) if args.vararg else None
+        params += [a.arg for a in ([args.vararg] if args.vararg else [])] + [a.arg for a in args.kwonlyargs]
+        self.unit.record_call(self.unit.function_qualname(function), positional, keywords, node, self, bound=False,
+                              params=params, vararg=vararg)
 
     def construct(self, class_name: str, node: ast.Call, positional: list[Taint], keywords: dict) -> None:
         """``Runner(x)`` calls ``Runner.__init__(self, x)``, its own or the one it inherits (named
