@@ -122,7 +122,14 @@ class SummaryTable(ChainMap):
         return name in self.maps[1]
 
     def get(self, name, default=None):
-        found = self._lookup(name)
+        # (``_lookup`` written out: the commonest question after ``in``)
+        log = self.log
+        if log is not None and name is not None and (name, self.quiet) not in log:
+            log[(name, self.quiet)] = self.answer(name, self.quiet)
+        found = self.maps[0].get(name)
+        if found is None:
+            self._ask(name)
+            found = self.maps[1].get(name)
         if found is not None and found.alias_of is not None:
             found = self._reexported(found)
         return default if found is None else found
@@ -710,13 +717,16 @@ class FileFlow:
             return None
         key = ("attribute", class_name, attribute)
         known = self._attribute_memo.get((class_name, attribute))
-        if known is not None and known[0] == self._attributes_version and self._record is None:
-            found = known[1]  # (the commonest case, as ``_told`` would answer it)
-            reads = self._attribute_reads.get(id(method))
-            if reads is not None and key not in reads:
-                reads[key] = found
-            return found
-        return self._told(method, key)
+        if known is None or known[0] != self._attributes_version:
+            return self._told(method, key)
+        found = known[1]  # (the commonest case, ``_told`` written out)
+        record = self._record
+        if record is not None and key not in record.lookups:
+            record.lookups[key] = found
+        reads = self._attribute_reads.get(id(method))
+        if reads is not None and key not in reads:
+            reads[key] = found
+        return found
 
     def _told(self, method: ast.AST, key: tuple):
         """The answer to an attribute question (see ``_attribute_answer``), noted for the replay
