@@ -1015,19 +1015,20 @@ class FunctionAnalysis:
         """``yield x``: what iterating the generator gives, as a function's return value is what
         calling it gives (``for cmd in commands():``). Its own value is what ``send()`` passes."""
         if node.value is not None:
-            value = self.expr(node.value, state).whole()
-            if _carries(value):
-                value = value.with_step(self.step(node, f"yielded by `{self.short_name}()`"), self._stepped)
-            self.returns = join(self.returns, value)
+            self._yielded(node, state)
         return CLEAN
 
     def expr_YieldFrom(self, node: ast.YieldFrom, state: State) -> Taint:
         """``yield from items``: the elements of ``items``, as for ``yield``."""
+        self._yielded(node, state)
+        return CLEAN
+
+    def _yielded(self, node: ast.Yield | ast.YieldFrom, state: State) -> None:
+        """What the generator gives out at ``node`` joins its "return" value."""
         value = self.expr(node.value, state).whole()
         if _carries(value):
             value = value.with_step(self.step(node, f"yielded by `{self.short_name}()`"), self._stepped)
         self.returns = join(self.returns, value)
-        return CLEAN
 
     def expr_Await(self, node: ast.Await, state: State) -> Taint:
         return self.expr(node.value, state)
