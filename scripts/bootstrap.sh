@@ -33,6 +33,9 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(0 if
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
+# An editable install leaves the bytecode to the first run, which cannot write it where
+# PYTHONDONTWRITEBYTECODE is set (then every run compiles secreview again: about 0.1 s).
+.venv/bin/python -m compileall -q src/secreview >/dev/null
 echo "secreview installed in .venv ($(.venv/bin/python --version)). Reviewing examples/netcfg.py:"
 echo
 # Exit code 1 means "findings reported", which is what this example is for.

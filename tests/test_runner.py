@@ -469,6 +469,20 @@ def test_no_syntax_tree_outlives_the_review(tmp_path):
     assert result.findings and after == before
 
 
+def test_the_collector_is_left_as_it_was_found(tmp_path):
+    # The review tunes the cycle collector while it runs (frozen start-up objects, large
+    # thresholds) and must hand it back: nothing left frozen, the caller's thresholds.
+    tree = make_tree(tmp_path, count=4)
+    thresholds = gc.get_threshold()
+    gc.set_threshold(1000, 15, 15)
+    try:
+        review(tree, jobs=1)
+        assert gc.get_threshold() == (1000, 15, 15)
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def test_ctrl_c_exits_130_without_a_traceback(tmp_path, monkeypatch):
     tree = make_tree(tmp_path, count=2)
 

@@ -477,6 +477,10 @@ class _Scheduler:
         for worker in self.workers:
             worker.stop(now=exc_type is not None)  # interrupted or failed: do not wait for the file at hand
         if self._gc_state is not None:
+            # The results kept (every file's outcome) are long-lived: straight to the oldest
+            # generation, unscanned (freeze then unfreeze), or the default thresholds would scan
+            # them all at the next collection, in whatever stage follows.
+            gc.freeze()
             gc.unfreeze()
             gc.set_threshold(*self._gc_state)
 
