@@ -16,12 +16,13 @@ from collections import ChainMap
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from secreview.dataflow.parameters import converted_options
+from secreview.dataflow.parameters import converted_options, dependency_functions
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
 from secreview.models import (
+    DEFERRED_LAST_NAMES,
     CLASS_VIEW_METHODS, DJANGO_COMMAND_BASES, DJANGO_FORM_VIEW_BASES, DJANGO_VIEW_BASE_SUFFIXES, DJANGO_VIEW_DECORATORS,
     DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
 )
@@ -258,6 +259,11 @@ class FileFlow:
         self.qualnames: dict[ast.AST, str | None] = self.previous.qualnames if same_file else {}
 
     @functools.cached_property
+    def dependency_functions(self) -> frozenset[int]:
+        """Functions FastAPI calls as dependencies (node ids; see parameters.py)."""
+        return dependency_functions(self)
+
+    @functools.cached_property
     def converted_options(self) -> frozenset[str]:
         """argparse destinations of this file holding only converted values (see parameters.py)."""
         return converted_options(self)
@@ -421,6 +427,8 @@ class FileFlow:
             if node.__class__ is not call_class:
                 continue
             func = node.func
+            # ``Thread(target=work)``, ``tasks.add_task(send, x)``: ``work``, ``send`` are called (later)
+            deferring = (func.id if func.__class__ is name_class else func.attr if func.__class__ is attribute_class else None) in DEFERRED_LAST_NAMES
             if func.__class__ is name_class:
                 call = (False, func.id)
             elif func.__class__ is attribute_class and func.value.__class__ is name_class and func.value.id in ("self", "cls"):
@@ -428,11 +436,17 @@ class FileFlow:
             elif (func.__class__ is attribute_class and func.value.__class__ is call_class
                   and func.value.func.__class__ is name_class and func.value.func.id == "super"):
                 call = (SUPER, func.attr)
+            elif deferring:
+                call = None
             else:
                 continue
             for ancestor in reversed(ancestors):
                 if ancestor.__class__ in _FUNCTION_NODES or ancestor.__class__ is ast.Lambda:
-                    found.setdefault(id(ancestor), []).append(call)
+                    calls = found.setdefault(id(ancestor), [])
+                    if call is not None:
+                        calls.append(call)
+                    if deferring:
+                        calls += _handed_over(node)
                     break
         self.__dict__["_called_names_cache"] = found
         return found
@@ -970,12 +984,14 @@ class FileFlow:
 
     # ---- calls between project functions ------------------------------------------------------
     def record_call(self, callee: str, positional: list[Taint], keywords: dict, node: ast.Call, analysis: FunctionAnalysis,
-                    bound: bool | None = None, params: list[str] | None = None, vararg: "int | None | object" = _ASK) -> None:
+                    bound: bool | None = None, params: list[str] | None = None, vararg: "int | None | object" = _ASK,
+                    note: str | None = None) -> None:
         """A call of a project function, for the project pass. ``bound``: whether ``positional``
         lacks the ``self`` the callee receives (None: a method called as ``obj.method(...)``);
         ``params``: the callee's parameter names when the project tables do not hold them under
         ``callee`` (an inherited constructor): keywords are then passed by position; ``vararg``:
-        the position of its ``*args`` (by default its summary says)."""
+        the position of its ``*args`` (by default its summary says); ``note``: the trace step's
+        (by default "passed to `callee()`")."""
         arguments: dict[int | str, Taint] = {}
         for key, value in (*enumerate(positional), *keywords.items()):
             if value.items is not None:
@@ -995,7 +1011,7 @@ class FileFlow:
             arguments = {(k + 1 if isinstance(k, int) else k): v for k, v in arguments.items()}
         arguments, tail_only = self._into_varargs(callee, arguments, vararg)
         called = callee.removesuffix(".__init__")  # ``Backup(x)``: passed to `Backup()`
-        step = analysis.step(node, f"passed to `{called.rsplit('.', 1)[-1]}()`")
+        step = analysis.step(node, note or f"passed to `{called.rsplit('.', 1)[-1]}()`")
         self.call_sites.append(CallSite(callee, arguments, step, analysis.qualname, tail_only))
 
     def _into_varargs(self, callee: str, arguments: dict[int | str, Taint], vararg: "int | None | object" = _ASK
@@ -1102,6 +1118,19 @@ _FUNCTION_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 SUPER = object()  # a ``super().name()`` call, in ``FileFlow._called_names``
 FLASK_VIEW_CLASSES = frozenset({"flask.views.MethodView", "flask.views.View"})
 ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})
+
+
+def _handed_over(call: ast.Call) -> list[tuple[bool, str]]:
+    """The functions a call that may defer one (``add_task(send, x)``, ``Thread(target=self.run)``;
+    see models/deferred.py) hands over, as ``_called_names`` lists calls: (False, name) or (True,
+    method of self); by the syntax alone (any argument that names a function is taken)."""
+    handed = []
+    for argument in (*call.args[:2], *(keyword.value for keyword in call.keywords)):
+        if argument.__class__ is ast.Name:
+            handed.append((False, argument.id))
+        elif argument.__class__ is ast.Attribute and argument.value.__class__ is ast.Name and argument.value.id in ("self", "cls"):
+            handed.append((True, argument.attr))
+    return handed
 
 
 def _first_per_parameter(origins: list[Origin]) -> list[Origin]:

@@ -27,9 +27,10 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     taint = _source(description, confidence, step)
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
-from secreview.dataflow.parameters import CONVERTED, click_parameters, parameter_kind
+from secreview.dataflow.parameters import CONVERTED, click_parameters, dependency, parameter_kind
 from secreview.findings import Level, TraceStep
 from secreview.models import (
+    DEFERRED_CALLS, DEFERRED_METHODS, Deferred,
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
@@ -191,7 +192,7 @@ class FunctionAnalysis:
         is_method = self.unit.is_method(node)
         if is_method and params:
             self.self_name = params[0].arg
-        route = not isinstance(node, ast.Lambda) and self.unit.is_route(node)
+        route = not isinstance(node, ast.Lambda) and (self.unit.is_route(node) or id(node) in self.unit.dependency_functions)
         django_view = not isinstance(node, ast.Lambda) and self.unit.is_django_view(node, is_method)
         state: State = {}
         name = getattr(node, "name", "lambda")
@@ -214,10 +215,33 @@ class FunctionAnalysis:
             if kind is not None:
                 state[arg.arg] = source(kind, Level.HIGH, replace(step, note=f"parameter `{arg.arg}`: {kind} (untrusted)"))
                 continue
+            if route:
+                computed = self.dependency_value(node, arg, step)
+                if computed is not None:
+                    state[arg.arg] = computed
+                    continue
             origin = new_origin(f"parameter `{arg.arg}` of public function `{name}()` (possible input)",
                                 Level.LOW, (step,), index, self.public)
             state[arg.arg] = Taint(frozenset({origin}))
         return state
+
+    def dependency_value(self, function: ast.AST, arg: ast.arg, step: TraceStep) -> Taint | None:
+        """``user: str = Depends(current_user)``: what the project's ``current_user`` returns of
+        its own (request data it read: a header, a query parameter); CLEAN when it returns none
+        (a session, settings, a constant, a converted or checked value). None: not a dependency
+        of the project's (its value is the parameter's, as for any function)."""
+        target = dependency(self.unit, function, arg)
+        if target is None:
+            return None
+        name = self.resolved_name(target)
+        summary = self.summary_for(name, target, name is not None and self.has_summary(name))
+        if summary is None:
+            return None
+        data = frozenset(origin for origin in summary.returns.whole().origins if origin.param is None)
+        if not data:
+            return CLEAN
+        note = f"parameter `{arg.arg}`: the value of dependency `{summary.qualname.rsplit('.', 1)[-1]}()`"
+        return Taint(data).with_step(replace(step, note=note), self._stepped)
 
     # ---- statements -------------------------------------------------------------------------
     def block(self, body: list[ast.stmt], state: State | None) -> State | None:
@@ -646,6 +670,10 @@ class FunctionAnalysis:
                 value = value.whole()
             if value.origins:  # (joining a value without origins, or with CLEAN, changes nothing)
                 arguments = join(arguments, value) if arguments.origins else value
+        if arguments.origins:  # ``add_task(send, email)``: a call of ``send`` later (only data handed on matters)
+            deferred = _DEFERRED_CALLS.get(name) or _DEFERRED_METHODS.get(method)
+            if deferred is not None:
+                self.deferred_call(node, deferred, name if name in _DEFERRED_CALLS else method, positional, keywords)
 
         if method in _LIBRARY_METHOD_NAMES:
             # ``repo.find(x)``, ``self.get(x)``: the project's own method, not str.find or dict.get.
@@ -779,7 +807,63 @@ class FunctionAnalysis:
         # Unknown call: the result carries whatever went in (receiver and arguments).
         return join(receiver if receiver.items is None else receiver.whole(), arguments)
 
-    def call_local_function(self, function: ast.AST, node: ast.Call, positional: list[Taint], keywords: dict) -> None:
+    def deferred_call(self, node: ast.Call, deferred: Deferred, api: str, positional: list[Taint], keywords: dict) -> None:
+        """``background_tasks.add_task(send, email)``, ``Thread(target=work, args=(path,))``,
+        ``executor.submit(work, path)``, ``partial(work, path)``: a call of the function handed
+        over, with the arguments handed over for it (the table's row says where each is), when
+        that function is one of the project's: for the project pass, which finds its sinks."""
+        target = _placed(node, deferred.function)
+        if target is None:
+            return
+        given: list[Taint] = positional[deferred.rest:] if deferred.rest is not None else []
+        given_keywords: dict = {}
+        if deferred.keywords:
+            places = {deferred.function[1], *(place[1] for place in (deferred.args, deferred.kwargs) if place is not None)}
+            given_keywords = {key: value for key, value in keywords.items() if key is not None and key not in places}
+        if deferred.args is not None:
+            packed = _placed_value(node, deferred.args, positional, keywords)
+            if packed is not None:
+                given = _unpacked_positional(packed)
+        if deferred.kwargs is not None:
+            packed = _placed_value(node, deferred.kwargs, positional, keywords)
+            if packed is not None and packed.items is not None:
+                given_keywords.update((key, packed.item(key)) for key, _ in packed.items if isinstance(key, str))
+        if not any(value.origins or value.items is not None for value in (*given, *given_keywords.values())):
+            return
+        self.call_later(target, node, given, given_keywords, api)
+
+    def call_later(self, target: ast.expr, node: ast.Call, positional: list[Taint], keywords: dict, api: str) -> None:
+        """A call of ``target`` (``send``, ``self.handle``, ``tasks.send``, ``worker.run``) with
+        these arguments, made later by ``api`` (its step is the line of ``node``), if ``target``
+        is a project function: resolved as ``project_call`` resolves a call's function."""
+        name = self.resolved_name(target)
+        summarized = name is not None and self.has_summary(name)
+        if not summarized and type(target) is ast.Attribute:
+            owner = self.receiver_class(target.value)
+            if owner is not None and self.has_summary(f"{owner}.{target.attr}"):
+                name, summarized = f"{owner}.{target.attr}", True
+        summary = self.summary_for(name, target, summarized)
+        if summary is not None:
+            # (``self.handle``, ``worker.run``: bound methods; ``Worker.run``: the instance is an argument)
+            bound = summary.is_method and type(target) is ast.Attribute and not self._is_class_reference(target.value)
+            note = f"passed to `{summary.qualname.rsplit('.', 1)[-1]}()` through `{api}` (called later)"
+            self.unit.record_call(summary.qualname, positional, keywords, node, self, bound=bound, note=note)
+        elif type(target) is _NAME and target.id in self.local_functions:
+            self.call_local_function(self.local_functions[target.id], node, positional, keywords,
+                                     note=f"passed to `{target.id}()` through `{api}` (called later)")
+        elif summarized:
+            self.unit.record_call(name, positional, keywords, node, self, bound=False,
+                                  note=f"passed to `{name.rsplit('.', 1)[-1]}()` through `{api}` (called later)")
+
+    def _is_class_reference(self, node: ast.expr) -> bool:
+        """``Worker`` in ``Worker.run`` (not ``self``, a parameter or a local instance)."""
+        if type(node) is not _NAME or node.id in ("self", "cls") or node.id in self.instances or node.id in self.params:
+            return False
+        name = self.resolved_name(node)
+        return name is not None and self.is_project_class(name)
+
+    def call_local_function(self, function: ast.AST, node: ast.Call, positional: list[Taint], keywords: dict,
+                            note: str | None = None) -> None:
         """``run(x)`` after ``def run(c):`` (or ``run = lambda c: ...``) in this function: a call of
         that function for the project pass (its sinks are reached). It is analysed after this one,
         so its summary is not asked for (a second analysis of the file for each such call): its
@@ -790,7 +874,7 @@ class FunctionAnalysis:
         vararg = len(params) if args.vararg else None
         params += [a.arg for a in ([args.vararg] if args.vararg else [])] + [a.arg for a in args.kwonlyargs]
         self.unit.record_call(self.unit.function_qualname(function), positional, keywords, node, self, bound=False,
-                              params=params, vararg=vararg)
+                              params=params, vararg=vararg, note=note)
 
     def construct(self, class_name: str, node: ast.Call, positional: list[Taint], keywords: dict) -> None:
         """``Runner(x)`` calls ``Runner.__init__(self, x)``, its own or the one it inherits (named
@@ -1195,6 +1279,43 @@ _REQUEST_READ_METHODS = frozenset({
 })
 
 
+def _placed(node: ast.Call, place: tuple[int | None, str | None]) -> ast.expr | None:
+    """The argument of ``node`` at ``place`` (a position, else a keyword; see models/deferred.py):
+    not one after a ``*args`` (its position is unknown)."""
+    position, keyword = place
+    if position is not None and position < len(node.args):
+        if any(type(argument) is ast.Starred for argument in node.args[:position + 1]):
+            return None
+        return node.args[position]
+    for given in node.keywords:
+        if given.arg is not None and given.arg == keyword:
+            return given.value
+    return None
+
+
+def _placed_value(node: ast.Call, place: tuple[int | None, str | None], positional: list[Taint], keywords: dict) -> Taint | None:
+    """What the argument at ``place`` holds (``positional``/``keywords``: the call's values)."""
+    argument = _placed(node, place)
+    if argument is None:
+        return None
+    if place[0] is not None and place[0] < len(node.args):
+        return positional[place[0]]
+    return keywords.get(place[1])
+
+
+# An argument tuple whose elements are not known one by one (``args=params``): what it holds may
+# be any of the function's positional arguments (this many at most are given it).
+UNKNOWN_ARGUMENTS = 8
+
+
+def _unpacked_positional(packed: Taint) -> list[Taint]:
+    """The positional arguments an argument tuple (``args=(path, mode)``) gives a function."""
+    if packed.items is None:
+        return [packed] * UNKNOWN_ARGUMENTS if packed.origins else []
+    indexes = [key for key, _ in packed.items if type(key) is int]
+    return [packed.item(index) for index in range(max(indexes) + 1)] if indexes else []
+
+
 def _on_super(func: ast.expr) -> bool:
     """``super().name`` (also ``super(Class, self).name``)."""
     receiver = func.value if type(func) is ast.Attribute else None
@@ -1273,6 +1394,7 @@ FORM_DATA_ATTRIBUTES = frozenset({"cleaned_data", "data", "files"})  # a bound D
 _FRAMEWORK_HELD_ATTRIBUTES = FORM_DATA_ATTRIBUTES | {"kwargs", "args"}
 # Method names the analysis knows from libraries (sources, sanitizers, clean results, lookups): a
 # project class may define its own (``Repository.find``, ``Service.get``), which then runs instead.
+_DEFERRED_CALLS, _DEFERRED_METHODS = DEFERRED_CALLS, DEFERRED_METHODS
 _LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_METHODS | frozenset(SOURCE_METHODS) | _REQUEST_READ_METHODS  # the ones _container_method knows
 
 

@@ -24,6 +24,8 @@ _TEMPLATE_VARIABLE = re.compile(r"\{(\w+)(?::[^}]*)?\}")
 _CONVERTING_RULE_TYPES = frozenset({"int", "float", "uuid"})
 _FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
 _LITERAL = frozenset({"Literal", "typing.Literal", "typing_extensions.Literal"})
+_KIND_MARKERS = frozenset(PARAMETER_KIND_MARKERS)
+_FASTAPI_MARKERS = _KIND_MARKERS | DEPENDENCY_MARKERS
 _WRAPPERS = frozenset({"Annotated", "typing.Annotated", "Optional", "typing.Optional"})
 _SEQUENCES = frozenset({"list", "set", "frozenset", "tuple", "List", "Set", "FrozenSet", "Tuple", "Sequence",
                         "typing.List", "typing.Set", "typing.FrozenSet", "typing.Tuple", "typing.Sequence"})
@@ -56,8 +58,9 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
 # ---- injected objects and dependencies -------------------------------------------------------
 def _injected(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:
     """``request: Request``, ``db: Session = Depends(get_db)``, ``user = Security(current_user)``,
-    ``Annotated[Session, Depends(get_db)]``: the framework's own objects, not the client's data."""
-    annotation = arg.annotation
+    ``Annotated[Session, Depends(get_db)]``: the framework's own objects, not the client's data.
+    (What a dependency of the project returns may be: see ``dependency``.)"""
+    annotation = _annotation(unit, arg)
     if annotation is not None:
         if _annotation_metadata(annotation, unit, DEPENDENCY_MARKERS):
             return True
@@ -67,6 +70,67 @@ def _injected(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:
             return True
     default = _default_of(function, arg)
     return default is not None and _call_named(default, unit, DEPENDENCY_MARKERS)
+
+
+def dependency(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> ast.expr | None:
+    """The function FastAPI calls for the value of ``arg``: ``current_user`` in ``user: str =
+    Depends(current_user)``, ``Security(current_user, scopes=[...])``, ``Annotated[str,
+    Depends(current_user)]`` (also through a module-level alias, ``CurrentUser = Annotated[...]``).
+    None for anything else (``Depends()`` without a function: a class of the annotation)."""
+    markers = [_default_of(function, arg)]
+    annotation = _annotation(unit, arg)
+    if annotation is not None:
+        markers.append(_annotation_metadata(annotation, unit, DEPENDENCY_MARKERS))
+    for marker in markers:
+        if marker is not None and _call_named(marker, unit, DEPENDENCY_MARKERS):
+            if marker.args:  # type: ignore[attr-defined]
+                return marker.args[0]  # type: ignore[attr-defined]
+            return next((k.value for k in marker.keywords if k.arg == "dependency"), None)  # type: ignore[attr-defined]
+    return None
+
+
+def dependency_functions(unit: "FileFlow") -> frozenset[int]:
+    """The functions of a FastAPI module (node ids) that FastAPI calls to compute a dependency,
+    filling their parameters from the request as it fills a route's: those the module names in
+    ``Depends(...)``/``Security(...)``, and those whose parameters are declared with FastAPI's
+    markers (``token: str = Header()``, ``Annotated[str, Query()]``, ``= Depends(...)``: only
+    FastAPI calls a function so declared -- which is how a dependency of another module is known
+    as one)."""
+    if not unit.facts.imports.imports_module("fastapi"):
+        return frozenset()
+    functions = {node.name: node for node in unit.parsed.tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not functions:
+        return frozenset()
+    found = set()
+    for node, _ in unit.facts.nodes:
+        if node.__class__ is ast.Call and node.args and node.args[0].__class__ is ast.Name and node.args[0].id in functions:
+            if _call_named(node, unit, DEPENDENCY_MARKERS):
+                found.add(id(functions[node.args[0].id]))
+    for function in functions.values():
+        if id(function) not in found and _declares_fastapi_parameters(unit, function):
+            found.add(id(function))
+    return frozenset(found)
+
+
+def _declares_fastapi_parameters(unit: "FileFlow", function: ast.AST) -> bool:
+    args = function.args  # type: ignore[attr-defined]
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        declared = _annotation(unit, arg)
+        for marker in (_default_of(function, arg), _annotation_metadata(declared, unit, _FASTAPI_MARKERS) if declared is not None else None):
+            if isinstance(marker, ast.Call) and (unit.qualname(marker.func) or "").startswith("fastapi.") and _call_named(marker, unit, _FASTAPI_MARKERS):
+                return True
+    return False
+
+
+def _annotation(unit: "FileFlow", arg: ast.arg) -> ast.expr | None:
+    """``arg``'s annotation; for a name the module binds once to ``Annotated[...]``
+    (``CurrentUser = Annotated[str, Depends(current_user)]``), that subscript."""
+    annotation = arg.annotation
+    if annotation.__class__ is ast.Name:
+        bound = unit.facts.scopes.collector(unit.parsed.tree).bindings.get(annotation.id)  # type: ignore[union-attr]
+        if bound is not None and len(bound) == 1 and isinstance(bound[0], ast.Subscript):
+            return bound[0]
+    return annotation
 
 
 def _default_of(function: ast.AST, arg: ast.arg) -> ast.expr | None:
@@ -122,10 +186,11 @@ def _converted(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:
     handler runs: ``item_id: int`` (also in Optional/Annotated/``| None``), ``list[int]``, an
     ``Enum`` of this file, ``Literal["asc", "desc"]``, ``Query(pattern=r"^[a-z]+$")``, or
     Flask's ``<int:item_id>`` converter."""
-    annotation = _unwrapped(arg.annotation, unit)
+    declared = _annotation(unit, arg)
+    annotation = _unwrapped(declared, unit)
     if annotation is not None and _converted_type(annotation, unit):
         return True
-    for marker in (_default_of(function, arg), _annotation_metadata(arg.annotation, unit, frozenset(PARAMETER_KIND_MARKERS)) if arg.annotation is not None else None):
+    for marker in (_default_of(function, arg), _annotation_metadata(declared, unit, _KIND_MARKERS) if declared is not None else None):
         if isinstance(marker, ast.Call) and _safe_pattern(marker):
             return True
     rule = _rule_template(function)
@@ -174,15 +239,16 @@ def _marker_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> str | Non
     """``x: str = Header(...)``, ``Annotated[str, Cookie()]``, ``file: UploadFile``: the kind of
     request value the marker or the annotation names."""
     markers = [_default_of(function, arg)]
-    if arg.annotation is not None:
-        markers.append(_annotation_metadata(arg.annotation, unit, frozenset(PARAMETER_KIND_MARKERS)))
+    declared = _annotation(unit, arg)
+    if declared is not None:
+        markers.append(_annotation_metadata(declared, unit, _KIND_MARKERS))
     for marker in markers:
         if isinstance(marker, ast.Call):
             name = unit.qualname(marker.func)
             kind = PARAMETER_KIND_MARKERS.get(name.rsplit(".", 1)[-1]) if name else None
             if kind is not None:
                 return kind
-    annotation = _unwrapped(arg.annotation, unit)
+    annotation = _unwrapped(declared, unit)
     name = unit.qualname(annotation) if annotation is not None else None
     if name is not None and name.rsplit(".", 1)[-1] == "UploadFile":
         return "uploaded file"
