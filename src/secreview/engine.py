@@ -201,7 +201,7 @@ class Reviewer:
         ``previous`` whose answers are unchanged; ``recording`` keeps what is needed for that)."""
         return FileFlow(parsed, facts, summaries=SummaryTable(table.summaries), project_classes=table.classes,
                         project_classes_returning_data=table.classes_returning_data, previous=previous,
-                        recording=recording).analyze()
+                        recording=recording, routes=table.routes).analyze()
 
     def checked(self, parsed: ParsedFile, facts: FileFacts, flow: FileFlow | None) -> ReviewResult:
         """The rules over the file (with its data flow), as a result."""

@@ -14,9 +14,10 @@ import functools
 import re
 from collections import ChainMap
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Callable
 
 from secreview.dataflow.parameters import converted_options, dependency_functions
+from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, route_entries
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered
 from secreview.facts import FileFacts
@@ -179,6 +180,7 @@ class _Record:
     lookups: dict = field(default_factory=dict)  # (name, quiet) / ("class", name, quiet) / ("attribute", class, name) / ("constructed", class) -> answer
     asked: list = field(default_factory=list)  # (name, quiet) asked of the project
     asked_classes: list = field(default_factory=list)  # (name, quiet)
+    asked_routes: list = field(default_factory=list)  # views (see FileFlow.route_conversions)
     values: dict = field(default_factory=dict)
     call_sites: list = field(default_factory=list)
     nested: list = field(default_factory=list)
@@ -206,6 +208,8 @@ class FileFlow:
     # where nothing they depended on changed; ``recording`` keeps what each analysis did for that.
     previous: "FileFlow | None" = None
     recording: bool = False
+    # What the project's URL confs convert of a view's parameters (ProjectTable.routes); None: nothing.
+    routes: "Callable[[str], Conversions] | None" = None
 
     def __post_init__(self) -> None:
         self.path = self.parsed.path
@@ -245,6 +249,9 @@ class FileFlow:
         self.reused = 0  # function analyses taken from ``previous``
         self.asked_classes: set[str] = set()  # class names asked for that the file did not define (yet)
         self.asked_classes_quietly: set[str] = set()  # ... at quiet calls (see SummaryTable)
+        self.asked_routes: set[str] = set()  # views whose routes were asked for (see route_conversions)
+        self._route_answers: dict[str, dict[str, frozenset[int]]] = {}  # views -> what their routes convert
+        self._view_families: dict[str, str] = {}  # class -> it and its subclasses here (see route_conversions)
         self.flask_view_methods: set[int] = set()  # method node ids of flask.views.View subclasses
         self.django_view_methods: set[int] = set()  # ... of Django class-based views (and DRF views)
         self.command_handlers: set[int] = set()  # ``handle`` of Django management commands
@@ -298,6 +305,7 @@ class FileFlow:
         self._summarize_classes()
         self._forward_inherited_constructors()
         self._summarize_reexports()
+        self.local_summaries.update(route_entries(self))  # (a URL conf's: what its routes give each view)
         return self
 
     def _summarize_reexports(self) -> None:
@@ -511,6 +519,8 @@ class FileFlow:
                 now = self._class_answer(key[1], key[2])
             elif key[0] in ("attribute", "constructed"):
                 now = self._attribute_answer(key)
+            elif key[0] == _ROUTES_KEY:
+                now = self._routes_answer(key[1])
             else:
                 now = self.summaries.answer(key[0], key[1])
             if now is not answer and now != answer:
@@ -533,6 +543,7 @@ class FileFlow:
             (self.summaries.asked_quietly if quiet else self.summaries.asked).add(name)
         for name, quiet in record.asked_classes:
             (self.asked_classes_quietly if quiet else self.asked_classes).add(name)
+        self.asked_routes.update(record.asked_routes)
         assert record.summary is not None
         return record.summary
 
@@ -666,6 +677,32 @@ class FileFlow:
         decorators = {getattr(d.func if isinstance(d, ast.Call) else d, "id", None) or getattr(d.func if isinstance(d, ast.Call) else d, "attr", "") for d in node.decorator_list}
         in_views_module = bool(set(self.module_name.split(".")) & DJANGO_VIEW_MODULE_PARTS) or self.path.endswith("views.py")
         return bool(decorators & DJANGO_VIEW_DECORATORS) or in_views_module
+
+    def route_conversions(self, function: ast.AST) -> dict[str, frozenset[int]]:
+        """The parameters of the view ``function`` (a function, or a method of a class-based view)
+        that every route to it converts, each with the CWEs its value still allows (see
+        routes.py). A method is reached by the routes to its class and to the subclasses this
+        file defines (those of other files are not known)."""
+        class_name = self.class_of_method.get(id(function))
+        if class_name is None:
+            views = self.function_qualname(function)
+        else:
+            views = self._view_families.get(class_name)
+            if views is None:
+                family = [name for name in sorted(self.class_bases) if name != class_name and class_name in self._class_and_bases(name)]
+                views = self._view_families[class_name] = FAMILY_SEPARATOR.join([class_name, *family])
+        self.asked_routes.add(views)
+        record = self._record
+        if record is not None and (_ROUTES_KEY, views) not in record.lookups:
+            record.lookups[(_ROUTES_KEY, views)] = self._routes_answer(views)
+            record.asked_routes.append(views)
+        known = self._route_answers.get(views)
+        if known is None:
+            known = self._route_answers[views] = {name: frozenset(cwes) for name, cwes in self._routes_answer(views)}
+        return known
+
+    def _routes_answer(self, views: str) -> Conversions:
+        return self.routes(views) if self.routes is not None else ()
 
     def is_request_name(self, name: str, parameter: bool = False) -> bool:
         # ``request`` imported from flask is handled as a qualified source; a parameter or local
@@ -1115,6 +1152,7 @@ class FileFlow:
 
 
 _FUNCTION_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+_ROUTES_KEY = "<routes>"  # (a lookup of a function's record: what the routes to a view convert)
 SUPER = object()  # a ``super().name()`` call, in ``FileFlow._called_names``
 FLASK_VIEW_CLASSES = frozenset({"flask.views.MethodView", "flask.views.View"})
 ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})

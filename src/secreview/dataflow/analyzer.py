@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from secreview.dataflow.values import ATTRIBUTE, CLEAN, PREDICTABLE, Origin, Taint, join, join_all, new_origin
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PREDICTABLE, Origin, Taint, join, join_all, new_origin
 from secreview.dataflow.values import source as _source
 
 
@@ -197,6 +197,7 @@ class FunctionAnalysis:
         state: State = {}
         name = getattr(node, "name", "lambda")
         command_line = click_parameters(self.unit, node) if getattr(node, "decorator_list", None) else {}
+        routed = self.unit.route_conversions(node) if django_view else None  # (what its Django routes convert)
         for index, arg in enumerate(all_params):
             if is_method and index == 0:
                 continue
@@ -214,6 +215,8 @@ class FunctionAnalysis:
                 continue
             if kind is not None:
                 state[arg.arg] = source(kind, Level.HIGH, replace(step, note=f"parameter `{arg.arg}`: {kind} (untrusted)"))
+                if routed:
+                    state[arg.arg] = _routed(state[arg.arg], routed, arg is args.kwarg, arg.arg)
                 continue
             if route:
                 computed = self.dependency_value(node, arg, step)
@@ -631,7 +634,9 @@ class FunctionAnalysis:
                 return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
         if node.__class__ is ast.Attribute and node.attr in _FRAMEWORK_HELD_ATTRIBUTES and node.value.__class__ is ast.Name:
             if node.attr in ("kwargs", "args") and node.value.id == self.self_name and id(self.node) in self.unit.django_view_methods:
-                return source("URL path parameter", Level.HIGH, self.step(node, "URL path parameter (untrusted)"))
+                found = source("URL path parameter", Level.HIGH, self.step(node, "URL path parameter (untrusted)"))
+                routed = self.unit.route_conversions(self.node) if node.attr == "kwargs" else None
+                return _routed(found, routed, True) if routed else found
             # ``form_valid(self, form)``: the form is bound to the request; what it holds of it
             # (not the form object: ``form.get_user()`` is a user the form authenticated).
             if (node.attr in FORM_DATA_ATTRIBUTES and id(self.node) in self.unit.form_handlers
@@ -1487,6 +1492,21 @@ def _checking_helpers(unit: "FileFlow") -> dict[str, int]:
     return found
 
 
+def _routed(value: Taint, routed: dict[str, frozenset[int]], keywords: bool, name: str = "") -> Taint:
+    """A Django view's parameter ``name`` (or, ``keywords``, its ``**kwargs``/``self.kwargs``)
+    given what its routes convert (see routes.py): a number is clean; a slug or a value of a
+    pattern of word characters is still untrusted for what its characters allow; a parameter a
+    route does not convert stays ``value``."""
+    if not keywords:
+        return _converted_value(value, routed[name]) if name in routed else value
+    items = [(key, _converted_value(value, routed[key])) for key in sorted(routed)]
+    return Taint(frozenset(), (*items, (OTHER_KEYS, value)))
+
+
+def _converted_value(value: Taint, allowed: frozenset[int]) -> Taint:
+    return value.sanitize(_rule_cwes() - allowed) if allowed else CLEAN
+
+
 # ---- regular-expression checks (see PATTERN_OPEN_CHARACTERS) ----------------------------------
 _MATCH_FUNCTIONS = frozenset({"fullmatch", "match", "search"})
 _REGEX_MODULES = frozenset({"re", "regex"})
@@ -1643,11 +1663,11 @@ _PROBES = frozenset("".join(PATTERN_OPEN_CHARACTERS.values()) + PATH_SEPARATORS 
 _CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_WORD": r"\w", "CATEGORY_SPACE": r"\s", "CATEGORY_LINEBREAK": "\n"}
 
 
-def _pattern_characters(parsed: list) -> tuple[frozenset[str], bool, bool]:
-    """(the probe characters the pattern admits somewhere, whether it admits any character, whether
-    a repeated single character admits ``.``)."""
+def _pattern_characters(parsed: list, probes: frozenset[str] = _PROBES) -> tuple[frozenset[str], bool, bool]:
+    """(the ``probes`` the pattern admits somewhere, whether it admits any character, whether a
+    repeated single character admits ``.``)."""
     admitted: set[str] = set()
-    state = {"any": False, "repeated_dot": False}
+    state = {"any": False, "repeated_dot": False, "probes": probes}
     _admit(parsed, admitted, state)
     return frozenset(admitted), state["any"], state["repeated_dot"]
 
@@ -1658,7 +1678,7 @@ def _admit(items: list, admitted: set[str], state: dict) -> None:
         if op in ("ANY", "NOT_LITERAL"):
             state["any"] = True
         elif op == "LITERAL":
-            admitted.update(c for c in _PROBES if ord(c) == argument)
+            admitted.update(c for c in state["probes"] if ord(c) == argument)
         elif op == "IN":
             admitted.update(_class_admits(argument, state))
         elif op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
@@ -1691,12 +1711,12 @@ def _class_admits(items: list, state: dict) -> set[str]:
         if op == "NEGATE" or (op == "CATEGORY" and "NOT" in argument.name):
             state["any"] = True
         elif op == "LITERAL":
-            admitted.update(c for c in _PROBES if ord(c) == argument)
+            admitted.update(c for c in state["probes"] if ord(c) == argument)
         elif op == "RANGE":
-            admitted.update(c for c in _PROBES if argument[0] <= ord(c) <= argument[1])
+            admitted.update(c for c in state["probes"] if argument[0] <= ord(c) <= argument[1])
         elif op == "CATEGORY":
             category = _CATEGORIES[argument.name]
-            admitted.update(c for c in _PROBES if re.fullmatch(category, c))
+            admitted.update(c for c in state["probes"] if re.fullmatch(category, c))
         else:
             raise ValueError(op)
     return admitted

@@ -23,6 +23,7 @@ from typing import Iterator, Mapping
 
 from secreview.cache import Packed
 from secreview.dataflow.analyzer import FunctionSummary
+from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, combined, entry_name
 
 # Who answered a name: the path of the file that defines it and the version of that file's own
 # summaries (their digest when results are cached, else ""), or None for "not the project's".
@@ -116,6 +117,17 @@ class ProjectTable:
         owner = self.class_defined_by.get(name)
         return (owner[1], owner[2]) if owner is not None else None
 
+    def routes(self, views: str) -> Conversions:
+        """What every known route to these views (separated by FAMILY_SEPARATOR) converts: the
+        ``<routes>`` entries of every URL conf (see routes.py)."""
+        return combined(_decoded(summary) for view in views.split(FAMILY_SEPARATOR) for summary in self._route_entries(entry_name(view)))
+
+    def _route_entries(self, name: str) -> list:
+        entries = self.duplicates.get(name)
+        if entries is not None:
+            return [summary for _, summary in entries.values()]
+        return [dict.__getitem__(self.summaries, name)] if name in self.defined_by else []
+
     def view(self, visible: int | None) -> "ProjectTable | TableView":
         """The table as an analysis that may see only the files in ``visible`` (a bit per input
         index) is told it; None: all of it."""
@@ -174,6 +186,18 @@ class TableView:
         owners = self.table.class_owners.get(name) or {}
         return any(returns and (self.visible >> index) & 1 for index, (_, returns) in owners.items())
 
+    def routes(self, views: str) -> Conversions:
+        """ProjectTable.routes, from the visible URL confs."""
+        return combined(_decoded(summary) for view in views.split(FAMILY_SEPARATOR) for summary in self._route_entries(entry_name(view)))
+
+    def _route_entries(self, name: str) -> list:
+        table = self.table
+        entries = table.duplicates.get(name)
+        if entries is not None:
+            return [summary for index, (_, summary) in entries.items() if (self.visible >> index) & 1]
+        owner = table.defined_by.get(name)
+        return [dict.__getitem__(table.summaries, name)] if owner is not None and (self.visible >> owner[0]) & 1 else []
+
     def class_answer(self, name: str) -> Answer:
         owner = self._class_owner(name)
         return (owner[0][1], owner[0][2]) if owner is not None else None
@@ -226,12 +250,14 @@ class Dependencies:
 
     ``quietly`` answers are whether the function (or a method of the class) returns untrusted data
     of its own: at a call nothing untrusted flows into, that is all that can change the analysis
-    (see dataflow.SummaryTable)."""
+    (see dataflow.SummaryTable). ``routes`` answers are what the URL confs' routes to a view
+    convert (see routes.py): compared by value."""
 
     functions: dict[str, Answer] = field(default_factory=dict)
     functions_quietly: dict[str, bool] = field(default_factory=dict)
     classes: dict[str, Answer] = field(default_factory=dict)
     classes_quietly: dict[str, bool] = field(default_factory=dict)
+    routes: dict[str, Conversions] = field(default_factory=dict)
 
     @classmethod
     def of(cls, flow, table: "ProjectTable | TableView | None") -> "Dependencies":
@@ -240,12 +266,14 @@ class Dependencies:
         asked = flow.summaries
         if table is None:
             return cls({name: None for name in sorted(asked.asked)}, {name: False for name in sorted(asked.asked_quietly)},
-                       {name: None for name in sorted(flow.asked_classes)}, {name: False for name in sorted(flow.asked_classes_quietly)})
+                       {name: None for name in sorted(flow.asked_classes)}, {name: False for name in sorted(flow.asked_classes_quietly)},
+                       {views: () for views in sorted(flow.asked_routes)})
         return cls(
             {name: table.answer(name) for name in sorted(asked.asked)},
             {name: name in table.returning_data for name in sorted(asked.asked_quietly)},
             {name: table.class_answer(name) for name in sorted(flow.asked_classes)},
             {name: name in table.classes_returning_data for name in sorted(flow.asked_classes_quietly)},
+            {views: table.routes(views) for views in sorted(flow.asked_routes)},
         )
 
     def answered_by(self, table: "ProjectTable | TableView") -> bool:
@@ -253,7 +281,8 @@ class Dependencies:
         return (any(table.answer(name) != answer for name, answer in self.functions.items())
                 or any((name in table.returning_data) != answer for name, answer in self.functions_quietly.items())
                 or any(table.class_answer(name) != answer for name, answer in self.classes.items())
-                or any((name in table.classes_returning_data) != answer for name, answer in self.classes_quietly.items()))
+                or any((name in table.classes_returning_data) != answer for name, answer in self.classes_quietly.items())
+                or any(table.routes(views) != answer for views, answer in self.routes.items()))
 
     def files(self) -> set[str]:
         """The paths of the files whose summaries answered."""

@@ -183,3 +183,26 @@ PREDICTABLE_CALLS = frozenset(
 # the server and carry no injected text.
 CLIENT_ENVIRON_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "CONTENT_LENGTH", "REQUEST_URI", "RAW_URI"})
 ENVIRON_ATTRIBUTES = frozenset({"META", "environ"})
+
+# Django URL confs (see dataflow/routes.py): the calls that route a URL pattern to a view, by kind
+# of pattern ("path": ``<converter:name>`` variables; "regex": named groups of a regular expression).
+DJANGO_ROUTE_FUNCTIONS = {
+    "django.urls.path": "path", "django.urls.conf.path": "path",
+    "django.urls.re_path": "regex", "django.urls.conf.re_path": "regex", "django.conf.urls.url": "regex",
+}
+DJANGO_INCLUDE_FUNCTIONS = frozenset({"django.urls.include", "django.urls.conf.include", "django.conf.urls.include"})
+# path() converters whose value is converted: an ``int``, a ``uuid.UUID``. Those matched against a
+# pattern (their ``regex`` in django.urls.converters) are judged like a re_path group's pattern.
+# "str", "path" (any text) and converters a project registers itself leave the value untrusted.
+DJANGO_CONVERTING_CONVERTERS = frozenset({"int", "uuid"})
+DJANGO_PATTERN_CONVERTERS = {"slug": "[-a-zA-Z0-9_]+"}
+# A URL value matched against a pattern that admits only ASCII letters, digits, "_" and "-" (a
+# slug, ``(?P<year>[0-9]{4})``) cannot leave an SQL string, a shell word, a path segment, markup, a
+# header or a log line. What it still allows: with a "-" it may be read as an option by the program
+# it is passed to (CWE-88); with letters it may name a host (CWE-918). A pattern that admits any
+# other character leaves the value untrusted.
+ROUTE_VALUE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+ROUTE_VALUE_OPEN_CWES: tuple[tuple[str, frozenset[int]], ...] = (
+    ("-", frozenset({88})),
+    ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", frozenset({918})),
+)
