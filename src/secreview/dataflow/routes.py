@@ -94,14 +94,18 @@ def _views(unit: "FileFlow", view: ast.expr) -> set[str]:
     the wrapper's name too, which no view has). An ``include()`` routes to no view of its own."""
     if view.__class__ is ast.Call and unit.qualname(view.func) in DJANGO_INCLUDE_FUNCTIONS:
         return set()
+    imports = unit.facts.imports
     found: set[str] = set()
     stack = [view]
     while stack:
         node = stack.pop()
         if node.__class__ is ast.Name or node.__class__ is ast.Attribute:
-            name = unit.qualname(node)
-            if name is not None:
-                found.add(name.removesuffix(".as_view"))
+            root = node
+            while root.__class__ is ast.Attribute:
+                root = root.value
+            if root.__class__ is ast.Name:
+                if root.id in imports.aliases or root.id in imports.local_defs:  # (not a local: ``self.index``, ``view``)
+                    found.add(unit.qualname(node).removesuffix(".as_view"))  # type: ignore[union-attr]
                 continue
         stack.extend(ast.iter_child_nodes(node))
     return found

@@ -1,0 +1,143 @@
+"""Django URL confs tell the views they route to which parameters are converted (int, uuid, slug,
+a re_path group of word characters): the project fixture tests/fixtures/projects/newsroom checks
+the findings; here, how patterns are judged, and that the answer is the same whatever the number
+of jobs, the input order and the cache (the views are analysed before the URL conf that tells
+them, and a cached views file must follow an edited URL conf)."""
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from secreview import runner
+from secreview.config import Config
+from secreview.dataflow.routes import _path_values, _regex_values
+from secreview.findings import Level
+from secreview.inputs.files import discover
+
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of fork:DeprecationWarning")
+
+ARGUMENT, HOST = 88, 918  # what a value of letters, digits, "_" and "-" still allows
+
+
+@pytest.mark.parametrize("route, expected", [
+    ("<int:year>/<uuid:pk>/", {"year": frozenset(), "pk": frozenset()}),
+    ("<slug:slug>/", {"slug": frozenset({ARGUMENT, HOST})}),
+    ("<str:name>/<path:rest>/<tag>/<custom:thing>/", {}),
+    ("<int:n>/<str:n>/", {}),  # (a name used twice: Django refuses it; nothing is taken from it)
+])
+def test_path_converters(route, expected):
+    assert _path_values(route) == expected
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"^(?P<num>[0-9]+)/$", {"num": frozenset()}),
+    (r"^(?P<year>\d{4})/(?P<month>\d\d)/$", {"year": frozenset(), "month": frozenset()}),
+    (r"^(?P<code>[-\w]+)/$", {"code": frozenset({ARGUMENT, HOST})}),
+    (r"^(?P<word>[a-z_]+)$", {"word": frozenset({HOST})}),
+    (r"^(?P<id>[0-9a-f-]{36})$", {"id": frozenset({ARGUMENT, HOST})}),
+    (r"^(?P<name>[^/]+)/$", {}),  # any character but "/"
+    (r"^(?P<file>[\w.]+)$", {}),  # a dot: "..", "a.sh"
+    (r"^(?P<any>.+)$", {}),
+    (r"^(?P<spaced>[\w ]+)$", {}),
+    (r"^(?P<a>\d+)/(?P<b>(?P=a))$", {}),  # a back-reference: not judged
+    (r"^(\d+)/$", {}),  # unnamed: passed by position, not followed
+    (r"^(?P<broken>[0-9+$", {}),  # invalid
+])
+def test_re_path_groups(pattern, expected):
+    assert dict(_regex_values(pattern)) == expected
+
+
+URLS = '''
+from django.urls import path
+
+from shop import views
+
+urlpatterns = [
+    path("orders/<{converter}:number>/", views.order),
+    path("receipts/<int:number>/", views.order),
+]
+'''
+VIEWS = '''
+import os
+
+from django.http import HttpResponse
+
+
+def order(request, number):
+    os.system("print-order " + number)
+    return HttpResponse("ok")
+'''
+
+
+def make_shop(root: Path, converter: str, fillers: int = 0) -> Path:
+    package = root / "shop"
+    package.mkdir(parents=True, exist_ok=True)
+    (package / "__init__.py").write_text("")
+    (package / "urls.py").write_text(URLS.format(converter=converter))
+    (package / "views.py").write_text(VIEWS)
+    for number in range(fillers):  # (enough files for two worker processes)
+        (package / f"m{number:02}.py").write_text(f"def f{number}(x):\n    return x + {number}\n")
+    age_files(package)
+    return package
+
+
+def age_files(folder: Path) -> None:
+    past = time.time() - 3600
+    for file in folder.rglob("*.py"):
+        os.utime(file, (past, past))
+
+
+def review(tree: Path, reverse: bool = False, **options):
+    sources, diagnostics = discover([str(tree)])
+    if reverse:
+        sources = list(reversed(sources))
+    stats = runner.RunStats()
+    result = runner.run_review(sources, Config(min_confidence=Level.MEDIUM), diagnostics, stats=stats, **options)
+    return result, stats
+
+
+def shell_findings(result) -> list[tuple[str, int]]:
+    return [(Path(f.path).name, f.line) for f in result.findings if f.rule_id == "shell-command-injection"]
+
+
+@pytest.fixture(autouse=True)
+def private_key_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+
+
+@pytest.mark.parametrize("converter, reported", [("int", []), ("str", [("views.py", 8)])])
+def test_jobs_and_input_order_do_not_change_what_routes_convert(tmp_path, converter, reported):
+    tree = make_shop(tmp_path, converter, fillers=16)
+    one, _ = review(tree, jobs=1)
+    two, stats = review(tree, jobs=2)
+    backward, _ = review(tree, reverse=True, jobs=1)
+    assert stats.jobs == 2
+    assert shell_findings(one) == shell_findings(two) == shell_findings(backward) == reported
+
+
+def test_a_cached_views_file_follows_an_edited_url_conf(tmp_path):
+    tree = make_shop(tmp_path, "int")
+    cache = tmp_path / "cache"
+    cold, _ = review(tree, jobs=1, cache_dir=cache)
+    warm, warm_stats = review(tree, jobs=1, cache_dir=cache)
+    assert shell_findings(cold) == shell_findings(warm) == []
+    assert warm_stats.analysed == 0
+    (tree / "urls.py").write_text(URLS.format(converter="str"))  # now one route gives free text
+    age_files(tree)
+    edited, stats = review(tree, jobs=1, cache_dir=cache)
+    assert shell_findings(edited) == [("views.py", 8)]
+    assert stats.analysed == 2  # the URL conf, and the views file it tells (its review alone)
+    (tree / "urls.py").write_text(URLS.format(converter="int"))
+    age_files(tree)
+    back, _ = review(tree, jobs=2, cache_dir=cache)
+    assert shell_findings(back) == []
+
+
+def test_a_url_conf_that_converts_nothing_costs_no_second_analysis(tmp_path):
+    tree = make_shop(tmp_path, "str")
+    (tree / "urls.py").write_text(URLS.format(converter="str").replace("<int:number>", "<str:number>"))
+    age_files(tree)
+    result, stats = review(tree, jobs=1)
+    assert shell_findings(result) == [("views.py", 8)]
+    assert stats.reanalysed == 0
