@@ -50,6 +50,7 @@ from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.linking import Dependencies, ProjectTable, summaries_index
 from secreview.dataflow.order import ImportScan, components_dependencies_first, order_of, scan_imports
+from secreview.dataflow.routes import FAMILY_SEPARATOR, ROUTES_ENTRY
 from secreview.dataflow.values import OTHER_KEYS, Origin, Taint
 from secreview.engine import FileOutcome, ReviewResult, Reviewer, guarded
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
@@ -641,7 +642,9 @@ class _Scheduler:
 class _ReviewAgain:
     """Reviews again, while other files are still analysed, a file analysed before files of its
     import cycle: once those are done, if their summaries answer one of its questions (rather than
-    all at the end, when the workers would have nothing else to do)."""
+    all at the end, when the workers would have nothing else to do). Likewise a Django views file
+    once a URL conf (which imports it, so comes after it) changes what the routes to its views
+    convert (see dataflow/routes.py)."""
 
     def __init__(self, order: list[int], imports: list[list[int]], visible: list[int], sources: list[SourceFile],
                  known: list[tuple[int, str, str, dict]]) -> None:
@@ -663,6 +666,11 @@ class _ReviewAgain:
             self.table.add(index, path, version, summaries)
             self.done.add(index)
         self.reviewed: set[int] = set()
+        # Files that asked what the routes to views convert: their outcome, and the answers they
+        # were last reviewed with; and for each view, the files that asked.
+        self.route_outcomes: dict[int, FileOutcome] = {}
+        self.route_answers: dict[int, dict[str, Any]] = {}
+        self.route_askers: dict[str, set[int]] = {}
 
     def after(self, task: "_Task", outcome: Any) -> list["_Task"]:
         """The tasks that review files again now that ``task`` is done."""
@@ -671,8 +679,10 @@ class _ReviewAgain:
         index = task.index
         self.done.add(index)
         again = []
+        told: list[int] = []
         if isinstance(outcome, FileOutcome):
             self.table.add(index, outcome.path, outcome.summaries_version, outcome.summaries)
+            told = self._told_by_routes(index, outcome)
             waiting = self.later.get(index, set()) - self.done  # (a worker may have finished some first)
             if waiting:
                 self.watching[index] = (waiting, outcome)
@@ -687,7 +697,32 @@ class _ReviewAgain:
                 del self.watching[watcher]
                 if watched.dependencies.answered_by(self.table):
                     again.append(self._task(watcher, watched))
+        for asker, asker_outcome in told:
+            if asker not in self.watching and all(task.index != asker for task in again):
+                again.append(self._task(asker, asker_outcome))
         return again
+
+    def _told_by_routes(self, index: int, outcome: FileOutcome) -> list[tuple[int, FileOutcome]]:
+        """Note what the file asked of the routes to views; the files (with their outcome) whose
+        views the file's URL routes now tell something new."""
+        if outcome.dependencies.routes:
+            self.route_outcomes[index] = outcome
+            self.route_answers[index] = dict(outcome.dependencies.routes)
+            for views in outcome.dependencies.routes:
+                for view in views.split(FAMILY_SEPARATOR):
+                    self.route_askers.setdefault(view, set()).add(index)
+        if not self.route_askers or not isinstance(outcome.summaries, dict):
+            return []
+        suffix = f".{ROUTES_ENTRY}"
+        askers = {asker for name in outcome.summaries if name.endswith(suffix)
+                  for asker in self.route_askers.get(name[:-len(suffix)], ()) if asker != index}
+        told = []
+        for asker in sorted(askers):
+            now = {views: self.table.routes(views) for views in self.route_answers[asker]}
+            if now != self.route_answers[asker]:
+                self.route_answers[asker] = now
+                told.append((asker, self.route_outcomes[asker]))
+        return told
 
     def _task(self, index: int, outcome: FileOutcome) -> "_Task":
         self.reviewed.add(index)

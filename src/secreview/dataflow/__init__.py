@@ -305,7 +305,10 @@ class FileFlow:
         self._summarize_classes()
         self._forward_inherited_constructors()
         self._summarize_reexports()
-        self.local_summaries.update(route_entries(self))  # (a URL conf's: what its routes give each view)
+        # A URL conf's: what its routes give each view (the same in every analysis of the tree).
+        same_file = self.previous is not None and self.previous.facts is self.facts
+        self.routes_given = self.previous.routes_given if same_file else route_entries(self)
+        self.local_summaries.update(self.routes_given)
         return self
 
     def _summarize_reexports(self) -> None:

@@ -42,6 +42,10 @@ FAMILY_SEPARATOR = " "  # between the views of one question (a class-based view 
 # What a view's routes convert: (parameter, the CWEs its value still allows), sorted; () when none.
 Conversions = tuple[tuple[str, tuple[int, ...]], ...]
 
+# What a URL conf imports to call them: ``from django.urls import path``, ``from django import urls``
+# (or ``import django.urls``).
+_ROUTE_MODULES = frozenset({"django.urls", "django.urls.conf", "django.conf.urls"})
+_ROUTE_IMPORTS = frozenset(DJANGO_ROUTE_FUNCTIONS) | _ROUTE_MODULES
 _ROUTE_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in DJANGO_ROUTE_FUNCTIONS)
 _PATH_VARIABLE = re.compile(r"<(?:([^>:]+):)?([^>]+)>")  # (Django's own syntax for path() routes)
 _ASCII = frozenset(map(chr, range(128)))
@@ -51,9 +55,10 @@ _UNTRUSTED = None
 # ---- the URL conf's side --------------------------------------------------------------------
 def route_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
     """The ``<view>.<routes>`` summary entries of a URL conf; nothing for any other file (the
-    cheap test first: most files import nothing from django.urls)."""
+    cheap test first: most files import no route function)."""
     imports = unit.facts.imports
-    if not (imports.imports_module("django.urls") or imports.imports_module("django.conf.urls")):
+    if _ROUTE_IMPORTS.isdisjoint(imports.aliases.values()) and not (
+            imports.aliases.get("django") == "django" and not _ROUTE_MODULES.isdisjoint(imports.imported_modules)):
         return {}
     routed: dict[str, dict[str, frozenset[int]]] = {}
     for node, _ in unit.facts.nodes:
