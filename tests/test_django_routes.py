@@ -118,21 +118,22 @@ def test_jobs_and_input_order_do_not_change_what_routes_convert(tmp_path, conver
     assert stats.rounds == 0 and stats.reanalysed == (1 if converter == "int" else 0)
 
 
-def test_a_cached_views_file_follows_an_edited_url_conf(tmp_path):
-    tree = make_shop(tmp_path, "int")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cached_views_file_follows_an_edited_url_conf(tmp_path, jobs):
+    tree = make_shop(tmp_path, "int", fillers=16)
     cache = tmp_path / "cache"
-    cold, _ = review(tree, jobs=1, cache_dir=cache)
-    warm, warm_stats = review(tree, jobs=1, cache_dir=cache)
+    cold, _ = review(tree, jobs=jobs, cache_dir=cache)
+    warm, warm_stats = review(tree, jobs=jobs, cache_dir=cache)
     assert shell_findings(cold) == shell_findings(warm) == []
     assert warm_stats.analysed == 0
     (tree / "urls.py").write_text(URLS.format(converter="str"))  # now one route gives free text
     age_files(tree)
-    edited, stats = review(tree, jobs=1, cache_dir=cache)
+    edited, stats = review(tree, jobs=jobs, cache_dir=cache)
     assert shell_findings(edited) == [("views.py", 8)]
     assert stats.analysed == 2  # the URL conf, and the views file it tells (its review alone)
     (tree / "urls.py").write_text(URLS.format(converter="int"))
     age_files(tree)
-    back, _ = review(tree, jobs=2, cache_dir=cache)
+    back, _ = review(tree, jobs=jobs, cache_dir=cache)
     assert shell_findings(back) == []
 
 
