@@ -267,40 +267,6 @@ def test_a_worker_that_dies_costs_one_file_not_the_review(tmp_path, monkeypatch)
     assert any(f.path.endswith("m06.py") for f in result.findings)
 
 
-def test_a_worker_that_dies_with_outcomes_unsent_loses_no_other_file(tmp_path, monkeypatch):
-    # A worker goes on with its next file while its last outcome is still being sent: when it
-    # dies then, the outcomes it had not sent are lost with it. Each file it held is analysed
-    # again by itself, so only the file that kills a worker is reported, and no other is lost.
-    tree = make_tree(tmp_path, count=24)
-    (tree / "m05.py").write_text(module(5) + "\n# secreview-test: die here\n")
-    real_analyse, real_outbox = Reviewer.analyse, runner._outbox
-
-    def analyse(self, source, *args, **kwargs):
-        if source.data and b"secreview-test: die here" in source.data:
-            os._exit(17)
-        return real_analyse(self, source, *args, **kwargs)
-
-    class SlowPipe:  # (the outcomes leave the worker late)
-        def __init__(self, connection):
-            self.connection = connection
-
-        def send_bytes(self, payload):
-            time.sleep(0.2)
-            self.connection.send_bytes(payload)
-
-    def slow_outbox(connection):
-        return real_outbox(SlowPipe(connection))
-
-    monkeypatch.setattr(Reviewer, "analyse", analyse)
-    monkeypatch.setattr(runner, "_outbox", slow_outbox)
-    monkeypatch.setattr(runner, "TASKS_IN_FLIGHT", 3)
-    result, stats = review(tree, jobs=2)
-    died = [d.path for d in result.diagnostics if d.kind == "internal-error"]
-    assert len(died) == 1 and died[0].endswith("m05.py")
-    reviewed = {f.path.rsplit("/", 1)[-1] for f in result.findings}
-    assert {f"m{n:02}.py" for n in range(24) if n != 5} <= reviewed
-
-
 def test_corrupt_and_foreign_entries_are_rebuilt_not_trusted(tmp_path):
     tree = make_tree(tmp_path, count=4)
     cache = tmp_path / "cache"

@@ -29,18 +29,14 @@ that use its changed functions are analysed again.
 """
 from __future__ import annotations
 
-import collections
 import dataclasses
 import gc
 import heapq
 import operator
 import os
-import queue
 import signal
 import sys
-import threading
 import time
-from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
@@ -65,8 +61,6 @@ cache_store.register_constant("OTHER_KEYS", OTHER_KEYS)  # (origins are most of 
 
 # Below this many files to analyse, starting worker processes costs more than it saves.
 MIN_FILES_PER_WORKER = 8
-# Files handed to a worker at a time: the one it analyses and the next (see _Scheduler._hand_out).
-TASKS_IN_FLIGHT = 2
 # Show a progress bar only when at least this many files are analysed...
 PROGRESS_MIN_FILES = 50
 # ...and only once the review has run this long (short reviews never flash a bar).
@@ -270,66 +264,18 @@ def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> No
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = cache_store.Cache(*cache_args) if cache_args is not None else None
     analyst = _Analyst(reviewer, store)
-    inbox, outbox = _inbox(connection), _outbox(connection)
-    try:
-        while True:
-            message = inbox.get()
-            if message is None:  # the pipe closed
-                return
-            kind = message[0]
-            if kind == "stop":
-                return
-            if kind == "learn":
-                analyst.learn(message[1])
-            else:
-                outbox.put(ForkingPickler.dumps(("done", message.index, analyst.run(message))))
-    finally:
-        outbox.put(None)  # (what is queued is sent first)
-        _WRITERS.pop().join()
-
-
-# The pipes between the parent and a worker are read and written by threads of the worker, so
-# that neither process waits on the other: the parent hands a worker its next file before the
-# current one is done (see _Scheduler._hand_out), and must never block on a full pipe to a
-# worker that is itself blocked sending an outcome; a worker goes on with its next file while its
-# last outcome is still being taken in by the parent, busy with another worker's.
-_WRITERS: list[threading.Thread] = []
-
-
-def _inbox(connection) -> "queue.SimpleQueue":
-    """The messages a worker is sent, as they come (None: the pipe closed)."""
-    inbox: queue.SimpleQueue = queue.SimpleQueue()
-
-    def read() -> None:
-        while True:
-            try:
-                message = connection.recv()
-            except (EOFError, OSError):
-                inbox.put(None)
-                return
-            inbox.put(message)
-            if message[0] == "stop":
-                return
-
-    threading.Thread(target=read, name="secreview-inbox", daemon=True).start()
-    return inbox
-
-
-def _outbox(connection) -> "queue.SimpleQueue":
-    """Pickled messages to send the parent, in order (None: no more)."""
-    outbox: queue.SimpleQueue = queue.SimpleQueue()
-
-    def write() -> None:
-        while (payload := outbox.get()) is not None:
-            try:
-                connection.send_bytes(payload)
-            except OSError:  # the parent is gone
-                return
-
-    writer = threading.Thread(target=write, name="secreview-outbox", daemon=True)
-    writer.start()
-    _WRITERS.append(writer)
-    return outbox
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        kind = message[0]
+        if kind == "stop":
+            return
+        if kind == "learn":
+            analyst.learn(message[1])
+        else:
+            connection.send(("done", message.index, analyst.run(message)))
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -596,47 +542,29 @@ class _Scheduler:
         from multiprocessing.connection import wait
 
         pending = _ReadyQueue(tasks, imports)
-        suspects: list[_Task] = []  # files a worker died with, not knowing which killed it
-        while pending or suspects or any(worker.tasks for worker in self.workers):
-            self._hand_out(pending, suspects)
-            for connection in wait([worker.connection for worker in self.workers if worker.tasks]):
-                worker = next(worker for worker in self.workers if worker.connection is connection)
-                task, alone = worker.tasks[0], len(worker.tasks) == 1
+        busy: dict[Any, tuple[_Worker, tuple]] = {}
+        while pending or busy:
+            for worker in self.workers:
+                if pending and worker.task is None:
+                    task = pending.pop()
+                    if task is None and busy:
+                        break  # wait for a file under way: analysed now, a file would be told too little
+                    task = task or pending.pop_any()
+                    worker.send_task(task, self.known, self.found_by)
+                    busy[worker.connection] = (worker, task)
+            for connection in wait(list(busy)):
+                worker, task = busy.pop(connection)
+                pending.done(task.index)
                 reply = worker.receive()
                 if reply is None:  # the process died (killed, out of memory, crashed the interpreter)
                     replacement = _Worker.start(self.reviewer, worker.cache_args)
                     self.workers[self.workers.index(worker)] = replacement
-                    if not alone:  # (its last outcomes may be lost with it: each file again, by itself)
-                        suspects.extend([task, *worker.tasks])
-                        continue
-                    pending.done(task.index)
                     path = task.payload.source.path if task.kind == "analyse" else task.payload.path
                     yield task.index, ReviewResult(diagnostics=[Diagnostic(path, "internal-error", "the worker process reviewing this file died; it was not reviewed. This is a bug in secreview: please report it (rerun with --jobs 1 for details)")]), replacement, task
                     continue
-                pending.done(task.index)
                 yield reply[1], reply[2], worker, task
                 if follow_up is not None:
                     pending.add(follow_up.after(task, reply[2]))  # (ready: they wait for nothing)
-
-    def _hand_out(self, pending: "_ReadyQueue", suspects: list["_Task"]) -> None:
-        """Give each worker a file to start and one to go on with (TASKS_IN_FLIGHT): a worker
-        that finishes a file starts the next at once, instead of waiting for this process to
-        take in its outcome and answer. Only ready files are handed out ahead; when none is,
-        an idle worker waits for a file under way (analysed now, a file would be told too
-        little), unless no file at all is under way. A suspect goes alone to an idle worker."""
-        for worker in self.workers:
-            if suspects and not worker.tasks:
-                worker.send_task(suspects.pop(0), self.known, self.found_by, alone=True)
-        for depth in range(1, TASKS_IN_FLIGHT + 1):
-            for worker in self.workers:
-                if not pending or len(worker.tasks) >= depth or worker.alone:
-                    continue
-                task = pending.pop()
-                if task is None:
-                    if any(other.tasks for other in self.workers) or suspects:
-                        return
-                    task = pending.pop_any()
-                worker.send_task(task, self.known, self.found_by)
 
 
 class _ReviewAgain:
@@ -801,8 +729,7 @@ class _Worker:
         self.connection = connection
         self.cache_args = cache_args
         self.told = 0
-        self.tasks: collections.deque[_Task] = collections.deque()  # handed out, outcome not received yet
-        self.alone = False  # its task must be its only one (see _in_workers: a suspect)
+        self.task: _Task | None = None
 
     @classmethod
     def start(cls, reviewer: Reviewer, cache_args: tuple | None) -> "_Worker":
@@ -817,24 +744,18 @@ class _Worker:
         theirs.close()
         return cls(process, ours, cache_args)
 
-    def send_task(self, task: _Task, known: list, found_by: list, alone: bool = False) -> None:
+    def send_task(self, task: _Task, known: list, found_by: list) -> None:
         """Tell the worker the summaries found since its last task (but its own), then the task."""
-        self.alone = alone
-        self.tasks.append(task)
-        try:
-            if self.told < len(known):
-                news = [entry for entry, finder in zip(known[self.told:], found_by[self.told:]) if finder is not self]
-                if news:
-                    self.connection.send(("learn", news))
-                self.told = len(known)
-            self.connection.send(task)
-        except OSError:
-            pass  # it died with a task handed out before: ``receive`` finds its pipe closed
+        if self.told < len(known):
+            news = [entry for entry, finder in zip(known[self.told:], found_by[self.told:]) if finder is not self]
+            if news:
+                self.connection.send(("learn", news))
+            self.told = len(known)
+        self.connection.send(task)
+        self.task = task
 
     def receive(self):
-        """The outcome of the first task handed out (None: the process died)."""
-        self.tasks.popleft()
-        self.alone = self.alone and bool(self.tasks)
+        self.task = None
         try:
             return self.connection.recv()
         except (EOFError, OSError):
