@@ -27,7 +27,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     taint = _source(description, confidence, step)
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
-from secreview.dataflow.parameters import CONVERTED, click_parameters, dependency, parameter_kind
+from secreview.dataflow.parameters import CONVERTED, click_parameters, declared_pattern, dependency, parameter_kind
 from secreview.findings import Level, TraceStep
 from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, Deferred,
@@ -36,7 +36,7 @@ from secreview.models import (
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
 )
-from secreview.models.sanitizers import PATH_SEPARATORS, PATTERN_OPEN_CHARACTERS
+from secreview.models.sanitizers import PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
 
 State = dict[str, Taint]
 NOTHING: Any = object()  # "not a compile-time constant"
@@ -215,6 +215,9 @@ class FunctionAnalysis:
                 continue
             if kind is not None:
                 state[arg.arg] = source(kind, Level.HIGH, replace(step, note=f"parameter `{arg.arg}`: {kind} (untrusted)"))
+                pattern = declared_pattern(self.unit, node, arg) if route else None
+                if pattern is not None:  # ``Query(pattern=...)``: checked as a regex check would be
+                    state[arg.arg] = _checked_by_pattern(state[arg.arg], pattern)
                 if routed:
                     state[arg.arg] = _routed(state[arg.arg], routed, arg is args.kwarg, arg.arg)
                 continue
@@ -1507,6 +1510,15 @@ def _converted_value(value: Taint, allowed: frozenset[int]) -> Taint:
     return value.sanitize(_rule_cwes() - allowed) if allowed else CLEAN
 
 
+def _checked_by_pattern(value: Taint, pattern: str) -> Taint:
+    """A framework parameter checked against ``pattern`` (search semantics) before the handler
+    runs: what a regex check with that pattern proves (see ``_pattern_proves``)."""
+    proved = _pattern_proves(pattern, 0, "search")
+    if proved is _NOT_A_CHECK:
+        return value
+    return value.sanitize(proved) if proved else CLEAN
+
+
 # ---- regular-expression checks (see PATTERN_OPEN_CHARACTERS) ----------------------------------
 _MATCH_FUNCTIONS = frozenset({"fullmatch", "match", "search"})
 _REGEX_MODULES = frozenset({"re", "regex"})
@@ -1598,18 +1610,21 @@ def _pattern_proves(pattern: str, flags: int, kind: str) -> Any:
     facts = _pattern_facts(pattern, flags)
     if facts is None:  # a pattern we cannot read: a fullmatch counts as a check, as before
         return frozenset() if kind == "fullmatch" else _NOT_A_CHECK
-    starts, ends, characters = facts
+    starts, ends, characters, leading = facts
     if kind != "fullmatch" and (not ends or (kind == "search" and not starts)):
         return _NOT_A_CHECK  # only a prefix (or any part) of the value was matched
     # (``$`` also matches before a final line break: harmless, nothing can follow it.)
-    return _characters_prove(*characters)
+    return _characters_prove(*characters, leading=leading)
 
 
-def _characters_prove(admitted: frozenset[str], any_character: bool, repeated_dot: bool) -> Any:
-    """What a value made only of these characters is safe for (see PATTERN_OPEN_CHARACTERS)."""
+def _characters_prove(admitted: frozenset[str], any_character: bool, repeated_dot: bool,
+                      leading: frozenset[str] = frozenset()) -> Any:
+    """What a value made only of these characters (and beginning with one of ``leading``, among
+    PATTERN_LEADING_OPEN_CHARACTERS' characters) is safe for (see PATTERN_OPEN_CHARACTERS)."""
     if any_character:
         return _NOT_A_CHECK  # ``.{1,200}``: a length check
     open_cwes = frozenset().union(*(cwes for cwes, characters in PATTERN_OPEN_CHARACTERS.items() if admitted & set(characters)))
+    open_cwes |= frozenset().union(*(cwes for cwes, characters in PATTERN_LEADING_OPEN_CHARACTERS.items() if leading & set(characters)))
     if repeated_dot and admitted & set(PATH_SEPARATORS):
         open_cwes |= PATH_CWES
     if not open_cwes:
@@ -1627,17 +1642,64 @@ def _rule_cwes() -> frozenset[int]:
 
 @functools.lru_cache(maxsize=512)
 def _pattern_facts(pattern: str, flags: int) -> tuple | None:
-    """(anchored at the start, anchored at the end, ``_pattern_characters``); None when the pattern
-    cannot be read. Read with the re module's own parser."""
+    """(anchored at the start, anchored at the end, ``_pattern_characters``, the leading probes
+    a match may begin with); None when the pattern cannot be read. Read with the re module's own
+    parser."""
     try:
         from re import _parser  # (Python >= 3.11)
 
         tree = _parser.parse(pattern, flags)
         parsed, multiline = list(tree), bool(tree.state.flags & re.MULTILINE)
         characters = _pattern_characters(parsed)
+        leading = frozenset(c for c in _LEADING_PROBES if _may_begin_with(parsed, ord(c))[0])
     except Exception:  # noqa: BLE001 - an invalid or unusual pattern: not known
         return None
-    return _anchored(parsed, 0, multiline), _anchored(parsed, -1, multiline), characters
+    return _anchored(parsed, 0, multiline), _anchored(parsed, -1, multiline), characters, leading
+
+
+_LEADING_PROBES = frozenset("".join(PATTERN_LEADING_OPEN_CHARACTERS.values()))
+
+
+def _may_begin_with(items: list, code: int) -> tuple[bool, bool]:
+    """(may a match of ``items`` begin with the character ``code``, may it be empty). When not
+    sure (a back reference, an unusual construct): it may."""
+    for op, argument in items:
+        op = op.name
+        if op in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue  # (anchors and lookarounds consume nothing)
+        if op == "LITERAL":
+            return argument == code, False
+        if op == "NOT_LITERAL":
+            return argument != code, False
+        if op == "ANY":
+            return True, False
+        if op == "IN":
+            negated = bool(argument) and argument[0][0].name == "NEGATE"  # ``[^-]``: all but what it lists
+            state = {"any": False, "probes": frozenset({chr(code)})}
+            listed = bool(_class_admits(argument[1:] if negated else argument, state))
+            return (not listed if negated and not state["any"] else listed or state["any"]), False
+        if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            least, _, body = argument
+            begins, empty = _may_begin_with(list(body), code)
+            if begins:
+                return True, False
+            if least > 0 and not empty:
+                return False, False
+        elif op in ("SUBPATTERN", "ATOMIC_GROUP"):
+            begins, empty = _may_begin_with(list(argument[-1] if op == "SUBPATTERN" else argument), code)
+            if begins:
+                return True, False
+            if not empty:
+                return False, False
+        elif op == "BRANCH":
+            results = [_may_begin_with(list(alternative), code) for alternative in argument[1]]
+            if any(begins for begins, _ in results):
+                return True, False
+            if not any(empty for _, empty in results):
+                return False, False
+        else:
+            return True, False
+    return False, True
 
 
 def _anchored(items: list, position: int, multiline: bool) -> bool:

@@ -30,10 +30,6 @@ _WRAPPERS = frozenset({"Annotated", "typing.Annotated", "Optional", "typing.Opti
 _SEQUENCES = frozenset({"list", "set", "frozenset", "tuple", "List", "Set", "FrozenSet", "Tuple", "Sequence",
                         "typing.List", "typing.Set", "typing.FrozenSet", "typing.Tuple", "typing.Sequence"})
 _ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
-# ``Query(pattern=r"^[a-z0-9_]+$")``: one character class of letters, digits, ``_`` and ``-``,
-# anchored at both ends, leaves nothing an injection needs (a leading "-" is still an option).
-_SAFE_PATTERN = re.compile(r"\^(\[(?:[A-Za-z0-9_]|\\d|\\w|[A-Za-z0-9]-[A-Za-z0-9]|-)+\]|\\d|\\w)"
-                           r"(?:[+*]|\{\d+(?:,\d*)?\})?\$")
 
 
 def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_view: bool) -> str | None:
@@ -184,15 +180,12 @@ def _is_none(node: ast.expr) -> bool:
 def _converted(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:
     """A value the framework has converted to a scalar or checked against a fixed set before the
     handler runs: ``item_id: int`` (also in Optional/Annotated/``| None``), ``list[int]``, an
-    ``Enum`` of this file, ``Literal["asc", "desc"]``, ``Query(pattern=r"^[a-z]+$")``, or
-    Flask's ``<int:item_id>`` converter."""
+    ``Enum`` of this file, ``Literal["asc", "desc"]``, or Flask's ``<int:item_id>`` converter.
+    (A ``Query(pattern=...)`` value is checked, not converted: see ``declared_pattern``.)"""
     declared = _annotation(unit, arg)
     annotation = _unwrapped(declared, unit)
     if annotation is not None and _converted_type(annotation, unit):
         return True
-    for marker in (_default_of(function, arg), _annotation_metadata(declared, unit, _KIND_MARKERS) if declared is not None else None):
-        if isinstance(marker, ast.Call) and _safe_pattern(marker):
-            return True
     rule = _rule_template(function)
     if rule is not None:
         for converter, name in _FLASK_RULE_VARIABLE.findall(rule):
@@ -227,11 +220,17 @@ def _is_local_enum(annotation: ast.expr, unit: "FileFlow") -> bool:
     return False
 
 
-def _safe_pattern(marker: ast.Call) -> bool:
-    for keyword in marker.keywords:
-        if keyword.arg in ("pattern", "regex") and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
-            return _SAFE_PATTERN.fullmatch(keyword.value.value) is not None
-    return False
+def declared_pattern(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> str | None:
+    """``Query(pattern=r"^[a-z0-9_]+$")`` (also ``regex=``, in ``Annotated``): the pattern the
+    framework checks the value against before the handler runs (with search semantics, as
+    pydantic does: only a pattern anchored at both ends checks the whole value)."""
+    declared = _annotation(unit, arg)
+    for marker in (_default_of(function, arg), _annotation_metadata(declared, unit, _KIND_MARKERS) if declared is not None else None):
+        if isinstance(marker, ast.Call):
+            for keyword in marker.keywords:
+                if keyword.arg in ("pattern", "regex") and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+                    return keyword.value.value
+    return None
 
 
 # ---- where the value comes from ---------------------------------------------------------------

@@ -117,6 +117,12 @@ PATTERN_OPEN_CHARACTERS: dict[frozenset[int], str] = {
     LINE_BREAK_CWES: "\r\n",
 }
 PATH_SEPARATORS = "/\\"
+# ...and the characters a checked value must not start with, for these CWEs: a value that may begin
+# with "-" is read as an option by the program it is passed to (``[\w-]+`` lets ``-rf`` through,
+# ``[a-z][\w-]*`` does not).
+PATTERN_LEADING_OPEN_CHARACTERS: dict[frozenset[int], str] = {
+    frozenset({88}): "-",
+}
 
 # Path containment. A containment check proves a path stays inside a directory only when the path
 # is absolute and free of ``..`` (``Path("/srv/up/../../etc").is_relative_to("/srv/up")`` holds):
