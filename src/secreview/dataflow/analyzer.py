@@ -683,6 +683,8 @@ class FunctionAnalysis:
             if deferred is not None:
                 self.deferred_call(node, deferred, name if name in _DEFERRED_CALLS else method, positional, keywords)
 
+        if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
+            return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
         if method in _LIBRARY_METHOD_NAMES:
             # ``repo.find(x)``, ``self.get(x)``: the project's own method, not str.find or dict.get.
             # (Asked as quietly as the call itself would be: see ``call_of_project``.)
@@ -1404,6 +1406,11 @@ _FRAMEWORK_HELD_ATTRIBUTES = FORM_DATA_ATTRIBUTES | {"kwargs", "args"}
 # project class may define its own (``Repository.find``, ``Service.get``), which then runs instead.
 _DEFERRED_CALLS, _DEFERRED_METHODS = DEFERRED_CALLS, DEFERRED_METHODS
 _LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_METHODS | frozenset(SOURCE_METHODS) | _REQUEST_READ_METHODS  # the ones _container_method knows
+# What ``expr_Call`` looks up before the project's functions: a call of none of these (most calls)
+# goes straight to ``call_of_project``.
+_MODELLED_METHODS = _LIBRARY_METHOD_NAMES | frozenset({"format", "replace", "get"})
+_MODELLED_CALLS = (frozenset(SELECTED_FROM_ARGUMENTS) | frozenset(SOURCE_CALLS) | frozenset(PREDICTABLE_CALLS)
+                   | frozenset(SANITIZERS) | frozenset(LOOKUP_FUNCTIONS))
 
 
 def _container_method(container: Taint, method: str, arguments: list[Taint], first_constant: Any):
