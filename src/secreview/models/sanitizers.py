@@ -27,6 +27,9 @@ SANITIZERS: dict[str, frozenset[int]] = {
     "django.template.loader.render_to_string": frozenset({79, 80}),
     # Joins that refuse to leave the base directory
     "django.utils._os.safe_join": frozenset({22, 23, 36}),
+    # The default storage's full path of a name is its safe_join with the storage's directory
+    # (SuspiciousFileOperation for a name that leaves it).
+    "django.core.files.storage.default_storage.path": frozenset({22, 23, 36}),
     "werkzeug.security.safe_join": frozenset({22, 23, 36}),
     "flask.safe_join": frozenset({22, 23, 36}),
     "django.utils.http.url_has_allowed_host_and_scheme": ALL_CWES,

@@ -14,7 +14,9 @@ PATH_CALLS = (
     "os.chmod", "os.chown", "os.truncate", "os.symlink", "os.link", "os.walk", "shutil.rmtree",
     "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.move",
     "flask.send_file",
-    "django.http.FileResponse", "starlette.responses.FileResponse", "fastapi.responses.FileResponse",
+    # (Starlette's FileResponse opens the path it is given; Django's takes an open file -- the
+    # ``open()`` or storage that made it is where a path is used.)
+    "starlette.responses.FileResponse", "fastapi.responses.FileResponse",
     "aiofiles.open", "tempfile.NamedTemporaryFile",
 )
 
