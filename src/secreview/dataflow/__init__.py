@@ -23,7 +23,7 @@ from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, jo
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
 from secreview.models import (
-    DEFERRED_LAST_NAMES,
+    DEFERRED_LAST_NAMES, DEFERRED_TASK_METHODS,
     CLASS_VIEW_METHODS, DJANGO_COMMAND_BASES, DJANGO_FORM_VIEW_BASES, DJANGO_VIEW_BASE_SUFFIXES, DJANGO_VIEW_DECORATORS,
     DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
 )
@@ -1162,10 +1162,14 @@ ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "pat
 
 
 def _handed_over(call: ast.Call) -> list[tuple[bool, str]]:
-    """The functions a call that may defer one (``add_task(send, x)``, ``Thread(target=self.run)``;
-    see models/deferred.py) hands over, as ``_called_names`` lists calls: (False, name) or (True,
-    method of self); by the syntax alone (any argument that names a function is taken)."""
+    """The functions a call that may defer one (``add_task(send, x)``, ``Thread(target=self.run)``,
+    ``send.delay(x)``; see models/deferred.py) hands over, as ``_called_names`` lists calls:
+    (False, name) or (True, method of self); by the syntax alone (any argument that names a
+    function is taken, and the receiver of a Celery task's method)."""
     handed = []
+    func = call.func
+    if func.__class__ is ast.Attribute and func.attr in DEFERRED_TASK_METHODS and func.value.__class__ is ast.Name:
+        handed.append((False, func.value.id))  # ``send_report.delay(x)``: the task
     for argument in (*call.args[:2], *(keyword.value for keyword in call.keywords)):
         if argument.__class__ is ast.Name:
             handed.append((False, argument.id))

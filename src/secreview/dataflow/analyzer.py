@@ -30,7 +30,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
 from secreview.dataflow.parameters import CONVERTED, click_parameters, declared_pattern, dependency, parameter_kind
 from secreview.findings import Level, TraceStep
 from secreview.models import (
-    DEFERRED_CALLS, DEFERRED_METHODS, Deferred,
+    DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
@@ -682,6 +682,8 @@ class FunctionAnalysis:
             deferred = _DEFERRED_CALLS.get(name) or _DEFERRED_METHODS.get(method)
             if deferred is not None:
                 self.deferred_call(node, deferred, name if name in _DEFERRED_CALLS else method, positional, keywords)
+            if method in _DEFERRED_TASK_METHODS:  # ``send_report.delay(email)``: the receiver is the function
+                self.deferred_call(node, _DEFERRED_TASK_METHODS[method], method, positional, keywords)
 
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
@@ -821,14 +823,22 @@ class FunctionAnalysis:
         """``background_tasks.add_task(send, email)``, ``Thread(target=work, args=(path,))``,
         ``executor.submit(work, path)``, ``partial(work, path)``: a call of the function handed
         over, with the arguments handed over for it (the table's row says where each is), when
-        that function is one of the project's: for the project pass, which finds its sinks."""
-        target = _placed(node, deferred.function)
+        that function is one of the project's: for the project pass, which finds its sinks.
+        Also ``executor.map(work, paths)`` (each element given to ``work``) and Celery's
+        ``send_report.delay(email)`` (the task is the receiver)."""
+        target = node.func.value if deferred.function is None else _placed(node, deferred.function)
         if target is None:
             return
         given: list[Taint] = positional[deferred.rest:] if deferred.rest is not None else []
+        if deferred.each is not None:
+            given = [_element(iterable) for iterable in positional[deferred.each:]]
+        if deferred.each_args is not None:
+            packed = _placed_value(node, deferred.each_args, positional, keywords)
+            if packed is not None:
+                given = _unpacked_positional(_element(packed))
         given_keywords: dict = {}
         if deferred.keywords:
-            places = {deferred.function[1], *(place[1] for place in (deferred.args, deferred.kwargs) if place is not None)}
+            places = {place[1] for place in (deferred.function, deferred.args, deferred.kwargs) if place is not None}
             given_keywords = {key: value for key, value in keywords.items() if key is not None and key not in places}
         if deferred.args is not None:
             packed = _placed_value(node, deferred.args, positional, keywords)
@@ -840,12 +850,15 @@ class FunctionAnalysis:
                 given_keywords.update((key, packed.item(key)) for key, _ in packed.items if isinstance(key, str))
         if not any(value.origins or value.items is not None for value in (*given, *given_keywords.values())):
             return
-        self.call_later(target, node, given, given_keywords, api)
+        self.call_later(target, node, given, given_keywords, api, task=deferred.function is None)
 
-    def call_later(self, target: ast.expr, node: ast.Call, positional: list[Taint], keywords: dict, api: str) -> None:
+    def call_later(self, target: ast.expr, node: ast.Call, positional: list[Taint], keywords: dict, api: str,
+                   task: bool = False) -> None:
         """A call of ``target`` (``send``, ``self.handle``, ``tasks.send``, ``worker.run``) with
         these arguments, made later by ``api`` (its step is the line of ``node``), if ``target``
-        is a project function: resolved as ``project_call`` resolves a call's function."""
+        is a project function: resolved as ``project_call`` resolves a call's function.
+        ``task``: called by Celery, which gives a ``bind=True`` task itself first (the
+        function's first parameter then is ``self``)."""
         name = self.resolved_name(target)
         summarized = name is not None and self.has_summary(name)
         if not summarized and type(target) is ast.Attribute:
@@ -855,7 +868,10 @@ class FunctionAnalysis:
         summary = self.summary_for(name, target, summarized)
         if summary is not None:
             # (``self.handle``, ``worker.run``: bound methods; ``Worker.run``: the instance is an argument)
-            bound = summary.is_method and type(target) is ast.Attribute and not self._is_class_reference(target.value)
+            if task:
+                bound = not summary.is_method and summary.params[:1] == ["self"]
+            else:
+                bound = summary.is_method and type(target) is ast.Attribute and not self._is_class_reference(target.value)
             note = f"passed to `{summary.qualname.rsplit('.', 1)[-1]}()` through `{api}` (called later)"
             self.unit.record_call(summary.qualname, positional, keywords, node, self, bound=bound, note=note)
         elif type(target) is _NAME and target.id in self.local_functions:
@@ -1318,6 +1334,14 @@ def _placed_value(node: ast.Call, place: tuple[int | None, str | None], position
 UNKNOWN_ARGUMENTS = 8
 
 
+def _element(iterable: Taint) -> Taint:
+    """What one element of ``iterable`` may hold: any of a literal's elements (a tuple literal's
+    own elements kept apart: ``[(path, mode)]``), else the iterable's whole value."""
+    if iterable.items is None:
+        return iterable
+    return join(join_all(value for _, value in iterable.items), Taint(iterable.origins))
+
+
 def _unpacked_positional(packed: Taint) -> list[Taint]:
     """The positional arguments an argument tuple (``args=(path, mode)``) gives a function."""
     if packed.items is None:
@@ -1404,7 +1428,7 @@ FORM_DATA_ATTRIBUTES = frozenset({"cleaned_data", "data", "files"})  # a bound D
 _FRAMEWORK_HELD_ATTRIBUTES = FORM_DATA_ATTRIBUTES | {"kwargs", "args"}
 # Method names the analysis knows from libraries (sources, sanitizers, clean results, lookups): a
 # project class may define its own (``Repository.find``, ``Service.get``), which then runs instead.
-_DEFERRED_CALLS, _DEFERRED_METHODS = DEFERRED_CALLS, DEFERRED_METHODS
+_DEFERRED_CALLS, _DEFERRED_METHODS, _DEFERRED_TASK_METHODS = DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS
 _LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_METHODS | frozenset(SOURCE_METHODS) | _REQUEST_READ_METHODS  # the ones _container_method knows
 # What ``expr_Call`` looks up before the project's functions: a call of none of these (most calls)
 # goes straight to ``call_of_project``.
