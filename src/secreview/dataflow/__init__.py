@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from secreview.dataflow.parameters import converted_options, dependency_functions
 from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, route_entries
+from secreview.dataflow import forms
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered
 from secreview.facts import FileFacts
@@ -256,6 +257,7 @@ class FileFlow:
         self.django_view_methods: set[int] = set()  # ... of Django class-based views (and DRF views)
         self.command_handlers: set[int] = set()  # ``handle`` of Django management commands
         self.form_handlers: set[int] = set()  # ``form_valid``/``form_invalid`` of Django form views
+        self.form_classes: dict[int, str] = {}  # form handler node id -> its view's ``form_class``
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self.imports_django = self._imports_django
         self._request_imported = "request" in self.facts.imports.aliases
@@ -277,6 +279,9 @@ class FileFlow:
 
     # ---- driving the analysis ---------------------------------------------------------------
     def analyze(self) -> "FileFlow":
+        # A forms module's: what its form classes' fields convert (from the syntax alone: known
+        # before any function of the file asks, see forms.py).
+        self.local_summaries.update(forms.form_entries(self))
         module_analysis = FunctionAnalysis(self, self.parsed.tree, self.module_name)
         module = module_analysis.run_module()
         self.values.update(module_analysis.values)
@@ -352,6 +357,7 @@ class FileFlow:
         django_view = self._imports_django and any(base.endswith(DJANGO_VIEW_BASE_SUFFIXES) for base in bases)
         command = bool(bases & DJANGO_COMMAND_BASES)
         form_view = bool(bases & DJANGO_FORM_VIEW_BASES)
+        form_class = self._form_class(node) if form_view else None
         for child, _ in self.nested:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.class_of_method[id(child)] = class_name
@@ -363,6 +369,29 @@ class FileFlow:
                     self.command_handlers.add(id(child))  # ``handle(self, *args, **options)``: the command line
                 if form_view and child.name in FORM_HANDLER_METHODS:
                     self.form_handlers.add(id(child))  # ``form_valid(self, form)``: a form bound to the request
+                    if form_class is not None:
+                        self.form_classes[id(child)] = form_class
+
+    def _form_class(self, node: ast.ClassDef) -> str | None:
+        """``form_class = ContactForm`` in a form view's body: the form's qualified name."""
+        for statement in node.body:
+            if (statement.__class__ is ast.Assign and len(statement.targets) == 1
+                    and statement.targets[0].__class__ is ast.Name and statement.targets[0].id == "form_class"):
+                name = self.qualname(statement.value)
+                if name is not None and "." not in name:
+                    name = f"{self.qualname_prefix(node)}.{name}"
+                return name
+        return None
+
+    def form_fields(self, form_class: str) -> dict[str, frozenset[int]]:
+        """The fields of ``form_class`` Django converts, each with the CWEs its value still allows
+        (see forms.py): a question to the project like a function's summary."""
+        table = self.summaries
+        quiet, table.quiet = table.quiet, False  # (what the entry holds matters, not its sources)
+        try:
+            return forms.decoded(table.get(forms.entry_name(form_class)))
+        finally:
+            table.quiet = quiet
 
     def _callees_first(self, items: list[tuple[ast.AST, dict]]) -> list[tuple[ast.AST, dict]]:
         """Functions ordered so that one called by another (``helper()``, ``self.helper()`` in a

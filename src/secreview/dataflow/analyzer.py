@@ -658,6 +658,8 @@ class FunctionAnalysis:
         if _server_set_environ(node.value, key, self.unit):
             return CLEAN
         if key is not NOTHING and _hashable(key):
+            if key.__class__ is str and node.value.__class__ is ast.Attribute and node.value.attr == "cleaned_data":
+                return self.form_field(node.value, key, container.item(key))
             return container.item(key)
         return container.whole()
 
@@ -729,6 +731,11 @@ class FunctionAnalysis:
         if method == "replace" and _strips_line_breaks(node):
             return receiver.sanitize(LINE_BREAK_CWES)
 
+        if method == "get" and positional and func.value.__class__ is ast.Attribute and func.value.attr == "cleaned_data":
+            key = self.fold(node.args[0])
+            if key.__class__ is str:  # ``form.cleaned_data.get("count", 1)``
+                default = positional[1].whole() if len(positional) > 1 else CLEAN
+                return join(self.form_field(func.value, key, receiver.whole()), default)
         if method == "get" and positional and _server_set_environ(func.value, self.fold(node.args[0]), self.unit):
             return positional[1].whole() if len(positional) > 1 else CLEAN
         if name in LOOKUP_FUNCTIONS:
@@ -980,6 +987,21 @@ class FunctionAnalysis:
             elif receiver.id not in self.params:
                 owner = self.unit.module_instances.get(receiver.id)
         return owner if owner is not None and self.is_project_class(owner) else None
+
+    def form_field(self, data: ast.Attribute, field: str, value: Taint) -> Taint:
+        """``form.cleaned_data[field]`` holding ``value``: converted when the form's class declares
+        ``field`` as a field Django converts (see forms.py). The form is ``form = SomeForm(...)``
+        in this function, or the ``form_class`` of the view whose ``form_valid(self, form)`` this is."""
+        if value.is_clean or data.value.__class__ is not _NAME:
+            return value
+        name = data.value.id
+        form_class = self.instances.get(name)
+        if form_class is None and len(self.params) > 1 and name == self.params[1]:
+            form_class = self.unit.form_classes.get(id(self.node))
+        if form_class is None:
+            return value
+        fields = self.unit.form_fields(form_class)
+        return _converted_value(value, fields[field]) if field in fields else value
 
     def html_safe_string(self, node: ast.expr) -> bool:
         """``Markup("...")``: a string whose % and format() escape what goes in."""

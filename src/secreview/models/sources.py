@@ -196,6 +196,19 @@ DJANGO_INCLUDE_FUNCTIONS = frozenset({"django.urls.include", "django.urls.conf.i
 # "str", "path" (any text) and converters a project registers itself leave the value untrusted.
 DJANGO_CONVERTING_CONVERTERS = frozenset({"int", "uuid"})
 DJANGO_PATTERN_CONVERTERS = {"slug": "[-a-zA-Z0-9_]+"}
+# Django form fields (``django.forms``) whose cleaned value is converted -- a number, a date, a
+# UUID, a model instance -- or one of the server's own choices: ``form.cleaned_data["count"]`` of
+# an ``IntegerField`` carries nothing of the request (see dataflow/forms.py). Those whose value is
+# validated against a pattern are judged like a route's (a ``SlugField`` still allows a leading
+# "-", CWE-88). A ``CharField``, an ``EmailField`` (quotes in the local part), a ``URLField`` (any
+# host), a ``RegexField``, a ``FileField``... leave the value untrusted.
+DJANGO_CONVERTING_FORM_FIELDS = frozenset({
+    "IntegerField", "FloatField", "DecimalField", "BooleanField", "NullBooleanField", "DateField", "DateTimeField",
+    "TimeField", "DurationField", "SplitDateTimeField", "UUIDField", "GenericIPAddressField", "ChoiceField",
+    "TypedChoiceField", "MultipleChoiceField", "TypedMultipleChoiceField", "ModelChoiceField",
+    "ModelMultipleChoiceField",
+})
+DJANGO_PATTERN_FORM_FIELDS = {"SlugField": "[-a-zA-Z0-9_]+"}
 # A URL value matched against a pattern that admits only ASCII letters, digits, "_" and "-" (a
 # slug, ``(?P<year>[0-9]{4})``) cannot leave an SQL string, a shell word, a path segment, markup, a
 # header or a log line. What it still allows: with a "-" it may be read as an option by the program

@@ -563,7 +563,11 @@ def injection_hit(
     findings that are only "not constant" (no untrusted source known)."""
     if not culprits:
         return None
-    chosen = next((c for c in culprits if ctx.taint(c) is not None), None)  # type: ignore[arg-type]
+    # (every culprit is asked: in a helper, each parameter that reaches the sink is a sink for the
+    # callers -- ``run(["ping", "-c", str(count), host])`` is reached by ``host`` too, even when
+    # ``count`` comes first and its callers pass a number)
+    taints = [ctx.taint(c) for c in culprits]  # type: ignore[arg-type]
+    chosen = next((c for c, taint in zip(culprits, taints) if taint is not None), None)
     is_tainted = chosen is not None
     chosen = chosen or culprits[0]
     shown = code(ctx, chosen)
