@@ -155,6 +155,8 @@ LOOKUP_METHODS = frozenset({
     "get", "filter", "exclude", "first", "last", "all", "get_object_for_this_type", "get_by_natural_key",
     "get_or_create", "values", "values_list", "order_by", "select_related", "prefetch_related", "count",
     "exists", "in_bulk", "aggregate", "annotate",
+    # ``Model._meta.get_field(name)``: the model's own Field object (FieldDoesNotExist otherwise)
+    "get_field",
 })
 LOOKUP_FUNCTIONS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
 

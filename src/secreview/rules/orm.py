@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.rules.base import HIGH, Hit, dynamic_value_hit, rule
+from secreview.rules.base import HIGH, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
 
 # Calls that read their keyword arguments as lookups (``field__lookup=value``).
@@ -123,7 +123,10 @@ def _single_binding(name: ast.Name, ctx: RuleContext) -> ast.expr | None:
 
 
 def _hit(ctx: RuleContext, call: ast.Call, names: ast.expr, code: str) -> Hit | None:
-    if ctx.taint(names) is None:  # (an unknown mapping is everywhere in ORM code: not reported)
+    taint = ctx.taint(names)
+    if taint is None or taint.confidence < MEDIUM:
+        # (an unknown mapping is everywhere in ORM code; a library function's parameter naming a
+        # field, ``in_bulk(ids, field_name)``, is its API, not the client's choice)
         return None
     called, code = (text.replace("{", "{{").replace("}", "}}") for text in (ctx.source(call.func), code))
     return dynamic_value_hit(
