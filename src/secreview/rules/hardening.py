@@ -375,6 +375,52 @@ def check_django_debug(node: ast.Assign, ctx: RuleContext):
     return Hit(node, message="DEBUG = True in a Django settings module shows stack traces, settings and SQL to every visitor.")
 
 
+@rule(
+    id="django-allowed-hosts-any",
+    title="Django settings accept any Host header",
+    cwe=183,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    nodes=[ast.Assign],
+    targets=["ALLOWED_HOSTS"],
+    description="""A Django settings module lets ALLOWED_HOSTS accept any host ("*"), the check
+        Django makes on the Host header. Django builds absolute URLs from that header
+        (request.build_absolute_uri(), the password reset e-mail's link when the sites framework
+        is not used): a request with a forged Host makes them point to another site, and caches
+        keep the poisoned pages. Settings modules named for development (dev, local, test...) are
+        not reported; "*" as the default of an environment variable is reported with low
+        confidence.""",
+    solution="""List the site's own host names (ALLOWED_HOSTS = ["shop.example.com"], or
+        ".example.com" for its subdomains), read from the environment without a "*" default.""",
+    example="""
+        ALLOWED_HOSTS = ["*"]
+        INSTALLED_APPS = ["django.contrib.admin", "shop"]
+    """,
+    fixed="""
+        ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
+        INSTALLED_APPS = ["django.contrib.admin", "shop"]
+    """,
+)
+def check_django_allowed_hosts(node: ast.Assign, ctx: RuleContext):
+    if len(ctx.ancestors) != 2 or not any(isinstance(t, ast.Name) and t.id == "ALLOWED_HOSTS" for t in node.targets):
+        return None  # module level only
+    value = node.value
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        confidence = MEDIUM if any(isinstance(e, ast.Constant) and e.value == "*" for e in value.elts) else None
+    else:  # ``os.environ.get("ALLOWED_HOSTS", "*").split(",")``: the default when it is not set
+        confidence = LOW if any(isinstance(n, ast.Constant) and n.value == "*" for n in ast.walk(value)) else None
+    if confidence is None:
+        return None
+    if _DEVELOPMENT_SETTINGS.search(PurePath(ctx.path.replace("\\", "/")).stem.lower()):
+        return None
+    module_names = ctx.facts.scopes.collector(ctx.facts.scopes.tree).bindings
+    if not any(marker in module_names for marker in DJANGO_SETTINGS_MARKERS):
+        return None  # not a Django settings module
+    return Hit(node, confidence=confidence, message=(
+        "ALLOWED_HOSTS accepts any Host header: absolute URLs Django builds from it (password reset "
+        "links...) can point to another site."))
+
+
 # --- run_as_root -----------------------------------------------------------------------------------
 
 @rule(
