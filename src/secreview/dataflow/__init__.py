@@ -26,7 +26,7 @@ from secreview.findings import Level, TraceStep
 from secreview.models import (
     DEFERRED_LAST_NAMES, DEFERRED_TASK_METHODS,
     CLASS_VIEW_METHODS, DJANGO_COMMAND_BASES, DJANGO_FORM_VIEW_BASES, DJANGO_VIEW_BASE_SUFFIXES, DJANGO_VIEW_DECORATORS,
-    DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
+    DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, OPERATOR_CHOSEN_PROGRAM_SOURCES, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
 )
 from secreview.parse import ParsedFile
 from secreview.rules.context import node_source
@@ -69,6 +69,9 @@ class SinkRecord:
     sink_step: TraceStep | None = None
     statement_lines: tuple[int, int] = (0, 0)
     snippet: str = ""  # the sink expression itself (its first line), for messages
+    # The sink is the program a process starts: the operator's own choices do not reach it
+    # (models.OPERATOR_CHOSEN_PROGRAM_SOURCES).
+    operator_may_choose: bool = False
 
 
 class SummaryTable(ChainMap):
@@ -1106,14 +1109,18 @@ class FileFlow:
         return bool(summary and summary.is_method)
 
     # ---- the rule-facing query ------------------------------------------------------------
-    def taint_at(self, expr: ast.expr, ctx) -> TaintReport | None:
+    def taint_at(self, expr: ast.expr, ctx, operator_may_choose: bool = False) -> TaintReport | None:
+        """``operator_may_choose``: the value is one the operator may choose (the program a
+        process starts): the command line, environment and prompts do not count."""
         value = self.values.get(id(expr))
         if value is None:
             return None
         rule = getattr(ctx, "rule", None)
         cwe = rule.cwe if rule is not None else None
-        self._record_sinks(value, cwe, ctx)
+        self._record_sinks(value, cwe, ctx, operator_may_choose)
         origins = value.reportable_for(cwe)
+        if operator_may_choose:
+            origins = [o for o in origins if o.description not in OPERATOR_CHOSEN_PROGRAM_SOURCES]
         if not origins:
             return None
         best = origins[0]  # reportable_for lists them in origin_key order: most confident first
@@ -1144,7 +1151,7 @@ class FileFlow:
                 steps.setdefault((step.path, step.line), step)
         return TaintReport(origins[0].description, origins[0].confidence, sorted(steps.values(), key=lambda s: (s.path != self.path, s.line)))
 
-    def _record_sinks(self, value: Taint, cwe: int | None, ctx) -> None:
+    def _record_sinks(self, value: Taint, cwe: int | None, ctx, operator_may_choose: bool = False) -> None:
         """A sink the function's parameters reach: a sink of the function for its callers. One a
         method's parameter stored on the instance reaches (an ATTRIBUTE origin, read back here
         as ``self.<attribute>``): a sink of that method (``Backup.__init__``) for its callers."""
@@ -1166,7 +1173,7 @@ class FileFlow:
                 function=owner, param=origin.param, rule_id=rule.id, cwe=cwe or rule.cwe, path=self.path,
                 line=line, col=getattr(node, "col_offset", 0), end_line=getattr(node, "end_lineno", line) or line,
                 end_col=getattr(node, "end_col_offset", 0) or 0, code=self.code(line), steps=origin.steps,
-                snippet=node_source(self.parsed, node),
+                snippet=node_source(self.parsed, node), operator_may_choose=operator_may_choose,
             ))
 
     # ---- lazily built indexes -------------------------------------------------------------

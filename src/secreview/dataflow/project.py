@@ -16,6 +16,7 @@ from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
 from secreview.dataflow.values import ATTRIBUTE, INPUT, ordered
 from secreview.findings import Level, TraceStep
+from secreview.models import OPERATOR_CHOSEN_PROGRAM_SOURCES
 
 MAX_ROUNDS = 6
 
@@ -66,10 +67,12 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                 for record in by_function.get((call.callee, index), []):
                     if index in call.tail_only and record.rule_id in TAIL_ELEMENT_RULES:
                         rule_id, cwe = TAIL_ELEMENT_RULES[record.rule_id]
-                        record = replace(record, rule_id=rule_id, cwe=cwe)
+                        record = replace(record, rule_id=rule_id, cwe=cwe, operator_may_choose=False)
                     for origin in ordered(argument.origins):
                         if (origin.kind != INPUT and origin.kind != ATTRIBUTE) or not origin.reaches(record.cwe):
                             continue
+                        if record.operator_may_choose and origin.description in OPERATOR_CHOSEN_PROGRAM_SOURCES:
+                            continue  # the program a process starts, chosen by who runs this one
                         steps = (*origin.steps, call.step, *record.steps)
                         if origin.kind == ATTRIBUTE:
                             # A constructor's parameter kept on the instance (``self.cmd``) and passed

@@ -147,6 +147,12 @@ SOURCE_NOT_FOR: dict[str, frozenset[int]] = {
     "file contents": _OPERATOR_CHOICE,
     "HTTP request path": frozenset({601, 918}),
 }
+# Sources whose value may name the program an argument list starts (``subprocess.run([editor,
+# path])``, a program re-running itself with ``[sys.executable, *sys.argv]``, ``--python PATH``):
+# whoever types the command line, sets the environment or answers the prompt can already run any
+# program, so choosing it is no injection. Finer than SOURCE_NOT_FOR (by CWE): the same values in
+# a shell command line (CWE-78 too) are still reported, metacharacters split them into commands.
+OPERATOR_CHOSEN_PROGRAM_SOURCES = frozenset({"command-line argument", "environment variable", "interactive input"})
 
 # Modules or decorators that make ``def f(request, slug)`` a Django view (its other parameters
 # come from the URL).

@@ -555,6 +555,7 @@ def injection_hit(
     cwe: int | None = None,
     whole: ast.expr | None = None,
     sink_note: str = "untrusted value used here",
+    operator_may_choose: bool = False,
 ) -> Hit | None:
     """The finding for a sink whose value has variable ``culprits`` (pieces that are neither fixed
     nor sanitized). The decision itself is ``dynamic_value_hit``'s: the culprit untrusted data
@@ -566,12 +567,12 @@ def injection_hit(
     # (every culprit is asked: in a helper, each parameter that reaches the sink is a sink for the
     # callers -- ``run(["ping", "-c", str(count), host])`` is reached by ``host`` too, even when
     # ``count`` comes first and its callers pass a number)
-    taints = [ctx.taint(c) for c in culprits]  # type: ignore[arg-type]
+    taints = [ctx.taint(c, operator_may_choose) for c in culprits]  # type: ignore[arg-type]
     chosen = next((c for c, taint in zip(culprits, taints) if taint is not None), None)
     is_tainted = chosen is not None
     chosen = chosen or culprits[0]
     shown = code(ctx, chosen)
-    hit = dynamic_value_hit(ctx, node, chosen, sink_note=sink_note,  # type: ignore[arg-type]
+    hit = dynamic_value_hit(ctx, node, chosen, sink_note=sink_note, operator_may_choose=operator_may_choose,  # type: ignore[arg-type]
                             tainted=tainted.replace("{code}", shown), dynamic=dynamic.replace("{code}", shown).replace("{{", "{").replace("}}", "}"))
     if hit is None:
         return None
@@ -582,7 +583,8 @@ def injection_hit(
     if is_tainted and whole is not None and whole is not chosen:
         # The evidence of the whole value shows every untrusted piece and how they were put
         # together (``cmd = "... %s ... %s" % (a, b)``), not just the first culprit's path.
-        complete = dynamic_value_hit(ctx, node, whole, tainted="{source}", dynamic="", sink_note=sink_note)
+        complete = dynamic_value_hit(ctx, node, whole, tainted="{source}", dynamic="", sink_note=sink_note,
+                                     operator_may_choose=operator_may_choose)
         if complete is not None and len(complete.trace) > len(hit.trace):
             hit.trace = complete.trace
     return hit

@@ -141,6 +141,7 @@ def dynamic_value_hit(
     tainted_severity: Level | None = None,
     dynamic_severity: Level | None = None,
     sink_note: str = "untrusted value used here",
+    operator_may_choose: bool = False,
 ) -> Hit | None:
     """The standard decision for injection-type sinks, shared by every such rule:
 
@@ -152,7 +153,7 @@ def dynamic_value_hit(
     """
     if value is None or ctx.is_constant(value):
         return None
-    taint = ctx.taint(value)
+    taint = ctx.taint(value, operator_may_choose)
     if taint is not None:
         line = getattr(node, "lineno", 0)
         trace = list(taint.trace)

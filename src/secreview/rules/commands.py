@@ -479,7 +479,9 @@ _PROCESS_CALLS = (*SUBPROCESS_CALLS, *EXEC_FUNCTIONS, *ASYNC_EXEC)
         when the program is a shell given a script (["sh", "-c", script]) built from variable
         values. A fixed program with variable arguments is not command injection (see
         process-argument-injection). An argument list that is only a parameter is left to the
-        data-flow analysis.""",
+        data-flow analysis. A program chosen on the command line, in the environment or at a
+        prompt (an editor, an interpreter, the program itself started again) is the choice of
+        whoever runs this one and is not reported; a shell script built from it is.""",
     solution="""Choose the program from a fixed set (a dict from allowed names to absolute paths);
         never run a shell script built from input — pass the values as separate arguments
         (["sh", "-c", 'tar -xf "$1"', "sh", archive]) or drop the shell.""",
@@ -499,10 +501,13 @@ def check_process_program(call: ast.Call, ctx: RuleContext):
     script = shell_script_of(ctx, argv)
     if script is not None:
         return shell_hit(ctx, call, script, runs=f"`{called}` starts a shell that runs")
+    # Who runs this program may choose the program it starts (an editor, an interpreter, itself
+    # again with its own arguments): the command line, environment and prompts are not untrusted
+    # here. The shell script above is: metacharacters in it run other commands.
     if argv.opaque is not None:
-        if ctx.taint(argv.opaque) is None:
+        if ctx.taint(argv.opaque, operator_may_choose=True) is None:
             return None  # an unknown list: only the data-flow engine can say whether input reaches it
-        return injection_hit(ctx, call, [argv.opaque],
+        return injection_hit(ctx, call, [argv.opaque], operator_may_choose=True,
                              tainted=f"`{called}` runs a program and arguments taken from {{source}} (`{{code}}`).",
                              dynamic=f"`{called}` runs a program and arguments taken from `{{code}}`.")
     if argv.split is not None:
@@ -511,7 +516,7 @@ def check_process_program(call: ast.Call, ctx: RuleContext):
         return None
     culprits = compose(ctx, argv.program).dynamic
     return injection_hit(
-        ctx, call, culprits,
+        ctx, call, culprits, operator_may_choose=True,
         tainted=f"`{called}` runs a program whose name comes from {{source}} (`{{code}}`); whoever chooses it runs any program.",
         dynamic=f"`{called}` runs a program whose name is not a constant (`{{code}}`); whoever controls it runs any program.",
     )
@@ -541,7 +546,7 @@ def _split_program_hit(ctx: RuleContext, call: ast.Call, source: ast.expr, calle
     """``subprocess.run(cmd.split())``: the first word is the program."""
     program, _ = split_words(ctx, source)
     return injection_hit(
-        ctx, call, program,
+        ctx, call, program, operator_may_choose=True,
         tainted=f"`{called}` runs a command line split into words whose first word, the program, comes from {{source}} (`{{code}}`).",
         dynamic=f"`{called}` runs a command line split into words whose first word, the program, comes from `{{code}}`, which is not a constant.",
     )

@@ -170,16 +170,17 @@ class RuleContext:
         """True when ``expr`` can only ever be a value fixed in the source (no input reaches it)."""
         return self.facts.scopes.is_constant(expr, self.scope_chain, self.qualname)
 
-    def taint(self, expr: ast.expr | None):
+    def taint(self, expr: ast.expr | None, operator_may_choose: bool = False):
         """What untrusted data can reach ``expr`` at this point, with its trace, or None.
 
         Provided by the data-flow engine (``ctx.flow``); None when no engine ran or nothing
         untrusted reaches it. The result has ``.confidence`` (Level), ``.trace`` (TraceStep list)
-        and ``.description`` (e.g. "HTTP query parameter").
+        and ``.description`` (e.g. "HTTP query parameter"). ``operator_may_choose``: the command
+        line, environment and prompts are not untrusted here (the program a process starts).
         """
         if self.flow is None or expr is None:
             return None
-        return self.flow.taint_at(expr, self)
+        return self.flow.taint_at(expr, self, operator_may_choose)
 
     def literal(self, expr: ast.expr | None, default: Any = MISSING) -> Any:
         """The Python value of a literal (or of a name bound once to a literal), else ``default``."""
