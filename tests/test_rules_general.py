@@ -89,3 +89,21 @@ def test_hardening_findings_in_tests_get_low_confidence():
     assert (finding.rule_id, finding.confidence) == ("permissive-file-permissions", Level.LOW)
     (finding,) = review_text(code.replace("test_mode", "set_mode"), path="mode.py").findings
     assert finding.confidence == Level.HIGH
+
+
+def test_asserts_on_the_shape_of_security_data_are_low():
+    # Presence, fields and backend capabilities of security-named values: invariants of the
+    # program's own data, not permission checks.
+    code = (
+        "def store(auth, login, secret, connection, rows):\n"
+        "    assert sorted(auth.keys()) == ['kind', 'value']\n"
+        "    assert (login is None) == (secret is None)\n"
+        "    assert not (rows and connection.features.can_return_ids)\n"
+        "    assert secret is not None and login.is_admin\n"
+        "    assert auth['kind'] == 'basic'\n"
+        "    assert login.can_delete(rows)\n"
+        "    assert connection.user.has_permission('write')\n"
+    )
+    levels = {f.line: f.confidence for f in review_text(code, path="app/store.py").findings}
+    assert levels == {2: Level.LOW, 3: Level.LOW, 4: Level.LOW,
+                      5: Level.MEDIUM, 6: Level.MEDIUM, 7: Level.MEDIUM, 8: Level.MEDIUM}

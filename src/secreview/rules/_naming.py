@@ -134,10 +134,19 @@ SECURITY_WORDS = frozenset({
 SECURITY_LAST_WORDS = frozenset({"owner", "owns", "access", "allowed", "trusted"})
 
 
-def looks_like_security_check(*exprs: ast.AST, extra_words: frozenset[str] = frozenset()) -> bool:
+# Objects whose ``can_*``/``may_*`` attributes say what a piece of software supports, not what a
+# user may do (``connection.features.can_return_rows_from_bulk_insert``).
+CAPABILITY_RECEIVERS = frozenset({"features", "capabilities", "dialect"})
+
+
+def looks_like_security_check(*exprs: ast.AST, extra_words: frozenset[str] = frozenset(),
+                              skip_data_shape: bool = False) -> bool:
     """Some name in ``exprs`` is about authentication/authorization (``user.is_admin``,
-    ``has_access``, ``can_edit``), or contains one of ``extra_words``."""
-    for node in (n for e in exprs for n in ast.walk(e)):
+    ``has_access``, ``can_edit``), or contains one of ``extra_words``. ``skip_data_shape``: names
+    only tested for presence or shape (``password is None``, ``auth.keys() == {...}``) and
+    capability flags (``features.can_...``) do not count: they check the program's own data."""
+    nodes = _walk_pruned(exprs, _is_data_shape_test) if skip_data_shape else (n for e in exprs for n in ast.walk(e))
+    for node in nodes:
         name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
         if not name:
             continue
@@ -146,4 +155,30 @@ def looks_like_security_check(*exprs: ast.AST, extra_words: frozenset[str] = fro
             return True
         if len(words) > 1 and words[0] in ("can", "may"):  # user.can_edit(doc)
             return True
+    return False
+
+
+def _walk_pruned(exprs, prune):
+    """The nodes of ``exprs`` (in no particular order), without the subtrees ``prune`` accepts."""
+    pending = list(exprs)
+    while pending:
+        node = pending.pop()
+        if prune(node):
+            continue
+        yield node
+        pending.extend(ast.iter_child_nodes(node))
+
+
+def _is_data_shape_test(node: ast.AST) -> bool:
+    """``x is None`` / ``x is not None`` (is there a value, not what it allows), ``d.keys()``
+    (which fields a dict has), ``features.can_x`` (what a backend supports)."""
+    if isinstance(node, ast.Compare):
+        return all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops) and all(
+            isinstance(c, ast.Constant) and c.value is None for c in node.comparators)
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Attribute) and node.func.attr == "keys" and not node.args
+    if isinstance(node, ast.Attribute) and node.attr.startswith(("can_", "may_", "supports_")):
+        receiver = node.value
+        name = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) else None
+        return name in CAPABILITY_RECEIVERS
     return False

@@ -25,7 +25,10 @@ from secreview.rules.context import RuleContext
         check written as an assert silently disappears in optimized deployments. When the assert
         guards authentication, permissions or validation, the guarded code then runs without the
         check. Asserts in tests, type-narrowing asserts (isinstance) and assert False markers are
-        not reported.""",
+        not reported. An assert is taken as a security check (medium confidence) when it tests a
+        name about permissions or authentication (`user.is_admin`, `can_edit`); not when it only
+        tests whether such a value is there (`password is not None`), which fields a dict has
+        (`auth.keys() == {...}`) or what a backend supports (`connection.features.can_...`).""",
     solution="""Use an explicit check that always runs: `if not user.is_admin: raise
         PermissionDenied()` (or raise ValueError for argument validation).""",
     example="""
@@ -46,7 +49,7 @@ def check_assert(node: ast.Assert, ctx: RuleContext):
         return None  # tests, and `assert False, "unreachable"` markers
     if isinstance(test, ast.Call) and ctx.call_name(test) in ("isinstance", "builtins.isinstance"):
         return None  # type narrowing for type checkers, not a run-time guard
-    if looks_like_security_check(test):
+    if looks_like_security_check(test, skip_data_shape=True):
         return Hit(node, severity=MEDIUM, confidence=MEDIUM,
                    message=f"`assert {ctx.source(test)}` looks like a security check; it is removed under python -O.")
     return Hit(node, message=f"`assert {ctx.source(test)}` is removed under python -O; use an explicit check if it must hold in production.")
