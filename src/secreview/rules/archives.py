@@ -84,14 +84,45 @@ def _own_nodes(scope: ast.AST):
 
 
 def _is_safe_default_filter(value: ast.expr, ctx: RuleContext) -> bool:
-    """tarfile.data_filter / tar_filter (maybe wrapped in staticmethod()), or their names."""
+    """tarfile.data_filter / tar_filter (maybe wrapped in staticmethod()), or their names, or a
+    filter function of the file that checks members (see _checks_members)."""
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "staticmethod" \
             and len(value.args) == 1:
         value = value.args[0]
     literal = ctx.literal(value, None)
     if isinstance(literal, str):
         return literal in SAFE_FILTER_NAMES
-    return ctx.qualname(value) in SAFE_FILTERS
+    if ctx.qualname(value) in SAFE_FILTERS:
+        return True
+    function = _filter_function_of_file(value, ctx)
+    return function is not None and _checks_members(function, ctx)
+
+
+def _filter_function_of_file(value: ast.expr, ctx: RuleContext) -> ast.FunctionDef | None:
+    """The function ``value`` names, defined in the current function or at the module's top level."""
+    if not isinstance(value, ast.Name):
+        return None
+    for scope in (ctx.function, ctx.facts.scopes.tree):
+        if scope is None:
+            continue
+        for node in _own_nodes(scope):
+            if isinstance(node, ast.FunctionDef) and node.name == value.id:
+                return node
+    return None
+
+
+def _checks_members(function: ast.FunctionDef, ctx: RuleContext) -> bool:
+    """A custom filter does something with what it is given: it hands the member to data_filter
+    or tar_filter, raises, or returns None (the member is skipped). One that only returns the
+    member is fully_trusted_filter under another name."""
+    for node in _own_nodes(function):
+        if isinstance(node, ast.Raise):
+            return True
+        if isinstance(node, ast.Return) and (node.value is None or (isinstance(node.value, ast.Constant) and node.value.value is None)):
+            return True
+        if isinstance(node, ast.Call) and ctx.qualname(node.func) in SAFE_FILTERS:
+            return True
+    return False
 
 
 def _safe_filter(filter_arg: ast.expr | None, ctx: RuleContext) -> bool:
@@ -118,6 +149,7 @@ def _safe_filter(filter_arg: ast.expr | None, ctx: RuleContext) -> bool:
         overwrites files anywhere the process can (path traversal, CWE-22). Calls that pass a
         filter ("data", "tar", tarfile.data_filter or a custom one) or an explicit members= list
         are not reported, nor archives whose extraction_filter is set to data_filter or tar_filter
+        (or to a filter function of the file that calls one of them, raises or skips members)
         beforehand (on the same object in the same function, or as TarFile's default for the whole
         process); archives opened from a constant path (shipped with the program) get low
         confidence.""",
