@@ -184,10 +184,15 @@ def _tune_gc() -> None:
 class _Analyst:
     """Analyses files with the summaries it has been told (one per worker process)."""
 
-    def __init__(self, reviewer: Reviewer, store: cache_store.Cache | None) -> None:
+    def __init__(self, reviewer: Reviewer, store: cache_store.Cache | None, packed_outcomes: bool = False) -> None:
         self.reviewer = reviewer
         self.store = store
         self.table = ProjectTable() if reviewer.dataflow else None
+        # In a worker: an outcome stored in the cache goes to the parent as stored, its summaries
+        # and call sites packed (their text and a small index): the parent keeps, and tells the
+        # other workers, the text, which is decoded only where an analysis or the project pass
+        # looks inside (see cache.Packed) -- less to send, to keep and to decode.
+        self.packed_outcomes = packed_outcomes
 
     def learn(self, known: list[tuple[int, str, str, dict]]) -> None:
         if self.table is not None:
@@ -204,7 +209,7 @@ class _Analyst:
         if not isinstance(outcome, FileOutcome):
             return ReviewResult(diagnostics=[outcome])
         if not _crashed(outcome.result):  # (its summaries are known and kept; the crash may not recur)
-            self._store(read, outcome, memo)
+            return self._store(read, outcome, memo)
         return outcome
 
     def reanalyse(self, index: int, source: SourceFile, visible: int | None, previous: FileOutcome | None) -> FileOutcome | ReviewResult:
@@ -221,21 +226,23 @@ class _Analyst:
             return dataclasses.replace(previous, result=ReviewResult(diagnostics=[result]), dependencies=Dependencies())
         review, dependencies = result
         outcome = dataclasses.replace(previous, result=review, dependencies=dependencies)
-        self._store(read, outcome)
-        return outcome
+        return self._store(read, outcome)
 
     def run(self, task: "_Task") -> FileOutcome | ReviewResult:
         if task.kind == "analyse":
             return self.analyse(task.index, task.payload, task.visible)
         return self.reanalyse(task.index, task.payload, task.visible, task.previous)
 
-    def _store(self, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> None:
+    def _store(self, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> FileOutcome:
+        """Store ``outcome`` in the cache (if any); the outcome to hand on (see packed_outcomes)."""
         if self.store is not None and read.source.file is not None and read.scan is not None:
             try:
                 stored = _as_stored(outcome, read.scan, memo)
             except (cache_store.NotCacheable, RecursionError, ValueError):
-                return  # (a value the cache cannot hold: the file is analysed again next time)
-            self.store.store(_cache_key(self.store, read), stored, memo)
+                return outcome  # (a value the cache cannot hold: the file is analysed again next time)
+            if self.store.store(_cache_key(self.store, read), stored, memo) and self.packed_outcomes:
+                return stored
+        return outcome
 
 
 def _crashed(result: ReviewResult) -> bool:
@@ -263,7 +270,7 @@ def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> No
     # Ctrl-C reaches every process of the terminal's group: the parent stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = cache_store.Cache(*cache_args) if cache_args is not None else None
-    analyst = _Analyst(reviewer, store)
+    analyst = _Analyst(reviewer, store, packed_outcomes=True)
     while True:
         try:
             message = connection.recv()
@@ -639,10 +646,11 @@ class _ReviewAgain:
             for views in outcome.dependencies.routes:
                 for view in views.split(FAMILY_SEPARATOR):
                     self.route_askers.setdefault(view, set()).add(index)
-        if not self.route_askers or not isinstance(outcome.summaries, dict):
+        if not self.route_askers:
             return []
+        names = outcome.summaries.index if isinstance(outcome.summaries, cache_store.Packed) else outcome.summaries
         suffix = f".{ROUTES_ENTRY}"
-        askers = {asker for name in outcome.summaries if name.endswith(suffix)
+        askers = {asker for name in names if name.endswith(suffix)
                   for asker in self.route_askers.get(name[:-len(suffix)], ()) if asker != index}
         told = []
         for asker in sorted(askers):
