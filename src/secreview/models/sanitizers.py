@@ -6,6 +6,9 @@ command, not an SQL query.
 """
 ALL_CWES = frozenset({0})  # marker: safe for every weakness
 LINE_BREAK_CWES = frozenset({113, 117, 93})  # header / log injection: CR and LF removed
+# What a base64/base32/hex encoding of any bytes is safe for: line breaks (header, log), HTML,
+# a shell command, an SQL string.
+BINARY_TO_TEXT_CWES = LINE_BREAK_CWES | frozenset({79, 80, 78, 89})
 
 SANITIZERS: dict[str, frozenset[int]] = {
     # Conversions and values derived from, but not carrying, the input
@@ -91,6 +94,15 @@ SANITIZERS: dict[str, frozenset[int]] = {
     "django.urls.reverse": frozenset({601, 918}),
     "django.shortcuts.resolve_url": frozenset({601}),
     "json.dumps": frozenset({113, 117, 93}),
+    # Binary-to-text encodings: base64 (letters, digits, + / =), base32 and hex carry no line
+    # break, markup, quote or shell metacharacter (an ``Authorization: Basic`` header built from a
+    # user name). Not for paths (base64 has "/"), and the URL-safe alphabet has "-" (an option);
+    # base64.encodebytes and binascii.b2a_base64 end lines with "\n", they are not here.
+    **{name: BINARY_TO_TEXT_CWES | frozenset({88}) for name in (
+        "base64.b64encode", "base64.standard_b64encode", "base64.b32encode", "base64.b32hexencode",
+        "base64.b16encode", "binascii.hexlify", "binascii.b2a_hex",
+    )},
+    "base64.urlsafe_b64encode": BINARY_TO_TEXT_CWES,
 }
 
 # Methods (any receiver) whose result is safe for some weaknesses: template objects' render()
