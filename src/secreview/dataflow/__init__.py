@@ -284,7 +284,9 @@ class FileFlow:
     def analyze(self) -> "FileFlow":
         # A forms module's: what its form classes' fields convert (from the syntax alone: known
         # before any function of the file asks, see forms.py).
-        self.local_summaries.update(forms.form_entries(self))
+        same_file = self.previous is not None and self.previous.facts is self.facts
+        self.forms_given = self.previous.forms_given if same_file else forms.form_entries(self)
+        self.local_summaries.update(self.forms_given)
         module_analysis = FunctionAnalysis(self, self.parsed.tree, self.module_name)
         module = module_analysis.run_module()
         self.values.update(module_analysis.values)
@@ -1136,6 +1138,13 @@ class FileFlow:
         local = sorted((step for step in steps.values() if step.path == self.path), key=lambda s: s.line)
         trace = foreign + local
         return TaintReport(best.description, best.confidence, trace)
+
+    def note_sinks_at(self, expr: ast.expr, ctx, operator_may_choose: bool = False) -> None:
+        """``taint_at``'s notes alone (see RuleContext.note_sinks)."""
+        value = self.values.get(id(expr))
+        if value is not None and value.origins:
+            rule = getattr(ctx, "rule", None)
+            self._record_sinks(value, rule.cwe if rule is not None else None, ctx, operator_may_choose)
 
     def predictable_at(self, expr: ast.expr) -> TaintReport | None:
         """A guessable value (non-cryptographic random) that reaches ``expr``, with its trace."""

@@ -34,8 +34,11 @@ _FIELD_NAMES = DJANGO_CONVERTING_FORM_FIELDS | frozenset(DJANGO_PATTERN_FORM_FIE
 
 def form_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
     """The ``<Form>.<form fields>`` entries of the module-level classes of a file importing
-    Django; nothing for any other file."""
-    if not unit.imports_django:
+    ``django.forms``; nothing for any other file (the cheap test first)."""
+    imports = unit.facts.imports
+    modules = imports.imported_modules  # (``from django import forms``: "django", and an alias)
+    if "django.forms" not in modules and not ("django" in modules and "django.forms" in imports.aliases.values()) \
+            and not any(module.startswith(_FORMS_MODULE) for module in modules):
         return {}
     entries = {}
     for node in unit.parsed.tree.body:

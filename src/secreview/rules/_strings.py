@@ -564,11 +564,16 @@ def injection_hit(
     findings that are only "not constant" (no untrusted source known)."""
     if not culprits:
         return None
-    # (every culprit is asked: in a helper, each parameter that reaches the sink is a sink for the
-    # callers -- ``run(["ping", "-c", str(count), host])`` is reached by ``host`` too, even when
-    # ``count`` comes first and its callers pass a number)
-    taints = [ctx.taint(c, operator_may_choose) for c in culprits]  # type: ignore[arg-type]
-    chosen = next((c for c, taint in zip(culprits, taints) if taint is not None), None)
+    chosen = None
+    for culprit in culprits:
+        if chosen is None:
+            if ctx.taint(culprit, operator_may_choose) is not None:  # type: ignore[arg-type]
+                chosen = culprit
+        else:
+            # In a helper, each parameter that reaches the sink makes it a sink for the callers:
+            # ``run(["ping", "-c", str(count), host])`` is reached by ``host`` too, even when
+            # ``count`` comes first and the callers pass a number.
+            ctx.note_sinks(culprit, operator_may_choose)  # type: ignore[arg-type]
     is_tainted = chosen is not None
     chosen = chosen or culprits[0]
     shown = code(ctx, chosen)

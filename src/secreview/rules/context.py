@@ -182,6 +182,13 @@ class RuleContext:
             return None
         return self.flow.taint_at(expr, self, operator_may_choose)
 
+    def note_sinks(self, expr: ast.expr | None, operator_may_choose: bool = False) -> None:
+        """What ``taint(expr)`` notes without the report: the parameters of the function that
+        reach ``expr`` make this sink one of the function's, for its callers (a sink with several
+        variable pieces, reported for the first untrusted one, is reached through the others too)."""
+        if self.flow is not None and expr is not None:
+            self.flow.note_sinks_at(expr, self, operator_may_choose)
+
     def literal(self, expr: ast.expr | None, default: Any = MISSING) -> Any:
         """The Python value of a literal (or of a name bound once to a literal), else ``default``."""
         if expr is None:
