@@ -119,6 +119,19 @@ def test_the_review_is_exactly_the_definition(corpus, defined, jobs):
     assert stats.rounds == (1 if jobs == 1 else 0)
 
 
+def test_the_review_filling_and_reading_the_cache_with_workers_is_the_definition(corpus, defined, tmp_path, monkeypatch):
+    # Workers hand on what they store in the cache as stored (summaries and call sites packed):
+    # the parent keeps it, tells it to the other worker, and the project pass reads it.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))
+    expected = report(defined)
+    config = Config(min_confidence=Level.LOW)
+    cold = runner.RunStats()
+    assert report(runner.run_review(corpus, config, jobs=2, cache_dir=tmp_path / "cache", stats=cold)) == expected
+    warm = runner.RunStats()
+    assert report(runner.run_review(corpus, config, jobs=2, cache_dir=tmp_path / "cache", stats=warm)) == expected
+    assert cold.analysed == len(corpus) and warm.analysed == 0
+
+
 def test_data_returned_through_helpers_in_two_modules_is_found(defined):
     [finding] = [f for f in defined.findings if f.path.endswith("chainpkg/use.py") and f.cwe == 78]
     assert (finding.line, finding.rule_id) == (7, "subprocess-shell-injection")
