@@ -241,7 +241,7 @@ class Reviewer:
         new: dict[str, list[Finding]] = {}
         for flow in flows:
             rule = registry.get(flow.record.rule_id)
-            if rule is not None:
+            if rule is not None and flow.confidence >= rule.min_source_confidence:
                 new.setdefault(flow.record.path, []).append(flow_finding(rule, flow))
         config = self.config
         for path, findings in new.items():

@@ -65,6 +65,9 @@ class Rule:
     # The most confidence any finding of this rule may have, however sure the data flow is (e.g.
     # log injection: the impact depends on the log handler, which the code does not show).
     max_confidence: Level = Level.HIGH
+    # The least confident source a finding of this rule may come from, in the file and through
+    # helpers (e.g. lookup names: a library function's parameter naming a field is its API).
+    min_source_confidence: Level = Level.LOW
 
     def confidence_of(self, found: Level | None) -> Level:
         return min(found or self.confidence, self.max_confidence)
@@ -101,6 +104,7 @@ def rule(
     keywords: Iterable[str] = (),
     targets: Iterable[str] = (),
     max_confidence: Level = Level.HIGH,
+    min_source_confidence: Level = Level.LOW,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a rule; its check function is the decorated function."""
 
@@ -115,6 +119,7 @@ def rule(
             fixed=_clean_code(fixed), calls=tuple(calls), methods=tuple(methods),
             nodes=tuple(nodes), names=frozenset(names), keywords=frozenset(keywords),
             targets=frozenset(targets), family=module, max_confidence=max_confidence,
+            min_source_confidence=min_source_confidence,
         )
         return check
 

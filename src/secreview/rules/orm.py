@@ -37,6 +37,7 @@ _CLIENT_JSON_METHODS = frozenset({"get_json", "json"})  # Flask request.get_json
     confidence=HIGH,
     calls=list(LOOKUP_CALLS),
     methods=list(LOOKUP_METHODS),
+    min_source_confidence=MEDIUM,
     description="""The names of the keyword arguments of filter()/exclude()/get()/Q() are lookups:
         `author__password__startswith` follows relations and chooses an operator. When the
         client chooses the names (`filter(**request.GET.dict())`, `Q(**{field: value})`), it
@@ -126,7 +127,8 @@ def _hit(ctx: RuleContext, call: ast.Call, names: ast.expr, code: str) -> Hit | 
     taint = ctx.taint(names)
     if taint is None or taint.confidence < MEDIUM:
         # (an unknown mapping is everywhere in ORM code; a library function's parameter naming a
-        # field, ``in_bulk(ids, field_name)``, is its API, not the client's choice)
+        # field, ``in_bulk(ids, field_name)``, is its API, not the client's choice: see
+        # ``min_source_confidence``, which also holds for flows through helpers)
         return None
     called, code = (text.replace("{", "{{").replace("}", "}}") for text in (ctx.source(call.func), code))
     return dynamic_value_hit(
