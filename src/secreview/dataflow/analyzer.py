@@ -123,6 +123,7 @@ class FunctionAnalysis:
         self.params: list[str] = []
         self.vararg: int | None = None
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
+        self.cleaned_data_names: set[str] = set()  # ``data = form.cleaned_data`` (see form_field)
         self.local_functions: dict[str, ast.AST] = {}  # local name -> the nested ``def`` or lambda bound to it
         self.self_name: str | None = None
         # Attributes of ``self`` this method assigns (name -> every value assigned, joined) and
@@ -660,6 +661,10 @@ class FunctionAnalysis:
         if key is not NOTHING and _hashable(key):
             if key.__class__ is str and node.value.__class__ is ast.Attribute and node.value.attr == "cleaned_data":
                 return self.form_field(node.value, key, container.item(key))
+            if key.__class__ is str and node.value.__class__ is _NAME and node.value.id in self.cleaned_data_names:
+                data = self.cleaned_data_alias(node.value.id)
+                if data is not None:
+                    return self.form_field(data, key, container.item(key))
             return container.item(key)
         return container.whole()
 
@@ -970,6 +975,8 @@ class FunctionAnalysis:
         """Remember ``name = SomeClass(...)`` so ``name.method(x)`` uses that method's summary when
         the class is the project's (asked when the method is called; a name bound to two
         different classes in one function is not resolved)."""
+        if value.__class__ is ast.Attribute and value.attr == "cleaned_data":
+            self.cleaned_data_names.add(name)
         owner = self.resolved_name(value.func) if isinstance(value, ast.Call) else None
         if owner is None:
             self.instances[name] = None  # also hides a module-level instance of that name
@@ -987,6 +994,13 @@ class FunctionAnalysis:
             elif receiver.id not in self.params:
                 owner = self.unit.module_instances.get(receiver.id)
         return owner if owner is not None and self.is_project_class(owner) else None
+
+    def cleaned_data_alias(self, name: str) -> ast.Attribute | None:
+        """``form.cleaned_data`` when the function binds ``name`` to it and to nothing else."""
+        bindings = self.unit.facts.scopes.collector(self.node).bindings.get(name)
+        if bindings and len(bindings) == 1 and bindings[0].__class__ is ast.Attribute and bindings[0].attr == "cleaned_data":
+            return bindings[0]
+        return None
 
     def form_field(self, data: ast.Attribute, field: str, value: Taint) -> Taint:
         """``form.cleaned_data[field]`` holding ``value``: converted when the form's class declares
