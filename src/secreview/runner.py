@@ -550,6 +550,11 @@ class _Scheduler:
 
         pending = _ReadyQueue(tasks, imports)
         busy: dict[Any, tuple[_Worker, tuple]] = {}
+        # A file is reviewed again at most once at a time: asked again while under way (two URL
+        # confs done one after the other), the new review waits for the one under way, or that
+        # one, handed out first and told less, could come back last -- and be the file's outcome
+        # and its cache entry.
+        waiting_for_itself: dict[int, _Task] = {}
         while pending or busy:
             for worker in self.workers:
                 if pending and worker.task is None:
@@ -566,12 +571,21 @@ class _Scheduler:
                 if reply is None:  # the process died (killed, out of memory, crashed the interpreter)
                     replacement = _Worker.start(self.reviewer, worker.cache_args)
                     self.workers[self.workers.index(worker)] = replacement
+                    if task.index in waiting_for_itself:
+                        pending.add([waiting_for_itself.pop(task.index)])
                     path = task.payload.source.path if task.kind == "analyse" else task.payload.path
                     yield task.index, ReviewResult(diagnostics=[Diagnostic(path, "internal-error", "the worker process reviewing this file died; it was not reviewed. This is a bug in secreview: please report it (rerun with --jobs 1 for details)")]), replacement, task
                     continue
                 yield reply[1], reply[2], worker, task
                 if follow_up is not None:
-                    pending.add(follow_up.after(task, reply[2]))  # (ready: they wait for nothing)
+                    under_way = {other.index for _, other in busy.values()}
+                    again = [waiting_for_itself.pop(task.index)] if task.index in waiting_for_itself else []
+                    for review in follow_up.after(task, reply[2]):
+                        if review.index in under_way:
+                            waiting_for_itself[review.index] = review
+                        else:
+                            again.append(review)
+                    pending.add(again)  # (ready: they wait for nothing)
 
 
 class _ReviewAgain:
@@ -639,20 +653,25 @@ class _ReviewAgain:
 
     def _told_by_routes(self, index: int, outcome: FileOutcome) -> list[tuple[int, FileOutcome]]:
         """Note what the file asked of the routes to views; the files (with their outcome) whose
-        views the file's URL routes now tell something new."""
+        views the file's URL routes now tell something new -- the file itself among them when a
+        URL conf done while it was analysed already answers otherwise."""
+        told = []
         if outcome.dependencies.routes:
             self.route_outcomes[index] = outcome
             self.route_answers[index] = dict(outcome.dependencies.routes)
             for views in outcome.dependencies.routes:
                 for view in views.split(FAMILY_SEPARATOR):
                     self.route_askers.setdefault(view, set()).add(index)
+            now = {views: self.table.routes(views) for views in self.route_answers[index]}
+            if now != self.route_answers[index]:
+                self.route_answers[index] = now
+                told.append((index, outcome))
         if not self.route_askers:
-            return []
+            return told
         names = outcome.summaries.index if isinstance(outcome.summaries, cache_store.Packed) else outcome.summaries
         suffix = f".{ROUTES_ENTRY}"
         askers = {asker for name in names if name.endswith(suffix)
                   for asker in self.route_askers.get(name[:-len(suffix)], ()) if asker != index}
-        told = []
         for asker in sorted(askers):
             now = {views: self.table.routes(views) for views in self.route_answers[asker]}
             if now != self.route_answers[asker]:
