@@ -52,6 +52,24 @@ def test_django_debug_only_in_production_settings():
     assert found(review_text("DEBUG = True\n", path="config.py")) == set()  # not a Django settings module
 
 
+def test_django_cookie_and_session_settings_only_in_production_settings():
+    code = ('INSTALLED_APPS = ["shop"]\nSESSION_COOKIE_SECURE = False\n'
+            'SESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"\n')
+    expected = {(2, "django-insecure-cookie", 614), (3, "django-session-pickle-serializer", 502)}
+    assert found(review_text(code, path="shop/settings/production.py")) == expected
+    for path in ("shop/settings/dev.py", "shop/local_settings.py", "shop/settings_ci.py",
+                 "django/conf/global_settings.py"):  # Django's own defaults: what projects override
+        assert found(review_text(code, path=path)) == set(), path
+
+
+def test_csrf_exempt_on_a_view_elsewhere_is_low_confidence():
+    code = ("from django.urls import path\nfrom django.views.decorators.csrf import csrf_exempt\n"
+            "from shop import views\nurlpatterns = [path('hook/', csrf_exempt(views.OrderView.as_view()))]\n")
+    (finding,) = review_text(code, path="shop/urls.py").findings
+    assert (finding.rule_id, finding.line, finding.confidence) == ("django-csrf-exempt", 4, Level.LOW)
+    assert review_text(code, path="shop/urls.py", min_confidence=Level.MEDIUM).findings == []
+
+
 def test_bidi_controls_on_separate_lines_each_reported_once():
     code = 'a = "\u202e"\nb = 1\nc = "\u2067x\u2069"  # \u2066\n'
     result = review_text(code)

@@ -103,14 +103,25 @@ def security_check_in(body: list[ast.stmt], ctx: RuleContext) -> tuple[ast.Call,
         for node in ast.walk(statement):
             if not isinstance(node, ast.Call):
                 continue
-            name = (last_name(node.func) or "").lower()
-            qualified = ctx.call_name(node) or ""
-            if _STRONG_CHECK.match(name) or qualified in _MAC_CALLS or name == "compare_digest" \
-                    or (qualified.startswith(_STRONG_QUALIFIED_PREFIXES) and name == "decode"):
+            strength = security_check_strength(node, ctx)
+            if strength is HIGH:
                 return node, HIGH
-            if weak is None and _WEAK_CHECK.match(name):
+            if weak is None and strength is MEDIUM:
                 weak = (node, MEDIUM)
     return weak
+
+
+def security_check_strength(call: ast.Call, ctx: RuleContext) -> Level | None:
+    """HIGH when ``call`` is a security check whose failure means "refuse" (verify*, authenticate*,
+    a MAC computed or compared, jwt.decode...), MEDIUM for a generic validation (validate,
+    is_valid), else None."""
+    name = (last_name(call.func) or "").lower()
+    if _STRONG_CHECK.match(name) or name == "compare_digest":
+        return HIGH
+    qualified = ctx.call_name(call) or ""
+    if qualified in _MAC_CALLS or (qualified.startswith(_STRONG_QUALIFIED_PREFIXES) and name == "decode"):
+        return HIGH
+    return MEDIUM if _WEAK_CHECK.match(name) else None
 
 
 def _body_statements(handler: ast.ExceptHandler) -> list[ast.stmt]:

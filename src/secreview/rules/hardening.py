@@ -342,6 +342,24 @@ DJANGO_SETTINGS_MARKERS = ("INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "WSGI
 _DEVELOPMENT_SETTINGS = re.compile(r"(^|[_.-])(dev|develop|development|local|test|tests|testing|ci)([_.-]|$)")
 
 
+def _in_production_settings(ctx: RuleContext) -> bool:
+    """The file is a Django settings module (it sets INSTALLED_APPS, ROOT_URLCONF...) not named for
+    development (settings_dev.py, local.py, test_settings.py), nor Django's own defaults module
+    (django/conf/global_settings.py: its values are what a project's settings override)."""
+    stem = PurePath(ctx.path.replace("\\", "/")).stem.lower()
+    if stem == "global_settings" or _DEVELOPMENT_SETTINGS.search(stem):
+        return False
+    module_names = ctx.facts.scopes.collector(ctx.facts.scopes.tree).bindings
+    return any(marker in module_names for marker in DJANGO_SETTINGS_MARKERS)
+
+
+def _module_level_assignment_to(node: ast.Assign, ctx: RuleContext, names) -> str | None:
+    """The setting ``node`` assigns at module level (``NAME = ...``), if it is one of ``names``."""
+    if len(ctx.ancestors) != 2:
+        return None
+    return next((t.id for t in node.targets if isinstance(t, ast.Name) and t.id in names), None)
+
+
 @rule(
     id="django-debug-enabled",
     title="Django settings with DEBUG = True",
@@ -370,11 +388,8 @@ def check_django_debug(node: ast.Assign, ctx: RuleContext):
         return None  # module level only
     if not (isinstance(node.value, ast.Constant) and node.value.value is True):
         return None
-    if _DEVELOPMENT_SETTINGS.search(PurePath(ctx.path.replace("\\", "/")).stem.lower()):
+    if not _in_production_settings(ctx):
         return None
-    module_names = ctx.facts.scopes.collector(ctx.facts.scopes.tree).bindings
-    if not any(marker in module_names for marker in DJANGO_SETTINGS_MARKERS):
-        return None  # not a Django settings module
     return Hit(node, message="DEBUG = True in a Django settings module shows stack traces, settings and SQL to every visitor.")
 
 
@@ -414,14 +429,121 @@ def check_django_allowed_hosts(node: ast.Assign, ctx: RuleContext):
         confidence = LOW if any(isinstance(n, ast.Constant) and n.value == "*" for n in ast.walk(value)) else None
     if confidence is None:
         return None
-    if _DEVELOPMENT_SETTINGS.search(PurePath(ctx.path.replace("\\", "/")).stem.lower()):
+    if not _in_production_settings(ctx):
         return None
-    module_names = ctx.facts.scopes.collector(ctx.facts.scopes.tree).bindings
-    if not any(marker in module_names for marker in DJANGO_SETTINGS_MARKERS):
-        return None  # not a Django settings module
     return Hit(node, confidence=confidence, message=(
         "ALLOWED_HOSTS accepts any Host header: absolute URLs Django builds from it (password reset "
         "links...) can point to another site."))
+
+
+SESSION_SERIALIZER_SETTINGS = ("SESSION_SERIALIZER",)
+
+
+@rule(
+    id="django-session-pickle-serializer",
+    title="Django sessions serialized with pickle",
+    cwe=502,
+    severity=HIGH,
+    confidence=HIGH,
+    nodes=[ast.Assign],
+    targets=SESSION_SERIALIZER_SETTINGS,
+    description="""A Django settings module sets SESSION_SERIALIZER to a pickle serializer
+        (django.contrib.sessions.serializers.PickleSerializer, removed in Django 5.0, or a
+        project's own class named like it). Session data is then unpickled: with the signed-cookie
+        session backend the client holds the data, and whoever learns SECRET_KEY (leaked in a
+        repository, a backup, an error page) forges a session cookie that runs code on the server
+        when it is loaded; with other backends, anyone who can write the session store does.
+        Settings modules named for development (dev, local, test...) are not reported; a pickle
+        serializer as the default of an environment variable is reported with low confidence.""",
+    solution="""Use the default JSON serializer (remove the setting, or SESSION_SERIALIZER =
+        "django.contrib.sessions.serializers.JSONSerializer") and store only JSON-serializable
+        values in the session (ids, strings, numbers), not model instances.""",
+    example="""
+        INSTALLED_APPS = ["django.contrib.sessions", "shop"]
+        SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+        SESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"
+    """,
+    fixed="""
+        INSTALLED_APPS = ["django.contrib.sessions", "shop"]
+        SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+        SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
+    """,
+)
+def check_django_session_serializer(node: ast.Assign, ctx: RuleContext):
+    if _module_level_assignment_to(node, ctx, SESSION_SERIALIZER_SETTINGS) is None:
+        return None
+    value = node.value
+    if isinstance(value, ast.Constant):
+        confidence = HIGH if _is_pickle_serializer(value.value) else None
+    else:  # ``os.environ.get("SESSION_SERIALIZER", "...PickleSerializer")``: the default when unset
+        confidence = LOW if any(isinstance(n, ast.Constant) and _is_pickle_serializer(n.value)
+                                for n in ast.walk(value)) else None
+    if confidence is None or not _in_production_settings(ctx):
+        return None
+    return Hit(node, confidence=confidence, message=(
+        "Sessions are unpickled: a session forged with a leaked SECRET_KEY (or written to the "
+        "session store) runs code on the server."))
+
+
+def _is_pickle_serializer(value: object) -> bool:
+    """``...serializers.PickleSerializer`` or a project's ``PickleSessionSerializer``."""
+    return isinstance(value, str) and "pickle" in value.rsplit(".", 1)[-1].lower()
+
+
+# Cookie flags a settings module may turn off, and the CWE of doing so.
+COOKIE_FLAG_SETTINGS = {
+    "SESSION_COOKIE_SECURE": 614,
+    "CSRF_COOKIE_SECURE": 614,
+    "SESSION_COOKIE_HTTPONLY": 1004,
+}
+
+
+@rule(
+    id="django-insecure-cookie",
+    title="Django cookie security flag turned off",
+    cwe=614,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    nodes=[ast.Assign],
+    targets=tuple(COOKIE_FLAG_SETTINGS),
+    description="""A production Django settings module explicitly sets SESSION_COOKIE_SECURE or
+        CSRF_COOKIE_SECURE to False (CWE-614: the browser also sends the cookie over plain HTTP,
+        where anyone on the network reads the session or the CSRF token), or
+        SESSION_COOKIE_HTTPONLY to False (CWE-1004: the page's scripts, and so any XSS, read the
+        session cookie). Only explicit False values are reported: a missing setting is Django's
+        default, which `manage.py check --deploy` covers, and a value read from the environment is
+        the deployment's choice. Settings modules named for development (dev, local, test...) and
+        Django's own defaults module are not reported.""",
+    solution="""Set SESSION_COOKIE_SECURE = True and CSRF_COOKIE_SECURE = True for sites served
+        over HTTPS (with SECURE_SSL_REDIRECT / HSTS), and keep SESSION_COOKIE_HTTPONLY = True
+        (the default): remove the assignment or set it to True; development settings can turn the
+        Secure flags off in their own module.""",
+    example="""
+        INSTALLED_APPS = ["django.contrib.sessions", "shop"]
+        SESSION_COOKIE_SECURE = False
+        SESSION_COOKIE_HTTPONLY = False
+    """,
+    fixed="""
+        INSTALLED_APPS = ["django.contrib.sessions", "shop"]
+        SESSION_COOKIE_SECURE = True
+        CSRF_COOKIE_SECURE = True
+    """,
+)
+def check_django_insecure_cookie(node: ast.Assign, ctx: RuleContext):
+    setting = _module_level_assignment_to(node, ctx, COOKIE_FLAG_SETTINGS)
+    if setting is None:
+        return None
+    value = node.value
+    if not (isinstance(value, ast.Constant) and value.value in (False, 0)):
+        return None  # True, or decided at run time (environment, another setting)
+    if not _in_production_settings(ctx):
+        return None
+    cwe = COOKIE_FLAG_SETTINGS[setting]
+    if cwe == 1004:
+        message = f"{setting} = False lets the page's scripts (and any XSS) read the session cookie."
+    else:
+        message = f"{setting} = False: browsers also send the cookie over plain HTTP, readable on the network."
+    return Hit(node, cwe=cwe, message=message)
 
 
 # --- run_as_root -----------------------------------------------------------------------------------

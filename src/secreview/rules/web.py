@@ -1,11 +1,15 @@
 """Web responses: reflected XSS in response bodies, open redirects, header injection, trust
-boundary violations (untrusted data stored in the session) and cookies without security flags."""
+boundary violations (untrusted data stored in the session), cookies without security flags and
+Django views exempted from CSRF protection."""
 from __future__ import annotations
 
 import ast
+import re
 
+from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, reference_name
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
+from secreview.rules.exceptions import security_check_strength
 from secreview.rules.templates import MARK_SAFE_CALLS, MARKUP_CALLS
 
 HTML_RESPONSES = (
@@ -269,3 +273,184 @@ def check_cookie(call: ast.Call, ctx: RuleContext):
                    message="The cookie is set without HttpOnly: script injected into the page can read it.")
     return Hit(call, message=f"The cookie is set without {' and '.join(missing)}: it can be read "
                + ("on the network over plain HTTP." if "Secure" in missing else "by script in the page."))
+
+
+# --- CSRF exemptions -------------------------------------------------------------------------------
+
+CSRF_EXEMPT = frozenset({"django.views.decorators.csrf.csrf_exempt"})
+METHOD_DECORATOR = frozenset({"django.utils.decorators.method_decorator"})
+# Decorators that restrict a view to GET/HEAD (CSRF protection only ever applies to other methods).
+READ_ONLY_DECORATORS = frozenset({
+    "django.views.decorators.http.require_GET", "django.views.decorators.http.require_safe",
+})
+REQUIRE_HTTP_METHODS = frozenset({"django.views.decorators.http.require_http_methods"})
+SAFE_HTTP_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Class-based view methods that handle state-changing requests.
+UNSAFE_HANDLERS = frozenset({"post", "put", "patch", "delete"})
+# Base classes that add no handler for those methods.
+READ_ONLY_VIEW_BASES = frozenset(
+    f"django.views.{module}{name}" for module in ("", "generic.", "generic.base.", "generic.list.", "generic.detail.")
+    for name in ("View", "TemplateView", "ListView", "DetailView"))
+# Checks that authenticate a request by something the browser does not add on its own (a signature,
+# a token): calls whose name says so, besides the security checks exceptions.py knows.
+_REQUEST_AUTHENTICATION_CALLS = frozenset({"construct_event", "verify_header", "validate_webhook"})
+# Security checks that rely on the session's user (permissions), which a forged request carries.
+_SESSION_USER_CHECK = re.compile(r"^(has_perms?|has_permissions?|check_\w*perm\w*|authori[sz]e\w*|login)$")
+
+
+@rule(
+    id="django-csrf-exempt",
+    title="Django view exempted from CSRF protection",
+    cwe=352,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    calls=[*CSRF_EXEMPT, *METHOD_DECORATOR],
+    nodes=[ast.FunctionDef, ast.AsyncFunctionDef],
+    description="""A Django view is decorated with @csrf_exempt (also through
+        method_decorator(csrf_exempt, name="dispatch") on a class-based view, or
+        csrf_exempt(view) in a URL conf), so CsrfViewMiddleware no longer checks its POST, PUT,
+        PATCH and DELETE requests: any site the user visits can submit them with the user's
+        session cookie and act in the user's name. Webhooks and APIs that authenticate each
+        request by other means are the legitimate use, so a view that visibly checks a signature
+        or token (hmac.compare_digest, hmac.new, verify_*/check_signature calls, a comparison with
+        a secret-, token- or API-key-named value (not a password: a password change form compares
+        two of them), stripe's construct_event) is not reported; permission
+        checks on request.user do not count (a forged request carries the session). Read-only
+        views (require_GET/require_safe/require_http_methods with only GET/HEAD, class-based
+        views with no post/put/patch/delete handler on View/TemplateView/ListView/DetailView) are
+        not reported either: CSRF protection never applies to GET. csrf_exempt(view) on a view
+        that is not in the file is reported with low confidence.""",
+    solution="""Remove @csrf_exempt and send the CSRF token with the request (the {% csrf_token %}
+        form tag, or the X-CSRFToken header from JavaScript). For a webhook, keep the exemption
+        but verify the sender's signature over the raw body with hmac.compare_digest before
+        acting; for an API, authenticate with a token header rather than the session cookie.""",
+    example="""
+        from django.views.decorators.csrf import csrf_exempt
+
+        @csrf_exempt
+        def update_email(request):
+            request.user.email = request.POST["email"]
+            request.user.save()
+            return HttpResponse("ok")
+    """,
+    fixed="""
+        from django.views.decorators.csrf import csrf_exempt
+
+        @csrf_exempt
+        @require_POST
+        def payment_webhook(request):
+            expected = hmac.new(WEBHOOK_KEY, request.body, "sha256").hexdigest()
+            if not hmac.compare_digest(expected, request.headers.get("X-Signature", "")):
+                return HttpResponseForbidden()
+            record_payment(json.loads(request.body))
+            return HttpResponse("ok")
+    """,
+)
+def check_csrf_exempt(node: ast.AST, ctx: RuleContext):
+    if isinstance(node, ast.Call):
+        exempt, found = _exempted_by_call(node, ctx)
+    else:  # a function's decorators: ``@csrf_exempt`` (any import alias)
+        decorators = node.decorator_list  # type: ignore[attr-defined]
+        if not decorators:
+            return None  # most functions: this rule runs on every one
+        exempt = next((d for d in decorators if _may_be_csrf_exempt(d, ctx) and ctx.qualname(d) in CSRF_EXEMPT), None)
+        found = _view_of_decorated(node, ctx.ancestors[:-1]) if exempt is not None else None
+    if found is None:
+        return None  # not applied to a view (or applied where it has no effect)
+    view, name = found
+    if view is None:
+        return in_test_code(ctx, Hit(exempt, confidence=LOW, message=(
+            f"csrf_exempt turns off CSRF protection for `{name}` (defined elsewhere: check that it "
+            "authenticates each request by a signature or token).")))
+    if _is_read_only_view(view, ctx) or _authenticates_request(view, ctx):
+        return None
+    return in_test_code(ctx, Hit(exempt, message=(
+        f"csrf_exempt turns off CSRF protection for `{view.name}`, which checks no signature or "
+        "token: another site can submit requests to it with the user's session.")))
+
+
+def _may_be_csrf_exempt(decorator: ast.expr, ctx: RuleContext) -> bool:
+    """Cheap test before resolving the name: ``x.csrf_exempt``, or a name imported (or assigned)
+    as csrf_exempt."""
+    cls = decorator.__class__
+    if cls is ast.Attribute:
+        return decorator.attr == "csrf_exempt"  # type: ignore[attr-defined]
+    return cls is ast.Name and ctx.facts.imports.aliases.get(decorator.id) in CSRF_EXEMPT  # type: ignore[attr-defined]
+
+
+def _exempted_by_call(call: ast.Call, ctx: RuleContext):
+    """For ``csrf_exempt(view)`` and ``method_decorator(csrf_exempt, ...)`` used as a decorator:
+    (the csrf_exempt expression, (view, name)); the view is the function or class it exempts, or
+    None (with its source) for a view defined elsewhere; (None, None) when nothing is exempted (a
+    method other than dispatch, a decorator list kept for later)."""
+    qualified = ctx.call_name(call)
+    if qualified in CSRF_EXEMPT:
+        return (call, _view_named(call.args[0], ctx)) if call.args else (None, None)
+    first = call.args[0] if call.args else None
+    candidates = first.elts if isinstance(first, (ast.List, ast.Tuple)) else [first] if first is not None else []
+    exempt = next((c for c in candidates if ctx.qualname(c) in CSRF_EXEMPT), None)
+    ancestors = ctx.ancestors
+    decorated = ancestors[-2] if exempt is not None and len(ancestors) > 1 else None
+    if decorated is None or call not in getattr(decorated, "decorator_list", ()):
+        return None, None
+    if isinstance(decorated, ast.ClassDef):
+        dispatch = ctx.literal(ctx.keyword(call, "name"), None) == "dispatch"
+        return exempt, ((decorated, decorated.name) if dispatch else None)
+    return exempt, _view_of_decorated(decorated, ancestors[:-2])
+
+
+def _view_of_decorated(function, outer):
+    """A decorated function is the view, or, for a class's dispatch method, its class (as_view()
+    copies dispatch's csrf_exempt mark); exempting another method has no effect."""
+    owner = outer[-1] if outer else None
+    if isinstance(owner, ast.ClassDef):
+        return (owner, owner.name) if function.name == "dispatch" else None
+    return function, function.name
+
+
+def _view_named(expr: ast.expr, ctx: RuleContext):
+    """The module's function ``expr`` names (``csrf_exempt(hook)``) or class it calls as_view()
+    on; (None, source) when it is not defined in this file."""
+    name = expr.id if isinstance(expr, ast.Name) else None
+    if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "as_view"
+            and isinstance(expr.func.value, ast.Name)):
+        name = expr.func.value.id
+    if name is not None:
+        for statement in ctx.parsed.tree.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and statement.name == name:
+                return statement, name
+    return None, ctx.source(expr)
+
+
+def _is_read_only_view(view, ctx: RuleContext) -> bool:
+    if isinstance(view, ast.ClassDef):
+        handlers = {s.name for s in view.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        return (not handlers & UNSAFE_HANDLERS and bool(view.bases)
+                and all(ctx.qualname(base) in READ_ONLY_VIEW_BASES for base in view.bases))
+    for decorator in view.decorator_list:
+        if ctx.qualname(decorator) in READ_ONLY_DECORATORS:
+            return True
+        if isinstance(decorator, ast.Call) and ctx.qualname(decorator.func) in REQUIRE_HTTP_METHODS:
+            methods = ctx.literal(ctx.argument(decorator, 0, "request_method_list"), None)
+            if isinstance(methods, (list, tuple, set)) and methods \
+                    and all(isinstance(m, str) and m.upper() in SAFE_HTTP_METHODS for m in methods):
+                return True
+    return False
+
+
+def _authenticates_request(view, ctx: RuleContext) -> bool:
+    """The view checks a signature or token sent with the request (what a forged cross-site
+    request cannot carry): a security check (exceptions.security_check_strength) that is not about
+    the session's user, or a comparison with a secret/token-named value."""
+    for node in ast.walk(view):
+        if isinstance(node, ast.Call):
+            name = last_name(node.func) or ""
+            if name in _REQUEST_AUTHENTICATION_CALLS:
+                return True
+            if security_check_strength(node, ctx) is HIGH and not _SESSION_USER_CHECK.match(name.lower()):
+                return True
+        elif isinstance(node, ast.Compare):
+            # a token/secret/API key; not a password (a change-password form compares two fields)
+            if any(credential_kind(reference_name(operand)) == SECRET for operand in (node.left, *node.comparators)):
+                return True
+    return False
