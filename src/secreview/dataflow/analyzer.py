@@ -37,6 +37,8 @@ from secreview.models import (
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
 )
 from secreview.models.sanitizers import PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
+from secreview.models.sources import PATH_SOURCE_METHODS
+from secreview.rules._pathlib import is_pathlib_path
 
 State = dict[str, Taint]
 NOTHING: Any = object()  # "not a compile-time constant"
@@ -145,6 +147,7 @@ class FunctionAnalysis:
         self._has_summary: dict[tuple[str, bool], bool] = {}
         self._project_class: dict[tuple[str, bool], bool] = {}
         self._summary_for: dict[tuple, FunctionSummary | None] = {}
+        self._pathlib_paths: dict[ast.expr, bool] = {}  # receiver of ``.open()`` -> is it a pathlib path
 
     # ---- entry ------------------------------------------------------------------------------
     def run(self) -> "FunctionAnalysis":
@@ -694,6 +697,9 @@ class FunctionAnalysis:
 
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
+        if method in PATH_SOURCE_METHODS and self.is_pathlib_path(func.value):  # ``Path(p).open()``: as ``open(p)``
+            description, confidence = PATH_SOURCE_METHODS[method]
+            return source(description, confidence, self.step(node, f"{description} (untrusted)"))
         if method in _LIBRARY_METHOD_NAMES:
             # ``repo.find(x)``, ``self.get(x)``: the project's own method, not str.find or dict.get.
             # (Asked as quietly as the call itself would be: see ``call_of_project``.)
@@ -765,6 +771,18 @@ class FunctionAnalysis:
             return self.project_call(node, name, method, receiver, positional, keywords, arguments, state)
         finally:
             self.unit.summaries.quiet = False
+
+    def is_pathlib_path(self, receiver: ast.expr) -> bool:
+        """Is ``receiver`` a pathlib path (see rules/_pathlib.py)? Names are looked up in this
+        function and the module (not in enclosing functions)."""
+        known = self._pathlib_paths.get(receiver)
+        if known is None:
+            scopes = self.unit.facts.scopes
+            node = self.node
+            chain = [scopes.tree] if node is scopes.tree else [scopes.tree, node]
+            function = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+            known = self._pathlib_paths[receiver] = is_pathlib_path(receiver, self.unit.facts, chain, function, self.resolved_name)
+        return known
 
     def is_project_method(self, func: ast.Attribute, name: str | None, method: str) -> bool:
         """Does ``func`` (``receiver.method``) call a method of the project's own classes: on
@@ -1468,7 +1486,7 @@ _DEFERRED_CALLS, _DEFERRED_METHODS, _DEFERRED_TASK_METHODS = DEFERRED_CALLS, DEF
 _LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_METHODS | frozenset(SOURCE_METHODS) | _REQUEST_READ_METHODS  # the ones _container_method knows
 # What ``expr_Call`` looks up before the project's functions: a call of none of these (most calls)
 # goes straight to ``call_of_project``.
-_MODELLED_METHODS = _LIBRARY_METHOD_NAMES | frozenset({"format", "replace", "get"})
+_MODELLED_METHODS = _LIBRARY_METHOD_NAMES | frozenset({"format", "replace", "get"}) | frozenset(PATH_SOURCE_METHODS)
 _MODELLED_CALLS = (frozenset(SELECTED_FROM_ARGUMENTS) | frozenset(SOURCE_CALLS) | frozenset(PREDICTABLE_CALLS)
                    | frozenset(SANITIZERS) | frozenset(LOOKUP_FUNCTIONS))
 

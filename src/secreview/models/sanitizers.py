@@ -186,3 +186,22 @@ HTML_SAFE_STRINGS = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Mark
 # Conversions that raise on anything but a number / UUID: once ``int(x)`` has run without raising
 # (``try: int(x) except ValueError: abort(400)``), ``x`` itself is a numeric string.
 CONVERSION_CHECKS = frozenset({"int", "float", "decimal.Decimal", "uuid.UUID"})
+
+# Serialize-then-load round trips: ``pickle.loads(pickle.dumps(obj))`` (a deep copy) loads the bytes
+# the program itself has just made from one of its own objects, whatever that object holds: no
+# outside data is deserialized, so the loader is not reported. Loader -> the serializers whose
+# result it may be given, directly (``loads(dumps(x))``, ``load(io.BytesIO(dumps(x)))``) or through
+# a name bound once to that result in the same function (rules/deserialization.py).
+_PICKLE_MODULES = ("pickle", "cPickle", "_pickle", "dill", "cloudpickle")
+_PICKLE_DUMPS = frozenset(f"{module}.dumps" for module in _PICKLE_MODULES)  # (all write the pickle format)
+_JSONPICKLE_DUMPS = frozenset({"jsonpickle.encode", "jsonpickle.dumps", "jsonpickle.pickler.encode"})
+ROUND_TRIP_SERIALIZERS: dict[str, frozenset[str]] = {
+    **{f"{module}.{loader}": _PICKLE_DUMPS for module in _PICKLE_MODULES for loader in ("loads", "load", "Unpickler")},
+    "marshal.loads": frozenset({"marshal.dumps"}),
+    "marshal.load": frozenset({"marshal.dumps"}),
+    **{name: _JSONPICKLE_DUMPS for name in ("jsonpickle.decode", "jsonpickle.loads", "jsonpickle.unpickler.decode")},
+    **{f"yaml.{loader}": frozenset({"yaml.dump", "yaml.safe_dump"}) for loader in ("load", "unsafe_load", "full_load")},
+    **{f"yaml.{loader}": frozenset({"yaml.dump_all", "yaml.safe_dump_all"}) for loader in ("load_all", "unsafe_load_all", "full_load_all")},
+}
+# In-memory files a loader that reads a file (``pickle.load``) may be given the serialized bytes in.
+IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})

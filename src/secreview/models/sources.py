@@ -36,11 +36,13 @@ SOURCE_ATTRIBUTES: dict[str, tuple[str, Level]] = {
     "sys.stdin": ("standard input", MEDIUM),
 }
 
+# A file object carries the file's contents (not the path it was opened with): possible input of
+# low confidence -- most files a program reads are its own.
+FILE_CONTENTS: tuple[str, Level] = ("file contents", LOW)
+
 # Calls whose return value is untrusted.
 SOURCE_CALLS: dict[str, tuple[str, Level]] = {
-    # A file object carries the file's contents (not the path it was opened with): possible
-    # input of low confidence -- most files a program reads are its own.
-    **{name: ("file contents", LOW) for name in ("open", "builtins.open", "io.open", "codecs.open")},
+    **{name: FILE_CONTENTS for name in ("open", "builtins.open", "io.open", "codecs.open")},
     "input": ("interactive input", MEDIUM),
     "raw_input": ("interactive input", MEDIUM),
     "os.getenv": ("environment variable", LOW),
@@ -68,6 +70,19 @@ SOURCE_METHODS: dict[str, tuple[str, Level]] = {
     # argparse / optparse: the parsed command line, as untrusted as sys.argv
     "parse_args": ("command-line argument", MEDIUM),
     "parse_known_args": ("command-line argument", MEDIUM),
+    # pathlib's reads (also zipfile.Path's, importlib.resources' and anyio's paths): the file's
+    # contents, as ``open()``'s -- not the path they are called on, whose origin is the path
+    # rules' business (``Path(argv[1]).read_text()`` is a file the operator names, not
+    # command-line text).
+    "read_text": FILE_CONTENTS,
+    "read_bytes": FILE_CONTENTS,
+}
+# Methods that give the file's contents only when called on a pathlib path (``Path(p).open()``,
+# ``(base / name).open("rb")``, a parameter annotated ``Path``; see rules/_pathlib.py): the same
+# name on another object is something else (``ZipFile.open(member)``, a storage's ``open(name)``,
+# ``webbrowser.open(url)``), whose result keeps carrying what it was given.
+PATH_SOURCE_METHODS: dict[str, tuple[str, Level]] = {
+    "open": FILE_CONTENTS,
 }
 
 # A function parameter with one of these names is an HTTP request object (Django, DRF,

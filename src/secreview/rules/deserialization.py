@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 from secreview.findings import Level
+from secreview.models.sanitizers import IN_MEMORY_FILES, ROUND_TRIP_SERIALIZERS
 from secreview.rules._security_use import is_literal_true, single_binding
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import MISSING, RuleContext
@@ -71,10 +72,37 @@ def _with_target_source(ctx: RuleContext, name: str) -> ast.expr | None:
     return None
 
 
+def _round_trip(ctx: RuleContext, call: ast.Call, value: ast.expr) -> bool:
+    """``pickle.loads(pickle.dumps(obj))``, ``data = marshal.dumps(obj); marshal.loads(data)``,
+    ``pickle.load(io.BytesIO(pickle.dumps(obj)))``: the loader is given what the program has just
+    serialized itself (see ROUND_TRIP_SERIALIZERS)."""
+    serializers = ROUND_TRIP_SERIALIZERS.get(ctx.call_name(call) or "")
+    if serializers is None:
+        return False
+    value = _bound_here(ctx, value)
+    if isinstance(value, ast.Call) and len(value.args) == 1 and ctx.call_name(value) in IN_MEMORY_FILES:
+        value = _bound_here(ctx, value.args[0])
+    return isinstance(value, ast.Call) and ctx.call_name(value) in serializers
+
+
+def _bound_here(ctx: RuleContext, value: ast.expr) -> ast.expr:
+    """The expression a name is bound to when it is bound once, in the scope of the call (the same
+    function); else ``value`` itself."""
+    if not isinstance(value, ast.Name):
+        return value
+    chain = ctx.scope_chain
+    scopes = ctx.facts.scopes
+    binder = scopes.binder(value.id, chain)
+    if binder is None or not chain or binder is not scopes.collector(chain[-1]) or value.id in binder.escaped:
+        return value
+    bindings = binder.bindings[value.id]
+    return bindings[0] if len(bindings) == 1 and bindings[0] is not None else value
+
+
 def data_hit(ctx: RuleContext, call: ast.Call, value: ast.expr | None, *, names_file: bool,
              what: str, consequence: str) -> Hit | None:
     """The decision shared by every loader: constant data silent, a fixed file low, else dynamic."""
-    if value is None:
+    if value is None or _round_trip(ctx, call, value):
         return None
     name = ctx.source(call.func).replace("{", "{{").replace("}", "}}")
     if (names_file and ctx.is_constant(value)) or fixed_file_path(ctx, value):
