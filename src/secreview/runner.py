@@ -628,7 +628,7 @@ class _ReviewAgain:
         index = task.index
         self.done.add(index)
         again = []
-        told: list[int] = []
+        told: list[tuple[int, FileOutcome]] = []
         if isinstance(outcome, FileOutcome):
             self.table.add(index, outcome.path, outcome.summaries_version, outcome.summaries)
             told = self._told_by_routes(index, outcome)
