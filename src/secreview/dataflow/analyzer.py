@@ -32,7 +32,7 @@ from secreview.findings import Level, TraceStep
 from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
-    ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
+    DECODERS, ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
 )
@@ -730,6 +730,8 @@ class FunctionAnalysis:
         if name in PREDICTABLE_CALLS:
             step = self.step(node, f"predictable value from `{name}()`")
             return Taint(frozenset({Origin(f"a predictable value from `{name}()`", Level.HIGH, (step,), kind=PREDICTABLE)}))
+        if name in DECODERS:  # ``b64decode(b64encode(x))``: x as it was
+            return arguments.unsanitized()
         if name in SANITIZERS:
             cwes = SANITIZERS[name]
             return join(receiver, arguments).predictable() if cwes is ALL_CWES else arguments.sanitize(cwes)
@@ -1488,7 +1490,7 @@ _LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_M
 # goes straight to ``call_of_project``.
 _MODELLED_METHODS = _LIBRARY_METHOD_NAMES | frozenset({"format", "replace", "get"}) | frozenset(PATH_SOURCE_METHODS)
 _MODELLED_CALLS = (frozenset(SELECTED_FROM_ARGUMENTS) | frozenset(SOURCE_CALLS) | frozenset(PREDICTABLE_CALLS)
-                   | frozenset(SANITIZERS) | frozenset(LOOKUP_FUNCTIONS))
+                   | frozenset(SANITIZERS) | frozenset(LOOKUP_FUNCTIONS) | DECODERS)
 
 
 def _container_method(container: Taint, method: str, arguments: list[Taint], first_constant: Any):

@@ -249,6 +249,13 @@ class Taint:
         whole = self.whole()
         return Taint(frozenset(o.sanitize(cwes) for o in whole.origins))
 
+    def unsanitized(self) -> "Taint":
+        """The value decoded back: every origin as it was before anything made it safe."""
+        whole = self.whole()
+        if not any(origin.sanitized for origin in whole.origins):
+            return whole
+        return Taint(frozenset(replace(origin, sanitized=frozenset()) if origin.sanitized else origin for origin in whole.origins))
+
     def reportable_for(self, cwe: int | None) -> list[Origin]:
         return [o for o in ordered(self.whole().origins) if o.kind == INPUT and o.reportable and o.reaches(cwe)]
 

@@ -105,6 +105,16 @@ SANITIZERS: dict[str, frozenset[int]] = {
     "base64.urlsafe_b64encode": BINARY_TO_TEXT_CWES,
 }
 
+# Decoders: what they return is what was encoded, as it was -- whatever an encoding above (or a
+# check of the encoded text) made safe is undone: ``b64decode(b64encode(x))`` is ``x``.
+DECODERS = frozenset({
+    "base64.b64decode", "base64.standard_b64decode", "base64.urlsafe_b64decode", "base64.b32decode",
+    "base64.b32hexdecode", "base64.b16decode", "base64.b85decode", "base64.a85decode", "base64.decodebytes",
+    "binascii.a2b_base64", "binascii.unhexlify", "binascii.a2b_hex", "codecs.decode", "quopri.decodestring",
+    "json.loads", "html.unescape", "urllib.parse.unquote", "urllib.parse.unquote_plus",
+    "urllib.parse.unquote_to_bytes",
+})
+
 # Methods (any receiver) whose result is safe for some weaknesses: template objects' render()
 # autoescapes; QueryDict.urlencode() percent-encodes.
 SANITIZING_METHODS: dict[str, frozenset[int]] = {
