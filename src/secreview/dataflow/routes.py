@@ -28,7 +28,8 @@ import functools
 import re
 from typing import TYPE_CHECKING, Iterable
 
-from secreview.dataflow.analyzer import NOTHING, FunctionSummary, _pattern_characters, fold
+from secreview.dataflow.analyzer import NOTHING, FunctionSummary, _may_begin_with, _pattern_characters, fold
+from secreview.models.sanitizers import PATTERN_LEADING_OPEN_CHARACTERS
 from secreview.models.sources import (
     DJANGO_CONVERTING_CONVERTERS, DJANGO_INCLUDE_FUNCTIONS, DJANGO_PATTERN_CONVERTERS, DJANGO_ROUTE_FUNCTIONS,
     ROUTE_VALUE_CHARACTERS, ROUTE_VALUE_OPEN_CWES,
@@ -202,7 +203,10 @@ def _characters_value(body: list) -> frozenset[int] | None:
         return _UNTRUSTED
     if any_character or not admitted <= ROUTE_VALUE_CHARACTERS:
         return _UNTRUSTED
-    return frozenset().union(*(cwes for characters, cwes in ROUTE_VALUE_OPEN_CWES if admitted & set(characters)))
+    allowed = frozenset().union(*(cwes for characters, cwes in ROUTE_VALUE_OPEN_CWES if admitted & set(characters)))
+    leading = (cwes for cwes, characters in PATTERN_LEADING_OPEN_CHARACTERS.items()
+               if any(_may_begin_with(body, ord(character))[0] for character in characters))
+    return allowed.union(*leading)
 
 
 def _constant_keywords(kwargs: ast.expr | None) -> dict[str, frozenset[int]]:

@@ -232,11 +232,11 @@ DJANGO_CONVERTING_FORM_FIELDS = frozenset({
 DJANGO_PATTERN_FORM_FIELDS = {"SlugField": "[-a-zA-Z0-9_]+"}
 # A URL value matched against a pattern that admits only ASCII letters, digits, "_" and "-" (a
 # slug, ``(?P<year>[0-9]{4})``) cannot leave an SQL string, a shell word, a path segment, markup, a
-# header or a log line. What it still allows: with a "-" it may be read as an option by the program
-# it is passed to (CWE-88); with letters it may name a host (CWE-918). A pattern that admits any
-# other character leaves the value untrusted.
+# header or a log line. What it still allows: beginning with a "-" it may be read as an option by
+# the program it is passed to (CWE-88, see models.sanitizers.PATTERN_LEADING_OPEN_CHARACTERS); with
+# letters it may name a host (CWE-918). A pattern that admits any other character leaves the value
+# untrusted.
 ROUTE_VALUE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 ROUTE_VALUE_OPEN_CWES: tuple[tuple[str, frozenset[int]], ...] = (
-    ("-", frozenset({88})),
     ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", frozenset({918})),
 )
