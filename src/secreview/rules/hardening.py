@@ -371,7 +371,10 @@ def _module_level_assignment_to(node: ast.Assign, ctx: RuleContext, names) -> st
     description="""A Django settings module sets DEBUG = True unconditionally. Error pages then show
         stack traces, local variables, settings and SQL queries to any visitor, and Django keeps
         every query in memory. Settings modules named for development (dev, local, test...) are not
-        reported.""",
+        reported. DEBUG read from the environment with a default that turns it on where the
+        variable is not set (os.environ.get("DEBUG", True); os.getenv("DEBUG", "False"), a
+        non-empty string, hence true; env.bool("DEBUG", default=True)) is reported with low
+        confidence.""",
     solution="""Default to DEBUG = False and enable it only through the environment in development:
         DEBUG = os.environ.get("DJANGO_DEBUG") == "1".""",
     example="""
@@ -386,11 +389,47 @@ def _module_level_assignment_to(node: ast.Assign, ctx: RuleContext, names) -> st
 def check_django_debug(node: ast.Assign, ctx: RuleContext):
     if len(ctx.ancestors) != 2 or not any(isinstance(t, ast.Name) and t.id == "DEBUG" for t in node.targets):
         return None  # module level only
-    if not (isinstance(node.value, ast.Constant) and node.value.value is True):
+    if isinstance(node.value, ast.Constant) and node.value.value is True:
+        confidence = MEDIUM
+    elif _on_by_default(node.value, ctx):
+        confidence = LOW
+    else:
         return None
     if not _in_production_settings(ctx):
         return None
+    if confidence is LOW:
+        return Hit(node, confidence=LOW, message=(
+            "DEBUG is on wherever the environment does not set it: error pages then show stack traces, settings and SQL to every visitor."))
     return Hit(node, message="DEBUG = True in a Django settings module shows stack traces, settings and SQL to every visitor.")
+
+
+_RAW_ENVIRONMENT_READS = frozenset({"os.environ.get", "os.getenv"})  # (a string comes back: any non-empty one is true)
+_TRUE_WORDS = frozenset({"true", "1", "yes", "on", "y", "t"})
+
+
+def _on_by_default(value: ast.expr, ctx: RuleContext) -> bool:
+    """``os.environ.get("DEBUG", True)``, ``os.getenv("DEBUG", "False")`` (a non-empty string),
+    ``os.getenv("DEBUG", "1") == "1"``, ``env.bool("DEBUG", default=True)``,
+    ``config("DEBUG", default=True, cast=bool)``: true where the variable is not set."""
+    compared = None
+    if (isinstance(value, ast.Compare) and len(value.ops) == 1 and isinstance(value.ops[0], ast.Eq)
+            and isinstance(value.comparators[0], ast.Constant)):
+        compared, value = value.comparators[0].value, value.left
+    if not isinstance(value, ast.Call):
+        return False
+    default = ctx.keyword(value, "default") or (value.args[1] if len(value.args) > 1 else None)
+    if not isinstance(default, ast.Constant):
+        return False
+    name = ctx.call_name(value) or ""
+    parsed = (isinstance(value.func, ast.Attribute) and value.func.attr == "bool") or (
+        name.rsplit(".", 1)[-1] == "config" and any(k.arg == "cast" and isinstance(k.value, ast.Name) and k.value.id == "bool" for k in value.keywords))
+    if not parsed and name not in _RAW_ENVIRONMENT_READS:
+        return False
+    if compared is not None:
+        return default.value == compared
+    if parsed:
+        return default.value is True or (isinstance(default.value, str) and default.value.lower() in _TRUE_WORDS)
+    return default.value is True or (isinstance(default.value, str) and default.value != "")
 
 
 @rule(
