@@ -534,7 +534,19 @@ COOKIE_FLAG_SETTINGS = {
     "SESSION_COOKIE_SECURE": 614,
     "CSRF_COOKIE_SECURE": 614,
     "SESSION_COOKIE_HTTPONLY": 1004,
+    "SESSION_COOKIE_SAMESITE": 1275,  # (off: "None", which sends the cookie on cross-site requests)
+    "CSRF_COOKIE_SAMESITE": 1275,
 }
+
+
+def _cookie_flag_off(value: ast.expr, cwe: int) -> bool:
+    """Is ``value`` a constant that turns the flag off: "None" (or None) for SameSite, False for
+    the others?"""
+    if not isinstance(value, ast.Constant):
+        return False
+    if cwe == 1275:
+        return value.value is None or value.value == "None"
+    return value.value is False or (type(value.value) is int and value.value == 0)
 
 
 @rule(
@@ -549,7 +561,9 @@ COOKIE_FLAG_SETTINGS = {
         CSRF_COOKIE_SECURE to False (CWE-614: the browser also sends the cookie over plain HTTP,
         where anyone on the network reads the session or the CSRF token), or
         SESSION_COOKIE_HTTPONLY to False (CWE-1004: the page's scripts, and so any XSS, read the
-        session cookie). Only explicit False values are reported: a missing setting is Django's
+        session cookie), or SESSION_COOKIE_SAMESITE / CSRF_COOKIE_SAMESITE to "None" (CWE-1275: the
+        browser sends the cookie with requests other sites make, the ground cross-site request
+        forgery stands on). Only explicit values are reported: a missing setting is Django's
         default, which `manage.py check --deploy` covers, and a value read from the environment is
         the deployment's choice. Settings modules named for development (dev, local, test...) and
         Django's own defaults module are not reported.""",
@@ -573,12 +587,14 @@ def check_django_insecure_cookie(node: ast.Assign, ctx: RuleContext):
     if setting is None:
         return None
     value = node.value
-    if not (isinstance(value, ast.Constant) and value.value in (False, 0)):
-        return None  # True, or decided at run time (environment, another setting)
+    cwe = COOKIE_FLAG_SETTINGS[setting]
+    if not _cookie_flag_off(value, cwe):
+        return None  # on, or decided at run time (environment, another setting)
     if not _in_production_settings(ctx):
         return None
-    cwe = COOKIE_FLAG_SETTINGS[setting]
-    if cwe == 1004:
+    if cwe == 1275:
+        message = f"{setting} = None: browsers send the cookie with requests other sites make (cross-site request forgery)."
+    elif cwe == 1004:
         message = f"{setting} = False lets the page's scripts (and any XSS) read the session cookie."
     else:
         message = f"{setting} = False: browsers also send the cookie over plain HTTP, readable on the network."
