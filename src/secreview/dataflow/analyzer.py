@@ -38,7 +38,7 @@ from secreview.models import (
 )
 from secreview.models.sanitizers import PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
 from secreview.models.sources import PATH_SOURCE_METHODS
-from secreview.rules._pathlib import is_pathlib_path
+from secreview.facts.pathlib_paths import is_pathlib_path
 
 State = dict[str, Taint]
 NOTHING: Any = object()  # "not a compile-time constant"
