@@ -387,8 +387,8 @@ def _module_level_assignment_to(node: ast.Assign, ctx: RuleContext, names) -> st
     """,
 )
 def check_django_debug(node: ast.Assign, ctx: RuleContext):
-    if len(ctx.ancestors) != 2 or not any(isinstance(t, ast.Name) and t.id == "DEBUG" for t in node.targets):
-        return None  # module level only
+    if _module_level_assignment_to(node, ctx, ("DEBUG",)) is None:
+        return None
     if isinstance(node.value, ast.Constant) and node.value.value is True:
         confidence = MEDIUM
     elif _on_by_default(node.value, ctx):
@@ -459,8 +459,8 @@ def _on_by_default(value: ast.expr, ctx: RuleContext) -> bool:
     """,
 )
 def check_django_allowed_hosts(node: ast.Assign, ctx: RuleContext):
-    if len(ctx.ancestors) != 2 or not any(isinstance(t, ast.Name) and t.id == "ALLOWED_HOSTS" for t in node.targets):
-        return None  # module level only
+    if _module_level_assignment_to(node, ctx, ("ALLOWED_HOSTS",)) is None:
+        return None
     value = node.value
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
         confidence = MEDIUM if any(isinstance(e, ast.Constant) and e.value == "*" for e in value.elts) else None
