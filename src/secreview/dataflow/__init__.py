@@ -20,6 +20,7 @@ from secreview.dataflow.parameters import converted_options, dependency_function
 from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, route_entries
 from secreview.dataflow import forms
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
+from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
@@ -269,6 +270,7 @@ class FileFlow:
         # file's imports): shared with the earlier analysis of the same file, if any.
         same_file = self.previous is not None and self.previous.facts is self.facts
         self.qualnames: dict[ast.AST, str | None] = self.previous.qualnames if same_file else {}
+        self._stand_ins: list[ast.expr] = []  # see stand_in_for_element
 
     @functools.cached_property
     def dependency_functions(self) -> frozenset[int]:
@@ -1138,6 +1140,14 @@ class FileFlow:
         local = sorted((step for step in steps.values() if step.path == self.path), key=lambda s: s.line)
         trace = foreign + local
         return TaintReport(best.description, best.confidence, trace)
+
+    def stand_in_for_element(self, stand_in: ast.expr, iterable: ast.expr) -> None:
+        """``stand_in`` (a node that is not in the tree: the argument a map gives the library
+        function it is handed, see rules/handed.py) holds what an element of ``iterable`` holds."""
+        value = self.values.get(id(iterable))
+        if value is not None:
+            self._stand_ins.append(stand_in)  # (kept alive: its id must stay its own while it has a value)
+            self.values[id(stand_in)] = element_of(value)
 
     def note_sinks_at(self, expr: ast.expr, ctx, operator_may_choose: bool = False) -> None:
         """``taint_at``'s notes alone (see RuleContext.note_sinks)."""

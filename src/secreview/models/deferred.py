@@ -3,10 +3,11 @@ a process, an executor, after the response is sent...). The data flow treats eac
 that function with those arguments, so the sinks inside it are reached (``add_task(send, email)``
 is ``send(email)``).
 
-One row per API: where the function is, and where its arguments are. A row applies only when the
-function given is one of the reviewed project's (a function of the file or of another project
-file, a function defined in the caller, a method such as ``self.handle``): a library function
-given to ``submit`` is not followed.
+One row per API: where the function is, and where its arguments are. For the data flow, a row
+applies when the function given is one of the reviewed project's (a function of the file or of
+another project file, a function defined in the caller, a method such as ``self.handle``). A
+library function given (``pool.submit(os.system, cmd)``) is a call of it at the place of the
+deferring call for the rules that check it (see rules/handed.py): its sinks are theirs.
 
 A map (``executor.map(f, names)``, ``pool.map``, ``map(f, names)``) calls the function once per
 element: the element is the argument. A Celery task is called through methods of the function
@@ -40,6 +41,9 @@ class Deferred:
     each: int | None = None
     # an iterable of argument tuples: the function is called with the elements of one (``starmap``)
     each_args: tuple[int | None, str | None] | None = None
+    # the call makes a function that calls it (``partial(f, x)``): called at once
+    # (``partial(f, x)(y)``), ``f`` gets both what it holds and what it is given there
+    returns_function: bool = False
 
 
 # fn(*args, **kwargs) later: the function first, then what it is given.
@@ -66,7 +70,7 @@ DEFERRED_CALLS: dict[str, Deferred] = {
     "_thread.start_new_thread": Deferred(function=(0, None), args=(1, None), kwargs=(2, None)),
     # partial(func, /, *args, **keywords): the partial object is called later, or passed on to
     # something that calls it; what it was given is what the function gets.
-    "functools.partial": _FIRST_THEN_ARGUMENTS,
+    "functools.partial": Deferred(function=(0, None), rest=1, keywords=True, returns_function=True),
     "asyncio.to_thread": _FIRST_THEN_ARGUMENTS,
     # anyio.to_thread.run_sync(func, *args, ...): no keyword arguments for func
     "anyio.to_thread.run_sync": Deferred(function=(0, None), rest=1),

@@ -8,7 +8,7 @@ import pkgutil
 from secreview.rules.base import REGISTRY, Hit, Rule, rule  # noqa: F401
 from secreview.rules.context import RuleContext  # noqa: F401
 
-_FRAMEWORK_MODULES = {"base", "context", "dispatch"}
+_FRAMEWORK_MODULES = {"base", "context", "dispatch", "handed"}
 _loaded = False
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from secreview.findings import Level, TraceStep
+from secreview.rules.handed import HANDED_BY
 
 HIGH, MEDIUM, LOW = Level.HIGH, Level.MEDIUM, Level.LOW
 
@@ -160,6 +161,9 @@ def dynamic_value_hit(
         return None
     taint = ctx.taint(value, operator_may_choose)
     if taint is not None:
+        handed_by = getattr(node, HANDED_BY, None)
+        if handed_by is not None:  # ``pool.submit(os.system, cmd)``: see rules/handed.py
+            sink_note = f"passed to `{ctx.source(node.func)}()` through `{handed_by}`; {sink_note}"  # type: ignore[attr-defined]
         line = getattr(node, "lineno", 0)
         trace = list(taint.trace)
         if trace and trace[-1].line == line and trace[-1].path == ctx.path:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from secreview.rules._strings import (
     DYNAMIC, SAFE, TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements,
 )
+from secreview.rules import handed
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import MISSING, RuleContext
 
@@ -403,7 +404,10 @@ def _is_other_shell_call(ctx: RuleContext, call: ast.Call) -> bool:
     if not any(k.arg == "shell" for k in call.keywords):
         return False
     name = ctx.call_name(call)
-    return name not in SUBPROCESS_CALLS and name not in SHELL_FUNCTIONS and subprocess_runs_shell(ctx, call)
+    # (``pool.submit(f, cmd, shell=True)``: ``f`` is given shell=True, and checked as called so:
+    # see rules/handed.py)
+    return (name not in SUBPROCESS_CALLS and name not in SHELL_FUNCTIONS and subprocess_runs_shell(ctx, call)
+            and not handed.hands_over(call, ctx))
 
 
 @rule(

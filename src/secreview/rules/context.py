@@ -52,6 +52,9 @@ class RuleContext:
         self._outer_chains: dict[int, tuple[tuple[ast.AST, ...], list[ScopeNode]]] = {}
         self.flow = flow  # data-flow results for this file (taint queries), when available
         self._imports_instance_modules: bool | None = None  # see instances_possible()
+        # A deferring call (by id) -> the call of the library function it hands over, as the
+        # rules checked it (``pool.submit(cursor.execute, query)``; see rules/handed.py).
+        self.handed_calls: dict[int, ast.Call] = {}
 
     # --- names -----------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from secreview.facts import walk
+from secreview.rules import handed
 from secreview.rules.base import Hit, Rule
 from secreview.rules.context import INSTANCE_CLASS_NAMES, RuleContext
 
@@ -166,9 +167,16 @@ class Dispatcher:
         named = bool(self.by_identifier)
         rules_for_call = self._rules_for_call
         assign_class = ast.Assign if self.by_target else None
+        handing = handed.LAST_NAMES  # (a call named so may hand a library function over)
+        name_class, attribute_class = ast.Name, ast.Attribute
         for node, outer in nodes:
             cls = node.__class__
             if cls is call_class:
+                func = node.func  # type: ignore[attr-defined]
+                func_class = func.__class__
+                if func_class is call_class or (
+                        func.attr if func_class is attribute_class else func.id if func_class is name_class else None) in handing:
+                    checks += self._check_handed(node, ctx, outer, hits)  # type: ignore[arg-type]
                 rules = rules_for_call(node, ctx, outer)  # type: ignore[arg-type]
             elif cls is assign_class:
                 rules = self._rules_for_assignment(node)  # type: ignore[arg-type]
@@ -189,6 +197,73 @@ class Dispatcher:
                     hits.append((rule, hit, list(ancestors)))
         ctx.ancestors = []
         return hits, checks
+
+    # --- a library function handed to a deferring call (see handed.py) -------------------------
+    def _check_handed(self, call: ast.Call, ctx: RuleContext, outer: tuple[ast.AST, ...],
+                      hits: list[tuple[Rule, Hit, list[ast.AST]]]) -> int:
+        """Run, on the call of a library function that ``call`` hands over (``pool.submit(os.system,
+        cmd)``), the rules that asked for that function, as on a direct call of it at ``call``.
+        Returns the number of checks run."""
+        built = self._handed_call(call, ctx, outer)
+        if built is None:
+            return 0
+        rules = self._rules_for_handed(built, ctx)
+        if not rules:
+            return 0
+        ctx.handed_calls[id(call)] = built
+        if call.func.__class__ is ast.Call:
+            ctx.handed_calls[id(call.func)] = built  # (``partial(f, query)(...)``: what the partial holds too)
+        ancestors = ctx.enter((*outer, call), built)
+        for rule in rules:
+            ctx.rule = rule
+            result = rule.check(built, ctx)
+            if result is None:
+                continue
+            for hit in (result,) if isinstance(result, Hit) else result:
+                hits.append((rule, hit, list(ancestors)))
+        return len(rules)
+
+    def _handed_call(self, call: ast.Call, ctx: RuleContext, outer: tuple[ast.AST, ...],
+                     at_once: bool = False) -> ast.Call | None:
+        """The call ``call`` stands for when it hands over a library function some rule asked for;
+        ``at_once``: ``call`` is itself called right away (``partial(f, x)(y)``)."""
+        func = call.func
+        if func.__class__ is ast.Call:  # ``partial(subprocess.run, shell=True)(cmd)``
+            inner = self._handed_call(func, ctx, (*outer, call), at_once=True)  # type: ignore[arg-type]
+            return None if inner is None else handed.called_at_once(call, inner)
+        for name, row in handed.candidate_rows(call):
+            if at_once and not row.returns_function:
+                continue
+            target = handed.function_of(call, row)
+            if target is None or not (self._may_be_wanted(target, ctx) or self._wanted_keywords(call)):
+                continue
+            if handed.is_own_method(target, outer):
+                return None
+            ctx.enter(outer, call)  # (the names are those of the call's scope)
+            if name is not None and ctx.qualname(func) != name:
+                continue
+            if row.returns_function and not at_once and outer and outer[-1].__class__ is ast.Call and outer[-1].func is call:  # type: ignore[attr-defined]
+                return None  # called at once: the outer call is the one (see above)
+            return handed.equivalent_call(call, row, target, name or func.attr, ctx.flow)  # type: ignore[attr-defined]
+        return None
+
+    def _may_be_wanted(self, function: ast.expr, ctx: RuleContext) -> bool:
+        """Cheap necessary condition for some rule to ask for a call of ``function``."""
+        return self._may_match_call(function, ctx) or (
+            function.__class__ is ast.Attribute and function.attr in self.by_method)  # type: ignore[attr-defined]
+
+    def _rules_for_handed(self, built: ast.Call, ctx: RuleContext) -> list[Rule]:
+        """The rules that asked for the function ``built`` calls, by name or method, or for the
+        keyword arguments it is given (not those that want every call: they see the deferring
+        call itself, with the same arguments)."""
+        name = ctx.call_name(built) if self._may_match_call(built.func, ctx) else None
+        wanted = list(self.by_call.get(name, ())) if name is not None else []
+        func = built.func
+        if func.__class__ is ast.Attribute:
+            wanted += self.by_method.get(func.attr, ())  # type: ignore[attr-defined]
+        for keyword in self._wanted_keywords(built) or ():
+            wanted += self.by_keyword[keyword]
+        return self._in_order(wanted) if wanted else []
 
     def _walk_arguments(self) -> tuple[set[type], frozenset[str]]:
         types = {kind for kind in self.wanted if isinstance(kind, type)}

@@ -254,6 +254,7 @@ def _reaches_sql_call(ctx: RuleContext, node: ast.AST) -> bool:
             child = ancestor
             continue  # a fragment in extra(where=[...]) or a keyword argument
         if isinstance(ancestor, ast.Call):
+            ancestor = ctx.handed_calls.get(id(ancestor), ancestor)  # (``pool.submit(cursor.execute, query)``)
             query, _ = query_argument(ctx, ancestor)
             if query is child or query is node or ctx.call_name(ancestor) in RAWSQL_CALLS:
                 return True
