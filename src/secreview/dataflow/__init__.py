@@ -16,7 +16,7 @@ from collections import ChainMap
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from secreview.dataflow.parameters import converted_options, dependency_functions
+from secreview.dataflow.parameters import converted_options, dependency_class_names, dependency_functions, generated_constructor
 from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, route_entries
 from secreview.dataflow import forms
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
@@ -417,6 +417,7 @@ class FileFlow:
             return list(items)
         classes = {name.rsplit(".", 1)[-1]: name for name in set(self.class_of_method.values())}
         calls = self._called_names
+        fastapi = self.facts.imports.imports_module("fastapi")
 
         def callees(position: int) -> list[int]:
             node = items[position][0]
@@ -437,6 +438,11 @@ class FileFlow:
                 else:
                     found += keyed.get((None, name), ())
                     if name in classes:  # its constructor, its own or the one it inherits from here
+                        found += next((keyed[(base, "__init__")] for base in self._class_and_bases(classes[name])
+                                       if (base, "__init__") in keyed), ())
+            if fastapi:  # ``f: Filters = Depends()``: what ``Filters.__init__`` stores is read at the start
+                for name in dependency_class_names(self, node):
+                    if name in classes:
                         found += next((keyed[(base, "__init__")] for base in self._class_and_bases(classes[name])
                                        if (base, "__init__") in keyed), ())
             return found
@@ -957,6 +963,50 @@ class FileFlow:
                      for attribute, value in sorted(held.items()) if not value.is_clean]
             name = f"{class_name}.{INSTANCES_ENTRY}"
             self.local_summaries[name] = FunctionSummary(self._constructor_of(class_name) or name, [], Taint(frozenset(), tuple(items)))
+
+    def dependency_constructor(self, class_name: str) -> tuple[ast.AST | None, bool]:
+        """What FastAPI calls when a route depends on the class ``class_name`` of this file
+        (``f: Filters = Depends()``): the ``__init__`` that a dataclass or pydantic model generates
+        from its fields (True; a class without any constructor: one without parameters), else its
+        own or the one it inherits from a class of this file (False). (None, False): another
+        file's (its annotations, which say what FastAPI converts, are not known here)."""
+        memo = self.__dict__.setdefault("_dependency_constructors", {})
+        if class_name not in memo:
+            generated = generated_constructor(self, self._class_nodes[class_name])
+            if generated is not None:
+                memo[class_name] = (generated, True)
+            else:
+                constructor = self._constructor_of(class_name)
+                if constructor is None:
+                    memo[class_name] = (generated_constructor(self, None), True)
+                else:
+                    node = self._class_nodes.get(constructor.removesuffix(".__init__"))
+                    init = next((child for child in node.body if child.__class__ in _FUNCTION_NODES and child.name == "__init__"), None) if node else None
+                    memo[class_name] = (init, False)
+        return memo[class_name]
+
+    def class_level_values(self, class_name: str) -> dict[str, Taint]:
+        """What the bodies of ``class_name`` and of its bases in this file assign to plain names
+        (``kind = "page"``, ``limit: ClassVar[int] = 50``): the attributes an instance reads from
+        its class, each as the class body's analysis found it."""
+        found: dict[str, Taint] = {}
+        for owner in reversed(self._class_and_bases(class_name)):
+            node = self._class_nodes.get(owner)
+            for statement in node.body if node is not None else ():
+                if statement.__class__ is ast.Assign:
+                    targets, value = statement.targets, statement.value
+                elif statement.__class__ is ast.AnnAssign and statement.value is not None:
+                    targets, value = [statement.target], statement.value
+                else:
+                    continue
+                for target in targets:
+                    if target.__class__ is ast.Name:
+                        found[target.id] = self.values.get(id(value), CLEAN)
+        return found
+
+    def constructed_for(self, function: ast.AST, class_name: str) -> dict[str, Taint]:
+        """``constructed_by(class_name)``, as read by ``function`` (noted for its replay)."""
+        return self._told(function, ("constructed", class_name))
 
     def constructor_summary(self, class_name: str) -> FunctionSummary | None:
         """The summary of the ``__init__`` that ``Class(...)`` runs, if known: for a class of this

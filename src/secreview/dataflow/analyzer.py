@@ -27,7 +27,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     taint = _source(description, confidence, step)
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
-from secreview.dataflow.parameters import CONVERTED, click_parameters, declared_pattern, dependency, parameter_kind
+from secreview.dataflow.parameters import CONVERTED, click_parameters, declared_pattern, dependency, dependency_target, parameter_kind
 from secreview.findings import Level, TraceStep
 from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
@@ -43,6 +43,7 @@ from secreview.facts.pathlib_paths import is_pathlib_path
 State = dict[str, Taint]
 NOTHING: Any = object()  # "not a compile-time constant"
 MAX_LOOP_ITERATIONS = 4
+MAX_DEPENDENCY_DEPTH = 3  # dependency classes whose constructors take dependency classes, followed
 # Statements one function's analysis may evaluate. Nested loops iterate to a fixpoint, which can
 # multiply work by the nesting depth; past this budget loops get a single pass (linear time) and
 # the file is reported as partly analysed.
@@ -227,6 +228,8 @@ class FunctionAnalysis:
                 continue
             if route:
                 computed = self.dependency_value(node, arg, step)
+                if computed is None:
+                    computed = self.dependency_instance(node, arg, step, state)
                 if computed is not None:
                     state[arg.arg] = computed
                     continue
@@ -252,6 +255,95 @@ class FunctionAnalysis:
             return CLEAN
         note = f"parameter `{arg.arg}`: the value of dependency `{summary.qualname.rsplit('.', 1)[-1]}()`"
         return Taint(data).with_step(replace(step, note=note), self._stepped)
+
+    def dependency_instance(self, function: ast.AST, arg: ast.arg, step: TraceStep, state: State) -> Taint | None:
+        """``f: Filters = Depends()``, ``Annotated[Filters, Depends(Filters)]``: FastAPI constructs
+        the class ``Filters`` of this file, filling the parameters of its ``__init__`` (the
+        fields of a dataclass or pydantic model) as a route's: the instance holds those values in
+        the attributes the constructor stores them in. Each attribute the constructor sets gets
+        an entry ``f.<attribute>`` in ``state``: ``self.q = q`` the query parameter ``q``,
+        ``self.limit = 50`` nothing. The result is the instance as a whole (every attribute).
+        None: not a class of this file with a constructor known here."""
+        target = dependency_target(self.unit, function, arg)
+        class_name = self.resolved_name(target) if target is not None else None
+        if class_name is None or class_name not in self.unit.class_bases:
+            return None
+        attributes = self.dependency_attributes(class_name, function, arg, 0)
+        if attributes is None:
+            return None
+        self.instances[arg.arg] = class_name  # (``f.method()``: the class's method)
+        short = class_name.rsplit(".", 1)[-1]
+        built = replace(step, note=f"parameter `{arg.arg}`: a `{short}` FastAPI builds from the request")
+        whole = CLEAN
+        for attribute, value in attributes.items():
+            value = value.with_step(built, self._stepped)
+            state[f"{arg.arg}.{attribute}"] = value
+            whole = join(whole, value)
+        return whole
+
+    def dependency_attributes(self, class_name: str, route: ast.AST, where: ast.AST, depth: int) -> dict[str, Taint] | None:
+        """What the attributes of an instance of ``class_name`` (a class of this file) hold when
+        FastAPI builds it for ``route``: the request values it gives the constructor's
+        parameters, in place of the parameters the constructor stores (``values.ATTRIBUTE``
+        origins, as ``super().__init__(x)`` replaces them with ``x``); sources the constructor
+        reads itself stay. The constructor's sinks and those of the class's methods are reached
+        through a call of it for the project pass (as ``Filters(q)`` would be, at ``where``).
+        None: unknown."""
+        init, generated = self.unit.dependency_constructor(class_name)
+        if init is None:
+            return None
+        args = init.args
+        parameters = [*args.posonlyargs, *args.args, *([args.vararg] if args.vararg else []), *args.kwonlyargs,
+                      *([args.kwarg] if args.kwarg else [])]
+        given = {arg.arg: self.request_value(init, arg, route, generated, depth)
+                 for index, arg in enumerate(parameters) if generated or index > 0}
+        attributes = self.unit.class_level_values(class_name)  # (unless the instance has its own)
+        if generated:  # (a field is its own attribute)
+            return {**attributes, **given}
+        constructor = self.unit.function_qualname(init)
+        names = [arg.arg for arg in parameters]
+        for attribute, held in self.unit.constructed_for(self.node, class_name).items():
+            value = CLEAN
+            for origin in held.whole().origins:
+                if origin.kind != ATTRIBUTE:
+                    value = join(value, Taint(frozenset((origin,))))  # (read by the constructor itself)
+                elif origin.description == constructor and origin.param is not None and origin.param < len(names):
+                    passed = given.get(names[origin.param], CLEAN)
+                    if passed.is_clean:
+                        continue
+                    passed = passed.sanitize(origin.sanitized) if origin.sanitized else passed
+                    for stored in origin.steps:  # (from the parameter to the attribute, in ``__init__``)
+                        passed = passed.with_step(stored, self._stepped)
+                    value = join(value, passed)
+            attributes[attribute] = value
+        if depth == 0:
+            self.construct(class_name, where, [], {name: value for name, value in given.items() if not value.is_clean})
+        return attributes
+
+    def request_value(self, init: ast.AST, arg: ast.arg, route: ast.AST, field: bool, depth: int) -> Taint:
+        """What FastAPI gives the parameter ``arg`` of a dependency class's constructor ``init``
+        (a field, for a generated one) as it fills ``route``'s: a request value of its kind, or
+        nothing (converted, a framework object); a dependency's value (a function's, or a
+        class's instance, a few levels deep)."""
+        what = "field" if field else "parameter"
+        step = TraceStep(self.unit.path, arg.lineno, arg.col_offset, self.unit.code(arg.lineno), f"{what} `{arg.arg}`")
+        kind = parameter_kind(self.unit, init, arg, False, route=route)
+        if kind == CONVERTED:
+            return CLEAN
+        if kind is not None:
+            value = source(kind, Level.HIGH, replace(step, note=f"{what} `{arg.arg}`: {kind} (untrusted)"))
+            pattern = declared_pattern(self.unit, init, arg)
+            return _checked_by_pattern(value, pattern) if pattern is not None else value
+        computed = self.dependency_value(init, arg, step)
+        if computed is not None:
+            return computed
+        target = dependency_target(self.unit, init, arg) if depth < MAX_DEPENDENCY_DEPTH else None
+        class_name = self.resolved_name(target) if target is not None else None
+        if class_name is not None and class_name in self.unit.class_bases:
+            attributes = self.dependency_attributes(class_name, route, arg, depth + 1)
+            if attributes:
+                return join_all(attributes.values()).with_step(replace(step, note=f"{what} `{arg.arg}`: a dependency"), self._stepped)
+        return CLEAN  # (a framework object: ``request: Request`` is read as a request where it is used)
 
     # ---- statements -------------------------------------------------------------------------
     def block(self, body: list[ast.stmt], state: State | None) -> State | None:

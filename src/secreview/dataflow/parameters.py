@@ -11,8 +11,8 @@ import re
 from typing import TYPE_CHECKING
 
 from secreview.models.sources import (
-    DEPENDENCY_MARKERS, FRAMEWORK_OBJECT_NAMES, FRAMEWORK_OBJECT_TYPES, NOT_USER_PARAMETERS, PARAMETER_KIND_MARKERS,
-    SCALAR_ANNOTATIONS,
+    DEPENDENCY_MARKERS, FIELD_CLASS_BASES, FIELD_CLASS_DECORATORS, FRAMEWORK_OBJECT_NAMES, FRAMEWORK_OBJECT_TYPES,
+    NOT_FIELD_ANNOTATIONS, NOT_USER_PARAMETERS, PARAMETER_KIND_MARKERS, SCALAR_ANNOTATIONS,
 )
 
 if TYPE_CHECKING:
@@ -32,10 +32,12 @@ _SEQUENCES = frozenset({"list", "set", "frozenset", "tuple", "List", "Set", "Fro
 _ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
 
 
-def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_view: bool) -> str | None:
+def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_view: bool,
+                   route: ast.AST | None = None) -> str | None:
     """What the framework passes to ``arg`` of the route or view ``function``: a source
     description ("HTTP query parameter", "HTTP header"...), CONVERTED, or None (not a request
-    value: an injected object or dependency)."""
+    value: an injected object or dependency). ``route``: the path operation whose path names
+    its path parameters, when ``function`` is the ``__init__`` of a dependency class it uses."""
     if arg.arg in NOT_USER_PARAMETERS or _injected(unit, function, arg):
         return None
     if _converted(unit, function, arg):
@@ -48,7 +50,7 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
     marker = _marker_kind(unit, function, arg)
     if marker is not None:
         return marker
-    return unit.route_parameter_kind(function, arg.arg)
+    return unit.route_parameter_kind(route or function, arg.arg)
 
 
 # ---- injected objects and dependencies -------------------------------------------------------
@@ -83,6 +85,85 @@ def dependency(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> ast.expr | 
                 return marker.args[0]  # type: ignore[attr-defined]
             return next((k.value for k in marker.keywords if k.arg == "dependency"), None)  # type: ignore[attr-defined]
     return None
+
+
+def dependency_target(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> ast.expr | None:
+    """What FastAPI calls for the value of ``arg``, as ``dependency`` finds it, and for a
+    ``Depends()``/``Security()`` without one the annotation's class (``f: Filters = Depends()``,
+    ``Annotated[Filters, Depends()]``): FastAPI calls the annotation then. None: no dependency."""
+    found = dependency(unit, function, arg)
+    if found is not None:
+        return found
+    annotation = _annotation(unit, arg)
+    if (annotation is not None and _annotation_metadata(annotation, unit, DEPENDENCY_MARKERS)) or _call_named(
+            _default_of(function, arg), unit, DEPENDENCY_MARKERS):
+        return _unwrapped(annotation, unit)
+    return None
+
+
+def dependency_class_names(unit: "FileFlow", function: ast.AST) -> list[str]:
+    """The names ``function``'s parameters give FastAPI to call (``Depends(Filters)``, the
+    annotation of ``Depends()``), when they are plain names: those of the module's classes are
+    constructed before ``function`` runs (see FileFlow._callees_first)."""
+    args = function.args  # type: ignore[attr-defined]
+    found = []
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        if arg.annotation is not None or _default_of(function, arg) is not None:
+            target = dependency_target(unit, function, arg)
+            if target.__class__ is ast.Name:
+                found.append(target.id)  # type: ignore[union-attr]
+    return found
+
+
+def generated_constructor(unit: "FileFlow", node: ast.ClassDef | None) -> ast.FunctionDef | None:
+    """The ``__init__`` a dataclass or a pydantic model (see models FIELD_CLASS_*) has: one
+    keyword-only parameter per field (those of the module's own base classes first), annotated
+    and defaulted as the field, at the field's line. None for any other class. (``node`` None:
+    the ``__init__`` of a class without one, which takes nothing.)"""
+    fields = _declared_fields(unit, node, 0) if node is not None else []
+    if fields is None:
+        return None
+    parameters, defaults = [], []
+    for field in fields:
+        parameters.append(ast.arg(arg=field.target.id, annotation=field.annotation,  # type: ignore[attr-defined]
+                                  lineno=field.lineno, col_offset=field.col_offset))
+        defaults.append(field.value)
+    signature = ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=parameters, kw_defaults=defaults,
+                              kwarg=None, defaults=[])
+    return ast.FunctionDef(name="__init__", args=signature, body=[], decorator_list=[], returns=None)
+
+
+_MAX_FIELD_BASES = 5  # module classes followed for inherited fields
+
+
+def _declared_fields(unit: "FileFlow", node: ast.ClassDef, depth: int) -> list[ast.AnnAssign] | None:
+    """The fields of a field-declaring class (see ``generated_constructor``), else None."""
+    local_bases = []
+    declares = any(unit.qualname(d.func if isinstance(d, ast.Call) else d) in FIELD_CLASS_DECORATORS for d in node.decorator_list)
+    for base in node.bases:
+        declares = declares or unit.qualname(base) in FIELD_CLASS_BASES
+        if base.__class__ is ast.Name and depth < _MAX_FIELD_BASES:
+            defined = next((s for s in unit.parsed.tree.body if s.__class__ is ast.ClassDef and s.name == base.id  # type: ignore[attr-defined]
+                            and s is not node), None)
+            inherited = _declared_fields(unit, defined, depth + 1) if defined is not None else None
+            if inherited is not None:
+                declares = True
+                local_bases.extend(inherited)
+    if not declares:
+        return None
+    fields = {field.target.id: field for field in local_bases}  # type: ignore[attr-defined]
+    for statement in node.body:
+        if (statement.__class__ is ast.AnnAssign and statement.target.__class__ is ast.Name and statement.simple  # type: ignore[attr-defined]
+                and not statement.target.id.startswith("_") and not _not_a_field(unit, statement.annotation)):  # type: ignore[attr-defined]
+            fields.pop(statement.target.id, None)  # type: ignore[attr-defined]
+            fields[statement.target.id] = statement  # type: ignore[attr-defined]
+    return list(fields.values())
+
+
+def _not_a_field(unit: "FileFlow", annotation: ast.expr) -> bool:
+    """``ClassVar[int]``: a class attribute, not a parameter of the generated ``__init__``."""
+    container = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    return unit.qualname(container) in NOT_FIELD_ANNOTATIONS
 
 
 def dependency_functions(unit: "FileFlow") -> frozenset[int]:

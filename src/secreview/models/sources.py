@@ -136,6 +136,14 @@ FRAMEWORK_OBJECT_TYPES = frozenset({
 })
 FRAMEWORK_OBJECT_NAMES = frozenset({"Request", "Response", "BackgroundTasks", "WebSocket", "HTTPConnection", "Session",
                                     "AsyncSession", "SecurityScopes"})
+# Classes whose ``__init__`` is generated from the fields they declare (``q: str = ""``): a
+# dependency class FastAPI calls (``f: Filters = Depends()``) fills those fields from the request.
+# By decorator (qualified names), or by base class (qualified names; a subclass of the module's
+# own such class is one too).
+FIELD_CLASS_DECORATORS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
+FIELD_CLASS_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel"})
+# Annotations of a class's attributes that its generated ``__init__`` does not take.
+NOT_FIELD_ANNOTATIONS = frozenset({"ClassVar", "typing.ClassVar"})
 # FastAPI's parameter markers and the part of the request each reads.
 PARAMETER_KIND_MARKERS = {
     "Query": "HTTP query parameter", "Path": "URL path parameter", "Header": "HTTP header",
