@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from secreview.dataflow.parameters import converted_options, dependency_class_names, dependency_functions, generated_constructor
 from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, route_entries
-from secreview.dataflow import forms
+from secreview.dataflow import dependencies, forms
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered
@@ -315,6 +315,7 @@ class FileFlow:
             found = self._take_nested()
         self.reanalyze_methods_reading_changed_attributes(globals_state)
         self._summarize_classes()
+        self.local_summaries.update(dependencies.dependency_entries(self))  # (FastAPI dependency classes)
         self._forward_inherited_constructors()
         self._summarize_reexports()
         # A URL conf's: what its routes give each view (the same in every analysis of the tree).
@@ -986,9 +987,9 @@ class FileFlow:
         return memo[class_name]
 
     def class_level_values(self, class_name: str) -> dict[str, Taint]:
-        """What the bodies of ``class_name`` and of its bases in this file assign to plain names
-        (``kind = "page"``, ``limit: ClassVar[int] = 50``): the attributes an instance reads from
-        its class, each as the class body's analysis found it."""
+        """The constants the bodies of ``class_name`` and of its bases in this file bind to plain
+        names (``kind = "page"``, ``limit: ClassVar[int] = 50``): attributes an instance reads from
+        its class, carrying nothing. (A name bound to anything else is not listed.)"""
         found: dict[str, Taint] = {}
         for owner in reversed(self._class_and_bases(class_name)):
             node = self._class_nodes.get(owner)
@@ -999,10 +1000,24 @@ class FileFlow:
                     targets, value = [statement.target], statement.value
                 else:
                     continue
+                constant = fold(value, {}, self.module_constants) is not NOTHING
                 for target in targets:
                     if target.__class__ is ast.Name:
-                        found[target.id] = self.values.get(id(value), CLEAN)
+                        if constant:
+                            found[target.id] = CLEAN
+                        else:
+                            found.pop(target.id, None)
         return found
+
+    def dependency_entry(self, class_name: str) -> tuple[dict[str, Taint], dict[str, Taint], str | None, list[str]] | None:
+        """What another module tells of its dependency class (see dependencies.py), decoded."""
+        table = self.summaries
+        quiet, table.quiet = table.quiet, False  # (what it holds matters, not only its sources)
+        try:
+            entry = table.get(dependencies.entry_name(class_name))
+        finally:
+            table.quiet = quiet
+        return dependencies.decoded(entry) if entry is not None else None
 
     def constructed_for(self, function: ast.AST, class_name: str) -> dict[str, Taint]:
         """``constructed_by(class_name)``, as read by ``function`` (noted for its replay)."""

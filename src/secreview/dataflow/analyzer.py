@@ -258,15 +258,15 @@ class FunctionAnalysis:
 
     def dependency_instance(self, function: ast.AST, arg: ast.arg, step: TraceStep, state: State) -> Taint | None:
         """``f: Filters = Depends()``, ``Annotated[Filters, Depends(Filters)]``: FastAPI constructs
-        the class ``Filters`` of this file, filling the parameters of its ``__init__`` (the
-        fields of a dataclass or pydantic model) as a route's: the instance holds those values in
-        the attributes the constructor stores them in. Each attribute the constructor sets gets
-        an entry ``f.<attribute>`` in ``state``: ``self.q = q`` the query parameter ``q``,
+        the project's class ``Filters``, filling the parameters of its ``__init__`` (the fields of
+        a dataclass or pydantic model) as a route's: the instance holds those values in the
+        attributes the constructor stores them in. Each attribute the constructor sets gets an
+        entry ``f.<attribute>`` in ``state``: ``self.q = q`` the query parameter ``q``,
         ``self.limit = 50`` nothing. The result is the instance as a whole (every attribute).
-        None: not a class of this file with a constructor known here."""
+        None: not a class whose constructor is known (see ``dependency_attributes``)."""
         target = dependency_target(self.unit, function, arg)
         class_name = self.resolved_name(target) if target is not None else None
-        if class_name is None or class_name not in self.unit.class_bases:
+        if class_name is None:
             return None
         attributes = self.dependency_attributes(class_name, function, arg, 0)
         if attributes is None:
@@ -282,26 +282,34 @@ class FunctionAnalysis:
         return whole
 
     def dependency_attributes(self, class_name: str, route: ast.AST, where: ast.AST, depth: int) -> dict[str, Taint] | None:
-        """What the attributes of an instance of ``class_name`` (a class of this file) hold when
-        FastAPI builds it for ``route``: the request values it gives the constructor's
-        parameters, in place of the parameters the constructor stores (``values.ATTRIBUTE``
-        origins, as ``super().__init__(x)`` replaces them with ``x``); sources the constructor
-        reads itself stay. The constructor's sinks and those of the class's methods are reached
-        through a call of it for the project pass (as ``Filters(q)`` would be, at ``where``).
-        None: unknown."""
-        init, generated = self.unit.dependency_constructor(class_name)
-        if init is None:
-            return None
-        args = init.args
-        parameters = [*args.posonlyargs, *args.args, *([args.vararg] if args.vararg else []), *args.kwonlyargs,
-                      *([args.kwarg] if args.kwarg else [])]
-        given = {arg.arg: self.request_value(init, arg, route, generated, depth)
-                 for index, arg in enumerate(parameters) if generated or index > 0}
-        attributes = self.unit.class_level_values(class_name)  # (unless the instance has its own)
-        if generated:  # (a field is its own attribute)
+        """What the attributes of an instance of ``class_name`` hold when FastAPI builds it for
+        ``route``: the request values it gives the constructor's parameters, in place of the
+        parameters the constructor stores (``values.ATTRIBUTE`` origins, as ``super().__init__(x)``
+        replaces them with ``x``); sources the constructor reads itself stay. The constructor's
+        sinks and those of the class's methods are reached through a call of it for the project
+        pass (as ``Filters(q)`` would be, at ``where``). A class of another module: as its
+        module's entry tells (see dependencies.py). None: unknown."""
+        if class_name in self.unit.class_bases:
+            init, fields = self.unit.dependency_constructor(class_name)
+            if init is None:
+                return None
+            args = init.args
+            parameters = [*args.posonlyargs, *args.args, *([args.vararg] if args.vararg else []), *args.kwonlyargs,
+                          *([args.kwarg] if args.kwarg else [])]
+            given = {arg.arg: self.request_value(init, arg, route, fields, depth)
+                     for index, arg in enumerate(parameters) if fields or index > 0}
+            attributes = self.unit.class_level_values(class_name)  # (unless the instance has its own)
+            constructor = None if fields else self.unit.function_qualname(init)
+            names = [arg.arg for arg in parameters]
+        else:
+            entry = self.unit.dependency_entry(class_name)
+            if entry is None:
+                return None
+            given, attributes, constructor, names = entry
+            fields = constructor is None
+            given = {name: self.for_route(value, route, name) for name, value in given.items()}
+        if fields:  # (a field is its own attribute)
             return {**attributes, **given}
-        constructor = self.unit.function_qualname(init)
-        names = [arg.arg for arg in parameters]
         for attribute, held in self.unit.constructed_for(self.node, class_name).items():
             value = CLEAN
             for origin in held.whole().origins:
@@ -325,25 +333,36 @@ class FunctionAnalysis:
         (a field, for a generated one) as it fills ``route``'s: a request value of its kind, or
         nothing (converted, a framework object); a dependency's value (a function's, or a
         class's instance, a few levels deep)."""
+        value = fastapi_parameter_value(self.unit, init, arg, route, field)
+        if value is not None:
+            return value
         what = "field" if field else "parameter"
         step = TraceStep(self.unit.path, arg.lineno, arg.col_offset, self.unit.code(arg.lineno), f"{what} `{arg.arg}`")
-        kind = parameter_kind(self.unit, init, arg, False, route=route)
-        if kind == CONVERTED:
-            return CLEAN
-        if kind is not None:
-            value = source(kind, Level.HIGH, replace(step, note=f"{what} `{arg.arg}`: {kind} (untrusted)"))
-            pattern = declared_pattern(self.unit, init, arg)
-            return _checked_by_pattern(value, pattern) if pattern is not None else value
         computed = self.dependency_value(init, arg, step)
         if computed is not None:
             return computed
         target = dependency_target(self.unit, init, arg) if depth < MAX_DEPENDENCY_DEPTH else None
         class_name = self.resolved_name(target) if target is not None else None
-        if class_name is not None and class_name in self.unit.class_bases:
+        if class_name is not None:
             attributes = self.dependency_attributes(class_name, route, arg, depth + 1)
             if attributes:
                 return join_all(attributes.values()).with_step(replace(step, note=f"{what} `{arg.arg}`: a dependency"), self._stepped)
         return CLEAN  # (a framework object: ``request: Request`` is read as a request where it is used)
+
+    def for_route(self, value: Taint, route: ast.AST, name: str) -> Taint:
+        """A request value another module's dependency class declares without a marker (see
+        dependencies.py): a path parameter if ``route``'s path names it, else a query parameter."""
+        if not any(origin.description == UNPLACED for origin in value.origins):
+            return value
+        kind = self.unit.route_parameter_kind(route, name)
+        placed = []
+        for origin in value.origins:
+            if origin.description == UNPLACED:
+                first = origin.steps[0]
+                note = first.note.replace(UNPLACED, kind)
+                origin = replace(origin, description=kind, steps=(replace(first, note=note), *origin.steps[1:]))
+            placed.append(origin)
+        return Taint(frozenset(placed))
 
     # ---- statements -------------------------------------------------------------------------
     def block(self, body: list[ast.stmt], state: State | None) -> State | None:
@@ -1377,6 +1396,27 @@ class FunctionAnalysis:
     @property
     def short_name(self) -> str:
         return self.qualname.rsplit(".", 1)[-1]
+
+
+UNPLACED = "HTTP route parameter"  # (what ``parameter_kind`` says of a parameter outside a route)
+
+
+def fastapi_parameter_value(unit: "FileFlow", init: ast.AST, arg: ast.arg, route: ast.AST | None, field: bool) -> Taint | None:
+    """What FastAPI gives the parameter ``arg`` of a dependency class's constructor ``init`` (a
+    field, for a generated one) from the request alone, filling ``route``: a request value of the
+    kind its marker or annotation says (checked against a ``Query(pattern=...)``), nothing when it
+    converts it. None: no request value (a dependency, a framework object). Without ``route``,
+    an unmarked parameter is UNPLACED (the path names it or not)."""
+    what = "field" if field else "parameter"
+    kind = parameter_kind(unit, init, arg, False, route=route)
+    if kind == CONVERTED:
+        return CLEAN
+    if kind is None:
+        return None
+    step = TraceStep(unit.path, arg.lineno, arg.col_offset, unit.code(arg.lineno), f"{what} `{arg.arg}`: {kind} (untrusted)")
+    value = source(kind, Level.HIGH, step)
+    pattern = declared_pattern(unit, init, arg)
+    return _checked_by_pattern(value, pattern) if pattern is not None else value
 
 
 def _handlers(prefix: str) -> dict[type, Callable]:

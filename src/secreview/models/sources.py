@@ -142,6 +142,9 @@ FRAMEWORK_OBJECT_NAMES = frozenset({"Request", "Response", "BackgroundTasks", "W
 # own such class is one too).
 FIELD_CLASS_DECORATORS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
 FIELD_CLASS_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel"})
+# Modules whose classes may be FastAPI dependency classes of another module's routes (see
+# dataflow/dependencies.py): a module importing one of these tells what FastAPI gives them.
+DEPENDENCY_CLASS_MODULES = ("fastapi", "pydantic", "sqlmodel")
 # Annotations of a class's attributes that its generated ``__init__`` does not take.
 NOT_FIELD_ANNOTATIONS = frozenset({"ClassVar", "typing.ClassVar"})
 # FastAPI's parameter markers and the part of the request each reads.

@@ -1,0 +1,121 @@
+"""FastAPI dependency classes declared in another module than the routes using them.
+
+A route's ``f: Filters = Depends()`` makes FastAPI build ``Filters`` from the request: what its
+constructor's parameters (a dataclass's or pydantic model's fields) receive depends on their
+annotations and markers (``page: int`` is converted, ``x_user: str = Header()`` is a header),
+which the route's module does not see when the class is declared in another module
+(``dependencies.py``, ``schemas.py``). So:
+
+- a module importing FastAPI or pydantic (models DEPENDENCY_CLASS_MODULES) exports, among its own
+  summaries, an entry ``<Class>.<dependency>`` for each of its module-level classes with a
+  constructor of its own or fields: what FastAPI gives each parameter from the request alone (a
+  request value at the parameter's line, nothing for a converted one or a framework object; a
+  value a function of the module returns for ``Depends(current_user)``), and the attributes the
+  constructor assigns (those the class's ``<instances>`` entry does not list hold nothing);
+- the analysis of a route asks the project for that entry (an ordinary question, so the route's
+  review depends on the class's module as on any function it calls) and reads it as it reads a
+  class of its own module (see FunctionAnalysis.dependency_attributes).
+
+An entry is a FunctionSummary: named after the constructor (or after itself for a generated
+one), with the constructor's parameter names, and a container value: the parameters' values by
+name, and the assigned attributes as (ATTRIBUTES, name) keys.
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from secreview.dataflow.analyzer import FunctionSummary, fastapi_parameter_value
+from secreview.dataflow.parameters import dependency, generated_constructor
+from secreview.dataflow.values import CLEAN, Taint
+from secreview.findings import TraceStep
+from secreview.models.sources import DEPENDENCY_CLASS_MODULES
+
+if TYPE_CHECKING:
+    from secreview.dataflow import FileFlow
+
+DEPENDENCY_ENTRY = "<dependency>"  # ``app.deps.Filters.<dependency>``
+ATTRIBUTES = "<attribute>"
+
+
+def entry_name(class_name: str) -> str:
+    return f"{class_name}.{DEPENDENCY_ENTRY}"
+
+
+def dependency_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
+    """The ``<Class>.<dependency>`` entries of a module importing FastAPI or pydantic (asked after
+    its functions are analysed: a ``Depends(f)`` of the module's own ``f`` is told what ``f``
+    returns); nothing for any other module (the cheap test first)."""
+    if not any(unit.facts.imports.imports_module(module) for module in DEPENDENCY_CLASS_MODULES):
+        return {}
+    entries = {}
+    for node in unit.parsed.tree.body:
+        if node.__class__ is not ast.ClassDef:
+            continue
+        init = generated_constructor(unit, node)
+        fields = init is not None
+        if init is None:
+            init = next((child for child in node.body if child.__class__ in _FUNCTIONS and child.name == "__init__"), None)
+            if init is None:
+                continue
+        class_name = f"{unit.module_name}.{node.name}"
+        args = init.args
+        parameters = [*args.posonlyargs, *args.args, *([args.vararg] if args.vararg else []), *args.kwonlyargs,
+                      *([args.kwarg] if args.kwarg else [])]
+        items: list[tuple] = []
+        for index, arg in enumerate(parameters):
+            if fields or index > 0:
+                items.append((arg.arg, _given(unit, init, arg, fields)))
+        if not fields:
+            items += [((ATTRIBUTES, attribute), CLEAN) for attribute in _assigned_attributes(init, parameters)]
+        name = entry_name(class_name)
+        entries[name] = FunctionSummary(name if fields else f"{class_name}.__init__", [a.arg for a in parameters],
+                                        Taint(frozenset(), tuple(items)))
+    return entries
+
+
+def decoded(entry: FunctionSummary) -> tuple[dict[str, Taint], dict[str, Taint], str | None, list[str]]:
+    """An entry as (what each parameter is given, the attributes the constructor assigns -- all
+    clean here --, the constructor's name or None for a generated one, its parameter names)."""
+    given: dict[str, Taint] = {}
+    attributes: dict[str, Taint] = {}
+    for key, value in entry.returns.items or ():
+        if isinstance(key, tuple):
+            attributes[key[1]] = value
+        else:
+            given[key] = value
+    generated = not entry.qualname.endswith(".__init__")
+    return given, attributes, None if generated else entry.qualname, entry.params
+
+
+def _given(unit: "FileFlow", init: ast.AST, arg: ast.arg, field: bool) -> Taint:
+    value = fastapi_parameter_value(unit, init, arg, None, field)
+    if value is not None:
+        return value
+    target = dependency(unit, init, arg)  # ``Depends(current_user)``: a function of this module
+    name = unit.qualname(target) if target is not None else None
+    summary = unit.local_summaries.get(name) if name is not None else None
+    data = frozenset(origin for origin in summary.returns.whole().origins if origin.param is None) if summary is not None else ()
+    if not data:
+        return CLEAN  # (a framework object, or a dependency returning nothing of the request's)
+    what = "field" if field else "parameter"
+    step = TraceStep(unit.path, arg.lineno, arg.col_offset, unit.code(arg.lineno),
+                     f"{what} `{arg.arg}`: the value of dependency `{summary.qualname.rsplit('.', 1)[-1]}()`")
+    return Taint(data).with_step(step)
+
+
+def _assigned_attributes(init: ast.AST, parameters: list[ast.arg]) -> list[str]:
+    """``self.<name> = ...`` in the constructor's body (nested blocks too)."""
+    if not parameters:
+        return []
+    own = parameters[0].arg
+    found = []
+    for node in ast.walk(init):
+        targets = node.targets if node.__class__ is ast.Assign else [node.target] if node.__class__ in (ast.AnnAssign, ast.AugAssign) else ()
+        for target in targets:
+            if target.__class__ is ast.Attribute and target.value.__class__ is ast.Name and target.value.id == own and target.attr not in found:
+                found.append(target.attr)
+    return found
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
