@@ -56,7 +56,7 @@ def test_a_dependency_class_parameter_is_traced_from_its_constructor_to_the_rout
     assert [(step.line, step.note) for step in findings[17].trace] == [
         (9, "parameter `user_id`: URL path parameter (untrusted)"),
         (10, "assigned to `self.user_id`"),
-        (16, "parameter `ref`: a `UserRef` FastAPI builds from the request"),
+        (16, "parameter `ref`: `UserRef` built by FastAPI from the request"),
         (17, "executed by a shell"),
     ]
     # The request object it keeps is read as a request; a converted bool carries nothing (only

@@ -273,7 +273,7 @@ class FunctionAnalysis:
             return None
         self.instances[arg.arg] = class_name  # (``f.method()``: the class's method)
         short = class_name.rsplit(".", 1)[-1]
-        built = replace(step, note=f"parameter `{arg.arg}`: a `{short}` FastAPI builds from the request")
+        built = replace(step, note=f"parameter `{arg.arg}`: `{short}` built by FastAPI from the request")
         whole = CLEAN
         for attribute, value in attributes.items():
             value = value.with_step(built, self._stepped)

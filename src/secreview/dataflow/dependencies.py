@@ -10,7 +10,7 @@ which the route's module does not see when the class is declared in another modu
   summaries, an entry ``<Class>.<dependency>`` for each of its module-level classes with a
   constructor of its own or fields: what FastAPI gives each parameter from the request alone (a
   request value at the parameter's line, nothing for a converted one or a framework object; a
-  value a function of the module returns for ``Depends(current_user)``), and the attributes the
+  value a project function returns for ``Depends(current_user)``), and the attributes the
   constructor assigns (those the class's ``<instances>`` entry does not list hold nothing);
 - the analysis of a route asks the project for that entry (an ordinary question, so the route's
   review depends on the class's module as on any function it calls) and reads it as it reads a
@@ -44,8 +44,8 @@ def entry_name(class_name: str) -> str:
 
 def dependency_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
     """The ``<Class>.<dependency>`` entries of a module importing FastAPI or pydantic (asked after
-    its functions are analysed: a ``Depends(f)`` of the module's own ``f`` is told what ``f``
-    returns); nothing for any other module (the cheap test first)."""
+    its functions are analysed: a ``Depends(f)`` is told what the project's ``f`` returns);
+    nothing for any other module (the cheap test first)."""
     if not any(unit.facts.imports.imports_module(module) for module in DEPENDENCY_CLASS_MODULES):
         return {}
     entries = {}
@@ -92,9 +92,9 @@ def _given(unit: "FileFlow", init: ast.AST, arg: ast.arg, field: bool) -> Taint:
     value = fastapi_parameter_value(unit, init, arg, None, field)
     if value is not None:
         return value
-    target = dependency(unit, init, arg)  # ``Depends(current_user)``: a function of this module
+    target = dependency(unit, init, arg)  # ``Depends(current_user)``: a function of the project
     name = unit.qualname(target) if target is not None else None
-    summary = unit.local_summaries.get(name) if name is not None else None
+    summary = unit.summaries.get(name) if name is not None else None
     data = frozenset(origin for origin in summary.returns.whole().origins if origin.param is None) if summary is not None else ()
     if not data:
         return CLEAN  # (a framework object, or a dependency returning nothing of the request's)
