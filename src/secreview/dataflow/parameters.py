@@ -118,8 +118,11 @@ def dependency_class_names(unit: "FileFlow", function: ast.AST) -> list[str]:
 def generated_constructor(unit: "FileFlow", node: ast.ClassDef | None) -> ast.FunctionDef | None:
     """The ``__init__`` a dataclass or a pydantic model (see models FIELD_CLASS_*) has: one
     keyword-only parameter per field (those of the module's own base classes first), annotated
-    and defaulted as the field, at the field's line. None for any other class. (``node`` None:
-    the ``__init__`` of a class without one, which takes nothing.)"""
+    and defaulted as the field, at the field's line. None for any other class, and for one that
+    defines its own ``__init__`` (which a dataclass keeps). (``node`` None: the ``__init__`` of a
+    class without one, which takes nothing.)"""
+    if node is not None and any(s.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and s.name == "__init__" for s in node.body):  # type: ignore[attr-defined]
+        return None
     fields = _declared_fields(unit, node, 0) if node is not None else []
     if fields is None:
         return None
