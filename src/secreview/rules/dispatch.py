@@ -228,7 +228,7 @@ class Dispatcher:
         """The call ``call`` stands for when it hands over a library function some rule asked for;
         ``at_once``: ``call`` is itself called right away (``partial(f, x)(y)``)."""
         func = call.func
-        if func.__class__ is ast.Call:  # ``partial(subprocess.run, shell=True)(cmd)``
+        if func.__class__ is ast.Call and not at_once:  # ``partial(subprocess.run, shell=True)(cmd)``
             inner = self._handed_call(func, ctx, (*outer, call), at_once=True)  # type: ignore[arg-type]
             return None if inner is None else handed.called_at_once(call, inner)
         for name, row in handed.candidate_rows(call):
