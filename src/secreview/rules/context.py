@@ -55,6 +55,8 @@ class RuleContext:
         # A deferring call (by id) -> the call of the library function it hands over, as the
         # rules checked it (``pool.submit(cursor.execute, query)``; see rules/handed.py).
         self.handed_calls: dict[int, ast.Call] = {}
+        self.handed_reported: dict[int, set[str]] = {}  # deferring call id -> the rules that reported it so
+        self.named_partials: dict[str, ast.Call] = {}  # ``run = partial(subprocess.run, ...)``: name -> the partial
 
     # --- names -----------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:

@@ -168,14 +168,15 @@ class Dispatcher:
         rules_for_call = self._rules_for_call
         assign_class = ast.Assign if self.by_target else None
         handing = handed.LAST_NAMES  # (a call named so may hand a library function over)
+        named_partials = ctx.named_partials  # (or call a partial of one kept in a name)
         name_class, attribute_class = ast.Name, ast.Attribute
         for node, outer in nodes:
             cls = node.__class__
             if cls is call_class:
                 func = node.func  # type: ignore[attr-defined]
                 func_class = func.__class__
-                if func_class is call_class or (
-                        func.attr if func_class is attribute_class else func.id if func_class is name_class else None) in handing:
+                called = func.attr if func_class is attribute_class else func.id if func_class is name_class else None
+                if called in handing or func_class is call_class or (named_partials and called in named_partials):
                     checks += self._check_handed(node, ctx, outer, hits)  # type: ignore[arg-type]
                 rules = rules_for_call(node, ctx, outer)  # type: ignore[arg-type]
             elif cls is assign_class:
@@ -204,7 +205,10 @@ class Dispatcher:
         """Run, on the call of a library function that ``call`` hands over (``pool.submit(os.system,
         cmd)``), the rules that asked for that function, as on a direct call of it at ``call``.
         Returns the number of checks run."""
-        built = self._handed_call(call, ctx, outer)
+        reported: set[str] = set()  # (rules that reported the partial a later call calls)
+        built = self._named_partial_call(call, ctx, outer, reported) if call.func.__class__ is ast.Name else None
+        if built is None:
+            built = self._handed_call(call, ctx, outer)
         if built is None:
             return 0
         rules = self._rules_for_handed(built, ctx)
@@ -214,14 +218,33 @@ class Dispatcher:
         if call.func.__class__ is ast.Call:
             ctx.handed_calls[id(call.func)] = built  # (``partial(f, query)(...)``: what the partial holds too)
         ancestors = ctx.enter((*outer, call), built)
+        fired = ctx.handed_reported.setdefault(id(call), set())
         for rule in rules:
+            if rule.id in reported:
+                continue  # reported where the partial was made, for what it holds
             ctx.rule = rule
             result = rule.check(built, ctx)
             if result is None:
                 continue
             for hit in (result,) if isinstance(result, Hit) else result:
+                fired.add(rule.id)
                 hits.append((rule, hit, list(ancestors)))
         return len(rules)
+
+    def _named_partial_call(self, call: ast.Call, ctx: RuleContext, outer: tuple[ast.AST, ...],
+                            reported: set[str]) -> ast.Call | None:
+        """``run(cmd)`` after ``run = partial(subprocess.run, shell=True)`` (its only binding): the
+        partial's function given what it holds and ``cmd``. ``reported`` receives the rules that
+        reported the partial itself."""
+        partial = ctx.named_partials.get(call.func.id)  # type: ignore[attr-defined]
+        if partial is None or not (call.args or call.keywords):
+            return None  # (called with nothing more: what the partial holds was checked where it was made)
+        ctx.enter(outer, call)
+        held = ctx.handed_calls.get(id(partial))
+        if held is None or ctx.facts.scopes.bindings_of(call.func.id, ctx.scope_chain) != [partial]:  # type: ignore[attr-defined]
+            return None
+        reported |= ctx.handed_reported.get(id(partial), set())
+        return handed.called_at_once(call, held)
 
     def _handed_call(self, call: ast.Call, ctx: RuleContext, outer: tuple[ast.AST, ...],
                      at_once: bool = False) -> ast.Call | None:
@@ -242,8 +265,12 @@ class Dispatcher:
             ctx.enter(outer, call)  # (the names are those of the call's scope)
             if name is not None and ctx.qualname(func) != name:
                 continue
-            if row.returns_function and not at_once and outer and outer[-1].__class__ is ast.Call and outer[-1].func is call:  # type: ignore[attr-defined]
-                return None  # called at once: the outer call is the one (see above)
+            if row.returns_function and not at_once and outer:
+                parent = outer[-1]
+                if parent.__class__ is ast.Call and parent.func is call:  # type: ignore[attr-defined]
+                    return None  # called at once: the outer call is the one (see above)
+                if parent.__class__ is ast.Assign and len(parent.targets) == 1 and parent.targets[0].__class__ is ast.Name:  # type: ignore[attr-defined]
+                    ctx.named_partials[parent.targets[0].id] = call  # type: ignore[attr-defined]
             return handed.equivalent_call(call, row, target, name or func.attr, ctx.flow)  # type: ignore[attr-defined]
         return None
 
