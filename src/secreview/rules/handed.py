@@ -10,6 +10,10 @@ runs on it the rules that asked for that function, exactly as on a direct call o
 argument nodes are the tree's own, so the data flow's answers for them hold (a map's element is
 a stand-in node whose value the data flow is told: see ``FileFlow.stand_in_for_element``).
 
+A partial called at once (``partial(subprocess.run, shell=True)(cmd)``) is one call of its
+function with both sets of arguments; a partial kept in a name is checked where it is made, and
+where the name is called with more arguments (the dispatcher keeps track of those names).
+
 Not built: Celery's task methods (the receiver is the task: a project function), and a row whose
 function or arguments cannot be placed (after a ``*args``, or an iterable given by keyword).
 """
