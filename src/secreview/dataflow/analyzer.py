@@ -1658,23 +1658,25 @@ _FORM_VALIDATED_CWES = frozenset({501})
 
 
 def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | None:
-    """The name that ``test`` proves safe when it evaluates to ``branch``."""
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name):
+    """The name that ``test`` proves safe when it evaluates to ``branch`` (or the dotted name,
+    ``f.order``, of an attribute the state holds apart: see FunctionAnalysis.dependency_instance)."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, (ast.Name, ast.Attribute)):
         op = test.ops[0]
         comparator = test.comparators[0]
         constant_set = _is_allow_list(comparator, unit)
+        checked = test.left.id if isinstance(test.left, ast.Name) else _dotted(test.left)
         if isinstance(op, ast.In) and branch and constant_set:
-            return test.left.id
+            return checked
         if isinstance(op, ast.NotIn) and not branch and constant_set:
-            return test.left.id
+            return checked
         if isinstance(op, ast.Eq) and branch and isinstance(comparator, ast.Constant):
-            return test.left.id
+            return checked
         if isinstance(op, ast.NotEq) and not branch and isinstance(comparator, ast.Constant):
-            return test.left.id
+            return checked
     if isinstance(test, ast.Call) and branch:
         func = test.func
-        if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS and isinstance(func.value, ast.Name):
-            return func.value.id  # ``x.isdigit()``
+        if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS and isinstance(func.value, (ast.Name, ast.Attribute)):
+            return func.value.id if isinstance(func.value, ast.Name) else _dotted(func.value)  # ``x.isdigit()``
     return None
 
 
