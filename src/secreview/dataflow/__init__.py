@@ -29,6 +29,7 @@ from secreview.models import (
     CLASS_VIEW_METHODS, DJANGO_COMMAND_BASES, DJANGO_FORM_VIEW_BASES, DJANGO_VIEW_BASE_SUFFIXES, DJANGO_VIEW_DECORATORS,
     DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, OPERATOR_CHOSEN_PROGRAM_SOURCES, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
 )
+from secreview.models.sources import FIELD_CLASS_MODULES
 from secreview.parse import ParsedFile
 from secreview.rules.context import node_source
 
@@ -232,6 +233,7 @@ class FileFlow:
         self.classes_with_methods: set[str] = set()  # ... that define functions
         self.classes_with_constructor: set[str] = set()  # ... that define ``__init__``
         self.class_constructed: dict[str, dict[str, Taint]] = {}  # what each one's ``__init__`` leaves in the attributes
+        self.generated_constructors: dict[str, ast.FunctionDef] = {}  # dataclasses, pydantic models (see _note_fields)
         self._chains: dict[str, list[str]] = {}  # class -> itself and its ancestors (see _class_and_bases)
         self._class_nodes: dict[str, ast.ClassDef] = {}
         self._attribute_reads: dict[int, dict] = {}  # function node id -> {("attribute", class, name): taint read}
@@ -944,6 +946,35 @@ class FileFlow:
             self.classes_with_methods.add(class_name)
         if "__init__" in methods:
             self.classes_with_constructor.add(class_name)
+        elif self._may_declare_fields:
+            self._note_fields(node, class_name)
+
+    @functools.cached_property
+    def _may_declare_fields(self) -> bool:
+        """Does the file import a module whose classes generate ``__init__`` from fields?"""
+        return any(self.facts.imports.imports_module(module) for module in FIELD_CLASS_MODULES)
+
+    def _note_fields(self, node: ast.ClassDef, class_name: str) -> None:
+        """A dataclass or pydantic model (see parameters.generated_constructor): its generated
+        ``Class.__init__(self, *fields)`` stores each field's value in the attribute of its name,
+        as a constructor's parameters stored on ``self`` are followed (values.ATTRIBUTE): what
+        its methods do with ``self.<field>`` is a sink of that constructor for its callers
+        (``Paging(cursor=x).apply(db)``, or FastAPI building it for a route)."""
+        init = generated_constructor(self, node)
+        if init is None:
+            return
+        self.generated_constructors[class_name] = init
+        self.classes_with_constructor.add(class_name)
+        constructor = f"{class_name}.__init__"
+        fields = init.args.kwonlyargs
+        for index, arg in enumerate(fields, start=1):
+            step = TraceStep(self.path, arg.lineno, arg.col_offset, self.code(arg.lineno), f"field `{arg.arg}`")
+            stored = Origin(constructor, Level.LOW, (step,), index, False, kind=ATTRIBUTE)
+            self._join_attribute(class_name, arg.arg, Taint(frozenset((stored,))), True)
+        summary = FunctionSummary(constructor, ["self", *(arg.arg for arg in fields)], is_method=True)
+        self.local_summaries[constructor] = summary
+        self.summaries[constructor] = summary
+        self.local_classes.add(class_name)
 
     def _summarize_classes(self) -> None:
         """What other files are told of this file's classes: an entry of its own summaries for
@@ -973,7 +1004,7 @@ class FileFlow:
         file's (its annotations, which say what FastAPI converts, are not known here)."""
         memo = self.__dict__.setdefault("_dependency_constructors", {})
         if class_name not in memo:
-            generated = generated_constructor(self, self._class_nodes[class_name])
+            generated = self.generated_constructors.get(class_name)
             if generated is not None:
                 memo[class_name] = (generated, True)
             else:

@@ -308,6 +308,8 @@ class FunctionAnalysis:
             given, attributes, constructor, names = entry
             fields = constructor is None
             given = {name: self.for_route(value, route, name) for name, value in given.items()}
+        if depth == 0:  # (what the constructor and the class's methods do with what it is given)
+            self.construct(class_name, where, [], {name: value for name, value in given.items() if not value.is_clean})
         if fields:  # (a field is its own attribute)
             return {**attributes, **given}
         for attribute, held in self.unit.constructed_for(self.node, class_name).items():
@@ -324,8 +326,6 @@ class FunctionAnalysis:
                         passed = passed.with_step(stored, self._stepped)
                     value = join(value, passed)
             attributes[attribute] = value
-        if depth == 0:
-            self.construct(class_name, where, [], {name: value for name, value in given.items() if not value.is_clean})
         return attributes
 
     def request_value(self, init: ast.AST, arg: ast.arg, route: ast.AST, field: bool, depth: int) -> Taint:

@@ -142,6 +142,7 @@ FRAMEWORK_OBJECT_NAMES = frozenset({"Request", "Response", "BackgroundTasks", "W
 # own such class is one too).
 FIELD_CLASS_DECORATORS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
 FIELD_CLASS_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel"})
+FIELD_CLASS_MODULES = frozenset(name.split(".")[0] for name in FIELD_CLASS_DECORATORS | FIELD_CLASS_BASES)
 # Modules whose classes may be FastAPI dependency classes of another module's routes (see
 # dataflow/dependencies.py): a module importing one of these tells what FastAPI gives them.
 DEPENDENCY_CLASS_MODULES = ("fastapi", "pydantic", "sqlmodel")
