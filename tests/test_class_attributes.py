@@ -105,3 +105,39 @@ def test_a_cached_review_follows_an_edit_of_the_base_class(tmp_path):
     assert edited == flows(tree, jobs=1) == flows(tree, jobs=2, cache_dir=cache)
     write(tmp_path, {"app/base.py": BASE.replace("self.path = path", "self.path = shlex.quote(path)").replace("from flask", "import shlex\nfrom flask")})
     assert flows(tree, jobs=2, cache_dir=cache) == flows(tree, jobs=1) == [("tasks.py", 9, (8, 9)), ("views.py", 11, (8, 11))]  # (one line more in base.py)
+
+
+RECORDS = '''
+import subprocess
+from dataclasses import dataclass
+
+
+@dataclass
+class Archive:
+    folder: str
+    level: int = 6
+
+    def pack(self):
+        subprocess.run(f"tar -c -f /tmp/out.tar {self.folder}", shell=True)
+'''
+
+HANDLERS = '''
+from flask import request
+
+from app.records import Archive
+
+
+def handle():
+    Archive(request.args["folder"]).pack()
+    Archive(folder="/srv/fixed", level=int(request.args["level"])).pack()
+'''
+
+
+def test_a_dataclass_keeps_the_fields_it_is_constructed_with(tmp_path):
+    tree = tmp_path / "app"
+    cache = tmp_path / "cache"
+    write(tmp_path, {"app/__init__.py": "", "app/records.py": RECORDS, "app/handlers.py": HANDLERS})
+    assert flows(tree, jobs=1) == [("records.py", 12, (8, 8, 12))]  # (the call, the field, the sink)
+    assert flows(tree, jobs=2, cache_dir=cache) == flows(tree, jobs=1)
+    write(tmp_path, {"app/records.py": RECORDS.replace("{self.folder}", "/srv/fixed")})
+    assert flows(tree, jobs=1, cache_dir=cache) == []
