@@ -1019,8 +1019,9 @@ class FileFlow:
 
     def class_level_values(self, class_name: str) -> dict[str, Taint]:
         """The constants the bodies of ``class_name`` and of its bases in this file bind to plain
-        names (``kind = "page"``, ``limit: ClassVar[int] = 50``): attributes an instance reads from
-        its class, carrying nothing. (A name bound to anything else is not listed.)"""
+        names (``kind = "page"``, ``limit: ClassVar[int] = 50``, a field's constant ``default=``):
+        attributes an instance reads from its class, or starts with, carrying nothing. (A name
+        bound to anything else is not listed.)"""
         found: dict[str, Taint] = {}
         for owner in reversed(self._class_and_bases(class_name)):
             node = self._class_nodes.get(owner)
@@ -1031,6 +1032,8 @@ class FileFlow:
                     targets, value = [statement.target], statement.value
                 else:
                     continue
+                if value.__class__ is ast.Call:  # ``field(default="window", init=False)``: the default
+                    value = next((keyword.value for keyword in value.keywords if keyword.arg == "default"), value)
                 constant = fold(value, {}, self.module_constants) is not NOTHING
                 for target in targets:
                     if target.__class__ is ast.Name:

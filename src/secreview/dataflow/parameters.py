@@ -157,16 +157,22 @@ def _declared_fields(unit: "FileFlow", node: ast.ClassDef, depth: int) -> list[a
     fields = {field.target.id: field for field in local_bases}  # type: ignore[attr-defined]
     for statement in node.body:
         if (statement.__class__ is ast.AnnAssign and statement.target.__class__ is ast.Name and statement.simple  # type: ignore[attr-defined]
-                and not statement.target.id.startswith("_") and not _not_a_field(unit, statement.annotation)):  # type: ignore[attr-defined]
+                and not statement.target.id.startswith("_") and not _not_a_field(unit, statement)):  # type: ignore[attr-defined]
             fields.pop(statement.target.id, None)  # type: ignore[attr-defined]
             fields[statement.target.id] = statement  # type: ignore[attr-defined]
     return list(fields.values())
 
 
-def _not_a_field(unit: "FileFlow", annotation: ast.expr) -> bool:
-    """``ClassVar[int]``: a class attribute, not a parameter of the generated ``__init__``."""
+def _not_a_field(unit: "FileFlow", statement: ast.AnnAssign) -> bool:
+    """``x: ClassVar[int]``, ``x: str = field(init=False)``: an attribute that is not a
+    parameter of the generated ``__init__``."""
+    annotation = statement.annotation
     container = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-    return unit.qualname(container) in NOT_FIELD_ANNOTATIONS
+    if unit.qualname(container) in NOT_FIELD_ANNOTATIONS:
+        return True
+    value = statement.value
+    return isinstance(value, ast.Call) and any(
+        keyword.arg == "init" and isinstance(keyword.value, ast.Constant) and keyword.value.value is False for keyword in value.keywords)
 
 
 def dependency_functions(unit: "FileFlow") -> frozenset[int]:
