@@ -11,7 +11,8 @@ which the route's module does not see when the class is declared in another modu
   constructor of its own or fields: what FastAPI gives each parameter from the request alone (a
   request value at the parameter's line, nothing for a converted one or a framework object; a
   value a project function returns for ``Depends(current_user)``), and the attributes the
-  constructor assigns (those the class's ``<instances>`` entry does not list hold nothing);
+  constructor assigns and the constants of the class body (those the class's ``<instances>``
+  entry does not list hold nothing);
 - the analysis of a route asks the project for that entry (an ordinary question, so the route's
   review depends on the class's module as on any function it calls) and reads it as it reads a
   class of its own module (see FunctionAnalysis.dependency_attributes).
@@ -66,8 +67,8 @@ def dependency_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
         for index, arg in enumerate(parameters):
             if fields or index > 0:
                 items.append((arg.arg, _given(unit, init, arg, fields)))
-        if not fields:
-            items += [((ATTRIBUTES, attribute), CLEAN) for attribute in _assigned_attributes(init, parameters)]
+        clean = [*unit.class_level_values(class_name), *(() if fields else _assigned_attributes(init, parameters))]
+        items += [((ATTRIBUTES, attribute), CLEAN) for attribute in dict.fromkeys(clean)]
         name = entry_name(class_name)
         entries[name] = FunctionSummary(name if fields else f"{class_name}.__init__", [a.arg for a in parameters],
                                         Taint(frozenset(), tuple(items)))
@@ -75,8 +76,9 @@ def dependency_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
 
 
 def decoded(entry: FunctionSummary) -> tuple[dict[str, Taint], dict[str, Taint], str | None, list[str]]:
-    """An entry as (what each parameter is given, the attributes the constructor assigns -- all
-    clean here --, the constructor's name or None for a generated one, its parameter names)."""
+    """An entry as (what each parameter is given, the attributes the constructor assigns or the
+    class body binds to a constant -- all clean here --, the constructor's name or None for a
+    generated one, its parameter names)."""
     given: dict[str, Taint] = {}
     attributes: dict[str, Taint] = {}
     for key, value in entry.returns.items or ():
