@@ -1017,6 +1017,13 @@ class FileFlow:
                     memo[class_name] = (init, False)
         return memo[class_name]
 
+    def is_field_class(self, class_name: str) -> bool:
+        """A dataclass or pydantic model: of this file, or another's whose entry says so."""
+        if class_name in self.class_bases:
+            return class_name in self.generated_constructors
+        entry = self.dependency_entry(class_name)
+        return entry is not None and entry[2] is None
+
     def class_level_values(self, class_name: str) -> dict[str, Taint]:
         """The constants the bodies of ``class_name`` and of its bases in this file bind to plain
         names (``kind = "page"``, ``limit: ClassVar[int] = 50``, a field's constant ``default=``):
@@ -1045,6 +1052,8 @@ class FileFlow:
 
     def dependency_entry(self, class_name: str) -> tuple[dict[str, Taint], dict[str, Taint], str | None, list[str]] | None:
         """What another module tells of its dependency class (see dependencies.py), decoded."""
+        if "." not in class_name:
+            return None  # (``str``, ``int``: a builtin, not a class of the project)
         table = self.summaries
         quiet, table.quiet = table.quiet, False  # (what it holds matters, not only its sources)
         try:

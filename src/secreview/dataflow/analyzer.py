@@ -27,7 +27,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     taint = _source(description, confidence, step)
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
-from secreview.dataflow.parameters import CONVERTED, click_parameters, declared_pattern, dependency, dependency_target, parameter_kind
+from secreview.dataflow.parameters import CONVERTED, click_parameters, declared_pattern, dependency, dependency_target, parameter_kind, parameter_model
 from secreview.findings import Level, TraceStep
 from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
@@ -219,6 +219,10 @@ class FunctionAnalysis:
                 state[arg.arg] = CLEAN  # ``item_id: int``, ``<int:item_id>``, an Enum: the framework converted it
                 continue
             if kind is not None:
+                modelled = self.parameter_model_instance(node, arg, step, state) if route else None
+                if modelled is not None:  # ``Annotated[Filters, Query()]``: field by field
+                    state[arg.arg] = modelled
+                    continue
                 state[arg.arg] = source(kind, Level.HIGH, replace(step, note=f"parameter `{arg.arg}`: {kind} (untrusted)"))
                 pattern = declared_pattern(self.unit, node, arg) if route else None
                 if pattern is not None:  # ``Query(pattern=...)``: checked as a regex check would be
@@ -256,19 +260,35 @@ class FunctionAnalysis:
         note = f"parameter `{arg.arg}`: the value of dependency `{summary.qualname.rsplit('.', 1)[-1]}()`"
         return Taint(data).with_step(replace(step, note=note), self._stepped)
 
-    def dependency_instance(self, function: ast.AST, arg: ast.arg, step: TraceStep, state: State) -> Taint | None:
+    def parameter_model_instance(self, function: ast.AST, arg: ast.arg, step: TraceStep, state: State) -> Taint | None:
+        """``filters: Annotated[Filters, Query()]`` (a parameter model): as a dependency class's
+        instance (see ``dependency_instance``), its fields filled from the marker's part of the
+        request (query parameters, headers, cookies, form fields) unless they say otherwise."""
+        if not self.unit.facts.imports.imports_module("fastapi"):
+            return None
+        found = parameter_model(self.unit, function, arg)
+        if found is None:
+            return None
+        annotation, kind = found
+        return self.dependency_instance(function, arg, step, state, annotation, kind)
+
+    def dependency_instance(self, function: ast.AST, arg: ast.arg, step: TraceStep, state: State,
+                            target: ast.expr | None = None, unmarked: str | None = None) -> Taint | None:
         """``f: Filters = Depends()``, ``Annotated[Filters, Depends(Filters)]``: FastAPI constructs
         the project's class ``Filters``, filling the parameters of its ``__init__`` (the fields of
         a dataclass or pydantic model) as a route's: the instance holds those values in the
         attributes the constructor stores them in. Each attribute the constructor sets gets an
         entry ``f.<attribute>`` in ``state``: ``self.q = q`` the query parameter ``q``,
         ``self.limit = 50`` nothing. The result is the instance as a whole (every attribute).
-        None: not a class whose constructor is known (see ``dependency_attributes``)."""
-        target = dependency_target(self.unit, function, arg)
+        None: not a class whose constructor is known (see ``dependency_attributes``). (``target``,
+        ``unmarked``: a parameter model's class and the kind of its fields, see
+        ``parameter_model_instance``.)"""
+        if target is None:
+            target = dependency_target(self.unit, function, arg)
         class_name = self.resolved_name(target) if target is not None else None
-        if class_name is None:
+        if class_name is None or (unmarked is not None and not self.unit.is_field_class(class_name)):
             return None
-        attributes = self.dependency_attributes(class_name, function, arg, 0)
+        attributes = self.dependency_attributes(class_name, function, arg, 0, unmarked)
         if attributes is None:
             return None
         self.instances[arg.arg] = class_name  # (``f.method()``: the class's method)
@@ -281,7 +301,8 @@ class FunctionAnalysis:
             whole = join(whole, value)
         return whole
 
-    def dependency_attributes(self, class_name: str, route: ast.AST, where: ast.AST, depth: int) -> dict[str, Taint] | None:
+    def dependency_attributes(self, class_name: str, route: ast.AST, where: ast.AST, depth: int,
+                              unmarked: str | None = None) -> dict[str, Taint] | None:
         """What the attributes of an instance of ``class_name`` hold when FastAPI builds it for
         ``route``: the request values it gives the constructor's parameters, in place of the
         parameters the constructor stores (``values.ATTRIBUTE`` origins, as ``super().__init__(x)``
@@ -296,7 +317,7 @@ class FunctionAnalysis:
             args = init.args
             parameters = [*args.posonlyargs, *args.args, *([args.vararg] if args.vararg else []), *args.kwonlyargs,
                           *([args.kwarg] if args.kwarg else [])]
-            given = {arg.arg: self.request_value(init, arg, route, fields, depth)
+            given = {arg.arg: self.request_value(init, arg, route, fields, depth, unmarked)
                      for index, arg in enumerate(parameters) if fields or index > 0}
             attributes = self.unit.class_level_values(class_name)  # (unless the instance has its own)
             constructor = None if fields else self.unit.function_qualname(init)
@@ -307,7 +328,7 @@ class FunctionAnalysis:
                 return None
             given, attributes, constructor, names = entry
             fields = constructor is None
-            given = {name: self.for_route(value, route, name) for name, value in given.items()}
+            given = {name: self.for_route(value, route, name, unmarked) for name, value in given.items()}
         if depth == 0:  # (what the constructor and the class's methods do with what it is given)
             self.construct(class_name, where, [], {name: value for name, value in given.items() if not value.is_clean})
         if fields:  # (a field is its own attribute)
@@ -328,12 +349,13 @@ class FunctionAnalysis:
             attributes[attribute] = value
         return attributes
 
-    def request_value(self, init: ast.AST, arg: ast.arg, route: ast.AST, field: bool, depth: int) -> Taint:
+    def request_value(self, init: ast.AST, arg: ast.arg, route: ast.AST, field: bool, depth: int,
+                      unmarked: str | None = None) -> Taint:
         """What FastAPI gives the parameter ``arg`` of a dependency class's constructor ``init``
         (a field, for a generated one) as it fills ``route``'s: a request value of its kind, or
         nothing (converted, a framework object); a dependency's value (a function's, or a
         class's instance, a few levels deep)."""
-        value = fastapi_parameter_value(self.unit, init, arg, route, field)
+        value = fastapi_parameter_value(self.unit, init, arg, route, field, unmarked)
         if value is not None:
             return value
         what = "field" if field else "parameter"
@@ -349,12 +371,13 @@ class FunctionAnalysis:
                 return join_all(attributes.values()).with_step(replace(step, note=f"{what} `{arg.arg}`: a dependency"), self._stepped)
         return CLEAN  # (a framework object: ``request: Request`` is read as a request where it is used)
 
-    def for_route(self, value: Taint, route: ast.AST, name: str) -> Taint:
+    def for_route(self, value: Taint, route: ast.AST, name: str, unmarked: str | None = None) -> Taint:
         """A request value another module's dependency class declares without a marker (see
-        dependencies.py): a path parameter if ``route``'s path names it, else a query parameter."""
+        dependencies.py): a path parameter if ``route``'s path names it, else a query parameter
+        (``unmarked``: a parameter model's kind)."""
         if not any(origin.description == UNPLACED for origin in value.origins):
             return value
-        kind = self.unit.route_parameter_kind(route, name)
+        kind = unmarked or self.unit.route_parameter_kind(route, name)
         placed = []
         for origin in value.origins:
             if origin.description == UNPLACED:
@@ -1401,14 +1424,15 @@ class FunctionAnalysis:
 UNPLACED = "HTTP route parameter"  # (what ``parameter_kind`` says of a parameter outside a route)
 
 
-def fastapi_parameter_value(unit: "FileFlow", init: ast.AST, arg: ast.arg, route: ast.AST | None, field: bool) -> Taint | None:
+def fastapi_parameter_value(unit: "FileFlow", init: ast.AST, arg: ast.arg, route: ast.AST | None, field: bool,
+                            unmarked: str | None = None) -> Taint | None:
     """What FastAPI gives the parameter ``arg`` of a dependency class's constructor ``init`` (a
     field, for a generated one) from the request alone, filling ``route``: a request value of the
     kind its marker or annotation says (checked against a ``Query(pattern=...)``), nothing when it
     converts it. None: no request value (a dependency, a framework object). Without ``route``,
-    an unmarked parameter is UNPLACED (the path names it or not)."""
+    an unmarked parameter is UNPLACED (the path names it or not); ``unmarked``: its kind."""
     what = "field" if field else "parameter"
-    kind = parameter_kind(unit, init, arg, False, route=route)
+    kind = parameter_kind(unit, init, arg, False, route=route, unmarked=unmarked)
     if kind == CONVERTED:
         return CLEAN
     if kind is None:

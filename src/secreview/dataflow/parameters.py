@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from secreview.models.sources import (
     DEPENDENCY_MARKERS, FIELD_CLASS_BASES, FIELD_CLASS_DECORATORS, FRAMEWORK_OBJECT_NAMES, FRAMEWORK_OBJECT_TYPES,
-    NOT_FIELD_ANNOTATIONS, NOT_USER_PARAMETERS, PARAMETER_KIND_MARKERS, SCALAR_ANNOTATIONS,
+    NOT_FIELD_ANNOTATIONS, NOT_USER_PARAMETERS, PARAMETER_KIND_MARKERS, PARAMETER_MODEL_MARKERS, SCALAR_ANNOTATIONS,
 )
 
 if TYPE_CHECKING:
@@ -33,11 +33,13 @@ _ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag
 
 
 def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_view: bool,
-                   route: ast.AST | None = None) -> str | None:
+                   route: ast.AST | None = None, unmarked: str | None = None) -> str | None:
     """What the framework passes to ``arg`` of the route or view ``function``: a source
     description ("HTTP query parameter", "HTTP header"...), CONVERTED, or None (not a request
     value: an injected object or dependency). ``route``: the path operation whose path names
-    its path parameters, when ``function`` is the ``__init__`` of a dependency class it uses."""
+    its path parameters, when ``function`` is the ``__init__`` of a dependency class it uses;
+    ``unmarked``: the kind of a parameter without a marker of its own, if not the route's (the
+    fields of a ``Header()`` parameter model are headers)."""
     if arg.arg in NOT_USER_PARAMETERS or _injected(unit, function, arg):
         return None
     if _converted(unit, function, arg):
@@ -50,7 +52,24 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
     marker = _marker_kind(unit, function, arg)
     if marker is not None:
         return marker
-    return unit.route_parameter_kind(route or function, arg.arg)
+    return unmarked or unit.route_parameter_kind(route or function, arg.arg)
+
+
+def parameter_model(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> tuple[ast.expr, str] | None:
+    """``filters: Annotated[Filters, Query()]`` (also ``= Header()``...; see models
+    PARAMETER_MODEL_MARKERS): the annotation's class, whose fields FastAPI fills from that part
+    of the request, and the kind of request value they are. None for any other parameter."""
+    declared = _annotation(unit, arg)
+    for marker in (_default_of(function, arg), _annotation_metadata(declared, unit, _MODEL_MARKERS) if declared is not None else None):
+        if marker is not None and _call_named(marker, unit, _MODEL_MARKERS):
+            annotation = _unwrapped(declared, unit)
+            name = unit.qualname(marker.func)  # type: ignore[attr-defined]
+            if annotation is not None and name is not None:
+                return annotation, PARAMETER_KIND_MARKERS[name.rsplit(".", 1)[-1]]
+    return None
+
+
+_MODEL_MARKERS = PARAMETER_MODEL_MARKERS
 
 
 # ---- injected objects and dependencies -------------------------------------------------------

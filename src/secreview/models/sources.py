@@ -146,6 +146,9 @@ FIELD_CLASS_MODULES = frozenset(name.split(".")[0] for name in FIELD_CLASS_DECOR
 # Modules whose classes may be FastAPI dependency classes of another module's routes (see
 # dataflow/dependencies.py): a module importing one of these tells what FastAPI gives them.
 DEPENDENCY_CLASS_MODULES = ("fastapi", "pydantic", "sqlmodel")
+# Markers that make a parameter annotated with a dataclass or pydantic model a *parameter model*
+# (``Annotated[Filters, Query()]``): FastAPI fills each field from that part of the request.
+PARAMETER_MODEL_MARKERS = frozenset({"Query", "Header", "Cookie", "Form"})
 # Annotations of a class's attributes that its generated ``__init__`` does not take.
 NOT_FIELD_ANNOTATIONS = frozenset({"ClassVar", "typing.ClassVar"})
 # FastAPI's parameter markers and the part of the request each reads.
