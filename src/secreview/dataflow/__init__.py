@@ -275,6 +275,10 @@ class FileFlow:
         self._stand_ins: list[ast.expr] = []  # see stand_in_for_element
 
     @functools.cached_property
+    def imports_fastapi(self) -> bool:
+        return self.facts.imports.imports_module("fastapi")
+
+    @functools.cached_property
     def dependency_functions(self) -> frozenset[int]:
         """Functions FastAPI calls as dependencies (node ids; see parameters.py)."""
         return dependency_functions(self)
@@ -420,7 +424,7 @@ class FileFlow:
             return list(items)
         classes = {name.rsplit(".", 1)[-1]: name for name in set(self.class_of_method.values())}
         calls = self._called_names
-        fastapi = self.facts.imports.imports_module("fastapi")
+        fastapi = self.imports_fastapi
 
         def callees(position: int) -> list[int]:
             node = items[position][0]

@@ -264,7 +264,7 @@ class FunctionAnalysis:
         """``filters: Annotated[Filters, Query()]`` (a parameter model): as a dependency class's
         instance (see ``dependency_instance``), its fields filled from the marker's part of the
         request (query parameters, headers, cookies, form fields) unless they say otherwise."""
-        if not self.unit.facts.imports.imports_module("fastapi"):
+        if not self.unit.imports_fastapi:
             return None
         found = parameter_model(self.unit, function, arg)
         if found is None:
