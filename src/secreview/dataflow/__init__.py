@@ -1054,7 +1054,7 @@ class FileFlow:
                             found.pop(target.id, None)
         return found
 
-    def dependency_entry(self, class_name: str) -> tuple[dict[str, Taint], dict[str, Taint], str | None, list[str]] | None:
+    def dependency_entry(self, class_name: str) -> tuple[dict[str, Taint], dict[str, Taint], str | None, list[str], dict[str, str]] | None:
         """What another module tells of its dependency class (see dependencies.py), decoded."""
         if "." not in class_name:
             return None  # (``str``, ``int``: a builtin, not a class of the project)

@@ -27,7 +27,10 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     taint = _source(description, confidence, step)
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
-from secreview.dataflow.parameters import CONVERTED, click_parameters, declared_pattern, dependency, dependency_target, parameter_kind, parameter_model
+from secreview.dataflow.parameters import (
+    CONVERTED, body_model, click_parameters, declared_pattern, dependency, dependency_target, field_class_annotation, parameter_kind,
+    parameter_model,
+)
 from secreview.findings import Level, TraceStep
 from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
@@ -37,7 +40,7 @@ from secreview.models import (
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
 )
 from secreview.models.sanitizers import PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
-from secreview.models.sources import PATH_SOURCE_METHODS
+from secreview.models.sources import BODY_MODEL_KIND, PATH_SOURCE_METHODS
 from secreview.facts.pathlib_paths import is_pathlib_path
 
 State = dict[str, Taint]
@@ -263,12 +266,18 @@ class FunctionAnalysis:
     def parameter_model_instance(self, function: ast.AST, arg: ast.arg, step: TraceStep, state: State) -> Taint | None:
         """``filters: Annotated[Filters, Query()]`` (a parameter model): as a dependency class's
         instance (see ``dependency_instance``), its fields filled from the marker's part of the
-        request (query parameters, headers, cookies, form fields) unless they say otherwise."""
+        request (query parameters, headers, cookies, form fields) unless they say otherwise.
+        ``item: Item`` (a body model: a pydantic model or dataclass without a marker, or with
+        ``Body()``): the same, its fields from the JSON body, a field that is a model itself
+        (``address: Address``) read field by field in turn."""
         if not self.unit.imports_fastapi:
             return None
         found = parameter_model(self.unit, function, arg)
         if found is None:
-            return None
+            annotation = body_model(self.unit, function, arg)
+            if annotation is None:
+                return None
+            found = annotation, BODY_MODEL_KIND
         annotation, kind = found
         return self.dependency_instance(function, arg, step, state, annotation, kind)
 
@@ -293,7 +302,8 @@ class FunctionAnalysis:
             return None
         self.instances[arg.arg] = class_name  # (``f.method()``: the class's method)
         short = class_name.rsplit(".", 1)[-1]
-        built = replace(step, note=f"parameter `{arg.arg}`: `{short}` built by FastAPI from the request")
+        source_of = "the JSON body" if unmarked == BODY_MODEL_KIND else "the request"
+        built = replace(step, note=f"parameter `{arg.arg}`: `{short}` built by FastAPI from {source_of}")
         whole = CLEAN
         for attribute, value in attributes.items():
             value = value.with_step(built, self._stepped)
@@ -322,17 +332,21 @@ class FunctionAnalysis:
             attributes = self.unit.class_level_values(class_name)  # (unless the instance has its own)
             constructor = None if fields else self.unit.function_qualname(init)
             names = [arg.arg for arg in parameters]
+            nested = self.nested_model_fields(parameters) if fields and unmarked == BODY_MODEL_KIND else {}
         else:
             entry = self.unit.dependency_entry(class_name)
             if entry is None:
                 return None
-            given, attributes, constructor, names = entry
+            given, attributes, constructor, names, nested = entry
             fields = constructor is None
             given = {name: self.for_route(value, route, name, unmarked) for name, value in given.items()}
         if depth == 0:  # (what the constructor and the class's methods do with what it is given)
             self.construct(class_name, where, [], {name: value for name, value in given.items() if not value.is_clean})
         if fields:  # (a field is its own attribute)
-            return {**attributes, **given}
+            attributes = {**attributes, **given}
+            if nested and unmarked == BODY_MODEL_KIND and depth < MAX_DEPENDENCY_DEPTH:
+                self.read_nested_models(attributes, nested, route, where, depth)
+            return attributes
         for attribute, held in self.unit.constructed_for(self.node, class_name).items():
             value = CLEAN
             for origin in held.whole().origins:
@@ -348,6 +362,35 @@ class FunctionAnalysis:
                     value = join(value, passed)
             attributes[attribute] = value
         return attributes
+
+    def nested_model_fields(self, fields: list[ast.arg]) -> dict[str, str]:
+        """The fields annotated with a class (maybe a model: ``address: Address``), by name, with
+        the class's qualified name."""
+        found = {}
+        for arg in fields:
+            annotation = field_class_annotation(self.unit, arg)
+            name = self.resolved_name(annotation) if annotation is not None else None
+            if name is not None:
+                found[arg.arg] = name
+        return found
+
+    def read_nested_models(self, attributes: dict[str, Taint], nested: dict[str, str], route: ast.AST, where: ast.AST,
+                           depth: int) -> None:
+        """A body model's fields that are models themselves (``address: Address``), read field by
+        field: ``address.city`` holds what pydantic gives ``Address.city`` (a step at the field
+        ``address``), ``address`` all of them. A field whose class is no model keeps its value."""
+        for name, class_name in nested.items():
+            if not self.unit.is_field_class(class_name):
+                continue
+            inner = self.dependency_attributes(class_name, route, where, depth + 1, BODY_MODEL_KIND)
+            if inner is None:
+                continue
+            held = attributes.get(name, CLEAN)  # (the field as a whole: a body value at its line)
+            first = next((origin.steps[0] for origin in held.origins if origin.steps), None)
+            step = replace(first, note=f"field `{name}`: `{class_name.rsplit('.', 1)[-1]}` read from the JSON body") if first else None
+            for key, value in inner.items():
+                attributes[f"{name}.{key}"] = value.with_step(step, self._stepped) if step else value
+            attributes[name] = join_all(attributes[f"{name}.{key}"] for key in inner if "." not in key)
 
     def request_value(self, init: ast.AST, arg: ast.arg, route: ast.AST, field: bool, depth: int,
                       unmarked: str | None = None) -> Taint:
@@ -1432,7 +1475,7 @@ def fastapi_parameter_value(unit: "FileFlow", init: ast.AST, arg: ast.arg, route
     converts it. None: no request value (a dependency, a framework object). Without ``route``,
     an unmarked parameter is UNPLACED (the path names it or not); ``unmarked``: its kind."""
     what = "field" if field else "parameter"
-    kind = parameter_kind(unit, init, arg, False, route=route, unmarked=unmarked)
+    kind = parameter_kind(unit, init, arg, False, route=route, unmarked=unmarked, field=field)
     if kind == CONVERTED:
         return CLEAN
     if kind is None:

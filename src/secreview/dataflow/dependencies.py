@@ -27,7 +27,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from secreview.dataflow.analyzer import FunctionSummary, fastapi_parameter_value
-from secreview.dataflow.parameters import dependency, generated_constructor
+from secreview.dataflow.parameters import dependency, field_class_annotation, generated_constructor
 from secreview.dataflow.values import CLEAN, Taint
 from secreview.findings import TraceStep
 from secreview.models.sources import DEPENDENCY_CLASS_MODULES
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 DEPENDENCY_ENTRY = "<dependency>"  # ``app.deps.Filters.<dependency>``
 ATTRIBUTES = "<attribute>"
+NESTED = "<nested>"  # ((NESTED, field, class), CLEAN): a field annotated with a class (maybe a model)
 
 
 def entry_name(class_name: str) -> str:
@@ -69,25 +70,49 @@ def dependency_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
                 items.append((arg.arg, _given(unit, init, arg, fields)))
         clean = [*unit.class_level_values(class_name), *(() if fields else _assigned_attributes(init, parameters))]
         items += [((ATTRIBUTES, attribute), CLEAN) for attribute in dict.fromkeys(clean)]
+        if fields:
+            items += [((NESTED, field, nested), CLEAN) for field, nested in _class_fields(unit, parameters)]
         name = entry_name(class_name)
         entries[name] = FunctionSummary(name if fields else f"{class_name}.__init__", [a.arg for a in parameters],
                                         Taint(frozenset(), tuple(items)))
     return entries
 
 
-def decoded(entry: FunctionSummary) -> tuple[dict[str, Taint], dict[str, Taint], str | None, list[str]]:
+def decoded(entry: FunctionSummary) -> tuple[dict[str, Taint], dict[str, Taint], str | None, list[str], dict[str, str]]:
     """An entry as (what each parameter is given, the attributes the constructor assigns or the
     class body binds to a constant -- all clean here --, the constructor's name or None for a
-    generated one, its parameter names)."""
+    generated one, its parameter names, the qualified names of the classes fields are annotated
+    with: maybe models a body model nests)."""
     given: dict[str, Taint] = {}
     attributes: dict[str, Taint] = {}
+    nested: dict[str, str] = {}
     for key, value in entry.returns.items or ():
         if isinstance(key, tuple):
-            attributes[key[1]] = value
+            if key[0] == NESTED:
+                nested[key[1]] = key[2]
+            else:
+                attributes[key[1]] = value
         else:
             given[key] = value
     generated = not entry.qualname.endswith(".__init__")
-    return given, attributes, None if generated else entry.qualname, entry.params
+    return given, attributes, None if generated else entry.qualname, entry.params, nested
+
+
+def _class_fields(unit: "FileFlow", fields: list[ast.arg]) -> list[tuple[str, str]]:
+    """The fields annotated with a class (``address: Address``: maybe a nested model, which a
+    route's module reads through that class's own entry), with the class's qualified name."""
+    local = {node.name for node in unit.parsed.tree.body if node.__class__ is ast.ClassDef}
+    found = []
+    for arg in fields:
+        annotation = field_class_annotation(unit, arg)
+        name = unit.qualname(annotation) if annotation is not None else None
+        if name is None:
+            continue
+        if name in local:
+            name = f"{unit.module_name}.{name}"
+        if "." in name:  # (not ``str``, ``int``: builtins)
+            found.append((arg.arg, name))
+    return found
 
 
 def _given(unit: "FileFlow", init: ast.AST, arg: ast.arg, field: bool) -> Taint:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from secreview.models.sources import (
     DEPENDENCY_MARKERS, FIELD_CLASS_BASES, FIELD_CLASS_DECORATORS, FRAMEWORK_OBJECT_NAMES, FRAMEWORK_OBJECT_TYPES,
-    NOT_FIELD_ANNOTATIONS, NOT_USER_PARAMETERS, PARAMETER_KIND_MARKERS, PARAMETER_MODEL_MARKERS, SCALAR_ANNOTATIONS,
+    CONSTRAINED_SCALAR_TYPES, NOT_FIELD_ANNOTATIONS, NOT_USER_PARAMETERS, PARAMETER_KIND_MARKERS, PARAMETER_MODEL_MARKERS,
+    PATTERN_FIELD_MARKERS, PATTERN_TYPES, SCALAR_ANNOTATIONS,
 )
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ _CONVERTING_RULE_TYPES = frozenset({"int", "float", "uuid"})
 _FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
 _LITERAL = frozenset({"Literal", "typing.Literal", "typing_extensions.Literal"})
 _KIND_MARKERS = frozenset(PARAMETER_KIND_MARKERS)
+_PATTERN_MARKERS = _KIND_MARKERS | PATTERN_FIELD_MARKERS
 _FASTAPI_MARKERS = _KIND_MARKERS | DEPENDENCY_MARKERS
 _WRAPPERS = frozenset({"Annotated", "typing.Annotated", "Optional", "typing.Optional"})
 _SEQUENCES = frozenset({"list", "set", "frozenset", "tuple", "List", "Set", "FrozenSet", "Tuple", "Sequence",
@@ -33,14 +35,15 @@ _ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag
 
 
 def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_view: bool,
-                   route: ast.AST | None = None, unmarked: str | None = None) -> str | None:
+                   route: ast.AST | None = None, unmarked: str | None = None, field: bool = False) -> str | None:
     """What the framework passes to ``arg`` of the route or view ``function``: a source
     description ("HTTP query parameter", "HTTP header"...), CONVERTED, or None (not a request
     value: an injected object or dependency). ``route``: the path operation whose path names
     its path parameters, when ``function`` is the ``__init__`` of a dependency class it uses;
     ``unmarked``: the kind of a parameter without a marker of its own, if not the route's (the
-    fields of a ``Header()`` parameter model are headers)."""
-    if arg.arg in NOT_USER_PARAMETERS or _injected(unit, function, arg):
+    fields of a ``Header()`` parameter model are headers); ``field``: ``arg`` is a field of a
+    dataclass or pydantic model (its name says nothing: a body's ``session: str`` is data)."""
+    if (arg.arg in NOT_USER_PARAMETERS and not field) or _injected(unit, function, arg):
         return None
     if _converted(unit, function, arg):
         return CONVERTED
@@ -70,6 +73,35 @@ def parameter_model(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> tuple[
 
 
 _MODEL_MARKERS = PARAMETER_MODEL_MARKERS
+_BODY_MARKERS = frozenset({"Body"})
+
+
+def body_model(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> ast.expr | None:
+    """``item: Item``, ``item: Item | None = None``, ``Annotated[Item, Body(embed=True)]``: a
+    parameter annotated with a class and without a marker (or with ``Body()``): FastAPI reads it
+    from the JSON body when the class is a pydantic model or a dataclass (the caller asks). The
+    annotation's class, or None for any other parameter."""
+    if arg.annotation is None:
+        return None
+    declared = _annotation(unit, arg)
+    default = _default_of(function, arg)
+    if isinstance(default, ast.Call) and not _call_named(default, unit, _BODY_MARKERS):
+        return None  # (``= Query()``, ``= Depends()``, ``= Field()``...)
+    if isinstance(declared, ast.Subscript) and unit.qualname(declared.value) in _ANNOTATED:
+        elements = declared.slice.elts if isinstance(declared.slice, ast.Tuple) else []
+        if any(isinstance(e, ast.Call) and not _call_named(e, unit, _BODY_MARKERS) for e in elements[1:]):
+            return None
+    annotation = _unwrapped(declared, unit)
+    return annotation if annotation is not None and annotation.__class__ in (ast.Name, ast.Attribute) else None
+
+
+def field_class_annotation(unit: "FileFlow", arg: ast.arg) -> ast.expr | None:
+    """A field's annotation when it names a class (``address: Address``, ``Address | None``,
+    ``Annotated[Address, Field(...)]``): maybe a nested model. None for any other annotation."""
+    if arg.annotation is None:
+        return None
+    annotation = _unwrapped(_annotation(unit, arg), unit)
+    return annotation if annotation is not None and annotation.__class__ in (ast.Name, ast.Attribute) else None
 
 
 # ---- injected objects and dependencies -------------------------------------------------------
@@ -258,9 +290,12 @@ def _call_named(node: ast.expr, unit: "FileFlow", names: frozenset[str]) -> bool
     return name is not None and name.rsplit(".", 1)[-1] in names
 
 
+_ANNOTATED = frozenset({"Annotated", "typing.Annotated", "typing_extensions.Annotated"})
+
+
 def _annotation_metadata(annotation: ast.expr, unit: "FileFlow", names: frozenset[str]) -> ast.Call | None:
     """The first ``Annotated[T, Marker(...)]`` metadata call named in ``names``, else None."""
-    if isinstance(annotation, ast.Subscript) and unit.qualname(annotation.value) in ("Annotated", "typing.Annotated", "typing_extensions.Annotated"):
+    if isinstance(annotation, ast.Subscript) and unit.qualname(annotation.value) in _ANNOTATED:
         elements = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else []
         for element in elements[1:]:
             if _call_named(element, unit, names):
@@ -304,6 +339,9 @@ def _converted(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:
 
 
 def _converted_type(annotation: ast.expr, unit: "FileFlow") -> bool:
+    if annotation.__class__ is ast.Call:  # ``conint(gt=0)``, ``confloat(le=1)``: pydantic's constrained numbers
+        name = unit.qualname(annotation.func)  # type: ignore[attr-defined]
+        return name is not None and name.rsplit(".", 1)[-1] in CONSTRAINED_SCALAR_TYPES
     if isinstance(annotation, ast.Subscript):
         container = unit.qualname(annotation.value)
         if container in _LITERAL:
@@ -330,11 +368,15 @@ def _is_local_enum(annotation: ast.expr, unit: "FileFlow") -> bool:
 
 
 def declared_pattern(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> str | None:
-    """``Query(pattern=r"^[a-z0-9_]+$")`` (also ``regex=``, in ``Annotated``): the pattern the
-    framework checks the value against before the handler runs (with search semantics, as
-    pydantic does: only a pattern anchored at both ends checks the whole value)."""
+    """``Query(pattern=r"^[a-z0-9_]+$")`` (also ``regex=``, in ``Annotated``), and pydantic's
+    ``Field(pattern=...)``, ``constr(pattern=...)``, ``Annotated[str, StringConstraints(pattern=...)]``
+    (see models PATTERN_*): the pattern the framework checks the value against before the
+    handler runs (with search semantics, as pydantic does: only a pattern anchored at both ends
+    checks the whole value)."""
     declared = _annotation(unit, arg)
-    for marker in (_default_of(function, arg), _annotation_metadata(declared, unit, _KIND_MARKERS) if declared is not None else None):
+    unwrapped = _unwrapped(declared, unit) if declared is not None else None
+    typed = unwrapped if isinstance(unwrapped, ast.Call) and _call_named(unwrapped, unit, PATTERN_TYPES) else None
+    for marker in (_default_of(function, arg), _annotation_metadata(declared, unit, _PATTERN_MARKERS) if declared is not None else None, typed):
         if isinstance(marker, ast.Call):
             for keyword in marker.keywords:
                 if keyword.arg in ("pattern", "regex") and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):

@@ -149,6 +149,17 @@ DEPENDENCY_CLASS_MODULES = ("fastapi", "pydantic", "sqlmodel")
 # Markers that make a parameter annotated with a dataclass or pydantic model a *parameter model*
 # (``Annotated[Filters, Query()]``): FastAPI fills each field from that part of the request.
 PARAMETER_MODEL_MARKERS = frozenset({"Query", "Header", "Cookie", "Form"})
+# A route parameter annotated with one of these classes and no marker (or ``Body()``) is the JSON
+# request body (``def create(item: Item)``): FastAPI has pydantic validate each field, so each is
+# read as its annotation says (an ``int`` field carries nothing, a ``str`` one is body text).
+BODY_MODEL_KIND = "HTTP request body"
+# pydantic's declarations of a pattern a string field must match (``Field(pattern=...)``,
+# ``Annotated[str, StringConstraints(pattern=...)]``; by last name), read like ``Query(pattern=...)``;
+# and the constrained-type functions taking one (``constr(pattern=...)``).
+PATTERN_FIELD_MARKERS = frozenset({"Field", "StringConstraints"})
+PATTERN_TYPES = frozenset({"constr"})
+# pydantic's constrained numbers and dates (``conint(gt=0)``...): converted, as ``int`` is.
+CONSTRAINED_SCALAR_TYPES = frozenset({"conint", "confloat", "condecimal", "condate"})
 # Annotations of a class's attributes that its generated ``__init__`` does not take.
 NOT_FIELD_ANNOTATIONS = frozenset({"ClassVar", "typing.ClassVar"})
 # FastAPI's parameter markers and the part of the request each reads.
@@ -162,6 +173,9 @@ SCALAR_ANNOTATIONS = frozenset({
     "int", "float", "bool", "UUID", "uuid.UUID", "Decimal", "decimal.Decimal", "date", "datetime",
     "datetime.date", "datetime.datetime", "time", "datetime.time", "timedelta", "datetime.timedelta",
     "PositiveInt", "NegativeInt", "NonNegativeInt", "StrictInt", "StrictFloat", "StrictBool", "UUID4",
+    "NonPositiveInt", "PositiveFloat", "NegativeFloat", "NonNegativeFloat", "NonPositiveFloat", "FiniteFloat",
+    "UUID1", "UUID3", "UUID5", "PastDate", "FutureDate", "PastDatetime", "FutureDatetime", "AwareDatetime",
+    "NaiveDatetime",
 })
 
 # Weaknesses a source cannot cause, by source description. A path or URL given on the command
