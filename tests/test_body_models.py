@@ -1,0 +1,123 @@
+"""FastAPI body models (``def create(item: Item)``): each field is what pydantic makes of the JSON
+body -- the evidence names the parameter and the field --, also for a model of another module,
+with several jobs and with the cache (which follows an edit of the model's fields)."""
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import review_text
+from secreview import runner
+from secreview.config import Config
+from secreview.findings import Level
+from secreview.inputs.files import discover
+
+ROUTE = '''
+import os
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Place(BaseModel):
+    city: str
+    zip_code: int
+
+
+class Parcel(BaseModel):
+    label: str
+    weight: int
+    place: Place
+
+
+@app.post("/parcels")
+def send(parcel: Parcel):
+    os.system("print " + parcel.label)
+    os.system("route " + parcel.place.city)
+    os.system("weigh " + str(parcel.weight) + " " + str(parcel.place.zip_code))
+'''
+
+
+def test_the_trace_names_the_field_and_the_parameter():
+    findings = {f.line: f for f in review_text(ROUTE).findings if f.rule_id == "shell-command-injection"}
+    assert [(step.line, step.note) for step in findings[22].trace] == [
+        (15, "field `label`: HTTP request body (untrusted)"),
+        (21, "parameter `parcel`: `Parcel` built by FastAPI from the JSON body"),
+        (22, "executed by a shell"),
+    ]
+    assert [(step.line, step.note) for step in findings[23].trace] == [
+        (10, "field `city`: HTTP request body (untrusted)"),
+        (17, "field `place`: `Place` read from the JSON body"),
+        (21, "parameter `parcel`: `Parcel` built by FastAPI from the JSON body"),
+        (23, "executed by a shell"),
+    ]
+    assert findings[22].confidence is Level.HIGH
+    # The int fields carry nothing: only reported as values that are not constants, at low confidence.
+    assert findings[24].confidence is Level.LOW and not findings[24].trace
+
+
+def test_a_model_without_fastapi_is_no_body():
+    plain = ROUTE.replace("from fastapi import FastAPI", "from flask import Flask as FastAPI")
+    assert not [f for f in review_text(plain).findings if "HTTP request body" in f.message]
+
+
+SCHEMAS = '''
+from pydantic import BaseModel
+
+
+class Refund(BaseModel):
+    reason: str
+    amount: int
+'''
+
+HANDLERS = '''
+import os
+from fastapi import FastAPI
+
+from shop.schemas import Refund
+
+app = FastAPI()
+
+
+@app.post("/refunds")
+def refund(body: Refund):
+    os.system("notify " + body.reason)
+    os.system("pay " + str(body.amount))
+'''
+
+
+@pytest.fixture(autouse=True)
+def private_key_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    past = time.time() - 3600  # (a file written in the last seconds is re-hashed: not what a later run sees)
+    for file in root.rglob("*.py"):
+        os.utime(file, (past, past))
+
+
+def flows(tree: Path, **options) -> list[tuple[str, int, tuple[int, ...]]]:
+    sources, diagnostics = discover([str(tree)])
+    result = runner.run_review(sources, Config(min_confidence=Level.MEDIUM), diagnostics, **options)
+    assert not result.diagnostics
+    return sorted((Path(f.path).name, f.line, tuple(s.line for s in f.trace)) for f in result.findings if f.cwe == 78)
+
+
+def test_a_body_model_of_another_module_is_read_field_by_field(tmp_path):
+    tree = tmp_path / "shop"
+    cache = tmp_path / "cache"
+    write(tmp_path, {"shop/__init__.py": "", "shop/schemas.py": SCHEMAS, "shop/handlers.py": HANDLERS})
+    expected = [("handlers.py", 12, (6, 11, 12))]  # (the field, the parameter, the sink)
+    assert flows(tree, jobs=1) == expected
+    assert flows(tree, jobs=2, cache_dir=cache) == expected
+    assert flows(tree, jobs=2, cache_dir=cache) == expected  # (from the cache)
+    write(tmp_path, {"shop/schemas.py": SCHEMAS.replace("amount: int", "amount: str")})
+    edited = [*expected, ("handlers.py", 13, (7, 11, 13))]
+    assert flows(tree, jobs=2, cache_dir=cache) == edited == flows(tree, jobs=1)
