@@ -6,11 +6,12 @@ directly or not, that come before it in the order; then each file analysed with 
 summaries -- whatever the order the files are given in and the number of jobs. This test computes
 that definition directly and compares, on every flow fixture and cross-file project together."""
 import random
+import tempfile
 
 import pytest
 
 from conftest import FIXTURES
-from secreview import runner
+from secreview import cache as cache_store, runner
 from secreview.config import Config
 from secreview.dataflow.linking import ProjectTable
 from secreview.dataflow.order import analysis_order
@@ -130,6 +131,27 @@ def test_the_review_filling_and_reading_the_cache_with_workers_is_the_definition
     warm = runner.RunStats()
     assert report(runner.run_review(corpus, config, jobs=2, cache_dir=tmp_path / "cache", stats=warm)) == expected
     assert cold.analysed == len(corpus) and warm.analysed == 0
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_review_on_a_memory_budget_is_the_definition(corpus, defined, tmp_path, monkeypatch, cached):
+    # No file's bytes kept from the first read (each is read again when analysed), and a decoded
+    # summary or call site dropped as soon as another is decoded: every part spilled by the
+    # workers is read back from disk each time it is used -- the same review.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key"))
+    monkeypatch.setattr(runner, "KEPT_SOURCE_BYTES", 0)
+    monkeypatch.setattr(runner, "SPILL_ABOVE_BYTES", 0)
+    monkeypatch.setattr(cache_store, "DECODED_KEPT_BYTES", 1)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    decoded = []
+    original = cache_store.unpack
+    monkeypatch.setattr(cache_store, "unpack", lambda text: decoded.append(len(text)) or original(text))
+    config = Config(min_confidence=Level.LOW)
+    cache_dir = tmp_path / "cache" if cached else None
+    assert report(runner.run_review(corpus, config, jobs=2, cache_dir=cache_dir)) == report(defined)
+    assert decoded  # (the project pass read spilled call sites back)
+    assert not list(tmp_path.glob("secreview-spill-*"))  # the spill folder goes with the review
+    assert not cache_store._DECODED
 
 
 def test_data_returned_through_helpers_in_two_modules_is_found(defined):

@@ -5,6 +5,7 @@ import ast
 import gc
 import json
 import os
+import pickle
 import subprocess
 import sys
 import time
@@ -758,3 +759,50 @@ def test_a_result_the_cache_cannot_hold_is_not_stored_and_costs_nothing_else(tmp
     result, stats = review(tree, jobs=1, cache_dir=tmp_path / "cache")
     assert not [d for d in result.diagnostics if d.kind == "internal-error"]
     assert report(result) == report(review(tree, jobs=1)[0])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_whose_bytes_were_not_kept_is_read_again_as_it_is_then(tmp_path, monkeypatch, jobs):
+    # Beyond KEPT_SOURCE_BYTES a file is read again when analysed: what is reviewed is what it
+    # holds then (as when a file changes while a review runs), and nothing is lost.
+    tree = make_tree(tmp_path, count=20)
+    late = tree / "late.py"
+    late.write_text("print('nothing yet')\n")
+    monkeypatch.setattr(runner, "KEPT_SOURCE_BYTES", 0)
+    original = runner._read_all
+
+    def read_then_edit(sources, store):
+        reads = original(sources, store)
+        late.write_text("import os\n\nos.system(input())\n")
+        return reads
+
+    monkeypatch.setattr(runner, "_read_all", read_then_edit)
+    result, stats = review(tree, jobs=jobs, cache_dir=None)
+    assert stats.jobs == jobs
+    assert [(f.line, f.cwe) for f in result.findings if f.path.endswith("late.py")] == [(3, 78)]
+    assert [d.kind for d in result.diagnostics] == ["syntax-error"]
+
+
+def test_a_spilled_part_is_read_back_and_only_the_parts_used_last_stay_decoded(tmp_path, monkeypatch):
+    from secreview import spill
+
+    monkeypatch.setattr(cache_store, "DECODED_KEPT_BYTES", 60)
+    into = spill.SpillFile(str(tmp_path))
+    values = [{"name": f"value {number}", "items": list(range(number))} for number in range(4)]
+    parts = [cache_store.Packed.of(value, number) for number, value in enumerate(values)]
+    try:
+        for part in parts:
+            text = part.text
+            part.spill(into)
+            assert part.text == text and part._text is None  # on disk now
+        # As a worker hands it on: the place, not the text.
+        received = [pickle.loads(pickle.dumps(part)) for part in parts]
+        assert all(part.place is not None and part._text is None for part in received)
+        assert [part.value() for part in received] == values
+        kept = [part for part in received if part._value is not None]
+        assert 0 < len(kept) < len(received) and kept[-1] is received[-1]  # the last used
+        assert received[0].value() == values[0]  # dropped, read back
+    finally:
+        into.close()
+        cache_store.forget_decoded()
+        spill.close_readers()

@@ -26,6 +26,7 @@ temporary file renamed into place (``os.replace``), so concurrent runs never see
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import enum
 import hashlib
@@ -39,6 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from secreview import spill as spill_files
 
 FORMAT = "v1"
 _MAGIC = b"secreview-cache 1 "
@@ -298,11 +301,16 @@ class Packed:
     """A part of a stored value kept packed when the entry is loaded (``pack``'s text), decoded
     on first use, with a small ``index`` at hand meanwhile (what its users ask before they need
     the part itself). A review after an edit loads every other file's entry, but only needs the
-    summaries and call sites of a few: decoding them all was most of its time."""
+    summaries and call sites of a few: decoding them all was most of its time.
 
-    def __init__(self, text: str, index: Any) -> None:
-        self.text = text
+    During a review the text may be spilled to disk (``spill``: see spill.py), and only the
+    ``DECODED_KEPT`` parts used last keep their decoded value: what a review holds in memory
+    then no longer grows with every file's summaries and call sites."""
+
+    def __init__(self, text: str | None, index: Any, place: spill_files.Place | None = None) -> None:
+        self._text = text
         self.index = index
+        self.place = place  # where the text is spilled (then ``_text`` is None)
         self._value: Any = None
 
     @classmethod
@@ -311,19 +319,69 @@ class Packed:
         packed._value = value
         return packed
 
-    def value(self) -> Any:
-        if self._value is None:
-            self._value = unpack(self.text)
-        return self._value
+    @property
+    def text(self) -> str:
+        return self._text if self._text is not None else spill_files.read(self.place).decode()
 
-    def __reduce__(self):  # (to worker processes: the text, decoded there when needed)
-        return (Packed, (self.text, self.index))
+    def value(self) -> Any:
+        value = self._value
+        if value is None:
+            value = self._value = unpack(self._text if self._text is not None else spill_files.read(self.place))
+            _kept_decoded(self)
+        elif self.place is not None:
+            try:
+                _DECODED.move_to_end(id(self))
+            except KeyError:  # (kept from before ``forget_decoded``)
+                _kept_decoded(self)
+        return value
+
+    def spill(self, into: spill_files.SpillFile, keep_value: bool = True) -> None:
+        """Keep the text on disk from now on; its decoded value as any other's, while used (or
+        not at all: ``keep_value`` False)."""
+        if self.place is None:
+            self.place = into.write(self._text.encode())
+            self._text = None
+            if not keep_value:
+                self._value = None
+            elif self._value is not None:
+                _kept_decoded(self)
+
+    def __reduce__(self):  # (to worker processes: the text or its place, decoded there when needed)
+        return (Packed, (self._text, self.index, self.place))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Packed) and self.text == other.text
 
     def __hash__(self) -> int:
         return hash(self.text)
+
+
+# The spilled parts whose decoded value is kept: those used last, up to this much spilled text (a
+# decoded value takes about 4 times its text in memory).
+DECODED_KEPT_BYTES = 8_000_000
+_DECODED: "collections.OrderedDict[int, Packed]" = collections.OrderedDict()
+_decoded_bytes = 0
+
+
+def _kept_decoded(packed: Packed) -> None:
+    """``packed`` was just decoded: keep its value if it is spilled (it can be read again), and
+    drop those of the spilled parts used longest ago beyond ``DECODED_KEPT_BYTES``."""
+    global _decoded_bytes
+    if packed.place is None or id(packed) in _DECODED:
+        return
+    _DECODED[id(packed)] = packed
+    _decoded_bytes += packed.place[2]
+    while _decoded_bytes > DECODED_KEPT_BYTES and len(_DECODED) > 1:
+        _, oldest = _DECODED.popitem(last=False)
+        oldest._value = None
+        _decoded_bytes -= oldest.place[2]
+
+
+def forget_decoded() -> None:
+    """At the end of a review: its spilled parts are gone."""
+    global _decoded_bytes
+    _DECODED.clear()
+    _decoded_bytes = 0
 
 
 def unpack(text: str | bytes) -> Any:

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from secreview import cache as cache_store
+from secreview import spill as spill_files
 from secreview.config import Config
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
@@ -59,6 +60,12 @@ for _type in (FileOutcome, Dependencies, ReviewResult, Finding, TraceStep, Diagn
 cache_store.order_by(Origin, operator.attrgetter("order_key"))
 cache_store.register_constant("OTHER_KEYS", OTHER_KEYS)  # (origins are most of what is sorted)
 
+# The bytes of the files to analyse kept from their first read (for the order: content hash,
+# imports) until analysed; beyond this, a file is read again when analysed.
+KEPT_SOURCE_BYTES = 32_000_000
+# Without the cache, outcomes are packed and spilled to disk (see spill.py) when the files to
+# analyse are more than this: packing costs a few percent of the analysis.
+SPILL_ABOVE_BYTES = 32_000_000
 # Below this many files to analyse, starting worker processes costs more than it saves.
 MIN_FILES_PER_WORKER = 8
 # Show a progress bar only when at least this many files are analysed...
@@ -114,7 +121,7 @@ def engine_key(config: Config, reviewer: Reviewer) -> str:
 class _Read:
     """A file as read for this review."""
 
-    source: SourceFile  # with its bytes in ``data`` until handed to the analysis
+    source: SourceFile  # with its bytes in ``data`` until handed to the analysis (see _read_all)
     content_hash: str = ""
     stat: os.stat_result | None = None
     problem: Diagnostic | None = None  # could not be read
@@ -184,15 +191,18 @@ def _tune_gc() -> None:
 class _Analyst:
     """Analyses files with the summaries it has been told (one per worker process)."""
 
-    def __init__(self, reviewer: Reviewer, store: cache_store.Cache | None, packed_outcomes: bool = False) -> None:
+    def __init__(self, reviewer: Reviewer, store: cache_store.Cache | None, spill_folder: str | None = None) -> None:
         self.reviewer = reviewer
         self.store = store
         self.table = ProjectTable() if reviewer.dataflow else None
-        # In a worker: an outcome stored in the cache goes to the parent as stored, its summaries
-        # and call sites packed (their text and a small index): the parent keeps, and tells the
-        # other workers, the text, which is decoded only where an analysis or the project pass
-        # looks inside (see cache.Packed) -- less to send, to keep and to decode.
-        self.packed_outcomes = packed_outcomes
+        # An outcome is handed on as the cache stores it, its summaries and call sites packed
+        # (their text and a small index), the text spilled to disk (spill.py), when the cache
+        # packs them anyway or the review spills: the parent keeps, and tells the other workers,
+        # where it is; it is decoded only where an analysis or the project pass looks inside
+        # (see cache.Packed) -- less to send, to keep and to decode, and memory that does not
+        # grow with the project.
+        self.packed_outcomes = store is not None or spill_folder is not None
+        self.spill = spill_files.SpillFile(spill_folder) if spill_folder is not None else None
 
     def learn(self, known: list[tuple[int, str, str, dict]]) -> None:
         if self.table is not None:
@@ -201,6 +211,10 @@ class _Analyst:
 
     def analyse(self, index: int, read: _Read, visible: int | None) -> FileOutcome | ReviewResult:
         """A FileOutcome, or a ReviewResult with the diagnostic of a crash (never cached)."""
+        if read.source.data is None:  # (its bytes were not kept: see _read_all)
+            read = _read(read.source)
+            if read.problem is not None:  # unreadable now
+                return ReviewResult(diagnostics=[read.problem])
         source = dataclasses.replace(read.source, file=None)
         # The summaries' digest and the stored entry encode the same objects: once, with one memo.
         memo: dict | None = {} if self.store is not None else None
@@ -209,7 +223,7 @@ class _Analyst:
         if not isinstance(outcome, FileOutcome):
             return ReviewResult(diagnostics=[outcome])
         if not _crashed(outcome.result):  # (its summaries are known and kept; the crash may not recur)
-            return self._store(read, outcome, memo)
+            return self._hand_on(index, read, outcome, memo)
         return outcome
 
     def reanalyse(self, index: int, source: SourceFile, visible: int | None, previous: FileOutcome | None) -> FileOutcome | ReviewResult:
@@ -226,23 +240,36 @@ class _Analyst:
             return dataclasses.replace(previous, result=ReviewResult(diagnostics=[result]), dependencies=Dependencies())
         review, dependencies = result
         outcome = dataclasses.replace(previous, result=review, dependencies=dependencies)
-        return self._store(read, outcome)
+        return self._hand_on(index, read, outcome)
 
     def run(self, task: "_Task") -> FileOutcome | ReviewResult:
         if task.kind == "analyse":
             return self.analyse(task.index, task.payload, task.visible)
         return self.reanalyse(task.index, task.payload, task.visible, task.previous)
 
-    def _store(self, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> FileOutcome:
+    def _hand_on(self, index: int, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> FileOutcome:
         """Store ``outcome`` in the cache (if any); the outcome to hand on (see packed_outcomes)."""
-        if self.store is not None and read.source.file is not None and read.scan is not None:
-            try:
-                stored = _as_stored(outcome, read.scan, memo)
-            except (cache_store.NotCacheable, RecursionError, ValueError):
-                return outcome  # (a value the cache cannot hold: the file is analysed again next time)
-            if self.store.store(_cache_key(self.store, read), stored, memo) and self.packed_outcomes:
-                return stored
-        return outcome
+        in_cache = self.store is not None and read.source.file is not None
+        if read.scan is None or not (in_cache or self.packed_outcomes):
+            return outcome
+        try:
+            stored = _as_stored(outcome, read.scan, memo)
+        except (cache_store.NotCacheable, RecursionError, ValueError):
+            return outcome  # (a value the cache cannot hold: the file is analysed again next time)
+        if in_cache:
+            self.store.store(_cache_key(self.store, read), stored, memo)
+        if not self.packed_outcomes:
+            return outcome
+        if self.spill is not None:
+            if stored.summaries.__class__ is cache_store.Packed:
+                stored.summaries.spill(self.spill)  # (kept decoded while used: files that import it come next)
+            for part in stored.result.call_sites:
+                if part.__class__ is cache_store.Packed:
+                    part.spill(self.spill, keep_value=False)  # (for the parent's project pass)
+        if self.table is not None and isinstance(outcome.summaries, dict) and outcome.summaries:
+            # Its own summaries, just computed: kept packed here too, like every other file's.
+            self.table.add(index, stored.path, stored.summaries_version, stored.summaries)
+        return dataclasses.replace(stored, imports=None)  # (the parent has them: its read's scan)
 
 
 def _crashed(result: ReviewResult) -> bool:
@@ -263,14 +290,14 @@ def _as_stored(outcome: FileOutcome, scan: ImportScan, memo: dict | None) -> Fil
                                imports=scan)
 
 
-def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None) -> None:
+def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None, spill_folder: str | None) -> None:
     """A worker process: ("learn", known) or a ``_Task`` in, ("done", index, outcome) out, until
     ("stop",) or the pipe closes."""
     _tune_gc()
     # Ctrl-C reaches every process of the terminal's group: the parent stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = cache_store.Cache(*cache_args) if cache_args is not None else None
-    analyst = _Analyst(reviewer, store, packed_outcomes=True)
+    analyst = _Analyst(reviewer, store, spill_folder)
     while True:
         try:
             message = connection.recv()
@@ -325,28 +352,39 @@ def run_review(
         stats.cached = len(sources)
         return _final(snapshot, diagnostics, reviewer, change)
 
-    reads = [_recall(source, store) for source in sources]
+    reads = _read_all(sources, store)
     outcomes, todo = _cached_outcomes(reads, store)
     order, imports = order_of([read.source.module_name for read in reads], [_scan(read) for read in reads])
     visible = _visible_files(order, imports)
     pending = set(todo)
-    with _Scheduler(reviewer, store, jobs, len(todo), progress, stats) as scheduler:
-        scheduler.learn([(i, o.path, o.summaries_version, o.summaries) for i, o in enumerate(outcomes) if isinstance(o, FileOutcome)])
-        for index, outcome in scheduler.analyse([i for i in order if i in pending], reads, imports, visible, sources):
-            outcomes[index] = outcome
-        again = _analyse_until_stable(scheduler, outcomes, sources, reviewer, order, imports, visible, stats)
-        again |= scheduler.reviewed_again
-    stats.analysed = len(pending | again)
-    stats.reanalysed = len(again)
-    stats.cached = len(sources) - stats.analysed
+    # Every outcome's packed parts wait on disk until the project pass is done (see spill.py):
+    # when the cache packs them anyway, or when the review is large enough for packing them to
+    # be worth its cost (a small review without the cache keeps them in memory).
+    spilling = store is not None or sum(reads[index].scan.size for index in todo) > SPILL_ABOVE_BYTES
+    with spill_files.Spill(spilling) as spill:
+        try:
+            with _Scheduler(reviewer, store, jobs, len(todo), progress, stats, spill.folder) as scheduler:
+                scheduler.learn([(i, o.path, o.summaries_version, o.summaries) for i, o in enumerate(outcomes) if isinstance(o, FileOutcome)])
+                for index, outcome in scheduler.analyse([i for i in order if i in pending], reads, imports, visible, sources):
+                    outcomes[index] = outcome
+                reads.clear()
+                again = _analyse_until_stable(scheduler, outcomes, sources, reviewer, order, imports, visible, stats)
+                again |= scheduler.reviewed_again
+            stats.analysed = len(pending | again)
+            stats.reanalysed = len(again)
+            stats.cached = len(sources) - stats.analysed
 
-    reviewed = ReviewResult(change=change)
-    for outcome in outcomes:
-        reviewed.merge(outcome.result if isinstance(outcome, FileOutcome) else outcome)
-    if reviewer.dataflow:
-        problem = guarded("<project>", reviewer.add_interprocedural_findings, reviewed, sources)
-        if isinstance(problem, Diagnostic):
-            reviewed.diagnostics.append(problem)
+            reviewed = ReviewResult(change=change)
+            for outcome in outcomes:
+                reviewed.merge(outcome.result if isinstance(outcome, FileOutcome) else outcome)
+            outcomes.clear()
+            if reviewer.dataflow:
+                problem = guarded("<project>", reviewer.add_interprocedural_findings, reviewed, sources)
+                if isinstance(problem, Diagnostic):
+                    reviewed.diagnostics.append(problem)
+            reviewed = _report_part(reviewed)
+        finally:
+            cache_store.forget_decoded()
     if store is not None:
         store.save_index()
         if todo or again:
@@ -381,6 +419,23 @@ def _cached_outcomes(reads: list[_Read], store: cache_store.Cache | None) -> tup
             continue
         todo.append(index)
     return outcomes, todo
+
+
+def _read_all(sources: list[SourceFile], store: cache_store.Cache | None) -> list[_Read]:
+    """Every file as read (or recalled: see _recall), the bytes of the first KEPT_SOURCE_BYTES
+    kept for the analysis; the others are read again when analysed (a tree of any size is not
+    held in memory; most trees fit)."""
+    reads = []
+    kept = 0
+    for source in sources:
+        read = _recall(source, store)
+        data = read.source.data
+        if data is not None and read.source.file is not None:  # (a snippet's bytes are all there is)
+            kept += len(data)
+            if kept > KEPT_SOURCE_BYTES:
+                read.source = dataclasses.replace(read.source, data=None)
+        reads.append(read)
+    return reads
 
 
 def _scan(read: _Read) -> ImportScan:
@@ -455,9 +510,11 @@ class _Scheduler:
     """Hands files to worker processes (or analyses them here when there are few), and tells
     every worker the summaries the others found before its next file."""
 
-    def __init__(self, reviewer: Reviewer, store, jobs: int, count: int, progress: bool, stats: RunStats) -> None:
+    def __init__(self, reviewer: Reviewer, store, jobs: int, count: int, progress: bool, stats: RunStats,
+                 spill_folder: str | None = None) -> None:
         self.reviewer = reviewer
         self.store = store
+        self.spill_folder = spill_folder  # where workers spill the outcomes they hand on
         self.workers_wanted = min(jobs, max(1, count // MIN_FILES_PER_WORKER))
         stats.jobs = max(stats.jobs, self.workers_wanted)
         self.progress = progress
@@ -473,9 +530,9 @@ class _Scheduler:
     def __enter__(self) -> "_Scheduler":
         if self.workers_wanted > 1:
             cache_args = (self.store.folder, self.store.engine_key, self.store.secret) if self.store is not None else None
-            self.workers = [_Worker.start(self.reviewer, cache_args) for _ in range(self.workers_wanted)]
+            self.workers = [_Worker.start(self.reviewer, (cache_args, self.spill_folder)) for _ in range(self.workers_wanted)]
         else:
-            self.analyst = _Analyst(self.reviewer, self.store)
+            self.analyst = _Analyst(self.reviewer, self.store, self.spill_folder)
         # Here too: the outcomes received (or the trees built) are many small acyclic objects.
         self._gc_state = gc.get_threshold()
         _tune_gc()
@@ -503,8 +560,8 @@ class _Scheduler:
                 sources: list[SourceFile]) -> Iterable[tuple[int, Any]]:
         tasks = []
         for index in order:
-            tasks.append(_Task("analyse", index, reads[index], len(reads[index].source.data or b""), visible[index]))
-            reads[index] = dataclasses.replace(reads[index], source=dataclasses.replace(reads[index].source, data=None))
+            tasks.append(_Task("analyse", index, reads[index], reads[index].scan.size, visible[index]))
+            reads[index] = None  # (the task has it: its bytes and imports go with it)
         follow_up = _ReviewAgain(order, imports, visible, sources, self.known) if self.workers else None
         yield from self._run(tasks, "reviewing", _earlier_imports(order, imports), follow_up)
         if follow_up is not None:
@@ -524,6 +581,8 @@ class _Scheduler:
 
     def _run(self, tasks: list["_Task"], label: str, imports: list[list[int]] | None = None,
              follow_up: "_ReviewAgain | None" = None) -> Iterable[tuple[int, Any]]:
+        """The outcome of each task, as they come. ``tasks`` is emptied as they are handed out:
+        a task holds its file's bytes, which are not kept once it is analysed."""
         if not tasks:
             return
         with _Progress(len(tasks), self.progress, label) as bar:
@@ -538,8 +597,10 @@ class _Scheduler:
 
     def _here(self, tasks: list["_Task"]) -> Iterable[tuple[int, Any, None, "_Task"]]:
         self._analysing = True
+        tasks.reverse()
         try:
-            for task in tasks:
+            while tasks:
+                task = tasks.pop()
                 yield task.index, self.analyst.run(task), None, task
         finally:
             self._analysing = False
@@ -549,6 +610,7 @@ class _Scheduler:
         from multiprocessing.connection import wait
 
         pending = _ReadyQueue(tasks, imports)
+        tasks.clear()
         busy: dict[Any, tuple[_Worker, tuple]] = {}
         # A file is reviewed again at most once at a time: asked again while under way (two URL
         # confs done one after the other), the new review waits for the one under way, or that
@@ -569,7 +631,7 @@ class _Scheduler:
                 pending.done(task.index)
                 reply = worker.receive()
                 if reply is None:  # the process died (killed, out of memory, crashed the interpreter)
-                    replacement = _Worker.start(self.reviewer, worker.cache_args)
+                    replacement = _Worker.start(self.reviewer, worker.settings)
                     self.workers[self.workers.index(worker)] = replacement
                     if task.index in waiting_for_itself:
                         pending.add([waiting_for_itself.pop(task.index)])
@@ -751,25 +813,25 @@ class _ReadyQueue:
 class _Worker:
     """One worker process and the pipe to it; knows how many summaries it has been told."""
 
-    def __init__(self, process, connection, cache_args) -> None:
+    def __init__(self, process, connection, settings: tuple) -> None:
         self.process = process
         self.connection = connection
-        self.cache_args = cache_args
+        self.settings = settings  # (the cache's arguments, the spill folder): see _worker_main
         self.told = 0
         self.task: _Task | None = None
 
     @classmethod
-    def start(cls, reviewer: Reviewer, cache_args: tuple | None) -> "_Worker":
+    def start(cls, reviewer: Reviewer, settings: tuple) -> "_Worker":
         import multiprocessing
 
         # fork: workers inherit the imported rules at no cost. Elsewhere (macOS, Windows) fork is
         # unsafe or missing; spawn re-imports secreview in each worker.
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         ours, theirs = context.Pipe()
-        process = context.Process(target=_worker_main, args=(theirs, reviewer, cache_args), daemon=True)
+        process = context.Process(target=_worker_main, args=(theirs, reviewer, *settings), daemon=True)
         process.start()
         theirs.close()
-        return cls(process, ours, cache_args)
+        return cls(process, ours, settings)
 
     def send_task(self, task: _Task, known: list, found_by: list) -> None:
         """Tell the worker the summaries found since its last task (but its own), then the task."""
@@ -806,7 +868,7 @@ class _Worker:
 
 def _final(reviewed: ReviewResult, diagnostics, reviewer: Reviewer, change) -> ReviewResult:
     result = ReviewResult(diagnostics=list(diagnostics or []), rules=len(reviewer.rules), change=change)
-    result.merge(reviewed)
+    result.merge(_report_part(reviewed))
     return result.finalize()
 
 

@@ -19,6 +19,7 @@ known to be still valid.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Iterator, Mapping
 
 from secreview.cache import Packed
@@ -44,9 +45,14 @@ class _Stored:
         return self.packed.value()[self.name]
 
 
-def summaries_index(summaries: dict[str, FunctionSummary]) -> dict[str, list[bool]]:
-    """What a table needs of a file's summaries before an analysis looks one up (see _Stored)."""
-    return {name: [summary.is_method, _returns_data(summary)] for name, summary in summaries.items()}
+IS_METHOD, RETURNS_DATA = 1, 2  # the flags of a summary in ``summaries_index``
+
+
+def summaries_index(summaries: dict[str, FunctionSummary]) -> dict[str, int]:
+    """What a table needs of a file's summaries before an analysis looks one up (see _Stored):
+    flags (an int: every file's index is kept for the whole review)."""
+    return {name: (IS_METHOD if summary.is_method else 0) | (RETURNS_DATA if _returns_data(summary) else 0)
+            for name, summary in summaries.items()}
 
 
 class _Summaries(dict):
@@ -81,7 +87,8 @@ class ProjectTable:
         """A file's own summaries: a dict, or packed in its cached entry (with ``summaries_index``)."""
         owner = (index, path, version)
         if isinstance(summaries, Packed):
-            items = ((name, _Stored(summaries, name, *flags)) for name, flags in summaries.index.items())
+            items = ((name, _Stored(summaries, name, bool(flags & IS_METHOD), bool(flags & RETURNS_DATA)))
+                     for name, flags in summaries.index.items())
         else:
             items = summaries.items()
         for name, summary in items:
@@ -284,6 +291,24 @@ class Dependencies:
                 or any((name in table.classes_returning_data) != answer for name, answer in self.classes_quietly.items())
                 or any(table.routes(views) != answer for views, answer in self.routes.items()))
 
+    def __reduce__(self):
+        # (from a worker: a name many files ask about is kept once, not once per file)
+        return (_shared_dependencies, (self.functions, self.functions_quietly, self.classes, self.classes_quietly, self.routes))
+
     def files(self) -> set[str]:
         """The paths of the files whose summaries answered."""
         return {answer[0] for answer in (*self.functions.values(), *self.classes.values()) if answer is not None}
+
+
+def _shared_dependencies(functions: dict[str, Answer], functions_quietly: dict[str, bool], classes: dict[str, Answer],
+                         classes_quietly: dict[str, bool], routes: dict[str, Conversions]) -> Dependencies:
+    """Dependencies as unpickled, their names and answers interned: the parent keeps every
+    file's, and most of what they hold is the same few thousand names."""
+    return Dependencies({intern(name): _interned(answer) for name, answer in functions.items()},
+                        {intern(name): answer for name, answer in functions_quietly.items()},
+                        {intern(name): _interned(answer) for name, answer in classes.items()},
+                        {intern(name): answer for name, answer in classes_quietly.items()}, routes)
+
+
+def _interned(answer: Answer) -> Answer:
+    return answer if answer is None else (intern(answer[0]), intern(answer[1]))
