@@ -150,6 +150,15 @@ def test_the_review_on_a_memory_budget_is_the_definition(corpus, defined, tmp_pa
     cache_dir = tmp_path / "cache" if cached else None
     assert report(runner.run_review(corpus, config, jobs=2, cache_dir=cache_dir)) == report(defined)
     assert decoded  # (the project pass read spilled call sites back)
+    if cached:  # every cached entry loaded (not the snapshot), its packed parts spilled
+        monkeypatch.setattr(runner, "KEPT_PACKED_BYTES", 0)
+        monkeypatch.setattr(runner, "_tree_key", lambda store, sources: None)
+        spilled = []
+        original_spill = cache_store.Packed.spill
+        monkeypatch.setattr(cache_store.Packed, "spill", lambda part, *args, **kw: spilled.append(part) or original_spill(part, *args, **kw))
+        stats = runner.RunStats()
+        assert report(runner.run_review(corpus, config, jobs=2, cache_dir=cache_dir, stats=stats)) == report(defined)
+        assert stats.analysed == 0 and spilled and all(part.place is not None for part in spilled)
     assert not list(tmp_path.glob("secreview-spill-*"))  # the spill folder goes with the review
     assert not cache_store._DECODED
 

@@ -312,6 +312,7 @@ class Packed:
         self.index = index
         self.place = place  # where the text is spilled (then ``_text`` is None)
         self._value: Any = None
+        self._used = False  # used since it was last passed over for dropping (see _kept_decoded)
 
     @classmethod
     def of(cls, value: Any, index: Any, memo: dict | None = None) -> "Packed":
@@ -328,18 +329,18 @@ class Packed:
         if value is None:
             value = self._value = unpack(self._text if self._text is not None else spill_files.read(self.place))
             _kept_decoded(self)
-        elif self.place is not None:
-            try:
-                _DECODED.move_to_end(id(self))
-            except KeyError:  # (kept from before ``forget_decoded``)
-                _kept_decoded(self)
+        else:
+            self._used = True  # (a flag, not a move in the queue: summaries are looked up very often)
         return value
 
     def spill(self, into: spill_files.SpillFile, keep_value: bool = True) -> None:
         """Keep the text on disk from now on; its decoded value as any other's, while used (or
         not at all: ``keep_value`` False)."""
         if self.place is None:
-            self.place = into.write(self._text.encode())
+            try:
+                self.place = into.write(self._text.encode())
+            except OSError:  # (no room left in the temporary folder: it stays in memory)
+                return
             self._text = None
             if not keep_value:
                 self._value = None
@@ -365,14 +366,19 @@ _decoded_bytes = 0
 
 def _kept_decoded(packed: Packed) -> None:
     """``packed`` was just decoded: keep its value if it is spilled (it can be read again), and
-    drop those of the spilled parts used longest ago beyond ``DECODED_KEPT_BYTES``."""
+    beyond ``DECODED_KEPT_BYTES`` drop those of the spilled parts decoded longest ago and not
+    used since they were last passed over (the "clock" approximation of least recently used)."""
     global _decoded_bytes
     if packed.place is None or id(packed) in _DECODED:
         return
     _DECODED[id(packed)] = packed
     _decoded_bytes += packed.place[2]
     while _decoded_bytes > DECODED_KEPT_BYTES and len(_DECODED) > 1:
-        _, oldest = _DECODED.popitem(last=False)
+        key, oldest = _DECODED.popitem(last=False)
+        if oldest._used and oldest is not packed:
+            oldest._used = False
+            _DECODED[key] = oldest  # (another round)
+            continue
         oldest._value = None
         _decoded_bytes -= oldest.place[2]
 

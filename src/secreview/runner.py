@@ -63,6 +63,9 @@ cache_store.register_constant("OTHER_KEYS", OTHER_KEYS)  # (origins are most of 
 # The bytes of the files to analyse kept from their first read (for the order: content hash,
 # imports) until analysed; beyond this, a file is read again when analysed.
 KEPT_SOURCE_BYTES = 32_000_000
+# The packed parts of cached outcomes kept in memory (their text); beyond, they are spilled to
+# disk (see spill.py).
+KEPT_PACKED_BYTES = 32_000_000
 # Without the cache, outcomes are packed and spilled to disk (see spill.py) when the files to
 # analyse are more than this: packing costs a few percent of the analysis.
 SPILL_ABOVE_BYTES = 32_000_000
@@ -352,37 +355,9 @@ def run_review(
         stats.cached = len(sources)
         return _final(snapshot, diagnostics, reviewer, change)
 
-    reads = _read_all(sources, store)
-    outcomes, todo = _cached_outcomes(reads, store)
-    order, imports = order_of([read.source.module_name for read in reads], [_scan(read) for read in reads])
-    visible = _visible_files(order, imports)
-    pending = set(todo)
-    # Every outcome's packed parts wait on disk until the project pass is done (see spill.py):
-    # when the cache packs them anyway, or when the review is large enough for packing them to
-    # be worth its cost (a small review without the cache keeps them in memory).
-    spilling = store is not None or sum(reads[index].scan.size for index in todo) > SPILL_ABOVE_BYTES
-    with spill_files.Spill(spilling) as spill:
+    with spill_files.Spill() as spill:
         try:
-            with _Scheduler(reviewer, store, jobs, len(todo), progress, stats, spill.folder) as scheduler:
-                scheduler.learn([(i, o.path, o.summaries_version, o.summaries) for i, o in enumerate(outcomes) if isinstance(o, FileOutcome)])
-                for index, outcome in scheduler.analyse([i for i in order if i in pending], reads, imports, visible, sources):
-                    outcomes[index] = outcome
-                reads.clear()
-                again = _analyse_until_stable(scheduler, outcomes, sources, reviewer, order, imports, visible, stats)
-                again |= scheduler.reviewed_again
-            stats.analysed = len(pending | again)
-            stats.reanalysed = len(again)
-            stats.cached = len(sources) - stats.analysed
-
-            reviewed = ReviewResult(change=change)
-            for outcome in outcomes:
-                reviewed.merge(outcome.result if isinstance(outcome, FileOutcome) else outcome)
-            outcomes.clear()
-            if reviewer.dataflow:
-                problem = guarded("<project>", reviewer.add_interprocedural_findings, reviewed, sources)
-                if isinstance(problem, Diagnostic):
-                    reviewed.diagnostics.append(problem)
-            reviewed = _report_part(reviewed)
+            reviewed, todo, again = _review(sources, store, reviewer, jobs, progress, change, stats, spill)
         finally:
             cache_store.forget_decoded()
     if store is not None:
@@ -395,18 +370,60 @@ def run_review(
     return _final(reviewed, diagnostics, reviewer, change)
 
 
-def _cached_outcomes(reads: list[_Read], store: cache_store.Cache | None) -> tuple[list, list[int]]:
+def _review(sources: list[SourceFile], store: cache_store.Cache | None, reviewer: Reviewer, jobs: int, progress: bool,
+            change: Any, stats: RunStats, spill: spill_files.Spill) -> tuple[ReviewResult, list[int], set[int]]:
+    """The review of ``sources`` (its report part), the files analysed, and those analysed again."""
+    reads = _read_all(sources, store)
+    outcomes, todo = _cached_outcomes(reads, store, spill)
+    order, imports = order_of([read.source.module_name for read in reads], [_scan(read) for read in reads])
+    visible = _visible_files(order, imports)
+    pending = set(todo)
+    # The outcomes handed on are spilled (see spill.py) when the cache packs them anyway, or when
+    # the review is large enough for packing them to be worth its cost (a small review without
+    # the cache keeps them in memory).
+    spilling = store is not None or sum(reads[index].scan.size for index in todo) > SPILL_ABOVE_BYTES
+    with _Scheduler(reviewer, store, jobs, len(todo), progress, stats, spill.folder() if spilling else None) as scheduler:
+        scheduler.learn([(i, o.path, o.summaries_version, o.summaries) for i, o in enumerate(outcomes) if isinstance(o, FileOutcome)])
+        for index, outcome in scheduler.analyse([i for i in order if i in pending], reads, imports, visible, sources):
+            outcomes[index] = outcome
+        reads.clear()
+        again = _analyse_until_stable(scheduler, outcomes, sources, reviewer, order, imports, visible, stats)
+        again |= scheduler.reviewed_again
+    stats.analysed = len(pending | again)
+    stats.reanalysed = len(again)
+    stats.cached = len(sources) - stats.analysed
+
+    reviewed = ReviewResult(change=change)
+    for outcome in outcomes:
+        reviewed.merge(outcome.result if isinstance(outcome, FileOutcome) else outcome)
+    outcomes.clear()
+    if reviewer.dataflow:
+        problem = guarded("<project>", reviewer.add_interprocedural_findings, reviewed, sources)
+        if isinstance(problem, Diagnostic):
+            reviewed.diagnostics.append(problem)
+    return _report_part(reviewed), todo, again
+
+
+def _cached_outcomes(reads: list[_Read], store: cache_store.Cache | None,
+                     spill: spill_files.Spill | None = None) -> tuple[list, list[int]]:
     """Every file's outcome known without analysing it (from the cache, or the diagnostic of a file
     that could not be read), and the indexes of the files to analyse. A file recalled (not read)
-    whose result is not in the cache is read now (``reads`` is updated)."""
+    whose result is not in the cache is read now (``reads`` is updated). The packed parts of the
+    outcomes beyond KEPT_PACKED_BYTES are spilled to ``spill`` (see spill.py)."""
     outcomes: list[FileOutcome | ReviewResult | None] = [None] * len(reads)
     todo: list[int] = []
+    kept = 0
     for index, read in enumerate(reads):
         if store is not None and read.problem is None and read.source.file is not None:
             store.remember(os.path.abspath(read.source.file), read.stat, read.content_hash)
             cached = store.load(_cache_key(store, read))
             if isinstance(cached, FileOutcome) and cached.imports is not None:  # (still to be checked: _outdated)
                 outcomes[index] = cached
+                parts = _packed_parts(cached)
+                kept += sum(len(part._text or "") for part in parts)
+                into = spill.file() if spill is not None and kept > KEPT_PACKED_BYTES else None
+                for part in parts if into is not None else ():
+                    part.spill(into, keep_value=False)
                 read.scan = cached.imports
                 read.source = dataclasses.replace(read.source, data=None)
                 continue
@@ -436,6 +453,11 @@ def _read_all(sources: list[SourceFile], store: cache_store.Cache | None) -> lis
                 read.source = dataclasses.replace(read.source, data=None)
         reads.append(read)
     return reads
+
+
+def _packed_parts(outcome: FileOutcome) -> list[cache_store.Packed]:
+    parts = [call for call in outcome.result.call_sites if call.__class__ is cache_store.Packed]
+    return [outcome.summaries, *parts] if outcome.summaries.__class__ is cache_store.Packed else parts
 
 
 def _scan(read: _Read) -> ImportScan:

@@ -62,22 +62,37 @@ def close_readers() -> None:
 
 
 class Spill:
-    """A review's spill folder, if ``wanted`` (None when a temporary folder cannot be made: parts
-    then stay in memory), removed with everything in it on exit."""
+    """A review's spill folder, made when first asked for (None when a temporary folder cannot
+    be made: parts then stay in memory), and this process's spill file in it; on exit, both
+    are removed."""
 
-    def __init__(self, wanted: bool = True) -> None:
-        self.wanted = wanted
-        self.folder: str | None = None
+    def __init__(self) -> None:
+        self._folder: str | None = None
+        self._file: SpillFile | None = None
+        self._failed = False
 
     def __enter__(self) -> "Spill":
-        if self.wanted:
-            try:
-                self.folder = tempfile.mkdtemp(prefix="secreview-spill-")
-            except OSError:
-                self.folder = None
         return self
+
+    def folder(self) -> str | None:
+        if self._folder is None and not self._failed:
+            try:
+                self._folder = tempfile.mkdtemp(prefix="secreview-spill-")
+            except OSError:
+                self._failed = True
+        return self._folder
+
+    def file(self) -> SpillFile | None:
+        if self._file is None and self.folder() is not None:
+            try:
+                self._file = SpillFile(self._folder)
+            except OSError:
+                self._failed = True
+        return self._file
 
     def __exit__(self, *exc_info) -> None:
         close_readers()
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        if self._file is not None:
+            self._file.close()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
