@@ -23,9 +23,14 @@ report is one cache entry ("tree snapshot"): nothing is read, parsed or merged. 
 Every file's summaries depend only on its content and its visible files, and its review on every
 file's summaries: the report is the same whatever the order or the number of jobs; most files are
 parsed and analysed once. No syntax tree outlives its file's analysis (keeping every tree would
-not fit a large monorepo in memory). A file's cached outcome records whose summaries it used (the
-defining file and a digest of its summaries), so after an edit only the edited file and the files
-that use its changed functions are analysed again.
+not fit a large monorepo in memory), and what a file's analysis leaves for the others (its
+summaries, its calls of project functions) is kept packed, on disk when the cache is on or the
+tree is large (spill.py), decoded only where looked inside; file bytes are kept from their first
+read only up to a budget. What stays in memory is an index of names (and what each file asked).
+
+A file's cached outcome records whose summaries it used (the defining file and a digest of its
+summaries), so after an edit only the edited file and the files that use its changed functions
+are analysed again.
 """
 from __future__ import annotations
 
