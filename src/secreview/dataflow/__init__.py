@@ -29,7 +29,7 @@ from secreview.models import (
     CLASS_VIEW_METHODS, DJANGO_COMMAND_BASES, DJANGO_FORM_VIEW_BASES, DJANGO_VIEW_BASE_SUFFIXES, DJANGO_VIEW_DECORATORS,
     DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, OPERATOR_CHOSEN_PROGRAM_SOURCES, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
 )
-from secreview.models.sources import FIELD_CLASS_MODULES
+from secreview.models.sources import BODY_MODEL_FRAMEWORKS, FIELD_CLASS_MODULES
 from secreview.parse import ParsedFile
 from secreview.rules.context import node_source
 
@@ -277,6 +277,12 @@ class FileFlow:
     @functools.cached_property
     def imports_fastapi(self) -> bool:
         return self.facts.imports.imports_module("fastapi")
+
+    @functools.cached_property
+    def body_model_framework(self) -> str | None:
+        """The framework of this file that reads a parameter annotated with a model from the
+        body (FastAPI, Django Ninja; models BODY_MODEL_FRAMEWORKS), if any."""
+        return next((name for module, name in BODY_MODEL_FRAMEWORKS.items() if self.facts.imports.imports_module(module)), None)
 
     @functools.cached_property
     def dependency_functions(self) -> frozenset[int]:

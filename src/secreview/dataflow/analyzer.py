@@ -270,11 +270,9 @@ class FunctionAnalysis:
         ``item: Item`` (a body model: a pydantic model or dataclass without a marker, or with
         ``Body()``): the same, its fields from the JSON body, a field that is a model itself
         (``address: Address``) read field by field in turn."""
-        if not self.unit.imports_fastapi:
-            return None
-        found = parameter_model(self.unit, function, arg)
+        found = parameter_model(self.unit, function, arg) if self.unit.imports_fastapi else None
         if found is None:
-            annotation = body_model(self.unit, function, arg)
+            annotation = body_model(self.unit, function, arg) if self.unit.body_model_framework else None
             if annotation is None:
                 return None
             found = annotation, BODY_MODEL_KIND
@@ -302,8 +300,10 @@ class FunctionAnalysis:
             return None
         self.instances[arg.arg] = class_name  # (``f.method()``: the class's method)
         short = class_name.rsplit(".", 1)[-1]
-        source_of = "the JSON body" if unmarked == BODY_MODEL_KIND else "the request"
-        built = replace(step, note=f"parameter `{arg.arg}`: `{short}` built by FastAPI from {source_of}")
+        if unmarked == BODY_MODEL_KIND:
+            built = replace(step, note=f"parameter `{arg.arg}`: `{short}` built by {self.unit.body_model_framework} from the JSON body")
+        else:
+            built = replace(step, note=f"parameter `{arg.arg}`: `{short}` built by FastAPI from the request")
         whole = CLEAN
         for attribute, value in attributes.items():
             value = value.with_step(built, self._stepped)

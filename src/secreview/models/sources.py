@@ -141,11 +141,12 @@ FRAMEWORK_OBJECT_NAMES = frozenset({"Request", "Response", "BackgroundTasks", "W
 # By decorator (qualified names), or by base class (qualified names; a subclass of the module's
 # own such class is one too).
 FIELD_CLASS_DECORATORS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
-FIELD_CLASS_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel"})
+FIELD_CLASS_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel", "ninja.Schema",
+                               "ninja.schema.Schema"})  # (Django Ninja's Schema is a pydantic model)
 FIELD_CLASS_MODULES = frozenset(name.split(".")[0] for name in FIELD_CLASS_DECORATORS | FIELD_CLASS_BASES)
 # Modules whose classes may be FastAPI dependency classes of another module's routes (see
 # dataflow/dependencies.py): a module importing one of these tells what FastAPI gives them.
-DEPENDENCY_CLASS_MODULES = ("fastapi", "pydantic", "sqlmodel")
+DEPENDENCY_CLASS_MODULES = ("fastapi", "pydantic", "sqlmodel", "ninja")
 # Markers that make a parameter annotated with a dataclass or pydantic model a *parameter model*
 # (``Annotated[Filters, Query()]``): FastAPI fills each field from that part of the request.
 PARAMETER_MODEL_MARKERS = frozenset({"Query", "Header", "Cookie", "Form"})
@@ -153,6 +154,9 @@ PARAMETER_MODEL_MARKERS = frozenset({"Query", "Header", "Cookie", "Form"})
 # request body (``def create(item: Item)``): FastAPI has pydantic validate each field, so each is
 # read as its annotation says (an ``int`` field carries nothing, a ``str`` one is body text).
 BODY_MODEL_KIND = "HTTP request body"
+# The frameworks reading a parameter so annotated from the body: FastAPI, and Django Ninja (a
+# ``Schema`` parameter of ``@api.post(...)``).
+BODY_MODEL_FRAMEWORKS = {"fastapi": "FastAPI", "ninja": "Django Ninja"}
 # pydantic's declarations of a pattern a string field must match (``Field(pattern=...)``,
 # ``Annotated[str, StringConstraints(pattern=...)]``; by last name), read like ``Query(pattern=...)``;
 # and the constrained-type functions taking one (``constr(pattern=...)``).
