@@ -28,8 +28,8 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
 from secreview.dataflow.parameters import (
-    CONVERTED, body_model, click_parameters, declared_pattern, dependency, dependency_target, field_class_annotation, parameter_kind,
-    parameter_model,
+    CONVERTED, EXTRA_FIELDS, allows_extra_fields, body_model, click_parameters, declared_pattern, dependency, dependency_target,
+    field_class_annotation, parameter_kind, parameter_model,
 )
 from secreview.findings import Level, TraceStep
 from secreview.models import (
@@ -333,15 +333,19 @@ class FunctionAnalysis:
             constructor = None if fields else self.unit.function_qualname(init)
             names = [arg.arg for arg in parameters]
             nested = self.nested_model_fields(parameters) if fields and unmarked == BODY_MODEL_KIND else {}
+            node = self.unit._class_nodes.get(class_name)
+            if fields and unmarked is not None and node is not None and allows_extra_fields(self.unit, node):
+                given[EXTRA_FIELDS] = extra_fields_value(self.unit, node, unmarked)
         else:
             entry = self.unit.dependency_entry(class_name)
             if entry is None:
                 return None
             given, attributes, constructor, names, nested = entry
             fields = constructor is None
-            given = {name: self.for_route(value, route, name, unmarked) for name, value in given.items()}
+            given = {name: self.for_route(value, route, name, unmarked) for name, value in given.items()
+                     if unmarked is not None or name != EXTRA_FIELDS}  # (FastAPI calls a dependency class with its fields only)
         if depth == 0:  # (what the constructor and the class's methods do with what it is given)
-            self.construct(class_name, where, [], {name: value for name, value in given.items() if not value.is_clean})
+            self.construct(class_name, where, [], {name: value for name, value in given.items() if not value.is_clean and name != EXTRA_FIELDS})
         if fields:  # (a field is its own attribute)
             attributes = {**attributes, **given}
             if nested and unmarked == BODY_MODEL_KIND and depth < MAX_DEPENDENCY_DEPTH:
@@ -1484,6 +1488,14 @@ def fastapi_parameter_value(unit: "FileFlow", init: ast.AST, arg: ast.arg, route
     value = source(kind, Level.HIGH, step)
     pattern = declared_pattern(unit, init, arg)
     return _checked_by_pattern(value, pattern) if pattern is not None else value
+
+
+def extra_fields_value(unit: "FileFlow", node: ast.ClassDef, kind: str) -> Taint:
+    """What a model allowing undeclared fields keeps of them (see parameters.allows_extra_fields):
+    request values of ``kind``, at the class's line."""
+    step = TraceStep(unit.path, node.lineno, node.col_offset, unit.code(node.lineno),
+                     f'undeclared fields kept (extra="allow"): {kind} (untrusted)')
+    return source(kind, Level.HIGH, step)
 
 
 def _handlers(prefix: str) -> dict[type, Callable]:

@@ -26,8 +26,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from secreview.dataflow.analyzer import FunctionSummary, fastapi_parameter_value
-from secreview.dataflow.parameters import dependency, field_class_annotation, generated_constructor
+from secreview.dataflow.analyzer import UNPLACED, FunctionSummary, extra_fields_value, fastapi_parameter_value
+from secreview.dataflow.parameters import EXTRA_FIELDS, allows_extra_fields, dependency, field_class_annotation, generated_constructor
 from secreview.dataflow.values import CLEAN, Taint
 from secreview.findings import TraceStep
 from secreview.models.sources import DEPENDENCY_CLASS_MODULES
@@ -72,6 +72,8 @@ def dependency_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
         items += [((ATTRIBUTES, attribute), CLEAN) for attribute in dict.fromkeys(clean)]
         if fields:
             items += [((NESTED, field, nested), CLEAN) for field, nested in _class_fields(unit, parameters)]
+            if allows_extra_fields(unit, node):
+                items.append((EXTRA_FIELDS, extra_fields_value(unit, node, UNPLACED)))
         name = entry_name(class_name)
         entries[name] = FunctionSummary(name if fields else f"{class_name}.__init__", [a.arg for a in parameters],
                                         Taint(frozenset(), tuple(items)))

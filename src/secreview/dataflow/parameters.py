@@ -188,6 +188,39 @@ def generated_constructor(unit: "FileFlow", node: ast.ClassDef | None) -> ast.Fu
 
 
 _MAX_FIELD_BASES = 5  # module classes followed for inherited fields
+EXTRA_FIELDS = "<extra>"  # (what a model allowing undeclared fields keeps of them)
+
+
+def allows_extra_fields(unit: "FileFlow", node: ast.ClassDef, depth: int = 0) -> bool:
+    """A pydantic model that keeps the undeclared keys it is given (``extra="allow"``: in
+    ``model_config = ConfigDict(...)`` or a dict, a class keyword, pydantic 1's ``class Config:
+    extra = "allow"`` or ``Extra.allow``), itself or through a base class of the module."""
+    for keyword in node.keywords:
+        if keyword.arg == "extra" and _allows(keyword.value):
+            return True
+    for statement in node.body:
+        if statement.__class__ is ast.Assign and any(t.__class__ is ast.Name and t.id == "model_config" for t in statement.targets):  # type: ignore[attr-defined]
+            value = statement.value  # type: ignore[attr-defined]
+            pairs = (zip(value.keys, value.values) if value.__class__ is ast.Dict else
+                     ((ast.Constant(k.arg), k.value) for k in value.keywords) if value.__class__ is ast.Call else ())
+            if any(isinstance(key, ast.Constant) and key.value == "extra" and _allows(item) for key, item in pairs):
+                return True
+        elif statement.__class__ is ast.ClassDef and statement.name == "Config":  # type: ignore[attr-defined]
+            for inner in statement.body:  # type: ignore[attr-defined]
+                if inner.__class__ is ast.Assign and any(t.__class__ is ast.Name and t.id == "extra" for t in inner.targets) and _allows(inner.value):  # type: ignore[attr-defined]
+                    return True
+    if depth < _MAX_FIELD_BASES:
+        for base in node.bases:
+            if base.__class__ is ast.Name:
+                defined = next((s for s in unit.parsed.tree.body if s.__class__ is ast.ClassDef and s.name == base.id and s is not node), None)  # type: ignore[attr-defined]
+                if defined is not None and allows_extra_fields(unit, defined, depth + 1):  # type: ignore[arg-type]
+                    return True
+    return False
+
+
+def _allows(value: ast.expr) -> bool:
+    """``"allow"``, ``Extra.allow``."""
+    return (isinstance(value, ast.Constant) and value.value == "allow") or (isinstance(value, ast.Attribute) and value.attr == "allow")
 
 
 def _declared_fields(unit: "FileFlow", node: ast.ClassDef, depth: int) -> list[ast.AnnAssign] | None:
