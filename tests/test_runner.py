@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import NamedTuple
 import pytest
 from click.testing import CliRunner
 
-from secreview import cache as cache_store
+from secreview import cache as cache_store, spill
 from secreview import runner
 from secreview.cli import main
 from secreview.config import Config
@@ -25,6 +26,7 @@ from secreview.inputs.files import discover
 
 HELPER = '''
 import subprocess
+import tempfile
 
 
 def run_it(command):
@@ -784,8 +786,6 @@ def test_a_file_whose_bytes_were_not_kept_is_read_again_as_it_is_then(tmp_path, 
 
 
 def test_a_spilled_part_is_read_back_and_only_the_parts_used_last_stay_decoded(tmp_path, monkeypatch):
-    from secreview import spill
-
     monkeypatch.setattr(cache_store, "DECODED_KEPT_BYTES", 60)
     into = spill.SpillFile(str(tmp_path))
     values = [{"name": f"value {number}", "items": list(range(number))} for number in range(4)]
@@ -806,3 +806,23 @@ def test_a_spilled_part_is_read_back_and_only_the_parts_used_last_stay_decoded(t
         into.close()
         cache_store.forget_decoded()
         spill.close_readers()
+
+
+def test_without_a_usable_temporary_folder_the_parts_stay_in_memory(tmp_path, monkeypatch):
+    # Spilling is a saving, never a condition: a temporary folder that cannot be made (or a spill
+    # file that cannot be written) leaves the parts in memory, and the review is the same.
+    tree = make_tree(tmp_path / "tree", count=20)
+    expected = report(review(tree, jobs=2, cache_dir=None)[0])
+    monkeypatch.setattr(runner, "SPILL_ABOVE_BYTES", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    result, stats = review(tree, jobs=2, cache_dir=None)
+    assert stats.jobs == 2 and report(result) == expected
+    assert not [d for d in result.diagnostics if d.kind == "internal-error"]
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(spill.SpillFile, "write", full)
+    result, stats = review(tree, jobs=2, cache_dir=None)
+    assert stats.jobs == 2 and report(result) == expected

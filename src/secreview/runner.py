@@ -210,7 +210,7 @@ class _Analyst:
         # (see cache.Packed) -- less to send, to keep and to decode, and memory that does not
         # grow with the project.
         self.packed_outcomes = store is not None or spill_folder is not None
-        self.spill = spill_files.SpillFile(spill_folder) if spill_folder is not None else None
+        self.spill = _spill_file(spill_folder)
 
     def learn(self, known: list[tuple[int, str, str, dict]]) -> None:
         if self.table is not None:
@@ -278,6 +278,17 @@ class _Analyst:
             # Its own summaries, just computed: kept packed here too, like every other file's.
             self.table.add(index, stored.path, stored.summaries_version, stored.summaries)
         return dataclasses.replace(stored, imports=None)  # (the parent has them: its read's scan)
+
+
+def _spill_file(folder: str | None) -> spill_files.SpillFile | None:
+    """This process's spill file in ``folder``; None (parts stay in memory) when there is no
+    folder or the file cannot be made (the folder removed, no room)."""
+    if folder is None:
+        return None
+    try:
+        return spill_files.SpillFile(folder)
+    except OSError:
+        return None
 
 
 def _crashed(result: ReviewResult) -> bool:
