@@ -1027,6 +1027,10 @@ class FileFlow:
                     memo[class_name] = (init, False)
         return memo[class_name]
 
+    def class_node(self, class_name: str) -> ast.ClassDef | None:
+        """The statement declaring the class ``class_name`` of this file, if it is one."""
+        return self._class_nodes.get(class_name)
+
     def is_field_class(self, class_name: str) -> bool:
         """A dataclass or pydantic model: of this file, or another's whose entry says so."""
         if class_name in self.class_bases:

@@ -333,9 +333,9 @@ class FunctionAnalysis:
             constructor = None if fields else self.unit.function_qualname(init)
             names = [arg.arg for arg in parameters]
             nested = self.nested_model_fields(parameters) if fields and unmarked == BODY_MODEL_KIND else {}
-            node = self.unit._class_nodes.get(class_name)
-            if fields and unmarked is not None and node is not None and allows_extra_fields(self.unit, node):
-                given[EXTRA_FIELDS] = extra_fields_value(self.unit, node, unmarked)
+            declared = self.unit.class_node(class_name)
+            if fields and unmarked is not None and declared is not None and allows_extra_fields(self.unit, declared):
+                given[EXTRA_FIELDS] = extra_fields_value(self.unit, declared, unmarked)  # (``extra="allow"``)
         else:
             entry = self.unit.dependency_entry(class_name)
             if entry is None:
