@@ -15,7 +15,7 @@ from secreview import cache as cache_store, runner
 from secreview.config import Config
 from secreview.dataflow.linking import ProjectTable
 from secreview.dataflow.order import analysis_order
-from secreview.engine import ReviewResult, Reviewer, is_package
+from secreview.engine import FileOutcome, ReviewResult, Reviewer, is_package
 from secreview.facts import FileFacts
 from secreview.findings import Level
 from secreview.inputs import SourceFile, load_source, read_bytes
@@ -146,9 +146,21 @@ def test_the_review_on_a_memory_budget_is_the_definition(corpus, defined, tmp_pa
     decoded = []
     original = cache_store.unpack
     monkeypatch.setattr(cache_store, "unpack", lambda text: decoded.append(len(text)) or original(text))
+    # What the parent keeps of each file once analysed: where its parts are, not their text.
+    held = []
+    until_stable = runner._analyse_until_stable
+
+    def keep_an_eye(scheduler, outcomes, *args):
+        held.extend(o for o in outcomes if isinstance(o, FileOutcome))
+        return until_stable(scheduler, outcomes, *args)
+
+    monkeypatch.setattr(runner, "_analyse_until_stable", keep_an_eye)
     config = Config(min_confidence=Level.LOW)
     cache_dir = tmp_path / "cache" if cached else None
     assert report(runner.run_review(corpus, config, jobs=2, cache_dir=cache_dir)) == report(defined)
+    parts = [o.summaries for o in held if o.summaries] + [c for o in held for c in o.result.call_sites]
+    assert len(held) > 40 and parts
+    assert all(isinstance(part, cache_store.Packed) and part.place is not None and part._text is None for part in parts)
     assert decoded  # (the project pass read spilled call sites back)
     if cached:  # every cached entry loaded (not the snapshot), its packed parts spilled
         monkeypatch.setattr(runner, "KEPT_PACKED_BYTES", 0)
