@@ -1,17 +1,11 @@
 """FastAPI body models (``def create(item: Item)``): each field is what pydantic makes of the JSON
 body -- the evidence names the parameter and the field --, also for a model of another module,
 with several jobs and with the cache (which follows an edit of the model's fields)."""
-import os
-import time
-from pathlib import Path
-
 import pytest
 
 from conftest import review_text
-from secreview import runner
-from secreview.config import Config
+from project_helpers import flows, write
 from secreview.findings import Level
-from secreview.inputs.files import discover
 
 ROUTE = '''
 import os
@@ -93,23 +87,6 @@ def refund(body: Refund):
 @pytest.fixture(autouse=True)
 def private_key_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content)
-    past = time.time() - 3600  # (a file written in the last seconds is re-hashed: not what a later run sees)
-    for file in root.rglob("*.py"):
-        os.utime(file, (past, past))
-
-
-def flows(tree: Path, **options) -> list[tuple[str, int, tuple[int, ...]]]:
-    sources, diagnostics = discover([str(tree)])
-    result = runner.run_review(sources, Config(min_confidence=Level.MEDIUM), diagnostics, **options)
-    assert not result.diagnostics
-    return sorted((Path(f.path).name, f.line, tuple(s.line for s in f.trace)) for f in result.findings if f.cwe == 78)
 
 
 def test_a_body_model_of_another_module_is_read_field_by_field(tmp_path):

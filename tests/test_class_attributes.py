@@ -1,16 +1,9 @@
 """What instances hold across files: a class's attributes and constructor are told to the files of
 its subclasses (a ``Class.<instances>`` summary entry), and a cached review follows an edit of
 the base class as a fresh review does."""
-import os
-import time
-from pathlib import Path
-
 import pytest
 
-from secreview import runner
-from secreview.config import Config
-from secreview.findings import Level
-from secreview.inputs.files import discover
+from project_helpers import flows, write
 
 BASE = '''
 from flask import request
@@ -64,23 +57,6 @@ def view():
 @pytest.fixture(autouse=True)
 def private_key_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    past = time.time() - 3600  # (a file written in the last seconds is re-hashed: not what a later run sees)
-    for file in root.rglob("*.py"):
-        os.utime(file, (past, past))
-
-
-def flows(tree: Path, **options) -> list[tuple[str, int, tuple[int, ...]]]:
-    sources, diagnostics = discover([str(tree)])
-    result = runner.run_review(sources, Config(min_confidence=Level.MEDIUM), diagnostics, **options)
-    assert not result.diagnostics
-    return sorted((Path(f.path).name, f.line, tuple(s.line for s in f.trace)) for f in result.findings if f.cwe == 78)
 
 
 def test_subclasses_in_other_files_see_what_the_base_class_stores(tmp_path):

@@ -1,0 +1,28 @@
+"""Small projects written for a test and reviewed across files (with jobs, the cache, edits)."""
+import os
+import time
+from pathlib import Path
+
+from secreview import runner
+from secreview.config import Config
+from secreview.findings import Level
+from secreview.inputs.files import discover
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    """Write ``files`` (relative path -> text) under ``root``, all aged an hour."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    past = time.time() - 3600  # (a file written in the last seconds is re-hashed: not what a later run sees)
+    for file in root.rglob("*.py"):
+        os.utime(file, (past, past))
+
+
+def flows(tree: Path, **options) -> list[tuple[str, int, tuple[int, ...]]]:
+    """The command-injection findings (CWE-78) of a review of ``tree``: file name, line, trace lines."""
+    sources, diagnostics = discover([str(tree)])
+    result = runner.run_review(sources, Config(min_confidence=Level.MEDIUM), diagnostics, **options)
+    assert not result.diagnostics
+    return sorted((Path(f.path).name, f.line, tuple(s.line for s in f.trace)) for f in result.findings if f.cwe == 78)
