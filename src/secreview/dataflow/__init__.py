@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from secreview.dataflow.parameters import converted_options, dependency_class_names, dependency_functions, generated_constructor
 from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, route_entries
-from secreview.dataflow import dependencies, forms
+from secreview.dataflow import dependencies, forms, module_state
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered
@@ -191,6 +191,7 @@ class _Record:
     call_sites: list = field(default_factory=list)
     nested: list = field(default_factory=list)
     attributes: list = field(default_factory=list)  # (class, attribute, taint, by the constructor) recorded
+    module_stores: list = field(default_factory=list)  # (module-level name, taint) stored (see module_state.py)
     budget_exceeded: bool = False
     summary: FunctionSummary | None = None
 
@@ -273,6 +274,8 @@ class FileFlow:
         same_file = self.previous is not None and self.previous.facts is self.facts
         self.qualnames: dict[ast.AST, str | None] = self.previous.qualnames if same_file else {}
         self._stand_ins: list[ast.expr] = []  # see stand_in_for_element
+        self.module_stores: dict[str, Taint] = {}  # module-level name -> untrusted data functions store in it
+        self._local_names: dict[int, frozenset[str]] = {}  # function node id -> module_state.local_names
 
     @functools.cached_property
     def imports_fastapi(self) -> bool:
@@ -326,6 +329,8 @@ class FileFlow:
                 self.analyze_function(node, {**globals_state, **defining_state})
             found = self._take_nested()
         self.reanalyze_methods_reading_changed_attributes(globals_state)
+        if self.module_stores:
+            self.reanalyze_functions_reading_module_state(globals_state)
         self._summarize_classes()
         self.local_summaries.update(dependencies.dependency_entries(self))  # (FastAPI dependency classes)
         self._forward_inherited_constructors()
@@ -596,6 +601,8 @@ class FileFlow:
                 self.defined_in[id(node)] = record.summary.qualname
         for class_name, attribute, taint, constructor in record.attributes:
             self._join_attribute(class_name, attribute, taint, constructor)
+        for name, taint in record.module_stores:
+            self._join_module_store(name, taint)
         self.budget_exceeded = self.budget_exceeded or record.budget_exceeded
         for name, quiet in record.asked:
             (self.summaries.asked_quietly if quiet else self.summaries.asked).add(name)
@@ -620,6 +627,61 @@ class FileFlow:
                 node = self._nodes.get(node_id)
                 if node is not None:
                     self.analyze_function(node, self._globals_for.get(node_id, globals_state))
+
+    # ---- module-level state (see module_state.py) ----------------------------------------------
+    @functools.cached_property
+    def module_state_names(self) -> frozenset[str]:
+        """Names an assignment at module level binds (computed at the first store of untrusted data)."""
+        return module_state.module_bound_names(self.parsed.tree)
+
+    @functools.cached_property
+    def module_level_functions(self) -> frozenset[int]:
+        return module_state.module_level_functions(self.parsed.tree)
+
+    def local_names(self, function: ast.AST) -> frozenset[str]:
+        found = self._local_names.get(id(function))
+        if found is None:
+            found = self._local_names[id(function)] = module_state.local_names(function)
+        return found
+
+    def store_in_module_state(self, name: str, value: Taint, step: TraceStep) -> None:
+        """A function stores ``value`` in the module-level ``name`` at ``step``."""
+        stored = module_state.stored_value(value, step)
+        if stored.is_clean:
+            return
+        if self._record is not None:
+            self._record.module_stores.append((name, stored))
+        self._join_module_store(name, stored)
+
+    def _join_module_store(self, name: str, taint: Taint) -> None:
+        self.module_stores[name] = join(self.module_stores.get(name), taint)
+
+    def reads_module_state(self, expr: ast.expr | None) -> bool:
+        """Does ``expr`` read a module-level name the file's functions stored untrusted data in?
+        (Its module binding may be a constant, ``PENDING = {}``: the scopes' constant test does
+        not know what functions store there.)"""
+        return expr is not None and any(node.__class__ is ast.Name and node.id in self.module_stores for node in ast.walk(expr))
+
+    def reanalyze_functions_reading_module_state(self, globals_state: dict) -> None:
+        """Analyse again the functions (at module level) that read a module-level name the file's
+        functions stored untrusted data in, with the name holding it too: in whatever order the
+        requests come, the data stored by one may be read by another. What they store in turn is
+        read by others in the next round (a few at most)."""
+        given: dict[int, dict] = {}  # function node id -> the globals of its first analysis
+        applied: dict[str, Taint] = {}
+        for _ in range(module_state.MAX_MODULE_STATE_ROUNDS):
+            changed = {name for name, taint in self.module_stores.items() if applied.get(name) != taint}
+            if not changed or self.budget_exceeded:
+                return
+            applied = dict(self.module_stores)
+            readers = [node_id for node_id in list(self._globals_for) if node_id in self.module_level_functions
+                       and not changed.isdisjoint(module_state.names_read(self._nodes[node_id]))]
+            for node_id in readers:
+                first = given.setdefault(node_id, self._globals_for[node_id])
+                state = dict(first)
+                for name, taint in applied.items():
+                    state[name] = join(first.get(name, globals_state.get(name)), taint)
+                self.analyze_function(self._nodes[node_id], state)
 
     # ---- names ------------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:

@@ -41,6 +41,7 @@ from secreview.models import (
 )
 from secreview.models.sanitizers import PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
 from secreview.models.sources import BODY_MODEL_KIND, PATH_SOURCE_METHODS
+from secreview.models.state import STORING_METHODS as _MODULE_STATE_METHODS
 from secreview.facts.pathlib_paths import is_pathlib_path
 
 State = dict[str, Taint]
@@ -131,6 +132,7 @@ class FunctionAnalysis:
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
         self.cleaned_data_names: set[str] = set()  # ``data = form.cleaned_data`` (see form_field)
         self.local_functions: dict[str, ast.AST] = {}  # local name -> the nested ``def`` or lambda bound to it
+        self.declared_globals: set[str] = set()  # ``global name`` met so far (see note_module_store)
         self.self_name: str | None = None
         # Attributes of ``self`` this method assigns (name -> every value assigned, joined) and
         # what they hold where it returns (see ``record_attributes``).
@@ -481,6 +483,8 @@ class FunctionAnalysis:
             if type(target) is _NAME:  # (``self.assign``'s commonest case, written out)
                 name = target.id
                 state[name] = value.with_step(self.step(node, f"assigned to `{name}`"), self._stepped) if _carries(value) else value
+                if self.declared_globals and name in self.declared_globals and _carries(value):
+                    self.note_module_store(name, value, node)
                 if constant is NOTHING:
                     self.consts.pop(name, None)
                 else:
@@ -681,14 +685,21 @@ class FunctionAnalysis:
     stmt_ImportFrom = stmt_Import
 
     def stmt_Global(self, node, state: State) -> State:
+        if self.node.__class__ is not ast.Module:  # (Python wants it before the name's uses)
+            self.declared_globals.update(node.names)
         return state
 
-    stmt_Nonlocal = stmt_Pass = stmt_Break = stmt_Continue = stmt_Global
+    def stmt_Pass(self, node, state: State) -> State:
+        return state
+
+    stmt_Nonlocal = stmt_Break = stmt_Continue = stmt_Pass
 
     # ---- assignment ---------------------------------------------------------------------------
     def assign(self, target: ast.expr, value: Taint, state: State, statement: ast.AST, constant: Any) -> None:
         if isinstance(target, ast.Name):
             state[target.id] = value.with_step(self.step(statement, f"assigned to `{target.id}`"), self._stepped) if _carries(value) else value
+            if self.declared_globals and target.id in self.declared_globals and _carries(value):
+                self.note_module_store(target.id, value, statement)
             self.resolved_paths.discard(target.id)
             if constant is NOTHING:
                 self.consts.pop(target.id, None)
@@ -711,6 +722,8 @@ class FunctionAnalysis:
             if isinstance(base, ast.Name):
                 self.consts.pop(base.id, None)  # ``items[0] = x``: no longer the literal it was bound to
                 container = self.read_name(base.id, state)
+                if _carries(value):
+                    self.note_module_store(base.id, value, statement)
                 stepped = value.with_step(self.step(statement, f"stored in `{base.id}`"), self._stepped) if _carries(value) else value
                 state[base.id] = container.set_item(key, stepped) if key is not NOTHING and _hashable(key) else join(container.whole(), stepped.whole())
             else:
@@ -719,12 +732,24 @@ class FunctionAnalysis:
         elif isinstance(target, ast.Attribute):
             self.expr(target.value, state)
             dotted = _dotted(target)
+            if dotted and _carries(value):
+                self.note_module_store(dotted.split(".", 1)[0], value, statement)  # ``STATE.path = x``
             if dotted:
                 state[dotted] = value.with_step(self.step(statement, f"assigned to `{dotted}`"), self._stepped) if _carries(value) else value
                 if self.self_name and dotted.startswith(self.self_name + "."):
                     attribute = dotted.split(".", 1)[1]  # (recorded for the class when the method is done)
                     self.stored[attribute] = join(self.stored.get(attribute), state[dotted])
             self.values[id(target)] = value
+
+    def note_module_store(self, name: str, value: Taint, statement: ast.AST) -> None:
+        """``value`` is stored in ``name``: when that is the module's name (see module_state.py),
+        the file's other functions read it there."""
+        unit = self.unit
+        if name not in unit.module_state_names or self.node.__class__ is ast.Module:
+            return
+        if name not in self.declared_globals and (id(self.node) not in unit.module_level_functions or name in unit.local_names(self.node)):
+            return
+        unit.store_in_module_state(name, value, self.step(statement, f"stored in module state `{name}`"))
 
     # ---- expressions --------------------------------------------------------------------------
     def expr(self, node: ast.expr, state: State) -> Taint:
@@ -1007,6 +1032,8 @@ class FunctionAnalysis:
         if summarized:  # (``unit.is_project_function(name)``)
             self.unit.record_call(name, positional, keywords, node, self)
 
+        if method in _MODULE_STATE_METHODS and arguments.origins and func.value.__class__ is _NAME:
+            self.note_module_store(func.value.id, arguments, node)  # ``JOBS.append(x)``
         if method in MUTATING_METHODS and isinstance(func.value, ast.Name):
             self.consts.pop(func.value.id, None)  # ``parts.append(x)``: no longer the literal it was bound to
         if method in _LIST_METHODS and isinstance(func.value, ast.Name) and receiver.items is not None:
