@@ -656,11 +656,14 @@ class FileFlow:
     def _join_module_store(self, name: str, taint: Taint) -> None:
         self.module_stores[name] = join(self.module_stores.get(name), taint)
 
-    def reads_module_state(self, expr: ast.expr | None) -> bool:
-        """Does ``expr`` read a module-level name the file's functions stored untrusted data in?
-        (Its module binding may be a constant, ``PENDING = {}``: the scopes' constant test does
-        not know what functions store there.)"""
-        return expr is not None and any(node.__class__ is ast.Name and node.id in self.module_stores for node in ast.walk(expr))
+    def reads_module_state(self, expr: ast.expr | None, function: ast.AST | None) -> bool:
+        """Does ``expr``, in ``function``, read a module-level name the file's functions stored
+        untrusted data in? (Its module binding may be a constant, ``PENDING = {}``: the scopes'
+        constant test does not know what functions store there.)"""
+        if expr is None or function is None or id(function) not in self.module_level_functions:
+            return False
+        local = self.local_names(function)
+        return any(node.__class__ is ast.Name and node.id in self.module_stores and node.id not in local for node in ast.walk(expr))
 
     def reanalyze_functions_reading_module_state(self, globals_state: dict) -> None:
         """Analyse again the functions (at module level) that read a module-level name the file's

@@ -173,7 +173,7 @@ class RuleContext:
 
     def is_constant(self, expr: ast.expr | None) -> bool:
         """True when ``expr`` can only ever be a value fixed in the source (no input reaches it)."""
-        if self.flow is not None and self.flow.module_stores and self.flow.reads_module_state(expr):
+        if self.flow is not None and self.flow.module_stores and self.flow.reads_module_state(expr, self.function):
             return False  # a module-level name bound to a constant that functions store data in
         return self.facts.scopes.is_constant(expr, self.scope_chain, self.qualname)
 
