@@ -7,8 +7,8 @@ import json
 import os
 import pickle
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -826,3 +826,34 @@ def test_without_a_usable_temporary_folder_the_parts_stay_in_memory(tmp_path, mo
     monkeypatch.setattr(spill.SpillFile, "write", full)
     result, stats = review(tree, jobs=2, cache_dir=None)
     assert stats.jobs == 2 and report(result) == expected
+
+
+def test_a_file_told_nothing_of_a_project_function_is_reviewed_again_when_its_file_is_done():
+    # (An import through a package of an import cycle: the file need not wait for the module
+    # that defines the function.) Reviewed again while the other files are analysed, not in a
+    # round at the end; a library name it was told nothing of is never waited for.
+    from secreview.dataflow.analyzer import FunctionSummary
+    from secreview.dataflow.linking import Dependencies
+    from secreview.engine import FileOutcome, ReviewResult
+    from secreview.inputs import SourceFile
+
+    sources = [SourceFile(f"app/{name}.py", data=b"", module_name=f"app.{name}") for name in ("user", "impl", "late", "other")]
+    follow_up = runner._ReviewAgain([0, 1, 2, 3], [[], [], [], []], [0, 0, 0, 0], sources, [])
+
+    def outcome(path: str, asked: dict, defines: tuple = ()) -> FileOutcome:
+        summaries = {name: FunctionSummary(name, ["value"]) for name in defines}
+        return FileOutcome(ReviewResult(), summaries, Dependencies(functions=asked), path=path)
+
+    def done(index: int, finished: FileOutcome) -> list[tuple[int, FileOutcome]]:
+        tasks = follow_up.after(runner._Task("analyse", index, None, 1, 0), finished)
+        return [(task.index, task.previous) for task in tasks if task.kind == "reanalyse"]
+
+    user = outcome("app/user.py", {"app.impl.run": None, "os.system": None})
+    assert done(0, user) == [] and set(follow_up.unknown) == {"app.impl.run"}
+    assert done(1, outcome("app/impl.py", {}, ("app.impl.run",))) == [(0, user)]
+    assert not follow_up.unknown
+    # Defined by a file done while this one was analysed: reviewed again at once.
+    late = outcome("app/late.py", {"app.impl.run": None})
+    assert done(2, late) == [(2, late)]
+    # Told what the table says now: nothing to do.
+    assert done(3, outcome("app/other.py", {"app.impl.run": ("app/impl.py", "")})) == []

@@ -693,7 +693,9 @@ class _ReviewAgain:
     import cycle: once those are done, if their summaries answer one of its questions (rather than
     all at the end, when the workers would have nothing else to do). Likewise a Django views file
     once a URL conf (which imports it, so comes after it) changes what the routes to its views
-    convert (see dataflow/routes.py)."""
+    convert (see dataflow/routes.py). And a file told nothing of a project function it asked for,
+    once the file that defines it is done (an import inside a function, or through a package,
+    that the order does not follow)."""
 
     def __init__(self, order: list[int], imports: list[list[int]], visible: list[int], sources: list[SourceFile],
                  known: list[tuple[int, str, str, dict]]) -> None:
@@ -720,6 +722,10 @@ class _ReviewAgain:
         self.route_outcomes: dict[int, FileOutcome] = {}
         self.route_answers: dict[int, dict[str, Any]] = {}
         self.route_askers: dict[str, set[int]] = {}
+        # Names of the project's modules' functions and classes that files done asked for and
+        # were not told of (a name nobody defines yet), with the files that asked.
+        self.modules = {source.module_name for source in sources}
+        self.unknown: dict[str, list[tuple[int, FileOutcome]]] = {}
 
     def after(self, task: "_Task", outcome: Any) -> list["_Task"]:
         """The tasks that review files again now that ``task`` is done."""
@@ -731,7 +737,7 @@ class _ReviewAgain:
         told: list[tuple[int, FileOutcome]] = []
         if isinstance(outcome, FileOutcome):
             self.table.add(index, outcome.path, outcome.summaries_version, outcome.summaries)
-            told = self._told_by_routes(index, outcome)
+            told = self._told_by_routes(index, outcome) + self._told_of_unknown_names(index, outcome)
             waiting = self.later.get(index, set()) - self.done  # (a worker may have finished some first)
             if waiting:
                 self.watching[index] = (waiting, outcome)
@@ -750,6 +756,38 @@ class _ReviewAgain:
             if asker not in self.watching and all(task.index != asker for task in again):
                 again.append(self._task(asker, asker_outcome))
         return again
+
+    def _told_of_unknown_names(self, index: int, outcome: FileOutcome) -> list[tuple[int, FileOutcome]]:
+        """Note the project names the file asked for and was not told of; the files (with their
+        outcome) that asked for a name this file defines, and whose answers now differ -- the
+        file itself among them when a file done while it was analysed defines one."""
+        dependencies = outcome.dependencies
+        defined_meanwhile = False
+        for questions, answer_now in ((dependencies.functions, self.table.answer), (dependencies.classes, self.table.class_answer)):
+            for name, answer in questions.items():
+                if answer is None and self._of_project_module(name):
+                    if answer_now(name) is None:
+                        self.unknown.setdefault(name, []).append((index, outcome))
+                    else:
+                        defined_meanwhile = True
+        told = [(index, outcome)] if defined_meanwhile and dependencies.answered_by(self.table) else []
+        if not self.unknown:
+            return told
+        names = outcome.summaries.index if isinstance(outcome.summaries, cache_store.Packed) else outcome.summaries
+        askers: dict[int, FileOutcome] = {}
+        for name in names:
+            for defined in (name, name.rpartition(".")[0]):  # (a method's class too)
+                for asker, asker_outcome in self.unknown.pop(defined, ()):
+                    if asker != index:
+                        askers[asker] = asker_outcome
+        return told + [(asker, askers[asker]) for asker in sorted(askers)
+                       if askers[asker].dependencies.answered_by(self.table)]
+
+    def _of_project_module(self, name: str) -> bool:
+        """Is ``name`` (``module.function``, ``module.Class``, ``module.Class.method``) in one of
+        the project's modules?"""
+        module = name.rpartition(".")[0]
+        return module in self.modules or module.rpartition(".")[0] in self.modules
 
     def _told_by_routes(self, index: int, outcome: FileOutcome) -> list[tuple[int, FileOutcome]]:
         """Note what the file asked of the routes to views; the files (with their outcome) whose
