@@ -83,9 +83,18 @@ def test_data_read_from_one_name_and_stored_in_another_reaches_a_third_handler()
     assert (32, "shell-command-injection") in findings(code)
 
 
-def test_a_function_storing_its_parameter_is_not_followed():
-    # (the parameter means nothing to the reader: the caller's data is not known here)
+def test_a_function_storing_its_parameter_stores_what_its_callers_give_it():
     code = QUEUE.replace('script = request.args["script"]\n    JOBS.append(script)', 'remember(request.args["script"])')
+    code += "\n\ndef remember(script):\n    JOBS.append(script)\n"
+    (finding,) = review_text(code, path="app.py", min_confidence=Level.MEDIUM).findings
+    assert finding.line == 16
+    # the call (with the source), the helper's parameter and store, the sink
+    assert [step.line for step in finding.trace] == [10, 20, 21, 16]
+    assert "stored in module state `JOBS`" in finding.trace[2].note
+
+
+def test_a_function_storing_its_parameter_given_only_constants_stores_nothing():
+    code = QUEUE.replace('script = request.args["script"]\n    JOBS.append(script)', 'remember("backup.sh")')
     code += "\n\ndef remember(script):\n    JOBS.append(script)\n"
     assert findings(code) == []
 

@@ -192,6 +192,7 @@ class _Record:
     nested: list = field(default_factory=list)
     attributes: list = field(default_factory=list)  # (class, attribute, taint, by the constructor) recorded
     module_stores: list = field(default_factory=list)  # (module-level name, taint) stored (see module_state.py)
+    parameter_stores: list = field(default_factory=list)  # (function, name, parameter, origin) stored
     budget_exceeded: bool = False
     summary: FunctionSummary | None = None
 
@@ -275,6 +276,8 @@ class FileFlow:
         self.qualnames: dict[ast.AST, str | None] = self.previous.qualnames if same_file else {}
         self._stand_ins: list[ast.expr] = []  # see stand_in_for_element
         self.module_stores: dict[str, Taint] = {}  # module-level name -> untrusted data functions store in it
+        # function -> {(module-level name, parameter index): the parameter's origin as stored}
+        self.parameter_stores: dict[str, dict[tuple[str, int], Origin]] = {}
         self._local_names: dict[int, frozenset[str]] = {}  # function node id -> module_state.local_names
 
     @functools.cached_property
@@ -603,6 +606,8 @@ class FileFlow:
             self._join_attribute(class_name, attribute, taint, constructor)
         for name, taint in record.module_stores:
             self._join_module_store(name, taint)
+        for function, name, param, origin in record.parameter_stores:
+            self.parameter_stores.setdefault(function, {}).setdefault((name, param), origin)
         self.budget_exceeded = self.budget_exceeded or record.budget_exceeded
         for name, quiet in record.asked:
             (self.summaries.asked_quietly if quiet else self.summaries.asked).add(name)
@@ -644,11 +649,34 @@ class FileFlow:
             found = self._local_names[id(function)] = module_state.local_names(function)
         return found
 
-    def store_in_module_state(self, name: str, value: Taint, step: TraceStep) -> None:
-        """A function stores ``value`` in the module-level ``name`` at ``step``."""
+    def store_in_module_state(self, name: str, value: Taint, step: TraceStep, function: str) -> None:
+        """``function`` stores ``value`` in the module-level ``name`` at ``step``: its sources'
+        data for the readers, its parameters for its callers (see store_handed_value)."""
         stored = module_state.stored_value(value, step)
-        if stored.is_clean:
-            return
+        for origin in module_state.stored_parameters(value, step):
+            self._note_parameter_store(function, name, origin)
+        if not stored.is_clean:
+            self._store(name, stored)
+
+    def store_handed_value(self, name: str, argument: Taint, step: TraceStep, stored: Origin, caller: str) -> None:
+        """``argument`` is given at ``step`` to a function that stores that parameter (``stored``:
+        its origin as stored) in ``name``."""
+        value = module_state.handed_value(argument, step, stored)
+        for origin in value.origins:
+            if origin.param is not None:  # (the caller's own parameter: a store of the caller's, for its callers)
+                self._note_parameter_store(caller, name, origin)
+        data = Taint(frozenset(origin for origin in value.origins if origin.param is None))
+        if data.origins:
+            self._store(name, data)
+
+    def _note_parameter_store(self, function: str, name: str, origin: Origin) -> None:
+        known = self.parameter_stores.setdefault(function, {})
+        if (name, origin.param) not in known:
+            known[(name, origin.param)] = origin
+            if self._record is not None:
+                self._record.parameter_stores.append((function, name, origin.param, origin))
+
+    def _store(self, name: str, stored: Taint) -> None:
         if self._record is not None:
             self._record.module_stores.append((name, stored))
         self._join_module_store(name, stored)

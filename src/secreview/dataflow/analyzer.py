@@ -728,6 +728,9 @@ class FunctionAnalysis:
                 state[base.id] = container.set_item(key, stepped) if key is not NOTHING and _hashable(key) else join(container.whole(), stepped.whole())
             else:
                 self.expr(base, state)
+                root = _state_root(base) if _carries(value) else None
+                if root is not None:  # ``BY_USER[user][0] = x``
+                    self.note_module_store(root, value, statement)
             self.values[id(target)] = value
         elif isinstance(target, ast.Attribute):
             self.expr(target.value, state)
@@ -749,7 +752,22 @@ class FunctionAnalysis:
             return
         if name not in self.declared_globals and (id(self.node) not in unit.module_level_functions or name in unit.local_names(self.node)):
             return
-        unit.store_in_module_state(name, value, self.step(statement, f"stored in module state `{name}`"))
+        unit.store_in_module_state(name, value, self.step(statement, f"stored in module state `{name}`"), self.qualname)
+
+    def hand_to_storing_function(self, summary: FunctionSummary, stores: dict, positional: list[Taint], keywords: dict, node: ast.Call) -> None:
+        """``remember(x)`` where ``def remember(job): JOBS.append(job)`` (a function of this file
+        storing its parameter in module state): what the argument carries is stored there."""
+        offset = 1 if summary.is_method and isinstance(node.func, ast.Attribute) else 0
+        step = self.step(node, f"passed to `{summary.qualname.rsplit('.', 1)[-1]}()`")
+        for (name, param), stored in stores.items():
+            index = param - offset
+            if param == summary.vararg:
+                argument = join_all(p.whole() for p in positional[max(index, 0):])
+            else:
+                argument = positional[index] if 0 <= index < len(positional) else (
+                    keywords.get(summary.params[param]) if param < len(summary.params) else None)
+            if argument is not None and _carries(argument):
+                self.unit.store_handed_value(name, argument, step, stored, self.qualname)
 
     # ---- expressions --------------------------------------------------------------------------
     def expr(self, node: ast.expr, state: State) -> Taint:
@@ -1028,12 +1046,17 @@ class FunctionAnalysis:
             summary = self.unit.base_method(self.node, method)  # ``super().save(x)``
         if summary is not None:  # (recorded under its own name: not a re-export's, see FunctionSummary.alias_of)
             self.unit.record_call(summary.qualname, positional, keywords, node, self)
+            stores = self.unit.parameter_stores.get(summary.qualname) if self.unit.parameter_stores else None
+            if stores:
+                self.hand_to_storing_function(summary, stores, positional, keywords, node)
             return join(self.apply_summary(summary, positional, keywords, node), instance_state)
         if summarized:  # (``unit.is_project_function(name)``)
             self.unit.record_call(name, positional, keywords, node, self)
 
-        if method in _MODULE_STATE_METHODS and arguments.origins and func.value.__class__ is _NAME:
-            self.note_module_store(func.value.id, arguments, node)  # ``JOBS.append(x)``
+        if method in _MODULE_STATE_METHODS and arguments.origins:
+            root = func.value.id if func.value.__class__ is _NAME else _state_root(func.value)
+            if root is not None:  # ``JOBS.append(x)``, ``BY_USER.setdefault(user, []).append(x)``
+                self.note_module_store(root, arguments, node)
         if method in MUTATING_METHODS and isinstance(func.value, ast.Name):
             self.consts.pop(func.value.id, None)  # ``parts.append(x)``: no longer the literal it was bound to
         if method in _LIST_METHODS and isinstance(func.value, ast.Name) and receiver.items is not None:
@@ -1642,6 +1665,25 @@ def _unpacked_positional(packed: Taint) -> list[Taint]:
         return [packed] * UNKNOWN_ARGUMENTS if packed.origins else []
     indexes = [key for key, _ in packed.items if type(key) is int]
     return [packed.item(index) for index in range(max(indexes) + 1)] if indexes else []
+
+
+def _state_root(receiver: ast.expr) -> str | None:
+    """The name a container reached through items or ``setdefault``/``get`` belongs to
+    (``BY_USER[user]``, ``BY_USER.setdefault(user, [])``: ``BY_USER``), if any."""
+    for _ in range(4):
+        if receiver.__class__ is ast.Subscript:
+            receiver = receiver.value
+        elif (receiver.__class__ is ast.Call and receiver.func.__class__ is ast.Attribute
+              and receiver.func.attr in _STATE_ITEM_METHODS):
+            receiver = receiver.func.value
+        else:
+            break
+        if receiver.__class__ is _NAME:
+            return receiver.id
+    return None
+
+
+_STATE_ITEM_METHODS = frozenset({"setdefault", "get"})
 
 
 def _on_super(func: ast.expr) -> bool:

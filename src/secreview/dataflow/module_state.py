@@ -27,14 +27,16 @@ function's names first: not followed); a function that binds the name itself wit
 ``global`` statement has a local of that name, not the module's. Only the untrusted data of
 sources is kept (not a parameter of the storing function, which means nothing to the reader),
 with the CWEs it was made safe for (``shlex.quote``d values stay safe in a shell); converted
-values (``int(...)``) carry nothing. Module state imported from another module is not followed.
+values (``int(...)``) carry nothing. A parameter the function stores is noted for it
+(``FileFlow.parameter_stores``): a call of it in the file stores what the argument carries
+(``handed_value``). Module state imported from another module is not followed.
 """
 from __future__ import annotations
 
 import ast
 
 from secreview.findings import TraceStep
-from secreview.dataflow.values import ATTRIBUTE, MAX_STEPS, Origin, Taint, ordered
+from secreview.dataflow.values import ATTRIBUTE, INPUT, MAX_STEPS, Origin, Taint, ordered
 
 # Re-analyses of the functions reading module state: what a re-analysed function stores in turn
 # (read from one name, stored in another) may change what others read, a few rounds at most.
@@ -124,6 +126,28 @@ def stored_value(value: Taint, step: TraceStep) -> Taint:
     if not kept:
         return Taint()
     return Taint(frozenset(_stored_origin(origin, step) for origin in kept))
+
+
+def stored_parameters(value: Taint, step: TraceStep) -> list[Origin]:
+    """The parameters of the storing function that ``value`` carries, each as stored (one step
+    further): its callers store what they give it (see ``handed_value``)."""
+    return [_stored_origin(origin, step) for origin in ordered(value.whole().origins) if origin.param is not None and origin.kind == INPUT]
+
+
+def handed_value(argument: Taint, step: TraceStep, stored: Origin) -> Taint:
+    """What a call (at ``step``) of a function storing its parameter (``stored``: that parameter's
+    origin as stored, with the steps inside the function) stores of ``argument``: each origin's
+    steps, the call, then the function's; made safe for what the function made it safe for."""
+    origins = []
+    for origin in ordered(argument.whole().origins):
+        if origin.kind == ATTRIBUTE or (origin.param is not None and origin.kind != INPUT):
+            continue
+        steps = origin.steps + (step,) + stored.steps
+        if len(steps) > MAX_STEPS:
+            steps = steps[:2] + steps[-(MAX_STEPS - 2):]
+        origins.append(Origin(origin.description, origin.confidence, steps, origin.param, origin.reportable,
+                              origin.sanitized | stored.sanitized, origin.kind))
+    return Taint(frozenset(origins))
 
 
 def _stored_origin(origin: Origin, step: TraceStep) -> Origin:
