@@ -1,7 +1,8 @@
 """Data-flow fixtures: tests/fixtures/flows/*.py (one file each) and tests/fixtures/projects/*/
 (several files reviewed together, for calls across modules).
 
-At the default confidence (medium), the findings must be exactly the `# expect:` lines; an
+At the default confidence (medium, or the one a `# fixture: min-confidence=...` line on the first
+lines of a file sets, for its project), the findings must be exactly the `# expect:` lines; an
 expectation with `trace=a,b,c` also fixes the evidence lines (in order; across files they are the
 lines in the order the data travels)."""
 from pathlib import Path
@@ -43,5 +44,8 @@ def test_flow_fixture(fixture: Path):
 def test_project_fixture(project: Path, monkeypatch):
     monkeypatch.chdir(project.parent)
     sources, diagnostics = discover([project.name])
-    result = Reviewer(Config(min_confidence=Level.MEDIUM)).review(sources, diagnostics)
+    options = {"min_confidence": Level.MEDIUM}
+    for file in sorted(project.rglob("*.py")):  # (``# fixture: ...`` in one of its files: the project's options)
+        options.update(fixture_options(file))
+    result = Reviewer(Config(**options)).review(sources, diagnostics)
     check(result, sorted(project.rglob("*.py")))

@@ -54,10 +54,16 @@ def test_untrusted_data_gives_confident_findings_with_evidence():
     assert [step.line for step in found[(6, "subprocess-shell-injection")].trace] == [10, 13, 5, 6]
 
 
-def test_allow_listed_value_is_only_a_low_confidence_dynamic_finding():
+def test_values_the_flow_proved_safe_are_no_finding_even_at_low_confidence():
     found = findings_by_line(VIEW)
-    assert found[(17, "shell-command-injection")].confidence == Level.LOW
-    assert not found[(17, "shell-command-injection")].trace
+    assert (17, "shell-command-injection") not in found  # allow-listed
+    assert (12, "shell-command-injection") not in found  # quoted for the shell
+
+
+def test_a_value_of_unknown_origin_is_a_low_confidence_dynamic_finding():
+    code = "import os\nfrom jobs import current\ndef f():\n    os.system('/bin/echo ' + current().name)\n"
+    (finding,) = review_text(code).findings
+    assert (finding.rule_id, finding.confidence, finding.trace) == ("shell-command-injection", Level.LOW, [])
 
 
 def test_without_data_flow_a_dynamic_value_is_medium_confidence():

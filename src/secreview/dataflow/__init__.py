@@ -21,7 +21,7 @@ from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, route_entri
 from secreview.dataflow import dependencies, forms, module_state
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.analyzer import _element as element_of
-from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered, proven_for
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
 from secreview.models import (
@@ -1355,6 +1355,12 @@ class FileFlow:
         local = sorted((step for step in steps.values() if step.path == self.path), key=lambda s: s.line)
         trace = foreign + local
         return TaintReport(best.description, best.confidence, trace)
+
+    def proven_safe_at(self, expr: ast.expr, cwe: int | None) -> bool:
+        """Whether the flow proved the value of ``expr`` safe for ``cwe`` on every path to it: a
+        constant, a converted or allow-listed value, a sanitizer's result for that CWE (see
+        values.Proven). False for a value of unknown origin, or one not analysed."""
+        return proven_for(self.values.get(id(expr)), cwe)
 
     def stand_in_for_element(self, stand_in: ast.expr, iterable: ast.expr) -> None:
         """``stand_in`` (a node that is not in the tree: the argument a map gives the library

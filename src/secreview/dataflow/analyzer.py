@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PREDICTABLE, Origin, Taint, join, join_all, new_origin
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin
 from secreview.dataflow.values import source as _source
 
 
@@ -214,14 +214,14 @@ class FunctionAnalysis:
             step = TraceStep(self.unit.path, arg.lineno, arg.col_offset, self.unit.code(arg.lineno), f"parameter `{arg.arg}`")
             kind = parameter_kind(self.unit, node, arg, django_view) if route or django_view else None
             if arg.arg in command_line:  # ``@click.argument("pattern")``
-                state[arg.arg] = CLEAN if command_line[arg.arg] else source(
+                state[arg.arg] = PROVEN if command_line[arg.arg] else source(
                     "command-line argument", Level.MEDIUM, replace(step, note=f"parameter `{arg.arg}`: command-line argument (untrusted)"))
                 continue
             if id(node) in self.unit.command_handlers:  # ``handle(self, *args, **options)``
                 state[arg.arg] = source("command-line argument", Level.MEDIUM, replace(step, note=f"parameter `{arg.arg}`: command-line argument (untrusted)"))
                 continue
             if kind == CONVERTED:
-                state[arg.arg] = CLEAN  # ``item_id: int``, ``<int:item_id>``, an Enum: the framework converted it
+                state[arg.arg] = PROVEN  # ``item_id: int``, ``<int:item_id>``, an Enum: the framework converted it
                 continue
             if kind is not None:
                 modelled = self.parameter_model_instance(node, arg, step, state) if route else None
@@ -472,7 +472,7 @@ class FunctionAnalysis:
         """After ``int(x)`` ran without raising, ``x`` is a numeric string on this path."""
         if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.Name):
             if self.resolved_name(value.func) in CONVERSION_CHECKS and value.args[0].id in state:
-                state[value.args[0].id] = CLEAN
+                state[value.args[0].id] = PROVEN
 
     def stmt_Assign(self, node: ast.Assign, state: State) -> State:
         value = self.expr(node.value, state)
@@ -631,7 +631,7 @@ class FunctionAnalysis:
                 if isinstance(name, str):
                     case_state[name] = subject.whole().with_step(self.step(case.pattern, f"matched as `{name}`"), self._stepped)
             if isinstance(node.subject, ast.Name) and _literal_pattern(case.pattern):
-                case_state[node.subject.id] = CLEAN  # ``case "a" | "b":`` is an allow-list check
+                case_state[node.subject.id] = PROVEN  # ``case "a" | "b":`` is an allow-list check
             if case.guard is not None:
                 self.expr(case.guard, case_state)
             if isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None and case.guard is None:
@@ -779,8 +779,8 @@ class FunctionAnalysis:
             self.values[id(node)] = value
             return value
         if kind is _CONSTANT:
-            self.values[id(node)] = CLEAN
-            return CLEAN
+            self.values[id(node)] = PROVEN
+            return PROVEN
         handler = _EXPRESSION_HANDLERS.get(kind)
         if handler is None:
             value = join_all(self.expr(child, state).whole() for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
@@ -790,7 +790,7 @@ class FunctionAnalysis:
         return value
 
     def expr_Constant(self, node, state: State) -> Taint:
-        return CLEAN
+        return PROVEN
 
     def expr_UnaryOp(self, node: ast.UnaryOp, state: State) -> Taint:
         return self.expr(node.operand, state).whole()  # (as for any other node: its parts, whole)
@@ -821,10 +821,12 @@ class FunctionAnalysis:
             if attribute is not None:
                 return attribute
         value = receiver if receiver.items is None else receiver.whole()
+        if value.__class__ is Proven:  # (an attribute of a converted value, ``choice.owner.name``, is stored data: unknown)
+            value = Taint(value.origins) if value.origins else CLEAN
         if value.origins and all(o.description == COMMAND_LINE for o in value.origins) and node.attr in self.unit.converted_options:
-            return CLEAN  # ``args.port`` after ``add_argument("--port", type=int)``: argparse converted it
+            return PROVEN  # ``args.port`` after ``add_argument("--port", type=int)``: argparse converted it
         if node.attr == "name" and value.origins and self.unit.imports_django and all(o.description == UPLOADED_FILE for o in value.origins):
-            return value.sanitize(PATH_CWES)  # Django's UploadedFile.name is a base name, and never "." or ".."
+            return value.proved(PATH_CWES)  # Django's UploadedFile.name is a base name, and never "." or ".."
         return value
 
     def attribute_source(self, node: ast.expr) -> Taint | None:
@@ -958,20 +960,23 @@ class FunctionAnalysis:
             return arguments.unsanitized()
         if name in SANITIZERS:
             cwes = SANITIZERS[name]
-            return join(receiver, arguments).predictable() if cwes is ALL_CWES else arguments.sanitize(cwes)
+            if cwes is ALL_CWES:  # a number, a hash...: safe as a whole; only still as guessable as it was
+                predictable = join(receiver, arguments).predictable()
+                return predictable if predictable.origins else PROVEN
+            return arguments.proved(cwes)
         if method in CLEAN_METHODS:
             return receiver.predictable()
         if method == "format" and self.html_safe_string(func.value):
             return join(receiver.whole(), arguments.sanitize(HTML_ESCAPED))  # Markup.format escapes
         if method in SANITIZING_METHODS:
-            return join(receiver.whole(), arguments).sanitize(SANITIZING_METHODS[method])
+            return join(receiver.whole(), arguments).proved(SANITIZING_METHODS[method])
         if method == "replace" and _strips_line_breaks(node):
-            return receiver.sanitize(LINE_BREAK_CWES)
+            return receiver.proved(LINE_BREAK_CWES)
 
         if method == "get" and positional and func.value.__class__ is ast.Attribute and func.value.attr == "cleaned_data":
             key = self.fold(node.args[0])
             if key.__class__ is str:  # ``form.cleaned_data.get("count", 1)``
-                default = positional[1].whole() if len(positional) > 1 else CLEAN
+                default = positional[1].whole() if len(positional) > 1 else PROVEN  # (None)
                 return join(self.form_field(func.value, key, receiver.whole()), default)
         if method == "get" and positional and _server_set_environ(func.value, self.fold(node.args[0]), self.unit):
             return positional[1].whole() if len(positional) > 1 else CLEAN
@@ -1074,7 +1079,7 @@ class FunctionAnalysis:
             return CLEAN
         if method == "get" and positional:
             key = self.fold(node.args[0])
-            default = positional[1].whole() if len(positional) > 1 else CLEAN
+            default = positional[1].whole() if len(positional) > 1 else PROVEN  # (None)
             if receiver.items is not None and key is not NOTHING and _hashable(key):
                 return join(receiver.item(key), default)
             if receiver.items is not None:
@@ -1376,7 +1381,7 @@ class FunctionAnalysis:
 
     def expr_Dict(self, node: ast.Dict, state: State) -> Taint:
         items = []
-        loose = CLEAN
+        loose = None  # (what the values under keys not known here hold)
         for key, value in zip(node.keys, node.values):
             taint = self.expr(value, state)
             if key is None:
@@ -1388,6 +1393,10 @@ class FunctionAnalysis:
                 loose = join(loose, taint.whole())
             else:
                 items.append((folded, taint))
+        if loose is None:
+            return Taint(frozenset(), tuple(items))
+        if not loose.origins and loose is not PROVEN:
+            items.append((OTHER_KEYS, CLEAN))  # (values of unknown origin: the table is not all proven)
         return Taint(loose.origins, tuple(items))
 
     def _comprehension(self, node, state: State) -> Taint:
@@ -1478,22 +1487,22 @@ class FunctionAnalysis:
                 _contained_paths(test, self, branch))
         checked, validated, host, contained = static
         if checked is not None and checked in state:
-            state[checked] = CLEAN
+            state[checked] = PROVEN
         if contained and not any(name in state and not state[name].is_clean for name in contained[1]):
             for name, resolved_in_test in contained[0]:
                 if name in state and (resolved_in_test or name in self.resolved_paths):
-                    state[name] = state[name].sanitize(PATH_CWES)
+                    state[name] = state[name].proved(PATH_CWES)
         if validated is None and cls is ast.Name:
             validated = self.checks.get(test.id)
         if not branch:
             validated = None  # a validator proves something only when it returned true
         if validated is not None and validated[0] in state:
             name, cwes = validated
-            state[name] = state[name].sanitize(cwes) if cwes else CLEAN
+            state[name] = state[name].proved(cwes) if cwes else PROVEN
         if host is not None and self.values.get(id(host[1]), CLEAN).is_clean:  # (not a set of hosts from the request)
             for name in host[0]:
                 if name in state:
-                    state[name] = state[name].sanitize(_DESTINATION_CWES)
+                    state[name] = state[name].proved(_DESTINATION_CWES)
         return state
 
     def step(self, node: ast.AST, note: str) -> TraceStep:
@@ -1531,7 +1540,7 @@ def fastapi_parameter_value(unit: "FileFlow", init: ast.AST, arg: ast.arg, route
     what = "field" if field else "parameter"
     kind = parameter_kind(unit, init, arg, False, route=route, unmarked=unmarked, field=field)
     if kind == CONVERTED:
-        return CLEAN
+        return PROVEN
     if kind is None:
         return None
     step = TraceStep(unit.path, arg.lineno, arg.col_offset, unit.code(arg.lineno), f"{what} `{arg.arg}`: {kind} (untrusted)")
@@ -1876,7 +1885,7 @@ def _routed(value: Taint, routed: dict[str, frozenset[int]], keywords: bool, nam
 
 
 def _converted_value(value: Taint, allowed: frozenset[int]) -> Taint:
-    return value.sanitize(_rule_cwes() - allowed) if allowed else CLEAN
+    return value.proved(_rule_cwes() - allowed) if allowed else PROVEN
 
 
 def _checked_by_pattern(value: Taint, pattern: str) -> Taint:
@@ -1885,7 +1894,7 @@ def _checked_by_pattern(value: Taint, pattern: str) -> Taint:
     proved = _pattern_proves(pattern, 0, "search")
     if proved is _NOT_A_CHECK:
         return value
-    return value.sanitize(proved) if proved else CLEAN
+    return value.proved(proved) if proved else PROVEN
 
 
 # ---- regular-expression checks (see PATTERN_OPEN_CHARACTERS) ----------------------------------

@@ -4,6 +4,15 @@ A ``Taint`` is a set of ``Origin``s. Each origin is one source (an HTTP paramete
 parameter of the function being analysed...) with the steps it took so far, and the CWEs it has
 been sanitized for. Containers built from literals with constant keys keep per-element taint
 (``items``), so the clean element of a mixed list stays clean.
+
+A value without origins is either *proven* safe or of *unknown* origin. ``Proven`` (a ``Taint``
+subclass) is a value the flow accounted for on every path and found safe, as a whole, for some
+CWEs: a constant, a conversion (``int(x)``), a value checked against an allow-list, a parameter
+the framework converts (``PROVEN``: safe for every weakness), or a sanitizer's result
+(``shlex.quote(x)``: safe for a shell, its origins still reaching SQL). A plain ``Taint`` without
+origins (``CLEAN``) knows of no untrusted source but proves nothing: an attribute, a library's
+return value. Joining a proven value with an unknown one gives an unknown one; with a tainted one,
+the taint. Rules report a dynamic value of unknown origin at low confidence, a proven one never.
 """
 from __future__ import annotations
 
@@ -179,12 +188,19 @@ class Taint:
         return not any(not v.is_clean for _, v in self.items)
 
     def whole(self) -> "Taint":
-        """The container as one value: its own origins and every element's."""
+        """The container as one value: its own origins and every element's (proven when every
+        element is proven for every weakness: a literal table of constants)."""
         if self.items is None:
             return self
         origins = set(self.origins)
+        proven = True
         for _, value in self.items:
-            origins |= value.whole().origins
+            element = value.whole()
+            origins |= element.origins
+            if proven and element is not PROVEN:
+                proven = False
+        if proven and not origins:
+            return PROVEN
         return Taint(_cap(origins))
 
     def item(self, key: Key) -> "Taint":
@@ -192,9 +208,11 @@ class Taint:
             others = None
             for item_key, value in self.items:
                 if item_key == key:
-                    return join(value, Taint(self.origins))
+                    return join(value, Taint(self.origins)) if self.origins else value
                 if item_key is OTHER_KEYS:
                     others = value
+            if others is not None and not self.origins:
+                return others
             return join(Taint(self.origins), others)
         return self
 
@@ -215,7 +233,7 @@ class Taint:
         # The container's own origins may be under any key but this one from now on: they move
         # to every other listed key and to OTHER_KEYS, and the container keeps none of its own.
         own = Taint(self.origins)
-        items = [(k, join(v, own)) for k, v in self.items or () if k != key]
+        items = [(k, join(v, own) if self.origins else v) for k, v in self.items or () if k != key]
         if self.origins and not any(k is OTHER_KEYS for k, _ in items):
             items.append((OTHER_KEYS, own))
         items.append((key, value))
@@ -226,6 +244,8 @@ class Taint:
         if self.items is None:  # the common case, kept cheap
             if not self.origins:
                 return self
+            if self.__class__ is Proven:
+                return _proven(frozenset([o.with_step(step, memo) for o in self.origins]), self.cwes)
             if len(self.origins) == 1:  # (most tainted values)
                 if memo is not None:  # (this very value through this very step again: a loop's next pass)
                     known = memo.get((id(self), id(step)))
@@ -246,12 +266,28 @@ class Taint:
         return Taint(origins, items)
 
     def sanitize(self, cwes: frozenset[int]) -> "Taint":
+        """Every origin safe for ``cwes`` from here on. A proven value stays proven for what it
+        was, no more: this says nothing of a part of unknown origin (see ``proved``)."""
         whole = self.whole()
+        if whole.__class__ is Proven:
+            return whole if not whole.origins else _proven(frozenset(o.sanitize(cwes) for o in whole.origins), whole.cwes)
         return Taint(frozenset(o.sanitize(cwes) for o in whole.origins))
+
+    def proved(self, cwes: frozenset[int]) -> "Taint":
+        """The value after something that makes all of it safe for ``cwes`` whatever it held (an
+        escaper, a check of the value itself): proven for them (ALL_PROVEN: for everything)."""
+        whole = self.whole()
+        if cwes == ALL_PROVEN:
+            return PROVEN
+        if whole.__class__ is Proven:
+            cwes = whole.cwes | cwes
+        return _proven(frozenset(o.sanitize(cwes) for o in whole.origins), cwes)
 
     def unsanitized(self) -> "Taint":
         """The value decoded back: every origin as it was before anything made it safe."""
         whole = self.whole()
+        if whole.__class__ is Proven and whole is not PROVEN:
+            whole = Taint(whole.origins)  # (what was proven of the encoded text is not of the decoded one)
         if not any(origin.sanitized for origin in whole.origins):
             return whole
         return Taint(frozenset(replace(origin, sanitized=frozenset()) if origin.sanitized else origin for origin in whole.origins))
@@ -273,6 +309,44 @@ class Taint:
 
 
 CLEAN = Taint()
+ALL_PROVEN = frozenset({0})  # (models.sanitizers.ALL_CWES) proven safe for every weakness
+
+
+class Proven(Taint):
+    """A value proven safe as a whole for ``cwes`` (see the module docstring). Its origins, if
+    any, are sanitized for ``cwes`` and still count for the other CWEs. Never a container."""
+
+    def __init__(self, origins: frozenset[Origin], cwes: frozenset[int]) -> None:
+        fields = self.__dict__
+        fields["origins"] = origins
+        fields["items"] = None
+        fields["cwes"] = cwes
+
+    def __eq__(self, other: object) -> bool:  # (never equal to a plain value: loops run until proofs settle)
+        return other.__class__ is Proven and self.cwes == other.cwes and self.origins == other.origins  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.origins, self.cwes))
+
+    def __reduce__(self):
+        return (_proven, (self.origins, self.cwes))
+
+    def proves(self, cwe: int | None) -> bool:
+        return self.cwes == ALL_PROVEN or (cwe is not None and cwe in self.cwes)
+
+
+def _proven(origins: frozenset[Origin], cwes: frozenset[int]) -> Taint:
+    if cwes == ALL_PROVEN and not origins:
+        return PROVEN
+    return Proven(origins, cwes)
+
+
+PROVEN = Proven(frozenset(), ALL_PROVEN)  # a constant, a converted or allow-listed value
+
+
+def proven_for(value: Taint | None, cwe: int | None) -> bool:
+    """Whether the flow proved ``value`` safe, on every path, for ``cwe``."""
+    return value is not None and value.__class__ is Proven and value.proves(cwe)  # type: ignore[attr-defined]
 
 
 def origin_key(origin: Origin) -> tuple:
@@ -301,6 +375,8 @@ def join(a: Taint | None, b: Taint | None) -> Taint:
         return b if b is not None else CLEAN
     if b is None:
         return a
+    if a.__class__ is Proven or b.__class__ is Proven:
+        return _join_proofs(a, b)
     # (a plain value is clean exactly when it has no origins: no need for ``is_clean``)
     if a.items is None and not a.origins:
         return b
@@ -359,11 +435,27 @@ def _join_items(a: Taint, b: Taint, first_a: dict, first_b: dict) -> Taint:
     return Taint(_cap(a.origins | b.origins), tuple(items))
 
 
+def _join_proofs(a: Taint, b: Taint) -> Taint:
+    """``join`` when one side at least is proven: proven for what both are proven for."""
+    if a.__class__ is Proven and b.__class__ is Proven:
+        if a is PROVEN:
+            return b
+        if b is PROVEN:
+            return a
+        cwes = a.cwes & b.cwes  # type: ignore[attr-defined]
+        origins = _cap(a.origins | b.origins)
+        return Proven(origins, cwes) if cwes else Taint(origins)
+    # One side proven, the other not: as their plain values (a value of unknown origin stays so).
+    plain_a = (Taint(a.origins) if a.origins else CLEAN) if a.__class__ is Proven else a
+    plain_b = (Taint(b.origins) if b.origins else CLEAN) if b.__class__ is Proven else b
+    return join(plain_a, plain_b)
+
+
 def join_all(values) -> Taint:
-    result = CLEAN
+    result = None
     for value in values:
         result = join(result, value)
-    return result
+    return CLEAN if result is None else result
 
 
 def source(description: str, confidence: Level, step: TraceStep) -> Taint:

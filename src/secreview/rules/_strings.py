@@ -556,12 +556,15 @@ def injection_hit(
     whole: ast.expr | None = None,
     sink_note: str = "untrusted value used here",
     operator_may_choose: bool = False,
+    proofs: bool = True,
 ) -> Hit | None:
     """The finding for a sink whose value has variable ``culprits`` (pieces that are neither fixed
     nor sanitized). The decision itself is ``dynamic_value_hit``'s: the culprit untrusted data
-    reaches is preferred (its trace is the evidence), else the first one. ``{code}`` in the
-    messages is replaced by the culprit's source. ``dynamic_confidence`` caps the confidence of
-    findings that are only "not constant" (no untrusted source known)."""
+    reaches is preferred (its trace is the evidence), else the first one the data flow did not
+    prove safe (none: no finding). ``{code}`` in the messages is replaced by the culprit's source.
+    ``dynamic_confidence`` caps the confidence of findings that are only "not constant" (no
+    untrusted source known). ``proofs``: False when the sink undoes what made a culprit safe (a
+    shlex.quote() result put back inside quotes)."""
     if not culprits:
         return None
     chosen = None
@@ -575,10 +578,14 @@ def injection_hit(
             # ``count`` comes first and the callers pass a number.
             ctx.note_sinks(culprit, operator_may_choose)  # type: ignore[arg-type]
     is_tainted = chosen is not None
+    if chosen is None and proofs:
+        chosen = next((culprit for culprit in culprits if not ctx.proven_safe(culprit)), None)  # type: ignore[arg-type]
+        if chosen is None and ctx.flow is not None:
+            return None  # every variable piece proven safe for this weakness
     chosen = chosen or culprits[0]
     shown = code(ctx, chosen)
     hit = dynamic_value_hit(ctx, node, chosen, sink_note=sink_note, operator_may_choose=operator_may_choose,  # type: ignore[arg-type]
-                            tainted=tainted.replace("{code}", shown), dynamic=dynamic.replace("{code}", shown).replace("{{", "{").replace("}}", "}"))
+                            proofs=proofs, tainted=tainted.replace("{code}", shown), dynamic=dynamic.replace("{code}", shown).replace("{{", "{").replace("}}", "}"))
     if hit is None:
         return None
     if not is_tainted and dynamic_confidence is not None:

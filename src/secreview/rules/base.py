@@ -148,12 +148,16 @@ def dynamic_value_hit(
     dynamic_severity: Level | None = None,
     sink_note: str = "untrusted value used here",
     operator_may_choose: bool = False,
+    proofs: bool = True,
 ) -> Hit | None:
     """The standard decision for injection-type sinks, shared by every such rule:
 
     - ``value`` is constant (literal, or bound only to literals): no finding;
     - untrusted data reaches it (data-flow engine): a finding with the source's confidence, the
       trace as evidence, and the ``tainted`` message (``{source}`` is replaced by the source);
+    - the data flow proved it safe for the rule's CWE on every path (a conversion, an
+      allow-list check, a converted route parameter, a sanitizer for that CWE; unless
+      ``proofs`` is False: the sink undoes what made it safe): no finding;
     - otherwise it is dynamic with unknown origin: a finding with the ``dynamic`` message, at
       medium confidence without the data-flow engine, low with it (it found no untrusted source).
     """
@@ -171,7 +175,12 @@ def dynamic_value_hit(
         sink = TraceStep(ctx.path, line, getattr(node, "col_offset", 0), ctx.parsed.source_line(line).strip(), sink_note)
         return Hit(node, message=tainted.format(source=taint.description), confidence=taint.confidence,
                    trace=[*trace, sink], severity=tainted_severity)
-    confidence = MEDIUM if ctx.flow is None else LOW
+    if ctx.flow is None:
+        confidence = MEDIUM
+    elif proofs and ctx.proven_safe(value):
+        return None
+    else:
+        confidence = LOW
     return Hit(node, message=dynamic, confidence=confidence, severity=dynamic_severity)
 
 

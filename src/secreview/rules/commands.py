@@ -314,7 +314,7 @@ def shell_hit(ctx: RuleContext, call: ast.Call, command: ast.expr | None, *, run
         return hit
     if requoted:
         return injection_hit(
-            ctx, call, requoted, cwe=cwe, dynamic_confidence=dynamic_confidence,
+            ctx, call, requoted, cwe=cwe, dynamic_confidence=dynamic_confidence, proofs=False,
             tainted=f"{runs} a shell command where the shlex.quote() result `{{code}}` is put inside quotes again; the quotes cancel out and {{source}} is unquoted.",
             dynamic=f"{runs} a shell command where the shlex.quote() result `{{code}}` is put inside quotes again; the quotes cancel out and the value is unquoted.",
         )

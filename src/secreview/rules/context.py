@@ -189,6 +189,18 @@ class RuleContext:
             return None
         return self.flow.taint_at(expr, self, operator_may_choose)
 
+    def proven_safe(self, expr: ast.expr | None, cwe: int | None = None) -> bool:
+        """Whether the data flow proved ``expr`` safe for ``cwe`` (default: the running rule's) on
+        every path: a constant, a conversion (``int(x)``, an ``<int:pk>`` route parameter), a
+        value checked against an allow-list, a sanitizer for that CWE (``shlex.quote`` for a
+        shell). False without the engine, and for a value of unknown origin (an attribute, a
+        library's return value, a parameter of a function nobody calls)."""
+        if self.flow is None or expr is None:
+            return False
+        if cwe is None and self.rule is not None:
+            cwe = self.rule.cwe
+        return self.flow.proven_safe_at(expr, cwe)
+
     def note_sinks(self, expr: ast.expr | None, operator_may_choose: bool = False) -> None:
         """What ``taint(expr)`` notes without the report: the parameters of the function that
         reach ``expr`` make this sink one of the function's, for its callers (a sink with several
