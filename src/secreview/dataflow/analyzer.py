@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin, whole_proof_only
 from secreview.dataflow.values import source as _source
 
 
@@ -562,7 +562,7 @@ class FunctionAnalysis:
 
     def stmt_For(self, node: ast.For, state: State) -> State | None:
         iterable = self.expr(node.iter, state)
-        element = iterable.whole()
+        element = whole_proof_only(iterable.whole())
 
         def enter(loop_state: State) -> None:
             value = element.with_step(self.step(node, "loop variable"), self._stepped) if _carries(element) else element
@@ -819,7 +819,8 @@ class FunctionAnalysis:
         if dotted and self.self_name and dotted.startswith(self.self_name + "."):
             attribute = self.unit.class_attribute(self.node, dotted.split(".", 1)[1])
             if attribute is not None:
-                return attribute
+                # (code outside the class, or a subclass, may store something else there: no proof)
+                return (Taint(attribute.origins) if attribute.origins else CLEAN) if attribute.__class__ is Proven else attribute
         value = receiver if receiver.items is None else receiver.whole()
         if value.__class__ is Proven:  # (an attribute of a converted value, ``choice.owner.name``, is stored data: unknown)
             value = Taint(value.origins) if value.origins else CLEAN
@@ -878,7 +879,7 @@ class FunctionAnalysis:
         return None
 
     def expr_Subscript(self, node: ast.Subscript, state: State) -> Taint:
-        container = self.expr(node.value, state)
+        container = whole_proof_only(self.expr(node.value, state))
         self.expr(node.slice, state)
         key = self.fold(node.slice)
         if isinstance(node.slice, ast.Slice):
@@ -909,11 +910,16 @@ class FunctionAnalysis:
         positional = [self.expr(a.value if isinstance(a, ast.Starred) else a, state) for a in node.args]
         keywords = {k.arg: self.expr(k.value, state) for k in node.keywords}
         arguments = CLEAN  # (join_all of every argument's whole value, without the generators)
+        accounted = True  # (False: an argument of unknown origin, which ``arguments`` leaves out)
         for value in (*positional, *keywords.values()):
             if value.items is not None:
                 value = value.whole()
             if value.origins:  # (joining a value without origins, or with CLEAN, changes nothing)
                 arguments = join(arguments, value) if arguments.origins else value
+            elif value is not PROVEN:
+                accounted = False
+        if not accounted and arguments.__class__ is Proven:
+            arguments = Taint(arguments.origins)
         if arguments.origins:  # ``add_task(send, email)``: a call of ``send`` later (only data handed on matters)
             deferred = _DEFERRED_CALLS.get(name) or _DEFERRED_METHODS.get(method)
             if deferred is not None:
@@ -965,7 +971,12 @@ class FunctionAnalysis:
                 return predictable if predictable.origins else PROVEN
             return arguments.proved(cwes)
         if method in CLEAN_METHODS:
-            return receiver.predictable()
+            predictable = receiver.predictable()
+            # A truth value, a count, a position, a digest of a string or hash the flow knows (not of
+            # a library's object, whose ``count()`` may be anything; not a mapping's keys: a
+            # client's own names).
+            known = receiver.origins or receiver.__class__ is Proven
+            return predictable if predictable.origins or method == "keys" or not known else PROVEN
         if method == "format" and self.html_safe_string(func.value):
             return join(receiver.whole(), arguments.sanitize(HTML_ESCAPED))  # Markup.format escapes
         if method in SANITIZING_METHODS:
@@ -1085,7 +1096,10 @@ class FunctionAnalysis:
             if receiver.items is not None:
                 return join(receiver.whole(), default)  # one of the stored values, whatever the key
         # Unknown call: the result carries whatever went in (receiver and arguments).
-        return join(receiver if receiver.items is None else receiver.whole(), arguments)
+        whole_receiver = receiver if receiver.items is None else receiver.whole()
+        if whole_receiver.__class__ is Proven or (name == "str" and positional):
+            return _proven_call_result(whole_receiver, name, method, positional, keywords, arguments)
+        return join(whole_receiver, arguments)
 
     def deferred_call(self, node: ast.Call, deferred: Deferred, api: str, positional: list[Taint], keywords: dict) -> None:
         """``background_tasks.add_task(send, email)``, ``Thread(target=work, args=(path,))``,
@@ -1403,7 +1417,7 @@ class FunctionAnalysis:
         inner = dict(state)
         for generator in node.generators:
             iterable = self.expr(generator.iter, inner)
-            self.assign(generator.target, iterable.whole(), inner, node, NOTHING)
+            self.assign(generator.target, whole_proof_only(iterable.whole()), inner, node, NOTHING)
             for condition in generator.ifs:
                 self.expr(condition, inner)
                 inner = self.refine(condition, inner, True)  # ``[v for v in xs if v.isdigit()]``
@@ -1660,12 +1674,43 @@ def _placed_value(node: ast.Call, place: tuple[int | None, str | None], position
 UNKNOWN_ARGUMENTS = 8
 
 
+# String methods that put their receiver and arguments together as they are (proofs for some
+# CWEs hold for the result), and those that transform them (only proofs for all: a constant's or
+# a number's upper() is still fixed text; an escaped value's replace() may undo the escaping).
+_CONCATENATING_METHODS = frozenset({"format", "join"})
+_STR_METHODS = frozenset({
+    "upper", "lower", "title", "capitalize", "casefold", "swapcase", "strip", "lstrip", "rstrip",
+    "replace", "zfill", "center", "ljust", "rjust", "removeprefix", "removesuffix", "encode", "decode",
+    "split", "rsplit", "splitlines", "partition", "rpartition", "expandtabs", "format_map",
+})
+
+
+def _proven_call_result(receiver: Taint, name: str | None, method: str | None, positional: list[Taint],
+                        keywords: dict, arguments: Taint) -> Taint:
+    """An unknown call's result when its receiver is proven safe (or ``str(x)``): proven when the
+    call only puts proven strings together (``"... {}".format(n)``, ``",".join(ids)``, ``str(n)``),
+    or transforms values proven for everything (``ORDER.upper()``). Anything else (a method of a
+    converted model instance, ``choice.describe()``) returns data of unknown origin."""
+    values = [value.whole() for value in (*positional, *keywords.values())]
+    if not all(value.origins or value is PROVEN for value in values):
+        return join(whole_proof_only(receiver), arguments) if receiver.__class__ is Proven else join(receiver, arguments)
+    if name == "str" and method is None:
+        return values[0] if len(values) == 1 else join(receiver, arguments)
+    if method in _CONCATENATING_METHODS:
+        return join(receiver, arguments if arguments.origins else PROVEN)
+    if method in _STR_METHODS and receiver is PROVEN and not arguments.origins:
+        return PROVEN
+    plain = Taint(receiver.origins) if receiver.origins else CLEAN
+    return join(plain, arguments)
+
+
 def _element(iterable: Taint) -> Taint:
     """What one element of ``iterable`` may hold: any of a literal's elements (a tuple literal's
     own elements kept apart: ``[(path, mode)]``), else the iterable's whole value."""
     if iterable.items is None:
-        return iterable
-    return join(join_all(value for _, value in iterable.items), Taint(iterable.origins))
+        return whole_proof_only(iterable)
+    elements = join_all(value for _, value in iterable.items)
+    return join(elements, Taint(iterable.origins)) if iterable.origins else elements
 
 
 def _unpacked_positional(packed: Taint) -> list[Taint]:

@@ -21,6 +21,7 @@ from functools import cached_property
 from operator import attrgetter
 from typing import Hashable
 
+from secreview import cache as _cache
 from secreview.findings import Level, TraceStep
 
 MAX_ORIGINS = 6  # per value: enough for evidence, bounded for speed
@@ -312,11 +313,20 @@ CLEAN = Taint()
 ALL_PROVEN = frozenset({0})  # (models.sanitizers.ALL_CWES) proven safe for every weakness
 
 
+@dataclass(frozen=True, eq=False)
 class Proven(Taint):
     """A value proven safe as a whole for ``cwes`` (see the module docstring). Its origins, if
     any, are sanitized for ``cwes`` and still count for the other CWEs. Never a container."""
 
-    def __init__(self, origins: frozenset[Origin], cwes: frozenset[int]) -> None:
+    cwes: frozenset[int] = ALL_PROVEN
+
+    def __new__(cls, origins: frozenset[Origin] = frozenset(), items: None = None, cwes: frozenset[int] = ALL_PROVEN):
+        if not origins and cwes == ALL_PROVEN and "PROVEN" in globals():
+            return PROVEN  # (one instance: what a cached result is rebuilt into too)
+        return object.__new__(cls)
+
+    def __init__(self, origins: frozenset[Origin] = frozenset(), items: None = None,
+                 cwes: frozenset[int] = ALL_PROVEN) -> None:
         fields = self.__dict__
         fields["origins"] = origins
         fields["items"] = None
@@ -338,10 +348,20 @@ class Proven(Taint):
 def _proven(origins: frozenset[Origin], cwes: frozenset[int]) -> Taint:
     if cwes == ALL_PROVEN and not origins:
         return PROVEN
-    return Proven(origins, cwes)
+    return Proven(origins, None, cwes)
 
 
-PROVEN = Proven(frozenset(), ALL_PROVEN)  # a constant, a converted or allow-listed value
+PROVEN = Proven(frozenset(), None, ALL_PROVEN)  # a constant, a converted or allow-listed value
+_cache.register(Proven)  # (results with proofs are stored as they are)
+
+
+def whole_proof_only(value: Taint) -> Taint:
+    """``value`` for a part of it (a slice, an element, a character): a proof for some CWEs only
+    (an escaper's, ``shlex.quote(x)[1:]`` drops a quote) does not hold for a part; one for every
+    weakness (a constant, a number, an allow-listed value) does."""
+    if value.__class__ is not Proven or value is PROVEN:
+        return value
+    return Taint(value.origins) if value.origins else CLEAN
 
 
 def proven_for(value: Taint | None, cwe: int | None) -> bool:
@@ -374,6 +394,11 @@ def join(a: Taint | None, b: Taint | None) -> Taint:
     if a is None or a is b:
         return b if b is not None else CLEAN
     if b is None:
+        return a
+    # A constant (PROVEN) adds nothing and takes away no proof: the other side as it is.
+    if a is PROVEN:
+        return b
+    if b is PROVEN:
         return a
     if a.__class__ is Proven or b.__class__ is Proven:
         return _join_proofs(a, b)
@@ -438,13 +463,9 @@ def _join_items(a: Taint, b: Taint, first_a: dict, first_b: dict) -> Taint:
 def _join_proofs(a: Taint, b: Taint) -> Taint:
     """``join`` when one side at least is proven: proven for what both are proven for."""
     if a.__class__ is Proven and b.__class__ is Proven:
-        if a is PROVEN:
-            return b
-        if b is PROVEN:
-            return a
         cwes = a.cwes & b.cwes  # type: ignore[attr-defined]
         origins = _cap(a.origins | b.origins)
-        return Proven(origins, cwes) if cwes else Taint(origins)
+        return Proven(origins, None, cwes) if cwes else Taint(origins)
     # One side proven, the other not: as their plain values (a value of unknown origin stays so).
     plain_a = (Taint(a.origins) if a.origins else CLEAN) if a.__class__ is Proven else a
     plain_b = (Taint(b.origins) if b.origins else CLEAN) if b.__class__ is Proven else b
