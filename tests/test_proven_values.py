@@ -29,6 +29,7 @@ def test_a_sanitizer_proves_its_own_weaknesses_only():
     assert not proven_for(join(quoted, QUERY.proved(frozenset({89}))), 78)  # proven for nothing in common
     assert not proven_for(whole_proof_only(quoted), 78)  # ``shlex.quote(q)[1:]``
     assert whole_proof_only(PROVEN) is PROVEN  # a part of a constant is constant
+    assert PROVEN.proved(SHELL) is PROVEN  # ``shlex.quote("-l")``: still fixed text
 
 
 def test_proven_and_unknown_values_differ_so_loops_run_until_proofs_settle():

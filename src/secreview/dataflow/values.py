@@ -278,7 +278,7 @@ class Taint:
         """The value after something that makes all of it safe for ``cwes`` whatever it held (an
         escaper, a check of the value itself): proven for them (ALL_PROVEN: for everything)."""
         whole = self.whole()
-        if cwes == ALL_PROVEN:
+        if cwes == ALL_PROVEN or whole is PROVEN:
             return PROVEN
         if whole.__class__ is Proven:
             cwes = whole.cwes | cwes
@@ -342,7 +342,7 @@ class Proven(Taint):
         return (_proven, (self.origins, self.cwes))
 
     def proves(self, cwe: int | None) -> bool:
-        return self.cwes == ALL_PROVEN or (cwe is not None and cwe in self.cwes)
+        return 0 in self.cwes or (cwe is not None and cwe in self.cwes)
 
 
 def _proven(origins: frozenset[Origin], cwes: frozenset[int]) -> Taint:
@@ -463,7 +463,8 @@ def _join_items(a: Taint, b: Taint, first_a: dict, first_b: dict) -> Taint:
 def _join_proofs(a: Taint, b: Taint) -> Taint:
     """``join`` when one side at least is proven: proven for what both are proven for."""
     if a.__class__ is Proven and b.__class__ is Proven:
-        cwes = a.cwes & b.cwes  # type: ignore[attr-defined]
+        cwes_a, cwes_b = a.cwes, b.cwes  # type: ignore[attr-defined]
+        cwes = cwes_b if 0 in cwes_a else cwes_a if 0 in cwes_b else cwes_a & cwes_b
         origins = _cap(a.origins | b.origins)
         return Proven(origins, None, cwes) if cwes else Taint(origins)
     # One side proven, the other not: as their plain values (a value of unknown origin stays so).
