@@ -304,8 +304,9 @@ class Packed:
     summaries and call sites of a few: decoding them all was most of its time.
 
     During a review the text may be spilled to disk (``spill``: see spill.py), and only the
-    ``DECODED_KEPT`` parts used last keep their decoded value: what a review holds in memory
-    then no longer grows with every file's summaries and call sites."""
+    spilled parts used last, up to ``DECODED_KEPT_BYTES`` of their text, keep their decoded
+    value: what a review holds in memory then no longer grows with every file's summaries and
+    call sites."""
 
     def __init__(self, text: str | None, index: Any, place: spill_files.Place | None = None) -> None:
         self._text = text
