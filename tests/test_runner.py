@@ -633,6 +633,32 @@ def test_a_cached_file_whose_calls_reach_no_sink_is_not_decoded_for_the_project_
         resolve(records, [cache_store.Packed("not the text of anything", ["pkg.helper.run_it"])], parameters)
 
 
+def test_the_project_pass_decodes_a_packed_group_again_only_when_a_function_it_calls_gains_a_sink(monkeypatch):
+    # request -> views.show -> middle.relay -> helper.run_it -> a shell: the second round finds
+    # relay a sink wrapper; middle's group (which calls only run_it) is not decoded again, and
+    # no decoded value is kept (a large project's groups would not fit in memory).
+    from secreview.dataflow.project import resolve
+    from secreview.inputs import SourceFile
+
+    middle = "from pkg.helper import run_it\n\n\ndef relay(cmd):\n    return run_it(cmd)\n"
+    views = "from flask import request\nfrom pkg.middle import relay\n\n\ndef show():\n    return relay(request.args['c'])\n"
+    files = [SourceFile("helper.py", data=HELPER.encode(), module_name="pkg.helper"),
+             SourceFile("middle.py", data=middle.encode(), module_name="pkg.middle"),
+             SourceFile("views.py", data=views.encode(), module_name="pkg.views")]
+    reviewer = runner.Reviewer(Config(min_confidence=Level.LOW))
+    table = runner.ProjectTable()
+    outcomes = [reviewer.analyse(source, table, index) for index, source in enumerate(files)]
+    records = [record for outcome in outcomes for record in outcome.result.sink_records]
+    scan = runner.ImportScan(frozenset(), frozenset(), 0)
+    groups = [part for outcome in outcomes[1:] for part in runner._as_stored(outcome, scan, None).result.call_sites]
+    parameters = {"pkg.helper.run_it": ["command"], "pkg.middle.relay": ["cmd"]}
+    decoded = []
+    monkeypatch.setattr(cache_store.Packed, "value", lambda part: decoded.append(part.index) or cache_store.unpack(part.text))
+    found = resolve(records, [cache_store.Packed(part.text, part.index) for part in groups], parameters)
+    assert [(f.record.function, f.description) for f in found] == [("pkg.middle.relay", "HTTP query parameter")]
+    assert sorted(decoded) == [["pkg.helper.run_it"], ["pkg.middle.relay"]]
+
+
 def test_files_unchanged_since_the_last_review_are_not_read_again(tmp_path, monkeypatch):
     tree = make_tree(tmp_path, count=4)
     cache = tmp_path / "cache"

@@ -57,9 +57,10 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
     for record in records:
         add(record)
     findings: dict[tuple, FlowFinding] = {}
+    calls_of_functions_with_sinks = _CallsOfFunctionsWithSinks(calls)
     for _ in range(MAX_ROUNDS):
         changed = False
-        for call in _calls_of_functions_with_sinks(calls, with_sinks):
+        for call in calls_of_functions_with_sinks(with_sinks):
             for key, argument in call.arguments.items():
                 index = key if isinstance(key, int) else _index_of(param_names.get(call.callee, []), key)
                 if index is None:
@@ -96,14 +97,29 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
     return list(findings.values())
 
 
-def _calls_of_functions_with_sinks(calls: list[CallSite | Packed], with_sinks: set[str]) -> Iterator[CallSite]:
-    """The call sites in order, but those of a packed group none of whose functions has a sink
-    when the group's turn comes (records are only added: its calls would find none, and add none)."""
-    for call in calls:
-        if call.__class__ is not Packed:
-            yield call
-        elif not with_sinks.isdisjoint(call.index):
-            yield from call.value()
+class _CallsOfFunctionsWithSinks:
+    """The call sites in order, but of a packed group only the calls of functions that have a
+    sink when the group's turn comes (the others would find no record, and add none; a call of a
+    function that gains one later in the round is seen in the next round). A group is decoded
+    again only when a function it calls has gained a sink since it was last read: the calls kept
+    are few, and a large project's groups are not all held decoded (see cache.Packed)."""
+
+    def __init__(self, calls: list[CallSite | Packed]) -> None:
+        self.calls = calls
+        self.read: dict[int, tuple[set[str], list[CallSite]]] = {}  # group's position -> (callees wanted, their calls)
+
+    def __call__(self, with_sinks: set[str]) -> Iterator[CallSite]:
+        for position, call in enumerate(self.calls):
+            if call.__class__ is not Packed:
+                yield call
+                continue
+            if with_sinks.isdisjoint(call.index):
+                continue
+            wanted = with_sinks.intersection(call.index)
+            known = self.read.get(position)
+            if known is None or not wanted <= known[0]:
+                known = self.read[position] = (wanted, [site for site in call.value() if site.callee in wanted])
+            yield from known[1]
 
 
 def _rank(flow: FlowFinding, prefer: Callable[[list[TraceStep]], bool] | None) -> tuple:
