@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 
 from secreview.models import DEFERRED_CALLS, DEFERRED_METHODS, Deferred
+from secreview.rules._naming import last_name
 
 # The deferring rows by the last name of the deferring call (``submit``, ``Thread``, ``map``): the
 # qualified name the row needs (None: a method, whatever its receiver) and the row.
@@ -33,15 +34,6 @@ for _name, _row in DEFERRED_METHODS.items():
 LAST_NAMES = frozenset(_ROWS_BY_LAST_NAME)
 
 HANDED_BY = "secreview_handed_by"  # attribute of a built call: the API that calls it later (its note)
-
-
-def last_name(func: ast.expr) -> str | None:
-    cls = func.__class__
-    if cls is ast.Attribute:
-        return func.attr  # type: ignore[attr-defined]
-    if cls is ast.Name:
-        return func.id  # type: ignore[attr-defined]
-    return None
 
 
 def candidate_rows(call: ast.Call) -> list[tuple[str | None, Deferred]]:
