@@ -77,7 +77,7 @@ def corpus(tmp_path_factory):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(file.read_bytes())
     # Two modules that import each other: one of them is analysed before the other and must be
-    # reviewed again at the end (the request data goes a.relay -> b.run -> a shell).
+    # reviewed again once the other is done (the request data goes a.relay -> b.run -> a shell).
     cycle = root / "cyclepkg"
     cycle.mkdir()
     (cycle / "__init__.py").write_text("")
@@ -116,8 +116,8 @@ def test_the_review_is_exactly_the_definition(corpus, defined, jobs):
     stats = runner.RunStats()
     assert report(runner.run_review(corpus, Config(min_confidence=Level.LOW), jobs=jobs, stats=stats)) == expected
     assert stats.reanalysed >= 1  # the import cycle: a file analysed again
-    # With workers, it is reviewed again as soon as the rest of its cycle is done, not at the end.
-    assert stats.rounds == (1 if jobs == 1 else 0)
+    # It is reviewed again as soon as the rest of its cycle is done, not in a round at the end.
+    assert stats.rounds == 0
 
 
 def test_the_review_filling_and_reading_the_cache_with_workers_is_the_definition(corpus, defined, tmp_path, monkeypatch):

@@ -883,3 +883,91 @@ def test_a_file_told_nothing_of_a_project_function_is_reviewed_again_when_its_fi
     assert done(2, late) == [(2, late)]
     # Told what the table says now: nothing to do.
     assert done(3, outcome("app/other.py", {"app.impl.run": ("app/impl.py", "")})) == []
+
+
+def _cycle_with_a_caller_first(tmp_path: Path, padding_modules: int) -> Path:
+    """helper.py and caller.py import each other; caller.py (smaller) is analysed first, before
+    run_it() is known, and reviewed again once helper.py is done."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "helper.py").write_text("import subprocess\nfrom pkg import caller\n\n\ndef run_it(command):\n"
+                                       "    subprocess.call(command, shell=True)\n" + "# padding\n" * 20)
+    (package / "caller.py").write_text("from flask import request\nfrom pkg.helper import run_it\n\n\n"
+                                       "def view():\n    run_it(request.args['cmd'])\n")
+    for number in range(padding_modules):
+        (package / f"m{number:02}.py").write_text(module(number))
+    age_files(package)
+    return package
+
+
+def _count_parses(monkeypatch, log: Path) -> None:
+    """Append the path of every file parsed to ``log`` (from worker processes too)."""
+    from secreview import engine
+
+    real = engine.load_source
+
+    def load_source(source):
+        with open(log, "a") as out:
+            out.write(source.path.rsplit("/", 1)[-1] + "\n")
+        return real(source)
+
+    monkeypatch.setattr(engine, "load_source", load_source)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_reviewed_again_reuses_its_first_analysis(tmp_path, monkeypatch, jobs):
+    package = _cycle_with_a_caller_first(tmp_path, padding_modules=16)
+    log = tmp_path / "parsed.log"
+    _count_parses(monkeypatch, log)
+    result, stats = review(package, jobs=jobs)
+    assert stats.jobs == jobs and stats.reanalysed == 1
+    assert log.read_text().split().count("caller.py") == 1  # reviewed again on the tree of its analysis
+    # The same review as analysing it again from its bytes.
+    log.unlink()
+    monkeypatch.setattr(runner, "KEPT_ANALYSES_BYTES", 0)
+    again, _ = review(package, jobs=jobs)
+    assert log.read_text().split().count("caller.py") == 2
+    assert report(result) == report(again)
+    [finding] = [f for f in result.findings if f.cwe == 78]
+    assert finding.path.endswith("helper.py") and any(step.path.endswith("caller.py") for step in finding.trace)
+
+
+def test_kept_analyses_stay_within_their_budget_the_oldest_dropped_first():
+    def read(size: int):
+        return runner._Read(None, scan=runner.ImportScan(frozenset(), frozenset(), size))
+
+    kept = runner._KeptAnalyses(100)
+    kept.add(0, read(40), "first")
+    kept.add(1, read(40), "second")
+    kept.add(2, read(500), "too large to keep")
+    assert kept.take(2) is None and kept.size == 80
+    kept.add(3, read(30), "third")  # 110 bytes: the oldest goes
+    assert kept.take(0) is None
+    assert kept.take(1)[1] == "second" and kept.take(1) is None  # taken: no longer kept
+    assert kept.size == 30
+
+
+def test_an_analysis_is_kept_when_it_asked_for_a_name_a_later_module_of_its_cycle_may_define():
+    Dependencies = runner.Dependencies
+    later = frozenset({"pkg.helper"})
+    assert runner._may_be_told_more(Dependencies(functions={"pkg.helper.run_it": None}), later)
+    assert runner._may_be_told_more(Dependencies(functions={"pkg.helper.Runner.start": None}), later)  # a method
+    assert runner._may_be_told_more(Dependencies(classes={"pkg.helper.Runner": None}), later)
+    assert not runner._may_be_told_more(Dependencies(functions={"pkg.helper.run_it": ("pkg/helper.py", "")}), later)  # told
+    assert not runner._may_be_told_more(Dependencies(functions={"pkg.other.run_it": None}), later)  # not of the cycle
+    assert not runner._may_be_told_more(Dependencies(functions_quietly={"pkg.helper.run_it": False}), later)
+
+
+def test_ready_queue_leaves_a_review_again_to_the_worker_that_kept_the_analysis():
+    holder, other = object(), object()
+    task = lambda index, size, holder=None: runner._Task("reanalyse", index, None, size, None, holder=holder)
+    queue = runner._ReadyQueue([task(0, 99, holder), task(1, 5)], None)
+    assert queue.pop(other).index == 1
+    assert queue.pop(other) is None and queue.holds_for_another(other)
+    assert queue.pop(holder).index == 0 and not queue
+    queue.add([task(2, 1, holder)])
+    queue.release(holder)  # it died: anyone may take what it held, and what comes for it later
+    queue.add([task(3, 1, holder)])
+    assert not queue.holds_for_another(other)
+    assert {queue.pop(other).index, queue.pop(other).index} == {2, 3}

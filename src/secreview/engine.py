@@ -121,6 +121,17 @@ class FileOutcome:
     imports: "ImportScan | None" = None  # set in the cache (see runner): the order needs no read
 
 
+@dataclass
+class KeptAnalysis:
+    """A file's first analysis, kept (by runner) for a review again of the same bytes: it reuses
+    the tree, the facts and every function analysis whose answers did not change (see FileFlow's
+    replay), rather than parse and analyse the whole file again."""
+
+    parsed: ParsedFile
+    facts: FileFacts
+    flow: FileFlow  # (recorded: told the file's visible files)
+
+
 class Reviewer:
     """Reviews files one at a time with a fixed rule set and configuration."""
 
@@ -139,14 +150,16 @@ class Reviewer:
         return run_review(sources, self.config, diagnostics, jobs=1, cache_dir=None, change=change, reviewer=self)
 
     def analyse(self, source: SourceFile, table: ProjectTable | None = None, index: int = 0, content_hash: str = "",
-                digest: Callable[[dict], str] | None = None, visible: int | None = None) -> FileOutcome:
+                digest: Callable[[dict], str] | None = None, visible: int | None = None,
+                keep: Callable[[KeptAnalysis], None] | None = None) -> FileOutcome:
         """Review one file. Its own summaries come from an analysis told the summaries of its
         ``visible`` files (a bit per input index; None: all of ``table``); ``table`` then receives
         them under the file's ``index``. The review is that analysis when everything ``table``
         knows now would have told it the same; otherwise (a function defined further down the
         file, a file of its import cycle) the file is analysed again, on the same tree, reusing
         every function analysis whose answers did not change (see dataflow/linking.py). ``digest``
-        gives the version of the file's summaries when results are cached."""
+        gives the version of the file's summaries when results are cached; ``keep`` is handed the
+        analysis, for a review again (see ``reanalyse``)."""
         parsed = load_source(source)
         if isinstance(parsed, Diagnostic):
             return FileOutcome(ReviewResult(diagnostics=[parsed]), content_hash=content_hash, path=source.path)
@@ -157,6 +170,8 @@ class Reviewer:
             table = table if table is not None else ProjectTable()
             told = table.view(visible)
             flow = self.flow(parsed, facts, told)
+            if keep is not None:
+                keep(KeptAnalysis(parsed, facts, flow))
             own = dict(flow.local_summaries)
             version = digest(own) if digest is not None else ""
             summary_dependencies = dependencies = Dependencies.of(flow, told)
@@ -181,15 +196,20 @@ class Reviewer:
             dependencies = Dependencies.of(flow, table)
         return self.checked(parsed, facts, flow), dependencies
 
-    def reanalyse(self, source: SourceFile, table: ProjectTable) -> tuple[ReviewResult, Dependencies]:
+    def reanalyse(self, source: SourceFile, table: ProjectTable, kept: KeptAnalysis | None = None
+                  ) -> tuple[ReviewResult, Dependencies]:
         """The file's review told everything ``table`` knows (its own summaries, still valid, included),
-        and what its analysis asked."""
-        parsed = load_source(source)
+        and what its analysis asked. With ``kept`` (its first analysis), the review of the bytes
+        analysed then, on their tree, reusing that analysis where its answers are unchanged."""
+        parsed = kept.parsed if kept is not None else load_source(source)
         if isinstance(parsed, Diagnostic):
             return ReviewResult(diagnostics=[parsed]), Dependencies()
         try:
-            facts = FileFacts.build(parsed.tree, source.module_name, collect=self.dispatcher.wanted, is_package=is_package(source))
-            flow = self.flow(parsed, facts, table, recording=False)
+            if kept is not None:
+                facts, flow = kept.facts, self.flow(parsed, kept.facts, table, previous=kept.flow, recording=False)
+            else:
+                facts = FileFacts.build(parsed.tree, source.module_name, collect=self.dispatcher.wanted, is_package=is_package(source))
+                flow = self.flow(parsed, facts, table, recording=False)
             return self.checked(parsed, facts, flow), Dependencies.of(flow, table)
         except RecursionError:
             return ReviewResult(diagnostics=[_too_complex(source.path)]), Dependencies()

@@ -54,7 +54,7 @@ from secreview.dataflow.linking import Dependencies, ProjectTable, summaries_ind
 from secreview.dataflow.order import ImportScan, components_dependencies_first, order_of, scan_imports
 from secreview.dataflow.routes import FAMILY_SEPARATOR, ROUTES_ENTRY
 from secreview.dataflow.values import OTHER_KEYS, Origin, Taint
-from secreview.engine import FileOutcome, ReviewResult, Reviewer, guarded
+from secreview.engine import FileOutcome, KeptAnalysis, ReviewResult, Reviewer, guarded
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
 from secreview.inputs import SourceFile, read_bytes
 
@@ -74,6 +74,11 @@ KEPT_PACKED_BYTES = 32_000_000
 # Without the cache, outcomes are packed and spilled to disk (see spill.py) when the files to
 # analyse are more than this: packing costs a few percent of the analysis.
 SPILL_ABOVE_BYTES = 32_000_000
+# A file of an import cycle analysed before the files of the cycle that define names it asked for
+# is reviewed again once they are done (see _ReviewAgain): its first analysis is kept for that
+# review (see engine.KeptAnalysis), for files of up to this many bytes in all per process (an
+# analysis holds about 50 times its file's size); beyond, the oldest kept is dropped.
+KEPT_ANALYSES_BYTES = 2_000_000
 # Below this many files to analyse, starting worker processes costs more than it saves.
 MIN_FILES_PER_WORKER = 8
 # Show a progress bar only when at least this many files are analysed...
@@ -187,6 +192,10 @@ class _Task(NamedTuple):
     size: int  # (bytes or lines: the largest ready file goes first)
     visible: int | None  # the files its own summaries are computed with (see _visible_files)
     previous: FileOutcome | None = None
+    # To analyse: the modules of its import cycle analysed after it (its analysis is kept when it
+    # asked for one of their names: see KEPT_ANALYSES_BYTES).
+    later_modules: frozenset[str] = frozenset()
+    holder: "_Worker | None" = None  # to review again: the worker that may have kept its analysis
 
 
 def _tune_gc() -> None:
@@ -211,14 +220,17 @@ class _Analyst:
         # grow with the project.
         self.packed_outcomes = store is not None or spill_folder is not None
         self.spill = _spill_file(spill_folder)
+        self.kept = _KeptAnalyses(KEPT_ANALYSES_BYTES)
 
     def learn(self, known: list[tuple[int, str, str, dict]]) -> None:
         if self.table is not None:
             for index, path, version, summaries in known:
                 self.table.add(index, path, version, summaries)
 
-    def analyse(self, index: int, read: _Read, visible: int | None) -> FileOutcome | ReviewResult:
-        """A FileOutcome, or a ReviewResult with the diagnostic of a crash (never cached)."""
+    def analyse(self, index: int, read: _Read, visible: int | None,
+                later_modules: frozenset[str] = frozenset()) -> FileOutcome | ReviewResult:
+        """A FileOutcome, or a ReviewResult with the diagnostic of a crash (never cached). The
+        analysis is kept when the file asked for a name of ``later_modules`` (see _KeptAnalyses)."""
         if read.source.data is None:  # (its bytes were not kept: see _read_all)
             read = _read(read.source)
             if read.problem is not None:  # unreadable now
@@ -227,9 +239,13 @@ class _Analyst:
         # The summaries' digest and the stored entry encode the same objects: once, with one memo.
         memo: dict | None = {} if self.store is not None else None
         digest = (lambda summaries: cache_store.value_digest(summaries, memo)) if memo is not None else None
-        outcome = guarded(source.path, self.reviewer.analyse, source, self.table, index, read.content_hash, digest, visible)
+        analysis: list[KeptAnalysis] = []
+        keep = analysis.append if later_modules else None
+        outcome = guarded(source.path, self.reviewer.analyse, source, self.table, index, read.content_hash, digest, visible, keep)
         if not isinstance(outcome, FileOutcome):
             return ReviewResult(diagnostics=[outcome])
+        if analysis and _may_be_told_more(outcome.dependencies, later_modules):
+            self.kept.add(index, dataclasses.replace(read, source=dataclasses.replace(read.source, data=None)), analysis[0])
         if not _crashed(outcome.result):  # (its summaries are known and kept; the crash may not recur)
             return self._hand_on(index, read, outcome, memo)
         return outcome
@@ -237,13 +253,17 @@ class _Analyst:
     def reanalyse(self, index: int, source: SourceFile, visible: int | None, previous: FileOutcome | None) -> FileOutcome | ReviewResult:
         """The file's outcome with every summary known (this analyst has been told them all):
         its review alone when its own summaries in ``previous`` are still valid, else all of it."""
-        read = _read(source)
+        kept = self.kept.take(index) if previous is not None else None
+        if kept is not None and kept[0].content_hash == previous.content_hash:
+            read, analysis = kept  # (the bytes analysed first, reviewed again)
+        else:
+            read, analysis = _read(source), None
         if read.problem is not None:  # unreadable now
             return ReviewResult(diagnostics=[read.problem])
         if previous is None or read.content_hash != previous.content_hash:  # (changed during the review: what is there now)
             return self.analyse(index, read, visible)
         loaded = dataclasses.replace(read.source, file=None)
-        result = guarded(source.path, self.reviewer.reanalyse, loaded, self.table)
+        result = guarded(source.path, self.reviewer.reanalyse, loaded, self.table, analysis)
         if not isinstance(result, tuple):  # its summaries stay (other files were told them); it asked nothing
             return dataclasses.replace(previous, result=ReviewResult(diagnostics=[result]), dependencies=Dependencies())
         review, dependencies = result
@@ -252,7 +272,7 @@ class _Analyst:
 
     def run(self, task: "_Task") -> FileOutcome | ReviewResult:
         if task.kind == "analyse":
-            return self.analyse(task.index, task.payload, task.visible)
+            return self.analyse(task.index, task.payload, task.visible, task.later_modules)
         return self.reanalyse(task.index, task.payload, task.visible, task.previous)
 
     def _hand_on(self, index: int, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> FileOutcome:
@@ -278,6 +298,51 @@ class _Analyst:
             # Its own summaries, just computed: kept packed here too, like every other file's.
             self.table.add(index, stored.path, stored.summaries_version, stored.summaries)
         return dataclasses.replace(stored, imports=None)  # (the parent has them: its read's scan)
+
+
+class _KeptAnalyses:
+    """The first analyses kept for a review again (see KEPT_ANALYSES_BYTES), with the read they
+    analysed (its bytes dropped: the tree holds the file), the oldest dropped beyond ``budget``
+    bytes of files."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.kept: dict[int, tuple[_Read, KeptAnalysis]] = {}  # (in the order kept)
+        self.size = 0
+
+    def add(self, index: int, read: _Read, analysis: KeptAnalysis) -> None:
+        size = read.scan.size if read.scan is not None else 0
+        if size > self.budget:
+            return
+        self.size += size
+        self.kept[index] = (read, analysis)
+        while self.size > self.budget:
+            oldest = next(iter(self.kept))
+            self.size -= self.kept.pop(oldest)[0].scan.size
+
+    def take(self, index: int) -> tuple[_Read, KeptAnalysis] | None:
+        """The file's kept analysis, no longer kept (a file is seldom reviewed again twice)."""
+        taken = self.kept.pop(index, None)
+        if taken is not None:
+            self.size -= taken[0].scan.size
+        return taken
+
+    def clear(self) -> None:
+        self.kept.clear()
+        self.size = 0
+
+
+def _may_be_told_more(dependencies: Dependencies, modules: frozenset[str]) -> bool:
+    """Did the analysis ask for a name of one of ``modules`` (a function, a class, a method) and
+    was not told it (not defined yet: a review again would be told)? (Names asked at calls nothing
+    untrusted flows into are left out: what they are told seldom changes, see Dependencies.)"""
+    for questions in (dependencies.functions, dependencies.classes):
+        for name, answer in questions.items():
+            if answer is None:
+                module = name.rpartition(".")[0]
+                if module in modules or module.rpartition(".")[0] in modules:
+                    return True
+    return False
 
 
 def _spill_file(folder: str | None) -> spill_files.SpillFile | None:
@@ -310,8 +375,8 @@ def _as_stored(outcome: FileOutcome, scan: ImportScan, memo: dict | None) -> Fil
 
 
 def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None, spill_folder: str | None) -> None:
-    """A worker process: ("learn", known) or a ``_Task`` in, ("done", index, outcome) out, until
-    ("stop",) or the pipe closes."""
+    """A worker process: ("learn", known), ("forget", indexes) or a ``_Task`` in, ("done",
+    index, outcome) out, until ("stop",) or the pipe closes."""
     _tune_gc()
     # Ctrl-C reaches every process of the terminal's group: the parent stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -327,6 +392,9 @@ def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None, spill
             return
         if kind == "learn":
             analyst.learn(message[1])
+        elif kind == "forget":
+            for index in message[1]:
+                analyst.kept.take(index)
         else:
             connection.send(("done", message.index, analyst.run(message)))
 
@@ -563,6 +631,7 @@ class _Scheduler:
         self._analysing = False  # the analyst adds what it finds to its own table
         self.reviewed_again: set[int] = set()  # files reviewed again while the others were analysed
         self.complete_table: ProjectTable | None = None  # every file's summaries, once all are known
+        self.analysed_by: dict[int, _Worker] = {}  # the worker that analysed each file (it may keep the analysis)
         self._gc_state = None
 
     def __enter__(self) -> "_Scheduler":
@@ -579,6 +648,8 @@ class _Scheduler:
     def __exit__(self, exc_type, *exc_info) -> None:
         for worker in self.workers:
             worker.stop(now=exc_type is not None)  # interrupted or failed: do not wait for the file at hand
+        if self.analyst is not None:
+            self.analyst.kept.clear()
         if self._gc_state is not None:
             # The results kept (every file's outcome) are long-lived: straight to the oldest
             # generation, unscanned (freeze then unfreeze), or the default thresholds would scan
@@ -597,21 +668,23 @@ class _Scheduler:
     def analyse(self, order: list[int], reads: list[_Read], imports: list[list[int]], visible: list[int],
                 sources: list[SourceFile]) -> Iterable[tuple[int, Any]]:
         tasks = []
+        later = _later_in_cycle(order, imports)
         for index in order:
-            tasks.append(_Task("analyse", index, reads[index], reads[index].scan.size, visible[index]))
+            later_modules = frozenset(sources[other].module_name for other in later.get(index, ()))
+            tasks.append(_Task("analyse", index, reads[index], reads[index].scan.size, visible[index], later_modules=later_modules))
             reads[index] = None  # (the task has it: its bytes and imports go with it)
-        follow_up = _ReviewAgain(order, imports, visible, sources, self.known) if self.workers else None
+        follow_up = _ReviewAgain(order, imports, visible, sources, self.known)
         yield from self._run(tasks, "reviewing", _earlier_imports(order, imports), follow_up)
-        if follow_up is not None:
-            self.reviewed_again |= follow_up.reviewed
-            self.complete_table = follow_up.table  # (reviews again change no summary)
+        self.reviewed_again |= follow_up.reviewed
+        self.complete_table = follow_up.table  # (reviews again change no summary)
 
     def reanalyse(self, outdated: list[tuple[int, FileOutcome | None]], sources: list[SourceFile], outcomes: list,
                   imports: list[list[int]], visible: list[int]) -> Iterable[tuple[int, Any]]:
         """Analyse again the ``outdated`` files (in order; an outcome: only its review). A file
         waits for the files it imports whose summaries are computed again (a review alone changes
         no summary: those files go largest first)."""
-        tasks = [_Task("reanalyse", i, sources[i], outcomes[i].result.lines, visible[i], previous) for i, previous in outdated]
+        tasks = [_Task("reanalyse", i, sources[i], outcomes[i].result.lines, visible[i], previous,
+                       holder=self.analysed_by.get(i) if previous is not None else None) for i, previous in outdated]
         changing = {i: number for number, (i, previous) in enumerate(outdated) if previous is None}
         waits = [[t for t in targets if t in changing and (i not in changing or changing[t] < changing[i])]
                  for i, targets in enumerate(imports)]
@@ -624,7 +697,7 @@ class _Scheduler:
         if not tasks:
             return
         with _Progress(len(tasks), self.progress, label) as bar:
-            outcomes = self._here(tasks) if self.analyst is not None else self._in_workers(tasks, imports, follow_up)
+            outcomes = self._here(tasks, follow_up) if self.analyst is not None else self._in_workers(tasks, imports, follow_up)
             for index, outcome, worker, task in outcomes:
                 review_only = task.kind == "reanalyse" and task.previous is not None  # (its summaries are known)
                 if not (review_only and follow_up is not None):
@@ -633,13 +706,18 @@ class _Scheduler:
                     self.learn([(index, outcome.path, outcome.summaries_version, outcome.summaries)], worker)
                 yield index, outcome
 
-    def _here(self, tasks: list["_Task"]) -> Iterable[tuple[int, Any, None, "_Task"]]:
+    def _here(self, tasks: list["_Task"], follow_up: "_ReviewAgain | None" = None) -> Iterable[tuple[int, Any, None, "_Task"]]:
         self._analysing = True
         tasks.reverse()
         try:
             while tasks:
                 task = tasks.pop()
-                yield task.index, self.analyst.run(task), None, task
+                outcome = self.analyst.run(task)
+                yield task.index, outcome, None, task
+                if follow_up is not None:
+                    tasks.extend(reversed(follow_up.after(task, outcome)))  # (next)
+                    for index in follow_up.take_settled():
+                        self.analyst.kept.take(index)
         finally:
             self._analysing = False
 
@@ -658,10 +736,13 @@ class _Scheduler:
         while pending or busy:
             for worker in self.workers:
                 if pending and worker.task is None:
-                    task = pending.pop()
-                    if task is None and busy:
-                        break  # wait for a file under way: analysed now, a file would be told too little
-                    task = task or pending.pop_any()
+                    task = pending.pop(worker)
+                    if task is None:
+                        if busy or pending.holds_for_another(worker):
+                            # Wait for a file under way (analysed now, a file would be told too
+                            # little), or leave a review again to the worker that kept its analysis.
+                            continue
+                        task = pending.pop_any()
                     worker.send_task(task, self.known, self.found_by)
                     busy[worker.connection] = (worker, task)
             for connection in wait(list(busy)):
@@ -671,16 +752,26 @@ class _Scheduler:
                 if reply is None:  # the process died (killed, out of memory, crashed the interpreter)
                     replacement = _Worker.start(self.reviewer, worker.settings)
                     self.workers[self.workers.index(worker)] = replacement
+                    pending.release(worker)  # (what it kept is lost)
+                    self.analysed_by = {i: w for i, w in self.analysed_by.items() if w is not worker}
                     if task.index in waiting_for_itself:
                         pending.add([waiting_for_itself.pop(task.index)])
                     path = task.payload.source.path if task.kind == "analyse" else task.payload.path
                     yield task.index, ReviewResult(diagnostics=[Diagnostic(path, "internal-error", "the worker process reviewing this file died; it was not reviewed. This is a bug in secreview: please report it (rerun with --jobs 1 for details)")]), replacement, task
                     continue
+                if task.kind == "analyse":
+                    self.analysed_by[task.index] = worker
                 yield reply[1], reply[2], worker, task
                 if follow_up is not None:
                     under_way = {other.index for _, other in busy.values()}
                     again = [waiting_for_itself.pop(task.index)] if task.index in waiting_for_itself else []
-                    for review in follow_up.after(task, reply[2]):
+                    reviews = follow_up.after(task, reply[2])
+                    for settled in follow_up.take_settled():  # (their analyses need no longer be kept)
+                        holder = self.analysed_by.get(settled)
+                        if holder is not None:
+                            holder.forget.append(settled)
+                    for review in reviews:
+                        review = review._replace(holder=self.analysed_by.get(review.index))
                         if review.index in under_way:
                             waiting_for_itself[review.index] = review
                         else:
@@ -695,18 +786,13 @@ class _ReviewAgain:
     once a URL conf (which imports it, so comes after it) changes what the routes to its views
     convert (see dataflow/routes.py). And a file told nothing of a project function it asked for,
     once the file that defines it is done (an import inside a function, or through a package,
-    that the order does not follow)."""
+    that the order does not follow). In one process too: a file of an import cycle is reviewed
+    again on its first analysis, kept until then (see _KeptAnalyses), and that is dropped as soon
+    as the rest of its cycle turns out to tell it nothing new."""
 
     def __init__(self, order: list[int], imports: list[list[int]], visible: list[int], sources: list[SourceFile],
                  known: list[tuple[int, str, str, dict]]) -> None:
-        position = {index: number for number, index in enumerate(order)}
-        # The files of each one's import cycle that come after it (each in an import cycle
-        # imports one of them, directly or not).
-        self.later: dict[int, set[int]] = {}
-        for component in components_dependencies_first(imports):
-            if len(component) > 1:
-                for member in component:
-                    self.later[member] = {other for other in component if position.get(other, -1) > position.get(member, -1)}
+        self.later = _later_in_cycle(order, imports)
         self.visible = visible
         self.sources = sources
         self.table = ProjectTable()  # the summaries found so far
@@ -717,6 +803,7 @@ class _ReviewAgain:
             self.table.add(index, path, version, summaries)
             self.done.add(index)
         self.reviewed: set[int] = set()
+        self.settled: list[int] = []  # (see take_settled)
         # Files that asked what the routes to views convert: their outcome, and the answers they
         # were last reviewed with; and for each view, the files that asked.
         self.route_outcomes: dict[int, FileOutcome] = {}
@@ -743,19 +830,32 @@ class _ReviewAgain:
                 self.watching[index] = (waiting, outcome)
                 for target in waiting:
                     self.watchers.setdefault(target, []).append(index)
-            elif index in self.later and outcome.dependencies.answered_by(self.table):
-                again.append(self._task(index, outcome))
+            elif index in self.later:
+                self._cycle_done(index, outcome, again)
         for watcher in self.watchers.pop(index, ()):
             waiting, watched = self.watching[watcher]
             waiting.discard(index)
             if not waiting:
                 del self.watching[watcher]
-                if watched.dependencies.answered_by(self.table):
-                    again.append(self._task(watcher, watched))
+                self._cycle_done(watcher, watched, again)
         for asker, asker_outcome in told:
             if asker not in self.watching and all(task.index != asker for task in again):
                 again.append(self._task(asker, asker_outcome))
         return again
+
+    def _cycle_done(self, index: int, outcome: FileOutcome, again: list["_Task"]) -> None:
+        """The files of its import cycle that come after it are done: the file is reviewed
+        again if they answer one of its questions; else its first analysis is no longer kept
+        for that (see take_settled)."""
+        if outcome.dependencies.answered_by(self.table):
+            again.append(self._task(index, outcome))
+        else:
+            self.settled.append(index)
+
+    def take_settled(self) -> list[int]:
+        """The files found since the last call not to be reviewed again for their import cycle."""
+        settled, self.settled = self.settled, []
+        return settled
 
     def _told_of_unknown_names(self, index: int, outcome: FileOutcome) -> list[tuple[int, FileOutcome]]:
         """Note the project names the file asked for and was not told of; the files (with their
@@ -822,6 +922,18 @@ class _ReviewAgain:
         return _Task("reanalyse", index, self.sources[index], outcome.result.lines, self.visible[index], outcome)
 
 
+def _later_in_cycle(order: list[int], imports: list[list[int]]) -> dict[int, set[int]]:
+    """The files of each file's import cycle that come after it in ``order`` (each in an import
+    cycle imports one of them, directly or not)."""
+    position = {index: number for number, index in enumerate(order)}
+    later: dict[int, set[int]] = {}
+    for component in components_dependencies_first(imports):
+        if len(component) > 1:
+            for member in component:
+                later[member] = {other for other in component if position.get(other, -1) > position.get(member, -1)}
+    return later
+
+
 def _earlier_imports(order: list[int], imports: list[list[int]]) -> list[list[int]]:
     """For each file, the files it waits for: those it imports that come before it in ``order``
     (the order has broken import cycles: an import of a file that comes after it is not waited
@@ -840,6 +952,9 @@ class _ReadyQueue:
         self.unfinished: dict[int, int] = {}  # index -> how many of the files it waits for are not done
         self.waiting: dict[int, list[int]] = {}  # file -> the tasks waiting for it
         self.ready: list[tuple[int, int, int]] = []  # heap of (-size, order given, index)
+        # Ready reviews again, for the worker that holds the file's first analysis (see _Task.holder).
+        self.held: dict[Any, list[int]] = {}
+        self.released: set[Any] = set()  # workers that died: what they held is anyone's
         self.given: dict[int, int] = {}  # index -> its rank in the order tasks were given
         waited = {task.index for task in tasks} if imports is not None else set()
         for task in tasks:
@@ -853,19 +968,34 @@ class _ReadyQueue:
         self.unfinished[task.index] = unfinished
         self.given[task.index] = len(self.given)
         if not unfinished:
+            self._make_ready(task)
+
+    def _make_ready(self, task: "_Task") -> None:
+        if task.holder is not None and task.holder not in self.released:
+            self.held.setdefault(task.holder, []).append(task.index)
+        else:
             heapq.heappush(self.ready, (-task.size, self.given[task.index], task.index))
 
     def __bool__(self) -> bool:
         return bool(self.remaining)
 
-    def pop(self) -> "_Task | None":
-        """The largest ready task, or None when none is ready (a file they wait for is under way)."""
+    def pop(self, worker: "_Worker | None" = None) -> "_Task | None":
+        """A ready task the worker holds the analysis of, else the largest ready task, or None when
+        none is ready (a file they wait for is under way; the worker holding it is busy)."""
+        held = self.held.get(worker)
+        while held:
+            task = self.remaining.pop(held.pop(0), None)
+            if task is not None:
+                return task
         while self.ready:
             _, _, index = heapq.heappop(self.ready)
             task = self.remaining.pop(index, None)
             if task is not None:
                 return task
         return None
+
+    def holds_for_another(self, worker: "_Worker") -> bool:
+        return any(indexes for holder, indexes in self.held.items() if holder is not worker)
 
     def pop_any(self) -> "_Task":
         """The first task left (never needed when files come in dependency order: a safeguard)."""
@@ -877,13 +1007,21 @@ class _ReadyQueue:
             if waiter in self.remaining and self.unfinished[waiter]:
                 self.unfinished[waiter] -= 1
                 if not self.unfinished[waiter]:
-                    task = self.remaining[waiter]
-                    heapq.heappush(self.ready, (-task.size, self.given[waiter], waiter))
+                    self._make_ready(self.remaining[waiter])
 
     def add(self, tasks: list["_Task"]) -> None:
         """Tasks that wait for nothing."""
         for task in tasks:
             self._enter(task, 0)
+
+    def release(self, worker: "_Worker") -> None:
+        """Any worker may now take the tasks held for ``worker`` (it died), and later ones."""
+        self.released.add(worker)
+        for index in self.held.pop(worker, ()):
+            task = self.remaining.get(index)
+            if task is not None:
+                self.remaining[index] = task = task._replace(holder=None)
+                self._make_ready(task)
 
 
 class _Worker:
@@ -895,6 +1033,7 @@ class _Worker:
         self.settings = settings  # (the cache's arguments, the spill folder): see _worker_main
         self.told = 0
         self.task: _Task | None = None
+        self.forget: list[int] = []  # files whose kept analyses it can drop (see _KeptAnalyses)
 
     @classmethod
     def start(cls, reviewer: Reviewer, settings: tuple) -> "_Worker":
@@ -916,7 +1055,10 @@ class _Worker:
             if news:
                 self.connection.send(("learn", news))
             self.told = len(known)
-        self.connection.send(task)
+        if self.forget:
+            self.connection.send(("forget", self.forget))
+            self.forget = []
+        self.connection.send(task._replace(holder=None) if task.holder is not None else task)  # (a worker is not sent)
         self.task = task
 
     def receive(self):
