@@ -733,22 +733,30 @@ class _Scheduler:
         # one, handed out first and told less, could come back last -- and be the file's outcome
         # and its cache entry.
         waiting_for_itself: dict[int, _Task] = {}
+
+        def hand_out(worker: _Worker) -> None:
+            task = pending.pop(worker)
+            if task is None:
+                if busy or pending.holds_for_another(worker):
+                    # Wait for a file under way (analysed now, a file would be told too little),
+                    # or leave a review again to the worker that kept its analysis.
+                    return
+                task = pending.pop_any()
+            worker.send_task(task, self.known, self.found_by)
+            busy[worker.connection] = (worker, task)
+
         while pending or busy:
             for worker in self.workers:
                 if pending and worker.task is None:
-                    task = pending.pop(worker)
-                    if task is None:
-                        if busy or pending.holds_for_another(worker):
-                            # Wait for a file under way (analysed now, a file would be told too
-                            # little), or leave a review again to the worker that kept its analysis.
-                            continue
-                        task = pending.pop_any()
-                    worker.send_task(task, self.known, self.found_by)
-                    busy[worker.connection] = (worker, task)
+                    hand_out(worker)
             for connection in wait(list(busy)):
                 worker, task = busy.pop(connection)
                 pending.done(task.index)
                 reply = worker.receive()
+                if reply is not None and pending:
+                    # Its next file first, then what it found is taken in (it knows that already):
+                    # the worker does not wait for this process.
+                    hand_out(worker)
                 if reply is None:  # the process died (killed, out of memory, crashed the interpreter)
                     replacement = _Worker.start(self.reviewer, worker.settings)
                     self.workers[self.workers.index(worker)] = replacement
