@@ -20,11 +20,15 @@ pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threade
 ARGUMENT, HOST = 88, 918  # what a value of letters, digits, "_" and "-" still allows
 
 
+FREE = None  # a parameter the route names, given free text (no include()'s prefix can convert it)
+
+
 @pytest.mark.parametrize("route, expected", [
     ("<int:year>/<uuid:pk>/", {"year": frozenset(), "pk": frozenset()}),
     ("<slug:slug>/", {"slug": frozenset({ARGUMENT, HOST})}),
-    ("<str:name>/<path:rest>/<tag>/<custom:thing>/", {}),
-    ("<int:n>/<str:n>/", {}),  # (a name used twice: Django refuses it; nothing is taken from it)
+    ("<str:name>/<path:rest>/<tag>/<custom:thing>/", {"name": FREE, "rest": FREE, "tag": FREE, "thing": FREE}),
+    ("<int:n>/<str:n>/", {"n": FREE}),  # (a name used twice: Django refuses it; nothing is taken from it)
+    ("static/", {}),
 ])
 def test_path_converters(route, expected):
     assert _path_values(route) == expected
@@ -36,13 +40,13 @@ def test_path_converters(route, expected):
     (r"^(?P<code>[-\w]+)/$", {"code": frozenset({ARGUMENT, HOST})}),
     (r"^(?P<word>[a-z_]+)$", {"word": frozenset({HOST})}),
     (r"^(?P<id>[0-9a-f-]{36})$", {"id": frozenset({ARGUMENT, HOST})}),
-    (r"^(?P<name>[^/]+)/$", {}),  # any character but "/"
-    (r"^(?P<file>[\w.]+)$", {}),  # a dot: "..", "a.sh"
-    (r"^(?P<any>.+)$", {}),
-    (r"^(?P<spaced>[\w ]+)$", {}),
-    (r"^(?P<a>\d+)/(?P<b>(?P=a))$", {}),  # a back-reference: not judged
+    (r"^(?P<name>[^/]+)/$", {"name": FREE}),  # any character but "/"
+    (r"^(?P<file>[\w.]+)$", {"file": FREE}),  # a dot: "..", "a.sh"
+    (r"^(?P<any>.+)$", {"any": FREE}),
+    (r"^(?P<spaced>[\w ]+)$", {"spaced": FREE}),
+    (r"^(?P<a>\d+)/(?P<b>(?P=a))$", {"*": FREE}),  # a back-reference: not judged (any name is free text)
     (r"^(\d+)/$", {}),  # unnamed: passed by position, not followed
-    (r"^(?P<broken>[0-9+$", {}),  # invalid
+    (r"^(?P<broken>[0-9+$", {"*": FREE}),  # invalid
 ])
 def test_re_path_groups(pattern, expected):
     assert dict(_regex_values(pattern)) == expected
@@ -144,3 +148,60 @@ def test_a_url_conf_that_converts_nothing_costs_no_second_analysis(tmp_path):
     result, stats = review(tree, jobs=1)
     assert shell_findings(result) == [("views.py", 8)]
     assert stats.reanalysed == 0
+
+
+SITE_URLS = '''
+from django.urls import include, path
+
+urlpatterns = [
+    path("shops/<{converter}:number>/", include("shop.urls")),
+]
+'''
+INCLUDED_URLS = '''
+from django.urls import path
+
+from shop import views
+
+urlpatterns = [
+    path("", views.order),
+]
+'''
+
+
+def make_site(root: Path, converter: str, fillers: int = 0) -> Path:
+    """A views file, the URL conf routing to it without naming ``number``, and the site's URL
+    conf including that one under a prefix that captures ``number``."""
+    make_shop(root, "int", fillers)
+    (root / "shop" / "urls.py").write_text(INCLUDED_URLS)
+    (root / "site").mkdir(exist_ok=True)
+    (root / "site" / "__init__.py").write_text("")
+    (root / "site" / "urls.py").write_text(SITE_URLS.format(converter=converter))
+    age_files(root)
+    return root
+
+
+@pytest.mark.parametrize("converter, reported", [("int", []), ("str", [("views.py", 8)]), ("slug", [])])
+def test_an_include_prefix_reaches_the_views_of_another_url_conf_whatever_the_order(tmp_path, converter, reported):
+    tree = make_site(tmp_path, converter, fillers=16)
+    one, _ = review(tree, jobs=1)
+    two, stats = review(tree, jobs=2)
+    backward, _ = review(tree, reverse=True, jobs=1)
+    assert stats.jobs == 2
+    assert shell_findings(one) == shell_findings(two) == shell_findings(backward) == reported
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cached_views_file_follows_an_edited_include_prefix(tmp_path, jobs):
+    tree = make_site(tmp_path, "int", fillers=16)
+    cache = tmp_path / "cache"
+    cold, _ = review(tree, jobs=jobs, cache_dir=cache)
+    warm, _ = review(tree, jobs=jobs, cache_dir=cache)
+    assert shell_findings(cold) == shell_findings(warm) == []
+    (tree / "site" / "urls.py").write_text(SITE_URLS.format(converter="str"))
+    age_files(tree)
+    edited, _ = review(tree, jobs=jobs, cache_dir=cache)
+    assert shell_findings(edited) == [("views.py", 8)]
+    (tree / "site" / "urls.py").write_text(SITE_URLS.format(converter="int"))
+    age_files(tree)
+    back, _ = review(tree, jobs=jobs, cache_dir=cache)
+    assert shell_findings(back) == []

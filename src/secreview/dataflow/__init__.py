@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from secreview.dataflow.parameters import converted_options, dependency_class_names, dependency_functions, generated_constructor
-from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, route_entries
+from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, lookup_item, route_entries
 from secreview.dataflow import dependencies, forms, module_state
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.analyzer import _element as element_of
@@ -29,7 +29,7 @@ from secreview.models import (
     CLASS_VIEW_METHODS, DJANGO_COMMAND_BASES, DJANGO_FORM_VIEW_BASES, DJANGO_VIEW_BASE_SUFFIXES, DJANGO_VIEW_DECORATORS,
     DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, OPERATOR_CHOSEN_PROGRAM_SOURCES, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
 )
-from secreview.models.sources import BODY_MODEL_FRAMEWORKS, FIELD_CLASS_MODULES
+from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, FIELD_CLASS_MODULES
 from secreview.parse import ParsedFile
 from secreview.rules.context import node_source
 
@@ -824,7 +824,8 @@ class FileFlow:
         if not (args and args[0] == "request" and (len(args) > 1 or node.args.vararg or node.args.kwarg)):
             return False
         if is_method:
-            return getattr(node, "name", "") in CLASS_VIEW_METHODS
+            return getattr(node, "name", "") in CLASS_VIEW_METHODS or (
+                id(node) in self.django_view_methods and _decorated_by(node, DRF_ACTION_DECORATORS))  # ``@action``
         decorators = {getattr(d.func if isinstance(d, ast.Call) else d, "id", None) or getattr(d.func if isinstance(d, ast.Call) else d, "attr", "") for d in node.decorator_list}
         in_views_module = bool(set(self.module_name.split(".")) & DJANGO_VIEW_MODULE_PARTS) or self.path.endswith("views.py")
         return bool(decorators & DJANGO_VIEW_DECORATORS) or in_views_module
@@ -841,7 +842,8 @@ class FileFlow:
             views = self._view_families.get(class_name)
             if views is None:
                 family = [name for name in sorted(self.class_bases) if name != class_name and class_name in self._class_and_bases(name)]
-                views = self._view_families[class_name] = FAMILY_SEPARATOR.join([class_name, *family])
+                views = self._view_families[class_name] = FAMILY_SEPARATOR.join(
+                    item for name in [class_name, *family] for item in (name, self._lookup_item(name)) if item)
         self.asked_routes.add(views)
         record = self._record
         if record is not None and (_ROUTES_KEY, views) not in record.lookups:
@@ -851,6 +853,12 @@ class FileFlow:
         if known is None:
             known = self._route_answers[views] = {name: frozenset(cwes) for name, cwes in self._routes_answer(views)}
         return known
+
+    def _lookup_item(self, class_name: str) -> str | None:
+        """A DRF viewset's lookup argument, if its class (or a base of this file) names it: its
+        routers' detail routes give it (see routes.lookup_item)."""
+        nodes = [self._class_nodes[name] for name in self._class_and_bases(class_name) if name in self._class_nodes]
+        return lookup_item(nodes)
 
     def _routes_answer(self, views: str) -> Conversions:
         return self.routes(views) if self.routes is not None else ()
@@ -1435,6 +1443,15 @@ _ROUTES_KEY = "<routes>"  # (a lookup of a function's record: what the routes to
 SUPER = object()  # a ``super().name()`` call, in ``FileFlow._called_names``
 FLASK_VIEW_CLASSES = frozenset({"flask.views.MethodView", "flask.views.View"})
 ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})
+
+
+def _decorated_by(function: ast.AST, names: frozenset[str]) -> bool:
+    """Is ``function`` decorated with one of ``names`` (last name; called or not)?"""
+    for decorator in getattr(function, "decorator_list", ()):
+        target = decorator.func if decorator.__class__ is ast.Call else decorator
+        if (target.id if target.__class__ is ast.Name else getattr(target, "attr", None)) in names:
+            return True
+    return False
 
 
 def _handed_over(call: ast.Call) -> list[tuple[bool, str]]:

@@ -24,7 +24,7 @@ from typing import Iterator, Mapping
 
 from secreview.cache import Packed
 from secreview.dataflow.analyzer import FunctionSummary
-from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, combined, entry_name
+from secreview.dataflow.routes import Conversions, answer
 
 # Who answered a name: the path of the file that defines it and the version of that file's own
 # summaries (their digest when results are cached, else ""), or None for "not the project's".
@@ -125,9 +125,12 @@ class ProjectTable:
         return (owner[1], owner[2]) if owner is not None else None
 
     def routes(self, views: str) -> Conversions:
-        """What every known route to these views (separated by FAMILY_SEPARATOR) converts: the
-        ``<routes>`` entries of every URL conf (see routes.py)."""
-        return combined(_decoded(summary) for view in views.split(FAMILY_SEPARATOR) for summary in self._route_entries(entry_name(view)))
+        """What every known route to these views converts: the ``<routes>`` entries of every URL
+        conf, under the ``<included>`` entries of those including it (see routes.py)."""
+        return answer(views, self._decoded_route_entries)
+
+    def _decoded_route_entries(self, name: str) -> list:
+        return [_decoded(summary) for summary in self._route_entries(name)]
 
     def _route_entries(self, name: str) -> list:
         entries = self.duplicates.get(name)
@@ -195,7 +198,10 @@ class TableView:
 
     def routes(self, views: str) -> Conversions:
         """ProjectTable.routes, from the visible URL confs."""
-        return combined(_decoded(summary) for view in views.split(FAMILY_SEPARATOR) for summary in self._route_entries(entry_name(view)))
+        return answer(views, self._decoded_route_entries)
+
+    def _decoded_route_entries(self, name: str) -> list:
+        return [_decoded(summary) for summary in self._route_entries(name)]
 
     def _route_entries(self, name: str) -> list:
         table = self.table

@@ -5,20 +5,31 @@ year=..., slug=...)`` with ``year`` an int and ``slug`` made of letters, digits,
 the free text a view's parameter is otherwise taken to be. The routes are in one file, the views
 in another (which the URL conf imports, so it is usually analysed first). So:
 
-- a URL conf (a file importing ``path``/``re_path``/``url`` from Django) exports, among its own
-  summaries, an entry ``<view>.<routes>`` for each view it routes to (a function, or the class of
-  ``View.as_view()``): the parameters that *every* route of the file to that view converts, each
-  with the weaknesses its value still allows (see models.sources.ROUTE_VALUE_OPEN_CWES);
+- a URL conf (a file importing ``path``/``re_path``/``url`` from Django, or a Django REST framework
+  router) exports, among its own summaries, an entry ``<view>.<routes>`` for each view it routes
+  to (a function, the class of ``View.as_view()``, a viewset a router registers): what *every*
+  route of the file to that view gives each parameter it names -- converted, with the weaknesses
+  its value still allows (see models.sources.ROUTE_VALUE_OPEN_CWES), or free text;
+- a route whose view is an ``include()`` gives the included routes the keyword arguments its own
+  pattern captures (and its constant ``kwargs``), unless an included route names them again
+  (Django lets the innermost one win). An ``include([...])`` of routes of the same file (a list, a
+  ``(patterns, app_name)`` tuple, a module-level list, a router's ``urls``) is followed in the
+  file; an ``include("shop.urls")`` of another URL conf is an entry ``shop.urls.<included>``, which
+  the project table lays under that conf's routes (and under what includes the including conf);
+- a router's ``register(prefix, ViewSet)`` routes the prefix's named groups and the viewset's
+  lookup keyword argument (``pk``, or its ``lookup_url_kwarg``/``lookup_field``), whose value is
+  free text unless the viewset's ``lookup_value_regex`` restricts it: the URL conf cannot see those
+  attributes, so the view's question names them (``lookup_item``) and the table fills them in;
 - a view's analysis asks the project for those entries (``FileFlow.route_conversions``); the
-  project table combines every URL conf's (``combined``): a parameter is converted only when each
+  project table combines every URL conf's (``answer``): a parameter is converted only when each
   route, in every file, converts it. That is a question like any other the analysis asks
   (linking.Dependencies), so a views file analysed before its URL conf is analysed again, its
   review alone, once the URL conf is known -- and a cached one when a URL conf changes.
 
-A route whose pattern is not a constant, a parameter a route does not name (it may come from an
-``include()``'s prefix), ``<str:...>``, ``<path:...>`` and converters a project registers itself
+A route whose pattern is not a constant, a parameter no route names (nor an ``include()``'s
+prefix the table knows), ``<str:...>``, ``<path:...>`` and converters a project registers itself
 leave the parameter untrusted. Other ways to reach a view (a dotted string, a view stored in a
-variable, a Django REST framework router) are not seen: only the routes written with these calls
+variable, a router of another library) are not seen: only the routes written with these calls
 count.
 """
 from __future__ import annotations
@@ -26,62 +37,211 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from secreview.dataflow.analyzer import NOTHING, FunctionSummary, _may_begin_with, _pattern_characters, fold
 from secreview.models.sanitizers import PATTERN_LEADING_OPEN_CHARACTERS
 from secreview.models.sources import (
     DJANGO_CONVERTING_CONVERTERS, DJANGO_INCLUDE_FUNCTIONS, DJANGO_PATTERN_CONVERTERS, DJANGO_ROUTE_FUNCTIONS,
-    ROUTE_VALUE_CHARACTERS, ROUTE_VALUE_OPEN_CWES,
+    DRF_DEFAULT_LOOKUP, DRF_LOOKUP_ATTRIBUTES, DRF_ROUTER_CLASSES, ROUTE_VALUE_CHARACTERS, ROUTE_VALUE_OPEN_CWES,
 )
 
 if TYPE_CHECKING:
     from secreview.dataflow import FileFlow
 
 ROUTES_ENTRY = "<routes>"  # ``app.views.article_detail.<routes>``: a URL conf's summary entry
+INCLUDED_ENTRY = "<included>"  # ``shop.urls.<included>``: what the routes including that URL conf give
 FAMILY_SEPARATOR = " "  # between the views of one question (a class-based view and its subclasses)
+# A router's detail routes capture the viewset's lookup keyword argument, which only the viewset
+# names: in an entry, its place; in a question, after a viewset's name, ``<lookup>code=`` (the
+# argument and the CWEs its value still allows, "!": free text) -- see lookup_item.
+LOOKUP = "<lookup>"
+ANY = "*"  # in route values: any name not listed is captured as free text (a pattern not known)
 # What a view's routes convert: (parameter, the CWEs its value still allows), sorted; () when none.
 Conversions = tuple[tuple[str, tuple[int, ...]], ...]
+# What routes give: parameter -> the CWEs its value still allows (converted), or None (free text);
+# a parameter not named is given by the routes around them (an include's prefix), if any.
+Values = dict[str, "frozenset[int] | None"]
 
 # What a URL conf imports to call them: ``from django.urls import path``, ``from django import urls``
-# (or ``import django.urls``).
+# (or ``import django.urls``), a DRF router.
 _ROUTE_MODULES = frozenset({"django.urls", "django.urls.conf", "django.conf.urls"})
-_ROUTE_IMPORTS = frozenset(DJANGO_ROUTE_FUNCTIONS) | _ROUTE_MODULES
+_ROUTE_IMPORTS = frozenset(DJANGO_ROUTE_FUNCTIONS) | _ROUTE_MODULES | DRF_ROUTER_CLASSES | {"rest_framework.routers"}
 _ROUTE_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in DJANGO_ROUTE_FUNCTIONS)
 _PATH_VARIABLE = re.compile(r"<(?:([^>:]+):)?([^>]+)>")  # (Django's own syntax for path() routes)
 _ASCII = frozenset(map(chr, range(128)))
 _UNTRUSTED = None
+_NOT_NAMED = frozenset({-1})  # (_both_given: a parameter a route does not name)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 # ---- the URL conf's side --------------------------------------------------------------------
 def route_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
-    """The ``<view>.<routes>`` summary entries of a URL conf; nothing for any other file (the
-    cheap test first: most files import no route function)."""
+    """The ``<view>.<routes>`` and ``<conf>.<included>`` summary entries of a URL conf; nothing for
+    any other file (the cheap test first: most files import no route function)."""
     imports = unit.facts.imports
     if _ROUTE_IMPORTS.isdisjoint(imports.aliases.values()) and not (
             imports.aliases.get("django") == "django" and not _ROUTE_MODULES.isdisjoint(imports.imported_modules)):
         return {}
-    routed: dict[str, dict[str, frozenset[int]]] = {}
-    for node, _ in unit.facts.nodes:
-        if node.__class__ is not ast.Call:
-            continue
-        func = node.func
-        last = func.id if func.__class__ is ast.Name else func.attr if func.__class__ is ast.Attribute else None
-        if last not in _ROUTE_NAMES:
-            continue
-        kind = DJANGO_ROUTE_FUNCTIONS.get(unit.qualname(func) or "")
-        if kind is None:
-            continue
-        pattern, view, kwargs = _route_arguments(node)
-        views = _views(unit, view) if view is not None else set()
+    return _UrlConf(unit).entries()
+
+
+class _UrlConf:
+    """One URL conf's routes, each with what the routes enclosing it give (an ``include()``)."""
+
+    def __init__(self, unit: "FileFlow") -> None:
+        self.unit = unit
+        self._parents: dict[ast.AST, ast.AST] | None = None
+        self._loads: dict[str, list[ast.AST]] = {}  # module-level name -> where it is read
+        self._router_urls: dict[str, list[ast.AST]] = {}  # router -> where its ``urls`` are read
+        self._outers: dict[ast.AST, Values] = {}
+        self._levels: dict[ast.AST, Values] = {}
+        self._routers: set[str] | None = None
+
+    def entries(self) -> dict[str, FunctionSummary]:
+        unit = self.unit
+        routed: dict[str, Values] = {}
+        included: dict[str, Values] = {}
+        for node, _ in unit.facts.nodes:
+            if node.__class__ is not ast.Call:
+                continue
+            func = node.func
+            last = func.id if func.__class__ is ast.Name else func.attr if func.__class__ is ast.Attribute else None
+            if (last == "register" and func.__class__ is ast.Attribute and func.value.__class__ is ast.Name
+                    and func.value.id in self.routers()):
+                self._register(node, func.value.id, routed)
+                continue
+            if last not in _ROUTE_NAMES:
+                continue
+            kind = DJANGO_ROUTE_FUNCTIONS.get(unit.qualname(func) or "")
+            if kind is None:
+                continue
+            view = _route_arguments(node)[1]
+            if view is None:
+                continue
+            if view.__class__ is ast.Call and unit.qualname(view.func) in DJANGO_INCLUDE_FUNCTIONS:
+                module = self._included_module(view)
+                if module is not None:
+                    _add(included, module, self.values(node))
+                continue  # (the routes of an included list are met on their own)
+            views = _views(unit, view)
+            if views:
+                values = self.values(node)
+                for name in views:
+                    _add(routed, name, values)
+        conf = [f"@{unit.facts.module_name}"] if unit.facts.module_name else []
+        found = {f"{view}.{ROUTES_ENTRY}": FunctionSummary(f"{view}.{ROUTES_ENTRY}", _encoded(values) + conf)
+                 for view, values in sorted(routed.items())}
+        found.update((f"{module}.{INCLUDED_ENTRY}", FunctionSummary(f"{module}.{INCLUDED_ENTRY}", _encoded(values) + conf))
+                     for module, values in sorted(included.items()))
+        return found
+
+    def values(self, route: ast.Call) -> Values:
+        """What the route ``path(...)`` gives: its own pattern over what encloses it."""
+        return _overlaid(self._outer(route), self._level(route))
+
+    def _level(self, route: ast.Call) -> Values:
+        """What the route's own pattern and constant ``kwargs`` give."""
+        known = self._levels.get(route)
+        if known is None:
+            pattern, _, kwargs = _route_arguments(route)
+            kind = DJANGO_ROUTE_FUNCTIONS.get(self.unit.qualname(route.func) or "", "path")
+            known = self._levels[route] = {**_route_values(self.unit, kind, pattern), **_constant_keywords(kwargs)}
+        return known
+
+    def _outer(self, node: ast.AST) -> Values:
+        """What the routes enclosing ``node`` in this file give it: those whose ``include()`` it is
+        in (through a module-level list or a router's ``urls`` read there); {} at the top (what the
+        routes including this file give: the table's business)."""
+        known = self._outers.get(node)
+        if known is None:
+            self._outers[node] = {}  # (a list included in itself: nothing more)
+            known = self._outers[node] = self._enclosing(node)
+        return known
+
+    def _enclosing(self, node: ast.AST) -> Values:
+        parents = self.parents()
+        child, parent = node, parents.get(node)
+        while parent is not None:
+            kind = parent.__class__
+            if kind is ast.Call and child is not parent.func and self.unit.qualname(parent.func) in DJANGO_INCLUDE_FUNCTIONS:
+                route = parents.get(parent)
+                if route.__class__ is ast.Call and _route_arguments(route)[1] is parent and (
+                        DJANGO_ROUTE_FUNCTIONS.get(self.unit.qualname(route.func) or "")):
+                    return self.values(route)
+                return {}
+            if kind in _FUNCTIONS:
+                return {}
+            if kind is ast.Assign and child is parent.value and parents.get(parent).__class__ is ast.Module:
+                names = [target.id for target in parent.targets if target.__class__ is ast.Name]
+                uses = self._loads.get(names[0], []) if len(names) == 1 and names[0] != "urlpatterns" else []
+                return _met(self._outer(use) for use in uses) if uses else {}
+            child, parent = parent, parents.get(parent)
+        return {}
+
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        """Each node's parent (a URL conf is short and rare: one walk), noting where the
+        module-level names and routers' ``urls`` are read."""
+        if self._parents is None:
+            self._parents = {}
+            for parent in ast.walk(self.unit.parsed.tree):
+                for child in ast.iter_child_nodes(parent):
+                    self._parents[child] = parent
+                    if child.__class__ is ast.Name and child.ctx.__class__ is ast.Load:
+                        self._loads.setdefault(child.id, []).append(child)
+                    elif (child.__class__ is ast.Attribute and child.attr == "urls" and child.value.__class__ is ast.Name
+                          and child.ctx.__class__ is ast.Load):
+                        self._router_urls.setdefault(child.value.id, []).append(child)
+        return self._parents
+
+    def routers(self) -> set[str]:
+        """The module-level names bound to a DRF router (``router = DefaultRouter()``)."""
+        if self._routers is None:
+            self._routers = {
+                statement.targets[0].id for statement in self.unit.parsed.tree.body
+                if statement.__class__ is ast.Assign and len(statement.targets) == 1
+                and statement.targets[0].__class__ is ast.Name and statement.value.__class__ is ast.Call
+                and self.unit.qualname(statement.value.func) in DRF_ROUTER_CLASSES}
+        return self._routers
+
+    def _register(self, call: ast.Call, router: str, routed: dict[str, Values]) -> None:
+        """``router.register(r"users/(?P<team>[0-9]+)", UserViewSet, basename="user")``: the
+        prefix's named groups and the lookup argument (see LOOKUP), under the routes its
+        ``urls`` are included by."""
+        found: list[ast.expr | None] = [*call.args[:2], *[None] * max(0, 2 - len(call.args))]
+        for keyword in call.keywords:
+            position = {"prefix": 0, "viewset": 1}.get(keyword.arg or "")
+            if position is not None:
+                found[position] = keyword.value
+        prefix, viewset = found
+        views = _views(self.unit, viewset) if viewset is not None else set()
         if not views:
-            continue
-        values = _route_values(unit, kind, pattern)
-        values.update(_constant_keywords(kwargs))
+            return
+        self.parents()
+        uses = self._router_urls.get(router, [])
+        outer = _met(self._outer(use) for use in uses) if uses else {}
+        values = _overlaid(outer, {**_route_values(self.unit, "regex", prefix), LOOKUP: frozenset()})
         for name in views:
-            routed[name] = values if name not in routed else _both(routed[name], values)
-    return {f"{view}.{ROUTES_ENTRY}": FunctionSummary(f"{view}.{ROUTES_ENTRY}", _encoded(values))
-            for view, values in sorted(routed.items())}
+            _add(routed, name, values)
+
+    def _included_module(self, include: ast.Call) -> str | None:
+        """The URL conf ``include("shop.urls")`` (``include(("shop.urls", "shop"))``,
+        ``include(shop_urls)`` of an imported module) includes; None for routes of this file."""
+        argument = include.args[0] if include.args else next((k.value for k in include.keywords if k.arg == "arg"), None)
+        if argument.__class__ is ast.Tuple and argument.elts:
+            argument = argument.elts[0]
+        if argument.__class__ is ast.Constant:
+            return argument.value if isinstance(argument.value, str) and argument.value else None
+        root = argument
+        while root.__class__ is ast.Attribute:
+            root = root.value
+        if root.__class__ is ast.Name and root.id in self.unit.facts.imports.aliases:
+            return self.unit.qualname(argument)
+        return None
+
+
+def _add(found: dict[str, Values], name: str, values: Values) -> None:
+    found[name] = values if name not in found else _both_given(found[name], values)
 
 
 def _route_arguments(call: ast.Call) -> tuple[ast.expr | None, ast.expr | None, ast.expr | None]:
@@ -117,16 +277,16 @@ def _views(unit: "FileFlow", view: ast.expr) -> set[str]:
     return found
 
 
-def _route_values(unit: "FileFlow", kind: str, pattern: ast.expr | None) -> dict[str, frozenset[int]]:
-    """The parameters a route converts, each with the CWEs its value still allows."""
+def _route_values(unit: "FileFlow", kind: str, pattern: ast.expr | None) -> Values:
+    """What a route's pattern gives the parameters it names (see Values)."""
     route = fold(pattern, {}, unit.module_constants) if pattern is not None else NOTHING
     if not isinstance(route, str):
-        return {}  # built at run time: not known
+        return {ANY: _UNTRUSTED}  # built at run time: any name, any value
     return _path_values(route) if kind == "path" else dict(_regex_values(route))
 
 
-def _path_values(route: str) -> dict[str, frozenset[int]]:
-    values: dict[str, frozenset[int] | None] = {}
+def _path_values(route: str) -> Values:
+    values: Values = {}
     for converter, name in _PATH_VARIABLE.findall(route):
         if converter in DJANGO_CONVERTING_CONVERTERS:
             value: frozenset[int] | None = frozenset()
@@ -135,29 +295,25 @@ def _path_values(route: str) -> dict[str, frozenset[int]]:
         else:
             value = _UNTRUSTED  # ``<str:name>``, ``<name>``, ``<path:p>``, a converter of the project's
         values[name] = value if name not in values else _UNTRUSTED  # (Django refuses a name used twice)
-    return {name: value for name, value in values.items() if value is not None}
+    return values
 
 
 @functools.lru_cache(maxsize=256)
-def _regex_values(route: str) -> tuple[tuple[str, frozenset[int]], ...]:
-    """The named groups of a ``re_path`` pattern whose value is made of safe characters. (Django
-    passes the named groups as keyword arguments; without any, the groups go by position, which
-    is not followed.)"""
+def _regex_values(route: str) -> tuple[tuple[str, frozenset[int] | None], ...]:
+    """The named groups of a ``re_path`` pattern, each with the CWEs its value still allows, or
+    None (free text). (Django passes the named groups as keyword arguments; without any, the
+    groups go by position, which is not followed.)"""
     try:
         from re import _parser  # (Python >= 3.11)
 
         tree = _parser.parse(route)
         bodies: dict[int, list] = {}
         if not _group_bodies(list(tree), bodies):
-            return ()  # a back-reference: a group's value may be another's
-        found = []
-        for name, group in sorted(tree.state.groupdict.items()):
-            value = _characters_value(bodies[group]) if group in bodies else _UNTRUSTED
-            if value is not None:
-                found.append((name, value))
-        return tuple(found)
+            return ((ANY, _UNTRUSTED),)  # a back-reference: a group's value may be another's
+        return tuple((name, _characters_value(bodies[group]) if group in bodies else _UNTRUSTED)
+                     for name, group in sorted(tree.state.groupdict.items()))
     except Exception:  # noqa: BLE001 - an invalid or unusual pattern: nothing known
-        return ()
+        return ((ANY, _UNTRUSTED),)
 
 
 def _group_bodies(items: list, bodies: dict[int, list]) -> bool:
@@ -209,7 +365,7 @@ def _characters_value(body: list) -> frozenset[int] | None:
     return allowed.union(*leading)
 
 
-def _constant_keywords(kwargs: ast.expr | None) -> dict[str, frozenset[int]]:
+def _constant_keywords(kwargs: ast.expr | None) -> Values:
     """``path("", views.archive, {"year": 2024})``: the route's extra keyword arguments, which
     override the URL's values: set by the URL conf, not by the client."""
     if kwargs.__class__ is not ast.Dict:
@@ -217,22 +373,63 @@ def _constant_keywords(kwargs: ast.expr | None) -> dict[str, frozenset[int]]:
     return {key.value: frozenset() for key in kwargs.keys if key.__class__ is ast.Constant and isinstance(key.value, str)}
 
 
+def _overlaid(outer: Values, inner: Values) -> Values:
+    """What an inner route gives, over what encloses it gives (Django: the inner one wins)."""
+    return inner if ANY in inner else {**outer, **inner}
+
+
+def _both_given(first: Values, second: Values) -> Values:
+    """What two routes to one view (or two includes of one URL conf) both give: a parameter
+    converted by both allows what either allows; one named by neither is left to what encloses
+    them; any other (free text in one, or named by one only) is free text."""
+    found: Values = {}
+    first_default = _UNTRUSTED if ANY in first else _NOT_NAMED
+    second_default = _UNTRUSTED if ANY in second else _NOT_NAMED
+    for name in first.keys() | second.keys():
+        one, other = first.get(name, first_default), second.get(name, second_default)
+        if one is _NOT_NAMED or other is _NOT_NAMED or one is None or other is None:
+            found[name] = _UNTRUSTED
+        else:
+            found[name] = one | other
+    return found
+
+
+def _met(all_values: Iterable[Values]) -> Values:
+    found: Values | None = None
+    for values in all_values:
+        found = values if found is None else _both_given(found, values)
+    return found or {}
+
+
 def _both(first: dict[str, frozenset[int]], second: dict[str, frozenset[int]]) -> dict[str, frozenset[int]]:
     """What two routes to one view both convert (each value allowing what either allows)."""
     return {name: first[name] | second[name] for name in first.keys() & second.keys()}
 
 
-def _encoded(values: dict[str, frozenset[int]]) -> list[str]:
-    """A summary entry's ``params``: ``"year:"``, ``"slug:88 918"``."""
-    return [f"{name}:{' '.join(map(str, sorted(cwes)))}" for name, cwes in sorted(values.items())]
+def _encoded(values: Values) -> list[str]:
+    """A summary entry's ``params``: ``"year:"``, ``"slug:88 918"``, ``"name!"`` (free text)."""
+    return [f"{name}!" if cwes is None else f"{name}:{' '.join(map(str, sorted(cwes)))}"
+            for name, cwes in sorted(values.items())]
 
 
-def _decoded(entry: FunctionSummary) -> dict[str, frozenset[int]]:
-    values = {}
+def _decoded(entry: FunctionSummary) -> Values:
+    """An entry's values (forms.py's entries are written as a route's)."""
+    return _entry_values(entry)[0]
+
+
+def _entry_values(entry: FunctionSummary) -> tuple[Values, str]:
+    """An entry's values, and the URL conf that wrote it ("" if not known)."""
+    values: Values = {}
+    conf = ""
     for item in entry.params:
-        name, _, cwes = item.partition(":")
-        values[name] = frozenset(int(cwe) for cwe in cwes.split())
-    return values
+        if item[0] == "@":
+            conf = item[1:]
+        elif item[-1] == "!":
+            values[item[:-1]] = _UNTRUSTED
+        else:
+            name, _, cwes = item.partition(":")
+            values[name] = frozenset(int(cwe) for cwe in cwes.split())
+    return values, conf
 
 
 # ---- the project's side ---------------------------------------------------------------------
@@ -240,12 +437,84 @@ def entry_name(view: str) -> str:
     return f"{view}.{ROUTES_ENTRY}"
 
 
-def combined(entries: Iterable[FunctionSummary]) -> Conversions:
-    """What every route of these entries (of one or several URL confs) converts."""
+def answer(views: str, entries_of: Callable[[str], list[FunctionSummary]]) -> Conversions:
+    """What every route to these views (a question: see FileFlow.route_conversions) converts,
+    from the URL confs' entries (``entries_of(name)``: every entry of that name)."""
     values: dict[str, frozenset[int]] | None = None
-    for entry in entries:
-        decoded = _decoded(entry)
-        values = decoded if values is None else _both(values, decoded)
-        if not values:
-            return ()
+    outers: dict[str, dict[str, frozenset[int]]] = {}
+    items = views.split(FAMILY_SEPARATOR)
+    for position, view in enumerate(items):
+        if view.startswith(LOOKUP):
+            continue
+        for entry in entries_of(entry_name(view)):
+            leaf, conf = _entry_values(entry)
+            if LOOKUP in leaf:
+                lookup = items[position + 1] if position + 1 < len(items) and items[position + 1].startswith(LOOKUP) else ""
+                leaf = _with_lookup(leaf, lookup)
+            route = _converted(leaf if ANY in leaf else {**_outer(conf, entries_of, outers, ()), **leaf})
+            values = route if values is None else _both(values, route)
+            if not values:
+                return ()
     return tuple((name, tuple(sorted(cwes))) for name, cwes in sorted(values.items())) if values else ()
+
+
+def _converted(values: Values) -> dict[str, frozenset[int]]:
+    return {name: cwes for name, cwes in values.items() if cwes is not None and name != ANY}
+
+
+def _outer(conf: str, entries_of: Callable[[str], list[FunctionSummary]], known: dict[str, dict[str, frozenset[int]]],
+           including: tuple[str, ...]) -> dict[str, frozenset[int]]:
+    """What every route including the URL conf ``conf`` converts ({}: none, or not included by
+    a URL conf the table knows -- the root URL conf)."""
+    if not conf or conf in including:
+        return {}
+    found = known.get(conf)
+    if found is not None:
+        return found
+    met: dict[str, frozenset[int]] | None = None
+    for entry in entries_of(f"{conf}.{INCLUDED_ENTRY}"):
+        level, includer = _entry_values(entry)
+        values = _converted(level if ANY in level else {**_outer(includer, entries_of, known, (*including, conf)), **level})
+        met = values if met is None else _both(met, values)
+        if not met:
+            break
+    found = known[conf] = met or {}
+    return found
+
+
+def _with_lookup(leaf: Values, lookup: str) -> Values:
+    """A router's route with the viewset's lookup argument in its place: ``lookup``, as
+    lookup_item writes it, or DRF's default (``pk``, free text)."""
+    name, _, cwes = lookup[len(LOOKUP):].partition("=")
+    leaf = {key: value for key, value in leaf.items() if key != LOOKUP}
+    leaf[name or DRF_DEFAULT_LOOKUP] = (_UNTRUSTED if not name or cwes == "!"
+                                        else frozenset(int(cwe) for cwe in cwes.split(",") if cwe))
+    return leaf
+
+
+def lookup_item(classes: list[ast.ClassDef]) -> str | None:
+    """The question's item telling the lookup argument of a viewset (``classes``: it, then the
+    bases this file defines) that sets ``lookup_field``, ``lookup_url_kwarg`` or
+    ``lookup_value_regex`` as constants; None when none does (DRF's default)."""
+    attributes: dict[str, str] = {}
+    for node in reversed(classes):  # (a class's own over its bases')
+        for statement in node.body:
+            if (statement.__class__ is ast.Assign and len(statement.targets) == 1
+                    and statement.targets[0].__class__ is ast.Name and statement.targets[0].id in DRF_LOOKUP_ATTRIBUTES
+                    and statement.value.__class__ is ast.Constant and isinstance(statement.value.value, str)):
+                attributes[statement.targets[0].id] = statement.value.value
+    if not attributes:
+        return None
+    name = attributes.get("lookup_url_kwarg") or attributes.get("lookup_field") or DRF_DEFAULT_LOOKUP
+    pattern = attributes.get("lookup_value_regex")
+    value = _lookup_pattern_value(pattern) if pattern else _UNTRUSTED
+    if FAMILY_SEPARATOR in name or "=" in name:
+        return None
+    return f"{LOOKUP}{name}={'!' if value is None else ','.join(map(str, sorted(value)))}"
+
+
+def _lookup_pattern_value(pattern: str) -> frozenset[int] | None:
+    try:
+        return _pattern_value(pattern)
+    except Exception:  # noqa: BLE001 - an invalid pattern: nothing known
+        return _UNTRUSTED

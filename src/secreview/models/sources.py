@@ -245,6 +245,19 @@ DJANGO_ROUTE_FUNCTIONS = {
     "django.urls.re_path": "regex", "django.urls.conf.re_path": "regex", "django.conf.urls.url": "regex",
 }
 DJANGO_INCLUDE_FUNCTIONS = frozenset({"django.urls.include", "django.urls.conf.include", "django.conf.urls.include"})
+# Django REST framework's routers: ``router.register(prefix, ViewSet)`` routes ``^prefix/$`` (list
+# and create) and ``^prefix/(?P<pk>[^/.]+)/$`` (retrieve, update, destroy, ``@action(detail=True)``)
+# to the viewset; the prefix is a regular expression (its named groups are keyword arguments too).
+DRF_ROUTER_CLASSES = frozenset({"rest_framework.routers.DefaultRouter", "rest_framework.routers.SimpleRouter"})
+# The viewset's class attributes naming the detail routes' keyword argument (``lookup_url_kwarg``,
+# else ``lookup_field``, else "pk") and the pattern its value must match (``lookup_value_regex``,
+# judged like a re_path group's; by default DRF's "[^/.]+", free text).
+DRF_LOOKUP_ATTRIBUTES = ("lookup_url_kwarg", "lookup_field", "lookup_value_regex")
+DRF_DEFAULT_LOOKUP = "pk"
+# Decorators of a viewset's extra actions (``@action(detail=True, methods=["post"])``; the older
+# ``detail_route``/``list_route``): views, whose parameters come from the URL as those of
+# ``retrieve``'s do.
+DRF_ACTION_DECORATORS = frozenset({"action", "detail_route", "list_route"})
 # path() converters whose value is converted: an ``int``, a ``uuid.UUID``. Those matched against a
 # pattern (their ``regex`` in django.urls.converters) are judged like a re_path group's pattern.
 # "str", "path" (any text) and converters a project registers itself leave the value untrusted.
