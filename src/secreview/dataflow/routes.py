@@ -53,7 +53,8 @@ ROUTES_ENTRY = "<routes>"  # ``app.views.article_detail.<routes>``: a URL conf's
 INCLUDED_ENTRY = "<included>"  # ``shop.urls.<included>``: what the routes including that URL conf give
 FAMILY_SEPARATOR = " "  # between the views of one question (a class-based view and its subclasses)
 # A router's detail routes capture the viewset's lookup keyword argument, which only the viewset
-# names: in an entry, its place; in a question, after a viewset's name, ``<lookup>code=`` (the
+# names: in an entry, its place (free text when the router ignores ``lookup_value_regex``, else
+# judged by it); in a question, after a viewset's name, ``<lookup>code=`` (the
 # argument and the CWEs its value still allows, "!": free text) -- see lookup_item.
 LOOKUP = "<lookup>"
 ANY = "*"  # in route values: any name not listed is captured as free text (a pattern not known)
@@ -194,11 +195,14 @@ class _UrlConf:
                         self._router_urls.setdefault(child.value.id, []).append(child)
         return self._parents
 
-    def routers(self) -> set[str]:
-        """The module-level names bound to a DRF router (``router = DefaultRouter()``)."""
+    def routers(self) -> dict[str, bool]:
+        """The module-level names bound to a DRF router (``router = DefaultRouter()``), each with
+        whether its patterns are regular expressions (DRF >= 3.15's ``use_regex_path=False``: the
+        prefix is a path() route, and the lookup value matches the viewset's
+        ``lookup_value_converter``, not its ``lookup_value_regex``: taken as free text)."""
         if self._routers is None:
             self._routers = {
-                statement.targets[0].id for statement in self.unit.parsed.tree.body
+                statement.targets[0].id: _uses_regex_path(statement.value) for statement in self.unit.parsed.tree.body
                 if statement.__class__ is ast.Assign and len(statement.targets) == 1
                 and statement.targets[0].__class__ is ast.Name and statement.value.__class__ is ast.Call
                 and self.unit.qualname(statement.value.func) in DRF_ROUTER_CLASSES}
@@ -220,7 +224,9 @@ class _UrlConf:
         self.parents()
         uses = self._router_urls.get(router, [])
         outer = _met(self._outer(use) for use in uses) if uses else {}
-        values = _overlaid(outer, {**_route_values(self.unit, "regex", prefix), LOOKUP: frozenset()})
+        regex = self.routers()[router]
+        values = _overlaid(outer, {**_route_values(self.unit, "regex" if regex else "path", prefix),
+                                   LOOKUP: frozenset() if regex else _UNTRUSTED})
         for name in views:
             _add(routed, name, values)
 
@@ -238,6 +244,13 @@ class _UrlConf:
         if root.__class__ is ast.Name and root.id in self.unit.facts.imports.aliases:
             return self.unit.qualname(argument)
         return None
+
+
+def _uses_regex_path(router: ast.Call) -> bool:
+    """``DefaultRouter()``, ``SimpleRouter(use_regex_path=True)``: the router's patterns are
+    regular expressions (anything else: not known to be)."""
+    given = next((keyword.value for keyword in router.keywords if keyword.arg == "use_regex_path"), None)
+    return given is None or (given.__class__ is ast.Constant and given.value is True)
 
 
 def _add(found: dict[str, Values], name: str, values: Values) -> None:
@@ -486,8 +499,9 @@ def _with_lookup(leaf: Values, lookup: str) -> Values:
     """A router's route with the viewset's lookup argument in its place: ``lookup``, as
     lookup_item writes it, or DRF's default (``pk``, free text)."""
     name, _, cwes = lookup[len(LOOKUP):].partition("=")
+    judged = leaf[LOOKUP] is not None  # (None: a router whose lookup value is free text whatever the viewset says)
     leaf = {key: value for key, value in leaf.items() if key != LOOKUP}
-    leaf[name or DRF_DEFAULT_LOOKUP] = (_UNTRUSTED if not name or cwes == "!"
+    leaf[name or DRF_DEFAULT_LOOKUP] = (_UNTRUSTED if not name or cwes == "!" or not judged
                                         else frozenset(int(cwe) for cwe in cwes.split(",") if cwe))
     return leaf
 
