@@ -92,18 +92,17 @@ class _UrlConf:
 
     def __init__(self, unit: "FileFlow") -> None:
         self.unit = unit
-        self._parents: dict[ast.AST, ast.AST] | None = None
-        self._loads: dict[str, list[ast.AST]] = {}  # module-level name -> where it is read
-        self._router_urls: dict[str, list[ast.AST]] = {}  # router -> where its ``urls`` are read
+        self._ancestors: dict[ast.AST, tuple[ast.AST, ...]] = {}  # a route call -> its ancestors (outermost first)
+        self._reads: dict[str, list[tuple[ast.AST, tuple[ast.AST, ...]]]] | None = None  # see reads()
         self._outers: dict[ast.AST, Values] = {}
         self._levels: dict[ast.AST, Values] = {}
-        self._routers: set[str] | None = None
+        self._routers: dict[str, bool] | None = None
 
     def entries(self) -> dict[str, FunctionSummary]:
         unit = self.unit
         routed: dict[str, Values] = {}
         included: dict[str, Values] = {}
-        for node, _ in unit.facts.nodes:
+        for node, ancestors in unit.facts.nodes:
             if node.__class__ is not ast.Call:
                 continue
             func = node.func
@@ -120,6 +119,7 @@ class _UrlConf:
             view = _route_arguments(node)[1]
             if view is None:
                 continue
+            self._ancestors[node] = ancestors
             if view.__class__ is ast.Call and unit.qualname(view.func) in DJANGO_INCLUDE_FUNCTIONS:
                 module = self._included_module(view)
                 if module is not None:
@@ -139,7 +139,7 @@ class _UrlConf:
 
     def values(self, route: ast.Call) -> Values:
         """What the route ``path(...)`` gives: its own pattern over what encloses it."""
-        return _overlaid(self._outer(route), self._level(route))
+        return _overlaid(self._outer(route, self._ancestors[route]), self._level(route))
 
     def _level(self, route: ast.Call) -> Values:
         """What the route's own pattern and constant ``kwargs`` give."""
@@ -150,50 +150,54 @@ class _UrlConf:
             known = self._levels[route] = {**_route_values(self.unit, kind, pattern), **_constant_keywords(kwargs)}
         return known
 
-    def _outer(self, node: ast.AST) -> Values:
-        """What the routes enclosing ``node`` in this file give it: those whose ``include()`` it is
-        in (through a module-level list or a router's ``urls`` read there); {} at the top (what the
-        routes including this file give: the table's business)."""
+    def _outer(self, node: ast.AST, ancestors: tuple[ast.AST, ...]) -> Values:
+        """What the routes enclosing ``node`` (under ``ancestors``) in this file give it: those
+        whose ``include()`` it is in (through a module-level list or a router's ``urls`` read
+        there); {} at the top (what the routes including this file give: the table's business)."""
         known = self._outers.get(node)
         if known is None:
             self._outers[node] = {}  # (a list included in itself: nothing more)
-            known = self._outers[node] = self._enclosing(node)
+            known = self._outers[node] = self._enclosing(node, ancestors)
         return known
 
-    def _enclosing(self, node: ast.AST) -> Values:
-        parents = self.parents()
-        child, parent = node, parents.get(node)
-        while parent is not None:
+    def _enclosing(self, node: ast.AST, ancestors: tuple[ast.AST, ...]) -> Values:
+        child = node
+        for position in range(len(ancestors) - 1, -1, -1):
+            parent = ancestors[position]
             kind = parent.__class__
             if kind is ast.Call and child is not parent.func and self.unit.qualname(parent.func) in DJANGO_INCLUDE_FUNCTIONS:
-                route = parents.get(parent)
+                route = ancestors[position - 1] if position else None
                 if route.__class__ is ast.Call and _route_arguments(route)[1] is parent and (
                         DJANGO_ROUTE_FUNCTIONS.get(self.unit.qualname(route.func) or "")):
+                    self._ancestors.setdefault(route, ancestors[:position - 1])
                     return self.values(route)
                 return {}
             if kind in _FUNCTIONS:
                 return {}
-            if kind is ast.Assign and child is parent.value and parents.get(parent).__class__ is ast.Module:
+            if kind is ast.Assign and child is parent.value and position == 1:  # (a module-level list of routes)
                 names = [target.id for target in parent.targets if target.__class__ is ast.Name]
-                uses = self._loads.get(names[0], []) if len(names) == 1 and names[0] != "urlpatterns" else []
-                return _met(self._outer(use) for use in uses) if uses else {}
-            child, parent = parent, parents.get(parent)
+                uses = self.reads().get(names[0], []) if len(names) == 1 and names[0] != "urlpatterns" else []
+                return _met(self._outer(use, where) for use, where in uses) if uses else {}
+            child = parent
         return {}
 
-    def parents(self) -> dict[ast.AST, ast.AST]:
-        """Each node's parent (a URL conf is short and rare: one walk), noting where the
-        module-level names and routers' ``urls`` are read."""
-        if self._parents is None:
-            self._parents = {}
-            for parent in ast.walk(self.unit.parsed.tree):
-                for child in ast.iter_child_nodes(parent):
-                    self._parents[child] = parent
-                    if child.__class__ is ast.Name and child.ctx.__class__ is ast.Load:
-                        self._loads.setdefault(child.id, []).append(child)
-                    elif (child.__class__ is ast.Attribute and child.attr == "urls" and child.value.__class__ is ast.Name
-                          and child.ctx.__class__ is ast.Load):
-                        self._router_urls.setdefault(child.value.id, []).append(child)
-        return self._parents
+    def reads(self) -> dict[str, list[tuple[ast.AST, tuple[ast.AST, ...]]]]:
+        """Where each name is read, with the ancestors there (``router.urls``: under
+        ``"router.urls"``): one walk of the file, only when a module-level list of routes or a
+        router needs it."""
+        if self._reads is None:
+            self._reads = {}
+            stack: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(self.unit.parsed.tree, ())]
+            while stack:
+                node, ancestors = stack.pop()
+                kind = node.__class__
+                if kind is ast.Name and node.ctx.__class__ is ast.Load:
+                    self._reads.setdefault(node.id, []).append((node, ancestors))
+                elif kind is ast.Attribute and node.attr == "urls" and node.value.__class__ is ast.Name:
+                    self._reads.setdefault(f"{node.value.id}.urls", []).append((node, ancestors))
+                below = (*ancestors, node)
+                stack.extend((child, below) for child in ast.iter_child_nodes(node))
+        return self._reads
 
     def routers(self) -> dict[str, bool]:
         """The module-level names bound to a DRF router (``router = DefaultRouter()``), each with
@@ -221,9 +225,8 @@ class _UrlConf:
         views = _views(self.unit, viewset) if viewset is not None else set()
         if not views:
             return
-        self.parents()
-        uses = self._router_urls.get(router, [])
-        outer = _met(self._outer(use) for use in uses) if uses else {}
+        uses = self.reads().get(f"{router}.urls", [])
+        outer = _met(self._outer(use, where) for use, where in uses) if uses else {}
         regex = self.routers()[router]
         values = _overlaid(outer, {**_route_values(self.unit, "regex" if regex else "path", prefix),
                                    LOOKUP: frozenset() if regex else _UNTRUSTED})
