@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from secreview.dataflow.parameters import converted_options, dependency_class_names, dependency_functions, generated_constructor
-from secreview.dataflow.routes import FAMILY_SEPARATOR, Conversions, lookup_item, route_entries
+from secreview.dataflow.routes import Conversions, lookup_item, route_entries
+from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.analyzer import _element as element_of
@@ -837,13 +838,13 @@ class FileFlow:
         file defines (those of other files are not known)."""
         class_name = self.class_of_method.get(id(function))
         if class_name is None:
-            views = self.function_qualname(function)
+            views = route_question([self.function_qualname(function)])
         else:
             views = self._view_families.get(class_name)
             if views is None:
                 family = [name for name in sorted(self.class_bases) if name != class_name and class_name in self._class_and_bases(name)]
-                views = self._view_families[class_name] = FAMILY_SEPARATOR.join(
-                    item for name in [class_name, *family] for item in (name, self._lookup_item(name)) if item)
+                views = self._view_families[class_name] = route_question(
+                    [item for name in [class_name, *family] for item in (name, self._lookup_item(name)) if item])
         self.asked_routes.add(views)
         record = self._record
         if record is not None and (_ROUTES_KEY, views) not in record.lookups:

@@ -14,8 +14,8 @@ in another (which the URL conf imports, so it is usually analysed first). So:
   pattern captures (and its constant ``kwargs``), unless an included route names them again
   (Django lets the innermost one win). An ``include([...])`` of routes of the same file (a list, a
   ``(patterns, app_name)`` tuple, a module-level list, a router's ``urls``) is followed in the
-  file; an ``include("shop.urls")`` of another URL conf is an entry ``shop.urls.<included>``, which
-  the project table lays under that conf's routes (and under what includes the including conf);
+  file; an ``include("shop.urls")`` of another URL conf is in the file's entry ``<included>.<routes>``,
+  which the project table lays under that conf's routes (and under what includes the including conf);
 - a router's ``register(prefix, ViewSet)`` routes the prefix's named groups and the viewset's
   lookup keyword argument (``pk``, or its ``lookup_url_kwarg``/``lookup_field``), whose value is
   free text unless the viewset's ``lookup_value_regex`` restricts it: the URL conf cannot see those
@@ -50,7 +50,12 @@ if TYPE_CHECKING:
     from secreview.dataflow import FileFlow
 
 ROUTES_ENTRY = "<routes>"  # ``app.views.article_detail.<routes>``: a URL conf's summary entry
-INCLUDED_ENTRY = "<included>"  # ``shop.urls.<included>``: what the routes including that URL conf give
+# A URL conf's ``include()`` of other URL confs: one entry per including file, ``<included>.<routes>``,
+# listing each included conf with what the including routes give it (``shop.urls>shop_id:``).
+# Every question names it too (its last item), so that a views file asked before a URL conf
+# including its own is told again when that conf is done (the runner follows ``.<routes>`` names).
+INCLUDES = "<included>"
+_INCLUDED_SEPARATOR = ">"
 FAMILY_SEPARATOR = " "  # between the views of one question (a class-based view and its subclasses)
 # A router's detail routes capture the viewset's lookup keyword argument, which only the viewset
 # names: in an entry, its place (free text when the router ignores ``lookup_value_regex``, else
@@ -133,8 +138,11 @@ class _UrlConf:
         conf = [f"@{unit.facts.module_name}"] if unit.facts.module_name else []
         found = {f"{view}.{ROUTES_ENTRY}": FunctionSummary(f"{view}.{ROUTES_ENTRY}", _encoded(values) + conf)
                  for view, values in sorted(routed.items())}
-        found.update((f"{module}.{INCLUDED_ENTRY}", FunctionSummary(f"{module}.{INCLUDED_ENTRY}", _encoded(values) + conf))
-                     for module, values in sorted(included.items()))
+        if included:
+            name = entry_name(INCLUDES)
+            found[name] = FunctionSummary(name, [*conf, *(
+                f"{module}{_INCLUDED_SEPARATOR}{item}" for module, values in sorted(included.items())
+                for item in _encoded(values) or [""])])
         return found
 
     def values(self, route: ast.Call) -> Values:
@@ -453,21 +461,32 @@ def entry_name(view: str) -> str:
     return f"{view}.{ROUTES_ENTRY}"
 
 
+def question(views: list[str]) -> str:
+    """The question naming ``views`` (each maybe followed by its lookup_item) that
+    ``FileFlow.route_conversions`` asks."""
+    return FAMILY_SEPARATOR.join([*views, INCLUDES])
+
+
 def answer(views: str, entries_of: Callable[[str], list[FunctionSummary]]) -> Conversions:
-    """What every route to these views (a question: see FileFlow.route_conversions) converts,
-    from the URL confs' entries (``entries_of(name)``: every entry of that name)."""
+    """What every route to these views (a question: see ``question``) converts, from the URL
+    confs' entries (``entries_of(name)``: every entry of that name, one per file)."""
     values: dict[str, frozenset[int]] | None = None
+    includes: list[tuple[str, dict[str, Values]]] | None = None
     outers: dict[str, dict[str, frozenset[int]]] = {}
     items = views.split(FAMILY_SEPARATOR)
     for position, view in enumerate(items):
-        if view.startswith(LOOKUP):
+        if view[:1] == "<":  # (a lookup item, INCLUDES)
             continue
         for entry in entries_of(entry_name(view)):
             leaf, conf = _entry_values(entry)
             if LOOKUP in leaf:
                 lookup = items[position + 1] if position + 1 < len(items) and items[position + 1].startswith(LOOKUP) else ""
                 leaf = _with_lookup(leaf, lookup)
-            route = _converted(leaf if ANY in leaf else {**_outer(conf, entries_of, outers, ()), **leaf})
+            if ANY not in leaf and conf:
+                if includes is None:
+                    includes = [_included(entry) for entry in entries_of(entry_name(INCLUDES))]
+                leaf = {**_outer(conf, includes, outers, ()), **leaf}
+            route = _converted(leaf)
             values = route if values is None else _both(values, route)
             if not values:
                 return ()
@@ -478,19 +497,39 @@ def _converted(values: Values) -> dict[str, frozenset[int]]:
     return {name: cwes for name, cwes in values.items() if cwes is not None and name != ANY}
 
 
-def _outer(conf: str, entries_of: Callable[[str], list[FunctionSummary]], known: dict[str, dict[str, frozenset[int]]],
+def _included(entry: FunctionSummary) -> tuple[str, dict[str, Values]]:
+    """An ``<included>.<routes>`` entry: the including URL conf, and what it gives each conf it
+    includes."""
+    conf = ""
+    found: dict[str, list[str]] = {}
+    for item in entry.params:
+        if item[0] == "@":
+            conf = item[1:]
+        else:
+            module, _, value = item.partition(_INCLUDED_SEPARATOR)
+            found.setdefault(module, [])
+            if value:
+                found[module].append(value)
+    return conf, {module: _entry_values(FunctionSummary(INCLUDES, items))[0] for module, items in found.items()}
+
+
+def _outer(conf: str, includes: list[tuple[str, dict[str, Values]]], known: dict[str, dict[str, frozenset[int]]],
            including: tuple[str, ...]) -> dict[str, frozenset[int]]:
     """What every route including the URL conf ``conf`` converts ({}: none, or not included by
     a URL conf the table knows -- the root URL conf)."""
-    if not conf or conf in including:
+    if conf in including:
         return {}
     found = known.get(conf)
     if found is not None:
         return found
     met: dict[str, frozenset[int]] | None = None
-    for entry in entries_of(f"{conf}.{INCLUDED_ENTRY}"):
-        level, includer = _entry_values(entry)
-        values = _converted(level if ANY in level else {**_outer(includer, entries_of, known, (*including, conf)), **level})
+    for includer, given in includes:
+        level = given.get(conf)
+        if level is None:
+            continue
+        if ANY not in level and includer:
+            level = {**_outer(includer, includes, known, (*including, conf)), **level}
+        values = _converted(level)
         met = values if met is None else _both(met, values)
         if not met:
             break
