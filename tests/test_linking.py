@@ -263,3 +263,34 @@ def test_summaries_packed_in_a_cached_entry_answer_alike_and_are_decoded_when_lo
     assert "utils.Client" in table.classes and "utils.host" in table.summaries
     with pytest.raises(ValueError):
         table.summaries.get("utils.host")
+
+
+def test_workers_hand_on_what_they_found_pickled_apart_and_the_parent_decodes_only_what_it_reads(corpus, defined, monkeypatch):
+    # Without the cache (and below the size where outcomes are spilled), a worker hands on its
+    # summaries and call sites pickled apart: the parent keeps the bytes, tells them as they are,
+    # and decodes only the call sites of functions with sinks (and the URL confs' routes).
+    held = []
+    until_stable = runner._analyse_until_stable
+
+    def keep_an_eye(scheduler, outcomes, *args):
+        held.extend(o for o in outcomes if isinstance(o, FileOutcome))
+        return until_stable(scheduler, outcomes, *args)
+
+    monkeypatch.setattr(runner, "_analyse_until_stable", keep_an_eye)
+    decoded = []
+    real_pickle = cache_store.pickle
+
+    class CountingPickle:
+        HIGHEST_PROTOCOL = real_pickle.HIGHEST_PROTOCOL
+        dumps = staticmethod(real_pickle.dumps)
+
+        @staticmethod
+        def loads(data):
+            decoded.append(len(data))
+            return real_pickle.loads(data)
+
+    monkeypatch.setattr(cache_store, "pickle", CountingPickle)
+    assert report(runner.run_review(corpus, Config(min_confidence=Level.LOW), jobs=2, cache_dir=None)) == report(defined)
+    parts = [o.summaries for o in held if o.summaries] + [c for o in held for c in o.result.call_sites]
+    assert len(held) > 40 and all(isinstance(part, cache_store.Packed) and part._pickled is not None for part in parts)
+    assert 0 < len(decoded) < len(parts) / 2

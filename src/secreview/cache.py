@@ -34,6 +34,7 @@ import hmac
 import json
 import operator
 import os
+import pickle
 import secrets
 import sys
 import tempfile
@@ -306,18 +307,30 @@ class Packed:
     During a review the text may be spilled to disk (``spill``: see spill.py), and only the
     spilled parts used last, up to ``DECODED_KEPT_BYTES`` of their text, keep their decoded
     value: what a review holds in memory then no longer grows with every file's summaries and
-    call sites."""
+    call sites.
 
-    def __init__(self, text: str | None, index: Any, place: spill_files.Place | None = None) -> None:
+    Between the processes of one review without the cache, a part is pickled instead (``pickled``:
+    our own bytes, never stored nor spilled): the parent keeps it and hands it on to the other
+    workers as bytes, and each decodes only the parts it looks into."""
+
+    def __init__(self, text: str | None, index: Any, place: spill_files.Place | None = None,
+                 pickled: bytes | None = None) -> None:
         self._text = text
         self.index = index
         self.place = place  # where the text is spilled (then ``_text`` is None)
+        self._pickled = pickled  # (instead of a text)
         self._value: Any = None
         self._used = False  # used since it was last passed over for dropping (see _kept_decoded)
 
     @classmethod
     def of(cls, value: Any, index: Any, memo: dict | None = None) -> "Packed":
         packed = cls(pack(value, memo), index)
+        packed._value = value
+        return packed
+
+    @classmethod
+    def pickled(cls, value: Any, index: Any) -> "Packed":
+        packed = cls(None, index, pickled=pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         packed._value = value
         return packed
 
@@ -328,6 +341,9 @@ class Packed:
     def value(self) -> Any:
         value = self._value
         if value is None:
+            if self._pickled is not None:
+                value = self._value = pickle.loads(self._pickled)
+                return value
             value = self._value = unpack(self._text if self._text is not None else spill_files.read(self.place))
             _kept_decoded(self)
         else:
@@ -337,7 +353,7 @@ class Packed:
     def spill(self, into: spill_files.SpillFile, keep_value: bool = True) -> None:
         """Keep the text on disk from now on; its decoded value as any other's, while used (or
         not at all: ``keep_value`` False)."""
-        if self.place is None:
+        if self.place is None and self._pickled is None:
             try:
                 self.place = into.write(self._text.encode())
             except OSError:  # (no room left in the temporary folder: it stays in memory)
@@ -349,13 +365,16 @@ class Packed:
                 _kept_decoded(self)
 
     def __reduce__(self):  # (to worker processes: the text or its place, decoded there when needed)
-        return (Packed, (self._text, self.index, self.place))
+        return (Packed, (self._text, self.index, self.place, self._pickled))
+
+    def _content(self) -> str | bytes:
+        return self._pickled if self._pickled is not None else self.text
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Packed) and self.text == other.text
+        return isinstance(other, Packed) and self._content() == other._content()
 
     def __hash__(self) -> int:
-        return hash(self.text)
+        return hash(self._content())
 
 
 # The spilled parts whose decoded value is kept: those used last, up to this much spilled text (a

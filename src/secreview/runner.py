@@ -43,7 +43,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 from secreview import cache as cache_store
 from secreview import spill as spill_files
@@ -208,7 +208,8 @@ def _tune_gc() -> None:
 class _Analyst:
     """Analyses files with the summaries it has been told (one per worker process)."""
 
-    def __init__(self, reviewer: Reviewer, store: cache_store.Cache | None, spill_folder: str | None = None) -> None:
+    def __init__(self, reviewer: Reviewer, store: cache_store.Cache | None, spill_folder: str | None = None,
+                 in_worker: bool = False) -> None:
         self.reviewer = reviewer
         self.store = store
         self.table = ProjectTable() if reviewer.dataflow else None
@@ -219,6 +220,9 @@ class _Analyst:
         # (see cache.Packed) -- less to send, to keep and to decode, and memory that does not
         # grow with the project.
         self.packed_outcomes = store is not None or spill_folder is not None
+        # Otherwise, a worker hands them on pickled apart (see cache.Packed.pickled): the parent
+        # does not decode them, and the other workers decode only the summaries they look up.
+        self.pickled_outcomes = in_worker and not self.packed_outcomes
         self.spill = _spill_file(spill_folder)
         self.kept = _KeptAnalyses(KEPT_ANALYSES_BYTES)
 
@@ -278,6 +282,8 @@ class _Analyst:
     def _hand_on(self, index: int, read: _Read, outcome: FileOutcome, memo: dict | None = None) -> FileOutcome:
         """Store ``outcome`` in the cache (if any); the outcome to hand on (see packed_outcomes)."""
         in_cache = self.store is not None and read.source.file is not None
+        if self.pickled_outcomes:
+            return _with_parts_packed(outcome, cache_store.Packed.pickled)
         if read.scan is None or not (in_cache or self.packed_outcomes):
             return outcome
         try:
@@ -365,13 +371,19 @@ def _as_stored(outcome: FileOutcome, scan: ImportScan, memo: dict | None) -> Fil
     its call sites packed apart, decoded when an analysis asks for one of the summaries, or the
     project pass for a call of a function with a sink (see cache.Packed): after an edit, most are
     never decoded."""
+    return dataclasses.replace(_with_parts_packed(outcome, lambda value, index: cache_store.Packed.of(value, index, memo)),
+                               imports=scan)
+
+
+def _with_parts_packed(outcome: FileOutcome, pack: Callable[[Any, Any], cache_store.Packed]) -> FileOutcome:
+    """``outcome`` with its summaries and its call sites packed apart by ``pack`` (value,
+    index), each with the index its users ask before they need the part (see cache.Packed)."""
     summaries, calls = outcome.summaries, outcome.result.call_sites
     if isinstance(summaries, dict) and summaries:
-        summaries = cache_store.Packed.of(summaries, summaries_index(summaries), memo)
+        summaries = pack(summaries, summaries_index(summaries))
     if calls and not any(isinstance(call, cache_store.Packed) for call in calls):
-        calls = [cache_store.Packed.of(calls, sorted({call.callee for call in calls}), memo)]
-    return dataclasses.replace(outcome, summaries=summaries, result=dataclasses.replace(outcome.result, call_sites=calls),
-                               imports=scan)
+        calls = [pack(calls, sorted({call.callee for call in calls}))]
+    return dataclasses.replace(outcome, summaries=summaries, result=dataclasses.replace(outcome.result, call_sites=calls))
 
 
 def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None, spill_folder: str | None) -> None:
@@ -381,7 +393,7 @@ def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None, spill
     # Ctrl-C reaches every process of the terminal's group: the parent stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = cache_store.Cache(*cache_args) if cache_args is not None else None
-    analyst = _Analyst(reviewer, store, spill_folder)
+    analyst = _Analyst(reviewer, store, spill_folder, in_worker=True)
     while True:
         try:
             message = connection.recv()
