@@ -16,7 +16,8 @@ from collections import ChainMap
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from secreview.dataflow.parameters import converted_options, dependency_class_names, dependency_functions, generated_constructor
+from secreview.dataflow.validators import validator_functions
+from secreview.dataflow.parameters import converted_options, local_enums, dependency_class_names, dependency_functions, generated_constructor
 from secreview.dataflow.routes import Conversions, lookup_item, route_entries
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state
@@ -286,6 +287,12 @@ class FileFlow:
         return self.facts.imports.imports_module("fastapi")
 
     @functools.cached_property
+    def enum_classes(self) -> frozenset[str]:
+        """The module-level ``Enum`` classes of this file (qualified names): calling one gives a
+        member (see parameters.local_enums)."""
+        return local_enums(self)
+
+    @functools.cached_property
     def body_model_framework(self) -> str | None:
         """The framework of this file that reads a parameter annotated with a model from the
         body (FastAPI, Django Ninja; models BODY_MODEL_FRAMEWORKS), if any."""
@@ -440,6 +447,8 @@ class FileFlow:
         classes = {name.rsplit(".", 1)[-1]: name for name in set(self.class_of_method.values())}
         calls = self._called_names
         fastapi = self.imports_fastapi
+        # pydantic validators first: a route's body model holds what they return (validators.py)
+        validating = [p for key in validator_functions(self) for p in keyed.get(key, ())]
 
         def callees(position: int) -> list[int]:
             node = items[position][0]
@@ -462,6 +471,8 @@ class FileFlow:
                     if name in classes:  # its constructor, its own or the one it inherits from here
                         found += next((keyed[(base, "__init__")] for base in self._class_and_bases(classes[name])
                                        if (base, "__init__") in keyed), ())
+            if validating and position not in validating:
+                found += validating
             if fastapi:  # ``f: Filters = Depends()``: what ``Filters.__init__`` stores is read at the start
                 for name in dependency_class_names(self, node):
                     if name in classes:
@@ -564,7 +575,7 @@ class FileFlow:
         finally:
             self._record = None
             table.log = table.log_asked = None
-        summary = FunctionSummary(qualname, analysis.params, _without_stored(analysis.returns), is_method=self.is_method(node), vararg=analysis.vararg)
+        summary = FunctionSummary(qualname, analysis.params, _without_stored(CLEAN if analysis.returns is None else analysis.returns), is_method=self.is_method(node), vararg=analysis.vararg)
         self.values.update(analysis.values)
         if record is not None:
             record.values = analysis.values

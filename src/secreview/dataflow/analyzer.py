@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin, whole_proof_only
+from secreview.dataflow.validators import run_validators
 from secreview.dataflow.values import source as _source
 
 
@@ -126,7 +127,7 @@ class FunctionAnalysis:
         self.work = 0  # statements evaluated (see FUNCTION_BUDGET)
         self.checks: dict[str, tuple[str, frozenset[int]]] = {}  # bool name -> (checked name, CWEs)
         self.resolved_paths: set[str] = set()  # names last assigned an absolute path without ``..`` (realpath, resolve())
-        self.returns: Taint = CLEAN
+        self.returns: Taint | None = None  # (None: returns nothing yet; a constant returned stays proven)
         self.params: list[str] = []
         self.vararg: int | None = None
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
@@ -434,6 +435,8 @@ class FunctionAnalysis:
                 note = first.note.replace(UNPLACED, kind)
                 origin = replace(origin, description=kind, steps=(replace(first, note=note), *origin.steps[1:]))
             placed.append(origin)
+        if value.__class__ is Proven:  # (checked in its module: a pattern, a validator)
+            return Proven(frozenset(placed), None, value.cwes)  # type: ignore[attr-defined]
         return Taint(frozenset(placed))
 
     # ---- statements -------------------------------------------------------------------------
@@ -823,6 +826,8 @@ class FunctionAnalysis:
                 return (Taint(attribute.origins) if attribute.origins else CLEAN) if attribute.__class__ is Proven else attribute
         value = receiver if receiver.items is None else receiver.whole()
         if value.__class__ is Proven:  # (an attribute of a converted value, ``choice.owner.name``, is stored data: unknown)
+            if value is PROVEN and node.attr in _ENUM_MEMBER_ATTRIBUTES and node.value.__class__ is ast.Call and self.resolved_name(node.value.func) in self.unit.enum_classes:
+                return PROVEN  # ``Tier(v).value``: a member's constant value
             value = Taint(value.origins) if value.origins else CLEAN
         if value.origins and all(o.description == COMMAND_LINE for o in value.origins) and node.attr in self.unit.converted_options:
             return PROVEN  # ``args.port`` after ``add_argument("--port", type=int)``: argparse converted it
@@ -927,6 +932,8 @@ class FunctionAnalysis:
             if method in _DEFERRED_TASK_METHODS:  # ``send_report.delay(email)``: the receiver is the function
                 self.deferred_call(node, _DEFERRED_TASK_METHODS[method], method, positional, keywords)
 
+        if name in self.unit.enum_classes:  # ``Tier(v)``: one of the class's members, or ValueError
+            return PROVEN
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
         if method in PATH_SOURCE_METHODS and self.is_pathlib_path(func.value):  # ``Path(p).open()``: as ``open(p)``
@@ -1560,7 +1567,10 @@ def fastapi_parameter_value(unit: "FileFlow", init: ast.AST, arg: ast.arg, route
     step = TraceStep(unit.path, arg.lineno, arg.col_offset, unit.code(arg.lineno), f"{what} `{arg.arg}`: {kind} (untrusted)")
     value = source(kind, Level.HIGH, step)
     pattern = declared_pattern(unit, init, arg)
-    return _checked_by_pattern(value, pattern) if pattern is not None else value
+    if pattern is not None:
+        value = _checked_by_pattern(value, pattern)
+    names = getattr(arg, "validators", None)  # (a pydantic model's field: see validators.py)
+    return run_validators(unit, value, names) if names else value
 
 
 def extra_fields_value(unit: "FileFlow", node: ast.ClassDef, kind: str) -> Taint:
@@ -1588,6 +1598,7 @@ _EXPRESSION_HANDLERS = _handlers("expr_")
 
 
 _NAME, _CONSTANT = ast.Name, ast.Constant
+_ENUM_MEMBER_ATTRIBUTES = frozenset({"value", "name"})
 _FIXED_DESTINATION_CWES = frozenset({601, 918})
 
 

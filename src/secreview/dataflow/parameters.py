@@ -16,6 +16,8 @@ from secreview.models.sources import (
     PATTERN_FIELD_MARKERS, PATTERN_TYPES, SCALAR_ANNOTATIONS,
 )
 
+from secreview.dataflow.validators import class_validators, may_validate, validator_names
+
 if TYPE_CHECKING:
     from secreview.dataflow import FileFlow
 
@@ -178,9 +180,13 @@ def generated_constructor(unit: "FileFlow", node: ast.ClassDef | None) -> ast.Fu
     if fields is None:
         return None
     parameters, defaults = [], []
+    declared = class_validators(unit, node) if node is not None and may_validate(unit) else None
     for field in fields:
-        parameters.append(ast.arg(arg=field.target.id, annotation=field.annotation,  # type: ignore[attr-defined]
-                                  lineno=field.lineno, col_offset=field.col_offset))
+        parameter = ast.arg(arg=field.target.id, annotation=field.annotation,  # type: ignore[attr-defined]
+                            lineno=field.lineno, col_offset=field.col_offset)
+        if declared is not None:  # (pydantic runs them on the value: see validators.py)
+            parameter.validators = validator_names(unit, _annotation(unit, parameter), parameter.arg, declared)  # type: ignore[attr-defined]
+        parameters.append(parameter)
         defaults.append(field.value)
     signature = ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=parameters, kw_defaults=defaults,
                               kwarg=None, defaults=[])
@@ -398,6 +404,12 @@ def _is_local_enum(annotation: ast.expr, unit: "FileFlow") -> bool:
         if isinstance(statement, ast.ClassDef) and statement.name == annotation.id:
             return any(unit.qualname(base) in _ENUM_BASES for base in statement.bases)
     return False
+
+
+def local_enums(unit: "FileFlow") -> frozenset[str]:
+    """The qualified names of the module-level classes of this file deriving from ``Enum``."""
+    return frozenset(f"{unit.module_name}.{statement.name}" for statement in unit.parsed.tree.body
+                     if statement.__class__ is ast.ClassDef and any(unit.qualname(base) in _ENUM_BASES for base in statement.bases))  # type: ignore[attr-defined]
 
 
 def declared_pattern(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> str | None:

@@ -162,6 +162,12 @@ BODY_MODEL_FRAMEWORKS = {"fastapi": "FastAPI", "ninja": "Django Ninja"}
 # and the constrained-type functions taking one (``constr(pattern=...)``).
 PATTERN_FIELD_MARKERS = frozenset({"Field", "StringConstraints"})
 PATTERN_TYPES = frozenset({"constr"})
+# pydantic validators (see dataflow/validators.py): the decorators naming the fields a method
+# validates (``@field_validator("name")``, pydantic 1's ``@validator("name")``), and the
+# ``Annotated`` metadata running a function on the value (``AfterValidator(check)``). pydantic keeps
+# what they return. (``WrapValidator`` hands the value to pydantic's own handler: not here.)
+VALIDATOR_DECORATORS = frozenset({"field_validator", "validator"})
+VALIDATOR_MARKERS = frozenset({"AfterValidator", "BeforeValidator", "PlainValidator"})
 # pydantic's constrained numbers and dates (``conint(gt=0)``...): converted, as ``int`` is.
 CONSTRAINED_SCALAR_TYPES = frozenset({"conint", "confloat", "condecimal", "condate"})
 # Annotations of a class's attributes that its generated ``__init__`` does not take.
