@@ -101,3 +101,53 @@ def test_a_body_model_of_another_module_is_read_field_by_field(tmp_path):
     write(tmp_path, {"shop/schemas.py": SCHEMAS.replace("amount: int", "amount: str")})
     edited = [*expected, ("handlers.py", 13, (7, 11, 13))]
     assert flows(tree, jobs=2, cache_dir=cache) == edited == flows(tree, jobs=1)
+
+
+BASE = '''
+import re
+from pydantic import BaseModel, field_validator
+
+
+class BaseTicket(BaseModel):
+    owner: str
+    queue: str
+
+    @field_validator("queue")
+    @classmethod
+    def queue_name(cls, v):
+        if not re.fullmatch("[a-z]+", v):
+            raise ValueError("bad queue")
+        return v
+'''
+
+TICKETS = '''
+import os
+from fastapi import FastAPI
+
+from desk.base import BaseTicket
+
+app = FastAPI()
+
+
+class Ticket(BaseTicket):
+    title: str
+
+
+@app.post("/tickets")
+def open_ticket(ticket: Ticket):
+    os.system("assign " + ticket.queue)
+    os.system("notify " + ticket.owner)
+'''
+
+
+def test_a_base_model_of_another_module_and_its_validators_follow_edits(tmp_path):
+    tree = tmp_path / "desk"
+    cache = tmp_path / "cache"
+    write(tmp_path, {"desk/__init__.py": "", "desk/base.py": BASE, "desk/tickets.py": TICKETS})
+    expected = [("tickets.py", 17, (7, 15, 17))]  # (the base's field, the parameter, the sink)
+    assert flows(tree, jobs=1) == expected
+    assert flows(tree, jobs=2, cache_dir=cache) == expected
+    assert flows(tree, jobs=2, cache_dir=cache) == expected  # (from the cache)
+    write(tmp_path, {"desk/base.py": BASE.replace('"queue"', '"owner"')})  # (the validator checks the other field)
+    edited = [("tickets.py", 16, (8, 15, 16))]
+    assert flows(tree, jobs=2, cache_dir=cache) == edited == flows(tree, jobs=1)

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from secreview.dataflow.validators import validator_functions
-from secreview.dataflow.parameters import converted_options, local_enums, dependency_class_names, dependency_functions, generated_constructor
+from secreview.dataflow.parameters import (
+    converted_options, dependency_class_names, dependency_functions, generated_constructor, imported_bases, local_enums,
+)
 from secreview.dataflow.routes import Conversions, lookup_item, route_entries
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state
@@ -1130,6 +1132,8 @@ class FileFlow:
             generated = self.generated_constructors.get(class_name)
             if generated is not None:
                 memo[class_name] = (generated, True)
+            elif self.inherited_model_entry(class_name) is not None:  # (of a model of another module: the fields it adds)
+                memo[class_name] = (generated_constructor(self, self._class_nodes[class_name], True), True)
             else:
                 constructor = self._constructor_of(class_name)
                 if constructor is None:
@@ -1145,11 +1149,25 @@ class FileFlow:
         return self._class_nodes.get(class_name)
 
     def is_field_class(self, class_name: str) -> bool:
-        """A dataclass or pydantic model: of this file, or another's whose entry says so."""
+        """A dataclass or pydantic model: of this file (also deriving from another's), or
+        another's whose entry says so."""
         if class_name in self.class_bases:
-            return class_name in self.generated_constructors
+            return class_name in self.generated_constructors or self.inherited_model_entry(class_name) is not None
         entry = self.dependency_entry(class_name)
         return entry is not None and entry[2] is None
+
+    def inherited_model_entry(self, class_name: str) -> tuple | None:
+        """For a class of this file without fields of a model's own (nor a constructor) deriving
+        from a model of another module (``class Order(BaseOrder)``, see parameters.imported_bases):
+        that model's entry, decoded (its fields, as dependencies.py tells them). None otherwise."""
+        node = self._class_nodes.get(class_name)
+        if node is None or class_name in self.classes_with_constructor:
+            return None
+        for base in imported_bases(self, node):
+            entry = self.dependency_entry(base)
+            if entry is not None and entry[2] is None:
+                return entry
+        return None
 
     def class_level_values(self, class_name: str) -> dict[str, Taint]:
         """The constants the bodies of ``class_name`` and of its bases in this file bind to plain

@@ -332,10 +332,16 @@ class FunctionAnalysis:
                           *([args.kwarg] if args.kwarg else [])]
             given = {arg.arg: self.request_value(init, arg, route, fields, depth, unmarked)
                      for index, arg in enumerate(parameters) if fields or index > 0}
+            inherited = self.unit.inherited_model_entry(class_name) if fields else None
+            if inherited is not None:  # (``class Order(BaseOrder)``, the base of another module: its fields first)
+                given = {**{name: self.for_route(value, route, name, unmarked) for name, value in inherited[0].items()
+                            if unmarked is not None or name != EXTRA_FIELDS}, **given}
             attributes = self.unit.class_level_values(class_name)  # (unless the instance has its own)
             constructor = None if fields else self.unit.function_qualname(init)
             names = [arg.arg for arg in parameters]
             nested = self.nested_model_fields(parameters) if fields and unmarked == BODY_MODEL_KIND else {}
+            if inherited is not None and unmarked == BODY_MODEL_KIND:
+                nested = {**inherited[4], **nested}
             declared = self.unit.class_node(class_name)
             if fields and unmarked is not None and declared is not None and allows_extra_fields(self.unit, declared):
                 given[EXTRA_FIELDS] = extra_fields_value(self.unit, declared, unmarked)  # (``extra="allow"``)
@@ -926,14 +932,14 @@ class FunctionAnalysis:
         if not accounted and arguments.__class__ is Proven:
             arguments = Taint(arguments.origins)
         if arguments.origins:  # ``add_task(send, email)``: a call of ``send`` later (only data handed on matters)
+            if name in self.unit.enum_classes:  # ``Tier(v)``: one of the class's members, or ValueError
+                return PROVEN
             deferred = _DEFERRED_CALLS.get(name) or _DEFERRED_METHODS.get(method)
             if deferred is not None:
                 self.deferred_call(node, deferred, name if name in _DEFERRED_CALLS else method, positional, keywords)
             if method in _DEFERRED_TASK_METHODS:  # ``send_report.delay(email)``: the receiver is the function
                 self.deferred_call(node, _DEFERRED_TASK_METHODS[method], method, positional, keywords)
 
-        if name in self.unit.enum_classes:  # ``Tier(v)``: one of the class's members, or ValueError
-            return PROVEN
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
         if method in PATH_SOURCE_METHODS and self.is_pathlib_path(func.value):  # ``Path(p).open()``: as ``open(p)``

@@ -54,17 +54,25 @@ def dependency_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
     for node in unit.parsed.tree.body:
         if node.__class__ is not ast.ClassDef:
             continue
+        class_name = f"{unit.module_name}.{node.name}"
         init = generated_constructor(unit, node)
         fields = init is not None
+        inherited = None
         if init is None:
             init = next((child for child in node.body if child.__class__ in _FUNCTIONS and child.name == "__init__"), None)
             if init is None:
-                continue
-        class_name = f"{unit.module_name}.{node.name}"
+                inherited = unit.inherited_model_entry(class_name)  # (``class Order(BaseOrder)``, a model of another module)
+                if inherited is None:
+                    continue
+                init, fields = generated_constructor(unit, node, True), True
         args = init.args
         parameters = [*args.posonlyargs, *args.args, *([args.vararg] if args.vararg else []), *args.kwonlyargs,
                       *([args.kwarg] if args.kwarg else [])]
         items: list[tuple] = []
+        if inherited is not None:  # (its fields first, those the class declares again aside)
+            own = {arg.arg for arg in parameters}
+            items += [(name, value) for name, value in inherited[0].items() if name not in own]
+            items += [((NESTED, field, nested), CLEAN) for field, nested in inherited[4].items() if field not in own]
         for index, arg in enumerate(parameters):
             if fields or index > 0:
                 items.append((arg.arg, _given(unit, init, arg, fields)))
@@ -75,7 +83,8 @@ def dependency_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
             if allows_extra_fields(unit, node):
                 items.append((EXTRA_FIELDS, extra_fields_value(unit, node, UNPLACED)))
         name = entry_name(class_name)
-        entries[name] = FunctionSummary(name if fields else f"{class_name}.__init__", [a.arg for a in parameters],
+        names = [*(inherited[3] if inherited is not None else ()), *(a.arg for a in parameters)]
+        entries[name] = FunctionSummary(name if fields else f"{class_name}.__init__", list(dict.fromkeys(names)),
                                         Taint(frozenset(), tuple(items)))
     return entries
 

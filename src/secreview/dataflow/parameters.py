@@ -168,15 +168,16 @@ def dependency_class_names(unit: "FileFlow", function: ast.AST) -> list[str]:
     return found
 
 
-def generated_constructor(unit: "FileFlow", node: ast.ClassDef | None) -> ast.FunctionDef | None:
+def generated_constructor(unit: "FileFlow", node: ast.ClassDef | None, inherits_fields: bool = False) -> ast.FunctionDef | None:
     """The ``__init__`` a dataclass or a pydantic model (see models FIELD_CLASS_*) has: one
     keyword-only parameter per field (those of the module's own base classes first), annotated
     and defaulted as the field, at the field's line. None for any other class, and for one that
     defines its own ``__init__`` (which a dataclass keeps). (``node`` None: the ``__init__`` of a
-    class without one, which takes nothing.)"""
+    class without one, which takes nothing. ``inherits_fields``: the class derives from another
+    module's model, see ``imported_bases``: the fields it declares itself.)"""
     if node is not None and any(s.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and s.name == "__init__" for s in node.body):  # type: ignore[attr-defined]
         return None
-    fields = _declared_fields(unit, node, 0) if node is not None else []
+    fields = _declared_fields(unit, node, 0, inherits_fields) if node is not None else []
     if fields is None:
         return None
     parameters, defaults = [], []
@@ -229,10 +230,22 @@ def _allows(value: ast.expr) -> bool:
     return (isinstance(value, ast.Constant) and value.value == "allow") or (isinstance(value, ast.Attribute) and value.attr == "allow")
 
 
-def _declared_fields(unit: "FileFlow", node: ast.ClassDef, depth: int) -> list[ast.AnnAssign] | None:
+def imported_bases(unit: "FileFlow", node: ast.ClassDef) -> list[str]:
+    """The qualified names of ``node``'s bases imported from another module (``class
+    Order(BaseOrder)`` after ``from shop.base import BaseOrder``), but pydantic's own: maybe models
+    of the project, whose fields it inherits (their module's entry tells, see dependencies.py)."""
+    found = []
+    for base in node.bases:
+        name = unit.qualname(base)
+        if name is not None and "." in name and name not in FIELD_CLASS_BASES and not name.startswith(f"{unit.module_name}."):
+            found.append(name)
+    return found
+
+
+def _declared_fields(unit: "FileFlow", node: ast.ClassDef, depth: int, declares: bool = False) -> list[ast.AnnAssign] | None:
     """The fields of a field-declaring class (see ``generated_constructor``), else None."""
     local_bases = []
-    declares = any(unit.qualname(d.func if isinstance(d, ast.Call) else d) in FIELD_CLASS_DECORATORS for d in node.decorator_list)
+    declares = declares or any(unit.qualname(d.func if isinstance(d, ast.Call) else d) in FIELD_CLASS_DECORATORS for d in node.decorator_list)
     for base in node.bases:
         declares = declares or unit.qualname(base) in FIELD_CLASS_BASES
         if base.__class__ is ast.Name and depth < _MAX_FIELD_BASES:
