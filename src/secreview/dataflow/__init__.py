@@ -23,7 +23,7 @@ from secreview.dataflow.parameters import (
 from secreview.dataflow.routes import Conversions, lookup_item, route_entries
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state
-from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, CallSite, FunctionAnalysis, FunctionSummary, fold
+from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered, proven_for
 from secreview.facts import FileFacts
@@ -348,6 +348,8 @@ class FileFlow:
         self.local_summaries.update(dependencies.dependency_entries(self))  # (FastAPI dependency classes)
         self._forward_inherited_constructors()
         self._summarize_reexports()
+        if self.task_classes:
+            self._summarize_tasks()
         # A URL conf's: what its routes give each view (the same in every analysis of the tree).
         same_file = self.previous is not None and self.previous.facts is self.facts
         self.routes_given = self.previous.routes_given if same_file else route_entries(self)
@@ -371,6 +373,33 @@ class FileFlow:
             if (target.startswith(top) and target != name and name not in self.local_summaries
                     and local[:1].islower() and not local.isupper()):
                 self.local_summaries[name] = FunctionSummary(name, [], alias_of=target)
+
+    @functools.cached_property
+    def task_classes(self) -> frozenset[str]:
+        """The Celery task classes of this module (qualified names): module-level classes deriving
+        from a ``Task`` (``celery.Task``, ``app.Task``) or from one of these."""
+        if not self.facts.imports.imports_module("celery"):
+            return frozenset()
+        found: set[str] = set()
+        for statement in self.parsed.tree.body:
+            if statement.__class__ is ast.ClassDef and any(
+                    (self.qualname(base) or "").rsplit(".", 1)[-1] == "Task"
+                    or (base.__class__ is ast.Name and f"{self.module_name}.{base.id}" in found) for base in statement.bases):  # type: ignore[attr-defined]
+                found.add(f"{self.module_name}.{statement.name}")  # type: ignore[attr-defined]
+        return frozenset(found)
+
+    def _summarize_tasks(self) -> None:
+        """Celery task classes: an entry ``Class.<task>`` standing for the ``run`` method their
+        instances run in a worker (``Ingest().delay(x)`` in another module), and one for each
+        module-level instance (``ingest = app.register_task(Ingest())``, ``cleanup = Cleanup()``),
+        named after it: ``from jobs.tasks import ingest; ingest.delay(x)`` calls that ``run``."""
+        for class_name in sorted(self.task_classes):
+            if f"{class_name}.run" in self.local_summaries:
+                self.local_summaries[f"{class_name}.{TASK_ENTRY}"] = FunctionSummary(f"{class_name}.{TASK_ENTRY}", [], alias_of=f"{class_name}.run")
+        for local, owner in sorted(self.module_instances.items()):
+            name = f"{self.module_name}.{local}"
+            if owner in self.task_classes and f"{owner}.run" in self.local_summaries and name not in self.local_summaries:
+                self.local_summaries[name] = FunctionSummary(name, [], alias_of=f"{owner}.run")
 
     def _take_nested(self) -> list[tuple[ast.AST, dict]]:
         """The functions and classes met (with their defining state) since the last call."""
