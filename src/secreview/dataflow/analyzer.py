@@ -29,7 +29,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
 from secreview.dataflow.parameters import (
-    CONVERTED, EXTRA_FIELDS, allows_extra_fields, body_model, click_parameters, declared_pattern, dependency, dependency_target,
+    CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, declared_pattern, dependency, dependency_target,
     field_class_annotation, parameter_kind, parameter_model,
 )
 from secreview.findings import Level, TraceStep
@@ -237,6 +237,10 @@ class FunctionAnalysis:
                 pattern = declared_pattern(self.unit, node, arg) if route else None
                 if pattern is not None:  # ``Query(pattern=...)``: checked as a regex check would be
                     state[arg.arg] = _checked_by_pattern(state[arg.arg], pattern)
+                if route and arg.annotation is not None and self.unit.imports_fastapi:  # ``Annotated[str, AfterValidator(f)]``
+                    names = annotated_validators(self.unit, arg)
+                    if names:
+                        state[arg.arg] = run_validators(self.unit, state[arg.arg], names)
                 if routed:
                     state[arg.arg] = _routed(state[arg.arg], routed, arg is args.kwarg, arg.arg)
                 continue

@@ -419,6 +419,12 @@ def _is_local_enum(annotation: ast.expr, unit: "FileFlow") -> bool:
     return False
 
 
+def annotated_validators(unit: "FileFlow", arg: ast.arg) -> list[str]:
+    """``q: Annotated[str, AfterValidator(check)] = Query()``: the functions pydantic runs on a
+    route parameter's value (see validators.py)."""
+    return validator_names(unit, _annotation(unit, arg), arg.arg, {})
+
+
 def local_enums(unit: "FileFlow") -> frozenset[str]:
     """The qualified names of the module-level classes of this file deriving from ``Enum``."""
     return frozenset(f"{unit.module_name}.{statement.name}" for statement in unit.parsed.tree.body
