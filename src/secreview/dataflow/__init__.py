@@ -348,7 +348,7 @@ class FileFlow:
         self.local_summaries.update(dependencies.dependency_entries(self))  # (FastAPI dependency classes)
         self._forward_inherited_constructors()
         self._summarize_reexports()
-        if self.task_classes:
+        if self.task_classes[0]:
             self._summarize_tasks()
         # A URL conf's: what its routes give each view (the same in every analysis of the tree).
         same_file = self.previous is not None and self.previous.facts is self.facts
@@ -375,30 +375,46 @@ class FileFlow:
                 self.local_summaries[name] = FunctionSummary(name, [], alias_of=target)
 
     @functools.cached_property
-    def task_classes(self) -> frozenset[str]:
+    def imported_packages(self) -> frozenset[str]:
+        """The top-level packages this file imports (``pydantic`` for ``pydantic.fields``)."""
+        return frozenset(module.partition(".")[0] for module in self.facts.imports.imported_modules)
+
+    @functools.cached_property
+    def task_classes(self) -> tuple[frozenset[str], dict[str, str]]:
         """The Celery task classes of this module (qualified names): module-level classes deriving
-        from a ``Task`` (``celery.Task``, ``app.Task``) or from one of these."""
-        if not self.facts.imports.imports_module("celery"):
-            return frozenset()
+        from a ``Task`` (``celery.Task``, ``app.Task``) or from one of these; and its module-level
+        instances of them (``ingest = app.register_task(Ingest())``, ``cleanup = Cleanup()``):
+        name -> class."""
+        if "celery" not in self.imported_packages:
+            return frozenset(), {}
         found: set[str] = set()
+        instances: dict[str, str] = {}
         for statement in self.parsed.tree.body:
             if statement.__class__ is ast.ClassDef and any(
                     (self.qualname(base) or "").rsplit(".", 1)[-1] == "Task"
                     or (base.__class__ is ast.Name and f"{self.module_name}.{base.id}" in found) for base in statement.bases):  # type: ignore[attr-defined]
                 found.add(f"{self.module_name}.{statement.name}")  # type: ignore[attr-defined]
-        return frozenset(found)
+            elif statement.__class__ is ast.Assign and len(statement.targets) == 1 and statement.targets[0].__class__ is ast.Name:  # type: ignore[attr-defined]
+                value = statement.value  # type: ignore[attr-defined]
+                if value.__class__ is ast.Call and value.func.__class__ is ast.Attribute and value.func.attr in _TASK_REGISTRATIONS and value.args:
+                    value = value.args[0]  # (registered)
+                owner = self.qualname(value.func) if value.__class__ is ast.Call else None
+                if owner is not None and owner in found:
+                    instances[statement.targets[0].id] = owner  # type: ignore[attr-defined]
+        return frozenset(found), instances
 
     def _summarize_tasks(self) -> None:
         """Celery task classes: an entry ``Class.<task>`` standing for the ``run`` method their
         instances run in a worker (``Ingest().delay(x)`` in another module), and one for each
-        module-level instance (``ingest = app.register_task(Ingest())``, ``cleanup = Cleanup()``),
-        named after it: ``from jobs.tasks import ingest; ingest.delay(x)`` calls that ``run``."""
-        for class_name in sorted(self.task_classes):
+        module-level instance, named after it: ``from jobs.tasks import ingest; ingest.delay(x)``
+        calls that ``run``."""
+        classes, instances = self.task_classes
+        for class_name in sorted(classes):
             if f"{class_name}.run" in self.local_summaries:
                 self.local_summaries[f"{class_name}.{TASK_ENTRY}"] = FunctionSummary(f"{class_name}.{TASK_ENTRY}", [], alias_of=f"{class_name}.run")
-        for local, owner in sorted(self.module_instances.items()):
+        for local, owner in sorted(instances.items()):
             name = f"{self.module_name}.{local}"
-            if owner in self.task_classes and f"{owner}.run" in self.local_summaries and name not in self.local_summaries:
+            if f"{owner}.run" in self.local_summaries and name not in self.local_summaries:
                 self.local_summaries[name] = FunctionSummary(name, [], alias_of=f"{owner}.run")
 
     def _take_nested(self) -> list[tuple[ast.AST, dict]]:
@@ -1497,6 +1513,7 @@ class FileFlow:
         return self._globals_cache
 
 
+_TASK_REGISTRATIONS = frozenset({"register_task", "register"})  # app.register_task(Ingest()), app.tasks.register(...)
 _FUNCTION_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _ROUTES_KEY = "<routes>"  # (a lookup of a function's record: what the routes to a view convert)
 SUPER = object()  # a ``super().name()`` call, in ``FileFlow._called_names``

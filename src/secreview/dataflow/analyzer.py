@@ -93,7 +93,6 @@ INSTANCES_ENTRY = "<instances>"
 # A Celery task class's entry (``Ingest.<task>``, see FileFlow._summarize_tasks): it stands for the
 # class's ``run`` method, which ``Ingest().delay(x)`` calls in a worker.
 TASK_ENTRY = "<task>"
-_TASK_REGISTRATIONS = frozenset({"register_task", "register"})  # app.register_task(Ingest()), app.tasks.register(...)
 STORED, CONSTRUCTED = "stored", "constructed"
 
 
@@ -1170,9 +1169,10 @@ class FunctionAnalysis:
                 name, summarized = f"{owner}.{target.attr}", True
         summary = self.summary_for(name, target, summarized)
         if summary is None and task:  # ``Ingest().delay(x)``, ``ingest.delay(x)``: an instance of a task class
-            owner = self.resolved_name(target.func) if type(target) is ast.Call else self.receiver_class(target) if type(target) is _NAME else None
+            owner = (self.resolved_name(target.func) if type(target) is ast.Call else
+                     (self.unit.task_classes[1].get(target.id) or self.receiver_class(target)) if type(target) is _NAME else None)
             if owner is not None:
-                entry = f"{owner}.run" if owner in self.unit.task_classes else f"{owner}.{TASK_ENTRY}"
+                entry = f"{owner}.run" if owner in self.unit.task_classes[0] else f"{owner}.{TASK_ENTRY}"
                 summary = self.summary_for(entry, target, self.has_summary(entry))
         if summary is not None:
             # (``self.handle``, ``worker.run``: bound methods; ``Worker.run``: the instance is an argument)
@@ -1273,9 +1273,6 @@ class FunctionAnalysis:
         different classes in one function is not resolved)."""
         if value.__class__ is ast.Attribute and value.attr == "cleaned_data":
             self.cleaned_data_names.add(name)
-        if (value.__class__ is ast.Call and value.func.__class__ is ast.Attribute and value.func.attr in _TASK_REGISTRATIONS
-                and value.args and value.args[0].__class__ is ast.Call):
-            value = value.args[0]  # ``ingest = app.register_task(Ingest())``: the task instance, registered
         owner = self.resolved_name(value.func) if isinstance(value, ast.Call) else None
         if owner is None:
             self.instances[name] = None  # also hides a module-level instance of that name

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from secreview.dataflow import FileFlow
 
 EVERY_FIELD = "*"
-_MAX_BASES = 5  # module classes followed for inherited validators
+_MAX_BASES = 5
+_VALIDATING_PACKAGES = frozenset({"pydantic", "ninja"})  # module classes followed for inherited validators
 
 
 def class_validators(unit: "FileFlow", node: ast.ClassDef, depth: int = 0) -> dict[str, list[str]]:
@@ -106,7 +107,7 @@ def _returned_for(value: Taint, returned: Taint, index: int) -> Taint:
 
 def may_validate(unit: "FileFlow") -> bool:
     """Does the file import pydantic (or Django Ninja, whose schemas are pydantic models)?"""
-    return unit.facts.imports.imports_module("pydantic") or unit.facts.imports.imports_module("ninja")
+    return not unit.imported_packages.isdisjoint(_VALIDATING_PACKAGES)
 
 
 def validator_functions(unit: "FileFlow") -> list[tuple[str | None, str]]:
