@@ -864,7 +864,7 @@ def test_a_file_told_nothing_of_a_project_function_is_reviewed_again_when_its_fi
     from secreview.inputs import SourceFile
 
     sources = [SourceFile(f"app/{name}.py", data=b"", module_name=f"app.{name}") for name in ("user", "impl", "late", "other")]
-    follow_up = runner._ReviewAgain([0, 1, 2, 3], [[], [], [], []], [0, 0, 0, 0], sources, [])
+    follow_up = runner._ReviewAgain({}, [0, 0, 0, 0], sources, [])
 
     def outcome(path: str, asked: dict, defines: tuple = ()) -> FileOutcome:
         summaries = {name: FunctionSummary(name, ["value"]) for name in defines}

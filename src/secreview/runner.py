@@ -685,7 +685,7 @@ class _Scheduler:
             later_modules = frozenset(sources[other].module_name for other in later.get(index, ()))
             tasks.append(_Task("analyse", index, reads[index], reads[index].scan.size, visible[index], later_modules=later_modules))
             reads[index] = None  # (the task has it: its bytes and imports go with it)
-        follow_up = _ReviewAgain(order, imports, visible, sources, self.known)
+        follow_up = _ReviewAgain(later, visible, sources, self.known)
         yield from self._run(tasks, "reviewing", _earlier_imports(order, imports), follow_up)
         self.reviewed_again |= follow_up.reviewed
         self.complete_table = follow_up.table  # (reviews again change no summary)
@@ -810,9 +810,9 @@ class _ReviewAgain:
     again on its first analysis, kept until then (see _KeptAnalyses), and that is dropped as soon
     as the rest of its cycle turns out to tell it nothing new."""
 
-    def __init__(self, order: list[int], imports: list[list[int]], visible: list[int], sources: list[SourceFile],
+    def __init__(self, later: dict[int, set[int]], visible: list[int], sources: list[SourceFile],
                  known: list[tuple[int, str, str, dict]]) -> None:
-        self.later = _later_in_cycle(order, imports)
+        self.later = later  # (see _later_in_cycle)
         self.visible = visible
         self.sources = sources
         self.table = ProjectTable()  # the summaries found so far
@@ -832,6 +832,7 @@ class _ReviewAgain:
         # Names of the project's modules' functions and classes that files done asked for and
         # were not told of (a name nobody defines yet), with the files that asked.
         self.modules = {source.module_name for source in sources}
+        self._project_names: dict[str, bool] = {}
         self.unknown: dict[str, list[tuple[int, FileOutcome]]] = {}
 
     def after(self, task: "_Task", outcome: Any) -> list["_Task"]:
@@ -905,9 +906,12 @@ class _ReviewAgain:
 
     def _of_project_module(self, name: str) -> bool:
         """Is ``name`` (``module.function``, ``module.Class``, ``module.Class.method``) in one of
-        the project's modules?"""
-        module = name.rpartition(".")[0]
-        return module in self.modules or module.rpartition(".")[0] in self.modules
+        the project's modules? (Remembered: most files ask for the same names.)"""
+        known = self._project_names.get(name)
+        if known is None:
+            module = name.rpartition(".")[0]
+            known = self._project_names[name] = module in self.modules or module.rpartition(".")[0] in self.modules
+        return known
 
     def _told_by_routes(self, index: int, outcome: FileOutcome) -> list[tuple[int, FileOutcome]]:
         """Note what the file asked of the routes to views; the files (with their outcome) whose
