@@ -25,7 +25,7 @@ from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, fold
 from secreview.dataflow.analyzer import _element as element_of
-from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Taint, join, new_origin, ordered, proven_for
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Proven, Taint, join, new_origin, ordered, proven_for
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
 from secreview.models import (
@@ -173,12 +173,21 @@ class SummaryTable(ChainMap):
         return None
 
 
-def returned_data(summary: FunctionSummary | None) -> frozenset[Origin] | None:
-    """The origins a function's return value has of its own (a source inside it), if any."""
+def returned_data(summary: FunctionSummary | None) -> frozenset[Origin] | tuple | None:
+    """What a quiet call is told of a function: the origins its return value has of its own (a
+    source inside it), if any, and with them the CWEs it is proven safe for, if it is."""
     if summary is None:
         return None
-    data = frozenset(origin for origin in summary.returns.whole().origins if origin.param is None)
+    returns = summary.returns
+    data = frozenset(origin for origin in returns.whole().origins if origin.param is None)
+    if returns.__class__ is Proven:  # (``return int(raw)``: proven whatever it is given)
+        return data, returns.cwes
     return data or None
+
+
+def returns_own_data(summary: FunctionSummary) -> bool:
+    """Does the function's return value have origins of its own (a source inside it)?"""
+    return any(origin.param is None for origin in summary.returns.whole().origins)
 
 
 @dataclass
@@ -605,7 +614,7 @@ class FileFlow:
         if summary.is_method:
             class_name = qualname.rsplit(".", 1)[0]
             self.local_classes.add(class_name)
-            if returned_data(summary):
+            if returns_own_data(summary):
                 self.local_classes_returning_data.add(class_name)
         self._globals_for[id(node)] = globals_state
 
@@ -1063,6 +1072,12 @@ class FileFlow:
                         result = join(result, passed.with_step(step))
             left[attribute] = result
         return left
+
+    def method_of_own_class(self, function: ast.AST, qualname: str) -> bool:
+        """Is ``qualname`` a method of the class of the method ``function``, or of one of its
+        bases here? (``self.f()`` is looked up among all the file's classes: see summary_for.)"""
+        owner = self.class_of_method.get(id(function))
+        return owner is not None and qualname.rpartition(".")[0] in self._class_and_bases(owner)
 
     def _class_and_bases(self, class_name: str) -> list[str]:
         """The class, then its ancestors known in this file, nearest first (a base of another
@@ -1568,7 +1583,8 @@ def _without_stored(returns: Taint) -> Taint:
     told, stay about the function's own parameters and sources."""
     if not any(origin.kind == ATTRIBUTE for origin in returns.whole().origins):
         return returns
-    return Taint(frozenset(origin for origin in returns.whole().origins if origin.kind != ATTRIBUTE))
+    kept = frozenset(origin for origin in returns.whole().origins if origin.kind != ATTRIBUTE)
+    return Proven(kept, None, returns.cwes) if returns.__class__ is Proven else Taint(kept)
 
 
 def project_classes(summaries) -> frozenset[str]:

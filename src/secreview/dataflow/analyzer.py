@@ -914,7 +914,7 @@ class FunctionAnalysis:
                 if data is not None:
                     return self.form_field(data, key, container.item(key))
             return container.item(key)
-        return container.whole()
+        return _any_element(container)
 
     def expr_Call(self, node: ast.Call, state: State) -> Taint:
         func = node.func
@@ -1052,7 +1052,7 @@ class FunctionAnalysis:
         receiver = func.value
         if type(receiver) is _NAME and receiver.id in ("self", "cls"):
             return self.summary_for(name, func, name is not None and self.has_summary(name)) is not None
-        owner = self.receiver_class(receiver)
+        owner = self.receiver_class(receiver, method)
         return owner is not None and self.has_summary(f"{owner}.{method}")
 
     def project_call(self, node: ast.Call, name: str | None, method: str | None, receiver: Taint,
@@ -1066,7 +1066,7 @@ class FunctionAnalysis:
         instance_state = None
         summarized = name is not None and self.has_summary(name)
         if method and not summarized:
-            owner = self.receiver_class(func.value)
+            owner = self.receiver_class(func.value, method)
             if owner is not None and self.has_summary(f"{owner}.{method}"):
                 name = f"{owner}.{method}"  # ``Worker().run(x)`` / ``w = Worker(); w.run(x)``
                 summarized = True
@@ -1085,7 +1085,10 @@ class FunctionAnalysis:
             stores = self.unit.parameter_stores.get(summary.qualname) if self.unit.parameter_stores else None
             if stores:
                 self.hand_to_storing_function(summary, stores, positional, keywords, node)
-            return join(self.apply_summary(summary, positional, keywords, node), instance_state)
+            result = self.apply_summary(summary, positional, keywords, node)
+            if instance_state is not None and result.__class__ is Proven:  # (what the instance holds is proven too)
+                instance_state = instance_state.proved(result.cwes)
+            return join(result, instance_state)
         if summarized:  # (``unit.is_project_function(name)``)
             self.unit.record_call(name, positional, keywords, node, self)
 
@@ -1114,7 +1117,7 @@ class FunctionAnalysis:
             if receiver.items is not None and key is not NOTHING and _hashable(key):
                 return join(receiver.item(key), default)
             if receiver.items is not None:
-                return join(receiver.whole(), default)  # one of the stored values, whatever the key
+                return join(_any_element(receiver), default)  # one of the stored values, whatever the key
         # Unknown call: the result carries whatever went in (receiver and arguments).
         whole_receiver = receiver if receiver.items is None else receiver.whole()
         if whole_receiver.__class__ is Proven or (name == "str" and positional):
@@ -1280,7 +1283,12 @@ class FunctionAnalysis:
         known = self.instances.get(name, owner)
         self.instances[name] = owner if known == owner else None
 
-    def receiver_class(self, receiver: ast.expr) -> str | None:
+    def receiver_class(self, receiver: ast.expr, method: str | None = None) -> str | None:
+        """The project class ``receiver`` was built from, if known. At a quiet call of its
+        ``method``, also a class not known (yet) to return data of its own when that method
+        is known: what it returns may be proven (asked by the method's own name, not through
+        the class, whose quiet answer is about data only: most classes have a method returning
+        a constant)."""
         owner = None
         if isinstance(receiver, ast.Call):
             owner = self.resolved_name(receiver.func)
@@ -1289,7 +1297,13 @@ class FunctionAnalysis:
                 owner = self.instances[receiver.id]
             elif receiver.id not in self.params:
                 owner = self.unit.module_instances.get(receiver.id)
-        return owner if owner is not None and self.is_project_class(owner) else None
+        if owner is None:
+            return None
+        if self.is_project_class(owner):
+            return owner
+        if method is not None and self._table.quiet and owner.rpartition(".")[2][:1].isupper() and self.has_summary(f"{owner}.{method}"):
+            return owner
+        return None
 
     def cleaned_data_alias(self, name: str) -> ast.Attribute | None:
         """``form.cleaned_data`` when the function binds ``name`` to it and to nothing else."""
@@ -1318,9 +1332,12 @@ class FunctionAnalysis:
         return isinstance(node, ast.Call) and self.resolved_name(node.func) in HTML_SAFE_STRINGS
 
     def apply_summary(self, summary: FunctionSummary, positional: list[Taint], keywords: dict, node: ast.Call) -> Taint:
-        returned = summary.returns.whole().origins
-        if not returned:
-            return CLEAN  # (most functions: nothing to pass through, no step to build)
+        returns = summary.returns
+        if returns.__class__ is Proven and not self.proof_applies(summary, node.func):
+            returns = Taint(returns.origins) if returns.origins else CLEAN
+        returned = returns.whole().origins
+        if not returned:  # (most functions: nothing to pass through, no step to build)
+            return returns if returns.__class__ is Proven else CLEAN  # (a proof: whatever went in)
         offset = 1 if summary.is_method and isinstance(node.func, ast.Attribute) else 0
         result = CLEAN
         step = self.step(node, f"passed through `{summary.qualname.rsplit('.', 1)[-1]}()`")
@@ -1341,7 +1358,15 @@ class FunctionAnalysis:
             if origin.sanitized:
                 passed = passed.sanitize(origin.sanitized)
             result = join(result, passed.with_step(step, self._stepped))
-        return result
+        # Proven on every path of the function (``return shlex.quote(x)``): so is the call's value.
+        return result.proved(returns.cwes) if returns.__class__ is Proven else result
+
+    def proof_applies(self, summary: FunctionSummary, func: ast.expr) -> bool:
+        """Does the proof of what ``summary``'s function returns hold at this call? Not for
+        ``self.f()`` told the ``f`` of another class of the file (see FileFlow.summary_for)."""
+        if type(func) is not ast.Attribute or type(func.value) is not _NAME or func.value.id not in ("self", "cls"):
+            return True
+        return self.unit.method_of_own_class(self.node, summary.qualname)
 
     def expr_JoinedStr(self, node: ast.JoinedStr, state: State) -> Taint:
         parts = []
@@ -1779,6 +1804,14 @@ def _on_super(func: ast.expr) -> bool:
 def _only_stored(value: Taint) -> bool:
     """Does ``value`` (a plain value) carry origins, all of them parameters stored on an instance?"""
     return bool(value.origins) and all(origin.kind == ATTRIBUTE for origin in value.origins)
+
+
+def _any_element(container: Taint) -> Taint:
+    """What a key the flow does not know reads from ``container``: any of its elements; nothing
+    known of an empty literal (``SETTINGS = {}``: filled elsewhere), not a proof."""
+    if container.items == ():
+        return Taint(container.origins) if container.origins else CLEAN
+    return container.whole()
 
 
 def _carries(value: Taint) -> bool:

@@ -25,6 +25,7 @@ from typing import Iterator, Mapping
 from secreview.cache import Packed
 from secreview.dataflow.analyzer import FunctionSummary
 from secreview.dataflow.routes import Conversions, answer
+from secreview.dataflow.values import Proven
 
 # Who answered a name: the path of the file that defines it and the version of that file's own
 # summaries (their digest when results are cached, else ""), or None for "not the project's".
@@ -33,26 +34,38 @@ Answer = tuple[str, str] | None
 
 class _Stored:
     """A summary still packed in a cached file's entry (see ``summaries_index``): what a table
-    asks of every summary (is it a method's, does it return untrusted data of its own) without
-    decoding it; ``summary()`` decodes the file's summaries when an analysis looks one up."""
+    asks of every summary (is it a method's, what a quiet call is told of it) without decoding
+    it; ``summary()`` decodes the file's summaries when an analysis looks one up."""
 
     __slots__ = ("packed", "name", "is_method", "returns_data")
 
-    def __init__(self, packed: Packed, name: str, is_method: bool, returns_data: bool) -> None:
+    def __init__(self, packed: Packed, name: str, is_method: bool, returns_data: int) -> None:
         self.packed, self.name, self.is_method, self.returns_data = packed, name, is_method, returns_data
 
     def summary(self) -> FunctionSummary:
         return self.packed.value()[self.name]
 
 
-IS_METHOD, RETURNS_DATA = 1, 2  # the flags of a summary in ``summaries_index``
+IS_METHOD, RETURNS_DATA, RETURNS_PROOF = 1, 2, 4  # the flags of a summary in ``summaries_index``
+_PROOF_SHIFT = 3  # (above the flags: which CWEs the proof is for, see ``quiet_key``)
 
 
 def summaries_index(summaries: dict[str, FunctionSummary]) -> dict[str, int]:
     """What a table needs of a file's summaries before an analysis looks one up (see _Stored):
-    flags (an int: every file's index is kept for the whole review)."""
-    return {name: (IS_METHOD if summary.is_method else 0) | (RETURNS_DATA if _returns_data(summary) else 0)
-            for name, summary in summaries.items()}
+    flags and the quiet key (an int: every file's index is kept for the whole review)."""
+    return {name: (IS_METHOD if summary.is_method else 0) | quiet_key(summary) for name, summary in summaries.items()}
+
+
+def quiet_key(summary: FunctionSummary) -> int:
+    """What a call nothing untrusted flows into is told of the function (see
+    dataflow.SummaryTable), as a number: 0, nothing; RETURNS_DATA, it returns untrusted data of
+    its own (a source inside it); RETURNS_PROOF and a hash of the CWEs, its return value is
+    proven safe for them on every path (``return int(raw)``: whatever it was given)."""
+    returns = summary.returns
+    key = RETURNS_DATA if any(origin.param is None for origin in returns.whole().origins) else 0
+    if returns.__class__ is Proven:  # (a hash of ints is the same in every process)
+        key |= RETURNS_PROOF | (hash(tuple(sorted(returns.cwes))) & 0xFFFFFFFF) << _PROOF_SHIFT
+    return key
 
 
 class _Summaries(dict):
@@ -76,8 +89,11 @@ class ProjectTable:
     defined_by: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # name -> (input index, path, version)
     classes: set[str] = field(default_factory=set)
     class_defined_by: dict[str, tuple[int, str, str]] = field(default_factory=dict)
-    returning_data: set[str] = field(default_factory=set)  # functions returning untrusted data of their own
-    classes_returning_data: set[str] = field(default_factory=set)  # classes with such a method
+    # Functions a quiet call is told something of (returning untrusted data of their own, or a
+    # proof) -> their quiet key; classes with a method returning data of its own (a proof is
+    # asked of the method itself: see analyzer.receiver_class).
+    returning_data: dict[str, int] = field(default_factory=dict)
+    classes_returning_data: set[str] = field(default_factory=set)
     # For views (see TableView), which must not depend on which other files are known yet:
     # every file's entry for a name several files define, and every file defining each class.
     duplicates: dict[str, dict[int, tuple[tuple[int, str, str], FunctionSummary]]] = field(default_factory=dict)
@@ -87,14 +103,14 @@ class ProjectTable:
         """A file's own summaries: a dict, or packed in its cached entry (with ``summaries_index``)."""
         owner = (index, path, version)
         if isinstance(summaries, Packed):
-            items = ((name, _Stored(summaries, name, bool(flags & IS_METHOD), bool(flags & RETURNS_DATA)))
+            items = ((name, _Stored(summaries, name, bool(flags & IS_METHOD), flags & ~IS_METHOD))
                      for name, flags in summaries.index.items())
         else:
             items = summaries.items()
         for name, summary in items:
-            returns_data = _returns_data(summary)
+            returns_data = _quiet_key(summary)
             if summary.is_method:
-                self._add_class_owner(name.rsplit(".", 1)[0], owner, returns_data)
+                self._add_class_owner(name.rsplit(".", 1)[0], owner, bool(returns_data & RETURNS_DATA))  # (see receiver_class)
             known = self.defined_by.get(name)
             if known is not None and (known[0] != index or name in self.duplicates):
                 entries = self.duplicates.setdefault(name, {known[0]: (known, dict.__getitem__(self.summaries, name))})
@@ -103,7 +119,10 @@ class ProjectTable:
                     continue
             dict.__setitem__(self.summaries, name, summary)
             self.defined_by[name] = owner
-            (self.returning_data.add if returns_data else self.returning_data.discard)(name)
+            if returns_data:
+                self.returning_data[name] = returns_data
+            else:
+                self.returning_data.pop(name, None)
 
     def _add_class_owner(self, class_name: str, owner: tuple[int, str, str], returns_data: bool) -> None:
         owners = self.class_owners.setdefault(class_name, {})
@@ -119,6 +138,9 @@ class ProjectTable:
     def answer(self, name: str) -> Answer:
         owner = self.defined_by.get(name)
         return (owner[1], owner[2]) if owner is not None else None
+
+    def quiet_answer(self, name: str) -> int:
+        return self.returning_data.get(name, 0)
 
     def class_answer(self, name: str) -> Answer:
         owner = self.class_defined_by.get(name)
@@ -144,11 +166,11 @@ class ProjectTable:
         return self if visible is None else TableView(self, visible)
 
 
-def _returns_data(summary: FunctionSummary | _Stored) -> bool:
-    """Does the function return untrusted data of its own (a source inside it)?"""
+def _quiet_key(summary: FunctionSummary | _Stored) -> int:
+    """``quiet_key``, also of a stored summary."""
     if summary.__class__ is _Stored:
         return summary.returns_data
-    return any(origin.param is None for origin in summary.returns.whole().origins)
+    return quiet_key(summary)
 
 
 class TableView:
@@ -160,7 +182,7 @@ class TableView:
         self.table = table
         self.visible = visible
         self.summaries = _VisibleSummaries(self)
-        self.returning_data = _VisibleNames(self._returns_data)
+        self.returning_data = _VisibleNames(lambda name: self.quiet_answer(name) != 0)
         self.classes = _VisibleNames(lambda name: self._class_owner(name) is not None)
         self.classes_returning_data = _VisibleNames(self._class_returns_data)
 
@@ -181,9 +203,9 @@ class TableView:
         entry = self.entry(name)
         return (entry[0][1], entry[0][2]) if entry is not None else None
 
-    def _returns_data(self, name: str) -> bool:
+    def quiet_answer(self, name: str) -> int:
         entry = self.entry(name)
-        return entry is not None and _returns_data(entry[1])
+        return _quiet_key(entry[1]) if entry is not None else 0
 
     def _class_owner(self, name: str) -> tuple[tuple[int, str, str], bool] | None:
         owners = self.table.class_owners.get(name)
@@ -262,12 +284,12 @@ class Dependencies:
     """What one analysis of a file asked of the project, and the answers it got.
 
     ``quietly`` answers are whether the function (or a method of the class) returns untrusted data
-    of its own: at a call nothing untrusted flows into, that is all that can change the analysis
-    (see dataflow.SummaryTable). ``routes`` answers are what the URL confs' routes to a view
+    of its own or a proven value (a function's: its ``quiet_key``): at a call nothing untrusted
+    flows into, that is all that can change the analysis (see dataflow.SummaryTable). ``routes`` answers are what the URL confs' routes to a view
     convert (see routes.py): compared by value."""
 
     functions: dict[str, Answer] = field(default_factory=dict)
-    functions_quietly: dict[str, bool] = field(default_factory=dict)
+    functions_quietly: dict[str, int] = field(default_factory=dict)  # -> quiet_key
     classes: dict[str, Answer] = field(default_factory=dict)
     classes_quietly: dict[str, bool] = field(default_factory=dict)
     routes: dict[str, Conversions] = field(default_factory=dict)
@@ -278,12 +300,12 @@ class Dependencies:
         analysis was told nothing)."""
         asked = flow.summaries
         if table is None:
-            return cls({name: None for name in sorted(asked.asked)}, {name: False for name in sorted(asked.asked_quietly)},
+            return cls({name: None for name in sorted(asked.asked)}, {name: 0 for name in sorted(asked.asked_quietly)},
                        {name: None for name in sorted(flow.asked_classes)}, {name: False for name in sorted(flow.asked_classes_quietly)},
                        {views: () for views in sorted(flow.asked_routes)})
         return cls(
             {name: table.answer(name) for name in sorted(asked.asked)},
-            {name: name in table.returning_data for name in sorted(asked.asked_quietly)},
+            {name: table.quiet_answer(name) for name in sorted(asked.asked_quietly)},
             {name: table.class_answer(name) for name in sorted(flow.asked_classes)},
             {name: name in table.classes_returning_data for name in sorted(flow.asked_classes_quietly)},
             {views: table.routes(views) for views in sorted(flow.asked_routes)},
@@ -292,7 +314,7 @@ class Dependencies:
     def answered_by(self, table: "ProjectTable | TableView") -> bool:
         """Would ``table`` answer any of these questions differently?"""
         return (any(table.answer(name) != answer for name, answer in self.functions.items())
-                or any((name in table.returning_data) != answer for name, answer in self.functions_quietly.items())
+                or any(table.quiet_answer(name) != answer for name, answer in self.functions_quietly.items())
                 or any(table.class_answer(name) != answer for name, answer in self.classes.items())
                 or any((name in table.classes_returning_data) != answer for name, answer in self.classes_quietly.items())
                 or any(table.routes(views) != answer for views, answer in self.routes.items()))
@@ -306,7 +328,7 @@ class Dependencies:
         return {answer[0] for answer in (*self.functions.values(), *self.classes.values()) if answer is not None}
 
 
-def _shared_dependencies(functions: dict[str, Answer], functions_quietly: dict[str, bool], classes: dict[str, Answer],
+def _shared_dependencies(functions: dict[str, Answer], functions_quietly: dict[str, int], classes: dict[str, Answer],
                          classes_quietly: dict[str, bool], routes: dict[str, Conversions]) -> Dependencies:
     """Dependencies as unpickled, their names and answers interned: the parent keeps every
     file's, and most of what they hold is the same few thousand names."""
