@@ -267,11 +267,13 @@ class FunctionAnalysis:
         summary = self.summary_for(name, target, name is not None and self.has_summary(name))
         if summary is None:
             return None
-        data = frozenset(origin for origin in summary.returns.whole().origins if origin.param is None)
-        if not data:
-            return CLEAN
+        returns = summary.returns
+        data = frozenset(origin for origin in returns.whole().origins if origin.param is None)
+        if not data:  # (proven when it returns a proven value on every path: ``return int(size)``)
+            return Proven(frozenset(), None, returns.cwes) if returns.__class__ is Proven else CLEAN
         note = f"parameter `{arg.arg}`: the value of dependency `{summary.qualname.rsplit('.', 1)[-1]}()`"
-        return Taint(data).with_step(replace(step, note=note), self._stepped)
+        value = Taint(data).with_step(replace(step, note=note), self._stepped)
+        return value.proved(returns.cwes) if returns.__class__ is Proven else value
 
     def parameter_model_instance(self, function: ast.AST, arg: ast.arg, step: TraceStep, state: State) -> Taint | None:
         """``filters: Annotated[Filters, Query()]`` (a parameter model): as a dependency class's
