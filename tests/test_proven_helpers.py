@@ -86,3 +86,25 @@ def test_the_quiet_key_tells_proofs_apart_by_their_weaknesses():
     assert keys[0] == keys[1] == 0  # nothing a quiet call is told
     assert len(set(keys[2:])) == 3 and all(keys[2:])
     assert quiet_key(summary(Proven(frozenset(), None, frozenset({88, 78})))) == keys[3]  # (the same in any order)
+
+
+def test_packed_summaries_tell_quiet_calls_the_same_proofs():
+    from secreview.cache import Packed
+    from secreview.dataflow.linking import ProjectTable, summaries_index
+
+    parameter = Taint(frozenset({new_origin("parameter `x`", Level.LOW, (STEP,), param=0)}))
+    summaries = {"m.count": FunctionSummary("m.count", ["x"], PROVEN),
+                 "m.quoted": FunctionSummary("m.quoted", ["x"], parameter.proved(frozenset({78, 88}))),
+                 "m.Box.size": FunctionSummary("m.Box.size", ["self", "x"], PROVEN, is_method=True),
+                 "m.raw": FunctionSummary("m.raw", ["x"], parameter)}
+    packed = Packed.of(summaries, summaries_index(summaries))
+    plain, stored = ProjectTable(), ProjectTable()
+    plain.add(0, "m.py", "", summaries)
+    stored.add(0, "m.py", "", Packed(packed.text, packed.index))
+    for visible in (None, 1):
+        a, b = plain.view(visible), stored.view(visible)
+        for name in summaries:
+            assert a.quiet_answer(name) == b.quiet_answer(name) == quiet_key(summaries[name])
+    assert plain.quiet_answer("m.raw") == 0 and plain.quiet_answer("m.count") != plain.quiet_answer("m.quoted")
+    # (a class's quiet answer is about data of its own: a method's proof is asked of the method)
+    assert "m.Box" in plain.classes and "m.Box" not in plain.classes_returning_data
