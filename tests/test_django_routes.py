@@ -11,7 +11,9 @@ import pytest
 
 from secreview import runner
 from secreview.config import Config
-from secreview.dataflow.routes import _path_values, _regex_values
+import ast
+
+from secreview.dataflow.routes import _path_values, _regex_values, lookup_item
 from secreview.findings import Level
 from secreview.inputs.files import discover
 
@@ -50,6 +52,26 @@ def test_path_converters(route, expected):
 ])
 def test_re_path_groups(pattern, expected):
     assert dict(_regex_values(pattern)) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("lookup_value_regex = '[0-9]+'", "<lookup>pk="),
+    ("lookup_field = 'code'", "<lookup>code=!"),  # DRF's default pattern: free text
+    ("lookup_field = 'slug'\n    lookup_url_kwarg = 'badge'\n    lookup_value_regex = '[-a-z0-9]+'",
+     f"<lookup>badge={ARGUMENT},{HOST}"),
+    ("lookup_value_regex = '[0-9'", "<lookup>pk=!"),  # invalid: nothing known
+    ("lookup_value_regex = PATTERN", None),  # not a constant of the class: DRF's default
+    ("queryset = None", None),
+])
+def test_a_viewset_names_its_lookup_argument_in_its_route_question(body, expected):
+    tree = ast.parse(f"class Base:\n    pass\n\n\nclass Items(Base):\n    {body}\n")
+    assert lookup_item([tree.body[1], tree.body[0]]) == expected
+
+
+def test_a_subclass_lookup_attribute_wins_over_its_base():
+    tree = ast.parse("class Base:\n    lookup_value_regex = '[0-9]+'\n    lookup_field = 'id'\n\n\n"
+                     "class Items(Base):\n    lookup_value_regex = '[^/]+'\n")
+    assert lookup_item([tree.body[1], tree.body[0]]) == "<lookup>id=!"
 
 
 URLS = '''
