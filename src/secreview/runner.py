@@ -685,7 +685,7 @@ class _Scheduler:
             later_modules = frozenset(sources[other].module_name for other in later.get(index, ()))
             tasks.append(_Task("analyse", index, reads[index], reads[index].scan.size, visible[index], later_modules=later_modules))
             reads[index] = None  # (the task has it: its bytes and imports go with it)
-        follow_up = _ReviewAgain(later, visible, sources, self.known)
+        follow_up = _ReviewAgain(later, visible, sources, self.known, self.analyst.table if self.analyst is not None else None)
         yield from self._run(tasks, "reviewing", _earlier_imports(order, imports), follow_up)
         self.reviewed_again |= follow_up.reviewed
         self.complete_table = follow_up.table  # (reviews again change no summary)
@@ -811,16 +811,20 @@ class _ReviewAgain:
     as the rest of its cycle turns out to tell it nothing new."""
 
     def __init__(self, later: dict[int, set[int]], visible: list[int], sources: list[SourceFile],
-                 known: list[tuple[int, str, str, dict]]) -> None:
+                 known: list[tuple[int, str, str, dict]], table: ProjectTable | None = None) -> None:
         self.later = later  # (see _later_in_cycle)
         self.visible = visible
         self.sources = sources
-        self.table = ProjectTable()  # the summaries found so far
+        # The summaries found so far: ``table`` holds ``known`` already (in one process, the
+        # analyst's: after an edit in a large tree, adding every cached file's again costs).
+        told = table is not None
+        self.table = table if told else ProjectTable()
         self.watching: dict[int, tuple[set[int], FileOutcome]] = {}  # file -> (imports not done, its outcome)
         self.watchers: dict[int, list[int]] = {}  # import -> files watching it
         self.done: set[int] = set()
         for index, path, version, summaries in known:  # (the cache's results: done already)
-            self.table.add(index, path, version, summaries)
+            if not told:
+                self.table.add(index, path, version, summaries)
             self.done.add(index)
         self.reviewed: set[int] = set()
         self.settled: list[int] = []  # (see take_settled)
