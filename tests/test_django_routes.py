@@ -134,14 +134,20 @@ def private_key_folder(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("converter, reported", [("int", []), ("str", [("views.py", 8)])])
 def test_jobs_and_input_order_do_not_change_what_routes_convert(tmp_path, converter, reported):
-    tree = make_shop(tmp_path, converter, fillers=16)
+    stats = _reported_whatever_the_jobs_and_order(make_shop(tmp_path, converter, fillers=16), reported)
+    # With workers, the views are reviewed again as soon as their URL conf is done, not at the end.
+    assert stats.rounds == 0 and stats.reanalysed == (1 if converter == "int" else 0)
+
+
+def _reported_whatever_the_jobs_and_order(tree, reported) -> "runner.RunStats":
+    """Check the shell findings of ``tree`` are ``reported`` with 1 job, 2 jobs and the files in
+    reverse order; the statistics of the review with 2 jobs."""
     one, _ = review(tree, jobs=1)
     two, stats = review(tree, jobs=2)
     backward, _ = review(tree, reverse=True, jobs=1)
     assert stats.jobs == 2
     assert shell_findings(one) == shell_findings(two) == shell_findings(backward) == reported
-    # With workers, the views are reviewed again as soon as their URL conf is done, not at the end.
-    assert stats.rounds == 0 and stats.reanalysed == (1 if converter == "int" else 0)
+    return stats
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -204,12 +210,7 @@ def make_site(root: Path, converter: str, fillers: int = 0) -> Path:
 
 @pytest.mark.parametrize("converter, reported", [("int", []), ("str", [("views.py", 8)]), ("slug", [])])
 def test_an_include_prefix_reaches_the_views_of_another_url_conf_whatever_the_order(tmp_path, converter, reported):
-    tree = make_site(tmp_path, converter, fillers=16)
-    one, _ = review(tree, jobs=1)
-    two, stats = review(tree, jobs=2)
-    backward, _ = review(tree, reverse=True, jobs=1)
-    assert stats.jobs == 2
-    assert shell_findings(one) == shell_findings(two) == shell_findings(backward) == reported
+    stats = _reported_whatever_the_jobs_and_order(make_site(tmp_path, converter, fillers=16), reported)
     # The views are reviewed again as soon as the including URL conf is done, not at the end.
     assert stats.rounds == 0
 

@@ -133,6 +133,20 @@ def test_the_review_filling_and_reading_the_cache_with_workers_is_the_definition
     assert cold.analysed == len(corpus) and warm.analysed == 0
 
 
+def _outcomes_the_parent_holds(monkeypatch) -> list[FileOutcome]:
+    """A list that receives, during the next review, every file's outcome as the parent holds it
+    once the files are analysed."""
+    held: list[FileOutcome] = []
+    until_stable = runner._analyse_until_stable
+
+    def keep_an_eye(scheduler, outcomes, *args):
+        held.extend(o for o in outcomes if isinstance(o, FileOutcome))
+        return until_stable(scheduler, outcomes, *args)
+
+    monkeypatch.setattr(runner, "_analyse_until_stable", keep_an_eye)
+    return held
+
+
 @pytest.mark.parametrize("cached", [False, True])
 def test_the_review_on_a_memory_budget_is_the_definition(corpus, defined, tmp_path, monkeypatch, cached):
     # No file's bytes kept from the first read (each is read again when analysed), and a decoded
@@ -147,14 +161,7 @@ def test_the_review_on_a_memory_budget_is_the_definition(corpus, defined, tmp_pa
     original = cache_store.unpack
     monkeypatch.setattr(cache_store, "unpack", lambda text: decoded.append(len(text)) or original(text))
     # What the parent keeps of each file once analysed: where its parts are, not their text.
-    held = []
-    until_stable = runner._analyse_until_stable
-
-    def keep_an_eye(scheduler, outcomes, *args):
-        held.extend(o for o in outcomes if isinstance(o, FileOutcome))
-        return until_stable(scheduler, outcomes, *args)
-
-    monkeypatch.setattr(runner, "_analyse_until_stable", keep_an_eye)
+    held = _outcomes_the_parent_holds(monkeypatch)
     config = Config(min_confidence=Level.LOW)
     cache_dir = tmp_path / "cache" if cached else None
     assert report(runner.run_review(corpus, config, jobs=2, cache_dir=cache_dir)) == report(defined)
@@ -269,14 +276,7 @@ def test_workers_hand_on_what_they_found_pickled_apart_and_the_parent_decodes_on
     # Without the cache (and below the size where outcomes are spilled), a worker hands on its
     # summaries and call sites pickled apart: the parent keeps the bytes, tells them as they are,
     # and decodes only the call sites of functions with sinks (and the URL confs' routes).
-    held = []
-    until_stable = runner._analyse_until_stable
-
-    def keep_an_eye(scheduler, outcomes, *args):
-        held.extend(o for o in outcomes if isinstance(o, FileOutcome))
-        return until_stable(scheduler, outcomes, *args)
-
-    monkeypatch.setattr(runner, "_analyse_until_stable", keep_an_eye)
+    held = _outcomes_the_parent_holds(monkeypatch)
     decoded = []
     real_pickle = cache_store.pickle
 

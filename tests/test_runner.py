@@ -238,14 +238,7 @@ def test_a_caller_analysed_before_its_helper_is_analysed_again(tmp_path):
     # The two modules import each other: the cycle is broken at the smaller file, the caller,
     # which is analysed before the helper and again once the helper's summary is known -- the
     # flow through the helper is found either way.
-    package = tmp_path / "pkg"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "helper.py").write_text("import subprocess\nfrom pkg import caller\n\n\ndef run_it(command):\n"
-                                       "    subprocess.call(command, shell=True)\n" + "# padding\n" * 20)
-    (package / "caller.py").write_text("from flask import request\nfrom pkg.helper import run_it\n\n\n"
-                                       "def view():\n    run_it(request.args['cmd'])\n")
-    age_files(package)
+    package = _cycle_with_a_caller_first(tmp_path, padding_modules=0)
     result, stats = review(package, jobs=1)
     assert stats.reanalysed == 1
     [finding] = [f for f in result.findings if f.cwe == 78]
