@@ -60,12 +60,16 @@ def test_re_path_groups(pattern, expected):
     ("lookup_field = 'slug'\n    lookup_url_kwarg = 'badge'\n    lookup_value_regex = '[-a-z0-9]+'",
      f"<lookup>badge={ARGUMENT},{HOST}"),
     ("lookup_value_regex = '[0-9'", "<lookup>pk=!"),  # invalid: nothing known
-    ("lookup_value_regex = PATTERN", None),  # not a constant of the class: DRF's default
+    ("lookup_value_regex = PATTERN", None),  # not a constant of the class or the module: DRF's default
+    ("DIGITS = '[0-9]+'\n    lookup_value_regex = DIGITS", "<lookup>pk="),  # a class constant
+    ("lookup_value_regex = MODULE_DIGITS", "<lookup>pk="),  # a module constant
+    ("MODULE_DIGITS = '[^/]+'\n    lookup_value_regex = MODULE_DIGITS", "<lookup>pk=!"),  # the class's own wins
+    ("for MODULE_DIGITS in ('a', 'b'):\n        pass\n    lookup_value_regex = MODULE_DIGITS", None),  # rebound
     ("queryset = None", None),
 ])
 def test_a_viewset_names_its_lookup_argument_in_its_route_question(body, expected):
     tree = ast.parse(f"class Base:\n    pass\n\n\nclass Items(Base):\n    {body}\n")
-    assert lookup_item([tree.body[1], tree.body[0]]) == expected
+    assert lookup_item([tree.body[1], tree.body[0]], {"MODULE_DIGITS": "[0-9]+"}) == expected
 
 
 def test_a_subclass_lookup_attribute_wins_over_its_base():

@@ -926,7 +926,7 @@ class FileFlow:
         """A DRF viewset's lookup argument, if its class (or a base of this file) names it: its
         routers' detail routes give it (see routes.lookup_item)."""
         nodes = [self._class_nodes[name] for name in self._class_and_bases(class_name) if name in self._class_nodes]
-        return lookup_item(nodes)
+        return lookup_item(nodes, self.module_constants)
 
     def _routes_answer(self, views: str) -> Conversions:
         return self.routes(views) if self.routes is not None else ()

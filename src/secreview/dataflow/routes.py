@@ -548,17 +548,20 @@ def _with_lookup(leaf: Values, lookup: str) -> Values:
     return leaf
 
 
-def lookup_item(classes: list[ast.ClassDef]) -> str | None:
+def lookup_item(classes: list[ast.ClassDef], module_constants: dict | None = None) -> str | None:
     """The question's item telling the lookup argument of a viewset (``classes``: it, then the
     bases this file defines) that sets ``lookup_field``, ``lookup_url_kwarg`` or
-    ``lookup_value_regex`` as constants; None when none does (DRF's default)."""
+    ``lookup_value_regex`` as constants (a literal, or a name bound once to one in the class body
+    or, ``module_constants``, at module level); None when none does (DRF's default)."""
     attributes: dict[str, str] = {}
     for node in reversed(classes):  # (a class's own over its bases')
         for statement in node.body:
             if (statement.__class__ is ast.Assign and len(statement.targets) == 1
-                    and statement.targets[0].__class__ is ast.Name and statement.targets[0].id in DRF_LOOKUP_ATTRIBUTES
-                    and statement.value.__class__ is ast.Constant and isinstance(statement.value.value, str)):
-                attributes[statement.targets[0].id] = statement.value.value
+                    and statement.targets[0].__class__ is ast.Name and statement.targets[0].id in DRF_LOOKUP_ATTRIBUTES):
+                value = statement.value
+                folded = value.value if value.__class__ is ast.Constant else _class_constant(node, value, module_constants or {})
+                if isinstance(folded, str):
+                    attributes[statement.targets[0].id] = folded
     if not attributes:
         return None
     name = attributes.get("lookup_url_kwarg") or attributes.get("lookup_field") or DRF_DEFAULT_LOOKUP
@@ -567,6 +570,39 @@ def lookup_item(classes: list[ast.ClassDef]) -> str | None:
     if FAMILY_SEPARATOR in name or "=" in name:
         return None
     return f"{LOOKUP}{name}={'!' if value is None else ','.join(map(str, sorted(value)))}"
+
+
+def _class_constant(node: ast.ClassDef, value: ast.expr, module_constants: dict):
+    """The value of ``value`` in the body of the class ``node``: built of literals and names bound
+    once there to literals, else (a name the class body does not bind) to module constants
+    (``lookup_value_regex = NUMERIC``); NOTHING when not a constant. (Only met for a lookup
+    attribute that is not a literal: rare, and one class body.)"""
+    bound: dict[str, list[ast.expr | None]] = {}
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        child = stack.pop()
+        if child.__class__ in _FUNCTIONS:
+            if child.__class__ is not ast.Lambda:
+                bound.setdefault(child.name, []).append(None)  # type: ignore[attr-defined]
+            continue  # (its own scope)
+        if child.__class__ is ast.Assign and len(child.targets) == 1 and child.targets[0].__class__ is ast.Name:
+            bound.setdefault(child.targets[0].id, []).append(child.value)
+            stack.append(child.value)
+            continue
+        if child.__class__ is ast.Name and child.ctx.__class__ is not ast.Load:
+            bound.setdefault(child.id, []).append(None)  # (any other binding: not a constant)
+        elif child.__class__ in (ast.Import, ast.ImportFrom):
+            for alias in child.names:
+                bound.setdefault((alias.asname or alias.name).split(".")[0], []).append(None)
+        stack.extend(ast.iter_child_nodes(child))
+    consts: dict = {}
+    for name, values in bound.items():
+        if len(values) == 1 and values[0] is not None:
+            folded = fold(values[0], {}, {})
+            if folded is not NOTHING:
+                consts[name] = folded
+    outer = {name: folded for name, folded in module_constants.items() if name not in bound}
+    return fold(value, consts, outer)
 
 
 def _lookup_pattern_value(pattern: str) -> frozenset[int] | None:
