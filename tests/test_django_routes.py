@@ -234,3 +234,24 @@ def test_a_cached_views_file_follows_an_edited_include_prefix(tmp_path, jobs):
     age_files(tree)
     back, _ = review(tree, jobs=jobs, cache_dir=cache)
     assert shell_findings(back) == []
+
+
+def test_routes_dispatching_some_actions_tell_those_actions_only():
+    from secreview.dataflow.analyzer import FunctionSummary
+    from secreview.dataflow.routes import answer, conversions_of
+
+    entries = {  # (two URL confs: one routes every action, the other as_view({...}) of two actions)
+        "v.Ledger.<routes>": [FunctionSummary("e", ["pk:", "@a.urls"]),
+                              FunctionSummary("e", ["=close,retrieve", "pk!", "=retrieve", "pk:", "year:", "@b.urls"])],
+        "v.Plain.<routes>": [FunctionSummary("e", ["=retrieve", "pk:"])],
+    }
+    told = {name: frozenset(cwes) for name, cwes in answer("v.Ledger <included>", lambda name: entries.get(name, []))}
+    assert conversions_of(told, "destroy", True) == {"pk": frozenset()}  # the first conf's routes only
+    assert conversions_of(told, "retrieve", True) == {}  # (the <str:pk> of as_view({...: "close", ...: "retrieve"}))
+    assert conversions_of(told, "close", True) == {}
+    assert conversions_of(told, "initial", False) == {}  # (not an action: every route reaches it)
+    plain = {name: frozenset(cwes) for name, cwes in answer("v.Plain <included>", lambda name: entries.get(name, []))}
+    assert conversions_of(plain, "retrieve", True) == {"pk": frozenset()}
+    assert conversions_of(plain, "destroy", True) == {}  # (no route dispatches it: nothing known)
+    assert conversions_of(plain, "get_queryset", False) == {"pk": frozenset()}
+    assert conversions_of({"pk": frozenset()}, "destroy", True) == {"pk": frozenset()}  # (no such routes)

@@ -20,7 +20,8 @@ from secreview.dataflow.validators import validator_functions
 from secreview.dataflow.parameters import (
     converted_options, dependency_class_names, dependency_functions, generated_constructor, imported_bases, local_enums,
 )
-from secreview.dataflow.routes import Conversions, lookup_item, route_entries
+from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions, lookup_item, route_entries
+from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, fold
@@ -920,6 +921,9 @@ class FileFlow:
         known = self._route_answers.get(views)
         if known is None:
             known = self._route_answers[views] = {name: frozenset(cwes) for name, cwes in self._routes_answer(views)}
+        if class_name is not None and ACTIONS_MARK in known:  # (some routes dispatch only some actions)
+            name = getattr(function, "name", "")
+            return route_conversions_of(known, name, name in VIEWSET_ACTIONS or _decorated_by(function, DRF_ACTION_DECORATORS))
         return known
 
     def _lookup_item(self, class_name: str) -> str | None:

@@ -37,7 +37,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from secreview.dataflow.analyzer import NOTHING, FunctionSummary, _may_begin_with, _pattern_characters, fold
 from secreview.models.sanitizers import PATTERN_LEADING_OPEN_CHARACTERS
@@ -65,6 +65,19 @@ LOOKUP = "<lookup>"
 ANY = "*"  # in route values: any name not listed is captured as free text (a pattern not known)
 # What a view's routes convert: (parameter, the CWEs its value still allows), sorted; () when none.
 Conversions = tuple[tuple[str, tuple[int, ...]], ...]
+# The actions of a DRF viewset a route dispatches (``as_view({"get": "retrieve"})``), None: any.
+Actions = Optional[frozenset[str]]
+_ACTIONS = "="  # in a view's entry: the actions the next routes dispatch (see _encoded_groups)
+# In an answer (Conversions) when some routes dispatch only some actions: ``retrieve>pk``, what
+# the routes dispatching ``retrieve`` convert; ``retrieve>``, that such routes exist; ``*>pk``,
+# what the routes dispatching any action convert (for the other actions); ``*>``: the mark of
+# such an answer. A name without ">": what every route converts (methods that are not actions).
+ACTION_SEPARATOR = ">"
+OTHER_ACTIONS = "*"
+ACTIONS_MARK = f"{OTHER_ACTIONS}{ACTION_SEPARATOR}"
+# DRF's viewset actions (a method ``@action`` decorates is one too): a route dispatching others
+# does not call them; any other method (``get``, ``get_object``, ``initial``) may be.
+VIEWSET_ACTIONS = frozenset({"list", "create", "retrieve", "update", "partial_update", "destroy"})
 # What routes give: parameter -> the CWEs its value still allows (converted), or None (free text);
 # a parameter not named is given by the routes around them (an include's prefix), if any.
 Values = dict[str, "frozenset[int] | None"]
@@ -105,7 +118,7 @@ class _UrlConf:
 
     def entries(self) -> dict[str, FunctionSummary]:
         unit = self.unit
-        routed: dict[str, Values] = {}
+        routed: dict[str, dict[Actions, Values]] = {}  # view -> the actions its routes dispatch -> what they give
         included: dict[str, Values] = {}
         for node, ancestors in unit.facts.nodes:
             if node.__class__ is not ast.Call:
@@ -133,11 +146,11 @@ class _UrlConf:
             views = _views(unit, view)
             if views:
                 values = self.values(node)
-                for name in views:
-                    _add(routed, name, values)
+                for name, actions in views.items():
+                    _add(routed.setdefault(name, {}), actions, values)
         conf = [f"@{unit.facts.module_name}"] if unit.facts.module_name else []
-        found = {f"{view}.{ROUTES_ENTRY}": FunctionSummary(f"{view}.{ROUTES_ENTRY}", _encoded(values) + conf)
-                 for view, values in sorted(routed.items())}
+        found = {f"{view}.{ROUTES_ENTRY}": FunctionSummary(f"{view}.{ROUTES_ENTRY}", _encoded_groups(groups) + conf)
+                 for view, groups in sorted(routed.items())}
         if included:
             name = entry_name(INCLUDES)
             found[name] = FunctionSummary(name, [*conf, *(
@@ -220,7 +233,7 @@ class _UrlConf:
                 and self.unit.qualname(statement.value.func) in DRF_ROUTER_CLASSES}
         return self._routers
 
-    def _register(self, call: ast.Call, router: str, routed: dict[str, Values]) -> None:
+    def _register(self, call: ast.Call, router: str, routed: dict[str, dict[Actions, Values]]) -> None:
         """``router.register(r"users/(?P<team>[0-9]+)", UserViewSet, basename="user")``: the
         prefix's named groups and the lookup argument (see LOOKUP), under the routes its
         ``urls`` are included by."""
@@ -230,7 +243,7 @@ class _UrlConf:
             if position is not None:
                 found[position] = keyword.value
         prefix, viewset = found
-        views = _views(self.unit, viewset) if viewset is not None else set()
+        views = _views(self.unit, viewset) if viewset is not None else {}
         if not views:
             return
         uses = self.reads().get(f"{router}.urls", [])
@@ -239,7 +252,7 @@ class _UrlConf:
         values = _overlaid(outer, {**_route_values(self.unit, "regex" if regex else "path", prefix),
                                    LOOKUP: frozenset() if regex else _UNTRUSTED})
         for name in views:
-            _add(routed, name, values)
+            _add(routed.setdefault(name, {}), None, values)  # (a router dispatches every action)
 
     def _included_module(self, include: ast.Call) -> str | None:
         """The URL conf ``include("shop.urls")`` (``include(("shop.urls", "shop"))``,
@@ -264,7 +277,7 @@ def _uses_regex_path(router: ast.Call) -> bool:
     return given is None or (given.__class__ is ast.Constant and given.value is True)
 
 
-def _add(found: dict[str, Values], name: str, values: Values) -> None:
+def _add(found: dict, name, values: Values) -> None:
     found[name] = values if name not in found else _both_given(found[name], values)
 
 
@@ -278,27 +291,48 @@ def _route_arguments(call: ast.Call) -> tuple[ast.expr | None, ast.expr | None, 
     return found[0], found[1], found[2]
 
 
-def _views(unit: "FileFlow", view: ast.expr) -> set[str]:
+def _views(unit: "FileFlow", view: ast.expr) -> dict[str, Actions]:
     """The project names a route's view argument refers to: ``views.detail``, the class of
     ``views.Detail.as_view(...)``, and what a wrapper is given (``login_required(views.detail)``:
-    the wrapper's name too, which no view has). An ``include()`` routes to no view of its own."""
+    the wrapper's name too, which no view has), each with the actions a DRF viewset's
+    ``as_view({"get": "retrieve"})`` dispatches (None: any). An ``include()`` routes to no view
+    of its own."""
     if view.__class__ is ast.Call and unit.qualname(view.func) in DJANGO_INCLUDE_FUNCTIONS:
-        return set()
+        return {}
     imports = unit.facts.imports
-    found: set[str] = set()
-    stack = [view]
+    found: dict[str, Actions] = {}
+    stack: list[tuple[ast.AST, Actions]] = [(view, None)]
     while stack:
-        node = stack.pop()
+        node, actions = stack.pop()
         if node.__class__ is ast.Name or node.__class__ is ast.Attribute:
             root = node
             while root.__class__ is ast.Attribute:
                 root = root.value
             if root.__class__ is ast.Name:
                 if root.id in imports.aliases or root.id in imports.local_defs:  # (not a local: ``self.index``, ``view``)
-                    found.add(unit.qualname(node).removesuffix(".as_view"))  # type: ignore[union-attr]
+                    name = unit.qualname(node).removesuffix(".as_view")  # type: ignore[union-attr]
+                    known = found.get(name, actions)
+                    found[name] = None if known is None or actions is None else known | actions
                 continue
-        stack.extend(ast.iter_child_nodes(node))
+        if node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and node.func.attr == "as_view":
+            stack.append((node.func, _dispatched_actions(unit, node)))
+            stack.extend((child, actions) for child in (*node.args, *node.keywords))
+            continue
+        stack.extend((child, actions) for child in ast.iter_child_nodes(node))
     return found
+
+
+def _dispatched_actions(unit: "FileFlow", call: ast.Call) -> Actions:
+    """``ViewSet.as_view({"get": "retrieve", "delete": "destroy"})`` (DRF's ``actions``): the
+    viewset's actions the view dispatches; None for any other ``as_view()``."""
+    argument = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "actions"), None)
+    if argument is None:
+        return None
+    mapping = fold(argument, {}, unit.module_constants)
+    if not isinstance(mapping, dict) or not mapping or not all(
+            isinstance(action, str) and action.isidentifier() for action in mapping.values()):
+        return None
+    return frozenset(mapping.values())
 
 
 def _route_values(unit: "FileFlow", kind: str, pattern: ast.expr | None) -> Values:
@@ -430,6 +464,34 @@ def _both(first: dict[str, frozenset[int]], second: dict[str, frozenset[int]]) -
     return {name: first[name] | second[name] for name in first.keys() & second.keys()}
 
 
+def _encoded_groups(groups: dict[Actions, Values]) -> list[str]:
+    """A view's entry ``params``: what its routes give (see _encoded); when some dispatch only
+    some actions, each group of routes after its marker ``=retrieve,destroy`` (``=``: any action)."""
+    if list(groups) == [None]:
+        return _encoded(groups[None])
+    return [item for actions, values in sorted(groups.items(), key=lambda group: sorted(group[0] or ()))
+            for item in (f"{_ACTIONS}{','.join(sorted(actions or ()))}", *_encoded(values))]
+
+
+def _entry_groups(entry: FunctionSummary) -> tuple[list[tuple[Actions, Values]], str]:
+    """A view's entry (see _encoded_groups): each group of routes with the actions they dispatch,
+    and the URL conf that wrote it."""
+    if not any(item[:1] == _ACTIONS for item in entry.params):
+        values, conf = _entry_values(entry)
+        return [(None, values)], conf
+    groups: list[tuple[Actions, list[str]]] = []
+    conf_items: list[str] = []
+    for item in entry.params:
+        if item[:1] == _ACTIONS:
+            groups.append((frozenset(item[1:].split(",")) if item[1:] else None, []))
+        elif item[:1] == "@" or not groups:
+            conf_items.append(item)
+        else:
+            groups[-1][1].append(item)
+    conf = _entry_values(FunctionSummary(entry.qualname, conf_items))[1]
+    return [(actions, _entry_values(FunctionSummary(entry.qualname, items))[0]) for actions, items in groups], conf
+
+
 def _encoded(values: Values) -> list[str]:
     """A summary entry's ``params``: ``"year:"``, ``"slug:88 918"``, ``"name!"`` (free text)."""
     return [f"{name}!" if cwes is None else f"{name}:{' '.join(map(str, sorted(cwes)))}"
@@ -470,7 +532,8 @@ def question(views: list[str]) -> str:
 def answer(views: str, entries_of: Callable[[str], list[FunctionSummary]]) -> Conversions:
     """What every route to these views (a question: see ``question``) converts, from the URL
     confs' entries (``entries_of(name)``: every entry of that name, one per file)."""
-    values: dict[str, frozenset[int]] | None = None
+    values: dict[str, frozenset[int]] | None = None  # (what the routes dispatching any action convert)
+    restricted: list[tuple[frozenset[str], dict[str, frozenset[int]]]] = []  # (routes dispatching some actions)
     includes: list[tuple[str, dict[str, Values]]] | None = None
     outers: dict[str, dict[str, frozenset[int]]] = {}
     items = views.split(FAMILY_SEPARATOR)
@@ -478,19 +541,56 @@ def answer(views: str, entries_of: Callable[[str], list[FunctionSummary]]) -> Co
         if view[:1] == "<":  # (a lookup item, INCLUDES)
             continue
         for entry in entries_of(entry_name(view)):
-            leaf, conf = _entry_values(entry)
-            if LOOKUP in leaf:
-                lookup = items[position + 1] if position + 1 < len(items) and items[position + 1].startswith(LOOKUP) else ""
-                leaf = _with_lookup(leaf, lookup)
-            if ANY not in leaf and conf:
-                if includes is None:
-                    includes = [_included(entry) for entry in entries_of(entry_name(INCLUDES))]
-                leaf = {**_outer(conf, includes, outers, ()), **leaf}
-            route = _converted(leaf)
-            values = route if values is None else _both(values, route)
-            if not values:
-                return ()
-    return tuple((name, tuple(sorted(cwes))) for name, cwes in sorted(values.items())) if values else ()
+            groups, conf = _entry_groups(entry)
+            for actions, leaf in groups:
+                if LOOKUP in leaf:
+                    lookup = items[position + 1] if position + 1 < len(items) and items[position + 1].startswith(LOOKUP) else ""
+                    leaf = _with_lookup(leaf, lookup)
+                if ANY not in leaf and conf:
+                    if includes is None:
+                        includes = [_included(entry) for entry in entries_of(entry_name(INCLUDES))]
+                    leaf = {**_outer(conf, includes, outers, ()), **leaf}
+                route = _converted(leaf)
+                if actions is not None:
+                    restricted.append((actions, route))
+                    continue
+                values = route if values is None else _both(values, route)
+                if not values:
+                    return ()  # (every method is reached by this route, which converts nothing)
+    if restricted:
+        return _by_action(values, restricted)
+    return _listed(values) if values else ()
+
+
+def _listed(values: dict[str, frozenset[int]], prefix: str = "") -> Conversions:
+    return tuple((f"{prefix}{name}", tuple(sorted(cwes))) for name, cwes in sorted(values.items()))
+
+
+def _by_action(values: dict[str, frozenset[int]] | None,
+               restricted: list[tuple[frozenset[str], dict[str, frozenset[int]]]]) -> Conversions:
+    """The answer (see ACTION_SEPARATOR) when some routes dispatch only some actions: ``values``,
+    what the routes dispatching any convert (None: there are none)."""
+    unrestricted = [values] if values is not None else []
+    mark = ACTIONS_MARK
+    found = [*_listed(functools.reduce(_both, [*unrestricted, *(route for _, route in restricted)])), (mark, ())]
+    if values:
+        found += _listed(values, mark)
+    for action in sorted(frozenset().union(*(actions for actions, _ in restricted))):
+        met = functools.reduce(_both, [*unrestricted, *(route for actions, route in restricted if action in actions)])
+        found += [(f"{action}{ACTION_SEPARATOR}", ()), *_listed(met, f"{action}{ACTION_SEPARATOR}")]
+    return tuple(sorted(found))
+
+
+def conversions_of(answer: dict[str, frozenset[int]], method: str, is_action: bool) -> dict[str, frozenset[int]]:
+    """What an answer (see ACTION_SEPARATOR) tells the method ``method`` of a view (``is_action``:
+    a viewset's action, which a route dispatching others does not call)."""
+    mark = ACTIONS_MARK
+    if mark not in answer:
+        return answer
+    if is_action:
+        prefix = f"{method}{ACTION_SEPARATOR}" if f"{method}{ACTION_SEPARATOR}" in answer else mark
+        return {name[len(prefix):]: cwes for name, cwes in answer.items() if name.startswith(prefix) and name != prefix}
+    return {name: cwes for name, cwes in answer.items() if ACTION_SEPARATOR not in name}
 
 
 def _converted(values: Values) -> dict[str, frozenset[int]]:
