@@ -255,3 +255,48 @@ def test_routes_dispatching_some_actions_tell_those_actions_only():
     assert conversions_of(plain, "destroy", True) == {}  # (no route dispatches it: nothing known)
     assert conversions_of(plain, "get_queryset", False) == {"pk": frozenset()}
     assert conversions_of({"pk": frozenset()}, "destroy", True) == {"pk": frozenset()}  # (no such routes)
+
+
+ROUTER_MODULE = '''
+from rest_framework.routers import DefaultRouter
+
+from shop import views
+
+router = DefaultRouter()
+router.register(r"orders", views.OrderViewSet, basename="order")
+'''
+ROUTER_URLS = '''
+from django.urls import include, path
+
+from shop.routers import router
+
+urlpatterns = [
+    path("branches/<{converter}:branch>/", include(router.urls)),
+]
+'''
+VIEWSET = '''
+import os
+
+from rest_framework import viewsets
+from rest_framework.response import Response
+
+
+class OrderViewSet(viewsets.ViewSet):
+    def list(self, request, branch):
+        os.system("print-orders " + branch)
+        return Response([])
+'''
+
+
+@pytest.mark.parametrize("converter, reported", [("int", []), ("str", [("views.py", 10)])])
+def test_a_router_of_another_module_gets_the_prefix_it_is_included_under(tmp_path, converter, reported):
+    package = tmp_path / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "routers.py").write_text(ROUTER_MODULE)
+    (package / "urls.py").write_text(ROUTER_URLS.format(converter=converter))
+    (package / "views.py").write_text(VIEWSET)
+    age_files(package)
+    forward, _ = review(tmp_path, jobs=1)
+    backward, _ = review(tmp_path, reverse=True, jobs=1)
+    assert shell_findings(forward) == shell_findings(backward) == reported

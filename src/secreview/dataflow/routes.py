@@ -115,6 +115,8 @@ class _UrlConf:
         self._outers: dict[ast.AST, Values] = {}
         self._levels: dict[ast.AST, Values] = {}
         self._routers: dict[str, bool] | None = None
+        # The URL confs each view's routes are in (see _register): this file's, or a router's.
+        self._confs: dict[str, set[str]] = {}
 
     def entries(self) -> dict[str, FunctionSummary]:
         unit = self.unit
@@ -148,8 +150,9 @@ class _UrlConf:
                 values = self.values(node)
                 for name, actions in views.items():
                     _add(routed.setdefault(name, {}), actions, values)
+                    self._confs.setdefault(name, set()).add(unit.facts.module_name)
         conf = [f"@{unit.facts.module_name}"] if unit.facts.module_name else []
-        found = {f"{view}.{ROUTES_ENTRY}": FunctionSummary(f"{view}.{ROUTES_ENTRY}", _encoded_groups(groups) + conf)
+        found = {f"{view}.{ROUTES_ENTRY}": FunctionSummary(f"{view}.{ROUTES_ENTRY}", _encoded_groups(groups) + self._conf(view, conf))
                  for view, groups in sorted(routed.items())}
         if included:
             name = entry_name(INCLUDES)
@@ -157,6 +160,12 @@ class _UrlConf:
                 f"{module}{_INCLUDED_SEPARATOR}{item}" for module, values in sorted(included.items())
                 for item in _encoded(values) or [""])])
         return found
+
+    def _conf(self, view: str, conf: list[str]) -> list[str]:
+        """The URL conf a view's entry names: a router's (``app.routers.router.urls``) when only
+        routers whose ``urls`` this file does not read route to it, else this file's."""
+        confs = self._confs.get(view, set())
+        return [f"@{next(iter(confs))}"] if len(confs) == 1 and conf and "" not in confs else conf
 
     def values(self, route: ast.Call) -> Values:
         """What the route ``path(...)`` gives: its own pattern over what encloses it."""
@@ -251,8 +260,13 @@ class _UrlConf:
         regex = self.routers()[router]
         values = _overlaid(outer, {**_route_values(self.unit, "regex" if regex else "path", prefix),
                                    LOOKUP: frozenset() if regex else _UNTRUSTED})
+        # A router whose ``urls`` another file includes (``from app.routers import router``,
+        # ``include(router.urls)``: the URL conf ``app.routers.router.urls`` there) is that conf.
+        module = self.unit.facts.module_name
+        conf = module if uses or not module else f"{module}.{router}.urls"
         for name in views:
             _add(routed.setdefault(name, {}), None, values)  # (a router dispatches every action)
+            self._confs.setdefault(name, set()).add(conf)
 
     def _included_module(self, include: ast.Call) -> str | None:
         """The URL conf ``include("shop.urls")`` (``include(("shop.urls", "shop"))``,
