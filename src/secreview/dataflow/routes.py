@@ -20,6 +20,11 @@ in another (which the URL conf imports, so it is usually analysed first). So:
   lookup keyword argument (``pk``, or its ``lookup_url_kwarg``/``lookup_field``), whose value is
   free text unless the viewset's ``lookup_value_regex`` restricts it: the URL conf cannot see those
   attributes, so the view's question names them (``lookup_item``) and the table fills them in;
+  a router whose ``urls`` its own file does not read is the URL conf ``<module>.<router>.urls``,
+  which another file includes (``from app.routers import router``, ``include(router.urls)``);
+- a viewset's ``as_view({"get": "retrieve"})`` dispatches the actions it names only: its routes
+  are a group of the view's entry (``=retrieve``), and the answer tells each action what the
+  routes dispatching it convert (see ACTION_SEPARATOR; ``conversions_of`` picks a method's);
 - a view's analysis asks the project for those entries (``FileFlow.route_conversions``); the
   project table combines every URL conf's (``answer``): a parameter is converted only when each
   route, in every file, converts it. That is a question like any other the analysis asks
