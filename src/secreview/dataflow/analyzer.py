@@ -1337,16 +1337,30 @@ class FunctionAnalysis:
         returns = summary.returns
         if returns.__class__ is Proven and not self.proof_applies(summary, node.func):
             returns = Taint(returns.origins) if returns.origins else CLEAN
-        returned = returns.whole().origins
-        if not returned:  # (most functions: nothing to pass through, no step to build)
+        if returns.items is None and not returns.origins:  # (most functions: nothing to pass through, no step to build)
             return returns if returns.__class__ is Proven else CLEAN  # (a proof: whatever went in)
-        offset = 1 if summary.is_method and isinstance(node.func, ast.Attribute) else 0
-        result = CLEAN
         step = self.step(node, f"passed through `{summary.qualname.rsplit('.', 1)[-1]}()`")
-        real = frozenset(o for o in returned if o.param is None)
+        offset = 1 if summary.is_method and isinstance(node.func, ast.Attribute) else 0
+        return self._passed_back(returns, summary, positional, keywords, offset, step)
+
+    def _passed_back(self, returned: Taint, summary: FunctionSummary, positional: list[Taint], keywords: dict,
+                     offset: int, step: TraceStep) -> Taint:
+        """What the call gives of ``returned`` (what the function returns, or an element of the
+        tuple or list it returns: ``return int(raw["page"]), raw["sort"]`` gives a proven page
+        and an untrusted sort): its own sources, and the arguments its parameters' origins stand
+        for; a proof kept."""
+        if returned.items is not None and returned.__class__ is not Proven:
+            own = self._passed_back(Taint(returned.origins), summary, positional, keywords, offset, step) if returned.origins else CLEAN
+            items = tuple((key, self._passed_back(item, summary, positional, keywords, offset, step)) for key, item in returned.items)
+            return Taint(own.whole().origins, items)
+        origins = returned.whole().origins
+        if not origins:
+            return returned.whole() if returned.__class__ is Proven else CLEAN
+        result = CLEAN
+        real = frozenset(o for o in origins if o.param is None)
         if real:
             result = Taint(real).with_step(step, self._stepped)
-        for origin in returned:
+        for origin in origins:
             if origin.param is None:
                 continue
             index = origin.param - offset
@@ -1361,7 +1375,7 @@ class FunctionAnalysis:
                 passed = passed.sanitize(origin.sanitized)
             result = join(result, passed.with_step(step, self._stepped))
         # Proven on every path of the function (``return shlex.quote(x)``): so is the call's value.
-        return result.proved(returns.cwes) if returns.__class__ is Proven else result
+        return result.proved(returned.cwes) if returned.__class__ is Proven else result
 
     def proof_applies(self, summary: FunctionSummary, func: ast.expr) -> bool:
         """Does the proof of what ``summary``'s function returns hold at this call? Not for
