@@ -13,6 +13,9 @@ which the route's module does not see when the class is declared in another modu
   value a project function returns for ``Depends(current_user)``), and the attributes the
   constructor assigns and the constants of the class body (those the class's ``<instances>``
   entry does not list hold nothing);
+- such a module also exports an entry ``<Alias>.<validators>`` for each ``Annotated`` alias
+  running pydantic validators (``Slug = Annotated[str, AfterValidator(_slug)]``): their names,
+  which a model of another module importing the alias runs on its field (see validators.py);
 - the analysis of a route asks the project for that entry (an ordinary question, so the route's
   review depends on the class's module as on any function it calls) and reads it as it reads a
   class of its own module (see FunctionAnalysis.dependency_attributes).
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from secreview.dataflow.analyzer import UNPLACED, FunctionSummary, extra_fields_value, fastapi_parameter_value
 from secreview.dataflow.parameters import EXTRA_FIELDS, allows_extra_fields, dependency, field_class_annotation, generated_constructor
+from secreview.dataflow.validators import alias_entries
 from secreview.dataflow.values import CLEAN, Taint
 from secreview.findings import TraceStep
 from secreview.models.sources import DEPENDENCY_CLASS_MODULES
@@ -86,6 +90,8 @@ def dependency_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
         names = [*(inherited[3] if inherited is not None else ()), *(a.arg for a in parameters)]
         entries[name] = FunctionSummary(name if fields else f"{class_name}.__init__", list(dict.fromkeys(names)),
                                         Taint(frozenset(), tuple(items)))
+    for name, validators in alias_entries(unit).items():  # (``Slug = Annotated[str, AfterValidator(f)]``: see validators.py)
+        entries[name] = FunctionSummary(name, validators)
     return entries
 
 

@@ -4,7 +4,11 @@ result is what the field holds.
 - ``@field_validator("name", ...)`` (pydantic 2) and ``@validator("name", ...)`` (pydantic 1)
   methods of the model or of a base class of the module (``"*"``: every field);
 - ``Annotated[str, AfterValidator(check)]`` (also ``BeforeValidator``, ``PlainValidator``; also
-  through a module-level alias ``Slug = Annotated[...]``) on the field.
+  through a module-level alias ``Slug = Annotated[...]``) on the field; such an alias imported
+  from another module (``from .types import Slug``; ``Optional[Slug]``, ``Slug | None``,
+  ``Annotated[Slug, Field(...)]`` too): the alias's module exports an entry
+  ``<module>.Slug.<validators>`` naming its validator functions (``alias_entries``; asked for
+  by the field's module as any project name, see dependencies.py), which run in their turn.
 
 Which functions validate a field is read from the syntax (``validator_names``, when the model's
 generated ``__init__`` is made: parameters.generated_constructor keeps them on the field); what the
@@ -28,7 +32,12 @@ if TYPE_CHECKING:
     from secreview.dataflow import FileFlow
 
 EVERY_FIELD = "*"
+ALIAS_ENTRY = "<validators>"  # ``api.types.Slug.<validators>``: its ``params`` are the validators' qualified names
 _MAX_BASES = 5
+_MAX_ALIASES = 3  # an alias of an alias... followed this deep
+_NOT_ALIASES = frozenset({"pydantic", "ninja", "typing", "typing_extensions", "datetime", "decimal", "uuid", "enum", "pathlib"})
+_ANNOTATED = frozenset({"Annotated", "typing.Annotated", "typing_extensions.Annotated"})
+_OPTIONAL = frozenset({"Optional", "typing.Optional"})
 _VALIDATING_PACKAGES = frozenset({"pydantic", "ninja"})  # module classes followed for inherited validators
 
 
@@ -60,26 +69,95 @@ def class_validators(unit: "FileFlow", node: ast.ClassDef, depth: int = 0) -> di
 
 def validator_names(unit: "FileFlow", annotation: ast.expr | None, field: str, declared: dict[str, list[str]]) -> list[str]:
     """The functions validating the field ``field`` (annotated ``annotation``), in the order pydantic
-    runs them: those of its ``Annotated`` metadata, then the class's validator methods."""
-    names = []
-    if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
-        for element in annotation.slice.elts[1:]:
+    runs them: those of its ``Annotated`` metadata (an imported alias's entry standing for its
+    own, see ``alias_entries``), then the class's validator methods."""
+    return [*_annotated_validators(unit, annotation, 0), *declared.get(EVERY_FIELD, ()), *declared.get(field, ())]
+
+
+def _annotated_validators(unit: "FileFlow", annotation: ast.expr | None, depth: int) -> list[str]:
+    """``Annotated[T, AfterValidator(f), ...]``: those of ``T`` (pydantic flattens nested
+    ``Annotated``), then ``f``...; ``Optional[T]``, ``T | None``: those of ``T``; a name the module
+    binds once to a subscript (a local alias): those of that subscript; a name imported from
+    another module: the entry of that module telling its validators, if it is an alias."""
+    if annotation is None or depth > _MAX_ALIASES:
+        return []
+    cls = annotation.__class__
+    if cls is ast.Subscript:
+        wrapper = unit.qualname(annotation.value)  # type: ignore[attr-defined]
+        inner = annotation.slice  # type: ignore[attr-defined]
+        if wrapper in _OPTIONAL:
+            return _annotated_validators(unit, inner, depth + 1)
+        if wrapper not in _ANNOTATED or inner.__class__ is not ast.Tuple:
+            return []
+        names = _annotated_validators(unit, inner.elts[0], depth + 1)
+        for element in inner.elts[1:]:
             if element.__class__ is ast.Call and element.args and _last_name(unit, element.func) in VALIDATOR_MARKERS:  # type: ignore[attr-defined]
                 name = unit.qualname(element.args[0])  # type: ignore[attr-defined]
                 if name is not None:
                     names.append(name)
-    return [*names, *declared.get(EVERY_FIELD, ()), *declared.get(field, ())]
+        return names
+    if cls is ast.BinOp and annotation.op.__class__ is ast.BitOr:  # type: ignore[attr-defined]
+        left, right = annotation.left, annotation.right  # type: ignore[attr-defined]
+        return _annotated_validators(unit, left if _is_none(right) else right if _is_none(left) else None, depth + 1)
+    if cls is ast.Name:
+        bound = unit.facts.scopes.collector(unit.parsed.tree).bindings.get(annotation.id)  # type: ignore[attr-defined]
+        if bound is not None and len(bound) == 1 and bound[0].__class__ is ast.Subscript:
+            return _annotated_validators(unit, bound[0], depth + 1)
+    if cls in (ast.Name, ast.Attribute):
+        name = unit.qualname(annotation)
+        if (name is not None and "." in name and not name.startswith(f"{unit.module_name}.")
+                and name.partition(".")[0] not in _NOT_ALIASES):
+            return [alias_entry_name(name)]  # (maybe an alias of another module: run_validators asks)
+    return []
 
 
-def run_validators(unit: "FileFlow", value: Taint, names: list[str]) -> Taint:
+def _is_none(node: ast.expr) -> bool:
+    return node.__class__ is ast.Constant and node.value is None  # type: ignore[attr-defined]
+
+
+def alias_entry_name(alias: str) -> str:
+    return f"{alias}.{ALIAS_ENTRY}"
+
+
+def alias_entries(unit: "FileFlow") -> dict[str, list[str]]:
+    """The ``<module>.<Alias>.<validators>`` entries of a module importing pydantic (each, the
+    qualified names of its validators; dependencies.py exports them as summaries): one for each
+    name it binds once, at module level, to an ``Annotated[...]`` running validators (``Slug =
+    Annotated[str, AfterValidator(_slug)]``, also ``Slug: TypeAlias = ...``), naming them, so
+    that a model of another module importing the alias runs them on its field. (From the
+    syntax alone: which entries a file has depends on its content only.)"""
+    if not may_validate(unit):
+        return {}
+    bindings = unit.facts.scopes.collector(unit.parsed.tree).bindings
+    entries = {}
+    for statement in unit.parsed.tree.body:
+        cls = statement.__class__
+        target = statement.targets[0] if cls is ast.Assign and len(statement.targets) == 1 else statement.target if cls is ast.AnnAssign else None  # type: ignore[attr-defined]
+        value = statement.value if target is not None else None  # type: ignore[attr-defined]
+        if target.__class__ is not ast.Name or value.__class__ is not ast.Subscript or len(bindings.get(target.id, ())) != 1:  # type: ignore[union-attr]
+            continue
+        names = _annotated_validators(unit, value, 0)
+        if names:
+            name = alias_entry_name(f"{unit.module_name}.{target.id}")  # type: ignore[union-attr]
+            entries[name] = names
+    return entries
+
+
+def run_validators(unit: "FileFlow", value: Taint, names: list[str], depth: int = 0) -> Taint:
     """``value`` once the validators ``names`` have run on it: what each one's summary returns for
-    it (a validator not known, or returning nothing of its value, leaves it as it was)."""
+    it (a validator not known, or returning nothing of its value, leaves it as it was; an alias's
+    entry, those it names in their turn)."""
     table = unit.summaries
     quiet, table.quiet = table.quiet, False  # (what it returns matters, not only its sources)
     try:
         for name in names:
             summary = table.get(name)
-            if summary is not None:
+            if summary is None:
+                continue
+            if name.endswith(ALIAS_ENTRY):
+                if depth < _MAX_ALIASES:
+                    value = run_validators(unit, value, summary.params, depth + 1)
+            else:
                 value = _returned_for(value, summary.returns.whole(), 1 if summary.is_method else 0)
     finally:
         table.quiet = quiet
