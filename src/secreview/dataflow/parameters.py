@@ -45,7 +45,7 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
     ``unmarked``: the kind of a parameter without a marker of its own, if not the route's (the
     fields of a ``Header()`` parameter model are headers); ``field``: ``arg`` is a field of a
     dataclass or pydantic model (its name says nothing: a body's ``session: str`` is data)."""
-    if (arg.arg in NOT_USER_PARAMETERS and not field) or _injected(unit, function, arg):
+    if (arg.arg in NOT_USER_PARAMETERS and not field and not _named_like_request_but_model(unit, function, arg)) or _injected(unit, function, arg):
         return None
     if _converted(unit, function, arg):
         return CONVERTED
@@ -58,6 +58,17 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
     if marker is not None:
         return marker
     return unmarked or unit.route_parameter_kind(route or function, arg.arg)
+
+
+def _named_like_request_but_model(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:
+    """``req: ReportRequest`` in a FastAPI (or Ninja) route: a parameter whose name usually holds
+    the framework's request object (or a session...), annotated with a pydantic model or
+    dataclass: the framework reads it from the body, whatever its name."""
+    if unit.body_model_framework is None or arg.annotation is None:
+        return False
+    annotation = body_model(unit, function, arg)
+    name = unit.qualname(annotation) if annotation is not None else None
+    return name is not None and "." in name and unit.is_field_class(name)
 
 
 def parameter_model(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> tuple[ast.expr, str] | None:

@@ -18,14 +18,17 @@ before ``return v`` is proven safe (``if not re.fullmatch(P, v): raise ValueErro
 conversion (``return int(v)``) or a sanitizer (``return os.path.basename(v)``) too, while a
 validator that only logs or checks the length returns the value as it was. A validator that
 ``mode="wrap"`` makes (``WrapValidator``) returns what pydantic's handler makes of the value: not
-modelled, the value stays as it was.
+modelled, the value stays as it was. A validator's ``info`` (``info.data``) or pydantic 1
+``values`` parameter holds the model's other fields: what it returns of them is the body's text
+(``_data_parameters``).
 """
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from secreview.dataflow.values import Proven, Taint, join
+from secreview.dataflow.values import CLEAN, Origin, Proven, Taint, join
 from secreview.models.sources import VALIDATOR_DECORATORS, VALIDATOR_MARKERS
 
 if TYPE_CHECKING:
@@ -143,10 +146,12 @@ def alias_entries(unit: "FileFlow") -> dict[str, list[str]]:
     return entries
 
 
-def run_validators(unit: "FileFlow", value: Taint, names: list[str], depth: int = 0) -> Taint:
+def run_validators(unit: "FileFlow", value: Taint, names: list[str], depth: int = 0, raw: Taint | None = None) -> Taint:
     """``value`` once the validators ``names`` have run on it: what each one's summary returns for
     it (a validator not known, or returning nothing of its value, leaves it as it was; an alias's
-    entry, those it names in their turn)."""
+    entry, those it names in their turn). (``raw``: the field's value as the request gives it,
+    whose kind the model's other fields have.)"""
+    raw = value if raw is None else raw
     table = unit.summaries
     quiet, table.quiet = table.quiet, False  # (what it returns matters, not only its sources)
     try:
@@ -156,17 +161,34 @@ def run_validators(unit: "FileFlow", value: Taint, names: list[str], depth: int 
                 continue
             if name.endswith(ALIAS_ENTRY):
                 if depth < _MAX_ALIASES:
-                    value = run_validators(unit, value, summary.params, depth + 1)
+                    value = run_validators(unit, value, summary.params, depth + 1, raw)
             else:
-                value = _returned_for(value, summary.returns.whole(), 1 if summary.is_method else 0)
+                index = 1 if summary.is_method else 0
+                value = _returned_for(value, summary.returns.whole(), index, _data_parameters(summary.params, index), raw)
     finally:
         table.quiet = quiet
     return value
 
 
-def _returned_for(value: Taint, returned: Taint, index: int) -> Taint:
-    """What a function returning ``returned`` (its parameter ``index`` standing for its argument)
-    returns for ``value``."""
+def _data_parameters(params: list[str], index: int) -> dict[int, str]:
+    """The parameters of a validator (its value at ``index``) that hold the model's other fields,
+    by index: pydantic 2's ``info`` (the parameter after the value: a ``ValidationInfo``, whose
+    ``.data`` holds the fields validated before this one) and pydantic 1's ``values`` (by name:
+    pydantic 1 passes ``values``, ``config``, ``field`` by name). (``info.field_name`` and
+    ``info.context`` are read as its data too: a validator rarely returns them.)"""
+    found = {position: name for position, name in enumerate(params) if name == "values" and position > index}
+    if index + 1 < len(params) and params[index + 1] not in _NOT_DATA_PARAMETERS:
+        found[index + 1] = params[index + 1]
+    return found
+
+
+_NOT_DATA_PARAMETERS = frozenset({"config", "field", "handler"})  # (pydantic 1's; ``mode="wrap"``'s handler)
+
+
+def _returned_for(value: Taint, returned: Taint, index: int, data: dict[int, str], raw: Taint) -> Taint:
+    """What a function returning ``returned`` (its parameter ``index`` standing for its argument;
+    those of ``data``, for the model's other fields: request values of ``raw``'s kind) returns
+    for ``value``."""
     if not returned.origins:
         return returned if returned.__class__ is Proven else value  # (proven: a check, a conversion, a constant)
     result = None
@@ -178,9 +200,26 @@ def _returned_for(value: Taint, returned: Taint, index: int) -> Taint:
             if len(origin.steps) > 1:  # (the validator's ``return v``: the evidence shows the value went through it)
                 passed = passed.with_step(origin.steps[-1])
             result = join(result, passed)
+        elif origin.param in data:
+            result = join(result, _other_fields(raw, origin, data[origin.param]))
     if result is None:
-        return value  # (only other parameters: ``info``, ``values``)
+        return value  # (only other parameters: ``info.field_name``, ``config``...)
     return result.proved(returned.cwes) if returned.__class__ is Proven else result  # type: ignore[attr-defined]
+
+
+def _other_fields(raw: Taint, origin: Origin, name: str) -> Taint:
+    """The model's other fields, as the validator's parameter ``name`` (``origin``: its way to
+    the validator's return) holds them: request values of the kind of ``raw``'s (the body's),
+    unchecked, at the parameter's line."""
+    found = set()
+    first = origin.steps[0] if origin.steps else None
+    for own in raw.whole().origins:
+        if own.param is not None or first is None:
+            continue
+        what = "`info.data`" if name != "values" else "`values`"
+        step = replace(first, note=f"parameter `{name}`: the model's other fields ({what}): {own.description} (untrusted)")
+        found.add(Origin(own.description, own.confidence, (step, *origin.steps[1:]), kind=own.kind))
+    return Taint(frozenset(found)) if found else CLEAN
 
 
 def may_validate(unit: "FileFlow") -> bool:
