@@ -1337,6 +1337,8 @@ class FunctionAnalysis:
         returns = summary.returns
         if returns.__class__ is Proven and not self.proof_applies(summary, node.func):
             returns = Taint(returns.origins) if returns.origins else CLEAN
+        if returns.items is not None and not any(item.__class__ is Proven for _, item in returns.items):
+            returns = returns.whole()  # (element by element only for a proof: it costs where containers go)
         if returns.items is None and not returns.origins:  # (most functions: nothing to pass through, no step to build)
             return returns if returns.__class__ is Proven else CLEAN  # (a proof: whatever went in)
         step = self.step(node, f"passed through `{summary.qualname.rsplit('.', 1)[-1]}()`")
@@ -1346,9 +1348,9 @@ class FunctionAnalysis:
     def _passed_back(self, returned: Taint, summary: FunctionSummary, positional: list[Taint], keywords: dict,
                      offset: int, step: TraceStep) -> Taint:
         """What the call gives of ``returned`` (what the function returns, or an element of the
-        tuple or list it returns: ``return int(raw["page"]), raw["sort"]`` gives a proven page
-        and an untrusted sort): its own sources, and the arguments its parameters' origins stand
-        for; a proof kept."""
+        tuple or list it returns when one is proven: ``return int(raw["page"]), raw["sort"]``
+        gives a proven page and an untrusted sort): its own sources, and the arguments its
+        parameters' origins stand for; a proof kept."""
         if returned.items is not None and returned.__class__ is not Proven:
             own = self._passed_back(Taint(returned.origins), summary, positional, keywords, offset, step) if returned.origins else CLEAN
             items = tuple((key, self._passed_back(item, summary, positional, keywords, offset, step)) for key, item in returned.items)
