@@ -37,7 +37,7 @@ from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     DECODERS, ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
-    SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS,
+    SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS, QUERY_METHODS,
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
 )
 from secreview.models.sanitizers import PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
@@ -1015,6 +1015,9 @@ class FunctionAnalysis:
             return positional[1].whole() if len(positional) > 1 else CLEAN
         if name in LOOKUP_FUNCTIONS:
             return CLEAN
+        if method in QUERY_METHODS:  # rows of the database, not the query's values
+            stored = receiver.whole()
+            return Taint(stored.origins) if stored.origins else CLEAN
         if method in LOOKUP_METHODS and (receiver.items is None or method != "get"):
             default = positional[1].whole() if method == "get" and len(positional) > 1 else CLEAN
             if receiver.is_clean:
@@ -1054,6 +1057,8 @@ class FunctionAnalysis:
         receiver = func.value
         if type(receiver) is _NAME and receiver.id in ("self", "cls"):
             return self.summary_for(name, func, name is not None and self.has_summary(name)) is not None
+        if name is not None and method in QUERY_METHODS and self.has_summary(name):
+            return True  # ``processutils.execute(cmd)``: the project's own function, through its module
         owner = self.receiver_class(receiver, method)
         return owner is not None and self.has_summary(f"{owner}.{method}")
 
@@ -1900,7 +1905,7 @@ _FRAMEWORK_HELD_ATTRIBUTES = FORM_DATA_ATTRIBUTES | {"kwargs", "args"}
 # Method names the analysis knows from libraries (sources, sanitizers, clean results, lookups): a
 # project class may define its own (``Repository.find``, ``Service.get``), which then runs instead.
 _DEFERRED_CALLS, _DEFERRED_METHODS, _DEFERRED_TASK_METHODS = DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS
-_LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_METHODS | frozenset(SOURCE_METHODS) | _REQUEST_READ_METHODS  # the ones _container_method knows
+_LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_METHODS | QUERY_METHODS | frozenset(SOURCE_METHODS) | _REQUEST_READ_METHODS  # the ones _container_method knows
 # What ``expr_Call`` looks up before the project's functions: a call of none of these (most calls)
 # goes straight to ``call_of_project``.
 _MODELLED_METHODS = _LIBRARY_METHOD_NAMES | frozenset({"format", "replace", "get"}) | frozenset(PATH_SOURCE_METHODS)

@@ -180,7 +180,18 @@ LOOKUP_METHODS = frozenset({
     # ``Model._meta.get_field(name)``: the model's own Field object (FieldDoesNotExist otherwise)
     "get_field",
 })
-LOOKUP_FUNCTIONS = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404"})
+LOOKUP_FUNCTIONS = frozenset({
+    "django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404",
+    # pandas' query readers: a data frame of the rows the query found
+    "pandas.read_sql", "pandas.read_sql_query",
+})
+# Database queries (any receiver): what ``execute`` returns -- a DB-API cursor, SQLAlchemy's
+# ``Result`` -- and what is fetched from it are rows of the database, found *by* the query and its
+# parameters, not those values: ``db.execute("... WHERE name = ?", (name,)).fetchone()[0]`` is a
+# count, whatever ``name`` held. The result carries only the receiver's taint. (The query itself is
+# checked by the SQL rules; a stored value shown back is a second-order flow, not this one.) Not
+# here: ``callproc`` (returns its parameters), ``mogrify`` (the query text with them).
+QUERY_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "scalar", "scalars"})
 
 # Calls that never return (they raise or exit): the rest of the branch is dead, so a check
 # followed by ``abort(400)`` guards what comes after it like ``raise`` or ``return`` would.
