@@ -56,24 +56,33 @@ def is_pathlib_path(expr: ast.expr, facts: FileFacts, chain: list[ScopeNode], fu
 
 
 def _annotated_as_path(name: str, function: ast.AST | None, qualname: Callable[[ast.AST], str | None]) -> bool:
+    return annotated_as(name, function, qualname, PATH_CONSTRUCTORS)
+
+
+def annotated_as(name: str, function: ast.AST | None, qualname: Callable[[ast.AST], str | None],
+                 classes: frozenset[str]) -> bool:
+    """Is ``name`` a parameter of ``function`` annotated with one of ``classes`` (see
+    ``_is_path_annotation``)?"""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     arguments = function.args
     for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
         if argument.arg == name and argument.annotation is not None:
-            return _is_path_annotation(argument.annotation, qualname)
+            return _is_path_annotation(argument.annotation, qualname, classes=classes)
     return False
 
 
-def _is_path_annotation(annotation: ast.expr, qualname: Callable[[ast.AST], str | None], quoted: bool = False) -> bool:
+def _is_path_annotation(annotation: ast.expr, qualname: Callable[[ast.AST], str | None], quoted: bool = False,
+                        classes: frozenset[str] = PATH_CONSTRUCTORS) -> bool:
     """``Path``, ``pathlib.Path``, also inside ``Optional[...]``/``Annotated[...]``/``Path | None``
-    (the value, when there is one, is a path), also quoted (``"Path | None"``)."""
+    (the value, when there is one, is a path), also quoted (``"Path | None"``); or another of
+    ``classes``."""
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str) and not quoted:
         try:  # (parsed, never evaluated)
             parsed = ast.parse(annotation.value.strip(), mode="eval").body
         except (SyntaxError, ValueError):
             return False
-        return _is_path_annotation(parsed, qualname, quoted=True)
+        return _is_path_annotation(parsed, qualname, quoted=True, classes=classes)
     if isinstance(annotation, ast.Subscript):  # Optional[Path], Annotated[Path, "..."], Union[Path, None]
         wrapper = (qualname(annotation.value) or "").rsplit(".", 1)[-1]
         inner = annotation.slice
@@ -90,7 +99,7 @@ def _is_path_annotation(annotation: ast.expr, qualname: Callable[[ast.AST], str 
     if len(kept) != 1:
         return False
     annotation = kept[0]
-    return qualname(annotation) in PATH_CONSTRUCTORS
+    return qualname(annotation) in classes
 
 
 def _returns_path(name: str, facts: FileFacts, chain: list[ScopeNode], qualname: Callable[[ast.AST], str | None]) -> bool:

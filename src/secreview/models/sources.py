@@ -84,6 +84,21 @@ SOURCE_METHODS: dict[str, tuple[str, Level]] = {
 PATH_SOURCE_METHODS: dict[str, tuple[str, Level]] = {
     "open": FILE_CONTENTS,
 }
+# werkzeug's uploaded files (``FileStorage``: the values of Flask's ``request.files``), for the
+# methods that touch the file system only on one (``upload.save(dst)`` writes the file at ``dst``;
+# a Django model's ``save()`` or PIL's ``Image.save(path)`` is something else; see
+# facts/uploads.py and rules/paths.py). An expression is one when it reads a value of one of these
+# multi-dicts (``files["f"]``, ``files.get("f")``), iterates over their values
+# (``for f in files.getlist("f")``, ``files.values()``), or is a parameter annotated with one of
+# these classes (also in ``Optional[...]``, ``... | None``).
+UPLOADED_FILE_CONTAINERS = frozenset({"flask.request.files"})
+UPLOADED_FILE_READS = frozenset({"get"})
+UPLOADED_FILE_LISTS = frozenset({"getlist", "values"})
+UPLOADED_FILE_CLASSES = frozenset({
+    "werkzeug.datastructures.FileStorage", "werkzeug.datastructures.file_storage.FileStorage", "werkzeug.FileStorage",
+})
+# The modules a file must import for any of its expressions to be one (the cheap test first).
+UPLOADED_FILE_MODULES = ("flask", "werkzeug")
 
 # A function parameter with one of these names is an HTTP request object (Django, DRF,
 # Starlette/FastAPI, aiohttp, Pyramid, Tornado handlers' self.request...). Reading one of the

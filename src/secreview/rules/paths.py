@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.facts.uploads import is_uploaded_file, may_hold_uploaded_files
 from secreview.rules._pathlib import is_path_expression
 from secreview.rules.base import HIGH, MEDIUM, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
@@ -31,6 +32,10 @@ PATH_METHODS = frozenset({
 AMBIGUOUS_PATH_METHODS = frozenset({"open", "rename", "replace"})
 # Methods that move a file to their first argument: a second path that may escape.
 _TARGET_METHODS = frozenset({"rename", "replace", "symlink_to", "hardlink_to"})
+# Methods of an uploaded file (werkzeug's FileStorage, see facts/uploads.py) that write it at the
+# path they are given: method -> (position, keyword) of that argument. (On any other object --
+# a Django model, a PIL image -- ``save`` is something else.)
+UPLOADED_FILE_PATH_METHODS = {"save": (0, "dst")}
 
 
 @rule(
@@ -40,12 +45,14 @@ _TARGET_METHODS = frozenset({"rename", "replace", "symlink_to", "hardlink_to"})
     severity=HIGH,
     confidence=MEDIUM,
     calls=[*PATH_CALLS, "flask.send_from_directory", "werkzeug.utils.send_from_directory"],
-    methods=sorted(PATH_METHODS | AMBIGUOUS_PATH_METHODS),
+    methods=sorted(PATH_METHODS | AMBIGUOUS_PATH_METHODS | set(UPLOADED_FILE_PATH_METHODS)),
     description="""A file path is built from data the client controls. With `../` segments or an
         absolute path the client reads, overwrites or deletes files outside the intended
         directory. Reported where the file is touched: open() and the os/shutil functions,
-        file responses, and pathlib's read_text/write_text/read_bytes/write_bytes/open/unlink/
-        rmdir/mkdir/touch/iterdir/rename/replace on the path (building a Path touches nothing).""",
+        file responses, pathlib's read_text/write_text/read_bytes/write_bytes/open/unlink/
+        rmdir/mkdir/touch/iterdir/rename/replace on the path (building a Path touches nothing),
+        and the save(dst) of an uploaded file (werkzeug's FileStorage: a value of Flask's
+        request.files, whose filename is the client's text).""",
     solution="""Reduce the name to a base name (os.path.basename / werkzeug.utils.secure_filename),
         then resolve the full path and check it stays inside the intended directory
         (Path(base, name).resolve().is_relative_to(base)); or map identifiers to files through
@@ -89,7 +96,10 @@ _PATH_CALL_NAMES = frozenset({*PATH_CALLS, "flask.send_from_directory", "werkzeu
 
 def _check_path_method(call: ast.Call, method: ast.Attribute, ctx: RuleContext):
     """``(BASE / name).read_text()``, ``path.unlink()``: the path the method works on is its
-    receiver (and, for rename/replace/symlink_to, also its first argument)."""
+    receiver (and, for rename/replace/symlink_to, also its first argument); ``upload.save(dst)``
+    of an uploaded file: ``dst``."""
+    if method.attr in UPLOADED_FILE_PATH_METHODS:
+        return _check_uploaded_file_method(call, method, ctx)
     if method.attr not in PATH_METHODS and not (
             method.attr in AMBIGUOUS_PATH_METHODS and is_path_expression(method.value, ctx)):
         return None
@@ -99,6 +109,17 @@ def _check_path_method(call: ast.Call, method: ast.Attribute, ctx: RuleContext):
         if target is not None:
             hit = _traversal_hit(ctx, call, target, f"The target path given to `{ctx.source(method)}`")
     return hit
+
+
+def _check_uploaded_file_method(call: ast.Call, method: ast.Attribute, ctx: RuleContext):
+    if not may_hold_uploaded_files(ctx.facts) or not is_uploaded_file(
+            method.value, ctx.facts, ctx.scope_chain, ctx.function, ctx.qualname):
+        return None
+    position, keyword = UPLOADED_FILE_PATH_METHODS[method.attr]
+    destination = ctx.argument(call, position, keyword)
+    if destination is None:
+        return None
+    return _traversal_hit(ctx, call, destination, f"The destination given to `{ctx.source(method)}()`")
 
 
 def _traversal_hit(ctx: RuleContext, call: ast.Call, path: ast.expr, subject: str):
