@@ -20,7 +20,7 @@ from secreview.dataflow.validators import validator_functions
 from secreview.dataflow.parameters import (
     converted_options, dependency_class_names, dependency_functions, generated_constructor, imported_bases, local_enums,
 )
-from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions, lookup_item, route_entries
+from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions, lookup_entries, route_entries, viewset_items
 from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state
@@ -364,6 +364,8 @@ class FileFlow:
         same_file = self.previous is not None and self.previous.facts is self.facts
         self.routes_given = self.previous.routes_given if same_file else route_entries(self)
         self.local_summaries.update(self.routes_given)
+        if "rest_framework" in self.imported_packages:  # (a DRF viewset's lookup argument: nested routers ask)
+            self.local_summaries.update(lookup_entries(self, sorted(self._class_nodes), self._class_chain))
         return self
 
     def _summarize_reexports(self) -> None:
@@ -912,7 +914,7 @@ class FileFlow:
             if views is None:
                 family = [name for name in sorted(self.class_bases) if name != class_name and class_name in self._class_and_bases(name)]
                 views = self._view_families[class_name] = route_question(
-                    [item for name in [class_name, *family] for item in (name, self._lookup_item(name)) if item])
+                    [item for name in [class_name, *family] for item in (name, *self._viewset_items(name))])
         self.asked_routes.add(views)
         record = self._record
         if record is not None and (_ROUTES_KEY, views) not in record.lookups:
@@ -926,11 +928,14 @@ class FileFlow:
             return route_conversions_of(known, name, name in VIEWSET_ACTIONS or _decorated_by(function, DRF_ACTION_DECORATORS))
         return known
 
-    def _lookup_item(self, class_name: str) -> str | None:
-        """A DRF viewset's lookup argument, if its class (or a base of this file) names it: its
-        routers' detail routes give it (see routes.lookup_item)."""
-        nodes = [self._class_nodes[name] for name in self._class_and_bases(class_name) if name in self._class_nodes]
-        return lookup_item(nodes, self.module_constants)
+    def _viewset_items(self, class_name: str) -> list[str]:
+        """A DRF viewset's lookup argument, if its class (or a base of this file) names it, and
+        the arguments its actions' url_path capture: its routers' routes give them (see
+        routes.viewset_items)."""
+        return viewset_items(self._class_chain(class_name), self.module_constants)
+
+    def _class_chain(self, class_name: str) -> list[ast.ClassDef]:
+        return [self._class_nodes[name] for name in self._class_and_bases(class_name) if name in self._class_nodes]
 
     def _routes_answer(self, views: str) -> Conversions:
         return self.routes(views) if self.routes is not None else ()

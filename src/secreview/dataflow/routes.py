@@ -42,13 +42,14 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from typing import TYPE_CHECKING, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Optional
 
 from secreview.dataflow.analyzer import NOTHING, FunctionSummary, _may_begin_with, _pattern_characters, fold
 from secreview.models.sanitizers import PATTERN_LEADING_OPEN_CHARACTERS
 from secreview.models.sources import (
     DJANGO_CONVERTING_CONVERTERS, DJANGO_INCLUDE_FUNCTIONS, DJANGO_PATTERN_CONVERTERS, DJANGO_ROUTE_FUNCTIONS,
-    DRF_DEFAULT_LOOKUP, DRF_LOOKUP_ATTRIBUTES, DRF_ROUTER_CLASSES, ROUTE_VALUE_CHARACTERS, ROUTE_VALUE_OPEN_CWES,
+    DRF_ACTION_DECORATORS, DRF_DEFAULT_LOOKUP, DRF_LOOKUP_ATTRIBUTES, DRF_NESTED_ROUTER_CLASSES, DRF_ROUTER_CLASSES,
+    ROUTE_VALUE_CHARACTERS, ROUTE_VALUE_OPEN_CWES,
 )
 
 if TYPE_CHECKING:
@@ -67,6 +68,19 @@ FAMILY_SEPARATOR = " "  # between the views of one question (a class-based view 
 # judged by it); in a question, after a viewset's name, ``<lookup>code=`` (the
 # argument and the CWEs its value still allows, "!": free text) -- see lookup_item.
 LOOKUP = "<lookup>"
+# The same place on a router of path() routes (``use_regex_path=False``): judged by the viewset's
+# lookup_value_converter. (A router whose kind is not known: LOOKUP, free text.)
+LOOKUP_PATH = "<lookup>path"
+# A nested router's routes (drf-nested-routers) capture the parent viewset's lookup argument too,
+# which only that viewset's file names: in an entry, ``<parent>re=shop_=app.views.ShopViewSet``
+# (the parent router's kind, "re", "path" or "?"; the prefix ``lookup`` + "_"; the parent viewset),
+# resolved by the entry ``app.views.ShopViewSet.<lookup>`` its file exports (lookup_entries).
+PARENT = "<parent>"
+LOOKUP_ENTRY = "<lookup>"
+# An ``@action(url_path=r"files/(?P<name>[^/.]+)")`` of a viewset: in a question, after the viewset's
+# name, ``<action>files=name!=`` (the method, what the url_path's groups give on a router of regular
+# expressions, then on one of path() routes: ``name:88.918``, ``name!`` free text; see action_items).
+ACTION = "<action>"
 ANY = "*"  # in route values: any name not listed is captured as free text (a pattern not known)
 # What a view's routes convert: (parameter, the CWEs its value still allows), sorted; () when none.
 Conversions = tuple[tuple[str, tuple[int, ...]], ...]
@@ -99,6 +113,15 @@ _NOT_NAMED = frozenset({-1})  # (_both_given: a parameter a route does not name)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
+class _Router(NamedTuple):
+    """A DRF router of the URL conf (``router = DefaultRouter()``)."""
+    regex: bool | None  # its patterns are regular expressions (False: path() routes; None: not known)
+    parent: str | None = None  # a nested router: its parent router's name ("": not a router of this file)
+    parent_prefix: object = None  # the prefix of the parent it nests under (a str, else not known)
+    nest: str = ""  # the prefix of the parent's lookup argument: ``lookup`` + "_"
+    depth: int = 0  # (drf-nested-routers' nest_count: the default ``lookup`` is nested_<depth>)
+
+
 # ---- the URL conf's side --------------------------------------------------------------------
 def route_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
     """The ``<view>.<routes>`` and ``<conf>.<included>`` summary entries of a URL conf; nothing for
@@ -119,7 +142,9 @@ class _UrlConf:
         self._reads: dict[str, list[tuple[ast.AST, tuple[ast.AST, ...]]]] | None = None  # see reads()
         self._outers: dict[ast.AST, Values] = {}
         self._levels: dict[ast.AST, Values] = {}
-        self._routers: dict[str, bool] | None = None
+        self._routers: dict[str, _Router] | None = None
+        self._registered: list[tuple[ast.Call, str]] = []  # (the ``register`` calls of the routers)
+        self._nestings: dict[str, Values] = {}
         # The URL confs each view's routes are in (see _register): this file's, or a router's.
         self._confs: dict[str, set[str]] = {}
 
@@ -127,6 +152,7 @@ class _UrlConf:
         unit = self.unit
         routed: dict[str, dict[Actions, Values]] = {}  # view -> the actions its routes dispatch -> what they give
         included: dict[str, Values] = {}
+        registers: list[tuple[ast.Call, str]] = []
         for node, ancestors in unit.facts.nodes:
             if node.__class__ is not ast.Call:
                 continue
@@ -134,7 +160,7 @@ class _UrlConf:
             last = func.id if func.__class__ is ast.Name else func.attr if func.__class__ is ast.Attribute else None
             if (last == "register" and func.__class__ is ast.Attribute and func.value.__class__ is ast.Name
                     and func.value.id in self.routers()):
-                self._register(node, func.value.id, routed)
+                registers.append((node, func.value.id))
                 continue
             if last not in _ROUTE_NAMES:
                 continue
@@ -156,6 +182,9 @@ class _UrlConf:
                 for name, actions in views.items():
                     _add(routed.setdefault(name, {}), actions, values)
                     self._confs.setdefault(name, set()).add(unit.facts.module_name)
+        self._registered = registers
+        for node, router in registers:
+            self._register(node, router, routed)
         conf = [f"@{unit.facts.module_name}"] if unit.facts.module_name else []
         found = {f"{view}.{ROUTES_ENTRY}": FunctionSummary(f"{view}.{ROUTES_ENTRY}", _encoded_groups(groups) + self._conf(view, conf))
                  for view, groups in sorted(routed.items())}
@@ -234,37 +263,51 @@ class _UrlConf:
                 stack.extend((child, below) for child in ast.iter_child_nodes(node))
         return self._reads
 
-    def routers(self) -> dict[str, bool]:
+    def routers(self) -> dict[str, _Router]:
         """The module-level names bound to a DRF router (``router = DefaultRouter()``), each with
         whether its patterns are regular expressions (DRF >= 3.15's ``use_regex_path=False``: the
         prefix is a path() route, and the lookup value matches the viewset's
-        ``lookup_value_converter``, not its ``lookup_value_regex``: taken as free text)."""
+        ``lookup_value_converter``), and, for a nested router of drf-nested-routers, its parent."""
         if self._routers is None:
-            self._routers = {
-                statement.targets[0].id: _uses_regex_path(statement.value) for statement in self.unit.parsed.tree.body
-                if statement.__class__ is ast.Assign and len(statement.targets) == 1
-                and statement.targets[0].__class__ is ast.Name and statement.value.__class__ is ast.Call
-                and self.unit.qualname(statement.value.func) in DRF_ROUTER_CLASSES}
+            self._routers = {}
+            for statement in self.unit.parsed.tree.body:
+                if (statement.__class__ is ast.Assign and len(statement.targets) == 1
+                        and statement.targets[0].__class__ is ast.Name and statement.value.__class__ is ast.Call):
+                    kind = self.unit.qualname(statement.value.func)
+                    if kind in DRF_ROUTER_CLASSES:
+                        self._routers[statement.targets[0].id] = _Router(_uses_regex_path(statement.value))
+                    elif kind in DRF_NESTED_ROUTER_CLASSES:
+                        self._routers[statement.targets[0].id] = self._nested_router(statement.value)
         return self._routers
+
+    def _nested_router(self, call: ast.Call) -> _Router:
+        """``NestedSimpleRouter(router, r"shops", lookup="shop")``: nested under the parent's
+        routes to the viewset it registers with that prefix (drf-nested-routers)."""
+        parent, prefix = _arguments(call, ("parent_router", "parent_prefix"))
+        known = self._routers or {}
+        parent_name = parent.id if parent.__class__ is ast.Name and parent.id in known else ""
+        depth = known[parent_name].depth + 1 if parent_name else 1
+        lookup = next((keyword.value for keyword in call.keywords if keyword.arg == "lookup"), None)
+        nest = fold(lookup, {}, self.unit.module_constants) if lookup is not None else f"nested_{depth}"
+        folded = fold(prefix, {}, self.unit.module_constants) if prefix is not None else NOTHING
+        return _Router(_uses_regex_path(call), parent_name, folded if isinstance(folded, str) else None,
+                       f"{nest}_" if isinstance(nest, str) and nest.isidentifier() else "", depth)
 
     def _register(self, call: ast.Call, router: str, routed: dict[str, dict[Actions, Values]]) -> None:
         """``router.register(r"users/(?P<team>[0-9]+)", UserViewSet, basename="user")``: the
-        prefix's named groups and the lookup argument (see LOOKUP), under the routes its
-        ``urls`` are included by."""
-        found: list[ast.expr | None] = [*call.args[:2], *[None] * max(0, 2 - len(call.args))]
-        for keyword in call.keywords:
-            position = {"prefix": 0, "viewset": 1}.get(keyword.arg or "")
-            if position is not None:
-                found[position] = keyword.value
-        prefix, viewset = found
+        prefix's named groups and the lookup argument (see LOOKUP) -- under a nested router's
+        parent routes --, under the routes its ``urls`` are included by."""
+        prefix, viewset = _arguments(call, ("prefix", "viewset"))
         views = _views(self.unit, viewset) if viewset is not None else {}
         if not views:
             return
         uses = self.reads().get(f"{router}.urls", [])
         outer = _met(self._outer(use, where) for use, where in uses) if uses else {}
-        regex = self.routers()[router]
-        values = _overlaid(outer, {**_route_values(self.unit, "regex" if regex else "path", prefix),
-                                   LOOKUP: frozenset() if regex else _UNTRUSTED})
+        kind = self.routers()[router]
+        own = {**_route_values(self.unit, "regex" if kind.regex else "path", prefix), **_lookup_place(kind.regex)}
+        if kind.parent is not None:
+            own = {**self._nesting(router), **own}
+        values = _overlaid(outer, own)
         # A router whose ``urls`` another file includes (``from app.routers import router``,
         # ``include(router.urls)``: the URL conf ``app.routers.router.urls`` there) is that conf.
         module = self.unit.facts.module_name
@@ -272,6 +315,39 @@ class _UrlConf:
         for name in views:
             _add(routed.setdefault(name, {}), None, values)  # (a router dispatches every action)
             self._confs.setdefault(name, set()).add(conf)
+
+    def _nesting(self, router: str) -> Values:
+        """What the parent routes of the nested router ``router`` give: its parent's prefix and
+        the parent viewset's lookup argument (see PARENT), under the parent's own parents; any
+        name free text when the parent is not known."""
+        known = self._nestings.get(router)
+        if known is not None:
+            return known
+        self._nestings[router] = {ANY: _UNTRUSTED}  # (a router nested in itself)
+        routers = self.routers()
+        kind = routers[router]
+        parent = routers.get(kind.parent or "")
+        viewset = self._registered_viewset(kind.parent, kind.parent_prefix) if parent is not None else None
+        if parent is None or viewset is None or not kind.nest or not isinstance(kind.parent_prefix, str):
+            return self._nestings[router]
+        found = dict(self._nesting(kind.parent)) if parent.parent is not None else {}
+        found.update(_path_values(kind.parent_prefix) if kind.regex is False else _regex_values(kind.parent_prefix))
+        mode = "?" if parent.regex is None else "re" if parent.regex else "path"
+        found[f"{PARENT}{mode}={kind.nest}={viewset}"] = _UNTRUSTED if parent.regex is None else frozenset()
+        self._nestings[router] = found
+        return found
+
+    def _registered_viewset(self, router: str | None, prefix: object) -> str | None:
+        """The viewset ``router`` registers first with the prefix ``prefix`` (as drf-nested-routers
+        finds its parent), if it is one name."""
+        for call, name in self._registered:
+            if name != router:
+                continue
+            given, viewset = _arguments(call, ("prefix", "viewset"))
+            if given is not None and fold(given, {}, self.unit.module_constants) == prefix:
+                views = _views(self.unit, viewset) if viewset is not None else {}
+                return next(iter(views)) if len(views) == 1 else None
+        return None
 
     def _included_module(self, include: ast.Call) -> str | None:
         """The URL conf ``include("shop.urls")`` (``include(("shop.urls", "shop"))``,
@@ -289,11 +365,29 @@ class _UrlConf:
         return None
 
 
-def _uses_regex_path(router: ast.Call) -> bool:
+def _uses_regex_path(router: ast.Call) -> bool | None:
     """``DefaultRouter()``, ``SimpleRouter(use_regex_path=True)``: the router's patterns are
-    regular expressions (anything else: not known to be)."""
+    regular expressions; ``use_regex_path=False``: path() routes; None: not known."""
     given = next((keyword.value for keyword in router.keywords if keyword.arg == "use_regex_path"), None)
-    return given is None or (given.__class__ is ast.Constant and given.value is True)
+    if given is None:
+        return True
+    return given.value if given.__class__ is ast.Constant and isinstance(given.value, bool) else None
+
+
+def _lookup_place(regex: bool | None) -> Values:
+    """The place of a router's lookup argument (see LOOKUP, LOOKUP_PATH)."""
+    if regex is None:
+        return {LOOKUP: _UNTRUSTED}
+    return {LOOKUP: frozenset()} if regex else {LOOKUP_PATH: frozenset()}
+
+
+def _arguments(call: ast.Call, names: tuple[str, str]) -> tuple[ast.expr | None, ast.expr | None]:
+    """The first two arguments of ``call``, given by position or by these keywords."""
+    found: list[ast.expr | None] = [*call.args[:2], *[None] * max(0, 2 - len(call.args))]
+    for keyword in call.keywords:
+        if keyword.arg in names:
+            found[names.index(keyword.arg)] = keyword.value
+    return found[0], found[1]
 
 
 def _add(found: dict, name, values: Values) -> None:
@@ -551,53 +645,125 @@ def question(views: list[str]) -> str:
 def answer(views: str, entries_of: Callable[[str], list[FunctionSummary]]) -> Conversions:
     """What every route to these views (a question: see ``question``) converts, from the URL
     confs' entries (``entries_of(name)``: every entry of that name, one per file)."""
-    values: dict[str, frozenset[int]] | None = None  # (what the routes dispatching any action convert)
-    restricted: list[tuple[frozenset[str], dict[str, frozenset[int]]]] = []  # (routes dispatching some actions)
+    # Each route: the actions it dispatches (None: any), those it does not among them (a router's
+    # route to a viewset whose @action has a url_path of its own: that action's route is another),
+    # what it converts.
+    routes: list[tuple[Actions, frozenset[str], dict[str, frozenset[int]]]] = []
     includes: list[tuple[str, dict[str, Values]]] | None = None
     outers: dict[str, dict[str, frozenset[int]]] = {}
-    items = views.split(FAMILY_SEPARATOR)
-    for position, view in enumerate(items):
-        if view[:1] == "<":  # (a lookup item, INCLUDES)
-            continue
+    for view, lookup, actions_given in _question_views(views):
         for entry in entries_of(entry_name(view)):
             groups, conf = _entry_groups(entry)
             for actions, leaf in groups:
-                if LOOKUP in leaf:
-                    lookup = items[position + 1] if position + 1 < len(items) and items[position + 1].startswith(LOOKUP) else ""
-                    leaf = _with_lookup(leaf, lookup)
+                own: dict[str, Values] = {}  # (actions with a url_path of their own -> their route)
+                if LOOKUP in leaf or LOOKUP_PATH in leaf:
+                    leaf, own = _router_leaf(leaf, lookup, actions_given if actions is None else {}, entries_of)
                 if ANY not in leaf and conf:
                     if includes is None:
                         includes = [_included(entry) for entry in entries_of(entry_name(INCLUDES))]
-                    leaf = {**_outer(conf, includes, outers, ()), **leaf}
+                    outer = _outer(conf, includes, outers, ())
+                    leaf = {**outer, **leaf}
+                    own = {action: {**outer, **values} for action, values in own.items()}
                 route = _converted(leaf)
-                if actions is not None:
-                    restricted.append((actions, route))
-                    continue
-                values = route if values is None else _both(values, route)
-                if not values:
+                if not own and actions is None and not route:
                     return ()  # (every method is reached by this route, which converts nothing)
-    if restricted:
-        return _by_action(values, restricted)
-    return _listed(values) if values else ()
+                routes.append((actions, frozenset(own), route))
+                routes.extend((frozenset({action}), frozenset(), _converted(values)) for action, values in own.items())
+    if not routes:
+        return ()
+    return _by_action(routes)
 
 
 def _listed(values: dict[str, frozenset[int]], prefix: str = "") -> Conversions:
     return tuple((f"{prefix}{name}", tuple(sorted(cwes))) for name, cwes in sorted(values.items()))
 
 
-def _by_action(values: dict[str, frozenset[int]] | None,
-               restricted: list[tuple[frozenset[str], dict[str, frozenset[int]]]]) -> Conversions:
-    """The answer (see ACTION_SEPARATOR) when some routes dispatch only some actions: ``values``,
-    what the routes dispatching any convert (None: there are none)."""
-    unrestricted = [values] if values is not None else []
+def _by_action(routes: list[tuple[Actions, frozenset[str], dict[str, frozenset[int]]]]) -> Conversions:
+    """The answer: what every route converts; when some routes dispatch only some actions (see
+    ACTION_SEPARATOR), what those dispatching each action convert, and what those dispatching
+    any convert (for the other actions)."""
+    everything = functools.reduce(_both, [route for _, _, route in routes])
+    named = frozenset().union(*(actions | excluded if actions is not None else excluded for actions, excluded, _ in routes))
+    if not named:
+        return _listed(everything)
     mark = ACTIONS_MARK
-    found = [*_listed(functools.reduce(_both, [*unrestricted, *(route for _, route in restricted)])), (mark, ())]
-    if values:
-        found += _listed(values, mark)
-    for action in sorted(frozenset().union(*(actions for actions, _ in restricted))):
-        met = functools.reduce(_both, [*unrestricted, *(route for actions, route in restricted if action in actions)])
+    found = [*_listed(everything), (mark, ())]
+    unrestricted = [route for actions, _, route in routes if actions is None]
+    if unrestricted:
+        found += _listed(functools.reduce(_both, unrestricted), mark)
+    for action in sorted(named):
+        met = functools.reduce(_both, [route for actions, excluded, route in routes
+                                       if (action in actions if actions is not None else action not in excluded)])
         found += [(f"{action}{ACTION_SEPARATOR}", ()), *_listed(met, f"{action}{ACTION_SEPARATOR}")]
     return tuple(sorted(found))
+
+
+def _question_views(views: str) -> list[tuple[str, str, dict[str, tuple[Values, Values]]]]:
+    """The views a question names, each with its lookup item ("" if none) and what the url_path
+    of each of its actions gives (on a router of regular expressions, on one of path() routes)."""
+    found: list[tuple[str, str, dict[str, tuple[Values, Values]]]] = []
+    for item in views.split(FAMILY_SEPARATOR):
+        if item[:1] != "<":
+            found.append((item, "", {}))
+        elif item.startswith(LOOKUP) and found:
+            found[-1] = (found[-1][0], item, found[-1][2])
+        elif item.startswith(ACTION) and found:
+            method, _, rest = item[len(ACTION):].partition("=")
+            regex, _, path = rest.partition("=")
+            found[-1][2][method] = (_action_values(regex), _action_values(path))
+    return found
+
+
+def _router_leaf(leaf: Values, lookup: str, actions_given: dict[str, tuple[Values, Values]],
+                 entries_of: Callable[[str], list[FunctionSummary]]) -> tuple[Values, dict[str, Values]]:
+    """A router's route with the viewset's lookup argument (``lookup``, as lookup_item writes it)
+    and the parent viewsets' (see PARENT) in their places; and the route of each action whose
+    url_path captures arguments of its own (``actions_given``)."""
+    regex = leaf.get(LOOKUP) is not None  # (None: a router whose kind is not known)
+    path = leaf.get(LOOKUP_PATH) is not None
+    name, regex_value, converter_value = _parsed_lookup(lookup)
+    found = {key: value for key, value in leaf.items() if key[:1] != "<"}
+    found[name] = regex_value if regex else converter_value if path else _UNTRUSTED
+    for key, value in leaf.items():
+        if key.startswith(PARENT):
+            mode, _, rest = key[len(PARENT):].partition("=")
+            nest, _, viewset = rest.partition("=")
+            items = [item for entry in entries_of(f"{viewset}.{LOOKUP_ENTRY}") for item in entry.params]
+            name, regex_value, converter_value = _parsed_lookup(items[0] if len(items) == 1 else "")
+            found[f"{nest}{name}"] = (_UNTRUSTED if value is None else regex_value if mode == "re"
+                                      else converter_value if mode == "path" else _UNTRUSTED)
+    own: dict[str, Values] = {}
+    for action, (by_regex, by_path) in actions_given.items():
+        given = by_regex if regex else by_path if path else dict.fromkeys([*by_regex, *by_path], _UNTRUSTED)
+        if given:
+            own[action] = {**found, **given}
+    return found, own
+
+
+def _parsed_lookup(item: str) -> tuple[str, frozenset[int] | None, frozenset[int] | None]:
+    """A lookup item (see lookup_item): the lookup argument, what its value still allows on a
+    router of regular expressions, then on one of path() routes (None: free text). "": DRF's
+    defaults (``pk``, free text)."""
+    name, _, rest = item[len(LOOKUP):].partition("=")
+    regex, judged, converter = rest.partition("=")
+    return (name or DRF_DEFAULT_LOOKUP, _lookup_cwes(regex) if name else _UNTRUSTED,
+            _lookup_cwes(converter) if name and judged else _UNTRUSTED)
+
+
+def _lookup_cwes(text: str) -> frozenset[int] | None:
+    return _UNTRUSTED if text == "!" else frozenset(int(cwe) for cwe in text.split(",") if cwe)
+
+
+def _action_values(text: str) -> Values:
+    """``name!,num:`` (see ACTION) as Values."""
+    values: Values = {}
+    for item in text.split(","):
+        if item.endswith("!"):
+            values[item[:-1]] = _UNTRUSTED
+        elif item:
+            name, _, cwes = item.partition(":")
+            values[name] = frozenset(int(cwe) for cwe in cwes.split(".") if cwe)
+    return values
 
 
 def conversions_of(answer: dict[str, frozenset[int]], method: str, is_action: bool) -> dict[str, frozenset[int]]:
@@ -656,22 +822,14 @@ def _outer(conf: str, includes: list[tuple[str, dict[str, Values]]], known: dict
     return found
 
 
-def _with_lookup(leaf: Values, lookup: str) -> Values:
-    """A router's route with the viewset's lookup argument in its place: ``lookup``, as
-    lookup_item writes it, or DRF's default (``pk``, free text)."""
-    name, _, cwes = lookup[len(LOOKUP):].partition("=")
-    judged = leaf[LOOKUP] is not None  # (None: a router whose lookup value is free text whatever the viewset says)
-    leaf = {key: value for key, value in leaf.items() if key != LOOKUP}
-    leaf[name or DRF_DEFAULT_LOOKUP] = (_UNTRUSTED if not name or cwes == "!" or not judged
-                                        else frozenset(int(cwe) for cwe in cwes.split(",") if cwe))
-    return leaf
-
-
 def lookup_item(classes: list[ast.ClassDef], module_constants: dict | None = None) -> str | None:
     """The question's item telling the lookup argument of a viewset (``classes``: it, then the
-    bases this file defines) that sets ``lookup_field``, ``lookup_url_kwarg`` or
-    ``lookup_value_regex`` as constants (a literal, or a name bound once to one in the class body
-    or, ``module_constants``, at module level); None when none does (DRF's default)."""
+    bases this file defines) that sets ``lookup_field``, ``lookup_url_kwarg``,
+    ``lookup_value_regex`` or ``lookup_value_converter`` as constants (a literal, or a name bound
+    once to one in the class body or, ``module_constants``, at module level); None when none does
+    (DRF's default). ``<lookup>pk=`` : the argument, what its value still allows on a router of
+    regular expressions ("!": free text), then, when it is not free text, on a router of path()
+    routes (``<lookup>pk=!=``: ``lookup_value_converter = "int"``)."""
     attributes: dict[str, str] = {}
     for node in reversed(classes):  # (a class's own over its bases')
         for statement in node.body:
@@ -688,7 +846,81 @@ def lookup_item(classes: list[ast.ClassDef], module_constants: dict | None = Non
     value = _lookup_pattern_value(pattern) if pattern else _UNTRUSTED
     if FAMILY_SEPARATOR in name or "=" in name:
         return None
-    return f"{LOOKUP}{name}={'!' if value is None else ','.join(map(str, sorted(value)))}"
+    # (DRF's path() routes: ``<converter:pk>`` of lookup_value_converter, else of lookup_value_regex
+    # taken as a converter's name -- an unknown one fails --, else of "str")
+    converter = attributes.get("lookup_value_converter") or pattern
+    converted = _path_values(f"<{converter}:{name}>").get(name) if converter and ">" not in converter else _UNTRUSTED
+    return f"{LOOKUP}{name}={_cwes_text(value)}" + ("" if converted is None else f"={_cwes_text(converted)}")
+
+
+def _cwes_text(value: frozenset[int] | None) -> str:
+    return "!" if value is None else ",".join(map(str, sorted(value)))
+
+
+def viewset_items(classes: list[ast.ClassDef], module_constants: dict | None = None) -> list[str]:
+    """The question's items after the name of a view class (``classes``: it, then the bases this
+    file defines): its lookup item, if any, and its action items (see action_items)."""
+    lookup = lookup_item(classes, module_constants)
+    return [*([lookup] if lookup else []), *action_items(classes, module_constants)]
+
+
+def action_items(classes: list[ast.ClassDef], module_constants: dict | None = None) -> list[str]:
+    """The items (see ACTION) of a viewset's actions whose ``url_path`` (a constant) captures
+    keyword arguments: ``@action(detail=True, url_path=r"files/(?P<name>[0-9]+)")``. Only the
+    class bodies' ``def`` statements are read (an @action is one)."""
+    seen: set[str] = set()
+    found: list[str] = []
+    for node in classes:  # (a class's own method over its bases')
+        for statement in node.body:
+            if statement.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef) or statement.name in seen:
+                continue
+            seen.add(statement.name)
+            url_path = _action_url_path(statement)
+            if url_path is None:
+                continue
+            text = url_path.value if url_path.__class__ is ast.Constant else _class_constant(node, url_path, module_constants or {})
+            if isinstance(text, str) and "<" in text:
+                item = _action_item(statement.name, text)
+                if item:
+                    found.append(item)
+    return sorted(found)
+
+
+def _action_url_path(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
+    """The ``url_path`` of a method's ``@action(...)`` (``detail_route``, ``list_route``), if any."""
+    for decorator in function.decorator_list:
+        if decorator.__class__ is ast.Call:
+            target = decorator.func
+            if (target.id if target.__class__ is ast.Name else getattr(target, "attr", None)) in DRF_ACTION_DECORATORS:
+                return next((keyword.value for keyword in decorator.keywords if keyword.arg == "url_path"), None)
+    return None
+
+
+def _action_item(method: str, url_path: str) -> str:
+    """``<action>files=name!=`` (see ACTION): what the groups of ``url_path`` give, read as the
+    part of a router's regular expression, then of a path() route; "" when it captures nothing."""
+    by_regex = {name: value for name, value in _regex_values(url_path) if name.isidentifier()}
+    by_path = {name: value for name, value in _path_values(url_path).items() if name.isidentifier()}
+    if not by_regex and not by_path:
+        return ""
+    return f"{ACTION}{method}={_action_text(by_regex)}={_action_text(by_path)}"
+
+
+def _action_text(values: Values) -> str:
+    return ",".join(f"{name}!" if cwes is None else f"{name}:{'.'.join(map(str, sorted(cwes)))}"
+                    for name, cwes in sorted(values.items()))
+
+
+def lookup_entries(unit: "FileFlow", classes: Iterable[str], chain: Callable[[str], list[ast.ClassDef]]) -> dict[str, FunctionSummary]:
+    """A DRF views file's entries ``app.views.ShopViewSet.<lookup>`` (its lookup item), for the
+    classes among ``classes`` (``chain(name)``: the class, then its bases in this file) that name
+    their lookup argument: a nested router's routes capture it (see PARENT)."""
+    found: dict[str, FunctionSummary] = {}
+    for name in classes:
+        item = lookup_item(chain(name), unit.module_constants)
+        if item is not None:
+            found[f"{name}.{LOOKUP_ENTRY}"] = FunctionSummary(f"{name}.{LOOKUP_ENTRY}", [item])
+    return found
 
 
 def _class_constant(node: ast.ClassDef, value: ast.expr, module_constants: dict):

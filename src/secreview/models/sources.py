@@ -270,10 +270,18 @@ DJANGO_INCLUDE_FUNCTIONS = frozenset({"django.urls.include", "django.urls.conf.i
 # and create) and ``^prefix/(?P<pk>[^/.]+)/$`` (retrieve, update, destroy, ``@action(detail=True)``)
 # to the viewset; the prefix is a regular expression (its named groups are keyword arguments too).
 DRF_ROUTER_CLASSES = frozenset({"rest_framework.routers.DefaultRouter", "rest_framework.routers.SimpleRouter"})
+# drf-nested-routers: ``NestedSimpleRouter(parent_router, "shops", lookup="shop")`` nests the routes
+# of the viewsets it registers under the parent's ``^shops/(?P<shop_pk>...)/`` (the parent
+# viewset's lookup argument, prefixed by ``lookup`` + "_", matching its lookup_value_regex).
+DRF_NESTED_ROUTER_CLASSES = frozenset({
+    "rest_framework_nested.routers.NestedSimpleRouter", "rest_framework_nested.routers.NestedDefaultRouter",
+})
 # The viewset's class attributes naming the detail routes' keyword argument (``lookup_url_kwarg``,
 # else ``lookup_field``, else "pk") and the pattern its value must match (``lookup_value_regex``,
-# judged like a re_path group's; by default DRF's "[^/.]+", free text).
-DRF_LOOKUP_ATTRIBUTES = ("lookup_url_kwarg", "lookup_field", "lookup_value_regex")
+# judged like a re_path group's; by default DRF's "[^/.]+", free text); on a router of path()
+# routes (DRF >= 3.15, ``use_regex_path=False``), the converter of ``<converter:pk>``:
+# ``lookup_value_converter``, else ``lookup_value_regex`` (taken as a converter's name), else "str".
+DRF_LOOKUP_ATTRIBUTES = ("lookup_url_kwarg", "lookup_field", "lookup_value_regex", "lookup_value_converter")
 DRF_DEFAULT_LOOKUP = "pk"
 # Decorators of a viewset's extra actions (``@action(detail=True, methods=["post"])``; the older
 # ``detail_route``/``list_route``): views, whose parameters come from the URL as those of
