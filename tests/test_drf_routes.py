@@ -5,7 +5,9 @@ project fixture tests/fixtures/projects/kennel checks the findings; here, how th
 read, and that the answer does not depend on the jobs or the order of the files (a nested
 router's parent viewset is in another file than the nested viewset)."""
 import ast
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -163,3 +165,16 @@ def test_the_kennel_project_is_told_the_same_whatever_the_jobs_and_the_order(tmp
     assert one == shell_and_sql(review(tree, jobs=2)) == shell_and_sql(review(tree, reverse=True, jobs=1))
     assert ("views.py", 70, "shell-command-injection") not in one  # (shop_pk: shops.py's ShopViewSet's [0-9]+)
     assert ("views.py", 75, "shell-command-injection") in one
+
+
+def test_a_cached_nested_viewset_follows_an_edited_parent_viewset(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    tree = tmp_path / "kennel"
+    shutil.copytree(KENNEL, tree)
+    cache = tmp_path / "cache"
+    shop_pk = ("views.py", 70, "shell-command-injection")
+    assert shop_pk not in shell_and_sql(review(tree, jobs=1, cache_dir=cache))
+    shops = tree / "src" / "kennel" / "shops.py"
+    shops.write_text(shops.read_text().replace('lookup_value_regex = "[0-9]+"', 'lookup_value_regex = "[^/]+"'))
+    os.utime(shops, (time.time() + 5, time.time() + 5))
+    assert shop_pk in shell_and_sql(review(tree, jobs=1, cache_dir=cache))

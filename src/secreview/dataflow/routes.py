@@ -22,6 +22,11 @@ in another (which the URL conf imports, so it is usually analysed first). So:
   attributes, so the view's question names them (``lookup_item``) and the table fills them in;
   a router whose ``urls`` its own file does not read is the URL conf ``<module>.<router>.urls``,
   which another file includes (``from app.routers import router``, ``include(router.urls)``);
+  on a router of path() routes (``use_regex_path=False``) the lookup value is judged by the
+  viewset's ``lookup_value_converter`` instead (LOOKUP_PATH); an ``@action`` whose ``url_path``
+  captures arguments has a route of its own, which the question tells too (ACTION); a nested
+  router of drf-nested-routers adds its parent's prefix and the parent viewset's lookup argument,
+  which the parent's file exports (PARENT, lookup_entries);
 - a viewset's ``as_view({"get": "retrieve"})`` dispatches the actions it names only: its routes
   are a group of the view's entry (``=retrieve``), and the answer tells each action what the
   routes dispatching it convert (see ACTION_SEPARATOR; ``conversions_of`` picks a method's);
