@@ -949,6 +949,10 @@ class FunctionAnalysis:
             if method in _DEFERRED_TASK_METHODS:  # ``send_report.delay(email)``: the receiver is the function
                 self.deferred_call(node, _DEFERRED_TASK_METHODS[method], method, positional, keywords)
 
+        if method in _CONVERTING_READS and (node.keywords or len(node.args) > _CONVERTING_READS[method]):
+            converted = self.converting_read(node, method, receiver, positional, keywords)
+            if converted is not None:
+                return converted
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
         if method in PATH_SOURCE_METHODS and self.is_pathlib_path(func.value):  # ``Path(p).open()``: as ``open(p)``
@@ -1025,6 +1029,25 @@ class FunctionAnalysis:
             if method == "get" and isinstance(func.value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
                 return join(receiver.whole(), default)
         return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
+
+    def converting_read(self, node: ast.Call, method: str, receiver: Taint, positional: list[Taint], keywords: dict) -> Taint | None:
+        """Werkzeug's ``request.args.get("id", type=int)`` (also ``get("id", 0, int)``, ``getlist("ids",
+        type=int)``, on any MultiDict or Headers): ``type`` runs on the value and a ValueError gives
+        the default instead, so the result is a converted value or the default. None when ``type``
+        is not a known sanitizer (``type=str``, a function of the project) or absent."""
+        place = _CONVERTING_READS[method]
+        converter = _placed(node, (place, "type"))
+        cwes = SANITIZERS.get(self.resolved_name(converter)) if converter is not None else None
+        if not cwes:
+            return None
+        if cwes is ALL_CWES:
+            converted = PROVEN
+        else:  # (``type=secure_filename``: what was read, safe for the sanitizer's weaknesses)
+            converted = receiver.whole().proved(cwes)
+        if method != "get":
+            return converted
+        default = _placed_value(node, (1, "default"), positional, keywords)
+        return join(converted, default.whole()) if default is not None else converted
 
     def call_of_project(self, node: ast.Call, name: str | None, method: str | None, receiver: Taint,
                         positional: list[Taint], keywords: dict, arguments: Taint, state: State) -> Taint:
@@ -1716,6 +1739,10 @@ def _dotted(node: ast.expr) -> str | None:
         return ".".join(reversed(parts))
     return None
 
+
+# Reads of werkzeug's MultiDict / Headers that convert the value with a ``type`` callable: the
+# method -> the position of ``type`` (``get(key, default=None, type=None)``, ``getlist(key, type=None)``).
+_CONVERTING_READS = {"get": 2, "getlist": 1}
 
 _REQUEST_READ_METHODS = frozenset({
     "get_json", "get_data", "get_full_path", "post", "json", "text", "read", "get_argument", "get_query_argument",
