@@ -17,6 +17,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from secreview.dataflow.validators import validator_functions
+from secreview.dataflow.flask_rules import is_registered_view as is_registered_flask_view
+from secreview.dataflow.flask_rules import registered_views as registered_flask_views
+from secreview.dataflow.flask_rules import rules_of as flask_rules_of
 from secreview.dataflow.parameters import (
     converted_options, dependency_class_names, dependency_functions, generated_constructor, imported_bases, local_enums,
 )
@@ -456,7 +459,7 @@ class FileFlow:
         for child, _ in self.nested:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.class_of_method[id(child)] = class_name
-                if flask_view and child.name in CLASS_VIEW_METHODS:
+                if flask_view and child.name in FLASK_VIEW_METHODS:
                     self.flask_view_methods.add(id(child))
                 if django_view:
                     self.django_view_methods.add(id(child))  # ``self.kwargs``: the URL's parameters
@@ -860,9 +863,16 @@ class FileFlow:
         prefix = self.function_qualname(node)
         return not any(part.startswith("_") and not part.startswith("__") for part in prefix.split(".")[:-1] if part)
 
+    def is_flask_view(self, node: ast.AST) -> bool:
+        """A method Flask dispatches to of a class-based view (``class ItemAPI(MethodView): def
+        get(self, item_id)``), or a function an ``add_url_rule`` of this file routes to
+        (``app.add_url_rule("/doc/<path:name>", "doc", show)``): called with the URL rule's
+        variables, like a decorated route."""
+        return id(node) in self.flask_view_methods or is_registered_flask_view(self, node)
+
     def is_route(self, node: ast.AST) -> bool:
-        if id(node) in self.flask_view_methods:
-            return True  # ``class ItemAPI(MethodView): def get(self, item_id)``: URL parameters
+        if self.is_flask_view(node):
+            return True
         for decorator in getattr(node, "decorator_list", []):
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if isinstance(target, ast.Attribute) and target.attr in ROUTE_DECORATOR_NAMES:
@@ -874,6 +884,11 @@ class FileFlow:
     def route_parameter_kind(self, node: ast.AST, name: str) -> str:
         """Where a route's parameter comes from: the path (``"/users/{id}"``, ``"/<int:id>"``) or,
         for FastAPI-style routes, the query string."""
+        registered = registered_flask_views(self)
+        if registered and is_registered_flask_view(self, node):  # (``add_url_rule``: Werkzeug's syntax)
+            if any(rule.rule is not None and re.search(r"<(?:[^>:]*:)?" + re.escape(name) + r">", rule.rule)
+                   for rule in flask_rules_of(self, node)):
+                return "URL path parameter"
         for decorator in getattr(node, "decorator_list", []):
             if isinstance(decorator, ast.Call) and decorator.args and isinstance(decorator.args[0], ast.Constant):
                 template = str(decorator.args[0].value)
@@ -1542,6 +1557,9 @@ _FUNCTION_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _ROUTES_KEY = "<routes>"  # (a lookup of a function's record: what the routes to a view convert)
 SUPER = object()  # a ``super().name()`` call, in ``FileFlow._called_names``
 FLASK_VIEW_CLASSES = frozenset({"flask.views.MethodView", "flask.views.View"})
+# The methods of such a class Flask calls with the URL rule's variables: a MethodView's HTTP
+# methods, a View's ``dispatch_request``.
+FLASK_VIEW_METHODS = CLASS_VIEW_METHODS | frozenset({"dispatch_request"})
 ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})
 
 

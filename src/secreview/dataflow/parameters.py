@@ -16,6 +16,7 @@ from secreview.models.sources import (
     PATTERN_FIELD_MARKERS, PATTERN_TYPES, SCALAR_ANNOTATIONS,
 )
 
+from secreview.dataflow.flask_rules import rules_of
 from secreview.dataflow.validators import class_validators, may_validate, validator_names
 
 if TYPE_CHECKING:
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
 CONVERTED = "converted"  # the framework converted or validated the value: nothing untrusted is left
 _FLASK_RULE_VARIABLE = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?(\w+)>")
 _TEMPLATE_VARIABLE = re.compile(r"\{(\w+)(?::[^}]*)?\}")
-_CONVERTING_RULE_TYPES = frozenset({"int", "float", "uuid"})
-_FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
+# Werkzeug's converters whose value is converted, or one of the rule's own words (``<any(a, b):x>``).
+_CONVERTING_RULE_TYPES = frozenset({"int", "float", "uuid", "any"})
 _LITERAL = frozenset({"Literal", "typing.Literal", "typing_extensions.Literal"})
 _KIND_MARKERS = frozenset(PARAMETER_KIND_MARKERS)
 _PATTERN_MARKERS = _KIND_MARKERS | PATTERN_FIELD_MARKERS
@@ -393,12 +394,20 @@ def _converted(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:
     annotation = _unwrapped(declared, unit)
     if annotation is not None and _converted_type(annotation, unit):
         return True
-    rule = _rule_template(function)
-    if rule is not None:
-        for converter, name in _FLASK_RULE_VARIABLE.findall(rule):
-            if name == arg.arg and converter in _CONVERTING_RULE_TYPES:
-                return True
-    return False
+    return _converted_by_rules(unit, function, arg.arg)
+
+
+def _converted_by_rules(unit: "FileFlow", function: ast.AST, name: str) -> bool:
+    """Every URL rule routing to ``function`` that names the variable ``name`` converts it
+    (``<int:id>``), and one does (a rule that does not name it passes the default, if any: see
+    ``_flask_rule_variables``); a rule that is not known may name it as text."""
+    rules = rules_of(unit, function)
+    converters = []
+    for rule in rules:
+        if rule.rule is None:
+            return False
+        converters.extend(converter for converter, variable in _FLASK_RULE_VARIABLE.findall(rule.rule) if variable == name)
+    return bool(converters) and all(converter in _CONVERTING_RULE_TYPES for converter in converters)
 
 
 def _converted_type(annotation: ast.expr, unit: "FileFlow") -> bool:
@@ -489,35 +498,21 @@ def _is_local_model(annotation: ast.expr | None, unit: "FileFlow") -> bool:
     return any(isinstance(statement, ast.ClassDef) and statement.name == annotation.id for statement in unit.parsed.tree.body)
 
 
-def _rule_template(function: ast.AST) -> str | None:
-    """The URL rule of a route decorator: ``@app.route("/users/<int:id>")``."""
-    for decorator in getattr(function, "decorator_list", []):
-        if isinstance(decorator, ast.Call) and decorator.args and isinstance(decorator.args[0], ast.Constant) and isinstance(decorator.args[0].value, str):
-            return decorator.args[0].value
-    return None
-
-
 def _flask_rule_variables(unit: "FileFlow", function: ast.AST) -> set[str] | None:
-    """The variables of a Flask (Werkzeug) URL rule, plus the route's constant ``defaults=`` keys;
-    None when the handler is not a Flask route with a constant rule (FastAPI passes query
-    parameters to every other parameter, and a rule built at run time is not known)."""
+    """The variables of the Flask (Werkzeug) URL rules routing to ``function`` (see
+    flask_rules.py), plus the routes' constant ``defaults=`` keys; None when the handler is not
+    a Flask route with constant rules (FastAPI passes query parameters to every other parameter,
+    and a rule built at run time is not known)."""
     if not unit.facts.imports.imports_module("flask") or unit.facts.imports.imports_module("fastapi"):
         return None
-    variables: set[str] | None = None  # (every rule of the view: ``@app.route`` may be stacked)
-    for decorator in getattr(function, "decorator_list", []):
-        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and decorator.func.attr in _FLASK_ROUTE_METHODS):
-            continue
-        if not (decorator.args and isinstance(decorator.args[0], ast.Constant) and isinstance(decorator.args[0].value, str)):
-            return None
-        rule = decorator.args[0].value
-        if _TEMPLATE_VARIABLE.search(rule):
-            return None  # ``{name}``: not Werkzeug's syntax
-        variables = (variables or set()) | {name for _, name in _FLASK_RULE_VARIABLE.findall(rule)}
-        for keyword in decorator.keywords:
-            if keyword.arg == "defaults":
-                if not isinstance(keyword.value, ast.Dict):
-                    return None
-                variables |= {k.value for k in keyword.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    rules = rules_of(unit, function)
+    if not rules:
+        return None
+    variables: set[str] = set()  # (every rule of the view: ``@app.route`` may be stacked)
+    for rule in rules:
+        if rule.rule is None or rule.defaults is None or _TEMPLATE_VARIABLE.search(rule.rule):
+            return None  # (``{name}``: not Werkzeug's syntax)
+        variables |= {name for _, name in _FLASK_RULE_VARIABLE.findall(rule.rule)} | rule.defaults
     return variables
 
 

@@ -111,7 +111,8 @@ def _is_view(function: ast.AST, ctx: RuleContext) -> bool:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         if isinstance(target, ast.Attribute) and target.attr in ("route", "get", "post", "put", "patch", "delete"):
             return True
-    return False
+    # A Flask class-based view's method, a function routed by ``add_url_rule`` (the data flow knows)
+    return ctx.flow is not None and ctx.flow.is_flask_view(function)
 
 
 @rule(
