@@ -1594,7 +1594,7 @@ class FunctionAnalysis:
         static = self._refinements.get((test, branch))
         if static is None:
             static = self._refinements[(test, branch)] = (
-                _validated_name(test, self.unit, branch), _validator_argument(test, self), _allow_listed_host(test, self, branch),
+                _validated_name(test, self.unit, branch, self.node), _validator_argument(test, self), _allow_listed_host(test, self, branch),
                 _contained_paths(test, self, branch))
         checked, validated, host, contained = static
         if checked is not None and checked in state:
@@ -1972,13 +1972,14 @@ _FORM_VALIDATION_METHODS = frozenset({"is_valid", "validate_on_submit"})
 _FORM_VALIDATED_CWES = frozenset({501})
 
 
-def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool) -> str | None:
+def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool, scope: ast.AST | None = None) -> str | None:
     """The name that ``test`` proves safe when it evaluates to ``branch`` (or the dotted name,
-    ``f.order``, of an attribute the state holds apart: see FunctionAnalysis.dependency_instance)."""
+    ``f.order``, of an attribute the state holds apart: see FunctionAnalysis.dependency_instance).
+    ``scope``: the function the test is in (its locals bound once to a literal are allow-lists)."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, (ast.Name, ast.Attribute)):
         op = test.ops[0]
         comparator = test.comparators[0]
-        constant_set = _is_allow_list(comparator, unit)
+        constant_set = _is_allow_list(comparator, unit, scope)
         checked = test.left.id if isinstance(test.left, ast.Name) else _dotted(test.left)
         if isinstance(op, ast.In) and branch and constant_set:
             return checked
@@ -2024,7 +2025,7 @@ def _checking_helpers(unit: "FileFlow") -> dict[str, int]:
             body = node.body[1:] if ast.get_docstring(node) is not None else node.body
             if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
                 continue
-            checked = _validated_name(body[0].value, unit, True)
+            checked = _validated_name(body[0].value, unit, True, node)
             parameters = [arg.arg for arg in (*node.args.posonlyargs, *node.args.args)]
             if checked in parameters:
                 found[node.name] = parameters.index(checked)
@@ -2385,14 +2386,48 @@ def _contained_paths_in(checked: ast.expr, analysis: FunctionAnalysis) -> list[t
     return []
 
 
-def _is_allow_list(node: ast.expr, unit: "FileFlow") -> bool:
-    """A literal collection, a module constant, or a name spelled as a constant (ALLOWED_ROLES,
-    typically imported from settings)."""
+def _is_allow_list(node: ast.expr, unit: "FileFlow", scope: ast.AST | None = None) -> bool:
+    """A literal collection, a module constant, a name spelled as a constant (ALLOWED_ROLES,
+    typically imported from settings), or a local of ``scope`` bound once to a literal collection
+    and never added to (see ``_local_allow_list``)."""
     if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
         return True
     if isinstance(node, ast.Attribute):
         node = ast.Name(id=node.attr)  # settings.ALLOWED_HOSTS
-    return unit.is_constant_name(node) or (isinstance(node, ast.Name) and node.id.isupper() and len(node.id) > 1)
+    if unit.is_constant_name(node) or (isinstance(node, ast.Name) and node.id.isupper() and len(node.id) > 1):
+        return True
+    return scope is not None and node.__class__ is ast.Name and _local_allow_list(node.id, unit, scope)
+
+
+def _local_allow_list(name: str, unit: "FileFlow", scope: ast.AST) -> bool:
+    """``allowed = {"title", "created"}`` in the function ``scope``: its only binding, a literal
+    collection of constants (or a module constant's), and no call in the function changes it in
+    place (``allowed.add(x)``; a rebinding, ``allowed |= ...`` or ``allowed[k] = v`` is a binding)."""
+    if scope.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef):
+        return False  # (a module's names: module constants)
+    collector = unit.facts.scopes.collector(scope)
+    bound = collector.bindings.get(name, ())
+    if len(bound) != 1 or bound[0].__class__ not in _COLLECTION_NODES or name in collector.escaped:
+        return False
+    if not isinstance(fold(bound[0], {}, unit.module_constants), (frozenset, tuple, list, dict)):
+        return False
+    return name not in _mutated_names(scope, unit)
+
+
+_COLLECTION_NODES = (ast.Set, ast.List, ast.Tuple, ast.Dict, ast.Name)
+
+
+def _mutated_names(scope: ast.AST, unit: "FileFlow") -> frozenset[str]:
+    """The names a method changing a container in place is called on, anywhere in ``scope``
+    (nested functions too): ``allowed.add(x)``, ``[allowed.update(x) for x in ...]``."""
+    memo = unit.facts.scopes.memo.setdefault("dataflow: mutated names", {})  # id(scope) -> names
+    found = memo.get(id(scope))
+    if found is None:
+        found = memo[id(scope)] = frozenset(
+            node.func.value.id for node in ast.walk(scope)
+            if node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and node.func.attr in MUTATING_METHODS
+            and node.func.value.__class__ is ast.Name)
+    return found
 
 
 _HOST_ATTRIBUTES = frozenset({"hostname", "netloc", "host"})
