@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.rules._jinja import unescaped_variables
 from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, reference_name
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
@@ -17,6 +18,9 @@ HTML_RESPONSES = (
     "django.http.HttpResponseBadRequest", "django.http.HttpResponseNotFound", "django.http.response.HttpResponse",
     "starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse",
 )
+# Flask's rendering of a template given as text (autoescaped): the values of the variables a
+# constant template prints unescaped (``{{ bio|safe }}``, ``{% autoescape false %}``) are HTML.
+TEMPLATE_STRING_RENDERERS = ("flask.render_template_string", "flask.templating.render_template_string")
 
 
 def _tainted_only(hit):
@@ -29,11 +33,15 @@ def _tainted_only(hit):
     cwe=79,
     severity=HIGH,
     confidence=MEDIUM,
-    calls=HTML_RESPONSES,
+    calls=[*HTML_RESPONSES, *TEMPLATE_STRING_RENDERERS],
     nodes=[ast.Return],
     description="""An HTML response body contains data from the request without HTML escaping.
         A link with script in the parameter runs that script in the victim's browser, in the
-        site's origin (session theft, actions on the user's behalf).""",
+        site's origin (session theft, actions on the user's behalf). Also a constant template
+        rendered by flask.render_template_string() that prints a variable unescaped
+        ({{ bio|safe }}, or inside {% autoescape false %}) given request data. Not reported:
+        bodies Flask serializes to JSON (a dict or list, jsonify()), and responses whose
+        constant Content-Type or mimetype is not HTML (text/plain, application/json).""",
     solution="""Render through a template with autoescaping (render_template / Django templates),
         or escape the value with markupsafe.escape() / html.escape() before inserting it; return
         JSON with jsonify/JsonResponse for data.""",
@@ -55,21 +63,33 @@ def check_xss(node: ast.AST, ctx: RuleContext):
             return None
         value = node.value
         if isinstance(value, (ast.Tuple,)) and value.elts:
+            # ``(body, status)``, ``(body, headers)``, ``(body, status, headers)``
+            if len(value.elts) > 1 and not _html_content_type(_content_type(value.elts[-1], ctx)):
+                return None  # ``"<p>" + q, 200, {"Content-Type": "text/plain"}``: not HTML
             value = value.elts[0]
-        if isinstance(value, _JSON_BODIES):
+        if _json_body(value, ctx):
             return None  # Flask serializes dicts and lists to JSON
         if isinstance(value, ast.Call) and _builds_response(value, ctx):
             return None  # responses built by calls are checked at the call
         if _returns_json_by_default(function, ctx):
             return None
         target = node
+    elif ctx.call_name(node) in TEMPLATE_STRING_RENDERERS:
+        return _check_template_string(node, ctx)
     else:
         value = ctx.argument(node, 0, "content") or ctx.argument(node, 0, "response")
         target = node
         if isinstance(value, ast.Call) and ctx.call_name(value) in (*MARK_SAFE_CALLS, *MARKUP_CALLS):
             return None  # HTML marked safe: reported once, by the mark-safe/Markup rules, at that call
+        if value is not None and _json_body(value, ctx):
+            return None  # ``make_response({"q": q})``: Flask serializes it to JSON
         mimetype = ctx.literal(ctx.keyword(node, "mimetype") or ctx.keyword(node, "content_type") or ctx.keyword(node, "media_type"), None)
         if isinstance(mimetype, str) and "html" not in mimetype:
+            return None
+        headers = ctx.keyword(node, "headers")
+        if headers is None and ctx.call_name(node) == "flask.make_response" and len(node.args) > 1:
+            headers = node.args[-1]  # ``make_response(body, status, headers)``, ``(body, headers)``
+        if headers is not None and not _html_content_type(_content_type(headers, ctx)):
             return None
     return _tainted_only(dynamic_value_hit(
         ctx, target, value,
@@ -79,7 +99,71 @@ def check_xss(node: ast.AST, ctx: RuleContext):
     ))
 
 
+def _check_template_string(call: ast.Call, ctx: RuleContext):
+    """``render_template_string("<p>{{ bio|safe }}</p>", bio=request.args["bio"])``: the
+    variables a constant template prints unescaped (see _jinja.py), given untrusted data. (A
+    template that is not a constant is the template-injection rule's.)"""
+    template = ctx.literal(ctx.argument(call, 0, "source"), None)
+    if not isinstance(template, str):
+        return None
+    unescaped = unescaped_variables(template)
+    if not unescaped:
+        return None
+    for keyword in call.keywords:
+        if keyword.arg in unescaped:
+            hit = _tainted_only(dynamic_value_hit(
+                ctx, call, keyword.value,
+                tainted=f"The template prints `{keyword.arg}` without escaping, and `{keyword.arg}` comes from {{source}}: a crafted link runs script in the victim's browser.",
+                dynamic="The template prints a non-constant value without escaping.",
+                sink_note=f"printed unescaped by the template as `{keyword.arg}`",
+            ))
+            if hit is not None:
+                hit.solution = (f"Let the template escape `{keyword.arg}`: drop `|safe` (and `{{% autoescape false %}}`), "
+                                "or sanitize the HTML first (bleach.clean / nh3.clean) if markup must be kept.")
+                return hit
+    return None
+
+
 _JSON_BODIES = (ast.Dict, ast.List, ast.DictComp, ast.ListComp)
+_NOT_KNOWN = object()
+
+
+def _json_body(value: ast.expr, ctx: RuleContext) -> bool:
+    """A dict or list display, or a name bound only to such (``data = {"q": q}; return data``):
+    a body Flask serializes to JSON."""
+    if isinstance(value, _JSON_BODIES):
+        return True
+    if value.__class__ is ast.Name:
+        bindings = ctx.facts.scopes.bindings_of(value.id, ctx.scope_chain)  # type: ignore[attr-defined]
+        return bool(bindings) and all(isinstance(bound, _JSON_BODIES) for bound in bindings)
+    return False
+
+
+def _content_type(headers: ast.expr, ctx: RuleContext):
+    """The constant Content-Type of response headers given as a dict display (``{"Content-Type":
+    "text/plain"}``) or a list of pairs; None when they set none, _NOT_KNOWN when it is not a
+    constant (or the headers are not a display: a status code, a variable)."""
+    if isinstance(headers, ast.Dict):
+        pairs = list(zip(headers.keys, headers.values))
+    elif isinstance(headers, (ast.List, ast.Tuple)) and all(
+            isinstance(e, (ast.Tuple, ast.List)) and len(e.elts) == 2 for e in headers.elts):
+        pairs = [(e.elts[0], e.elts[1]) for e in headers.elts]  # type: ignore[attr-defined]
+    else:
+        return _NOT_KNOWN
+    found = None
+    for key, value in pairs:
+        name = ctx.literal(key, _NOT_KNOWN) if key is not None else _NOT_KNOWN
+        if name is _NOT_KNOWN:
+            return _NOT_KNOWN  # (``**other``, a variable key: maybe Content-Type)
+        if isinstance(name, str) and name.lower() == "content-type":
+            found = ctx.literal(value, _NOT_KNOWN)
+    return found
+
+
+def _html_content_type(content_type) -> bool:
+    """Whether a response with this Content-Type (see _content_type) may be rendered as HTML:
+    a constant naming another type (text/plain, application/json...) is not."""
+    return not isinstance(content_type, str) or "html" in content_type.lower()
 _RESPONSE_BUILDERS = frozenset({
     "jsonify", "render_template", "render", "redirect", "make_response", "send_file", "send_from_directory",
     "abort", "url_for", "stream_with_context", "render_to_response", "JSONResponse", "JsonResponse",
