@@ -1556,7 +1556,11 @@ _TASK_REGISTRATIONS = frozenset({"register_task", "register"})  # app.register_t
 _FUNCTION_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _ROUTES_KEY = "<routes>"  # (a lookup of a function's record: what the routes to a view convert)
 SUPER = object()  # a ``super().name()`` call, in ``FileFlow._called_names``
-FLASK_VIEW_CLASSES = frozenset({"flask.views.MethodView", "flask.views.View"})
+FLASK_VIEW_CLASSES = frozenset({
+    "flask.views.MethodView", "flask.views.View",
+    # (Flask-RESTful's and Flask-RESTX's resources are MethodViews)
+    "flask_restful.Resource", "flask_restx.Resource", "flask_restplus.Resource",
+})
 # The methods of such a class Flask calls with the URL rule's variables: a MethodView's HTTP
 # methods, a View's ``dispatch_request``.
 FLASK_VIEW_METHODS = CLASS_VIEW_METHODS | frozenset({"dispatch_request"})

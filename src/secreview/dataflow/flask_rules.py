@@ -10,13 +10,17 @@ A view gets its rules from
   (``view_func=show``, also wrapped: ``login_required(show)``) or a ``flask.views.View`` /
   ``MethodView`` class of the module (``ItemView.as_view("item")``, also through a module-level
   name bound once to that call), whose methods Flask calls with the rule's variables
-  (``get``/``post``... of a MethodView, ``dispatch_request`` of a View).
+  (``get``/``post``... of a MethodView, ``dispatch_request`` of a View);
+- for Flask-RESTful/RESTX resources (MethodViews): ``api.add_resource(Item, *urls)`` and a
+  ``@ns.route(rule)`` decorating the class;
+- under the ``url_prefix`` of a blueprint (``bp = Blueprint(..., url_prefix="/<lang>")`` at
+  module level), or the ones this file's ``register_blueprint(bp, url_prefix=...)`` give it.
 
-A rule that is not a constant (or a name bound once to one), ``defaults=`` that is not a dict
-display, or ``**options`` make what the view is given unknown: its parameters stay request data.
-Not seen: registrations in another file (``app.add_url_rule(..., view_func=views.show)``, whose
-view then reads as a plain function), a view stored in a container, and a blueprint's
-``url_prefix`` variables.
+A rule or prefix that is not a constant (or a name bound once to one), ``defaults=`` that is not a
+dict display, or ``**options`` make what the view is given unknown: its parameters stay request
+data. Not seen: registrations in another file (``app.add_url_rule(..., view_func=views.show)``,
+whose view then reads as a plain function; a blueprint registered with a ``url_prefix`` there),
+a view stored in a container, a parent blueprint's or a REST ``Api``/``Namespace``'s own prefix.
 """
 from __future__ import annotations
 
@@ -29,7 +33,13 @@ if TYPE_CHECKING:
 
 # Decorators that route a function (last name of a call's function: ``app.route``, ``bp.get``).
 FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
+# The modules whose import makes the file's registrations worth reading (Flask, and the REST
+# extensions whose ``Resource`` classes are MethodViews: ``api.add_resource(Item, "/item/<int:id>")``).
+FLASK_MODULES = ("flask", "flask_restful", "flask_restx", "flask_restplus")
+BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
 _REGISTRATION = "add_url_rule"
+_RESOURCE_REGISTRATION = "add_resource"  # (Flask-RESTful/RESTX: ``add_resource(Resource, *urls)``)
+_BLUEPRINT_REGISTRATION = "register_blueprint"
 _MEMO = "flask_rules.registrations"
 _MAX_WRAPPERS = 3
 
@@ -46,19 +56,27 @@ class FlaskRule:
 def rules_of(unit: FileFlow, function: ast.AST) -> list[FlaskRule]:
     """Every rule routing to ``function``: its route decorators' and, for a module-level function
     or a method Flask dispatches to (``unit.flask_view_methods``) of a module-level class, the
-    file's ``add_url_rule`` registrations of it."""
-    found = [_rule_of_call(unit, decorator, decorator.args[0] if decorator.args else None)
-             for decorator in getattr(function, "decorator_list", ())
-             if decorator.__class__ is ast.Call and decorator.func.__class__ is ast.Attribute
-             and decorator.func.attr in FLASK_ROUTE_METHODS]
+    class's route decorators (Flask-RESTX's ``@ns.route(...)``) and the file's ``add_url_rule``
+    (``add_resource``) registrations of it. A blueprint's routes are under its ``url_prefix``."""
+    found = _decorator_rules(unit, function, FLASK_ROUTE_METHODS)
     registered = registered_views(unit)
-    if registered:
+    if registered or id(function) in unit.flask_view_methods:
         name = _registered_name(unit, function)
         if name is not None:
+            if id(function) in unit.flask_view_methods:
+                owner = unit.class_node(unit.class_of_method.get(id(function), ""))
+                if owner is not None:
+                    found.extend(_decorator_rules(unit, owner, frozenset({"route"})))
             found.extend(registered.get(name, ()))
     return found
 
 
+def _decorator_rules(unit: FileFlow, node: ast.AST, names: frozenset[str]) -> list[FlaskRule]:
+    found = []
+    for decorator in getattr(node, "decorator_list", ()):
+        if decorator.__class__ is ast.Call and decorator.func.__class__ is ast.Attribute and decorator.func.attr in names:
+            found.extend(_rules_of_call(unit, decorator, [decorator.args[0] if decorator.args else None]))
+    return found
 def is_registered_view(unit: FileFlow, function: ast.AST) -> bool:
     """A module-level function (or a Flask class-based view's dispatched method) that an
     ``add_url_rule`` of this file routes to."""
@@ -86,12 +104,14 @@ def _registered_name(unit: FileFlow, function: ast.AST) -> str | None:
 
 
 def registered_views(unit: FileFlow) -> dict[str, list[FlaskRule]]:
-    """The file's ``add_url_rule`` registrations: the name of the module's function or class
-    they route to -> their rules (computed once per file; nothing without an import of Flask)."""
+    """The file's ``add_url_rule`` (``add_resource``) registrations: the name of the module's
+    function or class they route to -> their rules (computed once per file; nothing without an
+    import of Flask or its REST extensions)."""
     memo = unit.facts.scopes.memo.setdefault(_MEMO, {})
     known = memo.get("views")
     if known is None:
-        known = memo["views"] = _registrations(unit) if unit.facts.imports.imports_module("flask") else {}
+        imports = unit.facts.imports
+        known = memo["views"] = _registrations(unit) if any(imports.imports_module(m) for m in FLASK_MODULES) else {}
     return known
 
 
@@ -101,17 +121,19 @@ def _registrations(unit: FileFlow) -> dict[str, list[FlaskRule]]:
         if node.__class__ is not ast.Call:
             continue
         func = node.func  # type: ignore[attr-defined]
-        if func.__class__ is not ast.Attribute or func.attr != _REGISTRATION:
+        if func.__class__ is not ast.Attribute or func.attr not in (_REGISTRATION, _RESOURCE_REGISTRATION):
             continue
         call: ast.Call = node  # type: ignore[assignment]
-        view = call.args[2] if len(call.args) > 2 else next((k.value for k in call.keywords if k.arg == "view_func"), None)
+        if func.attr == _RESOURCE_REGISTRATION:  # ``api.add_resource(Item, "/item/<int:id>", "/items/<int:id>")``
+            view = call.args[0] if call.args else None
+            rules: list[ast.expr | None] = [None if a.__class__ is ast.Starred else a for a in call.args[1:]]
+        else:
+            view = call.args[2] if len(call.args) > 2 else next((k.value for k in call.keywords if k.arg == "view_func"), None)
+            rules = [call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "rule"), None)]
         name = _view_name(unit, view, 0) if view is not None else None
         if name is not None:
-            rule = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "rule"), None)
-            found.setdefault(name, []).append(_rule_of_call(unit, call, rule))
+            found.setdefault(name, []).extend(_rules_of_call(unit, call, rules or [None]))
     return found
-
-
 def _view_name(unit: FileFlow, view: ast.expr, depth: int) -> str | None:
     """``show``, ``ItemView.as_view("item")``, ``login_required(show)``, a module-level name bound
     once to one of these: the name of the module's function or class it routes to."""
@@ -132,12 +154,9 @@ def _view_name(unit: FileFlow, view: ast.expr, depth: int) -> str | None:
     return None
 
 
-def _rule_of_call(unit: FileFlow, call: ast.Call, rule: ast.expr | None) -> FlaskRule:
-    text = None
-    if rule is not None and rule.__class__ is ast.Constant and isinstance(rule.value, str):  # type: ignore[attr-defined]
-        text = rule.value  # type: ignore[attr-defined]
-    elif rule is not None and rule.__class__ is ast.Name and isinstance(unit.module_constants.get(rule.id), str):  # type: ignore[attr-defined]
-        text = unit.module_constants[rule.id]  # type: ignore[attr-defined]
+def _rules_of_call(unit: FileFlow, call: ast.Call, rules: list[ast.expr | None]) -> list[FlaskRule]:
+    """The rules a route decorator or registration ``call`` (``receiver.method(...)``) adds, under
+    each URL prefix of its receiver (a blueprint's)."""
     defaults: frozenset[str] | None = frozenset()
     for keyword in call.keywords:
         if keyword.arg is None:  # ``**options``: maybe ``defaults``
@@ -149,4 +168,59 @@ def _rule_of_call(unit: FileFlow, call: ast.Call, rule: ast.expr | None) -> Flas
             else:
                 defaults = frozenset(k.value for k in value.keys  # type: ignore[attr-defined]
                                      if k.__class__ is ast.Constant and isinstance(k.value, str))  # type: ignore[union-attr]
-    return FlaskRule(text, defaults)
+    prefixes = _url_prefixes(unit, call.func.value)  # type: ignore[attr-defined]
+    found = []
+    for rule in rules:
+        text = _constant_text(unit, rule)
+        for prefix in prefixes:
+            found.append(FlaskRule(None if text is None or prefix is None else prefix + text, defaults))
+    return found
+
+
+def _constant_text(unit: FileFlow, value: ast.expr | None) -> str | None:
+    """A string literal, or a module-level name bound once to one; None for anything else."""
+    if value is not None and value.__class__ is ast.Constant and isinstance(value.value, str):  # type: ignore[attr-defined]
+        return value.value  # type: ignore[attr-defined]
+    if value is not None and value.__class__ is ast.Name and isinstance(unit.module_constants.get(value.id), str):  # type: ignore[attr-defined]
+        return unit.module_constants[value.id]  # type: ignore[attr-defined]
+    return None
+
+
+def _url_prefixes(unit: FileFlow, receiver: ast.expr) -> list[str | None]:
+    """The URL prefixes the routes of ``receiver`` are under: a blueprint's (a module-level name
+    bound once to ``Blueprint(..., url_prefix=...)``), or those the file's
+    ``register_blueprint(bp, url_prefix=...)`` calls give it instead; [""] for anything else.
+    None: a prefix that is not a constant (its variables are not known)."""
+    if receiver.__class__ is not ast.Name:
+        return [""]
+    memo = unit.facts.scopes.memo.setdefault(_MEMO, {}).setdefault("prefixes", {})
+    name = receiver.id  # type: ignore[attr-defined]
+    known = memo.get(name)
+    if known is None:
+        known = memo[name] = _blueprint_prefixes(unit, name)
+    return known
+
+
+def _blueprint_prefixes(unit: FileFlow, name: str) -> list[str | None]:
+    bindings = unit.facts.scopes.bindings_of(name, [unit.parsed.tree])
+    made = bindings[0] if bindings is not None and len(bindings) == 1 else None
+    if made is None or made.__class__ is not ast.Call or unit.qualname(made.func) not in BLUEPRINT_CLASSES:  # type: ignore[attr-defined]
+        return [""]
+    own = next((k.value for k in made.keywords if k.arg == "url_prefix"), None)  # type: ignore[attr-defined]
+    own_prefix = "" if own is None or (own.__class__ is ast.Constant and own.value is None) else _constant_text(unit, own)  # type: ignore[attr-defined]
+    given: list[str | None] = []
+    unprefixed = False  # (a registration without url_prefix keeps the blueprint's own)
+    for node, _ in unit.facts.nodes:
+        if (node.__class__ is ast.Call and node.func.__class__ is ast.Attribute  # type: ignore[attr-defined]
+                and node.func.attr == _BLUEPRINT_REGISTRATION and node.args  # type: ignore[attr-defined]
+                and node.args[0].__class__ is ast.Name and node.args[0].id == name):  # type: ignore[attr-defined]
+            prefix = next((k.value for k in node.keywords if k.arg == "url_prefix"), None)  # type: ignore[attr-defined]
+            if prefix is None:
+                unprefixed = True
+            else:
+                given.append(_constant_text(unit, prefix))
+            if any(k.arg is None for k in node.keywords):  # type: ignore[attr-defined]
+                given.append(None)  # (``**options``: maybe a url_prefix)
+    if not given:
+        return [own_prefix]
+    return given + ([own_prefix] if unprefixed else [])

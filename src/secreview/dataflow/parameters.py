@@ -16,7 +16,7 @@ from secreview.models.sources import (
     PATTERN_FIELD_MARKERS, PATTERN_TYPES, SCALAR_ANNOTATIONS,
 )
 
-from secreview.dataflow.flask_rules import rules_of
+from secreview.dataflow.flask_rules import FLASK_MODULES, rules_of
 from secreview.dataflow.validators import class_validators, may_validate, validator_names
 
 if TYPE_CHECKING:
@@ -503,7 +503,8 @@ def _flask_rule_variables(unit: "FileFlow", function: ast.AST) -> set[str] | Non
     flask_rules.py), plus the routes' constant ``defaults=`` keys; None when the handler is not
     a Flask route with constant rules (FastAPI passes query parameters to every other parameter,
     and a rule built at run time is not known)."""
-    if not unit.facts.imports.imports_module("flask") or unit.facts.imports.imports_module("fastapi"):
+    imports = unit.facts.imports
+    if not any(imports.imports_module(module) for module in FLASK_MODULES) or imports.imports_module("fastapi"):
         return None
     rules = rules_of(unit, function)
     if not rules:
