@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin, whole_proof_only
-from secreview.dataflow.validators import run_validators
+from secreview.dataflow.validators import run_validators, validated_inherited
 from secreview.dataflow.values import source as _source
 
 
@@ -343,8 +343,9 @@ class FunctionAnalysis:
                      for index, arg in enumerate(parameters) if fields or index > 0}
             inherited = self.unit.inherited_model_entry(class_name) if fields else None
             if inherited is not None:  # (``class Order(BaseOrder)``, the base of another module: its fields first)
-                given = {**{name: self.for_route(value, route, name, unmarked) for name, value in inherited[0].items()
-                            if unmarked is not None or name != EXTRA_FIELDS}, **given}
+                given = {**validated_inherited(self.unit, self.unit.class_node(class_name), {  # (and its own validators on them)
+                    name: self.for_route(value, route, name, unmarked) for name, value in inherited[0].items()
+                    if unmarked is not None or name != EXTRA_FIELDS}), **given}
             attributes = self.unit.class_level_values(class_name)  # (unless the instance has its own)
             constructor = None if fields else self.unit.function_qualname(init)
             names = [arg.arg for arg in parameters]

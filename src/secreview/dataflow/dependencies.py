@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from secreview.dataflow.analyzer import UNPLACED, FunctionSummary, extra_fields_value, fastapi_parameter_value
 from secreview.dataflow.parameters import EXTRA_FIELDS, allows_extra_fields, dependency, field_class_annotation, generated_constructor
-from secreview.dataflow.validators import alias_entries
+from secreview.dataflow.validators import alias_entries, validated_inherited
 from secreview.dataflow.values import CLEAN, Taint
 from secreview.findings import TraceStep
 from secreview.models.sources import DEPENDENCY_CLASS_MODULES
@@ -75,7 +75,7 @@ def dependency_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
         items: list[tuple] = []
         if inherited is not None:  # (its fields first, those the class declares again aside)
             own = {arg.arg for arg in parameters}
-            items += [(name, value) for name, value in inherited[0].items() if name not in own]
+            items += validated_inherited(unit, node, {name: value for name, value in inherited[0].items() if name not in own}).items()
             items += [((NESTED, field, nested), CLEAN) for field, nested in inherited[4].items() if field not in own]
         for index, arg in enumerate(parameters):
             if fields or index > 0:

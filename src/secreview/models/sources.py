@@ -180,9 +180,14 @@ PATTERN_TYPES = frozenset({"constr"})
 # pydantic validators (see dataflow/validators.py): the decorators naming the fields a method
 # validates (``@field_validator("name")``, pydantic 1's ``@validator("name")``), and the
 # ``Annotated`` metadata running a function on the value (``AfterValidator(check)``). pydantic keeps
-# what they return. (``WrapValidator`` hands the value to pydantic's own handler: not here.)
+# what they return. ``WrapValidator`` (and ``mode="wrap"``) hands the value to pydantic's own
+# handler, read as giving it back (``return handler(v)``). The decorators of a model's validators
+# (``@model_validator(mode=...)``, pydantic 1's ``@root_validator``), which check or change the
+# fields of the whole model (``self.name``, ``data["name"]``).
 VALIDATOR_DECORATORS = frozenset({"field_validator", "validator"})
 VALIDATOR_MARKERS = frozenset({"AfterValidator", "BeforeValidator", "PlainValidator"})
+WRAP_VALIDATOR_MARKERS = frozenset({"WrapValidator"})
+MODEL_VALIDATOR_DECORATORS = frozenset({"model_validator", "root_validator"})
 # pydantic's constrained numbers and dates (``conint(gt=0)``...): converted, as ``int`` is.
 CONSTRAINED_SCALAR_TYPES = frozenset({"conint", "confloat", "condecimal", "condate"})
 # Annotations of a class's attributes that its generated ``__init__`` does not take.
