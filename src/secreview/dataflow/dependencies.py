@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from secreview.dataflow.analyzer import UNPLACED, FunctionSummary, extra_fields_value, fastapi_parameter_value
 from secreview.dataflow.parameters import EXTRA_FIELDS, allows_extra_fields, dependency, field_class_annotation, generated_constructor
-from secreview.dataflow.validators import alias_entries, validated_inherited
+from secreview.dataflow.validators import alias_entries, reading_entries, validated_inherited
 from secreview.dataflow.values import CLEAN, Taint
 from secreview.findings import TraceStep
 from secreview.models.sources import DEPENDENCY_CLASS_MODULES
@@ -92,6 +92,7 @@ def dependency_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
                                         Taint(frozenset(), tuple(items)))
     for name, validators in alias_entries(unit).items():  # (``Slug = Annotated[str, AfterValidator(f)]``: see validators.py)
         entries[name] = FunctionSummary(name, validators)
+        entries.update(reading_entries(unit, validators))  # (``WrapValidator(f)``: what ``f`` returns, read)
     return entries
 
 

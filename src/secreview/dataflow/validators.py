@@ -365,8 +365,12 @@ def _fields_read(function: ast.FunctionDef, holder: str, on_self: bool) -> list[
                 return None
             if field:
                 fields[field] = None
-        if not on_self and parent.__class__ is ast.Call and parent.args and _field_get(parent, holder):  # type: ignore[attr-defined]
-            fields[parent.args[0].value] = None  # type: ignore[attr-defined]
+        if parent.__class__ is ast.Call:
+            func = parent.func  # type: ignore[attr-defined]
+            if on_self and func.__class__ is ast.Attribute and _named(func.value, holder):
+                return None  # (``self.rename()``: a method may set any field)
+            if not on_self and parent.args and _field_get(parent, holder):  # type: ignore[attr-defined]
+                fields[parent.args[0].value] = None  # type: ignore[attr-defined]
     return list(fields)
 
 
@@ -388,8 +392,8 @@ def _field_use(parent: ast.AST, holder: ast.Name, on_self: bool) -> str | None:
     cls = parent.__class__
     if cls is ast.Return:
         return ""
-    if on_self:
-        return parent.attr if cls is ast.Attribute and parent.ctx.__class__ is not ast.Del else None  # type: ignore[attr-defined]
+    if on_self:  # (``self.__dict__``: any field)
+        return parent.attr if cls is ast.Attribute and parent.ctx.__class__ is not ast.Del and parent.attr[:2] != "__" else None  # type: ignore[attr-defined]
     if cls is ast.Subscript and parent.value is holder:  # type: ignore[attr-defined]
         key = parent.slice  # type: ignore[attr-defined]
         if key.__class__ is ast.Constant and isinstance(key.value, str) and parent.ctx.__class__ is not ast.Del:  # type: ignore[attr-defined]
@@ -414,7 +418,8 @@ def _model_copy(function: ast.FunctionDef, holder: str, field: str, on_self: boo
     """The model validator ``function`` as a function of the field ``field`` (its first
     parameter) and of the rest of the model (``holder``, its second), see above."""
     name = f"{holder}.{field}" if on_self else f'{holder}["{field}"]'
-    body = [_DictField(holder, field, name, on_self).visit(copy.deepcopy(statement)) for statement in function.body]
+    rewrite = _DictField(holder, field, name, on_self, _aliases(function, holder, field, on_self))
+    body = [rewrite.visit(copy.deepcopy(statement)) for statement in function.body]
     if on_self:
         body.append(ast.copy_location(ast.Return(value=ast.Name(id=name, ctx=ast.Load())), function.body[-1]))  # (the instance kept)
     return _function_copy(function, [name, holder], body)
@@ -429,14 +434,52 @@ def _function_copy(function: ast.FunctionDef, params: list[str], body: list[ast.
     return copied
 
 
+def _aliases(function: ast.FunctionDef, holder: str, field: str, on_self: bool) -> frozenset[str]:
+    """The local names standing for the field all along (``region = data.get("region")``, then
+    ``if region not in REGIONS: raise``): each bound once in the function, by a statement of its
+    body to the field, which the function never sets."""
+    def reads_field(node: ast.AST) -> bool:
+        if on_self:
+            return node.__class__ is ast.Attribute and _named(node.value, holder) and node.attr == field  # type: ignore[attr-defined]
+        if node.__class__ is ast.Subscript:
+            key = node.slice  # type: ignore[attr-defined]
+            return _named(node.value, holder) and key.__class__ is ast.Constant and key.value == field  # type: ignore[attr-defined]
+        return node.__class__ is ast.Call and _field_get(node, holder) and node.args[0].value == field  # type: ignore[attr-defined]
+
+    candidates = {statement.targets[0].id for statement in function.body  # type: ignore[attr-defined]
+                  if statement.__class__ is ast.Assign and len(statement.targets) == 1  # type: ignore[attr-defined]
+                  and statement.targets[0].__class__ is ast.Name and reads_field(statement.value)}  # type: ignore[attr-defined]
+    if not candidates:
+        return frozenset()
+    bound: dict[str, int] = {}
+    for node in _walk_body(function):
+        cls = node.__class__
+        if cls is ast.Name and node.ctx.__class__ is not ast.Load:  # type: ignore[attr-defined]
+            bound[node.id] = bound.get(node.id, 0) + 1  # type: ignore[attr-defined]
+        elif cls in (ast.Global, ast.Nonlocal):
+            candidates -= set(node.names)  # type: ignore[attr-defined]
+        elif cls in (ast.ExceptHandler, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom):
+            names = [a.asname or a.name for a in node.names] if cls in (ast.Import, ast.ImportFrom) else [node.name]  # type: ignore[attr-defined]
+            candidates -= set(names)
+        elif cls in (ast.Attribute, ast.Subscript) and node.ctx.__class__ is not ast.Load and reads_field(node):  # type: ignore[attr-defined]
+            return frozenset()  # (the field set again: the name keeps what it held before)
+    return frozenset(name for name in candidates if bound.get(name) == 1)
+
+
 class _DictField(ast.NodeTransformer):
-    """``self.<field>`` / ``data["<field>"]``, ``data.get("<field>")`` -> the field's own name;
+    """``self.<field>`` / ``data["<field>"]``, ``data.get("<field>")``, a local name standing for it
+    -> the field's own name;
     ``return self`` (every return, after) / ``return data`` -> the field; ``isinstance(data, dict)``
     and ``"<field>" in data`` -> True (the body's JSON object; a field missing from it gets its
     default)."""
 
-    def __init__(self, holder: str, field: str, name: str, on_self: bool) -> None:
-        self.holder, self.field, self.name, self.on_self = holder, field, name, on_self
+    def __init__(self, holder: str, field: str, name: str, on_self: bool, aliases: frozenset[str] = frozenset()) -> None:
+        self.holder, self.field, self.name, self.on_self, self.aliases = holder, field, name, on_self, aliases
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id in self.aliases and node.ctx.__class__ is ast.Load:
+            return self._field(node, node.ctx)  # (a local name standing for the field, see _aliases)
+        return node
 
     def _is_holder(self, node: ast.AST) -> bool:
         return node.__class__ is ast.Name and node.id == self.holder  # type: ignore[attr-defined]
@@ -541,18 +584,40 @@ def _read(unit: "FileFlow", value: Taint, reading: tuple, raw: Taint) -> Taint:
     """``value`` once a reading's function (see above) ran on it: what the analysis of its copy
     (its first parameter the value) returns. The copy is analysed apart: what it calls is not a
     call of the project, its values are no expression of the file."""
+    copied, function, data = reading
+    returned = _analysed(unit, copied, function)
+    if returned is None:
+        return value  # (never returns: rejects every input, or not read)
+    return _returned_for(value, returned.whole(), 0, data, raw)
+
+
+def _analysed(unit: "FileFlow", copied: ast.FunctionDef, function: ast.FunctionDef) -> Taint | None:
+    """What the copy ``copied`` of ``function`` returns (None: it never returns)."""
     from secreview.dataflow.analyzer import FunctionAnalysis  # (it imports this module)
 
-    copied, function, data = reading
     calls, nested = len(unit.call_sites), len(unit.nested)
     try:
         analysis = FunctionAnalysis(unit, copied, unit.function_qualname(function), unit._globals_for.get(id(function), {})).run()
     finally:
         del unit.call_sites[calls:]
         del unit.nested[nested:]
-    if analysis.returns is None:
-        return value  # (never returns: rejects every input, or not read)
-    return _returned_for(value, analysis.returns.whole(), 0, data, raw)
+    return analysis.returns
+
+
+def reading_entries(unit: "FileFlow", names: list[str]) -> dict:
+    """The readings among an alias's validators ``names`` (``Kind = Annotated[str,
+    WrapValidator(known_kind)]``) as summaries, which a model of another module importing the
+    alias runs as any validator's (see run_validators; dependencies.py exports them)."""
+    from secreview.dataflow.analyzer import FunctionSummary  # (it imports this module)
+
+    readings = unit.__dict__.get(_READINGS) or {}
+    found = {}
+    for name in names:
+        reading = readings.get(name)
+        if reading is not None:
+            returned = _analysed(unit, reading[0], reading[1])
+            found[name] = FunctionSummary(name, [arg.arg for arg in reading[0].args.args], CLEAN if returned is None else returned)
+    return found
 
 
 def _module_function(unit: "FileFlow", name: str) -> ast.FunctionDef | None:
