@@ -316,8 +316,8 @@ _DICT_FUNCTIONS = frozenset({"isinstance", "len", "dict", "list", "sorted", "set
 def _model_readings(unit: "FileFlow", prefix: str, function: ast.FunctionDef, decorator: ast.Call | None,
                     last: str) -> list[tuple[tuple[str, str], str]]:
     """The readings of a model validator (``((BEFORE or AFTER, field), reading name)``), one per
-    field it uses; none when its function is not read (see above) or it wraps pydantic's own
-    validation (``mode="wrap"``)."""
+    field it uses; none when its function is not read (see above). (``mode="wrap"``: read as a
+    dict validator with ``handler(data)`` as ``data``.)"""
     decorators = {_last_name(unit, d.func if d.__class__ is ast.Call else d) for d in function.decorator_list}  # type: ignore[attr-defined]
     params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
     if last == "model_validator":  # (``mode="wrap"``: a dict validator whose ``handler(data)`` is read as ``data``)
