@@ -868,7 +868,12 @@ class FileFlow:
         get(self, item_id)``), or a function an ``add_url_rule`` of this file routes to
         (``app.add_url_rule("/doc/<path:name>", "doc", show)``): called with the URL rule's
         variables, like a decorated route."""
-        return id(node) in self.flask_view_methods or is_registered_flask_view(self, node)
+        return id(node) in self.flask_view_methods or (bool(self.flask_registrations) and is_registered_flask_view(self, node))
+
+    @functools.cached_property
+    def flask_registrations(self) -> dict:
+        """The file's ``add_url_rule``/``add_resource`` registrations (see flask_rules.py)."""
+        return registered_flask_views(self)
 
     def is_route(self, node: ast.AST) -> bool:
         if self.is_flask_view(node):
@@ -884,8 +889,7 @@ class FileFlow:
     def route_parameter_kind(self, node: ast.AST, name: str) -> str:
         """Where a route's parameter comes from: the path (``"/users/{id}"``, ``"/<int:id>"``) or,
         for FastAPI-style routes, the query string."""
-        registered = registered_flask_views(self)
-        if registered and is_registered_flask_view(self, node):  # (``add_url_rule``: Werkzeug's syntax)
+        if self.flask_registrations and is_registered_flask_view(self, node):  # (``add_url_rule``: Werkzeug's syntax)
             if any(rule.rule is not None and re.search(r"<(?:[^>:]*:)?" + re.escape(name) + r">", rule.rule)
                    for rule in flask_rules_of(self, node)):
                 return "URL path parameter"

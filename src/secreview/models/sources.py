@@ -211,7 +211,9 @@ SCALAR_ANNOTATIONS = frozenset({
 # Weaknesses a source cannot cause, by source description. A path or URL given on the command
 # line is the operator's own choice (not traversal/SSRF), and so is a pattern (``--filter REGEX``);
 # the request *path* is a path on this
-# site (redirecting to it is not an open redirect).
+# site (redirecting to it is not an open redirect), and so is the request's own URL (Flask's
+# ``redirect(request.url)`` after a failed form: a victim's browser sends this site's host; a
+# server fetching it is another matter, the Host header is the client's).
 _OPERATOR_CHOICE = frozenset({22, 23, 36, 73, 918, 601, 1333, 730})  # paths, URLs, patterns
 SOURCE_NOT_FOR: dict[str, frozenset[int]] = {
     "command-line argument": _OPERATOR_CHOICE,
@@ -220,6 +222,7 @@ SOURCE_NOT_FOR: dict[str, frozenset[int]] = {
     "standard input": _OPERATOR_CHOICE,
     "file contents": _OPERATOR_CHOICE,
     "HTTP request path": frozenset({601, 918}),
+    "HTTP request URL": frozenset({601}),
 }
 # Sources whose value may name the program an argument list starts (``subprocess.run([editor,
 # path])``, a program re-running itself with ``[sys.executable, *sys.argv]``, ``--python PATH``):
