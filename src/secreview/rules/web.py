@@ -41,7 +41,8 @@ def _tainted_only(hit):
         rendered by flask.render_template_string() that prints a variable unescaped
         ({{ bio|safe }}, or inside {% autoescape false %}) given request data. Not reported:
         bodies Flask serializes to JSON (a dict or list, jsonify()), and responses whose
-        constant Content-Type or mimetype is not HTML (text/plain, application/json).""",
+        constant Content-Type or mimetype is not HTML (text/plain, application/json), given
+        when the response is made or set on it by the statements right after.""",
     solution="""Render through a template with autoescaping (render_template / Django templates),
         or escape the value with markupsafe.escape() / html.escape() before inserting it; return
         JSON with jsonify/JsonResponse for data.""",
@@ -91,6 +92,8 @@ def check_xss(node: ast.AST, ctx: RuleContext):
             headers = node.args[-1]  # ``make_response(body, status, headers)``, ``(body, headers)``
         if headers is not None and not _html_content_type(_content_type(headers, ctx)):
             return None
+        if not _html_content_type(_content_type_set_next(node, ctx)):
+            return None  # ``resp = make_response(body)`` then ``resp.mimetype = "text/plain"``
     return _tainted_only(dynamic_value_hit(
         ctx, target, value,
         tainted="The HTML response includes {source} without escaping: a crafted link runs script in the victim's browser.",
@@ -158,6 +161,78 @@ def _content_type(headers: ast.expr, ctx: RuleContext):
         if isinstance(name, str) and name.lower() == "content-type":
             found = ctx.literal(value, _NOT_KNOWN)
     return found
+
+
+_CONTENT_TYPE_ATTRIBUTES = frozenset({"mimetype", "content_type"})
+
+
+def _content_type_set_next(call: ast.Call, ctx: RuleContext):
+    """``resp = make_response(body)`` followed, in the same block and before any statement that
+    may return or raise, by ``resp.headers["Content-Type"] = C``, ``resp.mimetype = C`` or
+    ``resp.content_type = C``: the constant C (_NOT_KNOWN when not a constant; None when no such
+    statement follows)."""
+    statement = ctx.statement
+    if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return None
+    name = statement.targets[0].id
+    block = _enclosing_block(statement, ctx)
+    if block is None:
+        return None
+    for following in block[block.index(statement) + 1:]:
+        if isinstance(following, ast.Assign) and len(following.targets) == 1:
+            target = following.targets[0]
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) \
+                    and target.value.attr == "headers" and _is_name(target.value.value, name) \
+                    and str(ctx.literal(target.slice, "")).lower() == "content-type":
+                return ctx.literal(following.value, _NOT_KNOWN)
+            if isinstance(target, ast.Attribute) and target.attr in _CONTENT_TYPE_ATTRIBUTES and _is_name(target.value, name):
+                return ctx.literal(following.value, _NOT_KNOWN)
+        if any(isinstance(inner, (ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await)) for inner in ast.walk(following)):
+            return None  # (the response may leave before its type is set)
+        if _changes_only(following, name):
+            continue  # ``resp.headers["Cache-Control"] = ...``, ``resp.set_cookie(...)``
+        if any(isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(following)):
+            return None  # (handed on or rebound before its type is set)
+    return None
+
+
+def _is_name(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _changes_only(statement: ast.stmt, name: str) -> bool:
+    """A statement that sets a part of the response ``name`` (``name.x[k] = v``) or calls one of
+    its methods (``name.set_cookie(...)``), without handing the response on."""
+    if isinstance(statement, ast.Assign):
+        places = statement.targets
+        uses = [statement.value]
+    elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Attribute):
+        places = [statement.value.func]
+        uses = [*statement.value.args, *(k.value for k in statement.value.keywords)]
+    else:
+        return False
+    for place in places:
+        root = place
+        while isinstance(root, (ast.Attribute, ast.Subscript)):
+            root = root.value
+        if root is place or not _is_name(root, name):
+            return False
+    return not any(isinstance(inner, ast.Name) and inner.id == name for use in uses for inner in ast.walk(use))
+
+
+def _enclosing_block(statement: ast.stmt, ctx: RuleContext) -> list[ast.stmt] | None:
+    """The statement list ``statement`` is in (a body, an else branch...)."""
+    ancestors = ctx.ancestors
+    position = next((index for index in range(len(ancestors) - 1, -1, -1) if ancestors[index] is statement), None)
+    if not position:
+        return None
+    parent = ancestors[position - 1]
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and any(item is statement for item in block):
+            return block
+    return None
 
 
 def _html_content_type(content_type) -> bool:
