@@ -48,6 +48,7 @@ def test_proofs_survive_worker_processes_and_the_cache():
     quoted = QUERY.proved(SHELL)
     assert pickle.loads(pickle.dumps(PROVEN)) is PROVEN
     assert pickle.loads(pickle.dumps(quoted)) == quoted
-    restored = cache.unpack(cache.pack([PROVEN, quoted, CLEAN], {}))
+    restored = cache.unpack(cache.pack([PROVEN, quoted, CLEAN]))
     assert restored[0] is PROVEN and restored[1] == quoted and restored[2] == CLEAN
     assert restored[2].__class__ is Taint
+    assert cache.unpack(cache.canonical_pack([PROVEN, quoted]))[0] is PROVEN  # (a file's summaries)

@@ -323,10 +323,12 @@ def test_codec_round_trips_results():
              "s": {frozenset({1, 2}), ("x", 3)}, "l": [[], {}, Level.LOW]}
     assert cache_store.unpack(cache_store.pack(value)) == value
     assert cache_store.value_digest(value) == cache_store.value_digest(cache_store.unpack(cache_store.pack(value)))
-    # Stored entries skip the canonical order of sets, and reuse what a digest of a part encoded.
+    # A part packed for its digest is stored as that (canonical) text.
     memo: dict = {}
     assert cache_store.value_digest(value["t"], memo) == cache_store.value_digest(value["t"])
-    assert cache_store.unpack(cache_store.pack(value, memo)) == value
+    packed = cache_store.Packed.of(value["t"], None, memo)
+    assert packed.text == memo[id(value["t"])] and cache_store.unpack(packed.text) == value["t"]
+    assert cache_store.unpack(cache_store.canonical_pack(value)) == value
     with pytest.raises(cache_store.NotCacheable):
         cache_store.pack(object())
 
@@ -342,8 +344,7 @@ def test_codec_writes_a_shared_value_once_and_restores_the_sharing():
     assert restored == value
     assert restored["again"][0] is restored["first"][1] and restored["again"][3] is restored["first"][1]
     assert restored["again"][1] is restored["first"][0]
-    # Met inside the rarer kinds (a set, a dict with other keys) and in a part encoded for a
-    # digest first (a file's summaries), with the same memo.
+    # Met inside the rarer kinds (a set, a dict with other keys).
     from typing import NamedTuple
 
     class Pair(NamedTuple):  # (a tuple of another class: restored as a tuple)
@@ -352,9 +353,7 @@ def test_codec_writes_a_shared_value_once_and_restores_the_sharing():
 
     mixed = {"by_line": {3: steps[0]}, "set": {steps[2]}, "first": value["first"], "pair": Pair(steps[1], Level.LOW),
              "after": [steps[0], steps[2], steps[1]]}
-    memo: dict = {}
-    cache_store.value_digest(mixed["first"], memo)
-    restored = cache_store.unpack(cache_store.pack(mixed, memo))
+    restored = cache_store.unpack(cache_store.pack(mixed))
     assert restored == {**mixed, "pair": (steps[1], Level.LOW)}
     assert restored["after"][0] is restored["by_line"][3] and restored["after"][1] in restored["set"]
     assert restored["after"][2] is restored["first"][1]
@@ -595,10 +594,8 @@ def test_codec_round_trips_random_values_with_shared_parts(seed):
 
     for _ in range(20):
         original = [value(1) for _ in range(3)]
-        memo: dict = {}
-        if rng.random() < 0.5 and pool:
-            cache_store.value_digest(rng.choice(pool), memo)  # a part encoded first, as a file's summaries are
-        assert cache_store.unpack(cache_store.pack(original, memo)) == plain(original)
+        assert cache_store.unpack(cache_store.pack(original)) == plain(original)
+        assert cache_store.unpack(cache_store.canonical_pack(original)) == plain(original)  # (a file's summaries)
 
 
 def test_a_cached_file_whose_calls_reach_no_sink_is_not_decoded_for_the_project_pass():
@@ -964,3 +961,10 @@ def test_ready_queue_leaves_a_review_again_to_the_worker_that_kept_the_analysis(
     queue.add([task(3, 1, holder)])
     assert not queue.holds_for_another(other)
     assert {queue.pop(other).index, queue.pop(other).index} == {2, 3}
+
+
+def test_summary_digests_ignore_the_order_dicts_and_sets_were_filled_in():
+    first = {"a": 1, "b": frozenset({"x", "y", "z"}), "c": {3, 1, 2}}
+    second = {"c": {2, 3, 1}, "b": frozenset({"z", "y", "x"}), "a": 1}
+    assert cache_store.value_digest(first) == cache_store.value_digest(second)
+    assert cache_store.value_digest(first) != cache_store.value_digest({**first, "a": 2})

@@ -31,13 +31,13 @@ import dataclasses
 import enum
 import hashlib
 import hmac
+import itertools
 import json
 import operator
 import os
 import pickle
 import secrets
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -82,11 +82,16 @@ def load_secret(key_file: Path | None = None) -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    """Write ``data`` to a new temporary file beside ``path``, then rename it into place: a
+    reader sees the old entry or the new one, never half of one."""
+    temporary, fd = _new_temporary(path.parent, mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, mode)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(temporary, path)
     except BaseException:
         try:
@@ -94,6 +99,21 @@ def _atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
         except OSError:
             pass
         raise
+
+
+_temporaries = itertools.count()
+
+
+def _new_temporary(folder: Path, mode: int) -> tuple[str, int]:
+    """A new file in ``folder`` named by this process and a counter (tempfile.mkstemp's random
+    names cost as much as the write of a small entry), created exclusively: a name another
+    process left behind (a dead one with the same pid, another host's) is skipped."""
+    while True:
+        temporary = os.path.join(folder, f".tmp-{os.getpid()}-{next(_temporaries)}")
+        try:
+            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        except FileExistsError:
+            continue
 
 
 # --- encoding results as JSON, decoded only into known types ------------------------------------
@@ -220,25 +240,33 @@ _PLAIN: set[type] = set()  # registered dataclasses rebuilt without their __init
 _SCALARS = frozenset({str, int, float, bool, type(None)})  # what JSON gives back as it was stored
 
 
-def pack(value: Any, memo: dict | None = None) -> str:
-    """The stored text of ``value``: its encoding (see ``encode``; ``memo`` likewise), where a
-    registered dataclass met again is written as a reference to its first occurrence.
+def pack(value: Any) -> str:
+    """The stored text of ``value``: its encoding (see ``encode``), where a registered dataclass
+    met again is written as a reference to its first occurrence.
 
     A file's results share most of their trace steps and origins (a summary's, its call sites'
     and its sink records' values point at the same ones): written out each time, they were half
     of the text, and decoded into as many copies. References are numbered in the order the
     decoder finishes objects (after their fields), so ``unpack`` resolves them as it goes."""
-    return json.dumps(_Packer(memo).value(value), separators=(",", ":"))
+    return json.dumps(_Packer().value(value), separators=(",", ":"))
+
+
+def canonical_pack(value: Any) -> str:
+    """``pack``'s text of ``value`` with sets in a canonical order and the keys of dicts sorted:
+    equal values written with the same sharing (the same objects met again: the same analysis
+    gives the same) have the same text, whatever the process's hash seed."""
+    return json.dumps(_Packer(canonical=True).value(value), separators=(",", ":"))
 
 
 class _Packer:
-    """``encode(value, memo, canonical=False)`` with the references of ``pack``, in one walk."""
+    """``encode(value, canonical=...)`` with the references of ``pack``, in one walk."""
 
-    def __init__(self, memo: dict | None) -> None:
-        self.memo = memo or {}  # object id -> its encoding, made for a digest (see ``encode``)
+    def __init__(self, canonical: bool = False) -> None:
+        self.canonical = canonical
         # The rank (see ``pack``) of each dataclass written so far, by the id of the object, or
         # of its encoding when that was written (``_shared``).
         self.numbers: dict[int, int] = {}
+        self.memo: dict = {}  # (encode's, for the rarer kinds)
 
     def value(self, value: Any) -> Any:
         # (a scalar is returned as it is: the callers test for one first, a call less per field)
@@ -249,10 +277,6 @@ class _Packer:
             number = self.numbers.get(id(value))
             if number is not None:
                 return {"$r": number}
-            encoded = self.memo.get(id(value))
-            if encoded is not None:  # (summaries, encoded for their digest)
-                number = self.numbers.get(id(encoded))
-                return {"$r": number} if number is not None else _shared(encoded, self.numbers)
             written = {"$c": cls.__qualname__,
                        "v": [item if item.__class__ in scalars else self.value(item) for item in fields(value)]}
             self.numbers[id(value)] = len(self.numbers)  # (after its fields: the order they are decoded in)
@@ -263,20 +287,39 @@ class _Packer:
             return [item if item.__class__ in scalars else self.value(item) for item in value]
         if cls is tuple:
             return {"$t": [item if item.__class__ in scalars else self.value(item) for item in value]}
-        if cls is frozenset:
-            return {"$f": [item if item.__class__ in scalars else self.value(item) for item in value]}
+        if cls is frozenset or cls is set:
+            if self.canonical and len(value) > 1:
+                value = _canonical_order(value)
+            return {"$f" if cls is frozenset else "$s": [item if item.__class__ in scalars else self.value(item)
+                                                        for item in value]}
         if cls is dict:
             if all(key.__class__ is str and not key.startswith("$") for key in value):
-                return {"$d": {key: item if item.__class__ in scalars else self.value(item) for key, item in value.items()}}
+                items = sorted(value.items()) if self.canonical else value.items()
+                return {"$d": {key: item if item.__class__ in scalars else self.value(item) for key, item in items}}
             return {"$m": [[key if key.__class__ in scalars else self.value(key), item if item.__class__ in scalars else self.value(item)]
                            for key, item in value.items()]}
-        if cls is set:
-            return {"$s": [item if item.__class__ in scalars else self.value(item) for item in value]}
         if cls is Packed:
             return {"$p": [value.text, self.value(value.index)]}
         # The rarer kinds (enums, subclasses of list, tuple...): every dataclass written in them
         # must be ranked too.
-        return _shared(encode(value, self.memo, canonical=False), self.numbers)
+        return _shared(encode(value, self.memo, canonical=self.canonical), self.numbers)
+
+
+def _canonical_order(value: set | frozenset) -> list:
+    """A set's items in a canonical order: their own (strings, numbers), or by their class's
+    ordering key (see ``order_by``) when it tells them all apart, else by their encoded text."""
+    first = next(iter(value))
+    cls = first.__class__
+    if all(item.__class__ is cls for item in value):
+        if cls is str or cls is int:
+            return sorted(value)
+        key = _ORDER.get(cls)
+        if key is not None:
+            ordered = sorted(value, key=key)
+            if all(key(a) != key(b) for a, b in zip(ordered, ordered[1:])):
+                return ordered
+    memo: dict = {}
+    return sorted(value, key=lambda item: _canonical(encode(item, memo)))
 
 
 def _shared(encoded: Any, numbers: dict[int, int]) -> Any:
@@ -324,7 +367,9 @@ class Packed:
 
     @classmethod
     def of(cls, value: Any, index: Any, memo: dict | None = None) -> "Packed":
-        packed = cls(pack(value, memo), index)
+        """``value`` packed, or the canonical text ``value_digest`` packed it into (``memo``)."""
+        text = memo.get(id(value)) if memo else None
+        packed = cls(text if text is not None else pack(value), index)
         packed._value = value
         return packed
 
@@ -465,16 +510,17 @@ class _Decoder:
 
 
 def value_digest(value: Any, memo: dict | None = None) -> str:
-    """A digest of ``value``, equal for equal values (a random one when it cannot be encoded, so
-    that it never matches). ``memo``: see ``encode``."""
+    """A digest of ``value``: of its canonical text (see ``canonical_pack``), the same for the
+    same value in another run; a random one when it cannot be encoded, so that it never matches.
+    ``memo`` receives the text, by the value's id (``Packed.of`` then stores it as it is: the
+    value must stay alive meanwhile)."""
     try:
-        return _digest(encode(value, memo))
-    except NotCacheable:
+        text = canonical_pack(value)
+    except (NotCacheable, RecursionError, ValueError):
         return "uncacheable-" + secrets.token_hex(8)
-
-
-def _digest(encoded: Any) -> str:
-    return hashlib.sha256(json.dumps(encoded, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    if memo is not None:
+        memo[id(value)] = text
+    return hashlib.sha256(text.encode()).hexdigest()  # (json.dumps writes ASCII)
 
 
 # --- the store ------------------------------------------------------------------------------------
@@ -629,12 +675,11 @@ class Cache:
         self.stats["hits"] += 1
         return value
 
-    def store(self, key: str, value: Any, memo: dict | None = None) -> bool:
+    def store(self, key: str, value: Any) -> bool:
         """Store ``value``; False when it could not be stored. (The entry's signature covers its
-        bytes: no digest of the value is needed, and computing one costs as much as encoding.)
-        ``memo``: the one a digest of a part of ``value`` was computed with (see ``encode``)."""
+        bytes: no digest of the value is needed, and computing one costs as much as encoding.)"""
         try:
-            payload = pack({"key": key, "value": value}, memo).encode()
+            payload = pack({"key": key, "value": value}).encode()
         except (NotCacheable, RecursionError, ValueError):
             return False
         path = self._result_path(key)

@@ -240,7 +240,7 @@ class _Analyst:
             if read.problem is not None:  # unreadable now
                 return ReviewResult(diagnostics=[read.problem])
         source = dataclasses.replace(read.source, file=None)
-        # The summaries' digest and the stored entry encode the same objects: once, with one memo.
+        # The summaries are packed once: canonically, for their digest, and stored as that text.
         memo: dict | None = {} if self.store is not None else None
         digest = (lambda summaries: cache_store.value_digest(summaries, memo)) if memo is not None else None
         analysis: list[KeptAnalysis] = []
@@ -291,7 +291,7 @@ class _Analyst:
         except (cache_store.NotCacheable, RecursionError, ValueError):
             return outcome  # (a value the cache cannot hold: the file is analysed again next time)
         if in_cache:
-            self.store.store(_cache_key(self.store, read), stored, memo)
+            self.store.store(_cache_key(self.store, read), stored)
         if not self.packed_outcomes:
             return outcome
         if self.spill is not None:
