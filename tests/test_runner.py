@@ -968,3 +968,22 @@ def test_summary_digests_ignore_the_order_dicts_and_sets_were_filled_in():
     second = {"c": {2, 3, 1}, "b": frozenset({"z", "y", "x"}), "a": 1}
     assert cache_store.value_digest(first) == cache_store.value_digest(second)
     assert cache_store.value_digest(first) != cache_store.value_digest({**first, "a": 2})
+
+
+def test_entries_hold_their_packed_parts_verbatim_after_the_json():
+    from secreview.findings import TraceStep
+
+    step = TraceStep("a.py", 3, 0, 'x = "quoted"', "note")
+    parts = [cache_store.Packed.of({"f": (step, step)}, ["f"]), cache_store.Packed.of([step], ["g"])]
+    entry = cache_store.pack_entry({"key": "k", "value": (parts, step)})
+    for part in parts:
+        assert part.raw() in entry  # (not escaped as a JSON string)
+    restored_parts, restored_step = cache_store.unpack_entry(entry)["value"]
+    assert restored_step == step and [part.index for part in restored_parts] == [["f"], ["g"]]
+    assert [part.value() for part in restored_parts] == [{"f": (step, step)}, [step]]
+    envelope = entry.partition(b"\n")[0]
+    for bad in (envelope,  # the parts cut off
+                envelope.replace(b'{"$p":[0,', b'{"$p":[-1,', 1) + entry[len(envelope):],
+                entry[:-1]):  # a part shorter than its place says
+        with pytest.raises((ValueError, KeyError, IndexError, TypeError)):
+            cache_store.unpack_entry(bad)
