@@ -20,9 +20,11 @@ with the reviewed code (committed, planted by a pull request) cannot hide findin
 truncated, foreign or stale entry fails the check and is rebuilt. Entries are JSON, decoded only
 into an allow-list of result types (never pickle: the folder may be hostile); a value a result
 holds several times (a trace step, an origin) is written once and referenced (``pack``), and
-the parts most loads do not need (a file's summaries and call sites) stay packed until asked
-for (``Packed``). Writes go to a
-temporary file renamed into place (``os.replace``), so concurrent runs never see half an entry.
+the parts most loads do not need (a file's summaries and call sites) are written after the
+entry's JSON, as they are, and stay packed until asked for (``Packed``, ``pack_entry``). A file's
+summaries are written in a canonical order, and their digest is that text's (``value_digest``).
+Writes go to a temporary file renamed into place (``os.replace``), so concurrent runs never see
+half an entry.
 """
 from __future__ import annotations
 
