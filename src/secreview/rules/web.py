@@ -40,7 +40,7 @@ def _tainted_only(hit):
         site's origin (session theft, actions on the user's behalf). Also a constant template
         rendered by flask.render_template_string() that prints a variable unescaped
         ({{ bio|safe }}, or inside {% autoescape false %}) given request data. Not reported:
-        bodies Flask serializes to JSON (a dict or list, jsonify()), and responses whose
+        bodies Flask serializes to JSON (a dict or list, also a local only ever assigned one, jsonify()), and responses whose
         constant Content-Type or mimetype is not HTML (text/plain, application/json), given
         when the response is made or set on it by the statements right after.""",
     solution="""Render through a template with autoescaping (render_template / Django templates),
@@ -132,14 +132,50 @@ _NOT_KNOWN = object()
 
 
 def _json_body(value: ast.expr, ctx: RuleContext) -> bool:
-    """A dict or list display, or a name bound only to such (``data = {"q": q}; return data``):
-    a body Flask serializes to JSON."""
+    """A dict or list (a display, ``dict(...)``/``list(...)``, a conditional choosing between
+    such), or a local name only ever assigned such (``data = {"q": q}; data["n"] = n; return
+    data``): a body Flask serializes to JSON."""
+    if value.__class__ is ast.Name:
+        return _json_name(value.id, ctx)  # type: ignore[attr-defined]
+    return _json_value(value, ctx)
+
+
+def _json_value(value: ast.expr, ctx: RuleContext) -> bool:
     if isinstance(value, _JSON_BODIES):
         return True
-    if value.__class__ is ast.Name:
-        bindings = ctx.facts.scopes.bindings_of(value.id, ctx.scope_chain)  # type: ignore[attr-defined]
-        return bool(bindings) and all(isinstance(bound, _JSON_BODIES) for bound in bindings)
-    return False
+    if isinstance(value, ast.IfExp):
+        return _json_value(value.body, ctx) and _json_value(value.orelse, ctx)
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and ctx.qualname(value.func) in ("dict", "list")
+
+
+def _json_name(name: str, ctx: RuleContext) -> bool:
+    """Every assignment of the function's local ``name`` is of a dict or list (adding items to
+    it, ``data["k"] = v``, ``items.append(v)``, ``+=``/``|=``, keeps it one); no other binding
+    (a parameter, a loop, ``with``, an unpacking, ``:=``) and no ``global``."""
+    function = ctx.function
+    scopes = ctx.facts.scopes
+    binder = scopes.binder(name, ctx.scope_chain)
+    if function is None or binder is None or binder is not scopes.collector(function) or name in binder.escaped:
+        return False
+    if any(bound is None for bound in binder.bindings[name]):
+        return False  # (a parameter, a loop target, a ``with`` item, an import...)
+    assigned = False
+    for node in ast.walk(function):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name) and target.id == name:
+                    if node.value is None or not _json_value(node.value, ctx):
+                        return False
+                    assigned = True
+                elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)) and any(
+                        isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(target)):
+                    return False
+        elif isinstance(node, ast.NamedExpr) and node.target.id == name:
+            return False
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name \
+                and not isinstance(node.op, (ast.Add, ast.BitOr)):
+            return False
+    return assigned
 
 
 def _content_type(headers: ast.expr, ctx: RuleContext):
