@@ -82,8 +82,8 @@ def check_xss(node: ast.AST, ctx: RuleContext):
         target = node
         if isinstance(value, ast.Call) and ctx.call_name(value) in (*MARK_SAFE_CALLS, *MARKUP_CALLS):
             return None  # HTML marked safe: reported once, by the mark-safe/Markup rules, at that call
-        if value is not None and _json_body(value, ctx):
-            return None  # ``make_response({"q": q})``: Flask serializes it to JSON
+        if value is not None and ctx.call_name(node) == "flask.make_response" and _json_body(value, ctx):
+            return None  # ``make_response({"q": q})``: Flask serializes it to JSON (HttpResponse(dict) does not)
         mimetype = ctx.literal(ctx.keyword(node, "mimetype") or ctx.keyword(node, "content_type") or ctx.keyword(node, "media_type"), None)
         if isinstance(mimetype, str) and "html" not in mimetype:
             return None
