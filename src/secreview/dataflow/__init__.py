@@ -27,9 +27,9 @@ from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions
 from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state
-from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, fold
+from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
-from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, Origin, Proven, Taint, join, new_origin, ordered, proven_for
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, join, new_origin, ordered, proven_for
 from secreview.facts import FileFacts
 from secreview.findings import Level, TraceStep
 from secreview.models import (
@@ -49,6 +49,7 @@ STORING_METHODS = frozenset({"__init__"})
 MAX_ATTRIBUTE_ROUNDS = 2  # re-analyses of the methods whose class attributes changed after they read them
 MAX_ANCESTORS = 20  # base classes followed for a class's attributes
 MAX_REEXPORTS = 4  # packages re-exporting a re-export, followed to the function
+MAX_PROOF_ROUNDS = 3  # analyses of a recursive group with assumed proofs before one without (see _analyze_recursive)
 _ASK = object()  # (record_call: what the callee's summary says)
 
 
@@ -224,6 +225,7 @@ class FileFlow:
     sink_records: list[SinkRecord] = field(default_factory=list)
     call_sites: list[CallSite] = field(default_factory=list)
     budget_exceeded: bool = False
+    assumed_returns = None  # (not a field) qualname -> its assumed proof, while a recursive group is checked (see _analyze_recursive)
     # Classes with method summaries in the whole project; computed once per project by the caller
     # (see ``project_classes``) -- recomputing it per file costs files x functions.
     project_classes: frozenset[str] | None = None
@@ -349,10 +351,16 @@ class FileFlow:
                     found.extend(self._take_nested())
                 else:
                     functions.append((node, defining_state))
-            for node, defining_state in self._callees_first(functions):
+            ordered_functions = self._callees_first(functions)
+            recursive = self._recursive_groups(ordered_functions)
+            for position, (node, defining_state) in enumerate(ordered_functions):
                 if not self._within_budget():
                     break
-                self.analyze_function(node, {**globals_state, **defining_state})
+                group = recursive.get(position)
+                if group is None:
+                    self.analyze_function(node, {**globals_state, **defining_state})
+                elif position == group[-1]:  # (at its last member: every other function it calls is known)
+                    self._analyze_recursive([ordered_functions[member] for member in group], globals_state)
             found = self._take_nested()
         self.reanalyze_methods_reading_changed_attributes(globals_state)
         if self.module_stores:
@@ -395,42 +403,62 @@ class FileFlow:
         return frozenset(module.partition(".")[0] for module in self.facts.imports.imported_modules)
 
     @functools.cached_property
-    def task_classes(self) -> tuple[frozenset[str], dict[str, str]]:
+    def task_classes(self) -> tuple[dict[str, str], dict[str, str]]:
         """The Celery task classes of this module (qualified names): module-level classes deriving
-        from a ``Task`` (``celery.Task``, ``app.Task``) or from one of these; and its module-level
+        from a ``Task`` (``celery.Task``, ``app.Task``), from one of these, or from a task class of
+        another module (its ``<task>`` entry: see _summarize_tasks), each with the name its worker's
+        ``run`` is looked up under (its own ``Class.run``, else its base's); and its module-level
         instances of them (``ingest = app.register_task(Ingest())``, ``cleanup = Cleanup()``):
         name -> class."""
-        if "celery" not in self.imported_packages:
-            return frozenset(), {}
-        found: set[str] = set()
+        imports_celery = "celery" in self.imported_packages
+        found: dict[str, str] = {}
         instances: dict[str, str] = {}
         for statement in self.parsed.tree.body:
-            if statement.__class__ is ast.ClassDef and any(
-                    (self.qualname(base) or "").rsplit(".", 1)[-1] == "Task"
-                    or (base.__class__ is ast.Name and f"{self.module_name}.{base.id}" in found) for base in statement.bases):  # type: ignore[attr-defined]
-                found.add(f"{self.module_name}.{statement.name}")  # type: ignore[attr-defined]
-            elif statement.__class__ is ast.Assign and len(statement.targets) == 1 and statement.targets[0].__class__ is ast.Name:  # type: ignore[attr-defined]
+            if statement.__class__ is ast.ClassDef:
+                run = self._task_run(statement, found, imports_celery)  # type: ignore[arg-type]
+                if run is not None:
+                    found[f"{self.module_name}.{statement.name}"] = run  # type: ignore[attr-defined]
+            elif imports_celery and statement.__class__ is ast.Assign and len(statement.targets) == 1 and statement.targets[0].__class__ is ast.Name:  # type: ignore[attr-defined]
                 value = statement.value  # type: ignore[attr-defined]
                 if value.__class__ is ast.Call and value.func.__class__ is ast.Attribute and value.func.attr in _TASK_REGISTRATIONS and value.args:
                     value = value.args[0]  # (registered)
                 owner = self.qualname(value.func) if value.__class__ is ast.Call else None
                 if owner is not None and owner in found:
                     instances[statement.targets[0].id] = owner  # type: ignore[attr-defined]
-        return frozenset(found), instances
+        return found, instances
+
+    def _task_run(self, node: ast.ClassDef, found: dict[str, str], imports_celery: bool) -> str | None:
+        """If ``node`` is a Celery task class (see task_classes), the name of the ``run`` its
+        worker calls: its own, else its task base's."""
+        own_run = f"{self.module_name}.{node.name}.run"
+        defines_run = any(child.__class__ in _FUNCTION_NODES and child.name == "run" for child in node.body)  # type: ignore[attr-defined]
+        for base in node.bases:
+            name = self.qualname(base) or ""
+            last = name.rsplit(".", 1)[-1]
+            if imports_celery and last == "Task":
+                return own_run
+            if name in found:  # (a task class of this module)
+                return own_run if defines_run else found[name]
+            # Another module's (asked of classes with a run() or a base named like a task only:
+            # most classes derive from another module's)
+            if ((defines_run or imports_celery or last.endswith("Task")) and "." in name
+                    and not name.startswith(f"{self.module_name}.") and f"{name}.{TASK_ENTRY}" in self.summaries):
+                return own_run if defines_run else f"{name}.{TASK_ENTRY}"
+        return None
 
     def _summarize_tasks(self) -> None:
         """Celery task classes: an entry ``Class.<task>`` standing for the ``run`` method their
-        instances run in a worker (``Ingest().delay(x)`` in another module), and one for each
-        module-level instance, named after it: ``from jobs.tasks import ingest; ingest.delay(x)``
-        calls that ``run``."""
+        instances run in a worker (``Ingest().delay(x)`` in another module; the base's when the
+        class defines none), also telling the modules that derive their own task classes from it;
+        and one for each module-level instance, named after it: ``from jobs.tasks import ingest;
+        ingest.delay(x)`` calls that ``run``."""
         classes, instances = self.task_classes
-        for class_name in sorted(classes):
-            if f"{class_name}.run" in self.local_summaries:
-                self.local_summaries[f"{class_name}.{TASK_ENTRY}"] = FunctionSummary(f"{class_name}.{TASK_ENTRY}", [], alias_of=f"{class_name}.run")
+        for class_name, run in sorted(classes.items()):
+            self.local_summaries[f"{class_name}.{TASK_ENTRY}"] = FunctionSummary(f"{class_name}.{TASK_ENTRY}", [], alias_of=run)
         for local, owner in sorted(instances.items()):
             name = f"{self.module_name}.{local}"
-            if f"{owner}.run" in self.local_summaries and name not in self.local_summaries:
-                self.local_summaries[name] = FunctionSummary(name, [], alias_of=f"{owner}.run")
+            if name not in self.local_summaries:
+                self.local_summaries[name] = FunctionSummary(name, [], alias_of=classes[owner])
 
     def _take_nested(self) -> list[tuple[ast.AST, dict]]:
         """The functions and classes met (with their defining state) since the last call."""
@@ -560,6 +588,77 @@ class FileFlow:
                     work.pop()
                     order.append(current)
         return [items[position] for position in order]
+
+    def _recursive_groups(self, items: list[tuple[ast.AST, dict]]) -> dict[int, list[int]]:
+        """The functions of ``items`` (in ``_callees_first`` order) that call themselves, directly
+        or through each other (``name()`` of a module-level function, ``self.name()`` of a method
+        of the same class): position -> the positions of its group, in order. Each group's
+        members come after every other function they call (a cycle of the depth-first order)."""
+        calls = self._called_names
+        keyed: dict[tuple[str | None, str], int] = {}
+        for position, (node, _) in enumerate(items):
+            if node.__class__ in _FUNCTION_NODES:
+                owner = self.class_of_method.get(id(node))
+                if owner is not None or self.qualname_prefix(node) == self.module_name:  # (a nested function's calls of itself are local)
+                    keyed[(owner, node.name)] = -1 if (owner, node.name) in keyed else position  # (-1: defined twice)
+        edges: dict[int, list[int]] = {}
+        for key, position in keyed.items():
+            owner = key[0]
+            targets = [keyed.get((owner if on_self is True else None, name), -1) for on_self, name in calls.get(id(items[position][0]), ())
+                       if on_self is False or (on_self is True and owner is not None)] if position >= 0 else ()
+            targets = [target for target in targets if target >= 0]
+            if targets:
+                edges[position] = targets
+        if not edges:
+            return {}
+        return {position: group for group in _cycles(edges) for position in group}
+
+    def _analyze_recursive(self, members: list[tuple[ast.AST, dict]], globals_state: dict) -> None:
+        """Functions calling themselves (``clamp``, or ``even`` and ``odd``): analysed with their
+        recursive calls assumed to return a value proven safe for everything, then again with what
+        they returned instead until every assumption holds (each returns, on every path, a value
+        proven at least for what was assumed of it, with no origins of another shape): the proof
+        holds by induction on the depth of the calls. As soon as one returns a value proven for
+        nothing (or after a few rounds), they are analysed as any function, their recursive calls
+        of unknown value (the calls and nested functions the rounds before found dropped). Only
+        groups whose every function may return a proof are tried (see _may_return_a_proof)."""
+        own = self.summaries.maps[0]
+        names = [self.function_qualname(node) for node, _ in members]
+        assumed: dict[str, Taint] = {name: PROVEN for name in names} if all(_may_return_a_proof(node) for node, _ in members) else {}
+        calls, nested, budget_exceeded = len(self.call_sites), len(self.nested), self.budget_exceeded
+        for round_number in range(MAX_PROOF_ROUNDS + 1):
+            if round_number == MAX_PROOF_ROUNDS:
+                assumed = {}
+            if round_number:
+                del self.call_sites[calls:], self.nested[nested:]
+                self.budget_exceeded = budget_exceeded
+            for (node, _), name in zip(members, names):
+                if name in assumed:
+                    own[name] = self._assumed_summary(node, name, assumed[name])
+                else:
+                    own.pop(name, None)
+            self.assumed_returns = assumed
+            try:
+                for node, defining_state in members:
+                    self.analyze_function(node, {**globals_state, **defining_state})
+            except Unproven:
+                assumed = {}
+                continue
+            finally:
+                self.assumed_returns = None
+            if not assumed:
+                return
+            returned = {name: self.local_summaries[name].returns for name in names}
+            if all(assumption_holds(returned[name], assumption) for name, assumption in assumed.items()):
+                return
+            assumed = {name: returned[name] for name in assumed} if all(returned[name].__class__ is Proven for name in assumed) else {}
+
+    def _assumed_summary(self, node: ast.AST, name: str, returns: Taint) -> FunctionSummary:
+        """The summary a recursive function's calls are told while its proof is checked."""
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        params = [a.arg for a in (*positional, *([args.vararg] if args.vararg else []), *args.kwonlyargs, *([args.kwarg] if args.kwarg else []))]
+        return FunctionSummary(name, params, returns, is_method=self.is_method(node), vararg=len(positional) if args.vararg else None)
 
     @property
     def _called_names(self) -> dict[int, list[tuple[bool | object, str]]]:
@@ -1558,6 +1657,79 @@ class FileFlow:
 
 _TASK_REGISTRATIONS = frozenset({"register_task", "register"})  # app.register_task(Ingest()), app.tasks.register(...)
 _FUNCTION_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+
+
+def _may_return_a_proof(function: ast.AST) -> bool:
+    """Might ``function`` return a proven value (see _analyze_recursive)? Not when it returns
+    nothing (or ``None``), yields, or returns a container it builds (a list, tuple, dict or set
+    display or comprehension, or a name it binds to one: ``plan = []; ...; return plan``), which
+    is proven only when every element is a constant: whatever else it returns, what it would cost
+    to check it is not worth it."""
+    returned: list[ast.expr] = []
+    built: set[str] = set()
+    work = list(function.body)  # type: ignore[attr-defined]
+    while work:
+        node = work.pop()
+        kind = node.__class__
+        if kind is ast.Return:
+            value = node.value  # type: ignore[attr-defined]
+            if value is not None and not (value.__class__ is ast.Constant and value.value is None):
+                returned.append(value)
+        elif kind is ast.Yield or kind is ast.YieldFrom:
+            return False
+        elif kind is ast.Assign and node.value.__class__ in _CONTAINER_NODES:  # type: ignore[attr-defined]
+            built.update(target.id for target in node.targets if target.__class__ is ast.Name)  # type: ignore[attr-defined]
+        work.extend(child for child in ast.iter_child_nodes(node) if child.__class__ not in _SCOPE_NODES)
+    return bool(returned) and not any(value.__class__ in _CONTAINER_NODES or (value.__class__ is ast.Name and value.id in built)
+                                      for value in returned)
+
+
+_CONTAINER_NODES = frozenset({ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
+_SCOPE_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+
+
+def _cycles(edges: dict[int, list[int]]) -> list[list[int]]:
+    """The groups of positions that reach themselves through ``edges`` (strongly connected
+    components with a cycle: Tarjan's algorithm, iterative), each sorted."""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    stack: list[int] = []
+    on_stack: set[int] = set()
+    found: list[list[int]] = []
+    for start in edges:
+        if start in index:
+            continue
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        work = [(start, iter(edges.get(start, ())))]
+        while work:
+            current, pending = work[-1]
+            for target in pending:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(edges.get(target, ()))))
+                    break
+                if target in on_stack:
+                    low[current] = min(low[current], index[target])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[current])
+                if low[current] == index[current]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == current:
+                            break
+                    if len(group) > 1 or current in edges.get(current, ()):
+                        found.append(sorted(group))
+    return found
+
 _ROUTES_KEY = "<routes>"  # (a lookup of a function's record: what the routes to a view convert)
 SUPER = object()  # a ``super().name()`` call, in ``FileFlow._called_names``
 FLASK_VIEW_CLASSES = frozenset({

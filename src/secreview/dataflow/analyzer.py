@@ -131,6 +131,8 @@ class FunctionAnalysis:
         self.checks: dict[str, tuple[str, frozenset[int]]] = {}  # bool name -> (checked name, CWEs)
         self.resolved_paths: set[str] = set()  # names last assigned an absolute path without ``..`` (realpath, resolve())
         self.returns: Taint | None = None  # (None: returns nothing yet; a constant returned stays proven)
+        # What it is assumed to return while its recursive calls are assumed to (see FileFlow._analyze_recursive)
+        self.assumed: Taint | None = unit.assumed_returns.get(qualname) if unit.assumed_returns else None
         self.params: list[str] = []
         self.vararg: int | None = None
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
@@ -549,6 +551,8 @@ class FunctionAnalysis:
             if _carries(value):
                 value = value.with_step(self.step(node, f"returned from `{self.short_name}()`"), self._stepped)
             self.returns = join(self.returns, value)
+            if self.assumed is not None and self.returns.__class__ is not Proven:
+                raise Unproven
         if self.stored:
             self.note_exit(state)
         return None
@@ -930,6 +934,8 @@ class FunctionAnalysis:
             self.expr(func, state)
         positional = [self.expr(a.value if isinstance(a, ast.Starred) else a, state) for a in node.args]
         keywords = {k.arg: self.expr(k.value, state) for k in node.keywords}
+        if name in _SELECTING_BUILTINS and func.__class__ is _NAME and self.is_builtin(func.id):
+            return _selected_by_builtin(name, node, positional, keywords)
         arguments = CLEAN  # (join_all of every argument's whole value, without the generators)
         accounted = True  # (False: an argument of unknown origin, which ``arguments`` leaves out)
         for value in (*positional, *keywords.values()):
@@ -1062,6 +1068,13 @@ class FunctionAnalysis:
             return self.project_call(node, name, method, receiver, positional, keywords, arguments, state)
         finally:
             self.unit.summaries.quiet = False
+
+    def is_builtin(self, name: str) -> bool:
+        """Is ``name`` (not imported nor defined at module level: see its qualified name) the
+        builtin, bound by no assignment of the module or of this function (a parameter ``max``)?"""
+        scopes = self.unit.facts.scopes
+        node = self.node
+        return scopes.binder(name, [scopes.tree] if node is scopes.tree else [scopes.tree, node]) is None
 
     def is_pathlib_path(self, receiver: ast.expr) -> bool:
         """Is ``receiver`` a pathlib path (see rules/_pathlib.py)? Names are looked up in this
@@ -1206,7 +1219,7 @@ class FunctionAnalysis:
             owner = (self.resolved_name(target.func) if type(target) is ast.Call else
                      (self.unit.task_classes[1].get(target.id) or self.receiver_class(target)) if type(target) is _NAME else None)
             if owner is not None:
-                entry = f"{owner}.run" if owner in self.unit.task_classes[0] else f"{owner}.{TASK_ENTRY}"
+                entry = self.unit.task_classes[0].get(owner) or f"{owner}.{TASK_ENTRY}"
                 summary = self.summary_for(entry, target, self.has_summary(entry))
         if summary is not None:
             # (``self.handle``, ``worker.run``: bound methods; ``Worker.run``: the instance is an argument)
@@ -1547,6 +1560,8 @@ class FunctionAnalysis:
         if _carries(value):
             value = value.with_step(self.step(node, f"yielded by `{self.short_name}()`"), self._stepped)
         self.returns = join(self.returns, value)
+        if self.assumed is not None and self.returns.__class__ is not Proven:
+            raise Unproven
 
     def expr_Await(self, node: ast.Await, state: State) -> Taint:
         return self.expr(node.value, state)
@@ -1808,6 +1823,54 @@ def _proven_call_result(receiver: Taint, name: str | None, method: str | None, p
         return PROVEN
     plain = Taint(receiver.origins) if receiver.origins else CLEAN
     return join(plain, arguments)
+
+
+def assumption_holds(returned: Taint, assumed: Taint) -> bool:
+    """Does what a recursive function returned, its recursive calls assumed to return
+    ``assumed``, bear the assumption out: proven for every CWE assumed, and no origin of a shape
+    (parameter, sanitizing, kind, source) the assumption lacks?"""
+    if returned.__class__ is not Proven:
+        return False
+    cwes, wanted = returned.cwes, assumed.cwes  # type: ignore[attr-defined]
+    if 0 not in cwes and (0 in wanted or not wanted <= cwes):
+        return False
+    return _shapes(returned) <= _shapes(assumed)
+
+
+def _shapes(value: Taint) -> set[tuple]:
+    """The origins of ``value`` without the steps they took (a source: where it is read)."""
+    return {(origin.param, origin.sanitized, origin.kind, origin.description, origin.steps[:1] if origin.param is None else ())
+            for origin in value.origins}
+
+
+class Unproven(Exception):
+    """A recursive function analysed with an assumed proof returned a value proven for nothing
+    (see FileFlow._analyze_recursive): no assumption can hold, the analysis stops there."""
+
+
+# Builtins whose value is one of the values they are given (min, max) or their sum: proven when
+# each of those is (``min(int(n), 100)``; ``min(text, "z")`` is the text). ``abs`` and ``round``
+# always give a number: SANITIZERS.
+_SELECTING_BUILTINS = frozenset({"min", "max", "sum"})
+
+
+def _selected_by_builtin(name: str, node: ast.Call, positional: list[Taint], keywords: dict) -> Taint:
+    """The value of ``min``/``max``/``sum`` (``name``) called with these arguments: any argument
+    (an element of a single iterable argument, or its ``default``), or an element of the iterable
+    added to ``start``; the join of what it may be (a proof only if each is proven)."""
+    if name == "sum":
+        values = [_element(positional[0])] if positional else []
+        start = positional[1] if len(positional) > 1 else keywords.get("start")
+    else:
+        if len(node.args) == 1 and node.args[0].__class__ is not ast.Starred:
+            values = [_element(positional[0])]
+        else:
+            values = [_element(value) if argument.__class__ is ast.Starred else value.whole()
+                      for argument, value in zip(node.args, positional)]
+        start = keywords.get("default")
+    if start is not None:
+        values.append(start.whole())
+    return join_all(values)
 
 
 def _element(iterable: Taint) -> Taint:

@@ -98,15 +98,27 @@ class ProjectTable:
     # every file's entry for a name several files define, and every file defining each class.
     duplicates: dict[str, dict[int, tuple[tuple[int, str, str], FunctionSummary]]] = field(default_factory=dict)
     class_owners: dict[str, dict[int, tuple[tuple[int, str, str], bool]]] = field(default_factory=dict)  # -> returns data
+    names_of: dict[int, tuple[str, ...]] = field(default_factory=dict)  # input index -> the names its file defines
 
     def add(self, index: int, path: str, version: str, summaries: dict[str, FunctionSummary] | Packed) -> None:
-        """A file's own summaries: a dict, or packed in its cached entry (with ``summaries_index``)."""
+        """A file's own summaries: a dict, or packed in its cached entry (with ``summaries_index``).
+        Added again (computed again, told other files' new summaries), they replace the ones it
+        had: a name it no longer defines (``Export.<task>`` when its base is no task any more) is
+        no longer its."""
         owner = (index, path, version)
         if isinstance(summaries, Packed):
+            names = summaries.index
             items = ((name, _Stored(summaries, name, bool(flags & IS_METHOD), flags & ~IS_METHOD))
                      for name, flags in summaries.index.items())
         else:
+            names = summaries
             items = summaries.items()
+        before = self.names_of.get(index)
+        if before is not None:
+            dropped = [name for name in before if name not in names]
+            if dropped:
+                self._forget(index, dropped, names)
+        self.names_of[index] = tuple(names)
         for name, summary in items:
             returns_data = _quiet_key(summary)
             if summary.is_method:
@@ -123,6 +135,44 @@ class ProjectTable:
                 self.returning_data[name] = returns_data
             else:
                 self.returning_data.pop(name, None)
+
+    def _forget(self, index: int, dropped: list[str], kept) -> None:
+        """Drop the names the file ``index`` defined before and no longer does: one another file
+        defines too is that file's again; a class with no method left in the file is not its."""
+        for name in dropped:
+            entries = self.duplicates.get(name)
+            if entries is None:
+                if self.defined_by.get(name, (None,))[0] == index:
+                    del self.defined_by[name]
+                    dict.pop(self.summaries, name, None)
+                    self.returning_data.pop(name, None)
+                continue
+            entries.pop(index, None)
+            if not entries:
+                del self.duplicates[name]
+                continue
+            last = entries[max(entries)]
+            self.defined_by[name] = last[0]
+            dict.__setitem__(self.summaries, name, last[1])
+            returns_data = _quiet_key(last[1])
+            if returns_data:
+                self.returning_data[name] = returns_data
+            else:
+                self.returning_data.pop(name, None)
+        kept_classes = {name.rsplit(".", 1)[0] for name in kept if "." in name}
+        for class_name in {name.rsplit(".", 1)[0] for name in dropped if "." in name} - kept_classes:
+            owners = self.class_owners.get(class_name)
+            if owners is None or owners.pop(index, None) is None:
+                continue
+            if not owners:
+                del self.class_owners[class_name]
+                self.classes.discard(class_name)
+                self.class_defined_by.pop(class_name, None)
+                self.classes_returning_data.discard(class_name)
+            else:
+                self.class_defined_by[class_name] = owners[max(owners)][0]
+                if not any(returns for _, returns in owners.values()):
+                    self.classes_returning_data.discard(class_name)
 
     def _add_class_owner(self, class_name: str, owner: tuple[int, str, str], returns_data: bool) -> None:
         owners = self.class_owners.setdefault(class_name, {})
