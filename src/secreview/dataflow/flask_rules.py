@@ -63,12 +63,28 @@ def rules_of(unit: FileFlow, function: ast.AST) -> list[FlaskRule]:
     if registered or id(function) in unit.flask_view_methods:
         name = _registered_name(unit, function)
         if name is not None:
-            if id(function) in unit.flask_view_methods:
-                owner = unit.class_node(unit.class_of_method.get(id(function), ""))
-                if owner is not None:
+            # (a method is reached by the routes to its class and to the subclasses of this file)
+            method = id(function) in unit.flask_view_methods
+            for member in _family(unit, name) if method else [name]:
+                owner = unit.class_node(f"{unit.module_name}.{member}") if method else None
+                if owner is not None:  # (Flask-RESTX: ``@ns.route(rule)`` on the class)
                     found.extend(_decorator_rules(unit, owner, frozenset({"route"})))
-            found.extend(registered.get(name, ()))
+                found.extend(registered.get(member, ()))
     return found
+
+
+def _family(unit: FileFlow, name: str) -> list[str]:
+    """The module-level class ``name`` and the module-level classes deriving from it (by name)."""
+    memo = unit.facts.scopes.memo.setdefault(_MEMO, {}).setdefault("families", {})
+    known = memo.get(name)
+    if known is None:
+        bases = {statement.name: {base.id for base in statement.bases if base.__class__ is ast.Name}  # type: ignore[attr-defined]
+                 for statement in unit.parsed.tree.body if statement.__class__ is ast.ClassDef}
+        known = [name]
+        for member in known:
+            known += [child for child, parents in bases.items() if member in parents and child not in known]
+        memo[name] = known
+    return known
 
 
 def _decorator_rules(unit: FileFlow, node: ast.AST, names: frozenset[str]) -> list[FlaskRule]:
@@ -84,7 +100,10 @@ def is_registered_view(unit: FileFlow, function: ast.AST) -> bool:
     if not registered:
         return False
     name = _registered_name(unit, function)
-    return name is not None and name in registered
+    if name is None:
+        return False
+    names = _family(unit, name) if id(function) in unit.flask_view_methods else [name]
+    return any(member in registered for member in names)
 
 
 def _registered_name(unit: FileFlow, function: ast.AST) -> str | None:
