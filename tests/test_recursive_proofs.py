@@ -131,3 +131,17 @@ def test_a_file_added_again_no_longer_defines_the_names_it_dropped():
     assert "m.Export" in table.classes
     table.add(0, "m.py", "3", {})
     assert "m.Export" not in table.classes and table.class_answer("m.Export") is None and table.answer("m.Export.run") is None
+
+
+@pytest.mark.parametrize("binding, fires", [
+    ("", False), ("from pickers import max\n", True), ("max = pickers.last\n", True), ("def max(*values):\n    return values[-1]\n", True)])
+def test_max_proves_only_as_the_builtin(binding, fires):
+    code = f'''import os
+import pickers
+from flask import request
+{binding}
+def view():
+    os.system("/usr/bin/echo " + str(max(int(request.args["n"]), 1)))
+'''
+    lines = [f.line for f in review_text(code).findings if f.cwe == 78]
+    assert lines == ([code.splitlines().index('    os.system("/usr/bin/echo " + str(max(int(request.args["n"]), 1)))') + 1] if fires else [])
