@@ -185,6 +185,8 @@ def returned_data(summary: FunctionSummary | None) -> frozenset[Origin] | tuple 
         return None
     returns = summary.returns
     data = frozenset(origin for origin in returns.whole().origins if origin.param is None)
+    if summary.guards:  # (``ensure_allowed(url)`` proves a url of unknown origin too)
+        return data, returns.cwes if returns.__class__ is Proven else None, summary.guards
     if returns.__class__ is Proven:  # (``return int(raw)``: proven whatever it is given)
         return data, returns.cwes
     return data or None
@@ -736,7 +738,8 @@ class FileFlow:
         finally:
             self._record = None
             table.log = table.log_asked = None
-        summary = FunctionSummary(qualname, analysis.params, _without_stored(CLEAN if analysis.returns is None else analysis.returns), is_method=self.is_method(node), vararg=analysis.vararg)
+        summary = FunctionSummary(qualname, analysis.params, _without_stored(CLEAN if analysis.returns is None else analysis.returns), is_method=self.is_method(node), vararg=analysis.vararg,
+                                  guards=analysis.guards())
         self.values.update(analysis.values)
         if record is not None:
             record.values = analysis.values

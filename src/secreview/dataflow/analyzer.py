@@ -83,6 +83,11 @@ class FunctionSummary:
     # A package's re-export (``from .shell import run_cmd`` in ``app/util/__init__.py``): the entry
     # ``app.util.run_cmd`` names the function it stands for (see SummaryTable, which follows it).
     alias_of: str | None = None
+    # Parameters the function checks on every path that returns (``def ensure_allowed(url): if
+    # urlparse(url).hostname not in HOSTS: raise ...``): (index in ``params``, the CWEs the check
+    # proves; ALL_CWES: all). After a call that returned, the caller's argument is checked too
+    # (see FunctionAnalysis.apply_guards).
+    guards: tuple[tuple[int, frozenset[int]], ...] = ()
 
 
 # The summary entry of what the instances of a class hold (see FileFlow._summarize_classes):
@@ -133,6 +138,11 @@ class FunctionAnalysis:
         self.returns: Taint | None = None  # (None: returns nothing yet; a constant returned stays proven)
         # What it is assumed to return while its recursive calls are assumed to (see FileFlow._analyze_recursive)
         self.assumed: Taint | None = unit.assumed_returns.get(qualname) if unit.assumed_returns else None
+        # Parameters (name -> index) that may be guards (see FunctionSummary.guards), and what each
+        # holds joined over the returns met so far (None: no return yet).
+        self.guard_candidates: dict[str, int] = {}
+        self.at_returns: dict[str, Taint] | None = None
+        self.guard_calls: dict[int, FunctionSummary] = {}  # id(call) -> its summary with guards
         self.params: list[str] = []
         self.vararg: int | None = None
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
@@ -168,9 +178,13 @@ class FunctionAnalysis:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             state = self.parameter_state(node)
             body = [ast.Return(value=node.body)] if isinstance(node, ast.Lambda) else node.body
+            if node.__class__ is not ast.Lambda:
+                self.guard_candidates = _guard_candidates(node, state)
         else:
             body = node.body
         end = self.block(body, state)
+        if end is not None and self.guard_candidates:
+            self.note_return(end)
         if self.stored:
             if end is not None:
                 self.note_exit(end)
@@ -487,6 +501,8 @@ class FunctionAnalysis:
         if isinstance(node.value, ast.Call) and self.resolved_name(node.value.func) in NO_RETURN_CALLS:
             return None  # ``abort(404)``, ``sys.exit(1)``: like raise, the branch ends here
         self.note_conversion_check(node.value, state)
+        if self.guard_calls:
+            self.apply_guards(node.value, state)
         return state
 
     def note_conversion_check(self, value: ast.expr, state: State) -> None:
@@ -528,6 +544,8 @@ class FunctionAnalysis:
                 self.checks[node.targets[0].id] = checked  # ``ok = is_safe(x)``: ``if ok`` validates x
             else:
                 self.checks.pop(node.targets[0].id, None)
+        if self.guard_calls:
+            self.apply_guards(node.value, state)
         return state
 
     def stmt_AnnAssign(self, node: ast.AnnAssign, state: State) -> State:
@@ -555,7 +573,47 @@ class FunctionAnalysis:
                 raise Unproven
         if self.stored:
             self.note_exit(state)
+        if self.guard_candidates:
+            self.note_return(state)
         return None
+
+    def note_return(self, state: State) -> None:
+        """The function returns with ``state``: which guard candidates are still proven."""
+        known = self.at_returns
+        if known is None:
+            self.at_returns = {name: state[name] for name in self.guard_candidates if state.get(name).__class__ is Proven}
+            return
+        for name, value in list(known.items()):
+            joined = join(value, state.get(name))
+            if joined.__class__ is Proven:
+                known[name] = joined
+            else:
+                del known[name]
+
+    def guards(self) -> tuple[tuple[int, frozenset[int]], ...]:
+        """The summary's ``guards``: the candidates proven at every return (not for a function
+        that never returns: that is no check)."""
+        if not self.at_returns:
+            return ()
+        # (a parameter rebound in the function: what is proven may be another value, ``if x not in
+        # ALLOWED: x = "id"``)
+        bindings = self.unit.facts.scopes.collector(self.node).bindings
+        return tuple(sorted((self.guard_candidates[name], value.cwes) for name, value in self.at_returns.items()
+                            if len(bindings.get(name, ())) == 1))
+
+    def apply_guards(self, call: ast.expr, state: State) -> None:
+        """After ``ensure_allowed(url)`` returned (a call statement, or an assignment of its result),
+        ``url`` passed the check the function makes of that parameter."""
+        if call.__class__ is ast.Await:
+            call = call.value
+        summary = self.guard_calls.get(id(call))
+        if summary is None:
+            return
+        offset = 1 if summary.is_method and call.func.__class__ is ast.Attribute else 0
+        for index, cwes in summary.guards:
+            argument = _placed(call, (index - offset if index >= offset else None, summary.params[index]))
+            if argument.__class__ is _NAME and argument.id in state:
+                state[argument.id] = state[argument.id].proved(cwes)
 
     def stmt_Raise(self, node: ast.Raise, state: State) -> None:
         for child in (node.exc, node.cause):
@@ -1126,6 +1184,8 @@ class FunctionAnalysis:
             summary = self.unit.base_method(self.node, method)  # ``super().save(x)``
         if summary is not None:  # (recorded under its own name: not a re-export's, see FunctionSummary.alias_of)
             self.unit.record_call(summary.qualname, positional, keywords, node, self)
+            if summary.guards:
+                self.guard_calls[id(node)] = summary
             stores = self.unit.parameter_stores.get(summary.qualname) if self.unit.parameter_stores else None
             if stores:
                 self.hand_to_storing_function(summary, stores, positional, keywords, node)
@@ -2096,6 +2156,22 @@ def _checking_helpers(unit: "FileFlow") -> dict[str, int]:
     return found
 
 
+def _guard_candidates(node: ast.FunctionDef | ast.AsyncFunctionDef, state: State) -> dict[str, int]:
+    """The parameters of ``node`` that may be guards: positional ones holding the caller's argument
+    as it is (not a value the framework gave). (Whether one is rebound is asked of the proven ones
+    only, see FunctionAnalysis.guards.)"""
+    args = node.args
+    candidates = {}
+    for index, arg in enumerate((*args.posonlyargs, *args.args)):
+        value = state.get(arg.arg)
+        if value is None or value.__class__ is not Taint or len(value.origins) != 1:
+            continue
+        (origin,) = value.origins
+        if origin.param == index:
+            candidates[arg.arg] = index
+    return candidates
+
+
 def _routed(value: Taint, routed: dict[str, frozenset[int]], keywords: bool, name: str = "") -> Taint:
     """A Django view's parameter ``name`` (or, ``keywords``, its ``**kwargs``/``self.kwargs``)
     given what its routes convert (see routes.py): a number is clean; a slug or a value of a
@@ -2506,21 +2582,51 @@ def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool)
     allowed hosts -- safe as a redirect target or a request URL; so does the string it was parsed
     from (``parsed = urlparse(url)`` in this function, or ``urlparse(url).hostname``). (The names,
     the collection of hosts: it proves nothing when that is untrusted.)"""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Attribute)):
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and test.left.__class__ in (ast.Attribute, _NAME)):
         return None
     left, op = test.left, test.ops[0]
     comparator = test.comparators[0]
-    if left.attr not in _HOST_ATTRIBUTES or not isinstance(comparator, (ast.Tuple, ast.List, ast.Set, ast.Name, ast.Attribute)):
+    if not isinstance(comparator, (ast.Tuple, ast.List, ast.Set, ast.Name, ast.Attribute)):
         return None
     if not ((isinstance(op, ast.In) and branch) or (isinstance(op, ast.NotIn) and not branch)):
         return None
-    if isinstance(left.value, ast.Name):
-        parsed = left.value.id
+    if left.__class__ is _NAME:  # ``host = urlparse(url).hostname`` (bound once), then ``host in HOSTS``
+        host = _host_bound_to(left.id, analysis)
+        if host is None:
+            return None
+        names = _host_checked_names(host, analysis, bound_once=True)
+        return ((left.id, *names), comparator) if names else None
+    if left.attr not in _HOST_ATTRIBUTES:
+        return None
+    names = _host_checked_names(left, analysis)
+    return (names, comparator) if names else None
+
+
+def _host_checked_names(host: ast.Attribute, analysis: FunctionAnalysis, bound_once: bool = False) -> tuple[str, ...]:
+    """``parsed.hostname`` / ``urlparse(url).netloc``: the names a check of it clears (the parsed
+    URL, and the string it was parsed from when each is bound once). ``bound_once``: the host was
+    taken earlier (into a name), so the URL must be the one it was taken from, bound once too."""
+    if isinstance(host.value, ast.Name):
+        parsed = host.value.id
         source = _parsed_from(parsed, analysis)
-        return ((parsed, source) if source else (parsed,)), comparator
-    if isinstance(left.value, ast.Call):
-        source = _url_parse_argument(left.value, analysis)
-        return ((source,), comparator) if source else None
+        if bound_once and len(analysis.unit.facts.scopes.collector(analysis.node).bindings.get(parsed, ())) != 1:
+            return ()
+        return (parsed, source) if source else (parsed,)
+    if isinstance(host.value, ast.Call):
+        source = _url_parse_argument(host.value, analysis)
+        if source and bound_once and len(analysis.unit.facts.scopes.collector(analysis.node).bindings.get(source, ())) > 1:
+            return ()
+        return (source,) if source else ()
+    return ()
+
+
+def _host_bound_to(name: str, analysis: FunctionAnalysis) -> ast.Attribute | None:
+    """The host attribute ``name`` is bound to, when that is its only binding in the function."""
+    if analysis.node.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef):
+        return None
+    bound = analysis.unit.facts.scopes.collector(analysis.node).bindings.get(name, ())
+    if len(bound) == 1 and bound[0].__class__ is ast.Attribute and bound[0].attr in _HOST_ATTRIBUTES:
+        return bound[0]
     return None
 
 

@@ -48,6 +48,8 @@ class _Stored:
 
 IS_METHOD, RETURNS_DATA, RETURNS_PROOF = 1, 2, 4  # the flags of a summary in ``summaries_index``
 _PROOF_SHIFT = 3  # (above the flags: which CWEs the proof is for, see ``quiet_key``)
+GUARDS = 1 << 35  # (above the proof's hash: the function checks parameters, and a hash of which and for what)
+_GUARDS_SHIFT = 36
 
 
 def summaries_index(summaries: dict[str, FunctionSummary]) -> dict[str, int]:
@@ -60,11 +62,15 @@ def quiet_key(summary: FunctionSummary) -> int:
     """What a call nothing untrusted flows into is told of the function (see
     dataflow.SummaryTable), as a number: 0, nothing; RETURNS_DATA, it returns untrusted data of
     its own (a source inside it); RETURNS_PROOF and a hash of the CWEs, its return value is
-    proven safe for them on every path (``return int(raw)``: whatever it was given)."""
+    proven safe for them on every path (``return int(raw)``: whatever it was given); GUARDS and a
+    hash of its ``guards``, it checks parameters (an argument of unknown origin is proven after
+    the call)."""
     returns = summary.returns
     key = RETURNS_DATA if any(origin.param is None for origin in returns.whole().origins) else 0
     if returns.__class__ is Proven:  # (a hash of ints is the same in every process)
         key |= RETURNS_PROOF | (hash(tuple(sorted(returns.cwes))) & 0xFFFFFFFF) << _PROOF_SHIFT
+    if summary.guards:
+        key |= GUARDS | (hash(tuple((index, tuple(sorted(cwes))) for index, cwes in summary.guards)) & 0xFFFFFFFF) << _GUARDS_SHIFT
     return key
 
 
