@@ -40,7 +40,7 @@ from secreview.models import (
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS, QUERY_METHODS,
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
 )
-from secreview.models.sanitizers import PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
+from secreview.models.sanitizers import BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
 from secreview.models.sources import BODY_MODEL_KIND, PATH_SOURCE_METHODS
 from secreview.models.state import STORING_METHODS as _MODULE_STATE_METHODS
 from secreview.facts.pathlib_paths import is_pathlib_path
@@ -911,6 +911,8 @@ class FunctionAnalysis:
             return PROVEN  # ``args.port`` after ``add_argument("--port", type=int)``: argparse converted it
         if node.attr == "name" and value.origins and self.unit.imports_django and all(o.description == UPLOADED_FILE for o in value.origins):
             return value.proved(PATH_CWES)  # Django's UploadedFile.name is a base name, and never "." or ".."
+        if node.attr in BASE_NAME_ATTRIBUTES and value.origins and self.is_pathlib_path(node.value):
+            return value.proved(PATH_CWES)  # ``Path(x).name``: a base name, as ``os.path.basename(x)``
         return value
 
     def attribute_source(self, node: ast.expr) -> Taint | None:

@@ -153,6 +153,9 @@ PATTERN_LEADING_OPEN_CHARACTERS: dict[frozenset[int], str] = {
 # is absolute and free of ``..`` (``Path("/srv/up/../../etc").is_relative_to("/srv/up")`` holds):
 # so it counts on a path made by one of these calls or methods, and then clears it for these CWEs.
 PATH_CWES = frozenset({22, 23, 36})
+# The attributes of a pathlib path that are its base name (``Path(x).name``, ``.stem``): safe for
+# paths as ``os.path.basename(x)`` is.
+BASE_NAME_ATTRIBUTES = frozenset({"name", "stem"})
 RESOLVING_CALLS = frozenset({
     "os.path.realpath", "os.path.abspath", "os.path.normpath", "posixpath.realpath", "posixpath.abspath",
     "posixpath.normpath",

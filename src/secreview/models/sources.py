@@ -26,6 +26,7 @@ SOURCE_ATTRIBUTES: dict[str, tuple[str, Level]] = {
     "flask.request.environ": ("WSGI environment", HIGH),
     "flask.request.referrer": ("HTTP Referer header", HIGH),
     "flask.request.user_agent": ("HTTP User-Agent header", HIGH),
+    "flask.request.authorization": ("HTTP Authorization header", HIGH),  # (.username, .password, .token)
     "flask.request.get_json": ("HTTP JSON body", HIGH),
     "flask.request.get_data": ("HTTP request body", HIGH),
     "bottle.request": ("HTTP request data", HIGH),
