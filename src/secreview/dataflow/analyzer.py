@@ -1672,7 +1672,7 @@ class FunctionAnalysis:
         static = self._refinements.get((test, branch))
         if static is None:
             static = self._refinements[(test, branch)] = (
-                _validated_name(test, self.unit, branch, self.node), _validator_argument(test, self), _allow_listed_host(test, self, branch),
+                _validated_name(test, self.unit, branch, self), _validator_argument(test, self), _allow_listed_host(test, self, branch),
                 _contained_paths(test, self, branch))
         checked, validated, host, contained = static
         if checked is not None and checked in state:
@@ -2098,14 +2098,14 @@ _FORM_VALIDATION_METHODS = frozenset({"is_valid", "validate_on_submit"})
 _FORM_VALIDATED_CWES = frozenset({501})
 
 
-def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool, scope: ast.AST | None = None) -> str | None:
+def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool, analysis: FunctionAnalysis | None = None) -> str | None:
     """The name that ``test`` proves safe when it evaluates to ``branch`` (or the dotted name,
     ``f.order``, of an attribute the state holds apart: see FunctionAnalysis.dependency_instance).
-    ``scope``: the function the test is in (its locals bound once to a literal are allow-lists)."""
+    ``analysis``: that of the function the test is in (its locals bound once to a literal are allow-lists)."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, (ast.Name, ast.Attribute)):
         op = test.ops[0]
         comparator = test.comparators[0]
-        constant_set = _is_allow_list(comparator, unit, scope)
+        constant_set = _is_allow_list(comparator, unit, analysis)
         checked = test.left.id if isinstance(test.left, ast.Name) else _dotted(test.left)
         if isinstance(op, ast.In) and branch and constant_set:
             return checked
@@ -2151,7 +2151,7 @@ def _checking_helpers(unit: "FileFlow") -> dict[str, int]:
             body = node.body[1:] if ast.get_docstring(node) is not None else node.body
             if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
                 continue
-            checked = _validated_name(body[0].value, unit, True, node)
+            checked = _validated_name(body[0].value, unit, True)
             parameters = [arg.arg for arg in (*node.args.posonlyargs, *node.args.args)]
             if checked in parameters:
                 found[node.name] = parameters.index(checked)
@@ -2528,17 +2528,19 @@ def _contained_paths_in(checked: ast.expr, analysis: FunctionAnalysis) -> list[t
     return []
 
 
-def _is_allow_list(node: ast.expr, unit: "FileFlow", scope: ast.AST | None = None) -> bool:
+def _is_allow_list(node: ast.expr, unit: "FileFlow", analysis: FunctionAnalysis | None = None) -> bool:
     """A literal collection, a module constant, a name spelled as a constant (ALLOWED_ROLES,
-    typically imported from settings), or a local of ``scope`` bound once to a literal collection
-    and never added to (see ``_local_allow_list``)."""
+    typically imported from settings), or a local of the function ``analysis`` analyses, bound
+    once to a literal collection and never added to (see ``_local_allow_list``)."""
     if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
         return True
     if isinstance(node, ast.Attribute):
         node = ast.Name(id=node.attr)  # settings.ALLOWED_HOSTS
     if unit.is_constant_name(node) or (isinstance(node, ast.Name) and node.id.isupper() and len(node.id) > 1):
         return True
-    return scope is not None and node.__class__ is ast.Name and _local_allow_list(node.id, unit, scope)
+    # (a local holding a literal now is in ``consts``: the bindings are looked at only then)
+    return (analysis is not None and node.__class__ is ast.Name and node.id in analysis.consts
+            and _local_allow_list(node.id, unit, analysis.node))
 
 
 def _local_allow_list(name: str, unit: "FileFlow", scope: ast.AST) -> bool:
