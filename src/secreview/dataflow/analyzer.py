@@ -143,6 +143,7 @@ class FunctionAnalysis:
         self.guard_candidates: dict[str, int] = {}
         self.at_returns: dict[str, Taint] | None = None
         self.guard_calls: dict[int, FunctionSummary] = {}  # id(call) -> its summary with guards
+        self.host_names: set[str] = set()  # names assigned a URL's host (``host = parts.hostname``)
         self.params: list[str] = []
         self.vararg: int | None = None
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
@@ -178,8 +179,6 @@ class FunctionAnalysis:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             state = self.parameter_state(node)
             body = [ast.Return(value=node.body)] if isinstance(node, ast.Lambda) else node.body
-            if node.__class__ is not ast.Lambda:
-                self.guard_candidates = _guard_candidates(node, state)
         else:
             body = node.body
         end = self.block(body, state)
@@ -269,6 +268,8 @@ class FunctionAnalysis:
             origin = new_origin(f"parameter `{arg.arg}` of public function `{name}()` (possible input)",
                                 Level.LOW, (step,), index, self.public)
             state[arg.arg] = Taint(frozenset({origin}))
+            if index < len(params) and node.__class__ is not ast.Lambda:
+                self.guard_candidates[arg.arg] = index  # (the caller's argument as it is: see FunctionSummary.guards)
         return state
 
     def dependency_value(self, function: ast.AST, arg: ast.arg, step: TraceStep) -> Taint | None:
@@ -531,6 +532,8 @@ class FunctionAnalysis:
                 else:
                     self.resolved_paths.discard(name)
                 self.note_instance(name, node.value)
+                if kind is ast.Attribute and node.value.attr in _HOST_ATTRIBUTES:
+                    self.host_names.add(name)  # (``host = urlparse(url).hostname``: see _allow_listed_host)
                 if kind is ast.Lambda:
                     self.local_functions[name] = node.value  # ``run = lambda c: ...``
                 elif self.local_functions:
@@ -551,6 +554,8 @@ class FunctionAnalysis:
     def stmt_AnnAssign(self, node: ast.AnnAssign, state: State) -> State:
         if node.value is not None:
             self.assign(node.target, self.expr(node.value, state), state, node, self.fold(node.value))
+            if node.value.__class__ is ast.Attribute and node.value.attr in _HOST_ATTRIBUTES and node.target.__class__ is _NAME:
+                self.host_names.add(node.target.id)
         return state
 
     def stmt_AugAssign(self, node: ast.AugAssign, state: State) -> State:
@@ -911,8 +916,8 @@ class FunctionAnalysis:
             return PROVEN  # ``args.port`` after ``add_argument("--port", type=int)``: argparse converted it
         if node.attr == "name" and value.origins and self.unit.imports_django and all(o.description == UPLOADED_FILE for o in value.origins):
             return value.proved(PATH_CWES)  # Django's UploadedFile.name is a base name, and never "." or ".."
-        if node.attr in BASE_NAME_ATTRIBUTES and value.origins and self.is_pathlib_path(node.value):
-            return value.proved(PATH_CWES)  # ``Path(x).name``: a base name, as ``os.path.basename(x)``
+        if node.attr in BASE_NAME_ATTRIBUTES and value.origins and node.value.__class__ in _PATH_EXPRESSIONS and self.is_pathlib_path(node.value):
+            return value.proved(PATH_CWES)  # ``Path(x).name``, ``(ROOT / x).name``: a base name, as ``os.path.basename(x)``
         return value
 
     def attribute_source(self, node: ast.expr) -> Taint | None:
@@ -2158,22 +2163,6 @@ def _checking_helpers(unit: "FileFlow") -> dict[str, int]:
     return found
 
 
-def _guard_candidates(node: ast.FunctionDef | ast.AsyncFunctionDef, state: State) -> dict[str, int]:
-    """The parameters of ``node`` that may be guards: positional ones holding the caller's argument
-    as it is (not a value the framework gave). (Whether one is rebound is asked of the proven ones
-    only, see FunctionAnalysis.guards.)"""
-    args = node.args
-    candidates = {}
-    for index, arg in enumerate((*args.posonlyargs, *args.args)):
-        value = state.get(arg.arg)
-        if value is None or value.__class__ is not Taint or len(value.origins) != 1:
-            continue
-        (origin,) = value.origins
-        if origin.param == index:
-            candidates[arg.arg] = index
-    return candidates
-
-
 def _routed(value: Taint, routed: dict[str, frozenset[int]], keywords: bool, name: str = "") -> Taint:
     """A Django view's parameter ``name`` (or, ``keywords``, its ``**kwargs``/``self.kwargs``)
     given what its routes convert (see routes.py): a number is clean; a slug or a value of a
@@ -2575,6 +2564,8 @@ def _mutated_names(scope: ast.AST, unit: "FileFlow") -> frozenset[str]:
 
 
 _HOST_ATTRIBUTES = frozenset({"hostname", "netloc", "host"})
+_PATH_EXPRESSIONS = frozenset({ast.Call, ast.BinOp})  # (whose ``.name`` may be a pathlib path's: not a name's, the commonest)
+_HOST_COLLECTION_NODES = frozenset({ast.Tuple, ast.List, ast.Set, ast.Name, ast.Attribute})
 _DESTINATION_CWES = frozenset({601, 918})
 
 
@@ -2586,21 +2577,19 @@ def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool)
     allowed hosts -- safe as a redirect target or a request URL; so does the string it was parsed
     from (``parsed = urlparse(url)`` in this function, or ``urlparse(url).hostname``). (The names,
     the collection of hosts: it proves nothing when that is untrusted.)"""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and test.left.__class__ in (ast.Attribute, _NAME)):
+    if test.__class__ is not ast.Compare or len(test.ops) != 1 or test.ops[0].__class__ is not (ast.In if branch else ast.NotIn):
         return None
-    left, op = test.left, test.ops[0]
+    left = test.left
     comparator = test.comparators[0]
-    if not isinstance(comparator, (ast.Tuple, ast.List, ast.Set, ast.Name, ast.Attribute)):
-        return None
-    if not ((isinstance(op, ast.In) and branch) or (isinstance(op, ast.NotIn) and not branch)):
+    if comparator.__class__ not in _HOST_COLLECTION_NODES:
         return None
     if left.__class__ is _NAME:  # ``host = urlparse(url).hostname`` (bound once), then ``host in HOSTS``
-        host = _host_bound_to(left.id, analysis)
+        host = _host_bound_to(left.id, analysis) if left.id in analysis.host_names else None
         if host is None:
             return None
         names = _host_checked_names(host, analysis, bound_once=True)
         return ((left.id, *names), comparator) if names else None
-    if left.attr not in _HOST_ATTRIBUTES:
+    if left.__class__ is not ast.Attribute or left.attr not in _HOST_ATTRIBUTES:
         return None
     names = _host_checked_names(left, analysis)
     return (names, comparator) if names else None
