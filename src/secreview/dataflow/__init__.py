@@ -31,6 +31,7 @@ from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, S
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, join, new_origin, ordered, proven_for
 from secreview.facts import FileFacts
+from secreview.facts.archives import may_hold_archives
 from secreview.findings import Level, TraceStep
 from secreview.models import (
     DEFERRED_LAST_NAMES, DEFERRED_TASK_METHODS,
@@ -289,6 +290,7 @@ class FileFlow:
         self.form_classes: dict[int, str] = {}  # form handler node id -> its view's ``form_class``
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self.imports_django = self._imports_django
+        self.may_hold_archives = may_hold_archives(self.facts)  # (zipfile/tarfile imported: see facts/archives.py)
         self._request_imported = "request" in self.facts.imports.aliases
         self.imports_web = any(self.facts.imports.imports_module(module) for module in WEB_FRAMEWORK_MODULES)
         # node -> ``qualname(node)``, for every analysis of this tree (it only depends on the

@@ -41,9 +41,12 @@ from secreview.models import (
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
 )
 from secreview.models.sanitizers import BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
-from secreview.models.sources import BODY_MODEL_KIND, PATH_SOURCE_METHODS
+from secreview.models.sources import (
+    ARCHIVE_CONTENT_METHODS, ARCHIVE_MEMBER_METHODS, ARCHIVE_MEMBER_NAME, BODY_MODEL_KIND, PATH_SOURCE_METHODS,
+)
 from secreview.models.state import STORING_METHODS as _MODULE_STATE_METHODS
 from secreview.facts.pathlib_paths import is_pathlib_path
+from secreview.facts.archives import archive_class
 
 State = dict[str, Taint]
 NOTHING: Any = object()  # "not a compile-time constant"
@@ -170,6 +173,7 @@ class FunctionAnalysis:
         self._has_summary: dict[tuple[str, bool], bool] = {}
         self._project_class: dict[tuple[str, bool], bool] = {}
         self._summary_for: dict[tuple, FunctionSummary | None] = {}
+        self._archives: dict[ast.expr, str | None] = {}  # receiver -> its archive class (see archive_class)
         self._pathlib_paths: dict[ast.expr, bool] = {}  # receiver of ``.open()`` -> is it a pathlib path
 
     # ---- entry ------------------------------------------------------------------------------
@@ -649,6 +653,8 @@ class FunctionAnalysis:
     def stmt_For(self, node: ast.For, state: State) -> State | None:
         iterable = self.expr(node.iter, state)
         element = whole_proof_only(iterable.whole())
+        if self.unit.may_hold_archives and self.archive_class(node.iter) == "tarfile.TarFile":
+            element = self.archive_members(node.iter)  # ``for member in tf``: its members
 
         def enter(loop_state: State) -> None:
             value = element.with_step(self.step(node, "loop variable"), self._stepped) if _carries(element) else element
@@ -1025,6 +1031,14 @@ class FunctionAnalysis:
             converted = self.converting_read(node, method, receiver, positional, keywords)
             if converted is not None:
                 return converted
+        if method in _ARCHIVE_METHODS and self.unit.may_hold_archives and self.archive_class(func.value) is not None:
+            if method in ARCHIVE_MEMBER_METHODS:  # ``zf.namelist()``, ``tf.getmembers()``: names the archive's maker chose
+                return self.archive_members(node)
+            # ``zf.read(info)``: the member's contents, which carry nothing of its name (what else
+            # the receiver and the arguments carry, as any call's result)
+            given = join(receiver.whole(), arguments)
+            kept = frozenset(o for o in given.origins if o.description != ARCHIVE_MEMBER_NAME[0])
+            return Taint(kept) if kept else CLEAN
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
         if method in PATH_SOURCE_METHODS and self.is_pathlib_path(func.value):  # ``Path(p).open()``: as ``open(p)``
@@ -1152,6 +1166,22 @@ class FunctionAnalysis:
             function = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
             known = self._pathlib_paths[receiver] = is_pathlib_path(receiver, self.unit.facts, chain, function, self.resolved_name)
         return known
+
+    def archive_class(self, receiver: ast.expr) -> str | None:
+        """The archive class (see facts/archives.py) ``receiver`` is an instance of, or None.
+        Names are looked up in this function and the module (as ``is_pathlib_path``)."""
+        known = self._archives.get(receiver, NOTHING)
+        if known is NOTHING:
+            scopes = self.unit.facts.scopes
+            node = self.node
+            chain = [scopes.tree] if node is scopes.tree else [scopes.tree, node]
+            function = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+            known = self._archives[receiver] = archive_class(receiver, self.unit.facts, chain, function, self.resolved_name)
+        return known
+
+    def archive_members(self, node: ast.AST) -> Taint:
+        description, confidence = ARCHIVE_MEMBER_NAME
+        return source(description, confidence, self.step(node, f"{description} (untrusted)"))
 
     def is_project_method(self, func: ast.Attribute, name: str | None, method: str) -> bool:
         """Does ``func`` (``receiver.method``) call a method of the project's own classes: on
@@ -2066,6 +2096,7 @@ _DEFERRED_CALLS, _DEFERRED_METHODS, _DEFERRED_TASK_METHODS = DEFERRED_CALLS, DEF
 _LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_METHODS | QUERY_METHODS | frozenset(SOURCE_METHODS) | _REQUEST_READ_METHODS  # the ones _container_method knows
 # What ``expr_Call`` looks up before the project's functions: a call of none of these (most calls)
 # goes straight to ``call_of_project``.
+_ARCHIVE_METHODS = ARCHIVE_MEMBER_METHODS | ARCHIVE_CONTENT_METHODS
 _MODELLED_METHODS = _LIBRARY_METHOD_NAMES | frozenset({"format", "replace", "get"}) | frozenset(PATH_SOURCE_METHODS)
 _MODELLED_CALLS = (frozenset(SELECTED_FROM_ARGUMENTS) | frozenset(SOURCE_CALLS) | frozenset(PREDICTABLE_CALLS)
                    | frozenset(SANITIZERS) | frozenset(LOOKUP_FUNCTIONS) | DECODERS)

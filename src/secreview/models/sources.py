@@ -101,6 +101,33 @@ UPLOADED_FILE_CLASSES = frozenset({
 # The modules a file must import for any of its expressions to be one (the cheap test first).
 UPLOADED_FILE_MODULES = ("flask", "werkzeug")
 
+# Archives (see facts/archives.py): the names of their members are chosen by whoever built the
+# archive, not by the program extracting it -- nor by the operator naming the archive on the
+# command line: a downloaded package, an uploaded bundle, a backup from another host. A member
+# named ``../../etc/cron.d/x`` or ``/etc/passwd`` written with ``open(os.path.join(dest, name))``
+# escapes ``dest`` ("zip slip", CWE-22). Medium confidence, as a socket's data: most archives a
+# program unpacks come from elsewhere, some are its own. An expression is an archive when it is a
+# call of one of ARCHIVE_OPENERS, or a name every binding of which is one (``with ... as zf``
+# included), or a parameter annotated with one of ARCHIVE_CLASSES.
+ARCHIVE_MEMBER_NAME: tuple[str, Level] = ("archive member name", MEDIUM)
+ARCHIVE_OPENERS: dict[str, str] = {
+    "zipfile.ZipFile": "zipfile.ZipFile", "zipfile.PyZipFile": "zipfile.ZipFile",
+    "tarfile.open": "tarfile.TarFile", "tarfile.TarFile": "tarfile.TarFile", "tarfile.TarFile.open": "tarfile.TarFile",
+    "tarfile.TarFile.gzopen": "tarfile.TarFile", "tarfile.TarFile.bz2open": "tarfile.TarFile",
+    "tarfile.TarFile.xzopen": "tarfile.TarFile", "tarfile.TarFile.taropen": "tarfile.TarFile",
+}
+ARCHIVE_CLASSES = frozenset({"zipfile.ZipFile", "zipfile.PyZipFile", "tarfile.TarFile"})
+ARCHIVE_MODULES = ("zipfile", "tarfile")
+# Methods of an archive giving its members (names, ZipInfo/TarInfo objects whose ``filename``/
+# ``name``/``linkname`` are the names): archive member names. Iterating over a TarFile (``for m in
+# tf``) gives its members too.
+ARCHIVE_MEMBER_METHODS = frozenset({"namelist", "infolist", "getnames", "getmembers", "next"})
+# Methods of an archive giving a member's contents or a file object reading them (``zf.read(info)``,
+# ``zf.open(name)``, ``tf.extractfile(m)``): not the member's name. The result carries what the
+# archive object and the arguments carry, less the member names.
+ARCHIVE_CONTENT_METHODS = frozenset({"read", "open", "extractfile"})
+# (``getinfo(name)``/``getmember(name)`` give the member named so: it carries the name asked for.)
+
 # A function parameter with one of these names is an HTTP request object (Django, DRF,
 # Starlette/FastAPI, aiohttp, Pyramid, Tornado handlers' self.request...). Reading one of the
 # attributes below from it yields untrusted data.
