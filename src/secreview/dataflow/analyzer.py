@@ -186,7 +186,7 @@ class FunctionAnalysis:
         else:
             body = node.body
         end = self.block(body, state)
-        if end is not None and self.guard_candidates:
+        if end is not None and self.guard_candidates and self.at_returns != {}:
             self.note_return(end)
         if self.stored:
             if end is not None:
@@ -582,7 +582,7 @@ class FunctionAnalysis:
                 raise Unproven
         if self.stored:
             self.note_exit(state)
-        if self.guard_candidates:
+        if self.guard_candidates and self.at_returns != {}:  # (once nothing is proven at a return, no guard)
             self.note_return(state)
         return None
 
