@@ -35,7 +35,7 @@ from secreview.dataflow.parameters import (
 from secreview.findings import Level, TraceStep
 from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
-    ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
+    ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NO_RETURN_METHODS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     DECODERS, ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS, QUERY_METHODS,
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
@@ -175,6 +175,8 @@ class FunctionAnalysis:
         self._summary_for: dict[tuple, FunctionSummary | None] = {}
         self._archives: dict[ast.expr, str | None] = {}  # receiver -> its archive class (see archive_class)
         self._pathlib_paths: dict[ast.expr, bool] = {}  # receiver of ``.open()`` -> is it a pathlib path
+        self.opened_paths: dict[str, Taint] = {}  # dotted paths an ``if`` test proves -> their value before (prove_path)
+        self.path_roots: set[str] = set()  # names some proven dotted path starts with (forget_paths)
 
     # ---- entry ------------------------------------------------------------------------------
     def run(self) -> "FunctionAnalysis":
@@ -503,8 +505,8 @@ class FunctionAnalysis:
 
     def stmt_Expr(self, node: ast.Expr, state: State) -> State | None:
         self.expr(node.value, state)
-        if isinstance(node.value, ast.Call) and self.resolved_name(node.value.func) in NO_RETURN_CALLS:
-            return None  # ``abort(404)``, ``sys.exit(1)``: like raise, the branch ends here
+        if isinstance(node.value, ast.Call) and (self.resolved_name(node.value.func) in NO_RETURN_CALLS or _exits_through_instance(node.value, self)):
+            return None  # ``abort(404)``, ``sys.exit(1)``, ``parser.error(...)``: like raise, the branch ends here
         self.note_conversion_check(node.value, state)
         if self.guard_calls:
             self.apply_guards(node.value, state)
@@ -524,6 +526,8 @@ class FunctionAnalysis:
         for target in node.targets:
             if type(target) is _NAME:  # (``self.assign``'s commonest case, written out)
                 name = target.id
+                if name in self.path_roots:
+                    self.forget_paths(name, state)
                 state[name] = value.with_step(self.step(node, f"assigned to `{name}`"), self._stepped) if _carries(value) else value
                 if self.declared_globals and name in self.declared_globals and _carries(value):
                     self.note_module_store(name, value, node)
@@ -637,8 +641,15 @@ class FunctionAnalysis:
             return self.block(node.body, dict(state))
         if decided is False:
             return self.block(node.orelse, dict(state))
+        opened = self.opened_paths
+        if opened:
+            opened.clear()
         then_state = self.refine(node.test, dict(state), True)
         else_state = self.refine(node.test, dict(state), False)
+        if opened:  # (see prove_path)
+            for path, before in opened.items():
+                then_state.setdefault(path, before)
+                else_state.setdefault(path, before)
         return merge_into(self.block(node.body, then_state), self.block(node.orelse, else_state))
 
     def stmt_While(self, node: ast.While, state: State) -> State | None:
@@ -758,6 +769,8 @@ class FunctionAnalysis:
             if isinstance(target, ast.Name):
                 state.pop(target.id, None)
                 self.consts.pop(target.id, None)
+                if target.id in self.path_roots:
+                    self.forget_paths(target.id, state)
             elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                 container = self.read_name(target.value.id, state)
                 key = self.fold(target.slice)
@@ -789,6 +802,8 @@ class FunctionAnalysis:
     # ---- assignment ---------------------------------------------------------------------------
     def assign(self, target: ast.expr, value: Taint, state: State, statement: ast.AST, constant: Any) -> None:
         if isinstance(target, ast.Name):
+            if target.id in self.path_roots:
+                self.forget_paths(target.id, state)
             state[target.id] = value.with_step(self.step(statement, f"assigned to `{target.id}`"), self._stepped) if _carries(value) else value
             if self.declared_globals and target.id in self.declared_globals and _carries(value):
                 self.note_module_store(target.id, value, statement)
@@ -830,6 +845,8 @@ class FunctionAnalysis:
             if dotted and _carries(value):
                 self.note_module_store(dotted.split(".", 1)[0], value, statement)  # ``STATE.path = x``
             if dotted:
+                if dotted.split(".", 1)[0] in self.path_roots:
+                    self.forget_paths(dotted, state)  # ``args.opts = other``: ``args.opts.host`` is no longer proven
                 state[dotted] = value.with_step(self.step(statement, f"assigned to `{dotted}`"), self._stepped) if _carries(value) else value
                 if self.self_name and dotted.startswith(self.self_name + "."):
                     attribute = dotted.split(".", 1)[1]  # (recorded for the class when the method is done)
@@ -1710,8 +1727,11 @@ class FunctionAnalysis:
                 _validated_name(test, self.unit, branch, self), _validator_argument(test, self), _allow_listed_host(test, self, branch),
                 _contained_paths(test, self, branch))
         checked, validated, host, contained = static
-        if checked is not None and checked in state:
-            state[checked] = PROVEN
+        if checked is not None:
+            if checked in state:
+                state[checked] = PROVEN
+            elif checked.__class__ is tuple or "." in checked:
+                self.prove_path(test, checked, state)
         if contained and not any(name in state and not state[name].is_clean for name in contained[1]):
             for name, resolved_in_test in contained[0]:
                 if name in state and (resolved_in_test or name in self.resolved_paths):
@@ -1728,6 +1748,31 @@ class FunctionAnalysis:
                 if name in state:
                     state[name] = state[name].proved(_DESTINATION_CWES)
         return state
+
+    def prove_path(self, test: ast.expr, checked: str | tuple, state: State) -> None:
+        """``if args.host in ALLOWED`` / ``if data["host"] in ALLOWED`` (see ``_validated_name``):
+        the attribute path (a dotted state entry, read before the receiver) or the constant key of
+        a name's container is proven, until the name, the path or a prefix of it is bound again
+        (``forget_paths``). The branch that proves nothing gets the path as read before the test
+        (``stmt_If``): a dotted entry on one side only would outlive the merge."""
+        if checked.__class__ is tuple:
+            name, key = checked
+            state[name] = self.read_name(name, state).set_item(key, PROVEN)
+            return
+        node = _checked_node(test)
+        before = self.values.get(id(node)) if node is not None else None
+        if before is None:
+            return
+        self.opened_paths[checked] = before
+        self.path_roots.add(checked.split(".", 1)[0])
+        state[checked] = PROVEN
+
+    def forget_paths(self, name: str, state: State) -> None:
+        """``name`` (a local, or a dotted path) is bound again: what was proven of its attributes
+        (``prove_path``) no longer holds."""
+        prefix = name + "."
+        for key in [key for key in state if key.startswith(prefix)]:
+            del state[key]
 
     def step(self, node: ast.AST, note: str) -> TraceStep:
         line = getattr(node, "lineno", 0)
@@ -2134,15 +2179,18 @@ _FORM_VALIDATION_METHODS = frozenset({"is_valid", "validate_on_submit"})
 _FORM_VALIDATED_CWES = frozenset({501})
 
 
-def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool, analysis: FunctionAnalysis | None = None) -> str | None:
+def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool, analysis: FunctionAnalysis | None = None) -> str | tuple | None:
     """The name that ``test`` proves safe when it evaluates to ``branch`` (or the dotted name,
-    ``f.order``, of an attribute the state holds apart: see FunctionAnalysis.dependency_instance).
-    ``analysis``: that of the function the test is in (its locals bound once to a literal are allow-lists)."""
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, (ast.Name, ast.Attribute)):
+    ``args.host``, of an attribute path; or ``(name, key)`` for ``data["key"]``: see
+    FunctionAnalysis.prove_path). ``analysis``: that of the function the test is in (its locals
+    bound once to a literal are allow-lists)."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, (ast.Name, ast.Attribute, ast.Subscript)):
         op = test.ops[0]
         comparator = test.comparators[0]
+        checked = _checked_path(test.left)
+        if checked is None:
+            return None
         constant_set = _is_allow_list(comparator, unit, analysis)
-        checked = test.left.id if isinstance(test.left, ast.Name) else _dotted(test.left)
         if isinstance(op, ast.In) and branch and constant_set:
             return checked
         if isinstance(op, ast.NotIn) and not branch and constant_set:
@@ -2153,8 +2201,48 @@ def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool, analysis: Fu
             return checked
     if isinstance(test, ast.Call) and branch:
         func = test.func
-        if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS and isinstance(func.value, (ast.Name, ast.Attribute)):
-            return func.value.id if isinstance(func.value, ast.Name) else _dotted(func.value)  # ``x.isdigit()``
+        if isinstance(func, ast.Attribute) and func.attr in _VALIDATING_METHODS:
+            return _checked_path(func.value)  # ``x.isdigit()``
+    return None
+
+
+def _checked_path(node: ast.expr) -> str | tuple | None:
+    """What a check of ``node`` can prove: a name, an attribute path of one (``args.host``) or a
+    string key of one (``data["host"]``, as ``("data", "host")``)."""
+    kind = node.__class__
+    if kind is ast.Name:
+        return node.id
+    if kind is ast.Attribute:
+        return _dotted(node)
+    if (kind is ast.Subscript and node.value.__class__ is ast.Name and node.slice.__class__ is ast.Constant
+            and node.slice.value.__class__ is str):
+        return (node.value.id, node.slice.value)
+    return None
+
+
+_NO_RETURN_METHOD_NAMES = frozenset().union(*NO_RETURN_METHODS.values())
+
+
+def _exits_through_instance(call: ast.Call, analysis: FunctionAnalysis) -> bool:
+    """``parser.error("...")`` where ``parser`` is bound (in this function, else in the module)
+    only to calls of a class whose method never returns (NO_RETURN_METHODS)."""
+    func = call.func
+    if func.__class__ is not ast.Attribute or func.attr not in _NO_RETURN_METHOD_NAMES or func.value.__class__ is not ast.Name:
+        return False
+    scopes = analysis.unit.facts.scopes
+    collected = scopes.binder(func.value.id, [scopes.tree] if analysis.node is scopes.tree else [scopes.tree, analysis.node])
+    if collected is None or func.value.id in collected.escaped:
+        return False
+    bindings = collected.bindings[func.value.id]
+    return all(b.__class__ is ast.Call and func.attr in NO_RETURN_METHODS.get(analysis.resolved_name(b.func), ()) for b in bindings)
+
+
+def _checked_node(test: ast.expr) -> ast.expr | None:
+    """The expression ``_validated_name`` found checked in ``test``."""
+    if test.__class__ is ast.Compare:
+        return test.left
+    if test.__class__ is ast.Call and test.func.__class__ is ast.Attribute:
+        return test.func.value
     return None
 
 

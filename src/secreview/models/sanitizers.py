@@ -202,6 +202,12 @@ NO_RETURN_CALLS = frozenset({
     "flask.abort", "werkzeug.exceptions.abort", "sys.exit", "os._exit", "os.abort", "exit", "quit",
     "pytest.fail", "pytest.skip",
 })
+# Methods that never return either, on an instance of these classes (a name bound only to a call of
+# the class): argparse's ``parser.error(msg)`` prints the usage and exits, as ``parser.exit()``.
+NO_RETURN_METHODS: dict[str, frozenset[str]] = {
+    "argparse.ArgumentParser": frozenset({"error", "exit"}),
+    "optparse.OptionParser": frozenset({"error", "exit"}),
+}
 
 # Classes of HTML-safe strings: ``Markup("<b>%s</b>") % x`` and ``Markup("<b>{}</b>").format(x)``
 # escape the values put into them (the template itself is checked by the markup rule).
