@@ -18,7 +18,8 @@ from typing import Any, Callable
 
 from secreview.dataflow.validators import validator_functions
 from secreview.dataflow.flask_rules import is_registered_view as is_registered_flask_view
-from secreview.dataflow.flask_rules import registered_views as registered_flask_views
+from secreview.dataflow.flask_rules import imports_flask
+from secreview.dataflow.flask_rules import route_entries as flask_route_entries
 from secreview.dataflow.flask_rules import rules_of as flask_rules_of
 from secreview.dataflow.parameters import (
     converted_options, dependency_class_names, dependency_functions, generated_constructor, imported_bases, local_enums,
@@ -282,6 +283,7 @@ class FileFlow:
         self.asked_classes_quietly: set[str] = set()  # ... at quiet calls (see SummaryTable)
         self.asked_routes: set[str] = set()  # views whose routes were asked for (see route_conversions)
         self._route_answers: dict[str, dict[str, frozenset[int]]] = {}  # views -> what their routes convert
+        self._told_routes: dict[str, Conversions] = {}  # views -> the project's answer
         self._view_families: dict[str, str] = {}  # class -> it and its subclasses here (see route_conversions)
         self.flask_view_methods: set[int] = set()  # method node ids of flask.views.View subclasses
         self.django_view_methods: set[int] = set()  # ... of Django class-based views (and DRF views)
@@ -377,7 +379,7 @@ class FileFlow:
             self._summarize_tasks()
         # A URL conf's: what its routes give each view (the same in every analysis of the tree).
         same_file = self.previous is not None and self.previous.facts is self.facts
-        self.routes_given = self.previous.routes_given if same_file else route_entries(self)
+        self.routes_given = self.previous.routes_given if same_file else {**route_entries(self), **flask_route_entries(self)}
         self.local_summaries.update(self.routes_given)
         if "rest_framework" in self.imported_packages:  # (a DRF viewset's lookup argument: nested routers ask)
             self.local_summaries.update(lookup_entries(self, sorted(self._class_nodes), self._class_chain))
@@ -972,12 +974,13 @@ class FileFlow:
         get(self, item_id)``), or a function an ``add_url_rule`` of this file routes to
         (``app.add_url_rule("/doc/<path:name>", "doc", show)``): called with the URL rule's
         variables, like a decorated route."""
-        return id(node) in self.flask_view_methods or (bool(self.flask_registrations) and is_registered_flask_view(self, node))
+        return id(node) in self.flask_view_methods or (self.imports_flask and is_registered_flask_view(self, node))
 
     @functools.cached_property
-    def flask_registrations(self) -> dict:
-        """The file's ``add_url_rule``/``add_resource`` registrations (see flask_rules.py)."""
-        return registered_flask_views(self)
+    def imports_flask(self) -> bool:
+        """Does the file import Flask (or a REST extension)? Only then are its functions views
+        that registrations route to (see flask_rules.py)."""
+        return imports_flask(self)
 
     def is_route(self, node: ast.AST) -> bool:
         if self.is_flask_view(node):
@@ -993,7 +996,7 @@ class FileFlow:
     def route_parameter_kind(self, node: ast.AST, name: str) -> str:
         """Where a route's parameter comes from: the path (``"/users/{id}"``, ``"/<int:id>"``) or,
         for FastAPI-style routes, the query string."""
-        if self.flask_registrations and is_registered_flask_view(self, node):  # (``add_url_rule``: Werkzeug's syntax)
+        if self.imports_flask and is_registered_flask_view(self, node):  # (``add_url_rule``, here or in another file: Werkzeug's syntax)
             if any(rule.rule is not None and re.search(r"<(?:[^>:]*:)?" + re.escape(name) + r">", rule.rule)
                    for rule in flask_rules_of(self, node)):
                 return "URL path parameter"
@@ -1038,17 +1041,26 @@ class FileFlow:
                 family = [name for name in sorted(self.class_bases) if name != class_name and class_name in self._class_and_bases(name)]
                 views = self._view_families[class_name] = route_question(
                     [item for name in [class_name, *family] for item in (name, *self._viewset_items(name))])
+        told = self.told_routes(views)
+        known = self._route_answers.get(views)
+        if known is None:
+            known = self._route_answers[views] = {name: frozenset(cwes) for name, cwes in told}
+        if class_name is not None and ACTIONS_MARK in known:  # (some routes dispatch only some actions)
+            name = getattr(function, "name", "")
+            return route_conversions_of(known, name, name in VIEWSET_ACTIONS or _decorated_by(function, DRF_ACTION_DECORATORS))
+        return known
+
+    def told_routes(self, views: str) -> Conversions:
+        """The project's answer to a question of the routes to views (see routes.question, and
+        flask_rules.ELSEWHERE), noted as asked by the file and by the function being analysed."""
         self.asked_routes.add(views)
         record = self._record
         if record is not None and (_ROUTES_KEY, views) not in record.lookups:
             record.lookups[(_ROUTES_KEY, views)] = self._routes_answer(views)
             record.asked_routes.append(views)
-        known = self._route_answers.get(views)
+        known = self._told_routes.get(views)
         if known is None:
-            known = self._route_answers[views] = {name: frozenset(cwes) for name, cwes in self._routes_answer(views)}
-        if class_name is not None and ACTIONS_MARK in known:  # (some routes dispatch only some actions)
-            name = getattr(function, "name", "")
-            return route_conversions_of(known, name, name in VIEWSET_ACTIONS or _decorated_by(function, DRF_ACTION_DECORATORS))
+            known = self._told_routes[views] = self._routes_answer(views)
         return known
 
     def _viewset_items(self, class_name: str) -> list[str]:

@@ -15,12 +15,15 @@ A view gets its rules from
   ``@ns.route(rule)`` decorating the class;
 - under the ``url_prefix`` of a blueprint (``bp = Blueprint(..., url_prefix="/<lang>")`` at
   module level), or the ones this file's ``register_blueprint(bp, url_prefix=...)`` give it.
+- the registrations of another file (``from . import views; app.add_url_rule(rule,
+  view_func=views.show)``, ``from .views import Item; api.add_resource(Item, rule)``): that file
+  exports them as entries of its summaries, which this file's views ask the project table for
+  (see ELSEWHERE), when this file imports Flask.
 
 A rule or prefix that is not a constant (or a name bound once to one), ``defaults=`` that is not a
 dict display, or ``**options`` make what the view is given unknown: its parameters stay request
-data. Not seen: registrations in another file (``app.add_url_rule(..., view_func=views.show)``,
-whose view then reads as a plain function; a blueprint registered with a ``url_prefix`` there),
-a view stored in a container, a parent blueprint's or a REST ``Api``/``Namespace``'s own prefix.
+data. Not seen: a blueprint registered with a ``url_prefix`` in another file, a view stored in a
+container, a parent blueprint's or a REST ``Api``/``Namespace``'s own prefix.
 """
 from __future__ import annotations
 
@@ -70,6 +73,7 @@ def rules_of(unit: FileFlow, function: ast.AST) -> list[FlaskRule]:
                 if owner is not None:  # (Flask-RESTX: ``@ns.route(rule)`` on the class)
                     found.extend(_decorator_rules(unit, owner, frozenset({"route"})))
                 found.extend(registered.get(member, ()))
+    found.extend(rules_elsewhere(unit, function))
     return found
 
 
@@ -95,20 +99,55 @@ def _decorator_rules(unit: FileFlow, node: ast.AST, names: frozenset[str]) -> li
     return found
 def is_registered_view(unit: FileFlow, function: ast.AST) -> bool:
     """A module-level function (or a Flask class-based view's dispatched method) that an
-    ``add_url_rule`` of this file routes to."""
+    ``add_url_rule`` of this file, or of another file of the project, routes to."""
     registered = registered_views(unit)
-    if not registered:
-        return False
+    if registered:
+        name = _registered_name(unit, function)
+        if name is not None:
+            names = _family(unit, name) if id(function) in unit.flask_view_methods else [name]
+            if any(member in registered for member in names):
+                return True
+    return bool(rules_elsewhere(unit, function))
+
+
+def rules_elsewhere(unit: FileFlow, function: ast.AST) -> list[FlaskRule]:
+    """The rules the registrations of other files give ``function`` (a module-level function of
+    a file importing Flask, or a method Flask dispatches to of a module-level class: its class's
+    and its subclasses' of this file): the project table's answer to the question
+    ``<module>.<name>.<flask>`` (see ELSEWHERE), asked for each -- an answer the file's review
+    depends on, as on a Django URL conf's."""
+    if not unit.module_name or not imports_flask(unit):
+        return []
     name = _registered_name(unit, function)
     if name is None:
-        return False
-    names = _family(unit, name) if id(function) in unit.flask_view_methods else [name]
-    return any(member in registered for member in names)
+        return []
+    found: list[FlaskRule] = []
+    for member in _family(unit, name) if id(function) in unit.flask_view_methods else [name]:
+        found.extend(_told_rules(unit, unit.told_routes(f"{unit.module_name}.{member}{ELSEWHERE}")))
+    return found
+
+
+def _told_rules(unit: FileFlow, told: tuple) -> list[FlaskRule]:
+    if not told:
+        return []
+    memo = unit.facts.scopes.memo.setdefault(_MEMO, {}).setdefault("told", {})
+    known = memo.get(told)
+    if known is None:
+        known = memo[told] = [_decoded_rule(item) for item, _ in told]
+    return known
 
 
 def _registered_name(unit: FileFlow, function: ast.AST) -> str | None:
     """The name a registration names ``function`` by: its own (a module-level function) or its
     class's (a method Flask dispatches to, of a module-level class); None for anything else."""
+    memo = unit.facts.scopes.memo.setdefault(_MEMO, {}).setdefault("names", {})
+    key = id(function)
+    if key not in memo:
+        memo[key] = _name_registered_by(unit, function)
+    return memo[key]
+
+
+def _name_registered_by(unit: FileFlow, function: ast.AST) -> str | None:
     prefix = unit.module_name + "."
     if id(function) in unit.flask_view_methods:
         owner = unit.class_of_method.get(id(function), "")
@@ -126,16 +165,37 @@ def registered_views(unit: FileFlow) -> dict[str, list[FlaskRule]]:
     """The file's ``add_url_rule`` (``add_resource``) registrations: the name of the module's
     function or class they route to -> their rules (computed once per file; nothing without an
     import of Flask or its REST extensions)."""
+    return _all_registrations(unit)[0]
+
+
+def exported_views(unit: FileFlow) -> dict[str, list[FlaskRule]]:
+    """The file's registrations of views of other modules (``view_func=views.show``, ``from
+    .views import Item``, ``Item.as_view("item")``, ``add_resource(Item, ...)``): their qualified
+    names -> their rules."""
+    return _all_registrations(unit)[1]
+
+
+def imports_flask(unit: FileFlow) -> bool:
+    """Does the file import Flask or one of its REST extensions? (Nothing else is read.)"""
     memo = unit.facts.scopes.memo.setdefault(_MEMO, {})
-    known = memo.get("views")
+    known = memo.get("flask")
     if known is None:
         imports = unit.facts.imports
-        known = memo["views"] = _registrations(unit) if any(imports.imports_module(m) for m in FLASK_MODULES) else {}
+        known = memo["flask"] = any(imports.imports_module(m) for m in FLASK_MODULES)
     return known
 
 
-def _registrations(unit: FileFlow) -> dict[str, list[FlaskRule]]:
+def _all_registrations(unit: FileFlow) -> tuple[dict[str, list[FlaskRule]], dict[str, list[FlaskRule]]]:
+    memo = unit.facts.scopes.memo.setdefault(_MEMO, {})
+    known = memo.get("views")
+    if known is None:
+        known = memo["views"] = _registrations(unit) if imports_flask(unit) else ({}, {})
+    return known
+
+
+def _registrations(unit: FileFlow) -> tuple[dict[str, list[FlaskRule]], dict[str, list[FlaskRule]]]:
     found: dict[str, list[FlaskRule]] = {}
+    elsewhere: dict[str, list[FlaskRule]] = {}
     for node, _ in unit.facts.nodes:
         if node.__class__ is not ast.Call:
             continue
@@ -151,26 +211,100 @@ def _registrations(unit: FileFlow) -> dict[str, list[FlaskRule]]:
             rules = [call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "rule"), None)]
         name = _view_name(unit, view, 0) if view is not None else None
         if name is not None:
-            found.setdefault(name, []).extend(_rules_of_call(unit, call, rules or [None]))
-    return found
+            local = name[0] != _IMPORTED
+            (found if local else elsewhere).setdefault(name if local else name[1:], []).extend(
+                _rules_of_call(unit, call, rules or [None]))
+    return found, elsewhere
+
+
+_IMPORTED = "."  # (_view_name: the qualified name of another module's function or class, after it)
+
+
 def _view_name(unit: FileFlow, view: ast.expr, depth: int) -> str | None:
     """``show``, ``ItemView.as_view("item")``, ``login_required(show)``, a module-level name bound
-    once to one of these: the name of the module's function or class it routes to."""
+    once to one of these: the name of the module's function or class it routes to; for an
+    imported one (``views.show``, ``from .views import show``), "." and its qualified name."""
     if depth > _MAX_WRAPPERS:
         return None
-    if view.__class__ is ast.Name:
-        bindings = unit.facts.scopes.bindings_of(view.id, [unit.parsed.tree])  # type: ignore[attr-defined]
-        if bindings is not None and len(bindings) == 1 and bindings[0] is not None:
-            return _view_name(unit, bindings[0], depth + 1)  # ``item_view = ItemView.as_view("item")``
-        return view.id  # type: ignore[attr-defined]
+    if view.__class__ is ast.Name or view.__class__ is ast.Attribute:
+        if view.__class__ is ast.Name:
+            bindings = unit.facts.scopes.bindings_of(view.id, [unit.parsed.tree])  # type: ignore[attr-defined]
+            if bindings is not None and len(bindings) == 1 and bindings[0] is not None:
+                return _view_name(unit, bindings[0], depth + 1)  # ``item_view = ItemView.as_view("item")``
+        imported = _imported_name(unit, view)
+        if imported is not None:
+            return _IMPORTED + imported
+        return view.id if view.__class__ is ast.Name else None  # type: ignore[attr-defined]
     if view.__class__ is ast.Call:
         func = view.func  # type: ignore[attr-defined]
         if func.__class__ is ast.Attribute and func.attr == "as_view":
+            imported = _imported_name(unit, func.value)
+            if imported is not None:
+                return _IMPORTED + imported
             return func.value.id if func.value.__class__ is ast.Name else None
         arguments = view.args  # type: ignore[attr-defined]
         if len(arguments) == 1 and not view.keywords:  # type: ignore[attr-defined]
             return _view_name(unit, arguments[0], depth + 1)  # ``login_required(show)``
     return None
+
+
+def _imported_name(unit: FileFlow, view: ast.expr) -> str | None:
+    """The qualified name of an imported function or class (``views.show``, ``show`` after ``from
+    .views import show``), if ``view`` names one."""
+    root = view
+    while root.__class__ is ast.Attribute:
+        root = root.value  # type: ignore[attr-defined]
+    imports = unit.facts.imports
+    if root.__class__ is not ast.Name or root.id not in imports.aliases or root.id in imports.local_defs:  # type: ignore[attr-defined]
+        return None
+    name = unit.qualname(view)
+    return name if name is not None and "." in name else None
+
+
+# ---- views routed by another file's registrations -------------------------------------------
+# A file's registrations of views of other modules are entries of its own summaries,
+# ``app.views.show.<flask>.<routes>``, listing the rules (see _encoded_rule); the module of the
+# view asks the question ``app.views.show.<flask>`` (an ordinary question of the routes to a
+# view: the runner tells the files that asked it again when a file with such an entry is done,
+# and a cached review follows an edited registration), which the project table answers with the
+# rules of every file's entry (``answer``).
+ELSEWHERE = ".<flask>"
+_ROUTES_SUFFIX = ".<routes>"  # (routes.ROUTES_ENTRY: what the runner follows)
+
+
+def route_entries(unit: FileFlow) -> dict:
+    """The ``<view>.<flask>.<routes>`` entries of a file registering views of other modules;
+    nothing for any other file."""
+    exported = exported_views(unit)
+    if not exported:
+        return {}
+    from secreview.dataflow.analyzer import FunctionSummary
+
+    found = {}
+    for view, rules in sorted(exported.items()):
+        name = f"{view}{ELSEWHERE}{_ROUTES_SUFFIX}"
+        found[name] = FunctionSummary(name, sorted({_encoded_rule(rule) for rule in rules}))
+    return found
+
+
+def answer(question: str, entries_of) -> tuple:
+    """The rules every file's entry gives the view of ``question`` (``app.views.show.<flask>``),
+    as the routes' answers are written: ((encoded rule, ()), ...), sorted; () when none."""
+    items = {item for entry in entries_of(f"{question}{_ROUTES_SUFFIX}") for item in entry.params}
+    return tuple((item, ()) for item in sorted(items))
+
+
+def _encoded_rule(rule: FlaskRule) -> str:
+    """``id,lang|=/item/<int:id>``: the keys of its ``defaults=`` ("*": not known), "|", then
+    "=" and the rule's text (nothing: not known)."""
+    defaults = "*" if rule.defaults is None else ",".join(sorted(rule.defaults))
+    return f"{defaults}|" + ("" if rule.rule is None else f"={rule.rule}")
+
+
+def _decoded_rule(item: str) -> FlaskRule:
+    defaults, _, text = item.partition("|")
+    return FlaskRule(text[1:] if text else None,
+                     None if defaults == "*" else frozenset(name for name in defaults.split(",") if name))
 
 
 def _rules_of_call(unit: FileFlow, call: ast.Call, rules: list[ast.expr | None]) -> list[FlaskRule]:
