@@ -42,6 +42,11 @@ class TraceStep:
     col: int
     code: str
     note: str
+    # The steps taken inside a helper the value went through at this step (its parameter, ...,
+    # its return), listed in the evidence next to it (dataflow.values.expand_steps). Not part of
+    # the step's identity: the analysis compares and hashes values by where they went in the
+    # function it analyses, as cheaply with helpers as without.
+    via: tuple["TraceStep", ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "column": self.col + 1, "code": self.code, "note": self.note}

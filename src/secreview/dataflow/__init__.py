@@ -30,7 +30,9 @@ from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
-from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, join, new_origin, ordered, proven_for
+from secreview.dataflow.values import (
+    ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, expand_steps, join, new_origin, ordered, proven_for,
+)
 from secreview.facts import FileFacts
 from secreview.facts.archives import may_hold_archives
 from secreview.findings import Level, TraceStep
@@ -1585,18 +1587,41 @@ class FileFlow:
         if not origins:
             return None
         best = origins[0]  # reportable_for lists them in origin_key order: most confident first
-        steps: dict[tuple[str, int], TraceStep] = {}
-        for origin in origins:
-            if origin.confidence < best.confidence and origin.param is not None:
-                continue
-            for step in origin.steps:
-                steps.setdefault((step.path, step.line), step)
-        # Steps in other files come from sources inside helpers whose value was returned here: they
-        # are upstream, in the order they were taken; this file's steps follow, by line.
-        foreign = [step for step in steps.values() if step.path != self.path]
-        local = sorted((step for step in steps.values() if step.path == self.path), key=lambda s: s.line)
-        trace = foreign + local
-        return TaintReport(best.description, best.confidence, trace)
+        kept = [expand_steps(origin.steps) for origin in origins if origin.confidence >= best.confidence or origin.param is None]
+        return TaintReport(best.description, best.confidence, self._trace(kept, _outermost_function(ctx)))
+
+    def _trace(self, paths: list[list[TraceStep]], function: ast.AST | None) -> list[TraceStep]:
+        """One trace from the steps of several flows to a sink (one step per line). The steps in
+        this file are listed by line, except those taken in a helper the value went through on its
+        way in the function of the sink (its parameter, its return: after the step before, in the
+        order taken). Steps in other files before that are upstream, in a helper that read the
+        source: listed first, in the order taken."""
+        first, last = _span(function) if function is not None else (0, 1 << 30)
+        upstream: list[TraceStep] = []
+        by_line: dict[tuple[str, int], TraceStep] = {}
+        inside_helpers: dict[tuple[str, int], list[TraceStep]] = {}
+        seen: set[tuple[str, int]] = set()
+        for steps in paths:
+            anchor = None
+            for step in steps:
+                key = (step.path, step.line)
+                in_function = step.path == self.path and first <= step.line <= last
+                if in_function:
+                    anchor = key
+                if key in seen:
+                    continue
+                seen.add(key)
+                if in_function or (anchor is None and step.path == self.path):
+                    by_line[key] = step
+                elif anchor is None:
+                    upstream.append(step)
+                else:
+                    inside_helpers.setdefault(anchor, []).append(step)
+        trace = upstream
+        for key in sorted(by_line, key=lambda k: k[1]):
+            trace.append(by_line[key])
+            trace.extend(inside_helpers.get(key, ()))
+        return trace
 
     def proven_safe_at(self, expr: ast.expr, cwe: int | None) -> bool:
         """Whether the flow proved the value of ``expr`` safe for ``cwe`` on every path to it: a
@@ -1629,7 +1654,7 @@ class FileFlow:
             return None
         steps: dict[tuple[str, int], TraceStep] = {}
         for origin in origins:
-            for step in origin.steps:
+            for step in expand_steps(origin.steps):
                 steps.setdefault((step.path, step.line), step)
         return TaintReport(origins[0].description, origins[0].confidence, sorted(steps.values(), key=lambda s: (s.path != self.path, s.line)))
 
@@ -1746,6 +1771,22 @@ def _cycles(edges: dict[int, list[int]]) -> list[list[int]]:
                     if len(group) > 1 or current in edges.get(current, ()):
                         found.append(sorted(group))
     return found
+
+
+def _outermost_function(ctx) -> ast.AST | None:
+    """The outermost function around the rule's node (a nested function or lambda reads the
+    values of the one it is in), None at module or class level."""
+    for node in getattr(ctx, "ancestors", ()):
+        if node.__class__ in _FUNCTION_NODES or node.__class__ is ast.Lambda:
+            return node
+    return None
+
+
+def _span(function: ast.AST) -> tuple[int, int]:
+    """The lines of ``function``, its decorators included."""
+    first = min([function.lineno, *(d.lineno for d in getattr(function, "decorator_list", ()))])
+    return first, getattr(function, "end_lineno", None) or function.lineno
+
 
 _ROUTES_KEY = "<routes>"  # (a lookup of a function's record: what the routes to a view convert)
 SUPER = object()  # a ``super().name()`` call, in ``FileFlow._called_names``

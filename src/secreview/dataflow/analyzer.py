@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin, whole_proof_only
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PASSED_THROUGH, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin, whole_proof_only
 from secreview.dataflow.validators import run_validators, validated_inherited
 from secreview.dataflow.values import source as _source
 
@@ -1497,7 +1497,7 @@ class FunctionAnalysis:
             returns = returns.whole()  # (element by element only for a proof: it costs where containers go)
         if returns.items is None and not returns.origins:  # (most functions: nothing to pass through, no step to build)
             return returns if returns.__class__ is Proven else CLEAN  # (a proof: whatever went in)
-        step = self.step(node, f"passed through `{summary.qualname.rsplit('.', 1)[-1]}()`")
+        step = self.step(node, f"{PASSED_THROUGH}{summary.qualname.rsplit('.', 1)[-1]}()`")
         offset = 1 if summary.is_method and isinstance(node.func, ast.Attribute) else 0
         return self._passed_back(returns, summary, positional, keywords, offset, step)
 
@@ -1531,7 +1531,10 @@ class FunctionAnalysis:
             passed = argument.whole()
             if origin.sanitized:
                 passed = passed.sanitize(origin.sanitized)
-            result = join(result, passed.with_step(step, self._stepped))
+            # The steps taken inside the function (its parameter, ..., its return) go with the
+            # call's: the evidence shows what the helper did with the value, and a change review
+            # sees a change made there.
+            result = join(result, passed.with_call(step, origin.steps, self._stepped))
         # Proven on every path of the function (``return shlex.quote(x)``): so is the call's value.
         return result.proved(returned.cwes) if returned.__class__ is Proven else result
 

@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from secreview.cache import Packed
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
-from secreview.dataflow.values import ATTRIBUTE, INPUT, ordered
+from secreview.dataflow.values import ATTRIBUTE, INPUT, expand_steps, ordered
 from secreview.findings import Level, TraceStep
 from secreview.models import OPERATOR_CHOSEN_PROGRAM_SOURCES
 
@@ -89,7 +89,7 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                         if origin.reportable:
                             identity = (record.rule_id, record.path, record.line, record.col)
                             found = findings.get(identity)
-                            candidate = FlowFinding(record, origin.description, origin.confidence, _ordered(steps))
+                            candidate = FlowFinding(record, origin.description, origin.confidence, _ordered(expand_steps(steps)))
                             if found is None or _rank(candidate, prefer) > _rank(found, prefer):
                                 findings[identity] = candidate
         if not changed:

@@ -83,6 +83,31 @@ class Origin:
             memo[(self, id(step))] = (step, new)
         return new
 
+    def with_call(self, step: TraceStep, via: tuple[TraceStep, ...]) -> "Origin":
+        """This origin one step further, through a helper: ``step`` (the call) holds the steps
+        taken inside it (``TraceStep.via``); on the line of the last step (``host =
+        clean_host(request.args["host"])``), that step holds them. Equal to ``with_step(step)``:
+        ``via`` is evidence, not identity (same hash, so the analysis does the same work)."""
+        if self.kind == ATTRIBUTE:
+            return self
+        last = self.steps[-1] if self.steps else None
+        if last is not None and last.line == step.line and last.path == step.path:
+            steps = self.steps[:-1] + (_with_via(last, via),)
+            steps_hash = self._steps_hash  # (``via`` is not hashed)
+        else:
+            steps = self.steps + (_with_via(step, via),)
+            if len(steps) > MAX_STEPS:
+                steps = steps[:2] + steps[-(MAX_STEPS - 2):]
+                steps_hash = _steps_hash(steps)
+            else:
+                steps_hash = hash((self._steps_hash, step))
+        new = object.__new__(Origin)
+        fields = {**self.__dict__, "steps": steps}
+        fields.pop("order_key", None)  # (cached for the old steps)
+        object.__setattr__(new, "__dict__", fields)
+        _seal(new, steps_hash)
+        return new
+
     def sanitize(self, cwes: frozenset[int]) -> "Origin":
         return replace(self, sanitized=self.sanitized | cwes)
 
@@ -98,6 +123,41 @@ class Origin:
             -1 if self.param is None else self.param, self.reportable, tuple(sorted(self.sanitized)),
             self.kind,
         )
+
+
+def _with_via(step: TraceStep, via: tuple[TraceStep, ...]) -> TraceStep:
+    return TraceStep(step.path, step.line, step.col, step.code, step.note, step.via + via)
+
+
+PASSED_THROUGH = "passed through `"  # the note of a call step whose value a helper gives back
+MAX_EXPANDED_STEPS = 40  # of a trace with the steps inside helpers (see ``expand_steps``)
+
+
+def expand_steps(steps) -> list[TraceStep]:
+    """The steps with those taken inside helpers (``TraceStep.via``, and theirs) in the order
+    taken: before the call that gives the value back, after the step that holds the source on the
+    call's line (``host = clean_host(request.args["host"])``). At most MAX_EXPANDED_STEPS."""
+    if not any(step.via for step in steps):
+        return list(steps)
+    expanded: list[TraceStep] = []
+    _expand(steps, expanded)
+    return expanded
+
+
+def _expand(steps, into: list[TraceStep]) -> None:
+    for step in steps:
+        if len(into) >= MAX_EXPANDED_STEPS:
+            return
+        if not step.via:
+            into.append(step)
+            continue
+        bare = TraceStep(step.path, step.line, step.col, step.code, step.note)
+        if step.note.startswith(PASSED_THROUGH):
+            _expand(step.via, into)
+            into.append(bare)
+        else:
+            into.append(bare)
+            _expand(step.via, into)
 
 
 _NO_STEPS_HASH = hash(())
@@ -265,6 +325,24 @@ class Taint:
         origins = frozenset([o.with_step(step, memo) for o in self.origins])
         items = tuple((k, v.with_step(step, memo)) for k, v in self.items)
         return Taint(origins, items)
+
+    def with_call(self, step: TraceStep, via: tuple[TraceStep, ...], memo: dict | None = None) -> "Taint":
+        """Every origin one step further through a helper (see ``Origin.with_call``); ``memo`` as
+        for ``with_step`` (``via`` is a summary's tuple of steps: the same object at every call)."""
+        if not via:
+            return self.with_step(step, memo)
+        if self.items is None and not self.origins:
+            return self
+        if memo is not None:
+            known = memo.get((id(self), id(step), id(via)))
+            if known is not None and known[0] is self and known[1] is step and known[2] is via:
+                return known[3]
+        whole = self.whole()
+        origins = frozenset([o.with_call(step, via) for o in whole.origins])
+        result = _proven(origins, whole.cwes) if whole.__class__ is Proven else Taint(origins)
+        if memo is not None:
+            memo[(id(self), id(step), id(via))] = (self, step, via, result)  # (keeps them alive: their ids stay theirs)
+        return result
 
     def sanitize(self, cwes: frozenset[int]) -> "Taint":
         """Every origin safe for ``cwes`` from here on. A proven value stays proven for what it
