@@ -1,12 +1,15 @@
 """The changed-lines filter and comment anchors, on hand-made changes and findings."""
 from __future__ import annotations
 
-import pytest
+import io
 
-from secreview.changes_filter import anchor, restrict_to_change
+import pytest
+import unidiff
+
+from secreview.changes_filter import Anchor, anchor, restrict_to_change
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
-from secreview.inputs.changes import ChangedFile, Change, code_lines
+from secreview.inputs.changes import ChangedFile, Change, changed_python_file, code_lines
 
 
 def finding(path="app/views.py", line=10, end_line=None, trace=()):
@@ -81,3 +84,53 @@ def test_anchor_for_tools_that_take_only_diff_lines():
 ])
 def test_code_lines_strip_real_comments_only(source, expected):
     assert code_lines(source.encode()) == expected
+
+
+HELPER_BEFORE = '''def clean(h):
+    """Quote."""
+    h = quote(h)
+    return h
+
+
+def other(v):
+    return v
+'''
+
+
+def changed_helper(diff: str, after: str) -> ChangedFile:
+    (patched,) = unidiff.PatchSet(io.StringIO(diff))
+    return changed_python_file("helper.py", "modified", patched, HELPER_BEFORE.encode(), after.encode())
+
+
+@pytest.mark.parametrize("context", [True, False], ids=["with-context", "without-context"])
+def test_removed_code_line_is_an_edit_of_the_flow(context):
+    after = HELPER_BEFORE.replace("    h = quote(h)\n", "")
+    hunk = ("@@ -1,4 +1,3 @@\n def clean(h):\n     \"\"\"Quote.\"\"\"\n-    h = quote(h)\n     return h\n" if context
+            else "@@ -3 +2,0 @@\n-    h = quote(h)\n")
+    changed = changed_helper(f"--- a/helper.py\n+++ b/helper.py\n{hunk}", after)
+    assert changed.lines == frozenset()  # nothing added: no changed line...
+    assert changed.flow_edits == {3}  # ...but the flow of clean() goes over line 3 (`return h`), where it was
+    assert changed.function_at(3) == (1, 3) and changed.function_at(6) == (6, 7)
+
+
+def test_docstring_and_comment_edits_are_no_edit_of_the_flow():
+    after = HELPER_BEFORE.replace("Quote.", "Quote it.").replace("h = quote(h)", "h = quote(h)  # always")
+    diff = ("--- a/helper.py\n+++ b/helper.py\n@@ -1,4 +1,4 @@\n def clean(h):\n-    \"\"\"Quote.\"\"\"\n"
+            "-    h = quote(h)\n+    \"\"\"Quote it.\"\"\"\n+    h = quote(h)  # always\n     return h\n")
+    changed = changed_helper(diff, after)
+    assert changed.lines == {2} and changed.flow_edits == frozenset()
+
+
+def test_flow_over_an_edit_between_two_steps_of_one_function():
+    def step(line, path="helper.py"):
+        return TraceStep(path, line, 4, "", "")
+    c = Change(kind="diff", title="t")
+    c.files["helper.py"] = ChangedFile("helper.py", "modified", frozenset(), flow_edits=frozenset({3}),
+                                       functions=((1, 4), (7, 8)))
+    through = finding(path="views.py", line=20, trace=[step(19, "views.py"), step(1), step(4), step(20, "views.py")])
+    assert c.introduces(through) and c.edit_passed_over(through) == ("helper.py", 3)
+    assert anchor(through, c, changed_lines_only=True) == Anchor("helper.py", 3, 3, moved=True)
+    beside = finding(path="views.py", line=20, trace=[step(19, "views.py"), step(7), step(8), step(20, "views.py")])
+    assert not c.introduces(beside)  # another function of the file
+    across = finding(path="helper.py", line=8, trace=[step(2), step(8)])  # from one function to another
+    assert not c.introduces(across)

@@ -3,7 +3,10 @@ give the right context), then the report is limited to what a change introduces:
 
 - findings whose primary location (line..end_line) intersects a changed code line;
 - findings whose evidence trace passes through a changed line (a new source reaching an old sink,
-  or a new caller of an old dangerous helper, is a new defect).
+  or a new caller of an old dangerous helper, is a new defect; a helper the value goes through
+  puts its own steps in the trace, so a change there counts too);
+- findings whose flow goes over an edit between two of its steps in one function (a sanitizer
+  removed, a check rewritten: see ``Change.edit_passed_over``).
 
 Everything else is counted (``Change.findings_outside``) but not reported.
 """
@@ -92,4 +95,7 @@ def anchor(finding: Finding, change: Change | None, *, changed_lines_only: bool)
     for step in finding.trace:
         if change.touches(step.path, step.line):
             return Anchor(step.path, step.line, step.line, moved=True)
+    edit = change.edit_passed_over(finding)  # (a sanitizer removed from a helper the flow goes through)
+    if edit is not None:
+        return Anchor(edit[0], edit[1], edit[1], moved=True)
     return Anchor(finding.path, start, end)

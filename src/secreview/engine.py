@@ -252,7 +252,7 @@ class Reviewer:
         if not result.sink_records or not result.call_sites:
             return
         change = result.change
-        prefer = (lambda trace: any(change.touches(s.path, s.line) for s in trace)) if change else None
+        prefer = change.on_flow if change else None
         flows = resolve(result.sink_records, result.call_sites, result.parameters, prefer)
         if not flows:
             return

@@ -11,17 +11,21 @@ a commit id first, and one that looks like an option is refused.
 """
 from __future__ import annotations
 
+import ast
 import io
 import os
 import subprocess
 import tokenize
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cached_property
 from pathlib import Path
 
 import unidiff
 
-from secreview.findings import Finding
+from secreview.findings import Finding, TraceStep
+from secreview.parse import ParsedFile, parse_bytes
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 MAX_SUBJECTS = 30
@@ -39,6 +43,29 @@ class ChangedFile:
     status: str  # "added", "modified", "renamed", "untracked"
     lines: frozenset[int]  # changed code lines, numbered in the file after the change
     old_path: str | None = None  # before the change (renames), None for added files
+    # Where the data flow of a function may have changed without a changed line being a step of a
+    # flow (a sanitizer or a check removed or rewritten): the changed code lines and the lines that
+    # removed code sat just before, docstrings left out (see ``Change.edit_passed_over``)...
+    flow_edits: frozenset[int] = frozenset()
+    # ... and the (first, last) lines of the file's functions, to tell in which function each is.
+    functions: tuple[tuple[int, int], ...] = ()
+
+    @cached_property
+    def _sorted_flow_edits(self) -> list[int]:
+        return sorted(self.flow_edits)
+
+    def flow_edits_in(self, first: int, last: int) -> list[int]:
+        """The flow edits after line ``first``, up to ``last``."""
+        edits = self._sorted_flow_edits
+        return edits[bisect_right(edits, first):bisect_right(edits, last)]
+
+    def function_at(self, line: int) -> tuple[int, int] | None:
+        """The innermost function holding ``line`` (None: module or class level)."""
+        found = None
+        for first, last in self.functions:
+            if first <= line <= last and (found is None or first >= found[0]):
+                found = (first, last)
+        return found
 
 
 @dataclass
@@ -70,11 +97,42 @@ class Change:
         lines = self.lines_of(path)
         return any(line in lines for line in range(first, (last or first) + 1))
 
-    def introduces(self, finding: "Finding") -> bool:
-        """Is ``finding`` on a changed line, or does its evidence trace pass through one?"""
+    def introduces(self, finding: Finding) -> bool:
+        """Is ``finding`` on a changed line, does its evidence trace pass through one, or does the
+        flow go over an edit between two of its steps in one function (see ``passes_over_edit``)?"""
         if self.touches(finding.path, finding.line, max(finding.end_line, finding.line)):
             return True
-        return any(self.touches(step.path, step.line) for step in finding.trace)
+        return self.on_flow([*finding.trace, _sink_step(finding)])
+
+    def on_flow(self, steps: list[TraceStep]) -> bool:
+        """Is one of the steps of a flow on a changed line, or does it go over an edit between two?"""
+        return any(self.touches(step.path, step.line) for step in steps) or self._edit_between(steps) is not None
+
+    def edit_passed_over(self, finding: Finding) -> tuple[str, int] | None:
+        """An edit of the change the flow goes over between two of its steps in one function
+        (after one step, at or before the next), as (path, line). Removing ``h = shlex.quote(h)``
+        from a helper, or rewriting the check that guarded a value, leaves no changed line on the
+        new flow's trace: its steps are the helper's parameter and its return, and the edit lies
+        between them."""
+        return self._edit_between([*finding.trace, _sink_step(finding)])
+
+    def _edit_between(self, steps: list[TraceStep]) -> tuple[str, int] | None:
+        for before, after in zip(steps, steps[1:]):
+            if before.path != after.path or before.line >= after.line:
+                continue
+            changed = self.files.get(before.path)
+            if changed is None or not changed.flow_edits:
+                continue
+            edits = changed.flow_edits_in(before.line, after.line)
+            if not edits:
+                continue
+            function = changed.function_at(before.line)
+            if function != changed.function_at(after.line):
+                continue
+            for line in edits:
+                if changed.function_at(line) == function:
+                    return before.path, line
+        return None
 
     def repo_path(self, path: str) -> str:
         """``path`` (relative to the current directory) relative to the repository top."""
@@ -92,6 +150,10 @@ class Change:
             "changed_lines": self.changed_lines,
             "findings_outside": self.findings_outside,
         }
+
+
+def _sink_step(finding: Finding) -> TraceStep:
+    return TraceStep(finding.path, finding.line, finding.col, finding.code, "")
 
 
 def repository_path(path: str, prefix: str = "") -> str:
@@ -131,26 +193,46 @@ def _code_of(code: list[str] | None, number: int | None, raw: str) -> str:
     return raw.rstrip("\r\n").rstrip()
 
 
-def changed_code_lines(patched: unidiff.PatchedFile, old: bytes | None, new: bytes | None) -> frozenset[int]:
-    """Added lines (numbered in the new file) that change code. Within each block of adjacent
+def changed_python_file(path: str, status: str, patched: unidiff.PatchedFile, old: bytes | None, new: bytes | None,
+                        old_path: str | None = None) -> ChangedFile:
+    """The changed code lines of a Python file, and where its functions' data flow may have
+    changed (``ChangedFile.flow_edits``, ``functions``)."""
+    lines, deleted_at = _code_changes(patched, old, new)
+    edits = lines | deleted_at
+    functions: tuple[tuple[int, int], ...] = ()
+    if edits and new is not None:
+        parsed = parse_bytes(path, new)
+        if isinstance(parsed, ParsedFile):
+            functions, docstrings = _function_spans(parsed.tree)
+            edits = edits - docstrings
+    return ChangedFile(path, status, lines, old_path, frozenset(edits), functions)
+
+
+def _code_changes(patched: unidiff.PatchedFile, old: bytes | None, new: bytes | None) -> tuple[frozenset[int], frozenset[int]]:
+    """Added lines (numbered in the new file) that change code: within each block of adjacent
     removed/added lines, lines equal once comments and trailing blanks are stripped are not
-    changes, nor are lines left with no code."""
+    changes, nor are lines left with no code. Also the lines of the new file that removed code
+    lines sat just before (a removal leaves no changed line)."""
     old_code, new_code = code_lines(old), code_lines(new)
     changed: set[int] = set()
+    deleted_at: set[int] = set()
     for hunk in patched:
-        for removed, added in _change_blocks(hunk):
+        for removed, added, next_line in _change_blocks(hunk):
             before = [c for c in (_code_of(old_code, ln.source_line_no, ln.value) for ln in removed) if c.strip()]
             after = [(ln.target_line_no, _code_of(new_code, ln.target_line_no, ln.value)) for ln in added]
             after = [(number, c) for number, c in after if c.strip()]
             matcher = SequenceMatcher(None, before, [c for _, c in after], autojunk=False)
             for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
-                if tag != "equal":
+                if tag == "delete":
+                    deleted_at.add(after[j1][0] if j1 < len(after) else next_line)
+                elif tag != "equal":
                     changed.update(number for number, _ in after[j1:j2])
-    return frozenset(changed)
+    return frozenset(changed), frozenset(deleted_at)
 
 
 def _change_blocks(hunk: unidiff.Hunk):
-    """Runs of removed/added lines between context lines, as (removed, added) lists."""
+    """Runs of removed/added lines between context lines, as (removed, added, the number in the
+    new file of the line after the run)."""
     removed: list = []
     added: list = []
     for line in hunk:
@@ -160,10 +242,26 @@ def _change_blocks(hunk: unidiff.Hunk):
             added.append(line)
         elif line.is_context:
             if removed or added:
-                yield removed, added
+                yield removed, added, line.target_line_no
             removed, added = [], []
     if removed or added:
-        yield removed, added
+        # (an empty new side, ``+3,0`` in a diff without context, names the line before it)
+        yield removed, added, hunk.target_start + max(hunk.target_length, 1)
+
+
+def _function_spans(tree: ast.Module) -> tuple[tuple[tuple[int, int], ...], frozenset[int]]:
+    """The (first, last) lines of every function, and the lines of docstrings (text for readers:
+    an edit there changes no data flow)."""
+    spans: list[tuple[int, int]] = []
+    docstrings: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            spans.append((node.lineno, node.end_lineno or node.lineno))
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                docstrings.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
+    return tuple(sorted(spans)), frozenset(docstrings)
 
 
 # --- patches --------------------------------------------------------------------------------------
@@ -335,11 +433,11 @@ class _FilePlan:
             if self.old and self.old != self.new:
                 change.overrides[_display(self.old)] = None
         status = "added" if self.old is None else ("renamed" if self.old != self.new else "modified")
+        old_path = _display(self.old) if self.old else None
         if path.endswith(PYTHON_SUFFIXES):
-            lines = changed_code_lines(self.patched, _encode(before), _encode(after))
+            change.files[path] = changed_python_file(path, status, self.patched, _encode(before), _encode(after), old_path)
         else:
-            lines = _added_lines(self.patched)
-        change.files[path] = ChangedFile(path, status, lines, _display(self.old) if self.old else None)
+            change.files[path] = ChangedFile(path, status, _added_lines(self.patched), old_path)
 
 
 def _added_lines(patched: unidiff.PatchedFile) -> frozenset[int]:
@@ -481,13 +579,13 @@ def change_from_git(rev: str, paths: list[str], cwd: Path | None = None) -> Chan
             change.deleted.append(_from_top(repo, old or patched.path))
             continue
         path = _from_top(repo, new)
-        python = new.endswith(PYTHON_SUFFIXES)
-        if python:
-            lines = changed_code_lines(patched, old_contents.get(old or ""), _read_or_none(repo.top / new))
-        else:
-            lines = _added_lines(patched)
         status = "added" if old is None else ("renamed" if old != new else "modified")
-        change.files[path] = ChangedFile(path, status, lines, _from_top(repo, old) if old else None)
+        old_path = _from_top(repo, old) if old else None
+        if new.endswith(PYTHON_SUFFIXES):
+            change.files[path] = changed_python_file(path, status, patched, old_contents.get(old or ""),
+                                                     _read_or_none(repo.top / new), old_path)
+        else:
+            change.files[path] = ChangedFile(path, status, _added_lines(patched), old_path)
     for name in untracked_files:
         path = _from_top(repo, name)
         if name.endswith(PYTHON_SUFFIXES):

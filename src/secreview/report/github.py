@@ -48,7 +48,7 @@ def annotation(finding: Finding, result: ReviewResult) -> str:
     properties["title"] = f"{finding.title} (CWE-{finding.cwe}, {finding.rule_id})"
     message = finding.message
     if where.moved:
-        message = f"The defect is at {finding.path}:{finding.line}; this changed line is on its data-flow path. {message}"
+        message = f"The defect is at {finding.path}:{finding.line}; the change here is on its data-flow path. {message}"
     if finding.trace:
         message += "\nEvidence:\n" + "\n".join(f"  {s.path}:{s.line}: {s.code} — {s.note}" for s in finding.trace)
     message += f"\nFix: {finding.solution}"

@@ -96,7 +96,7 @@ def comment_body(finding: Finding, anchor: Anchor) -> str:
         "",
     ]
     if anchor.moved:
-        lines += [f"The defect is at {finding.path}:{finding.line} ({md_code(finding.code)}); this changed line "
+        lines += [f"The defect is at {finding.path}:{finding.line} ({md_code(finding.code)}); the change here "
                   "is on the data-flow path to it.", ""]
     lines.append(visible(finding.message))
     if finding.trace:
