@@ -264,6 +264,137 @@ def check_context_verification(node: ast.AST, ctx: RuleContext):
     return None
 
 
+# ``ssl.SSLContext(protocol)`` with these protocols (or none: PROTOCOL_TLS) starts with
+# verify_mode CERT_NONE and check_hostname False; only PROTOCOL_TLS_CLIENT (and
+# create_default_context()) start verifying. (The obsolete versions have their own rule.)
+_UNVERIFIED_PROTOCOLS = frozenset({"ssl.PROTOCOL_TLS", "ssl.PROTOCOL_SSLv23", "ssl.PROTOCOL_TLSv1_2"})
+# Keywords handing a TLS context to a client connection (http.client, urllib, smtplib, imaplib,
+# ftplib, poplib: ``context=``; asyncio/aiohttp: ``ssl=``), and the calls where ``ssl=`` makes a
+# server instead.
+_CONTEXT_KEYWORDS = frozenset({"context", "ssl_context", "ssl"})
+_SERVER_CALLS = ("start_server", "create_server", "start_unix_server", "create_unix_server", "serve")
+_CLIENT_WRAPPERS = frozenset({"wrap_socket", "wrap_bio"})
+
+
+@rule(
+    id="ssl-context-unverified-default",
+    title="TLS client context that verifies nothing (SSLContext defaults)",
+    cwe=295,
+    severity=HIGH,
+    confidence=HIGH,
+    calls=["ssl.SSLContext"],
+    description="""ssl.SSLContext() without a protocol, or with PROTOCOL_TLS / PROTOCOL_SSLv23 /
+        PROTOCOL_TLSv1_2, starts with verify_mode = CERT_NONE and check_hostname = False, unlike
+        ssl.create_default_context() and SSLContext(PROTOCOL_TLS_CLIENT). Used for a client
+        connection (``wrap_socket``/``wrap_bio`` without server_side=True, or passed as
+        ``context=``/``ssl=`` to http.client, urllib, smtplib, asyncio...), it accepts any
+        certificate: anyone on the path can intercept the connection. Reported where the context
+        is made, when the same function uses it as a client and sets neither ``check_hostname =
+        True`` (which also requires certificates) nor ``verify_mode`` on it (``verify_mode =
+        CERT_REQUIRED`` alone still accepts a certificate of any other host: CWE-297). Server-side
+        contexts (PROTOCOL_TLS_SERVER, ``wrap_socket(server_side=True)``, contexts only given a
+        certificate chain) are not reported, nor a context whose use the function does not show.""",
+    solution="""Use ssl.create_default_context() (cafile= for a private CA), or
+        SSLContext(ssl.PROTOCOL_TLS_CLIENT) with load_verify_locations()/load_default_certs().""",
+    example="""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS)
+        conn = http.client.HTTPSConnection(host, context=context)
+    """,
+    fixed="""
+        context = ssl.create_default_context()
+        conn = http.client.HTTPSConnection(host, context=context)
+    """,
+)
+def check_default_context_unverified(node: ast.Call, ctx: RuleContext):
+    protocol = ctx.argument(node, 0, "protocol")
+    if protocol is not None and refers_to(ctx, protocol, _UNVERIFIED_PROTOCOLS) is None:
+        return None
+    use = _client_use_of(node, ctx)
+    if use is None:
+        return None
+    use_node, settings = use
+    if "check_hostname" in settings:
+        return None  # ``check_hostname = True`` (or False: tls-context-verification-off's business)
+    line = f" (line {use_node.lineno})" if use_node.lineno != node.lineno else ""
+    if "verify_mode" in settings:
+        if not settings["verify_mode"]:
+            return None  # CERT_NONE (the other rule) or a value of unknown meaning
+        return Hit(node, cwe=297, message=(
+            f"This context requires certificates but never checks the host name before its client use{line}: "
+            "a valid certificate of any other host is accepted."))
+    return Hit(node, message=(
+        f"`{ctx.source(node)}` verifies neither certificates nor host names, and is used for a client connection{line}."))
+
+
+def _client_use_of(made: ast.Call, ctx: RuleContext) -> tuple[ast.AST, dict[str, bool]] | None:
+    """(the client use of the context ``made`` builds, {setting: required?} for the
+    ``verify_mode``/``check_hostname`` assignments the function makes on it), or None when no
+    client use shows: ``made`` given inline to a client (``urlopen(url, context=SSLContext())``), or
+    assigned to a local name bound once that the function uses so."""
+    chain = ctx.ancestors
+    parent = chain[-2] if len(chain) >= 2 and chain[-1] is made else None
+    if isinstance(parent, ast.keyword):
+        caller = chain[-3] if len(chain) >= 3 else None
+        if isinstance(caller, ast.Call) and _hands_client_context(parent, caller, ctx):
+            return caller, {}
+        return None
+    if isinstance(parent, ast.Attribute) and parent.attr in _CLIENT_WRAPPERS:
+        caller = chain[-3] if len(chain) >= 3 else None
+        if isinstance(caller, ast.Call) and caller.func is parent and not _server_side(caller, ctx):
+            return caller, {}
+        return None
+    statement = ctx.statement
+    if not (isinstance(statement, ast.Assign) and statement.value is made and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return None
+    name = statement.targets[0].id
+    bindings = ctx.facts.scopes.bindings_of(name, ctx.scope_chain)
+    if not bindings or len(bindings) != 1:
+        return None
+    scope = ctx.function or ctx.facts.scopes.tree
+    use: ast.AST | None = None
+    settings: dict[str, bool] = {}
+    for other in ast.walk(scope):
+        if isinstance(other, ast.Call):
+            if use is None and _uses_as_client(other, name, ctx):
+                use = other
+        elif isinstance(other, ast.Assign):
+            for target in other.targets:
+                if isinstance(target, ast.Attribute) and target.attr in ("verify_mode", "check_hostname") \
+                        and isinstance(target.value, ast.Name) and target.value.id == name:
+                    if target.attr == "check_hostname":
+                        settings["check_hostname"] = is_literal_true(ctx, other.value)
+                    else:
+                        settings["verify_mode"] = refers_to(ctx, other.value, ("ssl.CERT_REQUIRED",)) is not None
+    return (use, settings) if use is not None else None
+
+
+def _uses_as_client(call: ast.Call, name: str, ctx: RuleContext) -> bool:
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _CLIENT_WRAPPERS and isinstance(func.value, ast.Name) \
+            and func.value.id == name:
+        return not _server_side(call, ctx)
+    return any(keyword.arg in _CONTEXT_KEYWORDS and isinstance(keyword.value, ast.Name) and keyword.value.id == name
+               and _hands_client_context(keyword, call, ctx) for keyword in call.keywords)
+
+
+def _hands_client_context(keyword: ast.keyword, call: ast.Call, ctx: RuleContext) -> bool:
+    if keyword.arg not in _CONTEXT_KEYWORDS:
+        return False
+    func = call.func
+    called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return not called.endswith(_SERVER_CALLS)
+
+
+def _server_side(call: ast.Call, ctx: RuleContext) -> bool:
+    """``wrap_socket(sock, server_side=True)``, ``wrap_bio(i, o, True)`` (or a value not known to
+    be false, or ``**options``: not known to be a client)."""
+    if any(keyword.arg is None for keyword in call.keywords):
+        return True
+    value = ctx.argument(call, 1 if call.func.attr == "wrap_socket" else 2, "server_side")  # type: ignore[union-attr]
+    return value is not None and not is_literal_false(ctx, value)
+
+
 def _setting_confidence(ctx: RuleContext, node: ast.AST, target: ast.Attribute | None):
     """How sure we are that turning a check off here is the program's behaviour, not a library's
     internal step: low when the object is ``self`` (a wrapper's initial state) or when the same
