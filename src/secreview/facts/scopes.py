@@ -44,6 +44,9 @@ class _BindingCollector:
         # The ``for NAME in ...`` statements of the scope, by NAME (their binding is UNKNOWN; rules
         # look at what they iterate over).
         self.loops: dict[str, list[ast.For | ast.AsyncFor]] = {}
+        # ``for key, NAME in ...``: the loops unpacking pairs into NAME, with NAME's place in the
+        # pair (0 or 1) -- facts.uploads looks at ``request.files.items()``, ``enumerate(...)``.
+        self.pair_loops: dict[str, list[tuple[ast.For | ast.AsyncFor, int]]] = {}
         # The ``with EXPR as NAME`` items of the scope, by NAME (their binding is UNKNOWN: NAME is
         # what ``EXPR.__enter__()`` returns; facts.instances looks at EXPR).
         self.entered: dict[str, list[ast.withitem]] = {}
@@ -175,8 +178,13 @@ class _BindingCollector:
 
     def visit_For(self, node: ast.For):
         self.bind_target(node.target, UNKNOWN)
-        if isinstance(node.target, ast.Name):
-            self.loops.setdefault(node.target.id, []).append(node)
+        target = node.target
+        if target.__class__ is ast.Name:
+            self.loops.setdefault(target.id, []).append(node)
+        elif target.__class__ is ast.Tuple and len(target.elts) == 2:
+            for position, element in enumerate(target.elts):
+                if element.__class__ is ast.Name:
+                    self.pair_loops.setdefault(element.id, []).append((node, position))
         return _ALL
 
     visit_AsyncFor = visit_For

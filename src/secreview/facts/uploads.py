@@ -4,7 +4,8 @@ their methods (``upload.save(dst)`` writes a file at ``dst``; see rules/paths.py
 in models/sources.py (UPLOADED_FILE_*).
 
 No guessing: a name is one only when *every* binding of it in its scope is one (a read of
-``request.files``, a loop over its values, a parameter annotated ``FileStorage``); anything else
+``request.files``, a loop over its values, the file of ``for name, f in request.files.items()``
+or of ``for i, f in enumerate(<uploaded files>)``, a parameter annotated ``FileStorage``); anything else
 bound to it (another value, a ``with`` item, a ``global`` statement) leaves it unknown, so a
 ``.save()`` on it is not taken for an upload's.
 """
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING, Callable
 from secreview.facts.pathlib_paths import annotated_as
 from secreview.facts.scopes import ScopeNode
 from secreview.models.sources import (
-    UPLOADED_FILE_CLASSES, UPLOADED_FILE_CONTAINERS, UPLOADED_FILE_LISTS, UPLOADED_FILE_MODULES, UPLOADED_FILE_READS,
+    UPLOADED_FILE_CLASSES, UPLOADED_FILE_CONTAINERS, UPLOADED_FILE_LISTS, UPLOADED_FILE_MODULES, UPLOADED_FILE_PAIRS,
+    UPLOADED_FILE_READS,
 )
 
 if TYPE_CHECKING:
@@ -60,6 +62,10 @@ def is_uploaded_file(expr: ast.expr, facts: FileFacts, chain: list[ScopeNode], f
         if not _iterates_uploaded_files(loop.iter, facts, chain, qualname, depth + 1):
             return False
         explained += 1
+    for loop, position in binder.pair_loops.get(name, ()):  # ``for name, f in request.files.items()``
+        if position != 1 or not _pairs_uploaded_files(loop.iter, facts, chain, qualname, depth + 1):
+            return False
+        explained += 1
     if unknown > explained and function is not None and facts.scopes.collector(function) is binder \
             and annotated_as(name, function, qualname, UPLOADED_FILE_CLASSES):  # type: ignore[arg-type]
         explained += 1
@@ -67,6 +73,23 @@ def is_uploaded_file(expr: ast.expr, facts: FileFacts, chain: list[ScopeNode], f
         return False
     return all(is_uploaded_file(value, facts, chain, function, qualname, depth + 1)
                for value in values if value is not None and value is not expr)
+
+
+def _pairs_uploaded_files(iterable: ast.expr, facts: FileFacts, chain: list[ScopeNode], qualname: Qualname,
+                          depth: int) -> bool:
+    """``request.files.items()`` (``items(multi=True)``): (field name, file) pairs; ``enumerate()``
+    of uploaded files: (number, file)."""
+    if iterable.__class__ is not ast.Call:
+        return False
+    func = iterable.func  # type: ignore[attr-defined]
+    if func.__class__ is ast.Attribute:
+        return func.attr in UPLOADED_FILE_PAIRS and qualname(func.value) in UPLOADED_FILE_CONTAINERS
+    arguments = iterable.args  # type: ignore[attr-defined]
+    return (qualname(func) in _ENUMERATE and len(arguments) >= 1 and arguments[0].__class__ is not ast.Starred
+            and _iterates_uploaded_files(arguments[0], facts, chain, qualname, depth))
+
+
+_ENUMERATE = frozenset({"enumerate", "builtins.enumerate"})
 
 
 def _iterates_uploaded_files(iterable: ast.expr, facts: FileFacts, chain: list[ScopeNode], qualname: Qualname,

@@ -95,6 +95,8 @@ PATH_SOURCE_METHODS: dict[str, tuple[str, Level]] = {
 UPLOADED_FILE_CONTAINERS = frozenset({"flask.request.files"})
 UPLOADED_FILE_READS = frozenset({"get"})
 UPLOADED_FILE_LISTS = frozenset({"getlist", "values"})
+# Pairs whose second item is an uploaded file: ``for name, f in request.files.items()``.
+UPLOADED_FILE_PAIRS = frozenset({"items"})
 UPLOADED_FILE_CLASSES = frozenset({
     "werkzeug.datastructures.FileStorage", "werkzeug.datastructures.file_storage.FileStorage", "werkzeug.FileStorage",
 })
