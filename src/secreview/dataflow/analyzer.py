@@ -1043,6 +1043,8 @@ class FunctionAnalysis:
                 self.deferred_call(node, deferred, name if name in _DEFERRED_CALLS else method, positional, keywords)
             if method in _DEFERRED_TASK_METHODS:  # ``send_report.delay(email)``: the receiver is the function
                 self.deferred_call(node, _DEFERRED_TASK_METHODS[method], method, positional, keywords)
+            if receiver.origins and method is not None and method in self.unit.dispatch_handlers:
+                self.dispatch_call(node, method, positional, keywords)
 
         if method in _CONVERTING_READS and (node.keywords or len(node.args) > _CONVERTING_READS[method]):
             converted = self.converting_read(node, method, receiver, positional, keywords)
@@ -1349,6 +1351,16 @@ class FunctionAnalysis:
         elif summarized:
             self.unit.record_call(name, positional, keywords, node, self, bound=False,
                                   note=f"passed to `{name.rsplit('.', 1)[-1]}()` through `{api}` (called later)")
+
+    def dispatch_call(self, node: ast.Call, method: str, positional: list[Taint], keywords: dict) -> None:
+        """``args.func(args)`` after ``sub.set_defaults(func=cmd_backup)`` in this file: a call of
+        each function registered under that keyword (of this file, or imported into it)."""
+        for handler in self.unit.dispatch_handlers[method]:
+            name = self.resolved_name(handler)
+            summary = self.summary_for(name, handler, name is not None and self.has_summary(name))
+            if summary is not None:
+                note = f"passed to `{summary.qualname.rsplit('.', 1)[-1]}()` through `set_defaults({method}=...)`"
+                self.unit.record_call(summary.qualname, positional, keywords, node, self, bound=False, note=note)
 
     def _is_class_reference(self, node: ast.expr) -> bool:
         """``Worker`` in ``Worker.run`` (not ``self``, a parameter or a local instance)."""

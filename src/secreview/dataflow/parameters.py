@@ -538,6 +538,19 @@ def converted_options(unit: "FileFlow") -> frozenset[str]:
     return frozenset(name for name, safe in converted.items() if safe)
 
 
+def dispatch_handlers(unit: "FileFlow") -> dict[str, tuple[ast.expr, ...]]:
+    """argparse's sub-command dispatch: ``parser.set_defaults(func=cmd_backup)`` anywhere in the
+    file -> ``{"func": (cmd_backup,)}`` (the function expressions, by keyword), so that
+    ``args.func(args)`` calls each of them."""
+    found: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(unit.parsed.tree):
+        if node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and node.func.attr == "set_defaults":
+            for keyword in node.keywords:
+                if keyword.arg is not None and keyword.value.__class__ in (ast.Name, ast.Attribute):
+                    found.setdefault(keyword.arg, []).append(keyword.value)
+    return {name: tuple(handlers) for name, handlers in found.items()}
+
+
 def _argparse_destination(call: ast.Call) -> str | None:
     for keyword in call.keywords:
         if keyword.arg == "dest":
