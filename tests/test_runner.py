@@ -987,3 +987,20 @@ def test_entries_hold_their_packed_parts_verbatim_after_the_json():
                 entry[:-1]):  # a part shorter than its place says
         with pytest.raises((ValueError, KeyError, IndexError, TypeError)):
             cache_store.unpack_entry(bad)
+
+
+def test_dependencies_are_stored_with_each_answer_once():
+    from secreview.dataflow.linking import Dependencies
+
+    version = "f" * 64
+    asked = {f"pkg.helpers.f{n}": ("pkg/helpers.py", version) for n in range(20)}
+    dependencies = Dependencies({**asked, "pkg.gone": None}, {"pkg.quiet": 3}, {"pkg.models.Item": ("pkg/models.py", version)},
+                                {"pkg.models.Item": True}, {"pkg.views.show": (("pk", (1,)),)})
+    entry = cache_store.pack_entry({"key": "k", "value": dependencies})
+    assert entry.count(version.encode()) == 2  # (one per file that answered)
+    assert cache_store.unpack_entry(entry)["value"] == dependencies
+    for forged in (entry.replace(b'"pkg.gone":-1', b'"pkg.gone":99'), entry.replace(b'"pkg.gone":-1', b'"pkg.gone":"0"'),
+                   entry.replace(b'["pkg/models.py",', b'["pkg/models.py",1,')):
+        assert forged != entry
+        with pytest.raises((ValueError, KeyError, IndexError, TypeError)):
+            cache_store.unpack_entry(forged)

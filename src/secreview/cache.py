@@ -122,10 +122,15 @@ def _new_temporary(folder: Path, mode: int) -> tuple[str, int]:
 _TYPES: dict[str, type] = {}
 
 
-def register(cls: type) -> type:
-    """Allow a dataclass or enum to be stored in and restored from the cache (by class name)."""
+def register(cls: type, parts: tuple[tuple[str, ...], Any, Any] | None = None) -> type:
+    """Allow a dataclass or enum to be stored in and restored from the cache (by class name).
+    ``parts``: how a dataclass is written instead of its fields (names of the parts, a function
+    giving them, a function rebuilding the instance from them, which raises ValueError on
+    anything it did not write), for a class whose fields repeat much (see linking.Dependencies)."""
     _TYPES[cls.__qualname__] = cls
-    if dataclasses.is_dataclass(cls):
+    if parts is not None:
+        _FIELDS[cls], _FIELD_VALUES[cls], _BUILDERS[cls] = parts
+    elif dataclasses.is_dataclass(cls):
         _FIELDS[cls] = names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
         getter = operator.attrgetter(*names)
         _FIELD_VALUES[cls] = getter if len(names) > 1 else (lambda value: (getter(value),))
@@ -237,6 +242,7 @@ _ORDER: dict[type, Any] = {}
 _canonical = repr
 # Registered dataclasses -> the names of their fields (dataclasses.fields() is slow to ask per value).
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_BUILDERS: dict[type, Any] = {}  # classes written as their ``parts`` (see register) -> their builder
 _FIELD_VALUES: dict[type, Any] = {}  # ... and a function giving an instance's field values, in that order
 _PLAIN: set[type] = set()  # registered dataclasses rebuilt without their __init__ (see _plain)
 _SCALARS = frozenset({str, int, float, bool, type(None)})  # what JSON gives back as it was stored
@@ -514,6 +520,8 @@ class _Decoder:
             if cls in _PLAIN:
                 instance = object.__new__(cls)
                 instance.__dict__.update(zip(names, values))
+            elif cls in _BUILDERS:
+                instance = _BUILDERS[cls](*values)
             else:
                 instance = cls(**dict(zip(names, values)))
             self.dataclasses.append(instance)
@@ -547,7 +555,7 @@ class _Decoder:
             if text.__class__ is not str:
                 raise ValueError("not a packed part")
             return Packed(text, index)
-        if any(key.startswith("$") for key in value):
+        if len(value) < 3 and any(key.startswith("$") for key in value):  # (tags have one or two keys)
             raise ValueError(f"not an encoded value: {sorted(value)[:3]}")
         return value  # a plain dict: the contents of a "$d", or the entry's envelope
 

@@ -50,6 +50,7 @@ from secreview import spill as spill_files
 from secreview.config import Config
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
+from secreview.dataflow import linking
 from secreview.dataflow.linking import Dependencies, ProjectTable, summaries_index
 from secreview.dataflow.order import ImportScan, components_dependencies_first, order_of, scan_imports
 from secreview.dataflow.routes import FAMILY_SEPARATOR, ROUTES_ENTRY
@@ -59,9 +60,10 @@ from secreview.findings import Diagnostic, Finding, Level, TraceStep
 from secreview.inputs import SourceFile, read_bytes
 
 # What a file's outcome is made of (the cache restores only registered types).
-for _type in (FileOutcome, Dependencies, ReviewResult, Finding, TraceStep, Diagnostic, Level, SinkRecord, CallSite,
+for _type in (FileOutcome, ReviewResult, Finding, TraceStep, Diagnostic, Level, SinkRecord, CallSite,
               FunctionSummary, Origin, Taint, ImportScan):
     cache_store.register(_type)
+cache_store.register(Dependencies, (linking.CACHE_PARTS, linking.cache_parts, linking.from_cache_parts))
 cache_store.order_by(Origin, operator.attrgetter("order_key"))
 cache_store.register_constant("OTHER_KEYS", OTHER_KEYS)  # (origins are most of what is sorted)
 

@@ -396,3 +396,39 @@ def _shared_dependencies(functions: dict[str, Answer], functions_quietly: dict[s
 
 def _interned(answer: Answer) -> Answer:
     return answer if answer is None else (intern(answer[0]), intern(answer[1]))
+
+
+# How the cache writes Dependencies (see cache.register): each distinct answer once, and the names
+# with its number (-1: None). A file asks some 30 names answered by a few files: written in full,
+# the answers (a path and a 64-digit version each) were most of a stored entry's JSON.
+CACHE_PARTS = ("answers", "functions", "functions_quietly", "classes", "classes_quietly", "routes")
+
+
+def cache_parts(dependencies: Dependencies) -> tuple:
+    numbers: dict[tuple[str, str], int] = {}
+
+    def number(answer: Answer) -> int:
+        return -1 if answer is None else numbers.setdefault(answer, len(numbers))
+
+    functions = {name: number(answer) for name, answer in dependencies.functions.items()}
+    classes = {name: number(answer) for name, answer in dependencies.classes.items()}
+    return ([list(answer) for answer in numbers], functions, dependencies.functions_quietly, classes,
+            dependencies.classes_quietly, dependencies.routes)
+
+
+def from_cache_parts(answers: list, functions: dict, functions_quietly: dict, classes: dict, classes_quietly: dict,
+                     routes: dict) -> Dependencies:
+    """``cache_parts``' inverse; ValueError on anything it did not write."""
+    told: list[Answer] = []
+    for answer in answers:
+        if answer.__class__ is not list or len(answer) != 2 or not all(part.__class__ is str for part in answer):
+            raise ValueError("not an answer")
+        told.append((answer[0], answer[1]))
+    told.append(None)  # (number -1)
+    if not all(part.__class__ is dict for part in (functions, functions_quietly, classes, classes_quietly, routes)):
+        raise ValueError("not dependencies")
+    try:
+        return Dependencies({name: told[number] for name, number in functions.items()}, functions_quietly,
+                            {name: told[number] for name, number in classes.items()}, classes_quietly, routes)
+    except TypeError:  # (a number that is not an int)
+        raise ValueError("not an answer's number") from None
