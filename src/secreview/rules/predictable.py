@@ -13,6 +13,12 @@ from secreview.rules.base import HIGH, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
 
+# The generators weak-random-for-security judges where they are called (``random.*``), by the
+# origin's description ("a predictable value from `random.random()`"); the others (uuid1,
+# numpy.random) are reported here even when the call and the secret are on one line.
+_JUDGED_AT_THE_CALL = "`random."
+
+
 def _predictable_hit(ctx: RuleContext, node: ast.AST, value: ast.expr | None, where: str) -> Hit | None:
     if value is None or ctx.flow is None:
         return None
@@ -22,8 +28,10 @@ def _predictable_hit(ctx: RuleContext, node: ast.AST, value: ast.expr | None, wh
     line = getattr(node, "lineno", 0)
     trace = [step for step in found.trace if not (step.path == ctx.path and step.line == line)]
     if not trace:
-        return None  # the random call is on this very line: weak-random-for-security judges it
-    if any(_named_secret(step) for step in trace):
+        if _JUDGED_AT_THE_CALL in found.description:
+            return None  # the random call is on this very line: weak-random-for-security judges it
+        trace = found.trace[:1]  # ``session_id = uuid.uuid1().hex``: no other rule sees it
+    elif any(_named_secret(step) for step in trace):
         return None  # reported where it was first stored under a secret's name
 
     trace.append(TraceStep(ctx.path, line, getattr(node, "col_offset", 0), ctx.parsed.source_line(line).strip(), f"used as {where}"))
@@ -42,7 +50,11 @@ def _predictable_hit(ctx: RuleContext, node: ast.AST, value: ast.expr | None, wh
     description="""A value from a non-cryptographic generator (random, numpy.random, uuid1) ends up
         in a cookie, the session, or a variable or argument that holds a secret (token, password,
         session id, nonce...). These generators are predictable: from some outputs, or the seed,
-        the next values follow, so the secret can be computed by an attacker.""",
+        the next values follow, so the secret can be computed by an attacker. Also a secret
+        (a name saying so) computed from the clock (time.time(), datetime.now()) and nothing an
+        attacker cannot know -- constants, parameters, request data, hashed or formatted: the
+        time is known to within seconds. A value of unknown origin or named as a secret in it
+        (SECRET_KEY, os.urandom(...)) keeps it silent.""",
     solution="""Draw secrets from the secrets module: secrets.token_urlsafe(32), secrets.token_hex(16),
         secrets.randbelow(n) — converting or hashing a random number does not make it
         unpredictable.""",
@@ -64,8 +76,74 @@ def check_predictable(node: ast.AST, ctx: RuleContext):
             return _predictable_hit(ctx, node, node.value, "a session value")  # type: ignore[union-attr]
         names = (target.id,) if isinstance(target, ast.Name) else reference_names(target)  # (the usual target first)
         if any(is_security_name(name) for name in names):
-            return _predictable_hit(ctx, node, node.value, f"the secret `{ctx.source(target)}`")  # type: ignore[union-attr]
+            where = f"the secret `{ctx.source(target)}`"
+            return _predictable_hit(ctx, node, node.value, where) or _time_derived_hit(ctx, node, node.value, where)  # type: ignore[union-attr]
     return None
+
+
+# A secret made of the clock and values an attacker may know (``reset_token =
+# sha256(f"{user}{time.time()}".encode()).hexdigest()``): the time of the request is known to a
+# second, so the secret is found by trying the few values around it. Judged on the expression
+# alone: it must call one of these clocks, and everything else in it must be a constant, a
+# function's parameter or request data (whatever the flow traced to a source: known to who sent
+# it), or go through one of the deterministic calls below. Anything of unknown origin (another
+# call's result, ``os.urandom(8)``, a module setting) or named as a secret (``SECRET_KEY``, a
+# ``salt``) may be unguessable and makes it silent.
+_CLOCK_CALLS = frozenset({
+    "time.time", "time.time_ns", "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today",
+    "datetime.date.today",
+})
+_DETERMINISTIC_CALLS = frozenset({
+    "str", "repr", "int", "hex", "format", "bytes", "hashlib.md5", "hashlib.sha1", "hashlib.sha224", "hashlib.sha256",
+    "hashlib.sha384", "hashlib.sha512", "hashlib.blake2b", "hashlib.blake2s", "hashlib.sha3_256", "hashlib.sha3_512",
+    "base64.b64encode", "base64.urlsafe_b64encode", "base64.b32encode", "base64.b16encode",
+})
+_DETERMINISTIC_METHODS = frozenset({
+    "encode", "decode", "hexdigest", "digest", "format", "strftime", "isoformat", "timestamp", "upper", "lower",
+})
+
+
+def _time_derived_hit(ctx: RuleContext, node: ast.Assign, value: ast.expr, where: str) -> Hit | None:
+    clock = _clock_call(value, ctx)
+    if clock is None:
+        return None
+    return Hit(node, confidence=MEDIUM, message=(
+        f"A value derived from the clock (`{ctx.source(clock)}`) and data an attacker may know is used as {where}; "
+        "the time is known to within seconds, so the secret can be found by trying the values around it."))
+
+
+def _clock_call(value: ast.expr, ctx: RuleContext) -> ast.Call | None:
+    """The clock call in ``value`` when every other part of it is known (see above); else None."""
+    flow = ctx.flow
+    if flow is None:
+        return None
+    clock = None
+    called = set()
+    for part in ast.walk(value):
+        if isinstance(part, ast.Call):
+            name = ctx.call_name(part)
+            if name in _CLOCK_CALLS:
+                clock = clock or part
+            elif not (name in _DETERMINISTIC_CALLS or (isinstance(part.func, ast.Attribute) and part.func.attr in _DETERMINISTIC_METHODS)):
+                return None
+            called.add(id(part.func))  # (the function's name is no value to judge)
+            if isinstance(part.func, ast.Attribute) and (name in _CLOCK_CALLS or name in _DETERMINISTIC_CALLS):
+                called.add(id(part.func.value))  # (nor its module: ``hashlib`` in ``hashlib.sha256``)
+        elif isinstance(part, (ast.Name, ast.Attribute)) and isinstance(part.ctx, ast.Load) and id(part) not in called:
+            if isinstance(part, ast.Attribute) and id(part.value) in called:
+                continue  # (a module's function: ``hashlib.sha256``)
+            if any(is_security_name(name) for name in reference_names(part)) or not _known_value(flow, part):
+                return None
+    return clock
+
+
+def _known_value(flow, expr: ast.expr) -> bool:
+    """A constant, or data traced to a source or a parameter (not a value of unknown origin)."""
+    value = flow.values.get(id(expr))
+    if value is None:
+        return False
+    whole = value.whole()
+    return whole.__class__.__name__ == "Proven" or bool(whole.origins)
 
 
 _ASSIGNED_NAME = re.compile(r"^([A-Za-z_][\w.]*)\s*(?::[^=]*)?=(?!=)")
