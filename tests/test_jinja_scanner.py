@@ -33,3 +33,11 @@ def test_unreadable_templates_are_unknown():
     assert unescaped_variables("{{ bio|safe") is None  # not closed
     assert unescaped_variables("{# comment") is None
     assert unescaped_variables("{{ x|safe }}" * 20_000) is None  # too large to scan
+
+
+@pytest.mark.parametrize("template, expected", [
+    ("<p>{{ name }}</p>{{ n|int }}{{ note|e }}", {"name"}),  # jinja2's own default: nothing escaped
+    ("{% autoescape true %}{{ q }}{% endautoescape %}{{ r }}", {"r"}),
+])
+def test_unescaped_variables_with_autoescape_off(template, expected):
+    assert unescaped_variables(template, autoescape=False) == expected

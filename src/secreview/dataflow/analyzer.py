@@ -28,6 +28,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     taint = _source(description, confidence, step)
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
+from secreview.dataflow.jinja_templates import printed_unescaped
 from secreview.dataflow.parameters import (
     CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, declared_pattern, dependency, dependency_target,
     field_class_annotation, parameter_kind, parameter_model,
@@ -1111,6 +1112,10 @@ class FunctionAnalysis:
             return predictable if predictable.origins or method == "keys" or not known else PROVEN
         if method == "format" and self.html_safe_string(func.value):
             return join(receiver.whole(), arguments.sanitize(HTML_ESCAPED))  # Markup.format escapes
+        if method == "render" and "jinja2" in self.unit.imported_packages:
+            printed = self.jinja_printed(node, positional, keywords)
+            if printed is not None:  # ``jinja2.Template(src).render(q=q)``: escapes nothing
+                return printed
         if method in SANITIZING_METHODS:
             return join(receiver.whole(), arguments).proved(SANITIZING_METHODS[method])
         if method == "replace" and _strips_line_breaks(node):
@@ -1700,6 +1705,30 @@ class FunctionAnalysis:
         return self.expr(node.value, state).whole()
 
     # ---- constants and conditions -------------------------------------------------------------
+    def jinja_printed(self, node: ast.Call, positional: list[Taint], keywords: dict[str | None, Taint]) -> Taint | None:
+        """What ``<template>.render(...)`` of a jinja2 template made here with autoescaping off
+        returns: the values of the variables it prints unescaped (see jinja_templates.py); None
+        for any other template's ``render()`` (HTML safe)."""
+        scopes = self.unit.facts.scopes
+        chain = [scopes.tree] if self.node is scopes.tree else [scopes.tree, self.node]
+
+        def bound_once(name: ast.Name) -> ast.expr | None:
+            bound = scopes.bindings_of(name.id, chain)
+            return bound[0] if bound is not None and len(bound) == 1 else None
+
+        printed = printed_unescaped(node, self.resolved_name, bound_once, lambda value: fold(value, {}, self.unit.module_constants))
+        if printed is not None and not printed:
+            return None
+        found = CLEAN
+        for name, value in keywords.items():  # (``**context``: any variable)
+            if printed is None or name is None or name in printed:
+                found = join(found, value.whole())
+        for value in positional:  # (``render(context)``: a dict of the variables)
+            found = join(found, value.whole())
+        if not found.origins:
+            return PROVEN if found.__class__ is Proven else CLEAN
+        return found.with_step(self.step(node, "printed unescaped by a jinja2 template (autoescape off)"), self._stepped)
+
     def fold(self, node: ast.expr | None) -> Any:
         """The compile-time value of ``node`` (literals, arithmetic on them, names bound to
         them in this flow), or NOTHING."""

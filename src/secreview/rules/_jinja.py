@@ -35,15 +35,16 @@ _OPENING = {"(": ")", "[": "]", "{": "}"}
 _MAX_TEMPLATE = 200_000  # characters scanned (a larger template: nothing is known)
 
 
-def unescaped_variables(template: str) -> frozenset[str] | None:
+def unescaped_variables(template: str, autoescape: bool = True) -> frozenset[str] | None:
     """The names of the variables the template may print unescaped (their root: ``user`` for
     ``{{ user.bio|safe }}``), following ``{% set %}`` and ``{% for %}`` aliases; None when the
-    template is too large or cannot be read."""
+    template is too large or cannot be read. ``autoescape``: whether escaping is on outside any
+    ``{% autoescape %}`` block (Flask's templates; not jinja2's own ``Template``/``Environment``)."""
     if len(template) > _MAX_TEMPLATE:
         return None
     found: set[str] = set()
     aliases: dict[str, frozenset[str]] = {}
-    escaping = [True]  # autoescape, innermost block last (Flask turns it on for its templates)
+    escaping = [autoescape]  # autoescape, innermost block last (Flask turns it on for its templates)
     position = 0
     while True:
         match = _TAG_OPEN.search(template, position)

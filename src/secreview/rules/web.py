@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.dataflow.jinja_templates import printed_unescaped
 from secreview.rules._jinja import unescaped_variables
 from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, reference_name
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
@@ -39,7 +40,9 @@ def _tainted_only(hit):
         A link with script in the parameter runs that script in the victim's browser, in the
         site's origin (session theft, actions on the user's behalf). Also a constant template
         rendered by flask.render_template_string() that prints a variable unescaped
-        ({{ bio|safe }}, or inside {% autoescape false %}) given request data. Not reported:
+        ({{ bio|safe }}, or inside {% autoescape false %}) given request data, and the text of a
+        jinja2.Template / Environment().from_string() template made without autoescape (jinja2's
+        default) rendering request data, returned by a view. Not reported:
         bodies Flask serializes to JSON (a dict or list, also a local only ever assigned one, jsonify()), and responses whose
         constant Content-Type or mimetype is not HTML (text/plain, application/json), given
         when the response is made or set on it by the statements right after.""",
@@ -70,7 +73,7 @@ def check_xss(node: ast.AST, ctx: RuleContext):
             value = value.elts[0]
         if _json_body(value, ctx):
             return None  # Flask serializes dicts and lists to JSON
-        if isinstance(value, ast.Call) and _builds_response(value, ctx):
+        if isinstance(value, ast.Call) and _builds_response(value, ctx) and not _renders_unescaped(value, ctx):
             return None  # responses built by calls are checked at the call
         if _returns_json_by_default(function, ctx):
             return None
@@ -279,6 +282,21 @@ _RESPONSE_BUILDERS = frozenset({
     "jsonify", "render_template", "render", "redirect", "make_response", "send_file", "send_from_directory",
     "abort", "url_for", "stream_with_context", "render_to_response", "JSONResponse", "JsonResponse",
 })
+
+
+def _renders_unescaped(call: ast.Call, ctx: RuleContext) -> bool:
+    """``jinja2.Template(src).render(q=q)``: a template made with autoescaping off (jinja2's
+    default) printing a variable unescaped: its text is the body, not a response made by a call
+    (see dataflow/jinja_templates.py)."""
+    if not (call.func.__class__ is ast.Attribute and call.func.attr == "render" and ctx.facts.imports.imports_module("jinja2")):
+        return False
+
+    def bound_once(name: ast.Name) -> ast.expr | None:
+        bound = ctx.facts.scopes.bindings_of(name.id, ctx.scope_chain)
+        return bound[0] if bound is not None and len(bound) == 1 else None
+
+    printed = printed_unescaped(call, ctx.qualname, bound_once, lambda value: ctx.literal(value, None))
+    return printed is None or bool(printed)
 
 
 def _builds_response(call: ast.Call, ctx: RuleContext) -> bool:
