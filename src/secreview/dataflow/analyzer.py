@@ -30,8 +30,8 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     return taint.sanitize(not_for) if not_for else taint
 from secreview.dataflow.jinja_templates import printed_unescaped
 from secreview.dataflow.parameters import (
-    CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, declared_pattern, dependency, dependency_target,
-    field_class_annotation, parameter_kind, parameter_model,
+    CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, converting_declaration, declared_pattern,
+    dependency, dependency_target, field_class_annotation, parameter_kind, parameter_model, typer_parameters,
 )
 from secreview.findings import Level, TraceStep
 from secreview.models import (
@@ -43,7 +43,7 @@ from secreview.models import (
 )
 from secreview.models.sanitizers import BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
 from secreview.models.sources import (
-    ARCHIVE_CONTENT_METHODS, ARCHIVE_MEMBER_METHODS, ARCHIVE_MEMBER_NAME, BODY_MODEL_KIND, PATH_SOURCE_METHODS,
+    CONVERTING_PROMPTS, ARCHIVE_CONTENT_METHODS, ARCHIVE_MEMBER_METHODS, ARCHIVE_MEMBER_NAME, BODY_MODEL_KIND, PATH_SOURCE_METHODS,
 )
 from secreview.models.state import STORING_METHODS as _MODULE_STATE_METHODS
 from secreview.facts.pathlib_paths import is_pathlib_path
@@ -233,6 +233,8 @@ class FunctionAnalysis:
         state: State = {}
         name = getattr(node, "name", "lambda")
         command_line = click_parameters(self.unit, node) if getattr(node, "decorator_list", None) else {}
+        if not command_line and id(node) in self.unit.typer_commands:
+            command_line = typer_parameters(self.unit, node)
         routed = self.unit.route_conversions(node) if django_view else None  # (what its Django routes convert)
         for index, arg in enumerate(all_params):
             if is_method and index == 0:
@@ -1083,6 +1085,8 @@ class FunctionAnalysis:
                     result = join(result, positional[position])
             return result
         if name in SOURCE_CALLS:
+            if name in CONVERTING_PROMPTS and node.keywords and converting_declaration(self.unit, node):
+                return PROVEN  # ``click.prompt("port", type=int)``
             description, confidence = SOURCE_CALLS[name]
             return source(description, confidence, self.step(node, f"{description} (untrusted)"))
         if method in SOURCE_METHODS and name not in SANITIZERS:

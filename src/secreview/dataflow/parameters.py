@@ -525,6 +525,70 @@ _CONVERTING_TYPE_CALLS = frozenset({"click.Choice", "click.IntRange", "click.Flo
 _CLICK_PARAMETERS = frozenset({"click.argument", "click.option"})
 
 
+# Typer: the functions it runs as commands (``@app.command()``/``@app.callback()`` on ``app =
+# typer.Typer()``, ``typer.run(main)``) get their parameters from the command line, converted by
+# their annotations as FastAPI's are (``int``, ``float``, ``bool``, ``UUID``, dates, an ``Enum`` of
+# the module, ``list[int]``; ``str``, no annotation, ``Path`` stay text) or by a converting
+# ``click_type=``/``parser=`` of their ``typer.Option()``/``typer.Argument()``.
+_TYPER_APPS = frozenset({"typer.Typer"})
+_TYPER_COMMAND_DECORATORS = frozenset({"command", "callback"})
+_TYPER_RUNNERS = frozenset({"typer.run"})
+_TYPER_MARKERS = frozenset({"typer.Option", "typer.Argument"})
+_TYPER_INJECTED = frozenset({"typer.Context", "click.Context"})
+
+
+def typer_commands(unit: "FileFlow") -> frozenset[int]:
+    """The functions of this file (node ids) that Typer runs as commands."""
+    if not unit.facts.imports.imports_module("typer"):
+        return frozenset()
+    tree = unit.parsed.tree
+    bindings = unit.facts.scopes.collector(tree).bindings
+    apps = {name for name, values in bindings.items()
+            if values and all(v.__class__ is ast.Call and unit.qualname(v.func) in _TYPER_APPS for v in values)}
+    run: set[str] = set()
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if node.__class__ is ast.Call:
+            if node.args and node.args[0].__class__ is ast.Name and unit.qualname(node.func) in _TYPER_RUNNERS:
+                run.add(node.args[0].id)
+        elif node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
+            if any(d.__class__ is ast.Call and d.func.__class__ is ast.Attribute and d.func.attr in _TYPER_COMMAND_DECORATORS
+                   and d.func.value.__class__ is ast.Name and d.func.value.id in apps for d in node.decorator_list):
+                found.add(id(node))
+    found.update(id(node) for node in tree.body if node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and node.name in run)
+    return frozenset(found)
+
+
+def typer_parameters(unit: "FileFlow", function: ast.AST) -> dict[str, bool]:
+    """A Typer command's parameters (as ``click_parameters``): name -> whether Typer converts it."""
+    args = function.args  # type: ignore[attr-defined]
+    found: dict[str, bool] = {}
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        annotation = _unwrapped(_annotation(unit, arg), unit) if arg.annotation is not None else None
+        if annotation is not None and unit.qualname(annotation) in _TYPER_INJECTED:
+            continue  # ``ctx: typer.Context``
+        found[arg.arg] = (annotation is not None and _converted_type(annotation, unit)) or _typer_marker_converts(unit, function, arg)
+    return found
+
+
+def _typer_marker_converts(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:
+    """``typer.Option(click_type=click.Choice([...]))``, ``typer.Argument(parser=int)`` (the default,
+    or in ``Annotated[str, typer.Option(...)]``)."""
+    marker = _default_of(function, arg)
+    if not (marker.__class__ is ast.Call and unit.qualname(marker.func) in _TYPER_MARKERS):
+        marker = _annotation_metadata(_annotation(unit, arg), unit, frozenset({"Option", "Argument"})) if arg.annotation is not None else None
+    if marker is None:
+        return False
+    for keyword in marker.keywords:
+        value = keyword.value
+        if keyword.arg == "click_type":
+            return (unit.qualname(value.func) in _CONVERTING_TYPE_CALLS if value.__class__ is ast.Call
+                    else unit.qualname(value) in _CONVERTING_TYPES)
+        if keyword.arg == "parser":
+            return unit.qualname(value) in _CONVERTING_TYPES
+    return False
+
+
 def converted_options(unit: "FileFlow") -> frozenset[str]:
     """The argparse destinations of this file that only ever hold converted or chosen values:
     ``add_argument("--port", type=int)``, ``choices=[...]``, ``action="store_true"``. (By name
@@ -559,6 +623,11 @@ def _argparse_destination(call: ast.Call) -> str | None:
     long = [f for f in flags if f.startswith("--")]
     chosen = long[0][2:] if long else flags[0].lstrip("-") if flags else None
     return chosen.replace("-", "_") if chosen else None
+
+
+def converting_declaration(unit: "FileFlow", call: ast.Call) -> bool:
+    """Does this argparse/click declaration (or ``click.prompt(...)``) leave only a converted or chosen value?"""
+    return _converting_declaration(unit, call)
 
 
 def _converting_declaration(unit: "FileFlow", call: ast.Call) -> bool:

@@ -46,6 +46,8 @@ SOURCE_CALLS: dict[str, tuple[str, Level]] = {
     **{name: FILE_CONTENTS for name in ("open", "builtins.open", "io.open", "codecs.open")},
     "input": ("interactive input", MEDIUM),
     "raw_input": ("interactive input", MEDIUM),
+    "click.prompt": ("interactive input", MEDIUM),
+    "typer.prompt": ("interactive input", MEDIUM),
     "os.getenv": ("environment variable", LOW),
     "os.getenvb": ("environment variable", LOW),
     "os.environ.get": ("environment variable", LOW),
@@ -62,6 +64,10 @@ SOURCE_CALLS: dict[str, tuple[str, Level]] = {
     "flask.request.cookies.get": ("HTTP cookie", HIGH),
     "flask.request.headers.get": ("HTTP header", HIGH),
 }
+
+# Prompts that convert the answer as a click parameter would: ``click.prompt("port", type=int)``
+# returns an int (click asks again until it is one); ``type=click.Choice([...])`` one of the choices.
+CONVERTING_PROMPTS = frozenset({"click.prompt", "typer.prompt"})
 
 # Any call of these methods, whatever the receiver, returns untrusted data (sockets, argparse).
 SOURCE_METHODS: dict[str, tuple[str, Level]] = {
