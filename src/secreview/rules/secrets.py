@@ -432,7 +432,11 @@ _GETTERS = frozenset({"get", "getenv", "pop", "setdefault", "get_secret"})
     calls=["print", "builtins.print", *(f"logging.{m}" for m in sorted(LOG_METHODS - {"msg", "fatal"}))],
     description="""A password, token, key or other credential is passed to a logging call (or
         printed). Log files are kept long, shipped to central systems and read by many more people
-        than the secret was meant for, so the credential leaks.""",
+        than the secret was meant for, so the credential leaks. Also a name bound in the same
+        scope to a dict or string holding one (``headers = {"Authorization": f"Bearer {key}"}``,
+        ``headers["X-Api-Key"] = key``). A slice of at most 4 characters (``key[:4]``,
+        ``key[-4:]``) tells keys apart without revealing them and is not reported; up to 8, at
+        low confidence.""",
     solution="""Remove the secret from the log call; if the event matters, log that a credential
         was used (its name, or a masked form such as oslo_utils.strutils.mask_password()), never
         its value.""",
@@ -449,12 +453,86 @@ def check_secret_in_log(call: ast.Call, ctx: RuleContext):
         return None
     values = [*call.args, *(k.value for k in call.keywords if k.arg not in _NOT_MESSAGE_KEYWORDS)]
     for value in values:
-        found = _credential_reference(value, ctx)
+        found = _credential_reference(value, ctx) or _holder_of_credential(value, ctx)
         if found is not None:
             where = "printed" if is_print else "logged"
-            return Hit(call, confidence=LOW if is_print else None,
-                       message=f"`{ctx.source(found)}` holds a credential and is {where} by `{ctx.source(call.func)}`.")
+            held = ""
+            if isinstance(found, tuple):  # (a name bound to a dict or string holding one)
+                holder, found = found
+                held = f" (`{ctx.source(holder)}` holds it, line {found.lineno})"
+            low = is_print or (isinstance(found, ast.Subscript) and isinstance(found.slice, ast.Slice))
+            return Hit(call, confidence=LOW if low else None,
+                       message=f"`{ctx.source(found)}` holds a credential and is {where} by `{ctx.source(call.func)}`{held}.")
     return None
+
+
+# A slice of a credential this short (``api_key[:4]``, ``token[-4:]``) is the usual way of telling
+# keys apart in logs without revealing them: not reported; up to _SHORT_SLICE_REPORTED characters,
+# at low confidence (a short secret, a PIN, is half revealed).
+_MASKING_SLICE = 4
+_SHORT_SLICE_REPORTED = 8
+# Keys of a mapping (HTTP headers, mostly) whose value is a credential, whatever its variable is
+# called: ``{"Authorization": f"Bearer {token}"}``.
+_CREDENTIAL_KEYS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+
+def _slice_length(index: ast.Slice) -> int | None:
+    """How many characters a slice with constant bounds keeps at most (``[:4]``, ``[-4:]``,
+    ``[2:6]``); None when unknown or unbounded."""
+    def bound(part: ast.expr | None) -> int | None | bool:
+        if part is None:
+            return None
+        if isinstance(part, ast.Constant) and type(part.value) is int:
+            return part.value
+        if isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.USub) and isinstance(part.operand, ast.Constant) \
+                and type(part.operand.value) is int:
+            return -part.operand.value
+        return False  # (not a constant)
+    lower, upper = bound(index.lower), bound(index.upper)
+    if lower is False or upper is False or index.step is not None:
+        return None
+    if upper is None:
+        return -lower if isinstance(lower, int) and lower < 0 else None  # ``[-4:]``
+    if lower is None:
+        lower = 0
+    if lower >= 0 and upper >= 0:
+        return max(0, upper - lower)
+    return None
+
+
+def _holder_of_credential(expr: ast.expr, ctx: RuleContext, depth: int = 0):
+    """(a name, the credential in what it was bound to) for a name bound in this scope to a dict
+    or a string holding a credential (``headers = {"Authorization": f"Bearer {api_key}"}``), or
+    to which such an item is assigned (``headers["Authorization"] = ...``); else None."""
+    if not isinstance(expr, ast.Name) or depth > 2 or expr.id in ctx.facts.imports.aliases:
+        return None
+    for bound in ctx.facts.scopes.bindings_of(expr.id, ctx.scope_chain) or []:
+        if isinstance(bound, (ast.Dict, ast.JoinedStr, ast.BinOp, ast.Call)):
+            found = _credential_reference(bound, ctx) or _credential_item(bound, ctx)
+            if found is not None:
+                return expr, found
+    scope = ctx.function or ctx.facts.scopes.tree
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == expr.id
+                and _names_credential_key(t.slice) for t in node.targets) and not ctx.is_constant(node.value):
+            return expr, node.value
+    return None
+
+
+def _credential_item(mapping: ast.expr, ctx: RuleContext) -> ast.expr | None:
+    """The non-constant value of a credential key of a dict literal (``"Authorization": auth``)."""
+    if not isinstance(mapping, ast.Dict):
+        return None
+    for key, value in zip(mapping.keys, mapping.values):
+        if key is not None and _names_credential_key(key) and not ctx.is_constant(value):
+            return value
+    return None
+
+
+def _names_credential_key(key: ast.expr) -> bool:
+    return isinstance(key, ast.Constant) and isinstance(key.value, str) and (
+        key.value.lower() in _CREDENTIAL_KEYS or credential_kind(key.value.replace("-", "_")) is not None)
 
 
 def _is_logging_call(call: ast.Call, ctx: RuleContext) -> bool:
@@ -493,6 +571,11 @@ def _credential_reference(expr: ast.expr, ctx: RuleContext) -> ast.expr | None:
         case ast.Subscript(value=container, slice=key):
             if isinstance(key, ast.Constant) and isinstance(key.value, str) and credential_kind(key.value):
                 return expr
+            if isinstance(key, ast.Slice):
+                length = _slice_length(key)
+                if length is not None and length <= _SHORT_SLICE_REPORTED:
+                    found = _credential_reference(container, ctx)
+                    return None if found is None or length <= _MASKING_SLICE else expr
             return _credential_reference(container, ctx)
         case ast.JoinedStr(values=parts) | ast.BoolOp(values=parts) | ast.Tuple(elts=parts) | ast.List(elts=parts) | ast.Set(elts=parts):
             return _first_reference(parts, ctx)
