@@ -1796,9 +1796,16 @@ class FunctionAnalysis:
             for name in host[0]:
                 if name in state:
                     state[name] = state[name].proved(_DESTINATION_CWES)
+        if cls is ast.Call and not branch:
+            option = _option_guarded(test)
+            if option is not None:  # ``if name.startswith("-"): raise SystemExit(...)``
+                if option in state:
+                    state[option] = state[option].proved(_OPTION_CWES)
+                elif option.__class__ is tuple or "." in option:
+                    self.prove_path(test, option, state, _OPTION_CWES)
         return state
 
-    def prove_path(self, test: ast.expr, checked: str | tuple, state: State) -> None:
+    def prove_path(self, test: ast.expr, checked: str | tuple, state: State, cwes: frozenset[int] | None = None) -> None:
         """``if args.host in ALLOWED`` / ``if data["host"] in ALLOWED`` (see ``_validated_name``):
         the attribute path (a dotted state entry, read before the receiver) or the constant key of
         a name's container is proven, until the name, the path or a prefix of it is bound again
@@ -1806,7 +1813,8 @@ class FunctionAnalysis:
         (``stmt_If``): a dotted entry on one side only would outlive the merge."""
         if checked.__class__ is tuple:
             name, key = checked
-            state[name] = self.read_name(name, state).set_item(key, PROVEN)
+            container = self.read_name(name, state)
+            state[name] = container.set_item(key, container.item(key).proved(cwes) if cwes else PROVEN)
             return
         node = _checked_node(test)
         before = self.values.get(id(node)) if node is not None else None
@@ -1814,7 +1822,7 @@ class FunctionAnalysis:
             return
         self.opened_paths[checked] = before
         self.path_roots.add(checked.split(".", 1)[0])
-        state[checked] = PROVEN
+        state[checked] = before.proved(cwes) if cwes else PROVEN
 
     def forget_paths(self, name: str, state: State) -> None:
         """``name`` (a local, or a dotted path) is bound again: what was proven of its attributes
@@ -2284,6 +2292,23 @@ def _exits_through_instance(call: ast.Call, analysis: FunctionAnalysis) -> bool:
         return False
     bindings = collected.bindings[func.value.id]
     return all(b.__class__ is ast.Call and func.attr in NO_RETURN_METHODS.get(analysis.resolved_name(b.func), ()) for b in bindings)
+
+
+_OPTION_CWES = frozenset({88})
+
+
+def _option_guarded(test: ast.Call) -> str | tuple | None:
+    """``x.startswith("-")`` (also with a tuple of prefixes holding "-"): where it is false, ``x``
+    (a name, an attribute path or a constant key: see ``_checked_path``) does not begin with "-",
+    so it is no option (CWE-88) -- and nothing more. (``startswith("--")`` lets "-x" through.)"""
+    func = test.func
+    if func.__class__ is not ast.Attribute or func.attr != "startswith" or len(test.args) != 1 or test.keywords:
+        return None
+    prefix = test.args[0]
+    prefixes = prefix.elts if prefix.__class__ is ast.Tuple else (prefix,)
+    if not any(p.__class__ is ast.Constant and p.value == "-" for p in prefixes):
+        return None
+    return _checked_path(func.value)
 
 
 def _checked_node(test: ast.expr) -> ast.expr | None:
