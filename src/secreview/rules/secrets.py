@@ -5,8 +5,10 @@ Names decide what a value is (see ``_naming.credential_kind``: the *last* word o
 value decides whether it can be a real credential: empty strings, template markers
 (``"<password>"``, ``"${DB_PASS}"``, ``"{{ token }}"``), values with whitespace (labels, prompts),
 paths/URLs and names of other variables (``"GITHUB_TOKEN"``) are not credentials and stay silent.
-Whatever its name, a URL's password (``"postgresql://app:S3cret@db/app"``) and the credential of an
-``Authorization`` header value (``"Bearer 9f8e..."``) are secrets too.
+Whatever its name, a URL's password (``"postgresql://app:S3cret@db/app"``), the credential of an
+``Authorization`` header value (``"Bearer 9f8e..."``) and a string in the format of a well-known
+token (``KNOWN_TOKENS``: ``"ghp_..."``, ``"AKIA..."``) are secrets too; an option's ``default=`` is
+kept under the option's name (``add_argument("--password", default=...)``).
 Well-known placeholder values (``"changeme"``, ``"example"``) are still reported, at low
 confidence: a default credential that nobody changed is a real defect, but usually it is a sample.
 Test code gets low confidence (fake credentials are the norm there).
@@ -106,7 +108,7 @@ def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str,
     # value under a name only through a keyword argument.
     cls = node.__class__
     if cls is ast.Call:
-        if not node.keywords:  # type: ignore[attr-defined]
+        if not node.keywords and not any(map(_may_be_token, node.args)):  # type: ignore[attr-defined]
             return []
     elif cls is ast.Assign:
         if node.value.__class__ not in _LITERAL_HOLDERS:  # type: ignore[attr-defined]
@@ -127,6 +129,9 @@ def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str
         kind = credential_kind(name)
         header = kind is None and _is_authorization_name(name)
         if kind is None and not header:
+            token = _known_token(value)
+            if token is not None:  # ``GH = "ghp_..."``: the format says what it is, whatever the name
+                found.append((SECRET, name, value, LOW if is_test_code(ctx) else HIGH, f"{where}{_TOKEN_KIND}{token}"))
             continue  # nearly always: the name is not a credential's
         text = string_value(value, ctx)
         if text is None:
@@ -142,6 +147,53 @@ def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str
             confidence = LOW
         found.append((kind, name, value, confidence, where))
     return found
+
+
+# Credentials whose format names them, whatever the variable holding them is called: (what it
+# is, the exact shape of a real one). The shapes fix the length and alphabet, so "sk_live_xxx" or
+# "ghp_..." in documentation do not match; a value naming a placeholder ("AKIAIOSFODNN7EXAMPLE")
+# or with too few distinct characters ("ghp_" + "x" * 36) is not one either.
+KNOWN_TOKENS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern)) for kind, pattern in (
+    ("GitHub token", r"gh[pousr]_[A-Za-z0-9]{36}"),
+    ("GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{82}"),
+    ("GitLab token", r"glpat-[A-Za-z0-9_\-]{20}"),
+    ("AWS access key id", r"(?:AKIA|ASIA)[A-Z2-7]{16}"),
+    ("Stripe secret key", r"(?:sk|rk)_live_[A-Za-z0-9]{24,}"),
+    ("Slack token", r"xox[abposr]-[0-9]{8,}-[A-Za-z0-9-]{8,}"),
+    ("Google API key", r"AIza[0-9A-Za-z_\-]{35}"),
+    ("npm token", r"npm_[A-Za-z0-9]{36}"),
+    ("PyPI token", r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}"),
+    ("OpenAI API key", r"sk-(?:proj-)?[A-Za-z0-9_\-]{40,}"),
+))
+_TOKEN_HEADS = frozenset({"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "gith", "glpa", "AKIA", "ASIA", "sk_l", "rk_l",
+                          "xoxa", "xoxb", "xoxp", "xoxo", "xoxs", "xoxr", "AIza", "npm_", "pypi", "sk-p", "sk-a"}
+                         | {f"sk-{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"})
+_TOKEN_KIND = "|"  # (between the place and the kind of token, in credential_literals' ``where``)
+_MIN_TOKEN_LENGTH = 20
+_MIN_DISTINCT_CHARACTERS = 10
+
+
+def _may_be_token(value: ast.expr) -> bool:
+    """The cheap test: a string constant long enough, starting like one of KNOWN_TOKENS."""
+    if value.__class__ is not ast.Constant:
+        return False
+    text = value.value  # type: ignore[attr-defined]
+    return text.__class__ is str and len(text) >= _MIN_TOKEN_LENGTH and text[:4] in _TOKEN_HEADS
+
+
+def _known_token(value: ast.expr) -> str | None:
+    """What KNOWN_TOKENS says the string constant ``value`` is, or None."""
+    if not _may_be_token(value):
+        return None
+    text = value.value.strip()  # type: ignore[attr-defined]
+    lowered = text.lower()
+    if any(word in lowered for word in PLACEHOLDER_WORDS):
+        return None
+    for kind, pattern in KNOWN_TOKENS:
+        if pattern.fullmatch(text):
+            body = text.split("_", 1)[-1] if "_" in text[:11] else text[4:]
+            return kind if len(set(body)) >= _MIN_DISTINCT_CHARACTERS else None
+    return None
 
 
 # "Authorization", "Proxy-Authorization", META's "HTTP_AUTHORIZATION": a header whose value is
@@ -176,7 +228,34 @@ def _named_values(node: ast.AST, ctx: RuleContext) -> list[tuple[str, ast.expr, 
 
 
 def _call_values(node: ast.Call) -> list[tuple[str, ast.expr, str]]:
-    return [(keyword.arg, keyword.value, "passed as the argument") for keyword in node.keywords if keyword.arg]
+    found = [(keyword.arg, keyword.value, "passed as the argument") for keyword in node.keywords if keyword.arg]
+    callee = last_name(node.func) or "the call"
+    found += [(callee, argument, "passed to") for argument in node.args if _may_be_token(argument)]
+    if any(keyword.arg == "default" for keyword in node.keywords) and (last_name(node.func) or "") in _OPTION_DECLARATIONS:
+        option = _option_name(node)
+        if option:  # ``add_argument("--password", default="...")``: the option's default is its value
+            found = [(option, value, "the default of the option") if name == "default" else (name, value, where)
+                     for name, value, where in found]
+    return found
+
+
+# Declarations of a command-line option: argparse's ``add_argument``, optparse's ``add_option``,
+# click's ``@click.option``, Typer's ``typer.Option``. Their ``default=`` is the option's value
+# when it is not given: a credential there is written in the source.
+_OPTION_DECLARATIONS = frozenset({"add_argument", "add_option", "option", "Option"})
+
+
+def _option_name(call: ast.Call) -> str | None:
+    """The name an option's value is kept under: ``dest=``, else its first long flag
+    (``--api-key`` -> ``api_key``), else a plain name among the flags (click's ``"api_key"``)."""
+    for keyword in call.keywords:
+        if keyword.arg == "dest" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+            return keyword.value.value
+    flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    for flag in flags:
+        if flag.startswith("--") and len(flag) > 2:
+            return flag[2:].replace("-", "_")
+    return next((flag for flag in flags if flag.isidentifier()), None)
 
 
 def _assigned_values(node: ast.Assign) -> list[tuple[str, ast.expr, str]]:
@@ -234,6 +313,9 @@ def _credential_hits(found: list[tuple[str, str, ast.expr, Level, str]], wanted:
     for kind, name, value, confidence, where in found:
         if kind != wanted:
             continue
+        where, _, token = where.partition(_TOKEN_KIND)
+        if token:
+            noun = f"{noun} ({token})"
         if where == "compared with":
             message = f"`{name}` is compared with a hard-coded {noun}: whoever knows it from the code is accepted."
         else:
@@ -251,8 +333,9 @@ def _credential_hits(found: list[tuple[str, str, ast.expr, Level, str]], wanted:
     bandit=["B105", "B106", "B107"],
     nodes=_CREDENTIAL_NODES,
     description="""A password is written in the source: assigned to a password-named variable,
-        attribute or key, passed as a password argument, used as a parameter default, or compared
-        with (a fixed password accepted at login). Everyone who can read the code, its history or
+        attribute or key, passed as a password argument, used as a parameter default or as the
+        default of a password option (argparse ``add_argument("--password", default=...)``, click
+        ``@click.option``), or compared with (a fixed password accepted at login). Everyone who can read the code, its history or
         the installed package knows it, and it cannot be changed without a release.""",
     solution="""Read the password at run time from the environment, a secrets manager or a
         configuration file kept out of version control (os.environ["DB_PASSWORD"]); for login
@@ -280,7 +363,10 @@ def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
     description="""A secret credential (API key, token, signing or private key, client secret) is
         written in the source: under a credential's name, as the value of an Authorization header
         ("Bearer ...", "Basic ...", "Token ..."), or as the password inside a URL
-        (scheme://user:password@host). Anyone with the code can use it, and rotating it needs a
+        (scheme://user:password@host), or as the default of such an option; and, whatever the
+        name, a string in the exact format of a well-known credential (GitHub ghp_..., AWS AKIA...,
+        Stripe sk_live_..., Slack xoxb-..., Google AIza..., GitLab, npm, PyPI and OpenAI keys: the
+        full length and alphabet, not a documentation example). Anyone with the code can use it, and rotating it needs a
         release. Placeholders (user:password@, ${DB_PASS}, <password>, xxx) are not reported.""",
     solution="""Load the secret at run time from the environment or a secrets manager
         (os.environ["API_TOKEN"]), keep it out of version control, and rotate the exposed one.""",
