@@ -313,10 +313,13 @@ def shell_hit(ctx: RuleContext, call: ast.Call, command: ast.expr | None, *, run
                 "(an address with ipaddress.ip_interface(), a name against an allow-list pattern).")
         return hit
     if requoted:
+        # The quoting is undone: what was quoted is judged as it was before (``shlex.quote(name)``
+        # of a command-line ``name`` is command-line text again, at that source's confidence).
+        quoted = [node.args[0] if node.__class__ is ast.Call and node.args else node for node in requoted]  # type: ignore[attr-defined]
         return injection_hit(
-            ctx, call, requoted, cwe=cwe, dynamic_confidence=dynamic_confidence, proofs=False,
-            tainted=f"{runs} a shell command where the shlex.quote() result `{{code}}` is put inside quotes again; the quotes cancel out and {{source}} is unquoted.",
-            dynamic=f"{runs} a shell command where the shlex.quote() result `{{code}}` is put inside quotes again; the quotes cancel out and the value is unquoted.",
+            ctx, call, quoted, cwe=cwe, dynamic_confidence=dynamic_confidence, proofs=False, sink_note="executed by a shell",
+            tainted=f"{runs} a shell command where `{{code}}`, quoted by shlex.quote(), is put inside quotes again; the quotes cancel out and the value ({{source}}) is unquoted.",
+            dynamic=f"{runs} a shell command where `{{code}}`, quoted by shlex.quote(), is put inside quotes again; the quotes cancel out and the value is unquoted.",
         )
     return None
 
