@@ -202,6 +202,55 @@ def shell_script_of(ctx: RuleContext, argv: Argv) -> ast.expr | None:
     return None
 
 
+# ssh's options that take a value (``-p 22``, ``-o Opt=v``, ``-i key``), from ssh(1); the others
+# are flags. After the options comes the destination, then the remote command: ssh joins the rest
+# of its arguments with spaces and the remote user's shell runs the line.
+_SSH_PROGRAMS = frozenset({"ssh"})
+_SSH_OPTIONS_WITH_VALUE = frozenset("BbcDEeFIiJLlmOoPpQRSWw")
+_SSH_FLAGS = frozenset("46AaCfGgKkMNnqsTtVvXxYy")
+
+
+def ssh_remote_command(ctx: RuleContext, argv: Argv) -> ast.expr | None:
+    """``["ssh", "-p", "22", host, "ls -l " + path]``: the remote command (its elements joined
+    with spaces), when argv[0] is the constant ``ssh``. Options are skipped (with the value of
+    those taking one); an element that is not a constant where an option may stand is taken for
+    the destination, so whatever follows it counts as the command. None when there is none or the
+    list cannot be read (a ``*rest`` before the command, an option unknown to ssh)."""
+    program = ctx.literal(argv.program, None) if argv.program is not None else None
+    if not isinstance(program, str) or _basename(program) not in _SSH_PROGRAMS:
+        return None
+    elements = argv.arguments
+    index = 0
+    while index < len(elements):
+        element = elements[index]
+        if isinstance(element, ast.Starred):
+            return None  # options or a destination of unknown number
+        text = ctx.literal(element, None)
+        if not isinstance(text, str) or not text.startswith("-"):
+            break  # the destination
+        index += 1
+        if text == "--":
+            break
+        letters = text[1:]
+        if not letters:
+            return None
+        for position, letter in enumerate(letters):
+            if letter in _SSH_OPTIONS_WITH_VALUE:
+                if position == len(letters) - 1:
+                    index += 1  # ``-p 22``: the value is the next element
+                break  # ``-p22``, ``-oBatchMode=yes``: the rest of the element is the value
+            if letter not in _SSH_FLAGS:
+                return None  # not an option ssh knows: the list is not read
+    command = elements[index + 1:]
+    if not command:
+        return None
+    if len(command) == 1:
+        return command[0]
+    joined = ast.Call(func=ast.Attribute(value=ast.Constant(" "), attr="join", ctx=ast.Load()),
+                      args=[ast.List(elts=list(command), ctx=ast.Load())], keywords=[])
+    return ast.copy_location(joined, command[0])
+
+
 def _basename(program: str) -> str:
     return re.split(r"[\\/]", program.strip("'\""))[-1]
 
@@ -484,7 +533,8 @@ _PROCESS_CALLS = (*SUBPROCESS_CALLS, *EXEC_FUNCTIONS, *ASYNC_EXEC)
         os.posix_spawn, asyncio.create_subprocess_exec) is safe from shell metacharacters, but not
         when the program itself (argv[0]) is variable — whoever chooses it runs any program — or
         when the program is a shell given a script (["sh", "-c", script]) built from variable
-        values. A fixed program with variable arguments is not command injection (see
+        values, or ssh given a remote command (["ssh", host, "ls -l " + path]: everything after
+        the destination is joined and run by the remote shell). A fixed program with variable arguments is not command injection (see
         process-argument-injection). An argument list that is only a parameter is left to the
         data-flow analysis. A program chosen on the command line, in the environment or at a
         prompt (an editor, an interpreter, the program itself started again) is the choice of
@@ -508,6 +558,14 @@ def check_process_program(call: ast.Call, ctx: RuleContext):
     script = shell_script_of(ctx, argv)
     if script is not None:
         return shell_hit(ctx, call, script, runs=f"`{called}` starts a shell that runs")
+    remote = ssh_remote_command(ctx, argv)
+    if remote is not None:
+        hit = shell_hit(ctx, call, remote, runs=f"`{called}` has the remote host's shell (ssh) run")
+        if hit is not None:  # (no argument list helps: ssh always hands the command to a shell)
+            hit.solution = ("Quote every variable part of the remote command with shlex.quote() (ssh joins the "
+                            "arguments after the host into one line for the remote shell), or validate it against "
+                            "an allow-list first.")
+        return hit
     # Who runs this program may choose the program it starts (an editor, an interpreter, itself
     # again with its own arguments): the command line, environment and prompts are not untrusted
     # here. The shell script above is: metacharacters in it run other commands.
