@@ -142,7 +142,9 @@ def check_markup(call: ast.Call, ctx: RuleContext):
         default. Every {{ value }} rendered into HTML from such an environment is inserted as is,
         so markup in data runs as script in the browser. autoescape=True or
         autoescape=select_autoescape(...) is not reported; a value that cannot be determined
-        is reported with low confidence.""",
+        is reported with low confidence, and so is an environment only used, in its file, to load
+        templates by constant names that are not HTML (``get_template("setup.py.j2")``,
+        ``"report.txt"``, ``"schema.sql"``: code generation, plain text).""",
     solution="""Pass autoescape=select_autoescape(["html", "htm", "xml"]) (or autoescape=True); for
         environments that render plain text only (config files, e-mails), say so in a comment
         and suppress the finding.""",
@@ -160,15 +162,89 @@ def check_jinja_autoescape(call: ast.Call, ctx: RuleContext):
     if value is None:
         if any(k.arg is None for k in call.keywords) or len(call.args) >= 17:
             return None  # **options or the positional autoescape: cannot tell
-        return Hit(call, message=f"`{called}` is created without autoescape, which is off by default: values rendered into HTML are not escaped.")
+        return _unless_text_only(call, ctx, Hit(call, message=(
+            f"`{called}` is created without autoescape, which is off by default: values rendered into HTML are not escaped.")))
     literal = ctx.literal(value)
     if literal is MISSING:
         if isinstance(value, (ast.Call, ast.Lambda)) or ctx.qualname(value) in ("jinja2.select_autoescape",):
             return None  # select_autoescape(...) or a callable deciding per template
         return Hit(call, confidence=LOW, message=f"`{called}` gets autoescape=`{ctx.source(value)}`, which may be false: values rendered into HTML may not be escaped.")
     if not literal:
-        return Hit(call, message=f"`{called}` is created with autoescape disabled: values rendered into HTML are not escaped.")
+        return _unless_text_only(call, ctx, Hit(call, message=(
+            f"`{called}` is created with autoescape disabled: values rendered into HTML are not escaped.")))
     return None
+
+
+# Template names that say the output is not HTML (code generation, configuration, plain text):
+# an environment that only ever loads such templates renders no page. ``.j2``/``.jinja`` alone say
+# nothing of the output, so they count only without an HTML-like suffix before them
+# (``setup.py.j2`` is code, ``index.html.j2`` a page).
+_TEXT_TEMPLATE_SUFFIXES = (
+    ".py", ".txt", ".sql", ".j2", ".jinja", ".jinja2", ".cfg", ".ini", ".toml", ".yaml", ".yml", ".json", ".sh",
+    ".md", ".rst", ".conf", ".env", ".c", ".h", ".go", ".rs", ".ts", ".js", ".tf", ".dockerfile", ".service",
+)
+_MARKUP_WORDS = (".html", ".htm", ".xml", ".svg", ".xhtml", ".jinja_html")
+# What may be done with such an environment besides loading templates by name: setting it up.
+_ENVIRONMENT_SETUP = frozenset({"filters", "globals", "tests", "policies", "add_extension", "extend"})
+
+
+def _unless_text_only(call: ast.Call, ctx: RuleContext, hit: Hit) -> Hit:
+    """``hit`` at low confidence when the environment ``call`` makes is only used, in this file,
+    to load templates by constant names that are not HTML (``env.get_template("setup.py.j2")``):
+    code generation or plain text, where escaping for HTML would be wrong."""
+    names = _template_names(call, ctx)
+    if names and all(_is_text_template(name) for name in names):
+        hit.confidence = LOW
+        hit.message += (f" (It only loads {', '.join(f'`{n}`' for n in sorted(set(names))[:3])} here, which are not HTML: "
+                        "if it never renders a page, say so and suppress this.)")
+    return hit
+
+
+def _template_names(call: ast.Call, ctx: RuleContext) -> list[str] | None:
+    """The constant names of the templates loaded from the environment ``call`` makes, when every
+    use of it is ``.get_template(<constant>)`` or a setting up of the environment; else None."""
+    chain = ctx.ancestors
+    parent = chain[-2] if len(chain) >= 2 and chain[-1] is call else None
+    if isinstance(parent, ast.Attribute):  # ``Environment(...).get_template("x.sql")``
+        grand = chain[-3] if len(chain) >= 3 else None
+        name = _loaded_name(parent, grand, ctx)
+        return [name] if isinstance(name, str) else None
+    statement = ctx.statement
+    if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return None
+    variable = statement.targets[0].id
+    bindings = ctx.facts.scopes.bindings_of(variable, ctx.scope_chain)
+    if not bindings or len(bindings) != 1:
+        return None
+    scope = ctx.function or ctx.facts.scopes.tree
+    parents = {id(child): node for node in ast.walk(scope) for child in ast.iter_child_nodes(node)}
+    names = []
+    for node in ast.walk(scope):
+        if not (isinstance(node, ast.Name) and node.id == variable and isinstance(node.ctx, ast.Load)):
+            continue
+        attribute = parents.get(id(node))
+        if not isinstance(attribute, ast.Attribute):
+            return None  # handed over, returned, stored: its other uses are not seen
+        if attribute.attr in _ENVIRONMENT_SETUP:
+            continue
+        name = _loaded_name(attribute, parents.get(id(attribute)), ctx)
+        if not isinstance(name, str):
+            return None
+        names.append(name)
+    return names
+
+
+def _loaded_name(attribute: ast.Attribute, called: ast.AST | None, ctx: RuleContext) -> str | None:
+    if attribute.attr != "get_template" or not isinstance(called, ast.Call) or called.func is not attribute:
+        return None
+    name = ctx.literal(ctx.argument(called, 0, "name"), None)
+    return name if isinstance(name, str) else None
+
+
+def _is_text_template(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.endswith(_TEXT_TEMPLATE_SUFFIXES) and not any(word in lowered for word in _MARKUP_WORDS)
 
 
 def _mako_escapes(ctx: RuleContext, call: ast.Call) -> bool:
