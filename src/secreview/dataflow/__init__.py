@@ -334,6 +334,13 @@ class FileFlow:
         return typer_commands(self)
 
     @functools.cached_property
+    def dispatch_handler_names(self) -> frozenset[str]:
+        """The functions of this file named in a ``set_defaults(...)`` of it (argparse's dispatch)."""
+        if not self.facts.imports.imports_module("argparse"):
+            return frozenset()
+        return frozenset(h.id for handlers in self.dispatch_handlers.values() for h in handlers if h.__class__ is ast.Name)
+
+    @functools.cached_property
     def dispatch_handlers(self) -> dict[str, tuple[ast.expr, ...]]:
         """argparse ``set_defaults(func=handler)`` of this file: keyword -> handlers (parameters.py)."""
         return dispatch_handlers(self)

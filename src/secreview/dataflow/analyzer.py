@@ -155,6 +155,7 @@ class FunctionAnalysis:
         self.local_functions: dict[str, ast.AST] = {}  # local name -> the nested ``def`` or lambda bound to it
         self.declared_globals: set[str] = set()  # ``global name`` met so far (see note_module_store)
         self.self_name: str | None = None
+        self.namespace_name: str | None = None  # an argparse dispatch handler's parameter (see parameter_state)
         # Attributes of ``self`` this method assigns (name -> every value assigned, joined) and
         # what they hold where it returns (see ``record_attributes``).
         self.stored: dict[str, Taint] = {}
@@ -233,6 +234,8 @@ class FunctionAnalysis:
         state: State = {}
         name = getattr(node, "name", "lambda")
         command_line = click_parameters(self.unit, node) if getattr(node, "decorator_list", None) else {}
+        if params and not is_method and name in self.unit.dispatch_handler_names:
+            self.namespace_name = params[0].arg  # ``def cmd_prune(args)`` of ``set_defaults(func=cmd_prune)``: argparse's namespace
         if not command_line and id(node) in self.unit.typer_commands:
             command_line = typer_parameters(self.unit, node)
         routed = self.unit.route_conversions(node) if django_view else None  # (what its Django routes convert)
@@ -938,7 +941,9 @@ class FunctionAnalysis:
             if value is PROVEN and node.attr in _ENUM_MEMBER_ATTRIBUTES and node.value.__class__ is ast.Call and self.resolved_name(node.value.func) in self.unit.enum_classes:
                 return PROVEN  # ``Tier(v).value``: a member's constant value
             value = Taint(value.origins) if value.origins else CLEAN
-        if value.origins and all(o.description == COMMAND_LINE for o in value.origins) and node.attr in self.unit.converted_options:
+        if value.origins and (all(o.description == COMMAND_LINE for o in value.origins) or (
+                self.namespace_name is not None and node.value.__class__ is _NAME and node.value.id == self.namespace_name)) \
+                and node.attr in self.unit.converted_options:
             return PROVEN  # ``args.port`` after ``add_argument("--port", type=int)``: argparse converted it
         if node.attr == "name" and value.origins and self.unit.imports_django and all(o.description == UPLOADED_FILE for o in value.origins):
             return value.proved(PATH_CWES)  # Django's UploadedFile.name is a base name, and never "." or ".."
