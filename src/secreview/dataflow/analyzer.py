@@ -179,6 +179,7 @@ class FunctionAnalysis:
         self._pathlib_paths: dict[ast.expr, bool] = {}  # receiver of ``.open()`` -> is it a pathlib path
         self.opened_paths: dict[str, Taint] = {}  # dotted paths an ``if`` test proves -> their value before (prove_path)
         self.path_roots: set[str] = set()  # names some proven dotted path starts with (forget_paths)
+        self.path_before: dict[str, Taint] = {}  # proven dotted path -> what it held before its check
 
     # ---- entry ------------------------------------------------------------------------------
     def run(self) -> "FunctionAnalysis":
@@ -533,7 +534,7 @@ class FunctionAnalysis:
             if type(target) is _NAME:  # (``self.assign``'s commonest case, written out)
                 name = target.id
                 if name in self.path_roots:
-                    self.forget_paths(name, state)
+                    self.forget_paths(name, state, value)
                 state[name] = value.with_step(self.step(node, f"assigned to `{name}`"), self._stepped) if _carries(value) else value
                 if self.declared_globals and name in self.declared_globals and _carries(value):
                     self.note_module_store(name, value, node)
@@ -776,7 +777,7 @@ class FunctionAnalysis:
                 state.pop(target.id, None)
                 self.consts.pop(target.id, None)
                 if target.id in self.path_roots:
-                    self.forget_paths(target.id, state)
+                    self.forget_paths(target.id, state, CLEAN)
             elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                 container = self.read_name(target.value.id, state)
                 key = self.fold(target.slice)
@@ -809,7 +810,7 @@ class FunctionAnalysis:
     def assign(self, target: ast.expr, value: Taint, state: State, statement: ast.AST, constant: Any) -> None:
         if isinstance(target, ast.Name):
             if target.id in self.path_roots:
-                self.forget_paths(target.id, state)
+                self.forget_paths(target.id, state, value)
             state[target.id] = value.with_step(self.step(statement, f"assigned to `{target.id}`"), self._stepped) if _carries(value) else value
             if self.declared_globals and target.id in self.declared_globals and _carries(value):
                 self.note_module_store(target.id, value, statement)
@@ -852,7 +853,7 @@ class FunctionAnalysis:
                 self.note_module_store(dotted.split(".", 1)[0], value, statement)  # ``STATE.path = x``
             if dotted:
                 if dotted.split(".", 1)[0] in self.path_roots:
-                    self.forget_paths(dotted, state)  # ``args.opts = other``: ``args.opts.host`` is no longer proven
+                    self.forget_paths(dotted, state, value)  # ``args.opts = other``: ``args.opts.host`` is no longer proven
                 state[dotted] = value.with_step(self.step(statement, f"assigned to `{dotted}`"), self._stepped) if _carries(value) else value
                 if self.self_name and dotted.startswith(self.self_name + "."):
                     attribute = dotted.split(".", 1)[1]  # (recorded for the class when the method is done)
@@ -1030,6 +1031,8 @@ class FunctionAnalysis:
             self.expr(func, state)
         positional = [self.expr(a.value if isinstance(a, ast.Starred) else a, state) for a in node.args]
         keywords = {k.arg: self.expr(k.value, state) for k in node.keywords}
+        if self.path_roots:
+            self.forget_changed_paths(node, method, state)
         if name in _SELECTING_BUILTINS and func.__class__ is _NAME and self.is_builtin(func.id):
             return _selected_by_builtin(name, node, positional, keywords)
         arguments = CLEAN  # (join_all of every argument's whole value, without the generators)
@@ -1827,14 +1830,35 @@ class FunctionAnalysis:
             return
         self.opened_paths[checked] = before
         self.path_roots.add(checked.split(".", 1)[0])
+        self.path_before[checked] = join(self.path_before.get(checked), before)
         state[checked] = before.proved(cwes) if cwes else PROVEN
 
-    def forget_paths(self, name: str, state: State) -> None:
-        """``name`` (a local, or a dotted path) is bound again: what was proven of its attributes
-        (``prove_path``) no longer holds."""
+    def forget_paths(self, name: str, state: State, value: Taint | None = None, itself: bool = False) -> None:
+        """``name`` (a local, or a dotted path) is bound again to ``value``, or (None) may be changed
+        by a call: what was proven of its attributes (``prove_path``; ``itself``: of ``name`` too)
+        no longer holds. The paths get that value, or what they held before their check (not
+        removed: a path on one side of a merge only would keep the other side's proof)."""
         prefix = name + "."
-        for key in [key for key in state if key.startswith(prefix)]:
-            del state[key]
+        for key, before in self.path_before.items():
+            if key in state and (key.startswith(prefix) or (itself and key == name)):
+                state[key] = before if value is None else value.whole()
+
+    def forget_changed_paths(self, node: ast.Call, method: str | None, state: State) -> None:
+        """A call given an object some proven path starts from (``update(args)``, ``self.reload()``,
+        ``setattr(args, "host", x)``) may change its attributes; a changing method of the path itself
+        (``args.hosts.append(x)``) changes it. (A string passed on, ``print(args.host)``, is unchanged.)"""
+        roots = self.path_roots
+        func = node.func
+        if func.__class__ is ast.Attribute:
+            receiver = _checked_path(func.value)
+            if receiver.__class__ is str and receiver.split(".", 1)[0] in roots:
+                self.forget_paths(receiver, state, itself=method in MUTATING_METHODS)
+        for argument in (*node.args, *(k.value for k in node.keywords)):
+            if argument.__class__ is ast.Starred:
+                argument = argument.value
+            given = _checked_path(argument) if argument.__class__ in (ast.Name, ast.Attribute) else None
+            if given is not None and given.split(".", 1)[0] in roots:
+                self.forget_paths(given, state)
 
     def step(self, node: ast.AST, note: str) -> TraceStep:
         line = getattr(node, "lineno", 0)
