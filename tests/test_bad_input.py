@@ -166,3 +166,11 @@ def test_stdin_that_is_not_text(project):
     assert_clean_exit(result)
     assert [(d["path"], d["kind"]) for d in json.loads(result.output)["diagnostics"]] == [("<stdin>", "binary")]
     assert result.exit_code == 3
+
+
+def test_syntax_error_says_the_column():
+    from secreview.parse import parse_bytes
+
+    diagnostic = parse_bytes("broken.py", b"x = 1\ndef broken(:\n    pass\n")
+    assert (diagnostic.kind, diagnostic.line) == ("syntax-error", 2)
+    assert diagnostic.message == "invalid Python syntax: invalid syntax (column 12)"

@@ -80,12 +80,19 @@ def parse_text(path: str, text: str, data: bytes | None = None) -> ParsedFile | 
             warnings.simplefilter("ignore")
             tree = ast.parse(text if data is None else data, filename=path, type_comments=False)
     except SyntaxError as exc:
-        return Diagnostic(path, "syntax-error", f"invalid Python syntax: {exc.msg}", exc.lineno or 0)
+        return Diagnostic(path, "syntax-error", syntax_error_message(exc), exc.lineno or 0)
     except (RecursionError, MemoryError):
         return Diagnostic(path, "too-complex", "the code is nested too deeply to be parsed; it was not reviewed")
     except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
         return Diagnostic(path, "syntax-error", f"cannot parse: {exc}")
     return ParsedFile(path=path, tree=tree, lines=source_lines(text))
+
+
+def syntax_error_message(exc: SyntaxError) -> str:
+    """What the parser says, and where on the line (the Diagnostic carries the line):
+    "invalid Python syntax: invalid syntax (column 13)"."""
+    column = f" (column {exc.offset})" if exc.offset else ""
+    return f"invalid Python syntax: {exc.msg}{column}"
 
 
 def parse_bytes(path: str, data: bytes) -> ParsedFile | Diagnostic:

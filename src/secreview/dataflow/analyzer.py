@@ -63,6 +63,7 @@ CLEAN_METHODS = frozenset({
     "isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal", "isidentifier", "startswith",
     "endswith", "count", "find", "index", "rfind", "__len__", "exists", "is_file", "is_dir",
     "hexdigest", "digest", "keys",
+    "getint", "getfloat", "getboolean",  # (ConfigParser's: a number or a truth value)
 })
 
 

@@ -17,7 +17,7 @@ import ast
 from dataclasses import dataclass
 
 from secreview.findings import Diagnostic
-from secreview.parse import source_lines, ParsedFile, decode_source
+from secreview.parse import source_lines, ParsedFile, decode_source, syntax_error_message
 
 @dataclass
 class SnippetFile(ParsedFile):
@@ -119,7 +119,7 @@ def _unwrap(wrapped: ast.Module, depth: int) -> ast.Module:
 def _diagnostic(path: str, error: BaseException | None, first_line: int) -> Diagnostic:
     if isinstance(error, SyntaxError):
         line = (error.lineno or 1) + first_line - 1
-        return Diagnostic(path, "syntax-error", f"invalid Python syntax: {error.msg}", line)
+        return Diagnostic(path, "syntax-error", syntax_error_message(error), line)  # (columns are the snippet's own)
     if isinstance(error, (RecursionError, MemoryError)):
         return Diagnostic(path, "too-complex", "the code is nested too deeply to be parsed; it was not reviewed")
     return Diagnostic(path, "syntax-error", f"cannot parse: {error}")

@@ -44,6 +44,9 @@ FILE_CONTENTS: tuple[str, Level] = ("file contents", LOW)
 # Calls whose return value is untrusted.
 SOURCE_CALLS: dict[str, tuple[str, Level]] = {
     **{name: FILE_CONTENTS for name in ("open", "builtins.open", "io.open", "codecs.open")},
+    # A ConfigParser holds what the files it reads say (``cp.read(path)``, then ``cp.get(section,
+    # option)``, ``cp[section][option]``): file contents, as ``tomllib.load(open(...))``'s values.
+    **{f"configparser.{name}": FILE_CONTENTS for name in ("ConfigParser", "RawConfigParser", "SafeConfigParser")},
     "input": ("interactive input", MEDIUM),
     "raw_input": ("interactive input", MEDIUM),
     "click.prompt": ("interactive input", MEDIUM),
