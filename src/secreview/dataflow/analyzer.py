@@ -1790,10 +1790,11 @@ class FunctionAnalysis:
                 state[checked] = PROVEN
             elif checked.__class__ is tuple or "." in checked:
                 self.prove_path(test, checked, state)
-        if contained and not any(name in state and not state[name].is_clean for name in contained[1]):
+        if contained:
+            base = [state[name] for name in contained[1] if name in state and not state[name].is_clean]
             for name, resolved_in_test in contained[0]:
                 if name in state and (resolved_in_test or name in self.resolved_paths):
-                    state[name] = state[name].proved(PATH_CWES)
+                    state[name] = state[name].proved(PATH_CWES) if not base else _contained_in_untrusted_base(state[name], base)
         if validated is None and cls is ast.Name:
             validated = self.checks.get(test.id)
         if not branch:
@@ -2726,6 +2727,25 @@ def _contained_paths(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -
         return ()  # every absolute path starts with "/": that proves nothing
     names = tuple(found for path in paths for found in _contained_paths_in(path, analysis))
     return (names, tuple(node.id for node in ast.walk(base) if isinstance(node, ast.Name))) if names else ()
+
+
+def _contained_in_untrusted_base(path: Taint, base: list[Taint]) -> Taint:
+    """A resolved path checked to stay inside a directory that is itself untrusted
+    (``dest = os.path.abspath(to_path)``; ``if not path.startswith(dest): raise``): what else the
+    path is made of (an archive member's name, a file name from the request) cannot leave that
+    directory any more, but whoever chose the directory still chose where the path points. The
+    origins the directory carries (the same sources) stay as they were; the others are safe for
+    paths."""
+    chosen = {_source_of(origin) for value in base for origin in value.whole().origins}
+    whole = path.whole()
+    origins = frozenset(origin if _source_of(origin) in chosen else origin.sanitize(PATH_CWES) for origin in whole.origins)
+    return Taint(origins) if origins else whole
+
+
+def _source_of(origin: Origin) -> tuple:
+    """Where an origin started (its kind of source, parameter and first step): the same source
+    seen through different statements."""
+    return (origin.description, origin.param, origin.kind, origin.steps[0] if origin.steps else None)
 
 
 def _contained_paths_in(checked: ast.expr, analysis: FunctionAnalysis) -> list[tuple[str, bool]]:

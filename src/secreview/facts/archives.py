@@ -1,5 +1,6 @@
 """Archives in the code (``zipfile.ZipFile``, ``tarfile.TarFile``): which expressions are one, from
-a file's facts alone -- for the data flow, whose source "archive member name" is what an
+a file's facts alone (also ``self.NAME`` in a method, when every assignment of it in the class
+opens the same kind of archive) -- for the data flow, whose source "archive member name" is what an
 archive's ``namelist()``/``infolist()``/``getmembers()``/``getnames()`` give (see models/sources.py,
 ARCHIVE_*).
 
@@ -36,6 +37,10 @@ def archive_class(expr: ast.expr, facts: FileFacts, chain: list[ScopeNode], func
     def constructed(value: ast.expr) -> str | None:
         return ARCHIVE_OPENERS.get(qualname(value.func) or "") if value.__class__ is ast.Call else None  # type: ignore[attr-defined]
 
+    if expr.__class__ is ast.Attribute and function is not None and not any(scope.__class__ is ast.ClassDef for scope in chain):
+        classdef = _class_of_method(facts, function)  # ``self._archive``: the chain must hold the class
+        if classdef is not None:
+            chain = [facts.scopes.tree, classdef, function]
     found = instances.class_of(facts.scopes, expr, chain, constructed)
     if found is not None or expr.__class__ is not ast.Name:
         return found
@@ -48,3 +53,15 @@ def archive_class(expr: ast.expr, facts: FileFacts, chain: list[ScopeNode], func
         if annotated_as(name, function, qualname, frozenset({cls})):
             return ARCHIVE_OPENERS[cls]
     return None
+
+
+def _class_of_method(facts: FileFacts, function: ast.AST) -> ast.ClassDef | None:
+    """The class whose body defines ``function`` (None for a function outside any class); the
+    file's methods are mapped once."""
+    memo = facts.scopes.memo
+    methods = memo.get("archives.method_classes")
+    if methods is None:
+        methods = memo["archives.method_classes"] = {
+            id(statement): node for node in ast.walk(facts.scopes.tree) if isinstance(node, ast.ClassDef)
+            for statement in node.body if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return methods.get(id(function))
