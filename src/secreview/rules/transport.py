@@ -269,10 +269,12 @@ def check_context_verification(node: ast.AST, ctx: RuleContext):
 # create_default_context()) start verifying. (The obsolete versions have their own rule.)
 _UNVERIFIED_PROTOCOLS = frozenset({"ssl.PROTOCOL_TLS", "ssl.PROTOCOL_SSLv23", "ssl.PROTOCOL_TLSv1_2"})
 # Keywords handing a TLS context to a client connection (http.client, urllib, smtplib, imaplib,
-# ftplib, poplib: ``context=``; asyncio/aiohttp: ``ssl=``), and the calls where ``ssl=`` makes a
-# server instead.
-_CONTEXT_KEYWORDS = frozenset({"context", "ssl_context", "ssl"})
-_SERVER_CALLS = ("start_server", "create_server", "start_unix_server", "create_unix_server", "serve")
+# ftplib, poplib: ``context=``; asyncio/aiohttp: ``ssl=``; httpx: ``verify=``), and the calls
+# where they make a server instead. (``ssl_context=`` is mostly a server's: Flask's ``app.run``,
+# aiohttp's ``run_app``: not counted.)
+_CONTEXT_KEYWORDS = frozenset({"context", "ssl", "verify"})
+_SERVER_CALLS = ("start_server", "create_server", "start_unix_server", "create_unix_server", "serve", "run_app",
+                 "run_simple", "run")
 _CLIENT_WRAPPERS = frozenset({"wrap_socket", "wrap_bio"})
 
 
@@ -287,7 +289,7 @@ _CLIENT_WRAPPERS = frozenset({"wrap_socket", "wrap_bio"})
         PROTOCOL_TLSv1_2, starts with verify_mode = CERT_NONE and check_hostname = False, unlike
         ssl.create_default_context() and SSLContext(PROTOCOL_TLS_CLIENT). Used for a client
         connection (``wrap_socket``/``wrap_bio`` without server_side=True, or passed as
-        ``context=``/``ssl=`` to http.client, urllib, smtplib, asyncio...), it accepts any
+        ``context=``/``ssl=``/``verify=`` to http.client, urllib, smtplib, asyncio, httpx...), it accepts any
         certificate: anyone on the path can intercept the connection. Reported where the context
         is made, when the same function uses it as a client and sets neither ``check_hostname =
         True`` (which also requires certificates) nor ``verify_mode`` on it (``verify_mode =
