@@ -334,9 +334,13 @@ class FileFlow:
         return typer_commands(self)
 
     @functools.cached_property
+    def imports_argparse(self) -> bool:
+        return self.facts.imports.imports_module("argparse")
+
+    @functools.cached_property
     def dispatch_handler_names(self) -> frozenset[str]:
         """The functions of this file named in a ``set_defaults(...)`` of it (argparse's dispatch)."""
-        if not self.facts.imports.imports_module("argparse"):
+        if not self.imports_argparse:
             return frozenset()
         return frozenset(h.id for handlers in self.dispatch_handlers.values() for h in handlers if h.__class__ is ast.Name)
 

@@ -236,8 +236,12 @@ class FunctionAnalysis:
         state: State = {}
         name = getattr(node, "name", "lambda")
         command_line = click_parameters(self.unit, node) if getattr(node, "decorator_list", None) else {}
-        if params and not is_method and name in self.unit.dispatch_handler_names:
-            self.namespace_name = params[0].arg  # ``def cmd_prune(args)`` of ``set_defaults(func=cmd_prune)``: argparse's namespace
+        if params and self.unit.imports_argparse:
+            if not is_method and name in self.unit.dispatch_handler_names:
+                self.namespace_name = params[0].arg  # ``def cmd_prune(args)`` of ``set_defaults(func=cmd_prune)``: argparse's namespace
+            else:  # ``def run(args: argparse.Namespace)``
+                self.namespace_name = next((a.arg for a in all_params if a.annotation is not None
+                                            and self.resolved_name(a.annotation) == "argparse.Namespace"), None)
         if not command_line and id(node) in self.unit.typer_commands:
             command_line = typer_parameters(self.unit, node)
         routed = self.unit.route_conversions(node) if django_view else None  # (what its Django routes convert)
