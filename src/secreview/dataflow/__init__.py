@@ -338,6 +338,11 @@ class FileFlow:
         return self.facts.imports.imports_module("argparse")
 
     @functools.cached_property
+    def imports_parsers(self) -> bool:
+        """Whether a class of NO_RETURN_METHODS (argparse's, optparse's parser) may be used here."""
+        return self.imports_argparse or self.facts.imports.imports_module("optparse")
+
+    @functools.cached_property
     def dispatch_handler_names(self) -> frozenset[str]:
         """The functions of this file named in a ``set_defaults(...)`` of it (argparse's dispatch)."""
         if not self.imports_argparse:

@@ -1832,8 +1832,8 @@ class FunctionAnalysis:
             return
         node = _checked_node(test)
         before = self.values.get(id(node)) if node is not None else None
-        if before is None:
-            return
+        if before is None or before is PROVEN or self._sources.get(node) is not None:
+            return  # (nothing to prove; a source attribute, ``request.method``, is read as the source whatever the state)
         self.opened_paths[checked] = before
         self.path_roots.add(checked.split(".", 1)[0])
         self.path_before[checked] = join(self.path_before.get(checked), before)
@@ -1855,16 +1855,15 @@ class FunctionAnalysis:
         (``args.hosts.append(x)``) changes it. (A string passed on, ``print(args.host)``, is unchanged.)"""
         roots = self.path_roots
         func = node.func
-        if func.__class__ is ast.Attribute:
+        if func.__class__ is ast.Attribute and _root_name(func.value) in roots:
             receiver = _checked_path(func.value)
-            if receiver.__class__ is str and receiver.split(".", 1)[0] in roots:
+            if receiver.__class__ is str:
                 self.forget_paths(receiver, state, itself=method in MUTATING_METHODS)
         for argument in (*node.args, *(k.value for k in node.keywords)):
             if argument.__class__ is ast.Starred:
                 argument = argument.value
-            given = _checked_path(argument) if argument.__class__ in (ast.Name, ast.Attribute) else None
-            if given is not None and given.split(".", 1)[0] in roots:
-                self.forget_paths(given, state)
+            if argument.__class__ in (_NAME, ast.Attribute) and _root_name(argument) in roots:
+                self.forget_paths(_checked_path(argument), state)
 
     def step(self, node: ast.AST, note: str) -> TraceStep:
         line = getattr(node, "lineno", 0)
@@ -2319,7 +2318,8 @@ def _exits_through_instance(call: ast.Call, analysis: FunctionAnalysis) -> bool:
     """``parser.error("...")`` where ``parser`` is bound (in this function, else in the module)
     only to calls of a class whose method never returns (NO_RETURN_METHODS)."""
     func = call.func
-    if func.__class__ is not ast.Attribute or func.attr not in _NO_RETURN_METHOD_NAMES or func.value.__class__ is not ast.Name:
+    if (func.__class__ is not ast.Attribute or func.attr not in _NO_RETURN_METHOD_NAMES or func.value.__class__ is not ast.Name
+            or not analysis.unit.imports_parsers):
         return False
     scopes = analysis.unit.facts.scopes
     collected = scopes.binder(func.value.id, [scopes.tree] if analysis.node is scopes.tree else [scopes.tree, analysis.node])
@@ -2344,6 +2344,13 @@ def _option_guarded(test: ast.Call) -> str | tuple | None:
     if not any(p.__class__ is ast.Constant and p.value == "-" for p in prefixes):
         return None
     return _checked_path(func.value)
+
+
+def _root_name(node: ast.expr) -> str | None:
+    """``args`` of ``args.opts.host``."""
+    while node.__class__ is ast.Attribute:
+        node = node.value
+    return node.id if node.__class__ is _NAME else None
 
 
 def _checked_node(test: ast.expr) -> ast.expr | None:
