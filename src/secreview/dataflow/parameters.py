@@ -607,6 +607,8 @@ def dispatch_handlers(unit: "FileFlow") -> dict[str, tuple[ast.expr, ...]]:
     file -> ``{"func": (cmd_backup,)}`` (the function expressions, by keyword), so that
     ``args.func(args)`` calls each of them."""
     found: dict[str, list[ast.expr]] = {}
+    if not any("set_defaults" in line for line in unit.parsed.lines):
+        return {}  # (a text search: far cheaper than a walk of the tree)
     for node in ast.walk(unit.parsed.tree):
         if node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and node.func.attr == "set_defaults":
             for keyword in node.keywords:
