@@ -345,9 +345,15 @@ class FileFlow:
     @functools.cached_property
     def dispatch_handler_names(self) -> frozenset[str]:
         """The functions of this file named in a ``set_defaults(...)`` of it (argparse's dispatch)."""
-        if not self.imports_argparse:
+        if not self.imports_argparse or not self.may_dispatch:
             return frozenset()
         return frozenset(h.id for handlers in self.dispatch_handlers.values() for h in handlers if h.__class__ is ast.Name)
+
+    @functools.cached_property
+    def may_dispatch(self) -> bool:
+        """Whether the file's text names ``set_defaults`` (argparse's dispatch; a text search is far
+        cheaper than a walk of the tree)."""
+        return "set_defaults" in "\n".join(self.parsed.lines)
 
     @functools.cached_property
     def dispatch_handlers(self) -> dict[str, tuple[ast.expr, ...]]:

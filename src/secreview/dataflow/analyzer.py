@@ -517,7 +517,9 @@ class FunctionAnalysis:
 
     def stmt_Expr(self, node: ast.Expr, state: State) -> State | None:
         self.expr(node.value, state)
-        if isinstance(node.value, ast.Call) and (self.resolved_name(node.value.func) in NO_RETURN_CALLS or _exits_through_instance(node.value, self)):
+        if isinstance(node.value, ast.Call) and (self.resolved_name(node.value.func) in NO_RETURN_CALLS or (
+                node.value.func.__class__ is ast.Attribute and node.value.func.attr in _NO_RETURN_METHOD_NAMES
+                and _exits_through_instance(node.value, self))):
             return None  # ``abort(404)``, ``sys.exit(1)``, ``parser.error(...)``: like raise, the branch ends here
         self.note_conversion_check(node.value, state)
         if self.guard_calls:
@@ -1059,8 +1061,8 @@ class FunctionAnalysis:
                 self.deferred_call(node, deferred, name if name in _DEFERRED_CALLS else method, positional, keywords)
             if method in _DEFERRED_TASK_METHODS:  # ``send_report.delay(email)``: the receiver is the function
                 self.deferred_call(node, _DEFERRED_TASK_METHODS[method], method, positional, keywords)
-            if (receiver.origins and method is not None and any(o.description == COMMAND_LINE for o in receiver.origins)
-                    and method in self.unit.dispatch_handlers):  # (the file is walked only for such a call)
+            if (method is not None and receiver.origins and self.unit.may_dispatch and method in self.unit.dispatch_handlers
+                    and any(o.description == COMMAND_LINE for o in receiver.origins)):
                 self.dispatch_call(node, method, positional, keywords)
 
         if method in _CONVERTING_READS and (node.keywords or len(node.args) > _CONVERTING_READS[method]):

@@ -605,10 +605,9 @@ def converted_options(unit: "FileFlow") -> frozenset[str]:
 def dispatch_handlers(unit: "FileFlow") -> dict[str, tuple[ast.expr, ...]]:
     """argparse's sub-command dispatch: ``parser.set_defaults(func=cmd_backup)`` anywhere in the
     file -> ``{"func": (cmd_backup,)}`` (the function expressions, by keyword), so that
-    ``args.func(args)`` calls each of them."""
+    ``args.func(args)`` calls each of them. (Asked only of a file whose text names set_defaults:
+    FileFlow.may_dispatch.)"""
     found: dict[str, list[ast.expr]] = {}
-    if not any("set_defaults" in line for line in unit.parsed.lines):
-        return {}  # (a text search: far cheaper than a walk of the tree)
     for node in ast.walk(unit.parsed.tree):
         if node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and node.func.attr == "set_defaults":
             for keyword in node.keywords:
