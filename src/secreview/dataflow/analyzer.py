@@ -859,7 +859,7 @@ class FunctionAnalysis:
             if dotted and _carries(value):
                 self.note_module_store(dotted.split(".", 1)[0], value, statement)  # ``STATE.path = x``
             if dotted:
-                if dotted.split(".", 1)[0] in self.path_roots:
+                if self.path_roots and dotted.split(".", 1)[0] in self.path_roots:
                     self.forget_paths(dotted, state, value)  # ``args.opts = other``: ``args.opts.host`` is no longer proven
                 state[dotted] = value.with_step(self.step(statement, f"assigned to `{dotted}`"), self._stepped) if _carries(value) else value
                 if self.self_name and dotted.startswith(self.self_name + "."):
