@@ -471,19 +471,19 @@ class FileFlow:
         """If ``node`` is a Celery task class (see task_classes), the name of the ``run`` its
         worker calls: its own, else its task base's."""
         own_run = f"{self.module_name}.{node.name}.run"
-        defines_run = any(child.__class__ in _FUNCTION_NODES and child.name == "run" for child in node.body)  # type: ignore[attr-defined]
         for base in node.bases:
             name = self.qualname(base) or ""
             last = name.rsplit(".", 1)[-1]
             if imports_celery and last == "Task":
                 return own_run
             if name in found:  # (a task class of this module)
-                return own_run if defines_run else found[name]
+                return own_run if _defines_run(node) else found[name]
             # Another module's (asked of classes with a run() or a base named like a task only:
             # most classes derive from another module's)
-            if ((defines_run or imports_celery or last.endswith("Task")) and "." in name
-                    and not name.startswith(f"{self.module_name}.") and f"{name}.{TASK_ENTRY}" in self.summaries):
-                return own_run if defines_run else f"{name}.{TASK_ENTRY}"
+            if ("." in name and not name.startswith(f"{self.module_name}.")
+                    and (imports_celery or last.endswith("Task") or _defines_run(node))
+                    and f"{name}.{TASK_ENTRY}" in self.summaries):
+                return own_run if _defines_run(node) else f"{name}.{TASK_ENTRY}"
         return None
 
     def _summarize_tasks(self) -> None:
@@ -641,12 +641,17 @@ class FileFlow:
                 owner = self.class_of_method.get(id(node))
                 if owner is not None or self.qualname_prefix(node) == self.module_name:  # (a nested function's calls of itself are local)
                     keyed[(owner, node.name)] = -1 if (owner, node.name) in keyed else position  # (-1: defined twice)
+        names = {name for _, name in keyed}  # (most calls are of other names: one set lookup each)
         edges: dict[int, list[int]] = {}
-        for key, position in keyed.items():
-            owner = key[0]
-            targets = [keyed.get((owner if on_self is True else None, name), -1) for on_self, name in calls.get(id(items[position][0]), ())
-                       if on_self is False or (on_self is True and owner is not None)] if position >= 0 else ()
-            targets = [target for target in targets if target >= 0]
+        for (owner, _), position in keyed.items():
+            if position < 0:
+                continue
+            targets = []
+            for on_self, name in calls.get(id(items[position][0]), ()):
+                if name in names and (on_self is False or (on_self is True and owner is not None)):
+                    target = keyed.get((owner if on_self is True else None, name), -1)
+                    if target >= 0:
+                        targets.append(target)
             if targets:
                 edges[position] = targets
         if not edges:
@@ -1733,12 +1738,22 @@ _TASK_REGISTRATIONS = frozenset({"register_task", "register"})  # app.register_t
 _FUNCTION_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 
 
+def _defines_run(node: ast.ClassDef) -> bool:
+    for child in node.body:
+        if child.__class__ in _FUNCTION_NODES and child.name == "run":  # type: ignore[attr-defined]
+            return True
+    return False
+
+
 def _may_return_a_proof(function: ast.AST) -> bool:
     """Might ``function`` return a proven value (see _analyze_recursive)? Not when it returns
     nothing (or ``None``), yields, or returns a container it builds (a list, tuple, dict or set
     display or comprehension, or a name it binds to one: ``plan = []; ...; return plan``), which
     is proven only when every element is a constant: whatever else it returns, what it would cost
     to check it is not worth it."""
+    # (Statements only, not their expressions: this runs on every recursive function, and most of
+    # a function's nodes are expressions. A yield inside an expression is missed: the proof is
+    # then checked for nothing, the assumption still verified.)
     returned: list[ast.expr] = []
     built: set[str] = set()
     work = list(function.body)  # type: ignore[attr-defined]
@@ -1749,17 +1764,25 @@ def _may_return_a_proof(function: ast.AST) -> bool:
             value = node.value  # type: ignore[attr-defined]
             if value is not None and not (value.__class__ is ast.Constant and value.value is None):
                 returned.append(value)
-        elif kind is ast.Yield or kind is ast.YieldFrom:
-            return False
-        elif kind is ast.Assign and node.value.__class__ in _CONTAINER_NODES:  # type: ignore[attr-defined]
-            built.update(target.id for target in node.targets if target.__class__ is ast.Name)  # type: ignore[attr-defined]
-        work.extend(child for child in ast.iter_child_nodes(node) if child.__class__ not in _SCOPE_NODES)
+        elif kind is ast.Expr or kind is ast.Assign:
+            value = node.value  # type: ignore[attr-defined]
+            if value.__class__ is ast.Yield or value.__class__ is ast.YieldFrom:
+                return False
+            if kind is ast.Assign and value.__class__ in _CONTAINER_NODES:
+                built.update(target.id for target in node.targets if target.__class__ is ast.Name)  # type: ignore[attr-defined]
+        elif kind in _COMPOUND_NODES:
+            for field in _BODY_FIELDS:
+                work.extend(getattr(node, field, ()))
     return bool(returned) and not any(value.__class__ in _CONTAINER_NODES or (value.__class__ is ast.Name and value.id in built)
                                       for value in returned)
 
 
 _CONTAINER_NODES = frozenset({ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
-_SCOPE_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+# Statements holding statements, and the fields that hold them (an ``except`` clause and a
+# ``case`` hold theirs in ``body``).
+_COMPOUND_NODES = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar,
+                             ast.Match, ast.ExceptHandler, ast.match_case})
+_BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def _cycles(edges: dict[int, list[int]]) -> list[list[int]]:
