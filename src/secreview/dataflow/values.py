@@ -83,13 +83,18 @@ class Origin:
             memo[(self, id(step))] = (step, new)
         return new
 
-    def with_call(self, step: TraceStep, via: tuple[TraceStep, ...]) -> "Origin":
+    def with_call(self, step: TraceStep, via: tuple[TraceStep, ...], memo: dict | None = None) -> "Origin":
         """This origin one step further, through a helper: ``step`` (the call) holds the steps
         taken inside it (``TraceStep.via``); on the line of the last step (``host =
         clean_host(request.args["host"])``), that step holds them. Equal to ``with_step(step)``:
-        ``via`` is evidence, not identity (same hash, so the analysis does the same work)."""
+        ``via`` is evidence, not identity (same hash, so the analysis does the same work).
+        ``memo``: as for ``with_step`` (a loop's next pass, the same call met again)."""
         if self.kind == ATTRIBUTE:
             return self
+        if memo is not None:
+            known = memo.get((self, id(step), id(via)))
+            if known is not None and known[0] is step and known[1] is via:
+                return known[2]
         last = self.steps[-1] if self.steps else None
         if last is not None and last.line == step.line and last.path == step.path:
             steps = self.steps[:-1] + (_with_via(last, via),)
@@ -106,6 +111,8 @@ class Origin:
         fields.pop("order_key", None)  # (cached for the old steps)
         object.__setattr__(new, "__dict__", fields)
         _seal(new, steps_hash)
+        if memo is not None:
+            memo[(self, id(step), id(via))] = (step, via, new)  # (keeps them alive: their ids stay theirs)
         return new
 
     def sanitize(self, cwes: frozenset[int]) -> "Origin":
@@ -338,7 +345,7 @@ class Taint:
             if known is not None and known[0] is self and known[1] is step and known[2] is via:
                 return known[3]
         whole = self.whole()
-        origins = frozenset([o.with_call(step, via) for o in whole.origins])
+        origins = frozenset([o.with_call(step, via, memo) for o in whole.origins])
         result = _proven(origins, whole.cwes) if whole.__class__ is Proven else Taint(origins)
         if memo is not None:
             memo[(id(self), id(step), id(via))] = (self, step, via, result)  # (keeps them alive: their ids stay theirs)
