@@ -594,8 +594,8 @@ def converted_options(unit: "FileFlow") -> frozenset[str]:
     ``add_argument("--port", type=int)``, ``choices=[...]``, ``action="store_true"``. (By name
     across the file: a destination declared twice is converted only if both declarations are.)"""
     converted: dict[str, bool] = {}
-    for node in ast.walk(unit.parsed.tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+    for node in unit.facts.calls():
+        if node.func.__class__ is ast.Attribute and node.func.attr == "add_argument":
             destination = _argparse_destination(node)
             if destination is not None:
                 converted[destination] = converted.get(destination, True) and _converting_declaration(unit, node)
@@ -608,8 +608,8 @@ def dispatch_handlers(unit: "FileFlow") -> dict[str, tuple[ast.expr, ...]]:
     ``args.func(args)`` calls each of them. (Asked only of a file whose text names set_defaults:
     FileFlow.may_dispatch.)"""
     found: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(unit.parsed.tree):
-        if node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and node.func.attr == "set_defaults":
+    for node in unit.facts.calls():
+        if node.func.__class__ is ast.Attribute and node.func.attr == "set_defaults":
             for keyword in node.keywords:
                 if keyword.arg is not None and keyword.value.__class__ in (ast.Name, ast.Attribute):
                     found.setdefault(keyword.arg, []).append(keyword.value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from secreview.facts import walk
 from secreview.facts.imports import IMPORT_TYPES, ImportMap, build_import_map
@@ -24,6 +24,13 @@ class FileFacts:
     # preorder, with ancestors.
     nodes: list[walk.AncestorsNode] = field(default_factory=list, repr=False)
     collected: frozenset[type] = frozenset()
+
+    def calls(self) -> Iterator[ast.Call]:
+        """Every call of the file, in preorder: from the facts walk's nodes when it gathered the
+        calls (a rule wants them: nearly always), else by walking the tree."""
+        if ast.Call in self.collected:
+            return (node for node, _ in self.nodes if node.__class__ is ast.Call)
+        return (node for node in ast.walk(self.scopes.tree) if node.__class__ is ast.Call)
 
     @classmethod
     def build(cls, tree: ast.Module, module_name: str = "", collect: Iterable[type] = (), is_package: bool = False) -> "FileFacts":

@@ -98,6 +98,9 @@ def credential_confidence(name: str, kind: str, value: str, compared: bool = Fal
 _LITERAL_HOLDERS = (ast.Constant, ast.Name)
 
 
+_CONSTANT = ast.Constant
+
+
 def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str, ast.expr, Level, str]]:
     """(kind, name, literal node, confidence, where) for each hard-coded credential in ``node``.
 
@@ -108,8 +111,12 @@ def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str,
     # value under a name only through a keyword argument.
     cls = node.__class__
     if cls is ast.Call:
-        if not node.keywords and not any(map(_may_be_token, node.args)):  # type: ignore[attr-defined]
-            return []
+        if not node.keywords:  # (a token passed positionally: a string constant, most calls have none)
+            for argument in node.args:  # type: ignore[attr-defined]
+                if argument.__class__ is _CONSTANT and _may_be_token(argument):
+                    break
+            else:
+                return []
     elif cls is ast.Assign:
         if node.value.__class__ not in _LITERAL_HOLDERS:  # type: ignore[attr-defined]
             return []
