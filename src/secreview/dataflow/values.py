@@ -97,10 +97,10 @@ class Origin:
                 return known[2]
         last = self.steps[-1] if self.steps else None
         if last is not None and last.line == step.line and last.path == step.path:
-            steps = self.steps[:-1] + (_with_via(last, via),)
+            steps = self.steps[:-1] + (_with_via(last, via, memo),)
             steps_hash = self._steps_hash  # (``via`` is not hashed)
         else:
-            steps = self.steps + (_with_via(step, via),)
+            steps = self.steps + (_with_via(step, via, memo),)
             if len(steps) > MAX_STEPS:
                 steps = steps[:2] + steps[-(MAX_STEPS - 2):]
                 steps_hash = _steps_hash(steps)
@@ -132,8 +132,16 @@ class Origin:
         )
 
 
-def _with_via(step: TraceStep, via: tuple[TraceStep, ...]) -> TraceStep:
-    return TraceStep(step.path, step.line, step.col, step.code, step.note, step.via + via)
+def _with_via(step: TraceStep, via: tuple[TraceStep, ...], memo: dict | None = None) -> TraceStep:
+    """``step`` holding the steps ``via`` too (one per step and helper path: ``memo``)."""
+    if memo is None:
+        return TraceStep(step.path, step.line, step.col, step.code, step.note, step.via + via)
+    known = memo.get((id(step), id(via), "via"))
+    if known is not None and known[0] is step and known[1] is via:
+        return known[2]
+    made = TraceStep(step.path, step.line, step.col, step.code, step.note, step.via + via)
+    memo[(id(step), id(via), "via")] = (step, via, made)
+    return made
 
 
 PASSED_THROUGH = "passed through `"  # the note of a call step whose value a helper gives back
