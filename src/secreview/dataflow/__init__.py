@@ -28,6 +28,7 @@ from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions
 from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state
+from secreview.dataflow.order import components_dependencies_first
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.values import (
@@ -1787,45 +1788,10 @@ _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 def _cycles(edges: dict[int, list[int]]) -> list[list[int]]:
     """The groups of positions that reach themselves through ``edges`` (strongly connected
-    components with a cycle: Tarjan's algorithm, iterative), each sorted."""
-    index: dict[int, int] = {}
-    low: dict[int, int] = {}
-    stack: list[int] = []
-    on_stack: set[int] = set()
-    found: list[list[int]] = []
-    for start in edges:
-        if start in index:
-            continue
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        work = [(start, iter(edges.get(start, ())))]
-        while work:
-            current, pending = work[-1]
-            for target in pending:
-                if target not in index:
-                    index[target] = low[target] = len(index)
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter(edges.get(target, ()))))
-                    break
-                if target in on_stack:
-                    low[current] = min(low[current], index[target])
-            else:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[current])
-                if low[current] == index[current]:
-                    group = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        group.append(member)
-                        if member == current:
-                            break
-                    if len(group) > 1 or current in edges.get(current, ()):
-                        found.append(sorted(group))
-    return found
+    components with a cycle), each sorted."""
+    size = 1 + max(max(edges), *(target for targets in edges.values() for target in targets))
+    graph = [edges.get(position, []) for position in range(size)]
+    return [group for group in components_dependencies_first(graph) if len(group) > 1 or group[0] in edges.get(group[0], ())]
 
 
 def _outermost_function(ctx) -> ast.AST | None:
