@@ -1004,3 +1004,17 @@ def test_dependencies_are_stored_with_each_answer_once():
         assert forged != entry
         with pytest.raises((ValueError, KeyError, IndexError, TypeError)):
             cache_store.unpack_entry(forged)
+
+
+def test_a_steps_helper_steps_survive_the_cache_and_worker_processes():
+    from secreview.findings import TraceStep
+
+    inside = (TraceStep("clean.py", 3, 4, "def clean_host(h):", "parameter `h`"),
+              TraceStep("clean.py", 4, 4, "return h.strip()", "returned from `clean_host()`"))
+    call = TraceStep("net.py", 8, 4, "host = clean_host(x)", "passed through `clean_host()`").with_via(inside)
+    assert call == TraceStep("net.py", 8, 4, "host = clean_host(x)", "passed through `clean_host()`")  # (not its identity)
+    for restored in (cache_store.unpack(cache_store.pack([call])), cache_store.unpack(cache_store.canonical_pack([call])),
+                     pickle.loads(pickle.dumps([call]))):
+        assert restored == [call] and restored[0].via == inside
+    with pytest.raises((ValueError, KeyError, IndexError, TypeError)):
+        cache_store.unpack(cache_store.pack([call]).replace('"$t":[{"$c":"TraceStep"', '"$t":[1,{"$c":"TraceStep"', 1))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import ClassVar
 
 
 class Level(IntEnum):
@@ -43,13 +44,47 @@ class TraceStep:
     code: str
     note: str
     # The steps taken inside a helper the value went through at this step (its parameter, ...,
-    # its return), listed in the evidence next to it (dataflow.values.expand_steps). Not part of
-    # the step's identity: the analysis compares and hashes values by where they went in the
-    # function it analyses, as cheaply with helpers as without.
-    via: tuple["TraceStep", ...] = field(default=(), compare=False, repr=False)
+    # its return), listed in the evidence next to it (dataflow.values.expand_steps). Not a field:
+    # not part of the step's identity (the analysis compares and hashes values by where they went
+    # in the function it analyses, as cheaply with helpers as without), and most steps have none,
+    # so the constructor does not set it (set by ``with_via``; the cache stores it: see
+    # ``cache_parts``).
+    via: ClassVar[tuple["TraceStep", ...]] = ()
 
     def to_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "column": self.col + 1, "code": self.code, "note": self.note}
+
+    def with_via(self, via: tuple["TraceStep", ...]) -> "TraceStep":
+        """This step, holding the steps ``via`` too (after its own)."""
+        made = new_step(self.path, self.line, self.col, self.code, self.note)
+        object.__setattr__(made, "via", self.via + via)
+        return made
+
+
+def new_step(path: str, line: int, col: int, code: str, note: str) -> TraceStep:
+    """``TraceStep(path, line, col, code, note)``, made as the cache's decoder makes it: the data
+    flow makes some 60k per pass on a large project, and the frozen dataclass's constructor
+    sets each field through object.__setattr__."""
+    step = object.__new__(TraceStep)
+    step.__dict__.update(path=path, line=line, col=col, code=code, note=note)
+    return step
+
+
+# How the cache stores a step (see cache.register): its fields, then its ``via``.
+STEP_PARTS = ("path", "line", "col", "code", "note", "via")
+
+
+def step_cache_parts(step: TraceStep) -> tuple:
+    return step.path, step.line, step.col, step.code, step.note, step.via
+
+
+def step_from_cache_parts(path, line, col, code, note, via) -> TraceStep:
+    step = new_step(path, line, col, code, note)
+    if via:
+        if via.__class__ is not tuple or not all(inner.__class__ is TraceStep for inner in via):
+            raise ValueError("not the steps of a helper")
+        object.__setattr__(step, "via", via)
+    return step
 
 
 @dataclass

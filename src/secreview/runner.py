@@ -56,13 +56,14 @@ from secreview.dataflow.order import ImportScan, components_dependencies_first, 
 from secreview.dataflow.routes import FAMILY_SEPARATOR, ROUTES_ENTRY
 from secreview.dataflow.values import OTHER_KEYS, Origin, Taint
 from secreview.engine import FileOutcome, KeptAnalysis, ReviewResult, Reviewer, guarded
-from secreview.findings import Diagnostic, Finding, Level, TraceStep
+from secreview.findings import STEP_PARTS, Diagnostic, Finding, Level, TraceStep, step_cache_parts, step_from_cache_parts
 from secreview.inputs import SourceFile, read_bytes
 
 # What a file's outcome is made of (the cache restores only registered types).
-for _type in (FileOutcome, ReviewResult, Finding, TraceStep, Diagnostic, Level, SinkRecord, CallSite,
+for _type in (FileOutcome, ReviewResult, Finding, Diagnostic, Level, SinkRecord, CallSite,
               FunctionSummary, Origin, Taint, ImportScan):
     cache_store.register(_type)
+cache_store.register(TraceStep, (STEP_PARTS, step_cache_parts, step_from_cache_parts))
 cache_store.register(Dependencies, (linking.CACHE_PARTS, linking.cache_parts, linking.from_cache_parts))
 cache_store.order_by(Origin, operator.attrgetter("order_key"))
 cache_store.register_constant("OTHER_KEYS", OTHER_KEYS)  # (origins are most of what is sorted)

@@ -33,7 +33,7 @@ from secreview.dataflow.parameters import (
     CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, converting_declaration, declared_pattern,
     dependency, dependency_target, field_class_annotation, parameter_kind, parameter_model, typer_parameters,
 )
-from secreview.findings import Level, TraceStep
+from secreview.findings import Level, TraceStep, new_step
 from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NO_RETURN_METHODS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
@@ -1873,7 +1873,7 @@ class FunctionAnalysis:
         key = (line, col, note)
         found = self._steps.get(key)
         if found is None:
-            found = self._steps[key] = TraceStep(self.unit.path, line, col, self.unit.code(line), note)
+            found = self._steps[key] = new_step(self.unit.path, line, col, self.unit.code(line), note)
         return found
 
     def resolved_name(self, node: ast.AST) -> str | None:

@@ -22,7 +22,7 @@ from operator import attrgetter
 from typing import Hashable
 
 from secreview import cache as _cache
-from secreview.findings import Level, TraceStep
+from secreview.findings import Level, TraceStep, new_step
 
 MAX_ORIGINS = 6  # per value: enough for evidence, bounded for speed
 MAX_STEPS = 14  # per origin: the source, the sink side, and the most recent steps
@@ -137,11 +137,11 @@ def _extended(origin: Origin, steps: tuple[TraceStep, ...], steps_hash: int) -> 
 def _with_via(step: TraceStep, via: tuple[TraceStep, ...], memo: dict | None = None) -> TraceStep:
     """``step`` holding the steps ``via`` too (one per step and helper path: ``memo``)."""
     if memo is None:
-        return TraceStep(step.path, step.line, step.col, step.code, step.note, step.via + via)
+        return step.with_via(via)
     known = memo.get((id(step), id(via), "via"))
     if known is not None and known[0] is step and known[1] is via:
         return known[2]
-    made = TraceStep(step.path, step.line, step.col, step.code, step.note, step.via + via)
+    made = step.with_via(via)
     memo[(id(step), id(via), "via")] = (step, via, made)
     return made
 
@@ -168,7 +168,7 @@ def _expand(steps, into: list[TraceStep]) -> None:
         if not step.via:
             into.append(step)
             continue
-        bare = TraceStep(step.path, step.line, step.col, step.code, step.note)
+        bare = new_step(step.path, step.line, step.col, step.code, step.note)
         if step.note.startswith(PASSED_THROUGH):
             _expand(step.via, into)
             into.append(bare)
