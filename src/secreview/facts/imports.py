@@ -18,6 +18,7 @@ class ImportMap:
     local_defs: set[str] = field(default_factory=set)  # module-level def/class names
     module_name: str = ""
     imported_modules: set[str] = field(default_factory=set)
+    _imports_module: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def resolve_name(self, name: str) -> str:
         if name in self.aliases:
@@ -43,7 +44,12 @@ class ImportMap:
         return ".".join(reversed(parts))
 
     def imports_module(self, prefix: str) -> bool:
-        return any(m == prefix or m.startswith(prefix + ".") for m in self.imported_modules)
+        """Does the file import ``prefix`` or a module of it? (Asked of every file for each
+        framework a model knows: memoised, the imports are complete once the map is built.)"""
+        known = self._imports_module.get(prefix)
+        if known is None:
+            known = self._imports_module[prefix] = any(m == prefix or m.startswith(prefix + ".") for m in self.imported_modules)
+        return known
 
 
 def _absolute(module: str | None, level: int, current: str, is_package: bool = False) -> str:
