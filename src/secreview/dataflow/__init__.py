@@ -1789,9 +1789,11 @@ _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 def _cycles(edges: dict[int, list[int]]) -> list[list[int]]:
     """The groups of positions that reach themselves through ``edges`` (strongly connected
     components with a cycle), each sorted."""
-    size = 1 + max(max(edges), *(target for targets in edges.values() for target in targets))
-    graph = [edges.get(position, []) for position in range(size)]
-    return [group for group in components_dependencies_first(graph) if len(group) > 1 or group[0] in edges.get(group[0], ())]
+    positions = sorted({*edges, *(target for targets in edges.values() for target in targets)})  # (only those with calls)
+    number = {position: n for n, position in enumerate(positions)}
+    graph = [[number[target] for target in edges.get(position, ())] for position in positions]
+    groups = [[positions[n] for n in group] for group in components_dependencies_first(graph)]
+    return [group for group in groups if len(group) > 1 or group[0] in edges.get(group[0], ())]
 
 
 def _outermost_function(ctx) -> ast.AST | None:
