@@ -1849,7 +1849,7 @@ class FunctionAnalysis:
         prefix = name + "."
         for key, before in self.path_before.items():
             if key in state and (key.startswith(prefix) or (itself and key == name)):
-                state[key] = before if value is None else value.whole()
+                state[key] = join(state[key], before) if value is None else value.whole()  # (with what was stored there since)
 
     def forget_changed_paths(self, node: ast.Call, method: str | None, state: State) -> None:
         """A call given an object some proven path starts from (``update(args)``, ``self.reload()``,
