@@ -15,6 +15,8 @@ import ast
 import functools
 import operator
 import re
+from collections.abc import Mapping, Set as AbstractSet
+from types import MappingProxyType
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -122,6 +124,13 @@ class CallSite:
 class FunctionAnalysis:
     """Analyse one function body; results in ``values`` (taint per expression node id)."""
 
+    # Proven attribute paths (see prove_path): made for the analyses that prove one (a few in a
+    # thousand), read-only empty ones for the rest.
+    opened_paths: Mapping[str, Taint] = MappingProxyType({})  # paths an ``if`` test proves -> their value before
+    path_roots: AbstractSet[str] = frozenset()  # names some proven path starts with (forget_paths)
+    path_before: Mapping[str, Taint] = MappingProxyType({})  # proven path -> what it held before its check
+    namespace_name: str | None = None  # an argparse dispatch handler's parameter (see parameter_state)
+
     def __init__(
         self,
         unit: "FileFlow",
@@ -156,7 +165,6 @@ class FunctionAnalysis:
         self.local_functions: dict[str, ast.AST] = {}  # local name -> the nested ``def`` or lambda bound to it
         self.declared_globals: set[str] = set()  # ``global name`` met so far (see note_module_store)
         self.self_name: str | None = None
-        self.namespace_name: str | None = None  # an argparse dispatch handler's parameter (see parameter_state)
         # Attributes of ``self`` this method assigns (name -> every value assigned, joined) and
         # what they hold where it returns (see ``record_attributes``).
         self.stored: dict[str, Taint] = {}
@@ -178,9 +186,6 @@ class FunctionAnalysis:
         self._summary_for: dict[tuple, FunctionSummary | None] = {}
         self._archives: dict[ast.expr, str | None] = {}  # receiver -> its archive class (see archive_class)
         self._pathlib_paths: dict[ast.expr, bool] = {}  # receiver of ``.open()`` -> is it a pathlib path
-        self.opened_paths: dict[str, Taint] = {}  # dotted paths an ``if`` test proves -> their value before (prove_path)
-        self.path_roots: set[str] = set()  # names some proven dotted path starts with (forget_paths)
-        self.path_before: dict[str, Taint] = {}  # proven dotted path -> what it held before its check
 
     # ---- entry ------------------------------------------------------------------------------
     def run(self) -> "FunctionAnalysis":
@@ -655,12 +660,12 @@ class FunctionAnalysis:
             return self.block(node.body, dict(state))
         if decided is False:
             return self.block(node.orelse, dict(state))
-        opened = self.opened_paths
-        if opened:
-            opened.clear()
+        if self.opened_paths:
+            self.opened_paths.clear()  # type: ignore[attr-defined]
         then_state = self.refine(node.test, dict(state), True)
         else_state = self.refine(node.test, dict(state), False)
-        if opened:  # (see prove_path)
+        opened = self.opened_paths  # (made by the first proof: see prove_path)
+        if opened:
             for path, before in opened.items():
                 then_state.setdefault(path, before)
                 else_state.setdefault(path, before)
@@ -1061,8 +1066,8 @@ class FunctionAnalysis:
                 self.deferred_call(node, deferred, name if name in _DEFERRED_CALLS else method, positional, keywords)
             if method in _DEFERRED_TASK_METHODS:  # ``send_report.delay(email)``: the receiver is the function
                 self.deferred_call(node, _DEFERRED_TASK_METHODS[method], method, positional, keywords)
-            if (method is not None and receiver.origins and self.unit.may_dispatch and method in self.unit.dispatch_handlers
-                    and any(o.description == COMMAND_LINE for o in receiver.origins)):
+            if (method is not None and receiver.origins and any(o.description == COMMAND_LINE for o in receiver.origins)
+                    and self.unit.may_dispatch and method in self.unit.dispatch_handlers):
                 self.dispatch_call(node, method, positional, keywords)
 
         if method in _CONVERTING_READS and (node.keywords or len(node.args) > _CONVERTING_READS[method]):
@@ -1836,9 +1841,11 @@ class FunctionAnalysis:
         before = self.values.get(id(node)) if node is not None else None
         if before is None or before is PROVEN or self._sources.get(node) is not None:
             return  # (nothing to prove; a source attribute, ``request.method``, is read as the source whatever the state)
-        self.opened_paths[checked] = before
-        self.path_roots.add(checked.split(".", 1)[0])
-        self.path_before[checked] = join(self.path_before.get(checked), before)
+        if self.path_roots.__class__ is frozenset:
+            self.opened_paths, self.path_roots, self.path_before = {}, set(), {}
+        self.opened_paths[checked] = before  # type: ignore[index]
+        self.path_roots.add(checked.split(".", 1)[0])  # type: ignore[attr-defined]
+        self.path_before[checked] = join(self.path_before.get(checked), before)  # type: ignore[index]
         state[checked] = before.proved(cwes) if cwes else PROVEN
 
     def forget_paths(self, name: str, state: State, value: Taint | None = None, itself: bool = False) -> None:
