@@ -121,15 +121,12 @@ class CallSite:
     tail_only: frozenset[int] = frozenset()
 
 
+_NO_PATHS: Mapping = MappingProxyType({})
+_NO_ROOTS: AbstractSet[str] = frozenset()
+
+
 class FunctionAnalysis:
     """Analyse one function body; results in ``values`` (taint per expression node id)."""
-
-    # Proven attribute paths (see prove_path): made for the analyses that prove one (a few in a
-    # thousand), read-only empty ones for the rest.
-    opened_paths: Mapping[str, Taint] = MappingProxyType({})  # paths an ``if`` test proves -> their value before
-    path_roots: AbstractSet[str] = frozenset()  # names some proven path starts with (forget_paths)
-    path_before: Mapping[str, Taint] = MappingProxyType({})  # proven path -> what it held before its check
-    namespace_name: str | None = None  # an argparse dispatch handler's parameter (see parameter_state)
 
     def __init__(
         self,
@@ -165,6 +162,12 @@ class FunctionAnalysis:
         self.local_functions: dict[str, ast.AST] = {}  # local name -> the nested ``def`` or lambda bound to it
         self.declared_globals: set[str] = set()  # ``global name`` met so far (see note_module_store)
         self.self_name: str | None = None
+        self.namespace_name: str | None = None  # an argparse dispatch handler's parameter (see parameter_state)
+        # Proven attribute paths (see prove_path): made for the analyses that prove one (a few in a
+        # thousand), read-only empty ones for the rest.
+        self.opened_paths: Mapping[str, Taint] = _NO_PATHS  # paths an ``if`` test proves -> their value before
+        self.path_roots: AbstractSet[str] = _NO_ROOTS  # names some proven path starts with (forget_paths)
+        self.path_before: Mapping[str, Taint] = _NO_PATHS  # proven path -> what it held before its check
         # Attributes of ``self`` this method assigns (name -> every value assigned, joined) and
         # what they hold where it returns (see ``record_attributes``).
         self.stored: dict[str, Taint] = {}
@@ -1841,7 +1844,7 @@ class FunctionAnalysis:
         before = self.values.get(id(node)) if node is not None else None
         if before is None or before is PROVEN or self._sources.get(node) is not None:
             return  # (nothing to prove; a source attribute, ``request.method``, is read as the source whatever the state)
-        if self.path_roots.__class__ is frozenset:
+        if self.path_roots is _NO_ROOTS:
             self.opened_paths, self.path_roots, self.path_before = {}, set(), {}
         self.opened_paths[checked] = before  # type: ignore[index]
         self.path_roots.add(checked.split(".", 1)[0])  # type: ignore[attr-defined]
