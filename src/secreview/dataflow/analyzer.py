@@ -1069,8 +1069,8 @@ class FunctionAnalysis:
                 self.deferred_call(node, deferred, name if name in _DEFERRED_CALLS else method, positional, keywords)
             if method in _DEFERRED_TASK_METHODS:  # ``send_report.delay(email)``: the receiver is the function
                 self.deferred_call(node, _DEFERRED_TASK_METHODS[method], method, positional, keywords)
-            if (method is not None and receiver.origins and any(o.description == COMMAND_LINE for o in receiver.origins)
-                    and self.unit.may_dispatch and method in self.unit.dispatch_handlers):
+            if (method is not None and receiver.origins and self.unit.imports_argparse and self.unit.may_dispatch
+                    and method in self.unit.dispatch_handlers and any(o.description == COMMAND_LINE for o in receiver.origins)):
                 self.dispatch_call(node, method, positional, keywords)
 
         if method in _CONVERTING_READS and (node.keywords or len(node.args) > _CONVERTING_READS[method]):
