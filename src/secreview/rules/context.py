@@ -245,6 +245,18 @@ class RuleContext:
                 return node
         return None
 
+    def assigned_once_to(self, value: ast.expr) -> str | None:
+        """The name the current statement assigns ``value`` to (``ctx = ssl.SSLContext()``), when
+        that is the name's only binding in scope (so every use of the name is this value); else
+        None."""
+        statement = self.statement
+        if not (isinstance(statement, ast.Assign) and statement.value is value and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)):
+            return None
+        name = statement.targets[0].id
+        bindings = self.facts.scopes.bindings_of(name, self.scope_chain)
+        return name if bindings and len(bindings) == 1 else None
+
     def source(self, node: ast.AST) -> str:
         """The source text of ``node`` (its first line, with an ellipsis, when it spans several)."""
         return node_source(self.parsed, node)

@@ -209,13 +209,8 @@ def _template_names(call: ast.Call, ctx: RuleContext) -> list[str] | None:
         grand = chain[-3] if len(chain) >= 3 else None
         name = _loaded_name(parent, grand, ctx)
         return [name] if isinstance(name, str) else None
-    statement = ctx.statement
-    if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name)):
-        return None
-    variable = statement.targets[0].id
-    bindings = ctx.facts.scopes.bindings_of(variable, ctx.scope_chain)
-    if not bindings or len(bindings) != 1:
+    variable = ctx.assigned_once_to(call)
+    if variable is None:
         return None
     scope = ctx.function or ctx.facts.scopes.tree
     parents = {id(child): node for node in ast.walk(scope) for child in ast.iter_child_nodes(node)}

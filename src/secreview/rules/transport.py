@@ -345,13 +345,8 @@ def _client_use_of(made: ast.Call, ctx: RuleContext) -> tuple[ast.AST, dict[str,
         if isinstance(caller, ast.Call) and caller.func is parent and not _server_side(caller, ctx):
             return caller, {}
         return None
-    statement = ctx.statement
-    if not (isinstance(statement, ast.Assign) and statement.value is made and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name)):
-        return None
-    name = statement.targets[0].id
-    bindings = ctx.facts.scopes.bindings_of(name, ctx.scope_chain)
-    if not bindings or len(bindings) != 1:
+    name = ctx.assigned_once_to(made)
+    if name is None:
         return None
     scope = ctx.function or ctx.facts.scopes.tree
     use: ast.AST | None = None
