@@ -1203,19 +1203,23 @@ class FunctionAnalysis:
     def is_builtin(self, name: str) -> bool:
         """Is ``name`` (not imported nor defined at module level: see its qualified name) the
         builtin, bound by no assignment of the module or of this function (a parameter ``max``)?"""
+        return self.unit.facts.scopes.binder(name, self._own_scopes[0]) is None
+
+    @functools.cached_property
+    def _own_scopes(self) -> tuple[list[ast.AST], ast.AST | None]:
+        """The scopes a name is looked up in from here, this function's and the module's (not
+        enclosing functions'), and the function (None at module level)."""
         scopes = self.unit.facts.scopes
         node = self.node
-        return scopes.binder(name, [scopes.tree] if node is scopes.tree else [scopes.tree, node]) is None
+        chain = [scopes.tree] if node is scopes.tree else [scopes.tree, node]
+        return chain, node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
 
     def is_pathlib_path(self, receiver: ast.expr) -> bool:
         """Is ``receiver`` a pathlib path (see rules/_pathlib.py)? Names are looked up in this
         function and the module (not in enclosing functions)."""
         known = self._pathlib_paths.get(receiver)
         if known is None:
-            scopes = self.unit.facts.scopes
-            node = self.node
-            chain = [scopes.tree] if node is scopes.tree else [scopes.tree, node]
-            function = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+            chain, function = self._own_scopes
             known = self._pathlib_paths[receiver] = is_pathlib_path(receiver, self.unit.facts, chain, function, self.resolved_name)
         return known
 
@@ -1224,10 +1228,7 @@ class FunctionAnalysis:
         Names are looked up in this function and the module (as ``is_pathlib_path``)."""
         known = self._archives.get(receiver, NOTHING)
         if known is NOTHING:
-            scopes = self.unit.facts.scopes
-            node = self.node
-            chain = [scopes.tree] if node is scopes.tree else [scopes.tree, node]
-            function = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+            chain, function = self._own_scopes
             known = self._archives[receiver] = archive_class(receiver, self.unit.facts, chain, function, self.resolved_name)
         return known
 
@@ -1737,7 +1738,7 @@ class FunctionAnalysis:
         returns: the values of the variables it prints unescaped (see jinja_templates.py); None
         for any other template's ``render()`` (HTML safe)."""
         scopes = self.unit.facts.scopes
-        chain = [scopes.tree] if self.node is scopes.tree else [scopes.tree, self.node]
+        chain = self._own_scopes[0]
 
         def bound_once(name: ast.Name) -> ast.expr | None:
             bound = scopes.bindings_of(name.id, chain)
