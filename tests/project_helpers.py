@@ -15,9 +15,27 @@ def write(root: Path, files: dict[str, str]) -> None:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    past = time.time() - 3600  # (a file written in the last seconds is re-hashed: not what a later run sees)
-    for file in root.rglob("*.py"):
+    age_files(root)
+
+
+def age_files(folder: Path) -> None:
+    """Give the files an mtime an hour ago, as files that were not just written have (a file
+    modified in the last seconds is re-hashed every time: its stat is not trusted yet)."""
+    past = time.time() - 3600
+    for file in folder.rglob("*.py"):
         os.utime(file, (past, past))
+
+
+def review_tree(tree: Path, reverse: bool = False, **options):
+    """(result, stats) of a review of ``tree`` at medium confidence (files in reverse order: the
+    order given must not matter), which must end with no diagnostic."""
+    sources, diagnostics = discover([str(tree)])
+    if reverse:
+        sources = list(reversed(sources))
+    stats = runner.RunStats()
+    result = runner.run_review(sources, Config(min_confidence=Level.MEDIUM), diagnostics, stats=stats, **options)
+    assert not result.diagnostics
+    return result, stats
 
 
 def flows(tree: Path, **options) -> list[tuple[str, int, tuple[int, ...]]]:

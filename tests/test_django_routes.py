@@ -3,19 +3,15 @@ a re_path group of word characters): the project fixture tests/fixtures/projects
 the findings; here, how patterns are judged, and that the answer is the same whatever the number
 of jobs, the input order and the cache (the views are analysed before the URL conf that tells
 them, and a cached views file must follow an edited URL conf)."""
-import os
-import time
 from pathlib import Path
 
 import pytest
 
-from secreview import runner
-from secreview.config import Config
 import ast
 
 from secreview.dataflow.routes import _path_values, _regex_values, lookup_item
-from secreview.findings import Level
-from secreview.inputs.files import discover
+
+from project_helpers import age_files, review_tree
 
 pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of fork:DeprecationWarning")
 
@@ -112,19 +108,7 @@ def make_shop(root: Path, converter: str, fillers: int = 0) -> Path:
     return package
 
 
-def age_files(folder: Path) -> None:
-    past = time.time() - 3600
-    for file in folder.rglob("*.py"):
-        os.utime(file, (past, past))
-
-
-def review(tree: Path, reverse: bool = False, **options):
-    sources, diagnostics = discover([str(tree)])
-    if reverse:
-        sources = list(reversed(sources))
-    stats = runner.RunStats()
-    result = runner.run_review(sources, Config(min_confidence=Level.MEDIUM), diagnostics, stats=stats, **options)
-    return result, stats
+review = review_tree
 
 
 def shell_findings(result) -> list[tuple[str, int]]:

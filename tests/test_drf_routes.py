@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from secreview import runner
-from secreview.config import Config
 from secreview.dataflow.analyzer import FunctionSummary
 from secreview.dataflow.routes import action_items, answer, conversions_of, lookup_item
-from secreview.findings import Level
-from secreview.inputs.files import discover
+
+from project_helpers import review_tree
 
 pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of fork:DeprecationWarning")
 
@@ -148,11 +146,7 @@ def shell_and_sql(result) -> list[tuple[str, int, str]]:
 
 
 def review(tree: Path, reverse: bool = False, **options):
-    sources, diagnostics = discover([str(tree)])
-    if reverse:
-        sources = list(reversed(sources))
-    result = runner.run_review(sources, Config(min_confidence=Level.MEDIUM), diagnostics, stats=runner.RunStats(), **options)
-    return result
+    return review_tree(tree, reverse, **options)[0]
 
 
 def test_the_kennel_project_is_told_the_same_whatever_the_jobs_and_the_order(tmp_path, monkeypatch):

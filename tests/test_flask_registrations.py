@@ -2,17 +2,13 @@
 ``api.add_resource(Item, ...)``): the registering file's entries tell the views' module, whatever
 the number of jobs and the input order, and a cached views file follows an edited registration
 (the project fixture tests/fixtures/projects/docsite checks the findings)."""
-import os
-import time
 from pathlib import Path
 
 import pytest
 
-from secreview import runner
-from secreview.config import Config
 from secreview.dataflow.flask_rules import FlaskRule, _decoded_rule, _encoded_rule
-from secreview.findings import Level
-from secreview.inputs.files import discover
+
+from project_helpers import age_files, review_tree
 
 pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of fork:DeprecationWarning")
 
@@ -59,20 +55,7 @@ def make_shop(root: Path, converter: str, fillers: int = 0) -> Path:
     return package
 
 
-def age_files(folder: Path) -> None:
-    past = time.time() - 3600
-    for file in folder.rglob("*.py"):
-        os.utime(file, (past, past))
-
-
-def review(tree: Path, reverse: bool = False, **options):
-    sources, diagnostics = discover([str(tree)])
-    if reverse:
-        sources = list(reversed(sources))
-    stats = runner.RunStats()
-    result = runner.run_review(sources, Config(min_confidence=Level.MEDIUM), diagnostics, stats=stats, **options)
-    assert not result.diagnostics
-    return result, stats
+review = review_tree
 
 
 def shell_findings(result) -> list[tuple[str, int]]:

@@ -24,6 +24,8 @@ from secreview.engine import Reviewer
 from secreview.findings import Level
 from secreview.inputs.files import discover
 
+from project_helpers import age_files
+
 HELPER = '''
 import subprocess
 import tempfile
@@ -78,14 +80,6 @@ def make_tree(root: Path, count: int = 24) -> Path:
     (package / "broken.py").write_text("def broken(:\n")
     age_files(package)
     return package
-
-
-def age_files(folder: Path) -> None:
-    """Give the files an mtime in the past, as files that were not just written have (a file
-    modified in the last seconds is re-hashed every time: its stat is not trusted yet)."""
-    past = time.time() - 3600
-    for file in folder.rglob("*.py"):
-        os.utime(file, (past, past))
 
 
 def review(tree: Path, **options):
