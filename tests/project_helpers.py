@@ -1,5 +1,6 @@
 """Small projects written for a test and reviewed across files (with jobs, the cache, edits)."""
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -44,3 +45,18 @@ def flows(tree: Path, **options) -> list[tuple[str, int, tuple[int, ...]]]:
     result = runner.run_review(sources, Config(min_confidence=Level.MEDIUM), diagnostics, **options)
     assert not result.diagnostics
     return sorted((Path(f.path).name, f.line, tuple(s.line for s in f.trace)) for f in result.findings if f.cwe == 78)
+
+
+def copied(package: Path, root: Path) -> Path:
+    """A copy of the fixture project's ``package`` folder under ``root``, its files aged."""
+    shutil.copytree(package, root / package.name)
+    age_files(root)
+    return root / package.name
+
+
+def findings_of(tree: Path, cwes: tuple[int, ...], confidence: Level = Level.LOW, **options) -> list[tuple[str, int, int]]:
+    """The findings for ``cwes`` (of ``confidence`` or more) of a review of ``tree``: file name, line, CWE."""
+    sources, diagnostics = discover([str(tree)])
+    result = runner.run_review(sources, Config(min_confidence=confidence), diagnostics, **options)
+    assert not result.diagnostics
+    return sorted((Path(f.path).name, f.line, f.cwe) for f in result.findings if f.cwe in cwes)

@@ -3,22 +3,18 @@ aborts unless its parameter passes a check proves the caller's argument after th
 findings with one job or two and from the cache; an edit of the helper (it only logs now) is
 followed by its callers' cached results, also where the argument is of unknown origin (a quiet
 call: see linking.quiet_key)."""
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, review_text
-from project_helpers import write
-from secreview import runner
-from secreview.config import Config
+from project_helpers import copied, findings_of, write
 from secreview.dataflow import FileFlow
 from secreview.dataflow.analyzer import FunctionSummary
 from secreview.dataflow.linking import quiet_key
 from secreview.dataflow.values import CLEAN
 from secreview.facts import FileFacts
 from secreview.findings import Level
-from secreview.inputs.files import discover
 from secreview.parse import parse_text
 
 GATEKEEPER = FIXTURES / "projects" / "gatekeeper"
@@ -35,16 +31,11 @@ def private_key_folder(tmp_path, monkeypatch):
 
 
 def findings(tree: Path, **options) -> list[tuple[str, int, int]]:
-    sources, diagnostics = discover([str(tree)])
-    result = runner.run_review(sources, Config(min_confidence=Level.LOW), diagnostics, **options)
-    assert not result.diagnostics
-    return sorted((Path(f.path).name, f.line, f.cwe) for f in result.findings if f.cwe in (89, 601, 918))
+    return findings_of(tree, (89, 601, 918), **options)
 
 
 def gatekeeper_copy(tmp_path: Path) -> Path:
-    shutil.copytree(GATEKEEPER / "gatekeeper", tmp_path / "gatekeeper")
-    write(tmp_path, {})  # (ages the files: see write)
-    return tmp_path / "gatekeeper"
+    return copied(GATEKEEPER / "gatekeeper", tmp_path)
 
 
 def test_the_same_guards_with_jobs_and_the_cache(tmp_path):

@@ -2,20 +2,16 @@
 gives its callers that proof (tests/fixtures/flows/proven_helpers.py, projects/tally). The same
 findings with one job or two and from the cache; an edit of the helper (its proof lost, or proven
 for another weakness) is followed by its callers' cached results."""
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES
-from project_helpers import write
-from secreview import runner
-from secreview.config import Config
+from project_helpers import copied, findings_of, write
 from secreview.dataflow.analyzer import FunctionSummary
 from secreview.dataflow.linking import quiet_key
 from secreview.dataflow.values import CLEAN, PROVEN, Proven, Taint, new_origin
 from secreview.findings import Level, TraceStep
-from secreview.inputs.files import discover
 
 TALLY = FIXTURES / "projects" / "tally"
 # The low findings of projects/tally as it is (its ``# expect:`` lines): the calls of helpers
@@ -29,17 +25,11 @@ def private_key_folder(tmp_path, monkeypatch):
 
 
 def findings(tree: Path, **options) -> list[tuple[str, int, int]]:
-    """The injection findings of every confidence of a review of ``tree``: file name, line, CWE."""
-    sources, diagnostics = discover([str(tree)])
-    result = runner.run_review(sources, Config(min_confidence=Level.LOW), diagnostics, **options)
-    assert not result.diagnostics
-    return sorted((Path(f.path).name, f.line, f.cwe) for f in result.findings if f.cwe in (78, 89))
+    return findings_of(tree, (78, 89), **options)
 
 
 def tally_copy(tmp_path: Path) -> Path:
-    shutil.copytree(TALLY / "tally", tmp_path / "tally")
-    write(tmp_path, {})  # (ages the files: see write)
-    return tmp_path / "tally"
+    return copied(TALLY / "tally", tmp_path)
 
 
 def test_the_same_proofs_with_jobs_and_the_cache(tmp_path):

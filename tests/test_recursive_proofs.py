@@ -2,20 +2,16 @@
 and Celery task classes deriving from another module's task base (projects/celery_task_bases):
 the same findings with one job or two and from the cache; an edit that breaks the proof, or makes
 the base no task, is followed by the callers' cached results."""
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, review_text
-from project_helpers import write
-from secreview import runner
-from secreview.config import Config
+from project_helpers import copied, findings_of, write
 from secreview.dataflow import _cycles
 from secreview.dataflow.analyzer import assumption_holds
 from secreview.dataflow.values import CLEAN, PROVEN, Proven, Taint, new_origin
 from secreview.findings import Level, TraceStep
-from secreview.inputs.files import discover
 
 PROJECTS = FIXTURES / "projects"
 LIMITS = [("api.py", 18, 78), ("api.py", 19, 22), ("api.py", 21, 89)]  # (projects/recursive_limits' expect lines)
@@ -28,17 +24,11 @@ def private_key_folder(tmp_path, monkeypatch):
 
 
 def findings(tree: Path, confidence: Level = Level.LOW, **options) -> list[tuple[str, int, int]]:
-    """The injection findings of a review of ``tree``: file name, line, CWE."""
-    sources, diagnostics = discover([str(tree)])
-    result = runner.run_review(sources, Config(min_confidence=confidence), diagnostics, **options)
-    assert not result.diagnostics
-    return sorted((Path(f.path).name, f.line, f.cwe) for f in result.findings if f.cwe in (22, 78, 89))
+    return findings_of(tree, (22, 78, 89), confidence, **options)
 
 
 def copy(tmp_path: Path, project: str, package: str) -> Path:
-    shutil.copytree(PROJECTS / project / package, tmp_path / package)
-    write(tmp_path, {})  # (ages the files: see write)
-    return tmp_path / package
+    return copied(PROJECTS / project / package, tmp_path)
 
 
 @pytest.mark.parametrize("project, package, confidence, expected", [
