@@ -15,6 +15,7 @@ from secreview import cache as cache_store, runner
 from secreview.config import Config
 from secreview.dataflow.linking import ProjectTable
 from secreview.dataflow.order import analysis_order
+from secreview.dataflow.project import helper_steps, with_helper_steps
 from secreview.engine import FileOutcome, ReviewResult, Reviewer, is_package
 from secreview.facts import FileFacts
 from secreview.findings import Level
@@ -56,7 +57,9 @@ def definition(reviewer: Reviewer, sources: list[SourceFile]) -> ReviewResult:
     result = ReviewResult(rules=len(reviewer.rules))
     for source in sources:
         result.merge(analysed_once(reviewer, source, table)[0])
-    reviewer.add_interprocedural_findings(result, sources)
+    helpers = helper_steps(table.summaries)  # (the evidence of helpers of other files: their summaries' steps)
+    with_helper_steps(result.findings, helpers)
+    reviewer.add_interprocedural_findings(result, sources, helpers)
     return result.finalize()
 
 

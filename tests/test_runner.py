@@ -699,7 +699,7 @@ def test_a_review_that_does_not_settle_ends_with_a_diagnostic(tmp_path, monkeypa
     tree = make_tree(tmp_path, count=4)
     real_outdated = runner._outdated
 
-    def never_settled(outcomes, visible, table=None):
+    def never_settled(outcomes, visible, table):
         found = real_outdated(outcomes, visible, table)
         index = next(i for i, o in enumerate(outcomes) if isinstance(o, runner.FileOutcome) and o.path.endswith("views.py"))
         return found | {index: outcomes[index]}

@@ -18,6 +18,7 @@ from secreview.dataflow.linking import Dependencies, ProjectTable, TableView
 from secreview.dataflow.order import ImportScan
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.project import FlowFinding, resolve
+from secreview.dataflow.values import HelperSteps
 from secreview.facts import FileFacts
 from secreview.findings import Diagnostic, Finding, Level, TraceStep, assign_fingerprints
 from secreview.inputs import SourceFile, load_source
@@ -248,12 +249,15 @@ class Reviewer:
         findings = [make_finding(rule, hit, ancestors, parsed) for rule, hit, ancestors in hits]
         return findings, checks
 
-    def add_interprocedural_findings(self, result: ReviewResult, sources: list[SourceFile]) -> None:
+    def add_interprocedural_findings(self, result: ReviewResult, sources: list[SourceFile],
+                                     helpers: HelperSteps | None = None) -> None:
+        """Sinks reached through helpers, project-wide (dataflow/project.py); ``helpers``: the
+        steps of the helpers of other files on the traces (project.helper_steps)."""
         if not result.sink_records or not result.call_sites:
             return
         change = result.change
         prefer = change.on_flow if change else None
-        flows = resolve(result.sink_records, result.call_sites, result.parameters, prefer)
+        flows = resolve(result.sink_records, result.call_sites, result.parameters, prefer, helpers)
         if not flows:
             return
         registry = all_rules()

@@ -44,21 +44,48 @@ class TraceStep:
     code: str
     note: str
     # The steps taken inside a helper the value went through at this step (its parameter, ...,
-    # its return), listed in the evidence next to it (dataflow.values.expand_steps). Not a field:
-    # not part of the step's identity (the analysis compares and hashes values by where they went
-    # in the function it analyses, as cheaply with helpers as without), and most steps have none,
-    # so the constructor does not set it (set by ``with_via``; the cache stores it: see
-    # ``cache_parts``).
-    via: ClassVar[tuple["TraceStep", ...]] = ()
+    # its return), listed in the evidence next to it (dataflow.values.expand_steps). A helper of
+    # the same file is there as its steps; one of another file as a HelperRef, whose steps are
+    # listed from its summary when the report is made: a caller's summary and cached result then
+    # hold no copy of another file's lines, which an edit there would change (every caller, and
+    # theirs, analysed again for new evidence). Not a field: not part of the step's identity (the
+    # analysis compares and hashes values by where they went in the function it analyses, as
+    # cheaply with helpers as without), and most steps have none, so the constructor does not set
+    # it (set by ``with_via``; the cache stores it: see ``step_cache_parts``).
+    via: ClassVar[tuple["TraceStep | HelperRef", ...]] = ()
 
     def to_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "column": self.col + 1, "code": self.code, "note": self.note}
 
-    def with_via(self, via: tuple["TraceStep", ...]) -> "TraceStep":
+    def with_via(self, via: "tuple[TraceStep | HelperRef, ...]") -> "TraceStep":
         """This step, holding the steps ``via`` too (after its own)."""
         made = new_step(self.path, self.line, self.col, self.code, self.note)
         object.__setattr__(made, "via", self.via + via)
         return made
+
+
+@dataclass(frozen=True)
+class HelperRef:
+    """A helper of another file a value went through: its function (qualified name) and the
+    parameter the value went in by. Its steps (that parameter, ..., its return) are those of its
+    summary when the report is made (see TraceStep.via)."""
+
+    qualname: str
+    param: int
+
+
+# How the cache stores a HelperRef (see cache.register): checked, since the cache folder may be hostile.
+HELPER_REF_PARTS = ("qualname", "param")
+
+
+def helper_ref_cache_parts(ref: HelperRef) -> tuple:
+    return ref.qualname, ref.param
+
+
+def helper_ref_from_cache_parts(qualname, param) -> HelperRef:
+    if qualname.__class__ is not str or param.__class__ is not int:
+        raise ValueError("not a helper reference")
+    return HelperRef(qualname, param)
 
 
 def new_step(path: str, line: int, col: int, code: str, note: str) -> TraceStep:
@@ -81,7 +108,7 @@ def step_cache_parts(step: TraceStep) -> tuple:
 def step_from_cache_parts(path, line, col, code, note, via) -> TraceStep:
     step = new_step(path, line, col, code, note)
     if via:
-        if via.__class__ is not tuple or not all(inner.__class__ is TraceStep for inner in via):
+        if via.__class__ is not tuple or not all(inner.__class__ is TraceStep or inner.__class__ is HelperRef for inner in via):
             raise ValueError("not the steps of a helper")
         object.__setattr__(step, "via", via)
     return step

@@ -52,11 +52,15 @@ from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow import linking
 from secreview.dataflow.linking import Dependencies, ProjectTable, summaries_index
+from secreview.dataflow.project import helper_steps, with_helper_steps
 from secreview.dataflow.order import ImportScan, components_dependencies_first, order_of, scan_imports
 from secreview.dataflow.routes import FAMILY_SEPARATOR, ROUTES_ENTRY
 from secreview.dataflow.values import OTHER_KEYS, Origin, Taint
 from secreview.engine import FileOutcome, KeptAnalysis, ReviewResult, Reviewer, guarded
-from secreview.findings import STEP_PARTS, Diagnostic, Finding, Level, TraceStep, step_cache_parts, step_from_cache_parts
+from secreview.findings import (
+    HELPER_REF_PARTS, STEP_PARTS, Diagnostic, Finding, HelperRef, Level, TraceStep, helper_ref_cache_parts,
+    helper_ref_from_cache_parts, step_cache_parts, step_from_cache_parts,
+)
 from secreview.inputs import SourceFile, read_bytes
 
 # What a file's outcome is made of (the cache restores only registered types).
@@ -64,6 +68,7 @@ for _type in (FileOutcome, ReviewResult, Finding, Diagnostic, Level, SinkRecord,
               FunctionSummary, Origin, Taint, ImportScan):
     cache_store.register(_type)
 cache_store.register(TraceStep, (STEP_PARTS, step_cache_parts, step_from_cache_parts))
+cache_store.register(HelperRef, (HELPER_REF_PARTS, helper_ref_cache_parts, helper_ref_from_cache_parts))
 cache_store.register(Dependencies, (linking.CACHE_PARTS, linking.cache_parts, linking.from_cache_parts))
 cache_store.order_by(Origin, operator.attrgetter("order_key"))
 cache_store.register_constant("OTHER_KEYS", OTHER_KEYS)  # (origins are most of what is sorted)
@@ -486,7 +491,7 @@ def _review(sources: list[SourceFile], store: cache_store.Cache | None, reviewer
         for index, outcome in scheduler.analyse([i for i in order if i in pending], reads, imports, visible, sources):
             outcomes[index] = outcome
         reads.clear()
-        again = _analyse_until_stable(scheduler, outcomes, sources, reviewer, order, imports, visible, stats)
+        again, table = _analyse_until_stable(scheduler, outcomes, sources, reviewer, order, imports, visible, stats)
         again |= scheduler.reviewed_again
     stats.analysed = len(pending | again)
     stats.reanalysed = len(again)
@@ -496,8 +501,12 @@ def _review(sources: list[SourceFile], store: cache_store.Cache | None, reviewer
     for outcome in outcomes:
         reviewed.merge(outcome.result if isinstance(outcome, FileOutcome) else outcome)
     outcomes.clear()
-    if reviewer.dataflow:
-        problem = guarded("<project>", reviewer.add_interprocedural_findings, reviewed, sources)
+    if table is not None:
+        # The evidence names the helpers of other files its flows went through; their steps are
+        # those of the summaries the review settled on (see findings.TraceStep.via).
+        helpers = helper_steps(table.summaries)
+        with_helper_steps(reviewed.findings, helpers)
+        problem = guarded("<project>", reviewer.add_interprocedural_findings, reviewed, sources, helpers)
         if isinstance(problem, Diagnostic):
             reviewed.diagnostics.append(problem)
     return _report_part(reviewed), todo, again
@@ -577,23 +586,26 @@ def _visible_files(order: list[int], imports: list[list[int]]) -> list[int]:
 
 
 def _analyse_until_stable(scheduler: "_Scheduler", outcomes: list, sources: list[SourceFile], reviewer: Reviewer,
-                          order: list[int], imports: list[list[int]], visible: list[int], stats: RunStats) -> set[int]:
+                          order: list[int], imports: list[list[int]], visible: list[int],
+                          stats: RunStats) -> tuple[set[int], ProjectTable | None]:
     """Analyse again every file told something the complete table answers differently (a file of
     an import cycle analysed before another, or a cached result whose helper changed); when what
     gave its own summaries changed, those are computed again, and the files told them are checked
-    in the next round. Returns the files analysed again."""
+    in the next round. Returns the files analysed again, and the complete table (every file's
+    summaries) they settled on (None without the data flow)."""
     again: set[int] = set()
     if not reviewer.dataflow:
-        return again
+        return again, None
     while True:
-        outdated = _outdated(outcomes, visible, scheduler.complete_table)
+        table = scheduler.complete_table if scheduler.complete_table is not None else _complete_table(outcomes)
+        outdated = _outdated(outcomes, visible, table)
         scheduler.complete_table = None  # (a later round: the outcomes changed)
         if not outdated:
-            return again
+            return again, table
         if stats.rounds == MAX_ROUNDS:  # a bug: say so, rather than run on without end
             for index in outdated:
                 outcomes[index].result.diagnostics.append(_unsettled(outcomes[index].path))
-            return again
+            return again, table
         stats.rounds += 1
         again.update(outdated)
         tasks = [(i, outdated[i]) for i in order if i in outdated]
@@ -607,15 +619,18 @@ def _unsettled(path: str) -> Diagnostic:
                       "secreview: please report it (rerun with --jobs 1 for details)")
 
 
-def _outdated(outcomes: list, visible: list[int], table: ProjectTable | None = None) -> dict[int, FileOutcome | None]:
-    """The files whose analysis was told something the complete table (``table``, if already
-    built) answers differently, each with its outcome when its own summaries are still valid
-    (None: they must be computed again)."""
-    if table is None:
-        table = ProjectTable()
-        for index, outcome in enumerate(outcomes):
-            if isinstance(outcome, FileOutcome):
-                table.add(index, outcome.path, outcome.summaries_version, outcome.summaries)
+def _complete_table(outcomes: list) -> ProjectTable:
+    """Every file's own summaries, as their outcomes hold them."""
+    table = ProjectTable()
+    for index, outcome in enumerate(outcomes):
+        if isinstance(outcome, FileOutcome):
+            table.add(index, outcome.path, outcome.summaries_version, outcome.summaries)
+    return table
+
+
+def _outdated(outcomes: list, visible: list[int], table: ProjectTable) -> dict[int, FileOutcome | None]:
+    """The files whose analysis was told something the complete table answers differently, each
+    with its outcome when its own summaries are still valid (None: they must be computed again)."""
     outdated: dict[int, FileOutcome | None] = {}
     for index, outcome in enumerate(outcomes):
         if not isinstance(outcome, FileOutcome):

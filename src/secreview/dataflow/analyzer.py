@@ -35,7 +35,7 @@ from secreview.dataflow.parameters import (
     CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, converting_declaration, declared_pattern,
     dependency, dependency_target, field_class_annotation, parameter_kind, parameter_model, typer_parameters,
 )
-from secreview.findings import Level, TraceStep, new_step
+from secreview.findings import HelperRef, Level, TraceStep, new_step
 from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NO_RETURN_METHODS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
@@ -182,6 +182,7 @@ class FunctionAnalysis:
         # Origins extended by a step, by (origin, step): loops and branches take the same values
         # through the same statements again (about half of all extensions in Django).
         self._stepped: dict = {}
+        self._helper_refs: dict[tuple[str, int], tuple[HelperRef]] = {}
         self._table = unit.summaries
         self._refinements: dict[tuple[ast.expr, bool], tuple] = {}  # (test, branch) -> what ``refine`` finds from the test alone
         self._has_summary: dict[tuple[str, bool], bool] = {}
@@ -1579,8 +1580,12 @@ class FunctionAnalysis:
                 passed = passed.sanitize(origin.sanitized)
             # The steps taken inside the function (its parameter, ..., its return) go with the
             # call's: the evidence shows what the helper did with the value, and a change review
-            # sees a change made there.
-            result = join(result, passed.with_call(step, origin.steps, self._stepped))
+            # sees a change made there. Those of a function of another file as a reference to it
+            # (see findings.TraceStep.via).
+            steps = origin.steps
+            if steps and steps[0].path != self.unit.path:
+                steps = self.helper_ref(summary.qualname, origin.param)
+            result = join(result, passed.with_call(step, steps, self._stepped))
         # Proven on every path of the function (``return shlex.quote(x)``): so is the call's value.
         return result.proved(returned.cwes) if returned.__class__ is Proven else result
 
@@ -1877,6 +1882,15 @@ class FunctionAnalysis:
                 argument = argument.value
             if argument.__class__ in (_NAME, ast.Attribute) and _root_name(argument) in roots:
                 self.forget_paths(_checked_path(argument), state)
+
+    def helper_ref(self, qualname: str, param: int) -> tuple[HelperRef]:
+        """The steps of a helper of another file, by reference (one tuple per helper and
+        parameter: ``Taint.with_call`` memoises by its identity)."""
+        key = (qualname, param)
+        found = self._helper_refs.get(key)
+        if found is None:
+            found = self._helper_refs[key] = (HelperRef(qualname, param),)
+        return found
 
     def step(self, node: ast.AST, note: str) -> TraceStep:
         line = getattr(node, "lineno", 0)

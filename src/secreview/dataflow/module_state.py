@@ -156,7 +156,8 @@ def _stored_origin(origin: Origin, step: TraceStep) -> Origin:
     if last is not None and last.path == step.path and last.line == step.line:
         if step.note in last.note:
             return origin
-        steps = steps[:-1] + (TraceStep(last.path, last.line, last.col, last.code, f"{last.note}; {step.note}"),)
+        merged = TraceStep(last.path, last.line, last.col, last.code, f"{last.note}; {step.note}")
+        steps = steps[:-1] + (merged.with_via(last.via) if last.via else merged,)
     else:
         steps = steps + (step,)
     if len(steps) > MAX_STEPS:

@@ -14,8 +14,8 @@ from typing import Callable, Iterator
 from secreview.cache import Packed
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
-from secreview.dataflow.values import ATTRIBUTE, INPUT, expand_steps, ordered
-from secreview.findings import Level, TraceStep
+from secreview.dataflow.values import ATTRIBUTE, INPUT, HelperSteps, Taint, expand_steps, ordered
+from secreview.findings import Finding, HelperRef, Level, TraceStep
 from secreview.models import OPERATOR_CHOSEN_PROGRAM_SOURCES
 
 MAX_ROUNDS = 6
@@ -37,11 +37,13 @@ class FlowFinding:
 
 
 def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_names: dict[str, list[str]],
-            prefer: Callable[[list[TraceStep]], bool] | None = None) -> list[FlowFinding]:
+            prefer: Callable[[list[TraceStep]], bool] | None = None,
+            helpers: HelperSteps | None = None) -> list[FlowFinding]:
     """One finding per sink: the most confident flow, or with ``prefer`` (reviewing a change: does
     the trace pass through a changed line?) first a preferred one, so a new caller of an old sink
     is the flow reported. ``calls``: call sites, or a cached file's call sites packed (the names
-    they call as index: decoded only when one of them has a sink)."""
+    they call as index: decoded only when one of them has a sink). ``helpers``: the steps of the
+    helpers of other files on the traces (see ``helper_steps``)."""
     by_function: dict[tuple[str, int], list[SinkRecord]] = {}
     with_sinks: set[str] = set()  # the functions in by_function
 
@@ -89,7 +91,7 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                         if origin.reportable:
                             identity = (record.rule_id, record.path, record.line, record.col)
                             found = findings.get(identity)
-                            candidate = FlowFinding(record, origin.description, origin.confidence, _ordered(expand_steps(steps)))
+                            candidate = FlowFinding(record, origin.description, origin.confidence, _ordered(expand_steps(steps, helpers)))
                             if found is None or _rank(candidate, prefer) > _rank(found, prefer):
                                 findings[identity] = candidate
         if not changed:
@@ -135,3 +137,49 @@ def _ordered(steps) -> list[TraceStep]:
     for step in steps:
         seen.setdefault((step.path, step.line), step)
     return list(seen.values())
+
+
+def helper_steps(summaries) -> HelperSteps:
+    """The steps of a helper of another file (findings.HelperRef), from the project's summaries
+    (by name): those of what it returns of that parameter, preferring a flow no sanitizer
+    touched (the one a finding went through: sanitized for its CWE, it would not reach the
+    sink). None when the helper is not known (its steps are then left out of the evidence)."""
+    known: dict[HelperRef, tuple[TraceStep, ...] | None] = {}
+
+    def steps_of(ref: HelperRef) -> tuple[TraceStep, ...] | None:
+        if ref not in known:
+            known[ref] = _returned_steps(_summary_named(summaries, ref.qualname), ref.param)
+        return known[ref]
+    return steps_of
+
+
+def _summary_named(summaries, name: str):
+    summary = summaries.get(name)
+    for _ in range(MAX_ROUNDS):  # (a re-export of a re-export: see FunctionSummary.alias_of)
+        if summary is None or summary.alias_of is None:
+            break
+        summary = summaries.get(summary.alias_of)
+    return summary
+
+
+def _returned_steps(summary, param: int) -> tuple[TraceStep, ...] | None:
+    if summary is None:
+        return None
+    candidates = [origin for origin in _origins_of(summary.returns) if origin.param == param and origin.steps]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda origin: (bool(origin.sanitized), origin.order_key)).steps
+
+
+def _origins_of(value: Taint):
+    yield from value.origins
+    for _, item in value.items or ():
+        yield from _origins_of(item)
+
+
+def with_helper_steps(findings: list[Finding], helpers: HelperSteps) -> None:
+    """Every finding's trace with the steps of the helpers of other files it went through
+    (made in each file's analysis, they name those helpers: see findings.TraceStep.via)."""
+    for finding in findings:
+        if any(step.via for step in finding.trace):
+            finding.trace = _ordered(expand_steps(finding.trace, helpers))

@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter
-from typing import Hashable
+from typing import Callable, Hashable
 
 from secreview import cache as _cache
-from secreview.findings import Level, TraceStep, new_step
+from secreview.findings import HelperRef, Level, TraceStep, new_step
 
 MAX_ORIGINS = 6  # per value: enough for evidence, bounded for speed
 MAX_STEPS = 14  # per origin: the source, the sink side, and the most recent steps
@@ -77,7 +77,7 @@ class Origin:
             memo[(self, id(step))] = (step, new)
         return new
 
-    def with_call(self, step: TraceStep, via: tuple[TraceStep, ...], memo: dict | None = None) -> "Origin":
+    def with_call(self, step: TraceStep, via: "tuple[TraceStep | HelperRef, ...]", memo: dict | None = None) -> "Origin":
         """This origin one step further, through a helper: ``step`` (the call) holds the steps
         taken inside it (``TraceStep.via``); on the line of the last step (``host =
         clean_host(request.args["host"])``), that step holds them. Equal to ``with_step(step)``:
@@ -134,7 +134,7 @@ def _extended(origin: Origin, steps: tuple[TraceStep, ...], steps_hash: int) -> 
     return new
 
 
-def _with_via(step: TraceStep, via: tuple[TraceStep, ...], memo: dict | None = None) -> TraceStep:
+def _with_via(step: TraceStep, via: "tuple[TraceStep | HelperRef, ...]", memo: dict | None = None) -> TraceStep:
     """``step`` holding the steps ``via`` too (one per step and helper path: ``memo``)."""
     if memo is None:
         return step.with_via(via)
@@ -148,33 +148,53 @@ def _with_via(step: TraceStep, via: tuple[TraceStep, ...], memo: dict | None = N
 
 PASSED_THROUGH = "passed through `"  # the note of a call step whose value a helper gives back
 MAX_EXPANDED_STEPS = 40  # of a trace with the steps inside helpers (see ``expand_steps``)
+MAX_HELPER_DEPTH = 8  # helpers of other files inside helpers of other files (recursion across files)
+
+# The steps of a helper of another file (see findings.HelperRef): given by the project's summaries
+# when the report is made (dataflow/project.py), None when unknown.
+HelperSteps = Callable[[HelperRef], "tuple[TraceStep, ...] | None"]
 
 
-def expand_steps(steps) -> list[TraceStep]:
+def expand_steps(steps, helpers: HelperSteps | None = None) -> list[TraceStep]:
     """The steps with those taken inside helpers (``TraceStep.via``, and theirs) in the order
     taken: before the call that gives the value back, after the step that holds the source on the
-    call's line (``host = clean_host(request.args["host"])``). At most MAX_EXPANDED_STEPS."""
+    call's line (``host = clean_host(request.args["host"])``). At most MAX_EXPANDED_STEPS.
+    Without ``helpers`` (a file's analysis), a helper of another file stays on its step, to be
+    expanded when the report is made."""
     if not any(step.via for step in steps):
         return list(steps)
     expanded: list[TraceStep] = []
-    _expand(steps, expanded)
+    _expand(steps, expanded, helpers, 0)
     return expanded
 
 
-def _expand(steps, into: list[TraceStep]) -> None:
+def _expand(steps, into: list[TraceStep], helpers: HelperSteps | None, depth: int) -> None:
     for step in steps:
         if len(into) >= MAX_EXPANDED_STEPS:
             return
         if not step.via:
             into.append(step)
             continue
+        inside: list[TraceStep] = []
+        kept: list[HelperRef] = []
+        for part in step.via:
+            if part.__class__ is not HelperRef:
+                inside.append(part)
+                continue
+            found = helpers(part) if helpers is not None and depth < MAX_HELPER_DEPTH else None
+            if found:
+                inside.extend(found)
+            elif helpers is None:
+                kept.append(part)
         bare = new_step(step.path, step.line, step.col, step.code, step.note)
+        if kept:
+            object.__setattr__(bare, "via", tuple(kept))
         if step.note.startswith(PASSED_THROUGH):
-            _expand(step.via, into)
+            _expand(inside, into, helpers, depth + 1)
             into.append(bare)
         else:
             into.append(bare)
-            _expand(step.via, into)
+            _expand(inside, into, helpers, depth + 1)
 
 
 _NO_STEPS_HASH = hash(())
@@ -343,7 +363,7 @@ class Taint:
         items = tuple((k, v.with_step(step, memo)) for k, v in self.items)
         return Taint(origins, items)
 
-    def with_call(self, step: TraceStep, via: tuple[TraceStep, ...], memo: dict | None = None) -> "Taint":
+    def with_call(self, step: TraceStep, via: "tuple[TraceStep | HelperRef, ...]", memo: dict | None = None) -> "Taint":
         """Every origin one step further through a helper (see ``Origin.with_call``); ``memo`` as
         for ``with_step`` (``via`` is a summary's tuple of steps: the same object at every call)."""
         if not via:

@@ -170,9 +170,13 @@ def dynamic_value_hit(
             sink_note = f"passed to `{ctx.source(node.func)}()` through `{handed_by}`; {sink_note}"  # type: ignore[attr-defined]
         line = getattr(node, "lineno", 0)
         trace = list(taint.trace)
-        if trace and trace[-1].line == line and trace[-1].path == ctx.path:
-            sink_note = f"{trace.pop().note}; {sink_note}"  # one evidence line per source line
+        via = ()
+        if trace and trace[-1].line == line and trace[-1].path == ctx.path:  # one evidence line per source line
+            merged = trace.pop()
+            sink_note, via = f"{merged.note}; {sink_note}", merged.via
         sink = TraceStep(ctx.path, line, getattr(node, "col_offset", 0), ctx.parsed.source_line(line).strip(), sink_note)
+        if via:  # (the steps inside a helper of another file the value went through on this line)
+            sink = sink.with_via(via)
         return Hit(node, message=tainted.format(source=taint.description), confidence=taint.confidence,
                    trace=[*trace, sink], severity=tainted_severity)
     if ctx.flow is None:

@@ -1,0 +1,97 @@
+"""The evidence of a flow through helpers of other files: their steps are listed, and they are
+those of the helpers as they are now, while a caller's cached result names the helper rather than
+holding a copy of its lines (an edit inside a helper does not make its callers' callers be
+analysed again: see findings.TraceStep.via)."""
+from pathlib import Path
+
+import pytest
+
+from project_helpers import age_files, review_tree, write
+from secreview import cache as cache_store
+from secreview.dataflow.project import helper_steps
+from secreview.dataflow.values import expand_steps
+from secreview.findings import HelperRef, TraceStep
+
+PROJECT = {
+    "pkg/__init__.py": "",
+    "pkg/clean.py": (
+        "def tidy(value):\n"
+        "    text = value.strip()\n"
+        "    return text\n"
+    ),
+    "pkg/wrap.py": (
+        "from pkg.clean import tidy\n"
+        "\n"
+        "\n"
+        "def prepared(value):\n"
+        "    return tidy(value)\n"
+    ),
+    "pkg/app.py": (
+        "import os\n"
+        "\n"
+        "from flask import Flask, request\n"
+        "\n"
+        "from pkg.wrap import prepared\n"
+        "\n"
+        "app = Flask(__name__)\n"
+        "\n"
+        "\n"
+        '@app.route("/run")\n'
+        "def run():\n"
+        '    name = request.args["name"]\n'
+        '    os.system("echo " + prepared(name))\n'
+    ),
+}
+
+
+def evidence(result) -> list[tuple[str, int]]:
+    [finding] = [f for f in result.findings if f.cwe == 78]
+    assert (Path(finding.path).name, finding.line) == ("app.py", 13)
+    return [(Path(step.path).name, step.line) for step in finding.trace]
+
+
+def test_the_evidence_goes_through_both_helpers_of_other_files(tmp_path):
+    write(tmp_path, PROJECT)
+    result, _ = review_tree(tmp_path / "pkg", cache_dir=None)
+    assert evidence(result) == [("app.py", 12), ("wrap.py", 4), ("clean.py", 1), ("clean.py", 2), ("clean.py", 3),
+                                ("wrap.py", 5), ("app.py", 13)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_edit_inside_a_helper_analyses_its_callers_but_not_theirs_and_the_evidence_is_current(tmp_path, jobs):
+    write(tmp_path, PROJECT)
+    cache = tmp_path / "cache"
+    review_tree(tmp_path / "pkg", cache_dir=cache, jobs=jobs)
+    clean = tmp_path / "pkg" / "clean.py"
+    clean.write_text("def tidy(value):\n    # Surrounding blanks are never meant.\n\n    text = value.strip()\n    return text\n")
+    age_files(tmp_path)
+    result, stats = review_tree(tmp_path / "pkg", cache_dir=cache, jobs=jobs)
+    # clean.py (edited) and wrap.py (told tidy's summary, whose lines moved); app.py was told
+    # prepared's, which names tidy and did not change.
+    assert stats.analysed == 2
+    moved = [("app.py", 12), ("wrap.py", 4), ("clean.py", 1), ("clean.py", 4), ("clean.py", 5), ("wrap.py", 5), ("app.py", 13)]
+    assert evidence(result) == moved
+    uncached, _ = review_tree(tmp_path / "pkg", cache_dir=None)
+    assert evidence(uncached) == moved
+
+
+def test_a_helper_no_longer_known_leaves_its_steps_out_of_the_evidence():
+    call = TraceStep("app.py", 13, 4, 'os.system("echo " + prepared(name))', "passed through `prepared()`")
+    step = call.with_via((HelperRef("pkg.wrap.prepared", 0),))
+    # A file's analysis keeps the reference on the step; the report drops it when it is unknown.
+    [kept] = expand_steps([step])
+    assert kept == call and kept.via == (HelperRef("pkg.wrap.prepared", 0),)
+    [reported] = expand_steps([step], helper_steps({}))
+    assert reported == call and not reported.via
+
+
+def test_a_steps_helper_reference_survives_the_cache_and_a_forged_one_is_rejected():
+    ref = HelperRef("pkg.wrap.prepared", 1)
+    step = TraceStep("app.py", 13, 4, "prepared(name)", "passed through `prepared()`").with_via((ref,))
+    [restored] = cache_store.unpack(cache_store.pack([step]))
+    assert restored.via == (ref,)
+    packed = cache_store.pack([step])
+    for forged in (packed.replace('"pkg.wrap.prepared"', '["x"]'), packed.replace(",1]", ',"1"]')):
+        assert forged != packed
+        with pytest.raises((ValueError, KeyError, IndexError, TypeError)):
+            cache_store.unpack(forged)
