@@ -173,7 +173,7 @@ def test_an_edit_reaches_the_users_of_the_users_of_a_helper(tmp_path):
     after, stats = review(tree, jobs=1, cache_dir=cache)
     assert [(f.path.rsplit("/", 1)[-1], f.line, f.trace[0].path.rsplit("/", 1)[-1]) for f in after.findings
             if f.cwe == 78 and f.trace] == [("use.py", 7, "source.py")]
-    assert stats.analysed == 3 and stats.rounds == 2  # source.py; then middle.py; then use.py -- not other.py
+    assert stats.analysed == 3 and stats.rounds == 1  # source.py; then middle.py and use.py -- not other.py
     fresh, _ = review(tree, jobs=1)
     assert report(after) == report(fresh)
 
@@ -305,6 +305,43 @@ def test_result_sets_of_old_configurations_are_pruned(tmp_path):
         runner.run_review(sources, config, diagnostics, jobs=1, cache_dir=cache)
         time.sleep(0.01)
     assert len(list((cache / "v1").glob("results-*"))) == cache_store.KEEP_RESULT_SETS
+
+
+def chain_of_helpers(tree: Path, count: int, last: str) -> None:
+    """m0 ... m{count-1}: each ``step<i>`` passes its value on to the next module's; ``run<i>``
+    runs it in a shell; cli.py calls run0 with a command-line argument; ``last`` is the last step."""
+    tree.mkdir()
+    for i in range(count):
+        (tree / f"m{i}.py").write_text(f"import subprocess\nfrom m{i + 1} import step{i + 1}\n\n\n"
+                                       f"def step{i}(value):\n    return step{i + 1}(value.strip())\n\n\n"
+                                       f"def run{i}(arg):\n    subprocess.run('tool ' + step{i}(arg), shell=True)\n")
+    (tree / f"m{count}.py").write_text(f"import shlex\n\n\ndef step{count}(value):\n    return {last}\n")
+    (tree / "cli.py").write_text("import sys\nfrom m0 import run0\n\nrun0(sys.argv[1])\n")
+    age_files(tree)
+
+
+def test_an_edit_at_the_bottom_of_a_chain_longer_than_the_rounds_reaches_its_top(tmp_path):
+    # Each module's summaries change only once the next one's have: the files whose summaries
+    # change are analysed again in the same round as the file they import (not one round per
+    # module, which a chain longer than MAX_ROUNDS would exhaust), with the cache and without.
+    tree = tmp_path / "chain"
+    count = runner.MAX_ROUNDS + 5
+    chain_of_helpers(tree, count, "shlex.quote(value)")
+    cache = tmp_path / "cache"
+    for jobs in (1, 2):
+        before, _ = review(tree, jobs=jobs, cache_dir=cache)
+        assert not [f for f in before.findings if f.cwe == 78 and f.confidence >= Level.MEDIUM]
+        (tree / f"m{count}.py").write_text(f"def step{count}(value):\n    return value + '-x'\n")
+        age_files(tree)
+        after, stats = review(tree, jobs=jobs, cache_dir=cache)
+        assert not after.diagnostics and stats.rounds <= 2
+        assert [(f.path.rsplit("/", 1)[-1], f.line) for f in after.findings if f.cwe == 78 and f.confidence >= Level.MEDIUM] == [("m0.py", 10)]
+        assert report(after) == report(review(tree, jobs=jobs)[0])
+        (tree / f"m{count}.py").write_text(f"import shlex\n\n\ndef step{count}(value):\n    return shlex.quote(value)\n")
+        age_files(tree)
+        restored, stats = review(tree, jobs=jobs, cache_dir=cache)
+        assert not restored.diagnostics and stats.rounds <= 2
+        assert report(restored) == report(before)
 
 
 def test_codec_round_trips_results():

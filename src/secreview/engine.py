@@ -306,7 +306,11 @@ def _best_per_location(findings: list[Finding], change: Change | None = None) ->
 
 def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
     record = flow.record
-    sink = TraceStep(record.path, record.line, record.col, record.code, "the untrusted value is used here")
+    trace = list(flow.trace)
+    note = "the untrusted value is used here"
+    if trace and trace[-1].path == record.path and trace[-1].line == record.line:
+        note = f"{trace.pop().note}; {note}"  # one evidence line per source line
+    sink = TraceStep(record.path, record.line, record.col, record.code, note)
     return Finding(
         rule_id=rule.id, title=rule.title, cwe=record.cwe, severity=rule.severity,
         confidence=Level.LOW if is_test_path(record.path) else rule.confidence_of(flow.confidence),
@@ -314,7 +318,7 @@ def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
         message=f"Untrusted data ({flow.description}) is passed to `{_entry_helper(flow, record)}()`, which uses it "
                 f"in `{record.snippet or record.code}`.",
         solution=rule.solution, code=record.code, statement_lines=record.statement_lines,  # (0, 0): suppress finds it
-        trace=[*flow.trace, sink], bandit=rule.bandit,
+        trace=[*trace, sink], bandit=rule.bandit,
     )
 
 

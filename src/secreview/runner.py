@@ -609,8 +609,9 @@ def _analyse_until_stable(scheduler: "_Scheduler", outcomes: list, sources: list
         stats.rounds += 1
         again.update(outdated)
         tasks = [(i, outdated[i]) for i in order if i in outdated]
-        for index, outcome in scheduler.reanalyse(tasks, sources, outcomes, imports, visible):
+        for index, outcome in scheduler.reanalyse(tasks, sources, outcomes, imports, visible, table):
             outcomes[index] = outcome
+            again.add(index)  # (with the files whose summaries change with those of one it imports)
 
 
 def _unsettled(path: str) -> Diagnostic:
@@ -709,19 +710,22 @@ class _Scheduler:
         self.complete_table = follow_up.table  # (reviews again change no summary)
 
     def reanalyse(self, outdated: list[tuple[int, FileOutcome | None]], sources: list[SourceFile], outcomes: list,
-                  imports: list[list[int]], visible: list[int]) -> Iterable[tuple[int, Any]]:
+                  imports: list[list[int]], visible: list[int], table: ProjectTable) -> Iterable[tuple[int, Any]]:
         """Analyse again the ``outdated`` files (in order; an outcome: only its review). A file
         waits for the files it imports whose summaries are computed again (a review alone changes
-        no summary: those files go largest first)."""
+        no summary: those files go largest first). The files importing one whose summaries come
+        out changed are analysed again in the same round when theirs would change too (see
+        _SummariesChanged); ``table`` (the round's complete table) is updated with them."""
         tasks = [_Task("reanalyse", i, sources[i], outcomes[i].result.lines, visible[i], previous,
                        holder=self.analysed_by.get(i) if previous is not None else None) for i, previous in outdated]
         changing = {i: number for number, (i, previous) in enumerate(outdated) if previous is None}
         waits = [[t for t in targets if t in changing and (i not in changing or changing[t] < changing[i])]
                  for i, targets in enumerate(imports)]
-        yield from self._run(tasks, "cross-file", waits)
+        follow_up = _SummariesChanged(table, outcomes, _importers(imports), visible, sources, {i for i, _ in outdated})
+        yield from self._run(tasks, "cross-file", waits, follow_up)
 
     def _run(self, tasks: list["_Task"], label: str, imports: list[list[int]] | None = None,
-             follow_up: "_ReviewAgain | None" = None) -> Iterable[tuple[int, Any]]:
+             follow_up: "_ReviewAgain | _SummariesChanged | None" = None) -> Iterable[tuple[int, Any]]:
         """The outcome of each task, as they come. ``tasks`` is emptied as they are handed out:
         a task holds its file's bytes, which are not kept once it is analysed."""
         if not tasks:
@@ -730,13 +734,13 @@ class _Scheduler:
             outcomes = self._here(tasks, follow_up) if self.analyst is not None else self._in_workers(tasks, imports, follow_up)
             for index, outcome, worker, task in outcomes:
                 review_only = task.kind == "reanalyse" and task.previous is not None  # (its summaries are known)
-                if not (review_only and follow_up is not None):
+                if not (review_only and follow_up.__class__ is _ReviewAgain):  # (not counted: reviews of files counted)
                     bar.advance()
                 if isinstance(outcome, FileOutcome) and outcome.summaries and not review_only:
                     self.learn([(index, outcome.path, outcome.summaries_version, outcome.summaries)], worker)
                 yield index, outcome
 
-    def _here(self, tasks: list["_Task"], follow_up: "_ReviewAgain | None" = None) -> Iterable[tuple[int, Any, None, "_Task"]]:
+    def _here(self, tasks: list["_Task"], follow_up: "_ReviewAgain | _SummariesChanged | None" = None) -> Iterable[tuple[int, Any, None, "_Task"]]:
         self._analysing = True
         tasks.reverse()
         try:
@@ -752,7 +756,7 @@ class _Scheduler:
             self._analysing = False
 
     def _in_workers(self, tasks: list["_Task"], imports: list[list[int]] | None,
-                    follow_up: "_ReviewAgain | None" = None) -> Iterable[tuple[int, Any, "_Worker", "_Task"]]:
+                    follow_up: "_ReviewAgain | _SummariesChanged | None" = None) -> Iterable[tuple[int, Any, "_Worker", "_Task"]]:
         from multiprocessing.connection import wait
 
         pending = _ReadyQueue(tasks, imports)
@@ -966,6 +970,49 @@ class _ReviewAgain:
     def _task(self, index: int, outcome: FileOutcome) -> "_Task":
         self.reviewed.add(index)
         return _Task("reanalyse", index, self.sources[index], outcome.result.lines, self.visible[index], outcome)
+
+
+class _SummariesChanged:
+    """Follows a round of analyses again (see _analyse_until_stable): when a file's own summaries
+    were computed again, the files importing it whose own summaries it now answers differently are
+    analysed again in this round, not the next. (After an edit at the bottom of a chain of modules
+    each passing a value up to the next, the rounds would otherwise be as many as the modules.)
+    What they are told of files still under way is checked in the next round, as before."""
+
+    def __init__(self, table: ProjectTable, outcomes: list, importers: list[list[int]], visible: list[int],
+                 sources: list[SourceFile], scheduled: set[int]) -> None:
+        self.table = table
+        self.outcomes = outcomes  # (updated with each outcome before ``after`` is told of it)
+        self.importers = importers
+        self.visible = visible
+        self.sources = sources
+        self.scheduled = scheduled  # the files analysed again in this round
+
+    def after(self, task: "_Task", outcome: Any) -> list["_Task"]:
+        if task.previous is not None or not isinstance(outcome, FileOutcome):  # (a review alone changes no summary)
+            return []
+        self.table.add(task.index, outcome.path, outcome.summaries_version, outcome.summaries)
+        again = []
+        for importer in self.importers[task.index]:
+            known = self.outcomes[importer]
+            if importer in self.scheduled or not isinstance(known, FileOutcome):
+                continue
+            if known.summary_dependencies.answered_by(self.table.view(self.visible[importer])):
+                self.scheduled.add(importer)
+                again.append(_Task("reanalyse", importer, self.sources[importer], known.result.lines, self.visible[importer]))
+        return again
+
+    def take_settled(self) -> list[int]:
+        return []
+
+
+def _importers(imports: list[list[int]]) -> list[list[int]]:
+    """For each file, the files that import it."""
+    importers: list[list[int]] = [[] for _ in imports]
+    for index, targets in enumerate(imports):
+        for target in targets:
+            importers[target].append(index)
+    return importers
 
 
 def _later_in_cycle(order: list[int], imports: list[list[int]]) -> dict[int, set[int]]:
