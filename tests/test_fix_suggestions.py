@@ -62,3 +62,25 @@ def test_sql_injection_fix_is_the_parameterized_call_with_the_driver_placeholder
 
 def test_an_identifier_cannot_be_a_parameter_so_the_generic_advice_stays():
     assert "`cursor.execute(" not in sql_solution(10)
+
+
+ASYNC_SHELL = """\
+import asyncio
+
+async def lookup(host, reader):
+    proc = await asyncio.create_subprocess_shell(f"nslookup {host}", stdout=asyncio.subprocess.PIPE)
+    cmd = "nslookup " + (await reader.readline()).decode()
+    proc = await asyncio.create_subprocess_shell(cmd)
+"""
+
+
+def test_create_subprocess_shell_gets_create_subprocess_exec_not_a_blocking_subprocess_run():
+    solution = solution_at(ASYNC_SHELL, 4)
+    assert '`await asyncio.create_subprocess_exec("nslookup", host, stdout=asyncio.subprocess.PIPE)`' in solution
+    assert "subprocess.run" not in solution
+
+
+def test_a_command_read_by_an_await_is_not_written_again_into_the_fix():
+    solution = solution_at(ASYNC_SHELL, 6)
+    assert "await reader" not in solution and "subprocess.run" not in solution
+    assert "asyncio.create_subprocess_exec(program, arg1, arg2, ...)" in solution

@@ -64,6 +64,7 @@ def _exec_family() -> dict[str, ExecSignature]:
 EXEC_FUNCTIONS = _exec_family()
 # asyncio.create_subprocess_exec(program, *args): the program is also argv[0].
 ASYNC_EXEC = ("asyncio.create_subprocess_exec", "asyncio.subprocess.create_subprocess_exec")
+ASYNC_SHELL = ("asyncio.create_subprocess_shell", "asyncio.subprocess.create_subprocess_shell")
 
 # shlex.quote() (and its old name pipes.quote) makes one value a single shell word; shlex.join()
 # quotes every element. A command built only from constants and such results cannot inject.
@@ -139,8 +140,10 @@ def argv_of(ctx: RuleContext, call: ast.Call, name: str | None) -> Argv | None:
             argv.program = executable
         return argv
     if name in ASYNC_EXEC:
-        if not call.args or isinstance(call.args[0], ast.Starred):
+        if not call.args:
             return None
+        if isinstance(call.args[0], ast.Starred):
+            return _argv_from_unpacked(ctx, call.args[0].value, list(call.args[1:]))
         return Argv(program=call.args[0], arguments=list(call.args[1:]))
     signature = EXEC_FUNCTIONS.get(name or "")
     if signature is None:
@@ -176,6 +179,24 @@ def _argv_from_value(ctx: RuleContext, value: ast.expr | None) -> Argv | None:
     composition = compose(ctx, value)
     if composition.built or all(p.kind == TEXT for p in composition.pieces):
         return Argv(program=value)  # a string: without a shell, it is the program path
+    return Argv(opaque=value)
+
+
+def _argv_from_unpacked(ctx: RuleContext, value: ast.expr, rest: list[ast.expr]) -> Argv | None:
+    """``create_subprocess_exec(*argv, *rest)``: the unpacked value is the argument list, as in
+    ``subprocess.run(argv)`` -- a list (also a name bound once to one), ``cmd.split()`` /
+    ``shlex.split(cmd)``, or an opaque value (a string unpacked would be its characters: opaque)."""
+    elements = sequence_elements(ctx, value)
+    if elements is not None:
+        elements = elements + rest
+        if not elements:
+            return None
+        if isinstance(elements[0], ast.Starred):
+            return Argv(opaque=elements[0].value)
+        return Argv(program=elements[0], arguments=elements[1:])
+    split = _split_source(ctx, value)
+    if split is not None:
+        return Argv(split=split)  # (values after the split words: rare, not read)
     return Argv(opaque=value)
 
 
@@ -291,14 +312,19 @@ def argument_list(ctx: RuleContext, composition, command: ast.expr) -> str | Non
                     words[-1].append(("text", chunk))
         else:
             # The command held in a variable (``cmd``): rebuild it from what ``cmd`` was made of.
-            for node in (piece.origins or (piece.node,)) if piece.node is command else (piece.node,):
+            rebuilt = piece.node is command
+            for node in (piece.origins or (piece.node,)) if rebuilt else (piece.node,):
                 if isinstance(node, ast.Call) and piece.how == "sanitized" and node.args:
                     node = node.args[0]  # shlex.quote(x): without a shell, x itself is the argument
-                if node is None:
-                    return None
+                if node is None or (rebuilt and _awaits(node)):
+                    return None  # (``await reader.readline()`` written again would read another line)
                 words[-1].append(("code", ctx.source(node)))
     rendered = [_render_word(word) for word in words if word]
     return "[" + ", ".join(rendered) + "]" if rendered else None
+
+
+def _awaits(node: ast.AST) -> bool:
+    return any(isinstance(inner, ast.Await) for inner in ast.walk(node))
 
 
 def _render_word(parts: list[tuple[str, str]]) -> str:
@@ -309,9 +335,9 @@ def _render_word(parts: list[tuple[str, str]]) -> str:
     return 'f"' + inner + '"'
 
 
-def _kept_options(ctx: RuleContext, call: ast.Call) -> str:
+def _kept_options(ctx: RuleContext, call: ast.Call, also: tuple[str, ...] = ()) -> str:
     """The call's keyword arguments other than shell= (check=True, cwd=...), as source text."""
-    kept = [f"{k.arg}={ctx.source(k.value)}" for k in call.keywords if k.arg and k.arg not in ("shell", "args")]
+    kept = [f"{k.arg}={ctx.source(k.value)}" for k in call.keywords if k.arg and k.arg not in ("shell", "args", *also)]
     return "".join(", " + option for option in kept)
 
 
@@ -354,12 +380,8 @@ def shell_hit(ctx: RuleContext, call: ast.Call, command: ast.expr | None, *, run
         )
         if hit is not None and hit.trace:
             hit.message = _concrete_shell_message(ctx, composition, command, hit, runs)
-        argv = argument_list(ctx, composition, command)
-        if hit is not None and argv is not None:
-            hit.solution = (
-                f"Pass an argument list without a shell — `subprocess.run({argv}{_kept_options(ctx, call)})` — so each "
-                "value stays one argument whatever it contains; and validate values that have a format "
-                "(an address with ipaddress.ip_interface(), a name against an allow-list pattern).")
+        if hit is not None:
+            _suggest_argument_list(ctx, call, composition, command, hit)
         return hit
     if requoted:
         # The quoting is undone: what was quoted is judged as it was before (``shlex.quote(name)``
@@ -371,6 +393,29 @@ def shell_hit(ctx: RuleContext, call: ast.Call, command: ast.expr | None, *, run
             dynamic=f"{runs} a shell command where `{{code}}`, quoted by shlex.quote(), is put inside quotes again; the quotes cancel out and the value is unquoted.",
         )
     return None
+
+
+_VALIDATE_ADVICE = ("validate values that have a format (an address with ipaddress.ip_interface(), a name "
+                    "against an allow-list pattern).")
+
+
+def _suggest_argument_list(ctx: RuleContext, call: ast.Call, composition, command: ast.expr, hit: Hit) -> None:
+    """The fix: the same command as an argument list without a shell. In a coroutine that called
+    asyncio.create_subprocess_shell, asyncio.create_subprocess_exec with the arguments one by one
+    (subprocess.run would block the event loop)."""
+    argv = argument_list(ctx, composition, command)
+    if ctx.call_name(call) not in ASYNC_SHELL:
+        if argv is not None:
+            hit.solution = (f"Pass an argument list without a shell — `subprocess.run({argv}{_kept_options(ctx, call)})` — "
+                            f"so each value stays one argument whatever it contains; and {_VALIDATE_ADVICE}")
+        return
+    if argv is None:
+        hit.solution = ("Start the program without a shell — `await asyncio.create_subprocess_exec(program, arg1, arg2, ...)`, "
+                        f"each value a separate argument — so it stays one argument whatever it contains; and {_VALIDATE_ADVICE}")
+        return
+    arguments = argv[1:-1] + _kept_options(ctx, call, also=("cmd",))
+    hit.solution = (f"Start the program without a shell — `await asyncio.create_subprocess_exec({arguments})` — so each "
+                    f"value stays one argument whatever it contains; and {_VALIDATE_ADVICE}")
 
 
 def _called(ctx: RuleContext, call: ast.Call) -> str:
