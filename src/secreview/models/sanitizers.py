@@ -75,6 +75,12 @@ SANITIZERS: dict[str, frozenset[int]] = {
         "django.template.loader.render_to_string", "starlette.responses.HTMLResponse",
         "fastapi.responses.HTMLResponse", "starlette.responses.JSONResponse", "fastapi.responses.JSONResponse",
         "starlette.responses.RedirectResponse", "fastapi.responses.RedirectResponse",
+        "starlette.responses.Response", "fastapi.Response", "fastapi.responses.Response",
+        "aiohttp.web.Response", "aiohttp.web_response.Response", "aiohttp.web.json_response",
+        "aiohttp.web_response.json_response",
+        *(f"aiohttp.{module}.{name}" for module in ("web", "web_exceptions") for name in (
+            "HTTPMultipleChoices", "HTTPMovedPermanently", "HTTPFound", "HTTPSeeOther", "HTTPUseProxy",
+            "HTTPTemporaryRedirect", "HTTPPermanentRedirect")),
     )},
     # Paths: the base name cannot climb out of a directory
     "os.path.basename": frozenset({22, 23, 36}),

@@ -14,11 +14,22 @@ from secreview.rules.context import RuleContext
 from secreview.rules.exceptions import security_check_strength
 from secreview.rules.templates import MARK_SAFE_CALLS, MARKUP_CALLS
 
+# Responses that are HTML only when they say so: Starlette's Response sends no Content-Type of
+# its own, aiohttp's is text/plain for text= (application/octet-stream for body=).
+DECLARED_TYPE_RESPONSES = (
+    "starlette.responses.Response", "fastapi.Response", "fastapi.responses.Response",
+    "aiohttp.web.Response", "aiohttp.web_response.Response",
+)
 HTML_RESPONSES = (
     "flask.make_response", "flask.Response", "werkzeug.wrappers.Response", "django.http.HttpResponse",
     "django.http.HttpResponseBadRequest", "django.http.HttpResponseNotFound", "django.http.response.HttpResponse",
-    "starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse",
+    "starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse", *DECLARED_TYPE_RESPONSES,
 )
+# aiohttp's redirections (exceptions, raised or returned): location= is the target.
+AIOHTTP_REDIRECTS = tuple(
+    f"aiohttp.{module}.{name}" for module in ("web", "web_exceptions")
+    for name in ("HTTPMultipleChoices", "HTTPMovedPermanently", "HTTPFound", "HTTPSeeOther", "HTTPUseProxy",
+                 "HTTPTemporaryRedirect", "HTTPPermanentRedirect"))
 # Flask's rendering of a template given as text (autoescaped): the values of the variables a
 # constant template prints unescaped (``{{ bio|safe }}``, ``{% autoescape false %}``) are HTML.
 TEMPLATE_STRING_RENDERERS = ("flask.render_template_string", "flask.templating.render_template_string")
@@ -45,7 +56,10 @@ def _tainted_only(hit):
         default) rendering request data, returned by a view. Not reported:
         bodies Flask serializes to JSON (a dict or list, also a local only ever assigned one, jsonify()), and responses whose
         constant Content-Type or mimetype is not HTML (text/plain, application/json), given
-        when the response is made or set on it by the statements right after.""",
+        when the response is made or set on it by the statements right after; a Starlette/FastAPI
+        Response or an aiohttp web.Response is HTML only when its media_type / content_type (or
+        a Content-Type header) says so (aiohttp's text= is text/plain); aiohttp's json_response()
+        and redirections (web.HTTPFound...: see open-redirect).""",
     solution="""Render through a template with autoescaping (render_template / Django templates),
         or escape the value with markupsafe.escape() / html.escape() before inserting it; return
         JSON with jsonify/JsonResponse for data.""",
@@ -87,6 +101,10 @@ def check_xss(node: ast.AST, ctx: RuleContext):
             return None  # HTML marked safe: reported once, by the mark-safe/Markup rules, at that call
         if value is not None and ctx.call_name(node) == "flask.make_response" and _json_body(value, ctx):
             return None  # ``make_response({"q": q})``: Flask serializes it to JSON (HttpResponse(dict) does not)
+        if value is None:
+            value = ctx.keyword(node, "text") or ctx.keyword(node, "body")  # (aiohttp's Response)
+        if ctx.call_name(node) in DECLARED_TYPE_RESPONSES and not _declares_html(node, ctx):
+            return None  # ``Response(content=x)``, ``web.Response(text=x)``: not HTML
         mimetype = ctx.literal(ctx.keyword(node, "mimetype") or ctx.keyword(node, "content_type") or ctx.keyword(node, "media_type"), None)
         if isinstance(mimetype, str) and "html" not in mimetype:
             return None
@@ -274,6 +292,18 @@ def _enclosing_block(statement: ast.stmt, ctx: RuleContext) -> list[ast.stmt] | 
     return None
 
 
+def _declares_html(call: ast.Call, ctx: RuleContext) -> bool:
+    """A response whose type is only HTML when declared (DECLARED_TYPE_RESPONSES) declares it:
+    ``media_type=`` / ``content_type=`` (Starlette's fourth positional argument) is not a
+    constant naming another type, or its headers display sets an HTML Content-Type."""
+    declared = ctx.keyword(call, "content_type") or ctx.argument(call, 3, "media_type")
+    if declared is not None:
+        return _html_content_type(ctx.literal(declared, _NOT_KNOWN))
+    headers = ctx.argument(call, 2, "headers")
+    content_type = _content_type(headers, ctx) if headers is not None else None
+    return isinstance(content_type, str) and _html_content_type(content_type)
+
+
 def _html_content_type(content_type) -> bool:
     """Whether a response with this Content-Type (see _content_type) may be rendered as HTML:
     a constant naming another type (text/plain, application/json...) is not."""
@@ -281,6 +311,7 @@ def _html_content_type(content_type) -> bool:
 _RESPONSE_BUILDERS = frozenset({
     "jsonify", "render_template", "render", "redirect", "make_response", "send_file", "send_from_directory",
     "abort", "url_for", "stream_with_context", "render_to_response", "JSONResponse", "JsonResponse",
+    "json_response",  # (aiohttp's)
 })
 
 
@@ -304,7 +335,8 @@ def _builds_response(call: ast.Call, ctx: RuleContext) -> bool:
     as opposed to one that makes the HTML body (``"".join(parts)``, ``PAGE.format(x)``)."""
     name = ctx.call_name(call) or ""
     last = name.rsplit(".", 1)[-1] if name else getattr(call.func, "attr", "")
-    return name in HTML_RESPONSES or last in _RESPONSE_BUILDERS or last.endswith("Response")
+    return (name in HTML_RESPONSES or last in _RESPONSE_BUILDERS or last.endswith("Response")
+            or (last.startswith("HTTP") and name.startswith("aiohttp.")))  # (``web.HTTPFound(...)``: its own response)
 
 
 def _returns_json_by_default(function: ast.AST, ctx: RuleContext) -> bool:
@@ -336,9 +368,11 @@ def _is_view(function: ast.AST, ctx: RuleContext) -> bool:
     confidence=MEDIUM,
     calls=["flask.redirect", "werkzeug.utils.redirect", "django.shortcuts.redirect", "django.http.HttpResponseRedirect",
            "django.http.HttpResponsePermanentRedirect", "starlette.responses.RedirectResponse",
-           "fastapi.responses.RedirectResponse"],
+           "fastapi.responses.RedirectResponse", *AIOHTTP_REDIRECTS],
     description="""The redirect target comes from the request. Attackers send links on your
-        domain that bounce victims to a phishing site, and can leak tokens in the URL.""",
+        domain that bounce victims to a phishing site, and can leak tokens in the URL. Also
+        aiohttp's redirections (web.HTTPFound, HTTPSeeOther, HTTPMovedPermanently,
+        HTTPTemporaryRedirect, HTTPPermanentRedirect...), raised or returned.""",
     solution="""Redirect only to internal routes (url_for / reverse), or check the target with
         django.utils.http.url_has_allowed_host_and_scheme / an allow-list of hosts; reject
         absolute and scheme-relative (//host) URLs.""",
