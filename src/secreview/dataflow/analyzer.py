@@ -30,7 +30,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     taint = _source(description, confidence, step)
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
-from secreview.dataflow.jinja_templates import printed_unescaped
+from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
 from secreview.dataflow.parameters import (
     CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, converting_declaration, declared_pattern,
     dependency, dependency_target, field_class_annotation, parameter_kind, parameter_model, typer_parameters,
@@ -1140,7 +1140,7 @@ class FunctionAnalysis:
             return predictable if predictable.origins or method == "keys" or not known else PROVEN
         if method == "format" and self.html_safe_string(func.value):
             return join(receiver.whole(), arguments.sanitize(HTML_ESCAPED))  # Markup.format escapes
-        if method == "render" and "jinja2" in self.unit.imported_packages:
+        if method in JINJA_RENDER_METHODS and "jinja2" in self.unit.imported_packages:
             printed = self.jinja_printed(node, positional, keywords)
             if printed is not None:  # ``jinja2.Template(src).render(q=q)``: escapes nothing
                 return printed

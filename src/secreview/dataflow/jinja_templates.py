@@ -1,5 +1,5 @@
 """Jinja2 templates the program renders itself: ``jinja2.Template(src).render(**ctx)``,
-``Environment().from_string(src).render(...)``.
+``Environment().from_string(src).render(...)`` (or ``await ....render_async(...)``).
 
 Jinja2's own default is autoescaping *off* (Flask turns it on for the templates it renders; a
 ``Template`` or ``Environment`` made directly escapes nothing unless told to): every ``{{ x }}``
@@ -24,6 +24,8 @@ from typing import Any, Callable
 
 from secreview.rules._jinja import unescaped_variables
 
+# ``render(...)`` and the awaited ``render_async(...)`` of an Environment(enable_async=True): the same text.
+JINJA_RENDER_METHODS = frozenset({"render", "render_async"})
 TEMPLATE_CLASSES = frozenset({"jinja2.Template", "jinja2.environment.Template"})
 ENVIRONMENT_CLASSES = frozenset({
     "jinja2.Environment", "jinja2.environment.Environment", "jinja2.sandbox.SandboxedEnvironment",

@@ -122,9 +122,10 @@ DECODERS = frozenset({
 })
 
 # Methods (any receiver) whose result is safe for some weaknesses: template objects' render()
-# autoescapes; QueryDict.urlencode() percent-encodes.
+# (and jinja2's awaited render_async()) autoescapes; QueryDict.urlencode() percent-encodes.
 SANITIZING_METHODS: dict[str, frozenset[int]] = {
     "render": frozenset({79, 80}),
+    "render_async": frozenset({79, 80}),
     "render_to_string": frozenset({79, 80}),
     "urlencode": frozenset({113, 117, 93, 79, 601, 918}),
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.dataflow.jinja_templates import printed_unescaped
+from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
 from secreview.rules._jinja import unescaped_variables
 from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, reference_name
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
@@ -319,7 +319,8 @@ def _renders_unescaped(call: ast.Call, ctx: RuleContext) -> bool:
     """``jinja2.Template(src).render(q=q)``: a template made with autoescaping off (jinja2's
     default) printing a variable unescaped: its text is the body, not a response made by a call
     (see dataflow/jinja_templates.py)."""
-    if not (call.func.__class__ is ast.Attribute and call.func.attr == "render" and ctx.facts.imports.imports_module("jinja2")):
+    if not (call.func.__class__ is ast.Attribute and call.func.attr in JINJA_RENDER_METHODS
+            and ctx.facts.imports.imports_module("jinja2")):
         return False
 
     def bound_once(name: ast.Name) -> ast.expr | None:
