@@ -19,6 +19,12 @@ PATH_CALLS = (
     # ``open()`` or storage that made it is where a path is used.)
     "starlette.responses.FileResponse", "fastapi.responses.FileResponse",
     "aiofiles.open", "tempfile.NamedTemporaryFile",
+    # Async file APIs: anyio's open_file(file, ...), aiofiles.os's wrappers of the os functions
+    # above (same arguments), aiohttp's FileResponse(path).
+    "anyio.open_file",
+    *(f"aiofiles.os.{name}" for name in (
+        "remove", "unlink", "rename", "replace", "rmdir", "removedirs", "makedirs", "mkdir", "listdir", "scandir")),
+    "aiohttp.web.FileResponse", "aiohttp.web_fileresponse.FileResponse",
 )
 
 # pathlib: building a Path touches no file (``Path(upload.filename).suffix`` only inspects a name);
@@ -49,7 +55,7 @@ UPLOADED_FILE_PATH_METHODS = {"save": (0, "dst")}
     description="""A file path is built from data the client controls. With `../` segments or an
         absolute path the client reads, overwrites or deletes files outside the intended
         directory. Reported where the file is touched: open() and the os/shutil functions,
-        file responses, pathlib's read_text/write_text/read_bytes/write_bytes/open/unlink/
+        their async forms (aiofiles.open, aiofiles.os.*, anyio.open_file), file responses, pathlib's read_text/write_text/read_bytes/write_bytes/open/unlink/
         rmdir/mkdir/touch/iterdir/rename/replace on the path (building a Path touches nothing),
         and the save(dst) of an uploaded file (werkzeug's FileStorage: a value of Flask's
         request.files, whose filename is the client's text).""",
@@ -76,7 +82,7 @@ def check_path(call: ast.Call, ctx: RuleContext):
     # send_from_directory(directory, path): the directory is trusted, the path is checked by
     # werkzeug's safe_join -- only a tainted *directory* is a traversal.
     position = 0
-    value = ctx.argument(call, position, "file" if name.endswith("open") else "path")
+    value = ctx.argument(call, position, "file" if name.endswith(("open", "open_file")) else "path")
     if value is None and call.args:
         value = call.args[0]
     if value is None:
