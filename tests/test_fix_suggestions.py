@@ -84,3 +84,22 @@ def test_a_command_read_by_an_await_is_not_written_again_into_the_fix():
     solution = solution_at(ASYNC_SHELL, 6)
     assert "await reader" not in solution and "subprocess.run" not in solution
     assert "asyncio.create_subprocess_exec(program, arg1, arg2, ...)" in solution
+
+
+ASYNCPG = """\
+import asyncpg
+
+async def lookup(conn, name, team):
+    await conn.fetch(f"SELECT * FROM users WHERE name = '{name}' AND team = '{team}'")
+    await conn.fetchrow(f"SELECT * FROM {team} WHERE name = $1", name)
+"""
+
+
+def test_asyncpg_fix_numbers_its_parameters_and_passes_them_after_the_query():
+    solution = next(f.solution for f in review_text(ASYNCPG).findings if f.line == 4 and f.rule_id == "sql-injection")
+    assert '`conn.fetch("SELECT * FROM users WHERE name = $1 AND team = $2", name, team)`' in solution
+
+
+def test_asyncpg_query_with_parameters_already_keeps_the_generic_advice():
+    solution = next(f.solution for f in review_text(ASYNCPG).findings if f.line == 5 and f.rule_id == "sql-injection")
+    assert "$2" not in solution

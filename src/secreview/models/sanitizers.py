@@ -201,7 +201,8 @@ LOOKUP_FUNCTIONS = frozenset({
 # count, whatever ``name`` held. The result carries only the receiver's taint. (The query itself is
 # checked by the SQL rules; a stored value shown back is a second-order flow, not this one.) Not
 # here: ``callproc`` (returns its parameters), ``mogrify`` (the query text with them).
-QUERY_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "scalar", "scalars"})
+QUERY_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "scalar", "scalars",
+                           "fetch", "fetchrow", "fetchval"})  # (asyncpg's: rows, a row, a value)
 
 # Calls that never return (they raise or exit): the rest of the branch is dead, so a check
 # followed by ``abort(400)`` guards what comes after it like ``raise`` or ``return`` would.

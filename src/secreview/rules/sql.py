@@ -39,7 +39,16 @@ SQL_TEXT_CALLS: dict[str, str] = {
 SQL_METHODS: dict[str, str] = {
     "execute": "sql", "executemany": "sql", "executescript": "sql_script", "exec_driver_sql": "statement",
     "raw": "raw_query",
+    # asyncpg's Connection/Pool: fetch(query, *args), fetchrow(...), fetchval(...)
+    "fetch": "query", "fetchrow": "query", "fetchval": "query",
 }
+# asyncpg's other methods taking the query first; the same names are something else elsewhere
+# (a DB-API connection's cursor(name), a cursor's fetchmany(size)): counted in a module importing asyncpg.
+ASYNCPG_SQL_METHODS: dict[str, str] = {
+    "cursor": "query", "fetchmany": "query", "prepare": "query", "copy_from_query": "query",
+}
+# Methods whose values are passed after the query as asyncpg's numbered parameters ($1, $2...).
+_ASYNCPG_PARAMETERIZED = frozenset({"execute", "fetch", "fetchrow", "fetchval"})
 RAWSQL_CALLS = ("django.db.models.expressions.RawSQL", "django.db.models.RawSQL")
 _DB_RECEIVER_WORDS = frozenset({
     "cursor", "cur", "curs", "conn", "connection", "con", "cnx", "db", "database", "session", "engine",
@@ -115,6 +124,11 @@ def _is_statement_object(ctx: RuleContext, expr: ast.expr, depth: int = 0) -> bo
 def query_argument(ctx: RuleContext, call: ast.Call) -> tuple[ast.expr | None, bool]:
     """The SQL text a call runs and whether the call is certainly an SQL API (else the query must
     look like SQL or the receiver like a database object)."""
+    func = call.func
+    if func.__class__ is ast.Attribute and func.attr in ASYNCPG_SQL_METHODS:  # type: ignore[attr-defined]
+        if not ctx.facts.imports.imports_module("asyncpg"):
+            return None, False
+        return ctx.argument(call, 0, ASYNCPG_SQL_METHODS[func.attr]), False  # type: ignore[attr-defined]
     name = ctx.call_name(call)
     if name in SQL_TEXT_CALLS:
         return ctx.argument(call, 0, SQL_TEXT_CALLS[name]), True
@@ -157,9 +171,12 @@ def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast
     ``"... WHERE name = '%s'" % name`` -> ``cursor.execute("... WHERE name = %s", (name,))``.
     None where a value is an identifier (table, column: not parameterizable) or the SQL text is
     not fully known."""
-    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "execute") or len(call.args) != 1:
+    if not isinstance(call.func, ast.Attribute) or len(call.args) != 1:
         return None
-    placeholder = "?" if ctx.facts.imports.imports_module("sqlite3") else "%s"
+    numbered = call.func.attr in _ASYNCPG_PARAMETERIZED and ctx.facts.imports.imports_module("asyncpg")
+    if call.func.attr != "execute" and not numbered:
+        return None
+    placeholder = "$" if numbered else "?" if ctx.facts.imports.imports_module("sqlite3") else "%s"
     tokens: list[tuple[str, object]] = []  # ("text", str) and ("value", node), in order
     for piece in composition.pieces:
         if piece.kind == TEXT:
@@ -182,11 +199,13 @@ def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast
             drop_quote, text = text[-1], text[:-1]  # '%s' -> %s: the driver quotes the value
         elif _IDENTIFIER_CONTEXT.search(text):
             return None  # a table or column name: parameters cannot stand for identifiers
-        text += placeholder
         values.append(ctx.source(item))
+        text += f"${len(values)}" if numbered else placeholder
     if not values or (placeholder == "%s" and "%" in text.replace("%s", "")):
         return None  # a literal % would need escaping as %%: leave it to the reader
     sql = json.dumps(text)
+    if numbered:  # asyncpg: conn.fetch("... $1 ... $2", a, b)
+        return f"{ctx.source(call.func)}({sql}, {', '.join(values)})"
     return f"{ctx.source(call.func)}({sql}, ({', '.join(values)},))"
 
 
@@ -198,9 +217,10 @@ def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast
     confidence=MEDIUM,
     bandit=["B608"],
     calls=SQL_TEXT_CALLS,
-    methods=SQL_METHODS,
+    methods=[*SQL_METHODS, *ASYNCPG_SQL_METHODS],
     description="""A query run by cursor.execute/executemany/executescript, SQLAlchemy text(),
-        session/engine/connection execute, pandas.read_sql, psycopg sql.SQL() or Django raw() is
+        session/engine/connection execute, asyncpg's fetch/fetchrow/fetchval (and cursor,
+        fetchmany, prepare, copy_from_query), pandas.read_sql, psycopg sql.SQL() or Django raw() is
         assembled with %, .format, an f-string or + from values that are not constants. Whoever
         controls such a value can close the quote and change the query: read or modify any data,
         bypass authentication. Not reported: parameterized queries (the values are passed
@@ -208,7 +228,7 @@ def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast
         %d) and driver escaping; a query that is only a parameter is left to the data-flow
         analysis.""",
     solution="""Pass values as query parameters: cursor.execute("SELECT * FROM users WHERE name = %s",
-        (name,)) (the placeholder is %s, ? or :name depending on the driver), text("... :name")
+        (name,)) (the placeholder is %s, ?, :name or asyncpg's $1 depending on the driver), text("... :name")
         with bindparams, or the ORM's filters. Identifiers (table/column names) cannot be
         parameters: choose them from a fixed set, or use psycopg's sql.Identifier.""",
     example="""
