@@ -30,7 +30,7 @@ def test_real_review_validates_against_the_schema():
     data = document(result)
     jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft202012Validator)
     assert [f["rule_id"] for f in data["findings"]] == ["eval-used"]
-    assert data["suppressed"][0]["suppressed_by"] == "nosec (line 3)"
+    assert data["suppressed"][0]["suppressed_by"] == "nosec (line 3): no reason given"
 
 
 def test_top_level_and_summary():
@@ -39,7 +39,8 @@ def test_top_level_and_summary():
     assert data["schema_version"] == 1
     assert data["tool"] == {"name": "secreview", "version": __version__}
     assert data["summary"] == {"files": 1, "lines": 16, "checks": 142, "rules": 60, "findings": 3,
-                               "by_severity": {"high": 1, "medium": 1, "low": 1}, "suppressed": 0, "not_reviewed": 0, "partly_reviewed": 0}
+                               "by_severity": {"high": 1, "medium": 1, "low": 1}, "suppressed": 0, "not_reviewed": 0, "partly_reviewed": 0,
+                               "warnings": 0}
     assert data["change"] is None
     assert data["files"] == ["netcfg.py"]
 

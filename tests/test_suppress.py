@@ -94,7 +94,7 @@ def test_except_clause_header_and_not_the_try_body():
     assert reported(review(code.format(comment=""))) == [(3, "exception-swallowed")]
     result = review(code.format(comment="  # nosec B110"))
     assert reported(result) == []
-    assert suppressed(result) == [(3, "exception-swallowed", "nosec (line 3): B110")]
+    assert suppressed(result) == [(3, "exception-swallowed", "nosec B110 (line 3): no reason given")]
 
 
 @pytest.mark.parametrize("comment, is_suppressed", [
@@ -155,3 +155,106 @@ def test_a_flow_through_a_helper_is_suppressed_by_the_sink_statement_and_counted
         """)
     assert result.findings == []
     assert [(f.line, f.rule_id) for f in result.suppressed] == [(6, "eval-used")]
+
+
+def warnings_of(result):
+    return [(d.line, d.kind) for d in result.diagnostics]
+
+
+@pytest.mark.parametrize("comment, problem", [
+    ("# secreview: ignore[eval-used REPL for admins", "no closing `]`"),
+    ("# secreview: ignore[]", "is empty"),
+    ("# secreview: ignore[ ,]", "is empty"),
+    ("# secreview: ignore eval-used admin console", "put rule ids in brackets"),
+    ("# secreview: ignore B307", "put rule ids in brackets"),
+    ("# secreview ignore[eval-used]", "not a suppression"),
+    ("# secreview: ignroe[eval-used]", "not a suppression"),
+])
+def test_a_malformed_suppression_suppresses_nothing_and_is_reported_at_its_line(comment, problem):
+    result = review(f"""\
+        import os
+
+
+        def run(a):
+            os.system("ls " + a); eval(a)  {comment}
+        """)
+    assert reported(result) == [(5, "eval-used"), (5, "process-partial-path"), (5, "shell-command-injection")]
+    assert result.suppressed == []
+    [diagnostic] = result.diagnostics
+    assert (diagnostic.path, diagnostic.line, diagnostic.kind) == ("snippet.py", 5, "bad-suppression")
+    assert problem in diagnostic.message and "suppresses nothing" in diagnostic.message
+    assert diagnostic.is_warning
+
+
+def test_a_space_before_the_brackets_is_still_a_targeted_suppression():
+    result = review("""\
+        import os
+
+
+        def run(a):
+            os.system("ls " + a); eval(a)  # secreview: ignore [eval-used] REPL for admins
+        """)
+    assert [rule for _, rule in reported(result)] == ["process-partial-path", "shell-command-injection"]
+    assert suppressed(result) == [(5, "eval-used", "secreview: ignore[eval-used] (line 5): REPL for admins")]
+    assert result.diagnostics == []
+
+
+def test_unknown_ids_in_brackets_are_warned_about_and_the_known_ones_still_count():
+    result = review("""\
+        a = eval(input())  # secreview: ignore[eval-use] typo
+        b = eval(input())  # secreview: ignore[eval-used, exec-usd] one typo
+        c = eval(input())  # secreview: ignore[B999]
+        d = eval(input())  # nosec B999 Bandit's own ids are not checked
+        """)
+    assert reported(result) == [(1, "eval-used"), (3, "eval-used"), (4, "eval-used")]
+    assert [line for line, _, _ in suppressed(result)] == [2]
+    messages = {d.line: d.message for d in result.diagnostics}
+    assert sorted(messages) == [1, 2, 3]
+    assert "unknown rule id `eval-use` (did you mean `eval-used`?)" in messages[1]
+    assert "unknown rule id `exec-usd` (did you mean `exec-used`?)" in messages[2]
+    assert "no secreview rule covers Bandit id `B999`" in messages[3]
+
+
+def test_well_formed_suppressions_and_prose_give_no_warning():
+    result = review("""\
+        # secreview reports eval below; see the ticket
+        a = eval(input())  # secreview: ignore[eval-used] reviewed
+        b = eval(input())  # secreview: ignore: trusted input
+        c = "# secreview: ignore[]"  # (a string, not a comment)
+        d = eval(input())  # nosec B307, B102
+        """)
+    assert result.diagnostics == []
+    assert len(result.suppressed) == 3
+
+
+@pytest.mark.parametrize("comment, reason", [
+    ("# nosec: trusted admin tool", "nosec (line 1): trusted admin tool"),
+    ("# nosec B307 trusted", "nosec B307 (line 1): trusted"),
+    ("# nosec B602,B307", "nosec B602, B307 (line 1): no reason given"),
+    ("# nosec B602, B307 - admin only", "nosec B602, B307 (line 1): admin only"),
+    ("# nosec eval-used: fixture", "nosec eval-used (line 1): fixture"),
+    ("# nosec", "nosec (line 1): no reason given"),
+    ("# nosec because the input is trusted", "nosec (line 1): because the input is trusted"),
+])
+def test_nosec_keeps_its_reason(comment, reason):
+    result = review(f"x = eval(input())  {comment}\n")
+    assert [f.suppressed_by for f in result.suppressed] == [reason]
+
+
+def test_a_malformed_suppression_is_a_warning_in_every_format(tmp_path):
+    source = tmp_path / "a.py"
+    source.write_text("def f(a):\n    return len(a)  # secreview: ignore[]\n")
+    runner = CliRunner()
+    text = runner.invoke(main, ["review", str(source), "--no-cache"])
+    assert text.exit_code == 0  # the file was reviewed in full; the warning does not make it "not reviewed"
+    assert f"{source}:2: warning (bad-suppression) malformed suppression" in text.output
+    assert "1 warning" in text.output and "not reviewed" not in text.output
+    document = json.loads(runner.invoke(main, ["review", str(source), "--no-cache", "-f", "json"]).output)
+    assert document["summary"]["warnings"] == 1 and document["summary"]["partly_reviewed"] == 0
+    assert document["diagnostics"][0]["kind"] == "bad-suppression" and document["diagnostics"][0]["line"] == 2
+    sarif = json.loads(runner.invoke(main, ["review", str(source), "--no-cache", "-f", "sarif"]).output)
+    [note] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning" and ": warning: malformed suppression" in note["message"]["text"]
+    assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is True
+    markdown = runner.invoke(main, ["review", str(source), "--no-cache", "-f", "review"]).output
+    assert "### Warnings" in markdown and "### Not reviewed" not in markdown

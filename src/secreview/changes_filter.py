@@ -31,8 +31,12 @@ def restrict_to_change(result: ReviewResult, change: Change) -> ReviewResult:
     change.findings_outside = len(result.findings) - len(kept)
     result.findings = kept
     result.suppressed = [f for f in result.suppressed if in_change(f, change)]
-    diagnostics = [d for d in result.diagnostics if _concerns_change(d, change)]
-    change.diagnostics_outside = len(result.diagnostics) - len(diagnostics)
+    # A warning (malformed suppression) is the change's business only on a line it changed.
+    warned = [d for d in result.diagnostics if d.is_warning and change.touches(d.path, d.line)]
+    problems = [d for d in result.diagnostics if not d.is_warning]
+    diagnostics = [d for d in problems if _concerns_change(d, change)]
+    change.diagnostics_outside = len(problems) - len(diagnostics)
+    diagnostics = sorted(diagnostics + warned, key=Diagnostic.sort_key)
     result.diagnostics = diagnostics
     reviewed = set(result.files)
     change.reviewed_files = sorted(path for path in change.files if path in reviewed)

@@ -130,7 +130,7 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
     text = available[output_format](result, color=interactive if color is None else color, show_suppressed=show_suppressed)
     _write(text, output)
     if change_options.get("write_baseline_file"):  # the findings are accepted into the baseline
-        sys.exit(EXIT_NOT_REVIEWED if result.diagnostics else EXIT_CLEAN)
+        sys.exit(EXIT_NOT_REVIEWED if any(not d.is_warning for d in result.diagnostics) else EXIT_CLEAN)
     sys.exit(exit_code(result, config))
 
 
@@ -262,7 +262,7 @@ def _write(text: str, output: str | None) -> None:
 def exit_code(result, config: Config) -> int:
     if any(f.severity >= config.fail_on for f in result.findings):
         return EXIT_FINDINGS
-    if result.diagnostics:
+    if any(not d.is_warning for d in result.diagnostics):  # (warnings: the file was reviewed in full)
         return EXIT_NOT_REVIEWED
     return EXIT_CLEAN
 

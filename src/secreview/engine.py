@@ -235,6 +235,7 @@ class Reviewer:
         result.files.append(parsed.path)
         result.lines = parsed.line_count
         result.checks = checks
+        result.diagnostics.extend(suppress.problems(parsed))  # malformed suppression comments: warnings
         if flow is not None:
             result.sink_records = flow.sink_records
             result.call_sites = flow.call_sites

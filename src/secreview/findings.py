@@ -162,6 +162,13 @@ class Finding:
         return data
 
 
+# Diagnostics about a file that was reviewed in full, which the user should still fix: a malformed
+# suppression comment (it suppresses nothing). Reports show them as warnings, not as inputs "not
+# reviewed" or "partly reviewed", and they do not change the exit code.
+SUPPRESSION_WARNING = "bad-suppression"
+WARNING_KINDS = frozenset({SUPPRESSION_WARNING})
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """A problem with the input (not a defect in it): unreadable, unparsable, too deep..."""
@@ -173,6 +180,11 @@ class Diagnostic:
 
     def to_dict(self) -> dict:
         return {"path": self.path, "kind": self.kind, "message": self.message, "line": self.line}
+
+    @property
+    def is_warning(self) -> bool:
+        """A problem in a file reviewed in full (see WARNING_KINDS), not an input left unreviewed."""
+        return self.kind in WARNING_KINDS
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.kind)

@@ -6,6 +6,10 @@
   ``# secreview: ignore[RULE-ID, OTHER] reason`` (rule ids or Bandit ids), ``# secreview: ignore``
   (every rule), ``# nosec`` (every rule) and ``# nosec B602, B607`` (the rules covering those Bandit
   ids; secreview rule ids work there too). Only real comments count, not text inside strings.
+  The reason written after the comment is kept (``nosec B602 reason`` too); none: "no reason given".
+  A malformed ``secreview`` comment (``ignore[`` without ``]``, ``ignore[]``, ``ignore eval-used``
+  without brackets, ``secreview ignore`` without the colon...) suppresses nothing, never every rule:
+  ``problems`` reports it as a warning at its line, as it does ids in brackets that name no rule.
 - Configuration: ``per-path-ignores`` (glob -> rule ids).
 Every suppressed finding is kept, with ``suppressed_by`` saying which comment or glob did it, so
 that reports can count and list them. The severity and confidence floors are report filters, not
@@ -14,17 +18,26 @@ suppressions: findings below them are dropped.
 from __future__ import annotations
 
 import ast
+import difflib
+import functools
 import io
 import re
 import tokenize
+from dataclasses import dataclass
 
 from secreview.config import Config
-from secreview.findings import Finding
+from secreview.findings import SUPPRESSION_WARNING, Diagnostic, Finding
 from secreview.parse import ParsedFile
 
-_SECREVIEW = re.compile(r"#\s*secreview\s*:\s*ignore\b(?:\[(?P<ids>[^\]]*)\])?(?P<reason>[^#]*)", re.I)
-_NOSEC = re.compile(r"#\s*nosec\b:?(?P<ids>[^#]*)", re.I)
+# A comment that means to talk to secreview: ``# secreview: ...``, ``# secreview ignore...``.
+_DIRECTIVE = re.compile(r"#\s*secreview\s*(?::|(?=ignore))", re.I)
+# The well-formed suppression: ``ignore[ids] reason`` (a space before the bracket is accepted: it is
+# unambiguous) or ``ignore reason`` (every rule).
+_IGNORE = re.compile(r"#\s*secreview\s*:\s*ignore\b(?P<rest>[^#]*)", re.I)
+_BRACKETS = re.compile(r"\s*\[(?P<ids>[^\]]*)\](?P<reason>.*)", re.S)
+_NOSEC = re.compile(r"#\s*nosec\b:?(?P<rest>[^#]*)", re.I)
 _BANDIT_ID = re.compile(r"^B\d{3}$", re.I)
+_ID_LIST = re.compile(r"[\s,]*(?P<id>[\w-]+)[\s,;:]*")
 _REASON_LEADER = " \t:-–—,;"
 
 
@@ -99,37 +112,151 @@ def _tokenize_comments(source: str, into: dict[int, str] | None = None) -> dict[
     return comments
 
 
-def _ids(text: str) -> set[str]:
-    return {part.upper() if _BANDIT_ID.match(part) else part for part in re.split(r"[\s,]+", text) if part}
+def _ids(text: str) -> list[str]:
+    """The ids of a list, in order, once each (Bandit ids upper-cased)."""
+    found = (part.upper() if _BANDIT_ID.match(part) else part for part in re.split(r"[\s,;:]+", text) if part)
+    return list(dict.fromkeys(found))
 
 
 def _reason(text: str) -> str:
     return text.strip().lstrip(_REASON_LEADER).strip()
 
 
-def suppression_for(finding: Finding, comments: dict[int, str], rule_ids: set[str] | None = None) -> str | None:
-    """Why ``finding`` is suppressed by an inline comment, or None. ``rule_ids``: the registered
-    rule ids, to tell ``# nosec eval-used`` (specific) from ``# nosec because ...`` (blanket)."""
+@dataclass(frozen=True)
+class KnownIds:
+    """What a suppression may name: secreview rule ids and the Bandit ids some rule covers."""
+
+    rules: frozenset[str]
+    bandit: frozenset[str]
+
+    def is_id(self, word: str) -> bool:
+        return word in self.rules or bool(_BANDIT_ID.match(word))
+
+    def unknown(self, word: str) -> str | None:
+        """Why ``word`` names no rule, or None when it names one."""
+        if _BANDIT_ID.match(word):
+            return None if word.upper() in self.bandit else f"no secreview rule covers Bandit id `{word}`"
+        if word in self.rules:
+            return None
+        near = difflib.get_close_matches(word, self.rules, n=1)
+        return f"unknown rule id `{word}`" + (f" (did you mean `{near[0]}`?)" if near else "")
+
+
+@functools.cache
+def known_ids() -> KnownIds:
+    from secreview.rules import all_rules
+
+    rules = all_rules()
+    return KnownIds(frozenset(rules), frozenset(b.upper() for rule in rules.values() for b in rule.bandit))
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One suppression comment. ``what`` is its form as reports show it (``secreview:
+    ignore[eval-used]``, ``nosec B602``); ``ids`` the rules or Bandit ids it names (empty: every rule).
+    A malformed one (``problem``) suppresses nothing: a typo must never widen it to every rule."""
+
+    what: str
+    ids: tuple[str, ...] = ()
+    reason: str = ""
+    problem: str = ""
+    targeted: bool = False  # written with an id list in brackets (whose ids are checked)
+
+    def covers(self, names: set[str]) -> bool:
+        return not self.problem and (not self.ids or not names.isdisjoint(self.ids))
+
+    def describe(self, line: int) -> str:
+        return f"{self.what} (line {line}): {self.reason or 'no reason given'}"
+
+
+def parse_comment(comment: str, known: KnownIds) -> Suppression | None:
+    """The suppression a comment holds (possibly malformed), or None when it holds none."""
+    match = _IGNORE.search(comment)
+    if match:
+        return _secreview_ignore(match.group("rest"), known)
+    if _DIRECTIVE.search(comment):
+        return Suppression("secreview", problem="not a suppression: write `# secreview: ignore[RULE-ID] reason`"
+                                                " (or `# secreview: ignore reason` for every rule)")
+    match = _NOSEC.search(comment)
+    if match:
+        return _nosec(match.group("rest"), known)
+    return None
+
+
+def _secreview_ignore(rest: str, known: KnownIds) -> Suppression:
+    bracket = _BRACKETS.match(rest)
+    if bracket:
+        listed = bracket.group("ids").strip()
+        what = f"secreview: ignore[{listed}]"
+        if not _ids(listed):
+            return Suppression(what, problem="the rule list `[]` is empty: name the rules to suppress"
+                                             " (`# secreview: ignore reason`, without brackets, is every rule)")
+        return Suppression(what, tuple(_ids(listed)), _reason(bracket.group("reason")), targeted=True)
+    if rest.lstrip().startswith("["):
+        return Suppression("secreview: ignore[", problem="the rule list has no closing `]`")
+    reason = _reason(rest)
+    first = re.match(r"[\w-]+", reason)
+    if first and known.is_id(first.group()):
+        word = first.group()
+        return Suppression("secreview: ignore", problem=f"`{word}` looks like a rule id: put rule ids in brackets,"
+                                                        f" `# secreview: ignore[{word}] reason`")
+    return Suppression("secreview: ignore", reason=reason)
+
+
+def _nosec(rest: str, known: KnownIds) -> Suppression:
+    """Bandit's form: ``# nosec``, ``# nosec: reason``, ``# nosec B602, B607 reason`` (secreview
+    rule ids work too). The ids lead; what follows them is the reason. As in earlier versions, an
+    id further in the text still counts (a reason is never read as a wider suppression)."""
+    words = _ids(rest)
+    ids = tuple(w for w in words if _BANDIT_ID.match(w) or w in known.rules)
+    position = 0
+    while (match := _ID_LIST.match(rest, position)) and known.is_id(match.group("id")):
+        position = match.end()
+    return Suppression("nosec" + (f" {', '.join(ids)}" if ids else ""), ids, _reason(rest[position:]))
+
+
+def suppression_for(finding: Finding, comments: dict[int, str], known: KnownIds | None = None) -> str | None:
+    """Why ``finding`` is suppressed by an inline comment, or None. ``known``: the registered rule
+    ids, to tell ``# nosec eval-used`` (specific) from ``# nosec because ...`` (blanket)."""
+    known = known if known is not None else known_ids()
     start, end = finding.statement_lines if finding.statement_lines != (0, 0) else (finding.line, finding.end_line)
     names = {finding.rule_id, *finding.bandit}
     for line in range(start, end + 1):
         comment = comments.get(line)
         if not comment:
             continue
-        match = _SECREVIEW.search(comment)
-        if match:
-            wanted = _ids(match.group("ids") or "")
-            if not wanted or names & wanted:
-                what = f"secreview: ignore[{match.group('ids').strip()}]" if wanted else "secreview: ignore"
-                reason = _reason(match.group("reason"))
-                return f"{what} (line {line}): " + (reason or "no reason given")
-        match = _NOSEC.search(comment)
-        if match:
-            words = _ids(match.group("ids"))
-            wanted = {w for w in words if _BANDIT_ID.match(w) or (rule_ids is not None and w in rule_ids)}
-            if not wanted or names & wanted:
-                return f"nosec (line {line})" + (f": {', '.join(sorted(wanted))}" if wanted else "")
+        suppression = parse_comment(comment, known)
+        if suppression is not None and suppression.covers(names):
+            return suppression.describe(line)
     return None
+
+
+# Where a comment may talk to secreview: files without it need no tokenizing for ``problems``.
+_DIRECTIVE_HINT = re.compile(r"secreview\s*(?::|ignore)", re.I)
+
+
+def problems(parsed: ParsedFile, known: KnownIds | None = None) -> list[Diagnostic]:
+    """Warnings for the file's malformed suppression comments (which suppress nothing) and for ids
+    in brackets that name no rule (which suppress nothing of their own), each at its line."""
+    if not _DIRECTIVE_HINT.search("\n".join(parsed.lines)):
+        return []
+    known = known if known is not None else known_ids()
+    found = []
+    for line, comment in sorted(comments_by_line(parsed).items()):
+        suppression = parse_comment(comment, known)
+        if suppression is None:
+            continue
+        shown = comment.strip() if len(comment.strip()) <= 80 else comment.strip()[:77] + "..."
+        if suppression.problem:
+            found.append(Diagnostic(parsed.path, SUPPRESSION_WARNING,
+                                    f"malformed suppression `{shown}`: {suppression.problem}; it suppresses nothing", line))
+        elif suppression.targeted:
+            for word in suppression.ids:
+                why = known.unknown(word)
+                if why:
+                    found.append(Diagnostic(parsed.path, SUPPRESSION_WARNING,
+                                            f"suppression `{shown}`: {why}, so it suppresses nothing", line))
+    return found
 
 
 def _may_have_comment(finding: Finding, parsed: ParsedFile) -> bool:
@@ -144,10 +271,8 @@ def apply(findings: list[Finding], parsed: ParsedFile, config: Config) -> tuple[
     findings = [f for f in findings if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
     if not findings:
         return [], []
-    from secreview.rules import all_rules
-
     comments: dict[int, str] | None = None  # tokenized on first need: tokenizing a file is costly
-    rule_ids = set(all_rules())
+    known = known_ids()
     kept: list[Finding] = []
     suppressed: list[Finding] = []
     for finding in findings:
@@ -155,7 +280,7 @@ def apply(findings: list[Finding], parsed: ParsedFile, config: Config) -> tuple[
             finding.statement_lines = statement_range_at(parsed.tree, finding.line, finding.col)
         if comments is None and _may_have_comment(finding, parsed):
             comments = comments_by_line(parsed)
-        reason = suppression_for(finding, comments or {}, rule_ids)
+        reason = suppression_for(finding, comments or {}, known)
         if reason is None and not finding.path.startswith("<"):  # "<stdin>" has no path to match
             glob = config.per_path_ignore(finding.path, finding.rule_id, finding.bandit)
             reason = f"config: per-path-ignores {glob}" if glob is not None else None

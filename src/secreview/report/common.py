@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 from secreview.engine import ReviewResult
-from secreview.findings import Finding
+from secreview.findings import Diagnostic, Finding
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -41,7 +41,17 @@ def not_reviewed(result: ReviewResult) -> list[str]:
 def partly_reviewed(result: ReviewResult) -> list[str]:
     """Reviewed files with a diagnostic all the same (e.g. data-flow budget exceeded in a function)."""
     reviewed = set(result.files)
-    return sorted({d.path for d in result.diagnostics if d.path in reviewed})
+    return sorted({d.path for d in result.diagnostics if d.path in reviewed and not d.is_warning})
+
+
+def warnings(result: ReviewResult) -> list[Diagnostic]:
+    """Problems in files reviewed in full (a malformed suppression comment): see WARNING_KINDS."""
+    return [d for d in result.diagnostics if d.is_warning]
+
+
+def input_problems(result: ReviewResult) -> list[Diagnostic]:
+    """The diagnostics of inputs not reviewed, or reviewed in part (not the warnings)."""
+    return [d for d in result.diagnostics if not d.is_warning]
 
 
 def visible(text: str) -> str:

@@ -56,7 +56,8 @@ def diagnostic_comment(diagnostic: Diagnostic, result: ReviewResult, run: str) -
     comment: dict = {
         "robot_id": ROBOT_ID,
         "robot_run_id": run,
-        "message": f"secreview could not review this file ({diagnostic.kind}): {diagnostic.message}",
+        "message": (f"secreview warning ({diagnostic.kind}): {diagnostic.message}" if diagnostic.is_warning
+                    else f"secreview could not review this file ({diagnostic.kind}): {diagnostic.message}"),
     }
     if diagnostic.line:
         comment["line"] = diagnostic.line

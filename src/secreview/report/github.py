@@ -61,8 +61,9 @@ def render(result: ReviewResult, **_options) -> str:
         properties: dict[str, object] = {"file": tool_path(diagnostic.path, result.change)}
         if diagnostic.line:
             properties["line"] = diagnostic.line
-        properties["title"] = f"secreview: not reviewed ({diagnostic.kind})"
-        lines.append(workflow_command("error", properties, diagnostic.message))
+        status = "warning" if diagnostic.is_warning else "not reviewed"
+        properties["title"] = f"secreview: {status} ({diagnostic.kind})"
+        lines.append(workflow_command("warning" if diagnostic.is_warning else "error", properties, diagnostic.message))
     lines.append(summary(result).replace("\n\n", "\n"))
     return "\n".join(lines) + "\n"
 

@@ -12,7 +12,7 @@ import json
 from secreview import __version__
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, TraceStep
-from secreview.report.common import SEVERITIES, not_reviewed, partly_reviewed
+from secreview.report.common import SEVERITIES, not_reviewed, partly_reviewed, warnings
 
 SCHEMA_VERSION = 1
 
@@ -31,6 +31,7 @@ def to_document(result: ReviewResult) -> dict:
             "suppressed": len(result.suppressed),
             "not_reviewed": len(not_reviewed(result)),
             "partly_reviewed": len(partly_reviewed(result)),
+            "warnings": len(warnings(result)),
         },
         # --diff/--patch: the change the report is limited to; null for a whole review.
         "change": result.change.to_dict() if result.change is not None else None,

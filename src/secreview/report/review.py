@@ -10,7 +10,7 @@ import re
 
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, TraceStep
-from secreview.report.common import (line_span, not_reviewed, partly_reviewed, plural, reviewed_inputs,
+from secreview.report.common import (input_problems, line_span, not_reviewed, partly_reviewed, warnings, plural, reviewed_inputs,
                                      severity_counts, visible)
 from secreview.report.review_comments import change_header
 
@@ -26,8 +26,10 @@ def render(result: ReviewResult, show_suppressed: bool = False, **_options) -> s
         blocks.append(clean_conclusion(result, show_suppressed))
     if show_suppressed and result.suppressed:
         blocks.append(suppressed_block(result.suppressed))
-    if result.diagnostics:
-        blocks.append(not_reviewed_block(result.diagnostics))
+    if problems := input_problems(result):
+        blocks.append(not_reviewed_block(problems))
+    if noted := warnings(result):
+        blocks.append(not_reviewed_block(noted, "Warnings"))
     if result.findings:
         blocks.append("### Conclusion\n\n" + conclusion(result, show_suppressed))
     return "\n\n".join(blocks) + "\n"
@@ -116,6 +118,9 @@ def caveats(result: ReviewResult, show_suppressed: bool) -> list[str]:
         lines.append(f"{plural(len(missing), 'file')} could not be reviewed (listed under “Not reviewed”).")
     if partial:
         lines.append(f"{plural(len(partial), 'file')} {was(len(partial))} only partly reviewed (listed under “Not reviewed”).")
+    if noted := warnings(result):
+        lines.append(f"{plural(len(noted), 'suppression comment')} {was(len(noted))} not understood and suppressed nothing"
+                     " (listed under “Warnings”).")
     if change is not None and change.diagnostics_outside:
         lines.append(f"{plural(change.diagnostics_outside, 'unchanged file')} could not be analysed.")
     return lines
@@ -133,8 +138,8 @@ def suppressed_block(findings: list[Finding]) -> str:
     return "\n".join(lines)
 
 
-def not_reviewed_block(diagnostics: list[Diagnostic]) -> str:
-    lines = ["### Not reviewed", ""]
+def not_reviewed_block(diagnostics: list[Diagnostic], title: str = "Not reviewed") -> str:
+    lines = [f"### {title}", ""]
     for diagnostic in diagnostics:
         where = f"{code(diagnostic.path)} line {diagnostic.line}" if diagnostic.line else code(diagnostic.path)
         lines.append(f"- {where}: {visible(diagnostic.message)} ({diagnostic.kind})")

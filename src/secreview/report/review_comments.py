@@ -77,9 +77,13 @@ def summary(result: ReviewResult) -> str:
         notes.append(f"{len(result.suppressed)} suppressed")
     if change and change.findings_outside:
         notes.append(f"{change.findings_outside} in unchanged code not reported")
-    if result.diagnostics:
-        names = ", ".join(sorted({tool_path(d.path, change) for d in result.diagnostics}))
-        notes.append(f"{len(result.diagnostics)} input problem{'s' if len(result.diagnostics) != 1 else ''}: "
+    problems = [d for d in result.diagnostics if not d.is_warning]
+    if len(problems) < len(result.diagnostics):
+        noted = len(result.diagnostics) - len(problems)
+        notes.append(f"{noted} malformed suppression comment{'s' if noted != 1 else ''} (suppressing nothing)")
+    if problems:
+        names = ", ".join(sorted({tool_path(d.path, change) for d in problems}))
+        notes.append(f"{len(problems)} input problem{'s' if len(problems) != 1 else ''}: "
                      f"{names} could not be reviewed")
     if change and change.diagnostics_outside:
         notes.append(f"{change.diagnostics_outside} unchanged file(s) could not be analysed")

@@ -163,9 +163,9 @@ def invocation(result: ReviewResult) -> dict:
 
 def notification(diagnostic: Diagnostic, reviewed: bool = False) -> dict:
     area = {"startLine": diagnostic.line} if diagnostic.line else None
-    status = "partly reviewed" if reviewed else "not reviewed"
+    status = "warning" if diagnostic.is_warning else "partly reviewed" if reviewed else "not reviewed"
     return {
-        "level": "warning" if reviewed else "error",
+        "level": "warning" if reviewed or diagnostic.is_warning else "error",
         "message": {"text": f"{diagnostic.path}: {status}: {diagnostic.message}"},
         "descriptor": {"id": diagnostic.kind},
         "locations": [{"physicalLocation": physical_location(diagnostic.path, area)}],

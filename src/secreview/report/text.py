@@ -22,7 +22,7 @@ from rich.text import Text
 
 from secreview.engine import EXCERPT_MAX_SPAN, EXCERPT_RADIUS, ReviewResult
 from secreview.findings import Diagnostic, Finding
-from secreview.report.common import not_reviewed, partly_reviewed, plural, severity_counts, visible
+from secreview.report.common import not_reviewed, partly_reviewed, plural, severity_counts, visible, warnings
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 TAB_SIZE = 4
@@ -120,7 +120,7 @@ def suppressed_line(finding: Finding) -> Text:
 
 def diagnostic_line(diagnostic: Diagnostic, partly: bool = False) -> Text:
     where = f"{diagnostic.path}:{diagnostic.line}:" if diagnostic.line else f"{diagnostic.path}:"
-    label = "partly reviewed" if partly else "not reviewed"
+    label = "warning" if diagnostic.is_warning else "partly reviewed" if partly else "not reviewed"
     return Text.assemble((visible(where), "bold"), " ", (label, "magenta"),
                          f" ({diagnostic.kind}) {visible(diagnostic.message)}")
 
@@ -139,5 +139,7 @@ def summary(result: ReviewResult, show_suppressed: bool = False) -> Text:
         parts.append(f"{plural(len(missing), 'file')} not reviewed")
     if partial:
         parts.append(f"{plural(len(partial), 'file')} partly reviewed")
+    if noted := warnings(result):
+        parts.append(plural(len(noted), "warning"))
     style = "bold red" if result.findings else ("bold magenta" if result.diagnostics else "bold green")
     return Text("; ".join(parts), style)
