@@ -116,3 +116,51 @@ def test_suppression_comments_work_in_indented_fragments():
     assert result.findings == []
     assert [(f.line, f.suppressed_by) for f in result.suppressed] == [
         (9, "secreview: ignore[eval-used] (line 9): trusted admin console")]
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("else:\n    return eval(input())\n", [(21, 11)]),
+    ("        else:\n            return eval(input())\n", [(21, 19)]),
+    ("    elif mode == 'x':\n        return eval(input())\n    else:\n        return eval(input())\n", [(21, 15), (23, 15)]),
+    ("except ValueError as error:\n    eval(input())\nelse:\n    eval(input())\nfinally:\n    eval(input())\n",
+     [(21, 4), (23, 4), (25, 4)]),
+    ("finally:\n    eval(input())\n", [(21, 4)]),
+    ("    except* OSError:\n        eval(input())\n", [(21, 8)]),
+])
+def test_a_selection_starting_at_a_clause_is_reviewed_at_the_users_lines(code, expected):
+    result = review_snippet(code, first_line=20)
+    assert not result.diagnostics
+    assert positions(result) == expected
+
+
+def test_a_selection_going_back_to_a_clause_of_an_outer_block_keeps_both_branches():
+    code = "        x = eval(input())\n    except KeyError:\n        y = eval(input())\n"
+    result = review_snippet(code, first_line=5)
+    assert not result.diagnostics
+    assert positions(result) == [(5, 12), (7, 12)]
+    code = "    return eval(input())\nelse:\n    return eval(input())\n"
+    assert positions(review_snippet(code, first_line=5)) == [(5, 11), (7, 11)]
+
+
+def test_the_blocks_put_around_a_clause_fragment_have_no_line_of_their_own():
+    parsed = parse_snippet("<stdin>", b"except ValueError:\n    x = 1\n", first_line=30)
+    assert not isinstance(parsed, Diagnostic)
+    lines = {node.lineno for node in ast.walk(parsed.tree) if hasattr(node, "lineno")}
+    assert lines == {30, 31}
+    [block] = parsed.tree.body
+    assert isinstance(block, ast.Try) and block.handlers[0].lineno == 30
+
+
+def test_a_clause_inside_a_branch_is_not_dead_code():
+    # ``else:`` after a block the snippet went back to: both branches may run (the block's test is
+    # unknown, not ``True``, which the data flow would prune).
+    code = "    cmd = input()\nelse:\n    cmd = 'ls'\nos.system(cmd)\n"
+    fragment = review_snippet(code)
+    assert not fragment.diagnostics
+    assert [f.rule_id for f in fragment.findings if f.rule_id == "shell-command-injection"]
+
+
+def test_an_unparsable_clause_fragment_still_names_the_error_line():
+    parsed = parse_snippet("<stdin>", b"else:\n    x = = 1\n", first_line=10)
+    assert isinstance(parsed, Diagnostic)
+    assert parsed.line == 11

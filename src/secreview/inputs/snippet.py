@@ -6,7 +6,9 @@ It is parsed as it is first: Python's parser accepts the function-only statement
 compiler, which secreview never runs, is what rejects them), so those need no wrapping. An
 indented fragment is then parsed inside blocks: ``if True:`` lines put above it, one per
 indentation level it uses, accept its indentation without changing a character of the snippet
-(unlike dedenting, which would shift columns and alter multi-line strings). The tree is then
+(unlike dedenting, which would shift columns and alter multi-line strings). A fragment that starts
+at a clause (``else:``, ``elif x:``, ``except E:``, ``finally:``) gets the head of its statement put
+above it (``if __fragment__: pass``, ``try: pass``), whose lines are never reported. The tree is then
 unwrapped and moved so that every line and column is the one the user sees in the origin
 (``--first-line``). If nothing parses, the diagnostic names the line of the syntax error in the
 origin's numbering.
@@ -14,6 +16,7 @@ origin's numbering.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from secreview.findings import Diagnostic
@@ -66,7 +69,7 @@ def _parse_fragment(path: str, text: str) -> tuple[ast.Module | None, BaseExcept
     if not headers:
         return None, error
     try:
-        return _unwrap(_parse(path, "".join(headers) + text), len(headers)), None
+        return _unwrap(_parse(path, "".join(h.text for h in headers) + text), headers), None
     except SyntaxError as exc:
         # Report the error found furthest into the snippet: the earlier one is often just
         # "unexpected indent" on the first line, which the block form got past.
@@ -78,42 +81,100 @@ def _parse_fragment(path: str, text: str) -> tuple[ast.Module | None, BaseExcept
         return None, exc
 
 
-def _code_indents(text: str) -> list[str]:
-    """The leading whitespace of each line holding code (not blank, not only a comment)."""
-    indents = []
+# The test of the blocks put around a fragment: a name, not ``True``, so that the data flow (which
+# prunes branches a constant test never takes) analyses a fragment's own ``else:`` clause.
+_FRAGMENT_TEST = "__fragment__"
+# Clauses that continue a compound statement: a selection may start at one (``else:``...), or go
+# back to one at a lower indentation (``except E:`` after the ``try`` body it started in).
+_CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
+_HANDLER_CLAUSE = re.compile(r"(?:except|finally)\b")
+
+
+@dataclass(frozen=True)
+class _Header:
+    """A line put above a fragment: a block (``if``/``try``) holding the lines indented deeper than
+    ``indent``, or the head of the statement whose clause the fragment starts with (``dangling``:
+    ``if __fragment__: pass`` before ``else:``, ``try: pass`` before ``except E:``)."""
+
+    indent: str
+    keyword: str  # "if" or "try"
+    dangling: bool = False
+
+    @property
+    def text(self) -> str:
+        head = f"if {_FRAGMENT_TEST}:" if self.keyword == "if" else "try:"
+        return f"{self.indent}{head}{' pass' if self.dangling else ''}\n"
+
+
+def _code_lines(text: str) -> list[tuple[str, str]]:
+    """(leading whitespace, the rest) of each line holding code (not blank, not only a comment)."""
+    lines = []
     for line in text.splitlines():
         stripped = line.lstrip(" \t\f")
         if stripped and not stripped.startswith("#"):
-            indents.append(line[: len(line) - len(stripped)])
-    return indents
+            lines.append((line[: len(line) - len(stripped)], stripped))
+    return lines
 
 
-def _block_headers(text: str) -> list[str]:
-    """``if True:`` lines to put above an indented fragment, one per indentation level that the
-    fragment's later lines go back to (a selection may start deep inside a block), outermost
-    first. Empty when the fragment is not indented."""
-    indents = _code_indents(text)
-    if not indents or not indents[0]:
+def _block_headers(text: str) -> list[_Header]:
+    """Lines to put above a fragment, outermost first: a block per indentation level that the
+    fragment's later lines go back to (a selection may start deep inside a block) -- ``try:`` when
+    the fragment goes back to it with ``except``/``finally``, else ``if __fragment__:`` -- and, when
+    the fragment starts with a clause (``else:``, ``elif x:``, ``except E:``, ``finally:``), the
+    head of its statement. Empty when the fragment is neither indented nor starts with a clause."""
+    lines = _code_lines(text)
+    if not lines:
         return []
-    first = indents[0]
-    levels = sorted({i for i in indents if len(i) < len(first) and first.startswith(i)} | {""}, key=len)
-    return [f"{level}if True:\n" for level in levels]
+    first, first_code = lines[0]
+    headers = []
+    if first:
+        levels = sorted({i for i, _ in lines if len(i) < len(first) and first.startswith(i)} | {""}, key=len)
+        for level in levels:
+            back = next((code for indent, code in lines if indent == level), "")
+            headers.append(_Header(level, "try" if _HANDLER_CLAUSE.match(back) else "if"))
+    if _CLAUSE.match(first_code):
+        headers.append(_Header(first, "try" if _HANDLER_CLAUSE.match(first_code) else "if", dangling=True))
+    return headers
 
 
-def _unwrap(wrapped: ast.Module, depth: int) -> ast.Module:
+def _unwrap(wrapped: ast.Module, headers: list[_Header]) -> ast.Module:
     """The snippet's statements as a module, at the snippet's own lines (columns are unchanged:
     the snippet's text was not modified). Statements after a block (lines less indented than the
-    snippet's first) are kept, in order."""
-    def statements(body: list[ast.stmt], level: int) -> list[ast.stmt]:
-        if level == 0:
-            return body
-        block = body[0]
-        assert isinstance(block, ast.If)
-        return [*statements(block.body, level - 1), *body[1:]]
+    snippet's first) are kept, in order. A block the fragment goes back to with a clause of its own
+    (``else:``, ``except E:``) is kept, around the statements it holds."""
+    depth = len(headers)
 
-    module = ast.Module(body=statements(wrapped.body, depth), type_ignores=[])
-    ast.increment_lineno(module, -depth)
-    return module
+    def statements(body: list[ast.stmt], level: int) -> list[ast.stmt]:
+        if level == depth:
+            return body
+        block, rest = body[0], body[1:]
+        assert isinstance(block, (ast.If, ast.Try, ast.TryStar))
+        if headers[level].dangling:  # the fragment starts at one of this statement's clauses
+            if isinstance(block, ast.If):
+                return [*block.orelse, *rest]  # (``elif c:`` is the ``if c:`` there)
+            _place(block.body[0], block.handlers[0] if block.handlers else block.finalbody[0], end=True)
+            _place(block, block.body[0])
+            return [block, *rest]
+        inner = statements(block.body, level + 1)
+        if isinstance(block, ast.If) and not block.orelse:
+            return [*inner, *rest]
+        block.body = inner
+        _place(block, inner[0])
+        if isinstance(block, ast.If):
+            _place(block.test, inner[0], end=True)
+        return [block, *rest]
+
+    ast.increment_lineno(wrapped, -depth)
+    return ast.Module(body=statements(wrapped.body, 0), type_ignores=[])
+
+
+def _place(node: ast.AST, where: ast.AST, end: bool = False) -> None:
+    """Give a synthetic node (a block put around the fragment, its ``pass``, its test) the start of
+    the fragment's ``where``, so that it never stands at a line of its own (it has none in the
+    snippet). ``end``: it ends there too (a block keeps the end of its last clause)."""
+    node.lineno, node.col_offset = where.lineno, where.col_offset
+    if end:
+        node.end_lineno, node.end_col_offset = where.lineno, where.col_offset
 
 
 def _diagnostic(path: str, error: BaseException | None, first_line: int) -> Diagnostic:
