@@ -164,3 +164,56 @@ def test_an_unparsable_clause_fragment_still_names_the_error_line():
     parsed = parse_snippet("<stdin>", b"else:\n    x = = 1\n", first_line=10)
     assert isinstance(parsed, Diagnostic)
     assert parsed.line == 11
+
+
+def confidences(result, rule_id="eval-used"):
+    return [f.confidence for f in result.findings if f.rule_id == rule_id]
+
+
+@pytest.mark.parametrize("code", [
+    '  return eval(request.form["e"])\n',
+    '  return eval(request.args.get("e"))\n',
+    '  return eval(request.json["e"])\n',
+    'data = request.values\nreturn eval(data["e"])\n',
+    'return eval(request.data)\n',
+])
+def test_a_view_body_pasted_without_its_imports_reads_the_request(code):
+    result = review_snippet(code)
+    assert confidences(result) == [Level.MEDIUM]
+    [step, *_] = result.findings[0].trace
+    assert "`request` taken as" in step.note
+
+
+def test_the_assumed_request_is_reported_at_the_default_level():
+    from click.testing import CliRunner
+
+    from secreview.cli import main
+
+    outcome = CliRunner().invoke(main, ["review", "-", "--no-cache", "-f", "json"], input='  return eval(request.form["e"])\n')
+    assert outcome.exit_code == 1
+    assert "[eval-used]" in outcome.output or '"eval-used"' in outcome.output
+
+
+@pytest.mark.parametrize("code", [
+    'request = build()\nreturn eval(request.form["e"])\n',  # the snippet binds it
+    'from urllib import request\nreturn eval(request.form["e"])\n',  # another `request`
+    'import request\nreturn eval(request.form["e"])\n',
+    'def view(request):\n    return eval(request.form["e"])\n',  # a parameter: the file's imports decide
+    'for request in queue:\n    eval(request.form["e"])\n',
+    'return eval(request.other["e"])\n',  # not a request attribute
+    'request("x")\nreturn eval(request.form["e"])\n',  # called: a function
+    'return eval(request.form["e"] + request.body)\n',  # Flask's and Django's: ambiguous
+])
+def test_a_request_the_snippet_binds_or_uses_otherwise_is_not_assumed(code):
+    assert confidences(review_snippet(code)) == [Level.LOW]
+
+
+def test_a_free_request_in_a_file_is_not_assumed():
+    from conftest import review_text
+
+    result = review_text('def view():\n    return eval(request.form["e"])\n')
+    assert [f.confidence for f in result.findings if f.rule_id == "eval-used"] == [Level.LOW]
+
+
+def test_an_imported_request_keeps_its_own_confidence():
+    assert confidences(review_snippet('from flask import request\nreturn eval(request.form["e"])\n')) == [Level.HIGH]

@@ -297,6 +297,8 @@ class FileFlow:
         self.imports_django = self._imports_django
         self.may_hold_archives = may_hold_archives(self.facts)  # (zipfile/tarfile imported: see facts/archives.py)
         self._request_imported = "request" in self.facts.imports.aliases
+        # A stdin snippet's free ``request``, taken as this framework's request object ("": none).
+        self.assumed_request: str = getattr(self.parsed, "assumed_request", "")
         self.imports_web = any(self.facts.imports.imports_module(module) for module in WEB_FRAMEWORK_MODULES)
         # node -> ``qualname(node)``, for every analysis of this tree (it only depends on the
         # file's imports): shared with the earlier analysis of the same file, if any.

@@ -42,6 +42,7 @@ from secreview.models import (
     DECODERS, ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS, QUERY_METHODS,
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
+    SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE,
 )
 from secreview.models.sanitizers import BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
 from secreview.models.sources import (
@@ -1004,6 +1005,11 @@ class FunctionAnalysis:
             if request_object:
                 description = REQUEST_ATTRIBUTES[node.attr]
                 return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
+            if self.unit.assumed_request and value.__class__ is ast.Name and value.id == "request" and node.attr in SNIPPET_REQUEST_ATTRIBUTES:
+                # A snippet's free ``request`` (see inputs/snippet.assumed_request): likely, not certain.
+                description = REQUEST_ATTRIBUTES[node.attr]
+                note = f"{description} (untrusted: the snippet's `request` taken as {self.unit.assumed_request}'s)"
+                return source(description, SNIPPET_REQUEST_CONFIDENCE, self.step(node, note))
         if node.__class__ is ast.Attribute and node.attr in _FRAMEWORK_HELD_ATTRIBUTES and node.value.__class__ is ast.Name:
             if node.attr in ("kwargs", "args") and node.value.id == self.self_name and id(self.node) in self.unit.django_view_methods:
                 found = source("URL path parameter", Level.HIGH, self.step(node, "URL path parameter (untrusted)"))

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from secreview.findings import Diagnostic
+from secreview.models.sources import SNIPPET_REQUEST_ATTRIBUTES
 from secreview.parse import source_lines, ParsedFile, decode_source, syntax_error_message
 
 @dataclass
@@ -28,6 +29,9 @@ class SnippetFile(ParsedFile):
     numbers index them directly; ``line_count`` counts the snippet's own lines only."""
 
     first_line: int = 1
+    # The framework whose request object the snippet's free ``request`` is taken as ("": none; see
+    # ``assumed_request``); the data flow reads it as a source of SNIPPET_REQUEST_CONFIDENCE.
+    assumed_request: str = ""
 
     @property
     def line_count(self) -> int:
@@ -46,7 +50,46 @@ def parse_snippet(path: str, data: bytes, first_line: int = 1) -> ParsedFile | D
     if first_line > 1:
         ast.increment_lineno(tree, first_line - 1)
     lines = [""] * (first_line - 1) + source_lines(text)
-    return SnippetFile(path=path, tree=tree, lines=lines, first_line=first_line)
+    return SnippetFile(path=path, tree=tree, lines=lines, first_line=first_line, assumed_request=assumed_request(tree))
+
+
+def assumed_request(tree: ast.Module) -> str:
+    """The framework a snippet's ``request`` is the request object of, when the snippet never binds
+    nor imports the name (a view body pasted without its imports) and reads it with attributes of
+    SNIPPET_REQUEST_ATTRIBUTES that some one framework has all of (``request.form[...]``,
+    ``request.args.get(...)``, ``request.GET[...]``); "" otherwise (``request = build()``, ``from
+    urllib import request``, a parameter ``request``, ``request(...)`` called, mixed frameworks)."""
+    candidates: list[str] | None = None
+    for node in ast.walk(tree):
+        if _binds(node, "request"):
+            return ""
+        if node.__class__ is ast.Call and node.func.__class__ is ast.Name and node.func.id == "request":
+            return ""  # (a function, not a request object)
+        if node.__class__ is ast.Attribute and node.value.__class__ is ast.Name and node.value.id == "request":
+            having = SNIPPET_REQUEST_ATTRIBUTES.get(node.attr)
+            if having is not None:
+                candidates = list(having) if candidates is None else [c for c in candidates if c in having]
+    return candidates[0] if candidates else ""
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    """Does ``node`` bind ``name`` (assignment, parameter, import, definition, ``except ... as``,
+    ``global``...)?"""
+    if isinstance(node, ast.Name):
+        return node.id == name and not isinstance(node.ctx, ast.Load)
+    if isinstance(node, ast.arg):
+        return node.arg == name
+    if isinstance(node, ast.Import):
+        return any((alias.asname or alias.name.split(".")[0]) == name for alias in node.names)
+    if isinstance(node, ast.ImportFrom):
+        return any((alias.asname or alias.name) in (name, "*") for alias in node.names)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return getattr(node, "name", None) == name
+    if isinstance(node, ast.MatchMapping):
+        return node.rest == name
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return name in node.names
+    return False
 
 
 def _parse(path: str, text: str) -> ast.Module:

@@ -173,6 +173,21 @@ REQUEST_ATTRIBUTES: dict[str, str] = {
     "view_args": "URL path parameter", "matchdict": "URL path parameter", "body_arguments": "HTTP form field",
 }
 
+# Snippets only (``secreview review -``, never files): a view body pasted without its imports reads
+# a free name ``request`` -- one the snippet neither binds nor imports. Read with one of these
+# attributes (and none that points to another framework), it is taken as the web framework's
+# request object: a likely source, not a certain one (the file it came from may bind ``request``
+# to something else), so medium confidence. Attribute -> the frameworks whose request object has it
+# (the first is named on the trace). The descriptions are REQUEST_ATTRIBUTES'.
+SNIPPET_REQUEST_CONFIDENCE = MEDIUM
+SNIPPET_REQUEST_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "form": ("Flask",), "args": ("Flask",), "values": ("Flask", "Pyramid"), "json": ("Flask", "Pyramid"),
+    "get_json": ("Flask",), "get_data": ("Flask",), "data": ("Flask", "Django REST framework"),
+    "cookies": ("Flask", "Pyramid"), "headers": ("Flask", "Pyramid"), "view_args": ("Flask",),
+    "GET": ("Django", "Pyramid"), "POST": ("Django", "Pyramid"), "COOKIES": ("Django",), "META": ("Django",),
+    "body": ("Django", "Pyramid"), "query_params": ("Django REST framework",), "matchdict": ("Pyramid",),
+}
+
 # Decorators that make a function an HTTP route: ``@app.route``, ``@bp.get``, ``@router.post``...
 # Its parameters (other than request objects and injected dependencies) come from the URL/query.
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket", "view_config"})
