@@ -134,3 +134,13 @@ def test_flow_over_an_edit_between_two_steps_of_one_function():
     assert not c.introduces(beside)  # another function of the file
     across = finding(path="helper.py", line=8, trace=[step(2), step(8)])  # from one function to another
     assert not c.introduces(across)
+
+
+def test_a_suppression_warning_is_kept_on_a_changed_line_only_and_never_counted_as_not_analysed():
+    warnings = [Diagnostic("app/views.py", "bad-suppression", "new", 3), Diagnostic("app/views.py", "bad-suppression", "old", 9),
+                Diagnostic("app/old.py", "bad-suppression", "old", 3)]
+    result = ReviewResult(files=["app/views.py", "app/old.py"], diagnostics=[Diagnostic("app/old.py", "syntax-error", "y"), *warnings])
+    c = change(app__views={3})
+    restrict_to_change(result, c)
+    assert [(d.path, d.line) for d in result.diagnostics] == [("app/views.py", 3)]
+    assert c.diagnostics_outside == 1  # the syntax error only
