@@ -238,7 +238,9 @@ _DIRECTIVE_HINT = re.compile(r"secreview\s*(?::|ignore)", re.I)
 def problems(parsed: ParsedFile, known: KnownIds | None = None) -> list[Diagnostic]:
     """Warnings for the file's malformed suppression comments (which suppress nothing) and for ids
     in brackets that name no rule (which suppress nothing of their own), each at its line."""
-    if not _DIRECTIVE_HINT.search("\n".join(parsed.lines)):
+    text = "\n".join(parsed.lines)
+    # (a plain substring test first: a case-insensitive search of a large file costs ten times more)
+    if "secreview" not in text.lower() or not _DIRECTIVE_HINT.search(text):
         return []
     known = known if known is not None else known_ids()
     found = []
