@@ -35,7 +35,8 @@ def test_real_review_validates_against_the_schema():
 
 def test_top_level_and_summary():
     data = document(netcfg_result())
-    assert list(data) == ["schema_version", "tool", "summary", "change", "files", "findings", "suppressed", "diagnostics"]
+    assert list(data) == ["schema_version", "tool", "summary", "change", "files", "findings", "suppressed", "diagnostics",
+                          "notices", "path_bytes"]
     assert data["schema_version"] == 1
     assert data["tool"] == {"name": "secreview", "version": __version__}
     assert data["summary"] == {"files": 1, "lines": 16, "checks": 142, "rules": 60, "findings": 3,

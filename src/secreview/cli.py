@@ -117,6 +117,7 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
     change = _load_change(paths, **change_options)  # change review (issue 4)
     paths = paths or ((".",) if change else ())
     sources, diagnostics = _collect_inputs(paths, config, force_exclude, first_line, stdin_filename)
+    _refuse_overwriting_inputs(output, sources, change_options.get("patch_file"))
     if change is not None:
         from secreview.changes_filter import apply_overrides
 
@@ -239,6 +240,28 @@ def _apply_options(config: Config, select, ignore, min_severity, min_confidence,
         config.min_confidence = Level.parse(min_confidence)
     if fail_on:
         config.fail_on = Level.parse(fail_on)
+
+
+def _refuse_overwriting_inputs(output: str | None, sources, patch_file: str | None) -> None:
+    """``-o FILE`` naming a reviewed file (or the patch read) would replace the code with the
+    report: refuse before anything is written (exit 2)."""
+    if output is None:
+        return
+    try:
+        target = os.stat(output)
+    except OSError:
+        return  # a new file cannot be one of the inputs
+    inputs = [str(source.file) for source in sources if source.file is not None]
+    if patch_file not in (None, "-"):
+        inputs.append(patch_file)
+    for name in inputs:
+        try:
+            same = os.path.samestat(target, os.stat(name))
+        except OSError:
+            continue
+        if same:
+            raise click.UsageError(f"--output {output} is {'the patch' if name == patch_file else 'a file'} being "
+                                   "reviewed; writing the report there would overwrite it. Choose another file.")
 
 
 def _write(text: str, output: str | None) -> None:

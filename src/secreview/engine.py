@@ -20,7 +20,7 @@ from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.project import FlowFinding, resolve
 from secreview.dataflow.values import HelperSteps
 from secreview.facts import FileFacts
-from secreview.findings import Diagnostic, Finding, Level, TraceStep, assign_fingerprints
+from secreview.findings import Diagnostic, Finding, Level, TraceStep, assign_fingerprints, char_column, steps_in_characters
 from secreview.inputs import SourceFile, load_source
 from secreview.parse import ParsedFile
 from secreview.rules import Rule, all_rules
@@ -276,6 +276,11 @@ class Reviewer:
             source = by_path.get(path) if findings else None
             parsed = load_source(source) if source is not None else None
             if isinstance(parsed, ParsedFile):
+                lines = _project_lines(by_path, parsed)
+                for finding in findings:  # (a sink record's columns are ast's: UTF-8 bytes)
+                    finding.col = char_column(parsed.source_line(finding.line), finding.col)
+                    finding.end_col = char_column(parsed.source_line(finding.end_line), finding.end_col)
+                    finding.trace = list(steps_in_characters(finding.trace, lines))
                 kept, suppressed = suppress.apply(findings, parsed, self.config)
                 result.findings.extend(kept)
                 result.suppressed.extend(suppressed)
@@ -347,13 +352,6 @@ def excerpt(parsed: ParsedFile, findings: list[Finding]) -> dict[int, str]:
     return {line: parsed.source_line(line)[:EXCERPT_MAX_WIDTH] for line in sorted(wanted) if line <= len(parsed.lines)}
 
 
-def char_column(text: str, byte_offset: int) -> int:
-    """ast columns are UTF-8 byte offsets; reports count characters (code points)."""
-    if text.isascii():
-        return byte_offset
-    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
-
-
 def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedFile) -> Finding:
     node = hit.node
     line = getattr(node, "lineno", 1)
@@ -377,6 +375,43 @@ def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedF
         solution=hit.solution or rule.solution,
         code=parsed.source_line(line).strip(),
         statement_lines=suppress.statement_range(node, ancestors),
-        trace=list(hit.trace),
+        trace=list(steps_in_characters(hit.trace, _lines_of(parsed))) if hit.trace else [],
         bandit=rule.bandit,
     )
+
+
+def _lines_of(parsed: ParsedFile) -> Callable[[str, int], str | None]:
+    """The source lines of ``parsed`` (None for another file's), to count trace columns in characters."""
+    def source_line(path: str, line: int) -> str | None:
+        return parsed.source_line(line) if path == parsed.path else None
+    return source_line
+
+
+def helper_columns_in_characters(findings: list[Finding], sources: list[SourceFile]) -> None:
+    """The steps of the helpers of other files that runner put on the traces (from their summaries,
+    see findings.TraceStep.via) with their columns counted in characters: those of the finding's
+    own file were counted by ``make_finding``."""
+    by_path = {source.path: source for source in sources}
+    lines: Callable[[str, int], str | None] | None = None
+    for finding in findings:
+        if all(step.path == finding.path or step.code.isascii() for step in finding.trace):
+            continue
+        if lines is None:
+            lines = _project_lines(by_path)
+        own = finding.path
+        finding.trace = list(steps_in_characters(finding.trace, lambda path, line: None if path == own else lines(path, line)))
+
+
+def _project_lines(by_path: dict[str, SourceFile], first: ParsedFile | None = None) -> Callable[[str, int], str | None]:
+    """The source lines of the files of a review, each parsed when first asked for (only a step
+    whose code is not ASCII asks: rare), to count trace columns in characters."""
+    parsed_files: dict[str, ParsedFile | None] = {first.path: first} if first is not None else {}
+
+    def source_line(path: str, line: int) -> str | None:
+        if path not in parsed_files:
+            source = by_path.get(path)
+            loaded = load_source(source) if source is not None else None
+            parsed_files[path] = loaded if isinstance(loaded, ParsedFile) else None
+        parsed = parsed_files[path]
+        return parsed.source_line(line) if parsed is not None else None
+    return source_line

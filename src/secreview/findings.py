@@ -6,6 +6,7 @@ source of the flagged statement (plus an occurrence index for identical statemen
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import ClassVar
@@ -196,10 +197,59 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     Identical (rule, path, code) triples are told apart by their order in the file, so two equal
     calls in one file keep distinct fingerprints while moving code around keeps them stable.
     """
-    seen: dict[str, int] = {}
+    seen: dict[bytes, int] = {}
     for finding in sorted(findings, key=Finding.sort_key):
         normalized = " ".join(finding.code.split())
-        base = f"{finding.rule_id}\0{finding.path}\0{normalized}"
+        # Over the path's bytes: a file name that is not valid UTF-8 reaches us with its bytes as
+        # lone surrogates (os.fsdecode), which str.encode() refuses. Valid names hash as before.
+        base = b"\0".join((finding.rule_id.encode(), path_bytes(finding.path), raw_bytes(normalized)))
         index = seen.get(base, 0)
         seen[base] = index + 1
-        finding.fingerprint = hashlib.sha256(f"{base}\0{index}".encode()).hexdigest()[:32]
+        finding.fingerprint = hashlib.sha256(base + f"\0{index}".encode()).hexdigest()[:32]
+
+
+def raw_bytes(text: str) -> bytes:
+    """``text`` as UTF-8, the bytes it was decoded from with ``surrogateescape`` given back as they
+    were (any other lone surrogate is kept as its own code, so this never fails)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+def path_bytes(path: str) -> bytes:
+    """The bytes of a file name as the operating system has them (``os.fsencode``)."""
+    try:
+        return os.fsencode(path)
+    except UnicodeEncodeError:
+        return raw_bytes(path)
+
+
+# --- columns: ast counts UTF-8 bytes, reports count characters --------------------------------------
+
+def char_column(text: str, byte_offset: int) -> int:
+    """ast columns are UTF-8 byte offsets; reports count characters (code points)."""
+    if text.isascii():
+        return byte_offset
+    return len(text.encode("utf-8", "surrogateescape")[:byte_offset].decode("utf-8", "ignore"))
+
+
+def steps_in_characters(steps, source_line) -> tuple:
+    """``steps`` (TraceSteps and HelperRefs, as a trace or a step's ``via`` holds them) with the
+    columns of the steps made from ast (UTF-8 byte offsets) counted in characters, as the finding's
+    own column is. ``source_line(path, line)`` gives a line's text, or None when unknown (the step
+    is then left as it is). Cheap: a step whose code is ASCII has the same column either way (the
+    indentation ``code`` leaves out is ASCII), and is kept as it is, object included."""
+    converted = []
+    for step in steps:
+        if step.__class__ is TraceStep:
+            inner = steps_in_characters(step.via, source_line) if step.via else ()
+            text = None if step.code.isascii() else source_line(step.path, step.line)
+            if text is not None or inner != step.via:
+                col = char_column(text, step.col) if text is not None else step.col
+                made = new_step(step.path, step.line, col, step.code, step.note)
+                if inner:
+                    object.__setattr__(made, "via", tuple(inner))
+                step = made
+        converted.append(step)
+    return tuple(converted)

@@ -56,7 +56,7 @@ from secreview.dataflow.project import helper_steps, with_helper_steps
 from secreview.dataflow.order import ImportScan, components_dependencies_first, order_of, scan_imports
 from secreview.dataflow.routes import FAMILY_SEPARATOR, ROUTES_ENTRY
 from secreview.dataflow.values import OTHER_KEYS, Origin, Taint
-from secreview.engine import FileOutcome, KeptAnalysis, ReviewResult, Reviewer, guarded
+from secreview.engine import FileOutcome, KeptAnalysis, ReviewResult, Reviewer, guarded, helper_columns_in_characters
 from secreview.findings import (
     HELPER_REF_PARTS, STEP_PARTS, Diagnostic, Finding, HelperRef, Level, TraceStep, helper_ref_cache_parts,
     helper_ref_from_cache_parts, step_cache_parts, step_from_cache_parts,
@@ -127,7 +127,7 @@ def default_cache_dir(paths: Iterable[str]) -> Path:
             return folder / DEFAULT_CACHE_NAME
     import hashlib
 
-    return cache_store.default_key_file().parent / "trees" / hashlib.sha256(str(start).encode()).hexdigest()[:24]
+    return cache_store.default_key_file().parent / "trees" / hashlib.sha256(os.fsencode(start)).hexdigest()[:24]
 
 
 def engine_key(config: Config, reviewer: Reviewer) -> str:
@@ -506,6 +506,7 @@ def _review(sources: list[SourceFile], store: cache_store.Cache | None, reviewer
         # those of the summaries the review settled on (see findings.TraceStep.via).
         helpers = helper_steps(table.summaries)
         with_helper_steps(reviewed.findings, helpers)
+        helper_columns_in_characters(reviewed.findings, sources)  # (their steps' columns were ast's)
         problem = guarded("<project>", reviewer.add_interprocedural_findings, reviewed, sources, helpers)
         if isinstance(problem, Diagnostic):
             reviewed.diagnostics.append(problem)
@@ -1205,7 +1206,7 @@ def _tree_key(store: cache_store.Cache | None, sources: list[SourceFile]) -> str
 def _digest_of(parts: list[str]) -> str:
     import hashlib
 
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _open_cache(cache_dir, config: Config, reviewer: Reviewer, stats: RunStats) -> cache_store.Cache | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import io
 import os
+import re
 import subprocess
 import tokenize
 from bisect import bisect_right
@@ -267,6 +268,10 @@ def _function_spans(tree: ast.Module) -> tuple[tuple[tuple[int, int], ...], froz
 # --- patches --------------------------------------------------------------------------------------
 
 def parse_patch(text: str, origin: str) -> unidiff.PatchSet:
+    # A patch saved or mailed with CRLF line endings: unidiff would keep the "\r" in file names
+    # ("tool.py\r", which is not a .py file). Content lines lose nothing: they are compared and
+    # applied without their line ending (``_plain``), in the line ending of the file on disk.
+    text = text.replace("\r\n", "\n")
     try:
         patch = unidiff.PatchSet(io.StringIO(text))
     except unidiff.UnidiffParseError as exc:
@@ -280,10 +285,32 @@ def _strip_prefix(name: str, prefix: str) -> str:
     return name[len(prefix):] if name.startswith(prefix) else name
 
 
+_C_ESCAPES = {"a": b"\a", "b": b"\b", "t": b"\t", "n": b"\n", "v": b"\v", "f": b"\f", "r": b"\r",
+              '"': b'"', "\\": b"\\"}
+_C_ESCAPE = re.compile(r'\\([0-7]{3}|.)', re.DOTALL)
+
+
+def unquote_path(name: str) -> str:
+    """A file name as git writes it in a diff: one with bytes outside printable ASCII (with git's
+    default ``core.quotePath``), a ``"``, a backslash or a control character is double-quoted with
+    C escapes (``"b/my app/caf\\303\\251.py"``), decoded here to the name's bytes (as a file name
+    string: undecodable bytes as lone surrogates, like os.fsdecode). Other names are as written."""
+    if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):
+        return name
+
+    def unescape(match: re.Match) -> str:
+        code = match.group(1)
+        raw = bytes([int(code, 8) & 0xFF]) if len(code) == 3 else _C_ESCAPES.get(code, code.encode("utf-8", "surrogateescape"))
+        return raw.decode("latin-1")  # (one char per byte, undone below)
+
+    latin = _C_ESCAPE.sub(unescape, name[1:-1].encode("utf-8", "surrogateescape").decode("latin-1"))
+    return latin.encode("latin-1").decode("utf-8", "surrogateescape")
+
+
 def patch_paths(patched: unidiff.PatchedFile) -> tuple[str | None, str | None]:
-    """(old path, new path) as written in the patch, without git's a/ b/ prefixes; None for
-    /dev/null (an added or a removed file)."""
-    source, target = patched.source_file, patched.target_file
+    """(old path, new path) as written in the patch (unquoted: see ``unquote_path``), without git's
+    a/ b/ prefixes; None for /dev/null (an added or a removed file)."""
+    source, target = unquote_path(patched.source_file), unquote_path(patched.target_file)
     git_style = source.startswith(("a/", DEV_NULL)) and target.startswith(("b/", DEV_NULL))
     old = None if source == DEV_NULL or patched.is_added_file else (_strip_prefix(source, "a/") if git_style else source)
     new = None if target == DEV_NULL or patched.is_removed_file else (_strip_prefix(target, "b/") if git_style else target)
@@ -541,6 +568,8 @@ class Repository:
         """The commit id of ``rev``, or a ChangeError saying why there is none."""
         if not rev or rev.startswith("-"):
             raise ChangeError(f"--diff: {rev!r} is not a revision")
+        if ".." in rev:
+            raise ChangeError(_range_refused(rev))
         completed = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], self.top, check=False)
         if completed.returncode == 0:
             return _lines(completed)[0]
@@ -548,6 +577,20 @@ class Repository:
                 "`git fetch --deepen=50`, `git fetch --unshallow` or `git fetch origin <branch>`)"
                 if self.shallow else "check the name with `git log --oneline` or `git branch -a`")
         raise ChangeError(f"--diff: revision {rev!r} does not exist in this repository; {hint}")
+
+
+def _range_refused(rev: str) -> str:
+    """--diff takes one revision: the files reviewed are those of the working tree, so the change is
+    always from a revision to the working tree. Say how to review a range instead."""
+    three = "..." in rev
+    base, _, tip = rev.partition("..." if three else "..")
+    base, tip = base or "HEAD", tip or "HEAD"
+    start = f"$(git merge-base {base} {tip})" if three else base
+    how = (f"--diff {start} (with a clean working tree: it also reviews uncommitted changes)" if tip == "HEAD" else
+           f"`git checkout {tip}` (or `git worktree add`), then --diff {start}; or, with {tip} checked out, "
+           f"`git diff {base}{'...' if three else '..'}{tip} | secreview review --patch -`")
+    return (f"--diff takes one revision, not a range ({rev!r}): it reviews the change from that revision to the "
+            f"working tree, whose files are the ones analysed. To review {rev}, use {how}")
 
 
 def change_from_git(rev: str, paths: list[str], cwd: Path | None = None) -> Change:

@@ -1,10 +1,13 @@
 """Helpers shared by the formatters: counts, wording, and making reviewed text safe to show."""
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
+from urllib.parse import quote
 
 from secreview.engine import ReviewResult
-from secreview.findings import Diagnostic, Finding
+from secreview.findings import Diagnostic, Finding, path_bytes
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -63,6 +66,94 @@ def visible(text: str) -> str:
 
 
 def _visible_char(ch: str) -> str:
-    if ch == "\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"):
+    if ch == "\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Cs"):
         return ch
+    if "\udc80" <= ch <= "\udcff":  # a byte that was not valid UTF-8 (see ``shown``)
+        return f"\\x{ord(ch) - 0xDC00:02x}"
     return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+# --- names that are not valid UTF-8 ----------------------------------------------------------------
+# A file name is bytes; one that is not valid UTF-8 reaches us with each stray byte as a lone
+# surrogate (os.fsdecode, "surrogateescape"), which no UTF-8 output can hold. Reports show such a
+# byte as ``\xNN`` (as ``ls -b`` and Python do); SARIF URIs percent-encode the real bytes, and the
+# JSON report maps each name shown so to its bytes (``path_bytes``). See docs/output-formats.md.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def shown(text: str) -> str:
+    """``text`` with every byte that was not valid UTF-8 written ``\\xNN``: safe for any output."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(_escape_surrogate, text)
+
+
+def undecodable(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def percent_encoded(path: str) -> str:
+    """The bytes of the file name ``path``, percent-encoded (RFC 3986; '/' kept)."""
+    return quote(path_bytes(path), safe="/")
+
+
+def report_paths(result: ReviewResult) -> set[str]:
+    """Every path a report may name: files, findings and their evidence, diagnostics, the change."""
+    paths = set(result.files) | {d.path for d in result.diagnostics}
+    for finding in (*result.findings, *result.suppressed):
+        paths.add(finding.path)
+        paths.update(step.path for step in finding.trace)
+    if result.change is not None:
+        paths.update(result.change.files)
+        paths.update(result.change.deleted)
+    return paths
+
+
+def clean_json(value):
+    """``value`` (a JSON document) with every string passed through ``shown``: lone surrogates
+    would otherwise be written as ``\\udce9``, which strict JSON parsers reject."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, dict):
+        return {shown(key) if isinstance(key, str) else key: clean_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_json(item) for item in value]
+    return value
+
+
+def dump_json(document, **options) -> str:
+    return json.dumps(clean_json(document), **options) + "\n"
+
+
+# --- an empty report that no diagnostic explains ----------------------------------------------------
+MAX_NAMED = 5  # files named in a notice
+
+
+def notices(result: ReviewResult) -> list[tuple[str, str]]:
+    """(kind, message) for a review that reviewed nothing while no input was at fault, so that an
+    empty report is never mistaken for a clean one: no Python file under the paths given, or a
+    change (--diff/--patch) none of whose files is a Python file that was reviewed. These are not
+    errors (the exit code stays 0 without findings): a commit that only edits docs has nothing to
+    review. Every format shows them (docs/output-formats.md)."""
+    change = result.change
+    if change is None:
+        if not result.files and not result.diagnostics:
+            return [("no-python-files", "No Python file was found to review.")]
+        return []
+    if change.reviewed_files or any(d.path in change.files for d in result.diagnostics):
+        return []  # something of the change was reviewed, or its diagnostics say why not
+    if change.files:
+        names = sorted(change.files)
+        listed = ", ".join(shown(name) for name in names[:MAX_NAMED]) + (", ..." if len(names) > MAX_NAMED else "")
+        which = "which is not" if len(names) == 1 else "none of them is"
+        return [("no-python-change", f"The change touches {plural(len(names), 'file')} ({listed}), {which} a Python "
+                 "file that was reviewed, so nothing in it was reviewed.")]
+    if change.deleted:
+        return [("no-python-change", f"The change only deletes files ({plural(len(change.deleted), 'file')}): "
+                 "there is no new code to review.")]
+    return [("empty-change", "The change is empty: it changes no file, so nothing was reviewed.")]

@@ -10,11 +10,10 @@ comments on files of the change. Files that could not be reviewed get a file com
 """
 from __future__ import annotations
 
-import json
-
 from secreview.changes_filter import anchor
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding
+from secreview.report.common import dump_json
 from secreview.report.review_comments import comment_body, cwe_url, run_id, summary, tool_path
 
 ROBOT_ID = "secreview"
@@ -80,4 +79,4 @@ def to_review_input(result: ReviewResult) -> dict:
 
 
 def render(result: ReviewResult, **_options) -> str:
-    return json.dumps(to_review_input(result), indent=2, ensure_ascii=False) + "\n"
+    return dump_json(to_review_input(result), indent=2, ensure_ascii=False)

@@ -13,11 +13,10 @@ several lines). GitHub accepts comments only on lines of the pull request's diff
 """
 from __future__ import annotations
 
-import json
-
 from secreview.changes_filter import anchor
 from secreview.engine import ReviewResult
 from secreview.findings import Finding
+from secreview.report.common import dump_json, shown
 from secreview.report.review_comments import comment_body, summary, tool_path
 
 _COMMAND = {"high": "error", "medium": "warning", "low": "notice"}
@@ -65,7 +64,7 @@ def render(result: ReviewResult, **_options) -> str:
         properties["title"] = f"secreview: {status} ({diagnostic.kind})"
         lines.append(workflow_command("warning" if diagnostic.is_warning else "error", properties, diagnostic.message))
     lines.append(summary(result).replace("\n\n", "\n"))
-    return "\n".join(lines) + "\n"
+    return shown("\n".join(lines) + "\n")
 
 
 def review_comment(finding: Finding, result: ReviewResult) -> dict:
@@ -86,4 +85,4 @@ def to_review(result: ReviewResult) -> dict:
 
 
 def render_review(result: ReviewResult, **_options) -> str:
-    return json.dumps(to_review(result), indent=2, ensure_ascii=False) + "\n"
+    return dump_json(to_review(result), indent=2, ensure_ascii=False)

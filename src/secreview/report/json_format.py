@@ -7,12 +7,11 @@ added within a version (the schema file of that release lists it).
 """
 from __future__ import annotations
 
-import json
-
 from secreview import __version__
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, TraceStep
-from secreview.report.common import SEVERITIES, not_reviewed, partly_reviewed, warnings
+from secreview.report.common import (SEVERITIES, dump_json, notices, not_reviewed, partly_reviewed, percent_encoded,
+                                     report_paths, shown, undecodable, warnings)
 
 SCHEMA_VERSION = 1
 
@@ -40,6 +39,11 @@ def to_document(result: ReviewResult) -> dict:
         # Always listed (not only with --show-suppressed): a program should see what was hidden.
         "suppressed": [finding_json(f) for f in result.suppressed],
         "diagnostics": [diagnostic_json(d) for d in result.diagnostics],
+        # Why nothing was reviewed, when no input was at fault (no Python file; a change without one).
+        "notices": [{"kind": kind, "message": message} for kind, message in notices(result)],
+        # A file name that is not valid UTF-8 is shown with its stray bytes as \xNN; this maps each
+        # such name, as shown, to its real bytes, percent-encoded (usually empty).
+        "path_bytes": {shown(path): percent_encoded(path) for path in sorted(report_paths(result)) if undecodable(path)},
     }
 
 
@@ -75,4 +79,4 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict:
 
 
 def render(result: ReviewResult, **_options) -> str:
-    return json.dumps(to_document(result), indent=2) + "\n"
+    return dump_json(to_document(result), indent=2)

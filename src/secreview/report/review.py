@@ -10,8 +10,8 @@ import re
 
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, TraceStep
-from secreview.report.common import (input_problems, line_span, not_reviewed, partly_reviewed, warnings, plural, reviewed_inputs,
-                                     severity_counts, visible)
+from secreview.report.common import (input_problems, line_span, notices, not_reviewed, partly_reviewed, warnings, plural,
+                                     reviewed_inputs, severity_counts, visible)
 from secreview.report.review_comments import change_header
 
 CLEAN = "No security defects are detected in the code."
@@ -79,9 +79,11 @@ def conclusion(result: ReviewResult, show_suppressed: bool) -> str:
 
 
 def clean_conclusion(result: ReviewResult, show_suppressed: bool) -> str:
+    said = [message for _kind, message in notices(result)]
+    if said:
+        return "\n".join([*said, *caveats(result, show_suppressed)])
     if not result.files:
-        first = ("No file could be reviewed, so nothing is concluded about the code."
-                 if result.diagnostics else "No Python file was found to review.")
+        first = "No file could be reviewed, so nothing is concluded about the code."
         return "\n".join([first, *caveats(result, show_suppressed)])
     if result.change is not None:
         reviewed = f"Reviewed the changed code; {analysed(result)}."

@@ -7,9 +7,9 @@ import re
 
 from secreview.changes_filter import Anchor
 from secreview.engine import ReviewResult
-from secreview.findings import Finding
+from secreview.findings import Finding, raw_bytes
 from secreview.inputs.changes import Change, repository_path
-from secreview.report.common import visible
+from secreview.report.common import notices, visible
 
 
 def cwe_url(cwe: int) -> str:
@@ -67,7 +67,10 @@ def summary(result: ReviewResult) -> str:
     ]
     scope = "the changed code" if change else "the code"
     lines.append("")
-    if result.findings:
+    said = [message for _kind, message in notices(result)]
+    if said:
+        lines += said
+    elif result.findings:
         n = len(result.findings)
         lines.append(f"{n} security defect{'s' if n != 1 else ''} ({counts(result.findings)}) in {scope}.")
     else:
@@ -113,7 +116,7 @@ def comment_body(finding: Finding, anchor: Anchor) -> str:
 def run_id(result: ReviewResult) -> str:
     """An id for this run that is the same for the same result (deterministic output)."""
     digest = hashlib.sha256()
-    digest.update((result.change.title if result.change else "").encode())
+    digest.update(raw_bytes(result.change.title if result.change else ""))
     for finding in result.findings:
         digest.update(finding.fingerprint.encode())
     return digest.hexdigest()[:16]

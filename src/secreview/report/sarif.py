@@ -7,16 +7,14 @@ reviewed become ``toolExecutionNotifications`` so a clean-looking log is never a
 """
 from __future__ import annotations
 
-import json
 import os
 from importlib import metadata
 from pathlib import PurePath
-from urllib.parse import quote
 
 from secreview import __version__
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
-from secreview.report.common import not_reviewed, partly_reviewed
+from secreview.report.common import dump_json, notices, not_reviewed, partly_reviewed, percent_encoded
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "secreview/v1"
@@ -27,7 +25,7 @@ PRECISION = {Level.HIGH: "high", Level.MEDIUM: "medium", Level.LOW: "low"}
 
 
 def render(result: ReviewResult, show_suppressed: bool = False, **_options) -> str:
-    return json.dumps(to_log(result, show_suppressed), indent=2) + "\n"
+    return dump_json(to_log(result, show_suppressed), indent=2)
 
 
 def to_log(result: ReviewResult, show_suppressed: bool = False) -> dict:
@@ -157,7 +155,8 @@ def invocation(result: ReviewResult) -> dict:
     partial = set(partly_reviewed(result))
     return {
         "executionSuccessful": not not_reviewed(result),
-        "toolExecutionNotifications": [notification(d, d.path in partial) for d in result.diagnostics],
+        "toolExecutionNotifications": [notification(d, d.path in partial) for d in result.diagnostics]
+        + [{"level": "note", "message": {"text": message}, "descriptor": {"id": kind}} for kind, message in notices(result)],
     }
 
 
@@ -183,5 +182,5 @@ def artifact_uri(path: str) -> str:
     """Relative paths stay relative (with forward slashes) so services resolve them against the
     repository root; absolute ones become file: URIs."""
     if os.path.isabs(path):
-        return PurePath(path).as_uri()
-    return quote(path.replace(os.sep, "/"), safe="/")
+        return PurePath(path).as_uri()  # (percent-encodes the name's bytes, as below)
+    return percent_encoded(path.replace(os.sep, "/"))

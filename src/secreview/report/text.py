@@ -22,7 +22,7 @@ from rich.text import Text
 
 from secreview.engine import EXCERPT_MAX_SPAN, EXCERPT_RADIUS, ReviewResult
 from secreview.findings import Diagnostic, Finding
-from secreview.report.common import not_reviewed, partly_reviewed, plural, severity_counts, visible, warnings
+from secreview.report.common import notices, not_reviewed, partly_reviewed, plural, severity_counts, visible, warnings
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 TAB_SIZE = 4
@@ -34,6 +34,8 @@ def render(result: ReviewResult, color: bool = False, show_suppressed: bool = Fa
     # force_terminal=False on a StringIO means no escape codes at all: plain text for pipes/files.
     console = Console(file=buffer, force_terminal=color, no_color=not color, highlight=False,
                       emoji=False, markup=False, width=10_000)
+    if result.change is not None:
+        console.print(change_line(result), soft_wrap=True)
     for finding in result.findings:
         for line in finding_block(finding, result.excerpts.get(finding.path, {})):
             console.print(line, soft_wrap=True)
@@ -43,8 +45,21 @@ def render(result: ReviewResult, color: bool = False, show_suppressed: bool = Fa
             console.print(suppressed_line(finding), soft_wrap=True)
     for diagnostic in result.diagnostics:
         console.print(diagnostic_line(diagnostic, partly=diagnostic.path in result.files), soft_wrap=True)
+    for _kind, message in notices(result):
+        console.print(Text.assemble(("note: ", "bold magenta"), message), soft_wrap=True)
     console.print(summary(result, show_suppressed), soft_wrap=True)
     return buffer.getvalue()
+
+
+def change_line(result: ReviewResult) -> Text:
+    """With --diff/--patch, the first line: which change, and how much of it was reviewed."""
+    change = result.change
+    assert change is not None
+    files = len(change.reviewed_files)
+    amount = f"{plural(change.changed_lines, 'changed line')} in {plural(files, 'file')} reviewed"
+    if change.deleted:
+        amount += f"; {plural(len(change.deleted), 'deleted file')}"
+    return Text.assemble(("change: ", "bold"), visible(change.title), f" ({amount})")
 
 
 def finding_block(finding: Finding, excerpt: dict[int, str]) -> list[Text]:
