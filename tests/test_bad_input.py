@@ -1,6 +1,7 @@
 """Bad input: each gives a diagnostic naming the file in every format, the run goes on, the exit
 code says so (3 when nothing else is wrong), and there is never a traceback."""
 import json
+import os
 import time
 from pathlib import Path
 
@@ -174,3 +175,75 @@ def test_syntax_error_says_the_column():
     diagnostic = parse_bytes("broken.py", b"x = 1\ndef broken(:\n    pass\n")
     assert (diagnostic.kind, diagnostic.line) == ("syntax-error", 2)
     assert diagnostic.message == "invalid Python syntax: invalid syntax (column 12)"
+
+
+# --- file names that are not valid UTF-8 --------------------------------------------------------------
+LATIN1_NAME = b"r\xe9sum\xe9.py"  # "résumé.py" written in Latin-1: not valid UTF-8
+SHOWN_NAME = "u8/r\\xe9sum\\xe9.py"  # how reports show it
+
+
+def strict_strings(value) -> None:
+    """Every string of a parsed JSON document is valid Unicode (no lone surrogate, which strict
+    JSON parsers reject and Python's json.loads lets through)."""
+    if isinstance(value, str):
+        value.encode("utf-8")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            strict_strings(key)
+            strict_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            strict_strings(item)
+
+
+@pytest.fixture
+def latin1_names(project):
+    folder = Path(os.fsdecode(os.path.join(os.fsencode(project), b"u8")))
+    folder.mkdir()
+    (folder / os.fsdecode(LATIN1_NAME)).write_bytes(GOOD.encode())
+    (folder / os.fsdecode(b"br\xf6ken.py")).write_bytes(BAD_FILES["syntax.py"][0])
+    return folder
+
+
+@pytest.mark.parametrize("fmt", sorted(formatters()))
+def test_a_file_name_that_is_not_utf8_is_reviewed_and_shown_escaped_in_every_format(latin1_names, fmt):
+    result = run("u8", "-f", fmt, "--no-cache")
+    assert_clean_exit(result)
+    assert result.exit_code == 1
+    text = result.stdout_bytes.decode("utf-8")  # strict: no lone surrogate reached the output
+    if fmt == "sarif":
+        assert '"uri": "u8/r%E9sum%E9.py"' in text and '"uri": "u8/br%F6ken.py"' in text
+    else:
+        assert "r\\xe9sum\\xe9.py" in text.replace("\\\\", "\\")
+    if fmt in ("json", "sarif", "gerrit", "github-review"):
+        strict_strings(json.loads(text))
+
+
+def test_json_maps_an_escaped_name_to_its_bytes_and_fingerprints_use_them(latin1_names, tmp_path):
+    document = json.loads(run("u8", "-f", "json", "--no-cache").output)
+    assert [f["path"] for f in document["findings"]] == [SHOWN_NAME]
+    assert document["path_bytes"] == {SHOWN_NAME: "u8/r%E9sum%E9.py", "u8/br\\xf6ken.py": "u8/br%F6ken.py"}
+    from urllib.parse import unquote_to_bytes
+
+    assert unquote_to_bytes(document["path_bytes"][SHOWN_NAME]) == b"u8/" + LATIN1_NAME
+    # The same name in UTF-8 is another file: its fingerprint differs.
+    (tmp_path / "utf8").mkdir()
+    (tmp_path / "utf8" / "résumé.py").write_text(GOOD)
+    other = json.loads(run("utf8", "-f", "json", "--no-cache").output)
+    assert other["path_bytes"] == {}
+    assert other["findings"][0]["fingerprint"] != document["findings"][0]["fingerprint"]
+
+
+def test_a_file_name_that_is_not_utf8_goes_through_the_cache_and_the_output_file(latin1_names, project):
+    for _ in range(2):  # the second run answers from the cache
+        result = run("u8", "--cache-dir", str(project / "cache"), "-o", "report.txt")
+        assert_clean_exit(result)
+        assert result.exit_code == 1
+        assert SHOWN_NAME in (project / "report.txt").read_text(encoding="utf-8")
+
+
+def test_a_baseline_with_a_name_that_is_not_utf8_is_strict_json_and_still_matches(latin1_names, project):
+    assert run("u8", "--no-cache", "--write-baseline", "base.json").exit_code == 3  # (the broken file)
+    strict_strings(json.loads((project / "base.json").read_text(encoding="utf-8")))
+    result = run("u8", "--no-cache", "--baseline", "base.json", "-f", "json")
+    assert json.loads(result.output)["summary"]["findings"] == 0

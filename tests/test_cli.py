@@ -3,6 +3,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from secreview.cli import main
@@ -75,3 +76,30 @@ def test_a_closed_output_pipe_keeps_the_exit_code_and_shows_no_traceback(tmp_pat
         process.stderr.close()
         assert process.wait(timeout=60) == expected, stderr
         assert "Traceback" not in stderr and "Error" not in stderr
+
+
+@pytest.mark.parametrize("fmt, said", [
+    ("text", "note: No Python file was found to review."),
+    ("review", "No Python file was found to review."),
+    ("json", '"kind": "no-python-files"'),
+    ("sarif", '"id": "no-python-files"'),
+    ("github", "No Python file was found to review."),
+])
+def test_a_folder_without_python_files_says_so_in_every_format(tmp_path, fmt, said):
+    (tmp_path / "readme.txt").write_text("hi\n")
+    result = run(tmp_path, "-f", fmt, "--no-cache")
+    assert result.exit_code == 0  # nothing to review is not an error (README, exit codes)
+    assert said in result.output
+
+
+def test_the_report_cannot_overwrite_a_reviewed_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "v2.py").write_text(TAINTED)
+    (tmp_path / "link.py").symlink_to("v2.py")
+    for args in (["v2.py", "-o", "v2.py"], [".", "-o", "./link.py"], ["-", "--stdin-filename", "v2.py", ".", "-o", "v2.py"]):
+        result = run(*args, "--no-cache", input=TAINTED)
+        assert result.exit_code == 2, args
+        assert "is a file being reviewed; writing the report there would overwrite it" in result.output
+        assert (tmp_path / "v2.py").read_text() == TAINTED
+    assert run("v2.py", "-o", "report.txt", "--no-cache").exit_code == 1  # another file is fine
+    assert "eval-used" in (tmp_path / "report.txt").read_text()

@@ -209,3 +209,36 @@ def test_new_caller_of_an_existing_dangerous_helper_is_reported(tmp_path, monkey
     assert ("app/views.py", 11) in {(step["path"], step["line"]) for step in trace}
     review = json.loads(run_cli(["review", "--diff", "HEAD", "-f", "github-review"], repo.root, monkeypatch).stdout)
     assert [(c["path"], c["line"]) for c in review["comments"]] == [("app/views.py", 11)]  # on the diff
+
+
+@pytest.mark.parametrize("rev, advice", [
+    ("HEAD~1..HEAD", "use --diff HEAD~1"),
+    ("main..feature", "`git checkout feature`"),
+    ("main...feature", "--diff $(git merge-base main feature)"),
+])
+def test_a_revision_range_is_refused_with_what_to_use_instead(repo, monkeypatch, rev, advice):
+    result = review(repo, monkeypatch, "--diff", rev)
+    assert result.exit_code == 2
+    assert "takes one revision, not a range" in result.stderr and advice in result.stderr
+    assert "does not exist" not in result.stderr
+
+
+def test_the_text_report_names_the_change(repo, monkeypatch):
+    repo.write("app/new.py", "import sys\nX = eval(sys.argv[3])\n")
+    result = run_cli(["review", "--diff", "HEAD", "--no-cache"], repo.root, monkeypatch)
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("change: HEAD (") and first.endswith("..working tree (2 changed lines in 1 file reviewed)")
+
+
+def test_an_empty_change_says_nothing_was_reviewed(repo, monkeypatch):
+    result = run_cli(["review", "--diff", "HEAD", "--no-cache"], repo.root, monkeypatch)
+    assert result.exit_code == 0
+    assert "note: The change is empty: it changes no file, so nothing was reviewed." in result.stdout
+
+
+def test_a_name_that_is_not_utf8_in_the_change(repo, monkeypatch):
+    name = os.fsdecode(b"app/r\xe9sum\xe9.py")
+    (repo.root / name).write_text("import sys\nX = eval(sys.argv[3])\n")
+    result = review(repo, monkeypatch, "--diff", "HEAD")
+    assert result.exit_code == 1, result.output
+    assert reported(result) == [("app/r\\xe9sum\\xe9.py", 2, "eval-used")]

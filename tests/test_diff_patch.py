@@ -1,6 +1,8 @@
 """`secreview review --patch FILE|-`: a unified diff against the files on disk."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from diff_helpers import GitRepo, reported, run_cli
@@ -113,3 +115,51 @@ def test_several_patches_to_one_file_are_refused(tmp_path):
     one = "--- a/m.py\n+++ b/m.py\n@@ -1 +1 @@\n-a = 1\n+a = 2\n"
     with pytest.raises(ChangeError, match="several patches"):
         change_from_patch(one + one, "series", tmp_path)
+
+
+# --- line endings, quoted names, patches with nothing to review ---------------------------------------
+
+def test_a_patch_with_crlf_line_endings_is_reviewed(repo, monkeypatch):
+    crlf = repo.git("diff").replace("\n", "\r\n")
+    result = review_patch(repo, monkeypatch, crlf)
+    assert result.exit_code == 1, result.output
+    assert reported(result) == [("pkg/mod.py", 9, "eval-used")]
+
+
+def test_a_crlf_patch_without_the_diff_git_line_is_reviewed(repo, monkeypatch):
+    plain = "".join(line for line in repo.git("diff").splitlines(keepends=True)
+                    if not line.startswith(("diff --git", "index ")))
+    (repo.root / "change.diff").write_bytes(plain.replace("\n", "\r\n").encode())
+    result = review_patch(repo, monkeypatch, None)
+    assert reported(result) == [("pkg/mod.py", 9, "eval-used")]
+
+
+def test_git_quoted_names_are_unquoted(tmp_path, monkeypatch):
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("my app/café.py", BEFORE)
+    repo.write("my app/r\\x.py", BEFORE)
+    repo.commit("Add")
+    repo.write("my app/café.py", AFTER)
+    repo.write("my app/r\\x.py", AFTER)
+    patch = repo.git("-c", "core.quotePath=true", "diff")
+    assert '"b/my app/caf\\303\\251.py"' in patch and '"b/my app/r\\\\x.py"' in patch  # git's C quoting
+    result = review_patch(repo, monkeypatch, patch)
+    assert reported(result) == [("my app/café.py", 9, "eval-used"), ("my app/r\\x.py", 9, "eval-used")]
+
+
+def test_a_name_that_is_not_utf8_in_a_quoted_patch(tmp_path, monkeypatch):
+    from secreview.inputs.changes import unquote_path
+
+    assert unquote_path('"b/r\\351sum\\351.py"') == os.fsdecode(b"b/r\xe9sum\xe9.py")
+    assert unquote_path('"a/tab\\there \\"q\\".py"') == 'a/tab\there "q".py'
+    assert unquote_path("b/plain.py") == "b/plain.py"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "review", "sarif"])
+def test_a_patch_that_touches_no_python_file_says_so(repo, monkeypatch, fmt):
+    repo.git("checkout", "--", "pkg/mod.py")
+    repo.write("README.md", "new\n")
+    patch = "--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-old\n+new\n"
+    result = run_cli(["review", "--patch", "-", "-f", fmt], repo.root, monkeypatch, stdin=patch)
+    assert result.exit_code == 0, result.output  # nothing to review is not an error (a docs-only change)
+    assert "touches 1 file (README.md), which is not a Python file that was reviewed" in result.stdout

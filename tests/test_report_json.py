@@ -109,3 +109,68 @@ def test_change_review_says_which_change():
     assert data["change"] == {"kind": "diff", "title": "HEAD~1 (1a2b3c4)..working tree", "base": "HEAD~1",
                               "subjects": ["1a2b3c4 Configure addresses through a shell"], "more_commits": 0,
                               "files": ["netcfg.py"], "deleted": [], "changed_lines": 2, "findings_outside": 2}
+
+
+# --- columns count characters, in the evidence as in the finding ---------------------------------------
+NON_ASCII_FLOWS = '''\
+import os
+from flask import request
+
+
+def same_line():
+    label = "→→→"; host = request.args["host"]
+    os.system("ping " + host)
+
+
+def helper(x):
+    é = "→"; os.system("ping " + x)
+
+
+def caller():
+    helper(request.args["z"])
+'''
+LIB = 'import os\n\n\ndef run(cmd):\n    é = "→"; os.system("ping " + cmd)\n'
+APP = 'from flask import request\nfrom lib import run\n\n\ndef view():\n    label = "→→"; run(request.args["q"])\n'
+
+
+def columns_of(path, *files):
+    from click.testing import CliRunner
+
+    from secreview.cli import main
+
+    output = CliRunner().invoke(main, ["review", *map(str, files), "-f", "json", "--no-cache"]).stdout
+    return [(f["line"], f["column"], [(s["path"].rsplit("/", 1)[-1], s["line"], s["column"]) for s in f["trace"]])
+            for f in json.loads(output)["findings"]]
+
+
+def test_trace_columns_count_characters_like_the_finding(tmp_path):
+    (tmp_path / "flows.py").write_text(NON_ASCII_FLOWS, encoding="utf-8")
+    # `request.args` starts at character 27 (byte 33); `os.system` after `é = "→"; ` at character 14 (byte 17).
+    assert columns_of(tmp_path, tmp_path / "flows.py") == [
+        (7, 5, [("flows.py", 6, 27), ("flows.py", 7, 5)]),
+        (11, 14, [("flows.py", 15, 12), ("flows.py", 10, 12), ("flows.py", 11, 14)]),
+    ]
+
+
+def test_columns_of_a_flow_through_another_file_count_characters(tmp_path):
+    (tmp_path / "lib.py").write_text(LIB, encoding="utf-8")
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    assert columns_of(tmp_path, tmp_path) == [(5, 14, [("app.py", 6, 23), ("lib.py", 4, 9), ("lib.py", 5, 14)])]
+
+
+def test_sarif_code_flows_use_the_same_columns(tmp_path):
+    from click.testing import CliRunner
+
+    from secreview.cli import main
+
+    (tmp_path / "flows.py").write_text(NON_ASCII_FLOWS, encoding="utf-8")
+    log = json.loads(CliRunner().invoke(main, ["review", str(tmp_path / "flows.py"), "-f", "sarif", "--no-cache"]).stdout)
+    steps = log["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert [s["location"]["physicalLocation"]["region"]["startColumn"] for s in steps] == [27, 5]
+
+
+def test_columns_of_a_helper_of_another_file_on_the_evidence_count_characters(tmp_path):
+    (tmp_path / "lib.py").write_text('from flask import request\n\n\ndef get():\n    é = "→"; v = request.args["x"]\n'
+                                     '    return v\n', encoding="utf-8")
+    (tmp_path / "app.py").write_text('import os\nfrom lib import get\n\n\ndef view():\n    os.system("ping " + get())\n')
+    assert columns_of(tmp_path, tmp_path) == [(6, 5, [("lib.py", 5, 18), ("lib.py", 6, 5), ("app.py", 6, 5)])]

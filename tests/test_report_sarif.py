@@ -152,3 +152,24 @@ def test_change_is_recorded_in_run_properties():
     run = log(change_result())["runs"][0]
     assert run["properties"]["change"]["title"] == "HEAD~1 (1a2b3c4)..working tree"
     assert "properties" not in log(netcfg_result())["runs"][0]
+
+
+def test_nothing_to_review_is_a_note_notification_and_a_valid_log(official_schema):
+    from secreview.engine import ReviewResult
+
+    data = log(ReviewResult(rules=87))
+    assert [e.message for e in official_schema.iter_errors(data)] == []
+    invocation = data["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is True
+    assert invocation["toolExecutionNotifications"] == [
+        {"level": "note", "message": {"text": "No Python file was found to review."}, "descriptor": {"id": "no-python-files"}}]
+
+
+def test_a_name_that_is_not_utf8_is_percent_encoded_from_its_bytes(official_schema):
+    import os
+
+    result = review_text("import sys\neval(sys.argv[1])\n", path=os.fsdecode(b"dir/r\xe9sum\xe9 1.py"))
+    data = log(result)
+    assert [e.message for e in official_schema.iter_errors(data)] == []
+    uri = data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "dir/r%E9sum%E9%201.py"

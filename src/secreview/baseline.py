@@ -39,7 +39,9 @@ def to_document(findings: list[Finding]) -> dict:
 
 
 def write_baseline(findings: list[Finding], file: str) -> None:
-    text = json.dumps(to_document(findings), indent=2) + "\n"
+    from secreview.report.common import dump_json
+
+    text = dump_json(to_document(findings), indent=2)  # (a name that is not UTF-8 shown as \xNN: matching uses the fingerprint)
     try:
         Path(file).write_text(text, encoding="utf-8")
     except OSError as exc:

@@ -1,6 +1,6 @@
 """Command line: ``secreview review PATH...|-`` and ``secreview rules [ID]``.
 
-Exit codes (review): 0 no findings at or above --fail-on; 1 findings at or above --fail-on;
+Exit codes (review): 0 no findings at or above --fail-on (or nothing to review); 1 findings at or above --fail-on;
 2 usage or configuration error; 3 no such findings, but some input could not be reviewed;
 130 interrupted (Ctrl-C).
 """
@@ -90,7 +90,7 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
 
     \b
     Exit codes:
-      0  no finding at or above --fail-on
+      0  no finding at or above --fail-on (or nothing to review: the report says so)
       1  findings at or above --fail-on
       2  usage or configuration error
       3  no finding at or above --fail-on, but some input could not be reviewed
