@@ -13,6 +13,7 @@ import ast
 import json
 import re
 
+from secreview.facts import instances
 from secreview.rules._strings import TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
@@ -92,8 +93,62 @@ def _receiver_words(receiver: ast.expr) -> set[str]:
     return {word for word in re.split(r"[_\d]+", spaced) if word}
 
 
-def is_db_receiver(call: ast.Call) -> bool:
-    return isinstance(call.func, ast.Attribute) and bool(_receiver_words(call.func.value) & _DB_RECEIVER_WORDS)
+# Calls that open a database connection, session or engine (import-resolved names), and objects
+# that are one: a receiver made by them is a database object whatever its name (``with
+# sqlite3.connect(path) as h``; ``c = connections["reports"].cursor()``).
+DB_OPENING_CALLS = frozenset({
+    "sqlite3.connect", "sqlite3.dbapi2.connect", "psycopg.connect", "psycopg.Connection.connect",
+    "psycopg.AsyncConnection.connect", "psycopg2.connect", "pymysql.connect", "pymysql.connections.Connection",
+    "MySQLdb.connect", "mysql.connector.connect", "pyodbc.connect", "oracledb.connect", "cx_Oracle.connect",
+    "aiosqlite.connect", "asyncpg.connect", "asyncpg.create_pool", "aiomysql.connect", "duckdb.connect",
+    "sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.session.Session",
+})
+DB_OBJECTS = frozenset({"django.db.connection", "django.db.connections"})  # (``connections["x"]``)
+# Methods that give a database object: ``X.cursor()`` on any receiver (as its name does for
+# ``conn.cursor().execute``), the others on a database object (``engine.connect()``).
+_CURSOR_METHODS = frozenset({"cursor"})
+_OPENING_METHODS = frozenset({"connect", "begin", "acquire", "raw_connection", "chunked_cursor"})
+_DATABASE = "database"
+
+
+def is_db_receiver(call: ast.Call, ctx: RuleContext | None = None) -> bool:
+    """Whether ``call`` is a method of a database object: its receiver is named like one
+    (``self.db_conn``, ``cursor``), or, given ``ctx``, was made by a database API (a connection,
+    cursor or session opened where the file shows it: assigned once, entered with ``with``, set
+    on self), whatever its name."""
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    receiver = call.func.value
+    return bool(_receiver_words(receiver) & _DB_RECEIVER_WORDS) or (ctx is not None and _is_db_object(ctx, receiver, 0))
+
+
+def _is_db_object(ctx: RuleContext, receiver: ast.expr, depth: int) -> bool:
+    if depth > 3:
+        return False
+    if receiver.__class__ is ast.Subscript:  # ``connections["reports"]``
+        receiver = receiver.value  # type: ignore[attr-defined]
+    if receiver.__class__ in (ast.Name, ast.Attribute) and ctx.qualname(receiver) in DB_OBJECTS:
+        return True
+    made = instances.class_of(ctx.facts.scopes, receiver, ctx.scope_chain,
+                              lambda value: _opened_database(ctx, value, depth))
+    return made is not None
+
+
+def _opened_database(ctx: RuleContext, value: ast.expr, depth: int) -> str | None:
+    """``_DATABASE`` when ``value`` opens a database object (see DB_OPENING_CALLS), else None."""
+    if value.__class__ is ast.Await:
+        value = value.value  # type: ignore[attr-defined]
+    if value.__class__ is not ast.Call:
+        return None
+    func = value.func  # type: ignore[attr-defined]
+    if func.__class__ is ast.Attribute:
+        if func.attr in _CURSOR_METHODS:
+            return _DATABASE
+        if func.attr in _OPENING_METHODS and (
+                _receiver_words(func.value) & _DB_RECEIVER_WORDS or _is_db_object(ctx, func.value, depth + 1)):
+            return _DATABASE
+    return _DATABASE if ctx.call_name(value) in DB_OPENING_CALLS else None  # type: ignore[arg-type]
 
 
 def _is_composable(ctx: RuleContext, expr: ast.expr) -> bool:
@@ -147,7 +202,7 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
     culprits = composition.dynamic
     if not culprits:
         return None
-    if not certain and not is_db_receiver(call) and not (composition.built and looks_like_sql(composition)):
+    if not certain and not is_db_receiver(call, ctx) and not (composition.built and looks_like_sql(composition)):
         return None  # `.execute()` of something that is not visibly SQL, on an unknown receiver
     if not composition.built and (_is_statement_object(ctx, query) or ctx.taint(query) is None):
         return None  # an opaque value: only the data-flow engine can tell where it comes from
