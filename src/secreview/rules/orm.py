@@ -25,6 +25,7 @@ LOOKUP_METHODS = ("filter", "exclude", "get", "get_or_create", "update_or_create
 # are the form's fields.
 _CLIENT_MAPPINGS = frozenset({"GET", "POST", "COOKIES", "data", "query_params", "json", "args", "form", "values"})
 _MAPPING_COPIES = frozenset({"dict", "copy", "to_dict"})  # QueryDict.dict(), MultiDict.to_dict()...
+_PAIR_VIEWS = frozenset({"items", "lists"})  # dict(request.GET.items()), dict(QueryDict.lists()): the same keys
 _JSON_CALLS = frozenset({"json.loads", "ujson.loads", "orjson.loads"})
 _CLIENT_JSON_METHODS = frozenset({"get_json", "json"})  # Flask request.get_json(), await request.json()
 
@@ -40,7 +41,8 @@ _CLIENT_JSON_METHODS = frozenset({"get_json", "json"})  # Flask request.get_json
     min_source_confidence=MEDIUM,
     description="""The names of the keyword arguments of filter()/exclude()/get()/Q() are lookups:
         `author__password__startswith` follows relations and chooses an operator. When the
-        client chooses the names (`filter(**request.GET.dict())`, `Q(**{field: value})`), it
+        client chooses the names (`filter(**request.GET.dict())`, a copy such as
+        `dict(request.GET.items())` or a comprehension over its items, `Q(**{field: value})`), it
         filters on any field of any related model, and the number of rows returned leaks
         hidden values (password hashes, tokens) one character at a time. The values of the
         lookups are query parameters and are not reported.""",
@@ -78,11 +80,14 @@ def _chosen_names(operand: ast.expr, shape: ast.expr, ctx: RuleContext, call: as
         return None
     if isinstance(shape, ast.DictComp):
         return _hit(ctx, call, shape.key, ctx.source(shape.key))
+    pairs = _dict_of_pairs(shape)
+    if pairs is not None:  # ``dict((k, v) for k, v in request.GET.items())``: judged as a comprehension
+        return _hit(ctx, call, pairs.elt.elts[0], ctx.source(pairs.elt.elts[0]))  # type: ignore[attr-defined]
     if isinstance(shape, ast.Name) and depth < 3 and shape is operand:
         bound = _single_binding(shape, ctx)
         if bound is not None:
             # (the keys are judged on the bound value; the taint where the mapping is used)
-            if isinstance(bound, (ast.Dict, ast.DictComp)):
+            if isinstance(bound, (ast.Dict, ast.DictComp)) or _dict_of_pairs(bound) is not None:
                 return _chosen_names(bound, bound, ctx, call, depth + 1)
             return _hit(ctx, call, operand, ctx.source(operand)) if _client_mapping(bound, ctx) else None
         return None
@@ -111,8 +116,21 @@ def _client_mapping(expr: ast.expr, ctx: RuleContext, depth: int = 0) -> bool:
                 return _client_mapping(func.value, ctx, depth + 1)
             return func.attr in _CLIENT_JSON_METHODS
         if isinstance(func, ast.Name) and func.id == "dict" and len(expr.args) == 1 and not expr.keywords:
-            return _client_mapping(expr.args[0], ctx, depth + 1)
+            copied = expr.args[0]
+            if (isinstance(copied, ast.Call) and isinstance(copied.func, ast.Attribute)
+                    and copied.func.attr in _PAIR_VIEWS and not copied.args and not copied.keywords):
+                copied = copied.func.value  # ``dict(request.GET.items())``: the same keys
+            return _client_mapping(copied, ctx, depth + 1)
     return False
+
+
+def _dict_of_pairs(expr: ast.expr) -> ast.GeneratorExp | None:
+    """The generator of ``dict((key, value) for ...)``, a dict comprehension spelled as a call."""
+    if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "dict"
+            and len(expr.args) == 1 and not expr.keywords and isinstance(expr.args[0], ast.GeneratorExp)
+            and isinstance(expr.args[0].elt, ast.Tuple) and len(expr.args[0].elt.elts) == 2):
+        return expr.args[0]
+    return None
 
 
 def _single_binding(name: ast.Name, ctx: RuleContext) -> ast.expr | None:
