@@ -339,18 +339,43 @@ def _is_flask_app(receiver: ast.expr, ctx: RuleContext) -> bool:
 
 
 DJANGO_SETTINGS_MARKERS = ("INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "WSGI_APPLICATION")
+# Settings only Django reads: a module of a ``settings/`` package that sets one belongs to split
+# settings (``settings/production.py``) even when the markers are set by another of its modules.
+DJANGO_ONLY_SETTINGS = frozenset({
+    "ALLOWED_HOSTS", "DATABASES", "CSRF_COOKIE_SECURE", "CSRF_TRUSTED_ORIGINS", "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER", "STATIC_ROOT", "STATIC_URL", "STATICFILES_DIRS",
+    "MEDIA_ROOT", "DEFAULT_AUTO_FIELD", "AUTH_PASSWORD_VALIDATORS", "AUTH_USER_MODEL", "SESSION_ENGINE",
+    "SESSION_SERIALIZER",
+})
 _DEVELOPMENT_SETTINGS = re.compile(r"(^|[_.-])(dev|develop|development|local|test|tests|testing|ci)([_.-]|$)")
 
 
 def _in_production_settings(ctx: RuleContext) -> bool:
-    """The file is a Django settings module (it sets INSTALLED_APPS, ROOT_URLCONF...) not named for
-    development (settings_dev.py, local.py, test_settings.py), nor Django's own defaults module
+    """The file is a Django settings module (it sets INSTALLED_APPS, ROOT_URLCONF..., or is a part
+    of split settings: see ``_extends_settings``) not named for development (settings_dev.py,
+    local.py, test_settings.py, settings/dev.py), nor Django's own defaults module
     (django/conf/global_settings.py: its values are what a project's settings override)."""
-    stem = PurePath(ctx.path.replace("\\", "/")).stem.lower()
+    path = PurePath(ctx.path.replace("\\", "/"))
+    stem = path.stem.lower()
     if stem == "global_settings" or _DEVELOPMENT_SETTINGS.search(stem):
         return False
     module_names = ctx.facts.scopes.collector(ctx.facts.scopes.tree).bindings
-    return any(marker in module_names for marker in DJANGO_SETTINGS_MARKERS)
+    if any(marker in module_names for marker in DJANGO_SETTINGS_MARKERS):
+        return True
+    in_settings_package = path.parent.name.lower() == "settings"
+    return _extends_settings(ctx.facts.scopes.tree, in_settings_package) or (
+        in_settings_package and any(name in module_names for name in DJANGO_ONLY_SETTINGS))
+
+
+def _extends_settings(tree: ast.Module, in_settings_package: bool) -> bool:
+    """Split settings: the module star-imports the settings it overrides, from a module named for
+    settings (``from mysite.settings import *``, ``from .base_settings import *``) or, in a
+    ``settings/`` package, from a sibling (``from .base import *`` in settings/production.py)."""
+    for statement in tree.body:  # (module level only: the imports a settings module starts with)
+        if statement.__class__ is ast.ImportFrom and statement.names[0].name == "*":  # type: ignore[attr-defined]
+            if "settings" in (statement.module or "").lower() or (in_settings_package and statement.level == 1):  # type: ignore[attr-defined]
+                return True
+    return False
 
 
 def _module_level_assignment_to(node: ast.Assign, ctx: RuleContext, names) -> str | None:
@@ -370,7 +395,8 @@ def _module_level_assignment_to(node: ast.Assign, ctx: RuleContext, names) -> st
     targets=["DEBUG"],
     description="""A Django settings module sets DEBUG = True unconditionally. Error pages then show
         stack traces, local variables, settings and SQL queries to any visitor, and Django keeps
-        every query in memory. Settings modules named for development (dev, local, test...) are not
+        every query in memory. A part of split settings counts (settings/production.py
+        doing `from .base import *`). Settings modules named for development (dev, local, test...) are not
         reported. DEBUG read from the environment with a default that turns it on where the
         variable is not set (os.environ.get("DEBUG", True); os.getenv("DEBUG", "False"), a
         non-empty string, hence true; env.bool("DEBUG", default=True)) is reported with low
@@ -444,7 +470,8 @@ def _on_by_default(value: ast.expr, ctx: RuleContext) -> bool:
         Django makes on the Host header. Django builds absolute URLs from that header
         (request.build_absolute_uri(), the password reset e-mail's link when the sites framework
         is not used): a request with a forged Host makes them point to another site, and caches
-        keep the poisoned pages. Settings modules named for development (dev, local, test...) are
+        keep the poisoned pages. A part of split settings counts (settings/production.py
+        doing `from .base import *`). Settings modules named for development (dev, local, test...) are
         not reported; "*" as the default of an environment variable is reported with low
         confidence.""",
     solution="""List the site's own host names (ALLOWED_HOSTS = ["shop.example.com"], or
@@ -492,6 +519,7 @@ SESSION_SERIALIZER_SETTINGS = ("SESSION_SERIALIZER",)
         session backend the client holds the data, and whoever learns SECRET_KEY (leaked in a
         repository, a backup, an error page) forges a session cookie that runs code on the server
         when it is loaded; with other backends, anyone who can write the session store does.
+        A part of split settings counts (settings/production.py doing `from .base import *`).
         Settings modules named for development (dev, local, test...) are not reported; a pickle
         serializer as the default of an environment variable is reported with low confidence.""",
     solution="""Use the default JSON serializer (remove the setting, or SESSION_SERIALIZER =
@@ -565,7 +593,8 @@ def _cookie_flag_off(value: ast.expr, cwe: int) -> bool:
         browser sends the cookie with requests other sites make, the ground cross-site request
         forgery stands on). Only explicit values are reported: a missing setting is Django's
         default, which `manage.py check --deploy` covers, and a value read from the environment is
-        the deployment's choice. Settings modules named for development (dev, local, test...) and
+        the deployment's choice. A part of split settings counts (settings/production.py
+        doing `from .base import *`). Settings modules named for development (dev, local, test...) and
         Django's own defaults module are not reported.""",
     solution="""Set SESSION_COOKIE_SECURE = True and CSRF_COOKIE_SECURE = True for sites served
         over HTTPS (with SECURE_SSL_REDIRECT / HSTS), and keep SESSION_COOKIE_HTTPONLY = True
