@@ -7,8 +7,10 @@ import ast
 import re
 
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
+from secreview.facts import instances
 from secreview.rules._jinja import unescaped_variables
 from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, reference_name
+from secreview.rules._strings import sequence_elements
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
 from secreview.rules.exceptions import security_check_strength
@@ -396,6 +398,28 @@ def check_redirect(call: ast.Call, ctx: RuleContext):
     ))
 
 
+# Frameworks whose response headers reject CR and LF in a value: Django's ResponseHeaders raises
+# BadHeaderError (``response["X"] = v`` and ``response.headers["X"] = v`` alike), Werkzeug's
+# Headers ValueError (Flask, Quart), Tornado's set_header/add_header ValueError ("Unsafe header
+# value"), aiohttp when it writes the headers. There a line break fails the request; it cannot
+# split the response.
+HEADER_CHECKING_FRAMEWORKS = ("django", "rest_framework", "flask", "werkzeug", "quart", "tornado", "aiohttp")
+# Frameworks that pass header values on as they are (only the server, if any, may check them).
+HEADER_PASSING_FRAMEWORKS = (
+    "starlette", "fastapi", "litestar", "falcon", "pyramid", "webob", "bottle", "sanic", "cherrypy", "wsgiref",
+)
+_CHECKED, _PASSED = "checked", "passed"
+# Raw sinks: the header values go on the wire as they are. http.server's send_header formats
+# "name: value\r\n"; a WSGI start_response(status, [(name, value), ...]) leaves them to the server.
+RAW_HEADER_METHODS = ("send_header",)
+WSGI_START_RESPONSE = "<local>.start_response"  # (the WSGI application's parameter)
+_HEADER_MESSAGES = {
+    "tainted": "A response header is set from {source}; CR/LF in it injects headers or splits the response.",
+    "dynamic": "A response header is set from a non-constant value.",
+    "sink_note": "written into a response header",
+}
+
+
 @rule(
     id="header-injection",
     title="HTTP response header injection",
@@ -404,37 +428,80 @@ def check_redirect(call: ast.Call, ctx: RuleContext):
     confidence=MEDIUM,
     nodes=[ast.Assign],
     targets=["headers[]"],  # (response.headers[name] = value)
-    methods=["set_header", "add_header"],
-    description="""A response header value comes from the request. CR/LF characters in it split
-        the response: injected headers (cookies, redirects) or a forged body.""",
+    methods=["set_header", "add_header", *RAW_HEADER_METHODS],
+    calls=[WSGI_START_RESPONSE],
+    description="""A response header value comes from the request and goes out as it is: set on
+        the headers of a response whose framework does not check them (Starlette/FastAPI,
+        Falcon, Pyramid...), sent by http.server's send_header(), or listed in a WSGI
+        start_response() call. CR/LF characters in it split the response: injected headers
+        (cookies, redirects) or a forged body. Not reported: responses of Django (its headers
+        raise BadHeaderError on CR/LF), of Werkzeug (Flask, Quart: ValueError), Tornado's
+        set_header/add_header and aiohttp, which all reject a line break in a header value.""",
     solution="""Reject or strip CR and LF (value.replace("\\r", "").replace("\\n", "")), or
         better, validate the value against what the header may contain.""",
     example="""
-        response.headers["X-Name"] = request.args["name"]
+        from fastapi import FastAPI, Response
+        api = FastAPI()
+
+        @api.get("/download")
+        def download(name: str, response: Response):
+            response.headers["Content-Disposition"] = "attachment; filename=" + name
     """,
     fixed="""
-        name = request.args["name"]
-        if not name.isalnum():
-            abort(400)
-        response.headers["X-Name"] = name
+        from fastapi import FastAPI, HTTPException, Response
+        api = FastAPI()
+
+        @api.get("/download")
+        def download(name: str, response: Response):
+            if not name.isalnum():
+                raise HTTPException(status_code=400)
+            response.headers["Content-Disposition"] = "attachment; filename=" + name
     """,
 )
 def check_header(node: ast.AST, ctx: RuleContext):
     if isinstance(node, ast.Assign):
         for target in node.targets:
             if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and target.value.attr == "headers":
-                return _tainted_only(dynamic_value_hit(
-                    ctx, node, node.value,
-                    tainted="A response header is set from {source}; CR/LF in it injects headers or splits the response.",
-                    dynamic="A response header is set from a non-constant value.", sink_note="written into a response header",
-                ))
+                if _headers_checked(ctx, target.value.value):
+                    return None  # the framework rejects CR/LF: see HEADER_CHECKING_FRAMEWORKS
+                return _tainted_only(dynamic_value_hit(ctx, node, node.value, **_HEADER_MESSAGES))
         return None
-    value = ctx.argument(node, 1, "value")
-    return _tainted_only(dynamic_value_hit(
-        ctx, node, value,
-        tainted="A response header is set from {source}; CR/LF in it injects headers or splits the response.",
-        dynamic="A response header is set from a non-constant value.", sink_note="written into a response header",
-    ))
+    func = node.func  # type: ignore[attr-defined]
+    if func.__class__ is ast.Attribute:
+        if func.attr not in RAW_HEADER_METHODS and _headers_checked(ctx, func.value):
+            return None  # Tornado's RequestHandler.set_header/add_header
+        return _tainted_only(dynamic_value_hit(ctx, node, ctx.argument(node, 1, "value"), **_HEADER_MESSAGES))
+    for header in sequence_elements(ctx, ctx.argument(node, 1, "headers")) or ():  # start_response(status, headers)
+        if isinstance(header, ast.Tuple) and len(header.elts) == 2:
+            hit = _tainted_only(dynamic_value_hit(ctx, node, header.elts[1], **_HEADER_MESSAGES))
+            if hit is not None:
+                return hit
+    return None
+
+
+def _headers_checked(ctx: RuleContext, owner: ast.expr) -> bool:
+    """Whether the headers of ``owner`` (a response, or a handler setting them) reject CR and
+    LF: it is made by a framework of HEADER_CHECKING_FRAMEWORKS (``response = HttpResponse()``,
+    ``make_response()``...), or, made where the file does not show (a parameter: Flask's
+    ``after_request(response)``, a Django middleware's ``process_response``; Tornado's ``self``),
+    the file uses such a framework and none that passes header values on."""
+    made = instances.class_of(ctx.facts.scopes, owner, ctx.scope_chain, lambda value: _response_framework(ctx, value))
+    if made is not None:
+        return made == _CHECKED
+    imports = ctx.facts.imports
+    return (any(imports.imports_module(module) for module in HEADER_CHECKING_FRAMEWORKS)
+            and not any(imports.imports_module(module) for module in HEADER_PASSING_FRAMEWORKS))
+
+
+def _response_framework(ctx: RuleContext, value: ast.expr) -> str | None:
+    if value.__class__ is ast.Await:
+        value = value.value  # type: ignore[attr-defined]
+    if value.__class__ is not ast.Call:
+        return None
+    module = (ctx.call_name(value) or "").split(".", 1)[0]  # type: ignore[arg-type]
+    if module in HEADER_CHECKING_FRAMEWORKS:
+        return _CHECKED
+    return _PASSED if module in HEADER_PASSING_FRAMEWORKS else None
 
 
 @rule(
