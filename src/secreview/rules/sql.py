@@ -36,7 +36,7 @@ SQL_TEXT_CALLS: dict[str, str] = {
     "psycopg2.sql.SQL": "string", "psycopg.sql.SQL": "string",
 }
 # Methods whose first argument is SQL text when the receiver is a database object (cursor,
-# connection, session, engine, Django manager): receivers are not typed, see _is_sql_call.
+# connection, session, engine, Django manager): receivers are not typed, see is_db_receiver.
 SQL_METHODS: dict[str, str] = {
     "execute": "sql", "executemany": "sql", "executescript": "sql_script", "exec_driver_sql": "statement",
     "raw": "raw_query",
@@ -104,7 +104,8 @@ DB_OPENING_CALLS = frozenset({
     "sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.orm.Session",
     "sqlalchemy.orm.session.Session",
 })
-DB_OBJECTS = frozenset({"django.db.connection", "django.db.connections"})  # (``connections["x"]``)
+DB_OBJECTS = frozenset({"django.db.connection"})
+DB_CONNECTION_HANDLERS = frozenset({"django.db.connections"})  # (``connections["reports"]`` is a connection)
 # Methods that give a database object: ``X.cursor()`` on any receiver (as its name does for
 # ``conn.cursor().execute``), the others on a database object (``engine.connect()``).
 _CURSOR_METHODS = frozenset({"cursor"})
@@ -126,9 +127,10 @@ def is_db_receiver(call: ast.Call, ctx: RuleContext | None = None) -> bool:
 def _is_db_object(ctx: RuleContext, receiver: ast.expr, depth: int) -> bool:
     if depth > 3:
         return False
-    if receiver.__class__ is ast.Subscript:  # ``connections["reports"]``
-        receiver = receiver.value  # type: ignore[attr-defined]
-    if receiver.__class__ in (ast.Name, ast.Attribute) and ctx.qualname(receiver) in DB_OBJECTS:
+    cls = receiver.__class__
+    if cls is ast.Subscript:  # ``connections["reports"]``
+        return ctx.qualname(receiver.value) in DB_CONNECTION_HANDLERS  # type: ignore[attr-defined]
+    if (cls is ast.Name or cls is ast.Attribute) and ctx.qualname(receiver) in DB_OBJECTS:
         return True
     made = instances.class_of(ctx.facts.scopes, receiver, ctx.scope_chain,
                               lambda value: _opened_database(ctx, value, depth))
