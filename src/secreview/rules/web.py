@@ -404,7 +404,8 @@ def check_redirect(call: ast.Call, ctx: RuleContext):
 # value"), aiohttp when it writes the headers. There a line break fails the request; it cannot
 # split the response.
 HEADER_CHECKING_FRAMEWORKS = ("django", "rest_framework", "flask", "werkzeug", "quart", "tornado", "aiohttp")
-# Frameworks that pass header values on as they are (only the server, if any, may check them).
+# Frameworks not known to check header values (Starlette's MutableHeaders stores them as they
+# are; only the server, if any, may check them): their responses stay reported.
 HEADER_PASSING_FRAMEWORKS = (
     "starlette", "fastapi", "litestar", "falcon", "pyramid", "webob", "bottle", "sanic", "cherrypy", "wsgiref",
 )
@@ -431,8 +432,8 @@ _HEADER_MESSAGES = {
     methods=["set_header", "add_header", *RAW_HEADER_METHODS],
     calls=[WSGI_START_RESPONSE],
     description="""A response header value comes from the request and goes out as it is: set on
-        the headers of a response whose framework does not check them (Starlette/FastAPI,
-        Falcon, Pyramid...), sent by http.server's send_header(), or listed in a WSGI
+        the headers of a response whose framework does not check them (Starlette/FastAPI
+        and frameworks not known to check them), sent by http.server's send_header(), or listed in a WSGI
         start_response() call. CR/LF characters in it split the response: injected headers
         (cookies, redirects) or a forged body. Not reported: responses of Django (its headers
         raise BadHeaderError on CR/LF), of Werkzeug (Flask, Quart: ValueError), Tornado's
