@@ -163,3 +163,13 @@ def test_a_patch_that_touches_no_python_file_says_so(repo, monkeypatch, fmt):
     result = run_cli(["review", "--patch", "-", "-f", fmt], repo.root, monkeypatch, stdin=patch)
     assert result.exit_code == 0, result.output  # nothing to review is not an error (a docs-only change)
     assert "touches 1 file (README.md), which is not a Python file that was reviewed" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "review", "json", "sarif", "gerrit", "github", "github-review"])
+def test_a_patch_file_named_in_latin1_is_named_escaped_in_every_format(repo, monkeypatch, fmt):
+    name = os.fsdecode(b"fix-\xe9t\xe9.diff")
+    (repo.root / name).write_text(repo.git("diff"))
+    result = run_cli(["review", "--patch", name, "-f", fmt, "--no-cache"], repo.root, monkeypatch)
+    assert result.exit_code == 1, result.output
+    text = result.stdout_bytes.decode("utf-8")  # strict: valid UTF-8 whatever the name
+    assert "fix-\\xe9t\\xe9.diff" in text.replace("\\\\", "\\")

@@ -30,7 +30,10 @@ def _on_first_use(module: str, function: str) -> Formatter:
     def render(result: ReviewResult, **options) -> str:
         import importlib
 
-        return getattr(importlib.import_module(f"secreview.report.{module}"), function)(result, **options)
+        from secreview.report.common import shown
+
+        text = getattr(importlib.import_module(f"secreview.report.{module}"), function)(result, **options)
+        return shown(text)  # (a file name that is not UTF-8 the format did not escape: never written raw)
 
     return render
 

@@ -37,7 +37,7 @@ def change_header(change: Change) -> list[str]:
     """Title, amount reviewed and commit subjects of a change, as markdown lines."""
     files = len(change.reviewed_files)
     lines = [
-        f"Security review of {change.title}",
+        f"Security review of {visible(change.title)}",
         "",
         f"{change.changed_lines} changed line{'s' if change.changed_lines != 1 else ''} in "
         f"{files} file{'s' if files != 1 else ''} reviewed"
