@@ -293,6 +293,7 @@ class FileFlow:
         self.command_handlers: set[int] = set()  # ``handle`` of Django management commands
         self.form_handlers: set[int] = set()  # ``form_valid``/``form_invalid`` of Django form views
         self.form_classes: dict[int, str] = {}  # form handler node id -> its view's ``form_class``
+        self.serializer_classes: dict[int, str] = {}  # DRF view method node id -> its view's ``serializer_class``
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self.imports_django = self._imports_django
         self.may_hold_archives = may_hold_archives(self.facts)  # (zipfile/tarfile imported: see facts/archives.py)
@@ -410,6 +411,8 @@ class FileFlow:
             self.reanalyze_functions_reading_module_state(globals_state)
         self._summarize_classes()
         self.local_summaries.update(dependencies.dependency_entries(self))  # (FastAPI dependency classes)
+        if self.forms_given:  # (a form's ``clean_<field>``: what it returns, read, see forms.py)
+            self.local_summaries.update(forms.clean_readings(self))
         self._forward_inherited_constructors()
         self._summarize_reexports()
         if self.task_classes[0]:
@@ -527,6 +530,7 @@ class FileFlow:
         command = bool(bases & DJANGO_COMMAND_BASES)
         form_view = bool(bases & DJANGO_FORM_VIEW_BASES)
         form_class = self._form_class(node) if form_view else None
+        serializer_class = self._serializer_class(node) if django_view and "rest_framework" in self.imported_packages else None
         for child, _ in self.nested:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.class_of_method[id(child)] = class_name
@@ -540,27 +544,43 @@ class FileFlow:
                     self.form_handlers.add(id(child))  # ``form_valid(self, form)``: a form bound to the request
                     if form_class is not None:
                         self.form_classes[id(child)] = form_class
+                if serializer_class is not None:
+                    self.serializer_classes[id(child)] = serializer_class  # ``self.get_serializer(data=...)``
 
-    def _form_class(self, node: ast.ClassDef) -> str | None:
+    def _serializer_class(self, node: ast.ClassDef) -> str | None:
+        """``serializer_class = JobSerializer`` in a DRF view's body, which ``self.get_serializer()``
+        instantiates (unless the view chooses its serializer itself)."""
+        if any(s.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and s.name in ("get_serializer", "get_serializer_class")
+               for s in node.body):
+            return None
+        return self._form_class(node, "serializer_class")
+
+    def _form_class(self, node: ast.ClassDef, attribute: str = "form_class") -> str | None:
         """``form_class = ContactForm`` in a form view's body: the form's qualified name."""
         for statement in node.body:
             if (statement.__class__ is ast.Assign and len(statement.targets) == 1
-                    and statement.targets[0].__class__ is ast.Name and statement.targets[0].id == "form_class"):
+                    and statement.targets[0].__class__ is ast.Name and statement.targets[0].id == attribute):
                 name = self.qualname(statement.value)
                 if name is not None and "." not in name:
                     name = f"{self.qualname_prefix(node)}.{name}"
                 return name
         return None
 
-    def form_fields(self, form_class: str) -> dict[str, frozenset[int]]:
-        """The fields of ``form_class`` Django converts, each with the CWEs its value still allows
-        (see forms.py): a question to the project like a function's summary."""
+    def form_fields(self, form_class: str) -> tuple[list[str], dict[str, frozenset[int] | None], dict[str, str]]:
+        """The project bases of ``form_class`` (a Django form or DRF serializer), its fields Django
+        converts (each with the CWEs its value still allows; None: untrusted), and the methods
+        validating them (see forms.py): a question to the project like a function's summary."""
         table = self.summaries
         quiet, table.quiet = table.quiet, False  # (what the entry holds matters, not its sources)
         try:
             return forms.decoded(table.get(forms.entry_name(form_class)))
         finally:
             table.quiet = quiet
+
+    def validated_value(self, form_class: str, field: str, value: Taint) -> Taint:
+        """``form.cleaned_data[field]`` / ``serializer.validated_data[field]`` of a ``form_class``
+        given ``value`` (see forms.py)."""
+        return forms.validated_value(self, form_class, field, value)
 
     def _callees_first(self, items: list[tuple[ast.AST, dict]]) -> list[tuple[ast.AST, dict]]:
         """Functions ordered so that one called by another (``helper()``, ``self.helper()`` in a

@@ -1033,7 +1033,7 @@ class FunctionAnalysis:
         if _server_set_environ(node.value, key, self.unit):
             return CLEAN
         if key is not NOTHING and _hashable(key):
-            if key.__class__ is str and node.value.__class__ is ast.Attribute and node.value.attr == "cleaned_data":
+            if key.__class__ is str and node.value.__class__ is ast.Attribute and node.value.attr in VALIDATED_DATA_ATTRIBUTES:
                 return self.form_field(node.value, key, container.item(key))
             if key.__class__ is str and node.value.__class__ is _NAME and node.value.id in self.cleaned_data_names:
                 data = self.cleaned_data_alias(node.value.id)
@@ -1155,7 +1155,7 @@ class FunctionAnalysis:
         if method == "replace" and _strips_line_breaks(node):
             return receiver.proved(LINE_BREAK_CWES)
 
-        if method == "get" and positional and func.value.__class__ is ast.Attribute and func.value.attr == "cleaned_data":
+        if method == "get" and positional and func.value.__class__ is ast.Attribute and func.value.attr in VALIDATED_DATA_ATTRIBUTES:
             key = self.fold(node.args[0])
             if key.__class__ is str:  # ``form.cleaned_data.get("count", 1)``
                 default = positional[1].whole() if len(positional) > 1 else PROVEN  # (None)
@@ -1485,7 +1485,7 @@ class FunctionAnalysis:
         """Remember ``name = SomeClass(...)`` so ``name.method(x)`` uses that method's summary when
         the class is the project's (asked when the method is called; a name bound to two
         different classes in one function is not resolved)."""
-        if value.__class__ is ast.Attribute and value.attr == "cleaned_data":
+        if value.__class__ is ast.Attribute and value.attr in VALIDATED_DATA_ATTRIBUTES:
             self.cleaned_data_names.add(name)
         owner = self.resolved_name(value.func) if isinstance(value, ast.Call) else None
         if owner is None:
@@ -1517,26 +1517,29 @@ class FunctionAnalysis:
         return None
 
     def cleaned_data_alias(self, name: str) -> ast.Attribute | None:
-        """``form.cleaned_data`` when the function binds ``name`` to it and to nothing else."""
+        """``form.cleaned_data`` (``serializer.validated_data``) when the function binds ``name`` to it
+        and to nothing else."""
         bindings = self.unit.facts.scopes.collector(self.node).bindings.get(name)
-        if bindings and len(bindings) == 1 and bindings[0].__class__ is ast.Attribute and bindings[0].attr == "cleaned_data":
+        if bindings and len(bindings) == 1 and bindings[0].__class__ is ast.Attribute and bindings[0].attr in VALIDATED_DATA_ATTRIBUTES:
             return bindings[0]
         return None
 
     def form_field(self, data: ast.Attribute, field: str, value: Taint) -> Taint:
-        """``form.cleaned_data[field]`` holding ``value``: converted when the form's class declares
-        ``field`` as a field Django converts (see forms.py). The form is ``form = SomeForm(...)``
-        in this function, or the ``form_class`` of the view whose ``form_valid(self, form)`` this is."""
+        """``form.cleaned_data[field]`` (``serializer.validated_data[field]``) holding ``value``:
+        converted when the form's class declares ``field`` as a field Django converts, checked by
+        its validators (see forms.py). The form is ``form = SomeForm(...)`` in this function, or
+        the ``form_class`` of the view whose ``form_valid(self, form)`` this is."""
         if value.is_clean or data.value.__class__ is not _NAME:
             return value
         name = data.value.id
         form_class = self.instances.get(name)
         if form_class is None and len(self.params) > 1 and name == self.params[1]:
             form_class = self.unit.form_classes.get(id(self.node))
+        if form_class is not None and self.unit.serializer_classes and form_class == f"{self.self_name}.get_serializer":
+            form_class = self.unit.serializer_classes.get(id(self.node))  # (a DRF view's ``serializer_class``)
         if form_class is None:
             return value
-        fields = self.unit.form_fields(form_class)
-        return _converted_value(value, fields[field]) if field in fields else value
+        return self.unit.validated_value(form_class, field, value)
 
     def html_safe_string(self, node: ast.expr) -> bool:
         """``Markup("...")``: a string whose % and format() escape what goes in."""
@@ -2258,6 +2261,7 @@ _LIST_METHODS = frozenset({"append", "pop", "insert", "reverse"})
 UPLOADED_FILE = "uploaded file"  # (request.FILES' values)
 COMMAND_LINE = "command-line argument"  # (the description of parse_args()' values, see models/sources.py)
 FORM_DATA_ATTRIBUTES = frozenset({"cleaned_data", "data", "files"})  # a bound Django form's copies of the request
+VALIDATED_DATA_ATTRIBUTES = frozenset({"cleaned_data", "validated_data"})  # a form's, a DRF serializer's (see forms.py)
 _FRAMEWORK_HELD_ATTRIBUTES = FORM_DATA_ATTRIBUTES | {"kwargs", "args"}
 # Method names the analysis knows from libraries (sources, sanitizers, clean results, lookups): a
 # project class may define its own (``Repository.find``, ``Service.get``), which then runs instead.

@@ -367,6 +367,30 @@ DJANGO_CONVERTING_FORM_FIELDS = frozenset({
     "ModelMultipleChoiceField",
 })
 DJANGO_PATTERN_FORM_FIELDS = {"SlugField": "[-a-zA-Z0-9_]+"}
+# Django REST framework serializer fields (``rest_framework.serializers``, ``.fields``,
+# ``.relations``) whose validated value is converted or one of the server's choices:
+# ``serializer.validated_data["count"]`` of an ``IntegerField`` is an int (see dataflow/forms.py,
+# which reads serializers as it reads forms). A ``ListField(child=IntegerField())`` holds what its
+# child holds. A ``CharField``, an ``EmailField``, a ``URLField``, a ``JSONField``, a ``DictField``
+# (its keys are the client's), a ``FileField``, a nested serializer... leave the value untrusted.
+DRF_CONVERTING_SERIALIZER_FIELDS = frozenset({
+    "IntegerField", "FloatField", "DecimalField", "BooleanField", "NullBooleanField", "DateField", "DateTimeField",
+    "TimeField", "DurationField", "UUIDField", "IPAddressField", "ChoiceField", "MultipleChoiceField",
+    "PrimaryKeyRelatedField", "SlugRelatedField", "HyperlinkedRelatedField",
+})
+DRF_PATTERN_SERIALIZER_FIELDS = {"SlugField": "[-a-zA-Z0-9_]+"}
+DRF_CHILD_FIELDS = frozenset({"ListField"})  # ``ListField(child=IntegerField())``: a list of what the child holds
+# Fields of both frameworks validated with a ``RegexValidator`` of their pattern argument
+# (``RegexField(r"^[a-z0-9-]+$")``, ``regex=``): judged as a ``re.search`` check of that pattern.
+PATTERN_ARGUMENT_FIELDS = frozenset({"RegexField"})
+# ``validators=[...]`` of a field (both frameworks): Django's ``RegexValidator(regex, flags=...)``
+# (a ``re.search``, unless ``inverse_match``) and its validators of a fixed pattern; the value
+# passed every one.
+REGEX_VALIDATOR_CLASSES = frozenset({"django.core.validators.RegexValidator"})
+PATTERN_VALIDATORS = {
+    "django.core.validators.validate_slug": r"^[-a-zA-Z0-9_]+\Z",
+    "django.core.validators.validate_integer": r"^-?\d+\Z",
+}
 # A URL value matched against a pattern that admits only ASCII letters, digits, "_" and "-" (a
 # slug, ``(?P<year>[0-9]{4})``) cannot leave an SQL string, a shell word, a path segment, markup, a
 # header or a log line. What it still allows: beginning with a "-" it may be read as an option by
