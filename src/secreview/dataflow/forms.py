@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import sys
 from typing import TYPE_CHECKING
 
 from secreview.dataflow.analyzer import _NOT_A_CHECK, FunctionSummary, _pattern_proves, _rule_cwes, fold
@@ -65,7 +66,7 @@ _FRAMEWORK_FIELDS = {
 }
 _FIELD_NAMES = (DJANGO_CONVERTING_FORM_FIELDS | frozenset(DJANGO_PATTERN_FORM_FIELDS) | DRF_CONVERTING_SERIALIZER_FIELDS
                 | frozenset(DRF_PATTERN_SERIALIZER_FIELDS) | DRF_CHILD_FIELDS | PATTERN_ARGUMENT_FIELDS)
-_LIBRARY_PREFIXES = ("django.", "rest_framework.", "builtins.", "typing.")  # (bases that are no project class)
+_LIBRARY_PREFIXES = ("django.", "rest_framework.")  # (bases that are no project class; the standard library's neither)
 _MAX_BASES = 5  # a class's bases followed this deep
 _UNTRUSTED = None  # a field's value: the request's text
 _ALL = "*"  # (``_allowed``'s start: no check yet)
@@ -92,9 +93,13 @@ def form_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
 
 
 def _imports_framework(unit: "FileFlow") -> bool:
+    return "rest_framework" in unit.imported_packages or _imports_forms(unit)
+
+
+def _imports_forms(unit: "FileFlow") -> bool:
     imports = unit.facts.imports
     modules = imports.imported_modules  # (``from django import forms``: "django", and an alias)
-    if "rest_framework" in unit.imported_packages or "django.forms" in modules:
+    if "django.forms" in modules:
         return True
     return ("django" in modules and "django.forms" in imports.aliases.values()) or any(m.startswith(_FORMS_MODULE) for m in modules)
 
@@ -104,12 +109,13 @@ def _class_items(unit: "FileFlow", node: ast.ClassDef, classes: frozenset[str]) 
     fields: dict[str, Allowed | str] = {}
     validators: dict[str, str] = {}
     prefix = f"{unit.module_name}.{node.name}"
+    hooks = _hooks(unit)
     for statement in node.body:
         cls = statement.__class__
         if cls is ast.Assign and len(statement.targets) == 1 and statement.targets[0].__class__ is ast.Name:
             fields[statement.targets[0].id] = _field_value(unit, statement.value)  # (declared twice: the last)
         elif cls is ast.FunctionDef:
-            field = _validated_field(statement)
+            field = _validated_field(statement, hooks)
             if field is not None:
                 validators[field] = f"{prefix}.{statement.name}{CLEAN_READING if statement.name[:6] == 'clean_' else ''}"
     bases = [f"^{base}" for base in _project_bases(unit, node, classes)]
@@ -130,18 +136,23 @@ def _project_bases(unit: "FileFlow", node: ast.ClassDef, classes: frozenset[str]
         if "." not in name:
             if name in classes:
                 found.append(f"{unit.module_name}.{name}")
-        elif not name.startswith(_LIBRARY_PREFIXES):
+        elif not name.startswith(_LIBRARY_PREFIXES) and name.partition(".")[0] not in sys.stdlib_module_names:
             found.append(name)
     return found
 
 
-def _validated_field(function: ast.FunctionDef) -> str | None:
+def _hooks(unit: "FileFlow") -> tuple[bool, bool]:
+    """Which validating methods the classes of the file may have: (a serializer's, a form's)."""
+    return "rest_framework" in unit.imported_packages, _imports_forms(unit)
+
+
+def _validated_field(function: ast.FunctionDef, hooks: tuple[bool, bool]) -> str | None:
     """The field a method validates: a serializer's ``validate_<field>(self, value)``, a form's
-    ``clean_<field>(self)``."""
+    ``clean_<field>(self)`` (``hooks``: which of them the file's classes may have)."""
     name, count = function.name, len(function.args.args)
-    if name[:9] == "validate_" and count == 2 and len(name) > 9:
+    if name[:9] == "validate_" and count == 2 and len(name) > 9 and hooks[0]:
         return name[9:]
-    if name[:6] == "clean_" and count == 1 and len(name) > 6:
+    if name[:6] == "clean_" and count == 1 and len(name) > 6 and hooks[1]:
         return name[6:]
     return None
 
@@ -258,7 +269,7 @@ def _register_readings(unit: "FileFlow") -> None:
         if node.__class__ is not ast.ClassDef:
             continue
         for statement in node.body:
-            if statement.__class__ is ast.FunctionDef and statement.name[:6] == "clean_" and _validated_field(statement):
+            if statement.__class__ is ast.FunctionDef and statement.name[:6] == "clean_" and _validated_field(statement, (False, True)):
                 name = f"{unit.module_name}.{node.name}.{statement.name}{CLEAN_READING}"
                 holder = f"{statement.args.args[0].arg}.cleaned_data"
                 function = _CleanedData(statement.args.args[0].arg, holder).visit(copy.deepcopy(statement))
