@@ -69,7 +69,7 @@ _FIELD_NAMES = (DJANGO_CONVERTING_FORM_FIELDS | frozenset(DJANGO_PATTERN_FORM_FI
 _LIBRARY_PREFIXES = ("django.", "rest_framework.")  # (bases that are no project class; the standard library's neither)
 _MAX_BASES = 5  # a class's bases followed this deep
 _UNTRUSTED = None  # a field's value: the request's text
-_ALL = "*"  # (``_allowed``'s start: no check yet)
+_ALL = "*"  # a class attribute that is no field; a field the class does not declare
 
 Allowed = frozenset[int] | None  # the CWEs a field's value still allows (empty: none); None: untrusted
 
@@ -82,10 +82,11 @@ def form_entries(unit: "FileFlow") -> dict[str, FunctionSummary]:
         return {}
     entries = {}
     classes = frozenset(node.name for node in unit.parsed.tree.body if node.__class__ is ast.ClassDef)
+    hooks = _hooks(unit)
     for node in unit.parsed.tree.body:
         if node.__class__ is not ast.ClassDef:
             continue
-        items = _class_items(unit, node, classes)
+        items = _class_items(unit, node, classes, hooks)
         if items:
             name = entry_name(f"{unit.module_name}.{node.name}")
             entries[name] = FunctionSummary(name, items)
@@ -104,12 +105,12 @@ def _imports_forms(unit: "FileFlow") -> bool:
     return ("django" in modules and "django.forms" in imports.aliases.values()) or any(m.startswith(_FORMS_MODULE) for m in modules)
 
 
-def _class_items(unit: "FileFlow", node: ast.ClassDef, classes: frozenset[str]) -> list[str]:
-    """A class's entry ``params``: its bases of the project, its fields, its validating methods."""
+def _class_items(unit: "FileFlow", node: ast.ClassDef, classes: frozenset[str], hooks: tuple[bool, bool]) -> list[str]:
+    """A class's entry ``params``: its bases of the project, its fields, its validating methods
+    (``hooks``: which kinds, see _validated_field)."""
     fields: dict[str, Allowed | str] = {}
     validators: dict[str, str] = {}
     prefix = f"{unit.module_name}.{node.name}"
-    hooks = _hooks(unit)
     for statement in node.body:
         cls = statement.__class__
         if cls is ast.Assign and len(statement.targets) == 1 and statement.targets[0].__class__ is ast.Name:
@@ -159,16 +160,18 @@ def _validated_field(function: ast.FunctionDef, hooks: tuple[bool, bool]) -> str
 
 def _field_value(unit: "FileFlow", value: ast.expr) -> Allowed | str:
     """What a class attribute bound to ``value`` tells its field: the CWEs its validated value
-    still allows (empty: none; None: untrusted); ``_ALL`` when it is no field of the frameworks
-    (a constant, a ``Meta`` option, a project's class)."""
+    still allows (empty: none; None: untrusted); ``_ALL`` when it is no field (a constant, a
+    call of no ``...Field`` class)."""
     if value.__class__ is not ast.Call:
         return _ALL
     func = value.func
     last = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
+    if last is None or (last[-5:] != "Field" and last[-10:] != "Serializer" and last not in _FIELD_NAMES):
+        return _ALL  # (no field class, no nested serializer: ``Media(...)``, ``_("...")``)
     qualname = unit.qualname(func) or ""
     framework = next((module for module in _FRAMEWORK_FIELDS if qualname.startswith(module)), None)
     if framework is None:
-        return _ALL
+        return _UNTRUSTED  # (a field class of the project's, of another library: not known)
     converting, patterns = _FRAMEWORK_FIELDS[framework]
     if last in converting:
         return frozenset()
@@ -203,7 +206,10 @@ def _validator_value(unit: "FileFlow", validator: ast.expr) -> Allowed:
     ``inverse_match``), a validator of a fixed pattern (``validate_slug``); else untrusted."""
     if validator.__class__ is not ast.Call:
         name = unit.qualname(validator)
-        return _searched(unit, ast.Constant(PATTERN_VALIDATORS[name]), None) if name in PATTERN_VALIDATORS else _UNTRUSTED
+        if name in PATTERN_VALIDATORS:
+            return _searched(unit, ast.Constant(PATTERN_VALIDATORS[name]), None)
+        bound = _bound_call(unit, validator)  # (``slug_only = RegexValidator(...)`` of the module)
+        return _validator_value(unit, bound) if bound is not None else _UNTRUSTED
     if unit.qualname(validator.func) not in REGEX_VALIDATOR_CLASSES:  # type: ignore[attr-defined]
         return _UNTRUSTED
     inverse = validator.args[3] if len(validator.args) > 3 else _keyword(validator, "inverse_match")  # type: ignore[attr-defined, arg-type]
@@ -217,6 +223,7 @@ def _validator_value(unit: "FileFlow", validator: ast.expr) -> Allowed:
 def _searched(unit: "FileFlow", pattern: ast.expr, flags: ast.expr | None) -> Allowed:
     """What a value in which ``re.search`` found ``pattern`` (a string, or ``re.compile`` of one)
     still allows: what a guard's check proves (anchored at both ends, of safe characters)."""
+    pattern = _bound_call(unit, pattern) or pattern  # (``SLUG = re.compile(...)`` of the module)
     if pattern.__class__ is ast.Call and unit.qualname(pattern.func) in ("re.compile", "regex.compile") and pattern.args:  # type: ignore[attr-defined]
         flags = pattern.args[1] if len(pattern.args) > 1 else _keyword(pattern, "flags")  # type: ignore[attr-defined, arg-type]
         pattern = pattern.args[0]  # type: ignore[attr-defined]
@@ -228,6 +235,14 @@ def _searched(unit: "FileFlow", pattern: ast.expr, flags: ast.expr | None) -> Al
     if proved is _NOT_A_CHECK:
         return _UNTRUSTED
     return _rule_cwes() - proved if proved else frozenset()
+
+
+def _bound_call(unit: "FileFlow", node: ast.expr) -> ast.Call | None:
+    """The call a name is bound to, when the module binds it once, to that call."""
+    if node.__class__ is not ast.Name:
+        return None
+    bound = unit.facts.scopes.collector(unit.parsed.tree).bindings.get(node.id)  # type: ignore[attr-defined]
+    return bound[0] if bound and len(bound) == 1 and bound[0].__class__ is ast.Call else None  # type: ignore[return-value]
 
 
 def _flags(unit: "FileFlow", node: ast.expr | None) -> int | None:
