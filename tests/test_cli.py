@@ -101,5 +101,8 @@ def test_the_report_cannot_overwrite_a_reviewed_file(tmp_path, monkeypatch):
         assert result.exit_code == 2, args
         assert "is a file being reviewed; writing the report there would overwrite it" in result.output
         assert (tmp_path / "v2.py").read_text() == TAINTED
+    refused = run("v2.py", "--write-baseline", "v2.py", "--no-cache")
+    assert refused.exit_code == 2 and "--write-baseline v2.py is a file being reviewed" in refused.output
+    assert (tmp_path / "v2.py").read_text() == TAINTED
     assert run("v2.py", "-o", "report.txt", "--no-cache").exit_code == 1  # another file is fine
     assert "eval-used" in (tmp_path / "report.txt").read_text()

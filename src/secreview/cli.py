@@ -117,7 +117,8 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
     change = _load_change(paths, **change_options)  # change review (issue 4)
     paths = paths or ((".",) if change else ())
     sources, diagnostics = _collect_inputs(paths, config, force_exclude, first_line, stdin_filename)
-    _refuse_overwriting_inputs(output, sources, change_options.get("patch_file"))
+    for option, written in (("--output", output), ("--write-baseline", change_options.get("write_baseline_file"))):
+        _refuse_overwriting_inputs(option, written, sources, change_options.get("patch_file"))
     if change is not None:
         from secreview.changes_filter import apply_overrides
 
@@ -242,9 +243,9 @@ def _apply_options(config: Config, select, ignore, min_severity, min_confidence,
         config.fail_on = Level.parse(fail_on)
 
 
-def _refuse_overwriting_inputs(output: str | None, sources, patch_file: str | None) -> None:
-    """``-o FILE`` naming a reviewed file (or the patch read) would replace the code with the
-    report: refuse before anything is written (exit 2)."""
+def _refuse_overwriting_inputs(option: str, output: str | None, sources, patch_file: str | None) -> None:
+    """``-o FILE`` (or ``--write-baseline FILE``) naming a reviewed file, or the patch read, would
+    replace the code with the report: refuse before anything is written (exit 2)."""
     if output is None:
         return
     try:
@@ -260,7 +261,7 @@ def _refuse_overwriting_inputs(output: str | None, sources, patch_file: str | No
         except OSError:
             continue
         if same:
-            raise click.UsageError(f"--output {output} is {'the patch' if name == patch_file else 'a file'} being "
+            raise click.UsageError(f"{option} {output} is {'the patch' if name == patch_file else 'a file'} being "
                                    "reviewed; writing the report there would overwrite it. Choose another file.")
 
 
