@@ -27,7 +27,7 @@ from secreview.dataflow.parameters import (
 from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions, lookup_entries, route_entries, viewset_items
 from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
-from secreview.dataflow import dependencies, forms, module_state
+from secreview.dataflow import dependencies, forms, module_state, received
 from secreview.dataflow.order import components_dependencies_first
 from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
@@ -363,6 +363,12 @@ class FileFlow:
     def dispatch_handlers(self) -> dict[str, tuple[ast.expr, ...]]:
         """argparse ``set_defaults(func=handler)`` of this file: keyword -> handlers (parameters.py)."""
         return dispatch_handlers(self)
+
+    @functools.cached_property
+    def stream_handlers(self) -> dict[int, str]:
+        """The functions (node ids) this file gives ``asyncio.start_server``, with their reader
+        parameter's name (see received.py)."""
+        return received.stream_handlers(self)
 
     @functools.cached_property
     def converted_options(self) -> frozenset[str]:

@@ -47,7 +47,10 @@ from secreview.models import (
 from secreview.models.sanitizers import BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
 from secreview.models.sources import (
     CONVERTING_PROMPTS, ARCHIVE_CONTENT_METHODS, ARCHIVE_MEMBER_METHODS, ARCHIVE_MEMBER_NAME, BODY_MODEL_KIND, PATH_SOURCE_METHODS,
+    REQUEST_URL_ATTRIBUTES, REQUEST_URL_PARTS, STREAM_DATA,
 )
+from secreview.dataflow.received import RECEIVING_METHODS, received, stream_reader
+from secreview.dataflow.services import attribute_class, parameter_classes
 from secreview.models.state import STORING_METHODS as _MODULE_STATE_METHODS
 from secreview.facts.pathlib_paths import is_pathlib_path
 from secreview.facts.archives import archive_class
@@ -690,6 +693,9 @@ class FunctionAnalysis:
         element = whole_proof_only(iterable.whole())
         if self.unit.may_hold_archives and self.archive_class(node.iter) == "tarfile.TarFile":
             element = self.archive_members(node.iter)  # ``for member in tf``: its members
+        if node.iter.__class__ is _NAME and self.unit.stream_handlers and node.iter.id == stream_reader(self):
+            description, confidence = STREAM_DATA  # ``async for line in reader``: its lines
+            element = source(description, confidence, self.step(node.iter, f"{description} (untrusted)"))
 
         def enter(loop_state: State) -> None:
             value = element.with_step(self.step(node, "loop variable"), self._stepped) if _carries(element) else element
@@ -1002,6 +1008,9 @@ class FunctionAnalysis:
                     or node.attr in FRAMEWORK_ONLY_REQUEST_ATTRIBUTES)  # ``request.GET`` in a helper module
             else:  # Tornado / class-based handlers: self.request.body, self.request.arguments
                 request_object = isinstance(value, ast.Attribute) and value.attr == "request" and self.unit.imports_web
+                if not request_object and node.attr in REQUEST_URL_PARTS and self.is_request_url(value):
+                    description = REQUEST_URL_PARTS[node.attr]  # ``request.rel_url.query["q"]``
+                    return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
             if request_object:
                 description = REQUEST_ATTRIBUTES[node.attr]
                 return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
@@ -1021,6 +1030,11 @@ class FunctionAnalysis:
                     and len(self.params) > 1 and node.value.id == self.params[1]):
                 return source("HTTP form field", Level.HIGH, self.step(node, "HTTP form field (untrusted)"))
         return None
+
+    def is_request_url(self, node: ast.expr) -> bool:
+        """``request.url``, ``request.rel_url`` (aiohttp): a request object's URL."""
+        return (node.__class__ is ast.Attribute and node.attr in REQUEST_URL_ATTRIBUTES and node.value.__class__ is _NAME
+                and node.value.id in REQUEST_PARAMETER_NAMES and self.unit.is_request_name(node.value.id, node.value.id in self.params))
 
     def expr_Subscript(self, node: ast.Subscript, state: State) -> Taint:
         container = whole_proof_only(self.expr(node.value, state))
@@ -1092,6 +1106,10 @@ class FunctionAnalysis:
             given = join(receiver.whole(), arguments)
             kept = frozenset(o for o in given.origins if o.description != ARCHIVE_MEMBER_NAME[0])
             return Taint(kept) if kept else CLEAN
+        if method in RECEIVING_METHODS and func.value.__class__ is _NAME:  # ``await websocket.receive_text()``
+            message = received(self, func.value.id, method)
+            if message is not None:
+                return source(message[0], message[1], self.step(node, f"{message[0]} (untrusted)"))
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
         if method in PATH_SOURCE_METHODS and self.is_pathlib_path(func.value):  # ``Path(p).open()``: as ``open(p)``
@@ -1508,6 +1526,10 @@ class FunctionAnalysis:
                 owner = self.instances[receiver.id]
             elif receiver.id not in self.params:
                 owner = self.unit.module_instances.get(receiver.id)
+            else:  # ``svc: Archiver``, ``archiver = Depends(get_archiver)``
+                owner = self.parameter_classes.get(receiver.id)
+        elif receiver.__class__ is ast.Attribute and receiver.value.__class__ is _NAME and receiver.value.id == self.self_name:
+            owner = attribute_class(self, receiver)  # ``self.runner`` after ``self.runner = Runner()`` in ``__init__``
         if owner is None:
             return None
         if self.is_project_class(owner):
@@ -1515,6 +1537,11 @@ class FunctionAnalysis:
         if method is not None and self._table.quiet and owner.rpartition(".")[2][:1].isupper() and self.has_summary(f"{owner}.{method}"):
             return owner
         return None
+
+    @functools.cached_property
+    def parameter_classes(self) -> dict[str, str]:
+        """The parameters whose class the signature tells (see services.py), by name."""
+        return parameter_classes(self)
 
     def cleaned_data_alias(self, name: str) -> ast.Attribute | None:
         """``form.cleaned_data`` (``serializer.validated_data``) when the function binds ``name`` to it

@@ -94,6 +94,11 @@ def _self_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | N
     return positional[0].arg if positional else None
 
 
+def attribute_values(index: ScopeIndex, classdef: ast.ClassDef) -> dict[str, list[ast.expr | None]]:
+    """Attribute name -> every value the class gives it (see ``_attribute_values``)."""
+    return _attribute_values(index, classdef)
+
+
 def _attribute_values(index: ScopeIndex, classdef: ast.ClassDef) -> dict[str, list[ast.expr | None]]:
     """Attribute name -> the values the class gives it (None: a value we cannot see), computed once
     per class: class-body assignments, and ``self.NAME = ...`` / ``with ... as self.NAME`` anywhere

@@ -87,6 +87,30 @@ SOURCE_METHODS: dict[str, tuple[str, Level]] = {
     "read_text": FILE_CONTENTS,
     "read_bytes": FILE_CONTENTS,
 }
+# Messages a FastAPI/Starlette WebSocket receives from the client (``await ws.receive_text()``,
+# ``async for message in ws.iter_json()``; ``receive()`` gives the ASGI message holding them): as
+# untrusted as an HTTP request's body (high). Only on a parameter annotated with one of
+# WEBSOCKET_CLASSES (a bare ``WebSocket`` when the name resolves to nothing else), which is how
+# FastAPI gives a websocket route its connection (see dataflow/received.py).
+WEBSOCKET_MESSAGE: tuple[str, Level] = ("WebSocket message", HIGH)
+WEBSOCKET_RECEIVE_METHODS = frozenset({
+    "receive", "receive_text", "receive_bytes", "receive_json", "iter_text", "iter_bytes", "iter_json",
+})
+WEBSOCKET_CLASSES = frozenset({
+    "fastapi.WebSocket", "fastapi.websockets.WebSocket", "starlette.websockets.WebSocket", "WebSocket",
+})
+# asyncio's stream servers call the handler they are given (``asyncio.start_server(handle, host,
+# port)``, or ``client_connected_cb=handle``) with a StreamReader of the client's connection
+# first: what it reads (``await reader.readline()``, ``read(n)``, ``readexactly(n)``,
+# ``readuntil(b"\n")``, ``async for line in reader``) is network data, as a socket's ``recv``
+# (medium). Handlers of the same file, by name (a function, or ``self.handle``: the file's
+# methods of that name).
+STREAM_DATA: tuple[str, Level] = ("network data (stream)", MEDIUM)
+STREAM_READ_METHODS = frozenset({"read", "readline", "readexactly", "readuntil"})
+STREAM_SERVERS = frozenset({
+    "asyncio.start_server", "asyncio.start_unix_server", "asyncio.streams.start_server",
+    "asyncio.streams.start_unix_server",
+})
 # Methods that give the file's contents only when called on a pathlib path (``Path(p).open()``,
 # ``(base / name).open("rb")``, a parameter annotated ``Path``; see rules/_pathlib.py): the same
 # name on another object is something else (``ZipFile.open(member)``, a storage's ``open(name)``,
@@ -171,7 +195,13 @@ REQUEST_ATTRIBUTES: dict[str, str] = {
     "get_query_argument": "HTTP query parameter", "get_body_argument": "HTTP form field",
     "environ": "WSGI environment", "referrer": "HTTP Referer header", "stream": "HTTP request body",
     "view_args": "URL path parameter", "matchdict": "URL path parameter", "body_arguments": "HTTP form field",
+    "rel_url": "HTTP request URL",  # (aiohttp: the path and query string)
 }
+# The request's URL objects (Starlette's ``request.url``, aiohttp's ``request.url`` and
+# ``request.rel_url``): their query (``request.rel_url.query["q"]``, a multi-dict in aiohttp, the
+# query string in Starlette) holds the query parameters, as ``request.query`` does.
+REQUEST_URL_ATTRIBUTES = frozenset({"url", "rel_url"})
+REQUEST_URL_PARTS: dict[str, str] = {"query": "HTTP query parameter", "query_string": "HTTP query string"}
 
 # Snippets only (``secreview review -``, never files): a view body pasted without its imports reads
 # a free name ``request`` -- one the snippet neither binds nor imports. Read with one of these
