@@ -27,13 +27,15 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 def received(analysis: "FunctionAnalysis", receiver: str, method: str) -> tuple[str, Level] | None:
     """What ``receiver.method(...)`` gives (a source's description and confidence), when
     ``receiver`` is a WebSocket or a stream server's reader; None for anything else."""
-    if receiver not in analysis.params or not _only_bound_as_parameter(analysis, receiver):
+    if receiver not in analysis.params:
         return None
     if method in WEBSOCKET_RECEIVE_METHODS and is_websocket(analysis, receiver):
-        return WEBSOCKET_MESSAGE
-    if method in STREAM_READ_METHODS and stream_reader(analysis) == receiver:
-        return STREAM_DATA
-    return None
+        found = WEBSOCKET_MESSAGE
+    elif method in STREAM_READ_METHODS and stream_reader(analysis) == receiver:
+        found = STREAM_DATA
+    else:
+        return None
+    return found if _only_bound_as_parameter(analysis, receiver) else None  # (the cheap tests first)
 
 
 def is_websocket(analysis: "FunctionAnalysis", name: str) -> bool:

@@ -22,7 +22,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from secreview.dataflow.parameters import dependency
-from secreview.facts.instances import attribute_values
+from secreview.facts.instances import self_parameter
 
 if TYPE_CHECKING:
     from secreview.dataflow import FileFlow
@@ -109,7 +109,7 @@ def attribute_class(analysis: "FunctionAnalysis", receiver: ast.Attribute) -> st
     if found is None:
         return None
     owner, bound = found
-    for value in attribute_values(unit.facts.scopes, classdef).get(receiver.attr, ()):
+    for value in _assigned_attributes(unit, classdef).get(receiver.attr, ()):
         if value is not bound and (value.__class__ is not ast.Call or analysis.resolved_name(value.func) != owner):  # type: ignore[union-attr]
             return None  # (bound to something else too: ``self.runner = None`` in ``close()``)
     return owner
@@ -149,13 +149,68 @@ def _constructor_classes(unit: "FileFlow", classdef: ast.ClassDef, resolve) -> d
     return found
 
 
-def _statements(body: list[ast.stmt]):
-    """The statements of a body and of the blocks in it (not of nested functions or classes)."""
+def _assigned_attributes(unit: "FileFlow", classdef: ast.ClassDef) -> dict[str, list[ast.expr | None]]:
+    """Attribute name -> every value the class gives it (None: one not seen), as
+    facts.instances.attribute_values finds them -- class-body assignments, and ``self.NAME = ...``,
+    ``with ... as self.NAME``, ``for self.NAME in``, ``self.NAME += ...`` in its methods and the
+    functions nested in them -- from their statements alone (assignments to an attribute are
+    statements: the expressions, most of the nodes, are not walked). Once per class (and tree)."""
+    memo = unit.facts.scopes.memo.setdefault("services.assigned", {})
+    known = memo.get(id(classdef))
+    if known is not None and known[0] is classdef:
+        return known[1]
+    values: dict[str, list[ast.expr | None]] = {}
+    for statement in classdef.body:
+        if statement.__class__ in (ast.Assign, ast.AnnAssign) and statement.value is not None:  # type: ignore[attr-defined]
+            targets = statement.targets if statement.__class__ is ast.Assign else [statement.target]  # type: ignore[attr-defined]
+            for target in targets:
+                if target.__class__ is ast.Name:
+                    values.setdefault(target.id, []).append(statement.value)  # type: ignore[attr-defined]
+        elif statement.__class__ in _FUNCTIONS:
+            owner = self_parameter(statement)  # type: ignore[arg-type]
+            if owner is not None:
+                _collect_assigned(statement.body, owner, values)  # type: ignore[attr-defined]
+    memo[id(classdef)] = (classdef, values)
+    return values
+
+
+def _collect_assigned(body: list[ast.stmt], owner: str, values: dict[str, list[ast.expr | None]]) -> None:
+    def add(target: ast.expr, value: ast.expr | None) -> None:
+        if target.__class__ is ast.Attribute and target.value.__class__ is ast.Name and target.value.id == owner:  # type: ignore[attr-defined]
+            values.setdefault(target.attr, []).append(value)  # type: ignore[attr-defined]
+        elif target.__class__ in (ast.Tuple, ast.List):
+            elements = target.elts  # type: ignore[attr-defined]
+            same_shape = value.__class__ in (ast.Tuple, ast.List) and len(value.elts) == len(elements)  # type: ignore[union-attr]
+            for position, element in enumerate(elements):
+                add(element, value.elts[position] if same_shape else None)  # type: ignore[union-attr]
+        elif target.__class__ is ast.Starred:
+            add(target.value, None)  # type: ignore[attr-defined]
+
+    for statement in _statements(body, into_functions=True):
+        cls = statement.__class__
+        if cls is ast.Assign:
+            for target in statement.targets:  # type: ignore[attr-defined]
+                add(target, statement.value)  # type: ignore[attr-defined]
+        elif cls is ast.AnnAssign:
+            if statement.value is not None:  # type: ignore[attr-defined]
+                add(statement.target, statement.value)  # type: ignore[attr-defined]
+        elif cls in (ast.AugAssign, ast.For, ast.AsyncFor):
+            add(statement.target, None)  # type: ignore[attr-defined]
+        elif cls in (ast.With, ast.AsyncWith):
+            for item in statement.items:  # type: ignore[attr-defined]
+                if item.optional_vars is not None:
+                    add(item.optional_vars, item.context_expr)
+
+
+def _statements(body: list[ast.stmt], into_functions: bool = False):
+    """The statements of a body and of the blocks in it (not of nested classes, nor of nested
+    functions unless ``into_functions``)."""
     stack = list(reversed(body))
     while stack:
         statement = stack.pop()
         yield statement
-        if statement.__class__ in _FUNCTIONS or statement.__class__ is ast.ClassDef:
+        cls = statement.__class__
+        if cls is ast.ClassDef or (cls in _FUNCTIONS and not into_functions):
             continue
         for name in ("orelse", "finalbody", "body"):
             inner = getattr(statement, name, None)
@@ -163,6 +218,8 @@ def _statements(body: list[ast.stmt]):
                 stack.extend(reversed(inner))  # type: ignore[arg-type]
         for handler in getattr(statement, "handlers", ()):
             stack.extend(reversed(handler.body))
+        for case in getattr(statement, "cases", ()):
+            stack.extend(reversed(case.body))
 
 
 def _module_function(unit: "FileFlow", name: str) -> ast.AST | None:

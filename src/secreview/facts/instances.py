@@ -99,6 +99,9 @@ def attribute_values(index: ScopeIndex, classdef: ast.ClassDef) -> dict[str, lis
     return _attribute_values(index, classdef)
 
 
+self_parameter = _self_parameter  # (also dataflow/services.py's)
+
+
 def _attribute_values(index: ScopeIndex, classdef: ast.ClassDef) -> dict[str, list[ast.expr | None]]:
     """Attribute name -> the values the class gives it (None: a value we cannot see), computed once
     per class: class-body assignments, and ``self.NAME = ...`` / ``with ... as self.NAME`` anywhere
