@@ -1106,11 +1106,11 @@ class FunctionAnalysis:
             given = join(receiver.whole(), arguments)
             kept = frozenset(o for o in given.origins if o.description != ARCHIVE_MEMBER_NAME[0])
             return Taint(kept) if kept else CLEAN
-        if method in RECEIVING_METHODS and func.value.__class__ is _NAME:  # ``await websocket.receive_text()``
-            message = received(self, func.value.id, method)
-            if message is not None:
-                return source(message[0], message[1], self.step(node, f"{message[0]} (untrusted)"))
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
+            if method in RECEIVING_METHODS:  # ``await websocket.receive_text()``, ``await reader.readline()``
+                message = self.received(node)
+                if message is not None:
+                    return message
             return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
         if method in PATH_SOURCE_METHODS and self.is_pathlib_path(func.value):  # ``Path(p).open()``: as ``open(p)``
             description, confidence = PATH_SOURCE_METHODS[method]
@@ -1144,6 +1144,10 @@ class FunctionAnalysis:
             request_source = self.attribute_source(func)
             if request_source is not None:
                 return request_source
+            if method in RECEIVING_METHODS:  # ``await reader.read(n)``
+                message = self.received(node)
+                if message is not None:
+                    return message
         if name in PREDICTABLE_CALLS:
             step = self.step(node, f"predictable value from `{name}()`")
             return Taint(frozenset({Origin(f"a predictable value from `{name}()`", Level.HIGH, (step,), kind=PREDICTABLE)}))
@@ -1192,6 +1196,18 @@ class FunctionAnalysis:
             if method == "get" and isinstance(func.value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
                 return join(receiver.whole(), default)
         return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
+
+    def received(self, node: ast.Call) -> Taint | None:
+        """``websocket.receive_text()``, ``reader.readline()``: what a WebSocket or a stream
+        server's reader receives from the client (see received.py); None for another receiver."""
+        receiver = node.func.value  # type: ignore[attr-defined]
+        if receiver.__class__ is not _NAME:
+            return None
+        found = received(self, receiver.id, node.func.attr)  # type: ignore[attr-defined]
+        if found is None:
+            return None
+        description, confidence = found
+        return source(description, confidence, self.step(node, f"{description} (untrusted)"))
 
     def converting_read(self, node: ast.Call, method: str, receiver: Taint, positional: list[Taint], keywords: dict) -> Taint | None:
         """Werkzeug's ``request.args.get("id", type=int)`` (also ``get("id", 0, int)``, ``getlist("ids",

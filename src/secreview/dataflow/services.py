@@ -128,7 +128,6 @@ def _constructor_classes(unit: "FileFlow", classdef: ast.ClassDef, resolve) -> d
     if positional:
         own = positional[0].arg
         parameters = {arg.arg: arg for arg in (*positional[1:], *init.args.kwonlyargs)}  # type: ignore[union-attr]
-        bindings = unit.facts.scopes.collector(init).bindings
         for statement in _statements(init.body):  # type: ignore[union-attr]
             if statement.__class__ is ast.Assign and len(statement.targets) == 1:  # type: ignore[attr-defined]
                 target, value, annotation = statement.targets[0], statement.value, None  # type: ignore[attr-defined]
@@ -141,8 +140,10 @@ def _constructor_classes(unit: "FileFlow", classdef: ast.ClassDef, resolve) -> d
             owner = annotated_class(annotation, resolve) if annotation is not None else None
             if owner is None and value.__class__ is ast.Call:
                 owner = resolve(value.func)  # ``self.runner = Runner()``
-            elif owner is None and value.__class__ is ast.Name and value.id in parameters and bindings.get(value.id) == [None]:
-                owner = annotated_class(parameters[value.id].annotation, resolve)  # ``self.repo = repo`` (``repo: Repo``)
+            elif owner is None and value.__class__ is ast.Name and value.id in parameters:  # ``self.repo = repo`` (``repo: Repo``)
+                owner = annotated_class(parameters[value.id].annotation, resolve)
+                if owner is not None and unit.facts.scopes.collector(init).bindings.get(value.id) != [None]:
+                    owner = None  # (``repo = repo or Repo()``: not only the parameter)
             if owner is not None and "." in owner:
                 found[target.attr] = (owner, value)
     memo[id(classdef)] = (classdef, found)
@@ -210,16 +211,28 @@ def _statements(body: list[ast.stmt], into_functions: bool = False):
         statement = stack.pop()
         yield statement
         cls = statement.__class__
-        if cls is ast.ClassDef or (cls in _FUNCTIONS and not into_functions):
+        blocks = _BLOCKS.get(cls)
+        if blocks is None or (cls in _FUNCTIONS and not into_functions):
             continue
-        for name in ("orelse", "finalbody", "body"):
-            inner = getattr(statement, name, None)
-            if inner.__class__ is list:
-                stack.extend(reversed(inner))  # type: ignore[arg-type]
-        for handler in getattr(statement, "handlers", ()):
-            stack.extend(reversed(handler.body))
-        for case in getattr(statement, "cases", ()):
-            stack.extend(reversed(case.body))
+        for name in blocks:
+            stack.extend(reversed(getattr(statement, name)))
+        if cls in _TRY_STATEMENTS:
+            for handler in statement.handlers:  # type: ignore[attr-defined]
+                stack.extend(reversed(handler.body))
+        elif cls is ast.Match:
+            for case in statement.cases:  # type: ignore[attr-defined]
+                stack.extend(reversed(case.body))
+
+
+# The statement classes holding statements: the fields holding them (last first; ``handlers``
+# and ``cases`` aside).
+_BLOCKS: dict[type, tuple[str, ...]] = {
+    ast.If: ("orelse", "body"), ast.For: ("orelse", "body"), ast.AsyncFor: ("orelse", "body"),
+    ast.While: ("orelse", "body"), ast.With: ("body",), ast.AsyncWith: ("body",),
+    ast.Try: ("finalbody", "orelse", "body"), ast.TryStar: ("finalbody", "orelse", "body"), ast.Match: (),
+    ast.FunctionDef: ("body",), ast.AsyncFunctionDef: ("body",),
+}
+_TRY_STATEMENTS = (ast.Try, ast.TryStar)
 
 
 def _module_function(unit: "FileFlow", name: str) -> ast.AST | None:
