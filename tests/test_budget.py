@@ -28,3 +28,21 @@ def test_pathological_loops_finish_and_are_reported_as_partly_analysed():
 def test_ordinary_loops_stay_within_the_budget():
     result = review_text(rotating_nested_loops(2))
     assert result.diagnostics == []
+
+
+def module_of_functions(count: int) -> str:
+    """``count`` small module-level functions, then one running its command-line argument."""
+    helpers = "".join(f"def f{i}():\n    return {i}\n" for i in range(count))
+    return f"import os, sys\n{helpers}def main():\n    os.system('ls ' + sys.argv[1])\n"
+
+
+def test_each_function_counts_once_against_the_files_budget():
+    # 3,000 functions are within the budget of MAX_FUNCTIONS_PER_FILE (5,000): each is analysed,
+    # the last one too (they used to count twice: the budget ran out at 2,500).
+    from secreview.dataflow import MAX_FUNCTIONS_PER_FILE
+
+    count = 3_000
+    assert count < MAX_FUNCTIONS_PER_FILE < 2 * count
+    result = review_text(module_of_functions(count))
+    assert result.diagnostics == []
+    assert [(f.rule_id, f.line) for f in result.findings if f.cwe == 78] == [("shell-command-injection", 2 * count + 3)]

@@ -29,7 +29,7 @@ from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state, received
 from secreview.dataflow.order import components_dependencies_first
-from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, Unproven, assumption_holds, fold
+from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.values import (
     ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, expand_steps, join, new_origin, ordered, proven_for,
@@ -222,6 +222,15 @@ class _Record:
     summary: FunctionSummary | None = None
 
 
+def _seen_from(globals_state: dict, defining_state: dict) -> dict:
+    """What a function (or class body) sees of the names around it: the module's final state,
+    under the state where it is defined (a function's or a class's: see
+    FunctionAnalysis.defining_state). A module-level one is given the module's state itself, not
+    a copy: records keep it (see _Record.inputs), and a copy per function made a module of
+    thousands of functions quadratic in memory."""
+    return globals_state if defining_state is MODULE_LEVEL else {**globals_state, **defining_state}
+
+
 @dataclass
 class FileFlow:
     parsed: ParsedFile
@@ -394,13 +403,14 @@ class FileFlow:
             # that a call is told the summary of the function it calls whenever the calls allow.
             # Functions defined inside those come next, the same way.
             functions = []
-            while found and self._within_budget():
-                node, defining_state = found.pop(0)
-                if isinstance(node, ast.ClassDef):
-                    self._analyze_class_body(node, {**globals_state, **defining_state})
-                    found.extend(self._take_nested())
-                else:
-                    functions.append((node, defining_state))
+            found.reverse()  # (popped from the end: in order)
+            while found and not self.budget_exceeded:
+                node, defining_state = found.pop()
+                if node.__class__ is not ast.ClassDef:
+                    functions.append((node, defining_state))  # (counted when analysed, below)
+                elif self._within_budget():
+                    self._analyze_class_body(node, _seen_from(globals_state, defining_state))
+                    found[:0] = reversed(self._take_nested())
             ordered_functions = self._callees_first(functions)
             recursive = self._recursive_groups(ordered_functions)
             for position, (node, defining_state) in enumerate(ordered_functions):
@@ -408,7 +418,7 @@ class FileFlow:
                     break
                 group = recursive.get(position)
                 if group is None:
-                    self.analyze_function(node, {**globals_state, **defining_state})
+                    self.analyze_function(node, _seen_from(globals_state, defining_state))
                 elif position == group[-1]:  # (at its last member: every other function it calls is known)
                     self._analyze_recursive([ordered_functions[member] for member in group], globals_state)
             found = self._take_nested()
@@ -714,7 +724,7 @@ class FileFlow:
             self.assumed_returns = assumed
             try:
                 for node, defining_state in members:
-                    self.analyze_function(node, {**globals_state, **defining_state})
+                    self.analyze_function(node, _seen_from(globals_state, defining_state))
             except Unproven:
                 assumed = {}
                 continue

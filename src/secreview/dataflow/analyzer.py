@@ -63,6 +63,7 @@ MAX_DEPENDENCY_DEPTH = 3  # dependency classes whose constructors take dependenc
 # multiply work by the nesting depth; past this budget loops get a single pass (linear time) and
 # the file is reported as partly analysed.
 FUNCTION_BUDGET = 5_000  # the largest Django function needs about 1,000
+MODULE_LEVEL: dict = {}  # the defining state of a module-level function or class (see defining_state): never written
 
 # Calls whose result never carries their arguments (beyond SANITIZERS).
 CLEAN_METHODS = frozenset({
@@ -779,19 +780,26 @@ class FunctionAnalysis:
             self.expr(default, state)
         state[node.name] = CLEAN
         self.unit.defined_in[id(node)] = self.qualname
-        self.unit.nested.append((node, dict(state)))
+        self.unit.nested.append((node, self.defining_state(state)))
         if isinstance(self.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.local_functions[node.name] = node  # (a module's or a class's: by its qualified name)
         return state
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
 
+    def defining_state(self, state: State) -> State:
+        """What a function or class defined here sees of the names around it (over the module's
+        final state: see FileFlow.analyze). At module level, nothing more: a module function
+        reads the module's names when it runs, and a copy of the module's state per ``def``
+        made a module of thousands of functions quadratic in memory (2,500: 250 MB)."""
+        return MODULE_LEVEL if self.node.__class__ is ast.Module else dict(state)
+
     def stmt_ClassDef(self, node: ast.ClassDef, state: State) -> State:
         for child in [*node.bases, *node.decorator_list, *(k.value for k in node.keywords)]:
             self.expr(child, state)
         state[node.name] = CLEAN
         self.unit.defined_in[id(node)] = self.qualname
-        self.unit.nested.append((node, dict(state)))
+        self.unit.nested.append((node, self.defining_state(state)))
         return state
 
     def stmt_Delete(self, node: ast.Delete, state: State) -> State:
