@@ -46,3 +46,32 @@ def test_each_function_counts_once_against_the_files_budget():
     result = review_text(module_of_functions(count))
     assert result.diagnostics == []
     assert [(f.rule_id, f.line) for f in result.findings if f.cwe == 78] == [("shell-command-injection", 2 * count + 3)]
+
+
+def elif_chain(count: int) -> str:
+    """A command built by a chain of ``count`` branches (``v = v + "3"``), then run."""
+    branches = "".join(f"    {'if' if i == 0 else 'elif'} k == {i}:\n        v = v + '{i}'\n" for i in range(count))
+    return f"import os, sys\ndef f(k):\n    v = sys.argv[1]\n{branches}    os.system(v)\n"
+
+
+def test_a_name_built_by_a_long_chain_of_branches_is_worked_out_once(monkeypatch):
+    # The string rules work out what a name holds from its bindings; read at each of N
+    # branches, a name with N bindings was worked out N times (quadratic: 1,000 branches took
+    # 30 s). Twice the branches must be about twice the work, not four times.
+    from secreview.rules import _strings
+
+    calls = {"n": 0}
+    real = _strings._Composer._pieces
+
+    def counted(self, expr):
+        calls["n"] += 1
+        return real(self, expr)
+
+    monkeypatch.setattr(_strings._Composer, "_pieces", counted)
+    work = []
+    for count in (150, 300):
+        calls["n"] = 0
+        result = review_text(elif_chain(count))
+        assert [(f.rule_id, f.line) for f in result.findings if f.cwe == 78] == [("shell-command-injection", 2 * count + 4)]
+        work.append(calls["n"])
+    assert work[1] < 2.5 * work[0]

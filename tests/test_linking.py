@@ -59,6 +59,7 @@ def definition(reviewer: Reviewer, sources: list[SourceFile]) -> ReviewResult:
         result.merge(analysed_once(reviewer, source, table)[0])
     helpers = helper_steps(table.summaries)  # (the evidence of helpers of other files: their summaries' steps)
     with_helper_steps(result.findings, helpers)
+    with_helper_steps(result.suppressed, helpers)
     reviewer.add_interprocedural_findings(result, sources, helpers)
     return result.finalize()
 

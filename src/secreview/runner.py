@@ -506,7 +506,8 @@ def _review(sources: list[SourceFile], store: cache_store.Cache | None, reviewer
         # those of the summaries the review settled on (see findings.TraceStep.via).
         helpers = helper_steps(table.summaries)
         with_helper_steps(reviewed.findings, helpers)
-        helper_columns_in_characters(reviewed.findings, sources)  # (their steps' columns were ast's)
+        with_helper_steps(reviewed.suppressed, helpers)  # (shown with --show-suppressed)
+        helper_columns_in_characters(reviewed.findings + reviewed.suppressed, sources)  # (their steps' columns were ast's)
         problem = guarded("<project>", reviewer.add_interprocedural_findings, reviewed, sources, helpers)
         if isinstance(problem, Diagnostic):
             reviewed.diagnostics.append(problem)

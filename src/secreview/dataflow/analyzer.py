@@ -20,7 +20,7 @@ from types import MappingProxyType
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PASSED_THROUGH, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin, whole_proof_only
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PASSED_THROUGH, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin, ordered, whole_proof_only
 from secreview.dataflow.validators import run_validators, validated_inherited
 from secreview.dataflow.values import source as _source
 
@@ -1625,7 +1625,9 @@ class FunctionAnalysis:
         real = frozenset(o for o in origins if o.param is None)
         if real:
             result = Taint(real).with_step(step, self._stepped)
-        for origin in origins:
+        # Several of the function's paths may bring one parameter back: the first taken (in a fixed
+        # order, not the set's, which varies from run to run) gives the evidence its steps.
+        for origin in ordered(origins) if len(origins) > 1 else origins:
             if origin.param is None:
                 continue
             index = origin.param - offset

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Iterable
 
@@ -47,6 +47,11 @@ _PERCENT_FIELD = re.compile(r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(
 _PASS_THROUGH_METHODS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "title", "casefold", "encode", "decode"})
 _MAX_DEPTH = 40
 _MAX_WORK = 5_000  # beyond this an expression is treated as variable (never slow on odd code)
+# Names met this near the start of a composition (depth and work) have their pieces memoised:
+# what they are worked out to then is what they would be from any start (see _Composer.name).
+_MEMO_DEPTH = 8
+_MEMO_WORK = 64
+_NAME_PIECES = "string pieces of a name"  # (the key of that memo, in ScopeIndex.memo)
 
 
 @dataclass(frozen=True)
@@ -301,6 +306,27 @@ class _Composer:
             return self.overrides[name]
         if name in self.in_progress:
             return [Piece(TEXT)]  # recursive binding (x = x + "..."): the other bindings decide
+        if self.in_progress or self.overrides or self.depth > _MEMO_DEPTH or self.work > _MEMO_WORK:
+            return self._name(expr, name)
+        # A name's value, as its scope's bindings give it, is the same wherever it is read in the
+        # scope: worked out once per file and sanitizers (a name built by a chain of 1,000
+        # ``elif`` branches, ``v = v + "..."``, read at each: quadratic without this).
+        key = (_NAME_PIECES, name, id(self.ctx.scope_chain[-1]) if self.ctx.scope_chain else 0, self.sanitizers)
+        memo = self.ctx.facts.scopes.memo
+        known = memo.get(key)
+        if known is None:
+            built, self.built = self.built, False
+            pieces = self._name(expr, name)
+            memo[key] = (expr, pieces, self.built)
+            self.built = built or self.built
+            return pieces
+        first, pieces, built = known
+        self.built = self.built or built
+        # The pieces that stand for the name read there stand for it read here (the data flow is
+        # asked about this read).
+        return [replace(piece, node=expr) if piece.node is first else piece for piece in pieces]
+
+    def _name(self, expr: ast.Name, name: str) -> list[Piece]:
         bindings = self.ctx.facts.scopes.bindings_of(name, self.ctx.scope_chain)
         if not bindings:
             return [Piece(DYNAMIC, node=expr)]
