@@ -168,11 +168,7 @@ def _argv_from_value(ctx: RuleContext, value: ast.expr | None) -> Argv | None:
         return None
     elements = sequence_elements(ctx, value)
     if elements is not None:
-        if not elements:
-            return None
-        if isinstance(elements[0], ast.Starred):
-            return Argv(opaque=elements[0].value)
-        return Argv(program=elements[0], arguments=elements[1:])
+        return _argv_of_elements(elements)
     split = _split_source(ctx, value)
     if split is not None:
         return Argv(split=split)
@@ -188,16 +184,20 @@ def _argv_from_unpacked(ctx: RuleContext, value: ast.expr, rest: list[ast.expr])
     ``shlex.split(cmd)``, or an opaque value (a string unpacked would be its characters: opaque)."""
     elements = sequence_elements(ctx, value)
     if elements is not None:
-        elements = elements + rest
-        if not elements:
-            return None
-        if isinstance(elements[0], ast.Starred):
-            return Argv(opaque=elements[0].value)
-        return Argv(program=elements[0], arguments=elements[1:])
+        return _argv_of_elements(elements + rest)
     split = _split_source(ctx, value)
     if split is not None:
         return Argv(split=split)  # (values after the split words: rare, not read)
     return Argv(opaque=value)
+
+
+def _argv_of_elements(elements: list[ast.expr]) -> Argv | None:
+    """The argument list written out: its first element is the program (unless unpacked)."""
+    if not elements:
+        return None
+    if isinstance(elements[0], ast.Starred):
+        return Argv(opaque=elements[0].value)
+    return Argv(program=elements[0], arguments=elements[1:])
 
 
 def _split_source(ctx: RuleContext, value: ast.expr) -> ast.expr | None:
