@@ -10,6 +10,7 @@ sink inside it, so a helper wrapping ``subprocess.run(shell=True)`` is a sink fo
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import re
 from collections import ChainMap
@@ -29,7 +30,7 @@ from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state, received
 from secreview.dataflow.order import components_dependencies_first
-from secreview.dataflow.analyzer import CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
+from secreview.dataflow.analyzer import BASES_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.values import (
     ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, expand_steps, join, new_origin, ordered, proven_for,
@@ -267,6 +268,7 @@ class FileFlow:
         self.class_of_method: dict[int, str] = {}  # method node id -> class qualname
         self.class_attributes: dict[str, dict[str, Taint]] = {}  # class -> what its methods but ``__init__`` store
         self.class_bases: dict[str, list[str]] = {}  # each class of the file -> its bases' qualified names
+        self.derived_from: dict[str, list[str]] = {}  # a class with methods -> its bases but the builtins (see bases_of)
         self.classes_with_methods: set[str] = set()  # ... that define functions
         self.classes_with_constructor: set[str] = set()  # ... that define ``__init__``
         self.class_constructed: dict[str, dict[str, Taint]] = {}  # what each one's ``__init__`` leaves in the attributes
@@ -1337,24 +1339,61 @@ class FileFlow:
 
     def _note_class(self, node: ast.ClassDef, class_name: str) -> None:
         """A class of this file: its bases (qualified names; a class of the same function or
-        class body by its name there), and whether it has a constructor of its own."""
+        class body by its name there), and whether it has a constructor of its own. What other
+        files are told of its bases (see ``bases_of``): a class without methods, its ``<bases>``
+        entry (made now: the calls of this file ask it too); one with, its ``<instances>`` entry."""
         names = []
+        derived_from = []  # (the bases but the builtins: ``object``, ``Exception``)
         for base in node.bases:
-            name = self.qualname(base)
-            if name is not None and "." not in name:
-                name = f"{self.qualname_prefix(node)}.{name}"
-            if name is not None:
-                names.append(name)
+            found = self._class_reference(base, node)
+            if found is not None:
+                names.append(found[0])
+                if found[1]:
+                    derived_from.append(found[0])
         self.class_bases[class_name] = names
         self._class_nodes[class_name] = node
         self._chains.clear()
+        if self._may_declare_models:
+            for attribute, classes in _managers(node, lambda expr: self._class_reference(expr, node)):
+                self._note_bases_entry(f"{class_name}.{attribute}", classes)
         methods = [child.name for child in node.body if child.__class__ in _FUNCTION_NODES]
         if methods:
             self.classes_with_methods.add(class_name)
+            if derived_from:
+                self.derived_from[class_name] = derived_from
+        elif derived_from:
+            self._note_bases_entry(class_name, derived_from)
         if "__init__" in methods:
             self.classes_with_constructor.add(class_name)
         elif self._may_declare_fields:
             self._note_fields(node, class_name)
+
+    def _class_reference(self, expr: ast.expr, node: ast.ClassDef) -> tuple[str, bool] | None:
+        """The qualified name of the class ``expr`` names in the body around ``node`` (a class of
+        the same module, function or class body by its name there), and whether it may be one of
+        the project's (not a builtin: ``object``, ``Exception``)."""
+        name = self.qualname(expr)
+        if name is None:
+            return None
+        if "." in name:
+            return name, True
+        return f"{self.qualname_prefix(node)}.{name}", name not in _BUILTIN_NAMES
+
+    def _note_bases_entry(self, class_name: str, bases: list[str]) -> None:
+        """``Class.<bases>`` (see analyzer.BASES_ENTRY): what other files, and the calls of this
+        one, are told of the classes ``class_name`` (which defines no method) derives from. (A
+        method's entry: the class is one of the project's, as a class with methods is.)"""
+        entry = f"{class_name}.{BASES_ENTRY}"
+        summary = FunctionSummary(entry, bases, is_method=True)
+        self.local_summaries[entry] = summary
+        self.summaries.maps[0][entry] = summary
+        self.local_classes.add(class_name)
+
+    @functools.cached_property
+    def _may_declare_models(self) -> bool:
+        """Whether the file's classes may be Django models, whose managers ``_managers`` finds: it
+        imports ``django.db`` (``from django.db import models``)."""
+        return self.facts.imports.imports_module("django.db")
 
     @functools.cached_property
     def _may_declare_fields(self) -> bool:
@@ -1401,7 +1440,8 @@ class FileFlow:
             items = [((part, attribute), value) for part, held in ((STORED, stored), (CONSTRUCTED, self.constructed_by(class_name)))
                      for attribute, value in sorted(held.items()) if not value.is_clean]
             name = f"{class_name}.{INSTANCES_ENTRY}"
-            self.local_summaries[name] = FunctionSummary(self._constructor_of(class_name) or name, [], Taint(frozenset(), tuple(items)))
+            self.local_summaries[name] = FunctionSummary(self._constructor_of(class_name) or name, self.derived_from.get(class_name, []),
+                                                         Taint(frozenset(), tuple(items)))
 
     def dependency_constructor(self, class_name: str) -> tuple[ast.AST | None, bool]:
         """What FastAPI calls when a route depends on the class ``class_name`` of this file
@@ -1583,6 +1623,18 @@ class FileFlow:
             if found is not None:
                 return found
         return None
+
+    def bases_of(self, class_name: str) -> list[str]:
+        """The classes ``class_name`` derives from: a class of this file's own; another file's as
+        that file tells them, in its ``<instances>`` entry's ``params`` (a class with methods, see
+        _summarize_classes) or its ``<bases>`` entry (one without, see _note_class)."""
+        bases = self.class_bases.get(class_name)
+        if bases is not None:
+            return bases
+        entry = self._instances_entry(class_name)
+        if entry is None:
+            entry = self.summaries.get(f"{class_name}.{BASES_ENTRY}")
+        return entry.params if entry is not None else []
 
     def _reads_changed(self, reads: dict) -> bool:
         """Would a method that asked these attribute questions (key -> what it was told) be told
@@ -1911,6 +1963,35 @@ def _without_stored(returns: Taint) -> Taint:
         return returns
     kept = frozenset(origin for origin in returns.whole().origins if origin.kind != ATTRIBUTE)
     return Proven(kept, None, returns.cwes) if returns.__class__ is Proven else Taint(kept)
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _managers(node: ast.ClassDef, class_of: Callable[[ast.expr], tuple[str, bool] | None]) -> list[tuple[str, list[str]]]:
+    """A Django model's managers declared in its body, each with the classes whose methods it
+    has, nearest first: ``objects = ProductQuerySet.as_manager()`` (the queryset's),
+    ``objects = ProductManager.from_queryset(ProductQuerySet)()`` (the manager's, then the
+    queryset's), ``legacy = ProductManager()`` (a class named as a manager)."""
+    found = []
+    for statement in node.body:
+        if (statement.__class__ is not ast.Assign or len(statement.targets) != 1 or statement.targets[0].__class__ is not ast.Name
+                or statement.value.__class__ is not ast.Call):
+            continue
+        func = statement.value.func
+        if func.__class__ is ast.Attribute and func.attr == "as_manager":
+            classes = [func.value]
+        elif (func.__class__ is ast.Call and func.func.__class__ is ast.Attribute and func.func.attr == "from_queryset"
+              and len(func.args) == 1):
+            classes = [func.func.value, func.args[0]]
+        elif (func.id if func.__class__ is ast.Name else func.attr if func.__class__ is ast.Attribute else "").endswith("Manager"):
+            classes = [func]
+        else:
+            continue
+        names = [class_of(expr) for expr in classes]
+        if all(name is not None and name[1] for name in names):
+            found.append((statement.targets[0].id, [name[0] for name in names]))
+    return found
 
 
 def project_classes(summaries) -> frozenset[str]:

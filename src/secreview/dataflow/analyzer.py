@@ -110,6 +110,19 @@ INSTANCES_ENTRY = "<instances>"
 # A Celery task class's entry (``Ingest.<task>``, see FileFlow._summarize_tasks): it stands for the
 # class's ``run`` method, which ``Ingest().delay(x)`` calls in a worker.
 TASK_ENTRY = "<task>"
+# The bases of a class without methods (``FastRunner.<bases>``, see FileFlow._note_class; a class
+# with methods tells them in its ``<instances>`` entry): its ``params`` are the qualified names of
+# the classes it derives from, in order, so that a call of an inherited method on an instance
+# (``FastRunner().run(x)``) is resolved in another file too (see inherited_method). A Django
+# model's manager has one as well (``Product.objects.<bases>``: its manager's and queryset's
+# classes), as if it were a class of its own.
+BASES_ENTRY = "<bases>"
+MAX_ANCESTORS_FOLLOWED = 20  # classes looked at for an inherited method
+# A queryset's methods that give a queryset of the same kind (its custom methods too).
+QUERYSET_CHAIN_METHODS = frozenset({
+    "all", "filter", "exclude", "order_by", "distinct", "select_related", "prefetch_related", "annotate", "alias",
+    "using", "defer", "only", "none", "reverse", "select_for_update",
+})
 STORED, CONSTRUCTED = "stored", "constructed"
 
 
@@ -193,6 +206,7 @@ class FunctionAnalysis:
         self._has_summary: dict[tuple[str, bool], bool] = {}
         self._project_class: dict[tuple[str, bool], bool] = {}
         self._summary_for: dict[tuple, FunctionSummary | None] = {}
+        self._bases: dict[str, list[str]] = {}  # another file's class -> its bases (see bases_of)
         self._archives: dict[ast.expr, str | None] = {}  # receiver -> its archive class (see archive_class)
         self._pathlib_paths: dict[ast.expr, bool] = {}  # receiver of ``.open()`` -> is it a pathlib path
 
@@ -1294,7 +1308,7 @@ class FunctionAnalysis:
         if name is not None and method in QUERY_METHODS and self.has_summary(name):
             return True  # ``processutils.execute(cmd)``: the project's own function, through its module
         owner = self.receiver_class(receiver, method)
-        return owner is not None and self.has_summary(f"{owner}.{method}")
+        return owner is not None and self.class_method(owner, method) is not None
 
     def project_call(self, node: ast.Call, name: str | None, method: str | None, receiver: Taint,
                      positional: list[Taint], keywords: dict, arguments: Taint, state: State) -> Taint:
@@ -1308,8 +1322,9 @@ class FunctionAnalysis:
         summarized = name is not None and self.has_summary(name)
         if method and not summarized:
             owner = self.receiver_class(func.value, method)
-            if owner is not None and self.has_summary(f"{owner}.{method}"):
-                name = f"{owner}.{method}"  # ``Worker().run(x)`` / ``w = Worker(); w.run(x)``
+            found = self.class_method(owner, method) if owner is not None else None
+            if found is not None:
+                name = found  # ``Worker().run(x)`` / ``w = Worker(); w.run(x)`` (its own ``run`` or its base's)
                 summarized = True
                 # What the constructor was given may be stored in the instance and returned.
                 instance_state = receiver.whole()
@@ -1411,8 +1426,9 @@ class FunctionAnalysis:
         summarized = name is not None and self.has_summary(name)
         if not summarized and type(target) is ast.Attribute:
             owner = self.receiver_class(target.value)
-            if owner is not None and self.has_summary(f"{owner}.{target.attr}"):
-                name, summarized = f"{owner}.{target.attr}", True
+            found = self.class_method(owner, target.attr) if owner is not None else None
+            if found is not None:
+                name, summarized = found, True
         summary = self.summary_for(name, target, summarized)
         if summary is None and task:  # ``Ingest().delay(x)``, ``ingest.delay(x)``: an instance of a task class
             owner = (self.resolved_name(target.func) if type(target) is ast.Call else
@@ -1543,9 +1559,14 @@ class FunctionAnalysis:
         the class, whose quiet answer is about data only: most classes have a method returning
         a constant)."""
         owner = None
-        if isinstance(receiver, ast.Call):
-            owner = self.resolved_name(receiver.func)
-        elif isinstance(receiver, ast.Name):
+        kind = receiver.__class__
+        if kind is ast.Call:
+            func = receiver.func
+            if func.__class__ is ast.Attribute and func.attr in QUERYSET_CHAIN_METHODS:
+                owner = self.manager_of(receiver)  # ``Product.objects.filter(...).search(x)``
+            else:
+                owner = self.resolved_name(func)
+        elif kind is _NAME:
             if receiver.id in self.instances:
                 owner = self.instances[receiver.id]
             elif receiver.id not in self.params:
@@ -1554,6 +1575,8 @@ class FunctionAnalysis:
                 owner = self.parameter_classes.get(receiver.id)
         elif receiver.__class__ is ast.Attribute and receiver.value.__class__ is _NAME and receiver.value.id == self.self_name:
             owner = attribute_class(self, receiver)  # ``self.runner`` after ``self.runner = Runner()`` in ``__init__``
+        elif kind is ast.Attribute and receiver.value.__class__ is _NAME and receiver.value.id[:1].isupper():
+            owner = self.resolved_name(receiver)  # ``Product.objects.search(x)`` (see ``manager_of``)
         if owner is None:
             return None
         if self.is_project_class(owner):
@@ -1566,6 +1589,54 @@ class FunctionAnalysis:
     def parameter_classes(self) -> dict[str, str]:
         """The parameters whose class the signature tells (see services.py), by name."""
         return parameter_classes(self)
+
+    def manager_of(self, receiver: ast.expr) -> str | None:
+        """``Product.objects`` (a model's manager, which FileFlow._note_class makes a class of its
+        own when the model declares it: ``Product.objects.<bases>``), also the querysets it makes
+        (``Product.objects.filter(...).exclude(...)``): the manager's qualified name. (Only a
+        class's attribute: spelled ``Name.attribute`` with a capitalized name.)"""
+        while receiver.__class__ is ast.Call and receiver.func.__class__ is ast.Attribute and receiver.func.attr in QUERYSET_CHAIN_METHODS:
+            receiver = receiver.func.value
+        if receiver.__class__ is ast.Attribute and receiver.value.__class__ is _NAME and receiver.value.id[:1].isupper():
+            return self.resolved_name(receiver)
+        return None
+
+    def class_method(self, owner: str, method: str) -> str | None:
+        """The entry of the method ``owner.method`` resolves to: the class's own, else the one it
+        inherits from the nearest of its bases that has one (see ``inherited_method``)."""
+        name = f"{owner}.{method}"
+        if self.has_summary(name):
+            return name
+        if self._table.quiet:  # (a quiet call: only a class's own method is looked for, see receiver_class)
+            return None
+        return self.inherited_method(owner, method)
+
+    def inherited_method(self, owner: str, method: str) -> str | None:
+        """``FastRunner().run(x)`` where ``class FastRunner(Runner)`` defines no ``run``: the entry
+        of the ``run`` of the first of its ancestors that defines one, in the order of a depth
+        first walk of the bases, left to right (Python's order for single inheritance; with
+        several bases, a base two of them share is looked at under the first, not last as its
+        C3 order would). The bases of a class of this file are its own; another file's are its
+        ``<bases>`` entry (see analyzer.BASES_ENTRY)."""
+        pending = list(reversed(self.bases_of(owner)))
+        seen = {owner}
+        while pending and len(seen) <= MAX_ANCESTORS_FOLLOWED:
+            base = pending.pop()
+            if base in seen:
+                continue
+            seen.add(base)
+            name = f"{base}.{method}"
+            if self.has_summary(name):
+                return name
+            pending += reversed(self.bases_of(base))
+        return None
+
+    def bases_of(self, class_name: str) -> list[str]:
+        """``unit.bases_of(class_name)`` (asked of the project once per analysis)."""
+        bases = self._bases.get(class_name)
+        if bases is None:
+            bases = self._bases[class_name] = self.unit.bases_of(class_name)
+        return bases
 
     def cleaned_data_alias(self, name: str) -> ast.Attribute | None:
         """``form.cleaned_data`` (``serializer.validated_data``) when the function binds ``name`` to it
@@ -2863,11 +2934,14 @@ def _contained_paths_in(checked: ast.expr, analysis: FunctionAnalysis) -> list[t
 
 def _is_allow_list(node: ast.expr, unit: "FileFlow", analysis: FunctionAnalysis | None = None) -> bool:
     """A literal collection, a module constant, a name spelled as a constant (ALLOWED_ROLES,
-    typically imported from settings), or a local of the function ``analysis`` analyses, bound
-    once to a literal collection and never added to (see ``_local_allow_list``)."""
+    typically imported from settings), a local of the function ``analysis`` analyses, bound
+    once to a literal collection and never added to (see ``_local_allow_list``), or such a class
+    attribute (``self.allowed``, see ``_class_allow_list``)."""
     if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
         return True
     if isinstance(node, ast.Attribute):
+        if node.value.__class__ is _NAME and _class_allow_list(node, unit, analysis):
+            return True
         node = ast.Name(id=node.attr)  # settings.ALLOWED_HOSTS
     if unit.is_constant_name(node) or (isinstance(node, ast.Name) and node.id.isupper() and len(node.id) > 1):
         return True
@@ -2892,6 +2966,136 @@ def _local_allow_list(name: str, unit: "FileFlow", scope: ast.AST) -> bool:
 
 
 _COLLECTION_NODES = (ast.Set, ast.List, ast.Tuple, ast.Dict, ast.Name)
+
+
+def _class_allow_list(node: ast.Attribute, unit: "FileFlow", analysis: FunctionAnalysis | None) -> bool:
+    """``self.allowed`` / ``cls.allowed`` in a method of a class of this file, or
+    ``PingView.allowed``, where the nearest class of the chain that binds ``allowed`` in its body
+    (one of this file: nothing is known of another's) binds it once, to a literal collection of
+    constants (``frozenset({...})`` too), and no subclass here binds it to anything else; and the
+    classes sharing that binding never change an attribute of that name (``self.allowed = ...``,
+    ``x.allowed |= ...``, ``x.allowed[k] = v``, ``x.allowed.add(v)``, ``setattr(x, "allowed", v)``:
+    see ``_changed_attributes``)."""
+    receiver = node.value.id
+    if analysis is not None and receiver in ("self", "cls", analysis.self_name):
+        owner = unit.class_of_method.get(id(analysis.node))
+    else:
+        owner = unit.qualname(node.value)
+        if owner is not None and "." not in owner:
+            owner = f"{unit.module_name}.{owner}"
+    if owner is None or owner not in unit.class_bases:
+        return False
+    memo = unit.__dict__.setdefault("_class_allow_lists", {})
+    key = (owner, node.attr)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _class_binds_allow_list(owner, node.attr, unit)
+    return found
+
+
+def _class_binds_allow_list(owner: str, attribute: str, unit: "FileFlow") -> bool:
+    """``_class_allow_list`` of the attribute ``attribute`` of the class ``owner`` of this file."""
+    for name in unit._class_and_bases(owner):
+        found = _class_body_bindings(unit.class_node(name), attribute)
+        if found is None:
+            return False  # (another file's class: what its body binds is not known here)
+        if found:
+            break
+    else:
+        return False
+    if len(found) != 1 or not _literal_collection(found[0], unit):
+        return False
+    # The classes sharing that binding: the class that binds it and those deriving from it here.
+    family = {other for other in unit.class_bases if name in unit._class_and_bases(other)}
+    if _changes(_family_text(unit, name, family), attribute):
+        return False
+    for other in family:  # a subclass binding it to something else (``self`` may be one's)
+        if other != owner and owner in unit._class_and_bases(other):
+            bound = _class_body_bindings(unit.class_node(other), attribute) or ()
+            if not all(_literal_collection(value, unit) for value in bound):
+                return False
+    return True
+
+
+def _class_body_bindings(node: ast.ClassDef | None, attribute: str) -> list[ast.expr] | None:
+    """The values the body of the class ``node`` binds ``attribute`` to (None: no class of this
+    file; an annotation without a value or a ``def`` of that name: an unknown value)."""
+    if node is None:
+        return None
+    found: list = []
+    for statement in node.body:
+        kind = statement.__class__
+        if kind is ast.Assign:
+            for target in statement.targets:
+                if target.__class__ is _NAME:
+                    if target.id == attribute:
+                        found.append(statement.value)
+                elif any(n.__class__ is _NAME and n.id == attribute for n in ast.walk(target)):
+                    found.append(None)  # (``a, allowed = ...``)
+        elif kind in (ast.AnnAssign, ast.AugAssign) and statement.target.__class__ is _NAME and statement.target.id == attribute:
+            found.append(statement.value if kind is ast.AnnAssign else None)
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef) and statement.name == attribute:
+            found.append(None)
+    return found
+
+
+def _literal_collection(value: ast.expr | None, unit: "FileFlow") -> bool:
+    """A literal set, tuple, list or dict of constants, or ``frozenset(...)`` / ``set(...)`` /
+    ``tuple(...)`` of one."""
+    if value.__class__ is ast.Call and value.func.__class__ is _NAME and value.func.id in ("frozenset", "set", "tuple") \
+            and len(value.args) == 1 and not value.keywords:
+        value = value.args[0]
+    if value.__class__ not in _COLLECTION_NODES:
+        return False
+    return isinstance(fold(value, {}, unit.module_constants), (frozenset, tuple, list, dict))
+
+
+def _family_text(unit: "FileFlow", binder: str, family: set[str]) -> str:
+    """The text of the classes of ``family`` (those deriving from ``binder`` in this file, itself
+    too), where ``_changes`` looks for changes of an attribute. (The rest of the file is not
+    looked at: a change of a class's allow-list from outside its classes is rare.)"""
+    memo = unit.__dict__.setdefault("_family_texts", {})
+    found = memo.get(binder)
+    if found is None:
+        lines = unit.parsed.lines
+        spans = [unit.class_node(name) for name in sorted(family)]
+        found = memo[binder] = "\n".join("\n".join(lines[node.lineno - 1:node.end_lineno]) for node in spans)
+    return found
+
+
+_ASSIGNING = r"(?:[-+*/%&|^@]|//|<<|>>|\*\*)?=(?!=)"  # ``=``, ``+=``, ``|=``... (not ``==``)
+_TARGETS = r"[\w. \t,*\[\]]*"  # (what a target list may hold around one target, on its line)
+
+
+@functools.cache  # (compiled when first needed: most reviews never ask)
+def _change_pattern() -> re.Pattern:
+    """What changes an attribute (the group holding its name) on a line naming it."""
+    mutating = "|".join(sorted(MUTATING_METHODS))
+    return re.compile("|".join((
+        # ``self.allowed = v``, ``self.allowed |= v``, ``self.allowed[k] = v``, ``self.allowed.add(v)``
+        rf"\.(\w+)[ \t]*(?:{_ASSIGNING}|\[[^\]\n]*\][ \t]*{_ASSIGNING}|\.(?:{mutating})[ \t]*\()",
+        rf"^[ \t]*{_TARGETS}\.(\w+)[ \t]*,{_TARGETS}{_ASSIGNING}",  # ``self.allowed, rest = v``
+        r"\bdel\b[ \t]+[\w.]*\.(\w+)",  # ``del self.allowed``, ``del self.allowed[k]``
+        r"setattr\([^\n]*?['\"](\w+)['\"]",  # ``setattr(self, "allowed", v)``
+    )), re.MULTILINE)
+
+
+def _changes(text: str, attribute: str) -> bool:
+    """Does ``text`` change the attribute ``attribute`` of some object: assign it (``self.allowed =
+    v``, ``+=``, in a target list, ``del``), store an item in it (``self.allowed[k] = v``), change
+    it in place (``self.allowed.add(v)``) or set it with ``setattr(self, "allowed", v)``? (A text
+    search of the lines naming it, far cheaper than a walk of the classes' trees; a mention in a
+    comment counts.)"""
+    for needle in (f".{attribute}", "setattr("):
+        start = text.find(needle)
+        while start >= 0:
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end < 0 else line_end
+            if any(attribute in match.groups() for match in _change_pattern().finditer(text, line_start, line_end)):
+                return True
+            start = text.find(needle, line_end)
+    return False
 
 
 def _mutated_names(scope: ast.AST, unit: "FileFlow") -> frozenset[str]:
