@@ -28,7 +28,7 @@ from secreview.dataflow.parameters import (
 from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions, lookup_entries, route_entries, viewset_items
 from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
-from secreview.dataflow import dependencies, forms, module_state, received
+from secreview.dataflow import dependencies, forms, module_state, raw_servers, received
 from secreview.dataflow.order import components_dependencies_first
 from secreview.dataflow.analyzer import BASES_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
@@ -43,7 +43,7 @@ from secreview.models import (
     CLASS_VIEW_METHODS, DJANGO_COMMAND_BASES, DJANGO_FORM_VIEW_BASES, DJANGO_VIEW_BASE_SUFFIXES, DJANGO_VIEW_DECORATORS,
     DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, OPERATOR_CHOSEN_PROGRAM_SOURCES, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
 )
-from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, FIELD_CLASS_MODULES
+from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, DRF_SERIALIZER_HANDLER_METHODS, FIELD_CLASS_MODULES
 from secreview.parse import ParsedFile
 from secreview.rules.context import node_source
 
@@ -305,6 +305,8 @@ class FileFlow:
         self.form_handlers: set[int] = set()  # ``form_valid``/``form_invalid`` of Django form views
         self.form_classes: dict[int, str] = {}  # form handler node id -> its view's ``form_class``
         self.serializer_classes: dict[int, str] = {}  # DRF view method node id -> its view's ``serializer_class``
+        self.http_handler_methods: set[int] = set()  # methods of http.server request handlers (see raw_servers.py)
+        self.http_handler_names: set[str] = set()  # ... and the names of their classes
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self.imports_django = self._imports_django
         self.may_hold_archives = may_hold_archives(self.facts)  # (zipfile/tarfile imported: see facts/archives.py)
@@ -374,6 +376,11 @@ class FileFlow:
     def dispatch_handlers(self) -> dict[str, tuple[ast.expr, ...]]:
         """argparse ``set_defaults(func=handler)`` of this file: keyword -> handlers (parameters.py)."""
         return dispatch_handlers(self)
+
+    @functools.cached_property
+    def wsgi_served(self) -> frozenset[str]:
+        """Functions this file gives ``make_server(host, port, app)`` (see raw_servers.py)."""
+        return raw_servers.wsgi_served(self)
 
     @functools.cached_property
     def stream_handlers(self) -> dict[int, str]:
@@ -549,6 +556,7 @@ class FileFlow:
         form_view = bool(bases & DJANGO_FORM_VIEW_BASES)
         form_class = self._form_class(node) if form_view else None
         serializer_class = self._serializer_class(node) if django_view and "rest_framework" in self.imported_packages else None
+        http_handler = raw_servers.is_handler_class(self, node)
         for child, _ in self.nested:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.class_of_method[id(child)] = class_name
@@ -564,6 +572,11 @@ class FileFlow:
                         self.form_classes[id(child)] = form_class
                 if serializer_class is not None:
                     self.serializer_classes[id(child)] = serializer_class  # ``self.get_serializer(data=...)``
+                    if child.name in DRF_SERIALIZER_HANDLER_METHODS:  # ``perform_create(self, serializer)``: validated
+                        self.form_handlers.add(id(child))
+                        self.form_classes[id(child)] = serializer_class
+                if http_handler:
+                    self.http_handler_methods.add(id(child))  # ``self.path``, ``self.headers``: the request
 
     def _serializer_class(self, node: ast.ClassDef) -> str | None:
         """``serializer_class = JobSerializer`` in a DRF view's body, which ``self.get_serializer()``

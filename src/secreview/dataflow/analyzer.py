@@ -47,9 +47,10 @@ from secreview.models import (
 from secreview.models.sanitizers import BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
 from secreview.models.sources import (
     CONVERTING_PROMPTS, ARCHIVE_CONTENT_METHODS, ARCHIVE_MEMBER_METHODS, ARCHIVE_MEMBER_NAME, BODY_MODEL_KIND, PATH_SOURCE_METHODS,
-    REQUEST_URL_ATTRIBUTES, REQUEST_URL_PARTS, STREAM_DATA,
+    REQUEST_URL_ATTRIBUTES, REQUEST_URL_PARTS, STREAM_DATA, WSGI_ENVIRONMENT,
 )
 from secreview.dataflow.received import RECEIVING_METHODS, received, stream_reader
+from secreview.dataflow.raw_servers import handler_attribute, server_set_key, wsgi_environ
 from secreview.dataflow.services import attribute_class, parameter_classes
 from secreview.models.state import STORING_METHODS as _MODULE_STATE_METHODS
 from secreview.facts.pathlib_paths import is_pathlib_path
@@ -181,6 +182,7 @@ class FunctionAnalysis:
         self.declared_globals: set[str] = set()  # ``global name`` met so far (see note_module_store)
         self.self_name: str | None = None
         self.namespace_name: str | None = None  # an argparse dispatch handler's parameter (see parameter_state)
+        self.environ_name: str | None = None  # a WSGI application's environ parameter (see wsgi_application)
         # Proven attribute paths (see prove_path): made for the analyses that prove one (a few in a
         # thousand), read-only empty ones for the rest.
         self.opened_paths: Mapping[str, Taint] = _NO_PATHS  # paths an ``if`` test proves -> their value before
@@ -316,7 +318,21 @@ class FunctionAnalysis:
             state[arg.arg] = Taint(frozenset({origin}))
             if index < len(params) and node.__class__ is not ast.Lambda:
                 self.guard_candidates[arg.arg] = index  # (the caller's argument as it is: see FunctionSummary.guards)
+        if len(params) in (2, 3) and node.__class__ is not ast.Lambda:
+            self.wsgi_application(node, params, is_method, state)
         return state
+
+    def wsgi_application(self, node: ast.AST, params: list[ast.arg], is_method: bool, state: State) -> None:
+        """``def app(environ, start_response)``: ``environ`` is the request (see raw_servers.py)."""
+        environ = wsgi_environ(self.unit, node, params, is_method)
+        if environ is None or environ not in state:
+            return
+        arg = next(a for a in params if a.arg == environ)
+        description, confidence = WSGI_ENVIRONMENT
+        note = f"parameter `{environ}`: {description} of a WSGI application (untrusted)"
+        state[environ] = source(description, confidence, TraceStep(self.unit.path, arg.lineno, arg.col_offset, self.unit.code(arg.lineno), note))
+        self.guard_candidates.pop(environ, None)
+        self.environ_name = environ
 
     def dependency_value(self, function: ast.AST, arg: ast.arg, step: TraceStep) -> Taint | None:
         """``user: str = Depends(current_user)``: what the project's ``current_user`` returns of
@@ -972,6 +988,8 @@ class FunctionAnalysis:
         found = self._sources[node] if node in self._sources else self.attribute_source(node)
         if found is not None:
             self.expr(node.value, state)
+            if node.value.__class__ is _NAME and node.value.id == self.self_name:  # ``self.path`` as a test refined it
+                return state.get(f"{self.self_name}.{node.attr}", found)
             return found
         dotted = _dotted(node)
         if dotted and dotted in state:
@@ -1041,6 +1059,10 @@ class FunctionAnalysis:
                 description = REQUEST_ATTRIBUTES[node.attr]
                 note = f"{description} (untrusted: the snippet's `request` taken as {self.unit.assumed_request}'s)"
                 return source(description, SNIPPET_REQUEST_CONFIDENCE, self.step(node, note))
+        if node.__class__ is ast.Attribute and self.unit.http_handler_methods and id(self.node) in self.unit.http_handler_methods:
+            found = self.http_handler_source(node)
+            if found is not None:
+                return found
         if node.__class__ is ast.Attribute and node.attr in _FRAMEWORK_HELD_ATTRIBUTES and node.value.__class__ is ast.Name:
             if node.attr in ("kwargs", "args") and node.value.id == self.self_name and id(self.node) in self.unit.django_view_methods:
                 found = source("URL path parameter", Level.HIGH, self.step(node, "URL path parameter (untrusted)"))
@@ -1052,6 +1074,14 @@ class FunctionAnalysis:
                     and len(self.params) > 1 and node.value.id == self.params[1]):
                 return source("HTTP form field", Level.HIGH, self.step(node, "HTTP form field (untrusted)"))
         return None
+
+    def http_handler_source(self, node: ast.Attribute) -> Taint | None:
+        """``self.path``, ``self.headers``, ``self.rfile`` in a method of an http.server request
+        handler: the request as the client sent it (see raw_servers.py)."""
+        description = handler_attribute(node, self.self_name)
+        if description is None:
+            return None
+        return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
 
     def is_request_url(self, node: ast.expr) -> bool:
         """``request.url``, ``request.rel_url`` (aiohttp): a request object's URL."""
@@ -1066,7 +1096,7 @@ class FunctionAnalysis:
             bounds = [None if part is None else self.fold(part) for part in (node.slice.lower, node.slice.upper, node.slice.step)]
             sliced = _slice_items(container, bounds)
             return sliced if sliced is not None else container.whole()
-        if _server_set_environ(node.value, key, self.unit):
+        if _server_set_environ(node.value, key, self.unit) or (self.environ_name is not None and server_set_key(node.value, key, self.environ_name)):
             return CLEAN
         if key is not NOTHING and _hashable(key):
             if key.__class__ is str and node.value.__class__ is ast.Attribute and node.value.attr in VALIDATED_DATA_ATTRIBUTES:
@@ -1204,7 +1234,8 @@ class FunctionAnalysis:
             if key.__class__ is str:  # ``form.cleaned_data.get("count", 1)``
                 default = positional[1].whole() if len(positional) > 1 else PROVEN  # (None)
                 return join(self.form_field(func.value, key, receiver.whole()), default)
-        if method == "get" and positional and _server_set_environ(func.value, self.fold(node.args[0]), self.unit):
+        if method == "get" and positional and (_server_set_environ(func.value, self.fold(node.args[0]), self.unit) or (
+                self.environ_name is not None and server_set_key(func.value, self.fold(node.args[0]), self.environ_name))):
             return positional[1].whole() if len(positional) > 1 else CLEAN
         if name in LOOKUP_FUNCTIONS:
             return CLEAN
@@ -1981,8 +2012,11 @@ class FunctionAnalysis:
             return
         node = _checked_node(test)
         before = self.values.get(id(node)) if node is not None else None
-        if before is None or before is PROVEN or self._sources.get(node) is not None:
-            return  # (nothing to prove; a source attribute, ``request.method``, is read as the source whatever the state)
+        if before is None or before is PROVEN or (self._sources.get(node) is not None and not (
+                node.value.__class__ is _NAME and node.value.id == self.self_name)):  # type: ignore[union-attr]
+            # (nothing to prove; a source attribute, ``request.method``, is read as the source
+            # whatever the state -- but for an http.server handler's ``self.path``: see expr_Attribute)
+            return
         if self.path_roots is _NO_ROOTS:
             self.opened_paths, self.path_roots, self.path_before = {}, set(), {}
         self.opened_paths[checked] = before  # type: ignore[index]
@@ -2384,7 +2418,8 @@ def _slice_items(container: Taint, bounds: list) -> Taint | None:
 _LIST_METHODS = frozenset({"append", "pop", "insert", "reverse"})
 UPLOADED_FILE = "uploaded file"  # (request.FILES' values)
 COMMAND_LINE = "command-line argument"  # (the description of parse_args()' values, see models/sources.py)
-FORM_DATA_ATTRIBUTES = frozenset({"cleaned_data", "data", "files"})  # a bound Django form's copies of the request
+# A bound Django form's copies of the request; a DRF serializer's (``perform_create(self, serializer)``).
+FORM_DATA_ATTRIBUTES = frozenset({"cleaned_data", "data", "files", "validated_data", "initial_data"})
 VALIDATED_DATA_ATTRIBUTES = frozenset({"cleaned_data", "validated_data"})  # a form's, a DRF serializer's (see forms.py)
 _FRAMEWORK_HELD_ATTRIBUTES = FORM_DATA_ATTRIBUTES | {"kwargs", "args"}
 # Method names the analysis knows from libraries (sources, sanitizers, clean results, lookups): a

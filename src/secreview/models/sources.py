@@ -348,7 +348,14 @@ PREDICTABLE_CALLS = frozenset(
 # Keys of the WSGI environment (Django's request.META, Flask's request.environ) whose values the
 # client sends. Other keys (REMOTE_ADDR, SERVER_NAME, CSRF_COOKIE set by middleware...) are set by
 # the server and carry no injected text.
-CLIENT_ENVIRON_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "CONTENT_LENGTH", "REQUEST_URI", "RAW_URI"})
+# "wsgi.input" is the request body's stream. Judged server-set: REQUEST_METHOD (a token the server
+# parsed -- most check its characters, wsgiref does not -- that code compares to constants rather
+# than writes anywhere), SERVER_NAME/SERVER_PORT/
+# SERVER_PROTOCOL, SCRIPT_NAME (the mount point), REMOTE_ADDR/REMOTE_HOST, the other wsgi.* entries.
+# (HTTP_HOST, a header, is the client's.)
+CLIENT_ENVIRON_KEYS = frozenset({
+    "QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "CONTENT_LENGTH", "REQUEST_URI", "RAW_URI", "wsgi.input",
+})
 ENVIRON_ATTRIBUTES = frozenset({"META", "environ"})
 
 # Django URL confs (see dataflow/routes.py): the calls that route a URL pattern to a view, by kind
@@ -431,3 +438,30 @@ ROUTE_VALUE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR
 ROUTE_VALUE_OPEN_CWES: tuple[tuple[str, frozenset[int]], ...] = (
     ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", frozenset({918})),
 )
+
+# The standard library's HTTP server (see dataflow/raw_servers.py): in the methods of a subclass of
+# one of these classes (also through a subclass of the same file), these attributes of ``self``
+# are the request as the client sent it -- as untrusted as Flask's request (high): ``self.path``
+# (path and query string), ``self.headers`` (``self.headers["X"]``, ``.get("X")``), ``self.rfile``
+# (the body: ``self.rfile.read(n)``, ``readline()``), the request line and its method.
+HTTP_SERVER_HANDLER_CLASSES = frozenset({
+    "http.server.BaseHTTPRequestHandler", "http.server.SimpleHTTPRequestHandler", "http.server.CGIHTTPRequestHandler",
+    "BaseHTTPServer.BaseHTTPRequestHandler", "SimpleHTTPServer.SimpleHTTPRequestHandler",
+})
+HTTP_SERVER_REQUEST_ATTRIBUTES: dict[str, str] = {
+    "path": "HTTP request path", "headers": "HTTP header", "rfile": "HTTP request body",
+    "requestline": "HTTP request line", "raw_requestline": "HTTP request line", "command": "HTTP request method",
+}
+# WSGI applications (see dataflow/raw_servers.py): a function whose positional parameters (after
+# ``self``) are ``(environ, start_response)`` -- the second named so, as PEP 3333 writes it -- or
+# one this file gives ``wsgiref.simple_server.make_server(host, port, app)``: its first parameter
+# is the WSGI environment, HTTP request data (high) except for the server-set keys (see
+# CLIENT_ENVIRON_KEYS).
+WSGI_RESPONDER_PARAMETER = "start_response"
+WSGI_SERVER_FACTORIES = frozenset({"wsgiref.simple_server.make_server"})
+WSGI_ENVIRONMENT: tuple[str, Level] = ("WSGI environment", HIGH)
+# Django REST framework: a generic view's ``create()``/``update()`` validate the serializer
+# (``is_valid(raise_exception=True)``) and pass it to ``perform_create(self, serializer)`` /
+# ``perform_update``: its ``validated_data`` is what the view's ``serializer_class`` makes of the
+# request (see dataflow/forms.py), its ``initial_data`` the request's data as sent.
+DRF_SERIALIZER_HANDLER_METHODS = frozenset({"perform_create", "perform_update"})

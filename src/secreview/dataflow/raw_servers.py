@@ -1,0 +1,68 @@
+"""Servers without a framework: the standard library's ``http.server`` request handlers and WSGI
+applications (models/sources.py has the tables).
+
+- A method of a ``BaseHTTPRequestHandler`` subclass (``do_GET`` and the methods it calls on
+  ``self``) reads the request from ``self.path``, ``self.headers``, ``self.rfile``...
+- A WSGI application ``def app(environ, start_response)`` reads it from ``environ``, whose
+  server-set keys (``SERVER_NAME``, ``REMOTE_ADDR``...) carry nothing of the client.
+
+The file marks its handler classes' methods as it analyses their classes (``is_handler_class``);
+the analysis of a method asks ``handler_attribute`` for an attribute of ``self``, that of a
+function ``wsgi_environ`` for its parameters.
+"""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from secreview.models.sources import (
+    CLIENT_ENVIRON_KEYS, HTTP_SERVER_HANDLER_CLASSES, HTTP_SERVER_REQUEST_ATTRIBUTES, WSGI_RESPONDER_PARAMETER, WSGI_SERVER_FACTORIES,
+)
+
+if TYPE_CHECKING:
+    from secreview.dataflow import FileFlow
+
+def is_handler_class(unit: "FileFlow", node: ast.ClassDef) -> bool:
+    """Is ``node`` an http.server request handler: a base is one of HTTP_SERVER_HANDLER_CLASSES,
+    or a handler class of this file met before it (``unit.http_handler_names``, which this fills)."""
+    for base in node.bases:
+        if (base.__class__ is ast.Name and base.id in unit.http_handler_names) or unit.qualname(base) in HTTP_SERVER_HANDLER_CLASSES:
+            unit.http_handler_names.add(node.name)
+            return True
+    return False
+
+
+def handler_attribute(node: ast.Attribute, self_name: str | None) -> str | None:
+    """The description of ``self.path``, ``self.headers``... read in a request handler's method
+    (the caller knows it is one); None for another attribute or receiver."""
+    if node.value.__class__ is not ast.Name or node.value.id != self_name:  # type: ignore[attr-defined]
+        return None
+    return HTTP_SERVER_REQUEST_ATTRIBUTES.get(node.attr)
+
+
+def wsgi_environ(unit: "FileFlow", function: ast.AST, positional: list[ast.arg], is_method: bool) -> str | None:
+    """The name of the environ parameter when ``function`` is a WSGI application: its positional
+    parameters (after ``self``: a middleware's ``__call__``) are ``(environ, start_response)``, or
+    this file gives it ``make_server(host, port, app)``; None otherwise."""
+    if is_method:
+        positional = positional[1:]
+    if len(positional) != 2:
+        return None
+    if positional[1].arg == WSGI_RESPONDER_PARAMETER or getattr(function, "name", None) in unit.wsgi_served:
+        return positional[0].arg
+    return None
+
+
+def wsgi_served(unit: "FileFlow") -> frozenset[str]:
+    """Names of the functions this file gives ``wsgiref.simple_server.make_server(host, port, app)``."""
+    if not unit.facts.imports.imports_module("wsgiref"):
+        return frozenset()
+    return frozenset(
+        call.args[2].id for call in unit.facts.calls()  # type: ignore[attr-defined]
+        if len(call.args) > 2 and call.args[2].__class__ is ast.Name and unit.qualname(call.func) in WSGI_SERVER_FACTORIES)
+
+
+def server_set_key(container: ast.expr, key: object, environ: str) -> bool:
+    """``environ["SERVER_NAME"]`` of a WSGI application's ``environ``: a key the server sets."""
+    return (container.__class__ is ast.Name and container.id == environ and key.__class__ is str  # type: ignore[attr-defined]
+            and not key.startswith("HTTP_") and key not in CLIENT_ENVIRON_KEYS)  # type: ignore[attr-defined]
