@@ -378,6 +378,11 @@ class FileFlow:
         return dispatch_handlers(self)
 
     @functools.cached_property
+    def imports_http_server(self) -> bool:
+        """Whether the file may define http.server request handlers (see raw_servers.py)."""
+        return raw_servers.imports_http_server(self)
+
+    @functools.cached_property
     def wsgi_served(self) -> frozenset[str]:
         """Functions this file gives ``make_server(host, port, app)`` (see raw_servers.py)."""
         return raw_servers.wsgi_served(self)
@@ -556,7 +561,7 @@ class FileFlow:
         form_view = bool(bases & DJANGO_FORM_VIEW_BASES)
         form_class = self._form_class(node) if form_view else None
         serializer_class = self._serializer_class(node) if django_view and "rest_framework" in self.imported_packages else None
-        http_handler = raw_servers.is_handler_class(self, node)
+        http_handler = self.imports_http_server and raw_servers.is_handler_class(self, node)
         for child, _ in self.nested:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.class_of_method[id(child)] = class_name

@@ -47,7 +47,7 @@ from secreview.models import (
 from secreview.models.sanitizers import BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
 from secreview.models.sources import (
     CONVERTING_PROMPTS, ARCHIVE_CONTENT_METHODS, ARCHIVE_MEMBER_METHODS, ARCHIVE_MEMBER_NAME, BODY_MODEL_KIND, PATH_SOURCE_METHODS,
-    REQUEST_URL_ATTRIBUTES, REQUEST_URL_PARTS, STREAM_DATA, WSGI_ENVIRONMENT,
+    REQUEST_URL_ATTRIBUTES, REQUEST_URL_PARTS, STREAM_DATA, WSGI_ENVIRONMENT, WSGI_RESPONDER_PARAMETER,
 )
 from secreview.dataflow.received import RECEIVING_METHODS, received, stream_reader
 from secreview.dataflow.raw_servers import handler_attribute, server_set_key, wsgi_environ
@@ -318,7 +318,7 @@ class FunctionAnalysis:
             state[arg.arg] = Taint(frozenset({origin}))
             if index < len(params) and node.__class__ is not ast.Lambda:
                 self.guard_candidates[arg.arg] = index  # (the caller's argument as it is: see FunctionSummary.guards)
-        if len(params) in (2, 3) and node.__class__ is not ast.Lambda:
+        if 1 < len(params) < 4 and (params[-1].arg == WSGI_RESPONDER_PARAMETER or self.unit.wsgi_served) and node.__class__ is not ast.Lambda:
             self.wsgi_application(node, params, is_method, state)
         return state
 

@@ -448,6 +448,7 @@ HTTP_SERVER_HANDLER_CLASSES = frozenset({
     "http.server.BaseHTTPRequestHandler", "http.server.SimpleHTTPRequestHandler", "http.server.CGIHTTPRequestHandler",
     "BaseHTTPServer.BaseHTTPRequestHandler", "SimpleHTTPServer.SimpleHTTPRequestHandler",
 })
+HTTP_SERVER_MODULES = ("http", "BaseHTTPServer", "SimpleHTTPServer")
 HTTP_SERVER_REQUEST_ATTRIBUTES: dict[str, str] = {
     "path": "HTTP request path", "headers": "HTTP header", "rfile": "HTTP request body",
     "requestline": "HTTP request line", "raw_requestline": "HTTP request line", "command": "HTTP request method",
