@@ -22,6 +22,11 @@ from secreview.models.sources import (
 if TYPE_CHECKING:
     from secreview.dataflow import FileFlow
 
+def imports_http_server(unit: "FileFlow") -> bool:
+    """The file imports a module of HTTP_SERVER_HANDLER_CLASSES (the cheap test before any class's)."""
+    return any(unit.facts.imports.imports_module(module) for module in HTTP_SERVER_MODULES)
+
+
 def is_handler_class(unit: "FileFlow", node: ast.ClassDef) -> bool:
     """Is ``node`` an http.server request handler: a base is one of HTTP_SERVER_HANDLER_CLASSES,
     or a handler class of this file met before it (``unit.http_handler_names``, which this fills)."""
