@@ -147,6 +147,8 @@ _NO_ROOTS: AbstractSet[str] = frozenset()
 class FunctionAnalysis:
     """Analyse one function body; results in ``values`` (taint per expression node id)."""
 
+    http_handler = False  # a method of an http.server request handler (see parameter_state, raw_servers.py)
+
     def __init__(
         self,
         unit: "FileFlow",
@@ -261,6 +263,8 @@ class FunctionAnalysis:
         is_method = self.unit.is_method(node)
         if is_method and params:
             self.self_name = params[0].arg
+            if self.unit.http_handler_methods and id(node) in self.unit.http_handler_methods:
+                self.http_handler = True
         route = not isinstance(node, ast.Lambda) and (self.unit.is_route(node) or id(node) in self.unit.dependency_functions)
         django_view = not isinstance(node, ast.Lambda) and self.unit.is_django_view(node, is_method)
         state: State = {}
@@ -1059,7 +1063,7 @@ class FunctionAnalysis:
                 description = REQUEST_ATTRIBUTES[node.attr]
                 note = f"{description} (untrusted: the snippet's `request` taken as {self.unit.assumed_request}'s)"
                 return source(description, SNIPPET_REQUEST_CONFIDENCE, self.step(node, note))
-        if node.__class__ is ast.Attribute and self.unit.http_handler_methods and id(self.node) in self.unit.http_handler_methods:
+        if self.http_handler and node.__class__ is ast.Attribute:
             found = self.http_handler_source(node)
             if found is not None:
                 return found
