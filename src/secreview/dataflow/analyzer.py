@@ -147,8 +147,6 @@ _NO_ROOTS: AbstractSet[str] = frozenset()
 class FunctionAnalysis:
     """Analyse one function body; results in ``values`` (taint per expression node id)."""
 
-    http_handler = False  # a method of an http.server request handler (see parameter_state, raw_servers.py)
-    environ_name: str | None = None  # a WSGI application's environ parameter (see wsgi_application)
 
     def __init__(
         self,
@@ -185,6 +183,8 @@ class FunctionAnalysis:
         self.declared_globals: set[str] = set()  # ``global name`` met so far (see note_module_store)
         self.self_name: str | None = None
         self.namespace_name: str | None = None  # an argparse dispatch handler's parameter (see parameter_state)
+        self.http_handler = False  # a method of an http.server request handler (see parameter_state, raw_servers.py)
+        self.environ_name: str | None = None  # a WSGI application's environ parameter (see wsgi_application)
         # Proven attribute paths (see prove_path): made for the analyses that prove one (a few in a
         # thousand), read-only empty ones for the rest.
         self.opened_paths: Mapping[str, Taint] = _NO_PATHS  # paths an ``if`` test proves -> their value before
