@@ -204,6 +204,7 @@ class FunctionAnalysis:
         # Origins extended by a step, by (origin, step): loops and branches take the same values
         # through the same statements again (about half of all extensions in Django).
         self._stepped: dict = {}
+        self.loop_jumps: list[tuple[list[State], list[State]]] = []  # per loop being analysed (see ``loop``)
         self._helper_refs: dict[tuple[str, int], tuple[HelperRef]] = {}
         self._table = unit.summaries
         self._refinements: dict[tuple[ast.expr, bool], tuple] = {}  # (test, branch) -> what ``refine`` finds from the test alone
@@ -712,7 +713,13 @@ class FunctionAnalysis:
             for path, before in opened.items():
                 then_state.setdefault(path, before)
                 else_state.setdefault(path, before)
-        return merge_into(self.block(node.body, then_state), self.block(node.orelse, else_state))
+        consts = self.consts
+        self.consts = dict(consts)
+        then_end = self.block(node.body, then_state)
+        then_consts, self.consts = self.consts, consts
+        else_end = self.block(node.orelse, else_state)
+        self.consts = _consts_after(then_consts, self.consts)
+        return merge_into(then_end, else_end)
 
     def stmt_While(self, node: ast.While, state: State) -> State | None:
         decided = self.truth(node.test)
@@ -742,19 +749,43 @@ class FunctionAnalysis:
     stmt_AsyncFor = stmt_For
 
     def loop(self, node, state: State, enter: Callable[[State], Any]) -> State | None:
+        """The state after the loop: at its head once nothing changes from one pass to the next
+        (the states of the passes that ``continue`` go back there too), joined with the states
+        that ``break`` out of it."""
         current = dict(state)
+        broken = None
+        # Names the body binds to constants hold them from that binding on in one pass, but not
+        # in the next pass, nor after the loop: a pass that changes one forgets it, and makes
+        # another pass (``first = True; for x in xs: if first: first = False; continue``).
+        consts_before = dict(self.consts)
+        varying: set[str] = set()
         for _ in range(MAX_LOOP_ITERATIONS if self.work < FUNCTION_BUDGET else 1):
+            for name in varying:
+                self.consts.pop(name, None)
             body_state = dict(current)
             enter(body_state)
-            after = self.block(node.body, body_state)
+            jumps: tuple[list[State], list[State]] = ([], [])  # (states at a ``continue``, at a ``break``)
+            self.loop_jumps.append(jumps)
+            try:
+                after = self.block(node.body, body_state)
+            finally:
+                self.loop_jumps.pop()
+            for continued in jumps[0]:
+                after = merge_into(after, continued)
+            for left in jumps[1]:
+                broken = merge_into(broken, left)
             merged = merge(current, after)
-            if merged == current:
+            changed = _changed_consts(consts_before, self.consts) - varying
+            varying |= changed
+            if merged == current and not changed:
                 break
             current = merged
             if self.work >= FUNCTION_BUDGET:
                 self.unit.budget_exceeded = True  # no fixpoint: flows through later iterations may be missed
                 break
-        return current
+        for name in varying:
+            self.consts.pop(name, None)
+        return current if broken is None else merge_into(current, broken)
 
     def stmt_With(self, node: ast.With, state: State) -> State | None:
         for item in node.items:
@@ -767,16 +798,22 @@ class FunctionAnalysis:
 
     def stmt_Try(self, node: ast.Try, state: State) -> State | None:
         before = dict(state)
+        consts_before = dict(self.consts)
         after_body = self.block(node.body, dict(state))
         handler_entry = merge(before, after_body) or before
         outcomes = [self.block(node.orelse, dict(after_body)) if after_body is not None else None]
+        handler_consts = _consts_after(consts_before, self.consts)  # (raised anywhere in the body)
+        joined_consts = self.consts
         for handler in node.handlers:
+            self.consts = dict(handler_consts)
             handler_state = dict(handler_entry)
             if handler.type is not None:
                 self.expr(handler.type, handler_state)
             if handler.name:
                 handler_state[handler.name] = CLEAN
             outcomes.append(self.block(handler.body, handler_state))
+            joined_consts = _consts_after(joined_consts, self.consts)
+        self.consts = joined_consts
         result = None
         for outcome in outcomes:
             result = merge_into(result, outcome)
@@ -869,7 +906,22 @@ class FunctionAnalysis:
     def stmt_Pass(self, node, state: State) -> State:
         return state
 
-    stmt_Nonlocal = stmt_Break = stmt_Continue = stmt_Pass
+    stmt_Nonlocal = stmt_Pass
+
+    def stmt_Continue(self, node, state: State) -> State | None:
+        """The rest of the loop's body is not run on this path (``if bad(x): continue`` guards
+        what follows): its state goes back to the loop's head."""
+        if not self.loop_jumps:
+            return state
+        self.loop_jumps[-1][0].append(state)
+        return None
+
+    def stmt_Break(self, node, state: State) -> State | None:
+        """This path leaves the loop: its state goes on after the loop (see ``loop``)."""
+        if not self.loop_jumps:
+            return state
+        self.loop_jumps[-1][1].append(state)
+        return None
 
     # ---- assignment ---------------------------------------------------------------------------
     def assign(self, target: ast.expr, value: Taint, state: State, statement: ast.AST, constant: Any) -> None:
@@ -2149,6 +2201,31 @@ def _fixed_destination(value: Taint, prefix: str | None) -> Taint:
     absolute = "://" in prefix and "/" in prefix.split("://", 1)[1]
     in_query = "?" in prefix or "#" in prefix
     return value.sanitize(_FIXED_DESTINATION_CWES) if local or absolute or in_query else value
+
+
+def _consts_after(then_consts: dict, else_consts: dict) -> dict:
+    """The names bound to constants after two paths join (an ``if``'s branches, a ``try``'s
+    body and handlers): those both agree on. (Also when one path returns, or breaks out of a
+    loop, where what it bound still goes on.)"""
+    if then_consts == else_consts:
+        return else_consts
+    return {name: value for name, value in then_consts.items()
+            if name in else_consts and _same_constant(value, else_consts[name])}
+
+
+def _changed_consts(before: dict, after: dict) -> set[str]:
+    """The names bound to other constants (or no longer, or newly) in ``after``."""
+    if before == after:
+        return set()
+    return {name for name in before.keys() | after.keys()
+            if name not in before or name not in after or not _same_constant(before[name], after[name])}
+
+
+def _same_constant(a: Any, b: Any) -> bool:
+    try:
+        return a.__class__ is b.__class__ and bool(a == b)
+    except Exception:  # noqa: BLE001 - a folded value that cannot be compared
+        return False
 
 
 def merge(a: State | None, b: State | None) -> State | None:
