@@ -1201,6 +1201,8 @@ class FunctionAnalysis:
             if (method is not None and receiver.origins and self.unit.imports_argparse and self.unit.may_dispatch
                     and method in self.unit.dispatch_handlers and any(o.description == COMMAND_LINE for o in receiver.origins)):
                 self.dispatch_call(node, method, positional, keywords)
+            if func.__class__ is ast.Subscript and func.value.__class__ is _NAME:
+                self.table_call(node, func.value, positional, keywords)
 
         if method in _CONVERTING_READS and (node.keywords or len(node.args) > _CONVERTING_READS[method]):
             converted = self.converting_read(node, method, receiver, positional, keywords)
@@ -1546,6 +1548,23 @@ class FunctionAnalysis:
             summary = self.summary_for(name, handler, name is not None and self.has_summary(name))
             if summary is not None:
                 note = f"passed to `{summary.qualname.rsplit('.', 1)[-1]}()` through `set_defaults({method}=...)`"
+                self.unit.record_call(summary.qualname, positional, keywords, node, self, bound=False, note=note)
+
+    def table_call(self, node: ast.Call, table: ast.Name, positional: list[Taint], keywords: dict) -> None:
+        """``HANDLERS[args.command](args)`` with ``HANDLERS`` bound once (here or in the module) to
+        a dict of functions: a call of each function the dict names, for the project pass (its
+        sinks are reached with what the call passes)."""
+        scopes = self.unit.facts.scopes
+        bound = scopes.bindings_of(table.id, self._own_scopes[0])
+        if not bound or len(bound) != 1 or bound[0].__class__ is not ast.Dict:
+            return
+        for handler in bound[0].values:
+            if handler.__class__ is not _NAME and handler.__class__ is not ast.Attribute:
+                continue
+            name = self.resolved_name(handler)
+            summary = self.summary_for(name, handler, name is not None and self.has_summary(name))
+            if summary is not None:
+                note = f"passed to `{summary.qualname.rsplit('.', 1)[-1]}()` through `{table.id}[...]`"
                 self.unit.record_call(summary.qualname, positional, keywords, node, self, bound=False, note=note)
 
     def _is_class_reference(self, node: ast.expr) -> bool:
