@@ -714,7 +714,7 @@ class FunctionAnalysis:
                 then_state.setdefault(path, before)
                 else_state.setdefault(path, before)
         consts = self.consts
-        self.consts = dict(consts)
+        self.consts = dict(consts) if consts else {}
         then_end = self.block(node.body, then_state)
         then_consts, self.consts = self.consts, consts
         else_end = self.block(node.orelse, else_state)
@@ -2226,7 +2226,7 @@ def _consts_after(then_consts: dict, else_consts: dict) -> dict:
     """The names bound to constants after two paths join (an ``if``'s branches, a ``try``'s
     body and handlers): those both agree on. (Also when one path returns, or breaks out of a
     loop, where what it bound still goes on.)"""
-    if then_consts == else_consts:
+    if then_consts is else_consts or then_consts == else_consts:  # (most: no constant bound in either)
         return else_consts
     return {name: value for name, value in then_consts.items()
             if name in else_consts and _same_constant(value, else_consts[name])}
