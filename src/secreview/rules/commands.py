@@ -700,7 +700,7 @@ def check_process_arguments(call: ast.Call, ctx: RuleContext):
             return None
         if compose(ctx, argv.program).dynamic:
             return None  # reported as process-program-injection
-        culprits = _option_culprits(ctx, argv.arguments)
+        culprits = _option_culprits(ctx, argv.arguments, _program_basename(ctx, argv.program))
     called = _called(ctx, call)
     return injection_hit(
         ctx, call, culprits, dynamic_confidence=LOW,
@@ -709,11 +709,54 @@ def check_process_arguments(call: ast.Call, ctx: RuleContext):
     )
 
 
-def _option_culprits(ctx: RuleContext, arguments: list[ast.expr]) -> list[ast.AST]:
+# Options that take their value from the next argument, per program (basename): that argument is
+# consumed as the option's value even if it starts with "-", so it cannot inject an option. Short
+# options are letters (they may end a combined group: tar -xzf ARCHIVE), long ones whole words. From
+# the tools' manuals (GNU tar, GNU grep, curl, git, ssh, rsync). Deliberately absent: options whose
+# value is itself a command or a configuration line (ssh -o ProxyCommand=..., git -c
+# core.sshCommand=..., rsync -e, find -exec): the value there is as dangerous as an option.
+_VALUE_OPTIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "tar": ("fCTXb", frozenset({"--file", "--directory", "--files-from", "--exclude-from", "--exclude"})),
+    "grep": ("efmABC", frozenset({"--regexp", "--file", "--max-count", "--include", "--exclude"})),
+    "curl": ("odHuAeXT", frozenset({"--output", "--data", "--data-binary", "--data-urlencode", "--header",
+                                    "--user", "--user-agent", "--referer", "--request", "--upload-file"})),
+    "git": ("mC", frozenset({"--message", "--branch", "--depth"})),
+    "ssh": ("ilp", frozenset()),
+    "scp": ("iP", frozenset()),
+    "rsync": ("", frozenset({"--exclude", "--include", "--exclude-from", "--include-from"})),
+    "head": ("nc", frozenset({"--lines", "--bytes"})),
+    "tail": ("nc", frozenset({"--lines", "--bytes"})),
+}
+
+
+def _program_basename(ctx: RuleContext, program: ast.expr | None) -> str | None:
+    text = ctx.literal(program, None) if program is not None else None
+    return text.rsplit("/", 1)[-1] if isinstance(text, str) else None
+
+
+def _takes_value(option: object, program: str | None) -> bool:
+    """Whether the constant `option` of `program` reads its value from the next argument."""
+    known = _VALUE_OPTIONS.get(program or "")
+    if known is None or not isinstance(option, str) or len(option) < 2 or option[0] != "-":
+        return False
+    short, long = known
+    if option.startswith("--"):
+        return option in long
+    for index, letter in enumerate(option[1:], 1):
+        if letter in short:  # getopt: the first value-taking letter takes the rest of the group or the next argument
+            return index == len(option) - 1
+    return False
+
+
+def _option_culprits(ctx: RuleContext, arguments: list[ast.expr], program: str | None = None) -> list[ast.AST]:
     culprits: list[ast.AST] = []
+    previous: object = None
     for argument in arguments:
-        if ctx.literal(argument, None) == "--":
+        option, previous = previous, ctx.literal(argument, None)
+        if previous == "--":
             break  # end of options: what follows is never an option
+        if _takes_value(option, program):
+            continue  # the value of the option before it, whatever it starts with
         composition = compose(ctx, argument)
         if isinstance(argument, ast.Starred) and not composition.is_safe:
             culprits.append(argument.value)
