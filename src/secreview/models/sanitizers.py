@@ -11,12 +11,21 @@ LINE_BREAK_CWES = frozenset({113, 117, 93})  # header / log injection: CR and LF
 BINARY_TO_TEXT_CWES = LINE_BREAK_CWES | frozenset({79, 80, 78, 89})
 
 SANITIZERS: dict[str, frozenset[int]] = {
+    # IPv6 parsers (and the ip_* ones, which accept IPv6) keep a scope id: since Python 3.9
+    # str(ip_address("fe80::1%;id")) is "fe80::1%;id". A scope id may hold anything but "%" and
+    # "/" (spaces, quotes, ;, $(), <>, line breaks), so the text is no safer than the input for a
+    # shell, a split command line (a space makes a new word: CWE-88), SQL, HTML, headers or logs.
+    # It never holds "/" and the text starts with a hex digit or ":", so it stays one relative
+    # path component that is not "..": safe for path traversal only. IPv4 ones keep nothing.
+    **{name: frozenset({22, 23, 36}) for name in (
+        "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.ip_interface",
+        "ipaddress.IPv6Address", "ipaddress.IPv6Network", "ipaddress.IPv6Interface")},
     # Conversions and values derived from, but not carrying, the input
     **{name: ALL_CWES for name in (
         "int", "float", "bool", "len", "abs", "round", "hash", "id", "isinstance", "callable",
         "hasattr", "type", "decimal.Decimal", "uuid.UUID", "fractions.Fraction", "complex",
-        "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.ip_interface",
-        "ipaddress.IPv4Address", "ipaddress.IPv6Address", "datetime.date.fromisoformat",
+        "ipaddress.IPv4Address", "ipaddress.IPv4Network", "ipaddress.IPv4Interface",
+        "datetime.date.fromisoformat",
         "hashlib.sha256", "hashlib.sha512", "hashlib.sha1", "hashlib.md5", "hashlib.sha384",
         "hashlib.blake2b", "hashlib.new", "hmac.new", "hmac.compare_digest", "zlib.crc32",
         "secrets.compare_digest", "os.path.exists", "os.path.isfile", "os.path.isdir",
