@@ -131,7 +131,19 @@ def security_purpose(ctx: RuleContext, call: ast.Call, *, include_arguments: boo
         if isinstance(parent, ast.stmt):
             break
         child = parent
-    return next((name for name in candidates if is_security_name(name)), None)
+    security_names = [name for name in candidates if is_security_name(name)]
+    if len(security_names) > 1:  # sha1(salt + password): name the password, not the public salt
+        return next((name for name in security_names if not SECRET_WORDS.isdisjoint(name_words(name))),
+                    security_names[0])
+    return security_names[0] if security_names else None
+
+
+# Words of the values that must stay secret themselves (a salt, nonce or IV protects them but may
+# be public): what a message names first when several security names are around.
+SECRET_WORDS = frozenset({
+    "password", "passwords", "passwd", "pwd", "pw", "passphrase", "passcode", "pin", "secret",
+    "secrets", "privkey", "token", "tokens", "apikey", "credential", "credentials", "creds", "otp",
+})
 
 
 def _is_table_entry(parent: ast.AST, child: ast.AST) -> bool:

@@ -189,8 +189,11 @@ def check_tar_extraction(call: ast.Call, ctx: RuleContext):
     if archive is not None and ctx.is_constant(archive):
         confidence = LOW  # an archive shipped with the program
     method = call.func.attr
+    unfiltered = "without a filter" if explicit is None or (
+        isinstance(explicit, ast.Constant) and explicit.value is None) else \
+        f"with filter={ctx.source(explicit)}, which does not restrict the members"
     return in_test_code(ctx, Hit(call, confidence=confidence,
-               message=f"`{ctx.source(call.func)}` extracts tar members without a filter: a crafted archive "
+               message=f"`{ctx.source(call.func)}` extracts tar members {unfiltered}: a crafted archive "
                        f"can {'write' if method == 'extractall' else 'place this member'} outside the target "
                        "directory through ../ names, absolute paths or links."))
 

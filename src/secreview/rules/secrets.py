@@ -150,10 +150,21 @@ def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str
         confidence = credential_confidence(name, kind, text, compared=where == "compared with")
         if confidence is None:
             continue
+        if confidence is MEDIUM and kind == SECRET and _is_aws_secret_access_key(name, text):
+            confidence, where = HIGH, f"{where}{_TOKEN_KIND}AWS secret access key"  # (as sure as its key id)
         if is_test_code(ctx):
             confidence = LOW
         found.append((kind, name, value, confidence, where))
     return found
+
+
+# An AWS secret access key: 40 characters of base64, under a name that says so (the value alone
+# has no prefix to recognise it by, unlike its key id "AKIA...").
+_AWS_SECRET_KEY = re.compile(r"[A-Za-z0-9/+]{40}")
+
+
+def _is_aws_secret_access_key(name: str, text: str) -> bool:
+    return "secret_access_key" in name.lower() and _AWS_SECRET_KEY.fullmatch(text.strip()) is not None
 
 
 # Credentials whose format names them, whatever the variable holding them is called: (what it
@@ -321,12 +332,11 @@ def _credential_hits(found: list[tuple[str, str, ast.expr, Level, str]], wanted:
         if kind != wanted:
             continue
         where, _, token = where.partition(_TOKEN_KIND)
-        if token:
-            noun = f"{noun} ({token})"
+        what = f"{noun} ({token})" if token else noun  # (per hit: the next one may be of another kind)
         if where == "compared with":
-            message = f"`{name}` is compared with a hard-coded {noun}: whoever knows it from the code is accepted."
+            message = f"`{name}` is compared with a hard-coded {what}: whoever knows it from the code is accepted."
         else:
-            message = f"A hard-coded {noun} is {where} `{name}`."
+            message = f"A hard-coded {what} is {where} `{name}`."
         hits.append(Hit(value, confidence=confidence, message=message))
     return hits or None
 

@@ -1,0 +1,51 @@
+"""Messages and confidences of data/infra findings say what the code does (probe of data scripts)."""
+from conftest import review_text
+
+
+def _messages(code: str, rule_id: str) -> list[tuple[int, str, str]]:
+    result = review_text(code)
+    return [(f.line, f.message, str(f.confidence)) for f in result.findings if f.rule_id == rule_id]
+
+
+def test_an_unrestrictive_filter_is_named_not_called_missing():
+    code = (
+        "import tarfile\n"
+        "def unpack(archive, dest):\n"
+        "    with tarfile.open(archive) as tf:\n"
+        "        tf.extractall(dest, filter='fully_trusted')\n"
+        "    with tarfile.open(archive) as tf:\n"
+        "        tf.extractall(dest)\n"
+    )
+    (first, given, _), (second, missing, _) = sorted(_messages(code, "tarfile-unsafe-extraction"))
+    assert (first, second) == (4, 6)
+    assert "filter='fully_trusted', which does not restrict the members" in given
+    assert "without a filter" not in given
+    assert "without a filter" in missing
+
+
+def test_aws_secret_access_key_is_labelled_and_as_sure_as_its_key_id():
+    code = (
+        "import boto3\n"
+        "client = boto3.client('s3', aws_access_key_id='AKIAZ7Q3J4K5L6M2N3P4',\n"
+        "                      aws_secret_access_key='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')\n"
+        "other = boto3.client('s3', aws_secret_access_key='short-and-not-base64!')\n"
+    )
+    found = {line: (message, confidence) for line, message, confidence in _messages(code, "hardcoded-secret")}
+    key_id, secret = found[2], found[3]
+    assert "AWS access key id" in key_id[0] and "AWS secret access key" in secret[0]
+    assert "access key id" not in secret[0]
+    assert secret[1] == key_id[1]
+    assert "AWS secret access key" not in found[4][0]
+
+
+def test_weak_hash_names_the_password_not_the_salt():
+    code = (
+        "import hashlib\n"
+        "def store(salt, password):\n"
+        "    return hashlib.sha1(salt + password.encode()).hexdigest()\n"
+        "def nonce_only(nonce):\n"
+        "    return hashlib.sha1(nonce).hexdigest()\n"
+    )
+    messages = {line: message for line, message, _ in _messages(code, "weak-hash")}
+    assert "(`password`)" in messages[3]
+    assert "(`nonce`)" in messages[5]
