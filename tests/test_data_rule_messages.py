@@ -49,3 +49,31 @@ def test_weak_hash_names_the_password_not_the_salt():
     messages = {line: message for line, message, _ in _messages(code, "weak-hash")}
     assert "(`password`)" in messages[3]
     assert "(`nonce`)" in messages[5]
+
+
+def test_a_file_opened_on_an_untrusted_path_carries_the_paths_source():
+    code = (
+        "import pickle, sys, joblib, marshal, yaml\n"
+        "import numpy as np\n"
+        "def main():\n"
+        "    path = sys.argv[1]\n"
+        "    with open(path, 'rb') as fh:\n"
+        "        obj = pickle.load(fh)\n"
+        "    model = joblib.load(path)\n"
+        "    with open('/srv/cache.pkl', 'rb') as fixed:\n"
+        "        cached = pickle.load(fixed)\n"
+        "    with open(path) as fy:\n"
+        "        conf = yaml.load(fy, Loader=yaml.Loader)\n"
+        "    code = marshal.load(open(path, 'rb'))\n"
+        "    arrays = np.load(open(path, 'rb'), allow_pickle=True)\n"
+        "    return obj, model, cached, conf, code, arrays\n"
+        "main()\n"
+    )
+    result = review_text(code)
+    found = {f.line: f for f in result.findings if f.cwe == 502}
+    assert set(found) == {6, 7, 9, 11, 12, 13}
+    for line in (6, 7, 11, 12, 13):
+        assert str(found[line].confidence) == str(found[7].confidence), line
+        assert "command-line argument" in found[line].message, line
+    assert "a file whose path comes from command-line argument" in found[6].message
+    assert "fixed path" in found[9].message and str(found[9].confidence) != str(found[6].confidence)

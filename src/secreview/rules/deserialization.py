@@ -59,6 +59,25 @@ def fixed_file_path(ctx: RuleContext, value: ast.expr, depth: int = 0) -> bool:
     return False
 
 
+def _opened_path(ctx: RuleContext, value: ast.expr, depth: int = 0) -> ast.expr | None:
+    """The path of the file ``value`` is: ``open(path, "rb")``, ``fh`` from ``with open(path) as
+    fh`` or ``fh = open(path)``, ``Path(path).open()`` (None: not a file opened here)."""
+    if depth > 5:
+        return None
+    if isinstance(value, ast.Call):
+        if ctx.call_name(value) in _OPENERS:
+            return ctx.argument(value, 0, "file") or ctx.argument(value, 0, "filename")
+        if isinstance(value.func, ast.Attribute) and value.func.attr == "open" and not value.args:
+            return value.func.value  # Path(p).open("rb") is given no positional path
+        return None
+    if isinstance(value, ast.Name):
+        bound = single_binding(ctx, value)
+        if bound is None:
+            bound = _with_target_source(ctx, value.id)
+        return _opened_path(ctx, bound, depth + 1) if bound is not None else None
+    return None
+
+
 def _with_target_source(ctx: RuleContext, name: str) -> ast.expr | None:
     """``open(...)`` for ``f`` in an enclosing ``with open(...) as f:`` (f bound only there)."""
     bindings = ctx.facts.scopes.bindings_of(name, ctx.scope_chain)
@@ -109,6 +128,15 @@ def data_hit(ctx: RuleContext, call: ast.Call, value: ast.expr | None, *, names_
         return Hit(call, confidence=LOW, message=(
             f"`{name}` loads {what} from a file at a fixed path; {consequence} if anyone but this "
             "program can write that file."))
+    path = _opened_path(ctx, value)
+    if path is not None and ctx.taint(path) is not None:
+        # A file object opened on an untrusted path: the attacker chooses which file is loaded, as
+        # joblib.load(path) -- the path's source, not "file contents" (low).
+        return dynamic_value_hit(
+            ctx, call, path,
+            tainted=f"`{name}` loads {what} from a file whose path comes from {{source}}: {consequence}.",
+            dynamic=f"`{name}` loads {what} from a file whose path is not a constant: {consequence} if it can come from outside.",
+        )
     origin = "a file whose path is not a constant" if names_file else "a value that is not a constant"
     return dynamic_value_hit(
         ctx, call, value,
