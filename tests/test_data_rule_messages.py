@@ -77,3 +77,19 @@ def test_a_file_opened_on_an_untrusted_path_carries_the_paths_source():
         assert "command-line argument" in found[line].message, line
     assert "a file whose path comes from command-line argument" in found[6].message
     assert "fixed path" in found[9].message and str(found[9].confidence) != str(found[6].confidence)
+
+
+def test_a_download_from_an_untrusted_url_carries_the_urls_source():
+    code = (
+        "import pickle, sys, requests\n"
+        "def main():\n"
+        "    url = sys.argv[1]\n"
+        "    chosen = pickle.loads(requests.get(url, timeout=5).content)\n"
+        "    fixed = pickle.loads(requests.get('https://models.example.com/m.pkl', timeout=5).content)\n"
+        "    return chosen, fixed\n"
+        "main()\n"
+    )
+    found = {f.line: f for f in review_text(code).findings if f.cwe == 502}
+    assert "a download whose URL comes from command-line argument" in found[4].message
+    assert "network response" in found[5].message
+    assert str(found[5].confidence) != str(found[4].confidence)

@@ -78,6 +78,32 @@ def _opened_path(ctx: RuleContext, value: ast.expr, depth: int = 0) -> ast.expr 
     return None
 
 
+_FETCHERS = frozenset({"requests.get", "requests.post", "urllib.request.urlopen", "httpx.get"})
+
+
+def _fetched_url(ctx: RuleContext, value: ast.expr, depth: int = 0) -> ast.expr | None:
+    """The URL of the download ``value`` is the body of: ``requests.get(url).content``,
+    ``urlopen(url).read()``, ``response.content`` with ``response = requests.get(url)``: when
+    the URL is untrusted the attacker chooses the server, not only the network ("network
+    response", low)."""
+    if depth > 5:
+        return None
+    if isinstance(value, ast.Attribute) and value.attr in ("content", "text", "raw"):
+        value = value.value
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "read":
+        value = value.func.value
+    elif isinstance(value, ast.Name) and depth == 0:
+        bound = single_binding(ctx, value)
+        return _fetched_url(ctx, bound, depth + 1) if bound is not None else None
+    else:
+        return None
+    if isinstance(value, ast.Name):
+        value = single_binding(ctx, value) or value
+    if isinstance(value, ast.Call) and ctx.call_name(value) in _FETCHERS:
+        return ctx.argument(value, 0, "url")
+    return None
+
+
 def _with_target_source(ctx: RuleContext, name: str) -> ast.expr | None:
     """``open(...)`` for ``f`` in an enclosing ``with open(...) as f:`` (f bound only there)."""
     bindings = ctx.facts.scopes.bindings_of(name, ctx.scope_chain)
@@ -128,13 +154,14 @@ def data_hit(ctx: RuleContext, call: ast.Call, value: ast.expr | None, *, names_
         return Hit(call, confidence=LOW, message=(
             f"`{name}` loads {what} from a file at a fixed path; {consequence} if anyone but this "
             "program can write that file."))
-    path = _opened_path(ctx, value)
+    url = None
+    path = _opened_path(ctx, value) or (url := _fetched_url(ctx, value))
     if path is not None and ctx.taint(path) is not None:
         # A file object opened on an untrusted path: the attacker chooses which file is loaded, as
         # joblib.load(path) -- the path's source, not "file contents" (low).
         return dynamic_value_hit(
             ctx, call, path,
-            tainted=f"`{name}` loads {what} from a file whose path comes from {{source}}: {consequence}.",
+            tainted=f"`{name}` loads {what} from a {'file whose path' if path is not url else 'download whose URL'} comes from {{source}}: {consequence}.",
             dynamic=f"`{name}` loads {what} from a file whose path is not a constant: {consequence} if it can come from outside.",
         )
     origin = "a file whose path is not a constant" if names_file else "a value that is not a constant"
