@@ -700,7 +700,7 @@ def check_process_arguments(call: ast.Call, ctx: RuleContext):
             return None
         if compose(ctx, argv.program).dynamic:
             return None  # reported as process-program-injection
-        culprits = _option_culprits(ctx, argv.arguments, _program_basename(ctx, argv.program))
+        culprits = _option_culprits(ctx, argv.arguments, _program_basename(ctx, argv.program, argv.arguments))
     called = _called(ctx, call)
     return injection_hit(
         ctx, call, culprits, dynamic_confidence=LOW,
@@ -720,7 +720,15 @@ _VALUE_OPTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "grep": ("efmABC", frozenset({"--regexp", "--file", "--max-count", "--include", "--exclude"})),
     "curl": ("odHuAeXT", frozenset({"--output", "--data", "--data-binary", "--data-urlencode", "--header",
                                     "--user", "--user-agent", "--referer", "--request", "--upload-file"})),
-    "git": ("mC", frozenset({"--message", "--branch", "--depth"})),
+    # git: -C is global; the others depend on the subcommand (git checkout -m, git diff -b,
+    # git status --branch are flags), so they are listed under "git <subcommand>".
+    "git": ("C", frozenset({"--git-dir", "--work-tree", "--depth"})),
+    "git commit": ("CmF", frozenset({"--git-dir", "--work-tree", "--message", "--file", "--author"})),
+    "git tag": ("CmF", frozenset({"--git-dir", "--work-tree", "--message", "--file"})),
+    "git merge": ("CmF", frozenset({"--git-dir", "--work-tree", "--message", "--file"})),
+    "git checkout": ("Cb", frozenset({"--git-dir", "--work-tree"})),
+    "git switch": ("Cc", frozenset({"--git-dir", "--work-tree", "--create"})),
+    "git clone": ("Cbo", frozenset({"--git-dir", "--work-tree", "--branch", "--origin", "--depth"})),
     "ssh": ("ilp", frozenset()),
     "scp": ("iP", frozenset()),
     "rsync": ("", frozenset({"--exclude", "--include", "--exclude-from", "--include-from"})),
@@ -729,9 +737,17 @@ _VALUE_OPTIONS: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
-def _program_basename(ctx: RuleContext, program: ast.expr | None) -> str | None:
+def _program_basename(ctx: RuleContext, program: ast.expr | None, arguments: list[ast.expr]) -> str | None:
     text = ctx.literal(program, None) if program is not None else None
-    return text.rsplit("/", 1)[-1] if isinstance(text, str) else None
+    if not isinstance(text, str):
+        return None
+    name = text.rsplit("/", 1)[-1]
+    if name == "git":  # "git <subcommand>" when one with options of its own is named
+        for argument in arguments:
+            word = ctx.literal(argument, None)
+            if isinstance(word, str) and f"git {word}" in _VALUE_OPTIONS:
+                return f"git {word}"
+    return name
 
 
 def _takes_value(option: object, program: str | None) -> bool:
