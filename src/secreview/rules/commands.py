@@ -718,8 +718,9 @@ def check_process_arguments(call: ast.Call, ctx: RuleContext):
 _VALUE_OPTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "tar": ("fCTXb", frozenset({"--file", "--directory", "--files-from", "--exclude-from", "--exclude"})),
     "grep": ("efmABC", frozenset({"--regexp", "--file", "--max-count", "--include", "--exclude"})),
-    "curl": ("odHuAeXT", frozenset({"--output", "--data", "--data-binary", "--data-urlencode", "--header",
-                                    "--user", "--user-agent", "--referer", "--request", "--upload-file"})),
+    # (not curl -d/--data*: a value "@/etc/shadow" posts that file, "@" is syntax of the value)
+    "curl": ("oHuAeXT", frozenset({"--output", "--header", "--user", "--user-agent", "--referer", "--request",
+                                   "--upload-file"})),
     # git: -C is global; the others depend on the subcommand (git checkout -m, git diff -b,
     # git status --branch are flags), so they are listed under "git <subcommand>".
     "git": ("C", frozenset({"--git-dir", "--work-tree", "--depth"})),
