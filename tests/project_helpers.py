@@ -19,6 +19,20 @@ def write(root: Path, files: dict[str, str]) -> None:
     age_files(root)
 
 
+def package_with_fillers(root: Path, name: str, files: dict[str, str], fillers: int = 0) -> Path:
+    """A package ``name`` under ``root`` holding ``files`` (file name -> text) and ``fillers``
+    small modules (enough files for two worker processes), its files aged."""
+    package = root / name
+    package.mkdir(parents=True, exist_ok=True)
+    (package / "__init__.py").write_text("")
+    for file, text in files.items():
+        (package / file).write_text(text)
+    for number in range(fillers):
+        (package / f"m{number:02}.py").write_text(f"def f{number}(x):\n    return x + {number}\n")
+    age_files(package)
+    return package
+
+
 def age_files(folder: Path) -> None:
     """Give the files an mtime an hour ago, as files that were not just written have (a file
     modified in the last seconds is re-hashed every time: its stat is not trusted yet)."""

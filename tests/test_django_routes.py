@@ -11,7 +11,7 @@ import ast
 
 from secreview.dataflow.routes import _path_values, _regex_values, lookup_item
 
-from project_helpers import age_files, review_tree
+from project_helpers import age_files, review_tree, package_with_fillers
 
 pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of fork:DeprecationWarning")
 
@@ -97,15 +97,7 @@ def order(request, number):
 
 
 def make_shop(root: Path, converter: str, fillers: int = 0) -> Path:
-    package = root / "shop"
-    package.mkdir(parents=True, exist_ok=True)
-    (package / "__init__.py").write_text("")
-    (package / "urls.py").write_text(URLS.format(converter=converter))
-    (package / "views.py").write_text(VIEWS)
-    for number in range(fillers):  # (enough files for two worker processes)
-        (package / f"m{number:02}.py").write_text(f"def f{number}(x):\n    return x + {number}\n")
-    age_files(package)
-    return package
+    return package_with_fillers(root, "shop", {"urls.py": URLS.format(converter=converter), "views.py": VIEWS}, fillers)
 
 
 review = review_tree

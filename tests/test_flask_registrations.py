@@ -8,7 +8,7 @@ import pytest
 
 from secreview.dataflow.flask_rules import FlaskRule, _decoded_rule, _encoded_rule
 
-from project_helpers import age_files, review_tree
+from project_helpers import age_files, review_tree, package_with_fillers
 
 pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of fork:DeprecationWarning")
 
@@ -44,15 +44,7 @@ REPORTED = [("views.py", 8), ("views.py", 14)]
 
 
 def make_shop(root: Path, converter: str, fillers: int = 0) -> Path:
-    package = root / "shop"
-    package.mkdir(parents=True, exist_ok=True)
-    (package / "__init__.py").write_text("")
-    (package / "app.py").write_text(APP.format(converter=converter))
-    (package / "views.py").write_text(VIEWS)
-    for number in range(fillers):  # (enough files for two worker processes)
-        (package / f"m{number:02}.py").write_text(f"def f{number}(x):\n    return x + {number}\n")
-    age_files(package)
-    return package
+    return package_with_fillers(root, "shop", {"app.py": APP.format(converter=converter), "views.py": VIEWS}, fillers)
 
 
 review = review_tree
