@@ -444,6 +444,7 @@ class FileFlow:
         if self.forms_given:  # (a form's ``clean_<field>``: what it returns, read, see forms.py)
             self.local_summaries.update(forms.clean_readings(self))
         self._forward_inherited_constructors()
+        self._forward_overridden_methods()
         self._summarize_reexports()
         if self.task_classes[0]:
             self._summarize_tasks()
@@ -1615,6 +1616,59 @@ class FileFlow:
                          for index, param in enumerate(summary.params) if index > 0}
             if arguments:
                 self.call_sites.append(CallSite(f"{bases[0]}.__init__", arguments, step, caller))
+
+    def _forward_overridden_methods(self) -> None:
+        """A method of a class of this file that overrides one of its bases' (``lookup`` in
+        ``class ProductSearch(BaseSearch)``) runs wherever the base's methods call
+        ``self.lookup(term)`` on an instance of this class (the template method pattern: a view's
+        inherited ``get`` hands the request's data to the subclass's ``lookup``). For the project
+        pass, a call from the base's method to the override, passing it the base method's
+        parameters by position: the override's sinks become the base method's, which the calls
+        on ``self`` in the base reach. (A call on an instance built as the base class itself,
+        ``BaseSearch().lookup(x)``, cannot run the override, but is taken as one that may: the
+        project pass does not tell a call on ``self`` from one on any instance.)"""
+        for class_name in sorted(self.classes_with_methods):
+            ancestors = self._ancestors(class_name)
+            if not ancestors:
+                continue
+            for node in self._class_nodes[class_name].body:
+                if node.__class__ not in _FUNCTION_NODES or node.name.startswith("__"):
+                    continue
+                override = self.local_summaries.get(f"{class_name}.{node.name}")
+                if override is None:
+                    continue
+                for ancestor in ancestors:
+                    overridden = self.summaries.get(f"{ancestor}.{node.name}")
+                    if overridden is not None:
+                        self._forward_to_override(overridden, override, node)
+
+    def _ancestors(self, class_name: str) -> list[str]:
+        """The classes ``class_name`` derives from, directly or not (of other files too, as they
+        tell their bases), nearest first; at most MAX_ANCESTORS."""
+        found: list[str] = []
+        pending = list(self.bases_of(class_name))
+        while pending and len(found) < MAX_ANCESTORS:
+            base = pending.pop(0)
+            if base not in found and base != class_name:
+                found.append(base)
+                pending += self.bases_of(base)
+        return found
+
+    def _forward_to_override(self, overridden: FunctionSummary, override: FunctionSummary, node: ast.AST) -> None:
+        """The call from ``overridden`` (a base's method) to ``override`` (see
+        ``_forward_overridden_methods``), its step at the override's ``def``."""
+        first = 1 if override.is_method else 0
+        shared = min(len(overridden.params), len(override.params))
+        if override.vararg is not None:
+            shared = min(shared, override.vararg)
+        if shared <= first:
+            return
+        caller = overridden.qualname
+        step = TraceStep(self.path, node.lineno, node.col_offset, self.code(node.lineno),
+                         f"overrides `{caller.rsplit('.', 2)[-2]}.{node.name}()`: called on `self` there")
+        arguments = {index: Taint(frozenset({new_origin(f"parameter `{overridden.params[index]}` of `{caller}()`", Level.LOW, (step,), index, False)}))
+                     for index in range(first, shared)}
+        self.call_sites.append(CallSite(override.qualname, arguments, step, caller))
 
     def _constructor_of(self, class_name: str) -> str | None:
         """The qualified name of the ``__init__`` that ``Class(...)`` runs: its own, else the first

@@ -1642,8 +1642,34 @@ class FunctionAnalysis:
         try:
             return self._summary_for[key]
         except KeyError:
-            found = self._summary_for[key] = self.unit.summary_for(name, func)
-            return found
+            pass
+        owner = self.unit.class_of_method.get(id(self.node)) if own is not None and not summarized else None
+        if owner is not None:
+            method = self.self_method(owner, own)
+            found = self.unit.summaries.get(method) if method is not None else None
+        else:
+            found = self.unit.summary_for(name, func)
+        self._summary_for[key] = found
+        return found
+
+    def self_method(self, owner: str, method: str) -> str | None:
+        """The entry of ``self.method`` in a method of the class ``owner``: the class's own or the
+        nearest base's that defines it (of this file, or another file's direct base; at a call
+        given untrusted data, any ancestor: see ``class_method``); else, for a mixin calling a
+        method it leaves to the classes combining it, the first class of this file deriving from
+        ``owner`` that defines it. Not a method of some other class of the file that happens to
+        have that name."""
+        for name in self.unit._class_and_bases(owner):
+            if self.has_summary(f"{name}.{method}"):
+                return f"{name}.{method}"
+        if not self._table.quiet:
+            found = self.inherited_method(owner, method)
+            if found is not None:
+                return found
+        for name in sorted(self.unit.class_bases):
+            if name != owner and owner in self.unit._class_and_bases(name) and self.has_summary(f"{name}.{method}"):
+                return f"{name}.{method}"
+        return None
 
     def note_instance(self, name: str, value: ast.expr) -> None:
         """Remember ``name = SomeClass(...)`` so ``name.method(x)`` uses that method's summary when
