@@ -1654,18 +1654,16 @@ class FunctionAnalysis:
 
     def self_method(self, owner: str, method: str) -> str | None:
         """The entry of ``self.method`` in a method of the class ``owner``: the class's own or the
-        nearest base's that defines it (of this file, or another file's direct base; at a call
-        given untrusted data, any ancestor: see ``class_method``); else, for a mixin calling a
+        nearest ancestor's that defines it (of this file or of others); else, for a mixin calling a
         method it leaves to the classes combining it, the first class of this file deriving from
         ``owner`` that defines it. Not a method of some other class of the file that happens to
         have that name."""
         for name in self.unit._class_and_bases(owner):
             if self.has_summary(f"{name}.{method}"):
                 return f"{name}.{method}"
-        if not self._table.quiet:
-            found = self.inherited_method(owner, method)
-            if found is not None:
-                return found
+        found = self.inherited_method(owner, method)  # (at a quiet call too: ``self.term()`` returning the request's data)
+        if found is not None:
+            return found
         for name in sorted(self.unit.class_bases):
             if name != owner and owner in self.unit._class_and_bases(name) and self.has_summary(f"{name}.{method}"):
                 return f"{name}.{method}"
