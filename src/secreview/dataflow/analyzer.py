@@ -2053,6 +2053,12 @@ class FunctionAnalysis:
                 # ``if P.fullmatch(x) is None: abort(400)``: a match object is never None and always true
                 return self.refine(test.left, state, branch != (test.ops[0].__class__ is ast.Is))
         elif cls is ast.BoolOp:
+            escaping = self._refinements.get((test, branch, PATH_CWES))
+            if escaping is None:
+                escaping = self._refinements[(test, branch, PATH_CWES)] = _relative_without_parents(test, branch, self)
+            for name in escaping:  # ``if os.path.isabs(name) or ".." in name.split("/"): abort(400)``
+                if name in state:
+                    state[name] = state[name].proved(PATH_CWES)
             if test.op.__class__ is ast.And and branch:
                 for value in test.values:
                     state = self.refine(value, state, True)
@@ -3058,6 +3064,80 @@ def _contained_paths(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -
         return ()  # every absolute path starts with "/": that proves nothing
     names = tuple(found for path in paths for found in _contained_paths_in(path, analysis))
     return (names, tuple(node.id for node in ast.walk(base) if isinstance(node, ast.Name))) if names else ()
+
+
+def _relative_without_parents(test: ast.BoolOp, branch: bool, analysis: FunctionAnalysis) -> tuple[str, ...]:
+    """The names ``test`` (an ``or``/``and`` of checks) proves, when it is ``branch``, to be
+    relative paths without a ``..`` component: both ``os.path.isabs(name)`` (``name.startswith("/")``,
+    ``Path(name).is_absolute()``) and ``".." in name`` (``in name.split("/")``, ``in
+    Path(name).parts``) false. Joined to a directory, such a name stays inside it (POSIX paths)."""
+    false_atoms: list[ast.expr] = []
+    _atoms_known(test, branch, false_atoms)
+    absolute, parents = set(), set()
+    for atom in false_atoms:
+        if atom.__class__ is ast.Compare:
+            name = _parents_checked(atom, analysis)
+            if name is not None:
+                parents.add(name)
+        elif atom.__class__ is ast.Call:
+            name = _absolute_checked(atom, analysis)
+            if name is not None:
+                absolute.add(name)
+    return tuple(sorted(absolute & parents))
+
+
+def _atoms_known(test: ast.expr, branch: bool, false_atoms: list) -> None:
+    """The atomic tests known false when ``test`` is ``branch`` (``".." not in x`` true counts as
+    ``".." in x`` false), through ``not``, ``or`` (false) and ``and`` (true)."""
+    cls = test.__class__
+    if cls is ast.UnaryOp and test.op.__class__ is ast.Not:
+        _atoms_known(test.operand, not branch, false_atoms)
+    elif cls is ast.BoolOp and (test.op.__class__ is ast.Or) != branch:
+        for value in test.values:
+            _atoms_known(value, branch, false_atoms)
+    elif cls is ast.Compare and len(test.ops) == 1 and test.ops[0].__class__ is (ast.NotIn if branch else ast.In):
+        false_atoms.append(test)
+    elif cls is ast.Call and not branch:
+        false_atoms.append(test)
+
+
+def _parents_checked(test: ast.Compare, analysis: FunctionAnalysis) -> str | None:
+    """``x`` of ``".." in x``, ``".." in x.split("/")``, ``".." in Path(x).parts`` (``not in`` too)."""
+    left = test.left
+    if not (left.__class__ is ast.Constant and left.value == ".."):
+        return None
+    container = test.comparators[0]
+    if container.__class__ is ast.Call and container.func.__class__ is ast.Attribute and container.func.attr == "split":
+        container = container.func.value
+    elif container.__class__ is ast.Attribute and container.attr == "parts":
+        container = container.value
+        if container.__class__ is ast.Call and len(container.args) == 1 and analysis.resolved_name(container.func) in _PATH_CLASSES:
+            container = container.args[0]
+    return container.id if container.__class__ is _NAME else None
+
+
+_PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PurePosixPath", "pathlib.PosixPath"})
+
+
+def _absolute_checked(test: ast.Call, analysis: FunctionAnalysis) -> str | None:
+    """``x`` of ``os.path.isabs(x)``, ``x.startswith("/")`` (or a tuple with "/"),
+    ``Path(x).is_absolute()``."""
+    func = test.func
+    if len(test.args) == 1 and analysis.resolved_name(func) in ("os.path.isabs", "posixpath.isabs"):
+        checked = test.args[0]
+    elif func.__class__ is ast.Attribute and func.attr == "startswith" and len(test.args) == 1:
+        prefix = test.args[0]
+        prefixes = prefix.elts if prefix.__class__ is ast.Tuple else [prefix]
+        if not any(p.__class__ is ast.Constant and p.value == "/" for p in prefixes):
+            return None
+        checked = func.value
+    elif func.__class__ is ast.Attribute and func.attr == "is_absolute" and not test.args:
+        checked = func.value
+        if checked.__class__ is ast.Call and len(checked.args) == 1 and analysis.resolved_name(checked.func) in _PATH_CLASSES:
+            checked = checked.args[0]
+    else:
+        return None
+    return checked.id if checked.__class__ is _NAME else None
 
 
 def _contained_in_untrusted_base(path: Taint, base: list[Taint]) -> Taint:

@@ -46,7 +46,10 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
     ``unmarked``: the kind of a parameter without a marker of its own, if not the route's (the
     fields of a ``Header()`` parameter model are headers); ``field``: ``arg`` is a field of a
     dataclass or pydantic model (its name says nothing: a body's ``session: str`` is data)."""
-    if (arg.arg in NOT_USER_PARAMETERS and not field and not _named_like_request_but_model(unit, function, arg)) or _injected(unit, function, arg):
+    if (arg.arg in NOT_USER_PARAMETERS and not field and not _named_like_request_but_model(unit, function, arg)
+            and _marker_kind(unit, function, arg) is None):  # (``session: str = Cookie(...)``: a cookie all the same)
+        return None
+    if _injected(unit, function, arg):
         return None
     if _converted(unit, function, arg):
         return CONVERTED
