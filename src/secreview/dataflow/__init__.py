@@ -842,7 +842,7 @@ class FileFlow:
             self._record = None
             table.log = table.log_asked = None
         summary = FunctionSummary(qualname, analysis.params, _without_stored(CLEAN if analysis.returns is None else analysis.returns), is_method=self.is_method(node), vararg=analysis.vararg,
-                                  guards=analysis.guards())
+                                  guards=analysis.guards(), callbacks=tuple(analysis.param_calls))
         self.values.update(analysis.values)
         if record is not None:
             record.values = analysis.values

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from secreview.dataflow.values import ATTRIBUTE, CLEAN, OTHER_KEYS, PASSED_THROUGH, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin, ordered, whole_proof_only
+from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, OTHER_KEYS, PASSED_THROUGH, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin, ordered, whole_proof_only
 from secreview.dataflow.validators import run_validators, validated_inherited
 from secreview.dataflow.values import source as _source
 
@@ -101,6 +101,11 @@ class FunctionSummary:
     # proves; ALL_CWES: all). After a call that returned, the caller's argument is checked too
     # (see FunctionAnalysis.apply_guards).
     guards: tuple[tuple[int, frozenset[int]], ...] = ()
+    # Parameters the function calls (``def run_later(callback, arg): return callback(arg)``): (index
+    # of the called parameter, for each positional argument of that call the indexes of the
+    # parameters whose data it carries). A caller passing one of its functions there calls that
+    # function with those arguments (see FunctionAnalysis.call_callbacks).
+    callbacks: tuple[tuple[int, tuple[frozenset[int], ...]], ...] = ()
 
 
 # The summary entry of what the instances of a class hold (see FileFlow._summarize_classes):
@@ -176,6 +181,7 @@ class FunctionAnalysis:
         self.guard_calls: dict[int, FunctionSummary] = {}  # id(call) -> its summary with guards
         self.host_names: set[str] = set()  # names assigned a URL's host (``host = parts.hostname``)
         self.params: list[str] = []
+        self.param_calls: list[tuple[int, tuple[frozenset[int], ...]]] = []  # see FunctionSummary.callbacks
         self.vararg: int | None = None
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
         self.cleaned_data_names: set[str] = set()  # ``data = form.cleaned_data`` (see form_field)
@@ -1203,6 +1209,8 @@ class FunctionAnalysis:
                 self.dispatch_call(node, method, positional, keywords)
             if func.__class__ is ast.Subscript and func.value.__class__ is _NAME:
                 self.table_call(node, func.value, positional, keywords)
+            if func.__class__ is _NAME and func.id in self.params and not keywords:
+                self.note_parameter_call(func.id, positional)
 
         if method in _CONVERTING_READS and (node.keywords or len(node.args) > _CONVERTING_READS[method]):
             converted = self.converting_read(node, method, receiver, positional, keywords)
@@ -1427,6 +1435,8 @@ class FunctionAnalysis:
             summary = self.unit.base_method(self.node, method)  # ``super().save(x)``
         if summary is not None:  # (recorded under its own name: not a re-export's, see FunctionSummary.alias_of)
             self.unit.record_call(summary.qualname, positional, keywords, node, self)
+            if summary.callbacks:
+                self.call_callbacks(summary, node, positional, keywords)
             if summary.guards:
                 self.guard_calls[id(node)] = summary
             stores = self.unit.parameter_stores.get(summary.qualname) if self.unit.parameter_stores else None
@@ -1504,8 +1514,42 @@ class FunctionAnalysis:
             return
         self.call_later(target, node, given, given_keywords, api, task=deferred.function is None)
 
+    def note_parameter_call(self, parameter: str, positional: list[Taint]) -> None:
+        """``callback(arg)`` where ``callback`` is a parameter of this function (see
+        FunctionSummary.callbacks): which parameters' data each argument carries."""
+        carried = tuple(frozenset(o.param for o in value.whole().origins if o.param is not None and o.kind == INPUT)
+                        for value in positional)
+        if any(carried):
+            entry = (self.params.index(parameter), carried)
+            if entry not in self.param_calls:
+                self.param_calls.append(entry)
+
+    def call_callbacks(self, summary: FunctionSummary, node: ast.Call, positional: list[Taint], keywords: dict) -> None:
+        """``run_later(ping, host)`` where ``run_later`` calls its first parameter with its second
+        (FunctionSummary.callbacks): a call of ``ping`` with ``host`` (a project function, for the
+        project pass)."""
+        offset = 1 if summary.is_method and node.func.__class__ is ast.Attribute else 0  # (``self`` not among the arguments)
+
+        def argument(index: int) -> tuple[ast.expr | None, Taint]:
+            position = index - offset
+            if 0 <= position < len(node.args) and node.args[position].__class__ is not ast.Starred:
+                return node.args[position], positional[position]
+            name = summary.params[index] if index < len(summary.params) else None
+            for keyword in node.keywords:
+                if keyword.arg is not None and keyword.arg == name:
+                    return keyword.value, keywords[name]
+            return None, CLEAN
+
+        for called, carried in summary.callbacks:
+            target = argument(called)[0]
+            if target is None or target.__class__ not in (_NAME, ast.Attribute):
+                continue
+            given = [join_all([argument(index)[1] for index in params]) if params else CLEAN for params in carried]
+            if any(value.origins for value in given):
+                self.call_later(target, node, given, {}, f"{summary.qualname.rsplit('.', 1)[-1]}()", later=False)
+
     def call_later(self, target: ast.expr, node: ast.Call, positional: list[Taint], keywords: dict, api: str,
-                   task: bool = False) -> None:
+                   task: bool = False, later: bool = True) -> None:
         """A call of ``target`` (``send``, ``self.handle``, ``tasks.send``, ``worker.run``) with
         these arguments, made later by ``api`` (its step is the line of ``node``), if ``target``
         is a project function: resolved as ``project_call`` resolves a call's function.
@@ -1531,14 +1575,14 @@ class FunctionAnalysis:
                 bound = summary.is_method or summary.params[:1] == ["self"]
             else:
                 bound = summary.is_method and type(target) is ast.Attribute and not self._is_class_reference(target.value)
-            note = f"passed to `{summary.qualname.rsplit('.', 1)[-1]}()` through `{api}` (called later)"
+            note = f"passed to `{summary.qualname.rsplit('.', 1)[-1]}()` through `{api}`{' (called later)' if later else ''}"
             self.unit.record_call(summary.qualname, positional, keywords, node, self, bound=bound, note=note)
         elif type(target) is _NAME and target.id in self.local_functions:
             self.call_local_function(self.local_functions[target.id], node, positional, keywords,
-                                     note=f"passed to `{target.id}()` through `{api}` (called later)")
+                                     note=f"passed to `{target.id}()` through `{api}`{' (called later)' if later else ''}")
         elif summarized:
             self.unit.record_call(name, positional, keywords, node, self, bound=False,
-                                  note=f"passed to `{name.rsplit('.', 1)[-1]}()` through `{api}` (called later)")
+                                  note=f"passed to `{name.rsplit('.', 1)[-1]}()` through `{api}`{' (called later)' if later else ''}")
 
     def dispatch_call(self, node: ast.Call, method: str, positional: list[Taint], keywords: dict) -> None:
         """``args.func(args)`` after ``sub.set_defaults(func=cmd_backup)`` in this file: a call of
