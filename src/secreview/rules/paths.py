@@ -25,6 +25,9 @@ PATH_CALLS = (
     *(f"aiofiles.os.{name}" for name in (
         "remove", "unlink", "rename", "replace", "rmdir", "removedirs", "makedirs", "mkdir", "listdir", "scandir")),
     "aiohttp.web.FileResponse", "aiohttp.web_fileresponse.FileResponse",
+    # Sanic's file responses (file(location), file_stream(location)) and Quart's send_file.
+    "sanic.file", "sanic.response.file", "sanic.file_stream", "sanic.response.file_stream",
+    "quart.send_file", "quart.helpers.send_file",
 )
 
 # pathlib: building a Path touches no file (``Path(upload.filename).suffix`` only inspects a name);
@@ -55,7 +58,8 @@ UPLOADED_FILE_PATH_METHODS = {"save": (0, "dst")}
     description="""A file path is built from data the client controls. With `../` segments or an
         absolute path the client reads, overwrites or deletes files outside the intended
         directory. Reported where the file is touched: open() and the os/shutil functions,
-        their async forms (aiofiles.open, aiofiles.os.*, anyio.open_file), file responses, pathlib's read_text/write_text/read_bytes/write_bytes/open/unlink/
+        their async forms (aiofiles.open, aiofiles.os.*, anyio.open_file), file responses (Flask's and
+        Quart's send_file, Starlette's and aiohttp's FileResponse, Sanic's file/file_stream), pathlib's read_text/write_text/read_bytes/write_bytes/open/unlink/
         rmdir/mkdir/touch/iterdir/rename/replace on the path (building a Path touches nothing),
         and the save(dst) of an uploaded file (werkzeug's FileStorage: a value of Flask's
         request.files, whose filename is the client's text).""",

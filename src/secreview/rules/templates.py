@@ -39,6 +39,11 @@ TEMPLATE_SOURCE_CALLS: dict[str, str] = {
     "flask.render_template_string": "source", "flask.templating.render_template_string": "source",
     "mako.template.Template": "text",
     "django.template.Template": "template_string", "django.template.base.Template": "template_string",
+    "quart.render_template_string": "source", "tornado.template.Template": "template_string",
+    # Bottle compiles a template argument holding "{", "%", "$" or a line break as the template
+    # source (else loads the template of that name): from the request, it can be either.
+    "bottle.template": "tpl", "bottle.jinja2_template": "tpl", "bottle.mako_template": "tpl",
+    "bottle.SimpleTemplate": "source",
 }
 TEMPLATE_LIBRARIES = ("jinja2", "flask", "django", "mako", "quart")
 
@@ -288,7 +293,9 @@ def check_mako(call: ast.Call, ctx: RuleContext):
     methods=["from_string"],
     description="""The template source itself (not just the values rendered into it) is built from
         values that are not constants: jinja2.Template(), Environment.from_string(),
-        flask.render_template_string(), mako Template(text) or django Template(). Template syntax
+        flask.render_template_string() (and Quart's), mako Template(text), django Template(),
+        tornado.template.Template(), bottle's template() and SimpleTemplate() (a template()
+        argument with "{", "%", "$" or a line break in it is compiled as the template). Template syntax
         in such a value is executed on the server: {{ ''.__class__.__mro__ ... }} in Jinja2 or
         ${...} in Mako reaches Python objects and usually arbitrary code. HTML escaping does not
         help (it leaves braces alone). Constant templates rendered with variable values are

@@ -10,31 +10,63 @@ from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_une
 from secreview.facts import instances
 from secreview.rules._jinja import unescaped_variables
 from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, reference_name
-from secreview.rules._strings import sequence_elements
+from secreview.rules._strings import compose, sequence_elements
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
 from secreview.rules.exceptions import security_check_strength
 from secreview.rules.templates import MARK_SAFE_CALLS, MARKUP_CALLS
 
 # Responses that are HTML only when they say so: Starlette's Response sends no Content-Type of
-# its own, aiohttp's is text/plain for text= (application/octet-stream for body=).
+# its own, aiohttp's is text/plain for text= (application/octet-stream for body=), Litestar's is
+# JSON unless media_type says otherwise.
 DECLARED_TYPE_RESPONSES = (
     "starlette.responses.Response", "fastapi.Response", "fastapi.responses.Response",
     "aiohttp.web.Response", "aiohttp.web_response.Response",
+    "litestar.Response", "litestar.response.Response", "litestar.response.base.Response",
 )
 HTML_RESPONSES = (
     "flask.make_response", "flask.Response", "werkzeug.wrappers.Response", "django.http.HttpResponse",
     "django.http.HttpResponseBadRequest", "django.http.HttpResponseNotFound", "django.http.response.HttpResponse",
     "starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse", *DECLARED_TYPE_RESPONSES,
+    # WebOb's Response (Pyramid's) is text/html unless told otherwise; Sanic's html().
+    "pyramid.response.Response", "webob.Response", "webob.response.Response",
+    "sanic.html", "sanic.response.html",
 )
+# Responses made by calls that are not HTML or not made of the value (checked by their own rules
+# when they matter): Sanic's text/json/empty/raw bodies, files (path-traversal) and redirections;
+# Bottle's files (confined to their root) and templates (SimpleTemplate escapes {{ }}; a template
+# *source* from the request is the template-injection rule's).
+NOT_HTML_RESPONSES = frozenset({
+    *(f"{module}.{name}" for module in ("sanic", "sanic.response")
+      for name in ("text", "json", "empty", "raw", "file", "file_stream", "redirect")),
+    "bottle.static_file", "bottle.template", "bottle.jinja2_template", "bottle.mako_template",
+    "quart.send_file", "quart.helpers.send_file",
+})
+# Litestar's MediaType members (``media_type=MediaType.HTML``): the types they name.
+_MEDIA_TYPE_MEMBERS = {"HTML": "text/html", "TEXT": "text/plain", "JSON": "application/json",
+                       "MESSAGEPACK": "application/x-msgpack", "CSS": "text/css", "XML": "application/xml"}
 # aiohttp's redirections (exceptions, raised or returned): location= is the target.
 AIOHTTP_REDIRECTS = tuple(
     f"aiohttp.{module}.{name}" for module in ("web", "web_exceptions")
     for name in ("HTTPMultipleChoices", "HTTPMovedPermanently", "HTTPFound", "HTTPSeeOther", "HTTPUseProxy",
                  "HTTPTemporaryRedirect", "HTTPPermanentRedirect"))
+# Redirections of other frameworks: target first (also ``location=``, ``to=``, ``url=``, ``path=``,
+# ``urls=``). Pyramid/WebOb's and Falcon's are exceptions, raised or returned; CherryPy's is raised.
+_HTTP_REDIRECT_NAMES = ("HTTPMovedPermanently", "HTTPFound", "HTTPSeeOther", "HTTPTemporaryRedirect",
+                        "HTTPPermanentRedirect")
+FRAMEWORK_REDIRECTS = (
+    "bottle.redirect", "sanic.redirect", "sanic.response.redirect", "quart.redirect",
+    *(f"{module}.{name}" for module in ("pyramid.httpexceptions", "webob.exc")
+      for name in ("HTTPMultipleChoices", "HTTPUseProxy", *_HTTP_REDIRECT_NAMES)),
+    *(f"{module}.{name}" for module in ("falcon", "falcon.redirects") for name in _HTTP_REDIRECT_NAMES),
+    "cherrypy.HTTPRedirect", "cherrypy._cperror.HTTPRedirect",
+    "litestar.response.Redirect", "litestar.response.redirect.Redirect",
+)
+TORNADO_HANDLERS = frozenset({"tornado.web.RequestHandler"})
 # Flask's rendering of a template given as text (autoescaped): the values of the variables a
 # constant template prints unescaped (``{{ bio|safe }}``, ``{% autoescape false %}``) are HTML.
-TEMPLATE_STRING_RENDERERS = ("flask.render_template_string", "flask.templating.render_template_string")
+TEMPLATE_STRING_RENDERERS = ("flask.render_template_string", "flask.templating.render_template_string",
+                             "quart.render_template_string")
 
 
 def _tainted_only(hit):
@@ -48,6 +80,7 @@ def _tainted_only(hit):
     severity=HIGH,
     confidence=MEDIUM,
     calls=[*HTML_RESPONSES, *TEMPLATE_STRING_RENDERERS],
+    methods=["write", "finish"],  # (Tornado's RequestHandler)
     nodes=[ast.Return],
     description="""An HTML response body contains data from the request without HTML escaping.
         A link with script in the parameter runs that script in the victim's browser, in the
@@ -61,7 +94,14 @@ def _tainted_only(hit):
         when the response is made or set on it by the statements right after; a Starlette/FastAPI
         Response or an aiohttp web.Response is HTML only when its media_type / content_type (or
         a Content-Type header) says so (aiohttp's text= is text/plain); aiohttp's json_response()
-        and redirections (web.HTTPFound...: see open-redirect).""",
+        and redirections (web.HTTPFound...: see open-redirect). Other frameworks: the bodies of
+        Sanic's html() and Pyramid/WebOb's Response() (text/html by default), a Litestar
+        Response whose media_type is HTML, the str a Tornado RequestHandler writes with
+        self.write()/self.finish() (a dict is written as JSON), what a Bottle route or a CherryPy
+        exposed method returns; not a body the function declares of another type first
+        (response.content_type = "text/plain", set_header("Content-Type", ...)), Sanic's text(),
+        json(), empty(), raw() and file() responses, Bottle's static_file() and template(), a
+        value only formatted as a number ("%d", a Bottle <n:int> route value).""",
     solution="""Render through a template with autoescaping (render_template / Django templates),
         or escape the value with markupsafe.escape() / html.escape() before inserting it; return
         JSON with jsonify/JsonResponse for data.""",
@@ -82,6 +122,8 @@ def check_xss(node: ast.AST, ctx: RuleContext):
         if node.value is None or function is None or not _is_view(function, ctx):
             return None
         value = node.value
+        if value.__class__ is ast.Await:
+            value = value.value  # type: ignore[attr-defined]  # (Quart, Sanic: ``return await file(path)``)
         if isinstance(value, (ast.Tuple,)) and value.elts:
             # ``(body, status)``, ``(body, headers)``, ``(body, status, headers)``
             if len(value.elts) > 1 and not _html_content_type(_content_type(value.elts[-1], ctx)):
@@ -93,7 +135,9 @@ def check_xss(node: ast.AST, ctx: RuleContext):
             return None  # responses built by calls are checked at the call
         if _returns_json_by_default(function, ctx):
             return None
-        target = node
+        return _xss_hit(ctx, node, value, function)
+    elif node.func.__class__ is ast.Attribute and node.func.attr in _TORNADO_WRITES:  # type: ignore[attr-defined]
+        return _check_tornado_write(node, ctx)
     elif ctx.call_name(node) in TEMPLATE_STRING_RENDERERS:
         return _check_template_string(node, ctx)
     else:
@@ -117,12 +161,121 @@ def check_xss(node: ast.AST, ctx: RuleContext):
             return None
         if not _html_content_type(_content_type_set_next(node, ctx)):
             return None  # ``resp = make_response(body)`` then ``resp.mimetype = "text/plain"``
-    return _tainted_only(dynamic_value_hit(
+    return _xss_hit(ctx, target, value, None)
+
+
+def _xss_hit(ctx: RuleContext, target: ast.AST, value: ast.expr | None, function) -> Hit | None:
+    """The finding for request data in the HTML ``value``: none when only numbers are inserted
+    (``"%d items" % n``, a Bottle ``<n:int>`` value), or when ``function`` (returning or writing
+    the body) first declares a Content-Type that is not HTML. (Asked only of tainted values: the
+    composition is not worked out for the others.)"""
+    hit = _tainted_only(dynamic_value_hit(
         ctx, target, value,
         tainted="The HTML response includes {source} without escaping: a crafted link runs script in the victim's browser.",
         dynamic="The HTML response includes a non-constant value.",
         sink_note="written into the HTML response",
     ))
+    if hit is None or value is None:
+        return None
+    if function is not None and not _html_content_type(_declared_content_type_before(function, target, ctx)):
+        return None  # ``response.content_type = "text/plain"`` then ``return "you said " + q``
+    if all(_numeric_route_value(piece, function or ctx.function, ctx) for piece in compose(ctx, value).dynamic):
+        return None  # only numbers inserted: ``"<p>%d items</p>" % n`` (%d of a str raises TypeError)
+    return hit
+
+
+_TORNADO_WRITES = frozenset({"write", "finish"})
+
+
+def _check_tornado_write(call: ast.Call, ctx: RuleContext):
+    """``self.write(chunk)`` / ``self.finish(chunk)`` in a Tornado RequestHandler: a str is sent
+    as text/html (the handler's default Content-Type), a dict as JSON."""
+    receiver = call.func.value  # type: ignore[attr-defined]
+    if receiver.__class__ is not ast.Name or receiver.id != "self" or not ctx.facts.imports.imports_module("tornado"):
+        return None
+    value = ctx.argument(call, 0, "chunk")
+    if value is None or _json_body(value, ctx):
+        return None  # (a dict is written as JSON)
+    if value.__class__ is ast.Call and getattr(value.func, "attr", None) == "generate":  # type: ignore[attr-defined]
+        return None  # a tornado template's output (autoescaped); a template source from the request is template-injection's
+    function = ctx.function
+    if function is None or not in_handler_class(ctx, TORNADO_HANDLERS):
+        return None
+    return _xss_hit(ctx, call, value, function)
+
+
+def in_handler_class(ctx: RuleContext, bases: frozenset[str]) -> bool:
+    """The function being checked is a method of a class derived from one of ``bases`` (through
+    classes of this file), or, in a file importing Tornado, from a class imported from elsewhere
+    whose name ends in Handler (an application's own BaseHandler)."""
+    ancestors = ctx.ancestors
+    function = ctx.function
+    position = next((index for index in range(len(ancestors) - 1, -1, -1) if ancestors[index] is function), 0)
+    owner = ancestors[position - 1] if position else None
+    return owner.__class__ is ast.ClassDef and _derives_from(owner, bases, ctx, 0)  # type: ignore[arg-type]
+
+
+def _derives_from(cls: ast.ClassDef, bases: frozenset[str], ctx: RuleContext, depth: int) -> bool:
+    for base in cls.bases:
+        name = ctx.qualname(base)
+        if name in bases:
+            return True
+        if depth < 5 and base.__class__ is ast.Name:
+            local = next((s for s in ctx.parsed.tree.body if s.__class__ is ast.ClassDef and s.name == base.id), None)  # type: ignore[attr-defined]
+            if local is not None:
+                if _derives_from(local, bases, ctx, depth + 1):  # type: ignore[arg-type]
+                    return True
+                continue
+        if name is not None and not name.startswith("<local>.") and name.endswith("Handler"):
+            return True  # (``from .base import BaseHandler``: the application's own handler base)
+    return False
+
+
+def _declared_content_type_before(function: ast.AST, node: ast.AST, ctx: RuleContext):
+    """The Content-Type the statements of ``function``'s body before ``node`` last set
+    (``response.content_type = C``, ``response.headers["Content-Type"] = C``,
+    ``self.set_header("Content-Type", C)``): the constant C, _NOT_KNOWN when not a constant, None
+    when none is set. (Bottle's and CherryPy's response and Tornado's handler are set this way
+    before the body is returned or written.)"""
+    line = getattr(node, "lineno", 0)
+    declared = None
+    for statement in function.body:  # type: ignore[attr-defined]
+        if statement.lineno >= line:
+            break
+        if statement.__class__ is ast.Assign and len(statement.targets) == 1:  # type: ignore[attr-defined]
+            target = statement.targets[0]  # type: ignore[attr-defined]
+            if (target.__class__ is ast.Attribute and target.attr in _CONTENT_TYPE_ATTRIBUTES) or (
+                    target.__class__ is ast.Subscript and target.value.__class__ is ast.Attribute
+                    and target.value.attr == "headers" and str(ctx.literal(target.slice, "")).lower() == "content-type"):
+                declared = ctx.literal(statement.value, _NOT_KNOWN)  # type: ignore[attr-defined]
+        elif statement.__class__ is ast.Expr and statement.value.__class__ is ast.Call:  # type: ignore[attr-defined]
+            call = statement.value  # type: ignore[attr-defined]
+            if getattr(call.func, "attr", None) in ("set_header", "add_header") and len(call.args) == 2 \
+                    and str(ctx.literal(call.args[0], "")).lower() == "content-type":
+                declared = ctx.literal(call.args[1], _NOT_KNOWN)
+    return declared
+
+
+_BOTTLE_WILDCARD = re.compile(r"<(\w+)(?::(\w*))?(?::[^>]*)?>")
+_BOTTLE_NUMERIC_FILTERS = frozenset({"int", "float"})
+
+
+def _numeric_route_value(node: ast.AST, function, ctx: RuleContext) -> bool:
+    """``n``, a parameter of a Bottle route whose every rule naming it filters it as a number
+    (``@app.get("/n/<n:int>")``), not bound again."""
+    if node.__class__ is not ast.Name or function is None or not ctx.facts.imports.imports_module("bottle"):
+        return False
+    name = node.id  # type: ignore[attr-defined]
+    if ctx.facts.scopes.bindings_of(name, ctx.scope_chain) != [None] or not any(
+            arg.arg == name for arg in function.args.args):
+        return False
+    filters = []
+    for decorator in function.decorator_list:
+        if decorator.__class__ is ast.Call and decorator.args:
+            route = ctx.literal(decorator.args[0], None)
+            if isinstance(route, str):
+                filters += [kind for variable, kind in _BOTTLE_WILDCARD.findall(route) if variable == name]
+    return bool(filters) and all(kind in _BOTTLE_NUMERIC_FILTERS for kind in filters)
 
 
 def _check_template_string(call: ast.Call, ctx: RuleContext):
@@ -297,9 +450,13 @@ def _enclosing_block(statement: ast.stmt, ctx: RuleContext) -> list[ast.stmt] | 
 def _declares_html(call: ast.Call, ctx: RuleContext) -> bool:
     """A response whose type is only HTML when declared (DECLARED_TYPE_RESPONSES) declares it:
     ``media_type=`` / ``content_type=`` (Starlette's fourth positional argument) is not a
-    constant naming another type, or its headers display sets an HTML Content-Type."""
+    constant naming another type (nor a Litestar MediaType member other than HTML), or its
+    headers display sets an HTML Content-Type."""
     declared = ctx.keyword(call, "content_type") or ctx.argument(call, 3, "media_type")
     if declared is not None:
+        member = ctx.qualname(declared) if declared.__class__ is ast.Attribute else None
+        if member is not None and member.rsplit(".", 2)[-2:-1] == ["MediaType"]:
+            return _html_content_type(_MEDIA_TYPE_MEMBERS.get(member.rsplit(".", 1)[-1], _NOT_KNOWN))
         return _html_content_type(ctx.literal(declared, _NOT_KNOWN))
     headers = ctx.argument(call, 2, "headers")
     content_type = _content_type(headers, ctx) if headers is not None else None
@@ -314,6 +471,7 @@ _RESPONSE_BUILDERS = frozenset({
     "jsonify", "render_template", "render", "redirect", "make_response", "send_file", "send_from_directory",
     "abort", "url_for", "stream_with_context", "render_to_response", "JSONResponse", "JsonResponse",
     "json_response",  # (aiohttp's)
+    "render_template_string",  # (autoescaped; checked at the call: see _check_template_string)
 })
 
 
@@ -338,7 +496,7 @@ def _builds_response(call: ast.Call, ctx: RuleContext) -> bool:
     as opposed to one that makes the HTML body (``"".join(parts)``, ``PAGE.format(x)``)."""
     name = ctx.call_name(call) or ""
     last = name.rsplit(".", 1)[-1] if name else getattr(call.func, "attr", "")
-    return (name in HTML_RESPONSES or last in _RESPONSE_BUILDERS or last.endswith("Response")
+    return (name in HTML_RESPONSES or name in NOT_HTML_RESPONSES or last in _RESPONSE_BUILDERS or last.endswith("Response")
             or (last.startswith("HTTP") and name.startswith("aiohttp.")))  # (``web.HTTPFound(...)``: its own response)
 
 
@@ -359,8 +517,17 @@ def _is_view(function: ast.AST, ctx: RuleContext) -> bool:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         if isinstance(target, ast.Attribute) and target.attr in ("route", "get", "post", "put", "patch", "delete"):
             return True
+        if last_name(target) == "expose" and ctx.qualname(target) == "cherrypy.expose":
+            return True  # a CherryPy handler: what it returns is the body, text/html by default
     # A Flask class-based view's method, a function routed by ``add_url_rule`` (the data flow knows)
     return ctx.flow is not None and ctx.flow.is_flask_view(function)
+
+
+_REDIRECT_CALLS = frozenset({
+    "flask.redirect", "werkzeug.utils.redirect", "django.shortcuts.redirect", "django.http.HttpResponseRedirect",
+    "django.http.HttpResponsePermanentRedirect", "starlette.responses.RedirectResponse",
+    "fastapi.responses.RedirectResponse", *AIOHTTP_REDIRECTS, *FRAMEWORK_REDIRECTS,
+})
 
 
 @rule(
@@ -369,13 +536,15 @@ def _is_view(function: ast.AST, ctx: RuleContext) -> bool:
     cwe=601,
     severity=MEDIUM,
     confidence=MEDIUM,
-    calls=["flask.redirect", "werkzeug.utils.redirect", "django.shortcuts.redirect", "django.http.HttpResponseRedirect",
-           "django.http.HttpResponsePermanentRedirect", "starlette.responses.RedirectResponse",
-           "fastapi.responses.RedirectResponse", *AIOHTTP_REDIRECTS],
+    calls=sorted(_REDIRECT_CALLS),
+    methods=["redirect"],  # (Tornado's RequestHandler.redirect)
     description="""The redirect target comes from the request. Attackers send links on your
         domain that bounce victims to a phishing site, and can leak tokens in the URL. Also
         aiohttp's redirections (web.HTTPFound, HTTPSeeOther, HTTPMovedPermanently,
-        HTTPTemporaryRedirect, HTTPPermanentRedirect...), raised or returned.""",
+        HTTPTemporaryRedirect, HTTPPermanentRedirect...), raised or returned, Bottle's, Quart's
+        and Sanic's redirect(), Pyramid/WebOb's and Falcon's redirection exceptions
+        (HTTPFound(location=...)...), CherryPy's HTTPRedirect, Litestar's Redirect(path=...) and
+        self.redirect() in a Tornado RequestHandler.""",
     solution="""Redirect only to internal routes (url_for / reverse), or check the target with
         django.utils.http.url_has_allowed_host_and_scheme / an allow-list of hosts; reject
         absolute and scheme-relative (//host) URLs.""",
@@ -390,8 +559,15 @@ def _is_view(function: ast.AST, ctx: RuleContext) -> bool:
     """,
 )
 def check_redirect(call: ast.Call, ctx: RuleContext):
+    if call.func.__class__ is ast.Attribute and call.func.attr == "redirect" and ctx.call_name(call) not in _REDIRECT_CALLS:  # type: ignore[attr-defined]
+        receiver = call.func.value  # type: ignore[attr-defined]
+        if not (receiver.__class__ is ast.Name and receiver.id == "self" and ctx.facts.imports.imports_module("tornado")
+                and ctx.function is not None and in_handler_class(ctx, TORNADO_HANDLERS)):
+            return None  # (``x.redirect(...)`` of something else)
+    target = (ctx.argument(call, 0, "location") or ctx.keyword(call, "to") or ctx.keyword(call, "url")
+              or ctx.keyword(call, "redirect_to") or ctx.keyword(call, "path") or ctx.keyword(call, "urls"))
     return _tainted_only(dynamic_value_hit(
-        ctx, call, ctx.argument(call, 0, "location") or ctx.argument(call, 0, "to") or ctx.argument(call, 0, "url") or ctx.argument(call, 0, "redirect_to"),
+        ctx, call, target,
         tainted="The redirect target comes from {source}: a link on this site can send users to any other site.",
         dynamic="The redirect target is not a constant.",
         sink_note="used as the redirect target",
@@ -401,13 +577,14 @@ def check_redirect(call: ast.Call, ctx: RuleContext):
 # Frameworks whose response headers reject CR and LF in a value: Django's ResponseHeaders raises
 # BadHeaderError (``response["X"] = v`` and ``response.headers["X"] = v`` alike), Werkzeug's
 # Headers ValueError (Flask, Quart), Tornado's set_header/add_header ValueError ("Unsafe header
-# value"), aiohttp when it writes the headers. There a line break fails the request; it cannot
+# value"), aiohttp when it writes the headers, Bottle's response (its _hval() raises ValueError).
+# There a line break fails the request; it cannot
 # split the response.
-HEADER_CHECKING_FRAMEWORKS = ("django", "rest_framework", "flask", "werkzeug", "quart", "tornado", "aiohttp")
+HEADER_CHECKING_FRAMEWORKS = ("django", "rest_framework", "flask", "werkzeug", "quart", "tornado", "aiohttp", "bottle")
 # Frameworks not known to check header values (Starlette's MutableHeaders stores them as they
 # are; only the server, if any, may check them): their responses stay reported.
 HEADER_PASSING_FRAMEWORKS = (
-    "starlette", "fastapi", "litestar", "falcon", "pyramid", "webob", "bottle", "sanic", "cherrypy", "wsgiref",
+    "starlette", "fastapi", "litestar", "falcon", "pyramid", "webob", "sanic", "cherrypy", "wsgiref",
 )
 _CHECKED, _PASSED = "checked", "passed"
 # Raw sinks: the header values go on the wire as they are. http.server's send_header formats
@@ -437,7 +614,8 @@ _HEADER_MESSAGES = {
         start_response() call. CR/LF characters in it split the response: injected headers
         (cookies, redirects) or a forged body. Not reported: responses of Django (its headers
         raise BadHeaderError on CR/LF), of Werkzeug (Flask, Quart: ValueError), Tornado's
-        set_header/add_header and aiohttp, which all reject a line break in a header value.""",
+        set_header/add_header, aiohttp and Bottle, which all reject a line break in a header
+        value.""",
     solution="""Reject or strip CR and LF (value.replace("\\r", "").replace("\\n", "")), or
         better, validate the value against what the header may contain.""",
     example="""
