@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
 from secreview.facts import instances
@@ -55,7 +56,7 @@ AIOHTTP_REDIRECTS = tuple(
 _HTTP_REDIRECT_NAMES = ("HTTPMovedPermanently", "HTTPFound", "HTTPSeeOther", "HTTPTemporaryRedirect",
                         "HTTPPermanentRedirect")
 FRAMEWORK_REDIRECTS = (
-    "bottle.redirect", "sanic.redirect", "sanic.response.redirect", "quart.redirect",
+    "bottle.redirect", "sanic.redirect", "sanic.response.redirect", "quart.redirect", "quart.helpers.redirect",
     *(f"{module}.{name}" for module in ("pyramid.httpexceptions", "webob.exc")
       for name in ("HTTPMultipleChoices", "HTTPUseProxy", *_HTTP_REDIRECT_NAMES)),
     *(f"{module}.{name}" for module in ("falcon", "falcon.redirects") for name in _HTTP_REDIRECT_NAMES),
@@ -226,8 +227,9 @@ def _derives_from(cls: ast.ClassDef, bases: frozenset[str], ctx: RuleContext, de
                 if _derives_from(local, bases, ctx, depth + 1):  # type: ignore[arg-type]
                     return True
                 continue
-        if name is not None and not name.startswith("<local>.") and name.endswith("Handler"):
-            return True  # (``from .base import BaseHandler``: the application's own handler base)
+        if name is not None and name.endswith("Handler") and not name.startswith("<local>.") \
+                and name.split(".", 1)[0] not in sys.stdlib_module_names:
+            return True  # (``from .base import BaseHandler``: the application's own handler base; not logging.Handler)
     return False
 
 
