@@ -107,3 +107,19 @@ def test_flask_cookie_flag_in_a_development_module_is_silent():
     code = "from flask import Flask\napp = Flask(__name__)\napp.config['SESSION_COOKIE_SECURE'] = False\n"
     assert findings(code, "flask-insecure-cookie", path="config_dev.py") == []
     assert [f.cwe for f in findings(code, "flask-insecure-cookie", path="config.py")] == [614]
+
+
+def test_jwt_token_passed_to_a_helper_from_the_request_is_high_severity():
+    code = (
+        "import jwt\n"
+        "from flask import Flask, request\n"
+        "app = Flask(__name__)\n"
+        "def claims_of(token):\n"
+        "    return jwt.decode(token, options={'verify_signature': False})\n"
+        "@app.route('/me')\n"
+        "def me():\n"
+        "    return {'user': claims_of(request.headers['Authorization'])['sub']}\n"
+    )
+    [finding] = findings(code, "jwt-signature-not-verified")
+    assert (finding.line, finding.severity) == (5, Level.HIGH)
+    assert 8 in [step.line for step in finding.trace]

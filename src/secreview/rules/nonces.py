@@ -87,6 +87,8 @@ def check_static_nonce(call: ast.Call, ctx: RuleContext):
         decrypting = ctx.argument(call, 1, "tag") is not None if name.endswith(".GCM") else False
         return _fixed_hit(ctx, call, value, kind, cwe, decrypting or _decryptor(ctx, call))
     if name in _PYCRYPTO_NEW:
+        if name.endswith(".Salsa20.new") and len(call.args) >= 2:
+            return _fixed_hit(ctx, call, call.args[1], "nonce", 323, False)  # ``Salsa20.new(key, nonce)``
         return _pycrypto_hit(ctx, call)
     if isinstance(call.func, ast.Attribute) and call.func.attr == "encrypt":
         box = _encrypting_class(ctx, call.func.value)

@@ -36,7 +36,7 @@ _SIGNATURE_OPTIONS = ("verify_signature", "verify")
     id="jwt-signature-not-verified",
     title="JWT accepted without verifying its signature",
     cwe=347,
-    severity=MEDIUM,
+    severity=HIGH,  # (medium where the token does not visibly come from a request)
     confidence=HIGH,
     calls=[*_DECODE, *_UNVERIFIED_CLAIMS, *_UNVERIFIED_HEADER],
     description="""A JSON Web Token is decoded without checking its signature: PyJWT or
@@ -71,6 +71,8 @@ def check_jwt_unverified(call: ast.Call, ctx: RuleContext):
         return None
     if name in _DECODE:
         why = _unverified_decode(ctx, call)
+        if why is not None and "none" not in why and _verified_nearby(ctx, token):
+            return None  # reads the issuer (or kid) to choose the key, then verifies
         confidence = HIGH
     else:
         if _only_key_choice(ctx, call) or _verified_nearby(ctx, token):
@@ -86,7 +88,7 @@ def check_jwt_unverified(call: ast.Call, ctx: RuleContext):
     if taint is not None and taint.confidence >= MEDIUM:
         return Hit(call, severity=HIGH, confidence=min(confidence, taint.confidence), trace=list(taint.trace),
                    message=f"{why}: the token comes from {taint.description}, so its sender chooses the claims.")
-    return Hit(call, confidence=confidence, message=f"{why}: whoever made the token chooses its claims.")
+    return Hit(call, severity=MEDIUM, confidence=confidence, message=f"{why}: whoever made the token chooses its claims.")
 
 
 def _unverified_decode(ctx: RuleContext, call: ast.Call) -> str | None:
