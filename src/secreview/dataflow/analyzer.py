@@ -182,6 +182,7 @@ class FunctionAnalysis:
         self.host_names: set[str] = set()  # names assigned a URL's host (``host = parts.hostname``)
         self.params: list[str] = []
         self.param_calls: list[tuple[int, tuple[frozenset[int], ...]]] = []  # see FunctionSummary.callbacks
+        self.saved_files: Mapping[str, Taint] = _NO_PATHS  # names of paths an untrusted value was saved to -> it
         self.vararg: int | None = None
         self.instances: dict[str, str | None] = {}  # local name -> project class it was built from
         self.cleaned_data_names: set[str] = set()  # ``data = form.cleaned_data`` (see form_field)
@@ -1183,6 +1184,12 @@ class FunctionAnalysis:
         keywords = {k.arg: self.expr(k.value, state) for k in node.keywords}
         if self.path_roots:
             self.forget_changed_paths(node, method, state)
+        if method == "save" and receiver.origins and node.args and node.args[0].__class__ is _NAME:
+            # ``upload.save(path)`` (an uploaded file, an image opened from one): the file at
+            # ``path`` now holds that data, which ``open(path)`` reads back (see ``saved_contents``).
+            if self.saved_files is _NO_PATHS:
+                self.saved_files = {}
+            self.saved_files[node.args[0].id] = receiver.whole().with_step(self.step(node, f"saved to `{node.args[0].id}`"), self._stepped)
         if name in _SELECTING_BUILTINS and func.__class__ is _NAME and self.is_builtin(func.id):
             return _selected_by_builtin(name, node, positional, keywords)
         arguments = CLEAN  # (join_all of every argument's whole value, without the generators)
@@ -1254,7 +1261,10 @@ class FunctionAnalysis:
             if name in CONVERTING_PROMPTS and node.keywords and converting_declaration(self.unit, node):
                 return PROVEN  # ``click.prompt("port", type=int)``
             description, confidence = SOURCE_CALLS[name]
-            return source(description, confidence, self.step(node, f"{description} (untrusted)"))
+            read = source(description, confidence, self.step(node, f"{description} (untrusted)"))
+            if self.saved_files and node.args and node.args[0].__class__ is _NAME and node.args[0].id in self.saved_files:
+                return join(read, self.saved_files[node.args[0].id])  # (the data saved there in this function)
+            return read
         if method in SOURCE_METHODS and name not in SANITIZERS:
             description, confidence = SOURCE_METHODS[method]
             return source(description, confidence, self.step(node, f"{description} (untrusted)"))
