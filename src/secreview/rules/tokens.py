@@ -28,8 +28,11 @@ _UNVERIFIED_HEADER = frozenset({
 })
 # What a header or claims set read before verification is for: choosing the key (kid, x5t, jku),
 # the algorithm family or the issuer whose keys verify it.
-_KEY_CHOICE_FIELDS = frozenset({"kid", "alg", "typ", "x5t", "x5t#S256", "jku", "iss"})
+_KEY_CHOICE_FIELDS = frozenset({"kid", "alg", "typ", "x5t", "x5t#S256", "jku", "iss",
+                                "header"})  # (the header part of PyJWT's decode_complete)
 _SIGNATURE_OPTIONS = ("verify_signature", "verify")
+# The reason given when verification is turned off (a read that may only prepare a verified decode).
+_CHECK_OFF = "is told not to verify the signature"
 
 
 @rule(
@@ -41,7 +44,8 @@ _SIGNATURE_OPTIONS = ("verify_signature", "verify")
     calls=[*_DECODE, *_UNVERIFIED_CLAIMS, *_UNVERIFIED_HEADER],
     description="""A JSON Web Token is decoded without checking its signature: PyJWT or
         python-jose jwt.decode() with options={"verify_signature": False} (PyJWT 1's verify=False),
-        an algorithms list that allows "none" (an unsigned token then passes), or python-jose's
+        an algorithms list that allows "none" (an unsigned token then passes) or is taken from
+        the token's own unverified header (algorithm confusion), or python-jose's
         get_unverified_claims()/get_unverified_header() whose result is used as such. Whoever sends
         the token then chooses its claims: another user's id, an admin role, an expiry in the far
         future. Severity is high when the token comes from the request (with the data-flow trace),
@@ -71,7 +75,7 @@ def check_jwt_unverified(call: ast.Call, ctx: RuleContext):
         return None
     if name in _DECODE:
         why = _unverified_decode(ctx, call)
-        if why is not None and "none" not in why and _verified_nearby(ctx, token):
+        if why is not None and _CHECK_OFF in why and (_only_key_choice(ctx, call) or _verified_nearby(ctx, token)):
             return None  # reads the issuer (or kid) to choose the key, then verifies
         confidence = HIGH
     else:
@@ -96,17 +100,34 @@ def _unverified_decode(ctx: RuleContext, call: ast.Call) -> str | None:
     options = _dict_items(ctx, ctx.keyword(call, "options"))
     for option in _SIGNATURE_OPTIONS:
         if option in options and _is_false(ctx, options[option]):
-            return f'`{ctx.source(call.func)}` is told not to verify the signature ("{option}": False)'
+            return f'`{ctx.source(call.func)}` {_CHECK_OFF} ("{option}": False)'
     verify = ctx.keyword(call, "verify")  # PyJWT 1.x
     if verify is not None and _is_false(ctx, verify):
-        return f"`{ctx.source(call.func)}` is called with verify=False"
-    algorithms = ctx.literal(ctx.argument(call, 2, "algorithms"), None)
+        return f"`{ctx.source(call.func)}` {_CHECK_OFF} (verify=False)"
+    algorithms_expr = ctx.argument(call, 2, "algorithms")
+    if algorithms_expr is not None and _from_unverified_header(ctx, algorithms_expr):
+        return (f"`{ctx.source(call.func)}` takes the algorithm from the token's own header "
+                "(algorithm confusion: an HMAC token signed with the public key, or \"none\")")
+    algorithms = ctx.literal(algorithms_expr, None)
     if isinstance(algorithms, str):
         algorithms = [algorithms]
     if isinstance(algorithms, (list, tuple, set)) and any(
             isinstance(a, str) and a.lower() == "none" for a in algorithms):
         return f'`{ctx.source(call.func)}` accepts the "none" algorithm (unsigned tokens)'
     return None
+
+
+def _from_unverified_header(ctx: RuleContext, expr: ast.expr, depth: int = 0) -> bool:
+    """``algorithms=[header["alg"]]`` with ``header = jwt.get_unverified_header(token)`` (or the
+    call written in place): the token chooses how it is verified."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call) and (ctx.qualname(node.func) or "") in _UNVERIFIED_HEADER:
+            return True
+        if isinstance(node, ast.Name) and depth < 3:
+            bindings = ctx.facts.scopes.bindings_of(node.id, ctx.scope_chain) or []
+            if any(b is not None and b is not node and _from_unverified_header(ctx, b, depth + 1) for b in bindings):
+                return True
+    return False
 
 
 def _dict_items(ctx: RuleContext, value: ast.expr | None) -> dict[str, ast.expr]:
