@@ -123,3 +123,13 @@ def test_jwt_token_passed_to_a_helper_from_the_request_is_high_severity():
     [finding] = findings(code, "jwt-signature-not-verified")
     assert (finding.line, finding.severity) == (5, Level.HIGH)
     assert 8 in [step.line for step in finding.trace]
+
+
+def test_fixed_nonce_in_test_code_is_low_confidence():
+    code = (
+        "from cryptography.hazmat.primitives.ciphers.aead import AESGCM\n"
+        "def test_known_vector():\n"
+        "    assert AESGCM(bytes(16)).encrypt(bytes(12), b'', None)\n"
+    )
+    [finding] = findings(code, "static-iv-or-nonce", path="tests/test_vectors.py")
+    assert finding.confidence is Level.LOW

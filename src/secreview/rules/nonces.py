@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.rules._naming import in_test_code
 from secreview.rules.base import HIGH, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -59,7 +60,8 @@ _DECODED_CONSTANTS = frozenset({"bytes.fromhex", "bytearray.fromhex", "bytearray
         A constant is a literal, a name bound only to literals, bytes(16), b"\\0" * 16 or
         bytes.fromhex("..."); random values, parameters and None (PyCryptodome then draws one)
         are not reported, and a constant IV given to a decryptor (a GCM tag, .decryptor()) has
-        medium confidence (the encryption side is where it was chosen).""",
+        medium confidence (the encryption side is where it was chosen); in test code (known test
+        vectors), low confidence.""",
     solution="""Draw a fresh random nonce or IV for every message (os.urandom(12) for AES-GCM and
         ChaCha20-Poly1305, os.urandom(16) for CBC) and store it next to the ciphertext; or use
         Fernet, which does this for you.""",
@@ -126,7 +128,8 @@ def _fixed_hit(ctx: RuleContext, call: ast.Call, value: ast.expr | None, kind: s
     else:
         message = (f"The {kind} `{ctx.source(value)}` is fixed: equal plaintext prefixes give equal "
                    "ciphertexts, and the IV is known in advance.")
-    return Hit(call, message=message, severity=severity, confidence=confidence, cwe=cwe)
+    # (test code encrypts known vectors with fixed IVs on purpose: low confidence there)
+    return in_test_code(ctx, Hit(call, message=message, severity=severity, confidence=confidence, cwe=cwe))
 
 
 def _fixed_bytes(ctx: RuleContext, value: ast.expr, depth: int = 0) -> bool:
