@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 CONVERTED = "converted"  # the framework converted or validated the value: nothing untrusted is left
 _FLASK_RULE_VARIABLE = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?(\w+)>")
+_BOTTLE_RULE_VARIABLE = re.compile(r"<(\w+)(?::(\w*))?(?::[^>]*)?>")
 _TEMPLATE_VARIABLE = re.compile(r"\{(\w+)(?::[^}]*)?\}")
 # Werkzeug's converters whose value is converted, or one of the rule's own words (``<any(a, b):x>``).
 _CONVERTING_RULE_TYPES = frozenset({"int", "float", "uuid", "any"})
@@ -406,10 +407,15 @@ def _converted_by_rules(unit: "FileFlow", function: ast.AST, name: str) -> bool:
     ``_flask_rule_variables``); a rule that is not known may name it as text."""
     rules = rules_of(unit, function)
     converters = []
+    # Bottle writes the name first (``<id:int>``, ``<path:re:[a-z]+>``), Werkzeug the converter.
+    bottle = "bottle" in unit.imported_packages and "flask" not in unit.imported_packages
     for rule in rules:
         if rule.rule is None:
             return False
-        converters.extend(converter for converter, variable in _FLASK_RULE_VARIABLE.findall(rule.rule) if variable == name)
+        if bottle:
+            converters.extend(kind for variable, kind in _BOTTLE_RULE_VARIABLE.findall(rule.rule) if variable == name)
+        else:
+            converters.extend(converter for converter, variable in _FLASK_RULE_VARIABLE.findall(rule.rule) if variable == name)
     return bool(converters) and all(converter in _CONVERTING_RULE_TYPES for converter in converters)
 
 
