@@ -28,7 +28,7 @@ from secreview.dataflow.parameters import (
 from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions, lookup_entries, route_entries, viewset_items
 from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
-from secreview.dataflow import dependencies, forms, module_state, raw_servers, received
+from secreview.dataflow import dependencies, forms, module_state, raw_servers, received, web_handlers
 from secreview.dataflow.order import components_dependencies_first
 from secreview.dataflow.analyzer import BASES_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
@@ -44,6 +44,7 @@ from secreview.models import (
     DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, OPERATOR_CHOSEN_PROGRAM_SOURCES, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
 )
 from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, DRF_SERIALIZER_HANDLER_METHODS, FIELD_CLASS_MODULES
+from secreview.models.sources import HTTP_SERVER_REQUEST_ATTRIBUTES, LITESTAR_MODULES, LITESTAR_ROUTE_DECORATORS, TORNADO_HANDLER_READS
 from secreview.parse import ParsedFile
 from secreview.rules.context import node_source
 
@@ -305,8 +306,14 @@ class FileFlow:
         self.form_handlers: set[int] = set()  # ``form_valid``/``form_invalid`` of Django form views
         self.form_classes: dict[int, str] = {}  # form handler node id -> its view's ``form_class``
         self.serializer_classes: dict[int, str] = {}  # DRF view method node id -> its view's ``serializer_class``
-        self.http_handler_methods: set[int] = set()  # methods of http.server request handlers (see raw_servers.py)
+        # methods of http.server request handlers (see raw_servers.py) and Tornado's (web_handlers.py):
+        # node id -> the attributes of ``self`` that are the request
+        self.http_handler_methods: dict[int, dict[str, str]] = {}
         self.http_handler_names: set[str] = set()  # ... and the names of their classes
+        self.tornado_handler_names: set[str] = set()
+        # Handlers of Tornado, Falcon, CherryPy (see web_handlers.py): node id -> what the framework
+        # passes their parameters (name -> source description, or CONVERTED)
+        self.framework_handlers: dict[int, dict[str, str]] = {}
         self._imports_django = self.facts.imports.imports_module("django") or self.facts.imports.imports_module("rest_framework")
         self.imports_django = self._imports_django
         self.may_hold_archives = may_hold_archives(self.facts)  # (zipfile/tarfile imported: see facts/archives.py)
@@ -327,6 +334,15 @@ class FileFlow:
     @functools.cached_property
     def imports_fastapi(self) -> bool:
         return self.facts.imports.imports_module("fastapi")
+
+    @functools.cached_property
+    def imports_litestar(self) -> bool:
+        return any(self.facts.imports.imports_module(module) for module in LITESTAR_MODULES)
+
+    @functools.cached_property
+    def handler_frameworks(self) -> frozenset[str]:
+        """The frameworks of web_handlers.py (Tornado, Falcon, CherryPy) this file imports."""
+        return web_handlers.handler_frameworks(self)
 
     @functools.cached_property
     def enum_classes(self) -> frozenset[str]:
@@ -563,6 +579,12 @@ class FileFlow:
         form_class = self._form_class(node) if form_view else None
         serializer_class = self._serializer_class(node) if django_view and "rest_framework" in self.imported_packages else None
         http_handler = self.imports_http_server and raw_servers.is_handler_class(self, node)
+        frameworks = self.handler_frameworks
+        tornado = web_handlers.TORNADO in frameworks and web_handlers.is_tornado_handler(self, node)
+        tornado_reads = tornado or (node.bases and web_handlers.TORNADO not in frameworks and web_handlers.tornado_reads_only(self, node))
+        falcon = web_handlers.FALCON in frameworks
+        cherrypy = web_handlers.CHERRYPY in frameworks
+        exposed_class = cherrypy and web_handlers.cherrypy_exposed_class(self, node)
         for child, _ in self.nested:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.class_of_method[id(child)] = class_name
@@ -582,7 +604,32 @@ class FileFlow:
                         self.form_handlers.add(id(child))
                         self.form_classes[id(child)] = serializer_class
                 if http_handler:
-                    self.http_handler_methods.add(id(child))  # ``self.path``, ``self.headers``: the request
+                    self.http_handler_methods[id(child)] = HTTP_SERVER_REQUEST_ATTRIBUTES  # ``self.path``, ``self.headers``: the request
+                elif tornado_reads:
+                    self.http_handler_methods[id(child)] = TORNADO_HANDLER_READS  # ``self.get_argument("q")``
+                if frameworks:
+                    self._note_handler(node, child, tornado, falcon, cherrypy, exposed_class)
+
+    def _note_handler(self, node: ast.ClassDef, method: ast.AST, tornado: bool, falcon: bool, cherrypy: bool, exposed_class: bool) -> None:
+        """What a handler method of Tornado, Falcon or CherryPy is given (see web_handlers.py)."""
+        found = None
+        if tornado:
+            found = web_handlers.tornado_parameters(method)
+        if found is None and falcon:
+            found = web_handlers.falcon_parameters(self, node, method)
+        if found is None and cherrypy:
+            found = web_handlers.cherrypy_parameters(self, method, True, exposed_class)
+        if found is not None:
+            self.framework_handlers[id(method)] = found
+
+    def framework_parameters(self, node: ast.AST, is_method: bool) -> dict[str, str] | None:
+        """What the framework passes the parameters of ``node`` (a Tornado, Falcon or CherryPy
+        handler: see web_handlers.py), or None."""
+        if is_method:
+            return self.framework_handlers.get(id(node))
+        if web_handlers.CHERRYPY in self.handler_frameworks:  # (an exposed function)
+            return web_handlers.cherrypy_parameters(self, node, False)
+        return None
 
     def _serializer_class(self, node: ast.ClassDef) -> str | None:
         """``serializer_class = JobSerializer`` in a DRF view's body, which ``self.get_serializer()``
@@ -1088,8 +1135,11 @@ class FileFlow:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if isinstance(target, ast.Attribute) and target.attr in ROUTE_DECORATOR_NAMES:
                 return True
-            if isinstance(target, ast.Name) and target.id in ("view_config", "api_view"):
-                return True
+            if isinstance(target, ast.Name):
+                if target.id in ("view_config", "api_view"):
+                    return True
+                if target.id in LITESTAR_ROUTE_DECORATORS and self.imports_litestar and (self.qualname(target) or "").startswith("litestar."):
+                    return True  # ``@get("/items")`` of litestar
         return False
 
     def route_parameter_kind(self, node: ast.AST, name: str) -> str:
@@ -1104,7 +1154,7 @@ class FileFlow:
                 template = str(decorator.args[0].value)
                 if re.search(r"[{<](?:[^}>:]*:)?" + re.escape(name) + r"[}>:]", template):
                     return "URL path parameter"
-                if "{" in template or self.facts.imports.imports_module("fastapi"):
+                if "{" in template or self.imports_fastapi or self.imports_litestar:
                     return "HTTP query parameter"
         return "HTTP route parameter"
 
@@ -1979,6 +2029,7 @@ FLASK_VIEW_CLASSES = frozenset({
     "flask.views.MethodView", "flask.views.View",
     # (Flask-RESTful's and Flask-RESTX's resources are MethodViews)
     "flask_restful.Resource", "flask_restx.Resource", "flask_restplus.Resource",
+    "quart.views.MethodView", "quart.views.View",  # (Quart's, Flask's API)
 })
 # The methods of such a class Flask calls with the URL rule's variables: a MethodView's HTTP
 # methods, a View's ``dispatch_request``.

@@ -190,7 +190,9 @@ class FunctionAnalysis:
         self.declared_globals: set[str] = set()  # ``global name`` met so far (see note_module_store)
         self.self_name: str | None = None
         self.namespace_name: str | None = None  # an argparse dispatch handler's parameter (see parameter_state)
-        self.http_handler = False  # a method of an http.server request handler (see parameter_state, raw_servers.py)
+        # a method of an http.server request handler (see parameter_state, raw_servers.py) or of a
+        # Tornado handler (web_handlers.py): the attributes of ``self`` that are the request
+        self.http_handler: dict[str, str] | None = None
         self.environ_name: str | None = None  # a WSGI application's environ parameter (see wsgi_application)
         # Proven attribute paths (see prove_path): made for the analyses that prove one (a few in a
         # thousand), read-only empty ones for the rest.
@@ -271,8 +273,8 @@ class FunctionAnalysis:
         is_method = self.unit.is_method(node)
         if is_method and params:
             self.self_name = params[0].arg
-            if self.unit.http_handler_methods and id(node) in self.unit.http_handler_methods:
-                self.http_handler = True
+            if self.unit.http_handler_methods:
+                self.http_handler = self.unit.http_handler_methods.get(id(node))
         route = not isinstance(node, ast.Lambda) and (self.unit.is_route(node) or id(node) in self.unit.dependency_functions)
         django_view = not isinstance(node, ast.Lambda) and self.unit.is_django_view(node, is_method)
         state: State = {}
@@ -287,6 +289,8 @@ class FunctionAnalysis:
         if not command_line and id(node) in self.unit.typer_commands:
             command_line = typer_parameters(self.unit, node)
         routed = self.unit.route_conversions(node) if django_view else None  # (what its Django routes convert)
+        # A Tornado, Falcon or CherryPy handler: what the framework gives its parameters
+        handled = self.unit.framework_parameters(node, is_method) if self.unit.handler_frameworks or self.unit.framework_handlers else None
         for index, arg in enumerate(all_params):
             if is_method and index == 0:
                 continue
@@ -298,6 +302,11 @@ class FunctionAnalysis:
                 continue
             if id(node) in self.unit.command_handlers:  # ``handle(self, *args, **options)``
                 state[arg.arg] = source("command-line argument", Level.MEDIUM, replace(step, note=f"parameter `{arg.arg}`: command-line argument (untrusted)"))
+                continue
+            if handled is not None and arg.arg in handled:
+                given = handled[arg.arg]
+                state[arg.arg] = PROVEN if given == CONVERTED else source(
+                    given, Level.HIGH, replace(step, note=f"parameter `{arg.arg}`: {given} (untrusted)"))
                 continue
             if kind == CONVERTED:
                 state[arg.arg] = PROVEN  # ``item_id: int``, ``<int:item_id>``, an Enum: the framework converted it
@@ -1141,7 +1150,7 @@ class FunctionAnalysis:
     def http_handler_source(self, node: ast.Attribute) -> Taint | None:
         """``self.path``, ``self.headers``, ``self.rfile`` in a method of an http.server request
         handler: the request as the client sent it (see raw_servers.py)."""
-        description = handler_attribute(node, self.self_name)
+        description = handler_attribute(node, self.self_name, self.http_handler)
         if description is None:
             return None
         return source(description, Level.HIGH, self.step(node, f"{description} (untrusted)"))
@@ -2374,6 +2383,10 @@ _CONVERTING_READS = {"get": 2, "getlist": 1}
 _REQUEST_READ_METHODS = frozenset({
     "get_json", "get_data", "get_full_path", "post", "json", "text", "read", "get_argument", "get_query_argument",
     "get_body_argument", "body", "form", "stream",  # (Starlette: ``await request.body()``, ``request.form()``)
+    # Tornado's handler methods (``self.get_arguments("tag")``), Falcon's request's
+    # (``req.get_param("q")``, ``await req.get_media()``), Bottle's ``request.get_cookie``.
+    "get_arguments", "get_query_arguments", "get_body_arguments", "get_cookie", "get_param", "get_param_as_list",
+    "get_header", "get_media", "get_cookie_values",
 })
 
 

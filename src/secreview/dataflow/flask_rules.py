@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
 # The modules whose import makes the file's registrations worth reading (Flask, and the REST
 # extensions whose ``Resource`` classes are MethodViews: ``api.add_resource(Item, "/item/<int:id>")``).
-FLASK_MODULES = ("flask", "flask_restful", "flask_restx", "flask_restplus")
-BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint"})
+FLASK_MODULES = ("flask", "flask_restful", "flask_restx", "flask_restplus", "quart")  # (Quart: Flask's API, Werkzeug's rules)
+BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint", "quart.Blueprint", "quart.blueprints.Blueprint"})
 _REGISTRATION = "add_url_rule"
 _RESOURCE_REGISTRATION = "add_resource"  # (Flask-RESTful/RESTX: ``add_resource(Resource, *urls)``)
 _BLUEPRINT_REGISTRATION = "register_blueprint"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from secreview.models.sources import (
     DEPENDENCY_MARKERS, FIELD_CLASS_BASES, FIELD_CLASS_DECORATORS, FRAMEWORK_OBJECT_NAMES, FRAMEWORK_OBJECT_TYPES,
-    CONSTRAINED_SCALAR_TYPES, NOT_FIELD_ANNOTATIONS, NOT_USER_PARAMETERS, PARAMETER_KIND_MARKERS, PARAMETER_MODEL_MARKERS,
+    CONSTRAINED_SCALAR_TYPES, LITESTAR_INJECTED_PARAMETERS, LITESTAR_RESERVED_PARAMETERS, NOT_FIELD_ANNOTATIONS, NOT_USER_PARAMETERS, PARAMETER_KIND_MARKERS, PARAMETER_MODEL_MARKERS,
     PATTERN_FIELD_MARKERS, PATTERN_TYPES, SCALAR_ANNOTATIONS,
 )
 
@@ -52,8 +52,13 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
         return None
     if _injected(unit, function, arg):
         return None
+    litestar = not field and unit.imports_litestar
+    if litestar and arg.arg in LITESTAR_INJECTED_PARAMETERS:
+        return None  # (``state``, ``scope``: Litestar's objects)
     if _converted(unit, function, arg):
         return CONVERTED
+    if litestar and arg.arg in LITESTAR_RESERVED_PARAMETERS:
+        return LITESTAR_RESERVED_PARAMETERS[arg.arg]  # ``data``: the body, ``headers``...
     if django_view:
         return "URL path parameter"
     rule_variables = _flask_rule_variables(unit, function)

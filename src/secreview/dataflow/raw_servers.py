@@ -37,12 +37,13 @@ def is_handler_class(unit: "FileFlow", node: ast.ClassDef) -> bool:
     return False
 
 
-def handler_attribute(node: ast.Attribute, self_name: str | None) -> str | None:
+def handler_attribute(node: ast.Attribute, self_name: str | None, attributes: dict[str, str] = HTTP_SERVER_REQUEST_ATTRIBUTES) -> str | None:
     """The description of ``self.path``, ``self.headers``... read in a request handler's method
-    (the caller knows it is one); None for another attribute or receiver."""
+    (the caller knows it is one; ``attributes``: its class's, a Tornado handler's differ); None
+    for another attribute or receiver."""
     if node.value.__class__ is not ast.Name or node.value.id != self_name:  # type: ignore[attr-defined]
         return None
-    return HTTP_SERVER_REQUEST_ATTRIBUTES.get(node.attr)
+    return attributes.get(node.attr)
 
 
 def wsgi_environ(unit: "FileFlow", function: ast.AST, positional: list[ast.arg], is_method: bool) -> str | None:

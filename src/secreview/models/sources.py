@@ -30,6 +30,22 @@ SOURCE_ATTRIBUTES: dict[str, tuple[str, Level]] = {
     "flask.request.get_json": ("HTTP JSON body", HIGH),
     "flask.request.get_data": ("HTTP request body", HIGH),
     "bottle.request": ("HTTP request data", HIGH),
+    # Quart: Flask's API, asynchronous (``await request.form``, ``await request.get_data()``)
+    **{f"quart.request.{attribute}": (description, HIGH) for attribute, description in {
+        "args": "HTTP query parameter", "form": "HTTP form field", "values": "HTTP request parameter",
+        "json": "HTTP JSON body", "data": "HTTP request body", "body": "HTTP request body", "cookies": "HTTP cookie",
+        "headers": "HTTP header", "files": "uploaded file", "view_args": "URL path parameter", "path": "HTTP request path",
+        "full_path": "HTTP request path", "url": "HTTP request URL", "query_string": "HTTP query string",
+        "referrer": "HTTP Referer header", "user_agent": "HTTP User-Agent header",
+        "authorization": "HTTP Authorization header", "get_json": "HTTP JSON body", "get_data": "HTTP request body",
+    }.items()},
+    # CherryPy's request (thread-local): ``params`` (query and form), the body (``body.read()``,
+    # ``json`` with the json_in tool), headers, cookies, the query string and path.
+    **{f"cherrypy.request.{attribute}": (description, HIGH) for attribute, description in {
+        "params": "HTTP request parameter", "body": "HTTP request body", "body_params": "HTTP form field",
+        "json": "HTTP JSON body", "headers": "HTTP header", "header_list": "HTTP header", "cookie": "HTTP cookie",
+        "query_string": "HTTP query string", "path_info": "HTTP request path", "request_line": "HTTP request line",
+    }.items()},
     # Command line and environment
     "sys.argv": ("command-line argument", MEDIUM),
     "os.environ": ("environment variable", LOW),
@@ -66,6 +82,13 @@ SOURCE_CALLS: dict[str, tuple[str, Level]] = {
     "flask.request.form.get": ("HTTP form field", HIGH),
     "flask.request.cookies.get": ("HTTP cookie", HIGH),
     "flask.request.headers.get": ("HTTP header", HIGH),
+    "quart.request.get_json": ("HTTP JSON body", HIGH),
+    "quart.request.get_data": ("HTTP request body", HIGH),
+    "quart.request.args.get": ("HTTP query parameter", HIGH),
+    "quart.request.cookies.get": ("HTTP cookie", HIGH),
+    "quart.request.headers.get": ("HTTP header", HIGH),
+    "cherrypy.request.params.get": ("HTTP request parameter", HIGH),
+    "cherrypy.request.headers.get": ("HTTP header", HIGH),
 }
 
 # Prompts that convert the answer as a click parameter would: ``click.prompt("port", type=int)``
@@ -177,7 +200,7 @@ WEB_FRAMEWORK_MODULES = (
 FRAMEWORK_ONLY_REQUEST_ATTRIBUTES = frozenset({
     "GET", "POST", "COOKIES", "META", "FILES", "query_params", "path_params", "match_info", "matchdict",
     "view_args", "get_json", "raw_post_data", "get_full_path", "get_argument", "get_query_argument",
-    "get_body_argument", "body_arguments",
+    "get_body_argument", "body_arguments", "query_arguments", "json_body", "get_param", "get_param_as_list",
 })
 REQUEST_PARAMETER_NAMES = frozenset({"request", "req", "http_request"})
 REQUEST_ATTRIBUTES: dict[str, str] = {
@@ -196,6 +219,17 @@ REQUEST_ATTRIBUTES: dict[str, str] = {
     "environ": "WSGI environment", "referrer": "HTTP Referer header", "stream": "HTTP request body",
     "view_args": "URL path parameter", "matchdict": "URL path parameter", "body_arguments": "HTTP form field",
     "rel_url": "HTTP request URL",  # (aiohttp: the path and query string)
+    # Tornado's ``self.request`` (an HTTPServerRequest): the query's and the body's arguments
+    # apart, the URI (path and query), the uploaded files.
+    "query_arguments": "HTTP query parameter", "uri": "HTTP request URL", "files": "uploaded file",
+    # Pyramid (WebOb): the body parsed as JSON.
+    "json_body": "HTTP JSON body",
+    # Falcon's ``req``: parameters (``get_param_as_int`` and the like convert: not here), headers,
+    # the parsed body (``req.media``, ``await req.get_media()``) and its streams, the URI.
+    "get_param": "HTTP request parameter", "get_param_as_list": "HTTP request parameter",
+    "get_header": "HTTP header", "get_cookie_values": "HTTP cookie", "media": "HTTP request body",
+    "get_media": "HTTP request body", "bounded_stream": "HTTP request body", "relative_uri": "HTTP request URL",
+    "get_cookie": "HTTP cookie",  # (Bottle's ``request.get_cookie``; Tornado's handler method, see TORNADO_HANDLER_READS)
 }
 # The request's URL objects (Starlette's ``request.url``, aiohttp's ``request.url`` and
 # ``request.rel_url``): their query (``request.rel_url.query["q"]``, a multi-dict in aiohttp, the
@@ -241,7 +275,7 @@ FRAMEWORK_OBJECT_NAMES = frozenset({"Request", "Response", "BackgroundTasks", "W
 # own such class is one too).
 FIELD_CLASS_DECORATORS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
 FIELD_CLASS_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel", "ninja.Schema",
-                               "ninja.schema.Schema"})  # (Django Ninja's Schema is a pydantic model)
+                               "ninja.schema.Schema", "msgspec.Struct"})  # (Django Ninja's Schema is a pydantic model)
 FIELD_CLASS_MODULES = frozenset(name.split(".")[0] for name in FIELD_CLASS_DECORATORS | FIELD_CLASS_BASES)
 # Modules whose classes may be FastAPI dependency classes of another module's routes (see
 # dataflow/dependencies.py): a module importing one of these tells what FastAPI gives them.
@@ -255,7 +289,7 @@ PARAMETER_MODEL_MARKERS = frozenset({"Query", "Header", "Cookie", "Form"})
 BODY_MODEL_KIND = "HTTP request body"
 # The frameworks reading a parameter so annotated from the body: FastAPI, and Django Ninja (a
 # ``Schema`` parameter of ``@api.post(...)``).
-BODY_MODEL_FRAMEWORKS = {"fastapi": "FastAPI", "ninja": "Django Ninja"}
+BODY_MODEL_FRAMEWORKS = {"fastapi": "FastAPI", "ninja": "Django Ninja", "litestar": "Litestar"}
 # pydantic's declarations of a pattern a string field must match (``Field(pattern=...)``,
 # ``Annotated[str, StringConstraints(pattern=...)]``; by last name), read like ``Query(pattern=...)``;
 # and the constrained-type functions taking one (``constr(pattern=...)``).
@@ -466,3 +500,59 @@ WSGI_ENVIRONMENT: tuple[str, Level] = ("WSGI environment", HIGH)
 # ``perform_update``: its ``validated_data`` is what the view's ``serializer_class`` makes of the
 # request (see dataflow/forms.py), its ``initial_data`` the request's data as sent.
 DRF_SERIALIZER_HANDLER_METHODS = frozenset({"perform_create", "perform_update"})
+
+# Web frameworks whose handlers are classes or plain methods rather than decorated functions (see
+# dataflow/web_handlers.py). Their handlers' parameters are request data, strings as the client
+# sent them (none of these frameworks converts by annotation), unless a route converts them.
+#
+# Tornado: methods of a ``RequestHandler`` subclass (also through a subclass of the same file, or a
+# base named ``...Handler`` in a file importing tornado). ``self.get_argument("q")`` and the like
+# are request data; the HTTP-verb methods (and a WebSocketHandler's ``open``) receive the URL
+# pattern's groups as strings; a WebSocketHandler's ``on_message`` receives the client's message.
+# ``self.get_secure_cookie`` / ``get_signed_cookie`` are not sources: the value is signed with the
+# application's ``cookie_secret`` (HMAC), so a client cannot forge it -- it is a value this server
+# set (whatever it once held, it is traced where the server set it, not here).
+# A class deriving from a ``...Handler`` of another module in a file that does not import tornado
+# gets the reads only (``self.get_argument`` is Tornado's own name), not the path arguments.
+TORNADO_MODULES = ("tornado",)
+TORNADO_HANDLER_CLASSES = frozenset({
+    "tornado.web.RequestHandler", "tornado.websocket.WebSocketHandler", "tornado.web.StaticFileHandler",
+})
+TORNADO_HANDLER_SUFFIX = "Handler"
+TORNADO_HANDLER_READS: dict[str, str] = {
+    "get_argument": "HTTP request parameter", "get_arguments": "HTTP request parameter",
+    "get_body_argument": "HTTP form field", "get_body_arguments": "HTTP form field",
+    "get_query_argument": "HTTP query parameter", "get_query_arguments": "HTTP query parameter",
+    "get_cookie": "HTTP cookie", "path_args": "URL path parameter", "path_kwargs": "URL path parameter",
+}
+TORNADO_PATH_METHODS = frozenset({"get", "post", "put", "delete", "patch", "head", "options", "open"})
+TORNADO_MESSAGE_METHODS = frozenset({"on_message"})
+# Falcon: a resource's responders ``on_get(self, req, resp, **fields)`` (``on_<verb>`` and
+# ``on_<verb>_<suffix>`` for ``add_route(..., suffix=...)``) receive the URI template's fields
+# (``/items/{item_id}``) as keyword arguments: strings, unless the template's converter converts
+# them (``{item_id:int}``, ``uuid``, ``float``, ``dt``) on every route of the file to the resource.
+FALCON_MODULES = ("falcon",)
+FALCON_RESPONDER_VERBS = frozenset({"get", "post", "put", "delete", "patch", "head", "options", "websocket"})
+FALCON_ROUTE_METHODS = frozenset({"add_route"})
+FALCON_CONVERTING_FIELDS = frozenset({"int", "float", "uuid", "dt"})
+FALCON_FIXED_PARAMETERS = 2  # (``req``, ``resp`` after ``self``: the framework's objects)
+# CherryPy: the parameters of an exposed method (``@cherrypy.expose``) or function are the
+# request's query and form parameters (strings, lists of strings for repeated names). A class
+# exposed as a whole (``exposed = True`` in its body, or ``@cherrypy.expose`` on it) is a handler
+# itself: CherryPy calls its ``__call__``, and the MethodDispatcher its HTTP-verb methods -- its
+# other methods are exposed only when they are themselves (the dispatcher reads the method's own
+# ``exposed``).
+CHERRYPY_MODULES = ("cherrypy",)
+CHERRYPY_EXPOSE = frozenset({"cherrypy.expose"})
+CHERRYPY_EXPOSED_CLASS_METHODS = frozenset({"__call__", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
+# Litestar: ``@get("/items/{item_id:int}")`` (bare decorators imported from litestar, or a
+# Controller's) route a function whose parameters are query or path parameters, converted by their
+# annotations as FastAPI's are (see dataflow/parameters.py). Reserved names are other parts of the
+# request, or the framework's objects.
+LITESTAR_MODULES = ("litestar",)
+LITESTAR_ROUTE_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "head", "route", "websocket"})
+LITESTAR_RESERVED_PARAMETERS: dict[str, str] = {
+    "data": "HTTP request body", "body": "HTTP request body", "headers": "HTTP header", "cookies": "HTTP cookie",
+    "query": "HTTP query parameter",
+}
+LITESTAR_INJECTED_PARAMETERS = frozenset({"state", "scope", "socket", "request"})

@@ -1,0 +1,173 @@
+"""Handlers of web frameworks that route to classes and plain methods rather than to decorated
+functions with typed parameters (models/sources.py has the tables):
+
+- Tornado: the methods of a ``RequestHandler`` subclass read the request with
+  ``self.get_argument("q")``...; its HTTP-verb methods receive the URL pattern's groups.
+- Falcon: a resource's responders ``on_get(self, req, resp, item_id)`` receive the URI
+  template's fields (``/items/{item_id}``), unless its converter converts them (``{id:int}``).
+- CherryPy: the parameters of an exposed method or function are the request's parameters.
+
+Each gives, for a handler, what its parameters hold: name -> source description, or CONVERTED
+(the framework converted it). The file asks only when it imports the framework (Tornado's reads:
+also in a file deriving from a ``...Handler`` of another module, see ``tornado_reads_only``).
+"""
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from typing import TYPE_CHECKING
+
+from secreview.models.sources import (
+    CHERRYPY_EXPOSE, CHERRYPY_EXPOSED_CLASS_METHODS, CHERRYPY_MODULES, FALCON_CONVERTING_FIELDS, FALCON_FIXED_PARAMETERS,
+    FALCON_MODULES, FALCON_RESPONDER_VERBS, FALCON_ROUTE_METHODS, TORNADO_HANDLER_CLASSES, TORNADO_HANDLER_SUFFIX,
+    TORNADO_MESSAGE_METHODS, TORNADO_MODULES, TORNADO_PATH_METHODS, WEB_FRAMEWORK_MODULES, WEBSOCKET_MESSAGE,
+)
+from secreview.dataflow.parameters import CONVERTED
+
+if TYPE_CHECKING:
+    from secreview.dataflow import FileFlow
+
+TORNADO, FALCON, CHERRYPY = "tornado", "falcon", "cherrypy"
+_FRAMEWORK_MODULES = ((TORNADO, TORNADO_MODULES), (FALCON, FALCON_MODULES), (CHERRYPY, CHERRYPY_MODULES))
+_FALCON_FIELD = re.compile(r"\{(\w+)(?::(\w+))?(?:\([^)}]*\))?\}")
+URL_PATH_PARAMETER = "URL path parameter"
+REQUEST_PARAMETER = "HTTP request parameter"
+Parameters = dict[str, str]
+
+
+def handler_frameworks(unit: "FileFlow") -> frozenset[str]:
+    """The frameworks of this module the file imports (the cheap test before any class's)."""
+    imports = unit.facts.imports
+    return frozenset(name for name, modules in _FRAMEWORK_MODULES if any(imports.imports_module(m) for m in modules))
+
+
+def is_tornado_handler(unit: "FileFlow", node: ast.ClassDef) -> bool:
+    """A ``RequestHandler`` subclass: a base is one of TORNADO_HANDLER_CLASSES, a handler class of
+    this file met before (``unit.tornado_handler_names``, which this fills), or -- the file
+    importing tornado -- a class named ``...Handler`` of another module (``BaseHandler``)."""
+    for base in node.bases:
+        name = unit.qualname(base)
+        if ((base.__class__ is ast.Name and base.id in unit.tornado_handler_names) or name in TORNADO_HANDLER_CLASSES
+                or (name is not None and name.endswith(TORNADO_HANDLER_SUFFIX) and "." in name and not _library(name))):
+            unit.tornado_handler_names.add(node.name)
+            return True
+    return False
+
+
+def tornado_reads_only(unit: "FileFlow", node: ast.ClassDef) -> bool:
+    """In a file that does not import tornado: a class deriving from a ``...Handler`` imported from
+    a module of the project (``from app.base import BaseHandler``), maybe a Tornado handler:
+    ``self.get_argument(...)`` (Tornado's own name) is read as one reads it."""
+    for base in node.bases:
+        last = base.id if base.__class__ is ast.Name else getattr(base, "attr", "")  # type: ignore[attr-defined]
+        if not last.endswith(TORNADO_HANDLER_SUFFIX):  # (most bases: no name to resolve)
+            continue
+        name = unit.qualname(base)
+        if name is not None and "." in name and name.endswith(TORNADO_HANDLER_SUFFIX) and not _library(name):
+            return True
+    return False
+
+
+def _library(name: str) -> bool:
+    """A class of the standard library or of another web framework (``logging.Handler``,
+    ``django.core.handlers.base.BaseHandler``): not a Tornado handler."""
+    package = name.partition(".")[0]
+    return package in sys.stdlib_module_names or package in WEB_FRAMEWORK_MODULES
+
+
+def tornado_parameters(method: ast.AST) -> Parameters | None:
+    """A Tornado handler's method: the URL pattern's groups of a verb method (strings), the
+    message of ``on_message``; None for another method."""
+    name = getattr(method, "name", "")
+    if name in TORNADO_PATH_METHODS:
+        return {arg.arg: URL_PATH_PARAMETER for arg in _after(method, 1)}
+    if name in TORNADO_MESSAGE_METHODS:
+        return {arg.arg: WEBSOCKET_MESSAGE[0] for arg in _after(method, 1)}
+    return None
+
+
+def falcon_parameters(unit: "FileFlow", node: ast.ClassDef, method: ast.AST) -> Parameters | None:
+    """A responder of a Falcon resource: its URI template fields (after ``self, req, resp``), each
+    CONVERTED when every route of this file to the resource (for the responder's suffix) converts
+    it; None for a method that is not a responder."""
+    name = getattr(method, "name", "")
+    verb, _, suffix = name[3:].partition("_")
+    if not name.startswith("on_") or verb not in FALCON_RESPONDER_VERBS:
+        return None
+    templates = [template for template, routed_suffix in falcon_routes(unit).get(node.name, ()) if routed_suffix == suffix]
+    found: Parameters = {}
+    for arg in _after(method, 1 + FALCON_FIXED_PARAMETERS):
+        converters = [converter for template in templates if template is not None
+                      for field, converter in _FALCON_FIELD.findall(template) if field == arg.arg]
+        converted = (converters and None not in templates and all(c in FALCON_CONVERTING_FIELDS for c in converters))
+        found[arg.arg] = CONVERTED if converted else URL_PATH_PARAMETER
+    return found
+
+
+def falcon_routes(unit: "FileFlow") -> dict[str, list[tuple[str | None, str]]]:
+    """``app.add_route("/items/{id:int}", Items())`` (also a module-level name bound once to
+    ``Items()``, ``suffix="collection"``): class name -> its (template or None when not a constant,
+    suffix) routes of this file."""
+    memo = unit.facts.scopes.memo.setdefault("web_handlers.falcon", {})
+    if "routes" in memo:
+        return memo["routes"]
+    bindings = unit.facts.scopes.collector(unit.parsed.tree).bindings
+    routes: dict[str, list[tuple[str | None, str]]] = {}
+    for call in unit.facts.calls():
+        if not (call.func.__class__ is ast.Attribute and call.func.attr in FALCON_ROUTE_METHODS and len(call.args) > 1):  # type: ignore[attr-defined]
+            continue
+        resource = call.args[1]
+        if resource.__class__ is ast.Name:
+            bound = bindings.get(resource.id)  # type: ignore[attr-defined]
+            resource = bound[0] if bound and len(bound) == 1 else resource
+        if not (resource.__class__ is ast.Call and resource.func.__class__ is ast.Name):  # type: ignore[attr-defined]
+            continue
+        template = unit_literal(unit, call.args[0])
+        suffix = next((unit_literal(unit, k.value) for k in call.keywords if k.arg == "suffix"), "") or ""
+        routes.setdefault(resource.func.id, []).append((template, suffix))  # type: ignore[attr-defined]
+    memo["routes"] = routes
+    return routes
+
+
+def unit_literal(unit: "FileFlow", node: ast.expr) -> str | None:
+    """A constant string, or a module-level name bound to one."""
+    if node.__class__ is ast.Constant and isinstance(node.value, str):  # type: ignore[attr-defined]
+        return node.value  # type: ignore[attr-defined]
+    if node.__class__ is ast.Name:
+        value = unit.module_constants.get(node.id)  # type: ignore[attr-defined]
+        return value if isinstance(value, str) else None
+    return None
+
+
+def is_cherrypy_exposed(unit: "FileFlow", node: ast.AST) -> bool:
+    """``@cherrypy.expose`` (also called: ``@cherrypy.expose(alias=...)``, or ``expose`` imported)."""
+    for decorator in getattr(node, "decorator_list", ()):
+        target = decorator.func if decorator.__class__ is ast.Call else decorator
+        if unit.qualname(target) in CHERRYPY_EXPOSE:
+            return True
+    return False
+
+
+def cherrypy_exposed_class(unit: "FileFlow", node: ast.ClassDef) -> bool:
+    """A class exposed as a whole: ``exposed = True`` in its body, or ``@cherrypy.expose`` on it."""
+    if is_cherrypy_exposed(unit, node):
+        return True
+    return any(s.__class__ is ast.Assign and any(t.__class__ is ast.Name and t.id == "exposed" for t in s.targets)  # type: ignore[attr-defined]
+               and s.value.__class__ is ast.Constant and s.value.value is True for s in node.body)  # type: ignore[attr-defined]
+
+
+def cherrypy_parameters(unit: "FileFlow", method: ast.AST, is_method: bool, exposed_class: bool = False) -> Parameters | None:
+    """An exposed method or function of CherryPy: every parameter (after ``self``) is a request
+    parameter; None when it is not exposed."""
+    if not (is_cherrypy_exposed(unit, method) or (exposed_class and getattr(method, "name", "") in CHERRYPY_EXPOSED_CLASS_METHODS)):
+        return None
+    return {arg.arg: REQUEST_PARAMETER for arg in _after(method, 1 if is_method else 0)}
+
+
+def _after(function: ast.AST, skipped: int) -> list[ast.arg]:
+    """The parameters of ``function`` after its first ``skipped`` positional ones (``*args``,
+    keyword-only ones and ``**kwargs`` included)."""
+    args = function.args  # type: ignore[attr-defined]
+    positional = [*args.posonlyargs, *args.args]
+    return [*positional[skipped:], *([args.vararg] if args.vararg else []), *args.kwonlyargs, *([args.kwarg] if args.kwarg else [])]
