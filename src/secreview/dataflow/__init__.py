@@ -261,9 +261,9 @@ class FileFlow:
         self.module_name = self.facts.module_name or "<module>"
         self.module_constants = _module_constants(self.facts)
         self.defined_in: dict[int, str] = {}  # function/class node id -> qualname of its scope
-        roots = {key.split(".")[0] for key in SOURCE_ATTRIBUTES}
         # Local names through which a source attribute can be reached (``request`` after
         # ``from flask import request``, ``sys``, ``os``...): a cheap filter before resolving.
+        roots = _SOURCE_ROOTS
         self.source_roots = {local for local, target in self.facts.imports.aliases.items() if target.split(".")[0] in roots}
         self.function_names: dict[int, str] = {}  # function node id -> qualified name
         self.class_of_method: dict[int, str] = {}  # method node id -> class qualname
@@ -2034,6 +2034,7 @@ FLASK_VIEW_CLASSES = frozenset({
 # The methods of such a class Flask calls with the URL rule's variables: a MethodView's HTTP
 # methods, a View's ``dispatch_request``.
 FLASK_VIEW_METHODS = CLASS_VIEW_METHODS | frozenset({"dispatch_request"})
+_SOURCE_ROOTS = frozenset(key.split(".")[0] for key in SOURCE_ATTRIBUTES)  # (the packages of SOURCE_ATTRIBUTES)
 ROUTE_DECORATOR_NAMES = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"})
 
 

@@ -53,8 +53,8 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
     if _injected(unit, function, arg):
         return None
     litestar = not field and unit.imports_litestar
-    if litestar and arg.arg in LITESTAR_INJECTED_PARAMETERS:
-        return None  # (``state``, ``scope``: Litestar's objects)
+    if litestar and (arg.arg in LITESTAR_INJECTED_PARAMETERS or arg.arg in _litestar_dependencies(function)):
+        return None  # (``state``, ``scope``: Litestar's objects; ``dependencies={"db": Provide(get_db)}``)
     if _converted(unit, function, arg):
         return CONVERTED
     if litestar and arg.arg in LITESTAR_RESERVED_PARAMETERS:
@@ -68,6 +68,18 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
     if marker is not None:
         return marker
     return unmarked or unit.route_parameter_kind(route or function, arg.arg)
+
+
+def _litestar_dependencies(function: ast.AST) -> frozenset[str]:
+    """The keys of the ``dependencies={...}`` of a Litestar handler's decorators: the parameters
+    so named are what the framework computes, not request values. (Those a Controller, a Router
+    or the application declare are not seen.)"""
+    found = set()
+    for decorator in getattr(function, "decorator_list", ()):
+        for keyword in decorator.keywords if decorator.__class__ is ast.Call else ():  # type: ignore[attr-defined]
+            if keyword.arg == "dependencies" and keyword.value.__class__ is ast.Dict:
+                found.update(k.value for k in keyword.value.keys if k.__class__ is ast.Constant and isinstance(k.value, str))  # type: ignore[attr-defined]
+    return frozenset(found)
 
 
 def _named_like_request_but_model(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:

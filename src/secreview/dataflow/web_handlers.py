@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 TORNADO, FALCON, CHERRYPY = "tornado", "falcon", "cherrypy"
 _FRAMEWORK_MODULES = ((TORNADO, TORNADO_MODULES), (FALCON, FALCON_MODULES), (CHERRYPY, CHERRYPY_MODULES))
-_FALCON_FIELD = re.compile(r"\{(\w+)(?::(\w+))?(?:\([^)}]*\))?\}")
+_FALCON_FIELD = r"\{(\w+)(?::(\w+))?(?:\([^)}]*\))?\}"  # (compiled by ``re`` when first used: not at import)
 URL_PATH_PARAMETER = "URL path parameter"
 REQUEST_PARAMETER = "HTTP request parameter"
 Parameters = dict[str, str]
@@ -99,7 +99,7 @@ def falcon_parameters(unit: "FileFlow", node: ast.ClassDef, method: ast.AST) -> 
     found: Parameters = {}
     for arg in _after(method, 1 + FALCON_FIXED_PARAMETERS):
         converters = [converter for template in templates if template is not None
-                      for field, converter in _FALCON_FIELD.findall(template) if field == arg.arg]
+                      for field, converter in re.findall(_FALCON_FIELD, template) if field == arg.arg]
         converted = (converters and None not in templates and all(c in FALCON_CONVERTING_FIELDS for c in converters))
         found[arg.arg] = CONVERTED if converted else URL_PATH_PARAMETER
     return found
