@@ -27,6 +27,14 @@ KEY_QUALIFIERS = frozenset({
     "session", "hmac", "jwt", "app", "crypt", "aes", "fernet", "ssh", "license", "consumer",
 })
 
+# ``<word>_tokens`` counts (language-model) tokens: prompt_tokens, max_tokens, num_tokens.
+COUNTED_TOKENS = frozenset({
+    "max", "min", "num", "n", "total", "prompt", "completion", "input", "output", "used", "remaining",
+    "context", "cached", "generated", "new", "reasoning", "billed", "estimated", "count", "counted", "limit",
+})
+# ``<word>_token`` that is a pagination or sync cursor handed out by an API, not a credential.
+CURSOR_TOKENS = frozenset({"page", "next", "prev", "previous", "continuation", "pagination", "cursor", "resume", "sync"})
+
 PASSWORD, SECRET = "password", "secret"
 
 
@@ -54,6 +62,9 @@ def credential_kind(name: str | None) -> str | None:
     if last in PASSWORD_WORDS or "password" in last or last.endswith("passwd"):
         return PASSWORD
     if last in SECRET_WORDS or last.endswith(("secret", "token", "apikey")):
+        if len(words) > 1 and ((last == "tokens" and words[-2] in COUNTED_TOKENS)
+                               or (last == "token" and words[-2] in CURSOR_TOKENS)):
+            return None  # max_tokens (a count of LLM tokens), next_page_token (a pagination cursor)
         return SECRET
     if last in ("key", "keys") and len(words) > 1 and words[-2] in KEY_QUALIFIERS:
         return SECRET

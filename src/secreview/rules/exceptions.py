@@ -25,10 +25,11 @@ fail-open.
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 
 from secreview.findings import Level
-from secreview.rules._naming import in_test_code, last_name, looks_like_security_check
+from secreview.rules._naming import in_test_code, last_name, looks_like_security_check, name_words
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -150,18 +151,52 @@ def _truthy_literal(expr: ast.expr | None) -> bool:
         return False
 
 
-def _success_exits(body: list[ast.stmt]) -> bool:
-    """The try body leaves on success (return/break/continue/raise), so falling through the
-    handler is distinguishable from success."""
+def _success_exits(body: list[ast.stmt], caught: list[str] | None) -> bool:
+    """The try body leaves on success (return/break/continue, or a raise the handler does not
+    catch), so falling through the handler is distinguishable from success. A raise the handler
+    catches (``caught``: its qualified type names, None for a bare except) is the failure path."""
     for statement in body:
         for node in ast.walk(statement):
-            if isinstance(node, (ast.Return, ast.Break, ast.Continue, ast.Raise)):
+            if isinstance(node, (ast.Return, ast.Break, ast.Continue)):
+                return True
+            if isinstance(node, ast.Raise) and not handler_catches(caught, raised_type(node)):
                 return True
     return False
 
 
-def fail_open_behaviour(handler: ast.ExceptHandler, try_node: ast.Try) -> str | None:
-    """How the handler fails open, or None when it does not."""
+def raised_type(node: ast.Raise) -> str | None:
+    """``PermissionError`` for ``raise PermissionError(...)``/``raise mod.PermissionError``; None
+    for a bare ``raise`` or a raised value."""
+    exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    if isinstance(exc, ast.Attribute):
+        return exc.attr
+    return exc.id if isinstance(exc, ast.Name) else None
+
+
+# Raised types an ``except Exception`` does not catch.
+_NOT_EXCEPTIONS = frozenset({"BaseException", "SystemExit", "KeyboardInterrupt", "GeneratorExit", "BaseExceptionGroup"})
+
+
+def handler_catches(caught: list[str] | None, raised: str | None) -> bool:
+    """A handler for ``caught`` (None: bare except) catches an exception of type ``raised``: the
+    same class, Exception/BaseException, or a builtin base of a builtin exception class."""
+    if raised is None:
+        return False  # a bare re-raise or a computed exception: unknown
+    if caught is None:
+        return True
+    for name in caught:
+        short = name.rsplit(".", 1)[-1]
+        if short == raised or short == "BaseException" or (short == "Exception" and raised not in _NOT_EXCEPTIONS):
+            return True
+        base, subclass = getattr(builtins, short, None), getattr(builtins, raised, None)
+        if isinstance(base, type) and isinstance(subclass, type) and issubclass(base, BaseException) \
+                and issubclass(subclass, base):
+            return True  # (our interpreter's builtin classes: OSError catches PermissionError)
+    return False
+
+
+def fail_open_behaviour(handler: ast.ExceptHandler, try_node: ast.Try, caught: list[str] | None) -> str | None:
+    """How the handler (catching ``caught``) fails open, or None when it does not."""
     body = _body_statements(handler)
     last = body[-1] if body else None
     if isinstance(last, ast.Return) and _truthy_literal(last.value) and all(
@@ -171,7 +206,7 @@ def fail_open_behaviour(handler: ast.ExceptHandler, try_node: ast.Try) -> str | 
     if body and all(_is_log_statement(s) or _is_nothing(s) or _sets_success_flag(s) for s in body):
         if any(_sets_success_flag(s) for s in body):
             return "sets a success flag"
-        if try_node.orelse or _success_exits(try_node.body):
+        if try_node.orelse or _success_exits(try_node.body, caught):
             return None  # success is handled apart from the failure
         if all(_is_nothing(s) for s in body):
             return "ignores the failure and execution continues as if the check had passed"
@@ -198,11 +233,23 @@ def security_fail_open(handler: ast.ExceptHandler, ctx: RuleContext) -> Hit | No
     security_type = catches_security_failure(names)
     if not (is_broad(names) or security_type):
         return None
-    behaviour = fail_open_behaviour(handler, try_node)
+    behaviour = fail_open_behaviour(handler, try_node, names)
     if behaviour is None:
         return None
     caught = "`except:`" if handler.type is None else f"`except {ctx.source(handler.type)}`"
     check = security_check_in(try_node.body, ctx)
+    refusal = _caught_raise(try_node.body, names)
+    if refusal is not None and (check is not None or raised_type(refusal) in _REFUSALS):
+        # ``if not compare_digest(...): raise PermissionError`` inside the try: the handler catches
+        # the refusal itself.
+        severity = check[1] if check is not None else HIGH
+        condition = _refusal_condition(try_node.body, refusal)
+        when = f" (when `{_short(ctx.source(condition))}`)" if condition is not None else ""
+        return Hit(
+            handler, severity=severity, confidence=HIGH if security_type else MEDIUM,
+            message=f"The refusal `raise {raised_type(refusal)}` on line {refusal.lineno}{when} is caught by its own "
+                    f"{caught}, which {behaviour}: the security check fails open.",
+        )
     if check is None:
         return _checking_function_fails_open(handler, ctx, caught, behaviour, security_type)
     call, severity = check
@@ -211,6 +258,33 @@ def security_fail_open(handler: ast.ExceptHandler, ctx: RuleContext) -> Hit | No
         message=f"If `{ctx.source(call.func)}` (line {call.lineno}) fails, {caught} {behaviour}: "
                 "the security check fails open.",
     )
+
+
+def _refusal_condition(body: list[ast.stmt], refusal: ast.Raise) -> ast.expr | None:
+    """The test of the innermost ``if`` of ``body`` whose branch raises ``refusal``."""
+    found = None
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.If) and any(refusal in ast.walk(s) for s in (*node.body, *node.orelse)):
+                found = node.test  # (ast.walk goes outside in: the last one is the innermost)
+    return found
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+# Exceptions that mean "access refused" when raised by the code itself.
+_REFUSALS = SECURITY_EXCEPTIONS | {"PermissionError"}
+
+
+def _caught_raise(body: list[ast.stmt], caught: list[str] | None) -> ast.Raise | None:
+    """The first ``raise`` in the try ``body`` that its own handler (catching ``caught``) catches."""
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Raise) and handler_catches(caught, raised_type(node)):
+                return node
+    return None
 
 
 def _checking_function_fails_open(handler: ast.ExceptHandler, ctx: RuleContext, caught: str, behaviour: str,
@@ -319,7 +393,7 @@ def check_swallowed(handler: ast.ExceptHandler, ctx: RuleContext):
     try_body = try_node.body if try_node is not None else []
     if _is_cleanup(try_body):
         return Hit(handler, message=f"{caught} `{action}` ignores every failure of this clean-up code; catch the expected error instead.")
-    if looks_like_security_check(*try_body, extra_words=SECURITY_CONTEXT_WORDS):
+    if _security_related(try_body):
         return in_test_code(ctx, Hit(
             handler, confidence=MEDIUM,
             message=f"{caught} `{action}` hides every error of security-related code (authentication, keys, TLS, permissions)."))
@@ -331,3 +405,32 @@ def _is_cleanup(body: list[ast.stmt]) -> bool:
     return bool(calls) and all(isinstance(s, ast.Expr) for s in body) and all(
         (last_name(c.func) or "") in _CLEANUP_CALLS for c in calls
     )
+
+
+# A database or HTTP-client session (``db_session.rollback()``, ``http_session.get(url)``) is not
+# a login session: words of its name, and methods only an ORM session has.
+_OTHER_SESSION_WORDS = frozenset({"db", "database", "sql", "orm", "alchemy", "sqlalchemy", "http", "client", "aiohttp", "requests"})
+_ORM_SESSION_METHODS = frozenset({
+    "rollback", "commit", "flush", "query", "add_all", "expunge", "expunge_all", "begin_nested", "scalars",
+    "bulk_save_objects", "bulk_insert_mappings",
+})
+_NOT_SESSION_CONTEXT_WORDS = SECURITY_CONTEXT_WORDS - {"session"}
+
+
+def _security_related(body: list[ast.stmt]) -> bool:
+    """The try body handles authentication, keys, TLS, permissions, or a login session."""
+    if looks_like_security_check(*body, extra_words=_NOT_SESSION_CONTEXT_WORDS):
+        return True
+    if not looks_like_security_check(*body, extra_words=frozenset({"session"})):
+        return False
+    nodes = [node for statement in body for node in ast.walk(statement)]
+    orm_receivers = {id(node.func.value) for node in nodes if isinstance(node, ast.Call)
+                     and isinstance(node.func, ast.Attribute) and node.func.attr in _ORM_SESSION_METHODS}
+    for node in nodes:
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if not name or "session" not in name.lower():
+            continue
+        words = name_words(name)
+        if "session" in words and id(node) not in orm_receivers and _OTHER_SESSION_WORDS.isdisjoint(words):
+            return True
+    return False

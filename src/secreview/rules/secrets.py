@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+import string
 import urllib.parse
 
 from secreview.rules._naming import (
@@ -554,7 +555,9 @@ def check_secret_in_log(call: ast.Call, ctx: RuleContext):
     is_print = ctx.call_name(call) in ("print", "builtins.print")
     if not is_print and not _is_logging_call(call, ctx):
         return None
-    values = [*call.args, *(k.value for k in call.keywords if k.arg not in _NOT_MESSAGE_KEYWORDS)]
+    numbers = () if is_print else _numeric_arguments(call)
+    values = [*(a for i, a in enumerate(call.args) if i not in numbers),
+              *(k.value for k in call.keywords if k.arg not in _NOT_MESSAGE_KEYWORDS)]
     for value in values:
         found = _credential_reference(value, ctx) or _holder_of_credential(value, ctx)
         if found is not None:
@@ -567,6 +570,77 @@ def check_secret_in_log(call: ast.Call, ctx: RuleContext):
             return Hit(call, confidence=LOW if low else None,
                        message=f"`{ctx.source(found)}` holds a credential and is {where} by `{ctx.source(call.func)}`{held}.")
     return None
+
+
+# %-conversions and format-spec types that only format numbers: a credential cannot be one.
+_PERCENT_FIELD = re.compile(r"%(\(\w+\))?[#0\- +]*(\*|\d+)?(\.(\*|\d+))?[hlL]?(.)")
+_NUMBER_CONVERSIONS = frozenset("diouxXeEfFgG")
+_NUMBER_SPEC = re.compile(r"[bdoxXneEfFgG%]$")
+_NUMBER_TYPES = frozenset({"int", "float"})
+
+
+def _numeric_arguments(call: ast.Call) -> frozenset[int] | tuple:
+    """Indexes of the arguments of a logging call that its constant %-format message formats as
+    numbers (``log.info("used %d tokens", prompt_tokens)``): they are counts, not credentials."""
+    position = 1 if isinstance(call.func, ast.Attribute) and call.func.attr == "log" else 0
+    if len(call.args) <= position + 1:
+        return ()
+    message = call.args[position]
+    if not (isinstance(message, ast.Constant) and isinstance(message.value, str)) or "%" not in message.value:
+        return ()
+    numbers, index = set(), position + 1
+    for field in _PERCENT_FIELD.finditer(message.value):
+        if field.group(5) == "%":
+            continue
+        if field.group(1) or "*" in (field.group(2) or "") + (field.group(4) or ""):
+            return ()  # a mapping key or a * width: arguments do not line up with fields
+        if field.group(5) in _NUMBER_CONVERSIONS:
+            numbers.add(index)
+        index += 1
+    return frozenset(numbers)
+
+
+def _formats_number(value: ast.FormattedValue) -> bool:
+    """``f"{count:d}"``/``f"{ratio:.2f}"``: the value is formatted as a number."""
+    spec = value.format_spec
+    return (isinstance(spec, ast.JoinedStr) and len(spec.values) == 1 and isinstance(spec.values[0], ast.Constant)
+            and bool(_NUMBER_SPEC.search(spec.values[0].value)))
+
+
+def _annotated_number(name: str, ctx: RuleContext) -> bool:
+    """``name`` is a parameter of the enclosing function annotated ``int``/``float``."""
+    function = ctx.function
+    if function is None:
+        return False
+    arguments = function.args
+    for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+        if argument.arg == name:
+            annotation = argument.annotation
+            return isinstance(annotation, ast.Name) and annotation.id in _NUMBER_TYPES
+    return False
+
+
+def _format_numbers(call: ast.Call) -> tuple[set[int], set[str]] | None:
+    """Positional indexes and keyword names that ``"...{:d}".format(...)`` formats as numbers."""
+    template = call.func.value  # type: ignore[attr-defined]
+    if not (isinstance(template, ast.Constant) and isinstance(template.value, str)) or "{" not in template.value:
+        return None
+    positions, names, automatic = set(), set(), 0
+    try:
+        fields = list(string.Formatter().parse(template.value))
+    except ValueError:
+        return None
+    for _, field, spec, _ in fields:
+        if field is None:
+            continue
+        if field == "":
+            field, automatic = str(automatic), automatic + 1
+        if spec and _NUMBER_SPEC.search(spec):
+            if field.isdigit():
+                positions.add(int(field))
+            elif field.isidentifier():
+                names.add(field)
+    return positions, names
 
 
 # A slice of a credential this short (``api_key[:4]``, ``token[-4:]``) is the usual way of telling
@@ -668,7 +742,7 @@ def _credential_reference(expr: ast.expr, ctx: RuleContext) -> ast.expr | None:
         case ast.Name(id=name) if name in ctx.facts.imports.aliases:
             return None  # a module (`secrets`) or an imported function
         case ast.Name(id=name) | ast.Attribute(attr=name):
-            if credential_kind(name):
+            if credential_kind(name) and not (expr.__class__ is ast.Name and _annotated_number(name, ctx)):
                 return expr
             return None
         case ast.Subscript(value=container, slice=key):
@@ -682,6 +756,8 @@ def _credential_reference(expr: ast.expr, ctx: RuleContext) -> ast.expr | None:
             return _credential_reference(container, ctx)
         case ast.JoinedStr(values=parts) | ast.BoolOp(values=parts) | ast.Tuple(elts=parts) | ast.List(elts=parts) | ast.Set(elts=parts):
             return _first_reference(parts, ctx)
+        case ast.FormattedValue(value=value) if _formats_number(expr):
+            return None
         case ast.FormattedValue(value=value) | ast.Starred(value=value):
             return _credential_reference(value, ctx)
         case ast.BinOp(left=left, right=right):
@@ -713,6 +789,12 @@ def _call_reference(call: ast.Call, ctx: RuleContext) -> ast.expr | None:
             return call
     if ctx.call_name(call) in _FORMATTERS:
         return _first_reference(arguments, ctx)
+    if isinstance(func, ast.Attribute) and func.attr == "format":
+        numbers = _format_numbers(call)
+        if numbers is not None:  # "{:d} tokens".format(prompt_tokens)
+            positions, names = numbers
+            arguments = [*(a for i, a in enumerate(call.args) if i not in positions),
+                         *(k.value for k in call.keywords if k.arg not in names)]
     if isinstance(func, ast.Attribute) and func.attr in _RETURNING_METHODS:
         return _first_reference([func.value, *arguments], ctx)
     return None  # any other call (len, hash, mask_password...) is assumed not to return the secret
