@@ -155,15 +155,23 @@ def data_hit(ctx: RuleContext, call: ast.Call, value: ast.expr | None, *, names_
             f"`{name}` loads {what} from a file at a fixed path; {consequence} if anyone but this "
             "program can write that file."))
     url = None
-    path = _opened_path(ctx, value) or (url := _fetched_url(ctx, value))
+    path = _opened_path(ctx, value) or (value if names_file else None) or (url := _fetched_url(ctx, value))
     if path is not None and ctx.taint(path) is not None:
-        # A file object opened on an untrusted path: the attacker chooses which file is loaded, as
-        # joblib.load(path) -- the path's source, not "file contents" (low).
-        return dynamic_value_hit(
+        # A file opened on an untrusted path (pickle.load(open(path)), shelve.open(path)): the
+        # attacker chooses which file is loaded -- the path's source, not "file contents" (low).
+        # Reported besides path-traversal where that applies: confining the name to a directory
+        # still loads whatever file was planted there (an upload, a shared or writable directory).
+        chosen = (f"a download whose URL comes from {{source}}: {consequence}" if path is url else
+                  f"a file whose path comes from {{source}}: the attacker chooses the file, one they planted "
+                  f"(an upload, a writable directory, reached with ../), and {consequence}")
+        hit = dynamic_value_hit(
             ctx, call, path,
-            tainted=f"`{name}` loads {what} from a {'file whose path' if path is not url else 'download whose URL'} comes from {{source}}: {consequence}.",
+            tainted=f"`{name}` loads {what} from {chosen}.",
             dynamic=f"`{name}` loads {what} from a file whose path is not a constant: {consequence} if it can come from outside.",
         )
+        if hit is not None and path is not url and hit.trace:
+            hit.confidence = min(hit.confidence or MEDIUM, MEDIUM)  # (takes a planted file too)
+        return hit
     origin = "a file whose path is not a constant" if names_file else "a value that is not a constant"
     return dynamic_value_hit(
         ctx, call, value,
@@ -183,8 +191,9 @@ def data_hit(ctx: RuleContext, call: ast.Call, value: ast.expr | None, *, names_
     description="""pickle and the formats built on it (cPickle, dill, cloudpickle, jsonpickle,
         shelve, joblib, pandas.read_pickle, numpy.load with allow_pickle=True) rebuild arbitrary
         objects and call any importable function while loading. Whoever can supply or modify the
-        data runs code in this process. Constant data is not reported; a file at a fixed path is
-        reported at low confidence.""",
+        data runs code in this process. Constant data is not reported, nor a shelf at a fixed path
+        (the program's own store); another file at a fixed path is reported at low confidence, a
+        file whose name comes from outside as one the attacker may have planted.""",
     solution="""Exchange data in a format that cannot express code: json, or a schema-validated
         format (msgspec, pydantic, protobuf). For numpy arrays keep allow_pickle=False; for models
         use safetensors. If pickle is unavoidable, authenticate the bytes with an HMAC before
@@ -203,8 +212,14 @@ def check_pickle_family(call: ast.Call, ctx: RuleContext):
         allow = ctx.argument(call, 2, "allow_pickle")
         if allow is None or not (is_literal_true(ctx, allow) or ctx.literal(allow) is MISSING):
             return None  # allow_pickle defaults to False: arrays only
-    return data_hit(ctx, call, ctx.argument(call, position, keyword), names_file=names_file,
+    value = ctx.argument(call, position, keyword)
+    if name in _OWN_STORES and value is not None and ctx.is_constant(value):
+        return None  # a shelf at a fixed path is the program's own persistent dict: it reads what it wrote
+    return data_hit(ctx, call, value, names_file=names_file,
                     what="pickled data", consequence="loading it can run arbitrary code")
+
+
+_OWN_STORES = frozenset({"shelve.open", "shelve.DbfilenameShelf"})
 
 
 @rule(

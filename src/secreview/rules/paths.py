@@ -28,7 +28,11 @@ PATH_CALLS = (
     # Sanic's file responses (file(location), file_stream(location)) and Quart's send_file.
     "sanic.file", "sanic.response.file", "sanic.file_stream", "sanic.response.file_stream",
     "quart.send_file", "quart.helpers.send_file",
+    # Key-value database files: shelve.open(filename), dbm.open(file) (and dbm's backends).
+    "shelve.open", "shelve.DbfilenameShelf", "dbm.open", "dbm.gnu.open", "dbm.ndbm.open", "dbm.dumb.open", "dbm.sqlite3.open",
 )
+# The keyword of the path argument where it is neither ``file`` (open functions) nor ``path``.
+_PATH_KEYWORDS = {"shelve.open": "filename", "shelve.DbfilenameShelf": "filename"}
 
 # pathlib: building a Path touches no file (``Path(upload.filename).suffix`` only inspects a name);
 # these methods do, on the path they are called on. Nothing else has methods of these names...
@@ -61,6 +65,7 @@ UPLOADED_FILE_PATH_METHODS = {"save": (0, "dst")}
         their async forms (aiofiles.open, aiofiles.os.*, anyio.open_file), file responses (Flask's and
         Quart's send_file, Starlette's and aiohttp's FileResponse, Sanic's file/file_stream), pathlib's read_text/write_text/read_bytes/write_bytes/open/unlink/
         rmdir/mkdir/touch/iterdir/rename/replace on the path (building a Path touches nothing),
+        shelve.open/dbm.open (a database file is opened or created at the path),
         and the save(dst) of an uploaded file (werkzeug's FileStorage: a value of Flask's
         request.files, whose filename is the client's text).""",
     solution="""Reduce the name to a base name (os.path.basename / werkzeug.utils.secure_filename),
@@ -86,7 +91,7 @@ def check_path(call: ast.Call, ctx: RuleContext):
     # send_from_directory(directory, path): the directory is trusted, the path is checked by
     # werkzeug's safe_join -- only a tainted *directory* is a traversal.
     position = 0
-    value = ctx.argument(call, position, "file" if name.endswith(("open", "open_file")) else "path")
+    value = ctx.argument(call, position, _PATH_KEYWORDS.get(name) or ("file" if name.endswith(("open", "open_file")) else "path"))
     if value is None and call.args:
         value = call.args[0]
     if value is None:
