@@ -7,7 +7,7 @@ import re
 import stat
 from pathlib import PurePath
 
-from secreview.rules._naming import in_test_code, is_test_code, looks_like_security_check
+from secreview.rules._naming import in_test_code, is_test_code, looks_like_security_check, name_words
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -49,10 +49,59 @@ def check_assert(node: ast.Assert, ctx: RuleContext):
         return None  # tests, and `assert False, "unreachable"` markers
     if isinstance(test, ast.Call) and ctx.call_name(test) in ("isinstance", "builtins.isinstance"):
         return None  # type narrowing for type checkers, not a run-time guard
-    if looks_like_security_check(test, skip_data_shape=True):
+    if looks_like_security_check(test, skip_data_shape=True) or _asserts_access(test, ctx):
         return Hit(node, severity=MEDIUM, confidence=MEDIUM,
                    message=f"`assert {ctx.source(test)}` looks like a security check; it is removed under python -O.")
     return Hit(node, message=f"`assert {ctx.source(test)}` is removed under python -O; use an explicit check if it must hold in production.")
+
+
+# Keys of a user's or a record's data that decide access: ``doc["owner_id"]``, ``user["role"]``.
+_ACCESS_KEY_WORDS = frozenset({
+    "owner", "owners", "author", "creator", "role", "roles", "permission", "permissions", "perm", "perms",
+    "admin", "superuser", "staff", "privilege", "privileges", "acl",
+})
+# Attributes of a request or request-like context that hold the signed-in user.
+_REQUEST_HOLDERS = frozenset({"g", "request", "context", "info"})
+_USER_IDS = frozenset({"id", "pk", "uid", "user_id", "username", "email"})
+
+
+def _asserts_access(test: ast.expr, ctx: RuleContext) -> bool:
+    """``assert doc["owner_id"] == g.user.id``, ``assert g.user["role"] == "admin"``,
+    ``assert item.user_id == user.id``: a comparison with the current user (or a user's id), or
+    of an owner/role/permission key, decides what the user may do."""
+    for node in ast.walk(test):
+        if not isinstance(node, ast.Compare) or all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+            continue
+        for operand in (node.left, *node.comparators):
+            for part in ast.walk(operand):
+                if _is_current_user(part, ctx) or _is_user_id(part) or _is_access_key(part):
+                    return True
+    return False
+
+
+def _is_current_user(expr: ast.expr, ctx: RuleContext) -> bool:
+    """``current_user``, ``g.user``, ``request.user``, ``self.request.user``."""
+    if isinstance(expr, ast.Name):
+        return expr.id == "current_user" or (ctx.qualname(expr) or "").endswith(".current_user")
+    if isinstance(expr, ast.Attribute) and expr.attr in ("user", "current_user"):
+        holder = expr.value
+        name = holder.id if isinstance(holder, ast.Name) else holder.attr if isinstance(holder, ast.Attribute) else None
+        return name in _REQUEST_HOLDERS
+    return False
+
+
+def _is_user_id(expr: ast.expr) -> bool:
+    """``user.id``, ``owner.pk``, ``request_user.username``: the identity of a user."""
+    if not (isinstance(expr, ast.Attribute) and expr.attr in _USER_IDS):
+        return False
+    holder = expr.value
+    name = holder.id if isinstance(holder, ast.Name) else holder.attr if isinstance(holder, ast.Attribute) else None
+    return name is not None and "user" in name_words(name)
+
+
+def _is_access_key(expr: ast.expr) -> bool:
+    return (isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant)
+            and isinstance(expr.slice.value, str) and not _ACCESS_KEY_WORDS.isdisjoint(name_words(expr.slice.value)))
 
 
 # --- file permissions ----------------------------------------------------------------------------
@@ -238,6 +287,12 @@ HTTPX_FUNCTIONS = [f"httpx.{v}" for v in (*HTTP_VERBS, "stream")] + ["httpx.Clie
 # ``client`` is made by the constructor (assigned, entered with ``with``, set on self).
 HTTPX_METHODS = frozenset(f"httpx.{cls}.{v}" for cls in ("Client", "AsyncClient") for v in (*HTTP_VERBS, "stream"))
 SESSION_METHODS = frozenset(f"requests.Session.{v}" for v in HTTP_VERBS)
+# The standard library: name -> position of the timeout argument (None: keyword only). Their
+# default is the socket module's, which is "wait forever" unless socket.setdefaulttimeout() set one.
+STDLIB_TIMEOUTS = {
+    "urllib.request.urlopen": 2, "six.moves.urllib.request.urlopen": 2,
+    "http.client.HTTPConnection": 2, "http.client.HTTPSConnection": None,
+}
 
 
 @rule(
@@ -247,15 +302,18 @@ SESSION_METHODS = frozenset(f"requests.Session.{v}" for v in HTTP_VERBS)
     severity=MEDIUM,
     confidence=MEDIUM,
     bandit=["B113"],
-    calls=[*REQUESTS_FUNCTIONS, *HTTPX_FUNCTIONS, *sorted(HTTPX_METHODS), *sorted(SESSION_METHODS)],
+    calls=[*REQUESTS_FUNCTIONS, *HTTPX_FUNCTIONS, *sorted(HTTPX_METHODS), *sorted(SESSION_METHODS), *STDLIB_TIMEOUTS],
     methods=list(HTTP_VERBS),
     message="`{name}` has no timeout: a server that stops answering blocks this call forever.",
     description="""requests has no default timeout: a request to a slow or malicious server (or
         through a stalled network) waits forever, tying up a worker each time until the service
         cannot answer anymore. This holds for a requests.Session's methods too (reported when the
         file shows the session being made: assigned, entered with `with`, or set on self). httpx
-        has a 5 second default, so only an explicit timeout=None is reported there. A call that
-        passes **kwargs may carry a timeout and is not reported.""",
+        has a 5 second default, so only an explicit timeout=None is reported there. The standard
+        library's urllib.request.urlopen (also of a Request object) and http.client's
+        HTTPConnection/HTTPSConnection wait forever too unless given a timeout (or the file sets
+        socket.setdefaulttimeout()). A call that passes **kwargs may carry a timeout and is not
+        reported.""",
     solution="""Always pass a timeout: requests.get(url, timeout=(3.05, 30)) (connect, read), or
         set one on an httpx client; never pass timeout=None.""",
     example="""
@@ -267,6 +325,8 @@ SESSION_METHODS = frozenset(f"requests.Session.{v}" for v in HTTP_VERBS)
 )
 def check_timeout(call: ast.Call, ctx: RuleContext):
     name = ctx.call_name(call) or ""
+    if name in STDLIB_TIMEOUTS:
+        return _stdlib_without_timeout(call, name, ctx)
     if name in HTTPX_FUNCTIONS or name in HTTPX_METHODS:
         library = "httpx"
     elif name in REQUESTS_FUNCTIONS or name in SESSION_METHODS:
@@ -286,6 +346,33 @@ def check_timeout(call: ast.Call, ctx: RuleContext):
         return in_test_code(ctx, Hit(call, message=f"`{ctx.source(call.func)}` disables the timeout (timeout=None): "
                                                    "a server that stops answering blocks this call forever."))
     return None
+
+
+def _stdlib_without_timeout(call: ast.Call, name: str, ctx: RuleContext) -> Hit | None:
+    """``urlopen(url)``/``urlopen(Request(url))``, ``HTTPConnection(host)`` without a timeout."""
+    if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
+        return None  # **kwargs / *args may carry a timeout
+    position = STDLIB_TIMEOUTS[name]
+    if position is None and len(call.args) > 2:
+        return None  # (HTTPSConnection before 3.12 took key_file, cert_file, timeout positionally)
+    timeout = ctx.argument(call, position, "timeout")
+    if timeout is not None:
+        if isinstance(timeout, ast.Constant) and timeout.value is None:
+            return in_test_code(ctx, Hit(call, message=f"`{ctx.source(call.func)}` disables the timeout (timeout=None): "
+                                                       "a server that stops answering blocks this call forever."))
+        return None
+    if _sets_socket_default_timeout(ctx):
+        return None
+    return in_test_code(ctx, Hit(call))
+
+
+def _sets_socket_default_timeout(ctx: RuleContext) -> bool:
+    """The file calls socket.setdefaulttimeout(...) with something else than None."""
+    for node in ctx.facts.calls():
+        if ctx.call_name(node) == "socket.setdefaulttimeout" and not (
+                node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value is None):
+            return True
+    return False
 
 
 # --- debug modes -------------------------------------------------------------------------------

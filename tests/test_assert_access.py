@@ -1,0 +1,12 @@
+"""assert-used: which asserts count as security checks (medium) and which stay low."""
+from conftest import FIXTURES, review_text
+from secreview.findings import Level
+
+
+def test_ownership_and_role_asserts_are_medium_and_shape_asserts_low():
+    fixture = FIXTURES / "rules" / "hardening_assert_access.py"
+    result = review_text(fixture.read_text(), path=fixture.name)
+    medium = {f.line for f in result.findings if f.rule_id == "assert-used" and f.confidence == Level.MEDIUM}
+    low = {f.line for f in result.findings if f.rule_id == "assert-used" and f.confidence == Level.LOW}
+    assert medium == {14, 23, 24, 31, 33, 39}
+    assert low == {16, 32, 34, 40}
