@@ -10,11 +10,13 @@ Two rules, one finding per handler:
   nothing/only logs so execution continues exactly as if the check had passed. A function that is
   itself a check (``verify_*``, ``authenticate*``, ``authorize*``, security ``check_*``/
   ``is_valid*``) and returns True from a broad handler fails open whatever its try body calls.
+  So does a check that refuses by raising inside its own try (``if not compare_digest(...):
+  raise PermissionError``) when the handler catches that very exception and carries on.
 - ``exception-swallowed`` (CWE-390, Bandit B110/B112): any other broad handler whose body is only
   ``pass``/``continue``/``...``. Low confidence (hidden by default): best-effort code ignores
   errors on purpose all the time; medium when the ``try`` body handles authentication, keys,
-  tokens, TLS, sessions or permissions, where a hidden error is more likely a hidden security
-  failure.
+  tokens, TLS, login sessions or permissions, where a hidden error is more likely a hidden
+  security failure (a database or HTTP-client session, ``db_session.rollback()``, is not one).
 
 Narrow handlers (``except KeyError: pass``, ``except ImportError: pass``) name the failure they
 expect and stay silent; so do handlers that return False/None, raise, or call anything but a
@@ -325,7 +327,9 @@ def _checking_function_fails_open(handler: ast.ExceptHandler, ctx: RuleContext, 
         missing permission is then accepted. Computing or comparing a MAC (hmac.new,
         compare_digest) counts as such a check, and so does any function named verify_*,
         authenticate*, authorize* (or check_*/is_valid* about tokens, signatures, permissions...)
-        whose broad handler returns True.""",
+        whose broad handler returns True. A refusal raised inside the try itself (`if not
+        hmac.compare_digest(...): raise PermissionError`) that its own broad handler catches and
+        only logs is the same defect: every forged signature is accepted.""",
     solution="""Fail closed: let the exception propagate, or return False / deny access / re-raise
         in the handler; catch only the specific failure you expect and treat it as a refusal.""",
     example="""

@@ -540,7 +540,9 @@ _GETTERS = frozenset({"get", "getenv", "pop", "setdefault", "get_secret"})
         scope to a dict or string holding one (``headers = {"Authorization": f"Bearer {key}"}``,
         ``headers["X-Api-Key"] = key``). A slice of at most 4 characters (``key[:4]``,
         ``key[-4:]``) tells keys apart without revealing them and is not reported; up to 8, at
-        low confidence.""",
+        low confidence. Counts and cursors are not credentials: counts of tokens (``max_tokens``,
+        ``prompt_tokens``), pagination cursors (``next_page_token``), values formatted with
+        ``%d``/``{:d}`` or parameters annotated ``int`` are not reported.""",
     solution="""Remove the secret from the log call; if the event matters, log that a credential
         was used (its name, or a masked form such as oslo_utils.strutils.mask_password()), never
         its value.""",
