@@ -15,31 +15,45 @@ from secreview.rules.context import MISSING, RuleContext
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
-# Words that say a value protects something: a credential, a secret, a proof of identity.
+# What a name denotes is its head noun, the last word: ``reset_token``, ``session_id`` and
+# ``api_key`` hold secrets, ``auth_server``, ``session_backend``, ``oauth_retry_after`` and
+# ``password_length`` hold something else about one (a host, a setting, a delay). A security word
+# before another head only qualifies it; "sign" is a security word only as in signature/signing.
+#
+# Last words that are a secret (or a proof of identity) by themselves.
+SECRET_HEADS = frozenset({
+    "password", "passwords", "passwd", "pwd", "pw", "passphrase", "passcode",
+    "secret", "secrets", "token", "tokens", "nonce", "nonces", "salt", "otp", "totp", "hotp", "pin", "iv",
+    "csrf", "xsrf", "signature", "signatures", "sig", "hmac", "credential", "credentials", "creds",
+    "apikey", "auth", "oauth", "authentication", "authorization", "authenticate", "authenticator",
+    "session", "sessionid", "sessionkey", "secretkey", "privatekey", "privkey", "signingkey", "accesskey",
+    "verifier", "challenge", "cert", "certificate",
+})
+# Fused last words that end like a secret (``csrftoken``, ``authtoken``, ``dbpassword``).
+_SECRET_HEAD_ENDINGS = ("token", "password", "passwd", "secret", "apikey")
+# Generic last words that hold a secret when a security word qualifies them: ``session_id``,
+# ``reset_code``, ``password_hash``, ``signing_key`` (but ``request_id``, ``cache_key``).
+QUALIFIED_HEADS = frozenset({
+    "key", "keys", "id", "ids", "code", "codes", "hash", "hashes", "digest", "value", "string", "str",
+    "hex", "bytes", "cookie", "phrase", "number", "seed", "fingerprint",
+})
+# Words that make such a generic head a secret.
 SECURITY_WORDS = frozenset({
-    "password", "passwords", "passwd", "pwd", "pw", "passphrase",
+    "password", "passwords", "passwd", "pwd", "pw", "passphrase", "passcode",
     "secret", "secrets", "token", "tokens", "nonce", "salt", "otp", "totp", "hotp", "pin", "iv",
-    "csrf", "xsrf", "signature", "signatures", "sig", "sign", "signed", "signing", "hmac",
+    "csrf", "xsrf", "signature", "signatures", "sig", "signed", "signing", "hmac",
     "credential", "credentials", "creds", "apikey", "auth", "oauth", "authentication",
-    "authorization", "authenticate", "authenticator", "session", "sessionid", "verifier",
-    "challenge", "verification", "activation", "cert", "certificate", "privkey", "passcode",
+    "authorization", "session", "sessionid", "verifier", "challenge", "verification", "activation",
+    "cert", "certificate", "privkey", "reset", "confirmation", "recovery", "unlock", "invite",
+    "invitation", "login", "mfa", "twofa", "security", "magic", "pairing", "backup",
 })
 # "key" alone is usually a dictionary or sort key; it is a secret after one of these words.
 KEY_QUALIFIERS = frozenset({
     "api", "private", "access", "signing", "encryption", "master", "shared", "symmetric", "aes",
     "crypto", "cipher", "fernet", "jwt", "ssh", "client", "app", "wrapping", "derived", "kdf",
 })
-# Last words that make a name about a secret a quantity, a time, a setting or a label of it, not
-# the secret itself (``password_length``, ``token_refresh_delay``, ``session_ttl``, ``otp_field``).
-NOT_SECRET_LAST_WORDS = frozenset({
-    "length", "len", "size", "count", "counts", "num", "delay", "delays", "ttl", "interval",
-    "timeout", "expiry", "expires", "expiration", "lifetime", "age", "duration", "period", "jitter",
-    "backoff", "wait", "sleep", "retry", "retries", "attempts", "limit", "max", "min", "rate",
-    "seconds", "secs", "sec", "ms", "millis", "minutes", "mins", "hours", "days", "index", "idx",
-    "offset", "position", "pos", "width", "weight", "weights", "ratio", "percent", "probability",
-    "chance", "threshold", "order", "policy", "strength", "complexity", "field", "label", "prompt",
-    "hint", "name", "url", "uri", "endpoint", "type", "kind", "format", "fmt", "version",
-})
+# Last words of an alphabet to draw secrets from (``PASSWORD_CHARS``, ``token_alphabet``).
+ALPHABET_HEADS = frozenset({"chars", "characters", "alphabet", "charset", "letters", "symbols", "pool"})
 # Plural last words: a collection of existing secrets (picking one or shuffling them makes none).
 SECRET_COLLECTION_WORDS = frozenset({
     "tokens", "passwords", "secrets", "signatures", "credentials", "creds", "sessions", "nonces",
@@ -56,16 +70,35 @@ def name_words(name: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 16)  # asked for most assignment targets; few distinct names
 def is_security_name(name: str | None) -> bool:
-    """True when a variable/attribute/function/keyword name says its value is for security."""
+    """True when a variable/attribute/function/keyword name denotes a value kept for security:
+    its head noun (last word) is a secret, or a generic head qualified by a security word."""
     if not name:
         return False
     words = [word for word in name_words(name) if not word.isdigit()]
-    if not words or words[-1] in NOT_SECRET_LAST_WORDS:
-        return False  # the last word decides what the value is: a length, a delay, a field name
-    if any(word in SECURITY_WORDS for word in words):
+    while len(words) > 1 and words[-1] in _TRAILING_PREPOSITIONS:
+        words.pop()  # ``api_key_for(user)``, ``token_from(request)``: the noun is before
+    return bool(words) and _denotes_secret(words)
+
+
+_TRAILING_PREPOSITIONS = frozenset({"for", "of", "from", "by", "with"})
+
+
+def _denotes_secret(words: list[str]) -> bool:
+    head = words[-1]
+    if head in SECRET_HEADS or head.endswith(_SECRET_HEAD_ENDINGS):
         return True
-    return any(word == "key" and index > 0 and words[index - 1] in KEY_QUALIFIERS
-               for index, word in enumerate(words))
+    if head not in QUALIFIED_HEADS or len(words) < 2:
+        return False
+    qualifier = words[-2]
+    if qualifier in SECURITY_WORDS or (head in ("key", "keys") and qualifier in KEY_QUALIFIERS):
+        return True
+    return _denotes_secret(words[:-1])  # ``password_hash_value``, ``api_key_id``
+
+
+def names_secret_alphabet(name: str) -> bool:
+    """``PASSWORD_CHARS``, ``token_alphabet``: characters to draw new secrets from."""
+    words = [word for word in name_words(name) if not word.isdigit()]
+    return len(words) > 1 and words[-1] in ALPHABET_HEADS and any(word in SECURITY_WORDS for word in words[:-1])
 
 
 def names_secret_collection(name: str) -> bool:
@@ -131,13 +164,14 @@ def security_purpose(ctx: RuleContext, call: ast.Call, *, include_arguments: boo
         if isinstance(parent, ast.stmt):
             break
         child = parent
-    security_names = [name for name in candidates if is_security_name(name)]
+    security_names = [name for name in candidates if name == _SECRET_COMPARISON or is_security_name(name)]
     if len(security_names) > 1:  # sha1(salt + password): name the password, not the public salt
         return next((name for name in security_names if not SECRET_WORDS.isdisjoint(name_words(name))),
                     security_names[0])
     return security_names[0] if security_names else None
 
 
+_SECRET_COMPARISON = "secret comparison"  # (a candidate that is a security use by itself)
 # Words of the values that must stay secret themselves (a salt, nonce or IV protects them but may
 # be public): what a message names first when several security names are around.
 SECRET_WORDS = frozenset({
@@ -164,7 +198,7 @@ def _names_from_parent(ctx: RuleContext, parent: ast.AST, child: ast.AST) -> lis
             return list(mentioned_names([left, *rest]))
         case ast.Call(func=func):
             if ctx.qualname(func) in SECRET_COMPARISONS:
-                return ["secret comparison"]
+                return [_SECRET_COMPARISON]
             if isinstance(func, ast.Attribute):
                 return [func.attr, *reference_names(func.value)]
             return list(reference_names(func))

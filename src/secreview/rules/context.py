@@ -32,6 +32,7 @@ INSTANCE_CLASSES = {
     "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
     "urllib3.ProxyManager": "urllib3.ProxyManager",
     "urllib3.poolmanager.ProxyManager": "urllib3.ProxyManager",
+    "random.Random": "random.Random",  # (its methods are the module's predictable generator)
 }
 INSTANCE_CLASS_NAMES = frozenset(INSTANCE_CLASSES.values())
 _INSTANCE_MODULES = tuple(sorted({name.split(".")[0] for name in INSTANCE_CLASSES}))

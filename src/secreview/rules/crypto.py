@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 
 from secreview.rules._security_use import constant_int, constant_str, is_literal_false, is_security_name, \
-    mentioned_names, names_secret_collection, refers_to, security_purpose
+    mentioned_names, names_secret_alphabet, names_secret_collection, refers_to, security_purpose
 from secreview.rules._naming import is_test_code
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
@@ -98,9 +98,14 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
     used_for_security = ctx.keyword(call, "usedforsecurity")
     if used_for_security is not None and is_literal_false(ctx, used_for_security):
         return None
-    purpose = security_purpose(ctx, call)
-    if purpose is None:
+    bucketed = _reduced_to_bucket(ctx, call)
+    # Hashed to pick a bucket (``int(md5(session_id).hexdigest(), 16) % len(SHARDS)``): what goes
+    # in says nothing, only where the small number goes (``otp = ... % 10**6`` is a secret).
+    purpose = security_purpose(ctx, call, include_arguments=not bucketed)
+    if purpose is None and not bucketed:
         purpose = next((n for n in _hash_object_uses(ctx, call) if is_security_name(n)), None)
+    if purpose is None and bucketed:
+        return None  # a shard or bucket index: no digest is kept, nothing to collide or brute force
     if purpose is not None:
         return Hit(call, confidence=HIGH, message=(
             f"{algorithm} is used for a security value (`{purpose}`): it is broken for collisions and "
@@ -117,6 +122,27 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
     return Hit(call, confidence=LOW, message=(
         f"{algorithm} is broken for security use; nothing here shows a security purpose (if it is a "
         "cache key or checksum, mark it with usedforsecurity=False)."))
+
+
+_DIGEST_METHODS = frozenset({"hexdigest", "digest"})
+
+
+def _reduced_to_bucket(ctx: RuleContext, call: ast.Call) -> bool:
+    """``int(md5(x).hexdigest(), 16) % n`` / ``int.from_bytes(md5(x).digest(), "big") % n``: the
+    digest only becomes an index into ``n`` buckets (sharding, sampling)."""
+    chain = ctx.ancestors
+    if not chain or chain[-1] is not call:
+        return False
+    path = list(reversed(chain[:-1]))
+    # md5(x).hexdigest: Attribute, then its Call, then int(...)/int.from_bytes(...), then ``% n``
+    if len(path) < 4:
+        return False
+    attribute, digest_call, converted, reduced = path[:4]
+    return (isinstance(attribute, ast.Attribute) and attribute.attr in _DIGEST_METHODS
+            and isinstance(digest_call, ast.Call) and digest_call.func is attribute
+            and isinstance(converted, ast.Call) and ctx.call_name(converted) in ("int", "int.from_bytes")
+            and bool(converted.args) and converted.args[0] is digest_call
+            and isinstance(reduced, ast.BinOp) and isinstance(reduced.op, ast.Mod) and reduced.left is converted)
 
 
 # --- weak ciphers ---------------------------------------------------------------------------------
@@ -309,16 +335,19 @@ def _also_imported_from_secrets(ctx: RuleContext, func: ast.expr) -> bool:
     severity=MEDIUM,
     confidence=HIGH,
     bandit=["B311"],
-    calls=[f"random.{f}" for f in _RANDOM_FUNCTIONS],
+    calls=[f"{module}.{f}" for module in ("random", "random.Random") for f in _RANDOM_FUNCTIONS],
     description="""The random module is a Mersenne Twister: after 624 outputs its whole state is
         known, and it is seeded predictably. Tokens, passwords, session ids, nonces, salts, OTPs,
         CSRF tokens or keys drawn from it can be predicted. Reported only where the value is used
         as such a secret (assigned to or returned from a name like token/password/secret/nonce/
         salt/otp/session/csrf/api_key, passed as such a keyword, or drawn from such an alphabet);
         the last word of the name decides, so password_length or token_refresh_delay are not
-        secrets. random used for simulations, jitter, shuffling, picking from existing tokens or
-        test data (test files and functions) is not reported, nor are secrets and random.SystemRandom (also when a name is imported
-        from secrets with a random fallback).""",
+        secrets. The methods of a random.Random() object are the same generator. Values that
+        cannot be secrets are not reported: a comparison (``random.random() < 0.01``), one
+        choice among literals written in the code, a small count (``randint(1, 5)``). random used
+        for simulations, jitter, shuffling, picking from existing tokens or test data (test files
+        and functions) is not reported, nor are secrets and random.SystemRandom (also when a name
+        is imported from secrets with a random fallback).""",
     solution="""Use the secrets module: secrets.token_urlsafe(32), secrets.token_hex(),
         secrets.choice(alphabet), secrets.randbelow(n) (or random.SystemRandom()).""",
     example="""
@@ -331,8 +360,11 @@ def _also_imported_from_secrets(ctx: RuleContext, func: ast.expr) -> bool:
 def check_weak_random(call: ast.Call, ctx: RuleContext):
     if is_test_code(ctx) or _also_imported_from_secrets(ctx, call.func):
         return None
-    if ctx.call_name(call) == "random.shuffle":
+    name = ctx.call_name(call) or ""
+    if name.endswith(".shuffle"):
         return None  # reorders a list in place: it makes no new value
+    if _cannot_be_secret(ctx, call, name.rsplit(".", 1)[-1]):
+        return None
     purpose = security_purpose(ctx, call, include_arguments=False) or _secret_alphabet(ctx, call)
     if purpose is None:
         return None
@@ -344,5 +376,39 @@ def _secret_alphabet(ctx: RuleContext, call: ast.Call) -> str | None:
     """A name in the arguments saying they are an alphabet for secrets (``PASSWORD_CHARS``), not a
     collection of existing ones (``random.choice(tokens)`` picks one that exists already)."""
     return next((name for name in mentioned_names([*call.args, *call.keywords])
-                 if is_security_name(name) and not names_secret_collection(name)), None)
+                 if names_secret_alphabet(name) or (is_security_name(name) and not names_secret_collection(name))), None)
+
+
+# Where a value is kept as it is (not built into something larger): the statement, an argument
+# passed by keyword, a dictionary or tuple entry.
+_KEPT_AS_IS = (ast.Assign, ast.AnnAssign, ast.Return, ast.keyword, ast.Dict, ast.Tuple, ast.NamedExpr)
+_SMALL_COUNT = 100  # ``randint(1, 5)``: at most this many values is a count, never a secret
+
+
+def _cannot_be_secret(ctx: RuleContext, call: ast.Call, function: str) -> bool:
+    """Values a secret cannot be, whatever their name: a comparison's truth (``random.random() <
+    0.01`` samples), one pick among literals written in the code (``random.choice((-1, 1))``),
+    a small count (``tokens = random.randint(1, 5)`` refills a rate limiter's bucket)."""
+    chain = ctx.ancestors
+    outer = list(reversed(chain[:-1] if chain and chain[-1] is call else chain))
+    for parent in outer:
+        if isinstance(parent, ast.Compare) or (isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)):
+            return True  # the value becomes True or False
+        if isinstance(parent, ast.stmt):
+            break
+    if not outer or not isinstance(outer[0], _KEPT_AS_IS):
+        return False  # built into something larger: ``random.choice("ab") * 12``, "".join(...)
+    if function == "choice":
+        return _literal_collection(ctx, ctx.argument(call, 0, "seq"))
+    if function in ("randint", "randrange"):
+        bounds = [constant_int(ctx, argument) for argument in call.args[:2]]
+        return bool(bounds) and None not in bounds and max(bounds) <= _SMALL_COUNT
+    return False
+
+
+def _literal_collection(ctx: RuleContext, expr: ast.expr | None) -> bool:
+    """A list, tuple or set of literals, written there or in a name bound once to one (not a
+    string: its characters are an alphabet)."""
+    value = ctx.literal(expr, None)
+    return isinstance(value, (list, tuple, set, frozenset)) and len(value) > 0
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from typing import Iterable
 
 from secreview.facts import walk
+from secreview.findings import Level
 from secreview.rules import handed
 from secreview.rules.base import Hit, Rule
 from secreview.rules.context import INSTANCE_CLASS_NAMES, RuleContext
@@ -197,6 +199,8 @@ class Dispatcher:
                 for hit in (result,) if isinstance(result, Hit) else result:
                     hits.append((rule, hit, list(ancestors)))
         ctx.ancestors = []
+        if hits:
+            lower_in_dead_branches(hits, ctx)
         return hits, checks
 
     # --- a library function handed to a deferring call (see handed.py) -------------------------
@@ -319,3 +323,94 @@ def _target_name(target: ast.expr) -> str | None:
         container = _target_name(target.value)  # type: ignore[attr-defined]
         return None if container is None else container + "[]"
     return None
+
+
+# --- code that never runs ------------------------------------------------------------------------
+# Rules about what the text of the file gives away, whether it runs or not: a credential written in
+# a branch that never runs is still in the repository for everyone who reads it.
+_TEXT_RULES = frozenset({"hardcoded-password", "hardcoded-secret", "trojan-source"})
+_BRANCHING = (ast.If, ast.IfExp, ast.While)
+_SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def lower_in_dead_branches(hits: list[tuple[Rule, Hit, list[ast.AST]]], ctx: RuleContext) -> None:
+    """Low confidence for the hits inside a branch that never runs (``if False:``, ``if DEBUG:``
+    after ``DEBUG = False``, the ``else`` of ``if True:``), as the data-flow rules do there (the
+    code may be switched on by an edit; it cannot run as written). Asked once per file with hits,
+    and only about their ancestors: the pass over the nodes is not slowed."""
+    decided: dict[int, bool | None] = {}  # branching node id -> its test's constant truth
+    for rule, hit, ancestors in hits:
+        if rule.id in _TEXT_RULES:
+            continue
+        dead = _dead_branch(ancestors, ctx, decided)
+        if dead is None:
+            continue
+        hit.confidence = Level.LOW
+        test, truth = dead
+        if hit.message:
+            hit.message += f" (In a branch that never runs: `{ctx.source(test)}` is always {truth}.)"
+
+
+def _dead_branch(ancestors: list[ast.AST], ctx: RuleContext, decided: dict[int, bool | None]
+                 ) -> tuple[ast.expr, bool] | None:
+    """The constant test, and its value, of a branch among ``ancestors`` that is never taken."""
+    for index in range(len(ancestors) - 1):
+        node = ancestors[index]
+        if node.__class__ not in _BRANCHING:
+            continue
+        child = ancestors[index + 1]
+        if child is node.test:  # type: ignore[attr-defined]
+            continue
+        key = id(node)
+        if key not in decided:
+            decided[key] = _constant_truth(node.test, ancestors[:index], ctx)  # type: ignore[attr-defined]
+        truth = decided[key]
+        if truth is None:
+            continue
+        if node.__class__ is ast.IfExp:
+            in_body = child is node.body  # type: ignore[attr-defined]
+        else:
+            in_body = any(child is statement for statement in node.body)  # type: ignore[attr-defined]
+        if in_body != truth and (in_body or node.__class__ is not ast.While):
+            return node.test, truth  # type: ignore[attr-defined]
+    return None
+
+
+def _constant_truth(test: ast.expr, outer: list[ast.AST], ctx: RuleContext) -> bool | None:
+    """The truth of ``test`` when it is made of literals and module-level names bound once to
+    literals (not rebound in a function between: ``DEBUG`` as a parameter is not the module's)."""
+    from secreview.dataflow import analyzer  # (only for files with hits in a branch)
+
+    names = {node.id for node in ast.walk(test) if node.__class__ is ast.Name}
+    constants: dict = {}
+    if names:
+        module = ctx.facts.scopes.collector(ctx.facts.scopes.tree)
+        chain = [node for node in outer if isinstance(node, _SCOPES)]
+        known = ctx.flow.module_constants if ctx.flow is not None else _module_constants(ctx)
+        for name in names:
+            if name not in known or ctx.facts.scopes.binder(name, chain) is not module or _declared_global(name, ctx):
+                return None
+            constants[name] = known[name]
+    value = analyzer.fold(test, {}, constants)
+    if value is analyzer.NOTHING:
+        return None
+    try:
+        return bool(value)
+    except Exception:  # noqa: BLE001 - a folded value whose truth cannot be taken
+        return None
+
+
+def _declared_global(name: str, ctx: RuleContext) -> bool:
+    """``global DEBUG`` in some function: it may rebind the module's name when it runs."""
+    return any(line.lstrip().startswith("global") and re.search(rf"\b{re.escape(name)}\b", line)
+               for line in ctx.parsed.lines)
+
+
+def _module_constants(ctx: RuleContext) -> dict:
+    """Module-level names bound once to literals, without the data flow (``--no-dataflow``)."""
+    from secreview.dataflow import _module_constants as constants_of
+
+    found = ctx.__dict__.get("_dispatch_module_constants")
+    if found is None:
+        found = ctx.__dict__["_dispatch_module_constants"] = constants_of(ctx.facts)
+    return found

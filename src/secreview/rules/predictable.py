@@ -45,11 +45,11 @@ def _predictable_hit(ctx: RuleContext, node: ast.AST, value: ast.expr | None, wh
     cwe=330,
     severity=MEDIUM,
     confidence=HIGH,
-    nodes=[ast.Assign],
-    methods=["set_cookie", "set_signed_cookie"],
+    nodes=[ast.Assign, ast.Return],
+    methods=["set_cookie", "set_signed_cookie", "set_password"],
     description="""A value from a non-cryptographic generator (random, numpy.random, uuid1) ends up
-        in a cookie, the session, or a variable or argument that holds a secret (token, password,
-        session id, nonce...). These generators are predictable: from some outputs, or the seed,
+        in a cookie, the session, a password set with set_password(), or a variable, argument or
+        function result that holds a secret (token, password, session id, nonce...). These generators are predictable: from some outputs, or the seed,
         the next values follow, so the secret can be computed by an attacker. Also a secret
         (a name saying so) computed from the clock (time.time(), datetime.now()) and nothing an
         attacker cannot know -- constants, parameters, request data, hashed or formatted: the
@@ -69,7 +69,11 @@ def _predictable_hit(ctx: RuleContext, node: ast.AST, value: ast.expr | None, wh
 )
 def check_predictable(node: ast.AST, ctx: RuleContext):
     if isinstance(node, ast.Call):
+        if node.func.attr == "set_password":  # type: ignore[attr-defined]
+            return _predictable_hit(ctx, node, ctx.argument(node, 0, "raw_password"), "a password")
         return _predictable_hit(ctx, node, ctx.argument(node, 1, "value"), "a cookie value")
+    if isinstance(node, ast.Return):
+        return _returned_secret_hit(node, ctx)
     for target in node.targets:  # type: ignore[union-attr]
         if isinstance(target, ast.Subscript) and ctx.may_resolve_to(target.value, ("session",)) \
                 and _is_session(target.value, ctx):
@@ -79,6 +83,19 @@ def check_predictable(node: ast.AST, ctx: RuleContext):
             where = f"the secret `{ctx.source(target)}`"
             return _predictable_hit(ctx, node, node.value, where) or _time_derived_hit(ctx, node, node.value, where)  # type: ignore[union-attr]
     return None
+
+
+def _returned_secret_hit(node: ast.Return, ctx: RuleContext) -> Hit | None:
+    """``def new_reset_token(email): return sha256(f"{email}{time.time()}"...)``: the function's
+    name says what its result is."""
+    function = ctx.function
+    if node.value is None or isinstance(node.value, (ast.Tuple, ast.List, ast.Dict)) or function is None \
+            or not is_security_name(function.name):
+        return None  # (several values: the function's name is no one's)
+    if isinstance(node.value, ast.Name) and is_security_name(node.value.id):
+        return None  # ``return token``: judged where the secret-named variable was assigned
+    where = f"the secret returned by `{function.name}()`"
+    return _predictable_hit(ctx, node, node.value, where) or _time_derived_hit(ctx, node, node.value, where)
 
 
 # A secret made of the clock and values an attacker may know (``reset_token =
@@ -103,7 +120,7 @@ _DETERMINISTIC_METHODS = frozenset({
 })
 
 
-def _time_derived_hit(ctx: RuleContext, node: ast.Assign, value: ast.expr, where: str) -> Hit | None:
+def _time_derived_hit(ctx: RuleContext, node: ast.Assign | ast.Return, value: ast.expr, where: str) -> Hit | None:
     clock = _clock_call(value, ctx)
     if clock is None:
         return None

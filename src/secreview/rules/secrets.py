@@ -61,6 +61,11 @@ def string_value(expr: ast.expr | None, ctx: RuleContext) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# Lower-case words that stand for no credential or an unauthenticated one, never for a secret.
+_SENTINEL_WORDS = frozenset({
+    "undefined", "null", "none", "nil", "nan", "anonymous", "anon", "guest", "unknown", "empty", "missing",
+    "invalid", "unset", "false", "true", "disabled", "expired", "revoked", "public",
+})
 _WORDS_NAME = re.compile(r"_?[a-z]+(?:[-_.][a-z]+)+|_[a-z]+")
 _SENTINEL = re.compile(r"[A-Z]+(?:_[A-Z]+)*")
 
@@ -82,6 +87,10 @@ def credential_confidence(name: str, kind: str, value: str, compared: bool = Fal
         return None  # the key's own name: PASSWORD = "password"
     if text.isidentifier() and text.islower() and credential_kind(text):
         return None  # a field or key name: LOGIN_FIELD = "password", TOKEN_PARAM = "access_token"
+    if text in _SENTINEL_WORDS and (compared or kind == SECRET):
+        # ``token == "undefined"``, ``API_TOKEN = "null"``: a marker for no token (a password
+        # set to "guest" is still a weak default credential, below).
+        return None
     if any(word in lowered for word in PLACEHOLDER_WORDS) or lowered in WEAK_DEFAULTS:
         return LOW
     if kind == SECRET and (_WORDS_NAME.fullmatch(text) or (compared and _SENTINEL.fullmatch(text))):
@@ -148,8 +157,9 @@ def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str
             kind, text = SECRET, _authorization_credential(text)
             if text is None:
                 continue
-        confidence = credential_confidence(name, kind, text, compared=where == "compared with")
-        if confidence is None:
+        compared = where == "compared with"
+        confidence = credential_confidence(name, kind, text, compared=compared)
+        if confidence is None or (compared and _rejected_when_equal(node, ctx)):
             continue
         if confidence is MEDIUM and kind == SECRET and _is_aws_secret_access_key(name, text):
             confidence, where = HIGH, f"{where}{_TOKEN_KIND}AWS secret access key"  # (as sure as its key id)
@@ -315,6 +325,57 @@ def _compared_values(node: ast.Compare) -> list[tuple[str, ast.expr, str]]:
         if name and not isinstance(stored, ast.Constant):
             found.append((name, literal, "compared with"))
     return found
+
+
+_REJECTING_CALLS = frozenset({"abort", "exit", "deny", "reject", "forbid", "unauthorized", "forbidden", "fail"})
+_ERROR_STATUS = 400
+
+
+def _rejected_when_equal(compare: ast.Compare, ctx: RuleContext) -> bool:
+    """``if not token or token == "undefined": abort(401)``: the branch taken when the value
+    equals the literal turns the request away, so the literal is a sentinel the client sends
+    instead of a credential, not one the code accepts (``if token != "s3cret": abort(401)`` is)."""
+    equal = isinstance(compare.ops[0], ast.Eq)
+    child: ast.AST = compare
+    for parent in reversed(ctx.ancestors[:-1] if ctx.ancestors and ctx.ancestors[-1] is compare else ctx.ancestors):
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+            equal = not equal
+        elif isinstance(parent, ast.If) and parent.test is child:
+            return _rejects(parent.body if equal else parent.orelse)
+        elif not isinstance(parent, ast.BoolOp):
+            return False
+        child = parent
+    return False
+
+
+def _rejects(body: list[ast.stmt]) -> bool:
+    """A branch that raises, aborts or returns an error (a 4xx status, an error response; not a
+    bare None or False, which a parser returns as readily)."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, ast.Raise):
+        return True
+    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+        name = last_name(last.value.func) or ""
+        return name.lower() in _REJECTING_CALLS
+    if isinstance(last, ast.Return):
+        return _is_error_value(last.value)
+    return False
+
+
+def _is_error_value(value: ast.expr | None) -> bool:
+    if isinstance(value, ast.Tuple) and value.elts:  # ``return jsonify(error=...), 401``
+        status = value.elts[-1] if len(value.elts) > 1 else None
+        return isinstance(status, ast.Constant) and isinstance(status.value, int) and status.value >= _ERROR_STATUS
+    if isinstance(value, ast.Call):
+        name = last_name(value.func) or ""
+        if name.lower() in _REJECTING_CALLS or name.endswith(("Forbidden", "Unauthorized", "BadRequest", "NotFound", "Error")):
+            return True
+        return any(keyword.arg in ("status", "status_code") and isinstance(keyword.value, ast.Constant)
+                   and isinstance(keyword.value.value, int) and keyword.value.value >= _ERROR_STATUS
+                   for keyword in value.keywords)
+    return False
 
 
 _NAMED_VALUES = {

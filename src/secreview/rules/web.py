@@ -756,6 +756,8 @@ def check_cookie(call: ast.Call, ctx: RuleContext):
         return None  # a response class's own helpers forward their caller's flags
     if len(call.args) == 1 and not call.keywords:
         return None  # http.cookiejar's CookieJar.set_cookie(cookie): a client storing a Cookie object
+    if _clears_cookie(call, ctx):
+        return None  # an empty value that expires at once: nothing is left to read
     secure = ctx.keyword(call, "secure")
     httponly = ctx.keyword(call, "httponly")
     missing = []
@@ -770,6 +772,26 @@ def check_cookie(call: ast.Call, ctx: RuleContext):
                    message="The cookie is set without HttpOnly: script injected into the page can read it.")
     return Hit(call, message=f"The cookie is set without {' and '.join(missing)}: it can be read "
                + ("on the network over plain HTTP." if "Secure" in missing else "by script in the page."))
+
+
+_EPOCH_DATES = ("thu, 01 jan 1970", "thu, 01-jan-1970", "1970-01-01")
+
+
+def _clears_cookie(call: ast.Call, ctx: RuleContext) -> bool:
+    """``set_cookie("session", "", expires=0)`` / ``max_age=0``: how Flask, Django and Starlette
+    code deletes a cookie (delete_cookie does the same); the value is empty (or left out)."""
+    value = ctx.argument(call, 1, "value")
+    if value is not None and ctx.literal(value, None) not in ("", b"", None):
+        return False
+    if value is None and len(call.args) > 1:
+        return False  # (a starred argument: the value is not known)
+    max_age = ctx.literal(ctx.argument(call, 2, "max_age"), None)
+    if isinstance(max_age, int) and not isinstance(max_age, bool) and max_age <= 0:
+        return True
+    expires = ctx.literal(ctx.argument(call, 3, "expires"), None)
+    if isinstance(expires, (int, float)) and not isinstance(expires, bool) and expires <= 0:
+        return True
+    return isinstance(expires, str) and expires.strip().lower().startswith(_EPOCH_DATES)
 
 
 # --- CSRF exemptions -------------------------------------------------------------------------------
