@@ -35,7 +35,7 @@ _SECRET_HEAD_ENDINGS = ("token", "password", "passwd", "secret", "apikey")
 # ``reset_code``, ``password_hash``, ``signing_key`` (but ``request_id``, ``cache_key``).
 QUALIFIED_HEADS = frozenset({
     "key", "keys", "id", "ids", "code", "codes", "hash", "hashes", "digest", "value", "string", "str",
-    "hex", "bytes", "cookie", "phrase", "number", "seed", "fingerprint",
+    "hex", "bytes", "cookie", "phrase", "number", "seed", "fingerprint", "header",
 })
 # Words that make such a generic head a secret.
 SECURITY_WORDS = frozenset({
@@ -44,7 +44,7 @@ SECURITY_WORDS = frozenset({
     "csrf", "xsrf", "signature", "signatures", "sig", "signed", "signing", "hmac",
     "credential", "credentials", "creds", "apikey", "auth", "oauth", "authentication",
     "authorization", "session", "sessionid", "verifier", "challenge", "verification", "activation",
-    "cert", "certificate", "privkey", "reset", "confirmation", "recovery", "unlock", "invite",
+    "cert", "certificate", "privkey", "reset", "confirmation", "confirm", "verify", "recovery", "unlock", "invite",
     "invitation", "login", "mfa", "twofa", "security", "magic", "pairing", "backup",
 })
 # "key" alone is usually a dictionary or sort key; it is a secret after one of these words.

@@ -77,7 +77,9 @@ def _hash_object_updates(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
         data or the names around it are a password, token, secret, signature, HMAC, session,
         credential...), medium when it is computed over untrusted input (whoever sends it can craft
         collisions), and low otherwise (cache keys, ETags, de-duplication), where the algorithm
-        is harmless. hashlib calls with usedforsecurity=False are not reported.""",
+        is harmless. hashlib calls with usedforsecurity=False are not reported, nor a digest
+        reduced to a bucket index (int(md5(session_id).hexdigest(), 16) % SHARDS picks a shard)
+        unless that number is itself kept as a secret (an OTP).""",
     solution="""For integrity and signatures use SHA-256 or better (hashlib.sha256, hashes.SHA256);
         for passwords use a password hash (hashlib.scrypt, argon2-cffi, bcrypt); for tokens use
         secrets.token_urlsafe. When MD5/SHA-1 is required by a non-security protocol, say so with
