@@ -45,7 +45,7 @@ def _predictable_hit(ctx: RuleContext, node: ast.AST, value: ast.expr | None, wh
     cwe=330,
     severity=MEDIUM,
     confidence=HIGH,
-    nodes=[ast.Assign, ast.Return],
+    nodes=[ast.Assign, ast.FunctionDef, ast.AsyncFunctionDef],
     methods=["set_cookie", "set_signed_cookie", "set_password"],
     description="""A value from a non-cryptographic generator (random, numpy.random, uuid1) ends up
         in a cookie, the session, a password set with set_password(), or a variable, argument or
@@ -72,8 +72,8 @@ def check_predictable(node: ast.AST, ctx: RuleContext):
         if node.func.attr == "set_password":  # type: ignore[attr-defined]
             return _predictable_hit(ctx, node, ctx.argument(node, 0, "raw_password"), "a password")
         return _predictable_hit(ctx, node, ctx.argument(node, 1, "value"), "a cookie value")
-    if isinstance(node, ast.Return):
-        return _returned_secret_hit(node, ctx)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return _returned_secret_hits(node, ctx) if is_security_name(node.name) else None
     for target in node.targets:  # type: ignore[union-attr]
         if isinstance(target, ast.Subscript) and ctx.may_resolve_to(target.value, ("session",)) \
                 and _is_session(target.value, ctx):
@@ -85,17 +85,30 @@ def check_predictable(node: ast.AST, ctx: RuleContext):
     return None
 
 
-def _returned_secret_hit(node: ast.Return, ctx: RuleContext) -> Hit | None:
+def _returned_secret_hits(function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: RuleContext):
     """``def new_reset_token(email): return sha256(f"{email}{time.time()}"...)``: the function's
-    name says what its result is."""
-    function = ctx.function
-    if node.value is None or isinstance(node.value, (ast.Tuple, ast.List, ast.Dict)) or function is None \
-            or not is_security_name(function.name):
-        return None  # (several values: the function's name is no one's)
-    if isinstance(node.value, ast.Name) and is_security_name(node.value.id):
-        return None  # ``return token``: judged where the secret-named variable was assigned
+    name says what its result is. (Asked per function, not per return: few names are secrets.)"""
     where = f"the secret returned by `{function.name}()`"
-    return _predictable_hit(ctx, node, node.value, where) or _time_derived_hit(ctx, node, node.value, where)
+    for node in _own_returns(function.body):
+        value = node.value
+        if value is None or isinstance(value, (ast.Tuple, ast.List, ast.Dict)):
+            continue  # (several values: the function's name is no one's)
+        if isinstance(value, ast.Name) and is_security_name(value.id):
+            continue  # ``return token``: judged where the secret-named variable was assigned
+        hit = _predictable_hit(ctx, node, value, where) or _time_derived_hit(ctx, node, value, where)
+        if hit is not None:
+            yield hit
+
+
+def _own_returns(body: list[ast.stmt]):  # (in no order: each is reported on its own line)
+    """The return statements of a function body, not of the functions and classes inside it."""
+    pending = list(body)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, ast.Return):
+            yield statement
+        elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            pending.extend(child for child in ast.iter_child_nodes(statement) if not isinstance(child, ast.expr))  # (also handlers, cases)
 
 
 # A secret made of the clock and values an attacker may know (``reset_token =
