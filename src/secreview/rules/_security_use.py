@@ -72,8 +72,8 @@ def name_words(name: str) -> list[str]:
 def is_security_name(name: str | None) -> bool:
     """True when a variable/attribute/function/keyword name denotes a value kept for security:
     its head noun (last word) is a secret, or a generic head qualified by a security word."""
-    if not name:
-        return False
+    if not name or not name.lower().rstrip("0123456789_").endswith(_HEAD_ENDINGS):
+        return False  # (a cheap necessary condition: asked for every function's name too)
     words = [word for word in name_words(name) if not word.isdigit()]
     while len(words) > 1 and words[-1] in _TRAILING_PREPOSITIONS:
         words.pop()  # ``api_key_for(user)``, ``token_from(request)``: the noun is before
@@ -93,6 +93,10 @@ def _denotes_secret(words: list[str]) -> bool:
     if qualifier in SECURITY_WORDS or (head in ("key", "keys") and qualifier in KEY_QUALIFIERS):
         return True
     return _denotes_secret(words[:-1])  # ``password_hash_value``, ``api_key_id``
+
+
+# What a security name can end with (``apiKey2`` -> "apikey"): the heads, or a preposition after one.
+_HEAD_ENDINGS = tuple(SECRET_HEADS | QUALIFIED_HEADS | _TRAILING_PREPOSITIONS | set(_SECRET_HEAD_ENDINGS))
 
 
 def names_secret_alphabet(name: str) -> bool:

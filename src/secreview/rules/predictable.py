@@ -68,12 +68,13 @@ def _predictable_hit(ctx: RuleContext, node: ast.AST, value: ast.expr | None, wh
     """,
 )
 def check_predictable(node: ast.AST, ctx: RuleContext):
-    if isinstance(node, ast.Call):
+    cls = node.__class__  # (class tests: asked for every function and assignment)
+    if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
+        return _returned_secret_hits(node, ctx) if is_security_name(node.name) else None  # type: ignore[attr-defined]
+    if cls is ast.Call:
         if node.func.attr == "set_password":  # type: ignore[attr-defined]
-            return _predictable_hit(ctx, node, ctx.argument(node, 0, "raw_password"), "a password")
-        return _predictable_hit(ctx, node, ctx.argument(node, 1, "value"), "a cookie value")
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return _returned_secret_hits(node, ctx) if is_security_name(node.name) else None
+            return _predictable_hit(ctx, node, ctx.argument(node, 0, "raw_password"), "a password")  # type: ignore[arg-type]
+        return _predictable_hit(ctx, node, ctx.argument(node, 1, "value"), "a cookie value")  # type: ignore[arg-type]
     for target in node.targets:  # type: ignore[union-attr]
         if isinstance(target, ast.Subscript) and ctx.may_resolve_to(target.value, ("session",)) \
                 and _is_session(target.value, ctx):
