@@ -23,7 +23,9 @@ import urllib.parse
 from secreview.rules._naming import (
     PASSWORD, SECRET, credential_kind, is_test_code, last_name, name_words, reference_name,
 )
+from secreview.facts import instances
 from secreview.facts.scopes import PURE_FUNCTIONS, PURE_METHODS
+from secreview.rules import _credential_apis as apis
 from secreview.findings import Level
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
@@ -106,9 +108,14 @@ def credential_confidence(name: str, kind: str, value: str, compared: bool = Fal
 
 
 _LITERAL_HOLDERS = (ast.Constant, ast.Name)
+# An assignment's value that may be a credential literal: ``x = os.getenv("X") or "fallback"`` too.
+_ASSIGNED_HOLDERS = (ast.Constant, ast.Name, ast.BoolOp)
 
 
 _CONSTANT = ast.Constant
+_ATTRIBUTE, _NAME = ast.Attribute, ast.Name
+_POSITIONAL_METHODS, _POSITIONAL_FUNCTIONS = apis.POSITIONAL_METHODS, apis.POSITIONAL_FUNCTIONS
+_NEVER = 1 << 30  # (more arguments than any call has)
 
 
 def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str, ast.expr, Level, str]]:
@@ -126,9 +133,19 @@ def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str,
                 if argument.__class__ is _CONSTANT and _may_be_token(argument):
                     break
             else:
-                return []
+                # ... or a password or a setting's default passed positionally to an API of
+                # _credential_apis (``smtp.login(user, "pw")``, ``os.getenv("X", "default")``)
+                func = node.func  # type: ignore[attr-defined]
+                if func.__class__ is _ATTRIBUTE:
+                    position = _POSITIONAL_METHODS.get(func.attr, _NEVER)
+                elif func.__class__ is _NAME:
+                    position = _POSITIONAL_FUNCTIONS.get(func.id, _NEVER)
+                else:
+                    return []
+                if len(node.args) <= position:  # type: ignore[attr-defined]
+                    return []
     elif cls is ast.Assign:
-        if node.value.__class__ not in _LITERAL_HOLDERS:  # type: ignore[attr-defined]
+        if node.value.__class__ not in _ASSIGNED_HOLDERS:  # type: ignore[attr-defined]
             return []
     memo = ctx.facts.scopes.memo
     last = memo.get("credential_literals")
@@ -150,6 +167,10 @@ def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str
             if token is not None:  # ``GH = "ghp_..."``: the format says what it is, whatever the name
                 found.append((SECRET, name, value, LOW if is_test_code(ctx) else HIGH, f"{where}{_TOKEN_KIND}{token}"))
             continue  # nearly always: the name is not a credential's
+        if value.__class__ is ast.BoolOp:  # ``os.getenv("JWT_SECRET") or "f8a9..."``: the fallback
+            value, where = _fallback_literal(value), _FALLBACK if where is _FALLBACK else _FALLBACK_ASSIGNED
+            if value is None:
+                continue
         text = string_value(value, ctx)
         if text is None:
             continue
@@ -161,12 +182,133 @@ def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str
         confidence = credential_confidence(name, kind, text, compared=compared)
         if confidence is None or (compared and _rejected_when_equal(node, ctx)):
             continue
+        if confidence is LOW and where in _FALLBACK_PLACES:
+            continue  # (a fallback "changeme" or "dev" says: set me; the setting is meant to be set)
         if confidence is MEDIUM and kind == SECRET and _is_aws_secret_access_key(name, text):
             confidence, where = HIGH, f"{where}{_TOKEN_KIND}AWS secret access key"  # (as sure as its key id)
         if is_test_code(ctx):
             confidence = LOW
         found.append((kind, name, value, confidence, where))
+    if node.__class__ is ast.Call:
+        _api_credentials(node, ctx, found)  # type: ignore[arg-type]
     return found
+
+
+# --- credentials passed to well-known APIs and the defaults of configuration lookups ------------
+# (the tables are in _credential_apis). Only a real value is reported: placeholders ("changeme"),
+# weak words and short secrets, which the rule otherwise reports at low confidence, say that the
+# value is meant to be given (a fallback) or are no real credential (a sample login).
+
+_FALLBACK = "the fallback when the configuration lacks"
+_FALLBACK_ASSIGNED = "the fallback assigned to"
+_FIELD_DEFAULT = "the default of the setting"
+_FALLBACK_PLACES = frozenset({_FALLBACK, _FALLBACK_ASSIGNED, _FIELD_DEFAULT})
+_PASSED = "passed as the password to"
+
+
+def _fallback_literal(value: ast.BoolOp) -> ast.expr | None:
+    """The last operand of ``a or b or "literal"`` (what is used when all the others are empty)."""
+    return value.values[-1] if value.op.__class__ is ast.Or else None
+
+
+def _api_credentials(call: ast.Call, ctx: RuleContext, found: list) -> None:
+    """Add to ``found`` the setting's default of a configuration lookup (``os.getenv("DB_PASSWORD",
+    "Pr0d...")``), the password passed to an API of the tables (``smtp.login(user, "pw")``,
+    ``HTTPBasicAuth("svc", "pw")``) and the password of a ``(user, password)`` pair (``auth=``)."""
+    func = call.func
+    cls = func.__class__
+    last = func.attr if cls is _ATTRIBUTE else func.id if cls is _NAME else None  # type: ignore[attr-defined]
+    candidates = []  # (kind, name, value, where)
+    if last in apis.LOOKUP_DEFAULTS:
+        lookup = _lookup_default(call, ctx, last)
+        if lookup is not None:
+            candidates.append(lookup)
+    if last in _POSITIONAL_METHODS:
+        passed = _api_password(call, ctx, last)
+        if passed is not None:
+            candidates.append(passed)
+    for keyword in call.keywords:
+        if keyword.arg in apis.AUTH_PAIR_KEYWORDS and keyword.value.__class__ is ast.Tuple \
+                and len(keyword.value.elts) == 2:  # type: ignore[attr-defined]
+            callee = f"{_short_source(ctx, func)}({keyword.arg}=...)"
+            candidates.append((PASSWORD, callee, keyword.value.elts[1], _PASSED))  # type: ignore[attr-defined]
+    if not candidates:
+        return
+    reported = {id(value) for _, _, value, _, _ in found}  # (a known token passed positionally)
+    for kind, name, value, where in candidates:
+        if id(value) in reported:
+            continue
+        text = string_value(value, ctx)
+        if text is None:
+            continue
+        confidence = credential_confidence(name if where is _FALLBACK else "password", kind, text)
+        if confidence is None or confidence is LOW:
+            continue
+        found.append((kind, name, value, LOW if is_test_code(ctx) else confidence, where))
+
+
+def _lookup_default(call: ast.Call, ctx: RuleContext, last: str):
+    """(kind, setting, default, where) for a configuration lookup of a credential-named setting
+    with a default; else None."""
+    args = call.args
+    key = args[0] if args else None
+    if key is None or key.__class__ is not _CONSTANT or key.value.__class__ is not str:  # type: ignore[attr-defined]
+        return None
+    kind = credential_kind(key.value)  # type: ignore[attr-defined]
+    if kind is None:
+        return None  # nearly always: os.getenv("LOG_LEVEL", "INFO"), d.get("name", "")
+    position = apis.LOOKUP_DEFAULTS[last]
+    default = ctx.argument(call, position, apis.DEFAULT_KEYWORD)
+    if default is None or not _is_config_lookup(call, ctx):
+        return None
+    return kind, key.value, default, _FALLBACK  # type: ignore[attr-defined]
+
+
+def _is_config_lookup(call: ast.Call, ctx: RuleContext) -> bool:
+    """``os.environ.get``, ``os.getenv``, ``decouple.config``, or a lookup in something named as a
+    configuration (``env.str``, ``app.config.get``, ``settings.get``, ``env(...)``)."""
+    func = call.func
+    if func.__class__ is _ATTRIBUTE:
+        receiver = last_name(func.value)  # type: ignore[attr-defined]
+        if receiver is not None and receiver.lower() in apis.CONFIG_NAMES:
+            return True
+    elif func.__class__ is _NAME and func.id in apis.CONFIG_NAMES:  # type: ignore[attr-defined]
+        return True
+    return ctx.qualname(func) in apis.LOOKUP_FUNCTIONS
+
+
+def _api_password(call: ast.Call, ctx: RuleContext, last: str):
+    """(PASSWORD, API, password argument, where) for a call of an API of the tables; else None."""
+    method = apis.PASSWORD_METHODS.get(last) if call.func.__class__ is _ATTRIBUTE else None
+    if method is not None:
+        receivers, position, keyword = method
+        made = instances.class_of(ctx.facts.scopes, call.func.value, ctx.scope_chain,  # type: ignore[attr-defined]
+                                  lambda value: _constructor(value, ctx, receivers))
+        if made is not None:
+            argument = ctx.argument(call, position, keyword)
+            api = f"{apis.CLASS_OF_CONSTRUCTOR.get(made, made)}.{last}"
+            return (PASSWORD, api, argument, _PASSED) if argument is not None else None
+    name = ctx.qualname(call.func)
+    known = apis.PASSWORD_CALLS.get(name) if name else None
+    if known is None:
+        return None
+    position, keyword = known
+    argument = ctx.argument(call, position, keyword)
+    return (PASSWORD, name, argument, _PASSED) if argument is not None else None
+
+
+def _short_source(ctx: RuleContext, expr: ast.expr) -> str:
+    text = ctx.source(expr)
+    return text if len(text) <= 40 and "\n" not in text else (last_name(expr) or "the call")
+
+
+def _constructor(value: ast.expr, ctx: RuleContext, classes: frozenset[str]) -> str | None:
+    """The qualified name of the imported constructor called by ``value`` when it is one of
+    ``classes`` (``smtplib.SMTP("host")``, ``ldap.initialize(uri)``); else None."""
+    if value.__class__ is not ast.Call:
+        return None
+    name = ctx.facts.imports.qualname(value.func)  # type: ignore[attr-defined]
+    return name if name in classes else None
 
 
 # An AWS secret access key: 40 characters of base64, under a name that says so (the value alone
@@ -289,12 +431,27 @@ def _option_name(call: ast.Call) -> str | None:
 
 def _assigned_values(node: ast.Assign) -> list[tuple[str, ast.expr, str]]:
     value = node.value
-    return [(name, value, "assigned to") for name in map(reference_name, node.targets) if name]
+    found = [(name, value, "assigned to") for name in map(reference_name, node.targets) if name]
+    if value.__class__ is ast.BoolOp and not any(credential_kind(name) for name, _, _ in found):
+        # ``KEY = os.getenv("JWT_SECRET") or "f8a9..."``: the looked-up setting names the value
+        first = value.values[0]  # type: ignore[attr-defined]
+        if first.__class__ is ast.Call and first.args and (last_name(first.func) or "") in apis.LOOKUP_DEFAULTS:
+            key = first.args[0]
+            if key.__class__ is _CONSTANT and isinstance(key.value, str):  # type: ignore[attr-defined]
+                found = [(key.value, value, _FALLBACK)]  # type: ignore[attr-defined]
+    return found
 
 
 def _annotated_values(node: ast.AnnAssign) -> list[tuple[str, ast.expr, str]]:
     name = reference_name(node.target) if node.value is not None else None
-    return [(name, node.value, "assigned to")] if name else []  # type: ignore[list-item]
+    if not name:
+        return []
+    value = node.value
+    if value.__class__ is ast.Call and last_name(value.func) in apis.FIELD_FACTORIES:  # type: ignore[union-attr]
+        # ``secret_key: str = Field("...")`` in a pydantic settings class: the field's default
+        default = RuleContext.argument(value, 0, apis.DEFAULT_KEYWORD)  # type: ignore[arg-type]
+        return [(name, default, _FIELD_DEFAULT)] if default is not None else []
+    return [(name, value, "assigned to")]  # type: ignore[list-item]
 
 
 def _dict_values(node: ast.Dict) -> list[tuple[str, ast.expr, str]]:
