@@ -8,7 +8,10 @@ paths/URLs and names of other variables (``"GITHUB_TOKEN"``) are not credentials
 Whatever its name, a URL's password (``"postgresql://app:S3cret@db/app"``), the credential of an
 ``Authorization`` header value (``"Bearer 9f8e..."``) and a string in the format of a well-known
 token (``KNOWN_TOKENS``: ``"ghp_..."``, ``"AKIA..."``) are secrets too; an option's ``default=`` is
-kept under the option's name (``add_argument("--password", default=...)``).
+kept under the option's name (``add_argument("--password", default=...)``), and the default of a
+configuration lookup under the setting's name (``os.getenv("DB_PASSWORD", "...")``). APIs taking a
+password under another name or position (``smtp.login(user, "pw")``, ``auth=("svc", "pw")``) are
+listed in ``_credential_apis``.
 Well-known placeholder values (``"changeme"``, ``"example"``) are still reported, at low
 confidence: a default credential that nobody changed is a real defect, but usually it is a sample.
 Test code gets low confidence (fake credentials are the norm there).
@@ -571,7 +574,14 @@ def _credential_hits(found: list[tuple[str, str, ast.expr, Level, str]], wanted:
     description="""A password is written in the source: assigned to a password-named variable,
         attribute or key, passed as a password argument, used as a parameter default or as the
         default of a password option (argparse ``add_argument("--password", default=...)``, click
-        ``@click.option``), or compared with (a fixed password accepted at login). Everyone who can read the code, its history or
+        ``@click.option``), or compared with (a fixed password accepted at login); passed to a
+        well-known API that takes one whatever the argument is called (``smtp.login(user, "pw")``
+        of smtplib/imaplib/ftplib, poplib ``pass_``, LDAP ``simple_bind_s``, ``ldap3.Connection``,
+        ``pymysql.connect(host, user, "pw", db)``, paramiko ``connect``, ``HTTPBasicAuth``,
+        ``auth=("svc", "pw")``); or the fallback of a configuration lookup
+        (``os.getenv("DB_PASSWORD", "...")``, ``config("X_PASSWORD", default=...)``,
+        ``os.getenv("X_PASSWORD") or "..."``): production runs with it whenever the setting is
+        missing. Everyone who can read the code, its history or
         the installed package knows it, and it cannot be changed without a release.""",
     solution="""Read the password at run time from the environment, a secrets manager or a
         configuration file kept out of version control (os.environ["DB_PASSWORD"]); for login
@@ -599,7 +609,10 @@ def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
     description="""A secret credential (API key, token, signing or private key, client secret) is
         written in the source: under a credential's name, as the value of an Authorization header
         ("Bearer ...", "Basic ...", "Token ..."), or as the password inside a URL
-        (scheme://user:password@host), or as the default of such an option; and, whatever the
+        (scheme://user:password@host), or as the default of such an option, or as the fallback of
+        a configuration lookup of such a setting (``os.environ.get("DJANGO_SECRET_KEY", "...")``,
+        django-environ ``env.str("API_TOKEN", default=...)``, a pydantic settings field's
+        default; an empty or placeholder fallback is not reported); and, whatever the
         name, a string in the exact format of a well-known credential (GitHub ghp_..., AWS AKIA...,
         Stripe sk_live_..., Slack xoxb-..., Google AIza..., GitLab, npm, PyPI and OpenAI keys: the
         full length and alphabet, not a documentation example). Anyone with the code can use it, and rotating it needs a
