@@ -99,6 +99,11 @@ for _name, (_, _position, _) in PASSWORD_METHODS.items():
 for _name, _position in LOOKUP_DEFAULTS.items():
     if _position is not None:
         POSITIONAL_METHODS[_name] = min(_position, POSITIONAL_METHODS.get(_name, _position))
+# (the last names of PASSWORD_CALLS, with the smallest position of the password)
+PASSWORD_CALL_POSITIONS: dict[str, int] = {}
+for _name, (_position, _) in PASSWORD_CALLS.items():
+    _last = _name.rsplit(".", 1)[-1]
+    PASSWORD_CALL_POSITIONS[_last] = min(_position, PASSWORD_CALL_POSITIONS.get(_last, _position))
 POSITIONAL_FUNCTIONS: dict[str, int] = {
     name: position for name, position in POSITIONAL_METHODS.items()
     if name in {n.rsplit(".", 1)[-1] for n in PASSWORD_CALLS} or name in ("getenv", "config", "env")}

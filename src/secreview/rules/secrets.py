@@ -148,7 +148,8 @@ def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str,
                 if len(node.args) <= position:  # type: ignore[attr-defined]
                     return []
     elif cls is ast.Assign:
-        if node.value.__class__ not in _ASSIGNED_HOLDERS:  # type: ignore[attr-defined]
+        held = node.value.__class__  # type: ignore[attr-defined]
+        if held not in _ASSIGNED_HOLDERS and (held is not _TUPLE or not _assigns_auth_pair(node)):  # type: ignore[arg-type]
             return []
     memo = ctx.facts.scopes.memo
     last = memo.get("credential_literals")
@@ -194,7 +195,22 @@ def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str
         found.append((kind, name, value, confidence, where))
     if node.__class__ is ast.Call:
         _api_credentials(node, ctx, found)  # type: ignore[arg-type]
+    elif node.__class__ is ast.Assign and node.value.__class__ is _TUPLE and _assigns_auth_pair(node):  # type: ignore[attr-defined]
+        # ``session.auth = ("svc", "pw")``: requests/httpx send it with every request
+        pair = [(PASSWORD, f"{ctx.source(node.targets[0])}", node.value.elts[1], "the password assigned to")]  # type: ignore[attr-defined]
+        _add_credentials(pair, ctx, found)
     return found
+
+
+_TUPLE = ast.Tuple
+
+
+def _assigns_auth_pair(node: ast.Assign) -> bool:
+    """``session.auth = (user, password)``: a pair assigned to an attribute named like an auth
+    pair keyword (``auth``)."""
+    target = node.targets[0]
+    return target.__class__ is _ATTRIBUTE and target.attr in apis.AUTH_PAIR_KEYWORDS \
+        and len(node.value.elts) == 2  # type: ignore[attr-defined]
 
 
 # --- credentials passed to well-known APIs and the defaults of configuration lookups ------------
@@ -235,8 +251,13 @@ def _api_credentials(call: ast.Call, ctx: RuleContext, found: list) -> None:
                 and len(keyword.value.elts) == 2:  # type: ignore[attr-defined]
             callee = f"{_short_source(ctx, func)}({keyword.arg}=...)"
             candidates.append((PASSWORD, callee, keyword.value.elts[1], _PASSED))  # type: ignore[attr-defined]
-    if not candidates:
-        return
+    if candidates:
+        _add_credentials(candidates, ctx, found)
+
+
+def _add_credentials(candidates: list, ctx: RuleContext, found: list) -> None:
+    """Add to ``found`` each (kind, name, value, where) of ``candidates`` whose value is a real
+    credential literal (no placeholder, no weak word, not too short)."""
     reported = {id(value) for _, _, value, _, _ in found}  # (a known token passed positionally)
     for kind, name, value, where in candidates:
         if id(value) in reported:
@@ -281,16 +302,23 @@ def _is_config_lookup(call: ast.Call, ctx: RuleContext) -> bool:
 
 
 def _api_password(call: ast.Call, ctx: RuleContext, last: str):
-    """(PASSWORD, API, password argument, where) for a call of an API of the tables; else None."""
+    """(PASSWORD, API, password argument, where) for a call of an API of the tables; else None.
+    (The argument is looked at first: the receiver's class and the qualified name cost scope
+    lookups, and ``connect``, ``get`` or ``bind`` of other objects are frequent.)"""
     method = apis.PASSWORD_METHODS.get(last) if call.func.__class__ is _ATTRIBUTE else None
     if method is not None:
         receivers, position, keyword = method
-        made = instances.class_of(ctx.facts.scopes, call.func.value, ctx.scope_chain,  # type: ignore[attr-defined]
-                                  lambda value: _constructor(value, ctx, receivers))
-        if made is not None:
-            argument = ctx.argument(call, position, keyword)
-            api = f"{apis.CLASS_OF_CONSTRUCTOR.get(made, made)}.{last}"
-            return (PASSWORD, api, argument, _PASSED) if argument is not None else None
+        argument = ctx.argument(call, position, keyword)
+        if argument is not None and argument.__class__ in _LITERAL_HOLDERS:
+            made = instances.class_of(ctx.facts.scopes, call.func.value, ctx.scope_chain,  # type: ignore[attr-defined]
+                                      lambda value: _constructor(value, ctx, receivers))
+            if made is not None:
+                api = f"{apis.CLASS_OF_CONSTRUCTOR.get(made, made)}.{last}"
+                return PASSWORD, api, argument, _PASSED
+    # (``connect`` is also pymysql's function: both tables)
+    position = apis.PASSWORD_CALL_POSITIONS.get(last)
+    if position is None or not any(a.__class__ in _LITERAL_HOLDERS for a in call.args[position:]):
+        return None  # (a password passed by keyword is judged by its credential-named keyword)
     name = ctx.qualname(call.func)
     known = apis.PASSWORD_CALLS.get(name) if name else None
     if known is None:
