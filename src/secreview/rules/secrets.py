@@ -133,8 +133,10 @@ def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str,
     if cls is ast.Call:
         if not node.keywords:  # (a token passed positionally: a string constant, most calls have none)
             for argument in node.args:  # type: ignore[attr-defined]
-                if argument.__class__ is _CONSTANT and _may_be_token(argument):
-                    break
+                if argument.__class__ is _CONSTANT:  # (_may_be_token inlined: most calls pass a constant)
+                    text = argument.value
+                    if text.__class__ is str and len(text) >= _MIN_TOKEN_LENGTH and text[:4] in _TOKEN_HEADS:
+                        break
             else:
                 # ... or a password or a setting's default passed positionally to an API of
                 # _credential_apis (``smtp.login(user, "pw")``, ``os.getenv("X", "default")``)
@@ -309,7 +311,9 @@ def _api_password(call: ast.Call, ctx: RuleContext, last: str):
     if method is not None:
         receivers, position, keyword = method
         argument = ctx.argument(call, position, keyword)
-        if argument is not None and argument.__class__ in _LITERAL_HOLDERS:
+        imports = ctx.facts.imports
+        if argument is not None and argument.__class__ in _LITERAL_HOLDERS \
+                and any(imports.imports_module(module) for module in _METHOD_MODULES[last]):
             made = instances.class_of(ctx.facts.scopes, call.func.value, ctx.scope_chain,  # type: ignore[attr-defined]
                                       lambda value: _constructor(value, ctx, receivers))
             if made is not None:
@@ -326,6 +330,12 @@ def _api_password(call: ast.Call, ctx: RuleContext, last: str):
     position, keyword = known
     argument = ctx.argument(call, position, keyword)
     return (PASSWORD, name, argument, _PASSED) if argument is not None else None
+
+
+# The modules that must be imported for a method of PASSWORD_METHODS to be theirs (else its
+# receiver's class is not looked for).
+_METHOD_MODULES = {name: tuple(sorted({cls.split(".")[0] for cls in receivers}))
+                   for name, (receivers, _, _) in apis.PASSWORD_METHODS.items()}
 
 
 def _short_source(ctx: RuleContext, expr: ast.expr) -> str:
