@@ -132,25 +132,31 @@ def credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str,
     cls = node.__class__
     if cls is ast.Call:
         if not node.keywords:  # (a token passed positionally: a string constant, most calls have none)
+            # (``type(x)``, not ``x.__class__``: specialised by the interpreter, measurably cheaper
+            # on these nodes of many classes)
+            argument = None
             for argument in node.args:  # type: ignore[attr-defined]
-                if argument.__class__ is _CONSTANT:  # (_may_be_token inlined: most calls pass a constant)
+                if type(argument) is _CONSTANT:  # (_may_be_token inlined)
                     text = argument.value
-                    if text.__class__ is str and len(text) >= _MIN_TOKEN_LENGTH and text[:4] in _TOKEN_HEADS:
+                    if type(text) is str and len(text) >= _MIN_TOKEN_LENGTH and text[:4] in _TOKEN_HEADS:
                         break
             else:
                 # ... or a password or a setting's default passed positionally to an API of
-                # _credential_apis (``smtp.login(user, "pw")``, ``os.getenv("X", "default")``)
+                # _credential_apis (``smtp.login(user, "pw")``, ``os.getenv("X", "default")``):
+                # then the last argument is a string constant (nearly always, it is not)
+                if type(argument) is not _CONSTANT or type(argument.value) is not str:  # type: ignore[attr-defined]
+                    return []
                 func = node.func  # type: ignore[attr-defined]
-                if func.__class__ is _ATTRIBUTE:
+                if type(func) is _ATTRIBUTE:
                     position = _POSITIONAL_METHODS.get(func.attr, _NEVER)
-                elif func.__class__ is _NAME:
+                elif type(func) is _NAME:
                     position = _POSITIONAL_FUNCTIONS.get(func.id, _NEVER)
                 else:
                     return []
                 if len(node.args) <= position:  # type: ignore[attr-defined]
                     return []
     elif cls is ast.Assign:
-        held = node.value.__class__  # type: ignore[attr-defined]
+        held = type(node.value)  # type: ignore[attr-defined]
         if held not in _ASSIGNED_HOLDERS and (held is not _TUPLE or not _assigns_auth_pair(node)):  # type: ignore[arg-type]
             return []
     memo = ctx.facts.scopes.memo
