@@ -30,7 +30,7 @@ from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state, raw_servers, received, web_handlers
 from secreview.dataflow.order import components_dependencies_first
-from secreview.dataflow.analyzer import BASES_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
+from secreview.dataflow.analyzer import ALL_ENTRY, BASES_ENTRY, STAR_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.values import (
     ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, expand_steps, join, new_origin, ordered, proven_for,
@@ -53,6 +53,8 @@ MAX_FUNCTIONS_PER_FILE = 5000  # budget: beyond this, remaining functions are no
 # (Setters too would add a stored parameter to attributes that methods analysed earlier already
 # read, each time: on Django, a fifth more data-flow work for the re-analyses.)
 STORING_METHODS = frozenset({"__init__"})
+# Decorators making a method an attribute read (see FunctionSummary.is_property).
+PROPERTY_DECORATORS = frozenset({"property", "functools.cached_property", "django.utils.functional.cached_property"})
 MAX_ATTRIBUTE_ROUNDS = 2  # re-analyses of the methods whose class attributes changed after they read them
 MAX_ANCESTORS = 20  # base classes followed for a class's attributes
 MAX_REEXPORTS = 4  # packages re-exporting a re-export, followed to the function
@@ -192,8 +194,8 @@ def returned_data(summary: FunctionSummary | None) -> frozenset[Origin] | tuple 
         return None
     returns = summary.returns
     data = frozenset(origin for origin in returns.whole().origins if origin.param is None)
-    if summary.guards:  # (``ensure_allowed(url)`` proves a url of unknown origin too)
-        return data, returns.cwes if returns.__class__ is Proven else None, summary.guards
+    if summary.guards or summary.checks:  # (``ensure_allowed(url)`` proves a url of unknown origin too)
+        return data, returns.cwes if returns.__class__ is Proven else None, summary.guards, summary.checks
     if returns.__class__ is Proven:  # (``return int(raw)``: proven whatever it is given)
         return data, returns.cwes
     return data or None
@@ -462,6 +464,7 @@ class FileFlow:
         self._forward_inherited_constructors()
         self._forward_overridden_methods()
         self._summarize_reexports()
+        self._summarize_star_imports()
         if self.task_classes[0]:
             self._summarize_tasks()
         # A URL conf's: what its routes give each view (the same in every analysis of the tree).
@@ -489,6 +492,27 @@ class FileFlow:
             if (target.startswith(top) and target != name and name not in self.local_summaries
                     and local[:1].islower() and not local.isupper()):
                 self.local_summaries[name] = FunctionSummary(name, [], alias_of=target)
+
+    @property
+    def star_modules(self) -> list[str]:
+        """The modules this file star-imports, in import order."""
+        return self.facts.imports.star_modules
+
+    def _summarize_star_imports(self) -> None:
+        """What a star import of this module binds, for the modules that star-import it or import
+        names from it (see FunctionAnalysis.star_name): the modules it star-imports itself
+        (STAR_ENTRY), and the names of its ``__all__`` when that is a literal list or tuple of
+        strings, bound by nothing else at module level (ALL_ENTRY). From the content alone."""
+        module = self.facts.module_name
+        if not module:
+            return
+        if self.star_modules:
+            entry = f"{module}.{STAR_ENTRY}"
+            self.local_summaries[entry] = FunctionSummary(entry, list(self.star_modules))
+        exported = _literal_all(self.parsed.tree)
+        if exported is not None:
+            entry = f"{module}.{ALL_ENTRY}"
+            self.local_summaries[entry] = FunctionSummary(entry, exported)
 
     @functools.cached_property
     def imported_packages(self) -> frozenset[str]:
@@ -888,8 +912,11 @@ class FileFlow:
         finally:
             self._record = None
             table.log = table.log_asked = None
+        guards = analysis.guards()
         summary = FunctionSummary(qualname, analysis.params, _without_stored(CLEAN if analysis.returns is None else analysis.returns), is_method=self.is_method(node), vararg=analysis.vararg,
-                                  guards=analysis.guards(), callbacks=tuple(analysis.param_calls))
+                                  guards=guards, callbacks=tuple(analysis.param_calls), checks=analysis.true_checks(guards),
+                                  returns_instance=analysis.self_name is None or analysis.instance_returned,
+                                  is_property=analysis.self_name is not None and self.is_property(node))
         self.values.update(analysis.values)
         if record is not None:
             record.values = analysis.values
@@ -1107,6 +1134,10 @@ class FileFlow:
             return False
         decorators = {getattr(d, "id", getattr(d, "attr", "")) for d in getattr(node, "decorator_list", [])}
         return "staticmethod" not in decorators
+
+    def is_property(self, node: ast.AST) -> bool:
+        """A method decorated as a property (``@property``, ``@cached_property``)."""
+        return any(self.qualname(decorator) in PROPERTY_DECORATORS for decorator in getattr(node, "decorator_list", ()))
 
     def is_public(self, node: ast.AST) -> bool:
         name = getattr(node, "name", "_")
@@ -2076,6 +2107,25 @@ def _first_per_parameter(origins: list[Origin]) -> list[Origin]:
             seen.add(key)
         kept.append(origin)
     return kept
+
+
+def _literal_all(tree: ast.Module) -> list[str] | None:
+    """The names of the module's ``__all__`` when it is bound once, at module level, to a literal
+    list or tuple of strings (else None: what a star import of the module binds is its public
+    names)."""
+    found = None
+    for statement in tree.body:
+        targets = statement.targets if statement.__class__ is ast.Assign else (
+            [statement.target] if statement.__class__ in (ast.AugAssign, ast.AnnAssign) else ())
+        if not any(target.__class__ is ast.Name and target.id == "__all__" for target in targets):
+            continue
+        value = statement.value
+        if (found is not None or statement.__class__ is ast.AugAssign or len(targets) != 1
+                or value.__class__ not in (ast.List, ast.Tuple)
+                or not all(e.__class__ is ast.Constant and e.value.__class__ is str for e in value.elts)):
+            return None
+        found = [element.value for element in value.elts]
+    return found
 
 
 def _without_stored(returns: Taint) -> Taint:

@@ -106,6 +106,19 @@ class FunctionSummary:
     # parameters whose data it carries). A caller passing one of its functions there calls that
     # function with those arguments (see FunctionAnalysis.call_callbacks).
     callbacks: tuple[tuple[int, tuple[frozenset[int], ...]], ...] = ()
+    # Parameters the function's result checks (``def is_safe_redirect(target): return target in
+    # SAFE``, ``return urlparse(url).hostname in HOSTS``): (index in ``params``, the CWEs proven)
+    # for those proven wherever it returns a true value. Where a call of it is true (``if
+    # is_safe_redirect(x):``, ``if not ...: abort(403)``), the caller's argument is checked too
+    # (see ``_summary_check``). A parameter of ``guards`` is not repeated here.
+    checks: tuple[tuple[int, frozenset[int]], ...] = ()
+    # A method: may its result carry what the instance holds (``return self.name``, ``return self``)?
+    # A caller of it on an instance built here is then given what the constructor was given (see
+    # ``FunctionAnalysis.project_call``); False for one returning only a test or a number of it
+    # (``return self.name == "a"``, ``return requests.get(self.url).status_code``) or nothing.
+    returns_instance: bool = True
+    # A method read as an attribute (``@property``, ``cached_property``): ``rd.host`` calls it.
+    is_property: bool = False
 
 
 # The summary entry of what the instances of a class hold (see FileFlow._summarize_classes):
@@ -123,6 +136,13 @@ TASK_ENTRY = "<task>"
 # model's manager has one as well (``Product.objects.<bases>``: its manager's and queryset's
 # classes), as if it were a class of its own.
 BASES_ENTRY = "<bases>"
+# A module's star imports (``app.utils.<star>``, see FileFlow._summarize_star_imports): its
+# ``params`` are the modules it star-imports (``from .validators import *``), in import order; a
+# module's literal ``__all__`` (``app.utils.validators.<all>``): its ``params`` are those names,
+# the only ones a star import of it binds (else its public names: see FunctionAnalysis.star_name).
+STAR_ENTRY = "<star>"
+ALL_ENTRY = "<all>"
+MAX_STAR_DEPTH = 4  # star imports of star imports followed to the function
 MAX_ANCESTORS_FOLLOWED = 20  # classes looked at for an inherited method
 # A queryset's methods that give a queryset of the same kind (its custom methods too).
 QUERYSET_CHAIN_METHODS = frozenset({
@@ -179,6 +199,11 @@ class FunctionAnalysis:
         self.guard_candidates: dict[str, int] = {}
         self.at_returns: dict[str, Taint] | None = None
         self.guard_calls: dict[int, FunctionSummary] = {}  # id(call) -> its summary with guards
+        # What the guard candidates hold where the function returns a value that may be true,
+        # refined by that value as a test (see ``note_true_return``); None: no such return yet.
+        self.at_true_returns: dict[str, Taint] | None = None
+        self.check_calls: dict[int, FunctionSummary] = {}  # id(call) -> its summary with checks
+        self.instance_returned = False  # (a method: see FunctionSummary.returns_instance)
         self.host_names: set[str] = set()  # names assigned a URL's host (``host = parts.hostname``)
         self.params: list[str] = []
         self.param_calls: list[tuple[int, tuple[frozenset[int], ...]]] = []  # see FunctionSummary.callbacks
@@ -223,6 +248,8 @@ class FunctionAnalysis:
         self._bases: dict[str, list[str]] = {}  # another file's class -> its bases (see bases_of)
         self._archives: dict[ast.expr, str | None] = {}  # receiver -> its archive class (see archive_class)
         self._pathlib_paths: dict[ast.expr, bool] = {}  # receiver of ``.open()`` -> is it a pathlib path
+        self._star_names: dict[tuple[str | None, str], str | None] = {}  # (module, name) -> see star_name
+        self._property_calls: dict[ast.Attribute, ast.Call] = {}  # ``rd.host`` -> the call it stands for (see property_read)
 
     # ---- entry ------------------------------------------------------------------------------
     def run(self) -> "FunctionAnalysis":
@@ -658,6 +685,9 @@ class FunctionAnalysis:
     def stmt_Return(self, node: ast.Return, state: State) -> None:
         if node.value is not None:
             value = self.expr(node.value, state)
+            if self.self_name is not None and not self.instance_returned:
+                self.instance_returned = (any(origin.kind == ATTRIBUTE for origin in value.whole().origins)
+                                          or not self.instance_free(node.value, state))
             if _carries(value):
                 value = value.with_step(self.step(node, f"returned from `{self.short_name}()`"), self._stepped)
             self.returns = join(self.returns, value)
@@ -665,8 +695,16 @@ class FunctionAnalysis:
                 raise Unproven
         if self.stored:
             self.note_exit(state)
-        if self.guard_candidates and self.at_returns != {}:  # (once nothing is proven at a return, no guard)
-            self.note_return(state)
+        if self.guard_candidates:
+            if self.at_returns != {}:  # (once nothing is proven at a return, no guard)
+                self.note_return(state)
+            if self.at_true_returns != {}:
+                if node.value is None:
+                    pass  # (None: never true)
+                elif node.value.__class__ in _CHECK_RESULTS:
+                    self.note_true_return(node.value, state)
+                else:  # (``return x``, ``return render(...)``: may be true, checking nothing)
+                    self.at_true_returns = {}
         return None
 
     def note_return(self, state: State) -> None:
@@ -681,6 +719,55 @@ class FunctionAnalysis:
                 known[name] = joined
             else:
                 del known[name]
+
+    def instance_free(self, node: ast.expr, state: State) -> bool:
+        """Does ``node`` (returned by a method) read the instance only through attributes whose
+        values the analysis tracks (``self.name``, stored by a method of the class)? Not the
+        instance itself (``self``, ``vars(self)``), an attribute nothing here stores, or a
+        method's result (``self.describe()``)."""
+        kind = node.__class__
+        if kind is _NAME:
+            return node.id != self.self_name
+        if kind is ast.Attribute and node.value.__class__ is _NAME and node.value.id == self.self_name:
+            return (f"{self.self_name}.{node.attr}" in state
+                    or self.unit.class_attribute(self.node, node.attr) is not None)
+        if kind is ast.Call and node.func.__class__ is ast.Attribute and node.func.value.__class__ is _NAME \
+                and node.func.value.id == self.self_name:
+            return False
+        if kind is _CONSTANT:
+            return True
+        return all(self.instance_free(child, state) for child in ast.iter_child_nodes(node) if child.__class__ is not ast.expr_context)
+
+    def note_true_return(self, value: ast.expr, state: State) -> None:
+        """The function returns ``value`` (a test: a comparison, ``not``, ``and``/``or``, a call, a
+        constant) with ``state``: which guard candidates are proven where it is true. A false
+        constant proves nothing and takes nothing away (that return never makes a call true)."""
+        if value.__class__ is _CONSTANT:
+            if not value.value:
+                return
+            refined = state
+        else:
+            refined = self.refine(value, {name: state[name] for name in self.guard_candidates if name in state}, True)
+        known = self.at_true_returns
+        if known is None:
+            self.at_true_returns = {name: refined[name] for name in self.guard_candidates if refined.get(name).__class__ is Proven}
+            return
+        for name, proven in list(known.items()):
+            joined = join(proven, refined.get(name))
+            if joined.__class__ is Proven:
+                known[name] = joined
+            else:
+                del known[name]
+
+    def true_checks(self, guards: tuple[tuple[int, frozenset[int]], ...]) -> tuple[tuple[int, frozenset[int]], ...]:
+        """The summary's ``checks``: the candidates proven wherever a value that may be true is
+        returned (falling off the end returns None: false), but those of ``guards``."""
+        if not self.at_true_returns:
+            return ()
+        bindings = self.unit.facts.scopes.collector(self.node).bindings
+        guarded = {index for index, _ in guards}
+        return tuple(sorted((self.guard_candidates[name], value.cwes) for name, value in self.at_true_returns.items()
+                            if len(bindings.get(name, ())) == 1 and self.guard_candidates[name] not in guarded))
 
     def guards(self) -> tuple[tuple[int, frozenset[int]], ...]:
         """The summary's ``guards``: the candidates proven at every return (not for a function
@@ -1072,6 +1159,10 @@ class FunctionAnalysis:
             if attribute is not None:
                 # (code outside the class, or a subclass, may store something else there: no proof)
                 return (Taint(attribute.origins) if attribute.origins else CLEAN) if attribute.__class__ is Proven else attribute
+        if node.value.__class__ in _INSTANCE_EXPRESSIONS:
+            read = self.property_read(node, receiver, state)
+            if read is not None:
+                return read
         value = receiver if receiver.items is None else receiver.whole()
         if value.__class__ is Proven:  # (an attribute of a converted value, ``choice.owner.name``, is stored data: unknown)
             if value is PROVEN and node.attr in _ENUM_MEMBER_ATTRIBUTES and node.value.__class__ is ast.Call and self.resolved_name(node.value.func) in self.unit.enum_classes:
@@ -1086,6 +1177,85 @@ class FunctionAnalysis:
         if node.attr in BASE_NAME_ATTRIBUTES and value.origins and node.value.__class__ in _PATH_EXPRESSIONS and self.is_pathlib_path(node.value):
             return value.proved(PATH_CWES)  # ``Path(x).name``, ``(ROOT / x).name``: a base name, as ``os.path.basename(x)``
         return value
+
+    def star_imported(self, local: str, name: str) -> str | None:
+        """The project function or class a call of the name ``local`` (resolved to ``name``) stands
+        for through a star import, if any: ``local`` bound nowhere in the file, which star-imports
+        a module defining it (``from .helpers import *``); or imported from a package of the
+        project that star-imports the module defining it (``from .utils import safe_join`` with
+        ``from .validators import *`` in ``utils/__init__.py``: asked of a function's name only,
+        as re-exports are, see FileFlow._summarize_reexports)."""
+        if "." not in name:
+            return self.star_name(None, name) if self.is_builtin(local) else None
+        if local not in self.unit.facts.imports.aliases or not local[:1].islower() or local.isupper():
+            return None
+        module, _, attribute = name.rpartition(".")
+        if module.partition(".")[0] != self.unit.module_name.partition(".")[0]:
+            return None  # (only a package of the project itself re-exports its modules' names)
+        return self.star_name(module, attribute)
+
+    def star_name(self, module: str | None, name: str, depth: int = 0) -> str | None:
+        """The entry (a function's, or a class of the project) that ``name`` stands for through the
+        star imports of ``module`` (None: of this file): of the star-imported modules, the last
+        one binding it (as Python binds it: the last import wins) -- a module that lists it in
+        its literal ``__all__``, else one whose public name it is (no leading underscore) --
+        that defines it or star-imports a module that does. Every entry asked on the way is a
+        dependency of the analysis (an edit of one of those modules re-analyses this file)."""
+        key = (module, name)
+        known = self._star_names.get(key, NOTHING)
+        if known is not NOTHING:
+            return known
+        found = None
+        modules = self.unit.star_modules if module is None else self.star_entry(module, STAR_ENTRY)
+        for star in reversed(modules or ()):
+            exported = self.star_entry(star, ALL_ENTRY)
+            if (name not in exported) if exported is not None else name[:1] == "_":
+                continue
+            candidate = f"{star}.{name}"
+            if self.has_summary(candidate) or self.is_project_class(candidate):
+                found = candidate
+                break
+            if depth < MAX_STAR_DEPTH:
+                found = self.star_name(star, name, depth + 1)
+                if found is not None:
+                    break
+        self._star_names[key] = found
+        return found
+
+    def star_entry(self, module: str, entry: str) -> list[str] | None:
+        """The names of ``module``'s STAR_ENTRY or ALL_ENTRY, if it has one (asked as a call
+        given untrusted data asks: the whole entry is the answer, see SummaryTable)."""
+        table = self._table
+        quiet, table.quiet = table.quiet, False
+        try:
+            summary = table.get(f"{module}.{entry}")
+        finally:
+            table.quiet = quiet
+        return summary.params if summary is not None else None
+
+    def property_read(self, node: ast.Attribute, receiver: Taint, state: State) -> Taint | None:
+        """``rd.host`` where ``rd = RequestData()`` (or ``RequestData().host``) and ``host`` is a
+        property of that project class (see FunctionSummary.is_property): what a call of it
+        gives. None: not one. (Only for a class spelled as one, ``RequestData``: an instance of
+        something else is not asked about.)"""
+        value = node.value
+        if value.__class__ is _NAME:
+            name = value.id
+            owner = self.instances.get(name) if name in self.instances else (
+                self.unit.module_instances.get(name) if name not in self.params else None)
+        else:
+            owner = self.resolved_name(value.func) if value.func.__class__ in (_NAME, ast.Attribute) else None
+        if owner is None or not owner.rpartition(".")[2][:1].isupper() or not self.is_project_class(owner):
+            return None
+        method = self.class_method(owner, node.attr)
+        summary = self.summary_for(method, node, True) if method is not None else None
+        if summary is None or not summary.is_property:
+            return None
+        call = self._property_calls.get(node)
+        if call is None:
+            call = self._property_calls[node] = ast.copy_location(ast.Call(func=node, args=[], keywords=[]), node)
+            call.end_lineno, call.end_col_offset = node.end_lineno, node.end_col_offset
+        return self.project_call(call, None, node.attr, receiver, [], {}, CLEAN, state)
 
     def attribute_source(self, node: ast.expr) -> Taint | None:
         """Taint when ``node`` names an untrusted value (``flask.request.args``, ``request.GET``)."""
@@ -1436,6 +1606,12 @@ class FunctionAnalysis:
             self.construct(name, node, positional, keywords)
         instance_state = None
         summarized = name is not None and self.has_summary(name)
+        if not summarized and func.__class__ is _NAME and name is not None and (self.unit.star_modules or "." in name):
+            starred = self.star_imported(func.id, name)
+            if starred is not None:  # ``get_param(...)`` after ``from .helpers import *``
+                name, summarized = starred, self.has_summary(starred)
+                if not summarized and self.is_project_class(name):
+                    self.construct(name, node, positional, keywords)
         if method and not summarized:
             owner = self.receiver_class(func.value, method)
             found = self.class_method(owner, method) if owner is not None else None
@@ -1445,6 +1621,8 @@ class FunctionAnalysis:
                 # What the constructor was given may be stored in the instance and returned.
                 instance_state = receiver.whole()
         summary = self.summary_for(name, func, summarized)
+        if instance_state is not None and summary is not None and not summary.returns_instance:
+            instance_state = None  # (``Item(x).is_known()``: a test of what it holds, not what it holds)
         if summary is None and type(func) is _NAME and func.id in self.local_functions:
             self.call_local_function(self.local_functions[func.id], node, positional, keywords)
         if summary is None and self.self_name is not None and method is not None and _on_super(func):
@@ -1458,6 +1636,8 @@ class FunctionAnalysis:
                 self.call_callbacks(summary, node, positional, keywords)
             if summary.guards:
                 self.guard_calls[id(node)] = summary
+            if summary.checks:
+                self.check_calls[id(node)] = summary
             stores = self.unit.parameter_stores.get(summary.qualname) if self.unit.parameter_stores else None
             if stores:
                 self.hand_to_storing_function(summary, stores, positional, keywords, node)
@@ -1772,6 +1952,8 @@ class FunctionAnalysis:
             owner = self.resolved_name(receiver)  # ``Product.objects.search(x)`` (see ``manager_of``)
         if owner is None:
             return None
+        if self.unit.star_modules and "." not in owner and owner[:1].isupper() and self.is_builtin(owner):
+            owner = self.star_name(None, owner) or owner  # ``RequestData()`` after ``from .data import *``
         if self.is_project_class(owner):
             return owner
         if method is not None and self._table.quiet and owner.rpartition(".")[2][:1].isupper() and self.has_summary(f"{owner}.{method}"):
@@ -2299,6 +2481,9 @@ _EXPRESSION_HANDLERS = _handlers("expr_")
 
 
 _NAME, _CONSTANT = ast.Name, ast.Constant
+_INSTANCE_EXPRESSIONS = frozenset({_NAME, ast.Call})  # receivers of a property read (see property_read)
+# Returned values taken as tests for FunctionSummary.checks (a name: ``ok = is_safe(x); return ok``).
+_CHECK_RESULTS = frozenset({ast.Compare, ast.UnaryOp, ast.BoolOp, ast.Call, _CONSTANT, _NAME})
 _ENUM_MEMBER_ATTRIBUTES = frozenset({"value", "name"})
 _FIXED_DESTINATION_CWES = frozenset({601, 918})
 
@@ -2768,6 +2953,21 @@ def _helper_check(test: ast.Call, analysis: FunctionAnalysis) -> tuple[str, froz
     if analysis.node is not scopes.tree and func.id in scopes.collector(analysis.node).bindings:
         return None  # a local of that name
     return test.args[position].id, frozenset()
+
+
+def _summary_check(test: ast.Call, analysis: FunctionAnalysis) -> tuple[str, frozenset[int]] | None:
+    """``if is_safe_redirect(target):`` where the function called (of this file or another, see
+    FunctionSummary.checks) returns a check of its parameter: the argument given for it, a name,
+    and the CWEs the check proves (the first such parameter's)."""
+    summary = analysis.check_calls.get(id(test))
+    if summary is None:
+        return None
+    offset = 1 if summary.is_method and test.func.__class__ is ast.Attribute else 0
+    for index, cwes in summary.checks:
+        argument = _placed(test, (index - offset if index >= offset else None, summary.params[index]))
+        if argument.__class__ is _NAME:
+            return argument.id, cwes
+    return None
 
 
 def _checking_helpers(unit: "FileFlow") -> dict[str, int]:
@@ -3514,6 +3714,10 @@ def _validator_argument(test: ast.expr, analysis: FunctionAnalysis) -> tuple[str
     checked = _regex_check(test, analysis) or _helper_check(test, analysis)
     if checked is not None:
         return checked
+    if analysis.check_calls:
+        checked = _summary_check(test, analysis)
+        if checked is not None:
+            return checked
     name = analysis.resolved_name(test.func)
     if name not in VALIDATORS:
         return None

@@ -63,15 +63,23 @@ def quiet_key(summary: FunctionSummary) -> int:
     dataflow.SummaryTable), as a number: 0, nothing; RETURNS_DATA, it returns untrusted data of
     its own (a source inside it); RETURNS_PROOF and a hash of the CWEs, its return value is
     proven safe for them on every path (``return int(raw)``: whatever it was given); GUARDS and a
-    hash of its ``guards``, it checks parameters (an argument of unknown origin is proven after
-    the call)."""
+    hash of its ``guards`` (and ``checks``), it checks parameters (an argument of unknown origin
+    is proven after the call, or where the call is true)."""
     returns = summary.returns
     key = RETURNS_DATA if any(origin.param is None for origin in returns.whole().origins) else 0
     if returns.__class__ is Proven:  # (a hash of ints is the same in every process)
         key |= RETURNS_PROOF | (hash(tuple(sorted(returns.cwes))) & 0xFFFFFFFF) << _PROOF_SHIFT
-    if summary.guards:
-        key |= GUARDS | (hash(tuple((index, tuple(sorted(cwes))) for index, cwes in summary.guards)) & 0xFFFFFFFF) << _GUARDS_SHIFT
+    if summary.guards or summary.checks:
+        proofs = _hashable_proofs(summary.guards)
+        if summary.checks:
+            proofs = (proofs, _hashable_proofs(summary.checks))
+        key |= GUARDS | (hash(proofs) & 0xFFFFFFFF) << _GUARDS_SHIFT
     return key
+
+
+def _hashable_proofs(proofs: tuple[tuple[int, frozenset[int]], ...]) -> tuple:
+    """``guards`` or ``checks`` hashed alike in every process (ints, not frozensets)."""
+    return tuple((index, tuple(sorted(cwes))) for index, cwes in proofs)
 
 
 class _Summaries(dict):

@@ -18,6 +18,9 @@ class ImportMap:
     local_defs: set[str] = field(default_factory=set)  # module-level def/class names
     module_name: str = ""
     imported_modules: set[str] = field(default_factory=set)
+    # Modules the file star-imports (``from .helpers import *``), in import order: the names they
+    # bind are not known from this file alone (see dataflow: FunctionAnalysis.star_name).
+    star_modules: list[str] = field(default_factory=list)
     _imports_module: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def resolve_name(self, name: str) -> str:
@@ -89,6 +92,8 @@ def build_import_map(tree: ast.Module, module_name: str = "", imports: list | No
             result.imported_modules.add(source)
             for alias in node.names:
                 if alias.name == "*":
+                    if source and source not in result.star_modules:
+                        result.star_modules.append(source)
                     continue
                 local = alias.asname or alias.name
                 result.aliases[local] = f"{source}.{alias.name}" if source else alias.name
