@@ -1137,7 +1137,8 @@ class FileFlow:
 
     def is_property(self, node: ast.AST) -> bool:
         """A method decorated as a property (``@property``, ``@cached_property``)."""
-        return any(self.qualname(decorator) in PROPERTY_DECORATORS for decorator in getattr(node, "decorator_list", ()))
+        decorators = getattr(node, "decorator_list", None)
+        return bool(decorators) and any(self.qualname(decorator) in PROPERTY_DECORATORS for decorator in decorators)
 
     def is_public(self, node: ast.AST) -> bool:
         name = getattr(node, "name", "_")

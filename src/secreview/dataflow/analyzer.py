@@ -55,6 +55,7 @@ from secreview.dataflow.services import attribute_class, parameter_classes
 from secreview.models.state import STORING_METHODS as _MODULE_STATE_METHODS
 from secreview.facts.pathlib_paths import is_pathlib_path
 from secreview.facts.archives import archive_class
+from secreview.facts import walk
 
 State = dict[str, Taint]
 NOTHING: Any = object()  # "not a compile-time constant"
@@ -685,7 +686,7 @@ class FunctionAnalysis:
     def stmt_Return(self, node: ast.Return, state: State) -> None:
         if node.value is not None:
             value = self.expr(node.value, state)
-            if self.self_name is not None and not self.instance_returned:
+            if self.self_name is not None and not self.instance_returned and value is not PROVEN:
                 self.instance_returned = (any(origin.kind == ATTRIBUTE for origin in value.whole().origins)
                                           or not self.instance_free(node.value, state))
             if _carries(value):
@@ -701,7 +702,7 @@ class FunctionAnalysis:
             if self.at_true_returns != {}:
                 if node.value is None:
                     pass  # (None: never true)
-                elif node.value.__class__ in _CHECK_RESULTS:
+                elif node.value.__class__ in _CHECK_RESULTS and self.may_be_check(node.value):
                     self.note_true_return(node.value, state)
                 else:  # (``return x``, ``return render(...)``: may be true, checking nothing)
                     self.at_true_returns = {}
@@ -720,23 +721,53 @@ class FunctionAnalysis:
             else:
                 del known[name]
 
-    def instance_free(self, node: ast.expr, state: State) -> bool:
+    def instance_free(self, node: ast.expr, state: State, depth: int = 0) -> bool:
         """Does ``node`` (returned by a method) read the instance only through attributes whose
         values the analysis tracks (``self.name``, stored by a method of the class)? Not the
         instance itself (``self``, ``vars(self)``), an attribute nothing here stores, or a
-        method's result (``self.describe()``)."""
-        kind = node.__class__
+        method's result (``self.describe()``); a local, through what it is bound to (a loop's
+        or a ``with``'s name: not known to be free)."""
+        me = self.self_name
+        stack = [node]
+        pop, extend = stack.pop, stack.extend
+        while stack:
+            node = pop()
+            kind = node.__class__
+            if kind is _NAME:
+                name = node.id
+                if name == me:
+                    return False
+                if name in self.params:
+                    continue
+                bound = self.unit.facts.scopes.collector(self.node).bindings.get(name)
+                if bound is None:
+                    continue  # (a global or a builtin)
+                if depth >= _MAX_INSTANCE_DEPTH or not all(value is not None and self.instance_free(value, state, depth + 1) for value in bound):
+                    return False
+            elif kind is ast.Attribute and node.value.__class__ is _NAME and node.value.id == me:
+                if f"{me}.{node.attr}" not in state and self.unit.class_attribute(self.node, node.attr) is None:
+                    return False
+            elif kind is ast.Call and node.func.__class__ is ast.Attribute and node.func.value.__class__ is _NAME \
+                    and node.func.value.id == me:
+                return False
+            elif kind is not _CONSTANT:
+                extend(walk.children(node))
+        return True
+
+    def may_be_check(self, value: ast.expr) -> bool:
+        """Can ``value``, returned, be a test ``refine`` takes as a check (see ``note_true_return``)?
+        A call: of a check function (FunctionSummary.checks, or of this file: ``_checking_helpers``),
+        a string test (``x.isdigit()``), a regex match; a name: one a check's result was kept in."""
+        kind = value.__class__
+        if kind is ast.Call:
+            func = value.func
+            if func.__class__ is ast.Attribute:
+                return func.attr in _RETURNED_CHECK_METHODS or id(value) in self.check_calls or self.resolved_name(func) in VALIDATORS
+            return id(value) in self.check_calls or (func.__class__ is _NAME and (
+                func.id in _checking_helpers(self.unit) or self.resolved_name(func) in VALIDATORS))
         if kind is _NAME:
-            return node.id != self.self_name
-        if kind is ast.Attribute and node.value.__class__ is _NAME and node.value.id == self.self_name:
-            return (f"{self.self_name}.{node.attr}" in state
-                    or self.unit.class_attribute(self.node, node.attr) is not None)
-        if kind is ast.Call and node.func.__class__ is ast.Attribute and node.func.value.__class__ is _NAME \
-                and node.func.value.id == self.self_name:
-            return False
-        if kind is _CONSTANT:
-            return True
-        return all(self.instance_free(child, state) for child in ast.iter_child_nodes(node) if child.__class__ is not ast.expr_context)
+            return value.id in self.checks
+        return True
 
     def note_true_return(self, value: ast.expr, state: State) -> None:
         """The function returns ``value`` (a test: a comparison, ``not``, ``and``/``or``, a call, a
@@ -2481,6 +2512,7 @@ _EXPRESSION_HANDLERS = _handlers("expr_")
 
 
 _NAME, _CONSTANT = ast.Name, ast.Constant
+_MAX_INSTANCE_DEPTH = 3  # locals followed to what they are bound to (see FunctionAnalysis.instance_free)
 _INSTANCE_EXPRESSIONS = frozenset({_NAME, ast.Call})  # receivers of a property read (see property_read)
 # Returned values taken as tests for FunctionSummary.checks (a name: ``ok = is_safe(x); return ok``).
 _CHECK_RESULTS = frozenset({ast.Compare, ast.UnaryOp, ast.BoolOp, ast.Call, _CONSTANT, _NAME})
@@ -2841,6 +2873,9 @@ def _container_method(container: Taint, method: str, arguments: list[Taint], fir
 
 
 _VALIDATING_METHODS = frozenset({"isdigit", "isalnum", "isalpha", "isnumeric", "isdecimal", "isidentifier"})
+# Methods whose call, returned, may be a check (a string test, a regex match, a form's validation:
+# see FunctionAnalysis.may_be_check).
+_RETURNED_CHECK_METHODS = _VALIDATING_METHODS | {"fullmatch", "match", "search", "is_valid", "validate_on_submit"}
 # ``form.is_valid()`` (Django) / ``form.validate_on_submit()`` (Flask-WTF): the form's fields passed
 # their validators. A valid CharField is still any text (SQL, markup...): the check only makes the
 # data fit to keep in the session (not a trust boundary violation), nothing else.
