@@ -493,7 +493,7 @@ class FileFlow:
                     and local[:1].islower() and not local.isupper()):
                 self.local_summaries[name] = FunctionSummary(name, [], alias_of=target)
 
-    @property
+    @functools.cached_property
     def star_modules(self) -> list[str]:
         """The modules this file star-imports, in import order."""
         return self.facts.imports.star_modules

@@ -721,12 +721,16 @@ class FunctionAnalysis:
             else:
                 del known[name]
 
-    def instance_free(self, node: ast.expr, state: State, depth: int = 0) -> bool:
-        """Does ``node`` (returned by a method) read the instance only through attributes whose
-        values the analysis tracks (``self.name``, stored by a method of the class)? Not the
-        instance itself (``self``, ``vars(self)``), an attribute nothing here stores, or a
-        method's result (``self.describe()``); a local, through what it is bound to (a loop's
-        or a ``with``'s name: not known to be free)."""
+    def instance_free(self, node: ast.expr, state: State) -> bool:
+        """Does ``node`` (returned by a method) give nothing of the instance but what the analysis
+        tracks? A test (a comparison, ``not``: a bool) or a constant does; else it may read the
+        instance only through attributes whose values are tracked (``self.name``, stored by a
+        method of the class) -- not the instance itself (``self``, ``vars(self)``), an attribute
+        nothing here stores, a method's result (``self.describe()``), or a local (what it was
+        bound to is not looked at: ``data = vars(self); return data``)."""
+        kind = node.__class__
+        if kind is ast.Compare or kind is _CONSTANT or (kind is ast.UnaryOp and node.op.__class__ is ast.Not):
+            return True
         me = self.self_name
         stack = [node]
         pop, extend = stack.pop, stack.extend
@@ -735,14 +739,7 @@ class FunctionAnalysis:
             kind = node.__class__
             if kind is _NAME:
                 name = node.id
-                if name == me:
-                    return False
-                if name in self.params:
-                    continue
-                bound = self.unit.facts.scopes.collector(self.node).bindings.get(name)
-                if bound is None:
-                    continue  # (a global or a builtin)
-                if depth >= _MAX_INSTANCE_DEPTH or not all(value is not None and self.instance_free(value, state, depth + 1) for value in bound):
+                if name == me or (name in state and name not in self.params):
                     return False
             elif kind is ast.Attribute and node.value.__class__ is _NAME and node.value.id == me:
                 if f"{me}.{node.attr}" not in state and self.unit.class_attribute(self.node, node.attr) is None:
@@ -1266,20 +1263,26 @@ class FunctionAnalysis:
 
     def property_read(self, node: ast.Attribute, receiver: Taint, state: State) -> Taint | None:
         """``rd.host`` where ``rd = RequestData()`` (or ``RequestData().host``) and ``host`` is a
-        property of that project class (see FunctionSummary.is_property): what a call of it
-        gives. None: not one. (Only for a class spelled as one, ``RequestData``: an instance of
-        something else is not asked about.)"""
+        property that project class defines (see FunctionSummary.is_property; not one it
+        inherits): what a call of it gives. None: not one. (Only for a class spelled as one,
+        ``RequestData``: an instance of something else is not asked about.)"""
         value = node.value
         if value.__class__ is _NAME:
             name = value.id
-            owner = self.instances.get(name) if name in self.instances else (
-                self.unit.module_instances.get(name) if name not in self.params else None)
+            owner = self.instances.get(name, NOTHING)
+            if owner is NOTHING:
+                owner = self.unit.module_instances.get(name) if name not in self.params else None
         else:
             owner = self.resolved_name(value.func) if value.func.__class__ in (_NAME, ast.Attribute) else None
-        if owner is None or not owner.rpartition(".")[2][:1].isupper() or not self.is_project_class(owner):
+        if owner is None or not owner.rpartition(".")[2][:1].isupper():
             return None
-        method = self.class_method(owner, node.attr)
-        summary = self.summary_for(method, node, True) if method is not None else None
+        if "." not in owner and self.unit.star_modules and self.is_builtin(owner):
+            owner = self.star_name(None, owner) or owner
+        # (The class's own method only, asked by its name: asking whether ``owner`` is a project
+        # class, or its bases, at every attribute read made files of import cycles analysed again
+        # when the class became known; a method of that name is asked once, and stays unknown.)
+        method = f"{owner}.{node.attr}"
+        summary = self.summary_for(method, node, True) if self.has_summary(method) else None
         if summary is None or not summary.is_property:
             return None
         call = self._property_calls.get(node)
@@ -2512,7 +2515,6 @@ _EXPRESSION_HANDLERS = _handlers("expr_")
 
 
 _NAME, _CONSTANT = ast.Name, ast.Constant
-_MAX_INSTANCE_DEPTH = 3  # locals followed to what they are bound to (see FunctionAnalysis.instance_free)
 _INSTANCE_EXPRESSIONS = frozenset({_NAME, ast.Call})  # receivers of a property read (see property_read)
 # Returned values taken as tests for FunctionSummary.checks (a name: ``ok = is_safe(x); return ok``).
 _CHECK_RESULTS = frozenset({ast.Compare, ast.UnaryOp, ast.BoolOp, ast.Call, _CONSTANT, _NAME})
