@@ -1281,6 +1281,11 @@ class FunctionAnalysis:
         # (The class's own method only, asked by its name: asking whether ``owner`` is a project
         # class, or its bases, at every attribute read made files of import cycles analysed again
         # when the class became known; a method of that name is asked once, and stays unknown.)
+        declared = self.unit.class_node(owner)
+        if declared is not None and not any(
+                item.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and item.name == node.attr and self.unit.is_property(item)
+                for item in declared.body):
+            return None  # (a class of this file: its body tells, before its methods are analysed)
         method = f"{owner}.{node.attr}"
         summary = self.summary_for(method, node, True) if self.has_summary(method) else None
         if summary is None or not summary.is_property:
