@@ -1187,7 +1187,7 @@ class FunctionAnalysis:
             if attribute is not None:
                 # (code outside the class, or a subclass, may store something else there: no proof)
                 return (Taint(attribute.origins) if attribute.origins else CLEAN) if attribute.__class__ is Proven else attribute
-        if node.value.__class__ in _INSTANCE_EXPRESSIONS:
+        if node.value.__class__ in _INSTANCE_EXPRESSIONS and self.node.__class__ is not ast.Module:
             read = self.property_read(node, receiver, state)
             if read is not None:
                 return read
@@ -1265,7 +1265,8 @@ class FunctionAnalysis:
         """``rd.host`` where ``rd = RequestData()`` (or ``RequestData().host``) and ``host`` is a
         property that project class defines (see FunctionSummary.is_property; not one it
         inherits): what a call of it gives. None: not one. (Only for a class spelled as one,
-        ``RequestData``: an instance of something else is not asked about.)"""
+        ``RequestData``: an instance of something else is not asked about; nor at module level,
+        analysed before the file's classes.)"""
         value = node.value
         if value.__class__ is _NAME:
             name = value.id
