@@ -686,9 +686,9 @@ class FunctionAnalysis:
     def stmt_Return(self, node: ast.Return, state: State) -> None:
         if node.value is not None:
             value = self.expr(node.value, state)
-            if self.self_name is not None and not self.instance_returned and value is not PROVEN:
-                self.instance_returned = (any(origin.kind == ATTRIBUTE for origin in value.whole().origins)
-                                          or not self.instance_free(node.value, state))
+            if self.self_name is not None and not self.instance_returned and value is not PROVEN \
+                    and node.value.__class__ not in _TESTS:
+                self.instance_returned = _holds_attribute_origin(value) or not self.instance_free(node.value, state)
             if _carries(value):
                 value = value.with_step(self.step(node, f"returned from `{self.short_name}()`"), self._stepped)
             self.returns = join(self.returns, value)
@@ -723,14 +723,11 @@ class FunctionAnalysis:
 
     def instance_free(self, node: ast.expr, state: State) -> bool:
         """Does ``node`` (returned by a method) give nothing of the instance but what the analysis
-        tracks? A test (a comparison, ``not``: a bool) or a constant does; else it may read the
+        tracks? (A test -- a comparison, ``not``: a bool -- is not asked: see _TESTS.) It may read the
         instance only through attributes whose values are tracked (``self.name``, stored by a
         method of the class) -- not the instance itself (``self``, ``vars(self)``), an attribute
         nothing here stores, a method's result (``self.describe()``), or a local (what it was
         bound to is not looked at: ``data = vars(self); return data``)."""
-        kind = node.__class__
-        if kind is ast.Compare or kind is _CONSTANT or (kind is ast.UnaryOp and node.op.__class__ is ast.Not):
-            return True
         me = self.self_name
         stack = [node]
         pop, extend = stack.pop, stack.extend
@@ -1295,7 +1292,15 @@ class FunctionAnalysis:
         if call is None:
             call = self._property_calls[node] = ast.copy_location(ast.Call(func=node, args=[], keywords=[]), node)
             call.end_lineno, call.end_col_offset = node.end_lineno, node.end_col_offset
-        return self.project_call(call, None, node.attr, receiver, [], {}, CLEAN, state)
+        # (No call site is recorded: a property has no parameter but ``self``, and what it does
+        # with the instance's attributes is its class's constructor's, see values.ATTRIBUTE.)
+        result = self.apply_summary(summary, [], {}, call)
+        if not summary.returns_instance:
+            return result
+        instance_state = receiver.whole()
+        if result.__class__ is Proven:  # (what the instance holds is proven too)
+            instance_state = instance_state.proved(result.cwes)
+        return join(result, instance_state)
 
     def attribute_source(self, node: ast.expr) -> Taint | None:
         """Taint when ``node`` names an untrusted value (``flask.request.args``, ``request.GET``)."""
@@ -2521,6 +2526,17 @@ _EXPRESSION_HANDLERS = _handlers("expr_")
 
 
 _NAME, _CONSTANT = ast.Name, ast.Constant
+# Returned values that are a bool whatever they test: nothing of the instance (see instance_free).
+_TESTS = frozenset({ast.Compare, _CONSTANT})
+
+
+def _holds_attribute_origin(value: Taint) -> bool:
+    """Does ``value`` (or an element of it) hold an ATTRIBUTE origin? (Without ``whole()``'s join.)"""
+    if any(origin.kind == ATTRIBUTE for origin in value.origins):
+        return True
+    return value.items is not None and any(_holds_attribute_origin(item) for _, item in value.items)
+
+
 _INSTANCE_EXPRESSIONS = frozenset({_NAME, ast.Call})  # receivers of a property read (see property_read)
 # Returned values taken as tests for FunctionSummary.checks (a name: ``ok = is_safe(x); return ok``).
 _CHECK_RESULTS = frozenset({ast.Compare, ast.UnaryOp, ast.BoolOp, ast.Call, _CONSTANT, _NAME})
