@@ -731,8 +731,12 @@ class FunctionAnalysis:
         me = self.self_name
         stack = [node]
         pop, extend = stack.pop, stack.extend
+        visited = 0
         while stack:
             node = pop()
+            visited += 1
+            if visited > _MAX_INSTANCE_NODES:
+                return False  # (a large expression: taken as giving the instance, as before)
             kind = node.__class__
             if kind is _NAME:
                 name = node.id
@@ -1262,16 +1266,13 @@ class FunctionAnalysis:
         """``rd.host`` where ``rd = RequestData()`` (or ``RequestData().host``) and ``host`` is a
         property that project class defines (see FunctionSummary.is_property; not one it
         inherits): what a call of it gives. None: not one. (Only for a class spelled as one,
-        ``RequestData``: an instance of something else is not asked about; nor at module level,
-        analysed before the file's classes.)"""
+        ``RequestData``, a local bound to it or called by its name: an instance of something
+        else is not asked about; nor at module level, analysed before the file's classes.)"""
         value = node.value
         if value.__class__ is _NAME:
-            name = value.id
-            owner = self.instances.get(name, NOTHING)
-            if owner is NOTHING:
-                owner = self.unit.module_instances.get(name) if name not in self.params else None
+            owner = self.instances.get(value.id)  # (bound in this function to a call: ``rd = RequestData()``)
         else:
-            owner = self.resolved_name(value.func) if value.func.__class__ in (_NAME, ast.Attribute) else None
+            owner = self.resolved_name(value.func) if value.func.__class__ is _NAME else None
         if owner is None or not owner.rpartition(".")[2][:1].isupper():
             return None
         if "." not in owner and self.unit.star_modules and self.is_builtin(owner):
@@ -2526,6 +2527,7 @@ _EXPRESSION_HANDLERS = _handlers("expr_")
 
 
 _NAME, _CONSTANT = ast.Name, ast.Constant
+_MAX_INSTANCE_NODES = 16  # nodes of a returned expression looked at (see instance_free)
 # Returned values that are a bool whatever they test: nothing of the instance (see instance_free).
 _TESTS = frozenset({ast.Compare, _CONSTANT})
 
