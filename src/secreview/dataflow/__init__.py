@@ -30,7 +30,7 @@ from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, forms, module_state, raw_servers, received, web_handlers
 from secreview.dataflow.order import components_dependencies_first
-from secreview.dataflow.analyzer import ALL_ENTRY, BASES_ENTRY, STAR_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
+from secreview.dataflow.analyzer import ALL_ENTRY, BASES_ENTRY, PROPERTIES_ENTRY, STAR_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.values import (
     ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, expand_steps, join, new_origin, ordered, proven_for,
@@ -465,6 +465,7 @@ class FileFlow:
         self._forward_overridden_methods()
         self._summarize_reexports()
         self._summarize_star_imports()
+        self._summarize_properties()
         if self.task_classes[0]:
             self._summarize_tasks()
         # A URL conf's: what its routes give each view (the same in every analysis of the tree).
@@ -513,6 +514,16 @@ class FileFlow:
         if exported is not None:
             entry = f"{module}.{ALL_ENTRY}"
             self.local_summaries[entry] = FunctionSummary(entry, exported)
+
+    def _summarize_properties(self) -> None:
+        """Each class of the file defining properties: their names (analyzer.PROPERTIES_ENTRY), for
+        the reads of other files (``rd.host``). From the content alone."""
+        for class_name, node in self._class_nodes.items():
+            names = [item.name for item in node.body
+                     if item.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and self.is_property(item)]
+            if names:
+                entry = f"{class_name}.{PROPERTIES_ENTRY}"
+                self.local_summaries[entry] = FunctionSummary(entry, names)
 
     @functools.cached_property
     def imported_packages(self) -> frozenset[str]:

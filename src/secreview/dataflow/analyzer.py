@@ -143,6 +143,9 @@ BASES_ENTRY = "<bases>"
 # the only ones a star import of it binds (else its public names: see FunctionAnalysis.star_name).
 STAR_ENTRY = "<star>"
 ALL_ENTRY = "<all>"
+# The properties a class defines (``RequestData.<properties>``, see FileFlow._summarize_properties):
+# its ``params`` are their names. (A read ``rd.host`` asks it once per class, not once per name.)
+PROPERTIES_ENTRY = "<properties>"
 MAX_STAR_DEPTH = 4  # star imports of star imports followed to the function
 MAX_ANCESTORS_FOLLOWED = 20  # classes looked at for an inherited method
 # A queryset's methods that give a queryset of the same kind (its custom methods too).
@@ -1252,7 +1255,7 @@ class FunctionAnalysis:
         return found
 
     def star_entry(self, module: str, entry: str) -> list[str] | None:
-        """The names of ``module``'s STAR_ENTRY or ALL_ENTRY, if it has one (asked as a call
+        """The names of ``module``'s STAR_ENTRY or ALL_ENTRY (a class's PROPERTIES_ENTRY), if it has one (asked as a call
         given untrusted data asks: the whole entry is the answer, see SummaryTable)."""
         table = self._table
         quiet, table.quiet = table.quiet, False
@@ -1277,14 +1280,18 @@ class FunctionAnalysis:
             return None
         if "." not in owner and self.unit.star_modules and self.is_builtin(owner):
             owner = self.star_name(None, owner) or owner
-        # (The class's own method only, asked by its name: asking whether ``owner`` is a project
-        # class, or its bases, at every attribute read made files of import cycles analysed again
-        # when the class became known; a method of that name is asked once, and stays unknown.)
+        # (The class's own property only, asked through its PROPERTIES_ENTRY: asking whether
+        # ``owner`` is a project class, or its bases, or a method of each name read, made files of
+        # import cycles analysed again and dependencies many times larger.)
         declared = self.unit.class_node(owner)
-        if declared is not None and not any(
-                item.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and item.name == node.attr and self.unit.is_property(item)
-                for item in declared.body):
-            return None  # (a class of this file: its body tells, before its methods are analysed)
+        if declared is not None:
+            if not any(item.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and item.name == node.attr and self.unit.is_property(item)
+                       for item in declared.body):
+                return None  # (a class of this file: its body tells, before its methods are analysed)
+        else:
+            entry = self.star_entry(owner, PROPERTIES_ENTRY)
+            if entry is None or node.attr not in entry:
+                return None
         method = f"{owner}.{node.attr}"
         summary = self.summary_for(method, node, True) if self.has_summary(method) else None
         if summary is None or not summary.is_property:
