@@ -595,10 +595,14 @@ def injection_hit(
     if not culprits:
         return None
     chosen = None
+    best = None  # the confidence of the chosen culprit's source
     for culprit in culprits:
-        if chosen is None:
-            if ctx.taint(culprit, operator_may_choose) is not None:  # type: ignore[arg-type]
-                chosen = culprit
+        if best is None or best < Level.HIGH:
+            # The most confident source among the culprits (the first of equals): a request
+            # value after a parameter (``"send " + channel + " " + user``) is the finding's.
+            found = ctx.taint(culprit, operator_may_choose)  # type: ignore[arg-type]
+            if found is not None and (best is None or found.confidence > best):
+                chosen, best = culprit, found.confidence
         else:
             # In a helper, each parameter that reaches the sink makes it a sink for the callers:
             # ``run(["ping", "-c", str(count), host])`` is reached by ``host`` too, even when
