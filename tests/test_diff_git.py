@@ -242,3 +242,29 @@ def test_a_name_that_is_not_utf8_in_the_change(repo, monkeypatch):
     result = review(repo, monkeypatch, "--diff", "HEAD")
     assert result.exit_code == 1, result.output
     assert reported(result) == [("app/r\\xe9sum\\xe9.py", 2, "eval-used")]
+
+
+def test_base_branch_that_moved_on_is_compared_from_the_merge_base(repo, monkeypatch):
+    # main edits a flagged line after the branch point; the branch touches only app/helpers.py.
+    # Against main's tip, the branch's (older) version of that line would look like a change of the
+    # branch and be reported. From the merge-base, only the branch's own lines count.
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("app/helpers.py", HELPERS + "\nOVERRIDE = eval(sys.argv[4])\n")
+    repo.commit("Feature")
+    repo.git("checkout", "-q", "main")
+    repo.write("app/other.py", "import sys\nVALUE = eval(sys.argv[3])\n")
+    repo.commit("Main moves on")
+    repo.git("checkout", "-q", "feature")
+    repo.write("app/extra.py", "import sys\nEXTRA = eval(sys.argv[7])\n")  # uncommitted, untracked: counts
+    result = review(repo, monkeypatch, "--diff", "main")
+    assert reported(result) == [("app/extra.py", 2, "eval-used"), ("app/helpers.py", 10, "eval-used")]
+    document = json.loads(result.stdout)
+    assert document["change"]["title"].startswith("merge-base of main and HEAD (")
+    assert document["change"]["files"] == ["app/extra.py", "app/helpers.py"]
+
+
+def test_ancestor_revision_is_compared_with_as_is(repo, monkeypatch):
+    repo.write("app/other.py", "import sys\nVALUE = eval(sys.argv[2])\nLATER = eval(sys.argv[6])\n")
+    repo.commit("Second")
+    monkeypatch.chdir(repo.root)
+    assert change_from_git("HEAD~1", []).title.startswith("HEAD~1 (")

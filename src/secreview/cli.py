@@ -59,7 +59,9 @@ def main() -> None:
 # --- Reviewing a change (issue 4): see changes_filter.py, inputs/changes.py, baseline.py ---------------
 @click.option("--diff", "diff_rev", metavar="REV",
               help="Report only what the change from git revision REV to the working tree introduces "
-                   "(PATHS, default '.', are still analysed whole).")
+                   "(PATHS, default '.', are still analysed whole). When REV is not an ancestor of HEAD "
+                   "(a base branch that moved on), the change is counted from the merge-base of REV and "
+                   "HEAD, as `git diff REV...HEAD`, plus uncommitted changes.")
 @click.option("--patch", "patch_file", metavar="FILE|-",
               help="Report only what a unified diff introduces ('-': read it from stdin); the files on "
                    "disk may hold the old or the new version.")

@@ -1,5 +1,5 @@
 """Stage: inputs, for reviewing a change. Turns a git revision (``--diff REV``: the working tree
-against REV) or a unified diff (``--patch FILE|-``) into the lines the change added or modified,
+against REV, or against the merge-base of REV and HEAD when REV is not an ancestor of HEAD) or a unified diff (``--patch FILE|-``) into the lines the change added or modified,
 per file, keyed by the path the rest of the pipeline shows (relative to the current directory).
 
 A changed line is one that carries code: lines whose only change is in a comment or in blank lines
@@ -594,11 +594,11 @@ def _range_refused(rev: str) -> str:
 
 
 def change_from_git(rev: str, paths: list[str], cwd: Path | None = None) -> Change:
-    """The change from revision ``rev`` to the working tree (committed, staged and unstaged
-    changes, and untracked files), limited to ``paths`` (default: the current directory)."""
+    """The change from revision ``rev`` (or the merge-base of ``rev`` and HEAD, see ``_fork_point``)
+    to the working tree (committed, staged and unstaged changes, and untracked files), limited to ``paths`` (default: the current directory)."""
     cwd = cwd or Path(".")
     repo = Repository.find(cwd)
-    base = repo.resolve(rev)
+    base, forked = _fork_point(repo, repo.resolve(rev))
     pathspec = ["--", *(paths or ["."])]
     # Paths in git's output are relative to the repository top; run from cwd so pathspecs are too.
     diff = _git(["diff", "--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules", "-M", "-U0",
@@ -612,7 +612,8 @@ def change_from_git(rev: str, paths: list[str], cwd: Path | None = None) -> Chan
     head_id = _lines(head)[0] if head.returncode == 0 else ""
     dirty = bool(untracked_files) or _git(["diff", "--quiet", "HEAD", *pathspec], cwd, check=False).returncode != 0
     to = "working tree" if dirty or not head_id else f"HEAD ({head_id[:7]})"
-    change = Change(kind="diff", title=f"{rev} ({base[:7]})..{to}", base=rev, repo_prefix=repo.prefix)
+    since = f"merge-base of {rev} and HEAD ({base[:7]})" if forked else f"{rev} ({base[:7]})"
+    change = Change(kind="diff", title=f"{since}..{to}", base=rev, repo_prefix=repo.prefix)
     change.subjects, change.more_commits = _subjects(repo, base)
 
     old_contents = _old_contents(repo, base, [p for p in patch if _wants_old(p)])
@@ -638,6 +639,19 @@ def change_from_git(rev: str, paths: list[str], cwd: Path | None = None) -> Chan
             lines = frozenset()
         change.files[path] = ChangedFile(path, "untracked", lines)
     return change
+
+
+def _fork_point(repo: Repository, commit: str) -> tuple[str, bool]:
+    """The commit to compare with: ``commit`` itself when it is an ancestor of HEAD, else the
+    merge-base of it and HEAD (as ``git diff REV...HEAD`` does), so that what REV gained after the
+    branch point (e.g. a base branch that moved on) is not taken for part of the change. Returns
+    (commit, whether it is a merge-base other than ``commit``); without HEAD or a common ancestor,
+    ``commit`` is compared with as is."""
+    completed = _git(["merge-base", commit, "HEAD"], repo.top, check=False)
+    lines = _lines(completed)
+    if completed.returncode != 0 or not lines or lines[0] == commit:
+        return commit, False
+    return lines[0], True
 
 
 def _from_top(repo: Repository, name: str) -> str:
