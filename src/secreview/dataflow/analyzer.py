@@ -717,12 +717,7 @@ class FunctionAnalysis:
         if known is None:
             self.at_returns = {name: state[name] for name in self.guard_candidates if state.get(name).__class__ is Proven}
             return
-        for name, value in list(known.items()):
-            joined = join(value, state.get(name))
-            if joined.__class__ is Proven:
-                known[name] = joined
-            else:
-                del known[name]
+        _keep_still_proven(known, state)
 
     def instance_free(self, node: ast.expr, state: State) -> bool:
         """Does ``node`` (returned by a method) give nothing of the instance but what the analysis
@@ -784,12 +779,7 @@ class FunctionAnalysis:
         if known is None:
             self.at_true_returns = {name: refined[name] for name in self.guard_candidates if refined.get(name).__class__ is Proven}
             return
-        for name, proven in list(known.items()):
-            joined = join(proven, refined.get(name))
-            if joined.__class__ is Proven:
-                known[name] = joined
-            else:
-                del known[name]
+        _keep_still_proven(known, refined)
 
     def true_checks(self, guards: tuple[tuple[int, frozenset[int]], ...]) -> tuple[tuple[int, frozenset[int]], ...]:
         """The summary's ``checks``: the candidates proven wherever a value that may be true is
@@ -3399,6 +3389,17 @@ def _contained_paths(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -
         return ()  # every absolute path starts with "/": that proves nothing
     names = tuple(found for path in paths for found in _contained_paths_in(path, analysis))
     return (names, tuple(node.id for node in ast.walk(base) if isinstance(node, ast.Name))) if names else ()
+
+
+def _keep_still_proven(known: dict[str, Taint], now: Mapping[str, Taint]) -> None:
+    """Keep in ``known`` (names proven at the returns seen so far) those still proven joined with
+    their value at one more return, ``now``."""
+    for name, proven in list(known.items()):
+        joined = join(proven, now.get(name))
+        if joined.__class__ is Proven:
+            known[name] = joined
+        else:
+            del known[name]
 
 
 def _relative_without_parents(test: ast.BoolOp, branch: bool, analysis: FunctionAnalysis) -> tuple[str, ...]:
