@@ -1,6 +1,7 @@
 """`secreview review --patch FILE|-`: a unified diff against the files on disk."""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -173,3 +174,24 @@ def test_a_patch_file_named_in_latin1_is_named_escaped_in_every_format(repo, mon
     assert result.exit_code == 1, result.output
     text = result.stdout_bytes.decode("utf-8")  # strict: valid UTF-8 whatever the name
     assert "fix-\\xe9t\\xe9.diff" in text.replace("\\\\", "\\")
+
+
+def test_a_repository_root_relative_patch_from_a_subdirectory(repo, monkeypatch):
+    # `git diff` in a subdirectory writes paths from the repository top ("pkg/mod.py"); reviewed
+    # from pkg/, the file is found under the top and shown relative to the current directory,
+    # while the tool formats still name it from the top.
+    repo.write("pkg/new.py", "import sys\nNEW = eval(sys.argv[1])\n")
+    repo.git("add", "-N", "pkg/new.py")
+    text = repo.git("diff", cwd=repo.root / "pkg")
+    assert "b/pkg/mod.py" in text
+    result = run_cli(["review", "--patch", "-", "-f", "json", "."], repo.root / "pkg", monkeypatch, stdin=text)
+    assert reported(result) == [("mod.py", 9, "eval-used"), ("new.py", 2, "eval-used")], result.output
+    review = run_cli(["review", "--patch", "-", "-f", "github-review", "."], repo.root / "pkg", monkeypatch, stdin=text)
+    assert sorted(c["path"] for c in json.loads(review.stdout)["comments"]) == ["pkg/mod.py", "pkg/new.py"]
+
+
+def test_a_directory_relative_patch_from_a_subdirectory_names_files_from_the_top(repo, monkeypatch):
+    text = repo.git("diff", "--relative", cwd=repo.root / "pkg")
+    assert "b/mod.py" in text
+    result = run_cli(["review", "--patch", "-", "-f", "github-review", "."], repo.root / "pkg", monkeypatch, stdin=text)
+    assert [c["path"] for c in json.loads(result.stdout)["comments"]] == ["pkg/mod.py"]

@@ -402,8 +402,9 @@ def change_from_patch(text: str, origin: str, root: Path | None = None) -> Chang
     patch is applied in memory: the disk is never written."""
     root = root or Path(".")
     patch = parse_patch(text, origin)
+    repo = _repository_or_none(root)
     seen: set[str] = set()
-    plans = []
+    named = []
     for patched in patch:
         old, new = patch_paths(patched)
         name = new or old or patched.path
@@ -411,9 +412,10 @@ def change_from_patch(text: str, origin: str, root: Path | None = None) -> Chang
             raise ChangeError(f"{origin}: {name} is changed by several patches in this series; review the combined "
                               "change instead (e.g. `git diff BASE..TIP`)")
         seen.add(name)
-        if patched.is_binary_file:
-            continue
-        plans.append(_plan_file(patched, old, new, root))
+        if not patched.is_binary_file:
+            named.append((patched, old, new))
+    bases = _patch_bases(named, root, repo)
+    plans = [_plan_file(patched, old, new, base, root) for (patched, old, new), base in zip(named, bases)]
     modes = {"applied", "apply"}
     for plan in plans:
         modes &= plan.modes
@@ -423,10 +425,38 @@ def change_from_patch(text: str, origin: str, root: Path | None = None) -> Chang
         raise ChangeError(f"{origin}: the files on disk already hold the change to {', '.join(done)} but not to "
                           f"{', '.join(pending)}; check out one consistent version of the files")
     mode = "applied" if "applied" in modes else "apply"
-    change = Change(kind="patch", title=f"patch {origin}")
+    change = Change(kind="patch", title=f"patch {origin}", repo_prefix=repo.prefix if repo else "")
     for plan in plans:
         plan.record(change, mode)
     return change
+
+
+def _repository_or_none(root: Path) -> "Repository | None":
+    try:
+        return Repository.find(root)
+    except ChangeError:  # not in a git repository, or no git: paths are relative to ``root`` only
+        return None
+
+
+def _patch_bases(named: list, root: Path, repo: "Repository | None") -> list[Path]:
+    """The folder each file's paths in the patch are relative to: ``root`` (the current directory),
+    or the repository top when the file is not found under ``root`` but is under the top (`git diff`
+    run in a subdirectory writes paths from the top). A file found in neither (one the patch adds)
+    follows the others: the top if some file was found only there."""
+    def exists_under(base: Path, old: str | None, new: str | None) -> bool:
+        return any(name and (base / name).exists() for name in (old, new))
+
+    top = repo.top if repo is not None and repo.prefix else None
+    found: list[Path | None] = []
+    for _patched, old, new in named:
+        if exists_under(root, old, new):
+            found.append(root)
+        elif top is not None and exists_under(top, old, new):
+            found.append(top)
+        else:
+            found.append(None)
+    default = top if top is not None and top in found and root not in found else root
+    return [base or default for base in found]
 
 
 @dataclass
@@ -438,10 +468,18 @@ class _FilePlan:
     old: str | None
     new: str | None
     versions: dict[str, tuple[list[str], list[str]]]
+    base: Path = Path(".")  # the folder the patch's paths of this file are relative to...
+    root: Path = Path(".")  # ... and the one shown paths are relative to (the current directory)
 
     @property
     def name(self) -> str:
         return self.new or self.old or ""
+
+    def shown(self, name: str) -> str:
+        """``name`` from the patch as the pipeline shows it: relative to the current directory."""
+        if self.base == self.root:
+            return _display(name)
+        return _display(os.path.relpath(self.base / name, self.root))
 
     @property
     def modes(self) -> frozenset[str]:
@@ -450,17 +488,17 @@ class _FilePlan:
     def record(self, change: Change, mode: str) -> None:
         before, after = self.versions[mode]
         if self.new is None:
-            change.deleted.append(_display(self.old or ""))
+            change.deleted.append(self.shown(self.old or ""))
             if mode == "apply":
-                change.overrides[_display(self.old or "")] = None
+                change.overrides[self.shown(self.old or "")] = None
             return
-        path = _display(self.new)
+        path = self.shown(self.new)
         if mode == "apply":
             change.overrides[path] = _encode(after)
             if self.old and self.old != self.new:
-                change.overrides[_display(self.old)] = None
+                change.overrides[self.shown(self.old)] = None
         status = "added" if self.old is None else ("renamed" if self.old != self.new else "modified")
-        old_path = _display(self.old) if self.old else None
+        old_path = self.shown(self.old) if self.old else None
         if path.endswith(PYTHON_SUFFIXES):
             change.files[path] = changed_python_file(path, status, self.patched, _encode(before), _encode(after), old_path)
         else:
@@ -471,10 +509,11 @@ def _added_lines(patched: unidiff.PatchedFile) -> frozenset[int]:
     return frozenset(line.target_line_no for hunk in patched for line in hunk if line.is_added)
 
 
-def _plan_file(patched: unidiff.PatchedFile, old: str | None, new: str | None, root: Path) -> _FilePlan:
-    """Find out whether the disk holds the file after the change, before it, or neither (error)."""
-    disk_new = _read_lines(root / new) if new else None
-    disk_old = _read_lines(root / old) if old else None
+def _plan_file(patched: unidiff.PatchedFile, old: str | None, new: str | None, base: Path, root: Path) -> _FilePlan:
+    """Find out whether the disk holds the file after the change, before it, or neither (error).
+    The file's paths are relative to ``base``; shown paths to ``root`` (see ``_patch_bases``)."""
+    disk_new = _read_lines(base / new) if new else None
+    disk_old = _read_lines(base / old) if old else None
     versions: dict[str, tuple[list[str], list[str]]] = {}
     mismatches: list[_Mismatch] = []
     # Applied: the new file is on disk and reads as the patch says (a removed file is gone).
@@ -498,7 +537,7 @@ def _plan_file(patched: unidiff.PatchedFile, old: str | None, new: str | None, r
         else:
             mismatches.append(mismatch)
     if versions:
-        return _FilePlan(patched, old, new, versions)
+        return _FilePlan(patched, old, new, versions, base, root)
     if mismatches:
         best = max(mismatches, key=lambda m: (m.hunk, m.line))
         raise ChangeError(f"the patch does not match the files on disk: {best.message} "
