@@ -18,6 +18,19 @@ from secreview.report import sarif
 SAMPLES = [netcfg_result, clean_result, suppressed_result, several_files_result, partly_reviewed_result, change_result]
 
 
+@pytest.fixture(autouse=True)
+def outside_a_repository(request, monkeypatch):
+    """The samples' URIs as written outside a git repository (the tests run inside one); the tests
+    of repository-relative URIs (using the ``in_git`` fixture) build their own repository."""
+    if "in_git" not in request.fixturenames:
+        monkeypatch.setattr(sarif, "find_source_root", lambda cwd=None: None)
+
+
+@pytest.fixture
+def in_git():
+    """Marks a test that looks for the git repository itself (see ``outside_a_repository``)."""
+
+
 def log(result, show_suppressed=False):
     return json.loads(sarif.render(result, show_suppressed=show_suppressed))
 
@@ -173,3 +186,39 @@ def test_a_name_that_is_not_utf8_is_percent_encoded_from_its_bytes(official_sche
     assert [e.message for e in official_schema.iter_errors(data)] == []
     uri = data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "dir/r%E9sum%E9%201.py"
+
+
+def test_in_a_subdirectory_of_a_repository_uris_are_from_the_top(in_git, official_schema, tmp_path, monkeypatch):
+    # GitHub code scanning resolves URIs against the repository root: run from app/, a finding in
+    # services/db.py must be app/services/db.py (as the github/gerrit formats write it), relative
+    # to %SRCROOT%, which the run declares as the repository top.
+    from diff_helpers import GitRepo, run_cli
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("app/services/db.py", "import sys\nVALUE = eval(sys.argv[1])\n")
+    repo.write("app/views.py", "from app.services import db\n")
+    repo.commit("Add app")
+    result = run_cli(["review", "services", "--no-cache", "-f", "sarif"], repo.root / "app", monkeypatch)
+    data = json.loads(result.stdout)
+    assert [e.message for e in official_schema.iter_errors(data)] == []
+    run = data["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": repo.root.resolve().as_uri() + "/"}}
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "app/services/db.py", "uriBaseId": "%SRCROOT%"}
+    outside = sarif.Locator(sarif.SourceRoot(repo.root.resolve(), "app/"))
+    assert outside("../../elsewhere.py", None)["artifactLocation"] == {
+        "uri": (tmp_path.resolve() / "elsewhere.py").as_uri()}  # (the current directory is app/)
+    assert outside("<stdin>", None)["artifactLocation"] == {"uri": "%3Cstdin%3E"}
+
+
+def test_diff_from_a_subdirectory_names_the_same_file_in_sarif_and_github_review(in_git, tmp_path, monkeypatch):
+    from diff_helpers import GitRepo, run_cli
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("app/db.py", "import sys\n")
+    repo.commit("Add db")
+    repo.write("app/db.py", "import sys\nVALUE = eval(sys.argv[1])\n")
+    outputs = {fmt: json.loads(run_cli(["review", "--diff", "HEAD", "--no-cache", "-f", fmt], repo.root / "app",
+                                       monkeypatch).stdout) for fmt in ("sarif", "github-review")}
+    location = outputs["sarif"]["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == outputs["github-review"]["comments"][0]["path"] == "app/db.py"

@@ -1,15 +1,18 @@
 """``--format sarif``: SARIF 2.1.0 for code-scanning services (GitHub, GitLab, Azure DevOps...).
 
 What GitHub reads is filled in: rules with ``security`` and ``external/cwe/cwe-N`` tags, a numeric
-``security-severity`` string and ``precision``; results with a relative URI, a region and a
+``security-severity`` string and ``precision``; results with a relative URI (in a git repository: relative to the repository top, with
+``uriBaseId`` %SRCROOT% declared in the run's ``originalUriBaseIds``, whatever folder secreview ran
+in, like the paths of the github and gerrit formats), a region and a
 line-independent partial fingerprint; the data-flow trace as a code flow. Inputs that could not be
 reviewed become ``toolExecutionNotifications`` so a clean-looking log is never a silent gap.
 """
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from importlib import metadata
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from secreview import __version__
 from secreview.engine import ReviewResult
@@ -28,21 +31,48 @@ def render(result: ReviewResult, show_suppressed: bool = False, **_options) -> s
     return dump_json(to_log(result, show_suppressed), indent=2)
 
 
-def to_log(result: ReviewResult, show_suppressed: bool = False) -> dict:
+SOURCE_ROOT_ID = "%SRCROOT%"
+
+
+@dataclass(frozen=True)
+class SourceRoot:
+    """The git repository the review ran in: ``top`` (absolute) and the current directory within
+    it (``prefix``, "" or "src/"). Displayed paths are relative to the current directory."""
+
+    top: Path
+    prefix: str
+
+
+def find_source_root(cwd: Path | None = None) -> SourceRoot | None:
+    """The repository holding the current directory, or None (not in one, or no git)."""
+    from secreview.inputs.changes import ChangeError, Repository
+
+    try:
+        repo = Repository.find(cwd or Path("."))
+    except ChangeError:
+        return None
+    return SourceRoot(repo.top.resolve(), repo.prefix)
+
+
+def to_log(result: ReviewResult, show_suppressed: bool = False, root: SourceRoot | None | bool = True) -> dict:
+    """The SARIF log; ``root``: True finds the repository of the current directory, None writes
+    URIs relative to the current directory (the convention outside a repository)."""
+    if root is True:
+        root = find_source_root()
+    locate = Locator(root or None)
     reported = result.findings + (result.suppressed if show_suppressed else [])
     reported.sort(key=Finding.sort_key)
     rule_ids = sorted({f.rule_id for f in reported})
     rule_index = {rule_id: index for index, rule_id in enumerate(rule_ids)}
-    log = {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": driver([rule_descriptor(rule_id, reported) for rule_id in rule_ids])},
-            "invocations": [invocation(result)],
-            "columnKind": "unicodeCodePoints",
-            "results": [sarif_result(f, rule_index[f.rule_id]) for f in reported],
-        }],
+    run = {
+        "tool": {"driver": driver([rule_descriptor(rule_id, reported) for rule_id in rule_ids])},
+        "invocations": [invocation(result, locate)],
     }
+    if locate.root is not None:
+        run["originalUriBaseIds"] = {SOURCE_ROOT_ID: {"uri": PurePath(locate.root.top).as_uri().rstrip("/") + "/"}}
+    run["columnKind"] = "unicodeCodePoints"
+    run["results"] = [sarif_result(f, rule_index[f.rule_id], locate) for f in reported]
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     if result.change is not None:  # --diff/--patch: say which change the results are limited to
         log["runs"][0]["properties"] = {"change": result.change.to_dict()}
     return log
@@ -108,13 +138,14 @@ def help_markdown(description: str, solution: str, example: str, fixed: str) -> 
     return "\n\n".join(parts)
 
 
-def sarif_result(finding: Finding, rule_index: int) -> dict:
+def sarif_result(finding: Finding, rule_index: int, locate: "Locator | None" = None) -> dict:
+    locate = locate or Locator(None)
     result = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVEL[finding.severity],
         "message": {"text": finding.message},
-        "locations": [{"physicalLocation": physical_location(finding.path, region(finding))}],
+        "locations": [{"physicalLocation": locate(finding.path, region(finding))}],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {
             "severity": finding.severity.label,
@@ -123,7 +154,7 @@ def sarif_result(finding: Finding, rule_index: int) -> dict:
         },
     }
     if finding.trace:
-        result["codeFlows"] = [{"threadFlows": [{"locations": [thread_flow_location(s) for s in finding.trace]}]}]
+        result["codeFlows"] = [{"threadFlows": [{"locations": [thread_flow_location(s, locate) for s in finding.trace]}]}]
     if finding.suppressed_by:
         result["suppressions"] = [suppression(finding.suppressed_by)]
     return result
@@ -136,8 +167,9 @@ def region(finding: Finding) -> dict:
     return area
 
 
-def thread_flow_location(step: TraceStep) -> dict:
-    location = {"physicalLocation": physical_location(step.path, {"startLine": step.line, "startColumn": step.col + 1})}
+def thread_flow_location(step: TraceStep, locate: "Locator | None" = None) -> dict:
+    locate = locate or Locator(None)
+    location = {"physicalLocation": locate(step.path, {"startLine": step.line, "startColumn": step.col + 1})}
     if step.note:
         location["message"] = {"text": f"{step.code} — {step.note}" if step.code else step.note}
     return {"location": location}
@@ -149,26 +181,54 @@ def suppression(reason: str) -> dict:
     return {"kind": "inSource" if in_source else "external", "justification": reason}
 
 
-def invocation(result: ReviewResult) -> dict:
+def invocation(result: ReviewResult, locate: "Locator | None" = None) -> dict:
     # An input that could not be reviewed at all makes the review partial: not fully successful.
     # A file reviewed with a caveat (e.g. data-flow budget exceeded) is a warning.
     partial = set(partly_reviewed(result))
     return {
         "executionSuccessful": not not_reviewed(result),
-        "toolExecutionNotifications": [notification(d, d.path in partial) for d in result.diagnostics]
+        "toolExecutionNotifications": [notification(d, d.path in partial, locate) for d in result.diagnostics]
         + [{"level": "note", "message": {"text": message}, "descriptor": {"id": kind}} for kind, message in notices(result)],
     }
 
 
-def notification(diagnostic: Diagnostic, reviewed: bool = False) -> dict:
+def notification(diagnostic: Diagnostic, reviewed: bool = False, locate: "Locator | None" = None) -> dict:
+    locate = locate or Locator(None)
     area = {"startLine": diagnostic.line} if diagnostic.line else None
     status = "warning" if diagnostic.is_warning else "partly reviewed" if reviewed else "not reviewed"
     return {
         "level": "warning" if reviewed or diagnostic.is_warning else "error",
         "message": {"text": f"{diagnostic.path}: {status}: {diagnostic.message}"},
         "descriptor": {"id": diagnostic.kind},
-        "locations": [{"physicalLocation": physical_location(diagnostic.path, area)}],
+        "locations": [{"physicalLocation": locate(diagnostic.path, area)}],
     }
+
+
+class Locator:
+    """Physical locations of displayed paths: relative to the repository top with uriBaseId
+    %SRCROOT% when in a repository (GitHub code scanning resolves URIs against the repository
+    root, so a run from a subdirectory must not write paths relative to it); a path outside the
+    repository becomes a file: URI; without a repository, URIs are relative to the current
+    directory. Names that are not files (``<stdin>``) stay as they are."""
+
+    def __init__(self, root: SourceRoot | None) -> None:
+        self.root = root
+
+    def __call__(self, path: str, area: dict | None) -> dict:
+        if self.root is None or path.startswith("<"):
+            return physical_location(path, area)
+        from secreview.inputs.changes import repository_path
+
+        if os.path.isabs(path):
+            inside = os.path.relpath(path, self.root.top)
+        else:
+            inside = repository_path(path, self.root.prefix)
+        if inside == ".." or inside.startswith("../") or os.path.isabs(inside):
+            return physical_location(os.path.abspath(path), area)
+        location: dict = {"artifactLocation": {"uri": artifact_uri(inside), "uriBaseId": SOURCE_ROOT_ID}}
+        if area:
+            location["region"] = area
+        return location
 
 
 def physical_location(path: str, area: dict | None) -> dict:
