@@ -40,7 +40,7 @@ def test_top_level_and_summary():
     assert data["schema_version"] == 1
     assert data["tool"] == {"name": "secreview", "version": __version__}
     assert data["summary"] == {"files": 1, "lines": 16, "checks": 142, "rules": 60, "findings": 3,
-                               "by_severity": {"high": 1, "medium": 1, "low": 1}, "suppressed": 0, "not_reviewed": 0, "partly_reviewed": 0,
+                               "by_severity": {"high": 1, "medium": 1, "low": 1}, "suppressed": 0, "below_threshold": 0, "not_reviewed": 0, "partly_reviewed": 0,
                                "warnings": 0}
     assert data["change"] is None
     assert data["files"] == ["netcfg.py"]

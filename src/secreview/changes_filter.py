@@ -31,6 +31,8 @@ def restrict_to_change(result: ReviewResult, change: Change) -> ReviewResult:
     change.findings_outside = len(result.findings) - len(kept)
     result.findings = kept
     result.suppressed = [f for f in result.suppressed if in_change(f, change)]
+    # (Only where they are is kept of the findings held back: those on a changed line count.)
+    result.below_threshold = [place for place in result.below_threshold if change.touches(place[1], place[2])]
     # A warning (malformed suppression) is the change's business only on a line it changed.
     warned = [d for d in result.diagnostics if d.is_warning and change.touches(d.path, d.line)]
     problems = [d for d in result.diagnostics if not d.is_warning]

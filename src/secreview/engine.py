@@ -50,6 +50,11 @@ class ReviewResult:
     # Source lines around each finding, per file ({path: {line: text}}), for code frames. Only a
     # few lines per finding are kept so a large review does not hold every file in memory.
     excerpts: dict[str, dict[int, str]] = field(default_factory=dict)
+    # Findings not reported for being below --min-confidence/--min-severity, as (rule id, path,
+    # line, column): a clean review must not read as "nothing there" when possible defects were
+    # held back (the report counts them and says how to see them). Unique and apart from the
+    # findings reported at the same place after ``finalize``.
+    below_threshold: list[tuple[str, str, int, int]] = field(default_factory=list)
 
     # Data-flow facts for the project-level pass (not part of the report).
     sink_records: list[SinkRecord] = field(default_factory=list, repr=False)
@@ -63,6 +68,7 @@ class ReviewResult:
         self.findings.extend(other.findings)
         self.suppressed.extend(other.suppressed)
         self.diagnostics.extend(other.diagnostics)
+        self.below_threshold.extend(other.below_threshold)
         self.files.extend(other.files)
         self.lines += other.lines
         self.checks += other.checks
@@ -73,6 +79,8 @@ class ReviewResult:
         self.findings = _best_per_location(self.findings, self.change)
         self.suppressed = _best_per_location(self.suppressed, self.change)  # one suppression, counted once
         assign_fingerprints(self.findings + self.suppressed)
+        reported = {_place(f) for f in self.findings + self.suppressed}
+        self.below_threshold = sorted({tuple(place) for place in self.below_threshold} - reported)
         self.findings.sort(key=Finding.sort_key)
         self.suppressed.sort(key=Finding.sort_key)
         self.diagnostics.sort(key=Diagnostic.sort_key)
@@ -228,6 +236,7 @@ class Reviewer:
         """The rules over the file (with its data flow), as a result."""
         findings, checks = self.check_parsed(parsed, facts, flow)
         result = ReviewResult()
+        result.below_threshold = suppress.below_threshold(findings, self.config)
         kept, suppressed = suppress.apply(findings, parsed, self.config)
         result.findings, result.suppressed = kept, suppressed
         if kept or suppressed:
@@ -272,6 +281,7 @@ class Reviewer:
         for path, findings in new.items():
             # Below the reported severity or confidence (most flows from a public function's
             # parameter are low): dropped by suppress.apply anyway, without parsing the file.
+            result.below_threshold += suppress.below_threshold(findings, config)
             findings = [f for f in findings if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
             source = by_path.get(path) if findings else None
             parsed = load_source(source) if source is not None else None
@@ -293,6 +303,10 @@ def is_package(source: SourceFile) -> bool:
     return os.path.basename(source.path) == "__init__.py"
 
 
+def _place(finding: Finding) -> tuple[str, str, int, int]:
+    return (finding.rule_id, finding.path, finding.line, finding.col)
+
+
 def _best_per_location(findings: list[Finding], change: Change | None = None) -> list[Finding]:
     """One finding per rule and location: the most confident (a flow found through a helper
     supersedes the low-confidence "dynamic value" finding at the same sink). When reviewing a change,
@@ -303,7 +317,7 @@ def _best_per_location(findings: list[Finding], change: Change | None = None) ->
         return (change is not None and change.introduces(finding), finding.confidence, len(finding.trace))
 
     for finding in findings:
-        key = (finding.rule_id, finding.path, finding.line, finding.col)
+        key = _place(finding)
         current = best.get(key)
         if current is None or rank(finding) > rank(current):
             best[key] = finding

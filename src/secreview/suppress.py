@@ -268,6 +268,13 @@ def _may_have_comment(finding: Finding, parsed: ParsedFile) -> bool:
     return any("#" in parsed.source_line(line) for line in range(start, end + 1))
 
 
+def below_threshold(findings: list[Finding], config: Config) -> list[tuple[str, str, int, int]]:
+    """Where the findings below the reported severity or confidence are (rule id, path, line,
+    column): not reported, but counted (see ReviewResult.below_threshold)."""
+    return [(f.rule_id, f.path, f.line, f.col) for f in findings
+            if f.severity < config.min_severity or f.confidence < config.min_confidence]
+
+
 def apply(findings: list[Finding], parsed: ParsedFile, config: Config) -> tuple[list[Finding], list[Finding]]:
     """Split findings into (kept, suppressed)."""
     findings = [f for f in findings if f.severity >= config.min_severity and f.confidence >= config.min_confidence]

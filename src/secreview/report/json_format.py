@@ -28,6 +28,8 @@ def to_document(result: ReviewResult) -> dict:
             "findings": len(result.findings),
             "by_severity": {level: sum(f.severity.label == level for f in result.findings) for level in SEVERITIES},
             "suppressed": len(result.suppressed),
+            # Findings below --min-confidence/--min-severity: not listed, counted.
+            "below_threshold": len(result.below_threshold),
             "not_reviewed": len(not_reviewed(result)),
             "partly_reviewed": len(partly_reviewed(result)),
             "warnings": len(warnings(result)),

@@ -15,6 +15,8 @@ from secreview.report.common import (input_problems, line_span, notices, not_rev
 from secreview.report.review_comments import change_header
 
 CLEAN = "No security defects are detected in the code."
+# A clean review with findings held back by --min-confidence/--min-severity (said in its caveats).
+CLEAN_AT_THRESHOLD = "No security defects are detected in the code at the reported confidence and severity."
 
 
 def render(result: ReviewResult, show_suppressed: bool = False, **_options) -> str:
@@ -90,7 +92,8 @@ def clean_conclusion(result: ReviewResult, show_suppressed: bool) -> str:
     else:
         reviewed = (f"Reviewed {plural(len(result.files), 'file')}, {plural(result.lines, 'line')},"
                     f" with {checks_and_rules(result)}.")
-    return CLEAN + "\n\n" + "\n".join([reviewed, *caveats(result, show_suppressed)])
+    clean = CLEAN_AT_THRESHOLD if result.below_threshold else CLEAN
+    return clean + "\n\n" + "\n".join([reviewed, *caveats(result, show_suppressed)])
 
 
 def analysed(result: ReviewResult) -> str:
@@ -111,6 +114,9 @@ def caveats(result: ReviewResult, show_suppressed: bool) -> list[str]:
         listed = "listed under “Suppressed findings”" if show_suppressed else "run with `--show-suppressed` to list them"
         lines.append(f"{plural(len(result.suppressed), 'finding')} {was(len(result.suppressed))} suppressed"
                      f" and not counted ({listed}).")
+    if held_back := len(result.below_threshold):
+        lines.append(f"{plural(held_back, 'finding')} of lower confidence or severity than reported {was(held_back)}"
+                     f" left out (lower `--min-confidence` or `--min-severity` to see {'it' if held_back == 1 else 'them'}).")
     change = result.change
     if change is not None and change.findings_outside:
         lines.append(f"{plural(change.findings_outside, 'finding')} in unchanged code {was(change.findings_outside)}"
