@@ -209,8 +209,12 @@ class _Task(NamedTuple):
 def _tune_gc() -> None:
     # A syntax tree is hundreds of thousands of acyclic objects freed by reference counting; the
     # default thresholds make the cycle collector scan them over and over while they are built.
+    # A file's analysis (its tree, facts and data-flow state) is freed by reference counting when
+    # the file is done: with a young generation larger than one file's objects, a collection
+    # rarely finds them alive (at 50,000 it scanned them mid-analysis: 3% of a review's CPU on
+    # Django; at 500,000, 0.2%, peak memory +4%).
     gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(500_000, 20, 20)
 
 
 class _Analyst:
