@@ -1476,7 +1476,10 @@ class FunctionAnalysis:
         if name in SELECTED_FROM_ARGUMENTS:
             result = CLEAN
             for position in SELECTED_FROM_ARGUMENTS[name]:
-                if position < len(positional):
+                if position.__class__ is str:  # (by keyword)
+                    if position in keywords:
+                        result = join(result, keywords[position])
+                elif position < len(positional):
                     result = join(result, positional[position])
             return result
         if name in SOURCE_CALLS:
@@ -2150,14 +2153,31 @@ class FunctionAnalysis:
     def expr_JoinedStr(self, node: ast.JoinedStr, state: State) -> Taint:
         parts = []
         text_before = ""
+        folded = False  # (a constant name's value is looked up only when untrusted data follows it)
         for value in node.values:
             taint = self.expr(value, state).whole()
             if isinstance(value, ast.Constant):
                 text_before += str(value.value)
             else:
+                if taint.origins and "{}" in text_before and not folded:
+                    text_before, folded = self.folded_prefix(node, value), True
                 parts.append(_fixed_destination(taint, text_before))
                 text_before += "{}"
         return join_all(parts)
+
+    def folded_prefix(self, node: ast.JoinedStr, upto: ast.expr) -> str:
+        """The text of ``node`` before ``upto``, with the constants its names are bound to
+        (``f"{API}/items/{x}"``: API's URL fixes where ``x`` goes); ``{}`` for any other value."""
+        text = ""
+        for value in node.values:
+            if value is upto:
+                break
+            if isinstance(value, ast.Constant):
+                text += str(value.value)
+                continue
+            constant = self.fold(value.value) if value.conversion == -1 and value.format_spec is None else NOTHING  # type: ignore[attr-defined]
+            text += constant if constant.__class__ is str else "{}"
+        return text
 
     def expr_FormattedValue(self, node: ast.FormattedValue, state: State) -> Taint:
         if node.format_spec is not None:
@@ -2179,6 +2199,10 @@ class FunctionAnalysis:
             return _fixed_destination(right.whole(), node.left.value.split("%", 1)[0])
         if isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
             return _fixed_destination(right.whole(), node.left.value)
+        if node.op.__class__ is ast.Add and right.origins and not left.origins:
+            prefix = self.fold(node.left)  # ``API + "/" + x``, API a constant URL: fixed as a literal would
+            if prefix.__class__ is str:
+                return _fixed_destination(right.whole(), prefix)
         if isinstance(node.op, (ast.Add, ast.Mult)) and left.items is not None and right.items is not None and isinstance(node.op, ast.Add):
             length = len(left.items)
             return Taint(left.origins | right.origins, left.items + tuple((length + k, v) for k, v in right.items if isinstance(k, int)))

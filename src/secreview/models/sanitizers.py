@@ -185,9 +185,15 @@ COMMON_PATH_CALLS = frozenset({"os.path.commonpath", "posixpath.commonpath"})
 # Calls whose result is one of their arguments' values selected by the others, not built from
 # them: ``getattr(obj, name)`` is an attribute of ``obj`` (or the default), whatever ``name`` is;
 # ``import_module(name)`` is a module of the installed code. Call name -> argument positions.
-SELECTED_FROM_ARGUMENTS: dict[str, tuple[int, ...]] = {
+# A keyword name is the argument passed by keyword: ``Request(url=x)``.
+SELECTED_FROM_ARGUMENTS: dict[str, tuple[int | str, ...]] = {
     "getattr": (0, 2), "builtins.getattr": (0, 2),
     "importlib.import_module": (), "__import__": (), "builtins.__import__": (),
+    # Request objects carry where they go, not what they send: ``urlopen(Request(API, data=body))``
+    # is no request to a URL from ``body`` (SSRF is about the destination; the body and headers go
+    # to the host the URL names). The URL is checked where the object is made (rules/flows.py).
+    "urllib.request.Request": (0, "url"),
+    **{name: (1, "url") for name in ("requests.Request", "requests.models.Request", "httpx.Request")},
 }
 
 # Lookups: the result is stored data found *by* the arguments, not the arguments themselves

@@ -6,8 +6,9 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.facts import instances
 from secreview.rules.base import HIGH, LOW, MEDIUM, dynamic_value_hit, rule
-from secreview.rules.context import RuleContext
+from secreview.rules.context import INSTANCE_CLASS_NAMES, RuleContext
 
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
 # Methods of client objects (``client.get`` after ``client = httpx.Client()``, ``with
@@ -25,12 +26,30 @@ _BASE_URL = {"httpx.Client": None, "httpx.AsyncClient": None, "aiohttp.ClientSes
 # Calls whose URL comes after the HTTP method: request("GET", url), stream("GET", url), ...
 _METHOD_FIRST = ("request", "stream", "build_request")
 _POOL_URLOPEN = ("urllib3.PoolManager.urlopen", "urllib3.ProxyManager.urlopen")  # (urllib's urlopen: the URL first)
+# Request objects, sent later (``urlopen(req)``, ``session.send(req.prepare())``): the URL is
+# checked where the object is made. Class -> the position of its URL (the keyword is ``url``).
+# (The data-flow model of these constructors keeps only the URL's taint: SELECTED_FROM_ARGUMENTS.)
+REQUEST_OBJECTS = {
+    "urllib.request.Request": 0, "requests.Request": 1, "requests.models.Request": 1, "httpx.Request": 1,
+}
+# Connections to one host, given as the first argument (keyword ``host``); the paths requested on
+# them later stay on that host (http.client sends them as they are; urllib3's pools refuse a URL
+# of another host: HostChangedError).
+HOST_CONNECTIONS = (
+    "http.client.HTTPConnection", "http.client.HTTPSConnection",
+    "urllib3.HTTPConnectionPool", "urllib3.HTTPSConnectionPool",
+    "urllib3.connectionpool.HTTPConnectionPool", "urllib3.connectionpool.HTTPSConnectionPool",
+)
+# Objects whose attribute, once assigned, is where a urllib Request goes (``req.full_url = x``).
+_REQUEST_DESTINATIONS = ("full_url", "host")
 HTTP_CLIENT_CALLS = (
     *(f"{module}.{verb}" for module in ("requests", "requests.api", "httpx") for verb in (*_VERBS, "request")),
     "httpx.stream",
     *(f"{cls}.{method}" for cls, methods in _CLIENT_METHODS.items() for method in methods),
     *_BASE_URL,
-    "urllib.request.urlopen", "urllib.request.Request", "urllib3.request", "aiohttp.request",
+    *REQUEST_OBJECTS,
+    *HOST_CONNECTIONS,
+    "urllib.request.urlopen", "urllib3.request", "urllib3.connection_from_url", "aiohttp.request",
 )
 
 
@@ -47,12 +66,23 @@ def flow_only(ctx: RuleContext, node: ast.AST, value: ast.expr | None, tainted: 
     confidence=MEDIUM,
     calls=HTTP_CLIENT_CALLS,
     methods=["urlopen"],
+    nodes=[ast.Assign],
+    targets=_REQUEST_DESTINATIONS,
     description="""The server fetches a URL that comes from the request. Attackers make it reach
         internal services (cloud metadata at 169.254.169.254, admin ports, localhost-only APIs).
         Requests sent through a client object (requests.Session, httpx.Client/AsyncClient,
         aiohttp.ClientSession, urllib3.PoolManager) count when the file shows the object being
         made (assigned, entered with `with`, or set on self); a client whose base_url comes from
-        the request is reported where it is made.""",
+        the request is reported where it is made, a request object (urllib's Request,
+        requests.Request, httpx.Request) where it gets its URL, a connection (http.client's
+        HTTPConnection, urllib3's connection pools) where it gets its host. Only the destination
+        counts: a request body, headers, query parameters (params=) or a JSON payload from the
+        request go to the host the code chose. Nor is a URL whose constant beginning fixes the
+        scheme and host (`"https://api.example.com/items/" + item`), or a path requested on a
+        connection to a fixed host, reported: the value can change the path on that host, not
+        the host (path traversal on an internal API is a narrower matter, left to review); a value
+        converted to a number or UUID (int(), a parameter annotated `int`) cannot name a host.
+        (urljoin(BASE, value) is no fixed beginning: an absolute value replaces the base.)""",
     solution="""Do not fetch client-supplied URLs; if you must, parse the URL, allow only https
         and an allow-list of hosts, resolve the host and refuse private, loopback and link-local
         addresses, and disable redirects.""",
@@ -67,7 +97,15 @@ def flow_only(ctx: RuleContext, node: ast.AST, value: ast.expr | None, tainted: 
     """,
 )
 def check_ssrf(call: ast.Call, ctx: RuleContext):
+    if call.__class__ is ast.Assign:
+        return _request_destination_assigned(call, ctx)  # type: ignore[arg-type]
     name = ctx.call_name(call) or ""
+    if name in HOST_CONNECTIONS:
+        value = ctx.argument(call, 0, "host")
+        return flow_only(ctx, call, value, "The host connected to comes from {source}: the server can be made to call internal services.", "the host connected to")
+    if name in REQUEST_OBJECTS:
+        value = ctx.argument(call, REQUEST_OBJECTS[name], "url")
+        return flow_only(ctx, call, value, "The URL of this request comes from {source}: the server can be made to call internal services.", "the URL requested")
     if name in _BASE_URL:
         # The client's base URL decides where its requests with a relative URL go: untrusted data
         # in it is reported here, where the client is made (and where the fix goes), not at each
@@ -77,7 +115,38 @@ def check_ssrf(call: ast.Call, ctx: RuleContext):
         return flow_only(ctx, call, value, "The base URL of this HTTP client comes from {source}: every request it sends can be made to call internal services.", "the client's base URL")
     method_first = name.rsplit(".", 1)[-1] in _METHOD_FIRST or name in _POOL_URLOPEN
     value = ctx.argument(call, 1 if method_first else 0, "url")
+    if not method_first and value is not None and request_object(ctx, value):
+        return None  # ``urlopen(Request(url, data=body))``: reported where the Request gets its URL
     return flow_only(ctx, call, value, "The URL fetched comes from {source}: the server can be made to call internal services.", "fetched by the server")
+
+
+def _request_made(ctx: RuleContext, value: ast.expr) -> str | None:
+    """The request class ``value`` constructs (REQUEST_OBJECTS), or None."""
+    if value.__class__ is not ast.Call:
+        return None
+    name = ctx.qualname(value.func)  # type: ignore[attr-defined]
+    return name if name in REQUEST_OBJECTS else None
+
+
+def request_object(ctx: RuleContext, value: ast.expr) -> bool:
+    """Is ``value`` a request object made in view: a call of a REQUEST_OBJECTS class, or a name
+    (``self.NAME``) every binding of which is one?"""
+    return instances.class_of(ctx.facts.scopes, value, ctx.scope_chain, lambda made: _request_made(ctx, made)) is not None
+
+
+def outgoing_request_object(ctx: RuleContext, value: ast.expr) -> bool:
+    """Is ``value`` something that sends requests (an HTTP client, session or pool) or a request
+    to send, made in view? (Their headers go out to another server, not back to the browser.)"""
+    return ctx.instance_class(value) in INSTANCE_CLASS_NAMES or request_object(ctx, value)
+
+
+def _request_destination_assigned(node: ast.Assign, ctx: RuleContext):
+    """``req.full_url = url`` / ``req.host = host`` on a urllib Request made in view: where it goes."""
+    for target in node.targets:
+        if target.__class__ is ast.Attribute and target.attr in _REQUEST_DESTINATIONS:  # type: ignore[attr-defined]
+            if request_object(ctx, target.value):  # type: ignore[attr-defined]
+                return flow_only(ctx, node, node.value, "The URL of this request comes from {source}: the server can be made to call internal services.", "where the request goes")
+    return None
 
 
 @rule(

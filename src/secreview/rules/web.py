@@ -15,6 +15,7 @@ from secreview.rules._strings import compose, sequence_elements
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
 from secreview.rules.exceptions import security_check_strength
+from secreview.rules.flows import outgoing_request_object
 from secreview.rules.templates import MARK_SAFE_CALLS, MARKUP_CALLS
 
 # Responses that are HTML only when they say so: Starlette's Response sends no Content-Type of
@@ -617,7 +618,9 @@ _HEADER_MESSAGES = {
         (cookies, redirects) or a forged body. Not reported: responses of Django (its headers
         raise BadHeaderError on CR/LF), of Werkzeug (Flask, Quart: ValueError), Tornado's
         set_header/add_header, aiohttp and Bottle, which all reject a line break in a header
-        value.""",
+        value; nor headers of outgoing requests (a requests/httpx/aiohttp session or client, a
+        urllib Request): they go to another server, and the HTTP clients refuse a line break in
+        a header value before sending.""",
     solution="""Reject or strip CR and LF (value.replace("\\r", "").replace("\\n", "")), or
         better, validate the value against what the header may contain.""",
     example="""
@@ -643,14 +646,14 @@ def check_header(node: ast.AST, ctx: RuleContext):
     if isinstance(node, ast.Assign):
         for target in node.targets:
             if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and target.value.attr == "headers":
-                if _headers_checked(ctx, target.value.value):
+                if _headers_checked(ctx, target.value.value) or _outgoing(ctx, target.value.value):
                     return None  # the framework rejects CR/LF: see HEADER_CHECKING_FRAMEWORKS
                 return _tainted_only(dynamic_value_hit(ctx, node, node.value, **_HEADER_MESSAGES))
         return None
     func = node.func  # type: ignore[attr-defined]
     if func.__class__ is ast.Attribute:
-        if func.attr not in RAW_HEADER_METHODS and _headers_checked(ctx, func.value):
-            return None  # Tornado's RequestHandler.set_header/add_header
+        if func.attr not in RAW_HEADER_METHODS and (_headers_checked(ctx, func.value) or _outgoing(ctx, func.value)):
+            return None  # Tornado's RequestHandler.set_header/add_header; urllib's Request.add_header
         return _tainted_only(dynamic_value_hit(ctx, node, ctx.argument(node, 1, "value"), **_HEADER_MESSAGES))
     for header in sequence_elements(ctx, ctx.argument(node, 1, "headers")) or ():  # start_response(status, headers)
         if isinstance(header, ast.Tuple) and len(header.elts) == 2:
@@ -658,6 +661,28 @@ def check_header(node: ast.AST, ctx: RuleContext):
             if hit is not None:
                 return hit
     return None
+
+
+# Outgoing requests are no response: their headers go to another server, and the clients refuse a
+# line break in a header value before anything is sent (http.client's putheader -- under urllib,
+# requests and urllib3 -- raises ValueError "Invalid header value", requests checks them itself
+# first: InvalidHeader; httpx/h11 raise LocalProtocolError, aiohttp ValueError). A value from
+# the request there cannot split anything. Receivers named like clients (``self.session``,
+# ``api_client``) count in a file that imports an HTTP client library, where a response is not
+# named so.
+HTTP_CLIENT_MODULES = ("requests", "httpx", "aiohttp", "urllib3", "urllib.request", "http.client")
+_CLIENT_NAME_ENDINGS = ("session", "client")
+
+
+def _outgoing(ctx: RuleContext, owner: ast.expr) -> bool:
+    """Whether ``owner`` (whose headers are set) sends requests or is a request to send."""
+    imports = ctx.facts.imports
+    if not any(imports.imports_module(module) for module in HTTP_CLIENT_MODULES):
+        return False
+    if outgoing_request_object(ctx, owner):
+        return True
+    name = owner.attr if owner.__class__ is ast.Attribute else owner.id if owner.__class__ is ast.Name else ""  # type: ignore[attr-defined]
+    return name.lower().endswith(_CLIENT_NAME_ENDINGS)
 
 
 def _headers_checked(ctx: RuleContext, owner: ast.expr) -> bool:
