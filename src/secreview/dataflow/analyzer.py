@@ -15,6 +15,7 @@ import ast
 import functools
 import operator
 import re
+import string
 from collections.abc import Mapping, Set as AbstractSet
 from types import MappingProxyType
 from dataclasses import dataclass, field, replace
@@ -1521,6 +1522,12 @@ class FunctionAnalysis:
             return predictable if predictable.origins or method == "keys" or not known else PROVEN
         if method == "format" and self.html_safe_string(func.value):
             return join(receiver.whole(), arguments.sanitize(HTML_ESCAPED))  # Markup.format escapes
+        if method == "format" and arguments.origins and not receiver.origins:
+            template = self.fold(func.value)
+            if template.__class__ is str:
+                formatted = self.formatted_destinations(node, template, positional, keywords)
+                if formatted is not None:
+                    return formatted
         if method in JINJA_RENDER_METHODS and "jinja2" in self.unit.imported_packages:
             printed = self.jinja_printed(node, positional, keywords)
             if printed is not None:  # ``jinja2.Template(src).render(q=q)``: escapes nothing
@@ -2179,6 +2186,52 @@ class FunctionAnalysis:
             text += constant if constant.__class__ is str else "{}"
         return text
 
+    def percent_prefix(self, pieces: list[str], elements: list[ast.expr], index: int) -> str:
+        """The text of a ``%`` template (split at ``%``) before its ``index``-th conversion, with
+        the constant strings given to the ``%s`` before it (``"%s/items/%s" % (API, x)``)."""
+        text = pieces[0]
+        for position in range(index):
+            piece = pieces[position + 1]
+            value = self.fold(elements[position]) if piece.startswith("s") and "" not in pieces[1:] else NOTHING  # (no ``%%``)
+            text += value + piece[1:] if value.__class__ is str else "%" + piece
+        return text
+
+    def formatted_destinations(self, node: ast.Call, template: str, positional: list[Taint], keywords: dict) -> Taint | None:
+        """``"https://api.example.com/items/{}".format(x)``: each argument as the template puts it
+        in, after the text before it (a constant URL there fixes where the value goes, as in an
+        f-string); None when the template or the arguments are not plain (``*args``, ``**kw``)."""
+        if any(a.__class__ is ast.Starred for a in node.args) or any(k.arg is None for k in node.keywords):
+            return None
+        try:
+            fields = list(string.Formatter().parse(template))
+        except ValueError:
+            return None
+        parts = []
+        text = ""
+        automatic = 0
+        for literal, field, spec, conversion in fields:
+            text += literal
+            if field is None:
+                continue
+            key = re.split(r"[.\[]", field, maxsplit=1)[0]
+            if key == "":
+                key, automatic = automatic, automatic + 1
+            elif key.isdigit():
+                key = int(key)
+            if key.__class__ is int:
+                if key >= len(positional):
+                    return None
+                value, given = positional[key].whole(), node.args[key]
+            elif key in keywords:
+                value, given = keywords[key].whole(), next(k.value for k in node.keywords if k.arg == key)
+            else:
+                return None
+            parts.append(_fixed_destination(value, text))
+            plain = not spec and conversion is None and (field == "" or field.isdigit() or field.isidentifier())
+            constant = self.fold(given) if plain else NOTHING  # (``{0.attr}``, ``{:>9}``: not the value as it is)
+            text += constant if constant.__class__ is str and not value.origins else "{}"
+        return join_all(parts)
+
     def expr_FormattedValue(self, node: ast.FormattedValue, state: State) -> Taint:
         if node.format_spec is not None:
             self.expr(node.format_spec, state)
@@ -2194,7 +2247,9 @@ class FunctionAnalysis:
                 # Each argument is safe as a URL destination when text before it fixes the
                 # destination ("/path?%s", "https://host/%s", "%s?%s" for the second one).
                 pieces = node.left.value.split("%")
-                parts = [_fixed_destination(right.item(i).whole(), "%".join(pieces[: i + 1])) for i in range(len(node.right.elts))]
+                items = [right.item(i).whole() for i in range(len(node.right.elts))]
+                parts = [_fixed_destination(item, self.percent_prefix(pieces, node.right.elts, i) if item.origins else "")
+                         for i, item in enumerate(items)]
                 return join_all(parts)
             return _fixed_destination(right.whole(), node.left.value.split("%", 1)[0])
         if isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
