@@ -1524,7 +1524,8 @@ class FunctionAnalysis:
             return join(receiver.whole(), arguments.sanitize(HTML_ESCAPED))  # Markup.format escapes
         if method == "format" and arguments.origins and not receiver.origins:
             template = self.fold(func.value)
-            if template.__class__ is str:
+            # (Only a template with a path, query or fragment can fix a destination: most are messages.)
+            if template.__class__ is str and ("/" in template or "?" in template or "#" in template):
                 formatted = self.formatted_destinations(node, template, positional, keywords)
                 if formatted is not None:
                     return formatted
