@@ -111,10 +111,10 @@ def test_plain_diff_without_git_prefixes(tmp_path):
     assert change.files["m.py"].lines == frozenset({3})
 
 
-def test_several_patches_to_one_file_are_refused(tmp_path):
+def test_several_patches_to_one_file_that_do_not_chain_are_refused(tmp_path):
     (tmp_path / "m.py").write_text("a = 1\n")
-    one = "--- a/m.py\n+++ b/m.py\n@@ -1 +1 @@\n-a = 1\n+a = 2\n"
-    with pytest.raises(ChangeError, match="several patches"):
+    one = "--- a/m.py\n+++ b/m.py\n@@ -1 +1 @@\n-a = 1\n+a = 2\n"  # (twice: the second cannot follow the first)
+    with pytest.raises(ChangeError, match="m.py is changed by 2 patches of series, and the file on disk is neither"):
         change_from_patch(one + one, "series", tmp_path)
 
 

@@ -5,7 +5,9 @@ the findings whose fingerprint is recorded there to the suppressed list (counted
 ``--show-suppressed``). The fingerprint (findings.assign_fingerprints) hashes the rule id, the file
 path and the whitespace-normalized flagged source line, plus an occurrence index among identical
 (rule, path, code) triples: it does not depend on line numbers, so moving code or editing other
-lines keeps it. See docs/baseline.md.
+lines keeps it. Each entry also records the finding's confidence: a recorded finding found again
+with a higher confidence (a data flow now reached from a more dangerous source, e.g. an HTTP form
+field where a command-line argument was accepted) is reported again. See docs/baseline.md.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from secreview import __version__
 from secreview.engine import ReviewResult
-from secreview.findings import Finding
+from secreview.findings import Finding, Level
 
 BASELINE_VERSION = 1
 FINGERPRINT_DOC = ("sha256 of rule id, file path, whitespace-normalized flagged line and occurrence index "
@@ -27,7 +29,8 @@ class BaselineError(Exception):
 
 def to_document(findings: list[Finding]) -> dict:
     entries = [
-        {"fingerprint": f.fingerprint, "rule_id": f.rule_id, "path": f.path, "line": f.line, "code": f.code}
+        {"fingerprint": f.fingerprint, "rule_id": f.rule_id, "path": f.path, "line": f.line, "code": f.code,
+         "confidence": f.confidence.label}
         for f in sorted(findings, key=Finding.sort_key)
     ]
     return {
@@ -48,8 +51,9 @@ def write_baseline(findings: list[Finding], file: str) -> None:
         raise BaselineError(f"{file}: cannot write the baseline: {exc.strerror or exc}") from None
 
 
-def load_baseline(file: str) -> set[str]:
-    """The fingerprints recorded in a baseline file."""
+def load_baseline(file: str) -> dict[str, Level | None]:
+    """The fingerprints recorded in a baseline file, each with the confidence it was recorded with
+    (None: not recorded, as in files written before secreview recorded it: any confidence matches)."""
     try:
         data = json.loads(Path(file).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -68,18 +72,32 @@ def load_baseline(file: str) -> set[str]:
         isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
     ):
         raise BaselineError(f"{file}: \"findings\" must be a list of objects with a \"fingerprint\" string")
-    return {entry["fingerprint"] for entry in entries}
+    recorded: dict[str, Level | None] = {}
+    for entry in entries:
+        try:
+            confidence = Level.parse(entry["confidence"]) if "confidence" in entry else None
+        except (ValueError, AttributeError):
+            raise BaselineError(f"{file}: \"confidence\" of finding {entry['fingerprint']} must be low, medium or high") from None
+        recorded[entry["fingerprint"]] = confidence
+    return recorded
 
 
-def apply_baseline(result: ReviewResult, fingerprints: set[str], file: str) -> ReviewResult:
-    """Move the findings recorded in the baseline to the suppressed list."""
+def apply_baseline(result: ReviewResult, fingerprints: dict[str, Level | None], file: str) -> ReviewResult:
+    """Move the findings recorded in the baseline to the suppressed list, unless found now with a
+    higher confidence than recorded: that is a stronger defect than the one accepted."""
     kept: list[Finding] = []
     for finding in result.findings:
-        if finding.fingerprint in fingerprints:
+        if finding.fingerprint not in fingerprints:
+            kept.append(finding)
+            continue
+        recorded = fingerprints[finding.fingerprint]
+        if recorded is not None and finding.confidence > recorded:
+            finding.message += (f" (Reported despite the baseline, which accepted it with confidence {recorded.label}: "
+                                f"it is now {finding.confidence.label}, e.g. a more dangerous source reaches it.)")
+            kept.append(finding)
+        else:
             finding.suppressed_by = f"baseline {file}"
             result.suppressed.append(finding)
-        else:
-            kept.append(finding)
     result.findings = kept
     result.suppressed.sort(key=Finding.sort_key)
     return result

@@ -9,6 +9,13 @@ give the right context), then the report is limited to what a change introduces:
   removed, a check rewritten: see ``Change.edit_passed_over``).
 
 Everything else is counted (``Change.findings_outside``) but not reported.
+
+Suppression comments are part of the change too: a finding silenced by a comment the change wrote
+(``# nosec`` added to a flagged line, or a flagged line rewritten under one) is kept with the
+suppressed findings wherever it is and gets a ``suppression-added`` note at the comment, which every
+format shows, so the reviewer sees what the change silences; it does not change the exit code (the
+author may suppress; the reviewer judges the reason). Notes on unused suppression comments are kept
+on the lines the change wrote only.
 """
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding
 from secreview.inputs import SourceFile
 from secreview.inputs.changes import Change
+from secreview.suppress import SUPPRESSION_ADDED, suppression_line
 
 
 def in_change(finding: Finding, change: Change) -> bool:
@@ -30,9 +38,12 @@ def restrict_to_change(result: ReviewResult, change: Change) -> ReviewResult:
     kept = [f for f in result.findings if in_change(f, change)]
     change.findings_outside = len(result.findings) - len(kept)
     result.findings = kept
-    result.suppressed = [f for f in result.suppressed if in_change(f, change)]
+    silenced = [f for f in result.suppressed if _silenced_by_change(f, change)]
+    result.suppressed = [f for f in result.suppressed if in_change(f, change) or f in silenced]
     # (Only where they are is kept of the findings held back: those on a changed line count.)
     result.below_threshold = [place for place in result.below_threshold if change.touches(place[1], place[2])]
+    result.notes = [n for n in result.notes if change.wrote(n.path, n.line)] + [_silenced_note(f) for f in silenced]
+    result.notes.sort(key=Diagnostic.sort_key)
     # A warning (malformed suppression) is the change's business only on a line it changed.
     warned = [d for d in result.diagnostics if d.is_warning and change.touches(d.path, d.line)]
     problems = [d for d in result.diagnostics if not d.is_warning]
@@ -45,6 +56,22 @@ def restrict_to_change(result: ReviewResult, change: Change) -> ReviewResult:
     change.changed_lines = sum(len(change.lines_of(path)) for path in change.reviewed_files)
     result.change = change
     return result
+
+
+def _silenced_by_change(finding: Finding, change: Change) -> bool:
+    line = suppression_line(finding.suppressed_by)
+    return line is not None and change.wrote(finding.path, line)
+
+
+def _silenced_note(finding: Finding) -> Diagnostic:
+    line = suppression_line(finding.suppressed_by) or finding.line
+    comment = (finding.suppressed_by or "").split(" (line ", 1)[0]
+    reason = (finding.suppressed_by or "").split("): ", 1)[-1]
+    where = "" if line == finding.line else f" at line {finding.line}"
+    return Diagnostic(finding.path, SUPPRESSION_ADDED,
+                      f"this change adds `# {comment}`, which silences a {finding.severity.label}-severity finding{where}: "
+                      f"{finding.title} (CWE-{finding.cwe}, `{finding.rule_id}`, confidence {finding.confidence.label}); "
+                      f"its reason: {reason}", line)
 
 
 def _concerns_change(diagnostic: Diagnostic, change: Change) -> bool:

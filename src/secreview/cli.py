@@ -64,9 +64,11 @@ def main() -> None:
                    "HEAD, as `git diff REV...HEAD`, plus uncommitted changes.")
 @click.option("--patch", "patch_file", metavar="FILE|-",
               help="Report only what a unified diff introduces ('-': read it from stdin); the files on "
-                   "disk may hold the old or the new version.")
+                   "disk may hold the old or the new version. A series (git format-patch) changing a "
+                   "file several times is reviewed as one combined change.")
 @click.option("--baseline", "baseline_file", metavar="FILE",
-              help="Do not report findings recorded in this baseline file (they count as suppressed).")
+              help="Do not report findings recorded in this baseline file (they count as suppressed), "
+                   "unless now found with a higher confidence than recorded (e.g. a more dangerous source).")
 @click.option("--write-baseline", "write_baseline_file", metavar="FILE",
               help="Record the reported findings in FILE as the baseline and exit 0 (3 if some input "
                    "could not be reviewed).")

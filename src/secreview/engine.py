@@ -55,6 +55,9 @@ class ReviewResult:
     # held back (the report counts them and says how to see them). Unique and apart from the
     # findings reported at the same place after ``finalize``.
     below_threshold: list[tuple[str, str, int, int]] = field(default_factory=list)
+    # Notes on suppression comments (suppress.unused; changes_filter adds those a change adds):
+    # neither findings nor input problems, and they do not change the exit code.
+    notes: list[Diagnostic] = field(default_factory=list)
 
     # Data-flow facts for the project-level pass (not part of the report).
     sink_records: list[SinkRecord] = field(default_factory=list, repr=False)
@@ -69,6 +72,7 @@ class ReviewResult:
         self.suppressed.extend(other.suppressed)
         self.diagnostics.extend(other.diagnostics)
         self.below_threshold.extend(other.below_threshold)
+        self.notes.extend(other.notes)
         self.files.extend(other.files)
         self.lines += other.lines
         self.checks += other.checks
@@ -84,6 +88,7 @@ class ReviewResult:
         self.findings.sort(key=Finding.sort_key)
         self.suppressed.sort(key=Finding.sort_key)
         self.diagnostics.sort(key=Diagnostic.sort_key)
+        self.notes.sort(key=Diagnostic.sort_key)
         self.files.sort()
         return self
 
@@ -147,6 +152,7 @@ class Reviewer:
     def __init__(self, config: Config, dataflow: bool = True) -> None:
         self.config = config
         self.rules = active_rules(config)
+        self.active_names = frozenset(name for r in self.rules for name in (r.id, *(b.upper() for b in r.bandit)))
         self.dispatcher = Dispatcher(self.rules)
         self.dataflow = dataflow
 
@@ -244,7 +250,10 @@ class Reviewer:
         result.files.append(parsed.path)
         result.lines = parsed.line_count
         result.checks = checks
-        result.diagnostics.extend(suppress.problems(parsed))  # malformed suppression comments: warnings
+        comments = suppress.suppression_comments(parsed)
+        if comments:
+            result.diagnostics.extend(suppress.problems(parsed, comments=comments))  # malformed ones: warnings
+            result.notes = suppress.unused(parsed, findings, comments, self.active_names)
         if flow is not None:
             result.sink_records = flow.sink_records
             result.call_sites = flow.call_sites
@@ -278,7 +287,10 @@ class Reviewer:
             if rule is not None and flow.confidence >= rule.min_source_confidence:
                 new.setdefault(flow.record.path, []).append(flow_finding(rule, flow))
         config = self.config
+        noted = {note.path for note in result.notes} if result.notes else set()
         for path, findings in new.items():
+            if path in noted:  # (a suppression comment unused by the file's own findings: rare)
+                result.notes = _still_unused(result.notes, path, findings, by_path)
             # Below the reported severity or confidence (most flows from a public function's
             # parameter are low): dropped by suppress.apply anyway, without parsing the file.
             result.below_threshold += suppress.below_threshold(findings, config)
@@ -296,6 +308,27 @@ class Reviewer:
                 result.suppressed.extend(suppressed)
                 if kept or suppressed:
                     result.excerpts.setdefault(path, {}).update(excerpt(parsed, kept + suppressed))
+
+
+def _still_unused(notes: list[Diagnostic], path: str, findings: list[Finding], by_path: dict[str, SourceFile]) -> list[Diagnostic]:
+    """``notes`` without the unused-suppression notes of ``path`` that a flow finding found through
+    a helper (``findings``, of that file, below the reporting floors too) turns out to use."""
+    source = by_path.get(path)
+    parsed = load_source(source) if source is not None else None
+    if not isinstance(parsed, ParsedFile):
+        return notes
+    comments = suppress.suppression_comments(parsed)
+    used = set()
+    for note in notes:
+        if note.path == path and note.kind == suppress.UNUSED_SUPPRESSION and note.line in comments:
+            suppression = comments[note.line][1]
+            for finding in findings:
+                if finding.statement_lines == (0, 0):
+                    finding.statement_lines = suppress.statement_range_at(parsed.tree, finding.line, finding.col)
+                if suppress.covers_finding(suppression, note.line, finding):
+                    used.add(note.line)
+                    break
+    return [note for note in notes if not (note.path == path and note.line in used and note.kind == suppress.UNUSED_SUPPRESSION)]
 
 
 def is_package(source: SourceFile) -> bool:

@@ -12,7 +12,9 @@
   ``problems`` reports it as a warning at its line, as it does ids in brackets that name no rule.
 - Configuration: ``per-path-ignores`` (glob -> rule ids).
 Every suppressed finding is kept, with ``suppressed_by`` saying which comment or glob did it, so
-that reports can count and list them. The severity and confidence floors are report filters, not
+that reports can count and list them. A well-formed comment that suppresses nothing (no finding,
+at any confidence, of what it names on its statement) gets an ``unused-suppression`` note
+(``unused``): not a finding, not a warning, no effect on the exit code. The severity and confidence floors are report filters, not
 suppressions: findings below them are dropped.
 """
 from __future__ import annotations
@@ -233,22 +235,40 @@ def suppression_for(finding: Finding, comments: dict[int, str], known: KnownIds 
 
 # Where a comment may talk to secreview: files without it need no tokenizing for ``problems``.
 _DIRECTIVE_HINT = re.compile(r"secreview\s*(?::|ignore)", re.I)
+UNUSED_SUPPRESSION = "unused-suppression"  # the kind of the note ``unused`` makes
+SUPPRESSION_ADDED = "suppression-added"  # a reviewed change adds a comment that suppresses a finding
+_LINE_OF = re.compile(r"\(line (\d+)\): ")
 
 
-def problems(parsed: ParsedFile, known: KnownIds | None = None) -> list[Diagnostic]:
-    """Warnings for the file's malformed suppression comments (which suppress nothing) and for ids
-    in brackets that name no rule (which suppress nothing of their own), each at its line."""
+def suppression_comments(parsed: ParsedFile, known: KnownIds | None = None) -> dict[int, tuple[str, Suppression]]:
+    """The file's suppression comments (malformed ones included) by line, as (the comment as
+    reports show it, its suppression); {} at once for a file
+    whose text mentions neither ``nosec`` nor ``secreview`` (most files: no tokenizing)."""
     text = "\n".join(parsed.lines)
     # (a plain substring test first: a case-insensitive search of a large file costs ten times more)
-    if "secreview" not in text.lower() or not _DIRECTIVE_HINT.search(text):
-        return []
+    lowered = text.lower()
+    directive = "secreview" in lowered and _DIRECTIVE_HINT.search(text) is not None
+    if not directive and "nosec" not in lowered:
+        return {}
     known = known if known is not None else known_ids()
-    found = []
+    found = {}
     for line, comment in sorted(comments_by_line(parsed).items()):
         suppression = parse_comment(comment, known)
-        if suppression is None:
-            continue
-        shown = comment.strip() if len(comment.strip()) <= 80 else comment.strip()[:77] + "..."
+        if suppression is not None:
+            shown = comment.strip() if len(comment.strip()) <= 80 else comment.strip()[:77] + "..."
+            found[line] = (shown, suppression)
+    return found
+
+
+def problems(parsed: ParsedFile, known: KnownIds | None = None,
+             comments: dict[int, tuple[str, Suppression]] | None = None) -> list[Diagnostic]:
+    """Warnings for the file's malformed suppression comments (which suppress nothing) and for ids
+    in brackets that name no rule (which suppress nothing of their own), each at its line.
+    ``comments``: the file's ``suppression_comments``, when already known."""
+    known = known if known is not None else known_ids()
+    comments = comments if comments is not None else suppression_comments(parsed, known)
+    found = []
+    for line, (shown, suppression) in comments.items():
         if suppression.problem:
             found.append(Diagnostic(parsed.path, SUPPRESSION_WARNING,
                                     f"malformed suppression `{shown}`: {suppression.problem}; it suppresses nothing", line))
@@ -259,6 +279,56 @@ def problems(parsed: ParsedFile, known: KnownIds | None = None) -> list[Diagnost
                     found.append(Diagnostic(parsed.path, SUPPRESSION_WARNING,
                                             f"suppression `{shown}`: {why}, so it suppresses nothing", line))
     return found
+
+
+def unused(parsed: ParsedFile, findings: list[Finding], comments: dict[int, tuple[str, Suppression]], active: frozenset[str],
+           known: KnownIds | None = None) -> list[Diagnostic]:
+    """Notes for the well-formed suppression comments that suppress none of ``findings`` (every
+    finding of the file, below the reporting floors too: a comment for a low-confidence finding is
+    still in use). A comment counts as used by a finding when it sits on a line a suppression of
+    that finding may sit on (``statement_lines``: any line of a multi-line statement) and names it.
+    A comment that names only rules not run (``active``: enabled rule ids and their Bandit ids), or
+    only Bandit ids no secreview rule covers (there for Bandit), is not judged."""
+    known = known if known is not None else known_ids()
+    candidates = {line: c for line, c in comments.items() if not c[1].problem and judged(c[1], active, known)}
+    if not candidates:
+        return []
+    for finding in findings:
+        if finding.statement_lines == (0, 0):
+            finding.statement_lines = statement_range_at(parsed.tree, finding.line, finding.col)
+        for line in [line for line in candidates if covers_finding(candidates[line][1], line, finding)]:
+            del candidates[line]
+        if not candidates:
+            return []
+    return [unused_note(parsed.path, line, shown, suppression) for line, (shown, suppression) in candidates.items()]
+
+
+def judged(suppression: Suppression, active: frozenset[str], known: KnownIds) -> bool:
+    """Whether secreview can tell that ``suppression`` is unused: it names no id (every rule), or
+    some id of a rule that ran."""
+    if not suppression.ids:
+        return True
+    return any(word in active for word in suppression.ids if word in known.rules or word.upper() in known.bandit)
+
+
+def covers_finding(suppression: Suppression, line: int, finding: Finding) -> bool:
+    start, end = finding.statement_lines if finding.statement_lines != (0, 0) else (finding.line, finding.end_line)
+    return start <= line <= end and suppression.covers({finding.rule_id, *finding.bandit})
+
+
+def unused_note(path: str, line: int, shown: str, suppression: Suppression) -> Diagnostic:
+    what = f"of {', '.join(suppression.ids)} " if suppression.ids else ""
+    hint = " (if it is there for Bandit, leave it)" if shown.lstrip("# ").lower().startswith("nosec") else ""
+    return Diagnostic(path, UNUSED_SUPPRESSION,
+                      f"`{shown}` suppresses nothing: secreview reports no finding {what}on this statement; "
+                      f"remove the comment, or move it to the statement it is meant for{hint}", line)
+
+
+def suppression_line(reason: str | None) -> int | None:
+    """The line of the inline comment that suppressed a finding (from ``suppressed_by``), or None
+    (configuration, baseline)."""
+    match = _LINE_OF.search(reason or "")
+    return int(match.group(1)) if match and reason and reason.startswith(("secreview:", "nosec")) else None
 
 
 def _may_have_comment(finding: Finding, parsed: ParsedFile) -> bool:

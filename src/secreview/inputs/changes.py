@@ -19,6 +19,7 @@ import subprocess
 import tokenize
 from bisect import bisect_right
 from dataclasses import dataclass, field
+import difflib
 from difflib import SequenceMatcher
 from functools import cached_property
 from pathlib import Path
@@ -50,6 +51,9 @@ class ChangedFile:
     flow_edits: frozenset[int] = frozenset()
     # ... and the (first, last) lines of the file's functions, to tell in which function each is.
     functions: tuple[tuple[int, int], ...] = ()
+    # Every line the change wrote, comment-only edits included (where a suppression comment the
+    # change adds sits): the ``+`` lines of the diff; every line of an untracked file.
+    touched: frozenset[int] = frozenset()
 
     @cached_property
     def _sorted_flow_edits(self) -> list[int]:
@@ -94,6 +98,11 @@ class Change:
         changed = self.files.get(path)
         return changed.lines if changed else frozenset()
 
+    def wrote(self, path: str, line: int) -> bool:
+        """Did the change write line ``line`` of ``path`` (comment-only edits too)?"""
+        changed = self.files.get(path)
+        return changed is not None and line in changed.touched
+
     def touches(self, path: str, first: int, last: int | None = None) -> bool:
         lines = self.lines_of(path)
         return any(line in lines for line in range(first, (last or first) + 1))
@@ -118,21 +127,25 @@ class Change:
         return self._edit_between([*finding.trace, _sink_step(finding)])
 
     def _edit_between(self, steps: list[TraceStep]) -> tuple[str, int] | None:
-        for before, after in zip(steps, steps[1:]):
-            if before.path != after.path or before.line >= after.line:
-                continue
-            changed = self.files.get(before.path)
+        """The rule: the flow's steps in each function, in their order on the trace, with the
+        steps taken in other functions in between left out (a same-file helper the value detours
+        through: ``name = source``, ``path = _lookup(name)``, ``send_file(path)``); an edit of
+        that function after one of them and at or before the next is on the flow. So deleting
+        ``if not NAME.match(name): abort(400)`` between the source and the call of the helper is
+        the change's, as it is without the helper. Edits elsewhere in the function are not."""
+        last_in: dict[tuple[str, tuple[int, int] | None], TraceStep] = {}
+        for step in steps:
+            changed = self.files.get(step.path)
             if changed is None or not changed.flow_edits:
                 continue
-            edits = changed.flow_edits_in(before.line, after.line)
-            if not edits:
+            function = changed.function_at(step.line)
+            before = last_in.get((step.path, function))
+            last_in[(step.path, function)] = step
+            if before is None or before.line >= step.line:
                 continue
-            function = changed.function_at(before.line)
-            if function != changed.function_at(after.line):
-                continue
-            for line in edits:
+            for line in changed.flow_edits_in(before.line, step.line):
                 if changed.function_at(line) == function:
-                    return before.path, line
+                    return step.path, line
         return None
 
     def repo_path(self, path: str) -> str:
@@ -206,7 +219,7 @@ def changed_python_file(path: str, status: str, patched: unidiff.PatchedFile, ol
         if isinstance(parsed, ParsedFile):
             functions, docstrings = _function_spans(parsed.tree)
             edits = edits - docstrings
-    return ChangedFile(path, status, lines, old_path, frozenset(edits), functions)
+    return ChangedFile(path, status, lines, old_path, frozenset(edits), functions, _added_lines(patched))
 
 
 def _code_changes(patched: unidiff.PatchedFile, old: bytes | None, new: bytes | None) -> tuple[frozenset[int], frozenset[int]]:
@@ -403,19 +416,14 @@ def change_from_patch(text: str, origin: str, root: Path | None = None) -> Chang
     root = root or Path(".")
     patch = parse_patch(text, origin)
     repo = _repository_or_none(root)
-    seen: set[str] = set()
     named = []
-    for patched in patch:
-        old, new = patch_paths(patched)
-        name = new or old or patched.path
-        if name in seen:
-            raise ChangeError(f"{origin}: {name} is changed by several patches in this series; review the combined "
-                              "change instead (e.g. `git diff BASE..TIP`)")
-        seen.add(name)
+    for chain in _series_chains(patch):
+        patched, old, new = chain[0]
         if not patched.is_binary_file:
-            named.append((patched, old, new))
+            named.append((chain, chain[0][1], chain[-1][2]))
     bases = _patch_bases(named, root, repo)
-    plans = [_plan_file(patched, old, new, base, root) for (patched, old, new), base in zip(named, bases)]
+    plans = [_plan_file(chain[0][0], old, new, base, root) if len(chain) == 1 else _plan_series(chain, base, root, origin)
+             for (chain, old, new), base in zip(named, bases)]
     modes = {"applied", "apply"}
     for plan in plans:
         modes &= plan.modes
@@ -429,6 +437,88 @@ def change_from_patch(text: str, origin: str, root: Path | None = None) -> Chang
     for plan in plans:
         plan.record(change, mode)
     return change
+
+
+def _series_chains(patch: unidiff.PatchSet) -> list[list[tuple[unidiff.PatchedFile, str | None, str | None]]]:
+    """The patch's file changes grouped per file, in order: a series (``git format-patch``, GitHub's
+    ``/pull/N.patch``) may change one file in several commits, renames included (a later change
+    of the file starts from the name an earlier one gave it). Each chain is [(patched, old, new)]."""
+    chains: list[list[tuple[unidiff.PatchedFile, str | None, str | None]]] = []
+    current: dict[str, int] = {}  # a file's name after the changes so far -> its chain
+    for patched in patch:
+        old, new = patch_paths(patched)
+        start = old if old is not None else new
+        index = current.get(start or patched.path)
+        if index is None:
+            index = len(chains)
+            chains.append([])
+        else:
+            del current[start or patched.path]
+        chains[index].append((patched, old, new))
+        if new is not None:
+            current[new] = index
+    return chains
+
+
+def _plan_series(chain: list[tuple[unidiff.PatchedFile, str | None, str | None]], base: Path, root: Path,
+                 origin: str) -> _FilePlan:
+    """A file changed by several patches of a series: the versions before the first and after the
+    last (the disk holds one of them), and one combined patch between them (``_combined_patch``),
+    so the review covers every line of the final version the series changed, as one diff would."""
+    first_old, last_new = chain[0][1], chain[-1][2]
+    binary = next((new or old for patched, old, new in chain if patched.is_binary_file), None)
+    if binary:
+        raise ChangeError(f"{origin}: {binary} is changed by several patches of this series, one of them binary; "
+                          "review the combined change instead (e.g. `git diff BASE..TIP | secreview review --patch -`)")
+    versions: dict[str, tuple[list[str], list[str]]] = {}
+    problems: list[str] = []
+    disk_new = _read_lines(base / last_new) if last_new else None
+    disk_old = _read_lines(base / first_old) if first_old else None
+    if (last_new is None and disk_old is None) or disk_new is not None:  # applied: walk back from the last
+        replayed = _replay_series(chain, disk_new or [], backwards=True)
+        if isinstance(replayed, list):
+            versions["applied"] = (replayed, disk_new or [])
+        else:
+            problems.append(replayed)
+    if (first_old is None and disk_new is None) or (disk_old is not None and (first_old == last_new or disk_new is None)):
+        replayed = _replay_series(chain, disk_old or [], backwards=False)
+        if isinstance(replayed, list):
+            versions["apply"] = (disk_old or [], replayed)
+        else:
+            problems.append(replayed)
+    name = last_new or first_old or ""
+    if not versions:
+        detail = f" ({problems[0]})" if problems else ""
+        raise ChangeError(f"the patch does not match the files on disk: {name} is changed by {len(chain)} patches of "
+                          f"{origin}, and the file on disk is neither the version before the first of them nor the one "
+                          f"after the last{detail}")
+    before, after = next(iter(versions.values()))
+    return _FilePlan(_combined_patch(first_old, last_new, before, after), first_old, last_new, versions, base, root)
+
+
+def _replay_series(chain, lines: list[str], backwards: bool) -> list[str] | str:
+    """The file after (or, ``backwards``, before) every patch of ``chain``, from ``lines``; or why a
+    patch does not apply (as a message)."""
+    steps = list(enumerate(chain, start=1))
+    for number, (patched, old, new) in (reversed(steps) if backwards else steps):
+        side, name = ("target", new) if backwards else ("source", old)
+        mismatch = _check_side(patched, lines, side, name or "") if name else None
+        if mismatch is not None:
+            return f"patch {number} of {len(chain)} for it: {mismatch.message}"
+        lines = apply_reverse(lines, patched) if backwards else apply_hunks(lines, patched)
+    return lines
+
+
+def _combined_patch(old: str | None, new: str | None, before: list[str], after: list[str]) -> unidiff.PatchedFile:
+    """One patch from ``before`` to ``after`` (without context, as ``git diff -U0``)."""
+    def plain(lines: list[str]) -> list[str]:
+        return [_plain(line) + "\n" for line in lines]
+
+    source, target = f"a/{old}" if old else DEV_NULL, f"b/{new}" if new else DEV_NULL
+    body = "".join(list(difflib.unified_diff(plain(before), plain(after), n=0))[2:])
+    if not body:  # the series leaves the file as it was (changes undone by a later patch)
+        return unidiff.PatchedFile(None, source, target)
+    return unidiff.PatchSet(io.StringIO(f"--- {source}\n+++ {target}\n{body}"))[0]
 
 
 def _repository_or_none(root: Path) -> "Repository | None":
@@ -674,9 +764,10 @@ def change_from_git(rev: str, paths: list[str], cwd: Path | None = None) -> Chan
         if name.endswith(PYTHON_SUFFIXES):
             code = code_lines(_read_or_none(repo.top / name)) or []
             lines = frozenset(number for number, text in enumerate(code, start=1) if text.strip())
+            written = frozenset(range(1, len(code) + 1))
         else:
-            lines = frozenset()
-        change.files[path] = ChangedFile(path, "untracked", lines)
+            lines = written = frozenset()
+        change.files[path] = ChangedFile(path, "untracked", lines, touched=written)
     return change
 
 

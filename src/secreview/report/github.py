@@ -17,7 +17,7 @@ from secreview.changes_filter import anchor
 from secreview.engine import ReviewResult
 from secreview.findings import Finding
 from secreview.report.common import dump_json, shown
-from secreview.report.review_comments import comment_body, summary, tool_path
+from secreview.report.review_comments import comment_body, note_body, summary, tool_path
 
 _COMMAND = {"high": "error", "medium": "warning", "low": "notice"}
 
@@ -63,6 +63,9 @@ def render(result: ReviewResult, **_options) -> str:
         status = "warning" if diagnostic.is_warning else "not reviewed"
         properties["title"] = f"secreview: {status} ({diagnostic.kind})"
         lines.append(workflow_command("warning" if diagnostic.is_warning else "error", properties, diagnostic.message))
+    for note in result.notes:
+        properties = {"file": tool_path(note.path, result.change), "line": note.line, "title": f"secreview: {note.kind}"}
+        lines.append(workflow_command("notice", properties, note.message))
     lines.append(summary(result).replace("\n\n", "\n"))
     return shown("\n".join(lines) + "\n")
 
@@ -80,7 +83,9 @@ def to_review(result: ReviewResult) -> dict:
     return {
         "body": "## " + summary(result),
         "event": "COMMENT",
-        "comments": [review_comment(f, result) for f in result.findings],
+        "comments": [review_comment(f, result) for f in result.findings]
+        + [{"path": tool_path(note.path, result.change), "line": note.line, "side": "RIGHT", "body": note_body(note)}
+           for note in result.notes],
     }
 
 

@@ -13,6 +13,7 @@ from secreview.findings import Diagnostic, Finding, TraceStep
 from secreview.report.common import (input_problems, line_span, notices, not_reviewed, partly_reviewed, warnings, plural,
                                      reviewed_inputs, severity_counts, visible)
 from secreview.report.review_comments import change_header
+from secreview.suppress import SUPPRESSION_ADDED
 
 CLEAN = "No security defects are detected in the code."
 # A clean review with findings held back by --min-confidence/--min-severity (said in its caveats).
@@ -32,6 +33,8 @@ def render(result: ReviewResult, show_suppressed: bool = False, **_options) -> s
         blocks.append(not_reviewed_block(problems))
     if noted := warnings(result):
         blocks.append(not_reviewed_block(noted, "Warnings"))
+    if result.notes:
+        blocks.append(not_reviewed_block(result.notes, "Notes on suppressions"))
     if result.findings:
         blocks.append("### Conclusion\n\n" + conclusion(result, show_suppressed))
     return "\n\n".join(blocks) + "\n"
@@ -131,7 +134,21 @@ def caveats(result: ReviewResult, show_suppressed: bool) -> list[str]:
                      " (listed under “Warnings”).")
     if change is not None and change.diagnostics_outside:
         lines.append(f"{plural(change.diagnostics_outside, 'unchanged file')} could not be analysed.")
+    lines += [f"{sentence} (listed under “Notes on suppressions”)." for sentence in note_counts(result)]
     return lines
+
+
+def note_counts(result: ReviewResult) -> list[str]:
+    """What the notes on suppressions say, counted, as sentences without a full stop."""
+    added = sum(note.kind == SUPPRESSION_ADDED for note in result.notes)
+    unused = len(result.notes) - added
+    said = []
+    if added:
+        said.append(f"The change adds {plural(added, 'suppression comment')} that silence{'s' if added == 1 else ''}"
+                    f" {'a finding' if added == 1 else 'findings'}")
+    if unused:
+        said.append(f"{plural(unused, 'suppression comment')} suppress{'es' if unused == 1 else ''} nothing")
+    return said
 
 
 def was(count: int) -> str:

@@ -7,9 +7,10 @@ import re
 
 from secreview.changes_filter import Anchor
 from secreview.engine import ReviewResult
-from secreview.findings import Finding, raw_bytes
+from secreview.findings import Diagnostic, Finding, raw_bytes
 from secreview.inputs.changes import Change, repository_path
 from secreview.report.common import notices, visible
+from secreview.suppress import SUPPRESSION_ADDED
 
 
 def cwe_url(cwe: int) -> str:
@@ -92,6 +93,9 @@ def summary(result: ReviewResult) -> str:
                      f"{names} could not be reviewed")
     if change and change.diagnostics_outside:
         notes.append(f"{change.diagnostics_outside} unchanged file(s) could not be analysed")
+    from secreview.report.review import note_counts
+
+    notes += [sentence[0].lower() + sentence[1:] for sentence in note_counts(result)]
     if notes:
         lines.append("(" + "; ".join(notes) + ")")
     return "\n".join(lines)
@@ -113,6 +117,12 @@ def comment_body(finding: Finding, anchor: Anchor) -> str:
         lines += [f"- {step.path}:{step.line}: {md_code(step.code)} — {visible(step.note)}" for step in finding.trace]
     lines += ["", f"Solution: {finding.solution}"]
     return "\n".join(lines)
+
+
+def note_body(note: Diagnostic) -> str:
+    """The comment for a note on a suppression comment."""
+    title = "Suppression added by this change" if note.kind == SUPPRESSION_ADDED else "Unused suppression"
+    return f"**{title}** (secreview note, not a finding)\n\n{visible(note.message)}"
 
 
 def run_id(result: ReviewResult) -> str:

@@ -188,7 +188,8 @@ def invocation(result: ReviewResult, locate: "Locator | None" = None) -> dict:
     return {
         "executionSuccessful": not not_reviewed(result),
         "toolExecutionNotifications": [notification(d, d.path in partial, locate) for d in result.diagnostics]
-        + [{"level": "note", "message": {"text": message}, "descriptor": {"id": kind}} for kind, message in notices(result)],
+        + [{"level": "note", "message": {"text": message}, "descriptor": {"id": kind}} for kind, message in notices(result)]
+        + [note_notification(note, locate) for note in result.notes],
     }
 
 
@@ -201,6 +202,17 @@ def notification(diagnostic: Diagnostic, reviewed: bool = False, locate: "Locato
         "message": {"text": f"{diagnostic.path}: {status}: {diagnostic.message}"},
         "descriptor": {"id": diagnostic.kind},
         "locations": [{"physicalLocation": locate(diagnostic.path, area)}],
+    }
+
+
+def note_notification(note: Diagnostic, locate: "Locator | None" = None) -> dict:
+    """A note on a suppression comment (unused; added by the change over a finding), at its line."""
+    locate = locate or Locator(None)
+    return {
+        "level": "note",
+        "message": {"text": f"{note.path}: {note.message}"},
+        "descriptor": {"id": note.kind},
+        "locations": [{"physicalLocation": locate(note.path, {"startLine": note.line})}],
     }
 
 

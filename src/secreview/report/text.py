@@ -47,6 +47,8 @@ def render(result: ReviewResult, color: bool = False, show_suppressed: bool = Fa
         console.print(diagnostic_line(diagnostic, partly=diagnostic.path in result.files), soft_wrap=True)
     for _kind, message in notices(result):
         console.print(Text.assemble(("note: ", "bold magenta"), message), soft_wrap=True)
+    for note in result.notes:
+        console.print(note_line(note), soft_wrap=True)
     console.print(summary(result, show_suppressed), soft_wrap=True)
     return buffer.getvalue()
 
@@ -140,6 +142,12 @@ def diagnostic_line(diagnostic: Diagnostic, partly: bool = False) -> Text:
                          f" ({diagnostic.kind}) {visible(diagnostic.message)}")
 
 
+def note_line(note: Diagnostic) -> Text:
+    """A note on a suppression comment (unused, or added by the change over a finding)."""
+    return Text.assemble((visible(f"{note.path}:{note.line}:"), "bold"), " ", ("note", "magenta"),
+                         f" ({note.kind}) {visible(note.message)}")
+
+
 def summary(result: ReviewResult, show_suppressed: bool = False) -> Text:
     counts = severity_counts(result.findings)
     parts = [plural(len(result.findings), "finding") + (f" ({counts})" if counts else "")]
@@ -158,5 +166,7 @@ def summary(result: ReviewResult, show_suppressed: bool = False) -> Text:
         parts.append(f"{plural(len(partial), 'file')} partly reviewed")
     if noted := warnings(result):
         parts.append(plural(len(noted), "warning"))
+    if result.notes:
+        parts.append(plural(len(result.notes), "note"))
     style = "bold red" if result.findings else ("bold magenta" if result.diagnostics else "bold green")
     return Text("; ".join(parts), style)
