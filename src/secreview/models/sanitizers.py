@@ -209,6 +209,9 @@ LOOKUP_FUNCTIONS = frozenset({
     "django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404",
     # pandas' query readers: a data frame of the rows the query found
     "pandas.read_sql", "pandas.read_sql_query",
+    # Kubernetes' exec into a pod: what the command printed there, not the pod name or command
+    # given (a command built from input is the command-injection rules' finding)
+    "kubernetes.stream.stream", "kubernetes.stream.stream.stream", "kubernetes.stream.ws_client.stream",
 })
 # Database queries (any receiver): what ``execute`` returns -- a DB-API cursor, SQLAlchemy's
 # ``Result`` -- and what is fetched from it are rows of the database, found *by* the query and its

@@ -32,6 +32,24 @@ SHELL_FUNCTIONS: dict[str, tuple[int, str]] = {
     "subprocess.getoutput": (0, "cmd"), "subprocess.getstatusoutput": (0, "cmd"),
     "platform.popen": (0, "cmd"),
     "asyncio.create_subprocess_shell": (0, "cmd"), "asyncio.subprocess.create_subprocess_shell": (0, "cmd"),
+    # invoke (and fabric's local side) run their command string through a local shell (bash by
+    # default): ``invoke.run(cmd)``, ``c.run(cmd)`` in an ``@invoke.task``, ``Connection.local``.
+    # (Methods are named ``Class.method`` for objects whose class the file shows: see
+    # RuleContext.INSTANCE_CLASSES.)
+    "invoke.run": (0, "command"), "invoke.sudo": (0, "command"),
+    "invoke.Context.run": (0, "command"), "invoke.Context.sudo": (0, "command"),
+    "fabric.Connection.local": (0, "command"),
+    "fabric.api.local": (0, "command"), "fabric.operations.local": (0, "command"),  # (fabric 1)
+}
+
+# Functions that hand their command string to the remote user's shell over SSH: name -> (position,
+# keyword). fabric's Connection/Group.run and .sudo (fabric 2+), fabric 1's run/sudo; paramiko's
+# exec_command is matched by its method name (see check_exec_command).
+REMOTE_SHELL_FUNCTIONS: dict[str, tuple[int, str]] = {
+    "fabric.Connection.run": (0, "command"), "fabric.Connection.sudo": (0, "command"),
+    "fabric.Group.run": (0, "command"), "fabric.Group.sudo": (0, "command"),
+    "fabric.api.run": (0, "command"), "fabric.api.sudo": (0, "command"),
+    "fabric.operations.run": (0, "command"), "fabric.operations.sudo": (0, "command"),
 }
 
 
@@ -65,6 +83,12 @@ EXEC_FUNCTIONS = _exec_family()
 # asyncio.create_subprocess_exec(program, *args): the program is also argv[0].
 ASYNC_EXEC = ("asyncio.create_subprocess_exec", "asyncio.subprocess.create_subprocess_exec")
 ASYNC_SHELL = ("asyncio.create_subprocess_shell", "asyncio.subprocess.create_subprocess_shell")
+
+# Kubernetes' exec into a pod: ``stream(v1.connect_get_namespaced_pod_exec, pod, ns, command=[...])``
+# (or the API method called directly) runs the ``command`` list in the container without a shell,
+# as an argument list: ``["sh", "-c", script]`` hands ``script`` to the container's shell.
+K8S_EXEC_CALLS = ("kubernetes.stream.stream", "kubernetes.stream.stream.stream", "kubernetes.stream.ws_client.stream")
+K8S_EXEC_METHODS = ("connect_get_namespaced_pod_exec", "connect_post_namespaced_pod_exec")
 
 # shlex.quote() (and its old name pipes.quote) makes one value a single shell word; shlex.join()
 # quotes every element. A command built only from constants and such results cannot inject.
@@ -139,6 +163,8 @@ def argv_of(ctx: RuleContext, call: ast.Call, name: str | None) -> Argv | None:
         if executable is not None and argv is not None:
             argv.program = executable
         return argv
+    if name in K8S_EXEC_CALLS or is_k8s_exec_method(call):
+        return _argv_from_value(ctx, ctx.keyword(call, "command"))
     if name in ASYNC_EXEC:
         if not call.args:
             return None
@@ -161,6 +187,11 @@ def argv_of(ctx: RuleContext, call: ast.Call, name: str | None) -> Argv | None:
             values = values[:-1]
         return Argv(program=program, arguments=values)
     return Argv(program=program)
+
+
+def is_k8s_exec_method(call: ast.Call) -> bool:
+    func = call.func
+    return func.__class__ is ast.Attribute and func.attr in K8S_EXEC_METHODS  # type: ignore[attr-defined]
 
 
 def _argv_from_value(ctx: RuleContext, value: ast.expr | None) -> Argv | None:
@@ -344,7 +375,8 @@ def _kept_options(ctx: RuleContext, call: ast.Call, also: tuple[str, ...] = ()) 
 _REQUEST_KEY = re.compile(r"""(?:\[\s*|\.get\(\s*)["']([\w.-]+)["']""")
 
 
-def _concrete_shell_message(ctx: RuleContext, composition, command: ast.expr, hit: Hit, runs: str) -> str:
+def _concrete_shell_message(ctx: RuleContext, composition, command: ast.expr, hit: Hit, runs: str,
+                            where: str = "on the host") -> str:
     """Say which variables carry the untrusted data, where it comes from, and what a request
     would do: "`cmd` is built from `cidr` and `name` (HTTP query parameter) and ... A request with
     `name=x;reboot` runs `reboot` on the host." """
@@ -362,12 +394,13 @@ def _concrete_shell_message(ctx: RuleContext, composition, command: ast.expr, hi
         text = f"{runs} a shell command built from {described or 'data'} ({source})."
     key = next((m.group(1) for step in hit.trace for m in [_REQUEST_KEY.search(step.code)] if m and "HTTP" in step.note), None)
     example = f"a request with `{key}=x;reboot`" if key else "a value such as `x;reboot`"
-    return f"{text} Shell metacharacters in it run other commands: {example} runs `reboot` on the host."
+    return f"{text} Shell metacharacters in it run other commands: {example} runs `reboot` {where}."
 
 
 def shell_hit(ctx: RuleContext, call: ast.Call, command: ast.expr | None, *, runs: str,
-              dynamic_confidence=None, cwe: int = 78) -> Hit | None:
-    """The finding for a shell command (``runs`` says what runs it, for the message)."""
+              dynamic_confidence=None, cwe: int = 78, where: str = "on the host") -> Hit | None:
+    """The finding for a shell command (``runs`` says what runs it, ``where``: where it runs, for
+    the message)."""
     if command is None:
         return None
     composition = compose(ctx, command, SHELL_SANITIZERS)
@@ -379,7 +412,7 @@ def shell_hit(ctx: RuleContext, call: ast.Call, command: ast.expr | None, *, run
             dynamic=f"{runs} a shell command built from `{{code}}`, which is not a constant; if it can carry outside data, shell metacharacters in it (`;`, `|`, `$(...)`) run other commands.",
         )
         if hit is not None and hit.trace:
-            hit.message = _concrete_shell_message(ctx, composition, command, hit, runs)
+            hit.message = _concrete_shell_message(ctx, composition, command, hit, runs, where)
         if hit is not None:
             _suggest_argument_list(ctx, call, composition, command, hit)
         return hit
@@ -399,12 +432,26 @@ _VALIDATE_ADVICE = ("validate values that have a format (an address with ipaddre
                     "against an allow-list pattern).")
 
 
+# Shell commands not run by a call whose options subprocess.run takes (the suggested argument list
+# would be wrong with them, or on another host).
+_NOT_SUBPROCESS = frozenset({name for name in SHELL_FUNCTIONS if name.startswith(("invoke.", "fabric."))}
+                            | set(REMOTE_SHELL_FUNCTIONS))
+
+
 def _suggest_argument_list(ctx: RuleContext, call: ast.Call, composition, command: ast.expr, hit: Hit) -> None:
     """The fix: the same command as an argument list without a shell. In a coroutine that called
     asyncio.create_subprocess_shell, asyncio.create_subprocess_exec with the arguments one by one
     (subprocess.run would block the event loop)."""
+    name = ctx.call_name(call)
+    if name in _NOT_SUBPROCESS or (call.func.__class__ is ast.Attribute and call.func.attr == "exec_command"):  # type: ignore[attr-defined]
+        return  # a remote or task-runner command: the rule's advice (shlex.quote, subprocess) stands
     argv = argument_list(ctx, composition, command)
-    if ctx.call_name(call) not in ASYNC_SHELL:
+    if name in K8S_EXEC_CALLS or is_k8s_exec_method(call):
+        if argv is not None:
+            hit.solution = (f"Give the pod the command as an argument list without a shell — `command={argv}` — so each "
+                            f"value stays one argument whatever it contains; and {_VALIDATE_ADVICE}")
+        return
+    if name not in ASYNC_SHELL:
         if argv is not None:
             hit.solution = (f"Pass an argument list without a shell — `subprocess.run({argv}{_kept_options(ctx, call)})` — "
                             f"so each value stays one argument whatever it contains; and {_VALIDATE_ADVICE}")
@@ -538,15 +585,18 @@ def check_other_shell_true(call: ast.Call, ctx: RuleContext):
 
 @rule(
     id="ssh-command-injection",
-    title="OS command injection through an SSH command (paramiko exec_command)",
+    title="OS command injection through an SSH command (paramiko, fabric)",
     cwe=78,
     severity=HIGH,
     confidence=MEDIUM,
     bandit=["B601"],
+    calls=REMOTE_SHELL_FUNCTIONS,
     methods=["exec_command"],
-    description="""paramiko's SSHClient.exec_command() runs its command through the remote user's
-        shell. A command assembled from non-constant values lets whoever controls them run other
-        commands on the remote host. Constant commands and shlex.quote()d values are not reported.""",
+    description="""paramiko's SSHClient.exec_command(), fabric's Connection.run()/.sudo() (also of
+        a Group, of the connection a fabric @task is given, and fabric 1's run()/sudo()) run their
+        command through the remote user's shell. A command assembled from non-constant values lets
+        whoever controls them run other commands on the remote host. Constant commands and
+        shlex.quote()d values are not reported.""",
     solution="""Quote every variable part with shlex.quote() (the remote side is a POSIX shell), or
         validate it against a strict allow-list before building the command.""",
     example="""
@@ -557,10 +607,17 @@ def check_other_shell_true(call: ast.Call, ctx: RuleContext):
     """,
 )
 def check_exec_command(call: ast.Call, ctx: RuleContext):
-    paramiko = ctx.facts.imports.imports_module("paramiko")
-    return shell_hit(ctx, call, ctx.argument(call, 0, "command"),
-                     runs=f"`{_called(ctx, call)}` runs on the remote host",
-                     dynamic_confidence=None if paramiko else LOW)
+    func = call.func
+    if func.__class__ is ast.Attribute and func.attr == "exec_command":  # type: ignore[attr-defined]
+        paramiko = ctx.facts.imports.imports_module("paramiko")
+        return shell_hit(ctx, call, ctx.argument(call, 0, "command"),
+                         runs=f"`{_called(ctx, call)}` runs on the remote host",
+                         dynamic_confidence=None if paramiko else LOW, where="on the remote host")
+    remote = REMOTE_SHELL_FUNCTIONS.get(ctx.call_name(call) or "")
+    if remote is None:
+        return None
+    return shell_hit(ctx, call, ctx.argument(call, *remote), runs=f"`{_called(ctx, call)}` runs on the remote host",
+                     where="on the remote host")
 
 
 _PROCESS_CALLS = (*SUBPROCESS_CALLS, *EXEC_FUNCTIONS, *ASYNC_EXEC)
@@ -573,9 +630,11 @@ _PROCESS_CALLS = (*SUBPROCESS_CALLS, *EXEC_FUNCTIONS, *ASYNC_EXEC)
     severity=HIGH,
     confidence=MEDIUM,
     bandit=["B603", "B606"],
-    calls=_PROCESS_CALLS,
+    calls=[*_PROCESS_CALLS, *K8S_EXEC_CALLS],
+    methods=K8S_EXEC_METHODS,
     description="""A process started without a shell (subprocess with a list, os.exec*, os.spawn*,
-        os.posix_spawn, asyncio.create_subprocess_exec) is safe from shell metacharacters, but not
+        os.posix_spawn, asyncio.create_subprocess_exec, a Kubernetes exec into a pod with
+        kubernetes.stream.stream(...command=[...])) is safe from shell metacharacters, but not
         when the program itself (argv[0]) is variable — whoever chooses it runs any program — or
         when the program is a shell given a script (["sh", "-c", script]) built from variable
         values, or ssh given a remote command (["ssh", host, "ls -l " + path]: everything after
@@ -602,10 +661,12 @@ def check_process_program(call: ast.Call, ctx: RuleContext):
     called = _called(ctx, call)
     script = shell_script_of(ctx, argv)
     if script is not None:
+        if _is_k8s_exec(ctx, call):
+            return shell_hit(ctx, call, script, runs=f"`{called}` starts a shell in the pod that runs", where="in the pod")
         return shell_hit(ctx, call, script, runs=f"`{called}` starts a shell that runs")
     remote = ssh_remote_command(ctx, argv)
     if remote is not None:
-        hit = shell_hit(ctx, call, remote, runs=f"`{called}` has the remote host's shell (ssh) run")
+        hit = shell_hit(ctx, call, remote, runs=f"`{called}` has the remote host's shell (ssh) run", where="on the remote host")
         if hit is not None:  # (no argument list helps: ssh always hands the command to a shell)
             hit.solution = ("Quote every variable part of the remote command with shlex.quote() (ssh joins the "
                             "arguments after the host into one line for the remote shell), or validate it against "
@@ -630,6 +691,10 @@ def check_process_program(call: ast.Call, ctx: RuleContext):
         tainted=f"`{called}` runs a program whose name comes from {{source}} (`{{code}}`); whoever chooses it runs any program.",
         dynamic=f"`{called}` runs a program whose name is not a constant (`{{code}}`); whoever controls it runs any program.",
     )
+
+
+def _is_k8s_exec(ctx: RuleContext, call: ast.Call) -> bool:
+    return is_k8s_exec_method(call) or ctx.call_name(call) in K8S_EXEC_CALLS
 
 
 def split_words(ctx: RuleContext, source: ast.expr) -> tuple[list[ast.AST], list[ast.AST]]:
@@ -669,8 +734,10 @@ def _split_program_hit(ctx: RuleContext, call: ast.Call, source: ast.expr, calle
     severity=MEDIUM,
     confidence=LOW,
     bandit=["B603", "B606"],
-    calls=_PROCESS_CALLS,
-    description="""A fixed program started without a shell gets an argument that is not a constant.
+    calls=[*_PROCESS_CALLS, *K8S_EXEC_CALLS],
+    methods=K8S_EXEC_METHODS,
+    description="""A fixed program started without a shell (also the command list of a
+        Kubernetes exec into a pod) gets an argument that is not a constant.
         It cannot run other commands, but a value starting with "-" is read as an option
         (git --upload-pack=..., tar --checkpoint-action=..., ssh -oProxyCommand=...), which can
         run code or overwrite files. Low confidence: most variable arguments are harmless, this

@@ -33,6 +33,24 @@ INSTANCE_CLASSES = {
     "urllib3.ProxyManager": "urllib3.ProxyManager",
     "urllib3.poolmanager.ProxyManager": "urllib3.ProxyManager",
     "random.Random": "random.Random",  # (its methods are the module's predictable generator)
+    # fabric's SSH connections and host groups, invoke's context: ``c.run(cmd)`` runs a shell command
+    "fabric.Connection": "fabric.Connection",
+    "fabric.connection.Connection": "fabric.Connection",
+    "fabric.SerialGroup": "fabric.Group",
+    "fabric.ThreadingGroup": "fabric.Group",
+    "fabric.group.SerialGroup": "fabric.Group",
+    "fabric.group.ThreadingGroup": "fabric.Group",
+    "invoke.Context": "invoke.Context",
+    "invoke.context.Context": "invoke.Context",
+}
+# Task decorators whose function gets a context object as its first parameter (``@task def
+# deploy(c): c.run(...)``): the decorator's import-resolved name -> the class of that parameter. A
+# fabric task run with hosts (``fab -H web1 deploy``) gets a Connection to each host.
+TASK_CONTEXT_CLASSES = {
+    "fabric.task": "fabric.Connection",
+    "fabric.tasks.task": "fabric.Connection",
+    "invoke.task": "invoke.Context",
+    "invoke.tasks.task": "invoke.Context",
 }
 INSTANCE_CLASS_NAMES = frozenset(INSTANCE_CLASSES.values())
 _INSTANCE_MODULES = tuple(sorted({name.split(".")[0] for name in INSTANCE_CLASSES}))
@@ -109,7 +127,33 @@ class RuleContext:
         ``self.NAME``) was made from, when every binding of it says so; else None."""
         if not self.instances_possible():
             return None
-        return instances.class_of(self.facts.scopes, receiver, self.scope_chain, self._constructed_class)
+        chain = self.scope_chain
+        made = instances.class_of(self.facts.scopes, receiver, chain, self._constructed_class)
+        if made is None and receiver.__class__ is ast.Name:
+            return self._task_context_class(receiver.id, chain)  # type: ignore[attr-defined]
+        return made
+
+    def _task_context_class(self, name: str, chain: list[ScopeNode]) -> str | None:
+        """``c`` in ``@task def deploy(c, ...)`` (fabric or invoke): the class of the context the
+        task runner passes as the first parameter, when ``c`` is only that parameter."""
+        index = self.facts.scopes
+        binder = index.binder(name, chain)
+        if binder is None or name in binder.escaped or binder.bindings.get(name) != [None]:
+            return None
+        for scope in reversed(chain):
+            if scope.__class__ is ast.FunctionDef or scope.__class__ is ast.AsyncFunctionDef:
+                if index.collector(scope) is not binder:
+                    continue
+                positional = [*scope.args.posonlyargs, *scope.args.args]  # type: ignore[union-attr]
+                if not positional or positional[0].arg != name:
+                    return None
+                for decorator in scope.decorator_list:  # type: ignore[union-attr]
+                    target = decorator.func if decorator.__class__ is ast.Call else decorator  # type: ignore[attr-defined]
+                    made = TASK_CONTEXT_CLASSES.get(self.facts.imports.qualname(target) or "")
+                    if made is not None:
+                        return made
+                return None
+        return None
 
     def _constructed_class(self, value: ast.expr) -> str | None:
         if value.__class__ is not ast.Call:

@@ -8,6 +8,7 @@ import stat
 from pathlib import PurePath
 
 from secreview.rules._naming import in_test_code, is_test_code, looks_like_security_check, name_words
+from secreview.rules._unpacked import unpacked_keywords
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -188,6 +189,163 @@ def check_chmod(call: ast.Call, ctx: RuleContext):
     return None
 
 
+# --- the umask, and the modes of new files under it ----------------------------------------------
+
+UMASK_FUNCTIONS = ("os.umask", "posix.umask")
+# Functions creating a file or directory with a mode the umask reduces: name -> (position, keyword).
+CREATING_FUNCTIONS: dict[str, tuple[int, str]] = {
+    "os.mkdir": (1, "mode"), "os.makedirs": (1, "mode"), "os.open": (2, "mode"), "os.mkfifo": (1, "mode"),
+    "os.mknod": (1, "mode"), "posix.mkdir": (1, "mode"), "posix.open": (2, "mode"),
+}
+_STATEMENT_LISTS = ("body", "orelse", "finalbody")
+
+
+def _umask_value(call: ast.Call, ctx: RuleContext) -> int | None:
+    """The constant mask of an ``os.umask(...)`` call, when it leaves other-write (0o002) open."""
+    mask = constant_mode(ctx.argument(call, 0, "mask"), ctx)
+    if mask is None or mask < 0 or mask > 0o777 or mask & stat.S_IWOTH:
+        return None
+    return mask
+
+
+def _only_reads_umask(call: ast.Call, statement: ast.stmt | None, following: ast.stmt | None,
+                      parent: ast.AST | None, ctx: RuleContext) -> bool:
+    """``old = os.umask(0)`` directly followed by ``os.umask(old)`` (or ``os.umask(os.umask(0))``):
+    the usual way to read the umask, which is set back before anything is created."""
+    if parent.__class__ is ast.Call and ctx.call_name(parent) in UMASK_FUNCTIONS:  # type: ignore[arg-type]
+        return True
+    if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return False
+    saved = statement.targets[0].id
+    restored = following.value if isinstance(following, ast.Expr) else None
+    return (isinstance(restored, ast.Call) and ctx.call_name(restored) in UMASK_FUNCTIONS and len(restored.args) == 1
+            and isinstance(restored.args[0], ast.Name) and restored.args[0].id == saved)
+
+
+def _following_statement(ancestors: list[ast.AST], statement: ast.stmt | None) -> ast.stmt | None:
+    """The statement after ``statement`` in the block holding it (None at the end of a block)."""
+    if statement is None:
+        return None
+    position = next((i for i in range(len(ancestors) - 1, -1, -1) if ancestors[i] is statement), None)
+    if not position:
+        return None
+    owner = ancestors[position - 1]
+    for field in _STATEMENT_LISTS:
+        block = getattr(owner, field, None)
+        if isinstance(block, list):
+            for index, item in enumerate(block):
+                if item is statement:
+                    return block[index + 1] if index + 1 < len(block) else None
+    return None
+
+
+@rule(
+    id="permissive-umask",
+    title="Umask lets new files be created world-writable",
+    cwe=732,
+    severity=MEDIUM,
+    confidence=MEDIUM,
+    calls=UMASK_FUNCTIONS,
+    description="""os.umask() with a mask that does not remove the write bit for others (os.umask(0),
+        the daemon recipe's umask, or 0o020...): every file and directory the process creates
+        afterwards with the default modes (0o666 for open(), 0o777 for os.mkdir/os.makedirs) is
+        world-writable, so any local user can replace its content. Only constant masks are judged;
+        reading the umask (``old = os.umask(0)`` directly followed by ``os.umask(old)``) is not
+        reported.""",
+    solution="""Use os.umask(0o022) (or 0o077 for a service whose files are private; 0o002 where a
+        shared group must write), and pass explicit modes to the files that need more.""",
+    example="""
+        os.umask(0)
+    """,
+    fixed="""
+        os.umask(0o022)
+    """,
+)
+def check_umask(call: ast.Call, ctx: RuleContext):
+    mask = _umask_value(call, ctx)
+    if mask is None:
+        return None
+    ancestors = ctx.ancestors
+    statement = ctx.statement
+    parent = ancestors[-2] if len(ancestors) > 1 else None
+    if _only_reads_umask(call, statement, _following_statement(ancestors, statement), parent, ctx):
+        return None
+    return in_test_code(ctx, Hit(call, message=(
+        f"Umask {mask:#05o} does not remove the write bit for others: files and directories created afterwards with the "
+        "default modes (0o666 for open(), 0o777 for os.mkdir/os.makedirs) are world-writable.")))
+
+
+def _permissive_umask_line(ctx: RuleContext) -> int | None:
+    """The line of an ``os.umask(...)`` call of this file that leaves other-write open (as
+    ``check_umask`` judges it, for calls that are statements or assigned), once per file."""
+    cache = ctx.__dict__
+    if "_permissive_umask_line" in cache:
+        return cache["_permissive_umask_line"]
+    found = None
+    for node in ast.walk(ctx.facts.scopes.tree):
+        for field in _STATEMENT_LISTS:
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            for index, statement in enumerate(block):
+                call = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
+                if not isinstance(call, ast.Call) or not ctx.may_resolve_to(call.func, ("umask",)):
+                    continue
+                if ctx.facts.imports.qualname(call.func) not in UMASK_FUNCTIONS or _umask_value(call, ctx) is None:
+                    continue
+                following = block[index + 1] if index + 1 < len(block) else None
+                if not _only_reads_umask(call, statement, following, statement, ctx):
+                    found = call.lineno
+                    break
+            if found is not None:
+                break
+        if found is not None:
+            break
+    cache["_permissive_umask_line"] = found
+    return found
+
+
+@rule(
+    id="permissive-creation-mode",
+    title="File or directory created world-writable under a permissive umask",
+    cwe=732,
+    severity=HIGH,
+    confidence=MEDIUM,
+    calls=CREATING_FUNCTIONS,
+    description="""os.mkdir/os.makedirs/os.open/os.mkfifo/os.mknod given a mode with the write bit for
+        others (0o777, 0o666) in a file that also sets a umask leaving that bit (os.umask(0)): the
+        mode of a new file is reduced by the umask, and that umask keeps it, so the file or
+        directory is created world-writable and any local user can replace or add content. Not
+        reported without such a umask in the file: 0o777 and 0o666 are then the usual "let the
+        umask decide" modes (the defaults of mkdir and open), which the default umask 0o022 turns
+        into 0o755/0o644. Only constant modes are judged.""",
+    solution="""Pass the least mode needed (0o755 or 0o700 for directories, 0o644 or 0o600 for
+        files) and set a umask that removes other-write (os.umask(0o022)).""",
+    example="""
+        os.umask(0)
+        os.mkdir(spool, 0o777)
+    """,
+    fixed="""
+        os.umask(0o022)
+        os.mkdir(spool, 0o755)
+    """,
+)
+def check_creation_mode(call: ast.Call, ctx: RuleContext):
+    name = ctx.call_name(call)
+    if name not in CREATING_FUNCTIONS:
+        return None
+    mode = constant_mode(ctx.argument(call, *CREATING_FUNCTIONS[name]), ctx)
+    if mode is None or mode < 0 or mode > 0o7777 or not mode & stat.S_IWOTH:
+        return None
+    line = _permissive_umask_line(ctx)
+    if line is None:
+        return None
+    return in_test_code(ctx, Hit(call, message=(
+        f"`{ctx.source(call.func)}` asks for mode {mode:#o}; the mode is masked by the umask, but the umask set on line "
+        f"{line} keeps the write bit for others, so this is created world-writable.")))
+
+
 # --- binding to all interfaces -------------------------------------------------------------------
 
 ALL_INTERFACES = frozenset({"0.0.0.0", "::", "0:0:0:0:0:0:0:0", "::0"})
@@ -313,7 +471,8 @@ STDLIB_TIMEOUTS = {
         library's urllib.request.urlopen (also of a Request object) and http.client's
         HTTPConnection/HTTPSConnection wait forever too unless given a timeout (or the file sets
         socket.setdefaulttimeout()). A call that passes **kwargs may carry a timeout and is not
-        reported.""",
+        reported, unless the mapping is a dict written in the source (``**{"verify": ca}``, a
+        module constant ``**REQUEST_KWARGS``): its "timeout" key counts as the argument.""",
     solution="""Always pass a timeout: requests.get(url, timeout=(3.05, 30)) (connect, read), or
         set one on an httpx client; never pass timeout=None.""",
     example="""
@@ -333,9 +492,13 @@ def check_timeout(call: ast.Call, ctx: RuleContext):
         library = "requests"
     else:
         return None
-    if any(k.arg is None for k in call.keywords):
-        return None  # **kwargs may carry a timeout
     timeout = ctx.keyword(call, "timeout")
+    if timeout is None and any(k.arg is None for k in call.keywords):
+        unpacked = unpacked_keywords(ctx, call)
+        if unpacked is None:
+            return None  # **kwargs may carry a timeout
+        # ``**{"timeout": 10}``, ``**REQUEST_KWARGS`` (a dict written in the source): its timeout
+        timeout = next((mapping["timeout"] for mapping in unpacked if "timeout" in mapping), None)
     if timeout is None:
         if library == "httpx":
             return None  # httpx applies its default timeout

@@ -796,7 +796,11 @@ _LOGGER_NAME = re.compile(r"(^|_)(log|logger|logging)$", re.IGNORECASE)
 _LOGGER_FACTORIES = ("getLogger", "get_logger", "LoggerAdapter", "KeywordArgumentAdapter", "getChild")
 _NOT_MESSAGE_KEYWORDS = frozenset({"exc_info", "stack_info", "stacklevel"})
 # Calls that return their (formatted) argument: the credential passes through them.
-_FORMATTERS = PURE_FUNCTIONS - {"len", "bool", "int", "float", "abs", "round", "min", "max", "ord", "hex", "oct"}
+_FORMATTERS = (PURE_FUNCTIONS - {"len", "bool", "int", "float", "abs", "round", "min", "max", "ord", "hex", "oct"}) | {
+    # serializers: the text they return holds the values given (``json.dumps(secrets)``)
+    "json.dumps", "simplejson.dumps", "orjson.dumps", "ujson.dumps", "pprint.pformat", "yaml.dump", "yaml.safe_dump",
+    "reprlib.repr", "builtins.str", "builtins.repr",
+}
 _RETURNING_METHODS = PURE_METHODS - {"split", "rsplit", "splitlines", "partition"}
 _GETTERS = frozenset({"get", "getenv", "pop", "setdefault", "get_secret"})
 

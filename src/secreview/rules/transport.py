@@ -12,6 +12,7 @@ import ast
 import re
 
 from secreview.rules._security_use import is_literal_false, is_literal_true, refers_to, single_binding
+from secreview.rules._unpacked import unpacked_keyword
 from secreview.findings import Level
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
@@ -88,18 +89,29 @@ _CERT_NONE = ("ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE")
 
 
 def _disables_verification(ctx: RuleContext, call: ast.Call) -> tuple[str, int] | None:
-    """(the argument that turns certificate checks off, its CWE) or None."""
+    """(the argument that turns certificate checks off, its CWE) or None. Also read in a dict
+    written in the source that the call unpacks (``**{"verify": False}``, ``**REQUEST_KWARGS``)."""
+    unpacks = any(k.arg is None for k in call.keywords)
+
+    def argument(name: str) -> tuple[ast.expr | None, str]:
+        value = ctx.keyword(call, name)
+        if value is None and unpacks:
+            value = unpacked_keyword(ctx, call, name)
+            if value is not None:
+                return value, f"{name}={ctx.source(value)} (passed in a ** dict)"
+        return value, f"{name}={ctx.source(value)}" if value is not None else ""
+
     for keyword in ("verify", "ssl", "verify_ssl"):
-        value = ctx.keyword(call, keyword)
+        value, shown = argument(keyword)
         if value is not None and is_literal_false(ctx, value) and ctx.literal(value) is not None:
-            return f"{keyword}={ctx.source(value)}", 295
-    cert_reqs = ctx.keyword(call, "cert_reqs")
+            return shown, 295
+    cert_reqs, shown = argument("cert_reqs")
     if cert_reqs is not None and (ctx.literal(cert_reqs, None) in ("CERT_NONE", "NONE")
                                   or refers_to(ctx, cert_reqs, _CERT_NONE)):
-        return f"cert_reqs={ctx.source(cert_reqs)}", 295
-    assert_hostname = ctx.keyword(call, "assert_hostname")
+        return shown, 295
+    assert_hostname, shown = argument("assert_hostname")
     if assert_hostname is not None and is_literal_false(ctx, assert_hostname) and ctx.literal(assert_hostname) is not None:
-        return f"assert_hostname={ctx.source(assert_hostname)}", 297
+        return shown, 297
     return None
 
 
