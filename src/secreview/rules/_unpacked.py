@@ -22,40 +22,46 @@ def unpacked_keywords(ctx: RuleContext, call: ast.Call) -> list[dict[str, ast.ex
     found: list[dict[str, ast.expr]] = []
     for keyword in call.keywords:
         if keyword.arg is None:
-            mapping = _written_dict(ctx, keyword.value)
-            if mapping is None:
+            items, holder = _written_dict(ctx, keyword.value)
+            if items is None or (holder is not None and _changed_in_place(ctx, holder)):
                 return None
-            found.append(mapping)
+            found.append(items)
     return found
 
 
 def unpacked_keyword(ctx: RuleContext, call: ast.Call, name: str) -> ast.expr | None:
-    """The value that a readable ``**mapping`` of ``call`` passes for keyword ``name``, else None."""
-    for mapping in unpacked_keywords(ctx, call) or ():
-        if name in mapping:
-            return mapping[name]
+    """The value that a readable ``**mapping`` of ``call`` passes for keyword ``name``, else None.
+    (The file is searched for changes of a named dict only when it has the key: most ``**``
+    mappings never do.)"""
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            items, holder = _written_dict(ctx, keyword.value)
+            if items is not None and name in items:
+                return None if holder is not None and _changed_in_place(ctx, holder) else items[name]
     return None
 
 
-def _written_dict(ctx: RuleContext, value: ast.expr, depth: int = 0) -> dict[str, ast.expr] | None:
+def _written_dict(ctx: RuleContext, value: ast.expr, depth: int = 0) -> tuple[dict[str, ast.expr] | None, str | None]:
+    """(the items of the dict ``value`` is, the name holding it or None), or (None, None)."""
     if isinstance(value, ast.Dict):
         items: dict[str, ast.expr] = {}
         for key, item in zip(value.keys, value.values):
             if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                return None  # ``**other`` inside, or a computed key
+                return None, None  # ``**other`` inside, or a computed key
             items[key.value] = item
-        return items
+        return items, None
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" \
             and ctx.qualname(value.func) == "dict" and not value.args:
         if any(k.arg is None for k in value.keywords):
-            return None
-        return {k.arg: k.value for k in value.keywords if k.arg is not None}
+            return None, None
+        return {k.arg: k.value for k in value.keywords if k.arg is not None}, None
     if isinstance(value, ast.Name) and depth == 0:
         bindings = ctx.facts.scopes.bindings_of(value.id, ctx.scope_chain)
-        if not bindings or len(bindings) != 1 or bindings[0] is None or _changed_in_place(ctx, value.id):
-            return None
-        return _written_dict(ctx, bindings[0], depth + 1)
-    return None
+        if not bindings or len(bindings) != 1 or bindings[0] is None:
+            return None, None
+        items, _ = _written_dict(ctx, bindings[0], depth + 1)
+        return items, value.id
+    return None, None
 
 
 def _changed_in_place(ctx: RuleContext, name: str) -> bool:

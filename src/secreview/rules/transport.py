@@ -91,27 +91,30 @@ _CERT_NONE = ("ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE")
 def _disables_verification(ctx: RuleContext, call: ast.Call) -> tuple[str, int] | None:
     """(the argument that turns certificate checks off, its CWE) or None. Also read in a dict
     written in the source that the call unpacks (``**{"verify": False}``, ``**REQUEST_KWARGS``)."""
-    unpacks = any(k.arg is None for k in call.keywords)
-
-    def argument(name: str) -> tuple[ast.expr | None, str]:
-        value = ctx.keyword(call, name)
-        if value is None and unpacks:
-            value = unpacked_keyword(ctx, call, name)
-            if value is not None:
-                return value, f"{name}={ctx.source(value)} (passed in a ** dict)"
-        return value, f"{name}={ctx.source(value)}" if value is not None else ""
-
     for keyword in ("verify", "ssl", "verify_ssl"):
-        value, shown = argument(keyword)
+        value = ctx.keyword(call, keyword)
         if value is not None and is_literal_false(ctx, value) and ctx.literal(value) is not None:
-            return shown, 295
-    cert_reqs, shown = argument("cert_reqs")
+            return f"{keyword}={ctx.source(value)}", 295
+    cert_reqs = ctx.keyword(call, "cert_reqs")
     if cert_reqs is not None and (ctx.literal(cert_reqs, None) in ("CERT_NONE", "NONE")
                                   or refers_to(ctx, cert_reqs, _CERT_NONE)):
-        return shown, 295
-    assert_hostname, shown = argument("assert_hostname")
+        return f"cert_reqs={ctx.source(cert_reqs)}", 295
+    assert_hostname = ctx.keyword(call, "assert_hostname")
     if assert_hostname is not None and is_literal_false(ctx, assert_hostname) and ctx.literal(assert_hostname) is not None:
-        return shown, 297
+        return f"assert_hostname={ctx.source(assert_hostname)}", 297
+    for keyword in call.keywords:
+        if keyword.arg is None:  # ``**mapping``: (rare) read it
+            return _disabled_in_unpacked(ctx, call)
+    return None
+
+
+def _disabled_in_unpacked(ctx: RuleContext, call: ast.Call) -> tuple[str, int] | None:
+    for keyword in ("verify", "ssl", "verify_ssl", "assert_hostname"):
+        if ctx.keyword(call, keyword) is not None:
+            continue  # (given as a keyword too: judged above)
+        value = unpacked_keyword(ctx, call, keyword)
+        if value is not None and is_literal_false(ctx, value) and ctx.literal(value) is not None:
+            return f"{keyword}={ctx.source(value)} (passed in a ** dict)", 297 if keyword == "assert_hostname" else 295
     return None
 
 
