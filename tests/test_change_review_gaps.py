@@ -375,12 +375,21 @@ def test_a_series_changing_one_file_twice_is_reviewed_as_one_change(series_repo,
 
 def test_a_series_renaming_then_editing_a_file_is_followed(tmp_path):
     (tmp_path / "new.py").write_text("import os\nA = 1\nos.system(input())\n")
-    rename = "diff --git a/old.py b/new.py\nsimilarity index 90%\nrename from old.py\nrename to new.py\n"
-    edit_new = "--- a/new.py\n+++ b/new.py\n@@ -2,0 +3 @@ A = 1\n+os.system(input())\n"
-    first = "--- a/old.py\n+++ b/new.py\n@@ -1 +1,2 @@\n import os\n+A = 1\n"
-    change = change_from_patch(rename.replace("similarity index 90%\nrename from old.py\nrename to new.py\n", "") + first + edit_new,
-                               "series", tmp_path)
+    rename_and_edit = "--- a/old.py\n+++ b/new.py\n@@ -1 +1,2 @@\n import os\n+A = 1\n"
+    edit_new_name = "--- a/new.py\n+++ b/new.py\n@@ -2,0 +3 @@ A = 1\n+os.system(input())\n"
+    change = change_from_patch(rename_and_edit + edit_new_name, "series", tmp_path)
     assert change.files["new.py"].lines == frozenset({2, 3}) and change.files["new.py"].old_path == "old.py"
+
+
+@pytest.mark.parametrize("on_disk", ["before", "after"])
+def test_a_series_removing_then_adding_a_file_again_is_one_change(tmp_path, on_disk):
+    before, after = "import os\nA = 1\n", "import os\nA = 1\nos.system(input())\n"
+    (tmp_path / "m.py").write_text(before if on_disk == "before" else after)
+    remove = "--- a/m.py\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-import os\n-A = 1\n"
+    add = "--- /dev/null\n+++ b/m.py\n@@ -0,0 +1,3 @@\n+import os\n+A = 1\n+os.system(input())\n"
+    change = change_from_patch(remove + add, "series", tmp_path)
+    assert change.files["m.py"].lines == frozenset({3}) and change.deleted == []
+    assert change.overrides == ({"m.py": after.encode()} if on_disk == "before" else {})
 
 
 def test_a_series_that_matches_no_version_on_disk_says_so(series_repo, monkeypatch):

@@ -445,18 +445,21 @@ def _series_chains(patch: unidiff.PatchSet) -> list[list[tuple[unidiff.PatchedFi
     of the file starts from the name an earlier one gave it). Each chain is [(patched, old, new)]."""
     chains: list[list[tuple[unidiff.PatchedFile, str | None, str | None]]] = []
     current: dict[str, int] = {}  # a file's name after the changes so far -> its chain
+    removed: dict[str, int] = {}  # a name a patch removed -> its chain (a later patch may add it again)
     for patched in patch:
         old, new = patch_paths(patched)
         start = old if old is not None else new
-        index = current.get(start or patched.path)
+        index = current.pop(start or patched.path, None)
+        if index is None and old is None and new is not None:
+            index = removed.pop(new, None)
         if index is None:
             index = len(chains)
             chains.append([])
-        else:
-            del current[start or patched.path]
         chains[index].append((patched, old, new))
         if new is not None:
             current[new] = index
+        elif old is not None:
+            removed[old] = index
     return chains
 
 
