@@ -35,6 +35,15 @@ COUNTED_TOKENS = frozenset({
 # ``<word>_token`` that is a pagination or sync cursor handed out by an API, not a credential.
 CURSOR_TOKENS = frozenset({"page", "next", "prev", "previous", "continuation", "pagination", "cursor", "resume", "sync"})
 
+# ``<verb>_password`` names an action on a password, an option or a policy about one
+# (``update_password="always"``, ``require_password``), not a password. (Not for tokens: a
+# ``refresh_token``, ``access_token`` or ``verify_token`` holds one.)
+PASSWORD_ACTIONS = frozenset({
+    "update", "change", "check", "verify", "validate", "require", "requires", "ask", "prompt", "generate",
+    "expire", "rotate", "remember", "save", "store", "show", "hide", "use", "enable", "disable", "force",
+    "allow", "manage", "sync", "get",
+})
+
 PASSWORD, SECRET = "password", "secret"
 
 
@@ -51,7 +60,8 @@ def credential_kind(name: str | None) -> str | None:
     """PASSWORD, SECRET or None for a variable/attribute/key name.
 
     The *last* word decides: ``db_password`` and ``API_TOKEN`` hold credentials, while
-    ``password_field``, ``token_url`` and ``secret_name`` hold something about one.
+    ``password_field``, ``token_url`` and ``secret_name`` hold something about one; so does a
+    password after an action (``update_password``: when to update it).
     """
     if not name:
         return None
@@ -60,6 +70,8 @@ def credential_kind(name: str | None) -> str | None:
         return None
     last = words[-1]
     if last in PASSWORD_WORDS or "password" in last or last.endswith("passwd"):
+        if len(words) > 1 and words[-2] in PASSWORD_ACTIONS:
+            return None  # update_password: the head is the action ("always", "on_create")
         return PASSWORD
     if last in SECRET_WORDS or last.endswith(("secret", "token", "apikey")):
         if len(words) > 1 and ((last == "tokens" and words[-2] in COUNTED_TOKENS)

@@ -96,6 +96,10 @@ def credential_confidence(name: str, kind: str, value: str, compared: bool = Fal
         # ``token == "undefined"``, ``API_TOKEN = "null"``: a marker for no token (a password
         # set to "guest" is still a weak default credential, below).
         return None
+    if kind == SECRET and _names_the_key(name, text):
+        # _ATTR_TOKEN = "attribute", {"new_credentials": "NewCredentials"}: a label or an enum's
+        # value spelled like its key, not a key
+        return None
     if any(word in lowered for word in PLACEHOLDER_WORDS) or lowered in WEAK_DEFAULTS:
         return LOW
     if kind == SECRET and (_WORDS_NAME.fullmatch(text) or (compared and _SENTINEL.fullmatch(text))):
@@ -105,9 +109,27 @@ def credential_confidence(name: str, kind: str, value: str, compared: bool = Fal
     if kind == SECRET and len(text) < 8:
         # `token = "EOF"` in a parser; real API secrets are long. `if token == "("` is parsing.
         return None if compared else LOW
+    if kind == SECRET and text.isalpha() and text.islower() and not _SECRET_FRAGMENTS.search(text):
+        # `token == "relationship"`, `_KIND_TOKEN = "attribute"`: one lower-case word is a token
+        # kind or a keyword; generated secrets mix cases and digits ("mysecretkey" says what it is).
+        return LOW
     if compared:
         return HIGH if len(text) >= 6 else LOW  # `user_pass == "git"` compares a user name
     return MEDIUM
+
+
+_SECRET_FRAGMENTS = re.compile(r"secret|key|pass|pwd|token|auth|admin")
+
+
+def _names_the_key(name: str, text: str) -> bool:
+    """Every word of ``text`` is a word of ``name`` or begins with one (an abbreviation: ``attr``
+    for "attribute"): the value spells its own key."""
+    if len(text) > 40 or not text.replace("_", "").replace("-", "").isalpha():
+        return False
+    keys = name_words(name)
+    words = name_words(text)
+    return bool(words) and all(any(word == key or (len(key) >= 3 and word.startswith(key)) for key in keys)
+                               for word in words)
 
 
 _LITERAL_HOLDERS = (ast.Constant, ast.Name)
@@ -192,7 +214,7 @@ def _credential_literals(node: ast.AST, ctx: RuleContext) -> list[tuple[str, str
                 continue
         compared = where == "compared with"
         confidence = credential_confidence(name, kind, text, compared=compared)
-        if confidence is None or (compared and _rejected_when_equal(node, ctx)):
+        if confidence is None or (compared and (_rejected_when_equal(node, ctx) or _holds_literals_only(node, value, ctx))):
             continue
         if confidence is LOW and where in _FALLBACK_PLACES:
             continue  # (a fallback "changeme" or "dev" says: set me; the setting is meant to be set)
@@ -493,12 +515,22 @@ def _annotated_values(node: ast.AnnAssign) -> list[tuple[str, ast.expr, str]]:
     name = reference_name(node.target) if node.value is not None else None
     if not name:
         return []
+    if _literal_type(node.annotation):
+        return []  # ``KIND: Final[Literal["relationship"]] = "relationship"``: a type's tag, an enum
     value = node.value
     if value.__class__ is ast.Call and last_name(value.func) in apis.FIELD_FACTORIES:  # type: ignore[union-attr]
         # ``secret_key: str = Field("...")`` in a pydantic settings class: the field's default
         default = RuleContext.argument(value, 0, apis.DEFAULT_KEYWORD)  # type: ignore[arg-type]
         return [(name, default, _FIELD_DEFAULT)] if default is not None else []
     return [(name, value, "assigned to")]  # type: ignore[list-item]
+
+
+def _literal_type(annotation: ast.expr) -> bool:
+    """The annotation is (or wraps) ``Literal[...]``: the value is one of an enumerated set."""
+    for node in ast.walk(annotation):
+        if node.__class__ is ast.Subscript and last_name(node.value) == "Literal":  # type: ignore[attr-defined]
+            return True
+    return False
 
 
 def _dict_values(node: ast.Dict) -> list[tuple[str, ast.expr, str]]:
@@ -529,6 +561,14 @@ def _compared_values(node: ast.Compare) -> list[tuple[str, ast.expr, str]]:
         if name and not isinstance(stored, ast.Constant):
             found.append((name, literal, "compared with"))
     return found
+
+
+def _holds_literals_only(compare: ast.Compare, literal: ast.expr, ctx: RuleContext) -> bool:
+    """``token = "number" if ... else "op"; if token == "#bygroup"``: the other side of the
+    comparison is a local name the code only ever binds to its own literals (a lexer's token
+    kind, a mode), so no one outside supplies what is compared: nothing is authenticated."""
+    other = compare.left if compare.comparators[0] is literal else compare.comparators[0]
+    return other.__class__ is _NAME and ctx.is_constant(other)
 
 
 _REJECTING_CALLS = frozenset({"abort", "exit", "deny", "reject", "forbid", "unauthorized", "forbidden", "fail"})
