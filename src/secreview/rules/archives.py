@@ -151,8 +151,12 @@ def _safe_filter(filter_arg: ast.expr | None, ctx: RuleContext) -> bool:
         are not reported, nor archives whose extraction_filter is set to data_filter or tar_filter
         (or to a filter function of the file that calls one of them, raises or skips members)
         beforehand (on the same object in the same function, or as TarFile's default for the whole
-        process); archives opened from a constant path (shipped with the program) get low
-        confidence.""",
+        process). ``tar.extract(member, dest)`` in a loop over the members that first refuses
+        (raise/continue) a member whose resolved path (realpath, abspath, Path.resolve) is not
+        inside the target (is_relative_to, commonpath, startswith) and checks its type
+        (isreg(), issym(), .linkname) is not reported; with the path check alone it gets low
+        confidence (a link member can still point outside). Archives opened from a constant path
+        (shipped with the program) get low confidence.""",
     solution="""Pass filter="data" (Python 3.12+, and backported to security releases of 3.8+):
         tar.extractall(dest, filter="data"); on older versions check every member (resolved path
         inside dest, no links or devices) and pass only those as members=.""",
@@ -185,17 +189,82 @@ def check_tar_extraction(call: ast.Call, ctx: RuleContext):
     if members is not None and not (isinstance(members, ast.Constant) and members.value is None):
         return None  # the caller chose (presumably checked) the members
     confidence = None
-    archive = ctx.argument(opener, 0, "name") if opener is not None else None
-    if archive is not None and ctx.is_constant(archive):
-        confidence = LOW  # an archive shipped with the program
     method = call.func.attr
+    checked = _checked_member(call, ctx) if method == "extract" else None
+    if checked == _PATH_AND_TYPE:
+        return None  # the loop refuses members outside the target and links, devices (by type)
+    archive = ctx.argument(opener, 0, "name") if opener is not None else None
+    if checked == _PATH_ONLY or (archive is not None and ctx.is_constant(archive)):
+        confidence = LOW  # the member's resolved path is checked (links not) / an archive shipped with the program
     unfiltered = "without a filter" if explicit is None or (
         isinstance(explicit, ast.Constant) and explicit.value is None) else \
         f"with filter={ctx.source(explicit)}, which does not restrict the members"
+    if checked == _PATH_ONLY:
+        return in_test_code(ctx, Hit(call, confidence=confidence,
+                   message=f"`{ctx.source(call.func)}` extracts a tar member whose resolved path is checked but "
+                           "not its type: a symlink or hard link member can still point outside the target "
+                           "directory (and later members be written through it)."))
     return in_test_code(ctx, Hit(call, confidence=confidence,
                message=f"`{ctx.source(call.func)}` extracts tar members {unfiltered}: a crafted archive "
                        f"can {'write' if method == 'extractall' else 'place this member'} outside the target "
                        "directory through ../ names, absolute paths or links."))
+
+
+# --- a member checked before tar.extract(member, dest) in a loop over the members ---------------
+_PATH_AND_TYPE, _PATH_ONLY = "path and type", "path"
+_CONTAINMENT_CALLS = frozenset({"is_relative_to", "relative_to", "commonpath", "startswith"})
+_NORMALIZING_CALLS = frozenset({"resolve", "realpath", "abspath", "normpath"})
+_TYPE_TESTS = frozenset({"isreg", "isfile", "isdir", "issym", "islnk", "isdev", "ischr", "isblk", "isfifo"})
+_TYPE_ATTRIBUTES = frozenset({"type", "linkname"})
+_MEMBER_PATH_ATTRIBUTES = frozenset({"name", "path"})
+_LEAVING = (ast.Raise, ast.Continue, ast.Return, ast.Break)
+
+
+def _checked_member(call: ast.Call, ctx: RuleContext) -> str | None:
+    """``for member in tar.getmembers(): ... tar.extract(member, dest)``: what the loop checks of
+    ``member`` before extracting it -- _PATH_AND_TYPE, _PATH_ONLY or None. A check is the test of
+    an ``if`` that leaves the iteration (raise, continue) before the call or that holds the call;
+    the path is checked when the test (or a name bound in the loop that it uses) resolves the
+    member's name (realpath, abspath, Path.resolve) and tests containment (is_relative_to,
+    commonpath, startswith); its type by isreg()/issym()/... or .type/.linkname."""
+    member = ctx.argument(call, 0, "member")
+    if member is None or member.__class__ is not ast.Name:
+        return None
+    loop = next((node for node in reversed(ctx.ancestors) if node.__class__ in (ast.For, ast.AsyncFor)
+                 and node.target.__class__ is ast.Name and node.target.id == member.id), None)
+    if loop is None:
+        return None
+    bound: dict[str, ast.expr] = {}
+    tests: list[ast.expr] = []
+    holding = set(map(id, ctx.ancestors))
+    for node in _own_nodes(loop):
+        if node.__class__ is ast.Assign and len(node.targets) == 1 and node.targets[0].__class__ is ast.Name:
+            bound[node.targets[0].id] = node.value
+        elif node.__class__ is ast.If and (id(node) in holding or (
+                node.lineno < call.lineno and node.body and node.body[-1].__class__ in _LEAVING)):
+            tests.append(node.test)
+        elif node.__class__ is ast.Call and node.lineno < call.lineno and _last_name(node.func) == "relative_to":
+            tests.append(node)  # ``(root / member.name).resolve().relative_to(root)`` raises ValueError
+    path = kind = False
+    for test in tests:
+        parts = list(ast.walk(test))
+        parts += [part for node in parts if node.__class__ is ast.Name and node.id in bound
+                  for part in ast.walk(bound[node.id])]
+        names = {_last_name(node.func) for node in parts if node.__class__ is ast.Call}
+        of_member = [node for node in parts if node.__class__ is ast.Attribute
+                     and node.value.__class__ is ast.Name and node.value.id == member.id]
+        if any(node.attr in _MEMBER_PATH_ATTRIBUTES for node in of_member) \
+                and names & _CONTAINMENT_CALLS and names & _NORMALIZING_CALLS:
+            path = True
+        if any(node.attr in _TYPE_TESTS | _TYPE_ATTRIBUTES for node in of_member):
+            kind = True
+    if not path:
+        return None
+    return _PATH_AND_TYPE if kind else _PATH_ONLY
+
+
+def _last_name(func: ast.expr) -> str | None:
+    return func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None  # type: ignore[attr-defined]
 
 
 def _check_unpack_archive(call: ast.Call, ctx: RuleContext):
