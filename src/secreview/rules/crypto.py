@@ -79,7 +79,8 @@ def _hash_object_updates(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
         collisions), and low otherwise (cache keys, ETags, de-duplication), where the algorithm
         is harmless. hashlib calls with usedforsecurity=False are not reported, nor a digest
         reduced to a bucket index (int(md5(session_id).hexdigest(), 16) % SHARDS picks a shard)
-        unless that number is itself kept as a secret (an OTP).""",
+        unless that number is itself kept as a secret (an OTP), nor a hash object made only to read
+        the algorithm's digest_size, block_size or name (os.urandom(sha1().digest_size)).""",
     solution="""For integrity and signatures use SHA-256 or better (hashlib.sha256, hashes.SHA256);
         for passwords use a password hash (hashlib.scrypt, argon2-cffi, bcrypt); for tokens use
         secrets.token_urlsafe. When MD5/SHA-1 is required by a non-security protocol, say so with
@@ -100,6 +101,8 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
     used_for_security = ctx.keyword(call, "usedforsecurity")
     if used_for_security is not None and is_literal_false(ctx, used_for_security):
         return None
+    if _reads_property_only(ctx, call):
+        return None  # ``os.urandom(sha1().digest_size)``: a size or a name, no digest is computed or used
     bucketed = _reduced_to_bucket(ctx, call)
     # Hashed to pick a bucket (``int(md5(session_id).hexdigest(), 16) % len(SHARDS)``): what goes
     # in says nothing, only where the small number goes (``otp = ... % 10**6`` is a secret).
@@ -127,6 +130,18 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
 
 
 _DIGEST_METHODS = frozenset({"hexdigest", "digest"})
+_HASH_PROPERTIES = frozenset({"digest_size", "block_size", "name"})
+
+
+def _reads_property_only(ctx: RuleContext, call: ast.Call) -> bool:
+    """``sha1().digest_size``, ``md5().block_size``, ``hashlib.new("sha1").name``: the hash object
+    is made only to read a constant of the algorithm (the assignment's name, ``salt``, is about
+    what is sized, not about what is hashed)."""
+    chain = ctx.ancestors
+    if len(chain) < 2 or chain[-1] is not call:
+        return False
+    parent = chain[-2]
+    return parent.__class__ is ast.Attribute and parent.value is call and parent.attr in _HASH_PROPERTIES  # type: ignore[attr-defined]
 
 
 def _reduced_to_bucket(ctx: RuleContext, call: ast.Call) -> bool:
