@@ -149,7 +149,9 @@ def check_markup(call: ast.Call, ctx: RuleContext):
         autoescape=select_autoescape(...) is not reported; a value that cannot be determined
         is reported with low confidence, and so is an environment only used, in its file, to load
         templates by constant names that are not HTML (``get_template("setup.py.j2")``,
-        ``"report.txt"``, ``"schema.sql"``: code generation, plain text).""",
+        ``"report.txt"``, ``"schema.sql"``: code generation, plain text) or to evaluate
+        expressions (``compile_expression``). An environment only used in its function to parse,
+        lex or extract translations from templates renders nothing and is not reported.""",
     solution="""Pass autoescape=select_autoescape(["html", "htm", "xml"]) (or autoescape=True); for
         environments that render plain text only (config files, e-mails), say so in a comment
         and suppress the finding.""",
@@ -193,10 +195,26 @@ _MARKUP_WORDS = (".html", ".htm", ".xml", ".svg", ".xhtml", ".jinja_html")
 _ENVIRONMENT_SETUP = frozenset({"filters", "globals", "tests", "policies", "add_extension", "extend"})
 
 
-def _unless_text_only(call: ast.Call, ctx: RuleContext, hit: Hit) -> Hit:
+# Uses of an environment that render nothing: parsing a template into its syntax tree, lexing it,
+# extracting translatable strings (babel, i18n tools). ``compile_expression`` evaluates an
+# expression to a Python value, not to HTML; the value may still reach a page: low confidence.
+_PARSING_ONLY = frozenset({"parse", "lex", "preprocess", "extract_translations", "iter_extensions"})
+_EVALUATING = frozenset({"compile_expression"})
+
+
+def _unless_text_only(call: ast.Call, ctx: RuleContext, hit: Hit) -> Hit | None:
     """``hit`` at low confidence when the environment ``call`` makes is only used, in this file,
     to load templates by constant names that are not HTML (``env.get_template("setup.py.j2")``):
-    code generation or plain text, where escaping for HTML would be wrong."""
+    code generation or plain text, where escaping for HTML would be wrong. None when it only
+    parses templates (``env.parse(source)``): nothing is rendered."""
+    uses = _environment_uses(call, ctx)
+    if uses and uses <= _PARSING_ONLY | _ENVIRONMENT_SETUP:
+        return None
+    if uses and uses <= _PARSING_ONLY | _ENVIRONMENT_SETUP | _EVALUATING and uses & _EVALUATING:
+        hit.confidence = LOW
+        hit.message += (" (It only evaluates expressions here (`compile_expression`), which renders no template: "
+                        "if their values never reach a page, say so and suppress this.)")
+        return hit
     names = _template_names(call, ctx)
     if names and all(_is_text_template(name) for name in names):
         hit.confidence = LOW
@@ -233,6 +251,28 @@ def _template_names(call: ast.Call, ctx: RuleContext) -> list[str] | None:
             return None
         names.append(name)
     return names
+
+
+def _environment_uses(call: ast.Call, ctx: RuleContext) -> set[str] | None:
+    """The attributes read of the environment ``call`` makes (``{"parse", "extract_translations"}``)
+    when every use of it in the scope is an attribute of it; else None (handed over, returned)."""
+    chain = ctx.ancestors
+    parent = chain[-2] if len(chain) >= 2 and chain[-1] is call else None
+    if isinstance(parent, ast.Attribute):  # ``Environment().parse(source)``
+        return {parent.attr}
+    variable = ctx.assigned_once_to(call)
+    if variable is None:
+        return None
+    scope = ctx.function or ctx.facts.scopes.tree
+    parents = {id(child): node for node in ast.walk(scope) for child in ast.iter_child_nodes(node)}
+    uses = set()
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Name) and node.id == variable and isinstance(node.ctx, ast.Load):
+            attribute = parents.get(id(node))
+            if not isinstance(attribute, ast.Attribute):
+                return None
+            uses.add(attribute.attr)
+    return uses
 
 
 def _loaded_name(attribute: ast.Attribute, called: ast.AST | None, ctx: RuleContext) -> str | None:
