@@ -7,7 +7,9 @@ import re
 import stat
 from pathlib import PurePath
 
-from secreview.rules._naming import in_test_code, is_test_code, looks_like_security_check, name_words
+from secreview.rules._naming import (
+    SECURITY_WORDS, in_test_code, is_test_code, looks_like_security_check, name_words, reference_name,
+)
 from secreview.rules._unpacked import unpacked_keywords
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
@@ -29,7 +31,9 @@ from secreview.rules.context import RuleContext
         not reported. An assert is taken as a security check (medium confidence) when it tests a
         name about permissions or authentication (`user.is_admin`, `can_edit`); not when it only
         tests whether such a value is there (`password is not None`), which fields a dict has
-        (`auth.keys() == {...}`) or what a backend supports (`connection.features.can_...`).""",
+        (`auth.keys() == {...}`) or what a backend supports (`connection.features.can_...`), nor
+        when a "role" is compared only with values that are no access roles
+        (`role in ("appender", "remover")`, unlike "admin", "staff", "owner", "viewer").""",
     solution="""Use an explicit check that always runs: `if not user.is_admin: raise
         PermissionDenied()` (or raise ValueError for argument validation).""",
     example="""
@@ -50,10 +54,47 @@ def check_assert(node: ast.Assert, ctx: RuleContext):
         return None  # tests, and `assert False, "unreachable"` markers
     if isinstance(test, ast.Call) and ctx.call_name(test) in ("isinstance", "builtins.isinstance"):
         return None  # type narrowing for type checkers, not a run-time guard
-    if looks_like_security_check(test, skip_data_shape=True) or _asserts_access(test, ctx):
+    if (looks_like_security_check(test, skip_data_shape=True) or _asserts_access(test, ctx)) \
+            and not _role_of_something_else(test, ctx):
         return Hit(node, severity=MEDIUM, confidence=MEDIUM,
                    message=f"`assert {ctx.source(test)}` looks like a security check; it is removed under python -O.")
     return Hit(node, message=f"`assert {ctx.source(test)}` is removed under python -O; use an explicit check if it must hold in production.")
+
+
+# Words of the roles that decide what someone may do (``role in ("admin", "viewer")``); a "role"
+# compared only with other values is the part something plays (``role in ("appender",
+# "remover")``: a collection method's role), not an access role.
+_ACCESS_ROLE_WORDS = frozenset({
+    "admin", "admins", "administrator", "superuser", "super", "staff", "owner", "root", "sudo", "moderator",
+    "mod", "editor", "manager", "member", "user", "guest", "viewer", "operator", "maintainer", "developer",
+    "reporter", "reviewer", "approver", "auditor", "author", "contributor", "reader", "writer", "anonymous",
+    "anon", "public", "private", "readonly", "read", "write", "full", "limited", "support", "billing",
+    "customer", "employee", "partner", "internal", "external", "service", "system", "privileged", "trusted",
+    "superadmin", "sysadmin", "creator", "collaborator", "subscriber", "visitor", "master", "primary",
+})
+_ROLE_WORDS = frozenset({"role", "roles"})
+_MEMBERSHIP_OR_EQUALITY = (ast.In, ast.NotIn, ast.Eq, ast.NotEq)
+
+
+def _role_of_something_else(test: ast.expr, ctx: RuleContext) -> bool:
+    """``assert role in ("appender", "remover")``: the only security word is "role", and the
+    values it is compared with are no access roles (none is admin, staff, owner, viewer...)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], _MEMBERSHIP_OR_EQUALITY)):
+        return False
+    subject, values = test.left, ctx.literal(test.comparators[0], None)
+    name = reference_name(subject)
+    words = set(name_words(name)) if name else set()
+    if not words & _ROLE_WORDS or (words - _ROLE_WORDS) & (SECURITY_WORDS | _ACCESS_KEY_WORDS):
+        return False
+    if isinstance(subject, (ast.Attribute, ast.Subscript)) and (
+            looks_like_security_check(subject.value) or any(_is_current_user(part, ctx) for part in ast.walk(subject))):
+        return False  # ``request.user.role``, ``perms.role``: whose role it is says it is about access
+    if isinstance(values, str):
+        values = (values,)
+    if not isinstance(values, (tuple, list, set, frozenset)) or not values \
+            or not all(isinstance(value, str) for value in values):
+        return False
+    return not any(_ACCESS_ROLE_WORDS & set(name_words(value)) for value in values)
 
 
 # Keys of a user's or a record's data that decide access: ``doc["owner_id"]``, ``user["role"]``.
