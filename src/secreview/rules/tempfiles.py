@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 
 from secreview.rules._naming import in_test_code
-from secreview.rules.base import HIGH, MEDIUM, Hit, rule
+from secreview.rules.hardening import constant_mode
+from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
 SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/usr/tmp")
@@ -87,7 +88,9 @@ def shared_temp_dir(path: str) -> str | None:
         Another local user can create it first, or plant a symlink with that name, and so read
         the data, feed the program their own content, or make it overwrite a file of their
         choice. Only paths passed to calls that open or create files are reported, not every
-        string that mentions /tmp.""",
+        string that mentions /tmp. A directory created with an owner-only mode (0o700) and then
+        checked with os.lstat to be owned by this user (st_uid == os.getuid()) before use is not
+        reported; checked with os.stat, which follows a planted symlink, low confidence.""",
     solution="""Let tempfile pick an unpredictable name and create it atomically:
         tempfile.NamedTemporaryFile(), tempfile.mkstemp() or tempfile.TemporaryDirectory(); or
         use a private directory of the application (e.g. under $XDG_RUNTIME_DIR, mode 0700).""",
@@ -115,9 +118,89 @@ def check_temp_path(call: ast.Call, ctx: RuleContext):
     directory = shared_temp_dir(prefix)
     if directory is None:
         return None
+    verified = _verified_private_directory(call, path, ctx)
+    if verified == _OWNER_CHECKED:
+        return None  # created 0700 and checked to be this user's own directory (not a link) before use
     where = "tempfile.gettempdir()" if _uses_gettempdir(path, ctx) else directory
+    if verified == _OWNER_CHECKED_FOLLOWING_LINKS:
+        return in_test_code(ctx, Hit(call, confidence=LOW, message=(
+            f"`{ctx.source(path)}` is a predictable name in a shared temporary directory ({where}); its owner is "
+            "checked with os.stat, which follows a symlink planted there: use os.lstat.")))
     return in_test_code(ctx, Hit(call, message=f"`{ctx.source(path)}` is a predictable name in a shared temporary "
                                                f"directory ({where}); another local user can create it or a symlink first."))
+
+
+# --- a private directory created and verified before use -----------------------------------------
+_OWNER_CHECKED, _OWNER_CHECKED_FOLLOWING_LINKS = "lstat", "stat"
+_DIRECTORY_MAKERS = {"os.mkdir": 1, "os.makedirs": 1}
+_USER_IDS = frozenset({"os.getuid", "os.geteuid"})
+_GROUP_OR_OTHER = 0o077
+
+
+def _verified_private_directory(call: ast.Call, path: ast.expr, ctx: RuleContext) -> str | None:
+    """``os.mkdir(path, 0o700)`` then ``st = os.lstat(path)`` and ``st.st_uid != os.getuid()``
+    (raising) in the same function: a directory someone else planted first, or a symlink, is
+    refused, so the fixed name is safe (the per-user cache directory idiom). _OWNER_CHECKED with
+    lstat (or stat(..., follow_symlinks=False)), _OWNER_CHECKED_FOLLOWING_LINKS with a plain
+    stat; else None."""
+    name = ctx.call_name(call)
+    if name in _DIRECTORY_MAKERS:
+        mode = ctx.argument(call, _DIRECTORY_MAKERS[name], "mode")
+    elif isinstance(call.func, ast.Attribute) and call.func.attr == "mkdir":
+        mode = ctx.argument(call, 0, "mode")
+    else:
+        return None
+    mode_value = constant_mode(mode, ctx) if mode is not None else None
+    if mode_value is None or mode_value & _GROUP_OR_OTHER:
+        return None
+    scope = ctx.function or ctx.facts.scopes.tree
+    target = ast.dump(path)
+    stats = {}  # id of a stat call of the path -> it does not follow links
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Call) and node.lineno >= call.lineno:
+            lstat = _stat_of(node, target, ctx)
+            if lstat is not None:
+                stats[id(node)] = lstat
+    if not stats:
+        return None
+    found = None
+    for node in ast.walk(scope):
+        if not (isinstance(node, ast.Compare) and node.lineno >= call.lineno):
+            continue
+        parts = list(ast.walk(node))
+        if not any(isinstance(part, ast.Call) and ctx.call_name(part) in _USER_IDS for part in parts):
+            continue
+        for part in parts:
+            if isinstance(part, ast.Attribute) and part.attr == "st_uid":
+                for made in _values_of(part.value, ctx):
+                    if id(made) in stats:
+                        if stats[id(made)]:
+                            return _OWNER_CHECKED
+                        found = _OWNER_CHECKED_FOLLOWING_LINKS
+    return found
+
+
+def _stat_of(node: ast.Call, target: str, ctx: RuleContext) -> bool | None:
+    """For a stat of the path dumped as ``target`` (``os.lstat(path)``, ``path.lstat()``,
+    ``os.stat(path)``): whether it does not follow a symlink; None for any other call."""
+    name = ctx.call_name(node)
+    if name in ("os.lstat", "os.stat"):
+        argument = ctx.argument(node, 0, "path")
+    elif isinstance(node.func, ast.Attribute) and node.func.attr in ("lstat", "stat"):
+        argument, name = node.func.value, node.func.attr
+    else:
+        return None
+    if argument is None or ast.dump(argument) != target:
+        return None
+    follow = ctx.keyword(node, "follow_symlinks")
+    return name.endswith("lstat") or (follow is not None and ctx.literal(follow, None) is False)
+
+
+def _values_of(expr: ast.expr, ctx: RuleContext) -> list[ast.expr]:
+    """``expr`` itself, or what the name ``expr`` is bound to in scope."""
+    if isinstance(expr, ast.Name):
+        return [b for b in ctx.facts.scopes.bindings_of(expr.id, ctx.scope_chain) or [] if b is not None]
+    return [expr]
 
 
 def _uses_gettempdir(expr: ast.expr, ctx: RuleContext) -> bool:
