@@ -165,12 +165,19 @@ CAPABILITY_RECEIVERS = frozenset({"features", "capabilities", "dialect"})
 
 
 def looks_like_security_check(*exprs: ast.AST, extra_words: frozenset[str] = frozenset(),
-                              skip_data_shape: bool = False) -> bool:
+                              skip_data_shape: bool = False, skip=None) -> bool:
     """Some name in ``exprs`` is about authentication/authorization (``user.is_admin``,
     ``has_access``, ``can_edit``), or contains one of ``extra_words``. ``skip_data_shape``: names
     only tested for presence or shape (``password is None``, ``auth.keys() == {...}``) and
-    capability flags (``features.can_...``) do not count: they check the program's own data."""
-    nodes = _walk_pruned(exprs, _is_data_shape_test) if skip_data_shape else (n for e in exprs for n in ast.walk(e))
+    capability flags (``features.can_...``) do not count: they check the program's own data.
+    ``skip``: a predicate for further nodes (and their subtrees) that do not count."""
+    if skip is not None:
+        prune = (lambda node: _is_data_shape_test(node) or skip(node)) if skip_data_shape else skip
+        nodes = _walk_pruned(exprs, prune)
+    elif skip_data_shape:
+        nodes = _walk_pruned(exprs, _is_data_shape_test)
+    else:
+        nodes = (n for e in exprs for n in ast.walk(e))
     for node in nodes:
         name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
         if not name:

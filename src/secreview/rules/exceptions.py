@@ -363,7 +363,8 @@ def check_security_fail_open(handler: ast.ExceptHandler, ctx: RuleContext):
         but `pass` or `continue`. Every error in the try body, including ones that signal an attack
         or a broken invariant (and, for a bare except, KeyboardInterrupt and SystemExit), vanishes
         without a trace, and the program continues in a state nobody checked. Low confidence
-        unless the try body deals with authentication, keys, TLS or permissions; narrow
+        unless the try body deals with authentication, keys, TLS or permissions (a file-system
+        probe, os.access(path, os.R_OK), is not a permission check of a user); narrow
         handlers (except KeyError: pass) are not reported.""",
     solution="""Catch the specific exception you expect (except FileNotFoundError:), and log or
         handle anything else; if ignoring is really intended, say so with
@@ -397,7 +398,7 @@ def check_swallowed(handler: ast.ExceptHandler, ctx: RuleContext):
     try_body = try_node.body if try_node is not None else []
     if _is_cleanup(try_body):
         return Hit(handler, message=f"{caught} `{action}` ignores every failure of this clean-up code; catch the expected error instead.")
-    if _security_related(try_body):
+    if _security_related(try_body, ctx):
         return in_test_code(ctx, Hit(
             handler, confidence=MEDIUM,
             message=f"{caught} `{action}` hides every error of security-related code (authentication, keys, TLS, permissions)."))
@@ -421,11 +422,19 @@ _ORM_SESSION_METHODS = frozenset({
 _NOT_SESSION_CONTEXT_WORDS = SECURITY_CONTEXT_WORDS - {"session"}
 
 
-def _security_related(body: list[ast.stmt]) -> bool:
+# Functions whose names hold a security word but that only probe the file system for this process
+# (``os.access(cwd, os.R_OK)`` before a chdir): not access control of a user.
+_FILE_PROBES = frozenset({"os.access", "posix.access"})
+
+
+def _security_related(body: list[ast.stmt], ctx: RuleContext) -> bool:
     """The try body handles authentication, keys, TLS, permissions, or a login session."""
-    if looks_like_security_check(*body, extra_words=_NOT_SESSION_CONTEXT_WORDS):
+    probes = {id(node.func) for statement in body for node in ast.walk(statement)
+              if isinstance(node, ast.Call) and ctx.qualname(node.func) in _FILE_PROBES}
+    skip = (lambda node: id(node) in probes) if probes else None
+    if looks_like_security_check(*body, extra_words=_NOT_SESSION_CONTEXT_WORDS, skip=skip):
         return True
-    if not looks_like_security_check(*body, extra_words=frozenset({"session"})):
+    if not looks_like_security_check(*body, extra_words=frozenset({"session"}), skip=skip):
         return False
     nodes = [node for statement in body for node in ast.walk(statement)]
     orm_receivers = {id(node.func.value) for node in nodes if isinstance(node, ast.Call)
