@@ -15,6 +15,11 @@ listed in ``_credential_apis``.
 Well-known placeholder values (``"changeme"``, ``"example"``) are still reported, at low
 confidence: a default credential that nobody changed is a real defect, but usually it is a sample.
 Test code gets low confidence (fake credentials are the norm there).
+Not credentials either: a password after an action (``update_password = "always"``, an option), a
+value spelling its key's words (``_ATTR_TOKEN = "attribute"``, ``{"new_credentials":
+"NewCredentials"}``), a ``Literal[...]``-typed tag, and a comparison of a local name the code only
+ever binds to its own literals (``token = "name" if ... else "op"; token == "#bygroup"``: a lexer's
+token kind). One lower-case word as a token or key (``"relationship"``) is low confidence.
 """
 from __future__ import annotations
 
@@ -515,7 +520,7 @@ def _annotated_values(node: ast.AnnAssign) -> list[tuple[str, ast.expr, str]]:
     name = reference_name(node.target) if node.value is not None else None
     if not name:
         return []
-    if _literal_type(node.annotation):
+    if node.annotation.__class__ is ast.Subscript and _literal_type(node.annotation):
         return []  # ``KIND: Final[Literal["relationship"]] = "relationship"``: a type's tag, an enum
     value = node.value
     if value.__class__ is ast.Call and last_name(value.func) in apis.FIELD_FACTORIES:  # type: ignore[union-attr]
