@@ -671,7 +671,9 @@ def _credential_hits(found: list[tuple[str, str, ast.expr, Level, str]], wanted:
         (``os.getenv("DB_PASSWORD", "...")``, ``config("X_PASSWORD", default=...)``,
         ``os.getenv("X_PASSWORD") or "..."``): production runs with it whenever the setting is
         missing. Everyone who can read the code, its history or
-        the installed package knows it, and it cannot be changed without a release.""",
+        the installed package knows it, and it cannot be changed without a release. A name about
+        an action on a password (``update_password = "always"``, ``require_password``) holds an
+        option, not a password, and is not reported.""",
     solution="""Read the password at run time from the environment, a secrets manager or a
         configuration file kept out of version control (os.environ["DB_PASSWORD"]); for login
         checks compare against a stored salted hash, never a literal.""",
@@ -705,7 +707,10 @@ def check_hardcoded_password(node: ast.AST, ctx: RuleContext):
         name, a string in the exact format of a well-known credential (GitHub ghp_..., AWS AKIA...,
         Stripe sk_live_..., Slack xoxb-..., Google AIza..., GitLab, npm, PyPI and OpenAI keys: the
         full length and alphabet, not a documentation example). Anyone with the code can use it, and rotating it needs a
-        release. Placeholders (user:password@, ${DB_PASS}, <password>, xxx) are not reported.""",
+        release. Placeholders (user:password@, ${DB_PASS}, <password>, xxx), values spelling their
+        key's words (an enum's labels, ``_ATTR_TOKEN = "attribute"``), Literal-typed tags and
+        comparisons of a name holding only the code's own literals (a lexer's token kind) are not
+        reported; one lower-case word as a token gets low confidence.""",
     solution="""Load the secret at run time from the environment or a secrets manager
         (os.environ["API_TOKEN"]), keep it out of version control, and rotate the exposed one.""",
     example="""
