@@ -43,7 +43,7 @@ from secreview.models import (
     DECODERS, ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS, QUERY_METHODS,
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
-    SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE,
+    SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE, RESULT_IGNORES_KEYWORDS,
 )
 from secreview.models.sanitizers import BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
 from secreview.models.sources import (
@@ -1385,6 +1385,8 @@ class FunctionAnalysis:
         if _server_set_environ(node.value, key, self.unit) or (self.environ_name is not None and server_set_key(node.value, key, self.environ_name)):
             return CLEAN
         if key is not NOTHING and _hashable(key):
+            if key == 0 and key.__class__ is int and container.origins and self.resolved_name(node.value) == "sys.argv":
+                return CLEAN  # ``sys.argv[0]``: the program's own path, not an argument
             if key.__class__ is str and node.value.__class__ is ast.Attribute and node.value.attr in VALIDATED_DATA_ATTRIBUTES:
                 return self.form_field(node.value, key, container.item(key))
             if key.__class__ is str and node.value.__class__ is _NAME and node.value.id in self.cleaned_data_names:
@@ -1417,7 +1419,8 @@ class FunctionAnalysis:
             return _selected_by_builtin(name, node, positional, keywords)
         arguments = CLEAN  # (join_all of every argument's whole value, without the generators)
         accounted = True  # (False: an argument of unknown origin, which ``arguments`` leaves out)
-        for value in (*positional, *keywords.values()):
+        settings = RESULT_IGNORES_KEYWORDS.get(name) if keywords else None  # (``Popen(cmd, env=env)``)
+        for value in (*positional, *(keywords.values() if settings is None else (v for k, v in keywords.items() if k not in settings))):
             if value.items is not None:
                 value = value.whole()
             if value.origins:  # (joining a value without origins, or with CLEAN, changes nothing)
@@ -2100,8 +2103,11 @@ class FunctionAnalysis:
         returns = summary.returns
         if returns.__class__ is Proven and not self.proof_applies(summary, node.func):
             returns = Taint(returns.origins) if returns.origins else CLEAN
-        if returns.items is not None and not any(item.__class__ is Proven for _, item in returns.items):
-            returns = returns.whole()  # (element by element only for a proof: it costs where containers go)
+        if returns.items is not None and all(item.origins and item.__class__ is not Proven for _, item in returns.items):
+            # Element by element only when an element is proven or carries nothing (``return
+            # Loader(BASE), sys.argv[1]``: the loader is not the argument): it costs where
+            # containers go.
+            returns = returns.whole()
         if returns.items is None and not returns.origins:  # (most functions: nothing to pass through, no step to build)
             return returns if returns.__class__ is Proven else CLEAN  # (a proof: whatever went in)
         step = self.step(node, f"{PASSED_THROUGH}{summary.qualname.rsplit('.', 1)[-1]}()`")

@@ -63,6 +63,8 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
         return "URL path parameter"
     rule_variables = _flask_rule_variables(unit, function)
     if rule_variables is not None and arg.arg not in rule_variables:
+        if arg is function.args.kwarg and _flask_text_variables(unit, function):  # type: ignore[attr-defined]
+            return "URL path parameter"  # ``def view(**kwargs)``: every variable of the rule is in it
         return CONVERTED  # Flask passes only the URL rule's variables: the default (a constant) is used
     marker = _marker_kind(unit, function, arg)
     if marker is not None:
@@ -541,6 +543,14 @@ def _flask_rule_variables(unit: "FileFlow", function: ast.AST) -> set[str] | Non
             return None  # (``{name}``: not Werkzeug's syntax)
         variables |= {name for _, name in _FLASK_RULE_VARIABLE.findall(rule.rule)} | rule.defaults
     return variables
+
+
+def _flask_text_variables(unit: "FileFlow", function: ast.AST) -> bool:
+    """Does a Flask URL rule routing to ``function`` have a variable its converter leaves text
+    (``<name>``, ``<path:p>``; not ``<int:id>``)?"""
+    return any(converter.split("(", 1)[0] not in _CONVERTING_RULE_TYPES
+               for rule in rules_of(unit, function) if rule.rule is not None
+               for converter, _ in _FLASK_RULE_VARIABLE.findall(rule.rule))
 
 
 # ---- command lines ----------------------------------------------------------------------------

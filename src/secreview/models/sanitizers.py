@@ -261,3 +261,16 @@ ROUND_TRIP_SERIALIZERS: dict[str, frozenset[str]] = {
 }
 # In-memory files a loader that reads a file (``pickle.load``) may be given the serialized bytes in.
 IN_MEMORY_FILES = frozenset({"io.BytesIO", "io.StringIO"})
+
+# Calls whose result does not carry these keyword arguments: settings of the call, not data it
+# returns. A process started with ``env=`` (or ``cwd=``) holding untrusted data writes what the
+# program writes, not that data (its command line and ``input=`` still count).
+_PROCESS_SETTINGS = frozenset({
+    "env", "cwd", "stdin", "stdout", "stderr", "shell", "timeout", "check", "text", "universal_newlines",
+    "encoding", "errors", "close_fds", "start_new_session", "process_group", "user", "group", "extra_groups",
+    "umask", "bufsize", "pass_fds", "restore_signals", "creationflags", "startupinfo", "capture_output",
+})
+RESULT_IGNORES_KEYWORDS: dict[str, frozenset[str]] = {
+    **{f"subprocess.{name}": _PROCESS_SETTINGS for name in ("Popen", "run", "call", "check_call", "check_output")},
+    **{f"asyncio.{name}": _PROCESS_SETTINGS for name in ("create_subprocess_exec", "create_subprocess_shell")},
+}
