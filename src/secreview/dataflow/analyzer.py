@@ -2103,10 +2103,10 @@ class FunctionAnalysis:
         returns = summary.returns
         if returns.__class__ is Proven and not self.proof_applies(summary, node.func):
             returns = Taint(returns.origins) if returns.origins else CLEAN
-        if returns.items is not None and all(item.origins and item.__class__ is not Proven for _, item in returns.items):
-            # Element by element only when an element is proven or carries nothing (``return
-            # Loader(BASE), sys.argv[1]``: the loader is not the argument): it costs where
-            # containers go.
+        if returns.items is not None and not any(item.__class__ is Proven for _, item in returns.items) and not _pair_with_nothing(returns):
+            # Element by element only when an element is proven, or in a short tuple carries
+            # nothing (``return Loader(BASE), sys.argv[1]``: the loader is not the argument): it
+            # costs where containers go.
             returns = returns.whole()
         if returns.items is None and not returns.origins:  # (most functions: nothing to pass through, no step to build)
             return returns if returns.__class__ is Proven else CLEAN  # (a proof: whatever went in)
@@ -2791,6 +2791,17 @@ def _shapes(value: Taint) -> set[tuple]:
     """The origins of ``value`` without the steps they took (a source: where it is read)."""
     return {(origin.param, origin.sanitized, origin.kind, origin.description, origin.steps[:1] if origin.param is None else ())
             for origin in value.origins}
+
+
+def _pair_with_nothing(returned: Taint) -> bool:
+    """Is ``returned`` a tuple of at most MAX_UNPACKED elements (by position) one of which
+    carries nothing?"""
+    items = returned.items
+    return (len(items) <= MAX_UNPACKED and any(not item.origins for _, item in items)
+            and all(key.__class__ is int for key, _ in items))
+
+
+MAX_UNPACKED = 3
 
 
 class Unproven(Exception):
