@@ -38,7 +38,7 @@ def test_review_header_names_range_changed_lines_and_commits(repo, monkeypatch):
 def test_clean_change_review(repo, monkeypatch):
     result = run_cli(["review", "--diff", "HEAD", "-f", "review"], repo.root, monkeypatch)
     assert result.exit_code == 0
-    assert "No security defects are detected in the code." in result.stdout
+    assert "No security defects are detected in the changed code." in result.stdout
     assert "1 changed line in 1 file reviewed." in result.stdout
 
 

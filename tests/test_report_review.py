@@ -125,5 +125,5 @@ def test_change_review_names_the_change_and_what_was_left_out():
                          " (review without `--diff`/`--patch` to see them).\n")
     clean = change_result()
     clean.findings = []
-    assert "No security defects are detected in the code.\n\nReviewed the changed code; 1 file, 16 lines analysed" \
+    assert "No security defects are detected in the changed code.\n\nReviewed the changed code; 1 file, 16 lines analysed" \
         in review.render(clean)

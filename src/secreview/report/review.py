@@ -96,6 +96,8 @@ def clean_conclusion(result: ReviewResult, show_suppressed: bool) -> str:
         reviewed = (f"Reviewed {plural(len(result.files), 'file')}, {plural(result.lines, 'line')},"
                     f" with {checks_and_rules(result)}.")
     clean = CLEAN_AT_THRESHOLD if result.below_threshold else CLEAN
+    if result.change is not None:
+        clean = clean.replace("in the code", "in the changed code")  # (the rest was analysed, not reviewed)
     return clean + "\n\n" + "\n".join([reviewed, *caveats(result, show_suppressed)])
 
 
