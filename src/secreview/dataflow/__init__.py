@@ -649,7 +649,7 @@ class FileFlow:
         """What a handler method of Tornado, Falcon or CherryPy is given (see web_handlers.py)."""
         found = None
         if tornado:
-            found = web_handlers.tornado_parameters(method)
+            found = web_handlers.tornado_parameters(self, node, method)
         if found is None and falcon:
             found = web_handlers.falcon_parameters(self, node, method)
         if found is None and cherrypy:

@@ -34,7 +34,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
 from secreview.dataflow.parameters import (
     CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, converting_declaration, declared_pattern,
-    dependency, dependency_target, field_class_annotation, parameter_kind, parameter_model, typer_parameters,
+    dependency, dependency_target, field_class_annotation, litestar_dependencies, parameter_kind, parameter_model, typer_parameters,
 )
 from secreview.findings import HelperRef, Level, TraceStep, new_step
 from secreview.models import (
@@ -336,9 +336,13 @@ class FunctionAnalysis:
                 state[arg.arg] = source("command-line argument", Level.MEDIUM, replace(step, note=f"parameter `{arg.arg}`: command-line argument (untrusted)"))
                 continue
             if handled is not None and arg.arg in handled:
-                given = handled[arg.arg]
+                given, still_open = handled[arg.arg], None
+                if given.__class__ is tuple:  # (a Tornado route's narrow group: what its characters allow)
+                    given, still_open = given
                 state[arg.arg] = PROVEN if given == CONVERTED else source(
                     given, Level.HIGH, replace(step, note=f"parameter `{arg.arg}`: {given} (untrusted)"))
+                if still_open is not None:
+                    state[arg.arg] = _converted_value(state[arg.arg], still_open)
                 continue
             if kind == CONVERTED:
                 state[arg.arg] = PROVEN  # ``item_id: int``, ``<int:item_id>``, an Enum: the framework converted it
@@ -363,6 +367,8 @@ class FunctionAnalysis:
                 computed = self.dependency_value(node, arg, step)
                 if computed is None:
                     computed = self.dependency_instance(node, arg, step, state)
+                if computed is None and self.unit.imports_litestar and arg.arg in litestar_dependencies(self.unit, node):
+                    computed = CLEAN  # (Litestar provides it: a provider not known reads no request, as far as seen)
                 if computed is not None:
                     state[arg.arg] = computed
                     continue

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from secreview.models.sources import (
     DEPENDENCY_MARKERS, FIELD_CLASS_BASES, FIELD_CLASS_DECORATORS, FRAMEWORK_OBJECT_NAMES, FRAMEWORK_OBJECT_TYPES,
-    CONSTRAINED_SCALAR_TYPES, LITESTAR_INJECTED_PARAMETERS, LITESTAR_RESERVED_PARAMETERS, NOT_FIELD_ANNOTATIONS, NOT_USER_PARAMETERS, PARAMETER_KIND_MARKERS, PARAMETER_MODEL_MARKERS,
+    CONSTRAINED_SCALAR_TYPES, LITESTAR_INJECTED_PARAMETERS, LITESTAR_PROVIDE, LITESTAR_RESERVED_PARAMETERS, LITESTAR_ROUTERS, NOT_FIELD_ANNOTATIONS, NOT_USER_PARAMETERS, PARAMETER_KIND_MARKERS, PARAMETER_MODEL_MARKERS,
     PATTERN_FIELD_MARKERS, PATTERN_TYPES, SCALAR_ANNOTATIONS,
 )
 
@@ -53,7 +53,7 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
     if _injected(unit, function, arg):
         return None
     litestar = not field and unit.imports_litestar
-    if litestar and (arg.arg in LITESTAR_INJECTED_PARAMETERS or arg.arg in _litestar_dependencies(function)):
+    if litestar and (arg.arg in LITESTAR_INJECTED_PARAMETERS or arg.arg in litestar_dependencies(unit, function)):
         return None  # (``state``, ``scope``: Litestar's objects; ``dependencies={"db": Provide(get_db)}``)
     if _converted(unit, function, arg):
         return CONVERTED
@@ -72,16 +72,74 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
     return unmarked or unit.route_parameter_kind(route or function, arg.arg)
 
 
-def _litestar_dependencies(function: ast.AST) -> frozenset[str]:
-    """The keys of the ``dependencies={...}`` of a Litestar handler's decorators: the parameters
-    so named are what the framework computes, not request values. (Those a Controller, a Router
-    or the application declare are not seen.)"""
-    found = set()
+def litestar_dependencies(unit: "FileFlow", function: ast.AST) -> dict[str, ast.expr | None]:
+    """The dependencies Litestar computes for a handler (see models LITESTAR_PROVIDE): the keys of
+    the ``dependencies={...}`` of its decorators, of its Controller class (and of the classes of
+    this file it derives from), and of a ``Litestar(...)``/``Router(...)`` of this file, each with
+    the function (or class) providing it, if named; parameters so named are not request values.
+    (Those another module declares are not seen.)"""
+    found = dict(_litestar_file_dependencies(unit).get(id(function), ()))
     for decorator in getattr(function, "decorator_list", ()):
         for keyword in decorator.keywords if decorator.__class__ is ast.Call else ():  # type: ignore[attr-defined]
-            if keyword.arg == "dependencies" and keyword.value.__class__ is ast.Dict:
-                found.update(k.value for k in keyword.value.keys if k.__class__ is ast.Constant and isinstance(k.value, str))  # type: ignore[attr-defined]
-    return frozenset(found)
+            if keyword.arg == "dependencies":
+                found.update(_provided(unit, keyword.value))
+    return found
+
+
+def _litestar_file_dependencies(unit: "FileFlow") -> dict[int, dict[str, ast.expr | None]]:
+    """Method node id -> the dependencies its class declares (``dependencies = {...}`` in its body
+    or a base class's of this file), and ``FILE_WIDE`` -> those of the file's app and routers."""
+    memo = unit.facts.scopes.memo.setdefault("parameters.litestar", {})
+    if "dependencies" in memo:
+        return memo["dependencies"]
+    found: dict[int, dict[str, ast.expr | None]] = {}
+    file_wide: dict[str, ast.expr | None] = {}
+    for call in unit.facts.calls():
+        if unit.qualname(call.func) in LITESTAR_ROUTERS:
+            for keyword in call.keywords:
+                if keyword.arg == "dependencies":
+                    file_wide.update(_provided(unit, keyword.value))
+    classes = {node.name: node for node in unit.parsed.tree.body if node.__class__ is ast.ClassDef}
+    for node in classes.values():
+        declared = dict(file_wide)
+        for owner in reversed(_same_file_chain(node, classes)):  # (a subclass's own declarations win)
+            for statement in owner.body:
+                targets = statement.targets if statement.__class__ is ast.Assign else [statement.target] if statement.__class__ is ast.AnnAssign else []  # type: ignore[attr-defined]
+                if any(t.__class__ is ast.Name and t.id == "dependencies" for t in targets) and statement.value is not None:  # type: ignore[attr-defined]
+                    declared.update(_provided(unit, statement.value))  # type: ignore[attr-defined]
+        for statement in node.body:
+            if statement.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
+                found[id(statement)] = declared
+    for node in unit.parsed.tree.body:
+        if node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
+            found[id(node)] = file_wide
+    memo["dependencies"] = found
+    return found
+
+
+def _same_file_chain(node: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.ClassDef]:
+    """``node`` and the classes of this file it derives from (by plain name), nearest first."""
+    chain = [node]
+    for current in chain:
+        for base in current.bases:
+            if base.__class__ is ast.Name and base.id in classes and classes[base.id] not in chain and len(chain) < 10:  # type: ignore[attr-defined]
+                chain.append(classes[base.id])  # type: ignore[attr-defined]
+    return chain
+
+
+def _provided(unit: "FileFlow", value: ast.expr) -> dict[str, ast.expr | None]:
+    """``{"db": Provide(get_db), "repo": get_repo}``: key -> the callable providing it (None when
+    not a name: a lambda, a value)."""
+    if value.__class__ is not ast.Dict:
+        return {}
+    found: dict[str, ast.expr | None] = {}
+    for key, provider in zip(value.keys, value.values):  # type: ignore[attr-defined]
+        if key.__class__ is ast.Constant and isinstance(key.value, str):  # type: ignore[union-attr]
+            if provider.__class__ is ast.Call and unit.qualname(provider.func) in LITESTAR_PROVIDE:  # type: ignore[attr-defined]
+                provider = provider.args[0] if provider.args else next(  # type: ignore[attr-defined]
+                    (k.value for k in provider.keywords if k.arg == "dependency"), None)  # type: ignore[attr-defined]
+            found[key.value] = provider if provider.__class__ in (ast.Name, ast.Attribute) else None  # type: ignore[union-attr]
+    return found
 
 
 def _named_like_request_but_model(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> bool:
@@ -162,7 +220,12 @@ def dependency(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> ast.expr | 
     """The function FastAPI calls for the value of ``arg``: ``current_user`` in ``user: str =
     Depends(current_user)``, ``Security(current_user, scopes=[...])``, ``Annotated[str,
     Depends(current_user)]`` (also through a module-level alias, ``CurrentUser = Annotated[...]``).
-    None for anything else (``Depends()`` without a function: a class of the annotation)."""
+    None for anything else (``Depends()`` without a function: a class of the annotation). For a
+    Litestar handler: the callable its ``dependencies`` provide ``arg`` with (``Provide(get_db)``)."""
+    if unit.imports_litestar:
+        provider = litestar_dependencies(unit, function).get(arg.arg)
+        if provider is not None:
+            return provider
     markers = [_default_of(function, arg)]
     annotation = _annotation(unit, arg)
     if annotation is not None:
@@ -320,6 +383,8 @@ def dependency_functions(unit: "FileFlow") -> frozenset[int]:
     markers (``token: str = Header()``, ``Annotated[str, Query()]``, ``= Depends(...)``: only
     FastAPI calls a function so declared -- which is how a dependency of another module is known
     as one)."""
+    if unit.imports_litestar:
+        return _litestar_providers(unit)
     if not unit.facts.imports.imports_module("fastapi"):
         return frozenset()
     functions = {node.name: node for node in unit.parsed.tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
@@ -334,6 +399,15 @@ def dependency_functions(unit: "FileFlow") -> frozenset[int]:
         if id(function) not in found and _declares_fastapi_parameters(unit, function):
             found.add(id(function))
     return frozenset(found)
+
+
+def _litestar_providers(unit: "FileFlow") -> frozenset[int]:
+    """The functions of a Litestar module that a ``Provide(...)`` of the file names: Litestar
+    fills their parameters from the request as a handler's."""
+    functions = {node.name: node for node in unit.parsed.tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return frozenset(id(functions[node.args[0].id]) for node in unit.facts.calls()
+                     if node.args and node.args[0].__class__ is ast.Name and node.args[0].id in functions  # type: ignore[attr-defined]
+                     and unit.qualname(node.func) in LITESTAR_PROVIDE)
 
 
 def _declares_fastapi_parameters(unit: "FileFlow", function: ast.AST) -> bool:

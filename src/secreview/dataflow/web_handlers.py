@@ -14,6 +14,7 @@ also in a file deriving from a ``...Handler`` of another module, see ``tornado_r
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 from typing import TYPE_CHECKING
@@ -21,7 +22,8 @@ from typing import TYPE_CHECKING
 from secreview.models.sources import (
     CHERRYPY_EXPOSE, CHERRYPY_EXPOSED_CLASS_METHODS, CHERRYPY_MODULES, FALCON_CONVERTING_FIELDS, FALCON_FIXED_PARAMETERS,
     FALCON_MODULES, FALCON_RESPONDER_VERBS, FALCON_ROUTE_METHODS, TORNADO_HANDLER_CLASSES, TORNADO_HANDLER_SUFFIX,
-    TORNADO_MESSAGE_METHODS, TORNADO_MODULES, TORNADO_PATH_METHODS, WEB_FRAMEWORK_MODULES, WEBSOCKET_MESSAGE,
+    TORNADO_ADDING_METHODS, TORNADO_MESSAGE_METHODS, TORNADO_MODULES, TORNADO_PATH_MATCHERS, TORNADO_PATH_METHODS,
+    TORNADO_ROUTE_CALLS, TORNADO_ROUTER_KEYWORDS, TORNADO_ROUTERS, WEB_FRAMEWORK_MODULES, WEBSOCKET_MESSAGE,
 )
 from secreview.dataflow.parameters import CONVERTED
 
@@ -33,7 +35,8 @@ _FRAMEWORK_MODULES = ((TORNADO, TORNADO_MODULES), (FALCON, FALCON_MODULES), (CHE
 _FALCON_FIELD = r"\{(\w+)(?::(\w+))?(?:\([^)}]*\))?\}"  # (compiled by ``re`` when first used: not at import)
 URL_PATH_PARAMETER = "URL path parameter"
 REQUEST_PARAMETER = "HTTP request parameter"
-Parameters = dict[str, str]
+# name -> source description, CONVERTED, or (description, the CWEs the value still allows)
+Parameters = dict[str, "str | tuple[str, frozenset[int]]"]
 
 
 def handler_frameworks(unit: "FileFlow") -> frozenset[str]:
@@ -45,13 +48,17 @@ def handler_frameworks(unit: "FileFlow") -> frozenset[str]:
 def is_tornado_handler(unit: "FileFlow", node: ast.ClassDef) -> bool:
     """A ``RequestHandler`` subclass: a base is one of TORNADO_HANDLER_CLASSES, a handler class of
     this file met before (``unit.tornado_handler_names``, which this fills), or -- the file
-    importing tornado -- a class named ``...Handler`` of another module (``BaseHandler``)."""
+    importing tornado -- a class named ``...Handler`` of another module (``BaseHandler``), or a
+    class a Tornado route of this file names (``(r"/files/(.*)", Files)``)."""
     for base in node.bases:
         name = unit.qualname(base)
         if ((base.__class__ is ast.Name and base.id in unit.tornado_handler_names) or name in TORNADO_HANDLER_CLASSES
                 or (name is not None and name.endswith(TORNADO_HANDLER_SUFFIX) and "." in name and not _library(name))):
             unit.tornado_handler_names.add(node.name)
             return True
+    if node.name in tornado_routes(unit):  # (a class a Tornado route of this file names: a handler, whatever its bases)
+        unit.tornado_handler_names.add(node.name)
+        return True
     return False
 
 
@@ -76,15 +83,159 @@ def _library(name: str) -> bool:
     return package in sys.stdlib_module_names or package in WEB_FRAMEWORK_MODULES
 
 
-def tornado_parameters(method: ast.AST) -> Parameters | None:
-    """A Tornado handler's method: the URL pattern's groups of a verb method (strings), the
+def tornado_parameters(unit: "FileFlow", node: ast.ClassDef, method: ast.AST) -> Parameters | None:
+    """A Tornado handler's method: the URL pattern's groups of a verb method (strings, narrowed
+    by what every route of this file to the class gives them: see ``_tornado_given``), the
     message of ``on_message``; None for another method."""
     name = getattr(method, "name", "")
     if name in TORNADO_PATH_METHODS:
-        return {arg.arg: URL_PATH_PARAMETER for arg in _after(method, 1)}
+        routes = tornado_class_routes(unit, node.name)
+        return {arg.arg: _tornado_given(method, arg, routes) if routes else URL_PATH_PARAMETER for arg in _after(method, 1)}
     if name in TORNADO_MESSAGE_METHODS:
         return {arg.arg: WEBSOCKET_MESSAGE[0] for arg in _after(method, 1)}
     return None
+
+
+# What a Tornado route passes a handler's verb method: its pattern's groups, by position when it
+# names none (``(?P<name>...)``), else the named ones by keyword; each group's value with the CWEs
+# it still allows (models.sources.ROUTE_VALUE_OPEN_CWES: empty for ``([0-9]+)``) or None (free
+# text). A route whose pattern is not a constant: None.
+TornadoRoute = tuple[bool, tuple[tuple[str, "frozenset[int] | None"], ...]] | None
+_NOT_GIVEN = frozenset({-1})  # (a parameter a route does not pass: its default is used)
+
+
+def _tornado_given(method: ast.AST, arg: ast.arg, routes: list[TornadoRoute]) -> str | tuple[str, frozenset[int]]:
+    """What the routes of a handler class give ``arg`` of its verb method ``method``: free text
+    (URL_PATH_PARAMETER) when one route gives it free text (or is not known), CONVERTED when none
+    gives it more than digits (or none gives it at all: its default is used), else the URL path
+    parameter with the CWEs its values still allow. (The value is percent-decoded after the match:
+    a group that cannot match "%" cannot hold what decoding would add.)"""
+    args = method.args  # type: ignore[attr-defined]
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)][1:]
+    allowed: set[int] = set()
+    for route in routes:
+        if route is None:
+            return URL_PATH_PARAMETER
+        named, groups = route
+        if named:
+            values = [value for name, value in groups if name == arg.arg or arg is args.kwarg]
+        elif arg is args.vararg:
+            values = [value for _, value in groups[len(positional):]]
+        else:
+            index = positional.index(arg.arg) if arg.arg in positional else len(groups)
+            values = [groups[index][1]] if index < len(groups) else []
+        for value in values:
+            if value is None:
+                return URL_PATH_PARAMETER
+            allowed |= value
+    return (URL_PATH_PARAMETER, frozenset(allowed)) if allowed else CONVERTED
+
+
+def tornado_class_routes(unit: "FileFlow", class_name: str) -> list[TornadoRoute]:
+    """The routes of this file to the handler class ``class_name`` or to one of its subclasses
+    this file defines (which run its methods); empty when there is none (the routes are in
+    another file: nothing known)."""
+    routes = tornado_routes(unit)
+    if not routes:
+        return []
+    bases = _module_class_bases(unit)
+    return [route for name, found in routes.items() if _derives(name, class_name, bases) for route in found]
+
+
+def _derives(name: str, ancestor: str, bases: dict[str, list[str]]) -> bool:
+    seen: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current == ancestor:
+            return True
+        if current not in seen:
+            seen.add(current)
+            pending.extend(bases.get(current, ()))
+    return False
+
+
+def _module_class_bases(unit: "FileFlow") -> dict[str, list[str]]:
+    """Each class of the module's top level -> the names of its bases that are plain names."""
+    return {node.name: [b.id for b in node.bases if b.__class__ is ast.Name]  # type: ignore[attr-defined]
+            for node in unit.parsed.tree.body if node.__class__ is ast.ClassDef}
+
+
+def tornado_routes(unit: "FileFlow") -> dict[str, list[TornadoRoute]]:
+    """The Tornado routes of this file (see models TORNADO_ROUTE_*): handler class name (a plain
+    name) -> its routes. Routes are the rules of the lists an ``Application(...)``/``RuleRouter``
+    is given (also through a module-level name bound once to the list) or ``add_handlers``/
+    ``add_rules`` adds, and every ``url(...)``/``URLSpec(...)``/``Rule(PathMatches(...), ...)``."""
+    memo = unit.facts.scopes.memo.setdefault("web_handlers.tornado", {})
+    if "routes" in memo:
+        return memo["routes"]
+    routes: dict[str, list[TornadoRoute]] = {}
+    bindings = unit.facts.scopes.collector(unit.parsed.tree).bindings
+    seen: set[int] = set()
+    for call in unit.facts.calls():
+        name = unit.qualname(call.func)
+        if name in TORNADO_ROUTE_CALLS:  # ``url(r"/x/(\d+)", Handler)``, ``Rule(PathMatches(...), Handler)``
+            _add_tornado_rule(unit, call, routes, seen)
+            continue
+        if name in TORNADO_ROUTERS:
+            rules = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in TORNADO_ROUTER_KEYWORDS), None)
+        elif call.func.__class__ is ast.Attribute and call.func.attr in TORNADO_ADDING_METHODS and call.args:  # type: ignore[attr-defined]
+            rules = call.args[-1]
+        else:
+            continue
+        if rules.__class__ is ast.Name:
+            bound = bindings.get(rules.id)  # type: ignore[union-attr]
+            rules = bound[0] if bound and len(bound) == 1 else rules
+        for rule in rules.elts if rules.__class__ in (ast.List, ast.Tuple) else ():  # type: ignore[union-attr]
+            _add_tornado_rule(unit, rule, routes, seen)
+    memo["routes"] = routes
+    return routes
+
+
+def _add_tornado_rule(unit: "FileFlow", rule: ast.expr, routes: dict[str, list[TornadoRoute]], seen: set[int]) -> None:
+    """One rule: ``(pattern, Handler, ...)`` or a route call (each counted once)."""
+    if id(rule) in seen:
+        return
+    seen.add(id(rule))
+    if rule.__class__ in (ast.Tuple, ast.List):
+        parts = rule.elts  # type: ignore[attr-defined]
+    elif rule.__class__ is ast.Call and unit.qualname(rule.func) in TORNADO_ROUTE_CALLS:  # type: ignore[attr-defined]
+        parts = rule.args  # type: ignore[attr-defined]
+    else:
+        return
+    if len(parts) < 2 or parts[1].__class__ is not ast.Name:
+        return  # (a handler of another module, or not named: not one of this file's classes)
+    pattern = parts[0]
+    if pattern.__class__ is ast.Call and unit.qualname(pattern.func) in TORNADO_PATH_MATCHERS and pattern.args:  # type: ignore[attr-defined]
+        pattern = pattern.args[0]  # type: ignore[attr-defined]
+    text = unit_literal(unit, pattern)
+    routes.setdefault(parts[1].id, []).append(_tornado_groups(text) if text is not None else None)  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _tornado_groups(pattern: str) -> TornadoRoute:
+    """What a route's pattern passes (see TornadoRoute); None when it does not parse."""
+    from re import _parser  # (Python >= 3.11)
+
+    from secreview.dataflow.routes import _group_bodies  # (routes.py imports the analyzer)
+
+    try:
+        tree = _parser.parse(pattern)
+        bodies: dict[int, list] = {}
+        if not _group_bodies(list(tree), bodies):
+            return None  # a back-reference: a group's value may be another's
+        named = tree.state.groupdict
+        if named:
+            return True, tuple((name, _group_value(bodies, group)) for name, group in sorted(named.items()))
+        return False, tuple(("", _group_value(bodies, group)) for group in range(1, tree.state.groups))
+    except Exception:  # noqa: BLE001 - an invalid or unusual pattern: nothing known
+        return None
+
+
+def _group_value(bodies: dict[int, list], group: int) -> frozenset[int] | None:
+    from secreview.dataflow.routes import _characters_value
+
+    return _characters_value(bodies[group]) if group in bodies else None
 
 
 def falcon_parameters(unit: "FileFlow", node: ast.ClassDef, method: ast.AST) -> Parameters | None:

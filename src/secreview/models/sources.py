@@ -526,6 +526,23 @@ TORNADO_HANDLER_READS: dict[str, str] = {
     "get_cookie": "HTTP cookie", "path_args": "URL path parameter", "path_kwargs": "URL path parameter",
 }
 TORNADO_PATH_METHODS = frozenset({"get", "post", "put", "delete", "patch", "head", "options", "open"})
+# Tornado's routes: ``Application([(r"/files/(.*)", FileHandler), url(r"/n/(?P<slug>[^/]+)", H)])``
+# (also ``handlers=``, a ``RuleRouter``, ``app.add_handlers(host, [...])``, ``add_rules([...])``,
+# ``Rule(PathMatches(r"..."), H)``). The pattern's groups go to the verb methods by position, or
+# by keyword when it names groups (then only the named ones), as strings (Tornado converts
+# nothing; it percent-decodes them after matching). A class a route of the file names is a
+# handler, whatever its bases; a group that can only match digits (``([0-9]+)``, ``(\d{4})``)
+# holds nothing an injection could use (see ROUTE_VALUE_CHARACTERS for other narrow patterns) --
+# when every route of the file to the class (or to a subclass of the file) says so.
+TORNADO_ROUTERS = frozenset({
+    "tornado.web.Application", "tornado.routing.RuleRouter", "tornado.routing.ReversibleRuleRouter",
+})
+TORNADO_ROUTER_KEYWORDS = frozenset({"handlers", "rules"})
+TORNADO_ADDING_METHODS = frozenset({"add_handlers", "add_rules"})
+TORNADO_ROUTE_CALLS = frozenset({
+    "tornado.web.url", "tornado.web.URLSpec", "tornado.routing.URLSpec", "tornado.routing.Rule",
+})
+TORNADO_PATH_MATCHERS = frozenset({"tornado.routing.PathMatches"})
 TORNADO_MESSAGE_METHODS = frozenset({"on_message"})
 # Falcon: a resource's responders ``on_get(self, req, resp, **fields)`` (``on_<verb>`` and
 # ``on_<verb>_<suffix>`` for ``add_route(..., suffix=...)``) receive the URI template's fields
@@ -556,3 +573,9 @@ LITESTAR_RESERVED_PARAMETERS: dict[str, str] = {
     "query": "HTTP query parameter",
 }
 LITESTAR_INJECTED_PARAMETERS = frozenset({"state", "scope", "socket", "request"})
+# Litestar's dependencies: ``dependencies={"repo": Provide(get_repo)}`` on a handler's decorator, a
+# Controller's body (``dependencies = {...}``), a Router or the application. A parameter so named
+# receives what the provider returns (request data only when it reads some: the provider's own
+# parameters are filled from the request as a handler's), not a request value.
+LITESTAR_PROVIDE = frozenset({"litestar.di.Provide", "litestar.Provide"})
+LITESTAR_ROUTERS = frozenset({"litestar.Litestar", "litestar.app.Litestar", "litestar.Router", "litestar.router.Router"})
