@@ -28,7 +28,7 @@ from secreview.dataflow.parameters import (
 from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions, lookup_entries, route_entries, viewset_items
 from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
-from secreview.dataflow import dependencies, forms, module_state, raw_servers, received, web_handlers
+from secreview.dataflow import dependencies, flask_configs, forms, module_state, raw_servers, received, web_handlers
 from secreview.dataflow.order import components_dependencies_first
 from secreview.dataflow.analyzer import ALL_ENTRY, BASES_ENTRY, PROPERTIES_ENTRY, STAR_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
@@ -474,6 +474,9 @@ class FileFlow:
         self.local_summaries.update(self.routes_given)
         if "rest_framework" in self.imported_packages:  # (a DRF viewset's lookup argument: nested routers ask)
             self.local_summaries.update(lookup_entries(self, sorted(self._class_nodes), self._class_chain))
+        # Flask configuration modules: what this file loads as one, and whether one loads it (see flask_configs.py).
+        self.local_summaries.update(flask_configs.loader_entries(self))
+        self.loaded_as_flask_config = flask_configs.loaded(self)
         return self
 
     def _summarize_reexports(self) -> None:

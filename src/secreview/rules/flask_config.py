@@ -1,6 +1,7 @@
 """Flask (and Flask-Login) cookie flags turned off in the application's configuration: the same
 settings, CWEs and exceptions as Django's ``django-insecure-cookie`` (rules/hardening.py), for
-``app.config[...]``, ``app.config.update(...)``/``from_mapping(...)`` and config classes."""
+``app.config[...]``, ``app.config.update(...)``/``from_mapping(...)``, config classes and the
+modules an application loads as its configuration (see dataflow/flask_configs.py)."""
 from __future__ import annotations
 
 import ast
@@ -10,7 +11,7 @@ from pathlib import PurePath
 from secreview.rules._naming import in_test_code
 from secreview.rules.base import Hit, MEDIUM, rule
 from secreview.rules.context import RuleContext
-from secreview.rules.hardening import _DEVELOPMENT_SETTINGS, _cookie_flag_off
+from secreview.rules.hardening import _DEVELOPMENT_SETTINGS, _cookie_flag_off, _in_production_settings
 
 # Setting -> CWE of turning it off (Secure: 614, HttpOnly: 1004, SameSite=None: 1275).
 FLASK_COOKIE_FLAGS = {
@@ -38,8 +39,10 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
         SESSION_COOKIE_HTTPONLY / REMEMBER_COOKIE_HTTPONLY to False (CWE-1004: the page's scripts,
         and so any XSS, read it), or SESSION_COOKIE_SAMESITE / REMEMBER_COOKIE_SAMESITE to None
         (CWE-1275: the browser sends it with requests other sites make). Covers
-        app.config["..."] = ..., app.config.update(...) / from_mapping(...) and attributes of
-        config classes (class ProductionConfig). As for Django's settings, only explicit values
+        app.config["..."] = ..., app.config.update(...) / from_mapping(...), attributes of
+        config classes (class ProductionConfig) and the top-level settings of a module the
+        project's Flask application loads (app.config.from_object("config"), from_object(config),
+        from_pyfile("config.py")). As for Django's settings, only explicit values
         are reported, and not in modules or classes named for development (dev, local, test...)
         nor under a development-only condition (if app.debug:, if os.environ["FLASK_ENV"] ==
         "development":).""",
@@ -81,7 +84,7 @@ def _settings(node: ast.AST, ctx: RuleContext):
                 key = target.slice
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
                     yield key.value, node.value
-            elif isinstance(target, ast.Name) and _in_config_class(ctx):
+            elif isinstance(target, ast.Name) and (_in_config_class(ctx) or _in_config_module(ctx)):
                 yield target.id, node.value
         return
     call: ast.Call = node  # type: ignore[assignment]
@@ -107,6 +110,16 @@ def _in_config_class(ctx: RuleContext) -> bool:
     ancestors = ctx.ancestors
     return (len(ancestors) >= 3 and isinstance(ancestors[-2], ast.ClassDef)
             and any(word in ancestors[-2].name.lower() for word in ("config", "settings")))
+
+
+def _in_config_module(ctx: RuleContext) -> bool:
+    """A top-level setting of a module a Flask application of the project loads as its
+    configuration (``app.config.from_object("config")``, ``from_object(config)``,
+    ``from_pyfile("config.py")``: see dataflow/flask_configs.py). Not a Django project's
+    config.py, nor a library's module nothing loads into Flask; a Django settings module is
+    django-insecure-cookie's."""
+    return (len(ctx.ancestors) == 2 and getattr(ctx.flow, "loaded_as_flask_config", False)
+            and not _in_production_settings(ctx))
 
 
 def _words(text: str) -> set[str]:
