@@ -30,7 +30,7 @@ CONFIG_ENTRY = "<flask-config>"
 _LOADERS = frozenset({"from_object", "from_pyfile"})
 _LOADING_MODULES = ("quart",)  # (Flask's own config API; flask and its extensions: imports_flask)
 # The module-level settings that make a module ask (rules/flask_config.py FLASK_COOKIE_FLAGS).
-_COOKIE_SETTINGS = re.compile(r"(?:SESSION|REMEMBER)_COOKIE_(?:SECURE|HTTPONLY|SAMESITE)\Z")
+_COOKIE_SETTINGS = frozenset(f"{cookie}_COOKIE_{flag}" for cookie in ("SESSION", "REMEMBER") for flag in ("SECURE", "HTTPONLY", "SAMESITE"))
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\Z")
 
 
@@ -58,9 +58,9 @@ def loaded(unit: "FileFlow") -> bool:
     """Does a Flask application of the project load this module as its configuration? Asked (of
     the project's summaries) only by a module setting one of Flask's cookie flags at its top level."""
     module = unit.facts.module_name
-    if not any(_COOKIE_SETTINGS.match(target.id) for statement in unit.parsed.tree.body
-                             if statement.__class__ is ast.Assign for target in statement.targets  # type: ignore[attr-defined]
-                             if target.__class__ is ast.Name):
+    if not any(target.__class__ is ast.Name and target.id in _COOKIE_SETTINGS  # type: ignore[attr-defined]
+               for statement in unit.parsed.tree.body if statement.__class__ is ast.Assign
+               for target in statement.targets):  # type: ignore[attr-defined]
         return False
     if unit.facts.scopes.memo.get("flask_configs", {}).get("itself"):  # (loader_entries ran first)
         return True
