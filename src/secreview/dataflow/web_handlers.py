@@ -183,11 +183,19 @@ def tornado_routes(unit: "FileFlow") -> dict[str, list[TornadoRoute]]:
             rules = call.args[-1]
         else:
             continue
-        if rules.__class__ is ast.Name:
-            bound = bindings.get(rules.id)  # type: ignore[union-attr]
-            rules = bound[0] if bound and len(bound) == 1 else rules
-        for rule in rules.elts if rules.__class__ in (ast.List, ast.Tuple) else ():  # type: ignore[union-attr]
-            _add_tornado_rule(unit, rule, routes, seen)
+        # (a module-level name: the list it is bound to, and the rules appended to it)
+        for value in bindings.get(rules.id, ()) if rules.__class__ is ast.Name else (rules,):  # type: ignore[union-attr]
+            if value.__class__ in (ast.List, ast.Tuple) and value.elts and value.elts[0].__class__ in (ast.Tuple, ast.List, ast.Call):  # type: ignore[attr-defined]
+                for rule in value.elts:  # type: ignore[attr-defined]
+                    _add_tornado_rule(unit, rule, routes, seen)
+            else:
+                _add_tornado_rule(unit, value, routes, seen)
+    if routes:  # (a rule met elsewhere -- ``HANDLERS.append((r"/x/(.*)", H))``, a list concatenated --: a route not known)
+        for node in ast.walk(unit.parsed.tree):
+            if (node.__class__ in (ast.Tuple, ast.List) and id(node) not in seen and len(node.elts) > 1  # type: ignore[attr-defined]
+                    and node.elts[1].__class__ is ast.Name and node.elts[1].id in routes  # type: ignore[attr-defined]
+                    and node.elts[0].__class__ in (ast.Constant, ast.Name, ast.Call, ast.JoinedStr, ast.BinOp)):  # type: ignore[attr-defined]
+                routes[node.elts[1].id].append(None)  # type: ignore[attr-defined]
     memo["routes"] = routes
     return routes
 
