@@ -82,6 +82,7 @@ class ReviewResult:
     def finalize(self) -> "ReviewResult":
         self.findings = _best_per_location(self.findings, self.change)
         self.suppressed = _best_per_location(self.suppressed, self.change)  # one suppression, counted once
+        self.findings, self.suppressed, self.below_threshold = drop_yielded(self.findings, self.suppressed, self.below_threshold)
         assign_fingerprints(self.findings + self.suppressed)
         reported = {_place(f) for f in self.findings + self.suppressed}
         self.below_threshold = sorted({tuple(place) for place in self.below_threshold} - reported)
@@ -355,6 +356,30 @@ def _best_per_location(findings: list[Finding], change: Change | None = None) ->
         if current is None or rank(finding) > rank(current):
             best[key] = finding
     return list(best.values())
+
+
+def drop_yielded(findings: list[Finding], suppressed: list[Finding], below: list) -> tuple[list[Finding], list[Finding], list]:
+    """Without the findings of a rule that yields to another (Rule.yields_to) where that one is
+    reported or suppressed at the same place, at least as confidently: one defect, one finding. A
+    place both hold back (below the thresholds) is counted once."""
+    registry = all_rules()
+    yielding = {rule.id: rule.yields_to for rule in registry.values() if rule.yields_to}
+    if not yielding or not any(f.rule_id in yielding for f in (*findings, *suppressed)) and \
+            not any(place[0] in yielding for place in below):
+        return findings, suppressed, below
+    broader = {_place(f): f.confidence for f in (*findings, *suppressed) if f.rule_id in yielding.values()}
+
+    def covered(finding: Finding) -> bool:
+        to = yielding.get(finding.rule_id)
+        if to is None:
+            return False
+        confidence = broader.get((to, finding.path, finding.line, finding.col))
+        return confidence is not None and confidence >= finding.confidence
+
+    held_back = {tuple(place) for place in below if place[0] in yielding.values()}
+    below = [place for place in below
+             if place[0] not in yielding or (yielding[place[0]], *place[1:]) not in held_back]
+    return [f for f in findings if not covered(f)], [f for f in suppressed if not covered(f)], below
 
 
 def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:

@@ -69,6 +69,11 @@ class Rule:
     # The least confident source a finding of this rule may come from, in the file and through
     # helpers (e.g. lookup names: a library function's parameter naming a field is its API).
     min_source_confidence: Level = Level.LOW
+    # The id of a broader rule whose finding at the same place (same call) says all this one's
+    # would, with a fix that covers it: this rule's finding there is dropped when that one is
+    # reported (or suppressed) at least as confidently (see engine.drop_yielded). E.g. urllib's
+    # file: scheme (CWE-73) yields to SSRF (CWE-918), whose scheme allow-list closes both.
+    yields_to: str = ""
 
     def confidence_of(self, found: Level | None) -> Level:
         return min(found or self.confidence, self.max_confidence)
@@ -106,6 +111,7 @@ def rule(
     targets: Iterable[str] = (),
     max_confidence: Level = Level.HIGH,
     min_source_confidence: Level = Level.LOW,
+    yields_to: str = "",
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a rule; its check function is the decorated function."""
 
@@ -120,7 +126,7 @@ def rule(
             fixed=_clean_code(fixed), calls=tuple(calls), methods=tuple(methods),
             nodes=tuple(nodes), names=frozenset(names), keywords=frozenset(keywords),
             targets=frozenset(targets), family=module, max_confidence=max_confidence,
-            min_source_confidence=min_source_confidence,
+            min_source_confidence=min_source_confidence, yields_to=yields_to,
         )
         return check
 

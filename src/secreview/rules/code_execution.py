@@ -31,7 +31,7 @@ from secreview.rules.context import RuleContext
 def check_eval(call: ast.Call, ctx: RuleContext):
     return dynamic_value_hit(
         ctx, call, ctx.argument(call, 0, "source"),
-        tainted="`eval` evaluates {source}: whoever sends it runs arbitrary Python in this process.",
+        tainted="`eval` evaluates {source}: whoever controls it runs arbitrary Python in this process.",
         dynamic="`eval` evaluates an expression that is not a constant; if its origin is ever untrusted, that is arbitrary code execution.",
         sink_note="evaluated as Python",
     )
@@ -61,7 +61,7 @@ def check_eval(call: ast.Call, ctx: RuleContext):
 def check_exec(call: ast.Call, ctx: RuleContext):
     return dynamic_value_hit(
         ctx, call, ctx.argument(call, 0, "source"),
-        tainted="`exec` runs code built from {source}: whoever sends it runs arbitrary Python in this process.",
+        tainted="`exec` runs code built from {source}: whoever controls it runs arbitrary Python in this process.",
         dynamic="`exec` runs code that is not a constant; if its origin is ever untrusted, that is arbitrary code execution.",
         sink_note="executed as Python",
     )
@@ -95,7 +95,7 @@ def check_compile(call: ast.Call, ctx: RuleContext):
         return None
     return dynamic_value_hit(
         ctx, call, ctx.argument(call, 0, "source"),
-        tainted="`compile` turns {source} into code: whoever sends it runs arbitrary Python once the code object is executed.",
+        tainted="`compile` turns {source} into code: whoever controls it runs arbitrary Python once the code object is executed.",
         dynamic="`compile` compiles source that is not a constant; if its origin is ever untrusted, that is arbitrary code execution.",
         sink_note="compiled as Python",
     )

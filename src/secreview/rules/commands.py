@@ -779,7 +779,7 @@ def check_process_arguments(call: ast.Call, ctx: RuleContext):
 # Options that take their value from the next argument, per program (basename): that argument is
 # consumed as the option's value even if it starts with "-", so it cannot inject an option. Short
 # options are letters (they may end a combined group: tar -xzf ARCHIVE), long ones whole words. From
-# the tools' manuals (GNU tar, GNU grep, curl, git, ssh, rsync). Deliberately absent: options whose
+# the tools' manuals (GNU tar, GNU grep, curl, git, ssh, rsync, PostgreSQL's pg_dump/pg_restore). Deliberately absent: options whose
 # value is itself a command or a configuration line (ssh -o ProxyCommand=..., git -c
 # core.sshCommand=..., rsync -e, find -exec): the value there is as dangerous as an option.
 _VALUE_OPTIONS: dict[str, tuple[str, frozenset[str]]] = {
@@ -800,6 +800,18 @@ _VALUE_OPTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "ssh": ("ilp", frozenset()),
     "scp": ("iP", frozenset()),
     "rsync": ("", frozenset({"--exclude", "--include", "--exclude-from", "--include-from"})),
+    # PostgreSQL's client tools (getopt_long): connection, output and object-selection options.
+    "pg_dump": ("fFjnNtTZdhpUSEe", frozenset({
+        "--file", "--format", "--jobs", "--schema", "--exclude-schema", "--table", "--exclude-table",
+        "--exclude-table-data", "--compress", "--dbname", "--host", "--port", "--username", "--superuser",
+        "--encoding", "--extension", "--role", "--section", "--lock-wait-timeout", "--snapshot"})),
+    "pg_dumpall": ("fdhlpUSE", frozenset({
+        "--file", "--dbname", "--host", "--database", "--port", "--username", "--superuser", "--encoding",
+        "--role", "--exclude-database", "--lock-wait-timeout"})),
+    "pg_restore": ("dfFIjLnNPtThpUS", frozenset({
+        "--dbname", "--file", "--format", "--index", "--jobs", "--use-list", "--schema", "--exclude-schema",
+        "--function", "--table", "--trigger", "--host", "--port", "--username", "--superuser", "--role",
+        "--section"})),
     "head": ("nc", frozenset({"--lines", "--bytes"})),
     "tail": ("nc", frozenset({"--lines", "--bytes"})),
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.findings import Level
+from secreview.findings import Level, TraceStep
 from secreview.models.sanitizers import IN_MEMORY_FILES, ROUND_TRIP_SERIALIZERS
 from secreview.rules._security_use import is_literal_true, single_binding
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
@@ -79,35 +79,60 @@ def _opened_path(ctx: RuleContext, value: ast.expr, depth: int = 0) -> ast.expr 
 
 
 _FETCHERS = frozenset({"requests.get", "requests.post", "urllib.request.urlopen", "httpx.get"})
+# Fetchers whose response is itself a file object to read from: pickle.load(urlopen(url)).
+_STREAM_FETCHERS = frozenset({"urllib.request.urlopen"})
+_BODY_ATTRIBUTES = frozenset({"content", "text"})
+_FOLLOW_DEPTH = 5
 
 
-def _fetched_url(ctx: RuleContext, value: ast.expr, depth: int = 0) -> ast.expr | None:
-    """The URL of the download ``value`` is the body of: ``requests.get(url).content``,
-    ``urlopen(url).read()``, ``response.content`` with ``response = requests.get(url)``: when
-    the URL is untrusted the attacker chooses the server, not only the network ("network
-    response", low)."""
-    if depth > 5:
-        return None
-    if isinstance(value, ast.Attribute) and value.attr in ("content", "text", "raw"):
-        value = value.value
-    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "read":
-        value = value.func.value
-    elif isinstance(value, ast.Name) and depth == 0:
-        bound = single_binding(ctx, value)
-        return _fetched_url(ctx, bound, depth + 1) if bound is not None else None
-    else:
+def _fetched_url(ctx: RuleContext, value: ast.expr, *, body: bool = True, depth: int = 0) -> ast.expr | None:
+    """The URL of the download ``value`` reads: a file object over the response --
+    ``urlopen(url)``, ``resp`` of ``with urlopen(url) as resp``, ``requests.get(url).raw``,
+    ``io.BytesIO(<body>)`` -- or, with ``body``, the bytes of the response:
+    ``requests.get(url).content``, ``resp.read()``, ``response.content`` with ``response =
+    requests.get(url)``. When the URL is untrusted the attacker chooses the server, not only the
+    network ("network response", low). Loaders that take a file name get ``body=False``: the
+    text of a response given to them is a path, not the data."""
+    if depth > _FOLLOW_DEPTH:
         return None
     if isinstance(value, ast.Name):
-        value = single_binding(ctx, value) or value
-    if isinstance(value, ast.Call) and ctx.call_name(value) in _FETCHERS:
-        return ctx.argument(value, 0, "url")
+        bound = _bound_or_entered(ctx, value)
+        return _fetched_url(ctx, bound, body=body, depth=depth + 1) if bound is not None else None
+    if isinstance(value, ast.Call):
+        name = ctx.call_name(value)
+        if name in _STREAM_FETCHERS:
+            return ctx.argument(value, 0, "url")
+        if name in IN_MEMORY_FILES and len(value.args) == 1:
+            return _fetched_url(ctx, value.args[0], body=True, depth=depth + 1)
+        if not (body and isinstance(value.func, ast.Attribute) and value.func.attr == "read"):
+            return None
+        response = value.func.value
+    elif isinstance(value, ast.Attribute) and (value.attr == "raw" or (body and value.attr in _BODY_ATTRIBUTES)):
+        response = value.value
+    else:
+        return None
+    if isinstance(response, ast.Name):
+        response = _bound_or_entered(ctx, response) or response
+    if isinstance(response, ast.Call) and ctx.call_name(response) in _FETCHERS:
+        return ctx.argument(response, 0, "url")
     return None
 
 
+def _bound_or_entered(ctx: RuleContext, name: ast.Name) -> ast.expr | None:
+    """What a name bound once is bound to, or the context manager of the enclosing ``with`` that
+    binds it (``with urlopen(url) as resp``)."""
+    return single_binding(ctx, name) or _with_target_source(ctx, name.id)
+
+
 def _with_target_source(ctx: RuleContext, name: str) -> ast.expr | None:
-    """``open(...)`` for ``f`` in an enclosing ``with open(...) as f:`` (f bound only there)."""
-    bindings = ctx.facts.scopes.bindings_of(name, ctx.scope_chain)
-    if not bindings or len(bindings) != 1:
+    """``open(...)`` for ``f`` in an enclosing ``with open(...) as f:``, when every binding of
+    ``f`` in its scope is a ``with`` target (two ``with open(a) as f`` blocks one after the other
+    are each their own; ``f`` rebound in the block is not known)."""
+    binder = ctx.facts.scopes.binder(name, ctx.scope_chain)
+    if binder is None or name in binder.escaped:
+        return None
+    bindings, entered = binder.bindings.get(name), binder.entered.get(name)
+    if not bindings or not entered or len(bindings) != len(entered):
         return None
     for node in reversed(ctx.ancestors):
         if isinstance(node, (ast.With, ast.AsyncWith)):
@@ -154,15 +179,17 @@ def data_hit(ctx: RuleContext, call: ast.Call, value: ast.expr | None, *, names_
         return Hit(call, confidence=LOW, message=(
             f"`{name}` loads {what} from a file at a fixed path; {consequence} if anyone but this "
             "program can write that file."))
-    url = None
-    path = _opened_path(ctx, value) or (value if names_file else None) or (url := _fetched_url(ctx, value))
+    # A download (also a file object over it: ``with urlopen(url) as resp``) before the loader's
+    # own file name: the stream given to torch.load is no path whose source would choose a file.
+    url = _fetched_url(ctx, value, body=not names_file)
+    path = _opened_path(ctx, value) or url or (value if names_file else None)
     if path is not None and ctx.taint(path) is not None:
         # A file opened on an untrusted path (pickle.load(open(path)), shelve.open(path)): the
         # attacker chooses which file is loaded -- the path's source, not "file contents" (low).
         # Reported besides path-traversal where that applies: confining the name to a directory
         # still loads whatever file was planted there (an upload, a shared or writable directory).
         chosen = (f"a download whose URL comes from {{source}}: {consequence}" if path is url else
-                  f"a file whose path comes from {{source}}: the attacker chooses the file, one they planted "
+                  f"a file whose path comes from {{source}}: whoever controls it chooses the file, one they may have planted "
                   f"(an upload, a writable directory, reached with ../), and {consequence}")
         hit = dynamic_value_hit(
             ctx, call, path,
@@ -171,13 +198,27 @@ def data_hit(ctx: RuleContext, call: ast.Call, value: ast.expr | None, *, names_
         )
         if hit is not None and path is not url and hit.trace:
             hit.confidence = min(hit.confidence or MEDIUM, MEDIUM)  # (takes a planted file too)
+        elif hit is not None and path is url and hit.trace:
+            _show_download(ctx, hit, url)
         return hit
-    origin = "a file whose path is not a constant" if names_file else "a value that is not a constant"
+    origin = ("a download" if url is not None else
+              "a file whose path is not a constant" if names_file else "a value that is not a constant")
     return dynamic_value_hit(
         ctx, call, value,
         tainted=f"`{name}` loads {what} from {{source}}: {consequence}.",
         dynamic=f"`{name}` loads {what} from {origin}: {consequence} if it can come from outside.",
     )
+
+
+def _show_download(ctx: RuleContext, hit: Hit, url: ast.expr) -> None:
+    """The download on its own line (``with urlopen(url) as resp:`` before ``pickle.load(resp)``)
+    is a step of the evidence, between the URL's source and the loader."""
+    line = url.lineno
+    if any(step.line == line and step.path == ctx.path for step in hit.trace):
+        return
+    step = TraceStep(ctx.path, line, url.col_offset, ctx.parsed.source_line(line).strip(), "downloaded from this URL")
+    at = next((i for i, s in enumerate(hit.trace) if s.path == ctx.path and s.line > line), len(hit.trace) - 1)
+    hit.trace.insert(at, step)
 
 
 @rule(
@@ -418,4 +459,46 @@ def check_torch_load(call: ast.Call, ctx: RuleContext):
                    what="a checkpoint", consequence=f"{why}, which can run arbitrary code")
     if hit is not None:
         hit.confidence = min(hit.confidence or MEDIUM, confidence)
+    return hit
+
+
+_KERAS_LOADERS = [
+    f"{package}.{module}.load_model"
+    for package in ("keras", "tensorflow.keras", "tf_keras")
+    for module in ("models", "saving")
+]
+
+
+@rule(
+    id="keras-unsafe-load",
+    title="Keras model loaded with safe_mode off",
+    cwe=502,
+    severity=HIGH,
+    confidence=MEDIUM,
+    calls=_KERAS_LOADERS,
+    description="""keras.models.load_model(path, safe_mode=False) rebuilds Lambda layers from the
+        Python code stored in the model file: a crafted model runs code when it is loaded.
+        safe_mode=True (the default) refuses them. Reported when safe_mode is False (or not known
+        to be True), at the confidence the file's origin gives: low for a fixed path, with the
+        trace when the data flow finds where the path or download comes from.""",
+    solution="""Keep the default safe_mode=True and replace Lambda layers by registered custom
+        layers (keras.saving.register_keras_serializable); load only model files this program
+        wrote or verified (a checksum or signature).""",
+    example="""
+        model = keras.models.load_model(uploaded_path, safe_mode=False)
+    """,
+    fixed="""
+        model = keras.models.load_model(uploaded_path)
+    """,
+)
+def check_keras_load(call: ast.Call, ctx: RuleContext):
+    safe_mode = ctx.keyword(call, "safe_mode")
+    if safe_mode is None or is_literal_true(ctx, safe_mode):
+        return None
+    known = ctx.literal(safe_mode) is not MISSING
+    why = ("safe_mode=False lets its Lambda layers run the code the file holds" if known else
+           "safe_mode is not known to be True, so its Lambda layers may run the code the file holds")
+    hit = data_hit(ctx, call, ctx.argument(call, 0, "filepath"), names_file=True, what="a model", consequence=why)
+    if hit is not None and not known:
+        hit.confidence = LOW
     return hit

@@ -603,6 +603,10 @@ def _parses_url(ctx: RuleContext, expr: ast.expr, name: str) -> bool:
             and isinstance(expr.args[0], ast.Name) and expr.args[0].id == name)
 
 
+# Sources whose text never starts with a scheme: the path of this request always starts with "/".
+_SCHEMELESS_SOURCES = frozenset({"HTTP request path"})
+
+
 def _built_by_request(ctx: RuleContext, value: ast.expr) -> bool:
     candidate = single_binding(ctx, value) if isinstance(value, ast.Name) else value
     return isinstance(candidate, ast.Call) and (ctx.call_name(candidate) or "").endswith(".Request")
@@ -616,12 +620,16 @@ def _built_by_request(ctx: RuleContext, value: ast.expr) -> bool:
     confidence=MEDIUM,
     bandit=["B310"],
     calls=_URLOPEN_CALLS,
+    yields_to="ssrf",
     description="""urllib.request.urlopen/Request/urlretrieve handle file:, ftp: and data: URLs as
         well as http(s). When the URL is not fixed by the program, whoever controls it can make
         the program read local files (file:///etc/passwd, credentials, keys) instead of fetching
         a web page. CWE-73 (external control of a file name) is the defect specific to urllib.
-        A URL that the data-flow engine traces to untrusted input is reported once, by the ssrf
-        rule (CWE-918) with its evidence; this rule covers URLs of unknown origin. Constant URLs and URLs whose scheme and host are fixed by a constant
+        A URL that the ssrf rule (CWE-918) reports at the same call, as confidently, is reported
+        once, by that rule (its scheme and host allow-list closes both); this rule reports the
+        others: URLs of unknown origin, urlretrieve, and sources that are not SSRF (a URL given
+        on the command line, in the environment or in a configuration file: low confidence, a
+        file: URL there reads files of whoever runs the program). Constant URLs and URLs whose scheme and host are fixed by a constant
         prefix (f"https://api.example.com/{path}") are not reported, nor are URLs whose scheme the
         function checks first (urlsplit(url).scheme compared, url.startswith(...)).""",
     solution="""Check the scheme before opening: urllib.parse.urlsplit(url).scheme in {"http",
@@ -647,14 +655,17 @@ def check_urlopen(call: ast.Call, ctx: RuleContext):
     if isinstance(url, ast.Name) and _scheme_checked_before(ctx, call, url.id):
         return None
     function = ctx.source(call.func).replace("{", "{{").replace("}", "}}")
-    hit = dynamic_value_hit(
+    taint = ctx.taint(url)
+    if taint is not None and taint.description in _SCHEMELESS_SOURCES:
+        return None  # "/a/b": urllib opens no URL without a scheme
+    # Where the data-flow rule ssrf (CWE-918) reports the same URL as confidently, this finding is
+    # dropped (Rule.yields_to): its fix (scheme and host allow-list) also closes the file: scheme.
+    return dynamic_value_hit(
         ctx, call, url,
-        tainted="", sink_note="opened by urllib, which also opens file: URLs",
+        tainted=f"`{function}` gets a URL from {{source}} and does not check its scheme: a file: URL reads local files.",
+        sink_note="opened by urllib, which also opens file: URLs",
         dynamic=f"`{function}` gets a URL that is not a constant and whose scheme is not checked: a file: URL reads local files.",
     )
-    # A URL traced to untrusted input is reported once, by the data-flow rule ssrf (CWE-918), whose
-    # fix (scheme and host allow-list) also closes the file: scheme.
-    return None if hit is None or hit.trace else hit
 
 
 # --- SSH ------------------------------------------------------------------------------------------------------
