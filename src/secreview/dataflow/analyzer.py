@@ -2640,11 +2640,15 @@ def _fixed_destination(value: Taint, prefix: str | None) -> Taint:
     ``f"https://api.example.com/{x}"``) cannot redirect or send a request elsewhere."""
     if value.is_clean or not isinstance(prefix, str):
         return value
+    return value.sanitize(_FIXED_DESTINATION_CWES) if fixes_destination(prefix) else value
+
+
+def fixes_destination(prefix: str) -> bool:
+    """Does a URL beginning with ``prefix`` go to a fixed place whatever follows?"""
     # "/" alone fixes nothing: "/" + "/evil.example" or "/" + "\\evil.example" leaves the site.
     local = len(prefix) > 1 and prefix[0] == "/" and prefix[1] not in "/\\"
     absolute = "://" in prefix and "/" in prefix.split("://", 1)[1]
-    in_query = "?" in prefix or "#" in prefix
-    return value.sanitize(_FIXED_DESTINATION_CWES) if local or absolute or in_query else value
+    return local or absolute or "?" in prefix or "#" in prefix
 
 
 def _consts_after(then_consts: dict, else_consts: dict) -> dict:
@@ -3802,12 +3806,21 @@ def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool)
     """``url.hostname in ALLOWED_HOSTS`` (true) / ``not in`` (false): the parsed URL goes only to
     allowed hosts -- safe as a redirect target or a request URL; so does the string it was parsed
     from (``parsed = urlparse(url)`` in this function, or ``urlparse(url).hostname``). (The names,
-    the collection of hosts: it proves nothing when that is untrusted.)"""
-    if test.__class__ is not ast.Compare or len(test.ops) != 1 or test.ops[0].__class__ is not (ast.In if branch else ast.NotIn):
+    the collection of hosts: it proves nothing when that is untrusted.) Also ``url.hostname ==
+    "api.example.com"`` (true) / ``!=`` (false), and ``url.startswith("https://api.example.com/")``
+    (true): a constant beginning that fixes the destination (see ``_fixed_destination``)."""
+    if test.__class__ is ast.Call:
+        return _destination_prefix_checked(test, analysis) if branch else None
+    if test.__class__ is not ast.Compare or len(test.ops) != 1:
         return None
+    op = test.ops[0].__class__
     left = test.left
     comparator = test.comparators[0]
-    if comparator.__class__ not in _HOST_COLLECTION_NODES:
+    if op is (ast.Eq if branch else ast.NotEq):  # ``parsed.hostname == "api.example.com"``
+        host = analysis.fold(comparator)
+        if host.__class__ is not str or not host:
+            return None
+    elif op is not (ast.In if branch else ast.NotIn) or comparator.__class__ not in _HOST_COLLECTION_NODES:
         return None
     if left.__class__ is _NAME:  # ``host = urlparse(url).hostname`` (bound once), then ``host in HOSTS``
         host = _host_bound_to(left.id, analysis) if left.id in analysis.host_names else None
@@ -3819,6 +3832,21 @@ def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool)
         return None
     names = _host_checked_names(left, analysis)
     return (names, comparator) if names else None
+
+
+def _destination_prefix_checked(test: ast.Call, analysis: FunctionAnalysis) -> tuple[tuple[str, ...], ast.expr] | None:
+    """``url.startswith(PREFIX)`` (or a tuple of prefixes), each a constant that fixes where a URL
+    beginning with it goes: ``url`` (a name) is safe as a redirect target or request URL."""
+    func = test.func
+    if (func.__class__ is not ast.Attribute or func.attr != "startswith" or len(test.args) != 1 or test.keywords  # type: ignore[attr-defined]
+            or func.value.__class__ is not _NAME):  # type: ignore[attr-defined]
+        return None
+    prefixes = analysis.fold(test.args[0])
+    if prefixes.__class__ is str:
+        prefixes = (prefixes,)
+    if prefixes.__class__ is not tuple or not prefixes or not all(p.__class__ is str and fixes_destination(p) for p in prefixes):
+        return None
+    return (func.value.id,), test.args[0]  # type: ignore[attr-defined]
 
 
 def _host_checked_names(host: ast.Attribute, analysis: FunctionAnalysis, bound_once: bool = False) -> tuple[str, ...]:
