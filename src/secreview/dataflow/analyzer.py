@@ -3817,6 +3817,9 @@ def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool)
     left = test.left
     comparator = test.comparators[0]
     if op is (ast.Eq if branch else ast.NotEq):  # ``parsed.hostname == "api.example.com"``
+        if not ((left.__class__ is _NAME and left.id in analysis.host_names)  # (most comparisons: no host)
+                or (left.__class__ is ast.Attribute and left.attr in _HOST_ATTRIBUTES)):
+            return None
         host = analysis.fold(comparator)
         if host.__class__ is not str or not host:
             return None
