@@ -23,7 +23,7 @@ from secreview.dataflow.flask_rules import imports_flask
 from secreview.dataflow.flask_rules import route_entries as flask_route_entries
 from secreview.dataflow.flask_rules import rules_of as flask_rules_of
 from secreview.dataflow.parameters import (
-    converted_options, dependency_class_names, dispatch_handlers, typer_commands, dependency_functions, generated_constructor, imported_bases, local_enums,
+    converted_options, dependency_class_names, dispatch_handlers, typer_commands, task_commands, dependency_functions, generated_constructor, imported_bases, local_enums,
 )
 from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions, lookup_entries, route_entries, viewset_items
 from secreview.dataflow.routes import conversions_of as route_conversions_of
@@ -362,6 +362,12 @@ class FileFlow:
     def dependency_functions(self) -> frozenset[int]:
         """Functions FastAPI calls as dependencies (node ids; see parameters.py)."""
         return dependency_functions(self)
+
+    @functools.cached_property
+    def task_commands(self) -> dict[int, int]:
+        """The functions (node ids) Invoke or Fabric runs as tasks, and how many of their first
+        parameters the tool fills (parameters.py)."""
+        return task_commands(self)
 
     @functools.cached_property
     def typer_commands(self) -> frozenset[int]:

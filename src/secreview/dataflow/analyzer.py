@@ -34,7 +34,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
 from secreview.dataflow.parameters import (
     CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, converting_declaration, declared_pattern,
-    dependency, dependency_target, field_class_annotation, litestar_dependencies, parameter_kind, parameter_model, typer_parameters,
+    dependency, dependency_target, field_class_annotation, litestar_dependencies, parameter_kind, parameter_model, typer_parameters, task_parameters,
 )
 from secreview.findings import HelperRef, Level, TraceStep, new_step
 from secreview.models import (
@@ -320,6 +320,8 @@ class FunctionAnalysis:
                                             and self.resolved_name(a.annotation) == "argparse.Namespace"), None)
         if not command_line and id(node) in self.unit.typer_commands:
             command_line = typer_parameters(self.unit, node)
+        if not command_line and (tasks := self.unit.task_commands) and id(node) in tasks:
+            command_line = task_parameters(self.unit, node, tasks[id(node)])  # ``@task def deploy(c, branch)``
         routed = self.unit.route_conversions(node) if django_view else None  # (what its Django routes convert)
         # A Tornado, Falcon or CherryPy handler: what the framework gives its parameters
         handled = self.unit.framework_parameters(node, is_method) if self.unit.handler_frameworks or self.unit.framework_handlers else None

@@ -669,6 +669,43 @@ def typer_commands(unit: "FileFlow") -> frozenset[int]:
     return frozenset(found)
 
 
+# Invoke (and Fabric 2, which re-exports it) runs a ``@task``'s function with the command line's
+# values (``invoke deploy --branch x``), after the context it gives the first parameter; Fabric 1's
+# tasks (``fab deploy:branch=x``) get them all. A parameter whose default is a bool or a number is
+# converted (a flag, ``int()``); the others are text.
+_TASK_DECORATORS = {"invoke.task": 1, "invoke.tasks.task": 1, "fabric.task": 1, "fabric.tasks.task": 1,
+                    "fabric.api.task": 0, "fabric.decorators.task": 0}
+
+
+def task_commands(unit: "FileFlow") -> dict[int, int]:
+    """The functions of this file (node ids) that Invoke or Fabric runs as tasks: how many of their
+    first parameters the tool fills itself (the context)."""
+    imports = unit.facts.imports
+    if not (imports.imports_module("invoke") or imports.imports_module("fabric")):
+        return {}
+    found: dict[int, int] = {}
+    for node in ast.walk(unit.parsed.tree):
+        if node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                skipped = _TASK_DECORATORS.get(unit.qualname(decorator.func if decorator.__class__ is ast.Call else decorator) or "")
+                if skipped is not None:
+                    found[id(node)] = skipped
+    return found
+
+
+def task_parameters(unit: "FileFlow", function: ast.AST, skipped: int) -> dict[str, bool]:
+    """A task's parameters (as ``click_parameters``): name -> whether the tool converts it."""
+    args = function.args  # type: ignore[attr-defined]
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(zip((a.arg for a in positional[len(positional) - len(args.defaults):]), args.defaults))
+    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
+    found: dict[str, bool] = {}
+    for arg in (*positional[skipped:], *args.kwonlyargs):
+        default = defaults.get(arg.arg)
+        found[arg.arg] = (default.__class__ is ast.Constant and default.value.__class__ in (bool, int, float))
+    return found
+
+
 def typer_parameters(unit: "FileFlow", function: ast.AST) -> dict[str, bool]:
     """A Typer command's parameters (as ``click_parameters``): name -> whether Typer converts it."""
     args = function.args  # type: ignore[attr-defined]
