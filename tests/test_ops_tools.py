@@ -76,3 +76,20 @@ def test_verify_false_in_a_module_dict_names_where_it_comes_from():
     found = finding(code, "tls-verification-disabled")
     assert "verify=False (passed in a ** dict)" in found.message
     assert not [f for f in review_text(code, min_confidence=Level.LOW).findings if f.rule_id == "request-without-timeout"]
+
+
+INVOKE_TASK = """\
+from invoke import task
+
+@task
+def build(c, target="all"):
+    c.run("make " + target)
+"""
+
+
+def test_invoke_task_parameter_is_the_command_line_and_the_fix_quotes_for_the_shell():
+    found = finding(INVOKE_TASK, "shell-command-injection")
+    assert (found.line, found.cwe, found.confidence) == (5, 78, Level.MEDIUM)
+    assert [step.line for step in found.trace] == [4, 5]
+    assert "always runs its command through a shell" in found.solution
+    assert "subprocess.run" not in found.solution  # (invoke has no argument-list form)

@@ -443,8 +443,13 @@ def _suggest_argument_list(ctx: RuleContext, call: ast.Call, composition, comman
     asyncio.create_subprocess_shell, asyncio.create_subprocess_exec with the arguments one by one
     (subprocess.run would block the event loop)."""
     name = ctx.call_name(call)
+    if name in _NOT_SUBPROCESS and name not in REMOTE_SHELL_FUNCTIONS:
+        hit.solution = (f"`{ctx.source(call.func)}()` always runs its command through a shell: quote every variable part"
+                        " with shlex.quote() (`f\"make {shlex.quote(target)}\"`), or validate it against a strict"
+                        " allow-list, before building the command.")
+        return
     if name in _NOT_SUBPROCESS or (call.func.__class__ is ast.Attribute and call.func.attr == "exec_command"):  # type: ignore[attr-defined]
-        return  # a remote or task-runner command: the rule's advice (shlex.quote, subprocess) stands
+        return  # a remote command: the rule's advice (shlex.quote for the remote shell) stands
     argv = argument_list(ctx, composition, command)
     if name in K8S_EXEC_CALLS or is_k8s_exec_method(call):
         if argv is not None:
