@@ -100,9 +100,9 @@ def test_unparsable_snippet_names_the_error_line_in_the_origin():
 
 def test_an_indented_unparsable_snippet_reports_the_real_error_not_the_indentation():
     parsed = parse_snippet("<stdin>", b"    a = 1\n    b = = 2\n", first_line=10)
-    assert isinstance(parsed, Diagnostic)
-    assert parsed.line == 11
-    assert "indent" not in parsed.message
+    assert not isinstance(parsed, Diagnostic)  # (reviewed without line 11: see test_snippet_recovery.py)
+    assert parsed.recovered_error.line == 11
+    assert "indent" not in parsed.recovered_error.message
 
 
 def test_snippet_with_comments_before_indented_code():
@@ -162,8 +162,8 @@ def test_a_clause_inside_a_branch_is_not_dead_code():
 
 def test_an_unparsable_clause_fragment_still_names_the_error_line():
     parsed = parse_snippet("<stdin>", b"else:\n    x = = 1\n", first_line=10)
-    assert isinstance(parsed, Diagnostic)
-    assert parsed.line == 11
+    assert not isinstance(parsed, Diagnostic)
+    assert parsed.recovered_error.line == 11
 
 
 def confidences(result, rule_id="eval-used"):

@@ -22,6 +22,7 @@ from secreview.dataflow.values import HelperSteps
 from secreview.facts import FileFacts
 from secreview.findings import Diagnostic, Finding, Level, TraceStep, assign_fingerprints, char_column, steps_in_characters
 from secreview.inputs import SourceFile, load_source
+from secreview.inputs.snippet import SnippetFile
 from secreview.parse import ParsedFile
 from secreview.rules import Rule, all_rules
 from secreview.rules.base import Hit
@@ -58,6 +59,9 @@ class ReviewResult:
     # Notes on suppression comments (suppress.unused; changes_filter adds those a change adds):
     # neither findings nor input problems, and they do not change the exit code.
     notes: list[Diagnostic] = field(default_factory=list)
+    # What a stdin snippet was reviewed assuming (inputs/snippet.py: names used without imports
+    # taken as a framework's): said in every report, so the reader knows.
+    assumptions: list[Diagnostic] = field(default_factory=list)
 
     # Data-flow facts for the project-level pass (not part of the report).
     sink_records: list[SinkRecord] = field(default_factory=list, repr=False)
@@ -73,6 +77,7 @@ class ReviewResult:
         self.diagnostics.extend(other.diagnostics)
         self.below_threshold.extend(other.below_threshold)
         self.notes.extend(other.notes)
+        self.assumptions.extend(other.assumptions)
         self.files.extend(other.files)
         self.lines += other.lines
         self.checks += other.checks
@@ -242,6 +247,9 @@ class Reviewer:
     def checked(self, parsed: ParsedFile, facts: FileFacts, flow: FileFlow | None) -> ReviewResult:
         """The rules over the file (with its data flow), as a result."""
         findings, checks = self.check_parsed(parsed, facts, flow)
+        snippet = parsed if parsed.__class__ is SnippetFile else None
+        if snippet is not None:  # (what resting on a name it assumed, its confidence: inputs/snippet.py)
+            findings = snippet.qualified(findings)
         result = ReviewResult()
         result.below_threshold = suppress.below_threshold(findings, self.config)
         kept, suppressed = suppress.apply(findings, parsed, self.config)
@@ -251,6 +259,9 @@ class Reviewer:
         result.files.append(parsed.path)
         result.lines = parsed.line_count
         result.checks = checks
+        if snippet is not None:
+            result.assumptions += filter(None, [snippet.assumption_note()])
+            result.diagnostics += filter(None, [snippet.recovered_error])  # (reviewed without the lines it names)
         comments = suppress.suppression_comments(parsed)
         if comments:
             result.diagnostics.extend(suppress.problems(parsed, comments=comments))  # malformed ones: warnings

@@ -10,8 +10,19 @@ indentation level it uses, accept its indentation without changing a character o
 at a clause (``else:``, ``elif x:``, ``except E:``, ``finally:``) gets the head of its statement put
 above it (``if __fragment__: pass``, ``try: pass``), whose lines are never reported. The tree is then
 unwrapped and moved so that every line and column is the one the user sees in the origin
-(``--first-line``). If nothing parses, the diagnostic names the line of the syntax error in the
-origin's numbering.
+(``--first-line``).
+
+A snippet that does not parse (a colon missing, a line cut in the middle) is reviewed without the
+offending lines: each line a syntax error names is replaced (``pass`` at its indentation; a block's
+head whose body follows, by a block head of our own, so that the body is still reviewed; a line
+indented where no block opens, by an empty line) and the parse retried, a few times at most. The
+lines of the snippet keep their numbers, and the review says the snippet was only partly reviewed,
+with the first syntax error's line and message (``recovered_error``). Only snippets: a file on disk
+that does not parse is a file no tool can run, and is reported as not reviewed. If nothing parses,
+the diagnostic names the line of the syntax error in the origin's numbering.
+
+A view pasted without its imports uses the names of its web framework unbound (``return
+redirect(request.args["next"])``): see ``assume_framework``.
 """
 from __future__ import annotations
 
@@ -19,8 +30,12 @@ import ast
 import re
 from dataclasses import dataclass
 
-from secreview.findings import Diagnostic
-from secreview.models.sources import SNIPPET_REQUEST_ATTRIBUTES
+from secreview.findings import Diagnostic, Finding, Level, new_step
+from secreview.models.snippet_names import (
+    DJANGO_REQUEST_ATTRIBUTES, FASTAPI_ROUTE_METHODS, FASTAPI_ROUTER_NAMES, FLASK_APP_ATTRIBUTES, FLASK_APP_NAME,
+    SNIPPET_FRAMEWORK_MODULES, SNIPPET_FRAMEWORK_OF_REQUEST, SNIPPET_FRAMEWORKS,
+)
+from secreview.models.sources import REQUEST_ATTRIBUTES, SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE
 from secreview.parse import source_lines, ParsedFile, decode_source, syntax_error_message
 
 @dataclass
@@ -32,10 +47,55 @@ class SnippetFile(ParsedFile):
     # The framework whose request object the snippet's free ``request`` is taken as ("": none; see
     # ``assumed_request``); the data flow reads it as a source of SNIPPET_REQUEST_CONFIDENCE.
     assumed_request: str = ""
+    # The web framework the snippet's unbound names were taken from ("": none) and those names, in
+    # the order the snippet first uses them (see ``assume_framework``).
+    assumed_framework: str = ""
+    assumed_names: tuple[str, ...] = ()
+    # The syntax error the snippet was reviewed past, without the lines it names (None: it parsed).
+    recovered_error: Diagnostic | None = None
 
     @property
     def line_count(self) -> int:
         return len(self.lines) - (self.first_line - 1)
+
+    def assumption_note(self) -> Diagnostic | None:
+        """What the review must say it assumed (None: nothing)."""
+        if not self.assumed_framework:
+            return None
+        if not self.assumed_names:
+            return Diagnostic(self.path, ASSUMED_NAMES, f"the snippet was taken as {self.assumed_framework} code", self.first_line)
+        names = ", ".join(self.assumed_names)
+        return Diagnostic(self.path, ASSUMED_NAMES, f"names used without imports were taken as {self.assumed_framework}'s: {names}",
+                          self.first_line)
+
+    def qualified(self, findings: list[Finding]) -> list[Finding]:
+        """The findings, those that rest on a name taken as the framework's at most at
+        SNIPPET_REQUEST_CONFIDENCE (the file the snippet came from may bind the name to something
+        else): the flagged code or a step of the evidence uses the name, or the evidence starts at
+        a read of the request when ``request`` is one of them (that step says so, as the data
+        flow's own reading of an assumed ``request`` does)."""
+        if not self.assumed_names:
+            return findings
+        pattern = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, self.assumed_names)))
+        request = "request" in self.assumed_names
+        for finding in findings:
+            told = [self._told_request(step) for step in finding.trace] if request else finding.trace
+            rests = told != finding.trace or pattern.search(finding.code) or any(pattern.search(step.code) for step in told)
+            finding.trace = told
+            if rests and finding.confidence > SNIPPET_REQUEST_CONFIDENCE:
+                finding.confidence = SNIPPET_REQUEST_CONFIDENCE
+        return findings
+
+    def _told_request(self, step):
+        if not step.note.startswith(_REQUEST_NOTES):
+            return step
+        note = step.note.replace("(untrusted)", f"(untrusted: the snippet's `request` taken as {self.assumed_framework}'s)", 1)
+        told = new_step(step.path, step.line, step.col, step.code, note)
+        return told.with_via(step.via) if step.via else told
+
+
+# How the data flow notes a read of the request object (``{description} (untrusted)``).
+_REQUEST_NOTES = tuple(sorted({f"{description} (untrusted)" for description in REQUEST_ATTRIBUTES.values()}))
 
 
 def parse_snippet(path: str, data: bytes, first_line: int = 1) -> ParsedFile | Diagnostic:
@@ -44,13 +104,25 @@ def parse_snippet(path: str, data: bytes, first_line: int = 1) -> ParsedFile | D
         return text
     if text.startswith("\ufeff"):
         text = text[1:]
-    tree, error = _parse_fragment(path, text)
+    tree, error = _parse_recovering(path, text)
     if tree is None:
         return _diagnostic(path, error, first_line)
+    recovered = None
+    if error is not None:  # reviewed without the lines named
+        recovered = _diagnostic(path, error[0], first_line)
+        skipped = ", ".join(str(line + first_line - 1) for line in error[1])
+        recovered = Diagnostic(path, recovered.kind, f"{recovered.message}; the rest of the snippet was reviewed"
+                               f" without line{'s' if len(error[1]) > 1 else ''} {skipped}", recovered.line)
+    request = assumed_request(tree)
+    framework, names = assume_framework(tree, request)
     if first_line > 1:
         ast.increment_lineno(tree, first_line - 1)
     lines = [""] * (first_line - 1) + source_lines(text)
-    return SnippetFile(path=path, tree=tree, lines=lines, first_line=first_line, assumed_request=assumed_request(tree))
+    return SnippetFile(path=path, tree=tree, lines=lines, first_line=first_line, assumed_request=request,
+                       assumed_framework=framework, assumed_names=names, recovered_error=recovered)
+
+
+ASSUMED_NAMES = "assumed-names"  # the kind of ``assumption_note``
 
 
 def assumed_request(tree: ast.Module) -> str:
@@ -70,6 +142,148 @@ def assumed_request(tree: ast.Module) -> str:
             if having is not None:
                 candidates = list(having) if candidates is None else [c for c in candidates if c in having]
     return candidates[0] if candidates else ""
+
+
+def assume_framework(tree: ast.Module, request: str) -> tuple[str, tuple[str, ...]]:
+    """(framework, names): the web framework a snippet is taken to be a view of, and the names of
+    its table (models/snippet_names.py) the snippet uses without binding or importing them, which
+    imports put at the top of the tree (not on any line of its own) now bind as the framework's
+    would. ("", ()) when no framework is evident or nothing is to be resolved (the snippet's own
+    imports, definitions and assignments are never resolved again; a star import may bind any
+    name: then nothing is). The framework is the first evident of: the one the free ``request``
+    is taken as (``assumed_request``); the one the snippet imports from; ``@router.get(...)`` or
+    ``@app.post(...)`` in a snippet without imports (FastAPI); ``app`` used as a Flask
+    application (``@app.route``, ``app.run``, ``app.config``); a ``request`` parameter read as
+    Django's (``request.GET``, ``request.FILES``); the names only one framework's table has."""
+    uses = _NameUses()
+    uses.visit(tree)
+    if uses.star:
+        return "", ()
+    framework = _evident_framework(uses, request)
+    if not framework:
+        return "", ()
+    table, module = SNIPPET_FRAMEWORKS[framework]
+    names = [name for name in uses.free if (name in table or name == "request" and request) and name not in uses.bound
+             and not (name == "request" and uses.request_called)]  # (``request(...)``: a function)
+    if framework == "Flask" and FLASK_APP_NAME in uses.free and uses.app_attributes and FLASK_APP_NAME not in uses.bound:
+        names.append(FLASK_APP_NAME)  # (the application: what the snippet does with it is what matters)
+    names.sort(key=list(uses.free).index)
+    resolved = {name: table.get(name, "flask.current_app" if name == FLASK_APP_NAME else "") for name in names}
+    resolved = {name: qualified for name, qualified in resolved.items() if qualified}  # (Django's ``request``: none)
+    marker = module if module not in uses.modules and module not in uses.bound else ""
+    if not names and not marker:
+        return "", ()  # (the snippet imports the framework and uses nothing of it unbound)
+    _put_imports(tree, resolved, marker)
+    return framework, tuple(names)
+
+
+def _evident_framework(uses: "_NameUses", request: str) -> str:
+    request = SNIPPET_FRAMEWORK_OF_REQUEST.get(request, request)
+    if request:
+        return request if request in SNIPPET_FRAMEWORKS else ""
+    imported = {SNIPPET_FRAMEWORK_MODULES[m] for m in uses.modules if m in SNIPPET_FRAMEWORK_MODULES}
+    if imported:
+        return imported.pop() if len(imported) == 1 else ""
+    if uses.fastapi_routes:
+        return "FastAPI"
+    if FLASK_APP_NAME not in uses.bound and uses.app_attributes & FLASK_APP_ATTRIBUTES:
+        return "Flask"
+    if uses.django_request:
+        return "Django"
+    only = {framework for framework, (table, _) in SNIPPET_FRAMEWORKS.items()
+            if any(name in table and name not in uses.bound and name != "request" and _only_in(name, framework)
+                   for name in uses.free)}  # (``request``: only as ``assumed_request`` takes it)
+    return only.pop() if len(only) == 1 else ""
+
+
+def _only_in(name: str, framework: str) -> bool:
+    return all(name not in table for other, (table, _) in SNIPPET_FRAMEWORKS.items() if other != framework)
+
+
+class _NameUses(ast.NodeVisitor):
+    """What ``assume_framework`` looks at, in one walk: the names the snippet binds, those it reads
+    (in the order of their first use), the top-level modules it imports, how it uses ``app``."""
+
+    def __init__(self) -> None:
+        self.bound: set[str] = set()
+        self.free: dict[str, None] = {}  # (ordered: read, and not known to be bound yet)
+        self.modules: set[str] = set()
+        self.star = False
+        self.app_attributes: set[str] = set()
+        self.fastapi_routes = False
+        self.django_request = False
+        self.request_called = False
+
+    def generic_visit(self, node: ast.AST) -> None:
+        cls = node.__class__
+        if cls is ast.Name:
+            if node.ctx.__class__ is ast.Load:
+                self.free.setdefault(node.id, None)
+            else:
+                self.bound.add(node.id)
+        elif cls is ast.Attribute and node.value.__class__ is ast.Name:
+            owner = node.value.id
+            if owner == FLASK_APP_NAME:
+                self.app_attributes.add(node.attr)
+            elif owner == "request" and node.attr in DJANGO_REQUEST_ATTRIBUTES:
+                self.django_request = self.django_request or "request" in self.bound
+        elif cls is ast.Call and node.func.__class__ is ast.Name and node.func.id == "request":
+            self.request_called = True
+        elif cls is ast.Import:
+            for alias in node.names:
+                self.modules.add(alias.name.split(".")[0])
+                self.bound.add(alias.asname or alias.name.split(".")[0])
+        elif cls is ast.ImportFrom:
+            if node.level == 0 and node.module:
+                self.modules.add(node.module.split(".")[0])
+            for alias in node.names:
+                self.star = self.star or alias.name == "*"
+                self.bound.add(alias.asname or alias.name)
+        elif cls in (ast.FunctionDef, ast.AsyncFunctionDef):
+            self.bound.add(node.name)
+            arguments = node.args
+            self.bound.update(a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs))
+            self.bound.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
+            for decorator in node.decorator_list:
+                func = decorator.func if decorator.__class__ is ast.Call else decorator
+                if (func.__class__ is ast.Attribute and func.value.__class__ is ast.Name
+                        and func.value.id in FASTAPI_ROUTER_NAMES and func.attr in FASTAPI_ROUTE_METHODS):
+                    self.fastapi_routes = True
+        elif cls is ast.Lambda:
+            arguments = node.args
+            self.bound.update(a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs))
+        elif cls is ast.ClassDef:
+            self.bound.add(node.name)
+        elif cls is ast.ExceptHandler or cls is ast.MatchAs or cls is ast.MatchStar:
+            if node.name:
+                self.bound.add(node.name)
+        elif cls is ast.MatchMapping:
+            if node.rest:
+                self.bound.add(node.rest)
+        elif cls is ast.Global or cls is ast.Nonlocal:
+            self.bound.update(node.names)
+        super().generic_visit(node)
+
+
+def _put_imports(tree: ast.Module, resolved: dict[str, str], marker: str) -> None:
+    """Imports binding each name to its qualified name (and ``import <marker>``), put first in the
+    tree at the start of its first statement: they stand on no line of their own."""
+    first = tree.body[0] if tree.body else None
+    statements: list[ast.stmt] = []
+    if marker:
+        statements.append(ast.Import(names=[ast.alias(name=marker)]))
+    for name, qualified in resolved.items():
+        module, _, attribute = qualified.rpartition(".")
+        statements.append(ast.ImportFrom(module=module, names=[ast.alias(name=attribute, asname=None if attribute == name else name)],
+                                         level=0))
+    for statement in statements:
+        for node in ast.walk(statement):
+            if first is not None:
+                _place(node, first, end=True)
+            else:
+                node.lineno = node.end_lineno = 1
+                node.col_offset = node.end_col_offset = 0
+    tree.body[:0] = statements
 
 
 def _binds(node: ast.AST, name: str) -> bool:
@@ -98,6 +312,50 @@ def _parse(path: str, text: str) -> ast.Module:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # e.g. invalid escape sequences: the snippet's business
         return ast.parse(text, filename=path)
+
+
+MAX_RECOVERIES = 5  # lines replaced at most before a snippet is given up as unparsable
+
+
+def _parse_recovering(path: str, text: str) -> tuple[ast.Module | None, "tuple[BaseException, list[int]] | BaseException | None"]:
+    """(tree, None); or (tree, (the first syntax error, the lines replaced)) for a snippet parsed
+    once the lines its syntax errors named were replaced (see the module's docstring); or (None,
+    the error) when it does not parse even so. Line numbers are the snippet's own."""
+    tree, error = _parse_fragment(path, text)
+    if tree is not None or not isinstance(error, SyntaxError):
+        return tree, error
+    first, replaced = error, []
+    lines = text.splitlines(keepends=True)
+    for _ in range(MAX_RECOVERIES):
+        line = error.lineno or 0
+        if not 1 <= line <= len(lines) or not isinstance(error, SyntaxError):
+            break
+        replacement = _replacement(lines, line, error, line in replaced)
+        if replacement == lines[line - 1]:
+            break
+        lines[line - 1] = replacement
+        if line not in replaced:
+            replaced.append(line)
+        tree, error = _parse_fragment(path, "".join(lines))
+        if tree is not None:
+            return tree, (first, sorted(replaced))
+    return None, first
+
+
+def _replacement(lines: list[str], line: int, error: SyntaxError, again: bool) -> str:
+    """What replaces the snippet's ``line`` that a syntax error names: a block head of our own when
+    lines indented deeper follow (the head is what is broken: ``if row is None`` without its
+    colon), else ``pass`` at its indentation (it may be a block's only statement); an empty line
+    for a line indented where no block opens, or one replaced already that still fails."""
+    text = lines[line - 1]
+    end = text[len(text.rstrip("\r\n")):] or "\n"
+    indent = text[: len(text) - len(text.lstrip(" \t\f"))]
+    if again or (isinstance(error, IndentationError) and "unexpected indent" in (error.msg or "")):
+        return end
+    following = next(((i, code) for i, code in _code_lines("".join(lines[line:]))), None)
+    if following is not None and len(following[0]) > len(indent) and following[0].startswith(indent):
+        return f"{indent}if {_FRAGMENT_TEST}:{end}"
+    return f"{indent}pass{end}"
 
 
 def _parse_fragment(path: str, text: str) -> tuple[ast.Module | None, BaseException | None]:

@@ -43,9 +43,11 @@ def to_document(result: ReviewResult) -> dict:
         "diagnostics": [diagnostic_json(d) for d in result.diagnostics],
         # Why nothing was reviewed, when no input was at fault (no Python file; a change without one).
         # And notes on suppression comments, at their line: one that suppresses nothing
-        # (unused-suppression), one the reviewed change adds over a finding (suppression-added).
+        # (unused-suppression), one the reviewed change adds over a finding (suppression-added). And
+        # what a stdin snippet was reviewed assuming (assumed-names).
         "notices": [{"kind": kind, "message": message} for kind, message in notices(result)]
-        + [{"kind": note.kind, "message": note.message, "path": note.path, "line": note.line} for note in result.notes],
+        + [{"kind": note.kind, "message": note.message, "path": note.path, "line": note.line}
+           for note in result.notes + result.assumptions],
         # A file name that is not valid UTF-8 is shown with its stray bytes as \xNN; this maps each
         # such name, as shown, to its real bytes, percent-encoded (usually empty).
         "path_bytes": {shown(path): percent_encoded(path) for path in sorted(report_paths(result)) if undecodable(path)},

@@ -137,6 +137,7 @@ def caveats(result: ReviewResult, show_suppressed: bool) -> list[str]:
     if change is not None and change.diagnostics_outside:
         lines.append(f"{plural(change.diagnostics_outside, 'unchanged file')} could not be analysed.")
     lines += [f"{sentence} (listed under “Notes on suppressions”)." for sentence in note_counts(result)]
+    lines += [f"{visible(note.message[:1].upper() + note.message[1:])}." for note in result.assumptions]  # (a snippet's)
     return lines
 
 

@@ -189,7 +189,7 @@ def invocation(result: ReviewResult, locate: "Locator | None" = None) -> dict:
         "executionSuccessful": not not_reviewed(result),
         "toolExecutionNotifications": [notification(d, d.path in partial, locate) for d in result.diagnostics]
         + [{"level": "note", "message": {"text": message}, "descriptor": {"id": kind}} for kind, message in notices(result)]
-        + [note_notification(note, locate) for note in result.notes],
+        + [note_notification(note, locate) for note in result.notes + result.assumptions],
     }
 
 
@@ -206,7 +206,8 @@ def notification(diagnostic: Diagnostic, reviewed: bool = False, locate: "Locato
 
 
 def note_notification(note: Diagnostic, locate: "Locator | None" = None) -> dict:
-    """A note on a suppression comment (unused; added by the change over a finding), at its line."""
+    """A note on a suppression comment (unused; added by the change over a finding), or on what a
+    snippet was reviewed assuming, at its line."""
     locate = locate or Locator(None)
     return {
         "level": "note",

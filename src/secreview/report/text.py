@@ -47,7 +47,7 @@ def render(result: ReviewResult, color: bool = False, show_suppressed: bool = Fa
         console.print(diagnostic_line(diagnostic, partly=diagnostic.path in result.files), soft_wrap=True)
     for _kind, message in notices(result):
         console.print(Text.assemble(("note: ", "bold magenta"), message), soft_wrap=True)
-    for note in result.notes:
+    for note in result.notes + result.assumptions:
         console.print(note_line(note), soft_wrap=True)
     console.print(summary(result, show_suppressed), soft_wrap=True)
     return buffer.getvalue()
@@ -143,7 +143,8 @@ def diagnostic_line(diagnostic: Diagnostic, partly: bool = False) -> Text:
 
 
 def note_line(note: Diagnostic) -> Text:
-    """A note on a suppression comment (unused, or added by the change over a finding)."""
+    """A note on a suppression comment (unused, or added by the change over a finding), or on what
+    a snippet was reviewed assuming."""
     return Text.assemble((visible(f"{note.path}:{note.line}:"), "bold"), " ", ("note", "magenta"),
                          f" ({note.kind}) {visible(note.message)}")
 
