@@ -246,7 +246,7 @@ REQUEST_URL_PARTS: dict[str, str] = {"query": "HTTP query parameter", "query_str
 SNIPPET_REQUEST_CONFIDENCE = MEDIUM
 SNIPPET_REQUEST_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "form": ("Flask",), "args": ("Flask",), "values": ("Flask", "Pyramid"), "json": ("Flask", "Pyramid"),
-    "get_json": ("Flask",), "get_data": ("Flask",), "data": ("Flask", "Django REST framework"),
+    "get_json": ("Flask",), "get_data": ("Flask",), "data": ("Flask", "Django REST framework"), "files": ("Flask",),
     "cookies": ("Flask", "Pyramid"), "headers": ("Flask", "Pyramid"), "view_args": ("Flask",),
     "GET": ("Django", "Pyramid"), "POST": ("Django", "Pyramid"), "COOKIES": ("Django",), "META": ("Django",),
     "body": ("Django", "Pyramid"), "query_params": ("Django REST framework",), "matchdict": ("Pyramid",),
