@@ -33,7 +33,7 @@ EXPECTED_NETCFG = '''## Security review of `netcfg.py`
 
 ### Conclusion
 
-3 security defects (1 high, 1 medium, 1 low) in 1 file, 16 lines reviewed with 142 checks of 60 rules.
+3 security defects (1 high, 1 medium, 1 low) in 1 file, 16 lines reviewed with 60 rules (142 checks of code they apply to).
 '''
 
 
@@ -45,7 +45,7 @@ def test_clean_review_says_so_and_what_was_reviewed():
     assert review.render(clean_result()) == (
         "## Security review of `netcfg.py`\n\n"
         "No security defects are detected in the code.\n\n"
-        "Reviewed 1 file, 16 lines, with 142 checks of 60 rules.\n"
+        "Reviewed 1 file, 16 lines, with 60 rules (142 checks of code they apply to).\n"
     )
 
 
@@ -77,7 +77,7 @@ def test_several_files_name_the_file_of_each_finding_and_of_foreign_trace_steps(
     assert "  - line 14: `subprocess.run(cmd, shell=True, check=True)` — executed by a shell\n" in text
     assert "- `gone.py`: no such file or directory (missing-path)\n" in text
     assert text.endswith("### Conclusion\n\n2 security defects (1 high, 1 medium) in 2 files, 40 lines reviewed"
-                         " with 90 checks of 60 rules.\n2 files could not be reviewed (listed under “Not reviewed”).\n")
+                         " with 60 rules (90 checks of code they apply to).\n2 files could not be reviewed (listed under “Not reviewed”).\n")
 
 
 def test_nothing_reviewed_is_not_called_clean():
@@ -121,7 +121,7 @@ def test_change_review_names_the_change_and_what_was_left_out():
                            "2 changed lines in 1 file reviewed.\n\nCommits:\n- 1a2b3c4 Configure addresses through a shell\n\n"
                            "### 1. OS command injection (CWE-78) — line 14 ·")
     assert text.endswith("### Conclusion\n\n1 security defect (1 high) in the changed code; 1 file, 16 lines analysed"
-                         " with 142 checks of 60 rules.\n2 findings in unchanged code were not reported"
+                         " with 60 rules (142 checks of code they apply to).\n2 findings in unchanged code were not reported"
                          " (review without `--diff`/`--patch` to see them).\n")
     clean = change_result()
     clean.findings = []

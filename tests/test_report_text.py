@@ -42,14 +42,14 @@ def test_finding_without_trace_has_no_evidence_section():
 
 def test_summary_line_counts_everything():
     assert text.render(netcfg_result()).endswith(
-        "\n3 findings (1 high, 1 medium, 1 low); 1 file, 16 lines, 142 checks of 60 rules\n")
-    assert text.render(clean_result()) == "0 findings; 1 file, 16 lines, 142 checks of 60 rules\n"
+        "\n3 findings (1 high, 1 medium, 1 low); 1 file, 16 lines, 60 rules, 142 rule checks\n")
+    assert text.render(clean_result()) == "0 findings; 1 file, 16 lines, 60 rules, 142 rule checks\n"
 
 
 def test_suppressed_findings_and_diagnostics():
     assert text.render(suppressed_result()) == (
         "broken.py:3: not reviewed (syntax-error) invalid Python syntax: invalid syntax\n"
-        "0 findings; 1 file, 16 lines, 142 checks of 60 rules; 1 suppressed (--show-suppressed lists them);"
+        "0 findings; 1 file, 16 lines, 60 rules, 142 rule checks; 1 suppressed (--show-suppressed lists them);"
         " 1 file not reviewed\n")
     shown = text.render(suppressed_result(), show_suppressed=True)
     assert shown.startswith("netcfg.py:12:10: suppressed Externally controlled lock name (CWE-400) [sample-lock-name]"
@@ -88,4 +88,4 @@ def test_reviewed_code_cannot_inject_terminal_escapes():
 def test_summary_tells_partly_reviewed_and_change_left_outs():
     assert text.render(partly_reviewed_result()).endswith("; 1 file partly reviewed\n")
     assert text.render(change_result()).endswith(
-        "1 finding (1 high); 1 file, 16 lines, 142 checks of 60 rules; 2 in unchanged code not reported\n")
+        "1 finding (1 high); 1 file, 16 lines, 60 rules, 142 rule checks; 2 in unchanged code not reported\n")

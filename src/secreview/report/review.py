@@ -108,7 +108,10 @@ def analysed(result: ReviewResult) -> str:
 
 
 def checks_and_rules(result: ReviewResult) -> str:
-    return f"{plural(result.checks, 'check')} of {plural(result.rules, 'rule')}"
+    """The rules enabled, and how many times one looked at a piece of code of the kind it applies
+    to (a call it knows, a node type): a rule check. Checks may outnumber rules (many calls of one
+    function) or be fewer (rules for code the file does not hold)."""
+    return f"{plural(result.rules, 'rule')} ({plural(result.checks, 'check')} of code they apply to)"
 
 
 def caveats(result: ReviewResult, show_suppressed: bool) -> list[str]:

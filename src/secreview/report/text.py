@@ -152,8 +152,8 @@ def note_line(note: Diagnostic) -> Text:
 def summary(result: ReviewResult, show_suppressed: bool = False) -> Text:
     counts = severity_counts(result.findings)
     parts = [plural(len(result.findings), "finding") + (f" ({counts})" if counts else "")]
-    parts.append(f"{plural(len(result.files), 'file')}, {plural(result.lines, 'line')}, {plural(result.checks, 'check')}"
-                 f" of {plural(result.rules, 'rule')}")
+    parts.append(f"{plural(len(result.files), 'file')}, {plural(result.lines, 'line')}, {plural(result.rules, 'rule')},"
+                 f" {plural(result.checks, 'rule check')}")  # (see report/review.checks_and_rules)
     if result.suppressed:
         parts.append(f"{len(result.suppressed)} suppressed" + ("" if show_suppressed else " (--show-suppressed lists them)"))
     if result.below_threshold:
