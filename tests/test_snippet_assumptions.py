@@ -78,6 +78,9 @@ def test_the_review_says_what_was_assumed():
     ('return redirect(requests.get(URL).text)\n', "open-redirect"),
     # Sanitized with the framework's own helper, resolved as well.
     ('f = request.files["file"]\nf.save(os.path.join(DIR, secure_filename(f.filename)))\n', "path-traversal"),
+    # A Flask view checking its redirect with Django's helper (resolved whatever the framework).
+    ('nxt = request.args.get("next", "")\nif not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.host}):\n'
+     '    nxt = url_for("index")\nreturn redirect(nxt)\n', "open-redirect"),
     # Django's upload name is a base name: a `request` parameter of a Django-looking view is Django's.
     ('def avatar(request):\n    name = request.FILES["avatar"].name\n'
      '    with open(os.path.join(MEDIA, "avatars", name), "wb") as out:\n        out.write(b"")\n', "path-traversal"),
@@ -110,3 +113,12 @@ def test_files_on_disk_are_not_given_assumed_imports(code):
     # A file is the whole module: a name it does not import is not the framework's.
     result = review_text(code, path="views.py")
     assert {f.rule_id for f in result.findings} <= {"eval-used"}
+
+
+def test_a_flow_through_a_helper_of_the_snippet_is_medium_too():
+    code = ('def run(cmd):\n    return subprocess.check_output(cmd, shell=True)\n\n'
+            '@app.route("/ping")\ndef ping():\n    return run("ping -c 1 " + request.args["host"])\n')
+    outcome = review_stdin(code, "-f", "json")
+    [finding] = [f for f in json.loads(outcome.output)["findings"] if f["rule_id"] == "subprocess-shell-injection"]
+    assert (finding["line"], finding["cwe"], finding["confidence"]) == (2, 78, "medium")
+    assert "the snippet's `request` taken as Flask's" in finding["trace"][0]["note"]

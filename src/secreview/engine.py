@@ -301,6 +301,10 @@ class Reviewer:
         config = self.config
         noted = {note.path for note in result.notes} if result.notes else set()
         for path, findings in new.items():
+            snippet = by_path.get(path)
+            if snippet is not None and snippet.snippet:  # (what rests on a name it assumed: inputs/snippet.py)
+                snippet = load_source(snippet)
+                findings = snippet.qualified(findings) if snippet.__class__ is SnippetFile else findings
             if path in noted:  # (a suppression comment unused by the file's own findings: rare)
                 result.notes = _still_unused(result.notes, path, findings, by_path)
             # Below the reported severity or confidence (most flows from a public function's

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from secreview.findings import Diagnostic, Finding, Level, new_step
 from secreview.models.snippet_names import (
     DJANGO_REQUEST_ATTRIBUTES, FASTAPI_ROUTE_METHODS, FASTAPI_ROUTER_NAMES, FLASK_APP_ATTRIBUTES, FLASK_APP_NAME,
-    SNIPPET_FRAMEWORK_MODULES, SNIPPET_FRAMEWORK_OF_REQUEST, SNIPPET_FRAMEWORKS,
+    SNIPPET_FRAMEWORK_MODULES, SNIPPET_FRAMEWORK_OF_REQUEST, SNIPPET_FRAMEWORKS, SNIPPET_HELPER_NAMES,
 )
 from secreview.models.sources import REQUEST_ATTRIBUTES, SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE
 from secreview.parse import source_lines, ParsedFile, decode_source, syntax_error_message
@@ -163,6 +163,7 @@ def assume_framework(tree: ast.Module, request: str) -> tuple[str, tuple[str, ..
     if not framework:
         return "", ()
     table, module = SNIPPET_FRAMEWORKS[framework]
+    table = {**SNIPPET_HELPER_NAMES, **table}
     names = [name for name in uses.free if (name in table or name == "request" and request) and name not in uses.bound
              and not (name == "request" and uses.request_called)]  # (``request(...)``: a function)
     if framework == "Flask" and FLASK_APP_NAME in uses.free and uses.app_attributes and FLASK_APP_NAME not in uses.bound:

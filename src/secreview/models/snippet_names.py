@@ -12,7 +12,7 @@ FLASK_NAMES: dict[str, str] = {
     "Markup": "markupsafe.Markup", "escape": "markupsafe.escape", "abort": "flask.abort", "url_for": "flask.url_for",
     "session": "flask.session", "jsonify": "flask.jsonify", "Response": "flask.Response", "g": "flask.g",
     "Flask": "flask.Flask", "Blueprint": "flask.Blueprint", "current_app": "flask.current_app",
-    "secure_filename": "werkzeug.utils.secure_filename", "safe_join": "werkzeug.utils.safe_join",
+    "secure_filename": "werkzeug.utils.secure_filename", "safe_join": "werkzeug.security.safe_join",
 }
 
 DJANGO_NAMES: dict[str, str] = {
@@ -40,6 +40,15 @@ FASTAPI_NAMES: dict[str, str] = {
     "Query": "fastapi.Query", "Path": "fastapi.Path", "Form": "fastapi.Form", "Header": "fastapi.Header",
     "Cookie": "fastapi.Cookie", "Body": "fastapi.Body", "UploadFile": "fastapi.UploadFile", "File": "fastapi.File",
     "FastAPI": "fastapi.FastAPI", "APIRouter": "fastapi.APIRouter",
+}
+
+# Checks and sanitizers of one library that web code of any framework imports (a Flask view
+# checking its redirect with Django's url_has_allowed_host_and_scheme): resolved in a snippet of
+# any assumed framework (a name of the framework's own table wins).
+SNIPPET_HELPER_NAMES: dict[str, str] = {
+    "url_has_allowed_host_and_scheme": "django.utils.http.url_has_allowed_host_and_scheme",
+    "is_safe_url": "django.utils.http.is_safe_url", "secure_filename": "werkzeug.utils.secure_filename",
+    "safe_join": "werkzeug.security.safe_join",
 }
 
 # Framework -> (its names, the module a snippet of it is taken to import: a marker, so that what
