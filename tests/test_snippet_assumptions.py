@@ -96,6 +96,12 @@ def test_a_django_looking_view_is_said_to_be_taken_as_django():
     assert assumed(code) == ["the snippet was taken as Django code"]
 
 
+def test_a_database_session_is_not_taken_for_flasks():
+    code = 'q = request.args["q"]\nrows = session.execute(text("SELECT 1"))\nreturn redirect(q)\n'
+    assert assumed(code) == ["names used without imports were taken as Flask's: request, redirect"]
+    assert assumed('session["user"] = request.form["user"]\n') == ["names used without imports were taken as Flask's: session, request"]
+
+
 def test_nothing_is_assumed_of_a_snippet_that_imports_what_it_uses():
     code = 'from flask import redirect, request\nreturn redirect(request.args["next"])\n'
     assert assumed(code) == []

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from secreview.findings import Diagnostic, Finding, Level, new_step
 from secreview.models.snippet_names import (
-    DJANGO_REQUEST_ATTRIBUTES, FASTAPI_ROUTE_METHODS, FASTAPI_ROUTER_NAMES, FLASK_APP_ATTRIBUTES, FLASK_APP_NAME,
+    DB_SESSION_METHODS, DJANGO_REQUEST_ATTRIBUTES, FASTAPI_ROUTE_METHODS, FASTAPI_ROUTER_NAMES, FLASK_APP_ATTRIBUTES, FLASK_APP_NAME,
     SNIPPET_FRAMEWORK_MODULES, SNIPPET_FRAMEWORK_OF_REQUEST, SNIPPET_FRAMEWORKS, SNIPPET_HELPER_NAMES,
 )
 from secreview.models.sources import REQUEST_ATTRIBUTES, SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE
@@ -165,7 +165,8 @@ def assume_framework(tree: ast.Module, request: str) -> tuple[str, tuple[str, ..
     table, module = SNIPPET_FRAMEWORKS[framework]
     table = {**SNIPPET_HELPER_NAMES, **table}
     names = [name for name in uses.free if (name in table or name == "request" and request) and name not in uses.bound
-             and not (name == "request" and uses.request_called)]  # (``request(...)``: a function)
+             and not (name == "request" and uses.request_called)  # (``request(...)``: a function)
+             and not (name == "session" and uses.database_session)]
     if framework == "Flask" and FLASK_APP_NAME in uses.free and uses.app_attributes and FLASK_APP_NAME not in uses.bound:
         names.append(FLASK_APP_NAME)  # (the application: what the snippet does with it is what matters)
     names.sort(key=list(uses.free).index)
@@ -214,6 +215,7 @@ class _NameUses(ast.NodeVisitor):
         self.fastapi_routes = False
         self.django_request = False
         self.request_called = False
+        self.database_session = False
 
     def generic_visit(self, node: ast.AST) -> None:
         cls = node.__class__
@@ -226,6 +228,8 @@ class _NameUses(ast.NodeVisitor):
             owner = node.value.id
             if owner == FLASK_APP_NAME:
                 self.app_attributes.add(node.attr)
+            elif owner == "session" and node.attr in DB_SESSION_METHODS:
+                self.database_session = True
             elif owner == "request" and node.attr in DJANGO_REQUEST_ATTRIBUTES:
                 self.django_request = self.django_request or "request" in self.bound
         elif cls is ast.Call and node.func.__class__ is ast.Name and node.func.id == "request":

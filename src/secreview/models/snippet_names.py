@@ -72,6 +72,9 @@ SNIPPET_FRAMEWORK_MODULES: dict[str, str] = {
 FLASK_APP_NAME = "app"
 FLASK_APP_ATTRIBUTES = frozenset({"route", "run", "config", "secret_key", "logger", "before_request", "after_request",
                                   "errorhandler", "register_blueprint", "debug", "jinja_env", "add_url_rule"})
+# A free ``session`` used with one of these is a database session (SQLAlchemy's), not Flask's.
+DB_SESSION_METHODS = frozenset({"execute", "query", "add", "add_all", "commit", "rollback", "delete", "flush", "scalars",
+                                "scalar", "merge", "refresh", "begin", "get_bind", "exec"})
 # ``@app.get(...)``/``@router.post(...)`` in a snippet that imports nothing: FastAPI's routes.
 FASTAPI_ROUTE_METHODS = frozenset({"get", "post", "put", "delete", "patch", "api_route", "websocket"})
 FASTAPI_ROUTER_NAMES = frozenset({"app", "router", "api"})
