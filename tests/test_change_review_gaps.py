@@ -281,6 +281,9 @@ app = Flask(__name__)
 @app.route("/n")
 def n():
     name = request.args.get("n", "")  # nosec B108 -- validated below
+    size = len(name)  # nosec not secreview's: Bandit's blanket form
+    name = name.strip()  # nosec eval-used -- a secreview rule id, so judged
+    name = name.lower()  # secreview: ignore -- every rule
     subprocess.run(  # nosec B602 reviewed
         "ls " + name,
         shell=True)  # secreview: ignore[subprocess-shell-injection] reviewed too
@@ -299,16 +302,20 @@ def test_unused_suppressions_are_notes_and_used_ones_are_not(tmp_path, monkeypat
     assert data["findings"] == [] and data["summary"]["warnings"] == 0
     notes = [(n["kind"], n["line"]) for n in data["notices"]]
     # Used: the multi-line call's comments on its first and last lines, eval's, the assert's (a low
-    # finding below the reporting floor still uses it); not judged: B999 (no secreview rule).
-    assert notes == [("unused-suppression", line_of(UNUSED, "B108")), ("unused-suppression", line_of(UNUSED, "stale"))]
+    # finding below the reporting floor still uses it). Not judged: Bandit's own comments (a bare
+    # nosec, nosec B108, nosec B999): a project running Bandit needs them where Bandit flags.
+    # Judged: secreview's comments and a nosec naming a secreview rule id.
+    assert notes == [("unused-suppression", line_of(UNUSED, "a secreview rule id")),
+                     ("unused-suppression", line_of(UNUSED, "every rule")),
+                     ("unused-suppression", line_of(UNUSED, "stale"))]
     assert "suppresses nothing" in data["notices"][0]["message"]
     text = run_cli(["review", "--no-cache", "m.py"], tmp_path, monkeypatch).stdout
-    assert f"m.py:{line_of(UNUSED, 'stale')}: note (unused-suppression)" in text and "2 notes" in text
+    assert f"m.py:{line_of(UNUSED, 'stale')}: note (unused-suppression)" in text and "3 notes" in text
 
 
 def test_a_suppression_used_by_a_flow_through_a_helper_is_not_unused(tmp_path, monkeypatch):
     (tmp_path / "store.py").write_text('import os\n\nBASE = "/srv"\n\n\ndef _read(name):\n'
-                                       '    return open(os.path.join(BASE, name)).read()  # nosec reviewed\n')
+                                       '    return open(os.path.join(BASE, name)).read()  # secreview: ignore reviewed\n')
     (tmp_path / "web.py").write_text('from flask import Flask, request\n\nfrom store import _read\n\napp = Flask(__name__)\n\n\n'
                                      '@app.route("/r")\ndef r():\n    return _read(request.args["n"])\n')
     data = document(run_cli(["review", "--no-cache", ".", "-f", "json"], tmp_path, monkeypatch))
@@ -320,7 +327,7 @@ def test_a_suppression_used_by_a_flow_through_a_helper_is_not_unused(tmp_path, m
 
 
 def test_diff_review_notes_only_the_unused_suppressions_the_change_writes(files_repo, monkeypatch):
-    files_repo.write("app.py", FILES + "\n\nLIMIT = 3  # nosec\n")
+    files_repo.write("app.py", FILES + "\n\nLIMIT = 3  # secreview: ignore\n")
     files_repo.commit("An old stale comment")
     edit(files_repo, "app.py", "app = Flask(__name__)\n", "app = Flask(__name__)  # secreview: ignore[eval-used]\n")
     data = document(review(files_repo, monkeypatch, "--diff", "HEAD", "-f", "json"))

@@ -14,7 +14,9 @@
 Every suppressed finding is kept, with ``suppressed_by`` saying which comment or glob did it, so
 that reports can count and list them. A well-formed comment that suppresses nothing (no finding,
 at any confidence, of what it names on its statement) gets an ``unused-suppression`` note
-(``unused``): not a finding, not a warning, no effect on the exit code. The severity and confidence floors are report filters, not
+(``unused``): not a finding, not a warning, no effect on the exit code. Only secreview's own
+comments are judged: ``secreview: ignore...``, and a ``nosec`` that names secreview rule ids; a
+bare ``nosec`` or one naming only Bandit ids is Bandit's, needed wherever Bandit flags. The severity and confidence floors are report filters, not
 suppressions: findings below them are dropped.
 """
 from __future__ import annotations
@@ -167,6 +169,11 @@ class Suppression:
     def covers(self, names: set[str]) -> bool:
         return not self.problem and (not self.ids or not names.isdisjoint(self.ids))
 
+    @property
+    def is_nosec(self) -> bool:
+        """Bandit's form (``# nosec ...``) rather than secreview's own."""
+        return self.what.startswith("nosec")
+
     def describe(self, line: int) -> str:
         return f"{self.what} (line {line}): {self.reason or 'no reason given'}"
 
@@ -288,7 +295,7 @@ def unused(parsed: ParsedFile, findings: list[Finding], comments: dict[int, tupl
     still in use). A comment counts as used by a finding when it sits on a line a suppression of
     that finding may sit on (``statement_lines``: any line of a multi-line statement) and names it.
     A comment that names only rules not run (``active``: enabled rule ids and their Bandit ids), or
-    only Bandit ids no secreview rule covers (there for Bandit), is not judged."""
+    a ``nosec`` naming no secreview rule id (there for Bandit), is not judged (``judged``)."""
     known = known if known is not None else known_ids()
     candidates = {line: c for line, c in comments.items() if not c[1].problem and judged(c[1], active, known)}
     if not candidates:
@@ -304,8 +311,13 @@ def unused(parsed: ParsedFile, findings: list[Finding], comments: dict[int, tupl
 
 
 def judged(suppression: Suppression, active: frozenset[str], known: KnownIds) -> bool:
-    """Whether secreview can tell that ``suppression`` is unused: it names no id (every rule), or
-    some id of a rule that ran."""
+    """Whether an unused ``suppression`` is secreview's to note: a ``secreview: ignore`` comment
+    naming no id (every rule) or some id of a rule that ran; a ``nosec`` comment only when it names
+    a secreview rule id of a rule that ran. A bare ``nosec``, or one naming only Bandit ids, is
+    Bandit's comment: a project running Bandit needs it wherever Bandit flags, which secreview
+    cannot tell, so it is not noted (it still suppresses secreview's findings)."""
+    if suppression.is_nosec:
+        return any(word in active for word in suppression.ids if word in known.rules)
     if not suppression.ids:
         return True
     return any(word in active for word in suppression.ids if word in known.rules or word.upper() in known.bandit)
@@ -318,7 +330,8 @@ def covers_finding(suppression: Suppression, line: int, finding: Finding) -> boo
 
 def unused_note(path: str, line: int, shown: str, suppression: Suppression) -> Diagnostic:
     what = f"of {', '.join(suppression.ids)} " if suppression.ids else ""
-    hint = " (if it is there for Bandit, leave it)" if shown.lstrip("# ").lower().startswith("nosec") else ""
+    bandit_ids = suppression.is_nosec and any(_BANDIT_ID.match(word) for word in suppression.ids)
+    hint = " (if its Bandit ids are there for Bandit, remove only the secreview rule ids)" if bandit_ids else ""
     return Diagnostic(path, UNUSED_SUPPRESSION,
                       f"`{shown}` suppresses nothing: secreview reports no finding {what}on this statement; "
                       f"remove the comment, or move it to the statement it is meant for{hint}", line)
