@@ -837,7 +837,19 @@ READ_ONLY_VIEW_BASES = frozenset(
     for name in ("View", "TemplateView", "ListView", "DetailView"))
 # Checks that authenticate a request by something the browser does not add on its own (a signature,
 # a token): calls whose name says so, besides the security checks exceptions.py knows.
-_REQUEST_AUTHENTICATION_CALLS = frozenset({"construct_event", "verify_header", "validate_webhook"})
+_REQUEST_AUTHENTICATION_CALLS = frozenset({
+    "construct_event", "verify_header", "validate_webhook",
+    # oauthlib's endpoints (and django-oauth-toolkit's mixin of the same names) authenticate the
+    # client by its credentials or a bearer token in the request, not by the browser's cookies.
+    "create_token_response", "create_revocation_response", "create_introspect_response",
+    "create_userinfo_response", "create_device_authorization_response", "verify_request",
+})
+# What a forged cross-site request carries from the victim's browser: the session cookie and the
+# user Django loads from it (request.user, request.auser(), request.session, request.COOKIES).
+_AMBIENT_CREDENTIALS = frozenset({"user", "auser", "session", "COOKIES"})
+LOGIN_NOT_REQUIRED = frozenset({"django.contrib.auth.decorators.login_not_required"})
+# Class-based views whose own code is all there is: View adds no handler that reads the session.
+_PLAIN_VIEW_BASES = frozenset({"django.views.View", "django.views.generic.View", "django.views.generic.base.View"})
 # Security checks that rely on the session's user (permissions), which a forged request carries.
 _SESSION_USER_CHECK = re.compile(r"^(has_perms?|has_permissions?|check_\w*perm\w*|authori[sz]e\w*|login)$")
 
@@ -858,8 +870,13 @@ _SESSION_USER_CHECK = re.compile(r"^(has_perms?|has_permissions?|check_\w*perm\w
         request by other means are the legitimate use, so a view that visibly checks a signature
         or token (hmac.compare_digest, hmac.new, verify_*/check_signature calls, a comparison with
         a secret-, token- or API-key-named value (not a password: a password change form compares
-        two of them), stripe's construct_event) is not reported; permission
-        checks on request.user do not count (a forged request carries the session). Read-only
+        two of them), stripe's construct_event, oauthlib's endpoints such as
+        create_token_response or create_revocation_response, which authenticate the client) is not
+        reported; permission checks on request.user do not count (a forged request carries the
+        session). Nor is a view that uses nothing a forged request brings along: it reads neither
+        request.user, request.session nor request.COOKIES, hands the request itself to no other
+        code, has no login decorator and (a class) inherits no handlers but View's. A view marked
+        @login_not_required that does read the session is reported with low confidence. Read-only
         views (require_GET/require_safe/require_http_methods with only GET/HEAD, class-based
         views with no post/put/patch/delete handler on View/TemplateView/ListView/DetailView) are
         not reported either: CSRF protection never applies to GET. csrf_exempt(view) on a view
@@ -908,6 +925,13 @@ def check_csrf_exempt(node: ast.AST, ctx: RuleContext):
             "authenticates each request by a signature or token).")))
     if _is_read_only_view(view, ctx) or _authenticates_request(view, ctx):
         return None
+    if not _uses_ambient_credentials(view, ctx):
+        return None  # a forged request carries nothing the view uses: no session, no user
+    if _marked_login_not_required(view, ctx):
+        return in_test_code(ctx, Hit(exempt, confidence=LOW, message=(
+            f"csrf_exempt turns off CSRF protection for `{view.name}`, a public view "
+            "(@login_not_required) that still reads the session or request.user: another site can "
+            "submit requests to it with the user's session.")))
     return in_test_code(ctx, Hit(exempt, message=(
         f"csrf_exempt turns off CSRF protection for `{view.name}`, which checks no signature or "
         "token: another site can submit requests to it with the user's session.")))
@@ -997,4 +1021,58 @@ def _authenticates_request(view, ctx: RuleContext) -> bool:
             # a token/secret/API key; not a password (a change-password form compares two fields)
             if any(credential_kind(reference_name(operand)) == SECRET for operand in (node.left, *node.comparators)):
                 return True
+    return False
+
+
+def _uses_ambient_credentials(view, ctx: RuleContext) -> bool:
+    """The view may act on what the victim's browser sends on its own: it reads request.user,
+    request.session or request.COOKIES (also through self.request), hands the request itself to
+    other code (login(request, user), a helper, super().dispatch(request): they may read them), is
+    wrapped by a decorator or inherits from a base (other than View) whose code is not visible
+    here. Only then is a forged cross-site request worth anything."""
+    if isinstance(view, ast.ClassDef):
+        if any(ctx.qualname(base) not in _PLAIN_VIEW_BASES for base in view.bases):
+            return True  # a mixin or generic view: handlers (and their session use) are inherited
+        names = {m.args.args[1].arg for m in view.body
+                 if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and len(m.args.args) > 1}
+    else:
+        if any(_is_login_decorator(d) for d in view.decorator_list):
+            return True
+        names = {view.args.args[0].arg} if view.args.args else set()
+    for parent in ast.walk(view):
+        for child in ast.iter_child_nodes(parent):
+            if not _is_request(child, names) or isinstance(parent, (ast.arguments, ast.arg)):
+                continue
+            if isinstance(parent, ast.Attribute) and parent.value is child:
+                if parent.attr in _AMBIENT_CREDENTIALS:
+                    return True
+                continue  # request.body, request.POST, request.headers, request.build_absolute_uri()
+            return True  # the request itself handed on or stored: its user and session go with it
+    return False
+
+
+def _is_request(node: ast.AST, names: set[str]) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in names
+    return (isinstance(node, ast.Attribute) and node.attr == "request"
+            and isinstance(node.value, ast.Name) and node.value.id == "self")
+
+
+# Decorators that make a view depend on the logged-in user.
+_LOGIN_DECORATORS = re.compile(r"^(login_required|permission_required|user_passes_test|staff_member_required)$")
+
+
+def _is_login_decorator(decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return bool(_LOGIN_DECORATORS.match(last_name(target) or ""))
+
+
+def _marked_login_not_required(view, ctx: RuleContext) -> bool:
+    """@login_not_required (Django 5.1's LoginRequiredMiddleware opt-out), also through
+    method_decorator on a class."""
+    for decorator in getattr(view, "decorator_list", ()):
+        if ctx.qualname(decorator) in LOGIN_NOT_REQUIRED:
+            return True
+        if isinstance(decorator, ast.Call) and decorator.args and ctx.qualname(decorator.args[0]) in LOGIN_NOT_REQUIRED:
+            return True
     return False
