@@ -19,8 +19,12 @@ Two rules, one finding per handler:
   security failure (a database or HTTP-client session, ``db_session.rollback()``, is not one).
 
 Narrow handlers (``except KeyError: pass``, ``except ImportError: pass``) name the failure they
-expect and stay silent; so do handlers that return False/None, raise, or call anything but a
-logger. A ``continue`` after a failed check (trying the next key or certificate) and a ``pass``
+expect and stay silent; so do handlers that return False/None (or a tuple whose first element is
+falsy: ``return False, False``), return a literal whose flags differ from what the function returns
+on success (``return True, True`` where success returns ``True, False``), raise, or call anything
+but a logger. A try body that only binds the checked result (``request.flash =
+signer.unsign(cookie)``, or a name with a default other than True) leaves nothing unverified
+behind when the check fails: a ``pass`` handler there is silent too. A ``continue`` after a failed check (trying the next key or certificate) and a ``pass``
 whose ``try`` body returns/breaks on success are the correct "try each candidate" pattern, not
 fail-open.
 """
@@ -144,6 +148,97 @@ def _is_nothing(statement: ast.stmt) -> bool:
     )
 
 
+def _grants(expr: ast.expr | None) -> bool:
+    """A literal answer meaning "yes, it may pass": truthy, and for a tuple or list (the
+    ``(allowed, detail)`` convention) a truthy first element: ``return False, False`` and
+    ``return None, "bad token"`` deny."""
+    if isinstance(expr, (ast.Tuple, ast.List)):
+        return bool(expr.elts) and _truthy_literal(expr.elts[0])
+    return _truthy_literal(expr)
+
+
+_UNKNOWN = object()
+
+
+def _literal_or_unknown(expr: ast.expr | None) -> object:
+    if expr is None:
+        return None
+    try:
+        return ast.literal_eval(expr)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return _UNKNOWN
+
+
+def _answers_apart_from_success(answer: ast.expr | None, try_node: ast.Try, ctx: RuleContext) -> bool:
+    """The handler's literal ``answer`` differs from the literal the function returns when the try
+    body succeeds (a return in the try body or its else, or the return right after the try): the
+    failure is told apart from success, so it is not answered "as if the check had passed".
+    ``return True, True`` (visible, private) after a failed check of the anonymous user, where
+    success returns ``True, False``."""
+    mine = _literal_or_unknown(answer)
+    if mine is _UNKNOWN:
+        return False
+    returns = [node for statement in (*try_node.body, *try_node.orelse) for node in ast.walk(statement)
+               if isinstance(node, ast.Return)]
+    if not returns:
+        following = _statement_after(try_node, ctx)
+        returns = [following] if isinstance(following, ast.Return) else []
+    if not returns:
+        return False
+    success = [_literal_or_unknown(r.value) for r in returns]
+    return all(value is not _UNKNOWN and _flags_differ(mine, value) for value in success)
+
+
+def _flags_differ(failure: object, success: object) -> bool:
+    """Two literal answers differ in what they grant: for tuples of one length, in a position that
+    holds a flag (True/False/None) in either (``(True, "no permission service")`` against
+    ``(True, "")`` grants the same); otherwise as values."""
+    if isinstance(failure, tuple) and isinstance(success, tuple) and len(failure) == len(success):
+        return any(a != b for a, b in zip(failure, success)
+                   if isinstance(a, (bool, type(None))) or isinstance(b, (bool, type(None))))
+    return failure != success
+
+
+def _statement_after(statement: ast.stmt, ctx: RuleContext) -> ast.stmt | None:
+    """The statement that follows ``statement`` (the handler's try) in its block, if any."""
+    block_owner = ctx.ancestors[-3] if len(ctx.ancestors) >= 3 else None
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(block_owner, field, None)
+        if isinstance(block, list) and statement in block:
+            index = block.index(statement)
+            return block[index + 1] if index + 1 < len(block) else None
+    return None
+
+
+def _only_binds_a_result(body: list[ast.stmt], ctx: RuleContext) -> bool:
+    """The try body only binds what a call returns to an attribute or item
+    (``request.flash = signer.unsign(cookie)``), or to a name given a default before the try
+    (``messages = []``): when the call raises, nothing is bound, so nothing unverified is used
+    afterwards. Not when that default is ``True`` (``ok = True`` then ``ok = verify(sig)``: the
+    flag stays True), nor for a name without a default (``data`` is then used unbound)."""
+    if len(body) != 1:
+        return False
+    statement = body[0]
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target, value = statement.targets[0], statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        target, value = statement.target, statement.value
+    else:
+        return False
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call) or not isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
+        return False
+    if isinstance(target, ast.Name):
+        if ctx.function is None:
+            return False
+        defaults = [node for node in ast.walk(ctx.function) if isinstance(node, ast.Assign)
+                    and node.lineno < statement.lineno and any(isinstance(t, ast.Name) and t.id == target.id for t in node.targets)]
+        return bool(defaults) and not any(
+            isinstance(node.value, ast.Constant) and node.value.value is True for node in defaults)
+    return True
+
+
 def _truthy_literal(expr: ast.expr | None) -> bool:
     if expr is None:
         return False
@@ -197,19 +292,24 @@ def handler_catches(caught: list[str] | None, raised: str | None) -> bool:
     return False
 
 
-def fail_open_behaviour(handler: ast.ExceptHandler, try_node: ast.Try, caught: list[str] | None) -> str | None:
+def fail_open_behaviour(handler: ast.ExceptHandler, try_node: ast.Try, caught: list[str] | None,
+                        ctx: RuleContext) -> str | None:
     """How the handler (catching ``caught``) fails open, or None when it does not."""
     body = _body_statements(handler)
     last = body[-1] if body else None
-    if isinstance(last, ast.Return) and _truthy_literal(last.value) and all(
+    if isinstance(last, ast.Return) and _grants(last.value) and all(
         _is_log_statement(s) or _is_nothing(s) for s in body[:-1]
     ):
+        if _answers_apart_from_success(last.value, try_node, ctx):
+            return None
         return f"returns `{ast.unparse(last.value)}` as if the check had passed"
     if body and all(_is_log_statement(s) or _is_nothing(s) or _sets_success_flag(s) for s in body):
         if any(_sets_success_flag(s) for s in body):
             return "sets a success flag"
         if try_node.orelse or _success_exits(try_node.body, caught):
             return None  # success is handled apart from the failure
+        if _only_binds_a_result(try_node.body, ctx):
+            return None  # ``x = signer.unsign(cookie)`` failed: x holds nothing unverified
         if all(_is_nothing(s) for s in body):
             return "ignores the failure and execution continues as if the check had passed"
         return "only logs the failure and execution continues as if the check had passed"
@@ -235,7 +335,7 @@ def security_fail_open(handler: ast.ExceptHandler, ctx: RuleContext) -> Hit | No
     security_type = catches_security_failure(names)
     if not (is_broad(names) or security_type):
         return None
-    behaviour = fail_open_behaviour(handler, try_node, names)
+    behaviour = fail_open_behaviour(handler, try_node, names, ctx)
     if behaviour is None:
         return None
     caught = "`except:`" if handler.type is None else f"`except {ctx.source(handler.type)}`"
@@ -295,7 +395,7 @@ def _checking_function_fails_open(handler: ast.ExceptHandler, ctx: RuleContext, 
     failure in it makes the function answer "valid"."""
     function = ctx.function
     last = _body_statements(handler)[-1]
-    if function is None or not (isinstance(last, ast.Return) and _truthy_literal(last.value)):
+    if function is None or not (isinstance(last, ast.Return) and _grants(last.value)):
         return None  # only an explicit "yes" answers for the function; doing nothing is judged above
     name = function.name.lower()
     if _ACCESS_FUNCTION.match(name):
@@ -329,7 +429,11 @@ def _checking_function_fails_open(handler: ast.ExceptHandler, ctx: RuleContext, 
         authenticate*, authorize* (or check_*/is_valid* about tokens, signatures, permissions...)
         whose broad handler returns True. A refusal raised inside the try itself (`if not
         hmac.compare_digest(...): raise PermissionError`) that its own broad handler catches and
-        only logs is the same defect: every forged signature is accepted.""",
+        only logs is the same defect: every forged signature is accepted. Not reported: a
+        handler returning a denial (False, None, or a tuple led by one: `return False, False`) or
+        a literal whose flags differ from the function's answer on success, and a `pass` after a
+        try body that only binds the checked result (`request.flash = signer.unsign(cookie)`):
+        on failure nothing unverified is bound.""",
     solution="""Fail closed: let the exception propagate, or return False / deny access / re-raise
         in the handler; catch only the specific failure you expect and treat it as a refusal.""",
     example="""
