@@ -77,7 +77,8 @@ def _hash_object_updates(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
         data or the names around it are a password, token, secret, signature, HMAC, session,
         credential...), medium when it is computed over untrusted input (whoever sends it can craft
         collisions), and low otherwise (cache keys, ETags, de-duplication), where the algorithm
-        is harmless. hashlib calls with usedforsecurity=False are not reported, nor a digest
+        is harmless. hashlib calls with usedforsecurity=False are not reported, nor a wrapper
+        that forwards its own usedforsecurity parameter (its callers decide), nor a digest
         reduced to a bucket index (int(md5(session_id).hexdigest(), 16) % SHARDS picks a shard)
         unless that number is itself kept as a secret (an OTP), nor a hash object made only to read
         the algorithm's digest_size, block_size or name (os.urandom(sha1().digest_size)).""",
@@ -100,6 +101,10 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
         return None
     used_for_security = ctx.keyword(call, "usedforsecurity")
     if used_for_security is not None and is_literal_false(ctx, used_for_security):
+        return None
+    if used_for_security is not None and _forwarded_parameter(ctx, used_for_security):
+        # ``def safe_md5(data, usedforsecurity=True): return md5(data, usedforsecurity=...)``:
+        # a wrapper whose callers decide; those passing False are not using it for security.
         return None
     if _reads_property_only(ctx, call):
         return None  # ``os.urandom(sha1().digest_size)``: a size or a name, no digest is computed or used
@@ -127,6 +132,20 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
     return Hit(call, confidence=LOW, message=(
         f"{algorithm} is broken for security use; nothing here shows a security purpose (if it is a "
         "cache key or checksum, mark it with usedforsecurity=False)."))
+
+
+def _forwarded_parameter(ctx: RuleContext, value: ast.expr) -> bool:
+    """``value`` is a parameter of the enclosing function, never reassigned in it: its callers
+    choose it."""
+    function = ctx.function
+    if not isinstance(value, ast.Name) or function is None:
+        return False
+    arguments = function.args
+    parameters = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+    if value.id not in parameters:
+        return False
+    return not any(isinstance(node, ast.Name) and node.id == value.id and isinstance(node.ctx, ast.Store)
+                   for node in ast.walk(function))
 
 
 _DIGEST_METHODS = frozenset({"hexdigest", "digest"})
