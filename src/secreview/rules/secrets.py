@@ -51,6 +51,11 @@ WEAK_DEFAULTS = frozenset({"secret", "admin", "default", "test", "guest", "root"
 TOKEN_TYPES = frozenset({"bearer", "basic", "mac", "jwt", "digest", "hawk", "negotiate"})
 # A regular expression describing tokens (lexers, parsers), not a token.
 _PATTERN = re.compile(r"\\[wdsWDSbBAZ]|\[\^|\(\?|\.\*|\.\+|\[\w-\w")
+# A rate limit ("5/m", "20/m/ip,5/m/key", "100/hour;1000/day", "10/5min"): a count per period,
+# optionally per scope, in a list; what django-ratelimit, allauth, slowapi and DRF throttles read
+# (ACCOUNT_RATE_LIMITS = {"reset_password": "20/m/ip,5/m/key"}). A number, a unit, no secret.
+_RATE = r"\d+\s*/\s*\d*\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|mo|months?|y|years?)(?:/[a-z_]+)*"
+_RATE_LIMIT = re.compile(rf"{_RATE}(?:\s*[,;]\s*{_RATE})*", re.I)
 
 
 def string_value(expr: ast.expr | None, ctx: RuleContext) -> str | None:
@@ -90,6 +95,8 @@ def credential_confidence(name: str, kind: str, value: str, compared: bool = Fal
         return None  # punctuation, a symbol, or a masked value (":****")
     if _TEMPLATE.match(text) or _LOCATION.match(text) or _PATTERN.search(text):
         return None  # a template marker, an environment variable's name, a path, URL or regex
+    if text[0].isdigit() and _RATE_LIMIT.fullmatch(text):
+        return None  # a rate limit: "reset_password": "20/m/ip,5/m/key"
     if text.lower() in TOKEN_TYPES:
         return None  # default_token="Bearer" names a token type
     lowered = text.lower()
@@ -673,7 +680,8 @@ def _credential_hits(found: list[tuple[str, str, ast.expr, Level, str]], wanted:
         missing. Everyone who can read the code, its history or
         the installed package knows it, and it cannot be changed without a release. A name about
         an action on a password (``update_password = "always"``, ``require_password``) holds an
-        option, not a password, and is not reported.""",
+        option, not a password, and is not reported; nor is a value shaped like a rate limit
+        (``"reset_password": "20/m/ip,5/m/key"``: counts per period and scope).""",
     solution="""Read the password at run time from the environment, a secrets manager or a
         configuration file kept out of version control (os.environ["DB_PASSWORD"]); for login
         checks compare against a stored salted hash, never a literal.""",
