@@ -747,7 +747,10 @@ def _split_program_hit(ctx: RuleContext, call: ast.Call, source: ast.expr, calle
         (git --upload-pack=..., tar --checkpoint-action=..., ssh -oProxyCommand=...), which can
         run code or overwrite files. Low confidence: most variable arguments are harmless, this
         becomes precise when the data-flow analysis finds input reaching them. Not reported:
-        arguments after a "--" separator, values whose constant beginning is not "-" ("--name=" + x,
+        arguments after a "--" separator, the value of an option known to take one (tar -f X,
+        git clone --branch X, heroku -a X, from the tools' manuals; after an option of a tool not
+        listed, "-x" may be a flag, so the value is still reported), values whose constant
+        beginning is not "-" ("--name=" + x,
         a path joined under a constant directory with os.path.join or pathlib: str(BASE / name)),
         numbers (int()).""",
     solution="""Put "--" before positional values (["git", "clone", "--", url]), attach values to
@@ -787,6 +790,9 @@ def check_process_arguments(call: ast.Call, ctx: RuleContext):
 # the tools' manuals (GNU tar, GNU grep, curl, git, ssh, rsync, PostgreSQL's pg_dump/pg_restore). Deliberately absent: options whose
 # value is itself a command or a configuration line (ssh -o ProxyCommand=..., git -c
 # core.sshCommand=..., rsync -e, find -exec): the value there is as dangerous as an option.
+# Short and long options are treated alike, and only for the tools listed: for another tool a
+# variable after "-x" is still reported, as after "--x", since "-x" may be a flag and the variable
+# a positional argument read as an option (git checkout -m NAME, ls -l NAME).
 _VALUE_OPTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "tar": ("fCTXb", frozenset({"--file", "--directory", "--files-from", "--exclude-from", "--exclude"})),
     "grep": ("efmABC", frozenset({"--regexp", "--file", "--max-count", "--include", "--exclude"})),
@@ -817,6 +823,8 @@ _VALUE_OPTIONS: dict[str, tuple[str, frozenset[str]]] = {
         "--dbname", "--file", "--format", "--index", "--jobs", "--use-list", "--schema", "--exclude-schema",
         "--function", "--table", "--trigger", "--host", "--port", "--username", "--superuser", "--role",
         "--section"})),
+    # the Heroku CLI: the app and git remote a command acts on, accepted by every command
+    "heroku": ("ar", frozenset({"--app", "--remote"})),
     "head": ("nc", frozenset({"--lines", "--bytes"})),
     "tail": ("nc", frozenset({"--lines", "--bytes"})),
 }
