@@ -45,7 +45,7 @@ from secreview.models import (
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
     SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE, RESULT_IGNORES_KEYWORDS,
 )
-from secreview.models.sanitizers import BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
+from secreview.models.sanitizers import ADDRESS_TEXT_ATTRIBUTES, BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
 from secreview.models.sources import (
     CONVERTING_PROMPTS, ARCHIVE_CONTENT_METHODS, ARCHIVE_MEMBER_METHODS, ARCHIVE_MEMBER_NAME, BODY_MODEL_KIND, PATH_SOURCE_METHODS,
     REQUEST_URL_ATTRIBUTES, REQUEST_URL_PARTS, STREAM_DATA, WSGI_ENVIRONMENT, WSGI_RESPONDER_PARAMETER,
@@ -1196,6 +1196,8 @@ class FunctionAnalysis:
                 return read
         value = receiver if receiver.items is None else receiver.whole()
         if value.__class__ is Proven:  # (an attribute of a converted value, ``choice.owner.name``, is stored data: unknown)
+            if node.attr in ADDRESS_TEXT_ATTRIBUTES:
+                return value  # ``ip_address(x).exploded``: the parsed address's text, as ``str()`` of it
             if value is PROVEN and node.attr in _ENUM_MEMBER_ATTRIBUTES and node.value.__class__ is ast.Call and self.resolved_name(node.value.func) in self.unit.enum_classes:
                 return PROVEN  # ``Tier(v).value``: a member's constant value
             value = Taint(value.origins) if value.origins else CLEAN

@@ -16,8 +16,11 @@ SANITIZERS: dict[str, frozenset[int]] = {
     # "/" (spaces, quotes, ;, $(), <>, line breaks), so the text is no safer than the input for a
     # shell, a split command line (a space makes a new word: CWE-88), SQL, HTML, headers or logs.
     # It never holds "/" and the text starts with a hex digit or ":", so it stays one relative
-    # path component that is not "..": safe for path traversal only. IPv4 ones keep nothing.
-    **{name: frozenset({22, 23, 36}) for name in (
+    # path component that is not "..", and one element of an argument list that is no option (it
+    # never starts with "-"): safe for path traversal and, in a list argv, argument injection. (A
+    # command line split into words, ``shlex.split(f"ping {addr}")``, would make words of a scope
+    # id's spaces: that rare form is not told apart.) IPv4 ones keep nothing.
+    **{name: frozenset({22, 23, 36, 88}) for name in (
         "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.ip_interface",
         "ipaddress.IPv6Address", "ipaddress.IPv6Network", "ipaddress.IPv6Interface")},
     # Conversions and values derived from, but not carrying, the input
@@ -172,6 +175,11 @@ PATH_CWES = frozenset({22, 23, 36})
 # The attributes of a pathlib path that are its base name (``Path(x).name``, ``.stem``): safe for
 # paths as ``os.path.basename(x)`` is.
 BASE_NAME_ATTRIBUTES = frozenset({"name", "stem"})
+# The attributes of an ``ipaddress`` object that are its text (``ip_address(x).exploded``): as safe
+# as ``str()`` of it, whatever the parser proved (only those objects have these names).
+ADDRESS_TEXT_ATTRIBUTES = frozenset({
+    "exploded", "compressed", "with_prefixlen", "with_netmask", "with_hostmask",
+})
 RESOLVING_CALLS = frozenset({
     "os.path.realpath", "os.path.abspath", "os.path.normpath", "posixpath.realpath", "posixpath.abspath",
     "posixpath.normpath",
@@ -204,9 +212,14 @@ LOOKUP_METHODS = frozenset({
     "exists", "in_bulk", "aggregate", "annotate",
     # ``Model._meta.get_field(name)``: the model's own Field object (FieldDoesNotExist otherwise)
     "get_field",
+    # SQLAlchemy's queries (also Flask-SQLAlchemy's ``Model.query``): ``User.query.filter_by(name=x)``
+    # and the rows it gives (``.one()``, ``.first_or_404()``...) are stored rows, not ``x``.
+    "filter_by", "one", "one_or_none", "get_or_404", "first_or_404", "one_or_404",
 })
 LOOKUP_FUNCTIONS = frozenset({
     "django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404",
+    # The user (a stored row) whose credentials were given, or None: not the credentials
+    "django.contrib.auth.authenticate", "django.contrib.auth.aauthenticate",
     # pandas' query readers: a data frame of the rows the query found
     "pandas.read_sql", "pandas.read_sql_query",
     # Kubernetes' exec into a pod: what the command printed there, not the pod name or command
