@@ -278,6 +278,8 @@ class Reviewer:
         ctx = RuleContext(parsed, facts, flow)
         hits, checks = self.dispatcher.run(parsed.tree, ctx)
         findings = [make_finding(rule, hit, ancestors, parsed) for rule, hit, ancestors in hits]
+        if flow is not None and flow.sink_records:
+            _carry_solutions(hits, flow.sink_records)
         return findings, checks
 
     def add_interprocedural_findings(self, result: ReviewResult, sources: list[SourceFile],
@@ -397,6 +399,17 @@ def drop_yielded(findings: list[Finding], suppressed: list[Finding], below: list
     return [f for f in findings if not covered(f)], [f for f in suppressed if not covered(f)], below
 
 
+def _carry_solutions(hits: list, records: list[SinkRecord]) -> None:
+    """Give the sinks a rule fixed from the code (``hit.solution``) that fix for the flows found
+    through them from callers: ``def ping(host): os.system("ping -c 1 " + host)`` reached from a
+    view gets ``subprocess.run(["ping", "-c", "1", host])``, not the rule's generic example."""
+    fixes = {(rule.id, getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0)): hit.solution
+             for rule, hit, _ in hits if hit.solution}
+    if fixes:
+        for record in records:
+            record.solution = fixes.get((record.rule_id, record.line, record.col), record.solution)
+
+
 def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
     record = flow.record
     trace = list(flow.trace)
@@ -410,7 +423,7 @@ def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
         path=record.path, line=record.line, col=record.col, end_line=record.end_line, end_col=record.end_col,
         message=f"Untrusted data ({flow.description}) is passed to `{_entry_helper(flow, record)}()`, which uses it "
                 f"in `{record.snippet or record.code}`.",
-        solution=rule.solution, code=record.code, statement_lines=record.statement_lines,  # (0, 0): suppress finds it
+        solution=record.solution or rule.solution, code=record.code, statement_lines=record.statement_lines,  # (0, 0): suppress finds it
         trace=[*trace, sink], bandit=rule.bandit,
     )
 

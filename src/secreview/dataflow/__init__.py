@@ -92,6 +92,9 @@ class SinkRecord:
     # The sink is the program a process starts: the operator's own choices do not reach it
     # (models.OPERATOR_CHOSEN_PROGRAM_SOURCES).
     operator_may_choose: bool = False
+    # The rule's fix for this sink when it made one from the code (an argument list rebuilt from
+    # the command): the fix of the flows found through it from callers too (engine.py).
+    solution: str = ""
 
 
 class SummaryTable(ChainMap):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 import re
 import string
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Iterable
 
@@ -62,8 +62,13 @@ class Piece:
     node: ast.AST | None = None  # SAFE/DYNAMIC: the expression
     how: str = ""  # SAFE: "sanitized" or "numeric"
     # DYNAMIC pieces reported as a name: the expressions the name's value was built from
-    # (``cmd = "... %s %s" % (a, b)`` -> a, b), for rebuilding the command in a fix.
+    # (``cmd = "... %s %s" % (a, b)`` -> a, b; through names within names, the innermost ones),
+    # for rebuilding the command in a fix.
     origins: tuple[ast.AST, ...] = ()
+    # The names, outermost first, whose only value this piece is part of: in ``f"-f {out}"`` with
+    # ``out = f"/tmp/export.{fmt}"`` both "/tmp/export." and ``fmt`` are within (out,). A fix may
+    # write such a run of pieces as the name again.
+    within: tuple[ast.AST, ...] = ()
 
     @property
     def is_text(self) -> bool:
@@ -98,6 +103,15 @@ class Sanitizers:
 
 
 NO_SANITIZERS = Sanitizers()
+
+
+def _read_here(piece: Piece, first: ast.AST, here: ast.AST) -> Piece:
+    """A memoised piece of the name read at ``first``, for the same name read at ``here``."""
+    within = piece.within
+    if piece.node is not first and not (within and within[0] is first):
+        return piece
+    return Piece(piece.kind, piece.text, here if piece.node is first else piece.node, piece.how, piece.origins,
+                 (here, *within[1:]) if within and within[0] is first else within)
 
 
 def compose(ctx: RuleContext, expr: ast.expr | None, sanitizers: Sanitizers = NO_SANITIZERS) -> Composition:
@@ -325,7 +339,7 @@ class _Composer:
         self.built = self.built or built
         # The pieces that stand for the name read there stand for it read here (the data flow is
         # asked about this read).
-        return [replace(piece, node=expr) if piece.node is first else piece for piece in pieces]
+        return [_read_here(piece, first, expr) for piece in pieces]
 
     def _name(self, expr: ast.Name, name: str) -> list[Piece]:
         bindings = self.ctx.facts.scopes.bindings_of(name, self.ctx.scope_chain)
@@ -351,12 +365,17 @@ class _Composer:
         to the value between the assignment and here: checks, reassignments)."""
         result: list[Piece] = []
         for piece in pieces:
+            within = (name, *piece.within)
             if piece.kind == DYNAMIC:
-                sources = (piece.node,) if piece.node is not None else ()  # one level: the name's own value
-                if result and result[-1].kind == DYNAMIC and result[-1].node is name:
-                    result[-1] = Piece(DYNAMIC, node=name, origins=result[-1].origins + sources)
+                # (a name's piece within this one's value: what that name was built from)
+                sources = piece.origins or ((piece.node,) if piece.node is not None else ())
+                previous = result[-1] if result else None
+                if previous is not None and previous.kind == DYNAMIC and previous.node is name and previous.within == within:
+                    result[-1] = Piece(DYNAMIC, node=name, origins=previous.origins + sources, within=within)
                     continue
-                piece = Piece(DYNAMIC, node=name, origins=sources)
+                piece = Piece(DYNAMIC, node=name, origins=sources, within=within)
+            else:
+                piece = Piece(piece.kind, piece.text, piece.node, piece.how, piece.origins, within)
             result.append(piece)
         return result
 

@@ -330,28 +330,77 @@ _SHELL_SYNTAX = set("|;&<>$`\\'\"*?(){}[]~#\n\t")
 def argument_list(ctx: RuleContext, composition, command: ast.expr) -> str | None:
     """The argv list that runs the same command without a shell, as source text:
     ``"ip addr add %s dev %s" % (cidr, name)`` -> ``["ip", "addr", "add", cidr, "dev", name]``.
-    None when the command uses shell syntax (pipes, quotes, globs...) a list cannot express."""
+    None when the command uses shell syntax (pipes, quotes, globs...) a list cannot express, or
+    when no word of it is known (a command handed over whole: ``def run(cmd): os.system(cmd)``)."""
+    pieces = composition.pieces
+    if not any(piece.kind == TEXT and piece.text for piece in pieces):
+        return None  # (``[cmd]`` would run the whole command line as the program's name)
     words: list[list[tuple[str, str]]] = [[]]
-    for piece in composition.pieces:
+    if not _write_words(ctx, pieces, command, 0, words):
+        return None
+    rendered = [_render_word(word) for word in words if word]
+    return "[" + ", ".join(rendered) + "]" if rendered else None
+
+
+def _write_words(ctx: RuleContext, pieces, command: ast.expr, depth: int, words: list[list[tuple[str, str]]]) -> bool:
+    """Add ``pieces`` to ``words`` (a new word at each space). A run of pieces that is the value of a
+    variable (``out`` in ``f"-f {out}"``, ``out = f"/tmp/export.{fmt}"``) is written as the variable
+    when it makes one plain word, else piece by piece (``depth``: how many variables deep). False
+    when the command cannot be written as a list."""
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        name = _variable_at(piece, command, depth)
+        if name is not None:
+            end = index + 1
+            while end < len(pieces) and _variable_at(pieces[end], command, depth) is name:
+                end += 1
+            run = pieces[index:end]
+            if _one_plain_word(run):
+                words[-1].append(("code", ctx.source(name)))
+            elif not _write_words(ctx, run, command, depth + 1, words):
+                return False
+            index = end
+            continue
         if piece.kind == TEXT:
             if piece.text is None or _SHELL_SYNTAX & set(piece.text):
-                return None
-            for index, chunk in enumerate(piece.text.split(" ")):
-                if index:
+                return False
+            for position, chunk in enumerate(piece.text.split(" ")):
+                if position:
                     words.append([])
                 if chunk:
                     words[-1].append(("text", chunk))
         else:
-            # The command held in a variable (``cmd``): rebuild it from what ``cmd`` was made of.
-            rebuilt = piece.node is command
-            for node in (piece.origins or (piece.node,)) if rebuilt else (piece.node,):
+            # A piece of the command held in a variable (``cmd``): the expression it was made of.
+            rebuilt = bool(piece.origins)
+            for node in (piece.origins or (piece.node,)):
                 if isinstance(node, ast.Call) and piece.how == "sanitized" and node.args:
                     node = node.args[0]  # shlex.quote(x): without a shell, x itself is the argument
                 if node is None or (rebuilt and _awaits(node)):
-                    return None  # (``await reader.readline()`` written again would read another line)
+                    return False  # (``await reader.readline()`` written again would read another line)
                 words[-1].append(("code", ctx.source(node)))
-    rendered = [_render_word(word) for word in words if word]
-    return "[" + ", ".join(rendered) + "]" if rendered else None
+        index += 1
+    return True
+
+
+def _variable_at(piece, command: ast.expr, depth: int) -> ast.AST | None:
+    """The variable ``depth`` levels deep (the command's own not counted) whose value ``piece`` is
+    part of, if any."""
+    within = piece.within
+    if within and within[0] is command:
+        depth += 1
+    return within[depth] if len(within) > depth else None
+
+
+def _one_plain_word(pieces) -> bool:
+    """Whether these pieces (a variable's value) make one word without shell syntax or quoting."""
+    for piece in pieces:
+        if piece.kind == TEXT:
+            if piece.text is None or " " in piece.text or _SHELL_SYNTAX & set(piece.text):
+                return False
+        elif piece.kind == SAFE and piece.how == "sanitized":
+            return False  # (``q = shlex.quote(x)``: its quotes would stay in the argument)
+    return True
 
 
 def _awaits(node: ast.AST) -> bool:
@@ -456,6 +505,19 @@ def _suggest_argument_list(ctx: RuleContext, call: ast.Call, composition, comman
             hit.solution = (f"Give the pod the command as an argument list without a shell — `command={argv}` — so each "
                             f"value stays one argument whatever it contains; and {_VALIDATE_ADVICE}")
         return
+    helper = _command_parameter(ctx, composition) if argv is None else None
+    if helper is not None:
+        function, parameter = helper
+        if name in ASYNC_SHELL:
+            run = f"await asyncio.create_subprocess_exec(*{parameter}{_kept_options(ctx, call, also=('cmd',))})"
+        else:  # (the same subprocess call without shell=True; subprocess.run for os.system & co.)
+            runner = ctx.source(call.func) if name in SUBPROCESS_CALLS else "subprocess.run"
+            run = f"{runner}({parameter}{_kept_options(ctx, call)})"
+        hit.solution = (f"`{function}()` takes a whole shell command line in `{parameter}` and runs it through a shell: "
+                        f"make it take an argument list and run that without a shell (`{run}`), and have its callers "
+                        f'pass each value as a separate word (`{function}(["tar", "-xf", archive])`, not '
+                        f'`{function}("tar -xf " + archive)`), so each value stays one argument whatever it contains.')
+        return
     if name not in ASYNC_SHELL:
         if argv is not None:
             hit.solution = (f"Pass an argument list without a shell — `subprocess.run({argv}{_kept_options(ctx, call)})` — "
@@ -468,6 +530,23 @@ def _suggest_argument_list(ctx: RuleContext, call: ast.Call, composition, comman
     arguments = argv[1:-1] + _kept_options(ctx, call, also=("cmd",))
     hit.solution = (f"Start the program without a shell — `await asyncio.create_subprocess_exec({arguments})` — so each "
                     f"value stays one argument whatever it contains; and {_VALIDATE_ADVICE}")
+
+
+def _command_parameter(ctx: RuleContext, composition) -> tuple[str, str] | None:
+    """(function, parameter) when the whole command is a parameter of the function around the call
+    (``def run(cmd): subprocess.Popen(cmd, shell=True)``): the command line is built by its
+    callers, so the fix is the helper's interface."""
+    pieces = composition.pieces
+    if len(pieces) != 1 or pieces[0].node.__class__ is not ast.Name:
+        return None
+    function = ctx.function
+    if function is None:
+        return None
+    name = pieces[0].node.id  # type: ignore[union-attr]
+    arguments = function.args
+    if not any(argument.arg == name for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)):
+        return None
+    return function.name, name
 
 
 def _called(ctx: RuleContext, call: ast.Call) -> str:

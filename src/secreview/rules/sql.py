@@ -14,7 +14,7 @@ import json
 import re
 
 from secreview.facts import instances
-from secreview.rules._strings import TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements
+from secreview.rules._strings import NUMERIC_CALLS, TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -178,6 +178,29 @@ def _is_statement_object(ctx: RuleContext, expr: ast.expr, depth: int = 0) -> bo
     return False
 
 
+def wrapped_query(ctx: RuleContext, query: ast.expr) -> ast.expr | None:
+    """The one argument of a call of unknown meaning that a query is (``text(sql)`` with ``text``
+    unresolved; also through a name bound only to such a call), else None. Known calls are not
+    wrappers: SQL builders and statement objects are checked where they are made, escaping and
+    numbers are safe."""
+    node = query
+    if node.__class__ is ast.Name:
+        bindings = ctx.facts.scopes.bindings_of(node.id, ctx.scope_chain) or []  # type: ignore[attr-defined]
+        if len(bindings) != 1 or bindings[0].__class__ is not ast.Call:
+            return None
+        node = bindings[0]
+    if node.__class__ is not ast.Call or len(node.args) != 1 or node.keywords:  # type: ignore[attr-defined]
+        return None
+    argument = node.args[0]  # type: ignore[attr-defined]
+    if argument.__class__ is ast.Starred or node.func.__class__ not in (ast.Name, ast.Attribute):  # type: ignore[attr-defined]
+        return None
+    name = ctx.call_name(node) or ""  # type: ignore[arg-type]
+    if (name in SQL_TEXT_CALLS or name in SQL_SANITIZERS.calls or name in NUMERIC_CALLS or name in ("str", "builtins.str")
+            or _is_statement_object(ctx, node)):
+        return None
+    return argument
+
+
 def query_argument(ctx: RuleContext, call: ast.Call) -> tuple[ast.expr | None, bool]:
     """The SQL text a call runs and whether the call is certainly an SQL API (else the query must
     look like SQL or the receiver like a database object)."""
@@ -201,6 +224,15 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
     if query is None or _is_composable(ctx, query):
         return None
     composition = compose(ctx, query, SQL_SANITIZERS)
+    wrapped = None
+    if not composition.built:
+        # ``execute(text(sql))`` with ``text`` not resolved (a snippet without its imports): the SQL
+        # text inside is what is checked (once: sql-string-built leaves it to this rule).
+        inner = wrapped_query(ctx, query)
+        if inner is not None:
+            inner_composition = compose(ctx, inner, SQL_SANITIZERS)
+            if inner_composition.built and looks_like_sql(inner_composition):
+                composition, wrapped = inner_composition, inner
     culprits = composition.dynamic
     if not culprits:
         return None
@@ -209,15 +241,31 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
     if not composition.built and (_is_statement_object(ctx, query) or ctx.taint(query) is None):
         return None  # an opaque value: only the data-flow engine can tell where it comes from
     hit = injection_hit(
-        ctx, call, culprits, cwe=cwe, whole=query, sink_note="run as SQL",
+        ctx, call, culprits, cwe=cwe, whole=wrapped or query, sink_note="run as SQL",
         tainted=f"`{called}` gets SQL text built from {{source}} (`{{code}}`); it can rewrite the query (SQL injection).",
         dynamic=f"`{called}` gets SQL text built from `{{code}}`, which is not a constant; if it can carry outside data, it can rewrite the query (SQL injection).",
     )
-    fixed = parameterized_call(ctx, call, composition, query)
+    # (Not through a call of unknown meaning: its parameters, if any, are not the driver's.)
+    fixed = parameterized_call(ctx, call, composition, query) if wrapped is None else None
     if hit is not None and fixed is not None:
         hit.solution = (f"Pass the values as query parameters — `{fixed}` — so the driver sends them apart from "
                         "the SQL text and they can never change the query.")
     return hit
+
+
+def _parameter_values(pieces, index: int, query: ast.expr) -> tuple[ast.AST | None, ...]:
+    """The expressions a variable piece of the query stands for, as parameters: the variable whose
+    whole value it is (``n`` in ``clause = "name = '" + n + "'"``), else what it was made of (the
+    clause's own pieces are the query's text)."""
+    piece = pieces[index]
+    for depth, name in enumerate(piece.within):
+        if name is query:
+            continue
+        before = pieces[index - 1].within if index else ()
+        after = pieces[index + 1].within if index + 1 < len(pieces) else ()
+        if not (len(before) > depth and before[depth] is name) and not (len(after) > depth and after[depth] is name):
+            return (name,)
+    return piece.origins or (piece.node,)
 
 
 _IDENTIFIER_CONTEXT = re.compile(r"(?:FROM|JOIN|INTO|UPDATE|TABLE|BY|SELECT|DISTINCT|AS|\.)\s*$", re.I)
@@ -234,14 +282,17 @@ def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast
     if call.func.attr != "execute" and not numbered:
         return None
     placeholder = "$" if numbered else "?" if ctx.facts.imports.imports_module("sqlite3") else "%s"
+    pieces = composition.pieces
+    if not any(piece.kind == TEXT and piece.text for piece in pieces):
+        return None  # the query is one opaque value (``execute(wrap(sql))``): no text to put placeholders in
     tokens: list[tuple[str, object]] = []  # ("text", str) and ("value", node), in order
-    for piece in composition.pieces:
+    for index, piece in enumerate(pieces):
         if piece.kind == TEXT:
             if piece.text is None:
                 return None
             tokens.append(("text", piece.text))
         else:
-            for node in (piece.origins if piece.node is query and piece.origins else (piece.node,)):
+            for node in _parameter_values(pieces, index, query):
                 if node is None:
                     return None
                 tokens.append(("value", node))
@@ -338,11 +389,21 @@ def _reaches_sql_call(ctx: RuleContext, node: ast.AST) -> bool:
             if isinstance(ancestor.func, ast.Attribute) and ancestor.func.attr == "extra":
                 return True
         break
+    # The string as the one argument of a call of unknown meaning that is run as the query
+    # (``execute(text("SELECT ..." + term))``, ``text`` unresolved): sql-injection checks it there.
+    wrapper = _parent(ctx)
+    if wrapper.__class__ is ast.Call and len(ctx.ancestors) >= 3 and ctx.ancestors[-3].__class__ is ast.Call:
+        query, _ = query_argument(ctx, ctx.ancestors[-3])  # type: ignore[arg-type]
+        if query is wrapper and wrapped_query(ctx, wrapper) is node:  # type: ignore[arg-type]
+            return True
     statement = ctx.statement
+    value = statement.value if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign)) else None
+    if value is not node and not (value is wrapper and value.__class__ is ast.Call and wrapped_query(ctx, value) is node):
+        return False  # (``sql = wrap("SELECT ..." + term)``: run as ``execute(sql)``)
     names: set[str] = set()
-    if isinstance(statement, ast.Assign) and statement.value is node:
+    if isinstance(statement, ast.Assign):
         names = {t.id for t in statement.targets if isinstance(t, ast.Name)}
-    elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)) and statement.value is node and isinstance(statement.target, ast.Name):
+    elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)) and isinstance(statement.target, ast.Name):
         names = {statement.target.id}
     if not names:
         return False
@@ -352,6 +413,10 @@ def _reaches_sql_call(ctx: RuleContext, node: ast.AST) -> bool:
             query, _ = query_argument(ctx, candidate)
             if isinstance(query, ast.Name) and query.id in names:
                 return True
+            if value is node and query.__class__ is ast.Call:  # (``sql = "SELECT ..." + term``; ``execute(text(sql))``)
+                inner = wrapped_query(ctx, query)  # type: ignore[arg-type]
+                if isinstance(inner, ast.Name) and inner.id in names:
+                    return True
     return False
 
 
