@@ -103,3 +103,98 @@ def test_asyncpg_fix_numbers_its_parameters_and_passes_them_after_the_query():
 def test_asyncpg_query_with_parameters_already_keeps_the_generic_advice():
     solution = next(f.solution for f in review_text(ASYNCPG).findings if f.line == 5 and f.rule_id == "sql-injection")
     assert "$2" not in solution
+
+
+NAMED_PARTS = """\
+import os
+from flask import request
+
+def export():
+    fmt = request.form.get("format", "csv")
+    out = f"/tmp/export.{fmt}"
+    os.system(f"pg_dump --format={fmt} -f {out} appdb")
+
+def show():
+    user = request.args["u"]
+    base = "/tmp/" + user
+    cmd = "cat " + base
+    os.system(cmd)
+
+def archive():
+    name = request.args["n"]
+    opts = "-czf /srv/" + name
+    os.system("tar " + opts + " /srv/data")
+"""
+
+
+def test_a_variable_of_the_command_is_written_as_itself_not_its_value_around_it():
+    assert '`subprocess.run(["pg_dump", f"--format={fmt}", "-f", out, "appdb"])`' in solution_at(NAMED_PARTS, 7)
+    assert '`subprocess.run(["cat", base])`' in solution_at(NAMED_PARTS, 13)
+
+
+def test_a_variable_holding_several_words_is_written_out_word_by_word():
+    assert '`subprocess.run(["tar", "-czf", f"/srv/{name}", "/srv/data"])`' in solution_at(NAMED_PARTS, 18)
+
+
+HELPERS = """\
+import os
+import subprocess
+from flask import request
+
+def run(cmd, cwd=None):
+    proc = subprocess.Popen(cmd, shell=True, cwd=cwd, stdout=subprocess.PIPE)
+    return proc.communicate()[0]
+
+def ping_host(host):
+    return os.system("ping -c 1 " + host)
+
+def ping():
+    host = request.args.get("host")
+    run("ping -c 1 " + host)
+    return ping_host(host)
+"""
+
+
+def test_a_helper_taking_a_whole_command_line_is_told_to_take_an_argument_list():
+    solution = solution_at(HELPERS, 6)
+    assert solution.startswith("`run()` takes a whole shell command line in `cmd`")
+    assert "`subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE)`" in solution
+    assert "[cmd]" not in solution
+
+
+def test_a_flow_through_a_helper_gets_the_fix_made_at_the_helpers_sink():
+    findings = [f for f in review_text(HELPERS).findings if f.cwe == 78]
+    through_ping_host = next(f for f in findings if f.line == 10)
+    assert through_ping_host.trace[0].line == 13  # (reached from the view, not just the parameter)
+    assert '`subprocess.run(["ping", "-c", "1", host])`' in through_ping_host.solution
+
+
+NESTED_SQL = """\
+import sqlite3
+from flask import request
+
+def find():
+    n = request.args["n"]
+    clause = "name = '" + n + "'"
+    conn = sqlite3.connect("x.db")
+    conn.execute("SELECT * FROM t WHERE " + clause)
+    sql = "SELECT * FROM t WHERE " + clause + " AND team = '" + request.args["team"] + "'"
+    conn.execute(sql)
+
+def search():
+    term = request.args.get("q", "")
+    db.session.execute(text("SELECT * FROM products WHERE name = '" + term + "'"))
+"""
+
+
+def test_sql_parameters_are_the_values_not_the_clauses_built_from_them():
+    findings = review_text(NESTED_SQL).findings
+    at = {f.line: f.solution for f in findings if f.rule_id == "sql-injection"}
+    assert '`conn.execute("SELECT * FROM t WHERE name = ? AND team = ?", (n, request.args["team"],))`' in at[10]
+    assert '`conn.execute("SELECT * FROM t WHERE name = ?", (n,))`' in at[8]
+
+
+def test_a_query_inside_an_unknown_call_is_one_finding_with_the_generic_advice():
+    findings = [f for f in review_text(NESTED_SQL).findings if f.line == 14]
+    assert [f.rule_id for f in findings] == ["sql-injection"]
+    assert "`db.session.execute(" not in findings[0].solution and "(text(" not in findings[0].solution

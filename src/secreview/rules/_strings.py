@@ -114,6 +114,22 @@ def _read_here(piece: Piece, first: ast.AST, here: ast.AST) -> Piece:
                  (here, *within[1:]) if within and within[0] is first else within)
 
 
+def value_expressions(pieces: list[Piece], index: int, whole: ast.AST | None = None) -> tuple[ast.AST | None, ...]:
+    """What the variable piece ``pieces[index]`` stands for, as code to write in a fix or a message:
+    the variable whose whole value it is (``n`` in ``clause = "name = '" + n + "'"``; not ``whole``,
+    the expression composed), else the expressions it was made of (the text around it is in
+    ``pieces``)."""
+    piece = pieces[index]
+    before = pieces[index - 1].within if index else ()
+    after = pieces[index + 1].within if index + 1 < len(pieces) else ()
+    for depth, name in enumerate(piece.within):
+        if name is whole:
+            continue
+        if not (len(before) > depth and before[depth] is name) and not (len(after) > depth and after[depth] is name):
+            return (name,)
+    return piece.origins or (piece.node,)
+
+
 def compose(ctx: RuleContext, expr: ast.expr | None, sanitizers: Sanitizers = NO_SANITIZERS) -> Composition:
     """Flatten ``expr`` into pieces (see the module docstring)."""
     composer = _Composer(ctx, sanitizers)
@@ -654,5 +670,5 @@ def injection_hit(
 
 __all__ = [
     "TEXT", "SAFE", "DYNAMIC", "Piece", "Composition", "Sanitizers", "NO_SANITIZERS", "compose",
-    "sequence_elements", "constant_loop_bindings", "injection_hit", "code", "LOW",
+    "sequence_elements", "constant_loop_bindings", "injection_hit", "code", "LOW", "value_expressions",
 ]

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from secreview.rules._strings import (
-    DYNAMIC, SAFE, TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements,
+    DYNAMIC, SAFE, TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements, value_expressions,
 )
 from secreview.rules import handed
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
@@ -430,9 +430,10 @@ def _concrete_shell_message(ctx: RuleContext, composition, command: ast.expr, hi
     would do: "`cmd` is built from `cidr` and `name` (HTTP query parameter) and ... A request with
     `name=x;reboot` runs `reboot` on the host." """
     parts: list[str] = []
-    for piece in composition.pieces:
+    pieces = composition.pieces
+    for index, piece in enumerate(pieces):
         if piece.kind == DYNAMIC:
-            nodes = piece.origins if piece.node is command and piece.origins else (piece.node,)
+            nodes = value_expressions(pieces, index, command) if piece.node is command else (piece.node,)
             parts += [ctx.source(node) for node in nodes if node is not None]
     names = list(dict.fromkeys(parts))
     described = " and ".join(f"`{name}`" for name in names[:3]) + (" and more" if len(names) > 3 else "")

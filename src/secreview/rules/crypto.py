@@ -71,6 +71,7 @@ def _hash_object_updates(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
     confidence=HIGH,
     bandit=["B303", "B324"],
     calls=[*_HASHLIB_WEAK, *_LIBRARY_WEAK_HASHES, "hashlib.new"],
+    yields_to="weak-password-hasher",  # (MD5 of a password: CWE-916 is the more specific weakness)
     description="""MD5, MD4, MD2 and SHA-1 have practical collision attacks and are fast to brute
         force: a digest made with them does not protect passwords, signatures, tokens or integrity
         checks against an attacker. Confidence is high when the digest is used for security (the

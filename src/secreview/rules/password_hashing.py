@@ -1,14 +1,17 @@
 """Passwords stored with a hasher that is fast or broken (CWE-916), or in clear text (CWE-256):
 passlib's legacy schemes, Django's MD5/SHA-1/crypt hashers chosen in make_password() or first in
-PASSWORD_HASHERS. bcrypt, argon2, scrypt and PBKDF2 are not reported, nor weak schemes kept only
-to verify old hashes (listed after a strong default, or deprecated)."""
+PASSWORD_HASHERS, and a password run through one round of a plain hash (hashlib.sha256(password)).
+bcrypt, argon2, scrypt and PBKDF2 are not reported, nor weak schemes kept only to verify old hashes
+(listed after a strong default, or deprecated)."""
 from __future__ import annotations
 
 import ast
+import re
 
 from secreview.rules._naming import in_test_code
 from secreview.rules.base import HIGH, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
+from secreview.rules.crypto import _hash_object_updates
 from secreview.rules.hardening import _in_production_settings, _module_level_assignment_to
 
 # passlib schemes: one round of MD5/SHA-1/SHA-2 or DES, LM/NT hashes, database hashes.
@@ -35,6 +38,26 @@ _DJANGO_WEAK_CLASSES = frozenset({
     "CryptPasswordHasher",
 })
 _MAKE_PASSWORD = frozenset({"django.contrib.auth.hashers.make_password"})
+# One round of a general-purpose hash (hashlib's constructors, and the names hashlib.new() takes).
+_FAST_HASH_LABELS = {
+    "md5": "MD5", "sha1": "SHA-1", "sha224": "SHA-224", "sha256": "SHA-256", "sha384": "SHA-384",
+    "sha512": "SHA-512", "sha512_224": "SHA-512/224", "sha512_256": "SHA-512/256", "sha3_224": "SHA3-224",
+    "sha3_256": "SHA3-256", "sha3_384": "SHA3-384", "sha3_512": "SHA3-512", "blake2b": "BLAKE2b",
+    "blake2s": "BLAKE2s",
+}
+_FAST_HASHES = {f"hashlib.{name}": label for name, label in _FAST_HASH_LABELS.items()}
+_HASHLIB_NEW = "hashlib.new"
+# Names of a password (their words: ``new_password``, ``rawPassword``, ``pwd``, ``password2``), and
+# words that make such a name something else: a reset token, a stored hash, a setting about passwords.
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "pword"})
+_NOT_PASSWORD_WORDS = frozenset({
+    "token", "reset", "hash", "hashed", "digest", "salt", "length", "len", "field", "policy", "url", "link",
+    "hint", "label", "prompt", "file", "path", "name", "expiry", "expires", "rule", "rules", "min", "max",
+    "strength", "score", "count", "attempts", "changed", "updated", "date", "time", "id", "key", "version",
+})
+# What keeps the password's value when it is hashed: encoding, str(), concatenation with a salt.
+_KEEPING_METHODS = frozenset({"encode", "strip", "lower", "upper"})
+_KEEPING_CALLS = frozenset({"str", "bytes", "bytearray"})
 
 
 @rule(
@@ -43,23 +66,30 @@ _MAKE_PASSWORD = frozenset({"django.contrib.auth.hashers.make_password"})
     cwe=916,
     severity=MEDIUM,
     confidence=HIGH,
-    calls=[*_PASSLIB_CALLS, *_CRYPT_CONTEXT, *_MAKE_PASSWORD],
+    calls=[*_PASSLIB_CALLS, *_CRYPT_CONTEXT, *_MAKE_PASSWORD, *_FAST_HASHES, _HASHLIB_NEW],
     nodes=[ast.Assign],
     targets=["PASSWORD_HASHERS"],
     description="""Passwords are hashed with a scheme that costs an attacker almost nothing per
-        guess: passlib's md5_crypt, des_crypt, ldap_md5/ldap_sha1, hex_md5/hex_sha1/hex_sha256,
-        mysql41, lmhash, nthash... (called directly, or the default scheme of a CryptContext),
-        Django's make_password(raw, hasher="md5" / "unsalted_md5" / "sha1" / "unsalted_sha1" /
-        "crypt"), or a PASSWORD_HASHERS setting (in a settings module not named for development)
-        whose first hasher, the one new passwords get, is MD5/SHA-1/crypt. A stolen table of such
-        hashes is cracked at billions of guesses per second (CWE-916); plaintext schemes keep the
-        password itself (CWE-256, high severity). Weak schemes kept only to check old hashes
-        (after a strong default, or deprecated) are not reported, nor test settings, where a fast
-        hasher is the usual speed-up.""",
-    solution="""Use a slow, salted password hash: argon2 (passlib.hash.argon2, argon2-cffi),
-        bcrypt or PBKDF2 with many iterations; in Django keep the default PASSWORD_HASHERS
-        (PBKDF2) or put Argon2PasswordHasher first. With passlib, CryptContext(schemes=["argon2",
-        "md5_crypt"], deprecated="auto") upgrades old hashes as users log in.""",
+        guess: one round of a general-purpose hash over a password (hashlib.sha256(password.encode()),
+        md5, sha1, sha512, blake2b, hashlib.new("sha256", ...), salted or not; the password is a
+        value named password/passwd/pwd/passphrase), passlib's md5_crypt, des_crypt,
+        ldap_md5/ldap_sha1, hex_md5/hex_sha1/hex_sha256, mysql41, lmhash, nthash... (called
+        directly, or the default scheme of a CryptContext), Django's make_password(raw,
+        hasher="md5" / "unsalted_md5" / "sha1" / "unsalted_sha1" / "crypt"), or a PASSWORD_HASHERS
+        setting (in a settings module not named for development) whose first hasher, the one new
+        passwords get, is MD5/SHA-1/crypt. A stolen table of such hashes is cracked at billions of
+        guesses per second (CWE-916); plaintext schemes keep the password itself (CWE-256, high
+        severity). Not reported: hashes of other data (file contents, a random reset token kept for
+        lookup), HMACs, hashlib.pbkdf2_hmac and hashlib.scrypt; weak schemes kept only to check old
+        hashes (after a strong default, or deprecated); test settings, where a fast hasher is the
+        usual speed-up.""",
+    solution="""Use a slow, salted password hash: argon2 (argon2-cffi's PasswordHasher,
+        passlib.hash.argon2), bcrypt, hashlib.scrypt or PBKDF2 with many iterations
+        (hashlib.pbkdf2_hmac("sha256", password, salt, 600_000)); werkzeug's
+        generate_password_hash and Django's make_password do this. In Django keep the default
+        PASSWORD_HASHERS (PBKDF2) or put Argon2PasswordHasher first. With passlib,
+        CryptContext(schemes=["argon2", "md5_crypt"], deprecated="auto") upgrades old hashes as
+        users log in.""",
     example="""
         from passlib.context import CryptContext
         pwd_context = CryptContext(schemes=["md5_crypt"])
@@ -81,6 +111,8 @@ def check_weak_password_hasher(node: ast.AST, ctx: RuleContext):
         if scheme is None:
             return None
         return in_test_code(ctx, _scheme_hit(call, scheme, "The CryptContext's default scheme"))
+    if name in _FAST_HASHES or name == _HASHLIB_NEW:
+        return in_test_code(ctx, _fast_password_hash(ctx, call, name))
     hasher = ctx.literal(ctx.argument(call, 2, "hasher"), None)
     if isinstance(hasher, str) and hasher in _DJANGO_WEAK:
         return in_test_code(ctx, Hit(call, message=(
@@ -124,3 +156,62 @@ def _password_hashers_setting(node: ast.Assign, ctx: RuleContext) -> Hit | None:
     return Hit(node, message=(
         f"PASSWORD_HASHERS starts with {first}: every new or changed password is stored with a fast "
         "hash, cracked at billions of guesses per second when the table leaks."))
+
+
+def _fast_password_hash(ctx: RuleContext, call: ast.Call, name: str) -> Hit | None:
+    """``hashlib.sha256(password.encode())`` (also ``hashlib.new("sha256", password)``, and
+    ``h = hashlib.sha256(); h.update(password)``): a password through one round of a fast hash."""
+    if name == _HASHLIB_NEW:
+        algorithm = ctx.literal(ctx.argument(call, 0, "name"), None)
+        label = _FAST_HASH_LABELS.get(algorithm.lower().replace("-", "")) if isinstance(algorithm, str) else None
+        data = ctx.argument(call, 1, "data")
+    else:
+        label = _FAST_HASHES[name]
+        data = ctx.argument(call, 0, "data")
+    if label is None:
+        return None
+    hashed = [data] if data is not None else []
+    hashed += [k.value for k in call.keywords if k.arg == "string"]
+    hashed += _hash_object_updates(ctx, call)
+    password = next((found for value in hashed for found in [_password_in(ctx, value, 0)] if found), None)
+    if password is None:
+        return None
+    return Hit(call, message=(
+        f"`{password}` is hashed with one round of {label}, a fast hash: a leaked hash is cracked at billions of "
+        "guesses per second."))
+
+
+def _password_in(ctx: RuleContext, expr: ast.expr, depth: int) -> str | None:
+    """The password name in a hashed value (``salt + password.encode()``, ``f"{pepper}{pwd}"``,
+    ``request.form["password"]``), else None. A call other than an encoding (``sign(password)``)
+    is something else."""
+    if depth > 6:
+        return None
+    cls = expr.__class__
+    if cls is ast.Name:
+        return expr.id if _is_password_name(expr.id) else None  # type: ignore[attr-defined]
+    if cls is ast.Attribute:
+        return ctx.source(expr) if _is_password_name(expr.attr) else None  # type: ignore[attr-defined]
+    if cls is ast.Subscript:
+        key = ctx.literal(expr.slice, None)  # type: ignore[attr-defined]
+        return ctx.source(expr) if isinstance(key, str) and _is_password_name(key) else None
+    if cls is ast.BinOp:
+        return _password_in(ctx, expr.left, depth + 1) or _password_in(ctx, expr.right, depth + 1)  # type: ignore[attr-defined]
+    if cls is ast.JoinedStr:
+        return next((found for value in expr.values if value.__class__ is ast.FormattedValue  # type: ignore[attr-defined]
+                     for found in [_password_in(ctx, value.value, depth + 1)] if found), None)  # type: ignore[attr-defined]
+    if cls is ast.Call:
+        func = expr.func  # type: ignore[attr-defined]
+        if func.__class__ is ast.Attribute and func.attr in _KEEPING_METHODS:
+            return _password_in(ctx, func.value, depth + 1)
+        if func.__class__ is ast.Attribute and func.attr == "get" and expr.args:  # type: ignore[attr-defined]
+            key = ctx.literal(expr.args[0], None)  # type: ignore[attr-defined]
+            return ctx.source(expr) if isinstance(key, str) and _is_password_name(key) else None
+        if func.__class__ is ast.Name and func.id in _KEEPING_CALLS and len(expr.args) >= 1:  # type: ignore[attr-defined]
+            return _password_in(ctx, expr.args[0], depth + 1)  # type: ignore[attr-defined]
+    return None
+
+
+def _is_password_name(name: str) -> bool:
+    words = {word.rstrip("0123456789") for word in re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if word}
+    return bool(words & _PASSWORD_WORDS) and not words & _NOT_PASSWORD_WORDS

@@ -14,7 +14,9 @@ import json
 import re
 
 from secreview.facts import instances
-from secreview.rules._strings import NUMERIC_CALLS, TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements
+from secreview.rules._strings import (
+    NUMERIC_CALLS, TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements, value_expressions,
+)
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -253,21 +255,6 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
     return hit
 
 
-def _parameter_values(pieces, index: int, query: ast.expr) -> tuple[ast.AST | None, ...]:
-    """The expressions a variable piece of the query stands for, as parameters: the variable whose
-    whole value it is (``n`` in ``clause = "name = '" + n + "'"``), else what it was made of (the
-    clause's own pieces are the query's text)."""
-    piece = pieces[index]
-    for depth, name in enumerate(piece.within):
-        if name is query:
-            continue
-        before = pieces[index - 1].within if index else ()
-        after = pieces[index + 1].within if index + 1 < len(pieces) else ()
-        if not (len(before) > depth and before[depth] is name) and not (len(after) > depth and after[depth] is name):
-            return (name,)
-    return piece.origins or (piece.node,)
-
-
 _IDENTIFIER_CONTEXT = re.compile(r"(?:FROM|JOIN|INTO|UPDATE|TABLE|BY|SELECT|DISTINCT|AS|\.)\s*$", re.I)
 
 
@@ -292,7 +279,7 @@ def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast
                 return None
             tokens.append(("text", piece.text))
         else:
-            for node in _parameter_values(pieces, index, query):
+            for node in value_expressions(pieces, index, query):
                 if node is None:
                     return None
                 tokens.append(("value", node))
