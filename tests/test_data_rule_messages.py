@@ -38,16 +38,16 @@ def test_aws_secret_access_key_is_labelled_and_as_sure_as_its_key_id():
     assert "AWS secret access key" not in found[4][0]
 
 
-def test_weak_hash_names_the_password_not_the_salt():
+def test_weak_hash_names_the_secret_not_the_salt():
     code = (
         "import hashlib\n"
-        "def store(salt, password):\n"
-        "    return hashlib.sha1(salt + password.encode()).hexdigest()\n"
+        "def store(salt, token):\n"
+        "    return hashlib.sha1(salt + token.encode()).hexdigest()\n"
         "def nonce_only(nonce):\n"
         "    return hashlib.sha1(nonce).hexdigest()\n"
     )
     messages = {line: message for line, message, _ in _messages(code, "weak-hash")}
-    assert "(`password`)" in messages[3]
+    assert "(`token`)" in messages[3]
     assert "(`nonce`)" in messages[5]
 
 

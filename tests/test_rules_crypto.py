@@ -62,12 +62,12 @@ def test_weak_hash_for_a_cache_key_is_hidden_at_the_default_confidence():
         import hashlib
         def cache_key(url):
             return hashlib.md5(url.encode()).hexdigest()
-        def store(user, password):
-            user.digest = hashlib.md5(password.encode()).hexdigest()
+        def store(user, token):
+            user.digest = hashlib.md5(token.encode()).hexdigest()
     """
     shown = findings(code, min_confidence=Level.MEDIUM)
     assert [(f.rule_id, f.line, f.confidence) for f in shown] == [("weak-hash", 6, Level.HIGH)]
-    assert "password" in shown[0].message
+    assert "token" in shown[0].message
 
 
 def test_weak_hash_object_fed_a_password_is_high_confidence():

@@ -88,11 +88,10 @@ def _hash_object_updates(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
         secrets.token_urlsafe. When MD5/SHA-1 is required by a non-security protocol, say so with
         hashlib.md5(data, usedforsecurity=False).""",
     example="""
-        stored = hashlib.md5(password.encode()).hexdigest()
+        signature = hashlib.md5(secret_key + payload).hexdigest()
     """,
     fixed="""
-        salt = os.urandom(16)
-        stored = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+        signature = hmac.new(secret_key, payload, hashlib.sha256).hexdigest()
     """,
 )
 def check_weak_hash(call: ast.Call, ctx: RuleContext):
