@@ -198,3 +198,25 @@ def test_a_query_inside_an_unknown_call_is_one_finding_with_the_generic_advice()
     findings = [f for f in review_text(NESTED_SQL).findings if f.line == 14]
     assert [f.rule_id for f in findings] == ["sql-injection"]
     assert "`db.session.execute(" not in findings[0].solution and "(text(" not in findings[0].solution
+
+
+PLACES = """\
+import sqlite3
+from flask import request
+
+def admin():
+    db = sqlite3.connect("x.db")
+    name, mode, team = request.args["name"], request.args["mode"], request.args["team"]
+    db.execute("DROP DATABASE %s" % name)
+    db.execute(f"BEGIN {mode}")
+    db.execute("PRAGMA table_info(%s)" % name)
+    db.execute("INSERT INTO members (name, team) VALUES ('" + name + "', " + team + ")")
+    db.execute(f"SELECT * FROM members WHERE team IN ({team}, 0) LIMIT {mode}")
+"""
+
+
+def test_a_parameter_is_proposed_only_where_sql_takes_a_value():
+    at = {f.line: f.solution for f in review_text(PLACES).findings if f.rule_id == "sql-injection"}
+    assert all("db.execute(" not in at[line] for line in (7, 8, 9))  # a name, a keyword, a table
+    assert '`db.execute("INSERT INTO members (name, team) VALUES (?, ?)", (name, team,))`' in at[10]
+    assert '`db.execute("SELECT * FROM members WHERE team IN (?, 0) LIMIT ?", (team, mode,))`' in at[11]

@@ -255,7 +255,11 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
     return hit
 
 
-_IDENTIFIER_CONTEXT = re.compile(r"(?:FROM|JOIN|INTO|UPDATE|TABLE|BY|SELECT|DISTINCT|AS|\.)\s*$", re.I)
+# Where SQL takes a value (a placeholder may stand there): after a comparison, LIKE, LIMIT/OFFSET, or
+# in a VALUES (...) or IN (...) list. Elsewhere a piece is a name (FROM t, DROP DATABASE d, PRAGMA
+# f(t)), a keyword (BEGIN IMMEDIATE) or a whole clause, which no parameter can stand for.
+_VALUE_CONTEXT = re.compile(
+    r"(?:[=<>]|\bI?LIKE|\bLIMIT|\bOFFSET|\b(?:IN|VALUES)\s*\((?:[^()]*,)?)\s*$", re.I)
 
 
 def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast.expr) -> str | None:
@@ -292,8 +296,8 @@ def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast
         following = tokens[index + 1][1] if index + 1 < len(tokens) and tokens[index + 1][0] == "text" else ""
         if text.endswith(("'", '"')) and following.startswith(text[-1]):
             drop_quote, text = text[-1], text[:-1]  # '%s' -> %s: the driver quotes the value
-        elif _IDENTIFIER_CONTEXT.search(text):
-            return None  # a table or column name: parameters cannot stand for identifiers
+        elif not _VALUE_CONTEXT.search(text):
+            return None  # a table or column name, a keyword, a clause: not a parameter's place
         values.append(ctx.source(item))
         text += f"${len(values)}" if numbered else placeholder
     if not values or (placeholder == "%s" and "%" in text.replace("%s", "")):
