@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from secreview.dataflow.validators import validator_functions
 from secreview.dataflow.flask_rules import is_registered_view as is_registered_flask_view
-from secreview.dataflow.flask_rules import imports_flask
+from secreview.dataflow.flask_rules import exposed_rules, imports_flask
 from secreview.dataflow.flask_rules import route_entries as flask_route_entries
 from secreview.dataflow.flask_rules import rules_of as flask_rules_of
 from secreview.dataflow.parameters import (
@@ -29,6 +29,7 @@ from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions
 from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, flask_configs, forms, module_state, raw_servers, received, web_handlers
+from secreview.dataflow.web_handlers import datasette_plugin
 from secreview.dataflow.order import components_dependencies_first
 from secreview.dataflow.analyzer import ALL_ENTRY, BASES_ENTRY, PROPERTIES_ENTRY, STAR_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
@@ -41,10 +42,10 @@ from secreview.findings import Level, TraceStep
 from secreview.models import (
     DEFERRED_LAST_NAMES, DEFERRED_TASK_METHODS,
     CLASS_VIEW_METHODS, DJANGO_COMMAND_BASES, DJANGO_FORM_VIEW_BASES, DJANGO_VIEW_BASE_SUFFIXES, DJANGO_VIEW_DECORATORS,
-    DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, OPERATOR_CHOSEN_PROGRAM_SOURCES, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
+    DJANGO_VIEW_MODULE_LEAVES, DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, OPERATOR_CHOSEN_PROGRAM_SOURCES, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
 )
 from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, DRF_SERIALIZER_HANDLER_METHODS, FIELD_CLASS_MODULES
-from secreview.models.sources import HTTP_SERVER_REQUEST_ATTRIBUTES, LITESTAR_MODULES, LITESTAR_ROUTE_DECORATORS, TORNADO_HANDLER_READS
+from secreview.models.sources import FLASK_ADMIN_EXPOSE_NAME, HTTP_SERVER_REQUEST_ATTRIBUTES, LITESTAR_MODULES, LITESTAR_ROUTE_DECORATORS, TORNADO_HANDLER_READS
 from secreview.parse import ParsedFile
 from secreview.rules.context import node_source
 
@@ -325,7 +326,7 @@ class FileFlow:
         self._request_imported = "request" in self.facts.imports.aliases
         # A stdin snippet's free ``request``, taken as this framework's request object ("": none).
         self.assumed_request: str = getattr(self.parsed, "assumed_request", "")
-        self.imports_web = any(self.facts.imports.imports_module(module) for module in WEB_FRAMEWORK_MODULES)
+        self.imports_web = any(self.facts.imports.imports_module(module) for module in WEB_FRAMEWORK_MODULES) or datasette_plugin(self.parsed.tree)
         # node -> ``qualname(node)``, for every analysis of this tree (it only depends on the
         # file's imports): shared with the earlier analysis of the same file, if any.
         same_file = self.previous is not None and self.previous.facts is self.facts
@@ -1188,11 +1189,14 @@ class FileFlow:
             return True
         for decorator in getattr(node, "decorator_list", []):
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if isinstance(target, ast.Attribute) and target.attr in ROUTE_DECORATOR_NAMES:
+            if isinstance(target, ast.Attribute) and (target.attr in ROUTE_DECORATOR_NAMES or (
+                    target.attr == FLASK_ADMIN_EXPOSE_NAME and exposed_rules(self, node))):
                 return True
             if isinstance(target, ast.Name):
                 if target.id in ("view_config", "api_view"):
                     return True
+                if target.id == FLASK_ADMIN_EXPOSE_NAME and exposed_rules(self, node):
+                    return True  # Flask-Admin's ``@expose("/download/<path:name>")``
                 if target.id in LITESTAR_ROUTE_DECORATORS and self.imports_litestar and (self.qualname(target) or "").startswith("litestar."):
                     return True  # ``@get("/items")`` of litestar
         return False
@@ -1228,8 +1232,23 @@ class FileFlow:
             return getattr(node, "name", "") in CLASS_VIEW_METHODS or (
                 id(node) in self.django_view_methods and _decorated_by(node, DRF_ACTION_DECORATORS))  # ``@action``
         decorators = {getattr(d.func if isinstance(d, ast.Call) else d, "id", None) or getattr(d.func if isinstance(d, ast.Call) else d, "attr", "") for d in node.decorator_list}
-        in_views_module = bool(set(self.module_name.split(".")) & DJANGO_VIEW_MODULE_PARTS) or self.path.endswith("views.py")
-        return bool(decorators & DJANGO_VIEW_DECORATORS) or in_views_module
+        if decorators & DJANGO_VIEW_DECORATORS:
+            return True
+        parts = self.module_name.split(".")
+        in_views_module = bool(set(parts) & DJANGO_VIEW_MODULE_PARTS) or parts[-1] in DJANGO_VIEW_MODULE_LEAVES or self.path.endswith("views.py")
+        # (a function its own file calls is a helper of the views: see models DJANGO_VIEW_MODULE_PARTS)
+        return in_views_module and not (self._callers_by_name.get(getattr(node, "name", ""), set()) - {id(node)})
+
+    @functools.cached_property
+    def _callers_by_name(self) -> dict[str, set[int]]:
+        """Each name the file's functions call as a plain name (``redirect_to(request, "/home/")``)
+        -> the functions (node ids) calling it."""
+        found: dict[str, set[int]] = {}
+        for caller, calls in self._called_names.items():
+            for on_self, name in calls:
+                if on_self is False:
+                    found.setdefault(name, set()).add(caller)
+        return found
 
     def route_conversions(self, function: ast.AST) -> dict[str, frozenset[int]]:
         """The parameters of the view ``function`` (a function, or a method of a class-based view)

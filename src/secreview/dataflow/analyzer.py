@@ -2731,6 +2731,7 @@ _REQUEST_READ_METHODS = frozenset({
     # (``req.get_param("q")``, ``await req.get_media()``), Bottle's ``request.get_cookie``.
     "get_arguments", "get_query_arguments", "get_body_arguments", "get_cookie", "get_param", "get_param_as_list",
     "get_header", "get_media", "get_cookie_values",
+    "post_vars", "post_body",  # (Datasette's Request: ``await request.post_vars()``)
 })
 
 

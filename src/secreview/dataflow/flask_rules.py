@@ -13,6 +13,8 @@ A view gets its rules from
   (``get``/``post``... of a MethodView, ``dispatch_request`` of a View);
 - for Flask-RESTful/RESTX resources (MethodViews): ``api.add_resource(Item, *urls)`` and a
   ``@ns.route(rule)`` decorating the class;
+- Flask-Admin's ``@expose(rule)`` on a method of a ``BaseView`` subclass (models
+  FLASK_ADMIN_EXPOSE): a Flask rule under the admin view's URL, calling the method with its variables;
 - under the ``url_prefix`` of a blueprint (``bp = Blueprint(..., url_prefix="/<lang>")`` at
   module level), or the ones this file's ``register_blueprint(bp, url_prefix=...)`` give it.
 - the registrations of another file (``from . import views; app.add_url_rule(rule,
@@ -31,6 +33,8 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from secreview.models.sources import FLASK_ADMIN_EXPOSE, FLASK_ADMIN_EXPOSE_NAME
+
 if TYPE_CHECKING:
     from secreview.dataflow import FileFlow
 
@@ -38,7 +42,8 @@ if TYPE_CHECKING:
 FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
 # The modules whose import makes the file's registrations worth reading (Flask, and the REST
 # extensions whose ``Resource`` classes are MethodViews: ``api.add_resource(Item, "/item/<int:id>")``).
-FLASK_MODULES = ("flask", "flask_restful", "flask_restx", "flask_restplus", "quart")  # (Quart: Flask's API, Werkzeug's rules)
+FLASK_MODULES = ("flask", "flask_restful", "flask_restx", "flask_restplus", "quart",  # (Quart: Flask's API, Werkzeug's rules)
+                 "flask_admin", "flask_appbuilder")  # (``@expose(rule)``: see models FLASK_ADMIN_EXPOSE)
 BLUEPRINT_CLASSES = frozenset({"flask.Blueprint", "flask.blueprints.Blueprint", "quart.Blueprint", "quart.blueprints.Blueprint"})
 _REGISTRATION = "add_url_rule"
 _RESOURCE_REGISTRATION = "add_resource"  # (Flask-RESTful/RESTX: ``add_resource(Resource, *urls)``)
@@ -62,6 +67,8 @@ def rules_of(unit: FileFlow, function: ast.AST) -> list[FlaskRule]:
     class's route decorators (Flask-RESTX's ``@ns.route(...)``) and the file's ``add_url_rule``
     (``add_resource``) registrations of it. A blueprint's routes are under its ``url_prefix``."""
     found = _decorator_rules(unit, function, FLASK_ROUTE_METHODS)
+    if getattr(function, "decorator_list", None):
+        found.extend(FlaskRule(_constant_text(unit, rule), frozenset()) for rule in exposed_rules(unit, function))
     registered = registered_views(unit)
     if registered or id(function) in unit.flask_view_methods:
         name = _registered_name(unit, function)
@@ -74,6 +81,20 @@ def rules_of(unit: FileFlow, function: ast.AST) -> list[FlaskRule]:
                     found.extend(_decorator_rules(unit, owner, frozenset({"route"})))
                 found.extend(registered.get(member, ()))
     found.extend(rules_elsewhere(unit, function))
+    return found
+
+
+def exposed_rules(unit: FileFlow, function: ast.AST) -> list[ast.expr | None]:
+    """The rules of the Flask-Admin ``@expose(rule)`` decorators of ``function`` (see models
+    FLASK_ADMIN_EXPOSE; the rule positional or ``url=``, None when missing); empty for none."""
+    found: list[ast.expr | None] = []
+    for decorator in getattr(function, "decorator_list", ()):
+        if decorator.__class__ is not ast.Call:
+            continue
+        target = decorator.func
+        last = target.id if target.__class__ is ast.Name else getattr(target, "attr", None)
+        if last == FLASK_ADMIN_EXPOSE_NAME and unit.qualname(target) in FLASK_ADMIN_EXPOSE:
+            found.append(decorator.args[0] if decorator.args else next((k.value for k in decorator.keywords if k.arg == "url"), None))
     return found
 
 

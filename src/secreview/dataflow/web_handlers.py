@@ -20,7 +20,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from secreview.models.sources import (
-    CHERRYPY_EXPOSE, CHERRYPY_EXPOSED_CLASS_METHODS, CHERRYPY_MODULES, FALCON_CONVERTING_FIELDS, FALCON_FIXED_PARAMETERS,
+    CHERRYPY_EXPOSE, CHERRYPY_EXPOSED_CLASS_METHODS, CHERRYPY_MODULES, DATASETTE_HOOK_MARKER, DATASETTE_ROUTE_HOOKS, FALCON_CONVERTING_FIELDS, FALCON_FIXED_PARAMETERS,
     FALCON_MODULES, FALCON_RESPONDER_VERBS, FALCON_ROUTE_METHODS, TORNADO_HANDLER_CLASSES, TORNADO_HANDLER_SUFFIX,
     TORNADO_ADDING_METHODS, TORNADO_MESSAGE_METHODS, TORNADO_MODULES, TORNADO_PATH_MATCHERS, TORNADO_PATH_METHODS,
     TORNADO_ROUTE_CALLS, TORNADO_ROUTER_KEYWORDS, TORNADO_ROUTERS, WEB_FRAMEWORK_MODULES, WEBSOCKET_MESSAGE,
@@ -330,3 +330,16 @@ def _after(function: ast.AST, skipped: int) -> list[ast.arg]:
     args = function.args  # type: ignore[attr-defined]
     positional = [*args.posonlyargs, *args.args]
     return [*positional[skipped:], *([args.vararg] if args.vararg else []), *args.kwonlyargs, *([args.kwarg] if args.kwarg else [])]
+
+
+def datasette_plugin(tree: ast.Module) -> bool:
+    """A Datasette plugin that does not import datasette (its ``hookimpl`` made by pluggy): a
+    module-level ``register_routes`` decorated by a ``hookimpl`` (see models DATASETTE_ROUTE_HOOKS).
+    (Files importing datasette are web files already: see models WEB_FRAMEWORK_MODULES.)"""
+    for node in tree.body:
+        if node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and node.name in DATASETTE_ROUTE_HOOKS:  # type: ignore[attr-defined]
+            for decorator in node.decorator_list:  # type: ignore[attr-defined]
+                target = decorator.func if decorator.__class__ is ast.Call else decorator  # type: ignore[attr-defined]
+                if (target.id if target.__class__ is ast.Name else getattr(target, "attr", None)) == DATASETTE_HOOK_MARKER:  # type: ignore[attr-defined]
+                    return True
+    return False

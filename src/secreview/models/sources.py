@@ -194,7 +194,14 @@ ARCHIVE_CONTENT_METHODS = frozenset({"read", "open", "extractfile"})
 WEB_FRAMEWORK_MODULES = (
     "django", "rest_framework", "ninja", "flask", "quart", "werkzeug", "starlette", "fastapi", "litestar",
     "aiohttp", "tornado", "pyramid", "falcon", "bottle", "sanic", "cherrypy", "webob", "channels",
+    "datasette",  # (its views and plugins' routes get a ``request``: datasette.utils.asgi.Request)
 )
+# A Datasette plugin may take its ``hookimpl`` from pluggy (``HookimplMarker("datasette")``) rather
+# than import datasette: a module-level function of one of these hook names, decorated by a
+# ``hookimpl``, makes the file a Datasette one (the views its ``register_routes`` returns get a
+# Request in ``request``; the regex's named groups are in ``request.url_vars``, not parameters).
+DATASETTE_ROUTE_HOOKS = frozenset({"register_routes"})
+DATASETTE_HOOK_MARKER = "hookimpl"
 # Attributes only web frameworks' request objects have (Django's ``request.GET``, DRF's
 # ``query_params``...): a source even in a helper module that imports no framework.
 FRAMEWORK_ONLY_REQUEST_ATTRIBUTES = frozenset({
@@ -230,6 +237,9 @@ REQUEST_ATTRIBUTES: dict[str, str] = {
     "get_header": "HTTP header", "get_cookie_values": "HTTP cookie", "media": "HTTP request body",
     "get_media": "HTTP request body", "bounded_stream": "HTTP request body", "relative_uri": "HTTP request URL",
     "get_cookie": "HTTP cookie",  # (Bottle's ``request.get_cookie``; Tornado's handler method, see TORNADO_HANDLER_READS)
+    # Datasette's Request: the route regex's named groups, the parsed form body (``await
+    # request.post_vars()``) and the raw one (``await request.post_body()``).
+    "url_vars": "URL path parameter", "post_vars": "HTTP form field", "post_body": "HTTP request body",
 }
 # The request's URL objects (Starlette's ``request.url``, aiohttp's ``request.url`` and
 # ``request.rel_url``): their query (``request.rel_url.query["q"]``, a multi-dict in aiohttp, the
@@ -350,8 +360,14 @@ SOURCE_NOT_FOR: dict[str, frozenset[int]] = {
 OPERATOR_CHOSEN_PROGRAM_SOURCES = frozenset({"command-line argument", "environment variable", "interactive input"})
 
 # Modules or decorators that make ``def f(request, slug)`` a Django view (its other parameters
-# come from the URL).
-DJANGO_VIEW_MODULE_PARTS = frozenset({"views", "viewsets", "api", "endpoints"})
+# come from the URL). A package or module named for views (``shop/views/orders.py``,
+# ``shop/views.py``) holds views; ``api``/``endpoints`` name views only as the module itself
+# (``shop/api.py``): an ``api`` package also holds helpers, clients and serializers
+# (``shop/api/helpers.py``). Either way, a function its own file calls by name (``return
+# redirect_to(request, "/home/")``) is a helper of the views, not one Django routes to
+# (unless a view decorator marks it): its parameters hold what its callers pass.
+DJANGO_VIEW_MODULE_PARTS = frozenset({"views", "viewsets"})
+DJANGO_VIEW_MODULE_LEAVES = frozenset({"api", "endpoints"})
 DJANGO_VIEW_DECORATORS = frozenset({
     "require_http_methods", "require_GET", "require_POST", "require_safe", "login_required",
     "permission_required", "csrf_exempt", "api_view", "never_cache", "cache_page",
@@ -562,6 +578,15 @@ FALCON_FIXED_PARAMETERS = 2  # (``req``, ``resp`` after ``self``: the framework'
 CHERRYPY_MODULES = ("cherrypy",)
 CHERRYPY_EXPOSE = frozenset({"cherrypy.expose"})
 CHERRYPY_EXPOSED_CLASS_METHODS = frozenset({"__call__", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
+# Flask-Admin (and Flask-AppBuilder, which copied it): ``@expose("/download/<path:name>")`` on a
+# method of a ``BaseView`` subclass adds a Flask URL rule (Werkzeug's syntax, under the view's own
+# URL) that calls the method with the rule's variables, converted by their converters as a route's
+# are (``<int:id>``); a parameter the rule does not name keeps its default. The decorator only
+# means this on such a view's methods, so its qualified name is the mark.
+FLASK_ADMIN_EXPOSE = frozenset({
+    "flask_admin.expose", "flask_admin.base.expose", "flask_appbuilder.expose", "flask_appbuilder.baseviews.expose",
+})
+FLASK_ADMIN_EXPOSE_NAME = "expose"  # (the last name of those: the cheap test before resolving one)
 # Litestar: ``@get("/items/{item_id:int}")`` (bare decorators imported from litestar, or a
 # Controller's) route a function whose parameters are query or path parameters, converted by their
 # annotations as FastAPI's are (see dataflow/parameters.py). Reserved names are other parts of the
