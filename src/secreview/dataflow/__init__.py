@@ -46,6 +46,7 @@ from secreview.models import (
 )
 from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, DRF_SERIALIZER_HANDLER_METHODS, FIELD_CLASS_MODULES
 from secreview.models.sources import FLASK_ADMIN_EXPOSE_NAME, HTTP_SERVER_REQUEST_ATTRIBUTES, LITESTAR_MODULES, LITESTAR_ROUTE_DECORATORS, TORNADO_HANDLER_READS
+from secreview.models.sources import NINJA_ROUTE_METHODS, NINJA_ROUTERS
 from secreview.parse import ParsedFile
 from secreview.rules.context import node_source
 
@@ -344,6 +345,36 @@ class FileFlow:
     @functools.cached_property
     def imports_litestar(self) -> bool:
         return any(self.facts.imports.imports_module(module) for module in LITESTAR_MODULES)
+
+    @functools.cached_property
+    def ninja_routers(self) -> dict[str, bool]:
+        """Module-level names bound only to a Django Ninja router or API (``router = Router()``),
+        each with whether what its routes return is known to be serialized as JSON (False for an
+        API given a ``renderer=`` of its own)."""
+        if not self.facts.imports.imports_module("ninja"):
+            return {}
+        tree = self.parsed.tree
+        found: dict[str, bool] = {}
+        for statement in tree.body:
+            if (statement.__class__ is ast.Assign and len(statement.targets) == 1 and statement.targets[0].__class__ is ast.Name
+                    and statement.value.__class__ is ast.Call and self.qualname(statement.value.func) in NINJA_ROUTERS):
+                name = statement.targets[0].id
+                if self.facts.scopes.bindings_of(name, [tree]) == [statement.value]:
+                    found[name] = not any(keyword.arg == "renderer" for keyword in statement.value.keywords)
+        return found
+
+    def ninja_route(self, node: ast.AST) -> bool | None:
+        """Is ``node`` a Django Ninja route (``@router.get(...)`` on a router of ``ninja_routers``)?
+        None if not; else whether what it returns is serialized as JSON."""
+        routers = self.ninja_routers
+        if not routers:
+            return None
+        for decorator in getattr(node, "decorator_list", ()):
+            if decorator.__class__ is ast.Call and decorator.func.__class__ is ast.Attribute \
+                    and decorator.func.attr in NINJA_ROUTE_METHODS and decorator.func.value.__class__ is ast.Name \
+                    and decorator.func.value.id in routers:
+                return routers[decorator.func.value.id]
+        return None
 
     @functools.cached_property
     def handler_frameworks(self) -> frozenset[str]:
@@ -1213,7 +1244,7 @@ class FileFlow:
                 template = str(decorator.args[0].value)
                 if re.search(r"[{<](?:[^}>:]*:)?" + re.escape(name) + r"[}>:]", template):
                     return "URL path parameter"
-                if "{" in template or self.imports_fastapi or self.imports_litestar:
+                if "{" in template or self.imports_fastapi or self.imports_litestar or self.ninja_route(node) is not None:
                     return "HTTP query parameter"
         return "HTTP route parameter"
 
@@ -1228,6 +1259,8 @@ class FileFlow:
         # (``get(self, request, *args, **kwargs)``: the URL's parameters arrive in args/kwargs)
         if not (args and args[0] == "request" and (len(args) > 1 or node.args.vararg or node.args.kwarg)):
             return False
+        if self.ninja_route(node) is not None:
+            return False  # (Ninja reads its parameters as FastAPI does: see route_parameter_kind)
         if is_method:
             return getattr(node, "name", "") in CLASS_VIEW_METHODS or (
                 id(node) in self.django_view_methods and _decorated_by(node, DRF_ACTION_DECORATORS))  # ``@action``

@@ -37,6 +37,8 @@ from secreview.dataflow.parameters import (
     dependency, dependency_target, field_class_annotation, litestar_dependencies, parameter_kind, parameter_model, typer_parameters, task_parameters,
 )
 from secreview.findings import HelperRef, Level, TraceStep, new_step
+from secreview.facts import instances
+from secreview.models.library_objects import LIBRARY_OBJECT_METHODS, LIBRARY_OBJECT_PACKAGES, LIBRARY_OBJECT_RESULTS
 from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NO_RETURN_METHODS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
@@ -1467,6 +1469,10 @@ class FunctionAnalysis:
             given = join(receiver.whole(), arguments)
             kept = frozenset(o for o in given.origins if o.description != ARCHIVE_MEMBER_NAME[0])
             return Taint(kept) if kept else CLEAN
+        if method in LIBRARY_OBJECT_METHODS and not self.unit.imported_packages.isdisjoint(LIBRARY_OBJECT_PACKAGES):
+            safe_for = self.library_object_result(func)  # ``fs.get(file_id)`` of GridFS: a file object, no path
+            if safe_for is not None:
+                return join(receiver.whole(), arguments).proved(safe_for)
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             if method in RECEIVING_METHODS:  # ``await websocket.receive_text()``, ``await reader.readline()``
                 message = self.received(node)
@@ -1647,6 +1653,17 @@ class FunctionAnalysis:
             chain, function = self._own_scopes
             known = self._archives[receiver] = archive_class(receiver, self.unit.facts, chain, function, self.resolved_name)
         return known
+
+    def library_object_result(self, func: ast.Attribute) -> frozenset[int] | None:
+        """The CWEs the result of ``func`` (``receiver.method``) is safe for when the receiver is
+        an object of a class of LIBRARY_OBJECT_RESULTS (every binding of its name in this function
+        or the module constructs it); None otherwise."""
+        def constructed(value: ast.expr) -> str | None:
+            made = self.resolved_name(value.func) if value.__class__ is ast.Call else None  # type: ignore[attr-defined]
+            return made if made in LIBRARY_OBJECT_RESULTS else None
+
+        made = instances.class_of(self.unit.facts.scopes, func.value, self._own_scopes[0], constructed)
+        return LIBRARY_OBJECT_RESULTS[made].get(func.attr) if made is not None else None
 
     def archive_members(self, node: ast.AST) -> Taint:
         description, confidence = ARCHIVE_MEMBER_NAME
@@ -3631,7 +3648,7 @@ def _is_allow_list(node: ast.expr, unit: "FileFlow", analysis: FunctionAnalysis 
     if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
         return True
     if isinstance(node, ast.Attribute):
-        if node.value.__class__ is _NAME and _class_allow_list(node, unit, analysis):
+        if node.value.__class__ is _NAME and (_class_allow_list(node, unit, analysis) or _imported_class_attribute(node, unit)):
             return True
         node = ast.Name(id=node.attr)  # settings.ALLOWED_HOSTS
     if unit.is_constant_name(node) or (isinstance(node, ast.Name) and node.id.isupper() and len(node.id) > 1):
@@ -3639,6 +3656,18 @@ def _is_allow_list(node: ast.expr, unit: "FileFlow", analysis: FunctionAnalysis 
     # (a local holding a literal now is in ``consts``: the bindings are looked at only then)
     return (analysis is not None and node.__class__ is ast.Name and node.id in analysis.consts
             and _local_allow_list(node.id, unit, analysis.node))
+
+
+def _imported_class_attribute(node: ast.Attribute, unit: "FileFlow") -> bool:
+    """``Article.api_filter_fields`` where ``Article`` is a class imported from another module
+    (``from myapp.models import Article``, bound by nothing else here): an attribute of the class
+    itself, which its body sets (its value is not seen here), as a module's constant is -- not
+    data of the request. (A class of this file is looked at: ``_class_allow_list``.)"""
+    name = node.value.id  # type: ignore[attr-defined]
+    qualified = unit.facts.imports.aliases.get(name)
+    if qualified is None or not name[:1].isupper() or name.isupper() or not qualified.rpartition(".")[2][:1].isupper():
+        return False
+    return unit.facts.scopes.bindings_of(name, [unit.facts.scopes.tree]) == [None]
 
 
 def _local_allow_list(name: str, unit: "FileFlow", scope: ast.AST) -> bool:

@@ -300,6 +300,12 @@ BODY_MODEL_KIND = "HTTP request body"
 # The frameworks reading a parameter so annotated from the body: FastAPI, and Django Ninja (a
 # ``Schema`` parameter of ``@api.post(...)``).
 BODY_MODEL_FRAMEWORKS = {"fastapi": "FastAPI", "ninja": "Django Ninja", "litestar": "Litestar"}
+# Django Ninja: the objects routes are declared on (``router = Router()``, ``api = NinjaAPI()``) and
+# their route decorators (``@router.get("/sites/{id}")``). A Ninja route's parameters are read as
+# FastAPI's (the path's, else query parameters, a Schema the JSON body), and what it returns is
+# serialized to JSON by the API's renderer (unless given ``renderer=``).
+NINJA_ROUTERS = frozenset({"ninja.Router", "ninja.router.Router", "ninja.NinjaAPI", "ninja.main.NinjaAPI"})
+NINJA_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "api_operation"})
 # pydantic's declarations of a pattern a string field must match (``Field(pattern=...)``,
 # ``Annotated[str, StringConstraints(pattern=...)]``; by last name), read like ``Query(pattern=...)``;
 # and the constrained-type functions taking one (``constr(pattern=...)``).

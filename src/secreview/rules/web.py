@@ -42,6 +42,9 @@ NOT_HTML_RESPONSES = frozenset({
     *(f"{module}.{name}" for module in ("sanic", "sanic.response")
       for name in ("text", "json", "empty", "raw", "file", "file_stream", "redirect")),
     "bottle.static_file", "bottle.template", "bottle.jinja2_template", "bottle.mako_template",
+    # Bottle's error responses: the default error page prints the body through SimpleTemplate,
+    # which escapes it (``HTTPError(404, f"No {name}")``; an app's own @app.error handler is not seen).
+    "bottle.HTTPError", "bottle.abort",
     "quart.send_file", "quart.helpers.send_file",
 })
 # Litestar's MediaType members (``media_type=MediaType.HTML``): the types they name.
@@ -504,7 +507,12 @@ def _builds_response(call: ast.Call, ctx: RuleContext) -> bool:
 
 
 def _returns_json_by_default(function: ast.AST, ctx: RuleContext) -> bool:
-    """FastAPI routes serialize what they return to JSON unless the route says HTMLResponse."""
+    """FastAPI routes serialize what they return to JSON unless the route says HTMLResponse;
+    Django Ninja routes too (``return schemas``, ``return 201, obj``, ``return Status(201, obj)``)
+    unless their API has a ``renderer=`` of its own. (An ``HttpResponse(html)`` they return is
+    checked at that call.)"""
+    if ctx.flow is not None and ctx.flow.ninja_route(function):
+        return True
     if not ctx.facts.imports.imports_module("fastapi"):
         return False
     for decorator in getattr(function, "decorator_list", []):
