@@ -105,8 +105,11 @@ def _tainted_only(hit):
         self.write()/self.finish() (a dict is written as JSON), what a Bottle route or a CherryPy
         exposed method returns; not a body the function declares of another type first
         (response.content_type = "text/plain", set_header("Content-Type", ...)), Sanic's text(),
-        json(), empty(), raw() and file() responses, Bottle's static_file() and template(), a
-        value only formatted as a number ("%d", a Bottle <n:int> route value).""",
+        json(), empty(), raw() and file() responses, Bottle's static_file() and template(),
+        Bottle's HTTPError() (its default error page escapes the body), what a FastAPI or Django
+        Ninja route returns (serialized as JSON; not an HttpResponse it builds, nor a Ninja API
+        given a renderer of its own), a value only formatted as a number ("%d", a Bottle <n:int>
+        route value).""",
     solution="""Render through a template with autoescaping (render_template / Django templates),
         or escape the value with markupsafe.escape() / html.escape() before inserting it; return
         JSON with jsonify/JsonResponse for data.""",
