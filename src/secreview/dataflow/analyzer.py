@@ -1473,6 +1473,8 @@ class FunctionAnalysis:
             safe_for = self.library_object_result(func)  # ``fs.get(file_id)`` of GridFS: a file object, no path
             if safe_for is not None:
                 return join(receiver.whole(), arguments).proved(safe_for)
+        if method in _ROOT_STRIPPING_METHODS and func.value.__class__ is ast.Call and _relative_normalized(node, self):
+            return receiver.proved(PATH_CWES)  # ``posixpath.normpath("/" + path).lstrip("/")``
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             if method in RECEIVING_METHODS:  # ``await websocket.receive_text()``, ``await reader.readline()``
                 message = self.received(node)
@@ -2460,14 +2462,11 @@ class FunctionAnalysis:
             for name in escaping:  # ``if os.path.isabs(name) or ".." in name.split("/"): abort(400)``
                 if name in state:
                     state[name] = state[name].proved(PATH_CWES)
-            if test.op.__class__ is ast.And and branch:
+            if (test.op.__class__ is ast.And) == branch:  # ``and`` true, ``or`` false: every operand is
                 for value in test.values:
-                    state = self.refine(value, state, True)
+                    state = self.refine(value, state, branch)
                 return state
-            if test.op.__class__ is ast.Or and not branch:
-                for value in test.values:
-                    state = self.refine(value, state, False)
-                return state
+            return self.refine_alternatives(test, state, branch)
         # What the test proves by its form alone, once per analysis (loops refine again and again).
         static = self._refinements.get((test, branch))
         if static is None:
@@ -2492,10 +2491,17 @@ class FunctionAnalysis:
         if validated is not None and validated[0] in state:
             name, cwes = validated
             state[name] = state[name].proved(cwes) if cwes else PROVEN
-        if host is not None and self.values.get(id(host[1]), CLEAN).is_clean:  # (not a set of hosts from the request)
-            for name in host[0]:
-                if name in state:
-                    state[name] = state[name].proved(_DESTINATION_CWES)
+        if host is not None:
+            if host[1] is None:  # compared with the request's own host: no redirect elsewhere (a request still may be)
+                cwes = _OWN_HOST_CWES
+            elif self.values.get(id(host[1]), CLEAN).is_clean:  # (not a set of hosts from the request)
+                cwes = _DESTINATION_CWES
+            else:
+                cwes = None
+            if cwes is not None:
+                for name in host[0]:
+                    if name in state:
+                        state[name] = state[name].proved(cwes)
         if cls is ast.Call and not branch:
             option = _option_guarded(test)
             if option is not None:  # ``if name.startswith("-"): raise SystemExit(...)``
@@ -2503,6 +2509,43 @@ class FunctionAnalysis:
                     state[option] = state[option].proved(_OPTION_CWES)
                 elif option.__class__ is tuple or "." in option:
                     self.prove_path(test, option, state, _OPTION_CWES)
+        return state
+
+    def refine_alternatives(self, test: ast.BoolOp, state: State, branch: bool) -> State:
+        """``x and not check(x)`` false, ``not x or check(x)`` true: one of the operands has the
+        test's value, those before it the other -- x is falsy, or x passed the check. What every
+        such alternative proves (a falsy name holds nothing: "", None, 0) holds after the test.
+        (Worked out on the names of the test only: it is asked of every ``else`` of an ``and``.)"""
+        names = self._refinements.get((test, None))
+        if names is None:
+            names = self._refinements[(test, None)] = tuple({node.id for node in ast.walk(test) if node.__class__ is _NAME})
+        local = {name: state[name] for name in names if name in state}
+        if not local:
+            return state
+        other = not branch
+        values = test.values
+        joined: dict | None = None
+        for index, value in enumerate(values):
+            alternative = dict(local)
+            for before in values[:index]:
+                alternative = self.refine(before, alternative, other)
+            alternative = self.refine(value, alternative, branch)
+            falsy = _falsy_name(value, branch)
+            if falsy is not None and falsy in alternative:
+                alternative[falsy] = PROVEN
+            if joined is None:
+                joined = alternative
+                continue
+            for key, known in list(joined.items()):
+                if key in alternative:
+                    joined[key] = join(known, alternative[key])
+                elif key in state:
+                    joined[key] = join(known, state[key])
+                else:
+                    del joined[key]  # (a path proven on one side only: as it was, see stmt_If)
+        for key, known in joined.items():  # type: ignore[union-attr]
+            if known.__class__ is Proven:
+                state[key] = known
         return state
 
     def prove_path(self, test: ast.expr, checked: str | tuple, state: State, cwes: frozenset[int] | None = None) -> None:
@@ -3570,6 +3613,60 @@ def _atoms_known(test: ast.expr, branch: bool, false_atoms: list) -> None:
         false_atoms.append(test)
 
 
+_ROOT_STRIPPING_METHODS = frozenset({"lstrip", "strip"})
+_NORMALIZING_CALLS = frozenset({"os.path.normpath", "posixpath.normpath"})
+_PATH_JOIN_CALLS = frozenset({"os.path.join", "posixpath.join"})
+
+
+def _relative_normalized(call: ast.Call, analysis: FunctionAnalysis) -> bool:
+    """``posixpath.normpath("/" + path).lstrip("/")``: normalising a path that begins at "/"
+    removes every ``..`` (there is nothing above the root to climb to), and taking the leading
+    slashes away leaves a relative path: joined to a directory, it stays inside (POSIX paths).
+    (The normalised path alone is absolute: ``os.path.join(root, "/etc/passwd")`` leaves root.)"""
+    if len(call.args) != 1 or call.keywords:
+        return False
+    chars = analysis.fold(call.args[0])
+    if chars.__class__ is not str or "/" not in chars:
+        return False
+    normalized = call.func.value  # type: ignore[attr-defined]
+    if len(normalized.args) != 1 or normalized.keywords or analysis.resolved_name(normalized.func) not in _NORMALIZING_CALLS:
+        return False
+    return _rooted(normalized.args[0], analysis)
+
+
+def _rooted(path: ast.expr, analysis: FunctionAnalysis) -> bool:
+    """Does ``path`` surely begin with "/": ``"/" + x``, ``f"/{x}"``, ``"/%s" % x``,
+    ``os.path.join("/", x)`` (a constant beginning with "/" first)?"""
+    kind = path.__class__
+    if kind is ast.BinOp and path.op.__class__ in (ast.Add, ast.Mod):
+        first = path.left
+        if path.op.__class__ is ast.Add:
+            while first.__class__ is ast.BinOp and first.op.__class__ is ast.Add:
+                first = first.left
+        return _rooted(first, analysis)
+    if kind is ast.JoinedStr:
+        return bool(path.values) and _rooted(path.values[0], analysis)
+    if kind is ast.Call:
+        return (bool(path.args) and not path.keywords and analysis.resolved_name(path.func) in _PATH_JOIN_CALLS
+                and _rooted(path.args[0], analysis))
+    value = analysis.fold(path)
+    return value.__class__ is str and value.startswith("/")
+
+
+def _falsy_name(test: ast.expr, branch: bool) -> str | None:
+    """The name ``test`` being ``branch`` shows falsy (or None): ``x`` false, ``not x`` true,
+    ``x is None`` true, ``x is not None`` false."""
+    while test.__class__ is ast.UnaryOp and test.op.__class__ is ast.Not:
+        test, branch = test.operand, not branch
+    if test.__class__ is _NAME:
+        return None if branch else test.id
+    if (test.__class__ is ast.Compare and len(test.ops) == 1 and test.left.__class__ is _NAME
+            and test.ops[0].__class__ is (ast.Is if branch else ast.IsNot)
+            and test.comparators[0].__class__ is _CONSTANT and test.comparators[0].value is None):
+        return test.left.id
+    return None
+
+
 def _parents_checked(test: ast.Compare, analysis: FunctionAnalysis) -> str | None:
     """``x`` of ``".." in x``, ``".." in x.split("/")``, ``".." in Path(x).parts`` (``not in`` too)."""
     left = test.left
@@ -3858,7 +3955,9 @@ def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool)
     if op is (ast.Eq if branch else ast.NotEq):  # ``parsed.hostname == "api.example.com"``
         if not ((left.__class__ is _NAME and left.id in analysis.host_names)  # (most comparisons: no host)
                 or (left.__class__ is ast.Attribute and left.attr in _HOST_ATTRIBUTES)):
-            return None
+            return _own_host_compared(comparator, left, analysis)
+        if (comparator.__class__ is ast.Attribute and comparator.attr in _HOST_ATTRIBUTES) or comparator.__class__ is ast.Call:
+            return _own_host_compared(left, comparator, analysis) or _own_host_compared(comparator, left, analysis)
         host = analysis.fold(comparator)
         if host.__class__ is not str or not host:
             return None
@@ -3874,6 +3973,73 @@ def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool)
         return None
     names = _host_checked_names(left, analysis)
     return (names, comparator) if names else None
+
+
+_OWN_HOST_CWES = frozenset({601})
+_OWN_URL_ATTRIBUTES = frozenset({"host_url", "url_root", "base_url", "url", "host", "root_url"})
+_OWN_URL_METHODS = frozenset({"get_host", "build_absolute_uri"})
+_URL_JOIN_CALLS = frozenset({"urllib.parse.urljoin", "urlparse.urljoin"})
+
+
+def _own_host_compared(target: ast.expr, own: ast.expr, analysis: FunctionAnalysis) -> tuple[tuple[str, ...], None] | None:
+    """``urlparse(urljoin(request.host_url, t)).netloc == urlparse(request.host_url).netloc`` (the
+    Flask ``is_safe_url`` recipe; also with ``request.host``, ``request.get_host()``): the URL
+    ``target`` was parsed from goes to this site's own host -- no open redirect (CWE-601 only: a
+    request to the server itself may still be one an attacker wants). (names, None) or None."""
+    if not _is_own_host(own, analysis):
+        return None
+    if target.__class__ is _NAME:
+        host = _host_bound_to(target.id, analysis) if target.id in analysis.host_names else None
+        if host is None or _is_own_host(host, analysis):
+            return None
+        names = _host_checked_names(host, analysis, bound_once=True)
+        return ((target.id, *names), None) if names else None
+    if target.__class__ is not ast.Attribute or target.attr not in _HOST_ATTRIBUTES or _is_own_host(target, analysis):
+        return None
+    names = _host_checked_names(target, analysis)
+    return (names, None) if names else None
+
+
+def _is_own_host(node: ast.expr, analysis: FunctionAnalysis) -> bool:
+    """The host the request was sent to: ``request.host``, ``request.get_host()``, the host of
+    ``urlparse(request.host_url)`` (or of a name bound once to that)."""
+    if node.__class__ is _NAME:
+        if node.id not in analysis.host_names:
+            return False
+        node = _host_bound_to(node.id, analysis)
+        if node is None:
+            return False
+    if node.__class__ is ast.Call:
+        return _is_own_url(node)
+    if node.__class__ is not ast.Attribute:
+        return False
+    if node.attr == "host" and _is_request(node.value):
+        return True
+    if node.attr not in _HOST_ATTRIBUTES:
+        return False
+    parsed = node.value
+    if parsed.__class__ is _NAME:
+        bound = analysis.unit.facts.scopes.collector(analysis.node).bindings.get(parsed.id, ())
+        if len(bound) != 1:
+            return False
+        parsed = bound[0]
+    return (parsed.__class__ is ast.Call and analysis.resolved_name(parsed.func) in _URL_PARSE_CALLS and len(parsed.args) == 1
+            and _is_own_url(parsed.args[0]))
+
+
+def _is_own_url(node: ast.expr) -> bool:
+    """``request.host_url``, ``request.url_root``, ``request.build_absolute_uri()``, ``request.get_host()``."""
+    if node.__class__ is ast.Attribute:
+        return node.attr in _OWN_URL_ATTRIBUTES and _is_request(node.value)
+    return (node.__class__ is ast.Call and not node.args and node.func.__class__ is ast.Attribute
+            and node.func.attr in _OWN_URL_METHODS and _is_request(node.func.value))
+
+
+def _is_request(node: ast.expr) -> bool:
+    """``request``, ``self.request``, ``req``: the request being served."""
+    if node.__class__ is ast.Attribute:
+        return node.attr == "request"
+    return node.__class__ is _NAME and node.id in ("request", "req")
 
 
 def _destination_prefix_checked(test: ast.Call, analysis: FunctionAnalysis) -> tuple[tuple[str, ...], ast.expr] | None:
@@ -3932,10 +4098,15 @@ def _parsed_from(parsed: str, analysis: FunctionAnalysis) -> str | None:
 
 
 def _url_parse_argument(call: ast.Call, analysis: FunctionAnalysis) -> str | None:
-    """``urlparse(url)`` / ``urlsplit(url)``: ``url`` (a name)."""
-    if analysis.resolved_name(call.func) not in _URL_PARSE_CALLS or len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
+    """``urlparse(url)`` / ``urlsplit(url)``: ``url`` (a name); also ``urlparse(urljoin(base, url))``
+    (a relative ``url`` goes where ``base`` does, an absolute one where it says)."""
+    if analysis.resolved_name(call.func) not in _URL_PARSE_CALLS or len(call.args) != 1:
         return None
-    return call.args[0].id
+    argument = call.args[0]
+    if (argument.__class__ is ast.Call and len(argument.args) == 2 and not argument.keywords
+            and analysis.resolved_name(argument.func) in _URL_JOIN_CALLS):
+        argument = argument.args[1]
+    return argument.id if argument.__class__ is _NAME else None
 
 
 def _server_set_environ(container: ast.expr, key: Any, unit: "FileFlow") -> bool:
