@@ -2515,37 +2515,31 @@ class FunctionAnalysis:
         """``x and not check(x)`` false, ``not x or check(x)`` true: one of the operands has the
         test's value, those before it the other -- x is falsy, or x passed the check. What every
         such alternative proves (a falsy name holds nothing: "", None, 0) holds after the test.
-        (Worked out on the names of the test only: it is asked of every ``else`` of an ``and``.)"""
-        names = self._refinements.get((test, None))
-        if names is None:
-            names = self._refinements[(test, None)] = tuple({node.id for node in ast.walk(test) if node.__class__ is _NAME})
-        local = {name: state[name] for name in names if name in state}
-        if not local:
-            return state
+        (Each alternative refines a layer over ``state``: asked of every ``else`` of an ``and``.)"""
         other = not branch
         values = test.values
         joined: dict | None = None
         for index, value in enumerate(values):
-            alternative = dict(local)
+            alternative = _Alternative(state)
             for before in values[:index]:
                 alternative = self.refine(before, alternative, other)
             alternative = self.refine(value, alternative, branch)
             falsy = _falsy_name(value, branch)
             if falsy is not None and falsy in alternative:
-                alternative[falsy] = PROVEN
+                dict.__setitem__(alternative, falsy, PROVEN)
             if joined is None:
-                joined = alternative
-                continue
-            for key, known in list(joined.items()):
-                if key in alternative:
-                    joined[key] = join(known, alternative[key])
-                elif key in state:
-                    joined[key] = join(known, state[key])
-                else:
-                    del joined[key]  # (a path proven on one side only: as it was, see stmt_If)
-        for key, known in joined.items():  # type: ignore[union-attr]
-            if known.__class__ is Proven:
-                state[key] = known
+                joined = {key: known for key, known in dict.items(alternative) if known.__class__ is Proven}
+            else:
+                for key, known in list(joined.items()):
+                    now = dict.get(alternative, key) or state.get(key)
+                    proven = join(known, now) if now is not None else None
+                    if proven.__class__ is Proven:
+                        joined[key] = proven
+                    else:
+                        del joined[key]  # (a path proven on one side only: as it was, see stmt_If)
+            if not joined:  # (most tests: the first alternative proves nothing)
+                return state
+        state.update(joined)  # type: ignore[arg-type]
         return state
 
     def prove_path(self, test: ast.expr, checked: str | tuple, state: State, cwes: frozenset[int] | None = None) -> None:
@@ -3651,6 +3645,26 @@ def _rooted(path: ast.expr, analysis: FunctionAnalysis) -> bool:
                 and _rooted(path.args[0], analysis))
     value = analysis.fold(path)
     return value.__class__ is str and value.startswith("/")
+
+
+class _Alternative(dict):
+    """A state for one alternative of a test (see refine_alternatives): what the refinement sets,
+    over the state it reads through."""
+
+    __slots__ = ("base",)
+
+    def __init__(self, base: State) -> None:
+        dict.__init__(self)
+        self.base = base
+
+    def __missing__(self, key):
+        return self.base[key]
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or key in self.base
+
+    def get(self, key, default=None):
+        return dict.get(self, key) or self.base.get(key, default)
 
 
 def _falsy_name(test: ast.expr, branch: bool) -> str | None:
