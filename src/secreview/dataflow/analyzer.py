@@ -1541,6 +1541,10 @@ class FunctionAnalysis:
             # client's own names).
             known = receiver.origins or receiver.__class__ is Proven
             return predictable if predictable.origins or method == "keys" or not known else PROVEN
+        if method == "format" and len(positional) == 1 and _proves_quotable(positional[0]):
+            template = self.fold(func.value)
+            if template.__class__ is str and _quoted_identifier_template(template, "{}", "{0}"):
+                return positional[0].whole().proved(SQL_IDENTIFIER_CWES)  # ``'"{}"'.format(escaped)``
         if method == "format" and self.html_safe_string(func.value):
             return join(receiver.whole(), arguments.sanitize(HTML_ESCAPED))  # Markup.format escapes
         if method == "format" and arguments.origins and not receiver.origins:
@@ -1558,6 +1562,10 @@ class FunctionAnalysis:
             return join(receiver.whole(), arguments).proved(SANITIZING_METHODS[method])
         if method == "replace" and _strips_line_breaks(node):
             return receiver.proved(LINE_BREAK_CWES)
+        if method == "replace" and receiver.origins:
+            quotable = _identifier_quote_escaped(node)
+            if quotable is not None:  # ``name.replace('"', '""')``: fit to go between that quote pair
+                return receiver.proved(quotable)
 
         if method == "get" and positional and func.value.__class__ is ast.Attribute and func.value.attr in VALIDATED_DATA_ATTRIBUTES:
             key = self.fold(node.args[0])
@@ -2202,6 +2210,8 @@ class FunctionAnalysis:
             if isinstance(value, ast.Constant):
                 text_before += str(value.value)
             else:
+                if taint.__class__ is Proven and _proves_quotable(taint):
+                    taint = _quoted_piece(node, value, taint)
                 if taint.origins and "{}" in text_before and not folded:
                     text_before, folded = self.folded_prefix(node, value), True
                 parts.append(_fixed_destination(taint, text_before))
@@ -2278,6 +2288,14 @@ class FunctionAnalysis:
         right = self.expr(node.right, state)
         if isinstance(node.op, ast.Mod) and self.html_safe_string(node.left):
             return join(left.whole(), right.whole().sanitize(HTML_ESCAPED))  # Markup % x escapes x
+        if node.op.__class__ is ast.Mod and right.__class__ is Proven and _proves_quotable(right) and node.left.__class__ is ast.Constant:
+            if _quoted_identifier_template(node.left.value, "%s"):  # ``'"%s"' % escaped``
+                return right.proved(SQL_IDENTIFIER_CWES)
+        if (node.op.__class__ is ast.Add and left.__class__ is Proven and _proves_quotable(left)
+                and node.right.__class__ is ast.Constant and node.left.__class__ is ast.BinOp):
+            closed = _closes_quoted_identifier(node.left, node.right, left)  # ``'"' + escaped + '"'``
+            if closed is not None:
+                return closed
         if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
             if isinstance(node.right, ast.Tuple) and right.items is not None:
                 # Each argument is safe as a URL destination when text before it fixes the
@@ -2450,6 +2468,13 @@ class FunctionAnalysis:
             if test.op.__class__ is ast.Not:
                 return self.refine(test.operand, state, not branch)
         elif cls is ast.Compare:
+            if (test.left.__class__ is ast.Constant and test.left.value in _IDENTIFIER_CLOSERS and len(test.ops) == 1
+                    and test.comparators[0].__class__ is _NAME and test.comparators[0].id in state):
+                # ``if "]" not in name:`` / the else of ``if "]" in name``: fit to go between [ and ]
+                name = test.comparators[0].id
+                if (test.ops[0].__class__ is ast.NotIn) == branch and test.ops[0].__class__ in (ast.In, ast.NotIn) and state[name].origins:
+                    state[name] = state[name].proved(_IDENTIFIER_CLOSERS[test.left.value])
+                return state
             if (len(test.ops) == 1 and test.ops[0].__class__ in (ast.Is, ast.IsNot)
                     and test.comparators[0].__class__ is ast.Constant and test.comparators[0].value is None
                     and _may_be_match(test.left, self)):
@@ -2991,6 +3016,78 @@ def _has_break(node: ast.AST) -> bool:
         if isinstance(child, ast.Break):
             return True
     return False
+
+
+# SQL identifiers quoted by the project (``"[" + name + "]"`` after ``"]" not in name``, ``'"' +
+# name.replace('"', '""') + '"'``): what the flow knows of a value on its way to such quotes is a
+# proof for a pseudo-CWE, one per closing quote (never a sink's), turned into one for SQL when
+# the value is put between the quote pair.
+SQL_IDENTIFIER_CWES = frozenset({89})
+_DOUBLE_QUOTABLE, _BRACKET_QUOTABLE, _BACKTICK_QUOTABLE = frozenset({-34}), frozenset({-93}), frozenset({-96})
+_IDENTIFIER_CLOSERS = {'"': _DOUBLE_QUOTABLE, "]": _BRACKET_QUOTABLE, "`": _BACKTICK_QUOTABLE}
+_IDENTIFIER_OPENERS = {'"': '"', "]": "[", "`": "`"}
+_QUOTABLE_MARKS = (-34, -93, -96)
+
+
+def _proves_quotable(value: Taint) -> bool:
+    """Whether ``value`` is proven fit to go between some identifier quote pair (or for SQL,
+    or for everything: a constant)."""
+    if value.__class__ is not Proven:
+        return False
+    cwes = value.cwes  # type: ignore[attr-defined]
+    return any(mark in cwes for mark in _QUOTABLE_MARKS)
+
+
+def _fits_between(value: Taint, opener: str, closer: str) -> bool:
+    cwes = value.cwes  # type: ignore[attr-defined]
+    return _IDENTIFIER_OPENERS.get(closer) == opener and next(iter(_IDENTIFIER_CLOSERS[closer])) in cwes
+
+
+def _quoted_identifier_template(template: object, *fields: str) -> bool:
+    """``'"{}"'``, ``"[%s]"``: a template with one field, between an identifier quote pair."""
+    if template.__class__ is not str:
+        return False
+    for field in fields:
+        if template.count(field) == 1 and template.count(field[0]) == 1:  # (one field, nothing else to fill)
+            before, after = template.split(field)
+            if before and after and _IDENTIFIER_OPENERS.get(after[0]) == before[-1]:
+                return True
+    return False
+
+
+def _quoted_piece(node: ast.JoinedStr, value: ast.expr, taint: Taint) -> Taint:
+    """An f-string's piece proven fit for the quote pair around it is proven for SQL."""
+    values = node.values
+    index = values.index(value)
+    if 0 < index < len(values) - 1 and value.conversion == -1 and value.format_spec is None:  # type: ignore[attr-defined]
+        before, after = values[index - 1], values[index + 1]
+        if (before.__class__ is ast.Constant and after.__class__ is ast.Constant and before.value and after.value
+                and _fits_between(taint, before.value[-1], after.value[0])):
+            return taint.proved(SQL_IDENTIFIER_CWES)
+    return taint
+
+
+def _closes_quoted_identifier(opened: ast.BinOp, closer: ast.Constant, value: Taint) -> Taint | None:
+    """``opener + escaped + closer`` (``opened`` is ``opener + escaped``, made of constants and
+    the escaped value alone, else not proven): proven for SQL when the quotes pair up."""
+    if opened.op.__class__ is not ast.Add or closer.value.__class__ is not str or not closer.value:
+        return None
+    before = opened.left.right if opened.left.__class__ is ast.BinOp else opened.left
+    if before.__class__ is ast.Constant and before.value.__class__ is str and before.value and _fits_between(value, before.value[-1], closer.value[0]):
+        return value.proved(SQL_IDENTIFIER_CWES)
+    return None
+
+
+def _identifier_quote_escaped(call: ast.Call) -> frozenset[int] | None:
+    """``x.replace('"', '""')`` (doubled: the SQL escape) or ``x.replace("]", "")`` (removed):
+    the quotable mark of that closing quote; None for anything else (``'\\"'`` is no SQL escape)."""
+    args = call.args
+    if len(args) != 2 or args[0].__class__ is not ast.Constant or args[1].__class__ is not ast.Constant:
+        return None
+    old, new = args[0].value, args[1].value
+    if old not in _IDENTIFIER_CLOSERS or new not in ("", old + old):
+        return None
+    return _IDENTIFIER_CLOSERS[old]
 
 
 def _strips_line_breaks(call: ast.Call) -> bool:
