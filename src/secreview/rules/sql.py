@@ -235,7 +235,7 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
             inner_composition = compose(ctx, inner, SQL_SANITIZERS)
             if inner_composition.built and looks_like_sql(inner_composition):
                 composition, wrapped = inner_composition, inner
-    culprits = composition.dynamic
+    culprits = [node for node in composition.dynamic if id(node) not in _quoted_identifiers(ctx, composition)]
     if not culprits:
         return None
     if not certain and not is_db_receiver(call, ctx) and not (composition.built and looks_like_sql(composition)):
@@ -253,6 +253,28 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
         hit.solution = (f"Pass the values as query parameters — `{fixed}` — so the driver sends them apart from "
                         "the SQL text and they can never change the query.")
     return hit
+
+
+# Identifier quote pairs (opening, closing) and the pseudo-CWE the data flow proves for a value fit
+# to go between them (the closing quote doubled or removed, or checked absent: see
+# dataflow.analyzer.SQL_IDENTIFIER_CWES).
+_IDENTIFIER_QUOTES = {'"': ('"', -34), "[": ("]", -93), "`": ("`", -96)}
+
+
+def _quoted_identifiers(ctx: RuleContext, composition) -> set[int]:
+    """The variable pieces (node ids) written in the query between an identifier quote pair and
+    proven fit for it: ``'select * from "' + t.replace('"', '""') + '"'`` names a table, whatever
+    ``t`` holds."""
+    pieces = composition.pieces
+    found: set[int] = set()
+    for index in range(1, len(pieces) - 1):
+        piece, before, after = pieces[index], pieces[index - 1], pieces[index + 1]
+        if piece.is_text or piece.node is None or not (before.is_text and after.is_text) or not before.text or not after.text:
+            continue
+        quote = _IDENTIFIER_QUOTES.get(before.text[-1])
+        if quote is not None and after.text[0] == quote[0] and ctx.proven_safe(piece.node, quote[1]):
+            found.add(id(piece.node))
+    return found
 
 
 # Where SQL takes a value (a placeholder may stand there): after a comparison, LIKE, LIMIT/OFFSET, or
