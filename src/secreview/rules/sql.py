@@ -235,7 +235,10 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
             inner_composition = compose(ctx, inner, SQL_SANITIZERS)
             if inner_composition.built and looks_like_sql(inner_composition):
                 composition, wrapped = inner_composition, inner
-    culprits = [node for node in composition.dynamic if id(node) not in _quoted_identifiers(ctx, composition)]
+    culprits = composition.dynamic
+    if culprits:
+        quoted = _quoted_identifiers(ctx, composition)
+        culprits = [node for node in culprits if id(node) not in quoted] if quoted else culprits
     if not culprits:
         return None
     if not certain and not is_db_receiver(call, ctx) and not (composition.built and looks_like_sql(composition)):
