@@ -220,3 +220,16 @@ def test_a_parameter_is_proposed_only_where_sql_takes_a_value():
     assert all("db.execute(" not in at[line] for line in (7, 8, 9))  # a name, a keyword, a table
     assert '`db.execute("INSERT INTO members (name, team) VALUES (?, ?)", (name, team,))`' in at[10]
     assert '`db.execute("SELECT * FROM members WHERE team IN (?, 0) LIMIT ?", (team, mode,))`' in at[11]
+
+
+def test_partial_path_fix_names_the_program_started():
+    code = "import subprocess\ndef f():\n    subprocess.run(['ssh', 'ops@db1', 'uptime'], check=True)\n"
+    finding = next(f for f in review_text(code).findings if f.rule_id == "process-partial-path")
+    assert finding.solution.startswith("Use the absolute path (/usr/bin/ssh, or where it is installed)")
+    assert "/usr/bin/git" not in finding.solution
+
+
+def test_partial_path_fix_of_a_relative_path_does_not_invent_a_directory():
+    code = "import subprocess\ndef f():\n    subprocess.run(['./tools/sync.sh'], check=True)\n"
+    finding = next(f for f in review_text(code).findings if f.rule_id == "process-partial-path")
+    assert "of `./tools/sync.sh`" in finding.solution and "/usr/bin/" not in finding.solution

@@ -262,9 +262,9 @@ _SSH_OPTIONS_WITH_VALUE = frozenset("BbcDEeFIiJLlmOoPpQRSWw")
 _SSH_FLAGS = frozenset("46AaCfGgKkMNnqsTtVvXxYy")
 
 
-def ssh_remote_command(ctx: RuleContext, argv: Argv) -> ast.expr | None:
-    """``["ssh", "-p", "22", host, "ls -l " + path]``: the remote command (its elements joined
-    with spaces), when argv[0] is the constant ``ssh``. Options are skipped (with the value of
+def _ssh_command_elements(ctx: RuleContext, argv: Argv) -> list[ast.expr] | None:
+    """``["ssh", "-p", "22", host, "ls", "-l", path]``: the elements of the remote command, when
+    argv[0] is the constant ``ssh``. Options are skipped (with the value of
     those taking one); an element that is not a constant where an option may stand is taken for
     the destination, so whatever follows it counts as the command. None when there is none or the
     list cannot be read (a ``*rest`` before the command, an option unknown to ssh)."""
@@ -293,8 +293,14 @@ def ssh_remote_command(ctx: RuleContext, argv: Argv) -> ast.expr | None:
                 break  # ``-p22``, ``-oBatchMode=yes``: the rest of the element is the value
             if letter not in _SSH_FLAGS:
                 return None  # not an option ssh knows: the list is not read
-    command = elements[index + 1:]
-    if not command:
+    return elements[index + 1:] or None
+
+
+def ssh_remote_command(ctx: RuleContext, argv: Argv) -> ast.expr | None:
+    """``["ssh", "-p", "22", host, "ls -l " + path]``: the remote command (its elements joined
+    with spaces), or None (see ``_ssh_command_elements``)."""
+    command = _ssh_command_elements(ctx, argv)
+    if command is None:
         return None
     if len(command) == 1:
         return command[0]
@@ -670,18 +676,20 @@ def check_other_shell_true(call: ast.Call, ctx: RuleContext):
 
 @rule(
     id="ssh-command-injection",
-    title="OS command injection through an SSH command (paramiko, fabric)",
+    title="OS command injection through an SSH command (ssh, paramiko, fabric)",
     cwe=78,
     severity=HIGH,
     confidence=MEDIUM,
     bandit=["B601"],
-    calls=REMOTE_SHELL_FUNCTIONS,
+    calls=[*REMOTE_SHELL_FUNCTIONS, *SUBPROCESS_CALLS, *EXEC_FUNCTIONS, *ASYNC_EXEC],
     methods=["exec_command"],
     description="""paramiko's SSHClient.exec_command(), fabric's Connection.run()/.sudo() (also of
-        a Group, of the connection a fabric @task is given, and fabric 1's run()/sudo()) run their
-        command through the remote user's shell. A command assembled from non-constant values lets
-        whoever controls them run other commands on the remote host. Constant commands and
-        shlex.quote()d values are not reported.""",
+        a Group, of the connection a fabric @task is given, and fabric 1's run()/sudo()), and the
+        ssh program given a remote command (subprocess.run(["ssh", host, "ls -l " + path]): ssh
+        joins everything after the destination into one line) run their command through the
+        remote user's shell. A command assembled from non-constant values lets whoever controls
+        them run other commands on the remote host. Constant commands and shlex.quote()d values
+        are not reported.""",
     solution="""Quote every variable part with shlex.quote() (the remote side is a POSIX shell), or
         validate it against a strict allow-list before building the command.""",
     example="""
@@ -698,14 +706,33 @@ def check_exec_command(call: ast.Call, ctx: RuleContext):
         return shell_hit(ctx, call, ctx.argument(call, 0, "command"),
                          runs=f"`{_called(ctx, call)}` runs on the remote host",
                          dynamic_confidence=None if paramiko else LOW, where="on the remote host")
-    remote = REMOTE_SHELL_FUNCTIONS.get(ctx.call_name(call) or "")
+    name = ctx.call_name(call) or ""
+    remote = REMOTE_SHELL_FUNCTIONS.get(name)
     if remote is None:
-        return None
+        return _ssh_program_hit(ctx, call, name)
     return shell_hit(ctx, call, ctx.argument(call, *remote), runs=f"`{_called(ctx, call)}` runs on the remote host",
                      where="on the remote host")
 
 
 _PROCESS_CALLS = (*SUBPROCESS_CALLS, *EXEC_FUNCTIONS, *ASYNC_EXEC)
+
+
+def _ssh_program_hit(ctx: RuleContext, call: ast.Call, name: str) -> Hit | None:
+    """``subprocess.run(["ssh", host, "ls -l " + path])``: the remote command ssh hands to the
+    remote user's shell, checked like any shell command."""
+    if name not in _PROCESS_CALLS:
+        return None
+    argv = argv_of(ctx, call, name)
+    remote = ssh_remote_command(ctx, argv) if argv is not None else None
+    if remote is None:
+        return None
+    hit = shell_hit(ctx, call, remote, runs=f"`{_called(ctx, call)}` has the remote host's shell (ssh) run",
+                    where="on the remote host")
+    if hit is not None:  # (no argument list helps: ssh always hands the command to a shell)
+        hit.solution = ("Quote every variable part of the remote command with shlex.quote() (ssh joins the "
+                        "arguments after the host into one line for the remote shell), or validate it against "
+                        "an allow-list first.")
+    return hit
 
 
 @rule(
@@ -749,14 +776,8 @@ def check_process_program(call: ast.Call, ctx: RuleContext):
         if _is_k8s_exec(ctx, call):
             return shell_hit(ctx, call, script, runs=f"`{called}` starts a shell in the pod that runs", where="in the pod")
         return shell_hit(ctx, call, script, runs=f"`{called}` starts a shell that runs")
-    remote = ssh_remote_command(ctx, argv)
-    if remote is not None:
-        hit = shell_hit(ctx, call, remote, runs=f"`{called}` has the remote host's shell (ssh) run", where="on the remote host")
-        if hit is not None:  # (no argument list helps: ssh always hands the command to a shell)
-            hit.solution = ("Quote every variable part of the remote command with shlex.quote() (ssh joins the "
-                            "arguments after the host into one line for the remote shell), or validate it against "
-                            "an allow-list first.")
-        return hit
+    if ssh_remote_command(ctx, argv) is not None:
+        return None  # ssh's remote command: reported as ssh-command-injection
     # Who runs this program may choose the program it starts (an editor, an interpreter, itself
     # again with its own arguments): the command line, environment and prompts are not untrusted
     # here. The shell script above is: metacharacters in it run other commands.
@@ -856,6 +877,12 @@ def check_process_arguments(call: ast.Call, ctx: RuleContext):
         if compose(ctx, argv.program).dynamic:
             return None  # reported as process-program-injection
         culprits = _option_culprits(ctx, argv.arguments, _program_basename(ctx, argv.program, argv.arguments))
+        remote = _ssh_command_elements(ctx, argv)
+        if remote is not None and culprits:
+            # The remote command's first word is what the remote shell runs, never an option of
+            # ssh nor of the remote program (its injection is ssh-command-injection's).
+            first = {id(node) for node in ast.walk(remote[0])}
+            culprits = [culprit for culprit in culprits if id(culprit) not in first]
     called = _called(ctx, call)
     return injection_hit(
         ctx, call, culprits, dynamic_confidence=LOW,
@@ -1113,4 +1140,15 @@ def check_partial_path(call: ast.Call, ctx: RuleContext):
     if not programs:
         return None
     names = ", ".join(f"`{p}`" for p in dict.fromkeys(programs))
-    return Hit(call, message=f"`{_called(ctx, call)}` starts {names} by a partial path; the first match on PATH (or in the working directory) runs.")
+    hit = Hit(call, message=f"`{_called(ctx, call)}` starts {names} by a partial path; the first match on PATH (or in the working directory) runs.")
+    hit.solution = _absolute_path_solution(programs[0])
+    return hit
+
+
+def _absolute_path_solution(program: str) -> str:
+    """The rule's fix, its example path being this program's (not the rule's generic git)."""
+    program = program.strip("'\"")
+    where = f"(/usr/bin/{program}, or where it is installed)" if "/" not in program and "\\" not in program \
+        else f"of `{program}` (os.path.abspath() against a fixed directory, not the working directory)"
+    return (f"Use the absolute path {where}, resolved once with shutil.which() at start-up from a trusted PATH, "
+            "or set a fixed PATH in env= for the child process.")
