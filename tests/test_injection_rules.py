@@ -135,3 +135,27 @@ def test_concatenated_argument_lists_are_lists_not_command_strings():
             '        cmdline = ["/usr/bin/xdg-open"] + [a.replace("%s", url) for a in self.args]\n'
             '        subprocess.Popen(cmdline)\n')
     assert {f.rule_id for f in review_text(code).findings} == {"process-argument-injection"}
+
+
+MANY_PIECES = '''\
+from flask import request
+import sqlite3
+
+def search(db: sqlite3.Connection):
+    q = request.args.get("q", "")
+    order = request.args.get("sort", "id")
+    agent = request.headers.get("User-Agent", "")
+    db.execute(f"SELECT id FROM post WHERE title LIKE '%{q}%' ORDER BY {order}")
+    db.execute(f"SELECT id FROM visit WHERE agent = '{agent}' AND page = '{q}'")
+'''
+
+
+def test_the_description_names_every_piece_the_same_source_reaches():
+    findings = {f.line: f for f in review_text(MANY_PIECES).findings if f.cwe == 89}
+    assert "built from HTTP query parameter (`q`, `order`)" in findings[8].message
+
+
+def test_a_piece_from_another_source_is_not_named_as_if_it_were_the_same():
+    message = {f.line: f for f in review_text(MANY_PIECES).findings if f.cwe == 89}[9].message
+    assert "(`agent`)" in message or "(`q`)" in message
+    assert "`agent`, `q`" not in message and "`q`, `agent`" not in message

@@ -630,19 +630,16 @@ def injection_hit(
     if not culprits:
         return None
     chosen = None
-    best = None  # the confidence of the chosen culprit's source
-    for culprit in culprits:
-        if best is None or best < Level.HIGH:
-            # The most confident source among the culprits (the first of equals): a request
-            # value after a parameter (``"send " + channel + " " + user``) is the finding's.
-            found = ctx.taint(culprit, operator_may_choose)  # type: ignore[arg-type]
-            if found is not None and (best is None or found.confidence > best):
-                chosen, best = culprit, found.confidence
-        else:
-            # In a helper, each parameter that reaches the sink makes it a sink for the callers:
-            # ``run(["ping", "-c", str(count), host])`` is reached by ``host`` too, even when
-            # ``count`` comes first and the callers pass a number.
-            ctx.note_sinks(culprit, operator_may_choose)  # type: ignore[arg-type]
+    best = None  # the chosen culprit's source
+    # (Each culprit is asked: in a helper, each parameter that reaches the sink makes it a sink for
+    # the callers, ``run(["ping", "-c", str(count), host])`` is reached by ``host`` too, even when
+    # ``count`` comes first and the callers pass a number.)
+    sources = [ctx.taint(culprit, operator_may_choose) for culprit in culprits]  # type: ignore[arg-type]
+    for culprit, found in zip(culprits, sources):
+        # The most confident source among the culprits (the first of equals): a request value
+        # after a parameter (``"send " + channel + " " + user``) is the finding's.
+        if found is not None and (best is None or found.confidence > best.confidence):
+            chosen, best = culprit, found
     is_tainted = chosen is not None
     if chosen is None and proofs:
         chosen = next((culprit for culprit in culprits if not ctx.proven_safe(culprit)), None)  # type: ignore[arg-type]
@@ -650,6 +647,12 @@ def injection_hit(
             return None  # every variable piece proven safe for this weakness
     chosen = chosen or culprits[0]
     shown = code(ctx, chosen)
+    if is_tainted and "(`{code}`)" in tainted:
+        # Every piece the same source reaches is named (``... LIKE '%{q}%' ORDER BY {order}``:
+        # "(`q`, `order`)"), the first being the one whose path is the evidence.
+        same = [code(ctx, culprit) for culprit, found in zip(culprits, sources)
+                if found is not None and culprit is not chosen and found.description == best.description]
+        shown = "`, `".join(dict.fromkeys([shown, *same]))
     hit = dynamic_value_hit(ctx, node, chosen, sink_note=sink_note, operator_may_choose=operator_may_choose,  # type: ignore[arg-type]
                             proofs=proofs, tainted=tainted.replace("{code}", shown), dynamic=dynamic.replace("{code}", shown).replace("{{", "{").replace("}}", "}"))
     if hit is None:
