@@ -21,7 +21,8 @@ def test_jwt_token_from_the_request_is_high_severity_with_its_trace():
     )
     [finding] = findings(code, "jwt-signature-not-verified")
     assert (finding.line, finding.severity, finding.cwe) == (7, Level.HIGH, 347)
-    assert [step.line for step in finding.trace][0] == 6  # the header read is the evidence's start
+    assert [step.line for step in finding.trace] == [6, 7]  # from the header read to the decode
+    assert finding.trace[-1].note == "the token is decoded here"
 
 
 def test_jwt_token_of_unknown_origin_is_medium_severity():

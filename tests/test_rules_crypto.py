@@ -195,3 +195,17 @@ def test_a_weak_hash_in_a_table_keyed_by_identifiers_is_not_a_use():
         LEGACY_SIGNATURE_OIDS = {OIDS.RSA_WITH_SHA1: hashes.SHA1()}
     """
     assert [(f.line, f.confidence) for f in findings(code)] == [(3, Level.HIGH), (4, Level.LOW)]
+
+
+def test_weak_hash_over_request_data_has_evidence_ending_at_the_hash():
+    from conftest import review_text
+    code = (
+        "import hashlib\n"
+        "from flask import request\n"
+        "def etag():\n"
+        "    body = request.get_data()\n"
+        "    return hashlib.md5(body).hexdigest()\n"
+    )
+    [finding] = [f for f in review_text(code).findings if f.cwe == 328]
+    assert [step.line for step in finding.trace] == [4, 5]
+    assert finding.trace[-1].note == "hashed with MD5"

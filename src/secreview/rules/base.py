@@ -143,6 +143,21 @@ def _clean_code(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
 
 
+def trace_to_sink(ctx: "RuleContext", node: ast.AST, trace: list[TraceStep], sink_note: str) -> list[TraceStep]:
+    """The evidence of a flow: its steps, then the sink's line with ``sink_note`` (merged with the
+    last step when that is on the same line: one evidence line per source line)."""
+    line = getattr(node, "lineno", 0)
+    trace = list(trace)
+    via = ()
+    if trace and trace[-1].line == line and trace[-1].path == ctx.path:
+        merged = trace.pop()
+        sink_note, via = f"{merged.note}; {sink_note}", merged.via
+    sink = TraceStep(ctx.path, line, getattr(node, "col_offset", 0), ctx.parsed.source_line(line).strip(), sink_note)
+    if via:  # (the steps inside a helper of another file the value went through on this line)
+        sink = sink.with_via(via)
+    return [*trace, sink]
+
+
 def dynamic_value_hit(
     ctx: "RuleContext",
     node: ast.AST,
@@ -174,17 +189,8 @@ def dynamic_value_hit(
         handed_by = getattr(node, HANDED_BY, None)
         if handed_by is not None:  # ``pool.submit(os.system, cmd)``: see rules/handed.py
             sink_note = f"passed to `{ctx.source(node.func)}()` through `{handed_by}`; {sink_note}"  # type: ignore[attr-defined]
-        line = getattr(node, "lineno", 0)
-        trace = list(taint.trace)
-        via = ()
-        if trace and trace[-1].line == line and trace[-1].path == ctx.path:  # one evidence line per source line
-            merged = trace.pop()
-            sink_note, via = f"{merged.note}; {sink_note}", merged.via
-        sink = TraceStep(ctx.path, line, getattr(node, "col_offset", 0), ctx.parsed.source_line(line).strip(), sink_note)
-        if via:  # (the steps inside a helper of another file the value went through on this line)
-            sink = sink.with_via(via)
         return Hit(node, message=tainted.format(source=taint.description), confidence=taint.confidence,
-                   trace=[*trace, sink], severity=tainted_severity)
+                   trace=trace_to_sink(ctx, node, taint.trace, sink_note), severity=tainted_severity)
     if ctx.flow is None:
         confidence = MEDIUM
     elif proofs and ctx.proven_safe(value):

@@ -14,7 +14,7 @@ import ast
 from secreview.rules._security_use import constant_int, constant_str, is_literal_false, is_security_name, \
     mentioned_names, names_secret_alphabet, names_secret_collection, refers_to, security_purpose
 from secreview.rules._naming import is_test_code
-from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
+from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule, trace_to_sink
 from secreview.rules.context import RuleContext
 
 _PYCRYPTO = ("Crypto", "Cryptodome")  # pycrypto / pycryptodome and pycryptodomex namespaces
@@ -126,7 +126,7 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
         if taint is not None and taint.confidence >= MEDIUM:  # a real source, not a mere parameter
             # Over data the client chooses, collisions are the client's to craft: two inputs
             # with one digest defeat whatever the digest identifies or protects.
-            return Hit(call, confidence=MEDIUM, trace=list(taint.trace), message=(
+            return Hit(call, confidence=MEDIUM, trace=trace_to_sink(ctx, call, taint.trace, f"hashed with {algorithm}"), message=(
                 f"{algorithm} is computed over {taint.description}: whoever sends it can craft "
                 "colliding inputs (mark non-security uses with usedforsecurity=False)."))
     return Hit(call, confidence=LOW, message=(

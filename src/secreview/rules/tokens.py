@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 
 from secreview.rules._naming import is_test_code
-from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
+from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule, trace_to_sink
 from secreview.rules.context import RuleContext
 
 # Functions that decode and (unless told otherwise) verify: token first, key second.
@@ -90,7 +90,8 @@ def check_jwt_unverified(call: ast.Call, ctx: RuleContext):
         confidence = LOW
     taint = ctx.taint(token)
     if taint is not None and taint.confidence >= MEDIUM:
-        return Hit(call, severity=HIGH, confidence=min(confidence, taint.confidence), trace=list(taint.trace),
+        return Hit(call, severity=HIGH, confidence=min(confidence, taint.confidence),
+                   trace=trace_to_sink(ctx, call, taint.trace, "the token is decoded here"),
                    message=f"{why}: the token comes from {taint.description}, so its sender chooses the claims.")
     return Hit(call, severity=MEDIUM, confidence=confidence, message=f"{why}: whoever made the token chooses its claims.")
 
