@@ -233,3 +233,52 @@ def test_partial_path_fix_of_a_relative_path_does_not_invent_a_directory():
     code = "import subprocess\ndef f():\n    subprocess.run(['./tools/sync.sh'], check=True)\n"
     finding = next(f for f in review_text(code).findings if f.rule_id == "process-partial-path")
     assert "of `./tools/sync.sh`" in finding.solution and "/usr/bin/" not in finding.solution
+
+
+XSS_VIEWS = '''\
+from flask import Flask, request
+app = Flask(__name__)
+
+@app.route("/a")
+def a():
+    return "<p>" + request.args["q"] + "</p>"
+
+@app.route("/b")
+def b():
+    return f"<a href='/u/{request.args['u']}'>{request.args['name']}</a>"
+
+@app.route("/c")
+def c():
+    body = "<p>{}</p>".format(request.args["q"])
+    return body
+
+@app.route("/d")
+def d():
+    return "".join(["<li>" + request.args["q"], "</li>"])
+'''
+
+
+def xss_solution(code: str, line: int) -> str:
+    return next(f.solution for f in review_text(code).findings if f.line == line and f.cwe == 79)
+
+
+def test_xss_fix_escapes_each_inserted_value_in_the_code_as_written():
+    assert '`"<p>" + html.escape(request.args["q"]) + "</p>"`' in xss_solution(XSS_VIEWS, 6)
+    assert ("`f\"<a href='/u/{html.escape(request.args['u'])}'>{html.escape(request.args['name'])}</a>\"`"
+            in xss_solution(XSS_VIEWS, 10))
+
+
+def test_xss_fix_names_the_framework_way_to_render():
+    assert "render_template()" in xss_solution(XSS_VIEWS, 6)
+    fastapi = ('from fastapi import FastAPI\nfrom fastapi.responses import HTMLResponse\napp = FastAPI()\n'
+               '@app.get("/h", response_class=HTMLResponse)\ndef h(name: str):\n    return f"<h1>{name}</h1>"\n')
+    solution = xss_solution(fastapi, 6)
+    assert '`f"<h1>{html.escape(name)}</h1>"`' in solution and "Jinja2Templates" in solution
+    assert "render_template" not in solution and "JsonResponse" not in solution
+
+
+def test_xss_fix_falls_back_to_advice_when_the_body_is_built_elsewhere_or_joined():
+    for line in (15, 19):
+        solution = xss_solution(XSS_VIEWS, line)
+        assert solution.startswith("Escape every request value with html.escape()"), solution
+        assert "html.escape(body)" not in solution

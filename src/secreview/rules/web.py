@@ -187,9 +187,60 @@ def _xss_hit(ctx: RuleContext, target: ast.AST, value: ast.expr | None, function
         return None
     if function is not None and not _html_content_type(_declared_content_type_before(function, target, ctx)):
         return None  # ``response.content_type = "text/plain"`` then ``return "you said " + q``
-    if all(_numeric_route_value(piece, function or ctx.function, ctx) for piece in compose(ctx, value).dynamic):
+    dynamic = compose(ctx, value).dynamic
+    if all(_numeric_route_value(piece, function or ctx.function, ctx) for piece in dynamic):
         return None  # only numbers inserted: ``"<p>%d items</p>" % n`` (%d of a str raises TypeError)
+    hit.solution = _xss_solution(ctx, target, value, dynamic)
     return hit
+
+
+# How each framework renders HTML with escaping, and sends data as JSON (the fix's second half).
+_XSS_FRAMEWORK_FIXES = (
+    ("fastapi", "or render a Jinja2Templates template (autoescaped for .html files); return a dict for data "
+                "(FastAPI sends it as JSON)"),
+    ("starlette", "or render a Jinja2Templates template (autoescaped for .html files); return a JSONResponse "
+                  "for data"),
+    ("flask", "or render a template with render_template() (autoescaped); return jsonify() for data"),
+    ("django", "or render a template (autoescaped), or build the HTML with django.utils.html.format_html(), "
+               "which escapes its arguments; return a JsonResponse for data"),
+)
+_XSS_GENERIC_FIX = "or render a template with autoescaping; return JSON for data"
+
+
+def _xss_solution(ctx: RuleContext, target: ast.AST, value: ast.expr, dynamic: list[ast.AST]) -> str:
+    """The fix in this code's terms: the body with each variable piece escaped, when the pieces
+    are all written in the returned expression itself, then the framework's way of rendering."""
+    sink = ctx.call_name(target) if target.__class__ is ast.Call else None
+    framework = next((fix for module, fix in _XSS_FRAMEWORK_FIXES if sink is not None and sink.startswith(module + ".")),
+                     None) or next((fix for module, fix in _XSS_FRAMEWORK_FIXES if ctx.facts.imports.imports_module(module)),
+                                   _XSS_GENERIC_FIX)
+    escaped = _escaped_body(ctx, value, dynamic)
+    if escaped is None:
+        return f"Escape every request value with html.escape() (or markupsafe.escape()) where it is inserted, {framework}."
+    return (f"Escape each inserted value — `{escaped}` (html.escape also escapes quotes, for attribute values) — "
+            f"{framework}.")
+
+
+def _escaped_body(ctx: RuleContext, value: ast.expr, dynamic: list[ast.AST]) -> str | None:
+    """``value``'s source with each of the ``dynamic`` pieces wrapped in html.escape(), as written
+    (its quotes and spacing kept), or None when ``value`` spans several lines, or a piece is not
+    part of it (built in an earlier statement), or there is none."""
+    line = value.lineno
+    if not dynamic or value.__class__ is ast.Name or getattr(value, "end_lineno", None) != line:
+        return None
+    inside = {id(node) for node in ast.walk(value)}
+    if any(id(piece) not in inside for piece in dynamic):
+        return None
+    if any(node.__class__ is ast.Call and getattr(node.func, "attr", None) == "join" for node in ast.walk(value)):  # type: ignore[attr-defined]
+        return None  # ``"".join(parts)``: each element is to be escaped, not the list
+    raw = ctx.parsed.source_line(line).encode("utf-8")  # (AST columns are UTF-8 byte offsets)
+    start, end = value.col_offset, value.end_col_offset
+    text = raw[start:end]
+    # Replaced from the last piece back, so that the offsets of the earlier ones still hold.
+    for piece in sorted(dynamic, key=lambda node: node.col_offset, reverse=True):  # type: ignore[attr-defined]
+        first, last = piece.col_offset - start, piece.end_col_offset - start  # type: ignore[attr-defined]
+        text = text[:first] + b"html.escape(" + text[first:last] + b")" + text[last:]
+    return text.decode("utf-8", "replace")
 
 
 _TORNADO_WRITES = frozenset({"write", "finish"})
