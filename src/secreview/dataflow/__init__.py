@@ -33,6 +33,7 @@ from secreview.dataflow.web_handlers import datasette_plugin
 from secreview.dataflow.order import components_dependencies_first
 from secreview.dataflow.analyzer import ALL_ENTRY, BASES_ENTRY, PROPERTIES_ENTRY, STAR_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
+from secreview.dataflow.services import annotated_class
 from secreview.dataflow.values import (
     ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, expand_steps, join, new_origin, ordered, proven_for,
 )
@@ -971,7 +972,8 @@ class FileFlow:
         summary = FunctionSummary(qualname, analysis.params, _without_stored(CLEAN if analysis.returns is None else analysis.returns), is_method=self.is_method(node), vararg=analysis.vararg,
                                   guards=guards, callbacks=tuple(analysis.param_calls), checks=analysis.true_checks(guards),
                                   returns_instance=analysis.self_name is None or analysis.instance_returned,
-                                  is_property=analysis.self_name is not None and self.is_property(node))
+                                  is_property=analysis.self_name is not None and self.is_property(node),
+                                  returns_class=_returns_class(node, analysis) if getattr(node, "returns", None) is not None else None)
         self.values.update(analysis.values)
         if record is not None:
             record.values = analysis.values
@@ -2202,6 +2204,12 @@ def _literal_all(tree: ast.Module) -> list[str] | None:
             return None
         found = [element.value for element in value.elts]
     return found
+
+
+def _returns_class(node: ast.AST, analysis: FunctionAnalysis) -> str | None:
+    """The class a function's return annotation names (``-> DefaultAccountAdapter``,
+    ``Optional[...]``), qualified; None for another one (see FunctionSummary.returns_class)."""
+    return annotated_class(node.returns, analysis.resolved_name)  # type: ignore[attr-defined]
 
 
 def _without_stored(returns: Taint) -> Taint:

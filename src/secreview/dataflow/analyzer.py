@@ -123,6 +123,10 @@ class FunctionSummary:
     returns_instance: bool = True
     # A method read as an attribute (``@property``, ``cached_property``): ``rd.host`` calls it.
     is_property: bool = False
+    # The class its return annotation names (``def get_adapter(request) -> DefaultAccountAdapter``),
+    # qualified: ``get_adapter(request).is_safe_url(url)`` calls that class's method when it is a
+    # project class (see FunctionAnalysis.receiver_class). None: not annotated with a class.
+    returns_class: str | None = None
 
 
 # The summary entry of what the instances of a class hold (see FileFlow._summarize_classes):
@@ -2050,9 +2054,25 @@ class FunctionAnalysis:
             owner = self.star_name(None, owner) or owner  # ``RequestData()`` after ``from .data import *``
         if self.is_project_class(owner):
             return owner
+        if kind is not ast.Attribute and not self._table.quiet:
+            made = self.factory_class(owner, receiver.func if kind is ast.Call else receiver)  # type: ignore[attr-defined]
+            if made is not None:
+                return made
         if method is not None and self._table.quiet and owner.rpartition(".")[2][:1].isupper() and self.has_summary(f"{owner}.{method}"):
             return owner
         return None
+
+    def factory_class(self, name: str, func: ast.expr) -> str | None:
+        """``get_adapter(request).is_safe_url(url)``, ``adapter = get_adapter(); adapter.f(x)``: the
+        project class the project function ``name`` (called through ``func``) says it returns, by
+        its return annotation (FunctionSummary.returns_class). (An instance of a subclass that
+        overrides the method may be returned: the annotation is taken at its word, as a
+        parameter's is.)"""
+        if not self.has_summary(name):
+            return None
+        summary = self.summary_for(name, func, True)
+        made = summary.returns_class if summary is not None else None
+        return made if made is not None and self.is_project_class(made) else None
 
     @functools.cached_property
     def parameter_classes(self) -> dict[str, str]:
