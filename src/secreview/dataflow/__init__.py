@@ -35,7 +35,7 @@ from secreview.dataflow.analyzer import ALL_ENTRY, BASES_ENTRY, PROPERTIES_ENTRY
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.services import annotated_class
 from secreview.dataflow.values import (
-    ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, expand_steps, join, new_origin, ordered, proven_for,
+    ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, as_reported, expand_steps, join, new_origin, ordered, proven_for,
 )
 from secreview.facts import FileFacts
 from secreview.facts.archives import may_hold_archives
@@ -45,6 +45,7 @@ from secreview.models import (
     CLASS_VIEW_METHODS, DJANGO_COMMAND_BASES, DJANGO_FORM_VIEW_BASES, DJANGO_VIEW_BASE_SUFFIXES, DJANGO_VIEW_DECORATORS,
     DJANGO_VIEW_MODULE_LEAVES, DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, OPERATOR_CHOSEN_PROGRAM_SOURCES, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
 )
+from secreview.models.sanitizers import BACKSLASH_OPEN_REDIRECT
 from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, DRF_SERIALIZER_HANDLER_METHODS, FIELD_CLASS_MODULES
 from secreview.models.sources import FLASK_ADMIN_EXPOSE_NAME, HTTP_SERVER_REQUEST_ATTRIBUTES, LITESTAR_MODULES, LITESTAR_ROUTE_DECORATORS, TORNADO_HANDLER_READS
 from secreview.models.sources import NINJA_ROUTE_METHODS, NINJA_ROUTERS
@@ -98,6 +99,9 @@ class SinkRecord:
     # The rule's fix for this sink when it made one from the code (an argument list rebuilt from
     # the command): the fix of the flows found through it from callers too (engine.py).
     solution: str = ""
+    # An open redirect whose parameter passed, inside the function, a same-host check a backslash
+    # gets through (see values.as_reported): its flows are reported at medium confidence at most.
+    backslash_open: bool = False
 
 
 class SummaryTable(ChainMap):
@@ -1940,7 +1944,7 @@ class FileFlow:
         rule = getattr(ctx, "rule", None)
         cwe = rule.cwe if rule is not None else None
         self._record_sinks(value, cwe, ctx, operator_may_choose)
-        origins = value.reportable_for(cwe)
+        origins = as_reported(value.reportable_for(cwe), cwe)
         if operator_may_choose:
             origins = [o for o in origins if o.description not in OPERATOR_CHOSEN_PROGRAM_SOURCES]
         if not origins:
@@ -2040,6 +2044,7 @@ class FileFlow:
                 line=line, col=getattr(node, "col_offset", 0), end_line=getattr(node, "end_lineno", line) or line,
                 end_col=getattr(node, "end_col_offset", 0) or 0, code=self.code(line), steps=origin.steps,
                 snippet=node_source(self.parsed, node), operator_may_choose=operator_may_choose,
+                backslash_open=cwe == 601 and BACKSLASH_OPEN_REDIRECT in origin.sanitized,
             ))
 
     # ---- lazily built indexes -------------------------------------------------------------

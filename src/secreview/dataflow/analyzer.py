@@ -19,7 +19,7 @@ import string
 from collections.abc import Mapping, Set as AbstractSet
 from types import MappingProxyType
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, OTHER_KEYS, PASSED_THROUGH, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin, ordered, whole_proof_only
 from secreview.dataflow.validators import run_validators, validated_inherited
@@ -47,7 +47,11 @@ from secreview.models import (
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
     SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE, RESULT_IGNORES_KEYWORDS,
 )
-from secreview.models.sanitizers import ADDRESS_TEXT_ATTRIBUTES, BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS
+from secreview.models.sanitizers import (
+    ADDRESS_TEXT_ATTRIBUTES, BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT, BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS,
+    REDIRECT_CWES,
+)
+from secreview.dataflow.url_normalization import normalized_before, normalized_name, self_normalized
 from secreview.models.sources import (
     CONVERTING_PROMPTS, ARCHIVE_CONTENT_METHODS, ARCHIVE_MEMBER_METHODS, ARCHIVE_MEMBER_NAME, BODY_MODEL_KIND, PATH_SOURCE_METHODS,
     REQUEST_URL_ATTRIBUTES, REQUEST_URL_PARTS, STREAM_DATA, WSGI_ENVIRONMENT, WSGI_RESPONDER_PARAMETER,
@@ -801,21 +805,33 @@ class FunctionAnalysis:
         returned (falling off the end returns None: false), but those of ``guards``."""
         if not self.at_true_returns:
             return ()
-        bindings = self.unit.facts.scopes.collector(self.node).bindings
         guarded = {index for index, _ in guards}
-        return tuple(sorted((self.guard_candidates[name], value.cwes) for name, value in self.at_true_returns.items()
-                            if len(bindings.get(name, ())) == 1 and self.guard_candidates[name] not in guarded))
+        return tuple(sorted((self.guard_candidates[name], cwes) for name, cwes in self.caller_proofs(self.at_true_returns)
+                            if self.guard_candidates[name] not in guarded))
 
     def guards(self) -> tuple[tuple[int, frozenset[int]], ...]:
         """The summary's ``guards``: the candidates proven at every return (not for a function
         that never returns: that is no check)."""
         if not self.at_returns:
             return ()
-        # (a parameter rebound in the function: what is proven may be another value, ``if x not in
-        # ALLOWED: x = "id"``)
+        return tuple(sorted((self.guard_candidates[name], cwes) for name, cwes in self.caller_proofs(self.at_returns)))
+
+    def caller_proofs(self, proven: dict[str, Taint]) -> list[tuple[str, frozenset[int]]]:
+        """The parameters ``proven`` (at the returns), with what that proves of the caller's
+        argument: what was proven, for a parameter bound once; for one the function only
+        normalizes (``target = target.strip()``: url_normalization.py), that it is safe as a
+        redirect target, when proven so. (A parameter rebound otherwise: what is proven may be
+        another value, ``if x not in ALLOWED: x = "id"``.)"""
         bindings = self.unit.facts.scopes.collector(self.node).bindings
-        return tuple(sorted((self.guard_candidates[name], value.cwes) for name, value in self.at_returns.items()
-                            if len(bindings.get(name, ())) == 1))
+        found = []
+        for name, value in proven.items():
+            if len(bindings.get(name, ())) == 1:
+                found.append((name, value.cwes))
+            elif self_normalized(name, self):
+                redirect = _redirect_part(value.cwes)
+                if redirect:
+                    found.append((name, redirect))
+        return found
 
     def apply_guards(self, call: ast.expr, state: State) -> None:
         """After ``ensure_allowed(url)`` returned (a call statement, or an assignment of its result),
@@ -829,7 +845,7 @@ class FunctionAnalysis:
         for index, cwes in summary.guards:
             argument = _placed(call, (index - offset if index >= offset else None, summary.params[index]))
             if argument.__class__ is _NAME and argument.id in state:
-                state[argument.id] = state[argument.id].proved(cwes)
+                state[argument.id] = self.checked(state[argument.id], cwes, call)
 
     def stmt_Raise(self, node: ast.Raise, state: State) -> None:
         for child in (node.exc, node.cause):
@@ -2535,18 +2551,23 @@ class FunctionAnalysis:
             validated = None  # a validator proves something only when it returned true
         if validated is not None and validated[0] in state:
             name, cwes = validated
-            state[name] = state[name].proved(cwes) if cwes else PROVEN
+            state[name] = self.checked(state[name], cwes, test)
+            self.prove_normalized_source(name, cwes, state, test)
         if host is not None:
-            if host[1] is None:  # compared with the request's own host: no redirect elsewhere (a request still may be)
+            if host.hosts is None:  # compared with the request's own host: no redirect elsewhere (a request still may be)
                 cwes = _OWN_HOST_CWES
-            elif self.values.get(id(host[1]), CLEAN).is_clean:  # (not a set of hosts from the request)
+            elif self.values.get(id(host.hosts), CLEAN).is_clean:  # (not a set of hosts from the request)
                 cwes = _DESTINATION_CWES
             else:
                 cwes = None
             if cwes is not None:
-                for name in host[0]:
+                for name in host.names:
                     if name in state:
                         state[name] = state[name].proved(cwes)
+                        self.prove_normalized_source(name, cwes, state, test)
+                url = host.url
+                if url is not None and url.name in state:
+                    state[url.name] = self.checked(state[url.name], url.cwes(cwes), test)
         if cls is ast.Call and not branch:
             option = _option_guarded(test)
             if option is not None:  # ``if name.startswith("-"): raise SystemExit(...)``
@@ -2555,6 +2576,35 @@ class FunctionAnalysis:
                 elif option.__class__ is tuple or "." in option:
                     self.prove_path(test, option, state, _OPTION_CWES)
         return state
+
+    def checked(self, value: Taint, cwes: frozenset[int], test: ast.expr) -> Taint:
+        """``value`` where the check ``test`` proves it safe for ``cwes`` (empty: for every
+        weakness). BACKSLASH_OPEN_REDIRECT among them: a same-host check a backslash gets through;
+        the value stays an open redirect, with a step at the check saying so (not again at a
+        second such check), reported at medium confidence at most (see values.as_reported)."""
+        if not cwes:
+            return PROVEN
+        if BACKSLASH_OPEN_REDIRECT in cwes:
+            whole = value.whole()
+            if any(BACKSLASH_OPEN_REDIRECT not in o.sanitized for o in whole.origins):
+                value = whole.with_step(self.step(test, BACKSLASH_OPEN_NOTE), self._stepped)
+        return value.proved(cwes)
+
+    def prove_normalized_source(self, name: str, cwes: frozenset[int], state: State, test: ast.expr) -> None:
+        """``clean = url.strip()`` (bound once, and ``url`` too) checked for ``cwes``: ``url`` as a
+        redirect target too (see url_normalization.py)."""
+        if self.node.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef):
+            return
+        bindings = self.unit.facts.scopes.collector(self.node).bindings
+        bound = bindings.get(name, ())
+        if len(bound) != 1 or bound[0].__class__ is not ast.Call:
+            return
+        found = normalized_name(bound[0], self)
+        if found is None or found.name not in state or len(bindings.get(found.name, ())) != 1:
+            return
+        redirect = _redirect_part(cwes)
+        if redirect:
+            state[found.name] = self.checked(state[found.name], redirect, test)
 
     def refine_alternatives(self, test: ast.BoolOp, state: State, branch: bool) -> State:
         """``x and not check(x)`` false, ``not x or check(x)`` true: one of the operands has the
@@ -3312,7 +3362,18 @@ def _summary_check(test: ast.Call, analysis: FunctionAnalysis) -> tuple[str, fro
         argument = _placed(test, (index - offset if index >= offset else None, summary.params[index]))
         if argument.__class__ is _NAME:
             return argument.id, cwes
+        found = _normalized_argument(argument, cwes, analysis) if argument.__class__ is ast.Call else None
+        if found is not None:
+            return found
     return None
+
+
+def _normalized_argument(argument: ast.Call, cwes: frozenset[int], analysis: FunctionAnalysis) -> tuple[str, frozenset[int]] | None:
+    """``is_safe_url(target.strip())`` true: ``target`` is safe as a redirect target (see
+    url_normalization.py) if the check proves that much."""
+    found = normalized_name(argument, analysis)
+    redirect = _redirect_part(cwes) if found is not None else None
+    return (found.name, redirect) if redirect else None  # type: ignore[union-attr]
 
 
 def _checking_helpers(unit: "FileFlow") -> dict[str, int]:
@@ -4068,7 +4129,47 @@ _DESTINATION_CWES = frozenset({601, 918})
 _URL_PARSE_CALLS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 
 
-def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -> tuple[tuple[str, ...], ast.expr] | None:
+class _ParsedURL(NamedTuple):
+    """The URL a checked host was parsed from (``urlparse(url)``, ``urlparse(urljoin(base, url))``,
+    ``urlparse(url.strip())``): a check of the host proves it too, for what ``cwes`` says."""
+
+    name: str
+    joined: bool  # parsed joined to a base (``urljoin(request.host_url, url)``): "/\\evil.example" stays on it
+    normalized: bool  # a normalization of it was parsed (url_normalization.py): a redirect target only
+    backslashes: bool  # its backslashes were turned into slashes before (inline, or by the function)
+
+    def cwes(self, checked: frozenset[int]) -> frozenset[int]:
+        """What a check proving the host for ``checked`` proves the URL for: a normalized copy's
+        check, open redirects only; a check of a URL joined to a base, which a backslash gets
+        through (browsers read "/\\evil.example" as "//evil.example"), BACKSLASH_OPEN_REDIRECT instead
+        of CWE-601 (reported, at medium confidence at most: see FunctionAnalysis.checked)."""
+        if self.normalized:
+            checked = checked & REDIRECT_CWES
+        if self.joined and not self.backslashes and 601 in checked:
+            checked = (checked - REDIRECT_CWES) | _BACKSLASH_OPEN
+        return checked
+
+
+class _HostCheck(NamedTuple):
+    """What a test of a URL's host proves (see ``_allow_listed_host``)."""
+
+    names: tuple[str, ...]  # checked as they are: the host, the parsed URL
+    hosts: ast.expr | None  # the collection (or constant) of hosts; None: the request's own host
+    url: _ParsedURL | None = None  # the URL the host was parsed from, if known
+
+
+_BACKSLASH_OPEN = frozenset({BACKSLASH_OPEN_REDIRECT})
+
+
+def _redirect_part(cwes: frozenset[int]) -> frozenset[int]:
+    """What a check proving a normalized copy of a URL safe for ``cwes`` (empty: everything)
+    proves of the URL itself: that it is safe as a redirect target (see url_normalization.py)."""
+    if not cwes or ALL_CWES <= cwes:
+        return REDIRECT_CWES
+    return cwes & (REDIRECT_CWES | _BACKSLASH_OPEN)
+
+
+def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -> _HostCheck | None:
     """``url.hostname in ALLOWED_HOSTS`` (true) / ``not in`` (false): the parsed URL goes only to
     allowed hosts -- safe as a redirect target or a request URL; so does the string it was parsed
     from (``parsed = urlparse(url)`` in this function, or ``urlparse(url).hostname``). (The names,
@@ -4098,12 +4199,12 @@ def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool)
         host = _host_bound_to(left.id, analysis) if left.id in analysis.host_names else None
         if host is None:
             return None
-        names = _host_checked_names(host, analysis, bound_once=True)
-        return ((left.id, *names), comparator) if names else None
+        found = _host_checked_names(host, analysis, bound_once=True)
+        return _HostCheck((left.id, *found[0]), comparator, found[1]) if found else None
     if left.__class__ is not ast.Attribute or left.attr not in _HOST_ATTRIBUTES:
         return None
-    names = _host_checked_names(left, analysis)
-    return (names, comparator) if names else None
+    found = _host_checked_names(left, analysis)
+    return _HostCheck(found[0], comparator, found[1]) if found else None
 
 
 _OWN_HOST_CWES = frozenset({601})
@@ -4112,23 +4213,24 @@ _OWN_URL_METHODS = frozenset({"get_host", "build_absolute_uri"})
 _URL_JOIN_CALLS = frozenset({"urllib.parse.urljoin", "urlparse.urljoin"})
 
 
-def _own_host_compared(target: ast.expr, own: ast.expr, analysis: FunctionAnalysis) -> tuple[tuple[str, ...], None] | None:
+def _own_host_compared(target: ast.expr, own: ast.expr, analysis: FunctionAnalysis) -> _HostCheck | None:
     """``urlparse(urljoin(request.host_url, t)).netloc == urlparse(request.host_url).netloc`` (the
     Flask ``is_safe_url`` recipe; also with ``request.host``, ``request.get_host()``): the URL
     ``target`` was parsed from goes to this site's own host -- no open redirect (CWE-601 only: a
-    request to the server itself may still be one an attacker wants). (names, None) or None."""
+    request to the server itself may still be one an attacker wants). With ``urljoin`` and no
+    backslash turned into a slash first, "/\\evil.example" passes it (see ``_ParsedURL.cwes``)."""
     if not _is_own_host(own, analysis):
         return None
     if target.__class__ is _NAME:
         host = _host_bound_to(target.id, analysis) if target.id in analysis.host_names else None
         if host is None or _is_own_host(host, analysis):
             return None
-        names = _host_checked_names(host, analysis, bound_once=True)
-        return ((target.id, *names), None) if names else None
+        found = _host_checked_names(host, analysis, bound_once=True)
+        return _HostCheck((target.id, *found[0]), None, found[1]) if found else None
     if target.__class__ is not ast.Attribute or target.attr not in _HOST_ATTRIBUTES or _is_own_host(target, analysis):
         return None
-    names = _host_checked_names(target, analysis)
-    return (names, None) if names else None
+    found = _host_checked_names(target, analysis)
+    return _HostCheck(found[0], None, found[1]) if found else None
 
 
 def _is_own_host(node: ast.expr, analysis: FunctionAnalysis) -> bool:
@@ -4173,7 +4275,7 @@ def _is_request(node: ast.expr) -> bool:
     return node.__class__ is _NAME and node.id in ("request", "req")
 
 
-def _destination_prefix_checked(test: ast.Call, analysis: FunctionAnalysis) -> tuple[tuple[str, ...], ast.expr] | None:
+def _destination_prefix_checked(test: ast.Call, analysis: FunctionAnalysis) -> _HostCheck | None:
     """``url.startswith(PREFIX)`` (or a tuple of prefixes), each a constant that fixes where a URL
     beginning with it goes: ``url`` (a name) is safe as a redirect target or request URL."""
     func = test.func
@@ -4185,25 +4287,25 @@ def _destination_prefix_checked(test: ast.Call, analysis: FunctionAnalysis) -> t
         prefixes = (prefixes,)
     if prefixes.__class__ is not tuple or not prefixes or not all(p.__class__ is str and fixes_destination(p) for p in prefixes):
         return None
-    return (func.value.id,), test.args[0]  # type: ignore[attr-defined]
+    return _HostCheck((func.value.id,), test.args[0])  # type: ignore[attr-defined]
 
 
-def _host_checked_names(host: ast.Attribute, analysis: FunctionAnalysis, bound_once: bool = False) -> tuple[str, ...]:
-    """``parsed.hostname`` / ``urlparse(url).netloc``: the names a check of it clears (the parsed
-    URL, and the string it was parsed from when each is bound once). ``bound_once``: the host was
-    taken earlier (into a name), so the URL must be the one it was taken from, bound once too."""
+def _host_checked_names(host: ast.Attribute, analysis: FunctionAnalysis, bound_once: bool = False) -> tuple[tuple[str, ...], _ParsedURL | None] | None:
+    """``parsed.hostname`` / ``urlparse(url).netloc``: (the names a check of it clears as they are
+    -- the parsed URL --, the string it was parsed from) when each is bound once (a parameter the
+    function only normalizes, ``target = target.strip()`` before it is parsed, counts as bound
+    once: url_normalization.py). ``bound_once``: the host was taken earlier (into a name), so the
+    URL must be the one it was taken from, bound once too."""
     if isinstance(host.value, ast.Name):
         parsed = host.value.id
         source = _parsed_from(parsed, analysis)
         if bound_once and len(analysis.unit.facts.scopes.collector(analysis.node).bindings.get(parsed, ())) != 1:
-            return ()
-        return (parsed, source) if source else (parsed,)
+            return None
+        return (parsed,), source
     if isinstance(host.value, ast.Call):
-        source = _url_parse_argument(host.value, analysis)
-        if source and bound_once and len(analysis.unit.facts.scopes.collector(analysis.node).bindings.get(source, ())) > 1:
-            return ()
-        return (source,) if source else ()
-    return ()
+        source = _url_parse_argument(host.value, analysis, bound_once)
+        return ((), source) if source is not None else None
+    return None
 
 
 def _host_bound_to(name: str, analysis: FunctionAnalysis) -> ast.Attribute | None:
@@ -4216,28 +4318,41 @@ def _host_bound_to(name: str, analysis: FunctionAnalysis) -> ast.Attribute | Non
     return None
 
 
-def _parsed_from(parsed: str, analysis: FunctionAnalysis) -> str | None:
-    """The name ``parsed`` was parsed from: ``parsed = urlparse(url)``, each name bound once in this
+def _parsed_from(parsed: str, analysis: FunctionAnalysis) -> _ParsedURL | None:
+    """The URL ``parsed`` was parsed from: ``parsed = urlparse(url)``, each name bound once in this
     function (so the check of ``parsed`` is a check of ``url`` as it is)."""
-    scopes = analysis.unit.facts.scopes
-    bindings = scopes.collector(analysis.node).bindings
-    bound = bindings.get(parsed, ())
+    bound = analysis.unit.facts.scopes.collector(analysis.node).bindings.get(parsed, ())
     if len(bound) != 1 or not isinstance(bound[0], ast.Call):
         return None
-    source = _url_parse_argument(bound[0], analysis)
-    return source if source is not None and len(bindings.get(source, ())) <= 1 else None
+    return _url_parse_argument(bound[0], analysis, True)
 
 
-def _url_parse_argument(call: ast.Call, analysis: FunctionAnalysis) -> str | None:
+def _url_parse_argument(call: ast.Call, analysis: FunctionAnalysis, bound_once: bool) -> _ParsedURL | None:
     """``urlparse(url)`` / ``urlsplit(url)``: ``url`` (a name); also ``urlparse(urljoin(base, url))``
-    (a relative ``url`` goes where ``base`` does, an absolute one where it says)."""
+    (a relative ``url`` goes where ``base`` does, an absolute one where it says) and
+    ``urlparse(url.strip())`` (a normalization of ``url``, see url_normalization.py). ``bound_once``:
+    the URL must be bound once in the function (or be a parameter normalized before ``call``
+    only)."""
     if analysis.resolved_name(call.func) not in _URL_PARSE_CALLS or len(call.args) != 1:
         return None
     argument = call.args[0]
+    joined = False
     if (argument.__class__ is ast.Call and len(argument.args) == 2 and not argument.keywords
             and analysis.resolved_name(argument.func) in _URL_JOIN_CALLS):
-        argument = argument.args[1]
-    return argument.id if argument.__class__ is _NAME else None
+        argument, joined = argument.args[1], True
+    if argument.__class__ is _NAME:
+        name, normalized, backslashes = argument.id, False, False
+    else:
+        found = normalized_name(argument, analysis) if argument.__class__ is ast.Call else None
+        if found is None:
+            return None
+        name, normalized, backslashes = found.name, True, found.backslashes
+    if len(analysis.unit.facts.scopes.collector(analysis.node).bindings.get(name, ())) > 1:
+        before, replaced = normalized_before(name, call, analysis) if self_normalized(name, analysis) else (False, False)
+        if bound_once and not before:
+            return None
+        backslashes = backslashes or replaced
+    return _ParsedURL(name, joined, normalized, backslashes)
 
 
 def _server_set_environ(container: ast.expr, key: Any, unit: "FileFlow") -> bool:
@@ -4268,6 +4383,8 @@ def _validator_argument(test: ast.expr, analysis: FunctionAnalysis) -> tuple[str
     argument = test.args[0] if test.args else next((k.value for k in test.keywords if k.arg in ("url", "path")), None)
     if isinstance(argument, ast.Name):
         return argument.id, VALIDATORS[name]
+    if argument.__class__ is ast.Call:  # ``url_has_allowed_host_and_scheme(url.strip(), ...)``
+        return _normalized_argument(argument, VALIDATORS[name], analysis)  # type: ignore[arg-type]
     return None
 
 

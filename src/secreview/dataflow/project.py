@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from secreview.cache import Packed
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
-from secreview.dataflow.values import ATTRIBUTE, INPUT, HelperSteps, Taint, expand_steps, ordered
+from secreview.dataflow.values import ATTRIBUTE, INPUT, HelperSteps, Taint, expand_steps, ordered, reported_origin
 from secreview.findings import Finding, HelperRef, Level, TraceStep
 from secreview.models import OPERATOR_CHOSEN_PROGRAM_SOURCES
 
@@ -74,6 +74,8 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                     for origin in ordered(argument.origins):
                         if (origin.kind != INPUT and origin.kind != ATTRIBUTE) or not origin.reaches(record.cwe):
                             continue
+                        if origin.sanitized:  # (a same-host check a backslash gets through: see values.as_reported)
+                            origin = reported_origin(origin, record.cwe)
                         if record.operator_may_choose and origin.description in OPERATOR_CHOSEN_PROGRAM_SOURCES:
                             continue  # the program a process starts, chosen by who runs this one
                         steps = (*origin.steps, call.step, *record.steps)
@@ -91,7 +93,8 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                         if origin.reportable:
                             identity = (record.rule_id, record.path, record.line, record.col)
                             found = findings.get(identity)
-                            candidate = FlowFinding(record, origin.description, origin.confidence, _ordered(expand_steps(steps, helpers)))
+                            confidence = min(origin.confidence, Level.MEDIUM) if record.backslash_open else origin.confidence
+                            candidate = FlowFinding(record, origin.description, confidence, _ordered(expand_steps(steps, helpers)))
                             if found is None or _rank(candidate, prefer) > _rank(found, prefer):
                                 findings[identity] = candidate
         if not changed:

@@ -23,6 +23,7 @@ from typing import Callable, Hashable
 
 from secreview import cache as _cache
 from secreview.findings import HelperRef, Level, TraceStep, new_step
+from secreview.models.sanitizers import BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT
 
 MAX_ORIGINS = 6  # per value: enough for evidence, bounded for speed
 MAX_STEPS = 14  # per origin: the source, the sink side, and the most recent steps
@@ -482,6 +483,30 @@ def whole_proof_only(value: Taint) -> Taint:
 def proven_for(value: Taint | None, cwe: int | None) -> bool:
     """Whether the flow proved ``value`` safe, on every path, for ``cwe``."""
     return value is not None and value.__class__ is Proven and value.proves(cwe)  # type: ignore[attr-defined]
+
+
+def as_reported(origins: list[Origin], cwe: int | None) -> list[Origin]:
+    """The origins (``ordered``) as a finding for ``cwe`` shows them. One that passed a same-host
+    check a backslash gets through (sanitized for BACKSLASH_OPEN_REDIRECT: see
+    FunctionAnalysis.checked) is an open redirect at medium confidence at most -- the check stops
+    most links, and whether "/\\evil.example" gets out depends on the framework writing the
+    Location header as it is; for another weakness that check proved nothing, and its step is left
+    out."""
+    for origin in origins:
+        if origin.sanitized and BACKSLASH_OPEN_REDIRECT in origin.sanitized:
+            break
+    else:  # (nearly always: a plain loop, asked for every sink reached)
+        return origins
+    return ordered([reported_origin(origin, cwe) for origin in origins])
+
+
+def reported_origin(origin: Origin, cwe: int | None) -> Origin:
+    """One origin as a finding for ``cwe`` shows it (see ``as_reported``)."""
+    if not origin.sanitized or BACKSLASH_OPEN_REDIRECT not in origin.sanitized:
+        return origin
+    if cwe == 601:
+        return replace(origin, confidence=Level.MEDIUM) if origin.confidence > Level.MEDIUM else origin
+    return replace(origin, steps=tuple(step for step in origin.steps if step.note != BACKSLASH_OPEN_NOTE))
 
 
 def origin_key(origin: Origin) -> tuple:

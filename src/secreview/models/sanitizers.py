@@ -149,6 +149,33 @@ VALIDATORS: dict[str, frozenset[int]] = {
     "django.utils.http.is_safe_url": frozenset({601, 918}),
 }
 
+# URL normalizations (dataflow/url_normalization.py). A project's own redirect check often cleans
+# the URL before it tests the host. A check of the cleaned copy proves the URL it was made from as
+# a redirect target (CWE-601 only) when the cleaning does no more than what a browser does when it
+# reads a URL (it ignores leading and trailing blanks and control characters, drops tabs and line
+# breaks, reads "\" as "/" in http(s) URLs, skips extra slashes after "//", lowercases the host) or
+# only removes blanks: whatever a browser takes to another host, the cleaned copy goes there too,
+# and the check rejects it. Not for SSRF: HTTP clients read URLs otherwise (urllib sends
+# "http://ok.example\@evil.example" to evil.example, its cleaned copy "http://ok.example/@evil.example"
+# to ok.example). Method name -> the constant arguments it may have (``x.strip()``, ``x.lower()``,
+# ``x.replace("\\", "/")``; BLANKS: a string of blanks only, ``x.strip(" \t")``, ``x.replace("\t", "")``).
+URL_BLANKS = "<blanks>"
+URL_NORMALIZING_METHODS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "lower": ((),),
+    "strip": ((), (URL_BLANKS,)),
+    "lstrip": ((), (URL_BLANKS,)),
+    "rstrip": ((), (URL_BLANKS,)),
+    "replace": (("\\", "/"), (URL_BLANKS, "")),
+}
+REDIRECT_CWES = frozenset({601})
+# A marker "CWE" (no rule has it): the value passed a same-host check that a backslash gets
+# through. ``urlparse(urljoin(request.host_url, target)).netloc == request.host`` (the Flask
+# "is_safe_url" recipe) holds for "/\evil.example", which browsers read as "//evil.example". Such a
+# value is still an open redirect, reported at medium confidence at most with a step saying why.
+BACKSLASH_OPEN_REDIRECT = -601
+BACKSLASH_OPEN_NOTE = ("checked by a same-host test that a backslash gets through: browsers read `/\\evil.example` "
+                       "as `//evil.example` (reject backslashes, or use url_has_allowed_host_and_scheme)")
+
 # Regular-expression checks (``re.fullmatch(P, x)``, ``PATTERN.match(x)`` anchored at both ends):
 # a match of a constant pattern proves the value is made only of the characters the pattern admits.
 # It proves nothing when the pattern admits any character (``.``, ``\S``, ``[^...]``), and it leaves

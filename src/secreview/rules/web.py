@@ -12,6 +12,7 @@ from secreview.facts import instances
 from secreview.rules._jinja import unescaped_variables
 from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, reference_name
 from secreview.rules._strings import compose, sequence_elements
+from secreview.models.sanitizers import BACKSLASH_OPEN_NOTE
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
 from secreview.rules.exceptions import security_check_strength
@@ -609,10 +610,16 @@ _REDIRECT_CALLS = frozenset({
         HTTPTemporaryRedirect, HTTPPermanentRedirect...), raised or returned, Bottle's, Quart's
         and Sanic's redirect(), Pyramid/WebOb's and Falcon's redirection exceptions
         (HTTPFound(location=...)...), CherryPy's HTTPRedirect, Litestar's Redirect(path=...) and
-        self.redirect() in a Tornado RequestHandler.""",
+        self.redirect() in a Tornado RequestHandler. A target that passed only a same-host
+        check made on the URL joined to the site's own (the usual Flask is_safe_url:
+        urlparse(urljoin(request.host_url, target)).netloc == ...) is still reported, at medium
+        confidence at most: "/\\evil.example" passes it and browsers read it as "//evil.example".
+        Such a check that first turns backslashes into slashes (target.replace("\\\\", "/")) is
+        not.""",
     solution="""Redirect only to internal routes (url_for / reverse), or check the target with
         django.utils.http.url_has_allowed_host_and_scheme / an allow-list of hosts; reject
-        absolute and scheme-relative (//host) URLs.""",
+        absolute and scheme-relative (//host) URLs, and backslashes (browsers read "/\\evil.example"
+        as "//evil.example").""",
     example="""
         return redirect(request.args["next"])
     """,
@@ -631,12 +638,17 @@ def check_redirect(call: ast.Call, ctx: RuleContext):
             return None  # (``x.redirect(...)`` of something else)
     target = (ctx.argument(call, 0, "location") or ctx.keyword(call, "to") or ctx.keyword(call, "url")
               or ctx.keyword(call, "redirect_to") or ctx.keyword(call, "path") or ctx.keyword(call, "urls"))
-    return _tainted_only(dynamic_value_hit(
+    hit = _tainted_only(dynamic_value_hit(
         ctx, call, target,
         tainted="The redirect target comes from {source}: a link on this site can send users to any other site.",
         dynamic="The redirect target is not a constant.",
         sink_note="used as the redirect target",
     ))
+    if hit is not None and any(step.note == BACKSLASH_OPEN_NOTE for step in hit.trace):
+        hit.message = hit.message.replace(": a link on this site", (
+            ", checked by a same-host test that a backslash gets through (`/\\evil.example` is "
+            "`//evil.example` to a browser): a link on this site"), 1)
+    return hit
 
 
 # Frameworks whose response headers reject CR and LF in a value: Django's ResponseHeaders raises
