@@ -159,3 +159,13 @@ def test_a_piece_from_another_source_is_not_named_as_if_it_were_the_same():
     message = {f.line: f for f in review_text(MANY_PIECES).findings if f.cwe == 89}[9].message
     assert "(`agent`)" in message or "(`q`)" in message
     assert "`agent`, `q`" not in message and "`q`, `agent`" not in message
+
+
+def test_reviewed_code_with_braces_in_a_message_does_not_stop_the_review():
+    # (the callee's text goes into a message template: its braces once raised KeyError and the
+    # file was not reviewed)
+    code = 'import sys\nrunners = {}\nrunners["{x}"].execute("ls " + sys.argv[1], shell=True)\n'
+    result = review_text(code)
+    assert not result.diagnostics
+    [finding] = [f for f in result.findings if f.rule_id == "shell-true-injection"]
+    assert finding.message.startswith('`runners["{x}"].execute` with shell=True') and "command-line argument" in finding.message

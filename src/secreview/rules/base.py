@@ -189,7 +189,7 @@ def dynamic_value_hit(
         handed_by = getattr(node, HANDED_BY, None)
         if handed_by is not None:  # ``pool.submit(os.system, cmd)``: see rules/handed.py
             sink_note = f"passed to `{ctx.source(node.func)}()` through `{handed_by}`; {sink_note}"  # type: ignore[attr-defined]
-        return Hit(node, message=tainted.format(source=taint.description), confidence=taint.confidence,
+        return Hit(node, message=_with_source(tainted, taint.description), confidence=taint.confidence,
                    trace=trace_to_sink(ctx, node, taint.trace, sink_note), severity=tainted_severity)
     if ctx.flow is None:
         confidence = MEDIUM
@@ -198,6 +198,16 @@ def dynamic_value_hit(
     else:
         confidence = LOW
     return Hit(node, message=dynamic, confidence=confidence, severity=dynamic_severity)
+
+
+def _with_source(message: str, source: str) -> str:
+    """``message`` (a format string: reviewed code in it has its braces doubled) with ``{source}``
+    filled in. Reviewed code put in unescaped (``"{shell} -c {cmd}".format``) must not break the
+    review of the file: its braces are then kept as they are."""
+    try:
+        return message.format(source=source)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return message.replace("{source}", source)
 
 
 # Imported late to avoid a cycle: the context needs Hit, rules need the context type only.

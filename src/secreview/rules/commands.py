@@ -635,8 +635,15 @@ def _generic_shell_command(ctx: RuleContext, call: ast.Call) -> ast.expr | None:
     return None
 
 
+# Methods taking any keyword whose ``shell=`` is a value to put in text, not a way to run it:
+# ``"{shell} -c {cmd}".format(shell=shell, cmd=cmd)``.
+_TEXT_METHODS = frozenset({"format", "format_map", "substitute", "safe_substitute"})
+
+
 def _is_other_shell_call(ctx: RuleContext, call: ast.Call) -> bool:
     if not any(k.arg == "shell" for k in call.keywords):
+        return False
+    if call.func.__class__ is ast.Attribute and call.func.attr in _TEXT_METHODS:  # type: ignore[attr-defined]
         return False
     name = ctx.call_name(call)
     # (``pool.submit(f, cmd, shell=True)``: ``f`` is given shell=True, and checked as called so:
