@@ -258,3 +258,27 @@ def test_a_malformed_suppression_is_a_warning_in_every_format(tmp_path):
     assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is True
     markdown = runner.invoke(main, ["review", str(source), "--no-cache", "-f", "review"]).output
     assert "### Warnings" in markdown and "### Not reviewed" not in markdown
+
+
+@pytest.mark.parametrize("comment, is_suppressed", [
+    ("# noqa: S324 cache key, not security", True),     # ruff's flake8-bandit code for Bandit's B324
+    ("# noqa: E501,S324", True),
+    ("# NOQA:S324", True),
+    ("# noqa: E501", False),                             # not a security check
+    ("# noqa", False),                                   # ruff's blanket form names no security check
+    ("# noqa: S602", False),                             # another check's code
+])
+def test_ruff_noqa_with_a_flake8_bandit_code_suppresses_its_rules(comment, is_suppressed):
+    result = review(f"import hashlib\ndigest = hashlib.md5(b'x' + input().encode()).hexdigest()  {comment}\n")
+    assert [f.rule_id for f in result.suppressed] == (["weak-hash"] if is_suppressed else [])
+    assert [f.rule_id for f in result.findings] == ([] if is_suppressed else ["weak-hash"])
+
+
+def test_ruff_noqa_keeps_its_reason_and_is_never_noted_as_unused():
+    result = review("""\
+        import hashlib
+        a = hashlib.md5(input().encode()).hexdigest()  # noqa: S324 cache key
+        b = 1  # noqa: S324
+        """)
+    assert suppressed(result) == [(2, "weak-hash", "noqa: S324 (line 2): cache key")]
+    assert not [n for n in result.notes if n.kind == "unused-suppression"]  # (ruff's comment: ruff needs it)

@@ -7,6 +7,8 @@
   (every rule), ``# nosec`` (every rule) and ``# nosec B602, B607`` (the rules covering those Bandit
   ids; secreview rule ids work there too). Only real comments count, not text inside strings.
   The reason written after the comment is kept (``nosec B602 reason`` too); none: "no reason given".
+  Ruff's ``# noqa: S324`` suppresses the rules of the Bandit ids its flake8-bandit codes name
+  (S + Bandit's number); its other codes and a bare ``# noqa`` suppress nothing here.
   A malformed ``secreview`` comment (``ignore[`` without ``]``, ``ignore[]``, ``ignore eval-used``
   without brackets, ``secreview ignore`` without the colon...) suppresses nothing, never every rule:
   ``problems`` reports it as a warning at its line, as it does ids in brackets that name no rule.
@@ -40,6 +42,9 @@ _DIRECTIVE = re.compile(r"#\s*secreview\s*(?::|(?=ignore))", re.I)
 _IGNORE = re.compile(r"#\s*secreview\s*:\s*ignore\b(?P<rest>[^#]*)", re.I)
 _BRACKETS = re.compile(r"\s*\[(?P<ids>[^\]]*)\](?P<reason>.*)", re.S)
 _NOSEC = re.compile(r"#\s*nosec\b:?(?P<rest>[^#]*)", re.I)
+# Ruff's (flake8-bandit's) form: ``# noqa: S324, E501 reason``; its S codes are Bandit's numbers.
+_NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*)(?P<rest>[^#]*)", re.I)
+_RUFF_BANDIT_CODE = re.compile(r"^S(\d{3})$", re.I)
 _BANDIT_ID = re.compile(r"^B\d{3}$", re.I)
 _ID_LIST = re.compile(r"[\s,]*(?P<id>[\w-]+)[\s,;:]*")
 _REASON_LEADER = " \t:-–—,;"
@@ -174,6 +179,11 @@ class Suppression:
         """Bandit's form (``# nosec ...``) rather than secreview's own."""
         return self.what.startswith("nosec")
 
+    @property
+    def is_ruff(self) -> bool:
+        """Ruff's form (``# noqa: S324``): the project's answer to ruff's flake8-bandit check."""
+        return self.what.startswith("noqa")
+
     def describe(self, line: int) -> str:
         return f"{self.what} (line {line}): {self.reason or 'no reason given'}"
 
@@ -189,6 +199,9 @@ def parse_comment(comment: str, known: KnownIds) -> Suppression | None:
     match = _NOSEC.search(comment)
     if match:
         return _nosec(match.group("rest"), known)
+    match = _NOQA.search(comment)
+    if match:
+        return _noqa(match.group("codes"), match.group("rest"))
     return None
 
 
@@ -224,6 +237,16 @@ def _nosec(rest: str, known: KnownIds) -> Suppression:
     return Suppression("nosec" + (f" {', '.join(ids)}" if ids else ""), ids, _reason(rest[position:]))
 
 
+def _noqa(codes: str, rest: str) -> Suppression | None:
+    """Ruff's ``# noqa: S324`` (flake8-bandit's codes: S + Bandit's number) suppresses the rules
+    covering those Bandit ids; its other codes (E501...) are not security checks and a bare
+    ``# noqa`` names none, so neither suppresses anything here."""
+    bandit = tuple(dict.fromkeys(f"B{m.group(1)}" for code in _ids(codes) if (m := _RUFF_BANDIT_CODE.match(code))))
+    if not bandit:
+        return None
+    return Suppression(f"noqa: {', '.join('S' + b[1:] for b in bandit)}", bandit, _reason(rest))
+
+
 def suppression_for(finding: Finding, comments: dict[int, str], known: KnownIds | None = None) -> str | None:
     """Why ``finding`` is suppressed by an inline comment, or None. ``known``: the registered rule
     ids, to tell ``# nosec eval-used`` (specific) from ``# nosec because ...`` (blanket)."""
@@ -245,6 +268,7 @@ _DIRECTIVE_HINT = re.compile(r"secreview\s*(?::|ignore)", re.I)
 UNUSED_SUPPRESSION = "unused-suppression"  # the kind of the note ``unused`` makes
 SUPPRESSION_ADDED = "suppression-added"  # a reviewed change adds a comment that suppresses a finding
 _LINE_OF = re.compile(r"\(line (\d+)\): ")
+INLINE_FORMS = ("secreview:", "nosec", "noqa")  # how ``suppressed_by`` begins for an inline comment
 
 
 def suppression_comments(parsed: ParsedFile, known: KnownIds | None = None) -> dict[int, tuple[str, Suppression]]:
@@ -255,7 +279,7 @@ def suppression_comments(parsed: ParsedFile, known: KnownIds | None = None) -> d
     # (a plain substring test first: a case-insensitive search of a large file costs ten times more)
     lowered = text.lower()
     directive = "secreview" in lowered and _DIRECTIVE_HINT.search(text) is not None
-    if not directive and "nosec" not in lowered:
+    if not directive and "nosec" not in lowered and "noqa" not in lowered:
         return {}
     known = known if known is not None else known_ids()
     found = {}
@@ -316,6 +340,8 @@ def judged(suppression: Suppression, active: frozenset[str], known: KnownIds) ->
     a secreview rule id of a rule that ran. A bare ``nosec``, or one naming only Bandit ids, is
     Bandit's comment: a project running Bandit needs it wherever Bandit flags, which secreview
     cannot tell, so it is not noted (it still suppresses secreview's findings)."""
+    if suppression.is_ruff:
+        return False  # (ruff's: needed wherever ruff flags, which secreview cannot tell)
     if suppression.is_nosec:
         return any(word in active for word in suppression.ids if word in known.rules)
     if not suppression.ids:
@@ -341,7 +367,7 @@ def suppression_line(reason: str | None) -> int | None:
     """The line of the inline comment that suppressed a finding (from ``suppressed_by``), or None
     (configuration, baseline)."""
     match = _LINE_OF.search(reason or "")
-    return int(match.group(1)) if match and reason and reason.startswith(("secreview:", "nosec")) else None
+    return int(match.group(1)) if match and reason and reason.startswith(INLINE_FORMS) else None
 
 
 def _may_have_comment(finding: Finding, parsed: ParsedFile) -> bool:

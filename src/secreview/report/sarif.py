@@ -18,6 +18,7 @@ from secreview import __version__
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
 from secreview.report.common import dump_json, notices, not_reviewed, partly_reviewed, percent_encoded
+from secreview.suppress import INLINE_FORMS
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "secreview/v1"
@@ -177,7 +178,7 @@ def thread_flow_location(step: TraceStep, locate: "Locator | None" = None) -> di
 
 def suppression(reason: str) -> dict:
     # Comments in the reviewed file are "inSource"; anything else (configuration) is "external".
-    in_source = reason.startswith(("secreview:", "nosec"))
+    in_source = reason.startswith(INLINE_FORMS)
     return {"kind": "inSource" if in_source else "external", "justification": reason}
 
 
