@@ -125,3 +125,11 @@ def test_asserts_on_the_shape_of_security_data_are_low():
     levels = {f.line: f.confidence for f in review_text(code, path="app/store.py").findings}
     assert levels == {2: Level.LOW, 3: Level.LOW, 4: Level.LOW,
                       5: Level.MEDIUM, 6: Level.MEDIUM, 7: Level.MEDIUM, 8: Level.MEDIUM}
+
+
+def test_a_logged_name_saying_only_tokens_is_low_confidence_and_a_key_list_is_not():
+    from conftest import FIXTURES, review_text
+    fixture = FIXTURES / "rules" / "secrets_names_not_values.py"
+    found = {f.line: f.confidence for f in review_text(fixture.read_text(), path=fixture.name).findings
+             if f.rule_id == "secret-in-log"}
+    assert found == {22: Level.LOW, 23: Level.MEDIUM}

@@ -33,7 +33,8 @@ COUNTED_TOKENS = frozenset({
     "context", "cached", "generated", "new", "reasoning", "billed", "estimated", "count", "counted", "limit",
 })
 # ``<word>_token`` that is a pagination or sync cursor handed out by an API, not a credential.
-CURSOR_TOKENS = frozenset({"page", "next", "prev", "previous", "continuation", "pagination", "cursor", "resume", "sync"})
+CURSOR_TOKENS = frozenset({"page", "next", "prev", "previous", "continuation", "pagination", "cursor", "resume", "sync",
+                           "input", "output"})  # (botocore-style paginators: input_token, output_token)
 
 # ``<verb>_password`` names an action on a password, an option or a policy about one
 # (``update_password="always"``, ``require_password``), not a password. (Not for tokens: a

@@ -118,6 +118,13 @@ def credential_confidence(name: str, kind: str, value: str, compared: bool = Fal
         # SESSION_KEY = "_auth_user_id", url_token = "set-password", token == "NOTPROVIDED": words
         # naming a slot, a route or a sentinel. Tokens and keys are random-looking, not words.
         return None
+    if kind == SECRET and _HEADER_NAME.fullmatch(text):
+        return None  # _HEADER_GITLAB_TOKEN = b"X-Gitlab-Token": the name of the header carrying one
+    if kind == SECRET and _CAMEL_WORDS.fullmatch(text):
+        # {"input_token": "NextToken"}, {"limit_key": "MaxResults"}: a field or parameter name in
+        # an API's spelling. Generated secrets are not dictionary words in camel case; a made-up
+        # one ("SuperSecretKey") is still shown at low confidence.
+        return LOW
     if kind == SECRET and len(text) < 8:
         # `token = "EOF"` in a parser; real API secrets are long. `if token == "("` is parsing.
         return None if compared else LOW
@@ -131,6 +138,10 @@ def credential_confidence(name: str, kind: str, value: str, compared: bool = Fal
 
 
 _SECRET_FRAGMENTS = re.compile(r"secret|key|pass|pwd|token|auth|admin")
+# An HTTP header's name: capitalised words joined by hyphens ("X-Gitlab-Token", "X-API-Key").
+_HEADER_NAME = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)+")
+# Two or more capitalised words run together, letters only ("NextToken", "nextToken", "MaxResults").
+_CAMEL_WORDS = re.compile(r"[A-Za-z][a-z]+(?:[A-Z][a-z]+)+")
 
 
 def _names_the_key(name: str, text: str) -> bool:
@@ -905,10 +916,18 @@ def check_secret_in_log(call: ast.Call, ctx: RuleContext):
             if isinstance(found, tuple):  # (a name bound to a dict or string holding one)
                 holder, found = found
                 held = f" (`{ctx.source(holder)}` holds it, line {found.lineno})"
-            low = is_print or (isinstance(found, ast.Subscript) and isinstance(found.slice, ast.Slice))
+            low = is_print or (isinstance(found, ast.Subscript) and isinstance(found.slice, ast.Slice)) \
+                or _only_says_tokens(found)
             return Hit(call, confidence=LOW if low else None,
                        message=f"`{ctx.source(found)}` holds a credential and is {where} by `{ctx.source(call.func)}`{held}.")
     return None
+
+
+def _only_says_tokens(found: ast.expr) -> bool:
+    """``tokens`` alone is more often a count (LLM usage) or a lexer's list than credentials: the
+    name says too little for more than low confidence (``api_tokens``, ``token`` keep theirs)."""
+    name = reference_name(found)
+    return name is not None and name.lower().strip("_") == "tokens"
 
 
 # %-conversions and format-spec types that only format numbers: a credential cannot be one.
