@@ -35,7 +35,7 @@ from secreview.dataflow.analyzer import ALL_ENTRY, BASES_ENTRY, PROPERTIES_ENTRY
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.services import annotated_class
 from secreview.dataflow.values import (
-    ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, as_reported, expand_steps, join, new_origin, ordered, proven_for,
+    ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, as_reported, described, expand_steps, join, new_origin, ordered, proven_for,
 )
 from secreview.facts import FileFacts
 from secreview.facts.archives import may_hold_archives
@@ -102,6 +102,9 @@ class SinkRecord:
     # An open redirect whose parameter passed, inside the function, a same-host check a backslash
     # gets through (see values.as_reported): its flows are reported at medium confidence at most.
     backslash_open: bool = False
+    # The parameter reaches the sink only through what a getter found by it (values.Origin's
+    # ``looked_up``): the flows from callers are reported at low confidence at most.
+    looked_up: bool = False
 
 
 class SummaryTable(ChainMap):
@@ -1951,7 +1954,7 @@ class FileFlow:
             return None
         best = origins[0]  # reportable_for lists them in origin_key order: most confident first
         kept = [expand_steps(origin.steps) for origin in origins if origin.confidence >= best.confidence or origin.param is None]
-        return TaintReport(best.description, best.confidence, self._trace(kept, _outermost_function(ctx)))
+        return TaintReport(described(best), best.confidence, self._trace(kept, _outermost_function(ctx)))
 
     def _trace(self, paths: list[list[TraceStep]], function: ast.AST | None) -> list[TraceStep]:
         """One trace from the steps of several flows to a sink (one step per line). The steps in
@@ -2045,6 +2048,7 @@ class FileFlow:
                 end_col=getattr(node, "end_col_offset", 0) or 0, code=self.code(line), steps=origin.steps,
                 snippet=node_source(self.parsed, node), operator_may_choose=operator_may_choose,
                 backslash_open=cwe == 601 and BACKSLASH_OPEN_REDIRECT in origin.sanitized,
+                looked_up=origin.looked_up,
             ))
 
     # ---- lazily built indexes -------------------------------------------------------------

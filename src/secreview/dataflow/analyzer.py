@@ -46,6 +46,7 @@ from secreview.models import (
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS, QUERY_METHODS,
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
     SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE, RESULT_IGNORES_KEYWORDS,
+    KEYED_GETTER_PREFIXES, KEYED_GETTER_NAMES, KEY_KEYWORDS, KEYED_MADE_THINGS,
 )
 from secreview.models.sanitizers import (
     ADDRESS_TEXT_ATTRIBUTES, BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT, BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS,
@@ -1790,9 +1791,42 @@ class FunctionAnalysis:
                 return join(_any_element(receiver), default)  # one of the stored values, whatever the key
         # Unknown call: the result carries whatever went in (receiver and arguments).
         whole_receiver = receiver if receiver.items is None else receiver.whole()
+        if keywords and arguments.origins and arguments.__class__ is not Proven:
+            found = self.found_by_keys(node, name, method, positional, keywords)
+            if found is not None:  # ``ds.get_database(route=x)``: an object of the program's
+                return join(whole_proof_only(whole_receiver), found)
         if whole_receiver.__class__ is Proven or (name == "str" and positional):
             return _proven_call_result(whole_receiver, name, method, positional, keywords, arguments)
         return join(whole_receiver, arguments)
+
+    def found_by_keys(self, node: ast.Call, name: str | None, method: str | None, positional: list[Taint],
+                      keywords: dict) -> Taint | None:
+        """What an unknown getter by key returns (``ds.get_database(route=x)``, ``find_user(id=x)``;
+        see KEYED_GETTER_PREFIXES): the keys' data found the object, passed on at low confidence
+        (``Taint.found_by``), the other arguments' as they are. None when the call is no such
+        getter, or no key it is given carries data."""
+        callee = method or (name.rsplit(".", 1)[-1] if name else None)
+        thing = _keyed_getter_thing(callee) if callee else None
+        if thing is None:
+            return None
+        ignored = RESULT_IGNORES_KEYWORDS.get(name, ()) if name else ()
+        keys, others = CLEAN, CLEAN
+        used = None
+        for keyword, value in keywords.items():
+            value = value.whole()
+            if not value.origins or keyword in ignored:
+                continue
+            if keyword is not None and _is_key_keyword(keyword, thing):
+                keys = join(keys, value)
+                used = used or keyword
+            else:
+                others = join(others, value)
+        if used is None:
+            return None
+        for value in positional:
+            others = join(others, value.whole())
+        step = self.step(node, f"an object `{callee}()` finds by `{used}=` (the program's own, not this value)")
+        return join(others, keys.found_by(step))
 
     def deferred_call(self, node: ast.Call, deferred: Deferred, api: str, positional: list[Taint], keywords: dict) -> None:
         """``background_tasks.add_task(send, email)``, ``Thread(target=work, args=(path,))``,
@@ -2217,7 +2251,7 @@ class FunctionAnalysis:
             if argument is None:
                 continue
             passed = argument.whole()
-            if origin.sanitized:
+            if origin.sanitized:  # (also: found by the parameter, ``return ds.get_database(route=route)``)
                 passed = passed.sanitize(origin.sanitized)
             # The steps taken inside the function (its parameter, ..., its return) go with the
             # call's: the evidence shows what the helper did with the value, and a change review
@@ -2941,6 +2975,27 @@ def _proven_call_result(receiver: Taint, name: str | None, method: str | None, p
         return PROVEN
     plain = Taint(receiver.origins) if receiver.origins else CLEAN
     return join(plain, arguments)
+
+
+def _keyed_getter_thing(callee: str) -> str | None:
+    """The last word of what a getter by key gets (``get_database`` -> ``database``,
+    ``find_user_by_email`` -> ``user``; ``lookup`` -> ``""``), or None for any other call, and
+    for a getter of text or a mapping made from its arguments (``get_path``, ``get_valid_name``,
+    ``get_context``: KEYED_MADE_THINGS)."""
+    if callee in KEYED_GETTER_NAMES:
+        return ""
+    if not callee.startswith(KEYED_GETTER_PREFIXES):
+        return None
+    thing = callee.split("_", 1)[1].split("_by_", 1)[0].split("_or_", 1)[0]
+    last = thing.rsplit("_", 1)[-1]
+    return last if last and last not in KEYED_MADE_THINGS else None
+
+
+def _is_key_keyword(keyword: str, thing: str) -> bool:
+    """Is ``keyword`` named as a key (``route``, ``pk``, ``user_id``, ``table_name``) for getting
+    something else than that key's kind (``get_route(route=x)`` may give the route back)?"""
+    last = keyword.rsplit("_", 1)[-1]
+    return last in KEY_KEYWORDS and last != thing
 
 
 def assumption_holds(returned: Taint, assumed: Taint) -> bool:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.findings import TraceStep
+from secreview.findings import Level, TraceStep
 from secreview.dataflow.values import ATTRIBUTE, INPUT, MAX_STEPS, Origin, Taint, ordered
 
 # Re-analyses of the functions reading module state: what a re-analysed function stores in turn
@@ -145,8 +145,8 @@ def handed_value(argument: Taint, step: TraceStep, stored: Origin) -> Taint:
         steps = origin.steps + (step,) + stored.steps
         if len(steps) > MAX_STEPS:
             steps = steps[:2] + steps[-(MAX_STEPS - 2):]
-        origins.append(Origin(origin.description, origin.confidence, steps, origin.param, origin.reportable,
-                              origin.sanitized | stored.sanitized, origin.kind))
+        origins.append(Origin(origin.description, min(origin.confidence, Level.LOW) if stored.looked_up else origin.confidence,
+                              steps, origin.param, origin.reportable, origin.sanitized | stored.sanitized, origin.kind))
     return Taint(frozenset(origins))
 
 

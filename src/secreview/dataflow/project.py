@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from secreview.cache import Packed
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
-from secreview.dataflow.values import ATTRIBUTE, INPUT, HelperSteps, Taint, expand_steps, ordered, reported_origin
+from secreview.dataflow.values import ATTRIBUTE, INPUT, HelperSteps, Taint, described, expand_steps, ordered, reported_origin
 from secreview.findings import Finding, HelperRef, Level, TraceStep
 from secreview.models import OPERATOR_CHOSEN_PROGRAM_SOURCES
 
@@ -50,8 +50,12 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
     def add(record: SinkRecord) -> bool:
         key = (record.function, record.param)
         existing = by_function.setdefault(key, [])
-        if any(r.rule_id == record.rule_id and r.path == record.path and r.line == record.line for r in existing):
-            return False
+        for position, known in enumerate(existing):
+            if known.rule_id == record.rule_id and known.path == record.path and known.line == record.line:
+                if known.looked_up and not record.looked_up:  # (the parameter itself reaches it too)
+                    existing[position] = record
+                    return True
+                return False
         existing.append(record)
         with_sinks.add(record.function)
         return True
@@ -79,6 +83,8 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                         if record.operator_may_choose and origin.description in OPERATOR_CHOSEN_PROGRAM_SOURCES:
                             continue  # the program a process starts, chosen by who runs this one
                         steps = (*origin.steps, call.step, *record.steps)
+                        # (what the caller passes found the value: its flows are low at most too)
+                        reached = replace(record, looked_up=True) if origin.looked_up and not record.looked_up else record
                         if origin.kind == ATTRIBUTE:
                             # A constructor's parameter kept on the instance (``self.cmd``) and passed
                             # on to a function here: the sink is one of that constructor's too (see
@@ -86,15 +92,17 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                             # by objects kept by objects (a form in the admin's helpers) lose track
                             # of what is text and what is an object holding some.
                             if not call.callee.endswith(".__init__"):
-                                changed |= add(replace(record, function=origin.description, param=origin.param, steps=steps))
+                                changed |= add(replace(reached, function=origin.description, param=origin.param, steps=steps))
                             continue
                         if origin.param is not None:
-                            changed |= add(replace(record, function=call.caller, param=origin.param, steps=steps))
+                            changed |= add(replace(reached, function=call.caller, param=origin.param, steps=steps))
                         if origin.reportable:
                             identity = (record.rule_id, record.path, record.line, record.col)
                             found = findings.get(identity)
-                            confidence = min(origin.confidence, Level.MEDIUM) if record.backslash_open else origin.confidence
-                            candidate = FlowFinding(record, origin.description, confidence, _ordered(expand_steps(steps, helpers)))
+                            confidence = min(origin.confidence, Level.MEDIUM) if reached.backslash_open else origin.confidence
+                            if reached.looked_up:
+                                confidence = min(confidence, Level.LOW)
+                            candidate = FlowFinding(reached, described(origin, reached.looked_up), confidence, _ordered(expand_steps(steps, helpers)))
                             if found is None or _rank(candidate, prefer) > _rank(found, prefer):
                                 findings[identity] = candidate
         if not changed:

@@ -107,7 +107,15 @@ class Origin:
         return new
 
     def sanitize(self, cwes: frozenset[int]) -> "Origin":
+        if LOOKED_UP in cwes:  # (a caller's data a helper's getter found an object by: low, as there)
+            return replace(self, sanitized=self.sanitized | cwes, confidence=min(self.confidence, Level.LOW))
         return replace(self, sanitized=self.sanitized | cwes)
+
+    @property
+    def looked_up(self) -> bool:
+        """Is the value an object an unknown getter found *by* this data (``ds.get_database(
+        route=x)``), not the data itself? See ``Taint.found_by``."""
+        return LOOKED_UP in self.sanitized
 
     def reaches(self, cwe: int | None) -> bool:
         return cwe is None or cwe not in self.sanitized
@@ -200,6 +208,13 @@ def _expand(steps, into: list[TraceStep], helpers: HelperSteps | None, depth: in
 
 _NO_STEPS_HASH = hash(())
 _NO_CWES: frozenset[int] = frozenset()
+# A mark in an origin's ``sanitized`` (a pseudo-CWE no sink has, as BACKSLASH_OPEN_REDIRECT and the
+# SQL identifier quotes' marks of analyzer.py): the value is an object an unknown getter found by
+# this data, not the data (see ``Taint.found_by``). Kept in ``sanitized`` so that it goes wherever
+# what made a flow safe goes (a helper's summary to its callers, module state, validators), at no
+# cost to every other origin.
+LOOKED_UP = -100
+_LOOKED_UP = frozenset({LOOKED_UP})
 
 
 def new_origin(description: str, confidence: Level, steps: tuple[TraceStep, ...], param: int | None = None,
@@ -219,6 +234,37 @@ def _origin(description: str, confidence: Level, steps: tuple[TraceStep, ...], p
         "reportable": reportable, "sanitized": sanitized, "kind": kind})
     _seal(origin, _steps_hash(steps))
     return origin
+
+
+def described(origin: Origin, looked_up: bool = False) -> str:
+    """How a finding names where its data came from: what an object was found by, for a value
+    only a getter's key carried (``looked_up``, of the origin or of the sink it reaches)."""
+    return f"an object found by {origin.description}" if looked_up or origin.looked_up else origin.description
+
+
+def _looked_up(origin: Origin, step: TraceStep | None) -> Origin:
+    """``origin`` marked as having only found the value (see ``Taint.found_by``), with ``step``
+    (the getter's call) -- its note added to the last step's when on the same line (``db =
+    ds.get_database(route=request.args["db"])``: the reader sees there why it is low)."""
+    steps = origin.steps
+    if step is not None and origin.kind != ATTRIBUTE:
+        last = steps[-1] if steps else None
+        if last is None or last.line != step.line or last.path != step.path:
+            steps = (*steps, step)
+            if len(steps) > MAX_STEPS:
+                steps = steps[:2] + steps[-(MAX_STEPS - 2):]
+        elif step.note not in last.note:
+            merged = new_step(last.path, last.line, last.col, last.code, f"{last.note}; {step.note}")
+            steps = (*steps[:-1], merged.with_via(last.via) if last.via else merged)
+    if LOOKED_UP in origin.sanitized and origin.confidence <= Level.LOW and steps is origin.steps:
+        return origin
+    new = object.__new__(Origin)
+    fields = {**origin.__dict__, "steps": steps, "confidence": min(origin.confidence, Level.LOW),
+              "sanitized": origin.sanitized | _LOOKED_UP}
+    fields.pop("order_key", None)  # (cached for the old confidence and steps)
+    object.__setattr__(new, "__dict__", fields)
+    _seal(new, origin._steps_hash if steps is origin.steps else _steps_hash(steps))
+    return new
 
 
 def _steps_hash(steps: tuple[TraceStep, ...]) -> int:
@@ -400,6 +446,17 @@ class Taint:
             cwes = whole.cwes | cwes
         return _proven(frozenset(o.sanitize(cwes) for o in whole.origins), cwes)
 
+    def found_by(self, step: TraceStep | None = None) -> "Taint":
+        """What a getter returns when it finds an object *by* this value (``ds.get_database(
+        route=x)``): one of the program's objects, not the value itself (at most, one whose key
+        equals it, as an object of that key already exists). Every origin is kept, one step further
+        (``step``), but reported at low confidence at most and marked so (LOOKED_UP): the callers
+        of a function this happens in are told so with what it makes safe (``Origin.sanitize``:
+        see ``FunctionAnalysis._passed_back``), and so is the project pass (``SinkRecord``)."""
+        whole = self.whole()
+        origins = frozenset(_looked_up(o, step) for o in whole.origins)
+        return _proven(origins, whole.cwes) if whole.__class__ is Proven else Taint(origins)
+
     def unsanitized(self) -> "Taint":
         """The value decoded back: every origin as it was before anything made it safe."""
         whole = self.whole()
@@ -407,7 +464,9 @@ class Taint:
             whole = Taint(whole.origins)  # (what was proven of the encoded text is not of the decoded one)
         if not any(origin.sanitized for origin in whole.origins):
             return whole
-        return Taint(frozenset(replace(origin, sanitized=frozenset()) if origin.sanitized else origin for origin in whole.origins))
+        # (what a getter found stays so: decoding an object's data gives the object's data)
+        return Taint(frozenset(replace(origin, sanitized=origin.sanitized & _LOOKED_UP) if origin.sanitized else origin
+                               for origin in whole.origins))
 
     def reportable_for(self, cwe: int | None) -> list[Origin]:
         return [o for o in ordered(self.whole().origins) if o.kind == INPUT and o.reportable and o.reaches(cwe)]

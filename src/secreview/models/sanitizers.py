@@ -253,6 +253,27 @@ LOOKUP_FUNCTIONS = frozenset({
     # given (a command built from input is the command-injection rules' finding)
     "kubernetes.stream.stream", "kubernetes.stream.stream.stream", "kubernetes.stream.ws_client.stream",
 })
+# Getters by key that the review has no model or summary of (a library's, or the project's on an
+# object of unknown class: ``self.ds.get_database(route=x)``): a call named ``get_<thing>``,
+# ``find_<thing>``, ``lookup_<thing>`` (also ``..._by_<key>``, ``..._or_<fallback>``) or ``lookup``,
+# given a keyword named as a key (these words, or ending ``_<word>``), returns one of the program's
+# objects found by that key, not the key transformed. What the key carries is still passed on (an
+# object whose key equals it: one the program already has), at low confidence at most (see
+# docs/data-flow.md). Other arguments carry as for any unknown call (a default may be returned).
+KEYED_GETTER_PREFIXES = ("get_", "find_", "lookup_")
+KEYED_GETTER_NAMES = frozenset({"lookup"})
+KEY_KEYWORDS = frozenset({"id", "pk", "key", "name", "route", "slug", "uuid", "uid", "ident", "identifier"})
+# What the getter gets, when it is made from its arguments rather than found by the key: text
+# (``get_path(name=x)``, ``get_url(key=x)``, ``get_valid_name(name=x)``, ``get_text(key=x)``: a
+# message catalogue gives the key back when it has no entry) or a mapping of them (Django's
+# ``widget.get_context(name=n, value=v, attrs=a)``): the last word of ``<thing>``.
+KEYED_MADE_THINGS = frozenset({
+    "path", "paths", "dir", "directory", "folder", "file", "filename", "url", "urls", "uri", "link", "href",
+    "location", "redirect", "name", "names", "label", "title", "text", "string", "str", "message", "msg", "html",
+    "markup", "sql", "query", "command", "cmd", "script", "expression", "pattern", "regex", "header", "headers",
+    "context", "kwargs", "args", "params", "parameters", "attrs", "attributes",
+})
+
 # Database queries (any receiver): what ``execute`` returns -- a DB-API cursor, SQLAlchemy's
 # ``Result`` -- and what is fetched from it are rows of the database, found *by* the query and its
 # parameters, not those values: ``db.execute("... WHERE name = ?", (name,)).fetchone()[0]`` is a
