@@ -889,7 +889,7 @@ class FunctionAnalysis:
 
     def stmt_For(self, node: ast.For, state: State) -> State | None:
         iterable = self.expr(node.iter, state)
-        element = whole_proof_only(iterable.whole())
+        element = self.numbered(node.iter, whole_proof_only(iterable.whole()))
         if self.unit.may_hold_archives and self.archive_class(node.iter) == "tarfile.TarFile":
             element = self.archive_members(node.iter)  # ``for member in tf``: its members
         if node.iter.__class__ is _NAME and self.unit.stream_handlers and node.iter.id == stream_reader(self):
@@ -904,6 +904,16 @@ class FunctionAnalysis:
         return merge_into(result, self.block(node.orelse, dict(result or state)))
 
     stmt_AsyncFor = stmt_For
+
+    def numbered(self, iterable: ast.expr, element: Taint) -> Taint:
+        """An element of ``iterable``, ``element`` as an unknown call's would be, but a pair of a
+        count and that element when ``iterable`` is the builtin ``enumerate(items)`` (a ``start``
+        too: a number, or TypeError): ``for i, pk in enumerate(pks)`` gives a number in ``i``,
+        whatever ``pks`` holds."""
+        if (iterable.__class__ is not ast.Call or iterable.func.__class__ is not _NAME or iterable.func.id != "enumerate"
+                or not 1 <= len(iterable.args) <= 2 or iterable.args[0].__class__ is ast.Starred or not self.is_builtin("enumerate")):
+            return element
+        return Taint(frozenset(), ((0, PROVEN), (1, element)))
 
     def loop(self, node, state: State, enter: Callable[[State], Any]) -> State | None:
         """The state after the loop: at its head once nothing changes from one pass to the next
@@ -2450,7 +2460,7 @@ class FunctionAnalysis:
         inner = dict(state)
         for generator in node.generators:
             iterable = self.expr(generator.iter, inner)
-            self.assign(generator.target, whole_proof_only(iterable.whole()), inner, node, NOTHING)
+            self.assign(generator.target, self.numbered(generator.iter, whole_proof_only(iterable.whole())), inner, node, NOTHING)
             for condition in generator.ifs:
                 self.expr(condition, inner)
                 inner = self.refine(condition, inner, True)  # ``[v for v in xs if v.isdigit()]``
