@@ -61,7 +61,7 @@ def test_write_baseline_records_findings_and_exits_0(project, monkeypatch):
     assert result.exit_code == 0
     assert "recorded 3 findings in baseline.json" in result.stderr
     document = json.loads((project / "baseline.json").read_text())
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert [(e["rule_id"], e["line"]) for e in document["findings"]] == [("eval-used", 5), ("exec-used", 9), ("eval-used", 12)]
     assert all(len(e["fingerprint"]) == 32 for e in document["findings"])
 

@@ -169,12 +169,14 @@ def test_baselined_sink_stays_accepted_while_its_source_is_the_same(backup_repo,
 
 def test_a_baseline_without_confidences_still_accepts_its_findings(backup_repo, monkeypatch):
     baseline = json.loads((backup_repo.root / "bl.json").read_text())
+    baseline["version"] = 1  # (as written by earlier versions: no confidence, no sources)
     for entry in baseline["findings"]:
-        del entry["confidence"]  # (as written by earlier versions)
+        del entry["confidence"], entry["sources"]
     (backup_repo.root / "bl.json").write_text(json.dumps(baseline))
     backup_repo.write("app/views.py", VIEW)
     result = review(backup_repo, monkeypatch, ".", "--baseline", "bl.json", "-f", "json")
     assert reported(result) == []
+    assert "bl.json is a version 1 baseline" in result.stderr and "write it again with --write-baseline" in result.stderr
 
 
 def test_a_bad_confidence_in_a_baseline_is_a_clear_error(backup_repo, monkeypatch):

@@ -68,7 +68,8 @@ def main() -> None:
                    "file several times is reviewed as one combined change.")
 @click.option("--baseline", "baseline_file", metavar="FILE",
               help="Do not report findings recorded in this baseline file (they count as suppressed), "
-                   "unless now found with a higher confidence than recorded (e.g. a more dangerous source).")
+                   "unless now found with a higher confidence than recorded (e.g. a more dangerous source) "
+                   "or reached by a flow from a source the file does not record (e.g. a new caller).")
 @click.option("--write-baseline", "write_baseline_file", metavar="FILE",
               help="Record the reported findings in FILE as the baseline and exit 0 (3 if some input "
                    "could not be reviewed).")
@@ -132,7 +133,7 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
     except KeyboardInterrupt:
         click.echo("secreview: interrupted; nothing was reported", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    result = _limit_to_change(result, change, **change_options)  # change review (issue 4)
+    result = _limit_to_change(result, change, config, **change_options)  # change review (issue 4)
     text = available[output_format](result, color=interactive if color is None else color, show_suppressed=show_suppressed)
     _write(text, output)
     if change_options.get("write_baseline_file"):  # the findings are accepted into the baseline
@@ -162,7 +163,7 @@ def _load_change(paths, diff_rev, patch_file, **_options):
         raise click.UsageError(str(exc)) from None
 
 
-def _limit_to_change(result, change, baseline_file, write_baseline_file, **_options):
+def _limit_to_change(result, change, config, baseline_file, write_baseline_file, **_options):
     """Restrict the report to the change, then write and/or apply the baseline."""
     from secreview.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
     from secreview.changes_filter import restrict_to_change
@@ -170,12 +171,16 @@ def _limit_to_change(result, change, baseline_file, write_baseline_file, **_opti
     if change is not None:
         result = restrict_to_change(result, change)
     try:
-        accepted = load_baseline(baseline_file) if baseline_file else None  # read before it is rewritten
+        baseline = load_baseline(baseline_file) if baseline_file else None  # read before it is rewritten
         if write_baseline_file:
             write_baseline(result.findings, write_baseline_file)
             click.echo(f"secreview: recorded {len(result.findings)} findings in {write_baseline_file}", err=True)
-        if accepted is not None:
-            result = apply_baseline(result, accepted, baseline_file)
+        if baseline is not None:
+            if not baseline.records_sources and baseline_file != write_baseline_file:
+                click.echo(f"secreview: {baseline_file} is a version 1 baseline, which does not record where the flows into "
+                           "its sinks start: a new flow into a recorded sink is not reported; write it again with "
+                           "--write-baseline to record them", err=True)
+            result = apply_baseline(result, baseline, baseline_file, config.min_confidence)
     except BaselineError as exc:
         raise click.UsageError(str(exc)) from None
     return result

@@ -20,7 +20,7 @@ from secreview.dataflow.analyzer import CallSite, FunctionSummary
 from secreview.dataflow.project import FlowFinding, resolve
 from secreview.dataflow.values import HelperSteps
 from secreview.facts import FileFacts
-from secreview.findings import Diagnostic, Finding, Level, TraceStep, assign_fingerprints, char_column, steps_in_characters
+from secreview.findings import Diagnostic, Finding, Level, TraceStep, assign_fingerprints, char_column, merged_sources, steps_in_characters
 from secreview.inputs import SourceFile, load_source
 from secreview.inputs.snippet import SnippetFile
 from secreview.parse import ParsedFile
@@ -361,7 +361,8 @@ def _place(finding: Finding) -> tuple[str, str, int, int]:
 def _best_per_location(findings: list[Finding], change: Change | None = None) -> list[Finding]:
     """One finding per rule and location: the most confident (a flow found through a helper
     supersedes the low-confidence "dynamic value" finding at the same sink). When reviewing a change,
-    a flow through a changed line goes first (a new caller of an old sink is the news)."""
+    a flow through a changed line goes first (a new caller of an old sink is the news). The one kept
+    holds the sources of all (the flows in the sink's function and those through its callers)."""
     best: dict[tuple, Finding] = {}
 
     def rank(finding: Finding) -> tuple:
@@ -370,8 +371,13 @@ def _best_per_location(findings: list[Finding], change: Change | None = None) ->
     for finding in findings:
         key = _place(finding)
         current = best.get(key)
-        if current is None or rank(finding) > rank(current):
+        if current is None:
             best[key] = finding
+            continue
+        sources = merged_sources(current.sources, finding.sources)
+        if rank(finding) > rank(current):
+            best[key] = current = finding
+        current.sources = sources
     return list(best.values())
 
 
@@ -424,7 +430,7 @@ def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
         message=f"Untrusted data ({flow.description}) is passed to `{_entry_helper(flow, record)}()`, which uses it "
                 f"in `{record.snippet or record.code}`.",
         solution=record.solution or rule.solution, code=record.code, statement_lines=record.statement_lines,  # (0, 0): suppress finds it
-        trace=[*trace, sink], bandit=rule.bandit,
+        trace=[*trace, sink], bandit=rule.bandit, sources=flow.sources,
     )
 
 
@@ -477,6 +483,7 @@ def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedF
         statement_lines=suppress.statement_range(node, ancestors),
         trace=list(steps_in_characters(hit.trace, _lines_of(parsed))) if hit.trace else [],
         bandit=rule.bandit,
+        sources=hit.sources,
     )
 
 

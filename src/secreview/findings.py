@@ -115,6 +115,38 @@ def step_from_cache_parts(path, line, col, code, note, via) -> TraceStep:
     return step
 
 
+@dataclass(frozen=True)
+class FlowSource:
+    """Where one flow into a sink starts (the first step of its evidence: a request read, a
+    command-line argument, a public function's parameter) and how confident it is. A finding keeps
+    those of every flow the data flow found into its sink, not only the one its trace shows, so that
+    a baseline accepts the flows it recorded and not every later one (see baseline.py)."""
+
+    step: TraceStep
+    confidence: Level
+
+
+def flow_sources(found) -> tuple[FlowSource, ...]:
+    """The sources of ``found`` (pairs of a first step and a confidence), one per source line, the
+    most confident there, in file and line order."""
+    best: dict[tuple[str, int], FlowSource] = {}
+    for step, confidence in found:
+        key = (step.path, step.line)
+        known = best.get(key)
+        if known is None or confidence > known.confidence:
+            best[key] = FlowSource(step, confidence)
+    return tuple(best[key] for key in sorted(best))
+
+
+def merged_sources(first: tuple[FlowSource, ...], second: tuple[FlowSource, ...]) -> tuple[FlowSource, ...]:
+    """The sources of two findings at one place, as one finding's."""
+    if not second or first == second:
+        return first
+    if not first:
+        return second
+    return flow_sources((source.step, source.confidence) for source in (*first, *second))
+
+
 @dataclass
 class Finding:
     rule_id: str
@@ -134,7 +166,10 @@ class Finding:
     trace: list[TraceStep] = field(default_factory=list)
     bandit: tuple[str, ...] = ()
     fingerprint: str = ""
-    suppressed_by: str | None = None  # e.g. "# nosec", "config: per-file-ignores"
+    suppressed_by: str | None = None  # e.g. "nosec (line 4): reason", "config: per-path-ignores tests/**"
+    # Where every flow into the sink found starts (data-flow findings; see FlowSource): what a
+    # baseline records of the finding besides its fingerprint. Not in the reports.
+    sources: tuple[FlowSource, ...] = ()
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.col, self.rule_id)

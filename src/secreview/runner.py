@@ -58,13 +58,13 @@ from secreview.dataflow.routes import FAMILY_SEPARATOR, ROUTES_ENTRY
 from secreview.dataflow.values import OTHER_KEYS, Origin, Taint
 from secreview.engine import FileOutcome, KeptAnalysis, ReviewResult, Reviewer, guarded, helper_columns_in_characters
 from secreview.findings import (
-    HELPER_REF_PARTS, STEP_PARTS, Diagnostic, Finding, HelperRef, Level, TraceStep, helper_ref_cache_parts,
+    HELPER_REF_PARTS, STEP_PARTS, Diagnostic, Finding, FlowSource, HelperRef, Level, TraceStep, helper_ref_cache_parts,
     helper_ref_from_cache_parts, step_cache_parts, step_from_cache_parts,
 )
 from secreview.inputs import SourceFile, read_bytes
 
 # What a file's outcome is made of (the cache restores only registered types).
-for _type in (FileOutcome, ReviewResult, Finding, Diagnostic, Level, SinkRecord, CallSite,
+for _type in (FileOutcome, ReviewResult, Finding, FlowSource, Diagnostic, Level, SinkRecord, CallSite,
               FunctionSummary, Origin, Taint, ImportScan):
     cache_store.register(_type)
 cache_store.register(TraceStep, (STEP_PARTS, step_cache_parts, step_from_cache_parts))

@@ -39,7 +39,7 @@ from secreview.dataflow.values import (
 )
 from secreview.facts import FileFacts
 from secreview.facts.archives import may_hold_archives
-from secreview.findings import Level, TraceStep
+from secreview.findings import FlowSource, Level, TraceStep, flow_sources
 from secreview.models import (
     DEFERRED_LAST_NAMES, DEFERRED_TASK_METHODS,
     CLASS_VIEW_METHODS, DJANGO_COMMAND_BASES, DJANGO_FORM_VIEW_BASES, DJANGO_VIEW_BASE_SUFFIXES, DJANGO_VIEW_DECORATORS,
@@ -73,6 +73,9 @@ class TaintReport:
     description: str
     confidence: Level
     trace: list[TraceStep]
+    # Where each flow that reaches the expression starts, the less confident ones too (the trace
+    # shows the most confident): see findings.FlowSource.
+    sources: tuple[FlowSource, ...] = ()
 
 
 @dataclass
@@ -1954,7 +1957,8 @@ class FileFlow:
             return None
         best = origins[0]  # reportable_for lists them in origin_key order: most confident first
         kept = [expand_steps(origin.steps) for origin in origins if origin.confidence >= best.confidence or origin.param is None]
-        return TaintReport(described(best), best.confidence, self._trace(kept, _outermost_function(ctx)))
+        sources = flow_sources((origin.steps[0], origin.confidence) for origin in origins if origin.steps)
+        return TaintReport(described(best), best.confidence, self._trace(kept, _outermost_function(ctx)), sources)
 
     def _trace(self, paths: list[list[TraceStep]], function: ast.AST | None) -> list[TraceStep]:
         """One trace from the steps of several flows to a sink (one step per line). The steps in
@@ -2022,7 +2026,9 @@ class FileFlow:
         for origin in origins:
             for step in expand_steps(origin.steps):
                 steps.setdefault((step.path, step.line), step)
-        return TaintReport(origins[0].description, origins[0].confidence, sorted(steps.values(), key=lambda s: (s.path != self.path, s.line)))
+        sources = flow_sources((origin.steps[0], origin.confidence) for origin in origins if origin.steps)
+        return TaintReport(origins[0].description, origins[0].confidence, sorted(steps.values(), key=lambda s: (s.path != self.path, s.line)),
+                           sources)
 
     def _record_sinks(self, value: Taint, cwe: int | None, ctx, operator_may_choose: bool = False) -> None:
         """A sink the function's parameters reach: a sink of the function for its callers. One a

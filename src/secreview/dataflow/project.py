@@ -15,7 +15,7 @@ from secreview.cache import Packed
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
 from secreview.dataflow.values import ATTRIBUTE, INPUT, HelperSteps, Taint, described, expand_steps, ordered, reported_origin
-from secreview.findings import Finding, HelperRef, Level, TraceStep
+from secreview.findings import Finding, FlowSource, HelperRef, Level, TraceStep, flow_sources
 from secreview.models import OPERATOR_CHOSEN_PROGRAM_SOURCES
 
 MAX_ROUNDS = 6
@@ -34,6 +34,8 @@ class FlowFinding:
     description: str
     confidence: Level
     trace: list[TraceStep]
+    # Where every flow found into the sink starts, not only this one (see findings.FlowSource).
+    sources: tuple[FlowSource, ...] = ()
 
 
 def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_names: dict[str, list[str]],
@@ -63,6 +65,7 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
     for record in records:
         add(record)
     findings: dict[tuple, FlowFinding] = {}
+    starts: dict[tuple, list[tuple[TraceStep, Level]]] = {}  # the sources of every flow into each sink
     calls_of_functions_with_sinks = _CallsOfFunctionsWithSinks(calls)
     for _ in range(MAX_ROUNDS):
         changed = False
@@ -102,11 +105,14 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                             confidence = min(origin.confidence, Level.MEDIUM) if reached.backslash_open else origin.confidence
                             if reached.looked_up:
                                 confidence = min(confidence, Level.LOW)
+                            starts.setdefault(identity, []).append((origin.steps[0] if origin.steps else call.step, confidence))
                             candidate = FlowFinding(reached, described(origin, reached.looked_up), confidence, _ordered(expand_steps(steps, helpers)))
                             if found is None or _rank(candidate, prefer) > _rank(found, prefer):
                                 findings[identity] = candidate
         if not changed:
             break
+    for identity, flow in findings.items():
+        flow.sources = flow_sources(starts[identity])
     return list(findings.values())
 
 

@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 from typing import Iterable
 
 from secreview.facts import walk
-from secreview.findings import Level
+from secreview.findings import Level, merged_sources
 from secreview.rules._pathlib import PATH_CONSTRUCTORS, is_path_expression
 from secreview.rules.base import LOW, Hit, dynamic_value_hit
 from secreview.rules.context import RuleContext
@@ -668,6 +668,8 @@ def injection_hit(
                                      operator_may_choose=operator_may_choose)
         if complete is not None and len(complete.trace) > len(hit.trace):
             hit.trace = complete.trace
+        if complete is not None:  # (the whole value's sources: every piece's, not only the chosen one's)
+            hit.sources = merged_sources(hit.sources, complete.sources)
     return hit
 
 

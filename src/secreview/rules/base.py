@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from secreview.findings import Level, TraceStep
+from secreview.findings import FlowSource, Level, TraceStep
 from secreview.rules.handed import HANDED_BY
 
 HIGH, MEDIUM, LOW = Level.HIGH, Level.MEDIUM, Level.LOW
@@ -31,6 +31,7 @@ class Hit:
     trace: list[TraceStep] = field(default_factory=list)
     solution: str = ""
     cwe: int | None = None  # a rule may refine its CWE per occurrence (e.g. eval of input: 95)
+    sources: tuple[FlowSource, ...] = ()  # where every flow found into the sink starts (TaintReport.sources)
 
 
 CheckFn = Callable[[ast.AST, "RuleContext"], "Hit | Iterable[Hit] | None"]
@@ -190,7 +191,7 @@ def dynamic_value_hit(
         if handed_by is not None:  # ``pool.submit(os.system, cmd)``: see rules/handed.py
             sink_note = f"passed to `{ctx.source(node.func)}()` through `{handed_by}`; {sink_note}"  # type: ignore[attr-defined]
         return Hit(node, message=_with_source(tainted, taint.description), confidence=taint.confidence,
-                   trace=trace_to_sink(ctx, node, taint.trace, sink_note), severity=tainted_severity)
+                   trace=trace_to_sink(ctx, node, taint.trace, sink_note), severity=tainted_severity, sources=taint.sources)
     if ctx.flow is None:
         confidence = MEDIUM
     elif proofs and ctx.proven_safe(value):

@@ -126,7 +126,8 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
         if taint is not None and taint.confidence >= MEDIUM:  # a real source, not a mere parameter
             # Over data the client chooses, collisions are the client's to craft: two inputs
             # with one digest defeat whatever the digest identifies or protects.
-            return Hit(call, confidence=MEDIUM, trace=trace_to_sink(ctx, call, taint.trace, f"hashed with {algorithm}"), message=(
+            return Hit(call, confidence=MEDIUM, trace=trace_to_sink(ctx, call, taint.trace, f"hashed with {algorithm}"),
+                       sources=taint.sources, message=(
                 f"{algorithm} is computed over {taint.description}: whoever sends it can craft "
                 "colliding inputs (mark non-security uses with usedforsecurity=False)."))
     return Hit(call, confidence=LOW, message=(

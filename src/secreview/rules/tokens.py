@@ -91,7 +91,7 @@ def check_jwt_unverified(call: ast.Call, ctx: RuleContext):
     taint = ctx.taint(token)
     if taint is not None and taint.confidence >= MEDIUM:
         return Hit(call, severity=HIGH, confidence=min(confidence, taint.confidence),
-                   trace=trace_to_sink(ctx, call, taint.trace, "the token is decoded here"),
+                   trace=trace_to_sink(ctx, call, taint.trace, "the token is decoded here"), sources=taint.sources,
                    message=f"{why}: the token comes from {taint.description}, so its sender chooses the claims.")
     return Hit(call, severity=MEDIUM, confidence=confidence, message=f"{why}: whoever made the token chooses its claims.")
 
