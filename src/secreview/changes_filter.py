@@ -15,12 +15,15 @@ Suppression comments are part of the change too: a finding silenced by a comment
 suppressed findings wherever it is and gets a ``suppression-added`` note at the comment, which every
 format shows, so the reviewer sees what the change silences; it does not change the exit code (the
 author may suppress; the reviewer judges the reason). Notes on unused suppression comments are kept
-on the lines the change wrote only.
+on the lines the change wrote only. So are edits of secreview's configuration that hide findings (a
+``per-path-ignores`` entry: its findings kept with the suppressed ones; an ``exclude`` glob, a rule
+turned off, a level raised): ``config-suppression-added`` notes, see config_changes.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from secreview.config_changes import notes as config_notes, silenced_by_edit
 from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding
 from secreview.inputs import SourceFile
@@ -39,10 +42,14 @@ def restrict_to_change(result: ReviewResult, change: Change) -> ReviewResult:
     change.findings_outside = len(result.findings) - len(kept)
     result.findings = kept
     silenced = [f for f in result.suppressed if _silenced_by_change(f, change)]
-    result.suppressed = [f for f in result.suppressed if in_change(f, change) or f in silenced]
+    edit = change.config_edit
+    configured = [f for f in result.suppressed if edit is not None and silenced_by_edit(f, edit)]
+    result.suppressed = [f for f in result.suppressed if in_change(f, change) or f in silenced or f in configured]
     # (Only where they are is kept of the findings held back: those on a changed line count.)
     result.below_threshold = [place for place in result.below_threshold if change.touches(place[1], place[2])]
     result.notes = [n for n in result.notes if change.wrote(n.path, n.line)] + [_silenced_note(f) for f in silenced]
+    if edit is not None:
+        result.notes += config_notes(edit, configured)
     result.notes.sort(key=Diagnostic.sort_key)
     # A warning (malformed suppression) is the change's business only on a line it changed.
     warned = [d for d in result.diagnostics if d.is_warning and change.touches(d.path, d.line)]

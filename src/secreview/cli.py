@@ -120,8 +120,13 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
         raise click.UsageError(f"unknown format {output_format!r} (choose from {', '.join(sorted(available))})")
 
     change = _load_change(paths, **change_options)  # change review (issue 4)
+    if change is not None and change.overrides:  # (a patch applied in memory: the configuration after it)
+        config = _load_config(paths, config_file, stdin_filename, change.overrides)
+        _apply_options(config, select, ignore, min_severity, min_confidence, fail_on)
     paths = paths or ((".",) if change else ())
     sources, diagnostics = _collect_inputs(paths, config, force_exclude, first_line, stdin_filename)
+    if change is not None:
+        _note_config_edit(change, config, paths, force_exclude, sources)
     for option, written in (("--output", output), ("--write-baseline", change_options.get("write_baseline_file"))):
         _refuse_overwriting_inputs(option, written, sources, change_options.get("patch_file"))
     if change is not None:
@@ -163,6 +168,19 @@ def _load_change(paths, diff_rev, patch_file, **_options):
         raise click.UsageError(str(exc)) from None
 
 
+def _note_config_edit(change, config, paths, force_exclude, sources) -> None:
+    """What the change edits in the configuration the review uses, when it hides something (see
+    config_changes.py): with new ``exclude`` globs, which files the review had before them."""
+    from secreview.config_changes import config_edit
+    from secreview.inputs.files import discover
+
+    edit = change.config_edit = config_edit(change, config.source)
+    if edit is not None and edit.adds_exclude:
+        before, _diagnostics = discover([p for p in paths if p != "-"], edit.before_discovery(config), force_exclude)
+        reviewed = {source.path for source in sources}
+        edit.newly_excluded = sorted(source.path for source in before if source.path not in reviewed)
+
+
 def _limit_to_change(result, change, config, baseline_file, write_baseline_file, **_options):
     """Restrict the report to the change, then write and/or apply the baseline."""
     from secreview.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
@@ -187,12 +205,15 @@ def _limit_to_change(result, change, config, baseline_file, write_baseline_file,
 # --- end of change review ----------------------------------------------------------------------------
 
 
-def _load_config(paths, config_file: str | None, stdin_filename: str | None) -> Config:
+def _load_config(paths, config_file: str | None, stdin_filename: str | None, overrides=None) -> Config:
     """--config FILE, else the nearest [tool.secreview] above the first PATH (or --stdin-filename,
-    or the current directory); a bad file exits 2 with a message naming the file and the key."""
+    or the current directory); a bad file exits 2 with a message naming the file and the key.
+    ``overrides``: the files as a patch applied in memory leaves them (by path)."""
+    if overrides:
+        overrides = {os.path.abspath(path): content for path, content in overrides.items()}
     try:
         start = [p for p in paths if p != "-"] + ([stdin_filename] if stdin_filename else [])
-        return load_config(start, config_file)
+        return load_config(start, config_file, overrides)
     except ConfigError as exc:
         raise ConfigFileError(str(exc)) from None
 

@@ -83,62 +83,105 @@ def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
 
 # --- finding and reading the file --------------------------------------------------------------
 
-def _has_secreview_table(pyproject: Path) -> bool:
+def _has_secreview_table(pyproject: Path, overrides: Overrides | None = None) -> bool:
     import tomllib
 
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = _read(pyproject, overrides)
+    except UnicodeDecodeError:
+        text = _read_bytes(pyproject, overrides).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    if text is None:
+        return False
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         # A broken pyproject.toml that mentions secreview is still ours: report the problem.
-        try:
-            return "tool.secreview" in pyproject.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return False
+        return "tool.secreview" in text
     tool = data.get("tool")
     return isinstance(tool, dict) and "secreview" in tool
 
 
-def find_pyproject(start: str) -> Path | None:
+# Files as a change reviewed with ``--patch`` leaves them, when the disk still holds the files
+# before it (the patch is applied in memory, see inputs/changes.py): absolute path -> content, or
+# None for a file the patch removes. The review uses the configuration after the change.
+Overrides = dict[str, "bytes | None"]
+
+
+def _read(file: Path, overrides: Overrides | None) -> str | None:
+    """The text of ``file`` (as ``overrides`` has it, if it does); None when it does not exist."""
+    key = os.path.abspath(file)
+    if overrides is not None and key in overrides:
+        content = overrides[key]
+        return None if content is None else content.decode("utf-8")
+    if not file.is_file():
+        return None
+    return file.read_text(encoding="utf-8")
+
+
+def _read_bytes(file: Path, overrides: Overrides | None) -> bytes:
+    key = os.path.abspath(file)
+    if overrides is not None and key in overrides:
+        return overrides[key] or b""
+    try:
+        return file.read_bytes()
+    except OSError:
+        return b""
+
+
+def find_pyproject(start: str, overrides: Overrides | None = None) -> Path | None:
     """The nearest pyproject.toml at or above ``start`` that has a [tool.secreview] table."""
     path = Path(os.path.abspath(start))
     if not path.is_dir():
         path = path.parent
     for directory in (path, *path.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file() and _has_secreview_table(candidate):
+        if _has_secreview_table(candidate, overrides):
             return candidate
     return None
 
 
-def load_config(paths: list[str], config_file: str | None = None) -> Config:
-    """Read the configuration for a run; raises ConfigError with a clear message."""
-    import tomllib
-
+def load_config(paths: list[str], config_file: str | None = None, overrides: Overrides | None = None) -> Config:
+    """Read the configuration for a run; raises ConfigError with a clear message. ``overrides``:
+    the files as a patch applied in memory leaves them (see ``Overrides``)."""
     if config_file:
         file = Path(config_file)
-        if not file.is_file():
-            raise ConfigError(f"{config_file}: configuration file not found")
     else:
         named = [p for p in paths if p != "-"]
-        file = find_pyproject(named[0] if named else ".")
+        file = find_pyproject(named[0] if named else ".", overrides)
         if file is None:
             return Config()
+    patched = overrides is not None and os.path.abspath(file) in overrides
+    where = f"{file} (as the patch leaves it)" if patched else str(file)
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        text = _read(file, overrides)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{file}: cannot read configuration: {exc}") from None
+        raise ConfigError(f"{where}: cannot read configuration: {exc}") from None
+    if text is None:
+        raise ConfigError(f"{where}: configuration file not found")
+    return config_from_text(text, str(file), explicit=bool(config_file), where=where)
+
+
+def config_from_text(text: str, file: str, explicit: bool = False, where: str | None = None) -> Config:
+    """The configuration a file's ``text`` holds: a pyproject.toml's [tool.secreview] table (none:
+    the defaults, unless the file was named with --config: ``explicit``), or another TOML file's
+    top level. ``where`` names the file in messages (default ``file``)."""
+    import tomllib
+
+    where = where or file
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{file}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
     tool = data.get("tool")
     if isinstance(tool, dict) and "secreview" in tool:
-        table, where = tool["secreview"], "[tool.secreview]"
-    elif file.name == "pyproject.toml":
-        if config_file:
-            raise ConfigError(f"{file}: has no [tool.secreview] table")
+        return config_from_table(tool["secreview"], file, "[tool.secreview]", shown=where)
+    if os.path.basename(file) == "pyproject.toml":
+        if explicit:
+            raise ConfigError(f"{where}: has no [tool.secreview] table")
         return Config()
-    else:
-        table, where = data, "top level"
-    return config_from_table(table, str(file), where)
+    return config_from_table(data, file, "top level", shown=where)
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -183,12 +226,14 @@ def check_globs(globs: list[str], where: str) -> list[str]:
     return list(globs)
 
 
-def config_from_table(table: object, source: str, where: str = "[tool.secreview]") -> Config:
+def config_from_table(table: object, source: str, where: str = "[tool.secreview]", shown: str | None = None) -> Config:
+    """``shown``: the file as messages name it (default ``source``)."""
+    shown = shown or source
     if not isinstance(table, dict):
-        raise ConfigError(f"{source}: {where} must be a table")
+        raise ConfigError(f"{shown}: {where} must be a table")
     config = Config(source=source, root=os.path.dirname(os.path.abspath(source)))
     for key, value in table.items():
-        at = f"{source}: {key}" if where == "top level" else f"{source}: {where} {key}"
+        at = f"{shown}: {key}" if where == "top level" else f"{shown}: {where} {key}"
         if key in _LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{at}: expected a list of strings, got {value!r}")

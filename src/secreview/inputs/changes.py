@@ -23,11 +23,15 @@ import difflib
 from difflib import SequenceMatcher
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import unidiff
 
 from secreview.findings import Finding, TraceStep
 from secreview.parse import ParsedFile, parse_bytes
+
+if TYPE_CHECKING:
+    from secreview.config_changes import ConfigEdit
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 MAX_SUBJECTS = 30
@@ -88,6 +92,15 @@ class Change:
     # Patch mode, when the files on disk are still the old version: path -> content after the
     # patch (reviewed instead of the disk), or None for a file the patch removes.
     overrides: dict[str, bytes | None] = field(default_factory=dict)
+    # What the change edits in secreview's configuration, when it hides findings, files or rules
+    # (see config_changes.py; set by the command line once the configuration is known).
+    config_edit: "ConfigEdit | None" = None
+    # For the version before the change of a file that is not Python code (the configuration):
+    # ``--diff``, the repository top and the commit compared with; ``--patch``, those files' lines
+    # before it (None: added by the patch).
+    repo_top: str = ""
+    base_commit: str = ""
+    originals: dict[str, list[str] | None] = field(default_factory=dict)
     # Filled when the report is restricted to the change (changes_filter.restrict_to_change):
     reviewed_files: list[str] = field(default_factory=list)  # changed files that were analysed
     changed_lines: int = 0  # changed code lines in those files
@@ -147,6 +160,24 @@ class Change:
                 if changed.function_at(line) == function:
                     return step.path, line
         return None
+
+    def content_before(self, path: str) -> tuple[bool, bytes | None]:
+        """(whether the change edits ``path``, its content before the change: None when the file
+        did not exist), for a file that is not Python code, whatever the paths reviewed (the
+        configuration file of a review of ``src/`` is at the top). ``--diff`` asks git."""
+        if self.kind == "patch":
+            if path not in self.originals:
+                return False, None
+            before = self.originals[path]
+            return True, None if before is None else _encode(before)
+        if not self.repo_top or not self.base_commit:
+            return False, None
+        name = os.path.relpath(os.path.abspath(path), self.repo_top)
+        if name.startswith(".."):
+            return False, None  # outside the repository: not the change's
+        shown = _git(["cat-file", "blob", f"{self.base_commit}:{name.replace(os.sep, '/')}"], Path(self.repo_top), check=False)
+        before = shown.stdout if shown.returncode == 0 else None
+        return before != _read_or_none(Path(path)), before
 
     def repo_path(self, path: str) -> str:
         """``path`` (relative to the current directory) relative to the repository top."""
@@ -596,6 +627,7 @@ class _FilePlan:
             change.files[path] = changed_python_file(path, status, self.patched, _encode(before), _encode(after), old_path)
         else:
             change.files[path] = ChangedFile(path, status, _added_lines(self.patched), old_path)
+            change.originals[path] = before if self.old else None
 
 
 def _added_lines(patched: unidiff.PatchedFile) -> frozenset[int]:
@@ -745,7 +777,8 @@ def change_from_git(rev: str, paths: list[str], cwd: Path | None = None) -> Chan
     dirty = bool(untracked_files) or _git(["diff", "--quiet", "HEAD", *pathspec], cwd, check=False).returncode != 0
     to = "working tree" if dirty or not head_id else f"HEAD ({head_id[:7]})"
     since = f"merge-base of {rev} and HEAD ({base[:7]})" if forked else f"{rev} ({base[:7]})"
-    change = Change(kind="diff", title=f"{since}..{to}", base=rev, repo_prefix=repo.prefix)
+    change = Change(kind="diff", title=f"{since}..{to}", base=rev, repo_prefix=repo.prefix, repo_top=str(repo.top),
+                    base_commit=base)
     change.subjects, change.more_commits = _subjects(repo, base)
 
     old_contents = _old_contents(repo, base, [p for p in patch if _wants_old(p)])

@@ -151,6 +151,9 @@ def notices(result: ReviewResult) -> list[tuple[str, str]]:
         names = sorted(change.files)
         listed = ", ".join(shown(name) for name in names[:MAX_NAMED]) + (", ..." if len(names) > MAX_NAMED else "")
         which = "which is not" if len(names) == 1 else "none of them is"
+        if change.config_edit is not None and any(note.path == change.config_edit.path for note in result.notes):
+            return [("no-python-change", f"The change touches {plural(len(names), 'file')} ({listed}), {which} a Python "
+                     "file that was reviewed: only its edits of secreview's configuration were (see the notes).")]
         return [("no-python-change", f"The change touches {plural(len(names), 'file')} ({listed}), {which} a Python "
                  "file that was reviewed, so nothing in it was reviewed.")]
     if change.deleted:

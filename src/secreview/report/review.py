@@ -13,6 +13,7 @@ from secreview.findings import Diagnostic, Finding, TraceStep
 from secreview.report.common import (input_problems, line_span, notices, not_reviewed, partly_reviewed, warnings, plural,
                                      reviewed_inputs, severity_counts, visible)
 from secreview.report.review_comments import change_header
+from secreview.config_changes import CONFIG_SUPPRESSION_ADDED
 from secreview.suppress import SUPPRESSION_ADDED
 
 CLEAN = "No security defects are detected in the code."
@@ -147,11 +148,15 @@ def caveats(result: ReviewResult, show_suppressed: bool) -> list[str]:
 def note_counts(result: ReviewResult) -> list[str]:
     """What the notes on suppressions say, counted, as sentences without a full stop."""
     added = sum(note.kind == SUPPRESSION_ADDED for note in result.notes)
-    unused = len(result.notes) - added
+    configured = sum(note.kind == CONFIG_SUPPRESSION_ADDED for note in result.notes)
+    unused = len(result.notes) - added - configured
     said = []
     if added:
         said.append(f"The change adds {plural(added, 'suppression comment')} that silence{'s' if added == 1 else ''}"
                     f" {'a finding' if added == 1 else 'findings'}")
+    if configured:
+        said.append(f"The change makes {plural(configured, 'edit')} of the configuration that hide{'s' if configured == 1 else ''}"
+                    " findings, files or rules")
     if unused:
         said.append(f"{plural(unused, 'suppression comment')} suppress{'es' if unused == 1 else ''} nothing")
     return said

@@ -10,6 +10,7 @@ from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding, raw_bytes
 from secreview.inputs.changes import Change, repository_path
 from secreview.report.common import notices, visible
+from secreview.config_changes import CONFIG_SUPPRESSION_ADDED
 from secreview.suppress import SUPPRESSION_ADDED
 
 
@@ -121,7 +122,8 @@ def comment_body(finding: Finding, anchor: Anchor) -> str:
 
 def note_body(note: Diagnostic) -> str:
     """The comment for a note on a suppression comment."""
-    title = "Suppression added by this change" if note.kind == SUPPRESSION_ADDED else "Unused suppression"
+    title = {SUPPRESSION_ADDED: "Suppression added by this change",
+             CONFIG_SUPPRESSION_ADDED: "Configuration edit that hides findings"}.get(note.kind, "Unused suppression")
     return f"**{title}** (secreview note, not a finding)\n\n{visible(note.message)}"
 
 
