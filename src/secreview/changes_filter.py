@@ -15,7 +15,8 @@ Suppression comments are part of the change too: a finding silenced by a comment
 suppressed findings wherever it is and gets a ``suppression-added`` note at the comment, which every
 format shows, so the reviewer sees what the change silences; it does not change the exit code (the
 author may suppress; the reviewer judges the reason). Notes on unused suppression comments are kept
-on the lines the change wrote only. So are edits of secreview's configuration that hide findings (a
+on the lines the change wrote only; a finding whose suppression comment the change removes (or
+rewrites to name other rules) is the change's, though no code changed. So are edits of secreview's configuration that hide findings (a
 ``per-path-ignores`` entry: its findings kept with the suppressed ones; an ``exclude`` glob, a rule
 turned off, a level raised): ``config-suppression-added`` notes, see config_changes.py.
 """
@@ -40,6 +41,8 @@ def restrict_to_change(result: ReviewResult, change: Change) -> ReviewResult:
     changed files; record in ``change`` how much was reviewed and attach it to the result."""
     kept = [f for f in result.findings if in_change(f, change)]
     change.findings_outside = len(result.findings) - len(kept)
+    for finding in kept:
+        _say_if_uncovered(finding, change)
     result.findings = kept
     silenced = [f for f in result.suppressed if _silenced_by_change(f, change)]
     edit = change.config_edit
@@ -63,6 +66,14 @@ def restrict_to_change(result: ReviewResult, change: Change) -> ReviewResult:
     change.changed_lines = sum(len(change.lines_of(path)) for path in change.reviewed_files)
     result.change = change
     return result
+
+
+def _say_if_uncovered(finding: Finding, change: Change) -> None:
+    """A finding the change brings back by removing its suppression comment (and nothing else of
+    the change touches it) says so: the reviewer sees a comment edit, not new code."""
+    uncovered = change.uncovers(finding)
+    if uncovered is not None and not change.touches(finding.path, finding.line, max(finding.end_line, finding.line)):
+        finding.message += f" (This change removes the suppression comment `{uncovered[1]}` that silenced it.)"
 
 
 def _silenced_by_change(finding: Finding, change: Change) -> bool:
@@ -138,4 +149,7 @@ def anchor(finding: Finding, change: Change | None, *, changed_lines_only: bool)
     edit = change.edit_passed_over(finding)  # (a sanitizer removed from a helper the flow goes through)
     if edit is not None:
         return Anchor(edit[0], edit[1], edit[1], moved=True)
+    uncovered = change.uncovers(finding)  # (its suppression comment removed: that line is on the diff)
+    if uncovered is not None:
+        return Anchor(finding.path, uncovered[0], uncovered[0])
     return Anchor(finding.path, start, end)

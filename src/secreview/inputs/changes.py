@@ -29,6 +29,7 @@ import unidiff
 
 from secreview.findings import Finding, TraceStep
 from secreview.parse import ParsedFile, parse_bytes
+from secreview.suppress import Suppression, known_ids, parse_comment
 
 if TYPE_CHECKING:
     from secreview.config_changes import ConfigEdit
@@ -58,6 +59,10 @@ class ChangedFile:
     # Every line the change wrote, comment-only edits included (where a suppression comment the
     # change adds sits): the ``+`` lines of the diff; every line of an untracked file.
     touched: frozenset[int] = frozenset()
+    # The suppression comments the change removes from lines whose code it keeps (``# nosec``
+    # deleted, or rewritten to name other rules), as (line after the change, the comment as it
+    # was, its suppression): a finding they silenced is the change's (``Change.uncovers``).
+    removed_suppressions: tuple[tuple[int, str, Suppression], ...] = ()
 
     @cached_property
     def _sorted_flow_edits(self) -> list[int]:
@@ -121,11 +126,25 @@ class Change:
         return any(line in lines for line in range(first, (last or first) + 1))
 
     def introduces(self, finding: Finding) -> bool:
-        """Is ``finding`` on a changed line, does its evidence trace pass through one, or does the
-        flow go over an edit between two of its steps in one function (see ``passes_over_edit``)?"""
+        """Is ``finding`` on a changed line, does its evidence trace pass through one, does the
+        flow go over an edit between two of its steps in one function (see ``passes_over_edit``),
+        or did the change remove the suppression comment that silenced it (``uncovers``)?"""
         if self.touches(finding.path, finding.line, max(finding.end_line, finding.line)):
             return True
-        return self.on_flow([*finding.trace, _sink_step(finding)])
+        return self.on_flow([*finding.trace, _sink_step(finding)]) or self.uncovers(finding) is not None
+
+    def uncovers(self, finding: Finding) -> tuple[int, str] | None:
+        """The suppression comment that the change removed from the statement of ``finding``, or
+        rewrote so that it no longer names it, as (its line, the comment as it was); None if none.
+        The finding, reported now, was silenced before the change: a comment-only edit, but one
+        that reveals a defect."""
+        changed = self.files.get(finding.path)
+        if changed is None or not changed.removed_suppressions:
+            return None
+        start, end = finding.statement_lines if finding.statement_lines != (0, 0) else (finding.line, finding.end_line)
+        names = {finding.rule_id, *finding.bandit}
+        return next(((line, shown) for line, shown, suppression in changed.removed_suppressions
+                     if start <= line <= end and suppression.covers(names)), None)
 
     def on_flow(self, steps: list[TraceStep]) -> bool:
         """Is one of the steps of a flow on a changed line, or does it go over an edit between two?"""
@@ -242,7 +261,7 @@ def changed_python_file(path: str, status: str, patched: unidiff.PatchedFile, ol
                         old_path: str | None = None) -> ChangedFile:
     """The changed code lines of a Python file, and where its functions' data flow may have
     changed (``ChangedFile.flow_edits``, ``functions``)."""
-    lines, deleted_at = _code_changes(patched, old, new)
+    lines, deleted_at, uncovered = _code_changes(patched, old, new)
     edits = lines | deleted_at
     functions: tuple[tuple[int, int], ...] = ()
     if edits and new is not None:
@@ -250,29 +269,55 @@ def changed_python_file(path: str, status: str, patched: unidiff.PatchedFile, ol
         if isinstance(parsed, ParsedFile):
             functions, docstrings = _function_spans(parsed.tree)
             edits = edits - docstrings
-    return ChangedFile(path, status, lines, old_path, frozenset(edits), functions, _added_lines(patched))
+    return ChangedFile(path, status, lines, old_path, frozenset(edits), functions, _added_lines(patched), uncovered)
 
 
-def _code_changes(patched: unidiff.PatchedFile, old: bytes | None, new: bytes | None) -> tuple[frozenset[int], frozenset[int]]:
+def _code_changes(patched: unidiff.PatchedFile, old: bytes | None, new: bytes | None
+                  ) -> tuple[frozenset[int], frozenset[int], tuple[tuple[int, str, Suppression], ...]]:
     """Added lines (numbered in the new file) that change code: within each block of adjacent
     removed/added lines, lines equal once comments and trailing blanks are stripped are not
     changes, nor are lines left with no code. Also the lines of the new file that removed code
-    lines sat just before (a removal leaves no changed line)."""
+    lines sat just before (a removal leaves no changed line), and the suppression comments removed
+    from lines whose code is kept (``ChangedFile.removed_suppressions``)."""
     old_code, new_code = code_lines(old), code_lines(new)
     changed: set[int] = set()
     deleted_at: set[int] = set()
+    uncovered: list[tuple[int, str, Suppression]] = []
     for hunk in patched:
         for removed, added, next_line in _change_blocks(hunk):
-            before = [c for c in (_code_of(old_code, ln.source_line_no, ln.value) for ln in removed) if c.strip()]
-            after = [(ln.target_line_no, _code_of(new_code, ln.target_line_no, ln.value)) for ln in added]
-            after = [(number, c) for number, c in after if c.strip()]
-            matcher = SequenceMatcher(None, before, [c for _, c in after], autojunk=False)
-            for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+            before = [(c, ln.value) for ln in removed for c in [_code_of(old_code, ln.source_line_no, ln.value)] if c.strip()]
+            after = [(ln.target_line_no, c, ln.value) for ln in added for c in [_code_of(new_code, ln.target_line_no, ln.value)]
+                     if c.strip()]
+            matcher = SequenceMatcher(None, [c for c, _ in before], [c for _, c, _ in after], autojunk=False)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
                 if tag == "delete":
                     deleted_at.add(after[j1][0] if j1 < len(after) else next_line)
                 elif tag != "equal":
-                    changed.update(number for number, _ in after[j1:j2])
-    return frozenset(changed), frozenset(deleted_at)
+                    changed.update(number for number, _, _ in after[j1:j2])
+                else:
+                    uncovered += _removed_suppressions(before[i1:i2], after[j1:j2])
+    return frozenset(changed), frozenset(deleted_at), tuple(uncovered)
+
+
+def _removed_suppressions(before: list[tuple[str, str]], after: list[tuple[int, str, str]]) -> list[tuple[int, str, Suppression]]:
+    """Of lines whose code the change keeps (``before``: (code, line as it was); ``after``: (number,
+    code, line as it is)), the suppression comments it removes or rewrites, at the new line."""
+    found = []
+    for (code, old_line), (number, _, new_line) in zip(before, after):
+        old_comment = _comment(old_line, code)
+        if "#" not in old_comment or old_comment == _comment(new_line, code):
+            continue
+        suppression = parse_comment(old_comment, known_ids())
+        if suppression is not None and not suppression.problem:
+            shown = old_comment.strip()
+            found.append((number, shown if len(shown) <= 80 else shown[:77] + "...", suppression))
+    return found
+
+
+def _comment(line: str, code: str) -> str:
+    """The comment after ``code`` on ``line`` (the line's text, ``code`` its code: see code_lines)."""
+    text = line.rstrip("\r\n")
+    return text[len(code):].strip() if text.startswith(code) else ""
 
 
 def _change_blocks(hunk: unidiff.Hunk):
