@@ -217,3 +217,12 @@ def test_a_whole_review_makes_no_such_note(repo, monkeypatch):
     edit(repo, '"tests/**" = [\n', '"app/files.py" = ["path-traversal"]\n"tests/**" = [\n')
     data = json.loads(run_cli(["review", "--no-cache", ".", "-f", "json"], repo.root, monkeypatch).stdout)
     assert data["notices"] == [] and len(data["suppressed"]) == 1
+
+
+def test_a_patch_that_breaks_the_configuration_is_a_clear_error(repo, monkeypatch):
+    edit(repo, 'min-confidence = "medium"\n', 'min-confidence = "sure"\n')
+    (repo.root / "change.diff").write_text(repo.git("diff"))
+    repo.git("checkout", "--", "pyproject.toml")  # (the configuration on disk is fine; the patch's is not)
+    result = run_cli(["review", "--no-cache", "--patch", "change.diff"], repo.root, monkeypatch)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "pyproject.toml (as the patch leaves it): [tool.secreview] min-confidence: expected one of low, medium, high" in result.stderr
