@@ -668,8 +668,9 @@ def injection_hit(
                                      operator_may_choose=operator_may_choose)
         if complete is not None and len(complete.trace) > len(hit.trace):
             hit.trace = complete.trace
-        if complete is not None:  # (the whole value's sources: every piece's, not only the chosen one's)
-            hit.sources = merged_sources(hit.sources, complete.sources)
+    for found in sources:  # (where the flows into every piece start, not only the chosen one's)
+        if found is not None and found is not best:
+            hit.sources = merged_sources(hit.sources, found.sources)
     return hit
 
 
