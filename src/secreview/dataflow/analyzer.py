@@ -3254,7 +3254,7 @@ def _slice_items(container: Taint, bounds: list) -> Taint | None:
     return Taint(container.origins, tuple(enumerate(kept)))
 
 
-_LIST_METHODS = frozenset({"append", "pop", "insert", "reverse"})
+_LIST_METHODS = frozenset({"append", "extend", "pop", "insert", "reverse"})
 UPLOADED_FILE = "uploaded file"  # (request.FILES' values)
 COMMAND_LINE = "command-line argument"  # (the description of parse_args()' values, see models/sources.py)
 # A bound Django form's copies of the request; a DRF serializer's (``perform_create(self, serializer)``).
@@ -3281,6 +3281,14 @@ def _container_method(container: Taint, method: str, arguments: list[Taint], fir
     ordered = [v for _, v in sorted(items, key=lambda kv: kv[0])]
     if method == "append" and len(arguments) == 1:
         ordered.append(arguments[0])
+        return Taint(container.origins, tuple(enumerate(ordered))), CLEAN
+    if method == "extend" and len(arguments) == 1:
+        # ``argv.extend(["-subj", "/CN=" + host])``: a literal list's elements, each with its own
+        # taint, at the end; anything else (a list of unknown length) is joined as a whole.
+        added = arguments[0]
+        if added.items is None or added.origins or not all(isinstance(k, int) for k, _ in added.items):
+            return None
+        ordered.extend(v for _, v in sorted(added.items, key=lambda kv: kv[0]))
         return Taint(container.origins, tuple(enumerate(ordered))), CLEAN
     if method == "pop":
         index = -1 if not arguments else first_constant

@@ -157,7 +157,10 @@ def sequence_elements(ctx: RuleContext, expr: ast.expr | None, depth: int = 0) -
         return [ast.Starred(value=expr, ctx=ast.Load())]  # elements unknown, but a list
     if isinstance(expr, ast.Name) and depth < _MAX_DEPTH:
         bindings = ctx.facts.scopes.bindings_of(expr.id, ctx.scope_chain) or []
-        base = [b for b in bindings if not _is_augmented(b, expr.id)]
+        # (``NAME.append(x)`` binds ``x`` too, for the constant test: not a base value of the list,
+        # it is added by _apply_mutations)
+        added = _mutation_arguments(ctx, expr.id)
+        base = [b for b in bindings if not _is_augmented(b, expr.id) and id(b) not in added]
         augmented = [b for b in bindings if _is_augmented(b, expr.id)]
         if len(base) != 1 or base[0] is None:
             return None
@@ -176,6 +179,21 @@ def _is_augmented(binding: ast.expr | None, name: str) -> bool:
     # AugAssign bindings are recorded as BinOp(Name(name) <op> value) by the scope index.
     return (isinstance(binding, ast.BinOp) and isinstance(binding.op, ast.Add)
             and isinstance(binding.left, ast.Name) and binding.left.id == name)
+
+
+_ADDING_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "extendleft"})
+
+
+def _mutation_arguments(ctx: RuleContext, name: str) -> set[int]:
+    """The ids of the arguments of ``name.append(...)``-like calls in the current scope (the
+    scope index records them as bindings of ``name``)."""
+    scope = ctx.scope_chain[-1] if ctx.scope_chain else ctx.facts.scopes.tree
+    found: set[int] = set()
+    for node in _scope_index(ctx, scope).method_calls.get(name, ()):
+        if node.func.attr in _ADDING_METHODS:  # type: ignore[attr-defined]
+            for argument in (*node.args, *(k.value for k in node.keywords)):
+                found.add(id(argument.value if argument.__class__ is ast.Starred else argument))  # type: ignore[attr-defined]
+    return found
 
 
 def _apply_mutations(ctx: RuleContext, name: str, elements: list[ast.expr]) -> list[ast.expr]:

@@ -971,6 +971,17 @@ def _takes_value(option: object, program: str | None) -> bool:
     return False
 
 
+def _head_of(argument: ast.expr) -> ast.expr:
+    """What an argument begins with: ``f"/CN={host}"[:64]`` begins as the f-string does (a slice
+    from the start keeps the beginning; a value cut elsewhere is its own)."""
+    while argument.__class__ is ast.Subscript and argument.slice.__class__ is ast.Slice:  # type: ignore[attr-defined]
+        lower = argument.slice.lower  # type: ignore[attr-defined]
+        if lower is not None and not (lower.__class__ is ast.Constant and lower.value == 0):  # type: ignore[attr-defined]
+            break
+        argument = argument.value  # type: ignore[attr-defined]
+    return argument
+
+
 def _option_culprits(ctx: RuleContext, arguments: list[ast.expr], program: str | None = None) -> list[ast.AST]:
     culprits: list[ast.AST] = []
     previous: object = None
@@ -980,7 +991,7 @@ def _option_culprits(ctx: RuleContext, arguments: list[ast.expr], program: str |
             break  # end of options: what follows is never an option
         if _takes_value(option, program):
             continue  # the value of the option before it, whatever it starts with
-        composition = compose(ctx, argument)
+        composition = compose(ctx, _head_of(argument))
         if isinstance(argument, ast.Starred) and not composition.is_safe:
             culprits.append(argument.value)
             continue
