@@ -431,6 +431,7 @@ def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
                 f"in `{record.snippet or record.code}`.",
         solution=record.solution or rule.solution, code=record.code, statement_lines=record.statement_lines,  # (0, 0): suppress finds it
         trace=[*trace, sink], bandit=rule.bandit, sources=flow.sources,
+        root=flow.root if rule.groups_sinks_by_source else (),
     )
 
 
@@ -484,6 +485,7 @@ def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedF
         trace=list(steps_in_characters(hit.trace, _lines_of(parsed))) if hit.trace else [],
         bandit=rule.bandit,
         sources=hit.sources,
+        root=hit.root if hit.trace and rule.groups_sinks_by_source else (),
     )
 
 

@@ -170,6 +170,10 @@ class Finding:
     # Where every flow into the sink found starts (data-flow findings; see FlowSource): what a
     # baseline records of the finding besides its fingerprint. Not in the reports.
     sources: tuple[FlowSource, ...] = ()
+    # Where the untrusted value of a data-flow finding comes from (dataflow.values.root_of): its
+    # source, the function that hands it to the sink and where it landed there; () for findings of
+    # no flow, and of rules whose defect is each call (Rule.groups_sinks_by_source).
+    root: tuple = ()
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.col, self.rule_id)

@@ -35,7 +35,7 @@ from secreview.dataflow.analyzer import ALL_ENTRY, BASES_ENTRY, PROPERTIES_ENTRY
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.services import annotated_class
 from secreview.dataflow.values import (
-    ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, as_reported, described, expand_steps, join, new_origin, ordered, proven_for,
+    ATTRIBUTE, CLEAN, INPUT, PROVEN, Origin, Proven, Taint, as_reported, described, expand_steps, join, new_origin, ordered, proven_for, root_of,
 )
 from secreview.facts import FileFacts
 from secreview.facts.archives import may_hold_archives
@@ -76,6 +76,14 @@ class TaintReport:
     # Where each flow that reaches the expression starts, the less confident ones too (the trace
     # shows the most confident): see findings.FlowSource.
     sources: tuple[FlowSource, ...] = ()
+    origin_steps: tuple[TraceStep, ...] = ()  # the reported origin's steps, for ``root``
+    holder: str | None = None  # the function the value is in at the expression
+
+    @property
+    def root(self) -> tuple:
+        """Where the value comes from, for one finding per defect (values.root_of): asked only
+        of the reports a rule makes a finding of."""
+        return root_of(self.origin_steps, self.holder)
 
 
 @dataclass
@@ -1958,7 +1966,10 @@ class FileFlow:
         best = origins[0]  # reportable_for lists them in origin_key order: most confident first
         kept = [expand_steps(origin.steps) for origin in origins if origin.confidence >= best.confidence or origin.param is None]
         sources = flow_sources((origin.steps[0], origin.confidence) for origin in origins if origin.steps)
-        return TaintReport(described(best), best.confidence, self._trace(kept, _outermost_function(ctx)), sources)
+        function = _outermost_function(ctx)
+        holder = self.function_qualname(function) if function is not None else None
+        return TaintReport(described(best), best.confidence, self._trace(kept, function), sources,
+                           origin_steps=best.steps, holder=holder)
 
     def _trace(self, paths: list[list[TraceStep]], function: ast.AST | None) -> list[TraceStep]:
         """One trace from the steps of several flows to a sink (one step per line). The steps in
@@ -2028,7 +2039,7 @@ class FileFlow:
                 steps.setdefault((step.path, step.line), step)
         sources = flow_sources((origin.steps[0], origin.confidence) for origin in origins if origin.steps)
         return TaintReport(origins[0].description, origins[0].confidence, sorted(steps.values(), key=lambda s: (s.path != self.path, s.line)),
-                           sources)
+                           sources, origin_steps=origins[0].steps)  # (no holder: a guessable value is used where it is made)
 
     def _record_sinks(self, value: Taint, cwe: int | None, ctx, operator_may_choose: bool = False) -> None:
         """A sink the function's parameters reach: a sink of the function for its callers. One a

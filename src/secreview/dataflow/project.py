@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from secreview.cache import Packed
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
-from secreview.dataflow.values import ATTRIBUTE, INPUT, HelperSteps, Taint, described, expand_steps, ordered, reported_origin
+from secreview.dataflow.values import ATTRIBUTE, INPUT, HelperSteps, Taint, described, expand_steps, ordered, reported_origin, root_of
 from secreview.findings import Finding, FlowSource, HelperRef, Level, TraceStep, flow_sources
 from secreview.models import OPERATOR_CHOSEN_PROGRAM_SOURCES
 
@@ -36,6 +36,13 @@ class FlowFinding:
     trace: list[TraceStep]
     # Where every flow found into the sink starts, not only this one (see findings.FlowSource).
     sources: tuple[FlowSource, ...] = ()
+    origin_steps: tuple[TraceStep, ...] = ()  # the steps of the value in the caller, for ``root``
+    caller: str | None = None  # the function calling towards the sink with it
+
+    @property
+    def root(self) -> tuple:
+        """Where the value comes from (values.root_of): one defect, one finding."""
+        return root_of(self.origin_steps, self.caller)
 
 
 def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_names: dict[str, list[str]],
@@ -106,7 +113,8 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                             if reached.looked_up:
                                 confidence = min(confidence, Level.LOW)
                             starts.setdefault(identity, []).append((origin.steps[0] if origin.steps else call.step, confidence))
-                            candidate = FlowFinding(reached, described(origin, reached.looked_up), confidence, _ordered(expand_steps(steps, helpers)))
+                            candidate = FlowFinding(reached, described(origin, reached.looked_up), confidence, _ordered(expand_steps(steps, helpers)),
+                                                    origin_steps=origin.steps, caller=call.caller)
                             if found is None or _rank(candidate, prefer) > _rank(found, prefer):
                                 findings[identity] = candidate
         if not changed:

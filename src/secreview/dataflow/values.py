@@ -156,6 +156,27 @@ def _with_via(step: TraceStep, via: "tuple[TraceStep | HelperRef, ...]", memo: d
 
 
 PASSED_THROUGH = "passed through `"  # the note of a call step whose value a helper gives back
+
+
+def root_of(steps: tuple[TraceStep, ...], function: str | None) -> tuple:
+    """Where a flow's value comes from, for telling one defect reached at several sinks from
+    several defects (see secreview/root_causes.py): its source, the function that holds the value
+    and hands it to the sinks (``function``: the sink's, or that of the call that leads to it), and
+    the step where the value landed there. A helper's own source it gives back lands at the call
+    (``name = user_file()``: the call step without ``via``, since no argument went in); a value the
+    function reads itself, at its source. So two callers of such a helper, two routes filled by
+    one dependency class, two calls of one reader are different flows; one function handing one
+    value on to several sinks, one. (``steps`` is an origin's, in the order taken.) Flat: the
+    source's path, line and column, the function, the landing's line and column."""
+    if not steps:
+        return ()
+    source = landing = steps[0]
+    for step in steps:
+        if not step.via and step.note.startswith(PASSED_THROUGH):
+            landing = step
+    return (source.path, source.line, source.col, function or "", landing.line, landing.col)
+
+
 MAX_EXPANDED_STEPS = 40  # of a trace with the steps inside helpers (see ``expand_steps``)
 MAX_HELPER_DEPTH = 8  # helpers of other files inside helpers of other files (recursion across files)
 

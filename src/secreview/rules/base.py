@@ -32,6 +32,9 @@ class Hit:
     solution: str = ""
     cwe: int | None = None  # a rule may refine its CWE per occurrence (e.g. eval of input: 95)
     sources: tuple[FlowSource, ...] = ()  # where every flow found into the sink starts (TaintReport.sources)
+    # Where the untrusted value comes from (dataflow.values.root_of): the findings of a rule that
+    # one unchecked value reaches at several sinks are one defect (see secreview/root_causes.py).
+    root: tuple = ()
 
 
 CheckFn = Callable[[ast.AST, "RuleContext"], "Hit | Iterable[Hit] | None"]
@@ -75,6 +78,11 @@ class Rule:
     # reported (or suppressed) at least as confidently (see engine.drop_yielded). E.g. urllib's
     # file: scheme (CWE-73) yields to SSRF (CWE-918), whose scheme allow-list closes both.
     yields_to: str = ""
+    # Whether the findings of this rule that one unchecked value reaches at several calls are one
+    # defect, reported once with the other calls listed (see secreview/root_causes.py): the value is
+    # what to check, once (a path, a URL, a command). False where the defect is each call itself,
+    # whatever the data (a weak hash over request data, a token decoded without its signature).
+    groups_sinks_by_source: bool = True
 
     def confidence_of(self, found: Level | None) -> Level:
         return min(found or self.confidence, self.max_confidence)
@@ -113,6 +121,7 @@ def rule(
     max_confidence: Level = Level.HIGH,
     min_source_confidence: Level = Level.LOW,
     yields_to: str = "",
+    groups_sinks_by_source: bool = True,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a rule; its check function is the decorated function."""
 
@@ -128,6 +137,7 @@ def rule(
             nodes=tuple(nodes), names=frozenset(names), keywords=frozenset(keywords),
             targets=frozenset(targets), family=module, max_confidence=max_confidence,
             min_source_confidence=min_source_confidence, yields_to=yields_to,
+            groups_sinks_by_source=groups_sinks_by_source,
         )
         return check
 
@@ -191,7 +201,8 @@ def dynamic_value_hit(
         if handed_by is not None:  # ``pool.submit(os.system, cmd)``: see rules/handed.py
             sink_note = f"passed to `{ctx.source(node.func)}()` through `{handed_by}`; {sink_note}"  # type: ignore[attr-defined]
         return Hit(node, message=_with_source(tainted, taint.description), confidence=taint.confidence,
-                   trace=trace_to_sink(ctx, node, taint.trace, sink_note), severity=tainted_severity, sources=taint.sources)
+                   trace=trace_to_sink(ctx, node, taint.trace, sink_note), severity=tainted_severity, sources=taint.sources,
+                   root=taint.root)
     if ctx.flow is None:
         confidence = MEDIUM
     elif proofs and ctx.proven_safe(value):

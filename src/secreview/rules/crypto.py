@@ -72,6 +72,7 @@ def _hash_object_updates(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
     bandit=["B303", "B324"],
     calls=[*_HASHLIB_WEAK, *_LIBRARY_WEAK_HASHES, "hashlib.new"],
     yields_to="weak-password-hasher",  # (MD5 of a password: CWE-916 is the more specific weakness)
+    groups_sinks_by_source=False,  # (each MD5 call is the defect, whatever the data hashed)
     description="""MD5, MD4, MD2 and SHA-1 have practical collision attacks and are fast to brute
         force: a digest made with them does not protect passwords, signatures, tokens or integrity
         checks against an attacker. Confidence is high when the digest is used for security (the

@@ -35,7 +35,7 @@ def _predictable_hit(ctx: RuleContext, node: ast.AST, value: ast.expr | None, wh
         return None  # reported where it was first stored under a secret's name
 
     trace.append(TraceStep(ctx.path, line, getattr(node, "col_offset", 0), ctx.parsed.source_line(line).strip(), f"used as {where}"))
-    return Hit(node, trace=trace, sources=found.sources, message=f"{found.description.capitalize()} is used as {where}; "
+    return Hit(node, trace=trace, sources=found.sources, root=found.root, message=f"{found.description.capitalize()} is used as {where}; "
                "whoever has seen a few outputs of the generator can compute it.")
 
 

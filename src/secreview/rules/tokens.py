@@ -42,6 +42,7 @@ _CHECK_OFF = "is told not to verify the signature"
     severity=HIGH,  # (medium where the token does not visibly come from a request)
     confidence=HIGH,
     calls=[*_DECODE, *_UNVERIFIED_CLAIMS, *_UNVERIFIED_HEADER],
+    groups_sinks_by_source=False,  # (each unverified decode is the defect, wherever the token comes from)
     description="""A JSON Web Token is decoded without checking its signature: PyJWT or
         python-jose jwt.decode() with options={"verify_signature": False} (PyJWT 1's verify=False),
         an algorithms list that allows "none" (an unsigned token then passes) or is taken from
