@@ -40,6 +40,31 @@ def expectations_with_traces(path: Path) -> list[tuple[int, str, int, tuple[int,
     return expected
 
 
+def also_of(path: Path) -> dict[tuple[int, str, int], tuple[str, int]]:
+    """The sinks expected as another sink of one finding (one unchecked value reaching several
+    calls: secreview/root_causes.py), from ``# expect: rule CWE-N also-of=12`` (the finding is at
+    line 12 of the same file) or ``also-of=views.py:34`` (of that file): (line, rule id, cwe) ->
+    (file name, line of the finding). Every other expected sink is a finding of its own."""
+    found = {}
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        match = EXPECT.search(line)
+        if match:
+            for item in match.group("items").split(";"):
+                rule_id, cwe, *rest = item.split()
+                for extra in rest:
+                    if extra.startswith("also-of="):
+                        file, _, primary = extra.removeprefix("also-of=").rpartition(":")
+                        found[(number, rule_id, int(cwe.removeprefix("CWE-")))] = (file or path.name, int(primary))
+    return found
+
+
+def grouped_sinks(findings) -> dict[tuple[str, int, str, int], tuple[str, int]]:
+    """What ``also_of`` expects, found: (file name, line, rule id, cwe) of each sink a finding lists
+    -> (file name, line) of the finding."""
+    return {(Path(sink.path).name, sink.line, sink.rule_id, sink.cwe): (Path(finding.path).name, finding.line)
+            for finding in findings for sink in finding.also}
+
+
 def fixture_options(path: Path) -> dict:
     """``# fixture: min-confidence=medium`` on the first lines sets review options."""
     options = {}

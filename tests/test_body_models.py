@@ -6,6 +6,7 @@ import pytest
 from conftest import review_text
 from project_helpers import flows, write
 from secreview.findings import Level
+from secreview.root_causes import every_sink
 
 ROUTE = '''
 import os
@@ -35,7 +36,7 @@ def send(parcel: Parcel):
 
 
 def test_the_trace_names_the_field_and_the_parameter():
-    findings = {f.line: f for f in review_text(ROUTE).findings if f.rule_id == "shell-command-injection"}
+    findings = {f.line: f for f in every_sink(review_text(ROUTE).findings) if f.rule_id == "shell-command-injection"}
     assert [(step.line, step.note) for step in findings[22].trace] == [
         (15, "field `label`: HTTP request body (untrusted)"),
         (21, "parameter `parcel`: `Parcel` built by FastAPI from the JSON body"),
@@ -55,7 +56,7 @@ def test_the_trace_names_the_field_and_the_parameter():
 
 def test_a_class_that_is_no_model_stays_text_as_a_whole():
     plain = ROUTE.replace("class Parcel(BaseModel):", "class Parcel:")  # (pydantic converts nothing)
-    findings = {f.line: f for f in review_text(plain).findings if f.rule_id == "shell-command-injection"}
+    findings = {f.line: f for f in every_sink(review_text(plain).findings) if f.rule_id == "shell-command-injection"}
     assert findings[24].confidence is Level.HIGH  # ``parcel.weight``: whatever the body holds
     assert findings[24].trace[0].note == "parameter `parcel`: HTTP request body (untrusted)"
 

@@ -4,6 +4,7 @@ when the command uses shell syntax a list cannot express."""
 from pathlib import Path
 
 from conftest import review_text
+from secreview.root_causes import every_sink
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "netcfg.py"
 
@@ -52,7 +53,7 @@ def lookup(db):
 
 
 def sql_solution(line: int) -> str:
-    return next(f.solution for f in review_text(SQL).findings if f.line == line and f.rule_id == "sql-injection")
+    return next(f.solution for f in every_sink(review_text(SQL).findings) if f.line == line and f.rule_id == "sql-injection")
 
 
 def test_sql_injection_fix_is_the_parameterized_call_with_the_driver_placeholder():
@@ -188,7 +189,7 @@ def search():
 
 
 def test_sql_parameters_are_the_values_not_the_clauses_built_from_them():
-    findings = review_text(NESTED_SQL).findings
+    findings = every_sink(review_text(NESTED_SQL).findings)
     at = {f.line: f.solution for f in findings if f.rule_id == "sql-injection"}
     assert '`conn.execute("SELECT * FROM t WHERE name = ? AND team = ?", (n, request.args["team"],))`' in at[10]
     assert '`conn.execute("SELECT * FROM t WHERE name = ?", (n,))`' in at[8]
@@ -216,7 +217,7 @@ def admin():
 
 
 def test_a_parameter_is_proposed_only_where_sql_takes_a_value():
-    at = {f.line: f.solution for f in review_text(PLACES).findings if f.rule_id == "sql-injection"}
+    at = {f.line: f.solution for f in every_sink(review_text(PLACES).findings) if f.rule_id == "sql-injection"}
     assert all("db.execute(" not in at[line] for line in (7, 8, 9))  # a name, a keyword, a table
     assert '`db.execute("INSERT INTO members (name, team) VALUES (?, ?)", (name, team,))`' in at[10]
     assert '`db.execute("SELECT * FROM members WHERE team IN (?, 0) LIMIT ?", (team, mode,))`' in at[11]

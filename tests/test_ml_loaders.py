@@ -3,12 +3,13 @@ urllib's file: scheme next to SSRF, and source-neutral wording for command-line 
 from conftest import review_text
 
 from secreview.findings import Level
+from secreview.root_causes import every_sink
 
 LOW, MEDIUM, HIGH = Level.LOW, Level.MEDIUM, Level.HIGH
 
 
 def _by_line(code: str, rule_id: str) -> dict[int, tuple[str, Level]]:
-    return {f.line: (f.message, f.confidence) for f in review_text(code).findings if f.rule_id == rule_id}
+    return {f.line: (f.message, f.confidence) for f in every_sink(review_text(code).findings) if f.rule_id == rule_id}
 
 
 def _rules_by_line(code: str) -> dict[int, set[str]]:

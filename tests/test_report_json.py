@@ -61,7 +61,7 @@ def test_finding_with_trace():
             {"path": "netcfg.py", "line": 13, "column": 9, "code": 'cmd = "ip addr add %s dev %s" % (cidr, name)', "note": "both formatted into `cmd`"},
             {"path": "netcfg.py", "line": 14, "column": 9, "code": "subprocess.run(cmd, shell=True, check=True)", "note": "executed by a shell"},
         ],
-        "bandit": [], "fingerprint": "1" * 32, "suppressed_by": None,
+        "bandit": [], "fingerprint": "1" * 32, "suppressed_by": None, "also_reaches": [],
     }
 
 

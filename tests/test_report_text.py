@@ -70,12 +70,12 @@ def test_color_output_uses_ansi_and_keeps_the_same_text():
 
 
 def test_real_review_frames_multi_line_calls_and_non_ascii_columns():
-    code = 'def f(data):\n    s = "été"; eval(data)\n    return eval(\n        data,\n    )\n'
+    code = 'def f(data, more):\n    s = "été"; eval(data)\n    return eval(\n        more,\n    )\n'
     output = text.render(review_text(code))
     # columns count characters, so the caret sits under eval even after non-ASCII text
     assert '  > 2 |     s = "été"; eval(data)\n      |                ^^^^^^^^^^\n' in output
     assert "snippet.py:2:16:" in output
-    assert "  > 3 |     return eval(\n      |            ^^^^^\n  > 4 |         data,\n  > 5 |     )\n" in output
+    assert "  > 3 |     return eval(\n      |            ^^^^^\n  > 4 |         more,\n  > 5 |     )\n" in output
 
 
 def test_reviewed_code_cannot_inject_terminal_escapes():

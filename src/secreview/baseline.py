@@ -26,6 +26,8 @@ from pathlib import Path
 from secreview import __version__
 from secreview.engine import ReviewResult
 from secreview.findings import Finding, FlowSource, Level, path_bytes, raw_bytes
+from secreview.root_causes import every_sink
+from secreview.root_causes import group as group_by_root
 
 BASELINE_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # 1: no sources recorded (any flow into a recorded sink is accepted)
@@ -72,7 +74,7 @@ def to_document(findings: list[Finding]) -> dict:
         {"fingerprint": f.fingerprint, "rule_id": f.rule_id, "path": f.path, "line": f.line, "code": f.code,
          "confidence": f.confidence.label,
          "sources": [{"id": source_id(s), "path": s.step.path, "line": s.step.line, "code": s.step.code} for s in f.sources]}
-        for f in sorted(findings, key=Finding.sort_key)
+        for f in sorted(every_sink(findings), key=Finding.sort_key)  # (every sink of a finding: see root_causes.py)
     ]
     return {
         "version": BASELINE_VERSION,
@@ -139,9 +141,13 @@ def apply_baseline(result: ReviewResult, baseline: Baseline, file: str, min_conf
     """Move the findings recorded in the baseline to the suppressed list, unless found now with a
     higher confidence than recorded (a stronger defect than the one accepted), or reached by a flow
     from a source the entry does not record (one at ``min_confidence`` at least: the review would
-    report that flow on its own)."""
+    report that flow on its own). Sink by sink: a finding for several sinks of one unchecked value
+    (root_causes.py) is reported for those not accepted (a new call the accepted value reaches is
+    news), headed by one of them."""
     kept: list[Finding] = []
-    for finding in result.findings:
+    grouped = any(finding.also for finding in result.findings)
+    for finding in every_sink(result.findings):
+        finding.also = []  # (regrouped below, from the sinks kept)
         entry = baseline.accepted.get(finding.fingerprint)
         if entry is None:
             kept.append(finding)
@@ -159,6 +165,8 @@ def apply_baseline(result: ReviewResult, baseline: Baseline, file: str, min_conf
         else:
             finding.suppressed_by = f"baseline {file}"
             result.suppressed.append(finding)
+    if grouped:
+        kept = sorted(group_by_root(kept, result.change), key=Finding.sort_key)
     result.findings = kept
     result.suppressed.sort(key=Finding.sort_key)
     return result

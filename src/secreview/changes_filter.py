@@ -6,7 +6,9 @@ give the right context), then the report is limited to what a change introduces:
   or a new caller of an old dangerous helper, is a new defect; a helper the value goes through
   puts its own steps in the trace, so a change there counts too);
 - findings whose flow goes over an edit between two of its steps in one function (a sanitizer
-  removed, a check rewritten: see ``Change.edit_passed_over``).
+  removed, a check rewritten: see ``Change.edit_passed_over``);
+- of a finding for several sinks of one unchecked value (root_causes.py), any sink so introduced
+  (a new call reached by an old unchecked value is news): the finding is then headed by that sink.
 
 Everything else is counted (``Change.findings_outside``) but not reported.
 
@@ -29,11 +31,14 @@ from secreview.engine import ReviewResult
 from secreview.findings import Diagnostic, Finding
 from secreview.inputs import SourceFile
 from secreview.inputs.changes import Change
+from secreview.root_causes import group as group_by_root
+from secreview.root_causes import every_sink, members
 from secreview.suppress import SUPPRESSION_ADDED, suppression_line
 
 
 def in_change(finding: Finding, change: Change) -> bool:
-    return change.introduces(finding)
+    """Does the change introduce the finding, at one of its sinks (see root_causes.py)?"""
+    return any(change.introduces(sink) for sink in members(finding))
 
 
 def restrict_to_change(result: ReviewResult, change: Change) -> ReviewResult:
@@ -41,8 +46,10 @@ def restrict_to_change(result: ReviewResult, change: Change) -> ReviewResult:
     changed files; record in ``change`` how much was reviewed and attach it to the result."""
     kept = [f for f in result.findings if in_change(f, change)]
     change.findings_outside = len(result.findings) - len(kept)
-    for finding in kept:
+    for finding in every_sink(kept):
         _say_if_uncovered(finding, change)
+    if any(finding.also for finding in kept):  # (headed by a sink the change introduces: the news, and where review tools take comments)
+        kept = sorted(group_by_root(kept, change), key=Finding.sort_key)
     result.findings = kept
     silenced = [f for f in result.suppressed if _silenced_by_change(f, change)]
     edit = change.config_edit

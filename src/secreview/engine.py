@@ -1,6 +1,7 @@
 """Orchestration: run every stage over the inputs and collect one ``ReviewResult``.
 
-inputs -> parse -> facts -> dataflow -> rules -> findings -> suppress -> (report, by the caller)
+inputs -> parse -> facts -> dataflow -> rules -> findings -> suppress -> one finding per defect (root_causes)
+-> (report, by the caller)
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from secreview.rules.base import Hit
 from secreview.rules.context import RuleContext, node_source
 from secreview.rules.dispatch import Dispatcher
 from secreview import suppress
+from secreview.root_causes import every_sink
+from secreview.root_causes import group as group_by_root
 
 if TYPE_CHECKING:
     from secreview.inputs.changes import Change
@@ -85,12 +88,13 @@ class ReviewResult:
             self.excerpts.setdefault(path, {}).update(lines)
 
     def finalize(self) -> "ReviewResult":
-        self.findings = _best_per_location(self.findings, self.change)
+        self.findings = _best_per_location(every_sink(self.findings), self.change)  # (each sink judged on its own)
         self.suppressed = _best_per_location(self.suppressed, self.change)  # one suppression, counted once
         self.findings, self.suppressed, self.below_threshold = drop_yielded(self.findings, self.suppressed, self.below_threshold)
         assign_fingerprints(self.findings + self.suppressed)
         reported = {_place(f) for f in self.findings + self.suppressed}
         self.below_threshold = sorted({tuple(place) for place in self.below_threshold} - reported)
+        self.findings = group_by_root(self.findings, self.change)  # one defect, one finding
         self.findings.sort(key=Finding.sort_key)
         self.suppressed.sort(key=Finding.sort_key)
         self.diagnostics.sort(key=Diagnostic.sort_key)

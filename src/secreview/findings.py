@@ -174,6 +174,9 @@ class Finding:
     # source, the function that hands it to the sink and where it landed there; () for findings of
     # no flow, and of rules whose defect is each call (Rule.groups_sinks_by_source).
     root: tuple = ()
+    # The other sinks of the same rule and CWE that the same unchecked value reaches: one defect,
+    # reported once, at this finding (see root_causes.py). Each keeps its own fingerprint and evidence.
+    also: list["Finding"] = field(default_factory=list)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.col, self.rule_id)

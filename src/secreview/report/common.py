@@ -105,7 +105,7 @@ def percent_encoded(path: str) -> str:
 def report_paths(result: ReviewResult) -> set[str]:
     """Every path a report may name: files, findings and their evidence, diagnostics, the change."""
     paths = set(result.files) | {d.path for d in result.diagnostics}
-    for finding in (*result.findings, *result.suppressed):
+    for finding in (*result.findings, *(sink for f in result.findings for sink in f.also), *result.suppressed):
         paths.add(finding.path)
         paths.update(step.path for step in finding.trace)
     if result.change is not None:

@@ -50,6 +50,8 @@ def annotation(finding: Finding, result: ReviewResult) -> str:
         message = f"The defect is at {finding.path}:{finding.line}; the change here is on its data-flow path. {message}"
     if finding.trace:
         message += "\nEvidence:\n" + "\n".join(f"  {s.path}:{s.line}: {s.code} — {s.note}" for s in finding.trace)
+    if finding.also:  # (one unchecked value, several sinks: see root_causes.py)
+        message += "\nAlso reaches (the same value, unchecked):\n" + "\n".join(f"  {s.path}:{s.line}: {s.code}" for s in finding.also)
     message += f"\nFix: {finding.solution}"
     return workflow_command(_COMMAND[finding.severity.label], properties, message)
 

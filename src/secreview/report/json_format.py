@@ -73,6 +73,22 @@ def finding_json(finding: Finding) -> dict:
         "bandit": list(finding.bandit),
         "fingerprint": finding.fingerprint,
         "suppressed_by": finding.suppressed_by,
+        # The other sinks the same unchecked value reaches (one defect: see root_causes.py).
+        "also_reaches": [sink_json(sink) for sink in finding.also],
+    }
+
+
+def sink_json(sink: Finding) -> dict:
+    return {
+        "path": sink.path,
+        "line": sink.line,
+        "column": sink.col + 1,
+        "end_line": sink.end_line,
+        "end_column": sink.end_col + 1,
+        "code": sink.code,
+        "message": sink.message,
+        "trace": [step_json(step) for step in sink.trace],
+        "fingerprint": sink.fingerprint,
     }
 
 

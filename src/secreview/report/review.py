@@ -61,8 +61,15 @@ def finding_block(number: int, finding: Finding, with_path: bool) -> str:
     if finding.trace:
         lines += ["", "**Evidence:**"]
         lines += [f"  - {evidence_step(step, finding.path)}" for step in finding.trace]
+    if finding.also:  # (one unchecked value, several sinks: see root_causes.py)
+        lines += ["", "**Also reaches** (the same value, unchecked):"]
+        lines += [f"  - {sink_place(sink, finding.path)}: {code(sink.code)}" for sink in finding.also]
     lines += ["", f"**Solution:** {visible(finding.solution)}"]
     return "\n".join(lines)
+
+
+def sink_place(sink: Finding, finding_path: str) -> str:
+    return line_span(sink) if sink.path == finding_path else f"{code(sink.path)} {line_span(sink)}"
 
 
 def evidence_step(step: TraceStep, finding_path: str) -> str:

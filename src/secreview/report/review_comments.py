@@ -116,6 +116,9 @@ def comment_body(finding: Finding, anchor: Anchor) -> str:
     if finding.trace:
         lines += ["", "Evidence:"]
         lines += [f"- {step.path}:{step.line}: {md_code(step.code)} — {visible(step.note)}" for step in finding.trace]
+    if finding.also:  # (one unchecked value, several sinks: see root_causes.py)
+        lines += ["", "Also reaches (the same value, unchecked):"]
+        lines += [f"- {sink.path}:{sink.line}: {md_code(sink.code)}" for sink in finding.also]
     lines += ["", f"Solution: {finding.solution}"]
     return "\n".join(lines)
 

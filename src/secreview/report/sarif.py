@@ -155,10 +155,30 @@ def sarif_result(finding: Finding, rule_index: int, locate: "Locator | None" = N
         },
     }
     if finding.trace:
-        result["codeFlows"] = [{"threadFlows": [{"locations": [thread_flow_location(s, locate) for s in finding.trace]}]}]
+        result["codeFlows"] = [code_flow(finding, locate)]
+    if finding.also:
+        also_reaches(result, finding, locate)
     if finding.suppressed_by:
         result["suppressions"] = [suppression(finding.suppressed_by)]
     return result
+
+
+def code_flow(finding: Finding, locate: "Locator") -> dict:
+    return {"threadFlows": [{"locations": [thread_flow_location(s, locate) for s in finding.trace]}]}
+
+
+def also_reaches(result: dict, finding: Finding, locate: "Locator") -> None:
+    """The other sinks of one defect (see root_causes.py): ``relatedLocations`` (each with its own
+    fingerprint), linked from the message as SARIF viewers show them, and a code flow each."""
+    related, links = [], []
+    for number, sink in enumerate(finding.also, start=1):
+        where = f"line {sink.line}" if sink.path == finding.path else f"{sink.path}:{sink.line}"
+        related.append({"id": number, "physicalLocation": locate(sink.path, region(sink)),
+                        "message": {"text": f"also reaches: {sink.code}"}, "properties": {"fingerprint": sink.fingerprint}})
+        links.append(f"[{where}]({number})")
+    result["relatedLocations"] = related
+    result["message"]["text"] += f" The same unchecked value also reaches {', '.join(links)}."
+    result.setdefault("codeFlows", []).extend(code_flow(sink, locate) for sink in finding.also if sink.trace)
 
 
 def region(finding: Finding) -> dict:

@@ -86,6 +86,11 @@ def finding_block(finding: Finding, excerpt: dict[int, str]) -> list[Text]:
             if step.note:
                 step_text.append(f" — {visible(step.note)}", "dim")
             lines.append(step_text)
+    if finding.also:  # (one unchecked value, several sinks: see root_causes.py)
+        lines.append(Text(INDENT + "also reaches (the same value, unchecked):", "bold"))
+        for sink in finding.also:
+            where = f"line {sink.line}" if sink.path == finding.path else f"{visible(sink.path)}:{sink.line}"
+            lines.append(Text.assemble(INDENT * 2, (f"{where}: ", "dim"), visible(sink.code)))
     lines.append(Text.assemble((INDENT + "fix: ", "green"), visible(finding.solution)))
     return lines
 
