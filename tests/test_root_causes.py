@@ -238,3 +238,15 @@ def test_a_change_adding_a_sink_reports_the_finding_headed_by_it(tmp_path, monke
     whole = run_cli(["review", "proxy.py", "-f", "json", "--select", "ssrf"], repo.root, monkeypatch)
     assert [f["line"] for f in json.loads(whole.stdout)["findings"]] == [REQUEST_LINE]  # (headed by the Request otherwise)
 
+
+def test_what_the_confidence_floor_holds_back_is_counted_as_the_findings_it_would_add():
+    # A public function's parameter (possible input: low) reaching two calls: one finding held back.
+    code = "import os\nimport shutil\n\n\ndef purge(folder):\n    shutil.rmtree(folder)\n    os.makedirs(folder)\n"
+    held = review_text(code, min_confidence=Level.MEDIUM)
+    shown = review_text(code, min_confidence=Level.LOW)
+    assert [(f.line, [s.line for s in f.also]) for f in shown.findings] == [(6, [7])]
+    assert (held.findings, len(held.below_threshold), held.held_back()) == ([], 2, 1)
+    fixture = (FIXTURES / "flows" / "root_causes.py").read_text()
+    held = review_text(fixture, path="root_causes.py", min_confidence=Level.MEDIUM)
+    shown = review_text(fixture, path="root_causes.py", min_confidence=Level.LOW)
+    assert held.held_back() == len(shown.findings) - len(held.findings) > 0

@@ -55,10 +55,11 @@ class ReviewResult:
     # few lines per finding are kept so a large review does not hold every file in memory.
     excerpts: dict[str, dict[int, str]] = field(default_factory=dict)
     # Findings not reported for being below --min-confidence/--min-severity, as (rule id, path,
-    # line, column): a clean review must not read as "nothing there" when possible defects were
-    # held back (the report counts them and says how to see them). Unique and apart from the
-    # findings reported at the same place after ``finalize``.
-    below_threshold: list[tuple[str, str, int, int]] = field(default_factory=list)
+    # line, column), and for a data flow (confidence, evidence length, CWE, *root) (see
+    # suppress.below_threshold): a clean review must not read as "nothing there" when possible
+    # defects were held back (the report counts them, see ``held_back``, and says how to see them).
+    # Unique and apart from the findings reported at the same place after ``finalize``.
+    below_threshold: list[tuple] = field(default_factory=list)
     # Notes on suppression comments (suppress.unused; changes_filter adds those a change adds):
     # neither findings nor input problems, and they do not change the exit code.
     notes: list[Diagnostic] = field(default_factory=list)
@@ -87,13 +88,37 @@ class ReviewResult:
         for path, lines in other.excerpts.items():
             self.excerpts.setdefault(path, {}).update(lines)
 
+    def held_back(self) -> int:
+        """The findings --min-confidence/--min-severity held back: as many as lowering them would
+        add, so one per place (the flow ``_best_per_location`` would report there), but one for the
+        calls one unchecked value reaches (root_causes.py), and none for those that would join a
+        finding reported."""
+        if not self.below_threshold:
+            return 0
+        best: dict[tuple, tuple] = {}
+        for place in self.below_threshold:
+            known = best.get(place[:4])
+            if known is None or len(place) > 4 and (len(known) == 4 or place[4][:2] > known[4][:2]):
+                best[place[:4]] = place
+        defects = {(f.rule_id, f.cwe, *f.root) for f in every_sink(self.findings) if f.root}
+        count = 0
+        for place in best.values():
+            if len(place) > 4:
+                defect = (place[0], *place[4][2:])
+                if defect in defects:
+                    continue
+                defects.add(defect)
+            count += 1
+        return count
+
     def finalize(self) -> "ReviewResult":
         self.findings = _best_per_location(every_sink(self.findings), self.change)  # (each sink judged on its own)
         self.suppressed = _best_per_location(self.suppressed, self.change)  # one suppression, counted once
         self.findings, self.suppressed, self.below_threshold = drop_yielded(self.findings, self.suppressed, self.below_threshold)
         assign_fingerprints(self.findings + self.suppressed)
         reported = {_place(f) for f in self.findings + self.suppressed}
-        self.below_threshold = sorted({tuple(place) for place in self.below_threshold} - reported)
+        self.below_threshold = sorted(place for place in {tuple(place) for place in self.below_threshold}
+                                      if place[:4] not in reported)
         self.findings = group_by_root(self.findings, self.change)  # one defect, one finding
         self.findings.sort(key=Finding.sort_key)
         self.suppressed.sort(key=Finding.sort_key)
@@ -403,9 +428,9 @@ def drop_yielded(findings: list[Finding], suppressed: list[Finding], below: list
         confidence = broader.get((to, finding.path, finding.line, finding.col))
         return confidence is not None and confidence >= finding.confidence
 
-    held_back = {tuple(place) for place in below if place[0] in yielding.values()}
+    held_back = {tuple(place[:4]) for place in below if place[0] in yielding.values()}
     below = [place for place in below
-             if place[0] not in yielding or (yielding[place[0]], *place[1:]) not in held_back]
+             if place[0] not in yielding or (yielding[place[0]], *place[1:4]) not in held_back]
     return [f for f in findings if not covered(f)], [f for f in suppressed if not covered(f)], below
 
 

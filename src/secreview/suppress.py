@@ -377,11 +377,14 @@ def _may_have_comment(finding: Finding, parsed: ParsedFile) -> bool:
     return any("#" in parsed.source_line(line) for line in range(start, end + 1))
 
 
-def below_threshold(findings: list[Finding], config: Config) -> list[tuple[str, str, int, int]]:
+def below_threshold(findings: list[Finding], config: Config) -> list[tuple]:
     """Where the findings below the reported severity or confidence are (rule id, path, line,
-    column): not reported, but counted (see ReviewResult.below_threshold)."""
-    return [(f.rule_id, f.path, f.line, f.col) for f in findings
-            if f.severity < config.min_severity or f.confidence < config.min_confidence]
+    column; then, for a data flow, its confidence, length of evidence, CWE and root: one defect's
+    calls are one finding, see root_causes.py): not reported, but counted (see
+    ReviewResult.below_threshold and held_back)."""
+    return [(f.rule_id, f.path, f.line, f.col, (int(f.confidence), len(f.trace), f.cwe, *f.root)) if f.root
+            else (f.rule_id, f.path, f.line, f.col)
+            for f in findings if f.severity < config.min_severity or f.confidence < config.min_confidence]
 
 
 def apply(findings: list[Finding], parsed: ParsedFile, config: Config) -> tuple[list[Finding], list[Finding]]:

@@ -29,7 +29,7 @@ def to_document(result: ReviewResult) -> dict:
             "by_severity": {level: sum(f.severity.label == level for f in result.findings) for level in SEVERITIES},
             "suppressed": len(result.suppressed),
             # Findings below --min-confidence/--min-severity: not listed, counted.
-            "below_threshold": len(result.below_threshold),
+            "below_threshold": result.held_back(),
             "not_reviewed": len(not_reviewed(result)),
             "partly_reviewed": len(partly_reviewed(result)),
             "warnings": len(warnings(result)),

@@ -103,7 +103,7 @@ def clean_conclusion(result: ReviewResult, show_suppressed: bool) -> str:
     else:
         reviewed = (f"Reviewed {plural(len(result.files), 'file')}, {plural(result.lines, 'line')},"
                     f" with {checks_and_rules(result)}.")
-    clean = CLEAN_AT_THRESHOLD if result.below_threshold else CLEAN
+    clean = CLEAN_AT_THRESHOLD if result.held_back() else CLEAN
     if result.change is not None:
         clean = clean.replace("in the code", "in the changed code")  # (the rest was analysed, not reviewed)
     return clean + "\n\n" + "\n".join([reviewed, *caveats(result, show_suppressed)])
@@ -130,7 +130,7 @@ def caveats(result: ReviewResult, show_suppressed: bool) -> list[str]:
         listed = "listed under “Suppressed findings”" if show_suppressed else "run with `--show-suppressed` to list them"
         lines.append(f"{plural(len(result.suppressed), 'finding')} {was(len(result.suppressed))} suppressed"
                      f" and not counted ({listed}).")
-    if held_back := len(result.below_threshold):
+    if held_back := result.held_back():
         lines.append(f"{plural(held_back, 'finding')} of lower confidence or severity than reported {was(held_back)}"
                      f" left out (lower `--min-confidence` or `--min-severity` to see {'it' if held_back == 1 else 'them'}).")
     change = result.change

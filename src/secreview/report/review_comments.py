@@ -80,8 +80,8 @@ def summary(result: ReviewResult) -> str:
     notes = []
     if result.suppressed:
         notes.append(f"{len(result.suppressed)} suppressed")
-    if result.below_threshold:
-        notes.append(f"{len(result.below_threshold)} below the reported confidence or severity")
+    if held_back := result.held_back():
+        notes.append(f"{held_back} below the reported confidence or severity")
     if change and change.findings_outside:
         notes.append(f"{change.findings_outside} in unchanged code not reported")
     problems = [d for d in result.diagnostics if not d.is_warning]

@@ -161,8 +161,8 @@ def summary(result: ReviewResult, show_suppressed: bool = False) -> Text:
                  f" {plural(result.checks, 'rule check')}")  # (see report/review.checks_and_rules)
     if result.suppressed:
         parts.append(f"{len(result.suppressed)} suppressed" + ("" if show_suppressed else " (--show-suppressed lists them)"))
-    if result.below_threshold:
-        parts.append(f"{len(result.below_threshold)} below the reported confidence or severity (lower --min-confidence/--min-severity to see them)")
+    if held_back := result.held_back():
+        parts.append(f"{held_back} below the reported confidence or severity (lower --min-confidence/--min-severity to see them)")
     if result.change is not None and result.change.findings_outside:
         parts.append(f"{result.change.findings_outside} in unchanged code not reported")
     missing, partial = not_reviewed(result), partly_reviewed(result)
