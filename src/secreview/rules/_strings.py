@@ -157,10 +157,12 @@ def sequence_elements(ctx: RuleContext, expr: ast.expr | None, depth: int = 0) -
         return [ast.Starred(value=expr, ctx=ast.Load())]  # elements unknown, but a list
     if isinstance(expr, ast.Name) and depth < _MAX_DEPTH:
         bindings = ctx.facts.scopes.bindings_of(expr.id, ctx.scope_chain) or []
-        # (``NAME.append(x)`` binds ``x`` too, for the constant test: not a base value of the list,
-        # it is added by _apply_mutations)
-        added = _mutation_arguments(ctx, expr.id)
-        base = [b for b in bindings if not _is_augmented(b, expr.id) and id(b) not in added]
+        base = [b for b in bindings if not _is_augmented(b, expr.id)]
+        if len(base) > 1:
+            # (``NAME.append(x)`` binds ``x`` too, for the constant test: not a base value of the
+            # list, it is added by _apply_mutations. Looked for only then: most names have one.)
+            added = _mutation_arguments(ctx, expr.id)
+            base = [b for b in base if id(b) not in added]
         augmented = [b for b in bindings if _is_augmented(b, expr.id)]
         if len(base) != 1 or base[0] is None:
             return None
