@@ -52,6 +52,10 @@ from secreview.models.sanitizers import (
     ADDRESS_TEXT_ATTRIBUTES, BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT, BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS,
     REDIRECT_CWES,
 )
+from secreview.models.sql_statements import (
+    SQL_STATEMENT, SQL_STATEMENT_CHAINED_METHODS, SQL_STATEMENT_CWES, SQL_STATEMENT_MAKING_METHODS, SQL_STATEMENT_METHODS,
+    SQL_STATEMENT_MODULES, SQL_TEXT_MAKERS,
+)
 from secreview.dataflow.url_normalization import normalized_before, normalized_name, self_normalized
 from secreview.models.sources import (
     CONVERTING_PROMPTS, ARCHIVE_CONTENT_METHODS, ARCHIVE_MEMBER_METHODS, ARCHIVE_MEMBER_NAME, BODY_MODEL_KIND, PATH_SOURCE_METHODS,
@@ -1506,6 +1510,10 @@ class FunctionAnalysis:
                 return join(receiver.whole(), arguments).proved(safe_for)
         if method in _ROOT_STRIPPING_METHODS and func.value.__class__ is ast.Call and _relative_normalized(node, self):
             return receiver.proved(PATH_CWES)  # ``posixpath.normpath("/" + path).lstrip("/")``
+        if method in _STATEMENT_METHOD_NAMES or (name is not None and name.startswith(SQL_STATEMENT_MODULES)):
+            statement = self.sql_statement(func, name, method, receiver, arguments)
+            if statement is not None:
+                return statement
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             if method in RECEIVING_METHODS:  # ``await websocket.receive_text()``, ``await reader.readline()``
                 message = self.received(node)
@@ -1618,6 +1626,36 @@ class FunctionAnalysis:
             if method == "get" and isinstance(func.value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
                 return join(receiver.whole(), default)
         return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
+
+    def sql_statement(self, func: ast.expr, name: str | None, method: str | None, receiver: Taint,
+                      arguments: Taint) -> Taint | None:
+        """What a call building an SQL statement returns (models/sql_statements.py): the statement,
+        proven safe for SQL whatever its receiver and arguments carry (they are bound parameters);
+        still carrying them for other weaknesses. None when the call is no such builder: a
+        function of another module (``numpy.where``), ``text()``, a project class's own method,
+        ``values``/``join`` on something that is no statement."""
+        if name is not None and name.startswith(SQL_STATEMENT_MODULES):
+            if name.rsplit(".", 1)[-1] in SQL_TEXT_MAKERS:
+                return None
+            return join(receiver.whole(), arguments).proved(SQL_STATEMENT_CWES)
+        on_statement = receiver.__class__ is Proven and SQL_STATEMENT in receiver.cwes  # type: ignore[attr-defined]
+        if not on_statement:
+            if method in SQL_STATEMENT_CHAINED_METHODS:
+                made = func.value  # type: ignore[attr-defined]
+                if not (made.__class__ is ast.Call and made.func.__class__ is ast.Attribute  # type: ignore[attr-defined]
+                        and made.func.attr in SQL_STATEMENT_MAKING_METHODS):  # type: ignore[attr-defined]
+                    return None  # (``table.insert().values(...)``, ``db.queries.update(T).values(...)``)
+            elif name is not None and name.rpartition(".")[0] in self.unit.facts.imports.imported_modules:
+                return None  # a module's function (``np.where(c, a, b)``), not a statement's method
+            self.unit.summaries.quiet = not arguments.origins and not receiver.origins
+            try:
+                if self.is_project_method(func, name, method):  # type: ignore[arg-type]
+                    return None  # (a query builder of the project's own: what it does is followed)
+            finally:
+                self.unit.summaries.quiet = False
+        if method in LOOKUP_METHODS and receiver.is_clean:
+            return CLEAN.proved(SQL_STATEMENT_CWES)  # (``User.query.filter_by(name=x)``: rows found by ``x``, not ``x``)
+        return join(receiver.whole(), arguments).proved(SQL_STATEMENT_CWES)
 
     def received(self, node: ast.Call) -> Taint | None:
         """``websocket.receive_text()``, ``reader.readline()``: what a WebSocket or a stream
@@ -3268,6 +3306,7 @@ _LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_M
 # What ``expr_Call`` looks up before the project's functions: a call of none of these (most calls)
 # goes straight to ``call_of_project``.
 _ARCHIVE_METHODS = ARCHIVE_MEMBER_METHODS | ARCHIVE_CONTENT_METHODS
+_STATEMENT_METHOD_NAMES = SQL_STATEMENT_METHODS | SQL_STATEMENT_CHAINED_METHODS
 _MODELLED_METHODS = _LIBRARY_METHOD_NAMES | frozenset({"format", "replace", "get"}) | frozenset(PATH_SOURCE_METHODS)
 _MODELLED_CALLS = (frozenset(SELECTED_FROM_ARGUMENTS) | frozenset(SOURCE_CALLS) | frozenset(PREDICTABLE_CALLS)
                    | frozenset(SANITIZERS) | frozenset(LOOKUP_FUNCTIONS) | DECODERS)

@@ -14,6 +14,9 @@ import json
 import re
 
 from secreview.facts import instances
+from secreview.models.sql_statements import (
+    SQL_LABEL_CLAUSE_METHODS, SQL_STATEMENT_MODULES, SQL_TEXT_CLAUSE_METHODS,
+)
 from secreview.rules._strings import (
     NUMERIC_CALLS, TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements, value_expressions,
 )
@@ -30,9 +33,12 @@ SQL_SANITIZERS = Sanitizers(
     methods=frozenset({"escape_string", "mogrify", "quote_ident"}),
 )
 
-# Functions whose first argument is SQL text.
+# Functions whose first argument is SQL text (``literal_column`` pastes its text into the query
+# as it is, unlike ``column``, which quotes a name).
 SQL_TEXT_CALLS: dict[str, str] = {
     "sqlalchemy.text": "text", "sqlalchemy.sql.text": "text", "sqlalchemy.sql.expression.text": "text",
+    "sqlmodel.text": "text", "sqlalchemy.literal_column": "text", "sqlalchemy.sql.literal_column": "text",
+    "sqlalchemy.sql.expression.literal_column": "text",
     "pandas.read_sql": "sql", "pandas.read_sql_query": "sql", "pandas.io.sql.read_sql": "sql",
     "pandas.io.sql.read_sql_query": "sql",
     "psycopg2.sql.SQL": "string", "psycopg.sql.SQL": "string",
@@ -245,17 +251,22 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
         return None  # `.execute()` of something that is not visibly SQL, on an unknown receiver
     if not composition.built and (_is_statement_object(ctx, query) or ctx.taint(query) is None):
         return None  # an opaque value: only the data-flow engine can tell where it comes from
-    hit = injection_hit(
-        ctx, call, culprits, cwe=cwe, whole=wrapped or query, sink_note="run as SQL",
-        tainted=f"`{called}` gets SQL text built from {{source}} (`{{code}}`); it can rewrite the query (SQL injection).",
-        dynamic=f"`{called}` gets SQL text built from `{{code}}`, which is not a constant; if it can carry outside data, it can rewrite the query (SQL injection).",
-    )
+    hit = _plain_hit(ctx, call, culprits, called, cwe, wrapped or query)
     # (Not through a call of unknown meaning: its parameters, if any, are not the driver's.)
     fixed = parameterized_call(ctx, call, composition, query) if wrapped is None else None
     if hit is not None and fixed is not None:
         hit.solution = (f"Pass the values as query parameters — `{fixed}` — so the driver sends them apart from "
                         "the SQL text and they can never change the query.")
     return hit
+
+
+def _plain_hit(ctx: RuleContext, call: ast.Call, culprits: list[ast.AST], called: str, cwe: int | None,
+               whole: ast.expr) -> Hit | None:
+    return injection_hit(
+        ctx, call, culprits, cwe=cwe, whole=whole, sink_note="run as SQL",
+        tainted=f"`{called}` gets SQL text built from {{source}} (`{{code}}`); it can rewrite the query (SQL injection).",
+        dynamic=f"`{called}` gets SQL text built from `{{code}}`, which is not a constant; if it can carry outside data, it can rewrite the query (SQL injection).",
+    )
 
 
 # Identifier quote pairs (opening, closing) and the pseudo-CWE the data flow proves for a value fit
@@ -341,16 +352,19 @@ def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast
     confidence=MEDIUM,
     bandit=["B608"],
     calls=SQL_TEXT_CALLS,
-    methods=[*SQL_METHODS, *ASYNCPG_SQL_METHODS],
+    methods=[*SQL_METHODS, *ASYNCPG_SQL_METHODS, *sorted(SQL_TEXT_CLAUSE_METHODS | SQL_LABEL_CLAUSE_METHODS)],
     description="""A query run by cursor.execute/executemany/executescript, SQLAlchemy text(),
-        session/engine/connection execute, asyncpg's fetch/fetchrow/fetchval (and cursor,
-        fetchmany, prepare, copy_from_query), pandas.read_sql, psycopg sql.SQL() or Django raw() is
-        assembled with %, .format, an f-string or + from values that are not constants. Whoever
-        controls such a value can close the quote and change the query: read or modify any data,
-        bypass authentication. Not reported: parameterized queries (the values are passed
-        separately), constant queries (also built from constant table names), numbers (int(),
-        %d) and driver escaping; a query that is only a parameter is left to the data-flow
-        analysis.""",
+        literal_column() and exec_driver_sql(), session/engine/connection execute, asyncpg's
+        fetch/fetchrow/fetchval (and cursor, fetchmany, prepare, copy_from_query),
+        pandas.read_sql, psycopg sql.SQL() or Django raw() is assembled with %, .format, an
+        f-string or + from values that are not constants; so is a string given to a statement's
+        .where()/.filter()/.having() (SQLAlchemy before 1.4, PySpark: medium confidence at most).
+        Whoever controls such a value can close the quote and change the query: read or modify
+        any data, bypass authentication. Not reported: parameterized queries (the values are
+        passed separately), SQLAlchemy statements (select(...).where(...), whoever built them:
+        their values are bound parameters), constant queries (also built from constant table
+        names), numbers (int(), %d) and driver escaping; a query that is only a parameter is
+        left to the data-flow analysis.""",
     solution="""Pass values as query parameters: cursor.execute("SELECT * FROM users WHERE name = %s",
         (name,)) (the placeholder is %s, ?, :name or asyncpg's $1 depending on the driver), text("... :name")
         with bindparams, or the ORM's filters. Identifiers (table/column names) cannot be
@@ -363,8 +377,44 @@ def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast
     """,
 )
 def check_sql_sink(call: ast.Call, ctx: RuleContext):
+    if call.func.__class__ is ast.Attribute and call.func.attr in _CLAUSE_METHODS:  # type: ignore[attr-defined]
+        return _clause_text_hit(ctx, call)
     query, certain = query_argument(ctx, call)
     return sql_hit(ctx, call, query, certain=certain, called=ctx.source(call.func))
+
+
+_CLAUSE_METHODS = SQL_TEXT_CLAUSE_METHODS | SQL_LABEL_CLAUSE_METHODS
+_SQLALCHEMY_MODULES = tuple(prefix.rstrip(".") for prefix in SQL_STATEMENT_MODULES) + ("flask_sqlalchemy",)
+
+
+def clause_text(ctx: RuleContext, call: ast.Call) -> ast.expr | None:
+    """The string assembled in place and given to a statement's clause method as SQL text
+    (``.where("name = '" + name + "'")``, ``.filter(f"age > {n}")``: see models/sql_statements.py),
+    else None: an expression object (``users.c.name == name``) binds its values. ``order_by`` and
+    ``group_by`` only in a file using SQLAlchemy (Django's take field names)."""
+    method = call.func.attr  # type: ignore[attr-defined]
+    if method in SQL_LABEL_CLAUSE_METHODS and not any(ctx.facts.imports.imports_module(m) for m in _SQLALCHEMY_MODULES):
+        return None
+    for argument in call.args:
+        if _is_string_builder(argument):
+            return argument
+    return None
+
+
+def _clause_text_hit(ctx: RuleContext, call: ast.Call) -> Hit | None:
+    text = clause_text(ctx, call)
+    if text is None:
+        return None
+    method = call.func.attr  # type: ignore[attr-defined]
+    hit = sql_hit(ctx, call, text, certain=True, called=ctx.source(call.func))
+    if hit is not None:
+        # (SQLAlchemy 1.4 and later refuse a string there, or read it as a label's name: a crash
+        # rather than an injection; PySpark's where/filter read it as SQL in every version)
+        hit.confidence = min(hit.confidence or MEDIUM, MEDIUM)
+        pasted_by = "SQLAlchemy before 1.4 pastes" if method in SQL_LABEL_CLAUSE_METHODS else "SQLAlchemy before 1.4 and PySpark paste"
+        hit.message = hit.message.replace(
+            "it can rewrite the query", f"{pasted_by} a string given to `.{method}()` into the query, where it can rewrite it")
+    return hit
 
 
 # --- SQL strings built where they are not visibly run (B608) ----------------------------------
@@ -404,6 +454,8 @@ def _reaches_sql_call(ctx: RuleContext, node: ast.AST) -> bool:
                 return True
             if isinstance(ancestor.func, ast.Attribute) and ancestor.func.attr == "extra":
                 return True
+            if isinstance(ancestor.func, ast.Attribute) and ancestor.func.attr in _CLAUSE_METHODS and clause_text(ctx, ancestor) is node:
+                return True  # (``.where("name = '" + name + "'")``)
         break
     # The string as the one argument of a call of unknown meaning that is run as the query
     # (``execute(text("SELECT ..." + term))``, ``text`` unresolved): sql-injection checks it there.
