@@ -437,12 +437,16 @@ def drop_yielded(findings: list[Finding], suppressed: list[Finding], below: list
 def _carry_solutions(hits: list, records: list[SinkRecord]) -> None:
     """Give the sinks a rule fixed from the code (``hit.solution``) that fix for the flows found
     through them from callers: ``def ping(host): os.system("ping -c 1 " + host)`` reached from a
-    view gets ``subprocess.run(["ping", "-c", "1", host])``, not the rule's generic example."""
-    fixes = {(rule.id, getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0)): hit.solution
-             for rule, hit, _ in hits if hit.solution}
+    view gets ``subprocess.run(["ping", "-c", "1", host])``, not the rule's generic example. So
+    too the rule's limits on those flows (``hit.flows_at_most``, ``hit.flows_caveat``)."""
+    fixes = {(rule.id, getattr(hit.node, "lineno", 0), getattr(hit.node, "col_offset", 0)): hit
+             for rule, hit, _ in hits if hit.solution or hit.flows_at_most is not None}
     if fixes:
         for record in records:
-            record.solution = fixes.get((record.rule_id, record.line, record.col), record.solution)
+            hit = fixes.get((record.rule_id, record.line, record.col))
+            if hit is not None:
+                record.solution = hit.solution or record.solution
+                record.at_most, record.caveat = hit.flows_at_most, hit.flows_caveat
 
 
 def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
@@ -457,7 +461,7 @@ def flow_finding(rule: Rule, flow: FlowFinding) -> Finding:
         confidence=Level.LOW if is_test_path(record.path) else rule.confidence_of(flow.confidence),
         path=record.path, line=record.line, col=record.col, end_line=record.end_line, end_col=record.end_col,
         message=f"Untrusted data ({flow.description}) is passed to `{_entry_helper(flow, record)}()`, which uses it "
-                f"in `{record.snippet or record.code}`.",
+                f"in `{record.snippet or record.code}`{record.caveat}.",
         solution=record.solution or rule.solution, code=record.code, statement_lines=record.statement_lines,  # (0, 0): suppress finds it
         trace=[*trace, sink], bandit=rule.bandit, sources=flow.sources,
         root=flow.root if rule.groups_sinks_by_source else (),

@@ -46,6 +46,7 @@ from secreview.models import (
     DJANGO_VIEW_MODULE_LEAVES, DJANGO_VIEW_MODULE_PARTS, FORM_HANDLER_METHODS, OPERATOR_CHOSEN_PROGRAM_SOURCES, SOURCE_ATTRIBUTES, WEB_FRAMEWORK_MODULES,
 )
 from secreview.models.sanitizers import BACKSLASH_OPEN_REDIRECT
+from secreview.models.sql_statements import SQL_STATEMENT_PACKAGES
 from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, DRF_SERIALIZER_HANDLER_METHODS, FIELD_CLASS_MODULES
 from secreview.models.sources import FLASK_ADMIN_EXPOSE_NAME, HTTP_SERVER_REQUEST_ATTRIBUTES, LITESTAR_MODULES, LITESTAR_ROUTE_DECORATORS, TORNADO_HANDLER_READS
 from secreview.models.sources import NINJA_ROUTE_METHODS, NINJA_ROUTERS
@@ -116,6 +117,9 @@ class SinkRecord:
     # The parameter reaches the sink only through what a getter found by it (values.Origin's
     # ``looked_up``): the flows from callers are reported at low confidence at most.
     looked_up: bool = False
+    # The rule's limits on the flows through this sink (rules/base.Hit.flows_at_most, flows_caveat).
+    at_most: Level | None = None
+    caveat: str = ""
 
 
 class SummaryTable(ChainMap):
@@ -427,6 +431,11 @@ class FileFlow:
     def typer_commands(self) -> frozenset[int]:
         """The functions (node ids) Typer runs as commands (parameters.py)."""
         return typer_commands(self)
+
+    @functools.cached_property
+    def imports_sql_statements(self) -> bool:
+        """Whether the file imports a package whose functions build SQL statements (SQLAlchemy)."""
+        return not self.imported_packages.isdisjoint(SQL_STATEMENT_PACKAGES)
 
     @functools.cached_property
     def imports_argparse(self) -> bool:

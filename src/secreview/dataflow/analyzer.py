@@ -54,7 +54,7 @@ from secreview.models.sanitizers import (
 )
 from secreview.models.sql_statements import (
     SQL_STATEMENT, SQL_STATEMENT_CHAINED_METHODS, SQL_STATEMENT_CWES, SQL_STATEMENT_MAKING_METHODS, SQL_STATEMENT_METHODS,
-    SQL_STATEMENT_MODULES, SQL_TEXT_MAKERS,
+    SQL_STATEMENT_MODULES, SQL_STRING_ESCAPES, SQL_TEXT_MAKERS,
 )
 from secreview.dataflow.url_normalization import normalized_before, normalized_name, self_normalized
 from secreview.models.sources import (
@@ -1510,7 +1510,8 @@ class FunctionAnalysis:
                 return join(receiver.whole(), arguments).proved(safe_for)
         if method in _ROOT_STRIPPING_METHODS and func.value.__class__ is ast.Call and _relative_normalized(node, self):
             return receiver.proved(PATH_CWES)  # ``posixpath.normpath("/" + path).lstrip("/")``
-        if method in _STATEMENT_METHOD_NAMES or (name is not None and name.startswith(SQL_STATEMENT_MODULES)):
+        if method in _STATEMENT_METHOD_NAMES or (self.unit.imports_sql_statements and name is not None
+                                                 and name.startswith(SQL_STATEMENT_MODULES)):
             statement = self.sql_statement(func, name, method, receiver, arguments)
             if statement is not None:
                 return statement
@@ -1605,6 +1606,10 @@ class FunctionAnalysis:
             quotable = _identifier_quote_escaped(node)
             if quotable is not None:  # ``name.replace('"', '""')``: fit to go between that quote pair
                 return receiver.proved(quotable)
+        if method == "replace":
+            escaped = _sql_string_escaped(node)
+            if escaped is not None:  # ``text.replace("'", "''")``: see models/sql_statements.py
+                return receiver.proved(escaped)
 
         if method == "get" and positional and func.value.__class__ is ast.Attribute and func.value.attr in VALIDATED_DATA_ATTRIBUTES:
             key = self.fold(node.args[0])
@@ -3261,6 +3266,16 @@ def _identifier_quote_escaped(call: ast.Call) -> frozenset[int] | None:
     if old not in _IDENTIFIER_CLOSERS or new not in ("", old + old):
         return None
     return _IDENTIFIER_CLOSERS[old]
+
+
+def _sql_string_escaped(call: ast.Call) -> frozenset[int] | None:
+    """``x.replace("'", "''")`` / ``x.replace("\\", "\\\\")``: the mark of that SQL string
+    escape (SQL_STRING_ESCAPES), else None."""
+    args = call.args
+    if len(args) != 2 or args[0].__class__ is not ast.Constant or args[1].__class__ is not ast.Constant:
+        return None
+    key = (args[0].value, args[1].value)
+    return SQL_STRING_ESCAPES.get(key) if key[0].__class__ is str else None  # type: ignore[call-overload]
 
 
 def _strips_line_breaks(call: ast.Call) -> bool:

@@ -112,6 +112,8 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                             confidence = min(origin.confidence, Level.MEDIUM) if reached.backslash_open else origin.confidence
                             if reached.looked_up:
                                 confidence = min(confidence, Level.LOW)
+                            if reached.at_most is not None:
+                                confidence = min(confidence, reached.at_most)
                             starts.setdefault(identity, []).append((origin.steps[0] if origin.steps else call.step, confidence))
                             candidate = FlowFinding(reached, described(origin, reached.looked_up), confidence, _ordered(expand_steps(steps, helpers)),
                                                     origin_steps=origin.steps, caller=call.caller)

@@ -40,7 +40,8 @@ SQL_STATEMENT_MAKING_METHODS = frozenset({"insert", "update", "delete", "select"
 
 # Functions of these packages build statements and expressions (``select``, ``insert``,
 # ``and_``, ``func.count``, ``literal``: bound parameters)...
-SQL_STATEMENT_MODULES = ("sqlalchemy.", "sqlmodel.")
+SQL_STATEMENT_PACKAGES = frozenset({"sqlalchemy", "sqlmodel"})
+SQL_STATEMENT_MODULES = tuple(f"{package}." for package in sorted(SQL_STATEMENT_PACKAGES))
 # ... except those taking SQL text, whose result holds the text as it was given (checked where
 # they are called: rules/sql.py SQL_TEXT_CALLS).
 SQL_TEXT_MAKERS = frozenset({"text", "literal_column", "TextClause"})
@@ -51,3 +52,13 @@ SQL_TEXT_MAKERS = frozenset({"text", "literal_column", "TextClause"})
 SQL_TEXT_CLAUSE_METHODS = frozenset({"where", "filter", "having"})
 SQL_LABEL_CLAUSE_METHODS = frozenset({"order_by", "group_by"})  # (Django's are field names: SQLAlchemy files only)
 
+# SQL string literals written by the project (``"... '" + value.replace("'", "''") + "'"``):
+# pseudo-CWEs (never a rule's) for what the flow knows of a value on its way between single
+# quotes. Doubling the quote is the standard SQL escape: enough where a backslash is an
+# ordinary character (PostgreSQL's standard strings, SQLite, SQL Server, Oracle), not in MySQL
+# and MariaDB without NO_BACKSLASH_ESCAPES, nor in PostgreSQL's E'...' strings, where ``\'``
+# is a quote inside the string and the doubled quote after it ends the string. Backslashes
+# doubled too make the value fit for every dialect. The sql-injection rule reads them.
+QUOTE_DOUBLED = -39  # ``value.replace("'", "''")``
+BACKSLASH_DOUBLED = -92  # ``value.replace("\\", "\\\\")``
+SQL_STRING_ESCAPES = {("'", "''"): frozenset({QUOTE_DOUBLED}), ("\\", "\\\\"): frozenset({BACKSLASH_DOUBLED})}

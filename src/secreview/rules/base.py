@@ -35,6 +35,11 @@ class Hit:
     # Where the untrusted value comes from (dataflow.values.root_of): the findings of a rule that
     # one unchecked value reaches at several sinks are one defect (see secreview/root_causes.py).
     root: tuple = ()
+    # The flows found through this sink from the callers of its function (dataflow/project.py):
+    # at this confidence at most, with this caveat after their message (a sink whose danger
+    # depends on what the rule saw there, not on the data: SQL literals escaped for some dialects).
+    flows_at_most: Level | None = None
+    flows_caveat: str = ""
 
 
 CheckFn = Callable[[ast.AST, "RuleContext"], "Hit | Iterable[Hit] | None"]

@@ -15,7 +15,7 @@ import re
 
 from secreview.facts import instances
 from secreview.models.sql_statements import (
-    SQL_LABEL_CLAUSE_METHODS, SQL_STATEMENT_MODULES, SQL_TEXT_CLAUSE_METHODS,
+    BACKSLASH_DOUBLED, QUOTE_DOUBLED, SQL_LABEL_CLAUSE_METHODS, SQL_STATEMENT_PACKAGES, SQL_TEXT_CLAUSE_METHODS,
 )
 from secreview.rules._strings import (
     NUMERIC_CALLS, TEXT, Composition, Sanitizers, compose, injection_hit, sequence_elements, value_expressions,
@@ -245,12 +245,22 @@ def sql_hit(ctx: RuleContext, call: ast.Call, query: ast.expr | None, *, certain
     if culprits:
         quoted = _quoted_identifiers(ctx, composition)
         culprits = [node for node in culprits if id(node) not in quoted] if quoted else culprits
+    literals = _escaped_string_literals(ctx, composition) if culprits else None
+    if literals:
+        culprits = [node for node in culprits if literals.get(id(node)) is not True]  # (fit for every dialect)
     if not culprits:
         return None
     if not certain and not is_db_receiver(call, ctx) and not (composition.built and looks_like_sql(composition)):
         return None  # `.execute()` of something that is not visibly SQL, on an unknown receiver
     if not composition.built and (_is_statement_object(ctx, query) or ctx.taint(query) is None):
         return None  # an opaque value: only the data-flow engine can tell where it comes from
+    if literals:
+        # A piece that is no escaped literal is the finding (if any); the literals' safety
+        # depends on the database: low confidence.
+        others = [node for node in culprits if id(node) not in literals]
+        hit = _plain_hit(ctx, call, others, called, cwe, wrapped or query) if others else None
+        return hit or _dialect_dependent_hit(ctx, call, [node for node in culprits if id(node) in literals],
+                                             called, cwe, wrapped or query)
     hit = _plain_hit(ctx, call, culprits, called, cwe, wrapped or query)
     # (Not through a call of unknown meaning: its parameters, if any, are not the driver's.)
     fixed = parameterized_call(ctx, call, composition, query) if wrapped is None else None
@@ -289,6 +299,42 @@ def _quoted_identifiers(ctx: RuleContext, composition) -> set[int]:
         if quote is not None and after.text[0] == quote[0] and ctx.proven_safe(piece.node, quote[1]):
             found.add(id(piece.node))
     return found
+
+
+def _escaped_string_literals(ctx: RuleContext, composition) -> dict[int, bool]:
+    """The variable pieces (node ids) written between single quotes with their quotes doubled
+    (``"... '" + v.replace("'", "''") + "'"``), each True when its backslashes are doubled too (fit
+    for every dialect), False when not (see models/sql_statements.py: a backslash escapes the
+    doubled quote in MySQL)."""
+    pieces = composition.pieces
+    found: dict[int, bool] = {}
+    for index in range(1, len(pieces) - 1):
+        piece, before, after = pieces[index], pieces[index - 1], pieces[index + 1]
+        if piece.is_text or piece.node is None or not (before.is_text and after.is_text) or not before.text or not after.text:
+            continue
+        if before.text[-1] == "'" and after.text[0] == "'" and ctx.proven_safe(piece.node, QUOTE_DOUBLED):
+            found[id(piece.node)] = ctx.proven_safe(piece.node, BACKSLASH_DOUBLED)
+    return found
+
+
+def _dialect_dependent_hit(ctx: RuleContext, call: ast.Call, culprits: list[ast.AST], called: str, cwe: int | None,
+                           whole: ast.expr) -> Hit | None:
+    """The finding for SQL text whose variable pieces are all string literals escaped by doubling
+    their quotes only: safe or not depending on the database, so low confidence at most."""
+    dialects = ("inside '...' with its quotes doubled, which holds where a backslash is an ordinary character "
+                "(PostgreSQL, SQLite) but not in MySQL or MariaDB without NO_BACKSLASH_ESCAPES, nor in a "
+                "PostgreSQL E'...' string: there `\\'` in the value ends the string (SQL injection)")
+    hit = injection_hit(
+        ctx, call, culprits, cwe=cwe, whole=whole, sink_note="run as SQL",
+        tainted=f"`{called}` gets SQL text built from {{source}} (`{{code}}`) {dialects}.",
+        dynamic=f"`{called}` gets SQL text built from `{{code}}`, which is not a constant, {dialects}.",
+    )
+    if hit is not None:
+        hit.confidence = hit.flows_at_most = LOW
+        hit.flows_caveat = ", inside '...' with its quotes doubled: safe only where a backslash is an ordinary character (not MySQL)"
+        hit.solution = ("Pass the value as a query parameter (text(\"... :payload\") with bindparams, or the driver's "
+                        "placeholders), or double its backslashes too (.replace(\"\\\\\", \"\\\\\\\\\")).")
+    return hit
 
 
 # Where SQL takes a value (a placeholder may stand there): after a comparison, LIKE, LIMIT/OFFSET, or
@@ -363,8 +409,10 @@ def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast
         any data, bypass authentication. Not reported: parameterized queries (the values are
         passed separately), SQLAlchemy statements (select(...).where(...), whoever built them:
         their values are bound parameters), constant queries (also built from constant table
-        names), numbers (int(), %d) and driver escaping; a query that is only a parameter is
-        left to the data-flow analysis.""",
+        names), numbers (int(), %d) and driver escaping; a value put between single quotes with
+        its quotes doubled is reported at low confidence (safe unless the database reads
+        backslash escapes: MySQL). A query that is only a parameter is left to the data-flow
+        analysis.""",
     solution="""Pass values as query parameters: cursor.execute("SELECT * FROM users WHERE name = %s",
         (name,)) (the placeholder is %s, ?, :name or asyncpg's $1 depending on the driver), text("... :name")
         with bindparams, or the ORM's filters. Identifiers (table/column names) cannot be
@@ -384,7 +432,7 @@ def check_sql_sink(call: ast.Call, ctx: RuleContext):
 
 
 _CLAUSE_METHODS = SQL_TEXT_CLAUSE_METHODS | SQL_LABEL_CLAUSE_METHODS
-_SQLALCHEMY_MODULES = tuple(prefix.rstrip(".") for prefix in SQL_STATEMENT_MODULES) + ("flask_sqlalchemy",)
+_SQLALCHEMY_MODULES = (*sorted(SQL_STATEMENT_PACKAGES), "flask_sqlalchemy")
 
 
 def clause_text(ctx: RuleContext, call: ast.Call) -> ast.expr | None:
