@@ -47,6 +47,12 @@ SECURITY_WORDS = frozenset({
     "cert", "certificate", "privkey", "reset", "confirmation", "confirm", "verify", "recovery", "unlock", "invite",
     "invitation", "login", "mfa", "twofa", "security", "magic", "pairing", "backup",
 })
+# Tokens that are markers handed out in the open, not secrets: a version or change marker
+# (``_generate_version_token``, like an ETag), a pagination or sync cursor (``next_page_token``).
+OPEN_TOKEN_QUALIFIERS = frozenset({
+    "version", "revision", "change", "page", "next", "prev", "previous", "continuation", "pagination",
+    "cursor", "resume", "sync",
+})
 # "key" alone is usually a dictionary or sort key; it is a secret after one of these words.
 KEY_QUALIFIERS = frozenset({
     "api", "private", "access", "signing", "encryption", "master", "shared", "symmetric", "aes",
@@ -85,6 +91,8 @@ _TRAILING_PREPOSITIONS = frozenset({"for", "of", "from", "by", "with"})
 
 def _denotes_secret(words: list[str]) -> bool:
     head = words[-1]
+    if head in ("token", "tokens") and len(words) > 1 and words[-2] in OPEN_TOKEN_QUALIFIERS:
+        return False  # ``version_token``, ``next_page_token``: a marker handed out in the open
     if head in SECRET_HEADS or head.endswith(_SECRET_HEAD_ENDINGS):
         return True
     if head not in QUALIFIED_HEADS or len(words) < 2:
@@ -131,34 +139,67 @@ def reference_names(expr: ast.AST | None) -> Iterator[str]:
             yield from reference_names(value)
 
 
-def mentioned_names(nodes: Iterable[ast.AST | None]) -> Iterator[str]:
-    """Every identifier, attribute name and constant subscript key inside ``nodes``."""
+# Library functions named like a secret whose result is none: ``inspect.signature(f)`` describes
+# a function's parameters.
+NOT_SECRET_FUNCTIONS = frozenset({"inspect.signature", "inspect.Signature", "inspect.Signature.from_callable"})
+
+
+def is_module_name(ctx: RuleContext, name: ast.Name) -> bool:
+    """``name`` is a module the file imports (``import salt.utils``: ``salt``), bound by nothing
+    else where it is read (not a parameter or variable of the same name)."""
+    imports = ctx.facts.imports
+    target = imports.aliases.get(name.id)
+    if target is None or not imports.imports_module(target):
+        return False
+    bindings = ctx.facts.scopes.bindings_of(name.id, ctx.scope_chain)
+    if bindings is None or any(binding is not None for binding in bindings):
+        return False  # (imports bind no expression; an assignment does)
+    function = ctx.function
+    if function is None:
+        return True
+    arguments = function.args
+    parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]
+    return all(parameter is None or parameter.arg != name.id for parameter in parameters)
+
+
+def mentioned_names(nodes: Iterable[ast.AST | None], ctx: RuleContext | None = None) -> Iterator[str]:
+    """Every identifier, attribute name and constant subscript key inside ``nodes``. With ``ctx``,
+    not the names that are no value of the program: an imported module
+    (``salt.utils.stringutils.to_bytes(minion_id)`` in Salt names the package, not a salt) and a
+    library function named like a secret whose result is none (``signature(f)`` from inspect)."""
+    skipped: set[int] = set()  # (ast.walk is breadth-first: a call comes before its function)
     for root in nodes:
         if root is None:
             continue
         for node in ast.walk(root):
             if isinstance(node, ast.Name):
-                yield node.id
+                if ctx is None or (id(node) not in skipped and not is_module_name(ctx, node)):
+                    yield node.id
             elif isinstance(node, ast.Attribute):
-                yield node.attr
+                if id(node) not in skipped:
+                    yield node.attr
             elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
                     and isinstance(node.slice.value, str):
                 yield node.slice.value
             elif isinstance(node, ast.keyword) and node.arg:
                 yield node.arg
+            elif ctx is not None and isinstance(node, ast.Call) and ctx.qualname(node.func) in NOT_SECRET_FUNCTIONS:
+                skipped.add(id(node.func))
 
 
-def security_purpose(ctx: RuleContext, call: ast.Call, *, include_arguments: bool = True) -> str | None:
+def security_purpose(ctx: RuleContext, call: ast.Call, *, include_arguments: bool = True,
+                     public: bool = True) -> str | None:
     """The name showing that the value of ``call`` serves a security purpose, or None.
 
     Looked at, from the call outwards up to its statement: the call's own arguments (the data it
     hashes or the alphabet it draws from), the keyword or dictionary key it is passed as, the call
     it is passed to (``user.set_password(...)``, ``hmac.compare_digest(...)``), what it is compared
-    with, the names it is assigned to, or the function it is returned from.
+    with, the names it is assigned to, or the function it is returned from. ``public=False``: names
+    of public material (a certificate, a public key) do not count (their digest is a fingerprint).
     """
     candidates: list[str] = []
     if include_arguments:
-        candidates.extend(mentioned_names([*call.args, *call.keywords]))
+        candidates.extend(mentioned_names([*call.args, *call.keywords], ctx))
     chain = ctx.ancestors
     child: ast.AST = call
     for parent in reversed(chain[:-1] if chain and chain[-1] is call else chain):
@@ -169,10 +210,33 @@ def security_purpose(ctx: RuleContext, call: ast.Call, *, include_arguments: boo
             break
         child = parent
     security_names = [name for name in candidates if name == _SECRET_COMPARISON or is_security_name(name)]
-    if len(security_names) > 1:  # sha1(salt + password): name the password, not the public salt
+    if not public:
+        security_names = [name for name in security_names if not names_public_material(name)]
+    return most_secret(security_names)
+
+
+def most_secret(security_names: list[str]) -> str | None:
+    """The name a message gives among several security names: ``sha1(salt + password)`` names the
+    password, not the salt (which may be public)."""
+    if len(security_names) > 1:
         return next((name for name in security_names if not SECRET_WORDS.isdisjoint(name_words(name))),
                     security_names[0])
     return security_names[0] if security_names else None
+
+
+# Heads of names of public material: a digest of it identifies it (a fingerprint, a key identifier).
+_PUBLIC_HEADS = frozenset({"cert", "certs", "certificate", "certificates", "pubkey", "pubkeys", "publickey", "modulus"})
+
+
+def names_public_material(name: str) -> bool:
+    """``cert``, ``client_certificate``, ``cert_fingerprint``, ``public_key``: a certificate or a
+    public key, or something identifying one."""
+    words = [word for word in name_words(name) if not word.isdigit()]
+    if not words:
+        return False
+    if words[-1] in _PUBLIC_HEADS or words[-2:] == ["public", "key"]:
+        return True
+    return len(words) > 1 and words[-1] in QUALIFIED_HEADS and names_public_material("_".join(words[:-1]))
 
 
 _SECRET_COMPARISON = "secret comparison"  # (a candidate that is a security use by itself)

@@ -2,8 +2,9 @@
 (CWE-326) and a predictable generator for secrets (CWE-338).
 
 Precision over Bandit: a weak hash is high confidence only where its value protects something
-(names such as password, token, signature, hmac, secret around it) and low confidence elsewhere
-(cache keys, ETags, content fingerprints); ``usedforsecurity=False`` is honoured. The random
+(names such as password, token, signature, hmac, secret around it, once resolved: the salt
+package is no salt) and low confidence elsewhere (cache keys, ETags, content fingerprints, the
+hash inside an HMAC, certificate fingerprints); ``usedforsecurity=False`` is honoured. The random
 module is reported only where its value is used as a secret, never for shuffling or sampling.
 Key sizes are decoded from constants (``KEY_BITS = 1024``, ``512 * 2``).
 """
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import ast
 
+from secreview.rules._naming import name_words
 from secreview.rules._security_use import constant_int, constant_str, is_literal_false, is_security_name, \
-    mentioned_names, names_secret_alphabet, names_secret_collection, refers_to, security_purpose
+    mentioned_names, most_secret, names_public_material, names_secret_alphabet, names_secret_collection, refers_to, \
+    security_purpose
 from secreview.rules._naming import is_test_code
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule, trace_to_sink
 from secreview.rules.context import RuleContext
@@ -42,9 +45,11 @@ def _weak_hash_algorithm(ctx: RuleContext, call: ast.Call, name: str) -> str | N
     return None
 
 
-def _hash_object_uses(ctx: RuleContext, call: ast.Call) -> list[str]:
-    """Names in the arguments of ``h.update(...)`` for ``h = hashlib.md5()`` in the same scope."""
-    return mentioned_names(_hash_object_updates(ctx, call))
+def _hash_object_purpose(ctx: RuleContext, call: ast.Call) -> str | None:
+    """The security name among the arguments of ``h.update(...)`` for ``h = hashlib.md5()`` in the
+    same scope (the password rather than its salt), not counting public material."""
+    names = mentioned_names(_hash_object_updates(ctx, call), ctx)
+    return most_secret([name for name in names if is_security_name(name) and not names_public_material(name)])
 
 
 def _hash_object_updates(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
@@ -77,9 +82,16 @@ def _hash_object_updates(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
         force: a digest made with them does not protect passwords, signatures, tokens or integrity
         checks against an attacker. Confidence is high when the digest is used for security (the
         data or the names around it are a password, token, secret, signature, HMAC, session,
-        credential...), medium when it is computed over untrusted input (whoever sends it can craft
-        collisions), and low otherwise (cache keys, ETags, de-duplication), where the algorithm
-        is harmless. hashlib calls with usedforsecurity=False are not reported, nor a wrapper
+        credential...), medium when it is computed over a client's request (whoever sends it can
+        craft collisions), and low otherwise (cache keys, ETags, de-duplication, a checksum of
+        data the program fetches or reads from standard input), where the algorithm is harmless.
+        Names are resolved first: an imported module (the salt package), inspect.signature and
+        markers handed out in the open (a version or page token) are no security value, and a
+        certificate or public key is public material. Low too: a hash given to an HMAC
+        construction (cryptography's HMAC, TOTP, HOTP, PBKDF2HMAC, HKDF, PKCS#12's hmac_hash:
+        HMAC-SHA-1 is not broken, and RFCs 4226/6238 specify it), a certificate's or key's
+        fingerprint(), and SHA-1 in a function named for MySQL's native password format (the
+        server's own). hashlib calls with usedforsecurity=False are not reported, nor a wrapper
         that forwards its own usedforsecurity parameter (its callers decide), nor a digest
         reduced to a bucket index (int(md5(session_id).hexdigest(), 16) % SHARDS picks a shard)
         unless that number is itself kept as a secret (an OTP), nor a hash object made only to read
@@ -109,31 +121,120 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
         return None
     if _reads_property_only(ctx, call):
         return None  # ``os.urandom(sha1().digest_size)``: a size or a name, no digest is computed or used
+    standard_use = _hmac_construction(ctx, call) or _fingerprint(ctx, call)
+    if standard_use is not None:
+        return Hit(call, confidence=LOW, message=standard_use.format(algorithm=algorithm))
     bucketed = _reduced_to_bucket(ctx, call)
     # Hashed to pick a bucket (``int(md5(session_id).hexdigest(), 16) % len(SHARDS)``): what goes
     # in says nothing, only where the small number goes (``otp = ... % 10**6`` is a secret).
-    purpose = security_purpose(ctx, call, include_arguments=not bucketed)
+    purpose = security_purpose(ctx, call, include_arguments=not bucketed, public=False)
     if purpose is None and not bucketed:
-        purpose = next((n for n in _hash_object_uses(ctx, call) if is_security_name(n)), None)
+        purpose = _hash_object_purpose(ctx, call)
     if purpose is None and bucketed:
         return None  # a shard or bucket index: no digest is kept, nothing to collide or brute force
+    if purpose is not None and in_mysql_password_function(ctx) and algorithm == "SHA-1":
+        return Hit(call, confidence=LOW, message=f"{algorithm} {MYSQL_NATIVE_PASSWORD}")
     if purpose is not None:
         return Hit(call, confidence=HIGH, message=(
             f"{algorithm} is used for a security value (`{purpose}`): it is broken for collisions and "
             "fast to brute force."))
+    return _over_untrusted_data(ctx, call, algorithm) or Hit(call, confidence=LOW, message=(
+        f"{algorithm} is broken for security use; nothing here shows a security purpose (if it is a "
+        "cache key or checksum, mark it with usedforsecurity=False)."))
+
+
+def _over_untrusted_data(ctx: RuleContext, call: ast.Call, algorithm: str) -> Hit | None:
+    """The hit for a digest without a security purpose computed over data from a source: one
+    level less sure than the source. A client's request makes it medium: collisions are the
+    client's to craft, and two inputs with one digest defeat whatever the digest identifies. Data
+    the program reads from a socket, a fetched page or standard input makes it low: most such
+    digests are checksums (did the page change?) or unique file names."""
     hashed = [*call.args, *(k.value for k in call.keywords if k.arg in ("data", "string")), *_hash_object_updates(ctx, call)]
     for data in hashed:
         taint = ctx.taint(data)
         if taint is not None and taint.confidence >= MEDIUM:  # a real source, not a mere parameter
-            # Over data the client chooses, collisions are the client's to craft: two inputs
-            # with one digest defeat whatever the digest identifies or protects.
-            return Hit(call, confidence=MEDIUM, trace=trace_to_sink(ctx, call, taint.trace, f"hashed with {algorithm}"),
-                       sources=taint.sources, message=(
-                f"{algorithm} is computed over {taint.description}: whoever sends it can craft "
-                "colliding inputs (mark non-security uses with usedforsecurity=False)."))
-    return Hit(call, confidence=LOW, message=(
-        f"{algorithm} is broken for security use; nothing here shows a security purpose (if it is a "
-        "cache key or checksum, mark it with usedforsecurity=False)."))
+            trace = trace_to_sink(ctx, call, taint.trace, f"hashed with {algorithm}")
+            if taint.confidence >= HIGH:
+                return Hit(call, confidence=MEDIUM, trace=trace, sources=taint.sources, message=(
+                    f"{algorithm} is computed over {taint.description}: whoever sends it can craft "
+                    "colliding inputs (mark non-security uses with usedforsecurity=False)."))
+            return Hit(call, confidence=LOW, trace=trace, sources=taint.sources, message=(
+                f"{algorithm} is computed over {taint.description}; nothing here shows a security purpose "
+                "(a checksum to detect changes or a unique file name is none: mark it with usedforsecurity=False)."))
+    return None
+
+
+# Constructions whose hash argument is used inside HMAC (the cryptography package): HMAC-SHA-1
+# (and HMAC-MD5) rest on the hash's pseudo-randomness, not on collision resistance, and are not
+# broken. TOTP and HOTP use HMAC-SHA-1 by their RFCs (6238, 4226; authenticator apps expect it);
+# PKCS#12's legacy MAC is HMAC-SHA-1 (``encryption_builder().hmac_hash(hashes.SHA1())``).
+_PRIMITIVES = "cryptography.hazmat.primitives"
+HMAC_CONSTRUCTIONS = frozenset({
+    f"{_PRIMITIVES}.hmac.HMAC", f"{_PRIMITIVES}.twofactor.hotp.HOTP", f"{_PRIMITIVES}.twofactor.totp.TOTP",
+    f"{_PRIMITIVES}.kdf.pbkdf2.PBKDF2HMAC", f"{_PRIMITIVES}.kdf.hkdf.HKDF", f"{_PRIMITIVES}.kdf.hkdf.HKDFExpand",
+    f"{_PRIMITIVES}.kdf.kbkdf.KBKDFHMAC", f"{_PRIMITIVES}.kdf.concatkdf.ConcatKDFHMAC",
+})
+HMAC_METHODS = frozenset({"hmac_hash"})
+
+
+def _receiving_call(ctx: RuleContext, call: ast.Call) -> ast.Call | None:
+    """The call ``call`` is an argument of (positional or keyword), else None."""
+    chain = ctx.ancestors
+    if len(chain) < 2 or chain[-1] is not call:
+        return None
+    parent = chain[-2]
+    if parent.__class__ is ast.keyword and len(chain) >= 3:
+        parent = chain[-3]
+    if parent.__class__ is ast.Call and parent.func is not call:  # type: ignore[attr-defined]
+        return parent  # type: ignore[return-value]
+    return None
+
+
+def _hmac_construction(ctx: RuleContext, call: ast.Call) -> str | None:
+    """The message for a hash given to an HMAC construction (``TOTP(key, 6, SHA1(), 30)``), else None."""
+    receiver = _receiving_call(ctx, call)
+    if receiver is None:
+        return None
+    func = receiver.func
+    is_method = func.__class__ is ast.Attribute and func.attr in HMAC_METHODS  # type: ignore[attr-defined]
+    if not is_method and ctx.qualname(func) not in HMAC_CONSTRUCTIONS:
+        return None
+    called = func.attr if func.__class__ is ast.Attribute else ctx.source(func)  # type: ignore[attr-defined]
+    return ("{algorithm} is the hash of an HMAC here (`" + called + "`): HMAC does not rest on the hash's collision "
+            "resistance and HMAC-{algorithm} is not broken (TOTP, HOTP and PKCS#12 use HMAC-SHA-1 by their "
+            "standards); prefer SHA-256 where the other side accepts it.")
+
+
+def _fingerprint(ctx: RuleContext, call: ast.Call) -> str | None:
+    """The message for a hash given to a ``fingerprint()`` method (``cert.fingerprint(hashes.SHA1())``,
+    cryptography's certificates and keys), else None."""
+    receiver = _receiving_call(ctx, call)
+    if receiver is None or receiver.func.__class__ is not ast.Attribute or receiver.func.attr != "fingerprint":  # type: ignore[attr-defined]
+        return None
+    owner = ctx.source(receiver.func.value)  # type: ignore[attr-defined]
+    return ("{algorithm} makes a fingerprint of `" + owner + "` here, an identifier of public data: only a second "
+            "preimage would forge one, which {algorithm} still resists. Prefer SHA-256 for fingerprints that decide "
+            "trust (pinning).")
+
+
+# MySQL's native password format (mysql_native_password, MariaDB's too): ``*`` and the hex of
+# SHA1(SHA1(password)). The server defines it; a client computes it to compare with or to set
+# the server's value (``CREATE USER ... IDENTIFIED BY PASSWORD '*...'``).
+_MYSQL_WORDS = frozenset({"mysql", "mariadb", "mysql41"})
+MYSQL_NATIVE_PASSWORD = (
+    "makes MySQL's native password format here (SHA1(SHA1(password)), which the server defines): it is "
+    "computed to compare with or to set the server's own value, not to store this application's passwords. "
+    "Where the server allows, use caching_sha2_password.")
+
+
+def in_mysql_password_function(ctx: RuleContext) -> bool:
+    """In a function named for MySQL's password format (``__mysql_hash_password``,
+    ``scramble_native_password``)."""
+    function = ctx.function
+    if function is None:
+        return False
+    words = set(name_words(function.name))
+    return bool(words & _MYSQL_WORDS) or {"native", "password"} <= words
 
 
 def _forwarded_parameter(ctx: RuleContext, value: ast.expr) -> bool:

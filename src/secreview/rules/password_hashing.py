@@ -9,9 +9,9 @@ import ast
 import re
 
 from secreview.rules._naming import in_test_code
-from secreview.rules.base import HIGH, MEDIUM, Hit, rule
+from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
-from secreview.rules.crypto import _hash_object_updates
+from secreview.rules.crypto import MYSQL_NATIVE_PASSWORD, _hash_object_updates, in_mysql_password_function
 from secreview.rules.hardening import _in_production_settings, _module_level_assignment_to
 
 # passlib schemes: one round of MD5/SHA-1/SHA-2 or DES, LM/NT hashes, database hashes.
@@ -82,7 +82,9 @@ _KEEPING_CALLS = frozenset({"str", "bytes", "bytearray"})
         severity). Not reported: hashes of other data (file contents, a random reset token kept for
         lookup), HMACs, hashlib.pbkdf2_hmac and hashlib.scrypt; weak schemes kept only to check old
         hashes (after a strong default, or deprecated); test settings, where a fast hasher is the
-        usual speed-up.""",
+        usual speed-up. SHA-1 in a function named for MySQL's password format (mysql in its name,
+        or native_password) is low confidence: SHA1(SHA1(password)) is the format the server
+        defines, computed to compare with or set the server's value.""",
     solution="""Use a slow, salted password hash: argon2 (argon2-cffi's PasswordHasher,
         passlib.hash.argon2), bcrypt, hashlib.scrypt or PBKDF2 with many iterations
         (hashlib.pbkdf2_hmac("sha256", password, salt, 600_000)); werkzeug's
@@ -176,6 +178,8 @@ def _fast_password_hash(ctx: RuleContext, call: ast.Call, name: str) -> Hit | No
     password = next((found for value in hashed for found in [_password_in(ctx, value, 0)] if found), None)
     if password is None:
         return None
+    if label == "SHA-1" and in_mysql_password_function(ctx):
+        return Hit(call, confidence=LOW, message=f"Hashing `{password}` with {label} {MYSQL_NATIVE_PASSWORD}")
     return Hit(call, message=(
         f"`{password}` is hashed with one round of {label}, a fast hash: a leaked hash is cracked at billions of "
         "guesses per second."))
