@@ -2,8 +2,9 @@
 count as test code, whose findings are all low): reviewed here as application code."""
 import textwrap
 
-from conftest import review_text
+from conftest import FIXTURES, review_text
 from secreview.findings import Level
+from secreview.root_causes import every_sink
 
 
 def confidences(code: str, rule_id: str) -> dict[int, Level]:
@@ -28,6 +29,57 @@ def test_jinja_environment_loading_only_code_templates_is_low():
             return render_with(env, "module.py.j2")
     """, "jinja2-autoescape-off")
     assert found == {5: Level.LOW, 9: Level.HIGH, 13: Level.HIGH}
+
+
+def marked_low(fixture) -> set[int]:
+    """The lines of a data-flow fixture whose near miss is a low finding (`# safe: low`)."""
+    return {number for number, line in enumerate(fixture.read_text().splitlines(), start=1) if "# safe: low" in line}
+
+
+def test_environments_rendering_text_or_showing_no_html_are_low_findings():
+    fixture = FIXTURES / "flows" / "template_text_output.py"
+    result = review_text(fixture.read_text(), path=fixture.name)
+    rules = ("jinja2-autoescape-off", "mako-templates-no-escape")
+    found = {f.line: f for f in result.findings if f.rule_id in rules}
+    assert set(found) == marked_low(fixture)  # (line 50: compiled only to check its syntax, no finding)
+    assert {f.confidence for f in found.values()} == {Level.LOW}
+    assert "Nothing in this file shows that it renders HTML" in found[16].message
+    assert "Here it renders `sql`, not HTML" in found[42].message
+    assert "Here it renders `models.py.j2`, `schema.sql`, not HTML" in found[55].message
+    assert "`script.py.mako`" in found[68].message
+
+
+def test_the_same_environments_are_high_where_the_file_shows_html():
+    found = confidences("""
+        import jinja2
+
+        def make_tac(config):
+            env = jinja2.Environment(loader=jinja2.FileSystemLoader("."))
+            return env.get_template("buildbot_tac.tmpl").render(config)
+
+        def render_setting(param, username):
+            env = jinja2.Environment()
+            return env.from_string(param).render(username=username)
+
+        def index(rows):
+            env = jinja2.Environment(loader=jinja2.FileSystemLoader("."))
+            return env.get_template("index.html").render(rows=rows)
+    """, "jinja2-autoescape-off")
+    assert found == {5: Level.HIGH, 9: Level.HIGH, 13: Level.HIGH}
+
+
+def test_templates_compiled_in_a_sandbox_are_low_for_every_flow_into_them():
+    fixture = FIXTURES / "flows" / "template_sandboxes.py"
+    result = review_text(fixture.read_text(), path=fixture.name)
+    sinks = {f.line: f for f in every_sink(result.findings) if f.rule_id == "template-injection"}
+    sandboxed = {26, 30, 34, 42, 47}  # (line 30 is marked for jinja2-autoescape-off)
+    assert {line: f.confidence for line, f in sinks.items()} == {
+        **{line: Level.LOW for line in sandboxed}, 51: Level.HIGH, 59: Level.HIGH}
+    for line in sandboxed:  # (the flow from the view is kept as evidence)
+        assert sinks[line].trace[0].line == 64 and "HTTP form field" in sinks[line].message
+        assert "Jinja sandbox" in sinks[line].message and "sandbox escape" in sinks[line].message
+    assert "(`ImmutableSandboxedEnvironment`)" in sinks[26].message
+    assert "(`SandboxedEnvironment`)" in sinks[42].message
 
 
 def test_short_slice_of_a_key_in_a_log_is_low():

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ast
 
+from secreview.rules._security_use import single_binding
 from secreview.rules._strings import NO_SANITIZERS, Sanitizers, compose, injection_hit, sequence_elements
+from secreview.rules._template_output import COMPILE_ONLY, Uses, environment_uses, file_shows_html
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import MISSING, RuleContext
 
@@ -31,8 +33,10 @@ MARK_SAFE_CALLS = (
     "django.utils.safestring.SafeText", "django.utils.safestring.SafeUnicode",
 )
 MARKUP_CALLS = ("markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup")
-JINJA_ENVIRONMENTS = ("jinja2.Environment", "jinja2.environment.Environment", "jinja2.sandbox.SandboxedEnvironment")
-MAKO_CALLS = ("mako.template.Template", "mako.lookup.TemplateLookup")
+SANDBOXED_ENVIRONMENTS = ("jinja2.sandbox.SandboxedEnvironment", "jinja2.sandbox.ImmutableSandboxedEnvironment")
+JINJA_ENVIRONMENTS = ("jinja2.Environment", "jinja2.environment.Environment", *SANDBOXED_ENVIRONMENTS)
+MAKO_TEMPLATES = ("mako.template.Template",)
+MAKO_CALLS = (*MAKO_TEMPLATES, "mako.lookup.TemplateLookup")
 # Calls that compile their argument as a template: name -> keyword of the template source.
 TEMPLATE_SOURCE_CALLS: dict[str, str] = {
     "jinja2.Template": "source", "jinja2.environment.Template": "source",
@@ -147,11 +151,18 @@ def check_markup(call: ast.Call, ctx: RuleContext):
         default. Every {{ value }} rendered into HTML from such an environment is inserted as is,
         so markup in data runs as script in the browser. autoescape=True or
         autoescape=select_autoescape(...) is not reported; a value that cannot be determined
-        is reported with low confidence, and so is an environment only used, in its file, to load
-        templates by constant names that are not HTML (``get_template("setup.py.j2")``,
-        ``"report.txt"``, ``"schema.sql"``: code generation, plain text) or to evaluate
-        expressions (``compile_expression``). An environment only used in its function to parse,
-        lex or extract translations from templates renders nothing and is not reported.""",
+        is reported with low confidence. Where the environment renders text, escaping for HTML
+        would be wrong, so the finding is high confidence only where the file shows HTML: the
+        environment loads HTML templates (``get_template("index.html")``, ``"page.html.j2"``) or
+        compiles markup (``from_string("<p>{{ q }}</p>")``), or else the file imports a web
+        framework or holds HTML template names or markup in its strings. It is low confidence
+        where the environment loads templates named for text (``"setup.py.j2"``, ``"schema.sql"``,
+        ``f"{name}.txt"``), compiles a value named for text (``from_string(sql)``, ``query``,
+        ``yaml``...), only evaluates expressions (``compile_expression``), or where nothing in the
+        file shows HTML (configuration and code generators). Uses are followed through a name
+        bound once or a ``self.<attribute>`` (in the class). An environment only used to parse,
+        lex or extract translations from templates, or to compile one only to check its syntax
+        (``env.from_string(text)`` as a statement), renders nothing and is not reported.""",
     solution="""Pass autoescape=select_autoescape(["html", "htm", "xml"]) (or autoescape=True); for
         environments that render plain text only (config files, e-mails), say so in a comment
         and suppress the finding.""",
@@ -182,109 +193,49 @@ def check_jinja_autoescape(call: ast.Call, ctx: RuleContext):
     return None
 
 
-# Template names that say the output is not HTML (code generation, configuration, plain text):
-# an environment that only ever loads such templates renders no page. ``.j2``/``.jinja`` alone say
-# nothing of the output, so they count only without an HTML-like suffix before them
-# (``setup.py.j2`` is code, ``index.html.j2`` a page).
-_TEXT_TEMPLATE_SUFFIXES = (
-    ".py", ".txt", ".sql", ".j2", ".jinja", ".jinja2", ".cfg", ".ini", ".toml", ".yaml", ".yml", ".json", ".sh",
-    ".md", ".rst", ".conf", ".env", ".c", ".h", ".go", ".rs", ".ts", ".js", ".tf", ".dockerfile", ".service",
-)
-_MARKUP_WORDS = (".html", ".htm", ".xml", ".svg", ".xhtml", ".jinja_html")
-# What may be done with such an environment besides loading templates by name: setting it up.
+# What may be done with an environment besides rendering: setting it up.
 _ENVIRONMENT_SETUP = frozenset({"filters", "globals", "tests", "policies", "add_extension", "extend"})
-
-
 # Uses of an environment that render nothing: parsing a template into its syntax tree, lexing it,
-# extracting translatable strings (babel, i18n tools). ``compile_expression`` evaluates an
-# expression to a Python value, not to HTML; the value may still reach a page: low confidence.
-_PARSING_ONLY = frozenset({"parse", "lex", "preprocess", "extract_translations", "iter_extensions"})
+# extracting translatable strings (babel, i18n tools), compiling it only to check its syntax
+# (``env.from_string(text)`` as a statement). ``compile_expression`` evaluates an expression to
+# a Python value, not to HTML; the value may still reach a page: low confidence.
+_PARSING_ONLY = frozenset({"parse", "lex", "preprocess", "extract_translations", "iter_extensions", COMPILE_ONLY})
 _EVALUATING = frozenset({"compile_expression"})
+_NO_HTML_SHOWN = (" (Nothing in this file shows that it renders HTML: no HTML template or markup, no web framework. "
+                  "If it renders text, code or configuration, say so and suppress this.)")
+
+
+def _judged_by_output(ctx: RuleContext, hit: Hit, uses: Uses) -> Hit:
+    """``hit`` as it is where the environment renders HTML (its templates or text say so, or
+    its file is a web one), at low confidence where it renders text (code, SQL, configuration:
+    escaping for HTML would corrupt it) or where nothing in the file shows HTML."""
+    if uses.html:
+        return hit
+    if uses.text:
+        hit.confidence = LOW
+        hit.message += (f" (Here it renders {', '.join(uses.text[:3])}, not HTML: "
+                        "if it never renders a page, say so and suppress this.)")
+        return hit
+    if file_shows_html(ctx):
+        return hit
+    hit.confidence = LOW
+    hit.message += _NO_HTML_SHOWN
+    return hit
 
 
 def _unless_text_only(call: ast.Call, ctx: RuleContext, hit: Hit) -> Hit | None:
-    """``hit`` at low confidence when the environment ``call`` makes is only used, in this file,
-    to load templates by constant names that are not HTML (``env.get_template("setup.py.j2")``):
-    code generation or plain text, where escaping for HTML would be wrong. None when it only
-    parses templates (``env.parse(source)``): nothing is rendered."""
-    uses = _environment_uses(call, ctx)
-    if uses and uses <= _PARSING_ONLY | _ENVIRONMENT_SETUP:
+    """``hit`` judged by what the environment ``call`` makes renders (``_judged_by_output``);
+    None when it only parses templates (``env.parse(source)``): nothing is rendered."""
+    uses = environment_uses(ctx, call)
+    only = uses.attributes if uses.complete else None  # (every use, when all are known)
+    if only and only <= _PARSING_ONLY | _ENVIRONMENT_SETUP:
         return None
-    if uses and uses <= _PARSING_ONLY | _ENVIRONMENT_SETUP | _EVALUATING and uses & _EVALUATING:
+    if only and only & _EVALUATING and only <= _PARSING_ONLY | _ENVIRONMENT_SETUP | _EVALUATING:
         hit.confidence = LOW
         hit.message += (" (It only evaluates expressions here (`compile_expression`), which renders no template: "
                         "if their values never reach a page, say so and suppress this.)")
         return hit
-    names = _template_names(call, ctx)
-    if names and all(_is_text_template(name) for name in names):
-        hit.confidence = LOW
-        hit.message += (f" (It only loads {', '.join(f'`{n}`' for n in sorted(set(names))[:3])} here, which are not HTML: "
-                        "if it never renders a page, say so and suppress this.)")
-    return hit
-
-
-def _template_names(call: ast.Call, ctx: RuleContext) -> list[str] | None:
-    """The constant names of the templates loaded from the environment ``call`` makes, when every
-    use of it is ``.get_template(<constant>)`` or a setting up of the environment; else None."""
-    chain = ctx.ancestors
-    parent = chain[-2] if len(chain) >= 2 and chain[-1] is call else None
-    if isinstance(parent, ast.Attribute):  # ``Environment(...).get_template("x.sql")``
-        grand = chain[-3] if len(chain) >= 3 else None
-        name = _loaded_name(parent, grand, ctx)
-        return [name] if isinstance(name, str) else None
-    variable = ctx.assigned_once_to(call)
-    if variable is None:
-        return None
-    scope = ctx.function or ctx.facts.scopes.tree
-    parents = {id(child): node for node in ast.walk(scope) for child in ast.iter_child_nodes(node)}
-    names = []
-    for node in ast.walk(scope):
-        if not (isinstance(node, ast.Name) and node.id == variable and isinstance(node.ctx, ast.Load)):
-            continue
-        attribute = parents.get(id(node))
-        if not isinstance(attribute, ast.Attribute):
-            return None  # handed over, returned, stored: its other uses are not seen
-        if attribute.attr in _ENVIRONMENT_SETUP:
-            continue
-        name = _loaded_name(attribute, parents.get(id(attribute)), ctx)
-        if not isinstance(name, str):
-            return None
-        names.append(name)
-    return names
-
-
-def _environment_uses(call: ast.Call, ctx: RuleContext) -> set[str] | None:
-    """The attributes read of the environment ``call`` makes (``{"parse", "extract_translations"}``)
-    when every use of it in the scope is an attribute of it; else None (handed over, returned)."""
-    chain = ctx.ancestors
-    parent = chain[-2] if len(chain) >= 2 and chain[-1] is call else None
-    if isinstance(parent, ast.Attribute):  # ``Environment().parse(source)``
-        return {parent.attr}
-    variable = ctx.assigned_once_to(call)
-    if variable is None:
-        return None
-    scope = ctx.function or ctx.facts.scopes.tree
-    parents = {id(child): node for node in ast.walk(scope) for child in ast.iter_child_nodes(node)}
-    uses = set()
-    for node in ast.walk(scope):
-        if isinstance(node, ast.Name) and node.id == variable and isinstance(node.ctx, ast.Load):
-            attribute = parents.get(id(node))
-            if not isinstance(attribute, ast.Attribute):
-                return None
-            uses.add(attribute.attr)
-    return uses
-
-
-def _loaded_name(attribute: ast.Attribute, called: ast.AST | None, ctx: RuleContext) -> str | None:
-    if attribute.attr != "get_template" or not isinstance(called, ast.Call) or called.func is not attribute:
-        return None
-    name = ctx.literal(ctx.argument(called, 0, "name"), None)
-    return name if isinstance(name, str) else None
-
-
-def _is_text_template(name: str) -> bool:
-    lowered = name.lower()
-    return lowered.endswith(_TEXT_TEMPLATE_SUFFIXES) and not any(word in lowered for word in _MARKUP_WORDS)
+    return _judged_by_output(ctx, hit, uses)
 
 
 def _mako_escapes(ctx: RuleContext, call: ast.Call) -> bool:
@@ -307,7 +258,10 @@ def _mako_escapes(ctx: RuleContext, call: ast.Call) -> bool:
     description="""Mako does not escape ${expressions} by default. Templates created without the "h"
         filter in default_filters insert data into HTML as is, so markup in it runs as script in
         the browser (unless every expression is written ${value | h}). Templates or lookups
-        created with default_filters=["h"] (or including "h") are not reported.""",
+        created with default_filters=["h"] (or including "h") are not reported. As for Jinja2
+        (jinja2-autoescape-off), the finding is low confidence where the templates are named for
+        text (``Template(filename="script.py.mako")``, ``lookup.get_template("env.sls")``), or
+        where nothing in the file shows HTML (no HTML template name or markup, no web framework).""",
     solution="""Create templates and lookups with default_filters=["h"] (add "unicode"/"str" as
         needed), or render HTML with an engine that escapes by default.""",
     example="""
@@ -320,7 +274,14 @@ def _mako_escapes(ctx: RuleContext, call: ast.Call) -> bool:
 def check_mako(call: ast.Call, ctx: RuleContext):
     if _mako_escapes(ctx, call):
         return None
-    return Hit(call, message=f"`{ctx.source(call.func)}` is created without the \"h\" default filter: ${{...}} expressions are inserted into HTML unescaped.")
+    hit = Hit(call, message=f"`{ctx.source(call.func)}` is created without the \"h\" default filter: ${{...}} expressions are inserted into HTML unescaped.")
+    uses = environment_uses(ctx, call)  # (a lookup's ``get_template(...)`` calls)
+    filename = ctx.literal(ctx.keyword(call, "filename"), None)
+    if isinstance(filename, str):
+        uses.add_name(filename)
+    if ctx.call_name(call) in MAKO_TEMPLATES:
+        uses.add_source(ctx, ctx.argument(call, 0, "text"))
+    return _judged_by_output(ctx, hit, uses)
 
 
 @rule(
@@ -339,7 +300,11 @@ def check_mako(call: ast.Call, ctx: RuleContext):
         in such a value is executed on the server: {{ ''.__class__.__mro__ ... }} in Jinja2 or
         ${...} in Mako reaches Python objects and usually arbitrary code. HTML escaping does not
         help (it leaves braces alone). Constant templates rendered with variable values are
-        not reported.""",
+        not reported. A template compiled by a jinja2 SandboxedEnvironment or
+        ImmutableSandboxedEnvironment (made there, through a name bound once, a self.<attribute>
+        the class sets to one, or a function of the file returning one) is low confidence, as are
+        the flows into it from callers: the sandbox is Jinja's documented defence for templates
+        users write, and what remains is the risk of a sandbox escape.""",
     solution="""Keep the template constant (a file or a literal) and pass the values as render
         variables: render_template_string("Hello {{ name }}", name=name). If users must write
         templates, use jinja2.sandbox.SandboxedEnvironment and still treat it as risky.""",
@@ -360,12 +325,120 @@ def check_template_source(call: ast.Call, ctx: RuleContext):
         return None
     known_library = name in TEMPLATE_SOURCE_CALLS or any(ctx.facts.imports.imports_module(m) for m in TEMPLATE_LIBRARIES)
     called = ctx.source(call.func)
+    sandbox = _sandbox(ctx, call.func.value) if name not in TEMPLATE_SOURCE_CALLS and isinstance(call.func, ast.Attribute) else None
+    if sandbox is not None:
+        return _sandboxed_hit(ctx, call, source, called, sandbox)
     return injection_hit(
         ctx, call, compose(ctx, source, NO_SANITIZERS).dynamic,
         dynamic_confidence=None if known_library else LOW,
         tainted=f"`{called}` compiles a template built from {{source}} (`{{code}}`); template syntax in it runs on the server.",
         dynamic=f"`{called}` compiles a template built from `{{code}}`, which is not a constant; if it can carry outside data, template syntax in it runs on the server.",
     )
+
+
+def _sandboxed_hit(ctx: RuleContext, call: ast.Call, source: ast.expr, called: str, sandbox: str) -> Hit | None:
+    """A template compiled in a Jinja sandbox, the documented way to render templates users write:
+    low confidence, for this sink and for the flows reaching it from callers."""
+    caveat = (f", in a Jinja sandbox (`{sandbox}`), Jinja's defence for templates users write: what remains is "
+              "the risk of a sandbox escape (keep Jinja up to date) and what the template's context exposes")
+    hit = injection_hit(
+        ctx, call, compose(ctx, source, NO_SANITIZERS).dynamic,
+        tainted=f"`{called}` compiles a template built from {{source}} (`{{code}}`){caveat}.",
+        dynamic=f"`{called}` compiles a template built from `{{code}}`, which is not a constant{caveat}.",
+    )
+    if hit is not None:
+        hit.confidence = hit.flows_at_most = LOW
+        hit.flows_caveat = caveat
+    return hit
+
+
+def _sandbox(ctx: RuleContext, receiver: ast.expr, depth: int = 0) -> str | None:
+    """The sandboxed environment class (``ImmutableSandboxedEnvironment``) whose instance
+    ``receiver`` is: a call of it, a name bound once to one, a ``self.<attribute>`` that every
+    assignment in the class binds to one, or a call of a function of this file returning one (so
+    its return annotation says, or each of its returns is one); else None."""
+    if depth > 3:
+        return None
+    if isinstance(receiver, ast.Call):
+        made = _sandbox_call(ctx, receiver)
+        if made is not None:
+            return made
+        function = _module_function(ctx, receiver.func)
+        return _returned_sandbox(ctx, function) if function is not None else None
+    if isinstance(receiver, ast.Name):
+        bound = single_binding(ctx, receiver)
+        return _sandbox(ctx, bound, depth + 1) if bound is not None and bound is not receiver else None
+    if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self":
+        cls = next((node for node in reversed(ctx.ancestors) if isinstance(node, ast.ClassDef)), None)
+        values = [value for owner in _class_and_bases(ctx, cls) for value in _assigned_values(
+            owner, lambda target: (isinstance(target, ast.Attribute) and target.attr == receiver.attr
+                                   and isinstance(target.value, ast.Name) and target.value.id == "self"))]
+        return _all_sandbox_calls(ctx, values)
+    return None
+
+
+def _class_and_bases(ctx: RuleContext, cls: ast.ClassDef | None) -> list[ast.ClassDef]:
+    """``cls`` and its base classes defined at the top of this file, and theirs (a subclass reads
+    the ``self.env`` its base's ``__init__`` set)."""
+    classes = {node.name: node for node in ctx.parsed.tree.body if isinstance(node, ast.ClassDef)}
+    found: list[ast.ClassDef] = []
+    pending = [cls] if cls is not None else []
+    while pending:
+        current = pending.pop()
+        if current in found:
+            continue
+        found.append(current)
+        pending += [classes[base.id] for base in current.bases if isinstance(base, ast.Name) and base.id in classes]
+    return found
+
+
+def _sandbox_call(ctx: RuleContext, expr: ast.expr | None) -> str | None:
+    if isinstance(expr, ast.Call):
+        qualified = ctx.qualname(expr.func)
+        if qualified in SANDBOXED_ENVIRONMENTS:
+            return qualified.rsplit(".", 1)[-1]
+    return None
+
+
+def _all_sandbox_calls(ctx: RuleContext, values: list[ast.expr]) -> str | None:
+    made = [_sandbox_call(ctx, value) for value in values]
+    return made[0] if made and None not in made else None
+
+
+def _assigned_values(scope: ast.AST | None, is_target) -> list[ast.expr]:
+    """The values of the assignments in ``scope`` to a target ``is_target`` accepts."""
+    values = []
+    for node in ast.walk(scope) if scope is not None else ():
+        if isinstance(node, ast.Assign) and any(is_target(target) for target in node.targets):
+            values.append(node.value)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and is_target(node.target):
+            values.append(node.value if node.value is not None else node.target)
+    return values
+
+
+def _module_function(ctx: RuleContext, func: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The function of this module that ``func`` names (``create_env`` in ``create_env()``)."""
+    if not isinstance(func, ast.Name) or func.id not in ctx.facts.imports.local_defs:
+        return None
+    return next((statement for statement in ctx.parsed.tree.body
+                 if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == func.id), None)
+
+
+def _returned_sandbox(ctx: RuleContext, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The sandboxed environment class ``function`` returns an instance of: its return annotation,
+    or each value it returns (a call of it, or a name the function binds only to such calls)."""
+    if function.returns is not None:
+        annotated = ctx.qualname(function.returns)
+        if annotated in SANDBOXED_ENVIRONMENTS:
+            return annotated.rsplit(".", 1)[-1]
+    returned = [node.value for node in ast.walk(function) if isinstance(node, ast.Return) and node.value is not None]
+    values = []
+    for value in returned:
+        if isinstance(value, ast.Name):
+            values += _assigned_values(function, lambda target: isinstance(target, ast.Name) and target.id == value.id) or [value]
+        else:
+            values.append(value)
+    return _all_sandbox_calls(ctx, values)
 
 
 __all__ = ["HTML_SANITIZERS", "HIGH"]
