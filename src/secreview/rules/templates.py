@@ -180,7 +180,7 @@ def check_jinja_autoescape(call: ast.Call, ctx: RuleContext):
     if value is None:
         if any(k.arg is None for k in call.keywords) or len(call.args) >= 17:
             return None  # **options or the positional autoescape: cannot tell
-        return _unless_text_only(call, ctx, Hit(call, message=(
+        return _judged_by_use(call, ctx, Hit(call, message=(
             f"`{called}` is created without autoescape, which is off by default: values rendered into HTML are not escaped.")))
     literal = ctx.literal(value)
     if literal is MISSING:
@@ -188,7 +188,7 @@ def check_jinja_autoescape(call: ast.Call, ctx: RuleContext):
             return None  # select_autoescape(...) or a callable deciding per template
         return Hit(call, confidence=LOW, message=f"`{called}` gets autoescape=`{ctx.source(value)}`, which may be false: values rendered into HTML may not be escaped.")
     if not literal:
-        return _unless_text_only(call, ctx, Hit(call, message=(
+        return _judged_by_use(call, ctx, Hit(call, message=(
             f"`{called}` is created with autoescape disabled: values rendered into HTML are not escaped.")))
     return None
 
@@ -223,9 +223,10 @@ def _judged_by_output(ctx: RuleContext, hit: Hit, uses: Uses) -> Hit:
     return hit
 
 
-def _unless_text_only(call: ast.Call, ctx: RuleContext, hit: Hit) -> Hit | None:
-    """``hit`` judged by what the environment ``call`` makes renders (``_judged_by_output``);
-    None when it only parses templates (``env.parse(source)``): nothing is rendered."""
+def _judged_by_use(call: ast.Call, ctx: RuleContext, hit: Hit) -> Hit | None:
+    """``hit`` judged by what the file does with the environment ``call`` makes: None when it
+    only parses templates (``env.parse(source)``, nothing is rendered), low when it only
+    evaluates expressions, else as ``_judged_by_output`` says from what it renders."""
     uses = environment_uses(ctx, call)
     only = uses.attributes if uses.complete else None  # (every use, when all are known)
     if only and only <= _PARSING_ONLY | _ENVIRONMENT_SETUP:
