@@ -406,3 +406,18 @@ def test_a_series_that_matches_no_version_on_disk_says_so(series_repo, monkeypat
     result = review(series_repo, monkeypatch, "--patch", "series.patch")
     assert result.exit_code == 2
     assert "db.py is changed by 2 patches of series.patch, and the file on disk is neither the version before" in result.stderr
+
+
+# --- a .gitignore line the change adds does not hide a file git tracks ---------------------------------
+
+def test_a_change_listing_the_file_it_edits_in_gitignore_is_still_reviewed(media_repo, monkeypatch):
+    edit(media_repo, "app/media.py", CHECK, "")
+    media_repo.write(".gitignore", "app/media.py\n__pycache__/\n")
+    media_repo.commit("Thumbnails without the name check")
+    sink = ("app/media.py", media_sink()[1] - 2, "path-traversal")
+    assert reported(review(media_repo, monkeypatch, "--diff", "HEAD~1", "-f", "json")) == [sink]
+    # Near miss: an untracked file the pattern matches stays out of the review (git ignores it too).
+    media_repo.write("app/scratch.py", "import os\nos.system(input())\n")
+    (media_repo.root / ".gitignore").write_text("app/media.py\napp/scratch.py\n")
+    files = document(review(media_repo, monkeypatch, ".", "-f", "json"))["files"]
+    assert sorted(files) == ["app/__init__.py", "app/media.py"]

@@ -201,3 +201,45 @@ def test_an_unexpected_failure_on_one_path_does_not_hide_the_others(tree, monkey
 
     monkeypatch.setattr(files, "_walk", walk)
     assert found(["a", "b"]) == (["b/y.py"], [("a", "internal-error")])
+
+
+# --- files git tracks: ignore patterns do not apply to them (as in git) ------------------------------
+
+def git_repo(root: Path) -> None:
+    import subprocess
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+
+
+def git_add(root: Path, *names: str) -> None:
+    import subprocess
+    subprocess.run(["git", "add", "-f", "--", *names], cwd=root, check=True)
+
+
+def test_a_tracked_file_a_pattern_matches_is_reviewed(tree):
+    git_repo(tree)
+    make(tree, "app/views.py", "app/local_settings.py", "out/generated.py", "out/stray.py", "main.py")
+    (tree / ".gitignore").write_text("app/views.py\nlocal_*.py\nout/\n")
+    git_add(tree, ".gitignore", "main.py", "app/views.py", "out/generated.py")
+    # Tracked: reviewed whatever the patterns say (a change cannot hide a file it edits by listing
+    # it); untracked and matched: skipped, in a file or a directory.
+    assert found(["."])[0] == ["app/views.py", "main.py", "out/generated.py"]
+    assert found(["app"])[0] == ["app/views.py"]
+
+
+def test_tracked_files_the_other_skips_leave_out_stay_out(tree):
+    git_repo(tree)
+    make(tree, "main.py", ".tox/py/x.py", "migrations/0001.py", "vendor/lib.py", "gone.py")
+    (tree / ".gitignore").write_text("vendor/\ngone.py\n")
+    git_add(tree, ".gitignore", "main.py", ".tox/py/x.py", "migrations/0001.py", "vendor/lib.py", "gone.py")
+    (tree / "gone.py").unlink()  # tracked, deleted in the working tree: nothing to review, no diagnostic
+    config = Config(exclude=["/migrations/", "vendor/lib.py"], root=str(tree))
+    files, problems = found(["."], config)
+    assert files == ["main.py"]
+    assert problems == []
+
+
+def test_outside_a_git_work_tree_the_patterns_decide(tree):
+    make(tree, "repo/a.py", "repo/b_pb2.py")
+    (tree / "repo" / ".git").mkdir()  # git says this is no repository: the patterns alone decide
+    (tree / "repo" / ".gitignore").write_text("*_pb2.py\n")
+    assert found(["repo"])[0] == ["repo/a.py"]

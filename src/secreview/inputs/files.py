@@ -13,7 +13,10 @@ Rules (also in the README, "Usage"):
 - ``.gitignore`` files inside the named directory always count; those above it count only up to
   the root of the git repository that contains it (none outside a repository). Git's rules apply:
   deeper files override shallower ones, ``!pattern`` re-includes, an ignored directory is not
-  entered. ``.git/info/exclude`` counts too.
+  entered. ``.git/info/exclude`` counts too. As in git, ignore patterns apply to untracked files
+  only: a file git tracks is reviewed even where a pattern matches it (asked of ``git ls-files``
+  when the walk skipped something by a pattern), so a change cannot hide a file it edits by
+  listing it in a ``.gitignore``.
 - Symbolic links: linked files are reviewed (once: a file reached by several paths is reviewed
   under the first, preferring a real path over a link); linked directories are not followed, so
   link loops cannot hang the walk. A broken link or a link loop named ``*.py`` is a diagnostic.
@@ -25,6 +28,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -274,6 +278,7 @@ def _walk(root: str, found: Discovery, config) -> None:
     files: list[tuple[str, os.DirEntry]] = []
     # Each stack item: (directory as shown/joined from ``root``, its absolute path, ignore files).
     stack: list[tuple[str, str, list[_IgnoreFile]]] = [(root, absolute_root, inherited)]
+    skipped_by_pattern = False  # (then git is asked which of the skipped files it tracks)
     while stack:
         directory, absolute, ignore_files = stack.pop()
         try:
@@ -289,17 +294,75 @@ def _walk(root: str, found: Discovery, config) -> None:
         for entry in entries:
             entry_absolute = os.path.join(absolute, entry.name)
             if _is_directory(entry):
-                if entry.is_symlink() or _is_default_skipped(entry.path, entry.name):
+                if entry.is_symlink() or _is_default_skipped(entry.path, entry.name) or _excluded_by_config(entry_absolute, True, config):
                     continue
-                if gitignored(entry_absolute, True, ignore_files) or _excluded_by_config(entry_absolute, True, config):
+                if gitignored(entry_absolute, True, ignore_files):
+                    skipped_by_pattern = True
                     continue
                 subdirectories.append((entry.path, entry_absolute, ignore_files))
             elif entry.name.endswith(PYTHON_SUFFIXES):
-                if gitignored(entry_absolute, False, ignore_files) or _excluded_by_config(entry_absolute, False, config):
+                if _excluded_by_config(entry_absolute, False, config):
+                    continue
+                if gitignored(entry_absolute, False, ignore_files):
+                    skipped_by_pattern = True
                     continue
                 files.append((entry.path, entry))
         stack.extend(reversed(subdirectories))
+    if skipped_by_pattern:
+        files += _tracked_yet_ignored(root, absolute_root, {path for path, _ in files}, config)
     _take_files(sorted(files, key=lambda item: item[0]), found)
+
+
+class _TrackedFile:
+    """A file git tracks that a pattern skipped, in the shape of the os.DirEntry _take_files reads."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def is_symlink(self) -> bool:
+        return os.path.islink(self.path)
+
+    def stat(self) -> os.stat_result:
+        return os.stat(self.path)
+
+
+def _tracked_yet_ignored(root: str, absolute_root: str, taken: set[str], config) -> list[tuple[str, _TrackedFile]]:
+    """The Python files under ``root`` that git tracks although an ignore pattern matches them
+    (git ignores untracked files only), minus what ``exclude`` or the default skips leave out.
+    None when git is missing or says no (not a repository, a dubious owner): the patterns decide."""
+    git_root = find_git_root(absolute_root)
+    if git_root is None:
+        return []
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--ignored", "--exclude-standard", "--",
+                                 os.path.relpath(absolute_root, git_root)],
+                                cwd=git_root, capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if listed.returncode != 0:
+        return []
+    tracked = []
+    for name in listed.stdout.decode("utf-8", errors="surrogateescape").split("\0"):
+        absolute = os.path.normpath(os.path.join(git_root, name))
+        relative = _relative(absolute, absolute_root)
+        if not name.endswith(PYTHON_SUFFIXES) or relative is None or not os.path.isfile(absolute):
+            continue
+        path = os.path.join(root, *relative.split("/"))
+        if path not in taken and not _left_out_below(absolute_root, relative, config):
+            tracked.append((path, _TrackedFile(path)))
+    return tracked
+
+
+def _left_out_below(absolute_root: str, relative: str, config) -> bool:
+    """Whether something other than an ignore pattern leaves ``relative`` (below ``absolute_root``)
+    out: the ``exclude`` globs, or a directory on the way the walk never enters (.tox, a venv...)."""
+    current = absolute_root
+    parts = relative.split("/")
+    for part in parts[:-1]:
+        current = os.path.join(current, part)
+        if _is_default_skipped(current, part) or os.path.islink(current) or _excluded_by_config(current, True, config):
+            return True
+    return _excluded_by_config(os.path.join(current, parts[-1]), False, config)
 
 
 def _is_directory(entry: os.DirEntry) -> bool:
