@@ -9,8 +9,8 @@ import pytest
 from project_helpers import age_files, review_tree, write
 from secreview import cache as cache_store
 from secreview.dataflow.project import helper_steps
-from secreview.dataflow.values import expand_steps
-from secreview.findings import HelperRef, TraceStep
+from secreview.dataflow.values import Origin, distinct, expand_steps
+from secreview.findings import HelperRef, Level, TraceStep
 
 PROJECT = {
     "pkg/__init__.py": "",
@@ -140,3 +140,74 @@ def test_the_evidence_through_a_helper_of_several_paths_is_the_same_in_every_run
     assert len(traces) == 1, traces
     [trace] = traces
     assert trace[:2] == (21, 8) and trace[-1] == 21 and len(trace) == 5
+
+
+TWO_ROUTES = {
+    "relay/__init__.py": "",
+    "relay/helpers.py": (
+        "def combine(first,\n"
+        "            second):\n"
+        "    head = first.strip()\n"
+        "    tail = second.strip()\n"
+        "    return head + tail\n"
+    ),
+    "relay/views.py": (
+        "import logging\n"
+        "\n"
+        "from flask import Flask, request\n"
+        "\n"
+        "from relay.helpers import combine\n"
+        "\n"
+        "app = Flask(__name__)\n"
+        "log = logging.getLogger(__name__)\n"
+        "\n"
+        "\n"
+        '@app.route("/relay")\n'
+        "def relay():\n"
+        '    name = request.args["name"]\n'  # 13
+        "    value = name.strip()\n"
+        '    left = value + "<"\n'  # 15: a step of one route only,
+        '    right = value + ">"\n'  # 16: of the other
+        "    both = combine(left, right)\n"  # 17: through the helper's `first` or its `second`
+        + "".join(f'    s{n} = {"both" if n == 1 else f"s{n - 1}"} + "{n}"\n' for n in range(1, 12))  # 18-28
+        + '    log.warning("relayed %s", s11)\n'  # 29
+        '    return "ok"\n'
+    ),
+}
+
+
+def test_the_evidence_of_routes_made_alike_by_the_cap_on_steps_is_the_same_in_every_run(tmp_path):
+    # One value reaches the helper by both its parameters (through lines 15 and 16). The routes'
+    # steps, cut to the most recent (values.MAX_STEPS), no longer tell them apart, but for the
+    # helper's steps on the call's (`first`'s or `second`'s, different on lines 1-4): the one
+    # kept is the first by those, not the first in the order of a set (it varies with the seed).
+    import json
+    import os
+    import subprocess
+    import sys
+
+    write(tmp_path, TWO_ROUTES)
+    traces = set()
+    for seed in range(1, 9):
+        done = subprocess.run([sys.executable, "-m", "secreview", "review", str(tmp_path / "relay"), "--no-cache",
+                               "-f", "json", "--min-confidence", "low"],
+                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": str(seed)})
+        [finding] = json.loads(done.stdout)["findings"]
+        traces.add(tuple((Path(step["path"]).name, step["line"]) for step in finding["trace"]))
+    assert len(traces) == 1, traces
+    [trace] = traces
+    assert trace[:5] == (("views.py", 13), ("views.py", 14), ("helpers.py", 1), ("helpers.py", 3), ("helpers.py", 5))
+    assert trace[5:] == tuple(("views.py", line) for line in range(17, 30))
+
+
+def test_origins_made_equal_keep_the_first_by_their_evidence_in_either_order():
+    source = TraceStep("views.py", 13, 4, 'name = request.args["name"]', "HTTP query parameter")
+    call = TraceStep("views.py", 17, 4, "both = combine(left, right)", "passed through `combine()`")
+    by_first = Origin("HTTP query parameter", Level.HIGH, (source, call.with_via((HelperRef("relay.helpers.combine", 0),))))
+    by_second = Origin("HTTP query parameter", Level.HIGH, (source, call.with_via((HelperRef("relay.helpers.combine", 1),))))
+    assert by_first == by_second  # (the helpers' steps are evidence, not identity)
+    for made in ([by_first, by_second], [by_second, by_first]):
+        [kept] = distinct(made)
+        assert kept.steps[-1].via == (HelperRef("relay.helpers.combine", 0),)
+    other = Origin("HTTP form field", Level.HIGH, (source,))
+    assert distinct([by_second, other]) == frozenset({by_second, other})

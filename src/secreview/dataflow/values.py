@@ -411,7 +411,7 @@ class Taint:
             if not self.origins:
                 return self
             if self.__class__ is Proven:
-                return _proven(frozenset([o.with_step(step, memo) for o in self.origins]), self.cwes)
+                return _proven(distinct([o.with_step(step, memo) for o in self.origins]), self.cwes)
             if len(self.origins) == 1:  # (most tainted values)
                 if memo is not None:  # (this very value through this very step again: a loop's next pass)
                     known = memo.get((id(self), id(step)))
@@ -424,10 +424,10 @@ class Taint:
                 if memo is not None:
                     memo[(id(self), id(step))] = (self, step, result)  # (keeps both alive: their ids stay theirs)
                 return result
-            return Taint(frozenset([o.with_step(step, memo) for o in self.origins]))
+            return Taint(distinct([o.with_step(step, memo) for o in self.origins]))
         if self.is_clean:
             return self
-        origins = frozenset([o.with_step(step, memo) for o in self.origins])
+        origins = distinct([o.with_step(step, memo) for o in self.origins])
         items = tuple((k, v.with_step(step, memo)) for k, v in self.items)
         return Taint(origins, items)
 
@@ -443,7 +443,7 @@ class Taint:
             if known is not None and known[0] is self and known[1] is step and known[2] is via:
                 return known[3]
         whole = self.whole()
-        origins = frozenset([o.with_call(step, via, memo) for o in whole.origins])
+        origins = distinct([o.with_call(step, via, memo) for o in whole.origins])
         result = _proven(origins, whole.cwes) if whole.__class__ is Proven else Taint(origins)
         if memo is not None:
             memo[(id(self), id(step), id(via))] = (self, step, via, result)  # (keeps them alive: their ids stay theirs)
@@ -454,8 +454,8 @@ class Taint:
         was, no more: this says nothing of a part of unknown origin (see ``proved``)."""
         whole = self.whole()
         if whole.__class__ is Proven:
-            return whole if not whole.origins else _proven(frozenset(o.sanitize(cwes) for o in whole.origins), whole.cwes)
-        return Taint(frozenset(o.sanitize(cwes) for o in whole.origins))
+            return whole if not whole.origins else _proven(distinct([o.sanitize(cwes) for o in whole.origins]), whole.cwes)
+        return Taint(distinct([o.sanitize(cwes) for o in whole.origins]))
 
     def proved(self, cwes: frozenset[int]) -> "Taint":
         """The value after something that makes all of it safe for ``cwes`` whatever it held (an
@@ -465,7 +465,7 @@ class Taint:
             return PROVEN
         if whole.__class__ is Proven:
             cwes = whole.cwes | cwes
-        return _proven(frozenset(o.sanitize(cwes) for o in whole.origins), cwes)
+        return _proven(distinct([o.sanitize(cwes) for o in whole.origins]), cwes)
 
     def found_by(self, step: TraceStep | None = None) -> "Taint":
         """What a getter returns when it finds an object *by* this value (``ds.get_database(
@@ -475,7 +475,7 @@ class Taint:
         of a function this happens in are told so with what it makes safe (``Origin.sanitize``:
         see ``FunctionAnalysis._passed_back``), and so is the project pass (``SinkRecord``)."""
         whole = self.whole()
-        origins = frozenset(_looked_up(o, step) for o in whole.origins)
+        origins = distinct([_looked_up(o, step) for o in whole.origins])
         return _proven(origins, whole.cwes) if whole.__class__ is Proven else Taint(origins)
 
     def unsanitized(self) -> "Taint":
@@ -602,6 +602,29 @@ def ordered(origins) -> list[Origin]:
 
 _ORDER_KEY = attrgetter("order_key")
 _STEP_ORDER = attrgetter("path", "line", "col", "note")  # (== origin_key, without a Python call per origin)
+
+
+def distinct(origins: list[Origin]) -> frozenset[Origin]:
+    """``origins`` (each made from one of a set's) as a set. Two may have become equal (their
+    steps cut to MAX_STEPS, a sanitizer making them alike) yet hold different evidence (the
+    helpers' steps, ``TraceStep.via``, are not part of an origin's identity): the one kept is then
+    not the first in the order of the set they were made from, which varies from run to run
+    (string hashes), but the first by their evidence, so the report is the same every time."""
+    made = frozenset(origins)
+    if len(made) == len(origins):
+        return made
+    return frozenset(sorted(origins, key=_evidence_key))
+
+
+def _evidence_key(origin: Origin) -> tuple:
+    return tuple(map(via_order, origin.steps))
+
+
+def via_order(step: TraceStep | HelperRef) -> tuple:
+    """A total order on steps with the helpers' steps they hold (``TraceStep.via``)."""
+    if step.__class__ is HelperRef:
+        return (step.qualname, step.param)  # type: ignore[union-attr]
+    return (*_STEP_ORDER(step), tuple(map(via_order, step.via))) if step.via else _STEP_ORDER(step)
 
 
 def _cap(origins) -> frozenset[Origin]:
