@@ -9,16 +9,23 @@ trace starts at the caller's source), and callers that forward their own paramet
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator
+from operator import attrgetter
+from typing import Callable, Iterator, Sequence
 
 from secreview.cache import Packed
 from secreview.dataflow import SinkRecord
 from secreview.dataflow.analyzer import CallSite
-from secreview.dataflow.values import ATTRIBUTE, INPUT, HelperSteps, Taint, described, expand_steps, ordered, reported_origin, root_of
+from secreview.dataflow.values import (ATTRIBUTE, INPUT, HelperSteps, Taint, described, expand_steps, ordered, reported_origin, root_of,
+                                       via_order)
 from secreview.findings import Finding, FlowSource, HelperRef, Level, TraceStep, flow_sources
 from secreview.models import OPERATOR_CHOSEN_PROGRAM_SOURCES
 
-MAX_ROUNDS = 6
+# Rounds of the project pass: each extends to their callers the records the last one found (see
+# resolve). A bound against pathological code, not a depth the analysis stops at: chains of helpers
+# settle well before. Bounded, the report is still the same whatever the order of the files (what
+# a round finds depends on the rounds before it alone).
+MAX_ROUNDS = 40
+MAX_ALIASES = 6  # re-exports of re-exports followed to the function (see _summary_named)
 
 # A wrapper that runs its ``*args`` as an argument list (``def execute(*cmd): subprocess.run(cmd)``)
 # has a program-injection sink for ``cmd``; a caller whose untrusted values all come after the
@@ -33,11 +40,14 @@ class FlowFinding:
     record: SinkRecord
     description: str
     confidence: Level
-    trace: list[TraceStep]
+    # The evidence: ``steps`` with those inside helpers of other files, one per line (made only
+    # for the flows reported, or compared with ``prefer``: see _evidence).
+    trace: list[TraceStep] | None
     # Where every flow found into the sink starts, not only this one (see findings.FlowSource).
     sources: tuple[FlowSource, ...] = ()
     origin_steps: tuple[TraceStep, ...] = ()  # the steps of the value in the caller, for ``root``
     caller: str | None = None  # the function calling towards the sink with it
+    steps: tuple[TraceStep, ...] = ()  # as found: from the caller's source to the sink
 
     @property
     def root(self) -> tuple:
@@ -50,38 +60,57 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
             helpers: HelperSteps | None = None) -> list[FlowFinding]:
     """One finding per sink: the most confident flow, or with ``prefer`` (reviewing a change: does
     the trace pass through a changed line?) first a preferred one, so a new caller of an old sink
-    is the flow reported. ``calls``: call sites, or a cached file's call sites packed (the names
-    they call as index: decoded only when one of them has a sink). ``helpers``: the steps of the
-    helpers of other files on the traces (see ``helper_steps``)."""
-    by_function: dict[tuple[str, int], list[SinkRecord]] = {}
-    with_sinks: set[str] = set()  # the functions in by_function
+    is the flow reported; of flows alike, the shortest, then the earliest (see _better_flow).
+    ``calls``: call sites, or a cached file's call sites packed (the names they call as index:
+    decoded only when one of them has a sink). ``helpers``: the steps of the helpers of other
+    files on the traces (see ``helper_steps``).
 
-    def add(record: SinkRecord) -> bool:
-        key = (record.function, record.param)
-        existing = by_function.setdefault(key, [])
-        for position, known in enumerate(existing):
-            if known.rule_id == record.rule_id and known.path == record.path and known.line == record.line:
-                if known.looked_up and not record.looked_up:  # (the parameter itself reaches it too)
-                    existing[position] = record
-                    return True
-                return False
-        existing.append(record)
-        with_sinks.add(record.function)
-        return True
+    Every choice is by a fixed order, never by which came first: the order the call sites come
+    in depends on the order of the files, and on how their results were handed over (``--jobs``,
+    the cache), and the report must not."""
+    # (function, parameter) -> sink (rule, path, line) -> the best record of the parameter reaching
+    # it (see _better_record).
+    best: dict[tuple[str, int], dict[tuple, SinkRecord]] = {}
+    # The records found better in this round: the next round extends those, and those only, to
+    # their functions' callers (the others were extended in the round after they were found). So
+    # what a round finds depends on the last round alone, not on the order within it; and a
+    # better record extended by a call makes a better record, so the rounds settle on the best of
+    # every sink.
+    fresh: dict[tuple[str, int], dict[tuple, SinkRecord]] = {}
+
+    def add(record: SinkRecord) -> None:
+        function = (record.function, record.param)
+        known_records = best.get(function)
+        if known_records is None:
+            known_records = best[function] = {}
+        sink = (record.rule_id, record.path, record.line)
+        known = known_records.get(sink)
+        if known is not None and not _better_record(record, known):
+            return
+        known_records[sink] = record
+        fresh_records = fresh.get(function)
+        if fresh_records is None:
+            fresh_records = fresh[function] = {}
+        fresh_records[sink] = record
 
     for record in records:
         add(record)
     findings: dict[tuple, FlowFinding] = {}
     starts: dict[tuple, list[tuple[TraceStep, Level]]] = {}  # the sources of every flow into each sink
-    calls_of_functions_with_sinks = _CallsOfFunctionsWithSinks(calls)
+    calls_of = _CallsOf(calls)
     for _ in range(MAX_ROUNDS):
-        changed = False
-        for call in calls_of_functions_with_sinks(with_sinks):
+        if not fresh:
+            break
+        extended, fresh = fresh, {}
+        for call in calls_of({function for function, _ in extended}):
             for key, argument in call.arguments.items():
                 index = key if isinstance(key, int) else _index_of(param_names.get(call.callee, []), key)
                 if index is None:
                     continue
-                for record in by_function.get((call.callee, index), []):
+                callee_records = extended.get((call.callee, index))
+                if callee_records is None:
+                    continue
+                for record in callee_records.values():
                     if index in call.tail_only and record.rule_id in TAIL_ELEMENT_RULES:
                         rule_id, cwe = TAIL_ELEMENT_RULES[record.rule_id]
                         record = replace(record, rule_id=rule_id, cwe=cwe, operator_may_choose=False)
@@ -102,10 +131,10 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                             # by objects kept by objects (a form in the admin's helpers) lose track
                             # of what is text and what is an object holding some.
                             if not call.callee.endswith(".__init__"):
-                                changed |= add(replace(reached, function=origin.description, param=origin.param, steps=steps))
+                                add(replace(reached, function=origin.description, param=origin.param, steps=steps))
                             continue
                         if origin.param is not None:
-                            changed |= add(replace(reached, function=call.caller, param=origin.param, steps=steps))
+                            add(replace(reached, function=call.caller, param=origin.param, steps=steps))
                         if origin.reportable:
                             identity = (record.rule_id, record.path, record.line, record.col)
                             found = findings.get(identity)
@@ -115,44 +144,116 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                             if reached.at_most is not None:
                                 confidence = min(confidence, reached.at_most)
                             starts.setdefault(identity, []).append((origin.steps[0] if origin.steps else call.step, confidence))
-                            candidate = FlowFinding(reached, described(origin, reached.looked_up), confidence, _ordered(expand_steps(steps, helpers)),
-                                                    origin_steps=origin.steps, caller=call.caller)
-                            if found is None or _rank(candidate, prefer) > _rank(found, prefer):
+                            candidate = FlowFinding(reached, described(origin, reached.looked_up), confidence, None,
+                                                    origin_steps=origin.steps, caller=call.caller, steps=steps)
+                            if found is None or _better_flow(candidate, found, prefer, helpers):
                                 findings[identity] = candidate
-        if not changed:
-            break
-    for identity, flow in findings.items():
+    flows = []
+    for identity in sorted(findings):  # (in a fixed order too)
+        flow = findings[identity]
+        _evidence(flow, helpers)
         flow.sources = flow_sources(starts[identity])
-    return list(findings.values())
+        flows.append(flow)
+    return flows
 
 
-class _CallsOfFunctionsWithSinks:
-    """The call sites in order, but of a packed group only the calls of functions that have a
-    sink when the group's turn comes (the others would find no record, and add none; a call of a
-    function that gains one later in the round is seen in the next round). A group is decoded
-    again only when a function it calls has gained a sink since it was last read: the calls kept
-    are few, and a large project's groups are not all held decoded (see cache.Packed)."""
+class _CallsOf:
+    """The call sites of some functions (those with records to extend). A packed group of call
+    sites is decoded only when it calls one of them not asked for before, and then only their
+    calls are kept: few (functions with a sink), and a large project's groups are not all held
+    decoded (see cache.Packed)."""
 
     def __init__(self, calls: list[CallSite | Packed]) -> None:
-        self.calls = calls
-        self.read: dict[int, tuple[set[str], list[CallSite]]] = {}  # group's position -> (callees wanted, their calls)
+        self.by_callee: dict[str, list[CallSite]] = {}
+        self.packed: list[Packed] = []
+        for call in calls:
+            if call.__class__ is Packed:
+                self.packed.append(call)
+            else:
+                self.by_callee.setdefault(call.callee, []).append(call)
+        self.asked: set[str] = set()  # the functions whose packed calls are in by_callee
 
-    def __call__(self, with_sinks: set[str]) -> Iterator[CallSite]:
-        for position, call in enumerate(self.calls):
-            if call.__class__ is not Packed:
-                yield call
+    def __call__(self, functions: set[str]) -> Iterator[CallSite]:
+        if self.packed:
+            self._unpack(functions - self.asked)
+        by_callee = self.by_callee
+        for function in functions:
+            calls = by_callee.get(function)
+            if calls is not None:
+                yield from calls
+
+    def _unpack(self, functions: set[str]) -> None:
+        if not functions:
+            return
+        self.asked |= functions
+        by_callee = self.by_callee
+        for group in self.packed:
+            if functions.isdisjoint(group.index):
                 continue
-            if with_sinks.isdisjoint(call.index):
-                continue
-            wanted = with_sinks.intersection(call.index)
-            known = self.read.get(position)
-            if known is None or not wanted <= known[0]:
-                known = self.read[position] = (wanted, [site for site in call.value() if site.callee in wanted])
-            yield from known[1]
+            for site in group.value():
+                if site.callee in functions:
+                    by_callee.setdefault(site.callee, []).append(site)
 
 
-def _rank(flow: FlowFinding, prefer: Callable[[list[TraceStep]], bool] | None) -> tuple:
-    return (prefer is not None and prefer(flow.trace), flow.confidence)
+_STEP_ORDER = attrgetter("path", "line", "col", "note")
+
+
+def _better_record(record: SinkRecord, known: SinkRecord) -> bool:
+    """Is ``record`` a better flow than ``known`` from a function's parameter into one sink: one
+    without the caps on the confidence of the flows through it (a value the parameter only finds
+    an object by, a same-host check a backslash gets through), then shorter, then earlier (see
+    _compare_steps), then the leftmost sink on the line."""
+    if record.looked_up != known.looked_up:
+        return known.looked_up
+    if record.backslash_open != known.backslash_open:
+        return known.backslash_open
+    order = _compare_steps(record.steps, known.steps)
+    if order:
+        return order < 0
+    return (record.col, record.end_line, record.end_col) < (known.col, known.end_line, known.end_col)
+
+
+def _better_flow(candidate: FlowFinding, found: FlowFinding, prefer: Callable[[list[TraceStep]], bool] | None,
+                 helpers: HelperSteps | None) -> bool:
+    """Is ``candidate`` the flow to report into its sink rather than ``found``: preferred, more
+    confident, or as confident with a shorter evidence, then one that comes first (see
+    _compare_steps). The evidence is made only when it decides."""
+    if prefer is not None:
+        preferred = prefer(_evidence(candidate, helpers))
+        if preferred != prefer(_evidence(found, helpers)):
+            return preferred
+    if candidate.confidence != found.confidence:
+        return candidate.confidence > found.confidence
+    order = _compare_steps(_evidence(candidate, helpers), _evidence(found, helpers)) or \
+        _compare_steps(candidate.steps, found.steps)
+    if order:
+        return order < 0
+    return (candidate.description, len(candidate.origin_steps), candidate.caller or "") < \
+        (found.description, len(found.origin_steps), found.caller or "")
+
+
+def _compare_steps(steps: Sequence[TraceStep], others: Sequence[TraceStep]) -> int:
+    """The order of two flows into a sink (negative: ``steps`` first): the fewest steps, then
+    the first to take a step earlier in the project (by path, line, column, note), then by the
+    helpers' steps they went through. (Shorter and earlier stay so with the same steps before
+    them: a caller extends the best flow of its callee.)"""
+    if len(steps) != len(others):
+        return len(steps) - len(others)
+    if steps == others:  # (the same steps, or equal ones: the usual case when a record is found again)
+        return _compare_keys(tuple(map(via_order, steps)), tuple(map(via_order, others)))
+    return _compare_keys(tuple(map(_STEP_ORDER, steps)), tuple(map(_STEP_ORDER, others))) or \
+        _compare_keys(tuple(map(via_order, steps)), tuple(map(via_order, others)))
+
+
+def _compare_keys(a: tuple, b: tuple) -> int:
+    return -1 if a < b else (1 if a > b else 0)
+
+
+def _evidence(flow: FlowFinding, helpers: HelperSteps | None) -> list[TraceStep]:
+    """The flow's evidence: its steps with those inside helpers of other files, one per line."""
+    if flow.trace is None:
+        flow.trace = _ordered(expand_steps(flow.steps, helpers))
+    return flow.trace
 
 
 def _index_of(params: list[str], name: str) -> int | None:
@@ -182,7 +283,7 @@ def helper_steps(summaries) -> HelperSteps:
 
 def _summary_named(summaries, name: str):
     summary = summaries.get(name)
-    for _ in range(MAX_ROUNDS):  # (a re-export of a re-export: see FunctionSummary.alias_of)
+    for _ in range(MAX_ALIASES):  # (a re-export of a re-export: see FunctionSummary.alias_of)
         if summary is None or summary.alias_of is None:
             break
         summary = summaries.get(summary.alias_of)
