@@ -201,12 +201,14 @@ _STEP_ORDER = attrgetter("path", "line", "col", "note")
 def _better_record(record: SinkRecord, known: SinkRecord) -> bool:
     """Is ``record`` a better flow than ``known`` from a function's parameter into one sink: one
     without the caps on the confidence of the flows through it (a value the parameter only finds
-    an object by, a same-host check a backslash gets through), then shorter, then earlier (see
-    _compare_steps), then the leftmost sink on the line."""
+    an object by, a same-host check a backslash gets through, the rule's own limit on a sink of
+    the line), then shorter, then earlier (see _compare_steps), then the leftmost sink on the line."""
     if record.looked_up != known.looked_up:
         return known.looked_up
     if record.backslash_open != known.backslash_open:
         return known.backslash_open
+    if record.at_most != known.at_most:
+        return known.at_most is not None and (record.at_most is None or record.at_most > known.at_most)
     order = _compare_steps(record.steps, known.steps)
     if order:
         return order < 0
