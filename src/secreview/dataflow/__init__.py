@@ -47,6 +47,8 @@ from secreview.models import (
 )
 from secreview.models.sanitizers import BACKSLASH_OPEN_REDIRECT
 from secreview.models.sql_statements import SQL_STATEMENT_PACKAGES
+from secreview.models.responses import CONTENT_TYPE_DECLARING_MODULES, REST_REPRESENTATION, REST_RESOURCE_CLASSES
+from secreview.dataflow.responses import TEXT, html_content_type, summary_kind
 from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, DRF_SERIALIZER_HANDLER_METHODS, FIELD_CLASS_MODULES
 from secreview.models.sources import FLASK_ADMIN_EXPOSE_NAME, HTTP_SERVER_REQUEST_ATTRIBUTES, LITESTAR_MODULES, LITESTAR_ROUTE_DECORATORS, TORNADO_HANDLER_READS
 from secreview.models.sources import NINJA_ROUTE_METHODS, NINJA_ROUTERS
@@ -331,6 +333,8 @@ class FileFlow:
         self._told_routes: dict[str, Conversions] = {}  # views -> the project's answer
         self._view_families: dict[str, str] = {}  # class -> it and its subclasses here (see route_conversions)
         self.flask_view_methods: set[int] = set()  # method node ids of flask.views.View subclasses
+        self.rest_resource_methods: set[int] = set()  # ... of Flask-RESTful/RESTX resources (their returns are JSON)
+        self.rest_resource_names: set[str] = set()  # (the names of those classes in this file)
         self.django_view_methods: set[int] = set()  # ... of Django class-based views (and DRF views)
         self.command_handlers: set[int] = set()  # ``handle`` of Django management commands
         self.form_handlers: set[int] = set()  # ``form_valid``/``form_invalid`` of Django form views
@@ -679,6 +683,7 @@ class FileFlow:
         self.values.update(analysis.values)
         self._note_class(node, class_name)
         flask_view = any(self.qualname(base) in FLASK_VIEW_CLASSES for base in node.bases)
+        rest_resource = flask_view and self._rest_resource(node)
         bases = {(self.qualname(base) or "").rsplit(".", 1)[-1] for base in node.bases}
         django_view = self._imports_django and any(base.endswith(DJANGO_VIEW_BASE_SUFFIXES) for base in bases)
         command = bool(bases & DJANGO_COMMAND_BASES)
@@ -697,6 +702,8 @@ class FileFlow:
                 self.class_of_method[id(child)] = class_name
                 if flask_view and child.name in FLASK_VIEW_METHODS:
                     self.flask_view_methods.add(id(child))
+                    if rest_resource:
+                        self.rest_resource_methods.add(id(child))
                 if django_view:
                     self.django_view_methods.add(id(child))  # ``self.kwargs``: the URL's parameters
                 if command and child.name == "handle":
@@ -716,6 +723,51 @@ class FileFlow:
                     self.http_handler_methods[id(child)] = TORNADO_HANDLER_READS  # ``self.get_argument("q")``
                 if frameworks:
                     self._note_handler(node, child, tornado, falcon, cherrypy, exposed_class)
+
+    def _rest_resource(self, node: ast.ClassDef) -> bool:
+        """A Flask-RESTful/RESTX resource: a base is one of REST_RESOURCE_CLASSES or a resource
+        class of this file met before."""
+        for base in node.bases:
+            if self.qualname(base) in REST_RESOURCE_CLASSES or (base.__class__ is ast.Name and base.id in self.rest_resource_names):
+                self.rest_resource_names.add(node.name)
+                return True
+        return False
+
+    def rest_resource_returns_json(self, node: ast.AST) -> bool:
+        """An HTTP method of a Flask-RESTful/RESTX resource, whose return value (a str too) the
+        Api serializes to JSON -- unless this file registers a representation for HTML
+        (``@api.representation("text/html")``, which then renders what the methods return)."""
+        return id(node) in self.rest_resource_methods and not self._html_representation
+
+    @functools.cached_property
+    def _html_representation(self) -> bool:
+        for call in self.facts.calls():
+            func = call.func
+            if func.__class__ is ast.Attribute and func.attr == REST_REPRESENTATION and call.args:  # type: ignore[attr-defined]
+                media_type = call.args[0]
+                if not (media_type.__class__ is ast.Constant and isinstance(media_type.value, str)  # type: ignore[attr-defined]
+                        and not html_content_type(media_type.value)):  # type: ignore[attr-defined]
+                    return True  # (HTML, or not a constant: maybe HTML)
+        return False
+
+    @functools.cached_property
+    def declares_content_types(self) -> bool:
+        """Does the file import a framework whose handlers set the response's Content-Type before
+        returning or writing the body (Tornado, Bottle, CherryPy, Twisted)? Only there is a
+        function's declaration read for its summary (see FunctionAnalysis.return_kind)."""
+        return any(self.facts.imports.imports_module(module) for module in CONTENT_TYPE_DECLARING_MODULES)
+
+    def response_kind(self, call: ast.Call, chain: list) -> str:
+        """What ``call`` returns as a web response body (dataflow/responses.py), as the called
+        function's summary says: a helper an enclosing function defines (``def status_of(uuid)``
+        in a blueprint factory), else a project function; TEXT when not known."""
+        func = call.func
+        definition = _enclosing_definition(func.id, chain) if func.__class__ is ast.Name else None  # type: ignore[attr-defined]
+        if definition is not None:
+            summary = self.local_summaries.get(self.function_qualname(definition))
+        else:
+            summary = self.summary_for(self.qualname(func), func)
+        return summary_kind(summary.returns_kind, summary.returns_class) if summary is not None else TEXT
 
     def _note_handler(self, node: ast.ClassDef, method: ast.AST, tornado: bool, falcon: bool, cherrypy: bool, exposed_class: bool) -> None:
         """What a handler method of Tornado, Falcon or CherryPy is given (see web_handlers.py)."""
@@ -1000,7 +1052,8 @@ class FileFlow:
                                   guards=guards, callbacks=tuple(analysis.param_calls), checks=analysis.true_checks(guards),
                                   returns_instance=analysis.self_name is None or analysis.instance_returned,
                                   is_property=analysis.self_name is not None and self.is_property(node),
-                                  returns_class=_returns_class(node, analysis) if getattr(node, "returns", None) is not None else None)
+                                  returns_class=_returns_class(node, analysis) if getattr(node, "returns", None) is not None else None,
+                                  returns_kind=analysis.returned_kind or TEXT)
         self.values.update(analysis.values)
         if record is not None:
             record.values = analysis.values
@@ -2093,6 +2146,20 @@ class FileFlow:
 
 _TASK_REGISTRATIONS = frozenset({"register_task", "register"})  # app.register_task(Ingest()), app.tasks.register(...)
 _FUNCTION_NODES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
+
+
+def _enclosing_definition(name: str, chain: list) -> ast.AST | None:
+    """The function named ``name`` that one of the functions of the scope ``chain`` defines in
+    its body (the innermost, the last definition), if any."""
+    for scope in reversed(chain):
+        if scope.__class__ in _FUNCTION_NODES:
+            found = None
+            for statement in scope.body:  # type: ignore[attr-defined]
+                if statement.__class__ in _FUNCTION_NODES and statement.name == name:  # type: ignore[attr-defined]
+                    found = statement
+            if found is not None:
+                return found
+    return None
 
 
 def _defines_run(node: ast.ClassDef) -> bool:

@@ -32,6 +32,10 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
     not_for = SOURCE_NOT_FOR.get(description)
     return taint.sanitize(not_for) if not_for else taint
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
+from secreview.dataflow.responses import (
+    JSON_TEXT, NOT_KNOWN as _TYPE_NOT_KNOWN, RESPONSE, TEXT, TYPED, body_kind, container_values,
+    declared_content_type, html_content_type, join_kinds, summary_kind,
+)
 from secreview.dataflow.parameters import (
     CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, converting_declaration, declared_pattern,
     dependency, dependency_target, field_class_annotation, litestar_dependencies, parameter_kind, parameter_model, typer_parameters, task_parameters,
@@ -71,6 +75,7 @@ from secreview.facts import walk
 
 State = dict[str, Taint]
 NOTHING: Any = object()  # "not a compile-time constant"
+_FUNCTION_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 MAX_LOOP_ITERATIONS = 4
 MAX_DEPENDENCY_DEPTH = 3  # dependency classes whose constructors take dependency classes, followed
 # Statements one function's analysis may evaluate. Nested loops iterate to a fixpoint, which can
@@ -136,6 +141,11 @@ class FunctionSummary:
     # qualified: ``get_adapter(request).is_safe_url(url)`` calls that class's method when it is a
     # project class (see FunctionAnalysis.receiver_class). None: not annotated with a class.
     returns_class: str | None = None
+    # What it returns, as a web response body (dataflow/responses.py): RESPONSE when every value
+    # it returns that carries data is a response object or a dict/list (``return jsonify(x)``,
+    # ``return {"name": name}``), TYPED / JSON_TEXT for a body of a declared (not constant) type /
+    # JSON text, TEXT ("") otherwise. A view returning such a helper's result returns no HTML text.
+    returns_kind: str = ""
 
 
 # The summary entry of what the instances of a class hold (see FileFlow._summarize_classes):
@@ -224,6 +234,7 @@ class FunctionAnalysis:
         self.at_true_returns: dict[str, Taint] | None = None
         self.check_calls: dict[int, FunctionSummary] = {}  # id(call) -> its summary with checks
         self.instance_returned = False  # (a method: see FunctionSummary.returns_instance)
+        self.returned_kind: str | None = None  # (see FunctionSummary.returns_kind; None: nothing carried out yet)
         self.host_names: set[str] = set()  # names assigned a URL's host (``host = parts.hostname``)
         self.params: list[str] = []
         self.param_calls: list[tuple[int, tuple[frozenset[int], ...]]] = []  # see FunctionSummary.callbacks
@@ -716,6 +727,8 @@ class FunctionAnalysis:
             if self.self_name is not None and not self.instance_returned and value is not PROVEN \
                     and node.value.__class__ not in _TESTS:
                 self.instance_returned = _holds_attribute_origin(value) or not self.instance_free(node.value, state)
+            if self.returned_kind != TEXT and node.value.__class__ is not _CONSTANT:  # (once some return is text, the function's is)
+                self.returned_kind = join_kinds(self.returned_kind, self.return_kind(node))
             if _carries(value):
                 value = value.with_step(self.step(node, f"returned from `{self.short_name}()`"), self._stepped)
             self.returns = join(self.returns, value)
@@ -734,6 +747,34 @@ class FunctionAnalysis:
                 else:  # (``return x``, ``return render(...)``: may be true, checking nothing)
                     self.at_true_returns = {}
         return None
+
+    def return_kind(self, node: ast.Return) -> str:
+        """What ``return value`` gives out as a web response body (see dataflow/responses.py): a
+        response object or a dict/list, JSON text, or text -- of a type the function declares
+        first when it sets a Content-Type (a Tornado handler's ``self.set_header(...)``)."""
+        kind = body_kind(node.value, self.resolved_name, self.call_kind, self.local_values)  # type: ignore[arg-type]
+        if kind in (TEXT, JSON_TEXT) and self.unit.declares_content_types and self.node.__class__ in _FUNCTION_DEFS:
+            declared = declared_content_type(self.node, node, self.literal_value)
+            if declared is _TYPE_NOT_KNOWN:
+                return TYPED
+            if declared is not None and not html_content_type(declared):
+                return RESPONSE
+        return kind
+
+    def call_kind(self, call: ast.Call) -> str:
+        """What a call returns as a web response body: the called project function's summary says."""
+        func = call.func
+        name = self.resolved_name(func)
+        summary = self.summary_for(name, func, name is not None and self.has_summary(name))
+        return summary_kind(summary.returns_kind, summary.returns_class) if summary is not None else TEXT
+
+    def local_values(self, name: str) -> list[ast.expr] | None:
+        """What this function (or the module) binds ``name`` to, not counting a container's contents."""
+        return container_values(self.unit.facts.scopes.binder(name, self._own_scopes[0]), name)
+
+    def literal_value(self, node: ast.expr, default: Any) -> Any:
+        value = fold(node, {}, self.unit.module_constants)
+        return default if value is NOTHING else value
 
     def note_return(self, state: State) -> None:
         """The function returns with ``state``: which guard candidates are still proven."""
@@ -2533,6 +2574,7 @@ class FunctionAnalysis:
         """What the generator gives out at ``node`` joins its "return" value."""
         value = self.expr(node.value, state).whole()
         if _carries(value):
+            self.returned_kind = TEXT  # (a generator: streamed as the body)
             value = value.with_step(self.step(node, f"yielded by `{self.short_name}()`"), self._stepped)
         self.returns = join(self.returns, value)
         if self.assumed is not None and self.returns.__class__ is not Proven:

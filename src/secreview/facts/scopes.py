@@ -50,6 +50,10 @@ class _BindingCollector:
         # The ``with EXPR as NAME`` items of the scope, by NAME (their binding is UNKNOWN: NAME is
         # what ``EXPR.__enter__()`` returns; facts.instances looks at EXPR).
         self.entered: dict[str, list[ast.withitem]] = {}
+        # The values bound as a container's contents rather than as the container itself (``d["k"]
+        # = v``, ``items.append(v)``), by id: what the container *is* does not change
+        # (dataflow/responses.py: a dict filled item by item is still a dict).
+        self.contents: set[int] = set()
         # Without walrus operators in the file, no expression binds a name: only statements (and
         # match patterns) are searched, a fraction of the nodes. (The field names of each node
         # class are cached in a dict, filled by a function on a miss.)
@@ -74,6 +78,7 @@ class _BindingCollector:
             self.bind_target(target.value, UNKNOWN)
         elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             self.bind(target.value.id, value)  # ``d["k"] = v``: d now also holds v
+            self.contents.add(id(value))
         # Attribute targets bind no local name.
 
     def collect(self, scope: ScopeNode) -> "_BindingCollector":
@@ -169,7 +174,9 @@ class _BindingCollector:
             container = call.func.value
             if container.__class__ is ast.Name:
                 for argument in [*call.args, *(k.value for k in call.keywords)]:
-                    self.bind(container.id, argument.value if isinstance(argument, ast.Starred) else argument)
+                    value = argument.value if isinstance(argument, ast.Starred) else argument
+                    self.bind(container.id, value)
+                    self.contents.add(id(value))
         return _ALL
 
     def visit_NamedExpr(self, node: ast.NamedExpr):

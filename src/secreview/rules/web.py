@@ -8,46 +8,23 @@ import re
 import sys
 
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
+from secreview.dataflow.responses import (
+    JSON_TEXT, NOT_KNOWN, RESPONSE, TEXT, TYPED, body_kind, builds_response, container_values, declaration,
+)
 from secreview.facts import instances
 from secreview.rules._jinja import unescaped_variables
 from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, reference_name
 from secreview.rules._strings import compose, sequence_elements
 from secreview.models.sanitizers import BACKSLASH_OPEN_NOTE
+from secreview.models.responses import (  # noqa: F401 - (the tables of responses, also for other rules)
+    DECLARED_TYPE_RESPONSES, HTML_RESPONSES, NOT_HTML_RESPONSES,
+)
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
 from secreview.rules.exceptions import security_check_strength
 from secreview.rules.flows import outgoing_request_object
 from secreview.rules.templates import MARK_SAFE_CALLS, MARKUP_CALLS
 
-# Responses that are HTML only when they say so: Starlette's Response sends no Content-Type of
-# its own, aiohttp's is text/plain for text= (application/octet-stream for body=), Litestar's is
-# JSON unless media_type says otherwise.
-DECLARED_TYPE_RESPONSES = (
-    "starlette.responses.Response", "fastapi.Response", "fastapi.responses.Response",
-    "aiohttp.web.Response", "aiohttp.web_response.Response",
-    "litestar.Response", "litestar.response.Response", "litestar.response.base.Response",
-)
-HTML_RESPONSES = (
-    "flask.make_response", "flask.Response", "werkzeug.wrappers.Response", "django.http.HttpResponse",
-    "django.http.HttpResponseBadRequest", "django.http.HttpResponseNotFound", "django.http.response.HttpResponse",
-    "starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse", *DECLARED_TYPE_RESPONSES,
-    # WebOb's Response (Pyramid's) is text/html unless told otherwise; Sanic's html().
-    "pyramid.response.Response", "webob.Response", "webob.response.Response",
-    "sanic.html", "sanic.response.html",
-)
-# Responses made by calls that are not HTML or not made of the value (checked by their own rules
-# when they matter): Sanic's text/json/empty/raw bodies, files (path-traversal) and redirections;
-# Bottle's files (confined to their root) and templates (SimpleTemplate escapes {{ }}; a template
-# *source* from the request is the template-injection rule's).
-NOT_HTML_RESPONSES = frozenset({
-    *(f"{module}.{name}" for module in ("sanic", "sanic.response")
-      for name in ("text", "json", "empty", "raw", "file", "file_stream", "redirect")),
-    "bottle.static_file", "bottle.template", "bottle.jinja2_template", "bottle.mako_template",
-    # Bottle's error responses: the default error page prints the body through SimpleTemplate,
-    # which escapes it (``HTTPError(404, f"No {name}")``; an app's own @app.error handler is not seen).
-    "bottle.HTTPError", "bottle.abort",
-    "quart.send_file", "quart.helpers.send_file",
-})
 # Litestar's MediaType members (``media_type=MediaType.HTML``): the types they name.
 _MEDIA_TYPE_MEMBERS = {"HTML": "text/html", "TEXT": "text/plain", "JSON": "application/json",
                        "MESSAGEPACK": "application/x-msgpack", "CSS": "text/css", "XML": "application/xml"}
@@ -86,7 +63,7 @@ def _tainted_only(hit):
     severity=HIGH,
     confidence=MEDIUM,
     calls=[*HTML_RESPONSES, *TEMPLATE_STRING_RENDERERS],
-    methods=["write", "finish"],  # (Tornado's RequestHandler)
+    methods=["write", "finish", "response_class"],  # (Tornado's RequestHandler; Flask's ``current_app.response_class(...)``)
     nodes=[ast.Return],
     description="""An HTML response body contains data from the request without HTML escaping.
         A link with script in the parameter runs that script in the victim's browser, in the
@@ -109,8 +86,20 @@ def _tainted_only(hit):
         json(), empty(), raw() and file() responses, Bottle's static_file() and template(),
         Bottle's HTTPError() (its default error page escapes the body), what a FastAPI or Django
         Ninja route returns (serialized as JSON; not an HttpResponse it builds, nor a Ninja API
-        given a renderer of its own), a value only formatted as a number ("%d", a Bottle <n:int>
-        route value).""",
+        given a renderer of its own), what a Flask-RESTful/RESTX Resource's method returns
+        (its Api sends it as JSON, strings too, unless the file registers an HTML
+        representation), a value only formatted as a number ("%d", a Bottle <n:int>
+        route value). A view returning a helper's result (or a Tornado handler writing it) is
+        judged by what the helper returns, as its summary says, in any file: a response object
+        (Response(...), current_app.response_class(...), jsonify(), redirect(), a rendered
+        template, a function annotated -> Response) or a dict or list is not an HTML body of the
+        view's (a body the helper builds is checked where it is built); neither is a body whose
+        Content-Type the helper declares first as another type. JSON text made by json.dumps()
+        and returned as a str is still HTML to Flask (text/html: a browser opening the URL
+        renders it) but meant for script: medium confidence at most. A Content-Type set to a
+        value that is not a constant (self.set_header("Content-Type", self.content_type), by
+        the handler or the helper), or response headers made elsewhere (a callback's, an upstream
+        response's), leave the type unknown: low confidence.""",
     solution="""Render through a template with autoescaping (render_template / Django templates),
         or escape the value with markupsafe.escape() / html.escape() before inserting it; return
         JSON with jsonify/JsonResponse for data.""",
@@ -144,7 +133,10 @@ def check_xss(node: ast.AST, ctx: RuleContext):
             return None  # responses built by calls are checked at the call
         if _returns_json_by_default(function, ctx):
             return None
-        return _xss_hit(ctx, node, value, function)
+        kind = _returned_kind(value, ctx)
+        if kind == RESPONSE:
+            return None  # ``return status_of(uuid)``: a helper returning a dict, a Response object
+        return _xss_hit(ctx, node, value, function, kind)
     elif node.func.__class__ is ast.Attribute and node.func.attr in _TORNADO_WRITES:  # type: ignore[attr-defined]
         return _check_tornado_write(node, ctx)
     elif ctx.call_name(node) in TEMPLATE_STRING_RENDERERS:
@@ -166,18 +158,25 @@ def check_xss(node: ast.AST, ctx: RuleContext):
         headers = ctx.keyword(node, "headers")
         if headers is None and ctx.call_name(node) == "flask.make_response" and len(node.args) > 1:
             headers = node.args[-1]  # ``make_response(body, status, headers)``, ``(body, headers)``
-        if headers is not None and not _html_content_type(_content_type(headers, ctx)):
+        declared = _headers_content_type(headers, ctx) if headers is not None else None
+        if not _html_content_type(declared):
             return None
         if not _html_content_type(_content_type_set_next(node, ctx)):
             return None  # ``resp = make_response(body)`` then ``resp.mimetype = "text/plain"``
+        if declared is _HEADERS_FROM_ELSEWHERE:
+            return _xss_hit(ctx, target, value, None, TYPED,
+                            f"the response's headers (`{ctx.source(headers)}`) come from elsewhere and may set its Content-Type")  # type: ignore[arg-type]
     return _xss_hit(ctx, target, value, None)
 
 
-def _xss_hit(ctx: RuleContext, target: ast.AST, value: ast.expr | None, function) -> Hit | None:
+def _xss_hit(ctx: RuleContext, target: ast.AST, value: ast.expr | None, function, kind: str = TEXT,
+             typed_by: str = "") -> Hit | None:
     """The finding for request data in the HTML ``value``: none when only numbers are inserted
     (``"%d items" % n``, a Bottle ``<n:int>`` value), or when ``function`` (returning or writing
-    the body) first declares a Content-Type that is not HTML. (Asked only of tainted values: the
-    composition is not worked out for the others.)"""
+    the body) first declares a Content-Type that is not HTML. ``kind`` (dataflow/responses.py):
+    JSON text (``json.dumps``) is reported at medium confidence at most, a body whose declared
+    Content-Type is not known here (TYPED: ``typed_by`` says what sets it) at low. (Asked only
+    of tainted values: the composition is not worked out for the others.)"""
     hit = _tainted_only(dynamic_value_hit(
         ctx, target, value,
         tainted="The HTML response includes {source} without escaping: a crafted link runs script in the victim's browser.",
@@ -186,13 +185,69 @@ def _xss_hit(ctx: RuleContext, target: ast.AST, value: ast.expr | None, function
     ))
     if hit is None or value is None:
         return None
-    if function is not None and not _html_content_type(_declared_content_type_before(function, target, ctx)):
-        return None  # ``response.content_type = "text/plain"`` then ``return "you said " + q``
+    if function is not None:
+        declared, expression = _declared_content_type_before(function, target, ctx)
+        if not _html_content_type(declared):
+            return None  # ``response.content_type = "text/plain"`` then ``return "you said " + q``
+        if declared is NOT_KNOWN and kind in (TEXT, JSON_TEXT):
+            kind, typed_by = TYPED, f"the Content-Type is set first to `{ctx.source(expression)}`, not known here"  # type: ignore[arg-type]
+    if kind == TYPED and not typed_by:
+        typed_by = (f"`{ctx.source(value.func)}()` sets the Content-Type to a value not known here"  # type: ignore[attr-defined]
+                    if value.__class__ is ast.Call else "the function that makes the body sets the Content-Type to a value not known here")
     dynamic = compose(ctx, value).dynamic
     if all(_numeric_route_value(piece, function or ctx.function, ctx) for piece in dynamic):
         return None  # only numbers inserted: ``"<p>%d items</p>" % n`` (%d of a str raises TypeError)
     hit.solution = _xss_solution(ctx, target, value, dynamic)
+    if kind == JSON_TEXT:
+        hit.confidence = min(hit.confidence or MEDIUM, MEDIUM)
+        hit.message = hit.message.replace("The HTML response includes ", (
+            "The response is JSON text (json.dumps), which the framework sends as text/html, and includes "), 1).replace(
+            "a crafted link runs script", "opened as a page, markup in it runs script", 1)
+        hit.solution = ("Return the data as JSON (jsonify() or a dict in Flask, JsonResponse in Django), not as a "
+                        "json.dumps() string: it is then sent as application/json, which browsers do not render as HTML.")
+    elif kind == TYPED:
+        hit.confidence = LOW
+        hit.message = hit.message.replace(": a crafted link runs script", (
+            f"; {typed_by}: if it is text/html, a crafted link runs script"), 1)
     return hit
+
+
+def _returned_kind(value: ast.expr, ctx: RuleContext) -> str:
+    """What a view's returned (or written) ``value`` is as a body (dataflow/responses.py): a
+    helper's dict or Response object (RESPONSE), JSON text, a body of a type its helper declares
+    (TYPED), or TEXT."""
+    flow = ctx.flow
+    facts = ctx.facts
+    chain = ctx.scope_chain
+
+    def call_kind(call: ast.Call) -> str:
+        return flow.response_kind(call, chain) if flow is not None else TEXT
+
+    def bound_values(name: str):
+        return container_values(facts.scopes.binder(name, chain), name)
+
+    return body_kind(value, ctx.qualname, call_kind, bound_values)
+
+
+_HEADERS_FROM_ELSEWHERE = object()  # (_headers_content_type: headers made elsewhere, which may set the type)
+
+
+def _headers_content_type(headers: ast.expr, ctx: RuleContext):
+    """The Content-Type response ``headers`` set (see _content_type): a display's, or that of the
+    displays a local name is bound to; _HEADERS_FROM_ELSEWHERE for headers made elsewhere (a
+    parameter, a callback's result, another response's ``headers.items()``) or filled item by item,
+    which may set it (a proxy forwarding the upstream's type, an adapter passing its handler's)."""
+    if headers.__class__ is ast.Constant and headers.value is None:  # type: ignore[attr-defined]
+        return None
+    if headers.__class__ in (ast.Dict, ast.List, ast.Tuple):
+        return _content_type(headers, ctx)
+    if headers.__class__ is ast.Name:
+        binder = ctx.facts.scopes.binder(headers.id, ctx.scope_chain)  # type: ignore[attr-defined]
+        values = binder.bindings.get(headers.id) if binder is not None and headers.id not in binder.escaped else None  # type: ignore[attr-defined]
+        if values and all(v.__class__ in (ast.Dict, ast.List, ast.Tuple) and id(v) not in binder.contents for v in values):  # type: ignore[union-attr]
+            found = [_content_type(v, ctx) for v in values]  # type: ignore[arg-type]
+            return next((t for t in found if _html_content_type(t)), found[0])
+    return _HEADERS_FROM_ELSEWHERE
 
 
 # How each framework renders HTML with escaping, and sends data as JSON (the fix's second half).
@@ -261,7 +316,10 @@ def _check_tornado_write(call: ast.Call, ctx: RuleContext):
     function = ctx.function
     if function is None or not in_handler_class(ctx, TORNADO_HANDLERS):
         return None
-    return _xss_hit(ctx, call, value, function)
+    kind = _returned_kind(value, ctx)
+    if kind == RESPONSE:
+        return None  # ``self.write(self.serialize(data))``: a helper that declares JSON first
+    return _xss_hit(ctx, call, value, function, kind)
 
 
 def in_handler_class(ctx: RuleContext, bases: frozenset[str]) -> bool:
@@ -293,28 +351,9 @@ def _derives_from(cls: ast.ClassDef, bases: frozenset[str], ctx: RuleContext, de
 
 
 def _declared_content_type_before(function: ast.AST, node: ast.AST, ctx: RuleContext):
-    """The Content-Type the statements of ``function``'s body before ``node`` last set
-    (``response.content_type = C``, ``response.headers["Content-Type"] = C``,
-    ``self.set_header("Content-Type", C)``): the constant C, _NOT_KNOWN when not a constant, None
-    when none is set. (Bottle's and CherryPy's response and Tornado's handler are set this way
-    before the body is returned or written.)"""
-    line = getattr(node, "lineno", 0)
-    declared = None
-    for statement in function.body:  # type: ignore[attr-defined]
-        if statement.lineno >= line:
-            break
-        if statement.__class__ is ast.Assign and len(statement.targets) == 1:  # type: ignore[attr-defined]
-            target = statement.targets[0]  # type: ignore[attr-defined]
-            if (target.__class__ is ast.Attribute and target.attr in _CONTENT_TYPE_ATTRIBUTES) or (
-                    target.__class__ is ast.Subscript and target.value.__class__ is ast.Attribute
-                    and target.value.attr == "headers" and str(ctx.literal(target.slice, "")).lower() == "content-type"):
-                declared = ctx.literal(statement.value, _NOT_KNOWN)  # type: ignore[attr-defined]
-        elif statement.__class__ is ast.Expr and statement.value.__class__ is ast.Call:  # type: ignore[attr-defined]
-            call = statement.value  # type: ignore[attr-defined]
-            if getattr(call.func, "attr", None) in ("set_header", "add_header") and len(call.args) == 2 \
-                    and str(ctx.literal(call.args[0], "")).lower() == "content-type":
-                declared = ctx.literal(call.args[1], _NOT_KNOWN)
-    return declared
+    """The Content-Type ``function`` declares before ``node`` (see dataflow.responses.declaration):
+    a constant, NOT_KNOWN, or None; with the expression that sets it."""
+    return declaration(function, node, ctx.literal)
 
 
 _BOTTLE_WILDCARD = re.compile(r"<(\w+)(?::(\w*))?(?::[^>]*)?>")
@@ -528,12 +567,6 @@ def _html_content_type(content_type) -> bool:
     """Whether a response with this Content-Type (see _content_type) may be rendered as HTML:
     a constant naming another type (text/plain, application/json...) is not."""
     return not isinstance(content_type, str) or "html" in content_type.lower()
-_RESPONSE_BUILDERS = frozenset({
-    "jsonify", "render_template", "render", "redirect", "make_response", "send_file", "send_from_directory",
-    "abort", "url_for", "stream_with_context", "render_to_response", "JSONResponse", "JsonResponse",
-    "json_response",  # (aiohttp's)
-    "render_template_string",  # (autoescaped; checked at the call: see _check_template_string)
-})
 
 
 def _renders_unescaped(call: ast.Call, ctx: RuleContext) -> bool:
@@ -555,10 +588,7 @@ def _renders_unescaped(call: ast.Call, ctx: RuleContext) -> bool:
 def _builds_response(call: ast.Call, ctx: RuleContext) -> bool:
     """A call that makes the response itself (checked at that call, or safe by construction),
     as opposed to one that makes the HTML body (``"".join(parts)``, ``PAGE.format(x)``)."""
-    name = ctx.call_name(call) or ""
-    last = name.rsplit(".", 1)[-1] if name else getattr(call.func, "attr", "")
-    return (name in HTML_RESPONSES or name in NOT_HTML_RESPONSES or last in _RESPONSE_BUILDERS or last.endswith("Response")
-            or (last.startswith("HTTP") and name.startswith("aiohttp.")))  # (``web.HTTPFound(...)``: its own response)
+    return builds_response(ctx.call_name(call), call.func)
 
 
 def _returns_json_by_default(function: ast.AST, ctx: RuleContext) -> bool:
@@ -566,8 +596,8 @@ def _returns_json_by_default(function: ast.AST, ctx: RuleContext) -> bool:
     Django Ninja routes too (``return schemas``, ``return 201, obj``, ``return Status(201, obj)``)
     unless their API has a ``renderer=`` of its own. (An ``HttpResponse(html)`` they return is
     checked at that call.)"""
-    if ctx.flow is not None and ctx.flow.ninja_route(function):
-        return True
+    if ctx.flow is not None and (ctx.flow.ninja_route(function) or ctx.flow.rest_resource_returns_json(function)):
+        return True  # (also Flask-RESTful/RESTX resources' methods: the Api serializes what they return)
     if not ctx.facts.imports.imports_module("fastapi"):
         return False
     for decorator in getattr(function, "decorator_list", []):

@@ -1,0 +1,206 @@
+"""What a function returns, as a web response body (the tables are models/responses.py).
+
+A view returning a helper's result (``return status_of(uuid)``, ``return send_report(path)``)
+sends what the helper returns. When that is a response object (``Response(...)``, ``jsonify(...)``,
+``redirect(...)``, a rendered template) or a dict or list (which Flask serializes to JSON), the
+view returns no HTML text of its own: a response's body is checked where it is made, and JSON is
+not HTML. Each function's summary says so (``FunctionSummary.returns_kind``), for the reflected-XSS
+rule at the view's ``return`` and for the summaries of the helper's own callers.
+
+The kinds, from the surest to the least sure that no HTML text is returned:
+
+- RESPONSE: every value it returns that carries data is a response object, a dict or list, or a
+  body whose Content-Type it first declares to be another type than HTML
+  (``self.set_header("Content-Type", "application/json")``).
+- TYPED: as RESPONSE, but a Content-Type it declares is not a constant
+  (``self.set_header("Content-Type", self.content_type)``): HTML only if that value is text/html.
+- JSON_TEXT: JSON text (``json.dumps(...)``, as a str): Flask sends a str as text/html, so a
+  browser opening the URL renders it; it is meant for script.
+- TEXT: anything else (a str, bytes, what an unknown call returns): the body as it is.
+"""
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from secreview.models.responses import (
+    HTML_RESPONSES, JSON_TEXT_CALLS, NOT_HTML_RESPONSES, RESPONSE_BUILDERS, RESPONSE_CLASSES,
+    OBJECT_RENDER_METHODS, RESPONSE_RETURNING_METHODS, RESPONSE_SUFFIX,
+)
+
+RESPONSE, TYPED, JSON_TEXT, TEXT = "response", "typed", "json", ""
+# From the kind that says the least about HTML (TEXT) to the one that says the most (RESPONSE):
+# what several returns give together is the first of theirs in this order.
+_ORDER = {TEXT: 0, JSON_TEXT: 1, TYPED: 2, RESPONSE: 3}
+_JSON_DISPLAYS = (ast.Dict, ast.List, ast.DictComp, ast.ListComp)
+_FRAMEWORK_RENDER_PREFIXES = ("django.", "flask.", "quart.")  # (their module functions named render...: responses)
+_MAX_DEPTH = 3  # (names bound to names bound to calls...: a few steps, then TEXT)
+
+# How a call's own kind is found (a project function's summary), and a name's bound values in the
+# function (None: a binding that is no expression, a parameter, a loop target...).
+CallKind = Callable[[ast.Call], str]
+BoundValues = Callable[[str], "list[ast.expr] | None"]
+
+
+def join_kinds(first: str | None, second: str) -> str:
+    """What two returns give together (``first`` None: no return yet)."""
+    if first is None:
+        return second
+    return first if _ORDER[first] <= _ORDER[second] else second
+
+
+def builds_response(name: str | None, func: ast.expr) -> bool:
+    """A call of ``func`` (import-resolved ``name``) that makes the response itself, checked where
+    it is made or safe by construction (``jsonify``, ``Response``, ``render_template``,
+    ``current_app.response_class``), as opposed to one that makes the HTML body
+    (``"".join(parts)``, ``PAGE.format(x)``)."""
+    name = name or ""
+    last = name.rsplit(".", 1)[-1] if name else getattr(func, "attr", "")
+    return (name in HTML_RESPONSES or name in NOT_HTML_RESPONSES or last in RESPONSE_BUILDERS
+            or last.endswith(RESPONSE_SUFFIX)
+            or (last.startswith("HTTP") and name.startswith("aiohttp.")))  # (``web.HTTPFound(...)``: its own response)
+
+
+def _object_render(name: str | None, func: ast.expr) -> bool:
+    """``template.render(...)``, ``page.render(q=q)``: a template object's text (escaped or not as
+    the template says: the data flow and the XSS rule judge it), not a response made by a framework
+    function (``render(request, "page.html", ctx)``, ``shortcuts.render(...)``)."""
+    return (func.__class__ is ast.Attribute and func.attr in OBJECT_RENDER_METHODS  # type: ignore[attr-defined]
+            and not (name or "").startswith(_FRAMEWORK_RENDER_PREFIXES))
+
+
+def summary_kind(returns_kind: str, returns_class: str | None) -> str:
+    """A function's kind from its summary: its own, or RESPONSE when its return annotation names
+    a response class (``-> Response``)."""
+    return RESPONSE if returns_class in RESPONSE_CLASSES else returns_kind
+
+
+def body_kind(value: ast.expr, resolve: Callable[[ast.AST], "str | None"], call_kind: CallKind,
+              bound_values: BoundValues, depth: int = 0) -> str:
+    """The kind of the returned expression ``value`` (see the module's docstring)."""
+    cls = value.__class__
+    if cls in _JSON_DISPLAYS:
+        return RESPONSE  # (Flask serializes a dict or a list to JSON)
+    if cls is ast.Await:
+        return body_kind(value.value, resolve, call_kind, bound_values, depth)  # type: ignore[attr-defined]
+    if cls is ast.Tuple:  # ``(body, status)``, ``(body, status, headers)``
+        elements = value.elts  # type: ignore[attr-defined]
+        return body_kind(elements[0], resolve, call_kind, bound_values, depth) if elements else TEXT
+    if cls is ast.IfExp:
+        return join_kinds(body_kind(value.body, resolve, call_kind, bound_values, depth),  # type: ignore[attr-defined]
+                          body_kind(value.orelse, resolve, call_kind, bound_values, depth))  # type: ignore[attr-defined]
+    if cls is ast.Call:
+        func = value.func  # type: ignore[attr-defined]
+        name = resolve(func)
+        if func.__class__ is ast.Name and name in ("dict", "list"):
+            return RESPONSE
+        if name in JSON_TEXT_CALLS:
+            return JSON_TEXT
+        if builds_response(name, func) and not _object_render(name, func):
+            return RESPONSE
+        return call_kind(value)  # type: ignore[arg-type]
+    if cls is ast.Name and depth < _MAX_DEPTH:
+        return _name_kind(value.id, resolve, call_kind, bound_values, depth + 1)  # type: ignore[attr-defined]
+    return TEXT
+
+
+def _name_kind(name: str, resolve, call_kind: CallKind, bound_values: BoundValues, depth: int) -> str:
+    """A local name: the join of what it is bound to, a response method giving the response
+    back (``response = response.make_conditional(...)``) keeping what it was."""
+    values = bound_values(name)
+    if not values:
+        return TEXT
+    kind = None
+    for value in values:
+        if (value.__class__ is ast.Call and value.func.__class__ is ast.Attribute  # type: ignore[attr-defined]
+                and value.func.attr in RESPONSE_RETURNING_METHODS  # type: ignore[attr-defined]
+                and value.func.value.__class__ is ast.Name and value.func.value.id == name):  # type: ignore[attr-defined]
+            continue
+        kind = join_kinds(kind, body_kind(value, resolve, call_kind, bound_values, depth))
+        if kind == TEXT:
+            return TEXT
+    return TEXT if kind is None else kind
+
+
+def container_values(binder, name: str) -> "list[ast.expr] | None":
+    """What the scope of ``binder`` (a facts.scopes collector) binds ``name`` to, leaving out
+    the contents it is given (``d["k"] = v``, ``items.append(v)``: the container stays what it
+    is); None when a binding is no expression (a parameter, a loop target, ``global``)."""
+    if binder is None or name in binder.escaped:
+        return None
+    found = []
+    for value in binder.bindings.get(name, ()):
+        if value is None:
+            return None
+        if id(value) not in binder.contents:
+            found.append(value)
+    return found
+
+
+# ---- a Content-Type declared before the body is returned or written ---------------------------
+NOT_KNOWN = object()  # (declared_content_type: a Content-Type that is not a constant)
+CONTENT_TYPE_ATTRIBUTES = frozenset({"mimetype", "content_type"})
+# ``self.set_header("Content-Type", C)`` (Tornado), ``request.setHeader(b"content-type", C)`` (Twisted).
+HEADER_SETTING_METHODS = frozenset({"set_header", "add_header", "setHeader"})
+Literal = Callable[[ast.expr, object], object]  # (a constant's value, else the default given)
+
+
+def declared_content_type(function: ast.AST, node: ast.AST, literal: Literal):
+    """The Content-Type ``function`` declares before ``node``: see ``declaration``."""
+    return declaration(function, node, literal)[0]
+
+
+def declaration(function: ast.AST, node: ast.AST, literal: Literal) -> tuple[object, ast.expr | None]:
+    """The Content-Type the statements of ``function``'s body before ``node`` last set
+    (``response.content_type = C``, ``response.headers["Content-Type"] = C``,
+    ``self.set_header("Content-Type", C)``, ``request.setHeader(b"content-type", C)``): the
+    constant C as text, NOT_KNOWN when not a constant, None when none is set. (Bottle's and
+    CherryPy's response, Tornado's handler and Twisted's request are set this way before the
+    body is returned or written.) With the expression that sets it (None when none is set)."""
+    line = getattr(node, "lineno", 0)
+    declared, expression = None, None
+    for statement in function.body:  # type: ignore[attr-defined]
+        if statement.lineno >= line:
+            break
+        cls = statement.__class__
+        if cls is ast.Assign and len(statement.targets) == 1:  # type: ignore[attr-defined]
+            target = statement.targets[0]  # type: ignore[attr-defined]
+            if (target.__class__ is ast.Attribute and target.attr in CONTENT_TYPE_ATTRIBUTES) or (
+                    target.__class__ is ast.Subscript and target.value.__class__ is ast.Attribute
+                    and target.value.attr == "headers" and _header_name(literal(target.slice, "")) == "content-type"):
+                expression = statement.value  # type: ignore[attr-defined]
+                declared = content_type_value(expression, literal)
+        elif cls is ast.Expr and statement.value.__class__ is ast.Call:  # type: ignore[attr-defined]
+            call = statement.value  # type: ignore[attr-defined]
+            if getattr(call.func, "attr", None) in HEADER_SETTING_METHODS and len(call.args) == 2 \
+                    and _header_name(literal(call.args[0], "")) == "content-type":
+                expression = call.args[1]
+                declared = content_type_value(expression, literal)
+    return declared, expression
+
+
+def content_type_value(value: ast.expr, literal: Literal):
+    """The Content-Type ``value`` gives: a constant (as text), or for a choice between constants
+    (``"text/html" if fmt == "html" else "text/plain"``) an HTML one if any is HTML, else the
+    first; NOT_KNOWN for anything else (``self.content_type``, a variable)."""
+    if value.__class__ is ast.IfExp:
+        choices = [content_type_value(value.body, literal), content_type_value(value.orelse, literal)]  # type: ignore[attr-defined]
+        if any(isinstance(choice, str) and html_content_type(choice) for choice in choices):
+            return next(choice for choice in choices if isinstance(choice, str) and html_content_type(choice))
+        return NOT_KNOWN if NOT_KNOWN in choices else choices[0]
+    return _text(literal(value, NOT_KNOWN))
+
+
+def html_content_type(content_type) -> bool:
+    """Whether a response with this Content-Type (a constant, NOT_KNOWN or None) may be rendered
+    as HTML: a constant naming another type (text/plain, application/json...) is not."""
+    return not isinstance(content_type, str) or "html" in content_type.lower()
+
+
+def _header_name(value) -> str:
+    return str(_text(value)).lower()
+
+
+def _text(value):
+    """Bytes (Twisted's header names and values) as text; anything else as it is."""
+    return value.decode("latin-1") if isinstance(value, bytes) else value

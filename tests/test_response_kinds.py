@@ -1,0 +1,86 @@
+"""Reflected XSS (CWE-79) at what a view returns, by the kind of body (dataflow/responses.py): the
+confidence and the message, which the fixtures (lines, rules and CWEs) do not fix."""
+import textwrap
+
+from conftest import review_text
+from secreview.findings import Level
+
+
+def xss(code: str) -> dict[int, tuple[Level, str]]:
+    result = review_text(textwrap.dedent(code), path="app/views.py")
+    assert not result.diagnostics, result.diagnostics
+    return {f.line: (f.confidence, f.message) for f in result.findings if f.rule_id == "reflected-xss"}
+
+
+def test_json_text_is_reported_at_medium_with_its_own_message_and_fix():
+    code = """
+        import json
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+        def listing():
+            return json.dumps({"cwd": request.args["path"]})
+
+        @app.route("/direct")
+        def direct():
+            return json.dumps({"q": request.args["q"]})
+
+        @app.route("/helper")
+        def helper():
+            return listing()
+
+        @app.route("/page")
+        def page():
+            return "<p>" + request.args["q"] + "</p>"
+    """
+    found = xss(code)
+    assert {line: level for line, (level, _) in found.items()} == {12: Level.MEDIUM, 16: Level.MEDIUM, 20: Level.HIGH}
+    assert found[12][1].startswith("The response is JSON text (json.dumps), which the framework sends as text/html")
+    assert "opened as a page, markup in it runs script" in found[16][1]
+    result = review_text(textwrap.dedent(code), path="app/views.py")
+    fix = next(f.solution for f in result.findings if f.line == 12)
+    assert "jsonify()" in fix and "application/json" in fix
+
+
+def test_headers_from_elsewhere_leave_the_type_unknown_low():
+    found = xss("""
+        from flask import Flask, Response, make_response, request
+
+        app = Flask(__name__)
+
+        def upstream():
+            return {"Content-Type": "application/json"}
+
+        @app.route("/proxy")
+        def proxy():
+            headers = upstream()
+            return Response("<p>" + request.args["q"], headers=headers)
+
+        @app.route("/local")
+        def local():
+            headers = {"X-Frame-Options": "DENY"}
+            return make_response("<p>" + request.args["q"], 200, headers)
+    """)
+    assert {line: level for line, (level, _) in found.items()} == {12: Level.LOW, 17: Level.HIGH}
+    assert "the response's headers (`headers`) come from elsewhere and may set its Content-Type" in found[12][1]
+
+
+def test_rest_resource_strings_are_html_when_the_api_renders_html():
+    found = xss("""
+        from flask import request
+        from flask_restful import Api, Resource
+
+        api = Api()
+
+        @api.representation("text/html")
+        def as_html(data, code, headers=None):
+            ...
+
+        class Greeting(Resource):
+            def get(self):
+                return "<p>" + request.args["name"] + "</p>"
+
+        api.add_resource(Greeting, "/greeting")
+    """)
+    assert {line: level for line, (level, _) in found.items()} == {13: Level.HIGH}
