@@ -105,3 +105,20 @@ def test_known_token_format_is_high_and_archive_member_names_medium():
                     out.write(zf.read(info))
     """, "path-traversal")
     assert found == {6: Level.MEDIUM}
+
+
+def test_cookie_holding_nothing_to_steal_is_low_and_says_why():
+    code = """
+        from flask import make_response, request
+
+        def export():
+            response = make_response("ok")
+            response.set_cookie(request.args["download_id"], "done", max_age=600)
+            response.set_cookie("sort", request.args["sort"])
+            response.set_cookie("session_id", "anonymous")
+            return response
+    """
+    assert confidences(code, "insecure-cookie") == {6: Level.LOW, 7: Level.LOW, 8: Level.HIGH}
+    messages = {f.line: f.message for f in review_text(textwrap.dedent(code), path="app/tool.py").findings}
+    assert messages[6].endswith('(Low confidence: this cookie holds a constant (`"done"`), no secret to read.)')
+    assert messages[7].endswith("(Low confidence: `sort` reads as a display preference, not a session or credential.)")

@@ -13,7 +13,7 @@ from secreview.dataflow.responses import (
 )
 from secreview.facts import instances
 from secreview.rules._jinja import unescaped_variables
-from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, reference_name
+from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, name_words, reference_name
 from secreview.rules._strings import compose, sequence_elements
 from secreview.models.sanitizers import BACKSLASH_OPEN_NOTE
 from secreview.models.responses import (  # noqa: F401 - (the tables of responses, also for other rules)
@@ -859,6 +859,22 @@ def check_trust_boundary(node: ast.AST, ctx: RuleContext):
     return None
 
 
+# Cookie names (their words) that read as a session or credential cookie: always reported as such.
+SESSION_COOKIE_WORDS = frozenset({
+    "session", "sess", "sessionid", "sid", "auth", "authentication", "token", "jwt", "login", "logged", "remember",
+    "csrf", "xsrf", "csrftoken", "identity", "credential", "credentials", "secret", "password", "key", "user",
+    "userid", "uid", "account", "access", "refresh", "bearer", "sso", "saml", "oauth", "oidc", "ticket",
+})
+# Cookie names made only of these words read as a display preference: nothing to steal.
+PREFERENCE_COOKIE_WORDS = frozenset({
+    "sort", "sorting", "order", "orderby", "by", "dir", "direction", "theme", "dark", "light", "mode", "css",
+    "lang", "language", "locale", "tz", "timezone", "view", "layout", "page", "size", "per", "pagesize",
+    "perpage", "limit", "currency", "font", "tab", "sidebar", "collapsed", "expanded", "density", "columns",
+    "display", "zoom", "scheme", "color", "colour", "ui", "pref", "prefs", "preference", "preferences",
+    "consent", "dismissed", "banner", "notice", "seen", "tour", "intro", "welcome", "region", "country",
+})
+
+
 @rule(
     id="insecure-cookie",
     title="Cookie without Secure / HttpOnly flags",
@@ -868,7 +884,10 @@ def check_trust_boundary(node: ast.AST, ctx: RuleContext):
     methods=["set_cookie"],
     description="""A cookie is set without the Secure flag (it is sent over plain HTTP, where it
         can be read on the network) or without HttpOnly (script injected into the page can read
-        it).""",
+        it). Low confidence for a cookie that holds nothing to steal: a constant value (a marker
+        such as "done" or "1" that script waits for) or a name that reads as a display preference
+        (sort, order, theme, lang...) -- unless its name reads as a session or credential cookie
+        (session, sid, auth, token, remember...) or its value as a secret.""",
     solution="""Pass secure=True, httponly=True and samesite="Lax" (or "Strict") to set_cookie.""",
     example="""
         response.set_cookie("session_id", token)
@@ -896,11 +915,55 @@ def check_cookie(call: ast.Call, ctx: RuleContext):
         missing.append("HttpOnly")
     if not missing:
         return None
+    harmless = _harmless_cookie(call, ctx)
+    confidence = LOW if harmless else None
+    note = f" (Low confidence: {harmless}.)" if harmless else ""
     if missing == ["HttpOnly"]:
-        return Hit(call, cwe=1004, severity=LOW,
-                   message="The cookie is set without HttpOnly: script injected into the page can read it.")
-    return Hit(call, message=f"The cookie is set without {' and '.join(missing)}: it can be read "
-               + ("on the network over plain HTTP." if "Secure" in missing else "by script in the page."))
+        return Hit(call, cwe=1004, severity=LOW, confidence=confidence,
+                   message=f"The cookie is set without HttpOnly: script injected into the page can read it.{note}")
+    return Hit(call, confidence=confidence, message=f"The cookie is set without {' and '.join(missing)}: it can be read "
+               + ("on the network over plain HTTP." if "Secure" in missing else "by script in the page.") + note)
+
+
+def _harmless_cookie(call: ast.Call, ctx: RuleContext) -> str | None:
+    """Why the cookie ``call`` sets holds nothing worth stealing (a constant value, a display
+    preference), or None -- always None when its name reads as a session or credential cookie
+    or its value as a secret (see _cookie_words)."""
+    name = ctx.argument(call, 0, "key")
+    value = ctx.argument(call, 1, "value")
+    named = ctx.literal(name, None) if name is not None else None
+    if not isinstance(named, str):
+        named = None  # (a name made at run time, ``set_cookie(download_id, "done")``: its value decides)
+    words = set(_cookie_words(named)) if named else set()
+    if words & SESSION_COOKIE_WORDS or (named and credential_kind(named)):
+        return None  # ``set_cookie("session_id", ...)``, ``set_cookie("auth_token", ...)``
+    if value is not None and _secret_value(value, ctx):
+        return None  # ``set_cookie("x", access_token)``, ``set_cookie("x", secrets.token_hex())``: a secret
+    shown = f"`{named}`" if named else "this cookie"
+    if value is not None and ctx.is_constant(value):
+        return f"{shown} holds a constant (`{ctx.source(value)}`), no secret to read"
+    if words and words <= PREFERENCE_COOKIE_WORDS:
+        return f"{shown} reads as a display preference, not a session or credential"
+    return None
+
+
+# Calls whose result is a secret (a random token, a signed or encoded credential).
+_SECRET_MAKERS = frozenset({"uuid.uuid4", "os.urandom", "jwt.encode"})
+
+
+def _secret_value(value: ast.expr, ctx: RuleContext) -> bool:
+    """A value that reads as a secret: a name or attribute named like one (``access_token``), or
+    made by a call of ``secrets``, a random UUID, ``jwt.encode``, or a call named like a maker
+    of one (``create_access_token(...)``, ``make_session_token(...)``)."""
+    if value.__class__ is ast.Call:
+        name = ctx.qualname(value.func) or ""  # type: ignore[attr-defined]
+        return name.startswith("secrets.") or name in _SECRET_MAKERS or bool(credential_kind(last_name(value.func)))  # type: ignore[attr-defined]
+    return value.__class__ is not ast.Constant and bool(credential_kind(reference_name(value)))
+
+
+def _cookie_words(name: str) -> list[str]:
+    """``css_dark_mode`` -> ["css", "dark", "mode"]; ``sortOrder`` -> ["sort", "order"]."""
+    return [word for word in name_words(name.replace("-", "_")) if word]
 
 
 _EPOCH_DATES = ("thu, 01 jan 1970", "thu, 01-jan-1970", "1970-01-01")
