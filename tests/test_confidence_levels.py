@@ -122,3 +122,20 @@ def test_cookie_holding_nothing_to_steal_is_low_and_says_why():
     messages = {f.line: f.message for f in review_text(textwrap.dedent(code), path="app/tool.py").findings}
     assert messages[6].endswith('(Low confidence: this cookie holds a constant (`"done"`), no secret to read.)')
     assert messages[7].endswith("(Low confidence: `sort` reads as a display preference, not a session or credential.)")
+
+
+def test_tar_extraction_fallback_without_filters_is_low_and_says_when_it_runs():
+    code = """
+        import tarfile
+
+        def unpack(name, dest):
+            with tarfile.open(name) as archive:
+                if hasattr(tarfile, "data_filter"):
+                    archive.extractall(dest, filter="data")
+                else:
+                    archive.extractall(dest)
+    """
+    assert confidences(code, "tarfile-unsafe-extraction") == {9: Level.LOW}
+    message = review_text(textwrap.dedent(code), path="app/tool.py").findings[0].message
+    assert 'when `hasattr(tarfile, "data_filter")` is false' in message
+    assert "before 3.12 and the security releases" in message

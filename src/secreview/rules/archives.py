@@ -156,7 +156,10 @@ def _safe_filter(filter_arg: ast.expr | None, ctx: RuleContext) -> bool:
         inside the target (is_relative_to, commonpath, startswith) and checks its type
         (isreg(), issym(), .linkname) is not reported; with the path check alone it gets low
         confidence (a link member can still point outside). Archives opened from a constant path
-        (shipped with the program) get low confidence.""",
+        (shipped with the program) get low confidence, and so does the fallback of the idiom the
+        tarfile docs give (if hasattr(tarfile, "data_filter"): tar.extractall(dest,
+        filter="data") else: tar.extractall(dest)), which runs only on a Python without the
+        filters.""",
     solution="""Pass filter="data" (Python 3.12+, and backported to security releases of 3.8+):
         tar.extractall(dest, filter="data"); on older versions check every member (resolved path
         inside dest, no links or devices) and pass only those as members=.""",
@@ -199,6 +202,13 @@ def check_tar_extraction(call: ast.Call, ctx: RuleContext):
     unfiltered = "without a filter" if explicit is None or (
         isinstance(explicit, ast.Constant) and explicit.value is None) else \
         f"with filter={ctx.source(explicit)}, which does not restrict the members"
+    fallback = _filter_fallback(call, ctx) if checked != _PATH_ONLY else None
+    if fallback is not None:
+        return in_test_code(ctx, Hit(call, confidence=LOW, message=(
+            f"`{ctx.source(call.func)}` extracts tar members {unfiltered} when `{ctx.source(fallback)}` is false, that "
+            "is on a Python without tarfile's extraction filters (before 3.12 and the security releases 3.8.17, 3.9.17, "
+            "3.10.12, 3.11.4): there a crafted archive can write outside the target directory through ../ names, "
+            "absolute paths or links. (Low confidence: every Python that has the filters takes the other branch.)")))
     if checked == _PATH_ONLY:
         return in_test_code(ctx, Hit(call, confidence=confidence,
                    message=f"`{ctx.source(call.func)}` extracts a tar member whose resolved path is checked but "
@@ -208,6 +218,47 @@ def check_tar_extraction(call: ast.Call, ctx: RuleContext):
                message=f"`{ctx.source(call.func)}` extracts tar members {unfiltered}: a crafted archive "
                        f"can {'write' if method == 'extractall' else 'place this member'} outside the target "
                        "directory through ../ names, absolute paths or links."))
+
+
+# --- the fallback of the idiom the tarfile docs give: ``if hasattr(tarfile, "data_filter"):
+# tar.extractall(dest, filter="data") else: tar.extractall(dest)`` ----------------------------
+# The names whose presence tells a Python with the extraction filters (3.12+, and the 2023
+# security releases of 3.8 to 3.11).
+FILTER_FEATURE_NAMES = frozenset({"data_filter", "tar_filter", "fully_trusted_filter", "extraction_filter", "FilterError"})
+
+
+def _filter_fallback(call: ast.Call, ctx: RuleContext) -> ast.expr | None:
+    """The test of an enclosing ``if`` that ``call`` runs only when it is false and that asks
+    whether tarfile has its extraction filters (``hasattr(tarfile, "data_filter")``,
+    ``getattr(tarfile, "data_filter", None)``, also negated: ``if not hasattr(...)``); None
+    when there is none."""
+    ancestors = ctx.ancestors
+    for position in range(len(ancestors) - 2, -1, -1):
+        branch_owner, inner = ancestors[position], ancestors[position + 1]
+        if branch_owner.__class__ is not ast.If:
+            continue
+        test, negated = branch_owner.test, False  # type: ignore[attr-defined]
+        while test.__class__ is ast.UnaryOp and test.op.__class__ is ast.Not:  # type: ignore[attr-defined]
+            test, negated = test.operand, not negated  # type: ignore[attr-defined]
+        if not _asks_for_filters(test, ctx):
+            continue
+        in_else = any(statement is inner for statement in branch_owner.orelse)  # type: ignore[attr-defined]
+        if in_else != negated:
+            return branch_owner.test  # type: ignore[attr-defined]
+    return None
+
+
+def _asks_for_filters(test: ast.expr, ctx: RuleContext) -> bool:
+    """``hasattr(tarfile, "data_filter")``, ``getattr(tarfile, "data_filter", None)`` (also
+    compared ``is not None``)."""
+    if test.__class__ is ast.Compare and len(test.ops) == 1 and test.ops[0].__class__ is ast.IsNot \
+            and ctx.literal(test.comparators[0], 0) is None:  # type: ignore[attr-defined]
+        test = test.left  # type: ignore[attr-defined]
+    if test.__class__ is not ast.Call or test.func.__class__ is not ast.Name or len(test.args) < 2:  # type: ignore[attr-defined]
+        return False
+    if test.func.id not in ("hasattr", "getattr"):  # type: ignore[attr-defined]
+        return False
+    return ctx.literal(test.args[1], None) in FILTER_FEATURE_NAMES  # type: ignore[attr-defined]
 
 
 # --- a member checked before tar.extract(member, dest) in a loop over the members ---------------

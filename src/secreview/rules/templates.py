@@ -125,7 +125,9 @@ def check_format_html(call: ast.Call, ctx: RuleContext):
     description="""markupsafe.Markup (also flask.Markup) marks a string as safe HTML: Jinja2 will not
         escape it. Wrapping a string built from values that are not constants and not escaped
         lets markup in them run as script in the browser. Not reported: constant markup, escaped
-        parts (escape(), Markup.escape()), and Markup("<b>%s</b>") % value, which escapes value.""",
+        parts (escape(), Markup.escape()), Markup("<b>%s</b>") % value, which escapes value,
+        and Markup(value).unescape() / .striptags(), which give back a plain str (not marked
+        safe: a template escapes it).""",
     solution="""Keep the markup constant and let Markup escape the values: Markup("<b>{}</b>").format(name)
         or Markup("<b>%s</b>") % name; or escape each part with markupsafe.escape().""",
     example="""
@@ -136,7 +138,24 @@ def check_format_html(call: ast.Call, ctx: RuleContext):
     """,
 )
 def check_markup(call: ast.Call, ctx: RuleContext):
+    if _plain_text_taken(call, ctx):
+        return None  # ``Markup(x).unescape()``: a plain str with the entities decoded; nothing is marked safe
     return _html_hit(ctx, call, ctx.argument(call, 0, "base") or ctx.keyword(call, "object"), "wraps as safe HTML a string built from")
+
+
+# Markup's methods that return a plain str (entities decoded, tags stripped): the Markup object made
+# to call them marks nothing safe that outlives the call.
+MARKUP_TO_TEXT_METHODS = frozenset({"unescape", "striptags"})
+
+
+def _plain_text_taken(call: ast.Call, ctx: RuleContext) -> bool:
+    """``Markup(x).unescape()``, ``Markup(x).striptags()``: only the plain text is kept."""
+    ancestors = ctx.ancestors
+    if len(ancestors) < 3 or ancestors[-1] is not call:
+        return False
+    method, outer = ancestors[-2], ancestors[-3]
+    return (method.__class__ is ast.Attribute and method.attr in MARKUP_TO_TEXT_METHODS  # type: ignore[attr-defined]
+            and method.value is call and outer.__class__ is ast.Call and outer.func is method)  # type: ignore[attr-defined]
 
 
 @rule(
