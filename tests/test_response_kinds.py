@@ -84,3 +84,33 @@ def test_rest_resource_strings_are_html_when_the_api_renders_html():
         api.add_resource(Greeting, "/greeting")
     """)
     assert {line: level for line, (level, _) in found.items()} == {13: Level.HIGH}
+
+
+def test_a_content_type_not_known_here_is_low_and_a_choice_including_html_is_html():
+    found = xss("""
+        import mimetypes
+        from flask import Flask, Response, make_response, request
+
+        app = Flask(__name__)
+
+        @app.route("/file")
+        def file():
+            kind = mimetypes.guess_type(request.args["name"])[0]
+            return Response("<p>" + request.args["q"], mimetype=kind)
+
+        @app.route("/diff")
+        def diff():
+            if request.args.get("plain"):
+                mimetype = "text/plain"
+            else:
+                mimetype = "text/html" if request.args.get("fmt") == "html" else "text/plain"
+            response = make_response("<p>" + request.args["q"], 200)
+            response.mimetype = mimetype
+            return response
+
+        @app.route("/refused")
+        def refused():
+            return make_response(request.args["reason"], 400)
+    """)
+    assert {line: level for line, (level, _) in found.items()} == {10: Level.LOW, 18: Level.HIGH, 24: Level.HIGH}
+    assert "the Content-Type is set to `kind`, not known here: if it is text/html" in found[10][1]

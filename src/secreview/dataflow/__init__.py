@@ -345,6 +345,9 @@ class FileFlow:
         self.http_handler_methods: dict[int, dict[str, str]] = {}
         self.http_handler_names: set[str] = set()  # ... and the names of their classes
         self.tornado_handler_names: set[str] = set()
+        self.twisted_resource_names: set[str] = set()  # Twisted Web resource classes of this file (see web_handlers.py)
+        self.twisted_resource_methods: set[int] = set()  # ... their methods' node ids
+        self.twisted_renderers: set[int] = set()  # ... their ``render``/``render_GET`` methods (they return the body)
         # Handlers of Tornado, Falcon, CherryPy (see web_handlers.py): node id -> what the framework
         # passes their parameters (name -> source description, or CONVERTED)
         self.framework_handlers: dict[int, dict[str, str]] = {}
@@ -354,7 +357,8 @@ class FileFlow:
         self._request_imported = "request" in self.facts.imports.aliases
         # A stdin snippet's free ``request``, taken as this framework's request object ("": none).
         self.assumed_request: str = getattr(self.parsed, "assumed_request", "")
-        self.imports_web = any(self.facts.imports.imports_module(module) for module in WEB_FRAMEWORK_MODULES) or datasette_plugin(self.parsed.tree)
+        self.imports_web = (any(self.facts.imports.imports_module(module) for module in WEB_FRAMEWORK_MODULES)
+                            or datasette_plugin(self.parsed.tree) or self.twisted_server)
         # node -> ``qualname(node)``, for every analysis of this tree (it only depends on the
         # file's imports): shared with the earlier analysis of the same file, if any.
         same_file = self.previous is not None and self.previous.facts is self.facts
@@ -697,6 +701,7 @@ class FileFlow:
         falcon = web_handlers.FALCON in frameworks
         cherrypy = web_handlers.CHERRYPY in frameworks
         exposed_class = cherrypy and web_handlers.cherrypy_exposed_class(self, node)
+        twisted = web_handlers.TWISTED in frameworks and web_handlers.is_twisted_resource(self, node)
         for child, _ in self.nested:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.class_of_method[id(child)] = class_name
@@ -723,6 +728,18 @@ class FileFlow:
                     self.http_handler_methods[id(child)] = TORNADO_HANDLER_READS  # ``self.get_argument("q")``
                 if frameworks:
                     self._note_handler(node, child, tornado, falcon, cherrypy, exposed_class)
+                if twisted:
+                    self._note_twisted_method(child)
+
+    def _note_twisted_method(self, method: ast.AST) -> None:
+        """A method of a Twisted Web resource: a renderer returns the body; ``getChild`` gets the
+        URL path segment (see web_handlers.py)."""
+        self.twisted_resource_methods.add(id(method))
+        if web_handlers.is_twisted_renderer(method):
+            self.twisted_renderers.add(id(method))
+        found = web_handlers.twisted_parameters(method)
+        if found is not None:
+            self.framework_handlers[id(method)] = found
 
     def _rest_resource(self, node: ast.ClassDef) -> bool:
         """A Flask-RESTful/RESTX resource: a base is one of REST_RESOURCE_CLASSES or a resource
@@ -749,6 +766,11 @@ class FileFlow:
                         and not html_content_type(media_type.value)):  # type: ignore[attr-defined]
                     return True  # (HTML, or not a constant: maybe HTML)
         return False
+
+    @functools.cached_property
+    def twisted_server(self) -> bool:
+        """Is this a file of a Twisted Web server (see web_handlers.twisted_server)?"""
+        return web_handlers.twisted_server(self.facts.imports)
 
     @functools.cached_property
     def declares_content_types(self) -> bool:

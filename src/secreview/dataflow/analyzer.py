@@ -754,7 +754,7 @@ class FunctionAnalysis:
         first when it sets a Content-Type (a Tornado handler's ``self.set_header(...)``)."""
         kind = body_kind(node.value, self.resolved_name, self.call_kind, self.local_values)  # type: ignore[arg-type]
         if kind in (TEXT, JSON_TEXT) and self.unit.declares_content_types and self.node.__class__ in _FUNCTION_DEFS:
-            declared = declared_content_type(self.node, node, self.literal_value)
+            declared = declared_content_type(self.node, node, self.literal_value, self.local_values)
             if declared is _TYPE_NOT_KNOWN:
                 return TYPED
             if declared is not None and not html_content_type(declared):
@@ -762,10 +762,14 @@ class FunctionAnalysis:
         return kind
 
     def call_kind(self, call: ast.Call) -> str:
-        """What a call returns as a web response body: the called project function's summary says."""
+        """What a call returns as a web response body: the called project function's summary says
+        -- the one its evaluation found (see ``summary_for``'s memo): nothing more is asked of the
+        project (a question changes what the file depends on)."""
         func = call.func
         name = self.resolved_name(func)
-        summary = self.summary_for(name, func, name is not None and self.has_summary(name))
+        own = func.attr if type(func) is ast.Attribute and type(func.value) is _NAME and func.value.id in ("self", "cls") else None
+        memo = self._summary_for
+        summary = memo.get((name, own, False)) or memo.get((name, own, True))
         return summary_kind(summary.returns_kind, summary.returns_class) if summary is not None else TEXT
 
     def local_values(self, name: str) -> list[ast.expr] | None:
@@ -3010,6 +3014,8 @@ _REQUEST_READ_METHODS = frozenset({
     "get_arguments", "get_query_arguments", "get_body_arguments", "get_cookie", "get_param", "get_param_as_list",
     "get_header", "get_media", "get_cookie_values",
     "post_vars", "post_body",  # (Datasette's Request: ``await request.post_vars()``)
+    # Twisted's request: ``request.getHeader(b"x")``, ``request.getCookie(b"sid")``, the basic-auth user
+    "getHeader", "getAllHeaders", "getCookie", "getUser", "getPassword",
 })
 
 

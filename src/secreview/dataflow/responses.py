@@ -145,12 +145,13 @@ HEADER_SETTING_METHODS = frozenset({"set_header", "add_header", "setHeader"})
 Literal = Callable[[ast.expr, object], object]  # (a constant's value, else the default given)
 
 
-def declared_content_type(function: ast.AST, node: ast.AST, literal: Literal):
+def declared_content_type(function: ast.AST, node: ast.AST, literal: Literal, bound_values: BoundValues | None = None):
     """The Content-Type ``function`` declares before ``node``: see ``declaration``."""
-    return declaration(function, node, literal)[0]
+    return declaration(function, node, literal, bound_values)[0]
 
 
-def declaration(function: ast.AST, node: ast.AST, literal: Literal) -> tuple[object, ast.expr | None]:
+def declaration(function: ast.AST, node: ast.AST, literal: Literal,
+                bound_values: BoundValues | None = None) -> tuple[object, ast.expr | None]:
     """The Content-Type the statements of ``function``'s body before ``node`` last set
     (``response.content_type = C``, ``response.headers["Content-Type"] = C``,
     ``self.set_header("Content-Type", C)``, ``request.setHeader(b"content-type", C)``): the
@@ -158,37 +159,66 @@ def declaration(function: ast.AST, node: ast.AST, literal: Literal) -> tuple[obj
     CherryPy's response, Tornado's handler and Twisted's request are set this way before the
     body is returned or written.) With the expression that sets it (None when none is set)."""
     line = getattr(node, "lineno", 0)
-    declared, expression = None, None
+    expression = None
     for statement in function.body:  # type: ignore[attr-defined]
         if statement.lineno >= line:
             break
-        cls = statement.__class__
-        if cls is ast.Assign and len(statement.targets) == 1:  # type: ignore[attr-defined]
-            target = statement.targets[0]  # type: ignore[attr-defined]
-            if (target.__class__ is ast.Attribute and target.attr in CONTENT_TYPE_ATTRIBUTES) or (
-                    target.__class__ is ast.Subscript and target.value.__class__ is ast.Attribute
-                    and target.value.attr == "headers" and _header_name(literal(target.slice, "")) == "content-type"):
-                expression = statement.value  # type: ignore[attr-defined]
-                declared = content_type_value(expression, literal)
-        elif cls is ast.Expr and statement.value.__class__ is ast.Call:  # type: ignore[attr-defined]
-            call = statement.value  # type: ignore[attr-defined]
-            if getattr(call.func, "attr", None) in HEADER_SETTING_METHODS and len(call.args) == 2 \
-                    and _header_name(literal(call.args[0], "")) == "content-type":
-                expression = call.args[1]
-                declared = content_type_value(expression, literal)
-    return declared, expression
+        expression = _declaring(statement, literal) or expression
+    return (content_type_value(expression, literal, bound_values) if expression is not None else None), expression
 
 
-def content_type_value(value: ast.expr, literal: Literal):
-    """The Content-Type ``value`` gives: a constant (as text), or for a choice between constants
-    (``"text/html" if fmt == "html" else "text/plain"``) an HTML one if any is HTML, else the
-    first; NOT_KNOWN for anything else (``self.content_type``, a variable)."""
+def declaration_along(path: list[ast.AST], literal: Literal,
+                      bound_values: BoundValues | None = None) -> tuple[object, ast.expr | None]:
+    """As ``declaration``, for the node at the end of ``path`` (the function, then each node down
+    to it): the statements before it in its block and in each enclosing block of the function
+    (``if fmt == "json": request.setHeader(...); request.write(body)``)."""
+    expression = None
+    for parent, child in zip(path, path[1:]):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if block.__class__ is list and any(statement is child for statement in block):
+                for statement in block:
+                    if statement is child:
+                        break
+                    expression = _declaring(statement, literal) or expression
+                break
+    return (content_type_value(expression, literal, bound_values) if expression is not None else None), expression
+
+
+def _declaring(statement: ast.stmt, literal: Literal) -> ast.expr | None:
+    """The value a statement sets the Content-Type to, if it sets it."""
+    cls = statement.__class__
+    if cls is ast.Assign and len(statement.targets) == 1:  # type: ignore[attr-defined]
+        target = statement.targets[0]  # type: ignore[attr-defined]
+        if (target.__class__ is ast.Attribute and target.attr in CONTENT_TYPE_ATTRIBUTES) or (
+                target.__class__ is ast.Subscript and target.value.__class__ is ast.Attribute
+                and target.value.attr == "headers" and _header_name(literal(target.slice, "")) == "content-type"):
+            return statement.value  # type: ignore[attr-defined]
+    elif cls is ast.Expr and statement.value.__class__ is ast.Call:  # type: ignore[attr-defined]
+        call = statement.value  # type: ignore[attr-defined]
+        if getattr(call.func, "attr", None) in HEADER_SETTING_METHODS and len(call.args) == 2 \
+                and _header_name(literal(call.args[0], "")) == "content-type":
+            return call.args[1]
+    return None
+
+
+def content_type_value(value: ast.expr, literal: Literal, bound_values: BoundValues | None = None, depth: int = 0):
+    """The Content-Type ``value`` gives: a constant (as text); for a choice between values
+    (``"text/html" if fmt == "html" else "text/plain"``, a local name bound to several: read
+    through ``bound_values``) an HTML one if any is HTML, else NOT_KNOWN if one is not known,
+    else the first; NOT_KNOWN for anything else (``self.content_type``, a call)."""
+    choices = None
     if value.__class__ is ast.IfExp:
-        choices = [content_type_value(value.body, literal), content_type_value(value.orelse, literal)]  # type: ignore[attr-defined]
-        if any(isinstance(choice, str) and html_content_type(choice) for choice in choices):
-            return next(choice for choice in choices if isinstance(choice, str) and html_content_type(choice))
-        return NOT_KNOWN if NOT_KNOWN in choices else choices[0]
-    return _text(literal(value, NOT_KNOWN))
+        choices = [value.body, value.orelse]  # type: ignore[attr-defined]
+    elif value.__class__ is ast.Name and bound_values is not None and depth < _MAX_DEPTH:
+        choices = bound_values(value.id)  # type: ignore[attr-defined]
+    if not choices:
+        return _text(literal(value, NOT_KNOWN))
+    found = [content_type_value(choice, literal, bound_values, depth + 1) for choice in choices]
+    html = next((one for one in found if isinstance(one, str) and html_content_type(one)), None)
+    if html is not None:
+        return html
+    return NOT_KNOWN if NOT_KNOWN in found else found[0]
 
 
 def html_content_type(content_type) -> bool:

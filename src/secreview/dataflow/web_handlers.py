@@ -6,6 +6,8 @@ functions with typed parameters (models/sources.py has the tables):
 - Falcon: a resource's responders ``on_get(self, req, resp, item_id)`` receive the URI
   template's fields (``/items/{item_id}``), unless its converter converts them (``{id:int}``).
 - CherryPy: the parameters of an exposed method or function are the request's parameters.
+- Twisted Web: a ``Resource`` subclass's ``render_GET(self, request)`` returns the body;
+  ``getChild(self, path, request)`` receives the next URL path segment.
 
 Each gives, for a handler, what its parameters hold: name -> source description, or CONVERTED
 (the framework converted it). The file asks only when it imports the framework (Tornado's reads:
@@ -24,14 +26,17 @@ from secreview.models.sources import (
     FALCON_MODULES, FALCON_RESPONDER_VERBS, FALCON_ROUTE_METHODS, TORNADO_HANDLER_CLASSES, TORNADO_HANDLER_SUFFIX,
     TORNADO_ADDING_METHODS, TORNADO_MESSAGE_METHODS, TORNADO_MODULES, TORNADO_PATH_MATCHERS, TORNADO_PATH_METHODS,
     TORNADO_ROUTE_CALLS, TORNADO_ROUTER_KEYWORDS, TORNADO_ROUTERS, WEB_FRAMEWORK_MODULES, WEBSOCKET_MESSAGE,
+    TWISTED_CHILD_METHODS, TWISTED_MODULES, TWISTED_RENDER_METHODS, TWISTED_RENDER_PREFIX, TWISTED_RESOURCE_CLASSES,
+    TWISTED_RESOURCE_SUFFIX, TWISTED_SERVER_MODULES,
 )
 from secreview.dataflow.parameters import CONVERTED
 
 if TYPE_CHECKING:
     from secreview.dataflow import FileFlow
 
-TORNADO, FALCON, CHERRYPY = "tornado", "falcon", "cherrypy"
-_FRAMEWORK_MODULES = ((TORNADO, TORNADO_MODULES), (FALCON, FALCON_MODULES), (CHERRYPY, CHERRYPY_MODULES))
+TORNADO, FALCON, CHERRYPY, TWISTED = "tornado", "falcon", "cherrypy", "twisted"
+_FRAMEWORK_MODULES = ((TORNADO, TORNADO_MODULES), (FALCON, FALCON_MODULES), (CHERRYPY, CHERRYPY_MODULES),
+                      (TWISTED, TWISTED_MODULES))
 _FALCON_FIELD = r"\{(\w+)(?::(\w+))?(?:\([^)}]*\))?\}"  # (compiled by ``re`` when first used: not at import)
 URL_PATH_PARAMETER = "URL path parameter"
 REQUEST_PARAMETER = "HTTP request parameter"
@@ -244,6 +249,46 @@ def _group_value(bodies: dict[int, list], group: int) -> frozenset[int] | None:
     from secreview.dataflow.routes import _characters_value
 
     return _characters_value(bodies[group]) if group in bodies else None
+
+
+def twisted_server(imports) -> bool:
+    """Does the file import a server-side module of Twisted Web (``from twisted.web import
+    resource, server``, ``twisted.web.static``) or Klein? (Not only its HTTP client.) Its
+    ``request`` parameters are then requests the server received."""
+    if not any(imports.imports_module(module) for module in TWISTED_MODULES):
+        return False  # (the cheap test first: most files import neither)
+    names = (*imports.imported_modules, *imports.aliases.values())
+    return any(name == module or name.startswith(module + ".") for name in names for module in TWISTED_SERVER_MODULES)
+
+
+def is_twisted_resource(unit: "FileFlow", node: ast.ClassDef) -> bool:
+    """A ``twisted.web.resource.Resource`` subclass: a base is one of TWISTED_RESOURCE_CLASSES, a
+    resource class of this file met before (``unit.twisted_resource_names``, which this fills), or
+    -- the file being a Twisted server's -- a class named ``...Resource`` of another module of the
+    project (``from myapp.www.resource import Resource``)."""
+    for base in node.bases:
+        name = unit.qualname(base)
+        if ((base.__class__ is ast.Name and base.id in unit.twisted_resource_names) or name in TWISTED_RESOURCE_CLASSES
+                or (name is not None and name.endswith(TWISTED_RESOURCE_SUFFIX) and "." in name and not _library(name)
+                    and unit.twisted_server)):
+            unit.twisted_resource_names.add(node.name)
+            return True
+    return False
+
+
+def is_twisted_renderer(method: ast.AST) -> bool:
+    """``render(self, request)``, ``render_GET(self, request)``: returns the response body."""
+    name = getattr(method, "name", "")
+    return name in TWISTED_RENDER_METHODS or (name.startswith(TWISTED_RENDER_PREFIX) and name[len(TWISTED_RENDER_PREFIX):].isupper())
+
+
+def twisted_parameters(method: ast.AST) -> Parameters | None:
+    """``getChild(self, path, request)``: the URL path segment; None for another method (a
+    renderer's ``request`` is read as any request object's)."""
+    if getattr(method, "name", "") not in TWISTED_CHILD_METHODS:
+        return None
+    segment = _after(method, 1)[:1]
+    return {arg.arg: URL_PATH_PARAMETER for arg in segment}
 
 
 def falcon_parameters(unit: "FileFlow", node: ast.ClassDef, method: ast.AST) -> Parameters | None:

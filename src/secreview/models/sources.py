@@ -195,6 +195,7 @@ WEB_FRAMEWORK_MODULES = (
     "django", "rest_framework", "ninja", "flask", "quart", "werkzeug", "starlette", "fastapi", "litestar",
     "aiohttp", "tornado", "pyramid", "falcon", "bottle", "sanic", "cherrypy", "webob", "channels",
     "datasette",  # (its views and plugins' routes get a ``request``: datasette.utils.asgi.Request)
+    "klein",  # (Twisted's routing: ``@app.route`` handlers get the twisted.web request first)
 )
 # A Datasette plugin may take its ``hookimpl`` from pluggy (``HookimplMarker("datasette")``) rather
 # than import datasette: a module-level function of one of these hook names, decorated by a
@@ -208,6 +209,8 @@ FRAMEWORK_ONLY_REQUEST_ATTRIBUTES = frozenset({
     "GET", "POST", "COOKIES", "META", "FILES", "query_params", "path_params", "match_info", "matchdict",
     "view_args", "get_json", "raw_post_data", "get_full_path", "get_argument", "get_query_argument",
     "get_body_argument", "body_arguments", "query_arguments", "json_body", "get_param", "get_param_as_list",
+    # Twisted's request (twisted.web.server.Request): its camel-case readers
+    "getHeader", "getCookie", "getAllHeaders", "requestHeaders", "received_cookies", "postpath",
 })
 REQUEST_PARAMETER_NAMES = frozenset({"request", "req", "http_request"})
 REQUEST_ATTRIBUTES: dict[str, str] = {
@@ -240,6 +243,12 @@ REQUEST_ATTRIBUTES: dict[str, str] = {
     # Datasette's Request: the route regex's named groups, the parsed form body (``await
     # request.post_vars()``) and the raw one (``await request.post_body()``).
     "url_vars": "URL path parameter", "post_vars": "HTTP form field", "post_body": "HTTP request body",
+    # Twisted's request (twisted.web.server.Request, also Klein's): ``args`` (query and form),
+    # ``content`` (the body, a file), ``uri``/``path`` as above; headers and cookies by name, the
+    # path segments not consumed yet, HTTP basic authentication's user and password.
+    "getHeader": "HTTP header", "getAllHeaders": "HTTP header", "requestHeaders": "HTTP header",
+    "getCookie": "HTTP cookie", "received_cookies": "HTTP cookie", "postpath": "URL path parameter",
+    "prepath": "HTTP request path", "getUser": "HTTP Authorization header", "getPassword": "HTTP Authorization header",
 }
 # The request's URL objects (Starlette's ``request.url``, aiohttp's ``request.url`` and
 # ``request.rel_url``): their query (``request.rel_url.query["q"]``, a multi-dict in aiohttp, the
@@ -582,6 +591,22 @@ FALCON_FIXED_PARAMETERS = 2  # (``req``, ``resp`` after ``self``: the framework'
 # other methods are exposed only when they are themselves (the dispatcher reads the method's own
 # ``exposed``).
 CHERRYPY_MODULES = ("cherrypy",)
+# Twisted Web: a ``twisted.web.resource.Resource`` subclass renders a request with ``render(self,
+# request)`` / ``render_GET(self, request)`` (``render_<METHOD>``), whose return value (bytes) is the
+# response body, text/html unless a Content-Type is set (``request.setHeader(b"content-type", ...)``);
+# ``getChild(self, path, request)`` gets the next URL path segment. The request object's readers
+# are REQUEST_ATTRIBUTES (a ``request`` parameter in a file of a Twisted server). A file is one when
+# it imports a server-side module of twisted.web (not only its HTTP client) or klein.
+TWISTED_MODULES = ("twisted.web", "klein")
+TWISTED_SERVER_MODULES = ("twisted.web.resource", "twisted.web.server", "twisted.web.static", "twisted.web.util", "klein")
+TWISTED_RESOURCE_CLASSES = frozenset({
+    "twisted.web.resource.Resource", "twisted.web.static.File", "twisted.web.static.Data",
+    "twisted.web.util.DeferredResource", "twisted.web.resource.NoResource", "twisted.web.resource.ErrorPage",
+})
+TWISTED_RESOURCE_SUFFIX = "Resource"  # (a base of another module of the project so named: ``from .base import Resource``)
+TWISTED_RENDER_PREFIX = "render_"  # (``render_GET``: then the method, upper case)
+TWISTED_RENDER_METHODS = frozenset({"render"})
+TWISTED_CHILD_METHODS = frozenset({"getChild", "getChildWithDefault"})
 CHERRYPY_EXPOSE = frozenset({"cherrypy.expose"})
 CHERRYPY_EXPOSED_CLASS_METHODS = frozenset({"__call__", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
 # Flask-Admin (and Flask-AppBuilder, which copied it): ``@expose("/download/<path:name>")`` on a

@@ -9,13 +9,15 @@ import sys
 
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
 from secreview.dataflow.responses import (
-    JSON_TEXT, NOT_KNOWN, RESPONSE, TEXT, TYPED, body_kind, builds_response, container_values, declaration,
+    JSON_TEXT, NOT_KNOWN, RESPONSE, TEXT, TYPED, body_kind, builds_response, container_values, content_type_value,
+    declaration, declaration_along,
 )
 from secreview.facts import instances
 from secreview.rules._jinja import unescaped_variables
 from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, name_words, reference_name
 from secreview.rules._strings import compose, sequence_elements
 from secreview.models.sanitizers import BACKSLASH_OPEN_NOTE
+from secreview.models.sources import REQUEST_PARAMETER_NAMES
 from secreview.models.responses import (  # noqa: F401 - (the tables of responses, also for other rules)
     DECLARED_TYPE_RESPONSES, HTML_RESPONSES, NOT_HTML_RESPONSES,
 )
@@ -80,9 +82,12 @@ def _tainted_only(hit):
         and redirections (web.HTTPFound...: see open-redirect). Other frameworks: the bodies of
         Sanic's html() and Pyramid/WebOb's Response() (text/html by default), a Litestar
         Response whose media_type is HTML, the str a Tornado RequestHandler writes with
-        self.write()/self.finish() (a dict is written as JSON), what a Bottle route or a CherryPy
-        exposed method returns; not a body the function declares of another type first
-        (response.content_type = "text/plain", set_header("Content-Type", ...)), Sanic's text(),
+        self.write()/self.finish() (a dict is written as JSON), what a Bottle route, a CherryPy
+        exposed method, a Klein route or a Twisted Web resource's render_GET (render_<METHOD>)
+        returns, and what a Twisted resource's method writes with request.write(); not a body the
+        function declares of another type first, in the same block or an enclosing one
+        (response.content_type = "text/plain", set_header("Content-Type", ...),
+        request.setHeader(b"content-type", ...)), Sanic's text(),
         json(), empty(), raw() and file() responses, Bottle's static_file() and template(),
         Bottle's HTTPError() (its default error page escapes the body), what a FastAPI or Django
         Ninja route returns (serialized as JSON; not an HttpResponse it builds, nor a Ninja API
@@ -152,21 +157,37 @@ def check_xss(node: ast.AST, ctx: RuleContext):
             value = ctx.keyword(node, "text") or ctx.keyword(node, "body")  # (aiohttp's Response)
         if ctx.call_name(node) in DECLARED_TYPE_RESPONSES and not _declares_html(node, ctx):
             return None  # ``Response(content=x)``, ``web.Response(text=x)``: not HTML
-        mimetype = ctx.literal(ctx.keyword(node, "mimetype") or ctx.keyword(node, "content_type") or ctx.keyword(node, "media_type"), None)
-        if isinstance(mimetype, str) and "html" not in mimetype:
+        typed = ctx.keyword(node, "mimetype") or ctx.keyword(node, "content_type") or ctx.keyword(node, "media_type")
+        mimetype = _content_type_of(typed, ctx) if typed is not None else None
+        if not _html_content_type(mimetype):
             return None
         headers = ctx.keyword(node, "headers")
         if headers is None and ctx.call_name(node) == "flask.make_response" and len(node.args) > 1:
             headers = node.args[-1]  # ``make_response(body, status, headers)``, ``(body, headers)``
-        declared = _headers_content_type(headers, ctx) if headers is not None else None
+        declared = _headers_content_type(headers, ctx, len(node.args) > 2 or ctx.keyword(node, "headers") is not None) \
+            if headers is not None else None
         if not _html_content_type(declared):
             return None
-        if not _html_content_type(_content_type_set_next(node, ctx)):
+        set_next, expression = _content_type_set_next(node, ctx)
+        if not _html_content_type(set_next):
             return None  # ``resp = make_response(body)`` then ``resp.mimetype = "text/plain"``
+        if mimetype is NOT_KNOWN or set_next is NOT_KNOWN:
+            shown = ctx.source(typed if mimetype is NOT_KNOWN else expression)  # type: ignore[arg-type]
+            return _xss_hit(ctx, target, value, None, TYPED, f"the Content-Type is set to `{shown}`, not known here")
         if declared is _HEADERS_FROM_ELSEWHERE:
             return _xss_hit(ctx, target, value, None, TYPED,
                             f"the response's headers (`{ctx.source(headers)}`) come from elsewhere and may set its Content-Type")  # type: ignore[arg-type]
     return _xss_hit(ctx, target, value, None)
+
+
+def _content_type_of(value: ast.expr, ctx: RuleContext):
+    """The Content-Type ``value`` gives (see dataflow.responses.content_type_value), a local
+    name read through what it is bound to."""
+    member = ctx.qualname(value) if value.__class__ is ast.Attribute else None
+    if member is not None and member.rsplit(".", 2)[-2:-1] == ["MediaType"]:  # (Litestar's ``MediaType.HTML``)
+        return _MEDIA_TYPE_MEMBERS.get(member.rsplit(".", 1)[-1], NOT_KNOWN)
+    facts, chain = ctx.facts, ctx.scope_chain
+    return content_type_value(value, ctx.literal, lambda name: container_values(facts.scopes.binder(name, chain), name))
 
 
 def _xss_hit(ctx: RuleContext, target: ast.AST, value: ast.expr | None, function, kind: str = TEXT,
@@ -177,20 +198,22 @@ def _xss_hit(ctx: RuleContext, target: ast.AST, value: ast.expr | None, function
     JSON text (``json.dumps``) is reported at medium confidence at most, a body whose declared
     Content-Type is not known here (TYPED: ``typed_by`` says what sets it) at low. (Asked only
     of tainted values: the composition is not worked out for the others.)"""
+    if value is None:
+        return None
+    if function is not None:  # (before the data flow is asked: a body of another type is no sink at all)
+        declared, expression = _declared_content_type_before(function, target, ctx)
+        if not _html_content_type(declared):
+            return None  # ``response.content_type = "text/plain"`` then ``return "you said " + q``
+        if declared is NOT_KNOWN and kind in (TEXT, JSON_TEXT):
+            kind, typed_by = TYPED, f"the Content-Type is set first to `{ctx.source(expression)}`, not known here"  # type: ignore[arg-type]
     hit = _tainted_only(dynamic_value_hit(
         ctx, target, value,
         tainted="The HTML response includes {source} without escaping: a crafted link runs script in the victim's browser.",
         dynamic="The HTML response includes a non-constant value.",
         sink_note="written into the HTML response",
     ))
-    if hit is None or value is None:
+    if hit is None:
         return None
-    if function is not None:
-        declared, expression = _declared_content_type_before(function, target, ctx)
-        if not _html_content_type(declared):
-            return None  # ``response.content_type = "text/plain"`` then ``return "you said " + q``
-        if declared is NOT_KNOWN and kind in (TEXT, JSON_TEXT):
-            kind, typed_by = TYPED, f"the Content-Type is set first to `{ctx.source(expression)}`, not known here"  # type: ignore[arg-type]
     if kind == TYPED and not typed_by:
         typed_by = (f"`{ctx.source(value.func)}()` sets the Content-Type to a value not known here"  # type: ignore[attr-defined]
                     if value.__class__ is ast.Call else "the function that makes the body sets the Content-Type to a value not known here")
@@ -232,15 +255,19 @@ def _returned_kind(value: ast.expr, ctx: RuleContext) -> str:
 _HEADERS_FROM_ELSEWHERE = object()  # (_headers_content_type: headers made elsewhere, which may set the type)
 
 
-def _headers_content_type(headers: ast.expr, ctx: RuleContext):
+def _headers_content_type(headers: ast.expr, ctx: RuleContext, surely_headers: bool = True):
     """The Content-Type response ``headers`` set (see _content_type): a display's, or that of the
     displays a local name is bound to; _HEADERS_FROM_ELSEWHERE for headers made elsewhere (a
     parameter, a callback's result, another response's ``headers.items()``) or filled item by item,
-    which may set it (a proxy forwarding the upstream's type, an adapter passing its handler's)."""
-    if headers.__class__ is ast.Constant and headers.value is None:  # type: ignore[attr-defined]
-        return None
+    which may set it (a proxy forwarding the upstream's type, an adapter passing its handler's).
+    ``surely_headers`` False: the argument may be the status instead (``make_response(body, x)``),
+    and only a display is read as headers."""
+    if headers.__class__ is ast.Constant:
+        return None  # (``None``, a status code)
     if headers.__class__ in (ast.Dict, ast.List, ast.Tuple):
         return _content_type(headers, ctx)
+    if not surely_headers:
+        return _NOT_KNOWN
     if headers.__class__ is ast.Name:
         binder = ctx.facts.scopes.binder(headers.id, ctx.scope_chain)  # type: ignore[attr-defined]
         values = binder.bindings.get(headers.id) if binder is not None and headers.id not in binder.escaped else None  # type: ignore[attr-defined]
@@ -304,8 +331,11 @@ _TORNADO_WRITES = frozenset({"write", "finish"})
 
 def _check_tornado_write(call: ast.Call, ctx: RuleContext):
     """``self.write(chunk)`` / ``self.finish(chunk)`` in a Tornado RequestHandler: a str is sent
-    as text/html (the handler's default Content-Type), a dict as JSON."""
+    as text/html (the handler's default Content-Type), a dict as JSON. (``request.write(data)``
+    in a Twisted Web resource: see _check_twisted_write.)"""
     receiver = call.func.value  # type: ignore[attr-defined]
+    if receiver.__class__ is ast.Name and receiver.id != "self" and call.func.attr == "write":  # type: ignore[attr-defined]
+        return _check_twisted_write(call, receiver, ctx)
     if receiver.__class__ is not ast.Name or receiver.id != "self" or not ctx.facts.imports.imports_module("tornado"):
         return None
     value = ctx.argument(call, 0, "chunk")
@@ -319,6 +349,24 @@ def _check_tornado_write(call: ast.Call, ctx: RuleContext):
     kind = _returned_kind(value, ctx)
     if kind == RESPONSE:
         return None  # ``self.write(self.serialize(data))``: a helper that declares JSON first
+    return _xss_hit(ctx, call, value, function, kind)
+
+
+def _check_twisted_write(call: ast.Call, receiver: ast.Name, ctx: RuleContext):
+    """``request.write(data)`` in a method of a Twisted Web resource, ``request`` being its
+    parameter: the body, text/html unless a Content-Type is set first."""
+    function = ctx.function
+    flow = ctx.flow
+    if function is None or flow is None or id(function) not in flow.twisted_resource_methods:
+        return None
+    if receiver.id not in REQUEST_PARAMETER_NAMES or not any(arg.arg == receiver.id for arg in function.args.args):
+        return None
+    value = ctx.argument(call, 0, "data")
+    if value is None:
+        return None
+    kind = _returned_kind(value, ctx)
+    if kind == RESPONSE:
+        return None
     return _xss_hit(ctx, call, value, function, kind)
 
 
@@ -351,9 +399,19 @@ def _derives_from(cls: ast.ClassDef, bases: frozenset[str], ctx: RuleContext, de
 
 
 def _declared_content_type_before(function: ast.AST, node: ast.AST, ctx: RuleContext):
-    """The Content-Type ``function`` declares before ``node`` (see dataflow.responses.declaration):
-    a constant, NOT_KNOWN, or None; with the expression that sets it."""
-    return declaration(function, node, ctx.literal)
+    """The Content-Type ``function`` declares before ``node`` (the node checked), in its block or
+    an enclosing one (see dataflow.responses.declaration_along): a constant, NOT_KNOWN, or None;
+    with the expression that sets it."""
+    ancestors = ctx.ancestors
+    facts, chain = ctx.facts, ctx.scope_chain
+
+    def bound_values(name: str):
+        return container_values(facts.scopes.binder(name, chain), name)
+
+    start = next((index for index in range(len(ancestors) - 1, -1, -1) if ancestors[index] is function), None)
+    if start is None or not ancestors or ancestors[-1] is not node:
+        return declaration(function, node, ctx.literal, bound_values)
+    return declaration_along(ancestors[start:], ctx.literal, bound_values)
 
 
 _BOTTLE_WILDCARD = re.compile(r"<(\w+)(?::(\w*))?(?::[^>]*)?>")
@@ -481,32 +539,32 @@ _CONTENT_TYPE_ATTRIBUTES = frozenset({"mimetype", "content_type"})
 def _content_type_set_next(call: ast.Call, ctx: RuleContext):
     """``resp = make_response(body)`` followed, in the same block and before any statement that
     may return or raise, by ``resp.headers["Content-Type"] = C``, ``resp.mimetype = C`` or
-    ``resp.content_type = C``: the constant C (_NOT_KNOWN when not a constant; None when no such
-    statement follows)."""
+    ``resp.content_type = C``: the Content-Type C gives (see _content_type_of: NOT_KNOWN when
+    not known here), with C; (None, None) when no such statement follows."""
     statement = ctx.statement
     if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1
             and isinstance(statement.targets[0], ast.Name)):
-        return None
+        return None, None
     name = statement.targets[0].id
     block = _enclosing_block(statement, ctx)
     if block is None:
-        return None
+        return None, None
     for following in block[block.index(statement) + 1:]:
         if isinstance(following, ast.Assign) and len(following.targets) == 1:
             target = following.targets[0]
             if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) \
                     and target.value.attr == "headers" and _is_name(target.value.value, name) \
                     and str(ctx.literal(target.slice, "")).lower() == "content-type":
-                return ctx.literal(following.value, _NOT_KNOWN)
+                return _content_type_of(following.value, ctx), following.value
             if isinstance(target, ast.Attribute) and target.attr in _CONTENT_TYPE_ATTRIBUTES and _is_name(target.value, name):
-                return ctx.literal(following.value, _NOT_KNOWN)
+                return _content_type_of(following.value, ctx), following.value
         if any(isinstance(inner, (ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await)) for inner in ast.walk(following)):
-            return None  # (the response may leave before its type is set)
+            return None, None  # (the response may leave before its type is set)
         if _changes_only(following, name):
             continue  # ``resp.headers["Cache-Control"] = ...``, ``resp.set_cookie(...)``
         if any(isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(following)):
-            return None  # (handed on or rebound before its type is set)
-    return None
+            return None, None  # (handed on or rebound before its type is set)
+    return None, None
 
 
 def _is_name(node: ast.expr, name: str) -> bool:
@@ -615,8 +673,9 @@ def _is_view(function: ast.AST, ctx: RuleContext) -> bool:
             return True
         if last_name(target) == "expose" and ctx.qualname(target) == "cherrypy.expose":
             return True  # a CherryPy handler: what it returns is the body, text/html by default
-    # A Flask class-based view's method, a function routed by ``add_url_rule`` (the data flow knows)
-    return ctx.flow is not None and ctx.flow.is_flask_view(function)
+    # A Flask class-based view's method, a function routed by ``add_url_rule``, a Twisted Web
+    # resource's ``render_GET`` (the data flow knows)
+    return ctx.flow is not None and (ctx.flow.is_flask_view(function) or id(function) in ctx.flow.twisted_renderers)
 
 
 _REDIRECT_CALLS = frozenset({
