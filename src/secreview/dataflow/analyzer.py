@@ -727,9 +727,12 @@ class FunctionAnalysis:
             if self.self_name is not None and not self.instance_returned and value is not PROVEN \
                     and node.value.__class__ not in _TESTS:
                 self.instance_returned = _holds_attribute_origin(value) or not self.instance_free(node.value, state)
-            if self.returned_kind != TEXT and node.value.__class__ is not _CONSTANT:  # (once some return is text, the function's is)
+            carries = _carries(value)
+            # (Once some return is text, the function's is; a return carrying nothing, no data
+            # into a body whatever its kind -- most of them: asking their kind costs.)
+            if carries and self.returned_kind != TEXT and node.value.__class__ is not _CONSTANT:
                 self.returned_kind = join_kinds(self.returned_kind, self.return_kind(node))
-            if _carries(value):
+            if carries:
                 value = value.with_step(self.step(node, f"returned from `{self.short_name}()`"), self._stepped)
             self.returns = join(self.returns, value)
             if self.assumed is not None and self.returns.__class__ is not Proven:
