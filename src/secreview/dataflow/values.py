@@ -124,7 +124,10 @@ class Origin:
     def order_key(self) -> tuple:
         return (
             self.kind == ATTRIBUTE,  # last: they never push a source or a parameter out of a capped set
-            -self.confidence, self.param is not None, self.description,
+            # Of two as sure, the data itself before what it only found: a finding names the first,
+            # and a capped set keeps it (a helper returning many values found by its parameter and
+            # the parameter itself still gives the parameter back)
+            -self.confidence, LOOKED_UP in self.sanitized, self.param is not None, self.description,
             tuple(map(_STEP_ORDER, self.steps)),
             -1 if self.param is None else self.param, self.reportable, tuple(sorted(self.sanitized)),
             self.kind,
