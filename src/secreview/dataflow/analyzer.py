@@ -50,7 +50,7 @@ from secreview.models import (
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS, QUERY_METHODS,
     PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
     SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE, RESULT_IGNORES_KEYWORDS,
-    KEYED_GETTER_PREFIXES, KEYED_GETTER_NAMES, KEY_KEYWORDS, KEYED_MADE_THINGS,
+    KEYED_GETTER_PREFIXES, KEYED_GETTER_QUALIFIERS, KEYED_GETTER_NAMES, KEY_KEYWORDS, KEYED_MADE_THINGS, KEYED_STORES,
 )
 from secreview.models.sanitizers import (
     ADDRESS_TEXT_ATTRIBUTES, BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT, BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS,
@@ -1892,7 +1892,7 @@ class FunctionAnalysis:
                 return join(_any_element(receiver), default)  # one of the stored values, whatever the key
         # Unknown call: the result carries whatever went in (receiver and arguments).
         whole_receiver = receiver if receiver.items is None else receiver.whole()
-        if keywords and arguments.origins and arguments.__class__ is not Proven:
+        if arguments.origins and arguments.__class__ is not Proven:
             found = self.found_by_keys(node, name, method, positional, keywords)
             if found is not None:  # ``ds.get_database(route=x)``: an object of the program's
                 return join(whole_proof_only(whole_receiver), found)
@@ -1902,14 +1902,15 @@ class FunctionAnalysis:
 
     def found_by_keys(self, node: ast.Call, name: str | None, method: str | None, positional: list[Taint],
                       keywords: dict) -> Taint | None:
-        """What an unknown getter by key returns (``ds.get_database(route=x)``, ``find_user(id=x)``;
-        see KEYED_GETTER_PREFIXES): the keys' data found the object, passed on at low confidence
-        (``Taint.found_by``), the other arguments' as they are. None when the call is no such
-        getter, or no key it is given carries data."""
+        """What an unknown getter by key returns (``ds.get_database(route=x)``, ``find_user(id=x)``,
+        ``store.get_run(run_id)``; see KEYED_GETTER_PREFIXES): the keys' data found the object,
+        passed on at low confidence (``Taint.found_by``), the other arguments' as they are. None
+        when the call is no such getter, or no key it is given carries data."""
         callee = method or (name.rsplit(".", 1)[-1] if name else None)
-        thing = _keyed_getter_thing(callee) if callee else None
-        if thing is None:
+        getter = _keyed_getter(callee) if callee else None
+        if getter is None:
             return None
+        thing, by_key = getter
         ignored = RESULT_IGNORES_KEYWORDS.get(name, ()) if name else ()
         keys, others = CLEAN, CLEAN
         used = None
@@ -1917,16 +1918,25 @@ class FunctionAnalysis:
             value = value.whole()
             if not value.origins or keyword in ignored:
                 continue
-            if keyword is not None and _is_key_keyword(keyword, thing):
+            if keyword is not None and _is_key_word(keyword, thing):
                 keys = join(keys, value)
-                used = used or keyword
+                used = used or f"`{keyword}=`"
+            else:
+                others = join(others, value)
+        of_store = method is not None and _names_a_store(node.func.value)  # type: ignore[attr-defined]
+        for position, value in enumerate(positional):
+            value = value.whole()
+            if not value.origins:
+                continue
+            key = _positional_key(node.args[position], position, thing, by_key, of_store)
+            if key is not None:
+                keys = join(keys, value)
+                used = used or key
             else:
                 others = join(others, value)
         if used is None:
             return None
-        for value in positional:
-            others = join(others, value.whole())
-        step = self.step(node, f"an object `{callee}()` finds by `{used}=` (the program's own, not this value)")
+        step = self.step(node, f"an object `{callee}()` finds by {used} (the program's own, not this value)")
         return join(others, keys.found_by(step))
 
     def deferred_call(self, node: ast.Call, deferred: Deferred, api: str, positional: list[Taint], keywords: dict) -> None:
@@ -3081,25 +3091,95 @@ def _proven_call_result(receiver: Taint, name: str | None, method: str | None, p
     return join(plain, arguments)
 
 
-def _keyed_getter_thing(callee: str) -> str | None:
-    """The last word of what a getter by key gets (``get_database`` -> ``database``,
-    ``find_user_by_email`` -> ``user``; ``lookup`` -> ``""``), or None for any other call, and
-    for a getter of text or a mapping made from its arguments (``get_path``, ``get_valid_name``,
+def _keyed_getter(callee: str) -> tuple[str, str] | None:
+    """For a getter by key, the last word of what it gets and what it says it gets it by
+    (``get_database`` -> ``("database", "")``, ``find_user_by_email`` -> ``("user", "email")``,
+    ``find_by_id`` -> ``("", "id")``, ``lookup`` -> ``("", "")``); None for any other call, and for
+    a getter of text or a mapping made from its arguments (``get_path``, ``get_valid_name``,
     ``get_context``: KEYED_MADE_THINGS)."""
     if callee in KEYED_GETTER_NAMES:
-        return ""
+        return "", ""
+    if callee.startswith(KEYED_GETTER_QUALIFIERS):
+        callee = callee.split("_", 1)[1]  # (``batch_get_traces``)
     if not callee.startswith(KEYED_GETTER_PREFIXES):
         return None
-    thing = callee.split("_", 1)[1].split("_by_", 1)[0].split("_or_", 1)[0]
-    last = thing.rsplit("_", 1)[-1]
-    return last if last and last not in KEYED_MADE_THINGS else None
+    rest = callee.split("_", 1)[1]
+    if rest.startswith("by_"):
+        return ("", rest[3:]) if rest[3:] else None
+    thing, _, by_key = rest.partition("_by_")
+    last = thing.split("_or_", 1)[0].rsplit("_", 1)[-1]
+    return (last, by_key) if last and last not in KEYED_MADE_THINGS else None
 
 
-def _is_key_keyword(keyword: str, thing: str) -> bool:
-    """Is ``keyword`` named as a key (``route``, ``pk``, ``user_id``, ``table_name``) for getting
-    something else than that key's kind (``get_route(route=x)`` may give the route back)?"""
-    last = keyword.rsplit("_", 1)[-1]
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
+
+
+def _last_word(name: str) -> str:
+    """The last word of a name, lower case: ``run_id`` -> ``id``, ``bookId`` -> ``id``,
+    ``DatasetDAO`` -> ``dao``, ``_get_tracking_store`` -> ``store``."""
+    words = _WORDS.findall(name)
+    return words[-1].lower() if words else ""
+
+
+def _is_key_word(name: str, thing: str) -> bool:
+    """Is ``name`` (a keyword, an argument's name) named as a key (``route``, ``pk``, ``user_id``,
+    ``table_name``, ``pks``) for getting something else than that key's kind (``get_route(route=x)``
+    may give the route back)?"""
+    last = _last_word(name)
+    if last not in KEY_KEYWORDS and last.endswith("s") and last[:-1] in KEY_KEYWORDS:
+        last = last[:-1]  # (``get_books(book_ids)``: several keys)
     return last in KEY_KEYWORDS and last != thing
+
+
+_ITEM_READS = frozenset({"get", "getlist", "getone", "getall"})  # (a mapping's, a MultiDict's)
+
+
+def _argument_name(argument: ast.expr) -> str | None:
+    """The name an argument goes by: a variable's or attribute's (``run_id``, ``book.id``), the
+    key of an item read with a constant key (``request.args["uid"]``, ``args.get("uid")``,
+    ``args.getlist("pks")``)."""
+    kind = argument.__class__
+    if kind is _NAME:
+        return argument.id  # type: ignore[attr-defined]
+    if kind is ast.Attribute:
+        return argument.attr  # type: ignore[attr-defined]
+    if kind is ast.Subscript:
+        key = argument.slice  # type: ignore[attr-defined]
+        return key.value if key.__class__ is ast.Constant and key.value.__class__ is str else None
+    if kind is ast.Call:
+        func, args = argument.func, argument.args  # type: ignore[attr-defined]
+        if (func.__class__ is ast.Attribute and func.attr in _ITEM_READS and args and args[0].__class__ is ast.Constant
+                and args[0].value.__class__ is str):
+            return args[0].value
+    return None
+
+
+def _positional_key(argument: ast.expr, position: int, thing: str, by_key: str, of_store: bool) -> str | None:
+    """How the evidence names a getter's argument given by position, when it is a key (see
+    KEYED_GETTER_PREFIXES): named as one, the first of a getter ``..._by_<key>``, any given to a
+    store's getter. None for another argument (nothing says it is not what is returned)."""
+    named = _argument_name(argument)
+    if named is not None and _is_key_word(named, thing):
+        return f"`{named}`"
+    if position == 0 and by_key:
+        return f"its {by_key.replace('_', ' ')}"  # (``find_by_id(x)``: "finds by its id")
+    if of_store:
+        return f"`{named}`" if named else "its argument"
+    return None
+
+
+def _names_a_store(receiver: ast.expr) -> bool:
+    """Is ``receiver`` named as a store of records (KEYED_STORES): ``calibre_db``,
+    ``self.tracking_store``, ``DatasetDAO``, ``_get_tracking_store()``?"""
+    if receiver.__class__ is ast.Call:
+        receiver = receiver.func  # type: ignore[attr-defined]
+    if receiver.__class__ is _NAME:
+        name = receiver.id  # type: ignore[attr-defined]
+    elif receiver.__class__ is ast.Attribute:
+        name = receiver.attr  # type: ignore[attr-defined]
+    else:
+        return False
+    return _last_word(name) in KEYED_STORES
 
 
 def assumption_holds(returned: Taint, assumed: Taint) -> bool:

@@ -254,24 +254,45 @@ LOOKUP_FUNCTIONS = frozenset({
     "kubernetes.stream.stream", "kubernetes.stream.stream.stream", "kubernetes.stream.ws_client.stream",
 })
 # Getters by key that the review has no model or summary of (a library's, or the project's on an
-# object of unknown class: ``self.ds.get_database(route=x)``): a call named ``get_<thing>``,
-# ``find_<thing>``, ``lookup_<thing>`` (also ``..._by_<key>``, ``..._or_<fallback>``) or ``lookup``,
-# given a keyword named as a key (these words, or ending ``_<word>``), returns one of the program's
-# objects found by that key, not the key transformed. What the key carries is still passed on (an
-# object whose key equals it: one the program already has), at low confidence at most (see
-# docs/data-flow.md). Other arguments carry as for any unknown call (a default may be returned).
-KEYED_GETTER_PREFIXES = ("get_", "find_", "lookup_")
+# object of unknown class: ``self.ds.get_database(route=x)``, ``calibre_db.get_book(book_id)``): a
+# call named ``get_<thing>``, ``find_<thing>``, ``lookup_<thing>``, ``fetch_<thing>``,
+# ``load_<thing>``, ``read_<thing>``, ``query_<thing>`` (also ``..._by_<key>``,
+# ``..._or_<fallback>``, ``find_by_<key>``, ``batch_get_<things>``) or ``lookup``, given a key, returns one of the program's
+# objects found by that key, not the key transformed. A key is an argument named as one: a keyword
+# (these words, or ending ``_<word>``, or their plural: ``route=``, ``user_id=``, ``pks=``); by
+# position, an argument whose own name is (``get_run(run_id)``, ``get_book(book.id)``,
+# ``get_user(request.args["uid"])``), the first when the getter says what it finds by
+# (``find_by_id(x)``, ``get_book_by_uuid(x)``), and any when the receiver is named as a store of
+# records (KEYED_STORES: ``calibre_db.get_book(elem)``, ``_get_store().get_trace_info(x)``). What the
+# key carries is still passed on (an object whose key equals it: one the program already has), at
+# low confidence at most (see docs/data-flow.md). Other arguments carry as for any unknown call (a
+# default may be returned; ``schema.load_data(request.json)`` gives the data back).
+KEYED_GETTER_PREFIXES = ("get_", "find_", "lookup_", "fetch_", "load_", "read_", "query_")
+# Words before the prefix that keep it a getter: ``store.batch_get_traces([trace_id])``.
+KEYED_GETTER_QUALIFIERS = ("batch_", "bulk_")
 KEYED_GETTER_NAMES = frozenset({"lookup"})
-KEY_KEYWORDS = frozenset({"id", "pk", "key", "name", "route", "slug", "uuid", "uid", "ident", "identifier"})
+KEY_KEYWORDS = frozenset({
+    "id", "pk", "key", "name", "route", "slug", "uuid", "uid", "ident", "identifier",
+    # a snapshot, a model version, a revision of a document: selected by it
+    "timestamp", "version", "revision",
+})
+# The last word of a receiver's name that says it is a store of records: what its getters give
+# is found by whatever they are given (``calibre_db``, ``tracking_store``, ``DatasetDAO``,
+# ``_get_tracking_store()``, ``model_registry``).
+KEYED_STORES = frozenset({
+    "db", "database", "store", "datastore", "dao", "repo", "repository", "registry", "catalog", "storage", "cache",
+})
 # What the getter gets, when it is made from its arguments rather than found by the key: text
 # (``get_path(name=x)``, ``get_url(key=x)``, ``get_valid_name(name=x)``, ``get_text(key=x)``: a
-# message catalogue gives the key back when it has no entry) or a mapping of them (Django's
-# ``widget.get_context(name=n, value=v, attrs=a)``): the last word of ``<thing>``.
+# message catalogue gives the key back when it has no entry; ``read_file(path)``: the file's
+# data, ``fetch_url(url)``: the page at it), a time made from a timestamp, or a mapping of them
+# (Django's ``widget.get_context(name=n, value=v, attrs=a)``): the last word of ``<thing>``.
 KEYED_MADE_THINGS = frozenset({
     "path", "paths", "dir", "directory", "folder", "file", "filename", "url", "urls", "uri", "link", "href",
     "location", "redirect", "name", "names", "label", "title", "text", "string", "str", "message", "msg", "html",
     "markup", "sql", "query", "command", "cmd", "script", "expression", "pattern", "regex", "header", "headers",
     "context", "kwargs", "args", "params", "parameters", "attrs", "attributes",
+    "date", "time", "datetime", "timestamp",
 })
 
 # Database queries (any receiver): what ``execute`` returns -- a DB-API cursor, SQLAlchemy's
