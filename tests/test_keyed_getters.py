@@ -110,3 +110,36 @@ def test_across_files_the_helpers_lookup_lowers_its_callers_flows(monkeypatch):
     assert found[("views.py", 11)].message.startswith("`db.execute` gets SQL text built from an object found by HTTP query parameter")
     assert LOOKUP_NOTE in [step.note for step in found[("views.py", 11)].trace]
 
+
+BOTH_WAYS = '''
+import sqlite3
+
+import schema_tools
+
+
+def check_constraints(table_names):
+    cursor = sqlite3.connect("app.db").cursor()
+    for table_name in table_names:
+        column = schema_tools.get_primary_key_column(cursor, table_name)
+        cursor.execute("select %s from %s" % (column, table_name))
+
+
+def count_rows(table_names):
+    cursor = sqlite3.connect("app.db").cursor()
+    for table_name in table_names:
+        column = schema_tools.get_primary_key_column(cursor, table_name)
+        qualified = column + "." + table_name
+        cursor.execute("select count(*) from " + qualified)
+'''
+
+
+def test_the_data_itself_is_named_before_what_it_found():
+    # ``table_name`` reaches the query itself, and through the column its getter found: both as
+    # sure (a public function's parameter), the finding says where the data came from -- of two
+    # pieces of the query (``check_constraints``), of two flows into one piece (``count_rows``).
+    findings = [f for f in review_text(BOTH_WAYS, path="app/checks.py", min_confidence=Level.LOW).findings
+                if f.rule_id == "sql-injection"]
+    assert [f.line for f in findings] == [11, 19]
+    for finding in findings:
+        assert "built from parameter `table_names` of public function" in finding.message
+        assert "found by" not in finding.message

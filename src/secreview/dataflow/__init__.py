@@ -81,6 +81,7 @@ class TaintReport:
     sources: tuple[FlowSource, ...] = ()
     origin_steps: tuple[TraceStep, ...] = ()  # the reported origin's steps, for ``root``
     holder: str | None = None  # the function the value is in at the expression
+    looked_up: bool = False  # the reported data only found the value (values.Origin.looked_up)
 
     @property
     def root(self) -> tuple:
@@ -2053,7 +2054,7 @@ class FileFlow:
         function = _outermost_function(ctx)
         holder = self.function_qualname(function) if function is not None else None
         return TaintReport(described(best), best.confidence, self._trace(kept, function), sources,
-                           origin_steps=best.steps, holder=holder)
+                           origin_steps=best.steps, holder=holder, looked_up=best.looked_up)
 
     def _trace(self, paths: list[list[TraceStep]], function: ast.AST | None) -> list[TraceStep]:
         """One trace from the steps of several flows to a sink (one step per line). The steps in

@@ -656,9 +656,11 @@ def injection_hit(
     # ``count`` comes first and the callers pass a number.)
     sources = [ctx.taint(culprit, operator_may_choose) for culprit in culprits]  # type: ignore[arg-type]
     for culprit, found in zip(culprits, sources):
-        # The most confident source among the culprits (the first of equals): a request value
-        # after a parameter (``"send " + channel + " " + user``) is the finding's.
-        if found is not None and (best is None or found.confidence > best.confidence):
+        # The most confident source among the culprits (the first of equals, the data itself before
+        # an object it only found): a request value after a parameter (``"send " + channel + " " +
+        # user``), a table name after the column a getter found by it, is the finding's.
+        if found is not None and (best is None or found.confidence > best.confidence or (
+                found.confidence == best.confidence and best.looked_up and not found.looked_up)):
             chosen, best = culprit, found
     is_tainted = chosen is not None
     if chosen is None and proofs:
