@@ -1893,21 +1893,24 @@ class FunctionAnalysis:
         # Unknown call: the result carries whatever went in (receiver and arguments).
         whole_receiver = receiver if receiver.items is None else receiver.whole()
         if arguments.origins and arguments.__class__ is not Proven:
-            found = self.found_by_keys(node, name, method, positional, keywords)
-            if found is not None:  # ``ds.get_database(route=x)``: an object of the program's
-                return join(whole_proof_only(whole_receiver), found)
+            # (most unknown calls are no getter: told apart by one test before anything is looked at)
+            callee = method or (name.rpartition(".")[2] if name else "")
+            if callee.startswith(_KEYED_GETTER_STARTS) or callee in KEYED_GETTER_NAMES:
+                found = self.found_by_keys(node, callee, name, method, positional, keywords)
+                if found is not None:  # ``ds.get_database(route=x)``: an object of the program's
+                    return join(whole_proof_only(whole_receiver), found)
         if whole_receiver.__class__ is Proven or (name == "str" and positional):
             return _proven_call_result(whole_receiver, name, method, positional, keywords, arguments)
         return join(whole_receiver, arguments)
 
-    def found_by_keys(self, node: ast.Call, name: str | None, method: str | None, positional: list[Taint],
+    def found_by_keys(self, node: ast.Call, callee: str, name: str | None, method: str | None, positional: list[Taint],
                       keywords: dict) -> Taint | None:
         """What an unknown getter by key returns (``ds.get_database(route=x)``, ``find_user(id=x)``,
         ``store.get_run(run_id)``; see KEYED_GETTER_PREFIXES): the keys' data found the object,
         passed on at low confidence (``Taint.found_by``), the other arguments' as they are. None
-        when the call is no such getter, or no key it is given carries data."""
-        callee = method or (name.rsplit(".", 1)[-1] if name else None)
-        getter = _keyed_getter(callee) if callee else None
+        when the call is no such getter, or no key it is given carries data. (``callee``: the
+        function's or method's own name.)"""
+        getter = _keyed_getter(callee)
         if getter is None:
             return None
         thing, by_key = getter
@@ -3089,6 +3092,9 @@ def _proven_call_result(receiver: Taint, name: str | None, method: str | None, p
         return PROVEN
     plain = Taint(receiver.origins) if receiver.origins else CLEAN
     return join(plain, arguments)
+
+
+_KEYED_GETTER_STARTS = KEYED_GETTER_PREFIXES + KEYED_GETTER_QUALIFIERS  # (what any getter's name starts with)
 
 
 def _keyed_getter(callee: str) -> tuple[str, str] | None:
