@@ -4,19 +4,30 @@ Two rules, one finding per handler:
 
 - ``security-check-fails-open`` (CWE-636): the ``try`` body performs a security check
   (signature/token verification, MAC computation or comparison, authentication, permission check,
-  decryption, TLS handshake, validation) and the handler for a broad exception (bare,
+  decryption, TLS handshake, validation of submitted input) and the handler for a broad exception (bare,
   ``Exception``, ``BaseException``) or for the check's own failure (``InvalidSignature``,
   ``jwt.InvalidTokenError``, ``SSLError``...) returns success, sets a success flag, or does
   nothing/only logs so execution continues exactly as if the check had passed. A function that is
   itself a check (``verify_*``, ``authenticate*``, ``authorize*``, security ``check_*``/
   ``is_valid*``) and returns True from a broad handler fails open whatever its try body calls.
   So does a check that refuses by raising inside its own try (``if not compare_digest(...):
-  raise PermissionError``) when the handler catches that very exception and carries on.
+  raise PermissionError``) when the handler catches that very exception and carries on. The
+  guarded call decides what a check is, not names elsewhere: this program logging in to another
+  service (``page.authenticate(proxy)``, ``smtp.login(...)``) checks nobody's credential, and
+  ``validate_<x>`` of the program's own data (a chart against its dataset) is no security check.
+  And the handler's path must reach what the check would have granted: when the try acts on the
+  check's result itself (sets the user, installs the key), a failure skips that, unless a name
+  the try binds is read after it while holding a value from before the try (the unverified
+  default, or the still-encrypted input of ``data = decrypt(data)``).
 - ``exception-swallowed`` (CWE-390, Bandit B110/B112): any other broad handler whose body is only
   ``pass``/``continue``/``...``. Low confidence (hidden by default): best-effort code ignores
-  errors on purpose all the time; medium when the ``try`` body handles authentication, keys,
-  tokens, TLS, login sessions or permissions, where a hidden error is more likely a hidden
-  security failure (a database or HTTP-client session, ``db_session.rollback()``, is not one).
+  errors on purpose all the time; medium when what the ``try`` body guards handles
+  authentication, keys, TLS, login sessions or permissions, where a hidden error is more likely a
+  hidden security failure: a call (its function, receiver or arguments) or the test of an ``if``
+  that refuses says so. Not attributes merely set, log calls, a database or HTTP-client session
+  (``db_session.rollback()``, one a call makes: ``get_spark_session()``), nor the test of an
+  ``if`` that only guards its own branch (``if user.is_admin: details = ...``: when the test
+  raises, the branch is skipped, which fails closed).
 
 Narrow handlers (``except KeyError: pass``, ``except ImportError: pass``) name the failure they
 expect and stay silent; so do handlers that return False/None (or a tuple whose first element is
@@ -34,8 +45,12 @@ import ast
 import builtins
 import re
 
+from secreview.facts import instances
 from secreview.findings import Level
-from secreview.rules._naming import in_test_code, last_name, looks_like_security_check, name_words
+from secreview.rules._credential_apis import PASSWORD_METHODS
+from secreview.rules._naming import (
+    SECURITY_LAST_WORDS, SECURITY_WORDS, in_test_code, last_name, looks_like_security_check, name_words,
+)
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 
@@ -58,8 +73,20 @@ _STRONG_CHECK = re.compile(
     api_?key|auth\w*)|is_valid_(token|signature|password|session|csrf))$""",
     re.VERBOSE,
 )
-_WEAK_CHECK = re.compile(r"^(validate|validate_\w+|full_clean|is_valid)$")
+# Validation of what a client submitted (a form, a model before it is saved, a request's input):
+# failing open on it lets unvalidated input through. ``validate_<anything else>`` (a chart
+# configuration against its dataset, a format's compatibility) checks the program's own data.
+_WEAK_CHECK = re.compile(r"^(validate|full_clean|is_valid|validate_on_submit)$")
+_SUBMITTED_WORDS = frozenset({"request", "input", "inputs", "payload", "form", "upload", "params", "submission"})
 _STRONG_QUALIFIED_PREFIXES = ("jwt.", "jose.", "authlib.jose.")
+# ``page.authenticate(proxy)``, ``smtp.login(user, password)``: this program logging in to another
+# service (a browser page's proxy or site credentials, a mail or file server) checks nobody's
+# credential; when it fails, nothing is granted, the program stays logged out. Known by the words
+# of the receiver's name, or by the constructor of the receiver (smtplib, imaplib, ftplib).
+_OUTBOUND_LOGINS = frozenset({"authenticate", "login"})
+_CLIENT_WORDS = frozenset({"page", "tab", "browser", "webdriver", "smtp", "imap", "ftp", "sftp", "pop", "mailer", "mail"})
+_CLIENT_CONSTRUCTORS = PASSWORD_METHODS["login"][0]
+_CLIENT_MODULES = tuple(sorted({name.split(".")[0] for name in _CLIENT_CONSTRUCTORS}))
 # Computing or comparing a MAC is a signature check whatever the function around it is called.
 _MAC_CALLS = frozenset({
     "hmac.compare_digest", "secrets.compare_digest", "hmac.new", "hmac.HMAC", "hmac.digest",
@@ -72,7 +99,7 @@ _CHECK_FUNCTION = re.compile(r"^_*(check_\w+|is_valid\w*)$")
 _CLEANUP_CALLS = frozenset({
     "close", "remove", "unlink", "rmdir", "rmtree", "kill", "terminate", "shutdown", "cleanup",
     "disconnect", "release", "stop", "join", "flush", "delete", "cancel", "removedirs", "wait",
-    "quit", "logout", "unregister", "detach",
+    "quit", "logout", "unregister", "detach", "dispose",
 })
 # Besides authentication/authorization words: code handling keys, TLS, sessions and permissions.
 SECURITY_CONTEXT_WORDS = frozenset({
@@ -124,11 +151,36 @@ def security_check_strength(call: ast.Call, ctx: RuleContext) -> Level | None:
     is_valid), else None."""
     name = (last_name(call.func) or "").lower()
     if _STRONG_CHECK.match(name) or name == "compare_digest":
-        return HIGH
+        return None if name in _OUTBOUND_LOGINS and _logs_this_program_in(call, ctx) else HIGH
     qualified = ctx.call_name(call) or ""
     if qualified in _MAC_CALLS or (qualified.startswith(_STRONG_QUALIFIED_PREFIXES) and name == "decode"):
         return HIGH
-    return MEDIUM if _WEAK_CHECK.match(name) else None
+    if _WEAK_CHECK.match(name) or (name.startswith("validate_") and not _SUBMITTED_WORDS.isdisjoint(name_words(name))):
+        return MEDIUM
+    return None
+
+
+def _logs_this_program_in(call: ast.Call, ctx: RuleContext) -> bool:
+    """``self.page.authenticate(self.proxy)``, ``smtp_conn.login(user, password)``, ``server.login``
+    after ``server = smtplib.SMTP(host)``: a client of another service logs this program in."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if receiver is None:
+        return False
+    name = last_name(receiver) or ""
+    if not _CLIENT_WORDS.isdisjoint(name_words(name)):
+        return True
+    imports = ctx.facts.imports
+    if not any(imports.imports_module(module) for module in _CLIENT_MODULES):
+        return False
+    made = instances.class_of(ctx.facts.scopes, receiver, ctx.scope_chain, lambda value: _constructed_client(value, ctx))
+    return made is not None
+
+
+def _constructed_client(value: ast.expr, ctx: RuleContext) -> str | None:
+    if not isinstance(value, ast.Call):
+        return None
+    name = ctx.facts.imports.qualname(value.func)
+    return name if name in _CLIENT_CONSTRUCTORS else None
 
 
 def _body_statements(handler: ast.ExceptHandler) -> list[ast.stmt]:
@@ -310,10 +362,13 @@ def fail_open_behaviour(handler: ast.ExceptHandler, try_node: ast.Try, caught: l
             return None  # success is handled apart from the failure
         if _only_binds_a_result(try_node.body, ctx):
             return None  # ``x = signer.unsign(cookie)`` failed: x holds nothing unverified
-        if all(_is_nothing(s) for s in body):
-            return "ignores the failure and execution continues as if the check had passed"
-        return "only logs the failure and execution continues as if the check had passed"
+        return _IGNORES if all(_is_nothing(s) for s in body) else _ONLY_LOGS
     return None
+
+
+# What a handler that does nothing, or only logs, fails open by: execution goes on past the try.
+_IGNORES = "ignores the failure and execution continues as if the check had passed"
+_ONLY_LOGS = "only logs the failure and execution continues as if the check had passed"
 
 
 def _sets_success_flag(statement: ast.stmt) -> bool:
@@ -355,11 +410,78 @@ def security_fail_open(handler: ast.ExceptHandler, ctx: RuleContext) -> Hit | No
     if check is None:
         return _checking_function_fails_open(handler, ctx, caught, behaviour, security_type)
     call, severity = check
+    if behaviour in (_IGNORES, _ONLY_LOGS) and _grant_stays_in_try(try_node, call, ctx):
+        return None
     return Hit(
         handler, severity=severity, confidence=HIGH if security_type else MEDIUM,
         message=f"If `{ctx.source(call.func)}` (line {call.lineno}) fails, {caught} {behaviour}: "
                 "the security check fails open.",
     )
+
+
+def _grant_stays_in_try(try_node: ast.Try, call: ast.Call, ctx: RuleContext) -> bool:
+    """The try body acts on what the check returned (``user_and_token = auth.authenticate(request)``
+    then ``if user_and_token: request.user = ...``; ``key = decrypt(blob)`` then installing the
+    key): what success grants happens inside the try, and a failure skips it, so the request goes on
+    unauthenticated (to the other authentication methods) or without the key. Not when a name the
+    try would have bound is read after it while it holds a value from before the try: the handler
+    then hands on that unverified value (``load = decrypt(load)`` leaves ``load`` encrypted, or
+    the attacker's plain text). A name with no value before the try cannot be read: the read
+    raises, which fails closed."""
+    bound = _names_bound_to(call, try_node.body)
+    if not bound or not _read_after(bound, call, try_node.body):
+        return False
+    scope = ctx.function or (ctx.ancestors[0] if ctx.ancestors else None)
+    if scope is None:
+        return False
+    stored = {node.id for statement in try_node.body for node in ast.walk(statement)
+              if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    return not any(_read_after_try_with_a_prior_value(name, try_node, scope) for name in stored)
+
+
+def _names_bound_to(call: ast.Call, body: list[ast.stmt]) -> set[str]:
+    """The names an assignment in ``body`` binds the result of ``call`` (or of awaiting it) to."""
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                value = node.value.value if isinstance(node.value, ast.Await) else node.value
+                if value is call:
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    return {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return set()
+
+
+def _read_after(names: set[str], call: ast.Call, body: list[ast.stmt]) -> bool:
+    """One of ``names`` is read in ``body`` after ``call``."""
+    end = (call.end_lineno, call.end_col_offset)
+    return any(isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load)
+               and (node.lineno, node.col_offset) > end
+               for statement in body for node in ast.walk(statement))
+
+
+def _read_after_try_with_a_prior_value(name: str, try_node: ast.Try, scope: ast.AST) -> bool:
+    """After the try, ``name`` is read before it is bound again, and it is a parameter of ``scope``
+    or bound before the try: on failure the read gets the value from before the try."""
+    start, end = (try_node.lineno, try_node.col_offset), (try_node.end_lineno, try_node.end_col_offset)
+    prior, first_after = False, None
+    for node in ast.walk(scope):
+        if isinstance(node, ast.arg) and node.arg == name:
+            prior = True
+        elif isinstance(node, ast.Name) and node.id == name:
+            position = (node.lineno, node.col_offset)
+            if position < start and isinstance(node.ctx, ast.Store):
+                prior = True
+            elif position > end and (first_after is None or position < first_after[0]):
+                first_after = (position, node)
+    if not prior or first_after is None:
+        return False
+    _, node = first_after
+    return isinstance(node.ctx, ast.Load) or _augmented_target(node, scope)
+
+
+def _augmented_target(name: ast.Name, scope: ast.AST) -> bool:
+    """``name`` is the target of ``name += ...``: read before it is bound."""
+    return any(isinstance(node, ast.AugAssign) and node.target is name for node in ast.walk(scope))
 
 
 def _refusal_condition(body: list[ast.stmt], refusal: ast.Raise) -> ast.expr | None:
@@ -433,7 +555,12 @@ def _checking_function_fails_open(handler: ast.ExceptHandler, ctx: RuleContext, 
         handler returning a denial (False, None, or a tuple led by one: `return False, False`) or
         a literal whose flags differ from the function's answer on success, and a `pass` after a
         try body that only binds the checked result (`request.flash = signer.unsign(cookie)`):
-        on failure nothing unverified is bound.""",
+        on failure nothing unverified is bound. Nor a try body that acts on the checked result
+        itself (sets the user, installs a decrypted key) when nothing it binds is read after the
+        try with a value from before it: a failure skips the grant, and the request goes on
+        unauthenticated (to the other authentication methods). This program logging in to
+        another service (a browser page's `authenticate(proxy)`, an SMTP/IMAP/FTP `login`) and
+        validating its own data (`validate_against_dataset`) are no security checks.""",
     solution="""Fail closed: let the exception propagate, or return False / deny access / re-raise
         in the handler; catch only the specific failure you expect and treat it as a refusal.""",
     example="""
@@ -467,8 +594,11 @@ def check_security_fail_open(handler: ast.ExceptHandler, ctx: RuleContext):
         but `pass` or `continue`. Every error in the try body, including ones that signal an attack
         or a broken invariant (and, for a bare except, KeyboardInterrupt and SystemExit), vanishes
         without a trace, and the program continues in a state nobody checked. Low confidence
-        unless the try body deals with authentication, keys, TLS or permissions (a file-system
-        probe, os.access(path, os.R_OK), is not a permission check of a user); narrow
+        unless a call of the try body (its name, receiver or arguments) or the test of an if that
+        refuses deals with authentication, keys, TLS, a login session or permissions (a
+        file-system probe, os.access(path, os.R_OK), is not a permission check of a user; an
+        attribute cleared, a logged value, a client's or database session are not either, nor an
+        if test that only guards its own branch: when it raises, the branch is skipped); narrow
         handlers (except KeyError: pass) are not reported.""",
     solution="""Catch the specific exception you expect (except FileNotFoundError:), and log or
         handle anything else; if ignoring is really intended, say so with
@@ -517,13 +647,19 @@ def _is_cleanup(body: list[ast.stmt]) -> bool:
 
 
 # A database or HTTP-client session (``db_session.rollback()``, ``http_session.get(url)``) is not
-# a login session: words of its name, and methods only an ORM session has.
+# a login session: words of its name, and methods only such a session has (a login session is a
+# mapping: get, pop, clear...).
 _OTHER_SESSION_WORDS = frozenset({"db", "database", "sql", "orm", "alchemy", "sqlalchemy", "http", "client", "aiohttp", "requests"})
-_ORM_SESSION_METHODS = frozenset({
+_CLIENT_SESSION_METHODS = frozenset({
     "rollback", "commit", "flush", "query", "add_all", "expunge", "expunge_all", "begin_nested", "scalars",
-    "bulk_save_objects", "bulk_insert_mappings",
+    "bulk_save_objects", "bulk_insert_mappings", "execute", "get_bind", "merge", "refresh", "close",
+    "post", "put", "patch", "head", "options", "request", "mount", "send", "ws_connect",
 })
-_NOT_SESSION_CONTEXT_WORDS = SECURITY_CONTEXT_WORDS - {"session"}
+# Words that make a call security-related: authentication and authorization words, and keys, TLS
+# and permissions of files and processes.
+_SECURITY_CALL_WORDS = SECURITY_WORDS | (SECURITY_CONTEXT_WORDS - {"session"})
+# Functions that answer a question about access (``has_access``, ``is_owner``), by their first word.
+_PREDICATE_WORDS = frozenset({"is", "has", "can", "may", "check", "require", "ensure", "verify"})
 
 
 # Functions whose names hold a security word but that only probe the file system for this process
@@ -532,22 +668,85 @@ _FILE_PROBES = frozenset({"os.access", "posix.access"})
 
 
 def _security_related(body: list[ast.stmt], ctx: RuleContext) -> bool:
-    """The try body handles authentication, keys, TLS, permissions, or a login session."""
-    probes = {id(node.func) for statement in body for node in ast.walk(statement)
-              if isinstance(node, ast.Call) and ctx.qualname(node.func) in _FILE_PROBES}
-    skip = (lambda node: id(node) in probes) if probes else None
-    if looks_like_security_check(*body, extra_words=_NOT_SESSION_CONTEXT_WORDS, skip=skip):
+    """What the try body guards handles authentication, keys, TLS, permissions, or a login
+    session: one of its calls is a security check, or the names of a call (its function, receiver
+    and arguments) or of the test of an ``if`` that refuses (``if not user.is_admin: abort(403)``)
+    say so. Names elsewhere (an attribute cleared, ``inst._auth = ""``; the arguments of a log
+    call) guard nothing."""
+    guarded = _guarded(body, ctx)
+    calls = [expr for expr in guarded if isinstance(expr, ast.Call)]
+    if any(security_check_strength(call, ctx) is not None for call in calls):
         return True
-    if not looks_like_security_check(*body, extra_words=frozenset({"session"}), skip=skip):
-        return False
-    nodes = [node for statement in body for node in ast.walk(statement)]
-    orm_receivers = {id(node.func.value) for node in nodes if isinstance(node, ast.Call)
-                     and isinstance(node.func, ast.Attribute) and node.func.attr in _ORM_SESSION_METHODS}
-    for node in nodes:
-        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
-        if not name or "session" not in name.lower():
-            continue
-        words = name_words(name)
-        if "session" in words and id(node) not in orm_receivers and _OTHER_SESSION_WORDS.isdisjoint(words):
-            return True
+    client_sessions = {_dotted(call.func.value) for call in calls
+                       if isinstance(call.func, ast.Attribute) and call.func.attr in _CLIENT_SESSION_METHODS}
+    for expr in guarded:
+        called = expr.func if isinstance(expr, ast.Call) else None
+        for node in _names_in(expr):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            words = name_words(name)
+            if not _SECURITY_CALL_WORDS.isdisjoint(words) or (node is called and _asks_about_access(words)):
+                return True
+            if "session" in words and _OTHER_SESSION_WORDS.isdisjoint(words) and node is not called \
+                    and _dotted(node) not in client_sessions:
+                return True  # a login session (``session.pop("user_id")``), not one a call makes or a client's
     return False
+
+
+def _guarded(body: list[ast.stmt], ctx: RuleContext) -> list[ast.expr]:
+    """The calls of ``body`` whose failure the handler swallows, and the tests of the ``if``s that
+    leave (refuse, return) when they hold. Not log calls, file-system probes (``os.access``), nor
+    the test of an ``if`` that only guards its own branch (``if current_user.is_admin: details =
+    ...``): when that test raises, the branch is skipped as if the answer were no, which fails
+    closed."""
+    guarded: list[ast.expr] = []
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.If) and not node.orelse:
+            if _leaves(node.body):
+                guarded.append(node.test)
+                pending.append(node.test)  # (and the calls in it)
+            pending.extend(node.body)
+            continue
+        if isinstance(node, ast.Call):
+            if (last_name(node.func) or "") in _LOG_METHODS or ctx.qualname(node.func) in _FILE_PROBES:
+                continue
+            guarded.append(node)
+        pending.extend(ast.iter_child_nodes(node))
+    return guarded
+
+
+def _leaves(body: list[ast.stmt]) -> bool:
+    return any(isinstance(node, (ast.Return, ast.Raise, ast.Break, ast.Continue))
+               for statement in body for node in ast.walk(statement))
+
+
+def _names_in(expr: ast.expr):
+    """The names and attributes of a call's function (``current_user.role_admin``: both) and
+    arguments, or of an ``if`` test; not inside other calls (those are guarded on their own)."""
+    pending: list[ast.AST] = [expr.func, *expr.args, *(k.value for k in expr.keywords)] \
+        if isinstance(expr, ast.Call) else [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            yield node
+        if not isinstance(node, ast.Call):
+            pending.extend(ast.iter_child_nodes(node))
+
+
+def _asks_about_access(words: list[str]) -> bool:
+    """``has_access``, ``is_owner``, ``can_edit``: a function answering whether someone may; not
+    ``get_owner`` (whose owner it is)."""
+    if len(words) < 2 or words[0] not in _PREDICATE_WORDS:
+        return False
+    return words[0] in ("can", "may") or words[-1] in SECURITY_LAST_WORDS
+
+
+def _dotted(expr: ast.expr) -> str | None:
+    """``self._session`` for that expression; None for anything but names and attributes."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        holder = _dotted(expr.value)
+        return None if holder is None else f"{holder}.{expr.attr}"
+    return None
