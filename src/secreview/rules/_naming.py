@@ -179,12 +179,24 @@ def looks_like_security_check(*exprs: ast.AST, extra_words: frozenset[str] = fro
         nodes = _walk_pruned(exprs, _is_data_shape_test)
     else:
         nodes = (n for e in exprs for n in ast.walk(e))
-    for node in nodes:
-        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+    not_the_answer: set[int] = set()  # holders of attributes, arguments of calls (see below)
+    for node in nodes:  # (parents come before their children)
+        cls = node.__class__
+        if cls is ast.Call:
+            not_the_answer.update(id(argument) for argument in node.args)  # type: ignore[attr-defined]
+            not_the_answer.update(id(keyword.value) for keyword in node.keywords)  # type: ignore[attr-defined]
+        name = node.id if cls is ast.Name else node.attr if cls is ast.Attribute else None  # type: ignore[attr-defined]
         if not name:
             continue
+        if cls is ast.Attribute:
+            not_the_answer.add(id(node.value))  # type: ignore[attr-defined]
         words = name_words(name)
-        if set(words) & (SECURITY_WORDS | extra_words) or (words and words[-1] in SECURITY_LAST_WORDS):
+        if set(words) & (SECURITY_WORDS | extra_words):
+            return True
+        # owner/access/allowed/trusted say what a name answers (``doc.owner == user``,
+        # ``has_access``), not what an object holding other things is (``access.mode``, a lock's)
+        # or what a call is handed (``lock.claim(owner, access)``).
+        if words and words[-1] in SECURITY_LAST_WORDS and id(node) not in not_the_answer:
             return True
         if len(words) > 1 and words[0] in ("can", "may"):  # user.can_edit(doc)
             return True

@@ -8,7 +8,8 @@ import stat
 from pathlib import PurePath
 
 from secreview.rules._naming import (
-    SECURITY_WORDS, in_test_code, is_test_code, looks_like_security_check, name_words, reference_name,
+    SECURITY_WORDS, credential_kind, in_test_code, is_test_code, looks_like_security_check, name_words,
+    reference_name,
 )
 from secreview.rules._unpacked import unpacked_keywords
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
@@ -30,10 +31,14 @@ from secreview.rules.context import RuleContext
         check. Asserts in tests, type-narrowing asserts (isinstance) and assert False markers are
         not reported. An assert is taken as a security check (medium confidence) when it tests a
         name about permissions or authentication (`user.is_admin`, `can_edit`); not when it only
-        tests whether such a value is there (`password is not None`), which fields a dict has
+        tests whether such a value is there (`password is not None`, `assert csrf_token`),
+        which fields a dict has
         (`auth.keys() == {...}`) or what a backend supports (`connection.features.can_...`), nor
         when a "role" is compared only with values that are no access roles
-        (`role in ("appender", "remover")`, unlike "admin", "staff", "owner", "viewer").""",
+        (`role in ("appender", "remover")`, unlike "admin", "staff", "owner", "viewer"). "owner"
+        and "access" count where they are what is tested (`doc.owner == user`,
+        `has_access(user, doc)`), not for an object holding other things (`access.mode`, a
+        lock's) nor an argument of the call tested (`lock.available(owner, access)`).""",
     solution="""Use an explicit check that always runs: `if not user.is_admin: raise
         PermissionDenied()` (or raise ValueError for argument validation).""",
     example="""
@@ -55,10 +60,21 @@ def check_assert(node: ast.Assert, ctx: RuleContext):
     if isinstance(test, ast.Call) and ctx.call_name(test) in ("isinstance", "builtins.isinstance"):
         return None  # type narrowing for type checkers, not a run-time guard
     if (looks_like_security_check(test, skip_data_shape=True) or _asserts_access(test, ctx)) \
-            and not _role_of_something_else(test, ctx):
+            and not _role_of_something_else(test, ctx) and not _credential_is_there(test):
         return Hit(node, severity=MEDIUM, confidence=MEDIUM,
                    message=f"`assert {ctx.source(test)}` looks like a security check; it is removed under python -O.")
     return Hit(node, message=f"`assert {ctx.source(test)}` is removed under python -O; use an explicit check if it must hold in production.")
+
+
+def _credential_is_there(test: ast.expr) -> bool:
+    """``assert csrf_token`` (after reading it back from the database), ``assert not (token and
+    secret)``: the truth of a credential says whether there is one, as ``token is not None`` does;
+    it grants nothing (a flag such as ``user.is_admin`` does)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _credential_is_there(test.operand)
+    if isinstance(test, ast.BoolOp):
+        return all(_credential_is_there(value) for value in test.values)
+    return isinstance(test, (ast.Name, ast.Attribute)) and credential_kind(reference_name(test)) is not None
 
 
 # Words of the roles that decide what someone may do (``role in ("admin", "viewer")``); a "role"
