@@ -127,9 +127,17 @@ def test_asserts_on_the_shape_of_security_data_are_low():
                       5: Level.MEDIUM, 6: Level.MEDIUM, 7: Level.MEDIUM, 8: Level.MEDIUM}
 
 
-def test_a_logged_name_saying_only_tokens_is_low_confidence_and_a_key_list_is_not():
+def test_a_logged_count_of_tokens_is_silent_and_a_key_list_is_not():
     from conftest import FIXTURES, review_text
     fixture = FIXTURES / "rules" / "secrets_names_not_values.py"
     found = {f.line: f.confidence for f in review_text(fixture.read_text(), path=fixture.name).findings
              if f.rule_id == "secret-in-log"}
-    assert found == {22: Level.LOW, 23: Level.MEDIUM}
+    assert found == {23: Level.MEDIUM}
+
+
+def test_tokens_not_saying_which_credential_are_low_and_named_ones_medium():
+    from conftest import FIXTURES, review_text
+    fixture = FIXTURES / "rules" / "secrets_log_counts_lexemes.py"
+    found = {f.line: f.confidence for f in review_text(fixture.read_text(), path=fixture.name).findings
+             if f.rule_id == "secret-in-log"}
+    assert found == {35: Level.LOW, 36: Level.LOW, 42: Level.MEDIUM, 46: Level.MEDIUM}

@@ -27,6 +27,10 @@ KEY_QUALIFIERS = frozenset({
     "session", "hmac", "jwt", "app", "crypt", "aes", "fernet", "ssh", "license", "consumer",
 })
 
+# Words before "tokens" that say which credential a list of tokens holds (``api_tokens``,
+# ``access_tokens``); without one, ``tokens`` may as well be a parser's or a count.
+TOKEN_KINDS = KEY_QUALIFIERS | {"refresh", "bearer", "id", "oauth", "csrf", "reset", "personal", "user"}
+
 # ``<word>_tokens`` counts (language-model) tokens: prompt_tokens, max_tokens, num_tokens.
 COUNTED_TOKENS = frozenset({
     "max", "min", "num", "n", "total", "prompt", "completion", "input", "output", "used", "remaining",

@@ -29,7 +29,7 @@ import string
 import urllib.parse
 
 from secreview.rules._naming import (
-    PASSWORD, SECRET, credential_kind, is_test_code, last_name, name_words, reference_name,
+    PASSWORD, SECRET, TOKEN_KINDS, credential_kind, is_test_code, last_name, name_words, reference_name,
 )
 from secreview.facts import instances
 from secreview.facts.scopes import PURE_FUNCTIONS, PURE_METHODS
@@ -890,7 +890,10 @@ _GETTERS = frozenset({"get", "getenv", "pop", "setdefault", "get_secret"})
         ``key[-4:]``) tells keys apart without revealing them and is not reported; up to 8, at
         low confidence. Counts and cursors are not credentials: counts of tokens (``max_tokens``,
         ``prompt_tokens``), pagination cursors (``next_page_token``), values formatted with
-        ``%d``/``{:d}`` or parameters annotated ``int`` are not reported.""",
+        ``%d``/``{:d}``, parameters annotated ``int`` and names the function counts with
+        (``total + tokens``, ``tokens > limit``) are not reported, nor a parser's token compared
+        with punctuation (``token == "@"``). A list of ``tokens`` that does not say which
+        credential (``grant_tokens``, unlike ``access_tokens``) is low confidence.""",
     solution="""Remove the secret from the log call; if the event matters, log that a credential
         was used (its name, or a masked form such as oslo_utils.strutils.mask_password()), never
         its value.""",
@@ -924,10 +927,107 @@ def check_secret_in_log(call: ast.Call, ctx: RuleContext):
 
 
 def _only_says_tokens(found: ast.expr) -> bool:
-    """``tokens`` alone is more often a count (LLM usage) or a lexer's list than credentials: the
-    name says too little for more than low confidence (``api_tokens``, ``token`` keep theirs)."""
+    """``tokens`` is more often a count (LLM usage) or a lexer's list than credentials, and so are
+    ``grant_tokens`` (a parser's) and ``eauth_tokens`` (a setting naming a token store): the name
+    says too little for more than low confidence unless it says which credential
+    (``api_tokens``, ``access_tokens``); ``token`` keeps its confidence."""
     name = reference_name(found)
-    return name is not None and name.lower().strip("_") == "tokens"
+    words = name_words(name) if name else []
+    return bool(words) and words[-1] == "tokens" and TOKEN_KINDS.isdisjoint(words)
+
+
+def _used_as_count_or_lexeme(name: str, ctx: RuleContext) -> bool:
+    """Where it is bound, ``name`` is used as a number (``total + tokens``, ``tokens > limit``) or
+    compared with punctuation (``token == "@"``, a parser's): a count or a piece of parsed text,
+    not a credential."""
+    scope = ctx.function or (ctx.ancestors[0] if ctx.ancestors else None)
+    if scope is None:
+        return False
+    for node in ast.walk(scope):
+        cls = node.__class__
+        if cls is ast.BinOp:
+            if _counts_with(node, name):  # type: ignore[arg-type]
+                return True
+        elif cls is ast.AugAssign:
+            if _augmented_as_count(node, name):  # type: ignore[arg-type]
+                return True
+        elif cls is ast.Compare:
+            if _compared_as_count_or_lexeme(node, name):  # type: ignore[arg-type]
+                return True
+    return False
+
+
+# Operators only numbers take (``-``, ``/``...; not ``+``, ``*`` or ``%``, which strings take too).
+_NUMERIC_OPERATORS = frozenset({ast.Sub, ast.Div, ast.FloorDiv, ast.Pow})
+_ORDERED = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_NUMBER_FUNCTIONS = frozenset({"len", "int", "float", "sum", "round", "abs"})
+
+
+def _is_name(expr: ast.expr, name: str) -> bool:
+    return expr.__class__ is ast.Name and expr.id == name  # type: ignore[attr-defined]
+
+
+def _counts_with(node: ast.BinOp, name: str) -> bool:
+    """``tokens - 1``, ``(used or 0) + tokens``: ``name`` is an operand of arithmetic on numbers."""
+    if _is_name(node.left, name):
+        other = node.right
+    elif _is_name(node.right, name):
+        other = node.left
+    else:
+        return False
+    return node.op.__class__ in _NUMERIC_OPERATORS or (node.op.__class__ in (ast.Add, ast.Mult) and _numeric(other))
+
+
+def _augmented_as_count(node: ast.AugAssign, name: str) -> bool:
+    """``tokens += 1``, ``tokens -= used``, ``left -= tokens``: counting."""
+    operator = node.op.__class__
+    if _is_name(node.target, name):
+        return operator in _NUMERIC_OPERATORS or _numeric(node.value)
+    return _is_name(node.value, name) and operator in _NUMERIC_OPERATORS
+
+
+def _numeric(expr: ast.expr) -> bool:
+    """An expression that is a number: a numeric literal, ``len(...)``, ``usage.get("total", 0)``,
+    ``used or 0``, arithmetic on numbers."""
+    match expr:
+        case ast.Constant(value=value):
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        case ast.UnaryOp(operand=operand):
+            return _numeric(operand)
+        case ast.BoolOp(values=values):
+            return any(_numeric(value) for value in values)
+        case ast.IfExp(body=body, orelse=orelse):
+            return _numeric(body) or _numeric(orelse)
+        case ast.BinOp(op=op, left=left, right=right):
+            return op.__class__ in _NUMERIC_OPERATORS or _numeric(left) or _numeric(right)
+        case ast.Call(func=func, args=args):
+            called = last_name(func) or ""
+            return called in _NUMBER_FUNCTIONS or (called == "get" and len(args) == 2 and _numeric(args[1]))
+    return False
+
+
+def _compared_as_count_or_lexeme(node: ast.Compare, name: str) -> bool:
+    """``tokens > limit`` (ordered: a number), ``token == "@"`` or ``token in (",", ";")`` (equal to
+    punctuation: a parser's token)."""
+    operands = [node.left, *node.comparators]
+    for index, operator in enumerate(node.ops):
+        left, right = operands[index], operands[index + 1]
+        if not (_is_name(left, name) or _is_name(right, name)):
+            continue
+        if isinstance(operator, _ORDERED):
+            return True
+        other = right if _is_name(left, name) else left
+        if isinstance(operator, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)) and _punctuation(other):
+            return True
+    return False
+
+
+def _punctuation(expr: ast.expr) -> bool:
+    """A string literal of punctuation only (``"@"``, ``"::"``), or a tuple/list/set of them."""
+    if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+        return bool(expr.elts) and all(_punctuation(element) for element in expr.elts)
+    return isinstance(expr, ast.Constant) and isinstance(expr.value, str) and bool(expr.value) \
+        and not any(character.isalnum() for character in expr.value)
 
 
 # %-conversions and format-spec types that only format numbers: a credential cannot be one.
@@ -1100,7 +1200,8 @@ def _credential_reference(expr: ast.expr, ctx: RuleContext) -> ast.expr | None:
         case ast.Name(id=name) if name in ctx.facts.imports.aliases:
             return None  # a module (`secrets`) or an imported function
         case ast.Name(id=name) | ast.Attribute(attr=name):
-            if credential_kind(name) and not (expr.__class__ is ast.Name and _annotated_number(name, ctx)):
+            if credential_kind(name) and not (expr.__class__ is ast.Name and (
+                    _annotated_number(name, ctx) or _used_as_count_or_lexeme(name, ctx))):
                 return expr
             return None
         case ast.Subscript(value=container, slice=key):
