@@ -73,9 +73,10 @@ _STRONG_CHECK = re.compile(
     api_?key|auth\w*)|is_valid_(token|signature|password|session|csrf))$""",
     re.VERBOSE,
 )
-# Validation of what a client submitted (a form, a model before it is saved, a request's input):
-# failing open on it lets unvalidated input through. ``validate_<anything else>`` (a chart
-# configuration against its dataset, a format's compatibility) checks the program's own data.
+# Validation of what a client submitted (a form, a model before it is saved, a request's input) or
+# of a credential: failing open on it lets unvalidated input through. ``validate_<anything else>``
+# (a chart configuration against its dataset, a format's compatibility) checks the program's own
+# data. (_VALIDATED_WORDS, below, says which words of ``validate_<words>`` make it such a check.)
 _WEAK_CHECK = re.compile(r"^(validate|full_clean|is_valid|validate_on_submit)$")
 _SUBMITTED_WORDS = frozenset({"request", "input", "inputs", "payload", "form", "upload", "params", "submission"})
 _STRONG_QUALIFIED_PREFIXES = ("jwt.", "jose.", "authlib.jose.")
@@ -111,6 +112,7 @@ _CHECKED_WORDS = frozenset({
     "token", "sig", "hmac", "mac", "digest", "jwt", "otp", "totp", "cert", "certificate", "credentials",
     "creds", "session", "nonce", "apikey", "origin", "referer", "webhook", "request", "license",
 })
+_VALIDATED_WORDS = _SUBMITTED_WORDS | _CHECKED_WORDS | SECURITY_WORDS
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"})
 
 
@@ -155,7 +157,7 @@ def security_check_strength(call: ast.Call, ctx: RuleContext) -> Level | None:
     qualified = ctx.call_name(call) or ""
     if qualified in _MAC_CALLS or (qualified.startswith(_STRONG_QUALIFIED_PREFIXES) and name == "decode"):
         return HIGH
-    if _WEAK_CHECK.match(name) or (name.startswith("validate_") and not _SUBMITTED_WORDS.isdisjoint(name_words(name))):
+    if _WEAK_CHECK.match(name) or (name.startswith("validate_") and not _VALIDATED_WORDS.isdisjoint(name_words(name))):
         return MEDIUM
     return None
 
@@ -461,15 +463,18 @@ def _read_after(names: set[str], call: ast.Call, body: list[ast.stmt]) -> bool:
 
 def _read_after_try_with_a_prior_value(name: str, try_node: ast.Try, scope: ast.AST) -> bool:
     """After the try, ``name`` is read before it is bound again, and it is a parameter of ``scope``
-    or bound before the try: on failure the read gets the value from before the try."""
+    or bound before the try to anything but a literal other than True (``user = None``, ``roles =
+    []``: nobody, nothing): on failure the read gets the value from before the try."""
     start, end = (try_node.lineno, try_node.col_offset), (try_node.end_lineno, try_node.end_col_offset)
+    nothing = {id(target) for node in ast.walk(scope) if isinstance(node, ast.Assign)
+               and _grants_nothing(node.value) for target in node.targets}
     prior, first_after = False, None
     for node in ast.walk(scope):
         if isinstance(node, ast.arg) and node.arg == name:
             prior = True
         elif isinstance(node, ast.Name) and node.id == name:
             position = (node.lineno, node.col_offset)
-            if position < start and isinstance(node.ctx, ast.Store):
+            if position < start and isinstance(node.ctx, ast.Store) and id(node) not in nothing:
                 prior = True
             elif position > end and (first_after is None or position < first_after[0]):
                 first_after = (position, node)
@@ -477,6 +482,12 @@ def _read_after_try_with_a_prior_value(name: str, try_node: ast.Try, scope: ast.
         return False
     _, node = first_after
     return isinstance(node.ctx, ast.Load) or _augmented_target(node, scope)
+
+
+def _grants_nothing(value: ast.expr) -> bool:
+    """A literal other than True: ``None``, ``False``, ``[]``, ``""``."""
+    literal = _literal_or_unknown(value)
+    return literal is not _UNKNOWN and literal is not True
 
 
 def _augmented_target(name: ast.Name, scope: ast.AST) -> bool:
