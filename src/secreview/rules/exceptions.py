@@ -4,12 +4,13 @@ Two rules, one finding per handler:
 
 - ``security-check-fails-open`` (CWE-636): the ``try`` body performs a security check
   (signature/token verification, MAC computation or comparison, authentication, permission check,
-  decryption, TLS handshake, validation of submitted input) and the handler for a broad exception (bare,
-  ``Exception``, ``BaseException``) or for the check's own failure (``InvalidSignature``,
-  ``jwt.InvalidTokenError``, ``SSLError``...) returns success, sets a success flag, or does
-  nothing/only logs so execution continues exactly as if the check had passed. A function that is
-  itself a check (``verify_*``, ``authenticate*``, ``authorize*``, security ``check_*``/
-  ``is_valid*``) and returns True from a broad handler fails open whatever its try body calls.
+  decryption, TLS handshake, validation of submitted input or a credential) and the handler for a
+  broad exception (bare, ``Exception``, ``BaseException``) or for the check's own failure
+  (``InvalidSignature``, ``jwt.InvalidTokenError``, ``SSLError``...) returns success, sets a
+  success flag, or does nothing/only logs so execution continues exactly as if the check had
+  passed. A function that is itself a check (``verify_*``, ``authenticate*``, ``authorize*``,
+  security ``check_*``/``is_valid*``) and returns True from a broad handler fails open whatever
+  its try body calls.
   So does a check that refuses by raising inside its own try (``if not compare_digest(...):
   raise PermissionError``) when the handler catches that very exception and carries on. The
   guarded call decides what a check is, not names elsewhere: this program logging in to another
