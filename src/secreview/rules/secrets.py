@@ -893,7 +893,9 @@ _GETTERS = frozenset({"get", "getenv", "pop", "setdefault", "get_secret"})
         ``%d``/``{:d}``, parameters annotated ``int`` and names the function counts with
         (``total + tokens``, ``tokens > limit``) are not reported, nor a parser's token compared
         with punctuation (``token == "@"``). A list of ``tokens`` that does not say which
-        credential (``grant_tokens``, unlike ``access_tokens``) is low confidence.""",
+        credential (``grant_tokens``, unlike ``access_tokens``) is low confidence. Nor is a
+        credential masked out of the message (``message.replace(password, "******")``: what
+        ``replace`` takes out does not reach the log; the message itself is still judged).""",
     solution="""Remove the secret from the log call; if the event matters, log that a credential
         was used (its name, or a masked form such as oslo_utils.strutils.mask_password()), never
         its value.""",
@@ -1254,6 +1256,9 @@ def _call_reference(call: ast.Call, ctx: RuleContext) -> ast.expr | None:
             positions, names = numbers
             arguments = [*(a for i, a in enumerate(call.args) if i not in positions),
                          *(k.value for k in call.keywords if k.arg not in names)]
+    if isinstance(func, ast.Attribute) and func.attr == "replace" and call.args:
+        # ``message.replace(password, "******")``: what is replaced is taken out, not put in
+        return _first_reference([func.value, *call.args[1:], *(k.value for k in call.keywords)], ctx)
     if isinstance(func, ast.Attribute) and func.attr in _RETURNING_METHODS:
         return _first_reference([func.value, *arguments], ctx)
     return None  # any other call (len, hash, mask_password...) is assumed not to return the secret
