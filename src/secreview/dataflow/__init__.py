@@ -225,8 +225,8 @@ def returned_data(summary: FunctionSummary | None) -> frozenset[Origin] | tuple 
         return None
     returns = summary.returns
     data = frozenset(origin for origin in returns.whole().origins if origin.param is None)
-    if summary.guards or summary.checks:  # (``ensure_allowed(url)`` proves a url of unknown origin too)
-        return data, returns.cwes if returns.__class__ is Proven else None, summary.guards, summary.checks
+    if summary.guards or summary.checks or summary.first_checks:  # (``ensure_allowed(url)`` proves a url of unknown origin too)
+        return data, returns.cwes if returns.__class__ is Proven else None, summary.guards, summary.checks, summary.first_checks
     if returns.__class__ is Proven:  # (``return int(raw)``: proven whatever it is given)
         return data, returns.cwes
     return data or None
@@ -1073,6 +1073,7 @@ class FileFlow:
         guards = analysis.guards()
         summary = FunctionSummary(qualname, analysis.params, _without_stored(CLEAN if analysis.returns is None else analysis.returns), is_method=self.is_method(node), vararg=analysis.vararg,
                                   guards=guards, callbacks=tuple(analysis.param_calls), checks=analysis.true_checks(guards),
+                                  first_checks=analysis.true_first_checks(),
                                   returns_instance=analysis.self_name is None or analysis.instance_returned,
                                   is_property=analysis.self_name is not None and self.is_property(node),
                                   returns_class=_returns_class(node, analysis) if getattr(node, "returns", None) is not None else None,

@@ -54,7 +54,8 @@ from secreview.models import (
 )
 from secreview.models.sanitizers import (
     ADDRESS_TEXT_ATTRIBUTES, BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT, BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS,
-    REDIRECT_CWES,
+    REDIRECT_CWES, SAME_SITE_PATH, URL_ENCODED, RELATIVE_MARKS, RELATIVE_NO_BACKSLASH, RELATIVE_NO_DOUBLE_SLASH, RELATIVE_NO_HOST, RELATIVE_NO_SCHEME,
+    RELATIVE_PATH_MARKS,
 )
 from secreview.models.sql_statements import (
     SQL_STATEMENT, SQL_STATEMENT_CHAINED_METHODS, SQL_STATEMENT_CWES, SQL_STATEMENT_MAKING_METHODS, SQL_STATEMENT_METHODS,
@@ -130,6 +131,11 @@ class FunctionSummary:
     # is_safe_redirect(x):``, ``if not ...: abort(403)``), the caller's argument is checked too
     # (see ``_summary_check``). A parameter of ``guards`` is not repeated here.
     checks: tuple[tuple[int, frozenset[int]], ...] = ()
+    # The same for the first item of the tuple it returns on every path that returns (``def
+    # check(url): ... return False, "blocked"`` / ``return True, ""``): where that item is true
+    # (``ok, reason = check(url); if not ok: return ...``), the caller's argument is checked (see
+    # FunctionAnalysis.note_first_checks). A tuple is always true: these are no ``checks``.
+    first_checks: tuple[tuple[int, frozenset[int]], ...] = ()
     # A method: may its result carry what the instance holds (``return self.name``, ``return self``)?
     # A caller of it on an instance built here is then given what the constructor was given (see
     # ``FunctionAnalysis.project_call``); False for one returning only a test or a number of it
@@ -233,6 +239,10 @@ class FunctionAnalysis:
         # refined by that value as a test (see ``note_true_return``); None: no such return yet.
         self.at_true_returns: dict[str, Taint] | None = None
         self.check_calls: dict[int, FunctionSummary] = {}  # id(call) -> its summary with checks
+        # The same for the first item of a returned tuple (see FunctionSummary.first_checks);
+        # None: no tuple returned yet.
+        self.at_true_firsts: dict[str, Taint] | None = None
+        self.first_check_calls: dict[int, FunctionSummary] = {}  # id(call) -> its summary with first_checks
         self.instance_returned = False  # (a method: see FunctionSummary.returns_instance)
         self.returned_kind: str | None = None  # (see FunctionSummary.returns_kind; None: nothing carried out yet)
         self.host_names: set[str] = set()  # names assigned a URL's host (``host = parts.hostname``)
@@ -694,15 +704,32 @@ class FunctionAnalysis:
             else:
                 self.assign(target, value, state, node, constant)
         self.note_conversion_check(node.value, state)
+        if self.checks:
+            self.forget_checks(node.targets)
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             checked = _validator_argument(node.value, self)
             if checked is not None:
                 self.checks[node.targets[0].id] = checked  # ``ok = is_safe(x)``: ``if ok`` validates x
-            else:
-                self.checks.pop(node.targets[0].id, None)
+        elif self.first_check_calls and len(node.targets) == 1 and node.targets[0].__class__ in (ast.Tuple, ast.List):
+            first = node.targets[0].elts[0] if node.targets[0].elts else None  # type: ignore[attr-defined]
+            call = node.value.value if node.value.__class__ is ast.Await else node.value  # type: ignore[attr-defined]
+            if first.__class__ is _NAME and call.__class__ is ast.Call and id(call) in self.first_check_calls:
+                checked = _summary_check(call, self, self.first_check_calls[id(call)].first_checks)  # type: ignore[arg-type]
+                if checked is not None:
+                    self.checks[first.id] = checked  # ``ok, reason = check(url)``: ``if ok`` validates url
         if self.guard_calls:
             self.apply_guards(node.value, state)
         return state
+
+    def forget_checks(self, targets: list[ast.expr]) -> None:
+        """Names bound again: a check result kept in one is gone (``ok = ...``), and so is one of
+        a check of one (``ok = is_safe(url)``, then ``url = other``: ``if ok`` says nothing of it)."""
+        for target in targets:
+            for bound in ([target] if target.__class__ is _NAME else ast.walk(target)):
+                if bound.__class__ is _NAME:
+                    self.checks.pop(bound.id, None)
+                    for kept in [k for k, (checked, _) in self.checks.items() if checked == bound.id]:
+                        del self.checks[kept]
 
     def stmt_AnnAssign(self, node: ast.AnnAssign, state: State) -> State:
         if node.value is not None:
@@ -749,6 +776,8 @@ class FunctionAnalysis:
                     self.note_true_return(node.value, state)
                 else:  # (``return x``, ``return render(...)``: may be true, checking nothing)
                     self.at_true_returns = {}
+            if self.at_true_firsts != {}:
+                self.note_first_return(node.value, state)
         return None
 
     def return_kind(self, node: ast.Return) -> str:
@@ -782,6 +811,30 @@ class FunctionAnalysis:
     def literal_value(self, node: ast.expr, default: Any) -> Any:
         value = fold(node, {}, self.unit.module_constants)
         return default if value is NOTHING else value
+
+    def note_first_return(self, value: ast.expr | None, state: State) -> None:
+        """The function returns ``value``: for ``first_checks``, a tuple whose first item is a
+        test (``return False, "blocked"``, ``return host in HOSTS, ""``) refines as a returned
+        test does; None (``return``, falling off the end) cannot be unpacked by a caller (it
+        raises there); anything else may hold any first item."""
+        if value is None or (value.__class__ is _CONSTANT and value.value is None):
+            return
+        first = value.elts[0] if value.__class__ is ast.Tuple and value.elts else None
+        if first is None or first.__class__ not in _CHECK_RESULTS or first.__class__ is ast.Starred or not self.may_be_check(first):
+            self.at_true_firsts = {}
+            return
+        returns, self.at_true_returns = self.at_true_returns, self.at_true_firsts
+        try:
+            self.note_true_return(first, state)
+            self.at_true_firsts = self.at_true_returns
+        finally:
+            self.at_true_returns = returns
+
+    def true_first_checks(self) -> tuple[tuple[int, frozenset[int]], ...]:
+        """The summary's ``first_checks`` (see ``true_checks``)."""
+        if not self.at_true_firsts:
+            return ()
+        return tuple(sorted((self.guard_candidates[name], cwes) for name, cwes in self.caller_proofs(self.at_true_firsts)))
 
     def note_return(self, state: State) -> None:
         """The function returns with ``state``: which guard candidates are still proven."""
@@ -1563,6 +1616,10 @@ class FunctionAnalysis:
             statement = self.sql_statement(func, name, method, receiver, arguments)
             if statement is not None:
                 return statement
+        if (method == "sub" or name in _SUBSTITUTION_CALLS) and arguments.origins:
+            kept = _kept_by_substitution(node, self)  # ``re.sub(r"[^a-z0-9_-]+", "", x)``: only those are left
+            if kept is not None:
+                return PROVEN if not kept else join(whole_proof_only(receiver.whole()), arguments).proved(kept)
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             if method in RECEIVING_METHODS:  # ``await websocket.receive_text()``, ``await reader.readline()``
                 message = self.received(node)
@@ -1621,6 +1678,8 @@ class FunctionAnalysis:
             if cwes is ALL_CWES:  # a number, a hash...: safe as a whole; only still as guessable as it was
                 predictable = join(receiver, arguments).predictable()
                 return predictable if predictable.origins else PROVEN
+            if BACKSLASH_OPEN_REDIRECT in cwes:  # (a redirect check a backslash gets through: a step says so)
+                return self.checked(arguments, cwes, node)
             return arguments.proved(cwes)
         if method in CLEAN_METHODS:
             predictable = receiver.predictable()
@@ -1837,6 +1896,8 @@ class FunctionAnalysis:
                 # What the constructor was given may be stored in the instance and returned.
                 instance_state = receiver.whole()
         summary = self.summary_for(name, func, summarized)
+        if summary is None and func.__class__ is _NAME and not summarized:
+            self.note_closure_check(node, func.id)
         if instance_state is not None and summary is not None and not summary.returns_instance:
             instance_state = None  # (``Item(x).is_known()``: a test of what it holds, not what it holds)
         if summary is None and type(func) is _NAME and func.id in self.local_functions:
@@ -1854,6 +1915,8 @@ class FunctionAnalysis:
                 self.guard_calls[id(node)] = summary
             if summary.checks:
                 self.check_calls[id(node)] = summary
+            if summary.first_checks:
+                self.first_check_calls[id(node)] = summary
             stores = self.unit.parameter_stores.get(summary.qualname) if self.unit.parameter_stores else None
             if stores:
                 self.hand_to_storing_function(summary, stores, positional, keywords, node)
@@ -2137,6 +2200,39 @@ class FunctionAnalysis:
             known = self._project_class[key] = self.unit.is_project_class(name)
         return known
 
+    def note_closure_check(self, call: ast.Call, name: str) -> None:
+        """``is_safe_url(target)`` in a function nested in another (a view an app factory defines)
+        where ``is_safe_url`` is a sibling: a function the enclosing one defines (``def
+        is_safe_url(target): return _is_safe_url(target, app)``). Its checks and guards prove the
+        caller's argument as a module function's do. (Only those: what it returns and where its
+        parameters go are followed as for an unknown call, as before.)"""
+        function = self.enclosing_definition(name)
+        summary = self.unit.summaries.get(self.unit.function_qualname(function)) if function is not None else None
+        if summary is not None:
+            if summary.guards:
+                self.guard_calls[id(call)] = summary
+            if summary.checks:
+                self.check_calls[id(call)] = summary
+            if summary.first_checks:
+                self.first_check_calls[id(call)] = summary
+
+    def enclosing_definition(self, name: str) -> ast.AST | None:
+        """The ``def name`` of the nearest enclosing function binding ``name``, if that is its only
+        binding there (and this function does not bind it)."""
+        scopes = self.unit.facts.scopes
+        node = self.node
+        if node.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef) or name in scopes.collector(node).bindings:
+            return None
+        for outer in _enclosing_functions(self.unit, node):
+            collected = scopes.collector(outer)
+            if name in collected.escaped:
+                return None
+            bound = collected.bindings.get(name)
+            if bound is not None:
+                found = [d for d in _functions_of(self.unit).get(id(outer), ()) if d.name == name]
+                return found[0] if len(bound) == 1 and len(found) == 1 else None
+        return None
+
     def summary_for(self, name: str | None, func: ast.expr, summarized: bool) -> FunctionSummary | None:
         """``unit.summary_for(name, func)`` (which depends on ``func`` only for ``self.f()`` /
         ``cls.f()``: through ``f``); ``summarized``: whether ``has_summary(name)``."""
@@ -2389,7 +2485,9 @@ class FunctionAnalysis:
         parts = []
         text_before = ""
         folded = False  # (a constant name's value is looked up only when untrusted data follows it)
-        for value in node.values:
+        on_site = False  # (after a path of the site's own and a separator: see _on_site_path)
+        under_base = False  # (after a base URL and a slash: see under_base_url)
+        for position, value in enumerate(node.values):
             taint = self.expr(value, state).whole()
             if isinstance(value, ast.Constant):
                 text_before += str(value.value)
@@ -2398,9 +2496,33 @@ class FunctionAnalysis:
                     taint = _quoted_piece(node, value, taint)
                 if taint.origins and "{}" in text_before and not folded:
                     text_before, folded = self.folded_prefix(node, value), True
+                if on_site:
+                    taint = taint.proved(_ON_SITE_CWES)  # (whatever it is: it cannot take the URL off the site)
+                elif under_base:
+                    taint = taint.sanitize(_SSRF_CWES)
+                elif position == 0 and _on_site_path(node, taint):
+                    on_site = True  # ``f"{url_for('x')}&{params}"``: what follows stays on the site
+                elif position == 0 and self.under_base_url(node):
+                    under_base = True  # ``f"{settings.GATEWAY}/{path}"``: the request goes to the base's host
+                if taint.origins and _all_marked(taint, URL_ENCODED) and _url_encoded_fits(text_before):
+                    taint = taint.sanitize(HTML_ESCAPED)  # ``f'<a href="{url_for("x", q=q)}">'``
                 parts.append(_fixed_destination(taint, text_before))
                 text_before += "{}"
         return join_all(parts)
+
+    def under_base_url(self, node: ast.JoinedStr) -> bool:
+        """Does ``node`` begin with a value that is not a constant, then a slash
+        (``f"{target_uri}/{path}"``)? Whatever follows is then in the path (or the query) of the
+        URL that value begins: a request made to it goes to the host the value names (its own
+        finding if it comes from a source). For SSRF only: a base that is empty leaves ``/`` +
+        ``/evil.example``, which HTTP clients refuse (no scheme) and browsers follow."""
+        values = node.values
+        first = values[0]
+        if len(values) < 3 or first.conversion != -1 or first.format_spec is not None:  # type: ignore[attr-defined]
+            return False
+        after = values[1]
+        return (after.__class__ is _CONSTANT and isinstance(after.value, str) and after.value.startswith("/")  # type: ignore[attr-defined]
+                and self.fold(first.value) is NOTHING)  # type: ignore[attr-defined]
 
     def folded_prefix(self, node: ast.JoinedStr, upto: ast.expr) -> str:
         """The text of ``node`` before ``upto``, with the constants its names are bound to
@@ -2680,10 +2802,19 @@ class FunctionAnalysis:
         # What the test proves by its form alone, once per analysis (loops refine again and again).
         static = self._refinements.get((test, branch))
         if static is None:
+            checked = _validated_name(test, self.unit, branch, self)
             static = self._refinements[(test, branch)] = (
-                _validated_name(test, self.unit, branch, self), _validator_argument(test, self), _allow_listed_host(test, self, branch),
-                _contained_paths(test, self, branch))
-        checked, validated, host, contained = static
+                checked, _validator_argument(test, self), _allow_listed_host(test, self, branch),
+                _contained_paths(test, self, branch), _membership(test, branch, self) if checked is None else None)
+        checked, validated, host, contained, member = static
+        if cls is not ast.Name:
+            relative = self._refinements.get((test, branch, RELATIVE_MARKS), NOTHING)
+            if relative is NOTHING:
+                relative = self._refinements[(test, branch, RELATIVE_MARKS)] = _relative_url_part(test, self, branch)
+            if relative is not None:
+                self.mark_relative(relative[0], relative[1], state, test)
+        if member is not None and self.server_collection(member[1]):
+            checked = member[0]  # ``if locale in language_codes`` (the app's own list): as an allow-list
         if checked is not None:
             if checked in state:
                 state[checked] = PROVEN
@@ -2715,8 +2846,10 @@ class FunctionAnalysis:
                         state[name] = state[name].proved(cwes)
                         self.prove_normalized_source(name, cwes, state, test)
                 url = host.url
-                if url is not None and url.name in state:
-                    state[url.name] = self.checked(state[url.name], url.cwes(cwes), test)
+                if url is not None:
+                    if url.name in state:
+                        state[url.name] = self.checked(state[url.name], url.cwes(cwes), test)
+                    self.prove_normalized_source(url.name, url.cwes(cwes), state, test)  # (``stripped = url.strip()`` parsed)
         if cls is ast.Call and not branch:
             option = _option_guarded(test)
             if option is not None:  # ``if name.startswith("-"): raise SystemExit(...)``
@@ -2725,6 +2858,54 @@ class FunctionAnalysis:
                 elif option.__class__ is tuple or "." in option:
                     self.prove_path(test, option, state, _OPTION_CWES)
         return state
+
+    def mark_relative(self, names: tuple[str, ...], marks: frozenset[int], state: State, test: ast.expr) -> None:
+        """A part of a relative-URL check holds for the URLs ``names`` (see RELATIVE_MARKS in
+        models.sanitizers), and for what each was cleaned from (``stripped = url.strip()``, see
+        ``prove_normalized_source``): marked so, and proven a redirect target once every part is."""
+        for name in names:
+            if name in state:
+                state[name] = self.relative_checked(state[name].proved(marks), test)
+            source = self.normalized_source(name, state)
+            if source is not None:
+                state[source] = self.relative_checked(state[source].proved(marks), test)
+
+    def relative_checked(self, value: Taint, test: ast.expr) -> Taint:
+        """``value`` once every part of a relative-URL check holds for it: a same-site path, safe
+        as a redirect target -- but for a backslash when none was ruled out (BACKSLASH_OPEN_REDIRECT:
+        medium confidence, with a step at ``test``)."""
+        origins = value.whole().origins
+        if not origins or not all(RELATIVE_PATH_MARKS <= origin.sanitized for origin in origins):
+            return value
+        if value.__class__ is Proven and 601 in value.cwes:  # type: ignore[attr-defined]
+            return value
+        if all(RELATIVE_NO_BACKSLASH in origin.sanitized for origin in origins):
+            return value.proved(REDIRECT_CWES)
+        return self.checked(value, _BACKSLASH_OPEN, test) if any(BACKSLASH_OPEN_REDIRECT not in o.sanitized for o in origins) else value
+
+    def normalized_source(self, name: str, state: State) -> str | None:
+        """The URL ``name`` (bound once) is a cleaning of, when that is bound once too (see
+        ``prove_normalized_source``)."""
+        if self.node.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef):
+            return None
+        bindings = self.unit.facts.scopes.collector(self.node).bindings
+        bound = bindings.get(name, ())
+        if len(bound) != 1 or bound[0].__class__ is not ast.Call:
+            return None
+        found = normalized_name(bound[0], self)
+        if found is None or found.name not in state or (len(bindings.get(found.name, ())) != 1 and not self_normalized(found.name, self)):
+            return None
+        return found.name
+
+    def server_collection(self, collection: ast.expr) -> bool:
+        """Is ``collection`` (tested with ``in`` here) the server's own -- nothing of it comes
+        from a source, the request or any other (a parameter of the function too): the keys or
+        values of a module's table (``PREFIXES.values()``), an attribute (``app.config["LANGS"]``,
+        ``User.__table__.columns.keys()``), what a call returns (``os.listdir(d)``), a local of an
+        enclosing function? A value found in it is one of the server's, as in a literal allow-list.
+        (Its value, not its form: the same test in a loop may see it tainted on a later pass.)"""
+        value = self.values.get(id(collection))
+        return value is not None and not value.whole().origins
 
     def checked(self, value: Taint, cwes: frozenset[int], test: ast.expr) -> Taint:
         """``value`` where the check ``test`` proves it safe for ``cwes`` (empty: for every
@@ -2948,6 +3129,74 @@ def _fixed_destination(value: Taint, prefix: str | None) -> Taint:
     absolute = "://" in prefix and "/" in prefix.split("://", 1)[1]
     in_query = "?" in prefix or "#" in prefix
     return value.sanitize(_FIXED_DESTINATION_CWES) if local or absolute or in_query else value
+
+
+_ON_SITE_CWES = frozenset({601, 918, SAME_SITE_PATH})
+_SSRF_CWES = frozenset({918})
+_SCRIPT_ELEMENTS = ("<script", "<style")
+
+
+def _all_marked(value: Taint, mark: int) -> bool:
+    """Does every part of ``value`` carry ``mark`` (in its origins' ``sanitized``, and, proven,
+    in what it is proven for)?"""
+    if value.__class__ is Proven and mark not in value.cwes:  # type: ignore[attr-defined]
+        return False
+    return (bool(value.origins) or value.__class__ is Proven) and all(mark in o.sanitized for o in value.origins)
+
+
+def _on_site_path(node: ast.JoinedStr, first: Taint) -> bool:
+    """Does ``node`` begin with a path of the site's own (SAME_SITE_PATH: ``url_for(...)``'s)
+    followed by text that does not begin with a slash or a backslash (``f"{url}&{params}"``)?"""
+    values = node.values
+    if len(values) < 2 or values[0].conversion != -1 or values[0].format_spec is not None:  # type: ignore[attr-defined]
+        return False
+    after = values[1]
+    return (after.__class__ is _CONSTANT and isinstance(after.value, str) and after.value[:1] not in ("", "/", "\\")  # type: ignore[attr-defined]
+            and _all_marked(first, SAME_SITE_PATH))
+
+
+def _url_encoded_fits(html_before: str) -> bool:
+    """May a percent-encoded URL (URL_ENCODED: no space, ``"``, ``<``, ``>``; a ``'`` may be in
+    it) go after ``html_before`` (the HTML so far) without closing what it is in: in text, or in
+    a ``"``-quoted or unquoted attribute value -- not a ``'``-quoted one, not in a script or a
+    style (an element, an ``on...``/``style`` attribute), not in a comment?"""
+    lowered = html_before.lower()
+    if any(element in lowered and lowered.rfind(element) > lowered.rfind("</" + element[1:]) for element in _SCRIPT_ELEMENTS):
+        return False
+    if lowered.rfind("<!--") > lowered.rfind("-->"):
+        return False
+    quote, tag = None, False  # (inside a ``'``/``"`` attribute value; inside a tag)
+    attribute = ""
+    for index, character in enumerate(lowered):
+        if quote is not None:
+            if character == quote:
+                quote = None
+        elif tag:
+            if character == ">":
+                tag = False
+            elif character in "'\"" and lowered[:index].rstrip().endswith("="):
+                quote = character
+                attribute = _attribute_name(lowered[:index])
+        elif character == "<":
+            tag = True
+    if quote == "'":
+        return False
+    if quote == '"':
+        return not _script_attribute(attribute)
+    if tag:  # an unquoted value (``href={url}``), or between attributes
+        stripped = lowered.rstrip()
+        return stripped.endswith("=") and not _script_attribute(_attribute_name(stripped))
+    return True
+
+
+def _attribute_name(before_value: str) -> str:
+    """The name of the attribute whose ``=`` ``before_value`` ends with."""
+    head = before_value.rstrip()[:-1].rstrip()
+    return re.split(r"[\s/<'\"]", head)[-1]
+
+
+def _script_attribute(name: str) -> bool:
+    return name.startswith("on") or name == "style"
 
 
 def fixes_destination(prefix: str) -> bool:
@@ -3534,6 +3783,127 @@ def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool, analysis: Fu
     return None
 
 
+_URL_PART_MARKS = {"scheme": RELATIVE_NO_SCHEME, "netloc": RELATIVE_NO_HOST}
+
+
+def _relative_url_part(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -> tuple[tuple[str, ...], frozenset[int]] | None:
+    """A part of a relative-URL check (see RELATIVE_MARKS) that ``test`` proves where it is
+    ``branch``: (the URLs it holds for, the marks). ``parsed.scheme`` / ``urlparse(url).netloc``
+    false (or ``== ""``): no scheme / no host, for the URL parsed (not one joined to a base: that
+    has both), and no backslash when they were turned into slashes before it was parsed;
+    ``url.startswith("//")`` false (also among a tuple of prefixes): no ``//`` at the start;
+    ``"\\" in url`` false: no backslash."""
+    kind = test.__class__
+    if kind is ast.Compare and len(test.ops) == 1:
+        op, left, right = test.ops[0].__class__, test.left, test.comparators[0]
+        if left.__class__ is _CONSTANT and left.value == "\\" and op is (ast.NotIn if branch else ast.In):
+            checked = _checked_path(right)
+            return ((checked,), frozenset({RELATIVE_NO_BACKSLASH})) if checked.__class__ is str else None
+        if right.__class__ is _CONSTANT and right.value == "" and op is (ast.Eq if branch else ast.NotEq):
+            test, kind, branch = left, left.__class__, False  # ``parsed.scheme == ""``: as ``not parsed.scheme``
+    if branch:
+        return None
+    if kind is ast.Attribute and test.attr in _URL_PART_MARKS and test.value.__class__ in (_NAME, ast.Call):
+        found = _host_checked_names(test, analysis)
+        url = found[1] if found is not None else None
+        if url is None or url.joined:
+            return None
+        marks = {_URL_PART_MARKS[test.attr]} | ({RELATIVE_NO_BACKSLASH} if url.backslashes else set())
+        return (url.name,), frozenset(marks)
+    if kind is ast.Call and test.func.__class__ is ast.Attribute and test.func.attr == "startswith" and len(test.args) == 1:
+        prefixes = analysis.fold(test.args[0])
+        prefixes = (prefixes,) if prefixes.__class__ is str else prefixes
+        checked = _checked_path(test.func.value)
+        if prefixes.__class__ is tuple and "//" in prefixes and checked.__class__ is str:
+            return (checked,), frozenset({RELATIVE_NO_DOUBLE_SLASH})
+    return None
+
+
+def _enclosing_functions(unit: "FileFlow", node: ast.AST) -> list[ast.AST]:
+    """The functions ``node`` (a function) is nested in, innermost first (not through a class:
+    a method does not see its class's names, nor what encloses the class)."""
+    found = []
+    outer = _outer_functions(unit).get(id(node))
+    while outer is not None:
+        found.append(outer)
+        outer = _outer_functions(unit).get(id(outer))
+    return found
+
+
+def _outer_functions(unit: "FileFlow") -> dict[int, ast.AST]:
+    """id(function) -> the function it is defined in, directly (in its body, not in a class)."""
+    return _function_nesting(unit)[0]
+
+
+def _functions_of(unit: "FileFlow") -> dict[int, list[ast.AST]]:
+    """id(function) -> the functions defined directly in it."""
+    return _function_nesting(unit)[1]
+
+
+def _function_nesting(unit: "FileFlow") -> tuple[dict, dict]:
+    memo = unit.facts.scopes.memo
+    found = memo.get("dataflow: function nesting")
+    if found is None:
+        outer: dict[int, ast.AST] = {}
+        inner: dict[int, list[ast.AST]] = {}
+        for function, ancestors in walk.collect_statements(unit.facts.scopes.tree, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            parent = next((a for a in reversed(ancestors) if a.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)), None)
+            if parent is not None and parent.__class__ is not ast.ClassDef:
+                outer[id(function)] = parent
+                inner.setdefault(id(parent), []).append(function)
+        found = memo["dataflow: function nesting"] = (outer, inner)
+    return found
+
+
+def _membership(test: ast.expr, branch: bool, analysis: FunctionAnalysis) -> tuple[str | tuple, ast.expr] | None:
+    """``x in C`` (true) / ``x not in C`` (false): (what it checks, ``C``) when ``C`` may be an
+    allow-list of the server's, which its value tells (FunctionAnalysis.server_collection). Not
+    when ``C`` is reached through the instance (``self.allowed``, ``self.hosts()``) or a class of
+    this file (``PingView.allowed``): what the class's methods add to it is not followed, and
+    ``_class_allow_list`` judges such attributes by their binding."""
+    if test.__class__ is not ast.Compare or len(test.ops) != 1 or test.ops[0].__class__ is not (ast.In if branch else ast.NotIn):
+        return None
+    checked = _checked_path(test.left)
+    if checked is None:
+        return None
+    collection = test.comparators[0]
+    root, first = collection, None
+    while root.__class__ in (ast.Attribute, ast.Subscript, ast.Call):
+        if root.__class__ is ast.Attribute:
+            first = root.attr
+        root = root.func if root.__class__ is ast.Call else root.value  # type: ignore[attr-defined]
+    if root.__class__ is _NAME:
+        unit = analysis.unit
+        if root.id in ("self", "cls", analysis.self_name):
+            owner = unit.class_of_method.get(id(analysis.node))
+        else:
+            owner = analysis.resolved_name(root)
+            owner = owner if owner is None or "." in owner else f"{unit.module_name}.{owner}"
+            owner = owner if owner is not None and unit.class_node(owner) is not None else None
+            if owner is None:
+                return checked, collection
+        if owner is None or first is None or _family_attribute(owner, first, analysis):
+            return None
+    return checked, collection
+
+
+def _family_attribute(owner: str, attribute: str, analysis: FunctionAnalysis) -> bool:
+    """May ``attribute`` of an instance of the class ``owner`` (of this file) be one its classes
+    make: bound in the body of the class, of a base or of a subclass here, or changed by one of
+    their methods (``self.allowed.add(x)``, ``self.allowed = ...``)? Or may a base of the project in
+    another file (whose body is not seen here) make it? (Not: an attribute a library base makes,
+    ``self.appbuilder`` of a Flask-AppBuilder view, or one SQLAlchemy makes, ``User.__table__``.)"""
+    unit = analysis.unit
+    family = {name for name in unit.class_bases if owner in unit._class_and_bases(name)} | set(unit._class_and_bases(owner))
+    for name in family:
+        bound = _class_body_bindings(unit.class_node(name), attribute)
+        if bound or (bound is None and analysis.is_project_class(name)):
+            return True
+    lines = unit.parsed.lines
+    nodes = [unit.class_node(name) for name in sorted(family)]
+    return _changes("\n".join("\n".join(lines[n.lineno - 1:n.end_lineno]) for n in nodes if n is not None), attribute)
+
+
 def _checked_path(node: ast.expr) -> str | tuple | None:
     """What a check of ``node`` can prove: a name, an attribute path of one (``args.host``) or a
     string key of one (``data["host"]``, as ``("data", "host")``)."""
@@ -3614,15 +3984,17 @@ def _helper_check(test: ast.Call, analysis: FunctionAnalysis) -> tuple[str, froz
     return test.args[position].id, frozenset()
 
 
-def _summary_check(test: ast.Call, analysis: FunctionAnalysis) -> tuple[str, frozenset[int]] | None:
+def _summary_check(test: ast.Call, analysis: FunctionAnalysis,
+                   checks: tuple[tuple[int, frozenset[int]], ...] | None = None) -> tuple[str, frozenset[int]] | None:
     """``if is_safe_redirect(target):`` where the function called (of this file or another, see
     FunctionSummary.checks) returns a check of its parameter: the argument given for it, a name,
-    and the CWEs the check proves (the first such parameter's)."""
-    summary = analysis.check_calls.get(id(test))
+    and the CWEs the check proves (the first such parameter's). ``checks``: those of another
+    part of the result (``first_checks``) instead."""
+    summary = analysis.check_calls.get(id(test)) if checks is None else analysis.first_check_calls.get(id(test))
     if summary is None:
         return None
     offset = 1 if summary.is_method and test.func.__class__ is ast.Attribute else 0
-    for index, cwes in summary.checks:
+    for index, cwes in summary.checks if checks is None else checks:
         argument = _placed(test, (index - offset if index >= offset else None, summary.params[index]))
         if argument.__class__ is _NAME:
             return argument.id, cwes
@@ -3683,6 +4055,70 @@ def _checked_by_pattern(value: Taint, pattern: str) -> Taint:
     if proved is _NOT_A_CHECK:
         return value
     return value.proved(proved) if proved else PROVEN
+
+
+# ---- substitutions that keep only a class of characters ---------------------------------------
+_SUBSTITUTION_CALLS = frozenset({"re.sub", "regex.sub"})
+
+
+def _kept_by_substitution(call: ast.Call, analysis: FunctionAnalysis) -> Any:
+    """``re.sub(r"[^a-z0-9_-]+", "", x)`` (also ``PATTERN.sub(R, x)``, PATTERN bound once to
+    ``re.compile(P)``): every character outside the class is replaced, so the result holds only
+    the class's characters and the replacement's: the CWEs that makes it safe for (see
+    ``_characters_prove``; empty: all), or None -- not such a substitution (a pattern that is not a
+    single negated class, a replacement that is not a constant string, a ``count`` that leaves
+    characters in place, a class that keeps ``/`` and ``.``, which can make ``../``...)."""
+    func = call.func
+    if analysis.resolved_name(func) in _SUBSTITUTION_CALLS:
+        pattern_node, replacement, subject, count = _call_arguments(call, ("pattern", "repl", "string", "count"))
+        flags_node = next((k.value for k in call.keywords if k.arg == "flags"), call.args[4] if len(call.args) > 4 else None)
+        pattern = analysis.fold(pattern_node) if pattern_node is not None else NOTHING
+        flags = _regex_flags(flags_node, analysis)
+    elif func.__class__ is ast.Attribute:
+        replacement, subject, count, _ = _call_arguments(call, ("repl", "string", "count"))
+        pattern, flags = _compiled_pattern(func.value, analysis)
+    else:
+        return None
+    if subject is None or (count is not None and analysis.fold(count) != 0):
+        return None  # (``count=1``: only the first run of other characters goes)
+    repl = analysis.fold(replacement) if replacement is not None else NOTHING
+    if pattern.__class__ is bytes and repl.__class__ is bytes:
+        pattern, repl = pattern.decode("latin-1"), repl.decode("latin-1")
+    if pattern.__class__ is not str or repl.__class__ is not str or "\\" in repl or flags is NOTHING:
+        return None  # (a group reference puts matched text back)
+    kept = _negated_class_kept(pattern, flags)
+    if kept is None:
+        return None
+    admitted = frozenset(c for c in _PROBES if c in kept[0] or c in repl)
+    leading = frozenset(c for c in _LEADING_PROBES if c in admitted)
+    proved = _characters_prove(admitted, kept[1], "." in admitted, leading=leading)
+    return None if proved is _NOT_A_CHECK else proved
+
+
+@functools.lru_cache(maxsize=256)
+def _negated_class_kept(pattern: str, flags: int) -> tuple[frozenset[str], bool] | None:
+    """(the probe characters a pattern that is one negated class -- ``[^...]``, repeated or not,
+    in a group or not -- leaves in place, whether it leaves any character), or None for another
+    pattern."""
+    try:
+        from re import _parser  # (Python >= 3.11)
+
+        items = list(_parser.parse(pattern, flags))
+        while len(items) == 1 and items[0][0].name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT", "SUBPATTERN"):
+            op, argument = items[0]
+            if op.name != "SUBPATTERN" and argument[0] < 1:
+                return None  # (``[^a-z]*`` also matches the empty string between characters: harmless, but unusual)
+            items = list(argument[-1])
+        if len(items) != 1 or items[0][0].name != "IN":
+            return None
+        members = list(items[0][1])
+        if not members or members[0][0].name != "NEGATE":
+            return None
+        state = {"any": False, "probes": _PROBES}
+        kept = _class_admits(members[1:], state)  # (a ``\S`` or ``\W`` in it keeps nearly anything: ``any``)
+    except Exception:  # noqa: BLE001 - an invalid or unusual pattern: not known
+        return None
+    return frozenset(kept), state["any"]
 
 
 # ---- regular-expression checks (see PATTERN_OPEN_CHARACTERS) ----------------------------------
@@ -4430,7 +4866,7 @@ def _redirect_part(cwes: frozenset[int]) -> frozenset[int]:
     proves of the URL itself: that it is safe as a redirect target (see url_normalization.py)."""
     if not cwes or ALL_CWES <= cwes:
         return REDIRECT_CWES
-    return cwes & (REDIRECT_CWES | _BACKSLASH_OPEN)
+    return cwes & (REDIRECT_CWES | _BACKSLASH_OPEN | RELATIVE_MARKS)
 
 
 def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -> _HostCheck | None:
@@ -4448,6 +4884,9 @@ def _allow_listed_host(test: ast.expr, analysis: FunctionAnalysis, branch: bool)
     op = test.ops[0].__class__
     left = test.left
     comparator = test.comparators[0]
+    if (left.__class__ is ast.Call and not left.args and not left.keywords and left.func.__class__ is ast.Attribute
+            and left.func.attr == "lower" and left.func.value.__class__ is ast.Attribute and left.func.value.attr in _HOST_ATTRIBUTES):
+        left = left.func.value  # ``parsed.netloc.lower() in HOSTS``: host names are read without case
     if op is (ast.Eq if branch else ast.NotEq):  # ``parsed.hostname == "api.example.com"``
         if not ((left.__class__ is _NAME and left.id in analysis.host_names)  # (most comparisons: no host)
                 or (left.__class__ is ast.Attribute and left.attr in _HOST_ATTRIBUTES)):

@@ -69,10 +69,12 @@ def quiet_key(summary: FunctionSummary) -> int:
     key = RETURNS_DATA if any(origin.param is None for origin in returns.whole().origins) else 0
     if returns.__class__ is Proven:  # (a hash of ints is the same in every process)
         key |= RETURNS_PROOF | (hash(tuple(sorted(returns.cwes))) & 0xFFFFFFFF) << _PROOF_SHIFT
-    if summary.guards or summary.checks:
+    if summary.guards or summary.checks or summary.first_checks:
         proofs = _hashable_proofs(summary.guards)
         if summary.checks:
             proofs = (proofs, _hashable_proofs(summary.checks))
+        if summary.first_checks:
+            proofs = (proofs, -1, _hashable_proofs(summary.first_checks))  # (-1: not a checks tuple; ints hash alike everywhere)
         key |= GUARDS | (hash(proofs) & 0xFFFFFFFF) << _GUARDS_SHIFT
     return key
 

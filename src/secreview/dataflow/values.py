@@ -711,12 +711,22 @@ def _join_proofs(a: Taint, b: Taint) -> Taint:
     if a.__class__ is Proven and b.__class__ is Proven:
         cwes_a, cwes_b = a.cwes, b.cwes  # type: ignore[attr-defined]
         cwes = cwes_b if 0 in cwes_a else cwes_a if 0 in cwes_b else cwes_a & cwes_b
+        if (BACKSLASH_OPEN_REDIRECT in cwes_a or BACKSLASH_OPEN_REDIRECT in cwes_b) and BACKSLASH_OPEN_REDIRECT not in cwes:
+            cwes = _backslash_open_joined(cwes, cwes_a, cwes_b)
         origins = _cap(a.origins | b.origins)
         return Proven(origins, None, cwes) if cwes else Taint(origins)
     # One side proven, the other not: as their plain values (a value of unknown origin stays so).
     plain_a = (Taint(a.origins) if a.origins else CLEAN) if a.__class__ is Proven else a
     plain_b = (Taint(b.origins) if b.origins else CLEAN) if b.__class__ is Proven else b
     return join(plain_a, plain_b)
+
+
+def _backslash_open_joined(cwes: frozenset[int], cwes_a: frozenset[int], cwes_b: frozenset[int]) -> frozenset[int]:
+    """A value safe as a redirect target on one path (CWE-601) and past a check a backslash gets
+    through on the other (BACKSLASH_OPEN_REDIRECT) is the latter: the weaker proof, not none."""
+    def redirect_safe(proven: frozenset[int]) -> bool:
+        return BACKSLASH_OPEN_REDIRECT in proven or 601 in proven or 0 in proven
+    return cwes | {BACKSLASH_OPEN_REDIRECT} if redirect_safe(cwes_a) and redirect_safe(cwes_b) else cwes
 
 
 def join_all(values) -> Taint:

@@ -10,6 +10,22 @@ LINE_BREAK_CWES = frozenset({113, 117, 93})  # header / log injection: CR and LF
 # a shell command, an SQL string.
 BINARY_TO_TEXT_CWES = LINE_BREAK_CWES | frozenset({79, 80, 78, 89})
 
+# Marker "CWEs" of what ``url_for(...)`` / ``reverse(...)`` build (a path of one of the site's own
+# routes, the values given percent-encoded):
+# - SAME_SITE_PATH: a path on this site. Text put after it behind a character other than "/" or
+#   "\\" (``f"{url}&{params}"``, ``f"{url}#{anchor}"``) cannot take it elsewhere (the path may be
+#   just "/", so ``f"{url}{x}"`` can: "//evil.example");
+# - URL_ENCODED: no space, quote ``"``, ``<`` or ``>`` in it (``'``, ``=`` and ``&`` may be): safe in
+#   HTML text, in a ``"``-quoted or unquoted attribute value that is not script or style -- not in
+#   a ``'``-quoted one, nor in a script (see analyzer._url_encoded_fits).
+SAME_SITE_PATH = -621
+URL_ENCODED = -622
+# A marker "CWE" (no rule has it): the value passed a same-host check that a backslash gets
+# through. ``urlparse(urljoin(request.host_url, target)).netloc == request.host`` (the Flask
+# "is_safe_url" recipe) holds for "/\evil.example", which browsers read as "//evil.example". Such a
+# value is still an open redirect, reported at medium confidence at most with a step saying why.
+BACKSLASH_OPEN_REDIRECT = -601
+
 SANITIZERS: dict[str, frozenset[int]] = {
     # IPv6 parsers (and the ip_* ones, which accept IPv6) keep a scope id: since Python 3.9
     # str(ip_address("fe80::1%;id")) is "fe80::1%;id". A scope id may hold anything but "%" and
@@ -108,9 +124,13 @@ SANITIZERS: dict[str, frozenset[int]] = {
     "urllib.parse.quote_plus": frozenset({113, 117, 93, 79}),
     "urllib.parse.urlencode": frozenset({113, 117, 93, 79, 601, 918}),
     "mimetypes.guess_type": ALL_CWES,
-    "flask.url_for": frozenset({601, 918}),
-    "django.urls.reverse": frozenset({601, 918}),
+    # A path of the site's own routes, its values percent-encoded (SAME_SITE_PATH, URL_ENCODED).
+    **{name: frozenset({601, 918, SAME_SITE_PATH, URL_ENCODED}) for name in (
+        "flask.url_for", "flask.helpers.url_for", "django.urls.reverse")},
     "django.shortcuts.resolve_url": frozenset({601}),
+    # Flask-AppBuilder: the URL if it is relative or goes to an allowed host, else the index; its
+    # check lets "/\\evil.example" through (BACKSLASH_OPEN_REDIRECT: medium confidence).
+    "flask_appbuilder.utils.base.get_safe_redirect": frozenset({BACKSLASH_OPEN_REDIRECT}),
     "json.dumps": frozenset({113, 117, 93}),
     # Binary-to-text encodings: base64 (letters, digits, + / =), base32 and hex carry no line
     # break, markup, quote or shell metacharacter (an ``Authorization: Basic`` header built from a
@@ -168,13 +188,20 @@ URL_NORMALIZING_METHODS: dict[str, tuple[tuple[str, ...], ...]] = {
     "replace": (("\\", "/"), (URL_BLANKS, "")),
 }
 REDIRECT_CWES = frozenset({601})
-# A marker "CWE" (no rule has it): the value passed a same-host check that a backslash gets
-# through. ``urlparse(urljoin(request.host_url, target)).netloc == request.host`` (the Flask
-# "is_safe_url" recipe) holds for "/\evil.example", which browsers read as "//evil.example". Such a
-# value is still an open redirect, reported at medium confidence at most with a step saying why.
-BACKSLASH_OPEN_REDIRECT = -601
 BACKSLASH_OPEN_NOTE = ("checked by a same-host test that a backslash gets through: browsers read `/\\evil.example` "
                        "as `//evil.example` (reject backslashes, or use url_has_allowed_host_and_scheme)")
+# Marker "CWEs" of the parts of a relative-URL check (``if parsed.scheme or parsed.netloc: return
+# False``, ``if target.startswith("//"): return False``): no scheme, no host, no ``//`` at the start
+# (``///evil.example`` has no host for urlparse, and one for browsers), no backslash (or backslashes
+# turned into slashes before the URL was parsed). The first three together make a same-site path:
+# safe as a redirect target (CWE-601); without the fourth, "/\evil.example" still gets out
+# (BACKSLASH_OPEN_REDIRECT). Each alone proves nothing.
+RELATIVE_NO_SCHEME = -611
+RELATIVE_NO_HOST = -612
+RELATIVE_NO_DOUBLE_SLASH = -613
+RELATIVE_NO_BACKSLASH = -614
+RELATIVE_PATH_MARKS = frozenset({RELATIVE_NO_SCHEME, RELATIVE_NO_HOST, RELATIVE_NO_DOUBLE_SLASH})
+RELATIVE_MARKS = RELATIVE_PATH_MARKS | {RELATIVE_NO_BACKSLASH}
 
 # Regular-expression checks (``re.fullmatch(P, x)``, ``PATTERN.match(x)`` anchored at both ends):
 # a match of a constant pattern proves the value is made only of the characters the pattern admits.
@@ -306,9 +333,13 @@ QUERY_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driv
 
 # Calls that never return (they raise or exit): the rest of the branch is dead, so a check
 # followed by ``abort(400)`` guards what comes after it like ``raise`` or ``return`` would.
+# (Flask-RESTful's, Flask-RESTX's and flask-smorest's ``abort`` call Flask's and re-raise its
+# exception with their JSON body attached.)
 NO_RETURN_CALLS = frozenset({
     "flask.abort", "werkzeug.exceptions.abort", "sys.exit", "os._exit", "os.abort", "exit", "quit",
     "pytest.fail", "pytest.skip",
+    "flask_restful.abort", "flask_restx.abort", "flask_restx.errors.abort", "flask_restplus.abort",
+    "flask_restplus.errors.abort", "flask_smorest.abort",
 })
 # Methods that never return either, on an instance of these classes (a name bound only to a call of
 # the class): argparse's ``parser.error(msg)`` prints the usage and exits, as ``parser.exit()``.

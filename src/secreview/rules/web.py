@@ -733,7 +733,7 @@ def check_redirect(call: ast.Call, ctx: RuleContext):
         dynamic="The redirect target is not a constant.",
         sink_note="used as the redirect target",
     ))
-    if hit is not None and any(step.note == BACKSLASH_OPEN_NOTE for step in hit.trace):
+    if hit is not None and any(BACKSLASH_OPEN_NOTE in step.note for step in hit.trace):  # (also merged with the sink's note)
         hit.message = hit.message.replace(": a link on this site", (
             ", checked by a same-host test that a backslash gets through (`/\\evil.example` is "
             "`//evil.example` to a browser): a link on this site"), 1)
