@@ -2504,8 +2504,10 @@ class FunctionAnalysis:
                     on_site = True  # ``f"{url_for('x')}&{params}"``: what follows stays on the site
                 elif position == 0 and self.under_base_url(node):
                     under_base = True  # ``f"{settings.GATEWAY}/{path}"``: the request goes to the base's host
-                if taint.origins and _all_marked(taint, URL_ENCODED) and _url_encoded_fits(text_before):
-                    taint = taint.sanitize(HTML_ESCAPED)  # ``f'<a href="{url_for("x", q=q)}">'``
+                if taint.origins and "<" in text_before and _all_marked(taint, URL_ENCODED) and _url_encoded_fits(text_before):
+                    # ``f'<a href="{url_for("x", q=q)}">'`` (in markup only: ``f"{url}"`` alone may
+                    # be put in a ``'``-quoted attribute later, where the mark is looked at again)
+                    taint = taint.sanitize(HTML_ESCAPED)
                 parts.append(_fixed_destination(taint, text_before))
                 text_before += "{}"
         return join_all(parts)
