@@ -2221,7 +2221,11 @@ class FunctionAnalysis:
         binding there (and this function does not bind it)."""
         scopes = self.unit.facts.scopes
         node = self.node
-        if node.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef) or name in scopes.collector(node).bindings:
+        unit = self.unit
+        if node.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef) or id(node) in unit.class_of_method \
+                or unit.defined_in.get(id(node), unit.module_name) == unit.module_name:
+            return None  # (a module function or a method, most: no enclosing function to ask, cheaply)
+        if name in scopes.collector(node).bindings:
             return None
         for outer in _enclosing_functions(self.unit, node):
             collected = scopes.collector(outer)
