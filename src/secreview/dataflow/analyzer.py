@@ -12,6 +12,7 @@ and calls are summarized (parameter -> return) across functions and files.
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import operator
 import re
@@ -1896,8 +1897,8 @@ class FunctionAnalysis:
                 # What the constructor was given may be stored in the instance and returned.
                 instance_state = receiver.whole()
         summary = self.summary_for(name, func, summarized)
-        if summary is None and func.__class__ is _NAME and not summarized:
-            self.note_closure_check(node, func.id)
+        if summary is None and func.__class__ is _NAME and not summarized and func.id not in _BUILTIN_NAMES:
+            self.note_closure_check(node, func.id)  # (``len(x)``, ``str(x)``: not a sibling check, most such calls)
         if instance_state is not None and summary is not None and not summary.returns_instance:
             instance_state = None  # (``Item(x).is_known()``: a test of what it holds, not what it holds)
         if summary is None and type(func) is _NAME and func.id in self.local_functions:
@@ -3481,6 +3482,7 @@ class Unproven(Exception):
 # each of those is (``min(int(n), 100)``; ``min(text, "z")`` is the text). ``abs`` and ``round``
 # always give a number: SANITIZERS.
 _SELECTING_BUILTINS = frozenset({"min", "max", "sum"})
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 def _selected_by_builtin(name: str, node: ast.Call, positional: list[Taint], keywords: dict) -> Taint:
