@@ -1591,8 +1591,14 @@ class FunctionAnalysis:
                 self.dispatch_call(node, method, positional, keywords)
             if func.__class__ is ast.Subscript and func.value.__class__ is _NAME:
                 self.table_call(node, func.value, positional, keywords)
-            if func.__class__ is _NAME and func.id in self.params and not keywords:
-                self.note_parameter_call(func.id, positional)
+            elif func.__class__ is ast.Call and func.func.__class__ is ast.Attribute and func.func.attr == "get" and func.func.value.__class__ is _NAME:
+                self.table_call(node, func.func.value, positional, keywords)  # ``ACTIONS.get(name)(x)``
+            if func.__class__ is _NAME:
+                if func.id in self.params:
+                    if not keywords:
+                        self.note_parameter_call(func.id, positional)
+                elif func.id in state and func.id not in self.local_functions:  # (a local name: maybe taken from a table)
+                    self.handler_call(node, func, positional, keywords)
 
         if method in _CONVERTING_READS and (node.keywords or len(node.args) > _CONVERTING_READS[method]):
             converted = self.converting_read(node, method, receiver, positional, keywords)
@@ -2120,20 +2126,108 @@ class FunctionAnalysis:
                 self.unit.record_call(summary.qualname, positional, keywords, node, self, bound=False, note=note)
 
     def table_call(self, node: ast.Call, table: ast.Name, positional: list[Taint], keywords: dict) -> None:
-        """``HANDLERS[args.command](args)`` with ``HANDLERS`` bound once (here or in the module) to
-        a dict of functions: a call of each function the dict names, for the project pass (its
-        sinks are reached with what the call passes)."""
-        scopes = self.unit.facts.scopes
-        bound = scopes.bindings_of(table.id, self._own_scopes[0])
-        if not bound or len(bound) != 1 or bound[0].__class__ is not ast.Dict:
-            return
-        for handler in bound[0].values:
+        """``HANDLERS[args.command](args)`` (``ACTIONS.get(name)(x)``) with ``HANDLERS`` a dict (or
+        a list, a tuple) of functions (see ``held_functions``): a call of each function it holds,
+        for the project pass (its sinks are reached with what the call passes)."""
+        self.call_handlers(node, self.held_functions(table.id, True), f"`{table.id}[...]`", positional, keywords)
+
+    def handler_call(self, node: ast.Call, func: ast.Name, positional: list[Taint], keywords: dict) -> None:
+        """``h(x)`` with ``h`` taken from a table of functions (see ``held_functions``): every
+        binding of ``h`` in the function is a loop over one -- ``for h in HANDLERS``, ``for h in
+        (save, run)``, ``for h in ACTIONS.values()``, ``for name, h in ACTIONS.items()``, ``for
+        name, h in [("save", save), ...]`` -- or a lookup in one (``h = ACTIONS[name]``, ``h =
+        ACTIONS.get(name)``): a call of each function the table holds."""
+        collector = self.unit.facts.scopes.collector(self.node)
+        bindings = collector.bindings.get(func.id)
+        if not bindings:
+            return  # (a name of the module or a builtin: not a handler taken from a table)
+        handlers: list[ast.expr] = []
+        through = None
+        loops = collector.loops.get(func.id, ())
+        pairs = collector.pair_loops.get(func.id, ())
+        unknown = sum(1 for value in bindings if value is None)
+        if unknown != len(loops) + len(pairs):
+            return  # (a parameter, an import, a ``with ... as h``...)
+        for loop in loops:
+            found = self.iterated_functions(loop.iter, None)
+            if found is None:
+                return
+            handlers += found
+            through = loop.iter
+        for loop, position in pairs:
+            found = self.iterated_functions(loop.iter, position)
+            if found is None:
+                return
+            handlers += found
+            through = loop.iter
+        for value in bindings:
+            if value is None:
+                continue
+            table = value.value if value.__class__ is ast.Subscript else (
+                value.func.value if value.__class__ is ast.Call and value.func.__class__ is ast.Attribute and value.func.attr == "get" else None)
+            if table.__class__ is not _NAME:
+                return  # (bound to something else too)
+            handlers += self.held_functions(table.id, True)
+            through = table
+        if handlers and through is not None:
+            self.call_handlers(node, handlers, f"`{ast.unparse(through) if through.__class__ is not _NAME else through.id}`",
+                               positional, keywords)
+
+    def iterated_functions(self, iterable: ast.expr, position: int | None) -> list[ast.expr] | None:
+        """The functions a loop over ``iterable`` gives its target (``position``: the target is
+        that element of a pair); None when not known to be a table of functions."""
+        if iterable.__class__ in (ast.List, ast.Tuple, ast.Set):
+            elements = iterable.elts
+            if position is None:
+                return elements
+            return [element.elts[position] for element in elements
+                    if element.__class__ in (ast.Tuple, ast.List) and len(element.elts) == 2]
+        if iterable.__class__ is _NAME:
+            elements = self.held_functions(iterable.id, False, position)
+            return elements or None
+        if iterable.__class__ is ast.Call and iterable.func.__class__ is ast.Attribute and iterable.func.value.__class__ is _NAME:
+            method = iterable.func.attr
+            if (method == "values" and position is None) or (method == "items" and position == 1):
+                return self.held_functions(iterable.func.value.id, True) or None  # ``ACTIONS.values()``, ``.items()``
+        if (iterable.__class__ is ast.Call and iterable.func.__class__ is _NAME and iterable.func.id == "enumerate"
+                and position == 1 and iterable.args and iterable.args[0].__class__ is _NAME):
+            return self.held_functions(iterable.args[0].id, False) or None
+        return None
+
+    def held_functions(self, name: str, values: bool, position: int | None = None) -> list[ast.expr]:
+        """The functions (names, attributes) the table ``name`` holds, when every binding of it
+        (here or in the module) is a display of them or adds one (``HANDLERS = [save, run]``,
+        ``HANDLERS.append(run)``): a dict's values when ``values`` (a dict iterated gives its
+        keys: none), a list's, tuple's or set's elements; of pairs, the element at ``position``.
+        Nothing when a binding is anything else."""
+        bound = self.unit.facts.scopes.bindings_of(name, self._own_scopes[0])
+        found: list[ast.expr] = []
+        for value in bound or ():
+            if value.__class__ is ast.Dict:
+                elements = value.values if values else []
+            elif value.__class__ in (ast.List, ast.Tuple, ast.Set):
+                elements = value.elts
+            elif value.__class__ in (_NAME, ast.Attribute):  # (``HANDLERS.append(run)``, ``ACTIONS["run"] = run``)
+                elements = [value]
+            else:
+                return []
+            if position is not None:
+                elements = [element.elts[position] for element in elements
+                            if element.__class__ in (ast.Tuple, ast.List) and len(element.elts) == 2]
+            found += elements
+        return found
+
+    def call_handlers(self, node: ast.Call, handlers: list[ast.expr], through: str, positional: list[Taint], keywords: dict) -> None:
+        """A call of each project function of ``handlers``, with what ``node`` passes."""
+        seen: set[str] = set()
+        for handler in handlers:
             if handler.__class__ is not _NAME and handler.__class__ is not ast.Attribute:
                 continue
             name = self.resolved_name(handler)
             summary = self.summary_for(name, handler, name is not None and self.has_summary(name))
-            if summary is not None:
-                note = f"passed to `{summary.qualname.rsplit('.', 1)[-1]}()` through `{table.id}[...]`"
+            if summary is not None and summary.qualname not in seen:
+                seen.add(summary.qualname)
+                note = f"passed to `{summary.qualname.rsplit('.', 1)[-1]}()` through {through}"
                 self.unit.record_call(summary.qualname, positional, keywords, node, self, bound=False, note=note)
 
     def _is_class_reference(self, node: ast.expr) -> bool:
