@@ -350,6 +350,8 @@ class FileFlow:
         self.twisted_resource_names: set[str] = set()  # Twisted Web resource classes of this file (see web_handlers.py)
         self.twisted_resource_methods: set[int] = set()  # ... their methods' node ids
         self.twisted_renderers: set[int] = set()  # ... their ``render``/``render_GET`` methods (they return the body)
+        # The questions of the routes other files give this file's classes (see web_handlers.TORNADO_ELSEWHERE)
+        self.tornado_questions: set[str] = set()
         # Handlers of Tornado, Falcon, CherryPy (see web_handlers.py): node id -> what the framework
         # passes their parameters (name -> source description, or CONVERTED)
         self.framework_handlers: dict[int, dict[str, str]] = {}
@@ -551,6 +553,8 @@ class FileFlow:
         same_file = self.previous is not None and self.previous.facts is self.facts
         self.routes_given = self.previous.routes_given if same_file else {**route_entries(self), **flask_route_entries(self)}
         self.local_summaries.update(self.routes_given)
+        if web_handlers.TORNADO in self.handler_frameworks:  # (routes to handlers of other modules: see web_handlers.py)
+            self.local_summaries.update(web_handlers.tornado_route_entries(self))
         if "rest_framework" in self.imported_packages:  # (a DRF viewset's lookup argument: nested routers ask)
             self.local_summaries.update(lookup_entries(self, sorted(self._class_nodes), self._class_chain))
         # Flask configuration modules: what this file loads as one, and whether one loads it (see flask_configs.py).
@@ -809,6 +813,8 @@ class FileFlow:
         """What the framework passes the parameters of ``node`` (a Tornado, Falcon or CherryPy
         handler: see web_handlers.py), or None."""
         if is_method:
+            for question in sorted(self.tornado_questions):  # (what the answers say of the class, for the method's record)
+                self.told_routes(question)
             return self.framework_handlers.get(id(node))
         if web_handlers.CHERRYPY in self.handler_frameworks:  # (an exposed function)
             return web_handlers.cherrypy_parameters(self, node, False)

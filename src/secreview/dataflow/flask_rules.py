@@ -252,14 +252,14 @@ def _view_name(unit: FileFlow, view: ast.expr, depth: int) -> str | None:
             bindings = unit.facts.scopes.bindings_of(view.id, [unit.parsed.tree])  # type: ignore[attr-defined]
             if bindings is not None and len(bindings) == 1 and bindings[0] is not None:
                 return _view_name(unit, bindings[0], depth + 1)  # ``item_view = ItemView.as_view("item")``
-        imported = _imported_name(unit, view)
+        imported = imported_name(unit, view)
         if imported is not None:
             return _IMPORTED + imported
         return view.id if view.__class__ is ast.Name else None  # type: ignore[attr-defined]
     if view.__class__ is ast.Call:
         func = view.func  # type: ignore[attr-defined]
         if func.__class__ is ast.Attribute and func.attr == "as_view":
-            imported = _imported_name(unit, func.value)
+            imported = imported_name(unit, func.value)
             if imported is not None:
                 return _IMPORTED + imported
             return func.value.id if func.value.__class__ is ast.Name else None
@@ -269,7 +269,7 @@ def _view_name(unit: FileFlow, view: ast.expr, depth: int) -> str | None:
     return None
 
 
-def _imported_name(unit: FileFlow, view: ast.expr) -> str | None:
+def imported_name(unit: FileFlow, view: ast.expr) -> str | None:
     """The qualified name of an imported function or class (``views.show``, ``show`` after ``from
     .views import show``), if ``view`` names one."""
     root = view

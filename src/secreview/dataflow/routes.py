@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Optional
 
 from secreview.dataflow.flask_rules import ELSEWHERE as FLASK_ELSEWHERE
 from secreview.dataflow.flask_rules import answer as flask_answer
+from secreview.dataflow.web_handlers import TORNADO_ELSEWHERE
 from secreview.dataflow.analyzer import NOTHING, FunctionSummary, _may_begin_with, _pattern_characters, fold
 from secreview.models.sanitizers import PATTERN_LEADING_OPEN_CHARACTERS
 from secreview.models.sources import (
@@ -649,11 +650,14 @@ def question(views: list[str]) -> str:
     return FAMILY_SEPARATOR.join([*views, INCLUDES])
 
 
+_ELSEWHERE = (FLASK_ELSEWHERE, TORNADO_ELSEWHERE)
+
+
 def answer(views: str, entries_of: Callable[[str], list[FunctionSummary]]) -> Conversions:
     """What every route to these views (a question: see ``question``) converts, from the URL
     confs' entries (``entries_of(name)``: every entry of that name, one per file). (A question
     of Flask's registrations in other files is answered by flask_rules.answer.)"""
-    if views.endswith(FLASK_ELSEWHERE):
+    if views.endswith(_ELSEWHERE):  # (registrations in other files: every entry's items)
         return flask_answer(views, entries_of)
     # Each route: the actions it dispatches (None: any), those it does not among them (a router's
     # route to a viewset whose @action has a url_path of its own: that action's route is another),

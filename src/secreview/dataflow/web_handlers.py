@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 import re
 import sys
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ from secreview.models.sources import (
     TWISTED_CHILD_METHODS, TWISTED_MODULES, TWISTED_RENDER_METHODS, TWISTED_RENDER_PREFIX, TWISTED_RESOURCE_CLASSES,
     TWISTED_RESOURCE_SUFFIX, TWISTED_SERVER_MODULES,
 )
+from secreview.dataflow.flask_rules import imported_name
 from secreview.dataflow.parameters import CONVERTED
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ def is_tornado_handler(unit: "FileFlow", node: ast.ClassDef) -> bool:
                 or (name is not None and name.endswith(TORNADO_HANDLER_SUFFIX) and "." in name and not _library(name))):
             unit.tornado_handler_names.add(node.name)
             return True
-    if node.name in tornado_routes(unit):  # (a class a Tornado route of this file names: a handler, whatever its bases)
+    if node.name in tornado_routes(unit) or _told_routes(unit, node.name):  # (a class a Tornado route names: a handler, whatever its bases)
         unit.tornado_handler_names.add(node.name)
         return True
     return False
@@ -137,14 +139,16 @@ def _tornado_given(method: ast.AST, arg: ast.arg, routes: list[TornadoRoute]) ->
 
 
 def tornado_class_routes(unit: "FileFlow", class_name: str) -> list[TornadoRoute]:
-    """The routes of this file to the handler class ``class_name`` or to one of its subclasses
-    this file defines (which run its methods); empty when there is none (the routes are in
-    another file: nothing known)."""
+    """The routes to the handler class ``class_name`` or to one of its subclasses this file
+    defines (which run its methods): this file's, and those other files of the review give them
+    (see TORNADO_ELSEWHERE); empty when there is none (nothing known)."""
     routes = tornado_routes(unit)
-    if not routes:
-        return []
     bases = _module_class_bases(unit)
-    return [route for name, found in routes.items() if _derives(name, class_name, bases) for route in found]
+    family = [name for name in bases if _derives(name, class_name, bases)]
+    found = [route for name, listed in routes.items() if name in family for route in listed]
+    for name in family:
+        found += _told_routes(unit, name)
+    return found
 
 
 def _derives(name: str, ancestor: str, bases: dict[str, list[str]]) -> bool:
@@ -216,13 +220,72 @@ def _add_tornado_rule(unit: "FileFlow", rule: ast.expr, routes: dict[str, list[T
         parts = rule.args  # type: ignore[attr-defined]
     else:
         return
-    if len(parts) < 2 or parts[1].__class__ is not ast.Name:
-        return  # (a handler of another module, or not named: not one of this file's classes)
+    if len(parts) < 2 or parts[1].__class__ not in (ast.Name, ast.Attribute):
+        return  # (not named)
+    handler = imported_name(unit, parts[1])  # (a class of another module: ``handlers.Item``, ``from .handlers import Item``)
+    if handler is not None:
+        handler = _IMPORTED + handler
+    elif parts[1].__class__ is ast.Name:
+        handler = parts[1].id  # type: ignore[attr-defined]
+    else:
+        return
     pattern = parts[0]
     if pattern.__class__ is ast.Call and unit.qualname(pattern.func) in TORNADO_PATH_MATCHERS and pattern.args:  # type: ignore[attr-defined]
         pattern = pattern.args[0]  # type: ignore[attr-defined]
     text = unit_literal(unit, pattern)
-    routes.setdefault(parts[1].id, []).append(_tornado_groups(text) if text is not None else None)  # type: ignore[attr-defined]
+    routes.setdefault(handler, []).append(_tornado_groups(text) if text is not None else None)
+
+
+# ---- handlers routed by another file -----------------------------------------------------
+# A file routing to a handler class of another module (``Application([(r"/items/(\d+)",
+# handlers.ItemHandler)])``) exports the routes as an entry of its summaries,
+# ``app.handlers.ItemHandler.<tornado>.<routes>``; the module of the handler asks the question
+# ``app.handlers.ItemHandler.<tornado>`` for each of its classes (a question of the routes to a
+# view, as Flask's registrations elsewhere: see flask_rules.ELSEWHERE), when it imports tornado.
+TORNADO_ELSEWHERE = ".<tornado>"
+_ROUTES_SUFFIX = ".<routes>"  # (routes.ROUTES_ENTRY: what the runner follows)
+_IMPORTED = "."  # (a key of tornado_routes: the qualified name of another module's class, after it)
+_UNKNOWN_ROUTE = "?"
+
+
+def tornado_route_entries(unit: "FileFlow") -> dict:
+    """The ``<handler>.<tornado>.<routes>`` entries of a file routing to handler classes of other
+    modules; nothing for any other file."""
+    from secreview.dataflow.analyzer import FunctionSummary
+
+    found = {}
+    for key, listed in sorted(tornado_routes(unit).items()):
+        if key.startswith(_IMPORTED):
+            name = f"{key[1:]}{TORNADO_ELSEWHERE}{_ROUTES_SUFFIX}"
+            found[name] = FunctionSummary(name, sorted({_encoded_route(route) for route in listed}))
+    return found
+
+
+def _told_routes(unit: "FileFlow", class_name: str) -> list[TornadoRoute]:
+    """The routes other files give the module-level class ``class_name`` of this file (one
+    importing tornado): the project's answer, a dependency of the file's review."""
+    if not unit.module_name:
+        return []
+    question = f"{unit.module_name}.{class_name}{TORNADO_ELSEWHERE}"
+    unit.tornado_questions.add(question)
+    told = unit.told_routes(question)
+    return [_decoded_route(item) for item, _ in told]
+
+
+def _encoded_route(route: TornadoRoute) -> str:
+    """``[false, [["", null], ["", [78]]]]``: whether the groups are named, and each group's name
+    and the CWEs its values allow (null: free text); "?" for a route not known."""
+    if route is None:
+        return _UNKNOWN_ROUTE
+    named, groups = route
+    return json.dumps([named, [[name, None if value is None else sorted(value)] for name, value in groups]])
+
+
+def _decoded_route(item: str) -> TornadoRoute:
+    if item == _UNKNOWN_ROUTE:
+        return None
+    named, groups = json.loads(item)
+    return named, tuple((name, None if value is None else frozenset(value)) for name, value in groups)
 
 
 @functools.cache

@@ -564,7 +564,8 @@ TORNADO_PATH_METHODS = frozenset({"get", "post", "put", "delete", "patch", "head
 # nothing; it percent-decodes them after matching). A class a route of the file names is a
 # handler, whatever its bases; a group that can only match digits (``([0-9]+)``, ``(\d{4})``)
 # holds nothing an injection could use (see ROUTE_VALUE_CHARACTERS for other narrow patterns) --
-# when every route of the file to the class (or to a subclass of the file) says so.
+# when every route to the class (or to a subclass of the file) says so: those of its file, and
+# those of other files of the review (see web_handlers.TORNADO_ELSEWHERE).
 TORNADO_ROUTERS = frozenset({
     "tornado.web.Application", "tornado.routing.RuleRouter", "tornado.routing.ReversibleRuleRouter",
 })
