@@ -1,5 +1,5 @@
-"""What another file of the review tells a web framework's handler (the project fixture
-tests/fixtures/projects/tornado_split checks the findings):
+"""What another file of the review tells a web framework's handler (the project fixtures
+tests/fixtures/projects/tornado_split and litestar_split check the findings):
 whatever the number of jobs and the input order, and after an edit of the telling file with the
 told file taken from the cache."""
 from pathlib import Path
@@ -43,6 +43,19 @@ def test_tornado_routes_of_another_file_reach_the_handlers(tmp_path):
     edited = flows(tree, jobs=2, cache_dir=cache)
     assert edited == flows(tree, jobs=1)
     assert ("handlers.py", 11, (10, 11)) in edited
+
+
+def test_litestar_dependencies_of_another_file_reach_the_handlers(tmp_path):
+    tree = copied(PROJECTS / "litestar_split" / "litesite", tmp_path)
+    cache = tmp_path / "cache"
+    found = reviews_agree(tree, cache)
+    assert [(name, line) for name, line, _ in found] == [("handlers.py", 12), ("handlers.py", 25)]
+    # app.py now provides ``root`` with the provider of a query parameter.
+    app = (tree / "app.py").read_text().replace("provide_agent, provide_root", "provide_agent, provide_host")
+    write(tmp_path, {"litesite/app.py": app.replace('"root": Provide(provide_root)', '"root": Provide(provide_host)')})
+    edited = flows(tree, jobs=2, cache_dir=cache)
+    assert edited == flows(tree, jobs=1)
+    assert [(name, line) for name, line, _ in edited] == [("handlers.py", 12), ("handlers.py", 25), ("handlers.py", 26)]
 
 
 @pytest.mark.parametrize("route", [

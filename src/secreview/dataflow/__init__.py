@@ -24,6 +24,7 @@ from secreview.dataflow.flask_rules import route_entries as flask_route_entries
 from secreview.dataflow.flask_rules import rules_of as flask_rules_of
 from secreview.dataflow.parameters import (
     converted_options, dependency_class_names, dispatch_handlers, typer_commands, task_commands, dependency_functions, generated_constructor, imported_bases, local_enums,
+    litestar_entries,
 )
 from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions, lookup_entries, route_entries, viewset_items
 from secreview.dataflow.routes import conversions_of as route_conversions_of
@@ -555,6 +556,8 @@ class FileFlow:
         self.local_summaries.update(self.routes_given)
         if web_handlers.TORNADO in self.handler_frameworks:  # (routes to handlers of other modules: see web_handlers.py)
             self.local_summaries.update(web_handlers.tornado_route_entries(self))
+        if self.imports_litestar:  # (providers and dependencies of other modules: see parameters.py)
+            self.local_summaries.update(litestar_entries(self))
         if "rest_framework" in self.imported_packages:  # (a DRF viewset's lookup argument: nested routers ask)
             self.local_summaries.update(lookup_entries(self, sorted(self._class_nodes), self._class_chain))
         # Flask configuration modules: what this file loads as one, and whether one loads it (see flask_configs.py).

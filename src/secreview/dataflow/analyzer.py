@@ -39,7 +39,7 @@ from secreview.dataflow.responses import (
 )
 from secreview.dataflow.parameters import (
     CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, converting_declaration, declared_pattern,
-    dependency, dependency_target, field_class_annotation, litestar_dependencies, parameter_kind, parameter_model, typer_parameters, task_parameters,
+    dependency, dependency_target, field_class_annotation, litestar_dependencies, parameter_kind, provider_kinds, told_provider, LITESTAR_PARAMETERS, CONVERTED_KIND, parameter_model, typer_parameters, task_parameters,
 )
 from secreview.findings import HelperRef, Level, TraceStep, new_step
 from secreview.facts import instances
@@ -438,19 +438,47 @@ class FunctionAnalysis:
         (a session, settings, a constant, a converted or checked value). None: not a dependency
         of the project's (its value is the parameter's, as for any function)."""
         target = dependency(self.unit, function, arg)
-        if target is None:
-            return None
-        name = self.resolved_name(target)
+        if target is not None:
+            name = self.resolved_name(target)
+        else:
+            name = told_provider(self.unit, function, arg)  # (a provider another file names: see parameters.LITESTAR_DEPENDENCIES)
+            if name is None:
+                return None
         summary = self.summary_for(name, target, name is not None and self.has_summary(name))
         if summary is None:
             return None
         returns = summary.returns
         data = frozenset(origin for origin in returns.whole().origins if origin.param is None)
+        if self.unit.imports_litestar and returns.origins and summary.qualname not in self.unit.local_summaries:
+            data |= self.provider_parameters(summary, returns)
         if not data:  # (proven when it returns a proven value on every path: ``return int(size)``)
             return Proven(frozenset(), None, returns.cwes) if returns.__class__ is Proven else CLEAN
         note = f"parameter `{arg.arg}`: the value of dependency `{summary.qualname.rsplit('.', 1)[-1]}()`"
         value = Taint(data).with_step(replace(step, note=note), self._stepped)
         return value.proved(returns.cwes) if returns.__class__ is Proven else value
+
+    def provider_parameters(self, summary: FunctionSummary, returns: Taint) -> frozenset[Origin]:
+        """What a Litestar provider of another module returns of its parameters, which Litestar
+        fills as a handler's (its module's ``<litestar-parameters>`` entry says with what: see
+        parameters.LITESTAR_PARAMETERS): the request values, as sanitized as the provider
+        leaves them (a parameter it converts: nothing)."""
+        entry = self._table.get(f"{summary.qualname}{LITESTAR_PARAMETERS}")
+        if entry is None:
+            return frozenset()
+        kinds = provider_kinds(entry)
+        found = set()
+        for origin in returns.whole().origins:
+            if origin.param is None or origin.param >= len(summary.params):
+                continue
+            name = summary.params[origin.param]
+            kind = kinds.get(name)
+            if kind is None or kind == CONVERTED_KIND:
+                continue
+            note = f"parameter `{name}` of provider `{summary.qualname.rsplit('.', 1)[-1]}()`: {kind} (untrusted)"
+            given = source(kind, Level.HIGH, TraceStep(origin.steps[0].path, origin.steps[0].line, origin.steps[0].col, origin.steps[0].code, note)
+                           if origin.steps else self.step(self.node, note))
+            found.update(o.sanitize(origin.sanitized) if origin.sanitized else o for o in given.origins)
+        return frozenset(found)
 
     def parameter_model_instance(self, function: ast.AST, arg: ast.arg, step: TraceStep, state: State) -> Taint | None:
         """``filters: Annotated[Filters, Query()]`` (a parameter model): as a dependency class's

@@ -16,7 +16,7 @@ from secreview.models.sources import (
     PATTERN_FIELD_MARKERS, PATTERN_TYPES, SCALAR_ANNOTATIONS,
 )
 
-from secreview.dataflow.flask_rules import FLASK_MODULES, rules_of
+from secreview.dataflow.flask_rules import FLASK_MODULES, imported_name, rules_of
 from secreview.dataflow.validators import class_validators, may_validate, validator_names
 
 if TYPE_CHECKING:
@@ -72,18 +72,119 @@ def parameter_kind(unit: "FileFlow", function: ast.AST, arg: ast.arg, django_vie
     return unmarked or unit.route_parameter_kind(route or function, arg.arg)
 
 
-def litestar_dependencies(unit: "FileFlow", function: ast.AST) -> dict[str, ast.expr | None]:
+def litestar_dependencies(unit: "FileFlow", function: ast.AST) -> dict[str, "ast.expr | str | None"]:
     """The dependencies Litestar computes for a handler (see models LITESTAR_PROVIDE): the keys of
     the ``dependencies={...}`` of its decorators, of its Controller class (and of the classes of
-    this file it derives from), and of a ``Litestar(...)``/``Router(...)`` of this file, each with
-    the function (or class) providing it, if named; parameters so named are not request values.
-    (Those another module declares are not seen.)"""
-    found = dict(_litestar_file_dependencies(unit).get(id(function), ()))
+    this file it derives from), of a ``Litestar(...)``/``Router(...)`` of this file, and of one of
+    another file registering the handler (or its Controller: see LITESTAR_DEPENDENCIES), each
+    with the function (or class) providing it, if named (another file's: by its qualified name);
+    parameters so named are not request values."""
+    found: dict[str, ast.expr | str | None] = {**_told_litestar_dependencies(unit, function),
+                                               **_litestar_file_dependencies(unit).get(id(function), {})}
     for decorator in getattr(function, "decorator_list", ()):
         for keyword in decorator.keywords if decorator.__class__ is ast.Call else ():  # type: ignore[attr-defined]
             if keyword.arg == "dependencies":
                 found.update(_provided(unit, keyword.value))
     return found
+
+
+# ---- Litestar's registrations in other files ----------------------------------------------
+# A module-level function of a file importing litestar may be a provider another module names
+# (``Provide(deps.get_user)``): Litestar fills its parameters as a handler's. The file exports, for
+# each, an entry ``app.deps.get_user.<litestar-parameters>`` listing ``name=kind`` (the request
+# value Litestar would give the parameter; CONVERTED_KIND for one it converts, nothing after "="
+# for one that is no request value), which a handler of another module depending on it reads
+# (see FunctionAnalysis.dependency_value). A ``Litestar(...)``/``Router(...)`` whose
+# ``dependencies=`` applies to handlers (or Controllers) of other modules exports, for each, an
+# entry ``app.handlers.list_users.<litestar-dependencies>.<routes>`` listing ``key=provider``
+# (the provider's qualified name; nothing after "=" when it is not named), which the handler's
+# module asks for (a question of the routes to a view, as Flask's registrations elsewhere: see
+# flask_rules.ELSEWHERE).
+LITESTAR_PARAMETERS = ".<litestar-parameters>"
+LITESTAR_DEPENDENCIES = ".<litestar-dependencies>"
+CONVERTED_KIND = "<converted>"
+_ROUTES_SUFFIX = ".<routes>"  # (routes.ROUTES_ENTRY: what the runner follows)
+
+
+def litestar_entries(unit: "FileFlow") -> dict:
+    """The entries a Litestar file exports for other modules: what its module-level functions
+    would be given as providers, and the dependencies it declares for handlers of other modules."""
+    from secreview.dataflow.analyzer import FunctionSummary
+
+    entries = {}
+    routed = {id(node) for node in unit.parsed.tree.body if unit.is_route(node)} if unit.parsed.tree.body else set()
+    for node in unit.parsed.tree.body:
+        if node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and id(node) not in routed:
+            name = f"{unit.module_name}.{node.name}{LITESTAR_PARAMETERS}"  # type: ignore[attr-defined]
+            kinds = []
+            for arg in _after_positional(node):
+                kind = parameter_kind(unit, node, arg, False)
+                kinds.append(f"{arg.arg}={CONVERTED_KIND if kind == CONVERTED else kind or ''}")
+            entries[name] = FunctionSummary(name, kinds)
+    found: dict[str, set[str]] = {}
+    for call in unit.facts.calls():
+        name = unit.qualname(call.func)
+        if name in LITESTAR_ROUTERS:
+            declared = next((k.value for k in call.keywords if k.arg == "dependencies"), None)
+            provided = _provided(unit, declared) if declared is not None else {}
+            if not provided:
+                continue
+            items = {f"{key}={_provider_name(unit, provider)}" for key, provider in provided.items()}
+            handlers = next((k.value for k in call.keywords if k.arg == "route_handlers"), None)
+            if handlers is None and call.args and name.rsplit(".", 1)[-1] == "Litestar":
+                handlers = call.args[0]
+            for handler in handlers.elts if handlers.__class__ in (ast.List, ast.Tuple) else ():  # type: ignore[union-attr]
+                imported = imported_name(unit, handler) if handler.__class__ in (ast.Name, ast.Attribute) else None
+                if imported is not None:
+                    found.setdefault(f"{imported}{LITESTAR_DEPENDENCIES}{_ROUTES_SUFFIX}", set()).update(items)
+    entries.update((name, FunctionSummary(name, sorted(items))) for name, items in sorted(found.items()))
+    return entries
+
+
+def _after_positional(function: ast.AST) -> list[ast.arg]:
+    args = function.args  # type: ignore[attr-defined]
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs]
+
+
+def provider_kinds(entry) -> dict[str, str | None]:
+    """A ``<litestar-parameters>`` entry read: parameter -> its kind (CONVERTED_KIND; None: no request value)."""
+    found: dict[str, str | None] = {}
+    for item in entry.params:
+        name, _, kind = item.partition("=")
+        found[name] = kind or None
+    return found
+
+
+def _provider_name(unit: "FileFlow", provider: ast.expr | None) -> str:
+    """The qualified name of a provider (this module's function: under the module's name)."""
+    name = unit.qualname(provider) if provider is not None else None
+    if name is None:
+        return ""
+    return name if "." in name else f"{unit.module_name}.{name}"
+
+
+def _told_litestar_dependencies(unit: "FileFlow", function: ast.AST) -> dict[str, str | None]:
+    """The dependencies another file's ``Litestar(...)``/``Router(...)`` gives the handler
+    ``function`` (a module-level function, or a method of a module-level Controller), by
+    provider's qualified name (None: not named)."""
+    if not unit.module_name:
+        return {}
+    owner = unit.class_of_method.get(id(function))
+    name = owner if owner is not None else unit.function_qualname(function)
+    if name.count(".") != unit.module_name.count(".") + 1 or not name.startswith(unit.module_name + "."):
+        return {}  # (nested)
+    found: dict[str, str | None] = {}
+    for item, _ in unit.told_routes(f"{name}{LITESTAR_DEPENDENCIES}"):
+        key, _, provider = item.partition("=")
+        found[key] = provider or None
+    return found
+
+
+def told_provider(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> str | None:
+    """The qualified name of the provider another file's ``Litestar(...)``/``Router(...)`` gives
+    the Litestar handler ``function``'s parameter ``arg`` (one its own file does not provide)."""
+    provider = litestar_dependencies(unit, function).get(arg.arg) if unit.imports_litestar else None
+    return provider if provider.__class__ is str else None
 
 
 def _litestar_file_dependencies(unit: "FileFlow") -> dict[int, dict[str, ast.expr | None]]:
@@ -225,7 +326,7 @@ def dependency(unit: "FileFlow", function: ast.AST, arg: ast.arg) -> ast.expr | 
     if unit.imports_litestar:
         provider = litestar_dependencies(unit, function).get(arg.arg)
         if provider is not None:
-            return provider
+            return provider if provider.__class__ is not str else None  # (another file's: see told_provider)
     markers = [_default_of(function, arg)]
     annotation = _annotation(unit, arg)
     if annotation is not None:
@@ -403,7 +504,8 @@ def dependency_functions(unit: "FileFlow") -> frozenset[int]:
 
 def _litestar_providers(unit: "FileFlow") -> frozenset[int]:
     """The functions of a Litestar module that a ``Provide(...)`` of the file names: Litestar
-    fills their parameters from the request as a handler's."""
+    fills their parameters from the request as a handler's. (Those another file names: see
+    LITESTAR_PARAMETERS.)"""
     functions = {node.name: node for node in unit.parsed.tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     return frozenset(id(functions[node.args[0].id]) for node in unit.facts.calls()
                      if node.args and node.args[0].__class__ is ast.Name and node.args[0].id in functions  # type: ignore[attr-defined]

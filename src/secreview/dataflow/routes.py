@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Optional
 from secreview.dataflow.flask_rules import ELSEWHERE as FLASK_ELSEWHERE
 from secreview.dataflow.flask_rules import answer as flask_answer
 from secreview.dataflow.web_handlers import TORNADO_ELSEWHERE
+from secreview.dataflow.parameters import LITESTAR_DEPENDENCIES
 from secreview.dataflow.analyzer import NOTHING, FunctionSummary, _may_begin_with, _pattern_characters, fold
 from secreview.models.sanitizers import PATTERN_LEADING_OPEN_CHARACTERS
 from secreview.models.sources import (
@@ -650,7 +651,7 @@ def question(views: list[str]) -> str:
     return FAMILY_SEPARATOR.join([*views, INCLUDES])
 
 
-_ELSEWHERE = (FLASK_ELSEWHERE, TORNADO_ELSEWHERE)
+_ELSEWHERE = (FLASK_ELSEWHERE, TORNADO_ELSEWHERE, LITESTAR_DEPENDENCIES)
 
 
 def answer(views: str, entries_of: Callable[[str], list[FunctionSummary]]) -> Conversions:
