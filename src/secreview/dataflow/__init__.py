@@ -254,6 +254,7 @@ class _Record:
     attributes: list = field(default_factory=list)  # (class, attribute, taint, by the constructor) recorded
     module_stores: list = field(default_factory=list)  # (module-level name, taint) stored (see module_state.py)
     parameter_stores: list = field(default_factory=list)  # (function, name, parameter, origin) stored
+    project_method_calls: list = field(default_factory=list)  # call node ids (see FileFlow.calls_project_method)
     budget_exceeded: bool = False
     summary: FunctionSummary | None = None
 
@@ -329,6 +330,7 @@ class FileFlow:
         self._units_analysed = 0  # functions and class bodies (see MAX_FUNCTIONS_PER_FILE)
         self._record: _Record | None = None  # of the function being analysed
         self.reused = 0  # function analyses taken from ``previous``
+        self.project_method_calls: set[int] = set()  # ``obj.method(...)`` calls the analysis followed into the project's method
         self.asked_classes: set[str] = set()  # class names asked for that the file did not define (yet)
         self.asked_classes_quietly: set[str] = set()  # ... at quiet calls (see SummaryTable)
         self.asked_routes: set[str] = set()  # views whose routes were asked for (see route_conversions)
@@ -1132,6 +1134,7 @@ class FileFlow:
             self._join_module_store(name, taint)
         for function, name, param, origin in record.parameter_stores:
             self.parameter_stores.setdefault(function, {}).setdefault((name, param), origin)
+        self.project_method_calls.update(record.project_method_calls)
         self.budget_exceeded = self.budget_exceeded or record.budget_exceeded
         for name, quiet in record.asked:
             (self.summaries.asked_quietly if quiet else self.summaries.asked).add(name)
@@ -2080,6 +2083,20 @@ class FileFlow:
         return bool(summary and summary.is_method)
 
     # ---- the rule-facing query ------------------------------------------------------------
+    def note_project_method_call(self, call: ast.Call) -> None:
+        """``call`` (``obj.method(...)``) calls a method of the project's own classes, followed
+        by the analysis."""
+        self.project_method_calls.add(id(call))
+        if self._record is not None:
+            self._record.project_method_calls.append(id(call))
+
+    def calls_project_method(self, call: ast.Call) -> bool:
+        """Whether ``call`` is a method of one of the project's classes whose definition the
+        analysis sees and follows (``self.executor.execute(ctx, sql)`` with ``self.executor`` a
+        ``SqlJsonExecutor`` of the project): what the method does with its arguments is judged
+        where it does it, not by the method's name at the call."""
+        return id(call) in self.project_method_calls
+
     def taint_at(self, expr: ast.expr, ctx, operator_may_choose: bool = False) -> TaintReport | None:
         """``operator_may_choose``: the value is one the operator may choose (the program a
         process starts): the command line, environment and prompts do not count."""

@@ -1933,6 +1933,8 @@ class FunctionAnalysis:
         summary = self.summary_for(name, func, summarized)
         if summary is None and func.__class__ is _NAME and not summarized and func.id not in _BUILTIN_NAMES:
             self.note_closure_check(node, func.id)  # (``len(x)``, ``str(x)``: not a sibling check, most such calls)
+        if summary is not None and method is not None:
+            self.unit.note_project_method_call(node)
         if instance_state is not None and summary is not None and not summary.returns_instance:
             instance_state = None  # (``Item(x).is_known()``: a test of what it holds, not what it holds)
         if summary is None and type(func) is _NAME and func.id in self.local_functions:

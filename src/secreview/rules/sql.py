@@ -221,6 +221,8 @@ def query_argument(ctx: RuleContext, call: ast.Call) -> tuple[ast.expr | None, b
     if name in SQL_TEXT_CALLS:
         return ctx.argument(call, 0, SQL_TEXT_CALLS[name]), True
     if isinstance(call.func, ast.Attribute) and call.func.attr in SQL_METHODS:
+        if ctx.flow is not None and ctx.flow.calls_project_method(call):
+            return None, False  # the project's own ``execute``: followed into its body, judged there
         keyword = SQL_METHODS[call.func.attr]
         query = ctx.argument(call, 0, keyword) or ctx.keyword(call, "query") or ctx.keyword(call, "operation")
         return query, False
