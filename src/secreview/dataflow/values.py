@@ -507,6 +507,13 @@ class Taint:
         injection payloads but keep a value just as predictable)."""
         return Taint(frozenset(o for o in self.whole().origins if o.kind == PREDICTABLE))
 
+    def predictable_keys(self) -> list | None:
+        """Where a container holds guessable values: the keys (OTHER_KEYS for a key not known);
+        None when the container holds some as a whole (under any key), or is no container."""
+        if self.items is None or any(o.kind == PREDICTABLE for o in self.origins):
+            return None
+        return [key for key, value in self.items if value.predictable().origins]
+
 
 CLEAN = Taint()
 ALL_PROVEN = frozenset({0})  # (models.sanitizers.ALL_CWES) proven safe for every weakness
@@ -667,7 +674,16 @@ def join(a: Taint | None, b: Taint | None) -> Taint:
         keys = [k for k, _ in a.items] + [k for k, _ in b.items if k not in dict(a.items)]
         items = tuple((k, join(a.item(k), b.item(k))) for k in keys)
         return Taint(_cap(a.origins | b.origins), items)
-    return Taint(_cap(a.whole().origins | b.whole().origins))
+    whole_a, whole_b = a.whole(), b.whole()
+    # A container of known keys and a value of unknown shape (``kwargs`` after ``if ...:
+    # kwargs["serial"] = random_serial()``), when a key holds a guessable value: whether that is
+    # a secret depends on the key naming it (predictable-secret reads the keys), so the keys stay
+    # apart and the other value's origins go to every key (the container's own, which ``item()``
+    # adds). For data from a source the container as a whole is the cheaper approximation.
+    container = a if a.items is not None else b
+    if container.items is not None and any(o.kind == PREDICTABLE for o in (whole_a if container is a else whole_b).origins):
+        return Taint(_cap(a.origins | b.origins), container.items)
+    return Taint(_cap(whole_a.origins | whole_b.origins))
 
 
 def _first_values(container: Taint) -> dict | None:

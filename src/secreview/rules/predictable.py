@@ -20,7 +20,7 @@ _JUDGED_AT_THE_CALL = "`random."
 
 
 def _predictable_hit(ctx: RuleContext, node: ast.AST, value: ast.expr | None, where: str) -> Hit | None:
-    if value is None or ctx.flow is None:
+    if value is None or ctx.flow is None or _under_plain_keys(ctx, value):
         return None
     found = ctx.flow.predictable_at(value)
     if found is None:
@@ -37,6 +37,16 @@ def _predictable_hit(ctx: RuleContext, node: ast.AST, value: ast.expr | None, wh
     trace.append(TraceStep(ctx.path, line, getattr(node, "col_offset", 0), ctx.parsed.source_line(line).strip(), f"used as {where}"))
     return Hit(node, trace=trace, sources=found.sources, root=found.root, message=f"{found.description.capitalize()} is used as {where}; "
                "whoever has seen a few outputs of the generator can compute it.")
+
+
+def _under_plain_keys(ctx: RuleContext, value: ast.expr) -> bool:
+    """A record whose guessable values are all under keys that name something else
+    (``kwargs["serial_number"] = hex(random.getrandbits(64))``, then ``return kwargs`` from
+    ``create_certificate()``): its keys say what they hold, whatever the record is called. (A
+    guessable value under a secret's key, ``{"token": ...}``, is still one.)"""
+    held = ctx.flow.values.get(id(value))  # type: ignore[union-attr]
+    keys = held.predictable_keys() if held is not None else None
+    return bool(keys) and all(type(key) is str and not is_security_name(key) for key in keys)  # type: ignore[union-attr]
 
 
 @rule(
@@ -134,7 +144,15 @@ _DETERMINISTIC_METHODS = frozenset({
 })
 
 
+# A record built in place (``browsersteps_session = {"start_time": time.time()}``) is no value
+# computed from the clock: it holds the time under a key of its own, a timestamp, whatever the
+# record is called. (Returned several values are skipped likewise: _returned_secret_hits.)
+_RECORDS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
+
+
 def _time_derived_hit(ctx: RuleContext, node: ast.Assign | ast.Return, value: ast.expr, where: str) -> Hit | None:
+    if isinstance(value, _RECORDS):
+        return None
     clock = _clock_call(value, ctx)
     if clock is None:
         return None
@@ -177,14 +195,15 @@ def _known_value(flow, expr: ast.expr) -> bool:
     return whole.__class__.__name__ == "Proven" or bool(whole.origins)
 
 
-_ASSIGNED_NAME = re.compile(r"^([A-Za-z_][\w.]*)\s*(?::[^=]*)?=(?!=)")
+_ASSIGNED_NAME = re.compile(r"^([A-Za-z_][\w.]*)(?:\[(['\"])(\w+)\2\])?\s*(?::[^=]*)?=(?!=)")
 
 
 def _named_secret(step: TraceStep) -> bool:
-    """Was the value already kept under a secret's name at this step (``token = ...``)? Then it
-    is reported there: by weak-random-for-security at the random call, or by this rule."""
+    """Was the value already kept under a secret's name at this step (``token = ...``,
+    ``kwargs["passphrase"] = ...``)? Then it is reported there: by weak-random-for-security at the
+    random call, or by this rule."""
     match = _ASSIGNED_NAME.match(step.code)
-    return bool(match) and is_security_name(match.group(1).rsplit(".", 1)[-1])
+    return bool(match) and is_security_name(match.group(3) or match.group(1).rsplit(".", 1)[-1])
 
 
 def _is_session(store: ast.expr, ctx: RuleContext) -> bool:
