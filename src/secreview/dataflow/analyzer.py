@@ -43,7 +43,7 @@ from secreview.dataflow.parameters import (
 )
 from secreview.findings import HelperRef, Level, TraceStep, new_step
 from secreview.facts import instances
-from secreview.models.library_objects import LIBRARY_OBJECT_METHODS, LIBRARY_OBJECT_PACKAGES, LIBRARY_OBJECT_RESULTS
+from secreview.models.library_objects import LIBRARY_OBJECT_METHODS, LIBRARY_OBJECT_RESULTS
 from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NO_RETURN_METHODS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
@@ -1640,7 +1640,7 @@ class FunctionAnalysis:
             given = join(receiver.whole(), arguments)
             kept = frozenset(o for o in given.origins if o.description != ARCHIVE_MEMBER_NAME[0])
             return Taint(kept) if kept else CLEAN
-        if method in LIBRARY_OBJECT_METHODS and not self.unit.imported_packages.isdisjoint(LIBRARY_OBJECT_PACKAGES):
+        if method in LIBRARY_OBJECT_METHODS and not self.unit.imported_packages.isdisjoint(LIBRARY_OBJECT_METHODS[method]):
             safe_for = self.library_object_result(func)  # ``fs.get(file_id)`` of GridFS: a file object, no path
             if safe_for is not None:
                 return join(receiver.whole(), arguments).proved(safe_for)

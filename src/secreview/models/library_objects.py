@@ -17,6 +17,13 @@ went in.
   redirect URI and state may reach the Location header, checked by the validator. Not here:
   ``validate_authorization_request`` / ``verify_request``, whose results hold the request's own
   values (redirect_uri, state, scopes).
+- Signed payloads: itsdangerous' serializers ``loads()`` and signers ``unsign()``, Django's
+  ``Signer``/``TimestampSigner`` ``unsign()``/``unsign_object()``, check the signature with the
+  server's key and raise BadSignature otherwise: what they return is what the server itself
+  signed earlier (a remember-me cookie's user id), no value a client chose, so keeping it in the
+  session crosses no trust boundary (CWE-501). Still the request's data for the other weaknesses:
+  the server may have signed a value a client once gave it. Not ``loads_unsafe()``, which returns
+  the payload whatever the signature.
 """
 from __future__ import annotations
 
@@ -40,11 +47,27 @@ _OAUTHLIB_SERVERS = (
         "WebApplicationServer", "RequestTokenEndpoint", "AccessTokenEndpoint", "AuthorizationEndpoint")),
 )
 
+TRUST_BOUNDARY_CWES = frozenset({501})
+_ITSDANGEROUS_SERIALIZERS = (
+    *(f"itsdangerous.{name}" for name in ("Serializer", "URLSafeSerializer", "TimedSerializer", "URLSafeTimedSerializer")),
+    "itsdangerous.serializer.Serializer", "itsdangerous.url_safe.URLSafeSerializer",
+    "itsdangerous.url_safe.URLSafeTimedSerializer", "itsdangerous.timed.TimedSerializer",
+)
+_SIGNERS = (
+    "itsdangerous.Signer", "itsdangerous.TimestampSigner", "itsdangerous.signer.Signer", "itsdangerous.timed.TimestampSigner",
+    "django.core.signing.Signer", "django.core.signing.TimestampSigner",
+)
+
 LIBRARY_OBJECT_RESULTS: dict[str, dict[str, frozenset[int]]] = {
     "gridfs.GridFS": dict.fromkeys(_GRIDFS_READS, PATH_CWES),
     "gridfs.GridFSBucket": dict.fromkeys(_GRIDFS_BUCKET_READS, PATH_CWES),
     **{server: dict.fromkeys(_OAUTHLIB_RESPONSES, HTML_CWES) for server in _OAUTHLIB_SERVERS},
+    **{serializer: {"loads": TRUST_BOUNDARY_CWES} for serializer in _ITSDANGEROUS_SERIALIZERS},
+    **{signer: dict.fromkeys(("unsign", "unsign_object"), TRUST_BOUNDARY_CWES) for signer in _SIGNERS},
 }
-# The packages whose import makes such an object possible in a file (the cheap test first).
-LIBRARY_OBJECT_PACKAGES = frozenset(name.split(".", 1)[0] for name in LIBRARY_OBJECT_RESULTS)
-LIBRARY_OBJECT_METHODS = frozenset(method for methods in LIBRARY_OBJECT_RESULTS.values() for method in methods)
+# Each method -> the packages whose import makes an object with it possible in a file (the cheap
+# test first: ``.get()`` is GridFS's only in a file importing gridfs, not in every Django file).
+LIBRARY_OBJECT_METHODS: dict[str, frozenset[str]] = {}
+for _class, _methods in LIBRARY_OBJECT_RESULTS.items():
+    for _method in _methods:
+        LIBRARY_OBJECT_METHODS[_method] = LIBRARY_OBJECT_METHODS.get(_method, frozenset()) | {_class.split(".", 1)[0]}

@@ -132,6 +132,10 @@ SANITIZERS: dict[str, frozenset[int]] = {
     # check lets "/\\evil.example" through (BACKSLASH_OPEN_REDIRECT: medium confidence).
     "flask_appbuilder.utils.base.get_safe_redirect": frozenset({BACKSLASH_OPEN_REDIRECT}),
     "json.dumps": frozenset({113, 117, 93}),
+    # A payload whose signature with the server's key was checked (BadSignature otherwise): what
+    # the server signed itself, kept in a session without crossing a trust boundary (see
+    # models/library_objects.py for the signers' methods).
+    "django.core.signing.loads": frozenset({501}),
     # Binary-to-text encodings: base64 (letters, digits, + / =), base32 and hex carry no line
     # break, markup, quote or shell metacharacter (an ``Authorization: Basic`` header built from a
     # user name). Not for paths (base64 has "/"), and the URL-safe alphabet has "-" (an option);

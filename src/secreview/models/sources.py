@@ -357,15 +357,21 @@ SCALAR_ANNOTATIONS = frozenset({
 # site (redirecting to it is not an open redirect), and so is the request's own URL (Flask's
 # ``redirect(request.url)`` after a failed form: a victim's browser sends this site's host; a
 # server fetching it is another matter, the Host header is the client's).
+# Trust boundaries (CWE-501): a value of the operator's (command line, environment, prompt, a
+# file the server reads) crosses none when a program keeps it in a session (``g.user =
+# find_user(username)`` in a CLI command); nor does the request's own URL or path, kept as the
+# page to come back to after logging in (``session["next"] = request.url``): it names a page of
+# this site, one a redirect may send the user back to (as above).
 _OPERATOR_CHOICE = frozenset({22, 23, 36, 73, 918, 601, 1333, 730})  # paths, URLs, patterns
+_OPERATOR_VALUES = _OPERATOR_CHOICE | {501}
 SOURCE_NOT_FOR: dict[str, frozenset[int]] = {
-    "command-line argument": _OPERATOR_CHOICE,
-    "environment variable": _OPERATOR_CHOICE,
-    "interactive input": _OPERATOR_CHOICE,
-    "standard input": _OPERATOR_CHOICE,
-    "file contents": _OPERATOR_CHOICE,
-    "HTTP request path": frozenset({601, 918}),
-    "HTTP request URL": frozenset({601}),
+    "command-line argument": _OPERATOR_VALUES,
+    "environment variable": _OPERATOR_VALUES,
+    "interactive input": _OPERATOR_VALUES,
+    "standard input": _OPERATOR_VALUES,
+    "file contents": _OPERATOR_VALUES,
+    "HTTP request path": frozenset({601, 918, 501}),
+    "HTTP request URL": frozenset({601, 501}),
 }
 # Sources whose value may name the program an argument list starts (``subprocess.run([editor,
 # path])``, a program re-running itself with ``[sys.executable, *sys.argv]``, ``--python PATH``):

@@ -873,6 +873,10 @@ def _response_framework(ctx: RuleContext, value: ast.expr) -> str | None:
     return _PASSED if module in HEADER_PASSING_FRAMEWORKS else None
 
 
+# Stores that outlive the request: Flask's session, Django's request.session, and other
+# ``*.session`` mappings. Not ``flask.g``: it lives for one request (or one CLI app context), so a
+# value put there is read back by the same request that could have read it from the request
+# itself; nothing crosses from one request to the next.
 @rule(
     id="trust-boundary-violation",
     title="Trust boundary violation",
@@ -881,9 +885,13 @@ def _response_framework(ctx: RuleContext, value: ast.expr) -> str | None:
     confidence=MEDIUM,
     nodes=[ast.Assign],
     methods=["__setitem__"],
-    description="""Data from the request is stored in the server-side session (or flask.g) that
-        the rest of the application treats as trusted. Later code reads it back as if it had been
-        validated.""",
+    description="""Data from the request is stored in the server-side session that the rest of
+        the application treats as trusted. Later requests read it back as if it had been
+        validated. Not reported: flask.g (it lasts one request, not a session); values the
+        request cannot choose freely: the request's own URL or path (the page to come back to
+        after logging in), a payload whose signature was verified with the server's key
+        (itsdangerous' loads()/unsign(), django.core.signing.loads()); and values from the
+        command line, the environment or a prompt (the operator's, not a client's).""",
     solution="""Validate the value (type, format, allow-list) before storing it in the session,
         and store the validated form.""",
     example="""
@@ -900,16 +908,13 @@ def check_trust_boundary(node: ast.AST, ctx: RuleContext):
     if not isinstance(node, ast.Assign):
         return None
     for target in node.targets:
-        store = None
-        # (the cheap test first: a store has a name ending in "session" or "g")
-        if isinstance(target, ast.Subscript) and ctx.may_resolve_to(target.value, ("session", "g")):
-            store = ctx.qualname(target.value)
-            if store is None and isinstance(target.value, ast.Attribute) and target.value.attr == "session":
-                store = "request.session"
-        elif isinstance(target, ast.Attribute) and ctx.may_resolve_to(target.value, ("g",)) \
-                and ctx.qualname(target.value) == "flask.g":
-            store = "flask.g"
-        if store in ("flask.session", "request.session", "flask.g") or (store or "").endswith(".session"):
+        # (the cheap test first: a store has a name ending in "session")
+        if not (isinstance(target, ast.Subscript) and ctx.may_resolve_to(target.value, ("session",))):
+            continue
+        store = ctx.qualname(target.value)
+        if store is None and isinstance(target.value, ast.Attribute) and target.value.attr == "session":
+            store = "request.session"
+        if (store or "").endswith(".session"):
             return _tainted_only(dynamic_value_hit(
                 ctx, node, node.value,
                 tainted="Untrusted data ({source}) is stored in the session unvalidated; code that reads the session trusts it.",
