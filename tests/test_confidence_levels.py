@@ -139,3 +139,15 @@ def test_tar_extraction_fallback_without_filters_is_low_and_says_when_it_runs():
     message = review_text(textwrap.dedent(code), path="app/tool.py").findings[0].message
     assert 'when `hasattr(tarfile, "data_filter")` is false' in message
     assert "before 3.12 and the security releases" in message
+
+
+def test_redirects_to_the_referer_are_low_and_say_why():
+    fixture = FIXTURES / "flows" / "referer_redirects.py"
+    result = review_text(fixture.read_text(), path=fixture.name)
+    found = {f.line: f for f in result.findings if f.rule_id == "open-redirect"}
+    low = {line for line, finding in found.items() if finding.confidence == Level.LOW}
+    assert low == marked_low(fixture)
+    assert {found[line].confidence for line in set(found) - low} == {Level.HIGH}  # (the query string's)
+    for line in low:
+        assert found[line].message.startswith("The redirect target is the Referer header, the page the browser came from")
+        assert found[line].trace[0].note.startswith("HTTP Referer header (untrusted)")

@@ -25,6 +25,7 @@ from typing import Any, Callable, NamedTuple
 from secreview.dataflow.values import ATTRIBUTE, CLEAN, INPUT, OTHER_KEYS, PASSED_THROUGH, PREDICTABLE, PROVEN, Origin, Proven, Taint, join, join_all, new_origin, ordered, whole_proof_only
 from secreview.dataflow.validators import run_validators, validated_inherited
 from secreview.dataflow.values import source as _source
+from secreview.models.sources import REFERER_ENTRIES, REFERER_HEADER, REFERER_KEYS
 
 
 def source(description: str, confidence: Level, step: TraceStep) -> Taint:
@@ -1562,6 +1563,10 @@ class FunctionAnalysis:
         if _server_set_environ(node.value, key, self.unit) or (self.environ_name is not None and server_set_key(node.value, key, self.environ_name)):
             return CLEAN
         if key is not NOTHING and _hashable(key):
+            if key in REFERER_KEYS and container.origins:
+                referer = self.referer_read(node, node.value, key, container)  # ``request.environ["HTTP_REFERER"]``
+                if referer is not None:
+                    return referer
             if key == 0 and key.__class__ is int and container.origins and self.resolved_name(node.value) == "sys.argv":
                 return CLEAN  # ``sys.argv[0]``: the program's own path, not an argument
             if key.__class__ is str and node.value.__class__ is ast.Attribute and node.value.attr in VALIDATED_DATA_ATTRIBUTES:
@@ -1688,6 +1693,8 @@ class FunctionAnalysis:
             if name in CONVERTING_PROMPTS and node.keywords and converting_declaration(self.unit, node):
                 return PROVEN  # ``click.prompt("port", type=int)``
             description, confidence = SOURCE_CALLS[name]
+            if description == "HTTP header" and node.args and node.args[0].__class__ is ast.Constant and node.args[0].value in REFERER_ENTRIES["headers"]:
+                description = REFERER_HEADER  # ``request.headers.get("Referer")``: as ``request.referrer``
             read = source(description, confidence, self.step(node, f"{description} (untrusted)"))
             if self.saved_files and node.args and node.args[0].__class__ is _NAME and node.args[0].id in self.saved_files:
                 return join(read, self.saved_files[node.args[0].id])  # (the data saved there in this function)
@@ -1753,14 +1760,18 @@ class FunctionAnalysis:
             if escaped is not None:  # ``text.replace("'", "''")``: see models/sql_statements.py
                 return receiver.proved(escaped)
 
-        if method == "get" and positional and func.value.__class__ is ast.Attribute and func.value.attr in VALIDATED_DATA_ATTRIBUTES:
+        if method == "get" and positional:
             key = self.fold(node.args[0])
-            if key.__class__ is str:  # ``form.cleaned_data.get("count", 1)``
+            if func.value.__class__ is ast.Attribute and func.value.attr in VALIDATED_DATA_ATTRIBUTES and key.__class__ is str:
                 default = positional[1].whole() if len(positional) > 1 else PROVEN  # (None)
-                return join(self.form_field(func.value, key, receiver.whole()), default)
-        if method == "get" and positional and (_server_set_environ(func.value, self.fold(node.args[0]), self.unit) or (
-                self.environ_name is not None and server_set_key(func.value, self.fold(node.args[0]), self.environ_name))):
-            return positional[1].whole() if len(positional) > 1 else CLEAN
+                return join(self.form_field(func.value, key, receiver.whole()), default)  # ``form.cleaned_data.get("count", 1)``
+            if _server_set_environ(func.value, key, self.unit) or (
+                    self.environ_name is not None and server_set_key(func.value, key, self.environ_name)):
+                return positional[1].whole() if len(positional) > 1 else CLEAN
+            if key.__class__ is str and key in REFERER_KEYS and receiver.origins:
+                referer = self.referer_read(node, func.value, key, receiver)  # ``request.headers.get("Referer")``
+                if referer is not None:
+                    return join(referer, positional[1].whole()) if len(positional) > 1 else referer
         if name in LOOKUP_FUNCTIONS:
             return CLEAN
         if method in QUERY_METHODS:  # rows of the database, not the query's values
@@ -1803,6 +1814,17 @@ class FunctionAnalysis:
         if method in LOOKUP_METHODS and receiver.is_clean:
             return CLEAN.proved(SQL_STATEMENT_CWES)  # (``User.query.filter_by(name=x)``: rows found by ``x``, not ``x``)
         return join(receiver.whole(), arguments).proved(SQL_STATEMENT_CWES)
+
+    def referer_read(self, node: ast.expr, holder: ast.expr, key: str, held: Taint) -> Taint | None:
+        """The Referer header read from a request's headers or WSGI environment (``holder``, whose
+        value is ``held``) by ``key``: a source of its own, REFERER_HEADER, as ``request.referrer``
+        is (see models/sources.py); None for another entry or holder (``os.environ``)."""
+        if holder.__class__ is not ast.Attribute or key not in REFERER_ENTRIES.get(holder.attr, ()):  # type: ignore[attr-defined]
+            return None
+        if self.resolved_name(holder) in ("os.environ", "os.environb"):
+            return None
+        confidence = max(origin.confidence for origin in held.whole().origins)
+        return source(REFERER_HEADER, confidence, self.step(node, f"{REFERER_HEADER} (untrusted)"))
 
     def received(self, node: ast.Call) -> Taint | None:
         """``websocket.receive_text()``, ``reader.readline()``: what a WebSocket or a stream

@@ -19,6 +19,7 @@ from secreview.dataflow.values import (ATTRIBUTE, INPUT, HelperSteps, Taint, des
                                        via_order)
 from secreview.findings import Finding, FlowSource, HelperRef, Level, TraceStep, flow_sources
 from secreview.models import OPERATOR_CHOSEN_PROGRAM_SOURCES
+from secreview.models.sources import SOURCE_LOW_FOR
 
 # Rounds of the project pass: each extends to their callers the records the last one found (see
 # resolve). A bound against pathological code, not a depth the analysis stops at: chains of helpers
@@ -117,7 +118,7 @@ def resolve(records: list[SinkRecord], calls: list[CallSite | Packed], param_nam
                     for origin in ordered(argument.origins):
                         if (origin.kind != INPUT and origin.kind != ATTRIBUTE) or not origin.reaches(record.cwe):
                             continue
-                        if origin.sanitized:  # (a same-host check a backslash gets through: see values.as_reported)
+                        if origin.sanitized or origin.description in SOURCE_LOW_FOR:  # (see values.as_reported)
                             origin = reported_origin(origin, record.cwe)
                         if record.operator_may_choose and origin.description in OPERATOR_CHOSEN_PROGRAM_SOURCES:
                             continue  # the program a process starts, chosen by who runs this one

@@ -24,6 +24,7 @@ from typing import Callable, Hashable
 from secreview import cache as _cache
 from secreview.findings import HelperRef, Level, TraceStep, new_step
 from secreview.models.sanitizers import BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT
+from secreview.models.sources import LOW_SOURCES_BY_CWE, SOURCE_LOW_FOR
 
 MAX_ORIGINS = 6  # per value: enough for evidence, bounded for speed
 MAX_STEPS = 14  # per origin: the source, the sink side, and the most recent steps
@@ -581,9 +582,11 @@ def as_reported(origins: list[Origin], cwe: int | None) -> list[Origin]:
     FunctionAnalysis.checked) is an open redirect at medium confidence at most -- the check stops
     most links, and whether "/\\evil.example" gets out depends on the framework writing the
     Location header as it is; for another weakness that check proved nothing, and its step is left
-    out."""
+    out. A source the weakness is only weakly open to (models.SOURCE_LOW_FOR: the Referer header
+    as a redirect target) is low."""
+    low = LOW_SOURCES_BY_CWE.get(cwe)  # (None for nearly every weakness)
     for origin in origins:
-        if origin.sanitized and BACKSLASH_OPEN_REDIRECT in origin.sanitized:
+        if (origin.sanitized and BACKSLASH_OPEN_REDIRECT in origin.sanitized) or (low is not None and origin.description in low):
             break
     else:  # (nearly always: a plain loop, asked for every sink reached)
         return origins
@@ -592,6 +595,9 @@ def as_reported(origins: list[Origin], cwe: int | None) -> list[Origin]:
 
 def reported_origin(origin: Origin, cwe: int | None) -> Origin:
     """One origin as a finding for ``cwe`` shows it (see ``as_reported``)."""
+    weakly_open = SOURCE_LOW_FOR.get(origin.description)
+    if weakly_open is not None and cwe in weakly_open and origin.confidence > Level.LOW:
+        origin = replace(origin, confidence=Level.LOW)
     if not origin.sanitized or BACKSLASH_OPEN_REDIRECT not in origin.sanitized:
         return origin
     if cwe == 601:

@@ -373,6 +373,26 @@ SOURCE_NOT_FOR: dict[str, frozenset[int]] = {
     "HTTP request path": frozenset({601, 918, 501}),
     "HTTP request URL": frozenset({601, 501}),
 }
+# The Referer header as the browser sends it: the page the user came from. As a redirect target
+# (``redirect(request.referrer)``, "back to where you were") it is the address of a page that
+# linked here, chosen by that page and not by a link an attacker sends: the user is sent back to
+# a site they were just on. Still a redirect to another site, as scanners report it: low
+# confidence, the finding says why (other weaknesses: any client sets the header as it likes).
+REFERER_HEADER = "HTTP Referer header"
+SOURCE_LOW_FOR: dict[str, frozenset[int]] = {REFERER_HEADER: frozenset({601})}
+LOW_SOURCES_BY_CWE: dict[int, frozenset[str]] = {
+    cwe: frozenset(source for source, cwes in SOURCE_LOW_FOR.items() if cwe in cwes)
+    for cwe in frozenset().union(*SOURCE_LOW_FOR.values())
+}
+# The entries of a request's headers (any case: Werkzeug's, Django's and Starlette's lookups
+# ignore it) and of its WSGI environment (``request.META``, ``request.environ``) that hold it.
+REFERER_ENTRIES: dict[str, frozenset[str]] = {
+    "headers": frozenset({"Referer", "referer", "REFERER"}),
+    "META": frozenset({"HTTP_REFERER"}),
+    "environ": frozenset({"HTTP_REFERER"}),
+}
+REFERER_KEYS = frozenset().union(*REFERER_ENTRIES.values())
+
 # Sources whose value may name the program an argument list starts (``subprocess.run([editor,
 # path])``, a program re-running itself with ``[sys.executable, *sys.argv]``, ``--python PATH``):
 # whoever types the command line, sets the environment or answers the prompt can already run any

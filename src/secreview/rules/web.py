@@ -17,7 +17,7 @@ from secreview.rules._jinja import unescaped_variables
 from secreview.rules._naming import SECRET, credential_kind, in_test_code, last_name, name_words, reference_name
 from secreview.rules._strings import compose, sequence_elements
 from secreview.models.sanitizers import BACKSLASH_OPEN_NOTE
-from secreview.models.sources import REQUEST_PARAMETER_NAMES
+from secreview.models.sources import REFERER_HEADER, REQUEST_PARAMETER_NAMES
 from secreview.models.responses import (  # noqa: F401 - (the tables of responses, also for other rules)
     DECLARED_TYPE_RESPONSES, HTML_RESPONSES, NOT_HTML_RESPONSES,
 )
@@ -685,6 +685,13 @@ _REDIRECT_CALLS = frozenset({
 })
 
 
+_FROM_REFERER = f"The redirect target comes from {REFERER_HEADER}:"
+_REFERER_MESSAGE = (
+    "The redirect target is the Referer header, the page the browser came from: a page on another site that links "
+    "here gets its visitors sent back to it through this site. That page chooses the target, not a link an attacker "
+    "sends, so the risk is low; redirect to a page of this site (url_for) or check the Referer's host first.")
+
+
 @rule(
     id="open-redirect",
     title="Open redirect",
@@ -704,7 +711,9 @@ _REDIRECT_CALLS = frozenset({
         urlparse(urljoin(request.host_url, target)).netloc == ...) is still reported, at medium
         confidence at most: "/\\evil.example" passes it and browsers read it as "//evil.example".
         Such a check that first turns backslashes into slashes (target.replace("\\\\", "/")) is
-        not.""",
+        not. The Referer header as the target (redirect(request.referrer), "back to the previous
+        page") is reported at low confidence: the page that linked here chose it, not a link an
+        attacker sends, and the user goes back to a site they were just on.""",
     solution="""Redirect only to internal routes (url_for / reverse), or check the target with
         django.utils.http.url_has_allowed_host_and_scheme / an allow-list of hosts; reject
         absolute and scheme-relative (//host) URLs, and backslashes (browsers read "/\\evil.example"
@@ -733,6 +742,8 @@ def check_redirect(call: ast.Call, ctx: RuleContext):
         dynamic="The redirect target is not a constant.",
         sink_note="used as the redirect target",
     ))
+    if hit is not None and hit.message.startswith(_FROM_REFERER):
+        hit.message = _REFERER_MESSAGE
     if hit is not None and any(BACKSLASH_OPEN_NOTE in step.note for step in hit.trace):  # (also merged with the sink's note)
         hit.message = hit.message.replace(": a link on this site", (
             ", checked by a same-host test that a backslash gets through (`/\\evil.example` is "
