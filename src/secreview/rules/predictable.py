@@ -64,7 +64,9 @@ def _under_plain_keys(ctx: RuleContext, value: ast.expr) -> bool:
         (a name saying so) computed from the clock (time.time(), datetime.now()) and nothing an
         attacker cannot know -- constants, parameters, request data, hashed or formatted: the
         time is known to within seconds. A value of unknown origin or named as a secret in it
-        (SECRET_KEY, os.urandom(...)) keeps it silent.""",
+        (SECRET_KEY, os.urandom(...)) keeps it silent. A record (a dict, kwargs) is judged by its
+        keys, not its name: the time or a random value kept under a key naming something else
+        (start_time, serial_number) is no secret.""",
     solution="""Draw secrets from the secrets module: secrets.token_urlsafe(32), secrets.token_hex(16),
         secrets.randbelow(n) — converting or hashing a random number does not make it
         unpredictable.""",

@@ -414,7 +414,9 @@ def parameterized_call(ctx: RuleContext, call: ast.Call, composition, query: ast
         names), numbers (int(), %d) and driver escaping; a value put between single quotes with
         its quotes doubled is reported at low confidence (safe unless the database reads
         backslash escapes: MySQL). A query that is only a parameter is left to the data-flow
-        analysis.""",
+        analysis, and so is a call of the project's own method of such a name (a class of the
+        reviewed code that defines execute(): what it does with its arguments is judged in its
+        body).""",
     solution="""Pass values as query parameters: cursor.execute("SELECT * FROM users WHERE name = %s",
         (name,)) (the placeholder is %s, ?, :name or asyncpg's $1 depending on the driver), text("... :name")
         with bindparams, or the ORM's filters. Identifiers (table/column names) cannot be
