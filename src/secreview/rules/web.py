@@ -690,6 +690,8 @@ _REFERER_MESSAGE = (
     "The redirect target is the Referer header, the page the browser came from: a page on another site that links "
     "here gets its visitors sent back to it through this site. That page chooses the target, not a link an attacker "
     "sends, so the risk is low; redirect to a page of this site (url_for) or check the Referer's host first.")
+_REFERER_BACKSLASH = (" Its check is a same-host test that a backslash gets through (`/\\evil.example` is "
+                      "`//evil.example` to a browser).")
 
 
 @rule(
@@ -742,9 +744,12 @@ def check_redirect(call: ast.Call, ctx: RuleContext):
         dynamic="The redirect target is not a constant.",
         sink_note="used as the redirect target",
     ))
-    if hit is not None and hit.message.startswith(_FROM_REFERER):
-        hit.message = _REFERER_MESSAGE
-    if hit is not None and any(BACKSLASH_OPEN_NOTE in step.note for step in hit.trace):  # (also merged with the sink's note)
+    if hit is None:
+        return None
+    backslash_open = any(BACKSLASH_OPEN_NOTE in step.note for step in hit.trace)  # (also merged with the sink's note)
+    if hit.message.startswith(_FROM_REFERER):
+        hit.message = _REFERER_MESSAGE + (_REFERER_BACKSLASH if backslash_open else "")
+    elif backslash_open:
         hit.message = hit.message.replace(": a link on this site", (
             ", checked by a same-host test that a backslash gets through (`/\\evil.example` is "
             "`//evil.example` to a browser): a link on this site"), 1)
