@@ -61,11 +61,7 @@ def finding_json(finding: Finding) -> dict:
         "cwe": finding.cwe,
         "severity": finding.severity.label,
         "confidence": finding.confidence.label,
-        "path": finding.path,
-        "line": finding.line,
-        "column": finding.col + 1,
-        "end_line": finding.end_line,
-        "end_column": finding.end_col + 1,
+        **place_json(finding),
         "message": finding.message,
         "solution": finding.solution,
         "code": finding.code,
@@ -78,13 +74,20 @@ def finding_json(finding: Finding) -> dict:
     }
 
 
+def place_json(finding: Finding) -> dict:
+    """Where a finding or a sink it lists is: path, then 1-based lines and columns."""
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.col + 1,
+        "end_line": finding.end_line,
+        "end_column": finding.end_col + 1,
+    }
+
+
 def sink_json(sink: Finding) -> dict:
     return {
-        "path": sink.path,
-        "line": sink.line,
-        "column": sink.col + 1,
-        "end_line": sink.end_line,
-        "end_column": sink.end_col + 1,
+        **place_json(sink),
         "code": sink.code,
         "message": sink.message,
         "trace": [step_json(step) for step in sink.trace],
