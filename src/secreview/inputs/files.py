@@ -260,11 +260,17 @@ def _excluded_by_config(path: str, is_dir: bool, config) -> bool:
 
 
 def _is_default_skipped(directory: str, name: str) -> bool:
+    """Is the directory ``directory`` (named ``name``) one a review skips unless named: tool and
+    build folders, virtual environments."""
+    return _skipped_by_name(directory, name) or any(os.path.exists(os.path.join(directory, marker)) for marker in VENV_MARKERS)
+
+
+def _skipped_by_name(directory: str, name: str) -> bool:
+    """``_is_default_skipped`` but for the virtual environment check (which the walk makes when
+    it lists the directory: a stat per directory less)."""
     if name in DEFAULT_SKIP_DIRS or name.endswith(".egg-info"):
         return True
-    if name in BUILD_DIRS and not os.path.isfile(os.path.join(directory, "__init__.py")):
-        return True
-    return any(os.path.exists(os.path.join(directory, marker)) for marker in VENV_MARKERS)
+    return name in BUILD_DIRS and not os.path.isfile(os.path.join(directory, "__init__.py"))
 
 
 def _walk(root: str, found: Discovery, config) -> None:
@@ -287,20 +293,26 @@ def _walk(root: str, found: Discovery, config) -> None:
         except OSError as error:
             found.problem(directory, "unreadable", f"cannot list directory: {error.strerror or error}")
             continue
-        own = _read_ignore_file(os.path.join(directory, ".gitignore")) if any(e.name == ".gitignore" for e in entries) else None
+        names = {entry.name for entry in entries}
+        if absolute != absolute_root and not names.isdisjoint(VENV_MARKERS):
+            continue  # a virtual environment (the directory named by the user is reviewed)
+        own = _read_ignore_file(os.path.join(directory, ".gitignore")) if ".gitignore" in names else None
         if own is not None:
             ignore_files = [*ignore_files, _IgnoreFile(absolute, own)]
         subdirectories = []
         for entry in entries:
+            is_directory = _is_directory(entry)
+            if not is_directory and not entry.name.endswith(PYTHON_SUFFIXES):
+                continue
             entry_absolute = os.path.join(absolute, entry.name)
-            if _is_directory(entry):
-                if entry.is_symlink() or _is_default_skipped(entry.path, entry.name) or _excluded_by_config(entry_absolute, True, config):
+            if is_directory:
+                if entry.is_symlink() or _skipped_by_name(entry.path, entry.name) or _excluded_by_config(entry_absolute, True, config):
                     continue
                 if gitignored(entry_absolute, True, ignore_files):
                     skipped_by_pattern = True
                     continue
                 subdirectories.append((entry.path, entry_absolute, ignore_files))
-            elif entry.name.endswith(PYTHON_SUFFIXES):
+            else:
                 if _excluded_by_config(entry_absolute, False, config):
                     continue
                 if gitignored(entry_absolute, False, ignore_files):
