@@ -3,7 +3,7 @@ independent of which rules exist: the design example (findings with and without 
 result, suppressed findings and inputs that could not be reviewed."""
 from __future__ import annotations
 
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
 from secreview.inputs.changes import Change, ChangedFile
 

@@ -7,7 +7,7 @@ import json
 
 from diff_helpers import GitRepo, run_cli
 
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Finding, Level
 
 # A pasted method: ``user_id`` is a parameter, possible input only (low confidence).

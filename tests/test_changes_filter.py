@@ -7,7 +7,7 @@ import pytest
 import unidiff
 
 from secreview.changes_filter import Anchor, anchor, restrict_to_change
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
 from secreview.inputs.changes import ChangedFile, Change, changed_python_file, code_lines
 

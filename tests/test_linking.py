@@ -11,7 +11,7 @@ import tempfile
 import pytest
 
 from conftest import FIXTURES
-from secreview import cache as cache_store, runner
+from secreview import cache as cache_store, runner, snapshot
 from secreview.config import Config
 from secreview.dataflow.linking import ProjectTable
 from secreview.dataflow.order import analysis_order
@@ -175,7 +175,7 @@ def test_the_review_on_a_memory_budget_is_the_definition(corpus, defined, tmp_pa
     assert decoded  # (the project pass read spilled call sites back)
     if cached:  # every cached entry loaded (not the snapshot), its packed parts spilled
         monkeypatch.setattr(runner, "KEPT_PACKED_BYTES", 0)
-        monkeypatch.setattr(runner, "_tree_key", lambda store, sources: None)
+        monkeypatch.setattr(snapshot.Snapshot, "_key", lambda tree: None)
         spilled = []
         original_spill = cache_store.Packed.spill
         monkeypatch.setattr(cache_store.Packed, "spill", lambda part, *args, **kw: spilled.append(part) or original_spill(part, *args, **kw))

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 
 from diff_helpers import GitRepo, run_cli
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Finding, Level, TraceStep
 from secreview.report import formatters
 

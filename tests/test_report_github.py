@@ -7,7 +7,7 @@ import re
 import jsonschema
 
 from diff_helpers import GitRepo, run_cli
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Diagnostic, Finding, Level
 from secreview.report import formatters
 from secreview.report.github import escape_data, escape_property

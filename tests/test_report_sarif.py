@@ -168,7 +168,7 @@ def test_change_is_recorded_in_run_properties():
 
 
 def test_nothing_to_review_is_a_note_notification_and_a_valid_log(official_schema):
-    from secreview.engine import ReviewResult
+    from secreview.result import ReviewResult
 
     data = log(ReviewResult(rules=87))
     assert [e.message for e in official_schema.iter_errors(data)] == []

@@ -1049,3 +1049,33 @@ def test_a_steps_helper_steps_survive_the_cache_and_worker_processes():
         assert restored == [call] and restored[0].via == inside
     with pytest.raises((ValueError, KeyError, IndexError, TypeError)):
         cache_store.unpack(cache_store.pack([call]).replace('"$t":[{"$c":"TraceStep"', '"$t":[1,{"$c":"TraceStep"', 1))
+
+
+WARM_CLI = '''
+import sys
+from secreview.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    loaded = sorted(name for name in sys.modules if name.startswith(("secreview.runner", "secreview.dataflow", "secreview.engine")))
+    print("LOADED", ",".join(loaded), "EXIT", exit.code, file=sys.stderr)
+'''
+
+
+def test_an_unchanged_tree_is_reported_from_the_cache_without_the_analysis_modules(tmp_path):
+    # The snapshot (snapshot.py) answers before the runner is imported: a warm review's time is
+    # mostly imports otherwise. Its report is the cold one's, this run's input problems included.
+    tree = make_tree(tmp_path, count=3)
+    args = ["review", str(tree), str(tmp_path / "missing.py"), "--cache-dir", str(tmp_path / "cache"), "-f", "json"]
+
+    def run() -> tuple[dict, str]:
+        done = subprocess.run([sys.executable, "-c", WARM_CLI, *args], capture_output=True, text=True, cwd=tmp_path)
+        return json.loads(done.stdout), done.stderr.strip().splitlines()[-1]
+
+    cold, cold_loaded = run()
+    warm, warm_loaded = run()
+    assert "secreview.runner" in cold_loaded and cold_loaded.endswith("EXIT 1")
+    assert warm_loaded == "LOADED  EXIT 1"  # nothing of the analysis imported, the same exit code
+    assert warm == cold
+    # this run's (the path named) and the files' (make_tree writes a file with a syntax error)
+    assert sorted(d["kind"] for d in warm["diagnostics"]) == ["missing-path", "syntax-error"] and warm["findings"]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from secreview import __version__
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Finding, FlowSource, Level, path_bytes, raw_bytes
 from secreview.root_causes import every_sink
 from secreview.root_causes import group as group_by_root

@@ -761,14 +761,15 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def engine_key(config_data: dict, rule_ids: list[str]) -> str:
+def engine_key(config_data: dict) -> str:
+    """The key of everything besides a file's content that decides its result. The rules that
+    run follow from the code and the configuration, so they need no part of their own."""
     from secreview import __version__
 
     parts = {
         "secreview": __version__,
         "code": code_fingerprint(),
         "python": list(sys.version_info[:3]),
-        "rules": sorted(rule_ids),
         "config": config_data,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from secreview.config_changes import notes as config_notes, silenced_by_edit
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Diagnostic, Finding
 from secreview.inputs import SourceFile
 from secreview.inputs.changes import Change

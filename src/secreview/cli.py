@@ -149,12 +149,12 @@ def review(paths, output_format, output, config_file, select, ignore, min_severi
 # --- Reviewing a change (issue 4) ---------------------------------------------------------------------
 def _load_change(paths, diff_rev, patch_file, **_options):
     """The change to limit the report to (--diff/--patch), or None; usage errors exit 2."""
-    from secreview.inputs.changes import ChangeError, change_from_git, change_from_patch, read_patch
-
     if diff_rev is None and patch_file is None:
         if not paths:
             raise click.UsageError("Missing argument 'PATHS...' (or use --diff REV / --patch FILE).")
         return None
+    from secreview.inputs.changes import ChangeError, change_from_git, change_from_patch, read_patch  # (a change only)
+
     if diff_rev is not None and patch_file is not None:
         raise click.UsageError("--diff and --patch cannot be used together.")
     if patch_file == "-" and "-" in paths:
@@ -183,11 +183,14 @@ def _note_config_edit(change, config, paths, force_exclude, sources) -> None:
 
 def _limit_to_change(result, change, config, baseline_file, write_baseline_file, **_options):
     """Restrict the report to the change, then write and/or apply the baseline."""
-    from secreview.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
-    from secreview.changes_filter import restrict_to_change
-
     if change is not None:
+        from secreview.changes_filter import restrict_to_change
+
         result = restrict_to_change(result, change)
+    if not baseline_file and not write_baseline_file:
+        return result
+    from secreview.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
+
     try:
         baseline = load_baseline(baseline_file) if baseline_file else None  # read before it is rewritten
         if write_baseline_file:
@@ -236,14 +239,20 @@ def _collect_inputs(paths, config: Config, force_exclude: bool, first_line: int 
 # --- speed (runner.py) ----------------------------------------------------------------------------
 def _run_review(paths, sources, diagnostics, config, change, jobs, cache_dir, no_cache, quiet):
     """The runner reviews in parallel, answers unchanged files from the cache and shows progress
-    on a terminal."""
-    from secreview import runner
+    on a terminal. An unchanged tree is answered by the cache alone, before the runner and the
+    analysis modules are even imported (see snapshot.py)."""
+    from secreview import snapshot
 
-    folder = None if no_cache else (cache_dir or runner.default_cache_dir(paths))
-    stats = runner.RunStats()
-    progress = not quiet and sys.stderr.isatty()
-    result = runner.run_review(sources, config, diagnostics, jobs=jobs, cache_dir=folder, progress=progress,
-                               stats=stats, change=change)
+    folder = None if no_cache else (cache_dir or snapshot.default_cache_dir(paths))
+    stats = snapshot.RunStats()
+    tree = snapshot.ask_snapshot(sources, config, folder, change, stats)
+    result = tree.recall(diagnostics, stats)
+    if result is None:
+        from secreview import runner
+
+        progress = not quiet and sys.stderr.isatty()
+        result = runner.run_review(sources, config, diagnostics, jobs=jobs, cache_dir=folder, progress=progress,
+                                   stats=stats, change=change, snapshot=tree)
     if stats.cache_note and cache_dir and not quiet:  # the default cache is best effort
         click.echo(f"secreview: cache not used: {stats.cache_note}", err=True)
     return result
@@ -258,8 +267,8 @@ def _apply_options(config: Config, select, ignore, min_severity, min_confidence,
     """Command-line options over the configuration file: --select replaces its list, --ignore
     adds to it, levels replace."""
     try:
-        selected = check_rule_ids(_split(select), "--select")
-        ignored = check_rule_ids(_split(ignore), "--ignore")
+        selected = check_rule_ids(_split(select), "--select") if select else []
+        ignored = check_rule_ids(_split(ignore), "--ignore") if ignore else []
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     if selected:

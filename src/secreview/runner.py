@@ -42,7 +42,6 @@ import os
 import signal
 import sys
 import time
-from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from secreview import cache as cache_store
@@ -56,19 +55,16 @@ from secreview.dataflow.project import helper_steps, with_helper_steps
 from secreview.dataflow.order import ImportScan, components_dependencies_first, order_of, scan_imports
 from secreview.dataflow.routes import FAMILY_SEPARATOR, ROUTES_ENTRY
 from secreview.dataflow.values import OTHER_KEYS, Origin, Taint
-from secreview.engine import FileOutcome, KeptAnalysis, ReviewResult, Reviewer, guarded, helper_columns_in_characters
-from secreview.findings import (
-    HELPER_REF_PARTS, STEP_PARTS, Diagnostic, Finding, FlowSource, HelperRef, Level, TraceStep, helper_ref_cache_parts,
-    helper_ref_from_cache_parts, step_cache_parts, step_from_cache_parts,
-)
+from secreview.engine import FileOutcome, KeptAnalysis, Reviewer, guarded, helper_columns_in_characters
+from secreview.findings import Diagnostic
 from secreview.inputs import SourceFile, read_bytes
+from secreview.result import ReviewResult
+from secreview.snapshot import RunStats, Snapshot, ask_snapshot
 
 # What a file's outcome is made of (the cache restores only registered types).
-for _type in (FileOutcome, ReviewResult, Finding, FlowSource, Diagnostic, Level, SinkRecord, CallSite,
-              FunctionSummary, Origin, Taint, ImportScan):
+# (snapshot.py registers what a review's result is made of.)
+for _type in (FileOutcome, SinkRecord, CallSite, FunctionSummary, Origin, Taint, ImportScan):
     cache_store.register(_type)
-cache_store.register(TraceStep, (STEP_PARTS, step_cache_parts, step_from_cache_parts))
-cache_store.register(HelperRef, (HELPER_REF_PARTS, helper_ref_cache_parts, helper_ref_from_cache_parts))
 cache_store.register(Dependencies, (linking.CACHE_PARTS, linking.cache_parts, linking.from_cache_parts))
 cache_store.order_by(Origin, operator.attrgetter("order_key"))
 cache_store.register_constant("OTHER_KEYS", OTHER_KEYS)  # (origins are most of what is sorted)
@@ -93,8 +89,6 @@ MIN_FILES_PER_WORKER = 8
 PROGRESS_MIN_FILES = 50
 # ...and only once the review has run this long (short reviews never flash a bar).
 PROGRESS_DELAY_SECONDS = 0.5
-CACHE_ENV = "SECREVIEW_CACHE_DIR"
-DEFAULT_CACHE_NAME = ".secreview_cache"
 # Rounds of analysing again the files told something the complete project answers differently.
 # Summaries only grow along import cycles, so a few rounds settle the largest trees; more means a
 # bug, and the review then ends saying so rather than running on.
@@ -110,31 +104,6 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except (AttributeError, OSError):
         return os.cpu_count() or 1
-
-
-def default_cache_dir(paths: Iterable[str]) -> Path:
-    """``$SECREVIEW_CACHE_DIR``, else ``.secreview_cache`` in the project root: the nearest folder
-    at or above the first reviewed path holding ``pyproject.toml`` or ``.git``. Outside a project,
-    a folder per reviewed path in the user's cache (nothing is left beside loose files)."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    first = next((p for p in paths if p != "-"), ".")
-    start = Path(first).resolve()
-    if not start.is_dir():
-        start = start.parent
-    for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
-            return folder / DEFAULT_CACHE_NAME
-    import hashlib
-
-    return cache_store.default_key_file().parent / "trees" / hashlib.sha256(os.fsencode(start)).hexdigest()[:24]
-
-
-def engine_key(config: Config, reviewer: Reviewer) -> str:
-    """What besides a file's content decides its result: configuration, rules, secreview code."""
-    data = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)
-            if f.name not in {"source", "fail_on", "exclude"}}  # these do not change a file's result
-    return cache_store.engine_key(data, [r.id for r in reviewer.rules])
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -424,17 +393,6 @@ def _worker_main(connection, reviewer: Reviewer, cache_args: tuple | None, spill
 
 
 # --- the run ------------------------------------------------------------------------------------
-@dataclasses.dataclass
-class RunStats:
-    files: int = 0
-    analysed: int = 0  # analysed by the engine in this run (not answered by the cache)
-    reanalysed: int = 0  # analysed again once every file's summaries were known
-    rounds: int = 0  # rounds of such analyses (more than one only when a cached helper changed)
-    cached: int = 0  # answered by the cache alone
-    jobs: int = 1
-    cache_note: str = ""  # why the cache was not used, when it was asked for
-
-
 def run_review(
     sources: list[SourceFile],
     config: Config,
@@ -446,36 +404,35 @@ def run_review(
     change: Any = None,
     stats: RunStats | None = None,
     reviewer: Reviewer | None = None,
+    snapshot: Snapshot | None = None,
 ) -> ReviewResult:
     """Review ``sources``: cached results where valid, the rest with ``jobs`` processes.
-    ``change`` limits the report to a change (see inputs.changes)."""
+    ``change`` limits the report to a change (see inputs.changes). ``snapshot``: the cache's
+    whole-review entry (snapshot.py), when the caller already found it missing (then
+    ``cache_dir`` is its cache's)."""
     stats = stats if stats is not None else RunStats()
+    if snapshot is None:
+        snapshot = ask_snapshot(sources, config, cache_dir, change, stats)
+        recalled = snapshot.recall(diagnostics, stats)
+        if recalled is not None:  # nothing changed since the last review of these files
+            return recalled
+    store = snapshot.store
     reviewer = reviewer if reviewer is not None else Reviewer(config)
-    if not any(source.file is not None for source in sources):
-        cache_dir = None  # snippets are never cached
     jobs = max(1, jobs or available_cores())
-    store = _open_cache(cache_dir, config, reviewer, stats)
     stats.files = len(sources)
-
-    snapshot_key = _tree_key(store, sources) if change is None else None
-    snapshot = store.load(snapshot_key) if snapshot_key is not None else None
-    if isinstance(snapshot, ReviewResult):  # nothing changed since the last review of this tree
-        stats.cached = len(sources)
-        return _final(snapshot, diagnostics, reviewer, change)
 
     with spill_files.Spill() as spill:
         try:
             reviewed, todo, again = _review(sources, store, reviewer, jobs, progress, change, stats, spill)
         finally:
             cache_store.forget_decoded()
+    result = _final(reviewed, diagnostics, reviewer, change)
     if store is not None:
         store.save_index()
         if todo or again:
             store.prune()
-        snapshot_key = _tree_key(store, sources) if change is None else None
-        if snapshot_key is not None:
-            store.store(snapshot_key, _report_part(reviewed))
-    return _final(reviewed, diagnostics, reviewer, change)
+        snapshot.remember(result, diagnostics)
+    return result
 
 
 def _review(sources: list[SourceFile], store: cache_store.Cache | None, reviewer: Reviewer, jobs: int, progress: bool,
@@ -1192,48 +1149,6 @@ def _final(reviewed: ReviewResult, diagnostics, reviewer: Reviewer, change) -> R
 def _report_part(result: ReviewResult) -> ReviewResult:
     """What a report needs of a review (not the facts kept for the project pass)."""
     return dataclasses.replace(result, sink_records=[], call_sites=[], parameters={}, change=None)
-
-
-def _tree_key(store: cache_store.Cache | None, sources: list[SourceFile]) -> str | None:
-    """The key of the whole review of ``sources`` when every file is known to the cache and
-    unchanged since it was read (by its identity alone: nothing is read)."""
-    if store is None or not sources:
-        return None
-    parts = []
-    for source in sources:
-        digest = _known_digest(store, source)
-        if digest is None:
-            return None
-        parts.append(f"{source.path}\0{source.module_name}\0{digest}")
-    return store.result_key(_digest_of(parts), "<tree>", "", "whole review")
-
-
-def _digest_of(parts: list[str]) -> str:
-    import hashlib
-
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _open_cache(cache_dir, config: Config, reviewer: Reviewer, stats: RunStats) -> cache_store.Cache | None:
-    if cache_dir is None:
-        return None
-    try:
-        return cache_store.Cache.open(cache_dir, engine_key(config, reviewer))
-    except cache_store.CacheUnavailable as exc:
-        stats.cache_note = str(exc)
-        return None
-
-
-def _known_digest(store: cache_store.Cache, source: SourceFile) -> str | None:
-    """The content hash the cache recorded for this file, if its identity (stat) is unchanged:
-    known without reading the file. None for stdin snippets and unknown or changed files."""
-    if source.file is None or source.snippet:
-        return None
-    try:
-        stat = os.stat(source.file)
-    except OSError:
-        return None
-    return store.known_hash(os.path.abspath(source.file), stat)
 
 
 class _Progress:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 
 Formatter = Callable[..., str]
 

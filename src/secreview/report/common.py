@@ -6,7 +6,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Diagnostic, Finding, path_bytes
 
 SEVERITIES = ("high", "medium", "low")

@@ -11,7 +11,7 @@ comments on files of the change. Files that could not be reviewed get a file com
 from __future__ import annotations
 
 from secreview.changes_filter import anchor
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Diagnostic, Finding
 from secreview.report.common import dump_json
 from secreview.report.review_comments import comment_body, cwe_url, note_body, run_id, summary, tool_path

@@ -14,7 +14,7 @@ several lines). GitHub accepts comments only on lines of the pull request's diff
 from __future__ import annotations
 
 from secreview.changes_filter import anchor
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Finding
 from secreview.report.common import dump_json, shown
 from secreview.report.review_comments import comment_body, note_body, summary, tool_path

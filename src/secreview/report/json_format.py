@@ -8,7 +8,7 @@ added within a version (the schema file of that release lists it).
 from __future__ import annotations
 
 from secreview import __version__
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Diagnostic, Finding, TraceStep
 from secreview.report.common import (SEVERITIES, dump_json, notices, not_reviewed, partly_reviewed, percent_encoded,
                                      report_paths, shown, undecodable, warnings)

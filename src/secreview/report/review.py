@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Diagnostic, Finding, TraceStep
 from secreview.report.common import (input_problems, line_span, notices, not_reviewed, partly_reviewed, warnings, plural,
                                      reviewed_inputs, severity_counts, visible)

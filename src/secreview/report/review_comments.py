@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from secreview.changes_filter import Anchor
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Diagnostic, Finding, raw_bytes
 from secreview.inputs.changes import Change, repository_path
 from secreview.report.common import notices, visible

@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path, PurePath
 
 from secreview import __version__
-from secreview.engine import ReviewResult
+from secreview.result import ReviewResult
 from secreview.findings import Diagnostic, Finding, Level, TraceStep
 from secreview.report.common import dump_json, notices, not_reviewed, partly_reviewed, percent_encoded
 from secreview.suppress import INLINE_FORMS

@@ -20,7 +20,7 @@ import io
 from rich.console import Console
 from rich.text import Text
 
-from secreview.engine import EXCERPT_MAX_SPAN, EXCERPT_RADIUS, ReviewResult
+from secreview.result import EXCERPT_MAX_SPAN, EXCERPT_RADIUS, ReviewResult
 from secreview.findings import Diagnostic, Finding
 from secreview.report.common import notices, not_reviewed, partly_reviewed, plural, severity_counts, visible, warnings
 
