@@ -5,7 +5,8 @@ engine's per-file work in parallel, and merges the per-file results in input ord
 is the same whatever the number of jobs.
 
 When every file of the review is unchanged since the last run (by its identity alone), the whole
-report is one cache entry ("tree snapshot"): nothing is read, parsed or merged. Otherwise:
+report is one cache entry ("tree snapshot", snapshot.py): nothing is read, parsed or merged,
+and the command line asks it before importing this module. Otherwise:
 
     1. read every file (content hash, cache look-up, a scan of its imports: dataflow/order.py),
        but a file the cache knows unchanged by its identity: its result carries its imports;
