@@ -49,7 +49,7 @@ from secreview.models import (
 from secreview.models.sanitizers import BACKSLASH_OPEN_REDIRECT
 from secreview.models.sql_statements import SQL_STATEMENT_PACKAGES
 from secreview.models.responses import CONTENT_TYPE_DECLARING_MODULES, REST_REPRESENTATION, REST_RESOURCE_CLASSES
-from secreview.dataflow.responses import TEXT, html_content_type, summary_kind
+from secreview.dataflow.responses import TEXT, html_content_type, summary_kind, unseen_call_kind
 from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, DRF_SERIALIZER_HANDLER_METHODS, FIELD_CLASS_MODULES
 from secreview.models.sources import FLASK_ADMIN_EXPOSE_NAME, HTTP_SERVER_REQUEST_ATTRIBUTES, LITESTAR_MODULES, LITESTAR_ROUTE_DECORATORS, TORNADO_HANDLER_READS
 from secreview.models.sources import NINJA_ROUTE_METHODS, NINJA_ROUTERS
@@ -793,14 +793,15 @@ class FileFlow:
     def response_kind(self, call: ast.Call, chain: list) -> str:
         """What ``call`` returns as a web response body (dataflow/responses.py), as the called
         function's summary says: a helper an enclosing function defines (``def status_of(uuid)``
-        in a blueprint factory), else a project function; TEXT when not known."""
+        in a blueprint factory), else a project function; when it has none, what its name says
+        (``h.redirect_to(...)``: a response; else TEXT)."""
         func = call.func
         definition = _enclosing_definition(func.id, chain) if func.__class__ is ast.Name else None  # type: ignore[attr-defined]
         if definition is not None:
             summary = self.local_summaries.get(self.function_qualname(definition))
         else:
             summary = self.summary_for(self.qualname(func), func)
-        return summary_kind(summary.returns_kind, summary.returns_class) if summary is not None else TEXT
+        return summary_kind(summary.returns_kind, summary.returns_class) if summary is not None else unseen_call_kind(func)
 
     def _note_handler(self, node: ast.ClassDef, method: ast.AST, tornado: bool, falcon: bool, cherrypy: bool, exposed_class: bool) -> None:
         """What a handler method of Tornado, Falcon or CherryPy is given (see web_handlers.py)."""

@@ -36,7 +36,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
 from secreview.dataflow.responses import (
     JSON_TEXT, NOT_KNOWN as _TYPE_NOT_KNOWN, RESPONSE, TEXT, TYPED, body_kind, container_values,
-    declared_content_type, html_content_type, join_kinds, summary_kind,
+    declared_content_type, html_content_type, join_kinds, summary_kind, unseen_call_kind,
 )
 from secreview.dataflow.parameters import (
     CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, converting_declaration, declared_pattern,
@@ -826,13 +826,14 @@ class FunctionAnalysis:
     def call_kind(self, call: ast.Call) -> str:
         """What a call returns as a web response body: the called project function's summary says
         -- the one its evaluation found (see ``summary_for``'s memo): nothing more is asked of the
-        project (a question changes what the file depends on)."""
+        project (a question changes what the file depends on); without one, what its name says
+        (``h.redirect_to(...)``: see unseen_call_kind)."""
         func = call.func
         name = self.resolved_name(func)
         own = func.attr if type(func) is ast.Attribute and type(func.value) is _NAME and func.value.id in ("self", "cls") else None
         memo = self._summary_for
         summary = memo.get((name, own, False)) or memo.get((name, own, True))
-        return summary_kind(summary.returns_kind, summary.returns_class) if summary is not None else TEXT
+        return summary_kind(summary.returns_kind, summary.returns_class) if summary is not None else unseen_call_kind(func)
 
     def local_values(self, name: str) -> list[ast.expr] | None:
         """What this function (or the module) binds ``name`` to, not counting a container's contents."""

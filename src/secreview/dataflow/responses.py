@@ -25,7 +25,8 @@ from collections.abc import Callable
 
 from secreview.models.responses import (
     HTML_RESPONSES, JSON_TEXT_CALLS, NOT_HTML_RESPONSES, RESPONSE_BUILDERS, RESPONSE_CLASSES,
-    OBJECT_RENDER_METHODS, RESPONSE_RETURNING_METHODS, RESPONSE_SUFFIX,
+    OBJECT_RENDER_METHODS, RESPONSE_RETURNING_METHODS, RESPONSE_SUFFIX, UNSEEN_HTML_MAKER_WORD,
+    UNSEEN_RESPONSE_MAKER_SUFFIX, UNSEEN_RESPONSE_MAKERS,
 )
 
 RESPONSE, TYPED, JSON_TEXT, TEXT = "response", "typed", "json", ""
@@ -67,6 +68,19 @@ def _object_render(name: str | None, func: ast.expr) -> bool:
     function (``render(request, "page.html", ctx)``, ``shortcuts.render(...)``)."""
     return (func.__class__ is ast.Attribute and func.attr in OBJECT_RENDER_METHODS  # type: ignore[attr-defined]
             and not (name or "").startswith(_FRAMEWORK_RENDER_PREFIXES))
+
+
+def unseen_call_kind(func: ast.expr) -> str:
+    """What a call of a function without a summary (a library's, a helper a registry hands out at
+    run time: ``h.redirect_to(...)``) returns as a body, by the name it is called by: a response
+    for ``redirect_to`` and the ``*_response`` makers (``storage.as_response(data)``), else TEXT
+    (whatever it was given may be in it)."""
+    last = func.attr if func.__class__ is ast.Attribute else getattr(func, "id", "")  # type: ignore[attr-defined]
+    if last in UNSEEN_RESPONSE_MAKERS:
+        return RESPONSE
+    if last.endswith(UNSEEN_RESPONSE_MAKER_SUFFIX) and UNSEEN_HTML_MAKER_WORD not in last.lower():
+        return RESPONSE
+    return TEXT
 
 
 def summary_kind(returns_kind: str, returns_class: str | None) -> str:

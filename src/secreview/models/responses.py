@@ -50,6 +50,15 @@ RESPONSE_BUILDERS = frozenset({
     "response_class",
 })
 RESPONSE_SUFFIX = "Response"
+# Calls of a function this review cannot see (a library's, or one a plugin toolkit hands out at run
+# time, ``h.redirect_to(...)`` of CKAN's helper registry) that make a response object by their name,
+# never an HTML body of the caller's: a redirection (CKAN's and Pylons' ``redirect_to``) and the
+# snake-case ``*_response`` makers (``storage.as_response(data)``, ``to_response()``). A project
+# function is judged by its summary instead, whatever its name; a maker naming HTML
+# (``html_response(body)``) makes its body from what it is given, so it stays text.
+UNSEEN_RESPONSE_MAKERS = frozenset({"redirect_to"})
+UNSEEN_RESPONSE_MAKER_SUFFIX = "_response"
+UNSEEN_HTML_MAKER_WORD = "html"
 # Methods of template objects that give the rendered text (``Template(src).render(q=q)``, a Tornado
 # template's ``generate()``): text, whether escaped or not, not a response -- though named like one.
 OBJECT_RENDER_METHODS = frozenset({"render", "render_async", "generate"})

@@ -99,7 +99,10 @@ def _tainted_only(hit):
         (Response(...), current_app.response_class(...), jsonify(), redirect(), a rendered
         template, a function annotated -> Response) or a dict or list is not an HTML body of the
         view's (a body the helper builds is checked where it is built); neither is a body whose
-        Content-Type the helper declares first as another type. JSON text made by json.dumps()
+        Content-Type the helper declares first as another type. A function the review cannot
+        see (a library's, a helper a registry hands out at run time: CKAN's h.redirect_to()) is
+        judged by its name: redirect_to() and the *_response() makers (storage.as_response())
+        make a response, any other (html_response(), h.render_title()) text. JSON text made by json.dumps()
         and returned as a str is still HTML to Flask (text/html: a browser opening the URL
         renders it) but meant for script: medium confidence at most. A Content-Type set to a
         value that is not a constant (self.set_header("Content-Type", self.content_type), by
