@@ -114,3 +114,79 @@ def test_a_content_type_not_known_here_is_low_and_a_choice_including_html_is_htm
     """)
     assert {line: level for line, (level, _) in found.items()} == {10: Level.LOW, 18: Level.HIGH, 24: Level.HIGH}
     assert "the Content-Type is set to `kind`, not known here: if it is text/html" in found[10][1]
+
+
+def test_a_helpers_body_of_a_type_not_known_or_json_text_limits_the_flows_from_its_callers():
+    found = xss("""
+        import json
+        from flask import Flask, Response, request
+
+        app = Flask(__name__)
+
+        def streamed(chunks, mimetype="application/octet-stream"):
+            return Response(iter(chunks), mimetype=mimetype)
+
+        def page(chunks):
+            return Response(iter(chunks), mimetype="text/html")
+
+        @app.route("/stream")
+        def stream():
+            return streamed(["<p>" + request.args["q"]], request.args.get("kind"))
+
+        @app.route("/page")
+        def show():
+            return page(["<p>" + request.args["q"]])
+    """)
+    assert {line: level for line, (level, _) in found.items()} == {8: Level.LOW, 11: Level.HIGH}
+    assert found[8][1].endswith("`mimetype`, not known here: only if it is text/html does markup in it run script.")
+    assert "not known here" not in found[11][1]
+
+
+def test_a_tornado_helper_writing_json_text_gives_its_callers_flows_medium_at_most():
+    found = xss("""
+        import json
+        import tornado.web
+
+        class RowsHandler(tornado.web.RequestHandler):
+            def send_rows(self, rows):
+                self.write(json.dumps({"rows": rows}))
+
+            def send_title(self, title):
+                self.write("<h1>" + title + "</h1>")
+
+            def get(self):
+                self.send_rows([self.get_argument("q")])
+
+            def post(self):
+                self.send_title(self.get_argument("title"))
+    """)
+    assert {line: level for line, (level, _) in found.items()} == {7: Level.MEDIUM, 10: Level.HIGH}
+    assert "JSON text (json.dumps), which the framework sends as text/html" in found[7][1]
+
+
+def test_make_response_given_a_view_tuple_reads_its_body_and_headers():
+    found = xss("""
+        from flask import Flask, make_response, request
+
+        app = Flask(__name__)
+
+        @app.route("/plain")
+        def plain():
+            return make_response(("<p>" + request.args["q"], 400, {"Content-Type": "text/plain"}))
+
+        @app.route("/status")
+        def status():
+            return make_response(("<p>" + request.args["q"], 400))
+
+        def finish(body, status=200, headers=None):
+            if headers is None:
+                headers = {}
+            headers["Content-Type"] = "application/json"
+            return make_response((body, status, headers))
+
+        @app.route("/finished")
+        def finished():
+            return finish(request.args["q"])
+    """)
+    assert {line: level for line, (level, _) in found.items()} == {12: Level.HIGH, 18: Level.LOW}
+    assert "the response's headers (`headers`) come from elsewhere" in found[18][1]

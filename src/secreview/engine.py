@@ -218,7 +218,7 @@ class Reviewer:
     def check_parsed(self, parsed: ParsedFile, facts: FileFacts, flow: FileFlow | None) -> tuple[list[Finding], int]:
         ctx = RuleContext(parsed, facts, flow)
         hits, checks = self.dispatcher.run(parsed.tree, ctx)
-        findings = [make_finding(rule, hit, ancestors, parsed) for rule, hit, ancestors in hits]
+        findings = [make_finding(rule, hit, ancestors, parsed) for rule, hit, ancestors in hits if not hit.limits_only]
         if flow is not None and flow.sink_records:
             _carry_solutions(hits, flow.sink_records)
         return findings, checks

@@ -40,6 +40,9 @@ class Hit:
     # depends on what the rule saw there, not on the data: SQL literals escaped for some dialects).
     flows_at_most: Level | None = None
     flows_caveat: str = ""
+    # No finding of its own (the value here is no untrusted data the rule reports by itself): the
+    # hit only carries ``flows_at_most``/``flows_caveat`` to the flows reaching the sink from callers.
+    limits_only: bool = False
 
 
 CheckFn = Callable[[ast.AST, "RuleContext"], "Hit | Iterable[Hit] | None"]

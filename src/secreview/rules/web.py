@@ -107,7 +107,10 @@ def _tainted_only(hit):
         renders it) but meant for script: medium confidence at most. A Content-Type set to a
         value that is not a constant (self.set_header("Content-Type", self.content_type), by
         the handler or the helper), or response headers made elsewhere (a callback's, an upstream
-        response's), leave the type unknown: low confidence.""",
+        response's), leave the type unknown: low confidence. Both limits hold too for the flows
+        reaching such a body in a helper from its callers (def streamed(chunks, mimetype): return
+        Response(chunks, mimetype=mimetype)). make_response((body, status, headers)) is read as
+        make_response(body, status, headers).""",
     solution="""Render through a template with autoescaping (render_template / Django templates),
         or escape the value with markupsafe.escape() / html.escape() before inserting it; return
         JSON with jsonify/JsonResponse for data.""",
@@ -152,6 +155,9 @@ def check_xss(node: ast.AST, ctx: RuleContext):
     else:
         value = ctx.argument(node, 0, "content") or ctx.argument(node, 0, "response")
         target = node
+        positional = _make_response_arguments(node, ctx)
+        if positional is not node.args:
+            value = positional[0]  # ``make_response((body, status, headers))``
         if isinstance(value, ast.Call) and ctx.call_name(value) in (*MARK_SAFE_CALLS, *MARKUP_CALLS):
             return None  # HTML marked safe: reported once, by the mark-safe/Markup rules, at that call
         if value is not None and ctx.call_name(node) == "flask.make_response" and _json_body(value, ctx):
@@ -165,9 +171,9 @@ def check_xss(node: ast.AST, ctx: RuleContext):
         if not _html_content_type(mimetype):
             return None
         headers = ctx.keyword(node, "headers")
-        if headers is None and ctx.call_name(node) == "flask.make_response" and len(node.args) > 1:
-            headers = node.args[-1]  # ``make_response(body, status, headers)``, ``(body, headers)``
-        declared = _headers_content_type(headers, ctx, len(node.args) > 2 or ctx.keyword(node, "headers") is not None) \
+        if headers is None and ctx.call_name(node) == "flask.make_response" and len(positional) > 1:
+            headers = positional[-1]  # ``make_response(body, status, headers)``, ``(body, headers)``
+        declared = _headers_content_type(headers, ctx, len(positional) > 2 or ctx.keyword(node, "headers") is not None) \
             if headers is not None else None
         if not _html_content_type(declared):
             return None
@@ -181,6 +187,18 @@ def check_xss(node: ast.AST, ctx: RuleContext):
             return _xss_hit(ctx, target, value, None, TYPED,
                             f"the response's headers (`{ctx.source(headers)}`) come from elsewhere and may set its Content-Type")  # type: ignore[arg-type]
     return _xss_hit(ctx, target, value, None)
+
+
+def _make_response_arguments(call: ast.Call, ctx: RuleContext) -> list[ast.expr]:
+    """What Flask's ``make_response`` makes the response of, in order (body, then status and/or
+    headers): its arguments, or the elements of the view-return tuple it is given as its one
+    argument (``make_response((body, 400, headers))``, as a view would return them). Any other
+    call: its arguments as they are."""
+    arguments = call.args
+    if (len(arguments) == 1 and arguments[0].__class__ is ast.Tuple and arguments[0].elts  # type: ignore[attr-defined]
+            and ctx.call_name(call) == "flask.make_response"):
+        return arguments[0].elts  # type: ignore[attr-defined]
+    return arguments
 
 
 def _content_type_of(value: ast.expr, ctx: RuleContext):
@@ -209,17 +227,21 @@ def _xss_hit(ctx: RuleContext, target: ast.AST, value: ast.expr | None, function
             return None  # ``response.content_type = "text/plain"`` then ``return "you said " + q``
         if declared is NOT_KNOWN and kind in (TEXT, JSON_TEXT):
             kind, typed_by = TYPED, f"the Content-Type is set first to `{ctx.source(expression)}`, not known here"  # type: ignore[arg-type]
-    hit = _tainted_only(dynamic_value_hit(
+    hit = dynamic_value_hit(
         ctx, target, value,
         tainted="The HTML response includes {source} without escaping: a crafted link runs script in the victim's browser.",
         dynamic="The HTML response includes a non-constant value.",
         sink_note="written into the HTML response",
-    ))
+    )
     if hit is None:
         return None
     if kind == TYPED and not typed_by:
         typed_by = (f"`{ctx.source(value.func)}()` sets the Content-Type to a value not known here"  # type: ignore[attr-defined]
                     if value.__class__ is ast.Call else "the function that makes the body sets the Content-Type to a value not known here")
+    _limit_flows(hit, kind, typed_by)
+    if not hit.trace:  # (no request data here: only what the body's kind says of the callers' flows)
+        hit.limits_only = True
+        return hit if hit.flows_at_most is not None else None
     dynamic = compose(ctx, value).dynamic
     if all(_numeric_route_value(piece, function or ctx.function, ctx) for piece in dynamic):
         return None  # only numbers inserted: ``"<p>%d items</p>" % n`` (%d of a str raises TypeError)
@@ -236,6 +258,19 @@ def _xss_hit(ctx: RuleContext, target: ast.AST, value: ast.expr | None, function
         hit.message = hit.message.replace(": a crafted link runs script", (
             f"; {typed_by}: if it is text/html, a crafted link runs script"), 1)
     return hit
+
+
+def _limit_flows(hit: Hit, kind: str, typed_by: str) -> None:
+    """The confidence a body of this ``kind`` allows the flows reaching it from the callers of its
+    function (a helper given the request data: ``def streamed(data, mimetype): return
+    Response(data, mimetype=mimetype)``), as for the data found here: medium at most for JSON
+    text, low for a Content-Type not known here; with the reason after their message."""
+    if kind == JSON_TEXT:
+        hit.flows_at_most = MEDIUM
+        hit.flows_caveat = ", JSON text (json.dumps), which the framework sends as text/html: opened as a page, markup in it runs script"
+    elif kind == TYPED:
+        hit.flows_at_most = LOW
+        hit.flows_caveat = f"; {typed_by}: only if it is text/html does markup in it run script"
 
 
 def _returned_kind(value: ast.expr, ctx: RuleContext) -> str:
