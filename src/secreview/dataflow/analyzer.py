@@ -55,7 +55,8 @@ from secreview.models import (
     KEYED_GETTER_PREFIXES, KEYED_GETTER_QUALIFIERS, KEYED_GETTER_NAMES, KEY_KEYWORDS, KEYED_MADE_THINGS, KEYED_STORES,
 )
 from secreview.models.sanitizers import (
-    ADDRESS_TEXT_ATTRIBUTES, BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT, BASE_NAME_ATTRIBUTES, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS,
+    ADDRESS_TEXT_ATTRIBUTES, BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT, BASE_NAME_ATTRIBUTES, IN_MEMORY_FILE,
+    IN_MEMORY_FILE_CWES, IN_MEMORY_FILE_READS, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS,
     REDIRECT_CWES, SAME_SITE_PATH, URL_ENCODED, RELATIVE_MARKS, RELATIVE_NO_BACKSLASH, RELATIVE_NO_DOUBLE_SLASH, RELATIVE_NO_HOST, RELATIVE_NO_SCHEME,
     RELATIVE_PATH_MARKS,
 )
@@ -1025,6 +1026,8 @@ class FunctionAnalysis:
 
     def stmt_For(self, node: ast.For, state: State) -> State | None:
         iterable = self.expr(node.iter, state)
+        if iterable.proves_any_of(_IN_MEMORY_FILE_MARK):
+            iterable = iterable.proof_undone(IN_MEMORY_FILE_CWES)  # ``for line in io.StringIO(text)``: its lines
         element = self.numbered(node.iter, whole_proof_only(iterable.whole()))
         if self.unit.may_hold_archives and self.archive_class(node.iter) == "tarfile.TarFile":
             element = self.archive_members(node.iter)  # ``for member in tf``: its members
@@ -1661,6 +1664,8 @@ class FunctionAnalysis:
             kept = _kept_by_substitution(node, self)  # ``re.sub(r"[^a-z0-9_-]+", "", x)``: only those are left
             if kept is not None:
                 return PROVEN if not kept else join(whole_proof_only(receiver.whole()), arguments).proved(kept)
+        if method in IN_MEMORY_FILE_READS and receiver.proves_any_of(_IN_MEMORY_FILE_MARK):
+            return join(receiver.proof_undone(IN_MEMORY_FILE_CWES), arguments)  # ``io.StringIO(x).read()``: x
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             if method in RECEIVING_METHODS:  # ``await websocket.receive_text()``, ``await reader.readline()``
                 message = self.received(node)
@@ -3270,6 +3275,7 @@ _INSTANCE_EXPRESSIONS = frozenset({_NAME, ast.Call})  # receivers of a property 
 _CHECK_RESULTS = frozenset({ast.Compare, ast.UnaryOp, ast.BoolOp, ast.Call, _CONSTANT, _NAME})
 _ENUM_MEMBER_ATTRIBUTES = frozenset({"value", "name"})
 _FIXED_DESTINATION_CWES = frozenset({601, 918})
+_IN_MEMORY_FILE_MARK = frozenset({IN_MEMORY_FILE})  # (a value that is, or holds, an in-memory file)
 
 
 def _fixed_destination(value: Taint, prefix: str | None) -> Taint:

@@ -493,6 +493,26 @@ class Taint:
         return Taint(frozenset(replace(origin, sanitized=origin.sanitized & _LOOKED_UP) if origin.sanitized else origin
                                for origin in whole.origins))
 
+    def proof_undone(self, cwes: frozenset[int]) -> "Taint":
+        """The value with what ``cwes`` proved of it taken back (the data read out of an in-memory
+        file: ``io.StringIO(x).read()`` is ``x`` again); any other proof stays."""
+        whole = self.whole()
+        if whole is PROVEN:
+            return whole
+        origins = frozenset(replace(origin, sanitized=origin.sanitized - cwes) if origin.sanitized & cwes else origin
+                            for origin in whole.origins)
+        if whole.__class__ is Proven:
+            left = whole.cwes - cwes  # type: ignore[attr-defined]
+            return _proven(origins, left) if left else Taint(origins)
+        return Taint(origins)
+
+    def proves_any_of(self, cwes: frozenset[int]) -> bool:
+        """Did something prove all of the value, or one of its flows, safe for one of ``cwes``?"""
+        whole = self.whole()
+        if whole.__class__ is Proven and not whole.cwes.isdisjoint(cwes):  # type: ignore[attr-defined]
+            return True
+        return any(not origin.sanitized.isdisjoint(cwes) for origin in whole.origins)
+
     def reportable_for(self, cwe: int | None) -> list[Origin]:
         return [o for o in ordered(self.whole().origins) if o.kind == INPUT and o.reportable and o.reaches(cwe)]
 

@@ -25,6 +25,14 @@ URL_ENCODED = -622
 # "is_safe_url" recipe) holds for "/\evil.example", which browsers read as "//evil.example". Such a
 # value is still an open redirect, reported at medium confidence at most with a step saying why.
 BACKSLASH_OPEN_REDIRECT = -601
+# A marker "CWE": an in-memory file (``io.BytesIO(data)``, ``io.StringIO(text)``), a file object
+# holding the data given, never a file system path: ``send_file(io.BytesIO(report), ...)`` sends
+# those bytes, whether made in the view or returned by a helper. Still the data for everything
+# else (``pickle.load(io.BytesIO(body))`` loads the request's bytes). Reading it back
+# (IN_MEMORY_FILE_READS, iterating its lines) gives the data as it was given: a path again.
+IN_MEMORY_FILE = -623
+IN_MEMORY_FILE_CWES = frozenset({22, 23, 36, IN_MEMORY_FILE})
+IN_MEMORY_FILE_READS = frozenset({"read", "read1", "readline", "readlines", "getvalue", "getbuffer"})
 
 SANITIZERS: dict[str, frozenset[int]] = {
     # IPv6 parsers (and the ip_* ones, which accept IPv6) keep a scope id: since Python 3.9
@@ -56,6 +64,9 @@ SANITIZERS: dict[str, frozenset[int]] = {
     "flask.render_template": frozenset({79, 80}),
     "django.shortcuts.render": frozenset({79, 80}),
     "django.template.loader.render_to_string": frozenset({79, 80}),
+    # In-memory files (see IN_MEMORY_FILE below): never a file system path.
+    "io.BytesIO": IN_MEMORY_FILE_CWES,
+    "io.StringIO": IN_MEMORY_FILE_CWES,
     # Joins that refuse to leave the base directory
     "django.utils._os.safe_join": frozenset({22, 23, 36}),
     # The default storage's full path of a name is its safe_join with the storage's directory
