@@ -324,7 +324,12 @@ def check_mako(call: ast.Call, ctx: RuleContext):
         ImmutableSandboxedEnvironment (made there, through a name bound once, a self.<attribute>
         the class sets to one, or a function of the file returning one) is low confidence, as are
         the flows into it from callers: the sandbox is Jinja's documented defence for templates
-        users write, and what remains is the risk of a sandbox escape.""",
+        users write, and what remains is the risk of a sandbox escape. A from_string() called on a
+        class (cls, a class of the file, an imported CapWords name of a library that is no
+        template engine: ``UserID.from_string(text)``, ``Version.from_string(s)``) is an
+        alternative constructor, not Jinja's or Django's method of an environment instance: not
+        reported. Nor is the project's own from_string(), on a class or an instance: a template it
+        compiles is reported in its body.""",
     solution="""Keep the template constant (a file or a literal) and pass the values as render
         variables: render_template_string("Hello {{ name }}", name=name). If users must write
         templates, use jinja2.sandbox.SandboxedEnvironment and still treat it as risky.""",
@@ -341,7 +346,7 @@ def check_template_source(call: ast.Call, ctx: RuleContext):
         source = ctx.argument(call, 0, TEMPLATE_SOURCE_CALLS[name])
     else:
         source = ctx.argument(call, 0, "source")
-    if source is None:
+    if source is None or (name not in TEMPLATE_SOURCE_CALLS and _compiles_no_template(ctx, call)):
         return None
     known_library = name in TEMPLATE_SOURCE_CALLS or any(ctx.facts.imports.imports_module(m) for m in TEMPLATE_LIBRARIES)
     called = ctx.source(call.func)
@@ -354,6 +359,42 @@ def check_template_source(call: ast.Call, ctx: RuleContext):
         tainted=f"`{called}` compiles a template built from {{source}} (`{{code}}`); template syntax in it runs on the server.",
         dynamic=f"`{called}` compiles a template built from `{{code}}`, which is not a constant; if it can carry outside data, template syntax in it runs on the server.",
     )
+
+
+def _compiles_no_template(ctx: RuleContext, call: ast.Call) -> bool:
+    """``UserID.from_string(text)``: a ``from_string`` that is no template engine's. Jinja's and
+    Django's ``from_string`` are methods of an environment (an engine) *instance*; called on a
+    class, a ``from_string`` is an alternative constructor that parses its argument. So is the
+    project's own ``from_string``, on a class or an instance: the analysis follows it into its
+    body, and a template it compiles there is judged there (as the project's own ``execute`` is
+    for SQL)."""
+    if ctx.flow is not None and ctx.flow.calls_project_method(call):
+        return True
+    return isinstance(call.func, ast.Attribute) and _names_a_class(ctx, call.func.value)
+
+
+# Modules whose classes compile templates: a ``from_string`` on one of theirs stays a sink.
+_TEMPLATE_MODULES = (*TEMPLATE_LIBRARIES, "tornado", "bottle")
+
+
+def _names_a_class(ctx: RuleContext, receiver: ast.expr) -> bool:
+    """``receiver`` is a class, not an instance: ``cls``, a class this module defines, or a name
+    imported from a library that is no template engine and spelled as classes are (``Version``,
+    ``UserID``; not ``ENV`` nor ``env``, the names of instances)."""
+    if isinstance(receiver, ast.Name) and receiver.id == "cls":
+        return True
+    if not isinstance(receiver, (ast.Name, ast.Attribute)):
+        return False  # ``Environment().from_string``, ``engines["django"].from_string``
+    last = receiver.id if isinstance(receiver, ast.Name) else receiver.attr
+    if not (last[:1].isupper() and not last.isupper()):
+        return False
+    if isinstance(receiver, ast.Name) and last in ctx.facts.imports.local_defs:
+        return any(isinstance(statement, ast.ClassDef) and statement.name == last for statement in ctx.parsed.tree.body)
+    root = receiver
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    qualified = ctx.qualname(receiver) if isinstance(root, ast.Name) and root.id in ctx.facts.imports.aliases else None
+    return qualified is not None and qualified.split(".")[0] not in _TEMPLATE_MODULES
 
 
 def _sandboxed_hit(ctx: RuleContext, call: ast.Call, source: ast.expr, called: str, sandbox: str) -> Hit | None:
