@@ -32,7 +32,7 @@ from secreview.dataflow.routes import question as route_question
 from secreview.dataflow import dependencies, flask_configs, forms, module_state, raw_servers, received, web_handlers
 from secreview.dataflow.web_handlers import datasette_plugin
 from secreview.dataflow.order import components_dependencies_first
-from secreview.dataflow.analyzer import ALL_ENTRY, BASES_ENTRY, PROPERTIES_ENTRY, STAR_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
+from secreview.dataflow.analyzer import ALL_ENTRY, BASES_ENTRY, MAX_ANCESTORS_FOLLOWED, PROPERTIES_ENTRY, STAR_ENTRY, CONSTRUCTED, INSTANCES_ENTRY, NOTHING, STORED, TASK_ENTRY, CallSite, FunctionAnalysis, FunctionSummary, MODULE_LEVEL, Unproven, assumption_holds, fold
 from secreview.dataflow.analyzer import _element as element_of
 from secreview.dataflow.services import annotated_class
 from secreview.dataflow.values import (
@@ -49,7 +49,7 @@ from secreview.models import (
 from secreview.models.sanitizers import BACKSLASH_OPEN_REDIRECT
 from secreview.models.sql_statements import SQL_STATEMENT_PACKAGES
 from secreview.models.responses import CONTENT_TYPE_DECLARING_MODULES, REST_REPRESENTATION, REST_RESOURCE_CLASSES
-from secreview.dataflow.responses import TEXT, html_content_type, summary_kind, unseen_call_kind
+from secreview.dataflow.responses import RESPONSE_HOOKS, TEXT, hook_content_type, html_content_type, summary_kind, unseen_call_kind
 from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, DRF_SERIALIZER_HANDLER_METHODS, FIELD_CLASS_MODULES
 from secreview.models.sources import FLASK_ADMIN_EXPOSE_NAME, HTTP_SERVER_REQUEST_ATTRIBUTES, LITESTAR_MODULES, LITESTAR_ROUTE_DECORATORS, TORNADO_HANDLER_READS
 from secreview.models.sources import NINJA_ROUTE_METHODS, NINJA_ROUTERS
@@ -1091,6 +1091,8 @@ class FileFlow:
                                   is_property=analysis.self_name is not None and self.is_property(node),
                                   returns_class=_returns_class(node, analysis) if getattr(node, "returns", None) is not None else None,
                                   returns_kind=analysis.returned_kind or TEXT)
+        if self.declares_content_types and getattr(node, "name", None) in RESPONSE_HOOKS and summary.is_method:
+            summary.sets_content_type, summary.content_type_keyword = hook_content_type(node, analysis.literal_value)
         self.values.update(analysis.values)
         if record is not None:
             record.values = analysis.values
@@ -2006,6 +2008,30 @@ class FileFlow:
             found = self.summaries.get(f"{owner}.{name}")
             if found is not None:
                 return found
+        return None
+
+    def response_hooks(self, method: ast.AST) -> list[FunctionSummary]:
+        """The response hooks (responses.RESPONSE_HOOKS, in that order) the class of ``method``
+        runs: for each, the definition of the class's own or of the nearest of its ancestors, in
+        this file or another (the first of a depth-first walk of the bases, as for an inherited
+        method, see FunctionAnalysis.inherited_method)."""
+        class_name = self.class_of_method.get(id(method))
+        if class_name is None:
+            return []
+        found = [self._nearest_method(class_name, hook) for hook in RESPONSE_HOOKS]
+        return [summary for summary in found if summary is not None]
+
+    def _nearest_method(self, class_name: str, name: str) -> FunctionSummary | None:
+        pending, seen = [class_name], set()
+        while pending and len(seen) <= MAX_ANCESTORS_FOLLOWED:
+            owner = pending.pop()
+            if owner in seen:
+                continue
+            seen.add(owner)
+            summary = self.summaries.get(f"{owner}.{name}")
+            if summary is not None:
+                return summary
+            pending += reversed(self.bases_of(owner))
         return None
 
     def bases_of(self, class_name: str) -> list[str]:

@@ -155,6 +155,12 @@ class FunctionSummary:
     # ``return {"name": name}``), TYPED / JSON_TEXT for a body of a declared (not constant) type /
     # JSON text, TEXT ("") otherwise. A view returning such a helper's result returns no HTML text.
     returns_kind: str = ""
+    # A Tornado handler's response hook (``finish``, ``prepare``, ``set_default_headers``: see
+    # dataflow/responses.py): the constant Content-Type it sets for every response ("": none), and
+    # the keyword argument of ``finish`` that replaces it ("": none), as an API base class's
+    # ``finish`` that sends JSON unless told ``set_content_type=...``.
+    sets_content_type: str = ""
+    content_type_keyword: str = ""
 
 
 # The summary entry of what the instances of a class hold (see FileFlow._summarize_classes):

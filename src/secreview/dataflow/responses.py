@@ -248,3 +248,62 @@ def _header_name(value) -> str:
 def _text(value):
     """Bytes (Twisted's header names and values) as text; anything else as it is."""
     return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+# Methods of a Tornado RequestHandler that run for every response the handler sends, last first:
+# an override of ``finish`` (a project's API base class), ``prepare`` (before the handler method),
+# ``set_default_headers`` (when the handler is made). A Content-Type one of them sets is that of a
+# body the handler method writes without declaring one of its own.
+RESPONSE_HOOKS = ("finish", "prepare", "set_default_headers")
+
+
+def hook_content_type(function: ast.AST, literal: Literal) -> tuple[str, str]:
+    """The constant Content-Type a response hook ``function`` sets on every path (in a statement
+    of its body itself; in ``finish``, before it hands the body on to ``super().finish``), and
+    the keyword argument of ``finish`` that replaces it: a parameter with a constant default
+    (``def finish(self, chunk=None, content_type="application/json")``) or one its ``**kwargs``
+    may give (``content_type = kwargs.pop("set_content_type", "application/json")``). ("", "")
+    when it sets none, or no constant."""
+    expression = None
+    for statement in function.body:  # type: ignore[attr-defined]
+        if getattr(function, "name", "") == "finish" and _calls_super(statement, "finish"):
+            break  # (set after: the headers are already sent)
+        expression = _declaring(statement, literal) or expression
+    if expression is None:
+        return "", ""
+    value = _text(literal(expression, None))
+    if isinstance(value, str):
+        return value, ""
+    if expression.__class__ is ast.Name:
+        return _replaceable_default(function, expression.id, literal)  # type: ignore[attr-defined]
+    return "", ""
+
+
+def _replaceable_default(function: ast.AST, name: str, literal: Literal) -> tuple[str, str]:
+    """A Content-Type ``name`` holds unless the caller gives another: (default, keyword)."""
+    arguments = function.args  # type: ignore[attr-defined]
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults = dict(zip([a.arg for a in positional[len(positional) - len(arguments.defaults):]], arguments.defaults))
+    defaults.update((a.arg, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None)
+    if name in defaults:
+        value = _text(literal(defaults[name], None))
+        return (value, name) if isinstance(value, str) else ("", "")
+    options = arguments.kwarg.arg if arguments.kwarg is not None else None
+    bound = [s.value for s in function.body if s.__class__ is ast.Assign  # type: ignore[attr-defined]
+             and any(t.__class__ is ast.Name and t.id == name for t in s.targets)]  # type: ignore[attr-defined]
+    if options is None or len(bound) != 1 or bound[0].__class__ is not ast.Call:
+        return "", ""
+    call = bound[0]
+    func = call.func  # type: ignore[attr-defined]
+    if not (func.__class__ is ast.Attribute and func.attr in ("pop", "get") and func.value.__class__ is ast.Name
+            and func.value.id == options and len(call.args) == 2 and not call.keywords):  # type: ignore[attr-defined]
+        return "", ""
+    keyword, value = literal(call.args[0], None), _text(literal(call.args[1], None))  # type: ignore[attr-defined]
+    return (value, keyword) if isinstance(keyword, str) and isinstance(value, str) else ("", "")
+
+
+def _calls_super(statement: ast.stmt, method: str) -> bool:
+    """``super().finish(...)`` (also returned or awaited) in ``statement``."""
+    return any(node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and node.func.attr == method  # type: ignore[attr-defined]
+               and node.func.value.__class__ is ast.Call and getattr(node.func.value.func, "id", None) == "super"  # type: ignore[attr-defined]
+               for node in ast.walk(statement))

@@ -87,7 +87,12 @@ def _tainted_only(hit):
         returns, and what a Twisted resource's method writes with request.write(); not a body the
         function declares of another type first, in the same block or an enclosing one
         (response.content_type = "text/plain", set_header("Content-Type", ...),
-        request.setHeader(b"content-type", ...)), Sanic's text(),
+        request.setHeader(b"content-type", ...)), nor, in a Tornado handler that declares none,
+        a body its class or a base (of any file) sends with another type in a hook run for every
+        response: prepare(), set_default_headers(), an override of finish() setting it before
+        super().finish() (an API base class sending JSON; a finish() given the keyword that
+        changes the type is judged by the value given, and a handler that flush()es first sends
+        its headers before finish() runs), Sanic's text(),
         json(), empty(), raw() and file() responses, Bottle's static_file() and template(),
         Bottle's HTTPError() (its default error page escapes the body), what a FastAPI or Django
         Ninja route returns (serialized as JSON; not an HttpResponse it builds, nor a Ninja API
@@ -387,7 +392,40 @@ def _check_tornado_write(call: ast.Call, ctx: RuleContext):
     kind = _returned_kind(value, ctx)
     if kind == RESPONSE:
         return None  # ``self.write(self.serialize(data))``: a helper that declares JSON first
+    if kind in (TEXT, JSON_TEXT) and _declared_content_type_before(function, call, ctx)[0] is None:
+        hooked, expression = _hook_content_type(call, function, ctx)
+        if not _html_content_type(hooked):
+            return None  # an API base class's ``finish`` (or ``prepare``...) sends it as JSON
+        if hooked is NOT_KNOWN:
+            return _xss_hit(ctx, call, value, function, TYPED, f"the Content-Type is set to `{ctx.source(expression)}`, not known here")
     return _xss_hit(ctx, call, value, function, kind)
+
+
+def _hook_content_type(call: ast.Call, function: ast.AST, ctx: RuleContext):
+    """The Content-Type the handler's response hooks (dataflow/responses.py: an override of
+    ``finish``, ``prepare``, ``set_default_headers``, its class's or inherited) set for a body the
+    handler method writes with ``call`` and declares no type of: the last of them to run that
+    sets one (None: none does); with the expression of ``call`` that chooses it, when ``finish``
+    is given it (``self.finish(body, set_content_type=mimetype)``)."""
+    if ctx.flow is None:
+        return None, None
+    for hook in ctx.flow.response_hooks(function):
+        if not hook.sets_content_type:
+            continue
+        if hook.qualname.endswith(".finish"):
+            if _flushes(function):
+                continue  # (the headers are sent at the first flush, before finish sets its type)
+            given = ctx.keyword(call, hook.content_type_keyword) if hook.content_type_keyword and call.func.attr == "finish" else None  # type: ignore[attr-defined]
+            if given is not None:
+                return _content_type_of(given, ctx), given
+        return hook.sets_content_type, None
+    return None, None
+
+
+def _flushes(function: ast.AST) -> bool:
+    """``self.flush()`` in ``function``: the body so far (and the headers) are sent then."""
+    return any(node.__class__ is ast.Call and getattr(node.func, "attr", None) == "flush"  # type: ignore[attr-defined]
+               for node in ast.walk(function))
 
 
 def _check_twisted_write(call: ast.Call, receiver: ast.Name, ctx: RuleContext):
