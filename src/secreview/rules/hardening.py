@@ -28,8 +28,10 @@ from secreview.rules.context import RuleContext
     description="""`assert` statements are removed when Python runs with -O or PYTHONOPTIMIZE, so a
         check written as an assert silently disappears in optimized deployments. When the assert
         guards authentication, permissions or validation, the guarded code then runs without the
-        check. Asserts in tests, type-narrowing asserts (isinstance) and assert False markers are
-        not reported. An assert is taken as a security check (medium confidence) when it tests a
+        check. Asserts in tests, type-narrowing asserts (isinstance, issubclass) and assert False
+        markers are not reported; an assert that only checks types (``all(isinstance(p,
+        Permission) for p in permissions)``) is argument validation, whatever the names: low.
+        An assert is taken as a security check (medium confidence) when it tests a
         name about permissions or authentication (`user.is_admin`, `can_edit`); not when it only
         tests whether such a value is there (`password is not None`, `assert csrf_token`),
         which fields a dict has
@@ -57,13 +59,36 @@ def check_assert(node: ast.Assert, ctx: RuleContext):
     test = node.test
     if is_test_code(ctx) or ctx.is_constant(test):
         return None  # tests, and `assert False, "unreachable"` markers
-    if isinstance(test, ast.Call) and ctx.call_name(test) in ("isinstance", "builtins.isinstance"):
+    if isinstance(test, ast.Call) and ctx.call_name(test) in _TYPE_TESTS:
         return None  # type narrowing for type checkers, not a run-time guard
-    if (looks_like_security_check(test, skip_data_shape=True) or _asserts_access(test, ctx)) \
+    if not _only_type_tests(test, ctx) and (
+            looks_like_security_check(test, skip_data_shape=True) or _asserts_access(test, ctx)) \
             and not _role_of_something_else(test, ctx) and not _credential_is_there(test):
         return Hit(node, severity=MEDIUM, confidence=MEDIUM,
                    message=f"`assert {ctx.source(test)}` looks like a security check; it is removed under python -O.")
     return Hit(node, message=f"`assert {ctx.source(test)}` is removed under python -O; use an explicit check if it must hold in production.")
+
+
+_TYPE_TESTS = frozenset({"isinstance", "builtins.isinstance", "issubclass", "builtins.issubclass"})
+
+
+def _only_type_tests(test: ast.expr, ctx: RuleContext) -> bool:
+    """``all(isinstance(p, Permission) for p in permissions)``, ``isinstance(a, str) and
+    issubclass(b, Base)``: the test only checks the types of values, whatever their names say
+    (a list of permissions, a user class): argument validation, not an access decision."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _only_type_tests(test.operand, ctx)
+    if isinstance(test, ast.BoolOp):
+        return all(_only_type_tests(value, ctx) for value in test.values)
+    if not isinstance(test, ast.Call):
+        return False
+    called = ctx.call_name(test)
+    if called in _TYPE_TESTS:
+        return True
+    if called in ("all", "any", "builtins.all", "builtins.any") and len(test.args) == 1 and not test.keywords:
+        items = test.args[0]
+        return isinstance(items, (ast.GeneratorExp, ast.ListComp, ast.SetComp)) and _only_type_tests(items.elt, ctx)
+    return False
 
 
 def _credential_is_there(test: ast.expr) -> bool:
