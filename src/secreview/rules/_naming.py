@@ -38,7 +38,8 @@ COUNTED_TOKENS = frozenset({
 })
 # ``<word>_token`` that is a pagination or sync cursor handed out by an API, not a credential.
 CURSOR_TOKENS = frozenset({"page", "next", "prev", "previous", "continuation", "pagination", "cursor", "resume", "sync",
-                           "input", "output"})  # (botocore-style paginators: input_token, output_token)
+                           "input", "output",  # (botocore-style paginators: input_token, output_token)
+                           "since", "batch"})  # (sync and search APIs: since_token, next_batch / batch_token)
 
 # ``<verb>_password`` names an action on a password, an option or a policy about one
 # (``update_password="always"``, ``require_password``), not a password. (Not for tokens: a

@@ -889,8 +889,9 @@ _GETTERS = frozenset({"get", "getenv", "pop", "setdefault", "get_secret"})
         ``headers["X-Api-Key"] = key``). A slice of at most 4 characters (``key[:4]``,
         ``key[-4:]``) tells keys apart without revealing them and is not reported; up to 8, at
         low confidence. Counts and cursors are not credentials: counts of tokens (``max_tokens``,
-        ``prompt_tokens``), pagination cursors (``next_page_token``), values formatted with
-        ``%d``/``{:d}``, parameters annotated ``int`` and names the function counts with
+        ``prompt_tokens``), pagination and sync cursors (``next_page_token``, ``since_token``),
+        values formatted with ``%d``/``{:d}``, parameters annotated ``int`` and names the
+        function counts with
         (``total + tokens``, ``tokens > limit``) are not reported, nor a parser's token compared
         with punctuation (``token == "@"``). A list of ``tokens`` that does not say which
         credential (``grant_tokens``, unlike ``access_tokens``) is low confidence. Nor is a
