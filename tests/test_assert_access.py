@@ -18,3 +18,18 @@ def test_access_words_count_where_they_are_tested_and_a_credential_being_there_i
     confidence = {f.line: f.confidence for f in result.findings if f.rule_id == "assert-used"}
     assert confidence == {11: Level.LOW, 12: Level.LOW, 13: Level.LOW, 19: Level.LOW,
                           24: Level.MEDIUM, 25: Level.MEDIUM, 26: Level.MEDIUM}
+
+
+def test_flags_of_the_programs_own_configuration_are_low_and_a_principals_stay_medium():
+    fixture = FIXTURES / "rules" / "hardening_assert_configuration.py"
+    result = review_text(fixture.read_text(), path=fixture.name)
+    confidence = {f.line: f.confidence for f in result.findings if f.rule_id == "assert-used"}
+    low, medium = Level.LOW, Level.MEDIUM
+    assert confidence == {
+        16: low, 17: low,  # set in __init__ from the node's configuration only
+        18: medium,  # set from the current user's flag
+        19: medium,  # set to a constant: no configuration read
+        20: medium,  # set nowhere in this class (a base class, a property): unknown
+        25: low, 26: low,  # read from a configuration object
+        30: medium, 31: medium, 32: medium,  # a user's, a comparison with a user, a session's
+    }

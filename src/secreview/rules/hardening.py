@@ -40,7 +40,12 @@ from secreview.rules.context import RuleContext
         (`role in ("appender", "remover")`, unlike "admin", "staff", "owner", "viewer"). "owner"
         and "access" count where they are what is tested (`doc.owner == user`,
         `has_access(user, doc)`), not for an object holding other things (`access.mode`, a
-        lock's) nor an argument of the call tested (`lock.available(owner, access)`).""",
+        lock's) nor an argument of the call tested (`lock.available(owner, access)`). A flag of
+        the program's own configuration is an invariant of the deployment, not a user's
+        permission (low): one read from a config/settings object (`hs.config.email.can_verify_email`)
+        or a flag of `self` that its class sets only from configuration (`self._can_write_to_receipts
+        = self.instance_name in config.worker.writers`), unless a user, request or session is
+        on the way.""",
     solution="""Use an explicit check that always runs: `if not user.is_admin: raise
         PermissionDenied()` (or raise ValueError for argument validation).""",
     example="""
@@ -63,7 +68,8 @@ def check_assert(node: ast.Assert, ctx: RuleContext):
         return None  # type narrowing for type checkers, not a run-time guard
     if not _only_type_tests(test, ctx) and (
             looks_like_security_check(test, skip_data_shape=True) or _asserts_access(test, ctx)) \
-            and not _role_of_something_else(test, ctx) and not _credential_is_there(test):
+            and not _role_of_something_else(test, ctx) and not _credential_is_there(test) \
+            and not _asserts_own_configuration(test, ctx):
         return Hit(node, severity=MEDIUM, confidence=MEDIUM,
                    message=f"`assert {ctx.source(test)}` looks like a security check; it is removed under python -O.")
     return Hit(node, message=f"`assert {ctx.source(test)}` is removed under python -O; use an explicit check if it must hold in production.")
@@ -100,6 +106,99 @@ def _credential_is_there(test: ast.expr) -> bool:
     if isinstance(test, ast.BoolOp):
         return all(_credential_is_there(value) for value in test.values)
     return isinstance(test, (ast.Name, ast.Attribute)) and credential_kind(reference_name(test)) is not None
+
+
+# Names of a program's configuration: a flag read from one (``hs.config.email.can_verify_email``,
+# ``settings.ADMIN_SITE_ENABLED``) says how this deployment is set up, the same for every request.
+_CONFIGURATION_WORDS = frozenset({"config", "conf", "cfg", "configuration", "settings", "setting"})
+# Words of whom an access check asks about: a flag of one of these is someone's permission.
+_PRINCIPAL_WORDS = frozenset({
+    "user", "users", "request", "session", "account", "member", "principal", "identity", "caller", "actor",
+    "requester", "viewer", "owner", "role", "roles",
+})
+
+
+def _asserts_own_configuration(test: ast.expr, ctx: RuleContext) -> bool:
+    """``assert hs.config.email.can_verify_email``, ``assert self._can_write_to_receipts`` (which
+    the class sets from ``hs.config.worker.writers``): invariants of how this process is deployed
+    (a feature enabled, the worker that writes a stream), true or false for every request alike.
+    An access check asks about someone (``user.is_admin``, ``request.user.has_perm(...)``,
+    ``request.user.id in app.config["MAINTAINERS"]``): a flag of a principal, a call or a
+    comparison is never taken for configuration."""
+    flags = _flags_tested(test)
+    return bool(flags) and all(_configuration_flag(flag, ctx) for flag in flags)  # type: ignore[union-attr]
+
+
+def _flags_tested(test: ast.expr) -> list[ast.Attribute] | None:
+    """The attributes whose truth ``test`` is (``a.x``, ``not a.x``, ``a.x and b.y``), else None."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _flags_tested(test.operand)
+    if isinstance(test, ast.BoolOp):
+        parts = [_flags_tested(value) for value in test.values]
+        return None if any(part is None for part in parts) else [flag for part in parts for flag in part]  # type: ignore[union-attr]
+    return [test] if isinstance(test, ast.Attribute) else None
+
+
+def _configuration_flag(flag: ast.Attribute, ctx: RuleContext) -> bool:
+    """A flag read from a configuration object, or a flag of ``self`` that its class sets (in
+    this file) only from configuration; no holder on the way is a principal (a user, a request)."""
+    holders = _holder_names(flag.value)
+    if holders is None or any(_PRINCIPAL_WORDS & set(name_words(name)) for name in holders):
+        return False
+    if any(_CONFIGURATION_WORDS & set(name_words(name)) for name in holders):
+        return True
+    return holders == ["self"] and _set_from_configuration(flag.attr, ctx)
+
+
+def _holder_names(expr: ast.expr) -> list[str] | None:
+    """``hs.config.email`` -> ["hs", "config", "email"]; None for anything but a dotted name."""
+    names: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        names.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return None
+    names.append(expr.id)
+    return names[::-1]
+
+
+def _set_from_configuration(attribute: str, ctx: RuleContext) -> bool:
+    """``self.<attribute>`` is assigned in the enclosing class, and every value assigned reads a
+    configuration (``self._instance_name in hs.config.worker.writers.receipts``) and names no
+    principal. Not known (nothing assigns it here: a base class of another file, a property):
+    False, the assert stays a possible check."""
+    owner = next((node for node in reversed(ctx.ancestors) if isinstance(node, ast.ClassDef)), None)
+    if owner is None:
+        return False
+    values = [node.value for node in ast.walk(owner)
+              if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None
+              and any(_is_self_attribute(target, attribute) for target in _assigned_targets(node))]
+    return bool(values) and all(_reads_configuration(value) for value in values)
+
+
+def _assigned_targets(node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
+
+
+def _is_self_attribute(target: ast.expr, attribute: str) -> bool:
+    return (isinstance(target, ast.Attribute) and target.attr == attribute
+            and isinstance(target.value, ast.Name) and target.value.id == "self")
+
+
+def _reads_configuration(value: ast.expr) -> bool:
+    """A configuration is read (a name or attribute with a config word on the way) and no
+    principal holds what is read (``request.user.is_staff``); a principal's word as the entry
+    read (``config.writers.account_data``: the account-data stream's writers) is no principal."""
+    holders = {id(node.value) for node in ast.walk(value) if isinstance(node, ast.Attribute)}
+    read = holder_words = frozenset[str]()
+    for node in ast.walk(value):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if name:
+            words = frozenset(name_words(name))
+            read |= words
+            if isinstance(node, ast.Name) or id(node) in holders:
+                holder_words |= words
+    return bool(read & _CONFIGURATION_WORDS) and not holder_words & _PRINCIPAL_WORDS
 
 
 # Words of the roles that decide what someone may do (``role in ("admin", "viewer")``); a "role"
