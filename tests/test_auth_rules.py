@@ -1,6 +1,6 @@
 """Severity, confidence and evidence of the JWT, nonce, CORS, Flask cookie and password hasher rules
 (the fixtures under fixtures/rules check which lines fire)."""
-from conftest import review_text
+from conftest import FIXTURES, review_text
 from secreview.findings import Level
 
 
@@ -134,3 +134,19 @@ def test_fixed_nonce_in_test_code_is_low_confidence():
     )
     [finding] = findings(code, "static-iv-or-nonce", path="tests/test_vectors.py")
     assert finding.confidence is Level.LOW
+
+
+def test_password_digest_sent_to_a_remote_login_is_low_and_one_stored_or_compared_stays_high():
+    fixture = FIXTURES / "rules" / "password_hashing_remote_login.py"
+    result = review_text(fixture.read_text(), path=fixture.name)
+    confidence = {(f.line, f.rule_id): f.confidence for f in result.findings}
+    low, high = Level.LOW, Level.HIGH
+    assert confidence == {
+        (12, "weak-password-hasher"): low,  # dict handed to requests.post(data=...)
+        (20, "weak-password-hasher"): low,  # dict serialized, handed to a call given API_URL + method first
+        (24, "weak-password-hasher"): low, (24, "weak-hash"): low,  # dict entry read back into api_request(...)
+        (28, "weak-password-hasher"): high,  # kept in a dict the caller gave: not seen sent here
+        (32, "weak-password-hasher"): high,  # sent, and stored on the account object
+        (38, "weak-password-hasher"): high,  # compared with a stored hash (a local login)
+        (45, "weak-password-hasher"): high,  # an argument of a database call, not a request
+    }

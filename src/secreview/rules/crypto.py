@@ -17,6 +17,7 @@ from secreview.rules._security_use import constant_int, constant_str, is_literal
     mentioned_names, most_secret, names_public_material, names_secret_alphabet, names_secret_collection, refers_to, \
     security_purpose
 from secreview.rules._naming import is_test_code
+from secreview.rules._sent_values import SENT_TO_REMOTE_LOGIN, sent_in_request
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule, trace_to_sink
 from secreview.rules.context import RuleContext
 
@@ -90,8 +91,10 @@ def _hash_object_updates(ctx: RuleContext, call: ast.Call) -> list[ast.expr]:
         certificate or public key is public material. Low too: a hash given to an HMAC
         construction (cryptography's HMAC, TOTP, HOTP, PBKDF2HMAC, HKDF, PKCS#12's hmac_hash:
         HMAC-SHA-1 is not broken, and RFCs 4226/6238 specify it), a certificate's or key's
-        fingerprint(), and SHA-1 in a function named for MySQL's native password format (the
-        server's own). hashlib calls with usedforsecurity=False are not reported, nor a wrapper
+        fingerprint(), SHA-1 in a function named for MySQL's native password format (the
+        server's own), and a digest of a password that the function sends in a request to another
+        service and neither compares nor stores (a remote login API's scheme: see
+        weak-password-hasher). hashlib calls with usedforsecurity=False are not reported, nor a wrapper
         that forwards its own usedforsecurity parameter (its callers decide), nor a digest
         reduced to a bucket index (int(md5(session_id).hexdigest(), 16) % SHARDS picks a shard)
         unless that number is itself kept as a secret (an OTP), nor a hash object made only to read
@@ -134,6 +137,8 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
         return None  # a shard or bucket index: no digest is kept, nothing to collide or brute force
     if purpose is not None and in_mysql_password_function(ctx) and algorithm == "SHA-1":
         return Hit(call, confidence=LOW, message=f"{algorithm} {MYSQL_NATIVE_PASSWORD}")
+    if purpose is not None and _names_password(purpose) and sent_in_request(ctx, call):
+        return Hit(call, confidence=LOW, message=f"{algorithm} of `{purpose}` is computed {SENT_TO_REMOTE_LOGIN}")
     if purpose is not None:
         return Hit(call, confidence=HIGH, message=(
             f"{algorithm} is used for a security value (`{purpose}`): it is broken for collisions and "
@@ -141,6 +146,13 @@ def check_weak_hash(call: ast.Call, ctx: RuleContext):
     return _over_untrusted_data(ctx, call, algorithm) or Hit(call, confidence=LOW, message=(
         f"{algorithm} is broken for security use; nothing here shows a security purpose (if it is a "
         "cache key or checksum, mark it with usedforsecurity=False)."))
+
+
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase"})
+
+
+def _names_password(name: str) -> bool:
+    return not _PASSWORD_WORDS.isdisjoint(name_words(name))
 
 
 def _over_untrusted_data(ctx: RuleContext, call: ast.Call, algorithm: str) -> Hit | None:

@@ -9,6 +9,7 @@ import ast
 import re
 
 from secreview.rules._naming import in_test_code
+from secreview.rules._sent_values import SENT_TO_REMOTE_LOGIN, sent_in_request
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 from secreview.rules.crypto import MYSQL_NATIVE_PASSWORD, _hash_object_updates, in_mysql_password_function
@@ -84,7 +85,11 @@ _KEEPING_CALLS = frozenset({"str", "bytes", "bytearray"})
         hashes (after a strong default, or deprecated); test settings, where a fast hasher is the
         usual speed-up. SHA-1 in a function named for MySQL's password format (mysql in its name,
         or native_password) is low confidence: SHA1(SHA1(password)) is the format the server
-        defines, computed to compare with or set the server's value.""",
+        defines, computed to compare with or set the server's value. Low too: a digest the
+        function sends in a request to another service (an argument of an HTTP client call, of a
+        call given a URL first, or of a call named for a request such as api_request, directly
+        or through names, dict entries and json.dumps) and neither compares nor stores on an
+        object: a remote login API's scheme, which its client does not choose.""",
     solution="""Use a slow, salted password hash: argon2 (argon2-cffi's PasswordHasher,
         passlib.hash.argon2), bcrypt, hashlib.scrypt or PBKDF2 with many iterations
         (hashlib.pbkdf2_hmac("sha256", password, salt, 600_000)); werkzeug's
@@ -180,6 +185,8 @@ def _fast_password_hash(ctx: RuleContext, call: ast.Call, name: str) -> Hit | No
         return None
     if label == "SHA-1" and in_mysql_password_function(ctx):
         return Hit(call, confidence=LOW, message=f"Hashing `{password}` with {label} {MYSQL_NATIVE_PASSWORD}")
+    if sent_in_request(ctx, call):
+        return Hit(call, confidence=LOW, message=f"`{password}` is hashed with one round of {label} {SENT_TO_REMOTE_LOGIN}")
     return Hit(call, message=(
         f"`{password}` is hashed with one round of {label}, a fast hash: a leaked hash is cracked at billions of "
         "guesses per second."))
