@@ -483,7 +483,12 @@ def _configures_a_version(ctx: RuleContext, node: ast.AST) -> bool:
         downgraded and decrypted. Any use of the constants is reported (as argument, as
         minimum_version/maximum_version, as an options-dict entry, as a function's default
         value); comparisons and tables mapping versions to other values (dict keys, subscripts,
-        tuples of versions) are not. PROTOCOL_TLS/SSLv23_METHOD negotiate the best version and are not reported.""",
+        tuples of versions) are not. PROTOCOL_TLS/SSLv23_METHOD negotiate the best version and are not reported.
+        Low confidence where the program offers the operator a choice of versions rather than
+        making one: a table from version names to constants ({"TLSv1": ssl.TLSVersion.TLSv1,
+        ...}), and a function translating its arguments (configured options, a version name)
+        into one of several versions it returns (each old one is what the configuration asked
+        for). The configuration's own default stays reported.""",
     solution="""Use ssl.create_default_context() (or PROTOCOL_TLS_CLIENT / PROTOCOL_TLS_SERVER) and
         set context.minimum_version = ssl.TLSVersion.TLSv1_2; with pyOpenSSL use TLS_METHOD and
         set_min_proto_version(TLS1_2_VERSION).""",
@@ -505,8 +510,62 @@ def check_tls_version(node: ast.AST, ctx: RuleContext):
     if not _configures_a_version(ctx, node):
         return None
     label = version.replace("_", ".").replace("TLSv1.1", "TLS 1.1").replace("TLSv1", "TLS 1.0")
-    return Hit(node, severity=HIGH if version.startswith("SSL") else MEDIUM,
-               message=f"`{ctx.source(node)}` allows {label}, a broken protocol version.")
+    message = f"`{ctx.source(node)}` allows {label}, a broken protocol version."
+    offered = _offered_choice(ctx, node)
+    return Hit(node, severity=HIGH if version.startswith("SSL") else MEDIUM, confidence=LOW if offered else None,
+               message=f"{message} (Low confidence: {offered}.)" if offered else message)
+
+
+# A configuration key naming a protocol version ("TLSv1", "tlsv1_1", "SSLv3", "1.2"): the table it
+# is a key of maps the operator's words to the library's constants.
+_VERSION_NAME = re.compile(r"(?:ssl|tls)?[ _-]?v?[ _-]?\d(?:[._]\d)?", re.IGNORECASE)
+_VERSION_LAST_NAMES = frozenset({"SSLv2", "SSLv3", "TLSv1", "TLSv1_1", "TLSv1_2", "TLSv1_3"})
+
+
+def _offered_choice(ctx: RuleContext, node: ast.AST) -> str | None:
+    """Why the old version at ``node`` is one the operator may choose, not the program's own
+    setting, or None: it is the value of a version name in a table ({"TLSv1": ...}), or what a
+    function returns for some of its arguments, the function returning several versions (a
+    ladder raising the minimum for each protocol the configured options disable; a match on a
+    configured name). A default of the program's (a keyword's default, a settings table's
+    value, a context's minimum_version set outright) has no such alternatives."""
+    chain = ctx.ancestors
+    parent = chain[-2] if len(chain) >= 2 and chain[-1] is node else None
+    if isinstance(parent, ast.Dict):
+        key = next((k for k, v in zip(parent.keys, parent.values) if v is node), None)
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and _VERSION_NAME.fullmatch(key.value.strip()):
+            return "a table from version names to versions, the operator's choice"
+        return None
+    function = ctx.function
+    if function is None or not (function.args.args or function.args.kwonlyargs or function.args.posonlyargs):
+        return None  # (nothing to translate: the function's own choice)
+    if isinstance(parent, ast.Return):
+        returned = {_version_name(ctx, r.value) for r in _returns(function)}
+    elif isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        name = parent.targets[0].id
+        if not any(isinstance(r.value, ast.Name) and r.value.id == name for r in _returns(function)):
+            return None
+        returned = {_version_name(ctx, a.value) for a in ast.walk(function) if isinstance(a, ast.Assign)
+                    and any(isinstance(t, ast.Name) and t.id == name for t in a.targets)}
+    else:
+        return None
+    returned.discard(None)
+    if len(returned) < 2:
+        return None
+    return f"`{function.name}()` translates its arguments into one of several versions, the operator's choice"
+
+
+def _returns(function: ast.AST):
+    return (node for node in ast.walk(function) if isinstance(node, ast.Return) and node.value is not None)
+
+
+def _version_name(ctx: RuleContext, value: ast.expr | None) -> str | None:
+    """``ssl.TLSVersion.TLSv1_2`` (any version constant of ssl or pyOpenSSL): its name, else None."""
+    last = value.attr if isinstance(value, ast.Attribute) else value.id if isinstance(value, ast.Name) else ""
+    if not (last.startswith("PROTOCOL_") or last.endswith("_METHOD") or last in _VERSION_LAST_NAMES):
+        return None
+    name = ctx.qualname(value) or ""  # type: ignore[arg-type]
+    return name if name.startswith(("ssl.", "OpenSSL.SSL.")) else None
 
 
 @rule(
