@@ -747,6 +747,10 @@ class FunctionAnalysis:
             checked = _validator_argument(node.value, self)
             if checked is not None:
                 self.checks[node.targets[0].id] = checked  # ``ok = is_safe(x)``: ``if ok`` validates x
+        elif len(node.targets) == 1 and node.targets[0].__class__ is ast.Attribute and _form_validation(node.value):
+            checked, kept = _validator_argument(node.value, self), _dotted(node.targets[0])
+            if checked is not None and kept is not None:
+                self.checks[kept] = checked  # ``self.valid = self.form.is_valid()``: ``if self.valid`` validates the form
         elif self.first_check_calls and len(node.targets) == 1 and node.targets[0].__class__ in (ast.Tuple, ast.List):
             first = node.targets[0].elts[0] if node.targets[0].elts else None  # type: ignore[attr-defined]
             call = node.value.value if node.value.__class__ is ast.Await else node.value  # type: ignore[attr-defined]
@@ -763,9 +767,10 @@ class FunctionAnalysis:
         a check of one (``ok = is_safe(url)``, then ``url = other``: ``if ok`` says nothing of it)."""
         for target in targets:
             for bound in ([target] if target.__class__ is _NAME else ast.walk(target)):
-                if bound.__class__ is _NAME:
-                    self.checks.pop(bound.id, None)
-                    for kept in [k for k, (checked, _) in self.checks.items() if checked == bound.id]:
+                name = bound.id if bound.__class__ is _NAME else _dotted(bound) if bound.__class__ is ast.Attribute else None
+                if name is not None:
+                    self.checks.pop(name, None)
+                    for kept in [k for k, (checked, _) in self.checks.items() if checked == name]:
                         del self.checks[kept]
 
     def stmt_AnnAssign(self, node: ast.AnnAssign, state: State) -> State:
@@ -2990,8 +2995,8 @@ class FunctionAnalysis:
             for name, resolved_in_test in contained[0]:
                 if name in state and (resolved_in_test or name in self.resolved_paths):
                     state[name] = state[name].proved(PATH_CWES) if not base else _contained_in_untrusted_base(state[name], base)
-        if validated is None and cls is ast.Name:
-            validated = self.checks.get(test.id)
+        if validated is None and self.checks and cls in (ast.Name, ast.Attribute):
+            validated = self.checks.get(test.id if cls is ast.Name else _dotted(test))  # type: ignore[attr-defined,arg-type]
         if not branch:
             validated = None  # a validator proves something only when it returned true
         if validated is not None and validated[0] in state:
@@ -5233,13 +5238,21 @@ def _server_set_environ(container: ast.expr, key: Any, unit: "FileFlow") -> bool
             and not key.startswith("HTTP_") and key not in CLIENT_ENVIRON_KEYS)
 
 
+def _form_validation(value: ast.expr) -> bool:
+    """``form.is_valid()``, ``self.form.validate_on_submit()`` (see _FORM_VALIDATION_METHODS)."""
+    return (value.__class__ is ast.Call and value.func.__class__ is ast.Attribute  # type: ignore[attr-defined]
+            and value.func.attr in _FORM_VALIDATION_METHODS)  # type: ignore[attr-defined]
+
+
 def _validator_argument(test: ast.expr, analysis: FunctionAnalysis) -> tuple[str, frozenset[int]] | None:
     """``url_has_allowed_host_and_scheme(url=x, ...)``: (x, CWEs it is safe for) when true."""
     if not isinstance(test, ast.Call):
         return None
     func = test.func
-    if isinstance(func, ast.Attribute) and func.attr in _FORM_VALIDATION_METHODS and isinstance(func.value, ast.Name) and not test.args:
-        return func.value.id, _FORM_VALIDATED_CWES
+    if func.__class__ is ast.Attribute and func.attr in _FORM_VALIDATION_METHODS and not test.args:
+        form = _dotted(func.value) if func.value.__class__ is ast.Attribute else getattr(func.value, "id", None)
+        if form is not None:  # ``form.is_valid()``, ``self.form.is_valid()``
+            return form, _FORM_VALIDATED_CWES
     checked = _regex_check(test, analysis) or _helper_check(test, analysis)
     if checked is not None:
         return checked

@@ -982,8 +982,11 @@ def _response_framework(ctx: RuleContext, value: ast.expr) -> str | None:
         validated. Not reported: flask.g (it lasts one request, not a session); values the
         request cannot choose freely: the request's own URL or path (the page to come back to
         after logging in), a payload whose signature was verified with the server's key
-        (itsdangerous' loads()/unsign(), django.core.signing.loads()); and values from the
-        command line, the environment or a prompt (the operator's, not a client's).""",
+        (itsdangerous' loads()/unsign(), django.core.signing.loads()); the primary key of a
+        row (``row.pk``: the database's, or that of a row found) and values read from a form
+        after its validation passed (``form.is_valid()``, also kept in a flag or an attribute:
+        ``self.valid = self.form.is_valid()``), which is what the session may keep; and values
+        from the command line, the environment or a prompt (the operator's, not a client's).""",
     solution="""Validate the value (type, format, allow-list) before storing it in the session,
         and store the validated form.""",
     example="""
@@ -1007,12 +1010,23 @@ def check_trust_boundary(node: ast.AST, ctx: RuleContext):
         if store is None and isinstance(target.value, ast.Attribute) and target.value.attr == "session":
             store = "request.session"
         if (store or "").endswith(".session"):
+            if _row_key(node.value):
+                return None
             return _tainted_only(dynamic_value_hit(
                 ctx, node, node.value,
                 tainted="Untrusted data ({source}) is stored in the session unvalidated; code that reads the session trusts it.",
                 dynamic="A non-constant value is stored in the session.", sink_note="stored in the trusted session",
             ))
     return None
+
+
+def _row_key(value: ast.expr) -> bool:
+    """``audit.pk``: the primary key of a model's row (Django's, peewee's name for it), which the
+    database gave the row when it was inserted, or the key of a row the program found: the row's,
+    not text of the client's, whatever fields of the row came from the request (an
+    ``AuditLog.objects.create(request=...)``). (``.id`` is not taken for one: a request body parsed
+    into an object, ``Item(**payload).id``, has one the client chose.)"""
+    return value.__class__ is ast.Attribute and value.attr == "pk"  # type: ignore[attr-defined]
 
 
 # Cookie names (their words) that read as a session or credential cookie: always reported as such.
