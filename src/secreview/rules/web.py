@@ -983,7 +983,8 @@ def _response_framework(ctx: RuleContext, value: ast.expr) -> str | None:
         request cannot choose freely: the request's own URL or path (the page to come back to
         after logging in), a payload whose signature was verified with the server's key
         (itsdangerous' loads()/unsign(), django.core.signing.loads()); the primary key of a
-        row (``row.pk``: the database's, or that of a row found) and values read from a form
+        row (``row.pk``, the ``id`` of a row the function inserts: the database's, or that of
+        a row found) and values read from a form
         after its validation passed (``form.is_valid()``, also kept in a flag or an attribute:
         ``self.valid = self.form.is_valid()``), which is what the session may keep; and values
         from the command line, the environment or a prompt (the operator's, not a client's).""",
@@ -1010,7 +1011,7 @@ def check_trust_boundary(node: ast.AST, ctx: RuleContext):
         if store is None and isinstance(target.value, ast.Attribute) and target.value.attr == "session":
             store = "request.session"
         if (store or "").endswith(".session"):
-            if _row_key(node.value):
+            if _row_key(node.value, ctx):
                 return None
             return _tainted_only(dynamic_value_hit(
                 ctx, node, node.value,
@@ -1020,13 +1021,42 @@ def check_trust_boundary(node: ast.AST, ctx: RuleContext):
     return None
 
 
-def _row_key(value: ast.expr) -> bool:
-    """``audit.pk``: the primary key of a model's row (Django's, peewee's name for it), which the
-    database gave the row when it was inserted, or the key of a row the program found: the row's,
-    not text of the client's, whatever fields of the row came from the request (an
-    ``AuditLog.objects.create(request=...)``). (``.id`` is not taken for one: a request body parsed
-    into an object, ``Item(**payload).id``, has one the client chose.)"""
-    return value.__class__ is ast.Attribute and value.attr == "pk"  # type: ignore[attr-defined]
+def _row_key(value: ast.expr, ctx: RuleContext) -> bool:
+    """The primary key of a model's row, which the database gave the row when it was inserted
+    (or which a row the program found has): the row's, not text of the client's, whatever
+    fields of the row came from the request. ``entry.pk`` (Django's, peewee's name for it); the
+    ``id`` of a row the function inserts (``db.session.add(user)``, ``user.save()``,
+    ``user = User.objects.create(...)``, ``user = form.save()``). Not any ``.id``: a request body parsed into an object,
+    ``Item(**payload).id``, has one the client chose."""
+    if value.__class__ is not ast.Attribute:
+        return False
+    if value.attr == "pk":  # type: ignore[attr-defined]
+        return True
+    row = value.value  # type: ignore[attr-defined]
+    function = ctx.function
+    if value.attr != "id" or row.__class__ is not ast.Name or function is None:  # type: ignore[attr-defined]
+        return False
+    return any(_inserts_row(node, row.id) for node in ast.walk(function))
+
+
+def _inserts_row(node: ast.AST, row: str) -> bool:
+    """``session.add(row)`` (SQLAlchemy), ``row.save()`` (Django, peewee), ``row =
+    Model.objects.create(...)`` (or ``await ....acreate(...)``), ``row = form.save()`` (a
+    ModelForm's, a serializer's: the saved row): the row named ``row`` is inserted."""
+    if node.__class__ is ast.Assign:
+        made = node.value.value if node.value.__class__ is ast.Await else node.value  # type: ignore[attr-defined]
+        if not (any(target.__class__ is ast.Name and target.id == row for target in node.targets)  # type: ignore[attr-defined]
+                and made.__class__ is ast.Call and made.func.__class__ is ast.Attribute):
+            return False
+        inserting = made.func.attr
+        return inserting == "save" or (inserting in ("create", "acreate") and last_name(made.func.value) == "objects")
+    if node.__class__ is not ast.Call or node.func.__class__ is not ast.Attribute:  # type: ignore[attr-defined]
+        return False
+    func = node.func  # type: ignore[attr-defined]
+    if func.attr == "save":
+        return func.value.__class__ is ast.Name and func.value.id == row
+    return (func.attr == "add" and len(node.args) == 1 and node.args[0].__class__ is ast.Name  # type: ignore[attr-defined]
+            and node.args[0].id == row and "session" in (last_name(func.value) or "").lower())  # type: ignore[attr-defined]
 
 
 # Cookie names (their words) that read as a session or credential cookie: always reported as such.
