@@ -1677,6 +1677,11 @@ class FunctionAnalysis:
                 return PROVEN if not kept else join(whole_proof_only(receiver.whole()), arguments).proved(kept)
         if method in IN_MEMORY_FILE_READS and receiver.proves_any_of(_IN_MEMORY_FILE_MARK):
             return join(receiver.proof_undone(IN_MEMORY_FILE_CWES), arguments)  # ``io.StringIO(x).read()``: x
+        if (method == "join" and arguments.origins and not receiver.origins and len(node.args) == 1 and not keywords
+                and node.args[0].__class__ in (ast.List, ast.Tuple) and positional[0].items is not None):
+            joined = self.joined_destinations(func.value, node.args[0].elts, positional[0])  # (str.join only)
+            if joined is not None:
+                return joined
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             if method in RECEIVING_METHODS:  # ``await websocket.receive_text()``, ``await reader.readline()``
                 message = self.received(node)
@@ -2588,10 +2593,11 @@ class FunctionAnalysis:
         returns = summary.returns
         if returns.__class__ is Proven and not self.proof_applies(summary, node.func):
             returns = Taint(returns.origins) if returns.origins else CLEAN
-        if returns.items is not None and not any(item.__class__ is Proven for _, item in returns.items) and not _pair_with_nothing(returns):
-            # Element by element only when an element is proven, or in a short tuple carries
-            # nothing (``return Loader(BASE), sys.argv[1]``: the loader is not the argument): it
-            # costs where containers go.
+        if returns.items is not None and not any(_proven_or_sanitized(item) for _, item in returns.items) and not _pair_with_nothing(returns):
+            # Element by element only when an element is proven (or sanitized throughout: ``return
+            # f"... {quote(name)}", params``), or in a short tuple carries nothing (``return
+            # Loader(BASE), sys.argv[1]``: the loader is not the argument): it costs where
+            # containers go.
             returns = returns.whole()
         if returns.items is None and not returns.origins:  # (most functions: nothing to pass through, no step to build)
             return returns if returns.__class__ is Proven else CLEAN  # (a proof: whatever went in)
@@ -2698,15 +2704,54 @@ class FunctionAnalysis:
         """The text of ``node`` before ``upto``, with the constants its names are bound to
         (``f"{API}/items/{x}"``: API's URL fixes where ``x`` goes); ``{}`` for any other value."""
         text = ""
+        earlier: list[ast.expr] = []
         for value in node.values:
             if value is upto:
                 break
             if isinstance(value, ast.Constant):
                 text += str(value.value)
                 continue
-            constant = self.fold(value.value) if value.conversion == -1 and value.format_spec is None else NOTHING  # type: ignore[attr-defined]
-            text += constant if constant.__class__ is str else "{}"
+            plain = value.conversion == -1 and value.format_spec is None  # type: ignore[attr-defined]
+            text += self.piece_text(value.value, earlier) if plain else "{}"  # type: ignore[attr-defined]
+            earlier.append(value.value)  # type: ignore[attr-defined]
         return text
+
+    def pieces_text(self, pieces: list[ast.expr]) -> str:
+        """The text of ``pieces`` put one after the other (see ``piece_text``)."""
+        return "".join(self.piece_text(piece, pieces[:index]) for index, piece in enumerate(pieces))
+
+    def piece_text(self, piece: ast.expr, before: list[ast.expr]) -> str:
+        """The text ``piece`` puts in a URL after the pieces ``before``: a constant's; "?" for the
+        separator that starts or goes on with a query (``"&" if "?" in url else "?"`` after
+        ``url``: there is a "?" before what follows, either way); ``{}`` for anything else."""
+        value = self.fold(piece)
+        if value.__class__ is str:
+            return value
+        if piece.__class__ is _NAME and self.node.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
+            # A name bound once, here: ``sep = "&" if "?" in url else "?"``, ``base = f"{url}?page="``
+            bound = self.unit.facts.scopes.collector(self.node).bindings.get(piece.id, ())
+            if len(bound) == 1 and bound[0].__class__ in (ast.JoinedStr, ast.BinOp):
+                return _template_text(bound[0])  # type: ignore[arg-type]
+            piece = bound[0] if len(bound) == 1 and bound[0].__class__ is ast.IfExp else piece  # type: ignore[assignment]
+        return "?" if piece.__class__ is ast.IfExp and _query_separator(piece, before) else "{}"
+
+    def joined_destinations(self, separator: ast.expr, elements: list[ast.expr], joined: Taint) -> Taint | None:
+        """``"/".join([base, "files", x])``, ``sep.join([url, query])``: each element after the
+        text of those before it and the separator (a constant beginning there fixes where the
+        element goes, as in an f-string). None: not a string's join (a separator of unknown
+        text, a starred element)."""
+        if self.piece_text(separator, elements[:1]) == "{}" or any(e.__class__ is ast.Starred for e in elements):
+            return None
+        parts = []
+        for index in range(len(elements)):
+            item = joined.item(index).whole()
+            if item.origins:
+                before = elements[:index]
+                text = "".join(self.piece_text(piece, before[:k]) + self.piece_text(separator, before[:k + 1])
+                               for k, piece in enumerate(before))
+                item = _fixed_destination(item, text)
+            parts.append(item)
+        return join_all(parts)
 
     def percent_prefix(self, pieces: list[str], elements: list[ast.expr], index: int) -> str:
         """The text of a ``%`` template (split at ``%``) before its ``index``-th conversion, with
@@ -2762,6 +2807,8 @@ class FunctionAnalysis:
     def expr_BinOp(self, node: ast.BinOp, state: State) -> Taint:
         left = self.expr(node.left, state)
         right = self.expr(node.right, state)
+        if node.op.__class__ in _NUMBER_OPERATORS and (_is_number(node.left) or _is_number(node.right)):
+            return PROVEN  # ``offset + 1``: a number (a string or a list there raises TypeError)
         if isinstance(node.op, ast.Mod) and self.html_safe_string(node.left):
             return join(left.whole(), right.whole().sanitize(HTML_ESCAPED))  # Markup % x escapes x
         if node.op.__class__ is ast.Mod and right.__class__ is Proven and _proves_quotable(right) and node.left.__class__ is ast.Constant:
@@ -2784,10 +2831,12 @@ class FunctionAnalysis:
             return _fixed_destination(right.whole(), node.left.value.split("%", 1)[0])
         if isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
             return _fixed_destination(right.whole(), node.left.value)
-        if node.op.__class__ is ast.Add and right.origins and not left.origins:
+        if node.op.__class__ is ast.Add and right.origins and left.items is None:
             prefix = self.fold(node.left)  # ``API + "/" + x``, API a constant URL: fixed as a literal would
-            if prefix.__class__ is str:
-                return _fixed_destination(right.whole(), prefix)
+            if prefix.__class__ is not str:  # ``base + "/files/" + x``, ``url + ("&" if "?" in url else "?") + x``
+                prefix = self.pieces_text(_added_pieces(node.left))
+            added = _fixed_destination(right.whole(), prefix)
+            return join(left, added) if left.origins else added  # (what the beginning carries, on its own)
         if isinstance(node.op, (ast.Add, ast.Mult)) and left.items is not None and right.items is not None and isinstance(node.op, ast.Add):
             length = len(left.items)
             return Taint(left.origins | right.origins, left.items + tuple((length + k, v) for k, v in right.items if isinstance(k, int)))
@@ -2952,6 +3001,9 @@ class FunctionAnalysis:
                 if (test.ops[0].__class__ is ast.NotIn) == branch and test.ops[0].__class__ in (ast.In, ast.NotIn) and state[name].origins:
                     state[name] = state[name].proved(_IDENTIFIER_CLOSERS[test.left.value])
                 return state
+            if (len(test.ops) == 1 and test.ops[0].__class__ is (ast.Eq if branch else ast.NotEq)
+                    and test.left.__class__ is _NAME and test.comparators[0].__class__ is _NAME):
+                self.refine_equal(test.left.id, test.comparators[0].id, state)  # ``if escaped == name:``
             if (len(test.ops) == 1 and test.ops[0].__class__ in (ast.Is, ast.IsNot)
                     and test.comparators[0].__class__ is ast.Constant and test.comparators[0].value is None
                     and _may_be_match(test.left, self)):
@@ -2969,6 +3021,11 @@ class FunctionAnalysis:
                     state = self.refine(value, state, branch)
                 return state
             return self.refine_alternatives(test, state, branch)
+        if cls is _NAME and not branch and test.id in state and not state[test.id].is_clean:
+            # ``if query: query = "?" + query`` -- where ``query`` is false it is "", None, 0 or an
+            # empty container: it holds no data. (Not so for an object that is false while holding
+            # data, an XML element without children: not request data.)
+            state[test.id] = PROVEN
         # What the test proves by its form alone, once per analysis (loops refine again and again).
         static = self._refinements.get((test, branch))
         if static is None:
@@ -3105,6 +3162,18 @@ class FunctionAnalysis:
         redirect = _redirect_part(cwes)
         if redirect:
             state[found.name] = self.checked(state[found.name], redirect, test)
+
+    def refine_equal(self, left: str, right: str, state: State) -> None:
+        """Where the names ``left`` and ``right`` are equal, the one that holds untrusted data holds
+        the other's text: as safe as that, when it is proven or clean (``escaped = quote(name)``
+        then ``if escaped == name:``, name needed no quoting)."""
+        if left not in state or right not in state:
+            return
+        first, second = state[left], state[right]
+        if _safe_or_proven(second) and not _safe_or_proven(first):
+            state[left] = second
+        elif _safe_or_proven(first) and not _safe_or_proven(second):
+            state[right] = first
 
     def refine_alternatives(self, test: ast.BoolOp, state: State, branch: bool) -> State:
         """``x and not check(x)`` false, ``not x or check(x)`` true: one of the operands has the
@@ -3286,6 +3355,55 @@ _INSTANCE_EXPRESSIONS = frozenset({_NAME, ast.Call})  # receivers of a property 
 _CHECK_RESULTS = frozenset({ast.Compare, ast.UnaryOp, ast.BoolOp, ast.Call, _CONSTANT, _NAME})
 _ENUM_MEMBER_ATTRIBUTES = frozenset({"value", "name"})
 _FIXED_DESTINATION_CWES = frozenset({601, 918})
+# Arithmetic that gives a number when one operand is a number written in the source: not ``*``
+# (``text * 2`` repeats the text) nor ``%`` (``template % 1`` formats it).
+_NUMBER_OPERATORS = frozenset({ast.Add, ast.Sub, ast.Div, ast.FloorDiv, ast.Pow, ast.LShift, ast.RShift,
+                               ast.BitAnd, ast.BitOr, ast.BitXor})
+
+
+def _template_text(node: ast.JoinedStr | ast.BinOp) -> str:
+    """The text of an f-string or a ``+`` chain with ``{}`` for each part not written in it."""
+    pieces = node.values if node.__class__ is ast.JoinedStr else _added_pieces(node)  # type: ignore[union-attr]
+    return "".join(piece.value if piece.__class__ is _CONSTANT and isinstance(piece.value, str) else "{}"  # type: ignore[attr-defined]
+                   for piece in pieces)
+
+
+def _added_pieces(node: ast.expr) -> list[ast.expr]:
+    """The operands of a ``+`` chain (``a + b + c``), in order."""
+    if node.__class__ is ast.BinOp and node.op.__class__ is ast.Add:  # type: ignore[attr-defined]
+        return _added_pieces(node.left) + _added_pieces(node.right)  # type: ignore[attr-defined]
+    return [node]
+
+
+def _query_separator(choice: ast.IfExp, before: list[ast.expr]) -> bool:
+    """``"&" if "?" in url else "?"`` (or ``"?" if "?" not in url else "&"``), ``url`` one of the
+    pieces ``before`` it: a constant either way, the one chosen when ``url`` has no "?" holding
+    one. Whichever it is, a "?" comes before what follows: the query."""
+    test = choice.test
+    if not (test.__class__ is ast.Compare and len(test.ops) == 1 and test.ops[0].__class__ in (ast.In, ast.NotIn)
+            and test.left.__class__ is _CONSTANT and test.left.value == "?"):
+        return False
+    without = choice.orelse if test.ops[0].__class__ is ast.In else choice.body  # (when ``url`` has no "?")
+    within = choice.body if without is choice.orelse else choice.orelse
+    if not (without.__class__ is _CONSTANT and isinstance(without.value, str) and "?" in without.value
+            and within.__class__ is _CONSTANT and isinstance(within.value, str)):
+        return False
+    url = ast.dump(test.comparators[0])
+    return any(ast.dump(piece) == url for piece in before)
+
+
+def _proven_or_sanitized(value: Taint) -> bool:
+    """Is ``value`` proven, or is each of its origins sanitized for something?"""
+    return value.__class__ is Proven or (bool(value.origins) and all(origin.sanitized for origin in value.origins))
+
+
+def _safe_or_proven(value: Taint) -> bool:
+    return value.__class__ is Proven or value.is_clean
+
+
+def _is_number(node: ast.expr) -> bool:
+    """Is ``node`` a number written in the source (``1``, ``2.5``; not ``True``)?"""
+    return node.__class__ is _CONSTANT and node.value.__class__ in (int, float)  # type: ignore[attr-defined]
 _IN_MEMORY_FILE_MARK = frozenset({IN_MEMORY_FILE})  # (a value that is, or holds, an in-memory file)
 
 
@@ -3299,7 +3417,23 @@ def _fixed_destination(value: Taint, prefix: str | None) -> Taint:
     local = len(prefix) > 1 and prefix[0] == "/" and prefix[1] not in "/\\"
     absolute = "://" in prefix and "/" in prefix.split("://", 1)[1]
     in_query = "?" in prefix or "#" in prefix
-    return value.sanitize(_FIXED_DESTINATION_CWES) if local or absolute or in_query else value
+    fixed = local or absolute or in_query or _closed_after_value(prefix)
+    return value.sanitize(_FIXED_DESTINATION_CWES) if fixed else value
+
+
+# A constant path segment closed by a slash (after any slashes), with no colon (a scheme).
+_CLOSED_SEGMENT = re.compile(r"[/\\]*[^/\\:{}%]+[/\\]")
+
+
+def _closed_after_value(prefix: str) -> bool:
+    """Does ``prefix`` end with a value the text does not know (``{}``/``%s``: a base path or URL
+    of the server's) and then a constant segment closed by a slash (``f"{base}/tree/{x}"``,
+    ``base + "files/" + x``)? Whatever that value is ("", "/base", "https://host"), what follows
+    stays in the path under it: it cannot name another host. Not so a bare slash ("" + "/" +
+    "/evil.example"), a segment left open ("https://host" + "files" + ".evil.example/": the host
+    goes on), nor one with a colon ("https:/" + "/evil.example")."""
+    end = max(prefix.rfind("{}"), prefix.rfind("%s"))
+    return end >= 0 and _CLOSED_SEGMENT.match(prefix, end + 2) is not None
 
 
 _ON_SITE_CWES = frozenset({601, 918, SAME_SITE_PATH})

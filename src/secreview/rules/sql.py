@@ -555,7 +555,9 @@ def _reaches_sql_call(ctx: RuleContext, node: ast.AST) -> bool:
         SET, DELETE FROM, WHERE col = ...) is assembled from values that are not constants, and is
         not visibly run here (it is returned, stored or passed on). If it reaches a database with
         outside data in it, that data can change the query. Low confidence: where the string is
-        run by a known SQL call, sql-injection reports it instead.""",
+        run by a known SQL call, sql-injection reports it instead. A string that is only compared
+        (if sql == f"SELECT count(*) FROM {table}") is not reported: the comparison keeps a truth
+        value, not the text.""",
     solution="""Keep values out of the SQL text: build the statement with placeholders and pass
         the values as parameters where it is executed.""",
     example="""
@@ -575,6 +577,8 @@ def check_sql_string(node: ast.AST, ctx: RuleContext):
         return None  # only the outermost piece of an assembly
     if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.value is node:
         return None  # the receiver of .format()/.join(): the call is the assembly
+    if parent.__class__ is ast.Compare:
+        return None  # ``if sql == f"select count(*) from {table}"``: a comparison keeps a truth value, not the text
     composition = compose(ctx, node, SQL_SANITIZERS)  # type: ignore[arg-type]
     if composition.is_safe or not looks_like_sql(composition) or _reaches_sql_call(ctx, node):
         return None
