@@ -73,7 +73,7 @@ def ping(value):
     return int(value) if value.isdigit() else pong(value[1:])
 
 def pong(value):
-    return ping(value) if value else {tail}
+    return ping(value) if value.startswith("-") else {tail}
 
 def view():
     os.system("/usr/bin/echo " + str(ping(request.args["v"])))
