@@ -218,6 +218,28 @@ RELATIVE_NO_BACKSLASH = -614
 RELATIVE_PATH_MARKS = frozenset({RELATIVE_NO_SCHEME, RELATIVE_NO_HOST, RELATIVE_NO_DOUBLE_SLASH})
 RELATIVE_MARKS = RELATIVE_PATH_MARKS | {RELATIVE_NO_BACKSLASH}
 
+# Django model objects (dataflow/model_objects.py). Django's redirect() and resolve_url() send the
+# browser to an object's get_absolute_url(), by Django's convention the path of one of the site's
+# own routes (``reverse("article", args=[self.pk])``), whatever the object's fields hold: the object
+# a ModelForm or DRF serializer saves from the request is no open redirect (CWE-601), its fields
+# still are the client's (``redirect(article.website)``). MODEL_OBJECT marks such an object; a field,
+# a method's result or its text read from it drops the mark and the CWE-601 proof with it.
+MODEL_OBJECT = -623
+MODEL_OBJECT_CWES = frozenset({601, MODEL_OBJECT})
+# ``form.save()``, ``serializer.save(owner=user)``, ``form.save(commit=False)``: the saved object.
+# Only without positional arguments: ``default_storage.save(name, content)`` returns the name.
+MODEL_SAVING_METHODS = frozenset({"save"})
+# ``Article.objects.create(title=...)`` (also ``await ... .acreate(...)``): the created object.
+MANAGER_CREATING_METHODS = frozenset({"create", "acreate"})
+MODEL_MANAGER_ATTRIBUTE = "objects"
+# ``form.instance``, ``serializer.instance``: the object a ModelForm or serializer edits.
+MODEL_INSTANCE_ATTRIBUTES = frozenset({"instance"})
+# ``obj.get_absolute_url()`` of an object of unknown class: the object's path on this site, as a
+# path of one of its routes (the project's own method, when the analysis knows the class, is
+# followed instead).
+MODEL_URL_METHODS = frozenset({"get_absolute_url"})
+MODEL_URL_CWES = frozenset({601, SAME_SITE_PATH})
+
 # Regular-expression checks (``re.fullmatch(P, x)``, ``PATTERN.match(x)`` anchored at both ends):
 # a match of a constant pattern proves the value is made only of the characters the pattern admits.
 # It proves nothing when the pattern admits any character (``.``, ``\S``, ``[^...]``), and it leaves

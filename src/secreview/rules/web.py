@@ -791,7 +791,10 @@ _REFERER_BACKSLASH = (" Its check is a same-host test that a backslash gets thro
         Such a check that first turns backslashes into slashes (target.replace("\\\\", "/")) is
         not. The Referer header as the target (redirect(request.referrer), "back to the previous
         page") is reported at low confidence: the page that linked here chose it, not a link an
-        attacker sends, and the user goes back to a site they were just on.""",
+        attacker sends, and the user goes back to a site they were just on. A Django model
+        object made from the request (form.save(), Note.objects.create(...)) given to redirect()
+        is not reported: Django sends the browser to its get_absolute_url(), a route of the
+        site; its fields (redirect(note.link)) are.""",
     solution="""Redirect only to internal routes (url_for / reverse), or check the target with
         django.utils.http.url_has_allowed_host_and_scheme / an allow-list of hosts; reject
         absolute and scheme-relative (//host) URLs, and backslashes (browsers read "/\\evil.example"
