@@ -1806,7 +1806,7 @@ class FunctionAnalysis:
             default = positional[1].whole() if method == "get" and len(positional) > 1 else CLEAN
             if receiver.is_clean:
                 return default
-            if method == "get" and isinstance(func.value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
+            if method in _RECEIVER_LOOKUPS and isinstance(func.value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
                 return join(receiver.whole(), default)
         return self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
 
@@ -3657,6 +3657,7 @@ def _proven_call_result(receiver: Taint, name: str | None, method: str | None, p
     return join(plain, arguments)
 
 
+_RECEIVER_LOOKUPS = frozenset({"get", "aget"})  # (a row found in what the receiver holds, or the mapping's own value)
 _KEYED_GETTER_STARTS = KEYED_GETTER_PREFIXES + KEYED_GETTER_QUALIFIERS  # (what any getter's name starts with)
 
 

@@ -306,9 +306,12 @@ LOOKUP_METHODS = frozenset({
     # SQLAlchemy's queries (also Flask-SQLAlchemy's ``Model.query``): ``User.query.filter_by(name=x)``
     # and the rows it gives (``.one()``, ``.first_or_404()``...) are stored rows, not ``x``.
     "filter_by", "one", "one_or_none", "get_or_404", "first_or_404", "one_or_404",
+    # Django's async ORM (4.1+): ``await Project.objects.aget(pk=x)`` is the row, as ``get`` is
+    "aget", "afirst", "alast", "aget_or_create", "acount", "aexists", "ain_bulk", "aaggregate",
 })
 LOOKUP_FUNCTIONS = frozenset({
     "django.shortcuts.get_object_or_404", "django.shortcuts.get_list_or_404",
+    "django.shortcuts.aget_object_or_404", "django.shortcuts.aget_list_or_404",  # (Django 5.0's async ones)
     # The user (a stored row) whose credentials were given, or None: not the credentials
     "django.contrib.auth.authenticate", "django.contrib.auth.aauthenticate",
     # pandas' query readers: a data frame of the rows the query found
