@@ -58,7 +58,7 @@ from secreview.models.sanitizers import (
     ADDRESS_TEXT_ATTRIBUTES, BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT, BASE_NAME_ATTRIBUTES, IN_MEMORY_FILE,
     IN_MEMORY_FILE_CWES, IN_MEMORY_FILE_READS, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS,
     REDIRECT_CWES, SAME_SITE_PATH, URL_ENCODED, RELATIVE_MARKS, RELATIVE_NO_BACKSLASH, RELATIVE_NO_DOUBLE_SLASH, RELATIVE_NO_HOST, RELATIVE_NO_SCHEME,
-    RELATIVE_PATH_MARKS, MODEL_INSTANCE_ATTRIBUTES,
+    RELATIVE_PATH_MARKS, MODEL_INSTANCE_ATTRIBUTES, MODEL_OBJECT,
 )
 from secreview.dataflow.model_objects import MODEL_OBJECT_METHODS, model_object, model_object_call, read_from_model_object
 from secreview.models.sql_statements import (
@@ -1393,8 +1393,12 @@ class FunctionAnalysis:
             return value.proved(PATH_CWES)  # Django's UploadedFile.name is a base name, and never "." or ".."
         if node.attr in BASE_NAME_ATTRIBUTES and value.origins and node.value.__class__ in _PATH_EXPRESSIONS and self.is_pathlib_path(node.value):
             return value.proved(PATH_CWES)  # ``Path(x).name``, ``(ROOT / x).name``: a base name, as ``os.path.basename(x)``
-        if value.origins and self.unit.imports_django:  # ``form.instance``: a model object; ``article.website``: a field's text
-            return model_object(value) if node.attr in MODEL_INSTANCE_ATTRIBUTES else read_from_model_object(value)
+        if value.origins and self.unit.imports_django:
+            if node.attr in MODEL_INSTANCE_ATTRIBUTES:
+                return model_object(value)  # ``form.instance``: the object the form edits
+            for origin in value.origins:
+                if MODEL_OBJECT in origin.sanitized:  # ``article.website``: a field's text again
+                    return read_from_model_object(value)
         return value
 
     def star_imported(self, local: str, name: str) -> str | None:
@@ -2046,8 +2050,11 @@ class FunctionAnalysis:
                 found = self.found_by_keys(node, callee, name, method, positional, keywords)
                 if found is not None:  # ``ds.get_database(route=x)``: an object of the program's
                     return join(whole_proof_only(whole_receiver), found)
-        if method is not None and self.unit.imports_django and whole_receiver.origins:
-            whole_receiver = read_from_model_object(whole_receiver)  # (``article.link()``: a field's text again)
+        if method is not None and whole_receiver.origins and self.unit.imports_django:
+            for origin in whole_receiver.origins:  # (a loop, not any(): asked for most unknown calls)
+                if MODEL_OBJECT in origin.sanitized:  # ``article.link()``: a field's text again
+                    whole_receiver = read_from_model_object(whole_receiver)
+                    break
         if method in MODEL_OBJECT_METHODS and self.unit.imports_django:
             made = model_object_call(func, method, positional, join(whole_receiver, arguments))  # type: ignore[arg-type]
             if made is not None:  # ``form.save()``, ``Article.objects.create(...)``, ``obj.get_absolute_url()``

@@ -45,10 +45,10 @@ def model_object(value: Taint) -> Taint:
 
 
 def read_from_model_object(value: Taint) -> Taint:
-    """A field or a method's result read from ``value``: when ``value`` is a marked model object,
-    the client's data it was made from again, without the mark and the CWE-601 proof it gave."""
+    """A field or a method's result read from ``value``, a marked model object (the caller tested
+    it): the client's data it was made from again, without the mark and the CWE-601 proof it gave."""
     origins = value.origins
-    if not origins or value.__class__ is not Taint or not any(MODEL_OBJECT in o.sanitized for o in origins):
+    if value.__class__ is not Taint:
         return value
     return Taint(distinct([replace(o, sanitized=o.sanitized - MODEL_OBJECT_CWES) if MODEL_OBJECT in o.sanitized else o
                            for o in origins]))
