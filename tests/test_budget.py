@@ -75,3 +75,28 @@ def test_a_name_built_by_a_long_chain_of_branches_is_worked_out_once(monkeypatch
         assert [(f.rule_id, f.line) for f in result.findings if f.cwe == 78] == [("shell-command-injection", 2 * count + 4)]
         work.append(calls["n"])
     assert work[1] < 2.5 * work[0]
+
+
+def appending_nested_loops(depth: int) -> str:
+    """``depth`` nested loops, each appending to its own list and to the enclosing loop's."""
+    lines = ["import subprocess", "from flask import request", "def collect():", "    found = []",
+             '    for word in request.args.getlist("w"):']
+    indent = "        "
+    outer = "found"
+    for level in range(depth):
+        lines.append(f"{indent}list_{level} = []")
+        lines.append(f"{indent}for word in word.split():")
+        indent += "    "
+        lines.append(f"{indent}list_{level}.append(word)")
+        lines.append(f"{indent}{outer}.append(word)")
+        outer = f"list_{level}"
+    lines.append('    subprocess.run("echo " + " ".join(found), shell=True)')
+    return "\n".join(lines) + "\n"
+
+
+def test_lists_appended_to_in_nested_loops_settle_within_the_budget():
+    # An element appended in a loop goes to the list's unknown tail: tracked by position, each
+    # pass of the analysis added one, no loop settled, and the passes multiplied with the depth.
+    result = review_text(appending_nested_loops(6))
+    assert result.diagnostics == []
+    assert [(f.rule_id, f.line) for f in result.findings] == [("subprocess-shell-injection", 30)]

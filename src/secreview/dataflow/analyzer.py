@@ -2023,7 +2023,8 @@ class FunctionAnalysis:
             self.consts.pop(func.value.id, None)  # ``parts.append(x)``: no longer the literal it was bound to
         if method in _LIST_METHODS and isinstance(func.value, ast.Name) and receiver.items is not None:
             added = [p.with_step(self.step(node, f"added to `{func.value.id}`"), self._stepped) for p in positional]
-            updated = _container_method(receiver, method, added, self.fold(node.args[0]) if node.args else NOTHING)
+            updated = _container_method(receiver, method, added, self.fold(node.args[0]) if node.args else NOTHING,
+                                        in_loop=bool(self.loop_jumps))
             if updated is not None:
                 new_container, result = updated
                 state[func.value.id] = new_container
@@ -4036,10 +4037,22 @@ _MODELLED_CALLS = (frozenset(SELECTED_FROM_ARGUMENTS) | frozenset(SOURCE_CALLS) 
                    | frozenset(SANITIZERS) | frozenset(LOOKUP_FUNCTIONS) | DECODERS)
 
 
-def _container_method(container: Taint, method: str, arguments: list[Taint], first_constant: Any):
-    """List operations on a tracked literal list: (new container, result) or None (unknown)."""
+def _container_method(container: Taint, method: str, arguments: list[Taint], first_constant: Any, in_loop: bool = False):
+    """List operations on a tracked literal list: (new container, result) or None (unknown).
+    Elements added in a loop (``in_loop``), or after such elements, go to an unknown tail (kept
+    under OTHER_KEYS): their positions depend on the passes made, and tracking them one by one
+    would add a position at every pass of the analysis, so the loop would never settle."""
     items = container.items or ()
-    if not all(isinstance(k, int) for k, _ in items):
+    tail = [v for k, v in items if k is OTHER_KEYS]
+    if not all(isinstance(k, int) for k, _ in items if k is not OTHER_KEYS):
+        return None
+    if method in _GROWING_LIST_METHODS and (in_loop or tail):
+        added = _added_elements(method, arguments)
+        if added is None:
+            return None
+        known = tuple((k, v) for k, v in items if k is not OTHER_KEYS)
+        return Taint(container.origins, (*known, (OTHER_KEYS, join_all([*tail, *added])))), CLEAN
+    if tail:
         return None
     ordered = [v for _, v in sorted(items, key=lambda kv: kv[0])]
     if method == "append" and len(arguments) == 1:
@@ -4065,6 +4078,20 @@ def _container_method(container: Taint, method: str, arguments: list[Taint], fir
     if method == "reverse":
         ordered.reverse()
         return Taint(container.origins, tuple(enumerate(ordered))), CLEAN
+    return None
+
+
+_GROWING_LIST_METHODS = frozenset({"append", "extend", "insert"})
+
+
+def _added_elements(method: str, arguments: list[Taint]) -> list[Taint] | None:
+    """The values ``method`` adds to a list (an ``extend``'s: its argument's elements)."""
+    if method == "append" and len(arguments) == 1:
+        return arguments
+    if method == "extend" and len(arguments) == 1:
+        return [arguments[0].whole()]
+    if method == "insert" and len(arguments) == 2:
+        return [arguments[1]]
     return None
 
 
