@@ -232,3 +232,14 @@ def _is_data_shape_test(node: ast.AST) -> bool:
         name = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) else None
         return name in CAPABILITY_RECEIVERS
     return False
+
+
+def dotted_name(expr: ast.expr) -> str | None:
+    """``self._session`` for that expression (unresolved: the names as written); None for
+    anything but names and attributes."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        holder = dotted_name(expr.value)
+        return None if holder is None else f"{holder}.{expr.attr}"
+    return None

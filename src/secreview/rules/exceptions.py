@@ -50,7 +50,7 @@ from secreview.facts import instances
 from secreview.findings import Level
 from secreview.rules._credential_apis import PASSWORD_METHODS
 from secreview.rules._naming import (
-    SECURITY_LAST_WORDS, SECURITY_WORDS, in_test_code, last_name, looks_like_security_check, name_words,
+    SECURITY_LAST_WORDS, SECURITY_WORDS, dotted_name, in_test_code, last_name, looks_like_security_check, name_words,
 )
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
@@ -689,7 +689,7 @@ def _security_related(body: list[ast.stmt], ctx: RuleContext) -> bool:
     calls = [expr for expr in guarded if isinstance(expr, ast.Call)]
     if any(security_check_strength(call, ctx) is not None for call in calls):
         return True
-    client_sessions = {_dotted(call.func.value) for call in calls
+    client_sessions = {dotted_name(call.func.value) for call in calls
                        if isinstance(call.func, ast.Attribute) and call.func.attr in _CLIENT_SESSION_METHODS}
     for expr in guarded:
         called = expr.func if isinstance(expr, ast.Call) else None
@@ -699,7 +699,7 @@ def _security_related(body: list[ast.stmt], ctx: RuleContext) -> bool:
             if not _SECURITY_CALL_WORDS.isdisjoint(words) or (node is called and _asks_about_access(words)):
                 return True
             if "session" in words and _OTHER_SESSION_WORDS.isdisjoint(words) and node is not called \
-                    and _dotted(node) not in client_sessions:
+                    and dotted_name(node) not in client_sessions:
                 return True  # a login session (``session.pop("user_id")``), not one a call makes or a client's
     return False
 
@@ -752,13 +752,3 @@ def _asks_about_access(words: list[str]) -> bool:
     if len(words) < 2 or words[0] not in _PREDICATE_WORDS:
         return False
     return words[0] in ("can", "may") or words[-1] in SECURITY_LAST_WORDS
-
-
-def _dotted(expr: ast.expr) -> str | None:
-    """``self._session`` for that expression; None for anything but names and attributes."""
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        holder = _dotted(expr.value)
-        return None if holder is None else f"{holder}.{expr.attr}"
-    return None

@@ -8,7 +8,7 @@ import stat
 from pathlib import PurePath
 
 from secreview.rules._naming import (
-    SECURITY_WORDS, credential_kind, in_test_code, is_test_code, looks_like_security_check, name_words,
+    SECURITY_WORDS, credential_kind, dotted_name, in_test_code, is_test_code, looks_like_security_check, name_words,
     reference_name,
 )
 from secreview.rules._unpacked import unpacked_keywords
@@ -142,24 +142,13 @@ def _flags_tested(test: ast.expr) -> list[ast.Attribute] | None:
 def _configuration_flag(flag: ast.Attribute, ctx: RuleContext) -> bool:
     """A flag read from a configuration object, or a flag of ``self`` that its class sets (in
     this file) only from configuration; no holder on the way is a principal (a user, a request)."""
-    holders = _holder_names(flag.value)
+    holder = dotted_name(flag.value)
+    holders = None if holder is None else holder.split(".")  # ``hs.config.email`` -> its names
     if holders is None or any(_PRINCIPAL_WORDS & set(name_words(name)) for name in holders):
         return False
     if any(_CONFIGURATION_WORDS & set(name_words(name)) for name in holders):
         return True
     return holders == ["self"] and _set_from_configuration(flag.attr, ctx)
-
-
-def _holder_names(expr: ast.expr) -> list[str] | None:
-    """``hs.config.email`` -> ["hs", "config", "email"]; None for anything but a dotted name."""
-    names: list[str] = []
-    while isinstance(expr, ast.Attribute):
-        names.append(expr.attr)
-        expr = expr.value
-    if not isinstance(expr, ast.Name):
-        return None
-    names.append(expr.id)
-    return names[::-1]
 
 
 def _set_from_configuration(attribute: str, ctx: RuleContext) -> bool:
