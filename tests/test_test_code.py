@@ -20,3 +20,11 @@ def test_a_test_function_in_an_application_module_is_test_code():
     code = CODE.replace("def connect", "def test_connect")
     found = [f.confidence for f in review_text(code, path="app/client.py").findings if f.rule_id == "unverified-ssl-context"]
     assert found == [Level.LOW]
+
+
+def test_a_module_that_makes_test_data_is_test_code():
+    # (ckan's lib/create_test_data.py seeds a demo database with users and their passwords)
+    assert confidences("app/lib/create_test_data.py") == [Level.LOW]
+    assert confidences("app/testdata.py") == [Level.LOW]
+    assert confidences("app/latest_data.py") == [Level.HIGH]  # "test" inside a word
+    assert confidences("app/data.py") == [Level.HIGH]

@@ -114,7 +114,16 @@ def is_test_path(path_text: str) -> bool:
     name = path.name
     if name.startswith("test_") or name.endswith("_test.py") or name in ("conftest.py", "tests.py"):
         return True
+    if _makes_test_data(path.stem):
+        return True
     return any(part in ("tests", "test", "testing") for part in path.parts[:-1])
+
+
+def _makes_test_data(stem: str) -> bool:
+    """Is a module named ``stem`` one that makes test data (``create_test_data``, ``testdata``;
+    not ``latest_data``)? Its users and passwords are for a test or demo database."""
+    words = stem.lower().split("_")
+    return "testdata" in words or any(first == "test" and second == "data" for first, second in zip(words, words[1:]))
 
 
 def is_test_location(path_text: str, ancestors) -> bool:
