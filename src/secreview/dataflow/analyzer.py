@@ -59,6 +59,7 @@ from secreview.models.sanitizers import (
     IN_MEMORY_FILE_CWES, IN_MEMORY_FILE_READS, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS,
     REDIRECT_CWES, SAME_SITE_PATH, URL_ENCODED, RELATIVE_MARKS, RELATIVE_NO_BACKSLASH, RELATIVE_NO_DOUBLE_SLASH, RELATIVE_NO_HOST, RELATIVE_NO_SCHEME,
     RELATIVE_PATH_MARKS, MODEL_INSTANCE_ATTRIBUTES, MODEL_OBJECT,
+    ROUTE_NAME_METHODS, ROUTE_URL_BUILDERS, ROUTE_URL_CWES, ROUTE_URL_HOST_KEYWORDS,
 )
 from secreview.dataflow.model_objects import MODEL_OBJECT_METHODS, model_object, model_object_call, read_from_model_object
 from secreview.models.sql_statements import (
@@ -1689,6 +1690,12 @@ class FunctionAnalysis:
             joined = self.joined_destinations(func.value, node.args[0].elts, positional[0])  # (str.join only)
             if joined is not None:
                 return joined
+        if arguments.origins and (method or getattr(func, "id", None)) in ROUTE_URL_BUILDERS and name not in SANITIZERS:
+            route_url = self.route_url(node, method or func.id, receiver, keywords, arguments)
+            if route_url is not None:  # ``url("repo_home", repo=name)``: a URL of one of the site's routes
+                # (the project's builder still runs: what it does with the values inside is its own)
+                self.call_of_project(node, name, method, receiver, positional, keywords, arguments, state)
+                return route_url
         if method not in _MODELLED_METHODS and name not in _MODELLED_CALLS:
             if method in RECEIVING_METHODS:  # ``await websocket.receive_text()``, ``await reader.readline()``
                 message = self.received(node)
@@ -1885,6 +1892,26 @@ class FunctionAnalysis:
             return converted
         default = _placed_value(node, (1, "default"), positional, keywords)
         return join(converted, default.whole()) if default is not None else converted
+
+    def route_url(self, node: ast.Call, callee: str, receiver: Taint, keywords: dict[str | None, Taint],
+                  arguments: Taint) -> Taint | None:
+        """The URL a route URL builder makes of the values given (models/sanitizers.py
+        ROUTE_URL_BUILDERS): on the site for all of them but the host keywords' (and a ``**mapping``
+        that may hold one). None: not such a call (no route name first; a receiver of untrusted
+        data, which a ``url()`` method may build from)."""
+        first = node.args[0] if node.args else None
+        if first is None or first.__class__ is ast.Starred:
+            return None
+        if callee not in ROUTE_NAME_METHODS:
+            if receiver.origins or not _is_route_name(first):
+                return None
+        if sum(1 for keyword in node.keywords if keyword.arg is None) > 1:
+            return None  # (``keywords`` keeps one ``**mapping`` only)
+        built = arguments.proved(ROUTE_URL_CWES)
+        for keyword, value in keywords.items():
+            if keyword in ROUTE_URL_HOST_KEYWORDS or (keyword is None and not _route_placeholders(value)):
+                built = join(built, value.whole())
+        return built
 
     def call_of_project(self, node: ast.Call, name: str | None, method: str | None, receiver: Taint,
                         positional: list[Taint], keywords: dict, arguments: Taint, state: State) -> Taint:
@@ -3456,6 +3483,23 @@ def _closed_after_value(prefix: str) -> bool:
 _ON_SITE_CWES = frozenset({601, 918, SAME_SITE_PATH})
 _SSRF_CWES = frozenset({918})
 _SCRIPT_ELEMENTS = ("<script", "<style")
+
+
+_ROUTE_NAME = re.compile(r"[A-Za-z_][\w.:-]*")
+_URL_PATH_PARAMETER = "URL path parameter"
+
+
+def _is_route_name(node: ast.expr) -> bool:
+    """``"repo_home"``, ``"admin:users.edit"``: a constant that names a route (not a path nor a URL:
+    no "/")."""
+    return node.__class__ is _CONSTANT and node.value.__class__ is str and _ROUTE_NAME.fullmatch(node.value) is not None
+
+
+def _route_placeholders(mapping: Taint) -> bool:
+    """Is every untrusted part of ``mapping`` (given as ``**mapping`` to a route URL builder) a URL
+    path parameter, whose key is a placeholder of the matched route (Pyramid's ``matchdict``), not
+    a name the client chose (``_app_url``)?"""
+    return all(origin.description == _URL_PATH_PARAMETER for origin in mapping.whole().origins)
 
 
 def _all_marked(value: Taint, mark: int) -> bool:

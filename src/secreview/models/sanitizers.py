@@ -139,6 +139,7 @@ SANITIZERS: dict[str, frozenset[int]] = {
     **{name: frozenset({601, 918, SAME_SITE_PATH, URL_ENCODED}) for name in (
         "flask.url_for", "flask.helpers.url_for", "django.urls.reverse")},
     "django.shortcuts.resolve_url": frozenset({601}),
+    # (Other route URL builders, known by their name: ROUTE_URL_BUILDERS below.)
     # Flask-AppBuilder: the URL if it is relative or goes to an allowed host, else the index; its
     # check lets "/\\evil.example" through (BACKSLASH_OPEN_REDIRECT: medium confidence).
     "flask_appbuilder.utils.base.get_safe_redirect": frozenset({BACKSLASH_OPEN_REDIRECT}),
@@ -167,6 +168,26 @@ DECODERS = frozenset({
     "json.loads", "html.unescape", "urllib.parse.unquote", "urllib.parse.unquote_plus",
     "urllib.parse.unquote_to_bytes",
 })
+
+# Route URL builders, known by their name (the import often cannot be resolved: Pylons code calls
+# a wrapper of Routes' ``url`` made by the project). Given the name of one of the application's
+# own routes, they build that route's URL; the other values fill its placeholders or its query
+# string and cannot choose the host, except the keywords that set it (ROUTE_URL_HOST_KEYWORDS:
+# Routes' ``host=``/``protocol=``, Pyramid's ``_app_url=``/``_host=``/``_scheme=``/``_port=``,
+# Sanic's ``_server=``). What they build is a path of the site (Routes ``url("repo_home",
+# repo=name)``) or a URL of the site's own host (Pyramid ``request.route_url(...)``): a redirect
+# to it stays on the site, as one to Flask's url_for (SAME_SITE_PATH: text glued after it with no
+# separator still can leave). Not URL_ENCODED: how each encodes a placeholder's value varies.
+# - ROUTE_URL_BUILDERS: with a constant route name first (an identifier: no "/", so neither a
+#   path nor a URL), as a function or a method (``url("home")``, ``webutils.url("home")``);
+# - ROUTE_NAME_METHODS: methods whose first argument is a route name by their API, whatever the
+#   expression (``self.request.route_url(self.request.matched_route.name, **matchdict)``).
+# A ``**mapping`` of the request's URL path parameters (Pyramid's ``matchdict``) has the route's
+# own placeholder names as keys; any other mapping of untrusted data may hold a host keyword.
+ROUTE_NAME_METHODS = frozenset({"route_url", "route_path", "reverse_url"})
+ROUTE_URL_BUILDERS = frozenset({"url", "url_for"}) | ROUTE_NAME_METHODS
+ROUTE_URL_HOST_KEYWORDS = frozenset({"host", "protocol", "_host", "_scheme", "_port", "_app_url", "_server"})
+ROUTE_URL_CWES = frozenset({601, 918, SAME_SITE_PATH})
 
 # Methods (any receiver) whose result is safe for some weaknesses: template objects' render()
 # (and jinja2's awaited render_async()) autoescapes; QueryDict.urlencode() percent-encodes.
