@@ -33,3 +33,16 @@ def test_flags_of_the_programs_own_configuration_are_low_and_a_principals_stay_m
         25: low, 26: low,  # read from a configuration object
         30: medium, 31: medium, 32: medium,  # a user's, a comparison with a user, a session's
     }
+
+
+def test_asserts_run_when_the_module_is_imported_are_low_and_the_same_in_a_function_medium():
+    fixture = FIXTURES / "rules" / "hardening_assert_import_time.py"
+    result = review_text(fixture.read_text(), path=fixture.name)
+    confidence = {f.line: f.confidence for f in result.findings if f.rule_id == "assert-used"}
+    low, medium = Level.LOW, Level.MEDIUM
+    assert confidence == {
+        8: low, 9: low, 10: low,  # module level: re-exported names, a setting
+        14: low,  # in a class body
+        17: medium,  # in a method: the current user's flag
+        22: medium, 23: medium,  # in a function: a permission test, and the name tested at each call
+    }

@@ -45,7 +45,9 @@ from secreview.rules.context import RuleContext
         permission (low): one read from a config/settings object (`hs.config.email.can_verify_email`)
         or a flag of `self` that its class sets only from configuration (`self._can_write_to_receipts
         = self.instance_name in config.worker.writers`), unless a user, request or session is
-        on the way.""",
+        on the way. Nor is an assert that runs once, when the module is imported (at module level
+        or in a class body: `assert has_permission`, pyflakes' mark of a re-exported name,
+        `assert settings.SECURE_SSL_REDIRECT`): it decides nothing about a user (low).""",
     solution="""Use an explicit check that always runs: `if not user.is_admin: raise
         PermissionDenied()` (or raise ValueError for argument validation).""",
     example="""
@@ -69,13 +71,21 @@ def check_assert(node: ast.Assert, ctx: RuleContext):
     if not _only_type_tests(test, ctx) and (
             looks_like_security_check(test, skip_data_shape=True) or _asserts_access(test, ctx)) \
             and not _role_of_something_else(test, ctx) and not _credential_is_there(test) \
-            and not _asserts_own_configuration(test, ctx):
+            and not _asserts_own_configuration(test, ctx) and not _runs_at_import(ctx):
         return Hit(node, severity=MEDIUM, confidence=MEDIUM,
                    message=f"`assert {ctx.source(test)}` looks like a security check; it is removed under python -O.")
     return Hit(node, message=f"`assert {ctx.source(test)}` is removed under python -O; use an explicit check if it must hold in production.")
 
 
 _TYPE_TESTS = frozenset({"isinstance", "builtins.isinstance", "issubclass", "builtins.issubclass"})
+
+
+def _runs_at_import(ctx: RuleContext) -> bool:
+    """Is the assert outside every function (at module level, in a class body)? It runs once, when
+    the module is imported, before any request: ``assert HasPermission`` there marks an imported
+    name as used (re-exported), ``assert settings.SECURE_SSL_REDIRECT`` checks the deployment; no
+    user's access is decided."""
+    return ctx.function is None
 
 
 def _only_type_tests(test: ast.expr, ctx: RuleContext) -> bool:
