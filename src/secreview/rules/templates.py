@@ -258,13 +258,18 @@ def _judged_by_use(call: ast.Call, ctx: RuleContext, hit: Hit) -> Hit | None:
     return _judged_by_output(ctx, hit, uses)
 
 
+# Mako's filters that escape every character that could open markup or end a quoted attribute
+# (& < > " '): "h" (HTML) and "x" (XML, what an Atom or RSS feed is written with).
+_MAKO_ESCAPING_FILTERS = frozenset({"h", "x"})
+
+
 def _mako_escapes(ctx: RuleContext, call: ast.Call) -> bool:
-    """default_filters=[..., "h"] applies HTML escaping to every ${expression}."""
+    """default_filters=[..., "h"] (or "x") escapes every ${expression}."""
     filters = ctx.keyword(call, "default_filters")
     elements = sequence_elements(ctx, filters)
     if elements is None:
         return filters is not None and not ctx.is_constant(filters)  # decided elsewhere: give the benefit
-    return any(ctx.literal(e, None) == "h" for e in elements)
+    return any(ctx.literal(e, None) in _MAKO_ESCAPING_FILTERS for e in elements)
 
 
 @rule(
@@ -278,7 +283,8 @@ def _mako_escapes(ctx: RuleContext, call: ast.Call) -> bool:
     description="""Mako does not escape ${expressions} by default. Templates created without the "h"
         filter in default_filters insert data into HTML as is, so markup in it runs as script in
         the browser (unless every expression is written ${value | h}). Templates or lookups
-        created with default_filters=["h"] (or including "h") are not reported. As for Jinja2
+        created with default_filters=["h"] (or including "h", or "x": XML escaping, which escapes
+        the same characters, as feeds use) are not reported. As for Jinja2
         (jinja2-autoescape-off), the finding is low confidence where the templates are named for
         text (``Template(filename="script.py.mako")``, ``lookup.get_template("env.sls")``), or
         where nothing in the file shows HTML (no HTML template name or markup, no web framework).""",
