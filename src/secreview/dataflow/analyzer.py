@@ -1795,6 +1795,12 @@ class FunctionAnalysis:
             escaped = _sql_string_escaped(node)
             if escaped is not None:  # ``text.replace("'", "''")``: see models/sql_statements.py
                 return receiver.proved(escaped)
+            if (positional[0].origins if positional else False) and _plain_replace(node) and not self.is_project_method(func, name, method):
+                # ``request.path.replace(legacy_id, slug)``: str.replace; the text it takes out is
+                # not in the result, only the receiver's and the text put in
+                put_in = positional[1].whole()
+                kept = [PROVEN, put_in, *positional[2:]]
+                return self.call_of_project(node, name, method, receiver, kept, keywords, put_in if put_in.origins else CLEAN, state)
 
         if method == "get" and positional:
             key = self.fold(node.args[0])
@@ -3500,6 +3506,12 @@ def _route_placeholders(mapping: Taint) -> bool:
     path parameter, whose key is a placeholder of the matched route (Pyramid's ``matchdict``), not
     a name the client chose (``_app_url``)?"""
     return all(origin.description == _URL_PATH_PARAMETER for origin in mapping.whole().origins)
+
+
+def _plain_replace(node: ast.Call) -> bool:
+    """``text.replace(old, new)`` or ``(old, new, count)``: str.replace's arguments (a project's
+    ``replace(a=...)``, a date's ``replace(year=...)`` take keywords)."""
+    return 2 <= len(node.args) <= 3 and not node.keywords and not any(a.__class__ is ast.Starred for a in node.args)
 
 
 def _all_marked(value: Taint, mark: int) -> bool:
