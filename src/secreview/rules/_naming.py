@@ -50,6 +50,18 @@ PASSWORD_ACTIONS = frozenset({
     "allow", "manage", "sync", "get",
 })
 
+# A first word that makes the name a yes/no setting about a credential (``use_cache_for_token``,
+# ``allow_empty_password``, ``is_secret``), not one.
+FLAG_WORDS = frozenset({
+    "is", "has", "have", "use", "uses", "allow", "allows", "enable", "enabled", "disable", "disabled",
+    "permit", "permits", "should", "can", "must", "need", "needs", "require", "requires", "skip", "no",
+    "show", "hide", "want", "wants",
+})
+# A preposition before the last word: the name's head comes before it (``subfolder_for_token``,
+# ``hash_of_password``). Not "by" or "with": ``users_by_token`` is keyed by tokens, and
+# ``user_with_token`` carries one.
+HEAD_BEFORE = frozenset({"for", "of", "from", "per", "to", "in", "on", "about", "without"})
+
 PASSWORD, SECRET = "password", "secret"
 
 
@@ -67,13 +79,16 @@ def credential_kind(name: str | None) -> str | None:
 
     The *last* word decides: ``db_password`` and ``API_TOKEN`` hold credentials, while
     ``password_field``, ``token_url`` and ``secret_name`` hold something about one; so does a
-    password after an action (``update_password``: when to update it).
+    password after an action (``update_password``: when to update it), a credential after a
+    preposition (``salt_for_password``), and a yes/no setting (``use_token``, ``is_secret``).
     """
     if not name:
         return None
     words = name_words(name)
     if not words:
         return None
+    if len(words) > 1 and (words[0] in FLAG_WORDS or words[-2] in HEAD_BEFORE):
+        return None  # use_token, allow_empty_password (settings); cache_subfolder_for_token
     last = words[-1]
     if last in PASSWORD_WORDS or "password" in last or last.endswith("passwd"):
         if len(words) > 1 and words[-2] in PASSWORD_ACTIONS:
@@ -83,6 +98,8 @@ def credential_kind(name: str | None) -> str | None:
         if len(words) > 1 and ((last == "tokens" and words[-2] in COUNTED_TOKENS)
                                or (last == "token" and words[-2] in CURSOR_TOKENS)):
             return None  # max_tokens (a count of LLM tokens), next_page_token (a pagination cursor)
+        if last.endswith("token") and last[:-5] in CURSOR_TOKENS:
+            return None  # synctoken, pagetoken: a cursor written as one word
         return SECRET
     if last in ("key", "keys") and len(words) > 1 and words[-2] in KEY_QUALIFIERS:
         return SECRET
