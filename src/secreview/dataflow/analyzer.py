@@ -3152,6 +3152,8 @@ class FunctionAnalysis:
         as a redirect target -- but for a backslash when none was ruled out (BACKSLASH_OPEN_REDIRECT:
         medium confidence, with a step at ``test``)."""
         origins = value.whole().origins
+        if origins and all(BACKSLASH_OPEN_REDIRECT in origin.sanitized for origin in origins) and _backslash_ruled_out(value.whole()):
+            return value.proved(REDIRECT_CWES)  # a same-host check, then no backslash: the check holds
         if not origins or not all(RELATIVE_PATH_MARKS <= origin.sanitized for origin in origins):
             return value
         if value.__class__ is Proven and 601 in value.cwes:  # type: ignore[attr-defined]
@@ -3193,7 +3195,9 @@ class FunctionAnalysis:
             return PROVEN
         if BACKSLASH_OPEN_REDIRECT in cwes:
             whole = value.whole()
-            if any(BACKSLASH_OPEN_REDIRECT not in o.sanitized for o in whole.origins):
+            if _backslash_ruled_out(whole):  # (``if "\\" in url: return False`` came before)
+                cwes = (cwes - _BACKSLASH_OPEN) | REDIRECT_CWES
+            elif any(BACKSLASH_OPEN_REDIRECT not in o.sanitized for o in whole.origins):
                 value = whole.with_step(self.step(test, BACKSLASH_OPEN_NOTE), self._stepped)
         return value.proved(cwes)
 
@@ -5265,6 +5269,15 @@ class _HostCheck(NamedTuple):
 
 
 _BACKSLASH_OPEN = frozenset({BACKSLASH_OPEN_REDIRECT})
+
+
+def _backslash_ruled_out(value: Taint) -> bool:
+    """Is every origin of ``value`` known to hold no backslash (``"\\" in url`` false, or its
+    backslashes turned into slashes: RELATIVE_NO_BACKSLASH)? Then a same-host check of it joined
+    to a base (``urljoin(request.host_url, url)``) is whole: "/\\evil.example" was what got
+    through it, and that is ruled out."""
+    origins = value.origins
+    return bool(origins) and all(RELATIVE_NO_BACKSLASH in origin.sanitized for origin in origins)
 
 
 def _redirect_part(cwes: frozenset[int]) -> frozenset[int]:
