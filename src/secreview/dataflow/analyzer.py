@@ -50,7 +50,7 @@ from secreview.models import (
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NO_RETURN_METHODS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     DECODERS, ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS, QUERY_METHODS,
-    PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
+    PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, RAISING_CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
     SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE, RESULT_IGNORES_KEYWORDS,
     KEYED_GETTER_PREFIXES, KEYED_GETTER_QUALIFIERS, KEYED_GETTER_NAMES, KEY_KEYWORDS, KEYED_MADE_THINGS, KEYED_STORES,
 )
@@ -702,9 +702,21 @@ class FunctionAnalysis:
                 and _exits_through_instance(node.value, self))):
             return None  # ``abort(404)``, ``sys.exit(1)``, ``parser.error(...)``: like raise, the branch ends here
         self.note_conversion_check(node.value, state)
+        self.note_raising_containment(node.value, state)
         if self.guard_calls:
             self.apply_guards(node.value, state)
         return state
+
+    def note_raising_containment(self, value: ast.expr, state: State) -> bool:
+        """After ``path.relative_to(base)`` returned (it raises ValueError otherwise), ``path`` is
+        inside ``base`` on this path (see RAISING_CONTAINMENT_METHODS). (The handler of the ``try``
+        it is in starts from the state before the body too: a handler that goes on has not proven it.)
+        True when that proves the paths safe (then what the call returned, a path below ``base``
+        without ``..``, is too)."""
+        if (value.__class__ is ast.Call and value.func.__class__ is ast.Attribute  # type: ignore[attr-defined]
+                and value.func.attr in RAISING_CONTAINMENT_METHODS and len(value.args) == 1 and not value.keywords):  # type: ignore[attr-defined]
+            return self.prove_contained(_contained_in(value.func.value, value.args[0], self), state)  # type: ignore[attr-defined]
+        return False
 
     def note_conversion_check(self, value: ast.expr, state: State) -> None:
         """After ``int(x)`` ran without raising, ``x`` is a numeric string on this path."""
@@ -760,6 +772,10 @@ class FunctionAnalysis:
                 checked = _summary_check(call, self, self.first_check_calls[id(call)].first_checks)  # type: ignore[arg-type]
                 if checked is not None:
                     self.checks[first.id] = checked  # ``ok, reason = check(url)``: ``if ok`` validates url
+        if kind is ast.Call and self.note_raising_containment(node.value, state):
+            for target in node.targets:  # ``rel = path.relative_to(base)``: below base, without ``..``
+                if target.__class__ is _NAME and target.id in state:
+                    state[target.id] = state[target.id].proved(PATH_CWES)
         if self.guard_calls:
             self.apply_guards(node.value, state)
         return state
@@ -3098,10 +3114,7 @@ class FunctionAnalysis:
             elif checked.__class__ is tuple or "." in checked:
                 self.prove_path(test, checked, state)
         if contained:
-            base = [state[name] for name in contained[1] if name in state and not state[name].is_clean]
-            for name, resolved_in_test in contained[0]:
-                if name in state and (resolved_in_test or name in self.resolved_paths):
-                    state[name] = state[name].proved(PATH_CWES) if not base else _contained_in_untrusted_base(state[name], base)
+            self.prove_contained(contained, state)
         if validated is None and self.checks and cls in (ast.Name, ast.Attribute):
             validated = self.checks.get(test.id if cls is ast.Name else _dotted(test))  # type: ignore[attr-defined,arg-type]
         if not branch:
@@ -3135,6 +3148,21 @@ class FunctionAnalysis:
                 elif option.__class__ is tuple or "." in option:
                     self.prove_path(test, option, state, _OPTION_CWES)
         return state
+
+    def prove_contained(self, contained: tuple, state: State) -> bool:
+        """A containment check holds (see ``_contained_paths``): the resolved paths it names are
+        inside the directory -- safe for paths, unless the directory itself is untrusted. True
+        when every path it names was proven so."""
+        if not contained:
+            return False
+        base = [state[name] for name in contained[1] if name in state and not state[name].is_clean]
+        proven = not base
+        for name, resolved_in_test in contained[0]:
+            if name in state and (resolved_in_test or name in self.resolved_paths):
+                state[name] = state[name].proved(PATH_CWES) if not base else _contained_in_untrusted_base(state[name], base)
+            else:
+                proven = False
+        return proven
 
     def mark_relative(self, names: tuple[str, ...], marks: frozenset[int], state: State, test: ast.expr) -> None:
         """A part of a relative-URL check holds for the URLs ``names`` (see RELATIVE_MARKS in
@@ -4843,8 +4871,15 @@ def _contained_paths(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -
         paths, base = left.args[0].elts, test.comparators[0]
     else:
         return ()
+    return _contained_in(paths, base, analysis)
+
+
+def _contained_in(paths: list[ast.expr] | ast.expr, base: ast.expr, analysis: FunctionAnalysis) -> tuple:
+    """``_contained_paths`` of a check that ``paths`` (one or more expressions) are inside ``base``."""
     if isinstance(base, ast.Constant) and base.value in ("", "/", "\\", b"", b"/"):
         return ()  # every absolute path starts with "/": that proves nothing
+    if not isinstance(paths, list):
+        paths = [paths]
     names = tuple(found for path in paths for found in _contained_paths_in(path, analysis))
     return (names, tuple(node.id for node in ast.walk(base) if isinstance(node, ast.Name))) if names else ()
 
@@ -5027,8 +5062,14 @@ def _source_of(origin: Origin) -> tuple:
     return (origin.description, origin.param, origin.kind, origin.steps[0] if origin.steps else None)
 
 
+# Calls that give the path they are given, as text or as a pathlib path (``Path(real)``: a checked
+# ``Path(real).relative_to(BASE)`` is a check of ``real``).
+_SAME_PATH_CALLS = _PATH_TEXT_CALLS | {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath"}
+
+
 def _contained_paths_in(checked: ast.expr, analysis: FunctionAnalysis) -> list[tuple[str, bool]]:
-    while isinstance(checked, ast.Call) and len(checked.args) == 1 and analysis.resolved_name(checked.func) in ("str", "os.fspath"):
+    while (isinstance(checked, ast.Call) and len(checked.args) == 1 and not checked.keywords
+           and analysis.resolved_name(checked.func) in _SAME_PATH_CALLS):
         checked = checked.args[0]
     if isinstance(checked, ast.Name):
         return [(checked.id, False)]

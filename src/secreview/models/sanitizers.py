@@ -300,6 +300,10 @@ RESOLVING_METHODS = frozenset({"resolve"})  # pathlib's (``absolute()`` keeps ``
 # ``path.is_relative_to(base)``, ``path.startswith(base)`` (also on ``str(path)``), true;
 # ``os.path.commonpath([base, path]) == base``.
 CONTAINMENT_METHODS = frozenset({"is_relative_to", "startswith"})
+# ``path.relative_to(base)`` raises ValueError when the path is not inside ``base``: once the call
+# has returned (a statement of a ``try`` whose handler leaves), the path is, as where
+# ``path.is_relative_to(base)`` is true.
+RAISING_CONTAINMENT_METHODS = frozenset({"relative_to"})
 COMMON_PATH_CALLS = frozenset({"os.path.commonpath", "posixpath.commonpath"})
 
 # Calls whose result is one of their arguments' values selected by the others, not built from
