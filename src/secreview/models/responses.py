@@ -89,3 +89,9 @@ REST_REPRESENTATION = "representation"
 # (``self.set_header("Content-Type", ...)``, ``response.content_type = ...``,
 # ``request.setHeader(b"content-type", ...)``): a helper doing so declares its body's type.
 CONTENT_TYPE_DECLARING_MODULES = ("tornado", "bottle", "cherrypy", "twisted.web", "klein")
+# A response sent with ``Content-Disposition: attachment`` is saved by the browser, not rendered
+# (``resp["Content-Disposition"] = "attachment; filename=..."``): whatever its type, no script in
+# it runs. The header's value starts with that word, or is made by one of these calls with its
+# first argument (``as_attachment``) true.
+ATTACHMENT_DISPOSITION = "attachment"
+ATTACHMENT_HEADER_CALLS = frozenset({"django.utils.http.content_disposition_header"})

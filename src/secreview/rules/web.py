@@ -19,7 +19,7 @@ from secreview.rules._strings import compose, sequence_elements
 from secreview.models.sanitizers import BACKSLASH_OPEN_NOTE
 from secreview.models.sources import REFERER_HEADER, REQUEST_PARAMETER_NAMES
 from secreview.models.responses import (  # noqa: F401 - (the tables of responses, also for other rules)
-    DECLARED_TYPE_RESPONSES, HTML_RESPONSES, NOT_HTML_RESPONSES,
+    ATTACHMENT_DISPOSITION, ATTACHMENT_HEADER_CALLS, DECLARED_TYPE_RESPONSES, HTML_RESPONSES, NOT_HTML_RESPONSES,
 )
 from secreview.rules.base import HIGH, LOW, MEDIUM, Hit, dynamic_value_hit, rule
 from secreview.rules.context import RuleContext
@@ -614,9 +614,11 @@ _CONTENT_TYPE_ATTRIBUTES = frozenset({"mimetype", "content_type"})
 
 def _content_type_set_next(call: ast.Call, ctx: RuleContext):
     """``resp = make_response(body)`` followed, in the same block and before any statement that
-    may return or raise, by ``resp.headers["Content-Type"] = C``, ``resp.mimetype = C`` or
-    ``resp.content_type = C``: the Content-Type C gives (see _content_type_of: NOT_KNOWN when
-    not known here), with C; (None, None) when no such statement follows."""
+    may return or raise, by ``resp.headers["Content-Type"] = C`` (Django: ``resp["Content-Type"]
+    = C``), ``resp.mimetype = C`` or ``resp.content_type = C``: the Content-Type C gives (see
+    _content_type_of: NOT_KNOWN when not known here), with C; (None, None) when no such statement
+    follows. A ``Content-Disposition: attachment`` set there too makes it a download
+    (_DOWNLOADED), whatever its type."""
     statement = ctx.statement
     if not (isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1
             and isinstance(statement.targets[0], ast.Name)):
@@ -625,22 +627,65 @@ def _content_type_set_next(call: ast.Call, ctx: RuleContext):
     block = _enclosing_block(statement, ctx)
     if block is None:
         return None, None
+    declared = (None, None)
     for following in block[block.index(statement) + 1:]:
         if isinstance(following, ast.Assign) and len(following.targets) == 1:
             target = following.targets[0]
-            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) \
-                    and target.value.attr == "headers" and _is_name(target.value.value, name) \
-                    and str(ctx.literal(target.slice, "")).lower() == "content-type":
-                return _content_type_of(following.value, ctx), following.value
-            if isinstance(target, ast.Attribute) and target.attr in _CONTENT_TYPE_ATTRIBUTES and _is_name(target.value, name):
-                return _content_type_of(following.value, ctx), following.value
+            header = _header_set(target, name, ctx)
+            if header == "content-disposition" and _attachment(following.value, ctx):
+                return _DOWNLOADED, following.value
+            if declared[1] is None and (header == "content-type" or (
+                    isinstance(target, ast.Attribute) and target.attr in _CONTENT_TYPE_ATTRIBUTES and _is_name(target.value, name))):
+                declared = (_content_type_of(following.value, ctx), following.value)
+                if not _html_content_type(declared[0]):
+                    return declared
+                continue  # (HTML or not known: a Content-Disposition may still follow)
         if any(isinstance(inner, (ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await)) for inner in ast.walk(following)):
-            return None, None  # (the response may leave before its type is set)
+            return declared  # (the response may leave before its type is set)
         if _changes_only(following, name):
             continue  # ``resp.headers["Cache-Control"] = ...``, ``resp.set_cookie(...)``
         if any(isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(following)):
-            return None, None  # (handed on or rebound before its type is set)
-    return None, None
+            return declared  # (handed on or rebound before its type is set)
+    return declared
+
+
+# What _content_type_set_next gives for a response sent as an attachment: a type not rendered.
+_DOWNLOADED = "application/octet-stream"
+
+
+def _header_set(target: ast.expr, name: str, ctx: RuleContext) -> str | None:
+    """The header (lowercase) an assignment to ``target`` sets on the response ``name``:
+    ``name.headers["X"]`` or, Django's, ``name["X"]``; None for anything else."""
+    if not isinstance(target, ast.Subscript):
+        return None
+    owner = target.value
+    if isinstance(owner, ast.Attribute) and owner.attr == "headers":
+        owner = owner.value
+    if not _is_name(owner, name):
+        return None
+    header = ctx.literal(target.slice, "")
+    return header.lower() if isinstance(header, str) else None
+
+
+def _attachment(value: ast.expr, ctx: RuleContext) -> bool:
+    """Is the Content-Disposition ``value`` "attachment"? Text starting with the word
+    (``"attachment; filename=" + name``, an f-string, ``"...".format(...)``, ``%``), or
+    ``content_disposition_header(True, name)``."""
+    if isinstance(value, ast.Call) and ctx.call_name(value) in ATTACHMENT_HEADER_CALLS:
+        first = value.args[0] if value.args else next((k.value for k in value.keywords if k.arg == "as_attachment"), None)
+        return first is not None and ctx.literal(first, None) is True
+    while True:
+        if isinstance(value, ast.Constant):
+            text = value.value.decode("latin-1") if isinstance(value.value, bytes) else value.value
+            return isinstance(text, str) and text.lstrip().lower().startswith(ATTACHMENT_DISPOSITION)
+        if isinstance(value, ast.JoinedStr) and value.values:
+            value = value.values[0]
+        elif isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Mod)):
+            value = value.left
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format":
+            value = value.func.value
+        else:
+            return False
 
 
 def _is_name(node: ast.expr, name: str) -> bool:
