@@ -759,6 +759,9 @@ class FunctionAnalysis:
             self.forget_checks(node.targets)
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             checked = _validator_argument(node.value, self)
+            if checked is None and node.value.__class__ is ast.BoolOp and node.value.op.__class__ is ast.And:
+                # ``ok = url and is_safe(url)``: true only where every operand is
+                checked = next(filter(None, (_validator_argument(operand, self) for operand in node.value.values)), None)
             if checked is not None:
                 self.checks[node.targets[0].id] = checked  # ``ok = is_safe(x)``: ``if ok`` validates x
         elif len(node.targets) == 1 and node.targets[0].__class__ is ast.Attribute and _form_validation(node.value):
