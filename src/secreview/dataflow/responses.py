@@ -9,9 +9,10 @@ rule at the view's ``return`` and for the summaries of the helper's own callers.
 
 The kinds, from the surest to the least sure that no HTML text is returned:
 
-- RESPONSE: every value it returns that carries data is a response object, a dict or list, or a
+- RESPONSE: every value it returns that carries data is a response object, a dict or list, a
   body whose Content-Type it first declares to be another type than HTML
-  (``self.set_header("Content-Type", "application/json")``).
+  (``self.set_header("Content-Type", "application/json")``), or a tuple whose body is a constant
+  (``return "saved", 201, {"Location": url}``: its data is in the status or headers).
 - TYPED: as RESPONSE, but a Content-Type it declares is not a constant
   (``self.set_header("Content-Type", self.content_type)``): HTML only if that value is text/html.
 - JSON_TEXT: JSON text (``json.dumps(...)``, as a str): Flask sends a str as text/html, so a
@@ -97,9 +98,14 @@ def body_kind(value: ast.expr, resolve: Callable[[ast.AST], "str | None"], call_
         return RESPONSE  # (Flask serializes a dict or a list to JSON)
     if cls is ast.Await:
         return body_kind(value.value, resolve, call_kind, bound_values, depth)  # type: ignore[attr-defined]
-    if cls is ast.Tuple:  # ``(body, status)``, ``(body, status, headers)``
+    if cls is ast.Tuple:  # ``(body, status)``, ``(body, status, headers)``, ``(status, body)``
         elements = value.elts  # type: ignore[attr-defined]
-        return body_kind(elements[0], resolve, call_kind, bound_values, depth) if elements else TEXT
+        if not elements:
+            return TEXT
+        body = elements[tuple_body(elements)]
+        if body.__class__ is ast.Constant:
+            return RESPONSE  # (``"saved", 201, {"Location": url}``: the data it carries is not its body)
+        return body_kind(body, resolve, call_kind, bound_values, depth)
     if cls is ast.IfExp:
         return join_kinds(body_kind(value.body, resolve, call_kind, bound_values, depth),  # type: ignore[attr-defined]
                           body_kind(value.orelse, resolve, call_kind, bound_values, depth))  # type: ignore[attr-defined]
@@ -116,6 +122,17 @@ def body_kind(value: ast.expr, resolve: Callable[[ast.AST], "str | None"], call_
     if cls is ast.Name and depth < _MAX_DEPTH:
         return _name_kind(value.id, resolve, call_kind, bound_values, depth + 1)  # type: ignore[attr-defined]
     return TEXT
+
+
+def tuple_body(elements: list[ast.expr]) -> int:
+    """Which element of a returned tuple is the body: the first (``(body, status)``, ``(body,
+    headers)``, ``(body, status, headers)``: Flask, Bottle), or the second when the first is a
+    status code -- an int, which no framework sends as a body (``return 201, result``: Django
+    Ninja and roundup's REST API put the status first)."""
+    first = elements[0]
+    if len(elements) > 1 and first.__class__ is ast.Constant and type(first.value) is int:  # type: ignore[attr-defined]
+        return 1
+    return 0
 
 
 def _name_kind(name: str, resolve, call_kind: CallKind, bound_values: BoundValues, depth: int) -> str:

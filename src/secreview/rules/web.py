@@ -10,7 +10,7 @@ import sys
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
 from secreview.dataflow.responses import (
     JSON_TEXT, NOT_KNOWN, RESPONSE, TEXT, TYPED, body_kind, builds_response, container_values, content_type_value,
-    declaration, declaration_along,
+    declaration, declaration_along, tuple_body,
 )
 from secreview.facts import instances
 from secreview.rules._jinja import unescaped_variables
@@ -115,7 +115,10 @@ def _tainted_only(hit):
         response's), leave the type unknown: low confidence. Both limits hold too for the flows
         reaching such a body in a helper from its callers (def streamed(chunks, mimetype): return
         Response(chunks, mimetype=mimetype)). make_response((body, status, headers)) is read as
-        make_response(body, status, headers).""",
+        make_response(body, status, headers). A returned tuple's body is its first element, or
+        its second after a status code (return 201, result: status-first REST dispatchers); a
+        helper's tuple whose body is a constant sends no request data as HTML (it is in the
+        status or the headers).""",
     solution="""Render through a template with autoescaping (render_template / Django templates),
         or escape the value with markupsafe.escape() / html.escape() before inserting it; return
         JSON with jsonify/JsonResponse for data.""",
@@ -139,10 +142,11 @@ def check_xss(node: ast.AST, ctx: RuleContext):
         if value.__class__ is ast.Await:
             value = value.value  # type: ignore[attr-defined]  # (Quart, Sanic: ``return await file(path)``)
         if isinstance(value, (ast.Tuple,)) and value.elts:
-            # ``(body, status)``, ``(body, headers)``, ``(body, status, headers)``
-            if len(value.elts) > 1 and not _html_content_type(_content_type(value.elts[-1], ctx)):
+            # ``(body, status)``, ``(body, headers)``, ``(body, status, headers)``; ``(status, body)``
+            body = tuple_body(value.elts)
+            if len(value.elts) > body + 1 and not _html_content_type(_content_type(value.elts[-1], ctx)):
                 return None  # ``"<p>" + q, 200, {"Content-Type": "text/plain"}``: not HTML
-            value = value.elts[0]
+            value = value.elts[body]
         if _json_body(value, ctx):
             return None  # Flask serializes dicts and lists to JSON
         if isinstance(value, ast.Call) and _builds_response(value, ctx) and not _renders_unescaped(value, ctx):
