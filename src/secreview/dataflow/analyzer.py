@@ -72,7 +72,7 @@ from secreview.models.sources import (
     REQUEST_URL_ATTRIBUTES, REQUEST_URL_PARTS, STREAM_DATA, WSGI_ENVIRONMENT, WSGI_RESPONDER_PARAMETER,
 )
 from secreview.dataflow.received import RECEIVING_METHODS, received, stream_reader
-from secreview.dataflow.raw_servers import handler_attribute, server_set_key, wsgi_environ
+from secreview.dataflow.raw_servers import handed_server_set_key, handler_attribute, server_set_key, wsgi_environ
 from secreview.dataflow.services import attribute_class, parameter_classes
 from secreview.models.state import STORING_METHODS as _MODULE_STATE_METHODS
 from secreview.facts.pathlib_paths import is_pathlib_path
@@ -1594,6 +1594,14 @@ class FunctionAnalysis:
         return (node.__class__ is ast.Attribute and node.attr in REQUEST_URL_ATTRIBUTES and node.value.__class__ is _NAME
                 and node.value.id in REQUEST_PARAMETER_NAMES and self.unit.is_request_name(node.value.id, node.value.id in self.params))
 
+    def server_set_environ_key(self, container: ast.expr, key: Any) -> bool:
+        """``container[key]`` (or ``.get(key)``) reads a key of a WSGI environment that the server
+        sets: ``request.META["REMOTE_ADDR"]``, a WSGI application's ``environ["SERVER_NAME"]``, or
+        ``environ.get("trac.env_parent_dir")`` in a function handed the environment."""
+        return (_server_set_environ(container, key, self.unit)
+                or (self.environ_name is not None and server_set_key(container, key, self.environ_name))
+                or handed_server_set_key(container, key, self.params))
+
     def expr_Subscript(self, node: ast.Subscript, state: State) -> Taint:
         container = whole_proof_only(self.expr(node.value, state))
         self.expr(node.slice, state)
@@ -1602,7 +1610,7 @@ class FunctionAnalysis:
             bounds = [None if part is None else self.fold(part) for part in (node.slice.lower, node.slice.upper, node.slice.step)]
             sliced = _slice_items(container, bounds)
             return sliced if sliced is not None else container.whole()
-        if _server_set_environ(node.value, key, self.unit) or (self.environ_name is not None and server_set_key(node.value, key, self.environ_name)):
+        if self.server_set_environ_key(node.value, key):
             return CLEAN
         if key is not NOTHING and _hashable(key):
             if key in REFERER_KEYS and container.origins:
@@ -1826,8 +1834,7 @@ class FunctionAnalysis:
             if func.value.__class__ is ast.Attribute and func.value.attr in VALIDATED_DATA_ATTRIBUTES and key.__class__ is str:
                 default = positional[1].whole() if len(positional) > 1 else PROVEN  # (None)
                 return join(self.form_field(func.value, key, receiver.whole()), default)  # ``form.cleaned_data.get("count", 1)``
-            if _server_set_environ(func.value, key, self.unit) or (
-                    self.environ_name is not None and server_set_key(func.value, key, self.environ_name)):
+            if self.server_set_environ_key(func.value, key):
                 return positional[1].whole() if len(positional) > 1 else CLEAN
             if key.__class__ is str and key in REFERER_KEYS and receiver.origins:
                 referer = self.referer_read(node, func.value, key, receiver)  # ``request.headers.get("Referer")``

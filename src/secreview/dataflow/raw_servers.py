@@ -16,7 +16,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from secreview.models.sources import (
-    CLIENT_ENVIRON_KEYS, HTTP_SERVER_HANDLER_CLASSES, HTTP_SERVER_MODULES, HTTP_SERVER_REQUEST_ATTRIBUTES, WSGI_RESPONDER_PARAMETER, WSGI_SERVER_FACTORIES,
+    CLIENT_ENVIRON_KEYS, HANDED_ENVIRON_PARAMETER, SERVER_SET_CGI_KEYS, HTTP_SERVER_HANDLER_CLASSES, HTTP_SERVER_MODULES, HTTP_SERVER_REQUEST_ATTRIBUTES, WSGI_RESPONDER_PARAMETER, WSGI_SERVER_FACTORIES,
 )
 
 if TYPE_CHECKING:
@@ -72,3 +72,12 @@ def server_set_key(container: ast.expr, key: object, environ: str) -> bool:
     """``environ["SERVER_NAME"]`` of a WSGI application's ``environ``: a key the server sets."""
     return (container.__class__ is ast.Name and container.id == environ and key.__class__ is str  # type: ignore[attr-defined]
             and not key.startswith("HTTP_") and key not in CLIENT_ENVIRON_KEYS)  # type: ignore[attr-defined]
+
+
+def handed_server_set_key(container: ast.expr, key: object, params: list[str]) -> bool:
+    """``environ.get("trac.env_parent_dir")`` in a function whose parameter ``environ`` (PEP
+    3333's name) is a WSGI environment handed on by the application: a key only a server sets
+    (see HANDED_ENVIRON_PARAMETER), never the client."""
+    return (container.__class__ is ast.Name and container.id == HANDED_ENVIRON_PARAMETER  # type: ignore[attr-defined]
+            and key.__class__ is str and HANDED_ENVIRON_PARAMETER in params
+            and (key in SERVER_SET_CGI_KEYS or ("." in key and key != "wsgi.input")))  # type: ignore[operator]

@@ -448,6 +448,18 @@ CLIENT_ENVIRON_KEYS = frozenset({
     "QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "CONTENT_LENGTH", "REQUEST_URI", "RAW_URI", "wsgi.input",
 })
 ENVIRON_ATTRIBUTES = frozenset({"META", "environ"})
+# A function handed a WSGI application's environment (``get_environments(environ)``) under PEP
+# 3333's name for it, ``environ``: keys the server sets there carry nothing of the client either.
+# As that parameter may be the process environment passed on under the same name (``PATH``,
+# ``EDITOR``: environment variables), only the keys that no process environment holds are known
+# to be the server's: those CGI and WSGI have the server set, and dotted keys (PEP 3333's
+# extensions, put by servers, middleware and the deployment: ``wsgi.url_scheme``,
+# ``beaker.session``, ``trac.env_parent_dir``), but ``wsgi.input``, the request body.
+HANDED_ENVIRON_PARAMETER = "environ"
+SERVER_SET_CGI_KEYS = frozenset({
+    "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE", "SCRIPT_NAME", "GATEWAY_INTERFACE",
+    "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_PORT", "REQUEST_METHOD", "DOCUMENT_ROOT", "HTTPS",
+})
 
 # Django URL confs (see dataflow/routes.py): the calls that route a URL pattern to a view, by kind
 # of pattern ("path": ``<converter:name>`` variables; "regex": named groups of a regular expression).
