@@ -23,6 +23,9 @@ HTML_RESPONSES = (
     # WebOb's Response (Pyramid's) is text/html unless told otherwise; Sanic's html().
     "pyramid.response.Response", "webob.Response", "webob.response.Response",
     "sanic.html", "sanic.response.html",
+    # CherryPy's file object response: the object's bytes, sent as its content_type= says (with
+    # none given, CherryPy's default text/html).
+    "cherrypy.lib.static.serve_fileobj",
 )
 # Responses made by calls that are not HTML or not made of the value (checked by their own rules
 # when they matter): Sanic's text/json/empty/raw bodies, files (path-traversal) and redirections;
@@ -36,6 +39,8 @@ NOT_HTML_RESPONSES = frozenset({
     # which escapes it (``HTTPError(404, f"No {name}")``; an app's own @app.error handler is not seen).
     "bottle.HTTPError", "bottle.abort",
     "quart.send_file", "quart.helpers.send_file",
+    # CherryPy's files from disk (their path is the path rules'; the type follows the file's name).
+    "cherrypy.lib.static.serve_file", "cherrypy.lib.static.serve_download",
 })
 # Calls that make the response (or an escaped rendering) by their last name, whatever module they
 # come from: checked where they are made, or safe by construction. Also any call whose last name

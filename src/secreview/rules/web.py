@@ -80,7 +80,9 @@ def _tainted_only(hit):
         Response or an aiohttp web.Response is HTML only when its media_type / content_type (or
         a Content-Type header) says so (aiohttp's text= is text/plain); aiohttp's json_response()
         and redirections (web.HTTPFound...: see open-redirect). Other frameworks: the bodies of
-        Sanic's html() and Pyramid/WebOb's Response() (text/html by default), a Litestar
+        Sanic's html() and Pyramid/WebOb's Response() (text/html by default), CherryPy's
+        serve_fileobj() unless its content_type= is another type (serve_file() and
+        serve_download() send files from disk), a Litestar
         Response whose media_type is HTML, the str a Tornado RequestHandler writes with
         self.write()/self.finish() (a dict is written as JSON), what a Bottle route, a CherryPy
         exposed method, a Klein route or a Twisted Web resource's render_GET (render_<METHOD>)
