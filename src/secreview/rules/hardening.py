@@ -30,7 +30,8 @@ from secreview.rules.context import RuleContext
         guards authentication, permissions or validation, the guarded code then runs without the
         check. Asserts in tests, type-narrowing asserts (isinstance, issubclass) and assert False
         markers are not reported; an assert that only checks types (``all(isinstance(p,
-        Permission) for p in permissions)``) is argument validation, whatever the names: low.
+        Permission) for p in permissions)``, an optional value's ``password is None or
+        isinstance(password, str)``) is argument validation, whatever the names: low.
         An assert is taken as a security check (medium confidence) when it tests a
         name about permissions or authentication (`user.is_admin`, `can_edit`); not when it only
         tests whether such a value is there (`password is not None`, `assert csrf_token`),
@@ -95,7 +96,10 @@ def _only_type_tests(test: ast.expr, ctx: RuleContext) -> bool:
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return _only_type_tests(test.operand, ctx)
     if isinstance(test, ast.BoolOp):
-        return all(_only_type_tests(value, ctx) for value in test.values)
+        # ``password is None or isinstance(password, str)``: an optional value's type (a test
+        # of None counts along a type test, not alone: ``assert user is not None`` is no type check)
+        tests = [value for value in test.values if not _tests_none(value)]
+        return bool(tests) and all(_only_type_tests(value, ctx) for value in tests)
     if not isinstance(test, ast.Call):
         return False
     called = ctx.call_name(test)
@@ -105,6 +109,12 @@ def _only_type_tests(test: ast.expr, ctx: RuleContext) -> bool:
         items = test.args[0]
         return isinstance(items, (ast.GeneratorExp, ast.ListComp, ast.SetComp)) and _only_type_tests(items.elt, ctx)
     return False
+
+
+def _tests_none(test: ast.expr) -> bool:
+    """``x is None``, ``x is not None``."""
+    return (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None)
 
 
 def _credential_is_there(test: ast.expr) -> bool:
