@@ -550,10 +550,69 @@ _NOT_KNOWN = object()
 def _json_body(value: ast.expr, ctx: RuleContext) -> bool:
     """A dict or list (a display, ``dict(...)``/``list(...)``, a conditional choosing between
     such), or a local name only ever assigned such (``data = {"q": q}; data["n"] = n; return
-    data``): a body Flask serializes to JSON."""
+    data``), or assigned such last before the return (``result = item.save(); result = {"id": id,
+    "saved": result}; return 200, result``): a body Flask serializes to JSON."""
     if value.__class__ is ast.Name:
-        return _json_name(value.id, ctx)  # type: ignore[attr-defined]
+        if _json_name(value.id, ctx):  # type: ignore[attr-defined]
+            return True
+        last = _assigned_just_before(value.id, ctx)  # type: ignore[attr-defined]
+        return bool(last) and all(_json_value(assigned, ctx) for assigned in last)  # type: ignore[union-attr]
     return _json_value(value, ctx)
+
+
+_NOT_BOUND = object()  # (_last_assigned: no statement of the block binds the name)
+
+
+def _assigned_just_before(name: str, ctx: RuleContext) -> list[ast.expr] | None:
+    """What ``name`` holds at the current statement, from the statements before it in its own
+    block: the value of the last ``name = <value>``, or of each branch's last one when that is
+    an ``if`` assigning it in every branch. None when another binding (an unpacking, ``+=``, a
+    loop, a ``try``) or none at all comes last."""
+    chain = ctx.ancestors
+    if len(chain) < 2 or not isinstance(chain[-1], ast.stmt):
+        return None
+    statement, parent = chain[-1], chain[-2]
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if block.__class__ is list:
+            index = next((i for i, item in enumerate(block) if item is statement), None)
+            if index is not None:
+                found = _last_assigned(block[:index], name)
+                return None if found is _NOT_BOUND else found  # type: ignore[return-value]
+    return None
+
+
+def _last_assigned(block: list[ast.stmt], name: str):
+    """The values ``name`` may hold after ``block`` (see _assigned_just_before): a list, None
+    (not known), or _NOT_BOUND."""
+    for index in range(len(block) - 1, -1, -1):
+        statement = block[index]
+        if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name):
+            return [statement.value]
+        if not _binds(statement, name):
+            continue
+        if not isinstance(statement, ast.If):
+            return None
+        branches = [_last_assigned(statement.body, name), _last_assigned(statement.orelse, name)]
+        if any(branch is None for branch in branches):
+            return None
+        if any(branch is _NOT_BOUND for branch in branches):  # (a branch keeps what came before)
+            branches.append(_last_assigned(block[:index], name))
+            if any(branch is None or branch is _NOT_BOUND for branch in branches[2:]):
+                return None
+        return [value for branch in branches if branch is not _NOT_BOUND for value in branch]  # type: ignore[union-attr]
+    return _NOT_BOUND
+
+
+def _binds(statement: ast.stmt, name: str) -> bool:
+    """``statement`` (or a statement in it) binds or deletes ``name`` (``data["k"] = v`` does not)."""
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return True
+    return False
 
 
 def _json_value(value: ast.expr, ctx: RuleContext) -> bool:
