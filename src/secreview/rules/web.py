@@ -74,7 +74,8 @@ def _tainted_only(hit):
         ({{ bio|safe }}, or inside {% autoescape false %}) given request data, and the text of a
         jinja2.Template / Environment().from_string() template made without autoescape (jinja2's
         default) rendering request data, returned by a view. Not reported:
-        bodies Flask serializes to JSON (a dict or list, also a local only ever assigned one, jsonify()), and responses whose
+        bodies Flask serializes to JSON (a dict or list, also a local only ever assigned one or
+        assigned one last before the return, jsonify()), and responses whose
         constant Content-Type or mimetype is not HTML (text/plain, application/json), given
         when the response is made or set on it by the statements right after; a Starlette/FastAPI
         Response or an aiohttp web.Response is HTML only when its media_type / content_type (or
