@@ -197,7 +197,9 @@ def _known_value(flow, expr: ast.expr) -> bool:
     return whole.__class__.__name__ == "Proven" or bool(whole.origins)
 
 
-_ASSIGNED_NAME = re.compile(r"^([A-Za-z_][\w.]*)(?:\[(['\"])(\w+)\2\])?\s*(?::[^=]*)?=(?!=)")
+# ``name = ``, ``obj.name = ``, ``record["key"] = `` (the key names it), ``store[key] = `` (a key
+# of no fixed name: the store names it, ``session[name] = ...``).
+_ASSIGNED_NAME = re.compile(r"^([A-Za-z_][\w.]*)(?:\[(['\"])(\w+)\2\]|\[[\w.]+\])?\s*(?::[^=]*)?=(?!=)")
 
 
 def _named_secret(step: TraceStep) -> bool:
