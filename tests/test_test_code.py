@@ -28,3 +28,20 @@ def test_a_module_that_makes_test_data_is_test_code():
     assert confidences("app/testdata.py") == [Level.LOW]
     assert confidences("app/latest_data.py") == [Level.HIGH]  # "test" inside a word
     assert confidences("app/data.py") == [Level.HIGH]
+
+
+def test_a_module_of_test_doubles_is_test_code():
+    assert confidences("app/contacts/mocks.py") == [Level.LOW]
+    assert confidences("app/fakes.py") == [Level.LOW]
+    assert confidences("app/mockserver.py") == [Level.HIGH]  # (a server, maybe the product's)
+
+
+def test_a_module_using_factory_boy_is_test_code():
+    # (factory_boy's model factories fill a test database: their users' passwords are fixtures)
+    factories = "import factory\n" + CODE
+    found = [f.confidence for f in review_text(factories, path="app/factories.py").findings if f.rule_id == "unverified-ssl-context"]
+    assert found == [Level.LOW]
+    assert confidences("app/factories.py") == [Level.HIGH]  # the name alone: an application's factories
+    own = "from shop.factory import build\n" + CODE  # (the project's own module named factory)
+    found = [f.confidence for f in review_text(own, path="app/views.py").findings if f.rule_id == "unverified-ssl-context"]
+    assert found == [Level.HIGH]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from secreview.cache import Packed
 from secreview.config import Config
-from secreview.rules._naming import is_test_location, is_test_path
+from secreview.rules._naming import is_test_location, is_test_path, makes_test_data_with_library
 from secreview.dataflow import FileFlow, SinkRecord, SummaryTable
 from secreview.dataflow.linking import Dependencies, ProjectTable, TableView
 from secreview.dataflow.order import ImportScan
@@ -218,7 +218,8 @@ class Reviewer:
     def check_parsed(self, parsed: ParsedFile, facts: FileFacts, flow: FileFlow | None) -> tuple[list[Finding], int]:
         ctx = RuleContext(parsed, facts, flow)
         hits, checks = self.dispatcher.run(parsed.tree, ctx)
-        findings = [make_finding(rule, hit, ancestors, parsed) for rule, hit, ancestors in hits if not hit.limits_only]
+        test_data = makes_test_data_with_library(facts)
+        findings = [make_finding(rule, hit, ancestors, parsed, test_data) for rule, hit, ancestors in hits if not hit.limits_only]
         if flow is not None and flow.sink_records:
             _carry_solutions(hits, flow.sink_records)
         return findings, checks
@@ -348,7 +349,8 @@ def excerpt(parsed: ParsedFile, findings: list[Finding]) -> dict[int, str]:
     return {line: parsed.source_line(line)[:EXCERPT_MAX_WIDTH] for line in sorted(wanted) if line <= len(parsed.lines)}
 
 
-def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedFile) -> Finding:
+def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedFile, test_data: bool = False) -> Finding:
+    """``test_data``: the file makes test data with a library for that (see rules._naming)."""
     node = hit.node
     line = getattr(node, "lineno", 1)
     end_line = getattr(node, "end_lineno", line) or line
@@ -361,7 +363,7 @@ def make_finding(rule: Rule, hit: Hit, ancestors: list[ast.AST], parsed: ParsedF
         severity=hit.severity or rule.severity,
         # Tests set up insecure things on purpose (unverified TLS to a local server, /tmp paths,
         # plain FTP): every finding in test code is low confidence, shown with --min-confidence low.
-        confidence=Level.LOW if is_test_location(parsed.path, ancestors) else rule.confidence_of(hit.confidence),
+        confidence=Level.LOW if test_data or is_test_location(parsed.path, ancestors) else rule.confidence_of(hit.confidence),
         path=parsed.path,
         line=line,
         col=char_column(parsed.source_line(line), getattr(node, "col_offset", 0)),

@@ -121,9 +121,20 @@ def reference_name(expr: ast.AST) -> str | None:
     return None
 
 
+# Libraries whose only use is making test data: a module importing one is test code
+# (factory_boy's model factories: users with fixed passwords for a test database).
+TEST_DATA_LIBRARIES = ("factory",)
+
+
 def is_test_code(ctx: RuleContext) -> bool:
-    """Test files (test_*.py, *_test.py, conftest.py, files under tests/) and test functions/classes."""
-    return is_test_location(ctx.path, ctx.ancestors)
+    """Test files (test_*.py, *_test.py, conftest.py, files under tests/), test functions/classes,
+    and modules that make test data (by their name, or by importing factory_boy)."""
+    return is_test_location(ctx.path, ctx.ancestors) or makes_test_data_with_library(ctx.facts)
+
+
+def makes_test_data_with_library(facts) -> bool:
+    """Does the module import a library made for test data (TEST_DATA_LIBRARIES)?"""
+    return any(facts.imports.imports_module(library) for library in TEST_DATA_LIBRARIES)
 
 
 def is_test_path(path_text: str) -> bool:
@@ -136,11 +147,17 @@ def is_test_path(path_text: str) -> bool:
     return any(part in ("tests", "test", "testing") for part in path.parts[:-1])
 
 
+# Modules of stand-ins for tests: canned responses, fake services.
+_TEST_DOUBLE_MODULES = frozenset({"mocks", "fakes"})
+
+
 def _makes_test_data(stem: str) -> bool:
     """Is a module named ``stem`` one that makes test data (``create_test_data``, ``testdata``;
-    not ``latest_data``)? Its users and passwords are for a test or demo database."""
+    not ``latest_data``) or test doubles (``mocks``, ``fakes``)? Its users and passwords are for a
+    test or demo database, its requests are a test's."""
     words = stem.lower().split("_")
-    return "testdata" in words or any(first == "test" and second == "data" for first, second in zip(words, words[1:]))
+    return (stem.lower() in _TEST_DOUBLE_MODULES or "testdata" in words
+            or any(first == "test" and second == "data" for first, second in zip(words, words[1:])))
 
 
 def is_test_location(path_text: str, ancestors) -> bool:
