@@ -58,7 +58,7 @@ from secreview.models.sanitizers import (
     ADDRESS_TEXT_ATTRIBUTES, BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT, BASE_NAME_ATTRIBUTES, IN_MEMORY_FILE,
     IN_MEMORY_FILE_CWES, IN_MEMORY_FILE_READS, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS,
     REDIRECT_CWES, SAME_SITE_PATH, URL_ENCODED, RELATIVE_MARKS, RELATIVE_NO_BACKSLASH, RELATIVE_NO_DOUBLE_SLASH, RELATIVE_NO_HOST, RELATIVE_NO_SCHEME,
-    RELATIVE_PATH_MARKS, MODEL_INSTANCE_ATTRIBUTES, MODEL_OBJECT,
+    RELATIVE_PATH_MARKS, MODEL_INSTANCE_ATTRIBUTES, MODEL_OBJECT, PATH_NOT_ABSOLUTE, PATH_NO_PARENT, RELATIVE_NAME_MARKS,
     ROUTE_NAME_METHODS, ROUTE_URL_BUILDERS, ROUTE_URL_CWES, ROUTE_URL_HOST_KEYWORDS,
 )
 from secreview.dataflow.model_objects import MODEL_OBJECT_METHODS, model_object, model_object_call, read_from_model_object
@@ -3086,12 +3086,6 @@ class FunctionAnalysis:
                 # ``if P.fullmatch(x) is None: abort(400)``: a match object is never None and always true
                 return self.refine(test.left, state, branch != (test.ops[0].__class__ is ast.Is))
         elif cls is ast.BoolOp:
-            escaping = self._refinements.get((test, branch, PATH_CWES))
-            if escaping is None:
-                escaping = self._refinements[(test, branch, PATH_CWES)] = _relative_without_parents(test, branch, self)
-            for name in escaping:  # ``if os.path.isabs(name) or ".." in name.split("/"): abort(400)``
-                if name in state:
-                    state[name] = state[name].proved(PATH_CWES)
             if (test.op.__class__ is ast.And) == branch:  # ``and`` true, ``or`` false: every operand is
                 for value in test.values:
                     state = self.refine(value, state, branch)
@@ -3108,8 +3102,11 @@ class FunctionAnalysis:
             checked = _validated_name(test, self.unit, branch, self)
             static = self._refinements[(test, branch)] = (
                 checked, _validator_argument(test, self), _allow_listed_host(test, self, branch),
-                _contained_paths(test, self, branch), _membership(test, branch, self) if checked is None else None)
-        checked, validated, host, contained, member = static
+                _contained_paths(test, self, branch), _membership(test, branch, self) if checked is None else None,
+                _relative_name_part(test, self, branch))
+        checked, validated, host, contained, member, name_part = static
+        if name_part is not None and name_part[0] in state:  # ``if os.path.isabs(name): abort(400)``, then ``".." in name``
+            state[name_part[0]] = _relative_name_checked(state[name_part[0]].proved(name_part[1]))
         if cls is not ast.Name:
             relative = self._refinements.get((test, branch, RELATIVE_MARKS), NOTHING)
             if relative is NOTHING:
@@ -3237,6 +3234,8 @@ class FunctionAnalysis:
                 cwes = (cwes - _BACKSLASH_OPEN) | REDIRECT_CWES
             elif any(BACKSLASH_OPEN_REDIRECT not in o.sanitized for o in whole.origins):
                 value = whole.with_step(self.step(test, BACKSLASH_OPEN_NOTE), self._stepped)
+        if not RELATIVE_NAME_MARKS.isdisjoint(cwes):  # (a helper's test of the name, the other one made here)
+            return _relative_name_checked(value.proved(cwes))
         return value.proved(cwes)
 
     def prove_normalized_source(self, name: str, cwes: frozenset[int], state: State, test: ast.expr) -> None:
@@ -4864,7 +4863,8 @@ def _contained_paths(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -
     """What ``test`` proves inside a directory when it is ``branch``: the names, each with whether the test
     resolves the path itself (``(BASE / name).resolve().is_relative_to(BASE)``: ``name``) or the
     name must hold a resolved path (``path.is_relative_to(BASE)``, ``path.startswith(BASE)``,
-    ``os.path.commonpath([BASE, path]) == BASE``, or ``!=`` false); and the names the directory is made of (it
+    ``os.path.commonpath([BASE, path]) == BASE``, or ``!=`` false; pathlib's ancestors: ``BASE in
+    path.parents``, ``path.parent == BASE``); and the names the directory is made of (it
     proves nothing when they are untrusted). () when it is no such check."""
     cls = test.__class__
     if cls is ast.Call:
@@ -4873,12 +4873,12 @@ def _contained_paths(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -
             return ()
         paths, base = [func.value], test.args[0]
     elif cls is ast.Compare:
-        left = test.left
-        if not (left.__class__ is ast.Call and len(test.ops) == 1 and test.ops[0].__class__ is (ast.Eq if branch else ast.NotEq)
-                and len(left.args) == 1 and left.args[0].__class__ in (ast.List, ast.Tuple)
-                and analysis.resolved_name(left.func) in COMMON_PATH_CALLS):
+        if len(test.ops) != 1:
             return ()
-        paths, base = left.args[0].elts, test.comparators[0]
+        found = _common_path_check(test, analysis, branch) or _ancestor_check(test, branch)
+        if found is None:
+            return ()
+        paths, base = found
     else:
         return ()
     return _contained_in(paths, base, analysis)
@@ -4886,12 +4886,54 @@ def _contained_paths(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -
 
 def _contained_in(paths: list[ast.expr] | ast.expr, base: ast.expr, analysis: FunctionAnalysis) -> tuple:
     """``_contained_paths`` of a check that ``paths`` (one or more expressions) are inside ``base``."""
-    if isinstance(base, ast.Constant) and base.value in ("", "/", "\\", b"", b"/"):
-        return ()  # every absolute path starts with "/": that proves nothing
+    if _root_directory(base, analysis):
+        return ()  # every absolute path starts with "/", has it among its parents: that proves nothing
     if not isinstance(paths, list):
         paths = [paths]
     names = tuple(found for path in paths for found in _contained_paths_in(path, analysis))
     return (names, tuple(node.id for node in ast.walk(base) if isinstance(node, ast.Name))) if names else ()
+
+
+def _common_path_check(test: ast.Compare, analysis: FunctionAnalysis, branch: bool) -> tuple[list[ast.expr], ast.expr] | None:
+    """``os.path.commonpath([BASE, path]) == BASE`` (``!=`` false): (the paths, the directory)."""
+    left = test.left
+    if (left.__class__ is ast.Call and test.ops[0].__class__ is (ast.Eq if branch else ast.NotEq)
+            and len(left.args) == 1 and left.args[0].__class__ in (ast.List, ast.Tuple)
+            and analysis.resolved_name(left.func) in COMMON_PATH_CALLS):
+        return left.args[0].elts, test.comparators[0]
+    return None
+
+
+def _ancestor_check(test: ast.Compare, branch: bool) -> tuple[list[ast.expr], ast.expr] | None:
+    """``BASE in path.parents`` (``not in`` false), ``path.parent == BASE`` (either side; ``!=``
+    false): (the paths, the directory). pathlib computes ancestors from the text, so
+    ``Path("/srv/media/../../etc").parents`` holds ``/srv/media``: proof only of a resolved path."""
+    op, left, right = test.ops[0].__class__, test.left, test.comparators[0]
+    if op is (ast.In if branch else ast.NotIn):
+        if right.__class__ is ast.Attribute and right.attr == "parents":
+            return [right.value], left
+    elif op is (ast.Eq if branch else ast.NotEq):
+        if left.__class__ is ast.Attribute and left.attr == "parent":
+            return [left.value], right
+        if right.__class__ is ast.Attribute and right.attr == "parent":
+            return [right.value], left
+    return None
+
+
+def _root_directory(base: ast.expr, analysis: FunctionAnalysis) -> bool:
+    """Is ``base`` the file system's root (``"/"``, ``Path("/")``) or empty?"""
+    if base.__class__ is ast.Call and len(base.args) == 1 and not base.keywords and analysis.resolved_name(base.func) in _PATH_CLASSES:
+        base = base.args[0]
+    return isinstance(base, ast.Constant) and base.value in ("", "/", "\\", b"", b"/")
+
+
+def _relative_name_checked(value: Taint) -> Taint:
+    """``value`` once both parts of a relative-name check hold for every flow of it: a name that
+    stays inside the directory it is joined to (see RELATIVE_NAME_MARKS)."""
+    origins = value.whole().origins
+    if not origins or not all(RELATIVE_NAME_MARKS <= origin.sanitized for origin in origins):
+        return value
+    return value.proved(PATH_CWES)
 
 
 def _keep_still_proven(known: dict[str, Taint], now: Mapping[str, Taint]) -> None:
@@ -4905,39 +4947,68 @@ def _keep_still_proven(known: dict[str, Taint], now: Mapping[str, Taint]) -> Non
             del known[name]
 
 
-def _relative_without_parents(test: ast.BoolOp, branch: bool, analysis: FunctionAnalysis) -> tuple[str, ...]:
-    """The names ``test`` (an ``or``/``and`` of checks) proves, when it is ``branch``, to be
-    relative paths without a ``..`` component: both ``os.path.isabs(name)`` (``name.startswith("/")``,
-    ``Path(name).is_absolute()``) and ``".." in name`` (``in name.split("/")``, ``in
-    Path(name).parts``) false. Joined to a directory, such a name stays inside it (POSIX paths)."""
-    false_atoms: list[ast.expr] = []
-    _atoms_known(test, branch, false_atoms)
-    absolute, parents = set(), set()
-    for atom in false_atoms:
-        if atom.__class__ is ast.Compare:
-            name = _parents_checked(atom, analysis)
-            if name is not None:
-                parents.add(name)
-        elif atom.__class__ is ast.Call:
-            name = _absolute_checked(atom, analysis)
-            if name is not None:
-                absolute.add(name)
-    return tuple(sorted(absolute & parents))
+def _relative_name_part(test: ast.expr, analysis: FunctionAnalysis, branch: bool) -> tuple[str, frozenset[int]] | None:
+    """A part of a relative-name check (see RELATIVE_NAME_MARKS in models.sanitizers) that
+    ``test`` proves where it is ``branch``: (the name it holds for, the mark). Not absolute:
+    ``os.path.isabs(name)``, ``name.startswith("/")``, ``Path(name).is_absolute()`` or ``"/" in
+    name`` false. No ``..`` component: ``".." in name`` (``in name.split("/")``, ``in
+    Path(name).parts``) false, or ``any(part == ".." for part in name.split("/"))`` (``part in
+    ("", "..")``) false."""
+    kind = test.__class__
+    if kind is ast.Compare:
+        if len(test.ops) != 1 or test.ops[0].__class__ is not (ast.NotIn if branch else ast.In) or test.left.__class__ is not _CONSTANT:
+            return None
+        if test.left.value == "/":
+            checked = test.comparators[0]
+            return (checked.id, _NOT_ABSOLUTE) if checked.__class__ is _NAME else None
+        name = _parents_checked(test, analysis)
+        return (name, _NO_PARENT) if name is not None else None
+    if kind is not ast.Call or branch:
+        return None
+    name = _absolute_checked(test, analysis)
+    if name is not None:
+        return name, _NOT_ABSOLUTE
+    name = _parent_part_found(test, analysis)
+    return (name, _NO_PARENT) if name is not None else None
 
 
-def _atoms_known(test: ast.expr, branch: bool, false_atoms: list) -> None:
-    """The atomic tests known false when ``test`` is ``branch`` (``".." not in x`` true counts as
-    ``".." in x`` false), through ``not``, ``or`` (false) and ``and`` (true)."""
-    cls = test.__class__
-    if cls is ast.UnaryOp and test.op.__class__ is ast.Not:
-        _atoms_known(test.operand, not branch, false_atoms)
-    elif cls is ast.BoolOp and (test.op.__class__ is ast.Or) != branch:
-        for value in test.values:
-            _atoms_known(value, branch, false_atoms)
-    elif cls is ast.Compare and len(test.ops) == 1 and test.ops[0].__class__ is (ast.NotIn if branch else ast.In):
-        false_atoms.append(test)
-    elif cls is ast.Call and not branch:
-        false_atoms.append(test)
+_NOT_ABSOLUTE, _NO_PARENT = frozenset({PATH_NOT_ABSOLUTE}), frozenset({PATH_NO_PARENT})
+
+
+def _parent_part_found(call: ast.Call, analysis: FunctionAnalysis) -> str | None:
+    """``x`` of ``any(part == ".." for part in x.split("/"))`` (``".." == part``, ``part in
+    ("", ".", "..")``; over ``x.parts``, ``Path(x).parts``): false, no component of ``x`` is ``..``."""
+    if not (call.func.__class__ is _NAME and call.func.id == "any" and len(call.args) == 1 and not call.keywords
+            and call.args[0].__class__ is ast.GeneratorExp and analysis.resolved_name(call.func) == "any"):
+        return None
+    generator = call.args[0]
+    if len(generator.generators) != 1:
+        return None
+    loop = generator.generators[0]
+    if loop.ifs or loop.is_async or loop.target.__class__ is not _NAME:
+        return None
+    part, test = loop.target.id, generator.elt
+    if not (test.__class__ is ast.Compare and len(test.ops) == 1):
+        return None
+    op, left, right = test.ops[0].__class__, test.left, test.comparators[0]
+    if op is ast.Eq:
+        if not ((_named_part(left, part) and _constant_parent(right)) or (_named_part(right, part) and _constant_parent(left))):
+            return None
+    elif op is ast.In:
+        if not (_named_part(left, part) and right.__class__ in (ast.Tuple, ast.List, ast.Set)
+                and any(_constant_parent(element) for element in right.elts)):
+            return None
+    else:
+        return None
+    return _parts_of(loop.iter, analysis)
+
+
+def _named_part(node: ast.expr, part: str) -> bool:
+    return node.__class__ is _NAME and node.id == part
+
+
+def _constant_parent(node: ast.expr) -> bool:
+    return node.__class__ is _CONSTANT and node.value == ".."
 
 
 _ROOT_STRIPPING_METHODS = frozenset({"lstrip", "strip"})
@@ -5019,14 +5090,24 @@ def _parents_checked(test: ast.Compare, analysis: FunctionAnalysis) -> str | Non
     left = test.left
     if not (left.__class__ is ast.Constant and left.value == ".."):
         return None
-    container = test.comparators[0]
+    return _parts_of(test.comparators[0], analysis, whole=True)
+
+
+def _parts_of(container: ast.expr, analysis: FunctionAnalysis, whole: bool = False) -> str | None:
+    """``x`` of ``x.split("/")``, ``x.parts``, ``Path(x).parts`` (and of ``x`` itself when
+    ``whole``: ``".." in x``, a substring): what holds ``x``'s components. (``x.split()`` splits
+    at blanks: ``a/../b`` is one piece.)"""
     if container.__class__ is ast.Call and container.func.__class__ is ast.Attribute and container.func.attr == "split":
+        if not (len(container.args) == 1 and not container.keywords and analysis.fold(container.args[0]) == "/"):
+            return None
         container = container.func.value
+        whole = True
     elif container.__class__ is ast.Attribute and container.attr == "parts":
         container = container.value
         if container.__class__ is ast.Call and len(container.args) == 1 and analysis.resolved_name(container.func) in _PATH_CLASSES:
             container = container.args[0]
-    return container.id if container.__class__ is _NAME else None
+        whole = True
+    return container.id if whole and container.__class__ is _NAME else None
 
 
 _PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PurePosixPath", "pathlib.PosixPath"})

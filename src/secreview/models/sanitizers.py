@@ -305,6 +305,14 @@ CONTAINMENT_METHODS = frozenset({"is_relative_to", "startswith"})
 # ``path.is_relative_to(base)`` is true.
 RAISING_CONTAINMENT_METHODS = frozenset({"relative_to"})
 COMMON_PATH_CALLS = frozenset({"os.path.commonpath", "posixpath.commonpath"})
+# Marker "CWEs" of the two parts of a relative-name check (``if os.path.isabs(name): abort(400)``,
+# ``if "/" in name: return False``; ``if ".." in name: abort(400)``, ``any(part == ".." for part
+# in name.split("/"))``): not absolute, no ``..`` component. Both together keep a name joined to a
+# directory inside it (POSIX paths), whether the tests are one condition or several; each alone
+# proves nothing ("/etc/passwd" has no "..", "../../etc/passwd" is relative).
+PATH_NOT_ABSOLUTE = -221
+PATH_NO_PARENT = -222
+RELATIVE_NAME_MARKS = frozenset({PATH_NOT_ABSOLUTE, PATH_NO_PARENT})
 
 # Calls whose result is one of their arguments' values selected by the others, not built from
 # them: ``getattr(obj, name)`` is an attribute of ``obj`` (or the default), whatever ``name`` is;
