@@ -3105,7 +3105,8 @@ class FunctionAnalysis:
                 _contained_paths(test, self, branch), _membership(test, branch, self) if checked is None else None,
                 _relative_name_part(test, self, branch))
         checked, validated, host, contained, member, name_part = static
-        if name_part is not None and name_part[0] in state:  # ``if os.path.isabs(name): abort(400)``, then ``".." in name``
+        if name_part is not None and name_part[0] in state and not state[name_part[0]].is_clean:
+            # ``if os.path.isabs(name): abort(400)``, then (here or before) ``if ".." in name: abort(400)``
             state[name_part[0]] = _relative_name_checked(state[name_part[0]].proved(name_part[1]))
         if cls is not ast.Name:
             relative = self._refinements.get((test, branch, RELATIVE_MARKS), NOTHING)
