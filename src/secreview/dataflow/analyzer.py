@@ -1603,6 +1603,10 @@ class FunctionAnalysis:
                 or handed_server_set_key(container, key, self.params))
 
     def expr_Subscript(self, node: ast.Subscript, state: State) -> Taint:
+        if self.path_roots and node.value.__class__ is ast.Attribute:
+            checked = self.checked_read(node, state)
+            if checked is not None:
+                return checked
         container = whole_proof_only(self.expr(node.value, state))
         self.expr(node.slice, state)
         key = self.fold(node.slice)
@@ -1628,11 +1632,24 @@ class FunctionAnalysis:
             return container.item(key)
         return _any_element(container)
 
+    def checked_read(self, node: ast.Call | ast.Subscript, state: State) -> Taint | None:
+        """``request.GET.get("next")`` (or ``[...]``) read again after a validator checked that read
+        (see prove_read): the checked value; None when no check of it holds here."""
+        read = _request_read(node, self)
+        if read is None or read not in state:
+            return None
+        self.expr(node.func.value if node.__class__ is ast.Call else node.value, state)  # type: ignore[union-attr]
+        return state[read]
+
     def expr_Call(self, node: ast.Call, state: State) -> Taint:
         func = node.func
         name = self.resolved_name(func)
         receiver = CLEAN
         method = func.attr if isinstance(func, ast.Attribute) else None
+        if method == "get" and self.path_roots:
+            checked = self.checked_read(node, state)
+            if checked is not None:
+                return checked
         if isinstance(func, ast.Attribute):
             receiver = self.expr(func.value, state)
         elif not isinstance(func, ast.Name):
@@ -3131,6 +3148,8 @@ class FunctionAnalysis:
             name, cwes = validated
             state[name] = self.checked(state[name], cwes, test)
             self.prove_normalized_source(name, cwes, state, test)
+        elif validated is not None and validated[0].__class__ is str and validated[0].endswith("]"):
+            self.prove_read(test, validated[0], validated[1], state)  # ``if is_safe(request.GET.get("next")):``
         if host is not None:
             if host.hosts is None:  # compared with the request's own host: no redirect elsewhere (a request still may be)
                 cwes = _OWN_HOST_CWES
@@ -3322,6 +3341,23 @@ class FunctionAnalysis:
         self.path_roots.add(checked.split(".", 1)[0])  # type: ignore[attr-defined]
         self.path_before[checked] = join(self.path_before.get(checked), before)  # type: ignore[index]
         state[checked] = before.proved(cwes) if cwes else PROVEN
+
+    def prove_read(self, test: ast.expr, read: str, cwes: frozenset[int], state: State) -> None:
+        """The validator call ``test`` checked ``read``, a key of the request's data read in the
+        call itself (``url_has_allowed_host_and_scheme(self.request.GET.get("next"), ...)``, see
+        ``_request_read``): the same read after it (``redirect(self.request.GET.get("next"))``)
+        gives the checked value, as an attribute path a test proves (prove_path). (A flag kept
+        from such a check, ``ok = is_safe(request.GET.get("next"))``, proves nothing of it.)"""
+        argument = _read_argument(test, read, self)
+        before = self.values.get(id(argument)) if argument is not None else None
+        if before is None or not before.origins:
+            return
+        if self.path_roots is _NO_ROOTS:
+            self.opened_paths, self.path_roots, self.path_before = {}, set(), {}
+        self.opened_paths[read] = before  # type: ignore[index]
+        self.path_roots.add(read.split(".", 1)[0])  # type: ignore[attr-defined]
+        self.path_before[read] = join(self.path_before.get(read), before)  # type: ignore[index]
+        state[read] = self.checked(before, cwes, test)
 
     def forget_paths(self, name: str, state: State, value: Taint | None = None, itself: bool = False) -> None:
         """``name`` (a local, or a dotted path) is bound again to ``value``, or (None) may be changed
@@ -4446,6 +4482,9 @@ def _summary_check(test: ast.Call, analysis: FunctionAnalysis,
         argument = _placed(test, (index - offset if index >= offset else None, summary.params[index]))
         if argument.__class__ is _NAME:
             return argument.id, cwes
+        read = _request_read(argument, analysis) if argument.__class__ in (ast.Call, ast.Subscript) else None
+        if read is not None:  # ``if is_safe_redirect(request.args.get("next")):``
+            return read, cwes
         found = _normalized_argument(argument, cwes, analysis) if argument.__class__ is ast.Call else None
         if found is not None:
             return found
@@ -5646,8 +5685,44 @@ def _validator_argument(test: ast.expr, analysis: FunctionAnalysis) -> tuple[str
     argument = test.args[0] if test.args else next((k.value for k in test.keywords if k.arg in ("url", "path")), None)
     if isinstance(argument, ast.Name):
         return argument.id, VALIDATORS[name]
+    if argument.__class__ in (ast.Call, ast.Subscript):
+        read = _request_read(argument, analysis)
+        if read is not None:  # ``url_has_allowed_host_and_scheme(request.GET.get("next"), ...)``
+            return read, VALIDATORS[name]
     if argument.__class__ is ast.Call:  # ``url_has_allowed_host_and_scheme(url.strip(), ...)``
         return _normalized_argument(argument, VALIDATORS[name], analysis)  # type: ignore[arg-type]
+    return None
+
+
+def _request_read(node: ast.expr, analysis: FunctionAnalysis) -> str | None:
+    """``request.GET.get("next")``, ``self.request.GET["next"]``, ``request.args.get("next", "")``:
+    a constant key read from a container of request data, as the state entry a check of it proves
+    (``request.GET["next"]``: see FunctionAnalysis.prove_read); None for any other expression.
+    The request's parameters do not change while it is handled: the same key read again after the
+    check is the value checked (until the name the container is reached from is bound again)."""
+    if node.__class__ is ast.Call:
+        func = node.func
+        if func.__class__ is not ast.Attribute or func.attr != "get" or not node.args or len(node.args) > 2 or node.keywords:
+            return None
+        container, key = func.value, node.args[0]
+    elif node.__class__ is ast.Subscript:
+        container, key = node.value, node.slice
+    else:
+        return None
+    if (key.__class__ is not ast.Constant or key.value.__class__ is not str  # type: ignore[attr-defined]
+            or container.__class__ is not ast.Attribute or analysis.attribute_source(container) is None):
+        return None
+    dotted = _dotted(container)
+    return f"{dotted}[{key.value!r}]" if dotted is not None else None  # type: ignore[attr-defined]
+
+
+def _read_argument(test: ast.expr, read: str, analysis: FunctionAnalysis) -> ast.expr | None:
+    """The argument of the check call ``test`` that is the request read ``read`` (see _request_read)."""
+    if test.__class__ is not ast.Call:
+        return None
+    for argument in (*test.args, *(k.value for k in test.keywords)):  # type: ignore[attr-defined]
+        if argument.__class__ in (ast.Call, ast.Subscript) and _request_read(argument, analysis) == read:
+            return argument
     return None
 
 
