@@ -1578,7 +1578,12 @@ class FunctionAnalysis:
             # (not the form object: ``form.get_user()`` is a user the form authenticated).
             if (node.attr in FORM_DATA_ATTRIBUTES and id(self.node) in self.unit.form_handlers
                     and len(self.params) > 1 and node.value.id == self.params[1]):
-                return source("HTTP form field", Level.HIGH, self.step(node, "HTTP form field (untrusted)"))
+                found = source("HTTP form field", Level.HIGH, self.step(node, "HTTP form field (untrusted)"))
+                if node.attr in VALIDATED_DATA_ATTRIBUTES and self.node.name not in _UNVALIDATED_FORM_HANDLERS:  # type: ignore[union-attr]
+                    # (Django calls ``form_valid`` only once ``form.is_valid()`` returned true; DRF's
+                    # ``perform_create`` after ``is_valid(raise_exception=True)``: as that check)
+                    return found.proved(_FORM_VALIDATED_CWES)
+                return found
         return None
 
     def http_handler_source(self, node: ast.Attribute) -> Taint | None:
@@ -3148,8 +3153,12 @@ class FunctionAnalysis:
             name, cwes = validated
             state[name] = self.checked(state[name], cwes, test)
             self.prove_normalized_source(name, cwes, state, test)
-        elif validated is not None and validated[0].__class__ is str and validated[0].endswith("]"):
-            self.prove_read(test, validated[0], validated[1], state)  # ``if is_safe(request.GET.get("next")):``
+        elif validated is not None and validated[0].__class__ is str:
+            if validated[0].endswith("]"):
+                self.prove_read(test, validated[0], validated[1], state)  # ``if is_safe(request.GET.get("next")):``
+            elif validated[1] is _FORM_VALIDATED_CWES and "." in validated[0]:
+                # ``elif self.form.is_valid():`` with the form made in another method (``dispatch``)
+                self.prove_path(test, validated[0], state, validated[1])
         if host is not None:
             if host.hosts is None:  # compared with the request's own host: no redirect elsewhere (a request still may be)
                 cwes = _OWN_HOST_CWES
@@ -4238,6 +4247,8 @@ _RETURNED_CHECK_METHODS = _VALIDATING_METHODS | {"fullmatch", "match", "search",
 # data fit to keep in the session (not a trust boundary violation), nothing else.
 _FORM_VALIDATION_METHODS = frozenset({"is_valid", "validate_on_submit"})
 _FORM_VALIDATED_CWES = frozenset({501})
+# The form handler a view calls with a form whose validation failed (see FORM_HANDLER_METHODS).
+_UNVALIDATED_FORM_HANDLERS = frozenset({"form_invalid"})
 
 
 def _validated_name(test: ast.expr, unit: "FileFlow", branch: bool, analysis: FunctionAnalysis | None = None) -> str | tuple | None:

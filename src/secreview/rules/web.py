@@ -1100,7 +1100,8 @@ def _response_framework(ctx: RuleContext, value: ast.expr) -> str | None:
         row (``row.pk``, the ``id`` of a row the function inserts: the database's, or that of
         a row found) and values read from a form
         after its validation passed (``form.is_valid()``, also kept in a flag or an attribute:
-        ``self.valid = self.form.is_valid()``), which is what the session may keep; and values
+        ``self.valid = self.form.is_valid()``, or of a form another method of the view made;
+        the form a form view's ``form_valid(self, form)`` is given), which is what the session may keep; and values
         from the command line, the environment or a prompt (the operator's, not a client's).""",
     solution="""Validate the value (type, format, allow-list) before storing it in the session,
         and store the validated form.""",
