@@ -3376,6 +3376,10 @@ class FunctionAnalysis:
         prefix = name + "."
         for key, before in self.path_before.items():
             if key in state and (key.startswith(prefix) or (itself and key == name)):
+                if key.endswith("]"):  # a read of the request's data (prove_read): never stored to
+                    if value is not None:
+                        state[key] = before  # (another request, read as any: the check was of the first)
+                    continue  # (a call given the request does not change its parameters)
                 state[key] = join(state[key], before) if value is None else value.whole()  # (with what was stored there since)
 
     def forget_changed_paths(self, node: ast.Call, method: str | None, state: State) -> None:
@@ -5713,8 +5717,9 @@ def _request_read(node: ast.expr, analysis: FunctionAnalysis) -> str | None:
     check is the value checked (until the name the container is reached from is bound again)."""
     if node.__class__ is ast.Call:
         func = node.func
-        if func.__class__ is not ast.Attribute or func.attr != "get" or not node.args or len(node.args) > 2 or node.keywords:
-            return None
+        if (func.__class__ is not ast.Attribute or func.attr != "get" or not node.args or node.keywords
+                or (len(node.args) == 2 and node.args[1].__class__ is not ast.Constant) or len(node.args) > 2):
+            return None  # (a default of another value, ``.get("next", request.POST.get("next"))``, is not the read checked)
         container, key = func.value, node.args[0]
     elif node.__class__ is ast.Subscript:
         container, key = node.value, node.slice
