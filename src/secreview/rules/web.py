@@ -872,6 +872,68 @@ _REDIRECT_CALLS = frozenset({
 })
 
 
+WSGI_START_RESPONSE = "<local>.start_response"  # (the WSGI application's parameter)
+# A Location header set by hand: ``response.headers["Location"] = url`` (Werkzeug, Starlette,
+# aiohttp, Django >= 3.2), Django's ``response["Location"] = url``.
+_LOCATION_HEADER_OWNERS = frozenset({"headers[]", "response[]"})
+_STATUS_ATTRIBUTES = ("status_code", "status", "status_int")
+
+
+def _location_header_value(node: ast.AST, ctx: RuleContext) -> ast.expr | None:
+    """The value a Location header is set to by ``node`` -- an assignment to ``x.headers["Location"]``
+    or ``response["Location"]``, Tornado's ``self.set_header("Location", url)``, a WSGI
+    ``start_response(status, [("Location", url)])`` -- on a response whose status may be a
+    redirection; else None."""
+    if node.__class__ is ast.Assign:
+        target = node.targets[0] if len(node.targets) == 1 else None  # type: ignore[attr-defined]
+        if target.__class__ is not ast.Subscript or not _is_location(ctx, target.slice):  # type: ignore[union-attr]
+            return None
+        owner = target.value  # type: ignore[union-attr]
+        if owner.__class__ is ast.Attribute and owner.attr == "headers":  # type: ignore[attr-defined]
+            owner = owner.value  # type: ignore[attr-defined]
+            if _outgoing(ctx, owner):
+                return None  # (the headers of a request to send)
+        return None if _not_a_redirection(ctx, owner) else node.value  # type: ignore[attr-defined]
+    call: ast.Call = node  # type: ignore[assignment]
+    if call.func.__class__ is ast.Attribute:  # ``self.set_header("Location", url)``
+        if not _is_location(ctx, ctx.argument(call, 0, "name")) or _not_a_redirection(ctx, call.func.value):  # type: ignore[attr-defined]
+            return None
+        return ctx.argument(call, 1, "value")
+    status = ctx.literal(ctx.argument(call, 0, "status"), None)
+    if isinstance(status, str) and not status.startswith("3"):
+        return None  # ``start_response("201 Created", ...)``
+    for header in sequence_elements(ctx, ctx.argument(call, 1, "headers")) or ():
+        if isinstance(header, ast.Tuple) and len(header.elts) == 2 and _is_location(ctx, header.elts[0]):
+            return header.elts[1]
+    return None
+
+
+def _is_location(ctx: RuleContext, key: ast.expr | None) -> bool:
+    name = ctx.literal(key, None) if key is not None else None
+    return isinstance(name, str) and name.lower() == "location"
+
+
+def _not_a_redirection(ctx: RuleContext, owner: ast.expr) -> bool:
+    """The function sets the status of ``owner`` (``owner.status_code = 201``, Tornado's
+    ``self.set_status(201)``) only to constants, none of them a redirection (3xx): browsers follow
+    Location only on a redirection (201 Created points at the resource made)."""
+    function = ctx.function
+    if function is None:
+        return False
+    owner_text = ctx.source(owner)
+    statuses = []
+    for node in ast.walk(function):
+        if node.__class__ is ast.Assign:
+            for target in node.targets:  # type: ignore[attr-defined]
+                if (target.__class__ is ast.Attribute and target.attr in _STATUS_ATTRIBUTES
+                        and ctx.source(target.value) == owner_text):
+                    statuses.append(ctx.literal(node.value, None))  # type: ignore[attr-defined]
+        elif (node.__class__ is ast.Call and node.func.__class__ is ast.Attribute  # type: ignore[attr-defined]
+              and node.func.attr == "set_status" and ctx.source(node.func.value) == owner_text):  # type: ignore[attr-defined]
+            statuses.append(ctx.literal(ctx.argument(node, 0, "status_code"), None))  # type: ignore[arg-type]
+    return bool(statuses) and all(isinstance(status, int) and not 300 <= status < 400 for status in statuses)
+
+
 _FROM_REFERER = f"The redirect target comes from {REFERER_HEADER}:"
 _REFERER_MESSAGE = (
     "The redirect target is the Referer header, the page the browser came from: a page on another site that links "
@@ -887,10 +949,17 @@ _REFERER_BACKSLASH = (" Its check is a same-host test that a backslash gets thro
     cwe=601,
     severity=MEDIUM,
     confidence=MEDIUM,
-    calls=sorted(_REDIRECT_CALLS),
-    methods=["redirect"],  # (Tornado's RequestHandler.redirect)
+    calls=[*sorted(_REDIRECT_CALLS), WSGI_START_RESPONSE],
+    methods=["redirect", "set_header"],  # (Tornado's RequestHandler.redirect and set_header)
+    nodes=[ast.Assign],
+    targets=sorted(_LOCATION_HEADER_OWNERS),
     description="""The redirect target comes from the request. Attackers send links on your
-        domain that bounce victims to a phishing site, and can leak tokens in the URL. Also
+        domain that bounce victims to a phishing site, and can leak tokens in the URL. Also a
+        Location header set by hand (response.headers["Location"] = ..., Django's
+        response["Location"], Tornado's self.set_header("Location", ...), a WSGI
+        start_response(status, [("Location", ...)])), unless the response's status, set in the
+        same function as a constant, is not a redirection (201 Created names the new resource;
+        browsers follow Location only on a 3xx). Also
         aiohttp's redirections (web.HTTPFound, HTTPSeeOther, HTTPMovedPermanently,
         HTTPTemporaryRedirect, HTTPPermanentRedirect...), raised or returned, Bottle's, Quart's
         and Sanic's redirect(), Pyramid/WebOb's and Falcon's redirection exceptions
@@ -920,16 +989,36 @@ _REFERER_BACKSLASH = (" Its check is a same-host test that a backslash gets thro
         return redirect(target)
     """,
 )
-def check_redirect(call: ast.Call, ctx: RuleContext):
+def check_redirect(node: ast.AST, ctx: RuleContext):
+    if node.__class__ is ast.Assign or not _redirect_call(node, ctx):  # type: ignore[arg-type]
+        target = _location_header_value(node, ctx)
+        if target is None:
+            return None
+        return _redirect_hit(ctx, node, target)
+    call: ast.Call = node  # type: ignore[assignment]
+    target = (ctx.argument(call, 0, "location") or ctx.keyword(call, "to") or ctx.keyword(call, "url")
+              or ctx.keyword(call, "redirect_to") or ctx.keyword(call, "path") or ctx.keyword(call, "urls"))
+    return _redirect_hit(ctx, call, target)
+
+
+def _redirect_call(call: ast.Call, ctx: RuleContext) -> bool:
+    """A redirection made by a framework call: redirect(), RedirectResponse(...), Tornado's
+    self.redirect() (not another object's ``redirect`` method, nor a header set by hand)."""
+    if call.func.__class__ is ast.Attribute and call.func.attr == "set_header":  # type: ignore[attr-defined]
+        return False
+    if ctx.call_name(call) == WSGI_START_RESPONSE:
+        return False
     if call.func.__class__ is ast.Attribute and call.func.attr == "redirect" and ctx.call_name(call) not in _REDIRECT_CALLS:  # type: ignore[attr-defined]
         receiver = call.func.value  # type: ignore[attr-defined]
         if not (receiver.__class__ is ast.Name and receiver.id == "self" and ctx.facts.imports.imports_module("tornado")
                 and ctx.function is not None and in_handler_class(ctx, TORNADO_HANDLERS)):
-            return None  # (``x.redirect(...)`` of something else)
-    target = (ctx.argument(call, 0, "location") or ctx.keyword(call, "to") or ctx.keyword(call, "url")
-              or ctx.keyword(call, "redirect_to") or ctx.keyword(call, "path") or ctx.keyword(call, "urls"))
+            return False  # (``x.redirect(...)`` of something else)
+    return True
+
+
+def _redirect_hit(ctx: RuleContext, node: ast.AST, target: ast.expr | None) -> Hit | None:
     hit = _tainted_only(dynamic_value_hit(
-        ctx, call, target,
+        ctx, node, target,
         tainted="The redirect target comes from {source}: a link on this site can send users to any other site.",
         dynamic="The redirect target is not a constant.",
         sink_note="used as the redirect target",
@@ -962,7 +1051,6 @@ _CHECKED, _PASSED = "checked", "passed"
 # Raw sinks: the header values go on the wire as they are. http.server's send_header formats
 # "name: value\r\n"; a WSGI start_response(status, [(name, value), ...]) leaves them to the server.
 RAW_HEADER_METHODS = ("send_header",)
-WSGI_START_RESPONSE = "<local>.start_response"  # (the WSGI application's parameter)
 _HEADER_MESSAGES = {
     "tainted": "A response header is set from {source}; CR/LF in it injects headers or splits the response.",
     "dynamic": "A response header is set from a non-constant value.",
