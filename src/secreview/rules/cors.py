@@ -10,9 +10,11 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.rules._strings import sequence_elements
 from secreview.rules.base import HIGH, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 from secreview.rules.hardening import _in_production_settings, _module_level_assignment_to
+from secreview.rules.web import WSGI_START_RESPONSE
 
 _STARLETTE_CORS = frozenset({"starlette.middleware.cors.CORSMiddleware", "fastapi.middleware.cors.CORSMiddleware"})
 _MIDDLEWARE_WRAPPERS = frozenset({"starlette.middleware.Middleware", "fastapi.middleware.Middleware"})
@@ -25,6 +27,16 @@ _DJANGO_CREDENTIALS = "CORS_ALLOW_CREDENTIALS"
 # An origin no configuration means to allow: a pattern that matches it matches every site.
 _FOREIGN_ORIGINS = ("https://attacker.example", "http://evil.test:8080")
 
+# CORS headers set by hand: on a response's headers (``response.headers[name] = value``, Werkzeug's
+# ``headers.add/set(name, value)``), Django's ``response[name] = value``, Tornado's
+# ``self.set_header(name, value)``, a WSGI ``start_response(status, [(name, value)])``.
+_HEADER_OWNERS = ("headers[]", "response[]")
+_HEADER_SETTERS = ("set_header", "add_header", "add", "set")
+_ALLOW_ORIGIN = "access-control-allow-origin"
+_ALLOW_CREDENTIALS = "access-control-allow-credentials"
+_ECHO_MESSAGE = ("Access-Control-Allow-Origin is set from {source} together with Access-Control-Allow-Credentials: "
+                 "true: any web site can send requests with the user's cookies and read the answers.")
+
 _MESSAGE = ("{what} with credentials: any web site can send requests with the user's cookies and "
             "read the answers (the library echoes the request's Origin).")
 
@@ -35,10 +47,10 @@ _MESSAGE = ("{what} with credentials: any web site can send requests with the us
     cwe=942,
     severity=HIGH,
     confidence=HIGH,
-    calls=[*_STARLETTE_CORS, *_MIDDLEWARE_WRAPPERS, *_FLASK_CORS],
-    methods=["add_middleware"],
+    calls=[*_STARLETTE_CORS, *_MIDDLEWARE_WRAPPERS, *_FLASK_CORS, WSGI_START_RESPONSE],
+    methods=["add_middleware", *_HEADER_SETTERS],
     nodes=[ast.Assign],
-    targets=[*_DJANGO_ALLOW_ALL, *_DJANGO_REGEXES],
+    targets=[*_DJANGO_ALLOW_ALL, *_DJANGO_REGEXES, *_HEADER_OWNERS],
     description="""Cross-origin requests are allowed from every origin ("*", or a regular
         expression such as ".*") together with credentials. Browsers do not accept "*" with
         credentials, so Starlette/FastAPI's CORSMiddleware (allow_origins=["*"] or
@@ -47,8 +59,12 @@ _MESSAGE = ("{what} with credentials: any web site can send requests with the us
         (CORS_ALLOW_ALL_ORIGINS = True with CORS_ALLOW_CREDENTIALS = True in a settings module not
         named for development) echo the request's Origin instead: any web site the user visits
         can call the API with the user's cookies and read the answers (account data, CSRF
-        tokens). A list of origins with credentials, and any origin without credentials, are not
-        reported.""",
+        tokens). The same done by hand is reported too: a function that sets
+        Access-Control-Allow-Origin to a value from the request (the Origin header echoed back,
+        response.headers[...] = ..., Django's response[...], Tornado's set_header, Werkzeug's
+        headers.add/set, a WSGI start_response) and Access-Control-Allow-Credentials to "true".
+        A list of origins with credentials, an echoed Origin checked against an allow-list first,
+        and any origin without credentials, are not reported.""",
     solution="""List the origins that may call the API with credentials
         (allow_origins=["https://app.example.com"], CORS_ALLOWED_ORIGINS = [...]); keep "*" only
         for public, cookie-less endpoints (without credentials).""",
@@ -66,6 +82,9 @@ _MESSAGE = ("{what} with credentials: any web site can send requests with the us
     """,
 )
 def check_cors_any_origin(node: ast.AST, ctx: RuleContext):
+    header = _header_set(node, ctx)
+    if header is not None:
+        return _echoed_origin(node, header[1], ctx) if header[0] == _ALLOW_ORIGIN else None
     if isinstance(node, ast.Assign):
         return _django_settings(node, ctx)
     call: ast.Call = node  # type: ignore[assignment]
@@ -175,3 +194,111 @@ def _matches_any_site(pattern: str, match) -> bool:
     except (re.error, RecursionError, OverflowError):
         return False
     return all(match(compiled, origin) for origin in _FOREIGN_ORIGINS)
+
+
+def _echoed_origin(node: ast.AST, value: ast.expr, ctx: RuleContext) -> Hit | None:
+    """Access-Control-Allow-Origin set to ``value`` by ``node``: reported when request data
+    reaches it (not proved safe by an allow-list check) and the same function allows credentials."""
+    if ctx.is_constant(value) or not _allows_credentials(ctx) or _origin_checked(node, value, ctx):
+        return None
+    taint = ctx.taint(value)
+    if taint is None:
+        return None
+    return Hit(node, message=_ECHO_MESSAGE.format(source=taint.description), confidence=taint.confidence,
+               trace=taint.trace, sources=taint.sources, root=taint.root)
+
+
+def _origin_checked(node: ast.AST, value: ast.expr, ctx: RuleContext) -> bool:
+    """Whether the function tests the echoed value before the header is set: an ``if`` around it,
+    or one before it that returns or raises, whose test calls something with the value or compares
+    it (``origin.endswith(".example.com")``, ``is_allowed(origin)``, ``PATTERN.fullmatch(origin)``).
+    An echo exists to be checked; how well it is checked is beyond this rule (an allow-list check
+    the data flow proves is not even taken here). A test of presence only (``if origin:``) is none."""
+    function = ctx.function
+    if function is None:
+        return False
+    names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+    text = ctx.source(value)
+    for statement in ast.walk(function):
+        if not isinstance(statement, ast.If) or not _tests_value(statement.test, names, text, ctx):
+            continue
+        if any(ancestor is statement for ancestor in ctx.ancestors):
+            return True
+        if statement.lineno < node.lineno and statement.body and isinstance(statement.body[-1], (ast.Return, ast.Raise)):  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+def _tests_value(test: ast.expr, names: set[str], text: str, ctx: RuleContext) -> bool:
+    for part in ast.walk(test):
+        if isinstance(part, ast.Call):
+            operands = [*part.args, part.func.value] if isinstance(part.func, ast.Attribute) else list(part.args)
+        elif isinstance(part, ast.Compare) and not all(isinstance(op, (ast.Is, ast.IsNot)) for op in part.ops):
+            operands = [part.left, *part.comparators]
+        else:
+            continue
+        if any((isinstance(o, ast.Name) and o.id in names) or ctx.source(o) == text for o in operands):
+            return True
+    return False
+
+
+def _header_set(node: ast.AST, ctx: RuleContext) -> tuple[str, ast.expr] | None:
+    """(lower-case name, value) of the response header ``node`` sets by hand, for a constant name."""
+    if isinstance(node, ast.Assign):
+        target = node.targets[0] if len(node.targets) == 1 else None
+        if not isinstance(target, ast.Subscript):
+            return None
+        return _named(ctx, target.slice, node.value)
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in _HEADER_SETTERS:
+        if func.attr in ("add", "set") and not (isinstance(func.value, ast.Attribute) and func.value.attr == "headers"):
+            return None  # (``seen.add(x)``: not a response's headers)
+        value = ctx.argument(node, 1, "value") or ctx.argument(node, 1, "_value")
+        return _named(ctx, ctx.argument(node, 0, "name") or ctx.argument(node, 0, "_key"), value)
+    if ctx.call_name(node) != WSGI_START_RESPONSE:
+        return None
+    for header in sequence_elements(ctx, ctx.argument(node, 1, "headers")) or ():
+        if isinstance(header, ast.Tuple) and len(header.elts) == 2:
+            named = _named(ctx, header.elts[0], header.elts[1])
+            if named is not None and named[0] == _ALLOW_ORIGIN:
+                return named
+    return None
+
+
+def _named(ctx: RuleContext, key: ast.expr | None, value: ast.expr | None) -> tuple[str, ast.expr] | None:
+    name = ctx.literal(key, None) if key is not None else None
+    if isinstance(name, bytes):
+        name = name.decode("latin-1")
+    if not isinstance(name, str) or value is None:
+        return None
+    return name.lower(), value
+
+
+def _allows_credentials(ctx: RuleContext) -> bool:
+    """The function (or the WSGI call's header list) sets Access-Control-Allow-Credentials to "true"."""
+    function = ctx.function
+    if function is None:
+        return False
+    for node in ast.walk(function):
+        if isinstance(node, (ast.Assign, ast.Call)):
+            header = _credentials_header(node, ctx)
+            if header is not None and str(ctx.literal(header, None)).lower() == "true":
+                return True
+    return False
+
+
+def _credentials_header(node: ast.AST, ctx: RuleContext) -> ast.expr | None:
+    """The value ``node`` gives Access-Control-Allow-Credentials, if it sets that header."""
+    if isinstance(node, ast.Call) and ctx.call_name(node) == WSGI_START_RESPONSE:
+        for header in sequence_elements(ctx, ctx.argument(node, 1, "headers")) or ():
+            if isinstance(header, ast.Tuple) and len(header.elts) == 2:
+                named = _named(ctx, header.elts[0], header.elts[1])
+                if named is not None and named[0] == _ALLOW_CREDENTIALS:
+                    return named[1]
+        return None
+    if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Attribute) and node.func.attr in _HEADER_SETTERS):
+        return None
+    header = _header_set(node, ctx)
+    return header[1] if header is not None and header[0] == _ALLOW_CREDENTIALS else None
