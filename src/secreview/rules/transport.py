@@ -245,8 +245,11 @@ def _is_server_context(ctx: RuleContext, receiver: ast.expr) -> bool:
         certificate issued for another host (CWE-297). Either lets an attacker on the path
         intercept the connection. Server-side contexts (PROTOCOL_TLS_SERVER, Purpose.CLIENT_AUTH),
         where CERT_NONE only means "no client certificates", are not reported. Confidence is medium
-        under a non-constant condition and low on ``self`` (a wrapper's initial state) or when the
-        function gives the same setting another value too (saved and restored, or a choice).""",
+        under a non-constant condition and low on ``self`` (a wrapper's initial state), when the
+        function gives the same setting another value too (saved and restored, or a choice), or
+        when it only fetches the server's certificate with the context (sockets it wraps are only
+        read with getpeercert(True), nothing sent or received, the context handed to nothing else:
+        an expiry check, as ssl.get_server_certificate() does).""",
     solution="""Keep the defaults of ssl.create_default_context() (CERT_REQUIRED, check_hostname
         True); for a private CA use load_verify_locations(cafile).""",
     example="""
@@ -271,12 +274,88 @@ def check_context_verification(node: ast.AST, ctx: RuleContext):
                 or _is_server_context(ctx, target.value):
             continue
         if target.attr == "verify_mode" and refers_to(ctx, node.value, _CERT_NONE):
-            return Hit(node, confidence=_setting_confidence(ctx, node, target),
-                       message="`verify_mode = CERT_NONE` accepts any certificate.")
+            return _certificate_fetch_or(ctx, target.value, Hit(
+                node, confidence=_setting_confidence(ctx, node, target),
+                message="`verify_mode = CERT_NONE` accepts any certificate."))
         if target.attr == "check_hostname" and is_literal_false(ctx, node.value) and ctx.literal(node.value) is not None:
-            return Hit(node, cwe=297, confidence=_setting_confidence(ctx, node, target), message=(
-                "`check_hostname = False` accepts a certificate issued for any other host."))
+            return _certificate_fetch_or(ctx, target.value, Hit(
+                node, cwe=297, confidence=_setting_confidence(ctx, node, target),
+                message="`check_hostname = False` accepts a certificate issued for any other host."))
     return None
+
+
+# What a socket only used to fetch the server's certificate does with it, besides getpeercert().
+_CERTIFICATE_FETCH_METHODS = frozenset({
+    "getpeercert", "close", "settimeout", "cipher", "version", "shared_ciphers", "selected_alpn_protocol",
+    "do_handshake", "getpeername", "unwrap",
+})
+_CERTIFICATE_FETCH_NOTE = (" (Low confidence: the connection is only used to read the certificate the server sends, "
+                           "as ssl.get_server_certificate() does, to inspect it; nothing is sent or received over it.)")
+
+
+def _certificate_fetch_or(ctx: RuleContext, context: ast.expr, hit: Hit) -> Hit:
+    """``hit``, at low confidence when the context only wraps sockets that read the server's
+    certificate (see _only_fetches_certificate)."""
+    if isinstance(context, ast.Name) and _only_fetches_certificate(ctx, context.id):
+        hit.confidence = LOW
+        hit.message += _CERTIFICATE_FETCH_NOTE
+    return hit
+
+
+def _only_fetches_certificate(ctx: RuleContext, context: str) -> bool:
+    """Whether the function uses the TLS context named ``context`` only to wrap sockets from which
+    it reads the peer's certificate in binary form (``getpeercert(True)``, the only form a
+    context that does not verify returns) and sends and receives nothing: a certificate fetch
+    (an expiry check, the certificate a host serves), where there is nothing to intercept. The
+    context itself is only configured, never handed to other code."""
+    function = ctx.function
+    if function is None:
+        return False
+    parents = {id(child): node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
+    sockets: set[str] = set()
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Name) and node.id == context and isinstance(node.ctx, ast.Load)):
+            continue
+        attribute = parents.get(id(node))
+        if not (isinstance(attribute, ast.Attribute) and attribute.value is node):
+            return False  # (handed on: ``urlopen(url, context=context)``)
+        call = parents.get(id(attribute))
+        if attribute.attr != "wrap_socket" or not (isinstance(call, ast.Call) and call.func is attribute):
+            continue  # (a setting: ``context.check_hostname = False``, ``context.load_verify_locations(...)``)
+        bound = _bound_name(call, parents)
+        if bound is None:
+            return False
+        sockets.add(bound)
+    return bool(sockets) and _sockets_only_read_certificate(function, sockets, parents, ctx)
+
+
+def _bound_name(call: ast.Call, parents: dict[int, ast.AST]) -> str | None:
+    """The name the wrapped socket ``call`` makes is bound to: ``sock = context.wrap_socket(...)``,
+    ``with context.wrap_socket(...) as sock``."""
+    parent = parents.get(id(call))
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id
+    if isinstance(parent, ast.withitem) and isinstance(parent.optional_vars, ast.Name):
+        return parent.optional_vars.id
+    return None
+
+
+def _sockets_only_read_certificate(function: ast.AST, sockets: set[str], parents: dict[int, ast.AST],
+                                   ctx: RuleContext) -> bool:
+    binary_read = False
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Name) and node.id in sockets and isinstance(node.ctx, ast.Load)):
+            continue
+        attribute = parents.get(id(node))
+        call = parents.get(id(attribute))
+        if not (isinstance(attribute, ast.Attribute) and attribute.attr in _CERTIFICATE_FETCH_METHODS
+                and isinstance(call, ast.Call) and call.func is attribute):
+            return False  # (``sock.sendall(...)``, ``sock.recv()``, ``makefile()``, handed on or returned)
+        if attribute.attr == "getpeercert":
+            if not is_literal_true(ctx, ctx.argument(call, 0, "binary_form")):
+                return False  # (the parsed form: empty without verification, so it was meant to verify)
+            binary_read = True
+    return binary_read
 
 
 # ``ssl.SSLContext(protocol)`` with these protocols (or none: PROTOCOL_TLS) starts with
@@ -310,7 +389,9 @@ _CLIENT_WRAPPERS = frozenset({"wrap_socket", "wrap_bio"})
         True`` (which also requires certificates) nor ``verify_mode`` on it (``verify_mode =
         CERT_REQUIRED`` alone still accepts a certificate of any other host: CWE-297). Server-side
         contexts (PROTOCOL_TLS_SERVER, ``wrap_socket(server_side=True)``, contexts only given a
-        certificate chain) are not reported, nor a context whose use the function does not show.""",
+        certificate chain) are not reported, nor a context whose use the function does not show;
+        a context only used to fetch the server's certificate (getpeercert(True), nothing sent or
+        received) is low confidence.""",
     solution="""Use ssl.create_default_context() (cafile= for a private CA), or
         SSLContext(ssl.PROTOCOL_TLS_CLIENT) with load_verify_locations()/load_default_certs().""",
     example="""
@@ -339,8 +420,10 @@ def check_default_context_unverified(node: ast.Call, ctx: RuleContext):
         return Hit(node, cwe=297, message=(
             f"This context requires certificates but never checks the host name before its client use{line}: "
             "a valid certificate of any other host is accepted."))
-    return Hit(node, message=(
+    hit = Hit(node, message=(
         f"`{ctx.source(node)}` verifies neither certificates nor host names, and is used for a client connection{line}."))
+    name = ctx.assigned_once_to(node)
+    return hit if name is None else _certificate_fetch_or(ctx, ast.Name(id=name, ctx=ast.Load()), hit)
 
 
 def _client_use_of(made: ast.Call, ctx: RuleContext) -> tuple[ast.AST, dict[str, bool]] | None:
