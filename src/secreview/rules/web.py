@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from http import HTTPStatus
 
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
 from secreview.dataflow.responses import (
@@ -914,9 +915,10 @@ def _is_location(ctx: RuleContext, key: ast.expr | None) -> bool:
 
 
 def _not_a_redirection(ctx: RuleContext, owner: ast.expr) -> bool:
-    """The function sets the status of ``owner`` (``owner.status_code = 201``, Tornado's
-    ``self.set_status(201)``) only to constants, none of them a redirection (3xx): browsers follow
-    Location only on a redirection (201 Created points at the resource made)."""
+    """The function gives the response ``owner`` only constant statuses, none of them a redirection
+    (3xx): where it is made (``make_response(body, 201)``, ``HttpResponse(status=201)``) or later
+    (``owner.status_code = 201``, Tornado's ``self.set_status(201)``). Browsers follow Location
+    only on a redirection (201 Created points at the resource made)."""
     function = ctx.function
     if function is None:
         return False
@@ -925,13 +927,38 @@ def _not_a_redirection(ctx: RuleContext, owner: ast.expr) -> bool:
     for node in ast.walk(function):
         if node.__class__ is ast.Assign:
             for target in node.targets:  # type: ignore[attr-defined]
-                if (target.__class__ is ast.Attribute and target.attr in _STATUS_ATTRIBUTES
-                        and ctx.source(target.value) == owner_text):
-                    statuses.append(ctx.literal(node.value, None))  # type: ignore[attr-defined]
+                if target.__class__ is ast.Attribute and target.attr in _STATUS_ATTRIBUTES \
+                        and ctx.source(target.value) == owner_text:
+                    statuses.append(_status_number(ctx, node.value))  # type: ignore[attr-defined]
+                elif target.__class__ is ast.Name and target.id == owner_text and node.value.__class__ is ast.Call:  # type: ignore[attr-defined]
+                    made = _status_given(ctx, node.value)  # type: ignore[attr-defined]
+                    if made is not None:
+                        statuses.append(_status_number(ctx, made))
         elif (node.__class__ is ast.Call and node.func.__class__ is ast.Attribute  # type: ignore[attr-defined]
               and node.func.attr == "set_status" and ctx.source(node.func.value) == owner_text):  # type: ignore[attr-defined]
-            statuses.append(ctx.literal(ctx.argument(node, 0, "status_code"), None))  # type: ignore[arg-type]
-    return bool(statuses) and all(isinstance(status, int) and not 300 <= status < 400 for status in statuses)
+            statuses.append(_status_number(ctx, ctx.argument(node, 0, "status_code")))  # type: ignore[arg-type]
+    return bool(statuses) and all(status is not None and not 300 <= status < 400 for status in statuses)
+
+
+def _status_given(ctx: RuleContext, made: ast.Call) -> ast.expr | None:
+    """The status a response is made with: ``status=``/``status_code=``, or Flask's
+    ``make_response(body, status)``."""
+    given = ctx.keyword(made, "status") or ctx.keyword(made, "status_code")
+    if given is None and last_name(made.func) == "make_response" and len(made.args) >= 2:
+        given = made.args[1]
+    return given
+
+
+def _status_number(ctx: RuleContext, status: ast.expr | None) -> int | None:
+    """``201``, ``"201 Created"``, ``HTTPStatus.CREATED`` / ``http.client.CREATED`` as a number."""
+    value = ctx.literal(status, None) if status is not None else None
+    if isinstance(value, str) and value[:3].isdigit():
+        return int(value[:3])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    named = last_name(status) if status is not None and status.__class__ is ast.Attribute else None
+    member = getattr(HTTPStatus, named, None) if named and named.isupper() else None
+    return int(member) if isinstance(member, HTTPStatus) else None
 
 
 _FROM_REFERER = f"The redirect target comes from {REFERER_HEADER}:"
