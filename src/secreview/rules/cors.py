@@ -85,6 +85,8 @@ def check_cors_any_origin(node: ast.AST, ctx: RuleContext):
     header = _header_set(node, ctx)
     if header is not None:
         return _echoed_origin(node, header[1], ctx) if header[0] == _ALLOW_ORIGIN else None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _HEADER_SETTERS:
+        return None  # (another header, or ``seen.add(x)``)
     if isinstance(node, ast.Assign):
         return _django_settings(node, ctx)
     call: ast.Call = node  # type: ignore[assignment]
@@ -212,8 +214,9 @@ def _origin_checked(node: ast.AST, value: ast.expr, ctx: RuleContext) -> bool:
     """Whether the function tests the echoed value before the header is set: an ``if`` around it,
     or one before it that returns or raises, whose test calls something with the value or compares
     it (``origin.endswith(".example.com")``, ``is_allowed(origin)``, ``PATTERN.fullmatch(origin)``).
-    An echo exists to be checked; how well it is checked is beyond this rule (an allow-list check
-    the data flow proves is not even taken here). A test of presence only (``if origin:``) is none."""
+    An echoed origin is meant to be checked; how well is beyond this rule (the data flow already
+    clears a membership test in a constant allow-list). A test of presence (``if origin:``,
+    ``origin is not None``) is no check."""
     function = ctx.function
     if function is None:
         return False
@@ -257,7 +260,7 @@ def _header_set(node: ast.AST, ctx: RuleContext) -> tuple[str, ast.expr] | None:
             return None  # (``seen.add(x)``: not a response's headers)
         value = ctx.argument(node, 1, "value") or ctx.argument(node, 1, "_value")
         return _named(ctx, ctx.argument(node, 0, "name") or ctx.argument(node, 0, "_key"), value)
-    if ctx.call_name(node) != WSGI_START_RESPONSE:
+    if not isinstance(func, ast.Name) or ctx.call_name(node) != WSGI_START_RESPONSE:
         return None
     for header in sequence_elements(ctx, ctx.argument(node, 1, "headers")) or ():
         if isinstance(header, ast.Tuple) and len(header.elts) == 2:
