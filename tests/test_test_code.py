@@ -45,3 +45,22 @@ def test_a_module_using_factory_boy_is_test_code():
     own = "from shop.factory import build\n" + CODE  # (the project's own module named factory)
     found = [f.confidence for f in review_text(own, path="app/views.py").findings if f.rule_id == "unverified-ssl-context"]
     assert found == [Level.HIGH]
+
+
+def test_a_folder_of_test_support_code_is_test_code():
+    # (a reusable app's test project and its settings; helpers shared by the tests)
+    assert confidences("shop/testutils/settings.py") == [Level.LOW]
+    assert confidences("shop/test_helpers/client.py") == [Level.LOW]
+    assert confidences("shop/core/testproject/views.py") == [Level.LOW]
+    assert confidences("shop/testimonials/client.py") == [Level.HIGH]  # "test" beginning another word
+    assert confidences("shop/utils/client.py") == [Level.HIGH]
+    assert confidences("shop/testutils_client.py") == [Level.HIGH]  # (a module, not a folder, of that name)
+
+
+def test_a_test_case_base_class_is_test_code():
+    code = "import ssl\nclass UserTestCase:\n    def connect(self):\n        return ssl._create_unverified_context()\n"
+    found = [f.confidence for f in review_text(code, path="app/users/base.py").findings if f.rule_id == "unverified-ssl-context"]
+    assert found == [Level.LOW]
+    other = code.replace("UserTestCase", "UserCaseFile")
+    found = [f.confidence for f in review_text(other, path="app/users/base.py").findings if f.rule_id == "unverified-ssl-context"]
+    assert found == [Level.HIGH]

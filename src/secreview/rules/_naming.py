@@ -127,7 +127,7 @@ TEST_DATA_LIBRARIES = ("factory",)
 
 
 def is_test_code(ctx: RuleContext) -> bool:
-    """Test files (test_*.py, *_test.py, conftest.py, files under tests/), test functions/classes,
+    """Test files (test_*.py, *_test.py, conftest.py, files under tests/ or testutils/, testproject/...), test functions/classes,
     and modules that make test data (by their name, or by importing factory_boy)."""
     return is_test_location(ctx.path, ctx.ancestors) or makes_test_data_with_library(ctx.facts)
 
@@ -144,7 +144,13 @@ def is_test_path(path_text: str) -> bool:
         return True
     if _makes_test_data(path.stem):
         return True
-    return any(part in ("tests", "test", "testing") for part in path.parts[:-1])
+    return any(part in ("tests", "test", "testing") or _TEST_SUPPORT_FOLDER.match(part) for part in path.parts[:-1])
+
+
+# Folders of code that serves the tests: helpers (``testutils/``, ``test_helpers/``) and the
+# small project a reusable app's tests run in (``testproject/``, with its test settings). Not a
+# word that only begins so (``testimonials/``) nor an application's own ``utils/``.
+_TEST_SUPPORT_FOLDER = re.compile(r"tests?_?(utils?|helpers?|support|project|site|app)$", re.IGNORECASE)
 
 
 # Modules of stand-ins for tests: canned responses, fake services.
@@ -167,8 +173,8 @@ def is_test_location(path_text: str, ancestors) -> bool:
     for node in ancestors:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_test_function_name(node.name):
             return True
-        if isinstance(node, ast.ClassDef) and (node.name.startswith("Test") or node.name.endswith(("Test", "Tests"))):
-            return True
+        if isinstance(node, ast.ClassDef) and (node.name.startswith("Test") or node.name.endswith(("Test", "Tests", "TestCase"))):
+            return True  # (``UserTestCase``: a base class of a project's test cases)
     return False
 
 
