@@ -36,7 +36,7 @@ def source(description: str, confidence: Level, step: TraceStep) -> Taint:
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
 from secreview.dataflow.responses import (
     JSON_TEXT, NOT_KNOWN as _TYPE_NOT_KNOWN, RESPONSE, TEXT, TYPED, body_kind, container_values,
-    declared_content_type, html_content_type, join_kinds, summary_kind, unseen_call_kind,
+    declared_content_type, html_content_type, join_kinds, response_instance_test, summary_kind, unseen_call_kind,
 )
 from secreview.dataflow.parameters import (
     CONVERTED, EXTRA_FIELDS, allows_extra_fields, annotated_validators, body_model, click_parameters, converting_declaration, declared_pattern,
@@ -281,6 +281,7 @@ class FunctionAnalysis:
         self.stored: dict[str, Taint] = {}
         self.stored_at_exit: dict[str, Taint] = {}
         self.exits = 0
+        self.response_names: frozenset[str] = frozenset()  # names an ``isinstance`` test proved response objects here
         # Per-node memos: loops are evaluated up to MAX_LOOP_ITERATIONS times and several checks
         # resolve the same call's name, so the same answers were computed again and again.
         self._names: dict[ast.AST, str | None] = unit.qualnames  # node -> import-resolved name (static per file)
@@ -847,6 +848,8 @@ class FunctionAnalysis:
         """What ``return value`` gives out as a web response body (see dataflow/responses.py): a
         response object or a dict/list, JSON text, or text -- of a type the function declares
         first when it sets a Content-Type (a Tornado handler's ``self.set_header(...)``)."""
+        if node.value.__class__ is _NAME and node.value.id in self.response_names:  # type: ignore[union-attr]
+            return RESPONSE  # (an ``isinstance`` test around it said so)
         kind = body_kind(node.value, self.resolved_name, self.call_kind, self.local_values)  # type: ignore[arg-type]
         if kind in (TEXT, JSON_TEXT) and self.unit.declares_content_types and self.node.__class__ in _FUNCTION_DEFS:
             declared = declared_content_type(self.node, node, self.literal_value, self.local_values)
@@ -1041,11 +1044,25 @@ class FunctionAnalysis:
                 else_state.setdefault(path, before)
         consts = self.consts
         self.consts = dict(consts) if consts else {}
-        then_end = self.block(node.body, then_state)
+        # (``if isinstance(rv, Response): return rv``: a response object in that branch, see return_kind)
+        narrowed = response_instance_test(node.test, self.resolved_name) if node.test.__class__ in _INSTANCE_TESTS else None
+        then_end = self.block(node.body, then_state) if narrowed is None else self.branch(node.body, then_state, narrowed, True)
         then_consts, self.consts = self.consts, consts
-        else_end = self.block(node.orelse, else_state)
+        else_end = self.block(node.orelse, else_state) if narrowed is None else self.branch(node.orelse, else_state, narrowed, False)
         self.consts = _consts_after(then_consts, self.consts)
         return merge_into(then_end, else_end)
+
+    def branch(self, body: list[ast.stmt], state: State, narrowed: tuple[str, bool], taken: bool) -> State | None:
+        """One branch of an ``if`` (``taken``: the one its test holds in); ``narrowed``: the name
+        its test proves a response object, and in which branch (see response_instance_test)."""
+        if narrowed[1] is not taken:
+            return self.block(body, state)
+        before = self.response_names
+        self.response_names = before | {narrowed[0]}
+        try:
+            return self.block(body, state)
+        finally:
+            self.response_names = before
 
     def stmt_While(self, node: ast.While, state: State) -> State | None:
         decided = self.truth(node.test)
@@ -3482,6 +3499,7 @@ _NAME, _CONSTANT = ast.Name, ast.Constant
 _MAX_INSTANCE_NODES = 16  # nodes of a returned expression looked at (see instance_free)
 # Returned values that are a bool whatever they test: nothing of the instance (see instance_free).
 _TESTS = frozenset({ast.Compare, _CONSTANT})
+_INSTANCE_TESTS = (ast.Call, ast.UnaryOp)  # (``isinstance(x, C)``, ``not isinstance(x, C)``: see stmt_If)
 
 
 def _holds_attribute_origin(value: Taint) -> bool:

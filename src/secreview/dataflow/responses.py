@@ -71,6 +71,34 @@ def _object_render(name: str | None, func: ast.expr) -> bool:
             and not (name or "").startswith(_FRAMEWORK_RENDER_PREFIXES))
 
 
+# Besides the response classes, what ``isinstance(x, (Response, dict))`` may admit and still be
+# no HTML text (Flask serializes a dict or a list to JSON).
+_NOT_TEXT_CLASSES = frozenset({"dict", "list"})
+
+
+def response_instance_test(test: ast.expr, resolve: Callable[[ast.AST], "str | None"]) -> tuple[str, bool] | None:
+    """``isinstance(x, Response)`` (a class of RESPONSE_CLASSES, or a tuple of them and dict or
+    list): (``x``, True), the branch where it holds returning a response object, not text (``if
+    isinstance(rv, Response): return rv``); ``not isinstance(...)``: (``x``, False). None for any
+    other test."""
+    positive = True
+    if test.__class__ is ast.UnaryOp:
+        if test.op.__class__ is not ast.Not:  # type: ignore[attr-defined]
+            return None
+        test, positive = test.operand, False  # type: ignore[attr-defined]
+    if (test.__class__ is not ast.Call or test.func.__class__ is not ast.Name or test.func.id != "isinstance"  # type: ignore[attr-defined]
+            or len(test.args) != 2 or test.keywords or test.args[0].__class__ is not ast.Name):  # type: ignore[attr-defined]
+        return None
+    checked, classes = test.args  # type: ignore[attr-defined]
+    named = classes.elts if classes.__class__ is ast.Tuple else [classes]
+    names = [resolve(element) for element in named]
+    if not any(name in RESPONSE_CLASSES for name in names):
+        return None
+    if not all(name in RESPONSE_CLASSES or name in _NOT_TEXT_CLASSES for name in names):
+        return None
+    return checked.id, positive
+
+
 def unseen_call_kind(func: ast.expr) -> str:
     """What a call of a function without a summary (a library's, a helper a registry hands out at
     run time: ``h.redirect_to(...)``) returns as a body, by the name it is called by: a response

@@ -11,7 +11,7 @@ from http import HTTPStatus
 from secreview.dataflow.jinja_templates import JINJA_RENDER_METHODS, printed_unescaped
 from secreview.dataflow.responses import (
     JSON_TEXT, NOT_KNOWN, RESPONSE, TEXT, TYPED, body_kind, builds_response, container_values, content_type_value,
-    declaration, declaration_along, tuple_body,
+    declaration, declaration_along, response_instance_test, tuple_body,
 )
 from secreview.facts import instances
 from secreview.rules._jinja import unescaped_variables
@@ -119,7 +119,9 @@ def _tainted_only(hit):
         response's), leave the type unknown: low confidence. Both limits hold too for the flows
         reaching such a body in a helper from its callers (def streamed(chunks, mimetype): return
         Response(chunks, mimetype=mimetype)). make_response((body, status, headers)) is read as
-        make_response(body, status, headers). A returned tuple's body is its first element, or
+        make_response(body, status, headers). A name returned in the branch where
+        isinstance(name, Response) holds (a response class of Flask/Werkzeug, Django, Starlette;
+        or a tuple of them with dict/list) is that object, not text, in a view or a helper. A returned tuple's body is its first element, or
         its second after a status code (return 201, result: status-first REST dispatchers); a
         helper's tuple whose body is a constant sends no request data as HTML (it is in the
         status or the headers).""",
@@ -153,6 +155,8 @@ def check_xss(node: ast.AST, ctx: RuleContext):
             value = value.elts[body]
         if _json_body(value, ctx):
             return None  # Flask serializes dicts and lists to JSON
+        if value.__class__ is ast.Name and _tested_response(node, value.id, ctx):
+            return None  # ``if isinstance(rv, Response): return rv``: a response object, checked where made
         if isinstance(value, ast.Call) and _builds_response(value, ctx) and not _renders_unescaped(value, ctx):
             return None  # responses built by calls are checked at the call
         if _returns_json_by_default(function, ctx):
@@ -284,6 +288,23 @@ def _limit_flows(hit: Hit, kind: str, typed_by: str) -> None:
     elif kind == TYPED:
         hit.flows_at_most = LOW
         hit.flows_caveat = f"; {typed_by}: only if it is text/html does markup in it run script"
+
+
+def _tested_response(statement: ast.stmt, name: str, ctx: RuleContext) -> bool:
+    """Is ``statement`` in the branch of an ``if`` (of its function) whose test proves ``name`` a
+    response object (``isinstance(name, Response)``, or the ``else`` of ``not isinstance(...)``)?"""
+    chain = [*ctx.ancestors, statement]
+    for position in range(len(chain) - 2, -1, -1):
+        enclosing = chain[position]
+        if enclosing.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef):
+            return False
+        if enclosing.__class__ is ast.If:
+            tested = response_instance_test(enclosing.test, ctx.qualname)  # type: ignore[attr-defined]
+            if tested is not None and tested[0] == name:
+                taken = any(child is chain[position + 1] for child in enclosing.body)  # type: ignore[attr-defined]
+                if tested[1] is taken:
+                    return True
+    return False
 
 
 def _returned_kind(value: ast.expr, ctx: RuleContext) -> str:
