@@ -49,7 +49,9 @@ from secreview.models import (
 from secreview.models.sanitizers import BACKSLASH_OPEN_REDIRECT
 from secreview.models.sql_statements import SQL_STATEMENT_PACKAGES
 from secreview.models.responses import CONTENT_TYPE_DECLARING_MODULES, REST_REPRESENTATION, REST_RESOURCE_CLASSES
-from secreview.dataflow.responses import RESPONSE_HOOKS, TEXT, hook_content_type, html_content_type, summary_kind, unseen_call_kind
+from secreview.dataflow.responses import (
+    RESPONSE_HOOKS, TEXT, hook_content_type, html_content_type, returned_text, summary_kind, unseen_call_kind,
+)
 from secreview.models.sources import BODY_MODEL_FRAMEWORKS, DRF_ACTION_DECORATORS, DRF_SERIALIZER_HANDLER_METHODS, FIELD_CLASS_MODULES
 from secreview.models.sources import FLASK_ADMIN_EXPOSE_NAME, HTTP_SERVER_REQUEST_ATTRIBUTES, LITESTAR_MODULES, LITESTAR_ROUTE_DECORATORS, TORNADO_HANDLER_READS
 from secreview.models.sources import NINJA_ROUTE_METHODS, NINJA_ROUTERS
@@ -1091,8 +1093,11 @@ class FileFlow:
                                   is_property=analysis.self_name is not None and self.is_property(node),
                                   returns_class=_returns_class(node, analysis) if getattr(node, "returns", None) is not None else None,
                                   returns_kind=analysis.returned_kind or TEXT)
-        if self.declares_content_types and getattr(node, "name", None) in RESPONSE_HOOKS and summary.is_method:
-            summary.sets_content_type, summary.content_type_keyword = hook_content_type(node, analysis.literal_value)
+        if summary.is_method:
+            if self.declares_content_types and getattr(node, "name", None) in RESPONSE_HOOKS:
+                summary.sets_content_type, summary.content_type_keyword, summary.content_type_method = \
+                    hook_content_type(node, analysis.literal_value)
+            summary.returns_text = returned_text(node)  # (a base class's file need not import the framework)
         self.values.update(analysis.values)
         if record is not None:
             record.values = analysis.values
@@ -2021,6 +2026,13 @@ class FileFlow:
         found = [self._nearest_method(class_name, hook) for hook in RESPONSE_HOOKS]
         return [summary for summary in found if summary is not None]
 
+    def method_of_class(self, method: ast.AST, name: str) -> FunctionSummary | None:
+        """The method ``name`` as the class of ``method`` has it: its own definition or the nearest
+        of its ancestors' (as for ``response_hooks``). A hook's ``self.get_content_type()`` runs
+        the handler's override, not the hook's class's."""
+        class_name = self.class_of_method.get(id(method))
+        return None if class_name is None else self._nearest_method(class_name, name)
+
     def _nearest_method(self, class_name: str, name: str) -> FunctionSummary | None:
         pending, seen = [class_name], set()
         while pending and len(seen) <= MAX_ANCESTORS_FOLLOWED:
@@ -2039,12 +2051,42 @@ class FileFlow:
         that file tells them, in its ``<instances>`` entry's ``params`` (a class with methods, see
         _summarize_classes) or its ``<bases>`` entry (one without, see _note_class)."""
         bases = self.class_bases.get(class_name)
-        if bases is not None:
-            return bases
+        if bases is None:
+            entry = self._class_entry(class_name)
+            bases = entry.params if entry is not None else []
+        return [self._star_exported_class(base) for base in bases]
+
+    def _class_entry(self, class_name: str) -> FunctionSummary | None:
+        """What the project tells of a class of another file: its ``<instances>`` entry, else its
+        ``<bases>`` entry (None: not a class of the project)."""
         entry = self._instances_entry(class_name)
-        if entry is None:
-            entry = self.summaries.get(f"{class_name}.{BASES_ENTRY}")
-        return entry.params if entry is not None else []
+        return entry if entry is not None else self.summaries.get(f"{class_name}.{BASES_ENTRY}")
+
+    def _star_exported_class(self, class_name: str) -> str:
+        """A class of the project named through the package that star-imports the module defining
+        it (``from ..handlers import BaseHandler``, ``handlers/__init__.py`` holding ``from .base
+        import *``): the class of the last star-imported module that exports and defines it, as
+        Python binds it; else ``class_name`` as given. (Only a package of the project itself.)"""
+        module, _, name = class_name.rpartition(".")
+        if module.partition(".")[0] != self.module_name.partition(".")[0]:
+            return class_name
+        stars = self._star_entry(module, STAR_ENTRY)
+        if not stars or self._class_entry(class_name) is not None:
+            return class_name
+        for star in reversed(stars):
+            exported = self._star_entry(star, ALL_ENTRY)
+            if (name in exported if exported is not None else name[:1] != "_") and self._class_entry(f"{star}.{name}") is not None:
+                return f"{star}.{name}"
+        return class_name
+
+    def _star_entry(self, module: str, entry: str) -> list[str] | None:
+        table = self.summaries
+        quiet, table.quiet = table.quiet, False
+        try:
+            summary = table.get(f"{module}.{entry}")
+        finally:
+            table.quiet = quiet
+        return summary.params if summary is not None else None
 
     def _reads_changed(self, reads: dict) -> bool:
         """Would a method that asked these attribute questions (key -> what it was told) be told

@@ -160,9 +160,15 @@ class FunctionSummary:
     # A Tornado handler's response hook (``finish``, ``prepare``, ``set_default_headers``: see
     # dataflow/responses.py): the constant Content-Type it sets for every response ("": none), and
     # the keyword argument of ``finish`` that replaces it ("": none), as an API base class's
-    # ``finish`` that sends JSON unless told ``set_content_type=...``.
+    # ``finish`` that sends JSON unless told ``set_content_type=...``; or the method of the handler
+    # it takes the type from (``self.set_header("Content-Type", self.get_content_type())``: "",
+    # none), which the handler's class or a base between it and the hook's may override.
     sets_content_type: str = ""
     content_type_keyword: str = ""
+    content_type_method: str = ""
+    # A method whose body is only ``return "<text>"``: that text ("": another body), as the
+    # Content-Type a hook's ``content_type_method`` gives.
+    returns_text: str = ""
 
 
 # The summary entry of what the instances of a class hold (see FileFlow._summarize_classes):

@@ -302,12 +302,15 @@ def _text(value):
 RESPONSE_HOOKS = ("finish", "prepare", "set_default_headers")
 
 
-def hook_content_type(function: ast.AST, literal: Literal) -> tuple[str, str]:
+def hook_content_type(function: ast.AST, literal: Literal) -> tuple[str, str, str]:
     """The constant Content-Type a response hook ``function`` sets on every path (in a statement
     of its body itself; in ``finish``, before it hands the body on to ``super().finish``), and
     the keyword argument of ``finish`` that replaces it: a parameter with a constant default
     (``def finish(self, chunk=None, content_type="application/json")``) or one its ``**kwargs``
-    may give (``content_type = kwargs.pop("set_content_type", "application/json")``). ("", "")
+    may give (``content_type = kwargs.pop("set_content_type", "application/json")``). Else the
+    method of the handler it asks for the type (``self.set_header("Content-Type",
+    self.get_content_type())``): a class deriving from the hook's may override it, so the type
+    is the text that method returns in the handler's class (see ``returned_text``). ("", "", "")
     when it sets none, or no constant."""
     expression = None
     for statement in function.body:  # type: ignore[attr-defined]
@@ -315,13 +318,35 @@ def hook_content_type(function: ast.AST, literal: Literal) -> tuple[str, str]:
             break  # (set after: the headers are already sent)
         expression = _declaring(statement, literal) or expression
     if expression is None:
-        return "", ""
+        return "", "", ""
     value = _text(literal(expression, None))
     if isinstance(value, str):
-        return value, ""
+        return value, "", ""
     if expression.__class__ is ast.Name:
-        return _replaceable_default(function, expression.id, literal)  # type: ignore[attr-defined]
-    return "", ""
+        return *_replaceable_default(function, expression.id, literal), ""  # type: ignore[attr-defined]
+    return "", "", _own_method_called(expression)
+
+
+def _own_method_called(expression: ast.expr) -> str:
+    """``self.get_content_type()`` (no arguments): the name of the method; else ""."""
+    if expression.__class__ is not ast.Call or expression.args or expression.keywords:  # type: ignore[attr-defined]
+        return ""
+    func = expression.func  # type: ignore[attr-defined]
+    if func.__class__ is ast.Attribute and func.value.__class__ is ast.Name and func.value.id == "self":
+        return func.attr
+    return ""
+
+
+def returned_text(function: ast.AST) -> str:
+    """The text a method returns when its body (after a docstring) is only ``return "<text>"``
+    (``def get_content_type(self): return "application/json"``); else ""."""
+    body = function.body  # type: ignore[attr-defined]
+    if body and body[0].__class__ is ast.Expr and body[0].value.__class__ is ast.Constant:
+        body = body[1:]  # (the docstring)
+    if len(body) != 1 or body[0].__class__ is not ast.Return or body[0].value.__class__ is not ast.Constant:
+        return ""
+    value = _text(body[0].value.value)
+    return value if isinstance(value, str) else ""
 
 
 def _replaceable_default(function: ast.AST, name: str, literal: Literal) -> tuple[str, str]:

@@ -94,7 +94,9 @@ def _tainted_only(hit):
         request.setHeader(b"content-type", ...)), nor, in a Tornado handler that declares none,
         a body its class or a base (of any file) sends with another type in a hook run for every
         response: prepare(), set_default_headers(), an override of finish() setting it before
-        super().finish() (an API base class sending JSON; a finish() given the keyword that
+        super().finish(), or setting the type a method of the handler returns
+        (self.get_content_type(): the constant it returns as the handler's class defines or
+        inherits it) -- an API base class sending JSON (a finish() given the keyword that
         changes the type is judged by the value given, and a handler that flush()es first sends
         its headers before finish() runs), Sanic's text(),
         json(), empty(), raw() and file() responses, Bottle's static_file() and template(),
@@ -439,7 +441,8 @@ def _hook_content_type(call: ast.Call, function: ast.AST, ctx: RuleContext):
     if ctx.flow is None:
         return None, None
     for hook in ctx.flow.response_hooks(function):
-        if not hook.sets_content_type:
+        content_type = hook.sets_content_type or _asked_content_type(hook, function, ctx)
+        if not content_type:
             continue
         if hook.qualname.endswith(".finish"):
             if _flushes(function):
@@ -447,8 +450,18 @@ def _hook_content_type(call: ast.Call, function: ast.AST, ctx: RuleContext):
             given = ctx.keyword(call, hook.content_type_keyword) if hook.content_type_keyword and call.func.attr == "finish" else None  # type: ignore[attr-defined]
             if given is not None:
                 return _content_type_of(given, ctx), given
-        return hook.sets_content_type, None
+        return content_type, None
     return None, None
+
+
+def _asked_content_type(hook, function: ast.AST, ctx: RuleContext) -> str:
+    """The type a hook takes from a method of the handler (``self.get_content_type()``) that
+    returns a constant, as the class of the handler method ``function`` defines or inherits it
+    (an API base class's override returning "application/json"); "" when not known."""
+    if not hook.content_type_method:
+        return ""
+    asked = ctx.flow.method_of_class(function, hook.content_type_method)  # type: ignore[union-attr]
+    return asked.returns_text if asked is not None else ""
 
 
 def _flushes(function: ast.AST) -> bool:
