@@ -50,7 +50,7 @@ from secreview.models import (
     ALL_CWES, CONVERSION_CHECKS, FRAMEWORK_ONLY_REQUEST_ATTRIBUTES, HTML_SAFE_STRINGS, LINE_BREAK_CWES, NO_RETURN_CALLS, NO_RETURN_METHODS, NOT_USER_PARAMETERS, REQUEST_ATTRIBUTES, REQUEST_PARAMETER_NAMES,
     DECODERS, ROUTE_DECORATORS, SANITIZERS, SANITIZING_METHODS, SOURCE_ATTRIBUTES, SOURCE_CALLS, SOURCE_METHODS,
     SOURCE_NOT_FOR, PREDICTABLE_CALLS, CLIENT_ENVIRON_KEYS, ENVIRON_ATTRIBUTES, VALIDATORS, LOOKUP_METHODS, LOOKUP_FUNCTIONS, QUERY_METHODS,
-    PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, RAISING_CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS,
+    PATH_CWES, RESOLVING_CALLS, RESOLVING_METHODS, CONTAINMENT_METHODS, RAISING_CONTAINMENT_METHODS, COMMON_PATH_CALLS, SELECTED_FROM_ARGUMENTS, QUERY_ADDING_CALLS,
     SNIPPET_REQUEST_ATTRIBUTES, SNIPPET_REQUEST_CONFIDENCE, RESULT_IGNORES_KEYWORDS,
     KEYED_GETTER_PREFIXES, KEYED_GETTER_QUALIFIERS, KEYED_GETTER_NAMES, KEY_KEYWORDS, KEYED_MADE_THINGS, KEYED_STORES,
 )
@@ -1460,6 +1460,16 @@ class FunctionAnalysis:
             return None  # (only a package of the project itself re-exports its modules' names)
         return self.star_name(module, attribute)
 
+    @staticmethod
+    def query_added(url_argument: tuple[int, str], positional: list[Taint], keywords: dict[str, Taint]) -> Taint:
+        """``url_concat(url, params)`` (see QUERY_ADDING_CALLS): the URL's data as it was, the
+        parameters' percent-encoded into its query."""
+        position, keyword = url_argument
+        url = positional[position] if position < len(positional) else keywords.get(keyword, CLEAN)
+        params = join_all([*(t for i, t in enumerate(positional) if i != position),
+                           *(t for k, t in keywords.items() if k != keyword)])
+        return join(url, params.whole().proved(_URL_ENCODED_CWES))
+
     def star_name(self, module: str | None, name: str, depth: int = 0) -> str | None:
         """The entry (a function's, or a class of the project) that ``name`` stands for through the
         star imports of ``module`` (None: of this file): of the star-imported modules, the last
@@ -1797,6 +1807,8 @@ class FunctionAnalysis:
                 elif position < len(positional):
                     result = join(result, positional[position])
             return result
+        if name in QUERY_ADDING_CALLS:
+            return self.query_added(QUERY_ADDING_CALLS[name], positional, keywords)
         if name in SOURCE_CALLS:
             if name in CONVERTING_PROMPTS and node.keywords and converting_declaration(self.unit, node):
                 return PROVEN  # ``click.prompt("port", type=int)``
@@ -4204,7 +4216,8 @@ _LIBRARY_METHOD_NAMES = CLEAN_METHODS | frozenset(SANITIZING_METHODS) | LOOKUP_M
 _ARCHIVE_METHODS = ARCHIVE_MEMBER_METHODS | ARCHIVE_CONTENT_METHODS
 _STATEMENT_METHOD_NAMES = SQL_STATEMENT_METHODS | SQL_STATEMENT_CHAINED_METHODS
 _MODELLED_METHODS = _LIBRARY_METHOD_NAMES | frozenset({"format", "replace", "get"}) | frozenset(PATH_SOURCE_METHODS)
-_MODELLED_CALLS = (frozenset(SELECTED_FROM_ARGUMENTS) | frozenset(SOURCE_CALLS) | frozenset(PREDICTABLE_CALLS)
+_URL_ENCODED_CWES = SANITIZERS["urllib.parse.urlencode"]  # (what a query urlencode() made is safe for)
+_MODELLED_CALLS = (frozenset(SELECTED_FROM_ARGUMENTS) | frozenset(QUERY_ADDING_CALLS) | frozenset(SOURCE_CALLS) | frozenset(PREDICTABLE_CALLS)
                    | frozenset(SANITIZERS) | frozenset(LOOKUP_FUNCTIONS) | DECODERS)
 
 

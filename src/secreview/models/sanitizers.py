@@ -328,6 +328,16 @@ SELECTED_FROM_ARGUMENTS: dict[str, tuple[int | str, ...]] = {
     **{name: (1, "url") for name in ("requests.Request", "requests.models.Request", "httpx.Request")},
 }
 
+# Calls that add parameters to a URL's query, percent-encoded as urlencode() does:
+# ``url_concat(url, {"next": x})`` is ``url`` then ``?next=`` and x encoded. The URL argument's data
+# goes on as it was; the parameters' only as safe as urlencode()'s result is (they cannot change
+# where the URL leads, nor close an HTML attribute). Call name -> the URL argument's position and
+# keyword.
+QUERY_ADDING_CALLS: dict[str, tuple[int, str]] = {
+    "tornado.httputil.url_concat": (0, "url"),
+    "oauthlib.common.add_params_to_uri": (0, "uri"),
+}
+
 # Lookups: the result is stored data found *by* the arguments, not the arguments themselves
 # (``Model.objects.get(pk=x)``, ``cache.get(key)``): it carries only the receiver's taint.
 LOOKUP_METHODS = frozenset({
