@@ -212,6 +212,10 @@ def check_xpath(call: ast.Call, ctx: RuleContext):
     return flow_only(ctx, call, value, "The XPath expression is built from {source}.", "evaluated as XPath")
 
 
+# The functions of the third-party ``regex`` module taking a pattern first (each also takes a timeout=).
+_REGEX_MODULE_FUNCTIONS = ("compile", "match", "search", "fullmatch", "findall", "finditer", "sub", "subn", "split")
+
+
 @rule(
     id="regex-injection",
     title="Regular expression built from untrusted data",
@@ -219,9 +223,13 @@ def check_xpath(call: ast.Call, ctx: RuleContext):
     severity=MEDIUM,
     confidence=MEDIUM,
     calls=["re.compile", "re.match", "re.search", "re.fullmatch", "re.findall", "re.finditer", "re.sub", "re.subn", "re.split",
-           "regex.compile", "regex.match", "regex.search"],
+           *(f"regex.{name}" for name in _REGEX_MODULE_FUNCTIONS)],
     description="""A regular expression pattern comes from the request. A crafted pattern with
-        nested quantifiers takes exponential time (ReDoS) and ties up the worker.""",
+        nested quantifiers takes exponential time (ReDoS) and ties up the worker. Not reported:
+        the third-party regex module's matching given a timeout (regex.search(p, s,
+        timeout=0.5)), and a pattern it compiles that the function only ever matches with one
+        (pattern = regex.compile(p); pattern.sub(r, s, timeout=t)): the match stops with
+        TimeoutError.""",
     solution="""Escape the value with re.escape() when it is meant literally, or match with plain
         string operations; never compile client-supplied patterns.""",
     example="""
@@ -232,7 +240,48 @@ def check_xpath(call: ast.Call, ctx: RuleContext):
     """,
 )
 def check_regex(call: ast.Call, ctx: RuleContext):
+    if _matched_with_timeout(call, ctx):
+        return None
     return flow_only(ctx, call, ctx.argument(call, 0, "pattern"), "The regular expression comes from {source}: a crafted pattern can take exponential time.", "compiled as a regular expression")
+
+
+def _matched_with_timeout(call: ast.Call, ctx: RuleContext) -> bool:
+    """A call of the ``regex`` module whose matching is bounded in time: a match given a
+    ``timeout=`` (not None), or ``name = regex.compile(p)`` whose every use in the function is a
+    call of a method of it given one (used otherwise -- returned, passed on, a call without a
+    timeout -- it may run unbounded)."""
+    name = ctx.call_name(call) or ""
+    if not name.startswith("regex."):
+        return False
+    if name != "regex.compile":
+        return _gives_timeout(call)
+    ancestors = ctx.ancestors
+    statement = ancestors[-2] if len(ancestors) >= 2 and ancestors[-1] is call else None
+    if statement.__class__ is not ast.Assign or statement.value is not call or len(statement.targets) != 1 \
+            or statement.targets[0].__class__ is not ast.Name:  # type: ignore[attr-defined]
+        return False
+    pattern = statement.targets[0].id  # type: ignore[attr-defined]
+    scope = ctx.function or (ancestors[0] if ancestors else None)
+    if scope is None:
+        return False
+    bounded_calls: set[int] = set()
+    uses = 0
+    for node in ast.walk(scope):
+        if node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and _is_load_of(node.func.value, pattern):  # type: ignore[attr-defined]
+            if _gives_timeout(node):  # type: ignore[arg-type]
+                bounded_calls.add(id(node.func.value))  # type: ignore[attr-defined]
+        elif _is_load_of(node, pattern):
+            uses += 1
+    return uses == len(bounded_calls) > 0
+
+
+def _gives_timeout(call: ast.Call) -> bool:
+    return any(k.arg == "timeout" and not (k.value.__class__ is ast.Constant and k.value.value is None)  # type: ignore[attr-defined]
+               for k in call.keywords)
+
+
+def _is_load_of(node: ast.AST, name: str) -> bool:
+    return node.__class__ is ast.Name and node.id == name and node.ctx.__class__ is ast.Load  # type: ignore[attr-defined]
 
 
 _CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
