@@ -893,7 +893,8 @@ _GETTERS = frozenset({"get", "getenv", "pop", "setdefault", "get_secret"})
         values formatted with ``%d``/``{:d}``, parameters annotated ``int`` and names the
         function counts with
         (``total + tokens``, ``tokens > limit``) are not reported, nor a parser's token compared
-        with punctuation (``token == "@"``). A list of ``tokens`` that does not say which
+        with punctuation (``token == "@"``), nor a field of a credential's record that says which
+        one it is (``credential["id"]``, ``token["expires_at"]``, as ``credential.id``). A list of ``tokens`` that does not say which
         credential (``grant_tokens``, unlike ``access_tokens``) is low confidence. Nor is a
         credential masked out of the message (``message.replace(password, "******")``: what
         ``replace`` takes out does not reach the log; the message itself is still judged).""",
@@ -1208,8 +1209,11 @@ def _credential_reference(expr: ast.expr, ctx: RuleContext) -> ast.expr | None:
                 return expr
             return None
         case ast.Subscript(value=container, slice=key):
-            if isinstance(key, ast.Constant) and isinstance(key.value, str) and credential_kind(key.value):
-                return expr
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                if credential_kind(key.value):
+                    return expr
+                if _identifying_field(key.value):
+                    return None  # ``credential["id"]``: the record's identifier, as ``credential.id``
             if isinstance(key, ast.Slice):
                 length = _slice_length(key)
                 if length is not None and length <= _SHORT_SLICE_REPORTED:
@@ -1231,6 +1235,21 @@ def _credential_reference(expr: ast.expr, ctx: RuleContext) -> ast.expr | None:
         case ast.Call():
             return _call_reference(expr, ctx)
     return None
+
+
+# The last words of the keys of a credential's record that tell which one it is, or when it was
+# made, not its value: ``credential["id"]``, ``token["user_id"]``, ``api_key["name"]``,
+# ``token["expires_at"]`` (read as an attribute, ``credential.id``, a name that is no credential's
+# is not one either). A key naming an entry of a store (``api_keys["github"]``) is still the credential.
+_IDENTIFYING_WORDS = frozenset({
+    "id", "ids", "uuid", "guid", "name", "type", "kind", "at", "created", "updated", "expires", "expiry",
+    "expiration", "scope", "scopes", "status", "description", "label", "owner", "user", "username",
+})
+
+
+def _identifying_field(key: str) -> bool:
+    words = name_words(key)
+    return bool(words) and words[-1] in _IDENTIFYING_WORDS
 
 
 def _first_reference(parts: list, ctx: RuleContext) -> ast.expr | None:
