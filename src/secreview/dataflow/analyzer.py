@@ -3134,9 +3134,14 @@ class FunctionAnalysis:
                 if (test.ops[0].__class__ is ast.NotIn) == branch and test.ops[0].__class__ in (ast.In, ast.NotIn) and state[name].origins:
                     state[name] = state[name].proved(_IDENTIFIER_CLOSERS[test.left.value])
                 return state
-            if (len(test.ops) == 1 and test.ops[0].__class__ is (ast.Eq if branch else ast.NotEq)
-                    and test.left.__class__ is _NAME and test.comparators[0].__class__ is _NAME):
-                self.refine_equal(test.left.id, test.comparators[0].id, state)  # ``if escaped == name:``
+            if len(test.ops) == 1 and test.ops[0].__class__ is (ast.Eq if branch else ast.NotEq):
+                left, right = test.left, test.comparators[0]
+                if left.__class__ is _NAME and right.__class__ is _NAME:
+                    self.refine_equal(left.id, right.id, state)  # ``if escaped == name:``
+                elif left.__class__ is _NAME and right.__class__ is ast.Call:
+                    self.refine_equal_to(left.id, right, state)  # ``if name != os.path.basename(name): raise``
+                elif right.__class__ is _NAME and left.__class__ is ast.Call:
+                    self.refine_equal_to(right.id, left, state)
             if (len(test.ops) == 1 and test.ops[0].__class__ in (ast.Is, ast.IsNot)
                     and test.comparators[0].__class__ is ast.Constant and test.comparators[0].value is None
                     and _may_be_match(test.left, self)):
@@ -3329,6 +3334,16 @@ class FunctionAnalysis:
             state[left] = second
         elif _safe_or_proven(first) and not _safe_or_proven(second):
             state[right] = first
+
+    def refine_equal_to(self, name: str, call: ast.Call, state: State) -> None:
+        """Where the name ``name`` equals the result of ``call`` (as the test evaluated it), it
+        holds that text: as safe as that when it is proven (``os.path.basename(name) == name``: a
+        base name; ``secure_filename(name) == name``)."""
+        if name not in state or _safe_or_proven(state[name]):
+            return
+        result = self.values.get(id(call))
+        if result is not None and result.__class__ is Proven:
+            state[name] = result
 
     def refine_alternatives(self, test: ast.BoolOp, state: State, branch: bool) -> State:
         """``x and not check(x)`` false, ``not x or check(x)`` true: one of the operands has the
