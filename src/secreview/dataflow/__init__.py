@@ -543,6 +543,8 @@ class FileFlow:
         self.reanalyze_methods_reading_changed_attributes(globals_state)
         if self.module_stores:
             self.reanalyze_functions_reading_module_state(globals_state)
+        if self.declares_content_types:
+            self._ask_response_hooks()
         self._summarize_classes()
         self.local_summaries.update(dependencies.dependency_entries(self))  # (FastAPI dependency classes)
         if self.forms_given:  # (a form's ``clean_<field>``: what it returns, read, see forms.py)
@@ -2026,6 +2028,17 @@ class FileFlow:
         found = [self._nearest_method(class_name, hook) for hook in RESPONSE_HOOKS]
         return [summary for summary in found if summary is not None]
 
+    def _ask_response_hooks(self) -> None:
+        """Look up, for each class of the file, the response hooks it runs and the method they ask
+        for the type (see ``response_hooks``, ``method_of_class``: the rules ask them): names of
+        another file a handler's methods never call, asked here so that the analysis depends on
+        them (told them once every file's summaries are known, along an import cycle too)."""
+        for class_name in set(self.class_of_method.values()):
+            for hook in RESPONSE_HOOKS:
+                summary = self._nearest_method(class_name, hook)
+                if summary is not None and summary.content_type_method:
+                    self._nearest_method(class_name, summary.content_type_method)
+
     def method_of_class(self, method: ast.AST, name: str) -> FunctionSummary | None:
         """The method ``name`` as the class of ``method`` has it: its own definition or the nearest
         of its ancestors' (as for ``response_hooks``). A hook's ``self.get_content_type()`` runs
@@ -2043,7 +2056,7 @@ class FileFlow:
             summary = self.summaries.get(f"{owner}.{name}")
             if summary is not None:
                 return summary
-            pending += reversed(self.bases_of(owner))
+            pending += reversed([self._star_exported_class(base) for base in self.bases_of(owner)])
         return None
 
     def bases_of(self, class_name: str) -> list[str]:
@@ -2051,10 +2064,10 @@ class FileFlow:
         that file tells them, in its ``<instances>`` entry's ``params`` (a class with methods, see
         _summarize_classes) or its ``<bases>`` entry (one without, see _note_class)."""
         bases = self.class_bases.get(class_name)
-        if bases is None:
-            entry = self._class_entry(class_name)
-            bases = entry.params if entry is not None else []
-        return [self._star_exported_class(base) for base in bases]
+        if bases is not None:
+            return bases
+        entry = self._class_entry(class_name)
+        return entry.params if entry is not None else []
 
     def _class_entry(self, class_name: str) -> FunctionSummary | None:
         """What the project tells of a class of another file: its ``<instances>`` entry, else its
@@ -2066,7 +2079,9 @@ class FileFlow:
         """A class of the project named through the package that star-imports the module defining
         it (``from ..handlers import BaseHandler``, ``handlers/__init__.py`` holding ``from .base
         import *``): the class of the last star-imported module that exports and defines it, as
-        Python binds it; else ``class_name`` as given. (Only a package of the project itself.)"""
+        Python binds it; else ``class_name`` as given. (Only a package of the project itself; for
+        the response hooks of a handler, looked up once per write: the analysis's walks of the
+        bases, at every call of a method, do not pay for it.)"""
         module, _, name = class_name.rpartition(".")
         if module.partition(".")[0] != self.module_name.partition(".")[0]:
             return class_name
