@@ -89,6 +89,10 @@ SOURCE_CALLS: dict[str, tuple[str, Level]] = {
     "quart.request.headers.get": ("HTTP header", HIGH),
     "cherrypy.request.params.get": ("HTTP request parameter", HIGH),
     "cherrypy.request.headers.get": ("HTTP header", HIGH),
+    # The URL of the request a WSGI environment describes, rebuilt from it (its Host header, its
+    # path): as ``request.url`` is (the site's own address, not a place a link chooses).
+    "wsgiref.util.application_uri": ("HTTP request URL", HIGH),
+    "wsgiref.util.request_uri": ("HTTP request URL", HIGH),
 }
 
 # Prompts that convert the answer as a click parameter would: ``click.prompt("port", type=int)``
