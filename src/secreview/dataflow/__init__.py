@@ -2085,16 +2085,19 @@ class FileFlow:
         module, _, name = class_name.rpartition(".")
         if module.partition(".")[0] != self.module_name.partition(".")[0]:
             return class_name
-        stars = self._star_entry(module, STAR_ENTRY)
+        stars = self.star_entry(module, STAR_ENTRY)
         if not stars or self._class_entry(class_name) is not None:
             return class_name
         for star in reversed(stars):
-            exported = self._star_entry(star, ALL_ENTRY)
+            exported = self.star_entry(star, ALL_ENTRY)
             if (name in exported if exported is not None else name[:1] != "_") and self._class_entry(f"{star}.{name}") is not None:
                 return f"{star}.{name}"
         return class_name
 
-    def _star_entry(self, module: str, entry: str) -> list[str] | None:
+    def star_entry(self, module: str, entry: str) -> list[str] | None:
+        """The names of ``module``'s STAR_ENTRY or ALL_ENTRY (a class's PROPERTIES_ENTRY), if it
+        has one (asked as a call given untrusted data asks: the whole entry is the answer, see
+        SummaryTable)."""
         table = self.summaries
         quiet, table.quiet = table.quiet, False
         try:

@@ -1501,13 +1501,7 @@ class FunctionAnalysis:
     def star_entry(self, module: str, entry: str) -> list[str] | None:
         """The names of ``module``'s STAR_ENTRY or ALL_ENTRY (a class's PROPERTIES_ENTRY), if it has one (asked as a call
         given untrusted data asks: the whole entry is the answer, see SummaryTable)."""
-        table = self._table
-        quiet, table.quiet = table.quiet, False
-        try:
-            summary = table.get(f"{module}.{entry}")
-        finally:
-            table.quiet = quiet
-        return summary.params if summary is not None else None
+        return self.unit.star_entry(module, entry)
 
     def property_read(self, node: ast.Attribute, receiver: Taint, state: State) -> Taint | None:
         """``rd.host`` where ``rd = RequestData()`` (or ``RequestData().host``) and ``host`` is a
