@@ -29,6 +29,7 @@ from secreview.dataflow.parameters import (
 from secreview.dataflow.routes import ACTIONS_MARK, VIEWSET_ACTIONS, Conversions, lookup_entries, route_entries, viewset_items
 from secreview.dataflow.routes import conversions_of as route_conversions_of
 from secreview.dataflow.routes import question as route_question
+from secreview.dataflow.displays import DISPLAY_METHODS, REPR, STR, reveals_credential
 from secreview.dataflow import dependencies, flask_configs, forms, module_state, raw_servers, received, web_handlers
 from secreview.dataflow.web_handlers import datasette_plugin
 from secreview.dataflow.order import components_dependencies_first
@@ -257,6 +258,7 @@ class _Record:
     module_stores: list = field(default_factory=list)  # (module-level name, taint) stored (see module_state.py)
     parameter_stores: list = field(default_factory=list)  # (function, name, parameter, origin) stored
     project_method_calls: list = field(default_factory=list)  # call node ids (see FileFlow.calls_project_method)
+    silent_displays: list = field(default_factory=list)  # name node ids (see FileFlow.displays_no_credential)
     budget_exceeded: bool = False
     summary: FunctionSummary | None = None
 
@@ -333,6 +335,7 @@ class FileFlow:
         self._record: _Record | None = None  # of the function being analysed
         self.reused = 0  # function analyses taken from ``previous``
         self.project_method_calls: set[int] = set()  # ``obj.method(...)`` calls the analysis followed into the project's method
+        self.silent_displays: set[int] = set()  # logged names of objects whose display shows no credential
         self.asked_classes: set[str] = set()  # class names asked for that the file did not define (yet)
         self.asked_classes_quietly: set[str] = set()  # ... at quiet calls (see SummaryTable)
         self.asked_routes: set[str] = set()  # views whose routes were asked for (see route_conversions)
@@ -1100,6 +1103,8 @@ class FileFlow:
                 summary.sets_content_type, summary.content_type_keyword, summary.content_type_method = \
                     hook_content_type(node, analysis.literal_value)
             summary.returns_text = returned_text(node)  # (a base class's file need not import the framework)
+            if getattr(node, "name", None) in DISPLAY_METHODS:
+                summary.reveals_credential = reveals_credential(node)
         self.values.update(analysis.values)
         if record is not None:
             record.values = analysis.values
@@ -1145,6 +1150,7 @@ class FileFlow:
         for function, name, param, origin in record.parameter_stores:
             self.parameter_stores.setdefault(function, {}).setdefault((name, param), origin)
         self.project_method_calls.update(record.project_method_calls)
+        self.silent_displays.update(record.silent_displays)
         self.budget_exceeded = self.budget_exceeded or record.budget_exceeded
         for name, quiet in record.asked:
             (self.summaries.asked_quietly if quiet else self.summaries.asked).add(name)
@@ -2177,6 +2183,49 @@ class FileFlow:
         if self._record is not None:
             self._record.project_method_calls.append(id(call))
 
+    def note_logged_object(self, name: ast.Name, class_name: str, methods: tuple[str, ...]) -> None:
+        """``name``, an instance of the project class ``class_name``, is logged through its display
+        ``methods`` (see displays.logged_names): remember it when none of them writes a credential."""
+        if methods and all(self._display_is_silent(class_name, method) for method in methods):
+            self.silent_displays.add(id(name))
+            if self._record is not None:
+                self._record.silent_displays.append(id(name))
+
+    def _display_is_silent(self, class_name: str, method: str) -> bool:
+        """Whether ``str()`` (``method`` STR) or ``repr()`` of an instance of ``class_name`` runs a
+        method of the project that writes no credential: the class's own or the nearest base's
+        (``__str__`` missing: ``__repr__``, as ``object.__str__`` does). Not when a base that is no
+        class of the project (a library's: DRF's ``Token.__str__`` returns the key) comes first,
+        nor when no class defines one (a dataclass's or pydantic's generated repr shows every field:
+        the class's body is not read for them)."""
+        found = self._display_method(class_name, method)
+        if found is None and method == STR:
+            found = self._display_method(class_name, REPR)
+        return found is not None and found is not _UNKNOWN_DISPLAY and not found.reveals_credential  # type: ignore[union-attr]
+
+    def _display_method(self, class_name: str, method: str) -> "FunctionSummary | object | None":
+        """The summary of ``method`` as ``class_name`` has it (its own, else a base's, depth first
+        as Python's method order mostly is); _UNKNOWN_DISPLAY when a base outside the project is met
+        first; None when no class of the project defines it."""
+        pending, seen = [class_name], set()
+        while pending and len(seen) <= MAX_ANCESTORS_FOLLOWED:
+            owner = pending.pop()
+            if owner in seen or owner in _NO_DISPLAY_BASES:
+                continue
+            seen.add(owner)
+            if owner not in self.class_bases and self._class_entry(owner) is None:
+                return _UNKNOWN_DISPLAY
+            summary = self.summaries.get(f"{owner}.{method}")
+            if summary is not None:
+                return summary
+            pending += reversed(self.bases_of(owner))
+        return None if not pending else _UNKNOWN_DISPLAY
+
+    def displays_no_credential(self, name: ast.expr) -> bool:
+        """Whether the logged name ``name`` holds an object of a project class whose display (as
+        the logging call formats it) writes no credential (see note_logged_object)."""
+        return id(name) in self.silent_displays
+
     def calls_project_method(self, call: ast.Call) -> bool:
         """Whether ``call`` is a method of one of the project's classes whose definition the
         analysis sees and follows (``self.executor.execute(ctx, sql)`` with ``self.executor`` a
@@ -2479,6 +2528,11 @@ def _literal_all(tree: ast.Module) -> list[str] | None:
             return None
         found = [element.value for element in value.elts]
     return found
+
+
+# Bases whose display writes nothing of the object's own (``object``'s ``<Token object at 0x...>``).
+_NO_DISPLAY_BASES = frozenset({"object", "builtins.object"})
+_UNKNOWN_DISPLAY = object()  # (a display method of a class outside the project)
 
 
 def _returns_class(node: ast.AST, analysis: FunctionAnalysis) -> str | None:

@@ -44,6 +44,8 @@ from secreview.dataflow.parameters import (
 )
 from secreview.findings import HelperRef, Level, TraceStep, new_step
 from secreview.facts import instances
+from secreview.dataflow.displays import LOGGED_METHODS, logged_names
+from secreview.rules._naming import credential_kind
 from secreview.models.library_objects import LIBRARY_OBJECT_METHODS, LIBRARY_OBJECT_RESULTS
 from secreview.models import (
     DEFERRED_CALLS, DEFERRED_METHODS, DEFERRED_TASK_METHODS, Deferred,
@@ -169,6 +171,9 @@ class FunctionSummary:
     # A method whose body is only ``return "<text>"``: that text ("": another body), as the
     # Content-Type a hook's ``content_type_method`` gives.
     returns_text: str = ""
+    # A ``__str__``/``__repr__`` that may write a credential (``return f"<Token {self.key}>"``):
+    # a logged instance shows it (see dataflow/displays.py).
+    reveals_credential: bool = False
 
 
 # The summary entry of what the instances of a class hold (see FileFlow._summarize_classes):
@@ -1696,6 +1701,8 @@ class FunctionAnalysis:
             if self.saved_files is _NO_PATHS:
                 self.saved_files = {}
             self.saved_files[node.args[0].id] = receiver.whole().with_step(self.step(node, f"saved to `{node.args[0].id}`"), self._stepped)
+        if method in LOGGED_METHODS and node.args:
+            self.note_logged_objects(node)
         if name in _SELECTING_BUILTINS and func.__class__ is _NAME and self.is_builtin(func.id):
             return _selected_by_builtin(name, node, positional, keywords)
         arguments = CLEAN  # (join_all of every argument's whole value, without the generators)
@@ -2055,6 +2062,15 @@ class FunctionAnalysis:
     def archive_members(self, node: ast.AST) -> Taint:
         description, confidence = ARCHIVE_MEMBER_NAME
         return source(description, confidence, self.step(node, f"{description} (untrusted)"))
+
+    def note_logged_objects(self, node: ast.Call) -> None:
+        """The credential-named names a logging call writes whose class is a project class (see
+        dataflow/displays.py): the unit asks how that class shows itself."""
+        for name, methods in logged_names(node):
+            if name.id != "self" and credential_kind(name.id):
+                owner = self.receiver_class(name)
+                if owner is not None:
+                    self.unit.note_logged_object(name, owner, methods)
 
     def is_project_method(self, func: ast.Attribute, name: str | None, method: str) -> bool:
         """Does ``func`` (``receiver.method``) call a method of the project's own classes: on

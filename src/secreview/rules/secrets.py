@@ -897,7 +897,16 @@ _GETTERS = frozenset({"get", "getenv", "pop", "setdefault", "get_secret"})
         one it is (``credential["id"]``, ``token["expires_at"]``, as ``credential.id``). A list of ``tokens`` that does not say which
         credential (``grant_tokens``, unlike ``access_tokens``) is low confidence. Nor is a
         credential masked out of the message (``message.replace(password, "******")``: what
-        ``replace`` takes out does not reach the log; the message itself is still judged).""",
+        ``replace`` takes out does not reach the log; the message itself is still judged). Nor is
+        an object of one of the project's classes (any file: ``token = Token(...)``, a project
+        function annotated ``-> Token``, a parameter annotated ``Token``) whose display, as the
+        call formats it, writes no credential: ``%r``/``{token!r}`` run its class's (or nearest
+        project base's) ``__repr__``, ``%s``/``{token}``/a bare message its ``__str__``, else its
+        ``__repr__``; one that reads a credential-named attribute (``self.key``), the whole object
+        (``vars(self)``, ``self.__dict__``) or a base's display (``super()``) still is, and so is an
+        object of a library class (DRF's ``Token.__str__`` is the key), of a class met with a
+        library base before its display method, or of a class defining neither (a dataclass's
+        generated repr shows every field).""",
     solution="""Remove the secret from the log call; if the event matters, log that a credential
         was used (its name, or a masked form such as oslo_utils.strutils.mask_password()), never
         its value.""",
@@ -1205,7 +1214,7 @@ def _credential_reference(expr: ast.expr, ctx: RuleContext) -> ast.expr | None:
             return None  # a module (`secrets`) or an imported function
         case ast.Name(id=name) | ast.Attribute(attr=name):
             if credential_kind(name) and not (expr.__class__ is ast.Name and (
-                    _annotated_number(name, ctx) or _used_as_count_or_lexeme(name, ctx))):
+                    _annotated_number(name, ctx) or _used_as_count_or_lexeme(name, ctx) or _shows_no_credential(expr, ctx))):
                 return expr
             return None
         case ast.Subscript(value=container, slice=key):
@@ -1245,6 +1254,27 @@ _IDENTIFYING_WORDS = frozenset({
     "id", "ids", "uuid", "guid", "name", "type", "kind", "at", "created", "updated", "expires", "expiry",
     "expiration", "scope", "scopes", "status", "description", "label", "owner", "user", "username",
 })
+
+
+def _shows_no_credential(name: ast.Name, ctx: RuleContext) -> bool:
+    """``name`` holds an object of a project class (``token = Token.load(...)`` annotated
+    ``-> Token``, ``token: Token``) whose ``__str__``/``__repr__``, as the call formats it, writes no
+    credential (dataflow/displays.py); and ``name`` is bound nowhere else in its scope than by calls
+    or as a parameter (the analysis keeps one class per name: a loop or a second binding may give
+    it a plain string)."""
+    if ctx.flow is None or not ctx.flow.displays_no_credential(name):
+        return False
+    bindings = ctx.facts.scopes.bindings_of(name.id, ctx.scope_chain) or []
+    return all(bound.__class__ is ast.Call for bound in bindings) or (
+        len(bindings) == 1 and bindings[0] is None and _is_parameter(name.id, ctx))
+
+
+def _is_parameter(name: str, ctx: RuleContext) -> bool:
+    function = ctx.function
+    if function is None:
+        return False
+    arguments = function.args
+    return any(argument.arg == name for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs))
 
 
 def _identifying_field(key: str) -> bool:
