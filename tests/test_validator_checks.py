@@ -1,5 +1,5 @@
 """Project validators written as projects write them (fixtures flows/tuple_check_results.py,
-relative_redirect_checks.py, server_collection_allow_lists.py, character_class_filters.py,
+relative_redirect_checks.py, reset_redirect_validators.py, server_collection_allow_lists.py, character_class_filters.py,
 url_for_results.py; projects/factorychecks): here, what the fixtures' expectations cannot say --
 confidences, the evidence, and checks told to other files through their summaries."""
 import pytest
@@ -24,6 +24,13 @@ def _redirects(path: str) -> dict[int, Level]:
 def test_a_relative_check_a_backslash_gets_through_leaves_a_medium_open_redirect():
     found = _redirects("relative_redirect_checks.py")
     assert found == {78: Level.MEDIUM, 86: Level.HIGH, 94: Level.HIGH, 103: Level.HIGH, 111: Level.HIGH}
+
+
+def test_a_validator_resetting_the_target_proves_it_only_with_a_whole_check():
+    # leading "/" only, no "///" test: high; a backslash let through: medium; a backslash turned
+    # into a slash after the check (a "/\\evil.example" that passed is now "//evil.example"): high
+    found = _redirects("reset_redirect_validators.py")
+    assert found == {106: Level.HIGH, 111: Level.HIGH, 116: Level.MEDIUM, 121: Level.HIGH, 126: Level.HIGH, 134: Level.HIGH}
 
 
 def test_the_medium_redirect_says_why_at_the_check():

@@ -60,6 +60,7 @@ from secreview.models.sanitizers import (
     ADDRESS_TEXT_ATTRIBUTES, BACKSLASH_OPEN_NOTE, BACKSLASH_OPEN_REDIRECT, BASE_NAME_ATTRIBUTES, IN_MEMORY_FILE,
     IN_MEMORY_FILE_CWES, IN_MEMORY_FILE_READS, PATH_SEPARATORS, PATTERN_LEADING_OPEN_CHARACTERS, PATTERN_OPEN_CHARACTERS,
     REDIRECT_CWES, SAME_SITE_PATH, URL_ENCODED, RELATIVE_MARKS, RELATIVE_NO_BACKSLASH, RELATIVE_NO_DOUBLE_SLASH, RELATIVE_NO_HOST, RELATIVE_NO_SCHEME,
+    RELATIVE_LEADING_SLASH, RELATIVE_NO_TRIPLE_SLASH, RELATIVE_PATHS, RELATIVE_SHAPE_MARKS,
     RELATIVE_PATH_MARKS, MODEL_INSTANCE_ATTRIBUTES, MODEL_OBJECT, PATH_NOT_ABSOLUTE, PATH_NO_PARENT, RELATIVE_NAME_MARKS,
     ROUTE_NAME_METHODS, ROUTE_URL_BUILDERS, ROUTE_URL_CWES, ROUTE_URL_HOST_KEYWORDS,
 )
@@ -1757,6 +1758,10 @@ class FunctionAnalysis:
                 return join(receiver.whole(), arguments).proved(safe_for)
         if method in _ROOT_STRIPPING_METHODS and func.value.__class__ is ast.Call and _relative_normalized(node, self):
             return receiver.proved(PATH_CWES)  # ``posixpath.normpath("/" + path).lstrip("/")``
+        if method == "replace" and receiver.origins and len(node.args) == 2:
+            without = self.backslashes_replaced(node, receiver)  # ``url.replace("\\", "%5C")``
+            if without is not None:
+                return without
         if method in _STATEMENT_METHOD_NAMES or (self.unit.imports_sql_statements and name is not None
                                                  and name.startswith(SQL_STATEMENT_MODULES)):
             statement = self.sql_statement(func, name, method, receiver, arguments)
@@ -2973,6 +2978,8 @@ class FunctionAnalysis:
                 return join_all(parts)
             return _fixed_destination(right.whole(), node.left.value.split("%", 1)[0])
         if isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            if node.left.value in _SLASHES_BEFORE_STRIPPED and right.origins and _slashes_stripped(node.right):
+                return right.whole().proof_undone(RELATIVE_SHAPE_MARKS).sanitize(_SLASHES_BEFORE_STRIPPED[node.left.value])
             return _fixed_destination(right.whole(), node.left.value)
         if node.op.__class__ is ast.Add and right.origins and left.items is None:
             prefix = self.fold(node.left)  # ``API + "/" + x``, API a constant URL: fixed as a literal would
@@ -3114,6 +3121,21 @@ class FunctionAnalysis:
         if not found.origins:
             return PROVEN if found.__class__ is Proven else CLEAN
         return found.with_step(self.step(node, "printed unescaped by a jinja2 template (autoescape off)"), self._stepped)
+
+    def backslashes_replaced(self, call: ast.Call, receiver: Taint) -> Taint | None:
+        """``url.replace("\\", R)``, ``R`` a constant without a backslash: a text without one
+        (RELATIVE_NO_BACKSLASH). What an earlier check proved of its beginning is undone when ``R``
+        may make one (``"/\\evil.example"`` becomes ``"//evil.example"`` with ``"/"`` or ``""``); not
+        with ``"%5C"``, which no browser reads as a slash. Else None."""
+        if call.keywords or self.fold(call.args[0]) != "\\":
+            return None
+        replacement = self.fold(call.args[1])
+        if replacement.__class__ is not str or "\\" in replacement:
+            return None
+        value = receiver.whole()
+        if replacement == "" or "/" in replacement:
+            value = value.proof_undone(_SHAPE_AND_BACKSLASH_OPEN)  # (a check a backslash got through: now a slash)
+        return value.sanitize(_NO_BACKSLASH)  # (a mark of its flows, no proof: see RELATIVE_MARKS)
 
     def fold(self, node: ast.expr | None) -> Any:
         """The compile-time value of ``node`` (literals, arithmetic on them, names bound to
@@ -3268,7 +3290,9 @@ class FunctionAnalysis:
         origins = value.whole().origins
         if origins and all(BACKSLASH_OPEN_REDIRECT in origin.sanitized for origin in origins) and _backslash_ruled_out(value.whole()):
             return value.proved(REDIRECT_CWES)  # a same-host check, then no backslash: the check holds
-        if not origins or not all(RELATIVE_PATH_MARKS <= origin.sanitized for origin in origins):
+        # (a flow already safe as a redirect target needs no part: the query after ``"?"``)
+        origins = [origin for origin in origins if 601 not in origin.sanitized]
+        if not origins or not all(_relative_path(origin.sanitized) for origin in origins):
             return value
         if value.__class__ is Proven and 601 in value.cwes:  # type: ignore[attr-defined]
             return value
@@ -4362,6 +4386,8 @@ def _relative_url_part(test: ast.expr, analysis: FunctionAnalysis, branch: bool)
             return ((checked,), frozenset({RELATIVE_NO_BACKSLASH})) if checked.__class__ is str else None
         if right.__class__ is _CONSTANT and right.value == "" and op is (ast.Eq if branch else ast.NotEq):
             test, kind, branch = left, left.__class__, False  # ``parsed.scheme == ""``: as ``not parsed.scheme``
+    if kind is ast.Call and test.func.__class__ is ast.Attribute and test.func.attr == "startswith" and len(test.args) == 1:
+        return _url_prefix_part(test, analysis, branch)
     if branch:
         return None
     if kind is ast.Attribute and test.attr in _URL_PART_MARKS and test.value.__class__ in (_NAME, ast.Call):
@@ -4371,13 +4397,37 @@ def _relative_url_part(test: ast.expr, analysis: FunctionAnalysis, branch: bool)
             return None
         marks = {_URL_PART_MARKS[test.attr]} | ({RELATIVE_NO_BACKSLASH} if url.backslashes else set())
         return (url.name,), frozenset(marks)
-    if kind is ast.Call and test.func.__class__ is ast.Attribute and test.func.attr == "startswith" and len(test.args) == 1:
-        prefixes = analysis.fold(test.args[0])
-        prefixes = (prefixes,) if prefixes.__class__ is str else prefixes
-        checked = _checked_path(test.func.value)
-        if prefixes.__class__ is tuple and "//" in prefixes and checked.__class__ is str:
-            return (checked,), frozenset({RELATIVE_NO_DOUBLE_SLASH})
     return None
+
+
+_LEADING_SLASH_MARKS = frozenset({RELATIVE_LEADING_SLASH, RELATIVE_NO_SCHEME})
+
+
+def _url_prefix_part(test: ast.Call, analysis: FunctionAnalysis, branch: bool) -> tuple[tuple[str, ...], frozenset[int]] | None:
+    """``url.startswith(P)`` (P a constant or a tuple of them) as a part of a relative-URL check:
+    false with ``"//"`` among P, no ``//`` (nor ``///``) at the start; false with ``"///"``, no
+    ``///``; true with every P beginning with ``/``, a ``/`` at the start (so no scheme)."""
+    checked = _checked_path(test.func.value)  # type: ignore[attr-defined]
+    if checked.__class__ is not str:
+        return None
+    prefixes = analysis.fold(test.args[0])
+    prefixes = (prefixes,) if prefixes.__class__ is str else prefixes
+    if prefixes.__class__ is not tuple or not prefixes:
+        return None
+    if branch:
+        if all(prefix.__class__ is str and prefix.startswith("/") for prefix in prefixes):
+            return (checked,), _LEADING_SLASH_MARKS
+        return None
+    if "//" in prefixes:
+        return (checked,), frozenset({RELATIVE_NO_DOUBLE_SLASH, RELATIVE_NO_TRIPLE_SLASH})
+    if "///" in prefixes:
+        return (checked,), frozenset({RELATIVE_NO_TRIPLE_SLASH})
+    return None
+
+
+def _relative_path(marks: frozenset[int]) -> bool:
+    """Do the parts of a relative-URL check ``marks`` holds make a same-site path (RELATIVE_PATHS)?"""
+    return any(path <= marks for path in RELATIVE_PATHS)
 
 
 def _enclosing_functions(unit: "FileFlow", node: ast.AST) -> list[ast.AST]:
@@ -5518,6 +5568,22 @@ class _HostCheck(NamedTuple):
 
 
 _BACKSLASH_OPEN = frozenset({BACKSLASH_OPEN_REDIRECT})
+_NO_BACKSLASH = frozenset({RELATIVE_NO_BACKSLASH})
+_SHAPE_AND_BACKSLASH_OPEN = RELATIVE_SHAPE_MARKS | _BACKSLASH_OPEN
+# ``"/" + url.lstrip("/")``: a path (one slash, then no slash); ``"//" + url.lstrip("/")`` (the
+# browsers' reading of ``///evil.example`` made explicit): no ``///`` at the start. What was
+# proven of the beginning before is undone.
+_SLASHES_BEFORE_STRIPPED = {
+    "/": frozenset({RELATIVE_LEADING_SLASH, RELATIVE_NO_SCHEME, RELATIVE_NO_DOUBLE_SLASH, RELATIVE_NO_TRIPLE_SLASH}),
+    "//": frozenset({RELATIVE_NO_TRIPLE_SLASH}),
+}
+
+
+def _slashes_stripped(node: ast.expr) -> bool:
+    """``x.lstrip("/")``: a text that does not begin with a slash."""
+    return (node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and node.func.attr == "lstrip"  # type: ignore[attr-defined]
+            and len(node.args) == 1 and not node.keywords and node.args[0].__class__ is ast.Constant  # type: ignore[attr-defined]
+            and node.args[0].value == "/")  # type: ignore[attr-defined]
 
 
 def _backslash_ruled_out(value: Taint) -> bool:
@@ -5670,6 +5736,8 @@ def _host_checked_names(host: ast.Attribute, analysis: FunctionAnalysis, bound_o
     if isinstance(host.value, ast.Name):
         parsed = host.value.id
         source = _parsed_from(parsed, analysis)
+        if source is None and not bound_once:
+            source = _parsed_again_from(parsed, host, analysis)
         if bound_once and len(analysis.unit.facts.scopes.collector(analysis.node).bindings.get(parsed, ())) != 1:
             return None
         return (parsed,), source
@@ -5696,6 +5764,74 @@ def _parsed_from(parsed: str, analysis: FunctionAnalysis) -> _ParsedURL | None:
     if len(bound) != 1 or not isinstance(bound[0], ast.Call):
         return None
     return _url_parse_argument(bound[0], analysis, True)
+
+
+def _parsed_again_from(parsed: str, host: ast.Attribute, analysis: FunctionAnalysis) -> _ParsedURL | None:
+    """The URL ``parsed`` was parsed from where its ``host`` is read, when the function binds them
+    again: every binding of ``parsed`` is ``urlparse(url)`` (the same name), and the URL is parsed
+    again after each binding of ``url`` that comes before, on every way on (a later statement of
+    its block or of a block around it), none in a loop: ``url = url.replace("\\", "%5C")``,
+    ``parsed = urlparse(url)``, ``if ...: url = "/" + parsed.path.lstrip("/"); parsed =
+    urlparse(url)``, then ``if parsed.netloc: url = ""``."""
+    function = analysis.node
+    if function.__class__ not in (ast.FunctionDef, ast.AsyncFunctionDef):
+        return None
+    bindings = analysis.unit.facts.scopes.collector(function).bindings
+    parses = bindings.get(parsed, ())
+    url = None
+    for value in parses:
+        if (value is None or value.__class__ is not ast.Call or len(value.args) != 1 or value.keywords  # type: ignore[attr-defined]
+                or value.args[0].__class__ is not _NAME or analysis.resolved_name(value.func) not in _URL_PARSE_CALLS):  # type: ignore[attr-defined]
+            return None
+        if url not in (None, value.args[0].id):  # type: ignore[attr-defined]
+            return None
+        url = value.args[0].id  # type: ignore[attr-defined]
+    if url is None:
+        return None
+    read_at = (host.lineno, host.col_offset)
+    if _in_loop(function, read_at):
+        return None
+    parse_ids = {id(value) for value in parses}
+    for binding in bindings.get(url, ()):
+        if binding is not None and (binding.lineno, binding.col_offset) < read_at and not _parsed_later(function, binding, parse_ids, read_at):
+            return None
+    return _ParsedURL(url, False, False, False)
+
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _blocks_around(function: ast.AST, position: tuple[int, int]) -> list[tuple[list, int]]:
+    """The statement blocks holding ``position`` (a node's line and column), outermost first:
+    (the block, the index of the statement in it that holds the position)."""
+    chain: list[tuple[list, int]] = []
+    blocks = [function.body]  # type: ignore[attr-defined]
+    while blocks:
+        block, blocks = blocks[0], blocks[1:]
+        for index, statement in enumerate(block):
+            if (statement.lineno, statement.col_offset) <= position <= (statement.end_lineno, statement.end_col_offset):
+                chain.append((block, index))
+                blocks = [getattr(statement, field) for field in ("body", "orelse", "finalbody") if getattr(statement, field, None)]
+                blocks += [handler.body for handler in getattr(statement, "handlers", ())]
+                blocks += [case.body for case in getattr(statement, "cases", ())]
+                break
+    return chain
+
+
+def _in_loop(function: ast.AST, position: tuple[int, int]) -> bool:
+    return any(block[index].__class__ in _LOOPS for block, index in _blocks_around(function, position))
+
+
+def _parsed_later(function: ast.AST, binding: ast.expr, parses: set[int], limit: tuple[int, int]) -> bool:
+    """Is a statement after the one binding ``binding`` (in its block or a block around it),
+    before ``limit``, an assignment of one of ``parses``?"""
+    for block, index in reversed(_blocks_around(function, (binding.lineno, binding.col_offset))):
+        for statement in block[index + 1:]:
+            if (statement.lineno, statement.col_offset) >= limit:
+                return False
+            if statement.__class__ is ast.Assign and id(statement.value) in parses:  # type: ignore[attr-defined]
+                return True
+    return False
 
 
 def _url_parse_argument(call: ast.Call, analysis: FunctionAnalysis, bound_once: bool) -> _ParsedURL | None:

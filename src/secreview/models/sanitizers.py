@@ -237,7 +237,23 @@ RELATIVE_NO_HOST = -612
 RELATIVE_NO_DOUBLE_SLASH = -613
 RELATIVE_NO_BACKSLASH = -614
 RELATIVE_PATH_MARKS = frozenset({RELATIVE_NO_SCHEME, RELATIVE_NO_HOST, RELATIVE_NO_DOUBLE_SLASH})
-RELATIVE_MARKS = RELATIVE_PATH_MARKS | {RELATIVE_NO_BACKSLASH}
+# Two more parts a validator may test instead (``if url and (parsed.netloc or not
+# url.startswith("/")): url = ""``): a ``/`` at the start (``url.startswith("/")``), and no ``///``
+# at the start (``url.startswith("///")`` false, or the URL rebuilt as ``"//" + url.lstrip("/")``).
+# A leading ``/`` and no ``//`` make a path; so do a leading ``/``, no host and no ``///``: past a
+# leading ``//`` urlparse finds a host unless a third slash follows (see dataflow RELATIVE_PATHS).
+RELATIVE_LEADING_SLASH = -615
+RELATIVE_NO_TRIPLE_SLASH = -616
+# What a change of the text's beginning undoes (``"/" + url.lstrip("/")``, ``url.replace("\\", "/")``):
+# every part but the backslashes'.
+RELATIVE_SHAPE_MARKS = RELATIVE_PATH_MARKS | {RELATIVE_LEADING_SLASH, RELATIVE_NO_TRIPLE_SLASH}
+RELATIVE_MARKS = RELATIVE_SHAPE_MARKS | {RELATIVE_NO_BACKSLASH}
+# The sets of parts that make a same-site path (each alone proves nothing).
+RELATIVE_PATHS = (
+    RELATIVE_PATH_MARKS,
+    frozenset({RELATIVE_LEADING_SLASH, RELATIVE_NO_DOUBLE_SLASH}),
+    frozenset({RELATIVE_LEADING_SLASH, RELATIVE_NO_HOST, RELATIVE_NO_TRIPLE_SLASH}),
+)
 
 # Django model objects (dataflow/model_objects.py). Django's redirect() and resolve_url() send the
 # browser to an object's get_absolute_url(), by Django's convention the path of one of the site's
