@@ -10,11 +10,10 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.rules._strings import sequence_elements
 from secreview.rules.base import HIGH, MEDIUM, Hit, rule
 from secreview.rules.context import RuleContext
 from secreview.rules.hardening import _in_production_settings, _module_level_assignment_to
-from secreview.rules.web import WSGI_START_RESPONSE
+from secreview.rules.web import WSGI_START_RESPONSE, header_name, wsgi_header
 
 _STARLETTE_CORS = frozenset({"starlette.middleware.cors.CORSMiddleware", "fastapi.middleware.cors.CORSMiddleware"})
 _MIDDLEWARE_WRAPPERS = frozenset({"starlette.middleware.Middleware", "fastapi.middleware.Middleware"})
@@ -262,21 +261,13 @@ def _header_set(node: ast.AST, ctx: RuleContext) -> tuple[str, ast.expr] | None:
         return _named(ctx, ctx.argument(node, 0, "name") or ctx.argument(node, 0, "_key"), value)
     if not isinstance(func, ast.Name) or ctx.call_name(node) != WSGI_START_RESPONSE:
         return None
-    for header in sequence_elements(ctx, ctx.argument(node, 1, "headers")) or ():
-        if isinstance(header, ast.Tuple) and len(header.elts) == 2:
-            named = _named(ctx, header.elts[0], header.elts[1])
-            if named is not None and named[0] == _ALLOW_ORIGIN:
-                return named
-    return None
+    value = wsgi_header(ctx, node, _ALLOW_ORIGIN)
+    return (_ALLOW_ORIGIN, value) if value is not None else None
 
 
 def _named(ctx: RuleContext, key: ast.expr | None, value: ast.expr | None) -> tuple[str, ast.expr] | None:
-    name = ctx.literal(key, None) if key is not None else None
-    if isinstance(name, bytes):
-        name = name.decode("latin-1")
-    if not isinstance(name, str) or value is None:
-        return None
-    return name.lower(), value
+    name = header_name(ctx, key)
+    return (name, value) if name is not None and value is not None else None
 
 
 def _allows_credentials(ctx: RuleContext) -> bool:
@@ -295,12 +286,7 @@ def _allows_credentials(ctx: RuleContext) -> bool:
 def _credentials_header(node: ast.AST, ctx: RuleContext) -> ast.expr | None:
     """The value ``node`` gives Access-Control-Allow-Credentials, if it sets that header."""
     if isinstance(node, ast.Call) and ctx.call_name(node) == WSGI_START_RESPONSE:
-        for header in sequence_elements(ctx, ctx.argument(node, 1, "headers")) or ():
-            if isinstance(header, ast.Tuple) and len(header.elts) == 2:
-                named = _named(ctx, header.elts[0], header.elts[1])
-                if named is not None and named[0] == _ALLOW_CREDENTIALS:
-                    return named[1]
-        return None
+        return wsgi_header(ctx, node, _ALLOW_CREDENTIALS)
     if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Attribute) and node.func.attr in _HEADER_SETTERS):
         return None
     header = _header_set(node, ctx)

@@ -937,15 +937,28 @@ def _location_header_value(node: ast.AST, ctx: RuleContext) -> ast.expr | None:
     status = ctx.literal(ctx.argument(call, 0, "status"), None)
     if isinstance(status, str) and not status.startswith("3"):
         return None  # ``start_response("201 Created", ...)``
+    return wsgi_header(ctx, call, "location")
+
+
+def wsgi_header(ctx: RuleContext, call: ast.Call, name: str) -> ast.expr | None:
+    """The value a WSGI ``start_response(status, [(name, value), ...])`` gives the header ``name``
+    (lower-case; the list's names compared in any case, str or bytes), or None."""
     for header in sequence_elements(ctx, ctx.argument(call, 1, "headers")) or ():
-        if isinstance(header, ast.Tuple) and len(header.elts) == 2 and _is_location(ctx, header.elts[0]):
+        if isinstance(header, ast.Tuple) and len(header.elts) == 2 and header_name(ctx, header.elts[0]) == name:
             return header.elts[1]
     return None
 
 
-def _is_location(ctx: RuleContext, key: ast.expr | None) -> bool:
+def header_name(ctx: RuleContext, key: ast.expr | None) -> str | None:
+    """A header's name given as the constant ``key`` (str or bytes), lower-case; None otherwise."""
     name = ctx.literal(key, None) if key is not None else None
-    return isinstance(name, str) and name.lower() == "location"
+    if isinstance(name, bytes):
+        name = name.decode("latin-1")
+    return name.lower() if isinstance(name, str) else None
+
+
+def _is_location(ctx: RuleContext, key: ast.expr | None) -> bool:
+    return header_name(ctx, key) == "location"
 
 
 def _not_a_redirection(ctx: RuleContext, owner: ast.expr) -> bool:
